@@ -1,0 +1,72 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
+import { isRequestChannel } from '@shared/api/contract';
+import { compilePolicy } from '@shared/compiler/compile';
+import type { Services } from '../services/services';
+import { ServiceError, toErrorData } from '../services/service-error';
+import { REQUEST_SCHEMAS } from './request-schemas';
+
+/** Native dialogs, which only the Electron door has. */
+export interface DialogProvider {
+  open(title: string, extensions: string[]): Promise<string | null>;
+  save(title: string, extensions: string[], defaultPath?: string): Promise<string | null>;
+}
+
+export type Handlers = { [C in RequestChannel]: (args: RequestArgs<C>) => Promise<RequestResult<C>> };
+
+/** Binds every request channel to a service call. The doors add transport, never logic. */
+export function createHandlers(services: Services, info: AppInfo, dialogs?: DialogProvider): Handlers {
+  const { log } = services;
+  return {
+    'app:info': async () => info,
+    'examples:list': () => listExamples(services.paths.examplesDir),
+    'file:read': ({ path }) => services.files.read(path),
+    'file:write': ({ path, text }) => services.files.write(path, text),
+    'dialog:open': async ({ title, extensions }) => (dialogs ? dialogs.open(title, extensions) : null),
+    'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
+    'inventory:sources': () => services.inventory.sources(),
+    'inventory:load': ({ sourceId }) => services.inventory.load(sourceId),
+    'policy:compile': async ({ policy, inventory }) => {
+      const started = performance.now();
+      const result = compilePolicy(policy, inventory);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log.scope('compile').info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length });
+      return { ...result, durationMs };
+    },
+    'hosts:list': () => services.hosts.list(),
+    'hosts:save': (target) => services.hosts.save(target),
+    'hosts:remove': ({ host }) => services.hosts.remove(host),
+    'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
+    'deploy:rollback': ({ host }) => services.deploy.rollback(host),
+  };
+}
+
+/**
+ * The one entry point both transports call: checks the channel and the payload, runs the
+ * handler, and turns any failure into data. Never throws.
+ */
+export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: unknown): Promise<ApiResponse<unknown>> {
+  try {
+    if (!isRequestChannel(channel)) throw new ServiceError('bad-request', `Unknown request "${String(channel)}".`);
+    const parsed = REQUEST_SCHEMAS[channel].safeParse(rawArgs);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new ServiceError('bad-request', `Invalid request ${channel}: ${first ? `${first.path.join('.') || 'payload'}: ${first.message}` : 'bad payload'}.`);
+    }
+    const handler = handlers[channel] as (args: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    return { ok: false, error: toErrorData(error) };
+  }
+}
+
+async function listExamples(dir: string): Promise<ExampleProject[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.sort().map((name) => ({
+    name,
+    description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
+    policyPath: join(dir, name, 'policy.yaml'),
+    inventoryPath: join(dir, name, 'inventory.yaml'),
+  }));
+}

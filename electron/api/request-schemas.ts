@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { RequestChannel } from '@shared/api/contract';
+import { POLICY_API_VERSION } from '@shared/policy/model';
+
+// Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
+// local process in browser mode), so every request is checked before a service sees it.
+
+const text = z.string().max(10_000);
+const path = z.string().min(1).max(4096);
+
+const service = z.strictObject({
+  protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
+  ports: z.strictObject({ from: z.number().int().min(1).max(65535), to: z.number().int().min(1).max(65535) }).optional(),
+});
+
+const policy = z.strictObject({
+  apiVersion: z.literal(POLICY_API_VERSION),
+  name: text,
+  revision: z.number().int().nonnegative(),
+  defaults: z.strictObject({ withinGroup: z.enum(['allow', 'drop']), betweenGroups: z.literal('drop') }),
+  groups: z.array(
+    z.strictObject({
+      name: text,
+      description: text.optional(),
+      selector: z.strictObject({
+        labels: text.optional(),
+        image: text.optional(),
+        namespace: text.optional(),
+        host: text.optional(),
+        cidrs: z.array(text).optional(),
+      }),
+      isolated: z.boolean().optional(),
+      position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
+    }),
+  ),
+  edges: z.array(
+    z.strictObject({
+      id: text,
+      from: text,
+      to: text,
+      services: z.array(service),
+      action: z.literal('allow'),
+      description: text.optional(),
+    }),
+  ),
+});
+
+const inventory = z.strictObject({
+  readAt: text,
+  workloads: z.array(
+    z.strictObject({
+      id: text,
+      name: text,
+      host: text,
+      addresses: z.array(text),
+      labels: z.record(z.string(), z.string()),
+      image: text.optional(),
+      namespace: text.optional(),
+      composeService: text.optional(),
+      state: text.optional(),
+      origin: z.strictObject({ kind: z.enum(['docker', 'static']), source: text }),
+    }),
+  ),
+});
+
+const hostTarget = z.strictObject({
+  host: z.string().min(1).max(253),
+  address: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'an address is a host name or IP address'),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/i, 'a user name has letters, digits, "_", "." or "-"'),
+  auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: path }), z.strictObject({ kind: z.literal('agent') })]),
+  // The bridge name reaches a remote shell command line, so only characters OVS itself allows.
+  bridge: z.string().min(1).max(15).regex(/^[A-Za-z0-9_.-]+$/, 'a bridge name has letters, digits, "_", "." or "-" (at most 15)'),
+});
+
+const none = z.union([z.null(), z.undefined()]).transform(() => undefined);
+
+export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
+  'app:info': none,
+  'examples:list': none,
+  'file:read': z.strictObject({ path }),
+  'file:write': z.strictObject({ path, text: z.string().max(50_000_000) }),
+  'dialog:open': z.strictObject({ title: text, extensions: z.array(text) }),
+  'dialog:save': z.strictObject({ title: text, defaultPath: path.optional(), extensions: z.array(text) }),
+  'inventory:sources': none,
+  'inventory:load': z.strictObject({ sourceId: z.string().min(1).max(4200) }),
+  'policy:compile': z.strictObject({ policy, inventory }),
+  'hosts:list': none,
+  'hosts:save': hostTarget,
+  'hosts:remove': z.strictObject({ host: z.string().min(1) }),
+  'deploy:start': z.strictObject({ policy, inventory, hosts: z.array(z.string().min(1)) }),
+  'deploy:rollback': z.strictObject({ host: z.string().min(1) }),
+};

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { IPC_EVENT, IPC_REQUEST } from '@shared/api/bridge';
+import type { ApiEvents } from '@shared/api/contract';
+import { createHandlers, dispatch, type DialogProvider } from './api/handlers';
+import { resolveAppPaths } from './services/app-paths';
+import { createLogger } from './services/logger';
+import { createServices } from './services/services';
+import { CONTENT_SECURITY_POLICY } from './window-security';
+
+// The desktop door: one window, locked down, talking to the shared services over IPC.
+
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const examplesDir = app.isPackaged ? join(process.resourcesPath, 'examples') : join(__dirname, '..', '..', 'examples');
+
+const log = createLogger({ file: join(app.getPath('logs'), 'main.log'), scope: 'main' });
+let mainWindow: BrowserWindow | null = null;
+
+const emit = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void => {
+  mainWindow?.webContents.send(IPC_EVENT, { event, payload });
+};
+
+const dialogs: DialogProvider = {
+  async open(title, extensions) {
+    const result = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: 'Policy', extensions }] });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+  async save(title, extensions, defaultPath) {
+    const result = await dialog.showSaveDialog({ title, defaultPath, filters: [{ name: 'Policy', extensions }] });
+    return result.canceled ? null : (result.filePath ?? null);
+  },
+};
+
+const services = createServices(resolveAppPaths(examplesDir, process.env.MICROSEG_HOME ?? join(app.getPath('userData'))), log, emit);
+const handlers = createHandlers(services, { name: 'Microseg Designer', version: app.getVersion(), transport: 'electron', nativeDialogs: true }, dialogs);
+
+/** Only our own page's main frame may call the services. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame === event.sender.mainFrame && frame.url.split('#')[0] === rendererUrl;
+}
+
+function lockDownSessions(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Microseg Designer',
+    icon: join(__dirname, '..', '..', 'assets', 'icon.png'),
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  mainWindow.on('closed', () => (mainWindow = null));
+  void mainWindow.loadFile(rendererIndex);
+}
+
+ipcMain.handle(IPC_REQUEST, async (event, channel: unknown, args: unknown) => {
+  if (!trustedSender(event)) {
+    log.scope('ipc').warn('request from untrusted frame refused', { url: event.senderFrame?.url });
+    return { ok: false, error: { code: 'unauthorized', message: 'Requests are accepted from the app window only.' } };
+  }
+  return dispatch(handlers, channel, args);
+});
+
+app.enableSandbox();
+void app.whenReady().then(() => {
+  lockDownSessions();
+  createWindow();
+  log.info('app ready', { version: app.getVersion() });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

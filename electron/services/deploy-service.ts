@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiEvents, DeployHostResult, DeployStep, HostTarget } from '@shared/api/contract';
+import { compilePolicy, type HostTable } from '@shared/compiler/compile';
+import { formatDeployBundle } from '@shared/compiler/table-text';
+import { hasErrors } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import type { HostTargetStore } from './host-targets';
+import type { Logger } from './logger';
+import { OvsRemote } from './ovs-remote';
+import { writeTextFileAtomic } from './project-files';
+import { ServiceError, toErrorData } from './service-error';
+import { openSshSession } from './ssh-session';
+
+export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
+
+/**
+ * Pushes compiled tables to hosts over SSH. Per host: connect, back up our current flows,
+ * apply the new table as one bundle (atomic), verify the count. A failure leaves that host
+ * with its old flows and never stops the other hosts.
+ */
+export class DeployService {
+  constructor(
+    private readonly targets: HostTargetStore,
+    private readonly configDir: string,
+    private readonly dataDir: string,
+    private readonly log: Logger,
+    private readonly emit: EmitEvent,
+  ) {}
+
+  /** Checks everything that can be checked before touching a host, then deploys in the background. */
+  async start(policy: Policy, inventory: Inventory, hosts: string[]): Promise<{ deployId: string }> {
+    const compiled = compilePolicy(policy, inventory);
+    if (hasErrors(compiled.diagnostics)) throw new ServiceError('bad-request', 'The policy has errors; fix them (see Problems) before deploying.');
+    if (hosts.length === 0) throw new ServiceError('bad-request', 'Choose at least one host to deploy to.');
+
+    const jobs: { table: HostTable; target: HostTarget }[] = [];
+    for (const host of hosts) {
+      const table = compiled.hosts.find((h) => h.host === host);
+      if (!table) throw new ServiceError('bad-request', `Host "${host}" has no workloads in this inventory, so there is no table to deploy to it.`);
+      const target = await this.targets.get(host);
+      if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
+      jobs.push({ table, target });
+    }
+
+    const deployId = randomUUID();
+    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
+    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flows.length} flows to apply`);
+    void Promise.all(jobs.map(({ table, target }) => this.deployHost(deployId, table, target))).then((results) => {
+      this.log.info('deploy finished', { deployId, applied: results.filter((r) => r.status === 'applied').length, failed: results.filter((r) => r.status === 'failed').length });
+      this.emit('deploy:finished', { deployId, results });
+    });
+    return { deployId };
+  }
+
+  /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
+  async rollback(host: string): Promise<DeployHostResult> {
+    const target = await this.targets.get(host);
+    if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; nothing to roll back.`);
+    let backup: string;
+    try {
+      backup = await readFile(this.backupFile(host), 'utf8');
+    } catch {
+      throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
+    }
+    const started = performance.now();
+    const lines = backup.split('\n').filter((l) => l.startsWith('cookie='));
+    const session = await openSshSession(target, this.configDir);
+    try {
+      const ovs = new OvsRemote(session, target.bridge, host);
+      await ovs.applyBundle(formatRestoreBundle(lines));
+      const count = (await ovs.dumpOurFlows()).length;
+      this.log.info('rollback applied', { host, flows: count });
+      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
+    } finally {
+      session.close();
+    }
+  }
+
+  private async deployHost(deployId: string, table: HostTable, target: HostTarget): Promise<DeployHostResult> {
+    const started = performance.now();
+    const host = table.host;
+    const elapsed = (): number => Math.round(performance.now() - started);
+    let session;
+    try {
+      this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
+      session = await openSshSession(target, this.configDir);
+      const ovs = new OvsRemote(session, target.bridge, host);
+      await ovs.checkBridge();
+
+      this.progress(deployId, host, 'backup', 'saving the current flows for rollback');
+      const previous = await ovs.dumpOurFlows();
+      await this.saveBackup(host, previous);
+
+      this.progress(deployId, host, 'apply', `applying ${table.flows.length} flows in one bundle`);
+      await ovs.applyBundle(formatDeployBundle(table.flows));
+
+      this.progress(deployId, host, 'verify', 'reading the table back');
+      const installed = (await ovs.dumpOurFlows()).length;
+      if (installed !== table.flows.length) {
+        await ovs.applyBundle(formatRestoreBundle(previous));
+        throw new ServiceError('ovs-failed', `The switch holds ${installed} of our flows after the deploy, not ${table.flows.length}; the previous flows were restored.`);
+      }
+
+      const message = `${installed} flows applied in ${elapsed()} ms`;
+      this.progress(deployId, host, 'done', message);
+      this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
+      return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed() };
+    } catch (error) {
+      const data = toErrorData(error);
+      const message = `${data.message} The host keeps its previous flows.`;
+      this.progress(deployId, host, 'failed', message);
+      this.log.warn('host deploy failed', { deployId, host, code: data.code, error: data.message });
+      return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed() };
+    } finally {
+      session?.close();
+    }
+  }
+
+  private progress(deployId: string, host: string, step: DeployStep, message: string): void {
+    this.emit('deploy:progress', { deployId, host, step, message });
+  }
+
+  private backupFile(host: string): string {
+    return join(this.dataDir, 'backups', `${encodeURIComponent(host)}.flows`);
+  }
+
+  private async saveBackup(host: string, lines: string[]): Promise<void> {
+    await mkdir(join(this.dataDir, 'backups'), { recursive: true });
+    await writeTextFileAtomic(this.backupFile(host), lines.map((l) => l + '\n').join(''));
+  }
+}
+
+/** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */
+function formatRestoreBundle(dumpedLines: readonly string[]): string {
+  return formatDeployBundle([]).concat(dumpedLines.map((l) => `add ${l}\n`).join(''));
+}

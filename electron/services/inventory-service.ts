@@ -1,0 +1,61 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InventoryLoad, InventorySourceInfo } from '@shared/api/contract';
+import { formatDiagnostic } from '@shared/diagnostics';
+import { parseInventoryFile } from '@shared/inventory/static-file';
+import { listDockerContexts } from './docker-contexts';
+import { readDockerInventory } from './docker-inventory';
+import type { Logger } from './logger';
+import { readTextFile } from './project-files';
+import { ServiceError } from './service-error';
+
+/** Lists and reads the places workloads come from: Docker contexts and static inventory files. */
+export class InventoryService {
+  constructor(
+    private readonly examplesDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  async sources(): Promise<InventorySourceInfo[]> {
+    const docker = (await listDockerContexts()).map((c): InventorySourceInfo => ({
+      id: `docker:${c.name}`,
+      kind: 'docker',
+      name: `Docker: ${c.name}`,
+      endpoint: c.host,
+      current: c.current,
+    }));
+    const examples = await this.exampleInventories();
+    return [...docker, ...examples.map((path): InventorySourceInfo => ({ id: `static:${path}`, kind: 'static', name: `File: ${path.split('/').slice(-2).join('/')}`, endpoint: path, current: false }))];
+  }
+
+  /** Loads one source; `static:PATH` may name any inventory file, not only listed ones. */
+  async load(sourceId: string): Promise<InventoryLoad> {
+    const started = performance.now();
+    const [kind, ...rest] = sourceId.split(':');
+    const ref = rest.join(':');
+    const result = kind === 'docker' ? await this.loadDocker(ref, sourceId) : kind === 'static' ? await this.loadStatic(ref, sourceId) : undefined;
+    if (!result) throw new ServiceError('bad-request', `Unknown inventory source "${sourceId}"; expected docker:CONTEXT or static:PATH.`);
+    this.log.info('inventory loaded', { source: sourceId, workloads: result.inventory.workloads.length, ms: Math.round(performance.now() - started) });
+    return result;
+  }
+
+  private async loadDocker(contextName: string, sourceId: string): Promise<InventoryLoad> {
+    const context = (await listDockerContexts()).find((c) => c.name === contextName);
+    if (!context) throw new ServiceError('not-found', `There is no Docker context "${contextName}"; \`docker context ls\` lists the ones that exist.`);
+    return { sourceId, inventory: await readDockerInventory(context), diagnostics: [] };
+  }
+
+  private async loadStatic(path: string, sourceId: string): Promise<InventoryLoad> {
+    const { path: full, text } = await readTextFile(path);
+    const parsed = parseInventoryFile(text, full, new Date().toISOString());
+    if (!parsed.inventory) {
+      throw new ServiceError('bad-request', `Inventory file ${full} has errors; nothing was loaded.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
+    }
+    return { sourceId, inventory: parsed.inventory, diagnostics: parsed.diagnostics };
+  }
+
+  private async exampleInventories(): Promise<string[]> {
+    const names = await readdir(this.examplesDir).catch(() => [] as string[]);
+    return names.sort().map((n) => join(this.examplesDir, n, 'inventory.yaml'));
+  }
+}

@@ -1,0 +1,47 @@
+import { OUR_COOKIE, OUR_COOKIE_MASK } from '@shared/compiler/pipeline';
+import { ServiceError } from './service-error';
+import type { SshSession } from './ssh-session';
+
+const OURS = `cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`;
+
+/** `ovs-ofctl` on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
+export class OvsRemote {
+  constructor(
+    private readonly session: SshSession,
+    private readonly bridge: string,
+    private readonly host: string,
+  ) {}
+
+  /** Fails early, with the switch's own words, when the bridge is missing or OVS is not running. */
+  async checkBridge(): Promise<void> {
+    await this.ofctl(`show ${this.bridge}`, 'reach the bridge');
+  }
+
+  /** Our flows as `ovs-ofctl dump-flows --no-stats` prints them: the backup a rollback restores. */
+  async dumpOurFlows(): Promise<string[]> {
+    const out = await this.ofctl(`--no-stats dump-flows ${this.bridge} ${OURS}`, 'read the current flows');
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('cookie='));
+  }
+
+  /** Applies a bundle file in one OpenFlow transaction: all of it takes effect, or none. */
+  async applyBundle(bundle: string): Promise<void> {
+    await this.ofctl(`--bundle add-flows ${this.bridge} -`, 'apply the flow table', bundle);
+  }
+
+  private async ofctl(args: string, what: string, stdin?: string): Promise<string> {
+    const result = await this.session.run(`ovs-ofctl ${args}`, stdin);
+    if (result.code !== 0) {
+      const stderr = result.stderr.trim();
+      const hint = result.code === 127 ? ' ovs-ofctl is not installed on the host (Debian: apt-get install openvswitch-switch).' : '';
+      throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): ${firstLine(stderr) || `exit ${result.code}`}.${hint}`, stderr);
+    }
+    return result.stdout;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}

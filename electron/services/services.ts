@@ -1,0 +1,28 @@
+import type { AppPaths } from './app-paths';
+import { DeployService, type EmitEvent } from './deploy-service';
+import { HostTargetStore } from './host-targets';
+import { InventoryService } from './inventory-service';
+import type { Logger } from './logger';
+import { readTextFile, writeTextFileAtomic } from './project-files';
+
+/** The node-side services every door (Electron, browser host, CLI) shares. */
+export interface Services {
+  paths: AppPaths;
+  log: Logger;
+  files: { read: typeof readTextFile; write: typeof writeTextFileAtomic };
+  inventory: InventoryService;
+  hosts: HostTargetStore;
+  deploy: DeployService;
+}
+
+export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
+  const hosts = new HostTargetStore(paths.configDir);
+  return {
+    paths,
+    log,
+    files: { read: readTextFile, write: writeTextFileAtomic },
+    inventory: new InventoryService(paths.examplesDir, log.scope('inventory')),
+    hosts,
+    deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
+  };
+}

@@ -1,0 +1,171 @@
+import type { CompileResult } from '../compiler/compile';
+import type { Diagnostic } from '../diagnostics';
+import type { Inventory } from '../inventory/model';
+import type { Policy } from '../policy/model';
+
+/**
+ * The one contract between the UI and the node-side services. Both transports (Electron IPC
+ * and the browser-mode HTTP host) are typed from these two maps; names read `area:verb`.
+ */
+export interface ApiRequests {
+  'app:info': { args: void; result: AppInfo };
+  'examples:list': { args: void; result: ExampleProject[] };
+  'file:read': { args: { path: string }; result: { path: string; text: string } };
+  /** Atomic: the file is either the old or the new text, never half-written. */
+  'file:write': { args: { path: string; text: string }; result: { path: string } };
+  /** Native file dialogs; null when cancelled or when the transport has none (browser mode). */
+  'dialog:open': { args: { title: string; extensions: string[] }; result: string | null };
+  'dialog:save': { args: { title: string; defaultPath?: string; extensions: string[] }; result: string | null };
+  'inventory:sources': { args: void; result: InventorySourceInfo[] };
+  'inventory:load': { args: { sourceId: string }; result: InventoryLoad };
+  'policy:compile': { args: { policy: Policy; inventory: Inventory }; result: CompileOutcome };
+  'hosts:list': { args: void; result: HostTarget[] };
+  'hosts:save': { args: HostTarget; result: HostTarget[] };
+  'hosts:remove': { args: { host: string }; result: HostTarget[] };
+  /** Compiles on the node side and deploys to the named hosts; progress arrives as events. */
+  'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[] }; result: { deployId: string } };
+  /** Puts back the flows a host had before our last deploy to it. */
+  'deploy:rollback': { args: { host: string }; result: DeployHostResult };
+}
+
+export interface ApiEvents {
+  'deploy:progress': DeployProgress;
+  'deploy:finished': { deployId: string; results: DeployHostResult[] };
+}
+
+export type RequestChannel = keyof ApiRequests;
+export type EventChannel = keyof ApiEvents;
+export type RequestArgs<C extends RequestChannel> = ApiRequests[C]['args'];
+export type RequestResult<C extends RequestChannel> = ApiRequests[C]['result'];
+
+/** Every request channel, for allowlists at both ends of a transport. */
+export const REQUEST_CHANNELS = [
+  'app:info',
+  'examples:list',
+  'file:read',
+  'file:write',
+  'dialog:open',
+  'dialog:save',
+  'inventory:sources',
+  'inventory:load',
+  'policy:compile',
+  'hosts:list',
+  'hosts:save',
+  'hosts:remove',
+  'deploy:start',
+  'deploy:rollback',
+] as const satisfies readonly RequestChannel[];
+
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished'] as const satisfies readonly EventChannel[];
+
+export function isRequestChannel(name: unknown): name is RequestChannel {
+  return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && (EVENT_CHANNELS as readonly string[]).includes(name);
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  transport: 'electron' | 'web';
+  nativeDialogs: boolean;
+}
+
+/** A bundled example a newcomer can open without any Docker engine. */
+export interface ExampleProject {
+  name: string;
+  description: string;
+  policyPath: string;
+  inventoryPath: string;
+}
+
+export interface InventorySourceInfo {
+  /** `docker:CONTEXT` or `static:PATH`. */
+  id: string;
+  kind: 'docker' | 'static';
+  name: string;
+  /** Docker endpoint or file path, shown so the user knows what will be contacted. */
+  endpoint: string;
+  /** The Docker context the CLI would use now. */
+  current: boolean;
+}
+
+export interface InventoryLoad {
+  sourceId: string;
+  inventory: Inventory;
+  diagnostics: Diagnostic[];
+}
+
+export interface CompileOutcome extends CompileResult {
+  durationMs: number;
+}
+
+/** How to reach one enforcement point's Open vSwitch over SSH. */
+export interface HostTarget {
+  /** The host name workloads report (Docker engine name, node name). */
+  host: string;
+  address: string;
+  port: number;
+  user: string;
+  auth: { kind: 'key'; keyPath: string } | { kind: 'agent' };
+  bridge: string;
+}
+
+export type DeployStep = 'queued' | 'connect' | 'backup' | 'apply' | 'verify' | 'done' | 'failed';
+
+export interface DeployProgress {
+  deployId: string;
+  host: string;
+  step: DeployStep;
+  message: string;
+}
+
+export interface DeployHostResult {
+  host: string;
+  status: 'applied' | 'failed' | 'rolled-back';
+  message: string;
+  flowCount: number;
+  durationMs: number;
+}
+
+/** Failures of the outside world or of a request, carried across the boundary as data. */
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  message: string;
+  /** Extra facts, e.g. the command's stderr. Never secrets. */
+  detail?: string;
+}
+
+export type ApiErrorCode =
+  | 'bad-request'
+  | 'not-found'
+  | 'io'
+  | 'docker-unreachable'
+  | 'ssh-failed'
+  | 'ovs-failed'
+  | 'no-target'
+  | 'unauthorized'
+  | 'internal';
+
+export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+
+/** The error a client throws for a failed request; it keeps the code so the UI can react to it. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly detail?: string;
+
+  constructor(data: ApiErrorData) {
+    super(data.message);
+    this.name = 'ApiError';
+    this.code = data.code;
+    this.detail = data.detail;
+  }
+}
+
+/** What either transport gives the UI. */
+export interface ApiClient {
+  request<C extends RequestChannel>(channel: C, args: RequestArgs<C>): Promise<RequestResult<C>>;
+  subscribe<E extends EventChannel>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}

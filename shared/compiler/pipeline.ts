@@ -1,0 +1,40 @@
+/**
+ * The Open vSwitch pipeline every host gets, declared once and in order. A packet enters
+ * table 0 and moves only forward. See docs/pipeline.md for the diagram.
+ */
+export const TABLES = {
+  classify: { id: 0, purpose: 'ARP and IPv6 neighbour discovery pass; IP goes through conntrack; the rest drops' },
+  conntrack: { id: 10, purpose: 'established and related connections pass; invalid drops; new goes to policy' },
+  egress: { id: 20, purpose: 'a new connection from a local workload needs a rule that lets its source open it' },
+  ingress: { id: 30, purpose: 'a new connection to a local workload needs a rule that lets its destination take it' },
+  forward: { id: 40, purpose: 'permitted new connections are committed to conntrack and forwarded' },
+} as const;
+
+export type TableName = keyof typeof TABLES;
+
+/** Priorities inside a table: higher wins. Conjunctive clauses and their conj_id flows share one level. */
+export const PRIORITY = {
+  infrastructure: 100,
+  conntrackInvalid: 200,
+  conntrackState: 100,
+  rule: 100,
+  defaultDeny: 10,
+  fallThrough: 0,
+} as const;
+
+/**
+ * Cookies: the top 16 bits mark a flow as ours (`MS`), the next 8 say what kind of rule made
+ * it, the low 40 bits which one. A deploy deletes exactly the flows under OUR_COOKIE_MASK.
+ */
+export const OUR_COOKIE = '0x4d53000000000000';
+export const OUR_COOKIE_MASK = '0xffff000000000000';
+
+export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny';
+
+const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3 };
+
+/** The cookie of the flows one rule produced; rule numbers start at 1, 0 means "the pipeline itself". */
+export function cookieFor(kind: RuleKind, ruleNumber: number): string {
+  const kindHex = KIND_CODE[kind].toString(16).padStart(2, '0');
+  return `0x4d53${kindHex}${ruleNumber.toString(16).padStart(10, '0')}`;
+}

@@ -1,0 +1,32 @@
+import type { Policy } from '../policy/model';
+import { formatFlow, tableName, type Flow } from './flow';
+import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
+
+/**
+ * The preview text of one host's table: `ovs-ofctl add-flows` syntax with a comment heading
+ * each pipeline table. No timestamps, so equal input gives equal bytes.
+ */
+export function formatHostTable(host: string, policy: Policy, flows: readonly Flow[]): string {
+  const lines = [
+    `# Microseg Designer flow table for host ${host}`,
+    `# policy "${policy.name}" revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
+  ];
+  let currentTable = -1;
+  for (const flow of flows) {
+    if (flow.table !== currentTable) {
+      currentTable = flow.table;
+      const name = tableName(flow.table);
+      lines.push('', `# table ${flow.table} ${name ?? ''}: ${name ? TABLES[name].purpose : ''}`);
+    }
+    lines.push(formatFlow(flow));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The file one deploy feeds to `ovs-ofctl --bundle add-flows`: delete every flow of ours,
+ * then add the new table, applied by the switch as one transaction.
+ */
+export function formatDeployBundle(flows: readonly Flow[]): string {
+  return [`delete cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`, ...flows.map((f) => `add ${formatFlow(f)}`)].join('\n') + '\n';
+}

@@ -1,0 +1,56 @@
+import type { Workload } from '../inventory/model';
+import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
+import type { Group, Policy, Selector } from './model';
+
+/** Who a group holds right now: workloads from the inventory and external address blocks. */
+export interface Membership {
+  workloads: Workload[];
+  cidrs: string[];
+}
+
+/**
+ * Resolves every group of a policy against an inventory. Workload criteria (labels, image,
+ * namespace, host) must all hold; `cidrs` add external parties. Deterministic: members come
+ * sorted by workload id.
+ */
+export function resolveMembership(policy: Policy, workloads: readonly Workload[]): Map<string, Membership> {
+  const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));
+  const result = new Map<string, Membership>();
+  for (const group of policy.groups) result.set(group.name, membershipOf(group, sorted));
+  return result;
+}
+
+/** Workloads that no group selects: usually a selector typo or a forgotten group. */
+export function ungroupedWorkloads(membership: Map<string, Membership>, workloads: readonly Workload[]): Workload[] {
+  const grouped = new Set<string>();
+  for (const m of membership.values()) for (const w of m.workloads) grouped.add(w.id);
+  return workloads.filter((w) => !grouped.has(w.id));
+}
+
+function membershipOf(group: Group, workloads: readonly Workload[]): Membership {
+  const match = selectorPredicate(group.selector);
+  return { workloads: match ? workloads.filter(match) : [], cidrs: [...(group.selector.cidrs ?? [])].sort() };
+}
+
+/** Null when the selector names no workload criterion (it selects only address blocks, if any). */
+function selectorPredicate(selector: Selector): ((w: Workload) => boolean) | null {
+  const checks: ((w: Workload) => boolean)[] = [];
+  if (selector.labels !== undefined) {
+    const parsed = parseLabelSelector(selector.labels);
+    const requirements: LabelRequirement[] | null = parsed.ok ? parsed.requirements : null;
+    checks.push((w) => requirements !== null && matchesLabels(requirements, w.labels));
+  }
+  if (selector.image) {
+    const pattern = globToRegExp(selector.image);
+    checks.push((w) => w.image !== undefined && pattern.test(w.image));
+  }
+  if (selector.namespace) checks.push((w) => w.namespace === selector.namespace);
+  if (selector.host) checks.push((w) => w.host === selector.host);
+  if (checks.length === 0) return null;
+  return (w) => checks.every((check) => check(w));
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,69 @@
+import type { Diagnostic } from '../diagnostics';
+import { parseCidr } from '../net/address';
+import { parseLabelSelector } from './label-selector';
+import type { Policy } from './model';
+
+const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
+
+/**
+ * Checks a policy's meaning (names unique, edges between known groups, selectors parse).
+ * Pure and order-independent: the same policy always yields the same diagnostics.
+ */
+export function validatePolicy(policy: Policy): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const groupNames = new Set<string>();
+
+  policy.groups.forEach((group, index) => {
+    const at = { path: `groups.${index}`, element: { kind: 'group' as const, id: group.name } };
+    if (!NAME.test(group.name)) {
+      diagnostics.push(error('MS101', `group name "${group.name}" must be lowercase letters, digits, "-", "_" or "." (at most 63)`, { ...at, path: `${at.path}.name` }));
+    }
+    if (groupNames.has(group.name)) {
+      diagnostics.push(error('MS102', `group "${group.name}" is defined twice; rename one of them`, { ...at, path: `${at.path}.name` }));
+    }
+    groupNames.add(group.name);
+
+    const s = group.selector;
+    if (s.labels === undefined && !s.image && !s.namespace && !s.host && !(s.cidrs && s.cidrs.length > 0)) {
+      diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
+    }
+    if (s.labels !== undefined) {
+      const parsed = parseLabelSelector(s.labels);
+      if (!parsed.ok) diagnostics.push(error('MS104', parsed.message, { ...at, path: `${at.path}.selector.labels` }));
+    }
+    (s.cidrs ?? []).forEach((cidr, i) => {
+      if (!parseCidr(cidr)) {
+        diagnostics.push(error('MS105', `"${cidr}" is not an IPv4 or IPv6 address block such as 203.0.113.0/24`, { ...at, path: `${at.path}.selector.cidrs.${i}` }));
+      }
+    });
+  });
+
+  const edgeIds = new Set<string>();
+  policy.edges.forEach((edge, index) => {
+    const at = { path: `edges.${index}`, element: { kind: 'edge' as const, id: edge.id } };
+    if (edgeIds.has(edge.id)) {
+      diagnostics.push(error('MS111', `edge id "${edge.id}" is used twice; edge ids must be unique`, { ...at, path: `${at.path}.id` }));
+    }
+    edgeIds.add(edge.id);
+    for (const end of ['from', 'to'] as const) {
+      if (!groupNames.has(edge[end])) {
+        diagnostics.push(error('MS112', `edge "${edge.id}" ${end === 'from' ? 'starts at' : 'ends at'} unknown group "${edge[end]}"; create the group or fix the name`, { ...at, path: `${at.path}.${end}` }));
+      }
+    }
+    if (edge.services.length === 0) {
+      diagnostics.push(error('MS113', `edge "${edge.id}" permits no service; add one such as tcp/443, or "any"`, { ...at, path: `${at.path}.services` }));
+    }
+  });
+
+  return diagnostics;
+}
+
+type Where = Diagnostic['location'];
+
+function error(code: string, message: string, location: Where): Diagnostic {
+  return { code, severity: 'error', message, location };
+}
+
+function warning(code: string, message: string, location: Where): Diagnostic {
+  return { code, severity: 'warning', message, location };
+}

@@ -1,0 +1,58 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic, SourceLocation } from './diagnostics';
+
+/** A parsed YAML document that can point diagnostics at lines and columns. */
+export interface LocatedDocument {
+  doc: Document;
+  /** Turns a dotted data path into file, line and column (the deepest node that exists). */
+  locate(path: string): SourceLocation;
+}
+
+export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Parses YAML text; syntax errors come back as diagnostics with line and column. */
+export function parseLocatedYaml(text: string, file: string, syntaxCode: string): LocatedParse {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          code: syntaxCode,
+          severity: 'error',
+          message: `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`,
+          location: { file, line: pos.line, column: pos.col },
+        };
+      }),
+    };
+  }
+
+  const locate = (path: string): SourceLocation => {
+    const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    for (let n = segments.length; n >= 0; n--) {
+      const node: unknown = doc.getIn(segments.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0]);
+        return { file, line: pos.line, column: pos.col, path };
+      }
+    }
+    return { file, line: 1, column: 1, path };
+  };
+  return { ok: true, value: { doc, locate } };
+}
+
+/** Turns schema failures into located diagnostics, one per problem. */
+export function schemaDiagnostics(error: z.ZodError, located: LocatedDocument, code: string): Diagnostic[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return {
+      code,
+      severity: 'error' as const,
+      message: path === '' ? issue.message : `${path}: ${issue.message}`,
+      location: located.locate(path),
+    };
+  });
+}
