@@ -73,7 +73,10 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
   const policy = fromFile(checked.data, (path, message) =>
     diagnostics.push({ code: 'MS114', severity: 'error', message, location: located.locate(path) }),
   );
+  const unparsedServices = new Set(diagnostics.map((d) => d.location?.path?.split('.services')[0]));
   for (const d of validatePolicy(policy)) {
+    // An edge whose services did not parse is already reported; "no service" would only echo it.
+    if (d.code === 'MS113' && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
     diagnostics.push({ ...d, location: { ...d.location, ...located.locate(d.location?.path ?? '') } });
   }
   return { policy: hasErrors(diagnostics) ? null : policy, diagnostics };

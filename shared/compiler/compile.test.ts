@@ -1,0 +1,100 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseInventoryFile } from '../inventory/static-file';
+import type { Inventory } from '../inventory/model';
+import { parsePolicyFile } from '../policy/policy-file';
+import type { Policy } from '../policy/model';
+import { compilePolicy } from './compile';
+import { formatDeployBundle } from './table-text';
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
+const shopPolicy = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
+const shopInventory = parseInventoryFile(read('../../examples/three-tier-shop/inventory.yaml'), 'inventory.yaml', '2026-01-01T00:00:00Z').inventory!;
+
+/** Compares with the checked-in golden text; UPDATE_GOLDEN=1 rewrites it after a deliberate change. */
+function expectGolden(name: string, text: string): void {
+  const url = new URL(`./golden/${name}`, import.meta.url);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(url, text);
+  expect(text).toBe(readFileSync(url, 'utf8'));
+}
+
+function workload(name: string, host: string, address: string, labels: Record<string, string>): Inventory['workloads'][number] {
+  return { id: `static:t/${name}`, name, host, addresses: [address], labels, origin: { kind: 'static', source: 't' } };
+}
+
+describe('compilePolicy', () => {
+  it('compiles the three-tier shop to the golden tables', () => {
+    const result = compilePolicy(shopPolicy, shopInventory);
+    expect(result.hosts.map((h) => h.host)).toEqual(['host-a', 'host-b']);
+    for (const host of result.hosts) expectGolden(`three-tier-shop.${host.host}.flows`, host.text);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['MS202']);
+  });
+
+  it('marks every flow with our cookie and turns the deploy into delete-ours then add', () => {
+    const [hostA] = compilePolicy(shopPolicy, shopInventory).hosts;
+    expect(hostA!.flows.every((f) => f.cookie.startsWith('0x4d53'))).toBe(true);
+    const bundle = formatDeployBundle(hostA!.flows).split('\n');
+    expect(bundle[0]).toBe('delete cookie=0x4d53000000000000/0xffff000000000000');
+    expect(bundle.slice(1, -1).every((l) => l.startsWith('add cookie=0x4d53'))).toBe(true);
+  });
+
+  it('gives each host only the rules of its own workloads', () => {
+    const result = compilePolicy(shopPolicy, shopInventory);
+    const hostA = result.hosts.find((h) => h.host === 'host-a')!.text;
+    // db-1 lives on host-b: host-a only needs it as a destination of app-1's egress.
+    expect(hostA).not.toContain('nw_dst=10.20.3.31 actions=drop');
+    expect(hostA).toContain('nw_dst=10.20.3.31 actions=conjunction(3,2/3)');
+  });
+
+  it('permits traffic within a group but not within an isolated one', () => {
+    const text = compilePolicy(shopPolicy, shopInventory).hosts.map((h) => h.text).join('\n');
+    expect(text).toContain('conj_id=1 '); // app (within-group)
+    expect(text).not.toMatch(/cookie=0x4d5301\w+,table=\d+,priority=100,conj_id=\d+ actions=goto_table:\d+\n.*nw_src=10\.20\.3\.31/);
+    const db = compilePolicy({ ...shopPolicy, groups: shopPolicy.groups.map((g) => ({ ...g, isolated: false })) }, shopInventory);
+    expect(db.rules.filter((r) => r.kind === 'within-group').map((r) => r.ref.id)).toEqual(['app', 'db', 'web']);
+  });
+
+  it('returns no tables for a policy with errors', () => {
+    const broken: Policy = { ...shopPolicy, edges: [...shopPolicy.edges, { id: 'x', from: 'web', to: 'nowhere', services: [{ protocol: 'any' }], action: 'allow' }] };
+    const result = compilePolicy(broken, shopInventory);
+    expect(result.hosts).toEqual([]);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'MS112', location: { element: { kind: 'edge', id: 'x' } } });
+  });
+
+  it('compiles port ranges and IPv6 addresses', () => {
+    const policy: Policy = {
+      ...shopPolicy,
+      groups: [
+        { name: 'a', selector: { labels: 'role=a' } },
+        { name: 'b', selector: { labels: 'role=b' } },
+      ],
+      edges: [{ id: 'a-to-b', from: 'a', to: 'b', services: [{ protocol: 'udp', ports: { from: 80, to: 103 } }], action: 'allow' }],
+    };
+    const inventory: Inventory = {
+      readAt: 'x',
+      workloads: [workload('a1', 'h', 'fd00::a1', { role: 'a' }), workload('b1', 'h', '10.0.0.2', { role: 'b' })],
+    };
+    const text = compilePolicy(policy, inventory).hosts[0]!.text;
+    expect(text).toContain('ipv6,ipv6_src=fd00::a1 actions=conjunction(1,1/2),conjunction(3,1/3)');
+    expect(text).toContain('udp,tp_dst=0x50/0xfff0 actions=conjunction(3,3/3)');
+    expect(text).toContain('udp6,tp_dst=0x60/0xfff8 actions=conjunction(3,3/3)');
+    expect(text).toContain('icmp6,icmp_type=135 actions=NORMAL');
+  });
+
+  it('is deterministic whatever the order of groups, edges and workloads (property)', () => {
+    const expected = compilePolicy(shopPolicy, shopInventory).hosts.map((h) => h.text);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(shopPolicy.groups, { minLength: 3, maxLength: 3 }),
+        fc.shuffledSubarray(shopPolicy.edges, { minLength: 2, maxLength: 2 }),
+        fc.shuffledSubarray(shopInventory.workloads, { minLength: 6, maxLength: 6 }),
+        (groups, edges, workloads) => {
+          const texts = compilePolicy({ ...shopPolicy, groups, edges }, { ...shopInventory, workloads }).hosts.map((h) => h.text);
+          expect(texts).toEqual(expected);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parsePolicyFile, serializePolicy } from './policy-file';
+
+/** 1-based line of the first line containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  return text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+}
+
+const example = readFileSync(new URL('../../examples/three-tier-shop/policy.yaml', import.meta.url), 'utf8');
+
+describe('policy files', () => {
+  it('reads the bundled example', () => {
+    const { policy, diagnostics } = parsePolicyFile(example, 'policy.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(policy?.groups.map((g) => g.name)).toEqual(['web', 'app', 'db']);
+    expect(policy?.edges[0]).toMatchObject({ from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }] });
+  });
+
+  it('saves and reopens to the same policy, byte-stable', () => {
+    const first = parsePolicyFile(example, 'p.yaml').policy!;
+    const text = serializePolicy(first);
+    const again = parsePolicyFile(text, 'p.yaml');
+    expect(again.diagnostics).toEqual([]);
+    expect(again.policy).toEqual(first);
+    expect(serializePolicy(again.policy!)).toBe(text);
+  });
+
+  it('points a YAML syntax error at its line and column', () => {
+    const broken = example.replace('  - name: app\n', '  - name: app\n   bad: [\n');
+    const { policy, diagnostics } = parsePolicyFile(broken, 'shop.yaml');
+    expect(policy).toBeNull();
+    expect(diagnostics[0]).toMatchObject({ code: 'MS001', severity: 'error', location: { file: 'shop.yaml' } });
+    expect(diagnostics[0]!.location!.line).toBeGreaterThan(15);
+  });
+
+  it('points a bad service at the exact list item', () => {
+    const bad = example.replace('services: [tcp/5432]', 'services: [tcp/70000]');
+    const { policy, diagnostics } = parsePolicyFile(bad, 'shop.yaml');
+    expect(policy).toBeNull();
+    const line = bad.split('\n').findIndex((l) => l.includes('tcp/70000')) + 1;
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS114', location: expect.objectContaining({ file: 'shop.yaml', line, path: 'edges.1.services.0' }) }),
+    ]);
+  });
+
+  it('reports an edge to an unknown group, a duplicate group and an unknown field, with locations', () => {
+    const withUnknown = example.replace('to: db', 'to: dbx');
+    const unknown = parsePolicyFile(withUnknown, 'shop.yaml');
+    const unknownLine = lineOf(withUnknown, 'to: dbx');
+    expect(unknown.diagnostics).toEqual([expect.objectContaining({ code: 'MS112', location: expect.objectContaining({ path: 'edges.1.to', line: unknownLine, column: 9 }) })]);
+
+    const duplicate = parsePolicyFile(example.replace('name: app', 'name: web'), 'shop.yaml');
+    expect(duplicate.diagnostics.map((d) => d.code)).toContain('MS102');
+
+    const withTypo = example.replace('isolated: true', 'isolatd: true');
+    const typo = parsePolicyFile(withTypo, 'shop.yaml');
+    expect(typo.policy).toBeNull();
+    expect(typo.diagnostics[0]).toMatchObject({ code: 'MS002', location: { line: lineOf(withTypo, 'isolatd') - 4 } });
+    expect(typo.diagnostics[0]!.message).toContain('isolatd');
+  });
+
+  it('rejects a file of another kind or version', () => {
+    const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
+    expect(diagnostics[0]?.message).toContain('apiVersion must be "microseg.dev/v1"');
+  });
+});
