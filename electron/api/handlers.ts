@@ -19,7 +19,7 @@ export type Handlers = { [C in RequestChannel]: (args: RequestArgs<C>) => Promis
 export function createHandlers(services: Services, info: AppInfo, dialogs?: DialogProvider): Handlers {
   const { log } = services;
   return {
-    'app:info': async () => info,
+    'app:info': () => Promise.resolve(info),
     'examples:list': () => listExamples(services.paths.examplesDir),
     'file:read': ({ path }) => services.files.read(path),
     'file:write': ({ path, text }) => services.files.write(path, text),
@@ -27,12 +27,12 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
     'inventory:sources': () => services.inventory.sources(),
     'inventory:load': ({ sourceId }) => services.inventory.load(sourceId),
-    'policy:compile': async ({ policy, inventory }) => {
+    'policy:compile': ({ policy, inventory }) => {
       const started = performance.now();
       const result = compilePolicy(policy, inventory);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       log.scope('compile').info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length });
-      return { ...result, durationMs };
+      return Promise.resolve({ ...result, durationMs });
     },
     'hosts:list': () => services.hosts.list(),
     'hosts:save': (target) => services.hosts.save(target),

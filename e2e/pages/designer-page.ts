@@ -1,0 +1,103 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The designer as a user sees it; every selector of the end-to-end tests lives here. */
+export class DesignerPage {
+  constructor(readonly page: Page) {}
+
+  byTestId(id: string): Locator {
+    return this.page.getByTestId(id);
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await expect(this.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+  }
+
+  async chooseSource(sourceId: string): Promise<void> {
+    await this.byTestId('source-select').selectOption(sourceId);
+  }
+
+  workload(name: string): Locator {
+    return this.page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
+  }
+
+  group(name: string): Locator {
+    return this.page.locator(`[data-testid="group-node"][data-group="${name}"]`);
+  }
+
+  async addGroup(name: string, selector: string): Promise<void> {
+    await this.byTestId('add-group').click();
+    await this.byTestId('group-name-input').fill(name);
+    await this.byTestId('group-selector-input').fill(selector);
+    await this.byTestId('group-save').click();
+    await expect(this.group(name)).toBeVisible();
+  }
+
+  async memberCount(group: string): Promise<number> {
+    return Number(await this.group(group).getByTestId('group-member-count').textContent());
+  }
+
+  async addEdge(from: string, to: string, services: string): Promise<void> {
+    await this.byTestId('add-edge').click();
+    await this.byTestId('edge-from-select').selectOption(from);
+    await this.byTestId('edge-to-select').selectOption(to);
+    await this.byTestId('edge-services-input').fill(services);
+    await this.byTestId('edge-save').click();
+  }
+
+  edge(id: string): Locator {
+    return this.page.locator(`[data-testid="edge-label"][data-edge="${id}"]`);
+  }
+
+  async saveAs(path: string): Promise<void> {
+    await this.byTestId('policy-save-as').click();
+    await this.byTestId('path-input').fill(path);
+    await this.byTestId('path-confirm').click();
+    await expect(this.byTestId('policy-path')).toContainText(path);
+  }
+
+  async openFile(path: string): Promise<void> {
+    await this.byTestId('policy-open').click();
+    await this.byTestId('path-input').fill(path);
+    await this.byTestId('path-confirm').click();
+  }
+
+  async compile(): Promise<number> {
+    await this.byTestId('compile-button').click();
+    await expect(this.byTestId('flow-count-total')).toHaveText(/^[1-9]\d*$/);
+    return Number(await this.byTestId('flow-count-total').textContent());
+  }
+
+  hostTab(host: string): Locator {
+    return this.page.locator(`[data-testid="flow-host-tab"][data-host="${host}"]`);
+  }
+
+  async configureHost(host: string, target: { address: string; port: number; user: string; keyPath: string; bridge: string }): Promise<void> {
+    const row = this.page.locator(`[data-testid="host-row"][data-host="${host}"]`);
+    await row.getByTestId('host-configure').click();
+    await this.byTestId('host-address').fill(target.address);
+    await this.byTestId('host-port').fill(String(target.port));
+    await this.byTestId('host-user').fill(target.user);
+    await this.byTestId('host-auth-kind').selectOption('key');
+    await this.byTestId('host-key-path').fill(target.keyPath);
+    await this.byTestId('host-bridge').fill(target.bridge);
+    await this.byTestId('host-save').click();
+  }
+
+  deployStatus(host: string): Locator {
+    return this.page.locator(`[data-testid="deploy-host-status"][data-host="${host}"]`);
+  }
+
+  async deploy(): Promise<void> {
+    await this.byTestId('deploy-button').click();
+    await this.byTestId('deploy-confirm').click();
+  }
+
+  async rollback(host: string): Promise<void> {
+    await this.page.locator(`[data-testid="rollback-button"][data-host="${host}"]`).click();
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+  }
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { DesignerPage } from './pages/designer-page';
+import { canConnect, ipOf, ourFlowCount, readLab, type Lab } from './support/lab';
+import { startHost, type RunningHost } from './support/web-host';
+
+// Issue #2's whole path on real parts: Docker metadata from the lab's engine, policy drawn in
+// the UI, compiled, deployed over SSH to the lab's Open vSwitch, then real TCP connections
+// between the lab's containers prove what the flows permit and block.
+
+let lab: Lab;
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  lab = readLab();
+  host = await startHost();
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+test('draw, compile, deploy and enforce the three-tier policy with real packets', async ({ page }) => {
+  const designer = new DesignerPage(page);
+  const ip = (name: string): string => ipOf(lab, name);
+
+  await test.step('before any policy, the bridge forwards everything', () => {
+    expect(ourFlowCount(lab)).toBe(0);
+    expect(canConnect('web1', ip('db1'), 5432)).toBe(true);
+  });
+
+  await test.step('pick the lab Docker context and see its containers', async () => {
+    await designer.open(host.url);
+    await designer.chooseSource(`docker:${lab.dockerContext}`);
+    for (const name of ['web1', 'web2', 'app1', 'db1']) await expect(designer.workload(name)).toBeVisible();
+    await expect(designer.workload('web1')).toContainText(ip('web1'));
+    await expect(designer.workload('web1')).toHaveAttribute('data-ungrouped', 'true');
+    await designer.screenshot('01-inventory');
+  });
+
+  await test.step('create the three groups and see who they hold', async () => {
+    await designer.addGroup('web', 'tier=web');
+    await designer.addGroup('app', 'tier=app');
+    await designer.addGroup('db', 'tier=db');
+    expect(await designer.memberCount('web')).toBe(2);
+    expect(await designer.memberCount('app')).toBe(1);
+    expect(await designer.memberCount('db')).toBe(1);
+    await expect(designer.workload('web1')).toHaveAttribute('data-ungrouped', 'false');
+    await designer.screenshot('02-groups');
+  });
+
+  await test.step('draw the permitted edges', async () => {
+    await designer.addEdge('web', 'app', 'tcp/8080');
+    await designer.addEdge('app', 'db', 'tcp/5432');
+    await expect(designer.edge('web-to-app')).toContainText('tcp/8080');
+    await expect(designer.edge('app-to-db')).toContainText('tcp/5432');
+    await designer.screenshot('03-edges');
+  });
+
+  await test.step('save the policy as readable YAML', async () => {
+    const path = join(host.home, 'shop-policy.yaml');
+    await designer.saveAs(path);
+    const saved = readFileSync(path, 'utf8');
+    expect(saved).toContain('apiVersion: microseg.dev/v1');
+    expect(saved).toMatch(/labels: tier=web/);
+    expect(saved).toMatch(/from: web\s+to: app\s+services:\s*\[tcp\/8080\]/);
+  });
+
+  let flows = 0;
+  await test.step('compile and preview the host table', async () => {
+    flows = await designer.compile();
+    await expect(designer.hostTab(lab.hostName)).toBeVisible();
+    await expect(designer.byTestId('flow-editor')).toContainText('conjunction');
+    await designer.screenshot('04-compiled');
+  });
+
+  await test.step('deploy over SSH to the lab switch', async () => {
+    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
+    await designer.deploy();
+    await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'applied', { timeout: 60_000 });
+    expect(ourFlowCount(lab)).toBe(flows);
+    await designer.screenshot('05-deployed');
+  });
+
+  await test.step('real connections obey the policy', () => {
+    expect(canConnect('web1', ip('app1'), 8080), 'web to app 8080').toBe(true);
+    expect(canConnect('web2', ip('app1'), 8080), 'second web to app 8080').toBe(true);
+    expect(canConnect('app1', ip('db1'), 5432), 'app to db 5432').toBe(true);
+    expect(canConnect('web1', ip('web2'), 80), 'within the web group').toBe(true);
+    expect(canConnect('web1', ip('db1'), 5432), 'web to db 5432').toBe(false);
+    expect(canConnect('web1', ip('app1'), 5432), 'web to app on a port no edge permits').toBe(false);
+    expect(canConnect('app1', ip('web1'), 8080), 'edges are one-way').toBe(false);
+  });
+
+  await test.step('roll back: the switch gets its previous flows again', async () => {
+    await designer.rollback(lab.hostName);
+    await expect.poll(() => ourFlowCount(lab)).toBe(0);
+    expect(canConnect('web1', ip('db1'), 5432)).toBe(true);
+    await designer.screenshot('06-rolled-back');
+  });
+});

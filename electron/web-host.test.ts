@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebHost, type WebHost } from './web-host';
+
+// Talks to a real browser-mode host on an ephemeral loopback port.
+
+let host: WebHost;
+let base: URL;
+let token: string;
+const home = mkdtempSync(join(tmpdir(), 'microseg-web-'));
+
+beforeAll(async () => {
+  process.env.MICROSEG_HOME = home;
+  const rendererDir = mkdtempSync(join(tmpdir(), 'microseg-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  host = await startWebHost({ port: 0, rendererDir, examplesDir: join(__dirname, '..', 'examples'), version: 'test' });
+  base = new URL(host.url);
+  token = new URLSearchParams(base.hash.slice(1)).get('token')!;
+});
+
+afterAll(async () => {
+  await host.close();
+  delete process.env.MICROSEG_HOME;
+});
+
+function call(path: string, options: { headers?: Record<string, string>; body?: unknown; method?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: base.port, path, method: options.method ?? 'POST', headers: { 'content-type': 'application/json', ...options.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
+  });
+}
+
+const auth = (): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+describe('browser-mode host', () => {
+  it('listens on loopback only and prints a URL with a token', () => {
+    expect(base.hostname).toBe('127.0.0.1');
+    expect(token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('answers a request that carries the token', async () => {
+    const res = await call('/api/app:info', { headers: auth(), body: { args: null } });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: expect.objectContaining({ transport: 'web', nativeDialogs: false }) });
+  });
+
+  it('refuses a missing or wrong token', async () => {
+    expect((await call('/api/app:info', { body: { args: null } })).status).toBe(403);
+    expect((await call('/api/app:info', { headers: { authorization: 'Bearer nope' }, body: { args: null } })).status).toBe(403);
+  });
+
+  it('refuses foreign Host and Origin headers (DNS rebinding, cross-site requests)', async () => {
+    expect((await call('/api/app:info', { headers: { ...auth(), host: 'evil.example:80' }, body: { args: null } })).status).toBe(421);
+    expect((await call('/api/app:info', { headers: { ...auth(), origin: 'http://evil.example' }, body: { args: null } })).status).toBe(403);
+    expect((await call('/', { method: 'GET', headers: { host: 'evil.example' } })).status).toBe(421);
+  });
+
+  it('validates payloads and unknown channels, answering with data not crashes', async () => {
+    const bad = JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args: { host: 'h', address: 'a; rm -rf /', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' } } })).body) as { ok: boolean; error: { code: string; message: string } };
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(bad.error.message).toContain('address');
+    const unknown = JSON.parse((await call('/api/shell:exec', { headers: auth(), body: { args: {} } })).body) as { ok: boolean };
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('serves the UI with a strict Content-Security-Policy and no path traversal', async () => {
+    const index = await call('/', { method: 'GET' });
+    expect(index.status).toBe(200);
+    const traversal = await call('/..%2f..%2fetc%2fpasswd', { method: 'GET' });
+    expect(traversal.status).toBe(404);
+  });
+
+  it('writes files atomically and reads them back', async () => {
+    const path = join(home, 'policy.yaml');
+    const write = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path, text: 'x: 1\n' } } })).body) as { ok: boolean };
+    expect(write.ok).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('x: 1\n');
+    const missing = JSON.parse((await call('/api/file:read', { headers: auth(), body: { args: { path: join(home, 'none.yaml') } } })).body) as { error: { code: string; message: string } };
+    expect(missing.error).toMatchObject({ code: 'not-found' });
+    expect(missing.error.message).toContain('none.yaml');
+  });
+});
