@@ -19,7 +19,9 @@ export const PRIORITY = {
   conntrackState: 100,
   rule: 100,
   defaultDeny: 10,
-  fallThrough: 0,
+  // One above 0: a bridge's own default flow (`priority=0 actions=NORMAL`) sits at 0, and an
+  // add with the same match and priority would overwrite it. We never overwrite others' flows.
+  fallThrough: 1,
 } as const;
 
 /**
