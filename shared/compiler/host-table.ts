@@ -40,7 +40,10 @@ function addPipeline(flows: FlowSet, withIPv6: boolean): void {
   infra(conntrack, PRIORITY.conntrackState - 10, 'ct_state=+trk+new', [`goto_table:${TABLES.egress.id}`]);
   infra(conntrack, PRIORITY.fallThrough, '', ['drop']);
 
-  infra(TABLES.forward.id, PRIORITY.fallThrough, '', ['ct(commit)', 'NORMAL']);
+  // ct() needs an IP match: the switch rejects a bare `ct(commit)` (OFPBAC_MATCH_INCONSISTENT).
+  for (const family of withIPv6 ? ['ip', 'ipv6'] : ['ip']) {
+    infra(TABLES.forward.id, PRIORITY.fallThrough, family, ['ct(commit)', 'NORMAL']);
+  }
 }
 
 /**
