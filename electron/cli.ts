@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
+import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
 import { parseInventoryFile } from '@shared/inventory/static-file';
 import { parsePolicyFile } from '@shared/policy/policy-file';
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (values.out && !hasErrors(result.diagnostics)) {
     await mkdir(values.out, { recursive: true });
-    for (const host of result.hosts) await writeFile(join(values.out, `${host.host}.flows`), host.text);
+    for (const host of result.hosts) await writeFile(join(values.out, `${host.host}.flows`), formatHostTable(host.host, parsed.policy, host.flows));
   }
   const summary = { compileMs: ms, flows: result.flowCount, hosts: result.hosts.map((h) => ({ host: h.host, flows: h.flows.length, workloads: h.workloadCount })) };
   if (values.json) {

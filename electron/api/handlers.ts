@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
 import { isRequestChannel } from '@shared/api/contract';
 import { compilePolicy } from '@shared/compiler/compile';
+import { formatHostTable } from '@shared/compiler/table-text';
 import type { Services } from '../services/services';
 import { ServiceError, toErrorData } from '../services/service-error';
 import { REQUEST_SCHEMAS } from './request-schemas';
@@ -30,9 +31,12 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'policy:compile': ({ policy, inventory }) => {
       const started = performance.now();
       const result = compilePolicy(policy, inventory);
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      log.scope('compile').info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length });
-      return Promise.resolve({ ...result, durationMs });
+      const compiled = performance.now();
+      const hosts = result.hosts.map((h) => ({ ...h, text: formatHostTable(h.host, policy, h.flows) }));
+      const durationMs = roundMs(compiled - started);
+      const formatMs = roundMs(performance.now() - compiled);
+      log.scope('compile').info('compiled', { policy: policy.name, ms: durationMs, formatMs, flows: result.flowCount, hosts: hosts.length });
+      return Promise.resolve({ ...result, hosts, durationMs, formatMs });
     },
     'hosts:list': () => services.hosts.list(),
     'hosts:save': (target) => services.hosts.save(target),
@@ -59,6 +63,10 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
   } catch (error) {
     return { ok: false, error: toErrorData(error) };
   }
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 async function listExamples(dir: string): Promise<ExampleProject[]> {

@@ -1,4 +1,4 @@
-import type { CompileResult } from '../compiler/compile';
+import type { CompileResult, HostTable } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
@@ -98,8 +98,12 @@ export interface InventoryLoad {
   diagnostics: Diagnostic[];
 }
 
-export interface CompileOutcome extends CompileResult {
+/** A compile as the UI receives it: each host's table also printed as `ovs-ofctl` text. */
+export interface CompileOutcome extends Omit<CompileResult, 'hosts'> {
+  hosts: (HostTable & { text: string })[];
+  /** Time to compute the flows, and to print them, in milliseconds. */
   durationMs: number;
+  formatMs: number;
 }
 
 /** How to reach one enforcement point's Open vSwitch over SSH. */

@@ -6,16 +6,14 @@ import { resolveMembership, ungroupedWorkloads } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
+import { buildClauses } from './clauses';
 import { buildHostFlows } from './host-table';
-import { formatHostTable } from './table-text';
 import { resolveRules, type ResolvedRule } from './rules';
 
 /** The flow table one enforcement point gets. */
 export interface HostTable {
   host: string;
   flows: Flow[];
-  /** `ovs-ofctl add-flows` text with comments, exactly what the preview shows. */
-  text: string;
   workloadCount: number;
 }
 
@@ -35,7 +33,8 @@ export interface CompileResult {
 }
 
 /**
- * Compiles a policy against an inventory into one flow table per host. Deterministic: the
+ * Compiles a policy against an inventory into one flow table per host (structured flows;
+ * `formatHostTable` prints them). Deterministic: the
  * same policy and inventory always give the same text, whatever order groups, edges and
  * workloads come in. Returns no tables when the policy has errors.
  */
@@ -51,11 +50,17 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   const withIPv6 = workloads.some((w) => w.addresses.some((a) => parseCidr(a)?.family === 6)) ||
     policy.groups.some((g) => (g.selector.cidrs ?? []).some((c) => parseCidr(c)?.family === 6));
 
-  const hostNames = [...new Set(workloads.map((w) => w.host))].sort();
-  const hosts = hostNames.map((host) => {
-    const local = workloads.filter((w) => w.host === host);
-    const flows = buildHostFlows(host, rules, local.flatMap((w) => w.addresses), withIPv6);
-    return { host, flows, text: formatHostTable(host, policy, flows), workloadCount: local.length };
+  const clauses = buildClauses(rules, withIPv6);
+  const byHost = new Map<string, Inventory['workloads']>();
+  for (const w of workloads) {
+    const list = byHost.get(w.host);
+    if (list) list.push(w);
+    else byHost.set(w.host, [w]);
+  }
+  const hosts = [...byHost.keys()].sort().map((host) => {
+    const local = byHost.get(host) ?? [];
+    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), withIPv6);
+    return { host, flows, workloadCount: local.length };
   });
 
   return {

@@ -10,43 +10,9 @@ export interface Flow {
   actions: string[];
 }
 
-/** Collects flows, merging those with the same table, priority and match (their actions are joined). */
-export class FlowSet {
-  private readonly byKey = new Map<string, Flow>();
-
-  add(flow: Flow): void {
-    const key = `${flow.table}|${flow.priority}|${flow.match}`;
-    const existing = this.byKey.get(key);
-    if (!existing) {
-      this.byKey.set(key, { ...flow, actions: [...flow.actions] });
-      return;
-    }
-    existing.actions.push(...flow.actions);
-    if (flow.cookie < existing.cookie) existing.cookie = flow.cookie;
-  }
-
-  /** Flows in a canonical order (table, priority descending, match), actions de-duplicated and sorted. */
-  sorted(): Flow[] {
-    return [...this.byKey.values()]
-      .map((f) => ({ ...f, actions: canonicalActions(f.actions) }))
-      .sort((a, b) => a.table - b.table || b.priority - a.priority || compareText(a.match, b.match));
-  }
-}
-
-/** Conjunction actions are order-free, so sort them for stable text; other action lists keep their order. */
-function canonicalActions(actions: string[]): string[] {
-  if (!actions.every((a) => a.startsWith('conjunction('))) return actions;
-  return [...new Set(actions)].sort(compareConjunction);
-}
-
-function compareConjunction(a: string, b: string): number {
-  const [ia = 0, ka = 0] = (a.match(/\d+/g) ?? []).map(Number);
-  const [ib = 0, kb = 0] = (b.match(/\d+/g) ?? []).map(Number);
-  return ia - ib || ka - kb;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The canonical flow order: table, then priority (highest first), then match text. */
+export function compareFlows(a: Flow, b: Flow): number {
+  return a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0);
 }
 
 /** `cookie=…,table=…,priority=…,MATCH actions=…`, the line `ovs-ofctl add-flows` reads. */

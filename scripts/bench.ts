@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { compilePolicy } from '../shared/compiler/compile';
+import { resolveMembership } from '../shared/policy/membership';
+import { SIZES, syntheticEstate, type BenchSize } from './bench/synthetic';
+
+// `npm run bench [-- --json FILE] [-- --sizes small,large]`: compile figures per synthetic
+// estate size. Figures, not pass/fail: speed targets live here, not in unit tests.
+
+interface Figures {
+  workloads: number;
+  groups: number;
+  edges: number;
+  hosts: number;
+  compileMs: number;
+  flows: number;
+  maxHostFlows: number;
+  naiveFlows: number;
+  peakRssMb: number;
+}
+
+function naiveFlowCount(size: BenchSize, estate: ReturnType<typeof syntheticEstate>): number {
+  // A per-pair compiler writes one flow per source member, destination member and port match.
+  const membership = resolveMembership(estate.policy, estate.inventory.workloads);
+  let total = 0;
+  for (const edge of estate.policy.edges) {
+    const from = membership.get(edge.from)?.workloads.length ?? 0;
+    const to = membership.get(edge.to)?.workloads.length ?? 0;
+    total += from * to * edge.services.length;
+  }
+  void size;
+  return total;
+}
+
+function measure(size: BenchSize, runs: number): Figures {
+  const estate = syntheticEstate(size);
+  compilePolicy(estate.policy, estate.inventory); // warm-up: JIT and caches
+  const times: number[] = [];
+  let result = compilePolicy(estate.policy, estate.inventory);
+  let peak = process.memoryUsage().rss;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    result = compilePolicy(estate.policy, estate.inventory);
+    times.push(performance.now() - started);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    workloads: size.workloads,
+    groups: size.groups,
+    edges: size.edges,
+    hosts: size.hosts,
+    compileMs: round(times[Math.floor(times.length / 2)]!),
+    flows: result.flowCount,
+    maxHostFlows: Math.max(...result.hosts.map((h) => h.flows.length)),
+    naiveFlows: naiveFlowCount(size, estate),
+    peakRssMb: Math.round(peak / 1024 / 1024),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+const { values } = parseArgs({ options: { json: { type: 'string' }, sizes: { type: 'string' }, runs: { type: 'string' } } });
+const wanted = values.sizes ? values.sizes.split(',') : SIZES.map((s) => s.name);
+const all: Record<string, Figures> = {};
+for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
+  const figures = measure(size, Number(values.runs ?? (size.name === 'huge' ? 3 : 7)));
+  all[size.name] = figures;
+  console.log(
+    `${size.name.padEnd(6)} ${figures.workloads} workloads, ${figures.groups} groups, ${figures.edges} edges, ${figures.hosts} hosts: ` +
+      `compile ${figures.compileMs} ms (median), ${figures.flows} flows (max ${figures.maxHostFlows} on one host), ` +
+      `naive per-pair ${figures.naiveFlows}, peak RSS ${figures.peakRssMb} MB`,
+  );
+}
+if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 2) + '\n');

@@ -1,0 +1,104 @@
+import type { Inventory, Workload } from '../../shared/inventory/model';
+import type { Edge, Group, Policy, Service } from '../../shared/policy/model';
+import { POLICY_API_VERSION } from '../../shared/policy/model';
+
+export interface BenchSize {
+  name: string;
+  workloads: number;
+  groups: number;
+  edges: number;
+  hosts: number;
+}
+
+export const SIZES: BenchSize[] = [
+  { name: 'small', workloads: 1_000, groups: 100, edges: 300, hosts: 10 },
+  { name: 'large', workloads: 10_000, groups: 1_000, edges: 5_000, hosts: 100 },
+  { name: 'huge', workloads: 50_000, groups: 5_000, edges: 20_000, hosts: 500 },
+];
+
+const TIERS = ['web', 'api', 'worker', 'db', 'cache'];
+const ENVS = ['prod', 'stage', 'dev'];
+
+/** A small deterministic PRNG, so every run benchmarks the same inventory. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A realistic synthetic estate: applications of uneven size, each with tiers, spread over
+ * hosts; groups overlap (per app, per app tier, per team, per environment tier), so most
+ * workloads are in several groups; edges mix single ports, lists and ranges.
+ */
+export function syntheticEstate(size: BenchSize, seed = 42): { policy: Policy; inventory: Inventory } {
+  const rnd = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  const apps = Math.max(1, Math.floor(size.groups / 4));
+  const teams = Math.max(1, Math.floor(apps / 8));
+
+  const workloads: Workload[] = [];
+  for (let i = 0; i < size.workloads; i++) {
+    // Skewed app sizes: a few big applications, many small ones.
+    const app = Math.floor(apps * rnd() ** 2);
+    const name = `w${i}`;
+    workloads.push({
+      id: `static:bench/${name}`,
+      name,
+      host: `host-${i % size.hosts}`,
+      addresses: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
+      labels: { app: `app${app}`, tier: pick(TIERS), env: pick(ENVS), team: `team${app % teams}` },
+      origin: { kind: 'static', source: 'bench' },
+    });
+  }
+
+  const groups: Group[] = [];
+  for (let g = 0; g < size.groups; g++) {
+    const app = g % apps;
+    const kind = g % 4;
+    const labels =
+      kind === 0 ? `app=app${app}`
+      : kind === 1 ? `app=app${app},tier=${pick(TIERS)}`
+      : kind === 2 ? `team=team${app % teams},tier in (${pick(TIERS)},${pick(TIERS)})`
+      : `env=${pick(ENVS)},app=app${app}`;
+    groups.push({ name: `g${g}`, selector: { labels }, isolated: rnd() < 0.1 });
+  }
+
+  const edges: Edge[] = [];
+  for (let e = 0; e < size.edges; e++) {
+    const from = Math.floor(rnd() * size.groups);
+    // Most edges stay near their app's own groups, as real dependency graphs do.
+    const to = rnd() < 0.7 ? (from + 1 + Math.floor(rnd() * 8)) % size.groups : Math.floor(rnd() * size.groups);
+    edges.push({ id: `e${e}`, from: `g${from}`, to: `g${to}`, services: randomServices(rnd), action: 'allow' });
+  }
+
+  return {
+    policy: { apiVersion: POLICY_API_VERSION, name: `bench-${size.name}`, revision: 1, defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, groups, edges },
+    inventory: { workloads, readAt: '2026-01-01T00:00:00Z' },
+  };
+}
+
+function randomServices(rnd: () => number): Service[] {
+  const count = 1 + Math.floor(rnd() * 3);
+  const services: Service[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = rnd();
+    if (r < 0.6) {
+      const port = [80, 443, 5432, 6379, 8080, 8443, 9090, 3306][Math.floor(rnd() * 8)]!;
+      services.push({ protocol: 'tcp', ports: { from: port, to: port } });
+    } else if (r < 0.8) {
+      const from = 8000 + Math.floor(rnd() * 100);
+      services.push({ protocol: 'tcp', ports: { from, to: from + Math.floor(rnd() * 60) } });
+    } else if (r < 0.95) {
+      services.push({ protocol: 'udp', ports: { from: 53, to: 53 } });
+    } else {
+      services.push({ protocol: 'icmp' });
+    }
+  }
+  return services;
+}

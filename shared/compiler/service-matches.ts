@@ -1,0 +1,20 @@
+import type { Service } from '../policy/model';
+import { formatPortMatch, portRangeMasks } from './port-masks';
+
+/** Matches for a list of services; IPv6 variants only when the compile has IPv6 addresses. */
+export function serviceMatches(services: readonly Service[], withIPv6: boolean): string[] {
+  const matches = new Set<string>();
+  for (const service of services) {
+    const families = service.protocol === 'icmp' ? ['icmp', ...(withIPv6 ? ['icmp6'] : [])] : [service.protocol, ...(withIPv6 ? [`${service.protocol}6`] : [])];
+    for (const proto of families) {
+      if (!service.ports) {
+        matches.add(proto);
+        continue;
+      }
+      for (const port of portRangeMasks(service.ports.from, service.ports.to)) {
+        matches.add(`${proto},tp_dst=${formatPortMatch(port)}`);
+      }
+    }
+  }
+  return [...matches];
+}

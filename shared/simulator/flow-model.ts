@@ -1,0 +1,95 @@
+import { formatAddressMask, type AddressMask } from './address-bits';
+
+/** Connection-tracking state bits as Open vSwitch numbers them in `ct_state`. */
+export const CT_FLAGS = { new: 0x01, est: 0x02, rel: 0x04, rpl: 0x08, inv: 0x10, trk: 0x20, snat: 0x40, dnat: 0x80 } as const;
+
+export type CtFlag = keyof typeof CT_FLAGS;
+
+export const ETH_TYPE = { ipv4: 0x0800, ipv6: 0x86dd, arp: 0x0806 } as const;
+
+export const IP_PROTO = { icmp: 1, tcp: 6, udp: 17, icmp6: 58, sctp: 132 } as const;
+
+/** A 16-bit field matched under a mask, e.g. `tp_dst=0x50/0xfff0`; an exact match has mask 0xffff. */
+export interface BitsMatch {
+  value: number;
+  mask: number;
+}
+
+/** The fields one flow matches; an absent field is wildcarded. Addresses are stored masked. */
+export interface FlowMatch {
+  ethType?: number;
+  ipProto?: number;
+  nwSrc?: AddressMask;
+  nwDst?: AddressMask;
+  ipv6Src?: AddressMask;
+  ipv6Dst?: AddressMask;
+  tpSrc?: BitsMatch;
+  tpDst?: BitsMatch;
+  icmpType?: number;
+  icmpCode?: number;
+  ctState?: BitsMatch;
+  conjId?: number;
+}
+
+export type FlowAction =
+  | { kind: 'normal' }
+  | { kind: 'drop' }
+  | { kind: 'goto-table'; table: number }
+  | { kind: 'resubmit'; table: number }
+  | { kind: 'ct'; commit: boolean; table?: number; zone?: number }
+  | { kind: 'conjunction'; id: number; clause: number; clauses: number };
+
+/** One flow as the simulator runs it, with where it came from so traces can point back. */
+export interface SimFlow {
+  /** 1-based line in the text it was parsed from. */
+  line: number;
+  /** The line as written (trimmed), for traces. */
+  text: string;
+  /** Canonical `0x…` hex. */
+  cookie: string;
+  table: number;
+  priority: number;
+  match: FlowMatch;
+  actions: FlowAction[];
+}
+
+/** Open vSwitch's priority when a flow names none. */
+export const DEFAULT_PRIORITY = 32768;
+
+/** True when the flow only contributes clauses to conjunctive matches (OVS: a "soft" match). */
+export function isConjunctive(flow: SimFlow): boolean {
+  return flow.actions.length > 0 && flow.actions.every((a) => a.kind === 'conjunction');
+}
+
+/**
+ * Canonical text of a match, field by field in a fixed order. Two flows whose matches OVS
+ * considers identical (e.g. `ip,nw_src=10.0.0.5/8` and `ip,nw_src=10.0.0.0/8`) get equal text.
+ */
+export function formatMatch(m: FlowMatch): string {
+  const parts: string[] = [];
+  if (m.ethType !== undefined) parts.push(`dl_type=0x${m.ethType.toString(16).padStart(4, '0')}`);
+  if (m.ipProto !== undefined) parts.push(`nw_proto=${m.ipProto}`);
+  if (m.nwSrc) parts.push(`nw_src=${formatAddressMask(m.nwSrc)}`);
+  if (m.nwDst) parts.push(`nw_dst=${formatAddressMask(m.nwDst)}`);
+  if (m.ipv6Src) parts.push(`ipv6_src=${formatAddressMask(m.ipv6Src)}`);
+  if (m.ipv6Dst) parts.push(`ipv6_dst=${formatAddressMask(m.ipv6Dst)}`);
+  if (m.tpSrc) parts.push(`tp_src=${formatBits(m.tpSrc)}`);
+  if (m.tpDst) parts.push(`tp_dst=${formatBits(m.tpDst)}`);
+  if (m.icmpType !== undefined) parts.push(`icmp_type=${m.icmpType}`);
+  if (m.icmpCode !== undefined) parts.push(`icmp_code=${m.icmpCode}`);
+  if (m.ctState) parts.push(`ct_state=${formatCtState(m.ctState)}`);
+  if (m.conjId !== undefined) parts.push(`conj_id=${m.conjId}`);
+  return parts.join(',');
+}
+
+/** `+trk+new` style text of a ct_state value under a mask. */
+export function formatCtState(bits: BitsMatch): string {
+  return (Object.keys(CT_FLAGS) as CtFlag[])
+    .filter((flag) => (bits.mask & CT_FLAGS[flag]) !== 0)
+    .map((flag) => `${(bits.value & CT_FLAGS[flag]) !== 0 ? '+' : '-'}${flag}`)
+    .join('');
+}
+
+function formatBits(bits: BitsMatch): string {
+  return bits.mask === 0xffff ? String(bits.value) : `0x${bits.value.toString(16)}/0x${bits.mask.toString(16)}`;
+}
