@@ -1,0 +1,59 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect, type JSX } from 'react';
+import { PolicyCanvas } from './components/canvas/PolicyCanvas';
+import { HostsPanel } from './components/hosts/HostsPanel';
+import { Inspector } from './components/inspector/Inspector';
+import { InventoryPanel } from './components/inventory/InventoryPanel';
+import { FileProblemList } from './components/layout/FileProblemList';
+import { NoticeList } from './components/layout/NoticeList';
+import { Toolbar } from './components/layout/Toolbar';
+import { DeployConfirm } from './components/modals/DeployConfirm';
+import { ModalHost } from './components/modals/ModalHost';
+import { OutputPanel } from './components/output/OutputPanel';
+import { useDeployEvents } from './hooks/use-deploy-events';
+import { useShortcuts } from './hooks/use-shortcuts';
+import { startApp } from './startup';
+import { useAppStore } from './stores/app-store';
+import { usePolicyStore } from './stores/policy-store';
+
+/** The window: toolbar; inventory, canvas and inspector side by side; compile output below. */
+export function App(): JSX.Element {
+  const status = useAppStore((s) => s.status);
+  const name = usePolicyStore((s) => s.policy.name);
+  const dirty = usePolicyStore((s) => s.dirty);
+
+  useDeployEvents();
+  useShortcuts();
+  useEffect(() => {
+    void startApp();
+  }, []);
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${name} — Microseg Designer`;
+  }, [name, dirty]);
+
+  return (
+    // One provider for the whole window, so the Problems list can move the canvas viewport.
+    <ReactFlowProvider>
+      <div className="app" data-testid="app-root" data-app-state={status}>
+        <Toolbar />
+        <FileProblemList />
+        <div className="workspace">
+          <aside className="sidebar left">
+            <InventoryPanel />
+          </aside>
+          <main className="center">
+            <PolicyCanvas />
+            <OutputPanel />
+          </main>
+          <aside className="sidebar right">
+            <Inspector />
+            <HostsPanel />
+          </aside>
+        </div>
+        <NoticeList />
+        <ModalHost />
+        <DeployConfirm />
+      </div>
+    </ReactFlowProvider>
+  );
+}

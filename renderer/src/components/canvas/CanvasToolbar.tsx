@@ -1,0 +1,78 @@
+import { Panel, useReactFlow } from '@xyflow/react';
+import type { JSX } from 'react';
+import { emptyGroupDraft } from '../../model/drafts';
+import { freePosition, nextEdgeId, withEdgeAdded, withGroupAdded } from '../../model/policy-edits';
+import { useCanvasStore } from '../../stores/canvas-store';
+import { usePolicyStore } from '../../stores/policy-store';
+import { EdgeForm } from './EdgeForm';
+import { GroupForm } from './GroupForm';
+
+/** The add buttons over the canvas and, below them, whichever add form is open. */
+export function CanvasToolbar(): JSX.Element {
+  const form = useCanvasStore((s) => s.form);
+  const openForm = useCanvasStore((s) => s.openForm);
+  const edit = usePolicyStore((s) => s.edit);
+  const groupCount = usePolicyStore((s) => s.policy.groups.length);
+  const { screenToFlowPosition } = useReactFlow();
+
+  // New groups go near the middle of what the user is looking at (node origin is top-left).
+  const viewCentre = (): { x: number; y: number } => {
+    const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
+    if (!pane) return { x: 60, y: 60 };
+    const centre = screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 });
+    return { x: centre.x - 115, y: centre.y - 60 };
+  };
+
+  return (
+    <Panel position="top-left" className="canvas-toolbar">
+      <div className="button-row">
+        <button type="button" data-testid="add-group" onClick={() => openForm(form?.kind === 'group' ? null : { kind: 'group' })}>
+          + Add group
+        </button>
+        <button
+          type="button"
+          data-testid="add-edge"
+          disabled={groupCount === 0}
+          title={groupCount === 0 ? 'Add a group first' : 'Permit connections from one group to another'}
+          onClick={() => openForm(form?.kind === 'edge' ? null : { kind: 'edge' })}
+        >
+          + Add edge
+        </button>
+      </div>
+
+      {form?.kind === 'group' ? (
+        <div className="card floating-form">
+          <h3>New group</h3>
+          <GroupForm
+            initial={emptyGroupDraft()}
+            submitLabel="Add group"
+            onCancel={() => openForm(null)}
+            onSubmit={(group) => {
+              const wanted = viewCentre();
+              edit((p) => withGroupAdded(p, { ...group, position: freePosition(p, wanted) }));
+              openForm(null);
+            }}
+          />
+        </div>
+      ) : null}
+
+      {form?.kind === 'edge' ? (
+        <div className="card floating-form">
+          <h3>New edge</h3>
+          <EdgeForm
+            initial={{ from: form.from ?? '', to: form.to ?? '', services: '', description: '' }}
+            submitLabel="Add edge"
+            onCancel={() => openForm(null)}
+            onSubmit={(draft, toEdge) => {
+              edit((p) => {
+                const edge = toEdge(nextEdgeId(p, draft.from, draft.to));
+                return edge ? withEdgeAdded(p, edge) : p;
+              });
+              openForm(null);
+            }}
+          />
+        </div>
+      ) : null}
+    </Panel>
+  );
+}

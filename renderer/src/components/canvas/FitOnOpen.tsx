@@ -1,0 +1,19 @@
+import { useNodesInitialized, useReactFlow } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
+import { usePolicyStore } from '../../stores/policy-store';
+
+/** Fits a newly opened policy into view once its nodes have been measured. */
+export function FitOnOpen(): null {
+  const generation = usePolicyStore((s) => s.generation);
+  const initialized = useNodesInitialized();
+  const { fitView } = useReactFlow();
+  const fitted = useRef(0);
+
+  useEffect(() => {
+    if (!initialized || fitted.current === generation) return;
+    fitted.current = generation;
+    void fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+  }, [generation, initialized, fitView]);
+
+  return null;
+}

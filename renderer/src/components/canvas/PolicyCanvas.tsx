@@ -1,0 +1,166 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  type Connection,
+  type Dimensions,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useMemo, useState, type JSX } from 'react';
+import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
+import { useMembership } from '../../hooks/use-membership';
+import {
+  autoPosition,
+  nextEdgeId,
+  withEdgeAdded,
+  withEdgeRemoved,
+  withGroupMoved,
+  withGroupRemoved,
+} from '../../model/policy-edits';
+import { useCanvasStore, type Selection } from '../../stores/canvas-store';
+import { usePolicyStore } from '../../stores/policy-store';
+import { CanvasToolbar } from './CanvasToolbar';
+import { FitOnOpen } from './FitOnOpen';
+import { GroupNode, type GroupFlowNode } from './GroupNode';
+import { ServiceEdge, type ServiceFlowEdge } from './ServiceEdge';
+
+// Not 'group': React Flow has a built-in node type by that name, with its own styling.
+const nodeTypes = { policyGroup: GroupNode };
+const edgeTypes = { service: ServiceEdge };
+const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#7f8ba3' } as const;
+const DELETE_KEYS = ['Delete', 'Backspace'];
+// React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
+const FIT = { padding: 0.2, maxZoom: 1 };
+
+/**
+ * The policy drawn as a graph. The policy store is the only truth: nodes and edges are derived
+ * from it on every change, and React Flow's change events are turned into policy edits.
+ */
+export function PolicyCanvas(): JSX.Element {
+  const policy = usePolicyStore((s) => s.policy);
+  const edit = usePolicyStore((s) => s.edit);
+  const selection = useCanvasStore((s) => s.selection);
+  const { membership } = useMembership();
+  const diagnostics = useElementDiagnostics();
+  // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
+  const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
+
+  const nodes = useMemo<GroupFlowNode[]>(
+    () =>
+      policy.groups.map((group, index) => ({
+        id: group.name,
+        type: 'policyGroup',
+        position: group.position ?? autoPosition(index),
+        selected: isSelected(selection, 'group', group.name),
+        measured: measured[group.name],
+        data: {
+          group,
+          members: membership.get(group.name)?.workloads ?? [],
+          cidrs: membership.get(group.name)?.cidrs ?? [],
+          diagnostics: diagnostics.get(elementKey('group', group.name)) ?? [],
+        },
+      })),
+    [policy.groups, selection, measured, membership, diagnostics],
+  );
+
+  const edges = useMemo<ServiceFlowEdge[]>(() => {
+    const names = new Set(policy.groups.map((g) => g.name));
+    // An edge to a missing group cannot be drawn; the Problems list still reports it.
+    return policy.edges
+      .filter((e) => names.has(e.from) && names.has(e.to))
+      .map((edge) => ({
+        id: edge.id,
+        type: 'service',
+        source: edge.from,
+        target: edge.to,
+        markerEnd: ARROW,
+        selected: isSelected(selection, 'edge', edge.id),
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? [] },
+      }));
+  }, [policy.groups, policy.edges, selection, diagnostics]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<GroupFlowNode>[]) => {
+      const sizes: Record<string, Dimensions> = {};
+      for (const change of changes) {
+        if (change.type === 'dimensions' && change.dimensions) sizes[change.id] = change.dimensions;
+      }
+      if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
+
+      edit((p) =>
+        changes.reduce((next, change) => {
+          if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
+          if (change.type === 'remove') return withGroupRemoved(next, change.id);
+          return next;
+        }, p),
+      );
+      applySelection('group', changes);
+    },
+    [edit],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<ServiceFlowEdge>[]) => {
+      edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p));
+      applySelection('edge', changes);
+    },
+    [edit],
+  );
+
+  // A drawn edge starts without services; the inspector opens on it to ask for them.
+  const onConnect = useCallback(
+    ({ source, target }: Connection) => {
+      const id = nextEdgeId(usePolicyStore.getState().policy, source, target);
+      edit((p) => withEdgeAdded(p, { id, from: source, to: target, services: [], action: 'allow' }));
+      useCanvasStore.getState().select({ kind: 'edge', id }, true);
+    },
+    [edit],
+  );
+
+  return (
+    <div className="canvas">
+      <ReactFlow<GroupFlowNode, ServiceFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        deleteKeyCode={DELETE_KEYS}
+        colorMode="dark"
+        minZoom={0.2}
+        fitView
+        fitViewOptions={FIT}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+        <CanvasToolbar />
+        <FitOnOpen />
+      </ReactFlow>
+      {policy.groups.length === 0 ? (
+        <div className="canvas-empty">
+          <p>No groups yet.</p>
+          <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function isSelected(selection: Selection, kind: 'group' | 'edge', id: string): boolean {
+  return selection?.kind === kind && selection.id === id;
+}
+
+/** The canvas keeps one selection; a batch of changes ends on the last element selected. */
+function applySelection(kind: 'group' | 'edge', changes: readonly (NodeChange | EdgeChange)[]): void {
+  const { selection, select } = useCanvasStore.getState();
+  let next = selection;
+  for (const change of changes) {
+    if (change.type === 'select' && change.selected) next = { kind, id: change.id };
+    else if ((change.type === 'select' || change.type === 'remove') && isSelected(next, kind, change.id)) next = null;
+  }
+  if (next !== selection) select(next);
+}

@@ -1,0 +1,54 @@
+import type { JSX } from 'react';
+import { describeTarget, type HostLine } from '../../model/deploy-plan';
+import { useDeployStore } from '../../stores/deploy-store';
+import { HostTargetForm } from './HostTargetForm';
+
+interface HostRowProps {
+  line: HostLine;
+  configuring: boolean;
+  onConfigure: (open: boolean) => void;
+}
+
+const FINAL = new Set(['applied', 'done', 'rolled-back']);
+
+export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.Element {
+  const status = useDeployStore((s) => s.statuses[line.host]);
+  const rollingBack = useDeployStore((s) => s.rollingBack.includes(line.host));
+  const running = useDeployStore((s) => s.running);
+  const rollback = useDeployStore((s) => s.rollback);
+
+  const tone = !status ? '' : status.status === 'failed' ? 'error' : FINAL.has(status.status) ? 'ok' : 'busy';
+
+  return (
+    <li className="host-row" data-testid="host-row" data-host={line.host}>
+      <div className="host-title">
+        <span className="host-name">{line.host}</span>
+        <span className="muted">{line.flowCount === null ? 'not in last compile' : `${line.flowCount} flows`}</span>
+      </div>
+      <p className={line.target ? 'host-target mono' : 'host-target muted'}>
+        {line.target ? describeTarget(line.target) : 'No SSH target yet'}
+      </p>
+      {status ? (
+        <p className={`deploy-status tone-${tone}`} data-testid="deploy-host-status" data-host={line.host} data-status={status.status}>
+          <span className="step">{status.status}</span> {status.message}
+        </p>
+      ) : null}
+      <div className="button-row">
+        <button type="button" data-testid="host-configure" onClick={() => onConfigure(!configuring)} aria-expanded={configuring}>
+          {line.target ? 'Edit target' : 'Configure'}
+        </button>
+        <button
+          type="button"
+          data-testid="rollback-button"
+          data-host={line.host}
+          disabled={!line.target || rollingBack || running}
+          title="Put back the flows this host had before our last deploy to it"
+          onClick={() => void rollback(line.host)}
+        >
+          {rollingBack ? 'Rolling back…' : 'Rollback'}
+        </button>
+      </div>
+      {configuring ? <HostTargetForm host={line.host} target={line.target} onDone={() => onConfigure(false)} /> : null}
+    </li>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Group } from '@shared/policy/model';
+import type { JSX } from 'react';
+import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
+import { useMembership } from '../../hooks/use-membership';
+import { groupDraftOf } from '../../model/drafts';
+import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
+import { useCanvasStore } from '../../stores/canvas-store';
+import { usePolicyStore } from '../../stores/policy-store';
+import { GroupForm } from '../canvas/GroupForm';
+import { InspectorFrame } from './InspectorFrame';
+
+interface GroupInspectorProps {
+  group: Group;
+}
+
+export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
+  const edit = usePolicyStore((s) => s.edit);
+  const select = useCanvasStore((s) => s.select);
+  const diagnostics = useElementDiagnostics().get(elementKey('group', group.name)) ?? [];
+  const members = useMembership().membership.get(group.name);
+  const edgeCount = usePolicyStore((s) => s.policy.edges.filter((e) => e.from === group.name || e.to === group.name).length);
+
+  const remove = (): void => {
+    edit((p) => withGroupRemoved(p, group.name));
+    select(null);
+  };
+
+  return (
+    <InspectorFrame kind="group" title={group.name} diagnostics={diagnostics} onDelete={remove}>
+      <GroupForm
+        initial={groupDraftOf(group)}
+        editing={group.name}
+        base={group}
+        submitLabel="Apply"
+        onSubmit={(next) => {
+          edit((p) => withGroupReplaced(p, group.name, { ...next, position: p.groups.find((g) => g.name === group.name)?.position }));
+          select({ kind: 'group', id: next.name });
+        }}
+      />
+      <h3 className="subheading">
+        Members now <span className="muted">({members?.workloads.length ?? 0} workloads{edgeCount > 0 ? `, ${edgeCount} edges` : ''})</span>
+      </h3>
+      <ul className="member-list">
+        {(members?.workloads ?? []).map((w) => (
+          <li key={w.id}>
+            <span>{w.name}</span>
+            <span className="muted mono">{w.addresses.join(', ') || 'no address'}</span>
+            <span className="muted">{w.host}</span>
+          </li>
+        ))}
+        {(members?.cidrs ?? []).map((c) => (
+          <li key={c}>
+            <span className="mono">{c}</span>
+            <span className="muted">external</span>
+          </li>
+        ))}
+      </ul>
+    </InspectorFrame>
+  );
+}

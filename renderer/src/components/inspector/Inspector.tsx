@@ -1,0 +1,16 @@
+import type { JSX } from 'react';
+import { useCanvasStore } from '../../stores/canvas-store';
+import { usePolicyStore } from '../../stores/policy-store';
+import { EdgeInspector } from './EdgeInspector';
+import { GroupInspector } from './GroupInspector';
+
+/** Edits the selected group or edge; empty when nothing is selected. */
+export function Inspector(): JSX.Element | null {
+  const selection = useCanvasStore((s) => s.selection);
+  const group = usePolicyStore((s) => (selection?.kind === 'group' ? s.policy.groups.find((g) => g.name === selection.id) : undefined));
+  const edge = usePolicyStore((s) => (selection?.kind === 'edge' ? s.policy.edges.find((e) => e.id === selection.id) : undefined));
+
+  if (group) return <GroupInspector key={`group:${group.name}`} group={group} />;
+  if (edge) return <EdgeInspector key={`edge:${edge.id}`} edge={edge} />;
+  return null;
+}

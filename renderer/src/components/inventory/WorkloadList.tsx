@@ -1,0 +1,38 @@
+import { useMemo, useState, type JSX } from 'react';
+import { useMembership } from '../../hooks/use-membership';
+import { WorkloadRow } from './WorkloadRow';
+
+/** The workloads of the current inventory; those no group holds are flagged and counted. */
+export function WorkloadList(): JSX.Element {
+  const { workloads, ungrouped } = useMembership();
+  const [filter, setFilter] = useState('');
+
+  const shown = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    if (needle === '') return workloads;
+    return workloads.filter((w) =>
+      [w.name, w.image ?? '', w.host, w.composeService ?? '', ...w.addresses, ...Object.entries(w.labels).map(([k, v]) => `${k}=${v}`)]
+        .some((text) => text.toLowerCase().includes(needle)),
+    );
+  }, [workloads, filter]);
+
+  if (workloads.length === 0) return <p className="muted empty-note">No workloads.</p>;
+
+  return (
+    <div className="workloads">
+      <div className="workloads-header">
+        <input type="search" placeholder="Filter by name, label, address…" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter workloads" />
+        {ungrouped.size > 0 ? (
+          <span className="badge badge-warning" title="Workloads no group selects: all their new connections are dropped">
+            {ungrouped.size} in no group
+          </span>
+        ) : null}
+      </div>
+      <ul className="workload-list">
+        {shown.map((w) => (
+          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} />
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { JSX } from 'react';
+import { useNoticeStore } from '../../stores/notice-store';
+
+/** Failed requests, each with its code and detail, until the user dismisses them. */
+export function NoticeList(): JSX.Element | null {
+  const notices = useNoticeStore((s) => s.notices);
+  const dismiss = useNoticeStore((s) => s.dismiss);
+  if (notices.length === 0) return null;
+
+  return (
+    <div className="notices" aria-live="assertive">
+      {notices.map((n) => (
+        <div key={n.id} className="notice" role="alert" data-testid="error-notice" data-code={n.code}>
+          <div className="notice-text">
+            <strong>{n.titles[0]} failed</strong> <span className="code">{n.code}</span>
+            <p>{n.message}</p>
+            {n.titles.length > 1 ? <p className="muted">Also failed: {n.titles.slice(1).map(lowerFirst).join('; ')}</p> : null}
+            {n.detail ? <pre className="detail">{n.detail}</pre> : null}
+          </div>
+          <button type="button" className="icon" data-testid="error-notice-dismiss" title="Dismiss" onClick={() => dismiss(n.id)}>
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

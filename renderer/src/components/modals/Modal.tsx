@@ -1,0 +1,28 @@
+import { useEffect, type JSX, type ReactNode } from 'react';
+
+interface ModalProps {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId?: string;
+}
+
+/** A centred dialog over a dimmed app; Escape and the backdrop close it. */
+export function Modal({ title, onClose, children, testId }: ModalProps): JSX.Element {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <h2>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}

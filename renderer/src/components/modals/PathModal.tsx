@@ -1,0 +1,52 @@
+import { useState, type FormEvent, type JSX } from 'react';
+import { useModalStore, type PathRequest } from '../../stores/modal-store';
+import { Modal } from './Modal';
+
+interface PathModalProps {
+  request: PathRequest;
+  onAnswer: (path: string | null) => void;
+}
+
+/** Browser mode has no native dialog: the path is typed, and is a path on the service's machine. */
+export function PathModal({ request, onAnswer }: PathModalProps): JSX.Element {
+  const close = useModalStore((s) => s.close);
+  const [path, setPath] = useState(request.defaultPath);
+
+  const answer = (value: string | null): void => {
+    onAnswer(value);
+    close();
+  };
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (path.trim() !== '') answer(path.trim());
+  };
+
+  return (
+    <Modal title={request.title} onClose={() => answer(null)} testId="path-modal">
+      <form className="form" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="path-input">Path of the policy file on the machine running Microseg</label>
+          <input id="path-input" data-testid="path-input" className="mono" autoFocus value={path}
+            placeholder="/home/me/policies/shop.yaml" onChange={(e) => setPath(e.target.value)} />
+        </div>
+        {request.shortcuts.length > 0 ? (
+          <div className="shortcuts">
+            <p className="muted">Bundled examples</p>
+            {request.shortcuts.map((example) => (
+              <button key={example.name} type="button" className="link" data-testid="path-example" data-example={example.name}
+                title={example.description} onClick={() => setPath(example.policyPath)}>
+                {example.name} <span className="muted mono">{example.policyPath}</span>
+              </button>
+            ))}
+          </div>
+        ) : null}
+        <div className="button-row end">
+          <button type="button" onClick={() => answer(null)}>Cancel</button>
+          <button type="submit" className="primary" data-testid="path-confirm" disabled={path.trim() === ''}>
+            {request.confirmLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

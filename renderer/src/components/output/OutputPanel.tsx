@@ -1,0 +1,58 @@
+import type { JSX } from 'react';
+import { useCompileStore } from '../../stores/compile-store';
+import { useInventoryStore } from '../../stores/inventory-store';
+import { usePolicyStore } from '../../stores/policy-store';
+import { isCompileCurrent } from '../../model/same-input';
+import { FlowEditor } from './FlowEditor';
+import { OutputTabs } from './OutputTabs';
+import { ProblemsList } from './ProblemsList';
+
+/** The compiled flow tables, one tab per host, and the problems the compile found. */
+export function OutputPanel(): JSX.Element {
+  const outcome = useCompileStore((s) => s.outcome);
+  const tab = useCompileStore((s) => s.tab);
+  const input = useCompileStore((s) => s.input);
+  const policy = usePolicyStore((s) => s.policy);
+  const inventory = useInventoryStore((s) => s.inventory);
+  const stale = input !== null && !isCompileCurrent(input, policy, inventory);
+  const table = tab.kind === 'host' ? outcome?.hosts.find((h) => h.host === tab.host) : undefined;
+
+  return (
+    <section className="output-panel" aria-label="Compile output">
+      <header className="output-header">
+        <OutputTabs />
+        <div className="output-stats">
+          {outcome ? (
+            <>
+              <span>
+                <strong data-testid="flow-count-total">{outcome.flowCount}</strong> flows on {outcome.hosts.length}{' '}
+                {outcome.hosts.length === 1 ? 'host' : 'hosts'}
+              </span>
+              <span className="muted" data-testid="compile-duration">
+                compiled in {Math.round(outcome.durationMs)} ms
+              </span>
+              {stale ? (
+                <span className="badge badge-warning" title="The drawing or the inventory changed after this compile">
+                  outdated
+                </span>
+              ) : null}
+            </>
+          ) : (
+            <span className="muted">Not compiled yet</span>
+          )}
+        </div>
+      </header>
+      <div className="output-body">
+        {/* Monaco stays mounted while Problems is open, so switching back is instant. */}
+        <div className={tab.kind === 'host' && table ? 'output-pane' : 'output-pane hidden'}>
+          <FlowEditor text={table?.text ?? ''} />
+        </div>
+        {tab.kind === 'problems' || !table ? (
+          <div className="output-pane">
+            {outcome ? <ProblemsList /> : <p className="muted empty-note">Compile to see the Open vSwitch flow table each host gets.</p>}
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import type { CompileOutcome, HostTarget } from '@shared/api/contract';
+
+export interface HostLine {
+  host: string;
+  /** Flows in the last compile; null when the host was not in it. */
+  flowCount: number | null;
+  target: HostTarget | null;
+}
+
+/** Hosts worth a row: those of the last compile and those with a saved target, sorted by name. */
+export function hostLines(outcome: CompileOutcome | null, targets: readonly HostTarget[]): HostLine[] {
+  const names = new Set([...(outcome?.hosts ?? []).map((h) => h.host), ...targets.map((t) => t.host)]);
+  return [...names].sort().map((host) => ({
+    host,
+    flowCount: outcome?.hosts.find((h) => h.host === host)?.flows.length ?? null,
+    target: targets.find((t) => t.host === host) ?? null,
+  }));
+}
+
+/** What a deploy would do: configured hosts of the last compile get tables, the others are skipped. */
+export function deployPlan(lines: readonly HostLine[]): { deploy: HostLine[]; skipped: HostLine[] } {
+  const compiled = lines.filter((l) => l.flowCount !== null);
+  return { deploy: compiled.filter((l) => l.target !== null), skipped: compiled.filter((l) => l.target === null) };
+}
+
+/** `root@10.0.0.5:22, bridge br-int, key ~/.ssh/id_ed25519` */
+export function describeTarget(t: HostTarget): string {
+  const auth = t.auth.kind === 'agent' ? 'SSH agent' : `key ${t.auth.keyPath}`;
+  return `${t.user}@${t.address}:${t.port}, bridge ${t.bridge}, ${auth}`;
+}

@@ -1,0 +1,163 @@
+import type { Diagnostic } from '@shared/diagnostics';
+import type { Edge, Group, Policy, Selector, Service } from '@shared/policy/model';
+import { formatService, parseService } from '@shared/policy/services';
+import { validatePolicy } from '@shared/policy/validate';
+import { withGroupAdded, withGroupReplaced } from './policy-edits';
+
+/*
+ * What the group and edge forms hold while the user types, and how they become policy.
+ * Checks reuse the shared validator, so the canvas and a policy file report the same words.
+ */
+
+export interface GroupDraft {
+  name: string;
+  labels: string;
+  image: string;
+  namespace: string;
+  host: string;
+  /** Comma-separated address blocks. */
+  cidrs: string;
+  description: string;
+  isolated: boolean;
+}
+
+export interface EdgeDraft {
+  from: string;
+  to: string;
+  /** Comma-separated services, e.g. `tcp/8080, udp/53`. */
+  services: string;
+  description: string;
+}
+
+export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+
+export function emptyGroupDraft(): GroupDraft {
+  return { name: '', labels: '', image: '', namespace: '', host: '', cidrs: '', description: '', isolated: false };
+}
+
+export function groupDraftOf(group: Group): GroupDraft {
+  const s = group.selector;
+  return {
+    name: group.name,
+    labels: s.labels ?? '',
+    image: s.image ?? '',
+    namespace: s.namespace ?? '',
+    host: s.host ?? '',
+    cidrs: (s.cidrs ?? []).join(', '),
+    description: group.description ?? '',
+    isolated: group.isolated ?? false,
+  };
+}
+
+/** Builds the group a draft describes; blank fields are left out, so they select nothing extra. */
+export function groupFromDraft(draft: GroupDraft, base?: Group): Group {
+  const selector: Selector = {};
+  // An empty label selector would match every workload, so blank means "no label criterion".
+  if (draft.labels.trim() !== '') selector.labels = draft.labels.trim();
+  if (draft.image.trim() !== '') selector.image = draft.image.trim();
+  if (draft.namespace.trim() !== '') selector.namespace = draft.namespace.trim();
+  if (draft.host.trim() !== '') selector.host = draft.host.trim();
+  const cidrs = splitList(draft.cidrs);
+  if (cidrs.length > 0) selector.cidrs = cidrs;
+
+  const group: Group = { name: draft.name.trim(), selector };
+  if (draft.description.trim() !== '') group.description = draft.description.trim();
+  if (draft.isolated) group.isolated = true;
+  if (base?.position) group.position = base.position;
+  return group;
+}
+
+/**
+ * Field errors for a group draft, from the shared validator run on the policy as it would be.
+ * `editing` names the group being changed, or is undefined for a new group.
+ */
+export function checkGroupDraft(
+  policy: Policy,
+  draft: GroupDraft,
+  editing?: string,
+): { errors: FieldErrors<keyof GroupDraft>; warnings: string[] } {
+  const group = groupFromDraft(draft);
+  const errors: FieldErrors<keyof GroupDraft> = {};
+  if (group.name === '') errors.name = 'give the group a name, e.g. web';
+  else if (group.name !== editing && policy.groups.some((g) => g.name === group.name)) {
+    errors.name = `a group named "${group.name}" exists already`;
+  }
+
+  const candidate = editing === undefined ? withGroupAdded(policy, group) : withGroupReplaced(policy, editing, group);
+  const index = editing === undefined ? candidate.groups.length - 1 : candidate.groups.findIndex((g) => g.name === group.name);
+  const prefix = `groups.${index}`;
+  const warnings: string[] = [];
+  for (const d of validatePolicy(candidate).filter((d) => isAt(d, prefix))) {
+    const field = fieldOf(d.location?.path ?? '', prefix);
+    if (d.severity !== 'error') warnings.push(d.message);
+    else if (field && errors[field] === undefined) errors[field] = d.message;
+  }
+  return { errors, warnings };
+}
+
+export type ServiceListParse = { ok: true; services: Service[] } | { ok: false; message: string };
+
+/** Parses `tcp/8080, udp/53, tcp/9000-9010`; reports every bad entry, not just the first. */
+export function parseServiceList(text: string): ServiceListParse {
+  const parts = splitList(text);
+  if (parts.length === 0) return { ok: false, message: 'list at least one service, e.g. tcp/8080 or any' };
+  const services: Service[] = [];
+  const problems: string[] = [];
+  for (const part of parts) {
+    const parsed = parseService(part);
+    if (parsed.ok) services.push(parsed.service);
+    else problems.push(parsed.message);
+  }
+  return problems.length > 0 ? { ok: false, message: problems.join('; ') } : { ok: true, services };
+}
+
+export function formatServiceList(services: readonly Service[]): string {
+  return services.map(formatService).join(', ');
+}
+
+export function edgeDraftOf(edge: Edge): EdgeDraft {
+  return { from: edge.from, to: edge.to, services: formatServiceList(edge.services), description: edge.description ?? '' };
+}
+
+export function checkEdgeDraft(policy: Policy, draft: EdgeDraft): FieldErrors<keyof EdgeDraft> {
+  const errors: FieldErrors<keyof EdgeDraft> = {};
+  const names = new Set(policy.groups.map((g) => g.name));
+  if (!names.has(draft.from)) errors.from = 'choose the group that opens connections';
+  if (!names.has(draft.to)) errors.to = 'choose the group that accepts them';
+  const services = parseServiceList(draft.services);
+  if (!services.ok) errors.services = services.message;
+  return errors;
+}
+
+/** The edge a valid draft describes, keeping the id of the edge it edits. */
+export function edgeFromDraft(draft: EdgeDraft, id: string): Edge | null {
+  const services = parseServiceList(draft.services);
+  if (!services.ok) return null;
+  const edge: Edge = { id, from: draft.from, to: draft.to, services: services.services, action: 'allow' };
+  if (draft.description.trim() !== '') edge.description = draft.description.trim();
+  return edge;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function isAt(d: Diagnostic, prefix: string): boolean {
+  const path = d.location?.path ?? '';
+  return path === prefix || path.startsWith(`${prefix}.`);
+}
+
+/** Maps `groups.3.selector.cidrs.1` to the form field that holds it. */
+function fieldOf(path: string, prefix: string): keyof GroupDraft | undefined {
+  const rest = path.slice(prefix.length + 1);
+  if (rest === 'name') return 'name';
+  if (rest === 'selector') return 'labels';
+  if (rest.startsWith('selector.')) {
+    const key = rest.split('.')[1];
+    if (key === 'labels' || key === 'image' || key === 'namespace' || key === 'host' || key === 'cidrs') return key;
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import type { Diagnostic } from '@shared/diagnostics';
+import type { Selector } from '@shared/policy/model';
+
+/** A selector in one line, as the canvas shows it: `tier=web · image nginx:* · 10.0.0.0/8`. */
+export function formatSelector(selector: Selector): string {
+  const parts: string[] = [];
+  if (selector.labels !== undefined) parts.push(selector.labels);
+  if (selector.image) parts.push(`image ${selector.image}`);
+  if (selector.namespace) parts.push(`namespace ${selector.namespace}`);
+  if (selector.host) parts.push(`host ${selector.host}`);
+  for (const cidr of selector.cidrs ?? []) parts.push(cidr);
+  return parts.length > 0 ? parts.join(' · ') : 'selects nothing';
+}
+
+/** `file:12:5`, `12:5`, a document path, or a canvas element: whatever the diagnostic knows. */
+export function formatLocation(d: Diagnostic): string {
+  const loc = d.location;
+  if (!loc) return '';
+  const position = loc.line ? `${loc.line}${loc.column ? `:${loc.column}` : ''}` : '';
+  const place = [loc.file, position].filter(Boolean).join(':');
+  const element = loc.element ? `${loc.element.kind} ${loc.element.id}` : '';
+  return [place, element || loc.path].filter(Boolean).join(' · ');
+}
+
+/** The worst severity in a list, for badge colours; null when the list is empty. */
+export function worstSeverity(diagnostics: readonly Diagnostic[]): Diagnostic['severity'] | null {
+  if (diagnostics.some((d) => d.severity === 'error')) return 'error';
+  if (diagnostics.some((d) => d.severity === 'warning')) return 'warning';
+  return diagnostics.length > 0 ? 'info' : null;
+}

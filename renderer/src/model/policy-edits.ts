@@ -1,0 +1,90 @@
+import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
+
+/*
+ * Pure, immutable edits of a policy. Every function returns a new policy and leaves its input
+ * alone, so stores can compare by identity and React re-renders only what changed.
+ */
+
+const GRID = { x: 300, y: 230, columns: 4, left: 60, top: 60 } as const;
+
+/** Where a group without a saved position is drawn: a grid in file order. */
+export function autoPosition(index: number): CanvasPosition {
+  return {
+    x: GRID.left + (index % GRID.columns) * GRID.x,
+    y: GRID.top + Math.floor(index / GRID.columns) * GRID.y,
+  };
+}
+
+/**
+ * The free spot closest to `wanted` (usually the middle of the view) on a grid of node-sized
+ * cells, so a new group appears where the user looks and never on top of another.
+ */
+export function freePosition(policy: Policy, wanted: CanvasPosition = autoPosition(0)): CanvasPosition {
+  const taken = policy.groups.map((g, i) => g.position ?? autoPosition(i));
+  const isFree = (c: CanvasPosition): boolean =>
+    !taken.some((p) => Math.abs(p.x - c.x) < GRID.x * 0.85 && Math.abs(p.y - c.y) < GRID.y * 0.85);
+  for (let ring = 0; ring < 50; ring++) {
+    const cells: CanvasPosition[] = [];
+    for (let dx = -ring; dx <= ring; dx++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) cells.push({ x: wanted.x + dx * GRID.x, y: wanted.y + dy * GRID.y });
+      }
+    }
+    const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, c.y - wanted.y);
+    const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b))[0];
+    if (free) return { x: Math.round(free.x), y: Math.round(free.y) };
+  }
+  return autoPosition(policy.groups.length);
+}
+
+/** `<from>-to-<to>`, then `-2`, `-3`… when taken; ids stay stable once given. */
+export function nextEdgeId(policy: Policy, from: string, to: string): string {
+  const base = `${from}-to-${to}`;
+  const taken = new Set(policy.edges.map((e) => e.id));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+}
+
+export function withGroupAdded(policy: Policy, group: Group): Policy {
+  return { ...policy, groups: [...policy.groups, group] };
+}
+
+/** Replaces a group; a rename follows through to every edge that names it. */
+export function withGroupReplaced(policy: Policy, name: string, group: Group): Policy {
+  const rename = (end: string): string => (end === name ? group.name : end);
+  return {
+    ...policy,
+    groups: policy.groups.map((g) => (g.name === name ? group : g)),
+    edges:
+      name === group.name
+        ? policy.edges
+        : policy.edges.map((e) => ({ ...e, from: rename(e.from), to: rename(e.to) })),
+  };
+}
+
+/** Removes a group and the edges that start or end at it, which would otherwise dangle. */
+export function withGroupRemoved(policy: Policy, name: string): Policy {
+  return {
+    ...policy,
+    groups: policy.groups.filter((g) => g.name !== name),
+    edges: policy.edges.filter((e) => e.from !== name && e.to !== name),
+  };
+}
+
+export function withGroupMoved(policy: Policy, name: string, position: CanvasPosition): Policy {
+  return { ...policy, groups: policy.groups.map((g) => (g.name === name ? { ...g, position } : g)) };
+}
+
+export function withEdgeAdded(policy: Policy, edge: Edge): Policy {
+  return { ...policy, edges: [...policy.edges, edge] };
+}
+
+export function withEdgeReplaced(policy: Policy, id: string, edge: Edge): Policy {
+  return { ...policy, edges: policy.edges.map((e) => (e.id === id ? edge : e)) };
+}
+
+export function withEdgeRemoved(policy: Policy, id: string): Policy {
+  return { ...policy, edges: policy.edges.filter((e) => e.id !== id) };
+}

@@ -1,0 +1,17 @@
+import * as monaco from 'monaco-editor/editor/editor.api';
+import 'monaco-editor/features/find/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import { FLOWS_THEME, flowsTheme, OVS_FLOWS_LANGUAGE, ovsFlowsMonarch } from './ovs-flows-language';
+
+/*
+ * Monaco, bundled by Vite: no CDN, so the app works offline and under a strict CSP. Only the
+ * core editor API and its generic worker are loaded; the preview needs no language service.
+ */
+
+self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+
+monaco.languages.register({ id: OVS_FLOWS_LANGUAGE });
+monaco.languages.setMonarchTokensProvider(OVS_FLOWS_LANGUAGE, ovsFlowsMonarch);
+monaco.editor.defineTheme(FLOWS_THEME, flowsTheme);
+
+export { monaco };

@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+
+/** The one canvas element the inspector shows; groups by name, edges by id. */
+export type Selection = { kind: 'group' | 'edge'; id: string } | null;
+
+/** The add form open over the canvas, if any; a drag between groups pre-fills the edge form. */
+export type OpenForm = { kind: 'group' } | { kind: 'edge'; from?: string; to?: string } | null;
+
+interface CanvasState {
+  selection: Selection;
+  form: OpenForm;
+  /** Set when an edge was just drawn and still needs its services typed in. */
+  focusServices: boolean;
+  select: (selection: Selection, focusServices?: boolean) => void;
+  openForm: (form: OpenForm) => void;
+}
+
+// The inspector and the add forms share field test ids, so only one of them is open at a time.
+export const useCanvasStore = create<CanvasState>()((set) => ({
+  selection: null,
+  form: null,
+  focusServices: false,
+  select: (selection, focusServices = false) =>
+    set((s) => ({ selection, focusServices, form: selection ? null : s.form })),
+  openForm: (form) => set((s) => ({ form, selection: form ? null : s.selection, focusServices: false })),
+}));

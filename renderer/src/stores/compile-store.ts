@@ -1,0 +1,48 @@
+import type { CompileOutcome } from '@shared/api/contract';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { create } from 'zustand';
+import { request } from '../api/request';
+
+/** The bottom panel's tab: one host's flow table, or the problems list. */
+export type OutputTab = { kind: 'host'; host: string } | { kind: 'problems' };
+
+interface CompileState {
+  outcome: CompileOutcome | null;
+  /** Exactly what was compiled; deploy sends this, so what runs is what was previewed. */
+  input: { policy: Policy; inventory: Inventory } | null;
+  running: boolean;
+  tab: OutputTab;
+  compile: (policy: Policy, inventory: Inventory) => Promise<void>;
+  setTab: (tab: OutputTab) => void;
+  reset: () => void;
+}
+
+export const useCompileStore = create<CompileState>()((set, get) => ({
+  outcome: null,
+  input: null,
+  running: false,
+  tab: { kind: 'problems' },
+
+  compile: async (policy, inventory) => {
+    set({ running: true });
+    const response = await request('policy:compile', { policy, inventory });
+    if (!response.ok) {
+      set({ running: false });
+      return;
+    }
+    const outcome = response.value;
+    set({ outcome, input: { policy, inventory }, running: false, tab: nextTab(get().tab, outcome) });
+  },
+
+  setTab: (tab) => set({ tab }),
+  reset: () => set({ outcome: null, input: null, tab: { kind: 'problems' } }),
+}));
+
+/** Stay on the host being read if it still has a table; errors and empty results open Problems. */
+function nextTab(current: OutputTab, outcome: CompileOutcome): OutputTab {
+  const hosts = outcome.hosts.map((h) => h.host);
+  if (outcome.diagnostics.some((d) => d.severity === 'error') || hosts.length === 0) return { kind: 'problems' };
+  if (current.kind === 'host' && hosts.includes(current.host)) return current;
+  return { kind: 'host', host: hosts[0] ?? '' };
+}

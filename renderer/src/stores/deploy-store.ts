@@ -1,0 +1,113 @@
+import type { DeployHostResult, DeployProgress, DeployStep, HostTarget } from '@shared/api/contract';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { create } from 'zustand';
+import { request } from '../api/request';
+
+/** What a host row shows: the last step a deploy reported, or its final result. */
+export interface HostStatus {
+  status: DeployStep | DeployHostResult['status'];
+  message: string;
+}
+
+interface DeployState {
+  targets: HostTarget[];
+  /** The deploy this window started; progress of any other deploy is not ours to show. */
+  deployId: string | null;
+  /** Hosts of the deploy being started, before its id is known. */
+  pendingHosts: string[];
+  running: boolean;
+  statuses: Record<string, HostStatus>;
+  rollingBack: string[];
+  confirming: boolean;
+  loadTargets: () => Promise<void>;
+  saveTarget: (target: HostTarget) => Promise<boolean>;
+  removeTarget: (host: string) => Promise<void>;
+  setConfirming: (confirming: boolean) => void;
+  start: (policy: Policy, inventory: Inventory, hosts: string[]) => Promise<void>;
+  rollback: (host: string) => Promise<void>;
+  onProgress: (progress: DeployProgress) => void;
+  onFinished: (deployId: string, results: DeployHostResult[]) => void;
+}
+
+export const useDeployStore = create<DeployState>()((set, get) => ({
+  targets: [],
+  deployId: null,
+  pendingHosts: [],
+  running: false,
+  statuses: {},
+  rollingBack: [],
+  confirming: false,
+
+  loadTargets: async () => {
+    const response = await request('hosts:list', undefined);
+    if (response.ok) set({ targets: response.value });
+  },
+
+  saveTarget: async (target) => {
+    const response = await request('hosts:save', target);
+    if (response.ok) set({ targets: response.value });
+    return response.ok;
+  },
+
+  removeTarget: async (host) => {
+    const response = await request('hosts:remove', { host });
+    if (response.ok) set({ targets: response.value });
+  },
+
+  setConfirming: (confirming) => set({ confirming }),
+
+  start: async (policy, inventory, hosts) => {
+    const queued = statusOf(hosts, { status: 'queued', message: 'waiting to start' });
+    set((s) => ({
+      confirming: false,
+      running: true,
+      deployId: null,
+      pendingHosts: hosts,
+      statuses: { ...s.statuses, ...queued },
+    }));
+    const response = await request('deploy:start', { policy, inventory, hosts });
+    if (!response.ok) {
+      const failed = statusOf(hosts, { status: 'failed', message: response.error.message });
+      set((s) => ({ running: false, pendingHosts: [], statuses: { ...s.statuses, ...failed } }));
+      return;
+    }
+    // Events may have arrived first and already told us the id; either way it is this one.
+    set({ deployId: response.value.deployId, pendingHosts: [] });
+  },
+
+  rollback: async (host) => {
+    set((s) => ({ rollingBack: [...s.rollingBack, host] }));
+    const response = await request('deploy:rollback', { host });
+    set((s) => ({
+      rollingBack: s.rollingBack.filter((h) => h !== host),
+      statuses: response.ok
+        ? { ...s.statuses, [host]: { status: response.value.status, message: response.value.message } }
+        : s.statuses,
+    }));
+  },
+
+  onProgress: (progress) => {
+    if (!isOurs(get(), progress.deployId, progress.host)) return;
+    set((s) => ({
+      deployId: s.deployId ?? progress.deployId,
+      statuses: { ...s.statuses, [progress.host]: { status: progress.step, message: progress.message } },
+    }));
+  },
+
+  onFinished: (deployId, results) => {
+    if (!isOurs(get(), deployId, results[0]?.host)) return;
+    const finals: Record<string, HostStatus> = {};
+    for (const r of results) finals[r.host] = { status: r.status, message: r.message };
+    set((s) => ({ running: false, deployId, pendingHosts: [], statuses: { ...s.statuses, ...finals } }));
+  },
+}));
+
+function isOurs(state: DeployState, deployId: string, host: string | undefined): boolean {
+  if (state.deployId !== null) return state.deployId === deployId;
+  return host !== undefined && state.pendingHosts.includes(host);
+}
+
+function statusOf(hosts: readonly string[], status: HostStatus): Record<string, HostStatus> {
+  return Object.fromEntries(hosts.map((h) => [h, status]));
+}
