@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What `npm run lab` started, as it records in .lab/lab.json. */
 export interface Lab {
@@ -13,7 +14,7 @@ export interface Lab {
   containers: { name: string; ip: string; labels: Record<string, string> }[];
 }
 
-const root = join(__dirname, '..', '..');
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export function readLab(): Lab {
   try {

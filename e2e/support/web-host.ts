@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A browser-mode host started for one test file, with its own settings folder. */
 export interface RunningHost {
@@ -12,7 +13,7 @@ export interface RunningHost {
 
 export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
   const home = mkdtempSync(join(tmpdir(), 'microseg-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'electron', 'web.cjs')], {
+  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../../dist/electron/web.cjs', import.meta.url))], {
     env: { ...process.env, MICROSEG_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

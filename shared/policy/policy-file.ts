@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
@@ -100,7 +100,17 @@ export function serializePolicy(policy: Policy): string {
     })),
   };
   const header = '# Microseg Designer policy. Edit here or on the canvas; see README for the format.\n';
-  return header + stringify(file, { lineWidth: 0, flowCollectionPadding: false });
+  const doc = new Document(file);
+  // Short lists and canvas positions read best on one line: `services: [tcp/8080, udp/53]`.
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key)) return;
+      const key = String(pair.key.value);
+      if ((key === 'services' || key === 'cidrs') && isSeq(pair.value)) pair.value.flow = true;
+      if (key === 'canvas' && isMap(pair.value)) pair.value.flow = true;
+    },
+  });
+  return header + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 function toFileGroup(g: Group): PolicyFile['groups'][number] {

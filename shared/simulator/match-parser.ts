@@ -100,17 +100,20 @@ export function addMatchToken(match: FlowMatch, token: string): TokenProblem | n
   }
 }
 
-/** The prerequisites OVS enforces (e.g. `tp_dst` needs tcp, udp or sctp); null when they hold. */
-export function checkPrerequisites(m: FlowMatch): string | null {
+/** The prerequisites OVS enforces (e.g. `tp_dst` needs tcp, udp or sctp): the first unmet one, or null. */
+export function checkPrerequisites(m: FlowMatch): { field: string; message: string } | null {
   const ipv4 = m.ethType === ETH_TYPE.ipv4;
   const ipv6 = m.ethType === ETH_TYPE.ipv6;
-  if ((m.nwSrc || m.nwDst) && !ipv4 && m.ethType !== ETH_TYPE.arp) return 'nw_src and nw_dst need ip (or arp) in the match';
-  if ((m.ipv6Src || m.ipv6Dst) && !ipv6) return 'ipv6_src and ipv6_dst need ipv6 in the match';
-  if (m.ipProto !== undefined && !ipv4 && !ipv6) return 'nw_proto needs ip or ipv6 in the match';
-  if ((m.tpSrc || m.tpDst) && !(m.ipProto !== undefined && PORTED.has(m.ipProto))) return 'tp_src and tp_dst need tcp, udp or sctp in the match';
   const icmp = (ipv4 && m.ipProto === IP_PROTO.icmp) || (ipv6 && m.ipProto === IP_PROTO.icmp6);
-  if ((m.icmpType !== undefined || m.icmpCode !== undefined) && !icmp) return 'icmp_type and icmp_code need icmp or icmp6 in the match';
-  return null;
+  const checks: [boolean, string, string][] = [
+    [Boolean(m.nwSrc || m.nwDst) && !ipv4 && m.ethType !== ETH_TYPE.arp, m.nwSrc ? 'nw_src' : 'nw_dst', 'needs ip (or arp) in the match'],
+    [Boolean(m.ipv6Src || m.ipv6Dst) && !ipv6, m.ipv6Src ? 'ipv6_src' : 'ipv6_dst', 'needs ipv6 in the match'],
+    [m.ipProto !== undefined && !ipv4 && !ipv6, 'nw_proto', 'needs ip or ipv6 in the match'],
+    [Boolean(m.tpSrc || m.tpDst) && !(m.ipProto !== undefined && PORTED.has(m.ipProto)), m.tpSrc ? 'tp_src' : 'tp_dst', 'needs tcp, udp or sctp in the match'],
+    [(m.icmpType !== undefined || m.icmpCode !== undefined) && !icmp, m.icmpType !== undefined ? 'icmp_type' : 'icmp_code', 'needs icmp or icmp6 in the match'],
+  ];
+  const unmet = checks.find(([fails]) => fails);
+  return unmet ? { field: unmet[1], message: `${unmet[1]} ${unmet[2]}` } : null;
 }
 
 function setField(match: FlowMatch, field: 'ethType' | 'ipProto', value: number, token: string): TokenProblem | null {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Inventory, Workload } from '../inventory/model';
+import type { Policy } from './model';
+import { mayConnect, type ConnectionQuestion, type Party } from './reference-evaluator';
+
+function workload(name: string, labels: Record<string, string>, addresses: string[], extra: Partial<Workload> = {}): Workload {
+  return { id: `static:t/${name}`, name, host: 'h1', addresses, labels, origin: { kind: 'static', source: 't' }, ...extra };
+}
+
+const inventory: Inventory = {
+  readAt: 'x',
+  workloads: [
+    workload('web-1', { tier: 'web' }, ['10.0.1.1']),
+    workload('app-1', { tier: 'app' }, ['10.0.2.1', 'fd00::21']),
+    workload('app-2', { tier: 'app' }, ['10.0.2.2']),
+    workload('db-1', { tier: 'db' }, ['10.0.3.1'], { image: 'postgres:16' }),
+    workload('db-2', { tier: 'db' }, ['10.0.3.2'], { image: 'mysql:8' }),
+    workload('metrics', { tier: 'ops' }, ['10.0.4.1']),
+  ],
+};
+
+const policy: Policy = {
+  apiVersion: 'microseg.dev/v1',
+  name: 't',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' } },
+    { name: 'app', selector: { labels: 'tier=app' } },
+    { name: 'db', selector: { labels: 'tier=db' }, isolated: true },
+    { name: 'postgres', selector: { image: 'postgres:*' } },
+    { name: 'internet', selector: { cidrs: ['203.0.113.0/24', '2001:db8::/32'] } },
+  ],
+  edges: [
+    { id: 'web-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8090 } }, { protocol: 'icmp' }], action: 'allow' },
+    { id: 'app-pg', from: 'app', to: 'postgres', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' },
+    { id: 'net-web', from: 'internet', to: 'web', services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }], action: 'allow' },
+    { id: 'web-net', from: 'web', to: 'internet', services: [{ protocol: 'any' }], action: 'allow' },
+  ],
+};
+
+const w = (name: string): Party => ({ workload: `static:t/${name}` });
+const ask = (from: Party, to: Party, rest: Partial<ConnectionQuestion> = {}, p: Policy = policy): boolean =>
+  mayConnect(p, inventory, { from, to, protocol: 'tcp', family: 4, ...rest }).allowed;
+
+describe('mayConnect (reference semantics)', () => {
+  it('permits what an edge lists, one way only, ports inclusive', () => {
+    expect(ask(w('web-1'), w('app-1'), { port: 8080 })).toBe(true);
+    expect(ask(w('web-1'), w('app-1'), { port: 8090 })).toBe(true);
+    expect(ask(w('web-1'), w('app-1'), { port: 8091 })).toBe(false);
+    expect(ask(w('web-1'), w('app-1'), { port: 8079 })).toBe(false);
+    expect(ask(w('web-1'), w('app-1'), { protocol: 'udp', port: 8080 })).toBe(false);
+    expect(ask(w('web-1'), w('app-1'), { protocol: 'icmp', icmpType: 8 })).toBe(true);
+    expect(ask(w('app-1'), w('web-1'), { port: 8080 })).toBe(false);
+  });
+
+  it('permits within a group on any protocol, except in an isolated group or with withinGroup drop', () => {
+    expect(ask(w('app-1'), w('app-2'), { protocol: 'other' })).toBe(true);
+    expect(ask(w('db-1'), w('db-2'), { port: 5432 })).toBe(false);
+    expect(ask(w('app-1'), w('app-2'), { port: 1 }, { ...policy, defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toBe(false);
+  });
+
+  it('resolves groups by image glob, and a group of a workload counts even if another group of it is isolated', () => {
+    expect(ask(w('app-2'), w('db-1'), { port: 5432 })).toBe(true);
+    expect(ask(w('app-2'), w('db-2'), { port: 5432 })).toBe(false);
+  });
+
+  it('treats an address of a workload as that workload, and outside addresses by the cidrs of groups', () => {
+    expect(ask({ address: '10.0.1.1' }, { address: '10.0.2.2' }, { port: 8085 })).toBe(true);
+    expect(ask({ address: '203.0.113.9' }, w('web-1'), { port: 443 })).toBe(true);
+    expect(ask({ address: '203.0.114.9' }, w('web-1'), { port: 443 })).toBe(false);
+    expect(ask(w('web-1'), { address: '203.0.113.200' }, { protocol: 'other' })).toBe(true);
+    expect(ask(w('app-1'), { address: '203.0.113.200' }, { port: 80 })).toBe(false);
+    expect(ask({ address: '2001:db8:0:0::5' }, w('web-1'), { port: 443, family: 6 })).toBe(true);
+  });
+
+  it('denies everything to and from a workload in no group', () => {
+    expect(ask(w('metrics'), w('app-1'), { port: 8080 })).toBe(false);
+    expect(ask(w('web-1'), w('metrics'), { protocol: 'other' })).toBe(false);
+  });
+
+  it('lets IPv6 neighbour discovery pass when IPv6 is in use', () => {
+    expect(ask(w('metrics'), w('app-1'), { protocol: 'icmp', icmpType: 135, family: 6 })).toBe(true);
+    expect(ask(w('metrics'), w('app-1'), { protocol: 'icmp', icmpType: 128, family: 6 })).toBe(false);
+    const v4only: Inventory = { ...inventory, workloads: inventory.workloads.map((x) => ({ ...x, addresses: x.addresses.filter((a) => !a.includes(':')) })) };
+    const noV6Policy = { ...policy, groups: policy.groups.filter((g) => g.name !== 'internet'), edges: [] };
+    expect(mayConnect(noV6Policy, v4only, { from: w('metrics'), to: w('app-1'), protocol: 'icmp', icmpType: 135, family: 6 }).allowed).toBe(false);
+  });
+
+  it('says why, and throws on a workload id that does not exist', () => {
+    expect(mayConnect(policy, inventory, { from: w('web-1'), to: w('app-1'), protocol: 'tcp', port: 8080, family: 4 }).because).toBe('edge "web-app" from "web" to "app" permits it');
+    expect(mayConnect(policy, inventory, { from: w('app-1'), to: w('app-2'), protocol: 'tcp', port: 1, family: 4 }).because).toBe('both are in group "app"');
+    expect(() => ask(w('nobody'), w('app-1'))).toThrow(/nobody/);
+  });
+});

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseFlowTextStrict } from './flow-parser';
+import type { ConnectionState, Packet } from './packet';
+import { groupByTable, simulatePacket } from './simulate';
+import { describePacket, formatTrace } from './trace-format';
+
+// The checked-in golden tables of examples/three-tier-shop: web-1 10.20.1.11, app-1 10.20.2.21 and
+// metrics 10.20.4.41 on host-a; web-2 10.20.1.12, app-2 10.20.2.22, db-1 10.20.3.31 on host-b.
+const hostA = groupByTable(parseFlowTextStrict(readFileSync(new URL('../compiler/golden/three-tier-shop.host-a.flows', import.meta.url), 'utf8')));
+
+const tcp = (src: string, dst: string, dstPort: number): Packet => ({ ethType: 'ipv4', src, dst, protocol: 'tcp', srcPort: 40000, dstPort });
+const run = (packet: Packet, state: ConnectionState = 'new'): ReturnType<typeof simulatePacket> => simulatePacket(hostA, packet, state);
+
+describe('simulatePacket on the golden three-tier shop (host-a)', () => {
+  it('forwards web → app tcp/8080 through every table, via the web-to-app conjunction', () => {
+    const result = run(tcp('10.20.1.11', '10.20.2.21', 8080));
+    expect(result.verdict).toBe('forwarded');
+    expect(result.steps.map((s) => s.table)).toEqual([0, 10, 20, 30, 40]);
+    expect(result.steps.map((s) => s.tableName)).toEqual(['classify', 'conntrack', 'egress', 'ingress', 'forward']);
+    expect(result.steps[1]!.ctState).toBe('+new+trk');
+    const egress = result.steps[2]!.lookup;
+    expect(egress.conjunction?.id).toBe(4);
+    expect(egress.flow).toMatchObject({ cookie: '0x4d53020000000004', text: expect.stringContaining('conj_id=4') });
+    expect(result.reason).toBe('forwarded by NORMAL in table 40');
+  });
+
+  it('drops web → db tcp/5432 in egress with the default deny of web-1', () => {
+    const result = run(tcp('10.20.1.11', '10.20.3.31', 5432));
+    expect(result.verdict).toBe('dropped');
+    const last = result.steps.at(-1)!;
+    expect(last.table).toBe(20);
+    expect(last.lookup.flow).toMatchObject({ cookie: '0x4d53030000000000', priority: 10, text: expect.stringContaining('nw_src=10.20.1.11 actions=drop') });
+    expect(last.lookup.incomplete.map((c) => c.id)).toContain(4);
+    expect(result.reason).toContain('table 20 (egress), cookie 0x4d53030000000000');
+  });
+
+  it('is one-way: app → web on the same port is dropped, but the reply of web → app passes as established', () => {
+    expect(run(tcp('10.20.2.21', '10.20.1.11', 8080)).verdict).toBe('dropped');
+    const reply = run(tcp('10.20.2.21', '10.20.1.11', 40000), 'established');
+    expect(reply.verdict).toBe('forwarded');
+    expect(reply.steps.map((s) => s.table)).toEqual([0, 10]);
+    expect(reply.steps[1]!.lookup.flow?.text).toContain('ct_state=+trk+est actions=NORMAL');
+  });
+
+  it('checks ports exactly: 8079 and 8081 are dropped', () => {
+    expect(run(tcp('10.20.1.11', '10.20.2.21', 8079)).verdict).toBe('dropped');
+    expect(run(tcp('10.20.1.11', '10.20.2.21', 8081)).verdict).toBe('dropped');
+    expect(run({ ...tcp('10.20.1.11', '10.20.2.21', 8080), protocol: 'udp' }).verdict).toBe('dropped');
+  });
+
+  it('lets ARP pass and drops IPv6 on a table compiled without IPv6', () => {
+    expect(run({ ethType: 'arp', src: '10.20.4.41', dst: '10.20.3.31' }).verdict).toBe('forwarded');
+    const v6 = run({ ethType: 'ipv6', src: 'fd00::1', dst: 'fd00::2', protocol: 'tcp', dstPort: 80 });
+    expect(v6.verdict).toBe('dropped');
+    expect(v6.steps.map((s) => s.table)).toEqual([0]);
+  });
+
+  it('drops everything new from the ungrouped metrics workload', () => {
+    expect(run(tcp('10.20.4.41', '10.20.2.21', 8080)).verdict).toBe('dropped');
+    expect(run({ ethType: 'ipv4', src: '10.20.4.41', dst: '10.20.1.11', protocol: 'icmp', icmpType: 8 }).verdict).toBe('dropped');
+  });
+
+  it('writes a trace a person can follow, and the same one every time', () => {
+    const packet = tcp('10.20.1.11', '10.20.2.21', 8080);
+    const text = formatTrace(run(packet), describePacket(packet, 'new'));
+    expect(text).toBe(formatTrace(run(packet), describePacket(packet, 'new')));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('tcp 10.20.1.11 → 10.20.2.21:8080 (new)');
+    expect(lines[1]).toBe('table 0 classify [untracked]');
+    expect(lines[2]).toMatch(/^  matched line \d+, cookie 0x4d53000000000000, priority 100: .*,ip actions=ct\(table=10\)$/);
+    expect(lines).toContain('  → ct(table=10): conntrack says +new+trk; continue in table 10');
+    expect(lines).toContain('table 20 egress [+new+trk]');
+    expect(lines).toContain('  conjunction 4 complete at priority 100:');
+    expect(lines.some((l) => /^    clause 3\/3: line \d+ .*tcp,tp_dst=8080 actions=conjunction\(4,3\/3\)$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('verdict: forwarded: forwarded by NORMAL in table 40');
+  });
+});
