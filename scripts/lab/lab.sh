@@ -759,8 +759,10 @@ cmd_status() {
     echo "  $BRIDGE ports: $(vsctl list-ports "$BRIDGE" | tr '\n' ' ')"
   fi
   if lab_healthy 2>/dev/null; then echo "  overall: healthy"; return 0; fi
+  # Non-zero unless healthy, so scripts (npm test) can ask "is the lab up?" with the exit code.
   if lab_leftovers; then echo "  overall: partly running (npm run lab restarts it, npm run lab -- stop cleans up)"
   else echo "  overall: stopped"; fi
+  return 3
 }
 
 main() {
@@ -768,7 +770,7 @@ main() {
   case "$LAB_CMD" in
     start) cmd_start ;;
     stop) cmd_stop ;;
-    status) cmd_status ;;
+    status) cmd_status || exit $? ;;
     -h | --help | help) sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown command '$LAB_CMD' (use start, stop or status)" ;;
   esac

@@ -30,7 +30,8 @@ export function freePosition(policy: Policy, wanted: CanvasPosition = autoPositi
         if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) cells.push({ x: wanted.x + dx * GRID.x, y: wanted.y + dy * GRID.y });
       }
     }
-    const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, c.y - wanted.y);
+    // Policies read left to right (web → app → db), so a free cell beside wins over one below.
+    const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, (c.y - wanted.y) * 1.5);
     const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b))[0];
     if (free) return { x: Math.round(free.x), y: Math.round(free.y) };
   }
