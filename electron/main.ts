@@ -1,18 +1,17 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { IPC_EVENT, IPC_REQUEST } from '@shared/api/bridge';
 import type { ApiEvents } from '@shared/api/contract';
 import { createHandlers, dispatch, type DialogProvider } from './api/handlers';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { resolveAppPaths } from './services/app-paths';
 import { createLogger } from './services/logger';
 import { createServices } from './services/services';
-import { CONTENT_SECURITY_POLICY } from './window-security';
 
 // The desktop door: one window, locked down, talking to the shared services over IPC.
 
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = join(__dirname, '..', 'renderer');
+const rendererIndex = `${APP_ORIGIN}/index.html`;
 const examplesDir = app.isPackaged ? join(process.resourcesPath, 'examples') : join(__dirname, '..', '..', 'examples');
 
 const log = createLogger({ file: join(app.getPath('logs'), 'main.log'), scope: 'main' });
@@ -39,15 +38,15 @@ const handlers = createHandlers(services, { name: 'Microseg Designer', version: 
 /** Only our own page's main frame may call the services. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame === event.sender.mainFrame && frame.url.split('#')[0] === rendererUrl;
+  if (frame === null || frame !== event.sender.mainFrame) return false;
+  // Node's URL gives custom schemes an opaque "null" origin, so compare scheme and host.
+  const url = new URL(frame.url);
+  return `${url.protocol}//${url.host}` === APP_ORIGIN;
 }
 
 function lockDownSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -72,7 +71,7 @@ function createWindow(): void {
     },
   });
   mainWindow.on('closed', () => (mainWindow = null));
-  void mainWindow.loadFile(rendererIndex);
+  void mainWindow.loadURL(rendererIndex);
 }
 
 ipcMain.handle(IPC_REQUEST, async (event, channel: unknown, args: unknown) => {
@@ -84,7 +83,9 @@ ipcMain.handle(IPC_REQUEST, async (event, channel: unknown, args: unknown) => {
 });
 
 app.enableSandbox();
+registerAppScheme();
 void app.whenReady().then(() => {
+  serveRenderer(rendererDir);
   lockDownSessions();
   createWindow();
   log.info('app ready', { version: app.getVersion() });
