@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
-import { POLICY_API_VERSION } from '@shared/policy/model';
+import { EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
@@ -17,7 +17,8 @@ const policy = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   name: text,
   revision: z.number().int().nonnegative(),
-  defaults: z.strictObject({ withinGroup: z.enum(['allow', 'drop']), betweenGroups: z.literal('drop') }),
+  defaults: z.strictObject({ withinGroup: z.enum(['allow', 'drop']), betweenGroups: z.enum(['drop', 'reject', 'monitor']) }),
+  infrastructure: z.strictObject({ dhcp: z.boolean(), dnsResolvers: z.array(text) }).optional(),
   groups: z.array(
     z.strictObject({
       name: text,
@@ -28,6 +29,7 @@ const policy = z.strictObject({
         namespace: text.optional(),
         host: text.optional(),
         cidrs: z.array(text).optional(),
+        except: z.array(text).optional(),
       }),
       isolated: z.boolean().optional(),
       position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
@@ -39,7 +41,7 @@ const policy = z.strictObject({
       from: text,
       to: text,
       services: z.array(service),
-      action: z.literal('allow'),
+      action: z.enum(EDGE_ACTIONS),
       description: text.optional(),
     }),
   ),

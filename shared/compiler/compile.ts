@@ -47,10 +47,17 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   diagnostics.push(...membershipDiagnostics(policy, membership, workloads));
 
   const rules = resolveRules(policy, membership);
-  const withIPv6 = workloads.some((w) => w.addresses.some((a) => parseCidr(a)?.family === 6)) ||
-    policy.groups.some((g) => (g.selector.cidrs ?? []).some((c) => parseCidr(c)?.family === 6));
+  const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
+    (a) => parseCidr(a)?.family === 6,
+  );
 
   const clauses = buildClauses(rules, withIPv6);
+  const options = {
+    withIPv6,
+    defaultAction: policy.defaults.betweenGroups,
+    dhcp: policy.infrastructure?.dhcp ?? false,
+    dnsResolvers: policy.infrastructure?.dnsResolvers ?? [],
+  };
   const byHost = new Map<string, Inventory['workloads']>();
   for (const w of workloads) {
     const list = byHost.get(w.host);
@@ -59,7 +66,7 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   }
   const hosts = [...byHost.keys()].sort().map((host) => {
     const local = byHost.get(host) ?? [];
-    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), withIPv6);
+    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), options);
     return { host, flows, workloadCount: local.length };
   });
 

@@ -1,34 +1,51 @@
+import type { DefaultAction } from '../policy/model';
 import { addressMatchesOf, type RuleClauses } from './clauses';
+import { ConjunctionBands } from './conjunction-bands';
 import { compareFlows, type Flow } from './flow';
 import { cookieFor, PRIORITY, TABLES } from './pipeline';
+import type { RuleVerdict } from './rules';
 
 const INFRA = cookieFor('infrastructure', 0);
 const DENY = cookieFor('default-deny', 0);
+
+/** Policy-wide settings every host's table follows. */
+export interface HostTableOptions {
+  withIPv6: boolean;
+  defaultAction: DefaultAction;
+  dhcp: boolean;
+  dnsResolvers: readonly string[];
+}
 
 /**
  * Builds one host's flow table: the fixed pipeline plus the egress rules of its local
  * sources and the ingress rules of its local destinations. Pure and deterministic.
  */
-export function buildHostFlows(host: string, clauses: readonly RuleClauses[], localAddresses: readonly string[], withIPv6: boolean): Flow[] {
+export function buildHostFlows(host: string, clauses: readonly RuleClauses[], localAddresses: readonly string[], options: HostTableOptions): Flow[] {
   const flows: Flow[] = [];
-  addPipeline(flows, withIPv6);
-  addPolicyTable(flows, 'egress', host, clauses, localAddresses);
-  addPolicyTable(flows, 'ingress', host, clauses, localAddresses);
+  addPipeline(flows, options);
+  addPolicyTable(flows, 'egress', host, clauses, localAddresses, options);
+  addPolicyTable(flows, 'ingress', host, clauses, localAddresses, options);
   return flows.sort(compareFlows);
 }
 
-function addPipeline(flows: Flow[], withIPv6: boolean): void {
+function addPipeline(flows: Flow[], options: HostTableOptions): void {
   const classify = TABLES.classify.id;
   const conntrack = TABLES.conntrack.id;
-  const families = withIPv6 ? ['ip', 'ipv6'] : ['ip'];
-  const infra = (table: number, priority: number, match: string, actions: string[]): void => {
-    flows.push({ table, priority, cookie: INFRA, match, actions });
+  const families = options.withIPv6 ? ['ip', 'ipv6'] : ['ip'];
+  const infra = (table: number, priority: number, match: string, actions: string[], cookie = INFRA): void => {
+    flows.push({ table, priority, cookie, match, actions });
   };
 
   infra(classify, PRIORITY.infrastructure, 'arp', ['NORMAL']);
-  if (withIPv6) {
+  if (options.withIPv6) {
     // Neighbour discovery is IPv6's ARP: without it nothing resolves.
     for (const type of [133, 134, 135, 136]) infra(classify, PRIORITY.infrastructure + 10, `icmp6,icmp_type=${type}`, ['NORMAL']);
+  }
+  if (options.dhcp) {
+    // A DHCP client has no address yet, so no group can match it: let the exchange through.
+    const dhcp = cookieFor('dhcp', 0);
+    infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=68,tp_dst=67', ['NORMAL'], dhcp);
+    infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=67,tp_dst=68', ['NORMAL'], dhcp);
   }
   for (const family of families) infra(classify, PRIORITY.rule, family, [`ct(table=${conntrack})`]);
   infra(classify, PRIORITY.fallThrough, '', ['drop']);
@@ -46,13 +63,25 @@ function addPipeline(flows: Flow[], withIPv6: boolean): void {
 /**
  * Egress checks connections whose source is local; ingress those whose destination is local.
  * Each rule becomes a conjunction (source, destination[, service]) so flows grow with members
- * plus services, not their product. A match shared by several rules is one flow carrying one
- * `conjunction` action per rule.
+ * plus services, not their product. Precedence lives in priorities: DNS to named resolvers,
+ * then deny and reject edges, then allow and log edges, then within-group rules, then the
+ * default for local workloads.
  */
-function addPolicyTable(flows: Flow[], side: 'egress' | 'ingress', host: string, clauses: readonly RuleClauses[], localAddresses: readonly string[]): void {
+function addPolicyTable(
+  flows: Flow[],
+  side: 'egress' | 'ingress',
+  host: string,
+  clauses: readonly RuleClauses[],
+  localAddresses: readonly string[],
+  options: HostTableOptions,
+): void {
   const table = TABLES[side].id;
-  const next = side === 'egress' ? TABLES.ingress.id : TABLES.forward.id;
-  const conjunctions = new ConjunctionTable();
+  const next = `goto_table:${side === 'egress' ? TABLES.ingress.id : TABLES.forward.id}`;
+  const bands = {
+    block: new ConjunctionBands(table, PRIORITY.blockRule),
+    allow: new ConjunctionBands(table, PRIORITY.allowRule),
+    group: new ConjunctionBands(table, PRIORITY.groupRule),
+  };
 
   for (const c of clauses) {
     const sources = side === 'egress' ? c.sourcesByHost.get(host) : c.allSources;
@@ -60,42 +89,29 @@ function addPolicyTable(flows: Flow[], side: 'egress' | 'ingress', host: string,
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (!sources?.length || !destinations?.length || c.services?.length === 0) continue;
 
-    const arity = c.services ? 3 : 2;
-    conjunctions.add(c.rule.number, 1, arity, sources);
-    conjunctions.add(c.rule.number, 2, arity, destinations);
-    if (c.services) conjunctions.add(c.rule.number, 3, arity, c.services);
-    flows.push({ table, priority: PRIORITY.rule, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: [`goto_table:${next}`] });
+    const band = c.rule.kind === 'within-group' ? bands.group : blocks(c.rule.verdict) ? bands.block : bands.allow;
+    const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
+    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: blocks(c.rule.verdict) ? ['drop'] : [next] });
   }
-  conjunctions.emit(table, clauses, flows);
+  for (const band of Object.values(bands)) band.emit(flows);
 
-  for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) {
-    flows.push({ table, priority: PRIORITY.defaultDeny, cookie: DENY, match, actions: ['drop'] });
+  const dns = cookieFor('dns', 0);
+  for (const resolver of addressMatchesOf(options.dnsResolvers, 'dst')) {
+    const [family, address] = resolver.split(',');
+    for (const proto of family === 'ip' ? ['udp', 'tcp'] : ['udp6', 'tcp6']) {
+      flows.push({ table, priority: PRIORITY.policyInfrastructure, cookie: dns, match: `${proto},${address},tp_dst=53`, actions: [next] });
+    }
   }
-  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [`goto_table:${next}`] });
+
+  // Monitor mode permits what the default would deny, under the default's cookie: its
+  // counters then say how much a real deny would have cut.
+  const defaultActions = options.defaultAction === 'monitor' ? [next] : ['drop'];
+  for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) {
+    flows.push({ table, priority: PRIORITY.defaultDeny, cookie: DENY, match, actions: defaultActions });
+  }
+  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [next] });
 }
 
-/** Collects clause memberships per match as small integers; strings are made once, at the end. */
-class ConjunctionTable {
-  private readonly byMatch = new Map<string, number[]>();
-  private readonly arity = new Map<number, number>();
-
-  add(rule: number, clause: number, arity: number, matches: readonly string[]): void {
-    this.arity.set(rule, arity);
-    const code = rule * 4 + clause;
-    for (const match of matches) {
-      const codes = this.byMatch.get(match);
-      if (codes) codes.push(code);
-      else this.byMatch.set(match, [code]);
-    }
-  }
-
-  /** One flow per match; its cookie is that of the lowest-numbered rule it serves. */
-  emit(table: number, clauses: readonly RuleClauses[], flows: Flow[]): void {
-    for (const [match, codes] of this.byMatch) {
-      codes.sort((a, b) => a - b);
-      const actions = codes.map((code) => `conjunction(${code >> 2},${code & 3}/${this.arity.get(code >> 2)})`);
-      const cookie = clauses[(codes[0]! >> 2) - 1]!.rule.cookie;
-      flows.push({ table, priority: PRIORITY.rule, cookie, match, actions });
-    }
-  }
+function blocks(verdict: RuleVerdict): boolean {
+  return verdict === 'deny' || verdict === 'reject';
 }

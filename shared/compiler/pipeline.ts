@@ -12,12 +12,22 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 
-/** Priorities inside a table: higher wins. Conjunctive clauses and their conj_id flows share one level. */
+/**
+ * Priorities inside a table: higher wins. In the policy tables they encode precedence:
+ * infrastructure (DNS to named resolvers) before deny and reject edges, before allow and log
+ * edges, before the within-group rule, before the default. Each rule class owns a band of
+ * RULE_BAND_WIDTH levels; a class spills into lower levels of its band only when one match
+ * would otherwise carry too many conjunction actions (see host-table.ts).
+ */
 export const PRIORITY = {
   infrastructure: 100,
   conntrackInvalid: 200,
   conntrackState: 100,
   rule: 100,
+  policyInfrastructure: 1000,
+  blockRule: 900,
+  allowRule: 600,
+  groupRule: 300,
   defaultDeny: 10,
   // One above 0: a bridge's own default flow (`priority=0 actions=NORMAL`) sits at 0, and an
   // add with the same match and priority would overwrite it. We never overwrite others' flows.
@@ -28,12 +38,20 @@ export const PRIORITY = {
  * Cookies: the top 16 bits mark a flow as ours (`MS`), the next 8 say what kind of rule made
  * it, the low 40 bits which one. A deploy deletes exactly the flows under OUR_COOKIE_MASK.
  */
+export const RULE_BAND_WIDTH = 250;
+
+/**
+ * Most `conjunction` actions one flow may carry: each is 16 bytes on the wire and an
+ * OpenFlow message stops at 64 KB, so a flow serving more rules is split across levels.
+ */
+export const MAX_CONJUNCTIONS_PER_FLOW = 3500;
+
 export const OUR_COOKIE = '0x4d53000000000000';
 export const OUR_COOKIE_MASK = '0xffff000000000000';
 
-export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny';
+export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny' | 'dns' | 'dhcp';
 
-const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3 };
+const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3, dns: 4, dhcp: 5 };
 
 /** The cookie of the flows one rule produced; rule numbers start at 1, 0 means "the pipeline itself". */
 export function cookieFor(kind: RuleKind, ruleNumber: number): string {

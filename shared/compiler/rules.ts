@@ -8,6 +8,8 @@ export interface ResolvedRule {
   /** 1-based, also the conjunction id; unique within a compile. */
   number: number;
   kind: Extract<RuleKind, 'within-group' | 'edge'>;
+  /** What the rule does with the connections it matches. */
+  verdict: RuleVerdict;
   cookie: string;
   /** The canvas element that produced the rule. */
   ref: { kind: 'group' | 'edge'; id: string };
@@ -16,6 +18,8 @@ export interface ResolvedRule {
   /** Null means every protocol and port. */
   services: Service[] | null;
 }
+
+export type RuleVerdict = 'allow' | 'log' | 'deny' | 'reject';
 
 export interface Endpoints {
   workloads: Workload[];
@@ -36,7 +40,7 @@ export function resolveRules(policy: Policy, membership: Map<string, Membership>
       const members = membership.get(group.name)?.workloads ?? [];
       // External address blocks never talk to each other through our switches.
       const endpoints = { workloads: members, cidrs: [] };
-      rules.push({ kind: 'within-group', ref: { kind: 'group', id: group.name }, sources: endpoints, destinations: endpoints, services: null });
+      rules.push({ kind: 'within-group', verdict: 'allow', ref: { kind: 'group', id: group.name }, sources: endpoints, destinations: endpoints, services: null });
     }
   }
 
@@ -45,7 +49,7 @@ export function resolveRules(policy: Policy, membership: Map<string, Membership>
     const to = membership.get(edge.to);
     if (!from || !to) continue;
     const anyService = edge.services.some((s) => s.protocol === 'any');
-    rules.push({ kind: 'edge', ref: { kind: 'edge', id: edge.id }, sources: from, destinations: to, services: anyService ? null : edge.services });
+    rules.push({ kind: 'edge', verdict: edge.action, ref: { kind: 'edge', id: edge.id }, sources: from, destinations: to, services: anyService ? null : edge.services });
   }
 
   return rules.map((rule, i) => ({ ...rule, number: i + 1, cookie: cookieFor(rule.kind, i + 1) }));

@@ -1,4 +1,5 @@
 import type { Workload } from '../inventory/model';
+import { subtractCidrs } from '../net/cidr-set';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
 import type { Group, Policy, Selector } from './model';
 
@@ -29,7 +30,9 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
 
 function membershipOf(group: Group, workloads: readonly Workload[]): Membership {
   const match = selectorPredicate(group.selector);
-  return { workloads: match ? workloads.filter(match) : [], cidrs: [...(group.selector.cidrs ?? [])].sort() };
+  const cidrs = group.selector.cidrs ?? [];
+  const except = group.selector.except ?? [];
+  return { workloads: match ? workloads.filter(match) : [], cidrs: except.length > 0 ? subtractCidrs(cidrs, except) : [...cidrs].sort() };
 }
 
 /** Null when the selector names no workload criterion (it selects only address blocks, if any). */

@@ -23,6 +23,8 @@ export interface Selector {
   host?: string;
   /** External parties by address block, e.g. `0.0.0.0/0`. */
   cidrs?: string[];
+  /** Blocks carved out of `cidrs`, e.g. the private ranges out of the internet. */
+  except?: string[];
 }
 
 export interface CanvasPosition {
@@ -39,7 +41,19 @@ export interface Group {
   position?: CanvasPosition;
 }
 
-export type EdgeAction = 'allow';
+/**
+ * What an edge does with the connections it matches. `log` permits and counts; `reject` is
+ * enforced as a drop with its own counters (answering with a TCP reset or ICMP error needs
+ * an agent on the host, which does not exist yet).
+ */
+export type EdgeAction = 'allow' | 'log' | 'deny' | 'reject';
+
+export const EDGE_ACTIONS: readonly EdgeAction[] = ['allow', 'log', 'deny', 'reject'];
+
+/** Deny and reject edges outrank allow and log edges, whatever the drawing order. */
+export function blocks(action: EdgeAction): boolean {
+  return action === 'deny' || action === 'reject';
+}
 
 /** A one-way, stateful permission: `from` may open connections to `to` on `services`. */
 export interface Edge {
@@ -52,9 +66,21 @@ export interface Edge {
   description?: string;
 }
 
+/** What happens to a new connection that no edge and no group decides. */
+export type DefaultAction = 'drop' | 'reject' | 'monitor';
+
 export interface PolicyDefaults {
   withinGroup: 'allow' | 'drop';
-  betweenGroups: 'drop';
+  /** `monitor` permits but counts: a dry run before enforcing. */
+  betweenGroups: DefaultAction;
+}
+
+/** Traffic a default deny must not cut. ARP and IPv6 neighbour discovery always pass. */
+export interface Infrastructure {
+  /** DHCP between clients and servers (UDP 67/68). */
+  dhcp: boolean;
+  /** Resolvers every workload may query on UDP and TCP port 53. */
+  dnsResolvers: string[];
 }
 
 export interface Policy {
@@ -63,6 +89,8 @@ export interface Policy {
   /** Bumped on every save, so two copies of a file can be told apart. */
   revision: number;
   defaults: PolicyDefaults;
+  /** Absent means no DHCP and no resolvers: only ARP and neighbour discovery pass. */
+  infrastructure?: Infrastructure;
   groups: Group[];
   edges: Edge[];
 }
@@ -74,6 +102,7 @@ export function emptyPolicy(name = 'untitled'): Policy {
     name,
     revision: 0,
     defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+    infrastructure: { dhcp: false, dnsResolvers: [] },
     groups: [],
     edges: [],
   };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
-import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
+import { EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
 
@@ -13,6 +13,7 @@ const selectorSchema = z.strictObject({
   namespace: z.string().min(1).optional(),
   host: z.string().min(1).optional(),
   cidrs: z.array(z.string()).optional(),
+  except: z.array(z.string()).optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -25,9 +26,15 @@ const fileSchema = z.strictObject({
   defaults: z
     .strictObject({
       withinGroup: z.enum(['allow', 'drop']).default('allow'),
-      betweenGroups: z.literal('drop').default('drop'),
+      betweenGroups: z.enum(['drop', 'reject', 'monitor']).default('drop'),
     })
     .default({ withinGroup: 'allow', betweenGroups: 'drop' }),
+  infrastructure: z
+    .strictObject({
+      dhcp: z.boolean().default(false),
+      dnsResolvers: z.array(z.string()).default([]),
+    })
+    .optional(),
   groups: z
     .array(
       z.strictObject({
@@ -46,7 +53,7 @@ const fileSchema = z.strictObject({
         from: z.string().min(1),
         to: z.string().min(1),
         services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
-        action: z.literal('allow').default('allow'),
+        action: z.enum(EDGE_ACTIONS, { error: `action must be one of ${EDGE_ACTIONS.join(', ')}` }).default('allow'),
         description: z.string().optional(),
       }),
     )
@@ -89,6 +96,7 @@ export function serializePolicy(policy: Policy): string {
     kind: 'Policy',
     metadata: { name: policy.name, revision: policy.revision },
     defaults: policy.defaults,
+    ...(policy.infrastructure ? { infrastructure: policy.infrastructure } : {}),
     groups: policy.groups.map(toFileGroup),
     edges: policy.edges.map((e) => ({
       id: e.id,
@@ -106,7 +114,7 @@ export function serializePolicy(policy: Policy): string {
     Pair(_, pair) {
       if (!isPair(pair) || !isScalar(pair.key)) return;
       const key = String(pair.key.value);
-      if ((key === 'services' || key === 'cidrs') && isSeq(pair.value)) pair.value.flow = true;
+      if (['services', 'cidrs', 'except', 'dnsResolvers'].includes(key) && isSeq(pair.value)) pair.value.flow = true;
       if (key === 'canvas' && isMap(pair.value)) pair.value.flow = true;
     },
   });
@@ -138,6 +146,7 @@ function fromFile(file: PolicyFile, report: (path: string, message: string) => v
     name: file.metadata.name,
     revision: file.metadata.revision,
     defaults: file.defaults,
+    infrastructure: file.infrastructure,
     groups: file.groups.map((g) => ({
       name: g.name,
       description: g.description,

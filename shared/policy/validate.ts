@@ -31,11 +31,16 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       const parsed = parseLabelSelector(s.labels);
       if (!parsed.ok) diagnostics.push(error('MS104', parsed.message, { ...at, path: `${at.path}.selector.labels` }));
     }
-    (s.cidrs ?? []).forEach((cidr, i) => {
-      if (!parseCidr(cidr)) {
-        diagnostics.push(error('MS105', `"${cidr}" is not an IPv4 or IPv6 address block such as 203.0.113.0/24`, { ...at, path: `${at.path}.selector.cidrs.${i}` }));
-      }
-    });
+    for (const field of ['cidrs', 'except'] as const) {
+      (s[field] ?? []).forEach((cidr, i) => {
+        if (!parseCidr(cidr)) {
+          diagnostics.push(error('MS105', `"${cidr}" is not an IPv4 or IPv6 address block such as 203.0.113.0/24`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
+        }
+      });
+    }
+    if ((s.except ?? []).length > 0 && (s.cidrs ?? []).length === 0) {
+      diagnostics.push(warning('MS106', `group "${group.name}" lists "except" blocks but no "cidrs" to carve them from; they have no effect`, { ...at, path: `${at.path}.selector.except` }));
+    }
   });
 
   const edgeIds = new Set<string>();
@@ -52,6 +57,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     }
     if (edge.services.length === 0) {
       diagnostics.push(error('MS113', `edge "${edge.id}" permits no service; add one such as tcp/443, or "any"`, { ...at, path: `${at.path}.services` }));
+    }
+  });
+
+  (policy.infrastructure?.dnsResolvers ?? []).forEach((resolver, i) => {
+    const cidr = parseCidr(resolver);
+    if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
+      diagnostics.push(error('MS121', `DNS resolver "${resolver}" must be a single IPv4 or IPv6 address`, { path: `infrastructure.dnsResolvers.${i}` }));
     }
   });
 

@@ -1,0 +1,67 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseInventoryFile } from '../inventory/static-file';
+import type { Inventory } from '../inventory/model';
+import type { Policy } from '../policy/model';
+import { parsePolicyFile } from '../policy/policy-file';
+import { compilePolicy } from './compile';
+import { MAX_CONJUNCTIONS_PER_FLOW } from './pipeline';
+import { formatHostTable } from './table-text';
+
+const read = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const policy = parsePolicyFile(read('features.policy.yaml'), 'features.policy.yaml').policy!;
+const inventory = parseInventoryFile(read('features.inventory.yaml'), 'features.inventory.yaml', 'x').inventory!;
+
+function tables(p: Policy = policy, inv: Inventory = inventory): Map<string, string> {
+  return new Map(compilePolicy(p, inv).hosts.map((h) => [h.host, formatHostTable(h.host, p, h.flows)]));
+}
+
+describe('compiler features', () => {
+  const compiled = tables();
+
+  it('matches the golden tables (deny, reject, log, monitor, CIDR except, DNS, DHCP, IPv6)', () => {
+    for (const [host, text] of compiled) {
+      const url = new URL(`./golden/features.${host}.flows`, import.meta.url);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(url, text);
+      expect(text, host).toBe(readFileSync(url, 'utf8'));
+    }
+  });
+
+  it('puts deny and reject edges above allow and log edges, above within-group rules', () => {
+    const h1 = compiled.get('h1')!;
+    const priorityOf = (conj: string): number => Number(new RegExp(`priority=(\\d+),${conj} `).exec(h1)?.[1]);
+    const rule = (edge: string): number => compilePolicy(policy, inventory).rules.find((r) => r.ref.id === edge)!.number;
+    expect(priorityOf(`conj_id=${rule('no-web-ssh')}`)).toBeGreaterThan(priorityOf(`conj_id=${rule('web-out')}`));
+    expect(priorityOf(`conj_id=${rule('web-out')}`)).toBeGreaterThan(priorityOf(`conj_id=${rule('web')}`));
+    expect(h1).toMatch(new RegExp(`conj_id=${rule('no-web-ssh')} actions=drop`));
+    expect(h1).toMatch(new RegExp(`conj_id=${rule('no-smtp-out')} actions=drop`));
+  });
+
+  it('carves the private ranges out of the internet group', () => {
+    const h1 = compiled.get('h1')!;
+    expect(h1).toContain('ip,nw_dst=8.0.0.0/7 ');
+    expect(h1).not.toMatch(/nw_dst=10\.0\.0\.0\/8 /);
+  });
+
+  it('lets DNS to named resolvers and DHCP through, and monitors instead of dropping', () => {
+    const h1 = compiled.get('h1')!;
+    expect(h1).toContain('priority=1000,udp,nw_dst=10.0.0.53,tp_dst=53 actions=goto_table:30');
+    expect(h1).toContain('priority=1000,tcp6,ipv6_dst=fd00::53,tp_dst=53 actions=goto_table:30');
+    expect(h1).toContain('udp,tp_src=68,tp_dst=67 actions=NORMAL');
+    expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=goto_table:30');
+  });
+
+  it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {
+    const many: Policy = {
+      ...policy,
+      defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+      infrastructure: undefined,
+      edges: Array.from({ length: 8000 }, (_, i) => ({ id: `e${String(i).padStart(5, '0')}`, from: 'web', to: 'db', services: [{ protocol: 'tcp' as const, ports: { from: 1000 + i, to: 1000 + i } }], action: 'allow' as const })),
+    };
+    const h2 = compilePolicy(many, inventory).hosts.find((h) => h.host === 'h2')!;
+    const dbClause = h2.flows.filter((f) => f.table === 30 && f.match === 'ip,nw_dst=10.0.2.1' && f.actions[0]?.startsWith('conjunction'));
+    expect(dbClause.length).toBe(3);
+    expect(Math.max(...dbClause.map((f) => f.actions.length))).toBeLessThanOrEqual(MAX_CONJUNCTIONS_PER_FLOW);
+    expect(new Set(dbClause.map((f) => f.priority)).size).toBe(3);
+  });
+});

@@ -1,0 +1,106 @@
+import { parseCidr, type Cidr } from './address';
+
+/**
+ * The address blocks of `include` minus those of `exclude`, as the fewest CIDRs (e.g. the
+ * internet minus the private ranges). Exact, deterministic (sorted), IPv4 and IPv6.
+ */
+export function subtractCidrs(include: readonly string[], exclude: readonly string[]): string[] {
+  const out: Block[] = [];
+  const excluded = exclude.map(parseCidr).filter((c): c is Cidr => c !== null).map(toBlock);
+  for (const text of include) {
+    const cidr = parseCidr(text);
+    if (cidr) out.push(...carve(toBlock(cidr), excluded));
+  }
+  return dedupe(out).map(formatBlock);
+}
+
+interface Block {
+  family: 4 | 6;
+  /** Network address as an integer; BigInt so IPv6 fits. */
+  base: bigint;
+  prefix: number;
+}
+
+function carve(block: Block, excluded: readonly Block[]): Block[] {
+  const overlapping = excluded.filter((e) => e.family === block.family && overlaps(block, e));
+  if (overlapping.some((e) => e.prefix <= block.prefix)) return []; // wholly excluded
+  if (overlapping.length === 0) return [block];
+  // Some smaller excluded block sits inside: split in halves and carve each.
+  const half = bits(block.family) - block.prefix - 1;
+  const low: Block = { family: block.family, base: block.base, prefix: block.prefix + 1 };
+  const high: Block = { family: block.family, base: block.base | (1n << BigInt(half)), prefix: block.prefix + 1 };
+  return [...carve(low, overlapping), ...carve(high, overlapping)];
+}
+
+function overlaps(a: Block, b: Block): boolean {
+  const prefix = Math.min(a.prefix, b.prefix);
+  return (a.base >> BigInt(bits(a.family) - prefix)) === (b.base >> BigInt(bits(b.family) - prefix));
+}
+
+function dedupe(blocks: Block[]): Block[] {
+  const sorted = [...blocks].sort((a, b) => a.family - b.family || (a.base < b.base ? -1 : a.base > b.base ? 1 : a.prefix - b.prefix));
+  return sorted.filter((b, i) => !sorted.slice(0, i).some((o) => o.family === b.family && o.prefix <= b.prefix && overlaps(o, b)));
+}
+
+function bits(family: 4 | 6): number {
+  return family === 4 ? 32 : 128;
+}
+
+function toBlock(cidr: Cidr): Block {
+  const value = cidr.family === 4 ? ipv4ToBigInt(cidr.address) : ipv6ToBigInt(cidr.address);
+  const hostBits = BigInt(bits(cidr.family) - cidr.prefix);
+  return { family: cidr.family, base: (value >> hostBits) << hostBits, prefix: cidr.prefix };
+}
+
+function formatBlock(block: Block): string {
+  const text = block.family === 4 ? bigIntToIPv4(block.base) : bigIntToIPv6(block.base);
+  return `${text}/${block.prefix}`;
+}
+
+function ipv4ToBigInt(text: string): bigint {
+  return text.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+}
+
+function bigIntToIPv4(value: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+}
+
+function ipv6ToBigInt(text: string): bigint {
+  let groups: string[];
+  const [head = '', tail] = text.split('::');
+  const expand = (part: string): string[] => {
+    if (part === '') return [];
+    const pieces = part.split(':');
+    const last = pieces.at(-1) ?? '';
+    if (last.includes('.')) {
+      const v4 = Number(ipv4ToBigInt(last));
+      pieces.splice(-1, 1, (v4 >>> 16).toString(16), (v4 & 0xffff).toString(16));
+    }
+    return pieces;
+  };
+  if (tail === undefined) groups = expand(head);
+  else {
+    const left = expand(head);
+    const right = expand(tail);
+    groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  }
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+function bigIntToIPv6(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt((7 - i) * 16)) & 0xffffn).toString(16));
+  // Compress the longest run of zero groups, as canonical IPv6 text does.
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };
+    i = j;
+  }
+  if (best.start < 0) return groups.join(':');
+  return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+}
