@@ -45,7 +45,6 @@ describe('compilePolicy', () => {
   });
 
   it('gives each host only the rules of its own workloads', () => {
-    const result = compilePolicy(shopPolicy, shopInventory);
     const hostA = texts(shopPolicy, shopInventory)[0]!;
     // db-1 lives on host-b: host-a only needs it as a destination of app-1's egress.
     expect(hostA).not.toContain('nw_dst=10.20.3.31 actions=drop');

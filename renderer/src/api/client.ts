@@ -50,8 +50,8 @@ function createWebClient(): ApiClient {
     subscribe<E extends EventChannel>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => set.delete(listener as (payload: never) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import type { Edge, Group, Policy, Selector, Service } from '@shared/policy/model';
+import type { Edge, EdgeAction, Group, Policy, Selector, Service } from '@shared/policy/model';
 import { formatService, parseService } from '@shared/policy/services';
 import { validatePolicy } from '@shared/policy/validate';
 import { withGroupAdded, withGroupReplaced } from './policy-edits';
@@ -26,6 +26,7 @@ export interface EdgeDraft {
   to: string;
   /** Comma-separated services, e.g. `tcp/8080, udp/53`. */
   services: string;
+  action: EdgeAction;
   description: string;
 }
 
@@ -116,7 +117,7 @@ export function formatServiceList(services: readonly Service[]): string {
 }
 
 export function edgeDraftOf(edge: Edge): EdgeDraft {
-  return { from: edge.from, to: edge.to, services: formatServiceList(edge.services), description: edge.description ?? '' };
+  return { from: edge.from, to: edge.to, services: formatServiceList(edge.services), action: edge.action, description: edge.description ?? '' };
 }
 
 export function checkEdgeDraft(policy: Policy, draft: EdgeDraft): FieldErrors<keyof EdgeDraft> {
@@ -133,7 +134,7 @@ export function checkEdgeDraft(policy: Policy, draft: EdgeDraft): FieldErrors<ke
 export function edgeFromDraft(draft: EdgeDraft, id: string): Edge | null {
   const services = parseServiceList(draft.services);
   if (!services.ok) return null;
-  const edge: Edge = { id, from: draft.from, to: draft.to, services: services.services, action: 'allow' };
+  const edge: Edge = { id, from: draft.from, to: draft.to, services: services.services, action: draft.action };
   if (draft.description.trim() !== '') edge.description = draft.description.trim();
   return edge;
 }

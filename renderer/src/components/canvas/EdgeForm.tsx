@@ -1,4 +1,4 @@
-import type { Edge } from '@shared/policy/model';
+import { EDGE_ACTIONS, type Edge, type EdgeAction } from '@shared/policy/model';
 import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
 import { checkEdgeDraft, edgeFromDraft, type EdgeDraft } from '../../model/drafts';
 import { usePolicyStore } from '../../stores/policy-store';
@@ -12,6 +12,13 @@ interface EdgeFormProps {
   onSubmit: (draft: EdgeDraft, toEdge: (id: string) => Edge | null) => void;
   onCancel?: () => void;
 }
+
+const ACTION_HINTS: Record<EdgeAction, string> = {
+  allow: 'permits new connections; replies pass',
+  log: 'permits and counts them (the rule’s flow counters)',
+  deny: 'drops them, before any allow edge',
+  reject: 'drops them with their own counters, before any allow edge',
+};
 
 /** From, to and services of an edge; bad services are explained inline as you type. */
 export function EdgeForm({ initial, submitLabel, focusServices, onSubmit, onCancel }: EdgeFormProps): JSX.Element {
@@ -55,6 +62,13 @@ export function EdgeForm({ initial, submitLabel, focusServices, onSubmit, onCanc
       <Field id={`${id}-services`} label="Services" error={shown('services')} hint="comma-separated: tcp/8080, udp/53, tcp/9000-9010, icmp, any">
         <input id={`${id}-services`} data-testid="edge-services-input" className="mono" value={draft.services} placeholder="tcp/8080"
           autoFocus={focusServices} onChange={(e) => set('services')(e.target.value)} />
+      </Field>
+      <Field id={`${id}-action`} label="Action" hint={ACTION_HINTS[draft.action]}>
+        <select id={`${id}-action`} data-testid="edge-action-select" value={draft.action} onChange={(e) => setDraft((d) => ({ ...d, action: e.target.value as EdgeAction }))}>
+          {EDGE_ACTIONS.map((a) => (
+            <option key={a} value={a}>{a}</option>
+          ))}
+        </select>
       </Field>
       <Field id={`${id}-description`} label="Description">
         <input id={`${id}-description`} value={draft.description} onChange={(e) => set('description')(e.target.value)} />

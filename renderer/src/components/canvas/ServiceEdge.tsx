@@ -13,24 +13,26 @@ export interface ServiceEdgeData extends Record<string, unknown> {
 
 export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
 
-/** A permitted edge, labelled with its services; a group's edge to itself is drawn as a loop. */
+/** An edge, labelled with its services and (unless it allows) its action; a group's edge to itself is drawn as a loop. */
 export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   const { id, data, markerEnd, selected } = props;
   const select = useCanvasStore((s) => s.select);
   const [path, labelX, labelY] = props.source === props.target ? loopPath(props) : getBezierPath(props);
   const services = data ? formatServiceList(data.edge.services) : '';
+  const action = data?.edge.action ?? 'allow';
 
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`action-${action}`} />
       <EdgeLabelRenderer>
         <div
-          className={`edge-label nodrag nopan${selected ? ' selected' : ''}${services === '' ? ' empty' : ''}`}
+          className={`edge-label action-${action} nodrag nopan${selected ? ' selected' : ''}${services === '' ? ' empty' : ''}`}
           data-testid="edge-label"
           data-edge={id}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           onClick={() => select({ kind: 'edge', id })}
         >
+          {action !== 'allow' ? <span className="edge-action">{action}</span> : null}
           <span>{services === '' ? 'no service yet' : services}</span>
           <DiagnosticBadge diagnostics={data?.diagnostics ?? []} />
         </div>
