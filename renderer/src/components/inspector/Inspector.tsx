@@ -3,14 +3,17 @@ import { useCanvasStore } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { EdgeInspector } from './EdgeInspector';
 import { GroupInspector } from './GroupInspector';
+import { PolicySettings } from './PolicySettings';
 
-/** Edits the selected group or edge; empty when nothing is selected. */
-export function Inspector(): JSX.Element | null {
+/** Edits the selected group or edge; the policy's own settings when nothing is selected. */
+export function Inspector(): JSX.Element {
   const selection = useCanvasStore((s) => s.selection);
+  // A newly opened policy remounts the settings form so its text fields start from the file.
+  const generation = usePolicyStore((s) => s.generation);
   const group = usePolicyStore((s) => (selection?.kind === 'group' ? s.policy.groups.find((g) => g.name === selection.id) : undefined));
   const edge = usePolicyStore((s) => (selection?.kind === 'edge' ? s.policy.edges.find((e) => e.id === selection.id) : undefined));
 
   if (group) return <GroupInspector key={`group:${group.name}`} group={group} />;
   if (edge) return <EdgeInspector key={`edge:${edge.id}`} edge={edge} />;
-  return null;
+  return <PolicySettings key={generation} />;
 }

@@ -1,0 +1,66 @@
+import { parseCidr } from '@shared/net/address';
+import type { DefaultAction, Policy } from '@shared/policy/model';
+import { useId, useState, type JSX } from 'react';
+import { usePolicyStore } from '../../stores/policy-store';
+import { Field } from '../layout/Field';
+
+const DEFAULT_HINTS: Record<DefaultAction, string> = {
+  drop: 'new connections no edge permits are dropped',
+  reject: 'dropped, counted apart from drops (a reset needs a host agent)',
+  monitor: 'permitted but counted: a dry run before enforcing',
+};
+
+/** Policy-wide settings, shown while nothing on the canvas is selected. */
+export function PolicySettings(): JSX.Element {
+  const policy = usePolicyStore((s) => s.policy);
+  const edit = usePolicyStore((s) => s.edit);
+  const id = useId();
+  const infrastructure = policy.infrastructure ?? { dhcp: false, dnsResolvers: [] };
+  const [resolvers, setResolvers] = useState(infrastructure.dnsResolvers.join(', '));
+  const badResolver = resolvers
+    .split(',')
+    .map((r) => r.trim())
+    .find((r) => r !== '' && parseCidr(r)?.prefix !== (r.includes(':') ? 128 : 32));
+
+  const update = (change: (p: Policy) => Policy): void => edit(change);
+  const setInfrastructure = (next: Partial<typeof infrastructure>): void =>
+    update((p) => ({ ...p, infrastructure: { ...infrastructure, ...next } }));
+
+  return (
+    <section className="panel inspector" data-testid="policy-settings">
+      <header className="panel-header">
+        <h2>Policy</h2>
+      </header>
+      <div className="panel-body form">
+        <Field id={`${id}-within`} label="Within a group">
+          <select id={`${id}-within`} data-testid="settings-within-group" value={policy.defaults.withinGroup}
+            onChange={(e) => update((p) => ({ ...p, defaults: { ...p.defaults, withinGroup: e.target.value as 'allow' | 'drop' } }))}>
+            <option value="allow">allow (unless the group is isolated)</option>
+            <option value="drop">drop</option>
+          </select>
+        </Field>
+        <Field id={`${id}-between`} label="Between groups, by default" hint={DEFAULT_HINTS[policy.defaults.betweenGroups]}>
+          <select id={`${id}-between`} data-testid="settings-between-groups" value={policy.defaults.betweenGroups}
+            onChange={(e) => update((p) => ({ ...p, defaults: { ...p.defaults, betweenGroups: e.target.value as DefaultAction } }))}>
+            <option value="drop">drop</option>
+            <option value="reject">reject</option>
+            <option value="monitor">monitor</option>
+          </select>
+        </Field>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="settings-dhcp" checked={infrastructure.dhcp} onChange={(e) => setInfrastructure({ dhcp: e.target.checked })} />
+          Let DHCP through (UDP 67/68)
+        </label>
+        <Field id={`${id}-dns`} label="DNS resolvers every workload may query" error={badResolver ? `"${badResolver}" is not a single IP address` : undefined}
+          hint="comma-separated addresses; UDP and TCP port 53">
+          <input id={`${id}-dns`} data-testid="settings-dns" className="mono" value={resolvers} placeholder="10.0.0.53"
+            onChange={(e) => setResolvers(e.target.value)}
+            onBlur={() => {
+              if (badResolver) return;
+              setInfrastructure({ dnsResolvers: resolvers.split(',').map((r) => r.trim()).filter((r) => r !== '') });
+            }} />
+        </Field>
+      </div>
+    </section>
+  );
+}
