@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
-import { parseInventoryFile } from '@shared/inventory/static-file';
 import { parsePolicyFile } from '@shared/policy/policy-file';
+import { parseInventoryText } from './services/inventory-file';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 // Exit codes: 0 success, 1 the input has errors, 2 wrong usage or an unreadable file.
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   if (!values.inventory) return usage('compile needs --inventory FILE');
 
   const inventoryText = await readFile(resolve(values.inventory), 'utf8');
-  const inventory = parseInventoryFile(inventoryText, values.inventory, new Date().toISOString());
+  const inventory = parseInventoryText(inventoryText, values.inventory, new Date().toISOString());
   if (!inventory.inventory) return report(inventory.diagnostics, values.json ?? false, {});
 
   const started = performance.now();

@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InventoryLoad, InventorySourceInfo } from '@shared/api/contract';
 import { formatDiagnostic } from '@shared/diagnostics';
-import { parseInventoryFile } from '@shared/inventory/static-file';
 import { listDockerContexts } from './docker-contexts';
 import { readDockerInventory } from './docker-inventory';
+import { parseInventoryText } from './inventory-file';
 import type { Logger } from './logger';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
@@ -47,7 +47,7 @@ export class InventoryService {
 
   private async loadStatic(path: string, sourceId: string): Promise<InventoryLoad> {
     const { path: full, text } = await readTextFile(path);
-    const parsed = parseInventoryFile(text, full, new Date().toISOString());
+    const parsed = parseInventoryText(text, full, new Date().toISOString());
     if (!parsed.inventory) {
       throw new ServiceError('bad-request', `Inventory file ${full} has errors; nothing was loaded.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
     }

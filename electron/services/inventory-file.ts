@@ -1,0 +1,23 @@
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Diagnostic } from '@shared/diagnostics';
+import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
+
+/**
+ * Reads a static inventory in either format: YAML (`kind: Inventory`) or CSV with a header
+ * row (name, host, addresses, labels, …). Malformed CSV is reported with its line.
+ */
+export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
+  if (extname(file).toLowerCase() !== '.csv') return parseInventoryFile(text, file, readAt);
+
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
+  } catch (error) {
+    const e = error as Error & { lines?: number };
+    const diagnostic: Diagnostic = { code: 'MS308', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } };
+    return { inventory: null, diagnostics: [diagnostic] };
+  }
+  const rows: InventoryRow[] = records.map(({ record, info }) => ({ line: info.lines, cells: record }));
+  return inventoryFromRows(rows, file, readAt);
+}
