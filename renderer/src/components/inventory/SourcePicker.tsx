@@ -1,4 +1,5 @@
 import type { JSX } from 'react';
+import { openInventoryFile } from '../../actions/inventory-files';
 import { useInventoryStore } from '../../stores/inventory-store';
 
 /** Docker contexts as `docker context ls` lists them, then static inventory files. */
@@ -42,6 +43,9 @@ export function SourcePicker(): JSX.Element {
         ) : null}
       </select>
       {endpoint ? <p className="field-hint mono" title={endpoint}>{endpoint}</p> : null}
+      <button type="button" className="link" data-testid="open-inventory-file" onClick={() => void openInventoryFile()}>
+        Open inventory file (YAML or CSV)…
+      </button>
     </div>
   );
 }
