@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '../shared/compiler/compile';
+import { diffCompiles } from '../shared/compiler/flow-diff';
 import { resolveMembership } from '../shared/policy/membership';
 import { SIZES, syntheticEstate, type BenchSize } from './bench/synthetic';
 
@@ -17,9 +18,12 @@ interface Figures {
   maxHostFlows: number;
   naiveFlows: number;
   peakRssMb: number;
+  /** One workload relabelled: recompile plus the per-host flow diff. */
+  incrementalMs: number;
+  incrementalFlowChanges: number;
 }
 
-function naiveFlowCount(size: BenchSize, estate: ReturnType<typeof syntheticEstate>): number {
+function naiveFlowCount(estate: ReturnType<typeof syntheticEstate>): number {
   // A per-pair compiler writes one flow per source member, destination member and port match.
   const membership = resolveMembership(estate.policy, estate.inventory.workloads);
   let total = 0;
@@ -28,7 +32,6 @@ function naiveFlowCount(size: BenchSize, estate: ReturnType<typeof syntheticEsta
     const to = membership.get(edge.to)?.workloads.length ?? 0;
     total += from * to * edge.services.length;
   }
-  void size;
   return total;
 }
 
@@ -45,6 +48,14 @@ function measure(size: BenchSize, runs: number): Figures {
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   times.sort((a, b) => a - b);
+
+  // Relabel one workload into another app: the change a container restart often brings.
+  const [first] = estate.inventory.workloads;
+  const otherApp = estate.inventory.workloads.find((w) => w.labels.app !== first?.labels.app)?.labels.app ?? 'app0';
+  const changed = { ...estate.inventory, workloads: estate.inventory.workloads.map((w, i) => (i === 0 ? { ...w, labels: { ...w.labels, app: otherApp } } : w)) };
+  const incrementalStart = performance.now();
+  const changes = diffCompiles(result, compilePolicy(estate.policy, changed));
+  const incrementalMs = performance.now() - incrementalStart;
   return {
     workloads: size.workloads,
     groups: size.groups,
@@ -53,8 +64,10 @@ function measure(size: BenchSize, runs: number): Figures {
     compileMs: round(times[Math.floor(times.length / 2)]!),
     flows: result.flowCount,
     maxHostFlows: Math.max(...result.hosts.map((h) => h.flows.length)),
-    naiveFlows: naiveFlowCount(size, estate),
+    naiveFlows: naiveFlowCount(estate),
     peakRssMb: Math.round(peak / 1024 / 1024),
+    incrementalMs: round(incrementalMs),
+    incrementalFlowChanges: changes.reduce((n, c) => n + c.add.length + c.remove.length, 0),
   };
 }
 
@@ -71,7 +84,8 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   console.log(
     `${size.name.padEnd(6)} ${figures.workloads} workloads, ${figures.groups} groups, ${figures.edges} edges, ${figures.hosts} hosts: ` +
       `compile ${figures.compileMs} ms (median), ${figures.flows} flows (max ${figures.maxHostFlows} on one host), ` +
-      `naive per-pair ${figures.naiveFlows}, peak RSS ${figures.peakRssMb} MB`,
+      `naive per-pair ${figures.naiveFlows}, peak RSS ${figures.peakRssMb} MB, ` +
+      `one workload relabelled: ${figures.incrementalMs} ms, ${figures.incrementalFlowChanges} flow changes`,
   );
 }
 if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 2) + '\n');

@@ -32,20 +32,23 @@ function random(seed: number): () => number {
 }
 
 /**
- * A realistic synthetic estate: applications of uneven size, each with tiers, spread over
- * hosts; groups overlap (per app, per app tier, per team, per environment tier), so most
- * workloads are in several groups; edges mix single ports, lists and ranges.
+ * A realistic synthetic estate: applications of uneven size (a few large, many small), each
+ * with tiers and environments, spread over hosts. Groups overlap (per app, per app tier, per
+ * app environment, per team tier), so most workloads are in two to four groups; an average
+ * group holds about workloads/groups members, as the issue's per-pair figures imply. Edges
+ * mostly link groups of related apps and mix single ports, lists, ranges, UDP and ICMP;
+ * one in ten edges denies or rejects.
  */
 export function syntheticEstate(size: BenchSize, seed = 42): { policy: Policy; inventory: Inventory } {
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  const apps = Math.max(1, Math.floor(size.groups / 4));
-  const teams = Math.max(1, Math.floor(apps / 8));
+  const apps = Math.max(1, Math.floor(size.groups / 2));
+  const teams = Math.max(1, Math.floor(apps / 4));
 
   const workloads: Workload[] = [];
   for (let i = 0; i < size.workloads; i++) {
     // Skewed app sizes: a few big applications, many small ones.
-    const app = Math.floor(apps * rnd() ** 2);
+    const app = Math.floor(apps * rnd() ** 1.3);
     const name = `w${i}`;
     workloads.push({
       id: `static:bench/${name}`,
@@ -59,12 +62,12 @@ export function syntheticEstate(size: BenchSize, seed = 42): { policy: Policy; i
 
   const groups: Group[] = [];
   for (let g = 0; g < size.groups; g++) {
-    const app = g % apps;
+    const app = Math.floor(g / 2) % apps;
     const kind = g % 4;
     const labels =
       kind === 0 ? `app=app${app}`
-      : kind === 1 ? `app=app${app},tier=${pick(TIERS)}`
-      : kind === 2 ? `team=team${app % teams},tier in (${pick(TIERS)},${pick(TIERS)})`
+      : kind === 1 ? `app=app${app},tier in (${pick(TIERS)},${pick(TIERS)})`
+      : kind === 2 ? `team=team${app % teams},tier=${pick(TIERS)},env=${pick(ENVS)}`
       : `env=${pick(ENVS)},app=app${app}`;
     groups.push({ name: `g${g}`, selector: { labels }, isolated: rnd() < 0.1 });
   }
@@ -74,7 +77,8 @@ export function syntheticEstate(size: BenchSize, seed = 42): { policy: Policy; i
     const from = Math.floor(rnd() * size.groups);
     // Most edges stay near their app's own groups, as real dependency graphs do.
     const to = rnd() < 0.7 ? (from + 1 + Math.floor(rnd() * 8)) % size.groups : Math.floor(rnd() * size.groups);
-    edges.push({ id: `e${e}`, from: `g${from}`, to: `g${to}`, services: randomServices(rnd), action: 'allow' });
+    const action = rnd() < 0.9 ? 'allow' : rnd() < 0.5 ? 'deny' : 'reject';
+    edges.push({ id: `e${e}`, from: `g${from}`, to: `g${to}`, services: randomServices(rnd), action });
   }
 
   return {
