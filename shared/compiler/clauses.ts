@@ -26,8 +26,9 @@ export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean):
     rule,
     allSources: cache.endpoints(rule.sources, 'src'),
     allDestinations: cache.endpoints(rule.destinations, 'dst'),
-    sourcesByHost: cache.byHost(rule.sources.workloads, 'src'),
-    destinationsByHost: cache.byHost(rule.destinations.workloads, 'dst'),
+    // The local side of a rule also holds local workloads that lie inside its address blocks.
+    sourcesByHost: cache.byHost([...rule.sources.workloads, ...rule.sources.covered], 'src'),
+    destinationsByHost: cache.byHost([...rule.destinations.workloads, ...rule.destinations.covered], 'dst'),
     services: rule.services ? serviceMatches(rule.services, withIPv6) : null,
   }));
 }

@@ -46,7 +46,7 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   const membership = resolveMembership(policy, workloads);
   diagnostics.push(...membershipDiagnostics(policy, membership, workloads));
 
-  const rules = resolveRules(policy, membership);
+  const rules = resolveRules(policy, membership, workloads);
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
     (a) => parseCidr(a)?.family === 6,
   );
@@ -56,7 +56,6 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
     dhcp: policy.infrastructure?.dhcp ?? false,
-    dnsResolvers: policy.infrastructure?.dnsResolvers ?? [],
   };
   const byHost = new Map<string, Inventory['workloads']>();
   for (const w of workloads) {

@@ -45,8 +45,10 @@ describe('compiler features', () => {
 
   it('lets DNS to named resolvers and DHCP through, and monitors instead of dropping', () => {
     const h1 = compiled.get('h1')!;
-    expect(h1).toContain('priority=1000,udp,nw_dst=10.0.0.53,tp_dst=53 actions=goto_table:30');
-    expect(h1).toContain('priority=1000,tcp6,ipv6_dst=fd00::53,tp_dst=53 actions=goto_table:30');
+    // DNS is a rule of its own above every edge: any workload (clause 1) to a resolver (2) on port 53 (3).
+    expect(h1).toContain('priority=1150,ip,nw_dst=10.0.0.53 actions=conjunction(1,2/3)');
+    expect(h1).toContain('priority=1150,ip,nw_src=10.0.1.1 actions=conjunction(1,1/3)');
+    expect(h1).toContain('priority=1150,udp6,tp_dst=53 actions=conjunction(1,3/3)');
     expect(h1).toContain('udp,tp_src=68,tp_dst=67 actions=NORMAL');
     expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=goto_table:30');
   });

@@ -13,7 +13,6 @@ export interface HostTableOptions {
   withIPv6: boolean;
   defaultAction: DefaultAction;
   dhcp: boolean;
-  dnsResolvers: readonly string[];
 }
 
 /**
@@ -78,6 +77,7 @@ function addPolicyTable(
   const table = TABLES[side].id;
   const next = `goto_table:${side === 'egress' ? TABLES.ingress.id : TABLES.forward.id}`;
   const bands = {
+    infrastructure: new ConjunctionBands(table, PRIORITY.policyInfrastructure),
     block: new ConjunctionBands(table, PRIORITY.blockRule),
     allow: new ConjunctionBands(table, PRIORITY.allowRule),
     group: new ConjunctionBands(table, PRIORITY.groupRule),
@@ -89,19 +89,11 @@ function addPolicyTable(
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (!sources?.length || !destinations?.length || c.services?.length === 0) continue;
 
-    const band = c.rule.kind === 'within-group' ? bands.group : blocks(c.rule.verdict) ? bands.block : bands.allow;
+    const band = c.rule.kind === 'dns' ? bands.infrastructure : c.rule.kind === 'within-group' ? bands.group : blocks(c.rule.verdict) ? bands.block : bands.allow;
     const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
     flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: blocks(c.rule.verdict) ? ['drop'] : [next] });
   }
   for (const band of Object.values(bands)) band.emit(flows);
-
-  const dns = cookieFor('dns', 0);
-  for (const resolver of addressMatchesOf(options.dnsResolvers, 'dst')) {
-    const [family, address] = resolver.split(',');
-    for (const proto of family === 'ip' ? ['udp', 'tcp'] : ['udp6', 'tcp6']) {
-      flows.push({ table, priority: PRIORITY.policyInfrastructure, cookie: dns, match: `${proto},${address},tp_dst=53`, actions: [next] });
-    }
-  }
 
   // Monitor mode permits what the default would deny, under the default's cookie: its
   // counters then say how much a real deny would have cut.

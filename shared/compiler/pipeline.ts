@@ -24,7 +24,7 @@ export const PRIORITY = {
   conntrackInvalid: 200,
   conntrackState: 100,
   rule: 100,
-  policyInfrastructure: 1000,
+  policyInfrastructure: 1150,
   blockRule: 900,
   allowRule: 600,
   groupRule: 300,

@@ -1,4 +1,5 @@
 import type { Workload } from '../inventory/model';
+import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
 import type { Policy, Service } from '../policy/model';
 import { cookieFor, type RuleKind } from './pipeline';
@@ -7,12 +8,12 @@ import { cookieFor, type RuleKind } from './pipeline';
 export interface ResolvedRule {
   /** 1-based, also the conjunction id; unique within a compile. */
   number: number;
-  kind: Extract<RuleKind, 'within-group' | 'edge'>;
+  kind: Extract<RuleKind, 'within-group' | 'edge' | 'dns'>;
   /** What the rule does with the connections it matches. */
   verdict: RuleVerdict;
   cookie: string;
-  /** The canvas element that produced the rule. */
-  ref: { kind: 'group' | 'edge'; id: string };
+  /** The canvas element (or policy setting) that produced the rule. */
+  ref: { kind: 'group' | 'edge' | 'setting'; id: string };
   sources: Endpoints;
   destinations: Endpoints;
   /** Null means every protocol and port. */
@@ -21,25 +22,43 @@ export interface ResolvedRule {
 
 export type RuleVerdict = 'allow' | 'log' | 'deny' | 'reject';
 
+/** One side of a rule: selected workloads, address blocks, and the workloads inside those blocks. */
 export interface Endpoints {
   workloads: Workload[];
   cidrs: string[];
+  covered: Workload[];
 }
 
 /**
- * Lists the rules a policy produces, numbered in a canonical order (within-group rules by
- * group name, then edges by id), so the output never depends on drawing order.
+ * Lists the rules a policy produces, numbered in a canonical order (DNS to named resolvers,
+ * within-group rules by group name, then edges by id), so the output never depends on
+ * drawing order.
  */
-export function resolveRules(policy: Policy, membership: Map<string, Membership>): ResolvedRule[] {
+export function resolveRules(policy: Policy, membership: Map<string, Membership>, workloads: readonly Workload[]): ResolvedRule[] {
   const rules: Omit<ResolvedRule, 'number' | 'cookie'>[] = [];
   const groups = [...policy.groups].sort((a, b) => compare(a.name, b.name));
+
+  const resolvers = subtractCidrs(policy.infrastructure?.dnsResolvers ?? [], []);
+  if (resolvers.length > 0) {
+    // Every workload may query the named resolvers; nobody else gains anything from this rule.
+    const inResolvers = cidrMatcher(resolvers);
+    rules.push({
+      kind: 'dns',
+      verdict: 'allow',
+      ref: { kind: 'setting', id: 'infrastructure.dnsResolvers' },
+      sources: { workloads: [...workloads], cidrs: [], covered: [] },
+      destinations: { workloads: [], cidrs: resolvers, covered: workloads.filter((w) => w.addresses.some(inResolvers)).map((w) => ({ ...w, addresses: w.addresses.filter(inResolvers) })) },
+      services: DNS_SERVICES,
+    });
+  }
 
   if (policy.defaults.withinGroup === 'allow') {
     for (const group of groups) {
       if (group.isolated) continue;
       const members = membership.get(group.name)?.workloads ?? [];
-      // External address blocks never talk to each other through our switches.
-      const endpoints = { workloads: members, cidrs: [] };
+      // Address blocks count for edges only: "internet = 0.0.0.0/0" must not let every
+      // workload inside it talk to every other.
+      const endpoints = { workloads: members, cidrs: [], covered: [] };
       rules.push({ kind: 'within-group', verdict: 'allow', ref: { kind: 'group', id: group.name }, sources: endpoints, destinations: endpoints, services: null });
     }
   }
@@ -54,6 +73,11 @@ export function resolveRules(policy: Policy, membership: Map<string, Membership>
 
   return rules.map((rule, i) => ({ ...rule, number: i + 1, cookie: cookieFor(rule.kind, i + 1) }));
 }
+
+const DNS_SERVICES: Service[] = [
+  { protocol: 'udp', ports: { from: 53, to: 53 } },
+  { protocol: 'tcp', ports: { from: 53, to: 53 } },
+];
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

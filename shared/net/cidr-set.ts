@@ -14,6 +14,27 @@ export function subtractCidrs(include: readonly string[], exclude: readonly stri
   return dedupe(out).map(formatBlock);
 }
 
+/** The canonical text of a block: host bits cleared (`198.51.100.9/24` → `198.51.100.0/24`). Null when invalid. */
+export function canonicalCidr(text: string): string | null {
+  const cidr = parseCidr(text);
+  return cidr ? formatBlock(toBlock(cidr)) : null;
+}
+
+/**
+ * A predicate "is this address inside one of the blocks?", for matching workload addresses
+ * against a group's blocks. The blocks are parsed once.
+ */
+export function cidrMatcher(blocks: readonly string[]): (address: string) => boolean {
+  const parsed = blocks.map(parseCidr).filter((c): c is Cidr => c !== null).map(toBlock);
+  if (parsed.length === 0) return () => false;
+  return (address) => {
+    const cidr = parseCidr(address);
+    if (!cidr) return false;
+    const point = toBlock(cidr);
+    return parsed.some((b) => b.family === point.family && b.prefix <= point.prefix && overlaps(b, point));
+  };
+}
+
 interface Block {
   family: 4 | 6;
   /** Network address as an integer; BigInt so IPv6 fits. */

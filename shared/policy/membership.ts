@@ -1,12 +1,18 @@
 import type { Workload } from '../inventory/model';
-import { subtractCidrs } from '../net/cidr-set';
+import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
 import type { Group, Policy, Selector } from './model';
 
-/** Who a group holds right now: workloads from the inventory and external address blocks. */
+/**
+ * Who a group holds right now. `workloads` are selected by the workload criteria (labels,
+ * image, namespace, host); `cidrs` are address blocks, which hold every address in them, a
+ * workload's too: `covered` lists the workloads with addresses inside (just those addresses). Edges treat the
+ * group as all three; the within-group rule only as `workloads`.
+ */
 export interface Membership {
   workloads: Workload[];
   cidrs: string[];
+  covered: Workload[];
 }
 
 /**
@@ -30,9 +36,11 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
 
 function membershipOf(group: Group, workloads: readonly Workload[]): Membership {
   const match = selectorPredicate(group.selector);
-  const cidrs = group.selector.cidrs ?? [];
-  const except = group.selector.except ?? [];
-  return { workloads: match ? workloads.filter(match) : [], cidrs: except.length > 0 ? subtractCidrs(cidrs, except) : [...cidrs].sort() };
+  const cidrs = subtractCidrs(group.selector.cidrs ?? [], group.selector.except ?? []);
+  const inBlocks = cidrMatcher(cidrs);
+  // Only the addresses inside the blocks: a workload's other addresses stay outside the group.
+  const covered = cidrs.length > 0 ? workloads.filter((w) => w.addresses.some(inBlocks)).map((w) => ({ ...w, addresses: w.addresses.filter(inBlocks) })) : [];
+  return { workloads: match ? workloads.filter(match) : [], cidrs, covered };
 }
 
 /** Null when the selector names no workload criterion (it selects only address blocks, if any). */

@@ -3,8 +3,21 @@ import type { Inventory, Workload } from '../inventory/model';
 import type { Policy } from './model';
 import { mayConnect, type ConnectionQuestion, type Party } from './reference-evaluator';
 
-function workload(name: string, labels: Record<string, string>, addresses: string[], extra: Partial<Workload> = {}): Workload {
-  return { id: `static:t/${name}`, name, host: 'h1', addresses, labels, origin: { kind: 'static', source: 't' }, ...extra };
+function workload(
+  name: string,
+  labels: Record<string, string>,
+  addresses: string[],
+  extra: Partial<Workload> = {},
+): Workload {
+  return {
+    id: `static:t/${name}`,
+    name,
+    host: 'h1',
+    addresses,
+    labels,
+    origin: { kind: 'static', source: 't' },
+    ...extra,
+  };
 }
 
 const inventory: Inventory = {
@@ -32,9 +45,27 @@ const policy: Policy = {
     { name: 'internet', selector: { cidrs: ['203.0.113.0/24', '2001:db8::/32'] } },
   ],
   edges: [
-    { id: 'web-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8090 } }, { protocol: 'icmp' }], action: 'allow' },
-    { id: 'app-pg', from: 'app', to: 'postgres', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' },
-    { id: 'net-web', from: 'internet', to: 'web', services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }], action: 'allow' },
+    {
+      id: 'web-app',
+      from: 'web',
+      to: 'app',
+      services: [{ protocol: 'tcp', ports: { from: 8080, to: 8090 } }, { protocol: 'icmp' }],
+      action: 'allow',
+    },
+    {
+      id: 'app-pg',
+      from: 'app',
+      to: 'postgres',
+      services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }],
+      action: 'allow',
+    },
+    {
+      id: 'net-web',
+      from: 'internet',
+      to: 'web',
+      services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }],
+      action: 'allow',
+    },
     { id: 'web-net', from: 'web', to: 'internet', services: [{ protocol: 'any' }], action: 'allow' },
   ],
 };
@@ -57,7 +88,9 @@ describe('mayConnect (reference semantics)', () => {
   it('permits within a group on any protocol, except in an isolated group or with withinGroup drop', () => {
     expect(ask(w('app-1'), w('app-2'), { protocol: 'other' })).toBe(true);
     expect(ask(w('db-1'), w('db-2'), { port: 5432 })).toBe(false);
-    expect(ask(w('app-1'), w('app-2'), { port: 1 }, { ...policy, defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toBe(false);
+    expect(
+      ask(w('app-1'), w('app-2'), { port: 1 }, { ...policy, defaults: { withinGroup: 'drop', betweenGroups: 'drop' } }),
+    ).toBe(false);
   });
 
   it('resolves groups by image glob, and a group of a workload counts even if another group of it is isolated', () => {
@@ -82,14 +115,98 @@ describe('mayConnect (reference semantics)', () => {
   it('lets IPv6 neighbour discovery pass when IPv6 is in use', () => {
     expect(ask(w('metrics'), w('app-1'), { protocol: 'icmp', icmpType: 135, family: 6 })).toBe(true);
     expect(ask(w('metrics'), w('app-1'), { protocol: 'icmp', icmpType: 128, family: 6 })).toBe(false);
-    const v4only: Inventory = { ...inventory, workloads: inventory.workloads.map((x) => ({ ...x, addresses: x.addresses.filter((a) => !a.includes(':')) })) };
+    const v4only: Inventory = {
+      ...inventory,
+      workloads: inventory.workloads.map((x) => ({ ...x, addresses: x.addresses.filter((a) => !a.includes(':')) })),
+    };
     const noV6Policy = { ...policy, groups: policy.groups.filter((g) => g.name !== 'internet'), edges: [] };
-    expect(mayConnect(noV6Policy, v4only, { from: w('metrics'), to: w('app-1'), protocol: 'icmp', icmpType: 135, family: 6 }).allowed).toBe(false);
+    expect(
+      mayConnect(noV6Policy, v4only, { from: w('metrics'), to: w('app-1'), protocol: 'icmp', icmpType: 135, family: 6 })
+        .allowed,
+    ).toBe(false);
   });
 
   it('says why, and throws on a workload id that does not exist', () => {
-    expect(mayConnect(policy, inventory, { from: w('web-1'), to: w('app-1'), protocol: 'tcp', port: 8080, family: 4 }).because).toBe('edge "web-app" from "web" to "app" permits it');
-    expect(mayConnect(policy, inventory, { from: w('app-1'), to: w('app-2'), protocol: 'tcp', port: 1, family: 4 }).because).toBe('both are in group "app"');
+    expect(
+      mayConnect(policy, inventory, { from: w('web-1'), to: w('app-1'), protocol: 'tcp', port: 8080, family: 4 })
+        .because,
+    ).toBe('edge "web-app" from "web" to "app" permits it');
+    expect(
+      mayConnect(policy, inventory, { from: w('app-1'), to: w('app-2'), protocol: 'tcp', port: 1, family: 4 }).because,
+    ).toBe('both are in group "app"');
     expect(() => ask(w('nobody'), w('app-1'))).toThrow(/nobody/);
+  });
+});
+
+describe('mayConnect: actions, defaults and infrastructure', () => {
+  const edge = (
+    id: string,
+    from: string,
+    to: string,
+    action: Policy['edges'][number]['action'],
+    port?: number,
+  ): Policy['edges'][number] => ({
+    id,
+    from,
+    to,
+    services: [port === undefined ? { protocol: 'any' } : { protocol: 'tcp', ports: { from: port, to: port } }],
+    action,
+  });
+  const withEdges = (edges: Policy['edges'], rest: Partial<Policy> = {}): Policy => ({
+    ...policy,
+    ...rest,
+    edges: [...policy.edges, ...edges],
+  });
+
+  it('lets deny and reject edges outrank allow and log edges and the group, whatever the order', () => {
+    const p = withEdges([
+      edge('no-8085', 'web', 'app', 'deny', 8085),
+      edge('no-app-22', 'app', 'app', 'reject', 22),
+      edge('log-app', 'web', 'app', 'log', 9000),
+    ]);
+    expect(ask(w('web-1'), w('app-1'), { port: 8085 }, p)).toBe(false);
+    expect(ask(w('web-1'), w('app-1'), { port: 8084 }, p)).toBe(true);
+    expect(ask(w('app-1'), w('app-2'), { port: 22 }, p)).toBe(false);
+    expect(ask(w('app-1'), w('app-2'), { port: 23 }, p)).toBe(true);
+    expect(ask(w('web-1'), w('app-1'), { port: 9000 }, p)).toBe(true);
+  });
+
+  it('permits everything not blocked under a monitor default, and nothing more under reject', () => {
+    const monitor = withEdges([edge('no-db', 'web', 'db', 'deny')], {
+      defaults: { withinGroup: 'allow', betweenGroups: 'monitor' },
+    });
+    expect(ask(w('metrics'), w('db-1'), { port: 1 }, monitor)).toBe(true);
+    expect(ask(w('db-1'), w('db-2'), { port: 1 }, monitor)).toBe(true);
+    expect(ask(w('web-1'), w('db-1'), { port: 1 }, monitor)).toBe(false);
+    expect(
+      ask(
+        w('metrics'),
+        w('db-1'),
+        { port: 1 },
+        { ...policy, defaults: { withinGroup: 'allow', betweenGroups: 'reject' } },
+      ),
+    ).toBe(false);
+  });
+
+  it('carves except blocks out of a group of outside parties', () => {
+    const p: Policy = {
+      ...policy,
+      groups: policy.groups.map((g) =>
+        g.name === 'internet' ? { ...g, selector: { cidrs: ['203.0.113.0/24'], except: ['203.0.113.0/28'] } } : g,
+      ),
+    };
+    expect(ask({ address: '203.0.113.9' }, w('web-1'), { port: 443 }, p)).toBe(false);
+    expect(ask({ address: '203.0.113.16' }, w('web-1'), { port: 443 }, p)).toBe(true);
+  });
+
+  it('lets every workload query named resolvers on 53 and DHCP pass, when configured', () => {
+    const p: Policy = { ...policy, infrastructure: { dhcp: true, dnsResolvers: ['10.0.2.2', '192.0.2.53'] } };
+    expect(ask(w('metrics'), { address: '192.0.2.53' }, { protocol: 'udp', port: 53 }, p)).toBe(true);
+    expect(ask(w('metrics'), { workload: 'static:t/app-2', address: '10.0.2.2' }, { port: 53 }, p)).toBe(true);
+    expect(ask(w('metrics'), { address: '192.0.2.53' }, { protocol: 'udp', port: 54 }, p)).toBe(false);
+    expect(ask({ address: '203.0.113.9' }, w('app-2'), { port: 53 }, p)).toBe(false);
+    expect(ask(w('metrics'), { address: '192.0.2.53' }, { protocol: 'udp', port: 53 })).toBe(false);
+    expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 }, p)).toBe(true);
+    expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 })).toBe(false);
   });
 });

@@ -1,15 +1,16 @@
 import type { Inventory, Workload } from '../inventory/model';
 import { matchesLabels, parseLabelSelector } from './label-selector';
-import type { Group, Policy, Service } from './model';
+import type { Edge, Group, Policy, Service } from './model';
+
+// A direct answer to "may A open a connection to B?", written from the documented policy
+// semantics (docs/pipeline.md "Semantics", the model's comments) and not from the compiler, so
+// the two can be checked against each other. It knows nothing of flows, hosts or conjunctions.
 
 /**
- * A direct answer to "may A open a connection to B?", written from the documented policy
- * semantics (docs/pipeline.md, "Semantics") and not from the compiler, so the two can be
- * checked against each other. It knows nothing of flows, hosts or conjunctions.
+ * A party to a connection: a workload of the inventory (optionally the address it uses), or an
+ * address, which is the workload that has it or else an outside party.
  */
-
-/** A party to a connection: a workload of the inventory, or an address (a workload's, or an outside one). */
-export type Party = { workload: string } | { address: string };
+export type Party = { workload: string; address?: string } | { address: string };
 
 export interface ConnectionQuestion {
   from: Party;
@@ -18,6 +19,8 @@ export interface ConnectionQuestion {
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp' | 'other';
   /** Destination port, for tcp, udp and sctp. */
   port?: number;
+  /** Source port; only DHCP depends on it. */
+  sourcePort?: number;
   icmpType?: number;
   family: 4 | 6;
 }
@@ -31,66 +34,115 @@ export interface ReferenceAnswer {
 const ND_TYPES = [133, 134, 135, 136];
 
 /**
- * Answers the question from the policy's meaning: IPv6 neighbour discovery passes where the
- * inventory or policy has IPv6; two members of one group that is not isolated may talk when
- * `defaults.withinGroup` is allow; an edge from a group of A to a group of B permits the
- * services it lists; everything else is denied. Pure; throws on an unknown workload id.
+ * Answers the question from the policy's meaning, in its order of precedence: neighbour
+ * discovery (where IPv6 is in use) and DHCP (when enabled) always pass; any workload may query
+ * a named DNS resolver on port 53; a deny or reject edge from a group of A to a group of B that
+ * covers the service blocks; an allow or log edge that covers it permits; two members of one
+ * group that is not isolated may talk when `withinGroup` is allow; otherwise the default
+ * decides (`monitor` permits, `drop` and `reject` deny). Pure; throws on an unknown workload.
  */
-export function mayConnect(policy: Policy, inventory: Inventory, question: ConnectionQuestion): ReferenceAnswer {
-  const a = resolve(inventory, question.from);
-  const b = resolve(inventory, question.to);
+export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQuestion): ReferenceAnswer {
+  const a = resolve(inventory, q.from);
+  const b = resolve(inventory, q.to);
 
-  if (question.family === 6 && question.protocol === 'icmp' && ND_TYPES.includes(question.icmpType ?? -1) && usesIPv6(policy, inventory)) {
-    return { allowed: true, because: 'IPv6 neighbour discovery always passes' };
-  }
+  const infrastructure = infrastructureAnswer(policy, inventory, q, a, b);
+  if (infrastructure) return { allowed: true, because: infrastructure };
 
-  const groupsA = policy.groups.filter((g) => isMember(g, a));
-  const groupsB = new Set(policy.groups.filter((g) => isMember(g, b)).map((g) => g.name));
+  // Edges see a group as its selected workloads plus every address in its blocks; the
+  // within-group rule sees only the selected workloads.
+  const groupsA = new Set(policy.groups.filter((g) => isSelected(g, a) || inBlocks(g, a)).map((g) => g.name));
+  const groupsB = new Set(policy.groups.filter((g) => isSelected(g, b) || inBlocks(g, b)).map((g) => g.name));
+  const covering = (e: Edge): boolean =>
+    groupsA.has(e.from) && groupsB.has(e.to) && e.services.some((s) => serviceCovers(s, q));
+
+  const blocking = policy.edges.find((e) => (e.action === 'deny' || e.action === 'reject') && covering(e));
+  if (blocking) return { allowed: false, because: `edge "${blocking.id}" (${blocking.action}) blocks it` };
+
+  const permitting = policy.edges.find((e) => (e.action === 'allow' || e.action === 'log') && covering(e));
+  if (permitting)
+    return {
+      allowed: true,
+      because: `edge "${permitting.id}" from "${permitting.from}" to "${permitting.to}" permits it`,
+    };
 
   if (policy.defaults.withinGroup === 'allow') {
-    const shared = groupsA.find((g) => groupsB.has(g.name) && !g.isolated);
+    const shared = policy.groups.find((g) => isSelected(g, a) && isSelected(g, b) && !g.isolated);
     if (shared) return { allowed: true, because: `both are in group "${shared.name}"` };
   }
 
-  const names = new Set(groupsA.map((g) => g.name));
-  for (const edge of policy.edges) {
-    if (!names.has(edge.from) || !groupsB.has(edge.to)) continue;
-    const service = edge.services.find((s) => serviceCovers(s, question));
-    if (service) return { allowed: true, because: `edge "${edge.id}" from "${edge.from}" to "${edge.to}" permits it` };
-  }
-
-  return { allowed: false, because: groupsA.length === 0 || groupsB.size === 0 ? 'an end is in no group' : 'no group holds both and no edge permits it' };
+  if (policy.defaults.betweenGroups === 'monitor')
+    return { allowed: true, because: 'the default is monitor, which permits and counts' };
+  const lonely = groupsA.size === 0 || groupsB.size === 0;
+  return { allowed: false, because: lonely ? 'an end is in no group' : 'no group holds both and no edge permits it' };
 }
 
-/** A resolved party: a workload, or an outside address as 128 bits (IPv4 mapped into the low 32). */
-type Resolved = { kind: 'workload'; workload: Workload } | { kind: 'outside'; bits: string; family: 4 | 6 };
+/** A resolved party: a workload (and the address used, if known), or an outside address as 128 bits. */
+type Resolved =
+  { kind: 'workload'; workload: Workload; bits?: string } | { kind: 'outside'; bits: string; family: 4 | 6 };
+
+function infrastructureAnswer(
+  policy: Policy,
+  inventory: Inventory,
+  q: ConnectionQuestion,
+  a: Resolved,
+  b: Resolved,
+): string | null {
+  if (q.family === 6 && q.protocol === 'icmp' && ND_TYPES.includes(q.icmpType ?? -1) && usesIPv6(policy, inventory)) {
+    return 'IPv6 neighbour discovery always passes';
+  }
+  const dhcpPorts = `${q.sourcePort ?? ''}>${q.port ?? ''}`;
+  if (
+    policy.infrastructure?.dhcp &&
+    q.family === 4 &&
+    q.protocol === 'udp' &&
+    (dhcpPorts === '68>67' || dhcpPorts === '67>68')
+  ) {
+    return 'DHCP always passes';
+  }
+  const resolvers = (policy.infrastructure?.dnsResolvers ?? []).map((r) => toBits(r)?.bits);
+  const target = b.kind === 'outside' ? [b.bits] : b.bits ? [b.bits] : b.workload.addresses.map((x) => toBits(x)?.bits);
+  const dns =
+    (q.protocol === 'udp' || q.protocol === 'tcp') &&
+    q.port === 53 &&
+    target.some((t) => t !== undefined && resolvers.includes(t));
+  if (dns && a.kind === 'workload') return 'every workload may query the named DNS resolvers';
+  return null;
+}
 
 function resolve(inventory: Inventory, party: Party): Resolved {
   if ('workload' in party) {
     const workload = inventory.workloads.find((w) => w.id === party.workload);
     if (!workload) throw new Error(`no workload "${party.workload}" in the inventory`);
-    return { kind: 'workload', workload };
+    return { kind: 'workload', workload, bits: party.address === undefined ? undefined : toBits(party.address)?.bits };
   }
   const parsed = toBits(party.address);
   if (!parsed) throw new Error(`"${party.address}" is not an IP address`);
   // An address that belongs to a workload is that workload.
   const owner = inventory.workloads.find((w) => w.addresses.some((x) => toBits(x)?.bits === parsed.bits));
-  return owner ? { kind: 'workload', workload: owner } : { kind: 'outside', ...parsed };
+  return owner ? { kind: 'workload', workload: owner, bits: parsed.bits } : { kind: 'outside', ...parsed };
 }
 
-/** Membership straight from the model's rules: every workload criterion given must hold; cidrs hold outside parties. */
-function isMember(group: Group, party: Resolved): boolean {
+/** Whether the address in use (any of a workload's, when not given) lies in the group's cidrs minus except. */
+function inBlocks(group: Group, party: Resolved): boolean {
   const s = group.selector;
-  if (party.kind === 'outside') {
-    return (s.cidrs ?? []).some((cidr) => {
-      const [address = '', prefix] = cidr.split('/');
-      const net = toBits(address);
-      if (!net || net.family !== party.family) return false;
-      const length = prefix === undefined ? (net.family === 4 ? 32 : 128) : Number(prefix);
-      const offset = net.family === 4 ? 96 : 0;
-      return party.bits.slice(offset, offset + length) === net.bits.slice(offset, offset + length);
-    });
-  }
+  const addresses =
+    party.kind === 'outside' || party.bits !== undefined
+      ? [{ bits: party.bits!, family: party.kind === 'outside' ? party.family : familyOf(party.bits!) }]
+      : party.workload.addresses.map(toBits).filter((x): x is { bits: string; family: 4 | 6 } => x !== null);
+  const within = (point: { bits: string; family: 4 | 6 }, blocks: readonly string[] | undefined): boolean =>
+    (blocks ?? []).some((cidr) => inBlock(cidr, point));
+  return addresses.some((point) => within(point, s.cidrs) && !within(point, s.except));
+}
+
+/** IPv4 addresses are stored in the low 32 of 128 bits behind 96 zeros. */
+function familyOf(bits: string): 4 | 6 {
+  return bits.startsWith('0'.repeat(96)) ? 4 : 6;
+}
+
+/** Selection by the workload criteria: every one given must hold; an outside party is never selected. */
+function isSelected(group: Group, party: Resolved): boolean {
+  if (party.kind === 'outside') return false;
+  const s = group.selector;
   const w = party.workload;
   const criteria: boolean[] = [];
   if (s.labels !== undefined) {
@@ -103,6 +155,15 @@ function isMember(group: Group, party: Resolved): boolean {
   return criteria.length > 0 && criteria.every(Boolean);
 }
 
+function inBlock(cidr: string, party: { bits: string; family: 4 | 6 }): boolean {
+  const [address = '', prefix] = cidr.split('/');
+  const net = toBits(address);
+  if (!net || net.family !== party.family) return false;
+  const length = prefix === undefined ? (net.family === 4 ? 32 : 128) : Number(prefix);
+  const offset = net.family === 4 ? 96 : 0;
+  return party.bits.slice(offset, offset + length) === net.bits.slice(offset, offset + length);
+}
+
 function serviceCovers(service: Service, q: ConnectionQuestion): boolean {
   if (service.protocol === 'any') return true;
   if (service.protocol !== q.protocol) return false;
@@ -111,7 +172,11 @@ function serviceCovers(service: Service, q: ConnectionQuestion): boolean {
 }
 
 function usesIPv6(policy: Policy, inventory: Inventory): boolean {
-  const texts = [...inventory.workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? [])];
+  const texts = [
+    ...inventory.workloads.flatMap((w) => w.addresses),
+    ...policy.groups.flatMap((g) => g.selector.cidrs ?? []),
+    ...(policy.infrastructure?.dnsResolvers ?? []),
+  ];
   return texts.some((t) => toBits(t.split('/')[0] ?? '')?.family === 6);
 }
 

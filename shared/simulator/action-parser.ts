@@ -12,7 +12,8 @@ export type ActionsParse = { ok: true; actions: FlowAction[] } | { ok: false; pr
 export function parseActions(text: string, table: number, match: FlowMatch): ActionsParse {
   const actions: FlowAction[] = [];
   const tokens = splitTopLevel(text);
-  if (tokens.length === 0 || tokens.some((t) => t === '')) return fail('MS504', `empty action in "actions=${text}"`, text);
+  if (tokens.length === 0 || tokens.some((t) => t === ''))
+    return fail('MS504', `empty action in "actions=${text}"`, text);
 
   for (const [index, token] of tokens.entries()) {
     const parsed = parseAction(token);
@@ -20,10 +21,15 @@ export function parseActions(text: string, table: number, match: FlowMatch): Act
     if (parsed.kind === 'drop' && tokens.length > 1) return fail('MS506', '"drop" must be the only action', token);
     if (parsed.kind === 'goto-table') {
       if (index !== tokens.length - 1) return fail('MS506', 'goto_table must be the last action', token);
-      if (parsed.table <= table) return fail('MS506', `goto_table:${parsed.table} must go to a later table than ${table}`, token);
+      if (parsed.table <= table)
+        return fail('MS506', `goto_table:${parsed.table} must go to a later table than ${table}`, token);
     }
     if (parsed.kind === 'ct' && match.ethType !== ETH_TYPE.ipv4 && match.ethType !== ETH_TYPE.ipv6) {
-      return fail('MS505', 'ct() needs ip or ipv6 in the match; Open vSwitch rejects it otherwise (OFPBAC_MATCH_INCONSISTENT)', token);
+      return fail(
+        'MS505',
+        'ct() needs ip or ipv6 in the match; Open vSwitch rejects it otherwise (OFPBAC_MATCH_INCONSISTENT)',
+        token,
+      );
     }
     actions.push(parsed);
   }
@@ -49,8 +55,10 @@ function parseAction(token: string): FlowAction | TokenProblem {
   const conjunction = /^conjunction\(\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*\)$/i.exec(token);
   if (conjunction) {
     const [id, clause, clauses] = conjunction.slice(1).map(Number) as [number, number, number];
-    if (clauses < 2 || clauses > 64) return problem('MS506', `conjunction needs 2 to 64 clauses, not ${clauses}`, token);
-    if (clause < 1 || clause > clauses) return problem('MS506', `conjunction clause ${clause} is not between 1 and ${clauses}`, token);
+    if (clauses < 2 || clauses > 64)
+      return problem('MS506', `conjunction needs 2 to 64 clauses, not ${clauses}`, token);
+    if (clause < 1 || clause > clauses)
+      return problem('MS506', `conjunction clause ${clause} is not between 1 and ${clauses}`, token);
     if (id > 0xffffffff) return problem('MS503', `conjunction id ${id} is larger than 32 bits`, token);
     return { kind: 'conjunction', id, clause, clauses };
   }
@@ -58,18 +66,30 @@ function parseAction(token: string): FlowAction | TokenProblem {
   const ct = /^ct\((.*)\)$/i.exec(token);
   if (ct) return parseCt(ct[1] ?? '', token);
 
-  return problem('MS504', `unknown or unsupported action "${token}" (the simulator knows NORMAL, drop, goto_table, resubmit(,N), ct and conjunction)`, token);
+  return problem(
+    'MS504',
+    `unknown or unsupported action "${token}" (the simulator knows NORMAL, drop, goto_table, resubmit(,N), ct and conjunction)`,
+    token,
+  );
 }
 
 function parseCt(args: string, token: string): FlowAction | TokenProblem {
   const action: FlowAction = { kind: 'ct', commit: false };
-  for (const arg of args.split(',').map((a) => a.trim()).filter((a) => a !== '')) {
+  for (const arg of args
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '')) {
     const [key = '', value] = arg.split('=');
     const n = value === undefined ? null : parseNumber(value);
     if (key === 'commit' && value === undefined) action.commit = true;
     else if (key === 'table' && n !== null && n <= 254) action.table = n;
     else if (key === 'zone' && n !== null && n <= 0xffff) action.zone = n;
-    else return problem('MS504', `unsupported ct() argument "${arg}" (the simulator knows commit, table=N, zone=N)`, token);
+    else
+      return problem(
+        'MS504',
+        `unsupported ct() argument "${arg}" (the simulator knows commit, table=N, zone=N)`,
+        token,
+      );
   }
   return action;
 }

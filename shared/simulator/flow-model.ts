@@ -1,7 +1,16 @@
 import { formatAddressMask, type AddressMask } from './address-bits';
 
 /** Connection-tracking state bits as Open vSwitch numbers them in `ct_state`. */
-export const CT_FLAGS = { new: 0x01, est: 0x02, rel: 0x04, rpl: 0x08, inv: 0x10, trk: 0x20, snat: 0x40, dnat: 0x80 } as const;
+export const CT_FLAGS = {
+  new: 0x01,
+  est: 0x02,
+  rel: 0x04,
+  rpl: 0x08,
+  inv: 0x10,
+  trk: 0x20,
+  snat: 0x40,
+  dnat: 0x80,
+} as const;
 
 export type CtFlag = keyof typeof CT_FLAGS;
 

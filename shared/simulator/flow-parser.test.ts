@@ -4,7 +4,8 @@ import { parseAddressMask } from './address-bits';
 import { formatMatch } from './flow-model';
 import { parseFlowText } from './flow-parser';
 
-const golden = (host: string): string => readFileSync(new URL(`../compiler/golden/three-tier-shop.${host}.flows`, import.meta.url), 'utf8');
+const golden = (host: string): string =>
+  readFileSync(new URL(`../compiler/golden/three-tier-shop.${host}.flows`, import.meta.url), 'utf8');
 
 /** Lines as `ovs-ofctl dump-flows` printed them from a table loaded with the compiler's output (OVS 3.1). */
 const DUMP = `NXST_FLOW reply (xid=0x4):
@@ -34,14 +35,29 @@ describe('parseFlowText', () => {
     const { flows, diagnostics } = parseFlowText(DUMP);
     expect(diagnostics).toEqual([]);
     expect(flows).toHaveLength(10);
-    expect(flows[0]).toMatchObject({ line: 2, table: 0, priority: 100, cookie: '0x4d53000000000000', actions: [{ kind: 'normal' }] });
-    expect(flows[3]).toMatchObject({ table: 10, match: { ctState: { value: 0x30, mask: 0x30 } }, actions: [{ kind: 'drop' }] });
+    expect(flows[0]).toMatchObject({
+      line: 2,
+      table: 0,
+      priority: 100,
+      cookie: '0x4d53000000000000',
+      actions: [{ kind: 'normal' }],
+    });
+    expect(flows[3]).toMatchObject({
+      table: 10,
+      match: { ctState: { value: 0x30, mask: 0x30 } },
+      actions: [{ kind: 'drop' }],
+    });
     expect(flows[4]!.actions).toEqual([{ kind: 'resubmit', table: 20 }]);
     expect(flows[6]!.actions).toEqual([
       { kind: 'conjunction', id: 1, clause: 2, clauses: 2 },
       { kind: 'conjunction', id: 4, clause: 2, clauses: 3 },
     ]);
-    expect(flows[8]).toMatchObject({ cookie: '0x0', table: 8, priority: 0, actions: [{ kind: 'goto-table', table: 9 }] });
+    expect(flows[8]).toMatchObject({
+      cookie: '0x0',
+      table: 8,
+      priority: 0,
+      actions: [{ kind: 'goto-table', table: 9 }],
+    });
     expect(flows[9]!.actions).toEqual([{ kind: 'ct', commit: true }, { kind: 'normal' }]);
   });
 
@@ -70,7 +86,10 @@ describe('parseFlowText', () => {
   });
 
   it('accepts the add lines of a deploy bundle', () => {
-    expect(parseFlowText('add cookie=0x1,table=0,priority=5,arp actions=NORMAL').flows[0]).toMatchObject({ cookie: '0x1', priority: 5 });
+    expect(parseFlowText('add cookie=0x1,table=0,priority=5,arp actions=NORMAL').flows[0]).toMatchObject({
+      cookie: '0x1',
+      priority: 5,
+    });
   });
 
   it.each([
@@ -91,14 +110,21 @@ describe('parseFlowText', () => {
     const { flows, diagnostics } = parseFlowText(`# a comment\n\n${line}`, 'test.flows');
     expect(flows).toEqual([]);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ code, severity: 'error', location: { file: 'test.flows', line: 3, column } });
+    expect(diagnostics[0]).toMatchObject({
+      code,
+      severity: 'error',
+      location: { file: 'test.flows', line: 3, column },
+    });
     expect(diagnostics[0]!.message).toContain('line 3: ');
     expect(diagnostics[0]!.message).toContain(message);
   });
 
   it('keeps the later of two flows OVS considers identical, with a warning', () => {
     const { flows, diagnostics } = parseFlowText(
-      ['table=30,priority=100,ip,nw_src=10.0.0.0/8 actions=conjunction(1,1/2)', 'table=30,priority=100,ip,nw_src=10.9.9.9/8 actions=conjunction(2,1/2)'].join('\n'),
+      [
+        'table=30,priority=100,ip,nw_src=10.0.0.0/8 actions=conjunction(1,1/2)',
+        'table=30,priority=100,ip,nw_src=10.9.9.9/8 actions=conjunction(2,1/2)',
+      ].join('\n'),
     );
     expect(flows.map((f) => f.line)).toEqual([2]);
     expect(diagnostics).toMatchObject([{ code: 'MS507', severity: 'warning', location: { line: 2 } }]);

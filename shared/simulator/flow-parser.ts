@@ -11,8 +11,19 @@ export interface FlowTextParse {
 
 /** Flow properties that `dump-flows` prints (or `add-flows` takes) and that do not affect matching. */
 const PROPERTIES = new Set([
-  'duration', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout', 'hard_timeout', 'importance',
-  'reset_counts', 'send_flow_rem', 'check_overlap', 'no_packet_counts', 'no_byte_counts',
+  'duration',
+  'n_packets',
+  'n_bytes',
+  'idle_age',
+  'hard_age',
+  'idle_timeout',
+  'hard_timeout',
+  'importance',
+  'reset_counts',
+  'send_flow_rem',
+  'check_overlap',
+  'no_packet_counts',
+  'no_byte_counts',
 ]);
 
 const HEADER = /^(NXST|OFPST)_FLOW reply\b/;
@@ -36,7 +47,12 @@ export function parseFlowText(text: string, file?: string): FlowTextParse {
     const parsed = parseFlowLine(trimmed.replace(/^add\s+/, ''), line);
     if ('code' in parsed) {
       const column = Math.max(raw.indexOf(parsed.token), 0) + 1;
-      diagnostics.push({ code: parsed.code, severity: 'error', message: `line ${line}: ${parsed.message}`, location: { file, line, column } });
+      diagnostics.push({
+        code: parsed.code,
+        severity: 'error',
+        message: `line ${line}: ${parsed.message}`,
+        location: { file, line, column },
+      });
       return;
     }
 
@@ -62,12 +78,20 @@ export function parseFlowText(text: string, file?: string): FlowTextParse {
 export function parseFlowTextStrict(text: string, file?: string): SimFlow[] {
   const { flows, diagnostics } = parseFlowText(text, file);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`flow text${file ? ` ${file}` : ''} does not parse:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `flow text${file ? ` ${file}` : ''} does not parse:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`,
+    );
   return flows;
 }
 
 function parseFlowLine(text: string, line: number): SimFlow | TokenProblem {
-  if (/^(delete|modify)\b/i.test(text)) return { code: 'MS501', message: 'only flows to add can be simulated, not delete or modify commands', token: text.split(/\s/)[0] ?? text };
+  if (/^(delete|modify)\b/i.test(text))
+    return {
+      code: 'MS501',
+      message: 'only flows to add can be simulated, not delete or modify commands',
+      token: text.split(/\s/)[0] ?? text,
+    };
   const at = /(^|[\s,])actions=/.exec(text);
   if (!at) return { code: 'MS501', message: 'a flow needs "actions=…"; is this a flow line?', token: text };
 
@@ -81,14 +105,16 @@ function parseFlowLine(text: string, line: number): SimFlow | TokenProblem {
   for (const token of head.split(/[\s,]+/).filter((t) => t !== '')) {
     const [key = '', value] = token.split('=', 2);
     if (key === 'cookie') {
-      if (value === undefined || value.includes('/')) return { code: 'MS503', message: `"${token}" is not a cookie value`, token };
+      if (value === undefined || value.includes('/'))
+        return { code: 'MS503', message: `"${token}" is not a cookie value`, token };
       const n = parseCookie(value);
       if (n === null) return { code: 'MS503', message: `"${value}" is not a 64-bit cookie`, token };
       cookie = `0x${n.toString(16)}`;
     } else if (key === 'table' || key === 'priority') {
       const n = value === undefined ? null : parseNumber(value);
       const max = key === 'table' ? 254 : 65535;
-      if (n === null || n > max) return { code: 'MS503', message: `${key} must be a number from 0 to ${max}, not "${value ?? ''}"`, token };
+      if (n === null || n > max)
+        return { code: 'MS503', message: `${key} must be a number from 0 to ${max}, not "${value ?? ''}"`, token };
       if (key === 'table') table = n;
       else priority = n;
     } else if (!PROPERTIES.has(key)) {

@@ -51,14 +51,24 @@ export function lookupTable(flows: readonly SimFlow[], packet: PacketFields): Ta
     const completed = [...clauses.values()].filter((c) => c.byClause.every((list) => list.length > 0));
     for (const c of clauses.values()) {
       if (!completed.includes(c)) {
-        incomplete.push({ id: c.id, priority, clauses: c.byClause.length, matched: c.byClause.flatMap((list, k) => (list.length > 0 ? [k + 1] : [])) });
+        incomplete.push({
+          id: c.id,
+          priority,
+          clauses: c.byClause.length,
+          matched: c.byClause.flatMap((list, k) => (list.length > 0 ? [k + 1] : [])),
+        });
       }
     }
     for (const c of completed) {
       const again = relookup(flows, { ...packet, conjId: c.id });
       if (!again.flow) continue;
       const alsoCompleted = completed.filter((o) => o !== c).map((o) => o.id);
-      return { flow: again.flow, ties: again.ties, incomplete, conjunction: { id: c.id, priority, clauses: c.byClause, alsoCompleted } };
+      return {
+        flow: again.flow,
+        ties: again.ties,
+        incomplete,
+        conjunction: { id: c.id, priority, clauses: c.byClause, alsoCompleted },
+      };
     }
   }
 
@@ -107,7 +117,9 @@ function relookup(flows: readonly SimFlow[], packet: PacketFields): { flow: SimF
 
 function highest(flows: readonly SimFlow[]): { flow: SimFlow | null; ties: SimFlow[] } {
   let best: SimFlow | null = null;
-  for (const flow of flows) if (!best || flow.priority > best.priority || (flow.priority === best.priority && flow.line < best.line)) best = flow;
+  for (const flow of flows)
+    if (!best || flow.priority > best.priority || (flow.priority === best.priority && flow.line < best.line))
+      best = flow;
   if (!best) return { flow: null, ties: [] };
   const top = best;
   return { flow: top, ties: flows.filter((f) => f !== top && f.priority === top.priority) };

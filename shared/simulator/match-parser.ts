@@ -53,7 +53,10 @@ export function addMatchToken(match: FlowMatch, token: string): TokenProblem | n
   if (value === undefined) {
     const shorthand = SHORTHANDS[key];
     if (!shorthand) return problem(`unknown match field "${token}"`, 'MS502');
-    return setField(match, 'ethType', shorthand.ethType, token) ?? (shorthand.ipProto === undefined ? null : setField(match, 'ipProto', shorthand.ipProto, token));
+    return (
+      setField(match, 'ethType', shorthand.ethType, token) ??
+      (shorthand.ipProto === undefined ? null : setField(match, 'ipProto', shorthand.ipProto, token))
+    );
   }
 
   switch (key) {
@@ -106,11 +109,23 @@ export function checkPrerequisites(m: FlowMatch): { field: string; message: stri
   const ipv6 = m.ethType === ETH_TYPE.ipv6;
   const icmp = (ipv4 && m.ipProto === IP_PROTO.icmp) || (ipv6 && m.ipProto === IP_PROTO.icmp6);
   const checks: [boolean, string, string][] = [
-    [Boolean(m.nwSrc || m.nwDst) && !ipv4 && m.ethType !== ETH_TYPE.arp, m.nwSrc ? 'nw_src' : 'nw_dst', 'needs ip (or arp) in the match'],
+    [
+      Boolean(m.nwSrc || m.nwDst) && !ipv4 && m.ethType !== ETH_TYPE.arp,
+      m.nwSrc ? 'nw_src' : 'nw_dst',
+      'needs ip (or arp) in the match',
+    ],
     [Boolean(m.ipv6Src || m.ipv6Dst) && !ipv6, m.ipv6Src ? 'ipv6_src' : 'ipv6_dst', 'needs ipv6 in the match'],
     [m.ipProto !== undefined && !ipv4 && !ipv6, 'nw_proto', 'needs ip or ipv6 in the match'],
-    [Boolean(m.tpSrc || m.tpDst) && !(m.ipProto !== undefined && PORTED.has(m.ipProto)), m.tpSrc ? 'tp_src' : 'tp_dst', 'needs tcp, udp or sctp in the match'],
-    [(m.icmpType !== undefined || m.icmpCode !== undefined) && !icmp, m.icmpType !== undefined ? 'icmp_type' : 'icmp_code', 'needs icmp or icmp6 in the match'],
+    [
+      Boolean(m.tpSrc || m.tpDst) && !(m.ipProto !== undefined && PORTED.has(m.ipProto)),
+      m.tpSrc ? 'tp_src' : 'tp_dst',
+      'needs tcp, udp or sctp in the match',
+    ],
+    [
+      (m.icmpType !== undefined || m.icmpCode !== undefined) && !icmp,
+      m.icmpType !== undefined ? 'icmp_type' : 'icmp_code',
+      'needs icmp or icmp6 in the match',
+    ],
   ];
   const unmet = checks.find(([fails]) => fails);
   return unmet ? { field: unmet[1], message: `${unmet[1]} ${unmet[2]}` } : null;
@@ -119,13 +134,22 @@ export function checkPrerequisites(m: FlowMatch): { field: string; message: stri
 function setField(match: FlowMatch, field: 'ethType' | 'ipProto', value: number, token: string): TokenProblem | null {
   const current = match[field];
   if (current !== undefined && current !== value) {
-    return { code: 'MS503', message: `"${token}" contradicts an earlier ${field === 'ethType' ? 'protocol' : 'IP protocol'} in the same match`, token };
+    return {
+      code: 'MS503',
+      message: `"${token}" contradicts an earlier ${field === 'ethType' ? 'protocol' : 'IP protocol'} in the same match`,
+      token,
+    };
   }
   match[field] = value;
   return null;
 }
 
-function setAddress(match: FlowMatch, key: 'nw_src' | 'nw_dst' | 'ipv6_src' | 'ipv6_dst', value: string, token: string): TokenProblem | null {
+function setAddress(
+  match: FlowMatch,
+  key: 'nw_src' | 'nw_dst' | 'ipv6_src' | 'ipv6_dst',
+  value: string,
+  token: string,
+): TokenProblem | null {
   const parsed: AddressMask | null = parseAddressMask(value);
   const family = key.startsWith('ipv6') ? 6 : 4;
   if (!parsed || parsed.family !== family) {

@@ -49,8 +49,15 @@ export function checkPacket(packet: Packet): string | null {
   if (!src || src.family !== family) return `source "${packet.src}" is not an IPv${family} address`;
   if (!dst || dst.family !== family) return `destination "${packet.dst}" is not an IPv${family} address`;
   if (packet.ethType !== 'arp' && packet.protocol === undefined) return 'an IP packet needs a protocol';
-  for (const [name, value, max] of [['srcPort', packet.srcPort, 0xffff], ['dstPort', packet.dstPort, 0xffff], ['icmpType', packet.icmpType, 0xff], ['icmpCode', packet.icmpCode, 0xff], ['ipProto', packet.ipProto, 0xff]] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max)) return `${name} must be a whole number from 0 to ${max}`;
+  for (const [name, value, max] of [
+    ['srcPort', packet.srcPort, 0xffff],
+    ['dstPort', packet.dstPort, 0xffff],
+    ['icmpType', packet.icmpType, 0xff],
+    ['icmpCode', packet.icmpCode, 0xff],
+    ['ipProto', packet.ipProto, 0xff],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max))
+      return `${name} must be a whole number from 0 to ${max}`;
   }
   return null;
 }

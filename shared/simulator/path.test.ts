@@ -8,10 +8,20 @@ import { loadHostTables, simulatePath, type PathEnd, type PathProbe } from './pa
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const policy = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
-const shop = parseInventoryFile(read('../../examples/three-tier-shop/inventory.yaml'), 'inventory.yaml', '2026-01-01T00:00:00Z').inventory!;
+const shop = parseInventoryFile(
+  read('../../examples/three-tier-shop/inventory.yaml'),
+  'inventory.yaml',
+  '2026-01-01T00:00:00Z',
+).inventory!;
 
 // A second database member on host-a, so the isolated group has two members on two hosts.
-const db2: Workload = { ...shop.workloads.find((w) => w.name === 'db-1')!, id: 'static:t/db-2', name: 'db-2', host: 'host-a', addresses: ['10.20.3.32'] };
+const db2: Workload = {
+  ...shop.workloads.find((w) => w.name === 'db-1')!,
+  id: 'static:t/db-2',
+  name: 'db-2',
+  host: 'host-a',
+  addresses: ['10.20.3.32'],
+};
 const inventory: Inventory = { ...shop, workloads: [...shop.workloads, db2] };
 const tables = loadHostTables(compilePolicy(policy, inventory).hosts);
 
@@ -23,11 +33,20 @@ const tcp = (dstPort: number): PathProbe => ({ protocol: 'tcp', srcPort: 40000, 
 
 describe('simulatePath on the three-tier shop', () => {
   it('permits web → app tcp/8080 on one host and across hosts, checked by both', () => {
-    expect(simulatePath(tables, at('web-1'), at('app-1'), tcp(8080), 'new')).toMatchObject({ verdict: 'permitted', hops: [{ host: 'host-a' }] });
+    expect(simulatePath(tables, at('web-1'), at('app-1'), tcp(8080), 'new')).toMatchObject({
+      verdict: 'permitted',
+      hops: [{ host: 'host-a' }],
+    });
     const across = simulatePath(tables, at('web-1'), at('app-2'), tcp(8080), 'new');
     expect(across.verdict).toBe('permitted');
-    expect(across.hops.map((h) => [h.host, h.result.verdict])).toEqual([['host-a', 'forwarded'], ['host-b', 'forwarded']]);
-    expect(simulatePath(tables, at('web-2'), at('app-1'), tcp(8080), 'new').hops.map((h) => h.host)).toEqual(['host-b', 'host-a']);
+    expect(across.hops.map((h) => [h.host, h.result.verdict])).toEqual([
+      ['host-a', 'forwarded'],
+      ['host-b', 'forwarded'],
+    ]);
+    expect(simulatePath(tables, at('web-2'), at('app-1'), tcp(8080), 'new').hops.map((h) => h.host)).toEqual([
+      'host-b',
+      'host-a',
+    ]);
   });
 
   it('drops web → db tcp/5432 at the source host', () => {
@@ -40,7 +59,9 @@ describe('simulatePath on the three-tier shop', () => {
   it('permits app → db tcp/5432 from host-a to host-b, and nothing else to the database', () => {
     expect(simulatePath(tables, at('app-1'), at('db-1'), tcp(5432), 'new').verdict).toBe('permitted');
     expect(simulatePath(tables, at('app-1'), at('db-1'), tcp(5433), 'new').verdict).toBe('dropped');
-    expect(simulatePath(tables, at('app-1'), at('db-1'), { protocol: 'udp', dstPort: 5432 }, 'new').verdict).toBe('dropped');
+    expect(simulatePath(tables, at('app-1'), at('db-1'), { protocol: 'udp', dstPort: 5432 }, 'new').verdict).toBe(
+      'dropped',
+    );
   });
 
   it('lets replies of permitted connections pass as established', () => {
@@ -52,18 +73,31 @@ describe('simulatePath on the three-tier shop', () => {
   it('keeps the members of the isolated db group apart, but not those of app', () => {
     expect(simulatePath(tables, at('db-1'), at('db-2'), tcp(5432), 'new').verdict).toBe('dropped');
     expect(simulatePath(tables, at('db-2'), at('db-1'), tcp(5432), 'new').verdict).toBe('dropped');
-    expect(simulatePath(tables, at('app-1'), at('app-2'), { protocol: 'udp', dstPort: 9999 }, 'new').verdict).toBe('permitted');
+    expect(simulatePath(tables, at('app-1'), at('app-2'), { protocol: 'udp', dstPort: 9999 }, 'new').verdict).toBe(
+      'permitted',
+    );
   });
 
   it('drops, at the destination host, what an outside address sends in; passes ARP', () => {
     const outside = { address: '198.51.100.7' };
-    expect(simulatePath(tables, outside, at('web-2'), tcp(8080), 'new')).toMatchObject({ verdict: 'dropped', hops: [{ host: 'host-b' }] });
+    expect(simulatePath(tables, outside, at('web-2'), tcp(8080), 'new')).toMatchObject({
+      verdict: 'dropped',
+      hops: [{ host: 'host-b' }],
+    });
     expect(simulatePath(tables, at('web-1'), at('db-1'), { ethType: 'arp' }, 'new').verdict).toBe('permitted');
-    expect(simulatePath(tables, outside, { address: '198.51.100.8' }, tcp(80), 'new')).toMatchObject({ verdict: 'permitted', enforced: false, hops: [] });
+    expect(simulatePath(tables, outside, { address: '198.51.100.8' }, tcp(80), 'new')).toMatchObject({
+      verdict: 'permitted',
+      enforced: false,
+      hops: [],
+    });
   });
 
   it('refuses ends of different address families and hosts without tables', () => {
-    expect(() => simulatePath(tables, at('web-1'), { address: 'fd00::1' }, tcp(80), 'new')).toThrow(/different address families/);
-    expect(() => simulatePath(tables, { address: '10.9.9.9', host: 'host-z' }, at('web-1'), tcp(80), 'new')).toThrow(/host-z/);
+    expect(() => simulatePath(tables, at('web-1'), { address: 'fd00::1' }, tcp(80), 'new')).toThrow(
+      /different address families/,
+    );
+    expect(() => simulatePath(tables, { address: '10.9.9.9', host: 'host-z' }, at('web-1'), tcp(80), 'new')).toThrow(
+      /host-z/,
+    );
   });
 });

@@ -37,7 +37,12 @@ export interface PathResult {
  * compiler's output does not parse, which would be a compiler bug.
  */
 export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
-  return new Map(hosts.map((h) => [h.host, groupByTable(parseFlowTextStrict(h.flows.map(formatFlow).join('\n'), `${h.host}.flows`))]));
+  return new Map(
+    hosts.map((h) => [
+      h.host,
+      groupByTable(parseFlowTextStrict(h.flows.map(formatFlow).join('\n'), `${h.host}.flows`)),
+    ]),
+  );
 }
 
 /**
@@ -46,8 +51,19 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
  * that host. Permitted only if every host on the path forwards it. Pure and deterministic;
  * throws if an end names a host without tables or the ends' address families differ.
  */
-export function simulatePath(tables: HostFlowTables, from: PathEnd, to: PathEnd, probe: PathProbe, state: ConnectionState): PathResult {
-  const packet: Packet = { ...probe, ethType: probe.ethType ?? familyOf(from.address, to.address), src: from.address, dst: to.address };
+export function simulatePath(
+  tables: HostFlowTables,
+  from: PathEnd,
+  to: PathEnd,
+  probe: PathProbe,
+  state: ConnectionState,
+): PathResult {
+  const packet: Packet = {
+    ...probe,
+    ethType: probe.ethType ?? familyOf(from.address, to.address),
+    src: from.address,
+    dst: to.address,
+  };
   const hosts = [from.host, to.host].filter((h, i, all): h is string => h !== undefined && all.indexOf(h) === i);
   const hops: PathHop[] = [];
 
@@ -56,11 +72,18 @@ export function simulatePath(tables: HostFlowTables, from: PathEnd, to: PathEnd,
     if (!hostTables) throw new Error(`no flow table for host "${host}"`);
     const result = simulatePacket(hostTables, packet, state);
     hops.push({ host, result });
-    if (result.verdict === 'dropped') return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };
+    if (result.verdict === 'dropped')
+      return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };
   }
 
-  if (hops.length === 0) return { verdict: 'permitted', enforced: false, hops, reason: 'neither end is behind one of our switches' };
-  return { verdict: 'permitted', enforced: true, hops, reason: `forwarded by ${hops.map((h) => h.host).join(' and ')}` };
+  if (hops.length === 0)
+    return { verdict: 'permitted', enforced: false, hops, reason: 'neither end is behind one of our switches' };
+  return {
+    verdict: 'permitted',
+    enforced: true,
+    hops,
+    reason: `forwarded by ${hops.map((h) => h.host).join(' and ')}`,
+  };
 }
 
 function familyOf(src: string, dst: string): 'ipv4' | 'ipv6' {

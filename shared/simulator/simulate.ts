@@ -50,7 +50,11 @@ export function groupByTable(flows: readonly SimFlow[]): FlowTables {
  * while the original continues untracked; NORMAL forwards; drop, a table miss or running out
  * of actions without NORMAL drops. Pure and deterministic; throws only on an invalid packet.
  */
-export function simulatePacket(tables: FlowTables | readonly SimFlow[], packet: Packet, state: ConnectionState): SimulationResult {
+export function simulatePacket(
+  tables: FlowTables | readonly SimFlow[],
+  packet: Packet,
+  state: ConnectionState,
+): SimulationResult {
   const byTable = isGrouped(tables) ? tables : groupByTable(tables);
   const steps: TraceStep[] = [];
   const outputs: string[] = [];
@@ -63,7 +67,14 @@ export function simulatePacket(tables: FlowTables | readonly SimFlow[], packet: 
       return;
     }
     const lookup = lookupTable(byTable.get(table) ?? [], fields);
-    const step: TraceStep = { table, tableName: tableName(table), ctState: fields.ctState === 0 ? 'untracked' : formatCtState({ value: fields.ctState, mask: fields.ctState }), depth, lookup, effects: [] };
+    const step: TraceStep = {
+      table,
+      tableName: tableName(table),
+      ctState: fields.ctState === 0 ? 'untracked' : formatCtState({ value: fields.ctState, mask: fields.ctState }),
+      depth,
+      lookup,
+      effects: [],
+    };
     steps.push(step);
     if (!lookup.flow) {
       step.effects.push('no flow matches: table miss, the packet is dropped');
@@ -84,7 +95,9 @@ export function simulatePacket(tables: FlowTables | readonly SimFlow[], packet: 
         return;
       case 'goto-table':
       case 'resubmit':
-        step.effects.push(`${action.kind === 'goto-table' ? 'goto_table' : 'resubmit'}: continue in table ${action.table}`);
+        step.effects.push(
+          `${action.kind === 'goto-table' ? 'goto_table' : 'resubmit'}: continue in table ${action.table}`,
+        );
         visit(action.table, fields, depth + 1);
         return;
       case 'ct': {
@@ -93,7 +106,9 @@ export function simulatePacket(tables: FlowTables | readonly SimFlow[], packet: 
         fields.ctState = 0;
         if (action.commit) step.effects.push('ct(commit): the connection is committed to conntrack');
         if (action.table === undefined) return;
-        step.effects.push(`ct(table=${action.table}): conntrack says ${formatCtState({ value: tracked.ctState, mask: tracked.ctState })}; continue in table ${action.table}`);
+        step.effects.push(
+          `ct(table=${action.table}): conntrack says ${formatCtState({ value: tracked.ctState, mask: tracked.ctState })}; continue in table ${action.table}`,
+        );
         visit(action.table, tracked, depth + 1);
         return;
       }

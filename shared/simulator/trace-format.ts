@@ -40,9 +40,12 @@ function formatStep(step: TraceStep): string[] {
 
   for (const c of incomplete.slice(0, MAX_INCOMPLETE)) {
     const missing = Array.from({ length: c.clauses }, (_, i) => i + 1).filter((k) => !c.matched.includes(k));
-    lines.push(`  conjunction ${c.id} (priority ${c.priority}) incomplete: clause ${missing.map((k) => `${k}/${c.clauses}`).join(', ')} did not match`);
+    lines.push(
+      `  conjunction ${c.id} (priority ${c.priority}) incomplete: clause ${missing.map((k) => `${k}/${c.clauses}`).join(', ')} did not match`,
+    );
   }
-  if (incomplete.length > MAX_INCOMPLETE) lines.push(`  … and ${incomplete.length - MAX_INCOMPLETE} more incomplete conjunctions`);
+  if (incomplete.length > MAX_INCOMPLETE)
+    lines.push(`  … and ${incomplete.length - MAX_INCOMPLETE} more incomplete conjunctions`);
 
   if (conjunction) {
     const n = conjunction.clauses.length;
@@ -52,13 +55,18 @@ function formatStep(step: TraceStep): string[] {
       if (first) lines.push(`    clause ${k + 1}/${n}: line ${first.line} ${first.text}`);
     });
     if (conjunction.alsoCompleted.length > 0) {
-      lines.push(`    (conjunctions ${conjunction.alsoCompleted.join(', ')} completed too; Open vSwitch may choose any of them)`);
+      lines.push(
+        `    (conjunctions ${conjunction.alsoCompleted.join(', ')} completed too; Open vSwitch may choose any of them)`,
+      );
     }
   }
 
   if (flow) {
     lines.push(`  matched line ${flow.line}, cookie ${flow.cookie}, priority ${flow.priority}: ${flow.text}`);
-    if (ties.length > 0) lines.push(`  (lines ${ties.map((t) => t.line).join(', ')} match at the same priority; Open vSwitch may choose any of them)`);
+    if (ties.length > 0)
+      lines.push(
+        `  (lines ${ties.map((t) => t.line).join(', ')} match at the same priority; Open vSwitch may choose any of them)`,
+      );
   }
   for (const effect of step.effects) lines.push(`  → ${effect}`);
   return lines;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ovsCtNext, ovsTraceFlow, parseTraceVerdict } from './ovs-trace';
+
+// Tails of real `ovs-appctl ofproto/trace … --ct-next trk,new` output (Open vSwitch 3.1).
+const FORWARDED = `Final flow: unchanged
+Megaflow: recirc_id=0,eth,ip,in_port=1,nw_frag=no
+Datapath actions: ct,recirc(0x1)
+
+===============================================================================
+recirc(0x1) - resume conntrack with ct_state=new|trk
+===============================================================================
+40. ip, priority 1, cookie 0x4d53000000000000
+    ct(commit)
+    NORMAL
+     -> no learned MAC for destination, flooding
+
+Megaflow: recirc_id=0x1,ct_state=+new-est-rel-inv+trk,eth,tcp,in_port=1,nw_frag=no,tp_dst=8080
+Datapath actions: ct(commit),2,3
+`;
+const DROPPED = FORWARDED.replace('Datapath actions: ct(commit),2,3', 'Datapath actions: drop');
+
+describe('ofproto/trace helpers', () => {
+  it('writes the flow ofproto/trace takes for each kind of packet', () => {
+    expect(
+      ovsTraceFlow({
+        ethType: 'ipv4',
+        src: '10.0.0.1',
+        dst: '10.0.0.2',
+        protocol: 'tcp',
+        srcPort: 40000,
+        dstPort: 8080,
+      }),
+    ).toBe(
+      'in_port=1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tcp_src=40000,tcp_dst=8080',
+    );
+    expect(
+      ovsTraceFlow({ ethType: 'ipv6', src: 'fd00::1', dst: 'fd00::2', protocol: 'icmp', icmpType: 135 }, 2),
+    ).toMatch(/^in_port=2,.*,icmp6,ipv6_src=fd00::1,ipv6_dst=fd00::2,icmpv6_type=135,icmpv6_code=0$/);
+    expect(ovsTraceFlow({ ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'other', ipProto: 47 })).toMatch(
+      /,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_proto=47$/,
+    );
+    expect(ovsTraceFlow({ ethType: 'arp', src: '10.0.0.1', dst: '10.0.0.2' })).toMatch(
+      /,arp,arp_op=1,arp_spa=10.0.0.1,arp_tpa=10.0.0.2$/,
+    );
+    expect(ovsCtNext('established')).toBe('trk,est');
+  });
+
+  it('reads the verdict from the Datapath actions lines', () => {
+    expect(parseTraceVerdict(FORWARDED)).toBe('forwarded');
+    expect(parseTraceVerdict(DROPPED)).toBe('dropped');
+    expect(parseTraceVerdict('Datapath actions: ct(commit)')).toBe('dropped');
+    expect(parseTraceVerdict('ovs-appctl: bridge br0 does not exist')).toBeNull();
+  });
+});
