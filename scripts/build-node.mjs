@@ -6,7 +6,7 @@ const entries = {
   main: 'electron/main.ts',
   preload: 'electron/preload.ts',
   web: 'electron/web-main.ts',
-  cli: 'electron/cli.ts',
+  cli: 'electron/cli/main.ts',
 };
 
 await build({

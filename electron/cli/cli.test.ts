@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Runs the real command line (through tsx, so no build is needed) on the bundled example.
+
+const root = join(__dirname, '..', '..');
+const example = join(root, 'examples', 'three-tier-shop');
+const policy = join(example, 'policy.yaml');
+const inventory = join(example, 'inventory.yaml');
+
+function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('microseg', () => {
+  it('check: exit 0 on a good policy, 1 with file:line:col on a broken one', () => {
+    expect(microseg('check', policy).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-'));
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/70000'));
+    const result = microseg('check', broken);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114: service "tcp\/70000" is not valid/);
+  });
+
+  it('compile: one flow file per host and a JSON summary', () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-cli-out-'));
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out, '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { flows: number; hosts: { host: string; flows: number }[] };
+    expect(summary.hosts.map((h) => h.host)).toEqual(['host-a', 'host-b']);
+    expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toContain('conj_id=');
+  });
+
+  it('trace: exit 0 and the deciding edge when permitted, 3 and the default when dropped', () => {
+    const permitted = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-2', '--proto', 'tcp', '--port', '8080');
+    expect(permitted.code).toBe(0);
+    expect(permitted.stdout).toContain('PERMITTED');
+    expect(permitted.stdout).toContain('decided on host-b in table ingress by edge "web-to-app"');
+
+    const dropped = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', '10.20.3.31', '--port', '5432', '--json');
+    expect(dropped.code).toBe(3);
+    expect(JSON.parse(dropped.stdout)).toMatchObject({ verdict: 'dropped', decisions: [{ host: 'host-a', table: 'egress' }] });
+  });
+
+  it('says what is wrong with the usage, with exit 2', () => {
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: no workload of that name') });
+    expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');
+    expect(microseg('frobnicate', policy).code).toBe(2);
+    expect(microseg('check', '/nonexistent.yaml').stderr).toContain('no such file');
+  });
+});

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Diagnostic } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { parsePolicyFile } from '@shared/policy/policy-file';
+import { parseInventoryText } from '../services/inventory-file';
+
+/** Exit codes of `microseg`, documented in the README. */
+export const EXIT = { ok: 0, inputErrors: 1, usage: 2, dropped: 3 } as const;
+
+/** A failure that ends the command with a code; diagnostics are printed by the caller. */
+export class CliFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function readInput(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(resolve(path), 'utf8');
+  } catch (error) {
+    throw new CliFailure(EXIT.usage, `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** The policy, or a failure carrying every diagnostic; warnings come back for printing. */
+export async function loadPolicy(path: string): Promise<{ policy: Policy; diagnostics: Diagnostic[] }> {
+  const parsed = parsePolicyFile(await readInput(path, 'policy'), path);
+  if (!parsed.policy) throw new CliFailure(EXIT.inputErrors, `${path} has errors`, parsed.diagnostics);
+  return { policy: parsed.policy, diagnostics: parsed.diagnostics };
+}
+
+export async function loadInventory(path: string | undefined): Promise<Inventory> {
+  if (!path) throw new CliFailure(EXIT.usage, 'this command needs --inventory FILE (YAML or CSV)');
+  const parsed = parseInventoryText(await readInput(path, 'inventory'), path, new Date().toISOString());
+  if (!parsed.inventory) throw new CliFailure(EXIT.inputErrors, `${path} has errors`, parsed.diagnostics);
+  return parsed.inventory;
+}

@@ -1,0 +1,140 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compilePolicy } from '@shared/compiler/compile';
+import { formatHostTable } from '@shared/compiler/table-text';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
+import { parsePolicyFile } from '@shared/policy/policy-file';
+import { decisionsOf } from '@shared/simulator/decision';
+import { loadHostTables, simulatePath } from '@shared/simulator/path';
+import { formatTrace } from '@shared/simulator/trace-format';
+import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { probeFrom, resolveEnd } from './trace';
+
+// The `microseg` command line: the same shared code as the app, for pipelines and scripts.
+
+const USAGE = `usage:
+  microseg check POLICY [--json]
+  microseg compile POLICY --inventory FILE [--out DIR] [--json]
+  microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
+
+A and B: a workload's name, namespace/name, or an IP address.
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped`;
+
+const OPTIONS = {
+  inventory: { type: 'string' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  proto: { type: 'string', default: 'tcp' },
+  port: { type: 'string' },
+  'icmp-type': { type: 'string' },
+  established: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw new CliFailure(EXIT.usage, (error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  const [command, policyPath] = positionals;
+  if (values.help) return print(USAGE, EXIT.ok);
+  if (!command || !policyPath) throw new CliFailure(EXIT.usage, 'name a command and a policy file');
+
+  switch (command) {
+    case 'check':
+      return check(policyPath, values);
+    case 'compile':
+      return compile(policyPath, values);
+    case 'trace':
+      return trace(policyPath, values);
+    default:
+      throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
+  }
+}
+
+async function check(policyPath: string, values: Values): Promise<number> {
+  const { diagnostics } = parsePolicyFile(await readInput(policyPath, 'policy'), policyPath);
+  if (values.json) return print(JSON.stringify({ policy: policyPath, diagnostics }, null, 2), exitFor(diagnostics));
+  printDiagnostics(diagnostics);
+  return print(hasErrors(diagnostics) ? '' : `${policyPath}: no errors${diagnostics.length > 0 ? ` (${diagnostics.length} warnings)` : ''}`, exitFor(diagnostics));
+}
+
+async function compile(policyPath: string, values: Values): Promise<number> {
+  const { policy } = await loadPolicy(policyPath);
+  const inventory = await loadInventory(values.inventory);
+  const started = performance.now();
+  const result = compilePolicy(policy, inventory);
+  const compileMs = Math.round((performance.now() - started) * 10) / 10;
+  if (values.out && !hasErrors(result.diagnostics)) {
+    await mkdir(values.out, { recursive: true });
+    for (const host of result.hosts) await writeFile(join(values.out, `${host.host}.flows`), formatHostTable(host.host, policy, host.flows));
+  }
+  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flows.length, workloads: h.workloadCount, ...(values.out ? { file: join(values.out, `${h.host}.flows`) } : {}) }));
+  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics: result.diagnostics }, null, 2), exitFor(result.diagnostics));
+  printDiagnostics(result.diagnostics);
+  const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} hosts`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workloads${h.file ? ` -> ${h.file}` : ''}`)];
+  return print(lines.join('\n'), exitFor(result.diagnostics));
+}
+
+async function trace(policyPath: string, values: Values): Promise<number> {
+  const { policy } = await loadPolicy(policyPath);
+  const inventory = await loadInventory(values.inventory);
+  if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
+  const from = resolveEnd(inventory, values.from, '--from');
+  const to = resolveEnd(inventory, values.to, '--to');
+  const probe = probeFrom(values.proto, values.port, values['icmp-type']);
+
+  const compiled = compilePolicy(policy, inventory);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, compiled.diagnostics);
+  let path;
+  try {
+    path = simulatePath(loadHostTables(compiled.hosts), from, to, probe, values.established ? 'established' : 'new');
+  } catch (error) {
+    throw new CliFailure(EXIT.usage, (error as Error).message);
+  }
+  const decisions = decisionsOf(path, compiled.rules);
+  const code = path.verdict === 'permitted' ? EXIT.ok : EXIT.dropped;
+
+  if (values.json) {
+    const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
+    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, enforced: path.enforced, reason: path.reason, decisions, hops }, null, 2), code);
+  }
+  const lines = [`${from.label} → ${to.label}: ${path.verdict.toUpperCase()} (${path.reason})`];
+  for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${d.what}`);
+  for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
+  return print(lines.join('\n'), code);
+}
+
+function exitFor(diagnostics: readonly Diagnostic[]): number {
+  return hasErrors(diagnostics) ? EXIT.inputErrors : EXIT.ok;
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+}
+
+function print(text: string, code: number): number {
+  if (text !== '') process.stdout.write(text + '\n');
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliFailure) {
+      printDiagnostics(error.diagnostics);
+      process.stderr.write(`microseg: ${error.message}\n${error.code === EXIT.usage ? `${USAGE}\n` : ''}`);
+      process.exit(error.code);
+    }
+    process.stderr.write(`microseg: unexpected failure (a bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.usage);
+  },
+);

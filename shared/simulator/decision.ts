@@ -1,0 +1,61 @@
+import type { RuleSummary } from '../compiler/compile';
+import { cookieFor, TABLES } from '../compiler/pipeline';
+import type { PathResult } from './path';
+
+/** A flow that decided a connection's fate on one host, mapped back to the canvas. */
+export interface Decision {
+  host: string;
+  table: string;
+  flow: string;
+  /** The rule the flow's cookie names; absent for the pipeline's own flows. */
+  rule?: RuleSummary;
+  /** In words: `edge "web-to-app"`, `default deny`, `established connection`. */
+  what: string;
+}
+
+const DEFAULT_DENY = BigInt(cookieFor('default-deny', 0));
+const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
+
+/**
+ * The flows that decided a simulated connection, one per host on the path: the rule flow of
+ * the egress or ingress table (or the default), or the conntrack flow for established
+ * traffic. Cookies map back to rules, so a trace can select the deciding edge. Pure.
+ */
+export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): Decision[] {
+  const byCookie = new Map(rules.map((r) => [BigInt(r.cookie), r]));
+  const decisions: Decision[] = [];
+  for (const hop of path.hops) {
+    const steps = hop.result.steps.filter((s) => s.lookup.flow !== undefined);
+    const policySteps = steps.filter((s) => POLICY_TABLES.has(s.table));
+    // A rule decides where one matched; otherwise the last table visited (conntrack, classify).
+    const deciding = [...policySteps].reverse().find((s) => byCookie.has(BigInt(s.lookup.flow!.cookie)) || BigInt(s.lookup.flow!.cookie) === DEFAULT_DENY) ?? steps.at(-1);
+    if (!deciding?.lookup.flow) continue;
+    const flow = deciding.lookup.flow;
+    const rule = byCookie.get(BigInt(flow.cookie));
+    decisions.push({
+      host: hop.host,
+      table: deciding.tableName ?? String(deciding.table),
+      flow: flow.text,
+      ...(rule ? { rule } : {}),
+      what: rule ? describeRule(rule) : BigInt(flow.cookie) === DEFAULT_DENY ? 'the default for traffic no rule decides' : describePipeline(deciding.table),
+    });
+  }
+  return decisions;
+}
+
+function describeRule(rule: RuleSummary): string {
+  switch (rule.kind) {
+    case 'edge':
+      return `edge "${rule.ref.id}"`;
+    case 'within-group':
+      return `traffic within group "${rule.ref.id}"`;
+    case 'dns':
+      return 'DNS to the named resolvers';
+  }
+}
+
+function describePipeline(table: number): string {
+  if (table === TABLES.conntrack.id) return 'conntrack: a connection already permitted (or invalid)';
+  if (table === TABLES.classify.id) return 'classification (ARP, neighbour discovery, DHCP or non-IP)';
+  return 'the pipeline';
+}
