@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startWebHost, type WebHost } from './web-host';
 
 // Talks to a real browser-mode host on an ephemeral loopback port.
@@ -72,6 +73,26 @@ describe('browser-mode host', () => {
     expect(bad.error.message).toContain('address');
     const unknown = JSON.parse((await call('/api/shell:exec', { headers: auth(), body: { args: {} } })).body) as { ok: boolean };
     expect(unknown).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('answers malformed requests with 400 and survives an oversized event frame', async () => {
+    const malformed = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: base.port, path: '/api/app:info', method: 'POST', headers: auth() }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end('{not json');
+    });
+    expect(malformed).toBe(400);
+    expect((await call('/%', { method: 'GET' })).status).toBe(400);
+
+    const socket = new WebSocket(`ws://127.0.0.1:${base.port}/api/events?token=${token}`, { headers: { origin: `http://127.0.0.1:${base.port}` } });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => resolve());
+      socket.on('error', reject);
+    });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.send('x'.repeat(5000));
+    await closed;
+    expect((await call('/api/app:info', { headers: auth(), body: { args: null } })).status).toBe(200);
   });
 
   it('serves the UI with a strict Content-Security-Policy and no path traversal', async () => {

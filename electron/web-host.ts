@@ -57,9 +57,9 @@ export async function startWebHost(options: { port?: number; rendererDir: string
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'Use POST.');
       if (!originAllowed(req) || !tokenMatches(bearer(req), token)) return send(res, 403, 'application/json', JSON.stringify({ ok: false, error: { code: 'unauthorized', message: 'Missing or wrong token: open the URL the host printed.' } }));
-      const body = await readBody(req);
-      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
-      const args = body === '' ? null : (JSON.parse(body) as { args?: unknown }).args;
+      const request = parseApiRequest(url.pathname, await readBody(req));
+      if (!request) return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'Malformed request: the body must be JSON {"args": …} and the path /api/area:verb.' } }));
+      const { channel, args } = request;
       log.debug('request', { channel });
       return send(res, 200, 'application/json', JSON.stringify(await dispatch(handlers, channel, args)));
     }
@@ -67,7 +67,9 @@ export async function startWebHost(options: { port?: number; rendererDir: string
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const decoded = safeDecode(pathname === '/' ? '/index.html' : pathname);
+    if (decoded === null) return send(res, 400, 'text/plain', 'Malformed path.');
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(rendererDir, relative);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'text/plain', 'Not found.');
     try {
@@ -94,6 +96,9 @@ export async function startWebHost(options: { port?: number; rendererDir: string
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // The channel only carries events to the page; anything the page sends (an oversized
+      // frame, say) ends that socket, never the host.
+      ws.on('error', () => ws.terminate());
     });
   });
 
@@ -113,6 +118,27 @@ export async function startWebHost(options: { port?: number; rendererDir: string
         server.close(() => done());
       }),
   };
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The channel and arguments of an API call, or null when the path or body is malformed. */
+function parseApiRequest(pathname: string, body: string): { channel: string; args: unknown } | null {
+  const channel = safeDecode(pathname.slice('/api/'.length));
+  if (channel === null) return null;
+  if (body === '') return { channel, args: null };
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? { channel, args: (parsed as { args?: unknown }).args ?? null } : null;
+  } catch {
+    return null;
+  }
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -47,7 +47,9 @@ export function parseLocatedYaml(text: string, file: string, syntaxCode: string)
 /** Turns schema failures into located diagnostics, one per problem. */
 export function schemaDiagnostics(error: z.ZodError, located: LocatedDocument, code: string): Diagnostic[] {
   return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
+    // An unknown key is reported on its object; point at the key itself, where the typo is.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
     return {
       code,
       severity: 'error' as const,

@@ -72,7 +72,7 @@ const hostTarget = z.strictObject({
   user: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/i, 'a user name has letters, digits, "_", "." or "-"'),
   auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: path }), z.strictObject({ kind: z.literal('agent') })]),
   // The bridge name reaches a remote shell command line, so only characters OVS itself allows.
-  bridge: z.string().min(1).max(15).regex(/^[A-Za-z0-9_.-]+$/, 'a bridge name has letters, digits, "_", "." or "-" (at most 15)'),
+  bridge: z.string().min(1).max(15).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a bridge name starts with a letter or digit, then letters, digits, "_", "." or "-" (at most 15)'),
 });
 
 const none = z.union([z.null(), z.undefined()]).transform(() => undefined);

@@ -14,7 +14,7 @@ import { probeFrom, resolveEnd } from './trace';
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
 const USAGE = `usage:
-  microseg check POLICY [--json]
+  microseg check POLICY... [--json]
   microseg compile POLICY --inventory FILE [--out DIR] [--json]
   microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
 
@@ -44,16 +44,21 @@ async function main(argv: string[]): Promise<number> {
     throw new CliFailure(EXIT.usage, (error as Error).message);
   }
   const { positionals, values } = parsed;
-  const [command, policyPath] = positionals;
+  const [command, policyPath, ...more] = positionals;
   if (values.help) return print(USAGE, EXIT.ok);
   if (!command || !policyPath) throw new CliFailure(EXIT.usage, 'name a command and a policy file');
 
   switch (command) {
-    case 'check':
-      return check(policyPath, values);
+    case 'check': {
+      let code: number = EXIT.ok;
+      for (const path of [policyPath, ...more]) code = Math.max(code, await check(path, values));
+      return code;
+    }
     case 'compile':
+      if (more.length > 0) throw new CliFailure(EXIT.usage, `compile takes one policy; also given: ${more.join(' ')}`);
       return compile(policyPath, values);
     case 'trace':
+      if (more.length > 0) throw new CliFailure(EXIT.usage, `trace takes one policy; also given: ${more.join(' ')}`);
       return trace(policyPath, values);
     default:
       throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
@@ -73,14 +78,15 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   const started = performance.now();
   const result = compilePolicy(policy, inventory);
   const compileMs = Math.round((performance.now() - started) * 10) / 10;
+  const fileOf = (host: string): string => join(values.out ?? '.', `${flowFileName(host)}.flows`);
   if (values.out && !hasErrors(result.diagnostics)) {
     await mkdir(values.out, { recursive: true });
-    for (const host of result.hosts) await writeFile(join(values.out, `${host.host}.flows`), formatHostTable(host.host, policy, host.flows));
+    for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
   }
-  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flows.length, workloads: h.workloadCount, ...(values.out ? { file: join(values.out, `${h.host}.flows`) } : {}) }));
+  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flows.length, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
   if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics: result.diagnostics }, null, 2), exitFor(result.diagnostics));
   printDiagnostics(result.diagnostics);
-  const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} hosts`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workloads${h.file ? ` -> ${h.file}` : ''}`)];
+  const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workloads${h.file ? ` -> ${h.file}` : ''}`)];
   return print(lines.join('\n'), exitFor(result.diagnostics));
 }
 
@@ -111,6 +117,12 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${d.what}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
+}
+
+/** A host name as a file name that stays inside --out, whatever the inventory says. */
+function flowFileName(host: string): string {
+  const safe = host.replace(/[^A-Za-z0-9_.:-]/g, '_');
+  return /^\.*$/.test(safe) ? `_${safe}` : safe;
 }
 
 function exitFor(diagnostics: readonly Diagnostic[]): number {

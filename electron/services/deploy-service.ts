@@ -14,6 +14,9 @@ import { writeTextFileAtomic } from './project-files';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession } from './ssh-session';
 
+/** Marks a failure after which the switch's state is not known to be the old one. */
+const STATE_UNKNOWN = 'switch state unknown';
+
 export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
 
 /**
@@ -22,6 +25,9 @@ export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents
  * with its old flows and never stops the other hosts.
  */
 export class DeployService {
+  /** Hosts with a deploy or rollback in flight: one change per switch at a time. */
+  private readonly busy = new Set<string>();
+
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
@@ -38,6 +44,7 @@ export class DeployService {
 
     const jobs: { table: HostTable; target: HostTarget }[] = [];
     for (const host of hosts) {
+      this.ensureIdle(host);
       const table = compiled.hosts.find((h) => h.host === host);
       if (!table) throw new ServiceError('bad-request', `Host "${host}" has no workloads in this inventory, so there is no table to deploy to it.`);
       const target = await this.targets.get(host);
@@ -45,10 +52,18 @@ export class DeployService {
       jobs.push({ table, target });
     }
 
+    for (const { table } of jobs) this.busy.add(table.host);
     const deployId = randomUUID();
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flows.length} flows to apply`);
-    void Promise.all(jobs.map(({ table, target }) => this.deployHost(deployId, table, target))).then((results) => {
+    const run = async (table: HostTable, target: HostTarget): Promise<DeployHostResult> => {
+      try {
+        return await this.deployHost(deployId, table, target);
+      } finally {
+        this.busy.delete(table.host);
+      }
+    };
+    void Promise.all(jobs.map(({ table, target }) => run(table, target))).then((results) => {
       this.log.info('deploy finished', { deployId, applied: results.filter((r) => r.status === 'applied').length, failed: results.filter((r) => r.status === 'failed').length });
       this.emit('deploy:finished', { deployId, results });
     });
@@ -57,6 +72,16 @@ export class DeployService {
 
   /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
   async rollback(host: string): Promise<DeployHostResult> {
+    this.ensureIdle(host);
+    this.busy.add(host);
+    try {
+      return await this.restoreBackup(host);
+    } finally {
+      this.busy.delete(host);
+    }
+  }
+
+  private async restoreBackup(host: string): Promise<DeployHostResult> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; nothing to roll back.`);
     let backup: string;
@@ -90,9 +115,8 @@ export class DeployService {
       const ovs = new OvsRemote(session, target.bridge, host);
       await ovs.checkBridge();
 
-      this.progress(deployId, host, 'backup', 'saving the current flows for rollback');
+      this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
       const previous = await ovs.dumpOurFlows();
-      await this.saveBackup(host, previous);
 
       this.progress(deployId, host, 'apply', `applying ${table.flows.length} flows in one bundle`);
       await ovs.applyBundle(formatDeployBundle(table.flows));
@@ -100,9 +124,14 @@ export class DeployService {
       this.progress(deployId, host, 'verify', 'reading the table back');
       const installed = (await ovs.dumpOurFlows()).length;
       if (installed !== table.flows.length) {
-        await ovs.applyBundle(formatRestoreBundle(previous));
-        throw new ServiceError('ovs-failed', `The switch holds ${installed} of our flows after the deploy, not ${table.flows.length}; the previous flows were restored.`);
+        const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
+        const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flows.length}`;
+        if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
+        throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }
+      // Only a deploy that took effect replaces the backup: after a failed one, rollback
+      // still leads back to the state before the last good deploy.
+      await this.saveBackup(host, previous);
 
       const message = `${installed} flows applied in ${elapsed()} ms`;
       this.progress(deployId, host, 'done', message);
@@ -110,13 +139,17 @@ export class DeployService {
       return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed() };
     } catch (error) {
       const data = toErrorData(error);
-      const message = `${data.message} The host keeps its previous flows.`;
+      const message = data.detail === STATE_UNKNOWN ? data.message : `${data.message} The host keeps its previous flows.`;
       this.progress(deployId, host, 'failed', message);
       this.log.warn('host deploy failed', { deployId, host, code: data.code, error: data.message });
       return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed() };
     } finally {
       session?.close();
     }
+  }
+
+  private ensureIdle(host: string): void {
+    if (this.busy.has(host)) throw new ServiceError('bad-request', `A deploy or rollback to host "${host}" is already running; wait for its result.`);
   }
 
   private progress(deployId: string, host: string, step: DeployStep, message: string): void {

@@ -14,12 +14,12 @@ export class OvsRemote {
 
   /** Fails early, with the switch's own words, when the bridge is missing or OVS is not running. */
   async checkBridge(): Promise<void> {
-    await this.ofctl(`show ${this.bridge}`, 'reach the bridge');
+    await this.ofctl(`show -- ${this.bridge}`, 'reach the bridge');
   }
 
   /** Our flows as `ovs-ofctl dump-flows --no-stats` prints them: the backup a rollback restores. */
   async dumpOurFlows(): Promise<string[]> {
-    const out = await this.ofctl(`--no-stats dump-flows ${this.bridge} ${OURS}`, 'read the current flows');
+    const out = await this.ofctl(`--no-stats dump-flows -- ${this.bridge} ${OURS}`, 'read the current flows');
     return out
       .split('\n')
       .map((l) => l.trim())
@@ -28,7 +28,7 @@ export class OvsRemote {
 
   /** Applies a bundle file in one OpenFlow transaction: all of it takes effect, or none. */
   async applyBundle(bundle: string): Promise<void> {
-    await this.ofctl(`--bundle add-flows ${this.bridge} -`, 'apply the flow table', bundle);
+    await this.ofctl(`--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle);
   }
 
   private async ofctl(args: string, what: string, stdin?: string): Promise<string> {

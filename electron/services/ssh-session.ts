@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
@@ -44,9 +45,22 @@ export async function openSshSession(target: HostTarget, configDir: string, time
 
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
-    client.once('ready', resolve);
-    client.once('error', (error) => reject(connectError(target, error, pinned, seenFingerprint)));
-    client.connect(config);
+    let connected = false;
+    client.once('ready', () => {
+      connected = true;
+      resolve();
+    });
+    // ssh2 may emit more than one error (a handshake timeout, then the lost connection); an
+    // unhandled one would take the whole process down, so this listener stays for good.
+    client.on('error', (error) => {
+      if (!connected) reject(connectError(target, error, pinned, seenFingerprint));
+    });
+    try {
+      client.connect(config);
+    } catch (error) {
+      // ssh2 throws synchronously when the key file is not a key it can read.
+      reject(new ServiceError('ssh-failed', `${target.auth.kind === 'key' ? target.auth.keyPath : 'The key'} is not a private key this app can use (${(error as Error).message}). Use an unencrypted OpenSSH or PEM private key, or the SSH agent for keys with a passphrase.`));
+    }
   });
   if (pinned === undefined) await pins.set(hostId, seenFingerprint);
 
@@ -73,8 +87,10 @@ function run(client: Client, command: string, stdin?: string): Promise<CommandRe
 }
 
 async function readKey(path: string): Promise<Buffer> {
+  // People write key paths the way their shell does.
+  const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
   try {
-    return await readFile(path);
+    return await readFile(expanded);
   } catch (error) {
     throw new ServiceError('ssh-failed', `Could not read the SSH private key ${path}: ${(error as Error).message}. Check the path in the host's settings.`);
   }
@@ -116,10 +132,18 @@ class KnownHosts {
   }
 
   private async read(): Promise<Record<string, string>> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as Record<string, string>;
+      text = await readFile(this.file, 'utf8');
     } catch {
-      return {};
+      return {}; // no pins yet
     }
+    try {
+      const pins = JSON.parse(text) as unknown;
+      if (pins !== null && typeof pins === 'object' && !Array.isArray(pins)) return pins as Record<string, string>;
+    } catch {
+      // fall through: a damaged file must not silently switch pinning off
+    }
+    throw new ServiceError('ssh-failed', `The pinned host keys in ${this.file} cannot be read. Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.`);
   }
 }

@@ -102,3 +102,12 @@ describe('compilePolicy', () => {
     );
   });
 });
+
+describe('names that reach flow files', () => {
+  it('a policy name with a line break is an error, and printing never lets it out of its comment', () => {
+    const sneaky: Policy = { ...shopPolicy, name: 'shop\ntable=0,priority=65535,ip actions=NORMAL' };
+    expect(compilePolicy(sneaky, shopInventory).diagnostics[0]).toMatchObject({ code: 'MS100', location: { path: 'metadata.name' } });
+    const printed = formatHostTable('host-a', sneaky, compilePolicy(shopPolicy, shopInventory).hosts[0]!.flows);
+    expect(printed.split('\n').filter((l) => l.includes('priority=65535'))).toEqual([expect.stringMatching(/^# policy/)]);
+  });
+});

@@ -7,6 +7,8 @@ import type { RuleVerdict } from './rules';
 
 const INFRA = cookieFor('infrastructure', 0);
 const DENY = cookieFor('default-deny', 0);
+// A rejecting default counts apart from a dropping one: same kind, number 1.
+const REJECT = cookieFor('default-deny', 1);
 
 /** Policy-wide settings every host's table follows. */
 export interface HostTableOptions {
@@ -98,8 +100,9 @@ function addPolicyTable(
   // Monitor mode permits what the default would deny, under the default's cookie: its
   // counters then say how much a real deny would have cut.
   const defaultActions = options.defaultAction === 'monitor' ? [next] : ['drop'];
+  const defaultCookie = options.defaultAction === 'reject' ? REJECT : DENY;
   for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) {
-    flows.push({ table, priority: PRIORITY.defaultDeny, cookie: DENY, match, actions: defaultActions });
+    flows.push({ table, priority: PRIORITY.defaultDeny, cookie: defaultCookie, match, actions: defaultActions });
   }
   flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [next] });
 }

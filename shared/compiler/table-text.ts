@@ -8,8 +8,8 @@ import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
  */
 export function formatHostTable(host: string, policy: Policy, flows: readonly Flow[]): string {
   const lines = [
-    `# Microseg Designer flow table for host ${host}`,
-    `# policy "${policy.name}" revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
+    `# Microseg Designer flow table for host ${oneLine(host)}`,
+    `# policy "${oneLine(policy.name)}" revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
   ];
   let currentTable = -1;
   for (const flow of flows) {
@@ -29,4 +29,9 @@ export function formatHostTable(host: string, policy: Policy, flows: readonly Fl
  */
 export function formatDeployBundle(flows: readonly Flow[]): string {
   return [`delete cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`, ...flows.map((f) => `add ${formatFlow(f)}`)].join('\n') + '\n';
+}
+
+/** Comment text stays on its line whatever a name holds: a line break would start a flow. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/gu, ' ');
 }

@@ -99,6 +99,10 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
       diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${w.name}" is listed twice`, location: locate(i, 'name') });
     }
     seen.add(w.name);
+    // Host names become file names and SSH targets: keep them to what a host name can be.
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
+      diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
+    }
     w.addresses.forEach((a, j) => {
       const cidr = parseCidr(a);
       if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {

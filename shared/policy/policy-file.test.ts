@@ -56,7 +56,7 @@ describe('policy files', () => {
     const withTypo = example.replace('isolated: true', 'isolatd: true');
     const typo = parsePolicyFile(withTypo, 'shop.yaml');
     expect(typo.policy).toBeNull();
-    expect(typo.diagnostics[0]).toMatchObject({ code: 'MS002', location: { line: lineOf(withTypo, 'isolatd') - 4 } });
+    expect(typo.diagnostics[0]).toMatchObject({ code: 'MS002', location: { line: lineOf(withTypo, 'isolatd'), path: 'groups.2.isolatd' } });
     expect(typo.diagnostics[0]!.message).toContain('isolatd');
   });
 

@@ -31,3 +31,13 @@ describe('parseService', () => {
     }
   });
 });
+
+describe('a forgotten port', () => {
+  it('"tcp/" is an error, never "every TCP port"', () => {
+    for (const text of ['tcp/', 'tcp/ ', 'udp/']) {
+      const parsed = parseService(text);
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toContain('write a port after the slash');
+    }
+  });
+});

@@ -17,7 +17,9 @@ export function parseService(text: string): ServiceParse {
     return fail(text, `protocol must be one of ${PROTOCOLS.join(', ')}`);
   }
   const protocol = proto as Protocol;
-  if (portText === undefined || portText === '') return { ok: true, service: { protocol } };
+  if (portText === undefined) return { ok: true, service: { protocol } };
+  // "tcp/" is a port forgotten, not "all ports": never widen a rule by accident.
+  if (portText.trim() === '') return fail(text, `write a port after the slash (tcp/443), or just "${protocol}" for every port`);
   if (!PORTED.has(protocol)) return fail(text, `${protocol} has no ports; write just "${protocol}"`);
 
   const bounds = portText.split('-');

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
+import { canonicalCidr } from '../net/cidr-set';
 import { parseLabelSelector } from './label-selector';
 import type { Policy } from './model';
 
@@ -12,6 +13,11 @@ const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 export function validatePolicy(policy: Policy): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const groupNames = new Set<string>();
+
+  // The name is printed into flow files; a line break there would smuggle in a flow.
+  if (!/^[^\u0000-\u001f\u007f]{1,100}$/u.test(policy.name)) {
+    diagnostics.push(error('MS100', 'the policy name must be 1 to 100 characters on one line, without control characters', { path: 'metadata.name' }));
+  }
 
   policy.groups.forEach((group, index) => {
     const at = { path: `groups.${index}`, element: { kind: 'group' as const, id: group.name } };
@@ -33,7 +39,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     }
     for (const field of ['cidrs', 'except'] as const) {
       (s[field] ?? []).forEach((cidr, i) => {
-        if (!parseCidr(cidr)) {
+        const parsed = parseCidr(cidr);
+        const canonical = canonicalCidr(cidr);
+        const asHost = parsed && canonicalCidr(`${parsed.address}/${parsed.family === 4 ? 32 : 128}`);
+        if (parsed && canonical && asHost && canonical.split('/')[0] !== asHost.split('/')[0]) {
+          diagnostics.push(warning('MS107', `"${cidr}" has host bits set; it means ${canonical}`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
+        }
+        if (!parsed) {
           diagnostics.push(error('MS105', `"${cidr}" is not an IPv4 or IPv6 address block such as 203.0.113.0/24`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
         }
       });
