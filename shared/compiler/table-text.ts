@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/model';
+import { oneLine } from '../text';
 import { formatFlow, tableName, type Flow } from './flow';
 import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
 
@@ -31,7 +32,3 @@ export function formatDeployBundle(flows: readonly Flow[]): string {
   return [`delete cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`, ...flows.map((f) => `add ${formatFlow(f)}`)].join('\n') + '\n';
 }
 
-/** Comment text stays on its line whatever a name holds: a line break would start a flow. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/gu, ' ');
-}

@@ -1,0 +1,15 @@
+/** True for C0 control characters and DEL: what turns one line of text into several. */
+function isControl(code: number): boolean {
+  return code < 0x20 || code === 0x7f;
+}
+
+/** Whether the text holds a control character (line breaks, tabs, escapes). */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isControl(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/** The text with every control character replaced by a space, so it stays on one line. */
+export function oneLine(text: string): string {
+  return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');
+}
