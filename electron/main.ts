@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { IPC_EVENT, IPC_REQUEST } from '@shared/api/bridge';
@@ -33,7 +34,7 @@ const dialogs: DialogProvider = {
 };
 
 const services = createServices(resolveAppPaths(examplesDir, process.env.MICROSEG_HOME ?? join(app.getPath('userData'))), log, emit);
-const handlers = createHandlers(services, { name: 'Microseg Designer', version: app.getVersion(), transport: 'electron', nativeDialogs: true }, dialogs);
+const handlers = createHandlers(services, { name: 'Microseg Designer', version: app.getVersion(), transport: 'electron', nativeDialogs: true, homeDir: homedir() }, dialogs);
 
 /** Only our own page's main frame may call the services. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvents } from '@shared/api/contract';
@@ -40,7 +41,7 @@ export async function startWebHost(options: { port?: number; rendererDir: string
     for (const socket of sockets) socket.send(message);
   };
   const services = createServices(resolveAppPaths(options.examplesDir), log, emit);
-  const handlers = createHandlers(services, { name: 'Microseg Designer', version: options.version, transport: 'web', nativeDialogs: false });
+  const handlers = createHandlers(services, { name: 'Microseg Designer', version: options.version, transport: 'web', nativeDialogs: false, homeDir: homedir() });
   const rendererDir = resolve(options.rendererDir);
 
   let allowedHosts: string[] = [];

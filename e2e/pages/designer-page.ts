@@ -95,6 +95,7 @@ export class DesignerPage {
 
   async rollback(host: string): Promise<void> {
     await this.page.locator(`[data-testid="rollback-button"][data-host="${host}"]`).click();
+    await this.byTestId('confirm-accept').click();
   }
 
   async screenshot(name: string): Promise<void> {

@@ -31,6 +31,14 @@ export function App(): JSX.Element {
     document.title = `${dirty ? '● ' : ''}${name} — Microseg Designer`;
   }, [name, dirty]);
 
+  // Closing or reloading the tab with unsaved changes asks first, as the app's own New and Open do.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent): void => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
   return (
     // One provider for the whole window, so the Problems list can move the canvas viewport.
     <ReactFlowProvider>

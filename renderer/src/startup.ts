@@ -1,3 +1,4 @@
+import { reopenRememberedFile } from './actions/policy-files';
 import { request } from './api/request';
 import { useAppStore } from './stores/app-store';
 import { useDeployStore } from './stores/deploy-store';
@@ -22,6 +23,7 @@ export async function startApp(): Promise<void> {
   ]);
   useAppStore.getState().setStarted(info.ok ? info.value : null, examples.ok ? examples.value : []);
 
+  await reopenRememberedFile();
   const { sourceId, loadSource } = useInventoryStore.getState();
   if (sourceId) await loadSource(sourceId);
 }

@@ -71,6 +71,8 @@ export interface AppInfo {
   version: string;
   transport: 'electron' | 'web';
   nativeDialogs: boolean;
+  /** The user's home folder on the machine the services run on: where new files go by default. */
+  homeDir: string;
 }
 
 /** A bundled example a newcomer can open without any Docker engine. */

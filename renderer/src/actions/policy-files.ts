@@ -21,6 +21,7 @@ const EXTENSIONS = ['yaml', 'yml'];
 export async function newPolicy(): Promise<void> {
   if (!(await mayDiscard('start a new policy'))) return;
   adopt(emptyPolicy(), null);
+  rememberOpenFile(null);
 }
 
 export async function openPolicy(): Promise<void> {
@@ -70,7 +71,9 @@ async function readPolicy(path: string): Promise<boolean> {
     });
     return false;
   }
+  diskTexts.set(response.value.path, response.value.text);
   adopt(parsed.policy, response.value.path);
+  rememberOpenFile(response.value.path);
   return true;
 }
 
@@ -85,9 +88,47 @@ async function writePolicy(path: string): Promise<void> {
     });
     return;
   }
+  if (!(await mayOverwrite(path))) return;
   const saved: Policy = { ...policy, revision: policy.revision + 1 };
-  const response = await request('file:write', { path, text: serializePolicy(saved) });
-  if (response.ok) usePolicyStore.getState().markSaved(response.value.path, saved.revision);
+  const text = serializePolicy(saved);
+  const response = await request('file:write', { path, text });
+  if (!response.ok) return;
+  diskTexts.set(response.value.path, text);
+  usePolicyStore.getState().markSaved(response.value.path, saved.revision);
+  rememberOpenFile(response.value.path);
+}
+
+/** The text each file had when we last read or wrote it, to notice changes made elsewhere. */
+const diskTexts = new Map<string, string>();
+
+/**
+ * Saving must not silently destroy work done outside the app: ask when the file changed on
+ * disk since we read it, or when Save As would replace a file we never opened.
+ */
+async function mayOverwrite(path: string): Promise<boolean> {
+  const current = await request('file:read', { path }, { handles: () => true });
+  if (!current.ok) return true; // nothing there yet, or unreadable: the write will say
+  const known = diskTexts.get(current.value.path);
+  if (known === current.value.text) return true;
+  return useModalStore.getState().confirm(
+    known === undefined
+      ? { title: 'Replace the existing file?', message: `${current.value.path} already exists. Saving replaces its contents with this policy.`, confirmLabel: 'Replace' }
+      : { title: 'The file changed on disk', message: `${current.value.path} was changed outside the designer since it was opened or saved. Saving now overwrites those changes.`, confirmLabel: 'Overwrite' },
+  );
+}
+
+const OPEN_FILE_KEY = 'microseg.openFile';
+
+/** Remembers the open file for this tab, so a reload reopens it. */
+function rememberOpenFile(path: string | null): void {
+  if (path === null) sessionStorage.removeItem(OPEN_FILE_KEY);
+  else sessionStorage.setItem(OPEN_FILE_KEY, path);
+}
+
+/** After a reload, opens the file this tab had open (if it still parses). */
+export async function reopenRememberedFile(): Promise<void> {
+  const path = sessionStorage.getItem(OPEN_FILE_KEY);
+  if (path && usePolicyStore.getState().path === null) await readPolicy(path);
 }
 
 function adopt(policy: Policy, path: string | null): void {
@@ -101,7 +142,11 @@ function adopt(policy: Policy, path: string | null): void {
 async function choosePath(mode: 'open' | 'save'): Promise<string | null> {
   const { info, examples } = useAppStore.getState();
   const { path, policy } = usePolicyStore.getState();
-  const suggested = path === null ? `${policy.name}.yaml` : isExample(path) ? path.replace(/(\.ya?ml)?$/, '-copy$1') : path;
+  // New files go to the home folder, never the folder the services happen to run in, and a
+  // copy of a bundled example does not land inside the app.
+  const home = info?.homeDir ?? '';
+  const fileName = (name: string): string => `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.yaml`;
+  const suggested = path === null ? `${home}/${fileName(policy.name)}` : isExample(path) ? `${home}/${fileName(`${policy.name}-copy`)}` : path;
 
   if (info?.nativeDialogs) {
     const response =

@@ -3,6 +3,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
+import { useModalStore } from './modal-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
 export interface HostStatus {
@@ -77,6 +78,12 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   rollback: async (host) => {
+    const sure = await useModalStore.getState().confirm({
+      title: `Roll back ${host}?`,
+      message: `The switch on ${host} gets back the flows it had before the last successful deploy from this machine; the policy deployed now stops being enforced there.`,
+      confirmLabel: 'Roll back',
+    });
+    if (!sure) return;
     set((s) => ({ rollingBack: [...s.rollingBack, host] }));
     const response = await request('deploy:rollback', { host });
     set((s) => ({

@@ -9,8 +9,16 @@ export interface PathRequest {
   shortcuts: ExampleProject[];
 }
 
+/** A yes/no question about something that cannot be undone. */
+export interface ConfirmRequest {
+  title: string;
+  message: string;
+  confirmLabel: string;
+}
+
 type Modal =
   | { kind: 'discard'; action: string; resolve: (discard: boolean) => void }
+  | ({ kind: 'confirm'; resolve: (yes: boolean) => void } & ConfirmRequest)
   | ({ kind: 'path'; resolve: (path: string | null) => void } & PathRequest);
 
 interface ModalState {
@@ -19,6 +27,7 @@ interface ModalState {
   confirmDiscard: (action: string) => Promise<boolean>;
   /** Browser mode has no native file dialog; ask for a path on the service's machine instead. */
   askPath: (request: PathRequest) => Promise<string | null>;
+  confirm: (request: ConfirmRequest) => Promise<boolean>;
   close: () => void;
 }
 
@@ -35,9 +44,14 @@ export const useModalStore = create<ModalState>()((set, get) => ({
       get().close();
       set({ modal: { kind: 'path', ...request, resolve } });
     }),
+  confirm: (request) =>
+    new Promise<boolean>((resolve) => {
+      get().close();
+      set({ modal: { kind: 'confirm', ...request, resolve } });
+    }),
   close: () => {
     const { modal } = get();
-    if (modal?.kind === 'discard') modal.resolve(false);
+    if (modal?.kind === 'discard' || modal?.kind === 'confirm') modal.resolve(false);
     if (modal?.kind === 'path') modal.resolve(null);
     set({ modal: null });
   },

@@ -19,6 +19,7 @@ import {
   withGroupMoved,
   withGroupRemoved,
 } from '../../model/policy-edits';
+import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
@@ -109,6 +110,12 @@ export function PolicyCanvas(): JSX.Element {
     [edit],
   );
 
+  // React Flow asks before the Delete key removes anything; groups with edges need a yes.
+  const onBeforeDelete = useCallback(
+    ({ nodes: doomed }: { nodes: GroupFlowNode[]; edges: ServiceFlowEdge[] }) => confirmGroupRemoval(doomed.map((n) => n.id)),
+    [],
+  );
+
   // A drawn edge starts without services; the inspector opens on it to ask for them.
   const onConnect = useCallback(
     ({ source, target }: Connection) => {
@@ -122,6 +129,7 @@ export function PolicyCanvas(): JSX.Element {
   return (
     <div className="canvas">
       <ReactFlow<GroupFlowNode, ServiceFlowEdge>
+        onBeforeDelete={onBeforeDelete}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useMembership } from '../../hooks/use-membership';
 import { groupDraftOf } from '../../model/drafts';
+import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
@@ -20,13 +21,14 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
   const members = useMembership().membership.get(group.name);
   const edgeCount = usePolicyStore((s) => s.policy.edges.filter((e) => e.from === group.name || e.to === group.name).length);
 
-  const remove = (): void => {
+  const remove = async (): Promise<void> => {
+    if (!(await confirmGroupRemoval([group.name]))) return;
     edit((p) => withGroupRemoved(p, group.name));
     select(null);
   };
 
   return (
-    <InspectorFrame kind="group" title={group.name} diagnostics={diagnostics} onDelete={remove}>
+    <InspectorFrame kind="group" title={group.name} diagnostics={diagnostics} onDelete={() => void remove()}>
       <GroupForm
         initial={groupDraftOf(group)}
         editing={group.name}

@@ -12,8 +12,8 @@ export function SourceStatus(): JSX.Element {
   const source = useInventoryStore((s) => s.sources.find((x) => x.id === s.sourceId));
 
   if (status === 'failed' && failure) {
-    const headline =
-      failure.code === 'docker-unreachable' ? `No Docker engine at ${failure.endpoint}:` : `Could not read ${failure.endpoint}:`;
+    // The service's message names the endpoint and the reason; the headline only classifies.
+    const headline = failure.code === 'docker-unreachable' ? 'Docker is not reachable.' : 'This source could not be read.';
     return (
       <div className="source-status failed" data-testid="docker-status" data-status="failed" data-code={failure.code} role="status">
         <p>

@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { useModalStore } from '../../stores/modal-store';
+import { ConfirmModal } from './ConfirmModal';
 import { DiscardModal } from './DiscardModal';
 import { PathModal } from './PathModal';
 
@@ -7,6 +8,7 @@ import { PathModal } from './PathModal';
 export function ModalHost(): JSX.Element | null {
   const modal = useModalStore((s) => s.modal);
   if (modal?.kind === 'discard') return <DiscardModal action={modal.action} onAnswer={modal.resolve} />;
+  if (modal?.kind === 'confirm') return <ConfirmModal request={modal} onAnswer={modal.resolve} />;
   if (modal?.kind === 'path') return <PathModal request={modal} onAnswer={modal.resolve} />;
   return null;
 }
