@@ -95,10 +95,28 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
     expect(canConnect('app1', ip('web1'), 8080), 'edges are one-way').toBe(false);
   });
 
+  await test.step('the UI trace predicts exactly what the real packets did, and names the deciding edge', async () => {
+    const cases: [string, string, number][] = [
+      ['web1', 'app1', 8080],
+      ['app1', 'db1', 5432],
+      ['web1', 'web2', 80],
+      ['web1', 'db1', 5432],
+      ['app1', 'web1', 8080],
+    ];
+    for (const [from, to, port] of cases) {
+      const real = canConnect(from, ip(to), port) ? 'permitted' : 'dropped';
+      expect(await designer.trace(from, to, port), `${from} → ${to}:${port}`).toBe(real);
+    }
+    await designer.trace('web1', 'app1', 8080);
+    await designer.byTestId('trace-decision-rule').first().click();
+    await expect(designer.byTestId('inspector')).toContainText('web-to-app');
+    await designer.screenshot('06-trace');
+  });
+
   await test.step('roll back: the switch gets its previous flows again', async () => {
     await designer.rollback(lab.hostName);
     await expect.poll(() => ourFlowCount(lab)).toBe(0);
     expect(canConnect('web1', ip('db1'), 5432)).toBe(true);
-    await designer.screenshot('06-rolled-back');
+    await designer.screenshot('07-rolled-back');
   });
 });

@@ -98,6 +98,20 @@ export class DesignerPage {
     await this.byTestId('confirm-accept').click();
   }
 
+  /** Traces a TCP connection on the compiled tables; returns the verdict the UI shows. */
+  async trace(from: string, to: string, port: number): Promise<string> {
+    await this.byTestId('trace-tab').click();
+    await this.byTestId('trace-from').fill(from);
+    await this.byTestId('trace-to').fill(to);
+    await this.byTestId('trace-proto').selectOption('tcp');
+    await this.byTestId('trace-port').fill(String(port));
+    await this.byTestId('trace-run').click();
+    const verdict = this.byTestId('trace-verdict');
+    await expect(this.page.locator('.trace-result')).toContainText(`${from} (`);
+    await expect(this.page.locator('.trace-result')).toContainText(`tcp/${port}`);
+    return (await verdict.getAttribute('data-verdict')) ?? '';
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }

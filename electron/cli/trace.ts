@@ -1,23 +1,13 @@
 import type { Inventory } from '@shared/inventory/model';
-import { parseCidr } from '@shared/net/address';
+import { resolveEndpoint } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
 import { CliFailure, EXIT } from './inputs';
 
-/** `--from`/`--to`: a workload's name, `namespace/name`, or an address (a workload's or an outside one). */
+/** `--from`/`--to` through the shared endpoint reader; a name it cannot place is a usage error. */
 export function resolveEnd(inventory: Inventory, text: string, flag: string): PathEnd & { label: string } {
-  const cidr = parseCidr(text);
-  if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
-    const owner = inventory.workloads.find((w) => w.addresses.includes(cidr.address));
-    return { address: cidr.address, ...(owner ? { host: owner.host } : {}), label: owner ? `${owner.name} (${cidr.address})` : `${cidr.address} (outside)` };
-  }
-  const [namespace, name] = text.includes('/') ? text.split('/', 2) : [undefined, text];
-  const found = inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
-  if (found.length === 0) throw new CliFailure(EXIT.usage, `${flag} ${text}: no workload of that name in the inventory, and not an IP address`);
-  if (found.length > 1) throw new CliFailure(EXIT.usage, `${flag} ${text}: ${found.length} workloads have that name; write namespace/name or an address`);
-  const workload = found[0]!;
-  const address = workload.addresses[0];
-  if (!address) throw new CliFailure(EXIT.usage, `${flag} ${text}: the workload has no IP address`);
-  return { address, host: workload.host, label: `${workload.name} (${address})` };
+  const parsed = resolveEndpoint(inventory, text);
+  if (!parsed.ok) throw new CliFailure(EXIT.usage, `${flag} ${text}: ${parsed.message}`);
+  return { ...parsed.end, label: parsed.label };
 }
 
 /** The packet fields from --proto, --port, --icmp-type, with the errors a user can act on. */

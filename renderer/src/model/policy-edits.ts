@@ -31,7 +31,8 @@ export function freePosition(policy: Policy, wanted: CanvasPosition = autoPositi
       }
     }
     // Policies read left to right (web → app → db), so a free cell beside wins over one below.
-    const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, (c.y - wanted.y) * 1.5);
+    // Among equals, to the right: edges then run left to right, in drawing order.
+    const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, (c.y - wanted.y) * 1.5) + (c.x < wanted.x ? 1 : 0);
     const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b))[0];
     if (free) return { x: Math.round(free.x), y: Math.round(free.y) };
   }

@@ -6,8 +6,9 @@ import { isCompileCurrent } from '../../model/same-input';
 import { FlowEditor } from './FlowEditor';
 import { OutputTabs } from './OutputTabs';
 import { ProblemsList } from './ProblemsList';
+import { TracePanel } from './TracePanel';
 
-/** The compiled flow tables, one tab per host, and the problems the compile found. */
+/** The compiled flow tables, one tab per host, the problems the compile found, and traces. */
 export function OutputPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
@@ -47,7 +48,11 @@ export function OutputPanel(): JSX.Element {
         <div className={tab.kind === 'host' && table ? 'output-pane' : 'output-pane hidden'}>
           <FlowEditor text={table?.text ?? ''} />
         </div>
-        {tab.kind === 'problems' || !table ? (
+        {tab.kind === 'trace' ? (
+          <div className="output-pane scroll">
+            <TracePanel />
+          </div>
+        ) : tab.kind === 'problems' || !table ? (
           <div className="output-pane">
             {outcome ? <ProblemsList /> : <p className="muted empty-note">Compile to see the Open vSwitch flow table each host gets.</p>}
           </div>

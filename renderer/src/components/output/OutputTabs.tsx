@@ -37,6 +37,16 @@ export function OutputTabs(): JSX.Element {
         {errors > 0 ? <span className="count count-error">{errors}</span> : null}
         {warnings > 0 ? <span className="count count-warning">{warnings}</span> : null}
       </button>
+      <button
+        type="button"
+        role="tab"
+        aria-selected={tab.kind === 'trace'}
+        className="tab"
+        data-testid="trace-tab"
+        onClick={() => setTab({ kind: 'trace' })}
+      >
+        Trace
+      </button>
     </div>
   );
 }

@@ -1,0 +1,125 @@
+import { decisionsOf, type Decision } from '@shared/simulator/decision';
+import { resolveEndpoint } from '@shared/simulator/endpoints';
+import { loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
+import { formatTrace } from '@shared/simulator/trace-format';
+import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
+import { useCanvasStore } from '../../stores/canvas-store';
+import { useCompileStore } from '../../stores/compile-store';
+import { Field } from '../layout/Field';
+
+type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
+
+interface TraceAnswer {
+  heading: string;
+  path: PathResult;
+  decisions: Decision[];
+}
+
+/**
+ * "What happens to this connection?" answered on the tables just compiled, by the same
+ * simulator the CLI and the tests use: the verdict, the rule that decided on each host (click
+ * to select it on the canvas), and the table-by-table trace.
+ */
+export function TracePanel(): JSX.Element {
+  const outcome = useCompileStore((s) => s.outcome);
+  const inventory = useCompileStore((s) => s.input?.inventory);
+  const select = useCanvasStore((s) => s.select);
+  const id = useId();
+  const [form, setFormState] = useState({ from: '', to: '', protocol: 'tcp' as Protocol, port: '80', established: false });
+  const [answer, setAnswer] = useState<TraceAnswer | null>(null);
+  // An answer belongs to the question above it: editing the question clears it.
+  const setForm = (next: typeof form): void => {
+    setFormState(next);
+    setAnswer(null);
+  };
+  const [error, setError] = useState<string | null>(null);
+  // Parsing every host's table is the slow part; do it once per compile.
+  const tables = useMemo(() => (outcome ? loadHostTables(outcome.hosts) : null), [outcome]);
+
+  if (!outcome || !inventory || !tables) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
+
+  const run = (event: FormEvent): void => {
+    event.preventDefault();
+    const from = resolveEndpoint(inventory, form.from);
+    const to = resolveEndpoint(inventory, form.to);
+    const port = Number(form.port);
+    const problem = !from.ok ? `From: ${from.message}` : !to.ok ? `To: ${to.message}` : form.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535) ? 'Port: a number from 1 to 65535' : null;
+    if (problem || !from.ok || !to.ok) {
+      setError(problem);
+      setAnswer(null);
+      return;
+    }
+    const probe: PathProbe = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, srcPort: 49152, dstPort: port };
+    try {
+      const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new');
+      const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
+      setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules) });
+      setError(null);
+    } catch (failure) {
+      setError((failure as Error).message);
+      setAnswer(null);
+    }
+  };
+
+  const names = inventory.workloads.map((w) => w.name);
+  return (
+    <div className="trace-panel">
+      <form className="trace-form" onSubmit={run} noValidate>
+        <datalist id={`${id}-names`}>
+          {names.map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
+        <Field id={`${id}-from`} label="From">
+          <input id={`${id}-from`} data-testid="trace-from" list={`${id}-names`} value={form.from} placeholder="workload or address" onChange={(e) => setForm({ ...form, from: e.target.value })} />
+        </Field>
+        <Field id={`${id}-to`} label="To">
+          <input id={`${id}-to`} data-testid="trace-to" list={`${id}-names`} value={form.to} placeholder="workload or address" onChange={(e) => setForm({ ...form, to: e.target.value })} />
+        </Field>
+        <Field id={`${id}-proto`} label="Protocol">
+          <select id={`${id}-proto`} data-testid="trace-proto" value={form.protocol} onChange={(e) => setForm({ ...form, protocol: e.target.value as Protocol })}>
+            <option value="tcp">tcp</option>
+            <option value="udp">udp</option>
+            <option value="sctp">sctp</option>
+            <option value="icmp">icmp (echo)</option>
+          </select>
+        </Field>
+        <Field id={`${id}-port`} label="Port">
+          <input id={`${id}-port`} data-testid="trace-port" className="mono" value={form.port} disabled={form.protocol === 'icmp'} onChange={(e) => setForm({ ...form, port: e.target.value })} />
+        </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.established} onChange={(e) => setForm({ ...form, established: e.target.checked })} />
+          a later packet (established)
+        </label>
+        <button type="submit" className="primary" data-testid="trace-run">Trace</button>
+      </form>
+      {error ? <p className="field-error" role="alert" data-testid="trace-error">{error}</p> : null}
+      {answer ? (
+        <div className="trace-result">
+          <p>
+            <span className={`badge ${answer.path.verdict === 'permitted' ? 'badge-ok' : 'badge-error'}`} data-testid="trace-verdict" data-verdict={answer.path.verdict}>
+              {answer.path.verdict}
+            </span>{' '}
+            {answer.heading} <span className="muted">({answer.path.reason})</span>
+          </p>
+          <ul className="trace-decisions">
+            {answer.decisions.map((d) => (
+              <li key={`${d.host}:${d.table}`} data-testid="trace-decision" data-host={d.host}>
+                on <strong>{d.host}</strong>, table {d.table}: {d.rule && d.rule.ref.kind !== 'setting' ? (
+                  <button type="button" className="link" data-testid="trace-decision-rule" onClick={() => select({ kind: d.rule!.ref.kind as 'group' | 'edge', id: d.rule!.ref.id })}>
+                    {d.what}
+                  </button>
+                ) : (
+                  d.what
+                )}
+              </li>
+            ))}
+          </ul>
+          {answer.path.hops.map((hop) => (
+            <pre key={hop.host} className="trace-text mono">{formatTrace(hop.result, `── host ${hop.host} ──`)}</pre>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
