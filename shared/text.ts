@@ -13,3 +13,25 @@ export function hasControlCharacters(text: string): boolean {
 export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');
 }
+
+/**
+ * Splits on commas that are not inside parentheses, trimming each part: `a, f(b, c)` gives
+ * `a` and `f(b, c)`. An empty text gives no parts; an empty part between commas is kept.
+ */
+export function splitOutsideParentheses(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current.trim() !== '' || parts.length > 0) parts.push(current.trim());
+  return parts;
+}

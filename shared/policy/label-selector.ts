@@ -1,3 +1,5 @@
+import { splitOutsideParentheses } from '../text';
+
 /** One requirement of a Kubernetes-style label selector. */
 export type LabelRequirement =
   | { key: string; op: 'eq' | 'neq'; value: string }
@@ -15,7 +17,7 @@ const VALUE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?$/;
  */
 export function parseLabelSelector(text: string): LabelSelectorParse {
   const requirements: LabelRequirement[] = [];
-  for (const part of splitTopLevel(text)) {
+  for (const part of splitOutsideParentheses(text)) {
     const parsed = parseRequirement(part.trim());
     if (typeof parsed === 'string') return { ok: false, message: `label selector "${text}": ${parsed}` };
     requirements.push(parsed);
@@ -42,24 +44,6 @@ export function matchesLabels(requirements: readonly LabelRequirement[], labels:
         return value === undefined;
     }
   });
-}
-
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim() !== '' || parts.length > 0) parts.push(current);
-  return parts;
 }
 
 function parseRequirement(part: string): LabelRequirement | string {

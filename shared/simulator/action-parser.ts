@@ -1,3 +1,4 @@
+import { splitOutsideParentheses } from '../text';
 import { ETH_TYPE, type FlowAction, type FlowMatch } from './flow-model';
 import { parseNumber, type TokenProblem } from './match-parser';
 
@@ -11,7 +12,7 @@ export type ActionsParse = { ok: true; actions: FlowAction[] } | { ok: false; pr
  */
 export function parseActions(text: string, table: number, match: FlowMatch): ActionsParse {
   const actions: FlowAction[] = [];
-  const tokens = splitTopLevel(text);
+  const tokens = splitOutsideParentheses(text);
   if (tokens.length === 0 || tokens.some((t) => t === ''))
     return fail('MS504', `empty action in "actions=${text}"`, text);
 
@@ -97,25 +98,6 @@ function parseCt(args: string, token: string): FlowAction | TokenProblem {
 function tableAction(kind: 'goto-table' | 'resubmit', digits: string, token: string): FlowAction | TokenProblem {
   const table = Number(digits);
   return table <= 254 ? { kind, table } : problem('MS503', `table ${table} is not between 0 and 254`, token);
-}
-
-/** Splits on commas that are not inside parentheses. */
-export function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim() !== '' || parts.length > 0) parts.push(current.trim());
-  return parts;
 }
 
 function problem(code: string, message: string, token: string): TokenProblem {

@@ -1,4 +1,4 @@
-import { splitTopLevel } from './action-parser';
+import { splitOutsideParentheses } from '../text';
 import type { ConnectionState, Packet } from './packet';
 import type { Verdict } from './simulate';
 
@@ -44,6 +44,6 @@ export function parseTraceVerdict(output: string): Verdict | null {
   if (lines.length === 0) return null;
   const isOutput = (action: string): boolean =>
     action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc)\(/.test(action);
-  const outputs = lines.some((line) => splitTopLevel(line.slice('Datapath actions:'.length).trim()).some(isOutput));
+  const outputs = lines.some((line) => splitOutsideParentheses(line.slice('Datapath actions:'.length).trim()).some(isOutput));
   return outputs ? 'forwarded' : 'dropped';
 }
