@@ -32,7 +32,14 @@ function count(file, pick) {
 }
 
 ensureChromium();
-if (run('npm', ['run', 'build']) !== 0) process.exit(1);
+// Static checks first: a type or lint error fails the run before anything slow starts.
+for (const script of ['typecheck', 'lint', 'build']) {
+  if (run('npm', ['run', script]) !== 0) {
+    console.error(`npm run ${script} failed; see above.`);
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 const unit = count('test-results/unit.json', (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + (r.numTotalTestSuites > 0 && r.success === false && r.numFailedTests === 0 ? 1 : 0) }));
