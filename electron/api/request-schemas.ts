@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
+import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
@@ -67,12 +68,12 @@ const inventory = z.strictObject({
 
 const hostTarget = z.strictObject({
   host: z.string().min(1).max(253),
-  address: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'an address is a host name or IP address'),
+  address: z.string().regex(HOST_TARGET_RULES.address.pattern, HOST_TARGET_RULES.address.message),
   port: z.number().int().min(1).max(65535),
-  user: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/i, 'a user name has letters, digits, "_", "." or "-"'),
+  user: z.string().regex(HOST_TARGET_RULES.user.pattern, HOST_TARGET_RULES.user.message),
   auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: path }), z.strictObject({ kind: z.literal('agent') })]),
   // The bridge name reaches a remote shell command line, so only characters OVS itself allows.
-  bridge: z.string().min(1).max(15).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a bridge name starts with a letter or digit, then letters, digits, "_", "." or "-" (at most 15)'),
+  bridge: z.string().regex(HOST_TARGET_RULES.bridge.pattern, HOST_TARGET_RULES.bridge.message),
 });
 
 const none = z.union([z.null(), z.undefined()]).transform(() => undefined);

@@ -1,4 +1,5 @@
 import type { HostTarget } from '@shared/api/contract';
+import { fitsHostTargetRule, HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { useId, useState, type FormEvent, type JSX } from 'react';
 import { useDeployStore } from '../../stores/deploy-store';
 import { Field } from '../layout/Field';
@@ -31,12 +32,12 @@ function draftOf(host: string, t: HostTarget | null): TargetDraft {
 
 function check(d: TargetDraft): Partial<Record<keyof TargetDraft, string>> {
   const errors: Partial<Record<keyof TargetDraft, string>> = {};
-  if (d.address.trim() === '') errors.address = 'the SSH host name or address';
+  for (const field of ['address', 'user', 'bridge'] as const) {
+    if (!fitsHostTargetRule(field, d[field].trim())) errors[field] = HOST_TARGET_RULES[field].message;
+  }
   const port = Number(d.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = 'a port from 1 to 65535';
-  if (d.user.trim() === '') errors.user = 'the SSH user';
   if (d.authKind === 'key' && d.keyPath.trim() === '') errors.keyPath = 'path of the private key file, e.g. ~/.ssh/id_ed25519';
-  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(d.bridge.trim())) errors.bridge = 'an OVS bridge name, e.g. br-int';
   return errors;
 }
 

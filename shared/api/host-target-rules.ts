@@ -1,0 +1,15 @@
+/**
+ * What a host target's fields may hold, checked in the form as the user types and again by
+ * the main process on every request: the bridge and user reach a remote command line, so
+ * both ends must agree on exactly these rules.
+ */
+export const HOST_TARGET_RULES = {
+  address: { pattern: /^[A-Za-z0-9.:[\]-]{1,253}$/, message: 'a host name or IP address' },
+  user: { pattern: /^[a-z_][a-z0-9_.-]{0,63}$/i, message: 'a user name: letters, digits, "_", "." or "-"' },
+  bridge: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, message: 'a bridge name: a letter or digit, then letters, digits, "_", "." or "-" (at most 15)' },
+} as const;
+
+/** True when `value` satisfies the rule for `field`. */
+export function fitsHostTargetRule(field: keyof typeof HOST_TARGET_RULES, value: string): boolean {
+  return HOST_TARGET_RULES[field].pattern.test(value);
+}
