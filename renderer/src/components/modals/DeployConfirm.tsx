@@ -15,10 +15,12 @@ export function DeployConfirm(): JSX.Element | null {
   const outcome = useCompileStore((s) => s.outcome);
   const input = useCompileStore((s) => s.input);
   const policy = usePolicyStore((s) => s.policy);
+  const dirty = usePolicyStore((s) => s.dirty);
   const plan = useMemo(() => deployPlan(hostLines(outcome, targets)), [outcome, targets]);
 
   if (!confirming || !input) return null;
   const total = plan.deploy.reduce((sum, l) => sum + (l.flowCount ?? 0), 0);
+  const warnings = outcome?.diagnostics.filter((d) => d.severity === 'warning') ?? [];
 
   return (
     <Modal title="Deploy flow tables?" onClose={() => setConfirming(false)} testId="deploy-modal">
@@ -40,6 +42,18 @@ export function DeployConfirm(): JSX.Element | null {
       {plan.skipped.length > 0 ? (
         <p className="form-warning">Skipped, no SSH target: {plan.skipped.map((l) => l.host).join(', ')}</p>
       ) : null}
+      {warnings.length > 0 ? (
+        <div className="form-warning" data-testid="deploy-warnings">
+          <p>The compile warned about {warnings.length === 1 ? 'one thing' : `${warnings.length} things`}; deploying enforces them as they are:</p>
+          <ul>
+            {warnings.slice(0, 5).map((d, i) => (
+              <li key={i}>{d.message}</li>
+            ))}
+            {warnings.length > 5 ? <li>… and {warnings.length - 5} more (see Problems)</li> : null}
+          </ul>
+        </div>
+      ) : null}
+      {dirty ? <p className="form-warning">The policy has unsaved changes: save it, so the file matches what the switches enforce.</p> : null}
       {!samePolicyContent(input.policy, policy) ? (
         <p className="form-warning">The drawing changed after this compile. The compiled version is deployed, as previewed.</p>
       ) : null}
