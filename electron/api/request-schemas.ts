@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
 import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
-import { EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
+import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
@@ -18,7 +18,7 @@ const policy = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   name: text,
   revision: z.number().int().nonnegative(),
-  defaults: z.strictObject({ withinGroup: z.enum(['allow', 'drop']), betweenGroups: z.enum(['drop', 'reject', 'monitor']) }),
+  defaults: z.strictObject({ withinGroup: z.enum(['allow', 'drop']), betweenGroups: z.enum(DEFAULT_ACTIONS), redirectTo: text.optional() }),
   infrastructure: z.strictObject({ dhcp: z.boolean(), dnsResolvers: z.array(text) }).optional(),
   groups: z.array(
     z.strictObject({
@@ -43,6 +43,7 @@ const policy = z.strictObject({
       to: text,
       services: z.array(service),
       action: z.enum(EDGE_ACTIONS),
+      redirectTo: text.optional(),
       description: text.optional(),
     }),
   ),
@@ -56,6 +57,7 @@ const inventory = z.strictObject({
       name: text,
       host: text,
       addresses: z.array(text),
+      mac: text.optional(),
       labels: z.record(z.string(), z.string()),
       image: text.optional(),
       namespace: text.optional(),

@@ -22,11 +22,13 @@ export async function readDockerInventory(context: DockerContext, timeoutMs = 50
       const name = (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
       const networks = Object.values(c.NetworkSettings?.Networks ?? {});
       const addresses = networks.flatMap((n) => [n.IPAddress, n.GlobalIPv6Address]).filter((a): a is string => Boolean(a));
+      const mac = networks.map((n) => n.MacAddress).find((m) => Boolean(m));
       return {
         id: `docker:${context.name}/${name}`,
         name,
         host: info.Name,
         addresses: [...new Set(addresses)].sort(),
+        ...(mac ? { mac } : {}),
         labels: c.Labels ?? {},
         image: c.Image,
         composeService: c.Labels?.[COMPOSE_SERVICE],

@@ -8,6 +8,7 @@ import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
 import { buildClauses } from './clauses';
 import { buildHostFlows } from './host-table';
+import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
 
 /** The flow table one enforcement point gets. */
@@ -46,7 +47,9 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   const membership = resolveMembership(policy, workloads);
   diagnostics.push(...membershipDiagnostics(policy, membership, workloads));
 
-  const rules = resolveRules(policy, membership, workloads);
+  const redirects = resolveRedirectTargets(policy, workloads);
+  if (hasErrors(redirects.diagnostics)) return { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 };
+  const rules = resolveRules(policy, membership, workloads, redirects.targets);
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
     (a) => parseCidr(a)?.family === 6,
   );
@@ -56,6 +59,8 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
     dhcp: policy.infrastructure?.dhcp ?? false,
+    redirects: [...redirects.targets.values()],
+    defaultRedirect: redirects.targets.get(policy.defaults.redirectTo?.trim() ?? '')?.number,
   };
   const byHost = new Map<string, Inventory['workloads']>();
   for (const w of workloads) {

@@ -53,6 +53,32 @@ describe('compiler features', () => {
     expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=goto_table:30');
   });
 
+  it('compiles redirects: reg0 decision, DNAT with the honeypot MAC, marked connections, honeypot ingress', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    const result = compilePolicy(redirect, traps);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    for (const host of result.hosts) {
+      const text = formatHostTable(host.host, redirect, host.flows);
+      const url = new URL(`./golden/redirect.${host.host}.flows`, import.meta.url);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(url, text);
+      expect(text, host.host).toBe(readFileSync(url, 'utf8'));
+    }
+    const h1 = formatHostTable('h1', redirect, result.hosts.find((h) => h.host === 'h1')!.flows);
+    expect(h1).toContain('ip actions=ct(table=10,nat)');
+    expect(h1).toMatch(/conj_id=\d+ actions=load:0x1->NXM_NX_REG0\[0\.\.15\],goto_table:40/);
+    expect(h1).toContain('reg0=0x1/0xffff,ip actions=ct(commit,nat(dst=10.0.9.9),exec(load:0x1->NXM_NX_CT_MARK[0..15])),mod_dl_dst:02:42:0a:00:09:09,NORMAL');
+    expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=load:0x2->NXM_NX_REG0[0..15],goto_table:40');
+    expect(h1).toContain('priority=1200,ip,nw_dst=10.0.9.8 actions=goto_table:40');
+  });
+
+  it('refuses a redirect to a honeypot that is unknown or has no MAC', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const noMac = { ...inventory, workloads: inventory.workloads.map((w) => ({ ...w, mac: undefined })) };
+    const codes = compilePolicy({ ...redirect, defaults: { ...redirect.defaults, redirectTo: 'web-1' } }, noMac).diagnostics.map((d) => d.code);
+    expect(codes).toEqual(expect.arrayContaining(['MS133', 'MS134']));
+  });
+
   it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {
     const many: Policy = {
       ...policy,

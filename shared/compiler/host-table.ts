@@ -2,7 +2,8 @@ import type { DefaultAction } from '../policy/model';
 import { addressMatchesOf, type RuleClauses } from './clauses';
 import { ConjunctionBands } from './conjunction-bands';
 import { compareFlows, type Flow } from './flow';
-import { cookieFor, PRIORITY, TABLES } from './pipeline';
+import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
+import type { RedirectTarget } from './redirects';
 import type { RuleVerdict } from './rules';
 
 const INFRA = cookieFor('infrastructure', 0);
@@ -15,6 +16,9 @@ export interface HostTableOptions {
   withIPv6: boolean;
   defaultAction: DefaultAction;
   dhcp: boolean;
+  redirects: readonly RedirectTarget[];
+  /** With the `redirect` default: the honeypot's number. */
+  defaultRedirect?: number;
 }
 
 /**
@@ -26,6 +30,7 @@ export function buildHostFlows(host: string, clauses: readonly RuleClauses[], lo
   addPipeline(flows, options);
   addPolicyTable(flows, 'egress', host, clauses, localAddresses, options);
   addPolicyTable(flows, 'ingress', host, clauses, localAddresses, options);
+  if (options.redirects.length > 0) addRedirects(flows, host, options.redirects);
   return flows.sort(compareFlows);
 }
 
@@ -48,7 +53,10 @@ function addPipeline(flows: Flow[], options: HostTableOptions): void {
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=68,tp_dst=67', ['NORMAL'], dhcp);
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=67,tp_dst=68', ['NORMAL'], dhcp);
   }
-  for (const family of families) infra(classify, PRIORITY.rule, family, [`ct(table=${conntrack})`]);
+  // With redirects, conntrack's NAT must see every packet, so a redirected connection's
+  // later packets and replies are rewritten like its first.
+  const ct = options.redirects.length > 0 ? `ct(table=${conntrack},nat)` : `ct(table=${conntrack})`;
+  for (const family of families) infra(classify, PRIORITY.rule, family, [ct]);
   infra(classify, PRIORITY.fallThrough, '', ['drop']);
 
   infra(conntrack, PRIORITY.conntrackInvalid, 'ct_state=+trk+inv', ['drop']);
@@ -93,13 +101,17 @@ function addPolicyTable(
 
     const band = c.rule.kind === 'dns' ? bands.infrastructure : c.rule.kind === 'within-group' ? bands.group : blocks(c.rule.verdict) ? bands.block : bands.allow;
     const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
-    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: blocks(c.rule.verdict) ? ['drop'] : [next] });
+    const actions = c.rule.redirectTarget !== undefined ? redirectActions(c.rule.redirectTarget) : blocks(c.rule.verdict) ? ['drop'] : [next];
+    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions });
   }
   for (const band of Object.values(bands)) band.emit(flows);
 
   // Monitor mode permits what the default would deny, under the default's cookie: its
   // counters then say how much a real deny would have cut.
-  const defaultActions = options.defaultAction === 'monitor' ? [next] : ['drop'];
+  const defaultActions =
+    options.defaultAction === 'monitor' ? [next]
+    : options.defaultAction === 'redirect' && options.defaultRedirect !== undefined ? redirectActions(options.defaultRedirect)
+    : ['drop'];
   const defaultCookie = options.defaultAction === 'reject' ? REJECT : DENY;
   for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) {
     flows.push({ table, priority: PRIORITY.defaultDeny, cookie: defaultCookie, match, actions: defaultActions });
@@ -108,5 +120,39 @@ function addPolicyTable(
 }
 
 function blocks(verdict: RuleVerdict): boolean {
-  return verdict === 'deny' || verdict === 'reject';
+  return verdict === 'deny' || verdict === 'reject' || verdict === 'redirect';
+}
+
+/** A redirect decision: note the honeypot in reg0 and skip the rest of the policy. */
+function redirectActions(target: number): string[] {
+  return [`load:${hex(target)}->${REDIRECT_REGISTER.load}`, `goto_table:${TABLES.forward.id}`];
+}
+
+/**
+ * The honeypot side of redirects. Forward: DNAT the first packet to the honeypot, rewrite its
+ * MAC (NORMAL forwards by MAC) and mark the connection; conntrack: later packets of a marked
+ * connection get the MAC again (conntrack's NAT already rewrote the IP). A local honeypot
+ * accepts whatever reaches it.
+ */
+function addRedirects(flows: Flow[], host: string, targets: readonly RedirectTarget[]): void {
+  for (const t of targets) {
+    const cookie = cookieFor('redirect', t.number);
+    const register = `${REDIRECT_REGISTER.match}=${hex(t.number)}/${REDIRECT_REGISTER.mask}`;
+    const mark = `${REDIRECT_CT_MARK.match}=${hex(t.number)}/${REDIRECT_CT_MARK.mask}`;
+    for (const [family, address] of [['ip', t.ipv4], ['ipv6', t.ipv6]] as const) {
+      if (!address) continue;
+      const natAddress = family === 'ipv6' ? `[${address}]` : address;
+      const commit = `ct(commit,nat(dst=${natAddress}),exec(load:${hex(t.number)}->${REDIRECT_CT_MARK.load}))`;
+      flows.push({ table: TABLES.forward.id, priority: PRIORITY.rule, cookie, match: `${register},${family}`, actions: [commit, `mod_dl_dst:${t.mac}`, 'NORMAL'] });
+      flows.push({ table: TABLES.conntrack.id, priority: PRIORITY.conntrackState + 10, cookie, match: `ct_state=+trk+est-rpl,${mark},${family}`, actions: [`mod_dl_dst:${t.mac}`, 'NORMAL'] });
+      if (t.workload.host === host) {
+        const dst = family === 'ip' ? `ip,nw_dst=${address}` : `ipv6,ipv6_dst=${address}`;
+        flows.push({ table: TABLES.ingress.id, priority: HONEYPOT_PRIORITY, cookie, match: dst, actions: [`goto_table:${TABLES.forward.id}`] });
+      }
+    }
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
 }

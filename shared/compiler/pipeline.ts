@@ -41,6 +41,17 @@ export const PRIORITY = {
 export const RULE_BAND_WIDTH = 250;
 
 /**
+ * Packet and connection state the pipeline writes, named once. A redirect decision puts the
+ * honeypot's number in reg0 (egress/ingress → forward); the commit copies it into the
+ * connection's ct_mark, so later packets of that connection find the honeypot's MAC again.
+ */
+export const REDIRECT_REGISTER = { load: 'NXM_NX_REG0[0..15]', match: 'reg0', mask: '0xffff' } as const;
+export const REDIRECT_CT_MARK = { load: 'NXM_NX_CT_MARK[0..15]', match: 'ct_mark', mask: '0xffff' } as const;
+
+/** Above every policy band: a honeypot accepts whatever reaches it. */
+export const HONEYPOT_PRIORITY = 1200;
+
+/**
  * Most `conjunction` actions one flow may carry: each is 16 bytes on the wire and an
  * OpenFlow message stops at 64 KB, so a flow serving more rules is split across levels.
  */
@@ -49,9 +60,9 @@ export const MAX_CONJUNCTIONS_PER_FLOW = 3500;
 export const OUR_COOKIE = '0x4d53000000000000';
 export const OUR_COOKIE_MASK = '0xffff000000000000';
 
-export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny' | 'dns' | 'dhcp';
+export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny' | 'dns' | 'dhcp' | 'redirect';
 
-const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3, dns: 4, dhcp: 5 };
+const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3, dns: 4, dhcp: 5, redirect: 6 };
 
 /** The cookie of the flows one rule produced; rule numbers start at 1, 0 means "the pipeline itself". */
 export function cookieFor(kind: RuleKind, ruleNumber: number): string {

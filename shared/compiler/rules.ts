@@ -18,9 +18,11 @@ export interface ResolvedRule {
   destinations: Endpoints;
   /** Null means every protocol and port. */
   services: Service[] | null;
+  /** With verdict `redirect`: the honeypot's number (see redirects.ts). */
+  redirectTarget?: number;
 }
 
-export type RuleVerdict = 'allow' | 'log' | 'deny' | 'reject';
+export type RuleVerdict = 'allow' | 'log' | 'deny' | 'reject' | 'redirect';
 
 /** One side of a rule: selected workloads, address blocks, and the workloads inside those blocks. */
 export interface Endpoints {
@@ -34,7 +36,12 @@ export interface Endpoints {
  * within-group rules by group name, then edges by id), so the output never depends on
  * drawing order.
  */
-export function resolveRules(policy: Policy, membership: Map<string, Membership>, workloads: readonly Workload[]): ResolvedRule[] {
+export function resolveRules(
+  policy: Policy,
+  membership: Map<string, Membership>,
+  workloads: readonly Workload[],
+  redirectTargets: ReadonlyMap<string, { number: number }> = new Map(),
+): ResolvedRule[] {
   const rules: Omit<ResolvedRule, 'number' | 'cookie'>[] = [];
   const groups = [...policy.groups].sort((a, b) => compare(a.name, b.name));
 
@@ -68,7 +75,16 @@ export function resolveRules(policy: Policy, membership: Map<string, Membership>
     const to = membership.get(edge.to);
     if (!from || !to) continue;
     const anyService = edge.services.some((s) => s.protocol === 'any');
-    rules.push({ kind: 'edge', verdict: edge.action, ref: { kind: 'edge', id: edge.id }, sources: from, destinations: to, services: anyService ? null : edge.services });
+    const redirectTarget = edge.action === 'redirect' ? redirectTargets.get(edge.redirectTo?.trim() ?? '')?.number : undefined;
+    rules.push({
+      kind: 'edge',
+      verdict: edge.action,
+      ref: { kind: 'edge', id: edge.id },
+      sources: from,
+      destinations: to,
+      services: anyService ? null : edge.services,
+      ...(redirectTarget !== undefined ? { redirectTarget } : {}),
+    });
   }
 
   return rules.map((rule, i) => ({ ...rule, number: i + 1, cookie: cookieFor(rule.kind, i + 1) }));

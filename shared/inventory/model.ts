@@ -13,6 +13,8 @@ export interface Workload {
   /** Enforcement point (Open vSwitch host) the workload is attached to. */
   host: string;
   addresses: string[];
+  /** Ethernet address, needed only to redirect connections to this workload (a honeypot). */
+  mac?: string;
   labels: Record<string, string>;
   image?: string;
   namespace?: string;

@@ -13,6 +13,7 @@ const fileSchema = z.strictObject({
       name: z.string().min(1),
       host: z.string().min(1),
       addresses: z.array(z.string()).default([]),
+      mac: z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, { error: 'a MAC address such as 02:42:0a:00:00:09' }).optional(),
       labels: z.record(z.string(), z.string()).default({}),
       image: z.string().optional(),
       namespace: z.string().optional(),
@@ -42,7 +43,7 @@ export interface InventoryRow {
   cells: Record<string, string>;
 }
 
-export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'labels', 'image', 'namespace', 'composeService'] as const;
+export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 'image', 'namespace', 'composeService'] as const;
 
 /**
  * Reads a tabular inventory: `addresses` separated by spaces or semicolons, `labels` as
@@ -71,6 +72,7 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       name: row.cells.name?.trim() ?? '',
       host: row.cells.host?.trim() ?? '',
       addresses: splitCell(row.cells.addresses ?? '', /[;\s]+/),
+      mac: optional('mac'),
       labels,
       image: optional('image'),
       namespace: optional('namespace'),
@@ -120,6 +122,7 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         name: w.name,
         host: w.host,
         addresses: w.addresses,
+        ...(w.mac ? { mac: w.mac.toLowerCase() } : {}),
         labels: w.labels,
         image: w.image,
         namespace: w.namespace,

@@ -44,15 +44,16 @@ export interface Group {
 /**
  * What an edge does with the connections it matches. `log` permits and counts; `reject` is
  * enforced as a drop with its own counters (answering with a TCP reset or ICMP error needs
- * an agent on the host, which does not exist yet).
+ * an agent on the host, which does not exist yet); `redirect` sends the connection to a
+ * honeypot workload (`redirectTo`) instead of its destination.
  */
-export type EdgeAction = 'allow' | 'log' | 'deny' | 'reject';
+export type EdgeAction = 'allow' | 'log' | 'deny' | 'reject' | 'redirect';
 
-export const EDGE_ACTIONS: readonly EdgeAction[] = ['allow', 'log', 'deny', 'reject'];
+export const EDGE_ACTIONS: readonly EdgeAction[] = ['allow', 'log', 'deny', 'reject', 'redirect'];
 
-/** Deny and reject edges outrank allow and log edges, whatever the drawing order. */
+/** Deny, reject and redirect edges outrank allow and log edges, whatever the drawing order. */
 export function blocks(action: EdgeAction): boolean {
-  return action === 'deny' || action === 'reject';
+  return action === 'deny' || action === 'reject' || action === 'redirect';
 }
 
 /** A one-way, stateful permission: `from` may open connections to `to` on `services`. */
@@ -63,16 +64,21 @@ export interface Edge {
   to: string;
   services: Service[];
   action: EdgeAction;
+  /** With `redirect`: the honeypot, a workload's name or address. */
+  redirectTo?: string;
   description?: string;
 }
 
 /** What happens to a new connection that no edge and no group decides. */
-export type DefaultAction = 'drop' | 'reject' | 'monitor';
+export type DefaultAction = 'drop' | 'reject' | 'monitor' | 'redirect';
+
+export const DEFAULT_ACTIONS: readonly DefaultAction[] = ['drop', 'reject', 'monitor', 'redirect'];
 
 export interface PolicyDefaults {
   withinGroup: 'allow' | 'drop';
-  /** `monitor` permits but counts: a dry run before enforcing. */
+  /** `monitor` permits but counts: a dry run before enforcing; `redirect` sends to `redirectTo`. */
   betweenGroups: DefaultAction;
+  redirectTo?: string;
 }
 
 /** Traffic a default deny must not cut. ARP and IPv6 neighbour discovery always pass. */

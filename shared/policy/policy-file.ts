@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
-import { EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
+import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
 
@@ -26,7 +26,8 @@ const fileSchema = z.strictObject({
   defaults: z
     .strictObject({
       withinGroup: z.enum(['allow', 'drop']).default('allow'),
-      betweenGroups: z.enum(['drop', 'reject', 'monitor']).default('drop'),
+      betweenGroups: z.enum(DEFAULT_ACTIONS, { error: `betweenGroups must be one of ${DEFAULT_ACTIONS.join(', ')}` }).default('drop'),
+      redirectTo: z.string().min(1).optional(),
     })
     .default({ withinGroup: 'allow', betweenGroups: 'drop' }),
   infrastructure: z
@@ -54,6 +55,7 @@ const fileSchema = z.strictObject({
         to: z.string().min(1),
         services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
         action: z.enum(EDGE_ACTIONS, { error: `action must be one of ${EDGE_ACTIONS.join(', ')}` }).default('allow'),
+        redirectTo: z.string().min(1).optional(),
         description: z.string().optional(),
       }),
     )
@@ -104,6 +106,7 @@ export function serializePolicy(policy: Policy): string {
       to: e.to,
       services: e.services.map(formatService),
       action: e.action,
+      ...(e.redirectTo ? { redirectTo: e.redirectTo } : {}),
       ...(e.description ? { description: e.description } : {}),
     })),
   };
@@ -139,7 +142,7 @@ function fromFile(file: PolicyFile, report: (path: string, message: string) => v
       if (parsed.ok) services.push(parsed.service);
       else report(`edges.${i}.services.${j}`, parsed.message);
     });
-    return { id: e.id, from: e.from, to: e.to, services, action: e.action, description: e.description };
+    return { id: e.id, from: e.from, to: e.to, services, action: e.action, redirectTo: e.redirectTo, description: e.description };
   });
   return {
     apiVersion: POLICY_API_VERSION,

@@ -68,10 +68,20 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
         diagnostics.push(error('MS112', `edge "${edge.id}" ${end === 'from' ? 'starts at' : 'ends at'} unknown group "${edge[end]}"; create the group or fix the name`, { ...at, path: `${at.path}.${end}` }));
       }
     }
+    if (edge.action === 'redirect' && !edge.redirectTo?.trim()) {
+      diagnostics.push(error('MS131', `edge "${edge.id}" redirects but names no honeypot; set redirectTo to a workload's name or address`, { ...at, path: `${at.path}.redirectTo` }));
+    }
+    if (edge.action !== 'redirect' && edge.redirectTo) {
+      diagnostics.push(warning('MS132', `edge "${edge.id}" has redirectTo but its action is ${edge.action}; redirectTo has no effect`, { ...at, path: `${at.path}.redirectTo` }));
+    }
     if (edge.services.length === 0) {
       diagnostics.push(error('MS113', `edge "${edge.id}" permits no service; add one such as tcp/443, or "any"`, { ...at, path: `${at.path}.services` }));
     }
   });
+
+  if (policy.defaults.betweenGroups === 'redirect' && !policy.defaults.redirectTo?.trim()) {
+    diagnostics.push(error('MS131', 'the default redirects but names no honeypot; set defaults.redirectTo to a workload\'s name or address', { path: 'defaults.redirectTo' }));
+  }
 
   (policy.infrastructure?.dnsResolvers ?? []).forEach((resolver, i) => {
     const cidr = parseCidr(resolver);

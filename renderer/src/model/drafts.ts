@@ -27,6 +27,8 @@ export interface EdgeDraft {
   /** Comma-separated services, e.g. `tcp/8080, udp/53`. */
   services: string;
   action: EdgeAction;
+  /** With `redirect`: the honeypot's workload name or address. */
+  redirectTo: string;
   description: string;
 }
 
@@ -117,7 +119,7 @@ export function formatServiceList(services: readonly Service[]): string {
 }
 
 export function edgeDraftOf(edge: Edge): EdgeDraft {
-  return { from: edge.from, to: edge.to, services: formatServiceList(edge.services), action: edge.action, description: edge.description ?? '' };
+  return { from: edge.from, to: edge.to, services: formatServiceList(edge.services), action: edge.action, redirectTo: edge.redirectTo ?? '', description: edge.description ?? '' };
 }
 
 export function checkEdgeDraft(policy: Policy, draft: EdgeDraft): FieldErrors<keyof EdgeDraft> {
@@ -127,6 +129,7 @@ export function checkEdgeDraft(policy: Policy, draft: EdgeDraft): FieldErrors<ke
   if (!names.has(draft.to)) errors.to = 'choose the group that accepts them';
   const services = parseServiceList(draft.services);
   if (!services.ok) errors.services = services.message;
+  if (draft.action === 'redirect' && draft.redirectTo.trim() === '') errors.redirectTo = 'the honeypot: a workload name or address';
   return errors;
 }
 
@@ -135,6 +138,7 @@ export function edgeFromDraft(draft: EdgeDraft, id: string): Edge | null {
   const services = parseServiceList(draft.services);
   if (!services.ok) return null;
   const edge: Edge = { id, from: draft.from, to: draft.to, services: services.services, action: draft.action };
+  if (draft.action === 'redirect') edge.redirectTo = draft.redirectTo.trim();
   if (draft.description.trim() !== '') edge.description = draft.description.trim();
   return edge;
 }

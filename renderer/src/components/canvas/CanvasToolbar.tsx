@@ -60,7 +60,7 @@ export function CanvasToolbar(): JSX.Element {
         <div className="card floating-form">
           <h3>New edge</h3>
           <EdgeForm
-            initial={{ from: form.from ?? '', to: form.to ?? '', services: '', action: 'allow', description: '' }}
+            initial={{ from: form.from ?? '', to: form.to ?? '', services: '', action: 'allow', redirectTo: '', description: '' }}
             submitLabel="Add edge"
             onCancel={() => openForm(null)}
             onSubmit={(draft, toEdge) => {

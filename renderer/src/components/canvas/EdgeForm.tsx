@@ -18,6 +18,7 @@ const ACTION_HINTS: Record<EdgeAction, string> = {
   log: 'permits and counts them (the rule’s flow counters)',
   deny: 'drops them, before any allow edge',
   reject: 'drops them with their own counters, before any allow edge',
+  redirect: 'sends them to a honeypot instead, before any allow edge',
 };
 
 /** From, to and services of an edge; bad services are explained inline as you type. */
@@ -70,6 +71,12 @@ export function EdgeForm({ initial, submitLabel, focusServices, onSubmit, onCanc
           ))}
         </select>
       </Field>
+      {draft.action === 'redirect' ? (
+        <Field id={`${id}-redirect`} label="Honeypot" error={shown('redirectTo')} hint="a workload's name or address; it needs a known MAC address">
+          <input id={`${id}-redirect`} data-testid="edge-redirect-input" className="mono" value={draft.redirectTo} placeholder="honeypot"
+            onChange={(e) => set('redirectTo')(e.target.value)} />
+        </Field>
+      ) : null}
       <Field id={`${id}-description`} label="Description">
         <input id={`${id}-description`} value={draft.description} onChange={(e) => set('description')(e.target.value)} />
       </Field>

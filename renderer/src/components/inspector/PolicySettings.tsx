@@ -8,6 +8,7 @@ const DEFAULT_HINTS: Record<DefaultAction, string> = {
   drop: 'new connections no edge permits are dropped',
   reject: 'dropped, counted apart from drops (a reset needs a host agent)',
   monitor: 'permitted but counted: a dry run before enforcing',
+  redirect: 'sent to a honeypot instead (set it below)',
 };
 
 /** Policy-wide settings, shown while nothing on the canvas is selected. */
@@ -45,8 +46,15 @@ export function PolicySettings(): JSX.Element {
             <option value="drop">drop</option>
             <option value="reject">reject</option>
             <option value="monitor">monitor</option>
+            <option value="redirect">redirect to a honeypot</option>
           </select>
         </Field>
+        {policy.defaults.betweenGroups === 'redirect' ? (
+          <Field id={`${id}-redirect`} label="Honeypot for the default" error={policy.defaults.redirectTo?.trim() ? undefined : 'name a workload or address'}>
+            <input id={`${id}-redirect`} data-testid="settings-redirect" className="mono" value={policy.defaults.redirectTo ?? ''} placeholder="honeypot"
+              onChange={(e) => update((p) => ({ ...p, defaults: { ...p.defaults, redirectTo: e.target.value } }))} />
+          </Field>
+        ) : null}
         <label className="checkbox">
           <input type="checkbox" data-testid="settings-dhcp" checked={infrastructure.dhcp} onChange={(e) => setInfrastructure({ dhcp: e.target.checked })} />
           Let DHCP through (UDP 67/68)

@@ -1,0 +1,64 @@
+import type { Diagnostic } from '../diagnostics';
+import type { Workload } from '../inventory/model';
+import { parseCidr } from '../net/address';
+import type { Policy } from '../policy/model';
+
+/** A honeypot that connections can be redirected to, numbered for reg0 and ct_mark. */
+export interface RedirectTarget {
+  /** 1-based; at most 0xffff. */
+  number: number;
+  /** As the policy names it: a workload's name or address. */
+  spec: string;
+  workload: Workload;
+  mac: string;
+  ipv4?: string;
+  ipv6?: string;
+}
+
+export interface RedirectResolution {
+  /** By spec, in number order. */
+  targets: Map<string, RedirectTarget>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Finds every honeypot the policy redirects to (edges and the default) in the inventory.
+ * A redirect rewrites the destination's IP and MAC, so a target must be a workload with a
+ * known MAC address. Numbering follows the sorted specs: deterministic.
+ */
+export function resolveRedirectTargets(policy: Policy, workloads: readonly Workload[]): RedirectResolution {
+  const wanted = new Map<string, string>(); // spec → where it was named, for diagnostics
+  policy.edges.forEach((e, i) => {
+    if (e.action === 'redirect' && e.redirectTo) wanted.set(e.redirectTo.trim(), wanted.get(e.redirectTo.trim()) ?? `edges.${i}.redirectTo`);
+  });
+  if (policy.defaults.betweenGroups === 'redirect' && policy.defaults.redirectTo) {
+    wanted.set(policy.defaults.redirectTo.trim(), wanted.get(policy.defaults.redirectTo.trim()) ?? 'defaults.redirectTo');
+  }
+
+  const targets = new Map<string, RedirectTarget>();
+  const diagnostics: Diagnostic[] = [];
+  for (const spec of [...wanted.keys()].sort()) {
+    const path = wanted.get(spec);
+    const workload = findWorkload(spec, workloads);
+    if (!workload) {
+      diagnostics.push({ code: 'MS133', severity: 'error', message: `honeypot "${spec}" is no workload of the inventory; redirect to a workload's name or address`, location: { path } });
+      continue;
+    }
+    if (!workload.mac) {
+      diagnostics.push({ code: 'MS134', severity: 'error', message: `honeypot "${spec}" has no known MAC address, which a redirect needs (Docker reports it; static inventories take "mac")`, location: { path } });
+      continue;
+    }
+    const ipv4 = workload.addresses.find((a) => parseCidr(a)?.family === 4);
+    const ipv6 = workload.addresses.find((a) => parseCidr(a)?.family === 6);
+    targets.set(spec, { number: targets.size + 1, spec, workload, mac: workload.mac.toLowerCase(), ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) });
+  }
+  return { targets, diagnostics };
+}
+
+function findWorkload(spec: string, workloads: readonly Workload[]): Workload | undefined {
+  const cidr = parseCidr(spec);
+  if (cidr) return workloads.find((w) => w.addresses.includes(cidr.address));
+  const [namespace, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
+  const found = workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  return found.length === 1 ? found[0] : undefined;
+}
