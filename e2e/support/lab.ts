@@ -48,3 +48,15 @@ export function ourFlowCount(lab: Lab): number {
   });
   return out.split('\n').filter((l) => l.trim().startsWith('cookie=')).length;
 }
+
+/**
+ * Who answered the last tracked connection from `src` to `dst:port`, read from the lab
+ * switch's conntrack table: `dst` itself, or the address a NAT replaced it with.
+ */
+export function redirectedTo(lab: Lab, src: string, dst: string, port: number): string | null {
+  const out = execFileSync('ovs-appctl', ['dpctl/dump-conntrack'], { env: { ...process.env, OVS_RUNDIR: lab.ovsRundir }, encoding: 'utf8' });
+  const entry = out
+    .split('\n')
+    .find((l) => l.includes(`orig=(src=${src},dst=${dst},`) && l.includes(`dport=${port})`));
+  return entry ? (/reply=\(src=([^,]+),/.exec(entry)?.[1] ?? null) : null;
+}
