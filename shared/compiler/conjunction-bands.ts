@@ -19,7 +19,10 @@ export class ConjunctionBands {
     private readonly topPriority: number,
   ) {}
 
-  /** Adds a rule's clauses (each a list of matches); returns the priority it was placed at. */
+  /**
+   * Adds a rule's clauses (each a list of matches); returns the priority it was placed at.
+   * Rules must come in ascending rule number, which keeps every action list sorted.
+   */
   add(rule: number, cookie: string, clauses: readonly (readonly string[])[]): number {
     this.arity.set(rule, clauses.length);
     this.cookies.set(rule, cookie);
@@ -42,10 +45,18 @@ export class ConjunctionBands {
 
   /** One flow per match and level; its cookie is that of the lowest-numbered rule it serves. */
   emit(flows: Flow[]): void {
+    // A clause's action text repeats on every match of the clause: make each string once.
+    const text = new Map<number, string>();
+    const actionOf = (code: number): string => {
+      let action = text.get(code);
+      if (action === undefined) text.set(code, (action = `conjunction(${code >> 2},${code & 3}/${this.arity.get(code >> 2)})`));
+      return action;
+    };
     this.levels.forEach((byMatch, level) => {
+      // Codes are already ascending: rules are added in rule-number order, and one rule puts
+      // a match in one clause only (source, destination and service matches differ).
       for (const [match, codes] of byMatch) {
-        codes.sort((a, b) => a - b);
-        const actions = codes.map((code) => `conjunction(${code >> 2},${code & 3}/${this.arity.get(code >> 2)})`);
+        const actions = codes.map(actionOf);
         flows.push({ table: this.table, priority: this.topPriority - level, cookie: this.cookies.get(codes[0]! >> 2)!, match, actions });
       }
     });
