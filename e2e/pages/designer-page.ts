@@ -17,6 +17,19 @@ export class DesignerPage {
     await this.byTestId('source-select').selectOption(sourceId);
   }
 
+  async openInventoryFile(path: string): Promise<void> {
+    await this.byTestId('open-inventory-file').click();
+    await this.byTestId('path-input').fill(path);
+    await this.byTestId('path-confirm').click();
+  }
+
+  /** Opens the inventory editor; returns the file's text as shown. */
+  async editInventory(): Promise<string> {
+    await this.byTestId('edit-inventory-file').click();
+    await expect(this.byTestId('inventory-text')).toBeVisible();
+    return this.byTestId('inventory-text').inputValue();
+  }
+
   workload(name: string): Locator {
     return this.page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
   }

@@ -5,6 +5,7 @@ import { isRequestChannel } from '@shared/api/contract';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import type { Services } from '../services/services';
+import { parseInventoryText } from '../services/inventory-file';
 import { ServiceError, toErrorData } from '../services/service-error';
 import { REQUEST_SCHEMAS } from './request-schemas';
 
@@ -28,6 +29,10 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
     'inventory:sources': () => services.inventory.sources(),
     'inventory:load': ({ sourceId }) => services.inventory.load(sourceId),
+    'inventory:check': ({ path, text }) => {
+      const parsed = parseInventoryText(text, path, new Date().toISOString());
+      return Promise.resolve({ diagnostics: parsed.diagnostics, workloads: parsed.inventory?.workloads.length ?? 0 });
+    },
     'policy:compile': ({ policy, inventory }) => {
       const started = performance.now();
       const result = compilePolicy(policy, inventory);

@@ -18,6 +18,8 @@ export interface ApiRequests {
   'dialog:save': { args: { title: string; defaultPath?: string; extensions: string[] }; result: string | null };
   'inventory:sources': { args: void; result: InventorySourceInfo[] };
   'inventory:load': { args: { sourceId: string }; result: InventoryLoad };
+  /** Checks the text of a static inventory file (YAML or CSV, by the path's extension) without writing it. */
+  'inventory:check': { args: { path: string; text: string }; result: { diagnostics: Diagnostic[]; workloads: number } };
   'policy:compile': { args: { policy: Policy; inventory: Inventory }; result: CompileOutcome };
   'hosts:list': { args: void; result: HostTarget[] };
   'hosts:save': { args: HostTarget; result: HostTarget[] };
@@ -48,6 +50,7 @@ export const REQUEST_CHANNELS = [
   'dialog:save',
   'inventory:sources',
   'inventory:load',
+  'inventory:check',
   'policy:compile',
   'hosts:list',
   'hosts:save',

@@ -1,6 +1,8 @@
 import type { Inventory, Workload } from '../inventory/model';
 import { matchesLabels, parseLabelSelector } from './label-selector';
 import type { Edge, Group, Policy, Service } from './model';
+import { familyOf, inBlock, toBits, type AddressPoint } from './reference-addresses';
+import { findHoneypot, honeypotsOf, redirectAddress } from './reference-honeypots';
 
 // A direct answer to "may A open a connection to B?", written from the documented policy
 // semantics (docs/pipeline.md "Semantics", the model's comments) and not from the compiler, so
@@ -26,7 +28,10 @@ export interface ConnectionQuestion {
 }
 
 export interface ReferenceAnswer {
+  /** The connection reaches its destination. */
   allowed: boolean;
+  /** Set when the connection goes to a honeypot instead: the honeypot's address (of the connection's family). */
+  redirectedTo?: string;
   /** The sentence a person would give. */
   because: string;
 }
@@ -36,10 +41,15 @@ const ND_TYPES = [133, 134, 135, 136];
 /**
  * Answers the question from the policy's meaning, in its order of precedence: neighbour
  * discovery (where IPv6 is in use) and DHCP (when enabled) always pass; any workload may query
- * a named DNS resolver on port 53; a deny or reject edge from a group of A to a group of B that
- * covers the service blocks; an allow or log edge that covers it permits; two members of one
+ * a named DNS resolver on port 53; a honeypot (a workload the policy redirects to) takes
+ * whatever an outside party sends it, while a workload's connections to it meet the policy as
+ * usual; a deny or reject edge from a group of A to a group of B that covers the service
+ * blocks, and before any redirect edge; then the first redirect edge (by id) sends the
+ * connection to its honeypot; an allow or log edge that covers it permits; two members of one
  * group that is not isolated may talk when `withinGroup` is allow; otherwise the default
- * decides (`monitor` permits, `drop` and `reject` deny). Pure; throws on an unknown workload.
+ * decides (`monitor` permits, `redirect` sends to `defaults.redirectTo`, `drop` and `reject`
+ * deny). A redirect goes to the honeypot's address of the connection's family; without one,
+ * the connection is dropped. Pure; throws on an unknown workload or honeypot.
  */
 export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQuestion): ReferenceAnswer {
   const a = resolve(inventory, q.from);
@@ -47,6 +57,9 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
 
   const infrastructure = infrastructureAnswer(policy, inventory, q, a, b);
   if (infrastructure) return { allowed: true, because: infrastructure };
+
+  if (a.kind === 'outside' && isHoneypotAddress(policy, inventory, b, q.family))
+    return { allowed: true, because: 'a honeypot takes whatever reaches it' };
 
   // Edges see a group as its selected workloads plus every address in its blocks; the
   // within-group rule sees only the selected workloads.
@@ -57,6 +70,9 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
 
   const blocking = policy.edges.find((e) => (e.action === 'deny' || e.action === 'reject') && covering(e));
   if (blocking) return { allowed: false, because: `edge "${blocking.id}" (${blocking.action}) blocks it` };
+
+  const redirecting = [...policy.edges].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).find((e) => e.action === 'redirect' && covering(e));
+  if (redirecting) return redirected(inventory, redirecting.redirectTo ?? '', q.family, `edge "${redirecting.id}"`);
 
   const permitting = policy.edges.find((e) => (e.action === 'allow' || e.action === 'log') && covering(e));
   if (permitting)
@@ -72,8 +88,27 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
 
   if (policy.defaults.betweenGroups === 'monitor')
     return { allowed: true, because: 'the default is monitor, which permits and counts' };
+  if (policy.defaults.betweenGroups === 'redirect')
+    return redirected(inventory, policy.defaults.redirectTo ?? '', q.family, 'the default');
   const lonely = groupsA.size === 0 || groupsB.size === 0;
   return { allowed: false, because: lonely ? 'an end is in no group' : 'no group holds both and no edge permits it' };
+}
+
+function redirected(inventory: Inventory, spec: string, family: 4 | 6, who: string): ReferenceAnswer {
+  const honeypot = findHoneypot(inventory, spec);
+  const address = redirectAddress(honeypot, family);
+  if (address === undefined)
+    return { allowed: false, because: `${who} redirects it to "${honeypot.name}", which has no IPv${family} address: dropped` };
+  return { allowed: false, redirectedTo: address, because: `${who} redirects it to honeypot "${honeypot.name}" (${address})` };
+}
+
+/** Whether B is a honeypot of the policy at the address a redirect of this family uses. */
+function isHoneypotAddress(policy: Policy, inventory: Inventory, b: Resolved, family: 4 | 6): boolean {
+  if (b.kind !== 'workload') return false;
+  const workload = b.workload;
+  if (!honeypotsOf(policy, inventory).includes(workload)) return false;
+  const address = redirectAddress(workload, family);
+  return address !== undefined && (b.bits === undefined || toBits(address)?.bits === b.bits);
 }
 
 /** A resolved party: a workload (and the address used, if known), or an outside address as 128 bits. */
@@ -128,15 +163,10 @@ function inBlocks(group: Group, party: Resolved): boolean {
   const addresses =
     party.kind === 'outside' || party.bits !== undefined
       ? [{ bits: party.bits!, family: party.kind === 'outside' ? party.family : familyOf(party.bits!) }]
-      : party.workload.addresses.map(toBits).filter((x): x is { bits: string; family: 4 | 6 } => x !== null);
-  const within = (point: { bits: string; family: 4 | 6 }, blocks: readonly string[] | undefined): boolean =>
+      : party.workload.addresses.map(toBits).filter((x): x is AddressPoint => x !== null);
+  const within = (point: AddressPoint, blocks: readonly string[] | undefined): boolean =>
     (blocks ?? []).some((cidr) => inBlock(cidr, point));
   return addresses.some((point) => within(point, s.cidrs) && !within(point, s.except));
-}
-
-/** IPv4 addresses are stored in the low 32 of 128 bits behind 96 zeros. */
-function familyOf(bits: string): 4 | 6 {
-  return bits.startsWith('0'.repeat(96)) ? 4 : 6;
 }
 
 /** Selection by the workload criteria: every one given must hold; an outside party is never selected. */
@@ -153,15 +183,6 @@ function isSelected(group: Group, party: Resolved): boolean {
   if (s.namespace) criteria.push(w.namespace === s.namespace);
   if (s.host) criteria.push(w.host === s.host);
   return criteria.length > 0 && criteria.every(Boolean);
-}
-
-function inBlock(cidr: string, party: { bits: string; family: 4 | 6 }): boolean {
-  const [address = '', prefix] = cidr.split('/');
-  const net = toBits(address);
-  if (!net || net.family !== party.family) return false;
-  const length = prefix === undefined ? (net.family === 4 ? 32 : 128) : Number(prefix);
-  const offset = net.family === 4 ? 96 : 0;
-  return party.bits.slice(offset, offset + length) === net.bits.slice(offset, offset + length);
 }
 
 function serviceCovers(service: Service, q: ConnectionQuestion): boolean {
@@ -196,21 +217,3 @@ function globMatches(glob: string, text: string): boolean {
   return true;
 }
 
-/** An address as a string of 128 '0'/'1' characters; IPv4 sits in the low 32. Null when invalid. */
-function toBits(text: string): { bits: string; family: 4 | 6 } | null {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    const octets = v4.slice(1).map(Number);
-    if (octets.some((o) => o > 255)) return null;
-    return { family: 4, bits: '0'.repeat(96) + octets.map((o) => o.toString(2).padStart(8, '0')).join('') };
-  }
-  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return null;
-  const [left = '', right] = text.split('::');
-  const head = left === '' ? [] : left.split(':');
-  const tail = right === undefined || right === '' ? [] : right.split(':');
-  const zeros = 8 - head.length - tail.length;
-  if (right === undefined ? zeros !== 0 : zeros < 1) return null;
-  const groups = [...head, ...Array<string>(right === undefined ? 0 : zeros).fill('0'), ...tail];
-  if (groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  return { family: 6, bits: groups.map((g) => parseInt(g, 16).toString(2).padStart(16, '0')).join('') };
-}

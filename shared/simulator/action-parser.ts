@@ -1,12 +1,15 @@
 import { splitOutsideParentheses } from '../text';
+import { parseCt } from './ct-parser';
+import { parseFieldWrite, registerLoad } from './field-writes';
 import { ETH_TYPE, type FlowAction, type FlowMatch } from './flow-model';
-import { parseNumber, type TokenProblem } from './match-parser';
+import type { TokenProblem } from './match-parser';
 
 export type ActionsParse = { ok: true; actions: FlowAction[] } | { ok: false; problem: TokenProblem };
 
 /**
  * Parses the text after `actions=`: NORMAL, drop, goto_table:N, resubmit(,N), ct(…) with
- * commit/table/zone, conjunction(id,k/n). Also applies the consistency checks with which
+ * commit/table/zone/nat/exec (see ct-parser.ts), conjunction(id,k/n), register writes
+ * (`load:V->NXM_NX_REG0[a..b]`, `set_field:V->reg0`) and mod_dl_dst:MAC. Also applies the consistency checks with which
  * Open vSwitch refuses a flow (conjunction mixed with other actions, ct() without an IP match,
  * goto_table backwards), so a table that parses is one the switch would accept. Pure.
  */
@@ -17,7 +20,7 @@ export function parseActions(text: string, table: number, match: FlowMatch): Act
     return fail('MS504', `empty action in "actions=${text}"`, text);
 
   for (const [index, token] of tokens.entries()) {
-    const parsed = parseAction(token);
+    const parsed = parseAction(token, match);
     if ('code' in parsed) return { ok: false, problem: parsed };
     if (parsed.kind === 'drop' && tokens.length > 1) return fail('MS506', '"drop" must be the only action', token);
     if (parsed.kind === 'goto-table') {
@@ -42,7 +45,7 @@ export function parseActions(text: string, table: number, match: FlowMatch): Act
   return { ok: true, actions };
 }
 
-function parseAction(token: string): FlowAction | TokenProblem {
+function parseAction(token: string, match: FlowMatch): FlowAction | TokenProblem {
   const lower = token.toLowerCase();
   if (lower === 'normal') return { kind: 'normal' };
   if (lower === 'drop') return { kind: 'drop' };
@@ -65,34 +68,27 @@ function parseAction(token: string): FlowAction | TokenProblem {
   }
 
   const ct = /^ct\((.*)\)$/i.exec(token);
-  if (ct) return parseCt(ct[1] ?? '', token);
+  if (ct) return parseCt(ct[1] ?? '', token, match);
+
+  const write = parseFieldWrite(token);
+  if (write) return 'code' in write ? write : registerLoad(write, token);
+
+  const mac = /^mod_dl_dst:([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})$/i.exec(token);
+  if (mac) return { kind: 'mod-dl-dst', mac: canonicalMac(mac[1] ?? '') };
 
   return problem(
     'MS504',
-    `unknown or unsupported action "${token}" (the simulator knows NORMAL, drop, goto_table, resubmit(,N), ct and conjunction)`,
+    `unknown or unsupported action "${token}" (the simulator knows NORMAL, drop, goto_table, resubmit(,N), ct, conjunction, load and set_field to registers, mod_dl_dst)`,
     token,
   );
 }
 
-function parseCt(args: string, token: string): FlowAction | TokenProblem {
-  const action: FlowAction = { kind: 'ct', commit: false };
-  for (const arg of args
-    .split(',')
-    .map((a) => a.trim())
-    .filter((a) => a !== '')) {
-    const [key = '', value] = arg.split('=');
-    const n = value === undefined ? null : parseNumber(value);
-    if (key === 'commit' && value === undefined) action.commit = true;
-    else if (key === 'table' && n !== null && n <= 254) action.table = n;
-    else if (key === 'zone' && n !== null && n <= 0xffff) action.zone = n;
-    else
-      return problem(
-        'MS504',
-        `unsupported ct() argument "${arg}" (the simulator knows commit, table=N, zone=N)`,
-        token,
-      );
-  }
-  return action;
+/** `2:0:0:0:0:9` → `02:00:00:00:00:09`, as Open vSwitch prints it. */
+function canonicalMac(text: string): string {
+  return text
+    .split(':')
+    .map((part) => part.toLowerCase().padStart(2, '0'))
+    .join(':');
 }
 
 function tableAction(kind: 'goto-table' | 'resubmit', digits: string, token: string): FlowAction | TokenProblem {

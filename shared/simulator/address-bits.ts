@@ -65,6 +65,11 @@ export function formatAddressMask(m: AddressMask): string {
   return `${address}/${m.family === 4 ? formatIPv4(m.mask) : formatIPv6(m.mask)}`;
 }
 
+/** Canonical text of one address: dotted IPv4, RFC 5952 IPv6. */
+export function formatAddress(bits: AddressBits): string {
+  return bits.family === 4 ? formatIPv4(bits.value) : formatIPv6(bits.value);
+}
+
 function fullMask(family: Family): bigint {
   return (1n << BigInt(WIDTH[family])) - 1n;
 }

@@ -1,4 +1,4 @@
-import { formatAddressMask, type AddressMask } from './address-bits';
+import { formatAddressMask, type AddressBits, type AddressMask } from './address-bits';
 
 /** Connection-tracking state bits as Open vSwitch numbers them in `ct_state`. */
 export const CT_FLAGS = {
@@ -18,11 +18,14 @@ export const ETH_TYPE = { ipv4: 0x0800, ipv6: 0x86dd, arp: 0x0806 } as const;
 
 export const IP_PROTO = { icmp: 1, tcp: 6, udp: 17, icmp6: 58, sctp: 132 } as const;
 
-/** A 16-bit field matched under a mask, e.g. `tp_dst=0x50/0xfff0`; an exact match has mask 0xffff. */
+/** A field matched under a mask, e.g. `tp_dst=0x50/0xfff0`; an exact match has the field's full mask. */
 export interface BitsMatch {
   value: number;
   mask: number;
 }
+
+/** The registers reg0 to reg15, 32 bits each; every packet starts with all of them 0. */
+export const REGISTER_COUNT = 16;
 
 /** The fields one flow matches; an absent field is wildcarded. Addresses are stored masked. */
 export interface FlowMatch {
@@ -37,7 +40,16 @@ export interface FlowMatch {
   icmpType?: number;
   icmpCode?: number;
   ctState?: BitsMatch;
+  /** 32 bits. */
+  ctMark?: BitsMatch;
+  /** By register number: `reg0=0x1/0xffff` is `{ 0: { value: 1, mask: 0xffff } }`. */
+  regs?: Partial<Record<number, BitsMatch>>;
   conjId?: number;
+}
+
+/** `nat` (bare: apply the connection's existing NAT) or `nat(dst=A)`: destination NAT to one address. */
+export interface NatSpec {
+  dst?: AddressBits;
 }
 
 export type FlowAction =
@@ -45,8 +57,19 @@ export type FlowAction =
   | { kind: 'drop' }
   | { kind: 'goto-table'; table: number }
   | { kind: 'resubmit'; table: number }
-  | { kind: 'ct'; commit: boolean; table?: number; zone?: number }
-  | { kind: 'conjunction'; id: number; clause: number; clauses: number };
+  | {
+      kind: 'ct';
+      commit: boolean;
+      table?: number;
+      zone?: number;
+      nat?: NatSpec;
+      /** `exec(load:V->NXM_NX_CT_MARK[a..b])`: bits the commit sets in the connection's mark, already shifted. */
+      mark?: BitsMatch;
+    }
+  | { kind: 'conjunction'; id: number; clause: number; clauses: number }
+  /** `load:V->NXM_NX_REGn[a..b]` or `set_field:V[/M]->regn`: value and mask already shifted into place. */
+  | { kind: 'load'; register: number; value: number; mask: number }
+  | { kind: 'mod-dl-dst'; mac: string };
 
 /** One flow as the simulator runs it, with where it came from so traces can point back. */
 export interface SimFlow {
@@ -87,6 +110,8 @@ export function formatMatch(m: FlowMatch): string {
   if (m.icmpType !== undefined) parts.push(`icmp_type=${m.icmpType}`);
   if (m.icmpCode !== undefined) parts.push(`icmp_code=${m.icmpCode}`);
   if (m.ctState) parts.push(`ct_state=${formatCtState(m.ctState)}`);
+  if (m.ctMark) parts.push(`ct_mark=${formatMasked(m.ctMark, 0xffffffff)}`);
+  for (const [register, bits] of registerMatches(m)) parts.push(`reg${register}=${formatMasked(bits, 0xffffffff)}`);
   if (m.conjId !== undefined) parts.push(`conj_id=${m.conjId}`);
   return parts.join(',');
 }
@@ -97,6 +122,18 @@ export function formatCtState(bits: BitsMatch): string {
     .filter((flag) => (bits.mask & CT_FLAGS[flag]) !== 0)
     .map((flag) => `${(bits.value & CT_FLAGS[flag]) !== 0 ? '+' : '-'}${flag}`)
     .join('');
+}
+
+/** The register matches of a flow, by register number ascending. */
+export function registerMatches(m: FlowMatch): [number, BitsMatch][] {
+  return Object.entries(m.regs ?? {})
+    .flatMap(([n, bits]): [number, BitsMatch][] => (bits ? [[Number(n), bits]] : []))
+    .sort(([a], [b]) => a - b);
+}
+
+/** `0x1` for an exact match of a field `full` wide, `0x1/0xffff` under a mask. */
+export function formatMasked(bits: BitsMatch, full: number): string {
+  return bits.mask === full ? `0x${bits.value.toString(16)}` : `0x${bits.value.toString(16)}/0x${bits.mask.toString(16)}`;
 }
 
 function formatBits(bits: BitsMatch): string {

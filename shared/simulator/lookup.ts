@@ -9,6 +9,8 @@ export interface CompletedConjunction {
   clauses: SimFlow[][];
   /** Other conjunctions that completed at the same priority; OVS may pick any of them. */
   alsoCompleted: number[];
+  /** The flows those other conjunctions select, in the order of alsoCompleted (none for one that selects nothing). */
+  alternatives: SimFlow[];
 }
 
 /** A conjunction that had matching clauses above the chosen flow but not all of them. */
@@ -62,12 +64,13 @@ export function lookupTable(flows: readonly SimFlow[], packet: PacketFields): Ta
     for (const c of completed) {
       const again = relookup(flows, { ...packet, conjId: c.id });
       if (!again.flow) continue;
-      const alsoCompleted = completed.filter((o) => o !== c).map((o) => o.id);
+      const others = completed.filter((o) => o !== c);
+      const alternatives = others.flatMap((o) => relookup(flows, { ...packet, conjId: o.id }).flow ?? []);
       return {
         flow: again.flow,
         ties: again.ties,
         incomplete,
-        conjunction: { id: c.id, priority, clauses: c.byClause, alsoCompleted },
+        conjunction: { id: c.id, priority, clauses: c.byClause, alsoCompleted: others.map((o) => o.id), alternatives },
       };
     }
   }

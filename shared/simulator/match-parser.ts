@@ -1,5 +1,5 @@
 import { parseAddressMask, type AddressMask } from './address-bits';
-import { CT_FLAGS, ETH_TYPE, IP_PROTO, type BitsMatch, type FlowMatch } from './flow-model';
+import { CT_FLAGS, ETH_TYPE, IP_PROTO, REGISTER_COUNT, type BitsMatch, type FlowMatch } from './flow-model';
 
 /** A problem with one token of a line; `token` lets the caller point at the column. */
 export interface TokenProblem {
@@ -88,13 +88,25 @@ export function addMatchToken(match: FlowMatch, token: string): TokenProblem | n
       match.ctState = bits;
       return null;
     }
+    case 'ct_mark': {
+      const bits = parseBits32(value);
+      if (!bits) return problem(`"${value}" is not a 32-bit ct_mark value or value/mask`);
+      match.ctMark = bits;
+      return null;
+    }
     case 'conj_id':
       return withNumber(value, 0xffffffff, (n) => {
         match.conjId = n;
         return null;
       });
-    default:
-      return problem(`unknown match field "${rawKey}"`, 'MS502');
+    default: {
+      const register = registerNumber(key);
+      if (register === null) return problem(`unknown match field "${rawKey}"`, 'MS502');
+      const bits = parseBits32(value);
+      if (!bits) return problem(`"${value}" is not a 32-bit register value or value/mask`);
+      match.regs = { ...match.regs, [register]: bits };
+      return null;
+    }
   }
 
   function withNumber(text: string, max: number, use: (n: number) => TokenProblem | null): TokenProblem | null {
@@ -174,6 +186,23 @@ function parseBits(text: string, width: number): BitsMatch | null {
   const mask = maskText === undefined ? width : parseNumber(maskText);
   if (value === null || mask === null || value > width || mask > width) return null;
   return { value: value & mask, mask };
+}
+
+/** `reg0` … `reg15` → 0 … 15; null for any other name. */
+export function registerNumber(name: string): number | null {
+  const m = /^reg(\d{1,2})$/.exec(name);
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 0 && n < REGISTER_COUNT ? n : null;
+}
+
+/** `V` or `V/M` of a 32-bit field (registers, ct_mark), the value masked as OVS stores it. */
+export function parseBits32(text: string): BitsMatch | null {
+  const [valueText = '', maskText, extra] = text.split('/');
+  if (extra !== undefined) return null;
+  const value = parseNumber(valueText);
+  const mask = maskText === undefined ? 0xffffffff : parseNumber(maskText);
+  if (value === null || mask === null || value > 0xffffffff || mask > 0xffffffff) return null;
+  return { value: (value & mask) >>> 0, mask };
 }
 
 function parseCtState(text: string): BitsMatch | null {

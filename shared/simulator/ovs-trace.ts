@@ -1,4 +1,5 @@
 import { splitOutsideParentheses } from '../text';
+import { addressBits, formatAddress } from './address-bits';
 import type { ConnectionState, Packet } from './packet';
 import type { Verdict } from './simulate';
 
@@ -10,7 +11,9 @@ const DL = 'dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02';
  * on `inPort`, so the switch's own verdict can be compared with the simulator's. Pure.
  */
 export function ovsTraceFlow(packet: Packet, inPort = 1): string {
-  const head = `in_port=${inPort},${DL}`;
+  // The trace keeps an input ct_mark through ct()'s recirculation: how an established packet of a marked connection is traced.
+  const mark = packet.ctMark ? `,ct_mark=0x${packet.ctMark.toString(16)}` : '';
+  const head = `in_port=${inPort},${DL}${mark}`;
   if (packet.ethType === 'arp') return `${head},arp,arp_op=1,arp_spa=${packet.src},arp_tpa=${packet.dst}`;
 
   const v6 = packet.ethType === 'ipv6';
@@ -31,19 +34,54 @@ export function ovsTraceFlow(packet: Packet, inPort = 1): string {
 
 /** The `--ct-next` argument that makes ofproto/trace see a connection in this state after ct(). */
 export function ovsCtNext(state: ConnectionState): string {
-  return state === 'new' ? 'trk,new' : 'trk,est';
+  return state === 'new' ? 'trk,new' : state === 'reply' ? 'trk,est,rpl' : 'trk,est';
+}
+
+/** The switch's verdict, and for a redirect where the packet went and with which MAC. */
+export interface TraceOutcome {
+  verdict: Verdict;
+  redirectedTo?: string;
+  ethDst?: string;
 }
 
 /**
  * The verdict in `ofproto/trace` output: forwarded when a `Datapath actions:` line (one per
  * recirculation; with our pipeline only the last one can output) sends the packet to a port,
- * dropped when none does. Null when the text holds no such line (an error message). Pure.
+ * dropped when none does; redirected when a `ct(commit,…nat(dst=A)…)` comes before the output
+ * on that line. `ethDst` is the MAC a `set(eth(dst=…))` before the output wrote. Null when the
+ * text holds no such line (an error message). Pure.
  */
-export function parseTraceVerdict(output: string): Verdict | null {
+export function parseTraceOutcome(output: string): TraceOutcome | null {
   const lines = output.split('\n').filter((l) => l.startsWith('Datapath actions:'));
   if (lines.length === 0) return null;
   const isOutput = (action: string): boolean =>
-    action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc)\(/.test(action);
-  const outputs = lines.some((line) => splitOutsideParentheses(line.slice('Datapath actions:'.length).trim()).some(isOutput));
-  return outputs ? 'forwarded' : 'dropped';
+    action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc|set)\(/.test(action);
+  for (const line of lines) {
+    const actions = splitOutsideParentheses(line.slice('Datapath actions:'.length).trim());
+    const first = actions.findIndex(isOutput);
+    if (first < 0) continue;
+    const before = actions.slice(0, first);
+    const nat = before.map((a) => /^ct\(commit\b.*\bnat\(dst=([^)]+)\)/.exec(a)?.[1]).find((m) => m !== undefined);
+    const eth = before.map((a) => /^set\(eth\((?:src=[^,]*,)?dst=([0-9a-f:]+)/.exec(a)).find((m) => m)?.[1];
+    const redirectedTo = nat === undefined ? undefined : natAddress(nat);
+    return {
+      verdict: redirectedTo ? 'redirected' : 'forwarded',
+      ...(redirectedTo ? { redirectedTo } : {}),
+      ...(eth ? { ethDst: eth } : {}),
+    };
+  }
+  return { verdict: 'dropped' };
+}
+
+/** The verdict alone; see parseTraceOutcome. */
+export function parseTraceVerdict(output: string): Verdict | null {
+  return parseTraceOutcome(output)?.verdict ?? null;
+}
+
+/** The address of a datapath NAT target: `10.0.0.9`, `10.0.0.9:80`, `fd00::9`, `[fd00::9]:80`. */
+function natAddress(target: string): string | undefined {
+  const bracketed = /^\[([^\]]+)\]/.exec(target);
+  const address = bracketed ? bracketed[1] : target.includes('.') ? target.split(':')[0] : target;
+  const bits = addressBits(address ?? '');
+  return bits ? formatAddress(bits) : undefined;
 }

@@ -1,5 +1,5 @@
 import { addressBits, addressMatches, type AddressBits } from './address-bits';
-import { CT_FLAGS, ETH_TYPE, IP_PROTO, type FlowMatch } from './flow-model';
+import { CT_FLAGS, ETH_TYPE, IP_PROTO, REGISTER_COUNT, registerMatches, type FlowMatch } from './flow-model';
 
 export type EthType = 'ipv4' | 'ipv6' | 'arp';
 
@@ -18,10 +18,15 @@ export interface Packet {
   dstPort?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** The connection's ct_mark as conntrack reports it for an established or reply packet; 0 when absent, always 0 for a new one. */
+  ctMark?: number;
 }
 
-/** What conntrack will say about the packet once it has been through `ct()`. */
-export type ConnectionState = 'new' | 'established';
+/**
+ * What conntrack will say about the packet once it has been through `ct()`: the first packet
+ * of a connection (+new), a later one in its direction (+est), or one of its replies (+est+rpl).
+ */
+export type ConnectionState = 'new' | 'established' | 'reply';
 
 /** The packet as the tables see it: numbers only, plus the metadata the pipeline changes. */
 export interface PacketFields {
@@ -35,8 +40,20 @@ export interface PacketFields {
   icmpCode?: number;
   /** 0 until a `ct()` sends the packet through conntrack. */
   ctState: number;
+  /** The connection's mark once the packet has been through `ct()`; 0 before and for new connections. */
+  ctMark: number;
+  /** reg0 … reg15, all 0 when the packet arrives. */
+  regs: readonly number[];
   /** 0 except during the lookup that follows a completed conjunction. */
   conjId: number;
+  /** The destination MAC once a mod_dl_dst set it. */
+  ethDst?: string;
+  /**
+   * Where a ct(commit,nat(dst=…)) sent the packet. The packet leaves with this destination, but
+   * later lookups in the same pass still see `dst`, as in Open vSwitch (its trace's final flow
+   * keeps the old nw_dst); only a recirculation through conntrack would show the new one.
+   */
+  natDst?: AddressBits;
 }
 
 const PROTO_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as const;
@@ -55,6 +72,7 @@ export function checkPacket(packet: Packet): string | null {
     ['icmpType', packet.icmpType, 0xff],
     ['icmpCode', packet.icmpCode, 0xff],
     ['ipProto', packet.ipProto, 0xff],
+    ['ctMark', packet.ctMark, 0xffffffff],
   ] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max))
       return `${name} must be a whole number from 0 to ${max}`;
@@ -68,7 +86,15 @@ export function packetFields(packet: Packet): PacketFields {
   if (problem) throw new Error(`invalid packet: ${problem}`);
   const src = addressBits(packet.src)!;
   const dst = addressBits(packet.dst)!;
-  const fields: PacketFields = { ethType: ETH_TYPE[packet.ethType], src, dst, ctState: 0, conjId: 0 };
+  const fields: PacketFields = {
+    ethType: ETH_TYPE[packet.ethType],
+    src,
+    dst,
+    ctState: 0,
+    ctMark: 0,
+    regs: new Array<number>(REGISTER_COUNT).fill(0),
+    conjId: 0,
+  };
   if (packet.ethType === 'arp' || packet.protocol === undefined) return fields;
 
   if (packet.protocol === 'icmp') {
@@ -87,7 +113,8 @@ export function packetFields(packet: Packet): PacketFields {
 
 /** The ct_state bits conntrack gives a packet of this connection state. */
 export function trackedState(state: ConnectionState): number {
-  return CT_FLAGS.trk | (state === 'new' ? CT_FLAGS.new : CT_FLAGS.est);
+  if (state === 'new') return CT_FLAGS.trk | CT_FLAGS.new;
+  return CT_FLAGS.trk | CT_FLAGS.est | (state === 'reply' ? CT_FLAGS.rpl : 0);
 }
 
 /** Whether a flow's match holds for the packet, field by field as Open vSwitch compares them. Pure. */
@@ -105,6 +132,10 @@ export function matchesPacket(m: FlowMatch, p: PacketFields): boolean {
   if (m.icmpType !== undefined && m.icmpType !== p.icmpType) return false;
   if (m.icmpCode !== undefined && m.icmpCode !== p.icmpCode) return false;
   if (m.ctState && (p.ctState & m.ctState.mask) !== m.ctState.value) return false;
+  if (m.ctMark && ((p.ctMark & m.ctMark.mask) >>> 0) !== m.ctMark.value) return false;
+  if (m.regs)
+    for (const [register, bits] of registerMatches(m))
+      if ((((p.regs[register] ?? 0) & bits.mask) >>> 0) !== bits.value) return false;
   if (m.conjId !== undefined && m.conjId !== p.conjId) return false;
   return true;
 }

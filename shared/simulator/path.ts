@@ -1,6 +1,6 @@
 import type { HostTable } from '../compiler/compile';
 import { formatFlow } from '../compiler/flow';
-import { addressBits } from './address-bits';
+import { addressBits, formatAddress } from './address-bits';
 import { parseFlowTextStrict } from './flow-parser';
 import type { ConnectionState, Packet } from './packet';
 import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
@@ -23,13 +23,28 @@ export interface PathHop {
 }
 
 export interface PathResult {
-  verdict: 'permitted' | 'dropped';
+  /** `redirected`: a switch sent the connection to another destination (a honeypot), and it got there. */
+  verdict: 'permitted' | 'dropped' | 'redirected';
+  /** With `redirected`: where the connection went instead (canonical address text). */
+  redirectedTo?: string;
   /** False when neither end is behind one of our switches, so nothing enforces the policy. */
   enforced: boolean;
   /** The hosts the packet was simulated on, in path order; stops at the first that drops it. */
   hops: PathHop[];
   reason: string;
 }
+
+export interface PathOptions {
+  /**
+   * The host each address sits behind (see addressHosts), so a redirected packet can be
+   * followed to its new destination's switch. Without it, or for an address it does not
+   * know, the path ends at the switch that redirected.
+   */
+  hostOf?: ReadonlyMap<string, string>;
+}
+
+/** A redirect could in principle bounce between switches; no real path needs this many hops. */
+const MAX_HOPS = 8;
 
 /**
  * Prints every host's compiled flows with the compiler's own printer (the lines the preview
@@ -45,11 +60,25 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
   );
 }
 
+/** Address (canonical text) → host, for PathOptions.hostOf: every address of every workload. Pure. */
+export function addressHosts(workloads: readonly { host: string; addresses: readonly string[] }[]): Map<string, string> {
+  const hosts = new Map<string, string>();
+  for (const w of workloads)
+    for (const a of w.addresses) {
+      const key = canonical(a);
+      if (key !== null && !hosts.has(key)) hosts.set(key, w.host);
+    }
+  return hosts;
+}
+
 /**
- * Simulates the first packet (state `new`) or a later one (`established`) of a connection:
- * on the source's host, then, if forwarded and the destination sits behind another host, on
- * that host. Permitted only if every host on the path forwards it. Pure and deterministic;
- * throws if an end names a host without tables or the ends' address families differ.
+ * Simulates the first packet (state `new`) or a later one (`established`, `reply`) of a
+ * connection: on the source's host, then, if forwarded and the destination sits behind another
+ * host, on that host. When a switch redirects the packet (destination NAT), the next switch is
+ * the one of the new destination (from `options.hostOf`), and the packet goes on with that
+ * destination. Permitted only if every host on the path forwards it; `redirected` if every
+ * host forwards it and one redirected it. Pure and deterministic; throws if an end names a host
+ * without tables or the ends' address families differ.
  */
 export function simulatePath(
   tables: HostFlowTables,
@@ -57,33 +86,56 @@ export function simulatePath(
   to: PathEnd,
   probe: PathProbe,
   state: ConnectionState,
+  options: PathOptions = {},
 ): PathResult {
-  const packet: Packet = {
+  let packet: Packet = {
     ...probe,
     ethType: probe.ethType ?? familyOf(from.address, to.address),
     src: from.address,
     dst: to.address,
   };
-  const hosts = [from.host, to.host].filter((h, i, all): h is string => h !== undefined && all.indexOf(h) === i);
   const hops: PathHop[] = [];
+  let redirectedTo: string | undefined;
+  let destinationHost = to.host;
+  let next = from.host ?? to.host;
 
-  for (const host of hosts) {
+  while (next !== undefined) {
+    const host = next;
+    if (hops.length >= MAX_HOPS)
+      return { verdict: 'dropped', enforced: true, hops, reason: `more than ${MAX_HOPS} hops: the switches redirect in a loop` };
     const hostTables = tables.get(host);
     if (!hostTables) throw new Error(`no flow table for host "${host}"`);
     const result = simulatePacket(hostTables, packet, state);
     hops.push({ host, result });
     if (result.verdict === 'dropped')
       return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };
+    if (result.verdict === 'redirected' && result.redirectedTo !== undefined) {
+      redirectedTo = result.redirectedTo;
+      packet = { ...packet, dst: result.redirectedTo };
+      destinationHost = hostOfAddress(options.hostOf, result.redirectedTo);
+    }
+    next = destinationHost !== host ? destinationHost : undefined;
   }
 
   if (hops.length === 0)
     return { verdict: 'permitted', enforced: false, hops, reason: 'neither end is behind one of our switches' };
-  return {
-    verdict: 'permitted',
-    enforced: true,
-    hops,
-    reason: `forwarded by ${hops.map((h) => h.host).join(' and ')}`,
-  };
+  const reasons = hops.map((h) => `${h.host}: ${h.result.reason}`).join('; ');
+  return redirectedTo !== undefined
+    ? { verdict: 'redirected', redirectedTo, enforced: true, hops, reason: reasons }
+    : { verdict: 'permitted', enforced: true, hops, reason: `forwarded by ${hops.map((h) => h.host).join(' and ')}` };
+}
+
+function hostOfAddress(hosts: ReadonlyMap<string, string> | undefined, address: string): string | undefined {
+  if (!hosts) return undefined;
+  const direct = hosts.get(address);
+  if (direct !== undefined) return direct;
+  for (const [key, host] of hosts) if (canonical(key) === address) return host;
+  return undefined;
+}
+
+function canonical(address: string): string | null {
+  const bits = addressBits(address);
+  return bits ? formatAddress(bits) : null;
 }
 
 function familyOf(src: string, dst: string): 'ipv4' | 'ipv6' {

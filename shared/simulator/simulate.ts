@@ -1,9 +1,12 @@
 import { tableName } from '../compiler/flow';
-import { formatCtState, type FlowAction, type SimFlow } from './flow-model';
+import { formatAddress } from './address-bits';
+import { applyCt, applyLoad, applyModDlDst, describeCtState, describeMetadata, trackedCopy } from './field-effects';
+import type { FlowAction, SimFlow } from './flow-model';
 import { lookupTable, type TableLookup } from './lookup';
-import { packetFields, trackedState, type ConnectionState, type Packet, type PacketFields } from './packet';
+import { packetFields, type ConnectionState, type Packet, type PacketFields } from './packet';
 
-export type Verdict = 'forwarded' | 'dropped';
+/** `redirected`: forwarded after a ct(commit,nat(dst=…)) sent it to another destination. */
+export type Verdict = 'forwarded' | 'dropped' | 'redirected';
 
 /** One table visit: which flow matched, why, and what its actions did. */
 export interface TraceStep {
@@ -12,6 +15,8 @@ export interface TraceStep {
   tableName?: string;
   /** `+trk+new`, or `untracked` before the packet has been through conntrack. */
   ctState: string;
+  /** Non-zero registers and ct_mark as the lookup saw them (`reg0=0x1 ct_mark=0x1`); absent when all are 0. */
+  metadata?: string;
   /** How deep in goto/resubmit/ct nesting this visit is; the first table is 0. */
   depth: number;
   lookup: TableLookup;
@@ -21,6 +26,10 @@ export interface TraceStep {
 
 export interface SimulationResult {
   verdict: Verdict;
+  /** With `redirected`: the address the packet was sent to instead (canonical text). */
+  redirectedTo?: string;
+  /** The destination MAC the packet left with, when an action set one. */
+  ethDst?: string;
   /** One sentence: what decided the verdict. */
   reason: string;
   steps: TraceStep[];
@@ -43,12 +52,23 @@ export function groupByTable(flows: readonly SimFlow[]): FlowTables {
   return tables;
 }
 
+/** One output of the packet (NORMAL), with where it was headed at that moment. */
+interface Output {
+  table: number;
+  natDst?: string;
+  ethDst?: string;
+}
+
 /**
  * Runs a packet through one switch's tables as Open vSwitch would, starting in table 0:
  * the lookup of lookupTable in each table; goto_table and resubmit continue in the named
- * table; ct(table=N) continues in table N with ct_state +trk plus +new or +est (per `state`)
- * while the original continues untracked; NORMAL forwards; drop, a table miss or running out
- * of actions without NORMAL drops. Pure and deterministic; throws only on an invalid packet.
+ * table, and what the visited tables change (registers, MAC, conntrack) stays changed, as in
+ * OVS; ct(table=N) continues in table N with ct_state +trk plus +new, +est or +est+rpl (per
+ * `state`) and the packet's ctMark (0 for new) while the original continues untracked;
+ * ct(commit,nat(dst=A)) sends the packet to A; load writes registers (all 0 at first);
+ * NORMAL forwards, and after a destination NAT the verdict is `redirected`; drop, a table
+ * miss or running out of actions without NORMAL drops. Pure and deterministic; throws only
+ * on an invalid packet.
  */
 export function simulatePacket(
   tables: FlowTables | readonly SimFlow[],
@@ -57,7 +77,7 @@ export function simulatePacket(
 ): SimulationResult {
   const byTable = isGrouped(tables) ? tables : groupByTable(tables);
   const steps: TraceStep[] = [];
-  const outputs: string[] = [];
+  const outputs: Output[] = [];
   let stop: string | null = null;
 
   const visit = (table: number, fields: PacketFields, depth: number): void => {
@@ -67,10 +87,12 @@ export function simulatePacket(
       return;
     }
     const lookup = lookupTable(byTable.get(table) ?? [], fields);
+    const metadata = describeMetadata(fields);
     const step: TraceStep = {
       table,
       tableName: tableName(table),
-      ctState: fields.ctState === 0 ? 'untracked' : formatCtState({ value: fields.ctState, mask: fields.ctState }),
+      ctState: describeCtState(fields),
+      ...(metadata ? { metadata } : {}),
       depth,
       lookup,
       effects: [],
@@ -80,14 +102,17 @@ export function simulatePacket(
       step.effects.push('no flow matches: table miss, the packet is dropped');
       return;
     }
-    const current = { ...fields };
-    for (const action of lookup.flow.actions) run(action, step, current, depth);
+    for (const action of lookup.flow.actions) run(action, step, fields, depth);
   };
 
   const run = (action: FlowAction, step: TraceStep, fields: PacketFields, depth: number): void => {
     switch (action.kind) {
       case 'normal':
-        outputs.push(`NORMAL in table ${step.table}`);
+        outputs.push({
+          table: step.table,
+          ...(fields.natDst ? { natDst: formatAddress(fields.natDst) } : {}),
+          ...(fields.ethDst ? { ethDst: fields.ethDst } : {}),
+        });
         step.effects.push('NORMAL: forwarded like a learning switch');
         return;
       case 'drop':
@@ -100,14 +125,18 @@ export function simulatePacket(
         );
         visit(action.table, fields, depth + 1);
         return;
+      case 'load':
+        step.effects.push(applyLoad(fields, action));
+        return;
+      case 'mod-dl-dst':
+        step.effects.push(applyModDlDst(fields, action));
+        return;
       case 'ct': {
-        const tracked = { ...fields, ctState: trackedState(state) };
-        // Whatever ct() does, the packet that goes on with this action list is untracked again.
-        fields.ctState = 0;
-        if (action.commit) step.effects.push('ct(commit): the connection is committed to conntrack');
+        const tracked = trackedCopy(fields, action, state, packet.ctMark ?? 0);
+        step.effects.push(...applyCt(fields, action, state));
         if (action.table === undefined) return;
         step.effects.push(
-          `ct(table=${action.table}): conntrack says ${formatCtState({ value: tracked.ctState, mask: tracked.ctState })}; continue in table ${action.table}`,
+          `ct(table=${action.table}): conntrack says ${describeCtState(tracked)}${tracked.ctMark !== 0 ? `, ct_mark=0x${tracked.ctMark.toString(16)}` : ''}; continue in table ${action.table}`,
         );
         visit(action.table, tracked, depth + 1);
         return;
@@ -119,12 +148,22 @@ export function simulatePacket(
   };
 
   visit(0, packetFields(packet), 0);
-  const verdict: Verdict = outputs.length > 0 && !stop ? 'forwarded' : 'dropped';
-  return { verdict, reason: stop ?? reasonFor(verdict, steps, outputs), steps };
+  return stop ? { verdict: 'dropped', reason: stop, steps } : outcome(steps, outputs);
 }
 
-function reasonFor(verdict: Verdict, steps: readonly TraceStep[], outputs: readonly string[]): string {
-  if (verdict === 'forwarded') return `forwarded by ${outputs.join(' and ')}`;
+/** The verdict from the outputs: none drops; all after the same destination NAT redirects. */
+function outcome(steps: TraceStep[], outputs: readonly Output[]): SimulationResult {
+  const last = outputs.at(-1);
+  if (!last) return { verdict: 'dropped', reason: dropReason(steps), steps };
+  const ethDst = last.ethDst ? { ethDst: last.ethDst } : {};
+  const where = outputs.map((o) => `NORMAL in table ${o.table}`).join(' and ');
+  const mac = last.ethDst ? ` (MAC ${last.ethDst})` : '';
+  if (last.natDst && outputs.every((o) => o.natDst === last.natDst))
+    return { verdict: 'redirected', redirectedTo: last.natDst, ...ethDst, reason: `redirected to ${last.natDst}${mac} by ${where}`, steps };
+  return { verdict: 'forwarded', ...ethDst, reason: `forwarded by ${where}${mac}`, steps };
+}
+
+function dropReason(steps: readonly TraceStep[]): string {
   const last = steps.at(-1);
   if (!last) return 'dropped';
   const where = `table ${last.table}${last.tableName ? ` (${last.tableName})` : ''}`;

@@ -6,7 +6,8 @@ const MAX_INCOMPLETE = 3;
 
 /** `tcp 10.0.0.1 → 10.0.0.2:8080 (new)`: the packet in one line. Pure. */
 export function describePacket(packet: Packet, state?: ConnectionState): string {
-  const suffix = state ? ` (${state})` : '';
+  const mark = packet.ctMark && state !== 'new' ? `, ct_mark 0x${packet.ctMark.toString(16)}` : '';
+  const suffix = state ? ` (${state}${mark})` : '';
   if (packet.ethType === 'arp') return `arp ${packet.src} → ${packet.dst}${suffix}`;
   const family = packet.ethType === 'ipv6' ? '6' : '';
   switch (packet.protocol) {
@@ -35,7 +36,7 @@ export function formatTrace(result: SimulationResult, heading?: string): string 
 
 function formatStep(step: TraceStep): string[] {
   const name = step.tableName ? ` ${step.tableName}` : '';
-  const lines = [`table ${step.table}${name} [${step.ctState}]`];
+  const lines = [`table ${step.table}${name} [${step.ctState}]${step.metadata ? ` ${step.metadata}` : ''}`];
   const { flow, conjunction, incomplete, ties } = step.lookup;
 
   for (const c of incomplete.slice(0, MAX_INCOMPLETE)) {

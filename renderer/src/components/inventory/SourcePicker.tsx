@@ -1,6 +1,7 @@
-import type { JSX } from 'react';
+import { useCallback, useState, type JSX } from 'react';
 import { openInventoryFile } from '../../actions/inventory-files';
 import { useInventoryStore } from '../../stores/inventory-store';
+import { InventoryFileEditor } from './InventoryFileEditor';
 
 /** Docker contexts as `docker context ls` lists them, then static inventory files. */
 export function SourcePicker(): JSX.Element {
@@ -10,6 +11,10 @@ export function SourcePicker(): JSX.Element {
   const docker = sources.filter((s) => s.kind === 'docker');
   const files = sources.filter((s) => s.kind === 'static');
   const endpoint = sources.find((s) => s.id === sourceId)?.endpoint;
+  const [editing, setEditing] = useState(false);
+  // Stable, so the editor does not read the file again on every render.
+  const closeEditor = useCallback(() => setEditing(false), []);
+  const staticPath = sourceId?.startsWith('static:') ? sourceId.slice('static:'.length) : null;
 
   return (
     <div className="field">
@@ -46,6 +51,12 @@ export function SourcePicker(): JSX.Element {
       <button type="button" className="link" data-testid="open-inventory-file" onClick={() => void openInventoryFile()}>
         Open inventory file (YAML or CSV)…
       </button>
+      {staticPath ? (
+        <button type="button" className="link" data-testid="edit-inventory-file" onClick={() => setEditing(true)}>
+          Edit this file…
+        </button>
+      ) : null}
+      {editing && staticPath ? <InventoryFileEditor path={staticPath} onClose={closeEditor} /> : null}
     </div>
   );
 }

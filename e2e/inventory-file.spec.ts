@@ -1,0 +1,40 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { DesignerPage } from './pages/designer-page';
+import { startHost, type RunningHost } from './support/web-host';
+
+// Static inventories (VMs, servers): open one, edit it in the app, and see a bad edit refused
+// with its line and column while the file on disk stays as it was.
+
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  host = await startHost();
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+test('open and edit a static inventory file; a bad edit is refused and nothing is written', async ({ page }) => {
+  const designer = new DesignerPage(page);
+  const file = join(host.home, 'servers.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url)), file);
+
+  await designer.open(host.url);
+  await designer.openInventoryFile(file);
+  await expect(designer.workload('web-1')).toBeVisible();
+
+  const original = await designer.editInventory();
+  await designer.byTestId('inventory-text').fill(original.replace('10.20.1.11', '10.20.1.999'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.byTestId('inventory-problems')).toContainText(/MS304 .*10\.20\.1\.999.*servers\.yaml:\d+:\d+/);
+  expect(readFileSync(file, 'utf8')).toBe(original);
+
+  await designer.byTestId('inventory-text').fill(original.replace('name: web-1,', 'name: web-one,'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.workload('web-one')).toBeVisible();
+  expect(readFileSync(file, 'utf8')).toContain('name: web-one,');
+});

@@ -1,0 +1,33 @@
+import type { Inventory, Workload } from '../inventory/model';
+import type { Policy } from './model';
+import { toBits } from './reference-addresses';
+
+// Honeypots as the reference evaluator sees them (docs/pipeline.md "Redirects to a honeypot"):
+// a redirect names a workload by name, namespace/name or address, and sends the connection to
+// that workload's address of the connection's family.
+
+/** The workload a `redirectTo` names. Throws when none or several match: such a policy does not compile. */
+export function findHoneypot(inventory: Inventory, spec: string): Workload {
+  const text = spec.trim();
+  const point = toBits(text);
+  const found = point
+    ? inventory.workloads.filter((w) => w.addresses.some((a) => toBits(a)?.bits === point.bits))
+    : inventory.workloads.filter((w) => {
+        const [namespace, name] = text.includes('/') ? text.split('/', 2) : [undefined, text];
+        return w.name === name && (namespace === undefined || w.namespace === namespace);
+      });
+  if (found.length !== 1) throw new Error(`redirectTo "${spec}" names ${found.length} workloads, not one`);
+  return found[0]!;
+}
+
+/** Every workload the policy redirects to: targets of redirect edges, and of the default when it redirects. */
+export function honeypotsOf(policy: Policy, inventory: Inventory): Workload[] {
+  const specs = policy.edges.flatMap((e) => (e.action === 'redirect' && e.redirectTo ? [e.redirectTo] : []));
+  if (policy.defaults.betweenGroups === 'redirect' && policy.defaults.redirectTo) specs.push(policy.defaults.redirectTo);
+  return [...new Set(specs.map((s) => findHoneypot(inventory, s)))];
+}
+
+/** Where a redirect of this family sends a connection: the honeypot's first address of the family. */
+export function redirectAddress(honeypot: Workload, family: 4 | 6): string | undefined {
+  return honeypot.addresses.find((a) => toBits(a)?.family === family);
+}
