@@ -20,10 +20,11 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
   const [text, setText] = useState<string | null>(null);
   const [problems, setProblems] = useState<Diagnostic[]>([]);
   const [busy, setBusy] = useState(false);
+  const [unreadable, setUnreadable] = useState(false);
 
   useEffect(() => {
-    void request('file:read', { path }).then((r) => (r.ok ? setText(r.value.text) : onClose()));
-  }, [path, onClose]);
+    void request('file:read', { path }).then((r) => (r.ok ? setText(r.value.text) : setUnreadable(true)));
+  }, [path]);
 
   const save = async (): Promise<void> => {
     if (text === null) return;
@@ -45,7 +46,7 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
     <Modal title={`Edit inventory ${path.split('/').pop() ?? path}`} onClose={onClose} testId="inventory-editor">
       <p className="muted mono">{path}</p>
       {text === null ? (
-        <p className="muted">Reading…</p>
+        <p className="muted">{unreadable ? 'The file could not be read (see the notice).' : 'Reading…'}</p>
       ) : (
         <textarea className="mono inventory-text" data-testid="inventory-text" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       )}

@@ -1,4 +1,4 @@
-import { useCallback, useState, type JSX } from 'react';
+import { useState, type JSX } from 'react';
 import { openInventoryFile } from '../../actions/inventory-files';
 import { useInventoryStore } from '../../stores/inventory-store';
 import { InventoryFileEditor } from './InventoryFileEditor';
@@ -12,8 +12,6 @@ export function SourcePicker(): JSX.Element {
   const files = sources.filter((s) => s.kind === 'static');
   const endpoint = sources.find((s) => s.id === sourceId)?.endpoint;
   const [editing, setEditing] = useState(false);
-  // Stable, so the editor does not read the file again on every render.
-  const closeEditor = useCallback(() => setEditing(false), []);
   const staticPath = sourceId?.startsWith('static:') ? sourceId.slice('static:'.length) : null;
 
   return (
@@ -56,7 +54,7 @@ export function SourcePicker(): JSX.Element {
           Edit this file…
         </button>
       ) : null}
-      {editing && staticPath ? <InventoryFileEditor path={staticPath} onClose={closeEditor} /> : null}
+      {editing && staticPath ? <InventoryFileEditor path={staticPath} onClose={() => setEditing(false)} /> : null}
     </div>
   );
 }
