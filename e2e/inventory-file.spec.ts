@@ -1,25 +1,12 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
-import { DesignerPage } from './pages/designer-page';
-import { startHost, type RunningHost } from './support/web-host';
+import { expect, test } from './support/fixtures';
 
 // Static inventories (VMs, servers): open one, edit it in the app, and see a bad edit refused
 // with its line and column while the file on disk stays as it was.
 
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
-
-test('open and edit a static inventory file; a bad edit is refused and nothing is written', async ({ page }) => {
-  const designer = new DesignerPage(page);
+test('open and edit a static inventory file; a bad edit is refused and nothing is written', async ({ designer, host }) => {
   const file = join(host.home, 'servers.yaml');
   copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url)), file);
 

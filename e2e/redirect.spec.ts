@@ -1,27 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { DesignerPage } from './pages/designer-page';
-import { canConnect, ipOf, ourFlowCount, readLab, redirectedTo, type Lab } from './support/lab';
-import { startHost, type RunningHost } from './support/web-host';
+import { canConnect, ipOf, ourFlowCount, redirectedTo } from './support/lab';
+import { expect, test } from './support/fixtures';
 
 // A redirect edge with real packets: web's connections to db on 5432 land on the honeypot
 // (app1) instead, which the switch's own conntrack table confirms.
 
-let lab: Lab;
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  lab = readLab();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
-
-test('a redirect edge sends the connection to the honeypot', async ({ page }) => {
-  const designer = new DesignerPage(page);
+test('a redirect edge sends the connection to the honeypot', async ({ designer, host, lab }) => {
   const path = join(host.home, 'trap.yaml');
   writeFileSync(
     path,

@@ -1,28 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { DesignerPage } from './pages/designer-page';
-import { canConnect, ipOf, ourFlowCount, readLab, type Lab } from './support/lab';
-import { startHost, type RunningHost } from './support/web-host';
+import { canConnect, ipOf, ourFlowCount } from './support/lab';
+import { expect, test } from './support/fixtures';
 
 // Issue #2's whole path on real parts: Docker metadata from the lab's engine, policy drawn in
 // the UI, compiled, deployed over SSH to the lab's Open vSwitch, then real TCP connections
 // between the lab's containers prove what the flows permit and block.
 
-let lab: Lab;
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  lab = readLab();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
-
-test('draw, compile, deploy and enforce the three-tier policy with real packets', async ({ page }) => {
-  const designer = new DesignerPage(page);
+test('draw, compile, deploy and enforce the three-tier policy with real packets', async ({ designer, host, lab }) => {
   const ip = (name: string): string => ipOf(lab, name);
 
   await test.step('before any policy, the bridge forwards everything', () => {
