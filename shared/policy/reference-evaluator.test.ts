@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory, Workload } from '../inventory/model';
-import type { Policy } from './model';
-import { mayConnect, type ConnectionQuestion, type Party } from './reference-evaluator';
+import type { Edge, Policy } from './model';
+import { mayConnect, type ConnectionQuestion, type Party, type ReferenceAnswer } from './reference-evaluator';
 
 function workload(
   name: string,
@@ -208,5 +208,96 @@ describe('mayConnect: actions, defaults and infrastructure', () => {
     expect(ask(w('metrics'), { address: '192.0.2.53' }, { protocol: 'udp', port: 53 })).toBe(false);
     expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 }, p)).toBe(true);
     expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 })).toBe(false);
+  });
+});
+
+describe('mayConnect: redirects to a honeypot', () => {
+  const traps: Inventory = {
+    ...inventory,
+    workloads: [
+      ...inventory.workloads,
+      workload('hp', { role: 'trap' }, ['10.0.9.9'], { mac: '02:42:0a:00:09:09', namespace: 'sec' }),
+      workload('tarpit', { role: 'trap' }, ['10.0.9.8', 'fd00::98'], { mac: '02:42:0a:00:09:08' }),
+    ],
+  };
+  const edge = (id: string, action: Edge['action'], port: number, redirectTo?: string): Edge => ({
+    id,
+    from: 'web',
+    to: 'app',
+    services: [{ protocol: 'tcp', ports: { from: port, to: port } }],
+    action,
+    ...(redirectTo ? { redirectTo } : {}),
+  });
+  const answer = (p: Policy, from: Party, to: Party, rest: Partial<ConnectionQuestion> = {}): ReferenceAnswer =>
+    mayConnect(p, traps, { from, to, protocol: 'tcp', family: 4, ...rest });
+  const trap = (edges: Edge[], defaults: Partial<Policy['defaults']> = {}): Policy => ({
+    ...policy,
+    defaults: { ...policy.defaults, ...defaults },
+    edges: [...policy.edges, ...edges],
+  });
+
+  it('sends what a redirect edge covers to the honeypot, outranking allow edges; other ports stay as they were', () => {
+    const p = trap([edge('trap-8085', 'redirect', 8085, 'tarpit')]);
+    expect(answer(p, w('web-1'), w('app-1'), { port: 8085 })).toEqual({
+      allowed: false,
+      redirectedTo: '10.0.9.8',
+      because: 'edge "trap-8085" redirects it to honeypot "tarpit" (10.0.9.8)',
+    });
+    expect(answer(p, w('web-1'), w('app-1'), { port: 8085, family: 6 }).redirectedTo).toBe('fd00::98');
+    expect(answer(p, w('web-1'), w('app-1'), { port: 8084 })).toMatchObject({ allowed: true });
+    expect(answer(p, w('web-1'), w('app-1'), { port: 8084 }).redirectedTo).toBeUndefined();
+  });
+
+  it('lets deny and reject outrank redirect, and the first redirect edge by id win, whatever the order', () => {
+    const p = trap([
+      edge('z-trap', 'redirect', 22, 'hp'),
+      edge('b-trap', 'redirect', 22, 'tarpit'),
+      edge('y-no-ssh', 'deny', 22),
+      edge('a-trap', 'redirect', 23, 'sec/hp'),
+      edge('c-trap', 'redirect', 23, '10.0.9.8'),
+    ]);
+    expect(answer(p, w('web-1'), w('app-1'), { port: 22 })).toMatchObject({
+      allowed: false,
+      because: 'edge "y-no-ssh" (deny) blocks it',
+    });
+    expect(answer(p, w('web-1'), w('app-1'), { port: 22 }).redirectedTo).toBeUndefined();
+    expect(answer(p, w('web-1'), w('app-1'), { port: 23 }).redirectedTo).toBe('10.0.9.9');
+    const reordered = { ...p, edges: [...p.edges].reverse() };
+    expect(answer(reordered, w('web-1'), w('app-1'), { port: 23 }).redirectedTo).toBe('10.0.9.9');
+  });
+
+  it('redirects what no rule decides under a redirecting default, from inside and outside; rules still decide first', () => {
+    const p = trap([], { betweenGroups: 'redirect', redirectTo: 'tarpit' });
+    expect(answer(p, w('metrics'), w('db-1'), { port: 1 })).toMatchObject({ allowed: false, redirectedTo: '10.0.9.8' });
+    expect(answer(p, { address: '198.51.100.1' }, w('web-1'), { port: 80 }).redirectedTo).toBe('10.0.9.8');
+    expect(answer(p, w('web-1'), w('app-1'), { port: 8080 })).toMatchObject({ allowed: true });
+    expect(answer(p, w('app-1'), w('app-2'), { port: 1 })).toMatchObject({ allowed: true });
+  });
+
+  it('drops a redirected connection when the honeypot has no address of its family', () => {
+    const p = trap([edge('trap-8085', 'redirect', 8085, 'hp')]);
+    const v6 = answer(p, w('web-1'), w('app-1'), { port: 8085, family: 6 });
+    expect(v6).toMatchObject({
+      allowed: false,
+      because: 'edge "trap-8085" redirects it to "hp", which has no IPv6 address: dropped',
+    });
+    expect(v6.redirectedTo).toBeUndefined();
+  });
+
+  it('lets outside parties reach a honeypot at its redirect address; workloads meet their own policy', () => {
+    const p = trap([edge('trap-8085', 'redirect', 8085, 'tarpit')]);
+    expect(answer(p, { address: '198.51.100.1' }, { address: '10.0.9.8' }, { port: 3389 })).toMatchObject({
+      allowed: true,
+      because: 'a honeypot takes whatever reaches it',
+    });
+    expect(answer(p, { address: '2001:db9::1' }, w('tarpit'), { port: 3389, family: 6 }).allowed).toBe(true);
+    expect(answer(p, w('metrics'), w('tarpit'), { port: 3389 }).allowed).toBe(false);
+    // hp is no honeypot of this policy: nothing redirects to it.
+    expect(answer(p, { address: '198.51.100.1' }, w('hp'), { port: 3389 }).allowed).toBe(false);
+  });
+
+  it('throws when redirectTo names no single workload (such a policy does not compile)', () => {
+    const p = trap([edge('trap-8085', 'redirect', 8085, 'nobody')]);
+    expect(() => answer(p, w('web-1'), w('app-1'), { port: 8085 })).toThrow(/nobody/);
   });
 });

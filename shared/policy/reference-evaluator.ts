@@ -71,7 +71,9 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
   const blocking = policy.edges.find((e) => (e.action === 'deny' || e.action === 'reject') && covering(e));
   if (blocking) return { allowed: false, because: `edge "${blocking.id}" (${blocking.action}) blocks it` };
 
-  const redirecting = [...policy.edges].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).find((e) => e.action === 'redirect' && covering(e));
+  const redirecting = [...policy.edges]
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    .find((e) => e.action === 'redirect' && covering(e));
   if (redirecting) return redirected(inventory, redirecting.redirectTo ?? '', q.family, `edge "${redirecting.id}"`);
 
   const permitting = policy.edges.find((e) => (e.action === 'allow' || e.action === 'log') && covering(e));
@@ -98,8 +100,15 @@ function redirected(inventory: Inventory, spec: string, family: 4 | 6, who: stri
   const honeypot = findHoneypot(inventory, spec);
   const address = redirectAddress(honeypot, family);
   if (address === undefined)
-    return { allowed: false, because: `${who} redirects it to "${honeypot.name}", which has no IPv${family} address: dropped` };
-  return { allowed: false, redirectedTo: address, because: `${who} redirects it to honeypot "${honeypot.name}" (${address})` };
+    return {
+      allowed: false,
+      because: `${who} redirects it to "${honeypot.name}", which has no IPv${family} address: dropped`,
+    };
+  return {
+    allowed: false,
+    redirectedTo: address,
+    because: `${who} redirects it to honeypot "${honeypot.name}" (${address})`,
+  };
 }
 
 /** Whether B is a honeypot of the policy at the address a redirect of this family uses. */
@@ -216,4 +225,3 @@ function globMatches(glob: string, text: string): boolean {
   }
   return true;
 }
-

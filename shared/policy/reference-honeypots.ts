@@ -23,7 +23,8 @@ export function findHoneypot(inventory: Inventory, spec: string): Workload {
 /** Every workload the policy redirects to: targets of redirect edges, and of the default when it redirects. */
 export function honeypotsOf(policy: Policy, inventory: Inventory): Workload[] {
   const specs = policy.edges.flatMap((e) => (e.action === 'redirect' && e.redirectTo ? [e.redirectTo] : []));
-  if (policy.defaults.betweenGroups === 'redirect' && policy.defaults.redirectTo) specs.push(policy.defaults.redirectTo);
+  if (policy.defaults.betweenGroups === 'redirect' && policy.defaults.redirectTo)
+    specs.push(policy.defaults.redirectTo);
   return [...new Set(specs.map((s) => findHoneypot(inventory, s)))];
 }
 

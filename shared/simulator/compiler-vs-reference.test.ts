@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
-import { mayConnect } from '../policy/reference-evaluator';
-import { loadHostTables, simulatePath, type PathProbe, type PathResult } from './path';
+import { mayConnect, type ReferenceAnswer } from '../policy/reference-evaluator';
+import { addressBits, formatAddress } from './address-bits';
+import { consequentialTies } from './ambiguity';
+import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from './path';
 import { scenarioArbitrary, type Probe, type Scenario } from './testing/random-scenario';
 import { describePacket, formatTrace } from './trace-format';
 
 const RUNS = 300;
-let compared = 0;
+const counts = { compared: 0, redirected: 0, ambiguous: 0, noFamily: 0 };
 
 function probeOf(p: Probe): PathProbe {
   return {
@@ -18,8 +20,19 @@ function probeOf(p: Probe): PathProbe {
   };
 }
 
+/** `permitted`, `dropped` or `redirected to ADDRESS`: what the compiled tables do with the connection. */
+function tablesSay(path: PathResult): string {
+  return path.verdict === 'redirected' ? `redirected to ${path.redirectedTo ?? '?'}` : path.verdict;
+}
+
+/** The same three outcomes, as the reference semantics answer. */
+function referenceSays(answer: ReferenceAnswer): string {
+  if (answer.redirectedTo !== undefined) return `redirected to ${formatAddress(addressBits(answer.redirectedTo)!)}`;
+  return answer.allowed ? 'permitted' : 'dropped';
+}
+
 /** Everything a person needs to see why the compiled tables and the reference disagree. */
-function explain(s: Scenario, p: Probe, path: PathResult, because: string): string {
+function explain(s: Scenario, p: Probe, path: PathResult, what: string): string {
   const packet = {
     ...probeOf(p),
     ethType: p.family === 6 ? ('ipv6' as const) : ('ipv4' as const),
@@ -28,10 +41,21 @@ function explain(s: Scenario, p: Probe, path: PathResult, because: string): stri
   };
   const hops = path.hops.map((h) => formatTrace(h.result, `--- ${h.host}`)).join('\n');
   return [
-    `${describePacket(packet, 'new')}: tables say ${path.verdict}, reference says "${because}"`,
+    `${describePacket(packet, 'new')}: ${what}`,
     hops,
     JSON.stringify({ policy: s.policy, workloads: s.inventory.workloads }),
   ].join('\n');
+}
+
+/**
+ * Disagreements that come from the two known compiler issues (see redirect-semantics.test.ts,
+ * whose `it.fails` cases turn red once they are fixed; then delete this): flows of different
+ * verdicts at one priority, and a redirect to a honeypot without an address of the family.
+ */
+function knownCompilerIssue(path: PathResult, answer: ReferenceAnswer): keyof typeof counts | null {
+  if (path.hops.some((h) => consequentialTies(h.result).length > 0)) return 'ambiguous';
+  if (/which has no IPv\d address/.test(answer.because) && path.verdict === 'permitted') return 'noFamily';
+  return null;
 }
 
 /** Runs every probe of a scenario through the compiled tables and the reference; returns the first disagreement. */
@@ -39,9 +63,10 @@ function firstDisagreement(s: Scenario): string | null {
   const compiled = compilePolicy(s.policy, s.inventory);
   expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const tables = loadHostTables(compiled.hosts);
+  const hostOf = addressHosts(s.inventory.workloads);
 
   for (const p of s.probes) {
-    const path = simulatePath(tables, p.from, p.to, probeOf(p), 'new');
+    const path = simulatePath(tables, p.from, p.to, probeOf(p), 'new', { hostOf });
     if (!path.enforced) continue;
     const answer = mayConnect(s.policy, s.inventory, {
       from: p.from.party,
@@ -52,8 +77,24 @@ function firstDisagreement(s: Scenario): string | null {
       icmpType: p.icmpType,
       family: p.family,
     });
-    compared++;
-    if ((path.verdict === 'permitted') !== answer.allowed) return explain(s, p, path, answer.because);
+    const known = knownCompilerIssue(path, answer);
+    if (known) {
+      counts[known]++;
+      continue;
+    }
+    counts.compared++;
+    if (tablesSay(path) !== referenceSays(answer))
+      return explain(
+        s,
+        p,
+        path,
+        `tables say ${tablesSay(path)}, reference says ${referenceSays(answer)}: "${answer.because}"`,
+      );
+    if (path.verdict === 'redirected') {
+      counts.redirected++;
+      const problem = redirectProblem(s, path);
+      if (problem) return explain(s, p, path, problem);
+    }
     // Whatever the policy, packets of a connection conntrack knows, and ARP, always pass.
     if (simulatePath(tables, p.from, p.to, probeOf(p), 'established').verdict !== 'permitted')
       return explain(s, p, path, 'established must pass');
@@ -63,9 +104,23 @@ function firstDisagreement(s: Scenario): string | null {
   return null;
 }
 
+/** A redirected connection must leave with the honeypot's MAC and end on the honeypot's host. */
+function redirectProblem(s: Scenario, path: PathResult): string | null {
+  const honeypot = s.inventory.workloads.find((w) =>
+    w.addresses.some((a) => formatAddress(addressBits(a)!) === path.redirectedTo),
+  );
+  const hop = path.hops.find((h) => h.result.verdict === 'redirected');
+  if (!honeypot || !hop) return `redirected to ${path.redirectedTo ?? '?'}, which is no workload`;
+  if (hop.result.ethDst !== honeypot.mac)
+    return `redirected with MAC ${hop.result.ethDst ?? '(unchanged)'}, not the honeypot's ${honeypot.mac ?? '?'}`;
+  if (path.hops.at(-1)?.host !== honeypot.host)
+    return `the path ends on ${path.hops.at(-1)?.host ?? '?'}, not on the honeypot's host ${honeypot.host}`;
+  return null;
+}
+
 describe('compiled tables agree with the reference semantics (property)', () => {
-  it(`gives the reference verdict for random policies, inventories and packets (${RUNS} runs)`, () => {
-    compared = 0;
+  it(`gives the reference outcome (permitted, dropped, redirected to X) for random policies, inventories and packets (${RUNS} runs)`, () => {
+    Object.assign(counts, { compared: 0, redirected: 0, ambiguous: 0, noFamily: 0 });
     const started = Date.now();
     fc.assert(
       fc.property(scenarioArbitrary(), (s) => {
@@ -74,7 +129,11 @@ describe('compiled tables agree with the reference semantics (property)', () => 
       }),
       { numRuns: RUNS },
     );
-    expect(compared).toBeGreaterThan(RUNS * 10);
+    console.info(
+      `compiler-vs-reference: ${counts.compared} compared (${counts.redirected} redirected); left out for known compiler issues: ${counts.ambiguous} ambiguous ties, ${counts.noFamily} redirects without an address of the family`,
+    );
+    expect(counts.compared).toBeGreaterThan(RUNS * 10);
+    expect(counts.redirected).toBeGreaterThan(RUNS / 2);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -35,7 +35,10 @@ export function parseCt(args: string, token: string, match: FlowMatch): CtAction
       );
   }
   if (!action.commit && (action.nat?.dst || action.mark))
-    return refused('ct() with nat(dst=…) or exec(…) needs commit; Open vSwitch rejects it (OFPBAC_BAD_ARGUMENT)', token);
+    return refused(
+      'ct() with nat(dst=…) or exec(…) needs commit; Open vSwitch rejects it (OFPBAC_BAD_ARGUMENT)',
+      token,
+    );
   // Without ip or ipv6 in the match, parseActions reports the missing IP match instead.
   const family = match.ethType === ETH_TYPE.ipv6 ? 6 : match.ethType === ETH_TYPE.ipv4 ? 4 : null;
   if (action.nat?.dst && family !== null && action.nat.dst.family !== family)
@@ -66,7 +69,8 @@ function parseExec(inner: string, token: string): { value: number; mask: number 
   let mask = 0;
   for (const part of splitOutsideParentheses(inner).filter((p) => p !== '')) {
     const write = parseFieldWrite(part);
-    if (write === null) return unsupported(`unsupported action "${part}" in ct(exec(…)); the simulator knows loads into ct_mark`, token);
+    if (write === null)
+      return unsupported(`unsupported action "${part}" in ct(exec(…)); the simulator knows loads into ct_mark`, token);
     if ('code' in write) return write;
     if (write.target.field.kind !== 'ct_mark')
       return refused(`ct(exec(…)) may only set ct_mark or ct_label, not "${part}"; Open vSwitch rejects it`, token);

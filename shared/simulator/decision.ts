@@ -15,6 +15,8 @@ export interface Decision {
 
 const DEFAULT_DENY = BigInt(cookieFor('default-deny', 0));
 const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
+/** Cookies of a honeypot's flows (`cookieFor('redirect', n)`) share these top 24 bits. */
+const REDIRECT_KIND = BigInt(cookieFor('redirect', 0)) >> 40n;
 
 /**
  * The flows that decided a simulated connection, one per host on the path: the rule flow of
@@ -28,7 +30,8 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
     const steps = hop.result.steps.filter((s) => s.lookup.flow !== undefined);
     const policySteps = steps.filter((s) => POLICY_TABLES.has(s.table));
     // A rule decides where one matched; otherwise the last table visited (conntrack, classify).
-    const deciding = [...policySteps].reverse().find((s) => byCookie.has(BigInt(s.lookup.flow!.cookie)) || BigInt(s.lookup.flow!.cookie) === DEFAULT_DENY) ?? steps.at(-1);
+    const decides = (cookie: bigint): boolean => byCookie.has(cookie) || cookie === DEFAULT_DENY || isRedirect(cookie);
+    const deciding = [...policySteps].reverse().find((s) => decides(BigInt(s.lookup.flow!.cookie))) ?? steps.at(-1);
     if (!deciding?.lookup.flow) continue;
     const flow = deciding.lookup.flow;
     const rule = byCookie.get(BigInt(flow.cookie));
@@ -37,7 +40,13 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
       table: deciding.tableName ?? String(deciding.table),
       flow: flow.text,
       ...(rule ? { rule } : {}),
-      what: rule ? describeRule(rule) : BigInt(flow.cookie) === DEFAULT_DENY ? 'the default for traffic no rule decides' : describePipeline(deciding.table),
+      what: rule
+        ? describeRule(rule)
+        : BigInt(flow.cookie) === DEFAULT_DENY
+          ? 'the default for traffic no rule decides'
+          : isRedirect(BigInt(flow.cookie))
+            ? describeRedirect(deciding.table)
+            : describePipeline(deciding.table),
     });
   }
   return decisions;
@@ -52,6 +61,17 @@ function describeRule(rule: RuleSummary): string {
     case 'dns':
       return 'DNS to the named resolvers';
   }
+}
+
+function isRedirect(cookie: bigint): boolean {
+  return cookie >> 40n === REDIRECT_KIND;
+}
+
+function describeRedirect(table: number): string {
+  if (table === TABLES.ingress.id) return 'a honeypot takes whatever reaches it';
+  if (table === TABLES.conntrack.id)
+    return 'conntrack: a later packet of a redirected connection, sent on to its honeypot';
+  return 'a redirect to a honeypot';
 }
 
 function describePipeline(table: number): string {

@@ -22,7 +22,12 @@ export function applyModDlDst(fields: PacketFields, action: Extract<FlowAction, 
  * the connection's mark (`ctMark` of the packet for est/rpl, 0 for new, plus what this commit
  * sets); a destination NAT already applied is now visible to lookups. Pure.
  */
-export function trackedCopy(fields: PacketFields, action: CtAction, state: ConnectionState, ctMark: number): PacketFields {
+export function trackedCopy(
+  fields: PacketFields,
+  action: CtAction,
+  state: ConnectionState,
+  ctMark: number,
+): PacketFields {
   const mark = state === 'new' ? 0 : ctMark;
   const committed = action.commit && action.mark ? ((mark & ~action.mark.mask) | action.mark.value) >>> 0 : mark;
   const natDst = action.commit && action.nat?.dst ? action.nat.dst : fields.natDst;
@@ -54,7 +59,8 @@ export function applyCt(fields: PacketFields, action: CtAction, state: Connectio
       `nat(dst=${formatAddress(action.nat.dst)}): the packet leaves for this address instead (later lookups in this pass still see the old one)`,
     );
   }
-  if (action.commit && action.mark) effects.push(`exec: the connection's ct_mark=${formatMasked(action.mark, 0xffffffff)}`);
+  if (action.commit && action.mark)
+    effects.push(`exec: the connection's ct_mark=${formatMasked(action.mark, 0xffffffff)}`);
   fields.ctState = 0;
   fields.ctMark = 0;
   return effects;

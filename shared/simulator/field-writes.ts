@@ -24,7 +24,8 @@ export function parseFieldWrite(token: string): FieldWrite | null {
   if (load) {
     const value = parseNumber(load[1]?.trim() ?? '');
     const target = parseFieldRef(load[2]?.trim() ?? '');
-    if (!target) return problem(`"${load[2] ?? ''}" is not a register or ct_mark bit range such as NXM_NX_REG0[0..15]`, token);
+    if (!target)
+      return problem(`"${load[2] ?? ''}" is not a register or ct_mark bit range such as NXM_NX_REG0[0..15]`, token);
     const width = bitCount(target.mask);
     if (value === null || value >= 2 ** width)
       return problem(`"${load[1] ?? ''}" does not fit into ${width} bits`, token);
@@ -33,7 +34,11 @@ export function parseFieldWrite(token: string): FieldWrite | null {
   const setField = /^set_field:([^-]+)->(.+)$/i.exec(token);
   if (setField) {
     const field = fieldOf(setField[2]?.trim() ?? '');
-    if (!field) return problem(`set_field of "${setField[2] ?? ''}" is not supported (the simulator knows reg0..reg15 and ct_mark)`, token);
+    if (!field)
+      return problem(
+        `set_field of "${setField[2] ?? ''}" is not supported (the simulator knows reg0..reg15 and ct_mark)`,
+        token,
+      );
     const [valueText = '', maskText] = (setField[1] ?? '').trim().split('/');
     const value = parseNumber(valueText);
     const mask = maskText === undefined ? 0xffffffff : parseNumber(maskText);
@@ -45,10 +50,17 @@ export function parseFieldWrite(token: string): FieldWrite | null {
 }
 
 /** The action of a register write; ct_mark writes are only valid inside ct(…exec(…)). */
-export function registerLoad(write: { target: FieldTarget; bits: BitsMatch }, token: string): FlowAction | TokenProblem {
+export function registerLoad(
+  write: { target: FieldTarget; bits: BitsMatch },
+  token: string,
+): FlowAction | TokenProblem {
   const field = write.target.field;
   if (field.kind !== 'reg')
-    return { code: 'MS506', message: 'ct_mark can only be set inside ct(commit,exec(…)); Open vSwitch rejects this flow', token };
+    return {
+      code: 'MS506',
+      message: 'ct_mark can only be set inside ct(commit,exec(…)); Open vSwitch rejects this flow',
+      token,
+    };
   return { kind: 'load', register: field.register, value: write.bits.value, mask: write.bits.mask };
 }
 

@@ -133,7 +133,9 @@ export function registerMatches(m: FlowMatch): [number, BitsMatch][] {
 
 /** `0x1` for an exact match of a field `full` wide, `0x1/0xffff` under a mask. */
 export function formatMasked(bits: BitsMatch, full: number): string {
-  return bits.mask === full ? `0x${bits.value.toString(16)}` : `0x${bits.value.toString(16)}/0x${bits.mask.toString(16)}`;
+  return bits.mask === full
+    ? `0x${bits.value.toString(16)}`
+    : `0x${bits.value.toString(16)}/0x${bits.mask.toString(16)}`;
 }
 
 function formatBits(bits: BitsMatch): string {

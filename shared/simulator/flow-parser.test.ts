@@ -4,8 +4,8 @@ import { parseAddressMask } from './address-bits';
 import { formatMatch } from './flow-model';
 import { parseFlowText } from './flow-parser';
 
-const golden = (host: string): string =>
-  readFileSync(new URL(`../compiler/golden/three-tier-shop.${host}.flows`, import.meta.url), 'utf8');
+const golden = (host: string, name = 'three-tier-shop'): string =>
+  readFileSync(new URL(`../compiler/golden/${name}.${host}.flows`, import.meta.url), 'utf8');
 
 /** Lines as `ovs-ofctl dump-flows` printed them from a table loaded with the compiler's output (OVS 3.1). */
 const DUMP = `NXST_FLOW reply (xid=0x4):
@@ -22,9 +22,9 @@ const DUMP = `NXST_FLOW reply (xid=0x4):
 `;
 
 describe('parseFlowText', () => {
-  it('parses the compiler output of both golden hosts without a diagnostic', () => {
-    for (const host of ['host-a', 'host-b']) {
-      const text = golden(host);
+  it('parses the compiler output of the golden hosts (three-tier shop, redirects) without a diagnostic', () => {
+    for (const [host, name] of [['host-a'], ['host-b'], ['h1', 'redirect'], ['h2', 'redirect']] as const) {
+      const text = golden(host, name);
       const { flows, diagnostics } = parseFlowText(text);
       expect(diagnostics).toEqual([]);
       expect(flows).toHaveLength(text.split('\n').filter((l) => l.startsWith('cookie=')).length);
@@ -81,6 +81,49 @@ describe('parseFlowText', () => {
     expect(flows[5]!.actions).toEqual([{ kind: 'ct', commit: false, table: 10, zone: 3 }]);
   });
 
+  it('reads what redirects write: registers, marks, ct(nat), DNAT with a mark, MAC rewrites, +rpl/-rpl', () => {
+    const { flows, diagnostics } = parseFlowText(
+      [
+        'table=0,priority=100,ipv6 actions=ct(table=10,nat)',
+        'table=10,priority=110,ct_state=+trk+est-rpl,ct_mark=0x1/0xffff,ip actions=mod_dl_dst:02:42:0A:00:09:09,NORMAL',
+        'table=20,priority=900,conj_id=3 actions=load:0x1->NXM_NX_REG0[0..15],goto_table:40',
+        'table=40,priority=100,reg0=0x1/0xffff,ip actions=ct(commit,nat(dst=10.0.9.9),exec(load:0x1->NXM_NX_CT_MARK[0..15])),mod_dl_dst:02:42:0a:00:09:09,NORMAL',
+        'table=40,priority=100,reg0=0x2/0xffff,ipv6 actions=ct(commit,nat(dst=[fd00::98]),exec(set_field:0x2/0xffff->ct_mark)),NORMAL',
+        // As dump-flows prints them back (OVS 3.1).
+        'table=40, priority=100,ipv6,reg0=0x3/0xffff actions=ct(commit,nat(dst=fd00::99),exec(load:0x3->NXM_NX_CT_MARK[0..15])),NORMAL',
+        'table=40, priority=52,ip,reg3=7 actions=load:0x5->NXM_NX_REG2[0..3],load:0xffffffff->NXM_NX_REG1[],set_field:7->reg4,mod_dl_dst:2:0:0:0:0:9,NORMAL',
+      ].join('\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(flows[0]!.actions).toEqual([{ kind: 'ct', commit: false, table: 10, nat: {} }]);
+    expect(flows[1]!.match).toEqual({
+      ethType: 0x0800,
+      ctState: { value: 0x22, mask: 0x2a },
+      ctMark: { value: 1, mask: 0xffff },
+    });
+    expect(formatMatch(flows[1]!.match)).toBe('dl_type=0x0800,ct_state=+est-rpl+trk,ct_mark=0x1/0xffff');
+    expect(flows[1]!.actions[0]).toEqual({ kind: 'mod-dl-dst', mac: '02:42:0a:00:09:09' });
+    expect(flows[2]!.actions[0]).toEqual({ kind: 'load', register: 0, value: 1, mask: 0xffff });
+    expect(flows[3]!.match.regs).toEqual({ 0: { value: 1, mask: 0xffff } });
+    expect(flows[3]!.actions[0]).toEqual({
+      kind: 'ct',
+      commit: true,
+      nat: { dst: { family: 4, value: 0x0a000909n } },
+      mark: { value: 1, mask: 0xffff },
+    });
+    expect(flows[4]!.actions[0]).toMatchObject({ nat: { dst: { family: 6 } }, mark: { value: 2, mask: 0xffff } });
+    expect(flows[5]!.actions[0]).toMatchObject({
+      nat: { dst: { family: 6, value: 0xfd000000000000000000000000000099n } },
+    });
+    expect(flows[6]!.actions.slice(0, 4)).toEqual([
+      { kind: 'load', register: 2, value: 5, mask: 0xf },
+      { kind: 'load', register: 1, value: 0xffffffff, mask: 0xffffffff },
+      { kind: 'load', register: 4, value: 7, mask: 0xffffffff },
+      { kind: 'mod-dl-dst', mac: '02:00:00:00:00:09' },
+    ]);
+    expect(formatMatch(flows[6]!.match)).toBe('dl_type=0x0800,reg3=0x7');
+  });
+
   it('uses OVS defaults: table 0, priority 32768, cookie 0', () => {
     expect(parseFlowText('arp actions=NORMAL').flows[0]).toMatchObject({ table: 0, priority: 32768, cookie: '0x0' });
   });
@@ -105,6 +148,31 @@ describe('parseFlowText', () => {
     ['table=0,priority=1,tcp,udp actions=drop', 'MS503', 'contradicts', 24],
     ['table=0,priority=1,ct_state=+trk+bogus actions=drop', 'MS503', 'not a ct_state', 20],
     ['delete cookie=0x4d53000000000000/0xffff000000000000', 'MS501', 'not delete or modify', 1],
+    ['table=0,priority=1,reg16=1,ip actions=drop', 'MS502', 'unknown match field "reg16"', 20],
+    ['table=0,priority=1,reg0=0x1/0x1ffffffff,ip actions=drop', 'MS503', 'not a 32-bit register value', 20],
+    ['table=0,priority=1,ct_mark=x,ip actions=drop', 'MS503', 'not a 32-bit ct_mark', 20],
+    ['table=0,priority=1,ip actions=load:0x10000->NXM_NX_REG0[0..15],NORMAL', 'MS503', 'does not fit into 16 bits', 31],
+    ['table=0,priority=1,ip actions=load:0x1->NXM_NX_REG0[16..32]', 'MS503', 'not a register or ct_mark bit range', 31],
+    [
+      'table=0,priority=1,ip actions=load:0x1->NXM_NX_CT_MARK[0..15],NORMAL',
+      'MS506',
+      'only be set inside ct(commit,exec',
+      31,
+    ],
+    ['table=0,priority=1,ip actions=set_field:1->tun_id', 'MS503', 'set_field of "tun_id" is not supported', 31],
+    ['table=0,priority=1,ip actions=ct(table=10,nat(dst=10.0.0.9))', 'MS506', 'needs commit', 31],
+    ['table=0,priority=1,ip actions=ct(exec(load:0x1->NXM_NX_CT_MARK[0..15]))', 'MS506', 'needs commit', 31],
+    [
+      'table=0,priority=1,ip actions=ct(commit,exec(load:0x1->NXM_NX_REG0[0..15]))',
+      'MS506',
+      'may only set ct_mark',
+      31,
+    ],
+    ['table=0,priority=1,ip actions=ct(commit,nat(src=10.0.0.9))', 'MS504', 'unsupported nat', 31],
+    ['table=0,priority=1,ip actions=ct(commit,nat(dst=10.0.0.9-10.0.0.10))', 'MS504', 'unsupported nat', 31],
+    ['table=0,priority=1,ipv6 actions=ct(commit,nat(dst=10.0.0.9))', 'MS505', 'needs ip in the match', 33],
+    ['table=0,priority=1 actions=ct(commit,nat(dst=10.0.0.9))', 'MS505', 'ct() needs ip or ipv6', 28],
+    ['table=0,priority=1,ip actions=mod_dl_dst:02:42:0a:00:09', 'MS504', 'unknown or unsupported action', 31],
     ['table=0,priority=1,ip', 'MS501', 'needs "actions=', 1],
   ])('rejects %s with a diagnostic naming line and column', (line, code, message, column) => {
     const { flows, diagnostics } = parseFlowText(`# a comment\n\n${line}`, 'test.flows');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ovsCtNext, ovsTraceFlow, parseTraceVerdict } from './ovs-trace';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTraceVerdict } from './ovs-trace';
 
 // Tails of real `ovs-appctl ofproto/trace … --ct-next trk,new` output (Open vSwitch 3.1).
 const FORWARDED = `Final flow: unchanged
@@ -18,6 +18,13 @@ Megaflow: recirc_id=0x1,ct_state=+new-est-rel-inv+trk,eth,tcp,in_port=1,nw_frag=
 Datapath actions: ct(commit),2,3
 `;
 const DROPPED = FORWARDED.replace('Datapath actions: ct(commit),2,3', 'Datapath actions: drop');
+// Last lines of traces through compiled redirect tables (Open vSwitch 3.1).
+const REDIRECTED = `Datapath actions: ct(nat),recirc(0x1)
+Datapath actions: ct(commit,mark=0x1/0xffff,nat(dst=10.0.0.9)),set(eth(dst=02:00:00:00:00:09)),101,2`;
+const REDIRECTED_V6 = `Datapath actions: ct(nat),recirc(0x5)
+Datapath actions: ct(commit,mark=0x2/0xffff,nat(dst=fd00::9)),set(eth(dst=02:00:00:00:00:0a)),101,2`;
+const MARKED = `Datapath actions: ct(nat),recirc(0x3)
+Datapath actions: set(eth(dst=02:00:00:00:00:09)),101,2`;
 
 describe('ofproto/trace helpers', () => {
   it('writes the flow ofproto/trace takes for each kind of packet', () => {
@@ -43,6 +50,30 @@ describe('ofproto/trace helpers', () => {
       /,arp,arp_op=1,arp_spa=10.0.0.1,arp_tpa=10.0.0.2$/,
     );
     expect(ovsCtNext('established')).toBe('trk,est');
+    expect(ovsCtNext('reply')).toBe('trk,est,rpl');
+    expect(ovsTraceFlow({ ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', ctMark: 2 })).toMatch(
+      /^in_port=1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,ct_mark=0x2,udp,/,
+    );
+  });
+
+  it('reads redirects and MAC rewrites from the Datapath actions lines', () => {
+    expect(parseTraceOutcome(REDIRECTED)).toEqual({
+      verdict: 'redirected',
+      redirectedTo: '10.0.0.9',
+      ethDst: '02:00:00:00:00:09',
+    });
+    expect(parseTraceOutcome(REDIRECTED_V6)).toEqual({
+      verdict: 'redirected',
+      redirectedTo: 'fd00::9',
+      ethDst: '02:00:00:00:00:0a',
+    });
+    expect(parseTraceOutcome('Datapath actions: ct(commit,nat(dst=[fd00::0:9]:80)),3')).toEqual({
+      verdict: 'redirected',
+      redirectedTo: 'fd00::9',
+    });
+    expect(parseTraceOutcome(MARKED)).toEqual({ verdict: 'forwarded', ethDst: '02:00:00:00:00:09' });
+    expect(parseTraceOutcome(FORWARDED)).toEqual({ verdict: 'forwarded' });
+    expect(parseTraceVerdict(REDIRECTED)).toBe('redirected');
   });
 
   it('reads the verdict from the Datapath actions lines', () => {

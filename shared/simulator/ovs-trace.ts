@@ -8,10 +8,11 @@ const DL = 'dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02';
 
 /**
  * The flow description `ovs-appctl ofproto/trace BRIDGE FLOW` takes for a packet entering
- * on `inPort`, so the switch's own verdict can be compared with the simulator's. Pure.
+ * on `inPort`, so the switch's own verdict can be compared with the simulator's. A `ctMark`
+ * goes into the flow and survives ct()'s recirculation, so give it only for established and
+ * reply packets (the simulator ignores it for new ones). Pure.
  */
 export function ovsTraceFlow(packet: Packet, inPort = 1): string {
-  // The trace keeps an input ct_mark through ct()'s recirculation: how an established packet of a marked connection is traced.
   const mark = packet.ctMark ? `,ct_mark=0x${packet.ctMark.toString(16)}` : '';
   const head = `in_port=${inPort},${DL}${mark}`;
   if (packet.ethType === 'arp') return `${head},arp,arp_op=1,arp_spa=${packet.src},arp_tpa=${packet.dst}`;

@@ -132,10 +132,10 @@ export function matchesPacket(m: FlowMatch, p: PacketFields): boolean {
   if (m.icmpType !== undefined && m.icmpType !== p.icmpType) return false;
   if (m.icmpCode !== undefined && m.icmpCode !== p.icmpCode) return false;
   if (m.ctState && (p.ctState & m.ctState.mask) !== m.ctState.value) return false;
-  if (m.ctMark && ((p.ctMark & m.ctMark.mask) >>> 0) !== m.ctMark.value) return false;
+  if (m.ctMark && (p.ctMark & m.ctMark.mask) >>> 0 !== m.ctMark.value) return false;
   if (m.regs)
     for (const [register, bits] of registerMatches(m))
-      if ((((p.regs[register] ?? 0) & bits.mask) >>> 0) !== bits.value) return false;
+      if (((p.regs[register] ?? 0) & bits.mask) >>> 0 !== bits.value) return false;
   if (m.conjId !== undefined && m.conjId !== p.conjId) return false;
   return true;
 }

@@ -4,7 +4,7 @@ import { compilePolicy } from '../compiler/compile';
 import type { Inventory, Workload } from '../inventory/model';
 import { parseInventoryFile } from '../inventory/static-file';
 import { parsePolicyFile } from '../policy/policy-file';
-import { loadHostTables, simulatePath, type PathEnd, type PathProbe } from './path';
+import { addressHosts, loadHostTables, simulatePath, type PathEnd, type PathProbe } from './path';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const policy = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
@@ -99,5 +99,57 @@ describe('simulatePath on the three-tier shop', () => {
     expect(() => simulatePath(tables, { address: '10.9.9.9', host: 'host-z' }, at('web-1'), tcp(80), 'new')).toThrow(
       /host-z/,
     );
+  });
+});
+
+describe('simulatePath after a redirect', () => {
+  const trapped: Inventory = {
+    ...inventory,
+    workloads: [
+      ...inventory.workloads,
+      {
+        ...db2,
+        id: 'static:t/hp',
+        name: 'hp',
+        host: 'host-b',
+        addresses: ['10.20.9.9'],
+        labels: { role: 'trap' },
+        mac: '02:42:0a:14:09:09',
+      },
+    ],
+  };
+  const redirect = {
+    ...policy,
+    defaults: { ...policy.defaults, betweenGroups: 'redirect' as const, redirectTo: 'hp' },
+  };
+  const trapTables = loadHostTables(compilePolicy(redirect, trapped).hosts);
+
+  it('follows the packet to the honeypot host when told where addresses live', () => {
+    const result = simulatePath(trapTables, at('web-1'), at('db-2'), tcp(5432), 'new', {
+      hostOf: addressHosts(trapped.workloads),
+    });
+    expect(result).toMatchObject({ verdict: 'redirected', redirectedTo: '10.20.9.9' });
+    expect(result.hops.map((h) => [h.host, h.result.verdict])).toEqual([
+      ['host-a', 'redirected'],
+      ['host-b', 'forwarded'],
+    ]);
+    expect(result.reason).toMatch(
+      /^host-a: redirected to 10\.20\.9\.9 \(MAC 02:42:0a:14:09:09\) by NORMAL in table 40; host-b: forwarded/,
+    );
+  });
+
+  it('ends at the redirecting switch without a host map, and keys of any spelling match', () => {
+    expect(simulatePath(trapTables, at('web-1'), at('db-2'), tcp(5432), 'new').hops.map((h) => h.host)).toEqual([
+      'host-a',
+    ]);
+    const spelled = new Map([
+      ['10.20.009.9', 'host-b'],
+      ['::ffff:0:0', 'nowhere'],
+    ]);
+    expect(addressHosts([{ host: 'x', addresses: ['fd00::0:1', 'not an address'] }])).toEqual(
+      new Map([['fd00::1', 'x']]),
+    );
+    const followed = simulatePath(trapTables, at('web-1'), at('db-2'), tcp(5432), 'new', { hostOf: spelled });
+    expect(followed.hops.map((h) => h.host)).toEqual(['host-a', 'host-b']);
   });
 });

@@ -61,7 +61,9 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
 }
 
 /** Address (canonical text) → host, for PathOptions.hostOf: every address of every workload. Pure. */
-export function addressHosts(workloads: readonly { host: string; addresses: readonly string[] }[]): Map<string, string> {
+export function addressHosts(
+  workloads: readonly { host: string; addresses: readonly string[] }[],
+): Map<string, string> {
   const hosts = new Map<string, string>();
   for (const w of workloads)
     for (const a of w.addresses) {
@@ -102,7 +104,12 @@ export function simulatePath(
   while (next !== undefined) {
     const host = next;
     if (hops.length >= MAX_HOPS)
-      return { verdict: 'dropped', enforced: true, hops, reason: `more than ${MAX_HOPS} hops: the switches redirect in a loop` };
+      return {
+        verdict: 'dropped',
+        enforced: true,
+        hops,
+        reason: `more than ${MAX_HOPS} hops: the switches redirect in a loop`,
+      };
     const hostTables = tables.get(host);
     if (!hostTables) throw new Error(`no flow table for host "${host}"`);
     const result = simulatePacket(hostTables, packet, state);

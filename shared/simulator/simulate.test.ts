@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseFlowTextStrict } from './flow-parser';
 import type { ConnectionState, Packet } from './packet';
 import { groupByTable, simulatePacket } from './simulate';
+import { ACTION_CASES } from './testing/action-cases';
+import { probePacket } from './testing/lookup-cases';
 import { describePacket, formatTrace } from './trace-format';
 
 // The checked-in golden tables of examples/three-tier-shop: web-1 10.20.1.11, app-1 10.20.2.21 and
@@ -96,5 +98,39 @@ describe('simulatePacket on the golden three-tier shop (host-a)', () => {
       lines.some((l) => /^ {4}clause 3\/3: line \d+ .*tcp,tp_dst=8080 actions=conjunction\(4,3\/3\)$/.test(l)),
     ).toBe(true);
     expect(lines.at(-1)).toBe('verdict: forwarded: forwarded by NORMAL in table 40');
+  });
+});
+
+describe('simulatePacket: registers, marks, destination NAT and MAC rewrites (the same cases run on OVS in ovs-differential)', () => {
+  it.each(ACTION_CASES)('$name', ({ lines, probes }) => {
+    const tables = groupByTable(parseFlowTextStrict(lines.join('\n')));
+    for (const probe of probes) {
+      const result = simulatePacket(tables, probePacket(probe.packet), probe.state);
+      const outcome = {
+        verdict: result.verdict,
+        ...(result.redirectedTo ? { redirectedTo: result.redirectedTo } : {}),
+        ...(result.ethDst ? { ethDst: result.ethDst } : {}),
+      };
+      expect({ probe, outcome }).toEqual({ probe, outcome: probe.expect });
+    }
+  });
+
+  it('traces a redirect readably: registers in the table heading, the NAT, the mark and the MAC', () => {
+    const redirect = ACTION_CASES.find((c) => c.name.startsWith('the compiled redirect'))!;
+    const packet = probePacket({});
+    const text = formatTrace(
+      simulatePacket(groupByTable(parseFlowTextStrict(redirect.lines.join('\n'))), packet, 'new'),
+    );
+    const lines = text.split('\n');
+    expect(lines).toContain('  → load: reg0=0x2/0xffff, now 0x2');
+    expect(lines).toContain('table 40 forward [+new+trk] reg0=0x2');
+    expect(lines).toContain(
+      '  → nat(dst=10.9.9.2): the packet leaves for this address instead (later lookups in this pass still see the old one)',
+    );
+    expect(lines).toContain("  → exec: the connection's ct_mark=0x2/0xffff");
+    expect(lines).toContain('  → mod_dl_dst: the packet now goes to MAC 02:42:00:00:00:09');
+    expect(lines.at(-1)).toBe(
+      'verdict: redirected: redirected to 10.9.9.2 (MAC 02:42:00:00:00:09) by NORMAL in table 40',
+    );
   });
 });

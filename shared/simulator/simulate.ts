@@ -159,7 +159,13 @@ function outcome(steps: TraceStep[], outputs: readonly Output[]): SimulationResu
   const where = outputs.map((o) => `NORMAL in table ${o.table}`).join(' and ');
   const mac = last.ethDst ? ` (MAC ${last.ethDst})` : '';
   if (last.natDst && outputs.every((o) => o.natDst === last.natDst))
-    return { verdict: 'redirected', redirectedTo: last.natDst, ...ethDst, reason: `redirected to ${last.natDst}${mac} by ${where}`, steps };
+    return {
+      verdict: 'redirected',
+      redirectedTo: last.natDst,
+      ...ethDst,
+      reason: `redirected to ${last.natDst}${mac} by ${where}`,
+      steps,
+    };
   return { verdict: 'forwarded', ...ethDst, reason: `forwarded by ${where}${mac}`, steps };
 }
 

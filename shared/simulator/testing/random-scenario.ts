@@ -119,17 +119,24 @@ const service: fc.Arbitrary<Service> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ protocol: 'any' as const }) },
 );
 
-const defaults: fc.Arbitrary<Policy['defaults']> = fc.record({
-  withinGroup: fc.constantFrom<Policy['defaults']['withinGroup']>('allow', 'allow', 'allow', 'drop'),
-  betweenGroups: fc.constantFrom<Policy['defaults']['betweenGroups']>(
-    'drop',
-    'drop',
-    'drop',
-    'drop',
-    'reject',
-    'monitor',
-  ),
-});
+/** Defaults; `redirect` sends to one of the honeypot specs (a workload's name or address). */
+function defaultsArbitrary(honeypots: readonly string[]): fc.Arbitrary<Policy['defaults']> {
+  return fc
+    .record({
+      withinGroup: fc.constantFrom<Policy['defaults']['withinGroup']>('allow', 'allow', 'allow', 'drop'),
+      betweenGroups: fc.constantFrom<Policy['defaults']['betweenGroups']>(
+        'drop',
+        'drop',
+        'drop',
+        'drop',
+        'reject',
+        'monitor',
+        'redirect',
+      ),
+      redirectTo: fc.constantFrom(...honeypots),
+    })
+    .map(({ redirectTo, ...d }) => (d.betweenGroups === 'redirect' ? { ...d, redirectTo } : d));
+}
 
 /** Random scenarios: 2-5 groups with overlapping selectors, 2-8 workloads on 1-4 hosts, random edges and infrastructure, probes. */
 export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
@@ -138,16 +145,15 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
     .tuple(fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer({ min: 2, max: 8 }))
     .chain(([hosts, ipv6, count]) =>
       fc
-        .tuple(
-          workloadsArbitrary(hosts, ipv6, count),
-          groupsArbitrary(outside),
-          defaults,
-          fc.integer({ min: 0, max: 6 }),
-        )
-        .chain(([workloads, groups, policyDefaults, edgeCount]) =>
+        .tuple(workloadsArbitrary(hosts, ipv6, count), groupsArbitrary(outside), fc.integer({ min: 0, max: 6 }))
+        .chain(([workloads, groups, edgeCount]) =>
           fc
-            .tuple(edgesArbitrary(groups, edgeCount), infrastructureArbitrary(workloads))
-            .chain(([edges, infrastructure]) => {
+            .tuple(
+              edgesArbitrary(groups, edgeCount, honeypotSpecs(workloads)),
+              infrastructureArbitrary(workloads),
+              defaultsArbitrary(honeypotSpecs(workloads)),
+            )
+            .chain(([edges, infrastructure, policyDefaults]) => {
               const policy: Policy = {
                 apiVersion: 'microseg.dev/v1',
                 name: 'random',
@@ -194,6 +200,8 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
         name: `w${i}`,
         host: `h${w.host}`,
         addresses,
+        // Never the traced packets' own 02:00:00:00:00:02, so a MAC rewrite always shows in the datapath actions.
+        mac: `02:00:00:00:01:${(i + 16).toString(16)}`,
         labels: w.labels,
         origin: { kind: 'static' as const, source: 't' },
       };
@@ -218,18 +226,43 @@ function groupsArbitrary(outside: readonly OutsideSelector[]): fc.Arbitrary<Grou
     .map((list) => list.map((g, i) => ({ name: `g${i}`, selector: { ...g.selector }, isolated: g.isolated })));
 }
 
-function edgesArbitrary(groups: readonly Group[], count: number): fc.Arbitrary<Policy['edges']> {
+/** Honeypots a redirect may name: the first two workloads, by name or by an address. */
+function honeypotSpecs(workloads: readonly Workload[]): string[] {
+  return workloads.slice(0, 2).flatMap((w) => [w.name, w.name, ...w.addresses]);
+}
+
+function edgesArbitrary(
+  groups: readonly Group[],
+  count: number,
+  honeypots: readonly string[],
+): fc.Arbitrary<Policy['edges']> {
   const names = groups.map((g) => g.name);
-  const action = fc.constantFrom<EdgeAction>('allow', 'allow', 'allow', 'log', 'deny', 'reject');
+  const action = fc.constantFrom<EdgeAction>(
+    'allow',
+    'allow',
+    'allow',
+    'log',
+    'deny',
+    'reject',
+    'redirect',
+    'redirect',
+  );
   const edge = fc.record({
     from: fc.constantFrom(...names),
     to: fc.constantFrom(...names),
     services: fc.array(service, { minLength: 1, maxLength: 3 }),
     action,
+    redirectTo: fc.constantFrom(...honeypots),
   });
   return fc
     .array(edge, { minLength: count, maxLength: count })
-    .map((list) => list.map((e, i) => ({ id: `e${i}`, ...e })));
+    .map((list) =>
+      list.map(({ redirectTo, ...e }, i) => ({
+        id: `e${i}`,
+        ...e,
+        ...(e.action === 'redirect' ? { redirectTo } : {}),
+      })),
+    );
 }
 
 function infrastructureArbitrary(workloads: readonly Workload[]): fc.Arbitrary<Policy['infrastructure']> {

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import type { Inventory, Workload } from '../inventory/model';
+import type { Edge, Policy } from '../policy/model';
+import { mayConnect, type Party } from '../policy/reference-evaluator';
+import { consequentialTies } from './ambiguity';
+import { decisionsOf } from './decision';
+import { addressHosts, loadHostTables, simulatePath, type PathEnd, type PathProbe, type PathResult } from './path';
+import { simulatePacket } from './simulate';
+
+// Redirects to a honeypot, asked of the compiled tables (through the simulator) and of the
+// reference semantics. hp (IPv4 only) sits on h1 with web-1; tarpit (dual stack) on h2 with db-1.
+
+const workload = (
+  name: string,
+  host: string,
+  addresses: string[],
+  labels: Record<string, string>,
+  mac?: string,
+): Workload => ({
+  id: `static:t/${name}`,
+  name,
+  host,
+  addresses,
+  labels,
+  ...(mac ? { mac } : {}),
+  origin: { kind: 'static', source: 't' },
+});
+const inventory: Inventory = {
+  readAt: 'x',
+  workloads: [
+    workload('web-1', 'h1', ['10.0.1.1', 'fd00::11'], { tier: 'web' }),
+    workload('hp', 'h1', ['10.0.9.9'], { role: 'trap' }, '02:42:0a:00:09:09'),
+    workload('db-1', 'h2', ['10.0.2.1', 'fd00::21'], { tier: 'db' }),
+    workload('tarpit', 'h2', ['10.0.9.8', 'fd00::98'], { role: 'trap' }, '02:42:0a:00:09:08'),
+  ],
+};
+const edge = (id: string, port: number, action: Edge['action'], redirectTo?: string): Edge => ({
+  id,
+  from: 'web',
+  to: 'db',
+  services: [{ protocol: 'tcp', ports: { from: port, to: port } }],
+  action,
+  ...(redirectTo ? { redirectTo } : {}),
+});
+const base: Policy = {
+  apiVersion: 'microseg.dev/v1',
+  name: 'redirects',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' } },
+    { name: 'db', selector: { labels: 'tier=db' } },
+  ],
+  edges: [
+    edge('db-sql', 5432, 'allow'),
+    edge('trap-ssh', 22, 'redirect', 'tarpit'),
+    edge('trap-telnet', 23, 'redirect', 'hp'),
+  ],
+};
+const hostOf = addressHosts(inventory.workloads);
+
+type End = PathEnd & { party: Party };
+const at = (name: string, family: 4 | 6 = 4): End => {
+  const w = inventory.workloads.find((x) => x.name === name)!;
+  const address = w.addresses.find((a) => a.includes(':') === (family === 6))!;
+  return { address, host: w.host, party: { workload: w.id, address } };
+};
+const outside = (address: string): End => ({ address, party: { address } });
+const tcp = (dstPort: number): PathProbe => ({ protocol: 'tcp', srcPort: 40000, dstPort });
+
+/** The tables' path and the reference's answer for one TCP connection. */
+function ask(
+  policy: Policy,
+  from: End,
+  to: End,
+  port: number,
+  family: 4 | 6 = 4,
+): { path: PathResult; tables: string; reference: string } {
+  const compiled = compilePolicy(policy, inventory);
+  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const path = simulatePath(loadHostTables(compiled.hosts), from, to, tcp(port), 'new', { hostOf });
+  const answer = mayConnect(policy, inventory, {
+    from: from.party,
+    to: to.party,
+    protocol: 'tcp',
+    port,
+    sourcePort: 40000,
+    family,
+  });
+  const tables = path.verdict === 'redirected' ? `redirected to ${path.redirectedTo ?? ''}` : path.verdict;
+  const reference = answer.redirectedTo
+    ? `redirected to ${answer.redirectedTo}`
+    : answer.allowed
+      ? 'permitted'
+      : 'dropped';
+  return { path, tables, reference };
+}
+
+describe('redirects: tables agree with the semantics', () => {
+  it('a redirect edge sends the connection to the honeypot with its MAC, then on to the honeypot host', () => {
+    const ssh = ask(base, at('web-1'), at('db-1'), 22);
+    expect(ssh).toMatchObject({ tables: 'redirected to 10.0.9.8', reference: 'redirected to 10.0.9.8' });
+    expect(ssh.path.hops.map((h) => [h.host, h.result.verdict])).toEqual([
+      ['h1', 'redirected'],
+      ['h2', 'forwarded'],
+    ]);
+    expect(ssh.path.hops[0]!.result.ethDst).toBe('02:42:0a:00:09:08');
+    const v6 = ask(base, at('web-1', 6), at('db-1', 6), 22, 6);
+    expect(v6).toMatchObject({ tables: 'redirected to fd00::98', reference: 'redirected to fd00::98' });
+  });
+
+  it('names the deciding flows: the redirect edge at the source, the honeypot flow at its host', () => {
+    const compiled = compilePolicy(base, inventory);
+    const path = simulatePath(loadHostTables(compiled.hosts), at('web-1'), at('db-1'), tcp(22), 'new', { hostOf });
+    expect(decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what])).toEqual([
+      ['h1', 'egress', 'edge "trap-ssh"'],
+      ['h2', 'ingress', 'a honeypot takes whatever reaches it'],
+    ]);
+  });
+
+  it('a honeypot on the source host ends the path there', () => {
+    const telnet = ask(base, at('web-1'), at('db-1'), 23);
+    expect(telnet).toMatchObject({ tables: 'redirected to 10.0.9.9', reference: 'redirected to 10.0.9.9' });
+    expect(telnet.path.hops.map((h) => h.host)).toEqual(['h1']);
+  });
+
+  it('leaves other services alone: the allow edge permits, the rest is dropped', () => {
+    expect(ask(base, at('web-1'), at('db-1'), 5432)).toMatchObject({ tables: 'permitted', reference: 'permitted' });
+    expect(ask(base, at('web-1'), at('db-1'), 24)).toMatchObject({ tables: 'dropped', reference: 'dropped' });
+  });
+
+  it('a honeypot takes what outside parties send it; workloads meet their own policy', () => {
+    expect(ask(base, outside('203.0.113.9'), at('tarpit'), 80)).toMatchObject({
+      tables: 'permitted',
+      reference: 'permitted',
+    });
+    expect(ask(base, outside('203.0.113.9'), at('db-1'), 80)).toMatchObject({
+      tables: 'dropped',
+      reference: 'dropped',
+    });
+    expect(ask(base, at('web-1'), at('tarpit'), 80)).toMatchObject({ tables: 'dropped', reference: 'dropped' });
+  });
+
+  it('the redirecting default sends what no rule decides to its honeypot, from inside and outside', () => {
+    const trap: Policy = {
+      ...base,
+      defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' },
+    };
+    expect(ask(trap, at('web-1'), at('db-1'), 9999)).toMatchObject({
+      tables: 'redirected to 10.0.9.8',
+      reference: 'redirected to 10.0.9.8',
+    });
+    const inbound = ask(trap, outside('203.0.113.9'), at('db-1'), 80);
+    expect(inbound).toMatchObject({ tables: 'redirected to 10.0.9.8', reference: 'redirected to 10.0.9.8' });
+    expect(inbound.path.hops.map((h) => h.host)).toEqual(['h2']);
+    expect(ask(trap, at('web-1'), at('db-1'), 5432)).toMatchObject({ tables: 'permitted', reference: 'permitted' });
+  });
+
+  it('later packets of a marked connection get the honeypot MAC again; replies and unmarked ones pass as before', () => {
+    const h1 = loadHostTables(compilePolicy(base, inventory).hosts).get('h1')!;
+    const later = {
+      ethType: 'ipv4' as const,
+      src: '10.0.1.1',
+      dst: '10.0.9.8',
+      protocol: 'tcp' as const,
+      srcPort: 40000,
+      dstPort: 22,
+    };
+    expect(simulatePacket(h1, { ...later, ctMark: 2 }, 'established')).toMatchObject({
+      verdict: 'forwarded',
+      ethDst: '02:42:0a:00:09:08',
+    });
+    const reply = simulatePacket(h1, { ...later, src: '10.0.9.8', dst: '10.0.1.1', ctMark: 2 }, 'reply');
+    expect(reply.verdict).toBe('forwarded');
+    expect(reply.ethDst).toBeUndefined();
+    expect(simulatePacket(h1, later, 'established').ethDst).toBeUndefined();
+  });
+
+  // Known compiler issue: deny, reject and redirect edges share the priority band of blocking
+  // rules, so when a deny and a redirect edge (or redirects to two honeypots) cover one
+  // connection, their conjunctions complete at one priority and Open vSwitch may take either
+  // (OVS 3.1 took the redirect here). Remove `.fails` once redirects get their own band.
+  it.fails('a deny edge outranks a redirect edge covering the same connection, unambiguously', () => {
+    const both: Policy = { ...base, edges: [...base.edges, edge('a-no-ssh', 22, 'deny')] };
+    const ssh = ask(both, at('web-1'), at('db-1'), 22);
+    expect(ssh.reference).toBe('dropped');
+    expect(ssh.path.hops.flatMap((h) => consequentialTies(h.result))).toEqual([]);
+    expect(ssh.tables).toBe('dropped');
+  });
+
+  // Known compiler issue: table 40 has a redirect flow only for the honeypot's own address
+  // families, so an IPv6 connection sent to an IPv4-only honeypot falls through to the
+  // ordinary commit and reaches its real destination. Remove `.fails` once it is dropped.
+  it.fails('an IPv6 connection redirected to a honeypot without IPv6 is dropped, never delivered', () => {
+    const v6 = ask(base, at('web-1', 6), at('db-1', 6), 23, 6);
+    expect(v6.reference).toBe('dropped');
+    expect(v6.tables).toBe('dropped');
+  });
+});
