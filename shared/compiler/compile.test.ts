@@ -80,8 +80,8 @@ describe('compilePolicy', () => {
       workloads: [workload('a1', 'h', 'fd00::a1', { role: 'a' }), workload('b1', 'h', '10.0.0.2', { role: 'b' })],
     };
     const text = texts(policy, inventory)[0]!;
-    expect(text).toContain('priority=600,ipv6,ipv6_src=fd00::a1 actions=conjunction(3,1/3)');
-    expect(text).toContain('priority=300,ipv6,ipv6_src=fd00::a1 actions=conjunction(1,1/2)');
+    expect(text).toContain('priority=1000,ipv6,ipv6_src=fd00::a1 actions=conjunction(3,1/3)');
+    expect(text).toContain('priority=700,ipv6,ipv6_src=fd00::a1 actions=conjunction(1,1/2)');
     expect(text).toContain('udp,tp_dst=0x50/0xfff0 actions=conjunction(3,3/3)');
     expect(text).toContain('udp6,tp_dst=0x60/0xfff8 actions=conjunction(3,3/3)');
     expect(text).toContain('icmp6,icmp_type=135 actions=NORMAL');

@@ -8,6 +8,7 @@ import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
 import { buildClauses } from './clauses';
 import { buildHostFlows } from './host-table';
+import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
 
@@ -48,6 +49,10 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   diagnostics.push(...membershipDiagnostics(policy, membership, workloads));
 
   const redirects = resolveRedirectTargets(policy, workloads);
+  const redirectEdges = policy.edges.filter((e) => e.action === 'redirect').length;
+  if (redirectEdges > RULE_BAND_WIDTH) {
+    redirects.diagnostics.push({ code: 'MS135', severity: 'error', message: `${redirectEdges} redirect edges; at most ${RULE_BAND_WIDTH} fit, each needs a priority level of its own`, location: { path: 'edges' } });
+  }
   if (hasErrors(redirects.diagnostics)) return { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 };
   const rules = resolveRules(policy, membership, workloads, redirects.targets);
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(

@@ -46,9 +46,9 @@ describe('compiler features', () => {
   it('lets DNS to named resolvers and DHCP through, and monitors instead of dropping', () => {
     const h1 = compiled.get('h1')!;
     // DNS is a rule of its own above every edge: any workload (clause 1) to a resolver (2) on port 53 (3).
-    expect(h1).toContain('priority=1150,ip,nw_dst=10.0.0.53 actions=conjunction(1,2/3)');
-    expect(h1).toContain('priority=1150,ip,nw_src=10.0.1.1 actions=conjunction(1,1/3)');
-    expect(h1).toContain('priority=1150,udp6,tp_dst=53 actions=conjunction(1,3/3)');
+    expect(h1).toContain('priority=1900,ip,nw_dst=10.0.0.53 actions=conjunction(1,2/3)');
+    expect(h1).toContain('priority=1900,ip,nw_src=10.0.1.1 actions=conjunction(1,1/3)');
+    expect(h1).toContain('priority=1900,udp6,tp_dst=53 actions=conjunction(1,3/3)');
     expect(h1).toContain('udp,tp_src=68,tp_dst=67 actions=NORMAL');
     expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=goto_table:30');
   });
@@ -69,7 +69,7 @@ describe('compiler features', () => {
     expect(h1).toMatch(/conj_id=\d+ actions=load:0x1->NXM_NX_REG0\[0\.\.15\],goto_table:40/);
     expect(h1).toContain('reg0=0x1/0xffff,ip actions=ct(commit,nat(dst=10.0.9.9),exec(load:0x1->NXM_NX_CT_MARK[0..15])),mod_dl_dst:02:42:0a:00:09:09,NORMAL');
     expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=load:0x2->NXM_NX_REG0[0..15],goto_table:40');
-    expect(h1).toContain('priority=1200,ip,nw_dst=10.0.9.8 actions=goto_table:40');
+    expect(h1).toContain('priority=2000,ip,nw_dst=10.0.9.8 actions=goto_table:40');
   });
 
   it('refuses a redirect to a honeypot that is unknown or has no MAC', () => {

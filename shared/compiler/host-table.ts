@@ -30,7 +30,7 @@ export function buildHostFlows(host: string, clauses: readonly RuleClauses[], lo
   addPipeline(flows, options);
   addPolicyTable(flows, 'egress', host, clauses, localAddresses, options);
   addPolicyTable(flows, 'ingress', host, clauses, localAddresses, options);
-  if (options.redirects.length > 0) addRedirects(flows, host, options.redirects);
+  if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
   return flows.sort(compareFlows);
 }
 
@@ -92,6 +92,15 @@ function addPolicyTable(
     allow: new ConjunctionBands(table, PRIORITY.allowRule),
     group: new ConjunctionBands(table, PRIORITY.groupRule),
   };
+  // One level per redirect edge (see PRIORITY): a band of their own, with a single rule each.
+  const order = redirectOrder(clauses);
+  const redirectLevels = new Map<number, ConjunctionBands>();
+  const redirectBand = (rule: number): ConjunctionBands => {
+    const index = order.get(rule) ?? 0;
+    let band = redirectLevels.get(rule);
+    if (!band) redirectLevels.set(rule, (band = new ConjunctionBands(table, PRIORITY.redirectRule - index)));
+    return band;
+  };
 
   for (const c of clauses) {
     const sources = side === 'egress' ? c.sourcesByHost.get(host) : c.allSources;
@@ -99,12 +108,17 @@ function addPolicyTable(
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (!sources?.length || !destinations?.length || c.services?.length === 0) continue;
 
-    const band = c.rule.kind === 'dns' ? bands.infrastructure : c.rule.kind === 'within-group' ? bands.group : blocks(c.rule.verdict) ? bands.block : bands.allow;
+    const band =
+      c.rule.kind === 'dns' ? bands.infrastructure
+      : c.rule.kind === 'within-group' ? bands.group
+      : c.rule.verdict === 'redirect' ? redirectBand(c.rule.number)
+      : blocks(c.rule.verdict) ? bands.block
+      : bands.allow;
     const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
-    const actions = c.rule.redirectTarget !== undefined ? redirectActions(c.rule.redirectTarget) : blocks(c.rule.verdict) ? ['drop'] : [next];
+    const actions = c.rule.redirectTarget !== undefined ? redirectActions(c.rule.redirectTarget) : blocks(c.rule.verdict) || c.rule.verdict === 'redirect' ? ['drop'] : [next];
     flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions });
   }
-  for (const band of Object.values(bands)) band.emit(flows);
+  for (const band of [...Object.values(bands), ...redirectLevels.values()]) band.emit(flows);
 
   // Monitor mode permits what the default would deny, under the default's cookie: its
   // counters then say how much a real deny would have cut.
@@ -120,7 +134,12 @@ function addPolicyTable(
 }
 
 function blocks(verdict: RuleVerdict): boolean {
-  return verdict === 'deny' || verdict === 'reject' || verdict === 'redirect';
+  return verdict === 'deny' || verdict === 'reject';
+}
+
+/** Each redirect rule's place among the redirect rules (rule-number order, i.e. edge id). */
+function redirectOrder(clauses: readonly RuleClauses[]): Map<number, number> {
+  return new Map(clauses.filter((c) => c.rule.verdict === 'redirect').map((c, i) => [c.rule.number, i]));
 }
 
 /** A redirect decision: note the honeypot in reg0 and skip the rest of the policy. */
@@ -134,13 +153,18 @@ function redirectActions(target: number): string[] {
  * connection get the MAC again (conntrack's NAT already rewrote the IP). A local honeypot
  * accepts whatever reaches it.
  */
-function addRedirects(flows: Flow[], host: string, targets: readonly RedirectTarget[]): void {
+function addRedirects(flows: Flow[], host: string, targets: readonly RedirectTarget[], withIPv6: boolean): void {
   for (const t of targets) {
     const cookie = cookieFor('redirect', t.number);
     const register = `${REDIRECT_REGISTER.match}=${hex(t.number)}/${REDIRECT_REGISTER.mask}`;
     const mark = `${REDIRECT_CT_MARK.match}=${hex(t.number)}/${REDIRECT_CT_MARK.mask}`;
     for (const [family, address] of [['ip', t.ipv4], ['ipv6', t.ipv6]] as const) {
-      if (!address) continue;
+      if (!address) {
+        // A connection of a family the honeypot has no address of cannot be redirected; it
+        // must not fall through to the ordinary commit and reach its real destination.
+        if (family === 'ip' || withIPv6) flows.push({ table: TABLES.forward.id, priority: PRIORITY.rule, cookie, match: `${register},${family}`, actions: ['drop'] });
+        continue;
+      }
       const natAddress = family === 'ipv6' ? `[${address}]` : address;
       const commit = `ct(commit,nat(dst=${natAddress}),exec(load:${hex(t.number)}->${REDIRECT_CT_MARK.load}))`;
       flows.push({ table: TABLES.forward.id, priority: PRIORITY.rule, cookie, match: `${register},${family}`, actions: [commit, `mod_dl_dst:${t.mac}`, 'NORMAL'] });

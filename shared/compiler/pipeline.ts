@@ -14,20 +14,23 @@ export type TableName = keyof typeof TABLES;
 
 /**
  * Priorities inside a table: higher wins. In the policy tables they encode precedence:
- * infrastructure (DNS to named resolvers) before deny and reject edges, before allow and log
- * edges, before the within-group rule, before the default. Each rule class owns a band of
- * RULE_BAND_WIDTH levels; a class spills into lower levels of its band only when one match
- * would otherwise carry too many conjunction actions (see host-table.ts).
+ * infrastructure (DNS to named resolvers) before deny and reject edges, before redirect edges,
+ * before allow and log edges, before the within-group rule, before the default. Each rule
+ * class owns a band of RULE_BAND_WIDTH levels; a class spills into lower levels of its band
+ * only when one match would otherwise carry too many conjunction actions (see
+ * conjunction-bands.ts). Redirect edges are the exception: each takes a level of its own, in
+ * edge-id order, because two redirects covering one connection send it to different places.
  */
 export const PRIORITY = {
   infrastructure: 100,
   conntrackInvalid: 200,
   conntrackState: 100,
   rule: 100,
-  policyInfrastructure: 1150,
-  blockRule: 900,
-  allowRule: 600,
-  groupRule: 300,
+  policyInfrastructure: 1900,
+  blockRule: 1600,
+  redirectRule: 1300,
+  allowRule: 1000,
+  groupRule: 700,
   defaultDeny: 10,
   // One above 0: a bridge's own default flow (`priority=0 actions=NORMAL`) sits at 0, and an
   // add with the same match and priority would overwrite it. We never overwrite others' flows.
@@ -49,7 +52,7 @@ export const REDIRECT_REGISTER = { load: 'NXM_NX_REG0[0..15]', match: 'reg0', ma
 export const REDIRECT_CT_MARK = { load: 'NXM_NX_CT_MARK[0..15]', match: 'ct_mark', mask: '0xffff' } as const;
 
 /** Above every policy band: a honeypot accepts whatever reaches it. */
-export const HONEYPOT_PRIORITY = 1200;
+export const HONEYPOT_PRIORITY = 2000;
 
 /**
  * Most `conjunction` actions one flow may carry: each is 16 bytes on the wire and an

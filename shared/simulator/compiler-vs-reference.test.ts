@@ -9,7 +9,7 @@ import { scenarioArbitrary, type Probe, type Scenario } from './testing/random-s
 import { describePacket, formatTrace } from './trace-format';
 
 const RUNS = 300;
-const counts = { compared: 0, redirected: 0, ambiguous: 0, noFamily: 0 };
+const counts = { compared: 0, redirected: 0 };
 
 function probeOf(p: Probe): PathProbe {
   return {
@@ -47,17 +47,6 @@ function explain(s: Scenario, p: Probe, path: PathResult, what: string): string 
   ].join('\n');
 }
 
-/**
- * Disagreements that come from the two known compiler issues (see redirect-semantics.test.ts,
- * whose `it.fails` cases turn red once they are fixed; then delete this): flows of different
- * verdicts at one priority, and a redirect to a honeypot without an address of the family.
- */
-function knownCompilerIssue(path: PathResult, answer: ReferenceAnswer): keyof typeof counts | null {
-  if (path.hops.some((h) => consequentialTies(h.result).length > 0)) return 'ambiguous';
-  if (/which has no IPv\d address/.test(answer.because) && path.verdict === 'permitted') return 'noFamily';
-  return null;
-}
-
 /** Runs every probe of a scenario through the compiled tables and the reference; returns the first disagreement. */
 function firstDisagreement(s: Scenario): string | null {
   const compiled = compilePolicy(s.policy, s.inventory);
@@ -77,11 +66,9 @@ function firstDisagreement(s: Scenario): string | null {
       icmpType: p.icmpType,
       family: p.family,
     });
-    const known = knownCompilerIssue(path, answer);
-    if (known) {
-      counts[known]++;
-      continue;
-    }
+    // Conjunctions of different outcome must never complete at one priority: OVS would pick either.
+    const ties = path.hops.flatMap((h) => consequentialTies(h.result));
+    if (ties.length > 0) return explain(s, p, path, 'flows of different outcome tie at one priority');
     counts.compared++;
     if (tablesSay(path) !== referenceSays(answer))
       return explain(
@@ -120,7 +107,7 @@ function redirectProblem(s: Scenario, path: PathResult): string | null {
 
 describe('compiled tables agree with the reference semantics (property)', () => {
   it(`gives the reference outcome (permitted, dropped, redirected to X) for random policies, inventories and packets (${RUNS} runs)`, () => {
-    Object.assign(counts, { compared: 0, redirected: 0, ambiguous: 0, noFamily: 0 });
+    Object.assign(counts, { compared: 0, redirected: 0 });
     const started = Date.now();
     fc.assert(
       fc.property(scenarioArbitrary(), (s) => {
@@ -130,7 +117,7 @@ describe('compiled tables agree with the reference semantics (property)', () => 
       { numRuns: RUNS },
     );
     console.info(
-      `compiler-vs-reference: ${counts.compared} compared (${counts.redirected} redirected); left out for known compiler issues: ${counts.ambiguous} ambiguous ties, ${counts.noFamily} redirects without an address of the family`,
+      `compiler-vs-reference: ${counts.compared} compared (${counts.redirected} redirected)`,
     );
     expect(counts.compared).toBeGreaterThan(RUNS * 10);
     expect(counts.redirected).toBeGreaterThan(RUNS / 2);

@@ -177,11 +177,9 @@ describe('redirects: tables agree with the semantics', () => {
     expect(simulatePacket(h1, later, 'established').ethDst).toBeUndefined();
   });
 
-  // Known compiler issue: deny, reject and redirect edges share the priority band of blocking
-  // rules, so when a deny and a redirect edge (or redirects to two honeypots) cover one
-  // connection, their conjunctions complete at one priority and Open vSwitch may take either
-  // (OVS 3.1 took the redirect here). Remove `.fails` once redirects get their own band.
-  it.fails('a deny edge outranks a redirect edge covering the same connection, unambiguously', () => {
+  // Deny and reject edges sit above redirect edges, and each redirect edge has a level of its
+  // own, so no two conjunctions of different outcome ever complete at one priority.
+  it('a deny edge outranks a redirect edge covering the same connection, unambiguously', () => {
     const both: Policy = { ...base, edges: [...base.edges, edge('a-no-ssh', 22, 'deny')] };
     const ssh = ask(both, at('web-1'), at('db-1'), 22);
     expect(ssh.reference).toBe('dropped');
@@ -189,10 +187,9 @@ describe('redirects: tables agree with the semantics', () => {
     expect(ssh.tables).toBe('dropped');
   });
 
-  // Known compiler issue: table 40 has a redirect flow only for the honeypot's own address
-  // families, so an IPv6 connection sent to an IPv4-only honeypot falls through to the
-  // ordinary commit and reaches its real destination. Remove `.fails` once it is dropped.
-  it.fails('an IPv6 connection redirected to a honeypot without IPv6 is dropped, never delivered', () => {
+  // Table 40 drops a redirect of a family the honeypot has no address of, rather than let
+  // the connection fall through to the ordinary commit and reach its real destination.
+  it('an IPv6 connection redirected to a honeypot without IPv6 is dropped, never delivered', () => {
     const v6 = ask(base, at('web-1', 6), at('db-1', 6), 23, 6);
     expect(v6.reference).toBe('dropped');
     expect(v6.tables).toBe('dropped');
