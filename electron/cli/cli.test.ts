@@ -47,6 +47,13 @@ describe('microseg', () => {
     expect(JSON.parse(dropped.stdout)).toMatchObject({ verdict: 'dropped', decisions: [{ host: 'host-a', table: 'egress' }] });
   });
 
+  it('trace: exit 4 and the honeypot when a redirect edge decides', () => {
+    const fixtures = join(root, 'shared', 'compiler', 'fixtures');
+    const run = microseg('trace', join(fixtures, 'redirect.policy.yaml'), '--inventory', join(fixtures, 'redirect.inventory.yaml'), '--from', 'web-1', '--to', 'db-1', '--port', '22', '--json');
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'redirected', redirectedTo: '10.0.9.9' });
+  });
+
   it('says what is wrong with the usage, with exit 2', () => {
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: "nobody" is no workload of the inventory') });
     expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');

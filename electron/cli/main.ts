@@ -6,7 +6,7 @@ import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { decisionsOf } from '@shared/simulator/decision';
-import { loadHostTables, simulatePath } from '@shared/simulator/path';
+import { addressHosts, loadHostTables, simulatePath } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 import { probeFrom, resolveEnd } from './trace';
@@ -19,7 +19,7 @@ const USAGE = `usage:
   microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped`;
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected`;
 
 const OPTIONS = {
   inventory: { type: 'string' },
@@ -102,18 +102,19 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, compiled.diagnostics);
   let path;
   try {
-    path = simulatePath(loadHostTables(compiled.hosts), from, to, probe, values.established ? 'established' : 'new');
+    path = simulatePath(loadHostTables(compiled.hosts), from, to, probe, values.established ? 'established' : 'new', { hostOf: addressHosts(inventory.workloads) });
   } catch (error) {
     throw new CliFailure(EXIT.usage, (error as Error).message);
   }
   const decisions = decisionsOf(path, compiled.rules);
-  const code = path.verdict === 'permitted' ? EXIT.ok : EXIT.dropped;
+  const code = path.verdict === 'permitted' ? EXIT.ok : path.verdict === 'redirected' ? EXIT.redirected : EXIT.dropped;
 
   if (values.json) {
     const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
-    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, enforced: path.enforced, reason: path.reason, decisions, hops }, null, 2), code);
+    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, decisions, hops }, null, 2), code);
   }
-  const lines = [`${from.label} → ${to.label}: ${path.verdict.toUpperCase()} (${path.reason})`];
+  const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${path.redirectedTo ?? '?'}` : path.verdict.toUpperCase();
+  const lines = [`${from.label} → ${to.label}: ${verdict} (${path.reason})`];
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${d.what}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);

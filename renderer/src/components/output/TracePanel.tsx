@@ -1,6 +1,6 @@
 import { decisionsOf, type Decision } from '@shared/simulator/decision';
 import { resolveEndpoint } from '@shared/simulator/endpoints';
-import { loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
+import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
 import { useCanvasStore } from '../../stores/canvas-store';
@@ -8,6 +8,8 @@ import { useCompileStore } from '../../stores/compile-store';
 import { Field } from '../layout/Field';
 
 type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
+
+const VERDICT_BADGE: Record<PathResult['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
 
 interface TraceAnswer {
   heading: string;
@@ -35,6 +37,7 @@ export function TracePanel(): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   // Parsing every host's table is the slow part; do it once per compile.
   const tables = useMemo(() => (outcome ? loadHostTables(outcome.hosts) : null), [outcome]);
+  const hostOf = useMemo(() => (inventory ? addressHosts(inventory.workloads) : undefined), [inventory]);
 
   if (!outcome || !inventory || !tables) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
 
@@ -51,7 +54,7 @@ export function TracePanel(): JSX.Element {
     }
     const probe: PathProbe = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, srcPort: 49152, dstPort: port };
     try {
-      const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new');
+      const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new', { hostOf });
       const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
       setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules) });
       setError(null);
@@ -97,8 +100,8 @@ export function TracePanel(): JSX.Element {
       {answer ? (
         <div className="trace-result">
           <p>
-            <span className={`badge ${answer.path.verdict === 'permitted' ? 'badge-ok' : 'badge-error'}`} data-testid="trace-verdict" data-verdict={answer.path.verdict}>
-              {answer.path.verdict}
+            <span className={`badge ${VERDICT_BADGE[answer.path.verdict]}`} data-testid="trace-verdict" data-verdict={answer.path.verdict}>
+              {answer.path.verdict === 'redirected' ? `redirected to ${answer.path.redirectedTo ?? '?'}` : answer.path.verdict}
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
           </p>
