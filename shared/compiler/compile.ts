@@ -2,7 +2,8 @@ import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
 import { parseCidr } from '../net/address';
-import { resolveMembership, ungroupedWorkloads } from '../policy/membership';
+import { lintPolicy } from '../policy/lint';
+import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
@@ -46,7 +47,7 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
 
   const workloads = [...inventory.workloads].sort((a, b) => a.id.localeCompare(b.id));
   const membership = resolveMembership(policy, workloads);
-  diagnostics.push(...membershipDiagnostics(policy, membership, workloads));
+  diagnostics.push(...lintPolicy(policy, membership, workloads));
 
   const redirects = resolveRedirectTargets(policy, workloads);
   const redirectEdges = policy.edges.filter((e) => e.action === 'redirect').length;
@@ -85,34 +86,4 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
     diagnostics,
     flowCount: hosts.reduce((sum, h) => sum + h.flows.length, 0),
   };
-}
-
-function membershipDiagnostics(policy: Policy, membership: ReturnType<typeof resolveMembership>, workloads: Inventory['workloads']): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  policy.groups.forEach((group, index) => {
-    const m = membership.get(group.name);
-    if (m && m.workloads.length === 0 && m.cidrs.length === 0) {
-      diagnostics.push({
-        code: 'MS201',
-        severity: 'warning',
-        message: `group "${group.name}" selects no workload in the current inventory; its edges produce no flows`,
-        location: { path: `groups.${index}.selector`, element: { kind: 'group', id: group.name } },
-      });
-    }
-  });
-  for (const w of ungroupedWorkloads(membership, workloads)) {
-    diagnostics.push({
-      code: 'MS202',
-      severity: 'warning',
-      message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it will be dropped`,
-    });
-  }
-  for (const w of workloads.filter((w) => w.addresses.length === 0)) {
-    diagnostics.push({
-      code: 'MS203',
-      severity: 'warning',
-      message: `workload "${w.name}" has no IP address (stopped, or host networking?); no rule can match it`,
-    });
-  }
-  return diagnostics;
 }

@@ -35,6 +35,26 @@ export function cidrMatcher(blocks: readonly string[]): (address: string) => boo
   };
 }
 
+/** Whether the block `inner` lies wholly inside one of `outers`. */
+export function cidrInside(inner: string, outers: readonly string[]): boolean {
+  const a = parseCidr(inner);
+  if (!a) return false;
+  const block = toBlock(a);
+  return outers.some((text) => {
+    const o = parseCidr(text);
+    if (!o) return false;
+    const outer = toBlock(o);
+    return outer.family === block.family && outer.prefix <= block.prefix && overlaps(outer, block);
+  });
+}
+
+/** Whether any block of `a` shares an address with any block of `b`. */
+export function cidrsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  const blocksOf = (texts: readonly string[]): Block[] => texts.map(parseCidr).filter((c): c is Cidr => c !== null).map(toBlock);
+  const right = blocksOf(b);
+  return blocksOf(a).some((x) => right.some((y) => x.family === y.family && overlaps(x, y)));
+}
+
 interface Block {
   family: 4 | 6;
   /** Network address as an integer; BigInt so IPv6 fits. */

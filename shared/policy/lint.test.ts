@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseInventoryFile } from '../inventory/static-file';
+import { lintPolicy } from './lint';
+import { resolveMembership } from './membership';
+import type { Edge, Group, Policy } from './model';
+import { parsePolicyFile } from './policy-file';
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
+const shop = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
+const inventory = parseInventoryFile(read('../../examples/three-tier-shop/inventory.yaml'), 'inventory.yaml', 'x').inventory!;
+
+function lint(groups: Group[] = [], edges: Edge[] = []): { code: string; id?: string }[] {
+  const policy: Policy = { ...shop, groups: [...shop.groups, ...groups], edges: [...shop.edges, ...edges] };
+  return lintPolicy(policy, resolveMembership(policy, inventory.workloads), inventory.workloads).map((d) => ({ code: d.code, id: d.location?.element?.id }));
+}
+
+const tcp = (id: string, from: string, to: string, ports: [number, number], action: Edge['action'] = 'allow'): Edge => ({
+  id,
+  from,
+  to,
+  services: [{ protocol: 'tcp', ports: { from: ports[0], to: ports[1] } }],
+  action,
+});
+
+describe('lintPolicy', () => {
+  it('flags only the workload in no group on the bundled example', () => {
+    expect(lint()).toEqual([{ code: 'MS202', id: undefined }]);
+  });
+
+  it('finds an allow edge that a deny edge covers entirely, and not one it covers in part', () => {
+    expect(lint([], [tcp('no-web-app', 'web', 'app', [8000, 8100], 'deny')])).toContainEqual({ code: 'MS401', id: 'web-to-app' });
+    expect(lint([], [tcp('no-web-app', 'web', 'app', [8081, 8100], 'deny')]).map((d) => d.code)).not.toContain('MS401');
+  });
+
+  it('finds edges to a group that holds nobody', () => {
+    const codes = lint([{ name: 'ghost', selector: { labels: 'tier=ghost' } }], [tcp('to-ghost', 'web', 'ghost', [80, 80])]);
+    expect(codes).toEqual(expect.arrayContaining([{ code: 'MS201', id: 'ghost' }, { code: 'MS402', id: 'to-ghost' }]));
+  });
+
+  it('finds broad edges: any protocol, every port, a huge range, the whole internet', () => {
+    const internet: Group = { name: 'internet', selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8'] } };
+    const codes = lint([internet], [
+      { id: 'anything', from: 'web', to: 'app', services: [{ protocol: 'any' }], action: 'allow' },
+      { id: 'all-tcp', from: 'app', to: 'web', services: [{ protocol: 'tcp' }], action: 'allow' },
+      tcp('high-ports', 'db', 'app', [1024, 65535]),
+      tcp('out', 'app', 'internet', [443, 443]),
+    ]);
+    expect(codes).toEqual(expect.arrayContaining([
+      { code: 'MS403', id: 'anything' },
+      { code: 'MS403', id: 'all-tcp' },
+      { code: 'MS403', id: 'high-ports' },
+      { code: 'MS404', id: 'out' },
+    ]));
+  });
+
+  it('finds groups whose address blocks overlap', () => {
+    const codes = lint([
+      { name: 'corp', selector: { cidrs: ['10.0.0.0/8'] } },
+      { name: 'shop-net', selector: { cidrs: ['10.20.0.0/16'] } },
+      { name: 'partners', selector: { cidrs: ['203.0.113.0/24'] } },
+    ]);
+    expect(codes).toContainEqual({ code: 'MS405', id: 'shop-net' });
+    expect(codes.filter((d) => d.code === 'MS405')).toHaveLength(1);
+  });
+});

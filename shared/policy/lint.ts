@@ -1,0 +1,110 @@
+import type { Diagnostic } from '../diagnostics';
+import type { Workload } from '../inventory/model';
+import { cidrInside, cidrsOverlap } from '../net/cidr-set';
+import { ungroupedWorkloads, type Membership } from './membership';
+import { blocks, type Edge, type Policy, type Service } from './model';
+
+/** More ports than this in one service is "broad": it rarely means one application. */
+const BROAD_PORT_RANGE = 1024;
+
+/**
+ * Warnings about a valid policy against an inventory: things that compile but are probably
+ * not what the author meant. Each names the group or edge, so the canvas can badge it.
+ * Pure and deterministic (policy order).
+ */
+export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[]): Diagnostic[] {
+  return [
+    ...emptyGroups(policy, membership),
+    ...edgesWithoutEffect(policy, membership),
+    ...broadEdges(policy),
+    ...overlappingBlocks(policy, membership),
+    ...lonelyWorkloads(membership, workloads),
+  ];
+}
+
+function emptyGroups(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
+  return policy.groups.flatMap((group, index): Diagnostic[] => {
+    const m = membership.get(group.name);
+    if (!m || m.workloads.length > 0 || m.cidrs.length > 0) return [];
+    return [warning('MS201', `group "${group.name}" selects no workload in the current inventory; its edges produce no flows`, `groups.${index}.selector`, 'group', group.name)];
+  });
+}
+
+/** Edges that can never take effect: an end that holds nobody, or a blocking edge that covers them. */
+function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
+  const holds = (name: string): boolean => {
+    const m = membership.get(name);
+    return m !== undefined && (m.workloads.length > 0 || m.cidrs.length > 0);
+  };
+  return policy.edges.flatMap((edge, index): Diagnostic[] => {
+    const at = `edges.${index}`;
+    const empty = [edge.from, edge.to].find((g) => !holds(g));
+    if (empty) return [warning('MS402', `edge "${edge.id}" never takes effect: group "${empty}" holds nobody in this inventory`, at, 'edge', edge.id)];
+    if (blocks(edge.action)) return [];
+    const shadow = policy.edges.find((other) => blocks(other.action) && covers(other, edge, membership));
+    return shadow ? [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}" covers every connection it permits`, at, 'edge', edge.id)] : [];
+  });
+}
+
+/** Whether every connection `inner` matches is matched by `outer` (same or wider ends and services). */
+function covers(outer: Edge, inner: Edge, membership: ReadonlyMap<string, Membership>): boolean {
+  return holdsAll(membership.get(outer.from), membership.get(inner.from)) && holdsAll(membership.get(outer.to), membership.get(inner.to)) && inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)));
+}
+
+function holdsAll(outer: Membership | undefined, inner: Membership | undefined): boolean {
+  if (!outer || !inner) return false;
+  const ids = new Set([...outer.workloads, ...outer.covered].map((w) => w.id));
+  return inner.workloads.every((w) => ids.has(w.id)) && inner.cidrs.every((c) => cidrInside(c, outer.cidrs));
+}
+
+function serviceCovers(outer: Service, inner: Service): boolean {
+  if (outer.protocol === 'any') return true;
+  if (outer.protocol !== inner.protocol) return false;
+  if (!outer.ports) return true;
+  return inner.ports !== undefined && inner.ports.from >= outer.ports.from && inner.ports.to <= outer.ports.to;
+}
+
+/** Edges that permit far more than one application needs. */
+function broadEdges(policy: Policy): Diagnostic[] {
+  const everywhere = new Set(policy.groups.filter((g) => (g.selector.cidrs ?? []).some((c) => c.endsWith('/0'))).map((g) => g.name));
+  return policy.edges.flatMap((edge, index): Diagnostic[] => {
+    if (blocks(edge.action)) return [];
+    const at = `edges.${index}.services`;
+    const wide = edge.services.find((s) => s.protocol === 'any' || ((s.protocol === 'tcp' || s.protocol === 'udp' || s.protocol === 'sctp') && (!s.ports || s.ports.to - s.ports.from + 1 > BROAD_PORT_RANGE)));
+    const out: Diagnostic[] = [];
+    if (wide) out.push(warning('MS403', `edge "${edge.id}" permits ${wide.protocol === 'any' ? 'every protocol' : `${wide.protocol} on ${wide.ports ? `${wide.ports.to - wide.ports.from + 1} ports` : 'every port'}`}; name the ports the application uses`, at, 'edge', edge.id));
+    if (everywhere.has(edge.to)) out.push(info('MS404', `edge "${edge.id}" lets "${edge.from}" open connections to the whole internet ("${edge.to}")`, `edges.${index}.to`, 'edge', edge.id));
+    return out;
+  });
+}
+
+/** Groups whose address blocks overlap: one address then belongs to both, which is easy to miss. */
+function overlappingBlocks(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
+  const withBlocks = policy.groups.map((g, index) => ({ g, index, cidrs: membership.get(g.name)?.cidrs ?? [] })).filter((x) => x.cidrs.length > 0);
+  const out: Diagnostic[] = [];
+  withBlocks.forEach((a, i) => {
+    for (const b of withBlocks.slice(i + 1)) {
+      if (cidrsOverlap(a.cidrs, b.cidrs)) out.push(info('MS405', `the address blocks of groups "${a.g.name}" and "${b.g.name}" overlap; addresses in both count for the edges of each`, `groups.${b.index}.selector.cidrs`, 'group', b.g.name));
+    }
+  });
+  return out;
+}
+
+function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const w of ungroupedWorkloads(new Map(membership), workloads)) {
+    diagnostics.push({ code: 'MS202', severity: 'warning', message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it will be dropped` });
+  }
+  for (const w of workloads.filter((x) => x.addresses.length === 0)) {
+    diagnostics.push({ code: 'MS203', severity: 'warning', message: `workload "${w.name}" has no IP address (stopped, or host networking?); no rule can match it` });
+  }
+  return diagnostics;
+}
+
+function warning(code: string, message: string, path: string, kind: 'group' | 'edge', id: string): Diagnostic {
+  return { code, severity: 'warning', message, location: { path, element: { kind, id } } };
+}
+
+function info(code: string, message: string, path: string, kind: 'group' | 'edge', id: string): Diagnostic {
+  return { code, severity: 'info', message, location: { path, element: { kind, id } } };
+}
