@@ -80,7 +80,7 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
     expect(canConnect('app1', ip('web1'), 8080), 'edges are one-way').toBe(false);
   });
 
-  await test.step('the UI trace predicts exactly what the real packets did, and names the deciding edge', async () => {
+  await test.step('the UI trace predicts exactly what the real packets did, the switch agrees, and the deciding edge is named', async () => {
     const cases: [string, string, number][] = [
       ['web1', 'app1', 8080],
       ['app1', 'db1', 5432],
@@ -91,6 +91,8 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
     for (const [from, to, port] of cases) {
       const real = canConnect(from, ip(to), port) ? 'permitted' : 'dropped';
       expect(await designer.trace(from, to, port), `${from} → ${to}:${port}`).toBe(real);
+      const switchSays = await designer.askSwitch(lab.hostName);
+      expect(switchSays, `switch on ${from} → ${to}:${port}`).toEqual({ says: real === 'permitted' ? 'forwarded' : 'dropped', agrees: true });
     }
     await designer.trace('web1', 'app1', 8080);
     await designer.byTestId('trace-decision-rule').first().click();

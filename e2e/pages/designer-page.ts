@@ -125,6 +125,15 @@ export class DesignerPage {
     return (await verdict.getAttribute('data-verdict')) ?? '';
   }
 
+  /** Asks the real switch about the last trace; returns what it says and whether it agrees. */
+  async askSwitch(host: string): Promise<{ says: string; agrees: boolean }> {
+    await this.byTestId('trace-switch').click();
+    const result = this.page.locator(`[data-testid="trace-switch-result"][data-host="${host}"]`);
+    await expect(result).toBeVisible();
+    const text = (await result.textContent()) ?? '';
+    return { says: /says (\w+)/.exec(text)?.[1] ?? '', agrees: (await result.getAttribute('data-agrees')) === 'true' };
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }

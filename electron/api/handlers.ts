@@ -48,6 +48,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'hosts:remove': ({ host }) => services.hosts.remove(host),
     'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
+    'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
   };
 }
 

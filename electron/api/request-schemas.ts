@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
 import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { parseCidr } from '@shared/net/address';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
@@ -96,4 +97,15 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
   'deploy:start': z.strictObject({ policy, inventory, hosts: z.array(z.string().min(1)) }),
   'deploy:rollback': z.strictObject({ host: z.string().min(1) }),
+  'trace:switch': z.strictObject({
+    host: z.string().min(1),
+    packet: z.strictObject({
+      src: z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address'),
+      dst: z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address'),
+      protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp']),
+      dstPort: z.number().int().min(1).max(65535).optional(),
+      icmpType: z.number().int().min(0).max(255).optional(),
+    }),
+    state: z.enum(['new', 'established']),
+  }),
 };

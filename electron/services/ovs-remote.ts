@@ -31,6 +31,16 @@ export class OvsRemote {
     await this.ofctl(`--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle);
   }
 
+  /** The switch's own trace of a packet; `flow` and `ctNext` come from ovsTraceFlow/ovsCtNext. */
+  async trace(flow: string, ctNext: string): Promise<string> {
+    // Both are built from parsed addresses and numbers only; quoting keeps the shell out anyway.
+    const result = await this.session.run(`ovs-appctl ofproto/trace ${this.bridge} '${flow}' --ct-next '${ctNext}'`);
+    if (result.code !== 0) {
+      throw new ServiceError('ovs-failed', `ofproto/trace failed on ${this.host} (bridge ${this.bridge}): ${firstLine(result.stderr.trim()) || `exit ${result.code}`}.`, result.stderr);
+    }
+    return result.stdout;
+  }
+
   private async ofctl(args: string, what: string, stdin?: string): Promise<string> {
     const result = await this.session.run(`ovs-ofctl ${args}`, stdin);
     if (result.code !== 0) {

@@ -4,6 +4,7 @@ import { HostTargetStore } from './host-targets';
 import { InventoryService } from './inventory-service';
 import type { Logger } from './logger';
 import { readTextFile, writeTextFileAtomic } from './project-files';
+import { SwitchTraceService } from './switch-trace';
 
 /** The node-side services every door (Electron, browser host, CLI) shares. */
 export interface Services {
@@ -13,6 +14,7 @@ export interface Services {
   inventory: InventoryService;
   hosts: HostTargetStore;
   deploy: DeployService;
+  switchTrace: SwitchTraceService;
 }
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
@@ -24,5 +26,6 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     inventory: new InventoryService(paths.examplesDir, log.scope('inventory')),
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
+    switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
   };
 }

@@ -28,6 +28,26 @@ export interface ApiRequests {
   'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[] }; result: { deployId: string } };
   /** Puts back the flows a host had before our last deploy to it. */
   'deploy:rollback': { args: { host: string }; result: DeployHostResult };
+  /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. */
+  'trace:switch': { args: { host: string; packet: TracePacket; state: 'new' | 'established' }; result: SwitchTrace };
+}
+
+/** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type. */
+export interface TracePacket {
+  src: string;
+  dst: string;
+  protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
+  dstPort?: number;
+  icmpType?: number;
+}
+
+export interface SwitchTrace {
+  host: string;
+  verdict: 'forwarded' | 'dropped' | 'redirected';
+  redirectedTo?: string;
+  /** The switch's own trace text, as `ovs-appctl ofproto/trace` printed it. */
+  output: string;
+  durationMs: number;
 }
 
 export interface ApiEvents {
@@ -57,6 +77,7 @@ export const REQUEST_CHANNELS = [
   'hosts:remove',
   'deploy:start',
   'deploy:rollback',
+  'trace:switch',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished'] as const satisfies readonly EventChannel[];

@@ -26,6 +26,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'hosts:remove': 'Removing the host target',
   'deploy:start': 'Starting the deploy',
   'deploy:rollback': 'Rolling back',
+  'trace:switch': 'Tracing on the switch',
 };
 
 export interface RequestOptions {

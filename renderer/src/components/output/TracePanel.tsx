@@ -1,8 +1,10 @@
+import type { TracePacket } from '@shared/api/contract';
 import { decisionsOf, type Decision } from '@shared/simulator/decision';
 import { resolveEndpoint } from '@shared/simulator/endpoints';
 import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
+import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { Field } from '../layout/Field';
@@ -15,6 +17,16 @@ interface TraceAnswer {
   heading: string;
   path: PathResult;
   decisions: Decision[];
+  /** The packet as asked, for asking the real switches the same question. */
+  packet: TracePacket;
+  state: 'new' | 'established';
+}
+
+/** One host's switch's own answer, next to the simulator's for that hop. */
+interface SwitchAnswer {
+  host: string;
+  simulated: string;
+  switchSays: string;
 }
 
 /**
@@ -29,10 +41,26 @@ export function TracePanel(): JSX.Element {
   const id = useId();
   const [form, setFormState] = useState({ from: '', to: '', protocol: 'tcp' as Protocol, port: '80', established: false });
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
+  const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   // An answer belongs to the question above it: editing the question clears it.
   const setForm = (next: typeof form): void => {
     setFormState(next);
     setAnswer(null);
+    setSwitches(null);
+  };
+
+  // Each hop's switch is asked about the packet as it reaches that hop: after a redirect, on
+  // its way to the honeypot.
+  const askSwitches = async (): Promise<void> => {
+    if (!answer) return;
+    const replies = await Promise.all(
+      answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
+        const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
+        const reply = await request('trace:switch', { host: hop.host, packet: { ...answer.packet, dst }, state: answer.state });
+        return { host: hop.host, simulated: hop.result.verdict, switchSays: reply.ok ? reply.value.verdict : 'unknown' };
+      }),
+    );
+    setSwitches(replies);
   };
   const [error, setError] = useState<string | null>(null);
   // Parsing every host's table is the slow part; do it once per compile.
@@ -56,7 +84,9 @@ export function TracePanel(): JSX.Element {
     try {
       const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new', { hostOf });
       const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
-      setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules) });
+      const packet: TracePacket = { src: from.end.address, dst: to.end.address, protocol: form.protocol, ...(form.protocol === 'icmp' ? { icmpType: 8 } : { dstPort: port }) };
+      const state = form.established ? 'established' : 'new';
+      setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules), packet, state });
       setError(null);
     } catch (failure) {
       setError((failure as Error).message);
@@ -118,6 +148,25 @@ export function TracePanel(): JSX.Element {
               </li>
             ))}
           </ul>
+          <p>
+            <button type="button" data-testid="trace-switch" onClick={() => void askSwitches()}>
+              Ask the real switches (ofproto/trace over SSH)
+            </button>
+          </p>
+          {switches ? (
+            <ul className="trace-switches">
+              {switches.map((s) => (
+                <li key={s.host} data-testid="trace-switch-result" data-host={s.host} data-agrees={String(s.simulated === s.switchSays)}>
+                  switch on <strong>{s.host}</strong> says <strong>{s.switchSays}</strong>
+                  {s.simulated === s.switchSays ? (
+                    <span className="muted"> (the simulation agrees)</span>
+                  ) : (
+                    <span className="badge badge-error"> DISAGREES: the simulation says {s.simulated}. The deployed table differs from this compile, or this is a bug.</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {answer.path.hops.map((hop) => (
             <pre key={hop.host} className="trace-text mono">{formatTrace(hop.result, `── host ${hop.host} ──`)}</pre>
           ))}

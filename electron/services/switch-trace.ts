@@ -1,0 +1,48 @@
+import type { SwitchTrace, TracePacket } from '@shared/api/contract';
+import { parseCidr } from '@shared/net/address';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '@shared/simulator/ovs-trace';
+import type { HostTargetStore } from './host-targets';
+import type { Logger } from './logger';
+import { OvsRemote } from './ovs-remote';
+import { ServiceError } from './service-error';
+import { openSshSession } from './ssh-session';
+
+/** The bridge's own port number: it always exists, so a trace can enter there on any switch. */
+const LOCAL_PORT = 65534;
+
+/**
+ * Asks a host's Open vSwitch what it does with a packet (`ofproto/trace` over SSH), so the
+ * designer's simulation can be checked against the switch that really enforces the policy.
+ */
+export class SwitchTraceService {
+  constructor(
+    private readonly targets: HostTargetStore,
+    private readonly configDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  async trace(host: string, packet: TracePacket, state: 'new' | 'established'): Promise<SwitchTrace> {
+    const target = await this.targets.get(host);
+    if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to trace on its switch.`);
+    const src = parseCidr(packet.src);
+    const dst = parseCidr(packet.dst);
+    if (!src || !dst || src.family !== dst.family) throw new ServiceError('bad-request', 'Trace addresses must be two IP addresses of one family.');
+
+    const flow = ovsTraceFlow(
+      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType },
+      LOCAL_PORT,
+    );
+    const started = performance.now();
+    const session = await openSshSession(target, this.configDir);
+    try {
+      const output = await new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
+      const outcome = parseTraceOutcome(output);
+      if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
+      const durationMs = Math.round(performance.now() - started);
+      this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
+      return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), output, durationMs };
+    } finally {
+      session.close();
+    }
+  }
+}
