@@ -117,6 +117,8 @@ export async function startWebHost(options: { port?: number; rendererDir: string
         for (const s of sockets) s.terminate();
         wss.close();
         server.close(() => done());
+        // A browser keeps idle keep-alive connections open; they would hold close() for a minute.
+        server.closeAllConnections();
       }),
   };
 }
