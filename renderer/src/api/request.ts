@@ -44,7 +44,9 @@ export async function request<C extends RequestChannel>(
   options: RequestOptions = {},
 ): Promise<ApiResponse<RequestResult<C>>> {
   try {
-    return { ok: true, value: await api.request(channel, args) };
+    const value = await api.request(channel, args);
+    useNoticeStore.getState().settle(ACTIONS[channel]);
+    return { ok: true, value };
   } catch (cause) {
     const error = toErrorData(cause);
     if (!options.handles?.(error)) {

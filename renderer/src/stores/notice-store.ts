@@ -14,6 +14,8 @@ interface NoticeState {
   notices: Notice[];
   push: (notice: { title: string; code: string; message: string; detail?: string }) => void;
   dismiss: (id: number) => void;
+  /** Drops the notices of one action, once that action has succeeded: they are no longer true. */
+  settle: (title: string) => void;
 }
 
 let nextId = 1;
@@ -29,4 +31,11 @@ export const useNoticeStore = create<NoticeState>()((set) => ({
       return { notices: s.notices.map((n) => (n === same ? { ...n, titles: [...n.titles, title] } : n)) };
     }),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  // A notice shared by several actions loses only this action's title; it goes when none is left.
+  settle: (title) =>
+    set((s) => {
+      if (!s.notices.some((n) => n.titles.includes(title))) return {};
+      const notices = s.notices.map((n) => ({ ...n, titles: n.titles.filter((t) => t !== title) })).filter((n) => n.titles.length > 0);
+      return { notices };
+    }),
 }));
