@@ -28,3 +28,12 @@ describe('label selectors', () => {
     }
   });
 });
+
+describe('label selector messages', () => {
+  it('says what is wrong with a set expression', () => {
+    const unclosed = parseLabelSelector('tier in (a,b');
+    expect(unclosed.ok === false && unclosed.message).toContain('unclosed parenthesis');
+    const empty = parseLabelSelector('tier in ()');
+    expect(empty.ok === false && empty.message).toContain('lists no value');
+  });
+});

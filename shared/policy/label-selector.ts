@@ -48,10 +48,12 @@ export function matchesLabels(requirements: readonly LabelRequirement[], labels:
 
 function parseRequirement(part: string): LabelRequirement | string {
   if (part === '') return 'empty requirement (two commas in a row?)';
+  if (part.includes('(') !== part.includes(')')) return `"${part}" has an unclosed parenthesis; write key in (a,b)`;
   const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (setMatch) {
     const [, key = '', op, list = ''] = setMatch;
     const values = list.split(',').map((v) => v.trim());
+    if (values.every((v) => v === '')) return `"${key} ${op} ()" lists no value; write at least one, as in ${key} ${op} (a,b)`;
     if (values.some((v) => !VALUE.test(v) || v === '')) return `values of "${key}" must be label values`;
     return checkKey(key) ?? { key, op: op === 'in' ? 'in' : 'notin', values };
   }
