@@ -36,24 +36,40 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     const m = membership.get(name);
     return m !== undefined && (m.workloads.length > 0 || m.cidrs.length > 0);
   };
+  const blocking = policy.edges.filter((e) => blocks(e.action));
+  // Member ids per group, built once: the shadow check compares many edge pairs.
+  const ids = new Map<string, Set<string>>();
+  const memberIds = (group: string): Set<string> => {
+    let set = ids.get(group);
+    if (!set) {
+      const m = membership.get(group);
+      ids.set(group, (set = new Set([...(m?.workloads ?? []), ...(m?.covered ?? [])].map((w) => w.id))));
+    }
+    return set;
+  };
   return policy.edges.flatMap((edge, index): Diagnostic[] => {
     const at = `edges.${index}`;
     const empty = [edge.from, edge.to].find((g) => !holds(g));
     if (empty) return [warning('MS402', `edge "${edge.id}" never takes effect: group "${empty}" holds nobody in this inventory`, at, 'edge', edge.id)];
     if (blocks(edge.action)) return [];
-    const shadow = policy.edges.find((other) => blocks(other.action) && covers(other, edge, membership));
+    const shadow = blocking.find((other) => covers(other, edge, membership, memberIds));
     return shadow ? [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}" covers every connection it permits`, at, 'edge', edge.id)] : [];
   });
 }
 
 /** Whether every connection `inner` matches is matched by `outer` (same or wider ends and services). */
-function covers(outer: Edge, inner: Edge, membership: ReadonlyMap<string, Membership>): boolean {
-  return holdsAll(membership.get(outer.from), membership.get(inner.from)) && holdsAll(membership.get(outer.to), membership.get(inner.to)) && inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)));
+function covers(outer: Edge, inner: Edge, membership: ReadonlyMap<string, Membership>, memberIds: (group: string) => Set<string>): boolean {
+  // Services first: the cheap test rules out most pairs.
+  if (!inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)))) return false;
+  return holdsAll(outer.from, inner.from, membership, memberIds) && holdsAll(outer.to, inner.to, membership, memberIds);
 }
 
-function holdsAll(outer: Membership | undefined, inner: Membership | undefined): boolean {
+function holdsAll(outerGroup: string, innerGroup: string, membership: ReadonlyMap<string, Membership>, memberIds: (group: string) => Set<string>): boolean {
+  if (outerGroup === innerGroup) return true;
+  const outer = membership.get(outerGroup);
+  const inner = membership.get(innerGroup);
   if (!outer || !inner) return false;
-  const ids = new Set([...outer.workloads, ...outer.covered].map((w) => w.id));
+  const ids = memberIds(outerGroup);
   return inner.workloads.every((w) => ids.has(w.id)) && inner.cidrs.every((c) => cidrInside(c, outer.cidrs));
 }
 
