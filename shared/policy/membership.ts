@@ -22,9 +22,42 @@ export interface Membership {
  */
 export function resolveMembership(policy: Policy, workloads: readonly Workload[]): Map<string, Membership> {
   const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));
+  const byLabel = labelIndex(sorted);
   const result = new Map<string, Membership>();
-  for (const group of policy.groups) result.set(group.name, membershipOf(group, sorted));
+  for (const group of policy.groups) result.set(group.name, membershipOf(group, sorted, candidatesFor(group.selector, sorted, byLabel)));
   return result;
+}
+
+/** `key=value` → the workloads carrying that label, in the given (sorted) order. */
+function labelIndex(workloads: readonly Workload[]): Map<string, Workload[]> {
+  const index = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    for (const [key, value] of Object.entries(w.labels)) {
+      const entry = `${key}=${value}`;
+      const list = index.get(entry);
+      if (list) list.push(w);
+      else index.set(entry, [w]);
+    }
+  }
+  return index;
+}
+
+/**
+ * The workloads worth testing against a selector: those carrying the rarest label an
+ * equality requirement names (most selectors have one), else all. Only a shortcut: the full
+ * predicate still decides, and the candidates keep the sorted order.
+ */
+function candidatesFor(selector: Selector, all: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): readonly Workload[] {
+  if (selector.labels === undefined) return all;
+  const parsed = parseLabelSelector(selector.labels);
+  if (!parsed.ok) return all;
+  let best: readonly Workload[] = all;
+  for (const r of parsed.requirements) {
+    if (r.op !== 'eq') continue;
+    const list = byLabel.get(`${r.key}=${r.value}`) ?? [];
+    if (list.length < best.length) best = list;
+  }
+  return best;
 }
 
 /** Workloads that no group selects: usually a selector typo or a forgotten group. */
@@ -34,13 +67,13 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
   return workloads.filter((w) => !grouped.has(w.id));
 }
 
-function membershipOf(group: Group, workloads: readonly Workload[]): Membership {
+function membershipOf(group: Group, workloads: readonly Workload[], candidates: readonly Workload[]): Membership {
   const match = selectorPredicate(group.selector);
   const cidrs = subtractCidrs(group.selector.cidrs ?? [], group.selector.except ?? []);
   const inBlocks = cidrMatcher(cidrs);
   // Only the addresses inside the blocks: a workload's other addresses stay outside the group.
   const covered = cidrs.length > 0 ? workloads.filter((w) => w.addresses.some(inBlocks)).map((w) => ({ ...w, addresses: w.addresses.filter(inBlocks) })) : [];
-  return { workloads: match ? workloads.filter(match) : [], cidrs, covered };
+  return { workloads: match ? candidates.filter(match) : [], cidrs, covered };
 }
 
 /** Null when the selector names no workload criterion (it selects only address blocks, if any). */
