@@ -1,52 +1,47 @@
-import type { JSX } from 'react';
-import { useCompileStore } from '../../stores/compile-store';
+import type { JSX, ReactNode } from 'react';
+import { useCompileStore, type OutputTab } from '../../stores/compile-store';
 
+/** One tab per host's table, then Problems (with counts) and Trace. */
 export function OutputTabs(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
-  const setTab = useCompileStore((s) => s.setTab);
   const errors = outcome?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
   const warnings = outcome?.diagnostics.filter((d) => d.severity === 'warning').length ?? 0;
 
   return (
     <div className="tabs" role="tablist">
       {(outcome?.hosts ?? []).map((h) => (
-        <button
-          key={h.host}
-          type="button"
-          role="tab"
-          aria-selected={tab.kind === 'host' && tab.host === h.host}
-          className="tab"
-          data-testid="flow-host-tab"
-          data-host={h.host}
-          onClick={() => setTab({ kind: 'host', host: h.host })}
-          title={`${h.workloadCount} workloads on ${h.host}`}
-        >
+        <Tab key={h.host} to={{ kind: 'host', host: h.host }} selected={tab.kind === 'host' && tab.host === h.host} testId="flow-host-tab" host={h.host}
+          title={`${h.workloadCount} workloads on ${h.host}`}>
           {h.host} <span className="count">{h.flows.length}</span>
-        </button>
+        </Tab>
       ))}
-      <button
-        type="button"
-        role="tab"
-        aria-selected={tab.kind === 'problems'}
-        className="tab"
-        data-testid="problems-tab"
-        onClick={() => setTab({ kind: 'problems' })}
-      >
+      <Tab to={{ kind: 'problems' }} selected={tab.kind === 'problems'} testId="problems-tab">
         Problems
         {errors > 0 ? <span className="count count-error">{errors}</span> : null}
         {warnings > 0 ? <span className="count count-warning">{warnings}</span> : null}
-      </button>
-      <button
-        type="button"
-        role="tab"
-        aria-selected={tab.kind === 'trace'}
-        className="tab"
-        data-testid="trace-tab"
-        onClick={() => setTab({ kind: 'trace' })}
-      >
+      </Tab>
+      <Tab to={{ kind: 'trace' }} selected={tab.kind === 'trace'} testId="trace-tab">
         Trace
-      </button>
+      </Tab>
     </div>
+  );
+}
+
+interface TabProps {
+  to: OutputTab;
+  selected: boolean;
+  testId: string;
+  host?: string;
+  title?: string;
+  children: ReactNode;
+}
+
+function Tab({ to, selected, testId, host, title, children }: TabProps): JSX.Element {
+  const setTab = useCompileStore((s) => s.setTab);
+  return (
+    <button type="button" role="tab" aria-selected={selected} className="tab" data-testid={testId} data-host={host} title={title} onClick={() => setTab(to)}>
+      {children}
+    </button>
   );
 }
