@@ -30,11 +30,3 @@ export interface Inventory {
   /** ISO time the inventory was read. */
   readAt: string;
 }
-
-/** Merges inventories from several sources; later sources win on the same id. */
-export function mergeInventories(inventories: readonly Inventory[]): Inventory {
-  const byId = new Map<string, Workload>();
-  for (const inventory of inventories) for (const w of inventory.workloads) byId.set(w.id, w);
-  const readAt = inventories.map((i) => i.readAt).sort().at(-1) ?? new Date(0).toISOString();
-  return { workloads: [...byId.values()].sort((a, b) => a.id.localeCompare(b.id)), readAt };
-}

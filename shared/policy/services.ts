@@ -38,11 +38,6 @@ export function formatService(service: Service): string {
   return from === to ? `${service.protocol}/${from}` : `${service.protocol}/${from}-${to}`;
 }
 
-/** True when the protocol carries ports (tcp, udp, sctp). */
-export function hasPorts(protocol: Protocol): boolean {
-  return PORTED.has(protocol);
-}
-
 function parsePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(text)) return null;
   const port = Number(text);
