@@ -24,7 +24,7 @@ export function resolveMembership(policy: Policy, workloads: readonly Workload[]
   const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));
   const byLabel = labelIndex(sorted);
   const result = new Map<string, Membership>();
-  for (const group of policy.groups) result.set(group.name, membershipOf(group, sorted, candidatesFor(group.selector, sorted, byLabel)));
+  for (const group of policy.groups) result.set(group.name, membershipOf(group, sorted, byLabel));
   return result;
 }
 
@@ -47,12 +47,9 @@ function labelIndex(workloads: readonly Workload[]): Map<string, Workload[]> {
  * equality requirement names (most selectors have one), else all. Only a shortcut: the full
  * predicate still decides, and the candidates keep the sorted order.
  */
-function candidatesFor(selector: Selector, all: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): readonly Workload[] {
-  if (selector.labels === undefined) return all;
-  const parsed = parseLabelSelector(selector.labels);
-  if (!parsed.ok) return all;
+function candidatesFor(requirements: readonly LabelRequirement[] | null, all: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): readonly Workload[] {
   let best: readonly Workload[] = all;
-  for (const r of parsed.requirements) {
+  for (const r of requirements ?? []) {
     if (r.op !== 'eq') continue;
     const list = byLabel.get(`${r.key}=${r.value}`) ?? [];
     if (list.length < best.length) best = list;
@@ -67,8 +64,12 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
   return workloads.filter((w) => !grouped.has(w.id));
 }
 
-function membershipOf(group: Group, workloads: readonly Workload[], candidates: readonly Workload[]): Membership {
-  const match = selectorPredicate(group.selector);
+function membershipOf(group: Group, workloads: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): Membership {
+  // Parsed once for both the index shortcut and the predicate; an unparsable selector selects nobody.
+  const parsed = group.selector.labels === undefined ? undefined : parseLabelSelector(group.selector.labels);
+  const requirements = parsed === undefined ? undefined : parsed.ok ? parsed.requirements : null;
+  const match = selectorPredicate(group.selector, requirements);
+  const candidates = candidatesFor(requirements ?? null, workloads, byLabel);
   const cidrs = subtractCidrs(group.selector.cidrs ?? [], group.selector.except ?? []);
   const inBlocks = cidrMatcher(cidrs);
   // Only the addresses inside the blocks: a workload's other addresses stay outside the group.
@@ -76,14 +77,13 @@ function membershipOf(group: Group, workloads: readonly Workload[], candidates: 
   return { workloads: match ? candidates.filter(match) : [], cidrs, covered };
 }
 
-/** Null when the selector names no workload criterion (it selects only address blocks, if any). */
-function selectorPredicate(selector: Selector): ((w: Workload) => boolean) | null {
+/**
+ * Null when the selector names no workload criterion (it selects only address blocks, if any).
+ * `requirements`: the parsed label selector; undefined when there is none, null when it did not parse.
+ */
+function selectorPredicate(selector: Selector, requirements: readonly LabelRequirement[] | null | undefined): ((w: Workload) => boolean) | null {
   const checks: ((w: Workload) => boolean)[] = [];
-  if (selector.labels !== undefined) {
-    const parsed = parseLabelSelector(selector.labels);
-    const requirements: LabelRequirement[] | null = parsed.ok ? parsed.requirements : null;
-    checks.push((w) => requirements !== null && matchesLabels(requirements, w.labels));
-  }
+  if (requirements !== undefined) checks.push((w) => requirements !== null && matchesLabels(requirements, w.labels));
   if (selector.image) {
     const pattern = globToRegExp(selector.image);
     checks.push((w) => w.image !== undefined && pattern.test(w.image));
