@@ -62,9 +62,12 @@ const inventory = z.strictObject({
       labels: z.record(z.string(), z.string()),
       image: text.optional(),
       namespace: text.optional(),
+      namespaceLabels: z.record(z.string(), z.string()).optional(),
+      ports: z.array(z.strictObject({ name: text.optional(), port: z.number().int().min(1).max(65535), protocol: z.enum(['tcp', 'udp', 'sctp']) })).optional(),
+      owner: z.strictObject({ kind: text, name: text }).optional(),
       composeService: text.optional(),
       state: text.optional(),
-      origin: z.strictObject({ kind: z.enum(['docker', 'static']), source: text }),
+      origin: z.strictObject({ kind: z.enum(['docker', 'kubernetes', 'static']), source: text }),
     }),
   ),
 });

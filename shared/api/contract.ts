@@ -110,7 +110,7 @@ export interface ExampleProject {
 export interface InventorySourceInfo {
   /** `docker:CONTEXT` or `static:PATH`. */
   id: string;
-  kind: 'docker' | 'static';
+  kind: 'docker' | 'kubernetes' | 'static';
   name: string;
   /** Docker endpoint or file path, shown so the user knows what will be contacted. */
   endpoint: string;

@@ -1,8 +1,14 @@
 /** Where a workload was learned from, so the UI can say so and refreshes replace the right ones. */
 export interface WorkloadOrigin {
-  kind: 'docker' | 'static';
-  /** Docker context name or inventory file path. */
+  kind: 'docker' | 'kubernetes' | 'static';
+  /** Docker context name, Kubernetes context name or inventory file path. */
   source: string;
+}
+
+export interface WorkloadPort {
+  name?: string;
+  port: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
 }
 
 /** A container, VM or server that policy applies to. */
@@ -18,6 +24,12 @@ export interface Workload {
   labels: Record<string, string>;
   image?: string;
   namespace?: string;
+  /** Labels of the workload's namespace, for selectors that pick namespaces as NetworkPolicy does. */
+  namespaceLabels?: Record<string, string>;
+  /** Ports the workload's containers declare; a named port lets a policy say `tcp/http`. */
+  ports?: WorkloadPort[];
+  /** The controller that owns a pod (Deployment, StatefulSet, DaemonSet, Job). */
+  owner?: { kind: string; name: string };
   /** Docker Compose service, when the container belongs to a compose project. */
   composeService?: string;
   state?: string;
