@@ -95,6 +95,10 @@ void app.whenReady().then(() => {
   });
 });
 
+app.on('before-quit', () => {
+  void services.inventory.shutdown();
+});
+
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });

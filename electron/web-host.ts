@@ -114,6 +114,8 @@ export async function startWebHost(options: { port?: number; rendererDir: string
     url,
     close: () =>
       new Promise((done) => {
+        // Watches on clusters end with the host; nothing keeps a connection open after it.
+        void services.inventory.shutdown();
         for (const s of sockets) s.terminate();
         wss.close();
         server.close(() => done());

@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { compilePolicy } from '../shared/compiler/compile';
 import { diffCompiles } from '../shared/compiler/flow-diff';
 import { resolveMembership } from '../shared/policy/membership';
+import { benchKubernetes, type KubernetesFigures } from './bench/kubernetes';
 import { SIZES, syntheticEstate, type BenchSize } from './bench/synthetic';
 
-// `npm run bench [-- --json FILE] [-- --sizes small,large]`: compile figures per synthetic
-// estate size. Figures, not pass/fail: speed targets live here, not in unit tests.
+// `npm run bench [-- --json FILE] [-- --sizes small,large,kubernetes]`: compile figures per
+// synthetic estate size, and a live Kubernetes inventory of 10,000 pods read from the API server
+// double. Figures, not pass/fail: speed targets live here, not in unit tests.
 
 interface Figures {
   workloads: number;
@@ -76,8 +78,8 @@ function round(ms: number): number {
 }
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, sizes: { type: 'string' }, runs: { type: 'string' } } });
-const wanted = values.sizes ? values.sizes.split(',') : SIZES.map((s) => s.name);
-const all: Record<string, Figures> = {};
+const wanted = values.sizes ? values.sizes.split(',') : [...SIZES.map((s) => s.name), 'kubernetes'];
+const all: Record<string, Figures | KubernetesFigures> = {};
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   const figures = measure(size, Number(values.runs ?? (size.name === 'huge' ? 3 : 7)));
   all[size.name] = figures;
@@ -86,6 +88,16 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
       `compile ${figures.compileMs} ms (median), ${figures.flows} flows (max ${figures.maxHostFlows} on one host), ` +
       `naive per-pair ${figures.naiveFlows}, peak RSS ${figures.peakRssMb} MB, ` +
       `one workload relabelled: ${figures.incrementalMs} ms, ${figures.incrementalFlowChanges} flow changes`,
+  );
+}
+if (wanted.includes('kubernetes')) {
+  const k = await benchKubernetes();
+  all.kubernetes = k;
+  console.log(
+    `kubernetes ${k.pods} pods in ${k.namespaces} namespaces from the API server double: last list response to inventory and membership ready ` +
+      `${k.responseToReadyMs} ms (membership ${k.membershipMs} ms; open from first request ${k.openMs} ms); ` +
+      `watch event to inventory and membership updated: median ${k.watchLatencyMedianMs} ms, p95 ${k.watchLatencyP95Ms} ms, max ${k.watchLatencyMaxMs} ms ` +
+      `(of the median, ${k.watchToPublishMedianMs} ms until the service publishes the new inventory)`,
   );
 }
 if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 2) + '\n');

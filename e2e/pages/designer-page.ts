@@ -17,6 +17,15 @@ export class DesignerPage {
     await this.byTestId('source-select').selectOption(sourceId);
   }
 
+  /** An open source's status box; `data-status` loading/loaded/failed, `data-live` live/stale. */
+  source(sourceId: string): Locator {
+    return this.page.locator(`[data-testid="source-status"][data-source="${sourceId}"]`);
+  }
+
+  hostRow(host: string): Locator {
+    return this.page.locator(`[data-testid="host-row"][data-host="${host}"]`);
+  }
+
   async openInventoryFile(path: string): Promise<void> {
     await this.byTestId('open-inventory-file').click();
     await this.byTestId('path-input').fill(path);

@@ -14,7 +14,9 @@ export interface RunningHost {
 export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
   const home = mkdtempSync(join(tmpdir(), 'microseg-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../../dist/electron/web.cjs', import.meta.url))], {
-    env: { ...process.env, MICROSEG_HOME: home, ...env },
+    // KUBECONFIG names a file in the fresh home unless a test gives its own (the API server
+    // double's): no test ever reads the user's ~/.kube/config or reaches a real cluster.
+    env: { ...process.env, MICROSEG_HOME: home, KUBECONFIG: join(home, 'no-kubeconfig'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -29,6 +29,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
     'inventory:sources': () => services.inventory.sources(),
     'inventory:load': ({ sourceId }) => services.inventory.load(sourceId),
+    'inventory:close': ({ sourceId }) => services.inventory.close(sourceId),
     'inventory:check': ({ path, text }) => {
       const parsed = parseInventoryText(text, path, new Date().toISOString());
       return Promise.resolve({ diagnostics: parsed.diagnostics, workloads: parsed.inventory?.workloads.length ?? 0 });

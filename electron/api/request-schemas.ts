@@ -93,6 +93,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'dialog:save': z.strictObject({ title: text, defaultPath: path.optional(), extensions: z.array(text) }),
   'inventory:sources': none,
   'inventory:load': z.strictObject({ sourceId: z.string().min(1).max(4200) }),
+  'inventory:close': z.strictObject({ sourceId: z.string().min(1).max(4200) }),
   'inventory:check': z.strictObject({ path, text: z.string().max(50_000_000) }),
   'policy:compile': z.strictObject({ policy, inventory }),
   'hosts:list': none,

@@ -5,15 +5,19 @@ import { formatDiagnostic } from '@shared/diagnostics';
 import { listDockerContexts } from './docker-contexts';
 import { readDockerInventory } from './docker-inventory';
 import { parseInventoryText } from './inventory-file';
+import { listKubernetesContexts } from './kubernetes-contexts';
+import type { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 
-/** Lists and reads the places workloads come from: Docker contexts and static inventory files. */
+/** Lists and reads the places workloads come from: Docker and Kubernetes contexts, static inventory files. */
 export class InventoryService {
   constructor(
     private readonly examplesDir: string,
+    private readonly kubernetes: KubernetesInventory,
     private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async sources(): Promise<InventorySourceInfo[]> {
@@ -24,8 +28,9 @@ export class InventoryService {
       endpoint: c.host,
       current: c.current,
     }));
+    const kubernetes = this.kubernetesSources();
     const examples = await this.exampleInventories();
-    return [...docker, ...examples.map((path): InventorySourceInfo => ({ id: `static:${path}`, kind: 'static', name: `File: ${path.split('/').slice(-2).join('/')}`, endpoint: path, current: false }))];
+    return [...docker, ...kubernetes, ...examples.map((path): InventorySourceInfo => ({ id: `static:${path}`, kind: 'static', name: `File: ${path.split('/').slice(-2).join('/')}`, endpoint: path, current: false }))];
   }
 
   /** Loads one source; `static:PATH` may name any inventory file, not only listed ones. */
@@ -33,10 +38,42 @@ export class InventoryService {
     const started = performance.now();
     const [kind, ...rest] = sourceId.split(':');
     const ref = rest.join(':');
-    const result = kind === 'docker' ? await this.loadDocker(ref, sourceId) : kind === 'static' ? await this.loadStatic(ref, sourceId) : undefined;
-    if (!result) throw new ServiceError('bad-request', `Unknown inventory source "${sourceId}"; expected docker:CONTEXT or static:PATH.`);
+    const result =
+      kind === 'docker'
+        ? await this.loadDocker(ref, sourceId)
+        : kind === 'kubernetes'
+          ? await this.kubernetes.load(ref, sourceId)
+          : kind === 'static'
+            ? await this.loadStatic(ref, sourceId)
+            : undefined;
+    if (!result) throw new ServiceError('bad-request', `Unknown inventory source "${sourceId}"; expected docker:CONTEXT, kubernetes:CONTEXT or static:PATH.`);
     this.log.info('inventory loaded', { source: sourceId, workloads: result.inventory.workloads.length, ms: Math.round(performance.now() - started) });
     return result;
+  }
+
+  /** Stops watching a Kubernetes source; Docker and file sources hold nothing open. */
+  async close(sourceId: string): Promise<void> {
+    if (sourceId.startsWith('kubernetes:')) await this.kubernetes.close(sourceId.slice('kubernetes:'.length));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.kubernetes.closeAll();
+  }
+
+  /** Contexts as `kubectl config get-contexts` lists them; a broken kubeconfig lists none and says why in the log. */
+  private kubernetesSources(): InventorySourceInfo[] {
+    try {
+      return listKubernetesContexts(this.env).map((c): InventorySourceInfo => ({
+        id: `kubernetes:${c.name}`,
+        kind: 'kubernetes',
+        name: `Kubernetes: ${c.name}`,
+        endpoint: c.server,
+        current: c.current,
+      }));
+    } catch (error) {
+      this.log.warn('kubeconfig unreadable; no Kubernetes contexts listed', { error: error instanceof Error ? error.message : String(error) });
+      return [];
+    }
   }
 
   private async loadDocker(contextName: string, sourceId: string): Promise<InventoryLoad> {

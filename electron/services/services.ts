@@ -2,6 +2,7 @@ import type { AppPaths } from './app-paths';
 import { DeployService, type EmitEvent } from './deploy-service';
 import { HostTargetStore } from './host-targets';
 import { InventoryService } from './inventory-service';
+import { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile, writeTextFileAtomic } from './project-files';
 import { SwitchTraceService } from './switch-trace';
@@ -23,7 +24,7 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     paths,
     log,
     files: { read: readTextFile, write: writeTextFileAtomic },
-    inventory: new InventoryService(paths.examplesDir, log.scope('inventory')),
+    inventory: new InventoryService(paths.examplesDir, new KubernetesInventory((change) => emit('inventory:changed', change), log.scope('kubernetes')), log.scope('inventory')),
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),

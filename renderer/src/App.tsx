@@ -11,6 +11,7 @@ import { DeployConfirm } from './components/modals/DeployConfirm';
 import { ModalHost } from './components/modals/ModalHost';
 import { OutputPanel } from './components/output/OutputPanel';
 import { useDeployEvents } from './hooks/use-deploy-events';
+import { useInventoryEvents } from './hooks/use-inventory-events';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { startApp } from './startup';
 import { useAppStore } from './stores/app-store';
@@ -23,6 +24,7 @@ export function App(): JSX.Element {
   const dirty = usePolicyStore((s) => s.dirty);
 
   useDeployEvents();
+  useInventoryEvents();
   useShortcuts();
   useEffect(() => {
     void startApp();

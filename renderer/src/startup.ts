@@ -24,6 +24,7 @@ export async function startApp(): Promise<void> {
   useAppStore.getState().setStarted(info.ok ? info.value : null, examples.ok ? examples.value : []);
 
   await reopenRememberedFile();
-  const { sourceId, loadSource } = useInventoryStore.getState();
-  if (sourceId) await loadSource(sourceId);
+  // The contexts the docker CLI and kubectl would use now are opened for the user, as each tool would.
+  const { sources, openSource } = useInventoryStore.getState();
+  await Promise.all(sources.filter((s) => s.current).map((s) => openSource(s.id)));
 }

@@ -17,7 +17,10 @@ export interface ApiRequests {
   'dialog:open': { args: { title: string; extensions: string[] }; result: string | null };
   'dialog:save': { args: { title: string; defaultPath?: string; extensions: string[] }; result: string | null };
   'inventory:sources': { args: void; result: InventorySourceInfo[] };
+  /** Opens a source; a Kubernetes source stays open and watched, its changes arrive as `inventory:changed`. */
   'inventory:load': { args: { sourceId: string }; result: InventoryLoad };
+  /** Stops watching a live source; idempotent. */
+  'inventory:close': { args: { sourceId: string }; result: void };
   /** Checks the text of a static inventory file (YAML or CSV, by the path's extension) without writing it. */
   'inventory:check': { args: { path: string; text: string }; result: { diagnostics: Diagnostic[]; workloads: number } };
   'policy:compile': { args: { policy: Policy; inventory: Inventory }; result: CompileOutcome };
@@ -53,6 +56,7 @@ export interface SwitchTrace {
 export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
+  'inventory:changed': InventoryChange;
 }
 
 export type RequestChannel = keyof ApiRequests;
@@ -70,6 +74,7 @@ export const REQUEST_CHANNELS = [
   'dialog:save',
   'inventory:sources',
   'inventory:load',
+  'inventory:close',
   'inventory:check',
   'policy:compile',
   'hosts:list',
@@ -80,7 +85,7 @@ export const REQUEST_CHANNELS = [
   'trace:switch',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed'] as const satisfies readonly EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);
@@ -108,13 +113,13 @@ export interface ExampleProject {
 }
 
 export interface InventorySourceInfo {
-  /** `docker:CONTEXT` or `static:PATH`. */
+  /** `docker:CONTEXT`, `kubernetes:CONTEXT` or `static:PATH`. */
   id: string;
   kind: 'docker' | 'kubernetes' | 'static';
   name: string;
-  /** Docker endpoint or file path, shown so the user knows what will be contacted. */
+  /** Docker endpoint, Kubernetes API server or file path, shown so the user knows what will be contacted. */
   endpoint: string;
-  /** The Docker context the CLI would use now. */
+  /** The context the docker CLI or kubectl would use now. */
   current: boolean;
 }
 
@@ -122,6 +127,33 @@ export interface InventoryLoad {
   sourceId: string;
   inventory: Inventory;
   diagnostics: Diagnostic[];
+  /** Enforcement hosts the source knows apart from its workloads (Kubernetes nodes). */
+  hosts?: SourceHost[];
+  /** For a watched source: whether its picture is current. */
+  live?: LiveState;
+}
+
+/** A host a source reports, e.g. a Kubernetes node, with the address to offer for its SSH target. */
+export interface SourceHost {
+  name: string;
+  addresses: { type: string; address: string }[];
+  suggestedAddress?: string;
+}
+
+/** `live` while the watch is connected; `stale` since the connection was lost, until it is back. */
+export interface LiveState {
+  status: 'live' | 'stale';
+  /** ISO time of the last list or watch event that reached us. */
+  updatedAt: string;
+  /** Why the source is stale, naming the context and what failed. */
+  message?: string;
+}
+
+/** A watched source changed: its whole new picture, so a missed event never leaves the UI wrong. */
+export interface InventoryChange extends LiveState {
+  sourceId: string;
+  inventory: Inventory;
+  hosts: SourceHost[];
 }
 
 /** A compile as the UI receives it: each host's table also printed as `ovs-ofctl` text. */
@@ -173,6 +205,7 @@ export type ApiErrorCode =
   | 'not-found'
   | 'io'
   | 'docker-unreachable'
+  | 'cluster-unreachable'
   | 'ssh-failed'
   | 'ovs-failed'
   | 'no-target'

@@ -3,7 +3,7 @@ import { useAppStore } from '../stores/app-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 
-/** Asks for a static inventory file (YAML or CSV: VMs, servers) and loads it as the source. */
+/** Asks for a static inventory file (YAML or CSV: VMs, servers) and opens it beside the other sources. */
 export async function openInventoryFile(): Promise<void> {
   const { info } = useAppStore.getState();
   let path: string | null;
@@ -11,7 +11,7 @@ export async function openInventoryFile(): Promise<void> {
     const response = await request('dialog:open', { title: 'Open inventory', extensions: ['yaml', 'yml', 'csv'] });
     path = response.ok ? response.value : null;
   } else {
-    const current = useInventoryStore.getState().sourceId;
+    const current = useInventoryStore.getState().open.filter((o) => o.sourceId.startsWith('static:')).at(-1)?.sourceId;
     path = await useModalStore.getState().askPath({
       title: 'Open inventory file (YAML or CSV)',
       confirmLabel: 'Open',
@@ -20,5 +20,5 @@ export async function openInventoryFile(): Promise<void> {
     });
   }
   const trimmed = path?.trim() ?? '';
-  if (trimmed !== '') await useInventoryStore.getState().loadSource(`static:${trimmed}`);
+  if (trimmed !== '') await useInventoryStore.getState().openSource(`static:${trimmed}`);
 }

@@ -34,7 +34,7 @@ export async function openPolicy(): Promise<void> {
 export async function openExample(example: ExampleProject): Promise<void> {
   if (!(await mayDiscard(`open the example "${example.name}"`))) return;
   if (await readPolicy(example.policyPath)) {
-    await useInventoryStore.getState().loadSource(`static:${example.inventoryPath}`);
+    await useInventoryStore.getState().openSource(`static:${example.inventoryPath}`);
   }
 }
 

@@ -19,6 +19,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'dialog:save': 'Showing the save dialog',
   'inventory:sources': 'Listing inventory sources',
   'inventory:load': 'Loading the inventory',
+  'inventory:close': 'Closing the inventory source',
   'inventory:check': 'Checking the inventory file',
   'policy:compile': 'Compiling the policy',
   'hosts:list': 'Listing saved host targets',

@@ -1,20 +1,30 @@
-import type { CompileOutcome, HostTarget } from '@shared/api/contract';
+import type { CompileOutcome, HostTarget, SourceHost } from '@shared/api/contract';
 
 export interface HostLine {
   host: string;
   /** Flows in the last compile; null when the host was not in it. */
   flowCount: number | null;
   target: HostTarget | null;
+  /** A source reports this host (a Kubernetes node): the address its SSH target starts from. */
+  suggestedAddress?: string;
 }
 
-/** Hosts worth a row: those of the last compile and those with a saved target, sorted by name. */
-export function hostLines(outcome: CompileOutcome | null, targets: readonly HostTarget[]): HostLine[] {
-  const names = new Set([...(outcome?.hosts ?? []).map((h) => h.host), ...targets.map((t) => t.host)]);
-  return [...names].sort().map((host) => ({
-    host,
-    flowCount: outcome?.hosts.find((h) => h.host === host)?.flows.length ?? null,
-    target: targets.find((t) => t.host === host) ?? null,
-  }));
+/**
+ * Hosts worth a row, sorted by name: those of the last compile, those with a saved target, and
+ * those an open source reports (Kubernetes nodes), so a node can be mapped before any compile.
+ */
+export function hostLines(outcome: CompileOutcome | null, targets: readonly HostTarget[], reported: readonly SourceHost[] = []): HostLine[] {
+  const names = new Set([...(outcome?.hosts ?? []).map((h) => h.host), ...targets.map((t) => t.host), ...reported.map((h) => h.name)]);
+  names.delete('');
+  return [...names].sort().map((host) => {
+    const suggestedAddress = reported.find((h) => h.name === host)?.suggestedAddress;
+    return {
+      host,
+      flowCount: outcome?.hosts.find((h) => h.host === host)?.flows.length ?? null,
+      target: targets.find((t) => t.host === host) ?? null,
+      ...(suggestedAddress ? { suggestedAddress } : {}),
+    };
+  });
 }
 
 /** What a deploy would do: configured hosts of the last compile get tables, the others are skipped. */

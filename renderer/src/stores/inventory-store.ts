@@ -1,10 +1,10 @@
-import type { InventorySourceInfo } from '@shared/api/contract';
+import type { InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
 
-/** Why the chosen source gave no workloads, in words the panel can show as they are. */
+/** Why a source gave no workloads, in words the panel can show as they are. */
 export interface SourceFailure {
   code: string;
   message: string;
@@ -14,78 +14,118 @@ export interface SourceFailure {
   kind: InventorySourceInfo['kind'];
 }
 
-interface InventoryState {
-  sources: InventorySourceInfo[];
-  sourceId: string | null;
-  status: 'idle' | 'loading' | 'loaded' | 'failed';
+/** One source the user has open: its own workloads, hosts and state. */
+export interface OpenSource {
+  sourceId: string;
+  status: 'loading' | 'loaded' | 'failed';
   inventory: Inventory | null;
+  /** Hosts the source knows apart from workloads: Kubernetes nodes. */
+  hosts: SourceHost[];
   diagnostics: Diagnostic[];
+  /** For a watched source (Kubernetes): live or stale, and since when. */
+  live: LiveState | null;
   failure: SourceFailure | null;
-  /** Lists the sources; keeps the chosen one if it still exists, else the `current` one. */
-  loadSources: () => Promise<void>;
-  loadSource: (sourceId: string) => Promise<void>;
-  refresh: () => Promise<void>;
+  /** Bumped on each load; an answer to an older load is dropped. */
+  load: number;
 }
 
-// Each load gets a number; an answer that arrives after a newer request is dropped.
-let latestLoad = 0;
+interface InventoryState {
+  sources: InventorySourceInfo[];
+  open: OpenSource[];
+  /** The workloads of every open source together: what groups and compiles use. Null while none has loaded. */
+  inventory: Inventory | null;
+  loadSources: () => Promise<void>;
+  /** Opens a source beside the others, or reads it again when it is open already. */
+  openSource: (sourceId: string) => Promise<void>;
+  closeSource: (sourceId: string) => Promise<void>;
+  /** Lists the sources again and reads every open one again. */
+  refresh: () => Promise<void>;
+  /** A watched source's new picture; ignored when that source is no longer open. */
+  applyChange: (change: InventoryChange) => void;
+}
 
-export const useInventoryStore = create<InventoryState>()((set, get) => ({
-  sources: [],
-  sourceId: null,
-  status: 'idle',
-  inventory: null,
-  diagnostics: [],
-  failure: null,
+let loads = 0;
 
-  loadSources: async () => {
-    const response = await request('inventory:sources', undefined);
-    if (!response.ok) return;
-    const sources = response.value;
-    const chosen = get().sourceId;
-    const keep = chosen !== null && (sources.some((s) => s.id === chosen) || chosen.startsWith('static:'));
-    const sourceId = keep ? chosen : (sources.find((s) => s.current) ?? sources[0])?.id ?? null;
-    set({ sources: withSource(sources, sourceId), sourceId });
-  },
-
-  loadSource: async (sourceId) => {
-    const load = ++latestLoad;
-    set((s) => ({ sourceId, sources: withSource(s.sources, sourceId), status: 'loading', failure: null }));
-    const source = get().sources.find((s) => s.id === sourceId);
-    const response = await request(
-      'inventory:load',
-      { sourceId },
-      // The panel says plainly why a source failed; a notice on top would say it twice.
-      { handles: () => true },
-    );
-    if (load !== latestLoad) return;
-    if (response.ok) {
-      set({ status: 'loaded', inventory: response.value.inventory, diagnostics: response.value.diagnostics });
-      return;
-    }
-    set({
-      status: 'failed',
-      inventory: null,
-      diagnostics: [],
-      failure: {
-        ...response.error,
-        endpoint: source?.endpoint ?? sourceId.replace(/^(docker|static):/, ''),
-        kind: source?.kind ?? (sourceId.startsWith('docker:') ? 'docker' : 'static'),
-      },
+export const useInventoryStore = create<InventoryState>()((set, get) => {
+  /** Replaces one open source and recomputes the merged inventory. */
+  const update = (sourceId: string, change: (source: OpenSource) => OpenSource): void =>
+    set((s) => {
+      const open = s.open.map((o) => (o.sourceId === sourceId ? change(o) : o));
+      return { open, inventory: mergeInventories(open) };
     });
-  },
 
-  refresh: async () => {
-    await get().loadSources();
-    const { sourceId } = get();
-    if (sourceId) await get().loadSource(sourceId);
-  },
-}));
+  return {
+    sources: [],
+    open: [],
+    inventory: null,
 
-/** Makes sure the select can show a source that is not in the listing, e.g. an example's file. */
-function withSource(sources: InventorySourceInfo[], sourceId: string | null): InventorySourceInfo[] {
-  if (sourceId === null || sources.some((s) => s.id === sourceId) || !sourceId.startsWith('static:')) return sources;
-  const path = sourceId.slice('static:'.length);
-  const name = path.split(/[\\/]/).pop() ?? path;
-  return [...sources, { id: sourceId, kind: 'static', name, endpoint: path, current: false }];
+    loadSources: async () => {
+      const response = await request('inventory:sources', undefined);
+      if (response.ok) set((s) => ({ sources: withOpenFiles(response.value, s.open) }));
+    },
+
+    openSource: async (sourceId) => {
+      const load = ++loads;
+      const loading: OpenSource = { sourceId, status: 'loading', inventory: null, hosts: [], diagnostics: [], live: null, failure: null, load };
+      set((s) => {
+        const known = s.open.some((o) => o.sourceId === sourceId);
+        const open = known ? s.open.map((o) => (o.sourceId === sourceId ? { ...o, status: 'loading' as const, load } : o)) : [...s.open, loading];
+        return { open, sources: withOpenFiles(s.sources, open) };
+      });
+      const source = get().sources.find((s) => s.id === sourceId);
+      // The panel says plainly why a source failed; a notice on top would say it twice.
+      const response = await request('inventory:load', { sourceId }, { handles: () => true });
+      update(sourceId, (o) => {
+        if (o.load !== load) return o;
+        if (response.ok) {
+          const { inventory, diagnostics, hosts = [], live = null } = response.value;
+          return { ...o, status: 'loaded', inventory, diagnostics, hosts, live, failure: null };
+        }
+        const kind = source?.kind ?? (sourceId.split(':')[0] as InventorySourceInfo['kind']);
+        const failure = { ...response.error, endpoint: source?.endpoint ?? sourceId.replace(/^[a-z]+:/, ''), kind };
+        return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, failure };
+      });
+    },
+
+    closeSource: async (sourceId) => {
+      set((s) => {
+        const open = s.open.filter((o) => o.sourceId !== sourceId);
+        return { open, inventory: mergeInventories(open) };
+      });
+      await request('inventory:close', { sourceId });
+    },
+
+    refresh: async () => {
+      await get().loadSources();
+      await Promise.all(get().open.map((o) => get().openSource(o.sourceId)));
+    },
+
+    applyChange: (change) => {
+      if (!get().open.some((o) => o.sourceId === change.sourceId && o.status !== 'loading')) return;
+      const { sourceId, inventory, hosts, ...live } = change;
+      update(sourceId, (o) => ({ ...o, status: 'loaded', inventory, hosts, live, failure: null }));
+    },
+  };
+});
+
+/** The sources' workloads side by side; each keeps its origin, so the list can say where it came from. */
+function mergeInventories(open: readonly OpenSource[]): Inventory | null {
+  const loaded = open.filter((o) => o.inventory !== null).map((o) => o.inventory!);
+  if (loaded.length === 0) return null;
+  if (loaded.length === 1) return loaded[0]!;
+  return {
+    workloads: loaded.flatMap((i) => i.workloads),
+    readAt: loaded.map((i) => i.readAt).sort().at(-1)!,
+  };
+}
+
+/** Static files opened by path (not listed by the service) still need a name in the panel. */
+function withOpenFiles(sources: InventorySourceInfo[], open: readonly OpenSource[]): InventorySourceInfo[] {
+  const extra = open
+    .filter((o) => o.sourceId.startsWith('static:') && !sources.some((s) => s.id === o.sourceId))
+    .map((o): InventorySourceInfo => {
+      const path = o.sourceId.slice('static:'.length);
+      return { id: o.sourceId, kind: 'static', name: `File: ${path.split(/[\\/]/).pop() ?? path}`, endpoint: path, current: false };
+    });
+  return [...sources, ...extra];
 }

@@ -26,7 +26,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         <span className="muted">{line.flowCount === null ? 'not in last compile' : `${line.flowCount} flows`}</span>
       </div>
       <p className={line.target ? 'host-target mono' : 'host-target muted'}>
-        {line.target ? describeTarget(line.target) : 'No SSH target yet'}
+        {line.target ? describeTarget(line.target) : line.suggestedAddress ? `No SSH target yet; node address ${line.suggestedAddress}` : 'No SSH target yet'}
       </p>
       {status ? (
         <p className={`deploy-status tone-${tone}`} data-testid="deploy-host-status" data-host={line.host} data-status={status.status}>
@@ -48,7 +48,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
           {rollingBack ? 'Rolling back…' : 'Rollback'}
         </button>
       </div>
-      {configuring ? <HostTargetForm host={line.host} target={line.target} onDone={() => onConfigure(false)} /> : null}
+      {configuring ? <HostTargetForm host={line.host} target={line.target} suggestedAddress={line.suggestedAddress} onDone={() => onConfigure(false)} /> : null}
     </li>
   );
 }

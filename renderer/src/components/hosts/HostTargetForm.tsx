@@ -7,6 +7,8 @@ import { Field } from '../layout/Field';
 interface HostTargetFormProps {
   host: string;
   target: HostTarget | null;
+  /** Where a new target starts, e.g. a Kubernetes node's InternalIP; else the host's own name. */
+  suggestedAddress?: string;
   onDone: () => void;
 }
 
@@ -19,9 +21,9 @@ interface TargetDraft {
   bridge: string;
 }
 
-function draftOf(host: string, t: HostTarget | null): TargetDraft {
+function draftOf(host: string, t: HostTarget | null, suggestedAddress?: string): TargetDraft {
   return {
-    address: t?.address ?? host,
+    address: t?.address ?? suggestedAddress ?? host,
     port: String(t?.port ?? 22),
     user: t?.user ?? 'root',
     authKind: t?.auth.kind ?? 'agent',
@@ -42,10 +44,10 @@ function check(d: TargetDraft): Partial<Record<keyof TargetDraft, string>> {
 }
 
 /** How to reach a host's Open vSwitch over SSH. The key stays on disk; only its path is saved. */
-export function HostTargetForm({ host, target, onDone }: HostTargetFormProps): JSX.Element {
+export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostTargetFormProps): JSX.Element {
   const saveTarget = useDeployStore((s) => s.saveTarget);
   const removeTarget = useDeployStore((s) => s.removeTarget);
-  const [draft, setDraft] = useState(() => draftOf(host, target));
+  const [draft, setDraft] = useState(() => draftOf(host, target, suggestedAddress));
   const [attempted, setAttempted] = useState(false);
   const [saving, setSaving] = useState(false);
   const id = useId();

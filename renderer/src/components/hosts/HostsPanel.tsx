@@ -2,6 +2,7 @@ import { useMemo, useState, type JSX } from 'react';
 import { deployPlan, hostLines } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
+import { useInventoryStore } from '../../stores/inventory-store';
 import { HostRow } from './HostRow';
 
 /** Enforcement points: how to reach each over SSH, and deploying the last compile to them. */
@@ -10,10 +11,12 @@ export function HostsPanel(): JSX.Element {
   const targets = useDeployStore((s) => s.targets);
   const running = useDeployStore((s) => s.running);
   const setConfirming = useDeployStore((s) => s.setConfirming);
+  const open = useInventoryStore((s) => s.open);
+  const reported = useMemo(() => open.flatMap((o) => o.hosts), [open]);
   // One configuration form at a time, so its fields are never ambiguous.
   const [configuring, setConfiguring] = useState<string | null>(null);
 
-  const lines = useMemo(() => hostLines(outcome, targets), [outcome, targets]);
+  const lines = useMemo(() => hostLines(outcome, targets, reported), [outcome, targets, reported]);
   const plan = deployPlan(lines);
   const why = !outcome
     ? 'Compile first: a deploy sends the tables you previewed'
@@ -40,7 +43,7 @@ export function HostsPanel(): JSX.Element {
       </header>
       <div className="panel-body">
         {lines.length === 0 ? (
-          <p className="muted empty-note">Hosts appear here after a compile: one per Open vSwitch host with workloads.</p>
+          <p className="muted empty-note">Hosts appear here after a compile (one per Open vSwitch host with workloads), and Kubernetes nodes as soon as their context is open.</p>
         ) : (
           <ul className="host-list">
             {lines.map((line) => (

@@ -16,7 +16,7 @@ interface InventoryFileEditorProps {
  * never left half-valid.
  */
 export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps): JSX.Element {
-  const loadSource = useInventoryStore((s) => s.loadSource);
+  const openSource = useInventoryStore((s) => s.openSource);
   const [text, setText] = useState<string | null>(null);
   const [problems, setProblems] = useState<Diagnostic[]>([]);
   const [busy, setBusy] = useState(false);
@@ -35,7 +35,7 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
     if (checked.ok && errors.length === 0) {
       const written = await request('file:write', { path, text });
       if (written.ok) {
-        await loadSource(`static:${path}`);
+        await openSource(`static:${path}`);
         onClose();
       }
     }

@@ -5,11 +5,14 @@ import { SourcePicker } from './SourcePicker';
 import { SourceStatus } from './SourceStatus';
 import { WorkloadList } from './WorkloadList';
 
-/** Where workloads come from and which ones there are; the examples are offered when Docker is not. */
+/** Where workloads come from (several sources at once) and which ones there are. */
 export function InventoryPanel(): JSX.Element {
-  const failed = useInventoryStore((s) => s.status === 'failed');
-  const loading = useInventoryStore((s) => s.status === 'loading');
+  const open = useInventoryStore((s) => s.open);
+  const loading = open.some((o) => o.status === 'loading');
   const refresh = useInventoryStore((s) => s.refresh);
+  const anyLoaded = open.some((o) => o.inventory !== null);
+  // The examples are offered inside a failed Docker source's box; otherwise once, at the bottom.
+  const offeredAbove = open.some((o) => o.failure?.kind === 'docker');
 
   return (
     <section className="panel inventory-panel">
@@ -21,10 +24,17 @@ export function InventoryPanel(): JSX.Element {
       </header>
       <div className="panel-body">
         <SourcePicker />
-        <SourceStatus />
-        {failed ? null : <WorkloadList />}
-        {/* One place only: inside the failure box when the source failed, at the bottom otherwise. */}
-        {failed ? null : <ExampleList compact />}
+        {open.length === 0 ? (
+          <p className="muted empty-note">No source open.</p>
+        ) : (
+          <ul className="source-list" data-testid="source-list">
+            {open.map((source) => (
+              <SourceStatus key={source.sourceId} source={source} />
+            ))}
+          </ul>
+        )}
+        {anyLoaded ? <WorkloadList /> : null}
+        {offeredAbove ? null : <ExampleList compact />}
       </div>
     </section>
   );

@@ -1,60 +1,53 @@
-import { useState, type JSX } from 'react';
+import type { InventorySourceInfo } from '@shared/api/contract';
+import type { JSX } from 'react';
 import { openInventoryFile } from '../../actions/inventory-files';
 import { useInventoryStore } from '../../stores/inventory-store';
-import { InventoryFileEditor } from './InventoryFileEditor';
 
-/** Docker contexts as `docker context ls` lists them, then static inventory files. */
+const KINDS: { kind: InventorySourceInfo['kind']; label: string }[] = [
+  { kind: 'docker', label: 'Docker contexts' },
+  { kind: 'kubernetes', label: 'Kubernetes contexts' },
+  { kind: 'static', label: 'Inventory files' },
+];
+
+/**
+ * Opens a source beside the ones already open: Docker contexts as `docker context ls` lists
+ * them, Kubernetes contexts as `kubectl config get-contexts` does, then inventory files.
+ */
 export function SourcePicker(): JSX.Element {
   const sources = useInventoryStore((s) => s.sources);
-  const sourceId = useInventoryStore((s) => s.sourceId);
-  const loadSource = useInventoryStore((s) => s.loadSource);
-  const docker = sources.filter((s) => s.kind === 'docker');
-  const files = sources.filter((s) => s.kind === 'static');
-  const endpoint = sources.find((s) => s.id === sourceId)?.endpoint;
-  const [editing, setEditing] = useState(false);
-  const staticPath = sourceId?.startsWith('static:') ? sourceId.slice('static:'.length) : null;
+  const openSource = useInventoryStore((s) => s.openSource);
 
   return (
     <div className="field">
-      <label htmlFor="source-select">Source</label>
+      <label htmlFor="source-select">Open a source</label>
       <select
         id="source-select"
         data-testid="source-select"
-        value={sourceId ?? ''}
-        onChange={(e) => void loadSource(e.target.value)}
+        // Always back on the prompt, so choosing the same source again reads it again.
+        value=""
+        onChange={(e) => void openSource(e.target.value)}
         disabled={sources.length === 0}
       >
-        {sources.length === 0 ? <option value="">no sources</option> : null}
-        {docker.length > 0 ? (
-          <optgroup label="Docker contexts">
-            {docker.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-                {s.current ? ' (current)' : ''}
-              </option>
-            ))}
-          </optgroup>
-        ) : null}
-        {files.length > 0 ? (
-          <optgroup label="Inventory files">
-            {files.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </optgroup>
-        ) : null}
+        <option value="" disabled>
+          {sources.length === 0 ? 'no sources' : 'Choose a context or file…'}
+        </option>
+        {KINDS.map(({ kind, label }) => {
+          const ofKind = sources.filter((s) => s.kind === kind);
+          return ofKind.length === 0 ? null : (
+            <optgroup key={kind} label={label}>
+              {ofKind.map((s) => (
+                <option key={s.id} value={s.id} title={s.endpoint}>
+                  {s.name}
+                  {s.current ? ' (current)' : ''}
+                </option>
+              ))}
+            </optgroup>
+          );
+        })}
       </select>
-      {endpoint ? <p className="field-hint mono" title={endpoint}>{endpoint}</p> : null}
       <button type="button" className="link" data-testid="open-inventory-file" onClick={() => void openInventoryFile()}>
         Open inventory file (YAML or CSV)…
       </button>
-      {staticPath ? (
-        <button type="button" className="link" data-testid="edit-inventory-file" onClick={() => setEditing(true)}>
-          Edit this file…
-        </button>
-      ) : null}
-      {editing && staticPath ? <InventoryFileEditor path={staticPath} onClose={() => setEditing(false)} /> : null}
     </div>
   );
 }

@@ -1,41 +1,60 @@
 import type { JSX } from 'react';
+import { useState } from 'react';
 import { formatLocation } from '../../model/format';
-import { useInventoryStore } from '../../stores/inventory-store';
+import { useInventoryStore, type OpenSource } from '../../stores/inventory-store';
 import { ExampleList } from './ExampleList';
+import { InventoryFileEditor } from './InventoryFileEditor';
 
-/** One plain sentence about the chosen source: loading, how many workloads, or why it failed. */
-export function SourceStatus(): JSX.Element {
-  const status = useInventoryStore((s) => s.status);
-  const failure = useInventoryStore((s) => s.failure);
-  const inventory = useInventoryStore((s) => s.inventory);
-  const diagnostics = useInventoryStore((s) => s.diagnostics);
-  const source = useInventoryStore((s) => s.sources.find((x) => x.id === s.sourceId));
+const FAILURE_HEADLINES: Record<string, string> = {
+  'docker-unreachable': 'Docker is not reachable.',
+  'cluster-unreachable': 'The cluster is not reachable.',
+  unauthorized: 'The cluster refused us.',
+};
 
-  if (status === 'failed' && failure) {
-    // The service's message names the endpoint and the reason; the headline only classifies.
-    const headline = failure.code === 'docker-unreachable' ? 'Docker is not reachable.' : 'This source could not be read.';
-    return (
-      <div className="source-status failed" data-testid="docker-status" data-status="failed" data-code={failure.code} role="status">
-        <p>
-          <strong>{headline}</strong> {failure.message}
-        </p>
-        {failure.detail ? <pre className="detail">{failure.detail}</pre> : null}
-        <ExampleList />
-      </div>
-    );
-  }
-
-  const text =
-    status === 'loading'
-      ? `Loading workloads from ${source?.name ?? 'the source'}…`
-      : status === 'loaded' && inventory
-        ? `${inventory.workloads.length} workloads from ${source?.name ?? 'the source'}, read ${new Date(inventory.readAt).toLocaleTimeString()}`
-        : 'No source chosen.';
+/** One open source in a plain sentence: loading, its workloads and how fresh they are, or why it failed. */
+export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
+  const info = useInventoryStore((s) => s.sources.find((x) => x.id === source.sourceId));
+  const closeSource = useInventoryStore((s) => s.closeSource);
+  const [editing, setEditing] = useState(false);
+  const { status, failure, inventory, live, diagnostics } = source;
+  const name = info?.name ?? source.sourceId;
+  const staticPath = source.sourceId.startsWith('static:') ? source.sourceId.slice('static:'.length) : null;
+  const tone = status === 'failed' ? 'failed' : live?.status === 'stale' ? 'stale' : status;
 
   return (
-    <div className={`source-status ${status}`} data-testid="docker-status" data-status={status} role="status">
-      <p>{text}</p>
-      {diagnostics.length > 0 ? (
+    <li
+      className={`source-status ${tone}`}
+      data-testid="source-status"
+      data-source={source.sourceId}
+      data-status={status}
+      data-live={live?.status ?? ''}
+      data-code={failure?.code ?? ''}
+      role="status"
+    >
+      <div className="source-title">
+        <strong title={info?.endpoint}>{name}</strong>
+        {staticPath ? (
+          <button type="button" className="link" data-testid="edit-inventory-file" onClick={() => setEditing(true)}>
+            Edit…
+          </button>
+        ) : null}
+        <button type="button" className="link" data-testid="source-close" title="Close this source: its workloads leave the inventory" onClick={() => void closeSource(source.sourceId)}>
+          ✕
+        </button>
+      </div>
+      {status === 'failed' && failure ? (
+        <>
+          <p>
+            <strong>{FAILURE_HEADLINES[failure.code] ?? 'This source could not be read.'}</strong> {failure.message}
+          </p>
+          {failure.detail ? <pre className="detail">{failure.detail}</pre> : null}
+          {failure.kind === 'docker' ? <ExampleList /> : null}
+        </>
+      ) : (
+        <p data-testid="source-summary">{summary(source)}</p>
+      )}
+      {live?.status === 'stale' && live.message ? <p className="stale-reason">{live.message}</p> : null}
+      {inventory && diagnostics.length > 0 ? (
         <ul className="element-problems">
           {diagnostics.map((d, i) => (
             <li key={i} className={`severity-${d.severity}`}>
@@ -44,6 +63,16 @@ export function SourceStatus(): JSX.Element {
           ))}
         </ul>
       ) : null}
-    </div>
+      {editing && staticPath ? <InventoryFileEditor path={staticPath} onClose={() => setEditing(false)} /> : null}
+    </li>
   );
+}
+
+function summary({ status, inventory, live }: OpenSource): string {
+  if (status === 'loading' && !inventory) return 'Loading workloads…';
+  if (!inventory) return 'No workloads.';
+  const count = `${inventory.workloads.length} workloads`;
+  if (live?.status === 'live') return `${count}, live, updated ${new Date(live.updatedAt).toLocaleTimeString()}`;
+  if (live?.status === 'stale') return `${count}, stale: connection lost, last update ${new Date(live.updatedAt).toLocaleTimeString()}; reconnecting…`;
+  return `${count}, read ${new Date(inventory.readAt).toLocaleTimeString()}`;
 }

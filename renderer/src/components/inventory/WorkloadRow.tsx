@@ -6,7 +6,7 @@ interface WorkloadRowProps {
   ungrouped: boolean;
 }
 
-/** One workload in three short lines: name and host; image, addresses and compose service; labels. */
+/** One workload in short lines: name and host; image, addresses, ports; where it came from; labels. */
 export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.Element {
   const labels = Object.entries(w.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
@@ -15,6 +15,7 @@ export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.E
       data-testid="workload-row"
       data-name={w.name}
       data-ungrouped={String(ungrouped)}
+      data-origin={`${w.origin.kind}:${w.origin.source}`}
     >
       <div className="workload-title">
         <span className={`state-dot state-${w.state ?? 'unknown'}`} title={w.state ?? 'state unknown'} />
@@ -30,6 +31,14 @@ export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.E
         <span className="mono" title="image">{w.image ?? 'no image'}</span>
         <span className="mono" title="IP addresses">{w.addresses.join(', ') || 'no address'}</span>
         {w.composeService ? <span title="compose service">service {w.composeService}</span> : null}
+        {w.ports && w.ports.length > 0 ? (
+          <span className="mono" title="declared container ports">{w.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.protocol}/${p.port}`).join(', ')}</span>
+        ) : null}
+      </div>
+      <div className="workload-origin" data-testid="workload-origin">
+        {originText(w)}
+        {w.namespace ? ` · namespace ${w.namespace}` : ''}
+        {w.owner ? ` · ${w.owner.kind} ${w.owner.name}` : ''}
       </div>
       {labels.length > 0 ? (
         <div className="labels">
@@ -42,4 +51,11 @@ export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.E
       ) : null}
     </li>
   );
+}
+
+/** `Kubernetes double`, `Docker default`, `file inventory.yaml`. */
+function originText(w: Workload): string {
+  const { kind, source } = w.origin;
+  if (kind === 'static') return `from file ${source.split(/[\\/]/).pop() ?? source}`;
+  return `from ${kind === 'kubernetes' ? 'Kubernetes' : 'Docker'} ${source}`;
 }

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { DOUBLE_CONTEXTS, writeKubeconfig } from './kubeconfig';
+import { ObjectStore } from './object-store';
+import { jobObject, namespaceObject, nodeObject, podObject, replicaSetObject, type KubeObject, type PodSpecInput } from './objects';
+import { createPki, type DoublePki } from './pki';
+import { resourceByPath, type ResourceType } from './resources';
+import { bookmarkObject, eventLine, listBody, sendStatus, statusObject } from './wire';
+
+/** A request the double answered, for tests that check what the client asked. */
+export interface SeenRequest {
+  resource: string;
+  watch: boolean;
+  resourceVersion: string | null;
+  allowWatchBookmarks: boolean;
+  /** performance.now() when a list response's last byte was handed to the socket. */
+  finishedAt?: number;
+}
+
+interface OpenWatch {
+  resource: ResourceType;
+  res: ServerResponse;
+  bookmarks: boolean;
+}
+
+export interface KubeApiDoubleOptions {
+  /** How an expired resourceVersion is refused: an ERROR event in a 200 stream (as the watch
+   * cache does) or a plain 410 response. */
+  expiry?: 'event' | 'status';
+  /** Context the kubeconfig names as current. */
+  currentContext?: string;
+}
+
+/**
+ * A Kubernetes API server double over real HTTPS: its own CA made at start, bearer-token and
+ * client-certificate authentication, and the real list and watch wire format for pods,
+ * namespaces, nodes, replicasets and jobs, with bookmarks, expiry (410) and disconnects.
+ * It listens on 127.0.0.1 only. Tests drive it through the methods below.
+ */
+export class KubeApiDouble {
+  readonly store = new ObjectStore();
+  readonly requests: SeenRequest[] = [];
+  readonly token = randomBytes(18).toString('base64url');
+  readonly contexts = DOUBLE_CONTEXTS;
+  private readonly watches = new Set<OpenWatch>();
+  private readonly sockets = new Set<Socket>();
+  private down = false;
+  private server!: Server;
+  private pki!: DoublePki;
+  private nextIp = 1;
+  kubeconfigFile = '';
+  url = '';
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: KubeApiDoubleOptions,
+  ) {}
+
+  static async start(options: KubeApiDoubleOptions = {}): Promise<KubeApiDouble> {
+    const double = new KubeApiDouble(mkdtempSync(join(tmpdir(), 'kube-api-double-')), options);
+    await double.listen();
+    return double;
+  }
+
+  private async listen(): Promise<void> {
+    this.pki = createPki(this.dir);
+    const otherDir = join(this.dir, 'other-ca');
+    mkdirSync(otherDir);
+    const other = createPki(otherDir);
+
+    this.server = createServer({ key: this.pki.serverKey, cert: this.pki.serverCert, ca: this.pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => this.handle(req, res));
+    this.server.on('connection', (socket: Socket) => {
+      // An outage: the address still accepts TCP, but every connection is cut at once.
+      if (this.down) return socket.destroy();
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.store.onChange((resource, event) => {
+      for (const w of this.watches) if (w.resource.name === resource) w.res.write(eventLine(event.type, event.object));
+    });
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    const address = this.server.address();
+    this.url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.kubeconfigFile = join(this.dir, 'kubeconfig');
+    writeKubeconfig(this.kubeconfigFile, { server: this.url, pki: this.pki, otherCaFile: other.caFile, token: this.token, current: this.options.currentContext });
+  }
+
+  /** Watches open now, per resource: a closed source leaves none behind. */
+  get openWatches(): number {
+    return this.watches.size;
+  }
+
+  // ---- objects ----
+
+  addNamespace(name: string, labels: Record<string, string> = {}): KubeObject {
+    return this.store.put(namespaceObject(name, labels));
+  }
+
+  addNode(name: string, internalIp: string): KubeObject {
+    return this.store.put(nodeObject(name, internalIp));
+  }
+
+  addReplicaSet(namespace: string, name: string, deployment: string): KubeObject {
+    return this.store.put(replicaSetObject(namespace, name, deployment));
+  }
+
+  addJob(namespace: string, name: string, cronJob?: string): KubeObject {
+    return this.store.put(jobObject(namespace, name, cronJob));
+  }
+
+  /** Adds a running pod with a fresh IPv4 and IPv6 address unless `ips` is given ([] = pending). */
+  addPod(input: PodSpecInput): KubeObject {
+    const n = this.nextIp++;
+    const ips = input.ips ?? [`10.244.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`, `fd00:10:244::${n.toString(16)}`];
+    return this.store.put(podObject({ ...input, ips }));
+  }
+
+  /** Changes a stored object; the watchers see MODIFIED. */
+  modify(kind: string, namespace: string | undefined, name: string, change: (object: KubeObject) => KubeObject): KubeObject {
+    const resource = kind === 'Pod' ? 'pods' : kind === 'Namespace' ? 'namespaces' : kind === 'Node' ? 'nodes' : kind === 'ReplicaSet' ? 'replicasets' : 'jobs';
+    const current = this.store.get(resource, namespace, name);
+    if (!current) throw new Error(`The double has no ${kind} ${namespace ?? ''}/${name}.`);
+    return this.store.put(change(structuredClone(current)));
+  }
+
+  deletePod(namespace: string, name: string): void {
+    this.store.delete('Pod', namespace, name);
+  }
+
+  // ---- the wire ----
+
+  /** Sends a BOOKMARK with the current resourceVersion on every watch that asked for them. */
+  bookmark(): void {
+    for (const w of this.watches) if (w.bookmarks) w.res.write(eventLine('BOOKMARK', bookmarkObject(w.resource, this.store.resourceVersion)));
+  }
+
+  /** Ends every watch response cleanly, as an API server does when a watch times out. */
+  endWatches(): void {
+    for (const w of this.watches) w.res.end();
+    this.watches.clear();
+  }
+
+  /** Cuts every connection (watches and idle keep-alive ones) without a clean end. */
+  dropConnections(): void {
+    this.watches.clear();
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** While down, every new connection is cut at once; existing ones are cut too. */
+  setDown(down: boolean): void {
+    this.down = down;
+    if (down) this.dropConnections();
+  }
+
+  /** Forgets history and ends the watches: watching again from the old version gets 410. */
+  expireHistory(): void {
+    this.store.compact();
+    this.endWatches();
+  }
+
+  async stop(): Promise<void> {
+    this.dropConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.authenticated(req)) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+    const url = new URL(req.url ?? '/', this.url);
+    const resource = resourceByPath(url.pathname);
+    if (req.method !== 'GET' || !resource) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${req.method ?? ''} ${url.pathname})`);
+
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const resourceVersion = url.searchParams.get('resourceVersion');
+    const allowWatchBookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+    const seen: SeenRequest = { resource: resource.name, watch, resourceVersion, allowWatchBookmarks };
+    this.requests.push(seen);
+
+    if (!watch) {
+      res.on('finish', () => (seen.finishedAt = performance.now()));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(listBody(resource, this.store.list(resource.name), this.store.resourceVersion));
+    }
+    this.startWatch(resource, res, resourceVersion, allowWatchBookmarks);
+  }
+
+  private startWatch(resource: ResourceType, res: ServerResponse, resourceVersion: string | null, bookmarks: boolean): void {
+    const from = resourceVersion === null || resourceVersion === '' || resourceVersion === '0' ? null : Number(resourceVersion);
+    if (from !== null && (!Number.isFinite(from) || !this.store.canWatchFrom(from))) {
+      const message = `too old resource version: ${resourceVersion} (${this.store.resourceVersion})`;
+      if (this.options.expiry === 'status') return sendStatus(res, 410, 'Expired', message);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(eventLine('ERROR', statusObject(410, 'Expired', message)));
+    }
+
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // The API server sends the headers at once, before any event: the client's watch has begun.
+    res.flushHeaders();
+    // Without a version, a watch starts with the current state as ADDED events, as the real one does.
+    const backlog = from === null ? this.store.list(resource.name).map((o) => eventLine('ADDED', o)) : this.store.eventsSince(resource.name, from).map((e) => eventLine(e.type, e.object));
+    for (const line of backlog) res.write(line);
+    const open: OpenWatch = { resource, res, bookmarks };
+    this.watches.add(open);
+    res.on('close', () => this.watches.delete(open));
+  }
+
+  private authenticated(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    if (header === `Bearer ${this.token}`) return true;
+    const socket = req.socket as TLSSocket;
+    return socket.authorized && socket.getPeerCertificate().subject?.CN === this.pki.clientName;
+  }
+}

@@ -1,0 +1,30 @@
+/** The collections the double serves, as the API server names them. */
+export interface ResourceType {
+  /** Plural resource name, also its key in the store. */
+  name: 'pods' | 'namespaces' | 'nodes' | 'replicasets' | 'jobs';
+  /** Path of the cluster-wide collection: list it, or watch it with `?watch=true`. */
+  path: string;
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  { name: 'pods', path: '/api/v1/pods', apiVersion: 'v1', kind: 'Pod', namespaced: true },
+  { name: 'namespaces', path: '/api/v1/namespaces', apiVersion: 'v1', kind: 'Namespace', namespaced: false },
+  { name: 'nodes', path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node', namespaced: false },
+  { name: 'replicasets', path: '/apis/apps/v1/replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet', namespaced: true },
+  { name: 'jobs', path: '/apis/batch/v1/jobs', apiVersion: 'batch/v1', kind: 'Job', namespaced: true },
+];
+
+export type ResourceName = ResourceType['name'];
+
+export function resourceByPath(path: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((r) => r.path === path);
+}
+
+export function resourceOfKind(kind: string): ResourceType {
+  const found = RESOURCE_TYPES.find((r) => r.kind === kind);
+  if (!found) throw new Error(`The Kubernetes API double serves no kind "${kind}".`);
+  return found;
+}

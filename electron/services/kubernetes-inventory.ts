@@ -1,0 +1,63 @@
+import type { InventoryChange, InventoryLoad } from '@shared/api/contract';
+import { kubeconfigForContext } from './kubernetes-contexts';
+import { DEFAULT_SOURCE_OPTIONS, KubernetesSource, type KubernetesSourceOptions } from './kubernetes/kubernetes-source';
+import type { Logger } from './logger';
+
+/**
+ * The Kubernetes contexts the user has open, each kept live until it is closed. Opening an
+ * open context again answers from its current picture; every change is handed to `publish`.
+ */
+export class KubernetesInventory {
+  private readonly open = new Map<string, Promise<KubernetesSource>>();
+
+  constructor(
+    private readonly publish: (change: InventoryChange) => void,
+    private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly options: KubernetesSourceOptions = DEFAULT_SOURCE_OPTIONS,
+  ) {}
+
+  async load(context: string, sourceId: string): Promise<InventoryLoad> {
+    let opening = this.open.get(context);
+    if (!opening) {
+      opening = this.start(context, sourceId);
+      this.open.set(context, opening);
+      // A failed open is forgotten, so that the next attempt tries again.
+      opening.catch(() => this.open.delete(context));
+    }
+    const snapshot = (await opening).current();
+    if (!snapshot) throw new Error(`Kubernetes context "${context}" has no picture after opening; this is a bug.`);
+    const { inventory, hosts, ...live } = snapshot;
+    return { sourceId, inventory, diagnostics: [], hosts, live };
+  }
+
+  async close(context: string): Promise<void> {
+    const opening = this.open.get(context);
+    this.open.delete(context);
+    const source = await opening?.catch(() => undefined);
+    source?.close();
+    if (source) this.log.info('kubernetes source closed', { context });
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((context) => this.close(context)));
+  }
+
+  private async start(context: string, sourceId: string): Promise<KubernetesSource> {
+    const config = kubeconfigForContext(context, this.env);
+    const server = config.getCurrentCluster()?.server ?? '';
+    const source = new KubernetesSource({ context, server }, config, this.log, this.options);
+    await source.open();
+    let status = 'live';
+    source.onChange((snapshot) => {
+      if (snapshot.status !== status) {
+        if (snapshot.status === 'stale') this.log.warn('kubernetes source stale', { context, reason: snapshot.message });
+        else this.log.info('kubernetes source live again', { context });
+        status = snapshot.status;
+      }
+      this.publish({ sourceId, ...snapshot });
+    });
+    this.log.info('kubernetes source live', { context, server, pods: source.current()?.inventory.workloads.length });
+    return source;
+  }
+}
