@@ -3,6 +3,7 @@ import { formatAddress } from './address-bits';
 import { applyCt, applyLoad, applyModDlDst, describeCtState, describeMetadata, trackedCopy } from './field-effects';
 import type { FlowAction, SimFlow } from './flow-model';
 import { lookupTable, type TableLookup } from './lookup';
+import { candidateFlows } from './table-index';
 import { packetFields, type ConnectionState, type Packet, type PacketFields } from './packet';
 
 /** `redirected`: forwarded after a ct(commit,nat(dst=…)) sent it to another destination. */
@@ -86,7 +87,7 @@ export function simulatePacket(
       stop = `more than ${MAX_DEPTH} nested table visits; Open vSwitch gives up and drops the packet`;
       return;
     }
-    const lookup = lookupTable(byTable.get(table) ?? [], fields);
+    const lookup = lookupTable(candidateFlows(byTable.get(table) ?? [], fields), fields);
     const metadata = describeMetadata(fields);
     const step: TraceStep = {
       table,

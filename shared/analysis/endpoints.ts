@@ -1,0 +1,100 @@
+import type { Workload } from '../inventory/model';
+import { cidrMatcher } from '../net/cidr-set';
+import type { Membership } from '../policy/membership';
+import type { AddressBits, AddressMask } from '../simulator/address-bits';
+import { addressBits, formatAddress, parseAddressMask } from '../simulator/address-bits';
+import { addressKey } from '../simulator/table-index';
+
+/** One address the matrix reasons about: a workload's, or one standing for a stretch of an external block. */
+export interface MatrixEndpoint {
+  address: AddressBits;
+  text: string;
+  host?: string;
+  workload?: Workload;
+  /** Groups that hold this address, for edges (workload criteria or address blocks). */
+  groups: string[];
+}
+
+const WIDTH = { 4: 32, 6: 128 } as const;
+
+/**
+ * Every workload address, plus, for each group's address blocks, one address in every
+ * stretch that the tables' prefix matches (and the workloads' own addresses) cut the blocks
+ * into: together they meet every distinction the flows can make. `namedExactly` says which
+ * addresses some flow names one by one (resolvers, honeypots), which are no stand-ins.
+ */
+export function matrixEndpoints(
+  workloads: readonly Workload[],
+  membership: ReadonlyMap<string, Membership>,
+  prefixes: readonly AddressMask[],
+  namedExactly: (address: AddressBits) => boolean,
+): MatrixEndpoint[] {
+  const blockGroups = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
+  const workloadGroups = new Map<string, string[]>();
+  for (const [name, m] of membership) for (const w of m.workloads) (workloadGroups.get(w.id) ?? setList(workloadGroups, w.id)).push(name);
+
+  const endpoints: MatrixEndpoint[] = [];
+  const taken = new Set<string>();
+  for (const w of workloads)
+    for (const text of w.addresses) {
+      const address = addressBits(text);
+      if (!address || taken.has(addressKey(address))) continue;
+      taken.add(addressKey(address));
+      const groups = [...(workloadGroups.get(w.id) ?? []), ...blockGroups.filter((g) => g.inside(text)).map((g) => g.name)];
+      endpoints.push({ address, text: formatAddress(address), host: w.host, workload: w, groups: [...new Set(groups)] });
+    }
+
+  const standIns = new Map<string, AddressBits>();
+  for (const g of blockGroups)
+    for (const cidr of g.cidrs) {
+      const block = parseAddressMask(cidr);
+      if (!block) continue;
+      for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || namedExactly(a))) standIns.set(addressKey(address), address);
+    }
+  for (const address of standIns.values()) {
+    const text = formatAddress(address);
+    endpoints.push({ address, text, groups: blockGroups.filter((g) => g.inside(text)).map((g) => g.name) });
+  }
+  return endpoints;
+}
+
+function setList(map: Map<string, string[]>, key: string): string[] {
+  const list: string[] = [];
+  map.set(key, list);
+  return list;
+}
+
+/** One free address in each piece that the prefixes strictly inside `block` cut it into. */
+function standInsFor(block: AddressMask, prefixes: readonly AddressMask[], unavailable: (a: AddressBits) => boolean): AddressBits[] {
+  const width = WIDTH[block.family];
+  const out: AddressBits[] = [];
+  const visit = (value: bigint, length: number): void => {
+    const inner = prefixes.filter((p) => p.family === block.family && prefixLength(p) > length && (p.value >> BigInt(width - length)) === value >> BigInt(width - length));
+    if (inner.length === 0 || length === width) {
+      const free = firstFree(block.family, value, length, unavailable);
+      if (free) out.push(free);
+      return;
+    }
+    const half = 1n << BigInt(width - length - 1);
+    visit(value, length + 1);
+    visit(value | half, length + 1);
+  };
+  visit(block.value, prefixLength(block));
+  return out;
+}
+
+/** The first address of the block no one else uses, trying a few (used ones are sparse). */
+function firstFree(family: 4 | 6, value: bigint, length: number, unavailable: (a: AddressBits) => boolean): AddressBits | null {
+  const size = 1n << BigInt(WIDTH[family] - length);
+  for (let i = 0n; i < size && i < 4096n; i++) {
+    const candidate = { family, value: value + i };
+    if (!unavailable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function prefixLength(m: AddressMask): number {
+  let length = 0;
+  for (let bit = BigInt(WIDTH[m.family] - 1); bit >= 0n && (m.mask >> bit) & 1n; bit--) length++;
+  return length;
+}

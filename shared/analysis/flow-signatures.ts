@@ -1,0 +1,126 @@
+import type { AddressBits, AddressMask } from '../simulator/address-bits';
+import { addressMatches } from '../simulator/address-bits';
+import { formatMatch, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import type { HostFlowTables } from '../simulator/path';
+import { addressKey, exactAddress } from '../simulator/table-index';
+
+type Role = 'source' | 'destination';
+
+interface PrefixFlow {
+  mask: AddressMask;
+  shape: number;
+}
+
+interface HostShapes {
+  exact: Record<Role, Map<string, number[]>>;
+  prefixes: Record<Role, PrefixFlow[]>;
+}
+
+const ADDRESS_FIELDS: Record<Role, readonly ('nwSrc' | 'ipv6Src' | 'nwDst' | 'ipv6Dst')[]> = {
+  source: ['nwSrc', 'ipv6Src'],
+  destination: ['nwDst', 'ipv6Dst'],
+};
+
+/**
+ * What the flow tables can tell apart about an address. A flow's "shape" is everything about
+ * it except the address it matches in one role (source or destination): two addresses that
+ * appear in flows of the same shapes, on every host and in every role, meet exactly the same
+ * flows, so no packet can be treated differently for being from (or to) one rather than the
+ * other. Equal signatures are the equivalence classes the matrix computes over: it simulates
+ * one representative per class instead of every address.
+ */
+export class FlowSignatures {
+  private readonly hosts = new Map<string, HostShapes>();
+  private readonly shapeIds = new Map<string, number>();
+  private readonly signatureIds = new Map<string, number>([['', 0]]);
+  private readonly memo = new Map<string, number>();
+
+  constructor(tables: HostFlowTables) {
+    for (const [host, byTable] of tables) {
+      const shapes: HostShapes = {
+        exact: { source: new Map(), destination: new Map() },
+        prefixes: { source: [], destination: [] },
+      };
+      for (const flows of byTable.values()) for (const flow of flows) this.file(shapes, flow);
+      this.hosts.set(host, shapes);
+    }
+  }
+
+  /** The hosts whose tables were read. */
+  hostNames(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** A number that two addresses share exactly when `host`'s flows cannot tell them apart in `role`; 0 when no flow there names the address. */
+  signature(host: string, role: Role, address: AddressBits): number {
+    const memoKey = `${host}|${role}|${addressKey(address)}`;
+    const known = this.memo.get(memoKey);
+    if (known !== undefined) return known;
+    const shapes = this.hosts.get(host);
+    const ids = [...(shapes?.exact[role].get(addressKey(address)) ?? [])];
+    for (const prefix of shapes?.prefixes[role] ?? []) if (addressMatches(prefix.mask, address)) ids.push(prefix.shape);
+    const id = this.intern(this.signatureIds, ids.sort((a, b) => a - b).join(','));
+    this.memo.set(memoKey, id);
+    return id;
+  }
+
+  /** Whether some flow matches this one address exactly (a workload, a resolver, a honeypot). */
+  namesExactly(address: AddressBits): boolean {
+    const key = addressKey(address);
+    for (const shapes of this.hosts.values()) if (shapes.exact.source.has(key) || shapes.exact.destination.has(key)) return true;
+    return false;
+  }
+
+  /** The class of an address sitting behind `host` (none: outside): its family and signatures on every host, in both roles. */
+  classOf(address: AddressBits, host: string | undefined): string {
+    const parts = [`v${address.family}`, host ?? '(outside)'];
+    for (const name of this.hosts.keys()) {
+      const source = this.signature(name, 'source', address);
+      const destination = this.signature(name, 'destination', address);
+      if (source !== 0 || destination !== 0) parts.push(`${name}:${source}:${destination}`);
+    }
+    return parts.join('|');
+  }
+
+  /** Every prefix (not single-address) match in the tables, for carving external address space into classes. */
+  prefixMasks(): AddressMask[] {
+    const seen = new Map<string, AddressMask>();
+    for (const shapes of this.hosts.values())
+      for (const role of ['source', 'destination'] as const)
+        for (const { mask } of shapes.prefixes[role]) seen.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
+    return [...seen.values()];
+  }
+
+  private file(shapes: HostShapes, flow: SimFlow): void {
+    for (const role of ['source', 'destination'] as const) {
+      for (const field of ADDRESS_FIELDS[role]) {
+        const mask = flow.match[field];
+        if (!mask) continue;
+        const shape = this.intern(this.shapeIds, shapeOf(flow, field));
+        const exact = exactAddress(mask);
+        if (exact === null) shapes.prefixes[role].push({ mask, shape });
+        else {
+          const list = shapes.exact[role].get(exact);
+          if (list) list.push(shape);
+          else shapes.exact[role].set(exact, [shape]);
+        }
+      }
+    }
+  }
+
+  private intern(ids: Map<string, number>, key: string): number {
+    const known = ids.get(key);
+    if (known !== undefined) return known;
+    const id = ids.size + (ids === this.signatureIds ? 0 : 1);
+    ids.set(key, id);
+    return id;
+  }
+}
+
+/** The flow without one of its address fields; the cookie is left out as it never changes a verdict. */
+function shapeOf(flow: SimFlow, field: keyof FlowMatch): string {
+  const rest: FlowMatch = { ...flow.match };
+  delete rest[field];
+  const actions = flow.text.slice(flow.text.indexOf('actions='));
+  return `${flow.table}|${flow.priority}|${field}|${formatMatch(rest)}|${actions}`;
+}

@@ -1,0 +1,196 @@
+import type { AddressBits } from '../simulator/address-bits';
+import { addressMatches, formatAddress } from '../simulator/address-bits';
+import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import type { Packet } from '../simulator/packet';
+import type { HostFlowTables } from '../simulator/path';
+import { simulatePacket } from '../simulator/simulate';
+import { flowsForAddresses } from '../simulator/table-index';
+import type { FlowSignatures } from './flow-signatures';
+import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
+
+/** What one switch does with the first packet of a connection. */
+export type HopOutcome = { kind: 'forwarded' } | { kind: 'dropped' } | { kind: 'redirected'; to: string };
+
+/** A run of ports (or ICMP types, or protocol numbers) that one switch treats alike. */
+export interface Segment {
+  from: number;
+  to: number;
+  outcome: HopOutcome;
+}
+
+export type Segments = Readonly<Record<ServiceProtocol, readonly Segment[]>>;
+
+/** The ephemeral source port every probe uses: the matrix is about the services a connection opens. */
+export const PROBE_SOURCE_PORT = 40000;
+
+const PORT_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { [IP_PROTO.tcp]: 'tcp', [IP_PROTO.udp]: 'udp', [IP_PROTO.sctp]: 'sctp' };
+
+/**
+ * One switch's verdict on every service between two addresses, computed exactly: the
+ * destination ports (ICMP types, protocol numbers) are cut into atoms at every boundary of a
+ * flow that could take part for this pair, no flow distinguishes two values inside an atom, so
+ * one simulated packet per atom decides all of it. Results are shared between pairs whose
+ * addresses the host's flows cannot tell apart (FlowSignatures).
+ */
+export class HostReach {
+  private readonly memo = new Map<string, Segments>();
+  simulations = 0;
+
+  constructor(
+    private readonly tables: HostFlowTables,
+    private readonly signatures: FlowSignatures,
+  ) {}
+
+  at(host: string, src: AddressBits, dst: AddressBits): Segments {
+    const key = `${host}|${this.signatures.signature(host, 'source', src)}|${this.signatures.signature(host, 'destination', dst)}`;
+    let segments = this.memo.get(key);
+    if (!segments) {
+      segments = this.compute(host, src, dst);
+      this.memo.set(key, segments);
+    }
+    return segments;
+  }
+
+  private compute(host: string, src: AddressBits, dst: AddressBits): Segments {
+    const byTable = this.tables.get(host);
+    if (!byTable) throw new Error(`no flow table for host "${host}"`);
+    // Only the flows that can take part for this pair: every lookup gives the same answer on
+    // them as on the whole table, and each simulation scans a few dozen flows, not thousands.
+    const reduced = new Map([...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const));
+    const boundaries = boundariesFor([...reduced.values()].flat(), src.family);
+    const segments = {} as Record<ServiceProtocol, Segment[]>;
+    for (const protocol of SERVICE_PROTOCOLS) {
+      const out: Segment[] = [];
+      for (const [from, to] of atoms(SERVICE_DOMAIN[protocol], boundaries[protocol])) {
+        this.simulations++;
+        const result = simulatePacket(reduced, probe(src, dst, protocol, representative(protocol, from, to)), 'new');
+        const outcome: HopOutcome =
+          result.verdict === 'redirected' && result.redirectedTo !== undefined ? { kind: 'redirected', to: result.redirectedTo }
+          : result.verdict === 'dropped' ? { kind: 'dropped' }
+          : { kind: 'forwarded' };
+        const last = out.at(-1);
+        if (last && last.to + 1 === from && sameOutcome(last.outcome, outcome)) last.to = to;
+        else out.push({ from, to, outcome });
+      }
+      segments[protocol] = out;
+    }
+    return segments;
+  }
+}
+
+export function sameOutcome(a: HopOutcome, b: HopOutcome): boolean {
+  return a.kind === b.kind && (a.kind !== 'redirected' || (b.kind === 'redirected' && a.to === b.to));
+}
+
+/**
+ * The flows that can take part in a lookup for a packet between these addresses: their
+ * address matches hold, and a conjunctive clause flow without addresses counts only when one
+ * of its conjunctions also has an address clause that holds (otherwise it can never
+ * complete; the same goes for the flow that acts on the conjunction's id), or when it shares its match with a non-conjunctive flow, which it hides from
+ * the lookup after a conjunctive match (as Open vSwitch does).
+ */
+function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): SimFlow[] {
+  const candidates = flowsForAddresses(flows, src, dst).filter((f) => addressesHold(f.match, src, dst));
+  const active = new Set<number>();
+  for (const flow of candidates)
+    if (isConjunctive(flow) && hasAddress(flow.match))
+      for (const action of flow.actions) if (action.kind === 'conjunction') active.add(action.id);
+  const hiding = hidingFlows(flows);
+  return candidates.filter(
+    (f) =>
+      (!isConjunctive(f) && (f.match.conjId === undefined || active.has(f.match.conjId))) ||
+      hasAddress(f.match) ||
+      f.actions.some((a) => a.kind === 'conjunction' && active.has(a.id)) ||
+      hiding.has(f),
+  );
+}
+
+const hidingCache = new WeakMap<readonly SimFlow[], Set<SimFlow>>();
+
+/** A table's conjunctive flows without addresses that share their match with a non-conjunctive flow; computed once per table. */
+function hidingFlows(flows: readonly SimFlow[]): Set<SimFlow> {
+  let hiding = hidingCache.get(flows);
+  if (!hiding) {
+    const hard = new Set(flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match)));
+    hiding = new Set(flows.filter((f) => isConjunctive(f) && !hasAddress(f.match) && hard.has(formatMatch(f.match))));
+    hidingCache.set(flows, hiding);
+  }
+  return hiding;
+}
+
+function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {
+  const v4 = src.family === 4;
+  if (m.ethType !== undefined && m.ethType !== (v4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6)) return false;
+  if (m.nwSrc && !(v4 && addressMatches(m.nwSrc, src))) return false;
+  if (m.nwDst && !(v4 && addressMatches(m.nwDst, dst))) return false;
+  if (m.ipv6Src && !(!v4 && addressMatches(m.ipv6Src, src))) return false;
+  if (m.ipv6Dst && !(!v4 && addressMatches(m.ipv6Dst, dst))) return false;
+  return true;
+}
+
+function hasAddress(m: FlowMatch): boolean {
+  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
+}
+
+/** Where a flow's match starts or stops holding, per protocol: the first value in and the first value after. */
+function boundariesFor(flows: readonly SimFlow[], family: 4 | 6): Record<ServiceProtocol, Set<number>> {
+  const out: Record<ServiceProtocol, Set<number>> = { tcp: new Set(), udp: new Set(), sctp: new Set(), icmp: new Set(), other: new Set() };
+  const icmp = family === 4 ? IP_PROTO.icmp : IP_PROTO.icmp6;
+  for (const { match } of flows) {
+    if (match.ipProto === undefined) continue;
+    const portProtocol = PORT_PROTOCOLS[match.ipProto];
+    if (portProtocol) {
+      if (match.tpDst) for (const b of maskBoundaries(match.tpDst.value, match.tpDst.mask, 0xffff)) out[portProtocol].add(b);
+    } else if (match.ipProto === icmp) {
+      if (match.icmpType !== undefined) out.icmp.add(match.icmpType).add(match.icmpType + 1);
+    } else {
+      out.other.add(match.ipProto).add(match.ipProto + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * The values where membership of `value/mask` changes. A prefix mask (what the compiler writes)
+ * is one aligned block; any other mask is walked value by value, which is exact and rare.
+ */
+function maskBoundaries(value: number, mask: number, full: number): number[] {
+  const size = (~mask & full) + 1;
+  if ((size & (size - 1)) === 0 && (mask | (size - 1)) === full) return [value, value + size];
+  const out: number[] = [];
+  let inside = false;
+  for (let v = 0; v <= full + 1; v++) {
+    const now = v <= full && (v & mask) === value;
+    if (now !== inside) out.push(v);
+    inside = now;
+  }
+  return out;
+}
+
+/** The domain cut at the boundaries. */
+function atoms(domain: readonly Interval[], boundaries: ReadonlySet<number>): Interval[] {
+  const cuts = [...boundaries].sort((a, b) => a - b);
+  const out: Interval[] = [];
+  for (const [from, to] of domain) {
+    let start = from;
+    for (const cut of cuts) {
+      if (cut <= start || cut > to) continue;
+      out.push([start, cut - 1]);
+      start = cut;
+    }
+    out.push([start, to]);
+  }
+  return out;
+}
+
+/** The value a probe uses for an atom; GRE (47) stands for the other protocols when it can. */
+function representative(protocol: ServiceProtocol, from: number, to: number): number {
+  return protocol === 'other' && from <= 47 && 47 <= to ? 47 : from;
+}
+
+function probe(src: AddressBits, dst: AddressBits, protocol: ServiceProtocol, value: number): Packet {
+  const base = { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: formatAddress(src), dst: formatAddress(dst) } as const;
+  if (protocol === 'icmp') return { ...base, protocol: 'icmp', icmpType: value, icmpCode: 0 };
+  if (protocol === 'other') return { ...base, protocol: 'other', ipProto: value };
+  return { ...base, protocol, srcPort: PROBE_SOURCE_PORT, dstPort: value };
+}

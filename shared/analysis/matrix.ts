@@ -1,0 +1,176 @@
+import type { Inventory } from '../inventory/model';
+import { resolveMembership } from '../policy/membership';
+import type { Policy } from '../policy/model';
+import type { HostFlowTables } from '../simulator/path';
+import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { FlowSignatures } from './flow-signatures';
+import { HostReach } from './host-reach';
+import { hostsByAddress, pairReach, type PairReach } from './reach';
+import { intersectServices, isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
+
+/** What one group may open to another, over every pair of their members. */
+export interface MatrixCell {
+  /** Services every member pair may open. */
+  always: ServiceSet;
+  /** Services only some member pairs may open. */
+  sometimes: ServiceSet;
+  /** Services sent to a honeypot for at least one pair. */
+  redirected: ServiceSet;
+  /** Member pairs (distinct addresses of one family). */
+  pairs: number;
+}
+
+export interface ReachabilityMatrix {
+  groups: string[];
+  /** `cells[i][j]`: from `groups[i]` to `groups[j]`. */
+  cells: MatrixCell[][];
+  /** Per workload, when the inventory is small enough to show one row each. */
+  workloads?: { names: string[]; cells: ServiceSet[][] };
+  stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
+}
+
+/** Above this many workloads the matrix stays at group level: a bigger grid is unreadable. */
+export const WORKLOAD_MATRIX_LIMIT = 60;
+
+interface EndpointClass {
+  id: number;
+  members: MatrixEndpoint[];
+}
+
+/**
+ * The reachability analysis of one set of compiled tables: addresses sorted into classes the
+ * flows cannot tell apart, and each pair of classes simulated once per run of ports.
+ */
+export class ReachabilityAnalysis {
+  readonly endpoints: MatrixEndpoint[];
+  readonly classes: EndpointClass[];
+  private readonly classOf = new Map<MatrixEndpoint, EndpointClass>();
+  private readonly hostReach: HostReach;
+  private readonly hostOf: Map<string, string>;
+  private readonly memo = new Map<number, PairReach>();
+
+  /**
+   * `classing` lists every table set whose distinctions the classes must respect (for an
+   * impact comparison, both sides, in the same order for both analyses); `own` is the one this
+   * analysis simulates, and must be among them.
+   */
+  constructor(tables: HostFlowTables, own: FlowSignatures, classing: readonly FlowSignatures[], endpoints: MatrixEndpoint[], inventory: Inventory) {
+    this.endpoints = endpoints;
+    this.hostReach = new HostReach(tables, own);
+    this.hostOf = hostsByAddress(inventory.workloads);
+    const byKey = new Map<string, EndpointClass>();
+    this.classes = [];
+    for (const endpoint of endpoints) {
+      const key = classing.map((s) => s.classOf(endpoint.address, endpoint.host)).join('#');
+      let c = byKey.get(key);
+      if (!c) {
+        c = { id: this.classes.length, members: [] };
+        byKey.set(key, c);
+        this.classes.push(c);
+      }
+      c.members.push(endpoint);
+      this.classOf.set(endpoint, c);
+    }
+  }
+
+  /** The analysis of one policy's tables, with the endpoints its groups and the tables call for. */
+  static of(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityAnalysis {
+    const signatures = new FlowSignatures(tables);
+    const endpoints = matrixEndpoints(inventory.workloads, resolveMembership(policy, inventory.workloads), signatures.prefixMasks(), (a) => signatures.namesExactly(a));
+    return new ReachabilityAnalysis(tables, signatures, [signatures], endpoints, inventory);
+  }
+
+  get simulations(): number {
+    return this.hostReach.simulations;
+  }
+
+  /** Reach between two endpoints; equal for every pair drawn from the same two classes. */
+  reach(src: MatrixEndpoint, dst: MatrixEndpoint): PairReach {
+    return this.classReach(this.classOf.get(src)!, this.classOf.get(dst)!);
+  }
+
+  classReach(a: EndpointClass, b: EndpointClass): PairReach {
+    const key = a.id * this.classes.length + b.id;
+    let reach = this.memo.get(key);
+    if (!reach) {
+      const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
+      reach = pairReach(this.hostReach, this.hostOf, src, dst);
+      this.memo.set(key, reach);
+    }
+    return reach;
+  }
+
+  classOfEndpoint(endpoint: MatrixEndpoint): EndpointClass {
+    return this.classOf.get(endpoint)!;
+  }
+
+  get classPairs(): number {
+    return this.memo.size;
+  }
+}
+
+/** The group reachability matrix (and, for a small inventory, the workload one), exactly from the tables. */
+export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityMatrix {
+  const analysis = ReachabilityAnalysis.of(policy, inventory, tables);
+  const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
+  const classesOf = new Map<string, Map<EndpointClass, MatrixEndpoint[]>>(groups.map((g) => [g, new Map()]));
+  for (const endpoint of analysis.endpoints)
+    for (const g of endpoint.groups) {
+      const byClass = classesOf.get(g);
+      if (!byClass) continue;
+      const c = analysis.classOfEndpoint(endpoint);
+      const list = byClass.get(c);
+      if (list) list.push(endpoint);
+      else byClass.set(c, [endpoint]);
+    }
+
+  const cells = groups.map((from) => groups.map((to) => groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!)));
+  const workloadRows = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT ? workloadMatrix(analysis, inventory) : undefined;
+  return {
+    groups,
+    cells,
+    ...(workloadRows ? { workloads: workloadRows } : {}),
+    stats: { endpoints: analysis.endpoints.length, classes: analysis.classes.length, classPairs: analysis.classPairs, simulations: analysis.simulations },
+  };
+}
+
+function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, MatrixEndpoint[]>, to: Map<EndpointClass, MatrixEndpoint[]>): MatrixCell {
+  let always: ServiceSet | null = null;
+  let any = NO_SERVICES;
+  let redirected = NO_SERVICES;
+  let pairs = 0;
+  for (const [a, sources] of from)
+    for (const [b, destinations] of to) {
+      if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
+      const count = sources.length * destinations.length - (a === b ? sources.filter((s) => destinations.includes(s)).length : 0);
+      if (count === 0) continue;
+      pairs += count;
+      const reach = analysis.classReach(a, b);
+      always = always ? intersectServices(always, reach.permitted) : reach.permitted;
+      any = unionServices(any, reach.permitted);
+      for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
+    }
+  const sure = always ?? NO_SERVICES;
+  return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs };
+}
+
+function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: ServiceSet[][] } {
+  const workloads = [...inventory.workloads].sort((a, b) => a.name.localeCompare(b.name));
+  const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));
+  const cells = workloads.map((from) =>
+    workloads.map((to) => {
+      if (from.id === to.id) return NO_SERVICES;
+      let permitted = NO_SERVICES;
+      for (const src of endpointsOf.get(from.id)!)
+        for (const dst of endpointsOf.get(to.id)!)
+          if (src.address.family === dst.address.family) permitted = unionServices(permitted, analysis.reach(src, dst).permitted);
+      return permitted;
+    }),
+  );
+  return { names: workloads.map((w) => w.name), cells };
+}
+
+/** True when a cell permits nothing at all. */
+export function cellIsClosed(cell: MatrixCell): boolean {
+  return isEmptyServiceSet(cell.always) && isEmptyServiceSet(cell.sometimes);
+}

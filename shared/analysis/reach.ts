@@ -1,0 +1,91 @@
+import type { AddressBits } from '../simulator/address-bits';
+import { addressBits } from '../simulator/address-bits';
+import { addressKey } from '../simulator/table-index';
+import type { HopOutcome, HostReach, Segment } from './host-reach';
+import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, serviceSetOf, type Interval, type ServiceProtocol, type ServiceSet } from './service-set';
+
+/** One end of a connection: an address and the host whose switch it sits behind (none: outside). */
+export interface ReachEnd {
+  address: AddressBits;
+  host?: string;
+}
+
+/** Which services a source may open to a destination, end to end through every switch on the way. */
+export interface PairReach {
+  /** Connections that reach the destination. */
+  permitted: ServiceSet;
+  /** Connections a switch sends to a honeypot instead, by honeypot address. */
+  redirected: { to: string; services: ServiceSet }[];
+}
+
+/** Mirrors simulatePath: no real path needs more hops, a longer one is a redirect loop and drops. */
+const MAX_HOPS = 8;
+
+/**
+ * End-to-end reach for every service at once: the source's switch, then the destination's
+ * (or, after a redirect, the honeypot's), as simulatePath walks one packet, but over the
+ * per-switch segments of HostReach so each run of ports is decided by one simulation.
+ */
+export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
+  const first = src.host ?? dst.host;
+  const redirected = new Map<string, Partial<Record<ServiceProtocol, Interval[]>>>();
+  const permitted: Partial<Record<ServiceProtocol, Interval[]>> = {};
+  const add = (into: Partial<Record<ServiceProtocol, Interval[]>>, protocol: ServiceProtocol, from: number, to: number): void => {
+    (into[protocol] ??= []).push([from, to]);
+  };
+
+  // Neither end is behind one of our switches: nothing enforces the policy.
+  if (first === undefined) return { permitted: SERVICE_DOMAIN, redirected: [] };
+  const honeypotParts = (to: string): Partial<Record<ServiceProtocol, Interval[]>> => {
+    let parts = redirected.get(to);
+    if (!parts) redirected.set(to, (parts = {}));
+    return parts;
+  };
+
+  for (const protocol of SERVICE_PROTOCOLS) {
+    const walk = (host: string, dstAddress: AddressBits, dstHost: string | undefined, redirectedTo: string | undefined, from: number, to: number, hops: number): void => {
+      if (hops >= MAX_HOPS) return;
+      for (const segment of clip(hostReach.at(host, src.address, dstAddress)[protocol], from, to)) {
+        const outcome: HopOutcome = segment.outcome;
+        if (outcome.kind === 'dropped') continue;
+        if (outcome.kind === 'redirected') {
+          const honeypot = addressBits(outcome.to);
+          const honeypotHost = honeypot ? hostOf.get(addressKey(honeypot)) : undefined;
+          if (honeypot && honeypotHost !== undefined && honeypotHost !== host)
+            walk(honeypotHost, honeypot, honeypotHost, outcome.to, segment.from, segment.to, hops + 1);
+          else add(honeypotParts(outcome.to), protocol, segment.from, segment.to);
+          continue;
+        }
+        if (dstHost !== undefined && dstHost !== host) walk(dstHost, dstAddress, dstHost, redirectedTo, segment.from, segment.to, hops + 1);
+        else if (redirectedTo !== undefined) add(honeypotParts(redirectedTo), protocol, segment.from, segment.to);
+        else add(permitted, protocol, segment.from, segment.to);
+      }
+    };
+    walk(first, dst.address, dst.host, undefined, 0, Number.MAX_SAFE_INTEGER, 0);
+  }
+  return {
+    permitted: serviceSetOf(permitted),
+    redirected: [...redirected.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([to, parts]) => ({ to, services: serviceSetOf(parts) })),
+  };
+}
+
+/** Address key → host, for following a redirect to the honeypot's switch. */
+export function hostsByAddress(workloads: readonly { host: string; addresses: readonly string[] }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of workloads)
+    for (const text of w.addresses) {
+      const bits = addressBits(text);
+      if (bits && !out.has(addressKey(bits))) out.set(addressKey(bits), w.host);
+    }
+  return out;
+}
+
+function clip(segments: readonly Segment[], from: number, to: number): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const start = Math.max(s.from, from);
+    const end = Math.min(s.to, to);
+    if (start <= end) out.push({ from: start, to: end, outcome: s.outcome });
+  }
+  return out;
+}
