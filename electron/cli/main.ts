@@ -9,6 +9,7 @@ import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, loadHostTables, simulatePath } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { exportKubernetes, importKubernetes } from './kubernetes';
 import { probeFrom, resolveEnd } from './trace';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
@@ -17,6 +18,8 @@ const USAGE = `usage:
   microseg check POLICY... [--json]
   microseg compile POLICY --inventory FILE [--out DIR] [--json]
   microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
+  microseg import k8s NETWORKPOLICY.yaml... --inventory FILE -o POLICY [--json]
+  microseg export k8s POLICY -o DIR [--inventory FILE] [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
 exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected`;
@@ -32,6 +35,7 @@ const OPTIONS = {
   established: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
+  output: { type: 'string', short: 'o' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -60,6 +64,14 @@ async function main(argv: string[]): Promise<number> {
     case 'trace':
       if (more.length > 0) throw new CliFailure(EXIT.usage, `trace takes one policy; also given: ${more.join(' ')}`);
       return trace(policyPath, values);
+    case 'import':
+    case 'export': {
+      if (policyPath !== 'k8s') throw new CliFailure(EXIT.usage, `${command} knows one format: k8s (NetworkPolicy YAML)`);
+      const options = { inventory: values.inventory, output: values.output, json: values.json };
+      const result = command === 'import' ? await importKubernetes(more, options) : await exportKubernetes(more[0] ?? '', options);
+      printDiagnostics(result.diagnostics);
+      return print(result.text, result.code);
+    }
     default:
       throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
   }

@@ -35,3 +35,25 @@ describe('CSV inventories', () => {
     expect(parseInventoryText(yaml, 'inv.yaml', 'now').inventory?.workloads).toHaveLength(1);
   });
 });
+
+describe('inventories of pods', () => {
+  it('carry namespace labels and named ports, in YAML and in CSV; names are unique per namespace', () => {
+    const yaml = `apiVersion: microseg.dev/v1
+kind: Inventory
+workloads:
+  - { name: web, host: node-1, addresses: [10.0.0.1], namespace: shop, namespaceLabels: { team: shop }, ports: [{ name: http, port: 8080 }, { port: 53, protocol: udp }] }
+  - { name: web, host: node-2, addresses: [10.0.0.2], namespace: dev }
+`;
+    const fromYaml = parseInventoryText(yaml, 'pods.yaml', 'now');
+    expect(fromYaml.diagnostics).toEqual([]);
+    expect(fromYaml.inventory?.workloads[0]).toMatchObject({ namespaceLabels: { team: 'shop' }, ports: [{ name: 'http', port: 8080, protocol: 'tcp' }, { port: 53, protocol: 'udp' }] });
+    const csvText = 'name,host,addresses,namespace,namespaceLabels,ports\nweb,node-1,10.0.0.1,shop,team=shop,http=tcp/8080;udp/53\n';
+    const { namespace, namespaceLabels, ports } = fromYaml.inventory!.workloads[0]!;
+    expect(parseInventoryText(csvText, 'pods.csv', 'now').inventory?.workloads[0]).toMatchObject({ namespace, namespaceLabels, ports });
+  });
+
+  it('refuses a bad port name or port cell with its place', () => {
+    expect(parseInventoryText('name,host,ports\nweb,n1,HTTP=tcp/80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310' });
+    expect(parseInventoryText('name,host,ports\nweb,n1,tcp:80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310', location: { line: 2, path: 'ports' } });
+  });
+});

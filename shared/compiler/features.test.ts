@@ -27,6 +27,20 @@ describe('compiler features', () => {
     }
   });
 
+  it('matches the golden tables for namespaces, exclusions and named ports', () => {
+    const k8sPolicy = parsePolicyFile(read('kubernetes.policy.yaml'), 'kubernetes.policy.yaml').policy!;
+    const pods = parseInventoryFile(read('kubernetes.inventory.yaml'), 'kubernetes.inventory.yaml', 'x').inventory!;
+    for (const [host, text] of tables(k8sPolicy, pods)) {
+      const url = new URL(`./golden/kubernetes.${host}.flows`, import.meta.url);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(url, text);
+      expect(text, host).toBe(readFileSync(url, 'utf8'));
+    }
+    // http is 8080 on web-1 and 80 on web-2: each number only towards the pod declaring it.
+    const node1 = tables(k8sPolicy, pods).get('node-1')!;
+    expect(node1).toMatch(/tcp,tp_dst=8080 actions=conjunction\(\d+,3\/3\)/);
+    expect(node1).not.toContain('nw_dst=10.0.1.2 actions=conjunction(3,');
+  });
+
   it('puts deny and reject edges above allow and log edges, above within-group rules', () => {
     const h1 = compiled.get('h1')!;
     const priorityOf = (conj: string): number => Number(new RegExp(`priority=(\\d+),${conj} `).exec(h1)?.[1]);

@@ -92,13 +92,14 @@ function addPolicyTable(
     allow: new ConjunctionBands(table, PRIORITY.allowRule),
     group: new ConjunctionBands(table, PRIORITY.groupRule),
   };
-  // One level per redirect edge (see PRIORITY): a band of their own, with a single rule each.
+  // One level per redirect edge (see PRIORITY): a band of their own, shared only by the rules
+  // one edge's named ports give, which all redirect to the same honeypot.
   const order = redirectOrder(clauses);
   const redirectLevels = new Map<number, ConjunctionBands>();
   const redirectBand = (rule: number): ConjunctionBands => {
     const index = order.get(rule) ?? 0;
-    let band = redirectLevels.get(rule);
-    if (!band) redirectLevels.set(rule, (band = new ConjunctionBands(table, PRIORITY.redirectRule - index)));
+    let band = redirectLevels.get(index);
+    if (!band) redirectLevels.set(index, (band = new ConjunctionBands(table, PRIORITY.redirectRule - index)));
     return band;
   };
 
@@ -137,9 +138,11 @@ function blocks(verdict: RuleVerdict): boolean {
   return verdict === 'deny' || verdict === 'reject';
 }
 
-/** Each redirect rule's place among the redirect rules (rule-number order, i.e. edge id). */
+/** Each redirect rule's level: the place of its edge among the redirect edges (rule-number order, i.e. edge id). */
 function redirectOrder(clauses: readonly RuleClauses[]): Map<number, number> {
-  return new Map(clauses.filter((c) => c.rule.verdict === 'redirect').map((c, i) => [c.rule.number, i]));
+  const redirecting = clauses.filter((c) => c.rule.verdict === 'redirect');
+  const edges = [...new Set(redirecting.map((c) => c.rule.ref.id))];
+  return new Map(redirecting.map((c) => [c.rule.number, edges.indexOf(c.rule.ref.id)]));
 }
 
 /** A redirect decision: note the honeypot in reg0 and skip the rest of the policy. */

@@ -2,6 +2,7 @@ import type { Workload } from '../inventory/model';
 import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
 import type { Policy, Service } from '../policy/model';
+import { resolveNamedPorts } from './named-ports';
 import { cookieFor, type RuleKind } from './pipeline';
 
 /** One permission after membership is resolved: who may open connections to whom, on what. */
@@ -34,7 +35,8 @@ export interface Endpoints {
 /**
  * Lists the rules a policy produces, numbered in a canonical order (DNS to named resolvers,
  * within-group rules by group name, then edges by id), so the output never depends on
- * drawing order.
+ * drawing order. An edge with named ports may give several rules, one per part of its
+ * destinations (see named-ports.ts), numbered one after another.
  */
 export function resolveRules(
   policy: Policy,
@@ -76,15 +78,19 @@ export function resolveRules(
     if (!from || !to) continue;
     const anyService = edge.services.some((s) => s.protocol === 'any');
     const redirectTarget = edge.action === 'redirect' ? redirectTargets.get(edge.redirectTo?.trim() ?? '')?.number : undefined;
-    rules.push({
-      kind: 'edge',
-      verdict: edge.action,
-      ref: { kind: 'edge', id: edge.id },
-      sources: from,
-      destinations: to,
-      services: anyService ? null : edge.services,
-      ...(redirectTarget !== undefined ? { redirectTarget } : {}),
-    });
+    // Named ports resolve per destination: one rule per set of destinations sharing the numbers.
+    const parts: { destinations: Endpoints; services: Service[] | null }[] = anyService ? [{ destinations: to, services: null }] : resolveNamedPorts(edge.services, to);
+    for (const part of parts) {
+      rules.push({
+        kind: 'edge',
+        verdict: edge.action,
+        ref: { kind: 'edge', id: edge.id },
+        sources: from,
+        destinations: part.destinations,
+        services: part.services,
+        ...(redirectTarget !== undefined ? { redirectTarget } : {}),
+      });
+    }
   }
 
   return rules.map((rule, i) => ({ ...rule, number: i + 1, cookie: cookieFor(rule.kind, i + 1) }));

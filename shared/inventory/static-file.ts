@@ -3,7 +3,8 @@ import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { POLICY_API_VERSION } from '../policy/model';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
-import type { Inventory } from './model';
+import { isPortName } from '../policy/services';
+import type { Inventory, WorkloadPort } from './model';
 
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { error: `apiVersion must be "${POLICY_API_VERSION}"` }),
@@ -17,6 +18,16 @@ const fileSchema = z.strictObject({
       labels: z.record(z.string(), z.string()).default({}),
       image: z.string().optional(),
       namespace: z.string().optional(),
+      namespaceLabels: z.record(z.string(), z.string()).optional(),
+      ports: z
+        .array(
+          z.strictObject({
+            name: z.string().optional(),
+            port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
+            protocol: z.enum(['tcp', 'udp', 'sctp'], { error: 'protocol must be tcp, udp or sctp' }).default('tcp'),
+          }),
+        )
+        .optional(),
       composeService: z.string().optional(),
     }),
   ),
@@ -43,11 +54,12 @@ export interface InventoryRow {
   cells: Record<string, string>;
 }
 
-export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 'image', 'namespace', 'composeService'] as const;
+export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 'image', 'namespace', 'namespaceLabels', 'ports', 'composeService'] as const;
 
 /**
- * Reads a tabular inventory: `addresses` separated by spaces or semicolons, `labels` as
- * `key=value` pairs separated by semicolons. Diagnostics name the line and the column.
+ * Reads a tabular inventory: `addresses` separated by spaces or semicolons, `labels` and
+ * `namespaceLabels` as `key=value` pairs separated by semicolons, `ports` as `tcp/8080`,
+ * `http=tcp/8080` (a named port) separated by semicolons. Diagnostics name the line and the column.
  */
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
@@ -61,21 +73,31 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
     for (const required of ['name', 'host'] as const) {
       if (!row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
     }
-    const labels: Record<string, string> = {};
-    for (const pair of splitCell(row.cells.labels ?? '', /;/)) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) diagnostics.push({ code: 'MS307', severity: 'error', message: `label "${pair}" must be written key=value`, location: at('labels') });
-      else labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-    }
+    const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
+      const labels: Record<string, string> = {};
+      for (const pair of splitCell(row.cells[column] ?? '', /;/)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) diagnostics.push({ code: 'MS307', severity: 'error', message: `label "${pair}" must be written key=value`, location: at(column) });
+        else labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+      }
+      return labels;
+    };
+    const ports = splitCell(row.cells.ports ?? '', /;/).flatMap((text) => {
+      const port = parsePortCell(text);
+      if (typeof port === 'string') diagnostics.push({ code: 'MS310', severity: 'error', message: port, location: at('ports') });
+      return typeof port === 'string' ? [] : [port];
+    });
     const optional = (column: string): string | undefined => row.cells[column]?.trim() || undefined;
     return {
       name: row.cells.name?.trim() ?? '',
       host: row.cells.host?.trim() ?? '',
       addresses: splitCell(row.cells.addresses ?? '', /[;\s]+/),
       mac: optional('mac'),
-      labels,
+      labels: labelsOf('labels'),
       image: optional('image'),
       namespace: optional('namespace'),
+      ...(row.cells.namespaceLabels?.trim() ? { namespaceLabels: labelsOf('namespaceLabels') } : {}),
+      ...(ports.length > 0 ? { ports } : {}),
       composeService: optional('composeService'),
     };
   });
@@ -84,6 +106,15 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
 }
 
 type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
+
+/** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
+function parsePortCell(text: string): WorkloadPort | string {
+  const match = /^(?:([^=\s]+)\s*=\s*)?(tcp|udp|sctp)\/(\d{1,5})$/i.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) return `port "${text}" must be written tcp/8080, or http=tcp/8080 for a named port`;
+  const protocol = match[2]!.toLowerCase() as WorkloadPort['protocol'];
+  return match[1] ? { name: match[1], port, protocol } : { port, protocol };
+}
 
 function splitCell(text: string, separator: RegExp): string[] {
   return text
@@ -97,10 +128,12 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   workloads.forEach((w, i) => {
-    if (seen.has(w.name)) {
-      diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${w.name}" is listed twice`, location: locate(i, 'name') });
+    // Pods of different namespaces may share a name, as in Kubernetes.
+    const key = qualifiedName(w);
+    if (seen.has(key)) {
+      diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
     }
-    seen.add(w.name);
+    seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
     if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
       diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
@@ -111,6 +144,7 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       }
     });
+    diagnostics.push(...portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
 
@@ -118,7 +152,7 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
     inventory: {
       readAt,
       workloads: workloads.map((w) => ({
-        id: `static:${file}/${w.name}`,
+        id: `static:${file}/${qualifiedName(w)}`,
         name: w.name,
         host: w.host,
         addresses: w.addresses,
@@ -126,10 +160,30 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         labels: w.labels,
         image: w.image,
         namespace: w.namespace,
+        ...(w.namespaceLabels ? { namespaceLabels: w.namespaceLabels } : {}),
+        ...(w.ports ? { ports: w.ports } : {}),
         composeService: w.composeService,
         origin: { kind: 'static', source: file },
       })),
     },
     diagnostics,
   };
+}
+
+/** `namespace/name` for a workload in a namespace, else its name: what must be unique. */
+function qualifiedName(w: StaticWorkload): string {
+  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
+}
+
+/** Port names must be what Kubernetes allows (a policy names them), and once per protocol. */
+function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLocation): Diagnostic[] {
+  const seen = new Set<string>();
+  return (w.ports ?? []).flatMap((p, j): Diagnostic[] => {
+    if (p.name === undefined) return [];
+    if (!isPortName(p.name)) return [{ code: 'MS310', severity: 'error', message: `port name "${p.name}" of "${w.name}" must be 1 to 15 lowercase letters, digits and single inner "-", with a letter`, location: locate(j) }];
+    const key = `${p.protocol}/${p.name}`;
+    if (seen.has(key)) return [{ code: 'MS310', severity: 'error', message: `"${w.name}" names two ${p.protocol} ports "${p.name}"; a name resolves to one port`, location: locate(j) }];
+    seen.add(key);
+    return [];
+  });
 }

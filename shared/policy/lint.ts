@@ -76,8 +76,16 @@ function holdsAll(outerGroup: string, innerGroup: string, membership: ReadonlyMa
 function serviceCovers(outer: Service, inner: Service): boolean {
   if (outer.protocol === 'any') return true;
   if (outer.protocol !== inner.protocol) return false;
-  if (!outer.ports) return true;
-  return inner.ports !== undefined && inner.ports.from >= outer.ports.from && inner.ports.to <= outer.ports.to;
+  if (!outer.ports && !outer.portName) return true;
+  if (outer.portName !== undefined) return inner.portName === outer.portName && rangeInside(inner.ports, outer.ports);
+  // A range covers a named port only through the port's filter: the name may resolve to any number.
+  return rangeInside(inner.ports, outer.ports) && inner.ports !== undefined;
+}
+
+/** Whether `inner` lies inside `outer`; no range is every port. */
+function rangeInside(inner: Service['ports'], outer: Service['ports']): boolean {
+  if (!outer) return true;
+  return inner !== undefined && inner.from >= outer.from && inner.to <= outer.to;
 }
 
 /** Edges that permit far more than one application needs. */
@@ -86,7 +94,7 @@ function broadEdges(policy: Policy): Diagnostic[] {
   return policy.edges.flatMap((edge, index): Diagnostic[] => {
     if (blocks(edge.action)) return [];
     const at = `edges.${index}.services`;
-    const wide = edge.services.find((s) => s.protocol === 'any' || ((s.protocol === 'tcp' || s.protocol === 'udp' || s.protocol === 'sctp') && (!s.ports || s.ports.to - s.ports.from + 1 > BROAD_PORT_RANGE)));
+    const wide = edge.services.find((s) => s.protocol === 'any' || ((s.protocol === 'tcp' || s.protocol === 'udp' || s.protocol === 'sctp') && !s.portName && (!s.ports || s.ports.to - s.ports.from + 1 > BROAD_PORT_RANGE)));
     const out: Diagnostic[] = [];
     if (wide) out.push(warning('MS403', `edge "${edge.id}" permits ${wide.protocol === 'any' ? 'every protocol' : `${wide.protocol} on ${wide.ports ? `${wide.ports.to - wide.ports.from + 1} ports` : 'every port'}`}; name the ports the application uses`, at, 'edge', edge.id));
     if (everywhere.has(edge.to)) out.push(info('MS404', `edge "${edge.id}" lets "${edge.from}" open connections to the whole internet ("${edge.to}")`, `edges.${index}.to`, 'edge', edge.id));

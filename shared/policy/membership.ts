@@ -1,13 +1,14 @@
 import type { Workload } from '../inventory/model';
 import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
-import type { Group, Policy, Selector } from './model';
+import type { ExcludeSelector, Group, Policy } from './model';
 
 /**
  * Who a group holds right now. `workloads` are selected by the workload criteria (labels,
- * image, namespace, host); `cidrs` are address blocks, which hold every address in them, a
- * workload's too: `covered` lists the workloads with addresses inside (just those addresses). Edges treat the
- * group as all three; the within-group rule only as `workloads`.
+ * namespace labels, image, namespace, host); `cidrs` are address blocks, which hold every
+ * address in them, a workload's too: `covered` lists the workloads with addresses inside (just
+ * those addresses). Excluded workloads are in none of the three: their addresses are carved out
+ * of the blocks. Edges treat the group as all three; the within-group rule only as `workloads`.
  */
 export interface Membership {
   workloads: Workload[];
@@ -16,9 +17,9 @@ export interface Membership {
 }
 
 /**
- * Resolves every group of a policy against an inventory. Workload criteria (labels, image,
- * namespace, host) must all hold; `cidrs` add external parties. Deterministic: members come
- * sorted by workload id.
+ * Resolves every group of a policy against an inventory. Workload criteria (labels, namespace
+ * labels, image, namespace, host) must all hold; `cidrs` add external parties; `exclude` takes
+ * workloads out again. Deterministic: members come sorted by workload id.
  */
 export function resolveMembership(policy: Policy, workloads: readonly Workload[]): Map<string, Membership> {
   const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));
@@ -66,29 +67,52 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
 
 function membershipOf(group: Group, workloads: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): Membership {
   // Parsed once for both the index shortcut and the predicate; an unparsable selector selects nobody.
-  const parsed = group.selector.labels === undefined ? undefined : parseLabelSelector(group.selector.labels);
-  const requirements = parsed === undefined ? undefined : parsed.ok ? parsed.requirements : null;
+  const requirements = requirementsOf(group.selector.labels);
   const match = selectorPredicate(group.selector, requirements);
+  const excluded = excludedWorkloads(group.selector.exclude ?? [], workloads);
   const candidates = candidatesFor(requirements ?? null, workloads, byLabel);
-  const cidrs = subtractCidrs(group.selector.cidrs ?? [], group.selector.except ?? []);
+  // An excluded workload leaves the blocks too: its addresses are carved out of them.
+  const carvedOut = [...(group.selector.except ?? []), ...[...excluded].flatMap((w) => w.addresses)];
+  const cidrs = subtractCidrs(group.selector.cidrs ?? [], carvedOut);
   const inBlocks = cidrMatcher(cidrs);
   // Only the addresses inside the blocks: a workload's other addresses stay outside the group.
   const covered = cidrs.length > 0 ? workloads.filter((w) => w.addresses.some(inBlocks)).map((w) => ({ ...w, addresses: w.addresses.filter(inBlocks) })) : [];
-  return { workloads: match ? candidates.filter(match) : [], cidrs, covered };
+  return { workloads: match ? candidates.filter((w) => match(w) && !excluded.has(w)) : [], cidrs, covered };
+}
+
+/** Workloads any exclude entry selects; an entry with no criterion selects nobody. */
+function excludedWorkloads(entries: readonly ExcludeSelector[], workloads: readonly Workload[]): Set<Workload> {
+  const predicates = entries.map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null);
+  return new Set(predicates.length === 0 ? [] : workloads.filter((w) => predicates.some((p) => p(w))));
+}
+
+/** Undefined when there is no label selector, null when it does not parse (it then selects nobody). */
+function requirementsOf(selector: string | undefined): LabelRequirement[] | null | undefined {
+  if (selector === undefined) return undefined;
+  const parsed = parseLabelSelector(selector);
+  return parsed.ok ? parsed.requirements : null;
 }
 
 /**
  * Null when the selector names no workload criterion (it selects only address blocks, if any).
  * `requirements`: the parsed label selector; undefined when there is none, null when it did not parse.
  */
-function selectorPredicate(selector: Selector, requirements: readonly LabelRequirement[] | null | undefined): ((w: Workload) => boolean) | null {
+function selectorPredicate(selector: ExcludeSelector, requirements: readonly LabelRequirement[] | null | undefined): ((w: Workload) => boolean) | null {
   const checks: ((w: Workload) => boolean)[] = [];
   if (requirements !== undefined) checks.push((w) => requirements !== null && matchesLabels(requirements, w.labels));
+  if (selector.namespaceLabels !== undefined) {
+    const namespaceRequirements = requirementsOf(selector.namespaceLabels);
+    // A workload in no namespace is in no namespace a selector could pick.
+    checks.push((w) => w.namespace !== undefined && namespaceRequirements != null && matchesLabels(namespaceRequirements, w.namespaceLabels ?? {}));
+  }
   if (selector.image) {
     const pattern = globToRegExp(selector.image);
     checks.push((w) => w.image !== undefined && pattern.test(w.image));
   }
-  if (selector.namespace) checks.push((w) => w.namespace === selector.namespace);
+  if (selector.namespace) {
+    const pattern = globToRegExp(selector.namespace);
+    checks.push((w) => w.namespace !== undefined && pattern.test(w.namespace));
+  }
   if (selector.host) checks.push((w) => w.host === selector.host);
   if (checks.length === 0) return null;
   return (w) => checks.every((check) => check(w));

@@ -3,11 +3,20 @@ export const POLICY_API_VERSION = 'microseg.dev/v1';
 
 export type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp' | 'any';
 
-/** One permitted service. Ports only for tcp, udp and sctp; no ports means all ports. */
+/**
+ * One permitted service. Ports only for tcp, udp and sctp; no ports and no port name means all
+ * ports.
+ */
 export interface Service {
   protocol: Protocol;
-  /** Inclusive port range; a single port has `from === to`. */
+  /** Inclusive port range; a single port has `from === to`. With `portName`, a filter on its number. */
   ports?: { from: number; to: number };
+  /**
+   * A named container port (`tcp/http`), resolved on each destination workload from its
+   * declared ports: a destination that declares no port of that name and protocol is not
+   * covered, nor is an address that belongs to no workload.
+   */
+  portName?: string;
 }
 
 /**
@@ -17,15 +26,29 @@ export interface Service {
 export interface Selector {
   /** Kubernetes label-selector syntax: `tier=web,env in (prod,stage),!legacy`. */
   labels?: string;
+  /**
+   * A label selector (same syntax) on the labels of the workload's namespace, as NetworkPolicy's
+   * namespaceSelector. Never holds for a workload in no namespace; `''` holds for any namespace.
+   */
+  namespaceLabels?: string;
   /** Image reference pattern; `*` matches any run of characters. */
   image?: string;
+  /** Namespace name or pattern (`*` as in image): `shop` is every workload of shop, `*` every workload in a namespace. */
   namespace?: string;
   host?: string;
   /** External parties by address block, e.g. `0.0.0.0/0`. */
   cidrs?: string[];
   /** Blocks carved out of `cidrs`, e.g. the private ranges out of the internet. */
   except?: string[];
+  /**
+   * Workloads removed from the group, whatever else selects them: each entry selects with the
+   * workload criteria above; an excluded workload's addresses also leave the group's blocks.
+   */
+  exclude?: ExcludeSelector[];
 }
+
+/** An `exclude` entry: workload criteria only (no address blocks, no nested exclude). */
+export type ExcludeSelector = Pick<Selector, 'labels' | 'namespaceLabels' | 'image' | 'namespace' | 'host'>;
 
 export interface CanvasPosition {
   x: number;

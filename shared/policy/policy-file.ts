@@ -7,13 +7,20 @@ import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Grou
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
 
-const selectorSchema = z.strictObject({
+const workloadCriteria = {
   labels: z.string().optional(),
+  namespaceLabels: z.string().optional(),
   image: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
   host: z.string().min(1).optional(),
+};
+
+const selectorSchema = z.strictObject({
+  ...workloadCriteria,
   cidrs: z.array(z.string()).optional(),
   except: z.array(z.string()).optional(),
+  // Workload criteria only: blocks are carved with `except`, and one level of exclusion is enough.
+  exclude: z.array(z.strictObject(workloadCriteria)).optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -119,6 +126,7 @@ export function serializePolicy(policy: Policy): string {
       const key = String(pair.key.value);
       if (['services', 'cidrs', 'except', 'dnsResolvers'].includes(key) && isSeq(pair.value)) pair.value.flow = true;
       if (key === 'canvas' && isMap(pair.value)) pair.value.flow = true;
+      if (key === 'exclude' && isSeq(pair.value)) for (const entry of pair.value.items) if (isMap(entry)) entry.flow = true;
     },
   });
   return header + doc.toString({ lineWidth: 0, flowCollectionPadding: false });

@@ -1,6 +1,6 @@
 import type { Inventory, Workload } from '../inventory/model';
 import { matchesLabels, parseLabelSelector } from './label-selector';
-import type { Edge, Group, Policy, Service } from './model';
+import type { Edge, ExcludeSelector, Group, Policy, Service } from './model';
 import { familyOf, inBlock, toBits, type AddressPoint } from './reference-addresses';
 import { findHoneypot, honeypotsOf, redirectAddress } from './reference-honeypots';
 
@@ -66,7 +66,7 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
   const groupsA = new Set(policy.groups.filter((g) => isSelected(g, a) || inBlocks(g, a)).map((g) => g.name));
   const groupsB = new Set(policy.groups.filter((g) => isSelected(g, b) || inBlocks(g, b)).map((g) => g.name));
   const covering = (e: Edge): boolean =>
-    groupsA.has(e.from) && groupsB.has(e.to) && e.services.some((s) => serviceCovers(s, q));
+    groupsA.has(e.from) && groupsB.has(e.to) && e.services.some((s) => serviceCovers(s, q, b));
 
   const blocking = policy.edges.find((e) => (e.action === 'deny' || e.action === 'reject') && covering(e));
   if (blocking) return { allowed: false, because: `edge "${blocking.id}" (${blocking.action}) blocks it` };
@@ -166,9 +166,13 @@ function resolve(inventory: Inventory, party: Party): Resolved {
   return owner ? { kind: 'workload', workload: owner, bits: parsed.bits } : { kind: 'outside', ...parsed };
 }
 
-/** Whether the address in use (any of a workload's, when not given) lies in the group's cidrs minus except. */
+/**
+ * Whether the address in use (any of a workload's, when not given) lies in the group's cidrs
+ * minus except; an excluded workload lies in none of the group's blocks.
+ */
 function inBlocks(group: Group, party: Resolved): boolean {
   const s = group.selector;
+  if (party.kind === 'workload' && (s.exclude ?? []).some((entry) => meetsCriteria(entry, party.workload))) return false;
   const addresses =
     party.kind === 'outside' || party.bits !== undefined
       ? [{ bits: party.bits!, family: party.kind === 'outside' ? party.family : familyOf(party.bits!) }]
@@ -178,27 +182,46 @@ function inBlocks(group: Group, party: Resolved): boolean {
   return addresses.some((point) => within(point, s.cidrs) && !within(point, s.except));
 }
 
-/** Selection by the workload criteria: every one given must hold; an outside party is never selected. */
+/**
+ * Selection by the workload criteria: every one given must hold, and no exclude entry may
+ * select the workload; an outside party is never selected.
+ */
 function isSelected(group: Group, party: Resolved): boolean {
   if (party.kind === 'outside') return false;
   const s = group.selector;
-  const w = party.workload;
+  return meetsCriteria(s, party.workload) && !(s.exclude ?? []).some((entry) => meetsCriteria(entry, party.workload));
+}
+
+/** Every workload criterion given holds (and at least one is given). */
+function meetsCriteria(s: ExcludeSelector, w: Workload): boolean {
   const criteria: boolean[] = [];
-  if (s.labels !== undefined) {
-    const parsed = parseLabelSelector(s.labels);
-    criteria.push(parsed.ok && matchesLabels(parsed.requirements, w.labels));
-  }
+  const labelsMatch = (selector: string, labels: Record<string, string>): boolean => {
+    const parsed = parseLabelSelector(selector);
+    return parsed.ok && matchesLabels(parsed.requirements, labels);
+  };
+  if (s.labels !== undefined) criteria.push(labelsMatch(s.labels, w.labels));
+  // Namespace labels belong to a namespace: a workload in none meets no such selector.
+  if (s.namespaceLabels !== undefined) criteria.push(w.namespace !== undefined && labelsMatch(s.namespaceLabels, w.namespaceLabels ?? {}));
   if (s.image) criteria.push(w.image !== undefined && globMatches(s.image, w.image));
-  if (s.namespace) criteria.push(w.namespace === s.namespace);
+  if (s.namespace) criteria.push(w.namespace !== undefined && globMatches(s.namespace, w.namespace));
   if (s.host) criteria.push(w.host === s.host);
   return criteria.length > 0 && criteria.every(Boolean);
 }
 
-function serviceCovers(service: Service, q: ConnectionQuestion): boolean {
+/**
+ * Whether a service covers the connection. A named port covers it when the destination is a
+ * workload declaring a port of that name and protocol whose number is the connection's port
+ * (and lies in the service's range, if it has one).
+ */
+function serviceCovers(service: Service, q: ConnectionQuestion, destination: Resolved): boolean {
   if (service.protocol === 'any') return true;
   if (service.protocol !== q.protocol) return false;
-  if (!service.ports) return true;
-  return q.port !== undefined && q.port >= service.ports.from && q.port <= service.ports.to;
+  if (service.ports && (q.port === undefined || q.port < service.ports.from || q.port > service.ports.to)) return false;
+  if (service.portName === undefined) return true;
+  return (
+    destination.kind === 'workload' &&
+    (destination.workload.ports ?? []).some((p) => p.name === service.portName && p.protocol === q.protocol && p.port === q.port)
+  );
 }
 
 function usesIPv6(policy: Policy, inventory: Inventory): boolean {

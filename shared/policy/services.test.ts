@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatService, parseService } from './services';
+import type { Service } from './model';
+import { formatService, intersectServices, parseService } from './services';
 
 describe('parseService', () => {
   it.each([
@@ -8,6 +9,9 @@ describe('parseService', () => {
     ['tcp/9000-9010', { protocol: 'tcp', ports: { from: 9000, to: 9010 } }],
     ['icmp', { protocol: 'icmp' }],
     ['any', { protocol: 'any' }],
+    ['tcp/http', { protocol: 'tcp', portName: 'http' }],
+    ['sctp/metrics-2', { protocol: 'sctp', portName: 'metrics-2' }],
+    ['tcp/http@8000-8100', { protocol: 'tcp', portName: 'http', ports: { from: 8000, to: 8100 } }],
   ])('reads %s', (text, service) => {
     expect(parseService(text)).toEqual({ ok: true, service });
   });
@@ -18,6 +22,11 @@ describe('parseService', () => {
     ['icmp/8', 'icmp has no ports'],
     ['http/80', 'protocol must be one of'],
     ['tcp/1-2-3', 'low-high'],
+    ['tcp/web--api', 'is not a port name'],
+    ['tcp/a-very-long-port-name', 'is not a port name'],
+    ['tcp/8080@80', '"@" follows a port name'],
+    ['tcp/http@9-1', 'upside down'],
+    ['icmp/echo', 'icmp has no ports'],
   ])('rejects %s with a reason', (text, reason) => {
     const parsed = parseService(text);
     expect(parsed.ok).toBe(false);
@@ -25,7 +34,7 @@ describe('parseService', () => {
   });
 
   it('round-trips through formatService', () => {
-    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any']) {
+    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any', 'tcp/http', 'udp/dns@53']) {
       const parsed = parseService(text);
       expect(parsed.ok && formatService(parsed.service)).toBe(text);
     }
@@ -39,5 +48,24 @@ describe('a forgotten port', () => {
       expect(parsed.ok, text).toBe(false);
       if (!parsed.ok) expect(parsed.message).toContain('write a port after the slash');
     }
+  });
+});
+
+describe('intersectServices', () => {
+  const services = (...texts: string[]): Service[] => texts.map((t) => {
+    const parsed = parseService(t);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.service;
+  });
+  it.each([
+    [['tcp/1-1000'], ['tcp/443-8443'], ['tcp/443-1000']],
+    [['any'], ['udp/53', 'tcp/http'], ['udp/53', 'tcp/http']],
+    [['tcp'], ['tcp/http'], ['tcp/http']],
+    [['tcp/http'], ['tcp/8000-8100'], ['tcp/http@8000-8100']],
+    [['tcp/http'], ['tcp/web'], []],
+    [['tcp/80'], ['udp/80'], []],
+    [['tcp/80', 'sctp'], ['tcp/80-81', 'sctp/9'], ['tcp/80', 'sctp/9']],
+  ])('%j and %j permit %j together', (a, b, both) => {
+    expect(intersectServices(services(...a), services(...b)).map(formatService)).toEqual(both);
   });
 });

@@ -7,7 +7,9 @@ export type ServiceParse = { ok: true; service: Service } | { ok: false; message
 
 /**
  * Parses the compact service notation used in policy files and the edge editor:
- * `tcp/8080`, `udp/53`, `tcp/9000-9010`, `tcp` (all ports), `icmp`, `any`.
+ * `tcp/8080`, `udp/53`, `tcp/9000-9010`, `tcp` (all ports), `icmp`, `any`, and named ports:
+ * `tcp/http` (the destination's port named http), `tcp/http@8000-8100` (only where that port's
+ * number lies in the range).
  */
 export function parseService(text: string): ServiceParse {
   const trimmed = text.trim().toLowerCase();
@@ -22,20 +24,39 @@ export function parseService(text: string): ServiceParse {
   if (portText.trim() === '') return fail(text, `write a port after the slash (tcp/443), or just "${protocol}" for every port`);
   if (!PORTED.has(protocol)) return fail(text, `${protocol} has no ports; write just "${protocol}"`);
 
-  const bounds = portText.split('-');
-  if (bounds.length > 2) return fail(text, 'a port range is written low-high, as in 9000-9010');
-  const from = parsePort(bounds[0] ?? '');
-  const to = bounds.length === 2 ? parsePort(bounds[1] ?? '') : from;
-  if (from === null || to === null) return fail(text, 'ports are whole numbers from 1 to 65535');
-  if (from > to) return fail(text, `range ${from}-${to} is upside down; write ${to}-${from}`);
-  return { ok: true, service: { protocol, ports: { from, to } } };
+  const [first = '', filter, more] = portText.split('@');
+  if (more !== undefined) return fail(text, 'use one "@", as in tcp/http@8000-8100');
+  if (/[a-z]/.test(first)) {
+    if (!isPortName(first)) return fail(text, `"${first}" is not a port name (1 to 15 lowercase letters, digits and single inner "-", with a letter)`);
+    if (filter === undefined) return { ok: true, service: { protocol, portName: first } };
+    const range = parseRange(filter);
+    return typeof range === 'string' ? fail(text, range) : { ok: true, service: { protocol, portName: first, ports: range } };
+  }
+  if (filter !== undefined) return fail(text, '"@" follows a port name, as in tcp/http@8080');
+  const range = parseRange(first);
+  return typeof range === 'string' ? fail(text, range) : { ok: true, service: { protocol, ports: range } };
 }
 
 /** The inverse of parseService; stable, so saved files do not churn. */
 export function formatService(service: Service): string {
-  if (!service.ports) return service.protocol;
-  const { from, to } = service.ports;
-  return from === to ? `${service.protocol}/${from}` : `${service.protocol}/${from}-${to}`;
+  const range = service.ports && (service.ports.from === service.ports.to ? `${service.ports.from}` : `${service.ports.from}-${service.ports.to}`);
+  if (service.portName) return `${service.protocol}/${service.portName}${range ? `@${range}` : ''}`;
+  return range ? `${service.protocol}/${range}` : service.protocol;
+}
+
+/** Kubernetes' rule for port names (IANA service names): what a container port may be called. */
+export function isPortName(text: string): boolean {
+  return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(text) && /[a-z]/.test(text) && !text.includes('--');
+}
+
+function parseRange(text: string): { from: number; to: number } | string {
+  const bounds = text.split('-');
+  if (bounds.length > 2) return 'a port range is written low-high, as in 9000-9010';
+  const from = parsePort(bounds[0] ?? '');
+  const to = bounds.length === 2 ? parsePort(bounds[1] ?? '') : from;
+  if (from === null || to === null) return 'ports are whole numbers from 1 to 65535, or a port name such as http';
+  if (from > to) return `range ${from}-${to} is upside down; write ${to}-${from}`;
+  return { from, to };
 }
 
 function parsePort(text: string): number | null {
@@ -46,4 +67,31 @@ function parsePort(text: string): number | null {
 
 function fail(text: string, why: string): ServiceParse {
   return { ok: false, message: `service "${text}" is not valid: ${why}` };
+}
+
+/**
+ * The services both lists permit, as a list: `tcp/1-1000` and `tcp/443-8443` give `tcp/443-1000`,
+ * a named port and a range give the named port filtered to the range. Two different port names
+ * give nothing: one port has one name. Deterministic.
+ */
+export function intersectServices(a: readonly Service[], b: readonly Service[]): Service[] {
+  const out = new Map<string, Service>();
+  for (const x of a) {
+    for (const y of b) {
+      const both = intersectService(x, y);
+      if (both) out.set(formatService(both), both);
+    }
+  }
+  return [...out.values()];
+}
+
+function intersectService(x: Service, y: Service): Service | null {
+  if (x.protocol === 'any') return y;
+  if (y.protocol === 'any') return x;
+  if (x.protocol !== y.protocol) return null;
+  if (x.portName !== undefined && y.portName !== undefined && x.portName !== y.portName) return null;
+  const portName = x.portName ?? y.portName;
+  const ports = !x.ports ? y.ports : !y.ports ? x.ports : { from: Math.max(x.ports.from, y.ports.from), to: Math.min(x.ports.to, y.ports.to) };
+  if (ports && ports.from > ports.to) return null;
+  return { protocol: x.protocol, ...(ports ? { ports } : {}), ...(portName !== undefined ? { portName } : {}) };
 }

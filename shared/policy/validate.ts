@@ -3,7 +3,7 @@ import { parseCidr } from '../net/address';
 import { canonicalCidr } from '../net/cidr-set';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
-import type { Policy } from './model';
+import type { ExcludeSelector, Policy } from './model';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 
@@ -31,13 +31,15 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     groupNames.add(group.name);
 
     const s = group.selector;
-    if (s.labels === undefined && !s.image && !s.namespace && !s.host && !(s.cidrs && s.cidrs.length > 0)) {
-      diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
+    if (!hasWorkloadCriterion(s) && !(s.cidrs && s.cidrs.length > 0)) {
+      diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, namespaceLabels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
     }
-    if (s.labels !== undefined) {
-      const parsed = parseLabelSelector(s.labels);
-      if (!parsed.ok) diagnostics.push(error('MS104', parsed.message, { ...at, path: `${at.path}.selector.labels` }));
-    }
+    diagnostics.push(...labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
+    (s.exclude ?? []).forEach((entry, i) => {
+      const where = { ...at, path: `${at.path}.selector.exclude.${i}` };
+      if (!hasWorkloadCriterion(entry)) diagnostics.push(warning('MS108', `exclude entry ${i + 1} of group "${group.name}" is empty and removes nobody; give it labels, namespaceLabels, image, namespace or host`, where));
+      diagnostics.push(...labelSelectorErrors(entry, where));
+    });
     for (const field of ['cidrs', 'except'] as const) {
       (s[field] ?? []).forEach((cidr, i) => {
         const parsed = parseCidr(cidr);
@@ -91,6 +93,20 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   });
 
   return diagnostics;
+}
+
+/** Whether a selector names a workload criterion; `exclude` alone selects nobody to exclude from. */
+function hasWorkloadCriterion(s: ExcludeSelector): boolean {
+  return s.labels !== undefined || s.namespaceLabels !== undefined || Boolean(s.image) || Boolean(s.namespace) || Boolean(s.host);
+}
+
+/** MS104 for a pod or namespace label selector that does not parse. */
+function labelSelectorErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic[] {
+  return (['labels', 'namespaceLabels'] as const).flatMap((field) => {
+    const text = s[field];
+    const parsed = text === undefined ? null : parseLabelSelector(text);
+    return parsed && !parsed.ok ? [error('MS104', parsed.message, { ...at, path: `${at.path}.${field}` })] : [];
+  });
 }
 
 type Where = Diagnostic['location'];

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { Inventory, Workload } from '../../inventory/model';
 import { resolveMembership } from '../../policy/membership';
-import type { EdgeAction, Group, Policy, Selector, Service } from '../../policy/model';
+import type { EdgeAction, ExcludeSelector, Group, Policy, Selector, Service } from '../../policy/model';
 import type { Party } from '../../policy/reference-evaluator';
 import type { PacketProtocol } from '../packet';
 import type { PathEnd } from '../path';
@@ -95,7 +95,29 @@ const port = fc.oneof(
   fc.integer({ min: 1, max: 65535 }),
 );
 
+/** Container ports workloads may declare: one name resolves to different numbers on different workloads. */
+const DECLARED_PORTS = [
+  { name: 'http', port: 80, protocol: 'tcp' as const },
+  { name: 'http', port: 8080, protocol: 'tcp' as const },
+  { name: 'dns', port: 53, protocol: 'udp' as const },
+  { name: 'dns', port: 5353, protocol: 'udp' as const },
+  { name: 'admin', port: 9000, protocol: 'tcp' as const },
+  { name: 'admin', port: 9001, protocol: 'sctp' as const },
+  { port: 7000, protocol: 'tcp' as const },
+];
+const NAMED_PORT_NUMBERS = [...new Set(DECLARED_PORTS.map((p) => p.port))];
+
+const namedService: fc.Arbitrary<Service> = fc.record(
+  {
+    protocol: fc.constantFrom('tcp' as const, 'udp' as const, 'sctp' as const),
+    portName: fc.constantFrom('http', 'dns', 'admin'),
+    ports: fc.constantFrom({ from: 1, to: 1024 }, { from: 8000, to: 9000 }),
+  },
+  { requiredKeys: ['protocol', 'portName'] },
+);
+
 const service: fc.Arbitrary<Service> = fc.oneof(
+  { weight: 2, arbitrary: namedService },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -138,7 +160,11 @@ function defaultsArbitrary(honeypots: readonly string[]): fc.Arbitrary<Policy['d
     .map(({ redirectTo, ...d }) => (d.betweenGroups === 'redirect' ? { ...d, redirectTo } : d));
 }
 
-/** Random scenarios: 2-5 groups with overlapping selectors, 2-8 workloads on 1-4 hosts, random edges and infrastructure, probes. */
+/**
+ * Random scenarios: 2-5 groups with overlapping selectors (labels, namespaces by name, pattern
+ * and labels, exclusions), 2-8 workloads on 1-4 hosts in 0-2 namespaces with named ports, random
+ * edges (numeric and named services) and infrastructure, probes.
+ */
 export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
   const outside = options.outside ?? ALL_OUTSIDE;
   return fc
@@ -187,6 +213,8 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
     labels,
     host: fc.integer({ min: 1, max: hosts }),
     family: fc.constantFrom<'4' | '6' | '46'>('4', '4', '46', '6'),
+    namespace: fc.constantFrom(undefined, 'shop', 'shop', 'ops'),
+    ports: fc.subarray(DECLARED_PORTS),
   });
   return fc.array(one, { minLength: count, maxLength: count }).map((list) =>
     list.map((w, i) => {
@@ -203,11 +231,27 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
         // Never the traced packets' own 02:00:00:00:00:02, so a MAC rewrite always shows in the datapath actions.
         mac: `02:00:00:00:01:${(i + 16).toString(16)}`,
         labels: w.labels,
+        ...(w.namespace ? { namespace: w.namespace, namespaceLabels: NAMESPACE_LABELS[w.namespace] } : {}),
+        ...(w.ports.length > 0 ? { ports: w.ports } : {}),
         origin: { kind: 'static' as const, source: 't' },
       };
     }),
   );
 }
+
+const NAMESPACE_LABELS: Record<string, Record<string, string>> = {
+  shop: { 'kubernetes.io/metadata.name': 'shop', env: 'prod' },
+  ops: { 'kubernetes.io/metadata.name': 'ops', env: 'dev' },
+};
+
+/** Workload criteria besides labels and host: namespaces by name, pattern and labels. */
+const NAMESPACE_CRITERIA: readonly ExcludeSelector[] = [
+  { namespace: 'shop' },
+  { namespace: '*' },
+  { namespaceLabels: 'env=prod' },
+  { namespaceLabels: '' },
+  { namespaceLabels: 'env!=prod' },
+];
 
 function groupsArbitrary(outside: readonly OutsideSelector[]): fc.Arbitrary<Group[]> {
   const host = fc.oneof(
@@ -217,10 +261,33 @@ function groupsArbitrary(outside: readonly OutsideSelector[]): fc.Arbitrary<Grou
   const labelled = fc
     .record({ labels: fc.constantFrom(...SELECTORS), host })
     .map((s): Selector => (s.host ? s : { labels: s.labels }));
-  const selector =
+  const namespaced = fc
+    .record({ criteria: fc.constantFrom(...NAMESPACE_CRITERIA), labels: fc.option(fc.constantFrom(...SELECTORS), { nil: undefined }) })
+    .map(({ criteria, labels }): Selector => ({ ...criteria, ...(labels ? { labels } : {}) }));
+  const excluding: fc.Arbitrary<ExcludeSelector[] | undefined> = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        fc.oneof(
+          fc.constantFrom(...SELECTORS).map((labels): ExcludeSelector => ({ labels })),
+          fc.constantFrom(...NAMESPACE_CRITERIA),
+        ),
+        { minLength: 1, maxLength: 2 },
+      ),
+    },
+  );
+  const base =
     outside.length > 0
-      ? fc.oneof({ weight: 4, arbitrary: labelled }, { weight: 1, arbitrary: fc.constantFrom(...outside) })
-      : labelled;
+      ? fc.oneof(
+          { weight: 4, arbitrary: labelled },
+          { weight: 2, arbitrary: namespaced },
+          { weight: 2, arbitrary: fc.constantFrom(...outside) },
+        )
+      : fc.oneof({ weight: 2, arbitrary: labelled }, { weight: 1, arbitrary: namespaced });
+  const selector = fc
+    .tuple(base, excluding)
+    .map(([s, exclude]): Selector => (exclude ? { ...s, exclude } : s));
   return fc
     .array(fc.record({ selector, isolated: fc.boolean() }), { minLength: 2, maxLength: 5 })
     .map((list) => list.map((g, i) => ({ name: `g${i}`, selector: { ...g.selector }, isolated: g.isolated })));
@@ -283,7 +350,7 @@ function probesArbitrary(
   const edgePorts = policy.edges.flatMap((e) =>
     e.services.flatMap((s) => (s.ports ? [s.ports.from - 1, s.ports.from, s.ports.to, s.ports.to + 1] : [])),
   );
-  const ports = [...new Set([...edgePorts.filter((p) => p >= 1 && p <= 65535), ...SPECIAL_PORTS])];
+  const ports = [...new Set([...edgePorts.filter((p) => p >= 1 && p <= 65535), ...SPECIAL_PORTS, ...NAMED_PORT_NUMBERS])];
   const probePort = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ports) }, { weight: 1, arbitrary: port });
   const workloads = inventory.workloads;
   const endChoice = fc.oneof(
@@ -292,16 +359,19 @@ function probesArbitrary(
   );
   const membership = resolveMembership(policy, workloads);
   const index = new Map(workloads.map((w, i) => [w.id, i]));
+  // Selected and block-covered workloads alike: exclusions and named ports act on both.
+  const members = (group: string): Workload[] => {
+    const m = membership.get(group);
+    return m ? [...m.workloads, ...m.covered] : [];
+  };
   const pairs = policy.edges.flatMap((e) =>
-    (membership.get(e.from)?.workloads ?? []).flatMap((a) =>
-      (membership.get(e.to)?.workloads ?? []).map((b) => [index.get(a.id)!, index.get(b.id)!] as const),
-    ),
+    members(e.from).flatMap((a) => members(e.to).map((b) => [index.get(a.id)!, index.get(b.id)!] as const)),
   );
   const ends =
     pairs.length > 0
       ? fc.oneof(fc.tuple(endChoice, endChoice), fc.constantFrom(...pairs))
       : fc.tuple(endChoice, endChoice);
-  const probe = fc.record({
+  const generic = fc.record({
     ends,
     family: fc.constantFrom<4 | 6>(4, 4, 6),
     protocol: fc.constantFrom<PacketProtocol>('tcp', 'tcp', 'udp', 'udp', 'sctp', 'icmp', 'other'),
@@ -312,6 +382,30 @@ function probesArbitrary(
     dstPort: probePort,
     icmpType: fc.constantFrom(...ICMP_TYPES),
   });
+  // Between an edge's ends, on a port the destination declares under a name the edge uses:
+  // where named ports resolve, or fail to (another protocol, a number outside the filter).
+  const named = policy.edges.flatMap((e) => {
+    const names = new Set(e.services.flatMap((x) => (x.portName ? [x.portName] : [])));
+    return members(e.from).flatMap((a) =>
+      members(e.to).flatMap((b) =>
+        (b.ports ?? [])
+          .filter((p) => p.name !== undefined && names.has(p.name))
+          .map((p) => ({ ends: [index.get(a.id)!, index.get(b.id)!] as const, protocol: p.protocol, dstPort: p.port })),
+      ),
+    );
+  });
+  const probe =
+    named.length > 0
+      ? fc.oneof(
+          { weight: 3, arbitrary: generic },
+          {
+            weight: 1,
+            arbitrary: fc
+              .tuple(fc.constantFrom(...named), generic)
+              .map(([n, g]) => ({ ...g, ends: n.ends, protocol: n.protocol, dstPort: n.dstPort })),
+          },
+        )
+      : generic;
   return fc.array(probe, { minLength: size.min, maxLength: size.max }).map((raw) =>
     raw.flatMap((p) => {
       const from = probeEnd(workloads, p.ends[0], p.family);

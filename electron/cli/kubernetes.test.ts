@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// `microseg import k8s` / `export k8s` on the worked example, then `trace` on the result: a
+// NetworkPolicy case run from files alone (examples/kubernetes-shop/README.md).
+
+const root = join(__dirname, '..', '..');
+const example = join(root, 'examples', 'kubernetes-shop');
+const policies = join(example, 'networkpolicies.yaml');
+const inventory = join(example, 'inventory.yaml');
+
+function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('microseg import k8s / export k8s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-k8s-'));
+  const design = join(dir, 'shop.yaml');
+
+  it('imports the example, and trace gives the verdicts Kubernetes defines', () => {
+    const imported = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', design, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ policy: design, hosts: 2 });
+    expect(microseg('check', design).code).toBe(0);
+
+    const trace = (from: string, to: string, port: number): number => microseg('trace', design, '--inventory', inventory, '--from', from, '--to', to, '--proto', 'tcp', '--port', String(port)).code;
+    expect(trace('203.0.113.9', 'shop/web-1', 8080)).toBe(0);
+    expect(trace('monitoring/prometheus', 'shop/web-2', 80)).toBe(0);
+    expect(trace('shop/web-1', 'shop/web-2', 8080)).toBe(3);
+    expect(trace('203.0.113.9', 'shop/web-2', 8080)).toBe(3);
+    expect(trace('shop/web-1', 'shop/db-1', 5432)).toBe(0);
+    expect(trace('monitoring/prometheus', 'shop/db-1', 5432)).toBe(3);
+    expect(trace('monitoring/prometheus', 'shop/web-1', 9999)).toBe(0);
+    expect(trace('monitoring/metrics-agent', 'monitoring/prometheus', 9090)).toBe(0);
+  }, 60_000);
+
+  it('exports one file per namespace and prints what NetworkPolicy cannot say', () => {
+    const out = join(dir, 'out');
+    const features = join(root, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
+    const result = microseg('export', 'k8s', features, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('warning MS651: edge "no-web-ssh" (deny) is not exported');
+    expect(result.stderr).toContain('warning MS652: the default "monitor" cannot be said');
+    const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(join(out, 'shop.yaml'));
+    expect(readFileSync(join(out, 'shop.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
+  }, 30_000);
+
+  it('refuses what the API server would refuse, with file:line:col, and writes nothing', () => {
+    const broken = join(dir, 'broken.yaml');
+    const target = join(dir, 'never.yaml');
+    writeFileSync(broken, readFileSync(policies, 'utf8').replace('ports: [{ protocol: TCP, port: 5432 }]', 'ports: [{ protocol: TCP, port: 5432, endPort: 5000 }]'));
+    const result = microseg('import', 'k8s', broken, '--inventory', inventory, '-o', target);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS604: NetworkPolicy shop\/db: endPort 5000 must be from port \(5432\) to 65535/);
+    expect(existsSync(target)).toBe(false);
+    expect(microseg('import', 'k8s', policies, '-o', target).stderr).toContain('needs --inventory FILE');
+    expect(microseg('import', 'yaml', policies).code).toBe(2);
+  }, 30_000);
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseNetworkPolicies } from './network-policy-file';
+
+const np = (spec: string, name = 'p'): string => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: ${name}, namespace: shop }
+spec:
+${spec.replace(/^/gm, '  ')}
+`;
+
+describe('reading NetworkPolicy YAML', () => {
+  it('reads single documents, streams and Lists, fills in namespace and policyTypes, skips other kinds', () => {
+    const list = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: { name: in-list }
+    spec: { podSelector: {}, egress: [{}] }
+`;
+    const stream = [np('podSelector: { matchLabels: { app: web } }'), list, 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\n'].join('---\n');
+    const { policies, diagnostics } = parseNetworkPolicies(stream, 'all.yaml');
+    expect(policies.map((p) => [p.namespace, p.name, p.podSelector, p.ingress, p.egress])).toEqual([
+      ['shop', 'p', 'app=web', true, false],
+      ['default', 'in-list', '', true, true],
+    ]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS608', severity: 'warning', location: expect.objectContaining({ line: 16 }) })]);
+  });
+
+  it.each([
+    ['endPort without port', 'podSelector: {}\ningress: [{ ports: [{ endPort: 90 }] }]', 'MS604', 'endPort needs a port', 6],
+    ['endPort below port', 'podSelector: {}\ningress: [{ ports: [{ port: 90, endPort: 80 }] }]', 'MS604', 'endPort 80 must be from port (90)', 6],
+    ['a named port with endPort', 'podSelector: {}\ningress: [{ ports: [{ port: http, endPort: 80 }] }]', 'MS604', 'endPort may not follow a named port', 6],
+    ['a bad protocol', 'podSelector: {}\ningress: [{ ports: [{ protocol: ICMP }] }]', 'MS604', 'protocol "ICMP" is not supported', 6],
+    ['a bad port name', 'podSelector: {}\ningress: [{ ports: [{ port: HTTP_2 }] }]', 'MS604', 'neither a port number nor a port name', 6],
+    ['a bad label selector', 'podSelector: { matchExpressions: [{ key: app, operator: In }] }', 'MS603', 'operator In needs at least one value', 5],
+    ['a bad operator', 'podSelector: { matchExpressions: [{ key: app, operator: Like, values: [a] }] }', 'MS603', '"Like" is not a selector operator', 5],
+    ['a bad label value', 'podSelector: { matchLabels: { app: "-web" } }', 'MS603', 'label value "-web"', 5],
+    ['except outside the cidr', 'podSelector: {}\ningress: [{ from: [{ ipBlock: { cidr: 10.0.0.0/16, except: [10.1.0.0/24] } }] }]', 'MS606', 'must lie strictly inside the cidr 10.0.0.0/16', 6],
+    ['a bad cidr', 'podSelector: {}\negress: [{ to: [{ ipBlock: { cidr: 10.0.0.0 } }] }]', 'MS606', 'is not a CIDR', 6],
+    ['ipBlock with namespaceSelector', 'podSelector: {}\ningress: [{ from: [{ ipBlock: { cidr: 10.0.0.0/8 }, namespaceSelector: {} }] }]', 'MS605', 'may not give ipBlock together', 6],
+    ['an empty peer', 'podSelector: {}\ningress: [{ from: [{}] }]', 'MS605', 'a peer must give podSelector', 6],
+    ['no podSelector', 'ingress: [{}]', 'MS603', 'spec.podSelector is required', 5],
+    ['a bad policy type', 'podSelector: {}\npolicyTypes: [Inbound]', 'MS607', 'policy type "Inbound" is not supported', 6],
+  ])('refuses %s with the reason, at its line', (_, spec, code, reason, line) => {
+    const { policies, diagnostics } = parseNetworkPolicies(np(spec), 'np.yaml');
+    expect(policies).toEqual([]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code, severity: 'error', message: expect.stringContaining(reason), location: expect.objectContaining({ file: 'np.yaml', line }) })]);
+  });
+
+  it('refuses unknown fields and bad YAML with line and column', () => {
+    expect(parseNetworkPolicies(np('podSelector: {}\ningres: []'), 'np.yaml').diagnostics).toEqual([expect.objectContaining({ code: 'MS602', location: expect.objectContaining({ line: 6 }) })]);
+    expect(parseNetworkPolicies('kind: [', 'np.yaml').diagnostics[0]).toMatchObject({ code: 'MS601', location: { file: 'np.yaml', line: 1 } });
+  });
+});

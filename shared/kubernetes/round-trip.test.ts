@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicyFile } from '../policy/policy-file';
+import { exportNetworkPolicies } from './export';
+import { importNetworkPolicies } from './import';
+import { parseNetworkPolicies } from './network-policy-file';
+import { CLUSTER, verdicts, type Connection } from './testing/cluster';
+
+// Export then import must keep the design's connectivity: every pair of parties (pods, a VM,
+// outside addresses; at least one end a pod, since NetworkPolicy governs pods only) on a set of
+// services, through the compiled tables of both designs.
+
+const DESIGN = `apiVersion: microseg.dev/v1
+kind: Policy
+metadata: { name: shop }
+defaults: { withinGroup: allow, betweenGroups: drop }
+infrastructure: { dhcp: false, dnsResolvers: [10.96.0.10] }
+groups:
+  - { name: web, selector: { namespace: default, labels: app=web }, isolated: true }
+  - { name: db, selector: { namespace: default, labels: app=db } }
+  - { name: alice, selector: { namespaceLabels: user=alice } }
+  - { name: frontends, selector: { namespace: '*', labels: role=frontend } }
+  - { name: internet, selector: { cidrs: [0.0.0.0/0], except: [10.0.0.0/8, 172.17.1.0/24] } }
+edges:
+  - { id: alice-web, from: alice, to: web, services: [tcp/http] }
+  - { id: web-db, from: web, to: db, services: [tcp/redis] }
+  - { id: frontends-db, from: frontends, to: db, services: [tcp/6000-7000, sctp] }
+  - { id: internet-web, from: internet, to: web, services: [tcp/80, tcp/8080] }
+  - { id: db-out, from: db, to: internet, services: [udp/53, tcp/443] }
+`;
+
+const PARTIES = [...CLUSTER.workloads.map((w) => (w.namespace ? `${w.namespace}/${w.name}` : w.name)), '203.0.113.9', '172.17.1.5', '10.96.0.10'];
+const SERVICES: Pick<Connection, 'protocol' | 'port'>[] = [
+  { protocol: 'tcp', port: 80 },
+  { protocol: 'tcp', port: 8080 },
+  { protocol: 'tcp', port: 9000 },
+  { protocol: 'tcp', port: 6379 },
+  { protocol: 'tcp', port: 443 },
+  { protocol: 'tcp', port: 22 },
+  { protocol: 'udp', port: 53 },
+  { protocol: 'sctp', port: 3868 },
+];
+
+describe('NetworkPolicy round trip', () => {
+  it('export then import keeps every connection between a pod and anyone, on every probed service', () => {
+    const design = parsePolicyFile(DESIGN, 'design.yaml').policy!;
+    const exported = exportNetworkPolicies(design, CLUSTER);
+    expect(exported.warnings).toEqual([]);
+    expect(exported.files.map((f) => f.namespace)).toEqual(['default', 'dev', 'prod']);
+
+    const parsed = exported.files.map((f) => parseNetworkPolicies(f.yaml, `${f.namespace}.yaml`));
+    expect(parsed.flatMap((p) => p.diagnostics)).toEqual([]);
+    const back = importNetworkPolicies(parsed.flatMap((p) => p.policies), 'shop').policy;
+
+    const isPod = (party: string): boolean => party.includes('/');
+    let compared = 0;
+    let permitted = 0;
+    for (const from of PARTIES)
+      for (const to of PARTIES) {
+        if (from === to || !(isPod(from) || isPod(to))) continue;
+        for (const service of SERVICES) {
+          const c = { from, to, ...service };
+          const before = verdicts(design, CLUSTER, c);
+          const after = verdicts(back, CLUSTER, c);
+          expect(before.tables, `${service.protocol} ${from} -> ${to}:${service.port} (design vs reference)`).toBe(before.reference);
+          expect(after.tables, `${service.protocol} ${from} -> ${to}:${service.port} after the round trip`).toBe(before.tables);
+          compared++;
+          if (before.tables) permitted++;
+        }
+      }
+    expect(compared).toBeGreaterThan(600);
+    expect(permitted).toBeGreaterThan(20);
+  });
+
+  it('lists what NetworkPolicy cannot say, naming the edge or group', () => {
+    const design = parsePolicyFile(
+      DESIGN.replace('betweenGroups: drop', 'betweenGroups: monitor').replace(
+        'edges:',
+        `  - { name: ops, selector: { image: 'prom/*' } }
+edges:
+  - { id: no-ssh, from: alice, to: db, services: [tcp/22], action: deny }
+  - { id: watch, from: alice, to: db, services: [tcp/5432], action: log }
+  - { id: ping, from: alice, to: db, services: [icmp] }
+  - { id: scrape, from: ops, to: web, services: [tcp/9100] }`,
+      ),
+      'design.yaml',
+    ).policy!;
+    const messages = exportNetworkPolicies(design, CLUSTER).warnings.map((w) => `${w.code} ${w.location?.element?.id ?? '-'}: ${w.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^MS652 -: the default "monitor" cannot be said/),
+      expect.stringMatching(/^MS653 ops: group "ops" selects by image/),
+      expect.stringMatching(/^MS651 no-ssh: edge "no-ssh" \(deny\) is not exported/),
+      expect.stringMatching(/^MS651 watch: edge "watch" logs; exported as a plain allow/),
+      expect.stringMatching(/^MS654 ping: edge "ping": service icmp cannot be said/),
+      expect.stringMatching(/^MS651 scrape: edge "scrape" is not exported: its group "ops"/),
+    ]);
+  });
+});
