@@ -50,6 +50,8 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
+    'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),
+    'analysis:impact': ({ policy, inventory, against }) => services.analysis.impact(policy, inventory, against),
   };
 }
 

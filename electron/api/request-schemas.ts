@@ -101,6 +101,12 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
   'deploy:start': z.strictObject({ policy, inventory, hosts: z.array(z.string().min(1)) }),
   'deploy:rollback': z.strictObject({ host: z.string().min(1) }),
+  'analysis:matrix': z.strictObject({ policy, inventory }),
+  'analysis:impact': z.strictObject({
+    policy,
+    inventory,
+    against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)) })]),
+  }),
   'trace:switch': z.strictObject({
     host: z.string().min(1),
     packet: z.strictObject({

@@ -1,3 +1,4 @@
+import { AnalysisService } from './analysis-service';
 import type { AppPaths } from './app-paths';
 import { DeployService, type EmitEvent } from './deploy-service';
 import { HostTargetStore } from './host-targets';
@@ -16,6 +17,7 @@ export interface Services {
   hosts: HostTargetStore;
   deploy: DeployService;
   switchTrace: SwitchTraceService;
+  analysis: AnalysisService;
 }
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
@@ -28,5 +30,6 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
+    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis')),
   };
 }

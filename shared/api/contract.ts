@@ -1,3 +1,5 @@
+import type { ChangeImpact } from '../analysis/impact';
+import type { ReachabilityMatrix } from '../analysis/matrix';
 import type { CompileResult, HostTable } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
@@ -33,6 +35,10 @@ export interface ApiRequests {
   'deploy:rollback': { args: { host: string }; result: DeployHostResult };
   /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. */
   'trace:switch': { args: { host: string; packet: TracePacket; state: 'new' | 'established' }; result: SwitchTrace };
+  /** Which services each group may open to each other group, exactly, from the tables the policy compiles to. */
+  'analysis:matrix': { args: { policy: Policy; inventory: Inventory }; result: MatrixOutcome };
+  /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
+  'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
 }
 
 /** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type. */
@@ -50,6 +56,24 @@ export interface SwitchTrace {
   redirectedTo?: string;
   /** The switch's own trace text, as `ovs-appctl ofproto/trace` printed it. */
   output: string;
+  durationMs: number;
+}
+
+export interface MatrixOutcome {
+  matrix: ReachabilityMatrix;
+  durationMs: number;
+}
+
+/**
+ * What a change is measured against: a policy file compiled with the same inventory, or the
+ * flows the named hosts' switches hold now (read over SSH); hosts left out keep their tables.
+ */
+export type ImpactBaseline = { kind: 'file'; path: string } | { kind: 'deployed'; hosts: string[] };
+
+export interface ImpactOutcome {
+  impact: ChangeImpact;
+  /** In words: `revision 3 of shop.yaml`, `the flows on h1 and h2 now`. */
+  baseline: string;
   durationMs: number;
 }
 
@@ -83,6 +107,8 @@ export const REQUEST_CHANNELS = [
   'deploy:start',
   'deploy:rollback',
   'trace:switch',
+  'analysis:matrix',
+  'analysis:impact',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed'] as const satisfies readonly EventChannel[];

@@ -28,6 +28,8 @@ const ACTIONS: Record<RequestChannel, string> = {
   'deploy:start': 'Starting the deploy',
   'deploy:rollback': 'Rolling back',
   'trace:switch': 'Tracing on the switch',
+  'analysis:matrix': 'Computing the reachability matrix',
+  'analysis:impact': 'Working out the impact of the change',
 };
 
 export interface RequestOptions {

@@ -1,0 +1,89 @@
+import type { ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
+import { changeImpact } from '@shared/analysis/impact';
+import { reachabilityMatrix } from '@shared/analysis/matrix';
+import { compilePolicy } from '@shared/compiler/compile';
+import { formatDiagnostic, hasErrors } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { parsePolicyFile } from '@shared/policy/policy-file';
+import { parseFlowText } from '@shared/simulator/flow-parser';
+import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import { groupByTable, type FlowTables } from '@shared/simulator/simulate';
+import type { HostTargetStore } from './host-targets';
+import type { Logger } from './logger';
+import { OvsRemote } from './ovs-remote';
+import { readTextFile } from './project-files';
+import { ServiceError } from './service-error';
+import { openSshSession } from './ssh-session';
+
+/** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
+const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
+
+/** The reachability matrix and the impact of a change, for every door. */
+export class AnalysisService {
+  constructor(
+    private readonly targets: HostTargetStore,
+    private readonly configDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
+    const started = performance.now();
+    const tables = compiledTables(policy, inventory, 'the drawing');
+    const matrix = reachabilityMatrix(policy, inventory, tables);
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
+    return Promise.resolve({ matrix, durationMs });
+  }
+
+  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
+    const started = performance.now();
+    const after = compiledTables(policy, inventory, 'the drawing');
+    let before: { policy: Policy; tables: HostFlowTables };
+    let baseline: string;
+    if (against.kind === 'file') {
+      const { path, text } = await readTextFile(against.path);
+      const parsed = parsePolicyFile(text, path);
+      if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
+      before = { policy: parsed.policy, tables: compiledTables(parsed.policy, inventory, path) };
+      baseline = `revision ${parsed.policy.revision} of ${path}`;
+    } else {
+      const deployed = await this.readDeployed(against.hosts);
+      // Hosts not read keep their tables: the comparison is about the hosts named.
+      before = { policy, tables: new Map([...after, ...deployed]) };
+      baseline = against.hosts.length === 0 ? 'the drawing itself (no host named)' : `the flows on ${against.hosts.join(', ')} now`;
+    }
+    const impact = changeImpact(before, { policy, tables: after }, inventory);
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, ms: durationMs });
+    return { impact, baseline, durationMs };
+  }
+
+  /** Each host's flows of ours as its switch holds them, read over SSH; a bridge without any gets the fresh-bridge table. */
+  private async readDeployed(hosts: readonly string[]): Promise<Map<string, FlowTables>> {
+    const tables = await Promise.all(
+      hosts.map(async (host): Promise<[string, FlowTables]> => {
+        const target = await this.targets.get(host);
+        if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target, so its flows cannot be read; configure it under Hosts, or compare with a saved version.`);
+        const session = await openSshSession(target, this.configDir);
+        try {
+          const lines = await new OvsRemote(session, target.bridge, host).dumpOurFlows();
+          const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${target.bridge}`);
+          const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+          if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
+          return [host, groupByTable(parsed.flows)];
+        } finally {
+          session.close();
+        }
+      }),
+    );
+    return new Map(tables);
+  }
+}
+
+function compiledTables(policy: Policy, inventory: Inventory, what: string): HostFlowTables {
+  const compiled = compilePolicy(policy, inventory);
+  if (hasErrors(compiled.diagnostics))
+    throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
+  return loadHostTables(compiled.hosts);
+}
