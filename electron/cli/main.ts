@@ -9,6 +9,7 @@ import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, loadHostTables, simulatePath } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { probeFrom, resolveEnd } from './trace';
 
@@ -20,9 +21,12 @@ const USAGE = `usage:
   microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
   microseg import k8s NETWORKPOLICY.yaml... --inventory FILE -o POLICY [--json]
   microseg export k8s POLICY -o DIR [--inventory FILE] [--json]
+  microseg matrix POLICY --inventory FILE [--format text|csv|json]
+  microseg impact OLD NEW --inventory FILE [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected`;
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected;
+impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors`;
 
 const OPTIONS = {
   inventory: { type: 'string' },
@@ -36,6 +40,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
   output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -70,6 +75,16 @@ async function main(argv: string[]): Promise<number> {
       const options = { inventory: values.inventory, output: values.output, json: values.json };
       const result = command === 'import' ? await importKubernetes(more, options) : await exportKubernetes(more[0] ?? '', options);
       printDiagnostics(result.diagnostics);
+      return print(result.text, result.code);
+    }
+    case 'matrix': {
+      if (more.length > 0) throw new CliFailure(EXIT.usage, `matrix takes one policy; also given: ${more.join(' ')}`);
+      const result = await matrixCommand(policyPath, { inventory: values.inventory, format: values.format, json: values.json });
+      return print(result.text, result.code);
+    }
+    case 'impact': {
+      if (more.length > 1) throw new CliFailure(EXIT.usage, `impact takes two policies; also given: ${more.slice(1).join(' ')}`);
+      const result = await impactCommand(policyPath, more[0], { inventory: values.inventory, json: values.json });
       return print(result.text, result.code);
     }
     default:

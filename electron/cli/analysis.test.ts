@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// `microseg matrix` and `microseg impact` on the bundled example, through the real command line.
+
+const root = join(__dirname, '..', '..');
+const example = join(root, 'examples', 'three-tier-shop');
+const policy = join(example, 'policy.yaml');
+const inventory = join(example, 'inventory.yaml');
+
+function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('microseg matrix', () => {
+  it('prints what each group may open to each other, as text and as CSV', () => {
+    const text = microseg('matrix', policy, '--inventory', inventory);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('web → app: tcp/8080');
+    expect(text.stdout).toContain('app → db: tcp/5432');
+    const csv = microseg('matrix', policy, '--inventory', inventory, '--format', 'csv');
+    expect(csv.stdout.split('\n')).toContain('web,app,tcp/8080,,,4');
+    expect(microseg('matrix', policy, '--inventory', inventory, '--format', 'xml').code).toBe(2);
+  });
+});
+
+describe('microseg impact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-impact-'));
+  const changed = join(dir, 'changed.yaml');
+  writeFileSync(changed, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/5433'));
+
+  it('exits 0 when two versions permit the same connections', () => {
+    const same = microseg('impact', policy, policy, '--inventory', inventory);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('no connection is newly permitted or blocked');
+  });
+
+  it('exits 1 and names exactly the group pair and services that changed', () => {
+    const result = microseg('impact', policy, changed, '--inventory', inventory, '--json');
+    expect(result.code).toBe(1);
+    const impact = JSON.parse(result.stdout) as { entries: { from: string; to: string; newlyPermitted: { tcp: number[][] }; newlyBlocked: { tcp: number[][] } }[] };
+    expect(impact.entries.map((e) => [e.from, e.to, e.newlyPermitted.tcp, e.newlyBlocked.tcp])).toEqual([['app', 'db', [[5433, 5433]], [[5432, 5432]]]]);
+  });
+
+  it('exits 2, not 1, when a version has errors', () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/70000'));
+    const result = microseg('impact', policy, broken, '--inventory', inventory);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114/);
+  });
+});

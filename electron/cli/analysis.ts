@@ -1,0 +1,76 @@
+import { changeImpact, type ChangeImpact } from '@shared/analysis/impact';
+import { reachabilityMatrix } from '@shared/analysis/matrix';
+import { formatMatrixCsv, formatMatrixText } from '@shared/analysis/matrix-format';
+import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
+import { compilePolicy } from '@shared/compiler/compile';
+import { hasErrors } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import { CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
+
+// `microseg matrix` and `microseg impact`: what-if answers for pipelines, from the same shared
+// analysis the app's Matrix and Impact tabs show.
+
+export interface AnalysisOptions {
+  inventory?: string;
+  format?: string;
+  json: boolean;
+}
+
+/** `impact` exit codes, for pipelines: the change permits or blocks nothing / something. */
+export const IMPACT_EXIT = { none: 0, some: 1 } as const;
+
+export async function matrixCommand(policyPath: string, options: AnalysisOptions): Promise<{ text: string; code: number }> {
+  const format = options.json ? 'json' : (options.format ?? 'text');
+  if (!['text', 'csv', 'json'].includes(format)) throw new CliFailure(EXIT.usage, `--format must be text, csv or json, not "${format}"`);
+  const { policy } = await loadPolicy(policyPath);
+  const inventory = await loadInventory(options.inventory);
+  const started = performance.now();
+  const matrix = reachabilityMatrix(policy, inventory, tablesOf(policy, inventory, policyPath));
+  const ms = Math.round(performance.now() - started);
+  if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
+  if (format === 'json') return { text: JSON.stringify({ ...matrix, ms }, null, 2), code: EXIT.ok };
+  return { text: `${formatMatrixText(matrix).trimEnd()}\n(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets, ${ms} ms)`, code: EXIT.ok };
+}
+
+/**
+ * Compares two policy files over one inventory. Exits 0 when nothing changes, 1 when
+ * something does; input problems exit 2 here, since 1 already means "changes".
+ */
+export async function impactCommand(oldPath: string, newPath: string | undefined, options: AnalysisOptions): Promise<{ text: string; code: number }> {
+  if (!newPath) throw new CliFailure(EXIT.usage, 'impact needs two policy files: OLD NEW');
+  const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch((error: unknown) => {
+    throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
+  });
+  const inventory = await loadInventory(options.inventory);
+  const started = performance.now();
+  const impact = changeImpact(
+    { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage) },
+    { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage) },
+    inventory,
+  );
+  const ms = Math.round(performance.now() - started);
+  const code = impact.entries.length === 0 ? IMPACT_EXIT.none : IMPACT_EXIT.some;
+  if (options.json) return { text: JSON.stringify({ ...impact, ms }, null, 2), code };
+  return { text: formatImpact(impact, oldPath, newPath), code };
+}
+
+/** One line per group pair whose connections change. */
+export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
+  if (impact.entries.length === 0) return `${oldPath} → ${newPath}: no connection is newly permitted or blocked`;
+  const lines = [`${oldPath} → ${newPath}: ${impact.entries.length} group pair${impact.entries.length === 1 ? '' : 's'} change`];
+  for (const e of impact.entries) {
+    const parts: string[] = [];
+    if (!isEmptyServiceSet(e.newlyPermitted)) parts.push(`newly permitted ${formatServices(e.newlyPermitted)}`);
+    if (!isEmptyServiceSet(e.newlyBlocked)) parts.push(`newly blocked ${formatServices(e.newlyBlocked)}`);
+    lines.push(`  ${e.from} → ${e.to}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${e.example.from} → ${e.example.to})`);
+  }
+  return lines.join('\n');
+}
+
+function tablesOf(policy: Policy, inventory: Inventory, path: string, code: number = EXIT.inputErrors): HostFlowTables {
+  const compiled = compilePolicy(policy, inventory);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, compiled.diagnostics);
+  return loadHostTables(compiled.hosts);
+}
