@@ -64,10 +64,15 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
 
   await test.step('deploy over SSH to the lab switch', async () => {
     await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
-    await designer.deploy();
+    await designer.byTestId('deploy-button').click();
+    // The bridge forwards everything before our flows: the deploy says what it will block.
+    const web2db = designer.page.locator('[data-testid="deploy-impact"] [data-testid="impact-entry"][data-from="web"][data-to="db"]');
+    await expect(web2db).toContainText('newly blocked', { timeout: 30_000 });
+    await designer.screenshot('05-deploy-impact');
+    await designer.byTestId('deploy-confirm').click();
     await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'applied', { timeout: 60_000 });
     expect(ourFlowCount(lab)).toBe(flows);
-    await designer.screenshot('05-deployed');
+    await designer.screenshot('06-deployed');
   });
 
   await test.step('real connections obey the policy', () => {
@@ -97,13 +102,49 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
     await designer.trace('web1', 'app1', 8080);
     await designer.byTestId('trace-decision-rule').first().click();
     await expect(designer.byTestId('inspector')).toContainText('web-to-app');
-    await designer.screenshot('06-trace');
+    await designer.screenshot('07-trace');
+  });
+
+  await test.step('the matrix, computed from the tables, matches the connections tried with real packets', async () => {
+    await designer.computeMatrix();
+    const members: Record<string, string[]> = { web: ['web1', 'web2'], app: ['app1'], db: ['db1'] };
+    for (const from of Object.keys(members))
+      for (const to of Object.keys(members)) {
+        const says = await designer.matrixCell(from, to);
+        for (const port of [80, 5432, 8080]) {
+          const pairs = members[from]!.flatMap((a) => members[to]!.filter((b) => b !== a).map((b) => [a, b] as const));
+          if (pairs.length === 0) continue;
+          const realEveryPair = pairs.every(([a, b]) => canConnect(a, ip(b), port));
+          expect(servicesAllow(says, port), `${from} → ${to} tcp/${port}: matrix says "${says}"`).toBe(realEveryPair);
+        }
+      }
+    await designer.screenshot('08-matrix');
+  });
+
+  await test.step('change one edge: the impact against the deployed flows names exactly that pair', async () => {
+    await designer.editEdgeServices('app-to-db', 'tcp/5433');
+    await designer.compile();
+    expect(await designer.impactAgainstDeployed()).toEqual(['app→db +tcp/5433 -tcp/5432']);
+    await expect(designer.byTestId('impact-edge')).toHaveCount(1);
+    await designer.screenshot('09-impact');
+    await designer.editEdgeServices('app-to-db', 'tcp/5432');
+    await designer.compile();
   });
 
   await test.step('roll back: the switch gets its previous flows again', async () => {
     await designer.rollback(lab.hostName);
     await expect.poll(() => ourFlowCount(lab)).toBe(0);
     expect(canConnect('web1', ip('db1'), 5432)).toBe(true);
-    await designer.screenshot('07-rolled-back');
+    await designer.screenshot('10-rolled-back');
   });
 });
+
+/** Whether a matrix cell's text (`tcp/8080, tcp/9000-9010`, `any`, `nothing`) holds a TCP port. */
+function servicesAllow(text: string, port: number): boolean {
+  if (text === 'any') return true;
+  return text.split(', ').some((part) => {
+    if (part === 'tcp') return true;
+    const match = /^tcp\/(\d+)(?:-(\d+))?$/.exec(part);
+    return match !== null && Number(match[1]) <= port && port <= Number(match[2] ?? match[1]);
+  });
+}

@@ -143,6 +143,44 @@ export class DesignerPage {
     return { says: /says (\w+)/.exec(text)?.[1] ?? '', agrees: (await result.getAttribute('data-agrees')) === 'true' };
   }
 
+  /** Changes an edge's services in the inspector. */
+  async editEdgeServices(id: string, services: string): Promise<void> {
+    // The label may sit under a group node in the automatic layout; a click event still selects it.
+    await this.edge(id).dispatchEvent('click');
+    await expect(this.byTestId('inspector')).toContainText(id);
+    await this.byTestId('edge-services-input').fill(services);
+    await this.byTestId('edge-save').click();
+  }
+
+  /** Computes the reachability matrix of the last compile. */
+  async computeMatrix(): Promise<void> {
+    await this.byTestId('matrix-tab').click();
+    await this.byTestId('matrix-compute').click();
+    await expect(this.byTestId('matrix-stats')).toBeVisible();
+  }
+
+  /** What one matrix cell says every member pair may open (`tcp/8080`, `any`, `nothing`). */
+  async matrixCell(from: string, to: string): Promise<string> {
+    await this.page.locator(`[data-testid="matrix-heat-map"] rect[data-from="${from}"][data-to="${to}"]`).click();
+    await expect(this.page.locator(`[data-testid="matrix-cell"] [data-from="${from}"][data-to="${to}"]`)).toBeVisible();
+    return ((await this.byTestId('matrix-cell-always').textContent()) ?? '').trim();
+  }
+
+  /** Compares the last compile with what the hosts run; returns `from→to +permitted -blocked` per entry. */
+  async impactAgainstDeployed(): Promise<string[]> {
+    await this.byTestId('impact-tab').click();
+    await this.byTestId('impact-deployed').click();
+    await expect(this.byTestId('impact-result')).toBeVisible();
+    const entries = this.byTestId('impact-entry');
+    const out: string[] = [];
+    for (const entry of await entries.all()) {
+      const permitted = (await entry.getByTestId('impact-permitted').count()) > 0 ? ((await entry.getByTestId('impact-permitted').locator('.mono').textContent()) ?? '') : '';
+      const blocked = (await entry.getByTestId('impact-blocked').count()) > 0 ? ((await entry.getByTestId('impact-blocked').locator('.mono').textContent()) ?? '') : '';
+      out.push(`${await entry.getAttribute('data-from')}→${await entry.getAttribute('data-to')} +${permitted} -${blocked}`);
+    }
+    return out;
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }

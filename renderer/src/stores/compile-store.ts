@@ -4,8 +4,8 @@ import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
 
-/** The bottom panel's tab: one host's flow table, or the problems list. */
-export type OutputTab = { kind: 'host'; host: string } | { kind: 'problems' } | { kind: 'trace' };
+/** The bottom panel's tab: one host's flow table, the problems list, or one of the what-if tools. */
+export type OutputTab = { kind: 'host'; host: string } | { kind: 'problems' } | { kind: 'trace' } | { kind: 'matrix' } | { kind: 'impact' };
 
 interface CompileState {
   outcome: CompileOutcome | null;
@@ -44,6 +44,6 @@ function nextTab(current: OutputTab, outcome: CompileOutcome): OutputTab {
   const hosts = outcome.hosts.map((h) => h.host);
   if (outcome.diagnostics.some((d) => d.severity === 'error') || hosts.length === 0) return { kind: 'problems' };
   if (current.kind === 'host' && hosts.includes(current.host)) return current;
-  if (current.kind === 'trace') return current;
+  if (current.kind === 'trace' || current.kind === 'matrix' || current.kind === 'impact') return current;
   return { kind: 'host', host: hosts[0] ?? '' };
 }

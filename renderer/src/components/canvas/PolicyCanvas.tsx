@@ -10,6 +10,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
+import { useImpactEdges } from '../../hooks/use-impact-edges';
 import { useMembership } from '../../hooks/use-membership';
 import {
   autoPosition,
@@ -25,11 +26,12 @@ import { usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
 import { FitOnOpen } from './FitOnOpen';
 import { GroupNode, type GroupFlowNode } from './GroupNode';
+import { ImpactEdge, type ImpactFlowEdge } from './ImpactEdge';
 import { ServiceEdge, type ServiceFlowEdge } from './ServiceEdge';
 
 // Not 'group': React Flow has a built-in node type by that name, with its own styling.
 const nodeTypes = { policyGroup: GroupNode };
-const edgeTypes = { service: ServiceEdge };
+const edgeTypes = { service: ServiceEdge, impact: ImpactEdge };
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#7f8ba3' } as const;
 const DELETE_KEYS = ['Delete', 'Backspace'];
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
@@ -82,6 +84,9 @@ export function PolicyCanvas(): JSX.Element {
       }));
   }, [policy.groups, policy.edges, selection, diagnostics]);
 
+  const impactEdges = useImpactEdges(policy.groups);
+  const drawn = useMemo(() => [...edges, ...impactEdges], [edges, impactEdges]);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<GroupFlowNode>[]) => {
       const sizes: Record<string, Dimensions> = {};
@@ -103,7 +108,7 @@ export function PolicyCanvas(): JSX.Element {
   );
 
   const onEdgesChange = useCallback(
-    (changes: EdgeChange<ServiceFlowEdge>[]) => {
+    (changes: EdgeChange<ServiceFlowEdge | ImpactFlowEdge>[]) => {
       edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p));
       applySelection('edge', changes);
     },
@@ -112,7 +117,7 @@ export function PolicyCanvas(): JSX.Element {
 
   // React Flow asks before the Delete key removes anything; groups with edges need a yes.
   const onBeforeDelete = useCallback(
-    ({ nodes: doomed }: { nodes: GroupFlowNode[]; edges: ServiceFlowEdge[] }) => confirmGroupRemoval(doomed.map((n) => n.id)),
+    ({ nodes: doomed }: { nodes: GroupFlowNode[]; edges: (ServiceFlowEdge | ImpactFlowEdge)[] }) => confirmGroupRemoval(doomed.map((n) => n.id)),
     [],
   );
 
@@ -128,10 +133,10 @@ export function PolicyCanvas(): JSX.Element {
 
   return (
     <div className="canvas">
-      <ReactFlow<GroupFlowNode, ServiceFlowEdge>
+      <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
         onBeforeDelete={onBeforeDelete}
         nodes={nodes}
-        edges={edges}
+        edges={drawn}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}

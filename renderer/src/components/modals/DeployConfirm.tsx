@@ -1,9 +1,12 @@
-import { useMemo, type JSX } from 'react';
+import { useEffect, useMemo, useState, type JSX } from 'react';
+import type { ImpactOutcome } from '@shared/api/contract';
 import { deployPlan, describeTarget, hostLines } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { samePolicyContent } from '../../model/same-input';
+import { request } from '../../api/request';
+import { ImpactList } from '../analysis/ImpactList';
 import { Modal } from './Modal';
 
 /** Says exactly which hosts get how many flows before anything touches a switch. */
@@ -17,6 +20,23 @@ export function DeployConfirm(): JSX.Element | null {
   const policy = usePolicyStore((s) => s.policy);
   const dirty = usePolicyStore((s) => s.dirty);
   const plan = useMemo(() => deployPlan(hostLines(outcome, targets)), [outcome, targets]);
+  // What this deploy changes, against what the hosts run now; kept with the question it
+  // answers, so a stale answer is never shown (undefined while it is worked out).
+  const [answer, setAnswer] = useState<{ input: unknown; hosts: string; result: ImpactOutcome | null } | null>(null);
+  const deployHosts = plan.deploy.map((l) => l.host).join(',');
+  const impact = answer && answer.input === input && answer.hosts === deployHosts ? answer.result : undefined;
+  useEffect(() => {
+    if (!confirming || !input) return;
+    let live = true;
+    // Asked directly, not through the analysis store: this answer belongs to the dialog and
+    // should not stay drawn on the canvas once the deploy has changed what the hosts run.
+    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(',') } }).then((response) => {
+      if (live) setAnswer({ input, hosts: deployHosts, result: response.ok ? response.value : null });
+    });
+    return () => {
+      live = false;
+    };
+  }, [confirming, input, deployHosts]);
 
   if (!confirming || !input) return null;
   const total = plan.deploy.reduce((sum, l) => sum + (l.flowCount ?? 0), 0);
@@ -39,6 +59,16 @@ export function DeployConfirm(): JSX.Element | null {
           ))}
         </tbody>
       </table>
+      <div className="deploy-impact" data-testid="deploy-impact">
+        <h4>What changes</h4>
+        {impact === undefined ? (
+          <p className="muted">Reading each host's flows and working out what this deploy newly permits and blocks…</p>
+        ) : impact === null ? (
+          <p className="form-warning">The change could not be worked out (see the notice); the deploy itself does not depend on it.</p>
+        ) : (
+          <ImpactList impact={impact.impact} limit={8} />
+        )}
+      </div>
       {plan.skipped.length > 0 ? (
         <p className="form-warning">Skipped, no SSH target: {plan.skipped.map((l) => l.host).join(', ')}</p>
       ) : null}

@@ -7,8 +7,10 @@ import { FlowEditor } from './FlowEditor';
 import { OutputTabs } from './OutputTabs';
 import { ProblemsList } from './ProblemsList';
 import { TracePanel } from './TracePanel';
+import { ImpactPanel } from '../analysis/ImpactPanel';
+import { MatrixPanel } from '../analysis/MatrixPanel';
 
-/** The compiled flow tables, one tab per host, the problems the compile found, and traces. */
+/** The compiled flow tables, one tab per host, the problems the compile found, traces, the matrix and the impact of a change. */
 export function OutputPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
@@ -51,6 +53,14 @@ export function OutputPanel(): JSX.Element {
         {tab.kind === 'trace' ? (
           <div className="output-pane scroll">
             <TracePanel />
+          </div>
+        ) : tab.kind === 'matrix' ? (
+          <div className="output-pane scroll">
+            <MatrixPanel />
+          </div>
+        ) : tab.kind === 'impact' ? (
+          <div className="output-pane scroll">
+            <ImpactPanel />
           </div>
         ) : tab.kind === 'problems' || !table ? (
           <div className="output-pane">

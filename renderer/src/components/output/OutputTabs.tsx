@@ -1,7 +1,7 @@
 import type { JSX, ReactNode } from 'react';
 import { useCompileStore, type OutputTab } from '../../stores/compile-store';
 
-/** One tab per host's table, then Problems (with counts) and Trace. */
+/** One tab per host's table, then Problems (with counts), Trace, Matrix and Impact. */
 export function OutputTabs(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
@@ -23,6 +23,12 @@ export function OutputTabs(): JSX.Element {
       </Tab>
       <Tab to={{ kind: 'trace' }} selected={tab.kind === 'trace'} testId="trace-tab">
         Trace
+      </Tab>
+      <Tab to={{ kind: 'matrix' }} selected={tab.kind === 'matrix'} testId="matrix-tab">
+        Matrix
+      </Tab>
+      <Tab to={{ kind: 'impact' }} selected={tab.kind === 'impact'} testId="impact-tab">
+        Impact
       </Tab>
     </div>
   );

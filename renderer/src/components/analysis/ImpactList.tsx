@@ -1,0 +1,36 @@
+import type { ChangeImpact } from '@shared/analysis/impact';
+import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
+import type { JSX } from 'react';
+
+/** The connections a change newly permits and newly blocks, one line per group pair. */
+export function ImpactList({ impact, limit }: { impact: ChangeImpact; limit?: number }): JSX.Element {
+  if (impact.entries.length === 0) return <p data-testid="impact-none">No connection is newly permitted or newly blocked.</p>;
+  const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
+  return (
+    <>
+      <ul className="impact-list">
+        {shown.map((e) => (
+          <li key={`${e.from}→${e.to}`} data-testid="impact-entry" data-from={e.from} data-to={e.to}>
+            <strong>
+              {e.from} → {e.to}
+            </strong>
+            {!isEmptyServiceSet(e.newlyPermitted) ? (
+              <span className="impact-permitted" data-testid="impact-permitted">
+                {' '}newly permitted <span className="mono">{formatServices(e.newlyPermitted)}</span>
+              </span>
+            ) : null}
+            {!isEmptyServiceSet(e.newlyBlocked) ? (
+              <span className="impact-blocked" data-testid="impact-blocked">
+                {' '}newly blocked <span className="mono">{formatServices(e.newlyBlocked)}</span>
+              </span>
+            ) : null}
+            <span className="muted">
+              {' '}({e.pairs} address {e.pairs === 1 ? 'pair' : 'pairs'}, e.g. {e.example.from} → {e.example.to})
+            </span>
+          </li>
+        ))}
+      </ul>
+      {shown.length < impact.entries.length ? <p className="muted">… and {impact.entries.length - shown.length} more group pairs.</p> : null}
+    </>
+  );
+}

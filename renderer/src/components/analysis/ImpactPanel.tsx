@@ -1,0 +1,73 @@
+import type { ImpactBaseline } from '@shared/api/contract';
+import { useState, type JSX } from 'react';
+import { chooseBaselineFile } from '../../actions/choose-baseline-file';
+import { isCompileCurrent } from '../../model/same-input';
+import { useAnalysisStore } from '../../stores/analysis-store';
+import { useCompileStore } from '../../stores/compile-store';
+import { useDeployStore } from '../../stores/deploy-store';
+import { ImpactList } from './ImpactList';
+
+/**
+ * "What would this change do?": the compiled drawing against what the hosts run now (their
+ * flows read back over SSH) or against a saved version of the policy; the result is listed
+ * here and drawn on the canvas.
+ */
+export function ImpactPanel(): JSX.Element {
+  const input = useCompileStore((s) => s.input);
+  const outcome = useCompileStore((s) => s.outcome);
+  const targets = useDeployStore((s) => s.targets);
+  const result = useAnalysisStore((s) => s.impact);
+  const running = useAnalysisStore((s) => s.impactRunning);
+  const compute = useAnalysisStore((s) => s.computeImpact);
+  const showOnCanvas = useAnalysisStore((s) => s.showImpactOnCanvas);
+  const setShowOnCanvas = useAnalysisStore((s) => s.setShowImpactOnCanvas);
+  const [note, setNote] = useState<string | null>(null);
+
+  if (!input || !outcome) return <p className="muted empty-note">Compile first: the impact is worked out on the compiled tables.</p>;
+  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+  const configured = new Set(targets.map((t) => t.host));
+  const readable = outcome.hosts.map((h) => h.host).filter((h) => configured.has(h));
+  const unreadable = outcome.hosts.map((h) => h.host).filter((h) => !configured.has(h));
+
+  const run = (against: ImpactBaseline): void => {
+    setNote(against.kind === 'deployed' && unreadable.length > 0 ? `No SSH target for ${unreadable.join(', ')}: compared as if they already ran this drawing.` : null);
+    void compute(input, against);
+  };
+  const compareWithFile = async (): Promise<void> => {
+    const path = await chooseBaselineFile();
+    if (path) run({ kind: 'file', path });
+  };
+  const current = result !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+
+  return (
+    <div className="impact-panel">
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || hasErrors || readable.length === 0} title={readable.length === 0 ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => run({ kind: 'deployed', hosts: readable })}>
+          Compare with what the hosts run
+        </button>
+        <button type="button" data-testid="impact-file" disabled={running || hasErrors} onClick={() => void compareWithFile()}>
+          Compare with a saved version…
+        </button>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="impact-on-canvas" checked={showOnCanvas} onChange={(e) => setShowOnCanvas(e.target.checked)} />
+          show on the canvas
+        </label>
+        {running ? <span className="muted">Working it out…</span> : null}
+      </div>
+      {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
+      {note ? <p className="muted">{note}</p> : null}
+      {result ? (
+        <div data-testid="impact-result">
+          <p>
+            Against <strong data-testid="impact-baseline">{result.baseline}</strong>{' '}
+            <span className="muted">({result.impact.stats.classes} address classes, {result.durationMs} ms)</span>
+            {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
+          </p>
+          <ImpactList impact={result.impact} />
+        </div>
+      ) : (
+        <p className="muted">The connections the drawing would newly permit or block, by group pair and service, exactly from the flow tables.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import type { MatrixCell } from '@shared/analysis/matrix';
+import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
+import { useMemo, useState, type JSX, type MouseEvent } from 'react';
+import { isCompileCurrent } from '../../model/same-input';
+import { useAnalysisStore } from '../../stores/analysis-store';
+import { useCompileStore } from '../../stores/compile-store';
+import { CELL, describeCell, heatMapLayout, heatMapSvg } from './heat-map-svg';
+import { downloadPng, downloadSvg } from './picture-export';
+
+/**
+ * Which services each group may open to each other group, computed exactly from the tables
+ * just compiled, as a heat map: click a cell to see what it permits and for which pairs.
+ */
+export function MatrixPanel(): JSX.Element {
+  const input = useCompileStore((s) => s.input);
+  const outcome = useCompileStore((s) => s.outcome);
+  const result = useAnalysisStore((s) => s.matrix);
+  const running = useAnalysisStore((s) => s.matrixRunning);
+  const compute = useAnalysisStore((s) => s.computeMatrix);
+  const [picked, setPicked] = useState<{ row: number; column: number } | null>(null);
+
+  const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+  const matrix = result?.matrix;
+  const svg = useMemo(() => (matrix ? heatMapSvg(matrix.groups, matrix.cells, picked ?? undefined) : ''), [matrix, picked]);
+
+  if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
+  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+
+  const pick = (event: MouseEvent<HTMLDivElement>): void => {
+    if (!matrix) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    const { labelWidth } = heatMapLayout(matrix.groups);
+    const column = Math.floor((event.clientX - box.left - labelWidth) / CELL);
+    const row = Math.floor((event.clientY - box.top - labelWidth) / CELL);
+    if (row >= 0 && column >= 0 && row < matrix.groups.length && column < matrix.groups.length) setPicked({ row, column });
+  };
+
+  const cell: MatrixCell | undefined = matrix && picked ? matrix.cells[picked.row]?.[picked.column] : undefined;
+  return (
+    <div className="matrix-panel">
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="matrix-compute" disabled={running || hasErrors} onClick={() => { setPicked(null); void compute(input); }}>
+          {running ? 'Computing…' : current ? 'Compute again' : 'Compute matrix'}
+        </button>
+        {matrix ? (
+          <>
+            <button type="button" data-testid="matrix-export-svg" onClick={() => downloadSvg(svg, 'reachability-matrix.svg')}>Export SVG</button>
+            <button type="button" data-testid="matrix-export-png" onClick={() => void downloadPng(svg, 'reachability-matrix.png')}>Export PNG</button>
+            <span className="muted" data-testid="matrix-stats">
+              {matrix.groups.length} groups, {matrix.stats.classes} address classes, {matrix.stats.simulations} simulated packets, {result.durationMs} ms
+            </span>
+            {!current ? <span className="badge badge-warning">outdated: compile and compute again</span> : null}
+          </>
+        ) : null}
+      </div>
+      {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) to compute the matrix.</p> : null}
+      {matrix ? (
+        <div className="matrix-body">
+          {/* The SVG string is built from escaped text only (heat-map-svg.ts). */}
+          <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
+          <div className="matrix-explain" data-testid="matrix-cell">
+            {cell && picked ? <CellExplanation from={matrix.groups[picked.row]!} to={matrix.groups[picked.column]!} cell={cell} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            <Legend />
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function CellExplanation({ from, to, cell }: { from: string; to: string; cell: MatrixCell }): JSX.Element {
+  return (
+    <div data-from={from} data-to={to}>
+      <h4>
+        {from} → {to}
+      </h4>
+      <p className="muted">{describeCell(from, to, cell)}</p>
+      <dl className="matrix-facts">
+        <dt>Every member pair</dt>
+        <dd className="mono" data-testid="matrix-cell-always">{isEmptyServiceSet(cell.always) ? 'nothing' : formatServices(cell.always)}</dd>
+        <dt>Some pairs only</dt>
+        <dd className="mono" data-testid="matrix-cell-sometimes">{isEmptyServiceSet(cell.sometimes) ? 'nothing' : formatServices(cell.sometimes)}</dd>
+        <dt>Sent to a honeypot</dt>
+        <dd className="mono">{isEmptyServiceSet(cell.redirected) ? 'nothing' : formatServices(cell.redirected)}</dd>
+        <dt>Member pairs</dt>
+        <dd>{cell.pairs}</dd>
+      </dl>
+      <p className="muted">To see which rule decides, trace one pair in the Trace tab.</p>
+    </div>
+  );
+}
+
+function Legend(): JSX.Element {
+  return (
+    <ul className="matrix-legend">
+      <li><span className="swatch" style={{ background: 'hsl(145, 55%, 60%)' }} /> permitted for every pair (darker: more services)</li>
+      <li><span className="swatch" style={{ background: '#f5c56b' }} /> permitted for some pairs only</li>
+      <li><span className="swatch" style={{ background: '#e9ecef' }} /> nothing permitted</li>
+      <li><span className="swatch dot" /> some connections go to a honeypot</li>
+    </ul>
+  );
+}

@@ -1,0 +1,31 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import type { JSX } from 'react';
+
+export interface ImpactEdgeData extends Record<string, unknown> {
+  /** `+tcp/22` style text, empty when nothing is newly permitted. */
+  permitted: string;
+  blocked: string;
+}
+
+export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
+
+/**
+ * A group pair whose connections the change under study alters: green where it newly
+ * permits, red where it newly blocks, dashed so it never reads as an edge of the policy.
+ */
+export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
+  const { id, data, markerEnd } = props;
+  const [path, labelX, labelY] = getBezierPath({ ...props, curvature: 0.45 });
+  const kind = data?.permitted && data.blocked ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`impact-edge impact-${kind}`} />
+      <EdgeLabelRenderer>
+        <div className={`impact-label impact-${kind} nodrag nopan`} data-testid="impact-edge" data-impact={kind} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + 14}px)` }}>
+          {data?.permitted ? <span className="impact-permitted">+{data.permitted}</span> : null}
+          {data?.blocked ? <span className="impact-blocked">−{data.blocked}</span> : null}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
