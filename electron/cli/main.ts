@@ -166,15 +166,20 @@ function print(text: string, code: number): number {
   return code;
 }
 
+// Exit by setting the code, never process.exit(): a piped stdout may still hold output, and
+// exiting at once would cut it off at the pipe's buffer size.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     if (error instanceof CliFailure) {
       printDiagnostics(error.diagnostics);
       process.stderr.write(`microseg: ${error.message}\n${error.code === EXIT.usage ? `${USAGE}\n` : ''}`);
-      process.exit(error.code);
+      process.exitCode = error.code;
+      return;
     }
     process.stderr.write(`microseg: unexpected failure (a bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(EXIT.usage);
+    process.exitCode = EXIT.usage;
   },
 );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ServiceError } from './service-error';
 
@@ -18,7 +18,7 @@ export async function readTextFile(path: string): Promise<{ path: string; text: 
  * target, so a crash or a full disk never leaves a half-written policy.
  */
 export async function writeTextFileAtomic(path: string, text: string): Promise<{ path: string }> {
-  const full = absolute(path);
+  const full = await regularFileTarget(absolute(path));
   const temp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
@@ -27,6 +27,25 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<{
   } catch (error) {
     await rm(temp, { force: true });
     throw fileError('write', full, error);
+  }
+}
+
+/**
+ * Where a write to `path` should land: the path itself when it is a regular file or does not
+ * exist yet, the file a symlink points to (the rename would otherwise replace the link), and
+ * never a device, folder, pipe or socket, which a rename would silently replace.
+ */
+async function regularFileTarget(path: string): Promise<string> {
+  let target = path;
+  try {
+    if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
+    const stats = await stat(target);
+    if (!stats.isFile()) throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; choose a file path.`);
+    return target;
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && target === path) return path;
+    throw fileError('write', path, error);
   }
 }
 

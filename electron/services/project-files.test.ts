@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTextFileAtomic } from './project-files';
+
+describe('writeTextFileAtomic', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-files-'));
+
+  it('writes a new file and replaces an existing one whole', async () => {
+    const path = join(dir, 'policy.yaml');
+    await writeTextFileAtomic(path, 'one');
+    await writeTextFileAtomic(path, 'two');
+    expect(readFileSync(path, 'utf8')).toBe('two');
+  });
+
+  it('writes through a symlink to its file and keeps the link', async () => {
+    const real = join(dir, 'real.yaml');
+    const link = join(dir, 'link.yaml');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    const { path } = await writeTextFileAtomic(link, 'new');
+    expect(path).toBe(real);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, 'utf8')).toBe('new');
+  });
+
+  it('refuses a folder or a device instead of replacing it', async () => {
+    const folder = join(dir, 'folder.yaml');
+    mkdirSync(folder);
+    await expect(writeTextFileAtomic(folder, 'x')).rejects.toThrow(/is a folder, not a file/);
+    // A pipe made here stands in for a device: a regression must not replace a real one.
+    const pipe = join(dir, 'pipe.yaml');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/is a device, pipe or socket, not a file/);
+    expect(lstatSync(pipe).isFIFO()).toBe(true);
+  });
+});
