@@ -23,8 +23,10 @@ const emit = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void 
 };
 
 const dialogs: DialogProvider = {
-  async open(title, extensions) {
-    const result = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: 'Policy', extensions }] });
+  async open(title, extensions, folder) {
+    const result = await dialog.showOpenDialog(
+      folder ? { title, properties: ['openDirectory', 'createDirectory'] } : { title, properties: ['openFile'], filters: [{ name: 'Policy', extensions }] },
+    );
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },
   async save(title, extensions, defaultPath) {

@@ -102,6 +102,27 @@ describe('browser-mode host', () => {
     expect(traversal.status).toBe(404);
   });
 
+  it('imports NetworkPolicy files into a design that policy:compile accepts, and exports it into a folder', async () => {
+    const shop = join(__dirname, '..', 'examples', 'kubernetes-shop');
+    const api = async <T>(channel: string, args: unknown): Promise<T> => {
+      const answer = JSON.parse((await call(`/api/${channel}`, { headers: auth(), body: { args } })).body) as { ok: boolean; value: T; error?: unknown };
+      expect(answer.error).toBeUndefined();
+      return answer.value;
+    };
+    const imported = await api<{ policy: { name: string; groups: unknown[] } | null; diagnostics: unknown[] }>('kubernetes:import', { from: { kind: 'files', paths: [join(shop, 'networkpolicies.yaml')] } });
+    expect(imported.policy?.name).toBe('networkpolicies');
+    expect(imported.diagnostics).toEqual([]);
+
+    const inventory = (await api<{ inventory: unknown }>('inventory:load', { sourceId: `static:${join(shop, 'inventory.yaml')}` })).inventory;
+    // The import's selectors (namespaceLabels, exclude) and named ports must pass the payload check.
+    const compiled = await api<{ flowCount: number; hosts: { host: string }[] }>('policy:compile', { policy: imported.policy, inventory });
+    expect(compiled.hosts.map((h) => h.host)).toEqual(['node-1', 'node-2']);
+
+    const folder = join(home, 'exported');
+    const exported = await api<{ files: string[] }>('kubernetes:export', { policy: imported.policy, inventory, folder });
+    expect(exported.files).toEqual([join(folder, 'monitoring.yaml'), join(folder, 'shop.yaml')]);
+  });
+
   it('writes files atomically and reads them back', async () => {
     const path = join(home, 'policy.yaml');
     const write = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path, text: 'x: 1\n' } } })).body) as { ok: boolean };

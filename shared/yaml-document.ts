@@ -64,7 +64,7 @@ function located(doc: Document, lineCounter: LineCounter, file: string): Located
 }
 
 /** Turns schema failures into located diagnostics, one per problem. */
-export function schemaDiagnostics(error: z.ZodError, located: LocatedDocument, code: string): Diagnostic[] {
+export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'>, code: string): Diagnostic[] {
   return error.issues.map((issue) => {
     // An unknown key is reported on its object; point at the key itself, where the typo is.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];

@@ -84,6 +84,20 @@ export class DesignerPage {
     await this.byTestId('path-confirm').click();
   }
 
+  /** Imports NetworkPolicy YAML (browser mode: paths typed, several separated by commas) as the drawing. */
+  async importNetworkPolicy(paths: string): Promise<void> {
+    await this.byTestId('network-policy-import').click();
+    await this.byTestId('path-input').fill(paths);
+    await this.byTestId('path-confirm').click();
+  }
+
+  /** Exports the drawing as NetworkPolicy YAML into a folder (browser mode: the path typed). */
+  async exportNetworkPolicy(folder: string): Promise<void> {
+    await this.byTestId('network-policy-export').click();
+    await this.byTestId('path-input').fill(folder);
+    await this.byTestId('path-confirm').click();
+  }
+
   async compile(): Promise<number> {
     await this.byTestId('compile-button').click();
     await expect(this.byTestId('flow-count-total')).toHaveText(/^[1-9]\d*$/);

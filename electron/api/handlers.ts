@@ -6,12 +6,14 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import type { Services } from '../services/services';
 import { parseInventoryText } from '../services/inventory-file';
+import { importClusterNetworkPolicies } from '../services/kubernetes/cluster-network-policies';
+import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
 import { ServiceError, toErrorData } from '../services/service-error';
 import { REQUEST_SCHEMAS } from './request-schemas';
 
 /** Native dialogs, which only the Electron door has. */
 export interface DialogProvider {
-  open(title: string, extensions: string[]): Promise<string | null>;
+  open(title: string, extensions: string[], folder: boolean): Promise<string | null>;
   save(title: string, extensions: string[], defaultPath?: string): Promise<string | null>;
 }
 
@@ -25,7 +27,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'examples:list': () => listExamples(services.paths.examplesDir),
     'file:read': ({ path }) => services.files.read(path),
     'file:write': ({ path, text }) => services.files.write(path, text),
-    'dialog:open': async ({ title, extensions }) => (dialogs ? dialogs.open(title, extensions) : null),
+    'dialog:open': async ({ title, extensions, folder }) => (dialogs ? dialogs.open(title, extensions, folder ?? false) : null),
     'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
     'inventory:sources': () => services.inventory.sources(),
     'inventory:load': ({ sourceId }) => services.inventory.load(sourceId),
@@ -52,6 +54,8 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
     'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),
     'analysis:impact': ({ policy, inventory, against }) => services.analysis.impact(policy, inventory, against),
+    'kubernetes:import': ({ from }) => (from.kind === 'files' ? importNetworkPolicyFiles(from.paths) : importClusterNetworkPolicies(from.context)),
+    'kubernetes:export': ({ policy, inventory, folder }) => exportNetworkPolicyFiles(policy, inventory, folder),
   };
 }
 

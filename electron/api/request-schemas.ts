@@ -13,7 +13,17 @@ const path = z.string().min(1).max(4096);
 const service = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
   ports: z.strictObject({ from: z.number().int().min(1).max(65535), to: z.number().int().min(1).max(65535) }).optional(),
+  portName: text.optional(),
 });
+
+// Workload criteria of a selector, also the shape of each `exclude` entry.
+const workloadCriteria = {
+  labels: text.optional(),
+  namespaceLabels: text.optional(),
+  image: text.optional(),
+  namespace: text.optional(),
+  host: text.optional(),
+};
 
 const policy = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
@@ -26,12 +36,10 @@ const policy = z.strictObject({
       name: text,
       description: text.optional(),
       selector: z.strictObject({
-        labels: text.optional(),
-        image: text.optional(),
-        namespace: text.optional(),
-        host: text.optional(),
+        ...workloadCriteria,
         cidrs: z.array(text).optional(),
         except: z.array(text).optional(),
+        exclude: z.array(z.strictObject(workloadCriteria)).optional(),
       }),
       isolated: z.boolean().optional(),
       position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
@@ -89,7 +97,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'examples:list': none,
   'file:read': z.strictObject({ path }),
   'file:write': z.strictObject({ path, text: z.string().max(50_000_000) }),
-  'dialog:open': z.strictObject({ title: text, extensions: z.array(text) }),
+  'dialog:open': z.strictObject({ title: text, extensions: z.array(text), folder: z.boolean().optional() }),
   'dialog:save': z.strictObject({ title: text, defaultPath: path.optional(), extensions: z.array(text) }),
   'inventory:sources': none,
   'inventory:load': z.strictObject({ sourceId: z.string().min(1).max(4200) }),
@@ -107,6 +115,13 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     inventory,
     against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)) })]),
   }),
+  'kubernetes:import': z.strictObject({
+    from: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('files'), paths: z.array(path).min(1).max(1000) }),
+      z.strictObject({ kind: z.literal('cluster'), context: z.string().min(1).max(4096) }),
+    ]),
+  }),
+  'kubernetes:export': z.strictObject({ policy, inventory: inventory.optional(), folder: path }),
   'trace:switch': z.strictObject({
     host: z.string().min(1),
     packet: z.strictObject({

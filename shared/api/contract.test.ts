@@ -8,6 +8,8 @@ import {
   type ApiClient,
   type ApiEvents,
   type ApiRequests,
+  type NetworkPolicyImport,
+  type NetworkPolicyOrigin,
   type RequestArgs,
   type RequestResult,
 } from './contract';
@@ -28,6 +30,8 @@ describe('the UI ↔ main-process contract', () => {
   it('types arguments and results per channel', () => {
     expectTypeOf<RequestArgs<'file:read'>>().toEqualTypeOf<{ path: string }>();
     expectTypeOf<RequestResult<'dialog:open'>>().toEqualTypeOf<string | null>();
+    expectTypeOf<RequestArgs<'kubernetes:import'>['from']>().toEqualTypeOf<NetworkPolicyOrigin>();
+    expectTypeOf<RequestResult<'kubernetes:import'>>().toEqualTypeOf<NetworkPolicyImport>();
     expectTypeOf<ApiClient['request']>().parameter(0).toEqualTypeOf<keyof ApiRequests>();
   });
 

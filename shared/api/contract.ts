@@ -15,8 +15,8 @@ export interface ApiRequests {
   'file:read': { args: { path: string }; result: { path: string; text: string } };
   /** Atomic: the file is either the old or the new text, never half-written. */
   'file:write': { args: { path: string; text: string }; result: { path: string } };
-  /** Native file dialogs; null when cancelled or when the transport has none (browser mode). */
-  'dialog:open': { args: { title: string; extensions: string[] }; result: string | null };
+  /** Native file dialogs (`folder`: pick a folder); null when cancelled or when the transport has none (browser mode). */
+  'dialog:open': { args: { title: string; extensions: string[]; folder?: boolean }; result: string | null };
   'dialog:save': { args: { title: string; defaultPath?: string; extensions: string[] }; result: string | null };
   'inventory:sources': { args: void; result: InventorySourceInfo[] };
   /** Opens a source; a Kubernetes source stays open and watched, its changes arrive as `inventory:changed`. */
@@ -39,6 +39,10 @@ export interface ApiRequests {
   'analysis:matrix': { args: { policy: Policy; inventory: Inventory }; result: MatrixOutcome };
   /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
   'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
+  /** NetworkPolicies (YAML files, or a context's cluster) as a design with the same connectivity; nothing is written. */
+  'kubernetes:import': { args: { from: NetworkPolicyOrigin }; result: NetworkPolicyImport };
+  /** The design as NetworkPolicy YAML, one `NAMESPACE.yaml` per namespace in `folder`, each written atomically. */
+  'kubernetes:export': { args: { policy: Policy; inventory?: Inventory; folder: string }; result: NetworkPolicyExport };
 }
 
 /** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type. */
@@ -77,6 +81,21 @@ export interface ImpactOutcome {
   durationMs: number;
 }
 
+/** Where NetworkPolicies come from: YAML files on the services' machine, or every namespace of a kubeconfig context. */
+export type NetworkPolicyOrigin = { kind: 'files'; paths: string[] } | { kind: 'cluster'; context: string };
+
+/** The imported design, or null when the API server would refuse a policy (the diagnostics say which, where and why). */
+export interface NetworkPolicyImport {
+  policy: Policy | null;
+  diagnostics: Diagnostic[];
+}
+
+/** The files written, and what NetworkPolicy cannot say (each names its edge, group or setting). */
+export interface NetworkPolicyExport {
+  files: string[];
+  warnings: Diagnostic[];
+}
+
 export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
@@ -109,6 +128,8 @@ export const REQUEST_CHANNELS = [
   'trace:switch',
   'analysis:matrix',
   'analysis:impact',
+  'kubernetes:import',
+  'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed'] as const satisfies readonly EventChannel[];

@@ -87,6 +87,23 @@ describe('compilePolicy', () => {
     expect(text).toContain('icmp6,icmp_type=135 actions=NORMAL');
   });
 
+  it('gives pending workloads (no host, or no address) no table and no part in any rule', () => {
+    const pending = (name: string, host: string, addresses: string[]): Inventory['workloads'][number] => ({ ...workload(name, host, '', { tier: 'web' }), addresses });
+    const withPending: Inventory = {
+      ...shopInventory,
+      workloads: [...shopInventory.workloads, pending('unscheduled', '', []), pending('starting', 'host-c', []), pending('no-node', '', ['10.20.1.99'])],
+    };
+    const result = compilePolicy(shopPolicy, withPending);
+
+    expect(result.hosts.map((h) => h.host)).toEqual(['host-a', 'host-b']);
+    expect(texts(shopPolicy, withPending)).toEqual(texts(shopPolicy, shopInventory));
+    expect(result.diagnostics.filter((d) => d.code !== 'MS202').map((d) => [d.code, d.message.split('"')[1]])).toEqual([
+      ['MS203', 'starting'],
+      ['MS203', 'unscheduled'],
+      ['MS204', 'no-node'],
+    ]);
+  });
+
   it('is deterministic whatever the order of groups, edges and workloads (property)', () => {
     const expected = texts(shopPolicy, shopInventory);
     fc.assert(

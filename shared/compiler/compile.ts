@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { lintPolicy } from '../policy/lint';
 import { resolveMembership } from '../policy/membership';
@@ -39,15 +40,19 @@ export interface CompileResult {
  * Compiles a policy against an inventory into one flow table per host (structured flows;
  * `formatHostTable` prints them). Deterministic: the
  * same policy and inventory always give the same text, whatever order groups, edges and
- * workloads come in. Returns no tables when the policy has errors.
+ * workloads come in. Returns no tables when the policy has errors. A workload without a host
+ * or an address takes no part (see `takesPart`): no table, no group, only a warning.
  */
 export function compilePolicy(policy: Policy, inventory: Inventory): CompileResult {
   const diagnostics = validatePolicy(policy);
   if (hasErrors(diagnostics)) return { hosts: [], rules: [], diagnostics, flowCount: 0 };
 
-  const workloads = [...inventory.workloads].sort((a, b) => a.id.localeCompare(b.id));
+  const listed = [...inventory.workloads].sort((a, b) => a.id.localeCompare(b.id));
+  // Workloads without a host or an address (pending pods) are only linted: they would make a
+  // table for no switch, and no flow could match them.
+  const workloads = listed.filter(takesPart);
   const membership = resolveMembership(policy, workloads);
-  diagnostics.push(...lintPolicy(policy, membership, workloads));
+  diagnostics.push(...lintPolicy(policy, membership, listed));
 
   const redirects = resolveRedirectTargets(policy, workloads);
   const redirectEdges = policy.edges.filter((e) => e.action === 'redirect').length;

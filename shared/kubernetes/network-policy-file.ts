@@ -33,7 +33,28 @@ export function parseNetworkPolicies(text: string, file: string): NetworkPolicyP
   return { policies, diagnostics };
 }
 
-function readObject(item: unknown, doc: LocatedDocument): { policy: NetworkPolicy | null; diagnostics: Diagnostic[] } {
+/**
+ * Reads the NetworkPolicies a cluster returned (the items of a list, which carry no kind or
+ * apiVersion of their own) with the same checks as files. There are no lines to point at, so
+ * each diagnostic's file is `origin` and the policy (`ctx networkpolicy shop/web`) and its path
+ * the field. Pure and deterministic.
+ */
+export function readNetworkPolicyObjects(items: readonly unknown[], origin: string): NetworkPolicyParse {
+  const policies: NetworkPolicy[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const item of items) {
+    const object: Record<string, unknown> = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...(item as Record<string, unknown>) };
+    const metadata = (object.metadata ?? {}) as { namespace?: unknown; name?: unknown };
+    const text = (value: unknown, otherwise: string): string => (typeof value === 'string' ? value : otherwise);
+    const file = `${origin} networkpolicy ${text(metadata.namespace, 'default')}/${text(metadata.name, '')}`;
+    const read = readObject(object, { locate: (path) => ({ file, path }) });
+    diagnostics.push(...read.diagnostics);
+    if (read.policy) policies.push(read.policy);
+  }
+  return { policies, diagnostics };
+}
+
+function readObject(item: unknown, doc: Pick<LocatedDocument, 'locate'>): { policy: NetworkPolicy | null; diagnostics: Diagnostic[] } {
   const kind = typeof item === 'object' && item !== null && 'kind' in item ? String(item.kind) : undefined;
   if (kind !== 'NetworkPolicy') {
     const message = `skipped: a ${kind ?? 'document without a kind'}, not a NetworkPolicy`;

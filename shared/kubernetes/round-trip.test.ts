@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { reachabilityMatrix } from '../analysis/matrix';
+import { formatServices, isEmptyServiceSet, serviceSetsEqual, type ServiceSet } from '../analysis/service-set';
+import { compilePolicy } from '../compiler/compile';
+import type { Policy } from '../policy/model';
+import { loadHostTables } from '../simulator/path';
 import { parsePolicyFile } from '../policy/policy-file';
 import { exportNetworkPolicies } from './export';
 import { importNetworkPolicies } from './import';
@@ -40,6 +45,13 @@ const SERVICES: Pick<Connection, 'protocol' | 'port'>[] = [
   { protocol: 'sctp', port: 3868 },
 ];
 
+/** What each workload may open to each other one, exactly, from the design's compiled tables. */
+function workloadReach(policy: Policy): { names: string[]; cells: ServiceSet[][] } {
+  const matrix = reachabilityMatrix(policy, CLUSTER, loadHostTables(compilePolicy(policy, CLUSTER).hosts));
+  if (!matrix.workloads) throw new Error('the test cluster is small enough for a workload matrix');
+  return matrix.workloads;
+}
+
 describe('NetworkPolicy round trip', () => {
   it('export then import keeps every connection between a pod and anyone, on every probed service', () => {
     const design = parsePolicyFile(DESIGN, 'design.yaml').policy!;
@@ -69,6 +81,19 @@ describe('NetworkPolicy round trip', () => {
       }
     expect(compared).toBeGreaterThan(600);
     expect(permitted).toBeGreaterThan(20);
+
+    // The exact matrix, from each design's compiled tables: every port of every protocol for
+    // every pair of workloads, not only the probed services.
+    const original = workloadReach(design);
+    const reimported = workloadReach(back);
+    expect(reimported.names).toEqual(original.names);
+    const differing = original.names.flatMap((from, i) =>
+      original.names.flatMap((to, j) =>
+        serviceSetsEqual(original.cells[i]![j]!, reimported.cells[i]![j]!) ? [] : [`${from} -> ${to}: ${formatServices(original.cells[i]![j]!)} became ${formatServices(reimported.cells[i]![j]!)}`],
+      ),
+    );
+    expect(differing).toEqual([]);
+    expect(original.cells.flat().filter((cell) => !isEmptyServiceSet(cell)).length).toBeGreaterThan(5);
   });
 
   it('lists what NetworkPolicy cannot say, naming the edge or group', () => {

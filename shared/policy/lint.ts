@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import { cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
@@ -116,11 +117,14 @@ function overlappingBlocks(policy: Policy, membership: ReadonlyMap<string, Membe
 
 function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const w of ungroupedWorkloads(new Map(membership), workloads)) {
+  for (const w of ungroupedWorkloads(new Map(membership), workloads.filter(takesPart))) {
     diagnostics.push({ code: 'MS202', severity: 'warning', message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it will be dropped` });
   }
   for (const w of workloads.filter((x) => x.addresses.length === 0)) {
-    diagnostics.push({ code: 'MS203', severity: 'warning', message: `workload "${w.name}" has no IP address (stopped, or host networking?); no rule can match it` });
+    diagnostics.push({ code: 'MS203', severity: 'warning', message: `workload "${w.name}" has no IP address (pending, stopped, or host networking?); it takes no part until it has one` });
+  }
+  for (const w of workloads.filter((x) => x.addresses.length > 0 && !takesPart(x))) {
+    diagnostics.push({ code: 'MS204', severity: 'warning', message: `workload "${w.name}" has no host (not scheduled on a node yet?); it takes no part until it has one, and its addresses count as outside ones` });
   }
   return diagnostics;
 }

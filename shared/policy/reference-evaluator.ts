@@ -1,4 +1,5 @@
 import type { Inventory, Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import { matchesLabels, parseLabelSelector } from './label-selector';
 import type { Edge, ExcludeSelector, Group, Policy, Service } from './model';
 import { familyOf, inBlock, toBits, type AddressPoint } from './reference-addresses';
@@ -49,7 +50,8 @@ const ND_TYPES = [133, 134, 135, 136];
  * group that is not isolated may talk when `withinGroup` is allow; otherwise the default
  * decides (`monitor` permits, `redirect` sends to `defaults.redirectTo`, `drop` and `reject`
  * deny). A redirect goes to the honeypot's address of the connection's family; without one,
- * the connection is dropped. Pure; throws on an unknown workload or honeypot.
+ * the connection is dropped. Pure; throws on an unknown workload or honeypot, or a workload that
+ * takes no part (no host or no address: its addresses are outside ones).
  */
 export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQuestion): ReferenceAnswer {
   const a = resolve(inventory, q.from);
@@ -157,12 +159,13 @@ function resolve(inventory: Inventory, party: Party): Resolved {
   if ('workload' in party) {
     const workload = inventory.workloads.find((w) => w.id === party.workload);
     if (!workload) throw new Error(`no workload "${party.workload}" in the inventory`);
+    if (!takesPart(workload)) throw new Error(`workload "${party.workload}" takes no part: it has no host or no address`);
     return { kind: 'workload', workload, bits: party.address === undefined ? undefined : toBits(party.address)?.bits };
   }
   const parsed = toBits(party.address);
   if (!parsed) throw new Error(`"${party.address}" is not an IP address`);
-  // An address that belongs to a workload is that workload.
-  const owner = inventory.workloads.find((w) => w.addresses.some((x) => toBits(x)?.bits === parsed.bits));
+  // An address that belongs to a workload is that workload, if it takes part (has a host).
+  const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.some((x) => toBits(x)?.bits === parsed.bits));
   return owner ? { kind: 'workload', workload: owner, bits: parsed.bits } : { kind: 'outside', ...parsed };
 }
 

@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import type { PathEnd } from './path';
 
@@ -12,7 +13,8 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const trimmed = text.trim();
   const cidr = parseCidr(trimmed);
   if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
-    const owner = inventory.workloads.find((w) => w.addresses.includes(cidr.address));
+    // A workload without a host has no switch in front of it: its address is an outside one.
+    const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(cidr.address));
     return {
       ok: true,
       end: { address: cidr.address, ...(owner ? { host: owner.host } : {}) },
@@ -26,5 +28,6 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const workload = found[0]!;
   const address = workload.addresses[0];
   if (!address) return { ok: false, message: `workload "${workload.name}" has no IP address` };
+  if (!takesPart(workload)) return { ok: false, message: `workload "${workload.name}" has no host (not scheduled yet?); trace its address to treat it as an outside one` };
   return { ok: true, end: { address, host: workload.host }, label: `${workload.name} (${address})` };
 }

@@ -1,5 +1,6 @@
 import type { HostTable } from '../compiler/compile';
 import { formatFlow } from '../compiler/flow';
+import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from './address-bits';
 import { parseFlowTextStrict } from './flow-parser';
 import type { ConnectionState, Packet } from './packet';
@@ -60,13 +61,13 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
   );
 }
 
-/** Address (canonical text) → host, for PathOptions.hostOf: every address of every workload. Pure. */
+/** Address (canonical text) → host, for PathOptions.hostOf: every address of every workload that has a host. Pure. */
 export function addressHosts(
   workloads: readonly { host: string; addresses: readonly string[] }[],
 ): Map<string, string> {
   const hosts = new Map<string, string>();
   for (const w of workloads)
-    for (const a of w.addresses) {
+    for (const a of takesPart(w) ? w.addresses : []) {
       const key = canonical(a);
       if (key !== null && !hosts.has(key)) hosts.set(key, w.host);
     }

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { DOUBLE_CONTEXTS, writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './object-store';
-import { jobObject, namespaceObject, nodeObject, podObject, replicaSetObject, type KubeObject, type PodSpecInput } from './objects';
+import { jobObject, namespaceObject, networkPolicyObject, nodeObject, podObject, replicaSetObject, type KubeObject, type NetworkPolicySpecInput, type PodSpecInput } from './objects';
 import { createPki, type DoublePki } from './pki';
-import { resourceByPath, type ResourceType } from './resources';
+import { resourceByPath, resourceOfKind, type ResourceType } from './resources';
 import { bookmarkObject, eventLine, listBody, sendStatus, statusObject } from './wire';
 
 /** A request the double answered, for tests that check what the client asked. */
@@ -40,7 +40,8 @@ export interface KubeApiDoubleOptions {
 /**
  * A Kubernetes API server double over real HTTPS: its own CA made at start, bearer-token and
  * client-certificate authentication, and the real list and watch wire format for pods,
- * namespaces, nodes, replicasets and jobs, with bookmarks, expiry (410) and disconnects.
+ * namespaces, nodes, replicasets, jobs and networkpolicies, with bookmarks, expiry (410) and
+ * disconnects.
  * It listens on 127.0.0.1 only. Tests drive it through the methods below.
  */
 export class KubeApiDouble {
@@ -121,9 +122,14 @@ export class KubeApiDouble {
     return this.store.put(podObject({ ...input, ips }));
   }
 
+  /** Stores a NetworkPolicy as the API server would after `kubectl apply`: with its defaults filled in. */
+  addNetworkPolicy(namespace: string, name: string, spec: NetworkPolicySpecInput): KubeObject {
+    return this.store.put(networkPolicyObject(namespace, name, spec));
+  }
+
   /** Changes a stored object; the watchers see MODIFIED. */
   modify(kind: string, namespace: string | undefined, name: string, change: (object: KubeObject) => KubeObject): KubeObject {
-    const resource = kind === 'Pod' ? 'pods' : kind === 'Namespace' ? 'namespaces' : kind === 'Node' ? 'nodes' : kind === 'ReplicaSet' ? 'replicasets' : 'jobs';
+    const resource = resourceOfKind(kind).name;
     const current = this.store.get(resource, namespace, name);
     if (!current) throw new Error(`The double has no ${kind} ${namespace ?? ''}/${name}.`);
     return this.store.put(change(structuredClone(current)));

@@ -16,6 +16,7 @@ export interface KubeObject {
     annotations?: Record<string, string>;
     generateName?: string;
     ownerReferences?: OwnerReference[];
+    generation?: number;
   };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
@@ -40,6 +41,20 @@ export interface PodSpecInput {
   owner?: { kind: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job'; name: string };
   ports?: { name?: string; containerPort: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
   image?: string;
+}
+
+/** A NetworkPolicy spec as written in YAML: selectors, rules and ports (the API server fills in the rest). */
+export interface NetworkPolicySpecInput {
+  podSelector: Record<string, unknown>;
+  policyTypes?: ('Ingress' | 'Egress')[];
+  ingress?: { from?: Record<string, unknown>[]; ports?: NetworkPolicyPortInput[] }[];
+  egress?: { to?: Record<string, unknown>[]; ports?: NetworkPolicyPortInput[] }[];
+}
+
+export interface NetworkPolicyPortInput {
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port?: number | string;
+  endPort?: number;
 }
 
 const APP_VERSIONS: Record<string, string> = { ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1', Deployment: 'apps/v1', CronJob: 'batch/v1' };
@@ -149,4 +164,23 @@ export function podObject(input: PodSpecInput): KubeObject {
     object.metadata.ownerReferences = [ownerReference(input.owner.kind, input.owner.name)];
   }
   return object;
+}
+
+/**
+ * A NetworkPolicy as the API server stores it: policyTypes defaulted (Ingress, plus Egress when
+ * there are egress rules) and every port's protocol defaulted to TCP, as `kubectl get -o json` shows.
+ */
+export function networkPolicyObject(namespace: string, name: string, spec: NetworkPolicySpecInput): KubeObject {
+  const withProtocol = (ports: NetworkPolicyPortInput[] | undefined): NetworkPolicyPortInput[] | undefined => ports?.map((p) => ({ protocol: 'TCP', ...p }));
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { ...metadata(name, namespace, undefined), generation: 1 },
+    spec: {
+      podSelector: spec.podSelector,
+      ...(spec.ingress ? { ingress: spec.ingress.map((r) => ({ ...r, ...(r.ports ? { ports: withProtocol(r.ports) } : {}) })) } : {}),
+      ...(spec.egress ? { egress: spec.egress.map((r) => ({ ...r, ...(r.ports ? { ports: withProtocol(r.ports) } : {}) })) } : {}),
+      policyTypes: spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** The collections the double serves, as the API server names them. */
 export interface ResourceType {
   /** Plural resource name, also its key in the store. */
-  name: 'pods' | 'namespaces' | 'nodes' | 'replicasets' | 'jobs';
+  name: 'pods' | 'namespaces' | 'nodes' | 'replicasets' | 'jobs' | 'networkpolicies';
   /** Path of the cluster-wide collection: list it, or watch it with `?watch=true`. */
   path: string;
   apiVersion: string;
@@ -15,6 +15,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { name: 'nodes', path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node', namespaced: false },
   { name: 'replicasets', path: '/apis/apps/v1/replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet', namespaced: true },
   { name: 'jobs', path: '/apis/batch/v1/jobs', apiVersion: 'batch/v1', kind: 'Job', namespaced: true },
+  { name: 'networkpolicies', path: '/apis/networking.k8s.io/v1/networkpolicies', apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespaced: true },
 ];
 
 export type ResourceName = ResourceType['name'];

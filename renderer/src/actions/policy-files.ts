@@ -54,7 +54,8 @@ function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
 }
 
-async function mayDiscard(action: string): Promise<boolean> {
+/** Asks before unsaved changes are thrown away for `action` ("open another policy"); true when they may be. */
+export async function mayDiscard(action: string): Promise<boolean> {
   if (!usePolicyStore.getState().dirty) return true;
   return useModalStore.getState().confirmDiscard(action);
 }
@@ -75,6 +76,12 @@ async function readPolicy(path: string): Promise<boolean> {
   adopt(parsed.policy, response.value.path);
   rememberOpenFile(response.value.path);
   return true;
+}
+
+/** Makes a policy that is in no file yet (an import) the drawing; it counts as unsaved until saved. */
+export function openUnsavedPolicy(policy: Policy): void {
+  adopt(policy, null, true);
+  rememberOpenFile(null);
 }
 
 async function writePolicy(path: string): Promise<void> {
@@ -131,8 +138,8 @@ export async function reopenRememberedFile(): Promise<void> {
   if (path && usePolicyStore.getState().path === null) await readPolicy(path);
 }
 
-function adopt(policy: Policy, path: string | null): void {
-  usePolicyStore.getState().replace(policy, path);
+function adopt(policy: Policy, path: string | null, unsaved = false): void {
+  usePolicyStore.getState().replace(policy, path, unsaved);
   useCanvasStore.getState().select(null);
   useCanvasStore.getState().openForm(null);
   // Tables of another policy would be misleading next to this one.

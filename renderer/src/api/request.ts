@@ -30,6 +30,8 @@ const ACTIONS: Record<RequestChannel, string> = {
   'trace:switch': 'Tracing on the switch',
   'analysis:matrix': 'Computing the reachability matrix',
   'analysis:impact': 'Working out the impact of the change',
+  'kubernetes:import': 'Importing NetworkPolicies',
+  'kubernetes:export': 'Exporting NetworkPolicies',
 };
 
 export interface RequestOptions {

@@ -7,6 +7,8 @@ export interface PathRequest {
   defaultPath: string;
   /** Bundled examples offered as shortcuts when opening. */
   shortcuts: ExampleProject[];
+  /** What to type, when it is not one policy file (a folder, several files). */
+  label?: string;
 }
 
 /** A yes/no question about something that cannot be undone. */

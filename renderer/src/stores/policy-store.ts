@@ -2,10 +2,12 @@ import type { Diagnostic } from '@shared/diagnostics';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 
-/** Why the file-error list is showing: a file that would not open, or a save that was refused. */
+/** Why the file-error list is showing: a file that would not open, a save that was refused, an import or export's report. */
 export interface FileProblem {
   title: string;
   diagnostics: Diagnostic[];
+  /** Diagnostics come from several files (an import): each names its file, not only line and column. */
+  manyFiles?: boolean;
 }
 
 interface PolicyState {
@@ -17,8 +19,11 @@ interface PolicyState {
   fileProblem: FileProblem | null;
   /** Counts replacements, so the canvas can fit a newly opened drawing into view. */
   generation: number;
-  /** Starts over with a policy from a file (or a new one); nothing is unsaved afterwards. */
-  replace: (policy: Policy, path: string | null) => void;
+  /**
+   * Starts over with a policy from a file (or a new one); nothing is unsaved afterwards unless
+   * `unsaved` says the policy is in no file yet (an import), so leaving it asks first.
+   */
+  replace: (policy: Policy, path: string | null, unsaved?: boolean) => void;
   edit: (change: (policy: Policy) => Policy) => void;
   markSaved: (path: string, revision: number) => void;
   setFileProblem: (problem: FileProblem | null) => void;
@@ -30,8 +35,8 @@ export const usePolicyStore = create<PolicyState>()((set) => ({
   dirty: false,
   fileProblem: null,
   generation: 0,
-  replace: (policy, path) =>
-    set((s) => ({ policy, path, dirty: false, fileProblem: null, generation: s.generation + 1 })),
+  replace: (policy, path, unsaved = false) =>
+    set((s) => ({ policy, path, dirty: unsaved, fileProblem: null, generation: s.generation + 1 })),
   edit: (change) =>
     set((s) => {
       const policy = change(s.policy);

@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { useState } from 'react';
+import { importClusterNetworkPolicies } from '../../actions/network-policy';
 import { formatLocation } from '../../model/format';
 import { useInventoryStore, type OpenSource } from '../../stores/inventory-store';
 import { ExampleList } from './ExampleList';
@@ -19,6 +20,7 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
   const { status, failure, inventory, live, diagnostics } = source;
   const name = info?.name ?? source.sourceId;
   const staticPath = source.sourceId.startsWith('static:') ? source.sourceId.slice('static:'.length) : null;
+  const kubernetesContext = source.sourceId.startsWith('kubernetes:') ? source.sourceId.slice('kubernetes:'.length) : null;
   const tone = status === 'failed' ? 'failed' : live?.status === 'stale' ? 'stale' : status;
 
   return (
@@ -54,6 +56,12 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
         <p data-testid="source-summary">{summary(source)}</p>
       )}
       {live?.status === 'stale' && live.message ? <p className="stale-reason">{live.message}</p> : null}
+      {kubernetesContext && inventory ? (
+        <button type="button" className="link" data-testid="source-import-network-policies" title="Open this cluster's NetworkPolicies as a new drawing"
+          onClick={() => void importClusterNetworkPolicies(kubernetesContext)}>
+          Import this cluster's NetworkPolicies
+        </button>
+      ) : null}
       {inventory && diagnostics.length > 0 ? (
         <ul className="element-problems">
           {diagnostics.map((d, i) => (

@@ -1,9 +1,10 @@
 import type { JSX } from 'react';
+import { exportNetworkPolicies, importNetworkPolicyFiles } from '../../actions/network-policy';
 import { newPolicy, openPolicy, savePolicy, savePolicyAs } from '../../actions/policy-files';
 import { usePolicyStore } from '../../stores/policy-store';
 import { CompileButton } from './CompileButton';
 
-/** File actions, the file being edited and whether it has unsaved changes, and Compile. */
+/** File actions, NetworkPolicy in and out, the file being edited and whether it has unsaved changes, and Compile. */
 export function Toolbar(): JSX.Element {
   const path = usePolicyStore((s) => s.path);
   const dirty = usePolicyStore((s) => s.dirty);
@@ -20,6 +21,10 @@ export function Toolbar(): JSX.Element {
         <button type="button" data-testid="policy-open" onClick={() => void openPolicy()} title="Open (Ctrl+O)">Open…</button>
         <button type="button" data-testid="policy-save" onClick={() => void savePolicy()} title="Save (Ctrl+S)">Save</button>
         <button type="button" data-testid="policy-save-as" onClick={() => void savePolicyAs()} title="Save as (Ctrl+Shift+S)">Save as…</button>
+      </nav>
+      <nav className="button-row" aria-label="Kubernetes NetworkPolicy">
+        <button type="button" data-testid="network-policy-import" onClick={() => void importNetworkPolicyFiles()} title="Open NetworkPolicy YAML as a new drawing">Import NetworkPolicy…</button>
+        <button type="button" data-testid="network-policy-export" onClick={() => void exportNetworkPolicies()} title="Write the drawing as NetworkPolicy YAML, one file per namespace">Export NetworkPolicy…</button>
       </nav>
       <div className="file-info" title={path ?? 'not saved yet'}>
         <span className="policy-name">{name}</span>

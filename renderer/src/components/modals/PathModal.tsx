@@ -25,7 +25,7 @@ export function PathModal({ request, onAnswer }: PathModalProps): JSX.Element {
     <Modal title={request.title} onClose={() => answer(null)} testId="path-modal">
       <form className="form" onSubmit={submit}>
         <div className="field">
-          <label htmlFor="path-input">Path of the policy file on the machine running Microseg</label>
+          <label htmlFor="path-input">{request.label ?? 'Path of the policy file on the machine running Microseg'}</label>
           <input id="path-input" data-testid="path-input" className="mono" autoFocus value={path}
             placeholder="/home/me/policies/shop.yaml" onChange={(e) => setPath(e.target.value)} />
         </div>
