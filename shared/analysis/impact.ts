@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import type { Policy } from '../policy/model';
 import type { HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
@@ -104,8 +105,9 @@ export function impactTotals(impact: ChangeImpact): { permitted: ServiceSet; blo
 function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, signatures: readonly FlowSignatures[]): MatrixEndpoint[] {
   const prefixes = signatures.flatMap((s) => s.prefixMasks());
   const named = (a: AddressBits): boolean => signatures.some((s) => s.namesExactly(a));
-  const newer = matrixEndpoints(inventory.workloads, resolveMembership(after, inventory.workloads), prefixes, named);
-  const older = matrixEndpoints(inventory.workloads, resolveMembership(before, inventory.workloads), prefixes, named);
+  const workloads = inventory.workloads.filter(takesPart);
+  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, named);
+  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, named);
   const byAddress = new Map(newer.map((e) => [addressKey(e.address), e]));
   for (const e of older) {
     const same = byAddress.get(addressKey(e.address));

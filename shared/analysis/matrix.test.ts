@@ -110,6 +110,20 @@ describe('reachability matrix', () => {
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
   });
 
+  it('leaves out workloads that take no part (no host or no address), as the compiler does', () => {
+    const withPending: Inventory = {
+      ...inventory,
+      workloads: [
+        ...inventory.workloads,
+        { id: 's/pending', name: 'pending', host: '', addresses: [], labels: { tier: 'web' }, origin: { kind: 'static', source: 's' } },
+        { id: 's/unscheduled', name: 'unscheduled', host: '', addresses: ['10.0.0.9'], labels: { tier: 'web' }, origin: { kind: 'static', source: 's' } },
+      ],
+    };
+    const matrix = reachabilityMatrix(policy, withPending, tablesOf(policy, withPending));
+    expect(matrix.cells[matrix.groups.indexOf('web')]![matrix.groups.indexOf('web')]!.pairs).toBe(2);
+    expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
+  });
+
   it('reports exactly the pairs and services a one-edge change opens and closes', () => {
     const changed: Policy = { ...policy, edges: edges.map((e) => (e.id === 'app-db' ? { ...e, services: [{ protocol: 'tcp', ports: { from: 5433, to: 5433 } }] } : e)) };
     const impact = changeImpact({ policy, tables: tablesOf(policy, inventory) }, { policy: changed, tables: tablesOf(changed, inventory) }, inventory);

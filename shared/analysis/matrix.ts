@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import type { HostFlowTables } from '../simulator/path';
@@ -57,7 +58,7 @@ export class ReachabilityAnalysis {
   constructor(tables: HostFlowTables, own: FlowSignatures, classing: readonly FlowSignatures[], endpoints: MatrixEndpoint[], inventory: Inventory) {
     this.endpoints = endpoints;
     this.hostReach = new HostReach(tables, own);
-    this.hostOf = hostsByAddress(inventory.workloads);
+    this.hostOf = hostsByAddress(inventory.workloads.filter(takesPart));
     const byKey = new Map<string, EndpointClass>();
     this.classes = [];
     for (const endpoint of endpoints) {
@@ -76,7 +77,9 @@ export class ReachabilityAnalysis {
   /** The analysis of one policy's tables, with the endpoints its groups and the tables call for. */
   static of(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityAnalysis {
     const signatures = new FlowSignatures(tables);
-    const endpoints = matrixEndpoints(inventory.workloads, resolveMembership(policy, inventory.workloads), signatures.prefixMasks(), (a) => signatures.namesExactly(a));
+    // As in the compiler: a workload without a host or an address is in no group and no table.
+    const workloads = inventory.workloads.filter(takesPart);
+    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), signatures.prefixMasks(), (a) => signatures.namesExactly(a));
     return new ReachabilityAnalysis(tables, signatures, [signatures], endpoints, inventory);
   }
 
@@ -155,7 +158,7 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
 }
 
 function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: ServiceSet[][] } {
-  const workloads = [...inventory.workloads].sort((a, b) => a.name.localeCompare(b.name));
+  const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
   const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));
   const cells = workloads.map((from) =>
     workloads.map((to) => {
