@@ -1,9 +1,9 @@
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches, formatAddress } from '../simulator/address-bits';
 import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
-import type { Packet } from '../simulator/packet';
+import { packetFields, type Packet, type PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
-import { simulatePacket } from '../simulator/simulate';
+import { simulateFields } from '../simulator/simulate';
 import { flowsForAddresses } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
@@ -61,9 +61,10 @@ export class HostReach {
     const segments = {} as Record<ServiceProtocol, Segment[]>;
     for (const protocol of SERVICE_PROTOCOLS) {
       const out: Segment[] = [];
+      const base = packetFields(probe(src, dst, protocol, 0));
       for (const [from, to] of atoms(SERVICE_DOMAIN[protocol], boundaries[protocol])) {
         this.simulations++;
-        const result = simulatePacket(reduced, probe(src, dst, protocol, representative(protocol, from, to)), 'new');
+        const result = simulateFields(reduced, withValue(base, protocol, representative(protocol, from, to)), 'new', { explain: false });
         const outcome: HopOutcome =
           result.verdict === 'redirected' && result.redirectedTo !== undefined ? { kind: 'redirected', to: result.redirectedTo }
           : result.verdict === 'dropped' ? { kind: 'dropped' }
@@ -85,16 +86,20 @@ export function sameOutcome(a: HopOutcome, b: HopOutcome): boolean {
 /**
  * The flows that can take part in a lookup for a packet between these addresses: their
  * address matches hold, and a conjunctive clause flow without addresses counts only when one
- * of its conjunctions also has an address clause that holds (otherwise it can never
- * complete; the same goes for the flow that acts on the conjunction's id), or when it shares its match with a non-conjunctive flow, which it hides from
+ * of its conjunctions has every address clause supplied by a flow that holds (otherwise it
+ * can never complete; the same goes for the flow that acts on the conjunction's id), or when it shares its match with a non-conjunctive flow, which it hides from
  * the lookup after a conjunctive match (as Open vSwitch does).
  */
 function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): SimFlow[] {
   const candidates = flowsForAddresses(flows, src, dst).filter((f) => addressesHold(f.match, src, dst));
-  const active = new Set<number>();
+  // A conjunction can complete only if each of its address clauses has a flow here.
+  const supplied = new Map<number, Set<number>>();
   for (const flow of candidates)
     if (isConjunctive(flow) && hasAddress(flow.match))
-      for (const action of flow.actions) if (action.kind === 'conjunction') active.add(action.id);
+      for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
+  const addressClauses = addressClausesOf(flows);
+  const active = new Set<number>();
+  for (const [id, clauses] of supplied) if ([...(addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) active.add(id);
   const hiding = hidingFlows(flows);
   return candidates.filter(
     (f) =>
@@ -103,6 +108,27 @@ function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: Address
       f.actions.some((a) => a.kind === 'conjunction' && active.has(a.id)) ||
       hiding.has(f),
   );
+}
+
+const addressClauseCache = new WeakMap<readonly SimFlow[], Map<number, Set<number>>>();
+
+/** Per conjunction id, the clauses its address-matching flows supply; computed once per table. */
+function addressClausesOf(flows: readonly SimFlow[]): Map<number, Set<number>> {
+  let clauses = addressClauseCache.get(flows);
+  if (!clauses) {
+    clauses = new Map();
+    for (const flow of flows)
+      if (isConjunctive(flow) && hasAddress(flow.match))
+        for (const action of flow.actions) if (action.kind === 'conjunction') setOf(clauses, action.id).add(action.clause);
+    addressClauseCache.set(flows, clauses);
+  }
+  return clauses;
+}
+
+function setOf(map: Map<number, Set<number>>, key: number): Set<number> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }
 
 const hidingCache = new WeakMap<readonly SimFlow[], Set<SimFlow>>();
@@ -186,6 +212,15 @@ function atoms(domain: readonly Interval[], boundaries: ReadonlySet<number>): In
 /** The value a probe uses for an atom; GRE (47) stands for the other protocols when it can. */
 function representative(protocol: ServiceProtocol, from: number, to: number): number {
   return protocol === 'other' && from <= 47 && 47 <= to ? 47 : from;
+}
+
+/** The probe's fields with the destination port, ICMP type or protocol number set (the simulator copies what it changes). */
+function withValue(base: PacketFields, protocol: ServiceProtocol, value: number): PacketFields {
+  const fields = { ...base };
+  if (protocol === 'icmp') fields.icmpType = value;
+  else if (protocol === 'other') fields.ipProto = value;
+  else fields.tpDst = value;
+  return fields;
 }
 
 function probe(src: AddressBits, dst: AddressBits, protocol: ServiceProtocol, value: number): Packet {

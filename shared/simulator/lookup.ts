@@ -39,32 +39,36 @@ export interface TableLookup {
  * priority complete a conjunction, level by level from the highest; a completed conjunction
  * sets conj_id and searches the table again ignoring conjunctive flows (and, as OVS does,
  * any flow hidden under a conjunctive flow with the same match); if that finds nothing, the
- * search goes on. Among equals the first flow in text order wins. Pure and deterministic.
+ * search goes on. Among equals the first flow in text order wins. With `explain` off, the
+ * conjunctions that did not complete are not listed (the answer is the same, only cheaper).
+ * Pure and deterministic.
  */
-export function lookupTable(flows: readonly SimFlow[], packet: PacketFields): TableLookup {
+export function lookupTable(flows: readonly SimFlow[], packet: PacketFields, explain = true): TableLookup {
   const matching = flows.filter((f) => matchesPacket(f.match, packet));
   const hard = highest(matching.filter((f) => !isConjunctive(f)));
   const hardPriority = hard.flow?.priority ?? -1;
-  const soft = matching.filter((f) => isConjunctive(f) && f.priority > hardPriority);
   const incomplete: IncompleteConjunction[] = [];
 
-  for (const priority of [...new Set(soft.map((f) => f.priority))].sort((a, b) => b - a)) {
-    const clauses = clausesAt(soft.filter((f) => f.priority === priority));
-    const completed = [...clauses.values()].filter((c) => c.byClause.every((list) => list.length > 0));
-    for (const c of clauses.values()) {
-      if (!completed.includes(c)) {
-        incomplete.push({
-          id: c.id,
-          priority,
-          clauses: c.byClause.length,
-          matched: c.byClause.flatMap((list, k) => (list.length > 0 ? [k + 1] : [])),
-        });
-      }
-    }
-    for (const c of completed) {
+  // Clause flows above the best hard flow, by priority level, highest level first.
+  const levels = new Map<number, SimFlow[]>();
+  for (const f of matching) {
+    if (f.priority <= hardPriority || !isConjunctive(f)) continue;
+    const level = levels.get(f.priority);
+    if (level) level.push(f);
+    else levels.set(f.priority, [f]);
+  }
+
+  for (const priority of [...levels.keys()].sort((a, b) => b - a)) {
+    const level = levels.get(priority)!;
+    const tallies = tallyClauses(level);
+    if (explain)
+      for (const t of tallies)
+        if (t.count < t.clauses)
+          incomplete.push({ id: t.id, priority, clauses: t.clauses, matched: t.seen.flatMap((hit, k) => (hit ? [k + 1] : [])) });
+    for (const c of tallies.filter((t) => t.count === t.clauses).map((t) => clauseFlows(level, t))) {
       const again = relookup(flows, { ...packet, conjId: c.id });
       if (!again.flow) continue;
-      const others = completed.filter((o) => o !== c);
+      const others = tallies.filter((t) => t.count === t.clauses && t.id !== c.id);
       const alternatives = others.flatMap((o) => relookup(flows, { ...packet, conjId: o.id }).flow ?? []);
       return {
         flow: again.flow,
@@ -83,23 +87,47 @@ interface ClauseSet {
   byClause: SimFlow[][];
 }
 
-/** Conjunction id → which clauses matched, from the clause flows of one priority; ids ascending. */
-function clausesAt(flows: readonly SimFlow[]): Map<string, ClauseSet> {
-  const sets = new Map<string, ClauseSet>();
+/** How many of a conjunction's n clauses the flows of one priority supply. */
+interface ClauseTally {
+  id: number;
+  clauses: number;
+  seen: boolean[];
+  count: number;
+}
+
+/**
+ * Every conjunction the clause flows of one priority name, ids ascending, with the clauses
+ * they supply. Only counts: a packet meets many clause flows naming many conjunctions, and
+ * only the few that complete need their flows (clauseFlows).
+ */
+function tallyClauses(flows: readonly SimFlow[]): ClauseTally[] {
+  // Keyed by id and n: flows that disagree on n for one id cannot complete together.
+  const tallies = new Map<number, ClauseTally>();
   for (const flow of flows) {
     for (const action of flow.actions) {
       if (action.kind !== 'conjunction') continue;
-      // Flows that disagree on n for one id cannot complete together.
-      const key = `${action.id}/${action.clauses}`;
-      let set = sets.get(key);
-      if (!set) {
-        set = { id: action.id, byClause: Array.from({ length: action.clauses }, () => []) };
-        sets.set(key, set);
+      const key = action.id * 65 + action.clauses; // n is at most 64
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = { id: action.id, clauses: action.clauses, seen: new Array<boolean>(action.clauses).fill(false), count: 0 };
+        tallies.set(key, tally);
       }
-      set.byClause[action.clause - 1]!.push(flow);
+      if (!tally.seen[action.clause - 1]) {
+        tally.seen[action.clause - 1] = true;
+        tally.count++;
+      }
     }
   }
-  return new Map([...sets.entries()].sort(([, a], [, b]) => a.id - b.id));
+  return [...tallies.values()].sort((a, b) => a.id - b.id || a.clauses - b.clauses);
+}
+
+/** The flows that supply each clause of one conjunction. */
+function clauseFlows(flows: readonly SimFlow[], tally: ClauseTally): ClauseSet {
+  const byClause = Array.from({ length: tally.clauses }, (): SimFlow[] => []);
+  for (const flow of flows)
+    for (const action of flow.actions)
+      if (action.kind === 'conjunction' && action.id === tally.id && action.clauses === tally.clauses) byClause[action.clause - 1]!.push(flow);
+  return { id: tally.id, byClause };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FlowAction, SimFlow } from './flow-model';
 import { lookupTable, type TableLookup } from './lookup';
 import { candidateFlows } from './table-index';
 import { packetFields, type ConnectionState, type Packet, type PacketFields } from './packet';
+import { appendAll } from '../arrays';
 
 /** `redirected`: forwarded after a ct(commit,nat(dst=…)) sent it to another destination. */
 export type Verdict = 'forwarded' | 'dropped' | 'redirected';
@@ -76,7 +77,22 @@ export function simulatePacket(
   packet: Packet,
   state: ConnectionState,
 ): SimulationResult {
-  const byTable = isGrouped(tables) ? tables : groupByTable(tables);
+  return simulateFields(isGrouped(tables) ? tables : groupByTable(tables), packetFields(packet), state, { ctMark: packet.ctMark ?? 0 });
+}
+
+/** For bulk runs that need only the verdict: `explain: false` skips the words in each step (metadata, incomplete conjunctions). */
+export interface SimulateOptions {
+  ctMark?: number;
+  explain?: boolean;
+}
+
+/**
+ * simulatePacket for a packet already in numeric form (see packetFields): for callers that
+ * run many packets and would otherwise format addresses only to have them parsed again.
+ * `ctMark` is the connection's mark for an established or reply packet.
+ */
+export function simulateFields(byTable: FlowTables, fields: PacketFields, state: ConnectionState, options: SimulateOptions = {}): SimulationResult {
+  const { ctMark = 0, explain = true } = options;
   const steps: TraceStep[] = [];
   const outputs: Output[] = [];
   let stop: string | null = null;
@@ -87,12 +103,12 @@ export function simulatePacket(
       stop = `more than ${MAX_DEPTH} nested table visits; Open vSwitch gives up and drops the packet`;
       return;
     }
-    const lookup = lookupTable(candidateFlows(byTable.get(table) ?? [], fields), fields);
-    const metadata = describeMetadata(fields);
+    const lookup = lookupTable(candidateFlows(byTable.get(table) ?? [], fields), fields, explain);
+    const metadata = explain ? describeMetadata(fields) : undefined;
     const step: TraceStep = {
       table,
       tableName: tableName(table),
-      ctState: describeCtState(fields),
+      ctState: explain ? describeCtState(fields) : '',
       ...(metadata ? { metadata } : {}),
       depth,
       lookup,
@@ -133,8 +149,8 @@ export function simulatePacket(
         step.effects.push(applyModDlDst(fields, action));
         return;
       case 'ct': {
-        const tracked = trackedCopy(fields, action, state, packet.ctMark ?? 0);
-        step.effects.push(...applyCt(fields, action, state));
+        const tracked = trackedCopy(fields, action, state, ctMark);
+        appendAll(step.effects, applyCt(fields, action, state));
         if (action.table === undefined) return;
         step.effects.push(
           `ct(table=${action.table}): conntrack says ${describeCtState(tracked)}${tracked.ctMark !== 0 ? `, ct_mark=0x${tracked.ctMark.toString(16)}` : ''}; continue in table ${action.table}`,
@@ -148,7 +164,7 @@ export function simulatePacket(
     }
   };
 
-  visit(0, packetFields(packet), 0);
+  visit(0, fields, 0);
   return stop ? { verdict: 'dropped', reason: stop, steps } : outcome(steps, outputs);
 }
 
