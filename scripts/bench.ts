@@ -5,12 +5,13 @@ import { diffCompiles } from '../shared/compiler/flow-diff';
 import { resolveMembership } from '../shared/policy/membership';
 import { benchKubernetes, type KubernetesFigures } from './bench/kubernetes';
 import { SIZES, syntheticEstate, type BenchSize } from './bench/synthetic';
+import { MATRIX_WORKLOAD_LIMIT, measureWhatIf, type WhatIfFigures } from './bench/what-if';
 
 // `npm run bench [-- --json FILE] [-- --sizes small,large,kubernetes]`: compile figures per
 // synthetic estate size, and a live Kubernetes inventory of 10,000 pods read from the API server
 // double. Figures, not pass/fail: speed targets live here, not in unit tests.
 
-interface Figures {
+interface Figures extends WhatIfFigures {
   workloads: number;
   groups: number;
   edges: number;
@@ -37,7 +38,7 @@ function naiveFlowCount(estate: ReturnType<typeof syntheticEstate>): number {
   return total;
 }
 
-function measure(size: BenchSize, runs: number): Figures {
+async function measure(size: BenchSize, runs: number): Promise<Figures> {
   const estate = syntheticEstate(size);
   compilePolicy(estate.policy, estate.inventory); // warm-up: JIT and caches
   const times: number[] = [];
@@ -58,7 +59,9 @@ function measure(size: BenchSize, runs: number): Figures {
   const incrementalStart = performance.now();
   const changes = diffCompiles(result, compilePolicy(estate.policy, changed));
   const incrementalMs = performance.now() - incrementalStart;
+  const whatIf = await measureWhatIf(estate.policy, estate.inventory, result);
   return {
+    ...whatIf,
     workloads: size.workloads,
     groups: size.groups,
     edges: size.edges,
@@ -81,13 +84,19 @@ const { values } = parseArgs({ options: { json: { type: 'string' }, sizes: { typ
 const wanted = values.sizes ? values.sizes.split(',') : [...SIZES.map((s) => s.name), 'kubernetes'];
 const all: Record<string, Figures | KubernetesFigures> = {};
 for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
-  const figures = measure(size, Number(values.runs ?? (size.name === 'huge' ? 3 : 7)));
+  const figures = await measure(size, Number(values.runs ?? (size.name === 'huge' ? 3 : 7)));
   all[size.name] = figures;
   console.log(
     `${size.name.padEnd(6)} ${figures.workloads} workloads, ${figures.groups} groups, ${figures.edges} edges, ${figures.hosts} hosts: ` +
       `compile ${figures.compileMs} ms (median), ${figures.flows} flows (max ${figures.maxHostFlows} on one host), ` +
       `naive per-pair ${figures.naiveFlows}, peak RSS ${figures.peakRssMb} MB, ` +
       `one workload relabelled: ${figures.incrementalMs} ms, ${figures.incrementalFlowChanges} flow changes`,
+  );
+  const skipped = `not measured above ${MATRIX_WORKLOAD_LIMIT} workloads`;
+  console.log(
+    `${''.padEnd(6)} what-if: ${figures.verdictsPerSec} verdicts/s (simulatePath), ofproto/trace ${figures.ofprotoTraceMs ?? 'n/a (no Open vSwitch)'} ms, ` +
+      `group matrix ${figures.matrixMs !== null ? `${figures.matrixMs} ms (${figures.matrixClasses} address classes)` : skipped}, ` +
+      `one-edge impact ${figures.impactMs !== null ? `${figures.impactMs} ms` : skipped}`,
   );
 }
 if (wanted.includes('kubernetes')) {

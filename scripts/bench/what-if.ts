@@ -1,0 +1,98 @@
+import { changeImpact } from '../../shared/analysis/impact';
+import { reachabilityMatrix } from '../../shared/analysis/matrix';
+import { compilePolicy, type CompileResult } from '../../shared/compiler/compile';
+import { formatFlow } from '../../shared/compiler/flow';
+import type { Inventory } from '../../shared/inventory/model';
+import type { Policy } from '../../shared/policy/model';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '../../shared/simulator/ovs-trace';
+import { addressHosts, loadHostTables, simulatePath } from '../../shared/simulator/path';
+import { BRIDGES, missing, OvsSandbox } from '../../electron/testing/ovs-sandbox';
+
+// What-if figures for one synthetic estate: single-packet verdicts, one ofproto/trace on a real
+// (flow-only) Open vSwitch, the full group matrix and the impact of a one-edge change.
+
+export interface WhatIfFigures {
+  verdictsPerSec: number;
+  /** null when Open vSwitch is not installed. */
+  ofprotoTraceMs: number | null;
+  /** null when the estate is above MATRIX_WORKLOAD_LIMIT (see docs/performance.md). */
+  matrixMs: number | null;
+  impactMs: number | null;
+  matrixClasses: number | null;
+}
+
+/** Above this the matrix and impact are not measured: they would run for many minutes. */
+export const MATRIX_WORKLOAD_LIMIT = 1_000;
+
+const PORTS = [80, 443, 5432, 6379, 8080, 8443, 9090, 3306, 53, 22];
+const VERDICTS = 20_000;
+const TRACES = 20;
+
+export async function measureWhatIf(policy: Policy, inventory: Inventory, compiled: CompileResult): Promise<WhatIfFigures> {
+  const matrix = inventory.workloads.length <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, compiled) : null;
+  return {
+    verdictsPerSec: verdictsPerSecond(inventory, compiled),
+    ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
+    matrixMs: matrix?.matrixMs ?? null,
+    matrixClasses: matrix?.classes ?? null,
+    impactMs: matrix ? timeImpact(policy, inventory, compiled) : null,
+  };
+}
+
+/** Whole-path verdicts (simulatePath, with its trace) between workloads of four hosts. */
+function verdictsPerSecond(inventory: Inventory, compiled: CompileResult): number {
+  const hosts = compiled.hosts.slice(0, 4);
+  const tables = loadHostTables(hosts);
+  const names = new Set(hosts.map((h) => h.host));
+  const workloads = inventory.workloads.filter((w) => names.has(w.host));
+  const hostOf = addressHosts(workloads);
+  const pick = (i: number): (typeof workloads)[number] => workloads[(i * 7919) % workloads.length]!;
+  const started = performance.now();
+  for (let i = 0; i < VERDICTS; i++) {
+    const from = pick(i);
+    const to = pick(i * 31 + 17);
+    simulatePath(tables, { address: from.addresses[0]!, host: from.host }, { address: to.addresses[0]!, host: to.host }, { protocol: 'tcp', srcPort: 40000, dstPort: PORTS[i % PORTS.length]! }, 'new', { hostOf });
+  }
+  return Math.round(VERDICTS / ((performance.now() - started) / 1000));
+}
+
+/** One `ofproto/trace` on a private flow-only OVS holding the largest host's table, averaged. */
+async function ofprotoTraceMs(compiled: CompileResult, inventory: Inventory): Promise<number | null> {
+  if (missing.length > 0) return null;
+  const host = [...compiled.hosts].sort((a, b) => b.flows.length - a.flows.length)[0]!;
+  const local = inventory.workloads.filter((w) => w.host === host.host);
+  const ovs = new OvsSandbox();
+  try {
+    ovs.start();
+    ovs.load(BRIDGES[0]!, host.flows.map(formatFlow).join('\n') + '\n');
+    let total = 0;
+    for (let i = 0; i < TRACES; i++) {
+      const flow = ovsTraceFlow({ ethType: 'ipv4', src: local[i % local.length]!.addresses[0]!, dst: local[(i + 1) % local.length]!.addresses[0]!, protocol: 'tcp', srcPort: 40000, dstPort: PORTS[i % PORTS.length]! }, 1);
+      const started = performance.now();
+      const [output] = await ovs.trace([{ bridge: BRIDGES[0]!, flow, ctNext: ovsCtNext('new') }]);
+      total += performance.now() - started;
+      if (!parseTraceOutcome(output ?? '')) throw new Error(`ofproto/trace printed no verdict:\n${output}`);
+    }
+    return Math.round((total / TRACES) * 10) / 10;
+  } finally {
+    await ovs.stop();
+  }
+}
+
+function timeMatrix(policy: Policy, inventory: Inventory, compiled: CompileResult): { matrixMs: number; classes: number } {
+  const tables = loadHostTables(compiled.hosts);
+  const started = performance.now();
+  const matrix = reachabilityMatrix(policy, inventory, tables);
+  return { matrixMs: Math.round(performance.now() - started), classes: matrix.stats.classes };
+}
+
+/** The first allow edge gets one more port: compile, then the impact against the original. */
+function timeImpact(policy: Policy, inventory: Inventory, compiled: CompileResult): number {
+  const edge = policy.edges.find((e) => e.action === 'allow')!;
+  const changed: Policy = { ...policy, edges: policy.edges.map((e) => (e === edge ? { ...e, services: [...e.services, { protocol: 'tcp', ports: { from: 2222, to: 2222 } }] } : e)) };
+  const before = loadHostTables(compiled.hosts);
+  const after = loadHostTables(compilePolicy(changed, inventory).hosts);
+  const started = performance.now();
+  changeImpact({ policy, tables: before }, { policy: changed, tables: after }, inventory);
+  return Math.round(performance.now() - started);
+}
