@@ -118,6 +118,11 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
           expect(servicesAllow(says, port), `${from} → ${to} tcp/${port}: matrix says "${says}"`).toBe(realEveryPair);
         }
       }
+    await designer.byTestId('matrix-level').selectOption('workloads');
+    for (const [from, to] of [['web1', 'app1'], ['app1', 'db1'], ['web1', 'db1']] as const) {
+      const says = await designer.matrixCell(from, to);
+      for (const port of [5432, 8080]) expect(servicesAllow(says, port), `${from} → ${to} tcp/${port}: matrix says "${says}"`).toBe(canConnect(from, ip(to), port));
+    }
     await designer.screenshot('08-matrix');
   });
 

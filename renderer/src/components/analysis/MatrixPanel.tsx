@@ -1,5 +1,5 @@
-import type { MatrixCell } from '@shared/analysis/matrix';
-import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
+import type { MatrixCell, ReachabilityMatrix } from '@shared/analysis/matrix';
+import { formatServices, isEmptyServiceSet, NO_SERVICES } from '@shared/analysis/service-set';
 import { useMemo, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
@@ -18,24 +18,26 @@ export function MatrixPanel(): JSX.Element {
   const running = useAnalysisStore((s) => s.matrixRunning);
   const compute = useAnalysisStore((s) => s.computeMatrix);
   const [picked, setPicked] = useState<{ row: number; column: number } | null>(null);
+  const [level, setLevel] = useState<'groups' | 'workloads'>('groups');
 
   const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+  const grid = useMemo(() => (result ? gridOf(result.matrix, level) : null), [result, level]);
+  const svg = useMemo(() => (grid ? heatMapSvg(grid.names, grid.cells, picked ?? undefined) : ''), [grid, picked]);
   const matrix = result?.matrix;
-  const svg = useMemo(() => (matrix ? heatMapSvg(matrix.groups, matrix.cells, picked ?? undefined) : ''), [matrix, picked]);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
   const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
 
   const pick = (event: MouseEvent<HTMLDivElement>): void => {
-    if (!matrix) return;
+    if (!grid) return;
     const box = event.currentTarget.getBoundingClientRect();
-    const { labelWidth } = heatMapLayout(matrix.groups);
+    const { labelWidth } = heatMapLayout(grid.names);
     const column = Math.floor((event.clientX - box.left - labelWidth) / CELL);
     const row = Math.floor((event.clientY - box.top - labelWidth) / CELL);
-    if (row >= 0 && column >= 0 && row < matrix.groups.length && column < matrix.groups.length) setPicked({ row, column });
+    if (row >= 0 && column >= 0 && row < grid.names.length && column < grid.names.length) setPicked({ row, column });
   };
 
-  const cell: MatrixCell | undefined = matrix && picked ? matrix.cells[picked.row]?.[picked.column] : undefined;
+  const cell: MatrixCell | undefined = grid && picked ? grid.cells[picked.row]?.[picked.column] : undefined;
   return (
     <div className="matrix-panel">
       <div className="button-row">
@@ -50,22 +52,37 @@ export function MatrixPanel(): JSX.Element {
               {matrix.groups.length} groups, {matrix.stats.classes} address classes, {matrix.stats.simulations} simulated packets, {result.durationMs} ms
             </span>
             {!current ? <span className="badge badge-warning">outdated: compile and compute again</span> : null}
+            {matrix.workloads ? (
+              <select aria-label="Rows and columns" data-testid="matrix-level" value={level} onChange={(e) => { setPicked(null); setLevel(e.target.value as 'groups' | 'workloads'); }}>
+                <option value="groups">by group</option>
+                <option value="workloads">by workload</option>
+              </select>
+            ) : null}
           </>
         ) : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) to compute the matrix.</p> : null}
-      {matrix ? (
+      {matrix && grid ? (
         <div className="matrix-body">
           {/* The SVG string is built from escaped text only (heat-map-svg.ts). */}
           <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           <div className="matrix-explain" data-testid="matrix-cell">
-            {cell && picked ? <CellExplanation from={matrix.groups[picked.row]!} to={matrix.groups[picked.column]!} cell={cell} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {cell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={cell} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
           </div>
         </div>
       ) : null}
     </div>
   );
+}
+
+/** The grid shown: groups, or (for a small inventory) one row per workload, whose cells hold one pair each. */
+function gridOf(matrix: ReachabilityMatrix, level: 'groups' | 'workloads'): { names: string[]; cells: MatrixCell[][] } {
+  if (level === 'groups' || !matrix.workloads) return { names: matrix.groups, cells: matrix.cells };
+  return {
+    names: matrix.workloads.names,
+    cells: matrix.workloads.cells.map((row, i) => row.map((permitted, j) => ({ always: permitted, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: i === j ? 0 : 1 }))),
+  };
 }
 
 function CellExplanation({ from, to, cell }: { from: string; to: string; cell: MatrixCell }): JSX.Element {
