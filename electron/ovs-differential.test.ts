@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '@shared/compiler/compile';
@@ -11,6 +13,8 @@ import { ACTION_CASES, type ActionCase } from '@shared/simulator/testing/action-
 import { LOOKUP_CASES, probePacket } from '@shared/simulator/testing/lookup-cases';
 import { ALL_OUTSIDE, scenarioArbitrary, type Scenario } from '@shared/simulator/testing/random-scenario';
 import { describePacket, formatTrace } from '@shared/simulator/trace-format';
+import { parseInventoryText } from './services/inventory-file';
+import { importNetworkPolicyFiles } from './services/network-policy-files';
 import { BRIDGES, missing, OvsSandbox } from './testing/ovs-sandbox';
 
 // The simulator against Open vSwitch itself: a private, flow-only ovs-vswitchd (dummy datapath,
@@ -153,6 +157,55 @@ describe.skipIf(missing.length > 0)(
       expect(`${problems.length} disagreements\n${problems.slice(0, 3).join('\n\n')}`).toBe('0 disagreements\n');
       expect(traced).toBeGreaterThanOrEqual(MIN_TRACES);
     }, 180_000);
+
+    it('enforces the NetworkPolicy example as Kubernetes means it, on the real switch', async () => {
+      // Import, compile, load each node's table, then ask the switches about every pod pair.
+      const example = join(__dirname, '..', 'examples', 'kubernetes-shop');
+      const imported = await importNetworkPolicyFiles([join(example, 'networkpolicies.yaml')]);
+      const inventory = parseInventoryText(readFileSync(join(example, 'inventory.yaml'), 'utf8'), 'inventory.yaml', '2026-01-01T00:00:00Z').inventory!;
+      const hosts = compilePolicy(imported.policy!, inventory).hosts;
+      const bridgeOf = new Map(hosts.map((host, h) => [host.host, BRIDGES[h]!]));
+      const tablesOf = new Map(
+        hosts.map((host) => {
+          const text = host.flows.map(formatFlow).join('\n') + '\n';
+          ovs!.load(bridgeOf.get(host.host)!, text);
+          return [host.host, [groupByTable(parseFlowText(text).flows)]] as const;
+        }),
+      );
+      const pods = inventory.workloads;
+      const cases = pods.flatMap((from) =>
+        pods.flatMap((to) =>
+          from === to ? [] : [...new Set([from.host, to.host])].flatMap((host) =>
+            [80, 5432, 8080, 9090, 9999].map((port) => ({
+              bridge: bridgeOf.get(host)!,
+              label: `${from.name} → ${to.name} on ${host}`,
+              tables: tablesOf.get(host)!,
+              packet: { ethType: 'ipv4' as const, src: from.addresses[0]!, dst: to.addresses[0]!, protocol: 'tcp' as const, srcPort: 40000, dstPort: port },
+              state: 'new' as const,
+            })),
+          ),
+        ),
+      );
+      expect(await disagreements(ovs!, cases)).toEqual([]);
+
+      // The example's documented verdicts, as the switches on both nodes decide them.
+      const expected: [string, string, number, boolean][] = [
+        ['prometheus', 'web-2', 80, true],
+        ['web-1', 'web-2', 8080, false],
+        ['web-1', 'db-1', 5432, true],
+        ['prometheus', 'db-1', 5432, false],
+        ['prometheus', 'web-1', 9999, true],
+        ['metrics-agent', 'prometheus', 9090, true],
+      ];
+      for (const [fromName, toName, port, permitted] of expected) {
+        const from = pods.find((w) => w.name === fromName)!;
+        const to = pods.find((w) => w.name === toName)!;
+        const packet: Packet = { ethType: 'ipv4', src: from.addresses[0]!, dst: to.addresses[0]!, protocol: 'tcp', srcPort: 40000, dstPort: port };
+        const outputs = await ovs!.trace([...new Set([from.host, to.host])].map((host) => ({ bridge: bridgeOf.get(host)!, flow: ovsTraceFlow(packet), ctNext: ovsCtNext('new') })));
+        const forwarded = outputs.every((o) => parseTraceOutcome(o)?.verdict === 'forwarded');
+        expect(forwarded, `${fromName} → ${toName} tcp/${port}`).toBe(permitted);
+      }
+    }, 60_000);
 
     it('agrees on the lookup corner cases of the unit tests', async () => {
       const problems: string[] = [];
