@@ -1,11 +1,11 @@
 import type { AddressBits } from '../simulator/address-bits';
-import { addressMatches, formatAddress } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { formatAddress } from '../simulator/address-bits';
+import { IP_PROTO, type SimFlow } from '../simulator/flow-model';
 import { packetFields, type Packet, type PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
-import { flowsForAddresses } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
+import { relevantFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
 
 /** What one switch does with the first packet of a connection. */
@@ -81,81 +81,6 @@ export class HostReach {
 
 export function sameOutcome(a: HopOutcome, b: HopOutcome): boolean {
   return a.kind === b.kind && (a.kind !== 'redirected' || (b.kind === 'redirected' && a.to === b.to));
-}
-
-/**
- * The flows that can take part in a lookup for a packet between these addresses: their
- * address matches hold, and a conjunctive clause flow without addresses counts only when one
- * of its conjunctions has every address clause supplied by a flow that holds (otherwise it
- * can never complete; the same goes for the flow that acts on the conjunction's id), or when it shares its match with a non-conjunctive flow, which it hides from
- * the lookup after a conjunctive match (as Open vSwitch does).
- */
-function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): SimFlow[] {
-  const candidates = flowsForAddresses(flows, src, dst).filter((f) => addressesHold(f.match, src, dst));
-  // A conjunction can complete only if each of its address clauses has a flow here.
-  const supplied = new Map<number, Set<number>>();
-  for (const flow of candidates)
-    if (isConjunctive(flow) && hasAddress(flow.match))
-      for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
-  const addressClauses = addressClausesOf(flows);
-  const active = new Set<number>();
-  for (const [id, clauses] of supplied) if ([...(addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) active.add(id);
-  const hiding = hidingFlows(flows);
-  return candidates.filter(
-    (f) =>
-      (!isConjunctive(f) && (f.match.conjId === undefined || active.has(f.match.conjId))) ||
-      hasAddress(f.match) ||
-      f.actions.some((a) => a.kind === 'conjunction' && active.has(a.id)) ||
-      hiding.has(f),
-  );
-}
-
-const addressClauseCache = new WeakMap<readonly SimFlow[], Map<number, Set<number>>>();
-
-/** Per conjunction id, the clauses its address-matching flows supply; computed once per table. */
-function addressClausesOf(flows: readonly SimFlow[]): Map<number, Set<number>> {
-  let clauses = addressClauseCache.get(flows);
-  if (!clauses) {
-    clauses = new Map();
-    for (const flow of flows)
-      if (isConjunctive(flow) && hasAddress(flow.match))
-        for (const action of flow.actions) if (action.kind === 'conjunction') setOf(clauses, action.id).add(action.clause);
-    addressClauseCache.set(flows, clauses);
-  }
-  return clauses;
-}
-
-function setOf(map: Map<number, Set<number>>, key: number): Set<number> {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  return set;
-}
-
-const hidingCache = new WeakMap<readonly SimFlow[], Set<SimFlow>>();
-
-/** A table's conjunctive flows without addresses that share their match with a non-conjunctive flow; computed once per table. */
-function hidingFlows(flows: readonly SimFlow[]): Set<SimFlow> {
-  let hiding = hidingCache.get(flows);
-  if (!hiding) {
-    const hard = new Set(flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match)));
-    hiding = new Set(flows.filter((f) => isConjunctive(f) && !hasAddress(f.match) && hard.has(formatMatch(f.match))));
-    hidingCache.set(flows, hiding);
-  }
-  return hiding;
-}
-
-function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {
-  const v4 = src.family === 4;
-  if (m.ethType !== undefined && m.ethType !== (v4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6)) return false;
-  if (m.nwSrc && !(v4 && addressMatches(m.nwSrc, src))) return false;
-  if (m.nwDst && !(v4 && addressMatches(m.nwDst, dst))) return false;
-  if (m.ipv6Src && !(!v4 && addressMatches(m.ipv6Src, src))) return false;
-  if (m.ipv6Dst && !(!v4 && addressMatches(m.ipv6Dst, dst))) return false;
-  return true;
-}
-
-function hasAddress(m: FlowMatch): boolean {
-  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
 }
 
 /** Where a flow's match starts or stops holding, per protocol: the first value in and the first value after. */

@@ -1,0 +1,100 @@
+import type { AddressBits } from '../simulator/address-bits';
+import { addressMatches } from '../simulator/address-bits';
+import { ETH_TYPE, formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { addressKey, exactAddress } from '../simulator/table-index';
+
+/**
+ * One table's flows filed for the question "which flows can take part in a lookup for a
+ * packet from A to B?": by the exact address they name, by the conjunction they serve (port
+ * clauses, the conj_id flow), and the few others. Built once per table, asked once per pair.
+ */
+interface RelevanceIndex {
+  bySource: Map<string, SimFlow[]>;
+  byDestination: Map<string, SimFlow[]>;
+  /** Flows without addresses that only matter when their conjunction can complete. */
+  byConjunction: Map<number, SimFlow[]>;
+  /** Everything else: pipeline flows, prefix matches, clause flows that hide a flow. */
+  always: SimFlow[];
+  /** Per conjunction id, the clauses its address-matching flows supply. */
+  addressClauses: Map<number, Set<number>>;
+}
+
+const indexes = new WeakMap<readonly SimFlow[], RelevanceIndex>();
+
+/**
+ * The flows that can take part in a lookup for a packet between these addresses, in text
+ * order: their address matches hold, and a flow without addresses that serves conjunctions
+ * (a port clause, the flow acting on conj_id) counts only when one of them has every address
+ * clause supplied by a flow that holds: otherwise it can never complete. A clause flow that
+ * shares its match with a non-conjunctive flow always counts, since it hides that flow from
+ * the lookup after a conjunctive match, as in Open vSwitch. A lookup over these flows gives
+ * the same answer as over the whole table.
+ */
+export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): SimFlow[] {
+  let index = indexes.get(flows);
+  if (!index) {
+    index = buildIndex(flows);
+    indexes.set(flows, index);
+  }
+  const addressed = [...(index.bySource.get(addressKey(src)) ?? []), ...(index.byDestination.get(addressKey(dst)) ?? []), ...index.always].filter((f) =>
+    addressesHold(f.match, src, dst),
+  );
+  const supplied = new Map<number, Set<number>>();
+  for (const flow of addressed)
+    if (isConjunctive(flow) && hasAddress(flow.match))
+      for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
+  const relevant = new Set(addressed);
+  for (const [id, clauses] of supplied) {
+    if (![...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) continue;
+    for (const flow of index.byConjunction.get(id) ?? []) relevant.add(flow);
+  }
+  return [...relevant].sort((a, b) => a.line - b.line);
+}
+
+function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
+  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map() };
+  const hardMatches = new Set(flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match)));
+  for (const flow of flows) {
+    const { match } = flow;
+    const source = exactAddress(match.nwSrc ?? match.ipv6Src);
+    const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
+    if (isConjunctive(flow) && hasAddress(match))
+      for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
+    if (source !== null) file(index.bySource, source, flow);
+    else if (destination !== null) file(index.byDestination, destination, flow);
+    else if (hasAddress(match)) index.always.push(flow);
+    else if (isConjunctive(flow) && !hardMatches.has(formatMatch(match)))
+      for (const action of flow.actions) {
+        if (action.kind === 'conjunction') file(index.byConjunction, action.id, flow);
+      }
+    else if (!isConjunctive(flow) && match.conjId !== undefined) file(index.byConjunction, match.conjId, flow);
+    else index.always.push(flow);
+  }
+  return index;
+}
+
+function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {
+  const v4 = src.family === 4;
+  if (m.ethType !== undefined && m.ethType !== (v4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6)) return false;
+  if (m.nwSrc && !(v4 && addressMatches(m.nwSrc, src))) return false;
+  if (m.nwDst && !(v4 && addressMatches(m.nwDst, dst))) return false;
+  if (m.ipv6Src && !(!v4 && addressMatches(m.ipv6Src, src))) return false;
+  if (m.ipv6Dst && !(!v4 && addressMatches(m.ipv6Dst, dst))) return false;
+  return true;
+}
+
+function hasAddress(m: FlowMatch): boolean {
+  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
+}
+
+function file<K>(map: Map<K, SimFlow[]>, key: K, flow: SimFlow): void {
+  const list = map.get(key);
+  if (list) list.push(flow);
+  else map.set(key, [flow]);
+}
+
+function setOf(map: Map<number, Set<number>>, key: number): Set<number> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
