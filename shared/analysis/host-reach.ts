@@ -1,7 +1,6 @@
 import type { AddressBits } from '../simulator/address-bits';
-import { formatAddress } from '../simulator/address-bits';
-import { IP_PROTO, type SimFlow } from '../simulator/flow-model';
-import { packetFields, type Packet, type PacketFields } from '../simulator/packet';
+import { ETH_TYPE, IP_PROTO, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
+import type { PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
 import type { FlowSignatures } from './flow-signatures';
@@ -24,6 +23,7 @@ export type Segments = Readonly<Record<ServiceProtocol, readonly Segment[]>>;
 export const PROBE_SOURCE_PORT = 40000;
 
 const PORT_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { [IP_PROTO.tcp]: 'tcp', [IP_PROTO.udp]: 'udp', [IP_PROTO.sctp]: 'sctp' };
+const PORT_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as const;
 
 /**
  * One switch's verdict on every service between two addresses, computed exactly: the
@@ -61,7 +61,7 @@ export class HostReach {
     const segments = {} as Record<ServiceProtocol, Segment[]>;
     for (const protocol of SERVICE_PROTOCOLS) {
       const out: Segment[] = [];
-      const base = packetFields(probe(src, dst, protocol, 0));
+      const base = probeFields(src, dst, protocol);
       for (const [from, to] of atoms(SERVICE_DOMAIN[protocol], boundaries[protocol])) {
         this.simulations++;
         const result = simulateFields(reduced, withValue(base, protocol, representative(protocol, from, to)), 'new', { explain: false });
@@ -148,9 +148,11 @@ function withValue(base: PacketFields, protocol: ServiceProtocol, value: number)
   return fields;
 }
 
-function probe(src: AddressBits, dst: AddressBits, protocol: ServiceProtocol, value: number): Packet {
-  const base = { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: formatAddress(src), dst: formatAddress(dst) } as const;
-  if (protocol === 'icmp') return { ...base, protocol: 'icmp', icmpType: value, icmpCode: 0 };
-  if (protocol === 'other') return { ...base, protocol: 'other', ipProto: value };
-  return { ...base, protocol, srcPort: PROBE_SOURCE_PORT, dstPort: value };
+/** A first packet from `src` to `dst` in numeric form, as packetFields would give it, without a round trip through text. */
+function probeFields(src: AddressBits, dst: AddressBits, protocol: ServiceProtocol): PacketFields {
+  const v4 = src.family === 4;
+  const fields: PacketFields = { ethType: v4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6, src, dst, ctState: 0, ctMark: 0, regs: new Array<number>(REGISTER_COUNT).fill(0), conjId: 0 };
+  if (protocol === 'icmp') return { ...fields, ipProto: v4 ? IP_PROTO.icmp : IP_PROTO.icmp6, icmpType: 0, icmpCode: 0 };
+  if (protocol === 'other') return { ...fields, ipProto: 47 };
+  return { ...fields, ipProto: PORT_NUMBER[protocol], tpSrc: PROBE_SOURCE_PORT, tpDst: 0 };
 }

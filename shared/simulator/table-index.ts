@@ -62,8 +62,16 @@ export function exactAddress(match: AddressMask | undefined): string | null {
 
 /** One address as a map key, whatever its spelling. */
 export function addressKey(bits: { family: Family; value: bigint }): string {
-  return `${bits.family}:${bits.value.toString(16)}`;
+  let key = addressKeys.get(bits);
+  if (key === undefined) {
+    key = `${bits.family}:${bits.value.toString(16)}`;
+    addressKeys.set(bits, key);
+  }
+  return key;
 }
+
+// Analyses ask for the key of the same address object many times; printing a bigint is not free.
+const addressKeys = new WeakMap<object, string>();
 
 function file(map: Map<string, SimFlow[]>, key: string, flow: SimFlow): void {
   const list = map.get(key);
