@@ -169,7 +169,8 @@ describe.skipIf(missing.length > 0)(
         hosts.map((host) => {
           const text = host.flows.map(formatFlow).join('\n') + '\n';
           ovs!.load(bridgeOf.get(host.host)!, text);
-          return [host.host, [groupByTable(parseFlowText(text).flows)]] as const;
+          const tables: FlowTables[] = [groupByTable(parseFlowText(text).flows)];
+          return [host.host, tables] as const;
         }),
       );
       const pods = inventory.workloads;

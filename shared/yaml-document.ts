@@ -1,10 +1,13 @@
-import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
 import type { z } from 'zod';
+import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
 
 /** A parsed YAML document that can point diagnostics at lines and columns. */
 export interface LocatedDocument {
   doc: Document;
+  /** The document as plain data (aliases resolved), computed once when it was parsed. */
+  value: unknown;
   /** Turns a dotted data path into file, line and column (the deepest node that exists). */
   locate(path: string): SourceLocation;
 }
@@ -13,10 +16,17 @@ export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; d
 
 /** Parses YAML text; syntax errors come back as diagnostics with line and column. */
 export function parseLocatedYaml(text: string, file: string, syntaxCode: string): LocatedParse {
+  const deep = tooDeep(text, file, syntaxCode);
+  if (deep) return { ok: false, diagnostics: [deep] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    return { ok: false, diagnostics: [parseFailure(error, file, syntaxCode)] };
+  }
   if (doc.errors.length > 0) return { ok: false, diagnostics: syntaxDiagnostics(doc, lineCounter, file, syntaxCode) };
-  return { ok: true, value: located(doc, lineCounter, file) };
+  return locatedWithValue(doc, lineCounter, file, syntaxCode);
 }
 
 /**
@@ -24,28 +34,127 @@ export function parseLocatedYaml(text: string, file: string, syntaxCode: string)
  * own paths; a syntax error in any document fails the whole stream, with line and column.
  */
 export function parseLocatedYamlStream(text: string, file: string, syntaxCode: string): { ok: true; value: LocatedDocument[] } | { ok: false; diagnostics: Diagnostic[] } {
+  const deep = tooDeep(text, file, syntaxCode);
+  if (deep) return { ok: false, diagnostics: [deep] };
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    return { ok: false, diagnostics: [parseFailure(error, file, syntaxCode)] };
+  }
   // A stream with nothing but comments gives an empty list, or an EmptyStream with errors of its own.
   if (!Array.isArray(docs)) return { ok: false, diagnostics: syntaxDiagnostics(docs, lineCounter, file, syntaxCode) };
   const diagnostics = docs.flatMap((doc) => syntaxDiagnostics(doc, lineCounter, file, syntaxCode));
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  return { ok: true, value: docs.map((doc) => located(doc, lineCounter, file)) };
+  const values: LocatedDocument[] = [];
+  for (const doc of docs) {
+    const one = locatedWithValue(doc, lineCounter, file, syntaxCode);
+    if (!one.ok) appendAll(diagnostics, one.diagnostics);
+    else values.push(one.value);
+  }
+  return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, value: values };
+}
+
+const TOO_DEEP = 'the document is nested too deeply to read (brackets or indentation hundreds of levels deep); flatten it';
+
+/** Deeper than any file of ours or of Kubernetes goes, and well short of where the parser's recursion gives out. */
+const MAX_FLOW_DEPTH = 100;
+const MAX_INDENT = 300;
+
+/**
+ * Refuses absurd nesting before the parser recurses into it: far enough down, the parser (or
+ * V8 under it) can fail in ways no try/catch sees. Counts `[` and `{` outside quotes and
+ * comments, and the column where a line's content starts (after indentation and `- `, `? `).
+ */
+function tooDeep(text: string, file: string, code: string): Diagnostic | null {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (atLineStart) {
+      let j = i;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t' || ((text[j] === '-' || text[j] === '?') && /[ \t]/.test(text[j + 1] ?? '')))) j++;
+      if (j - lineStart > MAX_INDENT && text[j] !== '\n' && text[j] !== '#') return { code, severity: 'error', message: TOO_DEEP, location: { file, line, column: j - lineStart + 1 } };
+      atLineStart = false;
+    }
+    if (ch === '\n') {
+      line++;
+      lineStart = i + 1;
+      atLineStart = true;
+    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if ((ch === '"' || ch === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) {
+      // Skip the quoted scalar, counting its lines; `\"` escapes in double quotes, `''` in single.
+      for (i++; i < text.length; i++) {
+        if (ch === '"' && text[i] === '\\') i++;
+        else if (ch === "'" && text[i] === "'" && text[i + 1] === "'") i++;
+        else if (text[i] === ch) break;
+        if (text[i] === '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return { code, severity: 'error', message: TOO_DEEP, location: { file, line, column: i - lineStart + 1 } };
+    } else if (ch === ']' || ch === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return null;
+}
+
+/** A parser that gave up by throwing: only its own recursion does that, on absurdly deep nesting. */
+function parseFailure(error: unknown, file: string, code: string): Diagnostic {
+  const message = error instanceof RangeError ? TOO_DEEP : `YAML syntax: ${(error as Error).message}`;
+  return { code, severity: 'error', message, location: { file, line: 1, column: 1 } };
+}
+
+/**
+ * The document with its plain value. Resolving aliases can fail on hostile input, which is the
+ * author's to fix, not a crash: an alias to an anchor it cannot see (one in another document, or
+ * later), aliases that would expand without bound, nesting too deep to convert.
+ */
+function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string, code: string): LocatedParse {
+  const where = (node: Alias | undefined): SourceLocation => {
+    const start = node?.range?.[0] ?? doc.contents?.range?.[0] ?? 0;
+    const pos = lineCounter.linePos(start);
+    return { file, line: pos.line, column: pos.col };
+  };
+  try {
+    return { ok: true, value: located(doc, doc.toJS({ maxAliasCount: 1000 }), lineCounter, file) };
+  } catch (error) {
+    const aliases: Alias[] = [];
+    visit(doc, { Alias: (_, node) => void aliases.push(node) });
+    const unresolved = aliases.find((a) => isAlias(a) && a.resolve(doc) === undefined);
+    const message =
+      unresolved ? `YAML alias *${unresolved.source} names no anchor before it in this document; anchors do not reach across "---"`
+      : error instanceof ReferenceError ? 'YAML aliases here would expand into an enormous document (an alias bomb?); write the values out instead'
+      : error instanceof RangeError ? TOO_DEEP
+      : `YAML: ${(error as Error).message}`;
+    return { ok: false, diagnostics: [{ code, severity: 'error', message, location: where(unresolved ?? aliases[0]) }] };
+  }
 }
 
 function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; message: string }[] }, lineCounter: LineCounter, file: string, code: string): Diagnostic[] {
-  return doc.errors.map((e) => {
+  // Past the parser's own stack overflow, every later error only echoes it: report that one.
+  const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
+  return (overflow ? [overflow] : doc.errors).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
+    // The parser reports its own stack overflow as a syntax error; say what it means.
+    const text = /Maximum call stack size exceeded/.test(e.message) ? TOO_DEEP : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
     return {
       code,
       severity: 'error',
-      message: `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`,
+      message: text,
       location: { file, line: pos.line, column: pos.col },
     };
   });
 }
 
-function located(doc: Document, lineCounter: LineCounter, file: string): LocatedDocument {
+function located(doc: Document, value: unknown, lineCounter: LineCounter, file: string): LocatedDocument {
   const locate = (path: string): SourceLocation => {
     const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     for (let n = segments.length; n >= 0; n--) {
@@ -60,7 +169,7 @@ function located(doc: Document, lineCounter: LineCounter, file: string): Located
     const pos = start === undefined ? { line: 1, col: 1 } : lineCounter.linePos(start);
     return { file, line: pos.line, column: pos.col, path };
   };
-  return { doc, locate };
+  return { doc, value, locate };
 }
 
 /** Turns schema failures into located diagnostics, one per problem. */

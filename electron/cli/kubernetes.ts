@@ -48,6 +48,7 @@ export async function exportKubernetes(policyPath: string, options: KubernetesOp
   const { policy } = await loadPolicy(policyPath);
   const inventory = options.inventory ? await loadInventory(options.inventory) : undefined;
   const exported = await service(() => exportNetworkPolicyFiles(policy, inventory, options.output!));
+  if (hasErrors(exported.warnings)) throw new CliFailure(EXIT.inputErrors, `${policyPath}: not exported; nothing written into ${options.output}`, exported.warnings);
   if (options.json) return { text: JSON.stringify(exported, null, 2), code: EXIT.ok, diagnostics: [] };
   const lines = exported.files.map((f) => `wrote ${f}`);
   if (exported.files.length === 0) lines.push('no namespace to write: name namespaces in groups, or give --inventory with pods');

@@ -11,7 +11,7 @@ import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
-import { probeFrom, resolveEnd } from './trace';
+import { probeFrom, resolveEnds } from './trace';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
@@ -121,8 +121,7 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   const { policy } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
-  const from = resolveEnd(inventory, values.from, '--from');
-  const to = resolveEnd(inventory, values.to, '--to');
+  const { from, to } = resolveEnds(inventory, values.from, values.to);
   const probe = probeFrom(values.proto, values.port, values['icmp-type']);
 
   const compiled = compilePolicy(policy, inventory);

@@ -1,13 +1,13 @@
 import type { Inventory } from '@shared/inventory/model';
-import { resolveEndpoint } from '@shared/simulator/endpoints';
+import { resolveEndpoints } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
 import { CliFailure, EXIT } from './inputs';
 
-/** `--from`/`--to` through the shared endpoint reader; a name it cannot place is a usage error. */
-export function resolveEnd(inventory: Inventory, text: string, flag: string): PathEnd & { label: string } {
-  const parsed = resolveEndpoint(inventory, text);
-  if (!parsed.ok) throw new CliFailure(EXIT.usage, `${flag} ${text}: ${parsed.message}`);
-  return { ...parsed.end, label: parsed.label };
+/** `--from`/`--to` through the shared endpoint reader (one address family for both); a name it cannot place is a usage error. */
+export function resolveEnds(inventory: Inventory, from: string, to: string): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
+  const parsed = resolveEndpoints(inventory, from, to);
+  if (!parsed.ok) throw new CliFailure(EXIT.usage, parsed.side === 'both' ? parsed.message : `--${parsed.side} ${parsed.side === 'from' ? from : to}: ${parsed.message}`);
+  return { from: { ...parsed.from.end, label: parsed.from.label }, to: { ...parsed.to.end, label: parsed.to.label } };
 }
 
 /** The packet fields from --proto, --port, --icmp-type, with the errors a user can act on. */

@@ -56,4 +56,11 @@ workloads:
     expect(parseInventoryText('name,host,ports\nweb,n1,HTTP=tcp/80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310' });
     expect(parseInventoryText('name,host,ports\nweb,n1,tcp:80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310', location: { line: 2, path: 'ports' } });
   });
+
+  it('refuses a namespace that is no Kubernetes namespace name, in YAML and in CSV', () => {
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, namespace: ../../pwned }\n';
+    expect(parseInventoryText(yaml, 'i.yaml', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS311', location: { line: 4, path: 'workloads.0.namespace' } }] });
+    expect(parseInventoryText('name,host,namespace\nweb,n1,Shop\n', 'i.csv', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS311', location: { line: 2, path: 'namespace' } }] });
+  });
 });
+

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { KubeConfig, type ConfigOptions } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { ServiceError } from './service-error';
 
 /** A kubeconfig context as `kubectl config get-contexts` lists it. */
@@ -26,38 +27,86 @@ export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env): string[] 
   return existsSync(file) ? [file] : [];
 }
 
+// The client's ActionOnInvalid.FILTER: leave an unusable entry out instead of failing the file.
+const SKIP_INVALID: Partial<ConfigOptions> = { onInvalidEntry: 'filter' };
+
+/** Entries of the kubeconfig files that cannot be used, by name, with the reason: reported against their contexts only. */
+export interface KubeconfigProblems {
+  clusters: Map<string, string>;
+  users: Map<string, string>;
+}
+
 /**
  * The files merged as kubectl merges them: the first file to define a cluster, user or context
  * name wins, and so does the first current-context. Each file is read by the client library,
  * so every authentication it supports (tokens, client certificates, exec plugins, custom CA)
- * works, and relative paths are resolved against the file that holds them.
+ * works, and relative paths are resolved against the file that holds them. A cluster or user
+ * that cannot be used (no server, a token file that is missing) is left out and listed in
+ * `problems`, so it spoils only the contexts that name it.
  */
-export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { config: KubeConfig; problems: KubeconfigProblems } {
   const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+  const problems: KubeconfigProblems = { clusters: new Map(), users: new Map() };
   for (const file of kubeconfigFiles(env)) {
     const one = new KubeConfig();
     try {
-      one.loadFromFile(file);
+      one.loadFromFile(file, SKIP_INVALID);
     } catch (error) {
       throw new ServiceError('bad-request', `The kubeconfig file ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}. Fix it, or leave it out of KUBECONFIG.`);
     }
-    addNew(merged.clusters, one.clusters);
-    addNew(merged.users, one.users);
+    const known = (list: readonly { name: string }[], name: string): boolean => list.some((x) => x.name === name);
+    for (const [name, reason] of unusableEntries(file, one)) {
+      const [kind, entry] = name.split('\0') as ['clusters' | 'users', string];
+      if (!known(merged[kind], entry) && !problems[kind].has(entry)) problems[kind].set(entry, reason);
+    }
+    addNew(merged.clusters, one.clusters.filter((c) => !problems.clusters.has(c.name)));
+    addNew(merged.users, one.users.filter((u) => !problems.users.has(u.name)));
     addNew(merged.contexts, one.contexts);
     merged.currentContext ||= one.currentContext ?? '';
   }
   const config = new KubeConfig();
   config.loadFromOptions(merged);
-  return config;
+  return { config, problems };
+}
+
+/** The merged kubeconfig (see loadKubeconfigChecked). */
+export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  return loadKubeconfigChecked(env).config;
+}
+
+/**
+ * Clusters and users of one file that the client left out or cannot use, keyed `kind\0name`:
+ * a cluster without a server, a user whose token file does not exist.
+ */
+function unusableEntries(file: string, loaded: KubeConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  let raw: { clusters?: unknown; users?: unknown };
+  try {
+    raw = (parse(readFileSync(file, 'utf8')) ?? {}) as typeof raw;
+  } catch {
+    return out;
+  }
+  for (const entry of Array.isArray(raw.clusters) ? (raw.clusters as { name?: unknown; cluster?: { server?: unknown } }[]) : []) {
+    if (typeof entry?.name !== 'string' || loaded.clusters.some((c) => c.name === entry.name)) continue;
+    out.set(`clusters\0${entry.name}`, `cluster "${entry.name}" in ${file} has ${entry.cluster?.server ? 'an entry the client cannot read' : 'no server'}`);
+  }
+  for (const entry of Array.isArray(raw.users) ? (raw.users as { name?: unknown; user?: Record<string, unknown> }[]) : []) {
+    if (typeof entry?.name !== 'string') continue;
+    const tokenFile = entry.user?.tokenFile ?? entry.user?.['token-file'];
+    const path = typeof tokenFile === 'string' ? resolve(dirname(file), tokenFile) : undefined;
+    if (path !== undefined && !existsSync(path)) out.set(`users\0${entry.name}`, `the token file ${path} of user "${entry.name}" (in ${file}) does not exist`);
+    else if (!loaded.users.some((u) => u.name === entry.name)) out.set(`users\0${entry.name}`, `user "${entry.name}" in ${file} cannot be read by the client`);
+  }
+  return out;
 }
 
 export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): KubernetesContext[] {
-  const config = loadKubeconfig(env);
+  const { config, problems } = loadKubeconfigChecked(env);
   return config.contexts
     .map((c) => ({
       name: c.name,
       cluster: c.cluster,
-      server: config.getCluster(c.cluster)?.server ?? '(no such cluster in the kubeconfig)',
+      server: config.getCluster(c.cluster)?.server ?? `(${problems.clusters.get(c.cluster) ?? 'no such cluster in the kubeconfig'})`,
       user: c.user,
       ...(c.namespace ? { namespace: c.namespace } : {}),
       current: c.name === config.currentContext,
@@ -67,10 +116,15 @@ export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): Ku
 
 /** The kubeconfig with `context` as its current context, ready for the client's API objects. */
 export function kubeconfigForContext(context: string, env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const config = loadKubeconfig(env);
+  const { config, problems } = loadKubeconfigChecked(env);
   const found = config.getContextObject(context);
   if (!found) throw new ServiceError('not-found', `There is no Kubernetes context "${context}"; \`kubectl config get-contexts\` lists the ones that exist.`);
+  const broken = problems.clusters.get(found.cluster);
+  if (broken) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${broken}. Fix the kubeconfig.`);
   if (!config.getCluster(found.cluster)) throw new ServiceError('bad-request', `Kubernetes context "${context}" names cluster "${found.cluster}", which no kubeconfig file defines.`);
+  const user = found.user ? problems.users.get(found.user) : undefined;
+  if (user) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${user}. Fix the kubeconfig, or log in again.`);
+  if (found.user && !config.getUser(found.user)) throw new ServiceError('bad-request', `Kubernetes context "${context}" names user "${found.user}", which no kubeconfig file defines; add the user or fix the context.`);
   config.setCurrentContext(context);
   return config;
 }

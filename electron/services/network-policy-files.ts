@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { NetworkPolicyExport, NetworkPolicyImport } from '@shared/api/contract';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -7,7 +8,8 @@ import { exportNetworkPolicies } from '@shared/kubernetes/export';
 import { importNetworkPolicies } from '@shared/kubernetes/import';
 import { parseNetworkPolicies, type NetworkPolicyParse } from '@shared/kubernetes/network-policy-file';
 import type { Policy } from '@shared/policy/model';
-import { readTextFile, writeTextFileAtomic } from './project-files';
+import { isNamespaceName } from '@shared/policy/namespace-name';
+import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 
 /** NetworkPolicy files to a design, named after the first file unless `name` is given. */
@@ -30,18 +32,63 @@ function designName(path: string): string {
 }
 
 /**
- * Writes the design as NetworkPolicy YAML into `dir`, one `NAMESPACE.yaml` per namespace, each
- * atomically; returns the files and what NetworkPolicy could not say.
+ * Writes the design as NetworkPolicy YAML into `dir`, one `NAMESPACE.yaml` per namespace, all
+ * or nothing: every file is written to a temporary in `dir` first, and only when all of them
+ * are there are they renamed over their targets. Nothing is ever written outside `dir` (a
+ * symlink there is replaced, not followed). Returns the files and what NetworkPolicy could not
+ * say; with an error among those (a namespace that is no namespace name), writes nothing.
  */
 export async function exportNetworkPolicyFiles(policy: Policy, inventory: Inventory | undefined, dir: string): Promise<NetworkPolicyExport> {
   const exported = exportNetworkPolicies(policy, inventory);
+  if (hasErrors(exported.warnings)) return { files: [], warnings: exported.warnings };
   const full = resolve(dir);
   try {
     await mkdir(full, { recursive: true });
   } catch (error) {
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${(error as Error).message}`);
   }
-  const files: string[] = [];
-  for (const f of exported.files) files.push((await writeTextFileAtomic(join(full, `${f.namespace}.yaml`), f.yaml)).path);
-  return { files, warnings: exported.warnings };
+  const targets = exported.files.map((f) => ({ path: fileInside(full, f.namespace), yaml: f.yaml }));
+  for (const t of targets) await refuseNonFile(t.path);
+
+  const temps: string[] = [];
+  try {
+    for (const t of targets) {
+      const temp = join(full, `.${basename(t.path)}.${randomBytes(4).toString('hex')}.tmp`);
+      await writeFile(temp, t.yaml, { encoding: 'utf8', flag: 'wx' });
+      temps.push(temp);
+    }
+  } catch (error) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
+    throw new ServiceError('io', `Nothing exported into ${full}: ${reason(error)}.`);
+  }
+  const written: string[] = [];
+  for (const [i, t] of targets.entries()) {
+    try {
+      await rename(temps[i]!, t.path);
+      written.push(t.path);
+    } catch (error) {
+      await Promise.all(temps.slice(i).map((x) => rm(x, { force: true })));
+      const done = written.length > 0 ? ` (already replaced: ${written.join(', ')})` : '';
+      throw new ServiceError('io', `Could not write ${t.path}: ${reason(error)}${done}.`);
+    }
+  }
+  return { files: written, warnings: exported.warnings };
+}
+
+/** `dir/NAMESPACE.yaml`, checked to be a file directly in `dir` whatever the namespace holds. */
+function fileInside(dir: string, namespace: string): string {
+  const path = resolve(dir, `${namespace}.yaml`);
+  if (!isNamespaceName(namespace) || dirname(path) !== dir) throw new ServiceError('bad-request', `"${namespace}" is not a namespace name; nothing exported.`);
+  return path;
+}
+
+/** A folder, device, pipe or socket in the way is the user's to move; a rename would replace it. */
+async function refuseNonFile(path: string): Promise<void> {
+  const stats = await lstat(path).catch(() => null);
+  if (stats && !stats.isFile() && !stats.isSymbolicLink()) throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; nothing exported.`);
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
 }

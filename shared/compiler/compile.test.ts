@@ -128,3 +128,11 @@ describe('names that reach flow files', () => {
     expect(printed.split('\n').filter((l) => l.includes('priority=65535'))).toEqual([expect.stringMatching(/^# policy/)]);
   });
 });
+
+describe('large inputs', () => {
+  it('returns more than 100,000 diagnostics without overflowing the call stack', () => {
+    const workloads = Array.from({ length: 130_000 }, (_, i) => ({ id: `static:t/w${i}`, name: `w${i}`, host: 'host-a', addresses: [], labels: {}, origin: { kind: 'static' as const, source: 't' } }));
+    const compiled = compilePolicy(shopPolicy, { readAt: 'x', workloads });
+    expect(compiled.diagnostics.filter((d) => d.code === 'MS203')).toHaveLength(130_000);
+  }, 60_000);
+});

@@ -13,6 +13,7 @@ import { buildHostFlows } from './host-table';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
+import { appendAll } from '../arrays';
 
 /** The flow table one enforcement point gets. */
 export interface HostTable {
@@ -52,7 +53,7 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   // table for no switch, and no flow could match them.
   const workloads = listed.filter(takesPart);
   const membership = resolveMembership(policy, workloads);
-  diagnostics.push(...lintPolicy(policy, membership, listed));
+  appendAll(diagnostics, lintPolicy(policy, membership, listed));
 
   const redirects = resolveRedirectTargets(policy, workloads);
   const redirectEdges = policy.edges.filter((e) => e.action === 'redirect').length;

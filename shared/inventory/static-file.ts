@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { POLICY_API_VERSION } from '../policy/model';
+import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import type { Inventory, WorkloadPort } from './model';
+import { appendAll } from '../arrays';
 
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { error: `apiVersion must be "${POLICY_API_VERSION}"` }),
@@ -42,7 +44,7 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
-  const checked = fileSchema.safeParse(parsed.value.doc.toJS());
+  const checked = fileSchema.safeParse(parsed.value.value);
   if (!checked.success) return { inventory: null, diagnostics: schemaDiagnostics(checked.error, parsed.value, 'MS302') };
 
   return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`));
@@ -138,13 +140,17 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
     if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
       diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
     }
+    // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
+    if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {
+      diagnostics.push({ code: 'MS311', severity: 'error', message: `namespace "${w.namespace}" of "${w.name}" must be ${NAMESPACE_NAME_RULE}`, location: locate(i, 'namespace') });
+    }
     w.addresses.forEach((a, j) => {
       const cidr = parseCidr(a);
       if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       }
     });
-    diagnostics.push(...portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
+    appendAll(diagnostics, portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
 

@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/model';
 import { matchesLabels, parseLabelSelector } from '../policy/label-selector';
 import { cidrInside } from '../net/cidr-set';
 import { resolveMembership } from '../policy/membership';
+import { isNamespaceName, isNamespacePattern, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import type { Edge, Group, Policy, Service } from '../policy/model';
 import { formatService } from '../policy/services';
 import { allOf, selectorObject } from './label-selectors';
@@ -37,12 +38,14 @@ export function exportNetworkPolicies(policy: Policy, inventory?: Inventory): Ne
   const warn = (code: string, message: string, element?: { kind: 'group' | 'edge'; id: string }): void => {
     warnings.push({ code, severity: 'warning', message, ...(element ? { location: { element } } : {}) });
   };
-  const namespaces = namespacesOf(policy, inventory);
+  const namespaces = namespacesOf(policy, inventory, warnings);
+  if (warnings.length > 0) return { files: [], warnings };
   settingsWarnings(policy, warn);
   const groups = new Map(policy.groups.filter((g) => exportable(g, warn)).map((g) => [g.name, g]));
   if (inventory) nonPodWarnings(policy, inventory, groups, warn);
   const edges = policy.edges.flatMap((e) => exportedEdge(e, groups, warn));
   const within = policy.defaults.withinGroup === 'allow' ? [...groups.values()].filter((g) => !g.isolated && hasPods(g)) : [];
+  const policyNames = networkPolicyNames([...groups.keys()]);
 
   const files = namespaces.map((ns) => {
     const objects: NetworkPolicyObject[] = [defaultDeny(ns.name, policy)];
@@ -54,7 +57,7 @@ export function exportNetworkPolicies(policy: Policy, inventory?: Inventory): Ne
       objects.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name: `microseg-${group.name.replace(/_/g, '-')}`, namespace: ns.name },
+        metadata: { name: policyNames.get(group.name)!, namespace: ns.name },
         spec: {
           podSelector: labelSelector(group.selector.labels ?? ''),
           policyTypes: ['Ingress', 'Egress'],
@@ -68,6 +71,47 @@ export function exportNetworkPolicies(policy: Policy, inventory?: Inventory): Ne
   return { files, warnings };
 }
 
+const DEFAULT_DENY = 'microseg-default-deny';
+
+/**
+ * A NetworkPolicy name (a DNS subdomain) per group, unique and deterministic: `microseg-GROUP`
+ * when the group's name is one already, else its nearest subdomain with a hash of the group's
+ * name, so `a_b` and `a-b` (or a group called `default-deny`) never land on one name.
+ */
+export function networkPolicyNames(groupNames: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set([DEFAULT_DENY]);
+  const plain = groupNames.filter((g) => subdomainOf(g) === g && `microseg-${g}` !== DEFAULT_DENY);
+  for (const g of plain) {
+    names.set(g, `microseg-${g}`);
+    taken.add(`microseg-${g}`);
+  }
+  for (const g of [...groupNames].filter((x) => !names.has(x)).sort()) {
+    let name = `microseg-${subdomainOf(g) || 'group'}-${fnv(g)}`;
+    for (let n = 2; taken.has(name); n++) name = `microseg-${subdomainOf(g) || 'group'}-${fnv(g)}-${n}`;
+    names.set(g, name);
+    taken.add(name);
+  }
+  return names;
+}
+
+/** The nearest DNS subdomain: other characters become "-", and each dot-separated part starts and ends with a letter or digit. */
+function subdomainOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]/g, '-')
+    .split('.')
+    .map((part) => part.replace(/^-+|-+$/g, ''))
+    .filter((part) => part !== '')
+    .join('.');
+}
+
+function fnv(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of text) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
 /** Every pod of the namespace, isolated both ways; DNS to the named resolvers stays open. */
 function defaultDeny(namespace: string, policy: Policy): NetworkPolicyObject {
   const resolvers = policy.infrastructure?.dnsResolvers ?? [];
@@ -75,7 +119,7 @@ function defaultDeny(namespace: string, policy: Policy): NetworkPolicyObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: 'microseg-default-deny', namespace },
+    metadata: { name: DEFAULT_DENY, namespace },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ...(resolvers.length > 0 ? { egress: [dns] } : {}) },
   };
 }
@@ -180,12 +224,29 @@ function inNamespace(group: Group, ns: Namespace): boolean {
   return parsed.ok && matchesLabels(parsed.requirements, ns.labels);
 }
 
-function namespacesOf(policy: Policy, inventory: Inventory | undefined): Namespace[] {
+/**
+ * The namespaces to write, each a file name; a name that is no Kubernetes namespace name (it
+ * could name a file elsewhere, `../x`) is an error, and then nothing is written at all.
+ */
+function namespacesOf(policy: Policy, inventory: Inventory | undefined, errors: Diagnostic[]): Namespace[] {
   const byName = new Map<string, Namespace>();
-  for (const w of inventory?.workloads ?? []) if (w.namespace) byName.set(w.namespace, { name: w.namespace, labels: { [NAMESPACE_NAME_LABEL]: w.namespace, ...w.namespaceLabels } });
+  const refused = new Set<string>();
+  const refuse = (name: string, where: string, element?: { kind: 'group'; id: string }): void => {
+    if (refused.has(name)) return;
+    refused.add(name);
+    errors.push({ code: 'MS656', severity: 'error', message: `namespace "${name}" (${where}) is not ${NAMESPACE_NAME_RULE}; nothing is exported`, ...(element ? { location: { element } } : {}) });
+  };
+  for (const w of inventory?.workloads ?? []) {
+    if (!w.namespace) continue;
+    if (!isNamespaceName(w.namespace)) refuse(w.namespace, `of workload "${w.name}"`);
+    else byName.set(w.namespace, { name: w.namespace, labels: { ...w.namespaceLabels, [NAMESPACE_NAME_LABEL]: w.namespace } });
+  }
   for (const g of policy.groups) {
-    const ns = g.selector.namespace;
-    if (ns && !ns.includes('*') && !byName.has(ns)) byName.set(ns, { name: ns, labels: { [NAMESPACE_NAME_LABEL]: ns } });
+    for (const ns of [g.selector.namespace, ...(g.selector.exclude ?? []).map((e) => e.namespace)]) {
+      if (!ns) continue;
+      if (!isNamespacePattern(ns)) refuse(ns, `of group "${g.name}"`, { kind: 'group', id: g.name });
+      else if (!ns.includes('*') && ns === g.selector.namespace && !byName.has(ns)) byName.set(ns, { name: ns, labels: { [NAMESPACE_NAME_LABEL]: ns } });
+    }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }

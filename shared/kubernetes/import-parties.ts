@@ -1,3 +1,4 @@
+import { labelsSatisfiable, matchesLabels, parseLabelSelector } from '../policy/label-selector';
 import type { ExcludeSelector, Selector } from '../policy/model';
 import { allOf } from './label-selectors';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicy, type NetworkPolicyPeer } from './network-policy';
@@ -44,22 +45,44 @@ export function partyOfPeer(peer: NetworkPolicyPeer): Party {
 
 /** The party minus the given pods; outside addresses are never pods, so blocks stay as they are. */
 export function without(party: Party, pods: readonly PodSet[]): Party {
-  const excluded = pods.map(excludeEntry);
+  // Pods that cannot be in the party (another namespace, contradicting labels) leave nothing to take out.
+  const relevant = party.kind === 'pods' ? pods.filter((p) => intersectPods(party.pods, p) !== null) : pods;
+  const excluded = [...new Map(relevant.map(excludeEntry).map((e) => [JSON.stringify(e), e])).values()];
   if (party.kind === 'block' || excluded.length === 0) return party;
   if (party.kind === 'everything') return { kind: 'everything', exclude: [...party.exclude, ...excluded] };
   return { kind: 'pods', pods: { ...party.pods, exclude: [...party.pods.exclude, ...excluded] } };
 }
 
-/** The pods of both sets, or null when no pod can be in both (two different namespaces). */
+/**
+ * The pods of both sets, or null when no pod can be in both: two different namespaces, or
+ * label or namespace-label requirements that contradict each other (`app=a` and `app=b`; a
+ * namespace by name and a namespace selector on another name).
+ */
 function intersectPods(a: PodSet, b: PodSet): PodSet | null {
   if (a.namespace !== undefined && b.namespace !== undefined && a.namespace !== b.namespace) return null;
+  const namespace = a.namespace ?? b.namespace;
   const namespaceLabels = a.namespaceLabels === undefined ? b.namespaceLabels : b.namespaceLabels === undefined ? a.namespaceLabels : allOf(a.namespaceLabels, b.namespaceLabels);
+  const labels = allOf(a.labels, b.labels);
+  if (!satisfiable(labels) || (namespaceLabels !== undefined && !namespaceSatisfiable(namespace, namespaceLabels))) return null;
   return {
-    ...(a.namespace ?? b.namespace ? { namespace: a.namespace ?? b.namespace } : {}),
+    ...(namespace ? { namespace } : {}),
     ...(namespaceLabels !== undefined ? { namespaceLabels } : {}),
-    labels: allOf(a.labels, b.labels),
+    labels,
     exclude: [...a.exclude, ...b.exclude],
   };
+}
+
+function satisfiable(selector: string): boolean {
+  const parsed = parseLabelSelector(selector);
+  return parsed.ok && labelsSatisfiable(parsed.requirements);
+}
+
+/** Namespace labels some namespace can carry; a namespace known by name carries its name label with that value. */
+function namespaceSatisfiable(namespace: string | undefined, selector: string): boolean {
+  const parsed = parseLabelSelector(selector);
+  if (!parsed.ok || !labelsSatisfiable(parsed.requirements)) return false;
+  if (namespace === undefined) return true;
+  return matchesLabels(parsed.requirements.filter((r) => r.key === NAMESPACE_NAME_LABEL), { [NAMESPACE_NAME_LABEL]: namespace });
 }
 
 /** The pods of a party that are also in `pods`: null for outside addresses, which are no pods. */

@@ -156,7 +156,7 @@ class DesignBuilder {
   private readonly groups = new Map<string, Group>();
   private readonly names = new Set<string>();
   readonly edges: Edge[] = [];
-  private readonly edgeKeys = new Set<string>();
+  private readonly edgesByEnds = new Map<string, Edge>();
 
   /** The group with this selector, made if new; returns its name. */
   group(selector: Selector, name: string, description: string): string {
@@ -173,11 +173,23 @@ class DesignBuilder {
     return this.group(selectorOf({ kind: 'pods', pods }), name, description);
   }
 
+  /**
+   * An allow edge; one between the same two groups as an earlier one joins it (the union of
+   * their services, both descriptions): allow edges add up, so the meaning is the same.
+   */
   edge(from: string, to: string, services: Service[], id: string, description: string): void {
-    const key = `${from}>${to}>${services.map(formatService).sort().join(',')}`;
-    if (this.edgeKeys.has(key)) return;
-    this.edgeKeys.add(key);
-    this.edges.push({ id, from, to, services, action: 'allow', description });
+    const key = `${from}>${to}`;
+    const existing = this.edgesByEnds.get(key);
+    if (!existing) {
+      const edge: Edge = { id, from, to, services: unionOfServices([], services), action: 'allow', description };
+      this.edgesByEnds.set(key, edge);
+      this.edges.push(edge);
+      return;
+    }
+    const merged = unionOfServices(existing.services, services);
+    if (merged.length === existing.services.length && merged.every((s, i) => s === existing.services[i])) return;
+    existing.services = merged;
+    existing.description = `${existing.description ?? ''}; ${description}`;
   }
 
   /** The groups on a grid, in the order they were made: policies' pods first, their peers beside them. */
@@ -195,6 +207,14 @@ class DesignBuilder {
       if (!this.names.has(candidate)) return candidate;
     }
   }
+}
+
+/** Services of both lists, without repeats; `any` stands for all of them. */
+function unionOfServices(a: readonly Service[], b: readonly Service[]): Service[] {
+  const all = [...a, ...b];
+  const any = all.find((s) => s.protocol === 'any');
+  if (any) return a.length === 1 && a[0]!.protocol === 'any' ? [...a] : [any];
+  return [...new Map(all.map((s) => [formatService(s), s])).values()];
 }
 
 /** A group name within the 63 characters allowed: long ones keep their start and a short hash of the rest. */

@@ -29,7 +29,8 @@ items:
 
   it.each([
     ['endPort without port', 'podSelector: {}\ningress: [{ ports: [{ endPort: 90 }] }]', 'MS604', 'endPort needs a port', 6],
-    ['endPort below port', 'podSelector: {}\ningress: [{ ports: [{ port: 90, endPort: 80 }] }]', 'MS604', 'endPort 80 must be from port (90)', 6],
+    ['endPort below port', 'podSelector: {}\ningress: [{ ports: [{ port: 90, endPort: 80 }] }]', 'MS604', 'endPort 80 must be a whole number from port (90)', 6],
+    ['a fractional port', 'podSelector: {}\ningress: [{ ports: [{ port: 80.5 }] }]', 'MS604', 'port 80.5 must be a whole number from 1 to 65535', 6],
     ['a named port with endPort', 'podSelector: {}\ningress: [{ ports: [{ port: http, endPort: 80 }] }]', 'MS604', 'endPort may not follow a named port', 6],
     ['a bad protocol', 'podSelector: {}\ningress: [{ ports: [{ protocol: ICMP }] }]', 'MS604', 'protocol "ICMP" is not supported', 6],
     ['a bad port name', 'podSelector: {}\ningress: [{ ports: [{ port: HTTP_2 }] }]', 'MS604', 'neither a port number nor a port name', 6],
@@ -52,4 +53,10 @@ items:
     expect(parseNetworkPolicies(np('podSelector: {}\ningres: []'), 'np.yaml').diagnostics).toEqual([expect.objectContaining({ code: 'MS602', location: expect.objectContaining({ line: 6 }) })]);
     expect(parseNetworkPolicies('kind: [', 'np.yaml').diagnostics[0]).toMatchObject({ code: 'MS601', location: { file: 'np.yaml', line: 1 } });
   });
+
+  it('reports a fractional port beside the other errors of the policy', () => {
+    const { diagnostics } = parseNetworkPolicies(np('podSelector: {}\ningress: [{ ports: [{ port: 80.5 }, { protocol: ICMP }] }]\npolicyTypes: [Inbound]'), 'np.yaml');
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('policy type "Inbound"'), expect.stringContaining('port 80.5 must be a whole number from 1 to 65535'), expect.stringContaining('protocol "ICMP"')]);
+  });
 });
+

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics';
 import { parseLocatedYamlStream, schemaDiagnostics, type LocatedDocument } from '../yaml-document';
 import { networkPolicySchema, type NetworkPolicy } from './network-policy';
 import { validateNetworkPolicy } from './network-policy-validate';
+import { appendAll } from '../arrays';
 
 export interface NetworkPolicyParse {
   policies: NetworkPolicy[];
@@ -21,12 +22,12 @@ export function parseNetworkPolicies(text: string, file: string): NetworkPolicyP
   const policies: NetworkPolicy[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const doc of parsed.value) {
-    const value: unknown = doc.doc.toJS();
+    const value = doc.value;
     if (value == null) continue;
     const items = isList(value) ? value.items.map((item, i) => ({ item, prefix: `items.${i}` })) : [{ item: value, prefix: '' }];
     for (const { item, prefix } of items) {
       const read = readObject(item, within(doc, prefix));
-      diagnostics.push(...read.diagnostics);
+      appendAll(diagnostics, read.diagnostics);
       if (read.policy) policies.push(read.policy);
     }
   }
@@ -48,7 +49,7 @@ export function readNetworkPolicyObjects(items: readonly unknown[], origin: stri
     const text = (value: unknown, otherwise: string): string => (typeof value === 'string' ? value : otherwise);
     const file = `${origin} networkpolicy ${text(metadata.namespace, 'default')}/${text(metadata.name, '')}`;
     const read = readObject(object, { locate: (path) => ({ file, path }) });
-    diagnostics.push(...read.diagnostics);
+    appendAll(diagnostics, read.diagnostics);
     if (read.policy) policies.push(read.policy);
   }
   return { policies, diagnostics };
@@ -75,7 +76,7 @@ function readObject(item: unknown, doc: Pick<LocatedDocument, 'locate'>): { poli
 /** A document whose paths start below `prefix` (an item of a List). */
 function within(doc: LocatedDocument, prefix: string): LocatedDocument {
   if (prefix === '') return doc;
-  return { doc: doc.doc, locate: (path) => ({ ...doc.locate(path === '' ? prefix : `${prefix}.${path}`), path }) };
+  return { doc: doc.doc, value: doc.value, locate: (path) => ({ ...doc.locate(path === '' ? prefix : `${prefix}.${path}`), path }) };
 }
 
 function isList(value: unknown): value is { items: unknown[] } {

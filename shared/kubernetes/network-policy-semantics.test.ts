@@ -160,4 +160,12 @@ ingress:
     ports: [{ port: redis }]`);
     expectConnections(yaml, ['tcp default/web-1 -> default/db:6379'], ['tcp default/web-2 -> default/db:6379', 'tcp default/web-1 -> default/db:6000', 'tcp default/client -> default/db:6379', 'tcp dev/tester -> default/db:6379']);
   });
+
+  it('an empty label value in matchExpressions is a value: the design compiles and means what Kubernetes means', () => {
+    const yaml = policy('default', 'db-from-some', `podSelector: { matchExpressions: [{ key: app, operator: In, values: [db, ""] }] }
+ingress:
+  - from: [{ podSelector: { matchExpressions: [{ key: role, operator: NotIn, values: ["", client] }] } }]`);
+    expectConnections(yaml, ['tcp default/web-1 -> default/db:6379', 'tcp default/web-2 -> default/db:6379'], ['tcp default/client -> default/db:6379', 'tcp prod/api -> default/db:6379']);
+  });
 });
+

@@ -95,9 +95,9 @@ function port(p: PortObject, at: string, report: Refusal): NetworkPolicyPort[] {
     if (p.endPort != null) return refused(report, 'MS604', `${at}.endPort`, `endPort may not follow a named port ("${p.port}"); give a number as port`);
     return [{ protocol, port: p.port }];
   }
-  if (p.port < 1 || p.port > 65535) return refused(report, 'MS604', `${at}.port`, `port ${p.port} must be from 1 to 65535`);
+  if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return refused(report, 'MS604', `${at}.port`, `port ${p.port} must be a whole number from 1 to 65535`);
   const to = p.endPort ?? p.port;
-  if (to < p.port || to > 65535) return refused(report, 'MS604', `${at}.endPort`, `endPort ${to} must be from port (${p.port}) to 65535`);
+  if (!Number.isInteger(to) || to < p.port || to > 65535) return refused(report, 'MS604', `${at}.endPort`, `endPort ${to} must be a whole number from port (${p.port}) to 65535`);
   return [{ protocol, port: { from: p.port, to } }];
 }
 

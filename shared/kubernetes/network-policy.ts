@@ -19,8 +19,9 @@ const peer = z.strictObject({
 
 const port = z.strictObject({
   protocol: z.string().nullish(),
-  port: z.union([z.number().int(), z.string()]).nullish(),
-  endPort: z.number().int().nullish(),
+  // Whole numbers are checked with the other port rules (network-policy-validate.ts), so a bad one is one error among the rest.
+  port: z.union([z.number(), z.string()]).nullish(),
+  endPort: z.number().nullish(),
 });
 
 export const networkPolicySchema = z.object({
@@ -77,4 +78,4 @@ export interface NetworkPolicyPort {
 }
 
 /** The label every namespace carries with its own name (Kubernetes 1.21 and later). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+export { NAMESPACE_NAME_LABEL } from '../policy/namespace-name';

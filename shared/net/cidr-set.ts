@@ -1,4 +1,5 @@
 import { parseCidr, type Cidr } from './address';
+import { appendAll } from '../arrays';
 
 /**
  * The address blocks of `include` minus those of `exclude`, as the fewest CIDRs (e.g. the
@@ -9,7 +10,7 @@ export function subtractCidrs(include: readonly string[], exclude: readonly stri
   const excluded = exclude.map(parseCidr).filter((c): c is Cidr => c !== null).map(toBlock);
   for (const text of include) {
     const cidr = parseCidr(text);
-    if (cidr) out.push(...carve(toBlock(cidr), excluded));
+    if (cidr) appendAll(out, carve(toBlock(cidr), excluded));
   }
   return dedupe(out).map(formatBlock);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesLabels, parseLabelSelector } from './label-selector';
+import { labelsSatisfiable, matchesLabels, parseLabelSelector } from './label-selector';
 
 function selects(selector: string, labels: Record<string, string>): boolean {
   const parsed = parseLabelSelector(selector);
@@ -33,7 +33,26 @@ describe('label selector messages', () => {
   it('says what is wrong with a set expression', () => {
     const unclosed = parseLabelSelector('tier in (a,b');
     expect(unclosed.ok === false && unclosed.message).toContain('unclosed parenthesis');
-    const empty = parseLabelSelector('tier in ()');
-    expect(empty.ok === false && empty.message).toContain('lists no value');
+  });
+
+  it('reads empty values as Kubernetes does: k=, k in (), k in (a,)', () => {
+    expect(selects('tier in ()', { tier: '' })).toBe(true);
+    expect(selects('tier in ()', {})).toBe(false);
+    expect(selects('tier in (a,)', { tier: '' })).toBe(true);
+    expect(selects('tier in (a,)', { tier: 'a' })).toBe(true);
+    expect(selects('tier notin ()', { tier: 'a' })).toBe(true);
+    expect(selects('tier notin ()', { tier: '' })).toBe(false);
+    expect(selects('tier=', { tier: '' })).toBe(true);
+  });
+
+  it('knows requirements that no labels can meet', () => {
+    const satisfiable = (text: string): boolean => {
+      const parsed = parseLabelSelector(text);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return labelsSatisfiable(parsed.requirements);
+    };
+    for (const text of ['app=a,app=b', 'app=a,!app', 'app in (a,b),app notin (a,b)', 'app=a,app!=a', 'app,!app', 'app in (a),app in (b)']) expect(satisfiable(text), text).toBe(false);
+    for (const text of ['', 'app=a,tier=b', 'app!=a,!app', 'app in (a,b),app notin (a)', 'app,app!=a', 'app=a,app in (a,b)']) expect(satisfiable(text), text).toBe(true);
   });
 });
+

@@ -13,7 +13,8 @@ const VALUE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?$/;
 
 /**
  * Parses the selector syntax kubectl accepts: `k=v`, `k==v`, `k!=v`, `k in (a,b)`,
- * `k notin (a)`, `k` (exists) and `!k` (does not exist), joined by commas.
+ * `k notin (a)`, `k` (exists) and `!k` (does not exist), joined by commas. The empty value is
+ * a value: `k=`, and in a set an empty item (`k in ()`, `k in (a,)`), as Kubernetes reads them.
  */
 export function parseLabelSelector(text: string): LabelSelectorParse {
   const requirements: LabelRequirement[] = [];
@@ -46,15 +47,43 @@ export function matchesLabels(requirements: readonly LabelRequirement[], labels:
   });
 }
 
+/**
+ * Whether some set of labels satisfies every requirement: false for contradictions such as
+ * `app=a,app=b`, `app=a,!app` or `app in (a),app notin (a)`. Exact: label values are unbounded,
+ * so a requirement that only excludes values can always be met.
+ */
+export function labelsSatisfiable(requirements: readonly LabelRequirement[]): boolean {
+  const keys = new Set(requirements.map((r) => r.key));
+  for (const key of keys) {
+    const own = requirements.filter((r) => r.key === key);
+    let allowed: Set<string> | null = null;
+    let mustExist = false;
+    const excluded = new Set<string>();
+    for (const r of own) {
+      if (r.op === 'eq' || r.op === 'in') {
+        const values = 'value' in r ? [r.value] : r.values;
+        allowed = new Set(allowed === null ? values : values.filter((v) => allowed!.has(v)));
+        mustExist = true;
+      } else if (r.op === 'neq') excluded.add(r.value);
+      else if (r.op === 'notin') for (const v of r.values) excluded.add(v);
+      else if (r.op === 'exists') mustExist = true;
+    }
+    const mustNotExist = own.some((r) => r.op === 'notexists');
+    if (mustExist && mustNotExist) return false;
+    if (allowed !== null && ![...allowed].some((v) => !excluded.has(v))) return false;
+  }
+  return true;
+}
+
 function parseRequirement(part: string): LabelRequirement | string {
   if (part === '') return 'empty requirement (two commas in a row?)';
   if (part.includes('(') !== part.includes(')')) return `"${part}" has an unclosed parenthesis; write key in (a,b)`;
   const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (setMatch) {
     const [, key = '', op, list = ''] = setMatch;
-    const values = list.split(',').map((v) => v.trim());
-    if (values.every((v) => v === '')) return `"${key} ${op} ()" lists no value; write at least one, as in ${key} ${op} (a,b)`;
-    if (values.some((v) => !VALUE.test(v) || v === '')) return `values of "${key}" must be label values`;
+    // As in Kubernetes, an empty item is the empty value: `k in ()` is k="", `k in (a,)` is a or "".
+    const values = [...new Set(list.split(',').map((v) => v.trim()))];
+    if (values.some((v) => !VALUE.test(v))) return `values of "${key}" must be label values`;
     return checkKey(key) ?? { key, op: op === 'in' ? 'in' : 'notin', values };
   }
   const eqMatch = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);

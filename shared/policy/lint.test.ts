@@ -63,4 +63,18 @@ describe('lintPolicy', () => {
     expect(codes).toContainEqual({ code: 'MS405', id: 'shop-net' });
     expect(codes.filter((d) => d.code === 'MS405')).toHaveLength(1);
   });
+
+  it('does not call a workload ungrouped when a group holds it through its address blocks', () => {
+    expect(lint([{ name: 'ops-net', selector: { cidrs: ['10.20.4.0/24'] } }]).map((d) => d.code)).not.toContain('MS202');
+  });
+
+  it('names both workloads that share an address', () => {
+    const twin = { ...inventory.workloads[0]!, id: 'static:x/web-9', name: 'web-9', addresses: ['10.20.1.99', '10.20.2.21'] };
+    const workloads = [...inventory.workloads, twin];
+    const diagnostics = lintPolicy(shop, resolveMembership(shop, workloads), workloads).filter((d) => d.code === 'MS205');
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]!.message).toMatch(/"app-1" and "web-9" have the same address 10\.20\.2\.21/);
+    expect(lintPolicy(shop, resolveMembership(shop, inventory.workloads), inventory.workloads).map((d) => d.code)).not.toContain('MS205');
+  });
 });
+

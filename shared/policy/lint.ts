@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
-import { cidrInside, cidrsOverlap } from '../net/cidr-set';
+import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
 
@@ -20,7 +20,36 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
     ...lonelyWorkloads(membership, workloads),
+    ...sharedAddresses(workloads),
   ];
+}
+
+/**
+ * Two workloads with one address: rules cannot tell them apart, so whichever holds it now gets
+ * the other's permissions too (a recycled pod IP, a copied inventory line).
+ */
+function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
+  const holders = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    for (const a of new Set(w.addresses.map((x) => canonicalAddress(x)))) {
+      const list = holders.get(a);
+      if (list) list.push(w);
+      else holders.set(a, [w]);
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [address, list] of holders) {
+    if (list.length < 2) continue;
+    const names = list.map((w) => `"${w.namespace ? `${w.namespace}/${w.name}` : w.name}"`);
+    diagnostics.push({ code: 'MS205', severity: 'warning', message: `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other` });
+  }
+  return diagnostics;
+}
+
+/** One spelling per address (`fd00::1` and `fd00:0::1` are one), for comparing them. */
+function canonicalAddress(address: string): string {
+  const cidr = canonicalCidr(address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`);
+  return cidr ? cidr.split('/')[0]! : address;
 }
 
 function emptyGroups(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {

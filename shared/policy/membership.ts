@@ -2,6 +2,7 @@ import type { Workload } from '../inventory/model';
 import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
 import type { ExcludeSelector, Group, Policy } from './model';
+import { NAMESPACE_NAME_LABEL } from './namespace-name';
 
 /**
  * Who a group holds right now. `workloads` are selected by the workload criteria (labels,
@@ -58,10 +59,13 @@ function candidatesFor(requirements: readonly LabelRequirement[] | null, all: re
   return best;
 }
 
-/** Workloads that no group selects: usually a selector typo or a forgotten group. */
+/**
+ * Workloads that no group holds, by its criteria or through its address blocks (edges to and
+ * from a block reach the workloads inside it): usually a selector typo or a forgotten group.
+ */
 export function ungroupedWorkloads(membership: Map<string, Membership>, workloads: readonly Workload[]): Workload[] {
   const grouped = new Set<string>();
-  for (const m of membership.values()) for (const w of m.workloads) grouped.add(w.id);
+  for (const m of membership.values()) for (const w of [...m.workloads, ...m.covered]) grouped.add(w.id);
   return workloads.filter((w) => !grouped.has(w.id));
 }
 
@@ -103,7 +107,8 @@ function selectorPredicate(selector: ExcludeSelector, requirements: readonly Lab
   if (selector.namespaceLabels !== undefined) {
     const namespaceRequirements = requirementsOf(selector.namespaceLabels);
     // A workload in no namespace is in no namespace a selector could pick.
-    checks.push((w) => w.namespace !== undefined && namespaceRequirements != null && matchesLabels(namespaceRequirements, w.namespaceLabels ?? {}));
+    // Every namespace carries its name as a label, whether or not the inventory lists it.
+    checks.push((w) => w.namespace !== undefined && namespaceRequirements != null && matchesLabels(namespaceRequirements, { ...w.namespaceLabels, [NAMESPACE_NAME_LABEL]: w.namespace }));
   }
   if (selector.image) {
     const pattern = globToRegExp(selector.image);

@@ -64,4 +64,14 @@ describe('policy files', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toContain('apiVersion must be "microseg.dev/v1"');
   });
+
+  it('refuses a namespace, or the literal parts of a namespace pattern, that no Kubernetes namespace could be named', () => {
+    const file = (namespace: string): string => `apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: web\n    selector:\n      labels: app=web\n      namespace: '${namespace}'\n      exclude: [{ namespace: 'ok-*' }]\n`;
+    for (const bad of ['../../pwned', 'Shop', 'shop_1', '-shop', 'shop-', '../*', '*/x', 'a'.repeat(64)]) {
+      const { policy, diagnostics } = parsePolicyFile(file(bad), 'p.yaml');
+      expect(policy, bad).toBeNull();
+      expect(diagnostics, bad).toEqual([expect.objectContaining({ code: 'MS109', location: expect.objectContaining({ line: 8, path: 'groups.0.selector.namespace' }) })]);
+    }
+    for (const good of ['shop', '*', 'shop-*', '*-prod', 'team-*-prod', 'a*b']) expect(parsePolicyFile(file(good), 'p.yaml').diagnostics, good).toEqual([]);
+  });
 });

@@ -82,7 +82,7 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
   if (!parsed.ok) return { policy: null, diagnostics: parsed.diagnostics };
   const located = parsed.value;
 
-  const checked = fileSchema.safeParse(located.doc.toJS());
+  const checked = fileSchema.safeParse(located.value);
   if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, located, 'MS002') };
 
   const diagnostics: Diagnostic[] = [];

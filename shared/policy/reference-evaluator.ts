@@ -203,8 +203,9 @@ function meetsCriteria(s: ExcludeSelector, w: Workload): boolean {
     return parsed.ok && matchesLabels(parsed.requirements, labels);
   };
   if (s.labels !== undefined) criteria.push(labelsMatch(s.labels, w.labels));
-  // Namespace labels belong to a namespace: a workload in none meets no such selector.
-  if (s.namespaceLabels !== undefined) criteria.push(w.namespace !== undefined && labelsMatch(s.namespaceLabels, w.namespaceLabels ?? {}));
+  // Namespace labels belong to a namespace: a workload in none meets no such selector. Each
+  // namespace is labelled with its own name (kubernetes.io/metadata.name), listed or not.
+  if (s.namespaceLabels !== undefined) criteria.push(w.namespace !== undefined && labelsMatch(s.namespaceLabels, { ...w.namespaceLabels, 'kubernetes.io/metadata.name': w.namespace }));
   if (s.image) criteria.push(w.image !== undefined && globMatches(s.image, w.image));
   if (s.namespace) criteria.push(w.namespace !== undefined && globMatches(s.namespace, w.namespace));
   if (s.host) criteria.push(w.host === s.host);

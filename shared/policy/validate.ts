@@ -3,7 +3,9 @@ import { parseCidr } from '../net/address';
 import { canonicalCidr } from '../net/cidr-set';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
+import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
 import type { ExcludeSelector, Policy } from './model';
+import { appendAll } from '../arrays';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 
@@ -34,11 +36,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     if (!hasWorkloadCriterion(s) && !(s.cidrs && s.cidrs.length > 0)) {
       diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, namespaceLabels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
     }
-    diagnostics.push(...labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
+    appendAll(diagnostics, labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
+    appendAll(diagnostics, namespaceErrors(s, { ...at, path: `${at.path}.selector` }));
     (s.exclude ?? []).forEach((entry, i) => {
       const where = { ...at, path: `${at.path}.selector.exclude.${i}` };
       if (!hasWorkloadCriterion(entry)) diagnostics.push(warning('MS108', `exclude entry ${i + 1} of group "${group.name}" is empty and removes nobody; give it labels, namespaceLabels, image, namespace or host`, where));
-      diagnostics.push(...labelSelectorErrors(entry, where));
+      appendAll(diagnostics, labelSelectorErrors(entry, where));
+      appendAll(diagnostics, namespaceErrors(entry, where));
     });
     for (const field of ['cidrs', 'except'] as const) {
       (s[field] ?? []).forEach((cidr, i) => {
@@ -107,6 +111,13 @@ function labelSelectorErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagno
     const parsed = text === undefined ? null : parseLabelSelector(text);
     return parsed && !parsed.ok ? [error('MS104', parsed.message, { ...at, path: `${at.path}.${field}` })] : [];
   });
+}
+
+/** MS109 for a namespace (or the literal parts of a pattern) that no Kubernetes namespace could be named. */
+function namespaceErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic[] {
+  if (s.namespace === undefined || isNamespacePattern(s.namespace)) return [];
+  const what = s.namespace.includes('*') ? `namespace pattern "${s.namespace}" can match no namespace: outside "*", it must read as` : `namespace "${s.namespace}" must be`;
+  return [error('MS109', `${what} ${NAMESPACE_NAME_RULE}`, { ...at, path: `${at.path}.namespace` })];
 }
 
 type Where = Diagnostic['location'];

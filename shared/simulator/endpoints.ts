@@ -5,6 +5,49 @@ import type { PathEnd } from './path';
 
 export type EndpointParse = { ok: true; end: PathEnd; label: string } | { ok: false; message: string };
 
+export type EndpointPairParse = { ok: true; from: { end: PathEnd; label: string }; to: { end: PathEnd; label: string } } | { ok: false; side: 'from' | 'to' | 'both'; message: string };
+
+/**
+ * Both ends of a connection, as resolveEndpoint reads them, with addresses of one family: a
+ * dual-stack workload uses its address of the other end's family (IPv4 first when both have both).
+ */
+export function resolveEndpoints(inventory: Inventory, fromText: string, toText: string): EndpointPairParse {
+  const from = resolveEndpoint(inventory, fromText);
+  if (!from.ok) return { ok: false, side: 'from', message: from.message };
+  const to = resolveEndpoint(inventory, toText);
+  if (!to.ok) return { ok: false, side: 'to', message: to.message };
+  const choices = (text: string, parsed: { end: PathEnd; label: string }): string[] => {
+    const workload = named(inventory, text);
+    return workload ? workload.addresses : [parsed.end.address];
+  };
+  const fromAddresses = choices(fromText, from);
+  const toAddresses = choices(toText, to);
+  for (const family of [4, 6]) {
+    const a = fromAddresses.find((x) => familyOf(x) === family);
+    const b = toAddresses.find((x) => familyOf(x) === family);
+    if (a && b) return { ok: true, from: withAddress(from, a), to: withAddress(to, b) };
+  }
+  return { ok: false, side: 'both', message: `"${fromText.trim()}" and "${toText.trim()}" have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+}
+
+/** The workload a name (not an address) points at, when it is exactly one. */
+function named(inventory: Inventory, text: string): Inventory['workloads'][number] | undefined {
+  const trimmed = text.trim();
+  if (parseCidr(trimmed)) return undefined;
+  const [namespace, name] = trimmed.includes('/') ? trimmed.split('/', 2) : [undefined, trimmed];
+  const found = inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function withAddress(parsed: { end: PathEnd; label: string }, address: string): { end: PathEnd; label: string } {
+  if (parsed.end.address === address) return { end: parsed.end, label: parsed.label };
+  return { end: { ...parsed.end, address }, label: parsed.label.replace(`(${parsed.end.address})`, `(${address})`) };
+}
+
+function familyOf(address: string): 4 | 6 {
+  return address.includes(':') ? 6 : 4;
+}
+
 /**
  * Reads one end of a connection as people name it: a workload's name, `namespace/name`, or
  * an IP address (a workload's, which puts it behind that workload's host, or an outside one).

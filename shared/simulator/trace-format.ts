@@ -1,5 +1,6 @@
 import type { ConnectionState, Packet } from './packet';
 import type { SimulationResult, TraceStep } from './simulate';
+import { appendAll } from '../arrays';
 
 /** At most this many unfinished conjunctions are listed per table, to keep traces readable. */
 const MAX_INCOMPLETE = 3;
@@ -29,7 +30,7 @@ export function describePacket(packet: Packet, state?: ConnectionState): string 
  */
 export function formatTrace(result: SimulationResult, heading?: string): string {
   const lines = heading ? [heading] : [];
-  for (const step of result.steps) lines.push(...formatStep(step));
+  for (const step of result.steps) appendAll(lines, formatStep(step));
   lines.push(`verdict: ${result.verdict}: ${result.reason}`);
   return lines.join('\n');
 }

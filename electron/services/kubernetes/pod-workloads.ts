@@ -40,8 +40,15 @@ export function podToWorkload(context: string, pod: V1Pod, lookups: PodContext):
   };
 }
 
-/** Every pod IP (both families on a dual-stack cluster), from podIPs, else the older podIP. */
-function podAddresses(pod: V1Pod): string[] {
+/**
+ * Every pod IP (both families on a dual-stack cluster), from podIPs, else the older podIP. None
+ * for a pod that has finished (Succeeded, Failed: its IP may already be another pod's) or that
+ * uses the host's network (its IP is the node's, shared with every other such pod there, so no
+ * rule on that address could tell them apart): such pods take no part in the policy.
+ */
+export function podAddresses(pod: V1Pod): string[] {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed' || pod.spec?.hostNetwork) return [];
   const listed = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip): ip is string => Boolean(ip));
   const addresses = listed.length > 0 ? listed : pod.status?.podIP ? [pod.status.podIP] : [];
   return [...new Set(addresses)];

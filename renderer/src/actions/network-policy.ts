@@ -41,6 +41,7 @@ export async function exportNetworkPolicies(): Promise<void> {
   if (!response.ok) return;
 
   const { files, warnings } = response.value;
+  if (warnings.some((d) => d.severity === 'error')) return report({ title: `Nothing written into ${folder}: fix these first`, diagnostics: warnings });
   const wrote =
     files.length === 0
       ? `Nothing written into ${folder}: no group names a namespace and no pod of the inventory has one`

@@ -1,14 +1,16 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Selector } from '@shared/policy/model';
 
-/** A selector in one line, as the canvas shows it: `tier=web · image nginx:* · 10.0.0.0/8`. */
+/** A selector in one line, as the canvas shows it: `tier=web · namespaces team=ops · image nginx:* · 10.0.0.0/8`. */
 export function formatSelector(selector: Selector): string {
   const parts: string[] = [];
-  if (selector.labels !== undefined) parts.push(selector.labels);
+  if (selector.labels !== undefined) parts.push(selector.labels === '' ? 'every workload' : selector.labels);
+  if (selector.namespaceLabels !== undefined) parts.push(selector.namespaceLabels === '' ? 'any namespace' : `namespaces ${selector.namespaceLabels}`);
   if (selector.image) parts.push(`image ${selector.image}`);
   if (selector.namespace) parts.push(`namespace ${selector.namespace}`);
   if (selector.host) parts.push(`host ${selector.host}`);
   for (const cidr of selector.cidrs ?? []) parts.push(cidr);
+  if (parts.length > 0 && (selector.exclude ?? []).length > 0) parts.push(`minus ${selector.exclude!.length} exclusion${selector.exclude!.length === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(' · ') : 'selects nothing';
 }
 

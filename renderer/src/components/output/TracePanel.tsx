@@ -1,6 +1,6 @@
 import type { TracePacket } from '@shared/api/contract';
 import { decisionsOf, type Decision } from '@shared/simulator/decision';
-import { resolveEndpoint } from '@shared/simulator/endpoints';
+import { resolveEndpoints } from '@shared/simulator/endpoints';
 import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
@@ -71,15 +71,16 @@ export function TracePanel(): JSX.Element {
 
   const run = (event: FormEvent): void => {
     event.preventDefault();
-    const from = resolveEndpoint(inventory, form.from);
-    const to = resolveEndpoint(inventory, form.to);
+    // Both ends at once: a dual-stack workload takes the address of the other end's family.
+    const ends = resolveEndpoints(inventory, form.from, form.to);
     const port = Number(form.port);
-    const problem = !from.ok ? `From: ${from.message}` : !to.ok ? `To: ${to.message}` : form.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535) ? 'Port: a number from 1 to 65535' : null;
-    if (problem || !from.ok || !to.ok) {
+    const problem = !ends.ok ? `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` : form.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535) ? 'Port: a number from 1 to 65535' : null;
+    if (problem || !ends.ok) {
       setError(problem);
       setAnswer(null);
       return;
     }
+    const { from, to } = ends;
     const probe: PathProbe = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, srcPort: 49152, dstPort: port };
     try {
       const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new', { hostOf });

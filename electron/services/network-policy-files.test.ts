@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Inventory, Workload } from '@shared/inventory/model';
+import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { exportNetworkPolicyFiles } from './network-policy-files';
+
+// The export writes into the folder the user chose and nowhere else, and all files or none.
+
+function pod(name: string, namespace: string): Workload {
+  return { id: `k8s:${namespace}/${name}`, name, host: 'node-1', addresses: ['10.0.0.9'], labels: { app: 'web' }, namespace, origin: { kind: 'kubernetes', source: 'test' } };
+}
+
+function design(namespace: string): Policy {
+  return { ...emptyPolicy('t'), groups: [{ name: 'web', selector: { namespace, labels: 'app=web' } }], edges: [{ id: 'web-web', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+}
+
+describe('exportNetworkPolicyFiles', () => {
+  it('refuses a namespace that would name a file outside the folder, and writes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    const out = join(root, 'a', 'out');
+    const inventory: Inventory = { readAt: 'x', workloads: [pod('web-1', '../../pwned'), pod('web-2', 'shop')] };
+
+    const fromInventory = await exportNetworkPolicyFiles(design('shop'), inventory, out);
+    expect(fromInventory.files).toEqual([]);
+    expect(fromInventory.warnings).toContainEqual(expect.objectContaining({ code: 'MS656', severity: 'error' }));
+
+    const fromPolicy = await exportNetworkPolicyFiles(design('../../pwned'), undefined, out);
+    expect(fromPolicy.warnings).toContainEqual(expect.objectContaining({ code: 'MS656', location: { element: { kind: 'group', id: 'web' } } }));
+    expect(existsSync(join(root, 'pwned.yaml'))).toBe(false);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('writes no file unless every file can be written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    mkdirSync(join(out, 'shop.yaml'));
+    const inventory: Inventory = { readAt: 'x', workloads: [pod('web-1', 'alpha'), pod('web-2', 'shop')] };
+    await expect(exportNetworkPolicyFiles(design('*'), inventory, out)).rejects.toThrow(/shop\.yaml is a folder/);
+    expect(readdirSync(out)).toEqual(['shop.yaml']);
+  });
+
+  it('replaces a symlink in the folder instead of writing where it points', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    const out = join(root, 'out');
+    mkdirSync(out);
+    writeFileSync(join(root, 'victim.txt'), 'keep');
+    symlinkSync(join(root, 'victim.txt'), join(out, 'shop.yaml'));
+    const result = await exportNetworkPolicyFiles(design('shop'), undefined, out);
+    expect(result.files).toEqual([join(out, 'shop.yaml')]);
+    expect(readFileSync(join(root, 'victim.txt'), 'utf8')).toBe('keep');
+    expect(readFileSync(join(out, 'shop.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
+    expect(readdirSync(out)).toEqual(['shop.yaml']);
+  });
+});

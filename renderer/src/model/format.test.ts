@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { formatSelector } from './format';
+
+describe('formatSelector', () => {
+  it('shows namespace labels, so a group selecting only by them does not read as empty', () => {
+    expect(formatSelector({ namespaceLabels: 'team=ops' })).toBe('namespaces team=ops');
+    expect(formatSelector({ namespaceLabels: '', labels: 'app=web' })).toBe('app=web · any namespace');
+    expect(formatSelector({ namespace: '*', exclude: [{ namespace: 'kube-system' }] })).toBe('namespace * · minus 1 exclusion');
+    expect(formatSelector({})).toBe('selects nothing');
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import type { Inventory, Workload } from '../inventory/model';
+import { resolveEndpoints } from './endpoints';
+
+const workload = (name: string, addresses: string[]): Workload => ({ id: `t/${name}`, name, host: 'h1', addresses, labels: {}, origin: { kind: 'static', source: 't' } });
+const inventory: Inventory = { readAt: 'x', workloads: [workload('v6-first', ['fd00::1', '10.0.0.1']), workload('v4-only', ['10.0.0.2']), workload('v6-only', ['fd00::3']), workload('dual', ['10.0.0.4', 'fd00::4'])] };
+
+describe('resolveEndpoints', () => {
+  it('picks addresses of one family for two workloads named', () => {
+    expect(resolveEndpoints(inventory, 'v6-first', 'v4-only')).toMatchObject({ ok: true, from: { end: { address: '10.0.0.1' }, label: 'v6-first (10.0.0.1)' }, to: { end: { address: '10.0.0.2' } } });
+    expect(resolveEndpoints(inventory, 'dual', 'v6-only')).toMatchObject({ ok: true, from: { end: { address: 'fd00::4' } }, to: { end: { address: 'fd00::3' } } });
+    expect(resolveEndpoints(inventory, 'dual', '2001:db8::9')).toMatchObject({ ok: true, from: { end: { address: 'fd00::4' } }, to: { end: { address: '2001:db8::9' } } });
+  });
+
+  it('says so when the two ends share no family', () => {
+    expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
+    expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseInventoryFile } from './inventory/static-file';
+import { parseNetworkPolicies } from './kubernetes/network-policy-file';
+import { parsePolicyFile } from './policy/policy-file';
+
+// Hostile YAML is the author's mistake, never a crash: every reader answers with a located
+// diagnostic that says what is wrong.
+
+const laughs = Array.from({ length: 10 }, (_, i) => (i === 0 ? '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]' : `  a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`)).join('\n');
+
+const INPUTS = {
+  'an alias bomb': { text: `x:\n${laughs}\n`, message: /alias bomb/, line: 3 },
+  'an alias to an anchor of another document': { text: 'a: &base { x: 1 }\n---\nb:\n  c: *base\n', message: /\*base names no anchor/, line: 4 },
+  'twenty thousand nested brackets': { text: `a: ${'['.repeat(20_000)}\n`, message: /nested too deeply/, line: 1 },
+};
+
+const READERS = {
+  'NetworkPolicy file': { read: (text: string) => parseNetworkPolicies(text, 'f.yaml').diagnostics, code: 'MS601' },
+  'policy file': { read: (text: string) => parsePolicyFile(text, 'f.yaml').diagnostics, code: 'MS001' },
+  'inventory file': { read: (text: string) => parseInventoryFile(text, 'f.yaml', 'now').diagnostics, code: 'MS301' },
+};
+
+describe('hostile YAML', () => {
+  for (const [what, input] of Object.entries(INPUTS)) {
+    for (const [reader, { read, code }] of Object.entries(READERS)) {
+      it(`${reader}: ${what} is a located error`, () => {
+        // A single-document reader meets the cross-document alias as an alias to a later or missing anchor.
+        const text = reader === 'NetworkPolicy file' || !what.includes('another') ? input.text : 'b:\n  c: *base\nd: &base { x: 1 }\n';
+        const diagnostics = read(text);
+        expect(diagnostics).toHaveLength(1);
+        expect(diagnostics[0]).toMatchObject({ code, severity: 'error', location: { file: 'f.yaml' } });
+        expect(diagnostics[0]!.message).toMatch(reader === 'NetworkPolicy file' ? input.message : what.includes('another') ? /\*base names no anchor/ : input.message);
+        if (reader === 'NetworkPolicy file') expect(diagnostics[0]!.location?.line).toBe(input.line);
+      });
+    }
+  }
+
+  it('counts no brackets inside quotes or comments as nesting', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap # ${'['.repeat(200)}\nmetadata: { name: "${'{'.repeat(200)}", namespace: 'it''s ${'['.repeat(200)}' }\n`;
+    expect(parseNetworkPolicies(text, 'f.yaml').diagnostics).toEqual([expect.objectContaining({ code: 'MS608' })]);
+  });
+});
+
