@@ -39,6 +39,12 @@ export function addressMatchesOf(addresses: readonly string[], direction: 'src' 
   return [...new Set(addresses.flatMap((a) => cache.match(a, direction) ?? []))];
 }
 
+/** The match of one address in one direction; undefined when it does not parse. */
+export function addressMatch(address: string, direction: 'src' | 'dst'): string | undefined {
+  const cidr = parseCidr(address);
+  return cidr ? matchPair(cidr.family, cidrMatchValue(cidr))[direction] : undefined;
+}
+
 class AddressMatchCache {
   private readonly matches = new Map<string, { src: string; dst: string } | null>();
 

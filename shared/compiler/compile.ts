@@ -1,15 +1,15 @@
 import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
-import type { Inventory } from '../inventory/model';
+import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { lintPolicy } from '../policy/lint';
-import { resolveMembership } from '../policy/membership';
+import { resolveMembership, type Membership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
 import { buildClauses } from './clauses';
-import { buildHostFlows } from './host-table';
+import { buildHostFlows, type HostTableOptions } from './host-table';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
@@ -45,8 +45,20 @@ export interface CompileResult {
  * or an address takes no part (see `takesPart`): no table, no group, only a warning.
  */
 export function compilePolicy(policy: Policy, inventory: Inventory): CompileResult {
+  return compileInDetail(policy, inventory).result;
+}
+
+/** What a compile resolved on its way, which a compile session (compile-session.ts) keeps to patch the result. */
+export interface CompileDetail {
+  result: CompileResult;
+  /** The workloads taking part (by id), group membership, the rules and the host tables' settings. Absent when the compile found errors. */
+  resolved?: { workloads: Workload[]; membership: Map<string, Membership>; rules: ResolvedRule[]; options: HostTableOptions };
+}
+
+/** `compilePolicy`, keeping the rules and settings it resolved. */
+export function compileInDetail(policy: Policy, inventory: Inventory): CompileDetail {
   const diagnostics = validatePolicy(policy);
-  if (hasErrors(diagnostics)) return { hosts: [], rules: [], diagnostics, flowCount: 0 };
+  if (hasErrors(diagnostics)) return { result: { hosts: [], rules: [], diagnostics, flowCount: 0 } };
 
   const listed = [...inventory.workloads].sort((a, b) => a.id.localeCompare(b.id));
   // Workloads without a host or an address (pending pods) are only linted: they would make a
@@ -60,14 +72,14 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
   if (redirectEdges > RULE_BAND_WIDTH) {
     redirects.diagnostics.push({ code: 'MS135', severity: 'error', message: `${redirectEdges} redirect edges; at most ${RULE_BAND_WIDTH} fit, each needs a priority level of its own`, location: { path: 'edges' } });
   }
-  if (hasErrors(redirects.diagnostics)) return { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 };
+  if (hasErrors(redirects.diagnostics)) return { result: { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 } };
   const rules = resolveRules(policy, membership, workloads, redirects.targets);
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
     (a) => parseCidr(a)?.family === 6,
   );
 
   const clauses = buildClauses(rules, withIPv6);
-  const options = {
+  const options: HostTableOptions = {
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
     dhcp: policy.infrastructure?.dhcp ?? false,
@@ -86,10 +98,11 @@ export function compilePolicy(policy: Policy, inventory: Inventory): CompileResu
     return { host, flows, workloadCount: local.length };
   });
 
-  return {
+  const result = {
     hosts,
     rules: rules.map(({ number, cookie, kind, ref }) => ({ number, cookie, kind, ref })),
     diagnostics,
     flowCount: hosts.reduce((sum, h) => sum + h.flows.length, 0),
   };
+  return { result, resolved: { workloads, membership, rules, options } };
 }

@@ -49,7 +49,7 @@ export class ConjunctionBands {
     const text = new Map<number, string>();
     const actionOf = (code: number): string => {
       let action = text.get(code);
-      if (action === undefined) text.set(code, (action = `conjunction(${code >> 2},${code & 3}/${this.arity.get(code >> 2)})`));
+      if (action === undefined) text.set(code, (action = conjunctionAction(code, this.arity.get(code >> 2)!)));
       return action;
     };
     this.levels.forEach((byMatch, level) => {
@@ -61,4 +61,16 @@ export class ConjunctionBands {
       }
     });
   }
+}
+
+/** The action putting a match in one clause of a rule's conjunction; `code` is rule × 4 + clause (1-based). */
+export function conjunctionAction(code: number, arity: number): string {
+  return `conjunction(${code >> 2},${code & 3}/${arity})`;
+}
+
+/** The code (rule × 4 + clause) of a `conjunction(rule,clause/arity)` action. */
+export function conjunctionCode(action: string): number {
+  const open = action.indexOf('(');
+  const comma = action.indexOf(',', open);
+  return Number(action.slice(open + 1, comma)) * 4 + Number(action.slice(comma + 1, action.indexOf('/', comma)));
 }

@@ -1,5 +1,5 @@
 import type { CompileResult } from './compile';
-import { compareFlows, type Flow } from './flow';
+import { compareFlows, flowIdentity, type Flow } from './flow';
 
 /** What one host's table must lose and gain to go from one compile to the next. */
 export interface HostTableChange {
@@ -26,18 +26,14 @@ export function diffCompiles(before: Pick<CompileResult, 'hosts'>, after: Pick<C
 }
 
 function diffFlows(before: readonly Flow[], after: readonly Flow[]): { add: Flow[]; remove: Flow[] } {
-  const beforeByKey = new Map(before.map((f) => [identity(f), f]));
-  const afterByKey = new Map(after.map((f) => [identity(f), f]));
-  const add = after.filter((f) => !sameFlow(beforeByKey.get(identity(f)), f));
-  const remove = before.filter((f) => !sameFlow(afterByKey.get(identity(f)), f));
+  const beforeByKey = new Map(before.map((f) => [flowIdentity(f), f]));
+  const afterByKey = new Map(after.map((f) => [flowIdentity(f), f]));
+  const add = after.filter((f) => !sameFlow(beforeByKey.get(flowIdentity(f)), f));
+  const remove = before.filter((f) => !sameFlow(afterByKey.get(flowIdentity(f)), f));
   return { add: add.sort(compareFlows), remove: remove.sort(compareFlows) };
 }
 
-/** OpenFlow identifies a flow by table, priority and match. */
-function identity(f: Flow): string {
-  return `${f.table}|${f.priority}|${f.match}`;
-}
-
-function sameFlow(a: Flow | undefined, b: Flow): boolean {
+/** Same cookie and actions; the identity is assumed equal. */
+export function sameFlow(a: Flow | undefined, b: Flow): boolean {
   return a !== undefined && a.cookie === b.cookie && a.actions.length === b.actions.length && a.actions.every((x, i) => x === b.actions[i]);
 }

@@ -15,6 +15,11 @@ export function compareFlows(a: Flow, b: Flow): number {
   return a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0);
 }
 
+/** OpenFlow identifies a flow by table, priority and match: two flows of one identity replace each other. */
+export function flowIdentity(f: Flow): string {
+  return `${f.table}|${f.priority}|${f.match}`;
+}
+
 /** `cookie=…,table=…,priority=…,MATCH actions=…`, the line `ovs-ofctl add-flows` reads. */
 export function formatFlow(flow: Flow): string {
   const match = flow.match === '' ? '' : `,${flow.match}`;

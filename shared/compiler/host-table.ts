@@ -4,7 +4,10 @@ import { ConjunctionBands } from './conjunction-bands';
 import { compareFlows, type Flow } from './flow';
 import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
 import type { RedirectTarget } from './redirects';
-import type { RuleVerdict } from './rules';
+import type { ResolvedRule, RuleVerdict } from './rules';
+
+/** The policy tables: egress checks local sources, ingress local destinations. */
+export type PolicySide = 'egress' | 'ingress';
 
 const INFRA = cookieFor('infrastructure', 0);
 const DENY = cookieFor('default-deny', 0);
@@ -78,60 +81,67 @@ function addPipeline(flows: Flow[], options: HostTableOptions): void {
  */
 function addPolicyTable(
   flows: Flow[],
-  side: 'egress' | 'ingress',
+  side: PolicySide,
   host: string,
   clauses: readonly RuleClauses[],
   localAddresses: readonly string[],
   options: HostTableOptions,
 ): void {
   const table = TABLES[side].id;
-  const next = `goto_table:${side === 'egress' ? TABLES.ingress.id : TABLES.forward.id}`;
-  const bands = {
-    infrastructure: new ConjunctionBands(table, PRIORITY.policyInfrastructure),
-    block: new ConjunctionBands(table, PRIORITY.blockRule),
-    allow: new ConjunctionBands(table, PRIORITY.allowRule),
-    group: new ConjunctionBands(table, PRIORITY.groupRule),
-  };
-  // One level per redirect edge (see PRIORITY): a band of their own, shared only by the rules
-  // one edge's named ports give, which all redirect to the same honeypot.
+  // One band per top priority (see PRIORITY): the classes share theirs, redirect edges have their own.
   const order = redirectOrder(clauses);
-  const redirectLevels = new Map<number, ConjunctionBands>();
-  const redirectBand = (rule: number): ConjunctionBands => {
-    const index = order.get(rule) ?? 0;
-    let band = redirectLevels.get(index);
-    if (!band) redirectLevels.set(index, (band = new ConjunctionBands(table, PRIORITY.redirectRule - index)));
-    return band;
-  };
-
+  const bands = new Map<number, ConjunctionBands>();
   for (const c of clauses) {
     const sources = side === 'egress' ? c.sourcesByHost.get(host) : c.allSources;
     const destinations = side === 'egress' ? c.allDestinations : c.destinationsByHost.get(host);
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (!sources?.length || !destinations?.length || c.services?.length === 0) continue;
 
-    const band =
-      c.rule.kind === 'dns' ? bands.infrastructure
-      : c.rule.kind === 'within-group' ? bands.group
-      : c.rule.verdict === 'redirect' ? redirectBand(c.rule.number)
-      : blocks(c.rule.verdict) ? bands.block
-      : bands.allow;
+    const top = ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0);
+    let band = bands.get(top);
+    if (!band) bands.set(top, (band = new ConjunctionBands(table, top)));
     const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
-    const actions = c.rule.redirectTarget !== undefined ? redirectActions(c.rule.redirectTarget) : blocks(c.rule.verdict) || c.rule.verdict === 'redirect' ? ['drop'] : [next];
-    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions });
+    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: conjunctionVerdict(c.rule, side) });
   }
-  for (const band of [...Object.values(bands), ...redirectLevels.values()]) band.emit(flows);
+  for (const band of bands.values()) band.emit(flows);
 
-  // Monitor mode permits what the default would deny, under the default's cookie: its
-  // counters then say how much a real deny would have cut.
-  const defaultActions =
-    options.defaultAction === 'monitor' ? [next]
+  for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) flows.push(defaultFlow(side, match, options));
+  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [nextTable(side)] });
+}
+
+/**
+ * The top priority of a rule's band: DNS to named resolvers, then deny and reject edges, then
+ * redirect edges (one level each, `redirectIndex` being the edge's place among them), then
+ * allow and log edges, then within-group rules.
+ */
+export function ruleBandPriority(rule: ResolvedRule, redirectIndex: number): number {
+  return rule.kind === 'dns' ? PRIORITY.policyInfrastructure
+    : rule.kind === 'within-group' ? PRIORITY.groupRule
+    : rule.verdict === 'redirect' ? PRIORITY.redirectRule - redirectIndex
+    : blocks(rule.verdict) ? PRIORITY.blockRule
+    : PRIORITY.allowRule;
+}
+
+/** What a rule's `conj_id` flow does in one policy table. */
+export function conjunctionVerdict(rule: ResolvedRule, side: PolicySide): string[] {
+  if (rule.redirectTarget !== undefined) return redirectActions(rule.redirectTarget);
+  return blocks(rule.verdict) || rule.verdict === 'redirect' ? ['drop'] : [nextTable(side)];
+}
+
+/**
+ * The default's flow for one local address match. Monitor mode permits what the default would
+ * deny, under the default's cookie: its counters then say how much a real deny would have cut.
+ */
+export function defaultFlow(side: PolicySide, match: string, options: Pick<HostTableOptions, 'defaultAction' | 'defaultRedirect'>): Flow {
+  const actions =
+    options.defaultAction === 'monitor' ? [nextTable(side)]
     : options.defaultAction === 'redirect' && options.defaultRedirect !== undefined ? redirectActions(options.defaultRedirect)
     : ['drop'];
-  const defaultCookie = options.defaultAction === 'reject' ? REJECT : DENY;
-  for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) {
-    flows.push({ table, priority: PRIORITY.defaultDeny, cookie: defaultCookie, match, actions: defaultActions });
-  }
-  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [next] });
+  return { table: TABLES[side].id, priority: PRIORITY.defaultDeny, cookie: options.defaultAction === 'reject' ? REJECT : DENY, match, actions };
+}
+
+function nextTable(side: PolicySide): string {
+  return `goto_table:${side === 'egress' ? TABLES.ingress.id : TABLES.forward.id}`;
 }
 
 function blocks(verdict: RuleVerdict): boolean {

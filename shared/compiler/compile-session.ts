@@ -1,0 +1,312 @@
+import type { Diagnostic } from '../diagnostics';
+import type { Inventory, Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
+import { parseCidr } from '../net/address';
+import { cidrMatcher } from '../net/cidr-set';
+import { lintPolicy } from '../policy/lint';
+import { resolveMembership } from '../policy/membership';
+import type { Policy } from '../policy/model';
+import { validatePolicy } from '../policy/validate';
+import { addressMatch } from './clauses';
+import { compileInDetail, type CompileDetail, type CompileResult, type HostTable } from './compile';
+import { conjunctionAction, conjunctionCode } from './conjunction-bands';
+import { MatchChangeLog, type CountedMatches } from './counted-matches';
+import { compareFlows, flowIdentity, type Flow } from './flow';
+import { diffCompiles, sameFlow, type HostTableChange } from './flow-diff';
+import { conjunctionVerdict, defaultFlow, type HostTableOptions, type PolicySide } from './host-table';
+import { MAX_CONJUNCTIONS_PER_FLOW, TABLES } from './pipeline';
+import { bumpMember, groupsByWorkload, sessionRules, type SessionRule, type SessionRules } from './session-rules';
+
+/** Workloads put (added, or replaced by id) and removed (by id). */
+export interface InventoryChange {
+  put?: readonly Workload[];
+  remove?: readonly string[];
+}
+
+interface HostState {
+  flows: Map<string, Flow>;
+  workloadCount: number;
+  /** Local addresses' matches: one default flow each, per direction. */
+  defaults: Record<'src' | 'dst', CountedMatches>;
+  /** The table in canonical order, until a change touches it. */
+  sorted?: Flow[];
+}
+
+/** What a patch does to one flow identity: set it (null deletes it) or change its conjunction codes. */
+type FlowEdit = { set: Flow | null } | { table: number; priority: number; match: string; add: number[]; remove: number[] };
+
+/** What lets a session patch its tables rather than recompile; absent when the policy rules that out. */
+interface PatchState {
+  rules: SessionRules;
+  groupsOf: Map<string, string[]>;
+  /** Addresses inside a group's blocks or the DNS resolvers: a change there recompiles. */
+  inBlocks: (address: string) => boolean;
+  options: HostTableOptions;
+  /** Whether IPv6 comes from the policy itself, else from how many workloads have an IPv6 address. */
+  ipv6: { fromPolicy: boolean; workloads: number };
+}
+
+const EMPTY: CountedMatches = new Map();
+
+/**
+ * A compile kept alive between inventory changes. `apply` returns the flows each host must add
+ * and delete, exactly what `diffCompiles` of two full compiles gives, but patches only the
+ * rules and hosts a changed workload touches. Changes it cannot patch exactly (address blocks,
+ * named ports, honeypots, a host appearing or vanishing, IPv6 appearing, a match overflowing
+ * its flow) recompile in full and diff.
+ */
+export class CompileSession {
+  private readonly listed = new Map<string, Workload>();
+  private hosts = new Map<string, HostState>();
+  private summary: Pick<CompileResult, 'rules'> = { rules: [] };
+  private diagnostics: Diagnostic[] | undefined;
+  private patch: PatchState | undefined;
+  /** Groups of the workloads arriving in the change being applied: resolved once, used twice. */
+  private readonly arriving = new Map<Workload, string[]>();
+  /** Whether the last `apply` patched the tables (rather than recompiling): for tests and figures. */
+  lastApplyPatched = false;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly inventory: Inventory,
+  ) {
+    for (const w of inventory.workloads) this.listed.set(w.id, w);
+    this.restart(compileInDetail(policy, inventory));
+  }
+
+  /** The current compile result, equal to `compilePolicy` of the current inventory. */
+  result(): CompileResult {
+    const hosts: HostTable[] = [...this.hosts.keys()].sort().map((host) => {
+      const state = this.hosts.get(host)!;
+      state.sorted ??= [...state.flows.values()].sort(compareFlows);
+      return { host, flows: state.sorted, workloadCount: state.workloadCount };
+    });
+    // Patching never changes validation, and no patchable policy has honeypot diagnostics: only lint can change.
+    this.diagnostics ??= [...validatePolicy(this.policy), ...lintPolicy(this.policy, resolveMembership(this.policy, this.participants()), this.sortedListed())];
+    return { hosts, rules: this.summary.rules, diagnostics: this.diagnostics, flowCount: hosts.reduce((n, h) => n + h.flows.length, 0) };
+  }
+
+  /** Applies an inventory change; returns each changed host's flows to add and delete (as `diffCompiles`). */
+  apply(change: InventoryChange): HostTableChange[] {
+    const pairs = new Map<string, { before?: Workload; after?: Workload }>();
+    for (const id of change.remove ?? []) pairs.set(id, { before: pairs.get(id)?.before ?? this.listed.get(id) });
+    for (const w of change.put ?? []) pairs.set(w.id, { before: pairs.get(w.id)?.before ?? this.listed.get(w.id), after: w });
+    for (const [id, { after }] of pairs) {
+      if (after) this.listed.set(id, after);
+      else this.listed.delete(id);
+    }
+    const taking = [...pairs.values()].map(({ before, after }) => ({ before: before && takesPart(before) ? before : undefined, after: after && takesPart(after) ? after : undefined }));
+    const patched = this.patch && this.patchable(this.patch, taking) ? this.patchTables(this.patch, taking) : undefined;
+    this.arriving.clear();
+    this.lastApplyPatched = patched !== undefined;
+    if (patched) {
+      this.diagnostics = undefined;
+      return patched;
+    }
+    const before = this.result();
+    this.restart(compileInDetail(this.policy, { ...this.inventory, workloads: [...this.listed.values()] }));
+    return diffCompiles(before, this.result());
+  }
+
+  private restart(detail: CompileDetail): void {
+    const { result, resolved } = detail;
+    this.summary = { rules: result.rules };
+    this.diagnostics = result.diagnostics;
+    this.hosts = new Map(result.hosts.map((h) => [h.host, { flows: new Map(h.flows.map((f) => [flowIdentity(f), f])), workloadCount: h.workloadCount, defaults: { src: new Map(), dst: new Map() }, sorted: h.flows }]));
+    this.patch = undefined;
+    if (!resolved || resolved.options.redirects.length > 0 || this.wantsRedirects()) return;
+
+    for (const w of resolved.workloads) this.bumpDefaults(w, 1);
+    const rules = sessionRules(this.policy, resolved.rules, resolved.options.withIPv6);
+    // A rule spilled below its band's top (a match serving too many rules) needs the bands' own placement.
+    for (const host of this.hosts.values()) {
+      for (const f of host.flows.values()) if (f.match.startsWith('conj_id=') && rules.byNumber[Number(f.match.slice(8)) - 1]?.top !== f.priority) return;
+    }
+    const blocks = [...this.policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(this.policy.infrastructure?.dnsResolvers ?? [])];
+    this.patch = {
+      rules,
+      groupsOf: groupsByWorkload(resolved.membership),
+      inBlocks: cidrMatcher(blocks),
+      options: resolved.options,
+      ipv6: { fromPolicy: blocks.some((b) => parseCidr(b)?.family === 6), workloads: resolved.workloads.filter(hasIPv6).length },
+    };
+  }
+
+  private wantsRedirects(): boolean {
+    return this.policy.defaults.betweenGroups === 'redirect' || this.policy.edges.some((e) => e.action === 'redirect');
+  }
+
+  /** Whether every changed workload stays clear of what only a full compile resolves. */
+  private patchable(patch: PatchState, pairs: readonly { before?: Workload; after?: Workload }[]): boolean {
+    const counts = new Map<string, number>();
+    let ipv6 = patch.ipv6.workloads;
+    for (const { before, after } of pairs) {
+      for (const [w, delta] of [[before, -1], [after, 1]] as const) {
+        if (!w) continue;
+        if (w.addresses.some(patch.inBlocks)) return false;
+        if (this.groupsOf(patch, w, delta).some((g) => patch.rules.namedPortDestinations.has(g))) return false;
+        counts.set(w.host, (counts.get(w.host) ?? 0) + delta);
+        if (hasIPv6(w)) ipv6 += delta;
+      }
+    }
+    // IPv6 appearing or vanishing changes every host's pipeline.
+    if ((patch.ipv6.fromPolicy || ipv6 > 0) !== patch.options.withIPv6) return false;
+    patch.ipv6.workloads = ipv6;
+    // A host whose first workload arrives or last one leaves gains or loses its whole table.
+    return [...counts].every(([host, delta]) => {
+      const count = this.hosts.get(host)?.workloadCount ?? 0;
+      return count > 0 && count + delta > 0;
+    });
+  }
+
+  /** The groups of a workload leaving (delta -1, as resolved before) or arriving (delta 1). */
+  private groupsOf(patch: PatchState, w: Workload, delta: 1 | -1): string[] {
+    if (delta < 0) return patch.groupsOf.get(w.id) ?? [];
+    let groups = this.arriving.get(w);
+    if (!groups) this.arriving.set(w, (groups = groupsByWorkload(resolveMembership(this.policy, [w])).get(w.id) ?? []));
+    return groups;
+  }
+
+  /** Patches the tables; undefined when a flow would outgrow one OpenFlow message (the bands must then spill). */
+  private patchTables(patch: PatchState, pairs: readonly { before?: Workload; after?: Workload }[]): HostTableChange[] | undefined {
+    const log = new MatchChangeLog();
+    const touched = new Set<SessionRule>();
+    const changedHosts = new Set<string>();
+    for (const { before, after } of pairs) {
+      for (const [w, delta] of [[before, -1], [after, 1]] as const) {
+        if (!w) continue;
+        const groups = this.groupsOf(patch, w, delta);
+        const asSource = [...patch.rules.everyone, ...groups.flatMap((g) => patch.rules.bySource.get(g) ?? [])];
+        const asDestination = groups.flatMap((g) => patch.rules.byDestination.get(g) ?? []);
+        bumpMember(w, asSource, asDestination, delta, log);
+        for (const rule of [...asSource, ...asDestination]) touched.add(rule);
+        this.bumpDefaults(w, delta, log);
+        this.hosts.get(w.host)!.workloadCount += delta;
+        changedHosts.add(w.host);
+        if (delta < 0) patch.groupsOf.delete(w.id);
+        else patch.groupsOf.set(w.id, groups);
+      }
+    }
+
+    const edits = new Map<string, Map<string, FlowEdit>>();
+    const editsOf = (host: string): Map<string, FlowEdit> => {
+      let map = edits.get(host);
+      if (!map) edits.set(host, (map = new Map<string, FlowEdit>()));
+      return map;
+    };
+    for (const rule of touched) {
+      for (const side of ['egress', 'ingress'] as const) {
+        const [local, remote] = side === 'egress' ? (['src', 'dst'] as const) : (['dst', 'src'] as const);
+        const hosts = new Set(changedHosts);
+        const remoteFlips = log.flips(rule.all[remote]);
+        if (remoteFlips.entered.length + remoteFlips.left.length > 0) for (const host of rule.local[local].keys()) hosts.add(host);
+        for (const host of hosts) this.editRule(rule, side, host, log, editsOf(host));
+      }
+    }
+    for (const host of changedHosts) {
+      const state = this.hosts.get(host)!;
+      for (const side of ['egress', 'ingress'] as const) {
+        const { entered, left } = log.flips(state.defaults[side === 'egress' ? 'src' : 'dst']);
+        for (const match of entered) editsOf(host).set(flowIdentity(defaultFlow(side, match, patch.options)), { set: defaultFlow(side, match, patch.options) });
+        for (const match of left) editsOf(host).set(flowIdentity(defaultFlow(side, match, patch.options)), { set: null });
+      }
+    }
+    return this.commit(patch, edits);
+  }
+
+  /** The edits one rule's change makes in one host's policy table. */
+  private editRule(rule: SessionRule, side: PolicySide, host: string, log: MatchChangeLog, edits: Map<string, FlowEdit>): void {
+    const egress = side === 'egress';
+    const local = rule.local[egress ? 'src' : 'dst'].get(host) ?? EMPTY;
+    const remote = rule.all[egress ? 'dst' : 'src'];
+    const clauses = egress ? [local, remote] : [remote, local];
+    const withServices = rule.services?.length !== 0;
+    const now = withServices && local.size > 0 && remote.size > 0;
+    const was = withServices && log.sizeBefore(local) > 0 && log.sizeBefore(remote) > 0;
+    if (!now && !was) return;
+
+    const table = TABLES[side].id;
+    const edit = (match: string, code: number, add: boolean): void => {
+      const key = `${table}|${rule.top}|${match}`;
+      let e = edits.get(key);
+      if (!e) edits.set(key, (e = { table, priority: rule.top, match, add: [], remove: [] }));
+      if ('add' in e) (add ? e.add : e.remove).push(code);
+    };
+    const code = (k: number): number => rule.rule.number * 4 + k;
+    if (now && was) {
+      clauses.forEach((clause, i) => {
+        const { entered, left } = log.flips(clause);
+        for (const m of entered) edit(m, code(i + 1), true);
+        for (const m of left) edit(m, code(i + 1), false);
+      });
+      return;
+    }
+    // The rule starts or stops applying on this host: all its clauses and its conj_id flow come or go.
+    clauses.forEach((clause, i) => {
+      for (const m of now ? clause.keys() : log.matchesBefore(clause)) edit(m, code(i + 1), now);
+    });
+    for (const m of rule.services ?? []) edit(m, code(3), now);
+    const conj: Flow = { table, priority: rule.top, cookie: rule.rule.cookie, match: `conj_id=${rule.rule.number}`, actions: conjunctionVerdict(rule.rule, side) };
+    edits.set(flowIdentity(conj), { set: now ? conj : null });
+  }
+
+  /** Turns the edits into flows, checks they fit, stores them; returns the changes per host. */
+  private commit(patch: PatchState, edits: Map<string, Map<string, FlowEdit>>): HostTableChange[] | undefined {
+    const changes: HostTableChange[] = [];
+    const writes: [HostState, string, Flow | null][] = [];
+    for (const host of [...edits.keys()].sort()) {
+      const state = this.hosts.get(host)!;
+      const add: Flow[] = [];
+      const remove: Flow[] = [];
+      for (const [key, edit] of edits.get(host)!) {
+        const before = state.flows.get(key);
+        const after = 'set' in edit ? edit.set : this.conjunctionFlow(patch, before, edit);
+        if (after && after.actions.length > MAX_CONJUNCTIONS_PER_FLOW) return undefined;
+        if (after && sameFlow(before, after)) continue;
+        if (before) remove.push(before);
+        if (after) add.push(after);
+        writes.push([state, key, after]);
+      }
+      if (add.length + remove.length > 0) changes.push({ host, add: add.sort(compareFlows), remove: remove.sort(compareFlows) });
+    }
+    for (const [state, key, flow] of writes) {
+      if (flow) state.flows.set(key, flow);
+      else state.flows.delete(key);
+      state.sorted = undefined;
+    }
+    return changes;
+  }
+
+  /** A match's flow after its conjunction codes changed; null when it serves no rule any more. */
+  private conjunctionFlow(patch: PatchState, before: Flow | undefined, edit: Extract<FlowEdit, { add: number[] }>): Flow | null {
+    const removed = new Set(edit.remove);
+    const codes = [...(before?.actions.map(conjunctionCode) ?? []).filter((c) => !removed.has(c)), ...edit.add].sort((a, b) => a - b);
+    if (codes.length === 0) return null;
+    const ruleOf = (code: number): SessionRule => patch.rules.byNumber[(code >> 2) - 1]!;
+    const actions = codes.map((c) => conjunctionAction(c, ruleOf(c).services ? 3 : 2));
+    return { table: edit.table, priority: edit.priority, cookie: ruleOf(codes[0]!).rule.cookie, match: edit.match, actions };
+  }
+
+  private bumpDefaults(w: Workload, delta: 1 | -1, log = new MatchChangeLog()): void {
+    const defaults = this.hosts.get(w.host)?.defaults;
+    if (!defaults) return;
+    for (const a of w.addresses) {
+      for (const direction of ['src', 'dst'] as const) {
+        const match = addressMatch(a, direction);
+        if (match !== undefined) log.bump(defaults[direction], match, delta);
+      }
+    }
+  }
+
+  private participants(): Workload[] {
+    return this.sortedListed().filter(takesPart);
+  }
+
+  private sortedListed(): Workload[] {
+    return [...this.listed.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+function hasIPv6(w: Workload): boolean {
+  return w.addresses.some((a) => parseCidr(a)?.family === 6);
+}

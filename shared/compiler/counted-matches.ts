@@ -1,0 +1,45 @@
+/**
+ * A clause's matches, each counted by the members that give it: two workloads may share an
+ * address, and the match leaves the clause only with the last of them.
+ */
+export type CountedMatches = Map<string, number>;
+
+/**
+ * Changes counted matches and remembers which matches were present before the first change,
+ * so a compile session can tell both the old and the new clauses apart without copying them.
+ */
+export class MatchChangeLog {
+  private readonly before = new Map<CountedMatches, Map<string, boolean>>();
+
+  bump(matches: CountedMatches, match: string, delta: 1 | -1): void {
+    let seen = this.before.get(matches);
+    if (!seen) this.before.set(matches, (seen = new Map<string, boolean>()));
+    if (!seen.has(match)) seen.set(match, matches.has(match));
+    const count = (matches.get(match) ?? 0) + delta;
+    if (count > 0) matches.set(match, count);
+    else matches.delete(match);
+  }
+
+  /** Matches that entered and left the clause since the log began. */
+  flips(matches: CountedMatches): { entered: string[]; left: string[] } {
+    const entered: string[] = [];
+    const left: string[] = [];
+    for (const [match, was] of this.before.get(matches) ?? []) {
+      if (!was && matches.has(match)) entered.push(match);
+      else if (was && !matches.has(match)) left.push(match);
+    }
+    return { entered, left };
+  }
+
+  sizeBefore(matches: CountedMatches): number {
+    const { entered, left } = this.flips(matches);
+    return matches.size - entered.length + left.length;
+  }
+
+  /** The clause's matches before the log began. */
+  matchesBefore(matches: CountedMatches): string[] {
+    const { entered, left } = this.flips(matches);
+    const skip = new Set(entered);
+    return [...[...matches.keys()].filter((m) => !skip.has(m)), ...left];
+  }
+}
