@@ -36,7 +36,7 @@ describe('microseg impact', () => {
   it('exits 0 when two versions permit the same connections', () => {
     const same = microseg('impact', policy, policy, '--inventory', inventory);
     expect(same.code).toBe(0);
-    expect(same.stdout).toContain('no connection is newly permitted or blocked');
+    expect(same.stdout).toContain('no connection is newly permitted, blocked or redirected');
   });
 
   it('exits 1 and names exactly the group pair and services that changed', () => {
@@ -44,6 +44,28 @@ describe('microseg impact', () => {
     expect(result.code).toBe(1);
     const impact = JSON.parse(result.stdout) as { entries: { from: string; to: string; newlyPermitted: { tcp: number[][] }; newlyBlocked: { tcp: number[][] } }[] };
     expect(impact.entries.map((e) => [e.from, e.to, e.newlyPermitted.tcp, e.newlyBlocked.tcp])).toEqual([['app', 'db', [[5433, 5433]], [[5432, 5432]]]]);
+  });
+
+  it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {
+    const monitor = join(dir, 'monitor.yaml');
+    writeFileSync(monitor, readFileSync(policy, 'utf8').replace(/betweenGroups: \w+/, 'betweenGroups: monitor'));
+    const enforced = microseg('impact', monitor, policy, '--inventory', inventory);
+    expect(enforced.code).toBe(1);
+    expect(enforced.stdout).toMatch(/\(outside\) → web: newly blocked/);
+    // The metrics workload, given a MAC, becomes the honeypot for everything no edge permits.
+    const withHoneypot = join(dir, 'inventory-honeypot.yaml');
+    writeFileSync(withHoneypot, readFileSync(inventory, 'utf8').replace('{ name: metrics,', '{ name: metrics, mac: "02:42:0a:14:04:29",'));
+    const redirected = join(dir, 'redirected.yaml');
+    writeFileSync(redirected, readFileSync(policy, 'utf8').replace(/betweenGroups: \w+/, 'betweenGroups: redirect\n  redirectTo: metrics'));
+    const result = microseg('impact', policy, redirected, '--inventory', withHoneypot);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/app → web: newly redirected any/);
+  });
+
+  it('exits 2, not 1, when the inventory has errors', () => {
+    const broken = join(dir, 'broken-inventory.yaml');
+    writeFileSync(broken, 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h1, addresses: [10.0.0.1 }\n');
+    expect(microseg('impact', policy, policy, '--inventory', broken).code).toBe(2);
   });
 
   it('exits 2, not 1, when a version has errors', () => {

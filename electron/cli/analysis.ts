@@ -43,7 +43,9 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch((error: unknown) => {
     throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
   });
-  const inventory = await loadInventory(options.inventory);
+  const inventory = await loadInventory(options.inventory).catch((error: unknown) => {
+    throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
+  });
   const started = performance.now();
   const impact = changeImpact(
     { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage) },
@@ -58,12 +60,14 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
 
 /** One line per group pair whose connections change. */
 export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
-  if (impact.entries.length === 0) return `${oldPath} → ${newPath}: no connection is newly permitted or blocked`;
+  if (impact.entries.length === 0) return `${oldPath} → ${newPath}: no connection is newly permitted, blocked or redirected`;
   const lines = [`${oldPath} → ${newPath}: ${impact.entries.length} group pair${impact.entries.length === 1 ? '' : 's'} change`];
   for (const e of impact.entries) {
     const parts: string[] = [];
     if (!isEmptyServiceSet(e.newlyPermitted)) parts.push(`newly permitted ${formatServices(e.newlyPermitted)}`);
     if (!isEmptyServiceSet(e.newlyBlocked)) parts.push(`newly blocked ${formatServices(e.newlyBlocked)}`);
+    if (!isEmptyServiceSet(e.newlyRedirected)) parts.push(`newly redirected ${formatServices(e.newlyRedirected)}`);
+    if (!isEmptyServiceSet(e.noLongerRedirected)) parts.push(`no longer redirected ${formatServices(e.noLongerRedirected)}`);
     lines.push(`  ${e.from} → ${e.to}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${e.example.from} → ${e.example.to})`);
   }
   return lines.join('\n');

@@ -21,13 +21,16 @@ const WIDTH = { 4: 32, 6: 128 } as const;
  * Every workload address, plus, for each group's address blocks, one address in every
  * stretch that the tables' prefix matches (and the workloads' own addresses) cut the blocks
  * into: together they meet every distinction the flows can make. `namedExactly` says which
- * addresses some flow names one by one (resolvers, honeypots), which are no stand-ins.
+ * addresses some flow names one by one (resolvers, honeypots), which are no stand-ins. With
+ * `outside`, the whole address space is carved the same way, for connections from and to
+ * addresses no group names (an impact must see those too).
  */
 export function matrixEndpoints(
   workloads: readonly Workload[],
   membership: ReadonlyMap<string, Membership>,
   prefixes: readonly AddressMask[],
   namedExactly: (address: AddressBits) => boolean,
+  options: { outside?: boolean } = {},
 ): MatrixEndpoint[] {
   const blockGroups = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
   const workloadGroups = new Map<string, string[]>();
@@ -45,12 +48,13 @@ export function matrixEndpoints(
     }
 
   const standIns = new Map<string, AddressBits>();
-  for (const g of blockGroups)
-    for (const cidr of g.cidrs) {
-      const block = parseAddressMask(cidr);
-      if (!block) continue;
-      for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || namedExactly(a))) standIns.set(addressKey(address), address);
-    }
+  // With `outside`, every stretch of address space gets a stand-in, in a group or not.
+  const blocks = [...blockGroups.flatMap((g) => g.cidrs), ...(options.outside ? ['0.0.0.0/0', '::/0'] : [])];
+  for (const cidr of blocks) {
+    const block = parseAddressMask(cidr);
+    if (!block) continue;
+    for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || namedExactly(a))) standIns.set(addressKey(address), address);
+  }
   for (const address of standIns.values()) {
     const text = formatAddress(address);
     endpoints.push({ address, text, groups: blockGroups.filter((g) => g.inside(text)).map((g) => g.name) });

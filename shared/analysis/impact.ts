@@ -8,7 +8,8 @@ import { addressKey } from '../simulator/table-index';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { FlowSignatures } from './flow-signatures';
 import { ReachabilityAnalysis } from './matrix';
-import { isEmptyServiceSet, NO_SERVICES, serviceSetsEqual, subtractServices, unionServices, type ServiceSet } from './service-set';
+import type { PairReach } from './reach';
+import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -18,11 +19,18 @@ export interface ImpactSide {
 
 /** What a change does to the connections from one group to another. */
 export interface ImpactEntry {
-  /** Group names (of the newer policy where the address is in one, else of the older); a workload's name or an address when in none. */
+  /**
+   * Group names (of the newer policy where the address is in one, else of the older);
+   * `(no group) NAME` for a workload in none, `(outside)` for an address of no workload.
+   */
   from: string;
   to: string;
   newlyPermitted: ServiceSet;
   newlyBlocked: ServiceSet;
+  /** Services now sent to a honeypot (or to another one than before). */
+  newlyRedirected: ServiceSet;
+  /** Services no longer sent to the honeypot they went to. */
+  noLongerRedirected: ServiceSet;
   /** Address pairs whose reach changed. */
   pairs: number;
   /** One of them, to trace: `web-1 → app-2`. */
@@ -34,11 +42,14 @@ export interface ChangeImpact {
   stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
 }
 
+type Changes = Pick<ImpactEntry, 'newlyPermitted' | 'newlyBlocked' | 'newlyRedirected' | 'noLongerRedirected'>;
+
 /**
- * The connections a change newly permits and newly blocks, exactly: addresses are classed by
- * what both table sets can tell apart, every pair of classes is reached through both, and the
- * differences are reported per group pair and service. A connection sent to a honeypot counts
- * as blocked (it never reaches its destination). Deterministic: entries sorted by group pair.
+ * The connections a change newly permits, blocks and redirects, exactly: addresses (the
+ * workloads', and stand-ins for every stretch of outside address space the tables tell apart)
+ * are classed by what both table sets can tell apart, every pair of classes is reached through
+ * both, and the differences are reported per group pair and service. Deterministic: entries
+ * sorted by group pair.
  */
 export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory): ChangeImpact {
   const was = new FlowSignatures(before.tables);
@@ -55,11 +66,8 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
       if (a === b && a.members.length < 2) continue;
       classPairs++;
       const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
-      const reachBefore = older.reach(src, dst).permitted;
-      const reachAfter = newer.reach(src, dst).permitted;
-      if (serviceSetsEqual(reachBefore, reachAfter)) continue;
-      const permitted = subtractServices(reachAfter, reachBefore);
-      const blocked = subtractServices(reachBefore, reachAfter);
+      const changes = changesBetween(older.reach(src, dst), newer.reach(src, dst));
+      if (!changes) continue;
       for (const s of a.members)
         for (const d of b.members) {
           if (s === d) continue;
@@ -68,10 +76,12 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
               const key = `${from}\u0000${to}`;
               const entry = byPair.get(key);
               if (entry) {
-                entry.newlyPermitted = unionServices(entry.newlyPermitted, permitted);
-                entry.newlyBlocked = unionServices(entry.newlyBlocked, blocked);
+                entry.newlyPermitted = unionServices(entry.newlyPermitted, changes.newlyPermitted);
+                entry.newlyBlocked = unionServices(entry.newlyBlocked, changes.newlyBlocked);
+                entry.newlyRedirected = unionServices(entry.newlyRedirected, changes.newlyRedirected);
+                entry.noLongerRedirected = unionServices(entry.noLongerRedirected, changes.noLongerRedirected);
                 entry.pairs++;
-              } else byPair.set(key, { from, to, newlyPermitted: permitted, newlyBlocked: blocked, pairs: 1, example: { from: labelOf(s), to: labelOf(d) } });
+              } else byPair.set(key, { from, to, ...changes, pairs: 1, example: { from: labelOf(s), to: labelOf(d) } });
             }
         }
     }
@@ -82,20 +92,23 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
   };
 }
 
-/** True when the change permits or blocks nothing. */
-export function impactIsEmpty(impact: ChangeImpact): boolean {
-  return impact.entries.every((e) => isEmptyServiceSet(e.newlyPermitted) && isEmptyServiceSet(e.newlyBlocked));
-}
-
-/** Every connection permitted or blocked by a change, merged over entries (for a one-line summary). */
-export function impactTotals(impact: ChangeImpact): { permitted: ServiceSet; blocked: ServiceSet } {
-  let permitted = NO_SERVICES;
-  let blocked = NO_SERVICES;
-  for (const e of impact.entries) {
-    permitted = unionServices(permitted, e.newlyPermitted);
-    blocked = unionServices(blocked, e.newlyBlocked);
+/** What changed between two reaches of one pair, or null when nothing did; a new honeypot counts as both. */
+function changesBetween(before: PairReach, after: PairReach): Changes | null {
+  const targets = new Set([...before.redirected, ...after.redirected].map((r) => r.to));
+  const redirectedTo = (reach: PairReach, to: string): ServiceSet => reach.redirected.find((r) => r.to === to)?.services ?? NO_SERVICES;
+  let newlyRedirected = NO_SERVICES;
+  let noLongerRedirected = NO_SERVICES;
+  for (const to of targets) {
+    newlyRedirected = unionServices(newlyRedirected, subtractServices(redirectedTo(after, to), redirectedTo(before, to)));
+    noLongerRedirected = unionServices(noLongerRedirected, subtractServices(redirectedTo(before, to), redirectedTo(after, to)));
   }
-  return { permitted, blocked };
+  const changes: Changes = {
+    newlyPermitted: subtractServices(after.permitted, before.permitted),
+    newlyBlocked: subtractServices(before.permitted, after.permitted),
+    newlyRedirected,
+    noLongerRedirected,
+  };
+  return Object.values(changes).every(isEmptyServiceSet) ? null : changes;
 }
 
 /**
@@ -106,8 +119,8 @@ function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, si
   const prefixes = signatures.flatMap((s) => s.prefixMasks());
   const named = (a: AddressBits): boolean => signatures.some((s) => s.namesExactly(a));
   const workloads = inventory.workloads.filter(takesPart);
-  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, named);
-  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, named);
+  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, named, { outside: true });
+  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, named, { outside: true });
   const byAddress = new Map(newer.map((e) => [addressKey(e.address), e]));
   for (const e of older) {
     const same = byAddress.get(addressKey(e.address));
@@ -118,10 +131,13 @@ function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, si
 }
 
 function namesOf(endpoint: MatrixEndpoint): string[] {
-  return endpoint.groups.length > 0 ? endpoint.groups : [labelOf(endpoint)];
+  if (endpoint.groups.length > 0) return endpoint.groups;
+  return [endpoint.workload ? `(no group) ${labelOf(endpoint)}` : '(outside)'];
 }
 
+/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
 function labelOf(endpoint: MatrixEndpoint): string {
-  return endpoint.workload?.name ?? endpoint.text;
+  const w = endpoint.workload;
+  if (!w) return endpoint.text;
+  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
 }
-

@@ -145,6 +145,8 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
   for (const [a, sources] of from)
     for (const [b, destinations] of to) {
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
+      // Between two outside addresses no switch of ours is on the path: nothing to enforce.
+      if (a.members[0]!.host === undefined && b.members[0]!.host === undefined) continue;
       const count = sources.length * destinations.length - (a === b ? sources.filter((s) => destinations.includes(s)).length : 0);
       if (count === 0) continue;
       pairs += count;
@@ -170,7 +172,7 @@ function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): {
       return permitted;
     }),
   );
-  return { names: workloads.map((w) => w.name), cells };
+  return { names: workloads.map((w) => (w.namespace ? `${w.namespace}/${w.name}` : w.name)), cells };
 }
 
 /** True when a cell permits nothing at all. */

@@ -3,14 +3,19 @@ import type { Group } from '@shared/policy/model';
 import { MarkerType } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { ImpactFlowEdge } from '../components/canvas/ImpactEdge';
+import { samePolicyContent } from '../model/same-input';
 import { useAnalysisStore } from '../stores/analysis-store';
+import { usePolicyStore } from '../stores/policy-store';
 
 const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#868e96' } as const;
 
-/** The impact under study as extra canvas edges between the groups it concerns; none when hidden. */
+/** The impact under study as extra canvas edges between the groups it concerns; none when hidden or outdated. */
 export function useImpactEdges(groups: readonly Group[]): ImpactFlowEdge[] {
-  const impact = useAnalysisStore((s) => s.impact?.impact);
+  const result = useAnalysisStore((s) => s.impact);
   const show = useAnalysisStore((s) => s.showImpactOnCanvas);
+  const policy = usePolicyStore((s) => s.policy);
+  // An impact worked out for another drawing would mislead: it disappears once the drawing changes.
+  const impact = result && samePolicyContent(result.input.policy, policy) ? result.impact : null;
   return useMemo(() => {
     if (!impact || !show) return [];
     const names = new Set(groups.map((g) => g.name));
@@ -29,6 +34,7 @@ export function useImpactEdges(groups: readonly Group[]): ImpactFlowEdge[] {
         data: {
           permitted: isEmptyServiceSet(e.newlyPermitted) ? '' : formatServices(e.newlyPermitted),
           blocked: isEmptyServiceSet(e.newlyBlocked) ? '' : formatServices(e.newlyBlocked),
+          redirected: isEmptyServiceSet(e.newlyRedirected) ? '' : formatServices(e.newlyRedirected),
         },
       }));
   }, [impact, show, groups]);

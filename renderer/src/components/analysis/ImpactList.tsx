@@ -2,9 +2,9 @@ import type { ChangeImpact } from '@shared/analysis/impact';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import type { JSX } from 'react';
 
-/** The connections a change newly permits and newly blocks, one line per group pair. */
+/** The connections a change newly permits, blocks and redirects, one line per group pair. */
 export function ImpactList({ impact, limit }: { impact: ChangeImpact; limit?: number }): JSX.Element {
-  if (impact.entries.length === 0) return <p data-testid="impact-none">No connection is newly permitted or newly blocked.</p>;
+  if (impact.entries.length === 0) return <p data-testid="impact-none">No connection is newly permitted, blocked or redirected.</p>;
   const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
   return (
     <>
@@ -22,6 +22,16 @@ export function ImpactList({ impact, limit }: { impact: ChangeImpact; limit?: nu
             {!isEmptyServiceSet(e.newlyBlocked) ? (
               <span className="impact-blocked" data-testid="impact-blocked">
                 {' '}newly blocked <span className="mono">{formatServices(e.newlyBlocked)}</span>
+              </span>
+            ) : null}
+            {!isEmptyServiceSet(e.newlyRedirected) ? (
+              <span className="impact-redirected" data-testid="impact-redirected">
+                {' '}newly sent to a honeypot <span className="mono">{formatServices(e.newlyRedirected)}</span>
+              </span>
+            ) : null}
+            {!isEmptyServiceSet(e.noLongerRedirected) ? (
+              <span className="impact-redirected">
+                {' '}no longer sent to that honeypot <span className="mono">{formatServices(e.noLongerRedirected)}</span>
               </span>
             ) : null}
             <span className="muted">

@@ -32,8 +32,9 @@ export function MatrixPanel(): JSX.Element {
     if (!grid) return;
     const box = event.currentTarget.getBoundingClientRect();
     const { labelWidth } = heatMapLayout(grid.names);
-    const column = Math.floor((event.clientX - box.left - labelWidth) / CELL);
-    const row = Math.floor((event.clientY - box.top - labelWidth) / CELL);
+    // The map scrolls inside its box when it is bigger than the panel.
+    const column = Math.floor((event.clientX - box.left + event.currentTarget.scrollLeft - labelWidth) / CELL);
+    const row = Math.floor((event.clientY - box.top + event.currentTarget.scrollTop - labelWidth) / CELL);
     if (row >= 0 && column >= 0 && row < grid.names.length && column < grid.names.length) setPicked({ row, column });
   };
 
@@ -113,6 +114,7 @@ function Legend(): JSX.Element {
       <li><span className="swatch" style={{ background: 'hsl(145, 55%, 60%)' }} /> permitted for every pair (darker: more services)</li>
       <li><span className="swatch" style={{ background: '#f5c56b' }} /> permitted for some pairs only</li>
       <li><span className="swatch" style={{ background: '#e9ecef' }} /> nothing permitted</li>
+      <li><span className="swatch" style={{ background: '#ffffff' }} /> no member pairs (an empty group, a group with itself of one member, or only outside addresses)</li>
       <li><span className="swatch dot" /> some connections go to a honeypot</li>
     </ul>
   );

@@ -14,8 +14,11 @@ export interface HeatMapLayout {
   height: number;
 }
 
+/** Labels longer than this are cut (the cell's tooltip has the whole name), so long names don't push the cells away. */
+const MAX_LABEL = 24;
+
 export function heatMapLayout(names: readonly string[]): HeatMapLayout {
-  const labelWidth = 12 + LABEL_CHAR * Math.max(4, ...names.map((n) => n.length));
+  const labelWidth = 12 + LABEL_CHAR * Math.max(4, ...names.map((n) => Math.min(n.length, MAX_LABEL)));
   return { labelWidth, width: labelWidth + CELL * names.length + 8, height: labelWidth + CELL * names.length + 8 };
 }
 
@@ -48,9 +51,10 @@ export function heatMapSvg(names: readonly string[], cells: readonly (readonly M
   ];
   names.forEach((name, i) => {
     const y = labelWidth + i * CELL + CELL / 2 + FONT / 3;
-    parts.push(`<text x="${labelWidth - 6}" y="${y}" text-anchor="end">${escapeXml(name)}</text>`);
+    const label = escapeXml(name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name);
+    parts.push(`<text x="${labelWidth - 6}" y="${y}" text-anchor="end">${label}</text>`);
     const x = labelWidth + i * CELL + CELL / 2 + FONT / 3;
-    parts.push(`<text x="${x}" y="${labelWidth - 6}" transform="rotate(-90 ${x} ${labelWidth - 6})">${escapeXml(name)}</text>`);
+    parts.push(`<text x="${x}" y="${labelWidth - 6}" transform="rotate(-90 ${x} ${labelWidth - 6})">${label}</text>`);
   });
   cells.forEach((row, i) =>
     row.forEach((cell, j) => {

@@ -5,6 +5,8 @@ export interface ImpactEdgeData extends Record<string, unknown> {
   /** `+tcp/22` style text, empty when nothing is newly permitted. */
   permitted: string;
   blocked: string;
+  /** Newly sent to a honeypot. */
+  redirected: string;
 }
 
 export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
@@ -16,7 +18,8 @@ export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
 export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
   const { id, data, markerEnd } = props;
   const [path, labelX, labelY] = getBezierPath({ ...props, curvature: 0.45 });
-  const kind = data?.permitted && data.blocked ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
+  const kinds = [data?.permitted, data?.blocked, data?.redirected].filter(Boolean).length;
+  const kind = kinds > 1 || data?.redirected ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`impact-edge impact-${kind}`} />
@@ -24,6 +27,7 @@ export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
         <div className={`impact-label impact-${kind} nodrag nopan`} data-testid="impact-edge" data-impact={kind} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + 14}px)` }}>
           {data?.permitted ? <span className="impact-permitted">+{data.permitted}</span> : null}
           {data?.blocked ? <span className="impact-blocked">−{data.blocked}</span> : null}
+          {data?.redirected ? <span className="impact-redirected">⇢{data.redirected}</span> : null}
         </div>
       </EdgeLabelRenderer>
     </>
