@@ -7,7 +7,7 @@ import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { hostsByAddress, pairReach, type PairReach } from './reach';
-import { intersectServices, isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
+import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** What one group may open to another, over every pair of their members. */
 export interface MatrixCell {
@@ -26,7 +26,7 @@ export interface ReachabilityMatrix {
   /** `cells[i][j]`: from `groups[i]` to `groups[j]`. */
   cells: MatrixCell[][];
   /** Per workload, when the inventory is small enough to show one row each. */
-  workloads?: { names: string[]; cells: ServiceSet[][] };
+  workloads?: { names: string[]; cells: MatrixCell[][] };
   stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
 }
 
@@ -159,23 +159,24 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
   return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs };
 }
 
-function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: ServiceSet[][] } {
+/** One row per workload; each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
+function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: MatrixCell[][] } {
   const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
   const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));
   const cells = workloads.map((from) =>
     workloads.map((to) => {
-      if (from.id === to.id) return NO_SERVICES;
-      let permitted = NO_SERVICES;
+      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 };
+      if (from.id === to.id) return cell;
+      cell.pairs = 1;
       for (const src of endpointsOf.get(from.id)!)
-        for (const dst of endpointsOf.get(to.id)!)
-          if (src.address.family === dst.address.family) permitted = unionServices(permitted, analysis.reach(src, dst).permitted);
-      return permitted;
+        for (const dst of endpointsOf.get(to.id)!) {
+          if (src.address.family !== dst.address.family) continue;
+          const reach = analysis.reach(src, dst);
+          cell.always = unionServices(cell.always, reach.permitted);
+          for (const r of reach.redirected) cell.redirected = unionServices(cell.redirected, r.services);
+        }
+      return cell;
     }),
   );
   return { names: workloads.map((w) => (w.namespace ? `${w.namespace}/${w.name}` : w.name)), cells };
-}
-
-/** True when a cell permits nothing at all. */
-export function cellIsClosed(cell: MatrixCell): boolean {
-  return isEmptyServiceSet(cell.always) && isEmptyServiceSet(cell.sometimes);
 }

@@ -1,5 +1,5 @@
 import type { MatrixCell, ReachabilityMatrix } from '@shared/analysis/matrix';
-import { formatServices, isEmptyServiceSet, NO_SERVICES } from '@shared/analysis/service-set';
+import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useMemo, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
@@ -77,12 +77,12 @@ export function MatrixPanel(): JSX.Element {
   );
 }
 
-/** The grid shown: groups, or (for a small inventory) one row per workload, whose cells hold one pair each. */
+/** The grid shown: groups, or (for a small inventory) one row per workload. */
 function gridOf(matrix: ReachabilityMatrix, level: 'groups' | 'workloads'): { names: string[]; cells: MatrixCell[][] } {
   if (level === 'groups' || !matrix.workloads) return { names: matrix.groups, cells: matrix.cells };
   return {
     names: matrix.workloads.names,
-    cells: matrix.workloads.cells.map((row, i) => row.map((permitted, j) => ({ always: permitted, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: i === j ? 0 : 1 }))),
+    cells: matrix.workloads.cells,
   };
 }
 
