@@ -118,6 +118,13 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
           expect(servicesAllow(says, port), `${from} → ${to} tcp/${port}: matrix says "${says}"`).toBe(realEveryPair);
         }
       }
+    // A cell explains itself through a trace of one member pair: the deciding edge is named.
+    await designer.matrixCell('web', 'app');
+    await designer.byTestId('matrix-trace-example').click();
+    await designer.byTestId('trace-run').click();
+    await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
+    await expect(designer.byTestId('trace-decision-rule').first()).toContainText('web-to-app');
+    await designer.computeMatrix();
     await designer.byTestId('matrix-level').selectOption('workloads');
     for (const [from, to] of [['web1', 'app1'], ['app1', 'db1'], ['web1', 'db1']] as const) {
       const says = await designer.matrixCell(from, to);

@@ -7,7 +7,7 @@ import type { AddressBits } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { FlowSignatures } from './flow-signatures';
-import { ReachabilityAnalysis } from './matrix';
+import { endpointLabel, ReachabilityAnalysis } from './matrix';
 import type { PairReach } from './reach';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
@@ -81,7 +81,7 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
                 entry.newlyRedirected = unionServices(entry.newlyRedirected, changes.newlyRedirected);
                 entry.noLongerRedirected = unionServices(entry.noLongerRedirected, changes.noLongerRedirected);
                 entry.pairs++;
-              } else byPair.set(key, { from, to, ...changes, pairs: 1, example: { from: labelOf(s), to: labelOf(d) } });
+              } else byPair.set(key, { from, to, ...changes, pairs: 1, example: { from: endpointLabel(s), to: endpointLabel(d) } });
             }
         }
     }
@@ -132,12 +132,6 @@ function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, si
 
 function namesOf(endpoint: MatrixEndpoint): string[] {
   if (endpoint.groups.length > 0) return endpoint.groups;
-  return [endpoint.workload ? `(no group) ${labelOf(endpoint)}` : '(outside)'];
+  return [endpoint.workload ? `(no group) ${endpointLabel(endpoint)}` : '(outside)'];
 }
 
-/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
-function labelOf(endpoint: MatrixEndpoint): string {
-  const w = endpoint.workload;
-  if (!w) return endpoint.text;
-  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
-}

@@ -19,6 +19,8 @@ export interface MatrixCell {
   redirected: ServiceSet;
   /** Member pairs (distinct addresses of one family). */
   pairs: number;
+  /** One of them, to trace: a workload's `namespace/name` or name, or an address. */
+  example?: { from: string; to: string };
 }
 
 export interface ReachabilityMatrix {
@@ -142,6 +144,7 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
   let any = NO_SERVICES;
   let redirected = NO_SERVICES;
   let pairs = 0;
+  let example: MatrixCell['example'];
   for (const [a, sources] of from)
     for (const [b, destinations] of to) {
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
@@ -150,16 +153,33 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
       const count = sources.length * destinations.length - (a === b ? sources.filter((s) => destinations.includes(s)).length : 0);
       if (count === 0) continue;
       pairs += count;
+      example ??= examplePair(sources, destinations);
       const reach = analysis.classReach(a, b);
       always = always ? intersectServices(always, reach.permitted) : reach.permitted;
       any = unionServices(any, reach.permitted);
       for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
     }
   const sure = always ?? NO_SERVICES;
-  return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs };
+  return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs, ...(example ? { example } : {}) };
 }
 
 /** One row per workload; each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
+/** The first pair of distinct endpoints, labelled for `trace`. */
+function examplePair(sources: readonly MatrixEndpoint[], destinations: readonly MatrixEndpoint[]): MatrixCell['example'] {
+  for (const s of sources) {
+    const d = destinations.find((x) => x !== s);
+    if (d) return { from: endpointLabel(s), to: endpointLabel(d) };
+  }
+  return undefined;
+}
+
+/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
+export function endpointLabel(endpoint: MatrixEndpoint): string {
+  const w = endpoint.workload;
+  if (!w) return endpoint.text;
+  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
+}
+
 function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: MatrixCell[][] } {
   const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
   const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));

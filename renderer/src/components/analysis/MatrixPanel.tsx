@@ -4,6 +4,7 @@ import { useMemo, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
+import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { CELL, describeCell, heatMapLayout, heatMapSvg } from './heat-map-svg';
 import { downloadPng, downloadSvg } from './picture-export';
 
@@ -103,9 +104,39 @@ function CellExplanation({ from, to, cell }: { from: string; to: string; cell: M
         <dt>Member pairs</dt>
         <dd>{cell.pairs}</dd>
       </dl>
-      <p className="muted">To see which rule decides, trace one pair in the Trace tab.</p>
+      {cell.example ? <TraceExample cell={cell} example={cell.example} /> : null}
     </div>
   );
+}
+
+/** Opens the Trace tab on one member pair and a service the cell permits, to see which rule decides. */
+function TraceExample({ cell, example }: { cell: MatrixCell; example: { from: string; to: string } }): JSX.Element {
+  const setTab = useCompileStore((s) => s.setTab);
+  const ask = useTraceRequestStore((s) => s.ask);
+  const service = firstService(cell);
+  const open = (): void => {
+    ask({ ...example, ...service });
+    setTab({ kind: 'trace' });
+  };
+  return (
+    <p>
+      <button type="button" className="link" data-testid="matrix-trace-example" onClick={open}>
+        Trace {example.from} → {example.to} {service.protocol === 'icmp' ? 'icmp' : `${service.protocol}/${service.port}`}
+      </button>{' '}
+      <span className="muted">to see the rule that decides.</span>
+    </p>
+  );
+}
+
+/** A service the cell permits (for every pair if it can), else tcp/80 to see what blocks it. */
+function firstService(cell: MatrixCell): { protocol: 'tcp' | 'udp' | 'sctp' | 'icmp'; port: number } {
+  for (const set of [cell.always, cell.sometimes])
+    for (const protocol of ['tcp', 'udp', 'sctp', 'icmp'] as const) {
+      const first = set[protocol][0];
+      // Port 0 is no service anyone opens; start a range that includes it at 1.
+      if (first) return { protocol, port: protocol === 'icmp' ? 8 : Math.max(1, first[0]) };
+    }
+  return { protocol: 'tcp', port: 80 };
 }
 
 function Legend(): JSX.Element {

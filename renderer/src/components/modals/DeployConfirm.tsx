@@ -66,7 +66,7 @@ export function DeployConfirm(): JSX.Element | null {
         ) : impact === null ? (
           <p className="form-warning">The change could not be worked out (see the notice); the deploy itself does not depend on it.</p>
         ) : (
-          <ImpactList impact={impact.impact} limit={8} />
+          <ImpactList impact={impact.impact} limit={20} />
         )}
       </div>
       {plan.skipped.length > 0 ? (

@@ -7,6 +7,7 @@ import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
+import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { Field } from '../layout/Field';
 
 type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
@@ -39,7 +40,11 @@ export function TracePanel(): JSX.Element {
   const inventory = useCompileStore((s) => s.input?.inventory);
   const select = useCanvasStore((s) => s.select);
   const id = useId();
-  const [form, setFormState] = useState({ from: '', to: '', protocol: 'tcp' as Protocol, port: '80', established: false });
+  // Opened from the matrix with a connection to trace, the form starts with it.
+  const [form, setFormState] = useState(() => {
+    const asked = useTraceRequestStore.getState().take();
+    return { from: asked?.from ?? '', to: asked?.to ?? '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
+  });
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   // An answer belongs to the question above it: editing the question clears it.
