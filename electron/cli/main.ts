@@ -56,7 +56,17 @@ async function main(argv: string[]): Promise<number> {
   const [command, policyPath, ...more] = positionals;
   if (values.help) return print(USAGE, EXIT.ok);
   if (!command || !policyPath) throw new CliFailure(EXIT.usage, 'name a command and a policy file');
+  if (!values.json) return run(command, policyPath, more, values);
+  // With --json, a failure is one JSON object too, so a pipeline can always parse stdout.
+  try {
+    return await run(command, policyPath, more, values);
+  } catch (error) {
+    if (!(error instanceof CliFailure)) throw error;
+    return print(JSON.stringify({ error: error.message, diagnostics: error.diagnostics }, null, 2), error.code);
+  }
+}
 
+async function run(command: string, policyPath: string, more: string[], values: Values): Promise<number> {
   switch (command) {
     case 'check': {
       let code: number = EXIT.ok;
