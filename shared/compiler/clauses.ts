@@ -20,8 +20,7 @@ export interface RuleClauses {
  * Precomputes every rule's clause matches. Address parsing and match text are cached per
  * address, so a workload in many groups costs one parse, not one per rule and host.
  */
-export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean): RuleClauses[] {
-  const cache = new AddressMatchCache();
+export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, cache = new AddressMatchCache()): RuleClauses[] {
   return rules.map((rule) => ({
     rule,
     allSources: cache.endpoints(rule.sources, 'src'),
@@ -33,9 +32,8 @@ export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean):
   }));
 }
 
-/** Matches of a set of addresses (e.g. a host's own workloads) in one direction. */
-export function addressMatchesOf(addresses: readonly string[], direction: 'src' | 'dst'): string[] {
-  const cache = new AddressMatchCache();
+/** Matches of a set of addresses (e.g. a host's own workloads) in one direction; a compile passes its one cache. */
+export function addressMatchesOf(addresses: readonly string[], direction: 'src' | 'dst', cache = new AddressMatchCache()): string[] {
   return [...new Set(addresses.flatMap((a) => cache.match(a, direction) ?? []))];
 }
 
@@ -45,7 +43,8 @@ export function addressMatch(address: string, direction: 'src' | 'dst'): string 
   return cidr ? matchPair(cidr.family, cidrMatchValue(cidr))[direction] : undefined;
 }
 
-class AddressMatchCache {
+/** Address matches by address, parsed once per compile however many rules and hosts use them. */
+export class AddressMatchCache {
   private readonly matches = new Map<string, { src: string; dst: string } | null>();
 
   match(address: string, direction: 'src' | 'dst'): string | undefined {

@@ -8,8 +8,9 @@ import { resolveMembership, type Membership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
-import { buildClauses } from './clauses';
-import { buildHostFlows, type HostTableOptions } from './host-table';
+import { AddressMatchCache, buildClauses } from './clauses';
+import { sortFlowTables } from './flow-order';
+import { buildHostFlows, indexClauses, type HostTableOptions } from './host-table';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
@@ -78,7 +79,8 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
     (a) => parseCidr(a)?.family === 6,
   );
 
-  const clauses = buildClauses(rules, withIPv6);
+  const addressMatches = new AddressMatchCache();
+  const clauses = indexClauses(buildClauses(rules, withIPv6, addressMatches));
   const options: HostTableOptions = {
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
@@ -94,9 +96,10 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
   }
   const hosts = [...byHost.keys()].sort().map((host) => {
     const local = byHost.get(host) ?? [];
-    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), options);
+    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), options, addressMatches);
     return { host, flows, workloadCount: local.length };
   });
+  sortFlowTables(hosts.map((h) => h.flows));
 
   const result = {
     hosts,

@@ -9,10 +9,10 @@ import { MAX_CONJUNCTIONS_PER_FLOW, RULE_BAND_WIDTH } from './pipeline';
  * have the same verdict, so which level a rule lands on never changes the outcome.
  */
 export class ConjunctionBands {
-  /** Per level: match → encoded clause memberships (rule × 4 + clause). */
-  private readonly levels: Map<string, number[]>[] = [];
-  private readonly arity = new Map<number, number>();
-  private readonly cookies = new Map<number, string>();
+  /** Per level: match → its flow, whose actions grow as rules put the match in a clause. */
+  private readonly levels: Map<string, Flow>[] = [];
+  /** Per level: the most actions any of its flows holds, so a level with room for all skips the per-match check. */
+  private readonly longest: number[] = [];
 
   constructor(
     private readonly table: number,
@@ -21,45 +21,37 @@ export class ConjunctionBands {
 
   /**
    * Adds a rule's clauses (each a list of matches); returns the priority it was placed at.
-   * Rules must come in ascending rule number, which keeps every action list sorted.
+   * Rules must come in ascending rule number, which keeps every action list sorted and gives
+   * each flow the cookie of the lowest-numbered rule it serves.
    */
   add(rule: number, cookie: string, clauses: readonly (readonly string[])[]): number {
-    this.arity.set(rule, clauses.length);
-    this.cookies.set(rule, cookie);
-    let level = this.levels.findIndex((l) => clauses.every((matches) => matches.every((m) => (l.get(m)?.length ?? 0) < MAX_CONJUNCTIONS_PER_FLOW)));
+    let level = this.levels.findIndex(
+      (l, i) => this.longest[i]! < MAX_CONJUNCTIONS_PER_FLOW || clauses.every((matches) => matches.every((m) => (l.get(m)?.actions.length ?? 0) < MAX_CONJUNCTIONS_PER_FLOW)),
+    );
     if (level < 0) {
       if (this.levels.length >= RULE_BAND_WIDTH) throw new Error(`More than ${RULE_BAND_WIDTH} priority levels needed for one rule class in table ${this.table}`);
       level = this.levels.push(new Map()) - 1;
+      this.longest.push(0);
     }
     const byMatch = this.levels[level]!;
+    const priority = this.topPriority - level;
+    let longest = Math.max(this.longest[level]!, 1);
+    // One rule puts a match in one clause only (source, destination and service matches differ).
     clauses.forEach((matches, k) => {
-      const code = rule * 4 + k + 1;
+      const action = conjunctionAction(rule * 4 + k + 1, clauses.length);
       for (const match of matches) {
-        const codes = byMatch.get(match);
-        if (codes) codes.push(code);
-        else byMatch.set(match, [code]);
+        const flow = byMatch.get(match);
+        if (flow) longest = Math.max(longest, flow.actions.push(action));
+        else byMatch.set(match, { table: this.table, priority, cookie, match, actions: [action] });
       }
     });
-    return this.topPriority - level;
+    this.longest[level] = longest;
+    return priority;
   }
 
   /** One flow per match and level; its cookie is that of the lowest-numbered rule it serves. */
   emit(flows: Flow[]): void {
-    // A clause's action text repeats on every match of the clause: make each string once.
-    const text = new Map<number, string>();
-    const actionOf = (code: number): string => {
-      let action = text.get(code);
-      if (action === undefined) text.set(code, (action = conjunctionAction(code, this.arity.get(code >> 2)!)));
-      return action;
-    };
-    this.levels.forEach((byMatch, level) => {
-      // Codes are already ascending: rules are added in rule-number order, and one rule puts
-      // a match in one clause only (source, destination and service matches differ).
-      for (const [match, codes] of byMatch) {
-        const actions = codes.map(actionOf);
-        flows.push({ table: this.table, priority: this.topPriority - level, cookie: this.cookies.get(codes[0]! >> 2)!, match, actions });
-      }
-    });
+    for (const byMatch of this.levels) for (const flow of byMatch.values()) flows.push(flow);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DefaultAction } from '../policy/model';
-import { addressMatchesOf, type RuleClauses } from './clauses';
+import { addressMatchesOf, type AddressMatchCache, type RuleClauses } from './clauses';
 import { ConjunctionBands } from './conjunction-bands';
-import { compareFlows, type Flow } from './flow';
+import type { Flow } from './flow';
 import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
 import type { RedirectTarget } from './redirects';
 import type { ResolvedRule, RuleVerdict } from './rules';
@@ -24,17 +24,55 @@ export interface HostTableOptions {
   defaultRedirect?: number;
 }
 
+/** One rule's conjunction on one host's policy table: its band and its clauses' matches there. */
+interface HostConjunction {
+  rule: ResolvedRule;
+  /** The top priority of the rule's band (`ruleBandPriority`). */
+  top: number;
+  clauses: readonly (readonly string[])[];
+}
+
+/** Which rules concern each host, per policy table, worked out once per compile rather than once per host. */
+export interface HostClauses {
+  /** Per host, in rule order: the rules with a local source (egress) or a local destination (ingress). */
+  egress: Map<string, HostConjunction[]>;
+  ingress: Map<string, HostConjunction[]>;
+}
+
+/** Files every rule under the hosts of its local sources and destinations. Deterministic. */
+export function indexClauses(clauses: readonly RuleClauses[]): HostClauses {
+  const egress = new Map<string, HostConjunction[]>();
+  const ingress = new Map<string, HostConjunction[]>();
+  const file = (byHost: Map<string, HostConjunction[]>, host: string, conjunction: HostConjunction): void => {
+    // A conjunction with an empty clause can never match; OVS would reject it anyway.
+    if (conjunction.clauses.some((matches) => matches.length === 0)) return;
+    const list = byHost.get(host);
+    if (list) list.push(conjunction);
+    else byHost.set(host, [conjunction]);
+  };
+  const order = redirectOrder(clauses);
+  for (const c of clauses) {
+    const top = ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0);
+    const services = c.services ? [c.services] : [];
+    for (const [host, sources] of c.sourcesByHost) file(egress, host, { rule: c.rule, top, clauses: [sources, c.allDestinations, ...services] });
+    for (const [host, destinations] of c.destinationsByHost) file(ingress, host, { rule: c.rule, top, clauses: [c.allSources, destinations, ...services] });
+  }
+  return { egress, ingress };
+}
+
 /**
  * Builds one host's flow table: the fixed pipeline plus the egress rules of its local
- * sources and the ingress rules of its local destinations. Pure and deterministic.
+ * sources and the ingress rules of its local destinations. Pure and deterministic; the flows
+ * come in no canonical order (`sortFlowTables` puts a compile's tables in it).
  */
-export function buildHostFlows(host: string, clauses: readonly RuleClauses[], localAddresses: readonly string[], options: HostTableOptions): Flow[] {
+export function buildHostFlows(host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches?: AddressMatchCache): Flow[] {
   const flows: Flow[] = [];
+  const local = { egress: addressMatchesOf(localAddresses, 'src', addressMatches), ingress: addressMatchesOf(localAddresses, 'dst', addressMatches) };
   addPipeline(flows, options);
-  addPolicyTable(flows, 'egress', host, clauses, localAddresses, options);
-  addPolicyTable(flows, 'ingress', host, clauses, localAddresses, options);
+  addPolicyTable(flows, 'egress', host, clauses, local.egress, options);
+  addPolicyTable(flows, 'ingress', host, clauses, local.ingress, options);
   if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
-  return flows.sort(compareFlows);
+  return flows;
 }
 
 function addPipeline(flows: Flow[], options: HostTableOptions): void {
@@ -83,29 +121,22 @@ function addPolicyTable(
   flows: Flow[],
   side: PolicySide,
   host: string,
-  clauses: readonly RuleClauses[],
-  localAddresses: readonly string[],
+  clauses: HostClauses,
+  localMatches: readonly string[],
   options: HostTableOptions,
 ): void {
   const table = TABLES[side].id;
   // One band per top priority (see PRIORITY): the classes share theirs, redirect edges have their own.
-  const order = redirectOrder(clauses);
   const bands = new Map<number, ConjunctionBands>();
-  for (const c of clauses) {
-    const sources = side === 'egress' ? c.sourcesByHost.get(host) : c.allSources;
-    const destinations = side === 'egress' ? c.allDestinations : c.destinationsByHost.get(host);
-    // A conjunction with an empty clause can never match; OVS would reject it anyway.
-    if (!sources?.length || !destinations?.length || c.services?.length === 0) continue;
-
-    const top = ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0);
+  for (const { rule, top, clauses: matches } of clauses[side].get(host) ?? []) {
     let band = bands.get(top);
     if (!band) bands.set(top, (band = new ConjunctionBands(table, top)));
-    const priority = band.add(c.rule.number, c.rule.cookie, c.services ? [sources, destinations, c.services] : [sources, destinations]);
-    flows.push({ table, priority, cookie: c.rule.cookie, match: `conj_id=${c.rule.number}`, actions: conjunctionVerdict(c.rule, side) });
+    const priority = band.add(rule.number, rule.cookie, matches);
+    flows.push({ table, priority, cookie: rule.cookie, match: `conj_id=${rule.number}`, actions: conjunctionVerdict(rule, side) });
   }
   for (const band of bands.values()) band.emit(flows);
 
-  for (const match of addressMatchesOf(localAddresses, side === 'egress' ? 'src' : 'dst')) flows.push(defaultFlow(side, match, options));
+  for (const match of localMatches) flows.push(defaultFlow(side, match, options));
   flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [nextTable(side)] });
 }
 
