@@ -1,8 +1,9 @@
 import type { AddressBits } from '../simulator/address-bits';
-import { ETH_TYPE, IP_PROTO, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, formatMatch, IP_PROTO, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
 import type { PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
+import { exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
 import { relevantFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
@@ -34,6 +35,8 @@ const PORT_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp 
  */
 export class HostReach {
   private readonly memo = new Map<string, Segments>();
+  private readonly byShape = new Map<string, Segments>();
+  private readonly shapes = new FlowShapes();
   simulations = 0;
 
   constructor(
@@ -57,6 +60,12 @@ export class HostReach {
     // Only the flows that can take part for this pair: every lookup gives the same answer on
     // them as on the whole table, and each simulation scans a few dozen flows, not thousands.
     const reduced = new Map([...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const));
+    // Every flow left holds for this pair's addresses, so the switch's answer depends only on
+    // the rest of each flow, in order: pairs (on any host) whose reduced tables have the same
+    // shapes share one answer.
+    const shapeKey = `${src.family}|${[...reduced].map(([table, flows]) => `${table}:${flows.map((f) => this.shapes.of(f)).join(',')}`).join('|')}`;
+    const known = this.byShape.get(shapeKey);
+    if (known) return known;
     const boundaries = boundariesFor([...reduced.values()].flat(), src.family);
     const segments = {} as Record<ServiceProtocol, Segment[]>;
     for (const protocol of SERVICE_PROTOCOLS) {
@@ -75,7 +84,41 @@ export class HostReach {
       }
       segments[protocol] = out;
     }
+    this.byShape.set(shapeKey, segments);
     return segments;
+  }
+}
+
+/**
+ * A number per flow that two flows share when they are alike but for the address they match
+ * exactly: after relevantFlows every exact source is the packet's source and every exact
+ * destination its destination, so those become SRC and DST; prefixes, the rest of the match,
+ * priority and actions (honeypot addresses included) stay.
+ */
+class FlowShapes {
+  private readonly ids = new Map<string, number>();
+  private readonly byFlow = new WeakMap<SimFlow, number>();
+
+  of(flow: SimFlow): number {
+    let id = this.byFlow.get(flow);
+    if (id === undefined) {
+      const match = { ...flow.match };
+      const text = [
+        flow.table,
+        flow.priority,
+        exactAddress(match.nwSrc ?? match.ipv6Src) !== null ? 'SRC' : '',
+        exactAddress(match.nwDst ?? match.ipv6Dst) !== null ? 'DST' : '',
+      ];
+      for (const field of ['nwSrc', 'ipv6Src', 'nwDst', 'ipv6Dst'] as const) if (exactAddress(match[field]) !== null) delete match[field];
+      const key = `${text.join('|')}|${formatMatch(match)}|${flow.text.slice(flow.text.indexOf('actions='))}`;
+      id = this.ids.get(key);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(key, id);
+      }
+      this.byFlow.set(flow, id);
+    }
+    return id;
   }
 }
 
