@@ -1,20 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { microseg, ROOT } from './testing/run-microseg';
 
 // `microseg matrix` and `microseg impact` on the bundled example, through the real command line.
 
-const root = join(__dirname, '..', '..');
-const example = join(root, 'examples', 'three-tier-shop');
+const example = join(ROOT, 'examples', 'three-tier-shop');
 const policy = join(example, 'policy.yaml');
 const inventory = join(example, 'inventory.yaml');
-
-function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('microseg matrix', () => {
   it('prints what each group may open to each other, as text and as CSV', () => {

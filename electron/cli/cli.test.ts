@@ -1,20 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { microseg, ROOT } from './testing/run-microseg';
 
 // Runs the real command line (through tsx, so no build is needed) on the bundled example.
 
-const root = join(__dirname, '..', '..');
-const example = join(root, 'examples', 'three-tier-shop');
+const example = join(ROOT, 'examples', 'three-tier-shop');
 const policy = join(example, 'policy.yaml');
 const inventory = join(example, 'inventory.yaml');
-
-function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('microseg', () => {
   it('check: exit 0 on a good policy, 1 with file:line:col on a broken one', () => {
@@ -48,7 +42,7 @@ describe('microseg', () => {
   });
 
   it('trace: exit 4 and the honeypot when a redirect edge decides', () => {
-    const fixtures = join(root, 'shared', 'compiler', 'fixtures');
+    const fixtures = join(ROOT, 'shared', 'compiler', 'fixtures');
     const run = microseg('trace', join(fixtures, 'redirect.policy.yaml'), '--inventory', join(fixtures, 'redirect.inventory.yaml'), '--from', 'web-1', '--to', 'db-1', '--port', '22', '--json');
     expect(run.code).toBe(4);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'redirected', redirectedTo: '10.0.9.9' });

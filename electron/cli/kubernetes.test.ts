@@ -1,21 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { microseg, ROOT } from './testing/run-microseg';
 
 // `microseg import k8s` / `export k8s` on the worked example, then `trace` on the result: a
 // NetworkPolicy case run from files alone (examples/kubernetes-shop/README.md).
 
-const root = join(__dirname, '..', '..');
-const example = join(root, 'examples', 'kubernetes-shop');
+const example = join(ROOT, 'examples', 'kubernetes-shop');
 const policies = join(example, 'networkpolicies.yaml');
 const inventory = join(example, 'inventory.yaml');
-
-function microseg(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('microseg import k8s / export k8s', () => {
   const dir = mkdtempSync(join(tmpdir(), 'microseg-k8s-'));
@@ -40,7 +34,7 @@ describe('microseg import k8s / export k8s', () => {
 
   it('exports one file per namespace and prints what NetworkPolicy cannot say', () => {
     const out = join(dir, 'out');
-    const features = join(root, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
+    const features = join(ROOT, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
     const result = microseg('export', 'k8s', features, '-o', out);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('warning MS651: edge "no-web-ssh" (deny) is not exported');

@@ -46,11 +46,6 @@ export class FlowSignatures {
     }
   }
 
-  /** The hosts whose tables were read. */
-  hostNames(): string[] {
-    return [...this.hosts.keys()];
-  }
-
   /** A number that two addresses share exactly when `host`'s flows cannot tell them apart in `role`; 0 when no flow there names the address. */
   signature(host: string, role: Role, address: AddressBits): number {
     const memoKey = `${host}|${role}|${addressKey(address)}`;

@@ -122,7 +122,7 @@ class FlowShapes {
   }
 }
 
-export function sameOutcome(a: HopOutcome, b: HopOutcome): boolean {
+function sameOutcome(a: HopOutcome, b: HopOutcome): boolean {
   return a.kind === b.kind && (a.kind !== 'redirected' || (b.kind === 'redirected' && a.to === b.to));
 }
 

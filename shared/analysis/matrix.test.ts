@@ -12,7 +12,7 @@ import { FlowSignatures } from './flow-signatures';
 import { HostReach, PROBE_SOURCE_PORT } from './host-reach';
 import { ReachabilityAnalysis, reachabilityMatrix } from './matrix';
 import { formatMatrixCsv, formatMatrixText } from './matrix-format';
-import { hostsByAddress, pairReach, type PairReach } from './reach';
+import { pairReach, type PairReach } from './reach';
 import { formatServices, serviceSetOf, type ServiceProtocol, type ServiceSet } from './service-set';
 
 const RUNS = 120;
@@ -143,7 +143,7 @@ describe('reachability agrees with the simulator, packet by packet (property)', 
         const analysis = ReachabilityAnalysis.of(s.policy, s.inventory, tables);
         const byAddress = new Map(analysis.endpoints.map((e) => [addressKey(e.address), e]));
         const direct = new HostReach(tables, new FlowSignatures(tables));
-        const hostOf = hostsByAddress(s.inventory.workloads);
+        const hostOf = addressHosts(s.inventory.workloads);
         for (const p of s.probes) {
           const path = simulate(tables, s, p);
           if (!path.enforced) continue;

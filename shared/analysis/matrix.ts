@@ -1,12 +1,12 @@
-import type { Inventory } from '../inventory/model';
+import { qualifiedName, type Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
-import type { HostFlowTables } from '../simulator/path';
+import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
-import { hostsByAddress, pairReach, type PairReach } from './reach';
+import { pairReach, type PairReach } from './reach';
 import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** What one group may open to another, over every pair of their members. */
@@ -60,7 +60,7 @@ export class ReachabilityAnalysis {
   constructor(tables: HostFlowTables, own: FlowSignatures, classing: readonly FlowSignatures[], endpoints: MatrixEndpoint[], inventory: Inventory) {
     this.endpoints = endpoints;
     this.hostReach = new HostReach(tables, own);
-    this.hostOf = hostsByAddress(inventory.workloads.filter(takesPart));
+    this.hostOf = addressHosts(inventory.workloads);
     const byKey = new Map<string, EndpointClass>();
     this.classes = [];
     for (const endpoint of endpoints) {
@@ -175,9 +175,7 @@ function examplePair(sources: readonly MatrixEndpoint[], destinations: readonly 
 
 /** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
 export function endpointLabel(endpoint: MatrixEndpoint): string {
-  const w = endpoint.workload;
-  if (!w) return endpoint.text;
-  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
+  return endpoint.workload ? qualifiedName(endpoint.workload) : endpoint.text;
 }
 
 function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: MatrixCell[][] } {
@@ -198,5 +196,5 @@ function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): {
       return cell;
     }),
   );
-  return { names: workloads.map((w) => (w.namespace ? `${w.namespace}/${w.name}` : w.name)), cells };
+  return { names: workloads.map(qualifiedName), cells };
 }

@@ -1,6 +1,5 @@
 import type { AddressBits } from '../simulator/address-bits';
 import { addressBits } from '../simulator/address-bits';
-import { addressKey } from '../simulator/table-index';
 import type { HopOutcome, HostReach, Segment } from './host-reach';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, serviceSetOf, type Interval, type ServiceProtocol, type ServiceSet } from './service-set';
 
@@ -25,6 +24,7 @@ const MAX_HOPS = 8;
  * End-to-end reach for every service at once: the source's switch, then the destination's
  * (or, after a redirect, the honeypot's), as simulatePath walks one packet, but over the
  * per-switch segments of HostReach so each run of ports is decided by one simulation.
+ * `hostOf` maps canonical address text to its host, as addressHosts builds it.
  */
 export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
   const first = src.host ?? dst.host;
@@ -50,7 +50,7 @@ export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, stri
         if (outcome.kind === 'dropped') continue;
         if (outcome.kind === 'redirected') {
           const honeypot = addressBits(outcome.to);
-          const honeypotHost = honeypot ? hostOf.get(addressKey(honeypot)) : undefined;
+          const honeypotHost = hostOf.get(outcome.to);
           if (honeypot && honeypotHost !== undefined && honeypotHost !== host)
             walk(honeypotHost, honeypot, honeypotHost, outcome.to, segment.from, segment.to, hops + 1);
           else add(honeypotParts(outcome.to), protocol, segment.from, segment.to);
@@ -67,17 +67,6 @@ export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, stri
     permitted: serviceSetOf(permitted),
     redirected: [...redirected.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([to, parts]) => ({ to, services: serviceSetOf(parts) })),
   };
-}
-
-/** Address key → host, for following a redirect to the honeypot's switch. */
-export function hostsByAddress(workloads: readonly { host: string; addresses: readonly string[] }[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const w of workloads)
-    for (const text of w.addresses) {
-      const bits = addressBits(text);
-      if (bits && !out.has(addressKey(bits))) out.set(addressKey(bits), w.host);
-    }
-  return out;
 }
 
 function clip(segments: readonly Segment[], from: number, to: number): Segment[] {

@@ -42,3 +42,8 @@ export interface Inventory {
   /** ISO time the inventory was read. */
   readAt: string;
 }
+
+/** `namespace/name` for a workload in a namespace, else its name: unique in an inventory, and what `trace` accepts. */
+export function qualifiedName(workload: { name: string; namespace?: string }): string {
+  return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
+}

@@ -5,7 +5,7 @@ import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
-import type { Inventory, WorkloadPort } from './model';
+import { qualifiedName, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
 
 const fileSchema = z.strictObject({
@@ -174,11 +174,6 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
     },
     diagnostics,
   };
-}
-
-/** `namespace/name` for a workload in a namespace, else its name: what must be unique. */
-function qualifiedName(w: StaticWorkload): string {
-  return w.namespace ? `${w.namespace}/${w.name}` : w.name;
 }
 
 /** Port names must be what Kubernetes allows (a policy names them), and once per protocol. */

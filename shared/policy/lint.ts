@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics';
-import type { Workload } from '../inventory/model';
+import { qualifiedName, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { ungroupedWorkloads, type Membership } from './membership';
@@ -40,7 +40,7 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [address, list] of holders) {
     if (list.length < 2) continue;
-    const names = list.map((w) => `"${w.namespace ? `${w.namespace}/${w.name}` : w.name}"`);
+    const names = list.map((w) => `"${qualifiedName(w)}"`);
     diagnostics.push({ code: 'MS205', severity: 'warning', message: `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other` });
   }
   return diagnostics;

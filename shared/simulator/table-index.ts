@@ -1,5 +1,5 @@
 import type { Family } from '../net/address';
-import type { AddressBits, AddressMask } from './address-bits';
+import type { AddressMask } from './address-bits';
 import type { SimFlow } from './flow-model';
 import type { PacketFields } from './packet';
 
@@ -26,19 +26,14 @@ const indexes = new WeakMap<readonly SimFlow[], TableIndex>();
  * from a cache keyed by the (immutable) flow array.
  */
 export function candidateFlows(flows: readonly SimFlow[], packet: PacketFields): readonly SimFlow[] {
-  return flowsForAddresses(flows, packet.src, packet.dst);
-}
-
-/** As candidateFlows, for any packet between these two addresses. */
-export function flowsForAddresses(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): readonly SimFlow[] {
   if (flows.length < 64) return flows;
   let index = indexes.get(flows);
   if (!index) {
     index = buildIndex(flows);
     indexes.set(flows, index);
   }
-  const bySource = index.bySource.get(addressKey(src)) ?? [];
-  const byDestination = index.byDestination.get(addressKey(dst)) ?? [];
+  const bySource = index.bySource.get(addressKey(packet.src)) ?? [];
+  const byDestination = index.byDestination.get(addressKey(packet.dst)) ?? [];
   if (bySource.length === 0 && byDestination.length === 0) return index.rest;
   return mergeByLine(mergeByLine(index.rest, bySource), byDestination);
 }

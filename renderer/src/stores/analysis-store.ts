@@ -20,7 +20,6 @@ interface AnalysisState {
   computeMatrix: (input: AnalysisInput) => Promise<void>;
   computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
   setShowImpactOnCanvas: (show: boolean) => void;
-  clearImpact: () => void;
 }
 
 export const useAnalysisStore = create<AnalysisState>()((set) => ({
@@ -48,5 +47,4 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
-  clearImpact: () => set({ impact: null }),
 }));
