@@ -11,14 +11,22 @@ function run(command, args, options = {}) {
   return spawnSync(command, args, { stdio: 'inherit', ...options }).status ?? 1;
 }
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/** What the tests run besides Node: Chromium for the end-to-end tests, openssl for the Kubernetes API double's CA. */
+const TEST_TOOLS = [
+  { path: CHROMIUM, pkg: 'chromium', hint: ' (or set CHROMIUM_PATH)' },
+  { path: '/usr/bin/openssl', pkg: 'openssl', hint: '' },
+];
+
+function ensureTestTools() {
+  const missing = TEST_TOOLS.filter((t) => !existsSync(t.path));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((t) => t.pkg);
   if (!isRoot) {
-    console.error(`Chromium is missing at ${CHROMIUM}. Install it: sudo apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    for (const t of missing) console.error(`${t.pkg} is missing at ${t.path}. Install it: sudo apt-get install -y ${t.pkg}${t.hint}.`);
     process.exit(2);
   }
-  if (run('apt-get', ['install', '-y', '-q', 'chromium']) !== 0 && (run('apt-get', ['update', '-q']) !== 0 || run('apt-get', ['install', '-y', '-q', 'chromium']) !== 0)) {
-    console.error('Could not install Chromium with apt-get; see the output above.');
+  if (run('apt-get', ['install', '-y', '-q', ...pkgs]) !== 0 && (run('apt-get', ['update', '-q']) !== 0 || run('apt-get', ['install', '-y', '-q', ...pkgs]) !== 0)) {
+    console.error(`Could not install ${pkgs.join(' and ')} with apt-get; see the output above.`);
     process.exit(2);
   }
 }
@@ -31,7 +39,7 @@ function count(file, pick) {
   }
 }
 
-ensureChromium();
+ensureTestTools();
 // Static checks first: a type or lint error fails the run before anything slow starts.
 for (const script of ['typecheck', 'lint', 'build']) {
   if (run('npm', ['run', script]) !== 0) {
