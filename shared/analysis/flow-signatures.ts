@@ -59,13 +59,6 @@ export class FlowSignatures {
     return id;
   }
 
-  /** Whether some flow matches this one address exactly (a workload, a resolver, a honeypot). */
-  namesExactly(address: AddressBits): boolean {
-    const key = addressKey(address);
-    for (const shapes of this.hosts.values()) if (shapes.exact.source.has(key) || shapes.exact.destination.has(key)) return true;
-    return false;
-  }
-
   /** The class of an address sitting behind `host` (none: outside): its family and signatures on every host, in both roles. */
   classOf(address: AddressBits, host: string | undefined): string {
     const parts = [`v${address.family}`, host ?? '(outside)'];
@@ -75,15 +68,6 @@ export class FlowSignatures {
       if (source !== 0 || destination !== 0) parts.push(`${name}:${source}:${destination}`);
     }
     return parts.join('|');
-  }
-
-  /** Every prefix (not single-address) match in the tables, for carving external address space into classes. */
-  prefixMasks(): AddressMask[] {
-    const seen = new Map<string, AddressMask>();
-    for (const shapes of this.hosts.values())
-      for (const role of ['source', 'destination'] as const)
-        for (const { mask } of shapes.prefixes[role]) seen.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
-    return [...seen.values()];
   }
 
   private file(shapes: HostShapes, flow: SimFlow): void {

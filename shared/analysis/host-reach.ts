@@ -3,7 +3,7 @@ import { ETH_TYPE, formatMatch, IP_PROTO, REGISTER_COUNT, type SimFlow } from '.
 import type { PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
-import { exactAddress } from '../simulator/table-index';
+import { addressKey, exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
 import { relevantFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
@@ -31,7 +31,9 @@ const PORT_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp 
  * destination ports (ICMP types, protocol numbers) are cut into atoms at every boundary of a
  * flow that could take part for this pair, no flow distinguishes two values inside an atom, so
  * one simulated packet per atom decides all of it. Results are shared between pairs whose
- * addresses the host's flows cannot tell apart (FlowSignatures).
+ * addresses the host's flows cannot tell apart (FlowSignatures), or, without signatures (a
+ * question about a few pairs, where classing every address would cost more than it saves),
+ * whose tables reduced to the pair have the same shapes.
  */
 export class HostReach {
   private readonly memo = new Map<string, Segments>();
@@ -41,11 +43,13 @@ export class HostReach {
 
   constructor(
     private readonly tables: HostFlowTables,
-    private readonly signatures: FlowSignatures,
+    private readonly signatures?: FlowSignatures,
   ) {}
 
   at(host: string, src: AddressBits, dst: AddressBits): Segments {
-    const key = `${host}|${this.signatures.signature(host, 'source', src)}|${this.signatures.signature(host, 'destination', dst)}`;
+    const key = this.signatures
+      ? `${host}|${this.signatures.signature(host, 'source', src)}|${this.signatures.signature(host, 'destination', dst)}`
+      : `${host}|${addressKey(src)}|${addressKey(dst)}`;
     let segments = this.memo.get(key);
     if (!segments) {
       segments = this.compute(host, src, dst);

@@ -1,14 +1,17 @@
 import type { Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import type { Policy } from '../policy/model';
-import type { HostFlowTables } from '../simulator/path';
+import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { boxedPairCount, boxedPairs, changedPairs, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
+import { HostReach } from './host-reach';
 import { endpointLabel, ReachabilityAnalysis } from './matrix';
-import type { PairReach } from './reach';
+import { NamedAddresses } from './named-addresses';
+import { pairReach, type PairReach } from './reach';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
@@ -33,63 +36,118 @@ export interface ImpactEntry {
   noLongerRedirected: ServiceSet;
   /** Address pairs whose reach changed. */
   pairs: number;
-  /** One of them, to trace: `web-1 → app-2`. */
+  /** The first of them by name, to trace: `web-1 → app-2`. */
   example: { from: string; to: string };
 }
 
 export interface ChangeImpact {
   entries: ImpactEntry[];
-  stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
+  /**
+   * `changed-flows`: only the address pairs the differing flows can touch were compared (see
+   * changedPairs); `every-pair`: every pair of address classes was.
+   */
+  stats: { endpoints: number; scope: ImpactScope; pairsCompared: number; simulations: number };
 }
+
+export type ImpactScope = 'changed-flows' | 'every-pair';
 
 type Changes = Pick<ImpactEntry, 'newlyPermitted' | 'newlyBlocked' | 'newlyRedirected' | 'noLongerRedirected'>;
 
 /**
+ * Above this share of all address pairs, narrowing to the changed flows' pairs saves less than
+ * classing every address costs: compare classes instead.
+ */
+const NARROWED_SHARE = 0.25;
+
+/**
  * The connections a change newly permits, blocks and redirects, exactly: addresses (the
  * workloads', and stand-ins for every stretch of outside address space the tables tell apart)
- * are classed by what both table sets can tell apart, every pair of classes is reached through
- * both, and the differences are reported per group pair and service. Deterministic: entries
- * sorted by group pair.
+ * are reached through both table sets and the differences reported per group pair and service.
+ * Only the pairs some differing flow can touch are compared when they are few (a one-edge
+ * change); otherwise the addresses are classed by what both table sets can tell apart and
+ * every pair of classes is compared. `scope` forces one way (the tests hold the two to each
+ * other). Deterministic: entries sorted by group pair.
  */
-export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory): ChangeImpact {
+export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): ChangeImpact {
+  const sides = [new NamedAddresses(before.tables), new NamedAddresses(after.tables)];
+  const endpoints = impactEndpoints(before.policy, after.policy, inventory, sides);
+  if (options.scope !== 'every-pair') {
+    const boxes = changedPairs(before.tables, after.tables, endpoints, sides.flatMap((s) => s.redirectTargets));
+    if (options.scope === 'changed-flows' || boxedPairCount(boxes, endpoints.length) <= NARROWED_SHARE * endpoints.length ** 2)
+      return narrowedImpact(before, after, inventory, endpoints, boxes);
+  }
+  return classwiseImpact(before, after, inventory, endpoints);
+}
+
+/** Each pair the changed flows can touch, reached through both sides. */
+function narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[]): ChangeImpact {
+  const hostOf = addressHosts(inventory.workloads);
+  const older = new HostReach(before.tables);
+  const newer = new HostReach(after.tables);
+  const entries = new ImpactEntries();
+  let pairsCompared = 0;
+  for (const [s, d] of boxedPairs(boxes, endpoints.length)) {
+    const src = endpoints[s]!;
+    const dst = endpoints[d]!;
+    if (s === d || src.address.family !== dst.address.family) continue;
+    pairsCompared++;
+    const changes = changesBetween(pairReach(older, hostOf, src, dst), pairReach(newer, hostOf, src, dst));
+    if (changes) entries.add(src, dst, changes);
+  }
+  return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'changed-flows', pairsCompared, simulations: older.simulations + newer.simulations } };
+}
+
+/** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
+function classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): ChangeImpact {
   const was = new FlowSignatures(before.tables);
   const now = new FlowSignatures(after.tables);
-  const endpoints = impactEndpoints(before.policy, after.policy, inventory, [was, now]);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);
   const newer = new ReachabilityAnalysis(after.tables, now, [was, now], endpoints, inventory);
-  const byPair = new Map<string, ImpactEntry>();
-  let classPairs = 0;
+  const entries = new ImpactEntries();
+  let pairsCompared = 0;
 
   for (const a of newer.classes)
     for (const b of newer.classes) {
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
       if (a === b && a.members.length < 2) continue;
-      classPairs++;
+      pairsCompared++;
       const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
       const changes = changesBetween(older.reach(src, dst), newer.reach(src, dst));
       if (!changes) continue;
-      for (const s of a.members)
-        for (const d of b.members) {
-          if (s === d) continue;
-          for (const from of namesOf(s))
-            for (const to of namesOf(d)) {
-              const key = `${from}\u0000${to}`;
-              const entry = byPair.get(key);
-              if (entry) {
-                entry.newlyPermitted = unionServices(entry.newlyPermitted, changes.newlyPermitted);
-                entry.newlyBlocked = unionServices(entry.newlyBlocked, changes.newlyBlocked);
-                entry.newlyRedirected = unionServices(entry.newlyRedirected, changes.newlyRedirected);
-                entry.noLongerRedirected = unionServices(entry.noLongerRedirected, changes.noLongerRedirected);
-                entry.pairs++;
-              } else byPair.set(key, { from, to, ...changes, pairs: 1, example: { from: endpointLabel(s), to: endpointLabel(d) } });
-            }
-        }
+      for (const s of a.members) for (const d of b.members) if (s !== d) entries.add(s, d, changes);
     }
 
-  return {
-    entries: [...byPair.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to)),
-    stats: { endpoints: newer.endpoints.length, classes: newer.classes.length, classPairs, simulations: older.simulations + newer.simulations },
-  };
+  return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'every-pair', pairsCompared, simulations: older.simulations + newer.simulations } };
+}
+
+/** The entries being gathered, one per group pair. */
+class ImpactEntries {
+  private readonly byPair = new Map<string, ImpactEntry>();
+
+  /**
+   * One address pair whose reach changed, counted under every group pair it belongs to. The
+   * example is the first pair by name, so it does not depend on the order pairs come in.
+   */
+  add(s: MatrixEndpoint, d: MatrixEndpoint, changes: Changes): void {
+    const example = { from: endpointLabel(s), to: endpointLabel(d) };
+    for (const from of namesOf(s))
+      for (const to of namesOf(d)) {
+        const key = `${from}\u0000${to}`;
+        const entry = this.byPair.get(key);
+        if (entry) {
+          if (example.from.localeCompare(entry.example.from) < 0 || (example.from === entry.example.from && example.to.localeCompare(entry.example.to) < 0)) entry.example = example;
+          entry.newlyPermitted = unionServices(entry.newlyPermitted, changes.newlyPermitted);
+          entry.newlyBlocked = unionServices(entry.newlyBlocked, changes.newlyBlocked);
+          entry.newlyRedirected = unionServices(entry.newlyRedirected, changes.newlyRedirected);
+          entry.noLongerRedirected = unionServices(entry.noLongerRedirected, changes.noLongerRedirected);
+          entry.pairs++;
+        } else this.byPair.set(key, { from, to, ...changes, pairs: 1, example });
+      }
+  }
+
+  sorted(): ImpactEntry[] {
+    return [...this.byPair.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
+  }
 }
 
 /** What changed between two reaches of one pair, or null when nothing did; a new honeypot counts as both. */
@@ -115,9 +173,9 @@ function changesBetween(before: PairReach, after: PairReach): Changes | null {
  * Every address either side's groups or tables call for, once, named by the newer policy's
  * groups, or the older's for an address the newer puts in none (a group that was removed).
  */
-function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, signatures: readonly FlowSignatures[]): MatrixEndpoint[] {
-  const prefixes = signatures.flatMap((s) => s.prefixMasks());
-  const named = (a: AddressBits): boolean => signatures.some((s) => s.namesExactly(a));
+function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, sides: readonly NamedAddresses[]): MatrixEndpoint[] {
+  const prefixes = sides.flatMap((s) => s.prefixMasks());
+  const named = (a: AddressBits): boolean => sides.some((s) => s.namesExactly(a));
   const workloads = inventory.workloads.filter(takesPart);
   const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, named, { outside: true });
   const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, named, { outside: true });

@@ -6,6 +6,7 @@ import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
+import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
 import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
@@ -81,7 +82,8 @@ export class ReachabilityAnalysis {
     const signatures = new FlowSignatures(tables);
     // As in the compiler: a workload without a host or an address is in no group and no table.
     const workloads = inventory.workloads.filter(takesPart);
-    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), signatures.prefixMasks(), (a) => signatures.namesExactly(a));
+    const named = new NamedAddresses(tables);
+    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named.prefixMasks(), (a) => named.namesExactly(a));
     return new ReachabilityAnalysis(tables, signatures, [signatures], endpoints, inventory);
   }
 

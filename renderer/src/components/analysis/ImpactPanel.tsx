@@ -60,7 +60,7 @@ export function ImpactPanel(): JSX.Element {
         <div data-testid="impact-result">
           <p>
             Against <strong data-testid="impact-baseline">{result.baseline}</strong>{' '}
-            <span className="muted">({result.impact.stats.classes} address classes, {result.durationMs} ms)</span>
+            <span className="muted">({result.impact.stats.pairsCompared} pairs compared, {result.durationMs} ms)</span>
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
           </p>
           <ImpactList impact={result.impact} />
