@@ -33,7 +33,8 @@ export class FlowSignatures {
   private readonly hosts = new Map<string, HostShapes>();
   private readonly shapeIds = new Map<string, number>();
   private readonly signatureIds = new Map<string, number>([['', 0]]);
-  private readonly memo = new Map<string, number>();
+  /** By host, role and address key: asked for the same few thousand addresses again and again. */
+  private readonly memo = new Map<string, Record<Role, Map<string, number>>>();
 
   constructor(tables: HostFlowTables) {
     for (const [host, byTable] of tables) {
@@ -48,14 +49,19 @@ export class FlowSignatures {
 
   /** A number that two addresses share exactly when `host`'s flows cannot tell them apart in `role`; 0 when no flow there names the address. */
   signature(host: string, role: Role, address: AddressBits): number {
-    const memoKey = `${host}|${role}|${addressKey(address)}`;
-    const known = this.memo.get(memoKey);
+    let memo = this.memo.get(host)?.[role];
+    if (!memo) {
+      const byRole = this.memo.get(host) ?? { source: new Map<string, number>(), destination: new Map<string, number>() };
+      this.memo.set(host, byRole);
+      memo = byRole[role];
+    }
+    const known = memo.get(addressKey(address));
     if (known !== undefined) return known;
     const shapes = this.hosts.get(host);
     const ids = [...(shapes?.exact[role].get(addressKey(address)) ?? [])];
     for (const prefix of shapes?.prefixes[role] ?? []) if (addressMatches(prefix.mask, address)) ids.push(prefix.shape);
     const id = this.intern(this.signatureIds, ids.sort((a, b) => a - b).join(','));
-    this.memo.set(memoKey, id);
+    memo.set(addressKey(address), id);
     return id;
   }
 

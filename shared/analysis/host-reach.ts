@@ -1,11 +1,11 @@
 import type { AddressBits } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, IP_PROTO, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
 import type { PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
-import { relevantFlows } from './relevant-flows';
+import { forPair, relevantFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
 
 /** What one switch does with the first packet of a connection. */
@@ -19,6 +19,9 @@ export interface Segment {
 }
 
 export type Segments = Readonly<Record<ServiceProtocol, readonly Segment[]>>;
+
+/** Signature numbers stay far below this, so two of them make one exact number. */
+const SIGNATURE_SPAN = 2 ** 24;
 
 /** The ephemeral source port every probe uses: the matrix is about the services a connection opens. */
 export const PROBE_SOURCE_PORT = 40000;
@@ -36,7 +39,8 @@ const PORT_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp 
  * whose tables reduced to the pair have the same shapes.
  */
 export class HostReach {
-  private readonly memo = new Map<string, Segments>();
+  /** By host, then by the pair's two signatures (one number) or, without signatures, its two addresses. */
+  private readonly memo = new Map<string, Map<number | string, Segments>>();
   private readonly byShape = new Map<string, Segments>();
   private readonly shapes = new FlowShapes();
   simulations = 0;
@@ -47,13 +51,15 @@ export class HostReach {
   ) {}
 
   at(host: string, src: AddressBits, dst: AddressBits): Segments {
+    let byPair = this.memo.get(host);
+    if (!byPair) this.memo.set(host, (byPair = new Map<number | string, Segments>()));
     const key = this.signatures
-      ? `${host}|${this.signatures.signature(host, 'source', src)}|${this.signatures.signature(host, 'destination', dst)}`
-      : `${host}|${addressKey(src)}|${addressKey(dst)}`;
-    let segments = this.memo.get(key);
+      ? this.signatures.signature(host, 'source', src) * SIGNATURE_SPAN + this.signatures.signature(host, 'destination', dst)
+      : `${addressKey(src)}|${addressKey(dst)}`;
+    let segments = byPair.get(key);
     if (!segments) {
       segments = this.compute(host, src, dst);
-      this.memo.set(key, segments);
+      byPair.set(key, segments);
     }
     return segments;
   }
@@ -61,15 +67,17 @@ export class HostReach {
   private compute(host: string, src: AddressBits, dst: AddressBits): Segments {
     const byTable = this.tables.get(host);
     if (!byTable) throw new Error(`no flow table for host "${host}"`);
-    // Only the flows that can take part for this pair: every lookup gives the same answer on
-    // them as on the whole table, and each simulation scans a few dozen flows, not thousands.
-    const reduced = new Map([...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const));
+    // Only the flows that can take part for this pair, each with only the conjunctions that
+    // can complete for it: every lookup gives the same answer on them as on the whole table,
+    // and each simulation scans a few dozen flows, not thousands.
+    const perTable = [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const);
     // Every flow left holds for this pair's addresses, so the switch's answer depends only on
-    // the rest of each flow, in order: pairs (on any host) whose reduced tables have the same
-    // shapes share one answer.
-    const shapeKey = `${src.family}|${[...reduced].map(([table, flows]) => `${table}:${flows.map((f) => this.shapes.of(f)).join(',')}`).join('|')}`;
+    // the rest of each flow and the conjunctions it keeps, in order: pairs (on any host) whose
+    // reduced tables have the same shapes share one answer.
+    const shapeKey = `${src.family}|${perTable.map(([table, { flows, complete }]) => `${table}:${flows.map((f) => this.shapes.of(f, complete)).join(',')}`).join('|')}`;
     const known = this.byShape.get(shapeKey);
     if (known) return known;
+    const reduced = new Map(perTable.map(([table, { flows, complete }]) => [table, flows.map((f) => forPair(f, complete))] as const));
     const boundaries = boundariesFor([...reduced.values()].flat(), src.family);
     const segments = {} as Record<ServiceProtocol, Segment[]>;
     for (const protocol of SERVICE_PROTOCOLS) {
@@ -94,16 +102,24 @@ export class HostReach {
 }
 
 /**
- * A number per flow that two flows share when they are alike but for the address they match
- * exactly: after relevantFlows every exact source is the packet's source and every exact
- * destination its destination, so those become SRC and DST; prefixes, the rest of the match,
- * priority and actions (honeypot addresses included) stay.
+ * A key per flow that two flows share when they act alike for their pairs: after
+ * relevantFlows every exact source is the packet's source and every exact destination its
+ * destination, so those become SRC and DST; prefixes, the rest of the match, priority and
+ * actions (honeypot addresses included) stay, except that a clause flow counts only by the
+ * conjunction actions it keeps for the pair (forPair).
  */
 class FlowShapes {
   private readonly ids = new Map<string, number>();
   private readonly byFlow = new WeakMap<SimFlow, number>();
 
-  of(flow: SimFlow): number {
+  of(flow: SimFlow, complete: ReadonlySet<number>): string {
+    const id = this.idOf(flow);
+    if (!isConjunctive(flow)) return String(id);
+    const kept = forPair(flow, complete).actions.map((a) => (a.kind === 'conjunction' ? `${a.id}.${a.clause}.${a.clauses}` : ''));
+    return `${id}:${kept.join(';')}`;
+  }
+
+  private idOf(flow: SimFlow): number {
     let id = this.byFlow.get(flow);
     if (id === undefined) {
       const match = { ...flow.match };
@@ -114,7 +130,8 @@ class FlowShapes {
         exactAddress(match.nwDst ?? match.ipv6Dst) !== null ? 'DST' : '',
       ];
       for (const field of ['nwSrc', 'ipv6Src', 'nwDst', 'ipv6Dst'] as const) if (exactAddress(match[field]) !== null) delete match[field];
-      const key = `${text.join('|')}|${formatMatch(match)}|${flow.text.slice(flow.text.indexOf('actions='))}`;
+      const actions = isConjunctive(flow) ? 'conjunction' : flow.text.slice(flow.text.indexOf('actions='));
+      const key = `${text.join('|')}|${formatMatch(match)}|${actions}`;
       id = this.ids.get(key);
       if (id === undefined) {
         id = this.ids.size;

@@ -1,6 +1,6 @@
 import type { AddressBits } from '../simulator/address-bits';
 import { addressBits } from '../simulator/address-bits';
-import type { HopOutcome, HostReach, Segment } from './host-reach';
+import type { HopOutcome, HostReach, Segment, Segments } from './host-reach';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, serviceSetOf, type Interval, type ServiceProtocol, type ServiceSet } from './service-set';
 
 /** One end of a connection: an address and the host whose switch it sits behind (none: outside). */
@@ -42,27 +42,34 @@ export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, stri
     return parts;
   };
 
-  for (const protocol of SERVICE_PROTOCOLS) {
-    const walk = (host: string, dstAddress: AddressBits, dstHost: string | undefined, redirectedTo: string | undefined, from: number, to: number, hops: number): void => {
-      if (hops >= MAX_HOPS) return;
-      for (const segment of clip(hostReach.at(host, src.address, dstAddress)[protocol], from, to)) {
-        const outcome: HopOutcome = segment.outcome;
-        if (outcome.kind === 'dropped') continue;
-        if (outcome.kind === 'redirected') {
-          const honeypot = addressBits(outcome.to);
-          const honeypotHost = hostOf.get(outcome.to);
-          if (honeypot && honeypotHost !== undefined && honeypotHost !== host)
-            walk(honeypotHost, honeypot, honeypotHost, outcome.to, segment.from, segment.to, hops + 1);
-          else add(honeypotParts(outcome.to), protocol, segment.from, segment.to);
-          continue;
-        }
-        if (dstHost !== undefined && dstHost !== host) walk(dstHost, dstAddress, dstHost, redirectedTo, segment.from, segment.to, hops + 1);
-        else if (redirectedTo !== undefined) add(honeypotParts(redirectedTo), protocol, segment.from, segment.to);
-        else add(permitted, protocol, segment.from, segment.to);
+  // A path meets each switch once or twice, for every protocol: ask HostReach once per switch.
+  const visited: { host: string; dst: AddressBits; segments: Segments }[] = [];
+  const segmentsAt = (host: string, dstAddress: AddressBits): Segments => {
+    const known = visited.find((v) => v.host === host && v.dst === dstAddress);
+    if (known) return known.segments;
+    const segments = hostReach.at(host, src.address, dstAddress);
+    visited.push({ host, dst: dstAddress, segments });
+    return segments;
+  };
+  const walk = (protocol: ServiceProtocol, host: string, dstAddress: AddressBits, dstHost: string | undefined, redirectedTo: string | undefined, from: number, to: number, hops: number): void => {
+    if (hops >= MAX_HOPS) return;
+    for (const segment of clip(segmentsAt(host, dstAddress)[protocol], from, to)) {
+      const outcome: HopOutcome = segment.outcome;
+      if (outcome.kind === 'dropped') continue;
+      if (outcome.kind === 'redirected') {
+        const honeypot = addressBits(outcome.to);
+        const honeypotHost = hostOf.get(outcome.to);
+        if (honeypot && honeypotHost !== undefined && honeypotHost !== host)
+          walk(protocol, honeypotHost, honeypot, honeypotHost, outcome.to, segment.from, segment.to, hops + 1);
+        else add(honeypotParts(outcome.to), protocol, segment.from, segment.to);
+        continue;
       }
-    };
-    walk(first, dst.address, dst.host, undefined, 0, Number.MAX_SAFE_INTEGER, 0);
-  }
+      if (dstHost !== undefined && dstHost !== host) walk(protocol, dstHost, dstAddress, dstHost, redirectedTo, segment.from, segment.to, hops + 1);
+      else if (redirectedTo !== undefined) add(honeypotParts(redirectedTo), protocol, segment.from, segment.to);
+      else add(permitted, protocol, segment.from, segment.to);
+    }
+  };
+  for (const protocol of SERVICE_PROTOCOLS) walk(protocol, first, dst.address, dst.host, undefined, 0, Number.MAX_SAFE_INTEGER, 0);
   return {
     permitted: serviceSetOf(permitted),
     redirected: [...redirected.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([to, parts]) => ({ to, services: serviceSetOf(parts) })),

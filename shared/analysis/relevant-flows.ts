@@ -17,9 +17,22 @@ interface RelevanceIndex {
   always: SimFlow[];
   /** Per conjunction id, the clauses its address-matching flows supply. */
   addressClauses: Map<number, Set<number>>;
+  /** Clause flows sharing their match with a non-conjunctive flow, which they hide. */
+  hiders: Set<SimFlow>;
 }
 
 const indexes = new WeakMap<readonly SimFlow[], RelevanceIndex>();
+
+/** The flows of one table that can take part in the lookups for one pair of addresses. */
+export interface PairFlows {
+  /** In text order. */
+  flows: SimFlow[];
+  /**
+   * Conjunctions whose address clauses all hold for the pair: no other can complete, so the
+   * conjunction actions of other ids change nothing for this pair (see forPair).
+   */
+  complete: ReadonlySet<number>;
+}
 
 /**
  * The flows that can take part in a lookup for a packet between these addresses, in text
@@ -27,10 +40,11 @@ const indexes = new WeakMap<readonly SimFlow[], RelevanceIndex>();
  * (a port clause, the flow acting on conj_id) counts only when one of them has every address
  * clause supplied by a flow that holds: otherwise it can never complete. A clause flow that
  * shares its match with a non-conjunctive flow always counts, since it hides that flow from
- * the lookup after a conjunctive match, as in Open vSwitch. A lookup over these flows gives
- * the same answer as over the whole table.
+ * the lookup after a conjunctive match, as in Open vSwitch; any other clause flow counts only
+ * when it serves a conjunction that can complete. A lookup over these flows gives the same
+ * answer as over the whole table.
  */
-export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): SimFlow[] {
+export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): PairFlows {
   let index = indexes.get(flows);
   if (!index) {
     index = buildIndex(flows);
@@ -43,23 +57,43 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
   for (const flow of addressed)
     if (isConjunctive(flow) && hasAddress(flow.match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
-  const relevant = new Set(addressed);
-  for (const [id, clauses] of supplied) {
-    if (![...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) continue;
-    for (const flow of index.byConjunction.get(id) ?? []) relevant.add(flow);
-  }
-  return [...relevant].sort((a, b) => a.line - b.line);
+  const complete = new Set<number>();
+  for (const [id, clauses] of supplied) if ([...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) complete.add(id);
+
+  const relevant = new Set<SimFlow>();
+  for (const flow of addressed) if (!isConjunctive(flow) || index.hiders.has(flow) || servesAny(flow, complete)) relevant.add(flow);
+  for (const id of complete) for (const flow of index.byConjunction.get(id) ?? []) relevant.add(flow);
+  return { flows: [...relevant].sort((a, b) => a.line - b.line), complete };
+}
+
+/**
+ * The flow as it acts for a pair whose completable conjunctions are `complete`: a clause flow
+ * keeps only their actions (the others can never complete, and leaving them out keeps a
+ * pair's tables alike to other pairs' with the same rules). A clause flow left with none is
+ * one that hides a hard flow; it stays as it is, since it must stay conjunctive.
+ */
+export function forPair(flow: SimFlow, complete: ReadonlySet<number>): SimFlow {
+  if (!isConjunctive(flow)) return flow;
+  const kept = flow.actions.filter((a) => a.kind === 'conjunction' && complete.has(a.id));
+  return kept.length === flow.actions.length || kept.length === 0 ? flow : { ...flow, actions: kept };
+}
+
+function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
+  return flow.actions.some((a) => a.kind === 'conjunction' && complete.has(a.id));
 }
 
 function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
-  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map() };
-  const hardMatches = new Set(flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match)));
+  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set() };
+  const hard = flows.filter((f) => !isConjunctive(f));
+  const hardMatches = new Set(hard.filter((f) => !hasAddress(f.match)).map((f) => formatMatch(f.match)));
+  const anyHardMatches = new Set(hard.map((f) => formatMatch(f.match)));
   for (const flow of flows) {
     const { match } = flow;
     const source = exactAddress(match.nwSrc ?? match.ipv6Src);
     const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
     if (isConjunctive(flow) && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
+    if (isConjunctive(flow) && anyHardMatches.has(formatMatch(match))) index.hiders.add(flow);
     if (source !== null) file(index.bySource, source, flow);
     else if (destination !== null) file(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
