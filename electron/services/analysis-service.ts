@@ -1,6 +1,6 @@
 import type { ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
-import { changeImpact } from '@shared/analysis/impact';
-import { reachabilityMatrix } from '@shared/analysis/matrix';
+import { impactSteps } from '@shared/analysis/impact';
+import { matrixSteps } from '@shared/analysis/matrix';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -14,26 +14,33 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
+import type { EmitEvent } from './deploy-service';
 import { openSshSession } from './ssh-session';
+import { runInSlices } from './time-slices';
 
 /** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
 const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
 
-/** The reachability matrix and the impact of a change, for every door. */
+/**
+ * The reachability matrix and the impact of a change, for every door. Both can run for
+ * seconds on a large estate, so they run in slices, reporting `analysis:progress`, and the
+ * process stays free for other requests meanwhile.
+ */
 export class AnalysisService {
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
     private readonly log: Logger,
+    private readonly emit: EmitEvent,
   ) {}
 
-  matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
+  async matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
     const started = performance.now();
     const tables = compiledTables(policy, inventory, 'the drawing');
-    const matrix = reachabilityMatrix(policy, inventory, tables);
+    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), (p) => this.emit('analysis:progress', { task: 'matrix', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
-    return Promise.resolve({ matrix, durationMs });
+    return { matrix, durationMs };
   }
 
   async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
@@ -53,7 +60,7 @@ export class AnalysisService {
       before = { policy, tables: new Map([...after, ...deployed]) };
       baseline = against.hosts.length === 0 ? 'the drawing itself (no host named)' : `the flows on ${against.hosts.join(', ')} now`;
     }
-    const impact = changeImpact(before, { policy, tables: after }, inventory);
+    const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), (p) => this.emit('analysis:progress', { task: 'impact', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, ms: durationMs });
     return { impact, baseline, durationMs };

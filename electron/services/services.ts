@@ -30,6 +30,6 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
-    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis')),
+    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit),
   };
 }

@@ -10,6 +10,7 @@ import { Toolbar } from './components/layout/Toolbar';
 import { DeployConfirm } from './components/modals/DeployConfirm';
 import { ModalHost } from './components/modals/ModalHost';
 import { OutputPanel } from './components/output/OutputPanel';
+import { useAnalysisEvents } from './hooks/use-analysis-events';
 import { useDeployEvents } from './hooks/use-deploy-events';
 import { useInventoryEvents } from './hooks/use-inventory-events';
 import { useShortcuts } from './hooks/use-shortcuts';
@@ -25,6 +26,7 @@ export function App(): JSX.Element {
 
   useDeployEvents();
   useInventoryEvents();
+  useAnalysisEvents();
   useShortcuts();
   useEffect(() => {
     void startApp();

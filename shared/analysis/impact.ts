@@ -12,6 +12,7 @@ import { HostReach } from './host-reach';
 import { endpointLabel, ReachabilityAnalysis } from './matrix';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
+import { finish, type AnalysisSteps } from './steps';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
@@ -69,24 +70,35 @@ const NARROWED_SHARE = 0.25;
  * other). Deterministic: entries sorted by group pair.
  */
 export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): ChangeImpact {
+  return finish(impactSteps(before, after, inventory, options));
+}
+
+/** changeImpact as steps: one per few hundred address pairs, or per row of address classes. */
+export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
   const sides = [new NamedAddresses(before.tables), new NamedAddresses(after.tables)];
   const endpoints = impactEndpoints(before.policy, after.policy, inventory, sides);
   if (options.scope !== 'every-pair') {
     const boxes = changedPairs(before.tables, after.tables, endpoints, sides.flatMap((s) => s.redirectTargets));
-    if (options.scope === 'changed-flows' || boxedPairCount(boxes, endpoints.length) <= NARROWED_SHARE * endpoints.length ** 2)
-      return narrowedImpact(before, after, inventory, endpoints, boxes);
+    const count = boxedPairCount(boxes, endpoints.length);
+    if (options.scope === 'changed-flows' || count <= NARROWED_SHARE * endpoints.length ** 2) return yield* narrowedImpact(before, after, inventory, endpoints, boxes, count);
   }
-  return classwiseImpact(before, after, inventory, endpoints);
+  return yield* classwiseImpact(before, after, inventory, endpoints);
 }
 
+/** Pairs reached between two progress reports. */
+const PAIRS_PER_STEP = 256;
+
 /** Each pair the changed flows can touch, reached through both sides. */
-function narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[]): ChangeImpact {
+function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[], boxed: number): AnalysisSteps<ChangeImpact> {
   const hostOf = addressHosts(inventory.workloads);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
   const entries = new ImpactEntries();
   let pairsCompared = 0;
+  let visited = 0;
   for (const [s, d] of boxedPairs(boxes, endpoints.length)) {
+    // Boxes overlap, so `boxed` only bounds the pairs: the bar may end early, never overrun.
+    if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total: boxed };
     const src = endpoints[s]!;
     const dst = endpoints[d]!;
     if (s === d || src.address.family !== dst.address.family) continue;
@@ -98,7 +110,7 @@ function narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Invent
 }
 
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
-function classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): ChangeImpact {
+function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<ChangeImpact> {
   const was = new FlowSignatures(before.tables);
   const now = new FlowSignatures(after.tables);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);
@@ -106,7 +118,7 @@ function classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
   const entries = new ImpactEntries();
   let pairsCompared = 0;
 
-  for (const a of newer.classes)
+  for (const [row, a] of newer.classes.entries()) {
     for (const b of newer.classes) {
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
       if (a === b && a.members.length < 2) continue;
@@ -116,6 +128,8 @@ function classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
       if (!changes) continue;
       for (const s of a.members) for (const d of b.members) if (s !== d) entries.add(s, d, changes);
     }
+    yield { done: row + 1, total: newer.classes.length };
+  }
 
   return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'every-pair', pairsCompared, simulations: older.simulations + newer.simulations } };
 }

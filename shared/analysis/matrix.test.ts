@@ -10,7 +10,7 @@ import { addressKey } from '../simulator/table-index';
 import { changeImpact } from './impact';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach, PROBE_SOURCE_PORT } from './host-reach';
-import { ReachabilityAnalysis, reachabilityMatrix } from './matrix';
+import { matrixSteps, ReachabilityAnalysis, reachabilityMatrix } from './matrix';
 import { formatMatrixCsv, formatMatrixText } from './matrix-format';
 import { pairReach, type PairReach } from './reach';
 import { formatServices, serviceSetOf, type ServiceProtocol, type ServiceSet } from './service-set';
@@ -108,6 +108,16 @@ describe('reachability matrix', () => {
     expect(formatMatrixText(matrix)).toContain('web → app: tcp/8080-8090; some pairs only: udp/53');
     expect(formatMatrixCsv(matrix).split('\n')[0]).toBe('from,to,always,sometimes,redirected,pairs');
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
+  });
+
+  it('runs in steps, one per row of groups and one for the workloads, to the same matrix', () => {
+    const tables = tablesOf(policy, inventory);
+    const steps = matrixSteps(policy, inventory, tables);
+    const reports: string[] = [];
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) reports.push(`${next.value.done}/${next.value.total}`);
+    expect(reports).toEqual(['1/6', '2/6', '3/6', '4/6', '5/6']);
+    expect(next.value).toEqual(reachabilityMatrix(policy, inventory, tables));
   });
 
   it('leaves out workloads that take no part (no host or no address), as the compiler does', () => {

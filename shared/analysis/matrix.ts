@@ -8,6 +8,7 @@ import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
+import { finish, type AnalysisSteps } from './steps';
 import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** What one group may open to another, over every pair of their members. */
@@ -118,6 +119,11 @@ export class ReachabilityAnalysis {
 
 /** The group reachability matrix (and, for a small inventory, the workload one), exactly from the tables. */
 export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityMatrix {
+  return finish(matrixSteps(policy, inventory, tables));
+}
+
+/** reachabilityMatrix as steps: one per row of the group grid, and one for the workload grid. */
+export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
   const analysis = ReachabilityAnalysis.of(policy, inventory, tables);
   const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
   const classesOf = new Map<string, Map<EndpointClass, MatrixEndpoint[]>>(groups.map((g) => [g, new Map()]));
@@ -131,8 +137,14 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
       else byClass.set(c, [endpoint]);
     }
 
-  const cells = groups.map((from) => groups.map((to) => groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!)));
-  const workloadRows = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT ? workloadMatrix(analysis, inventory) : undefined;
+  const byWorkload = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT;
+  const total = groups.length + (byWorkload ? 1 : 0);
+  const cells: MatrixCell[][] = [];
+  for (const from of groups) {
+    cells.push(groups.map((to) => groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!)));
+    yield { done: cells.length, total };
+  }
+  const workloadRows = byWorkload ? workloadMatrix(analysis, inventory) : undefined;
   return {
     groups,
     cells,

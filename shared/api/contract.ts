@@ -100,6 +100,8 @@ export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
   'inventory:changed': InventoryChange;
+  /** How far a running matrix or impact has got; sent now and then while it runs. */
+  'analysis:progress': { task: 'matrix' | 'impact'; done: number; total: number };
 }
 
 export type RequestChannel = keyof ApiRequests;
@@ -132,7 +134,7 @@ export const REQUEST_CHANNELS = [
   'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed', 'analysis:progress'] as const satisfies readonly EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);

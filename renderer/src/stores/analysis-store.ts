@@ -1,4 +1,4 @@
-import type { ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
+import type { ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
@@ -15,11 +15,14 @@ interface AnalysisState {
   matrixRunning: boolean;
   impact: (ImpactOutcome & { input: AnalysisInput; against: ImpactBaseline }) | null;
   impactRunning: boolean;
+  /** The last progress report of the matrix or impact running now; null when none runs or none has reported. */
+  progress: ApiEvents['analysis:progress'] | null;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
   computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
   setShowImpactOnCanvas: (show: boolean) => void;
+  setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
 
 export const useAnalysisStore = create<AnalysisState>()((set) => ({
@@ -27,24 +30,27 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrixRunning: false,
   impact: null,
   impactRunning: false,
+  progress: null,
   showImpactOnCanvas: true,
 
   computeMatrix: async (input) => {
-    set({ matrixRunning: true });
+    set({ matrixRunning: true, progress: null });
     const response = await request('analysis:matrix', input);
-    set(response.ok ? { matrix: { ...response.value, input }, matrixRunning: false } : { matrixRunning: false });
+    set(response.ok ? { matrix: { ...response.value, input }, matrixRunning: false, progress: null } : { matrixRunning: false, progress: null });
   },
 
   computeImpact: async (input, against) => {
-    set({ impactRunning: true });
+    set({ impactRunning: true, progress: null });
     const response = await request('analysis:impact', { ...input, against });
     if (!response.ok) {
-      set({ impactRunning: false });
+      set({ impactRunning: false, progress: null });
       return null;
     }
-    set({ impact: { ...response.value, input, against }, impactRunning: false });
+    set({ impact: { ...response.value, input, against }, impactRunning: false, progress: null });
     return response.value;
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
+  // A report that arrives after its run has ended (events and replies travel apart) is dropped.
+  setProgress: (progress) => set((s) => ((progress.task === 'matrix' ? s.matrixRunning : s.impactRunning) ? { progress } : {})),
 }));

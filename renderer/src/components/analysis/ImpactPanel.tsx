@@ -5,6 +5,7 @@ import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
+import { AnalysisProgress } from './AnalysisProgress';
 import { ImpactList } from './ImpactList';
 
 /**
@@ -52,7 +53,7 @@ export function ImpactPanel(): JSX.Element {
           <input type="checkbox" data-testid="impact-on-canvas" checked={showOnCanvas} onChange={(e) => setShowOnCanvas(e.target.checked)} />
           show on the canvas
         </label>
-        {running ? <span className="muted">Working it out…</span> : null}
+        {running ? <AnalysisProgress task="impact" note="Working it out…" /> : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
       {note ? <p className="muted">{note}</p> : null}

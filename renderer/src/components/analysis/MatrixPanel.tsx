@@ -5,6 +5,7 @@ import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
+import { AnalysisProgress } from './AnalysisProgress';
 import { CELL, describeCell, heatMapLayout, heatMapSvg } from './heat-map-svg';
 import { downloadPng, downloadSvg } from './picture-export';
 
@@ -46,6 +47,7 @@ export function MatrixPanel(): JSX.Element {
         <button type="button" className="primary" data-testid="matrix-compute" disabled={running || hasErrors} onClick={() => { setPicked(null); void compute(input); }}>
           {running ? 'Computing…' : current ? 'Compute again' : 'Compute matrix'}
         </button>
+        {running ? <AnalysisProgress task="matrix" note="Working it out…" /> : null}
         {matrix ? (
           <>
             <button type="button" data-testid="matrix-export-svg" onClick={() => downloadSvg(svg, 'reachability-matrix.svg')}>Export SVG</button>
