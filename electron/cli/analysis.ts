@@ -1,7 +1,8 @@
-import { changeImpact, type ChangeImpact } from '@shared/analysis/impact';
-import { reachabilityMatrix } from '@shared/analysis/matrix';
+import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
+import { matrixSteps } from '@shared/analysis/matrix';
 import { formatMatrixCsv, formatMatrixText } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
+import { finish, type AnalysisSteps } from '@shared/analysis/steps';
 import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -27,7 +28,7 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
   const { policy } = await loadPolicy(policyPath);
   const inventory = await loadInventory(options.inventory);
   const started = performance.now();
-  const matrix = reachabilityMatrix(policy, inventory, tablesOf(policy, inventory, policyPath));
+  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(policy, inventory, policyPath)), 'matrix rows');
   const ms = Math.round(performance.now() - started);
   if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
   if (format === 'json') return { text: JSON.stringify({ ...matrix, ms }, null, 2), code: EXIT.ok };
@@ -47,10 +48,13 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
     throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
   });
   const started = performance.now();
-  const impact = changeImpact(
-    { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage) },
-    { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage) },
-    inventory,
+  const impact = withProgress(
+    impactSteps(
+      { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage) },
+      { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage) },
+      inventory,
+    ),
+    'impact',
   );
   const ms = Math.round(performance.now() - started);
   const code = impact.entries.length === 0 ? IMPACT_EXIT.none : IMPACT_EXIT.some;
@@ -71,6 +75,25 @@ export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: str
     lines.push(`  ${e.from} → ${e.to}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${e.example.from} → ${e.example.to})`);
   }
   return lines.join('\n');
+}
+
+/** How often a terminal's progress line is rewritten. */
+const PROGRESS_EVERY_MS = 250;
+
+/** Runs the steps, with a progress line on stderr when a person watches it (a terminal); pipelines see nothing. */
+function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
+  if (!process.stderr.isTTY) return finish(steps);
+  let shown = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) {
+      process.stderr.write('\r\x1b[K');
+      return next.value;
+    }
+    if (performance.now() - shown < PROGRESS_EVERY_MS) continue;
+    process.stderr.write(`\r\x1b[K${what}: ${next.value.done} of ${next.value.total}`);
+    shown = performance.now();
+  }
 }
 
 function tablesOf(policy: Policy, inventory: Inventory, path: string, code: number = EXIT.inputErrors): HostFlowTables {
