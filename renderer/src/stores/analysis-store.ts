@@ -11,7 +11,8 @@ export interface AnalysisInput {
 }
 
 interface AnalysisState {
-  matrix: (MatrixOutcome & { input: AnalysisInput }) | null;
+  /** `computedAt`: local date and time, for the exported picture's caption. */
+  matrix: (MatrixOutcome & { input: AnalysisInput; computedAt: string }) | null;
   matrixRunning: boolean;
   impact: (ImpactOutcome & { input: AnalysisInput; against: ImpactBaseline }) | null;
   impactRunning: boolean;
@@ -36,7 +37,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   computeMatrix: async (input) => {
     set({ matrixRunning: true, progress: null });
     const response = await request('analysis:matrix', input);
-    set(response.ok ? { matrix: { ...response.value, input }, matrixRunning: false, progress: null } : { matrixRunning: false, progress: null });
+    set(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() }, matrixRunning: false, progress: null } : { matrixRunning: false, progress: null });
   },
 
   computeImpact: async (input, against) => {

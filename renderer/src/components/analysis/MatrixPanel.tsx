@@ -1,12 +1,13 @@
 import type { MatrixCell, ReachabilityMatrix } from '@shared/analysis/matrix';
+import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useMemo, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
-import { useAnalysisStore } from '../../stores/analysis-store';
+import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { AnalysisProgress } from './AnalysisProgress';
-import { CELL, describeCell, heatMapLayout, heatMapSvg } from './heat-map-svg';
+import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
 import { downloadPng, downloadSvg } from './picture-export';
 
 /**
@@ -24,7 +25,7 @@ export function MatrixPanel(): JSX.Element {
 
   const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
   const grid = useMemo(() => (result ? gridOf(result.matrix, level) : null), [result, level]);
-  const svg = useMemo(() => (grid ? heatMapSvg(grid.names, grid.cells, picked ?? undefined) : ''), [grid, picked]);
+  const svg = useMemo(() => (grid && result ? heatMapSvg(grid.names, grid.cells, captionOf(result, level), picked ?? undefined) : ''), [grid, result, level, picked]);
   const matrix = result?.matrix;
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
@@ -144,11 +145,17 @@ function firstService(cell: MatrixCell): { protocol: 'tcp' | 'udp' | 'sctp' | 'i
 function Legend(): JSX.Element {
   return (
     <ul className="matrix-legend">
-      <li><span className="swatch" style={{ background: 'hsl(145, 55%, 60%)' }} /> permitted for every pair (darker: more services)</li>
-      <li><span className="swatch" style={{ background: '#f5c56b' }} /> permitted for some pairs only</li>
-      <li><span className="swatch" style={{ background: '#e9ecef' }} /> nothing permitted</li>
-      <li><span className="swatch" style={{ background: '#ffffff' }} /> no member pairs (an empty group, a group with itself of one member, or only outside addresses)</li>
-      <li><span className="swatch dot" /> some connections go to a honeypot</li>
+      {LEGEND.map((entry) => (
+        <li key={entry.text}>
+          <span className={entry.dot ? 'swatch dot' : 'swatch'} style={entry.dot ? undefined : { background: entry.fill }} /> {entry.text}
+        </li>
+      ))}
     </ul>
   );
+}
+
+/** What the picture shows, for its footer: which policy, at which level, computed when. */
+function captionOf(result: MatrixOutcome & { input: AnalysisInput; computedAt: string }, level: 'groups' | 'workloads'): string {
+  const { policy } = result.input;
+  return `${policy.name} revision ${policy.revision}: rows open connections to columns, by ${level === 'groups' ? 'group' : 'workload'}; computed ${result.computedAt}`;
 }

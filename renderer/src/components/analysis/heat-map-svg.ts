@@ -14,12 +14,27 @@ export interface HeatMapLayout {
   height: number;
 }
 
+/** What the colours mean: the panel's legend and the picture's footer, from one list. */
+export const LEGEND: readonly { fill: string; text: string; dot?: boolean }[] = [
+  { fill: 'hsl(145, 55%, 60%)', text: 'permitted for every pair (darker: more services)' },
+  { fill: '#f5c56b', text: 'permitted for some pairs only' },
+  { fill: '#e9ecef', text: 'nothing permitted' },
+  { fill: '#ffffff', text: 'no member pairs (an empty group, a group with itself of one member, or only outside addresses)' },
+  { fill: '#7048e8', text: 'some connections go to a honeypot', dot: true },
+];
+
+/** Below the cells, so clicks map to cells from the top-left corner alone: a caption line and one line per legend entry. */
+const LINE = 18;
+const FOOTER = LINE * (2 + LEGEND.length);
+const FOOTER_WIDTH = 16 + LABEL_CHAR * Math.max(...LEGEND.map((e) => e.text.length)) + 24;
+
 /** Labels longer than this are cut (the cell's tooltip has the whole name), so long names don't push the cells away. */
 const MAX_LABEL = 24;
 
 export function heatMapLayout(names: readonly string[]): HeatMapLayout {
   const labelWidth = 12 + LABEL_CHAR * Math.max(4, ...names.map((n) => Math.min(n.length, MAX_LABEL)));
-  return { labelWidth, width: labelWidth + CELL * names.length + 8, height: labelWidth + CELL * names.length + 8 };
+  const grid = labelWidth + CELL * names.length + 8;
+  return { labelWidth, width: Math.max(grid, FOOTER_WIDTH), height: grid + FOOTER };
 }
 
 /** Fill of a cell: grey closed, green (darker for more services) for every pair, amber for some pairs only. */
@@ -43,8 +58,16 @@ export function describeCell(from: string, to: string, cell: MatrixCell): string
   return `${from} → ${to}: ${parts.join('; ')}`;
 }
 
-export function heatMapSvg(names: readonly string[], cells: readonly (readonly MatrixCell[])[], selected?: { row: number; column: number }): string {
-  const { labelWidth, width, height } = heatMapLayout(names);
+/**
+ * The picture: labels, cells (with their explanation as a tooltip), the selected cell, and a
+ * footer with `caption` (what was analysed, when) and the legend, so an exported file says
+ * what it shows on its own.
+ */
+export function heatMapSvg(names: readonly string[], cells: readonly (readonly MatrixCell[])[], caption: string, selected?: { row: number; column: number }): string {
+  const layout = heatMapLayout(names);
+  const { labelWidth, height } = layout;
+  // The caption is bold: a little wider per character than the labels.
+  const width = Math.max(layout.width, 16 + (LABEL_CHAR + 1) * caption.length);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="${FONT}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
@@ -65,6 +88,17 @@ export function heatMapSvg(names: readonly string[], cells: readonly (readonly M
     }),
   );
   if (selected) parts.push(`<rect x="${labelWidth + selected.column * CELL}" y="${labelWidth + selected.row * CELL}" width="${CELL - 1}" height="${CELL - 1}" fill="none" stroke="#1c7ed6" stroke-width="2"/>`);
+  const footer = height - FOOTER;
+  parts.push(`<text x="8" y="${footer + LINE}" font-weight="bold">${escapeXml(caption)}</text>`);
+  LEGEND.forEach((entry, i) => {
+    const y = footer + LINE * (i + 2);
+    parts.push(
+      entry.dot
+        ? `<circle cx="15" cy="${y - FONT / 3}" r="4" fill="${entry.fill}"/>`
+        : `<rect x="8" y="${y - FONT + 1}" width="14" height="${FONT}" fill="${entry.fill}" stroke="#ced4da" stroke-width="0.5"/>`,
+      `<text x="28" y="${y}">${escapeXml(entry.text)}</text>`,
+    );
+  });
   parts.push('</svg>');
   return parts.join('');
 }

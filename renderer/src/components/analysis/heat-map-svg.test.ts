@@ -1,0 +1,25 @@
+import { NO_SERVICES, serviceSetOf } from '@shared/analysis/service-set';
+import { describe, expect, it } from 'vitest';
+import { CELL, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
+
+describe('heat map picture', () => {
+  const names = ['web', 'db <prod>'];
+  const open = { always: serviceSetOf({ tcp: [[5432, 5432]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
+  const closed = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
+  const svg = heatMapSvg(names, [[closed, open], [closed, closed]], 'shop revision 3: rows open connections to columns');
+
+  it('says on its own what it shows: a caption and every legend entry, below the cells', () => {
+    expect(svg).toContain('>shop revision 3: rows open connections to columns</text>');
+    for (const entry of LEGEND) expect(svg).toContain(`>${entry.text}</text>`);
+    const { labelWidth, height } = heatMapLayout(names);
+    const captionY = Number(/<text x="8" y="([\d.]+)" font-weight="bold">/.exec(svg)![1]);
+    expect(captionY).toBeGreaterThan(labelWidth + CELL * names.length);
+    expect(captionY).toBeLessThan(height);
+  });
+
+  it('escapes names and explains each cell in its tooltip', () => {
+    expect(svg).toContain('db &#60;prod&#62;');
+    expect(svg).not.toContain('<prod>');
+    expect(svg).toContain('<title>web → db &#60;prod&#62;: tcp/5432</title>');
+  });
+});
