@@ -1,71 +1,84 @@
 import type { Workload } from '../inventory/model';
-import { cidrMatchValue, parseCidr } from '../net/address';
+import { cidrMatchValue, parseCidr, type Family } from '../net/address';
+import type { MatchIds } from './match-ids';
 import { serviceMatches } from './service-matches';
 import type { Endpoints, ResolvedRule } from './rules';
 
-/** A rule's conjunction clauses, computed once per compile and shared by every host. */
+/** A rule's conjunction clauses as match ids (see MatchIds), computed once per compile and shared by every host. */
 export interface RuleClauses {
   rule: ResolvedRule;
   /** Source and destination matches of all members, for the side that is remote. */
-  allSources: string[];
-  allDestinations: string[];
+  allSources: readonly number[];
+  allDestinations: readonly number[];
   /** Matches of members on each host, for the side that is local. */
-  sourcesByHost: Map<string, string[]>;
-  destinationsByHost: Map<string, string[]>;
+  sourcesByHost: ReadonlyMap<string, readonly number[]>;
+  destinationsByHost: ReadonlyMap<string, readonly number[]>;
   /** Null when the rule permits every service (a two-clause conjunction). */
-  services: string[] | null;
+  services: readonly number[] | null;
 }
 
+type Direction = 'src' | 'dst';
+
 /**
- * Precomputes every rule's clause matches. Address parsing and match text are cached per
- * address, so a workload in many groups costs one parse, not one per rule and host.
+ * Precomputes every rule's clause matches, each list without repeats. The edges of one group
+ * share its endpoints, so each set of endpoints is worked out once per direction, however
+ * many rules name it.
  */
-export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, cache = new AddressMatchCache()): RuleClauses[] {
+export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, cache: AddressMatchCache): RuleClauses[] {
+  const all = { src: new Map<Endpoints, number[]>(), dst: new Map<Endpoints, number[]>() };
+  const byHost = { src: new Map<Endpoints, Map<string, number[]>>(), dst: new Map<Endpoints, Map<string, number[]>>() };
+  const allOf = (endpoints: Endpoints, direction: Direction): number[] => remember(all[direction], endpoints, () => cache.endpoints(endpoints, direction));
+  // The local side of a rule also holds local workloads that lie inside its address blocks.
+  const byHostOf = (endpoints: Endpoints, direction: Direction): Map<string, number[]> =>
+    remember(byHost[direction], endpoints, () => cache.byHost([...endpoints.workloads, ...endpoints.covered], direction));
   return rules.map((rule) => ({
     rule,
-    allSources: cache.endpoints(rule.sources, 'src'),
-    allDestinations: cache.endpoints(rule.destinations, 'dst'),
-    // The local side of a rule also holds local workloads that lie inside its address blocks.
-    sourcesByHost: cache.byHost([...rule.sources.workloads, ...rule.sources.covered], 'src'),
-    destinationsByHost: cache.byHost([...rule.destinations.workloads, ...rule.destinations.covered], 'dst'),
-    services: rule.services ? serviceMatches(rule.services, withIPv6) : null,
+    allSources: allOf(rule.sources, 'src'),
+    allDestinations: allOf(rule.destinations, 'dst'),
+    sourcesByHost: byHostOf(rule.sources, 'src'),
+    destinationsByHost: byHostOf(rule.destinations, 'dst'),
+    services: rule.services ? serviceMatches(rule.services, withIPv6).map((m) => cache.ids.id(m)) : null,
   }));
 }
 
-/** Matches of a set of addresses (e.g. a host's own workloads) in one direction; a compile passes its one cache. */
-export function addressMatchesOf(addresses: readonly string[], direction: 'src' | 'dst', cache = new AddressMatchCache()): string[] {
-  return [...new Set(addresses.flatMap((a) => cache.match(a, direction) ?? []))];
-}
-
 /** The match of one address in one direction; undefined when it does not parse. */
-export function addressMatch(address: string, direction: 'src' | 'dst'): string | undefined {
+export function addressMatch(address: string, direction: Direction): string | undefined {
   const cidr = parseCidr(address);
   return cidr ? matchPair(cidr.family, cidrMatchValue(cidr))[direction] : undefined;
 }
 
-/** Address matches by address, parsed once per compile however many rules and hosts use them. */
+/** Address matches by address, parsed once per compile however many rules and hosts use them, numbered in the compile's MatchIds. */
 export class AddressMatchCache {
-  private readonly matches = new Map<string, { src: string; dst: string } | null>();
+  private readonly matches = new Map<string, { family: Family; src: number; dst: number } | null>();
 
-  match(address: string, direction: 'src' | 'dst'): string | undefined {
-    let entry = this.matches.get(address);
-    if (entry === undefined) {
-      const cidr = parseCidr(address);
-      entry = cidr ? matchPair(cidr.family, cidrMatchValue(cidr)) : null;
-      this.matches.set(address, entry);
-    }
-    return entry?.[direction];
+  constructor(readonly ids: MatchIds) {}
+
+  /** The id of one address's match in one direction; undefined when it does not parse. */
+  match(address: string, direction: Direction): number | undefined {
+    return this.entry(address)?.[direction];
   }
 
-  endpoints(endpoints: Endpoints, direction: 'src' | 'dst'): string[] {
-    const out = new Set<string>();
+  /** The family of an address or block; undefined when it does not parse. */
+  family(address: string): Family | undefined {
+    return this.entry(address)?.family;
+  }
+
+  /** Distinct matches of a set of addresses (e.g. a host's own workloads), in first-seen order. */
+  addresses(addresses: readonly string[], direction: Direction): number[] {
+    const out = new Set<number>();
+    for (const a of addresses) this.add(out, a, direction);
+    return [...out];
+  }
+
+  endpoints(endpoints: Endpoints, direction: Direction): number[] {
+    const out = new Set<number>();
     for (const w of endpoints.workloads) for (const a of w.addresses) this.add(out, a, direction);
     for (const c of endpoints.cidrs) this.add(out, c, direction);
     return [...out];
   }
 
-  byHost(workloads: readonly Workload[], direction: 'src' | 'dst'): Map<string, string[]> {
-    const byHost = new Map<string, Set<string>>();
+  byHost(workloads: readonly Workload[], direction: Direction): Map<string, number[]> {
+    const byHost = new Map<string, Set<number>>();
     for (const w of workloads) {
       let set = byHost.get(w.host);
       if (!set) byHost.set(w.host, (set = new Set()));
@@ -74,10 +87,30 @@ export class AddressMatchCache {
     return new Map([...byHost].map(([host, set]) => [host, [...set]]));
   }
 
-  private add(set: Set<string>, address: string, direction: 'src' | 'dst'): void {
+  private add(set: Set<number>, address: string, direction: Direction): void {
     const m = this.match(address, direction);
     if (m !== undefined) set.add(m);
   }
+
+  private entry(address: string): { family: Family; src: number; dst: number } | null {
+    let entry = this.matches.get(address);
+    if (entry === undefined) {
+      entry = null;
+      const cidr = parseCidr(address);
+      if (cidr) {
+        const { src, dst } = matchPair(cidr.family, cidrMatchValue(cidr));
+        entry = { family: cidr.family, src: this.ids.id(src), dst: this.ids.id(dst) };
+      }
+      this.matches.set(address, entry);
+    }
+    return entry;
+  }
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }
 
 function matchPair(family: 4 | 6, value: string): { src: string; dst: string } {

@@ -2,7 +2,6 @@ import type { Diagnostic } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
-import { parseCidr } from '../net/address';
 import { lintPolicy } from '../policy/lint';
 import { resolveMembership, type Membership } from '../policy/membership';
 import type { Policy } from '../policy/model';
@@ -11,6 +10,7 @@ import type { Flow } from './flow';
 import { AddressMatchCache, buildClauses } from './clauses';
 import { sortFlowTables } from './flow-order';
 import { buildHostFlows, indexClauses, type HostTableOptions } from './host-table';
+import { MatchIds } from './match-ids';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
@@ -75,12 +75,13 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
   }
   if (hasErrors(redirects.diagnostics)) return { result: { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 } };
   const rules = resolveRules(policy, membership, workloads, redirects.targets);
+  const ids = new MatchIds();
+  // Every address is parsed once, here, for the IPv6 question and the matches alike.
+  const addressMatches = new AddressMatchCache(ids);
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
-    (a) => parseCidr(a)?.family === 6,
+    (a) => addressMatches.family(a) === 6,
   );
-
-  const addressMatches = new AddressMatchCache();
-  const clauses = indexClauses(buildClauses(rules, withIPv6, addressMatches));
+  const clauses = indexClauses(buildClauses(rules, withIPv6, addressMatches), ids);
   const options: HostTableOptions = {
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
@@ -94,12 +95,10 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
     if (list) list.push(w);
     else byHost.set(w.host, [w]);
   }
-  const hosts = [...byHost.keys()].sort().map((host) => {
-    const local = byHost.get(host) ?? [];
-    const flows = buildHostFlows(host, clauses, local.flatMap((w) => w.addresses), options, addressMatches);
-    return { host, flows, workloadCount: local.length };
-  });
-  sortFlowTables(hosts.map((h) => h.flows));
+  const names = [...byHost.keys()].sort();
+  const tables = names.map((host) => buildHostFlows(host, clauses, byHost.get(host)!.flatMap((w) => w.addresses), options, addressMatches));
+  const sorted = sortFlowTables(tables, ids.ranks());
+  const hosts = names.map((host, i) => ({ host, flows: sorted[i]!, workloadCount: byHost.get(host)!.length }));
 
   const result = {
     hosts,

@@ -1,5 +1,17 @@
-import type { Flow } from './flow';
+import type { ActionLists } from './action-lists';
+import type { FlowList } from './flow-order';
 import { MAX_CONJUNCTIONS_PER_FLOW, RULE_BAND_WIDTH } from './pipeline';
+
+/** One priority level of a band: each match's action list there (see ActionLists), and the matches that have one. */
+interface Level {
+  /** Match id → list node; 0 is no list (the match serves no rule here). */
+  listOf: Int32Array;
+  /** The matches with a list, in the order they got one: the first `count` slots. */
+  matches: Int32Array;
+  count: number;
+  /** The longest list, so a level with room for all skips the per-match check. */
+  longest: number;
+}
 
 /**
  * Collects the conjunction clauses of one rule class in one table. Conjunctions only combine
@@ -9,49 +21,112 @@ import { MAX_CONJUNCTIONS_PER_FLOW, RULE_BAND_WIDTH } from './pipeline';
  * have the same verdict, so which level a rule lands on never changes the outcome.
  */
 export class ConjunctionBands {
-  /** Per level: match → its flow, whose actions grow as rules put the match in a clause. */
-  private readonly levels: Map<string, Flow>[] = [];
-  /** Per level: the most actions any of its flows holds, so a level with room for all skips the per-match check. */
-  private readonly longest: number[] = [];
+  private readonly levels: Level[] = [];
 
   constructor(
     private readonly table: number,
     private readonly topPriority: number,
+    /** Shared by every band of the table: a code is added once per table. */
+    private readonly lists: ActionLists,
+    private readonly slots: MatchSlots,
   ) {}
 
   /**
-   * Adds a rule's clauses (each a list of matches); returns the priority it was placed at.
-   * Rules must come in ascending rule number, which keeps every action list sorted and gives
-   * each flow the cookie of the lowest-numbered rule it serves.
+   * Adds a rule's clauses (each a list of distinct match ids; no services: a two-clause
+   * conjunction); returns the priority it was placed at. Rules must come in ascending rule
+   * number, which keeps every action list sorted and gives each flow the cookie of the
+   * lowest-numbered rule it serves.
    */
-  add(rule: number, cookie: string, clauses: readonly (readonly string[])[]): number {
-    let level = this.levels.findIndex(
-      (l, i) => this.longest[i]! < MAX_CONJUNCTIONS_PER_FLOW || clauses.every((matches) => matches.every((m) => (l.get(m)?.actions.length ?? 0) < MAX_CONJUNCTIONS_PER_FLOW)),
-    );
-    if (level < 0) {
-      if (this.levels.length >= RULE_BAND_WIDTH) throw new Error(`More than ${RULE_BAND_WIDTH} priority levels needed for one rule class in table ${this.table}`);
-      level = this.levels.push(new Map()) - 1;
-      this.longest.push(0);
+  add(rule: number, sources: readonly number[], destinations: readonly number[], services: readonly number[] | null): number {
+    let index = 0;
+    while (index < this.levels.length && !this.hasRoom(this.levels[index]!, sources, destinations, services)) index++;
+    if (index === this.levels.length) {
+      if (index >= RULE_BAND_WIDTH) throw new Error(`More than ${RULE_BAND_WIDTH} priority levels needed for one rule class in table ${this.table}`);
+      this.levels.push({ listOf: this.slots.take(), matches: this.slots.take(), count: 0, longest: 0 });
     }
-    const byMatch = this.levels[level]!;
-    const priority = this.topPriority - level;
-    let longest = Math.max(this.longest[level]!, 1);
     // One rule puts a match in one clause only (source, destination and service matches differ).
-    clauses.forEach((matches, k) => {
-      const action = conjunctionAction(rule * 4 + k + 1, clauses.length);
-      for (const match of matches) {
-        const flow = byMatch.get(match);
-        if (flow) longest = Math.max(longest, flow.actions.push(action));
-        else byMatch.set(match, { table: this.table, priority, cookie, match, actions: [action] });
-      }
-    });
-    this.longest[level] = longest;
-    return priority;
+    const level = this.levels[index]!;
+    this.addClause(level, rule * 4 + 1, sources);
+    this.addClause(level, rule * 4 + 2, destinations);
+    if (services) this.addClause(level, rule * 4 + 3, services);
+    return this.topPriority - index;
   }
 
-  /** One flow per match and level; its cookie is that of the lowest-numbered rule it serves. */
-  emit(flows: Flow[]): void {
-    for (const byMatch of this.levels) for (const flow of byMatch.values()) flows.push(flow);
+  /** Whether every match of the rule's clauses can take one more action on this level. */
+  private hasRoom(level: Level, sources: readonly number[], destinations: readonly number[], services: readonly number[] | null): boolean {
+    if (level.longest < MAX_CONJUNCTIONS_PER_FLOW) return true;
+    const fits = (matches: readonly number[]): boolean => matches.every((m) => this.lists.lengthOf(level.listOf[m]!) < MAX_CONJUNCTIONS_PER_FLOW);
+    return fits(sources) && fits(destinations) && (services === null || fits(services));
+  }
+
+  private addClause(level: Level, code: number, matches: readonly number[]): void {
+    const listOf = level.listOf;
+    let longest = level.longest;
+    for (const m of matches) {
+      const before = listOf[m]!;
+      if (before === 0) level.matches[level.count++] = m;
+      const after = this.lists.append(before, code);
+      listOf[m] = after;
+      longest = Math.max(longest, this.lists.lengthOf(after));
+    }
+    level.longest = longest;
+  }
+
+  /** One flow per match and level, its cookie that of the lowest-numbered rule it serves. Call once: it hands the levels' slots back. */
+  emit(flows: FlowList, text: ConjunctionText): void {
+    for (let index = 0; index < this.levels.length; index++) {
+      const { listOf, matches, count } = this.levels[index]!;
+      const priority = this.topPriority - index;
+      for (let i = 0; i < count; i++) {
+        const m = matches[i]!;
+        const list = listOf[m]!;
+        listOf[m] = 0;
+        flows.add(this.table, priority, text.cookie(this.lists.firstCode(list)), m, this.lists.actions(list, text.action));
+      }
+      this.slots.give(listOf);
+      this.slots.give(matches.fill(0, 0, count));
+    }
+    this.levels.length = 0;
+  }
+}
+
+/**
+ * Scratch arrays with one slot per match id, lent to a band level and handed back all 0 again,
+ * so hosts reuse them instead of each allocating its own.
+ */
+export class MatchSlots {
+  private readonly free: Int32Array[] = [];
+
+  constructor(private readonly matchCount: number) {}
+
+  take(): Int32Array {
+    return this.free.pop() ?? new Int32Array(this.matchCount);
+  }
+
+  give(slots: Int32Array): void {
+    this.free.push(slots);
+  }
+}
+
+/** Conjunction action text and cookies by code, each made once per compile for every host. */
+export class ConjunctionText {
+  private readonly texts = new Map<number, string>();
+
+  /** `rules[number - 1]`: each rule's cookie and clause count. */
+  constructor(private readonly rules: readonly { cookie: string; arity: number }[]) {}
+
+  readonly action = (code: number): string => {
+    let text = this.texts.get(code);
+    if (text === undefined) this.texts.set(code, (text = conjunctionAction(code, this.rule(code).arity)));
+    return text;
+  };
+
+  cookie(code: number): string {
+    return this.rule(code).cookie;
+  }
+
+  private rule(code: number): { cookie: string; arity: number } {
+    return this.rules[(code >> 2) - 1]!;
   }
 }
 

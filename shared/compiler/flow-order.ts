@@ -1,62 +1,83 @@
 import { compareFlows, type Flow } from './flow';
+import type { MatchIds } from './match-ids';
 
-/**
- * Puts every table of one compile in canonical order (`compareFlows`), in place, keeping flows
- * of one identity in the order they came. Deterministic, and the same order `sort(compareFlows)`
- * gives, but cheaper: match texts are ranked once for all hosts (hosts share most of them), so
- * each table sorts numbers, not strings.
- */
-export function sortFlowTables(tables: readonly Flow[][]): void {
-  // Number each distinct match as it first comes, then rank the numbers by text.
-  const ids = new Map<string, number>();
-  const matchIds = tables.map((flows) => {
-    const out = new Int32Array(flows.length);
-    for (let i = 0; i < flows.length; i++) {
-      const match = flows[i]!.match;
-      let id = ids.get(match);
-      if (id === undefined) ids.set(match, (id = ids.size));
-      out[i] = id;
-    }
-    return out;
-  });
-  // Code-unit order, which is the order `<` gives strings.
-  const rankOf = new Int32Array(ids.size);
-  [...ids.keys()].sort().forEach((match, rank) => (rankOf[ids.get(match)!] = rank));
-  tables.forEach((flows, i) => sortByKey(flows, matchIds[i]!, rankOf));
+/** One host's flows as a compile builds them, each with the id of its match kept beside it, so the sort needs no text. */
+export class FlowList {
+  readonly flows: Flow[] = [];
+  readonly matches: number[] = [];
+
+  constructor(private readonly ids: MatchIds) {}
+
+  /** Adds a flow whose match is already numbered. */
+  add(table: number, priority: number, cookie: string, match: number, actions: string[]): void {
+    this.keep({ table, priority, cookie, match: this.ids.text(match), actions }, match);
+  }
+
+  /** Adds a flow given with its match text. */
+  push(flow: Flow): void {
+    this.keep(flow, this.ids.id(flow.match));
+  }
+
+  private keep(flow: Flow, match: number): void {
+    this.flows.push(flow);
+    this.matches.push(match);
+  }
 }
 
 /**
- * One number per flow holds table, inverted priority, match rank and position, so a plain
- * numeric sort gives the canonical order with ties in input order. Falls back to comparing
- * flows when the key would not be an exact integer.
+ * Every host's flows of one compile in canonical order (`compareFlows`), flows of one identity
+ * in the order they came. Deterministic. `ranks` (`MatchIds.ranks` of the ids the lists were
+ * built with) places each match id in text order. Each table takes two stable counting sorts
+ * instead of a comparison sort: by match rank, then by table and priority, of which a table
+ * has few.
  */
-function sortByKey(flows: Flow[], matchIds: Int32Array, rankOf: Int32Array): void {
-  const n = flows.length;
-  let minTable = Infinity;
-  let maxTable = -Infinity;
-  let minPriority = Infinity;
-  let maxPriority = -Infinity;
-  let integers = true;
-  for (const f of flows) {
-    if (f.table < minTable) minTable = f.table;
-    if (f.table > maxTable) maxTable = f.table;
-    if (f.priority < minPriority) minPriority = f.priority;
-    if (f.priority > maxPriority) maxPriority = f.priority;
-    if (!Number.isInteger(f.table) || !Number.isInteger(f.priority)) integers = false;
-  }
-  const tables = maxTable - minTable + 1;
-  const priorities = maxPriority - minPriority + 1;
-  if (n < 2 || !integers || !Number.isSafeInteger(tables * priorities * rankOf.length * n)) {
-    flows.sort(compareFlows);
-    return;
+export function sortFlowTables(lists: readonly FlowList[], ranks: Int32Array): Flow[][] {
+  // One count per rank, shared by the tables one after another (each leaves it all 0).
+  const starts = new Int32Array(ranks.length + 1);
+  return lists.map((list) => byTableAndPriority(list, byRank(list.matches, ranks, starts)));
+}
+
+/** Positions of a table's flows in match-rank order, ties in the order they came. */
+function byRank(matches: readonly number[], ranks: Int32Array, starts: Int32Array): Int32Array {
+  for (const m of matches) starts[ranks[m]! + 1]!++;
+  for (let r = 1; r < starts.length; r++) starts[r]! += starts[r - 1]!;
+  const order = new Int32Array(matches.length);
+  for (let i = 0; i < matches.length; i++) order[starts[ranks[matches[i]!]!]!++] = i;
+  starts.fill(0);
+  return order;
+}
+
+/** A host's flows, given in match-rank order, stably ordered by table, then priority (highest first). */
+function byTableAndPriority({ flows }: FlowList, byRank: Int32Array): Flow[] {
+  // Number each (table, priority) pair as it first comes; flows of one level come together, so
+  // the last pair is usually the one again.
+  const pairs = new Map<number, number>();
+  const pairOf = new Int32Array(flows.length);
+  let lastKey = -1;
+  let lastPair = -1;
+  for (let i = 0; i < flows.length; i++) {
+    const { table, priority } = flows[i]!;
+    // OpenFlow tables are 8 bits and priorities 16: anything else cannot take part in the key.
+    if (!(Number.isInteger(table) && Number.isInteger(priority) && table >= 0 && table <= 0xff && priority >= 0 && priority <= 0xffff)) return [...flows].sort(compareFlows);
+    const key = table * 0x10000 + (0xffff - priority);
+    if (key !== lastKey) {
+      lastKey = key;
+      lastPair = pairs.get(key) ?? pairs.set(key, pairs.size).size - 1;
+    }
+    pairOf[i] = lastPair;
   }
 
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = flows[i]!;
-    keys[i] = (((f.table - minTable) * priorities + (maxPriority - f.priority)) * rankOf.length + rankOf[matchIds[i]!]!) * n + i;
+  // Where each pair's flows start, pairs in canonical order (ascending key).
+  const sizes = new Int32Array(pairs.size);
+  for (const pair of pairOf) sizes[pair]!++;
+  const starts = new Int32Array(pairs.size);
+  let start = 0;
+  for (const key of [...pairs.keys()].sort((a, b) => a - b)) {
+    const pair = pairs.get(key)!;
+    starts[pair] = start;
+    start += sizes[pair]!;
   }
-  keys.sort();
-  const unsorted = flows.slice();
-  for (let i = 0; i < n; i++) flows[i] = unsorted[keys[i]! % n]!;
+  const sorted = new Array<Flow>(flows.length);
+  for (const i of byRank) sorted[starts[pairOf[i]!]!++] = flows[i]!;
+  return sorted;
 }

@@ -1,7 +1,10 @@
 import type { DefaultAction } from '../policy/model';
-import { addressMatchesOf, type AddressMatchCache, type RuleClauses } from './clauses';
-import { ConjunctionBands } from './conjunction-bands';
+import { ActionLists } from './action-lists';
+import type { AddressMatchCache, RuleClauses } from './clauses';
+import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-bands';
 import type { Flow } from './flow';
+import { FlowList } from './flow-order';
+import type { MatchIds } from './match-ids';
 import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
 import type { RedirectTarget } from './redirects';
 import type { ResolvedRule, RuleVerdict } from './rules';
@@ -24,58 +27,86 @@ export interface HostTableOptions {
   defaultRedirect?: number;
 }
 
-/** One rule's conjunction on one host's policy table: its band and its clauses' matches there. */
-interface HostConjunction {
-  rule: ResolvedRule;
+/** One rule as every host's policy tables place it, worked out once per compile. */
+interface PlacedRule {
+  number: number;
+  cookie: string;
   /** The top priority of the rule's band (`ruleBandPriority`). */
   top: number;
-  clauses: readonly (readonly string[])[];
+  /** The match id of the rule's `conj_id` flow, and that flow's actions in each policy table. */
+  conjunction: number;
+  verdicts: Record<PolicySide, string[]>;
+  /** Its clauses' match ids (see RuleClauses): every member's, for the side that is remote. */
+  allSources: readonly number[];
+  allDestinations: readonly number[];
+  services: readonly number[] | null;
 }
 
-/** Which rules concern each host, per policy table, worked out once per compile rather than once per host. */
+/** One rule on one host's policy table: the rule, and the matches of its members there (the local side). */
+interface HostConjunction {
+  rule: PlacedRule;
+  local: readonly number[];
+}
+
+/** Which rules concern each host, per policy table, and what every host's bands share; worked out once per compile. */
 export interface HostClauses {
   /** Per host, in rule order: the rules with a local source (egress) or a local destination (ingress). */
   egress: Map<string, HostConjunction[]>;
   ingress: Map<string, HostConjunction[]>;
+  text: ConjunctionText;
+  /** Scratch the hosts' tables use one after another. */
+  slots: MatchSlots;
+  lists: ActionLists;
 }
 
 /** Files every rule under the hosts of its local sources and destinations. Deterministic. */
-export function indexClauses(clauses: readonly RuleClauses[]): HostClauses {
+export function indexClauses(clauses: readonly RuleClauses[], ids: MatchIds): HostClauses {
   const egress = new Map<string, HostConjunction[]>();
   const ingress = new Map<string, HostConjunction[]>();
-  const file = (byHost: Map<string, HostConjunction[]>, host: string, conjunction: HostConjunction): void => {
+  const file = (byHost: Map<string, HostConjunction[]>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
-    if (conjunction.clauses.some((matches) => matches.length === 0)) return;
-    const list = byHost.get(host);
-    if (list) list.push(conjunction);
-    else byHost.set(host, [conjunction]);
+    if (remote.length === 0 || rule.services?.length === 0) return;
+    for (const [host, local] of localByHost) {
+      if (local.length === 0) continue;
+      const list = byHost.get(host);
+      if (list) list.push({ rule, local });
+      else byHost.set(host, [{ rule, local }]);
+    }
   };
   const order = redirectOrder(clauses);
   for (const c of clauses) {
-    const top = ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0);
-    const services = c.services ? [c.services] : [];
-    for (const [host, sources] of c.sourcesByHost) file(egress, host, { rule: c.rule, top, clauses: [sources, c.allDestinations, ...services] });
-    for (const [host, destinations] of c.destinationsByHost) file(ingress, host, { rule: c.rule, top, clauses: [c.allSources, destinations, ...services] });
+    const rule: PlacedRule = {
+      number: c.rule.number,
+      cookie: c.rule.cookie,
+      top: ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0),
+      conjunction: ids.id(`conj_id=${c.rule.number}`),
+      verdicts: { egress: conjunctionVerdict(c.rule, 'egress'), ingress: conjunctionVerdict(c.rule, 'ingress') },
+      allSources: c.allSources,
+      allDestinations: c.allDestinations,
+      services: c.services,
+    };
+    file(egress, c.sourcesByHost, c.allDestinations, rule);
+    file(ingress, c.destinationsByHost, c.allSources, rule);
   }
-  return { egress, ingress };
+  const text = new ConjunctionText(clauses.map((c) => ({ cookie: c.rule.cookie, arity: c.services ? 3 : 2 })));
+  return { egress, ingress, text, slots: new MatchSlots(ids.size), lists: new ActionLists() };
 }
 
 /**
  * Builds one host's flow table: the fixed pipeline plus the egress rules of its local
  * sources and the ingress rules of its local destinations. Pure and deterministic; the flows
- * come in no canonical order (`sortFlowTables` puts a compile's tables in it).
+ * come in no canonical order (`sortFlowTables` gives it).
  */
-export function buildHostFlows(host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches?: AddressMatchCache): Flow[] {
-  const flows: Flow[] = [];
-  const local = { egress: addressMatchesOf(localAddresses, 'src', addressMatches), ingress: addressMatchesOf(localAddresses, 'dst', addressMatches) };
+export function buildHostFlows(host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches: AddressMatchCache): FlowList {
+  const flows = new FlowList(addressMatches.ids);
   addPipeline(flows, options);
-  addPolicyTable(flows, 'egress', host, clauses, local.egress, options);
-  addPolicyTable(flows, 'ingress', host, clauses, local.ingress, options);
+  addPolicyTable(flows, 'egress', host, clauses, addressMatches.addresses(localAddresses, 'src'), options);
+  addPolicyTable(flows, 'ingress', host, clauses, addressMatches.addresses(localAddresses, 'dst'), options);
   if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
   return flows;
 }
 
-function addPipeline(flows: Flow[], options: HostTableOptions): void {
+function addPipeline(flows: FlowList, options: HostTableOptions): void {
   const classify = TABLES.classify.id;
   const conntrack = TABLES.conntrack.id;
   const families = options.withIPv6 ? ['ip', 'ipv6'] : ['ip'];
@@ -117,26 +148,24 @@ function addPipeline(flows: Flow[], options: HostTableOptions): void {
  * then deny and reject edges, then allow and log edges, then within-group rules, then the
  * default for local workloads.
  */
-function addPolicyTable(
-  flows: Flow[],
-  side: PolicySide,
-  host: string,
-  clauses: HostClauses,
-  localMatches: readonly string[],
-  options: HostTableOptions,
-): void {
+function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses: HostClauses, localMatches: readonly number[], options: HostTableOptions): void {
   const table = TABLES[side].id;
   // One band per top priority (see PRIORITY): the classes share theirs, redirect edges have their own.
   const bands = new Map<number, ConjunctionBands>();
-  for (const { rule, top, clauses: matches } of clauses[side].get(host) ?? []) {
-    let band = bands.get(top);
-    if (!band) bands.set(top, (band = new ConjunctionBands(table, top)));
-    const priority = band.add(rule.number, rule.cookie, matches);
-    flows.push({ table, priority, cookie: rule.cookie, match: `conj_id=${rule.number}`, actions: conjunctionVerdict(rule, side) });
+  const lists = clauses.lists;
+  lists.clear();
+  const egress = side === 'egress';
+  for (const { rule, local } of clauses[side].get(host) ?? []) {
+    let band = bands.get(rule.top);
+    if (!band) bands.set(rule.top, (band = new ConjunctionBands(table, rule.top, lists, clauses.slots)));
+    const priority = band.add(rule.number, egress ? local : rule.allSources, egress ? rule.allDestinations : local, rule.services);
+    flows.add(table, priority, rule.cookie, rule.conjunction, rule.verdicts[side]);
   }
-  for (const band of bands.values()) band.emit(flows);
+  for (const band of bands.values()) band.emit(flows, clauses.text);
 
-  for (const match of localMatches) flows.push(defaultFlow(side, match, options));
+  // Every default flow of the table does the same: one actions array serves them all.
+  const { cookie, actions } = defaultFlow(side, '', options);
+  for (const match of localMatches) flows.add(table, PRIORITY.defaultDeny, cookie, match, actions);
   flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [nextTable(side)] });
 }
 
@@ -197,7 +226,7 @@ function redirectActions(target: number): string[] {
  * connection get the MAC again (conntrack's NAT already rewrote the IP). A local honeypot
  * accepts whatever reaches it.
  */
-function addRedirects(flows: Flow[], host: string, targets: readonly RedirectTarget[], withIPv6: boolean): void {
+function addRedirects(flows: FlowList, host: string, targets: readonly RedirectTarget[], withIPv6: boolean): void {
   for (const t of targets) {
     const cookie = cookieFor('redirect', t.number);
     const register = `${REDIRECT_REGISTER.match}=${hex(t.number)}/${REDIRECT_REGISTER.mask}`;

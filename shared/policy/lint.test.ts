@@ -33,6 +33,20 @@ describe('lintPolicy', () => {
     expect(lint([], [tcp('no-web-app', 'web', 'app', [8081, 8100], 'deny')]).map((d) => d.code)).not.toContain('MS401');
   });
 
+  it('finds an edge covered by a blocking edge from a wider group, and only from one that holds all its sources', () => {
+    const shop: Group = { name: 'shop', selector: { labels: 'app=shop' } };
+    const web1: Group = { name: 'web-1', selector: { labels: 'tier=web', host: 'host-a' } };
+    expect(lint([shop], [tcp('no-shop-app', 'shop', 'app', [8080, 8080], 'reject')])).toContainEqual({ code: 'MS401', id: 'web-to-app' });
+    expect(lint([web1], [tcp('no-web1-app', 'web-1', 'app', [8080, 8080], 'deny')]).map((d) => d.code)).not.toContain('MS401');
+  });
+
+  it('finds an edge from address blocks alone covered by a blocking edge from wider blocks', () => {
+    const office: Group = { name: 'office', selector: { cidrs: ['192.168.1.0/24'] } };
+    const lan: Group = { name: 'lan', selector: { cidrs: ['192.168.0.0/16'] } };
+    const codes = lint([office, lan], [tcp('office-to-web', 'office', 'web', [443, 443]), tcp('no-lan-web', 'lan', 'web', [1, 65535], 'deny')]);
+    expect(codes).toContainEqual({ code: 'MS401', id: 'office-to-web' });
+  });
+
   it('finds edges to a group that holds nobody', () => {
     const codes = lint([{ name: 'ghost', selector: { labels: 'tier=ghost' } }], [tcp('to-ghost', 'web', 'ghost', [80, 80])]);
     expect(codes).toEqual(expect.arrayContaining([{ code: 'MS201', id: 'ghost' }, { code: 'MS402', id: 'to-ghost' }]));

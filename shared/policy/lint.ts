@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { qualifiedName, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
+import { isIPv4 } from '../net/address';
 import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
@@ -48,6 +49,8 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
 
 /** One spelling per address (`fd00::1` and `fd00:0::1` are one), for comparing them. */
 function canonicalAddress(address: string): string {
+  // A valid IPv4 address has one spelling already (no leading zeros): most addresses skip the parse.
+  if (isIPv4(address)) return address;
   const cidr = canonicalCidr(address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`);
   return cidr ? cidr.split('/')[0]! : address;
 }
@@ -77,14 +80,32 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     }
     return set;
   };
+  const blockingFrom = blockingBySource(blocking, memberIds);
   return policy.edges.flatMap((edge, index): Diagnostic[] => {
     const at = `edges.${index}`;
     const empty = [edge.from, edge.to].find((g) => !holds(g));
     if (empty) return [warning('MS402', `edge "${edge.id}" never takes effect: group "${empty}" holds nobody in this inventory`, at, 'edge', edge.id)];
     if (blocks(edge.action)) return [];
-    const shadow = blocking.find((other) => covers(other, edge, membership, memberIds));
+    // A blocking edge covers this one only if its sources hold all of this one's, the first
+    // included: only the few that hold it need the full check.
+    const first = membership.get(edge.from)?.workloads[0];
+    const candidates = first ? (blockingFrom.get(first.id) ?? []) : blocking;
+    const shadow = candidates.find((other) => covers(other, edge, membership, memberIds));
     return shadow ? [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}" covers every connection it permits`, at, 'edge', edge.id)] : [];
   });
+}
+
+/** Workload id → the blocking edges whose source group holds it (as a member or inside its blocks), in policy order. */
+function blockingBySource(blocking: readonly Edge[], memberIds: (group: string) => Set<string>): Map<string, Edge[]> {
+  const bySource = new Map<string, Edge[]>();
+  for (const edge of blocking) {
+    for (const id of memberIds(edge.from)) {
+      const list = bySource.get(id);
+      if (list) list.push(edge);
+      else bySource.set(id, [edge]);
+    }
+  }
+  return bySource;
 }
 
 /** Whether every connection `inner` matches is matched by `outer` (same or wider ends and services). */

@@ -1,0 +1,36 @@
+/**
+ * Match texts numbered in the order a compile first meets them. Clauses, conjunction bands and
+ * the flow sort then work on small integers (array slots) instead of `Map`s keyed by text; the
+ * text only comes back when a flow is made. Hosts share most matches, so one table serves all.
+ */
+export class MatchIds {
+  private readonly ids = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  /** The id of a match text, the same for every call with that text. */
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.push(text) - 1;
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  text(id: number): string {
+    return this.texts[id]!;
+  }
+
+  /** How many distinct matches there are so far; every id is below it. */
+  get size(): number {
+    return this.texts.length;
+  }
+
+  /** Each id's place in the code-unit order of the texts (the order `<` gives strings). */
+  ranks(): Int32Array {
+    const byText = Array.from(this.texts.keys()).sort((a, b) => (this.texts[a]! < this.texts[b]! ? -1 : 1));
+    const ranks = new Int32Array(this.texts.length);
+    byText.forEach((id, rank) => (ranks[id] = rank));
+    return ranks;
+  }
+}
