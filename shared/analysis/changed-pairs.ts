@@ -29,22 +29,40 @@ const MAX_CONJUNCTION_BOXES = 64;
  * honeypot takes in every destination of its sources. A host that appears or vanishes
  * changes every pair. The boxes over-approximate; the caller reaches each pair on both sides.
  */
-export function changedPairs(before: HostFlowTables, after: HostFlowTables, endpoints: readonly MatrixEndpoint[], redirectTargets: readonly AddressBits[]): PairBox[] {
-  const hosts = new Set([...before.keys(), ...after.keys()]);
+export function changedPairs(diff: TablesDiff | null, endpoints: readonly MatrixEndpoint[], redirectTargets: readonly AddressBits[]): PairBox[] {
+  if (diff === null) return [EVERY_PAIR];
   const locate = new EndpointLocator(endpoints);
   const boxes: PairBox[] = [];
-  for (const host of hosts) {
+  for (const table of diff) tableChanges(table, locate, boxes);
+  const honeypots = new Set(redirectTargets.flatMap((a) => locate.exact(addressKey(a)) ?? []));
+  return withHoneypotPaths(boxes, honeypots);
+}
+
+/** One table that differs between the two sides, with the flows only one side has (by text). */
+export interface TableDiff {
+  old: TableVersion;
+  now: TableVersion;
+  removed: SimFlow[];
+  added: SimFlow[];
+}
+
+/** Every table that differs; null when a host appears or vanishes, which changes every pair. */
+export type TablesDiff = TableDiff[];
+
+export function diffTables(before: HostFlowTables, after: HostFlowTables): TablesDiff | null {
+  const out: TablesDiff = [];
+  for (const host of new Set([...before.keys(), ...after.keys()])) {
     const old = before.get(host);
     const now = after.get(host);
-    if (!old || !now) return [EVERY_PAIR];
+    if (!old || !now) return null;
     for (const table of new Set([...old.keys(), ...now.keys()])) {
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
-      if (!sameFlows(oldFlows, newFlows)) tableChanges(new TableVersion(oldFlows), new TableVersion(newFlows), locate, boxes);
+      if (!sameFlows(oldFlows, newFlows))
+        out.push({ old: new TableVersion(oldFlows), now: new TableVersion(newFlows), removed: onlyIn(oldFlows, newFlows), added: onlyIn(newFlows, oldFlows) });
     }
   }
-  const honeypots = new Set(redirectTargets.flatMap((a) => locate.exact(addressKey(a)) ?? []));
-  return withHoneypotPaths(boxes, honeypots);
+  return out;
 }
 
 /** How many pairs the boxes hold at most (a box's pairs, overlaps counted twice). */
@@ -76,15 +94,18 @@ function sameFlows(a: readonly SimFlow[], b: readonly SimFlow[]): boolean {
 
 /** One version of a changed table, with what the comparison asks of it worked out on first use. */
 class TableVersion {
-  private hard?: Set<string>;
+  /** Matches of the non-conjunctive flows, apart for those that name no address: the few a port clause can share. */
+  private hard?: { withAddress?: Set<string>; withoutAddress: Set<string> };
   private conjunctions?: Map<number, SimFlow[]>;
 
   constructor(readonly flows: readonly SimFlow[]) {}
 
   /** Whether a non-conjunctive flow has this match (at any priority). */
-  hasHardMatch(match: string): boolean {
-    this.hard ??= new Set(this.flows.filter((f) => !isConjunctive(f)).map((f) => formatMatch(f.match)));
-    return this.hard.has(match);
+  hasHardMatch(match: FlowMatch): boolean {
+    const hard = (this.hard ??= { withoutAddress: new Set(this.flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match))) });
+    if (!hasAddress(match)) return hard.withoutAddress.has(formatMatch(match));
+    hard.withAddress ??= new Set(this.flows.filter((f) => !isConjunctive(f) && hasAddress(f.match)).map((f) => formatMatch(f.match)));
+    return hard.withAddress.has(formatMatch(match));
   }
 
   /** The clause flows of one conjunction. */
@@ -103,11 +124,9 @@ class TableVersion {
  * priority and match (OVS keeps one flow per pair), are the changes; a flow whose actions
  * changed is one on each side under the same key.
  */
-function tableChanges(old: TableVersion, now: TableVersion, locate: EndpointLocator, boxes: PairBox[]): void {
-  const removed = onlyIn(old.flows, now.flows);
-  const added = onlyIn(now.flows, old.flows);
+function tableChanges({ old, now, removed, added }: TableDiff, locate: EndpointLocator, boxes: PairBox[]): void {
   const changedIds = new Set<number>();
-  for (const [key, flows] of byPriorityAndMatch(removed, added)) {
+  for (const flows of byPriorityAndMatch(removed, added).values()) {
     const [was, is] = flows;
     for (const action of symmetricDifference(conjunctionActions(was), conjunctionActions(is))) changedIds.add(Number(action.split(',')[0]));
 
@@ -119,8 +138,8 @@ function tableChanges(old: TableVersion, now: TableVersion, locate: EndpointLoca
       }
 
     if (was.some(isConjunctive) !== is.some(isConjunctive)) {
-      const match = key.slice(key.indexOf('|') + 1);
-      if (old.hasHardMatch(match) || now.hasHardMatch(match)) boxes.push(locate.boxOf((was[0] ?? is[0])!.match));
+      const { match } = (was[0] ?? is[0])!;
+      if (old.hasHardMatch(match) || now.hasHardMatch(match)) boxes.push(locate.boxOf(match));
     }
   }
   for (const id of changedIds) for (const version of [old, now]) boxes.push(...completionBoxes(version.clauseFlows(id), id, locate));
@@ -273,6 +292,10 @@ class EndpointLocator {
     }
     return set;
   }
+}
+
+function hasAddress(m: FlowMatch): boolean {
+  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
 }
 
 function setList<K, V>(map: Map<K, V[]>, key: K): V[] {

@@ -6,7 +6,7 @@ import { resolveMembership } from '../policy/membership';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
-import { boxedPairCount, boxedPairs, changedPairs, type PairBox } from './changed-pairs';
+import { boxedPairCount, boxedPairs, changedPairs, diffTables, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { endpointLabel, ReachabilityAnalysis } from './matrix';
@@ -75,10 +75,14 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
 
 /** changeImpact as steps: one per few hundred address pairs, or per row of address classes. */
 export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
-  const sides = [new NamedAddresses(before.tables), new NamedAddresses(after.tables)];
-  const endpoints = impactEndpoints(before.policy, after.policy, inventory, sides);
+  const diff = diffTables(before.tables, after.tables);
+  // Both sides' addresses: the older side's, and those of the flows the newer one adds.
+  const named = new NamedAddresses().addTables(before.tables);
+  if (diff) for (const table of diff) named.addFlows(table.added);
+  else named.addTables(after.tables);
+  const endpoints = impactEndpoints(before.policy, after.policy, inventory, named);
   if (options.scope !== 'every-pair') {
-    const boxes = changedPairs(before.tables, after.tables, endpoints, sides.flatMap((s) => s.redirectTargets));
+    const boxes = changedPairs(diff, endpoints, named.redirectTargets);
     const count = boxedPairCount(boxes, endpoints.length);
     if (options.scope === 'changed-flows' || count <= NARROWED_SHARE * endpoints.length ** 2) return yield* narrowedImpact(before, after, inventory, endpoints, boxes, count);
   }
@@ -187,12 +191,14 @@ function changesBetween(before: PairReach, after: PairReach): Changes | null {
  * Every address either side's groups or tables call for, once, named by the newer policy's
  * groups, or the older's for an address the newer puts in none (a group that was removed).
  */
-function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, sides: readonly NamedAddresses[]): MatrixEndpoint[] {
-  const prefixes = sides.flatMap((s) => s.prefixMasks());
-  const named = (a: AddressBits): boolean => sides.some((s) => s.namesExactly(a));
+function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, named: NamedAddresses): MatrixEndpoint[] {
+  const prefixes = named.prefixMasks();
+  const namesExactly = (a: AddressBits): boolean => named.namesExactly(a);
   const workloads = inventory.workloads.filter(takesPart);
-  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, named, { outside: true });
-  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, named, { outside: true });
+  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, namesExactly, { outside: true });
+  // Groups decide the names; when they are the same, so are the older side's endpoints.
+  if (before === after || JSON.stringify(before.groups) === JSON.stringify(after.groups)) return newer;
+  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, namesExactly, { outside: true });
   const byAddress = new Map(newer.map((e) => [addressKey(e.address), e]));
   for (const e of older) {
     const same = byAddress.get(addressKey(e.address));

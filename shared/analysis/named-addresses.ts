@@ -1,4 +1,5 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
+import type { SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 
 const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
@@ -8,8 +9,9 @@ const FULL_MASK = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n } as const;
  * The addresses a set of tables names: one by one (workloads, resolvers, honeypots), as
  * prefixes, and as redirect targets. The matrix and the impact carve outside address space at
  * the prefixes and keep stand-ins off the addresses named one by one; the impact follows
- * redirects. One pass over the flows; addresses kept as numbers per family, since printing a
- * key for each of a large table's addresses costs more than the pass itself.
+ * redirects. Flows are added table by table or one by one (the flows a change adds to tables
+ * already added); addresses are kept as numbers per family, since printing a key for each of
+ * a large table's addresses costs more than the pass itself.
  */
 export class NamedAddresses {
   private readonly exact = { 4: new Set<bigint>(), 6: new Set<bigint>() };
@@ -17,18 +19,23 @@ export class NamedAddresses {
   /** Destinations of `ct(commit,nat(dst=…))`. */
   readonly redirectTargets: AddressBits[] = [];
 
-  constructor(tables: HostFlowTables) {
-    for (const byTable of tables.values())
-      for (const flows of byTable.values())
-        for (const { match, actions } of flows) {
-          for (const field of ADDRESS_FIELDS) {
-            const mask = match[field];
-            if (!mask) continue;
-            if (mask.mask === FULL_MASK[mask.family]) this.exact[mask.family].add(mask.value);
-            else this.prefixes.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
-          }
-          for (const action of actions) if (action.kind === 'ct' && action.nat?.dst) this.redirectTargets.push(action.nat.dst);
-        }
+  /** Every flow of these tables. */
+  addTables(tables: HostFlowTables): this {
+    for (const byTable of tables.values()) for (const flows of byTable.values()) this.addFlows(flows);
+    return this;
+  }
+
+  addFlows(flows: Iterable<SimFlow>): this {
+    for (const { match, actions } of flows) {
+      for (const field of ADDRESS_FIELDS) {
+        const mask = match[field];
+        if (!mask) continue;
+        if (mask.mask === FULL_MASK[mask.family]) this.exact[mask.family].add(mask.value);
+        else this.prefixes.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
+      }
+      for (const action of actions) if (action.kind === 'ct' && action.nat?.dst) this.redirectTargets.push(action.nat.dst);
+    }
+    return this;
   }
 
   /** Whether some flow matches this one address exactly. */
