@@ -84,20 +84,18 @@ function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
 
 function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
   const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set() };
-  const hard = flows.filter((f) => !isConjunctive(f));
-  const hardMatches = new Set(hard.filter((f) => !hasAddress(f.match)).map((f) => formatMatch(f.match)));
-  const anyHardMatches = new Set(hard.map((f) => formatMatch(f.match)));
+  const hardMatches = new HardMatches(flows);
   for (const flow of flows) {
     const { match } = flow;
     const source = exactAddress(match.nwSrc ?? match.ipv6Src);
     const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
     if (isConjunctive(flow) && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
-    if (isConjunctive(flow) && anyHardMatches.has(formatMatch(match))) index.hiders.add(flow);
+    if (isConjunctive(flow) && hardMatches.has(match)) index.hiders.add(flow);
     if (source !== null) file(index.bySource, source, flow);
     else if (destination !== null) file(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
-    else if (isConjunctive(flow) && !hardMatches.has(formatMatch(match)))
+    else if (isConjunctive(flow) && !hardMatches.has(match))
       for (const action of flow.actions) {
         if (action.kind === 'conjunction') file(index.byConjunction, action.id, flow);
       }
@@ -105,6 +103,36 @@ function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
     else index.always.push(flow);
   }
   return index;
+}
+
+/**
+ * The matches of a table's non-conjunctive flows, filed by the addresses they name exactly,
+ * so that asking about a clause flow formats only the few flows that could share its match.
+ */
+class HardMatches {
+  private readonly byAddresses = new Map<string, SimFlow[]>();
+  private readonly formatted = new Map<string, Set<string>>();
+
+  constructor(flows: readonly SimFlow[]) {
+    for (const flow of flows) if (!isConjunctive(flow)) file(this.byAddresses, addressesOf(flow.match), flow);
+  }
+
+  has(match: FlowMatch): boolean {
+    const key = addressesOf(match);
+    let texts = this.formatted.get(key);
+    if (!texts) {
+      texts = new Set((this.byAddresses.get(key) ?? []).map((f) => formatMatch(f.match)));
+      this.formatted.set(key, texts);
+    }
+    return texts.size > 0 && texts.has(formatMatch(match));
+  }
+}
+
+/** The addresses a match names exactly, `*` for a prefix: equal matches have equal keys. */
+function addressesOf(m: FlowMatch): string {
+  const src = m.nwSrc ?? m.ipv6Src;
+  const dst = m.nwDst ?? m.ipv6Dst;
+  return `${src ? (exactAddress(src) ?? '*') : ''}|${dst ? (exactAddress(dst) ?? '*') : ''}`;
 }
 
 function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {
