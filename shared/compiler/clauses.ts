@@ -50,6 +50,9 @@ export function addressMatch(address: string, direction: Direction): string | un
 /** Address matches by address, parsed once per compile however many rules and hosts use them, numbered in the compile's MatchIds. */
 export class AddressMatchCache {
   private readonly matches = new Map<string, { family: Family; src: number; dst: number } | null>();
+  /** For `distinct`: the pass that last saw each match id. */
+  private stamps = new Int32Array(0);
+  private pass = 0;
 
   constructor(readonly ids: MatchIds) {}
 
@@ -65,31 +68,50 @@ export class AddressMatchCache {
 
   /** Distinct matches of a set of addresses (e.g. a host's own workloads), in first-seen order. */
   addresses(addresses: readonly string[], direction: Direction): number[] {
-    const out = new Set<number>();
+    const out: number[] = [];
     for (const a of addresses) this.add(out, a, direction);
-    return [...out];
+    return this.distinct(out);
   }
 
   endpoints(endpoints: Endpoints, direction: Direction): number[] {
-    const out = new Set<number>();
+    const out: number[] = [];
     for (const w of endpoints.workloads) for (const a of w.addresses) this.add(out, a, direction);
     for (const c of endpoints.cidrs) this.add(out, c, direction);
-    return [...out];
+    return this.distinct(out);
   }
 
   byHost(workloads: readonly Workload[], direction: Direction): Map<string, number[]> {
-    const byHost = new Map<string, Set<number>>();
+    const byHost = new Map<string, number[]>();
     for (const w of workloads) {
-      let set = byHost.get(w.host);
-      if (!set) byHost.set(w.host, (set = new Set()));
-      for (const a of w.addresses) this.add(set, a, direction);
+      let list = byHost.get(w.host);
+      if (!list) byHost.set(w.host, (list = []));
+      for (const a of w.addresses) this.add(list, a, direction);
     }
-    return new Map([...byHost].map(([host, set]) => [host, [...set]]));
+    for (const [host, list] of byHost) byHost.set(host, this.distinct(list));
+    return byHost;
   }
 
-  private add(set: Set<number>, address: string, direction: Direction): void {
+  private add(list: number[], address: string, direction: Direction): void {
     const m = this.match(address, direction);
-    if (m !== undefined) set.add(m);
+    if (m !== undefined) list.push(m);
+  }
+
+  /**
+   * The list without repeats, first-seen order kept. Most lists (a group's members on one
+   * host) hold one match, and a stamp per match id spares the rest a `Set` each.
+   */
+  private distinct(list: number[]): number[] {
+    if (list.length < 2) return list;
+    if (this.stamps.length < this.ids.size) this.stamps = new Int32Array(2 * this.ids.size);
+    const pass = ++this.pass;
+    let kept = 0;
+    for (const m of list) {
+      if (this.stamps[m] === pass) continue;
+      this.stamps[m] = pass;
+      list[kept++] = m;
+    }
+    list.length = kept;
+    return list;
   }
 
   private entry(address: string): { family: Family; src: number; dst: number } | null {
