@@ -45,7 +45,7 @@ export interface PathOptions {
 }
 
 /** A redirect could in principle bounce between switches; no real path needs this many hops. */
-const MAX_HOPS = 8;
+export const MAX_HOPS = 8;
 
 /**
  * Prints every host's compiled flows with the compiler's own printer (the lines the preview

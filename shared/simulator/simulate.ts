@@ -41,7 +41,7 @@ export interface SimulationResult {
 export type FlowTables = ReadonlyMap<number, readonly SimFlow[]>;
 
 /** Open vSwitch stops translating after this many nested table visits and drops the packet. */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** Groups parsed flows by table, keeping their order. Pure. */
 export function groupByTable(flows: readonly SimFlow[]): FlowTables {

@@ -1,0 +1,159 @@
+import type { FastFlow } from './verdict-flow';
+
+/** A clause is one bit of a 32-bit mask; Open vSwitch allows 64 clauses, tables with more take the simulator. */
+export const MAX_FAST_CLAUSES = 31;
+
+/**
+ * A clause flow with more conjunction actions than this is "big" (a popular service or address
+ * serving thousands of rules): its actions are not tallied one by one; a conjunction that some
+ * small flow started asks it for its missing clauses instead.
+ */
+export const BIG_FLOW = 32;
+
+/**
+ * Which conjunctions the clause flows of one lookup complete, in the order lookupTable tries
+ * them. Every (priority, conjunction id, clause count) of the table is a slot, numbered in that
+ * order (priority descending, then id, then count), so sorting completed slots sorts them right.
+ * Tallies live in typed arrays stamped with a generation: no allocation per packet.
+ */
+export class ConjunctionTally {
+  /** Per slot: the conjunction id, and the mask of all its clauses (-1: too many clauses). */
+  readonly conjIds: number[] = [];
+  readonly full: Int32Array;
+  /** Per slot, the big flows that supply one of its clauses: flow index and clause bit, from start[slot] to start[slot + 1]. */
+  private readonly bigStart: Int32Array;
+  private readonly bigFlow: Int32Array;
+  private readonly bigBit: Int32Array;
+
+  private readonly stamp: Int32Array;
+  private readonly mask: Int32Array;
+  private readonly flowStamp: Int32Array;
+  private generation = 0;
+  private readonly touched: number[] = [];
+  /** The completed slots of the last tally, ascending; `completedCount` of them count. */
+  readonly completed: number[] = [];
+  completedCount = 0;
+
+  constructor(flows: readonly FastFlow[], bigFlow = BIG_FLOW) {
+    const slotOf = numberSlots(flows, this.conjIds);
+    const slots = this.conjIds.length;
+    this.full = new Int32Array(slots);
+    for (const [key, slot] of slotOf) {
+      const clauses = Number(key.split('/')[2]);
+      this.full[slot] = clauses > MAX_FAST_CLAUSES ? -1 : (2 ** clauses - 1) | 0;
+    }
+
+    // Clause bits each slot gets from big flows; a slot that big flows alone can complete is tallied from them too.
+    const pairsOf = (f: FastFlow): [number, number][] =>
+      f.flow.actions.flatMap((a): [number, number][] =>
+        a.kind === 'conjunction' ? [[slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
+      );
+    const bigMask = new Int32Array(slots);
+    const suppliers: [number, number][][] = Array.from({ length: slots }, () => []);
+    for (const f of flows) {
+      const pairs = pairsOf(f);
+      if (pairs.length <= bigFlow) continue;
+      for (const [slot, bit] of pairs) {
+        bigMask[slot]! |= bit;
+        suppliers[slot]!.push([f.index, bit]);
+      }
+    }
+    for (const f of flows) {
+      const pairs = pairsOf(f);
+      const big = pairs.length > bigFlow;
+      f.clauses = Int32Array.from(pairs.filter(([slot]) => !big || bigMask[slot] === this.full[slot]).flat());
+    }
+    this.bigStart = new Int32Array(slots + 1);
+    suppliers.forEach((list, slot) => (this.bigStart[slot + 1] = this.bigStart[slot]! + list.length));
+    this.bigFlow = Int32Array.from(suppliers.flatMap((list) => list.map(([index]) => index)));
+    this.bigBit = Int32Array.from(suppliers.flatMap((list) => list.map(([, bit]) => bit)));
+
+    this.stamp = new Int32Array(slots);
+    this.mask = new Int32Array(slots);
+    this.flowStamp = new Int32Array(flows.length);
+  }
+
+  /** True when some conjunction has more clauses than the masks hold. */
+  get unsupported(): boolean {
+    return this.full.some((full) => full === -1);
+  }
+
+  /**
+   * Tallies the clauses of the matching clause flows (the first `count` of `matches`) above
+   * `hardPriority`; fills `completed` with the slots whose every clause matched, ascending.
+   */
+  tally(matches: readonly FastFlow[], count: number, hardPriority: number): void {
+    const { stamp, mask, full, touched, completed } = this;
+    if (this.generation === 0x7fffffff) this.restart();
+    const generation = ++this.generation;
+    let touchedCount = 0;
+    let done = 0;
+
+    for (let c = 0; c < count; c++) {
+      const f = matches[c]!;
+      if (f.priority <= hardPriority) continue;
+      this.flowStamp[f.index] = generation;
+      const pairs = f.clauses;
+      for (let i = 0; i < pairs.length; i += 2) {
+        const slot = pairs[i]!;
+        if (stamp[slot] !== generation) {
+          stamp[slot] = generation;
+          mask[slot] = 0;
+          touched[touchedCount++] = slot;
+        }
+        const before = mask[slot]!;
+        const after = before | pairs[i + 1]!;
+        if (after !== before) {
+          mask[slot] = after;
+          if (after === full[slot]) completed[done++] = slot;
+        }
+      }
+    }
+
+    // Conjunctions a small flow started: the big flows that matched may supply the rest.
+    for (let t = 0; t < touchedCount; t++) {
+      const slot = touched[t]!;
+      let m = mask[slot]!;
+      if (m === full[slot]) continue;
+      for (let j = this.bigStart[slot]!; j < this.bigStart[slot + 1]!; j++)
+        if (this.flowStamp[this.bigFlow[j]!] === generation) m |= this.bigBit[j]!;
+      if (m === full[slot]) completed[done++] = slot;
+    }
+    sortPrefix(completed, done);
+    this.completedCount = done;
+  }
+
+  private restart(): void {
+    this.stamp.fill(0);
+    this.flowStamp.fill(0);
+    this.generation = 0;
+  }
+}
+
+/** Numbers the slots in lookupTable's order; the map goes from `priority/id/clauses` to the slot. */
+function numberSlots(flows: readonly FastFlow[], conjIds: number[]): Map<string, number> {
+  const keys = new Map<string, { priority: number; id: number; clauses: number }>();
+  for (const f of flows)
+    for (const a of f.flow.actions)
+      if (a.kind === 'conjunction') keys.set(`${f.priority}/${a.id}/${a.clauses}`, { priority: f.priority, id: a.id, clauses: a.clauses });
+  const ordered = [...keys.entries()].sort(([, a], [, b]) => b.priority - a.priority || a.id - b.id || a.clauses - b.clauses);
+  const slotOf = new Map<string, number>();
+  for (const [key, s] of ordered) {
+    slotOf.set(key, slotOf.size);
+    conjIds.push(s.id);
+  }
+  return slotOf;
+}
+
+/** Sorts the first `count` numbers of the list ascending (few: the conjunctions one packet completes). */
+function sortPrefix(list: number[], count: number): void {
+  for (let i = 1; i < count; i++) {
+    const v = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]! > v) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = v;
+  }
+}

@@ -1,0 +1,343 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import { parseFlowText } from './flow-parser';
+import type { PacketProtocol } from './packet';
+import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathEnd, type PathProbe } from './path';
+import { groupByTable } from './simulate';
+import { ACTION_CASES } from './testing/action-cases';
+import { LOOKUP_CASES, probePacket } from './testing/lookup-cases';
+import { scenarioArbitrary, type Probe, type Scenario } from './testing/random-scenario';
+import { VerdictEngine, type PathVerdict } from './verdict-engine';
+import { VerdictMemo } from './verdict-memo';
+
+const RUNS = 250;
+
+/** `permitted`, `dropped` or `redirected to X`, plus whether anything enforced it. */
+function say(v: { verdict: string; redirectedTo?: string | undefined; enforced: boolean }): string {
+  return `${v.verdict === 'redirected' ? `redirected to ${v.redirectedTo ?? '?'}` : v.verdict}${v.enforced ? '' : ' (unenforced)'}`;
+}
+
+/** What simulatePath says, or the error it throws. */
+function simulated(tables: HostFlowTables, from: PathEnd, to: PathEnd, probe: PathProbe, hostOf?: ReadonlyMap<string, string>): string {
+  try {
+    return say(simulatePath(tables, from, to, probe, 'new', hostOf ? { hostOf } : {}));
+  } catch (error) {
+    return `throws ${(error as Error).message}`;
+  }
+}
+
+function engineSays(engine: VerdictEngine, from: PathEnd, to: PathEnd, probe: PathProbe): string {
+  try {
+    return say(engine.verdict(from, to, probe));
+  } catch (error) {
+    return `throws ${(error as Error).message}`;
+  }
+}
+
+function probeOf(p: Probe): PathProbe {
+  return {
+    protocol: p.protocol,
+    srcPort: p.srcPort,
+    ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
+    ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
+  };
+}
+
+const SERVICES: PathProbe[] = [
+  { protocol: 'tcp', srcPort: 40000, dstPort: 80 },
+  { protocol: 'tcp', srcPort: 40000, dstPort: 8080 },
+  { protocol: 'udp', srcPort: 68, dstPort: 67 },
+  { protocol: 'udp', srcPort: 40000, dstPort: 53 },
+  { protocol: 'sctp', srcPort: 40000, dstPort: 9001 },
+  { protocol: 'icmp', icmpType: 8 },
+  { protocol: 'icmp', icmpType: 135 },
+  { protocol: 'other', ipProto: 47 },
+];
+
+/** Every probe of the scenario, then every pair of addresses (workloads' and a few outside) on a few services. */
+function packetsOf(s: Scenario): { from: PathEnd; to: PathEnd; probe: PathProbe }[] {
+  const packets = s.probes.map((p) => ({ from: { address: p.from.address, ...(p.from.host ? { host: p.from.host } : {}) }, to: { address: p.to.address, ...(p.to.host ? { host: p.to.host } : {}) }, probe: probeOf(p) }));
+  const ends: PathEnd[] = [
+    ...s.inventory.workloads.flatMap((w) => w.addresses.map((address) => ({ address, host: w.host }))),
+    { address: '203.0.113.5' },
+    { address: '10.0.200.9' },
+    { address: '2001:db8::99' },
+  ];
+  for (const [i, from] of ends.entries())
+    for (const [j, to] of ends.entries())
+      if (from.address.includes(':') === to.address.includes(':')) packets.push({ from, to, probe: SERVICES[(i * 7 + j) % SERVICES.length]! });
+  return packets;
+}
+
+const counts = { compared: 0, redirected: 0, permitted: 0, ipv6: 0 };
+
+describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
+  it(`on compiled random policies: redirects, deny/reject, blocks, IPv6, ICMP, ranges, named ports (${RUNS} runs)`, () => {
+    Object.assign(counts, { compared: 0, redirected: 0, permitted: 0, ipv6: 0 });
+    fc.assert(
+      fc.property(scenarioArbitrary(), (s) => {
+        const compiled = compilePolicy(s.policy, s.inventory);
+        const tables = loadHostTables(compiled.hosts);
+        const hostOf = addressHosts(s.inventory.workloads);
+        const engines = [
+          new VerdictEngine(tables, { hostOf }),
+          new VerdictEngine(tables, { hostOf, memo: false }),
+          // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
+          new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
+        ];
+        const packets = packetsOf(s);
+        // Twice over, so the second pass answers from the memo.
+        for (const round of [0, 1])
+          for (const { from, to, probe } of packets) {
+            const expected = simulated(tables, from, to, probe, hostOf);
+            for (const engine of engines) {
+              const got = engineSays(engine, from, to, probe);
+              if (got !== expected)
+                throw new Error(
+                  `${from.address}@${from.host ?? '-'} → ${to.address}@${to.host ?? '-'} ${JSON.stringify(probe)} (round ${round}): engine says ${got}, simulatePath ${expected}\n` +
+                    JSON.stringify({ policy: s.policy, workloads: s.inventory.workloads }),
+                );
+            }
+            if (round === 1) continue;
+            counts.compared++;
+            if (expected.startsWith('redirected')) counts.redirected++;
+            if (expected === 'permitted') counts.permitted++;
+            if (from.address.includes(':')) counts.ipv6++;
+          }
+      }),
+      { numRuns: RUNS },
+    );
+    console.info(`verdict-engine: ${counts.compared} packets compared (${counts.permitted} permitted, ${counts.redirected} redirected, ${counts.ipv6} IPv6)`);
+    expect(counts.compared).toBeGreaterThan(RUNS * 30);
+    expect(counts.redirected).toBeGreaterThan(RUNS);
+    expect(counts.permitted).toBeGreaterThan(RUNS);
+    expect(counts.ipv6).toBeGreaterThan(RUNS);
+  }, 60_000);
+});
+
+// Random tables beyond what the compiler writes: ties, identical matches, conj_id, resubmit,
+// registers, conntrack with NAT, misses. Each flow is a match and an action list from these.
+const MATCHES = [
+  '',
+  'ip',
+  'tcp',
+  'udp',
+  'icmp',
+  'ipv6',
+  'arp',
+  'ip,nw_src=10.0.0.1',
+  'ip,nw_src=10.0.0.0/30',
+  'ip,nw_dst=10.0.0.2',
+  'ip,nw_dst=10.0.0.0/255.0.255.0',
+  'tcp,nw_src=10.0.0.1,tp_dst=80',
+  'tcp,tp_dst=80',
+  'tcp,tp_dst=0x50/0xfff0',
+  'udp,tp_src=68',
+  'icmp,icmp_type=8',
+  'ipv6,ipv6_src=fd00::1',
+  'ipv6,ipv6_dst=fd00::/64',
+  'arp,nw_dst=10.0.0.2',
+  'ct_state=+trk+new,ip',
+  'ct_state=-trk,ip',
+  'ct_state=+trk,ipv6',
+  'ct_mark=0x1/0xff,ip',
+  'reg0=0x1/0xffff,ip',
+  'reg0=0x1/0xffff,ipv6',
+  'conj_id=1,ip',
+  'conj_id=2',
+  'conj_id=3,ipv6',
+];
+
+function actionsFor(table: number): string[] {
+  const later = [1, 2, 3].filter((t) => t > table);
+  return [
+    'NORMAL',
+    'drop',
+    'conjunction(1,1/2)',
+    'conjunction(1,2/2)',
+    'conjunction(2,1/2),conjunction(1,2/2)',
+    'conjunction(2,2/2)',
+    'conjunction(3,1/3)',
+    'conjunction(3,2/3),conjunction(1,1/2)',
+    'conjunction(3,3/3)',
+    'mod_dl_dst:02:00:00:00:00:09,NORMAL',
+    'ct(commit),NORMAL',
+    'ct(commit,nat(dst=10.0.9.9),exec(load:0x1->NXM_NX_CT_MARK[0..15])),mod_dl_dst:02:00:00:00:00:09,NORMAL',
+    'ct(commit,nat(dst=fd00::9)),NORMAL',
+    'ct(commit,nat(dst=10.0.9.9)),NORMAL',
+    'NORMAL,ct(commit,nat(dst=10.0.9.9)),NORMAL',
+    ...later.flatMap((t) => [
+      `goto_table:${t}`,
+      `resubmit(,${t})`,
+      `ct(table=${t})`,
+      `ct(commit,nat(dst=10.0.9.9),table=${t})`,
+      `ct(commit,nat(dst=fd00::9),table=${t})`,
+      `load:0x1->NXM_NX_REG0[0..15],resubmit(,${t}),NORMAL`,
+    ]),
+  ];
+}
+
+const flowLine = (table: number): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.constantFrom(1, 5, 10, 10, 20, 20), fc.constantFrom(...MATCHES), fc.constantFrom(...actionsFor(table)))
+    .map(([priority, match, actions]) => `table=${table},priority=${priority}${match ? `,${match}` : ''} actions=${actions}`);
+
+const tablesArbitrary: fc.Arbitrary<string[]> = fc
+  .tuple(...[0, 1, 2, 3].map((t) => fc.array(flowLine(t), { minLength: t === 0 ? 1 : 0, maxLength: 9 })))
+  .map((tables) => tables.flat());
+
+const ADDRESSES = {
+  4: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.1.0.2', '10.0.9.9'],
+  6: ['fd00::1', 'fd00::2', 'fd00::9', '2001:db8::1'],
+};
+const host = fc.constantFrom('h1', 'h1', 'h2', undefined);
+/** Two ends of one family, now and then of different ones (simulatePath throws then). */
+const endsArbitrary = fc
+  .tuple(fc.constantFrom<4 | 6>(4, 4, 6), fc.integer({ min: 0, max: 19 }))
+  .chain(([family, mixed]) =>
+    fc.tuple(
+      fc.record({ address: fc.constantFrom(...ADDRESSES[family]), host }),
+      fc.record({ address: fc.constantFrom(...ADDRESSES[mixed === 0 ? (family === 4 ? 6 : 4) : family]), host }),
+    ),
+  );
+const probeArbitrary: fc.Arbitrary<PathProbe> = fc.oneof(
+  fc.record({
+    protocol: fc.constantFrom<PacketProtocol>('tcp', 'udp', 'sctp'),
+    srcPort: fc.constantFrom(68, 40000),
+    dstPort: fc.constantFrom(67, 80, 95, 96, 443),
+  }),
+  fc.record({ protocol: fc.constant<PacketProtocol>('icmp'), icmpType: fc.constantFrom(0, 8) }),
+  fc.constant<PathProbe>({ protocol: 'other', ipProto: 47 }),
+  fc.constant<PathProbe>({ ethType: 'arp' }),
+);
+
+describe('VerdictEngine on tables the compiler does not write (property)', () => {
+  it('agrees with simulatePath on random tables of two hosts, a redirect target behind h2', () => {
+    const outcomes = new Map<string, number>();
+    const hostOf = new Map([
+      ['10.0.9.9', 'h2'],
+      ['fd00::9', 'h1'],
+    ]);
+    fc.assert(
+      fc.property(
+        tablesArbitrary,
+        tablesArbitrary,
+        fc.array(fc.tuple(endsArbitrary, probeArbitrary), { minLength: 30, maxLength: 30 }),
+        (h1, h2, packets) => {
+          const tables: HostFlowTables = new Map([
+            ['h1', groupByTable(parseFlowText(h1.join('\n')).flows)],
+            ['h2', groupByTable(parseFlowText(h2.join('\n')).flows)],
+          ]);
+          const engines = [
+            new VerdictEngine(tables, { hostOf }),
+            new VerdictEngine(tables, { hostOf, memo: false }),
+            // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
+            new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
+          ];
+          for (const round of [0, 1])
+            for (const [[from, to], probe] of packets) {
+              const cleanFrom = from.host ? from : { address: from.address };
+              const cleanTo = to.host ? to : { address: to.address };
+              const expected = simulated(tables, cleanFrom, cleanTo, probe, hostOf);
+              if (round === 0) outcomes.set(expected.split(' ')[0]!, (outcomes.get(expected.split(' ')[0]!) ?? 0) + 1);
+              for (const engine of engines) {
+                const got = engineSays(engine, cleanFrom, cleanTo, probe);
+                if (got !== expected)
+                  throw new Error(`${JSON.stringify([cleanFrom, cleanTo, probe])} round ${round}: engine ${got}, simulatePath ${expected}`);
+              }
+            }
+        },
+      ),
+      { numRuns: 400 },
+    );
+    console.info(`verdict-engine on random tables: ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    for (const outcome of ['permitted', 'dropped', 'redirected', 'throws']) expect(outcomes.get(outcome)).toBeGreaterThan(100);
+  }, 60_000);
+});
+
+describe('VerdictEngine on the simulator\'s own corner cases', () => {
+  const end = (address: string, host?: string): PathEnd => (host ? { address, host } : { address });
+
+  it.each(LOOKUP_CASES)('lookup: $name', ({ lines, probes }) => {
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    for (const { packet } of probes) {
+      const p = probePacket(packet);
+      const probe: PathProbe = { ...p, ethType: p.ethType === 'arp' ? 'arp' : undefined };
+      delete (probe as { src?: string }).src;
+      delete (probe as { dst?: string }).dst;
+      if (probe.ethType === undefined) delete probe.ethType;
+      expect(engineSays(engine, end(p.src, 'h'), end(p.dst), probe)).toBe(simulated(tables, end(p.src, 'h'), end(p.dst), probe));
+    }
+  });
+
+  it.each(ACTION_CASES)('actions: $name', ({ lines, probes }) => {
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    for (const { packet, state } of probes) {
+      if (state !== 'new') continue;
+      const { src, dst, ethType, ...rest } = probePacket(packet);
+      const probe: PathProbe = ethType === 'arp' ? { ...rest, ethType } : rest;
+      expect(engineSays(engine, end(src, 'h'), end(dst), probe)).toBe(simulated(tables, end(src, 'h'), end(dst), probe));
+    }
+  });
+
+  it('does not remember an answer that text order decided: equivalent sources, ties in opposite order', () => {
+    const lines = ['priority=10,ip,nw_src=10.0.0.1 actions=drop', 'priority=10,ip actions=NORMAL', 'priority=10,ip,nw_src=10.0.0.2 actions=drop'];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    for (const src of ['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.2'])
+      expect(engineSays(engine, end(src, 'h'), end('10.0.0.9'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.0.9'), probe));
+  });
+
+  it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    expect(new VerdictEngine(tables).verdict(end('10.0.0.1', 'h'), end('10.0.0.2'), probe).verdict).toBe('dropped');
+    expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), probe)).toBe('dropped');
+  });
+
+  it('leaves a conjunction of more than 31 clauses to simulatePath, with the same answer', () => {
+    // Distinct matches (a later flow with the same match replaces an earlier one), all holding for the packet.
+    const clauses = Array.from({ length: 40 }, (_, k) =>
+      k < 32
+        ? `table=0,priority=10,ip,nw_src=10.0.0.1/${k + 1} actions=conjunction(7,${k + 1}/40)`
+        : `table=0,priority=10,ip,nw_dst=10.0.0.2/${k - 7} actions=conjunction(7,${k + 1}/40)`,
+    );
+    const tables: HostFlowTables = new Map([
+      ['h', groupByTable(parseFlowText([...clauses, 'table=0,priority=10,conj_id=7,ip actions=NORMAL'].join('\n')).flows)],
+    ]);
+    const verdict: PathVerdict = new VerdictEngine(tables).verdict(end('10.0.0.1', 'h'), end('10.0.0.2'), { protocol: 'udp' });
+    expect(verdict.verdict).toBe('permitted');
+    expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), { protocol: 'udp' })).toBe('permitted');
+  });
+
+  it('throws where simulatePath throws: unknown host, mixed families, bad ports', () => {
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL').flows)]]);
+    const engine = new VerdictEngine(tables);
+    const cases: [PathEnd, PathEnd, PathProbe][] = [
+      [end('10.0.0.1', 'nowhere'), end('10.0.0.2'), { protocol: 'tcp' }],
+      [end('10.0.0.1', 'h'), end('fd00::2'), { protocol: 'tcp' }],
+      [end('10.0.0.1', 'h'), end('10.0.0.2'), { protocol: 'tcp', dstPort: 70000 }],
+      [end('10.0.0.1', 'h'), end('10.0.0.2'), {}],
+      [end('fd00::1', 'h'), end('fd00::2'), { ethType: 'arp' }],
+      [end('10.0.0.1'), end('10.0.0.2'), { protocol: 'tcp' }],
+    ];
+    for (const [from, to, probe] of cases) expect(engineSays(engine, from, to, probe)).toBe(simulated(tables, from, to, probe));
+  });
+});
+
+describe('VerdictMemo', () => {
+  it('keeps every answer while it grows, and starts over (never answers wrongly) once full', () => {
+    const memo = new VerdictMemo(4, 64);
+    for (let i = 0; i < 32; i++) memo.set(i * 7919, -i, i);
+    for (let i = 0; i < 32; i++) expect(memo.get(i * 7919, -i)).toBe(i);
+    expect(memo.get(1, 1)).toBe(-1);
+    memo.set(1, 1, 5);
+    expect(memo.size).toBe(1);
+    expect(memo.get(1, 1)).toBe(5);
+    expect(memo.get(0, 0)).toBe(-1);
+  });
+});

@@ -1,0 +1,213 @@
+import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
+import { MAX_DEPTH, type FlowTables } from './simulate';
+import type { AddressBook, EngineAddress } from './verdict-address';
+import { AddressClasses, ServiceClasses } from './verdict-classes';
+import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
+import { Frame } from './verdict-frame';
+import { BIG_FLOW } from './verdict-conjunctions';
+import type { VerdictMemo } from './verdict-memo';
+import { TableClassifier } from './verdict-table';
+
+/** A host's verdict on a packet: dropped, forwarded, or (REDIRECTED + address id) redirected there. */
+export const DROPPED = 0;
+export const FORWARDED = 1;
+export const REDIRECTED = 2;
+
+const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
+/** The memo keys (host, source class) into one 32-bit word and (destination class, service class) into another. */
+const SOURCE_BITS = 22;
+const SERVICE_BITS = 12;
+const MAX_DESTINATION_CLASSES = 1 << 20;
+const MAX_HOSTS = 1 << 10;
+
+type CtAction = Extract<FlowAction, { kind: 'ct' }>;
+
+/**
+ * One switch's tables for the first packet of a connection (ct state new), as simulateFields
+ * runs them but without a trace: goto_table and resubmit continue with the same packet,
+ * ct(table=N) with a tracked copy, loads and mod_dl_dst change the packet, NORMAL outputs it.
+ * Answers are remembered per (source class, destination class, service class) unless text
+ * order decided a tie on the way.
+ */
+export class HostPipeline {
+  private readonly tables: (TableClassifier | undefined)[] = [];
+  readonly services: ServiceClasses;
+  private sources: AddressClasses | null = null;
+  private destinations: AddressClasses | null = null;
+  /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
+  readonly unsupported: boolean;
+  private readonly memoSafe: boolean;
+  /** The NAT target of each ct action with nat(dst=…), resolved once. */
+  private readonly natTargets = new Map<CtAction, EngineAddress>();
+
+  // One frame per conntrack nesting level: frames[0] is the packet as it arrives.
+  private readonly frames = Array.from({ length: MAX_DEPTH + 2 }, () => new Frame());
+  /** Per NORMAL output, the id of its NAT target or -1; only grows, `outputCount` says how many count. */
+  private readonly outputs: number[] = [];
+  private outputCount = 0;
+  private stopped = false;
+  private ambiguous = false;
+
+  constructor(
+    readonly index: number,
+    byTable: FlowTables,
+    private readonly book: AddressBook,
+    /** Shared by the hosts of one engine, keyed by host too. */
+    private readonly memo: VerdictMemo,
+    bigFlow = BIG_FLOW,
+  ) {
+    const keys = new Map<string, number>();
+    const actionsIdOf = (flow: SimFlow): number => {
+      const key = actionsKey(flow);
+      let id = keys.get(key);
+      if (id === undefined) {
+        id = keys.size;
+        keys.set(key, id);
+      }
+      return id;
+    };
+    let unsupported = false;
+    let headTie = false;
+    for (const [table, flows] of byTable) {
+      const classifier = new TableClassifier(flows, actionsIdOf, bigFlow);
+      this.tables[table] = classifier;
+      unsupported ||= classifier.unsupported || flows.some(hasBothFamilies);
+      headTie ||= classifier.headTie;
+      for (const flow of flows)
+        for (const action of flow.actions)
+          if (action.kind === 'ct' && action.commit && action.nat?.dst) this.natTargets.set(action, book.intern(action.nat.dst));
+    }
+    this.unsupported = unsupported;
+    this.memoSafe = !headTie;
+    this.services = new ServiceClasses(this.allFlows());
+  }
+
+  /**
+   * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch:
+   * DROPPED, FORWARDED or REDIRECTED + the id of the address it was sent to.
+   */
+  verdict(packet: Frame, useMemo: boolean): number {
+    const serviceClass = this.services.classOf(packet);
+    if (!useMemo || !this.memoSafe) return this.run(packet, serviceClass);
+
+    let source = packet.src.sourceClass[this.index]!;
+    if (source < 0) source = packet.src.sourceClass[this.index] = this.sourceClasses().classOf(packet.src);
+    let destination = packet.dst.destinationClass[this.index]!;
+    if (destination < 0)
+      destination = packet.dst.destinationClass[this.index] = this.destinationClasses().classOf(packet.dst);
+    if (serviceClass >= 1 << SERVICE_BITS || destination >= MAX_DESTINATION_CLASSES || source >= 1 << SOURCE_BITS || this.index >= MAX_HOSTS)
+      return this.run(packet, serviceClass);
+
+    const high = (this.index << SOURCE_BITS) | source;
+    const low = (destination << SERVICE_BITS) | serviceClass;
+    const known = this.memo.get(high, low);
+    if (known >= 0) return known;
+    const answer = this.run(packet, serviceClass);
+    if (!this.ambiguous) this.memo.set(high, low, answer);
+    return answer;
+  }
+
+  /** Runs the tables from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
+  private run(packet: Frame, serviceClass: number): number {
+    const frame = this.frames[0]!;
+    frame.copyFrom(packet);
+    frame.resetMetadata();
+    this.outputCount = 0;
+    this.stopped = false;
+    this.ambiguous = false;
+    this.visit(0, frame, 0, serviceClass);
+    if (this.stopped) return DROPPED;
+
+    const outputs = this.outputs;
+    const count = this.outputCount;
+    if (count === 0) return DROPPED;
+    const last = outputs[count - 1]!;
+    if (last < 0) return FORWARDED;
+    for (let i = 0; i < count; i++) if (outputs[i] !== last) return FORWARDED;
+    return REDIRECTED + last;
+  }
+
+  private visit(table: number, frame: Frame, depth: number, serviceClass: number): void {
+    if (this.stopped) return;
+    if (depth >= MAX_DEPTH) {
+      this.stopped = true;
+      return;
+    }
+    const classifier = this.tables[table];
+    if (classifier === undefined) return;
+    const flow = classifier.lookup(frame, serviceClass);
+    if (classifier.ambiguous) this.ambiguous = true;
+    if (flow !== null) this.act(flow, frame, depth, serviceClass);
+  }
+
+  private act(flow: FastFlow, frame: Frame, depth: number, serviceClass: number): void {
+    for (const action of flow.flow.actions) {
+      switch (action.kind) {
+        case 'normal':
+          this.outputs[this.outputCount++] = frame.natDst === null ? -1 : frame.natDst.id;
+          break;
+        case 'goto-table':
+        case 'resubmit':
+          this.visit(action.table, frame, depth + 1, serviceClass);
+          break;
+        case 'load':
+          frame.regs[action.register] = ((frame.regs[action.register]! & ~action.mask) | action.value) >>> 0;
+          break;
+        case 'mod-dl-dst':
+          frame.ethDst = action.mac;
+          break;
+        case 'ct':
+          this.conntrack(action, frame, depth, serviceClass);
+          break;
+        case 'drop':
+        case 'conjunction':
+          break;
+      }
+    }
+  }
+
+  /**
+   * trackedCopy then applyCt of field-effects.ts: the copy that goes on to table N is tracked
+   * (+trk+new, the mark this commit sets) and sees a NAT target as its destination; the packet
+   * that goes on with the action list is untracked again and leaves for the NAT target.
+   */
+  private conntrack(action: CtAction, frame: Frame, depth: number, serviceClass: number): void {
+    const target = this.natTargets.get(action) ?? null;
+    const natDst = target ?? frame.natDst;
+    const tracked = this.frames[depth + 1]!;
+    if (action.table !== undefined) {
+      tracked.copyFrom(frame);
+      tracked.ctState = TRACKED_NEW;
+      tracked.ctMark = action.commit && action.mark ? action.mark.value >>> 0 : 0;
+      if (natDst !== null) {
+        tracked.dst = natDst;
+        tracked.natDst = natDst;
+      }
+    }
+    if (target !== null) frame.natDst = target;
+    frame.ctState = 0;
+    frame.ctMark = 0;
+    if (action.table !== undefined) this.visit(action.table, tracked, depth + 1, serviceClass);
+  }
+
+  private sourceClasses(): AddressClasses {
+    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source'));
+  }
+
+  private destinationClasses(): AddressClasses {
+    return (this.destinations ??= new AddressClasses(this.indexedTables(), 'destination'));
+  }
+
+  private *indexedTables(): Iterable<[number, TableClassifier]> {
+    for (const [table, classifier] of this.tables.entries()) if (classifier) yield [table, classifier];
+  }
+
+  private *allFlows(): Iterable<FastFlow> {
+    for (const classifier of this.tables) if (classifier) yield* classifier.flows;
+  }
+
+  /** The address a REDIRECTED answer names. */
+  target(answer: number): EngineAddress {
+    return this.book.byId(answer - REDIRECTED);
+  }
+}
