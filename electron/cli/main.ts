@@ -11,6 +11,7 @@ import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
+import { replayCommand } from './replay';
 import { probeFrom, resolveEnds } from './trace';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
@@ -23,10 +24,12 @@ const USAGE = `usage:
   microseg export k8s POLICY -o DIR [--inventory FILE] [--json]
   microseg matrix POLICY --inventory FILE [--format text|csv|json]
   microseg impact OLD NEW --inventory FILE [--json]
+  microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
 exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected;
-impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors`;
+impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
+replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
 
 const OPTIONS = {
   inventory: { type: 'string' },
@@ -41,6 +44,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   output: { type: 'string', short: 'o' },
   format: { type: 'string' },
+  connections: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -95,6 +99,12 @@ async function run(command: string, policyPath: string, more: string[], values: 
     case 'impact': {
       if (more.length > 1) throw new CliFailure(EXIT.usage, `impact takes two policies; also given: ${more.slice(1).join(' ')}`);
       const result = await impactCommand(policyPath, more[0], { inventory: values.inventory, json: values.json });
+      return print(result.text, result.code);
+    }
+    case 'replay': {
+      if (more.length > 0) throw new CliFailure(EXIT.usage, `replay takes one policy; also given: ${more.join(' ')}`);
+      const result = await replayCommand(policyPath, { inventory: values.inventory, connections: values.connections, json: values.json });
+      printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     default:

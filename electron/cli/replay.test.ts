@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { microseg, ROOT } from './testing/run-microseg';
+
+// `microseg replay` on the bundled example, through the real command line.
+
+const example = join(ROOT, 'examples', 'three-tier-shop');
+const policy = join(example, 'policy.yaml');
+const inventory = join(example, 'inventory.yaml');
+const dir = mkdtempSync(join(tmpdir(), 'microseg-replay-'));
+
+function log(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('microseg replay', () => {
+  it('sums what the policy would drop, by group pair and service, and exits 1', () => {
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', join(example, 'connections.csv'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('23,745 connections, 8,680 permitted, 15,065 dropped, 0 redirected');
+    expect(result.stdout).toContain('  web → db tcp/5432: 3 connections (e.g. line 8: web-1 → db-1)');
+    expect(result.stdout).toContain('  (no group) metrics → app tcp/9100: 60 connections');
+    expect(result.stdout).toContain('  (outside) → web tcp/443: 15,000 connections');
+  });
+
+  it('exits 0 when every connection goes through, and answers in JSON', () => {
+    const fine = log('fine.csv', 'from,to,protocol,port\nweb-1,app-2,tcp,8080\n10.20.2.22,db-1,tcp,5432\nweb-1,web-2,icmp,8\n');
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', fine, '--json');
+    expect(result.code).toBe(0);
+    const replay = JSON.parse(result.stdout) as { connections: number; permitted: number; entries: unknown[]; diagnostics: unknown[] };
+    expect([replay.connections, replay.permitted, replay.entries, replay.diagnostics]).toEqual([3, 3, [], []]);
+  });
+
+  it('names each bad line by line and column, replays the rest, and exits 2', () => {
+    const mixed = log('mixed.csv', 'from,to,protocol,port,count\nweb-1,app-1,tcp,8080,2\nweb-1,app-1,gre,1,1\nweb-1,app-1,tcp,70000,1\nweb-1,nobody,tcp,80,1\nweb-1,app-1,tcp,8080,-3\nweb-1,db-1,tcp,5432,1\n');
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', mixed);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${mixed}:3: error MS702: protocol: "gre" is not tcp, udp, sctp or icmp`);
+    expect(result.stderr).toContain(`${mixed}:4: error MS702: port: "70000" is not a port 1-65535`);
+    expect(result.stderr).toContain(`${mixed}:5: error MS703: to: "nobody" is no workload of the inventory`);
+    expect(result.stderr).toContain(`${mixed}:6: error MS702: count: "-3"`);
+    expect(result.stdout).toContain('3 connections, 2 permitted, 1 dropped');
+  });
+
+  it('refuses a log without the columns it needs, or without --connections', () => {
+    const wrong = log('wrong.csv', 'src,dst,proto,dport\nweb-1,app-1,tcp,8080\n');
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', wrong);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MS701: the header row lacks from, to, protocol, port');
+    expect(microseg('replay', policy, '--inventory', inventory).stderr).toContain('replay needs --connections');
+  });
+});

@@ -1,0 +1,140 @@
+import type { Diagnostic } from '../diagnostics';
+import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
+import { cidrMatcher } from '../net/cidr-set';
+import { resolveMembership } from '../policy/membership';
+import type { Policy } from '../policy/model';
+import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
+import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
+import { VerdictEngine } from '../simulator/verdict-engine';
+
+/** One line of a connection log: a connection seen `count` times, from one end to the other. */
+export interface ObservedConnection {
+  /** A workload's name, `namespace/name`, or an IP address, as `trace` takes them. */
+  from: string;
+  to: string;
+  protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
+  /** The destination port; the ICMP type for `icmp`. */
+  port: number;
+  count: number;
+  line: number;
+}
+
+/** Connections of one kind that the policy would not let through as they went. */
+export interface ReplayEntry {
+  verdict: 'dropped' | 'redirected';
+  /** The source's groups (`web, prod`), `(no group) NAME` for a workload in none, `(outside)` for an address of none. */
+  from: string;
+  to: string;
+  /** As the policy file writes it: `tcp/5432`, `icmp type 8`. */
+  service: string;
+  /** With `redirected`: the honeypot's address. */
+  redirectedTo?: string;
+  /** Connections: log lines times their counts. */
+  connections: number;
+  /** The first line of the log with this kind of connection. */
+  example: { from: string; to: string; line: number };
+}
+
+export interface ReplayResult {
+  /** Connections replayed (log lines times their counts), those left out (see diagnostics) not included. */
+  connections: number;
+  permitted: number;
+  dropped: number;
+  redirected: number;
+  /** Of the permitted: connections with neither end behind one of our switches, which nothing enforces. */
+  unenforced: number;
+  /** Dropped and redirected connections by kind, most connections first. */
+  entries: ReplayEntry[];
+  /** Lines whose ends the inventory cannot place; they are left out. */
+  diagnostics: Diagnostic[];
+}
+
+/** Connections open from an ephemeral port, as the matrix and `trace` assume. */
+const EPHEMERAL_PORT = 49152;
+
+/**
+ * Replays observed connections (a flow log, a firewall export) against compiled tables: what
+ * would the policy do to the traffic that really ran? Each connection's first packet is
+ * judged by the VerdictEngine, exactly as the simulator would, end to end through both hosts
+ * and any redirect; those not let through are summed by group pair and service. Pure.
+ */
+export function replayConnections(policy: Policy, inventory: Inventory, tables: HostFlowTables, log: readonly ObservedConnection[], file: string): ReplayResult {
+  const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
+  const names = new EndNames(policy, inventory);
+  // Logs name the same ends again and again: place each pair once.
+  const placed = new Map<string, EndpointPairParse>();
+  const entries = new Map<string, ReplayEntry>();
+  const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [] };
+
+  for (const c of log) {
+    const key = `${c.from}\u0000${c.to}`;
+    let ends = placed.get(key);
+    if (!ends) placed.set(key, (ends = resolveEndpoints(inventory, c.from, c.to)));
+    if (!ends.ok) {
+      const side = ends.side === 'both' ? '' : `${ends.side}: `;
+      result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });
+      continue;
+    }
+    const probe: PathProbe = c.protocol === 'icmp' ? { protocol: 'icmp', icmpType: c.port, icmpCode: 0 } : { protocol: c.protocol, srcPort: EPHEMERAL_PORT, dstPort: c.port };
+    const answer = engine.verdict(ends.from.end, ends.to.end, probe);
+    result.connections += c.count;
+    if (answer.verdict === 'permitted') {
+      result.permitted += c.count;
+      if (!answer.enforced) result.unenforced += c.count;
+      continue;
+    }
+    result[answer.verdict] += c.count;
+    const from = names.of(ends.from.end);
+    const to = names.of(ends.to.end);
+    const service = c.protocol === 'icmp' ? `icmp type ${c.port}` : `${c.protocol}/${c.port}`;
+    const kind = `${answer.verdict}\u0000${from}\u0000${to}\u0000${service}\u0000${answer.redirectedTo ?? ''}`;
+    const entry = entries.get(kind);
+    if (entry) entry.connections += c.count;
+    else
+      entries.set(kind, {
+        verdict: answer.verdict,
+        from,
+        to,
+        service,
+        ...(answer.redirectedTo ? { redirectedTo: answer.redirectedTo } : {}),
+        connections: c.count,
+        example: { from: c.from, to: c.to, line: c.line },
+      });
+  }
+  result.entries = [...entries.values()].sort((a, b) => b.connections - a.connections || a.example.line - b.example.line);
+  return result;
+}
+
+/** How an end is named in the summary: its groups, as the matrix and the impact name them. */
+class EndNames {
+  private readonly workloadByAddress = new Map<string, Workload>();
+  private readonly groupsOf = new Map<string, string[]>();
+  private readonly blocks: { name: string; inside: (address: string) => boolean }[];
+  private readonly known = new Map<string, string>();
+
+  constructor(policy: Policy, inventory: Inventory) {
+    const workloads = inventory.workloads.filter(takesPart);
+    for (const w of workloads) for (const a of w.addresses) this.workloadByAddress.set(a, w);
+    const membership = resolveMembership(policy, workloads);
+    for (const [name, m] of membership) for (const w of m.workloads) (this.groupsOf.get(w.id) ?? this.listFor(w.id)).push(name);
+    this.blocks = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs) }));
+  }
+
+  of(end: PathEnd): string {
+    let name = this.known.get(end.address);
+    if (name === undefined) {
+      const workload = this.workloadByAddress.get(end.address);
+      const groups = [...new Set([...(workload ? (this.groupsOf.get(workload.id) ?? []) : []), ...this.blocks.filter((b) => b.inside(end.address)).map((b) => b.name)])];
+      name = groups.length > 0 ? groups.join(', ') : workload ? `(no group) ${qualifiedName(workload)}` : '(outside)';
+      this.known.set(end.address, name);
+    }
+    return name;
+  }
+
+  private listFor(id: string): string[] {
+    const list: string[] = [];
+    this.groupsOf.set(id, list);
+    return list;
+  }
+}
