@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 
 // Static inventories (VMs, servers): open one, edit it in the app, and see a bad edit refused
-// with its line and column while the file on disk stays as it was.
+// with its line and column while the file on disk stays as it was; then replay a connection log
+// against the example opened from files alone.
 
 test('open and edit a static inventory file; a bad edit is refused and nothing is written', async ({ designer, host }) => {
   const file = join(host.home, 'servers.yaml');
@@ -24,4 +25,15 @@ test('open and edit a static inventory file; a bad edit is refused and nothing i
   await designer.byTestId('inventory-save').click();
   await expect(designer.workload('web-one')).toBeVisible();
   expect(readFileSync(file, 'utf8')).toContain('name: web-one,');
+});
+
+test('replay a connection log against the example: what would be dropped, by group pair and service', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+  expect(await designer.replayLog(join(example, 'connections.csv'))).toContain('23,745 connections, 8,680 permitted');
+  await expect(designer.replayEntry('web', 'db')).toContainText('tcp/5432');
+  await designer.screenshot('13-replay');
 });

@@ -195,6 +195,21 @@ export class DesignerPage {
     return out;
   }
 
+  /** Replays a connection log against the last compile (browser mode: the path typed); returns the summary. */
+  async replayLog(path: string): Promise<string> {
+    await this.byTestId('replay-tab').click();
+    await this.byTestId('replay-choose').click();
+    await this.byTestId('path-input').fill(path);
+    await this.byTestId('path-confirm').click();
+    await expect(this.byTestId('replay-summary')).toBeVisible();
+    return (await this.byTestId('replay-summary').textContent()) ?? '';
+  }
+
+  /** A replayed kind of connection that would not go through, by group names. */
+  replayEntry(from: string, to: string): Locator {
+    return this.page.locator(`[data-testid="replay-entry"][data-from="${from}"][data-to="${to}"]`);
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }

@@ -115,6 +115,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     inventory,
     against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)) })]),
   }),
+  'analysis:replay': z.strictObject({ policy, inventory, path }),
   'kubernetes:import': z.strictObject({
     from: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('files'), paths: z.array(path).min(1).max(1000) }),

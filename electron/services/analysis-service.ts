@@ -1,6 +1,7 @@
-import type { ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
+import type { ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
+import { replayConnections } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -14,6 +15,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
+import { parseConnectionLog } from './connection-log';
 import type { EmitEvent } from './deploy-service';
 import { openSshSession } from './ssh-session';
 import { runInSlices } from './time-slices';
@@ -64,6 +66,20 @@ export class AnalysisService {
     const durationMs = Math.round(performance.now() - started);
     this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, ms: durationMs });
     return { impact, baseline, durationMs };
+  }
+
+  /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
+  async replay(policy: Policy, inventory: Inventory, path: string): Promise<ReplayOutcome> {
+    const started = performance.now();
+    const { text } = await readTextFile(path);
+    const log = parseConnectionLog(text, path);
+    if (log.connections.length === 0)
+      throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, log.diagnostics.map(formatDiagnostic).join('\n'));
+    const tables = compiledTables(policy, inventory, 'the drawing');
+    const result = replayConnections(policy, inventory, tables, log.connections, path);
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
+    return { replay: { ...result, diagnostics: [...log.diagnostics, ...result.diagnostics] }, log: path, durationMs };
   }
 
   /** Each host's flows of ours as its switch holds them, read over SSH; a bridge without any gets the fresh-bridge table. */

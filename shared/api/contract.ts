@@ -1,5 +1,6 @@
 import type { ChangeImpact } from '../analysis/impact';
 import type { ReachabilityMatrix } from '../analysis/matrix';
+import type { ReplayResult } from '../analysis/replay';
 import type { CompileResult, HostTable } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
@@ -39,6 +40,8 @@ export interface ApiRequests {
   'analysis:matrix': { args: { policy: Policy; inventory: Inventory }; result: MatrixOutcome };
   /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
   'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
+  /** What the policy would do to the connections of a log (CSV from,to,protocol,port[,count]) that really ran. */
+  'analysis:replay': { args: { policy: Policy; inventory: Inventory; path: string }; result: ReplayOutcome };
   /** NetworkPolicies (YAML files, or a context's cluster) as a design with the same connectivity; nothing is written. */
   'kubernetes:import': { args: { from: NetworkPolicyOrigin }; result: NetworkPolicyImport };
   /** The design as NetworkPolicy YAML, one `NAMESPACE.yaml` per namespace in `folder`, each written atomically. */
@@ -73,6 +76,14 @@ export interface MatrixOutcome {
  * flows the named hosts' switches hold now (read over SSH); hosts left out keep their tables.
  */
 export type ImpactBaseline = { kind: 'file'; path: string } | { kind: 'deployed'; hosts: string[] };
+
+export interface ReplayOutcome {
+  /** Its diagnostics include the log's own (lines that could not be read), so every left-out line is named. */
+  replay: ReplayResult;
+  /** The log's path. */
+  log: string;
+  durationMs: number;
+}
 
 export interface ImpactOutcome {
   impact: ChangeImpact;
@@ -130,6 +141,7 @@ export const REQUEST_CHANNELS = [
   'trace:switch',
   'analysis:matrix',
   'analysis:impact',
+  'analysis:replay',
   'kubernetes:import',
   'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];

@@ -1,4 +1,4 @@
-import type { ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome } from '@shared/api/contract';
+import type { ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
@@ -16,12 +16,15 @@ interface AnalysisState {
   matrixRunning: boolean;
   impact: (ImpactOutcome & { input: AnalysisInput; against: ImpactBaseline }) | null;
   impactRunning: boolean;
+  replay: (ReplayOutcome & { input: AnalysisInput }) | null;
+  replayRunning: boolean;
   /** The last progress report of the matrix or impact running now; null when none runs or none has reported. */
   progress: ApiEvents['analysis:progress'] | null;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
   computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
+  replayLog: (input: AnalysisInput, path: string) => Promise<void>;
   setShowImpactOnCanvas: (show: boolean) => void;
   setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
@@ -31,6 +34,8 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrixRunning: false,
   impact: null,
   impactRunning: false,
+  replay: null,
+  replayRunning: false,
   progress: null,
   showImpactOnCanvas: true,
 
@@ -49,6 +54,12 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
     }
     set({ impact: { ...response.value, input, against }, impactRunning: false, progress: null });
     return response.value;
+  },
+
+  replayLog: async (input, path) => {
+    set({ replayRunning: true });
+    const response = await request('analysis:replay', { ...input, path });
+    set(response.ok ? { replay: { ...response.value, input }, replayRunning: false } : { replayRunning: false });
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),

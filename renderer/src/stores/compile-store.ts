@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { request } from '../api/request';
 
 /** The bottom panel's tab: one host's flow table, the problems list, or one of the what-if tools. */
-export type OutputTab = { kind: 'host'; host: string } | { kind: 'problems' } | { kind: 'trace' } | { kind: 'matrix' } | { kind: 'impact' };
+export type OutputTab = { kind: 'host'; host: string } | { kind: 'problems' } | { kind: 'trace' } | { kind: 'matrix' } | { kind: 'impact' } | { kind: 'replay' };
 
 interface CompileState {
   outcome: CompileOutcome | null;

@@ -1,6 +1,6 @@
 import type { ImpactBaseline } from '@shared/api/contract';
 import { useState, type JSX } from 'react';
-import { chooseBaselineFile } from '../../actions/choose-baseline-file';
+import { BASELINE_FILE, chooseAnalysisFile } from '../../actions/choose-analysis-file';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
@@ -35,7 +35,7 @@ export function ImpactPanel(): JSX.Element {
     void compute(input, against);
   };
   const compareWithFile = async (): Promise<void> => {
-    const path = await chooseBaselineFile();
+    const path = await chooseAnalysisFile(BASELINE_FILE);
     if (path) run({ kind: 'file', path });
   };
   const current = result !== null && isCompileCurrent(result.input, input.policy, input.inventory);

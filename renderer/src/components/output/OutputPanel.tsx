@@ -9,8 +9,9 @@ import { ProblemsList } from './ProblemsList';
 import { TracePanel } from './TracePanel';
 import { ImpactPanel } from '../analysis/ImpactPanel';
 import { MatrixPanel } from '../analysis/MatrixPanel';
+import { ReplayPanel } from '../analysis/ReplayPanel';
 
-/** The compiled flow tables, one tab per host, the problems the compile found, traces, the matrix and the impact of a change. */
+/** The compiled flow tables, one tab per host, the problems the compile found, traces, the matrix, the impact of a change and replayed traffic. */
 export function OutputPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
@@ -61,6 +62,10 @@ export function OutputPanel(): JSX.Element {
         ) : tab.kind === 'impact' ? (
           <div className="output-pane scroll">
             <ImpactPanel />
+          </div>
+        ) : tab.kind === 'replay' ? (
+          <div className="output-pane scroll">
+            <ReplayPanel />
           </div>
         ) : tab.kind === 'problems' || !table ? (
           <div className="output-pane">

@@ -1,7 +1,7 @@
 import type { JSX, ReactNode } from 'react';
 import { useCompileStore, type OutputTab } from '../../stores/compile-store';
 
-/** One tab per host's table, then Problems (with counts), Trace, Matrix and Impact. */
+/** One tab per host's table, then Problems (with counts), Trace, Matrix, Impact and Replay. */
 export function OutputTabs(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
@@ -29,6 +29,9 @@ export function OutputTabs(): JSX.Element {
       </Tab>
       <Tab to={{ kind: 'impact' }} selected={tab.kind === 'impact'} testId="impact-tab">
         Impact
+      </Tab>
+      <Tab to={{ kind: 'replay' }} selected={tab.kind === 'replay'} testId="replay-tab">
+        Replay
       </Tab>
     </div>
   );

@@ -1,0 +1,97 @@
+import { formatDiagnostic } from '@shared/diagnostics';
+import type { JSX } from 'react';
+import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
+import { isCompileCurrent } from '../../model/same-input';
+import { useAnalysisStore } from '../../stores/analysis-store';
+import { useCompileStore } from '../../stores/compile-store';
+
+/** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
+const SHOWN = 200;
+
+/**
+ * "What would this policy do to the traffic that really ran?": a connection log (CSV
+ * from,to,protocol,port[,count], e.g. from a flow collector) replayed against the compiled
+ * tables; what would be dropped or sent to a honeypot, by group pair and service.
+ */
+export function ReplayPanel(): JSX.Element {
+  const input = useCompileStore((s) => s.input);
+  const outcome = useCompileStore((s) => s.outcome);
+  const result = useAnalysisStore((s) => s.replay);
+  const running = useAnalysisStore((s) => s.replayRunning);
+  const replayLog = useAnalysisStore((s) => s.replayLog);
+
+  if (!input || !outcome) return <p className="muted empty-note">Compile first: connections are replayed against the compiled tables.</p>;
+  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+  const choose = async (): Promise<void> => {
+    const path = await chooseAnalysisFile(CONNECTION_LOG);
+    if (path) await replayLog(input, path);
+  };
+  const current = result !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+  const replay = result?.replay;
+  const n = (count: number): string => count.toLocaleString('en-US');
+
+  return (
+    <div className="replay-panel">
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="replay-choose" disabled={running || hasErrors} onClick={() => void choose()}>
+          Replay a connection log…
+        </button>
+        {running ? <span className="muted">Replaying…</span> : null}
+      </div>
+      {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
+      {result && replay ? (
+        <div data-testid="replay-result">
+          <p data-testid="replay-summary">
+            <strong>{result.log}</strong>: {n(replay.connections)} connections, {n(replay.permitted)} permitted
+            {replay.unenforced > 0 ? ` (${n(replay.unenforced)} with neither end behind one of our switches)` : ''}, <strong>{n(replay.dropped)} dropped</strong>,{' '}
+            {n(replay.redirected)} redirected to a honeypot <span className="muted">({result.durationMs} ms)</span>
+            {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
+          </p>
+          {replay.diagnostics.length > 0 ? (
+            <details className="form-warning" data-testid="replay-left-out" open={replay.diagnostics.length <= 5}>
+              <summary>{replay.diagnostics.length} line{replay.diagnostics.length === 1 ? '' : 's'} left out</summary>
+              <ul className="mono">
+                {replay.diagnostics.slice(0, SHOWN).map((d, i) => (
+                  <li key={i}>{formatDiagnostic(d)}</li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+          {replay.entries.length === 0 ? (
+            <p>Every connection of the log goes through.</p>
+          ) : (
+            <table className="replay-entries">
+              <thead>
+                <tr>
+                  <th>verdict</th>
+                  <th>from</th>
+                  <th>to</th>
+                  <th>service</th>
+                  <th>connections</th>
+                  <th>example</th>
+                </tr>
+              </thead>
+              <tbody>
+                {replay.entries.slice(0, SHOWN).map((e) => (
+                  <tr key={`${e.verdict} ${e.from} ${e.to} ${e.service} ${e.redirectedTo ?? ''}`} data-testid="replay-entry" data-from={e.from} data-to={e.to}>
+                    <td>{e.verdict === 'redirected' ? `redirected to ${e.redirectedTo ?? '?'}` : 'dropped'}</td>
+                    <td>{e.from}</td>
+                    <td>{e.to}</td>
+                    <td className="mono">{e.service}</td>
+                    <td>{n(e.connections)}</td>
+                    <td className="muted">
+                      line {e.example.line}: {e.example.from} → {e.example.to}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {replay.entries.length > SHOWN ? <p className="muted">…and {replay.entries.length - SHOWN} more kinds of connection (`microseg replay --json` lists them all).</p> : null}
+        </div>
+      ) : (
+        <p className="muted">What the drawing would do to the traffic that really ran: a CSV log with a header row from,to,protocol,port and optionally count, replayed against the compiled tables.</p>
+      )}
+    </div>
+  );
+}
