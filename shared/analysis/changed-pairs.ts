@@ -2,6 +2,7 @@ import { addressMatches, type AddressBits, type AddressMask } from '../simulator
 import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import { addressKey, exactAddress } from '../simulator/table-index';
+import { alignConjunctionIds } from './conjunction-ids';
 import type { MatrixEndpoint } from './endpoints';
 
 /** Every source in `sources` with every destination in `destinations` (endpoint indexes); null: every endpoint. */
@@ -58,8 +59,9 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
     for (const table of new Set([...old.keys(), ...now.keys()])) {
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
-      if (!sameFlows(oldFlows, newFlows))
-        out.push({ old: new TableVersion(oldFlows), now: new TableVersion(newFlows), removed: onlyIn(oldFlows, newFlows), added: onlyIn(newFlows, oldFlows) });
+      if (sameFlows(oldFlows, newFlows)) continue;
+      const aligned = alignConjunctionIds(oldFlows, newFlows);
+      out.push({ old: new TableVersion(aligned), now: new TableVersion(newFlows), removed: onlyIn(aligned, newFlows), added: onlyIn(newFlows, aligned) });
     }
   }
   return out;

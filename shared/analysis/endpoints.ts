@@ -2,8 +2,9 @@ import type { Workload } from '../inventory/model';
 import { cidrMatcher } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
-import { addressBits, formatAddress, parseAddressMask } from '../simulator/address-bits';
+import { addressBits, addressMatches, formatAddress, parseAddressMask } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
+import type { NamedAddresses } from './named-addresses';
 
 /** One address the matrix reasons about: a workload's, or one standing for a stretch of an external block. */
 export interface MatrixEndpoint {
@@ -18,20 +19,14 @@ export interface MatrixEndpoint {
 const WIDTH = { 4: 32, 6: 128 } as const;
 
 /**
- * Every workload address, plus, for each group's address blocks, one address in every
- * stretch that the tables' prefix matches (and the workloads' own addresses) cut the blocks
- * into: together they meet every distinction the flows can make. `namedExactly` says which
- * addresses some flow names one by one (resolvers, honeypots), which are no stand-ins. With
- * `outside`, the whole address space is carved the same way, for connections from and to
+ * Every workload address; every address some flow names one by one that is no workload's (a
+ * DNS resolver, a honeypot outside), within a group's blocks; and, for each group's address
+ * blocks, one address in every stretch that the tables' prefix matches (and those addresses)
+ * cut the blocks into: together they meet every distinction the flows can make. With
+ * `outside`, the whole address space is taken the same way, for connections from and to
  * addresses no group names (an impact must see those too).
  */
-export function matrixEndpoints(
-  workloads: readonly Workload[],
-  membership: ReadonlyMap<string, Membership>,
-  prefixes: readonly AddressMask[],
-  namedExactly: (address: AddressBits) => boolean,
-  options: { outside?: boolean } = {},
-): MatrixEndpoint[] {
+export function matrixEndpoints(workloads: readonly Workload[], membership: ReadonlyMap<string, Membership>, named: NamedAddresses, options: { outside?: boolean } = {}): MatrixEndpoint[] {
   const blockGroups = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
   const workloadGroups = new Map<string, string[]>();
   for (const [name, m] of membership) for (const w of m.workloads) (workloadGroups.get(w.id) ?? setList(workloadGroups, w.id)).push(name);
@@ -47,15 +42,14 @@ export function matrixEndpoints(
       endpoints.push({ address, text: formatAddress(address), host: w.host, workload: w, groups: [...new Set(groups)] });
     }
 
-  const standIns = new Map<string, AddressBits>();
-  // With `outside`, every stretch of address space gets a stand-in, in a group or not.
-  const blocks = [...blockGroups.flatMap((g) => g.cidrs), ...(options.outside ? ['0.0.0.0/0', '::/0'] : [])];
-  for (const cidr of blocks) {
-    const block = parseAddressMask(cidr);
-    if (!block) continue;
-    for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || namedExactly(a))) standIns.set(addressKey(address), address);
-  }
-  for (const address of standIns.values()) {
+  const outside = new Map<string, AddressBits>();
+  // With `outside`, all address space counts, in a group or not.
+  const blocks = [...blockGroups.flatMap((g) => g.cidrs), ...(options.outside ? ['0.0.0.0/0', '::/0'] : [])].flatMap((cidr) => parseAddressMask(cidr) ?? []);
+  for (const address of named.exactAddresses())
+    if (!taken.has(addressKey(address)) && blocks.some((b) => addressMatches(b, address))) outside.set(addressKey(address), address);
+  for (const block of blocks)
+    for (const address of standInsFor(block, named.prefixMasks(), (a) => taken.has(addressKey(a)) || named.namesExactly(a))) outside.set(addressKey(address), address);
+  for (const address of outside.values()) {
     const text = formatAddress(address);
     endpoints.push({ address, text, groups: blockGroups.filter((g) => g.inside(text)).map((g) => g.name) });
   }

@@ -109,6 +109,32 @@ describe('impact narrowed to the changed flows', () => {
   });
 });
 
+describe('conjunction ids renumbered by a change', () => {
+  const inventory = handInventory([
+    ['web-1', 'h1', '10.0.0.1'],
+    ['web-2', 'h2', '10.0.0.2'],
+    ['app-1', 'h1', '10.0.0.3'],
+    ['db-1', 'h2', '10.0.0.4'],
+  ]).workloads.map((w) => ({ ...w, labels: { tier: w.name.split('-')[0]! } }));
+  const shop: Policy = {
+    ...BARE,
+    groups: ['web', 'app', 'db'].map((tier) => ({ name: tier, selector: { labels: `tier=${tier}` } })),
+    edges: [
+      { id: 'web-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' },
+      { id: 'app-db', from: 'app', to: 'db', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' },
+    ],
+  };
+
+  it('still narrows an edge added ahead of the others to the pairs it serves', () => {
+    const inv = { readAt: 'x', workloads: inventory };
+    // Rules are numbered in edge order: this one shifts every other rule's conjunction id.
+    const added: Policy = { ...shop, edges: [{ id: 'a-first', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 9999, to: 9999 } }], action: 'allow' }, ...shop.edges] };
+    const impact = changeImpact({ policy: shop, tables: tablesOf(shop, inv) }, { policy: added, tables: tablesOf(added, inv) }, inv, { scope: 'changed-flows' });
+    expect(summary(impact)).toEqual(['web → db (2): +tcp/9999 -none >none <none e.g. web-1 → db-1']);
+    expect(impact.stats.pairsCompared).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('impact narrowed to the changed flows (property)', () => {
   it(`reports what comparing every pair reports (${RUNS} runs)`, () => {
     let narrowedPairs = 0;

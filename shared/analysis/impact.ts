@@ -3,7 +3,6 @@ import { takesPart } from '../inventory/participation';
 import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
-import type { AddressBits } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
 import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { boxedPairCount, boxedPairs, changedPairs, diffTables, type PairBox } from './changed-pairs';
@@ -192,13 +191,11 @@ function changesBetween(before: PairReach, after: PairReach): Changes | null {
  * groups, or the older's for an address the newer puts in none (a group that was removed).
  */
 function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, named: NamedAddresses): MatrixEndpoint[] {
-  const prefixes = named.prefixMasks();
-  const namesExactly = (a: AddressBits): boolean => named.namesExactly(a);
   const workloads = inventory.workloads.filter(takesPart);
-  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), prefixes, namesExactly, { outside: true });
+  const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), named, { outside: true });
   // Groups decide the names; when they are the same, so are the older side's endpoints.
   if (before === after || JSON.stringify(before.groups) === JSON.stringify(after.groups)) return newer;
-  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), prefixes, namesExactly, { outside: true });
+  const older = matrixEndpoints(workloads, resolveMembership(before, workloads), named, { outside: true });
   const byAddress = new Map(newer.map((e) => [addressKey(e.address), e]));
   for (const e of older) {
     const same = byAddress.get(addressKey(e.address));

@@ -120,6 +120,15 @@ describe('reachability matrix', () => {
     expect(next.value).toEqual(reachabilityMatrix(policy, inventory, tables));
   });
 
+  it('sees addresses the tables name one by one outside the inventory: a DNS resolver on the internet', () => {
+    const withResolver: Policy = { ...policy, infrastructure: { dhcp: false, dnsResolvers: ['8.8.8.8'] } };
+    const matrix = reachabilityMatrix(withResolver, inventory, tablesOf(withResolver, inventory));
+    const cell = matrix.cells[matrix.groups.indexOf('app')]![matrix.groups.indexOf('world')]!;
+    expect(formatServices(cell.sometimes)).toBe('tcp/53, udp/53');
+    const impact = changeImpact({ policy, tables: tablesOf(policy, inventory) }, { policy: withResolver, tables: tablesOf(withResolver, inventory) }, inventory);
+    expect(impact.entries.map((e) => `${e.from}→${e.to} +${formatServices(e.newlyPermitted)} e.g. ${e.example.to}`)).toContain('app→world +tcp/53, udp/53 e.g. 8.8.8.8');
+  });
+
   it('leaves out workloads that take no part (no host or no address), as the compiler does', () => {
     const withPending: Inventory = {
       ...inventory,

@@ -84,7 +84,7 @@ export class ReachabilityAnalysis {
     // As in the compiler: a workload without a host or an address is in no group and no table.
     const workloads = inventory.workloads.filter(takesPart);
     const named = new NamedAddresses().addTables(tables);
-    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named.prefixMasks(), (a) => named.namesExactly(a));
+    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named);
     return new ReachabilityAnalysis(tables, signatures, [signatures], endpoints, inventory);
   }
 

@@ -43,6 +43,11 @@ export class NamedAddresses {
     return this.exact[address.family].has(address.value);
   }
 
+  /** Every address some flow matches exactly, once. */
+  exactAddresses(): AddressBits[] {
+    return ([4, 6] as const).flatMap((family) => [...this.exact[family]].map((value) => ({ family, value })));
+  }
+
   /** Every prefix (not single-address) match in the tables, once. */
   prefixMasks(): AddressMask[] {
     return [...this.prefixes.values()];
