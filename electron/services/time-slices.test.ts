@@ -5,7 +5,7 @@ import { runInSlices } from './time-slices';
 function* threeSteps(log: string[]): AnalysisSteps<string> {
   for (let i = 1; i <= 3; i++) {
     log.push(`step ${i}`);
-    yield { done: i, total: 3 };
+    yield { done: i, total: 3, unit: 'steps' };
   }
   return 'result';
 }

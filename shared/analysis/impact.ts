@@ -11,7 +11,7 @@ import { HostReach } from './host-reach';
 import { endpointLabel, ReachabilityAnalysis } from './matrix';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
-import { finish, type AnalysisSteps } from './steps';
+import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
@@ -72,7 +72,7 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
   return finish(impactSteps(before, after, inventory, options));
 }
 
-/** changeImpact as steps: one per few hundred address pairs, or per row of address classes. */
+/** changeImpact as steps of a few dozen pairs (of addresses, or of address classes). */
 export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
   const diff = diffTables(before.tables, after.tables);
   // Both sides' addresses: the older side's, and those of the flows the newer one adds.
@@ -88,8 +88,6 @@ export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: I
   return yield* classwiseImpact(before, after, inventory, endpoints);
 }
 
-/** Pairs reached between two progress reports. */
-const PAIRS_PER_STEP = 256;
 
 /** Each pair the changed flows can touch, reached through both sides. */
 function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[], boxed: number): AnalysisSteps<ChangeImpact> {
@@ -101,7 +99,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
   let visited = 0;
   for (const [s, d] of boxedPairs(boxes, endpoints.length)) {
     // Boxes overlap, so `boxed` only bounds the pairs: the bar may end early, never overrun.
-    if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total: boxed };
+    if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total: boxed, unit: 'address pairs' };
     const src = endpoints[s]!;
     const dst = endpoints[d]!;
     if (s === d || src.address.family !== dst.address.family) continue;
@@ -121,8 +119,11 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
   const entries = new ImpactEntries();
   let pairsCompared = 0;
 
-  for (const [row, a] of newer.classes.entries()) {
+  const total = newer.classes.length ** 2;
+  let visited = 0;
+  for (const a of newer.classes)
     for (const b of newer.classes) {
+      if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total, unit: 'class pairs' };
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
       if (a === b && a.members.length < 2) continue;
       pairsCompared++;
@@ -131,8 +132,6 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
       if (!changes) continue;
       for (const s of a.members) for (const d of b.members) if (s !== d) entries.add(s, d, changes);
     }
-    yield { done: row + 1, total: newer.classes.length };
-  }
 
   return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'every-pair', pairsCompared, simulations: older.simulations + newer.simulations } };
 }

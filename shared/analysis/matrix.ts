@@ -8,7 +8,7 @@ import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
-import { finish, type AnalysisSteps } from './steps';
+import { finish, PAIRS_PER_STEP, type AnalysisProgress, type AnalysisSteps } from './steps';
 import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** What one group may open to another, over every pair of their members. */
@@ -122,7 +122,7 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
   return finish(matrixSteps(policy, inventory, tables));
 }
 
-/** reachabilityMatrix as steps: one per row of the group grid, and one for the workload grid. */
+/** reachabilityMatrix as steps: a few dozen class pairs each, counted in group cells done. */
 export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
   const analysis = ReachabilityAnalysis.of(policy, inventory, tables);
   const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
@@ -138,11 +138,16 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostF
     }
 
   const byWorkload = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT;
-  const total = groups.length + (byWorkload ? 1 : 0);
+  const progress = { done: 0, total: groups.length ** 2 + (byWorkload ? 1 : 0), unit: 'group cells' };
+  const visited = { pairs: 0 };
   const cells: MatrixCell[][] = [];
   for (const from of groups) {
-    cells.push(groups.map((to) => groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!)));
-    yield { done: cells.length, total };
+    const row: MatrixCell[] = [];
+    for (const to of groups) {
+      row.push(yield* groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!, progress, visited));
+      progress.done++;
+    }
+    cells.push(row);
   }
   const workloadRows = byWorkload ? workloadMatrix(analysis, inventory) : undefined;
   return {
@@ -153,7 +158,14 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostF
   };
 }
 
-function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, MatrixEndpoint[]>, to: Map<EndpointClass, MatrixEndpoint[]>): MatrixCell {
+/** One cell over its class pairs; yields every PAIRS_PER_STEP pairs, counted across cells in `visited`. */
+function* groupCell(
+  analysis: ReachabilityAnalysis,
+  from: Map<EndpointClass, MatrixEndpoint[]>,
+  to: Map<EndpointClass, MatrixEndpoint[]>,
+  progress: AnalysisProgress,
+  visited: { pairs: number },
+): AnalysisSteps<MatrixCell> {
   let always: ServiceSet | null = null;
   let any = NO_SERVICES;
   let redirected = NO_SERVICES;
@@ -161,6 +173,7 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
   let example: MatrixCell['example'];
   for (const [a, sources] of from)
     for (const [b, destinations] of to) {
+      if (++visited.pairs % PAIRS_PER_STEP === 0) yield { ...progress };
       if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
       // Between two outside addresses no switch of ours is on the path: nothing to enforce.
       if (a.members[0]!.host === undefined && b.members[0]!.host === undefined) continue;
@@ -177,7 +190,6 @@ function groupCell(analysis: ReachabilityAnalysis, from: Map<EndpointClass, Matr
   return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs, ...(example ? { example } : {}) };
 }
 
-/** One row per workload; each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
 /** The first pair of distinct endpoints, labelled for `trace`. */
 function examplePair(sources: readonly MatrixEndpoint[], destinations: readonly MatrixEndpoint[]): MatrixCell['example'] {
   for (const s of sources) {
@@ -192,6 +204,7 @@ export function endpointLabel(endpoint: MatrixEndpoint): string {
   return endpoint.workload ? qualifiedName(endpoint.workload) : endpoint.text;
 }
 
+/** One row per workload; each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
 function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: MatrixCell[][] } {
   const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
   const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));

@@ -1,8 +1,15 @@
-/** How far a long analysis has got: units of work done, of all (rows of a matrix, pairs of an impact). */
+/** How far a long analysis has got: units of work done, of all, and what they are (`group cells`, `address pairs`). */
 export interface AnalysisProgress {
   done: number;
   total: number;
+  unit: string;
 }
+
+/**
+ * Class pairs between two yields. Each can cost a few simulations, so this keeps a step to a
+ * few milliseconds: a caller running in slices can pause often enough to stay responsive.
+ */
+export const PAIRS_PER_STEP = 64;
 
 /**
  * A long analysis written as steps: it yields its progress now and then and returns its

@@ -1,6 +1,7 @@
 import type { ChangeImpact } from '../analysis/impact';
 import type { ReachabilityMatrix } from '../analysis/matrix';
 import type { ReplayResult } from '../analysis/replay';
+import type { AnalysisProgress } from '../analysis/steps';
 import type { CompileResult, HostTable } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
@@ -112,7 +113,7 @@ export interface ApiEvents {
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
   'inventory:changed': InventoryChange;
   /** How far a running matrix or impact has got; sent now and then while it runs. */
-  'analysis:progress': { task: 'matrix' | 'impact'; done: number; total: number };
+  'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' };
 }
 
 export type RequestChannel = keyof ApiRequests;

@@ -1,4 +1,4 @@
-import type { Inventory } from '../inventory/model';
+import { qualifiedName, type Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import type { PathEnd } from './path';
@@ -61,7 +61,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
     return {
       ok: true,
       end: { address: cidr.address, ...(owner ? { host: owner.host } : {}) },
-      label: owner ? `${owner.name} (${cidr.address})` : `${cidr.address} (outside)`,
+      label: owner ? `${qualifiedName(owner)} (${cidr.address})` : `${cidr.address} (outside)`,
     };
   }
   const [namespace, name] = trimmed.includes('/') ? trimmed.split('/', 2) : [undefined, trimmed];
@@ -72,5 +72,5 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const address = workload.addresses[0];
   if (!address) return { ok: false, message: `workload "${workload.name}" has no IP address` };
   if (!takesPart(workload)) return { ok: false, message: `workload "${workload.name}" has no host (not scheduled yet?); trace its address to treat it as an outside one` };
-  return { ok: true, end: { address, host: workload.host }, label: `${workload.name} (${address})` };
+  return { ok: true, end: { address, host: workload.host }, label: `${qualifiedName(workload)} (${address})` };
 }

@@ -1,3 +1,4 @@
+import type { AnalysisProgress } from '@shared/analysis/steps';
 import type { ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
@@ -10,6 +11,8 @@ export interface AnalysisInput {
   inventory: Inventory;
 }
 
+type AnalysisTask = ApiEvents['analysis:progress']['task'];
+
 interface AnalysisState {
   /** `computedAt`: local date and time, for the exported picture's caption. */
   matrix: (MatrixOutcome & { input: AnalysisInput; computedAt: string }) | null;
@@ -18,8 +21,8 @@ interface AnalysisState {
   impactRunning: boolean;
   replay: (ReplayOutcome & { input: AnalysisInput }) | null;
   replayRunning: boolean;
-  /** The last progress report of the matrix or impact running now; null when none runs or none has reported. */
-  progress: ApiEvents['analysis:progress'] | null;
+  /** The last progress report of the matrix and of the impact running now; absent when not running or not reported yet. */
+  progress: Partial<Record<AnalysisTask, AnalysisProgress>>;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
@@ -36,24 +39,24 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   impactRunning: false,
   replay: null,
   replayRunning: false,
-  progress: null,
+  progress: {},
   showImpactOnCanvas: true,
 
   computeMatrix: async (input) => {
-    set({ matrixRunning: true, progress: null });
+    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined } }));
     const response = await request('analysis:matrix', input);
-    set(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() }, matrixRunning: false, progress: null } : { matrixRunning: false, progress: null });
+    set((s) => ({
+      ...(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() } } : {}),
+      matrixRunning: false,
+      progress: { ...s.progress, matrix: undefined },
+    }));
   },
 
   computeImpact: async (input, against) => {
-    set({ impactRunning: true, progress: null });
+    set((s) => ({ impactRunning: true, progress: { ...s.progress, impact: undefined } }));
     const response = await request('analysis:impact', { ...input, against });
-    if (!response.ok) {
-      set({ impactRunning: false, progress: null });
-      return null;
-    }
-    set({ impact: { ...response.value, input, against }, impactRunning: false, progress: null });
-    return response.value;
+    set((s) => ({ ...(response.ok ? { impact: { ...response.value, input, against } } : {}), impactRunning: false, progress: { ...s.progress, impact: undefined } }));
+    return response.ok ? response.value : null;
   },
 
   replayLog: async (input, path) => {
@@ -64,5 +67,5 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped.
-  setProgress: (progress) => set((s) => ((progress.task === 'matrix' ? s.matrixRunning : s.impactRunning) ? { progress } : {})),
+  setProgress: ({ task, ...progress }) => set((s) => ((task === 'matrix' ? s.matrixRunning : s.impactRunning) ? { progress: { ...s.progress, [task]: progress } } : {})),
 }));

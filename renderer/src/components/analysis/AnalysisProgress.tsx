@@ -1,15 +1,13 @@
 import type { JSX } from 'react';
 import { useAnalysisStore } from '../../stores/analysis-store';
 
-const UNITS = { matrix: 'rows', impact: 'pairs' } as const;
-
 /** A bar for the running matrix or impact; before the first report (short runs send none), a note. */
 export function AnalysisProgress({ task, note }: { task: 'matrix' | 'impact'; note: string }): JSX.Element {
-  const progress = useAnalysisStore((s) => (s.progress?.task === task ? s.progress : null));
+  const progress = useAnalysisStore((s) => s.progress[task]);
   if (!progress) return <span className="muted">{note}</span>;
   return (
     <span className="analysis-progress muted" data-testid={`${task}-progress`}>
-      <progress value={progress.done} max={progress.total} /> {progress.done.toLocaleString()} of {progress.total.toLocaleString()} {UNITS[task]}
+      <progress value={progress.done} max={progress.total} /> {progress.done.toLocaleString()} of {progress.total.toLocaleString()} {progress.unit}
     </span>
   );
 }

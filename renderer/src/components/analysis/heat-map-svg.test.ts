@@ -1,6 +1,6 @@
 import { NO_SERVICES, serviceSetOf } from '@shared/analysis/service-set';
 import { describe, expect, it } from 'vitest';
-import { CELL, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
+import { CELL, cellFill, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
 
 describe('heat map picture', () => {
   const names = ['web', 'db <prod>'];
@@ -15,6 +15,13 @@ describe('heat map picture', () => {
     const captionY = Number(/<text x="8" y="([\d.]+)" font-weight="bold">/.exec(svg)![1]);
     expect(captionY).toBeGreaterThan(labelWidth + CELL * names.length);
     expect(captionY).toBeLessThan(height);
+  });
+
+  it('draws a cell that only keeps IPv6 neighbour discovery as closed, and says so', () => {
+    const discovery = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
+    expect(cellFill(discovery)).toBe(cellFill(closed));
+    expect(describeCell('a', 'b', discovery)).toBe('a → b: only IPv6 neighbour discovery (icmp type 133-136)');
+    expect(cellFill(open)).not.toBe(cellFill(closed));
   });
 
   it('escapes names and explains each cell in its tooltip', () => {

@@ -1,5 +1,5 @@
 import type { MatrixCell } from '@shared/analysis/matrix';
-import { formatServices, isEmptyServiceSet, serviceCount, SERVICE_DOMAIN } from '@shared/analysis/service-set';
+import { formatServices, isEmptyServiceSet, serviceCount, SERVICE_DOMAIN, type ServiceSet } from '@shared/analysis/service-set';
 
 // The heat map as an SVG string: the same picture on screen (inlined) and in the exported
 // SVG and PNG files, so what is exported is what was seen.
@@ -37,10 +37,19 @@ export function heatMapLayout(names: readonly string[]): HeatMapLayout {
   return { labelWidth, width: Math.max(grid, FOOTER_WIDTH), height: grid + FOOTER };
 }
 
+/**
+ * ICMPv6 neighbour discovery (types 133 to 136), which every IPv6 pair keeps so addresses
+ * resolve: on its own it opens no service, so such a cell is drawn as closed.
+ */
+function onlyNeighbourDiscovery(set: ServiceSet): boolean {
+  const { icmp, ...others } = set;
+  return Object.values(others).every((intervals) => intervals.length === 0) && icmp.length > 0 && icmp.every(([from, to]) => from >= 133 && to <= 136);
+}
+
 /** Fill of a cell: grey closed, green (darker for more services) for every pair, amber for some pairs only. */
 export function cellFill(cell: MatrixCell): string {
   if (cell.pairs === 0) return '#ffffff';
-  if (!isEmptyServiceSet(cell.always)) {
+  if (!isEmptyServiceSet(cell.always) && !onlyNeighbourDiscovery(cell.always)) {
     const share = Math.log10(1 + serviceCount(cell.always)) / Math.log10(1 + serviceCount(SERVICE_DOMAIN));
     const lightness = Math.round(85 - 50 * share);
     return `hsl(145, 55%, ${lightness}%)`;
@@ -52,7 +61,7 @@ export function cellFill(cell: MatrixCell): string {
 /** In words, for a tooltip and for the explanation below the map. */
 export function describeCell(from: string, to: string, cell: MatrixCell): string {
   if (cell.pairs === 0) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
-  const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : formatServices(cell.always)];
+  const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : onlyNeighbourDiscovery(cell.always) ? `only IPv6 neighbour discovery (${formatServices(cell.always)})` : formatServices(cell.always)];
   if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
   if (!isEmptyServiceSet(cell.redirected)) parts.push(`to a honeypot: ${formatServices(cell.redirected)}`);
   return `${from} → ${to}: ${parts.join('; ')}`;
