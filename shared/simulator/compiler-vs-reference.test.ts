@@ -4,21 +4,13 @@ import { compilePolicy } from '../compiler/compile';
 import { mayConnect, type ReferenceAnswer } from '../policy/reference-evaluator';
 import { addressBits, formatAddress } from './address-bits';
 import { consequentialTies } from './ambiguity';
-import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from './path';
-import { scenarioArbitrary, type Probe, type Scenario } from './testing/random-scenario';
+import { addressHosts, loadHostTables, simulatePath, type PathResult } from './path';
+import { pathProbeOf, scenarioArbitrary, type Probe, type Scenario } from './testing/random-scenario';
 import { describePacket, formatTrace } from './trace-format';
 
 const RUNS = 300;
 const counts = { compared: 0, redirected: 0 };
 
-function probeOf(p: Probe): PathProbe {
-  return {
-    protocol: p.protocol,
-    srcPort: p.srcPort,
-    ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
-    ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
-  };
-}
 
 /** `permitted`, `dropped` or `redirected to ADDRESS`: what the compiled tables do with the connection. */
 function tablesSay(path: PathResult): string {
@@ -34,7 +26,7 @@ function referenceSays(answer: ReferenceAnswer): string {
 /** Everything a person needs to see why the compiled tables and the reference disagree. */
 function explain(s: Scenario, p: Probe, path: PathResult, what: string): string {
   const packet = {
-    ...probeOf(p),
+    ...pathProbeOf(p),
     ethType: p.family === 6 ? ('ipv6' as const) : ('ipv4' as const),
     src: p.from.address,
     dst: p.to.address,
@@ -55,7 +47,7 @@ function firstDisagreement(s: Scenario): string | null {
   const hostOf = addressHosts(s.inventory.workloads);
 
   for (const p of s.probes) {
-    const path = simulatePath(tables, p.from, p.to, probeOf(p), 'new', { hostOf });
+    const path = simulatePath(tables, p.from, p.to, pathProbeOf(p), 'new', { hostOf });
     if (!path.enforced) continue;
     const answer = mayConnect(s.policy, s.inventory, {
       from: p.from.party,
@@ -83,7 +75,7 @@ function firstDisagreement(s: Scenario): string | null {
       if (problem) return explain(s, p, path, problem);
     }
     // Whatever the policy, packets of a connection conntrack knows, and ARP, always pass.
-    if (simulatePath(tables, p.from, p.to, probeOf(p), 'established').verdict !== 'permitted')
+    if (simulatePath(tables, p.from, p.to, pathProbeOf(p), 'established').verdict !== 'permitted')
       return explain(s, p, path, 'established must pass');
     if (p.family === 4 && simulatePath(tables, p.from, p.to, { ethType: 'arp' }, 'new').verdict !== 'permitted')
       return explain(s, p, path, 'ARP must pass');

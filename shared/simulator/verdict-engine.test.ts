@@ -7,7 +7,7 @@ import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type P
 import { groupByTable } from './simulate';
 import { ACTION_CASES } from './testing/action-cases';
 import { LOOKUP_CASES, probePacket } from './testing/lookup-cases';
-import { scenarioArbitrary, type Probe, type Scenario } from './testing/random-scenario';
+import { pathProbeOf, scenarioArbitrary, type Scenario } from './testing/random-scenario';
 import { VerdictEngine, type PathVerdict } from './verdict-engine';
 import { VerdictMemo } from './verdict-memo';
 
@@ -35,14 +35,6 @@ function engineSays(engine: VerdictEngine, from: PathEnd, to: PathEnd, probe: Pa
   }
 }
 
-function probeOf(p: Probe): PathProbe {
-  return {
-    protocol: p.protocol,
-    srcPort: p.srcPort,
-    ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
-    ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
-  };
-}
 
 const SERVICES: PathProbe[] = [
   { protocol: 'tcp', srcPort: 40000, dstPort: 80 },
@@ -57,7 +49,7 @@ const SERVICES: PathProbe[] = [
 
 /** Every probe of the scenario, then every pair of addresses (workloads' and a few outside) on a few services. */
 function packetsOf(s: Scenario): { from: PathEnd; to: PathEnd; probe: PathProbe }[] {
-  const packets = s.probes.map((p) => ({ from: { address: p.from.address, ...(p.from.host ? { host: p.from.host } : {}) }, to: { address: p.to.address, ...(p.to.host ? { host: p.to.host } : {}) }, probe: probeOf(p) }));
+  const packets = s.probes.map((p) => ({ from: { address: p.from.address, ...(p.from.host ? { host: p.from.host } : {}) }, to: { address: p.to.address, ...(p.to.host ? { host: p.to.host } : {}) }, probe: pathProbeOf(p) }));
   const ends: PathEnd[] = [
     ...s.inventory.workloads.flatMap((w) => w.addresses.map((address) => ({ address, host: w.host }))),
     { address: '203.0.113.5' },

@@ -6,7 +6,7 @@ import { resolveMembership } from '../../policy/membership';
 import type { EdgeAction, ExcludeSelector, Group, Policy, Selector, Service } from '../../policy/model';
 import type { Party } from '../../policy/reference-evaluator';
 import type { PacketProtocol } from '../packet';
-import type { PathEnd } from '../path';
+import type { PathEnd, PathProbe } from '../path';
 
 /** One end of a probe, as the simulator (address, host) and the reference evaluator (party) see it. */
 export interface ProbeEnd extends PathEnd {
@@ -21,6 +21,16 @@ export interface Probe {
   srcPort: number;
   dstPort?: number;
   icmpType?: number;
+}
+
+/** A probe's packet fields, as simulatePath and the verdict engine take them. */
+export function pathProbeOf(p: Probe): PathProbe {
+  return {
+    protocol: p.protocol,
+    srcPort: p.srcPort,
+    ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
+    ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
+  };
 }
 
 export interface Scenario {
