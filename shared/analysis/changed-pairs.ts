@@ -13,6 +13,9 @@ export interface PairBox {
 
 const EVERY_PAIR: PairBox = { sources: null, destinations: null };
 
+/** Above this share of a table's flows changed, conjunction ids are aligned first (costly, and rarely worth it below). */
+const RENUMBERING_SHARE = 0.1;
+
 /** Past this many boxes for one conjunction, its pairs are not worth narrowing: every pair counts. */
 const MAX_CONJUNCTION_BOXES = 64;
 
@@ -60,8 +63,16 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
       if (sameFlows(oldFlows, newFlows)) continue;
-      const aligned = alignConjunctionIds(oldFlows, newFlows);
-      out.push({ old: new TableVersion(aligned), now: new TableVersion(newFlows), removed: onlyIn(aligned, newFlows), added: onlyIn(newFlows, aligned) });
+      let older = oldFlows;
+      let removed = onlyIn(older, newFlows);
+      let added = onlyIn(newFlows, older);
+      // Many flows changed: perhaps only renumbered conjunctions (an edge added or removed).
+      if (removed.length + added.length > RENUMBERING_SHARE * (oldFlows.length + newFlows.length)) {
+        older = alignConjunctionIds(oldFlows, newFlows);
+        removed = onlyIn(older, newFlows);
+        added = onlyIn(newFlows, older);
+      }
+      out.push({ old: new TableVersion(older), now: new TableVersion(newFlows), removed, added });
     }
   }
   return out;
