@@ -4,7 +4,7 @@ import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { cidrMatcher } from '../net/cidr-set';
 import { lintPolicy } from '../policy/lint';
-import { resolveMembership } from '../policy/membership';
+import { groupCriteria, resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import { addressMatch } from './clauses';
@@ -63,6 +63,8 @@ export class CompileSession {
   private patch: PatchState | undefined;
   /** Groups of the workloads arriving in the change being applied: resolved once, used twice. */
   private readonly arriving = new Map<Workload, string[]>();
+  /** The groups a workload's own criteria put it in, with the policy's selectors parsed once. */
+  private readonly criteria: (workload: Workload) => string[];
   /** Whether the last `apply` patched the tables (rather than recompiling): for tests and figures. */
   lastApplyPatched = false;
 
@@ -71,6 +73,7 @@ export class CompileSession {
     private readonly inventory: Inventory,
   ) {
     for (const w of inventory.workloads) this.listed.set(w.id, w);
+    this.criteria = groupCriteria(policy);
     this.restart(compileInDetail(policy, inventory));
   }
 
@@ -163,7 +166,7 @@ export class CompileSession {
   private groupsOf(patch: PatchState, w: Workload, delta: 1 | -1): string[] {
     if (delta < 0) return patch.groupsOf.get(w.id) ?? [];
     let groups = this.arriving.get(w);
-    if (!groups) this.arriving.set(w, (groups = groupsByWorkload(resolveMembership(this.policy, [w])).get(w.id) ?? []));
+    if (!groups) this.arriving.set(w, (groups = this.criteria(w)));
     return groups;
   }
 

@@ -60,6 +60,21 @@ function candidatesFor(requirements: readonly LabelRequirement[] | null, all: re
 }
 
 /**
+ * The groups whose criteria hold a workload (its labels, namespace, image, host; exclusions
+ * applied), in policy order: what resolveMembership lists the workload under, without address
+ * blocks. Selectors are parsed once, here, so asking about one workload at a time (a live
+ * inventory's changes) costs the predicates only.
+ */
+export function groupCriteria(policy: Policy): (workload: Workload) => string[] {
+  const groups = policy.groups.map((group) => ({
+    name: group.name,
+    match: selectorPredicate(group.selector, requirementsOf(group.selector.labels)),
+    excludes: (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null),
+  }));
+  return (workload) => groups.filter((g) => g.match !== null && g.match(workload) && !g.excludes.some((p) => p(workload))).map((g) => g.name);
+}
+
+/**
  * Workloads that no group holds, by its criteria or through its address blocks (edges to and
  * from a block reach the workloads inside it): usually a selector typo or a forgotten group.
  */
