@@ -49,6 +49,8 @@ test('pick a Kubernetes context, see pods in groups, and see a new pod join its 
   await expect(designer.workload('web-5d8f7-fghij')).toContainText(podIp);
   await expect(designer.group('web').getByTestId('group-member-count')).toHaveText('2');
   await expect(designer.byTestId('flow-count-total')).not.toHaveText(String(flowsBefore));
+  // The preview followed by patching the last compile, not by compiling everything again.
+  await expect(designer.byTestId('compile-duration')).toContainText('patched for 1 changed workload');
   await designer.screenshot('11-kubernetes-live');
 
   // The node is offered as a host, its SSH target starting from the node's InternalIP.

@@ -2,8 +2,6 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
 import { isRequestChannel } from '@shared/api/contract';
-import { compilePolicy } from '@shared/compiler/compile';
-import { formatHostTable } from '@shared/compiler/table-text';
 import type { Services } from '../services/services';
 import { parseInventoryText } from '../services/inventory-file';
 import { importClusterNetworkPolicies } from '../services/kubernetes/cluster-network-policies';
@@ -21,7 +19,6 @@ export type Handlers = { [C in RequestChannel]: (args: RequestArgs<C>) => Promis
 
 /** Binds every request channel to a service call. The doors add transport, never logic. */
 export function createHandlers(services: Services, info: AppInfo, dialogs?: DialogProvider): Handlers {
-  const { log } = services;
   return {
     'app:info': () => Promise.resolve(info),
     'examples:list': () => listExamples(services.paths.examplesDir),
@@ -36,16 +33,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
       const parsed = parseInventoryText(text, path, new Date().toISOString());
       return Promise.resolve({ diagnostics: parsed.diagnostics, workloads: parsed.inventory?.workloads.length ?? 0 });
     },
-    'policy:compile': ({ policy, inventory }) => {
-      const started = performance.now();
-      const result = compilePolicy(policy, inventory);
-      const compiled = performance.now();
-      const hosts = result.hosts.map((h) => ({ ...h, text: formatHostTable(h.host, policy, h.flows) }));
-      const durationMs = roundMs(compiled - started);
-      const formatMs = roundMs(performance.now() - compiled);
-      log.scope('compile').info('compiled', { policy: policy.name, ms: durationMs, formatMs, flows: result.flowCount, hosts: hosts.length });
-      return Promise.resolve({ ...result, hosts, durationMs, formatMs });
-    },
+    'policy:compile': ({ policy, inventory }) => Promise.resolve(services.compile.compile(policy, inventory)),
     'hosts:list': () => services.hosts.list(),
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
@@ -77,10 +65,6 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
   } catch (error) {
     return { ok: false, error: toErrorData(error) };
   }
-}
-
-function roundMs(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
 
 async function listExamples(dir: string): Promise<ExampleProject[]> {

@@ -1,4 +1,5 @@
 import { AnalysisService } from './analysis-service';
+import { CompileService } from './compile-service';
 import type { AppPaths } from './app-paths';
 import { DeployService, type EmitEvent } from './deploy-service';
 import { HostTargetStore } from './host-targets';
@@ -18,6 +19,7 @@ export interface Services {
   deploy: DeployService;
   switchTrace: SwitchTraceService;
   analysis: AnalysisService;
+  compile: CompileService;
 }
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
@@ -31,5 +33,6 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
     analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit),
+    compile: new CompileService(log.scope('compile')),
   };
 }

@@ -224,6 +224,8 @@ export interface CompileOutcome extends Omit<CompileResult, 'hosts'> {
   /** Time to compute the flows, and to print them, in milliseconds. */
   durationMs: number;
   formatMs: number;
+  /** Set when this compile patched the previous one (same policy, this many workloads changed) instead of compiling anew. */
+  patchedWorkloads?: number;
 }
 
 /** How to reach one enforcement point's Open vSwitch over SSH. */

@@ -33,7 +33,9 @@ export function OutputPanel(): JSX.Element {
                 {outcome.hosts.length === 1 ? 'host' : 'hosts'}
               </span>
               <span className="muted" data-testid="compile-duration">
-                compiled in {Math.round(outcome.durationMs)} ms
+                {outcome.patchedWorkloads !== undefined
+                  ? `patched for ${outcome.patchedWorkloads} changed workload${outcome.patchedWorkloads === 1 ? '' : 's'} in ${outcome.durationMs} ms`
+                  : `compiled in ${Math.round(outcome.durationMs)} ms`}
               </span>
               {stale ? (
                 <span className="badge badge-warning" title="The drawing or the inventory changed after this compile">
