@@ -27,7 +27,7 @@ test('open and edit a static inventory file; a bad edit is refused and nothing i
   expect(readFileSync(file, 'utf8')).toContain('name: web-one,');
 });
 
-test('replay a connection log against the example: what would be dropped, by group pair and service', async ({ designer, host }) => {
+test('replay a connection log against the example: what would be dropped, by group pair and service; filter the matrix', async ({ designer, host }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   await designer.open(host.url);
   await designer.openInventoryFile(join(example, 'inventory.yaml'));
@@ -36,4 +36,9 @@ test('replay a connection log against the example: what would be dropped, by gro
   expect(await designer.replayLog(join(example, 'connections.csv'))).toContain('23,745 connections, 8,680 permitted');
   await expect(designer.replayEntry('web', 'db')).toContainText('tcp/5432');
   await designer.screenshot('13-replay');
+
+  // The matrix of the same drawing, narrowed to the names that contain "ap" (app, and nothing else).
+  await designer.computeMatrix();
+  await designer.byTestId('matrix-filter').fill('ap');
+  expect(await designer.matrixCells()).toEqual(['app→app']);
 });

@@ -173,6 +173,12 @@ export class DesignerPage {
     await expect(this.byTestId('matrix-stats')).toBeVisible();
   }
 
+  /** The heat map's cells, as `from→to`, in drawing order. */
+  async matrixCells(): Promise<string[]> {
+    const cells = this.page.locator('[data-testid="matrix-heat-map"] rect[data-from]');
+    return Promise.all((await cells.all()).map(async (c) => `${await c.getAttribute('data-from')}→${await c.getAttribute('data-to')}`));
+  }
+
   /** What one matrix cell says every member pair may open (`tcp/8080`, `any`, `nothing`). */
   async matrixCell(from: string, to: string): Promise<string> {
     await this.page.locator(`[data-testid="matrix-heat-map"] rect[data-from="${from}"][data-to="${to}"]`).click();

@@ -22,10 +22,11 @@ export function MatrixPanel(): JSX.Element {
   const compute = useAnalysisStore((s) => s.computeMatrix);
   const [picked, setPicked] = useState<{ row: number; column: number } | null>(null);
   const [level, setLevel] = useState<'groups' | 'workloads'>('groups');
+  const [filter, setFilter] = useState('');
 
   const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
-  const grid = useMemo(() => (result ? gridOf(result.matrix, level) : null), [result, level]);
-  const svg = useMemo(() => (grid && result ? heatMapSvg(grid.names, grid.cells, captionOf(result, level), picked ?? undefined) : ''), [grid, result, level, picked]);
+  const grid = useMemo(() => (result ? filtered(gridOf(result.matrix, level), filter) : null), [result, level, filter]);
+  const svg = useMemo(() => (grid && result ? heatMapSvg(grid.names, grid.cells, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked]);
   const matrix = result?.matrix;
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
@@ -57,6 +58,18 @@ export function MatrixPanel(): JSX.Element {
               {matrix.groups.length} groups, {matrix.stats.classes} address classes, {matrix.stats.simulations} simulated packets, {result.durationMs} ms
             </span>
             {!current ? <span className="badge badge-warning">outdated: compile and compute again</span> : null}
+            <input
+              type="search"
+              className="matrix-filter"
+              aria-label="Show only names containing"
+              placeholder="filter names…"
+              data-testid="matrix-filter"
+              value={filter}
+              onChange={(e) => {
+                setPicked(null);
+                setFilter(e.target.value);
+              }}
+            />
             {matrix.workloads ? (
               <select aria-label="Rows and columns" data-testid="matrix-level" value={level} onChange={(e) => { setPicked(null); setLevel(e.target.value as 'groups' | 'workloads'); }}>
                 <option value="groups">by group</option>
@@ -88,6 +101,14 @@ function gridOf(matrix: ReachabilityMatrix, level: 'groups' | 'workloads'): { na
     names: matrix.workloads.names,
     cells: matrix.workloads.cells,
   };
+}
+
+/** Only the rows and columns whose names contain the filter (any case); all of them for an empty filter. */
+function filtered(grid: { names: string[]; cells: MatrixCell[][] }, filter: string): { names: string[]; cells: MatrixCell[][] } {
+  const wanted = filter.trim().toLowerCase();
+  if (wanted === '') return grid;
+  const kept = grid.names.flatMap((name, i) => (name.toLowerCase().includes(wanted) ? [i] : []));
+  return { names: kept.map((i) => grid.names[i]!), cells: kept.map((i) => kept.map((j) => grid.cells[i]![j]!)) };
 }
 
 function CellExplanation({ from, to, cell }: { from: string; to: string; cell: MatrixCell }): JSX.Element {
@@ -154,8 +175,9 @@ function Legend(): JSX.Element {
   );
 }
 
-/** What the picture shows, for its footer: which policy, at which level, computed when. */
-function captionOf(result: MatrixOutcome & { input: AnalysisInput; computedAt: string }, level: 'groups' | 'workloads'): string {
+/** What the picture shows, for its footer: which policy, at which level, which names, computed when. */
+function captionOf(result: MatrixOutcome & { input: AnalysisInput; computedAt: string }, level: 'groups' | 'workloads', filter: string): string {
   const { policy } = result.input;
-  return `${policy.name} revision ${policy.revision}: rows open connections to columns, by ${level === 'groups' ? 'group' : 'workload'}; computed ${result.computedAt}`;
+  const only = filter.trim() === '' ? '' : ` whose names contain "${filter.trim()}"`;
+  return `${policy.name} revision ${policy.revision}: rows open connections to columns, by ${level === 'groups' ? 'group' : 'workload'}${only}; computed ${result.computedAt}`;
 }
