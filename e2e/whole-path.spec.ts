@@ -149,6 +149,14 @@ test('draw, compile, deploy and enforce the three-tier policy with real packets'
     expect(canConnect('web1', ip('db1'), 5432)).toBe(true);
     await designer.screenshot('10-rolled-back');
   });
+
+  await test.step('a reload still shows how the host was last changed', async () => {
+    const status = await designer.deployStatus(lab.hostName).getAttribute('data-status');
+    expect(status).not.toBeNull();
+    await designer.page.reload();
+    await expect(designer.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+    await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', status!);
+  });
 });
 
 /** Whether a matrix cell's text (`tcp/8080, tcp/9000-9010`, `any`, `nothing`) holds a TCP port. */

@@ -105,6 +105,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'inventory:check': z.strictObject({ path, text: z.string().max(50_000_000) }),
   'policy:compile': z.strictObject({ policy, inventory }),
   'hosts:list': none,
+  'deploy:status': none,
   'hosts:save': hostTarget,
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
   'deploy:start': z.strictObject({ policy, inventory, hosts: z.array(z.string().min(1)) }),

@@ -39,11 +39,25 @@ describe('microseg replay', () => {
     const mixed = log('mixed.csv', 'from,to,protocol,port,count\nweb-1,app-1,tcp,8080,2\nweb-1,app-1,gre,1,1\nweb-1,app-1,tcp,70000,1\nweb-1,nobody,tcp,80,1\nweb-1,app-1,tcp,8080,-3\nweb-1,db-1,tcp,5432,1\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', mixed);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${mixed}:3: error MS702: protocol: "gre" is not tcp, udp, sctp or icmp`);
-    expect(result.stderr).toContain(`${mixed}:4: error MS702: port: "70000" is not a port 1-65535`);
+    expect(result.stderr).toContain(`${mixed}:3:3: error MS702: protocol: "gre" is not tcp, udp, sctp or icmp`);
+    expect(result.stderr).toContain(`${mixed}:4:4: error MS702: port: "70000" is not a port 1-65535`);
     expect(result.stderr).toContain(`${mixed}:5: error MS703: to: "nobody" is no workload of the inventory`);
-    expect(result.stderr).toContain(`${mixed}:6: error MS702: count: "-3"`);
+    expect(result.stderr).toContain(`${mixed}:6:5: error MS702: count: "-3"`);
     expect(result.stdout).toContain('3 connections, 2 permitted, 1 dropped');
+  });
+
+  it('reads past a line with too many or too few fields, and refuses a log with no connection in it', () => {
+    const ragged = log('ragged.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080,extra,fields\nweb-1,app-1,tcp\nweb-1,db-1,tcp,5432\n');
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', ragged);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${ragged}:3:4: error MS702: port: ""`);
+    expect(result.stdout).toContain('2 connections, 1 permitted, 1 dropped');
+    for (const text of ['', 'from,to,protocol,port\n', '# nothing yet\n']) {
+      const empty = microseg('replay', policy, '--inventory', inventory, '--connections', log('empty.csv', text));
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('holds no connection');
+    }
+    expect(microseg('replay', policy, '--inventory', inventory, '--connections', log('typo.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,0x1f90\n')).stderr).toContain('port: "0x1f90" is not a port');
   });
 
   it('refuses a log without the columns it needs, or without --connections', () => {

@@ -25,8 +25,9 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   };
   const { policy } = await loadPolicy(policyPath).catch(asUsage);
   const inventory = await loadInventory(options.inventory).catch(asUsage);
-  const log = parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
-  if (log.connections.length === 0 && hasErrors(log.diagnostics)) throw new CliFailure(EXIT.usage, `${logPath}: no connection could be read`, log.diagnostics);
+  const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
+  // An empty or unreadable log must not pass a pipeline as "everything goes through".
+  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, compiled.diagnostics);
 

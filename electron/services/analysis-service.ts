@@ -1,7 +1,7 @@
 import type { ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
-import { replayConnections } from '@shared/analysis/replay';
+import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -72,11 +72,11 @@ export class AnalysisService {
   async replay(policy: Policy, inventory: Inventory, path: string): Promise<ReplayOutcome> {
     const started = performance.now();
     const { text } = await readTextFile(path);
-    const log = parseConnectionLog(text, path);
+    const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, log.diagnostics.map(formatDiagnostic).join('\n'));
     const tables = compiledTables(policy, inventory, 'the drawing');
-    const result = replayConnections(policy, inventory, tables, log.connections, path);
+    const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), (p) => this.emit('analysis:progress', { task: 'replay', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
     return { replay: { ...result, diagnostics: [...log.diagnostics, ...result.diagnostics] }, log: path, durationMs };

@@ -46,6 +46,16 @@ describe('CompileService', () => {
     expect(withoutTimes(again)).toEqual(fresh(policy, removed));
   });
 
+  it('compiles anew when two workloads share an id, as a session cannot tell them apart', () => {
+    const service = new CompileService(log);
+    service.compile(policy, inventory);
+    const twin: Inventory = { ...inventory, workloads: [...inventory.workloads, { ...inventory.workloads[0]!, name: 'twin', addresses: ['10.20.1.99'] }] };
+    const outcome = service.compile(policy, twin);
+    expect(outcome.patchedWorkloads).toBeUndefined();
+    expect(withoutTimes(outcome)).toEqual(fresh(policy, twin));
+    expect(withoutTimes(service.compile(policy, twin))).toEqual(fresh(policy, twin));
+  });
+
   it('compiles anew when the policy changes', () => {
     const service = new CompileService(log);
     service.compile(policy, inventory);

@@ -37,7 +37,9 @@ export class CompileService {
     const started = performance.now();
     const policyKey = JSON.stringify(policy);
     const workloads = new Map(inventory.workloads.map((w) => [w.id, JSON.stringify(w)]));
-    const change = this.last?.policyKey === policyKey ? changeBetween(this.last.workloads, workloads, inventory) : null;
+    // A session follows workloads by id: an inventory that repeats one is compiled as it is.
+    const patchable = workloads.size === inventory.workloads.length && this.last?.policyKey === policyKey;
+    const change = patchable && this.last ? changeBetween(this.last.workloads, workloads, inventory) : null;
     const size = change ? (change.put?.length ?? 0) + (change.remove?.length ?? 0) : 0;
 
     let result: CompileResult;

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection } from '@shared/analysis/replay';
 import type { Diagnostic } from '@shared/diagnostics';
 
@@ -9,47 +9,95 @@ export interface ConnectionLogParse {
 
 const REQUIRED = ['from', 'to', 'protocol', 'port'] as const;
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'icmp']);
+/** Text fed to the parser between two pauses: large logs are read without holding the event loop. */
+const CHUNK = 1 << 20;
 
 /**
  * Reads a connection log: CSV with a header row `from,to,protocol,port` and optionally `count`
  * (how many times the connection was seen; 1 when absent), `#` comments allowed. Ends are
  * workload names, `namespace/name` or IP addresses; `port` is the destination port, or the
- * ICMP type for `icmp`. Every bad line is reported with its line and column name; the good
- * ones are still returned, so one typo does not hide the rest.
+ * ICMP type for `icmp`. Every bad line (a field missing or too many, a bad value) is reported
+ * with its line and column and left out; the good ones are still returned, so one typo does
+ * not hide the rest. Only a file CSV cannot be read past (an unclosed quote) stops it there.
  */
-export function parseConnectionLog(text: string, file: string): ConnectionLogParse {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), info: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
-  } catch (error) {
-    const e = error as Error & { lines?: number };
-    return { connections: [], diagnostics: [{ code: 'MS701', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } }] };
-  }
-  const header = records[0] ? Object.keys(records[0].record) : [];
-  const missing = REQUIRED.filter((c) => !header.includes(c));
-  if (records.length > 0 && missing.length > 0)
-    return { connections: [], diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row lacks ${missing.join(', ')}; it must name from,to,protocol,port (and optionally count)`, location: { file, line: 1 } }] };
-
-  const connections: ObservedConnection[] = [];
+export async function parseConnectionLog(text: string, file: string): Promise<ConnectionLogParse> {
   const diagnostics: Diagnostic[] = [];
-  for (const { record, info } of records) {
-    const bad = (column: string, what: string): void => {
-      diagnostics.push({ code: 'MS702', severity: 'error', message: `${column}: ${what}; the line is left out`, location: { file, line: info.lines } });
-    };
-    const protocol = (record.protocol ?? '').toLowerCase();
-    const port = Number(record.port);
-    const count = record.count === undefined || record.count === '' ? 1 : Number(record.count);
-    if (!record.from) bad('from', 'empty; name a workload or an IP address');
-    else if (!record.to) bad('to', 'empty; name a workload or an IP address');
-    else if (!PROTOCOLS.has(protocol)) bad('protocol', `"${record.protocol ?? ''}" is not tcp, udp, sctp or icmp`);
-    else if (protocol === 'icmp' ? !isIntegerIn(port, 0, 255) || record.port === '' : !isIntegerIn(port, 1, 65535))
-      bad('port', `"${record.port ?? ''}" is not ${protocol === 'icmp' ? 'an ICMP type 0-255' : 'a port 1-65535'}`);
-    else if (!isIntegerIn(count, 1, Number.MAX_SAFE_INTEGER)) bad('count', `"${record.count}" is not a whole number of at least 1`);
-    else connections.push({ from: record.from, to: record.to, protocol: protocol as ObservedConnection['protocol'], port, count, line: info.lines });
+  const connections: ObservedConnection[] = [];
+  let header: string[] = [];
+  const parser = parse({
+    columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    comment: '#',
+    comment_no_infix: true,
+    bom: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error) diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line: lineOf(error) } });
+    },
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('readable', () => {
+      let next: { record: Record<string, string>; info: Info } | null;
+      while ((next = parser.read() as typeof next) !== null) {
+        const checked = connectionOf(next.record, next.info.lines, header, file);
+        if ('connection' in checked) connections.push(checked.connection);
+        else diagnostics.push(checked.diagnostic);
+      }
+    });
+    parser.on('end', resolve);
+    parser.on('error', reject);
+  });
+  try {
+    for (let at = 0; at < text.length; at += CHUNK) {
+      parser.write(text.slice(at, at + CHUNK));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    parser.end();
+    await done;
+  } catch (error) {
+    const e = error as Error;
+    diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV syntax: ${e.message}; nothing after it is read`, location: { file, line: lineOf(e) } });
   }
-  return { connections, diagnostics };
+
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  const twice = header.filter((h, i) => header.indexOf(h) !== i);
+  if (header.length > 0 && (missing.length > 0 || twice.length > 0)) {
+    const problem = missing.length > 0 ? `lacks ${missing.join(', ')}` : `names ${[...new Set(twice)].join(', ')} twice`;
+    return { connections: [], diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
+  }
+  return { connections, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
 }
 
-function isIntegerIn(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
+/** One record as a connection, or what is wrong with it, naming the column (1-based) in the location. */
+function connectionOf(record: Record<string, string>, line: number, header: readonly string[], file: string): { connection: ObservedConnection } | { diagnostic: Diagnostic } {
+  const bad = (column: string, what: string): { diagnostic: Diagnostic } => ({
+    diagnostic: { code: 'MS702', severity: 'error', message: `${column}: ${what}; the line is left out`, location: { file, line, column: header.indexOf(column) + 1 } },
+  });
+  const protocol = (record.protocol ?? '').toLowerCase();
+  if (!record.from) return bad('from', 'empty; name a workload or an IP address');
+  if (!record.to) return bad('to', 'empty; name a workload or an IP address');
+  if (!PROTOCOLS.has(protocol)) return bad('protocol', `"${record.protocol ?? ''}" is not tcp, udp, sctp or icmp`);
+  const port = wholeNumber(record.port);
+  if (port === null || (protocol === 'icmp' ? port > 255 : port < 1 || port > 65535))
+    return bad('port', `"${record.port ?? ''}" is not ${protocol === 'icmp' ? 'an ICMP type 0-255' : 'a port 1-65535'}`);
+  const count = record.count === undefined || record.count === '' ? 1 : wholeNumber(record.count);
+  if (count === null || count < 1 || count > MAX_COUNT) return bad('count', `"${record.count}" is not a whole number from 1 to ${MAX_COUNT}`);
+  return { connection: { from: record.from, to: record.to, protocol: protocol as ObservedConnection['protocol'], port, count, line } };
+}
+
+/** The line csv-parse says an error is on. */
+function lineOf(error: Error): number | undefined {
+  const lines = (error as { lines?: unknown }).lines;
+  return typeof lines === 'number' ? lines : undefined;
+}
+
+/** Counts stay far enough below 2^53 that millions of lines still add up exactly. */
+const MAX_COUNT = 1e12;
+
+/** Plain decimal digits only: `0x16`, `+22`, `8.0` and `1e3` are typos more often than intent. */
+function wholeNumber(text: string | undefined): number | null {
+  return text !== undefined && /^\d{1,13}$/.test(text) ? Number(text) : null;
 }

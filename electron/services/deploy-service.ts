@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployHostResult, DeployStep, HostTarget } from '@shared/api/contract';
+import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
 import { formatDeployBundle } from '@shared/compiler/table-text';
 import { hasErrors } from '@shared/diagnostics';
@@ -27,6 +27,9 @@ export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents
 export class DeployService {
   /** Hosts with a deploy or rollback in flight: one change per switch at a time. */
   private readonly busy = new Set<string>();
+  /** Each running deploy's last step per host, and each host's last outcome: a window that reloads reads them back. */
+  private readonly running = new Map<string, Map<string, DeployProgress>>();
+  private readonly outcomes = new Map<string, DeployHostResult>();
 
   constructor(
     private readonly targets: HostTargetStore,
@@ -65,9 +68,16 @@ export class DeployService {
     };
     void Promise.all(jobs.map(({ table, target }) => run(table, target))).then((results) => {
       this.log.info('deploy finished', { deployId, applied: results.filter((r) => r.status === 'applied').length, failed: results.filter((r) => r.status === 'failed').length });
+      this.running.delete(deployId);
+      for (const r of results) this.outcomes.set(r.host, r);
       this.emit('deploy:finished', { deployId, results });
     });
     return { deployId };
+  }
+
+  /** The deploys running now, host by host, and how each host's last deploy or rollback ended. */
+  status(): DeployStatus {
+    return { running: [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] })), outcomes: [...this.outcomes.values()] };
   }
 
   /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
@@ -75,7 +85,9 @@ export class DeployService {
     this.ensureIdle(host);
     this.busy.add(host);
     try {
-      return await this.restoreBackup(host);
+      const result = await this.restoreBackup(host);
+      this.outcomes.set(host, result);
+      return result;
     } finally {
       this.busy.delete(host);
     }
@@ -153,6 +165,9 @@ export class DeployService {
   }
 
   private progress(deployId: string, host: string, step: DeployStep, message: string): void {
+    let hosts = this.running.get(deployId);
+    if (!hosts) this.running.set(deployId, (hosts = new Map<string, DeployProgress>()));
+    hosts.set(host, { deployId, host, step, message });
     this.emit('deploy:progress', { deployId, host, step, message });
   }
 

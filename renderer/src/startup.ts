@@ -20,6 +20,7 @@ export async function startApp(): Promise<void> {
     request('examples:list', undefined),
     useInventoryStore.getState().loadSources(),
     useDeployStore.getState().loadTargets(),
+    useDeployStore.getState().restore(),
   ]);
   useAppStore.getState().setStarted(info.ok ? info.value : null, examples.ok ? examples.value : []);
 

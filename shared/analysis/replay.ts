@@ -7,6 +7,7 @@ import type { Policy } from '../policy/model';
 import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
 import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
 import { VerdictEngine } from '../simulator/verdict-engine';
+import { finish, type AnalysisSteps } from './steps';
 
 /** One line of a connection log: a connection seen `count` times, from one end to the other. */
 export interface ObservedConnection {
@@ -60,6 +61,14 @@ const EPHEMERAL_PORT = 49152;
  * and any redirect; those not let through are summed by group pair and service. Pure.
  */
 export function replayConnections(policy: Policy, inventory: Inventory, tables: HostFlowTables, log: readonly ObservedConnection[], file: string): ReplayResult {
+  return finish(replaySteps(policy, inventory, tables, log, file));
+}
+
+/** Lines replayed between two progress reports. */
+const LINES_PER_STEP = 4096;
+
+/** replayConnections as steps of a few thousand lines. */
+export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostFlowTables, log: readonly ObservedConnection[], file: string): AnalysisSteps<ReplayResult> {
   const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
   const names = new EndNames(policy, inventory);
   // Logs name the same ends again and again: place each pair once.
@@ -67,7 +76,8 @@ export function replayConnections(policy: Policy, inventory: Inventory, tables: 
   const entries = new Map<string, ReplayEntry>();
   const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [] };
 
-  for (const c of log) {
+  for (const [index, c] of log.entries()) {
+    if (index % LINES_PER_STEP === LINES_PER_STEP - 1) yield { done: index, total: log.length, unit: 'lines' };
     const key = `${c.from}\u0000${c.to}`;
     let ends = placed.get(key);
     if (!ends) placed.set(key, (ends = resolveEndpoints(inventory, c.from, c.to)));

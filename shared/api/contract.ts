@@ -33,6 +33,8 @@ export interface ApiRequests {
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
   /** Compiles on the node side and deploys to the named hosts; progress arrives as events. */
   'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[] }; result: { deployId: string } };
+  /** The deploys running on the node side and each host's last outcome, for a window that reloads. */
+  'deploy:status': { args: void; result: DeployStatus };
   /** Puts back the flows a host had before our last deploy to it. */
   'deploy:rollback': { args: { host: string }; result: DeployHostResult };
   /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. */
@@ -112,8 +114,8 @@ export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
   'inventory:changed': InventoryChange;
-  /** How far a running matrix or impact has got; sent now and then while it runs. */
-  'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' };
+  /** How far a running matrix, impact or replay has got; sent now and then while it runs. */
+  'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay' };
 }
 
 export type RequestChannel = keyof ApiRequests;
@@ -138,6 +140,7 @@ export const REQUEST_CHANNELS = [
   'hosts:save',
   'hosts:remove',
   'deploy:start',
+  'deploy:status',
   'deploy:rollback',
   'trace:switch',
   'analysis:matrix',
@@ -246,6 +249,13 @@ export interface DeployProgress {
   host: string;
   step: DeployStep;
   message: string;
+}
+
+export interface DeployStatus {
+  /** Each running deploy with the last step reported per host. */
+  running: { deployId: string; progress: DeployProgress[] }[];
+  /** How each host's last finished deploy or rollback ended. */
+  outcomes: DeployHostResult[];
 }
 
 export interface DeployHostResult {

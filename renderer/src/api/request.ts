@@ -26,6 +26,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'hosts:save': 'Saving the host target',
   'hosts:remove': 'Removing the host target',
   'deploy:start': 'Starting the deploy',
+  'deploy:status': 'Reading the state of deploys',
   'deploy:rollback': 'Rolling back',
   'trace:switch': 'Tracing on the switch',
   'analysis:matrix': 'Computing the reachability matrix',

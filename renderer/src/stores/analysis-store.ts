@@ -60,12 +60,13 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   },
 
   replayLog: async (input, path) => {
-    set({ replayRunning: true });
+    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined } }));
     const response = await request('analysis:replay', { ...input, path });
-    set(response.ok ? { replay: { ...response.value, input }, replayRunning: false } : { replayRunning: false });
+    // A failed replay clears the last one: a result on screen must be the answer to the last request.
+    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined } }));
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped.
-  setProgress: ({ task, ...progress }) => set((s) => ((task === 'matrix' ? s.matrixRunning : s.impactRunning) ? { progress: { ...s.progress, [task]: progress } } : {})),
+  setProgress: ({ task, ...progress }) => set((s) => (({ matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning })[task] ? { progress: { ...s.progress, [task]: progress } } : {})),
 }));

@@ -29,6 +29,8 @@ interface DeployState {
   rollback: (host: string) => Promise<void>;
   onProgress: (progress: DeployProgress) => void;
   onFinished: (deployId: string, results: DeployHostResult[]) => void;
+  /** After a reload: takes up the deploy still running on the node side, and shows how each host's last change ended. */
+  restore: () => Promise<void>;
 }
 
 export const useDeployStore = create<DeployState>()((set, get) => ({
@@ -107,6 +109,18 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     const finals: Record<string, HostStatus> = {};
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
     set((s) => ({ running: false, deployId, pendingHosts: [], statuses: { ...s.statuses, ...finals } }));
+  },
+
+  restore: async () => {
+    const response = await request('deploy:status', undefined);
+    if (!response.ok) return;
+    const { running, outcomes } = response.value;
+    const statuses: Record<string, HostStatus> = {};
+    for (const r of outcomes) statuses[r.host] = { status: r.status, message: r.message };
+    const latest = running.at(-1);
+    for (const p of latest?.progress ?? []) statuses[p.host] = { status: p.step, message: p.message };
+    // Anything this window already knows is newer than what it asked for.
+    set((s) => ({ ...(latest && s.deployId === null ? { deployId: latest.deployId, running: true } : {}), statuses: { ...statuses, ...s.statuses } }));
   },
 }));
 

@@ -1,8 +1,9 @@
+import type { ApiEvents } from '@shared/api/contract';
 import type { JSX } from 'react';
 import { useAnalysisStore } from '../../stores/analysis-store';
 
-/** A bar for the running matrix or impact; before the first report (short runs send none), a note. */
-export function AnalysisProgress({ task, note }: { task: 'matrix' | 'impact'; note: string }): JSX.Element {
+/** A bar for the running matrix, impact or replay; before the first report (short runs send none), a note. */
+export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:progress']['task']; note: string }): JSX.Element {
   const progress = useAnalysisStore((s) => s.progress[task]);
   if (!progress) return <span className="muted">{note}</span>;
   return (

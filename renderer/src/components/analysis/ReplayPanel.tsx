@@ -4,6 +4,7 @@ import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysi
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
+import { AnalysisProgress } from './AnalysisProgress';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
@@ -36,7 +37,7 @@ export function ReplayPanel(): JSX.Element {
         <button type="button" className="primary" data-testid="replay-choose" disabled={running || hasErrors} onClick={() => void choose()}>
           Replay a connection log…
         </button>
-        {running ? <span className="muted">Replaying…</span> : null}
+        {running ? <AnalysisProgress task="replay" note="Replaying…" /> : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
       {result && replay ? (
