@@ -77,6 +77,8 @@ describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
           new VerdictEngine(tables, { hostOf, memo: false }),
           // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
           new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
+          // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
+          new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
         ];
         const packets = packetsOf(s);
         // Twice over, so the second pass answers from the memo.
@@ -226,6 +228,8 @@ describe('VerdictEngine on tables the compiler does not write (property)', () =>
             new VerdictEngine(tables, { hostOf, memo: false }),
             // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
             new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
+            // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
+            new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
           ];
           for (const round of [0, 1])
             for (const [[from, to], probe] of packets) {
