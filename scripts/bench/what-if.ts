@@ -13,21 +13,27 @@ import { BRIDGES, missing, OvsSandbox } from '../../electron/testing/ovs-sandbox
 // (flow-only) Open vSwitch, the full group matrix and the impact of a one-edge change.
 
 export interface WhatIfFigures {
-  /** First-packet verdicts from the VerdictEngine, warm, between workloads of all hosts. */
-  verdictsPerSec: number;
+  /** First-packet verdicts from the VerdictEngine, warm, between workloads of all hosts; null above WHAT_IF_WORKLOAD_LIMIT. */
+  verdictsPerSec: number | null;
   /** Whole-path simulations with their trace (simulatePath), between workloads of four hosts. */
   tracesPerSec: number;
   /** null when Open vSwitch is not installed. */
   ofprotoTraceMs: number | null;
   /** null when the estate is above MATRIX_WORKLOAD_LIMIT (see docs/performance.md). */
   matrixMs: number | null;
-  /** Median of a few runs: the first is mostly the JIT warming up. */
-  impactMs: number;
+  /** Median of a few runs: the first is mostly the JIT warming up; null above WHAT_IF_WORKLOAD_LIMIT. */
+  impactMs: number | null;
   matrixClasses: number | null;
 }
 
 /** Above this the matrix is not measured: it would run for many minutes. */
 export const MATRIX_WORKLOAD_LIMIT = 1_000;
+/**
+ * Above this the verdicts and the impact are not measured either: they need every host's
+ * tables parsed (twice for the impact), which at the huge size is more memory than a default
+ * Node heap holds.
+ */
+export const WHAT_IF_WORKLOAD_LIMIT = 10_000;
 const IMPACT_RUNS = 5;
 
 const PORTS = [80, 443, 5432, 6379, 8080, 8443, 9090, 3306, 53, 22];
@@ -38,16 +44,17 @@ const VERDICTS_TIMED = 2_000_000;
 const TRACES = 20;
 
 export async function measureWhatIf(policy: Policy, inventory: Inventory, compiled: CompileResult): Promise<WhatIfFigures> {
+  const workloads = inventory.workloads.length;
   // Parsed once: at the large size reading a million flows back from text takes many seconds.
-  const tables = loadHostTables(compiled.hosts);
-  const matrix = inventory.workloads.length <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
+  const tables = workloads <= WHAT_IF_WORKLOAD_LIMIT ? loadHostTables(compiled.hosts) : null;
+  const matrix = tables && workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
   return {
-    verdictsPerSec: verdictsPerSecond(inventory, tables),
+    verdictsPerSec: tables ? verdictsPerSecond(inventory, tables) : null,
     tracesPerSec: tracesPerSecond(inventory, compiled),
     ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
     matrixMs: matrix?.matrixMs ?? null,
     matrixClasses: matrix?.classes ?? null,
-    impactMs: timeImpact(policy, inventory, tables),
+    impactMs: tables ? timeImpact(policy, inventory, tables) : null,
   };
 }
 
