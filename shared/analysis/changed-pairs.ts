@@ -1,5 +1,6 @@
+import { pushUnder } from '../arrays';
 import { addressMatches, type AddressBits, type AddressMask } from '../simulator/address-bits';
-import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import { alignConjunctionIds } from './conjunction-ids';
@@ -126,7 +127,7 @@ class TableVersion {
     if (!this.conjunctions) {
       this.conjunctions = new Map();
       for (const flow of this.flows)
-        for (const action of flow.actions) if (action.kind === 'conjunction') (this.conjunctions.get(action.id) ?? setList(this.conjunctions, action.id)).push(flow);
+        for (const action of flow.actions) if (action.kind === 'conjunction') pushUnder(this.conjunctions, action.id, flow);
     }
     return this.conjunctions.get(id) ?? [];
   }
@@ -211,7 +212,7 @@ function completionBoxes(flows: readonly SimFlow[], id: number, locate: Endpoint
       if (action.kind !== 'conjunction' || action.id !== id) continue;
       let byClause = byArity.get(action.clauses);
       if (!byClause) byArity.set(action.clauses, (byClause = new Map<number, SimFlow[]>()));
-      (byClause.get(action.clause) ?? setList(byClause, action.clause)).push(flow);
+      pushUnder(byClause, action.clause, flow);
     }
 
   const out: PairBox[] = [];
@@ -305,14 +306,4 @@ class EndpointLocator {
     }
     return set;
   }
-}
-
-function hasAddress(m: FlowMatch): boolean {
-  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
-}
-
-function setList<K, V>(map: Map<K, V[]>, key: K): V[] {
-  const list: V[] = [];
-  map.set(key, list);
-  return list;
 }

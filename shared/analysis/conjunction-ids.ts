@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import { formatMatch, type FlowAction, type SimFlow } from '../simulator/flow-model';
 
 /**
@@ -18,7 +19,7 @@ export function alignConjunctionIds(older: readonly SimFlow[], newer: readonly S
   const olderPrints = fingerprints(older);
   const newerPrints = fingerprints(newer);
   const unmatchedNewer = new Map<string, number[]>();
-  for (const [id, print] of [...newerPrints].sort(([a], [b]) => a - b)) (unmatchedNewer.get(print) ?? listFor(unmatchedNewer, print)).push(id);
+  for (const [id, print] of [...newerPrints].sort(([a], [b]) => a - b)) pushUnder(unmatchedNewer, print, id);
 
   // Greedy and in order, so the renumbering keeps the matched conjunctions' order.
   const renumber = new Map<number, number>();
@@ -96,10 +97,4 @@ function mix(h: number, x: number, y: number): number {
   let m = Math.imul(h ^ (x * 65 + y), 0x85ebca6b);
   m ^= m >>> 13;
   return Math.imul(m, 0xc2b2ae35) ^ (m >>> 16);
-}
-
-function listFor(map: Map<string, number[]>, key: string): number[] {
-  const list: number[] = [];
-  map.set(key, list);
-  return list;
 }

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { Workload } from '../inventory/model';
 import { cidrMatcher } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
@@ -29,7 +30,7 @@ const WIDTH = { 4: 32, 6: 128 } as const;
 export function matrixEndpoints(workloads: readonly Workload[], membership: ReadonlyMap<string, Membership>, named: NamedAddresses, options: { outside?: boolean } = {}): MatrixEndpoint[] {
   const blockGroups = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
   const workloadGroups = new Map<string, string[]>();
-  for (const [name, m] of membership) for (const w of m.workloads) (workloadGroups.get(w.id) ?? setList(workloadGroups, w.id)).push(name);
+  for (const [name, m] of membership) for (const w of m.workloads) pushUnder(workloadGroups, w.id, name);
 
   const endpoints: MatrixEndpoint[] = [];
   const taken = new Set<string>();
@@ -54,12 +55,6 @@ export function matrixEndpoints(workloads: readonly Workload[], membership: Read
     endpoints.push({ address, text, groups: blockGroups.filter((g) => g.inside(text)).map((g) => g.name) });
   }
   return endpoints;
-}
-
-function setList(map: Map<string, string[]>, key: string): string[] {
-  const list: string[] = [];
-  map.set(key, list);
-  return list;
 }
 
 /** One free address in each piece that the prefixes strictly inside `block` cut it into. */

@@ -1,9 +1,9 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import type { SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
+import { isExactMask } from '../simulator/table-index';
 
 const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
-const FULL_MASK = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n } as const;
 
 /**
  * The addresses a set of tables names: one by one (workloads, resolvers, honeypots), as
@@ -30,7 +30,7 @@ export class NamedAddresses {
       for (const field of ADDRESS_FIELDS) {
         const mask = match[field];
         if (!mask) continue;
-        if (mask.mask === FULL_MASK[mask.family]) this.exact[mask.family].add(mask.value);
+        if (isExactMask(mask)) this.exact[mask.family].add(mask.value);
         else this.prefixes.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
       }
       for (const action of actions) if (action.kind === 'ct' && action.nat?.dst) this.redirectTargets.push(action.nat.dst);

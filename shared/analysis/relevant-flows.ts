@@ -1,6 +1,7 @@
+import { pushUnder } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
 
 /**
@@ -92,14 +93,14 @@ function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
     if (isConjunctive(flow) && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
     if (isConjunctive(flow) && hardMatches.has(match)) index.hiders.add(flow);
-    if (source !== null) file(index.bySource, source, flow);
-    else if (destination !== null) file(index.byDestination, destination, flow);
+    if (source !== null) pushUnder(index.bySource, source, flow);
+    else if (destination !== null) pushUnder(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
     else if (isConjunctive(flow) && !hardMatches.has(match))
       for (const action of flow.actions) {
-        if (action.kind === 'conjunction') file(index.byConjunction, action.id, flow);
+        if (action.kind === 'conjunction') pushUnder(index.byConjunction, action.id, flow);
       }
-    else if (!isConjunctive(flow) && match.conjId !== undefined) file(index.byConjunction, match.conjId, flow);
+    else if (!isConjunctive(flow) && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
     else index.always.push(flow);
   }
   return index;
@@ -114,7 +115,7 @@ class HardMatches {
   private readonly formatted = new Map<string, Set<string>>();
 
   constructor(flows: readonly SimFlow[]) {
-    for (const flow of flows) if (!isConjunctive(flow)) file(this.byAddresses, addressesOf(flow.match), flow);
+    for (const flow of flows) if (!isConjunctive(flow)) pushUnder(this.byAddresses, addressesOf(flow.match), flow);
   }
 
   has(match: FlowMatch): boolean {
@@ -143,16 +144,6 @@ function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolea
   if (m.ipv6Src && !(!v4 && addressMatches(m.ipv6Src, src))) return false;
   if (m.ipv6Dst && !(!v4 && addressMatches(m.ipv6Dst, dst))) return false;
   return true;
-}
-
-function hasAddress(m: FlowMatch): boolean {
-  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
-}
-
-function file<K>(map: Map<K, SimFlow[]>, key: K, flow: SimFlow): void {
-  const list = map.get(key);
-  if (list) list.push(flow);
-  else map.set(key, [flow]);
 }
 
 function setOf(map: Map<number, Set<number>>, key: number): Set<number> {

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { Workload } from '../inventory/model';
 import type { Membership } from '../policy/membership';
 import type { Policy } from '../policy/model';
@@ -51,8 +52,8 @@ export function sessionRules(policy: Policy, rules: readonly ResolvedRule[], wit
     const groups = rule.kind === 'within-group' ? { from: rule.ref.id, to: rule.ref.id } : edge;
     if (rule.kind === 'dns') index.everyone.push(state);
     if (!groups) continue;
-    listUnder(index.bySource, groups.from, state);
-    listUnder(index.byDestination, groups.to, state);
+    pushUnder(index.bySource, groups.from, state);
+    pushUnder(index.byDestination, groups.to, state);
   }
   // From the policy, not the rules: an edge whose named ports resolve on no destination yet has no rule.
   for (const edge of policy.edges) {
@@ -64,7 +65,7 @@ export function sessionRules(policy: Policy, rules: readonly ResolvedRule[], wit
 /** Workload id → the groups whose workload criteria hold it (address blocks aside). */
 export function groupsByWorkload(membership: ReadonlyMap<string, Membership>): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const [name, m] of membership) for (const w of m.workloads) listUnder(groups, w.id, name);
+  for (const [name, m] of membership) for (const w of m.workloads) pushUnder(groups, w.id, name);
   return groups;
 }
 
@@ -106,10 +107,4 @@ function countedByHost(workloads: readonly Workload[], direction: Direction): Ma
 
 function count(matches: CountedMatches, match: string | undefined): void {
   if (match !== undefined) matches.set(match, (matches.get(match) ?? 0) + 1);
-}
-
-function listUnder<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list) list.push(item);
-  else map.set(key, [item]);
 }

@@ -88,6 +88,11 @@ export interface SimFlow {
 /** Open vSwitch's priority when a flow names none. */
 export const DEFAULT_PRIORITY = 32768;
 
+/** True when the match names a source or destination address (exactly or as a prefix). */
+export function hasAddress(m: FlowMatch): boolean {
+  return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
+}
+
 /** True when the flow only contributes clauses to conjunctive matches (OVS: a "soft" match). */
 export function isConjunctive(flow: SimFlow): boolean {
   return flow.actions.length > 0 && flow.actions.every((a) => a.kind === 'conjunction');

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { Family } from '../net/address';
 import type { AddressMask } from './address-bits';
 import type { SimFlow } from './flow-model';
@@ -43,8 +44,8 @@ function buildIndex(flows: readonly SimFlow[]): TableIndex {
   for (const flow of flows) {
     const source = exactAddress(flow.match.nwSrc ?? flow.match.ipv6Src);
     const destination = exactAddress(flow.match.nwDst ?? flow.match.ipv6Dst);
-    if (source !== null) file(index.bySource, source, flow);
-    else if (destination !== null) file(index.byDestination, destination, flow);
+    if (source !== null) pushUnder(index.bySource, source, flow);
+    else if (destination !== null) pushUnder(index.byDestination, destination, flow);
     else index.rest.push(flow);
   }
   return index;
@@ -52,7 +53,12 @@ function buildIndex(flows: readonly SimFlow[]): TableIndex {
 
 /** The key of the one address a match names exactly, or null for a prefix or no match. */
 export function exactAddress(match: AddressMask | undefined): string | null {
-  return match && match.mask === FULL_MASK[match.family] ? addressKey(match) : null;
+  return match && isExactMask(match) ? addressKey(match) : null;
+}
+
+/** Whether a match names one address (all bits), not a prefix. */
+export function isExactMask(match: AddressMask): boolean {
+  return match.mask === FULL_MASK[match.family];
 }
 
 /** One address as a map key, whatever its spelling. */
@@ -67,12 +73,6 @@ export function addressKey(bits: { family: Family; value: bigint }): string {
 
 // Analyses ask for the key of the same address object many times; printing a bigint is not free.
 const addressKeys = new WeakMap<object, string>();
-
-function file(map: Map<string, SimFlow[]>, key: string, flow: SimFlow): void {
-  const list = map.get(key);
-  if (list) list.push(flow);
-  else map.set(key, [flow]);
-}
 
 /** Merges two lists that are each in text order into one list in text order. */
 function mergeByLine(a: readonly SimFlow[], b: readonly SimFlow[]): readonly SimFlow[] {
