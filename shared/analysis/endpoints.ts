@@ -1,5 +1,5 @@
 import { pushUnder } from '../arrays';
-import type { Workload } from '../inventory/model';
+import { qualifiedName, type Workload } from '../inventory/model';
 import { cidrMatcher } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
@@ -28,10 +28,7 @@ const WIDTH = { 4: 32, 6: 128 } as const;
  * addresses no group names (an impact must see those too).
  */
 export function matrixEndpoints(workloads: readonly Workload[], membership: ReadonlyMap<string, Membership>, named: NamedAddresses, options: { outside?: boolean } = {}): MatrixEndpoint[] {
-  const blockGroups = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
-  const workloadGroups = new Map<string, string[]>();
-  for (const [name, m] of membership) for (const w of m.workloads) pushUnder(workloadGroups, w.id, name);
-
+  const groups = new AddressGroups(membership);
   const endpoints: MatrixEndpoint[] = [];
   const taken = new Set<string>();
   for (const w of workloads)
@@ -39,22 +36,52 @@ export function matrixEndpoints(workloads: readonly Workload[], membership: Read
       const address = addressBits(text);
       if (!address || taken.has(addressKey(address))) continue;
       taken.add(addressKey(address));
-      const groups = [...(workloadGroups.get(w.id) ?? []), ...blockGroups.filter((g) => g.inside(text)).map((g) => g.name)];
-      endpoints.push({ address, text: formatAddress(address), host: w.host, workload: w, groups: [...new Set(groups)] });
+      endpoints.push({ address, text: formatAddress(address), host: w.host, workload: w, groups: groups.of(text, w) });
     }
 
   const outside = new Map<string, AddressBits>();
   // With `outside`, all address space counts, in a group or not.
-  const blocks = [...blockGroups.flatMap((g) => g.cidrs), ...(options.outside ? ['0.0.0.0/0', '::/0'] : [])].flatMap((cidr) => parseAddressMask(cidr) ?? []);
+  const blocks = [...groups.cidrs, ...(options.outside ? ['0.0.0.0/0', '::/0'] : [])].flatMap((cidr) => parseAddressMask(cidr) ?? []);
   for (const address of named.exactAddresses())
     if (!taken.has(addressKey(address)) && blocks.some((b) => addressMatches(b, address))) outside.set(addressKey(address), address);
+  const prefixes = named.prefixMasks();
   for (const block of blocks)
-    for (const address of standInsFor(block, named.prefixMasks(), (a) => taken.has(addressKey(a)) || named.namesExactly(a))) outside.set(addressKey(address), address);
+    for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || named.namesExactly(a))) outside.set(addressKey(address), address);
   for (const address of outside.values()) {
     const text = formatAddress(address);
-    endpoints.push({ address, text, groups: blockGroups.filter((g) => g.inside(text)).map((g) => g.name) });
+    endpoints.push({ address, text, groups: groups.of(text) });
   }
   return endpoints;
+}
+
+/**
+ * The groups that hold an address: those whose criteria hold its workload, then those whose
+ * address blocks hold it. Edges to and from a block reach the workloads inside it too.
+ */
+export class AddressGroups {
+  private readonly byWorkload = new Map<string, string[]>();
+  private readonly blocks: { name: string; inside: (address: string) => boolean; cidrs: string[] }[];
+
+  constructor(membership: ReadonlyMap<string, Membership>) {
+    for (const [name, m] of membership) for (const w of m.workloads) pushUnder(this.byWorkload, w.id, name);
+    this.blocks = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
+  }
+
+  /** Every block of every group. */
+  get cidrs(): string[] {
+    return this.blocks.flatMap((b) => b.cidrs);
+  }
+
+  /** `address` as text; `workload` when it is a workload's. */
+  of(address: string, workload?: Workload): string[] {
+    return [...new Set([...(workload ? (this.byWorkload.get(workload.id) ?? []) : []), ...this.blocks.filter((b) => b.inside(address)).map((b) => b.name)])];
+  }
+}
+
+/** How the matrix, the impact and a replay name an end: its groups, else `(no group) NAME` for a workload in none, else `(outside)`. */
+export function groupNames(groups: readonly string[], workload?: Workload): readonly string[] {
+  if (groups.length > 0) return groups;
+  return [workload ? `(no group) ${qualifiedName(workload)}` : '(outside)'];
 }
 
 /** One free address in each piece that the prefixes strictly inside `block` cut it into. */

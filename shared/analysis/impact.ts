@@ -4,7 +4,7 @@ import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
-import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { groupNames, matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { boxedPairCount, boxedPairs, changedPairs, diffTables, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
@@ -87,7 +87,6 @@ export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: I
   }
   return yield* classwiseImpact(before, after, inventory, endpoints);
 }
-
 
 /** Each pair the changed flows can touch, reached through both sides. */
 function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[], boxed: number): AnalysisSteps<ChangeImpact> {
@@ -204,8 +203,7 @@ function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, na
   return [...byAddress.values()];
 }
 
-function namesOf(endpoint: MatrixEndpoint): string[] {
-  if (endpoint.groups.length > 0) return endpoint.groups;
-  return [endpoint.workload ? `(no group) ${endpointLabel(endpoint)}` : '(outside)'];
+function namesOf(endpoint: MatrixEndpoint): readonly string[] {
+  return groupNames(endpoint.groups, endpoint.workload);
 }
 

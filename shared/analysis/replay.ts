@@ -1,12 +1,12 @@
 import type { Diagnostic } from '../diagnostics';
-import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
-import { cidrMatcher } from '../net/cidr-set';
 import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
 import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
 import { VerdictEngine } from '../simulator/verdict-engine';
+import { AddressGroups, groupNames } from './endpoints';
 import { finish, type AnalysisSteps } from './steps';
 
 /** One line of a connection log: a connection seen `count` times, from one end to the other. */
@@ -119,32 +119,22 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
 /** How an end is named in the summary: its groups, as the matrix and the impact name them. */
 class EndNames {
   private readonly workloadByAddress = new Map<string, Workload>();
-  private readonly groupsOf = new Map<string, string[]>();
-  private readonly blocks: { name: string; inside: (address: string) => boolean }[];
+  private readonly groups: AddressGroups;
   private readonly known = new Map<string, string>();
 
   constructor(policy: Policy, inventory: Inventory) {
     const workloads = inventory.workloads.filter(takesPart);
     for (const w of workloads) for (const a of w.addresses) this.workloadByAddress.set(a, w);
-    const membership = resolveMembership(policy, workloads);
-    for (const [name, m] of membership) for (const w of m.workloads) (this.groupsOf.get(w.id) ?? this.listFor(w.id)).push(name);
-    this.blocks = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs) }));
+    this.groups = new AddressGroups(resolveMembership(policy, workloads));
   }
 
   of(end: PathEnd): string {
     let name = this.known.get(end.address);
     if (name === undefined) {
       const workload = this.workloadByAddress.get(end.address);
-      const groups = [...new Set([...(workload ? (this.groupsOf.get(workload.id) ?? []) : []), ...this.blocks.filter((b) => b.inside(end.address)).map((b) => b.name)])];
-      name = groups.length > 0 ? groups.join(', ') : workload ? `(no group) ${qualifiedName(workload)}` : '(outside)';
+      name = groupNames(this.groups.of(end.address, workload), workload).join(', ');
       this.known.set(end.address, name);
     }
     return name;
-  }
-
-  private listFor(id: string): string[] {
-    const list: string[] = [];
-    this.groupsOf.set(id, list);
-    return list;
   }
 }
