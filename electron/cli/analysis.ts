@@ -8,7 +8,7 @@ import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
-import { CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
+import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
 
 // `microseg matrix` and `microseg impact`: what-if answers for pipelines, from the same shared
 // analysis the app's Matrix and Impact tabs show.
@@ -28,7 +28,7 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
   const { policy } = await loadPolicy(policyPath);
   const inventory = await loadInventory(options.inventory);
   const started = performance.now();
-  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(policy, inventory, policyPath)), 'matrix rows');
+  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(policy, inventory, policyPath)), 'matrix');
   const ms = Math.round(performance.now() - started);
   if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
   if (format === 'json') return { text: JSON.stringify({ ...matrix, ms }, null, 2), code: EXIT.ok };
@@ -41,12 +41,8 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
  */
 export async function impactCommand(oldPath: string, newPath: string | undefined, options: AnalysisOptions): Promise<{ text: string; code: number }> {
   if (!newPath) throw new CliFailure(EXIT.usage, 'impact needs two policy files: OLD NEW');
-  const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch((error: unknown) => {
-    throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
-  });
-  const inventory = await loadInventory(options.inventory).catch((error: unknown) => {
-    throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
-  });
+  const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch(asUsageFailure);
+  const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const started = performance.now();
   const impact = withProgress(
     impactSteps(
@@ -91,7 +87,7 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
       return next.value;
     }
     if (performance.now() - shown < PROGRESS_EVERY_MS) continue;
-    process.stderr.write(`\r\x1b[K${what}: ${next.value.done} of ${next.value.total}`);
+    process.stderr.write(`\r\x1b[K${what}: ${next.value.done} of ${next.value.total} ${next.value.unit}`);
     shown = performance.now();
   }
 }

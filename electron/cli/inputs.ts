@@ -20,6 +20,14 @@ export class CliFailure extends Error {
   }
 }
 
+/**
+ * For commands whose exit code 1 already means an answer (`impact`: something changes,
+ * `replay`: something is dropped): rethrows an input-errors failure as a usage one (exit 2).
+ */
+export function asUsageFailure(error: unknown): never {
+  throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
+}
+
 export async function readInput(path: string, what: string): Promise<string> {
   try {
     return await readFile(resolve(path), 'utf8');

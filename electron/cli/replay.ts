@@ -3,7 +3,7 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
 import { parseConnectionLog } from '../services/connection-log';
-import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 
 // `microseg replay`: what would this policy do to the traffic that really ran? For pipelines
 // that gate a policy change on last week's flow logs.
@@ -20,11 +20,8 @@ export const REPLAY_EXIT = { allThrough: 0, some: 1 } as const;
 export async function replayCommand(policyPath: string, options: ReplayOptions): Promise<{ text: string; code: number; diagnostics: Diagnostic[] }> {
   const logPath = options.connections;
   if (!logPath) throw new CliFailure(EXIT.usage, 'replay needs --connections LOG.csv (columns from,to,protocol,port and optionally count)');
-  const asUsage = (error: unknown): never => {
-    throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
-  };
-  const { policy } = await loadPolicy(policyPath).catch(asUsage);
-  const inventory = await loadInventory(options.inventory).catch(asUsage);
+  const { policy } = await loadPolicy(policyPath).catch(asUsageFailure);
+  const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
   if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
