@@ -38,7 +38,9 @@ export function alignConjunctionIds(older: readonly SimFlow[], newer: readonly S
   if (!shifted && unmatched.every((id) => !newerPrints.has(id))) return older;
 
   // Ids no conjunction of either version has, for the older version's unmatched ones.
-  let free = Math.max(0, ...olderPrints.keys(), ...newerPrints.keys()) + 1;
+  // A loop, not Math.max(...ids): a table of a large estate has more ids than a call takes arguments.
+  let free = 1;
+  for (const id of [...olderPrints.keys(), ...newerPrints.keys()]) free = Math.max(free, id + 1);
   for (const id of unmatched) renumber.set(id, free++);
   return older.map((flow) => renumbered(flow, renumber));
 }
