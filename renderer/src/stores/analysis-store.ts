@@ -21,7 +21,7 @@ interface AnalysisState {
   impactRunning: boolean;
   replay: (ReplayOutcome & { input: AnalysisInput }) | null;
   replayRunning: boolean;
-  /** The last progress report of the matrix and of the impact running now; absent when not running or not reported yet. */
+  /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
   progress: Partial<Record<AnalysisTask, AnalysisProgress>>;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
