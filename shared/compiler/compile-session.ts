@@ -11,8 +11,9 @@ import { addressMatch } from './clauses';
 import { compileInDetail, type CompileDetail, type CompileResult, type HostTable } from './compile';
 import { conjunctionAction, conjunctionCode } from './conjunction-bands';
 import { MatchChangeLog, type CountedMatches } from './counted-matches';
-import { compareFlows, flowIdentity, type Flow } from './flow';
+import { compareFlows, type Flow } from './flow';
 import { diffCompiles, sameFlow, type HostTableChange } from './flow-diff';
+import { ByFlowIdentity, flowsByIdentity } from './flow-identities';
 import { conjunctionVerdict, defaultFlow, type HostTableOptions, type PolicySide } from './host-table';
 import { MAX_CONJUNCTIONS_PER_FLOW, TABLES } from './pipeline';
 import { bumpMember, groupsByWorkload, sessionRules, type SessionRule, type SessionRules } from './session-rules';
@@ -24,7 +25,7 @@ export interface InventoryChange {
 }
 
 interface HostState {
-  flows: Map<string, Flow>;
+  flows: ByFlowIdentity<Flow>;
   workloadCount: number;
   /** Local addresses' matches: one default flow each, per direction. */
   defaults: Record<'src' | 'dst', CountedMatches>;
@@ -33,7 +34,7 @@ interface HostState {
 }
 
 /** What a patch does to one flow identity: set it (null deletes it) or change its conjunction codes. */
-type FlowEdit = { set: Flow | null } | { table: number; priority: number; match: string; add: number[]; remove: number[] };
+type FlowEdit = { table: number; priority: number; match: string } & ({ set: Flow | null } | { add: number[]; remove: number[] });
 
 /** What lets a session patch its tables rather than recompile; absent when the policy rules that out. */
 interface PatchState {
@@ -115,7 +116,7 @@ export class CompileSession {
     const { result, resolved } = detail;
     this.summary = { rules: result.rules };
     this.diagnostics = result.diagnostics;
-    this.hosts = new Map(result.hosts.map((h) => [h.host, { flows: new Map(h.flows.map((f) => [flowIdentity(f), f])), workloadCount: h.workloadCount, defaults: { src: new Map(), dst: new Map() }, sorted: h.flows }]));
+    this.hosts = new Map(result.hosts.map((h) => [h.host, { flows: flowsByIdentity(h.flows), workloadCount: h.workloadCount, defaults: { src: new Map(), dst: new Map() }, sorted: h.flows }]));
     this.patch = undefined;
     if (!resolved || resolved.options.redirects.length > 0 || this.wantsRedirects()) return;
 
@@ -191,11 +192,11 @@ export class CompileSession {
       }
     }
 
-    const edits = new Map<string, Map<string, FlowEdit>>();
-    const editsOf = (host: string): Map<string, FlowEdit> => {
-      let map = edits.get(host);
-      if (!map) edits.set(host, (map = new Map<string, FlowEdit>()));
-      return map;
+    const edits = new Map<string, ByFlowIdentity<FlowEdit>>();
+    const editsOf = (host: string): ByFlowIdentity<FlowEdit> => {
+      let filed = edits.get(host);
+      if (!filed) edits.set(host, (filed = new ByFlowIdentity<FlowEdit>()));
+      return filed;
     };
     for (const rule of touched) {
       for (const side of ['egress', 'ingress'] as const) {
@@ -210,15 +211,15 @@ export class CompileSession {
       const state = this.hosts.get(host)!;
       for (const side of ['egress', 'ingress'] as const) {
         const { entered, left } = log.flips(state.defaults[side === 'egress' ? 'src' : 'dst']);
-        for (const match of entered) editsOf(host).set(flowIdentity(defaultFlow(side, match, patch.options)), { set: defaultFlow(side, match, patch.options) });
-        for (const match of left) editsOf(host).set(flowIdentity(defaultFlow(side, match, patch.options)), { set: null });
+        for (const match of entered) setFlow(editsOf(host), defaultFlow(side, match, patch.options));
+        for (const match of left) setFlow(editsOf(host), defaultFlow(side, match, patch.options), false);
       }
     }
     return this.commit(patch, edits);
   }
 
   /** The edits one rule's change makes in one host's policy table. */
-  private editRule(rule: SessionRule, side: PolicySide, host: string, log: MatchChangeLog, edits: Map<string, FlowEdit>): void {
+  private editRule(rule: SessionRule, side: PolicySide, host: string, log: MatchChangeLog, edits: ByFlowIdentity<FlowEdit>): void {
     const egress = side === 'egress';
     const local = rule.local[egress ? 'src' : 'dst'].get(host) ?? EMPTY;
     const remote = rule.all[egress ? 'dst' : 'src'];
@@ -230,9 +231,8 @@ export class CompileSession {
 
     const table = TABLES[side].id;
     const edit = (match: string, code: number, add: boolean): void => {
-      const key = `${table}|${rule.top}|${match}`;
-      let e = edits.get(key);
-      if (!e) edits.set(key, (e = { table, priority: rule.top, match, add: [], remove: [] }));
+      let e = edits.get(table, rule.top, match);
+      if (!e) edits.set(table, rule.top, match, (e = { table, priority: rule.top, match, add: [], remove: [] }));
       if ('add' in e) (add ? e.add : e.remove).push(code);
     };
     const code = (k: number): number => rule.rule.number * 4 + k;
@@ -249,45 +249,59 @@ export class CompileSession {
       for (const m of now ? clause.keys() : log.matchesBefore(clause)) edit(m, code(i + 1), now);
     });
     for (const m of rule.services ?? []) edit(m, code(3), now);
-    const conj: Flow = { table, priority: rule.top, cookie: rule.rule.cookie, match: `conj_id=${rule.rule.number}`, actions: conjunctionVerdict(rule.rule, side) };
-    edits.set(flowIdentity(conj), { set: now ? conj : null });
+    setFlow(edits, { table, priority: rule.top, cookie: rule.rule.cookie, match: rule.conjunctionMatch, actions: conjunctionVerdict(rule.rule, side) }, now);
   }
 
   /** Turns the edits into flows, checks they fit, stores them; returns the changes per host. */
-  private commit(patch: PatchState, edits: Map<string, Map<string, FlowEdit>>): HostTableChange[] | undefined {
+  private commit(patch: PatchState, edits: Map<string, ByFlowIdentity<FlowEdit>>): HostTableChange[] | undefined {
     const changes: HostTableChange[] = [];
-    const writes: [HostState, string, Flow | null][] = [];
+    const writes: [HostState, FlowEdit, Flow | null][] = [];
     for (const host of [...edits.keys()].sort()) {
       const state = this.hosts.get(host)!;
       const add: Flow[] = [];
       const remove: Flow[] = [];
-      for (const [key, edit] of edits.get(host)!) {
-        const before = state.flows.get(key);
+      for (const edit of edits.get(host)!.values()) {
+        const before = state.flows.get(edit.table, edit.priority, edit.match);
         const after = 'set' in edit ? edit.set : this.conjunctionFlow(patch, before, edit);
         if (after && after.actions.length > MAX_CONJUNCTIONS_PER_FLOW) return undefined;
         if (after && sameFlow(before, after)) continue;
         if (before) remove.push(before);
         if (after) add.push(after);
-        writes.push([state, key, after]);
+        writes.push([state, edit, after]);
       }
       if (add.length + remove.length > 0) changes.push({ host, add: add.sort(compareFlows), remove: remove.sort(compareFlows) });
     }
-    for (const [state, key, flow] of writes) {
-      if (flow) state.flows.set(key, flow);
-      else state.flows.delete(key);
+    for (const [state, { table, priority, match }, flow] of writes) {
+      if (flow) state.flows.set(table, priority, match, flow);
+      else state.flows.delete(table, priority, match);
       state.sorted = undefined;
     }
     return changes;
   }
 
-  /** A match's flow after its conjunction codes changed; null when it serves no rule any more. */
-  private conjunctionFlow(patch: PatchState, before: Flow | undefined, edit: Extract<FlowEdit, { add: number[] }>): Flow | null {
-    const removed = new Set(edit.remove);
-    const codes = [...(before?.actions.map(conjunctionCode) ?? []).filter((c) => !removed.has(c)), ...edit.add].sort((a, b) => a - b);
-    if (codes.length === 0) return null;
+  /**
+   * A match's flow after its conjunction codes changed; null when it serves no rule any more.
+   * Its actions are in code order (rules are placed by ascending number), so each changed code
+   * finds its place by bisection: a popular match's flow carries thousands of actions, and
+   * reading them all back into codes made one relabel cost milliseconds.
+   */
+  private conjunctionFlow(patch: PatchState, before: Flow | undefined, edit: FlowEdit & { add: number[]; remove: number[] }): Flow | null {
+    const kept = before?.actions ?? [];
+    const changes = [...edit.remove.map((code) => ({ code, add: false })), ...edit.add.map((code) => ({ code, add: true }))].sort((a, b) => a.code - b.code);
     const ruleOf = (code: number): SessionRule => patch.rules.byNumber[(code >> 2) - 1]!;
-    const actions = codes.map((c) => conjunctionAction(c, ruleOf(c).services ? 3 : 2));
-    return { table: edit.table, priority: edit.priority, cookie: ruleOf(codes[0]!).rule.cookie, match: edit.match, actions };
+    const actions: string[] = [];
+    let from = 0;
+    for (const { code, add } of changes) {
+      const at = firstAtOrAfter(kept, code, from);
+      for (let i = from; i < at; i++) actions.push(kept[i]!);
+      from = at;
+      const present = at < kept.length && conjunctionCode(kept[at]!) === code;
+      if (present) from++;
+      if (add) actions.push(present ? kept[at]! : conjunctionAction(code, ruleOf(code).services ? 3 : 2));
+    }
+    for (let i = from; i < kept.length; i++) actions.push(kept[i]!);
+    if (actions.length === 0) return null;
+    return { table: edit.table, priority: edit.priority, cookie: ruleOf(conjunctionCode(actions[0]!)).rule.cookie, match: edit.match, actions };
   }
 
   private bumpDefaults(w: Workload, delta: 1 | -1, log = new MatchChangeLog()): void {
@@ -312,4 +326,21 @@ export class CompileSession {
 
 function hasIPv6(w: Workload): boolean {
   return w.addresses.some((a) => parseCidr(a)?.family === 6);
+}
+
+/** The first index from `from` on whose conjunction action's code is `code` or more (actions in code order). */
+function firstAtOrAfter(actions: readonly string[], code: number, from: number): number {
+  let low = from;
+  let high = actions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (conjunctionCode(actions[middle]!) < code) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Files the edit that sets `flow`'s identity to it, or deletes that identity (`keep` false). */
+function setFlow(edits: ByFlowIdentity<FlowEdit>, flow: Flow, keep = true): void {
+  edits.set(flow.table, flow.priority, flow.match, { table: flow.table, priority: flow.priority, match: flow.match, set: keep ? flow : null });
 }

@@ -10,6 +10,8 @@ export type CountedMatches = Map<string, number>;
  */
 export class MatchChangeLog {
   private readonly before = new Map<CountedMatches, Map<string, boolean>>();
+  /** Flips worked out since the last bump: a patch asks for a remote clause's once per host holding the rule. */
+  private readonly flipped = new Map<CountedMatches, Flips>();
 
   bump(matches: CountedMatches, match: string, delta: 1 | -1): void {
     let seen = this.before.get(matches);
@@ -18,17 +20,20 @@ export class MatchChangeLog {
     const count = (matches.get(match) ?? 0) + delta;
     if (count > 0) matches.set(match, count);
     else matches.delete(match);
+    this.flipped.delete(matches);
   }
 
   /** Matches that entered and left the clause since the log began. */
-  flips(matches: CountedMatches): { entered: string[]; left: string[] } {
-    const entered: string[] = [];
-    const left: string[] = [];
+  flips(matches: CountedMatches): Flips {
+    let flips = this.flipped.get(matches);
+    if (flips) return flips;
+    flips = { entered: [], left: [] };
     for (const [match, was] of this.before.get(matches) ?? []) {
-      if (!was && matches.has(match)) entered.push(match);
-      else if (was && !matches.has(match)) left.push(match);
+      if (!was && matches.has(match)) flips.entered.push(match);
+      else if (was && !matches.has(match)) flips.left.push(match);
     }
-    return { entered, left };
+    this.flipped.set(matches, flips);
+    return flips;
   }
 
   sizeBefore(matches: CountedMatches): number {
@@ -42,4 +47,10 @@ export class MatchChangeLog {
     const skip = new Set(entered);
     return [...[...matches.keys()].filter((m) => !skip.has(m)), ...left];
   }
+}
+
+/** What entered and left a clause; read-only, as the log hands the same lists to every caller. */
+export interface Flips {
+  readonly entered: string[];
+  readonly left: string[];
 }

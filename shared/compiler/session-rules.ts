@@ -15,6 +15,8 @@ export interface SessionRule {
   rule: ResolvedRule;
   /** The priority of the rule's band; a session only keeps rules that never spilled below it. */
   top: number;
+  /** The match of its `conj_id` flow, made once: a patch files edits by it. */
+  conjunctionMatch: string;
   /** Null when the rule permits every service (a two-clause conjunction). */
   services: string[] | null;
   /** Every member's matches, for the side that is remote. */
@@ -42,6 +44,7 @@ export function sessionRules(policy: Policy, rules: readonly ResolvedRule[], wit
     const state: SessionRule = {
       rule,
       top: ruleBandPriority(rule, 0),
+      conjunctionMatch: `conj_id=${rule.number}`,
       services: rule.services ? serviceMatches(rule.services, withIPv6) : null,
       all: { src: counted(rule.sources, 'src'), dst: counted(rule.destinations, 'dst') },
       // The local side also holds local workloads inside the rule's address blocks (as clauses.ts does).
