@@ -34,6 +34,8 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
       return Promise.resolve({ diagnostics: parsed.diagnostics, workloads: parsed.inventory?.workloads.length ?? 0 });
     },
     'policy:compile': ({ policy, inventory }) => Promise.resolve(services.compile.compile(policy, inventory)),
+    'policy:hostTable': ({ compileId, host }) => Promise.resolve(services.compile.hostTable(compileId, host)),
+    'trace:simulate': ({ compileId, from, to, packet, state }) => Promise.resolve(services.compile.trace(compileId, from, to, packet, state)),
     'hosts:list': () => services.hosts.list(),
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),

@@ -10,6 +10,10 @@ import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/polic
 const text = z.string().max(10_000);
 const path = z.string().min(1).max(4096);
 
+const compileId = z.number().int().min(1);
+const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
+const pathEnd = z.strictObject({ address: ipAddress, host: z.string().min(1).optional() });
+
 const service = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
   ports: z.strictObject({ from: z.number().int().min(1).max(65535), to: z.number().int().min(1).max(65535) }).optional(),
@@ -124,11 +128,23 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     ]),
   }),
   'kubernetes:export': z.strictObject({ policy, inventory: inventory.optional(), folder: path }),
+  'policy:hostTable': z.strictObject({ compileId, host: z.string().min(1) }),
+  'trace:simulate': z.strictObject({
+    compileId,
+    from: pathEnd,
+    to: pathEnd,
+    packet: z.strictObject({
+      protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp']),
+      dstPort: z.number().int().min(0).max(65535).optional(),
+      icmpType: z.number().int().min(0).max(255).optional(),
+    }),
+    state: z.enum(['new', 'established']),
+  }),
   'trace:switch': z.strictObject({
     host: z.string().min(1),
     packet: z.strictObject({
-      src: z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address'),
-      dst: z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address'),
+      src: ipAddress,
+      dst: ipAddress,
       protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp']),
       dstPort: z.number().int().min(1).max(65535).optional(),
       icmpType: z.number().int().min(0).max(255).optional(),

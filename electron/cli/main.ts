@@ -6,7 +6,7 @@ import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { decisionsOf } from '@shared/simulator/decision';
-import { addressHosts, loadHostTables, simulatePath } from '@shared/simulator/path';
+import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
@@ -148,7 +148,7 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, compiled.diagnostics);
   let path;
   try {
-    path = simulatePath(loadHostTables(compiled.hosts), from, to, probe, values.established ? 'established' : 'new', { hostOf: addressHosts(inventory.workloads) });
+    path = simulatePath(tablesOnDemand(compiled.hosts), from, to, probe, values.established ? 'established' : 'new', { hostOf: addressHosts(inventory.workloads) });
   } catch (error) {
     throw new CliFailure(EXIT.usage, (error as Error).message);
   }

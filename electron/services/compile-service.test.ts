@@ -15,17 +15,20 @@ const example = join(__dirname, '..', '..', 'examples', 'three-tier-shop');
 const policy = parsePolicyFile(readFileSync(join(example, 'policy.yaml'), 'utf8'), 'policy.yaml').policy!;
 const inventory = parseInventoryFile(readFileSync(join(example, 'inventory.yaml'), 'utf8'), 'inventory.yaml', 'x').inventory!;
 
-/** What a full compile and print give: the patched outcome must be the same. */
+/** What a full compile and print give, each host with its printed table: the patched outcome must be the same. */
 function fresh(p: Policy, inv: Inventory): unknown {
   const result = compilePolicy(p, inv);
-  return { ...result, hosts: result.hosts.map((h) => ({ ...h, text: formatHostTable(h.host, p, h.flows) })) };
+  return { ...result, hosts: result.hosts.map((h) => ({ host: h.host, flowCount: h.flows.length, workloadCount: h.workloadCount, text: formatHostTable(h.host, p, h.flows) })) };
 }
 
-/** The outcome without what differs between two ways of getting it: times, and whether it was patched. */
-function withoutTimes(outcome: CompileOutcome): unknown {
-  const rest: Partial<CompileOutcome> = { ...outcome };
+/**
+ * The outcome with each host's table as the service prints it on request, without what differs
+ * between two ways of getting it: times, the compile's number, and whether it was patched.
+ */
+function withoutTimes(service: CompileService, outcome: CompileOutcome): unknown {
+  const rest: Partial<CompileOutcome> = { ...outcome, hosts: outcome.hosts.map((h) => ({ ...h, text: service.hostTable(outcome.compileId, h.host).text })) };
   delete rest.durationMs;
-  delete rest.formatMs;
+  delete rest.compileId;
   delete rest.patchedWorkloads;
   return rest;
 }
@@ -39,11 +42,11 @@ describe('CompileService', () => {
     const relabelled: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'app-2' ? { ...w, labels: { ...w.labels, tier: 'web' } } : w)) };
     const patched = service.compile(policy, relabelled);
     expect(patched.patchedWorkloads).toBe(1);
-    expect(withoutTimes(patched)).toEqual(fresh(policy, relabelled));
+    expect(withoutTimes(service, patched)).toEqual(fresh(policy, relabelled));
     const removed: Inventory = { ...relabelled, workloads: relabelled.workloads.filter((w) => w.name !== 'web-2') };
     const again = service.compile(policy, removed);
     expect(again.patchedWorkloads).toBe(1);
-    expect(withoutTimes(again)).toEqual(fresh(policy, removed));
+    expect(withoutTimes(service, again)).toEqual(fresh(policy, removed));
   });
 
   it('compiles anew when two workloads share an id, as a session cannot tell them apart', () => {
@@ -52,8 +55,9 @@ describe('CompileService', () => {
     const twin: Inventory = { ...inventory, workloads: [...inventory.workloads, { ...inventory.workloads[0]!, name: 'twin', addresses: ['10.20.1.99'] }] };
     const outcome = service.compile(policy, twin);
     expect(outcome.patchedWorkloads).toBeUndefined();
-    expect(withoutTimes(outcome)).toEqual(fresh(policy, twin));
-    expect(withoutTimes(service.compile(policy, twin))).toEqual(fresh(policy, twin));
+    expect(withoutTimes(service, outcome)).toEqual(fresh(policy, twin));
+    const twice = service.compile(policy, twin);
+    expect(withoutTimes(service, twice)).toEqual(fresh(policy, twin));
   });
 
   it('compiles anew when the policy changes', () => {
@@ -62,6 +66,31 @@ describe('CompileService', () => {
     const edited: Policy = { ...policy, edges: policy.edges.slice(1) };
     const outcome = service.compile(edited, inventory);
     expect(outcome.patchedWorkloads).toBeUndefined();
-    expect(withoutTimes(outcome)).toEqual(fresh(edited, inventory));
+    expect(withoutTimes(service, outcome)).toEqual(fresh(edited, inventory));
+  });
+
+  it('prints a host table and traces only for the latest compile, and says what to do about an older one', () => {
+    const service = new CompileService(log);
+    const first = service.compile(policy, inventory);
+    const host = first.hosts[0]!.host;
+    const web = inventory.workloads.find((w) => w.name === 'web-1')!;
+    const app = inventory.workloads.find((w) => w.name === 'app-1')!;
+    const from = { address: web.addresses[0]!, host: web.host };
+    const to = { address: app.addresses[0]!, host: app.host };
+    expect(service.trace(first.compileId, from, to, { protocol: 'tcp', dstPort: 8080 }, 'new').verdict).toBe('permitted');
+    expect(service.trace(first.compileId, from, to, { protocol: 'tcp', dstPort: 22 }, 'new').verdict).toBe('dropped');
+    expect(() => service.hostTable(first.compileId, 'no-such-host')).toThrow(/made no table for host "no-such-host"/);
+
+    const second = service.compile(policy, inventory);
+    expect(second.compileId).toBeGreaterThan(first.compileId);
+    expect(() => service.hostTable(first.compileId, host)).toThrow(/no longer the latest: compile again/);
+    expect(() => service.trace(first.compileId, from, to, { protocol: 'tcp', dstPort: 8080 }, 'new')).toThrow(/no longer the latest/);
+    expect(service.hostTable(second.compileId, host).text).toContain('table=20');
+  });
+
+  it('turns a packet the simulator refuses into an error naming the connection', () => {
+    const service = new CompileService(log);
+    const { compileId } = service.compile(policy, inventory);
+    expect(() => service.trace(compileId, { address: '10.0.0.1' }, { address: 'fd00::1' }, { protocol: 'tcp', dstPort: 80 }, 'new')).toThrow(/Cannot trace 10.0.0.1 → fd00::1: /);
   });
 });

@@ -2,10 +2,11 @@ import type { ChangeImpact } from '../analysis/impact';
 import type { ReachabilityMatrix } from '../analysis/matrix';
 import type { ReplayResult } from '../analysis/replay';
 import type { AnalysisProgress } from '../analysis/steps';
-import type { CompileResult, HostTable } from '../compiler/compile';
+import type { CompileResult } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
+import type { PathEnd, PathResult } from '../simulator/path';
 
 /**
  * The one contract between the UI and the node-side services. Both transports (Electron IPC
@@ -28,6 +29,10 @@ export interface ApiRequests {
   /** Checks the text of a static inventory file (YAML or CSV, by the path's extension) without writing it. */
   'inventory:check': { args: { path: string; text: string }; result: { diagnostics: Diagnostic[]; workloads: number } };
   'policy:compile': { args: { policy: Policy; inventory: Inventory }; result: CompileOutcome };
+  /** One host's table of the latest compile, printed as `ovs-ofctl` text with comments naming the rules. */
+  'policy:hostTable': { args: { compileId: number; host: string }; result: { host: string; text: string } };
+  /** Simulates a connection's first or later packet through the latest compile's tables, on the hosts of its path. */
+  'trace:simulate': { args: { compileId: number; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: PathResult };
   'hosts:list': { args: void; result: HostTarget[] };
   'hosts:save': { args: HostTarget; result: HostTarget[] };
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
@@ -136,6 +141,8 @@ export const REQUEST_CHANNELS = [
   'inventory:close',
   'inventory:check',
   'policy:compile',
+  'policy:hostTable',
+  'trace:simulate',
   'hosts:list',
   'hosts:save',
   'hosts:remove',
@@ -221,14 +228,33 @@ export interface InventoryChange extends LiveState {
   hosts: SourceHost[];
 }
 
-/** A compile as the UI receives it: each host's table also printed as `ovs-ofctl` text. */
+/**
+ * A compile as the UI receives it: per host only counts. A host's printed table
+ * (`policy:hostTable`) and traces (`trace:simulate`) are asked for by `compileId`: a large
+ * estate's tables hold a million flows, too many to send and parse for the one host on screen.
+ */
 export interface CompileOutcome extends Omit<CompileResult, 'hosts'> {
-  hosts: (HostTable & { text: string })[];
-  /** Time to compute the flows, and to print them, in milliseconds. */
+  /** Names this compile; the node side answers for its latest compile only. */
+  compileId: number;
+  hosts: CompiledHost[];
+  /** Time to compute the flows, in milliseconds. */
   durationMs: number;
-  formatMs: number;
   /** Set when this compile patched the previous one (same policy, this many workloads changed) instead of compiling anew. */
   patchedWorkloads?: number;
+}
+
+/** One host of a compile: its name and counts. */
+export interface CompiledHost {
+  host: string;
+  flowCount: number;
+  workloadCount: number;
+}
+
+/** A packet to simulate, apart from its ends: the destination port, or the ICMP type (echo when absent). */
+export interface SimulatedPacket {
+  protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
+  dstPort?: number;
+  icmpType?: number;
 }
 
 /** How to reach one enforcement point's Open vSwitch over SSH. */

@@ -9,6 +9,9 @@ import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } 
 /** Each enforcement host's tables, ready to simulate. */
 export type HostFlowTables = ReadonlyMap<string, FlowTables>;
 
+/** Where a path finds a host's tables: all of them loaded, or each loaded when first asked for (`tablesOnDemand`). */
+export type HostTableLookup = Pick<HostFlowTables, 'get'>;
+
 /** One end of a connection: an address, and the host whose switch it sits behind (none if outside). */
 export interface PathEnd {
   address: string;
@@ -61,6 +64,24 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
   );
 }
 
+/**
+ * loadHostTables for one path at a time: a host's tables are parsed the first time a path
+ * reaches it. A trace meets two or three hosts, and a large estate's hundred tables hold a
+ * million flows, which take many seconds to parse.
+ */
+export function tablesOnDemand(hosts: readonly HostTable[]): HostTableLookup {
+  const byName = new Map(hosts.map((h) => [h.host, h]));
+  const parsed = new Map<string, FlowTables>();
+  return {
+    get(host) {
+      let tables = parsed.get(host);
+      const table = byName.get(host);
+      if (!tables && table) parsed.set(host, (tables = loadHostTables([table]).get(host)!));
+      return tables;
+    },
+  };
+}
+
 /** Address (canonical text) → host, for PathOptions.hostOf: every address of every workload that has a host. Pure. */
 export function addressHosts(
   workloads: readonly { host: string; addresses: readonly string[] }[],
@@ -84,7 +105,7 @@ export function addressHosts(
  * without tables or the ends' address families differ.
  */
 export function simulatePath(
-  tables: HostFlowTables,
+  tables: HostTableLookup,
   from: PathEnd,
   to: PathEnd,
   probe: PathProbe,

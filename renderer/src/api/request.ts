@@ -22,6 +22,8 @@ const ACTIONS: Record<RequestChannel, string> = {
   'inventory:close': 'Closing the inventory source',
   'inventory:check': 'Checking the inventory file',
   'policy:compile': 'Compiling the policy',
+  'policy:hostTable': "Reading the host's flow table",
+  'trace:simulate': 'Simulating the connection',
   'hosts:list': 'Listing saved host targets',
   'hosts:save': 'Saving the host target',
   'hosts:remove': 'Removing the host target',

@@ -20,7 +20,7 @@ export function hostLines(outcome: CompileOutcome | null, targets: readonly Host
     const suggestedAddress = reported.find((h) => h.name === host)?.suggestedAddress;
     return {
       host,
-      flowCount: outcome?.hosts.find((h) => h.host === host)?.flows.length ?? null,
+      flowCount: outcome?.hosts.find((h) => h.host === host)?.flowCount ?? null,
       target: targets.find((t) => t.host === host) ?? null,
       ...(suggestedAddress ? { suggestedAddress } : {}),
     };

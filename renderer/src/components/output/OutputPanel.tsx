@@ -4,6 +4,7 @@ import { useInventoryStore } from '../../stores/inventory-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { isCompileCurrent } from '../../model/same-input';
 import { FlowEditor } from './FlowEditor';
+import { useHostTableText } from './use-host-table-text';
 import { OutputTabs } from './OutputTabs';
 import { ProblemsList } from './ProblemsList';
 import { TracePanel } from './TracePanel';
@@ -20,6 +21,7 @@ export function OutputPanel(): JSX.Element {
   const inventory = useInventoryStore((s) => s.inventory);
   const stale = input !== null && !isCompileCurrent(input, policy, inventory);
   const table = tab.kind === 'host' ? outcome?.hosts.find((h) => h.host === tab.host) : undefined;
+  const text = useHostTableText(outcome?.compileId, table?.host);
 
   return (
     <section className="output-panel" aria-label="Compile output">
@@ -51,7 +53,7 @@ export function OutputPanel(): JSX.Element {
       <div className="output-body">
         {/* Monaco stays mounted while Problems is open, so switching back is instant. */}
         <div className={tab.kind === 'host' && table ? 'output-pane' : 'output-pane hidden'}>
-          <FlowEditor text={table?.text ?? ''} />
+          <FlowEditor text={text} />
         </div>
         {tab.kind === 'trace' ? (
           <div className="output-pane scroll">

@@ -13,7 +13,7 @@ export function OutputTabs(): JSX.Element {
       {(outcome?.hosts ?? []).map((h) => (
         <Tab key={h.host} to={{ kind: 'host', host: h.host }} selected={tab.kind === 'host' && tab.host === h.host} testId="flow-host-tab" host={h.host}
           title={`${h.workloadCount} workloads on ${h.host}`}>
-          {h.host} <span className="count">{h.flows.length}</span>
+          {h.host} <span className="count">{h.flowCount}</span>
         </Tab>
       ))}
       <Tab to={{ kind: 'problems' }} selected={tab.kind === 'problems'} testId="problems-tab">

@@ -1,9 +1,9 @@
-import type { TracePacket } from '@shared/api/contract';
+import type { SimulatedPacket, TracePacket } from '@shared/api/contract';
 import { decisionsOf, type Decision } from '@shared/simulator/decision';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
-import { addressHosts, loadHostTables, simulatePath, type PathProbe, type PathResult } from '@shared/simulator/path';
+import type { PathResult } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
-import { useId, useMemo, useState, type FormEvent, type JSX } from 'react';
+import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
@@ -32,7 +32,7 @@ interface SwitchAnswer {
 
 /**
  * "What happens to this connection?" answered on the tables just compiled, by the same
- * simulator the CLI and the tests use: the verdict, the rule that decided on each host (click
+ * simulator the CLI and the tests use (on the node side, which keeps the tables): the verdict, the rule that decided on each host (click
  * to select it on the canvas), and the table-by-table trace.
  */
 export function TracePanel(): JSX.Element {
@@ -47,8 +47,11 @@ export function TracePanel(): JSX.Element {
   });
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
+  // Counts questions, so an answer arriving after the question changed is dropped.
+  const asked = useRef(0);
   // An answer belongs to the question above it: editing the question clears it.
   const setForm = (next: typeof form): void => {
+    asked.current++;
     setFormState(next);
     setAnswer(null);
     setSwitches(null);
@@ -68,14 +71,12 @@ export function TracePanel(): JSX.Element {
     setSwitches(replies);
   };
   const [error, setError] = useState<string | null>(null);
-  // Parsing every host's table is the slow part; do it once per compile.
-  const tables = useMemo(() => (outcome ? loadHostTables(outcome.hosts) : null), [outcome]);
-  const hostOf = useMemo(() => (inventory ? addressHosts(inventory.workloads) : undefined), [inventory]);
 
-  if (!outcome || !inventory || !tables) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
+  if (!outcome || !inventory) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
 
-  const run = (event: FormEvent): void => {
+  const run = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
+    const question = ++asked.current;
     // Both ends at once: a dual-stack workload takes the address of the other end's family.
     const ends = resolveEndpoints(inventory, form.from, form.to);
     const port = Number(form.port);
@@ -86,24 +87,27 @@ export function TracePanel(): JSX.Element {
       return;
     }
     const { from, to } = ends;
-    const probe: PathProbe = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, srcPort: 49152, dstPort: port };
-    try {
-      const path = simulatePath(tables, from.end, to.end, probe, form.established ? 'established' : 'new', { hostOf });
-      const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
-      const packet: TracePacket = { src: from.end.address, dst: to.end.address, protocol: form.protocol, ...(form.protocol === 'icmp' ? { icmpType: 8 } : { dstPort: port }) };
-      const state = form.established ? 'established' : 'new';
-      setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules), packet, state });
-      setError(null);
-    } catch (failure) {
-      setError((failure as Error).message);
+    const simulated: SimulatedPacket = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, dstPort: port };
+    const state = form.established ? 'established' : 'new';
+    // The panel shows the failure itself, next to the form.
+    const reply = await request('trace:simulate', { compileId: outcome.compileId, from: from.end, to: to.end, packet: simulated, state }, { handles: () => true });
+    if (question !== asked.current) return;
+    if (!reply.ok) {
+      setError(reply.error.message);
       setAnswer(null);
+      return;
     }
+    const path = reply.value;
+    const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
+    const packet: TracePacket = { src: from.end.address, dst: to.end.address, ...simulated };
+    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules), packet, state });
+    setError(null);
   };
 
   const names = inventory.workloads.map((w) => w.name);
   return (
     <div className="trace-panel">
-      <form className="trace-form" onSubmit={run} noValidate>
+      <form className="trace-form" onSubmit={(e) => void run(e)} noValidate>
         <datalist id={`${id}-names`}>
           {names.map((n) => (
             <option key={n} value={n} />

@@ -1,0 +1,24 @@
+import { useEffect, useState } from 'react';
+import { request } from '../../api/request';
+
+/**
+ * The printed flow table of one host of a compile, asked for from the node side when it is
+ * shown (the compile itself sends only counts); '' until it arrives, or without a host.
+ */
+export function useHostTableText(compileId: number | undefined, host: string | undefined): string {
+  const [shown, setShown] = useState<{ key: string; text: string } | null>(null);
+  const key = compileId !== undefined && host !== undefined ? `${compileId}/${host}` : null;
+
+  useEffect(() => {
+    if (compileId === undefined || host === undefined) return;
+    let wanted = true;
+    void request('policy:hostTable', { compileId, host }).then((reply) => {
+      if (wanted && reply.ok) setShown({ key: `${compileId}/${host}`, text: reply.value.text });
+    });
+    return () => {
+      wanted = false;
+    };
+  }, [compileId, host]);
+
+  return shown !== null && shown.key === key ? shown.text : '';
+}
