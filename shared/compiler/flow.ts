@@ -22,8 +22,13 @@ export function flowIdentity(f: Flow): string {
 
 /** `cookie=…,table=…,priority=…,MATCH actions=…`, the line `ovs-ofctl add-flows` reads. */
 export function formatFlow(flow: Flow): string {
+  return formatFlowWithActions(flow, flow.actions.join(','));
+}
+
+/** formatFlow for a caller that joined the flow's actions (by commas) already: flows share action lists. */
+export function formatFlowWithActions(flow: Flow, actions: string): string {
   const match = flow.match === '' ? '' : `,${flow.match}`;
-  return `cookie=${flow.cookie},table=${flow.table},priority=${flow.priority}${match} actions=${flow.actions.join(',')}`;
+  return `cookie=${flow.cookie},table=${flow.table},priority=${flow.priority}${match} actions=${actions}`;
 }
 
 /** The table's declared name, for comments and traces. */

@@ -107,9 +107,9 @@ function parseFlowLine(text: string, line: number): SimFlow | TokenProblem {
     if (key === 'cookie') {
       if (value === undefined || value.includes('/'))
         return { code: 'MS503', message: `"${token}" is not a cookie value`, token };
-      const n = parseCookie(value);
-      if (n === null) return { code: 'MS503', message: `"${value}" is not a 64-bit cookie`, token };
-      cookie = `0x${n.toString(16)}`;
+      const canonical = canonicalCookie(value);
+      if (canonical === null) return { code: 'MS503', message: `"${value}" is not a 64-bit cookie`, token };
+      cookie = canonical;
     } else if (key === 'table' || key === 'priority') {
       const n = value === undefined ? null : parseNumber(value);
       const max = key === 'table' ? 254 : 65535;
@@ -134,8 +134,9 @@ function parseFlowLine(text: string, line: number): SimFlow | TokenProblem {
   return { line, text, cookie, table, priority, match, actions: actions.actions };
 }
 
-function parseCookie(text: string): bigint | null {
+/** A cookie (hex `0x…` or decimal) as SimFlow keeps it, `0x` and lowercase hex; null if it is not a 64-bit number. */
+export function canonicalCookie(text: string): string | null {
   if (!/^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(text)) return null;
   const value = BigInt(text);
-  return value < 1n << 64n ? value : null;
+  return value < 1n << 64n ? `0x${value.toString(16)}` : null;
 }

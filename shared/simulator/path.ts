@@ -1,8 +1,7 @@
 import type { HostTable } from '../compiler/compile';
-import { formatFlow } from '../compiler/flow';
 import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from './address-bits';
-import { parseFlowTextStrict } from './flow-parser';
+import { CompiledFlowReader } from './compiled-flows';
 import type { ConnectionState, Packet } from './packet';
 import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
 
@@ -51,17 +50,13 @@ export interface PathOptions {
 export const MAX_HOPS = 8;
 
 /**
- * Prints every host's compiled flows with the compiler's own printer (the lines the preview
- * shows and deploy sends) and parses them once; line N is the host's Nth flow. Throws if the
+ * Every host's compiled flows as the simulator reads them: what parsing the lines the preview
+ * shows and deploy sends gives (line N is the host's Nth flow), each distinct match and action
+ * list parsed once (CompiledFlowReader; one reader can serve several calls). Throws if the
  * compiler's output does not parse, which would be a compiler bug.
  */
-export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
-  return new Map(
-    hosts.map((h) => [
-      h.host,
-      groupByTable(parseFlowTextStrict(h.flows.map(formatFlow).join('\n'), `${h.host}.flows`)),
-    ]),
-  );
+export function loadHostTables(hosts: readonly HostTable[], reader = new CompiledFlowReader()): HostFlowTables {
+  return new Map(hosts.map((h) => [h.host, groupByTable(reader.read(h.flows, `${h.host}.flows`))]));
 }
 
 /**
@@ -72,11 +67,12 @@ export function loadHostTables(hosts: readonly HostTable[]): HostFlowTables {
 export function tablesOnDemand(hosts: readonly HostTable[]): HostTableLookup {
   const byName = new Map(hosts.map((h) => [h.host, h]));
   const parsed = new Map<string, FlowTables>();
+  const reader = new CompiledFlowReader();
   return {
     get(host) {
       let tables = parsed.get(host);
       const table = byName.get(host);
-      if (!tables && table) parsed.set(host, (tables = loadHostTables([table]).get(host)!));
+      if (!tables && table) parsed.set(host, (tables = loadHostTables([table], reader).get(host)!));
       return tables;
     },
   };
