@@ -115,8 +115,20 @@ describe('browser-mode host', () => {
 
     const inventory = (await api<{ inventory: unknown }>('inventory:load', { sourceId: `static:${join(shop, 'inventory.yaml')}` })).inventory;
     // The import's selectors (namespaceLabels, exclude) and named ports must pass the payload check.
-    const compiled = await api<{ flowCount: number; hosts: { host: string }[] }>('policy:compile', { policy: imported.policy, inventory });
+    const compiled = await api<{ compileId: number; hosts: { host: string; flowCount: number }[] }>('policy:compile', { policy: imported.policy, inventory });
     expect(compiled.hosts.map((h) => h.host)).toEqual(['node-1', 'node-2']);
+    // A host's table and a trace come on request, as JSON like everything else.
+    const table = await api<{ text: string }>('policy:hostTable', { compileId: compiled.compileId, host: 'node-1' });
+    expect(table.text.split('\n').filter((l) => l.startsWith('cookie=')).length).toBe(compiled.hosts[0]!.flowCount);
+    const trace = await api<{ verdict: string; hops: { host: string; trace: string }[]; decisions: unknown[] }>('trace:simulate', {
+      compileId: compiled.compileId,
+      from: { address: '10.244.1.11', host: 'node-1' },
+      to: { address: '10.244.2.12', host: 'node-2' },
+      packet: { protocol: 'tcp', dstPort: 80 },
+      state: 'new',
+    });
+    expect(trace.hops[0]?.trace).toContain('── host node-1 ──');
+    expect(trace.decisions.length).toBeGreaterThan(0);
 
     const folder = join(home, 'exported');
     const exported = await api<{ files: string[] }>('kubernetes:export', { policy: imported.policy, inventory, folder });

@@ -1,11 +1,13 @@
-import type { CompileOutcome, SimulatedPacket } from '@shared/api/contract';
-import { compilePolicy, type CompileResult, type HostTable } from '@shared/compiler/compile';
+import type { CompileOutcome, SimulatedPacket, TraceOutcome } from '@shared/api/contract';
+import { compilePolicy, type CompileResult, type HostTable, type RuleSummary } from '@shared/compiler/compile';
 import { CompileSession, type InventoryChange } from '@shared/compiler/compile-session';
 import type { Flow } from '@shared/compiler/flow';
 import { formatHostTable } from '@shared/compiler/table-text';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
-import { addressHosts, simulatePath, tablesOnDemand, type HostTableLookup, type PathEnd, type PathProbe, type PathResult } from '@shared/simulator/path';
+import { decisionsOf } from '@shared/simulator/decision';
+import { addressHosts, simulatePath, tablesOnDemand, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
+import { formatTrace } from '@shared/simulator/trace-format';
 import type { Logger } from './logger';
 import { ServiceError } from './service-error';
 
@@ -27,6 +29,7 @@ interface LatestCompile {
   id: number;
   policy: Policy;
   hosts: Map<string, HostTable>;
+  rules: RuleSummary[];
   inventory: Inventory;
   /** Made at the first trace: address → host (where a redirected packet goes next), and the tables, each host's parsed when a trace first reaches it. */
   simulation?: { hostOf: Map<string, string>; tables: HostTableLookup };
@@ -75,7 +78,7 @@ export class CompileService {
     this.last = { policyKey, workloads, inventory, result, ...(session ? { session } : {}) };
 
     const compileId = ++this.compiles;
-    this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])) };
+    this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])), rules: result.rules };
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flows, workloadCount }) => ({ host, flowCount: flows.length, workloadCount }));
@@ -93,15 +96,20 @@ export class CompileService {
   }
 
   /** `simulatePath` through the tables of compile `compileId`, parsing only the hosts the packet reaches. */
-  trace(compileId: number, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): PathResult {
+  trace(compileId: number, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): TraceOutcome {
     const latest = this.compiled(compileId);
     const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? 8 } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
     const { tables, hostOf } = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
+    let path;
     try {
-      return simulatePath(tables, from, to, probe, state, { hostOf });
+      path = simulatePath(tables, from, to, probe, state, { hostOf });
     } catch (failure) {
       throw new ServiceError('bad-request', `Cannot trace ${from.address} → ${to.address}: ${(failure as Error).message}`);
     }
+    // Printed here: the matched flows hold 128-bit addresses as BigInts, which JSON cannot carry.
+    const hops = path.hops.map(({ host, result }) => ({ host, verdict: result.verdict, trace: formatTrace(result, `── host ${host} ──`) }));
+    const { verdict, redirectedTo, enforced, reason } = path;
+    return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.rules) };
   }
 
   private compiled(compileId: number): LatestCompile {

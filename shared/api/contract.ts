@@ -6,7 +6,9 @@ import type { CompileResult } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
+import type { Decision } from '../simulator/decision';
 import type { PathEnd, PathResult } from '../simulator/path';
+import type { SimulationResult } from '../simulator/simulate';
 
 /**
  * The one contract between the UI and the node-side services. Both transports (Electron IPC
@@ -32,7 +34,7 @@ export interface ApiRequests {
   /** One host's table of the latest compile, printed as `ovs-ofctl` text with comments naming the rules. */
   'policy:hostTable': { args: { compileId: number; host: string }; result: { host: string; text: string } };
   /** Simulates a connection's first or later packet through the latest compile's tables, on the hosts of its path. */
-  'trace:simulate': { args: { compileId: number; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: PathResult };
+  'trace:simulate': { args: { compileId: number; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: TraceOutcome };
   'hosts:list': { args: void; result: HostTarget[] };
   'hosts:save': { args: HostTarget; result: HostTarget[] };
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
@@ -255,6 +257,15 @@ export interface SimulatedPacket {
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
   dstPort?: number;
   icmpType?: number;
+}
+
+/**
+ * A simulated connection as the Trace tab shows it: PathResult's verdict, each host's verdict and
+ * printed trace, and the flow that decided on each host, mapped back to its rule.
+ */
+export interface TraceOutcome extends Pick<PathResult, 'verdict' | 'redirectedTo' | 'enforced' | 'reason'> {
+  hops: { host: string; verdict: SimulationResult['verdict']; trace: string }[];
+  decisions: Decision[];
 }
 
 /** How to reach one enforcement point's Open vSwitch over SSH. */

@@ -1,8 +1,5 @@
-import type { SimulatedPacket, TracePacket } from '@shared/api/contract';
-import { decisionsOf, type Decision } from '@shared/simulator/decision';
+import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
-import type { PathResult } from '@shared/simulator/path';
-import { formatTrace } from '@shared/simulator/trace-format';
 import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
@@ -12,12 +9,11 @@ import { Field } from '../layout/Field';
 
 type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
 
-const VERDICT_BADGE: Record<PathResult['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
+const VERDICT_BADGE: Record<TraceOutcome['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
 
 interface TraceAnswer {
   heading: string;
-  path: PathResult;
-  decisions: Decision[];
+  path: TraceOutcome;
   /** The packet as asked, for asking the real switches the same question. */
   packet: TracePacket;
   state: 'new' | 'established';
@@ -65,7 +61,7 @@ export function TracePanel(): JSX.Element {
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
         const reply = await request('trace:switch', { host: hop.host, packet: { ...answer.packet, dst }, state: answer.state });
-        return { host: hop.host, simulated: hop.result.verdict, switchSays: reply.ok ? reply.value.verdict : 'unknown' };
+        return { host: hop.host, simulated: hop.verdict, switchSays: reply.ok ? reply.value.verdict : 'unknown' };
       }),
     );
     setSwitches(replies);
@@ -100,7 +96,7 @@ export function TracePanel(): JSX.Element {
     const path = reply.value;
     const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
     const packet: TracePacket = { src: from.end.address, dst: to.end.address, ...simulated };
-    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, decisions: decisionsOf(path, outcome.rules), packet, state });
+    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, packet, state });
     setError(null);
   };
 
@@ -146,7 +142,7 @@ export function TracePanel(): JSX.Element {
             {answer.heading} <span className="muted">({answer.path.reason})</span>
           </p>
           <ul className="trace-decisions">
-            {answer.decisions.map((d) => (
+            {answer.path.decisions.map((d) => (
               <li key={`${d.host}:${d.table}`} data-testid="trace-decision" data-host={d.host}>
                 on <strong>{d.host}</strong>, table {d.table}: {d.rule && d.rule.ref.kind !== 'setting' ? (
                   <button type="button" className="link" data-testid="trace-decision-rule" onClick={() => select({ kind: d.rule!.ref.kind as 'group' | 'edge', id: d.rule!.ref.id })}>
@@ -178,7 +174,7 @@ export function TracePanel(): JSX.Element {
             </ul>
           ) : null}
           {answer.path.hops.map((hop) => (
-            <pre key={hop.host} className="trace-text mono">{formatTrace(hop.result, `── host ${hop.host} ──`)}</pre>
+            <pre key={hop.host} className="trace-text mono">{hop.trace}</pre>
           ))}
         </div>
       ) : null}
