@@ -115,7 +115,7 @@ describe('browser-mode host', () => {
 
     const inventory = (await api<{ inventory: unknown }>('inventory:load', { sourceId: `static:${join(shop, 'inventory.yaml')}` })).inventory;
     // The import's selectors (namespaceLabels, exclude) and named ports must pass the payload check.
-    const compiled = await api<{ compileId: number; hosts: { host: string; flowCount: number }[] }>('policy:compile', { policy: imported.policy, inventory });
+    const compiled = await api<{ compileId: string; hosts: { host: string; flowCount: number }[] }>('policy:compile', { policy: imported.policy, inventory });
     expect(compiled.hosts.map((h) => h.host)).toEqual(['node-1', 'node-2']);
     // A host's table and a trace come on request, as JSON like everything else.
     const table = await api<{ text: string }>('policy:hostTable', { compileId: compiled.compileId, host: 'node-1' });

@@ -10,7 +10,7 @@ import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/polic
 const text = z.string().max(10_000);
 const path = z.string().min(1).max(4096);
 
-const compileId = z.number().int().min(1);
+const compileId = z.string().min(1).max(64);
 const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
 const pathEnd = z.strictObject({ address: ipAddress, host: z.string().min(1).optional() });
 

@@ -82,8 +82,8 @@ describe('CompileService', () => {
     expect(() => service.hostTable(first.compileId, 'no-such-host')).toThrow(/made no table for host "no-such-host"/);
 
     const second = service.compile(policy, inventory);
-    expect(second.compileId).toBeGreaterThan(first.compileId);
-    expect(() => service.hostTable(first.compileId, host)).toThrow(/no longer the latest: compile again/);
+    expect(second.compileId).not.toBe(first.compileId);
+    expect(() => service.hostTable(first.compileId, host)).toThrow(/no longer the latest .*: compile again/);
     expect(() => service.trace(first.compileId, from, to, { protocol: 'tcp', dstPort: 8080 }, 'new')).toThrow(/no longer the latest/);
     expect(service.hostTable(second.compileId, host).text).toContain('table=20');
   });

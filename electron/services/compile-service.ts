@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CompileOutcome, SimulatedPacket, TraceOutcome } from '@shared/api/contract';
 import { compilePolicy, type CompileResult, type HostTable, type RuleSummary } from '@shared/compiler/compile';
 import { CompileSession, type InventoryChange } from '@shared/compiler/compile-session';
@@ -26,7 +27,7 @@ interface LastCompile {
 
 /** The compile the UI reads from: its host tables printed and parsed only when asked for. */
 interface LatestCompile {
-  id: number;
+  id: string;
   policy: Policy;
   hosts: Map<string, HostTable>;
   rules: RuleSummary[];
@@ -49,7 +50,6 @@ const SOURCE_PORT = 49152;
 export class CompileService {
   private last: LastCompile | null = null;
   private latest: LatestCompile | null = null;
-  private compiles = 0;
   /** Printed tables by their flows, which a session keeps for the hosts a change leaves alone. */
   private readonly texts = new WeakMap<readonly Flow[], string>();
 
@@ -77,7 +77,8 @@ export class CompileService {
     }
     this.last = { policyKey, workloads, inventory, result, ...(session ? { session } : {}) };
 
-    const compileId = ++this.compiles;
+    // Random, not counted: a window that outlived a restarted node side must not read another compile's tables.
+    const compileId = randomUUID();
     this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])), rules: result.rules };
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
@@ -86,17 +87,17 @@ export class CompileService {
   }
 
   /** One host's table of compile `compileId`, printed with comments naming the rules. */
-  hostTable(compileId: number, host: string): { host: string; text: string } {
+  hostTable(compileId: string, host: string): { host: string; text: string } {
     const latest = this.compiled(compileId);
     const table = latest.hosts.get(host);
-    if (!table) throw new ServiceError('not-found', `Compile ${compileId} made no table for host "${host}".`);
+    if (!table) throw new ServiceError('not-found', `The compile made no table for host "${host}".`);
     let text = this.texts.get(table.flows);
     if (text === undefined) this.texts.set(table.flows, (text = formatHostTable(host, latest.policy, table.flows)));
     return { host, text };
   }
 
   /** `simulatePath` through the tables of compile `compileId`, parsing only the hosts the packet reaches. */
-  trace(compileId: number, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): TraceOutcome {
+  trace(compileId: string, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): TraceOutcome {
     const latest = this.compiled(compileId);
     const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? 8 } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
     const { tables, hostOf } = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
@@ -112,8 +113,8 @@ export class CompileService {
     return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.rules) };
   }
 
-  private compiled(compileId: number): LatestCompile {
-    if (this.latest?.id !== compileId) throw new ServiceError('not-found', `Compile ${compileId} is no longer the latest: compile again.`);
+  private compiled(compileId: string): LatestCompile {
+    if (this.latest?.id !== compileId) throw new ServiceError('not-found', 'That compile is no longer the latest (another window compiled, or the app restarted): compile again.');
     return this.latest;
   }
 }

@@ -32,9 +32,9 @@ export interface ApiRequests {
   'inventory:check': { args: { path: string; text: string }; result: { diagnostics: Diagnostic[]; workloads: number } };
   'policy:compile': { args: { policy: Policy; inventory: Inventory }; result: CompileOutcome };
   /** One host's table of the latest compile, printed as `ovs-ofctl` text with comments naming the rules. */
-  'policy:hostTable': { args: { compileId: number; host: string }; result: { host: string; text: string } };
+  'policy:hostTable': { args: { compileId: string; host: string }; result: { host: string; text: string } };
   /** Simulates a connection's first or later packet through the latest compile's tables, on the hosts of its path. */
-  'trace:simulate': { args: { compileId: number; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: TraceOutcome };
+  'trace:simulate': { args: { compileId: string; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: TraceOutcome };
   'hosts:list': { args: void; result: HostTarget[] };
   'hosts:save': { args: HostTarget; result: HostTarget[] };
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
@@ -236,8 +236,8 @@ export interface InventoryChange extends LiveState {
  * estate's tables hold a million flows, too many to send and parse for the one host on screen.
  */
 export interface CompileOutcome extends Omit<CompileResult, 'hosts'> {
-  /** Names this compile; the node side answers for its latest compile only. */
-  compileId: number;
+  /** Names this compile, unique across restarts of the node side, which answers for its latest compile only. */
+  compileId: string;
   hosts: CompiledHost[];
   /** Time to compute the flows, in milliseconds. */
   durationMs: number;

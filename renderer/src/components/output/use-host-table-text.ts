@@ -5,7 +5,7 @@ import { request } from '../../api/request';
  * The printed flow table of one host of a compile, asked for from the node side when it is
  * shown (the compile itself sends only counts); '' until it arrives, or without a host.
  */
-export function useHostTableText(compileId: number | undefined, host: string | undefined): string {
+export function useHostTableText(compileId: string | undefined, host: string | undefined): string {
   const [shown, setShown] = useState<{ key: string; text: string } | null>(null);
   const key = compileId !== undefined && host !== undefined ? `${compileId}/${host}` : null;
 
