@@ -7,6 +7,7 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
+import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
 
@@ -44,10 +45,12 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch(asUsageFailure);
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const started = performance.now();
+  // One reader for both sides: the comparison then sees shared flows without reading their text.
+  const reader = new CompiledFlowReader();
   const impact = withProgress(
     impactSteps(
-      { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage) },
-      { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage) },
+      { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage, reader) },
+      { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage, reader) },
       inventory,
     ),
     'impact',
@@ -92,8 +95,8 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
   }
 }
 
-function tablesOf(policy: Policy, inventory: Inventory, path: string, code: number = EXIT.inputErrors): HostFlowTables {
+function tablesOf(policy: Policy, inventory: Inventory, path: string, code: number = EXIT.inputErrors, reader = new CompiledFlowReader()): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, compiled.diagnostics);
-  return loadHostTables(compiled.hosts);
+  return loadHostTables(compiled.hosts, reader);
 }

@@ -8,6 +8,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { parseFlowText } from '@shared/simulator/flow-parser';
+import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
 import { groupByTable, type FlowTables } from '@shared/simulator/simulate';
 import type { HostTargetStore } from './host-targets';
@@ -47,14 +48,16 @@ export class AnalysisService {
 
   async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
     const started = performance.now();
-    const after = compiledTables(policy, inventory, 'the drawing');
+    // One reader for both sides: the comparison then sees shared flows without reading their text.
+    const reader = new CompiledFlowReader();
+    const after = compiledTables(policy, inventory, 'the drawing', reader);
     let before: { policy: Policy; tables: HostFlowTables };
     let baseline: string;
     if (against.kind === 'file') {
       const { path, text } = await readTextFile(against.path);
       const parsed = parsePolicyFile(text, path);
       if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
-      before = { policy: parsed.policy, tables: compiledTables(parsed.policy, inventory, path) };
+      before = { policy: parsed.policy, tables: compiledTables(parsed.policy, inventory, path, reader) };
       baseline = `revision ${parsed.policy.revision} of ${path}`;
     } else {
       const deployed = await this.readDeployed(against.hosts);
@@ -104,9 +107,9 @@ export class AnalysisService {
   }
 }
 
-function compiledTables(policy: Policy, inventory: Inventory, what: string): HostFlowTables {
+function compiledTables(policy: Policy, inventory: Inventory, what: string, reader = new CompiledFlowReader()): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics))
     throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-  return loadHostTables(compiled.hosts);
+  return loadHostTables(compiled.hosts, reader);
 }

@@ -5,6 +5,7 @@ import { formatFlow } from '../../shared/compiler/flow';
 import type { Inventory } from '../../shared/inventory/model';
 import type { Policy } from '../../shared/policy/model';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '../../shared/simulator/ovs-trace';
+import { CompiledFlowReader } from '../../shared/simulator/compiled-flows';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathEnd, type PathProbe } from '../../shared/simulator/path';
 import { VerdictEngine } from '../../shared/simulator/verdict-engine';
 import { BRIDGES, missing, OvsSandbox } from '../../electron/testing/ovs-sandbox';
@@ -46,7 +47,9 @@ const TRACES = 20;
 export async function measureWhatIf(policy: Policy, inventory: Inventory, compiled: CompileResult): Promise<WhatIfFigures> {
   const workloads = inventory.workloads.length;
   // Parsed once: at the large size reading a million flows back from text takes many seconds.
-  const tables = workloads <= WHAT_IF_WORKLOAD_LIMIT ? loadHostTables(compiled.hosts) : null;
+  // One reader for every table set, as the app's impact loads both sides with one.
+  const reader = new CompiledFlowReader();
+  const tables = workloads <= WHAT_IF_WORKLOAD_LIMIT ? loadHostTables(compiled.hosts, reader) : null;
   const matrix = tables && workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
   return {
     verdictsPerSec: tables ? verdictsPerSecond(inventory, tables) : null,
@@ -54,7 +57,7 @@ export async function measureWhatIf(policy: Policy, inventory: Inventory, compil
     ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
     matrixMs: matrix?.matrixMs ?? null,
     matrixClasses: matrix?.classes ?? null,
-    impactMs: tables ? timeImpact(policy, inventory, tables) : null,
+    impactMs: tables ? timeImpact(policy, inventory, tables, reader) : null,
   };
 }
 
@@ -130,10 +133,10 @@ function timeMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables
 }
 
 /** The first allow edge gets one more port: compile, then the impact against the original (median of IMPACT_RUNS). */
-function timeImpact(policy: Policy, inventory: Inventory, before: HostFlowTables): number {
+function timeImpact(policy: Policy, inventory: Inventory, before: HostFlowTables, reader: CompiledFlowReader): number {
   const edge = policy.edges.find((e) => e.action === 'allow')!;
   const changed: Policy = { ...policy, edges: policy.edges.map((e) => (e === edge ? { ...e, services: [...e.services, { protocol: 'tcp', ports: { from: 2222, to: 2222 } }] } : e)) };
-  const after = loadHostTables(compilePolicy(changed, inventory).hosts);
+  const after = loadHostTables(compilePolicy(changed, inventory).hosts, reader);
   const times: number[] = [];
   for (let i = 0; i < IMPACT_RUNS; i++) {
     const started = performance.now();

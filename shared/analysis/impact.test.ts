@@ -4,6 +4,7 @@ import { compilePolicy } from '../compiler/compile';
 import type { Inventory } from '../inventory/model';
 import type { Edge, EdgeAction, Policy, Service } from '../policy/model';
 import { parseFlowTextStrict } from '../simulator/flow-parser';
+import { CompiledFlowReader } from '../simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '../simulator/path';
 import { groupByTable } from '../simulator/simulate';
 import { scenarioArbitrary } from '../simulator/testing/random-scenario';
@@ -12,8 +13,8 @@ import { formatServices } from './service-set';
 
 const RUNS = 300;
 
-function tablesOf(policy: Policy, inventory: Inventory): HostFlowTables {
-  return loadHostTables(compilePolicy(policy, inventory).hosts);
+function tablesOf(policy: Policy, inventory: Inventory, reader?: CompiledFlowReader): HostFlowTables {
+  return loadHostTables(compilePolicy(policy, inventory).hosts, reader);
 }
 
 const SERVICES: readonly Service[] = [
@@ -143,9 +144,12 @@ describe('impact narrowed to the changed flows (property)', () => {
     fc.assert(
       fc.property(
         scenarioArbitrary({ probes: { min: 0, max: 0 } }).chain((s) => editArbitrary(s.policy).map((edited) => ({ ...s, edited }))),
-        ({ policy, edited, inventory }) => {
-          const before = { policy, tables: tablesOf(policy, inventory) };
-          const after = { policy: edited, tables: tablesOf(edited, inventory) };
+        // One reader for both sides, as the app loads them, shares flows' parts; separate ones, as for tables read back, share none.
+        fc.boolean(),
+        ({ policy, edited, inventory }, oneReader) => {
+          const reader = oneReader ? new CompiledFlowReader() : undefined;
+          const before = { policy, tables: tablesOf(policy, inventory, reader) };
+          const after = { policy: edited, tables: tablesOf(edited, inventory, reader) };
           const narrowed = changeImpact(before, after, inventory, { scope: 'changed-flows' });
           const full = changeImpact(before, after, inventory, { scope: 'every-pair' });
           expect(summary(narrowed)).toEqual(summary(full));

@@ -1,5 +1,5 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
-import type { SimFlow } from '../simulator/flow-model';
+import type { FlowAction, FlowMatch, SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import { isExactMask } from '../simulator/table-index';
 
@@ -18,6 +18,12 @@ export class NamedAddresses {
   private readonly prefixes = new Map<string, AddressMask>();
   /** Destinations of `ct(commit,nat(dst=…))`. */
   readonly redirectTargets: AddressBits[] = [];
+  /**
+   * Matches and action lists already read: tables loaded from a compile share them between flows
+   * and hosts (CompiledFlowReader), so a large estate's million flows hold far fewer of each.
+   */
+  private readonly seenMatches = new WeakSet<FlowMatch>();
+  private readonly seenActions = new WeakSet<FlowAction[]>();
 
   /** Every flow of these tables. */
   addTables(tables: HostFlowTables): this {
@@ -27,12 +33,17 @@ export class NamedAddresses {
 
   addFlows(flows: Iterable<SimFlow>): this {
     for (const { match, actions } of flows) {
-      for (const field of ADDRESS_FIELDS) {
-        const mask = match[field];
-        if (!mask) continue;
-        if (isExactMask(mask)) this.exact[mask.family].add(mask.value);
-        else this.prefixes.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
+      if (!this.seenMatches.has(match)) {
+        this.seenMatches.add(match);
+        for (const field of ADDRESS_FIELDS) {
+          const mask = match[field];
+          if (!mask) continue;
+          if (isExactMask(mask)) this.exact[mask.family].add(mask.value);
+          else this.prefixes.set(`${mask.family}/${mask.value}/${mask.mask}`, mask);
+        }
       }
+      if (this.seenActions.has(actions)) continue;
+      this.seenActions.add(actions);
       for (const action of actions) if (action.kind === 'ct' && action.nat?.dst) this.redirectTargets.push(action.nat.dst);
     }
     return this;

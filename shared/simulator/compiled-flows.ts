@@ -25,7 +25,8 @@ interface ReadActions {
  * distinct match text, cookie and action list once. The compiler shares those between flows and
  * hosts (a large estate's million flows hold a few hundred thousand distinct ones), and parsing
  * every printed line took most of the time of loading its tables. Read-only results: flows share
- * match and action objects. A table the shortcut cannot vouch for (a flow that does not parse, two
+ * match and action objects, also across compiles read by one reader, so equal objects mean
+ * equal text (the impact's diff compares them first). A table the shortcut cannot vouch for (a flow that does not parse, two
  * flows of one identity) is parsed from its text, which reports or resolves it as it always has.
  */
 export class CompiledFlowReader {
@@ -33,8 +34,9 @@ export class CompiledFlowReader {
   /** Match identities by canonical text: two texts of one match are one identity. */
   private readonly identities = new Map<string, number>();
   private readonly cookies = new Map<string, string | null>();
-  /** By action list: compiled flows share the arrays. */
+  /** By action list (flows of one compile share the arrays), and by text (so two compiles share them too). */
   private readonly actions = new WeakMap<readonly string[], ReadActions>();
+  private readonly actionsByText = new Map<string, ReadActions>();
 
   /** One host's flows; `file` names its text in errors. */
   read(flows: readonly Flow[], file: string): SimFlow[] {
@@ -86,7 +88,12 @@ export class CompiledFlowReader {
 
   private actionsOf(list: readonly string[]): ReadActions {
     let actions = this.actions.get(list);
-    if (!actions) this.actions.set(list, (actions = { text: list.join(','), byContext: new Map() }));
+    if (!actions) {
+      const text = list.join(',');
+      actions = this.actionsByText.get(text);
+      if (!actions) this.actionsByText.set(text, (actions = { text, byContext: new Map() }));
+      this.actions.set(list, actions);
+    }
     return actions;
   }
 
