@@ -12,7 +12,9 @@ const path = z.string().min(1).max(4096);
 
 const compileId = z.string().min(1).max(64);
 const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
-const pathEnd = z.strictObject({ address: ipAddress, host: z.string().min(1).optional() });
+// As long as a DNS name: Docker engines and Kubernetes nodes name hosts.
+const hostName = z.string().min(1).max(253);
+const pathEnd = z.strictObject({ address: ipAddress, host: hostName.optional() });
 
 const service = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
@@ -128,7 +130,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     ]),
   }),
   'kubernetes:export': z.strictObject({ policy, inventory: inventory.optional(), folder: path }),
-  'policy:hostTable': z.strictObject({ compileId, host: z.string().min(1) }),
+  'policy:hostTable': z.strictObject({ compileId, host: hostName }),
   'trace:simulate': z.strictObject({
     compileId,
     from: pathEnd,

@@ -142,7 +142,7 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
   const { from, to } = resolveEnds(inventory, values.from, values.to);
-  const probe = probeFrom(values.proto, values.port, values['icmp-type']);
+  const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, compiled.diagnostics);

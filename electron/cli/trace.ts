@@ -1,3 +1,4 @@
+import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
@@ -11,7 +12,7 @@ export function resolveEnds(inventory: Inventory, from: string, to: string): { f
 }
 
 /** The packet fields from --proto, --port, --icmp-type, with the errors a user can act on. */
-export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined): PathProbe {
+export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined, destination: string): PathProbe {
   switch (proto) {
     case 'tcp':
     case 'udp':
@@ -21,7 +22,7 @@ export function probeFrom(proto: string, port: string | undefined, icmpType: str
       return { protocol: proto, srcPort: 49152, dstPort };
     }
     case 'icmp':
-      return { protocol: 'icmp', icmpType: icmpType === undefined ? 8 : Number(icmpType) };
+      return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : Number(icmpType) };
     default:
       throw new CliFailure(EXIT.usage, `--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
   }

@@ -88,6 +88,15 @@ describe('CompileService', () => {
     expect(service.hostTable(second.compileId, host).text).toContain('table=20');
   });
 
+  it('refuses to trace a compile with errors, and says what to do', () => {
+    const service = new CompileService(log);
+    const broken: Policy = { ...policy, edges: [{ ...policy.edges[0]!, to: 'nope' }, ...policy.edges.slice(1)] };
+    const { compileId } = service.compile(broken, inventory);
+    expect(() => service.trace(compileId, { address: '10.20.1.11', host: 'host-a' }, { address: '10.20.2.21', host: 'host-a' }, { protocol: 'tcp', dstPort: 8080 }, 'new')).toThrow(
+      /last compile has errors.*fix what Problems lists/,
+    );
+  });
+
   it('turns a packet the simulator refuses into an error naming the connection', () => {
     const service = new CompileService(log);
     const { compileId } = service.compile(policy, inventory);

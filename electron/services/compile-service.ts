@@ -4,10 +4,12 @@ import { compilePolicy, type CompileResult, type HostTable, type RuleSummary } f
 import { CompileSession, type InventoryChange } from '@shared/compiler/compile-session';
 import type { Flow } from '@shared/compiler/flow';
 import { formatHostTable } from '@shared/compiler/table-text';
+import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
+import { echoRequestType } from '@shared/simulator/packet';
 import { formatTrace } from '@shared/simulator/trace-format';
 import type { Logger } from './logger';
 import { ServiceError } from './service-error';
@@ -31,6 +33,8 @@ interface LatestCompile {
   policy: Policy;
   hosts: Map<string, HostTable>;
   rules: RuleSummary[];
+  /** The compile found errors and made no tables. */
+  failed: boolean;
   inventory: Inventory;
   /** Made at the first trace: address → host (where a redirected packet goes next), and the tables, each host's parsed when a trace first reaches it. */
   simulation?: { hostOf: Map<string, string>; tables: HostTableLookup };
@@ -79,7 +83,7 @@ export class CompileService {
 
     // Random, not counted: a window that outlived a restarted node side must not read another compile's tables.
     const compileId = randomUUID();
-    this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])), rules: result.rules };
+    this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])), rules: result.rules, failed: hasErrors(result.diagnostics) };
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flows, workloadCount }) => ({ host, flowCount: flows.length, workloadCount }));
@@ -99,7 +103,8 @@ export class CompileService {
   /** `simulatePath` through the tables of compile `compileId`, parsing only the hosts the packet reaches. */
   trace(compileId: string, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): TraceOutcome {
     const latest = this.compiled(compileId);
-    const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? 8 } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
+    if (latest.failed) throw new ServiceError('bad-request', 'The last compile has errors, so it made no tables to trace: fix what Problems lists, then compile again.');
+    const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? echoRequestType(to.address) } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
     const { tables, hostOf } = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
     let path;
     try {

@@ -39,6 +39,8 @@ describe('CompiledFlowReader', () => {
     const flow = (match: string, actions: string[], priority = 10): Flow => ({ table: 20, priority, cookie: '0x1', match, actions });
     const repeated = [flow('ip,nw_src=10.0.0.1', ['drop']), flow('ip,nw_src=10.0.0.1', ['goto_table:30'])];
     expect(new CompiledFlowReader().read(repeated, 'h.flows')).toEqual(fromText(repeated));
+    const blanks = [flow('', ['NORMAL '])];
+    expect(new CompiledFlowReader().read(blanks, 'h.flows')).toEqual(fromText(blanks));
     const fields = [flow('ip,priority=7', ['drop'])];
     expect(new CompiledFlowReader().read(fields, 'h.flows')).toEqual(fromText(fields));
     expect(() => new CompiledFlowReader().read([flow('ip,nw_src=10.0.0.300', ['drop'])], 'h.flows')).toThrow(/h\.flows does not parse/);

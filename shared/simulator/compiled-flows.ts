@@ -53,7 +53,7 @@ export class CompiledFlowReader {
       const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
       if (!parsed || seen.has(identity)) return this.parsed(flows, file);
       seen.add(identity);
-      read.push({ line: i + 1, text: formatFlowWithActions(flow, actions.text), cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed });
+      read.push({ line: i + 1, text: trimmed(formatFlowWithActions(flow, actions.text)), cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed });
     }
     return read;
   }
@@ -107,6 +107,11 @@ export class CompiledFlowReader {
     }
     return parsed;
   }
+}
+
+/** The line as the text parse keeps it, trimmed: an action list may end in blanks. */
+function trimmed(line: string): string {
+  return line.charCodeAt(line.length - 1) <= 32 ? line.trim() : line;
 }
 
 function validNumber(n: number, max: number): boolean {

@@ -28,6 +28,11 @@ export interface Packet {
  */
 export type ConnectionState = 'new' | 'established' | 'reply';
 
+/** The ICMP type `ping` sends towards an address: echo request, 8 in ICMPv4 and 128 in ICMPv6. */
+export function echoRequestType(destination: string): number {
+  return destination.includes(':') ? 128 : 8;
+}
+
 /** The packet as the tables see it: numbers only, plus the metadata the pipeline changes. */
 export interface PacketFields {
   ethType: number;

@@ -1,5 +1,6 @@
 import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
+import { echoRequestType } from '@shared/simulator/packet';
 import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
@@ -83,7 +84,7 @@ export function TracePanel(): JSX.Element {
       return;
     }
     const { from, to } = ends;
-    const simulated: SimulatedPacket = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: 8 } : { protocol: form.protocol, dstPort: port };
+    const simulated: SimulatedPacket = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) } : { protocol: form.protocol, dstPort: port };
     const state = form.established ? 'established' : 'new';
     // The panel shows the failure itself, next to the form.
     const reply = await request('trace:simulate', { compileId: outcome.compileId, from: from.end, to: to.end, packet: simulated, state }, { handles: () => true });
