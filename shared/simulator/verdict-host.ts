@@ -5,7 +5,7 @@ import { AddressClasses, ServiceClasses } from './verdict-classes';
 import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
 import { Frame } from './verdict-frame';
 import { BIG_FLOW } from './verdict-conjunctions';
-import type { VerdictMemo } from './verdict-memo';
+import { AnswerRows, type RowBudget } from './verdict-rows';
 import { TableClassifier } from './verdict-table';
 
 /** A host's verdict on a packet: dropped, forwarded, or (REDIRECTED + address id) redirected there. */
@@ -14,11 +14,6 @@ export const FORWARDED = 1;
 export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
-/** The memo keys (host, source class) into one 32-bit word and (destination class, service class) into another. */
-const SOURCE_BITS = 22;
-const SERVICE_BITS = 12;
-const MAX_DESTINATION_CLASSES = 1 << 20;
-const MAX_HOSTS = 1 << 10;
 
 type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 
@@ -34,9 +29,14 @@ export class HostPipeline {
   readonly services: ServiceClasses;
   private sources: AddressClasses | null = null;
   private destinations: AddressClasses | null = null;
+  /** Per address id: its class here as a source and as a destination, -1 until asked. */
+  private sourceById: Int32Array = new Int32Array(0);
+  private destinationById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
   readonly unsupported: boolean;
-  private readonly memoSafe: boolean;
+  /** No table here lets text order pick a group head, so answers can be remembered per class. */
+  readonly remembers: boolean;
+  private readonly rows: AnswerRows;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
 
@@ -52,8 +52,7 @@ export class HostPipeline {
     readonly index: number,
     byTable: FlowTables,
     private readonly book: AddressBook,
-    /** Shared by the hosts of one engine, keyed by host too. */
-    private readonly memo: VerdictMemo,
+    budget: RowBudget,
     bigFlow = BIG_FLOW,
   ) {
     const keys = new Map<string, number>();
@@ -78,37 +77,42 @@ export class HostPipeline {
           if (action.kind === 'ct' && action.commit && action.nat?.dst) this.natTargets.set(action, book.intern(action.nat.dst));
     }
     this.unsupported = unsupported;
-    this.memoSafe = !headTie;
+    this.remembers = !headTie;
+    this.rows = new AnswerRows(budget);
     this.services = new ServiceClasses(this.allFlows());
   }
 
+  /** The class of an address as a source here (see AddressClasses). */
+  sourceClassOf(address: EngineAddress): number {
+    if (address.id >= this.sourceById.length) this.sourceById = grown(this.sourceById, address.id);
+    const known = this.sourceById[address.id]!;
+    return known >= 0 ? known : (this.sourceById[address.id] = this.sourceClasses().classOf(address));
+  }
+
+  /** The class of an address as a destination here. */
+  destinationClassOf(address: EngineAddress): number {
+    if (address.id >= this.destinationById.length) this.destinationById = grown(this.destinationById, address.id);
+    const known = this.destinationById[address.id]!;
+    return known >= 0 ? known : (this.destinationById[address.id] = this.destinationClasses().classOf(address));
+  }
+
+  /** The answer remembered for a packet of these classes, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
+  known(source: number, service: number, destination: number): number {
+    return this.rows.get(source, service, destination);
+  }
+
   /**
-   * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch:
-   * DROPPED, FORWARDED or REDIRECTED + the id of the address it was sent to.
+   * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch,
+   * whose classes are given, remembered unless text order decided it (needs `remembers`).
    */
-  verdict(packet: Frame, useMemo: boolean): number {
-    const serviceClass = this.services.classOf(packet);
-    if (!useMemo || !this.memoSafe) return this.run(packet, serviceClass);
-
-    let source = packet.src.sourceClass[this.index]!;
-    if (source < 0) source = packet.src.sourceClass[this.index] = this.sourceClasses().classOf(packet.src);
-    let destination = packet.dst.destinationClass[this.index]!;
-    if (destination < 0)
-      destination = packet.dst.destinationClass[this.index] = this.destinationClasses().classOf(packet.dst);
-    if (serviceClass >= 1 << SERVICE_BITS || destination >= MAX_DESTINATION_CLASSES || source >= 1 << SOURCE_BITS || this.index >= MAX_HOSTS)
-      return this.run(packet, serviceClass);
-
-    const high = (this.index << SOURCE_BITS) | source;
-    const low = (destination << SERVICE_BITS) | serviceClass;
-    const known = this.memo.get(high, low);
-    if (known >= 0) return known;
-    const answer = this.run(packet, serviceClass);
-    if (!this.ambiguous) this.memo.set(high, low, answer);
+  answer(packet: Frame, source: number, service: number, destination: number): number {
+    const answer = this.run(packet, service);
+    if (!this.ambiguous) this.rows.set(source, service, destination, answer, this.destinationClasses().size);
     return answer;
   }
 
-  /** Runs the tables from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
-  private run(packet: Frame, serviceClass: number): number {
+  /** The verdict on `packet` arriving here, from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
+  run(packet: Frame, serviceClass: number): number {
     const frame = this.frames[0]!;
     frame.copyFrom(packet);
     frame.resetMetadata();
@@ -210,4 +214,11 @@ export class HostPipeline {
   target(answer: number): EngineAddress {
     return this.book.byId(answer - REDIRECTED);
   }
+}
+
+/** A copy of a class cache long enough for `id`, the new part -1. */
+function grown(cache: Int32Array, id: number): Int32Array {
+  const longer = new Int32Array(Math.max(1024, 2 * cache.length, id + 1)).fill(-1);
+  longer.set(cache);
+  return longer;
 }

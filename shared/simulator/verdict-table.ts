@@ -1,3 +1,4 @@
+import { storeAt } from '../arrays';
 import { formatMatch, type SimFlow } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import {
@@ -250,12 +251,6 @@ function markGroupHeads(flows: readonly FastFlow[]): boolean {
   }
   for (const head of heads.values()) head.afterConjunction = head.hard;
   return tied.size > 0;
-}
-
-/** Sets array[index], filling a gap with undefined first: a write far past the end would turn the array into a slow dictionary. */
-function storeAt<T>(array: (T | undefined)[], index: number, value: T): void {
-  while (array.length < index) array.push(undefined);
-  array[index] = value;
 }
 
 /** Higher priority, or the same and earlier in the text. */

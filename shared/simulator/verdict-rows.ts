@@ -1,0 +1,127 @@
+/**
+ * Bytes of rows all hosts of one engine may hold; past it, the host that asks for more starts
+ * its rows over (answers are recomputed, never changed), so memory stays bounded.
+ */
+export class RowBudget {
+  used = 0;
+  constructor(readonly limit = 1 << 28) {}
+}
+
+/** Distinct answers one host can remember: a cell holds its code in a byte, 0 meaning "not known". */
+const MAX_CODES = 255;
+const MIN_ROW_LENGTH = 64;
+const FIRST_SERVICE_STRIDE = 16;
+
+/**
+ * One host's remembered answers, dense: per (source class, service class) a row indexed by
+ * destination class, so a known packet costs a few typed-array reads, where a hash table of
+ * class triples read at random cost cache misses on every probe. An answer is stored as a
+ * one-byte code of the host's answers. Rows live in one growing byte slab (rows are made by
+ * the hundred thousand: one buffer each kept the garbage collector busy); a row that must
+ * grow moves to the slab's end.
+ */
+export class AnswerRows {
+  /** Per (source class × stride + service class): the row's offset in the slab (-1: none) and its length. */
+  private offsets = new Int32Array(0);
+  private lengths = new Int32Array(0);
+  private stride = FIRST_SERVICE_STRIDE;
+  private slab = new Uint8Array(1 << 16);
+  private used = 0;
+  /** code - 1 → answer, and back. */
+  private readonly answers: number[] = [];
+  private readonly codes = new Map<number, number>();
+
+  constructor(private readonly budget: RowBudget) {
+    budget.used += this.slab.length;
+  }
+
+  /** The answer remembered for these classes, or -1. */
+  get(source: number, service: number, destination: number): number {
+    if (service >= this.stride) return -1;
+    const row = source * this.stride + service;
+    if (row >= this.offsets.length || destination >= this.lengths[row]!) return -1;
+    const code = this.slab[this.offsets[row]! + destination]!;
+    return code === 0 ? -1 : this.answers[code - 1]!;
+  }
+
+  /**
+   * Remembers a non-negative answer, making room for a row of at least `destinations` cells
+   * (the host's destination classes so far), so a row rarely grows; silently does not once the
+   * host has MAX_CODES distinct answers.
+   */
+  set(source: number, service: number, destination: number, answer: number, destinations: number): void {
+    let code = this.codes.get(answer);
+    if (code === undefined) {
+      if (this.answers.length >= MAX_CODES) return;
+      this.answers.push(answer);
+      this.codes.set(answer, (code = this.answers.length));
+    }
+    while (service >= this.stride) this.widen();
+    let row = source * this.stride + service;
+    if (row >= this.offsets.length) this.lengthen(row);
+    if (destination >= this.lengths[row]!) {
+      this.place(row, Math.max(destination + 1, destinations));
+      row = source * this.stride + service;
+    }
+    this.slab[this.offsets[row]! + destination] = code;
+  }
+
+  /** Gives a row a fresh place of at least `length` cells at the slab's end, keeping its cells. */
+  private place(row: number, length: number): void {
+    const size = Math.max(MIN_ROW_LENGTH, 1 << Math.ceil(Math.log2(length)));
+    if (this.used + size > this.slab.length) this.growSlab(size);
+    const old = this.offsets[row]!;
+    const offset = this.used;
+    // growSlab may have started over, dropping the row.
+    if (this.offsets[row]! >= 0) this.slab.copyWithin(offset, old, old + this.lengths[row]!);
+    this.offsets[row] = offset;
+    this.lengths[row] = size;
+    this.used += size;
+  }
+
+  private growSlab(atLeast: number): void {
+    const length = Math.max(2 * this.slab.length, this.used + atLeast);
+    if (this.budget.used + length - this.slab.length > this.budget.limit) {
+      this.startOver();
+      if (atLeast <= this.slab.length) return;
+    }
+    const slab = new Uint8Array(length);
+    slab.set(this.slab.subarray(0, this.used));
+    this.budget.used += length - this.slab.length;
+    this.slab = slab;
+  }
+
+  private startOver(): void {
+    this.offsets.fill(-1);
+    this.lengths.fill(0);
+    this.slab.fill(0, 0, this.used);
+    this.used = 0;
+  }
+
+  /** Room in the row index for `row`. */
+  private lengthen(row: number): void {
+    const length = Math.max(1024, 2 * this.offsets.length, row + 1);
+    const offsets = new Int32Array(length).fill(-1);
+    const lengths = new Int32Array(length);
+    offsets.set(this.offsets);
+    lengths.set(this.lengths);
+    this.offsets = offsets;
+    this.lengths = lengths;
+  }
+
+  /** Doubles the service classes a source has room for, moving the row index entries (the rows stay). */
+  private widen(): void {
+    const stride = 2 * this.stride;
+    const sources = Math.ceil(this.offsets.length / this.stride);
+    const offsets = new Int32Array(sources * stride).fill(-1);
+    const lengths = new Int32Array(sources * stride);
+    for (let i = 0; i < this.offsets.length; i++) {
+      const at = Math.floor(i / this.stride) * stride + (i % this.stride);
+      offsets[at] = this.offsets[i]!;
+      lengths[at] = this.lengths[i]!;
+    }
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.stride = stride;
+  }
+}
