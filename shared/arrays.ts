@@ -19,3 +19,10 @@ export function storeAt<T>(array: (T | undefined)[], index: number, value: T): v
   while (array.length < index) array.push(undefined);
   array[index] = value;
 }
+
+/** A copy of a typed array lengthened to `length`, the new part set to `fill`. */
+export function lengthened(array: Int32Array, length: number, fill: number): Int32Array {
+  const longer = new Int32Array(length).fill(fill);
+  longer.set(array);
+  return longer;
+}

@@ -318,6 +318,32 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       expect(engineSays(engine, end(src, 'h'), end('10.0.0.9'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.0.9'), probe));
   });
 
+  it('tells destinations apart by the clauses they add to conjunctions the source and service keep alive', () => {
+    const tables: Record<string, string[]> = {
+      'source supplies two clauses': [
+        'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(3,1/3)',
+        'priority=10,ip,nw_src=10.0.0.0/30 actions=conjunction(3,2/3)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(3,3/3)',
+        'priority=10,conj_id=3,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
+      'service and destination alone': [
+        'priority=10,tcp,tp_dst=80 actions=conjunction(4,1/2)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(4,2/2)',
+        'priority=10,conj_id=4,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
+    };
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    for (const lines of Object.values(tables)) {
+      const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+      const engine = new VerdictEngine(flows);
+      // The first destination has no flows: its answer must not be taken for the second's.
+      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9'])
+        expect(engineSays(engine, end('10.0.0.1', 'h'), end(dst), probe)).toBe(simulated(flows, end('10.0.0.1', 'h'), end(dst), probe));
+    }
+  });
+
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };

@@ -112,7 +112,7 @@ export class VerdictEngine {
   }
 
   /**
-   * One switch's verdict: remembered per (source class, service class, destination class), else
+   * One switch's verdict: remembered per (source class, service class, destination key), else
    * run on the packet. `from` is the source end when this switch is its own host: it keeps its class there.
    */
   private hostVerdict(pipeline: HostPipeline, from: VerdictEnd | null, src: EngineAddress, dst: EngineAddress, service: VerdictService, family: number): number {
@@ -120,7 +120,7 @@ export class VerdictEngine {
     let serviceClass = service.classOn(index, this.hostIndex.size, family);
     if (serviceClass < 0) {
       service.fill(this.packet, family);
-      serviceClass = pipeline.services.classOf(this.packet);
+      serviceClass = pipeline.serviceClassOf(this.packet);
       service.remember(index, this.hostIndex.size, family, serviceClass);
     }
     if (!this.useMemo || !pipeline.remembers) return pipeline.run(this.fill(src, dst, service, family), serviceClass);
@@ -128,10 +128,10 @@ export class VerdictEngine {
     let source: number;
     if (from === null) source = pipeline.sourceClassOf(src);
     else if ((source = from.sourceClass) < 0) source = from.sourceClass = pipeline.sourceClassOf(src);
-    const destination = pipeline.destinationClassOf(dst);
-    const known = pipeline.known(source, serviceClass, destination);
+    const key = pipeline.keyOf(source, src, serviceClass, dst);
+    const known = pipeline.known(source, serviceClass, key);
     if (known >= 0) return known;
-    return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, destination);
+    return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, key);
   }
 
   /** The packet as packetFields makes it, for a run of the tables. */

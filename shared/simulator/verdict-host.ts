@@ -1,3 +1,4 @@
+import { lengthened } from '../arrays';
 import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
 import { MAX_DEPTH, type FlowTables } from './simulate';
 import type { AddressBook, EngineAddress } from './verdict-address';
@@ -5,6 +6,7 @@ import { AddressClasses, ServiceClasses } from './verdict-classes';
 import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
 import { Frame } from './verdict-frame';
 import { BIG_FLOW } from './verdict-conjunctions';
+import { DestinationProjection } from './verdict-projection';
 import { AnswerRows, type RowBudget } from './verdict-rows';
 import { TableClassifier } from './verdict-table';
 
@@ -36,7 +38,9 @@ export class HostPipeline {
   readonly unsupported: boolean;
   /** No table here lets text order pick a group head, so answers can be remembered per class. */
   readonly remembers: boolean;
+  /** Remembered answers per (source class, service class, destination key of the projection). */
   private readonly rows: AnswerRows;
+  private projection: DestinationProjection | null = null;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
 
@@ -84,30 +88,42 @@ export class HostPipeline {
 
   /** The class of an address as a source here (see AddressClasses). */
   sourceClassOf(address: EngineAddress): number {
-    if (address.id >= this.sourceById.length) this.sourceById = grown(this.sourceById, address.id);
+    if (address.id >= this.sourceById.length) this.sourceById = lengthened(this.sourceById, room(this.sourceById, address.id), -1);
     const known = this.sourceById[address.id]!;
     return known >= 0 ? known : (this.sourceById[address.id] = this.sourceClasses().classOf(address));
   }
 
   /** The class of an address as a destination here. */
   destinationClassOf(address: EngineAddress): number {
-    if (address.id >= this.destinationById.length) this.destinationById = grown(this.destinationById, address.id);
+    if (address.id >= this.destinationById.length) this.destinationById = lengthened(this.destinationById, room(this.destinationById, address.id), -1);
     const known = this.destinationById[address.id]!;
     return known >= 0 ? known : (this.destinationById[address.id] = this.destinationClasses().classOf(address));
   }
 
-  /** The answer remembered for a packet of these classes, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
-  known(source: number, service: number, destination: number): number {
-    return this.rows.get(source, service, destination);
+  /** The service class of the frame's service; with `remembers`, the projection is ready for it. */
+  serviceClassOf(packet: Frame): number {
+    const service = this.services.classOf(packet);
+    if (this.remembers) this.destinationProjection().prepare(service, packet);
+    return service;
+  }
+
+  /** The destination's key for packets of this source and service class (needs `remembers`; see DestinationProjection). */
+  keyOf(source: number, src: EngineAddress, service: number, dst: EngineAddress): number {
+    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dst), dst);
+  }
+
+  /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
+  known(source: number, service: number, key: number): number {
+    return this.rows.get(source, service, key);
   }
 
   /**
    * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch,
-   * whose classes are given, remembered unless text order decided it (needs `remembers`).
+   * remembered under its classes and key unless text order decided it (needs `remembers`).
    */
-  answer(packet: Frame, source: number, service: number, destination: number): number {
+  answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
-    if (!this.ambiguous) this.rows.set(source, service, destination, answer, this.destinationClasses().size);
+    if (!this.ambiguous) this.rows.set(source, service, key, answer);
     return answer;
   }
 
@@ -194,6 +210,10 @@ export class HostPipeline {
     if (action.table !== undefined) this.visit(action.table, tracked, depth + 1, serviceClass);
   }
 
+  private destinationProjection(): DestinationProjection {
+    return (this.projection ??= new DestinationProjection(this.indexedTables()));
+  }
+
   private sourceClasses(): AddressClasses {
     return (this.sources ??= new AddressClasses(this.indexedTables(), 'source'));
   }
@@ -216,9 +236,7 @@ export class HostPipeline {
   }
 }
 
-/** A copy of a class cache long enough for `id`, the new part -1. */
-function grown(cache: Int32Array, id: number): Int32Array {
-  const longer = new Int32Array(Math.max(1024, 2 * cache.length, id + 1)).fill(-1);
-  longer.set(cache);
-  return longer;
+/** A length for a cache by id that must hold `id`: doubled, so ids met one by one cost little copying. */
+function room(cache: Int32Array, id: number): number {
+  return Math.max(1024, 2 * cache.length, id + 1);
 }

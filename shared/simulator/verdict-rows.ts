@@ -1,3 +1,5 @@
+import { lengthened } from '../arrays';
+
 /**
  * Bytes of rows all hosts of one engine may hold; past it, the host that asks for more starts
  * its rows over (answers are recomputed, never changed), so memory stays bounded.
@@ -22,8 +24,8 @@ const FIRST_SERVICE_STRIDE = 16;
  */
 export class AnswerRows {
   /** Per (source class × stride + service class): the row's offset in the slab (-1: none) and its length. */
-  private offsets = new Int32Array(0);
-  private lengths = new Int32Array(0);
+  private offsets: Int32Array = new Int32Array(0);
+  private lengths: Int32Array = new Int32Array(0);
   private stride = FIRST_SERVICE_STRIDE;
   private slab = new Uint8Array(1 << 16);
   private used = 0;
@@ -44,12 +46,8 @@ export class AnswerRows {
     return code === 0 ? -1 : this.answers[code - 1]!;
   }
 
-  /**
-   * Remembers a non-negative answer, making room for a row of at least `destinations` cells
-   * (the host's destination classes so far), so a row rarely grows; silently does not once the
-   * host has MAX_CODES distinct answers.
-   */
-  set(source: number, service: number, destination: number, answer: number, destinations: number): void {
+  /** Remembers a non-negative answer; silently does not once the host has MAX_CODES distinct answers. */
+  set(source: number, service: number, destination: number, answer: number): void {
     let code = this.codes.get(answer);
     if (code === undefined) {
       if (this.answers.length >= MAX_CODES) return;
@@ -60,7 +58,7 @@ export class AnswerRows {
     let row = source * this.stride + service;
     if (row >= this.offsets.length) this.lengthen(row);
     if (destination >= this.lengths[row]!) {
-      this.place(row, Math.max(destination + 1, destinations));
+      this.place(row, destination + 1);
       row = source * this.stride + service;
     }
     this.slab[this.offsets[row]! + destination] = code;
@@ -101,12 +99,8 @@ export class AnswerRows {
   /** Room in the row index for `row`. */
   private lengthen(row: number): void {
     const length = Math.max(1024, 2 * this.offsets.length, row + 1);
-    const offsets = new Int32Array(length).fill(-1);
-    const lengths = new Int32Array(length);
-    offsets.set(this.offsets);
-    lengths.set(this.lengths);
-    this.offsets = offsets;
-    this.lengths = lengths;
+    this.offsets = lengthened(this.offsets, length, -1);
+    this.lengths = lengthened(this.lengths, length, 0);
   }
 
   /** Doubles the service classes a source has room for, moving the row index entries (the rows stay). */
