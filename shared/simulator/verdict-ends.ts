@@ -17,6 +17,9 @@ export const UNKNOWN_HOST = -2;
 export class VerdictEnd {
   /** This end's source class on its own host (verdict-classes.ts); -1 until a verdict asked for it. */
   sourceClass = -1;
+  /** The address's id and family, 0 when there is none: a known packet then reads this object only, not the address's. */
+  readonly id: number;
+  readonly family: number;
 
   constructor(
     readonly owner: object,
@@ -27,7 +30,10 @@ export class VerdictEnd {
     readonly host: string | undefined,
     /** The host's index among the engine's tables, NO_HOST or UNKNOWN_HOST. */
     readonly hostIndex: number,
-  ) {}
+  ) {
+    this.id = address?.id ?? 0;
+    this.family = address?.family ?? 0;
+  }
 }
 
 const PORTED = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as const;

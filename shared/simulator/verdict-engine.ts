@@ -81,7 +81,7 @@ export class VerdictEngine {
     let dst = to.address;
     if (!service.arp) {
       if (!src || !dst) throw new Error(`"${src ? to.text : from.text}" is not an IP address`);
-      if (src.family !== dst.family) throw new Error(`${from.text} and ${to.text} are of different address families`);
+      if (from.family !== to.family) throw new Error(`${from.text} and ${to.text} are of different address families`);
     }
 
     let redirectedTo: EngineAddress | null = null;
@@ -96,7 +96,7 @@ export class VerdictEngine {
       const pipeline = this.pipeline(host, nextIndex);
       if (pipeline.unsupported) return this.simulated(from, to, service);
       if (hops === 0) family = checkPacket(src, dst, service, from, to);
-      const answer = this.hostVerdict(pipeline, hops === 0 && from.host !== undefined ? from : null, src!, dst!, service, family);
+      const answer = this.hostVerdict(pipeline, hops === 0 && from.host !== undefined ? from : null, src!, dst!, redirectedTo === null ? to.id : dst!.id, service, family);
       hops++;
       if (answer === DROPPED) return DROPPED_VERDICT;
       if (answer !== FORWARDED) {
@@ -113,9 +113,10 @@ export class VerdictEngine {
 
   /**
    * One switch's verdict: remembered per (source class, service class, destination key), else
-   * run on the packet. `from` is the source end when this switch is its own host: it keeps its class there.
+   * run on the packet. `from` is the source end when this switch is its own host: it keeps its class there;
+   * `dstId` is dst's id, which a caller holding the end reads without touching the address.
    */
-  private hostVerdict(pipeline: HostPipeline, from: VerdictEnd | null, src: EngineAddress, dst: EngineAddress, service: VerdictService, family: number): number {
+  private hostVerdict(pipeline: HostPipeline, from: VerdictEnd | null, src: EngineAddress, dst: EngineAddress, dstId: number, service: VerdictService, family: number): number {
     const index = pipeline.index;
     let serviceClass = service.classOn(index, this.hostIndex.size, family);
     if (serviceClass < 0) {
@@ -128,7 +129,7 @@ export class VerdictEngine {
     let source: number;
     if (from === null) source = pipeline.sourceClassOf(src);
     else if ((source = from.sourceClass) < 0) source = from.sourceClass = pipeline.sourceClassOf(src);
-    const key = pipeline.keyOf(source, src, serviceClass, dst);
+    const key = pipeline.keyOf(source, src, serviceClass, dstId, dst);
     const known = pipeline.known(source, serviceClass, key);
     if (known >= 0) return known;
     return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, key);

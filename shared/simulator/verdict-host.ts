@@ -93,11 +93,11 @@ export class HostPipeline {
     return known >= 0 ? known : (this.sourceById[address.id] = this.sourceClasses().classOf(address));
   }
 
-  /** The class of an address as a destination here. */
-  destinationClassOf(address: EngineAddress): number {
-    if (address.id >= this.destinationById.length) this.destinationById = lengthened(this.destinationById, room(this.destinationById, address.id), -1);
-    const known = this.destinationById[address.id]!;
-    return known >= 0 ? known : (this.destinationById[address.id] = this.destinationClasses().classOf(address));
+  /** The class of an address (with this id) as a destination here. */
+  destinationClassOf(id: number, address: EngineAddress): number {
+    if (id >= this.destinationById.length) this.destinationById = lengthened(this.destinationById, room(this.destinationById, id), -1);
+    const known = this.destinationById[id]!;
+    return known >= 0 ? known : (this.destinationById[id] = this.destinationClasses().classOf(address));
   }
 
   /** The service class of the frame's service; with `remembers`, the projection is ready for it. */
@@ -107,9 +107,9 @@ export class HostPipeline {
     return service;
   }
 
-  /** The destination's key for packets of this source and service class (needs `remembers`; see DestinationProjection). */
-  keyOf(source: number, src: EngineAddress, service: number, dst: EngineAddress): number {
-    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dst), dst);
+  /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
+  keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
   }
 
   /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */

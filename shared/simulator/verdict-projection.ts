@@ -37,13 +37,12 @@ export class DestinationProjection {
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
   /**
-   * Per destination class, what it brings to a lookup: the id of its hard flows (shape, actions,
-   * whether they head their group) and the blocks that hold it, -1 until described; and where
-   * its clause flows' (shape id, host-wide slot, clause bit) triples, sorted, lie in `clauses`.
+   * Per destination class three numbers, side by side as one packet reads them: the id of its
+   * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
+   * until described; and from where to where its clause flows' (shape id, host-wide slot,
+   * clause bit) triples, sorted, lie in `clauses`.
    */
-  private hardOf: Int32Array = new Int32Array(0);
-  private clausesFrom: Int32Array = new Int32Array(0);
-  private clausesTo: Int32Array = new Int32Array(0);
+  private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
   private clauseCount = 0;
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
@@ -95,10 +94,11 @@ export class DestinationProjection {
    * and `dst` are members of their classes.
    */
   keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress): number {
-    if (destinationClass >= this.hardOf.length || this.hardOf[destinationClass]! < 0) this.describe(destinationClass, dst);
-    const hard = this.hardOf[destinationClass]!;
-    const from = this.clausesFrom[destinationClass]!;
-    const to = this.clausesTo[destinationClass]!;
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
+    const hard = this.parts[at]!;
+    const from = this.parts[at + 1]!;
+    const to = this.parts[at + 2]!;
     if (from === to) return 2 * hard;
 
     const withoutSource = this.services[serviceClass]!.withoutSource;
@@ -136,18 +136,14 @@ export class DestinationProjection {
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
     clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
 
-    if (destinationClass >= this.hardOf.length) {
-      const length = Math.max(256, 2 * this.hardOf.length, destinationClass + 1);
-      this.hardOf = lengthened(this.hardOf, length, -1);
-      this.clausesFrom = lengthened(this.clausesFrom, length, 0);
-      this.clausesTo = lengthened(this.clausesTo, length, 0);
-    }
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(768, 2 * this.parts.length, at + 3), -1);
     if (this.clauseCount + 3 * clauses.length > this.clauses.length)
       this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
-    this.hardOf[destinationClass] = intern(this.hardKeys, hard.sort().join('\n'));
-    this.clausesFrom[destinationClass] = this.clauseCount;
+    this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
+    this.parts[at + 1] = this.clauseCount;
     for (const triple of clauses) for (const n of triple) this.clauses[this.clauseCount++] = n;
-    this.clausesTo[destinationClass] = this.clauseCount;
+    this.parts[at + 2] = this.clauseCount;
   }
 
   private supply(serviceClass: number, packet: Frame): ServiceSupply {

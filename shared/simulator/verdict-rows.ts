@@ -12,7 +12,7 @@ export class RowBudget {
 /** Distinct answers one host can remember: a cell holds its code in a byte, 0 meaning "not known". */
 const MAX_CODES = 255;
 const MIN_ROW_LENGTH = 64;
-const FIRST_SERVICE_STRIDE = 16;
+const FIRST_SERVICE_STRIDE = 4;
 
 /**
  * One host's remembered answers, dense: per (source class, service class) a row indexed by
@@ -23,9 +23,8 @@ const FIRST_SERVICE_STRIDE = 16;
  * grow moves to the slab's end.
  */
 export class AnswerRows {
-  /** Per (source class × stride + service class): the row's offset in the slab (-1: none) and its length. */
-  private offsets: Int32Array = new Int32Array(0);
-  private lengths: Int32Array = new Int32Array(0);
+  /** Per row (source class × stride + service class), side by side: its offset in the slab (-1: none) and its length. */
+  private index: Int32Array = new Int32Array(0);
   private stride = FIRST_SERVICE_STRIDE;
   private slab = new Uint8Array(1 << 16);
   private used = 0;
@@ -40,9 +39,9 @@ export class AnswerRows {
   /** The answer remembered for these classes, or -1. */
   get(source: number, service: number, destination: number): number {
     if (service >= this.stride) return -1;
-    const row = source * this.stride + service;
-    if (row >= this.offsets.length || destination >= this.lengths[row]!) return -1;
-    const code = this.slab[this.offsets[row]! + destination]!;
+    const at = 2 * (source * this.stride + service);
+    if (at >= this.index.length || destination >= this.index[at + 1]!) return -1;
+    const code = this.slab[this.index[at]! + destination]!;
     return code === 0 ? -1 : this.answers[code - 1]!;
   }
 
@@ -55,25 +54,21 @@ export class AnswerRows {
       this.codes.set(answer, (code = this.answers.length));
     }
     while (service >= this.stride) this.widen();
-    let row = source * this.stride + service;
-    if (row >= this.offsets.length) this.lengthen(row);
-    if (destination >= this.lengths[row]!) {
-      this.place(row, destination + 1);
-      row = source * this.stride + service;
-    }
-    this.slab[this.offsets[row]! + destination] = code;
+    const at = 2 * (source * this.stride + service);
+    if (at >= this.index.length) this.index = lengthened(this.index, Math.max(2048, 2 * this.index.length, at + 2), -1);
+    if (destination >= this.index[at + 1]!) this.place(at, destination + 1);
+    this.slab[this.index[at]! + destination] = code;
   }
 
-  /** Gives a row a fresh place of at least `length` cells at the slab's end, keeping its cells. */
-  private place(row: number, length: number): void {
+  /** Gives the row at `at` in the index a fresh place of at least `length` cells at the slab's end, keeping its cells. */
+  private place(at: number, length: number): void {
     const size = Math.max(MIN_ROW_LENGTH, 1 << Math.ceil(Math.log2(length)));
     if (this.used + size > this.slab.length) this.growSlab(size);
-    const old = this.offsets[row]!;
-    const offset = this.used;
     // growSlab may have started over, dropping the row.
-    if (this.offsets[row]! >= 0) this.slab.copyWithin(offset, old, old + this.lengths[row]!);
-    this.offsets[row] = offset;
-    this.lengths[row] = size;
+    const old = this.index[at]!;
+    if (old >= 0) this.slab.copyWithin(this.used, old, old + this.index[at + 1]!);
+    this.index[at] = this.used;
+    this.index[at + 1] = size;
     this.used += size;
   }
 
@@ -90,32 +85,24 @@ export class AnswerRows {
   }
 
   private startOver(): void {
-    this.offsets.fill(-1);
-    this.lengths.fill(0);
+    for (let at = 0; at < this.index.length; at += 2) {
+      this.index[at] = -1;
+      this.index[at + 1] = -1;
+    }
     this.slab.fill(0, 0, this.used);
     this.used = 0;
-  }
-
-  /** Room in the row index for `row`. */
-  private lengthen(row: number): void {
-    const length = Math.max(1024, 2 * this.offsets.length, row + 1);
-    this.offsets = lengthened(this.offsets, length, -1);
-    this.lengths = lengthened(this.lengths, length, 0);
   }
 
   /** Doubles the service classes a source has room for, moving the row index entries (the rows stay). */
   private widen(): void {
     const stride = 2 * this.stride;
-    const sources = Math.ceil(this.offsets.length / this.stride);
-    const offsets = new Int32Array(sources * stride).fill(-1);
-    const lengths = new Int32Array(sources * stride);
-    for (let i = 0; i < this.offsets.length; i++) {
-      const at = Math.floor(i / this.stride) * stride + (i % this.stride);
-      offsets[at] = this.offsets[i]!;
-      lengths[at] = this.lengths[i]!;
+    const index = new Int32Array(2 * stride * Math.ceil(this.index.length / (2 * this.stride))).fill(-1);
+    for (let row = 0; 2 * row < this.index.length; row++) {
+      const at = 2 * (Math.floor(row / this.stride) * stride + (row % this.stride));
+      index[at] = this.index[2 * row]!;
+      index[at + 1] = this.index[2 * row + 1]!;
     }
-    this.offsets = offsets;
-    this.lengths = lengths;
+    this.index = index;
     this.stride = stride;
   }
 }
