@@ -19,7 +19,7 @@ export interface PathVerdict {
 export interface VerdictEngineOptions {
   /** As PathOptions.hostOf (see addressHosts): where a redirected packet goes next. */
   hostOf?: ReadonlyMap<string, string>;
-  /** Remember answers per equivalence class of packets (exact; see verdict-classes.ts). On by default. */
+  /** Remember answers per equivalence class of packets (exact; see verdict-classes.ts, verdict-projection.ts). On by default. */
   memo?: boolean;
   /** Clause flows with more conjunction actions are probed rather than tallied (verdict-conjunctions.ts); tests lower it. */
   bigFlow?: number;

@@ -23,7 +23,7 @@ type CtAction = Extract<FlowAction, { kind: 'ct' }>;
  * One switch's tables for the first packet of a connection (ct state new), as simulateFields
  * runs them but without a trace: goto_table and resubmit continue with the same packet,
  * ct(table=N) with a tracked copy, loads and mod_dl_dst change the packet, NORMAL outputs it.
- * Answers are remembered per (source class, destination class, service class) unless text
+ * Answers are remembered per (source class, service class, destination key) unless text
  * order decided a tie on the way.
  */
 export class HostPipeline {
