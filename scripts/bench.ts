@@ -140,7 +140,7 @@ for (const size of SIZES.filter((s) => wanted.includes(s.name))) {
   );
   const skipped = (limit: number): string => `not measured above ${limit} workloads`;
   console.log(
-    `${''.padEnd(6)} what-if: verdicts ${figures.verdictsPerSec !== null ? `${figures.verdictsPerSec}/s (VerdictEngine)` : skipped(WHAT_IF_WORKLOAD_LIMIT)}, ${figures.tracesPerSec} traces/s (simulatePath), ofproto/trace ${figures.ofprotoTraceMs ?? 'n/a (no Open vSwitch)'} ms, ` +
+    `${''.padEnd(6)} what-if: verdicts ${figures.verdictsPerSec !== null ? `${figures.verdictsPerSec}/s (VerdictEngine, ends resolved once; ${figures.textVerdictsPerSec}/s from text)` : skipped(WHAT_IF_WORKLOAD_LIMIT)}, ${figures.tracesPerSec} traces/s (simulatePath), ofproto/trace ${figures.ofprotoTraceMs ?? 'n/a (no Open vSwitch)'} ms, ` +
       `group matrix ${figures.matrixMs !== null ? `${figures.matrixMs} ms (${figures.matrixClasses} address classes)` : skipped(MATRIX_WORKLOAD_LIMIT)}, ` +
       `one-edge impact ${figures.impactMs !== null ? `${figures.impactMs} ms` : skipped(WHAT_IF_WORKLOAD_LIMIT)}`,
   );

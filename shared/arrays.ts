@@ -13,3 +13,16 @@ export function pushUnder<K, V>(map: Map<K, V[]>, key: K, item: V): void {
   if (list) list.push(item);
   else map.set(key, [item]);
 }
+
+/** Sets array[index], filling a gap with undefined first: a write far past the end would turn the array into a slow dictionary. */
+export function storeAt<T>(array: (T | undefined)[], index: number, value: T): void {
+  while (array.length < index) array.push(undefined);
+  array[index] = value;
+}
+
+/** A copy of a typed array lengthened to `length`, the new part set to `fill`. */
+export function lengthened(array: Int32Array, length: number, fill: number): Int32Array {
+  const longer = new Int32Array(length).fill(fill);
+  longer.set(array);
+  return longer;
+}

@@ -14,8 +14,14 @@ import { BRIDGES, missing, OvsSandbox } from '../../electron/testing/ovs-sandbox
 // (flow-only) Open vSwitch, the full group matrix and the impact of a one-edge change.
 
 export interface WhatIfFigures {
-  /** First-packet verdicts from the VerdictEngine, warm, between workloads of all hosts; null above WHAT_IF_WORKLOAD_LIMIT. */
+  /**
+   * First-packet verdicts from the VerdictEngine, warm, between workloads of all hosts, asked
+   * with ends and services resolved once (verdictOf), as a packet classifier holding header
+   * fields would; null above WHAT_IF_WORKLOAD_LIMIT.
+   */
   verdictsPerSec: number | null;
+  /** The same traffic asked with text ends and a probe per packet (VerdictEngine.verdict, what replay and the app call). */
+  textVerdictsPerSec: number | null;
   /** Whole-path simulations with their trace (simulatePath), between workloads of four hosts. */
   tracesPerSec: number;
   /** null when Open vSwitch is not installed. */
@@ -52,7 +58,8 @@ export async function measureWhatIf(policy: Policy, inventory: Inventory, compil
   const tables = workloads <= WHAT_IF_WORKLOAD_LIMIT ? loadHostTables(compiled.hosts, reader) : null;
   const matrix = tables && workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
   return {
-    verdictsPerSec: tables ? verdictsPerSecond(inventory, tables) : null,
+    verdictsPerSec: tables ? verdictsPerSecond(inventory, tables, 'resolved') : null,
+    textVerdictsPerSec: tables ? verdictsPerSecond(inventory, tables, 'text') : null,
     tracesPerSec: tracesPerSecond(inventory, compiled),
     ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
     matrixMs: matrix?.matrixMs ?? null,
@@ -63,20 +70,30 @@ export async function measureWhatIf(policy: Policy, inventory: Inventory, compil
 
 /**
  * First-packet verdicts (VerdictEngine) between workloads of all hosts, TCP to ports of PORTS,
- * on one core: a warm-up pass, then other pseudo-random pairs of the same traffic, timed.
+ * on one core: a warm-up pass, then other pseudo-random pairs of the same traffic, timed (every
+ * pair of all hosts' workloads is as likely; the engine has seen few of them before). `resolved`
+ * makes each workload's end and each port's service once, outside the timing, and asks
+ * verdictOf; `text` hands the ends and the probe as text and objects to verdict every time.
  */
-function verdictsPerSecond(inventory: Inventory, tables: HostFlowTables): number {
+function verdictsPerSecond(inventory: Inventory, tables: HostFlowTables, ask: 'resolved' | 'text'): number {
   const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
   const ends: PathEnd[] = inventory.workloads.flatMap((w) => (w.addresses[0] ? [{ address: w.addresses[0], host: w.host }] : []));
   const probes: PathProbe[] = PORTS.map((dstPort) => ({ protocol: 'tcp', srcPort: 40000, dstPort }));
+  const resolvedEnds = ends.map((e) => engine.end(e.address, e.host));
+  const services = probes.map((p) => engine.service(p));
   const run = (seed: number, count: number): number => {
     let state = seed;
     let passed = 0; // used, so no verdict is optimised away
     const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
     for (let i = 0; i < count; i++) {
-      const from = ends[next() % ends.length]!;
-      const to = ends[next() % ends.length]!;
-      if (engine.verdict(from, to, probes[(state >>> 8) % probes.length]!).verdict !== 'dropped') passed++;
+      const from = next() % ends.length;
+      const to = next() % ends.length;
+      const port = (state >>> 8) % probes.length;
+      const verdict =
+        ask === 'resolved'
+          ? engine.verdictOf(resolvedEnds[from]!, resolvedEnds[to]!, services[port]!)
+          : engine.verdict(ends[from]!, ends[to]!, probes[port]!);
+      if (verdict.verdict !== 'dropped') passed++;
     }
     return passed;
   };

@@ -1,5 +1,6 @@
 import type { Family } from '../net/address';
 import { addressBits, formatAddress, type AddressBits } from './address-bits';
+import type { VerdictEnd } from './verdict-ends';
 
 /**
  * One address as the verdict engine carries it: parsed once, then compared as numbers. IPv4
@@ -17,17 +18,13 @@ export interface EngineAddress {
   text: string;
   /** The host this address sits behind (PathOptions.hostOf), for following a redirect. */
   host: string | undefined;
-  /** The last host name a caller put this address behind and that host's index: most ends name the same host every time. */
-  lastHost: string | undefined;
-  lastHostIndex: number;
-  /** Per host index: the address's class as a source and as a destination there; -1 until asked. */
-  sourceClass: Int32Array;
-  destinationClass: Int32Array;
+  /** The end a text verdict last made of this address (VerdictEngine.endOf): most callers name the same host every time. */
+  lastEnd: VerdictEnd | undefined;
 }
 
 /**
  * Beyond this many spellings the spelling cache starts over. The records stay: one per distinct
- * address ever asked about (about 1 KB each with 100 hosts), so a caller probing millions of
+ * address ever asked about (a few hundred bytes each), so a caller probing millions of
  * random addresses should use a fresh engine now and then.
  */
 const MAX_SPELLINGS = 1 << 20;
@@ -41,10 +38,7 @@ export class AddressBook {
   private readonly byCanonical = new Map<string, EngineAddress>();
   private readonly all: EngineAddress[] = [];
 
-  constructor(
-    private readonly hostCount: number,
-    private readonly hostOf: ReadonlyMap<string, string> | undefined,
-  ) {}
+  constructor(private readonly hostOf: ReadonlyMap<string, string> | undefined) {}
 
   get size(): number {
     return this.all.length;
@@ -79,10 +73,7 @@ export class AddressBook {
       value: bits.value,
       text,
       host: hostOfAddress(this.hostOf, text),
-      lastHost: undefined,
-      lastHostIndex: -1,
-      sourceClass: new Int32Array(this.hostCount).fill(-1),
-      destinationClass: new Int32Array(this.hostCount).fill(-1),
+      lastEnd: undefined,
     };
     this.all.push(address);
     this.byCanonical.set(text, address);

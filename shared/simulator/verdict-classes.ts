@@ -160,7 +160,7 @@ export class AddressClasses {
 }
 
 /** The match without the address of one role. */
-function blanked(m: FlowMatch, role: 'source' | 'destination'): FlowMatch {
+export function blanked(m: FlowMatch, role: 'source' | 'destination'): FlowMatch {
   const copy = { ...m };
   if (role === 'source') {
     delete copy.nwSrc;

@@ -34,8 +34,11 @@ export class ConjunctionTally {
   readonly completed: number[] = [];
   completedCount = 0;
 
+  /** `priority/id/clauses` → slot. */
+  private readonly slotOf: Map<string, number>;
+
   constructor(flows: readonly FastFlow[], bigFlow = BIG_FLOW) {
-    const slotOf = numberSlots(flows, this.conjIds);
+    const slotOf = (this.slotOf = numberSlots(flows, this.conjIds));
     const slots = this.conjIds.length;
     this.full = new Int32Array(slots);
     for (const [key, slot] of slotOf) {
@@ -44,14 +47,10 @@ export class ConjunctionTally {
     }
 
     // Clause bits each slot gets from big flows; a slot that big flows alone can complete is tallied from them too.
-    const pairsOf = (f: FastFlow): [number, number][] =>
-      f.flow.actions.flatMap((a): [number, number][] =>
-        a.kind === 'conjunction' ? [[slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
-      );
     const bigMask = new Int32Array(slots);
     const suppliers: [number, number][][] = Array.from({ length: slots }, () => []);
     for (const f of flows) {
-      const pairs = pairsOf(f);
+      const pairs = this.clausesOf(f);
       if (pairs.length <= bigFlow) continue;
       for (const [slot, bit] of pairs) {
         bigMask[slot]! |= bit;
@@ -59,7 +58,7 @@ export class ConjunctionTally {
       }
     }
     for (const f of flows) {
-      const pairs = pairsOf(f);
+      const pairs = this.clausesOf(f);
       const big = pairs.length > bigFlow;
       f.clauses = Int32Array.from(pairs.filter(([slot]) => !big || bigMask[slot] === this.full[slot]).flat());
     }
@@ -71,6 +70,13 @@ export class ConjunctionTally {
     this.stamp = new Int32Array(slots);
     this.mask = new Int32Array(slots);
     this.flowStamp = new Int32Array(flows.length);
+  }
+
+  /** Every (slot, clause bit) a flow's conjunction actions name, big flows' too. */
+  clausesOf(f: FastFlow): [number, number][] {
+    return f.flow.actions.flatMap((a): [number, number][] =>
+      a.kind === 'conjunction' ? [[this.slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
+    );
   }
 
   /** True when some conjunction has more clauses than the masks hold. */

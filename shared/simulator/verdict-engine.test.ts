@@ -8,8 +8,7 @@ import { groupByTable } from './simulate';
 import { ACTION_CASES } from './testing/action-cases';
 import { LOOKUP_CASES, probePacket } from './testing/lookup-cases';
 import { pathProbeOf, scenarioArbitrary, type Scenario } from './testing/random-scenario';
-import { VerdictEngine, type PathVerdict } from './verdict-engine';
-import { VerdictMemo } from './verdict-memo';
+import { VerdictEngine, type PathVerdict, type VerdictEnd, type VerdictService } from './verdict-engine';
 
 const RUNS = 250;
 
@@ -27,11 +26,37 @@ function simulated(tables: HostFlowTables, from: PathEnd, to: PathEnd, probe: Pa
   }
 }
 
-function engineSays(engine: VerdictEngine, from: PathEnd, to: PathEnd, probe: PathProbe): string {
+function engineSays(engine: VerdictEngine | HandleAsker, from: PathEnd, to: PathEnd, probe: PathProbe): string {
   try {
     return say(engine.verdict(from, to, probe));
   } catch (error) {
     return `throws ${(error as Error).message}`;
+  }
+}
+
+/** Asks an engine through its handle API: each end and probe resolved once, then reused, as a classifier would. */
+class HandleAsker {
+  private readonly ends = new Map<string, VerdictEnd>();
+  private readonly services = new Map<string, VerdictService>();
+
+  constructor(readonly engine: VerdictEngine) {}
+
+  verdict(from: PathEnd, to: PathEnd, probe: PathProbe): PathVerdict {
+    return this.engine.verdictOf(this.end(from), this.end(to), this.service(probe));
+  }
+
+  private end({ address, host }: PathEnd): VerdictEnd {
+    const key = `${address}@${host ?? ''}`;
+    let end = this.ends.get(key);
+    if (!end) this.ends.set(key, (end = this.engine.end(address, host)));
+    return end;
+  }
+
+  private service(probe: PathProbe): VerdictService {
+    const key = JSON.stringify(probe);
+    let service = this.services.get(key);
+    if (!service) this.services.set(key, (service = this.engine.service(probe)));
+    return service;
   }
 }
 
@@ -79,6 +104,9 @@ describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
           new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
           // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
           new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
+          // The handle API: ends and services resolved once, asked again and again.
+          new HandleAsker(new VerdictEngine(tables, { hostOf })),
+          new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
         ];
         const packets = packetsOf(s);
         // Twice over, so the second pass answers from the memo.
@@ -230,6 +258,8 @@ describe('VerdictEngine on tables the compiler does not write (property)', () =>
             new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
             // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
             new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
+            new HandleAsker(new VerdictEngine(tables, { hostOf })),
+            new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
           ];
           for (const round of [0, 1])
             for (const [[from, to], probe] of packets) {
@@ -288,6 +318,32 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       expect(engineSays(engine, end(src, 'h'), end('10.0.0.9'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.0.9'), probe));
   });
 
+  it('tells destinations apart by the clauses they add to conjunctions the source and service keep alive', () => {
+    const tables: Record<string, string[]> = {
+      'source supplies two clauses': [
+        'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(3,1/3)',
+        'priority=10,ip,nw_src=10.0.0.0/30 actions=conjunction(3,2/3)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(3,3/3)',
+        'priority=10,conj_id=3,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
+      'service and destination alone': [
+        'priority=10,tcp,tp_dst=80 actions=conjunction(4,1/2)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(4,2/2)',
+        'priority=10,conj_id=4,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
+    };
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    for (const lines of Object.values(tables)) {
+      const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+      const engine = new VerdictEngine(flows);
+      // The first destination has no flows: its answer must not be taken for the second's.
+      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9'])
+        expect(engineSays(engine, end('10.0.0.1', 'h'), end(dst), probe)).toBe(simulated(flows, end('10.0.0.1', 'h'), end(dst), probe));
+    }
+  });
+
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
@@ -321,19 +377,19 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       [end('fd00::1', 'h'), end('fd00::2'), { ethType: 'arp' }],
       [end('10.0.0.1'), end('10.0.0.2'), { protocol: 'tcp' }],
     ];
-    for (const [from, to, probe] of cases) expect(engineSays(engine, from, to, probe)).toBe(simulated(tables, from, to, probe));
+    const handles = new HandleAsker(new VerdictEngine(tables));
+    for (const [from, to, probe] of cases) {
+      expect(engineSays(engine, from, to, probe)).toBe(simulated(tables, from, to, probe));
+      expect(engineSays(handles, from, to, probe)).toBe(simulated(tables, from, to, probe));
+    }
   });
-});
 
-describe('VerdictMemo', () => {
-  it('keeps every answer while it grows, and starts over (never answers wrongly) once full', () => {
-    const memo = new VerdictMemo(4, 64);
-    for (let i = 0; i < 32; i++) memo.set(i * 7919, -i, i);
-    for (let i = 0; i < 32; i++) expect(memo.get(i * 7919, -i)).toBe(i);
-    expect(memo.get(1, 1)).toBe(-1);
-    memo.set(1, 1, 5);
-    expect(memo.size).toBe(1);
-    expect(memo.get(1, 1)).toBe(5);
-    expect(memo.get(0, 0)).toBe(-1);
+  it('takes ends and services only from the engine that made them', () => {
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL').flows)]]);
+    const [one, other] = [new VerdictEngine(tables), new VerdictEngine(tables)];
+    const service = one.service({ protocol: 'tcp', dstPort: 80 });
+    expect(one.verdictOf(one.end('10.0.0.1', 'h'), one.end('10.0.0.2'), service).verdict).toBe('permitted');
+    expect(() => other.verdictOf(one.end('10.0.0.1', 'h'), other.end('10.0.0.2'), other.service({ protocol: 'tcp' }))).toThrow(/another VerdictEngine/);
+    expect(() => other.verdictOf(other.end('10.0.0.1', 'h'), other.end('10.0.0.2'), service)).toThrow(/another VerdictEngine/);
   });
 });

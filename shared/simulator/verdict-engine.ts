@@ -1,9 +1,11 @@
-import { ETH_TYPE, IP_PROTO } from './flow-model';
 import { MAX_HOPS, simulatePath, type HostFlowTables, type PathEnd, type PathProbe, type PathResult } from './path';
 import { AddressBook, type EngineAddress } from './verdict-address';
+import { NO_HOST, UNKNOWN_HOST, VerdictEnd, VerdictService } from './verdict-ends';
 import { Frame } from './verdict-frame';
 import { DROPPED, FORWARDED, HostPipeline } from './verdict-host';
-import { VerdictMemo } from './verdict-memo';
+import { RowBudget } from './verdict-rows';
+
+export { VerdictEnd, VerdictService } from './verdict-ends';
 
 /** What happens to the first packet of a connection, without the trace: PathResult's verdict part. */
 export interface PathVerdict {
@@ -17,7 +19,7 @@ export interface PathVerdict {
 export interface VerdictEngineOptions {
   /** As PathOptions.hostOf (see addressHosts): where a redirected packet goes next. */
   hostOf?: ReadonlyMap<string, string>;
-  /** Remember answers per equivalence class of packets (exact; see verdict-classes.ts). On by default. */
+  /** Remember answers per equivalence class of packets (exact; see verdict-classes.ts, verdict-projection.ts). On by default. */
   memo?: boolean;
   /** Clause flows with more conjunction actions are probed rather than tallied (verdict-conjunctions.ts); tests lower it. */
   bigFlow?: number;
@@ -26,7 +28,6 @@ export interface VerdictEngineOptions {
 const PERMITTED: PathVerdict = Object.freeze({ verdict: 'permitted', enforced: true });
 const UNENFORCED: PathVerdict = Object.freeze({ verdict: 'permitted', enforced: false });
 const DROPPED_VERDICT: PathVerdict = Object.freeze({ verdict: 'dropped', enforced: true });
-const PORTED = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as const;
 
 /**
  * Single-packet verdicts for the first packet (ct state new) of a connection, end to end: the
@@ -34,6 +35,9 @@ const PORTED = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as 
  * same exceptions for invalid input, but without a trace and with each host's tables compiled
  * once into classifiers (verdict-table.ts). Hosts whose tables use what the classifiers do not
  * run exactly take simulatePath for the whole path. Deterministic; its caches only speed it up.
+ *
+ * Two ways to ask: `verdict` with text ends and a probe, or `verdictOf` with ends and a
+ * service resolved once (`end`, `service`), which skips parsing and checking them per packet.
  */
 export class VerdictEngine {
   private readonly book: AddressBook;
@@ -42,103 +46,128 @@ export class VerdictEngine {
   private readonly packet = new Frame();
   private readonly redirects = new Map<number, PathVerdict>();
   private readonly useMemo: boolean;
-  private readonly memo = new VerdictMemo();
+  private readonly budget = new RowBudget();
+  private readonly textService = new VerdictService(this, {}, true);
 
   constructor(
     private readonly tables: HostFlowTables,
     private readonly options: VerdictEngineOptions = {},
   ) {
     for (const host of tables.keys()) this.hostIndex.set(host, this.hostIndex.size);
-    this.book = new AddressBook(this.hostIndex.size, options.hostOf);
+    this.book = new AddressBook(options.hostOf);
     this.useMemo = options.memo ?? true;
   }
 
   /** The verdict simulatePath gives the first packet from `from` to `to`; throws where it throws. */
   verdict(from: PathEnd, to: PathEnd, probe: PathProbe): PathVerdict {
-    const src = this.book.lookup(from.address);
-    let dst = this.book.lookup(to.address);
-    if (probe.ethType === undefined) {
-      if (!src || !dst) throw new Error(`"${src ? to.address : from.address}" is not an IP address`);
-      if (src.family !== dst.family) throw new Error(`${from.address} and ${to.address} are of different address families`);
+    this.textService.describe(probe);
+    return this.verdictOf(this.endOf(from), this.endOf(to), this.textService);
+  }
+
+  /** An end to ask verdicts about: its address parsed and its host looked up once. Never throws (see VerdictEnd). */
+  end(address: string, host?: string): VerdictEnd {
+    return new VerdictEnd(this, address, this.book.lookup(address), host, this.indexOf(host));
+  }
+
+  /** A probe to ask verdicts with, checked and turned into numbers once. Never throws (see VerdictService). */
+  service(probe: PathProbe): VerdictService {
+    return new VerdictService(this, { ...probe });
+  }
+
+  /** The verdict simulatePath gives the first packet between two ends with this service; throws where it throws. */
+  verdictOf(from: VerdictEnd, to: VerdictEnd, service: VerdictService): PathVerdict {
+    if (from.owner !== this || to.owner !== this || service.owner !== this) throw new Error('an end or service made by another VerdictEngine');
+    const src = from.address;
+    let dst = to.address;
+    if (!service.arp) {
+      if (!src || !dst) throw new Error(`"${src ? to.text : from.text}" is not an IP address`);
+      if (from.family !== to.family) throw new Error(`${from.text} and ${to.text} are of different address families`);
     }
 
     let redirectedTo: EngineAddress | null = null;
     let destinationHost = to.host;
     let next = from.host ?? to.host;
-    // The address whose end names `next`: its record remembers that host's index.
-    let nextEnd = from.host !== undefined ? src : dst;
+    let nextIndex = from.host !== undefined ? from.hostIndex : to.hostIndex;
+    let family = 4;
     let hops = 0;
     while (next !== undefined) {
       const host = next;
       if (hops >= MAX_HOPS) return DROPPED_VERDICT;
-      const pipeline = this.pipeline(host, nextEnd);
-      if (pipeline.unsupported) return this.simulated(from, to, probe);
-      if (hops === 0) this.fill(src, dst, probe, from, to);
-      this.packet.dst = dst!;
+      const pipeline = this.pipeline(host, nextIndex);
+      if (pipeline.unsupported) return this.simulated(from, to, service);
+      if (hops === 0) family = checkPacket(src, dst, service, from, to);
+      const answer = this.hostVerdict(pipeline, hops === 0 && from.host !== undefined ? from : null, src!, dst!, redirectedTo === null ? to.id : dst!.id, service, family);
       hops++;
-      const answer = pipeline.verdict(this.packet, this.useMemo);
       if (answer === DROPPED) return DROPPED_VERDICT;
       if (answer !== FORWARDED) {
         redirectedTo = dst = pipeline.target(answer);
         destinationHost = dst.host;
       }
       next = destinationHost !== host ? destinationHost : undefined;
-      nextEnd = dst;
+      nextIndex = redirectedTo === null ? to.hostIndex : this.indexOf(next);
     }
 
     if (hops === 0) return UNENFORCED;
     return redirectedTo === null ? PERMITTED : this.redirected(redirectedTo);
   }
 
-  private pipeline(host: string, end: EngineAddress | null): HostPipeline {
-    let index: number | undefined;
-    if (end !== null && end.lastHost === host) index = end.lastHostIndex;
-    else {
-      index = this.hostIndex.get(host);
-      if (index === undefined) throw new Error(`no flow table for host "${host}"`);
-      if (end !== null) {
-        end.lastHost = host;
-        end.lastHostIndex = index;
-      }
+  /**
+   * One switch's verdict: remembered per (source class, service class, destination key), else
+   * run on the packet. `from` is the source end when this switch is its own host: it keeps its class there;
+   * `dstId` is dst's id, which a caller holding the end reads without touching the address.
+   */
+  private hostVerdict(pipeline: HostPipeline, from: VerdictEnd | null, src: EngineAddress, dst: EngineAddress, dstId: number, service: VerdictService, family: number): number {
+    const index = pipeline.index;
+    let serviceClass = service.classOn(index, this.hostIndex.size, family);
+    if (serviceClass < 0) {
+      service.fill(this.packet, family);
+      serviceClass = pipeline.serviceClassOf(this.packet);
+      service.remember(index, this.hostIndex.size, family, serviceClass);
     }
+    if (!this.useMemo || !pipeline.remembers) return pipeline.run(this.fill(src, dst, service, family), serviceClass);
+
+    let source: number;
+    if (from === null) source = pipeline.sourceClassOf(src);
+    else if ((source = from.sourceClass) < 0) source = from.sourceClass = pipeline.sourceClassOf(src);
+    const key = pipeline.keyOf(source, src, serviceClass, dstId, dst);
+    const known = pipeline.known(source, serviceClass, key);
+    if (known >= 0) return known;
+    return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, key);
+  }
+
+  /** The packet as packetFields makes it, for a run of the tables. */
+  private fill(src: EngineAddress, dst: EngineAddress, service: VerdictService, family: number): Frame {
+    const p = this.packet;
+    service.fill(p, family);
+    p.src = src;
+    p.dst = dst;
+    return p;
+  }
+
+  /** The end of a text verdict: the one made last for this address while callers name the same host and spelling. */
+  private endOf(end: PathEnd): VerdictEnd {
+    const address = this.book.lookup(end.address);
+    const last = address?.lastEnd;
+    if (last !== undefined && last.host === end.host && last.text === end.address) return last;
+    const made = new VerdictEnd(this, end.address, address, end.host, this.indexOf(end.host));
+    if (address) address.lastEnd = made;
+    return made;
+  }
+
+  private indexOf(host: string | undefined): number {
+    return host === undefined ? NO_HOST : (this.hostIndex.get(host) ?? UNKNOWN_HOST);
+  }
+
+  private pipeline(host: string, index: number): HostPipeline {
+    if (index < 0) throw new Error(`no flow table for host "${host}"`);
     let pipeline = this.pipelines[index];
-    if (pipeline === undefined) pipeline = this.pipelines[index] = new HostPipeline(index, this.tables.get(host)!, this.book, this.memo, this.options.bigFlow);
+    if (pipeline === undefined)
+      pipeline = this.pipelines[index] = new HostPipeline(index, this.tables.get(host)!, this.book, this.budget, this.options.bigFlow);
     return pipeline;
   }
 
-  /** The packet as packetFields makes it, checked as checkPacket checks it (it throws the same way). */
-  private fill(src: EngineAddress | null, dst: EngineAddress | null, probe: PathProbe, from: PathEnd, to: PathEnd): void {
-    const p = this.packet;
-    const ethType = probe.ethType ?? (src!.family === 6 ? 'ipv6' : 'ipv4');
-    const family = ethType === 'ipv6' ? 6 : 4;
-    if (!src || src.family !== family) throw new Error(`invalid packet: source "${from.address}" is not an IPv${family} address`);
-    if (!dst || dst.family !== family) throw new Error(`invalid packet: destination "${to.address}" is not an IPv${family} address`);
-    checkNumbers(probe);
-    p.ethType = ETH_TYPE[ethType];
-    p.src = src;
-    p.ipProto = -1;
-    p.tpSrc = -1;
-    p.tpDst = -1;
-    p.icmpType = -1;
-    p.icmpCode = -1;
-    if (ethType === 'arp') return;
-    const protocol = probe.protocol;
-    if (protocol === undefined) throw new Error('invalid packet: an IP packet needs a protocol');
-    if (protocol === 'icmp') {
-      p.ipProto = family === 6 ? IP_PROTO.icmp6 : IP_PROTO.icmp;
-      p.icmpType = probe.icmpType ?? 0;
-      p.icmpCode = probe.icmpCode ?? 0;
-    } else if (protocol === 'other') {
-      p.ipProto = probe.ipProto ?? 47;
-    } else {
-      p.ipProto = PORTED[protocol];
-      p.tpSrc = probe.srcPort ?? 0;
-      p.tpDst = probe.dstPort ?? 0;
-    }
-  }
-
-  private simulated(from: PathEnd, to: PathEnd, probe: PathProbe): PathVerdict {
-    const path = simulatePath(this.tables, from, to, probe, 'new', this.options.hostOf ? { hostOf: this.options.hostOf } : {});
+  private simulated(from: VerdictEnd, to: VerdictEnd, service: VerdictService): PathVerdict {
+    const path = simulatePath(this.tables, pathEnd(from), pathEnd(to), service.probe, 'new', this.options.hostOf ? { hostOf: this.options.hostOf } : {});
     if (!path.enforced) return UNENFORCED;
     if (path.verdict === 'dropped') return DROPPED_VERDICT;
     if (path.verdict === 'redirected' && path.redirectedTo !== undefined) return this.redirected(this.book.lookup(path.redirectedTo)!);
@@ -155,17 +184,16 @@ export class VerdictEngine {
   }
 }
 
-/** checkPacket's ranges, written out: this runs once per verdict. */
-function checkNumbers(probe: PathProbe): void {
-  checkRange('srcPort', probe.srcPort, 0xffff);
-  checkRange('dstPort', probe.dstPort, 0xffff);
-  checkRange('icmpType', probe.icmpType, 0xff);
-  checkRange('icmpCode', probe.icmpCode, 0xff);
-  checkRange('ipProto', probe.ipProto, 0xff);
-  checkRange('ctMark', probe.ctMark, 0xffffffff);
+/** checkPacket's checks of the ends and the probe, in its order (it throws the same way); the address family. */
+function checkPacket(src: EngineAddress | null, dst: EngineAddress | null, service: VerdictService, from: VerdictEnd, to: VerdictEnd): number {
+  const family = service.arp ? 4 : src!.family;
+  if (!src || src.family !== family) throw new Error(`invalid packet: source "${from.text}" is not an IPv${family} address`);
+  if (!dst || dst.family !== family) throw new Error(`invalid packet: destination "${to.text}" is not an IPv${family} address`);
+  if (service.rangeError !== null) throw new Error(service.rangeError);
+  if (service.lacksProtocol) throw new Error('invalid packet: an IP packet needs a protocol');
+  return family;
 }
 
-function checkRange(name: string, value: number | undefined, max: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max))
-    throw new Error(`invalid packet: ${name} must be a whole number from 0 to ${max}`);
+function pathEnd(end: VerdictEnd): PathEnd {
+  return end.host === undefined ? { address: end.text } : { address: end.text, host: end.host };
 }

@@ -1,3 +1,4 @@
+import { lengthened } from '../arrays';
 import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
 import { MAX_DEPTH, type FlowTables } from './simulate';
 import type { AddressBook, EngineAddress } from './verdict-address';
@@ -5,7 +6,8 @@ import { AddressClasses, ServiceClasses } from './verdict-classes';
 import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
 import { Frame } from './verdict-frame';
 import { BIG_FLOW } from './verdict-conjunctions';
-import type { VerdictMemo } from './verdict-memo';
+import { DestinationProjection } from './verdict-projection';
+import { AnswerRows, type RowBudget } from './verdict-rows';
 import { TableClassifier } from './verdict-table';
 
 /** A host's verdict on a packet: dropped, forwarded, or (REDIRECTED + address id) redirected there. */
@@ -14,11 +16,6 @@ export const FORWARDED = 1;
 export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
-/** The memo keys (host, source class) into one 32-bit word and (destination class, service class) into another. */
-const SOURCE_BITS = 22;
-const SERVICE_BITS = 12;
-const MAX_DESTINATION_CLASSES = 1 << 20;
-const MAX_HOSTS = 1 << 10;
 
 type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 
@@ -26,7 +23,7 @@ type CtAction = Extract<FlowAction, { kind: 'ct' }>;
  * One switch's tables for the first packet of a connection (ct state new), as simulateFields
  * runs them but without a trace: goto_table and resubmit continue with the same packet,
  * ct(table=N) with a tracked copy, loads and mod_dl_dst change the packet, NORMAL outputs it.
- * Answers are remembered per (source class, destination class, service class) unless text
+ * Answers are remembered per (source class, service class, destination key) unless text
  * order decided a tie on the way.
  */
 export class HostPipeline {
@@ -34,9 +31,16 @@ export class HostPipeline {
   readonly services: ServiceClasses;
   private sources: AddressClasses | null = null;
   private destinations: AddressClasses | null = null;
+  /** Per address id: its class here as a source and as a destination, -1 until asked. */
+  private sourceById: Int32Array = new Int32Array(0);
+  private destinationById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
   readonly unsupported: boolean;
-  private readonly memoSafe: boolean;
+  /** No table here lets text order pick a group head, so answers can be remembered per class. */
+  readonly remembers: boolean;
+  /** Remembered answers per (source class, service class, destination key of the projection). */
+  private readonly rows: AnswerRows;
+  private projection: DestinationProjection | null = null;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
 
@@ -52,8 +56,7 @@ export class HostPipeline {
     readonly index: number,
     byTable: FlowTables,
     private readonly book: AddressBook,
-    /** Shared by the hosts of one engine, keyed by host too. */
-    private readonly memo: VerdictMemo,
+    budget: RowBudget,
     bigFlow = BIG_FLOW,
   ) {
     const keys = new Map<string, number>();
@@ -78,37 +81,54 @@ export class HostPipeline {
           if (action.kind === 'ct' && action.commit && action.nat?.dst) this.natTargets.set(action, book.intern(action.nat.dst));
     }
     this.unsupported = unsupported;
-    this.memoSafe = !headTie;
+    this.remembers = !headTie;
+    this.rows = new AnswerRows(budget);
     this.services = new ServiceClasses(this.allFlows());
   }
 
+  /** The class of an address as a source here (see AddressClasses). */
+  sourceClassOf(address: EngineAddress): number {
+    if (address.id >= this.sourceById.length) this.sourceById = lengthened(this.sourceById, room(this.sourceById, address.id), -1);
+    const known = this.sourceById[address.id]!;
+    return known >= 0 ? known : (this.sourceById[address.id] = this.sourceClasses().classOf(address));
+  }
+
+  /** The class of an address (with this id) as a destination here. */
+  destinationClassOf(id: number, address: EngineAddress): number {
+    if (id >= this.destinationById.length) this.destinationById = lengthened(this.destinationById, room(this.destinationById, id), -1);
+    const known = this.destinationById[id]!;
+    return known >= 0 ? known : (this.destinationById[id] = this.destinationClasses().classOf(address));
+  }
+
+  /** The service class of the frame's service; with `remembers`, the projection is ready for it. */
+  serviceClassOf(packet: Frame): number {
+    const service = this.services.classOf(packet);
+    if (this.remembers) this.destinationProjection().prepare(service, packet);
+    return service;
+  }
+
+  /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
+  keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+  }
+
+  /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
+  known(source: number, service: number, key: number): number {
+    return this.rows.get(source, service, key);
+  }
+
   /**
-   * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch:
-   * DROPPED, FORWARDED or REDIRECTED + the id of the address it was sent to.
+   * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch,
+   * remembered under its classes and key unless text order decided it (needs `remembers`).
    */
-  verdict(packet: Frame, useMemo: boolean): number {
-    const serviceClass = this.services.classOf(packet);
-    if (!useMemo || !this.memoSafe) return this.run(packet, serviceClass);
-
-    let source = packet.src.sourceClass[this.index]!;
-    if (source < 0) source = packet.src.sourceClass[this.index] = this.sourceClasses().classOf(packet.src);
-    let destination = packet.dst.destinationClass[this.index]!;
-    if (destination < 0)
-      destination = packet.dst.destinationClass[this.index] = this.destinationClasses().classOf(packet.dst);
-    if (serviceClass >= 1 << SERVICE_BITS || destination >= MAX_DESTINATION_CLASSES || source >= 1 << SOURCE_BITS || this.index >= MAX_HOSTS)
-      return this.run(packet, serviceClass);
-
-    const high = (this.index << SOURCE_BITS) | source;
-    const low = (destination << SERVICE_BITS) | serviceClass;
-    const known = this.memo.get(high, low);
-    if (known >= 0) return known;
-    const answer = this.run(packet, serviceClass);
-    if (!this.ambiguous) this.memo.set(high, low, answer);
+  answer(packet: Frame, source: number, service: number, key: number): number {
+    const answer = this.run(packet, service);
+    if (!this.ambiguous) this.rows.set(source, service, key, answer);
     return answer;
   }
 
-  /** Runs the tables from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
-  private run(packet: Frame, serviceClass: number): number {
+  /** The verdict on `packet` arriving here, from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
+  run(packet: Frame, serviceClass: number): number {
     const frame = this.frames[0]!;
     frame.copyFrom(packet);
     frame.resetMetadata();
@@ -190,6 +210,10 @@ export class HostPipeline {
     if (action.table !== undefined) this.visit(action.table, tracked, depth + 1, serviceClass);
   }
 
+  private destinationProjection(): DestinationProjection {
+    return (this.projection ??= new DestinationProjection(this.indexedTables()));
+  }
+
   private sourceClasses(): AddressClasses {
     return (this.sources ??= new AddressClasses(this.indexedTables(), 'source'));
   }
@@ -210,4 +234,9 @@ export class HostPipeline {
   target(answer: number): EngineAddress {
     return this.book.byId(answer - REDIRECTED);
   }
+}
+
+/** A length for a cache by id that must hold `id`: doubled, so ids met one by one cost little copying. */
+function room(cache: Int32Array, id: number): number {
+  return Math.max(1024, 2 * cache.length, id + 1);
 }

@@ -1,3 +1,4 @@
+import { storeAt } from '../arrays';
 import { formatMatch, type SimFlow } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import {
@@ -30,13 +31,13 @@ export class TableClassifier {
   private readonly bySource = new Filing();
   private readonly byDestination = new Filing();
   /** Flows without address conditions (and without conj_id): found through the service class. */
-  private readonly serviceFlows: number[] = [];
+  private readonly addressless: number[] = [];
   /** Per service class (verdict-classes.ts), the service flows whose service conditions hold. */
   private readonly serviceHits: (Int32Array | undefined)[] = [];
   /** Flows that match conj_id=N (N > 0), by N: only the lookup after a conjunction can see them. */
   private readonly byConjId = new Map<number, number[]>();
 
-  private readonly conjunctions: ConjunctionTally;
+  readonly conjunctions: ConjunctionTally;
 
   // Scratch for one lookup (a lookup never nests inside another of the same table). Arrays only
   // grow, with counts beside them: emptying an array by its length would free its storage.
@@ -62,7 +63,7 @@ export class TableClassifier {
         else this.byConjId.set(f.conjId, [f.index]);
       } else if (f.src !== null) this.bySource.file(f.src, f.index);
       else if (f.dst !== null) this.byDestination.file(f.dst, f.index);
-      else this.serviceFlows.push(f.index);
+      else this.addressless.push(f.index);
     }
   }
 
@@ -76,7 +77,7 @@ export class TableClassifier {
     this.hardCount = 0;
     this.clauseCount = 0;
 
-    const bySource = this.sourceHits[p.src.id] ?? this.fileAddress(this.sourceHits, this.bySource, p.src);
+    const bySource = this.sourceFlows(p.src);
     for (let i = 0; i < bySource.length; i++) {
       const f = flows[bySource[i]!]!;
       if (flowMatches(f, p, KNOWN_SOURCE)) this.add(f);
@@ -87,7 +88,7 @@ export class TableClassifier {
       const f = flows[byDestination[i]!]!;
       if (flowMatches(f, p, KNOWN_DESTINATION)) this.add(f);
     }
-    const byService = this.serviceHits[serviceClass] ?? this.fileService(serviceClass, p);
+    const byService = this.serviceFlows(serviceClass, p);
     for (let i = 0; i < byService.length; i++) {
       const f = flows[byService[i]!]!;
       if (!f.hasMetadata || flowMatches(f, p, 0)) this.add(f);
@@ -170,6 +171,16 @@ export class TableClassifier {
     return best;
   }
 
+  /** Indexes into `flows` of the flows filed by source whose source condition holds for the address; cached. */
+  sourceFlows(address: EngineAddress): Int32Array {
+    return this.sourceHits[address.id] ?? this.fileAddress(this.sourceHits, this.bySource, address);
+  }
+
+  /** Indexes of the flows without address conditions whose service conditions hold for the frame's service class; cached. */
+  serviceFlows(serviceClass: number, p: Frame): Int32Array {
+    return this.serviceHits[serviceClass] ?? this.fileService(serviceClass, p);
+  }
+
   /** The flows of one filing whose address half holds for the address, ascending; cached per address. */
   private fileAddress(cache: (Int32Array | undefined)[], filing: Filing, address: EngineAddress): Int32Array {
     const hits = filing.hits(address, this.flows);
@@ -178,7 +189,7 @@ export class TableClassifier {
   }
 
   private fileService(serviceClass: number, p: Frame): Int32Array {
-    const hits = Int32Array.from(this.serviceFlows.filter((index) => serviceMatches(this.flows[index]!, p)));
+    const hits = Int32Array.from(this.addressless.filter((index) => serviceMatches(this.flows[index]!, p)));
     storeAt(this.serviceHits, serviceClass, hits);
     return hits;
   }
@@ -250,12 +261,6 @@ function markGroupHeads(flows: readonly FastFlow[]): boolean {
   }
   for (const head of heads.values()) head.afterConjunction = head.hard;
   return tied.size > 0;
-}
-
-/** Sets array[index], filling a gap with undefined first: a write far past the end would turn the array into a slow dictionary. */
-function storeAt<T>(array: (T | undefined)[], index: number, value: T): void {
-  while (array.length < index) array.push(undefined);
-  array[index] = value;
 }
 
 /** Higher priority, or the same and earlier in the text. */

@@ -1,0 +1,197 @@
+import { lengthened, storeAt } from '../arrays';
+import { formatMatch } from './flow-model';
+import type { EngineAddress } from './verdict-address';
+import { blanked } from './verdict-classes';
+import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
+import type { Frame } from './verdict-frame';
+import { exactKey, type TableClassifier } from './verdict-table';
+
+/** The clause bits the service's flows supply per host-wide slot, and the slots complete without the source. */
+interface ServiceSupply {
+  bits: Int32Array;
+  withoutSource: Uint8Array;
+}
+
+/**
+ * With the source class and the service class fixed, a destination changes a host's answer
+ * only through its hard flows and through clauses of conjunctions that can still complete:
+ * a conjunction is dead for a (source, service) when some clause is supplied neither by a flow
+ * of the source, nor of the service, nor of any destination. Two destinations that agree on
+ * their hard flows (shapes as verdict-classes.ts compares them), their blocks and their clauses
+ * of live conjunctions therefore take corresponding flows in every table, and get the same
+ * answer. Most destinations of a packet have no clause of a live conjunction (no edge joins
+ * their groups with the source's for this service), so their key is their hard part alone.
+ * Conservative where it cannot tell (metadata conditions, flows with both addresses, blocks):
+ * it then tells destinations apart that need not be, never the other way. Deterministic.
+ */
+export class DestinationProjection {
+  private readonly tables: { classifier: TableClassifier; table: number; offset: number }[] = [];
+  /** Per host-wide slot (a table's conjunction slot after the slots of lower tables): all its clause bits. */
+  private readonly full: Int32Array;
+  /** Per slot, the bits flows of any destination (and conj_id flows) can supply. */
+  private readonly fromDestinations: Int32Array;
+  /** The flows that match each exact destination, with their table. */
+  private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
+  private readonly blocks: AddressCondition[] = [];
+  private readonly shapes = new Map<string, number>();
+  private readonly hardKeys = new Map<string, number>();
+  private readonly liveKeys = new Map<string, number>();
+  /**
+   * Per destination class three numbers, side by side as one packet reads them: the id of its
+   * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
+   * until described; and from where to where its clause flows' (shape id, host-wide slot,
+   * clause bit) triples, sorted, lie in `clauses`.
+   */
+  private parts: Int32Array = new Int32Array(0);
+  private clauses: Int32Array = new Int32Array(1024);
+  private clauseCount = 0;
+  /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
+  private readonly sources: (Int32Array | undefined)[] = [];
+  private readonly services: (ServiceSupply | undefined)[] = [];
+  /** Per source class and service class: the slots the source's flows complete (with any destination's), ascending. */
+  private readonly liveBySource: (Int32Array | undefined)[][] = [];
+
+  constructor(tables: Iterable<[number, TableClassifier]>) {
+    let slots = 0;
+    for (const [table, classifier] of tables) {
+      this.tables.push({ classifier, table, offset: slots });
+      slots += classifier.conjunctions.full.length;
+    }
+    this.full = new Int32Array(slots);
+    this.fromDestinations = new Int32Array(slots);
+    const blockKeys = new Set<string>();
+    for (const [at, { classifier, offset }] of this.tables.entries()) {
+      this.full.set(classifier.conjunctions.full, offset);
+      for (const flow of classifier.flows) {
+        const dst = flow.dst;
+        if (flow.src === null && (dst !== null || flow.conjId > 0))
+          for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) this.fromDestinations[offset + slot]! |= bit;
+        if (dst === null) continue;
+        if (dst.exact) {
+          const key = exactKey(dst.family, dst.v4Value, dst.value);
+          const list = this.byDestination.get(key);
+          if (list) list.push({ flow, at });
+          else this.byDestination.set(key, [{ flow, at }]);
+        } else {
+          const key = `${dst.ipv6}/${dst.family}/${dst.value}/${dst.mask}`;
+          if (!blockKeys.has(key)) {
+            blockKeys.add(key);
+            this.blocks.push(dst);
+          }
+        }
+      }
+    }
+  }
+
+  /** Makes ready what the keys of packets of this service class need; `packet` holds the service. */
+  prepare(serviceClass: number, packet: Frame): void {
+    if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);
+  }
+
+  /**
+   * The key of the destination for a packet of these classes: packets of one source class and
+   * one service class (prepared) whose destinations share a key get the same answer. `src`
+   * and `dst` are members of their classes.
+   */
+  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress): number {
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
+    const hard = this.parts[at]!;
+    const from = this.parts[at + 1]!;
+    const to = this.parts[at + 2]!;
+    if (from === to) return 2 * hard;
+
+    const withoutSource = this.services[serviceClass]!.withoutSource;
+    const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
+    const clauses = this.clauses;
+    for (let i = from; i < to; i += 3) {
+      const slot = clauses[i + 1]!;
+      if (withoutSource[slot] === 1 || holds(live, slot)) return this.liveKey(hard, from, to, withoutSource, live);
+    }
+    return 2 * hard;
+  }
+
+  /** The key of a destination with clauses of live conjunctions: its hard part and those clauses, interned. */
+  private liveKey(hard: number, from: number, to: number, withoutSource: Uint8Array, live: Int32Array): number {
+    let key = `${hard}|`;
+    for (let i = from; i < to; i += 3) {
+      const slot = this.clauses[i + 1]!;
+      if (withoutSource[slot] === 1 || holds(live, slot)) key += `${this.clauses[i]},${slot},${this.clauses[i + 2]};`;
+    }
+    return 2 * intern(this.liveKeys, key) + 1;
+  }
+
+  private describe(destinationClass: number, dst: EngineAddress): void {
+    const hard: string[] = [];
+    const clauses: [number, number, number][] = [];
+    for (const { flow, at } of this.byDestination.get(exactKey(dst.family, dst.v4, dst.value)) ?? []) {
+      const { classifier, table, offset } = this.tables[at]!;
+      const shape = `${table}|${flow.priority}|${formatMatch(blanked(flow.flow.match, 'destination'))}`;
+      if (flow.hard) hard.push(`${shape}|${flow.actionsId}|${flow.afterConjunction}`);
+      else {
+        const id = intern(this.shapes, shape);
+        for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) clauses.push([id, offset + slot, bit]);
+      }
+    }
+    for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
+    clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(768, 2 * this.parts.length, at + 3), -1);
+    if (this.clauseCount + 3 * clauses.length > this.clauses.length)
+      this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
+    this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
+    this.parts[at + 1] = this.clauseCount;
+    for (const triple of clauses) for (const n of triple) this.clauses[this.clauseCount++] = n;
+    this.parts[at + 2] = this.clauseCount;
+  }
+
+  private supply(serviceClass: number, packet: Frame): ServiceSupply {
+    const bits = new Int32Array(this.full.length);
+    for (const { classifier, offset } of this.tables)
+      for (const index of classifier.serviceFlows(serviceClass, packet))
+        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!)) bits[offset + slot]! |= bit;
+    const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
+    const supply = { bits, withoutSource };
+    storeAt(this.services, serviceClass, supply);
+    return supply;
+  }
+
+  private liveSlots(sourceClass: number, src: EngineAddress, serviceClass: number): Int32Array {
+    const service = this.services[serviceClass]!;
+    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
+    const slots: number[] = [];
+    for (let i = 0; i < source.length; i += 2) {
+      const slot = source[i]!;
+      if ((source[i + 1]! | service.bits[slot]! | this.fromDestinations[slot]!) === this.full[slot]) slots.push(slot);
+    }
+    const live = Int32Array.from(slots);
+    let byService = this.liveBySource[sourceClass];
+    if (byService === undefined) storeAt(this.liveBySource, sourceClass, (byService = []));
+    storeAt(byService, serviceClass, live);
+    return live;
+  }
+
+  private sourceSupply(sourceClass: number, src: EngineAddress): Int32Array {
+    const bits = new Map<number, number>();
+    for (const { classifier, offset } of this.tables)
+      for (const index of classifier.sourceFlows(src))
+        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!))
+          bits.set(offset + slot, (bits.get(offset + slot) ?? 0) | bit);
+    const pairs = Int32Array.from([...bits].sort(([a], [b]) => a - b).flat());
+    storeAt(this.sources, sourceClass, pairs);
+    return pairs;
+  }
+}
+
+function intern(ids: Map<string, number>, key: string): number {
+  let id = ids.get(key);
+  if (id === undefined) ids.set(key, (id = ids.size));
+  return id;
+}
+
+/** Whether a short ascending list holds the number. */
+function holds(list: Int32Array, n: number): boolean {
+  for (let i = 0; i < list.length && list[i]! <= n; i++) if (list[i] === n) return true;
+  return false;
+}
