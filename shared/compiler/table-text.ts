@@ -5,7 +5,8 @@ import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
 
 /**
  * The preview text of one host's table: `ovs-ofctl add-flows` syntax with a comment heading
- * each pipeline table. No timestamps, so equal input gives equal bytes.
+ * each pipeline table. No timestamps, so equal input gives equal bytes. Its layout (two header
+ * lines, a blank and a comment line before each table) is what previewLines counts.
  */
 export function formatHostTable(host: string, policy: Policy, flows: readonly Flow[]): string {
   const lines = [
@@ -22,6 +23,21 @@ export function formatHostTable(host: string, policy: Policy, flows: readonly Fl
     lines.push(formatFlow(flow));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The line (1-based) each flow takes in formatHostTable's text, so a trace can point into the preview. */
+export function previewLines(flows: readonly Flow[]): number[] {
+  const lines = new Array<number>(flows.length);
+  let line = 2; // the header
+  let currentTable = -1;
+  for (let i = 0; i < flows.length; i++) {
+    if (flows[i]!.table !== currentTable) {
+      currentTable = flows[i]!.table;
+      line += 2; // a blank line and the table's comment
+    }
+    lines[i] = ++line;
+  }
+  return lines;
 }
 
 /**

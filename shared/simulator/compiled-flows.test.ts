@@ -2,17 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
-import { formatFlow, type Flow } from '../compiler/flow';
+import type { Flow } from '../compiler/flow';
+import { formatHostTable } from '../compiler/table-text';
+import type { Policy } from '../policy/model';
 import { parseInventoryFile } from '../inventory/static-file';
 import { parsePolicyFile } from '../policy/policy-file';
 import { SIZES, syntheticEstate } from '../../scripts/bench/synthetic';
 import { CompiledFlowReader } from './compiled-flows';
 import { parseFlowTextStrict } from './flow-parser';
 
-/** What the simulator read from the printed lines before the reader took its shortcut. */
-function fromText(flows: readonly Flow[]): unknown {
-  return parseFlowTextStrict(flows.map(formatFlow).join('\n'), 'h.flows');
+/** What parsing the host's preview text gives: the reader's shortcut must give the same, line numbers included. */
+function fromText(flows: readonly Flow[], policy: Policy = NAMED): unknown {
+  return parseFlowTextStrict(formatHostTable('h', policy, flows), 'h.flows');
 }
+
+const NAMED = { name: 'p', revision: 1 } as Policy;
 
 const fixtures = join(__dirname, '..', 'compiler', 'fixtures');
 const shop = join(__dirname, '..', '..', 'examples', 'three-tier-shop');
@@ -33,6 +37,10 @@ describe('CompiledFlowReader', () => {
     const reader = new CompiledFlowReader();
     expect(compiles.every((c) => c.hosts.length > 0)).toBe(true);
     for (const { hosts } of compiles) for (const h of hosts) expect(reader.read(h.flows, 'h.flows')).toEqual(fromText(h.flows));
+    // A trace's "matched line N" is line N of the preview.
+    const [first] = compiles[0]!.hosts;
+    const preview = formatHostTable(first!.host, NAMED, first!.flows).split('\n');
+    for (const flow of reader.read(first!.flows, 'h.flows')) expect(preview[flow.line - 1]).toBe(flow.text);
   });
 
   it('leaves to the text parse what it cannot vouch for: repeated identities, fields in a match, flows that do not parse', () => {

@@ -1,5 +1,6 @@
 import type { Flow } from '../compiler/flow';
 import { formatFlow, formatFlowWithActions } from '../compiler/flow';
+import { previewLines } from '../compiler/table-text';
 import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
@@ -21,7 +22,8 @@ interface ReadActions {
 
 /**
  * Reads the compiler's flows as the simulator does, giving the SimFlows that
- * `parseFlowTextStrict` gives for their printed text (line N is the Nth flow), but parsing each
+ * `parseFlowTextStrict` gives for the host's preview text (formatHostTable: a trace's line
+ * numbers point into the table the app shows and the CLI writes), but parsing each
  * distinct match text, cookie and action list once. The compiler shares those between flows and
  * hosts (a large estate's million flows hold a few hundred thousand distinct ones), and parsing
  * every printed line took most of the time of loading its tables. Read-only results: flows share
@@ -42,6 +44,7 @@ export class CompiledFlowReader {
   read(flows: readonly Flow[], file: string): SimFlow[] {
     const read: SimFlow[] = [];
     const seen = new Set<number>();
+    const lines = previewLines(flows);
     for (let i = 0; i < flows.length; i++) {
       const flow = flows[i]!;
       const match = this.match(flow.match);
@@ -53,13 +56,15 @@ export class CompiledFlowReader {
       const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
       if (!parsed || seen.has(identity)) return this.parsed(flows, file);
       seen.add(identity);
-      read.push({ line: i + 1, text: trimmed(formatFlowWithActions(flow, actions.text)), cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed });
+      read.push({ line: lines[i]!, text: trimmed(formatFlowWithActions(flow, actions.text)), cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed });
     }
     return read;
   }
 
   private parsed(flows: readonly Flow[], file: string): SimFlow[] {
-    return parseFlowTextStrict(flows.map(formatFlow).join('\n'), file);
+    // One flow per line here; numbered then as the preview's lines.
+    const lines = previewLines(flows);
+    return parseFlowTextStrict(flows.map(formatFlow).join('\n'), file).map((f) => ({ ...f, line: lines[f.line - 1]! }));
   }
 
   private match(text: string): ReadMatch | null {
