@@ -17,6 +17,7 @@ import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 import { parseConnectionLog } from './connection-log';
+import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent } from './deploy-service';
 import { openSshSession } from './ssh-session';
 import { runInSlices } from './time-slices';
@@ -35,11 +36,13 @@ export class AnalysisService {
     private readonly configDir: string,
     private readonly log: Logger,
     private readonly emit: EmitEvent,
+    /** Its latest compile's tables serve an analysis of the same drawing and inventory. */
+    private readonly compiles: CompileService,
   ) {}
 
   async matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
     const started = performance.now();
-    const tables = compiledTables(policy, inventory, 'the drawing');
+    const tables = this.drawingTables(policy, inventory).tables;
     const matrix = await runInSlices(matrixSteps(policy, inventory, tables), (p) => this.emit('analysis:progress', { task: 'matrix', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
@@ -49,8 +52,7 @@ export class AnalysisService {
   async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
-    const reader = new CompiledFlowReader();
-    const after = compiledTables(policy, inventory, 'the drawing', reader);
+    const { tables: after, reader } = this.drawingTables(policy, inventory);
     let before: { policy: Policy; tables: HostFlowTables };
     let baseline: string;
     if (against.kind === 'file') {
@@ -78,11 +80,19 @@ export class AnalysisService {
     const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, log.diagnostics.map(formatDiagnostic).join('\n'));
-    const tables = compiledTables(policy, inventory, 'the drawing');
+    const { tables } = this.drawingTables(policy, inventory);
     const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), (p) => this.emit('analysis:progress', { task: 'replay', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
     return { replay: { ...result, diagnostics: [...log.diagnostics, ...result.diagnostics] }, log: path, durationMs };
+  }
+
+  /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now. */
+  private drawingTables(policy: Policy, inventory: Inventory): LoadedTables {
+    const current = this.compiles.loadedTables(policy, inventory);
+    if (current) return current;
+    const reader = new CompiledFlowReader();
+    return { tables: compiledTables(policy, inventory, 'the drawing', reader), reader };
   }
 
   /** Each host's flows of ours as its switch holds them, read over SSH; a bridge without any gets the fresh-bridge table. */

@@ -88,6 +88,21 @@ describe('CompileService', () => {
     expect(service.hostTable(second.compileId, host).text).toContain('table=20');
   });
 
+  it('lends the latest compile\'s loaded tables to an analysis of exactly what it compiled', () => {
+    const service = new CompileService(log);
+    expect(service.loadedTables(policy, inventory)).toBeNull();
+    service.compile(policy, inventory);
+    const loaded = service.loadedTables(policy, inventory)!;
+    expect([...loaded.tables.keys()]).toEqual(['host-a', 'host-b']);
+    expect(service.loadedTables(policy, { ...inventory, workloads: [...inventory.workloads].reverse() })).toBe(loaded);
+    expect(service.loadedTables({ ...policy, edges: policy.edges.slice(1) }, inventory)).toBeNull();
+    const relabelled: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'app-2' ? { ...w, labels: { ...w.labels, tier: 'web' } } : w)) };
+    expect(service.loadedTables(policy, relabelled)).toBeNull();
+    service.compile(policy, relabelled);
+    expect(service.loadedTables(policy, relabelled)).not.toBe(loaded);
+    expect(service.loadedTables(policy, inventory)).toBeNull();
+  });
+
   it('refuses to trace a compile with errors, and says what to do', () => {
     const service = new CompileService(log);
     const broken: Policy = { ...policy, edges: [{ ...policy.edges[0]!, to: 'nope' }, ...policy.edges.slice(1)] };

@@ -8,7 +8,8 @@ import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { decisionsOf } from '@shared/simulator/decision';
-import { addressHosts, simulatePath, tablesOnDemand, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
+import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
+import { addressHosts, loadHostTables, simulatePath, tablesOnDemand, type HostFlowTables, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
 import { echoRequestType } from '@shared/simulator/packet';
 import { formatTrace } from '@shared/simulator/trace-format';
 import type { Logger } from './logger';
@@ -38,6 +39,14 @@ interface LatestCompile {
   inventory: Inventory;
   /** Made at the first trace: address → host (where a redirected packet goes next), and the tables, each host's parsed when a trace first reaches it. */
   simulation?: { hostOf: Map<string, string>; tables: HostTableLookup };
+  /** Every host's tables, parsed at the first analysis of this compile (matrix, impact, replay) and kept for the next. */
+  loaded?: LoadedTables;
+}
+
+/** A compile's tables as the simulator reads them, and the reader that read them (shared with the other side of an impact). */
+export interface LoadedTables {
+  tables: HostFlowTables;
+  reader: CompiledFlowReader;
 }
 
 /** An ephemeral source port for simulated connections. */
@@ -118,12 +127,32 @@ export class CompileService {
     return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.rules) };
   }
 
+  /**
+   * The latest compile's tables, loaded for the simulator once, when `policy` and `inventory`
+   * are exactly what it compiled (and without errors); null otherwise. At 10,000 workloads
+   * compiling and loading take seconds, which each analysis of the drawing paid again.
+   */
+  loadedTables(policy: Policy, inventory: Inventory): LoadedTables | null {
+    const { last, latest } = this;
+    if (!last || !latest || latest.failed || last.policyKey !== JSON.stringify(policy) || !sameWorkloads(last.workloads, inventory)) return null;
+    if (!latest.loaded) {
+      const reader = new CompiledFlowReader();
+      latest.loaded = { reader, tables: loadHostTables([...latest.hosts.values()], reader) };
+    }
+    return latest.loaded;
+  }
+
   private compiled(compileId: string): LatestCompile {
     if (this.latest?.id !== compileId) throw new ServiceError('not-found', 'That compile is no longer the latest (another window compiled, or the app restarted): compile again.');
     return this.latest;
   }
 }
 
+
+/** Whether an inventory holds exactly the workloads (by id, as JSON) of a compiled one. */
+function sameWorkloads(compiled: ReadonlyMap<string, string>, inventory: Inventory): boolean {
+  return inventory.workloads.length === compiled.size && inventory.workloads.every((w) => compiled.get(w.id) === JSON.stringify(w));
+}
 
 /** The workloads added or changed (put) and those gone (remove) between two pictures. */
 function changeBetween(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, inventory: Inventory): InventoryChange {

@@ -24,6 +24,7 @@ export interface Services {
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
   const hosts = new HostTargetStore(paths.configDir);
+  const compile = new CompileService(log.scope('compile'));
   return {
     paths,
     log,
@@ -32,7 +33,7 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
-    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit),
-    compile: new CompileService(log.scope('compile')),
+    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile),
+    compile,
   };
 }
