@@ -29,8 +29,10 @@ interface HostState {
   workloadCount: number;
   /** Local addresses' matches: one default flow each, per direction. */
   defaults: Record<'src' | 'dst', CountedMatches>;
-  /** The table in canonical order, once asked for; a patch keeps it in order (as a new array). */
+  /** The table in canonical order, until patches outnumber MAX_PENDING_ORDER. */
   sorted?: Flow[];
+  /** Patches since `sorted` was last in order: placed when result() asks, as most patches are never asked for. */
+  pending: { add: Flow[]; remove: Flow[] }[];
 }
 
 /** What a patch does to one flow identity: set it (null deletes it) or change its conjunction codes. */
@@ -48,6 +50,8 @@ interface PatchState {
 }
 
 const EMPTY: CountedMatches = new Map();
+/** Patches kept to place into a host's ordered table; past this many, it is sorted anew when asked for. */
+const MAX_PENDING_ORDER = 16;
 
 /**
  * A compile kept alive between inventory changes. `apply` returns the flows each host must add
@@ -82,6 +86,9 @@ export class CompileSession {
   result(): CompileResult {
     const hosts: HostTable[] = [...this.hosts.keys()].sort().map((host) => {
       const state = this.hosts.get(host)!;
+      // Sorting a large host's table anew costs a hundred times a patch: move only what changed.
+      for (const { add, remove } of state.pending) if (state.sorted) state.sorted = patchedOrder(state.sorted, remove, add);
+      state.pending = [];
       state.sorted ??= [...state.flows.values()].sort(compareFlows);
       return { host, flows: state.sorted, workloadCount: state.workloadCount };
     });
@@ -116,7 +123,7 @@ export class CompileSession {
     const { result, resolved } = detail;
     this.summary = { rules: result.rules };
     this.diagnostics = result.diagnostics;
-    this.hosts = new Map(result.hosts.map((h) => [h.host, { flows: flowsByIdentity(h.flows), workloadCount: h.workloadCount, defaults: { src: new Map(), dst: new Map() }, sorted: h.flows }]));
+    this.hosts = new Map(result.hosts.map((h) => [h.host, { flows: flowsByIdentity(h.flows), workloadCount: h.workloadCount, defaults: { src: new Map(), dst: new Map() }, sorted: h.flows, pending: [] }]));
     this.patch = undefined;
     if (!resolved || resolved.options.redirects.length > 0 || this.wantsRedirects()) return;
 
@@ -274,12 +281,15 @@ export class CompileSession {
       changes.push({ host, add: add.sort(compareFlows), remove: remove.sort(compareFlows) });
       reordered.push([state, add, remove]);
     }
+    for (const [state, add, remove] of reordered) {
+      if (state.pending.length >= MAX_PENDING_ORDER) state.sorted = undefined;
+      if (state.sorted) state.pending.push({ add, remove });
+      else state.pending = [];
+    }
     for (const [state, { table, priority, match }, flow] of writes) {
       if (flow) state.flows.set(table, priority, match, flow);
       else state.flows.delete(table, priority, match);
     }
-    // Sorting a large host's table anew costs a hundred times the patch: move only what changed.
-    for (const [state, add, remove] of reordered) if (state.sorted) state.sorted = patchedOrder(state.sorted, remove, add);
     return changes;
   }
 
