@@ -58,19 +58,24 @@ export class HostReach {
       : `${addressKey(src)}|${addressKey(dst)}`;
     let segments = byPair.get(key);
     if (!segments) {
-      segments = this.compute(host, src, dst);
+      segments = this.segments(host, src, dst);
       byPair.set(key, segments);
     }
     return segments;
   }
 
-  private compute(host: string, src: AddressBits, dst: AddressBits): Segments {
+  /**
+   * One pair's segments, not remembered per pair (the caller keys them), only by the shape of
+   * its reduced tables. With `conjunctions` off, as if no conjunction could complete for it:
+   * the answer of every pair no rule joins that the host's other flows cannot tell from it.
+   */
+  segments(host: string, src: AddressBits, dst: AddressBits, conjunctions = true): Segments {
     const byTable = this.tables.get(host);
     if (!byTable) throw new Error(`no flow table for host "${host}"`);
     // Only the flows that can take part for this pair, each with only the conjunctions that
     // can complete for it: every lookup gives the same answer on them as on the whole table,
     // and each simulation scans a few dozen flows, not thousands.
-    const perTable = [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const);
+    const perTable = [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst, conjunctions)] as const);
     // Every flow left holds for this pair's addresses, so the switch's answer depends only on
     // the rest of each flow and the conjunctions it keeps, in order: pairs (on any host) whose
     // reduced tables have the same shapes share one answer.
