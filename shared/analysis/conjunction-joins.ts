@@ -1,14 +1,15 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
-import type { HostFlowTables } from '../simulator/path';
+import type { FlowTables } from '../simulator/simulate';
 import { isExactMask } from '../simulator/table-index';
+import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
 /** One flow of an address clause: what it asks of the source and of the destination (either may be anything). */
 interface ClauseFlow {
-  ethType?: number;
-  src?: AddressMask;
-  dst?: AddressMask;
+  ethType: number | undefined;
+  src: AddressMask | undefined;
+  dst: AddressMask | undefined;
 }
 
 /** One address clause, with what rows share worked out on first use. */
@@ -39,6 +40,16 @@ export interface Conjunction {
    * joins is then worked out by itself.
    */
   kind: number;
+  /** The priority of its flows (of a plain one). */
+  priority: number;
+  /** The protocols (bits in SERVICE_PROTOCOLS order) whose packets it can complete for; all for one that is not plain. */
+  protocols: number;
+  /**
+   * What its conj_id flows do (a number per kind of those flows): when every conjunction that
+   * joins a pair at one table and priority has the same, which of them completes first
+   * changes nothing.
+   */
+  verdict: number;
 }
 
 const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
@@ -63,26 +74,26 @@ export class ConjunctionJoins {
   private stamp = new Int32Array(0);
   private readonly all: Int32Array;
 
-  constructor(
-    tables: HostFlowTables,
-    private readonly endpoints: readonly { address: AddressBits; host?: string }[],
-  ) {
+  private readonly kinds = new Map<string, number>();
+  private readonly verdicts = new Map<string, number>();
+
+  constructor(private readonly endpoints: readonly { address: AddressBits; host?: string }[]) {
     endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
     this.bySource = endpoints.map(() => []);
     this.all = Int32Array.from(endpoints.keys());
-    const kinds = new Map<string, number>();
-    for (const [host, byTable] of tables)
-      for (const [table, flows] of byTable)
-        for (const [id, served] of conjunctionFlows(flows)) {
-          const kindKey = kindOf(table, id, served);
-          let kind = -1;
-          if (kindKey !== null) {
-            kind = kinds.get(kindKey) ?? kinds.size;
-            kinds.set(kindKey, kind);
-          }
-          const clauses = addressClauses(id, served);
-          if (clauses.length > 0) this.add({ host, table, id, clauses, kind });
-        }
+  }
+
+  /** Files the conjunctions of one host's tables. */
+  addHost(host: string, byTable: FlowTables): void {
+    for (const [table, flows] of byTable)
+      for (const [id, served] of conjunctionFlows(flows)) {
+        const clauses = addressClauses(served);
+        if (clauses.length === 0) continue;
+        const plain = plainKind(table, served);
+        const kind = plain ? intern(this.kinds, `${plain.clauses}|${plain.verdict}`) : -1;
+        const verdict = plain ? intern(this.verdicts, plain.verdict) : -1;
+        this.add({ host, table, id, clauses, kind, priority: plain?.priority ?? -1, verdict, protocols: plain?.protocols ?? ALL_PROTOCOLS });
+      }
   }
 
   /**
@@ -99,11 +110,13 @@ export class ConjunctionJoins {
       this.stamp[c] = row;
       const conjunction = this.conjunctions[c]!;
       const columns = this.columns(conjunction, row);
-      if (columns.length === 0) return;
-      for (const col of columns) {
+      // Off the source's host, only destinations behind the conjunction's host meet it.
+      const onSourceHost = conjunction.host === source.host;
+      for (let i = 0; i < columns.length; i++) {
+        const col = columns[i]!;
         const destination = this.endpoints[col]!;
         if (col === row || destination.address.family !== source.address.family) continue;
-        if (conjunction.host !== source.host && conjunction.host !== destination.host) continue;
+        if (!onSourceHost && conjunction.host !== destination.host) continue;
         const list = out.get(col);
         if (list) list.push(c);
         else out.set(col, [c]);
@@ -156,18 +169,14 @@ export class ConjunctionJoins {
       return clause.sources.has(row) ? null : NONE;
     }
     if (clause.destinations !== undefined) return clause.destinations;
-    const parts: Int32Array[] = [];
+    const found: number[] = [];
     let all = false;
     for (const f of clause.flows) {
       if (f.src && !holds(f.src, f.ethType, this.endpoints[row]!.address)) continue;
       if (!f.dst) all = true;
-      else {
-        const part: number[] = [];
-        this.forEachMatching(f.dst, f.ethType, (i) => part.push(i));
-        parts.push(Int32Array.from(part));
-      }
+      else this.forEachMatching(f.dst, f.ethType, (i) => found.push(i));
     }
-    const destinations = all ? null : union(parts);
+    const destinations = all ? null : sortedUnique(found);
     if (clause.asks === 'destination') {
       clause.destinations = destinations;
       clause.flows = [];
@@ -193,15 +202,28 @@ export class ConjunctionJoins {
   }
 }
 
+function intern(ids: Map<string, number>, key: string): number {
+  let n = ids.get(key);
+  if (n === undefined) ids.set(key, (n = ids.size));
+  return n;
+}
+
 /** relevantFlows' test for one side: the mask holds and the flow's Ethernet type is the address's family. */
 function holds(mask: AddressMask, ethType: number | undefined, address: AddressBits): boolean {
   if (ethType !== undefined && ethType !== (address.family === 4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6)) return false;
   return addressMatches(mask, address);
 }
 
-/** Per conjunction id, the flows that serve it (clause flows) and the flows on its conj_id. */
+/** One flow's conjunction action for one conjunction. */
+interface ClauseEntry {
+  flow: SimFlow;
+  clause: number;
+  clauses: number;
+}
+
+/** Per conjunction id, its clause flows (once per action) and the flows on its conj_id. */
 interface Served {
-  clauseFlows: SimFlow[];
+  entries: ClauseEntry[];
   onId: SimFlow[];
 }
 
@@ -209,31 +231,28 @@ function conjunctionFlows(flows: readonly SimFlow[]): Map<number, Served> {
   const out = new Map<number, Served>();
   const entry = (id: number): Served => {
     let served = out.get(id);
-    if (!served) out.set(id, (served = { clauseFlows: [], onId: [] }));
+    if (!served) out.set(id, (served = { entries: [], onId: [] }));
     return served;
   };
   for (const flow of flows) {
     if (isConjunctive(flow)) {
-      for (const action of flow.actions) if (action.kind === 'conjunction') entry(action.id).clauseFlows.push(flow);
+      for (const action of flow.actions) if (action.kind === 'conjunction') entry(action.id).entries.push({ flow, clause: action.clause, clauses: action.clauses });
     } else if (flow.match.conjId !== undefined && !hasAddress(flow.match)) entry(flow.match.conjId).onId.push(flow);
   }
   return out;
 }
 
 /** The address clauses of a conjunction, as relevantFlows counts them: clauses with a flow that names an address. */
-function addressClauses(id: number, served: Served): AddressClause[] {
+function addressClauses(served: Served): AddressClause[] {
   const byClause = new Map<number, ClauseFlow[]>();
-  for (const flow of served.clauseFlows) {
-    if (!hasAddress(flow.match)) continue;
+  for (const { flow, clause } of served.entries) {
     const m = flow.match;
     const src = m.nwSrc ?? m.ipv6Src;
     const dst = m.nwDst ?? m.ipv6Dst;
-    for (const action of flow.actions)
-      if (action.kind === 'conjunction' && action.id === id) {
-        const list = byClause.get(action.clause) ?? [];
-        list.push({ ...(m.ethType !== undefined ? { ethType: m.ethType } : {}), ...(src ? { src } : {}), ...(dst ? { dst } : {}) });
-        byClause.set(action.clause, list);
-      }
+    if (!src && !dst) continue;
+    let list = byClause.get(clause);
+    if (!list) byClause.set(clause, (list = []));
+    list.push({ ethType: m.ethType, src, dst });
   }
   return [...byClause.values()].map((flows): AddressClause => ({
     flows,
@@ -242,41 +261,63 @@ function addressClauses(id: number, served: Served): AddressClause[] {
 }
 
 /**
- * The kind key of a plain conjunction (see Conjunction.kind), or null. A clause flow that
- * hides a hard flow is in a pair's tables whether or not the conjunction completes; its
- * presence is part of the pair's hard signatures, so it does not make the kind less plain.
+ * What makes a plain conjunction's kind (see Conjunction.kind): its table, priority and
+ * clauses, and its conj_id flows; null when it is not plain. A clause flow that hides a hard
+ * flow is in a pair's tables whether or not the conjunction completes; its presence is part
+ * of the pair's hard signatures, so it does not make the kind less plain.
  */
-function kindOf(table: number, id: number, served: Served): string | null {
-  const priorities = new Set(served.clauseFlows.map((f) => f.priority));
-  const sizes = new Set<number>();
-  const clauses = new Map<number, string[]>();
-  for (const flow of served.clauseFlows) {
-    for (const action of flow.actions) {
-      if (action.kind !== 'conjunction' || action.id !== id) continue;
-      sizes.add(action.clauses);
-      const list = clauses.get(action.clause) ?? [];
-      clauses.set(action.clause, list);
-      if (!hasAddress(flow.match)) list.push(formatMatch(flow.match));
-      else if (!isPlainAddress(flow.match)) return null;
-      else list.push('address');
+function plainKind(table: number, served: Served): { clauses: string; verdict: string; priority: number; protocols: number } | null {
+  const first = served.entries[0]!;
+  // Per clause: the matches of its flows that name no address, or 'address' when all name one.
+  const clauses = new Map<number, Set<string>>();
+  const addressed = new Set<number>();
+  // Per clause that names no address: the protocols its flows can match.
+  const carried = new Map<number, number>();
+  for (const { flow, clause, clauses: n } of served.entries) {
+    if (flow.priority !== first.flow.priority || n !== first.clauses) return null;
+    if (hasAddress(flow.match)) {
+      if (!isPlainAddress(flow.match)) return null;
+      addressed.add(clause);
+    } else {
+      let texts = clauses.get(clause);
+      if (!texts) clauses.set(clause, (texts = new Set()));
+      texts.add(matchText(flow));
+      carried.set(clause, (carried.get(clause) ?? 0) | protocolsOf(flow.match.ipProto));
     }
   }
-  if (priorities.size !== 1 || sizes.size !== 1) return null;
-  const [n] = sizes;
-  const parts = [`${table}`, `${[...priorities][0]}`, `${n}`];
-  for (let k = 1; k <= n!; k++) {
-    const list = clauses.get(k) ?? [];
+  let protocols = ALL_PROTOCOLS;
+  for (const mask of carried.values()) protocols &= mask;
+  const parts = [`${table}`, `${first.flow.priority}`, `${first.clauses}`];
+  for (let k = 1; k <= first.clauses; k++) {
     // An address clause is supplied for every pair the conjunction joins, whichever flow does it;
     // one that also has flows naming no address is not that simple.
-    if (list.includes('address') && !list.every((x) => x === 'address')) return null;
-    parts.push([...new Set(list)].sort().join(';'));
+    if (addressed.has(k) && clauses.has(k)) return null;
+    parts.push(addressed.has(k) ? 'address' : [...(clauses.get(k) ?? [])].sort().join(';'));
   }
   const onId = served.onId.map((flow) => {
     const rest: FlowMatch = { ...flow.match };
     delete rest.conjId;
     return `${flow.priority} ${formatMatch(rest)} ${flow.text.slice(flow.text.indexOf('actions='))}`;
   });
-  return [...parts, ...onId.sort()].join('|');
+  return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority: first.flow.priority, protocols };
+}
+
+const ALL_PROTOCOLS = (1 << SERVICE_PROTOCOLS.length) - 1;
+const NAMED_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { 1: 'icmp', 58: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp' };
+
+/** The protocols whose packets a flow matching `ipProto` (undefined: any) can meet, as bits. */
+function protocolsOf(ipProto: number | undefined): number {
+  if (ipProto === undefined) return ALL_PROTOCOLS;
+  return 1 << SERVICE_PROTOCOLS.indexOf(NAMED_PROTOCOLS[ipProto] ?? 'other');
+}
+
+// A port clause flow serves many conjunctions; its match is printed once.
+const matchTexts = new WeakMap<SimFlow, string>();
+
+function matchText(flow: SimFlow): string {
+  let text = matchTexts.get(flow);
+  if (text === undefined) matchTexts.set(flow, (text = formatMatch(flow.match)));
+  return text;
 }
 
 /** One address field and at most an Ethernet type: the flow holds for every packet between the pairs it supplies. */
@@ -303,8 +344,9 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
 
 const NONE = new Int32Array(0);
 
-function union(parts: readonly Int32Array[]): Int32Array {
-  if (parts.length === 0) return NONE;
-  if (parts.length === 1) return parts[0]!;
-  return Int32Array.from(new Set(parts.flatMap((p) => [...p]))).sort();
+function sortedUnique(indexes: number[]): Int32Array {
+  const sorted = Int32Array.from(indexes).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
 }

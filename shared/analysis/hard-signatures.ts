@@ -1,7 +1,7 @@
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { hasAddress, type SimFlow } from '../simulator/flow-model';
-import type { HostFlowTables } from '../simulator/path';
+import type { FlowTables } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import { shapeOf } from './flow-signatures';
 import { countsAlways } from './relevant-flows';
@@ -30,25 +30,27 @@ export class HardSignatures {
   private readonly bases = new Map<string, number>();
   private readonly ids = new Map<string, number>([['', 0]]);
 
-  constructor(tables: HostFlowTables, addresses: readonly AddressBits[]) {
-    const byKey = new Map<string, number>();
-    addresses.forEach((a, i) => byKey.set(addressKey(a), i));
-    for (const [host, byTable] of tables) {
-      const shapes: Record<Role, Map<number, string[]>> = { source: new Map(), destination: new Map() };
-      const base: string[] = [];
-      for (const flows of byTable.values())
-        for (const flow of flows) {
-          if (!countsAlways(flows, flow)) continue;
-          // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
-          if (!hasAddress(flow.match)) {
-            if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));
-          }
-          else for (const role of ['source', 'destination'] as const) fileFlow(flow, role, addresses, byKey, shapes[role]);
-        }
-      this.bases.set(host, this.intern(base.sort().join('\n')));
-      this.byHost.set(host, { source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
-    }
+  private readonly byKey = new Map<string, number>();
+
+  constructor(private readonly addresses: readonly AddressBits[]) {
+    addresses.forEach((a, i) => this.byKey.set(addressKey(a), i));
   }
+
+  /** Signs the addresses by one host's hard flows. */
+  addHost(host: string, byTable: FlowTables): void {
+    const shapes: Record<Role, Map<number, string[]>> = { source: new Map(), destination: new Map() };
+    const base: string[] = [];
+    for (const flows of byTable.values())
+      for (const flow of flows) {
+        if (!countsAlways(flows, flow)) continue;
+        if (hasAddress(flow.match)) for (const role of ['source', 'destination'] as const) fileFlow(flow, role, this.addresses, this.byKey, shapes[role]);
+        // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
+        else if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));
+      }
+    this.bases.set(host, this.intern(base.sort().join('\n')));
+    this.byHost.set(host, { source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
+  }
+
 
   /** The signature of endpoint `i` on `host` in `role`; 0 where no hard flow names it. */
   at(host: string, role: Role, i: number): number {

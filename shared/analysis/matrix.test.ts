@@ -115,7 +115,7 @@ describe('reachability matrix', () => {
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
   });
 
-  it('runs in steps, counting source addresses, then address classes, then group cells, to the same matrix', () => {
+  it('runs in steps, counting hosts, then source addresses, then address classes, then group cells, to the same matrix', () => {
     // Sixty workloads on twelve hosts: enough class pairs for several steps. 25 group cells and
     // the workload grid (sixty is still small enough for one).
     const many: Inventory = {
@@ -137,7 +137,7 @@ describe('reachability matrix', () => {
     expect(reports.length).toBeGreaterThan(3);
     const cellReports = reports.filter((r) => r.unit === 'group cells');
     expect(cellReports.length).toBe(5);
-    expect(reports.every((r, i) => ['source addresses', 'address classes', 'group cells'].includes(r.unit) && r.done <= r.total && (i === 0 || r.unit !== reports[i - 1]!.unit || r.done >= reports[i - 1]!.done))).toBe(true);
+    expect(reports.every((r, i) => ['hosts', 'source addresses', 'address classes', 'group cells'].includes(r.unit) && r.done <= r.total && (i === 0 || r.unit !== reports[i - 1]!.unit || r.done >= reports[i - 1]!.done))).toBe(true);
     expect(cellReports.every((r) => r.total === 26)).toBe(true);
     expect(next.value).toEqual(reachabilityMatrix(policy, many, tables));
   });

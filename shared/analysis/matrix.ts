@@ -40,7 +40,8 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
 }
 
 /**
- * reachabilityMatrix as steps, worked out per rule rather than per pair: each source's row
+ * reachabilityMatrix as steps, worked out per rule rather than per pair: each host's tables
+ * are read for their hard flows and conjunctions (counted in hosts), each source's row
  * holds only the destinations some conjunction joins it to on its path (counted in source
  * addresses), every other pair takes the reach of its two plain classes (counted in address
  * classes), and the group cells are filled by counting (counted in group cells).
@@ -51,6 +52,11 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostF
   const named = new NamedAddresses().addTables(tables);
   const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named);
   const answers = new PairAnswers(tables, endpoints, addressHosts(inventory.workloads), named.redirectTargets);
+  let hostsRead = 0;
+  for (const host of tables.keys()) {
+    answers.addHost(host);
+    yield { done: ++hostsRead, total: tables.size, unit: 'hosts' };
+  }
 
   const rows: SourceRow[] = [];
   let joins = 0;

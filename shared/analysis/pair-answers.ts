@@ -4,9 +4,9 @@ import type { HostFlowTables } from '../simulator/path';
 import { addressKey } from '../simulator/table-index';
 import { ConjunctionJoins } from './conjunction-joins';
 import { HardSignatures } from './hard-signatures';
-import { HostReach, type Segments } from './host-reach';
+import { HostReach, type Segment, type Segments } from './host-reach';
 import { reachThrough, type PairReach } from './reach';
-import { SERVICE_PROTOCOLS } from './service-set';
+import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
 /** One address the answers are about. */
 export interface AnswerEnd {
@@ -23,6 +23,8 @@ export interface SourceRow {
   /** Per honeypot (in `honeypots` order), the segment id its host gives this source's connections to it; -1 for another family. */
   honeypots: Int32Array;
 }
+
+const ALL_PROTOCOLS = (1 << SERVICE_PROTOCOLS.length) - 1;
 
 /** Segment ids stay below this, so two (and a signature) make one exact number. */
 const ID_SPAN = 2 ** 21;
@@ -44,7 +46,8 @@ export class PairAnswers {
   readonly honeypots: { text: string; host: string; index: number | undefined; address: AddressBits }[];
   readonly reaches: PairReach[] = [];
 
-  private readonly segmentIds = new Map<Segments, number>();
+  private readonly segmentIds = new Map<string, number>();
+  private readonly runsByKey = new Map<string, readonly Segment[]>();
   /** Per segment id: whether some run of it is redirected (the reach then depends on the honeypots). */
   private readonly redirects: boolean[] = [];
   private readonly segmentsById: Segments[] = [];
@@ -55,15 +58,16 @@ export class PairAnswers {
   private readonly bySegments = new Map<string, number>();
   private readonly honeypotProfiles = new Map<string, number>();
 
+  /** Ready to answer once every host of `tables` is added (addHost). */
   constructor(
-    tables: HostFlowTables,
+    private readonly tables: HostFlowTables,
     private readonly ends: readonly AnswerEnd[],
     private readonly hostOf: ReadonlyMap<string, string>,
     redirectTargets: readonly AddressBits[],
   ) {
     this.hostReach = new HostReach(tables);
-    this.hard = new HardSignatures(tables, ends.map((e) => e.address));
-    this.joins = new ConjunctionJoins(tables, ends);
+    this.hard = new HardSignatures(ends.map((e) => e.address));
+    this.joins = new ConjunctionJoins(ends);
     const byKey = new Map(ends.map((e, i) => [addressKey(e.address), i]));
     const seen = new Set<string>();
     this.honeypots = [];
@@ -75,6 +79,13 @@ export class PairAnswers {
       this.honeypots.push({ text, host, index: byKey.get(addressKey(address)), address });
     }
     this.honeypots.sort((a, b) => a.text.localeCompare(b.text));
+  }
+
+  /** Reads one host's tables: its hard signatures and its conjunctions. */
+  addHost(host: string): void {
+    const byTable = this.tables.get(host)!;
+    this.hard.addHost(host, byTable);
+    this.joins.addHost(host, byTable);
   }
 
   get simulations(): number {
@@ -166,30 +177,56 @@ export class PairAnswers {
       if (id === undefined) this.plainKeys.set(key, (id = this.intern(this.hostReach.segments(host, this.ends[a]!.address, this.ends[b]!.address, false))));
       return id;
     }
-    const key = `${base},${src},${dst}|${this.kinds(here) ?? `pair|${host}|${a}|${b}`}`;
+    const kinds = this.kinds(here, ALL_PROTOCOLS);
+    if (kinds === null) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
+    const key = `${base},${src},${dst}|${kinds}`;
     let id = this.joinedKeys.get(key);
-    if (id === undefined) this.joinedKeys.set(key, (id = this.intern(this.hostReach.segments(host, this.ends[a]!.address, this.ends[b]!.address))));
+    if (id === undefined) this.joinedKeys.set(key, (id = this.intern(this.byProtocol(host, a, b, `${base},${src},${dst}`, here))));
     return id;
   }
 
-  /** The conjunctions' kinds per table in id order, each kind once; null when one has no kind. */
-  private kinds(conjunctions: readonly number[]): string | null {
-    const list = conjunctions.map((c) => this.joins.conjunctions[c]!).sort((x, y) => x.table - y.table || x.id - y.id);
-    if (list.some((c) => c.kind < 0)) return null;
-    const parts: string[] = [];
-    let table = -1;
-    let seen = new Set<number>();
-    for (const c of list) {
-      if (c.table !== table) {
-        table = c.table;
-        seen = new Set();
-        parts.push(`t${table}`);
-      }
-      if (seen.has(c.kind)) continue;
-      seen.add(c.kind);
-      parts.push(String(c.kind));
+  /**
+   * The segments of a pair some conjunctions join, a protocol at a time: a conjunction that
+   * cannot complete for a protocol's packets (its service clause is for another) changes
+   * nothing for them, so pairs whose rules differ in TCP ports alone share their other runs.
+   */
+  private byProtocol(host: string, a: number, b: number, hard: string, joined: readonly number[]): Segments {
+    const runs = {} as Record<ServiceProtocol, readonly Segment[]>;
+    const missing: { protocol: ServiceProtocol; key: string }[] = [];
+    SERVICE_PROTOCOLS.forEach((protocol, bit) => {
+      const key = `${protocol}|${hard}|${this.kinds(joined, 1 << bit)}`;
+      const known = this.runsByKey.get(key);
+      if (known) runs[protocol] = known;
+      else missing.push({ protocol, key });
+    });
+    if (missing.length > 0) {
+      const fresh = this.hostReach.runs(host, this.ends[a]!.address, this.ends[b]!.address, missing.map((m) => m.protocol));
+      for (const { protocol, key } of missing) this.runsByKey.set(key, (runs[protocol] = fresh[protocol]!));
     }
-    return parts.join(',');
+    return runs;
+  }
+
+  /**
+   * The kinds of the conjunctions that can complete for one of `protocols` (bits), per table
+   * and priority, each kind once; null when one has no kind.
+   * At one level the first to complete (in id order, as lookupTable takes them) decides, so
+   * the kinds keep that order, unless all have one verdict and the order cannot matter.
+   */
+  private kinds(conjunctions: readonly number[], protocols: number): string | null {
+    const list = conjunctions.map((c) => this.joins.conjunctions[c]!).filter((c) => (c.protocols & protocols) !== 0);
+    if (list.some((c) => c.kind < 0)) return null;
+    list.sort((x, y) => x.table - y.table || y.priority - x.priority || x.id - y.id);
+    const parts: string[] = [];
+    for (let i = 0; i < list.length; ) {
+      let j = i;
+      while (j < list.length && list[j]!.table === list[i]!.table && list[j]!.priority === list[i]!.priority) j++;
+      const level = list.slice(i, j);
+      const kinds = level.map((c) => c.kind);
+      const unordered = level.every((c) => c.verdict === level[0]!.verdict);
+      parts.push(`${list[i]!.table}/${list[i]!.priority}:${[...new Set(unordered ? kinds.sort((x, y) => x - y) : kinds)].join(',')}`);
+      i = j;
+    }
+    return parts.join(';');
   }
 
   private literal(host: string, src: AddressBits, dst: AddressBits): number {
@@ -199,12 +236,14 @@ export class PairAnswers {
     return id;
   }
 
+  /** A number per distinct set of runs. */
   private intern(segments: Segments): number {
-    let id = this.segmentIds.get(segments);
+    const key = SERVICE_PROTOCOLS.map((p) => JSON.stringify(segments[p])).join('|');
+    let id = this.segmentIds.get(key);
     if (id === undefined) {
       id = this.segmentsById.length;
       if (id >= ID_SPAN) throw new Error('too many segment shapes for a numeric key');
-      this.segmentIds.set(segments, id);
+      this.segmentIds.set(key, id);
       this.segmentsById.push(segments);
       this.redirects.push(SERVICE_PROTOCOLS.some((p) => segments[p].some((s) => s.outcome.kind === 'redirected')));
     }
