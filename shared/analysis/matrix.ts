@@ -31,8 +31,12 @@ export interface ReachabilityMatrix {
 /** Above this many workloads the matrix stays at group level: a bigger grid is unreadable. */
 export const WORKLOAD_MATRIX_LIMIT = 60;
 
-/** Joins of (pair, conjunction) worked through between two yields. */
-const JOINS_PER_STEP = 4096;
+/**
+ * Work between two yields while rows are worked out, in joined pairs; a simulated packet
+ * costs about as much as this many of them.
+ */
+const WORK_PER_STEP = 4096;
+const WORK_PER_SIMULATION = 20;
 
 /** The group reachability matrix (and, for a small inventory, the workload one), exactly from the tables. */
 export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityMatrix {
@@ -49,7 +53,11 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
 export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
   // As in the compiler: a workload without a host or an address is in no group and no table.
   const workloads = inventory.workloads.filter(takesPart);
-  const named = new NamedAddresses().addTables(tables);
+  const named = new NamedAddresses();
+  for (const byTable of tables.values()) {
+    for (const flows of byTable.values()) named.addFlows(flows);
+    yield { done: 0, total: tables.size, unit: 'hosts' };
+  }
   const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named);
   const answers = new PairAnswers(tables, endpoints, addressHosts(inventory.workloads), named.redirectTargets);
   let hostsRead = 0;
@@ -59,13 +67,15 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostF
   }
 
   const rows: SourceRow[] = [];
-  let joins = 0;
+  let work = 0;
+  let simulations = answers.simulations;
   for (let a = 0; a < endpoints.length; a++) {
     const row = answers.row(a);
     rows.push(row);
-    joins += row.columns.length + 1;
-    if (joins >= JOINS_PER_STEP) {
-      joins = 0;
+    work += row.columns.length + 1 + (answers.simulations - simulations) * WORK_PER_SIMULATION;
+    simulations = answers.simulations;
+    if (work >= WORK_PER_STEP) {
+      work = 0;
       yield { done: a + 1, total: endpoints.length, unit: 'source addresses' };
     }
   }
