@@ -317,6 +317,40 @@ function mutatedTables(tables: HostFlowTables, pick: { band: number; onto: numbe
 }
 
 describe('the matrix counted per rule agrees with the per-pair engine on tables the compiler never writes (property)', () => {
+  it('tells apart sources whose redirected connections meet different rules at the honeypot', () => {
+    // a1 and a2 look alike on their host (a deny rule each, same band); only a1 has a rule
+    // towards the honeypot, which counts once the honeypot host no longer accepts everything.
+    const workload = (name: string, host: string, address: string): Inventory['workloads'][number] => ({
+      id: `s/${name}`,
+      name,
+      host,
+      addresses: [address],
+      mac: `02:00:00:00:00:${address.split('.').at(-1)!.padStart(2, '0')}`,
+      labels: { role: name },
+      origin: { kind: 'static', source: 's' },
+    });
+    const inventory: Inventory = { readAt: 'x', workloads: [workload('a1', 'h1', '10.0.0.11'), workload('a2', 'h1', '10.0.0.12'), workload('hp', 'h2', '10.0.0.20'), workload('c', 'h3', '10.0.0.30')] };
+    const group = (name: string): Policy['groups'][number] => ({ name, selector: { labels: `role=${name}` } });
+    const policy: Policy = {
+      apiVersion: 'microseg.dev/v1',
+      name: 't',
+      revision: 1,
+      defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'hp' },
+      groups: ['a1', 'a2', 'hp', 'c'].map(group),
+      edges: [
+        { id: 'a1-hp', from: 'a1', to: 'hp', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'deny' },
+        { id: 'a2-c', from: 'a2', to: 'c', services: [{ protocol: 'udp', ports: { from: 53, to: 53 } }], action: 'deny' },
+      ],
+    };
+    const tables = mutatedTables(tablesOf(policy, inventory), { band: 0, onto: 0, host: 1 });
+    const matrix = reachabilityMatrix(policy, inventory, tables);
+    const cell = (from: string, to: string): MatrixCell => matrix.cells[matrix.groups.indexOf(from)]![matrix.groups.indexOf(to)]!;
+    // a1's connections to tcp/80 are sent to the honeypot and dropped there; a2's deny is its own.
+    expect(formatServices(subtractServices(cell('a2', 'c').redirected, cell('a1', 'c').redirected))).toBe('tcp/80');
+    expect(formatServices(subtractServices(cell('a1', 'c').redirected, cell('a2', 'c').redirected))).toBe('udp/53');
+    expect(matrix.cells.map((row) => row.map(withoutExample))).toEqual(referenceMatrix(policy, inventory, tables).cells);
+  });
+
   it(`gives every group cell the same services and pairs (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(scenarioArbitrary({ probes: { min: 0, max: 0 } }), fc.record({ band: fc.nat(), onto: fc.nat(), host: fc.nat() }), (s, pick) => {
