@@ -72,6 +72,7 @@ export class ConjunctionJoins {
   private readonly byValue = { 4: new Map<bigint, number>(), 6: new Map<bigint, number>() };
   /** Per conjunction, the last row that visited it. */
   private stamp = new Int32Array(0);
+  private readonly scratch: RowScratch;
   private readonly all: Int32Array;
 
   private readonly kinds = new Map<string, number>();
@@ -81,6 +82,7 @@ export class ConjunctionJoins {
     endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
     this.bySource = endpoints.map(() => []);
     this.all = Int32Array.from(endpoints.keys());
+    this.scratch = new RowScratch(endpoints.length);
   }
 
   /** Files the conjunctions of one host's tables. */
@@ -99,12 +101,13 @@ export class ConjunctionJoins {
   /**
    * For source endpoint `row`: each destination some conjunction joins it to on the source's
    * or the destination's host (the only ones its path meets), with those conjunctions. Pairs
-   * of one endpoint with itself, or of two families, are left out.
+   * of one endpoint with itself, or of two families, are left out. Valid until the next row.
    */
-  row(row: number): Map<number, number[]> {
+  row(row: number): RowJoins {
     const source = this.endpoints[row]!;
     if (this.stamp.length !== this.conjunctions.length) this.stamp = new Int32Array(this.conjunctions.length).fill(-1);
-    const out = new Map<number, number[]>();
+    const out = this.scratch;
+    out.clear();
     const visit = (c: number): void => {
       if (this.stamp[c] === row) return;
       this.stamp[c] = row;
@@ -117,9 +120,7 @@ export class ConjunctionJoins {
         const destination = this.endpoints[col]!;
         if (col === row || destination.address.family !== source.address.family) continue;
         if (!onSourceHost && conjunction.host !== destination.host) continue;
-        const list = out.get(col);
-        if (list) list.push(c);
-        else out.set(col, [c]);
+        out.add(col, c);
       }
     };
     for (const c of this.bySource[row]!) visit(c);
@@ -206,6 +207,45 @@ function intern(ids: Map<string, number>, key: string): number {
   let n = ids.get(key);
   if (n === undefined) ids.set(key, (n = ids.size));
   return n;
+}
+
+/** One source's joins: per destination, the conjunctions joining the pair, in the order found. */
+export interface RowJoins {
+  get(column: number): readonly number[] | undefined;
+  /** The destinations joined, ascending. */
+  columns(): Int32Array;
+}
+
+/** RowJoins in arrays kept from row to row: a row touches few of the destinations. */
+class RowScratch implements RowJoins {
+  private readonly lists: (number[] | undefined)[];
+  private readonly touched: number[] = [];
+
+  constructor(size: number) {
+    this.lists = new Array<number[] | undefined>(size);
+  }
+
+  clear(): void {
+    for (const col of this.touched) this.lists[col] = undefined;
+    this.touched.length = 0;
+  }
+
+  add(column: number, conjunction: number): void {
+    const list = this.lists[column];
+    if (list) list.push(conjunction);
+    else {
+      this.lists[column] = [conjunction];
+      this.touched.push(column);
+    }
+  }
+
+  get(column: number): readonly number[] | undefined {
+    return this.lists[column];
+  }
+
+  columns(): Int32Array {
+    return Int32Array.from(this.touched).sort();
+  }
 }
 
 /** relevantFlows' test for one side: the mask holds and the flow's Ethernet type is the address's family. */

@@ -329,17 +329,24 @@ describe('the matrix counted per rule agrees with the per-pair engine on tables 
       labels: { role: name },
       origin: { kind: 'static', source: 's' },
     });
-    const inventory: Inventory = { readAt: 'x', workloads: [workload('a1', 'h1', '10.0.0.11'), workload('a2', 'h1', '10.0.0.12'), workload('hp', 'h2', '10.0.0.20'), workload('c', 'h3', '10.0.0.30')] };
+    // d sits beside the honeypot and looks like it there (a deny rule towards each, same band):
+    // a1's pairs with d are redirected into a1's rule at the honeypot, its pair with the
+    // honeypot itself is not redirected at all.
+    const inventory: Inventory = {
+      readAt: 'x',
+      workloads: [workload('a1', 'h1', '10.0.0.11'), workload('a2', 'h1', '10.0.0.12'), workload('hp', 'h2', '10.0.0.20'), workload('d', 'h2', '10.0.0.21'), workload('c', 'h3', '10.0.0.30')],
+    };
     const group = (name: string): Policy['groups'][number] => ({ name, selector: { labels: `role=${name}` } });
     const policy: Policy = {
       apiVersion: 'microseg.dev/v1',
       name: 't',
       revision: 1,
       defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'hp' },
-      groups: ['a1', 'a2', 'hp', 'c'].map(group),
+      groups: ['a1', 'a2', 'hp', 'd', 'c'].map(group),
       edges: [
         { id: 'a1-hp', from: 'a1', to: 'hp', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'deny' },
         { id: 'a2-c', from: 'a2', to: 'c', services: [{ protocol: 'udp', ports: { from: 53, to: 53 } }], action: 'deny' },
+        { id: 'a2-d', from: 'a2', to: 'd', services: [{ protocol: 'tcp', ports: { from: 81, to: 81 } }], action: 'deny' },
       ],
     };
     const tables = mutatedTables(tablesOf(policy, inventory), { band: 0, onto: 0, host: 1 });
@@ -348,6 +355,8 @@ describe('the matrix counted per rule agrees with the per-pair engine on tables 
     // a1's connections to tcp/80 are sent to the honeypot and dropped there; a2's deny is its own.
     expect(formatServices(subtractServices(cell('a2', 'c').redirected, cell('a1', 'c').redirected))).toBe('tcp/80');
     expect(formatServices(subtractServices(cell('a1', 'c').redirected, cell('a2', 'c').redirected))).toBe('udp/53');
+    expect(formatServices(subtractServices(cell('a2', 'd').redirected, cell('a1', 'd').redirected))).toBe('tcp/80');
+    expect(formatServices(subtractServices(cell('a1', 'd').redirected, cell('a2', 'd').redirected))).toBe('tcp/81');
     expect(matrix.cells.map((row) => row.map(withoutExample))).toEqual(referenceMatrix(policy, inventory, tables).cells);
   });
 

@@ -80,7 +80,7 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostF
     }
   }
 
-  const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${answers.hard.profile(i)}|${answers.honeypotProfile(rows[i]!.honeypots)}`);
+  const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${answers.hard.profile(i)}|${answers.honeypotProfile(rows[i]!.honeypots)}|${answers.isHoneypot(i)}`);
   const classes = yield* plainClasses(
     keys,
     endpoints.map((e) => e.address.family),

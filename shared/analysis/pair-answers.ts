@@ -102,7 +102,7 @@ export class PairAnswers {
       : h.index === undefined ? this.literal(h.host, source, h.address)
       : this.segmentAt(h.host, a, h.index, joined.get(h.index)),
     );
-    const columns = Int32Array.from(joined.keys()).sort();
+    const columns = joined.columns();
     const reaches = Int32Array.from(columns, (b) => this.reachOf(a, b, joined.get(b), honeypots));
     return { columns, reaches, honeypots };
   }
@@ -110,6 +110,11 @@ export class PairAnswers {
   /** The reach of a pair no rule joins on its path, given the source's honeypot segments; -1 when no switch is on its path. */
   plainReach(a: number, b: number, honeypots: Int32Array): number {
     return this.reachOf(a, b, undefined, honeypots);
+  }
+
+  /** Whether endpoint `i` is a honeypot: as a destination, its pairs' paths meet it as one. */
+  isHoneypot(i: number): boolean {
+    return this.honeypots.some((h) => h.index === i);
   }
 
   /** A number sources share when their connections meet the same segments at every honeypot. */
@@ -135,7 +140,8 @@ export class PairAnswers {
       return id;
     }
     // A redirect: the walk may go on to the honeypots' hosts, and whether it does depends on where they are.
-    const where = this.honeypots.map((h) => `${h.host === first ? 'f' : ''}${h.host === second ? 's' : ''}`).join(',');
+    // A honeypot that is the destination itself is met as the pair's own second switch.
+    const where = this.honeypots.map((h) => `${h.host === first ? 'f' : ''}${h.host === second ? 's' : ''}${h.index === b ? 'd' : ''}`).join(',');
     const key = `${s1}|${s2}|${this.honeypotProfile(honeypots)}|${where}`;
     let id = this.bySegments.get(key);
     if (id === undefined) this.bySegments.set(key, (id = this.reach(src, dst, first, s1, second, s2, honeypots)));
