@@ -32,11 +32,11 @@ const ID_SPAN = 2 ** 21;
 /**
  * Answers per pair of endpoints, keyed so that pairs that must get the same answer share it.
  * On a host, a pair meets its hard flows (HardSignatures) and the conjunctions that join it
- * (ConjunctionJoins); a pair no conjunction joins is keyed by the host's base and the two
- * signatures alone, one some conjunctions join by the kinds of those conjunctions too (in id
- * order, a kind once: the first conjunction of a kind to complete decides, as in lookupTable).
- * Each key's segments are HostReach's for the first pair met with it; each pair's reach comes
- * from the segments of the hosts its path meets (reachThrough), remembered by their ids.
+ * (ConjunctionJoins); a pair no conjunction joins is keyed by the host's base, its family and
+ * the two signatures alone, one some conjunctions join by the kinds of those conjunctions too
+ * (see kinds), a protocol at a time. Each key's segments are HostReach's for the first pair
+ * met with it; each pair's reach comes from the segments of the hosts its path meets
+ * (reachThrough), remembered by their ids.
  */
 export class PairAnswers {
   readonly hostReach: HostReach;
