@@ -84,6 +84,11 @@ export function groupNames(groups: readonly string[], workload?: Workload): read
   return [workload ? `(no group) ${qualifiedName(workload)}` : '(outside)'];
 }
 
+/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
+export function endpointLabel(endpoint: MatrixEndpoint): string {
+  return endpoint.workload ? qualifiedName(endpoint.workload) : endpoint.text;
+}
+
 /** One free address in each piece that the prefixes strictly inside `block` cut it into. */
 function standInsFor(block: AddressMask, prefixes: readonly AddressMask[], unavailable: (a: AddressBits) => boolean): AddressBits[] {
   const width = WIDTH[block.family];

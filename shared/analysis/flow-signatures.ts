@@ -1,6 +1,6 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { formatMatch, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import { addressKey, exactAddress } from '../simulator/table-index';
 
@@ -102,10 +102,13 @@ export class FlowSignatures {
   }
 }
 
-/** The flow without one of its address fields; the cookie is left out as it never changes a verdict. */
-function shapeOf(flow: SimFlow, field: keyof FlowMatch): string {
+/**
+ * The flow without one of its address fields (or none); the cookie is left out as it never
+ * changes a verdict. With `clauses` off, a clause flow's conjunction actions are left out too.
+ */
+export function shapeOf(flow: SimFlow, field?: keyof FlowMatch, clauses = true): string {
   const rest: FlowMatch = { ...flow.match };
-  delete rest[field];
-  const actions = flow.text.slice(flow.text.indexOf('actions='));
-  return `${flow.table}|${flow.priority}|${field}|${formatMatch(rest)}|${actions}`;
+  if (field) delete rest[field];
+  const actions = !clauses && isConjunctive(flow) ? 'conjunction' : flow.text.slice(flow.text.indexOf('actions='));
+  return `${flow.table}|${flow.priority}|${field ?? ''}|${formatMatch(rest)}|${actions}`;
 }

@@ -5,7 +5,7 @@ import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
-import { forPair, relevantFlows } from './relevant-flows';
+import { forPair, relevantFlows, type PairFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
 
 /** What one switch does with the first packet of a connection. */
@@ -58,29 +58,48 @@ export class HostReach {
       : `${addressKey(src)}|${addressKey(dst)}`;
     let segments = byPair.get(key);
     if (!segments) {
-      segments = this.compute(host, src, dst);
+      segments = this.segments(host, src, dst);
       byPair.set(key, segments);
     }
     return segments;
   }
 
-  private compute(host: string, src: AddressBits, dst: AddressBits): Segments {
+  /**
+   * One pair's segments, not remembered per pair (the caller keys them), only by the shape of
+   * its reduced tables. With `conjunctions` off, as if no conjunction could complete for it:
+   * the answer of every pair no rule joins that the host's other flows cannot tell from it.
+   */
+  segments(host: string, src: AddressBits, dst: AddressBits, conjunctions = true): Segments {
     const byTable = this.tables.get(host);
     if (!byTable) throw new Error(`no flow table for host "${host}"`);
     // Only the flows that can take part for this pair, each with only the conjunctions that
     // can complete for it: every lookup gives the same answer on them as on the whole table,
     // and each simulation scans a few dozen flows, not thousands.
-    const perTable = [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst)] as const);
+    const perTable = [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst, conjunctions)] as const);
     // Every flow left holds for this pair's addresses, so the switch's answer depends only on
     // the rest of each flow and the conjunctions it keeps, in order: pairs (on any host) whose
     // reduced tables have the same shapes share one answer.
     const shapeKey = `${src.family}|${perTable.map(([table, { flows, complete }]) => `${table}:${flows.map((f) => this.shapes.of(f, complete)).join(',')}`).join('|')}`;
     const known = this.byShape.get(shapeKey);
     if (known) return known;
+    const segments = this.simulate(src, dst, perTable, SERVICE_PROTOCOLS) as Segments;
+    this.byShape.set(shapeKey, segments);
+    return segments;
+  }
+
+  /** Some protocols' runs for one pair, remembered by no one: the caller keys them. */
+  runs(host: string, src: AddressBits, dst: AddressBits, protocols: readonly ServiceProtocol[], conjunctions = true): Partial<Segments> {
+    const byTable = this.tables.get(host);
+    if (!byTable) throw new Error(`no flow table for host "${host}"`);
+    return this.simulate(src, dst, [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst, conjunctions)] as const), protocols);
+  }
+
+  /** A simulated packet per atom of each protocol on the pair's reduced tables, neighbouring atoms with one outcome joined. */
+  private simulate(src: AddressBits, dst: AddressBits, perTable: readonly (readonly [number, PairFlows])[], protocols: readonly ServiceProtocol[]): Partial<Segments> {
     const reduced = new Map(perTable.map(([table, { flows, complete }]) => [table, flows.map((f) => forPair(f, complete))] as const));
     const boundaries = boundariesFor([...reduced.values()].flat(), src.family);
-    const segments = {} as Record<ServiceProtocol, Segment[]>;
-    for (const protocol of SERVICE_PROTOCOLS) {
+    const segments: Partial<Record<ServiceProtocol, Segment[]>> = {};
+    for (const protocol of protocols) {
       const out: Segment[] = [];
       const base = probeFields(src, dst, protocol);
       for (const [from, to] of atoms(SERVICE_DOMAIN[protocol], boundaries[protocol])) {
@@ -96,7 +115,6 @@ export class HostReach {
       }
       segments[protocol] = out;
     }
-    this.byShape.set(shapeKey, segments);
     return segments;
   }
 }

@@ -1,21 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
-import type { Inventory } from '../inventory/model';
+import { qualifiedName, type Inventory } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
 import type { Edge, Policy } from '../policy/model';
+import { HONEYPOT_PRIORITY } from '../compiler/pipeline';
 import { addressBits } from '../simulator/address-bits';
+import type { SimFlow } from '../simulator/flow-model';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathResult } from '../simulator/path';
 import { scenarioArbitrary, type Probe, type Scenario } from '../simulator/testing/random-scenario';
 import { addressKey } from '../simulator/table-index';
+import { ReachabilityAnalysis } from './class-reach';
+import { endpointLabel, type MatrixEndpoint } from './endpoints';
 import { changeImpact } from './impact';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach, PROBE_SOURCE_PORT } from './host-reach';
-import { matrixSteps, ReachabilityAnalysis, reachabilityMatrix } from './matrix';
+import { matrixSteps, reachabilityMatrix, type MatrixCell, type ReachabilityMatrix } from './matrix';
 import { formatMatrixCsv, formatMatrixText } from './matrix-format';
 import { pairReach, type PairReach } from './reach';
-import { formatServices, serviceSetOf, type ServiceProtocol, type ServiceSet } from './service-set';
+import { formatServices, intersectServices, NO_SERVICES, serviceSetOf, subtractServices, unionServices, type ServiceProtocol, type ServiceSet } from './service-set';
 
-const RUNS = 120;
+const RUNS = Number(process.env.MATRIX_RUNS ?? 120);
 
 function tablesOf(policy: Policy, inventory: Inventory): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
@@ -110,7 +115,7 @@ describe('reachability matrix', () => {
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
   });
 
-  it('runs in steps of a few dozen class pairs, counting group cells, to the same matrix', () => {
+  it('runs in steps, counting hosts, then source addresses, then address classes, then group cells, to the same matrix', () => {
     // Sixty workloads on twelve hosts: enough class pairs for several steps. 25 group cells and
     // the workload grid (sixty is still small enough for one).
     const many: Inventory = {
@@ -130,7 +135,10 @@ describe('reachability matrix', () => {
     let next = steps.next();
     for (; !next.done; next = steps.next()) reports.push(next.value);
     expect(reports.length).toBeGreaterThan(3);
-    expect(reports.every((r, i) => r.unit === 'group cells' && r.total === 26 && r.done <= r.total && (i === 0 || r.done >= reports[i - 1]!.done))).toBe(true);
+    const cellReports = reports.filter((r) => r.unit === 'group cells');
+    expect(cellReports.length).toBe(5);
+    expect(reports.every((r, i) => ['hosts', 'source addresses', 'address classes', 'group cells'].includes(r.unit) && r.done <= r.total && (i === 0 || r.unit !== reports[i - 1]!.unit || r.done >= reports[i - 1]!.done))).toBe(true);
+    expect(cellReports.every((r) => r.total === 26)).toBe(true);
     expect(next.value).toEqual(reachabilityMatrix(policy, many, tables));
   });
 
@@ -199,3 +207,170 @@ describe('reachability agrees with the simulator, packet by packet (property)', 
   });
 });
 
+
+/**
+ * The matrix as the per-pair engine gives it, pair by pair: every pair of distinct members of
+ * one family with a switch on their path, reached through ReachabilityAnalysis (itself held
+ * to simulatePath above). Examples are left out: any pair of the cell will do.
+ */
+function referenceMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): Omit<ReachabilityMatrix, 'stats'> {
+  const analysis = ReachabilityAnalysis.of(policy, inventory, tables);
+  const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
+  const members = (g: string): MatrixEndpoint[] => analysis.endpoints.filter((e) => e.groups.includes(g));
+  const cells = groups.map((from) =>
+    groups.map((to): MatrixCell => {
+      let always: ServiceSet | null = null;
+      let any = NO_SERVICES;
+      let redirected = NO_SERVICES;
+      let pairs = 0;
+      for (const s of members(from))
+        for (const d of members(to)) {
+          if (s === d || s.address.family !== d.address.family || (s.host === undefined && d.host === undefined)) continue;
+          pairs++;
+          const reach = analysis.reach(s, d);
+          always = always ? intersectServices(always, reach.permitted) : reach.permitted;
+          any = unionServices(any, reach.permitted);
+          for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
+        }
+      return { always: always ?? NO_SERVICES, sometimes: subtractServices(any, always ?? NO_SERVICES), redirected, pairs };
+    }),
+  );
+  const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
+  const endpointsOf = (id: string): MatrixEndpoint[] => analysis.endpoints.filter((e) => e.workload?.id === id);
+  const workloadCells = workloads.map((from) =>
+    workloads.map((to): MatrixCell => {
+      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: from.id === to.id ? 0 : 1 };
+      if (from.id === to.id) return cell;
+      for (const s of endpointsOf(from.id))
+        for (const d of endpointsOf(to.id)) {
+          if (s.address.family !== d.address.family) continue;
+          const reach = analysis.reach(s, d);
+          cell.always = unionServices(cell.always, reach.permitted);
+          for (const r of reach.redirected) cell.redirected = unionServices(cell.redirected, r.services);
+        }
+      return cell;
+    }),
+  );
+  return { groups, cells, workloads: { names: workloads.map(qualifiedName), cells: workloadCells } };
+}
+
+function withoutExample(cell: MatrixCell): MatrixCell {
+  const copy = { ...cell };
+  delete copy.example;
+  return copy;
+}
+
+describe('the matrix counted per rule agrees with the per-pair engine (property)', () => {
+  it(`gives every group cell and workload cell of random policies the same services and pairs (${RUNS} runs)`, () => {
+    let cells = 0;
+    fc.assert(
+      fc.property(scenarioArbitrary({ probes: { min: 0, max: 0 } }), (s) => {
+        const tables = tablesOf(s.policy, s.inventory);
+        const matrix = reachabilityMatrix(s.policy, s.inventory, tables);
+        const reference = referenceMatrix(s.policy, s.inventory, tables);
+        const analysis = ReachabilityAnalysis.of(s.policy, s.inventory, tables);
+        const labels = new Set(analysis.endpoints.map(endpointLabel));
+        for (const row of matrix.cells)
+          for (const cell of row) {
+            cells++;
+            // An example is one pair of the cell's members, named as trace accepts them.
+            if (cell.pairs > 0) expect(cell.example && labels.has(cell.example.from) && labels.has(cell.example.to)).toBe(true);
+            else expect(cell.example).toBeUndefined();
+          }
+        const withoutExamples = matrix.cells.map((row) => row.map(withoutExample));
+        const failure = `\n${JSON.stringify({ policy: s.policy, workloads: s.inventory.workloads })}`;
+        expect(withoutExamples, failure).toEqual(reference.cells);
+        expect(matrix.workloads, failure).toEqual(reference.workloads);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(cells).toBeGreaterThan(RUNS * 4);
+  });
+});
+
+/**
+ * Tables the compiler never writes, so that what it always writes alike cannot hide a
+ * mistake: one table's band of one priority moved onto another band that holds conjunctions
+ * (conjunctions with different verdicts at one level), and a host's honeypot acceptance gone
+ * (a redirected connection then meets the honeypot host's rules).
+ */
+function mutatedTables(tables: HostFlowTables, pick: { band: number; onto: number; host: number }): HostFlowTables {
+  const hosts = [...tables.keys()];
+  const withoutAcceptance = hosts[pick.host % hosts.length];
+  const out = new Map<string, Map<number, SimFlow[]>>();
+  for (const [host, byTable] of tables) {
+    const mutated = new Map<number, SimFlow[]>();
+    for (const [table, flows] of byTable) {
+      const levels = [...new Set(flows.filter((f) => f.actions.some((a) => a.kind === 'conjunction')).map((f) => f.priority))].sort((a, b) => a - b);
+      const from = levels[pick.band % Math.max(1, levels.length)];
+      const onto = levels[pick.onto % Math.max(1, levels.length)];
+      mutated.set(
+        table,
+        flows
+          .filter((f) => !(host === withoutAcceptance && f.priority === HONEYPOT_PRIORITY))
+          .map((f) => (f.priority === from && onto !== undefined ? { ...f, priority: onto } : f)),
+      );
+    }
+    out.set(host, mutated);
+  }
+  return out;
+}
+
+describe('the matrix counted per rule agrees with the per-pair engine on tables the compiler never writes (property)', () => {
+  it('tells apart sources whose redirected connections meet different rules at the honeypot', () => {
+    // a1 and a2 look alike on their host (a deny rule each, same band); only a1 has a rule
+    // towards the honeypot, which counts once the honeypot host no longer accepts everything.
+    const workload = (name: string, host: string, address: string): Inventory['workloads'][number] => ({
+      id: `s/${name}`,
+      name,
+      host,
+      addresses: [address],
+      mac: `02:00:00:00:00:${address.split('.').at(-1)!.padStart(2, '0')}`,
+      labels: { role: name },
+      origin: { kind: 'static', source: 's' },
+    });
+    // d sits beside the honeypot and looks like it there (a deny rule towards each, same band):
+    // a1's pairs with d are redirected into a1's rule at the honeypot, its pair with the
+    // honeypot itself is not redirected at all.
+    const inventory: Inventory = {
+      readAt: 'x',
+      workloads: [workload('a1', 'h1', '10.0.0.11'), workload('a2', 'h1', '10.0.0.12'), workload('hp', 'h2', '10.0.0.20'), workload('d', 'h2', '10.0.0.21'), workload('c', 'h3', '10.0.0.30')],
+    };
+    const group = (name: string): Policy['groups'][number] => ({ name, selector: { labels: `role=${name}` } });
+    const policy: Policy = {
+      apiVersion: 'microseg.dev/v1',
+      name: 't',
+      revision: 1,
+      defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'hp' },
+      groups: ['a1', 'a2', 'hp', 'd', 'c'].map(group),
+      edges: [
+        { id: 'a1-hp', from: 'a1', to: 'hp', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'deny' },
+        { id: 'a2-c', from: 'a2', to: 'c', services: [{ protocol: 'udp', ports: { from: 53, to: 53 } }], action: 'deny' },
+        { id: 'a2-d', from: 'a2', to: 'd', services: [{ protocol: 'tcp', ports: { from: 81, to: 81 } }], action: 'deny' },
+      ],
+    };
+    const tables = mutatedTables(tablesOf(policy, inventory), { band: 0, onto: 0, host: 1 });
+    const matrix = reachabilityMatrix(policy, inventory, tables);
+    const cell = (from: string, to: string): MatrixCell => matrix.cells[matrix.groups.indexOf(from)]![matrix.groups.indexOf(to)]!;
+    // a1's connections to tcp/80 are sent to the honeypot and dropped there; a2's deny is its own.
+    expect(formatServices(subtractServices(cell('a2', 'c').redirected, cell('a1', 'c').redirected))).toBe('tcp/80');
+    expect(formatServices(subtractServices(cell('a1', 'c').redirected, cell('a2', 'c').redirected))).toBe('udp/53');
+    expect(formatServices(subtractServices(cell('a2', 'd').redirected, cell('a1', 'd').redirected))).toBe('tcp/80');
+    expect(formatServices(subtractServices(cell('a1', 'd').redirected, cell('a2', 'd').redirected))).toBe('tcp/81');
+    expect(matrix.cells.map((row) => row.map(withoutExample))).toEqual(referenceMatrix(policy, inventory, tables).cells);
+  });
+
+  it(`gives every group cell the same services and pairs (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(scenarioArbitrary({ probes: { min: 0, max: 0 } }), fc.record({ band: fc.nat(), onto: fc.nat(), host: fc.nat() }), (s, pick) => {
+        const tables = mutatedTables(tablesOf(s.policy, s.inventory), pick);
+        const matrix = reachabilityMatrix(s.policy, s.inventory, tables);
+        const reference = referenceMatrix(s.policy, s.inventory, tables);
+        const failure = `\n${JSON.stringify({ pick, policy: s.policy, workloads: s.inventory.workloads })}`;
+        expect(matrix.cells.map((row) => row.map(withoutExample)), failure).toEqual(reference.cells);
+        expect(matrix.workloads, failure).toEqual(reference.workloads);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

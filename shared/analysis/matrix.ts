@@ -3,27 +3,16 @@ import { takesPart } from '../inventory/participation';
 import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
-import { matrixEndpoints, type MatrixEndpoint } from './endpoints';
-import { FlowSignatures } from './flow-signatures';
-import { HostReach } from './host-reach';
+import { endpointLabel, matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { groupCells, type MatrixCell } from './group-cells';
 import { NamedAddresses } from './named-addresses';
-import { pairReach, type PairReach } from './reach';
-import { finish, PAIRS_PER_STEP, type AnalysisProgress, type AnalysisSteps } from './steps';
-import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
+import { PairAnswers, type SourceRow } from './pair-answers';
+import type { PairReach } from './reach';
+import { plainClasses, type PlainClasses } from './plain-classes';
+import { NO_SERVICES, unionServices } from './service-set';
+import { finish, type AnalysisSteps } from './steps';
 
-/** What one group may open to another, over every pair of their members. */
-export interface MatrixCell {
-  /** Services every member pair may open. */
-  always: ServiceSet;
-  /** Services only some member pairs may open. */
-  sometimes: ServiceSet;
-  /** Services sent to a honeypot for at least one pair. */
-  redirected: ServiceSet;
-  /** Member pairs (distinct addresses of one family). */
-  pairs: number;
-  /** One of them, to trace: a workload's `namespace/name` or name, or an address. */
-  example?: { from: string; to: string };
-}
+export type { MatrixCell } from './group-cells';
 
 export interface ReachabilityMatrix {
   groups: string[];
@@ -31,197 +20,124 @@ export interface ReachabilityMatrix {
   cells: MatrixCell[][];
   /** Per workload, when the inventory is small enough to show one row each. */
   workloads?: { names: string[]; cells: MatrixCell[][] };
+  /**
+   * `classes`: classes of addresses for the pairs no rule joins (what the hard flows tell
+   * apart); `classPairs`: pairs worked out one by one (those some rule joins, and one per pair
+   * of classes); `simulations`: packets simulated, one per run of ports and distinct tables.
+   */
   stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
 }
 
 /** Above this many workloads the matrix stays at group level: a bigger grid is unreadable. */
 export const WORKLOAD_MATRIX_LIMIT = 60;
 
-interface EndpointClass {
-  id: number;
-  members: MatrixEndpoint[];
-}
-
 /**
- * The reachability analysis of one set of compiled tables: addresses sorted into classes the
- * flows cannot tell apart, and each pair of classes simulated once per run of ports.
+ * Work between two yields while rows are worked out, in joined pairs; a simulated packet
+ * costs about as much as this many of them.
  */
-export class ReachabilityAnalysis {
-  readonly endpoints: MatrixEndpoint[];
-  readonly classes: EndpointClass[];
-  private readonly classOf = new Map<MatrixEndpoint, EndpointClass>();
-  private readonly hostReach: HostReach;
-  private readonly hostOf: Map<string, string>;
-  private readonly memo = new Map<number, PairReach>();
-
-  /**
-   * `classing` lists every table set whose distinctions the classes must respect (for an
-   * impact comparison, both sides, in the same order for both analyses); `own` is the one this
-   * analysis simulates, and must be among them.
-   */
-  constructor(tables: HostFlowTables, own: FlowSignatures, classing: readonly FlowSignatures[], endpoints: MatrixEndpoint[], inventory: Inventory) {
-    this.endpoints = endpoints;
-    this.hostReach = new HostReach(tables, own);
-    this.hostOf = addressHosts(inventory.workloads);
-    const byKey = new Map<string, EndpointClass>();
-    this.classes = [];
-    for (const endpoint of endpoints) {
-      const key = classing.map((s) => s.classOf(endpoint.address, endpoint.host)).join('#');
-      let c = byKey.get(key);
-      if (!c) {
-        c = { id: this.classes.length, members: [] };
-        byKey.set(key, c);
-        this.classes.push(c);
-      }
-      c.members.push(endpoint);
-      this.classOf.set(endpoint, c);
-    }
-  }
-
-  /** The analysis of one policy's tables, with the endpoints its groups and the tables call for. */
-  static of(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityAnalysis {
-    const signatures = new FlowSignatures(tables);
-    // As in the compiler: a workload without a host or an address is in no group and no table.
-    const workloads = inventory.workloads.filter(takesPart);
-    const named = new NamedAddresses().addTables(tables);
-    const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named);
-    return new ReachabilityAnalysis(tables, signatures, [signatures], endpoints, inventory);
-  }
-
-  get simulations(): number {
-    return this.hostReach.simulations;
-  }
-
-  /** Reach between two endpoints; equal for every pair drawn from the same two classes. */
-  reach(src: MatrixEndpoint, dst: MatrixEndpoint): PairReach {
-    return this.classReach(this.classOf.get(src)!, this.classOf.get(dst)!);
-  }
-
-  classReach(a: EndpointClass, b: EndpointClass): PairReach {
-    const key = a.id * this.classes.length + b.id;
-    let reach = this.memo.get(key);
-    if (!reach) {
-      const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
-      reach = pairReach(this.hostReach, this.hostOf, src, dst);
-      this.memo.set(key, reach);
-    }
-    return reach;
-  }
-
-  classOfEndpoint(endpoint: MatrixEndpoint): EndpointClass {
-    return this.classOf.get(endpoint)!;
-  }
-
-  get classPairs(): number {
-    return this.memo.size;
-  }
-}
+const WORK_PER_STEP = 4096;
+const WORK_PER_SIMULATION = 20;
 
 /** The group reachability matrix (and, for a small inventory, the workload one), exactly from the tables. */
 export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityMatrix {
   return finish(matrixSteps(policy, inventory, tables));
 }
 
-/** reachabilityMatrix as steps: a few dozen class pairs each, counted in group cells done. */
+/**
+ * reachabilityMatrix as steps, worked out per rule rather than per pair: each host's tables
+ * are read for their hard flows and conjunctions (counted in hosts), each source's row
+ * holds only the destinations some conjunction joins it to on its path (counted in source
+ * addresses), every other pair takes the reach of its two plain classes (counted in address
+ * classes), and the group cells are filled by counting (counted in group cells).
+ */
 export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
-  const analysis = ReachabilityAnalysis.of(policy, inventory, tables);
-  const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
-  const classesOf = new Map<string, Map<EndpointClass, MatrixEndpoint[]>>(groups.map((g) => [g, new Map()]));
-  for (const endpoint of analysis.endpoints)
-    for (const g of endpoint.groups) {
-      const byClass = classesOf.get(g);
-      if (!byClass) continue;
-      const c = analysis.classOfEndpoint(endpoint);
-      const list = byClass.get(c);
-      if (list) list.push(endpoint);
-      else byClass.set(c, [endpoint]);
-    }
+  // As in the compiler: a workload without a host or an address is in no group and no table.
+  const workloads = inventory.workloads.filter(takesPart);
+  const named = new NamedAddresses();
+  for (const byTable of tables.values()) {
+    for (const flows of byTable.values()) named.addFlows(flows);
+    yield { done: 0, total: tables.size, unit: 'hosts' };
+  }
+  const endpoints = matrixEndpoints(workloads, resolveMembership(policy, workloads), named);
+  const answers = new PairAnswers(tables, endpoints, addressHosts(inventory.workloads), named.redirectTargets);
+  let hostsRead = 0;
+  for (const host of tables.keys()) {
+    answers.addHost(host);
+    yield { done: ++hostsRead, total: tables.size, unit: 'hosts' };
+  }
 
+  const rows: SourceRow[] = [];
+  let work = 0;
+  let simulations = answers.simulations;
+  for (let a = 0; a < endpoints.length; a++) {
+    const row = answers.row(a);
+    rows.push(row);
+    work += row.columns.length + 1 + (answers.simulations - simulations) * WORK_PER_SIMULATION;
+    simulations = answers.simulations;
+    if (work >= WORK_PER_STEP) {
+      work = 0;
+      yield { done: a + 1, total: endpoints.length, unit: 'source addresses' };
+    }
+  }
+
+  const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${answers.hard.profile(i)}|${answers.honeypotProfile(rows[i]!.honeypots)}|${answers.isHoneypot(i)}`);
+  const classes = yield* plainClasses(
+    keys,
+    endpoints.map((e) => e.address.family),
+    (a, b) => answers.plainReach(a, b, rows[a]!.honeypots),
+  );
+
+  const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
+  const groupIndex = new Map(groups.map((g, i) => [g, i]));
+  const groupsOf = endpoints.map((e) => e.groups.flatMap((g) => groupIndex.get(g) ?? []));
+  const members = groups.map((): number[] => []);
+  groupsOf.forEach((list, i) => list.forEach((g) => members[g]!.push(i)));
   const byWorkload = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT;
   const progress = { done: 0, total: groups.length ** 2 + (byWorkload ? 1 : 0), unit: 'group cells' };
-  const visited = { pairs: 0 };
-  const cells: MatrixCell[][] = [];
-  for (const from of groups) {
-    const row: MatrixCell[] = [];
-    for (const to of groups) {
-      row.push(yield* groupCell(analysis, classesOf.get(from)!, classesOf.get(to)!, progress, visited));
-      progress.done++;
-    }
-    cells.push(row);
-  }
-  const workloadRows = byWorkload ? workloadMatrix(analysis, inventory) : undefined;
+  const ends = endpoints.map((e) => ({ family: e.address.family, behindSwitch: e.host !== undefined }));
+  const labels = endpoints.map(endpointLabel);
+  const cells = yield* groupCells({ members, groupsOf, ends, rows, classes, reaches: answers.reaches }, (i) => labels[i]!, progress);
+  const workloadRows = byWorkload ? workloadMatrix(inventory, endpoints, (a, b) => reachId(rows[a]!, classes, a, b)) : undefined;
+  const classPairs = rows.reduce((sum, r) => sum + r.columns.length, 0) + classes.hardClasses ** 2;
   return {
     groups,
     cells,
-    ...(workloadRows ? { workloads: workloadRows } : {}),
-    stats: { endpoints: analysis.endpoints.length, classes: analysis.classes.length, classPairs: analysis.classPairs, simulations: analysis.simulations },
+    ...(workloadRows ? { workloads: { names: workloadRows.names, cells: workloadRows.cells.map((row) => row.map((ids) => workloadCell(ids, answers.reaches))) } } : {}),
+    stats: { endpoints: endpoints.length, classes: classes.hardClasses, classPairs, simulations: answers.simulations },
   };
 }
 
-/** One cell over its class pairs; yields every PAIRS_PER_STEP pairs, counted across cells in `visited`. */
-function* groupCell(
-  analysis: ReachabilityAnalysis,
-  from: Map<EndpointClass, MatrixEndpoint[]>,
-  to: Map<EndpointClass, MatrixEndpoint[]>,
-  progress: AnalysisProgress,
-  visited: { pairs: number },
-): AnalysisSteps<MatrixCell> {
-  let always: ServiceSet | null = null;
-  let any = NO_SERVICES;
-  let redirected = NO_SERVICES;
-  let pairs = 0;
-  let example: MatrixCell['example'];
-  for (const [a, sources] of from)
-    for (const [b, destinations] of to) {
-      if (++visited.pairs % PAIRS_PER_STEP === 0) yield { ...progress };
-      if (a.members[0]!.address.family !== b.members[0]!.address.family) continue;
-      // Between two outside addresses no switch of ours is on the path: nothing to enforce.
-      if (a.members[0]!.host === undefined && b.members[0]!.host === undefined) continue;
-      const count = sources.length * destinations.length - (a === b ? sources.filter((s) => destinations.includes(s)).length : 0);
-      if (count === 0) continue;
-      pairs += count;
-      example ??= examplePair(sources, destinations);
-      const reach = analysis.classReach(a, b);
-      always = always ? intersectServices(always, reach.permitted) : reach.permitted;
-      any = unionServices(any, reach.permitted);
-      for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
-    }
-  const sure = always ?? NO_SERVICES;
-  return { always: sure, sometimes: subtractServices(any, sure), redirected, pairs, ...(example ? { example } : {}) };
+/** The reach id of one pair: from the source's row when a rule joins them, else from their classes. */
+function reachId(row: SourceRow, classes: PlainClasses, a: number, b: number): number {
+  const j = row.columns.indexOf(b);
+  return j >= 0 ? row.reaches[j]! : classes.plain[classes.classOf[a]! * classes.classes + classes.classOf[b]!]!;
 }
 
-/** The first pair of distinct endpoints, labelled for `trace`. */
-function examplePair(sources: readonly MatrixEndpoint[], destinations: readonly MatrixEndpoint[]): MatrixCell['example'] {
-  for (const s of sources) {
-    const d = destinations.find((x) => x !== s);
-    if (d) return { from: endpointLabel(s), to: endpointLabel(d) };
-  }
-  return undefined;
-}
-
-/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
-export function endpointLabel(endpoint: MatrixEndpoint): string {
-  return endpoint.workload ? qualifiedName(endpoint.workload) : endpoint.text;
-}
-
-/** One row per workload; each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
-function workloadMatrix(analysis: ReachabilityAnalysis, inventory: Inventory): { names: string[]; cells: MatrixCell[][] } {
+/** One row per workload, as reach ids per pair of their endpoints of one family (null: the workload with itself). */
+function workloadMatrix(inventory: Inventory, endpoints: readonly MatrixEndpoint[], reach: (a: number, b: number) => number): { names: string[]; cells: (number[] | null)[][] } {
   const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
-  const endpointsOf = new Map(workloads.map((w) => [w.id, analysis.endpoints.filter((e) => e.workload?.id === w.id)]));
+  const endpointsOf = new Map(workloads.map((w) => [w.id, endpoints.flatMap((e, i) => (e.workload?.id === w.id ? [i] : []))]));
   const cells = workloads.map((from) =>
     workloads.map((to) => {
-      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 };
-      if (from.id === to.id) return cell;
-      cell.pairs = 1;
-      for (const src of endpointsOf.get(from.id)!)
-        for (const dst of endpointsOf.get(to.id)!) {
-          if (src.address.family !== dst.address.family) continue;
-          const reach = analysis.reach(src, dst);
-          cell.always = unionServices(cell.always, reach.permitted);
-          for (const r of reach.redirected) cell.redirected = unionServices(cell.redirected, r.services);
-        }
-      return cell;
+      if (from.id === to.id) return null;
+      const ids: number[] = [];
+      for (const a of endpointsOf.get(from.id)!)
+        for (const b of endpointsOf.get(to.id)!) if (endpoints[a]!.address.family === endpoints[b]!.address.family) ids.push(reach(a, b));
+      return ids;
     }),
   );
   return { names: workloads.map(qualifiedName), cells };
+}
+
+/** Each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
+function workloadCell(ids: number[] | null, reaches: readonly PairReach[]): MatrixCell {
+  const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 };
+  if (ids === null) return cell;
+  cell.pairs = 1;
+  for (const id of ids) {
+    const reach = reaches[id]!;
+    cell.always = unionServices(cell.always, reach.permitted);
+    for (const r of reach.redirected) cell.redirected = unionServices(cell.redirected, r.services);
+  }
+  return cell;
 }

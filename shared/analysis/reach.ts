@@ -27,6 +27,23 @@ const MAX_HOPS = 8;
  * `hostOf` maps canonical address text to its host, as addressHosts builds it.
  */
 export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
+  // A path meets each switch once or twice, for every protocol: ask HostReach once per switch.
+  const visited: { host: string; dst: AddressBits; segments: Segments }[] = [];
+  const segmentsAt = (host: string, dstAddress: AddressBits): Segments => {
+    const known = visited.find((v) => v.host === host && v.dst === dstAddress);
+    if (known) return known.segments;
+    const segments = hostReach.at(host, src.address, dstAddress);
+    visited.push({ host, dst: dstAddress, segments });
+    return segments;
+  };
+  return reachThrough(segmentsAt, hostOf, src, dst);
+}
+
+/**
+ * pairReach over segments from anywhere: `segmentsAt(host, destination)` is what `host` does
+ * with the source's connections to `destination` (the real one, or a honeypot after a redirect).
+ */
+export function reachThrough(segmentsAt: (host: string, dst: AddressBits) => Segments, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
   const first = src.host ?? dst.host;
   const redirected = new Map<string, Partial<Record<ServiceProtocol, Interval[]>>>();
   const permitted: Partial<Record<ServiceProtocol, Interval[]>> = {};
@@ -42,15 +59,6 @@ export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, stri
     return parts;
   };
 
-  // A path meets each switch once or twice, for every protocol: ask HostReach once per switch.
-  const visited: { host: string; dst: AddressBits; segments: Segments }[] = [];
-  const segmentsAt = (host: string, dstAddress: AddressBits): Segments => {
-    const known = visited.find((v) => v.host === host && v.dst === dstAddress);
-    if (known) return known.segments;
-    const segments = hostReach.at(host, src.address, dstAddress);
-    visited.push({ host, dst: dstAddress, segments });
-    return segments;
-  };
   const walk = (protocol: ServiceProtocol, host: string, dstAddress: AddressBits, dstHost: string | undefined, redirectedTo: string | undefined, from: number, to: number, hops: number): void => {
     if (hops >= MAX_HOPS) return;
     for (const segment of clip(segmentsAt(host, dstAddress)[protocol], from, to)) {

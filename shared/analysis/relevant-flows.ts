@@ -43,14 +43,11 @@ export interface PairFlows {
  * shares its match with a non-conjunctive flow always counts, since it hides that flow from
  * the lookup after a conjunctive match, as in Open vSwitch; any other clause flow counts only
  * when it serves a conjunction that can complete. A lookup over these flows gives the same
- * answer as over the whole table.
+ * answer as over the whole table. With `conjunctions` off, no conjunction counts as complete:
+ * the flows of a pair that no rule joins, which the matrix asks about once per kind of pair.
  */
-export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits): PairFlows {
-  let index = indexes.get(flows);
-  if (!index) {
-    index = buildIndex(flows);
-    indexes.set(flows, index);
-  }
+export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: AddressBits, conjunctions = true): PairFlows {
+  const index = relevanceIndex(flows);
   const addressed = [...(index.bySource.get(addressKey(src)) ?? []), ...(index.byDestination.get(addressKey(dst)) ?? []), ...index.always].filter((f) =>
     addressesHold(f.match, src, dst),
   );
@@ -59,7 +56,8 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
     if (isConjunctive(flow) && hasAddress(flow.match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
   const complete = new Set<number>();
-  for (const [id, clauses] of supplied) if ([...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) complete.add(id);
+  if (conjunctions)
+    for (const [id, clauses] of supplied) if ([...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) complete.add(id);
 
   const relevant = new Set<SimFlow>();
   for (const flow of addressed) if (!isConjunctive(flow) || index.hiders.has(flow) || servesAny(flow, complete)) relevant.add(flow);
@@ -77,6 +75,23 @@ export function forPair(flow: SimFlow, complete: ReadonlySet<number>): SimFlow {
   if (!isConjunctive(flow)) return flow;
   const kept = flow.actions.filter((a) => a.kind === 'conjunction' && complete.has(a.id));
   return kept.length === flow.actions.length || kept.length === 0 ? flow : { ...flow, actions: kept };
+}
+
+/**
+ * Whether a flow takes part in every lookup its addresses hold for, whatever conjunctions
+ * complete: a non-conjunctive flow, or a clause flow that hides one.
+ */
+export function countsAlways(flows: readonly SimFlow[], flow: SimFlow): boolean {
+  return !isConjunctive(flow) || relevanceIndex(flows).hiders.has(flow);
+}
+
+function relevanceIndex(flows: readonly SimFlow[]): RelevanceIndex {
+  let index = indexes.get(flows);
+  if (!index) {
+    index = buildIndex(flows);
+    indexes.set(flows, index);
+  }
+  return index;
 }
 
 function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {

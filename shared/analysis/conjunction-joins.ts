@@ -1,0 +1,392 @@
+import type { AddressBits, AddressMask } from '../simulator/address-bits';
+import { addressMatches } from '../simulator/address-bits';
+import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import type { FlowTables } from '../simulator/simulate';
+import { isExactMask } from '../simulator/table-index';
+import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
+
+/** One flow of an address clause: what it asks of the source and of the destination (either may be anything). */
+interface ClauseFlow {
+  ethType: number | undefined;
+  src: AddressMask | undefined;
+  dst: AddressMask | undefined;
+}
+
+/** One address clause, with what rows share worked out on first use. */
+interface AddressClause {
+  flows: ClauseFlow[];
+  /**
+   * `source`: every flow asks about the source only (`gate` once it decides which rows the
+   * conjunction is a candidate for); `destination`: no flow asks about it; else mixed.
+   */
+  asks: 'gate' | 'source' | 'destination' | 'mixed';
+  /** When every flow asks about the source only: the sources it holds for (it lets every destination through). */
+  sources?: Set<number>;
+  /** When no flow asks about the source: the destinations it lets through, whatever the row (null: all). */
+  destinations?: Int32Array | null;
+}
+
+/** One conjunction of one table of one host. */
+export interface Conjunction {
+  host: string;
+  table: number;
+  id: number;
+  clauses: AddressClause[];
+  /**
+   * Conjunctions of one kind act alike for every pair they join: same table, priority and
+   * clause count, address clauses that are one plain address each, the same other clause
+   * flows and the same flows on their conj_id. -1 when the conjunction is not that plain (a
+   * clause flow matching more than an address, mixed priorities or clause counts): a pair it
+   * joins is then worked out by itself.
+   */
+  kind: number;
+  /** The priority of its flows (of a plain one). */
+  priority: number;
+  /** The protocols (bits in SERVICE_PROTOCOLS order) whose packets it can complete for; all for one that is not plain. */
+  protocols: number;
+  /**
+   * What its conj_id flows do (a number per kind of those flows): when every conjunction that
+   * joins a pair at one table and priority has the same, which of them completes first
+   * changes nothing.
+   */
+  verdict: number;
+}
+
+const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
+
+/**
+ * The pairs each conjunction joins: those for which every address clause has a flow whose
+ * addresses hold, as relevantFlows decides completeness. A pair no conjunction joins on a host
+ * meets only that host's hard flows there. Worked out row by row (one source at a time), so
+ * the work is the number of (pair, conjunction) joins, never the number of pairs.
+ */
+export class ConjunctionJoins {
+  readonly conjunctions: Conjunction[] = [];
+  /** Per endpoint: conjunctions one of whose clauses asks for it as the source (only those can join it as one). */
+  private readonly bySource: number[][];
+  /** Conjunctions with no clause that asks about the source alone: candidates for every row. */
+  private readonly everyRow: number[] = [];
+  /** Endpoints under each prefix mask (and Ethernet type) asked about. */
+  private readonly underPrefix = new Map<string, Int32Array>();
+  /** Per family, endpoint index by address value. */
+  private readonly byValue = { 4: new Map<bigint, number>(), 6: new Map<bigint, number>() };
+  /** Per conjunction, the last row that visited it. */
+  private stamp = new Int32Array(0);
+  private readonly scratch: RowScratch;
+  private readonly all: Int32Array;
+
+  private readonly kinds = new Map<string, number>();
+  private readonly verdicts = new Map<string, number>();
+
+  constructor(private readonly endpoints: readonly { address: AddressBits; host?: string }[]) {
+    endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
+    this.bySource = endpoints.map(() => []);
+    this.all = Int32Array.from(endpoints.keys());
+    this.scratch = new RowScratch(endpoints.length);
+  }
+
+  /** Files the conjunctions of one host's tables. */
+  addHost(host: string, byTable: FlowTables): void {
+    for (const [table, flows] of byTable)
+      for (const [id, served] of conjunctionFlows(flows)) {
+        const clauses = addressClauses(served);
+        if (clauses.length === 0) continue;
+        const plain = plainKind(table, served);
+        const kind = plain ? intern(this.kinds, `${plain.clauses}|${plain.verdict}`) : -1;
+        const verdict = plain ? intern(this.verdicts, plain.verdict) : -1;
+        this.add({ host, table, id, clauses, kind, priority: plain?.priority ?? -1, verdict, protocols: plain?.protocols ?? ALL_PROTOCOLS });
+      }
+  }
+
+  /**
+   * For source endpoint `row`: each destination some conjunction joins it to on the source's
+   * or the destination's host (the only ones its path meets), with those conjunctions. Pairs
+   * of one endpoint with itself, or of two families, are left out. Valid until the next row.
+   */
+  row(row: number): RowJoins {
+    const source = this.endpoints[row]!;
+    if (this.stamp.length !== this.conjunctions.length) this.stamp = new Int32Array(this.conjunctions.length).fill(-1);
+    const out = this.scratch;
+    out.clear();
+    const visit = (c: number): void => {
+      if (this.stamp[c] === row) return;
+      this.stamp[c] = row;
+      const conjunction = this.conjunctions[c]!;
+      const columns = this.columns(conjunction, row);
+      // Off the source's host, only destinations behind the conjunction's host meet it.
+      const onSourceHost = conjunction.host === source.host;
+      for (let i = 0; i < columns.length; i++) {
+        const col = columns[i]!;
+        const destination = this.endpoints[col]!;
+        if (col === row || destination.address.family !== source.address.family) continue;
+        if (!onSourceHost && conjunction.host !== destination.host) continue;
+        out.add(col, c);
+      }
+    };
+    for (const c of this.bySource[row]!) visit(c);
+    for (const c of this.everyRow) visit(c);
+    return out;
+  }
+
+  private add(conjunction: Conjunction): void {
+    const index = this.conjunctions.push(conjunction) - 1;
+    // A clause whose every flow asks about the source gates the rows: only its sources can be
+    // joined, so a row that comes through it need not ask it again.
+    const gate = conjunction.clauses.find((k) => k.flows.every((f) => f.src));
+    if (!gate) {
+      this.everyRow.push(index);
+      return;
+    }
+    const rows = new Set<number>();
+    for (const f of gate.flows) this.forEachMatching(f.src!, f.ethType, (i) => rows.add(i));
+    for (const i of rows) this.bySource[i]!.push(index);
+    if (gate.asks === 'source') {
+      gate.asks = 'gate';
+      gate.flows = [];
+    }
+  }
+
+  /** The destinations the conjunction joins source `row` to (sorted), as relevantFlows would complete it. */
+  private columns(conjunction: Conjunction, row: number): Int32Array {
+    let columns: Int32Array | null = null;
+    for (const clause of conjunction.clauses) {
+      if (clause.asks === 'gate') continue;
+      const allowed = this.clauseDestinations(clause, row);
+      if (allowed === null) continue;
+      columns = columns === null ? allowed : intersect(columns, allowed);
+      if (columns.length === 0) return columns;
+    }
+    return columns ?? this.all;
+  }
+
+  /** The destinations that the clause's flows holding for source `row` let through; null: all. */
+  private clauseDestinations(clause: AddressClause, row: number): Int32Array | null {
+    if (clause.asks === 'source') {
+      if (!clause.sources) {
+        const sources = new Set<number>();
+        for (const f of clause.flows) this.forEachMatching(f.src!, f.ethType, (i) => sources.add(i));
+        clause.sources = sources;
+      }
+      return clause.sources.has(row) ? null : NONE;
+    }
+    if (clause.destinations !== undefined) return clause.destinations;
+    const found: number[] = [];
+    let all = false;
+    for (const f of clause.flows) {
+      if (f.src && !holds(f.src, f.ethType, this.endpoints[row]!.address)) continue;
+      if (!f.dst) all = true;
+      else this.forEachMatching(f.dst, f.ethType, (i) => found.push(i));
+    }
+    const destinations = all ? null : sortedUnique(found);
+    if (clause.asks === 'destination') {
+      clause.destinations = destinations;
+      clause.flows = [];
+    }
+    return destinations;
+  }
+
+  /** Calls `f` with each endpoint a mask (under an Ethernet type) holds for, in ascending order. */
+  private forEachMatching(mask: AddressMask, ethType: number | undefined, f: (i: number) => void): void {
+    if (isExactMask(mask)) {
+      const i = this.byValue[mask.family].get(mask.value);
+      if (i !== undefined && holds(mask, ethType, this.endpoints[i]!.address)) f(i);
+      return;
+    }
+    const key = `${ethType ?? ''}/${mask.family}/${mask.value}/${mask.mask}`;
+    let found = this.underPrefix.get(key);
+    if (!found) {
+      const indexes: number[] = [];
+      this.endpoints.forEach((e, i) => holds(mask, ethType, e.address) && indexes.push(i));
+      this.underPrefix.set(key, (found = Int32Array.from(indexes)));
+    }
+    found.forEach((i) => f(i));
+  }
+}
+
+function intern(ids: Map<string, number>, key: string): number {
+  let n = ids.get(key);
+  if (n === undefined) ids.set(key, (n = ids.size));
+  return n;
+}
+
+/** One source's joins: per destination, the conjunctions joining the pair, in the order found. */
+export interface RowJoins {
+  get(column: number): readonly number[] | undefined;
+  /** The destinations joined, ascending. */
+  columns(): Int32Array;
+}
+
+/** RowJoins in arrays kept from row to row: a row touches few of the destinations. */
+class RowScratch implements RowJoins {
+  private readonly lists: (number[] | undefined)[];
+  private readonly touched: number[] = [];
+
+  constructor(size: number) {
+    this.lists = new Array<number[] | undefined>(size);
+  }
+
+  clear(): void {
+    for (const col of this.touched) this.lists[col] = undefined;
+    this.touched.length = 0;
+  }
+
+  add(column: number, conjunction: number): void {
+    const list = this.lists[column];
+    if (list) list.push(conjunction);
+    else {
+      this.lists[column] = [conjunction];
+      this.touched.push(column);
+    }
+  }
+
+  get(column: number): readonly number[] | undefined {
+    return this.lists[column];
+  }
+
+  columns(): Int32Array {
+    return Int32Array.from(this.touched).sort();
+  }
+}
+
+/** relevantFlows' test for one side: the mask holds and the flow's Ethernet type is the address's family. */
+function holds(mask: AddressMask, ethType: number | undefined, address: AddressBits): boolean {
+  if (ethType !== undefined && ethType !== (address.family === 4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6)) return false;
+  return addressMatches(mask, address);
+}
+
+/** One flow's conjunction action for one conjunction. */
+interface ClauseEntry {
+  flow: SimFlow;
+  clause: number;
+  clauses: number;
+}
+
+/** Per conjunction id, its clause flows (once per action) and the flows on its conj_id. */
+interface Served {
+  entries: ClauseEntry[];
+  onId: SimFlow[];
+}
+
+function conjunctionFlows(flows: readonly SimFlow[]): Map<number, Served> {
+  const out = new Map<number, Served>();
+  const entry = (id: number): Served => {
+    let served = out.get(id);
+    if (!served) out.set(id, (served = { entries: [], onId: [] }));
+    return served;
+  };
+  for (const flow of flows) {
+    if (isConjunctive(flow)) {
+      for (const action of flow.actions) if (action.kind === 'conjunction') entry(action.id).entries.push({ flow, clause: action.clause, clauses: action.clauses });
+    } else if (flow.match.conjId !== undefined && !hasAddress(flow.match)) entry(flow.match.conjId).onId.push(flow);
+  }
+  return out;
+}
+
+/** The address clauses of a conjunction, as relevantFlows counts them: clauses with a flow that names an address. */
+function addressClauses(served: Served): AddressClause[] {
+  const byClause = new Map<number, ClauseFlow[]>();
+  for (const { flow, clause } of served.entries) {
+    const m = flow.match;
+    const src = m.nwSrc ?? m.ipv6Src;
+    const dst = m.nwDst ?? m.ipv6Dst;
+    if (!src && !dst) continue;
+    let list = byClause.get(clause);
+    if (!list) byClause.set(clause, (list = []));
+    list.push({ ethType: m.ethType, src, dst });
+  }
+  return [...byClause.values()].map((flows): AddressClause => ({
+    flows,
+    asks: flows.every((f) => f.src && !f.dst) ? 'source' : flows.every((f) => !f.src) ? 'destination' : 'mixed',
+  }));
+}
+
+/**
+ * What makes a plain conjunction's kind (see Conjunction.kind): its table, priority and
+ * clauses, and its conj_id flows; null when it is not plain. A clause flow that hides a hard
+ * flow is in a pair's tables whether or not the conjunction completes; its presence is part
+ * of the pair's hard signatures, so it does not make the kind less plain.
+ */
+function plainKind(table: number, served: Served): { clauses: string; verdict: string; priority: number; protocols: number } | null {
+  const first = served.entries[0]!;
+  // Per clause: the matches of its flows that name no address, or 'address' when all name one.
+  const clauses = new Map<number, Set<string>>();
+  const addressed = new Set<number>();
+  // Per clause that names no address: the protocols its flows can match.
+  const carried = new Map<number, number>();
+  for (const { flow, clause, clauses: n } of served.entries) {
+    if (flow.priority !== first.flow.priority || n !== first.clauses) return null;
+    if (hasAddress(flow.match)) {
+      if (!isPlainAddress(flow.match)) return null;
+      addressed.add(clause);
+    } else {
+      let texts = clauses.get(clause);
+      if (!texts) clauses.set(clause, (texts = new Set()));
+      texts.add(matchText(flow));
+      carried.set(clause, (carried.get(clause) ?? 0) | protocolsOf(flow.match.ipProto));
+    }
+  }
+  let protocols = ALL_PROTOCOLS;
+  for (const mask of carried.values()) protocols &= mask;
+  const parts = [`${table}`, `${first.flow.priority}`, `${first.clauses}`];
+  for (let k = 1; k <= first.clauses; k++) {
+    // An address clause is supplied for every pair the conjunction joins, whichever flow does it;
+    // one that also has flows naming no address is not that simple.
+    if (addressed.has(k) && clauses.has(k)) return null;
+    parts.push(addressed.has(k) ? 'address' : [...(clauses.get(k) ?? [])].sort().join(';'));
+  }
+  const onId = served.onId.map((flow) => {
+    const rest: FlowMatch = { ...flow.match };
+    delete rest.conjId;
+    return `${flow.priority} ${formatMatch(rest)} ${flow.text.slice(flow.text.indexOf('actions='))}`;
+  });
+  return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority: first.flow.priority, protocols };
+}
+
+const ALL_PROTOCOLS = (1 << SERVICE_PROTOCOLS.length) - 1;
+const NAMED_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { 1: 'icmp', 58: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp' };
+
+/** The protocols whose packets a flow matching `ipProto` (undefined: any) can meet, as bits. */
+function protocolsOf(ipProto: number | undefined): number {
+  if (ipProto === undefined) return ALL_PROTOCOLS;
+  return 1 << SERVICE_PROTOCOLS.indexOf(NAMED_PROTOCOLS[ipProto] ?? 'other');
+}
+
+// A port clause flow serves many conjunctions; its match is printed once.
+const matchTexts = new WeakMap<SimFlow, string>();
+
+function matchText(flow: SimFlow): string {
+  let text = matchTexts.get(flow);
+  if (text === undefined) matchTexts.set(flow, (text = formatMatch(flow.match)));
+  return text;
+}
+
+/** One address field and at most an Ethernet type: the flow holds for every packet between the pairs it supplies. */
+function isPlainAddress(m: FlowMatch): boolean {
+  const fields = Object.keys(m).filter((k) => m[k as keyof FlowMatch] !== undefined);
+  return ADDRESS_FIELDS.filter((f) => m[f] !== undefined).length === 1 && fields.every((f) => f === 'ethType' || (ADDRESS_FIELDS as readonly string[]).includes(f));
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return Int32Array.from(out);
+}
+
+const NONE = new Int32Array(0);
+
+function sortedUnique(indexes: number[]): Int32Array {
+  const sorted = Int32Array.from(indexes).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
+}

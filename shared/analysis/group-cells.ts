@@ -1,0 +1,129 @@
+import type { PairReach } from './reach';
+import type { SourceRow } from './pair-answers';
+import type { PlainClasses } from './plain-classes';
+import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
+import type { AnalysisProgress, AnalysisSteps } from './steps';
+
+/** What the group cells are counted from. */
+export interface CellInputs {
+  /** Per group, its member endpoints, ascending. */
+  members: readonly (readonly number[])[];
+  /** Per endpoint, its groups. */
+  groupsOf: readonly (readonly number[])[];
+  /** Per endpoint: its family, and whether a switch of ours is in front of it. */
+  ends: readonly { family: number; behindSwitch: boolean }[];
+  rows: readonly SourceRow[];
+  classes: PlainClasses;
+  reaches: readonly PairReach[];
+}
+
+/** What one group may open to another, over every pair of their members. */
+export interface MatrixCell {
+  /** Services every member pair may open. */
+  always: ServiceSet;
+  /** Services only some member pairs may open. */
+  sometimes: ServiceSet;
+  /** Services sent to a honeypot for at least one pair. */
+  redirected: ServiceSet;
+  /** Member pairs (distinct addresses of one family). */
+  pairs: number;
+  /** One of them, to trace: a workload's `namespace/name` or name, or an address. */
+  example?: { from: string; to: string };
+}
+
+type CellServices = Pick<MatrixCell, 'always' | 'sometimes' | 'redirected'>;
+
+/**
+ * Every group cell, a source group at a time. A cell's pairs are its pairs of distinct
+ * members of one family with a switch on their path; they are counted per pair of plain
+ * classes, and the reaches that occur among them are those of the pairs some rule joins
+ * (from the members' rows) and, for each pair of classes with more pairs than rules join,
+ * the classes' plain reach. The services follow from which reaches occur, not how often.
+ */
+export function* groupCells(inputs: CellInputs, label: (a: number) => string, progress: AnalysisProgress): AnalysisSteps<MatrixCell[][]> {
+  const { members, groupsOf, rows, classes } = inputs;
+  const groups = members.length;
+  const K = classes.classes;
+  const perClass = members.map((list) => countByClass(list, classes.classOf));
+  const services = new Map<string, CellServices>();
+  const out: MatrixCell[][] = [];
+
+  for (let g1 = 0; g1 < groups; g1++) {
+    const joined = new Map<number, Set<number>>();
+    const joinedPairs = new Map<number, number>();
+    const within = new Map<number, number>();
+    for (const a of members[g1]!) {
+      const row = rows[a]!;
+      const ka = classes.classOf[a]!;
+      for (let j = 0; j < row.columns.length; j++) {
+        const b = row.columns[j]!;
+        const classPair = ka * K + classes.classOf[b]!;
+        for (const g2 of groupsOf[b]!) {
+          let reaches = joined.get(g2);
+          if (!reaches) joined.set(g2, (reaches = new Set()));
+          reaches.add(row.reaches[j]!);
+          const key = g2 * K * K + classPair;
+          joinedPairs.set(key, (joinedPairs.get(key) ?? 0) + 1);
+        }
+      }
+      for (const g2 of groupsOf[a]!) within.set(g2 * K + ka, (within.get(g2 * K + ka) ?? 0) + 1);
+    }
+
+    const cells: MatrixCell[] = [];
+    for (let g2 = 0; g2 < groups; g2++) {
+      const ids = [...(joined.get(g2) ?? [])];
+      let pairs = 0;
+      for (const [k1, n1] of perClass[g1]!)
+        for (const [k2, n2] of perClass[g2]!) {
+          const count = n1 * n2 - (k1 === k2 ? (within.get(g2 * K + k1) ?? 0) : 0);
+          const plain = classes.plain[k1 * K + k2]!;
+          if (count <= 0 || plain === -1) continue;
+          pairs += count;
+          if (count > (joinedPairs.get(g2 * K * K + k1 * K + k2) ?? 0) && !ids.includes(plain)) ids.push(plain);
+        }
+      if (pairs === 0) {
+        cells.push({ always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 });
+        continue;
+      }
+      const key = ids.length === 1 ? String(ids[0]) : ids.sort((x, y) => x - y).join(',');
+      let cell = services.get(key);
+      if (!cell) services.set(key, (cell = servicesOf(ids.map((id) => inputs.reaches[id]!))));
+      const [from, to] = examplePair(members[g1]!, members[g2]!, inputs.ends)!;
+      cells.push({ always: cell.always, sometimes: cell.sometimes, redirected: cell.redirected, pairs, example: { from: label(from), to: label(to) } });
+    }
+    out.push(cells);
+    progress.done += groups;
+    yield { ...progress };
+  }
+  return out;
+}
+
+/** Always: what every reach permits; sometimes: what some do beyond that; redirected: what any sends to a honeypot. */
+function servicesOf(reaches: readonly PairReach[]): CellServices {
+  let always: ServiceSet | null = null;
+  let any = NO_SERVICES;
+  let redirected = NO_SERVICES;
+  for (const reach of reaches) {
+    always = always ? intersectServices(always, reach.permitted) : reach.permitted;
+    any = unionServices(any, reach.permitted);
+    for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
+  }
+  const sure = always ?? NO_SERVICES;
+  return { always: sure, sometimes: subtractServices(any, sure), redirected };
+}
+
+/** Per class, how many of the endpoints are in it. */
+function countByClass(endpoints: readonly number[], classOf: Int32Array): [number, number][] {
+  const counts = new Map<number, number>();
+  for (const e of endpoints) counts.set(classOf[e]!, (counts.get(classOf[e]!) ?? 0) + 1);
+  return [...counts];
+}
+
+/** The first source (in endpoint order) with a destination it makes a pair with, and the first such destination. */
+function examplePair(sources: readonly number[], destinations: readonly number[], ends: CellInputs['ends']): [number, number] | undefined {
+  for (const s of sources) {
+    const d = destinations.find((x) => x !== s && ends[x]!.family === ends[s]!.family && (ends[x]!.behindSwitch || ends[s]!.behindSwitch));
+    if (d !== undefined) return [s, d];
+  }
+  return undefined;
+}

@@ -1,0 +1,106 @@
+import type { AddressBits } from '../simulator/address-bits';
+import { addressMatches } from '../simulator/address-bits';
+import { hasAddress, type SimFlow } from '../simulator/flow-model';
+import type { FlowTables } from '../simulator/simulate';
+import { addressKey, exactAddress } from '../simulator/table-index';
+import { shapeOf } from './flow-signatures';
+import { countsAlways } from './relevant-flows';
+
+export type Role = 'source' | 'destination';
+
+const FIELDS: Record<Role, readonly ('nwSrc' | 'ipv6Src' | 'nwDst' | 'ipv6Dst')[]> = {
+  source: ['nwSrc', 'ipv6Src'],
+  destination: ['nwDst', 'ipv6Dst'],
+};
+
+/**
+ * What the hard flows of each host (those that take part whatever conjunctions complete:
+ * non-conjunctive flows and clause flows hiding one) can tell apart about a list of addresses,
+ * as FlowSignatures does for every flow: per host and role, a number two addresses share
+ * exactly when those flows meet them in the same shapes. A hiding clause flow counts without
+ * its conjunction actions: those of conjunctions that cannot complete for a pair change no
+ * lookup (their other clauses are missing from its tables), and those that can are the
+ * conjunctions that join the pair, which PairAnswers keys apart. A pair that no conjunction joins
+ * reduces, on a host, to its hard flows, so its answer there follows from the two numbers and
+ * the host's flows that name no address (its `base`, shared by hosts whose such flows agree).
+ */
+export class HardSignatures {
+  /** Per host and role: endpoint index to signature, for the endpoints some hard flow names. */
+  private readonly byHost = new Map<string, Record<Role, Map<number, number>>>();
+  private readonly bases = new Map<string, number>();
+  private readonly ids = new Map<string, number>([['', 0]]);
+
+  private readonly byKey = new Map<string, number>();
+
+  constructor(private readonly addresses: readonly AddressBits[]) {
+    addresses.forEach((a, i) => this.byKey.set(addressKey(a), i));
+  }
+
+  /** Signs the addresses by one host's hard flows. */
+  addHost(host: string, byTable: FlowTables): void {
+    const shapes: Record<Role, Map<number, string[]>> = { source: new Map(), destination: new Map() };
+    const base: string[] = [];
+    for (const flows of byTable.values())
+      for (const flow of flows) {
+        if (!countsAlways(flows, flow)) continue;
+        if (hasAddress(flow.match)) for (const role of ['source', 'destination'] as const) fileFlow(flow, role, this.addresses, this.byKey, shapes[role]);
+        // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
+        else if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));
+      }
+    this.bases.set(host, this.intern(base.sort().join('\n')));
+    this.byHost.set(host, { source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
+  }
+
+
+  /** The signature of endpoint `i` on `host` in `role`; 0 where no hard flow names it. */
+  at(host: string, role: Role, i: number): number {
+    return this.byHost.get(host)?.[role].get(i) ?? 0;
+  }
+
+  /** A number hosts share when the hard flows that name no address are the same on both. */
+  base(host: string): number {
+    return this.bases.get(host) ?? 0;
+  }
+
+  /** Every host and role where a hard flow names endpoint `i`, with its signature there: `host:source:destination`, in host order. */
+  profile(i: number): string {
+    const parts: string[] = [];
+    for (const [host, roles] of this.byHost) {
+      const source = roles.source.get(i) ?? 0;
+      const destination = roles.destination.get(i) ?? 0;
+      if (source !== 0 || destination !== 0) parts.push(`${host}:${source}:${destination}`);
+    }
+    return parts.join('|');
+  }
+
+  private signaturesOf(shapes: Map<number, string[]>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [i, list] of shapes) out.set(i, this.intern(list.sort().join('\n')));
+    return out;
+  }
+
+  private intern(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+    return id;
+  }
+}
+
+/** Files the flow's shape (without its address in `role`) under every address it matches there. */
+function fileFlow(flow: SimFlow, role: Role, addresses: readonly AddressBits[], byKey: ReadonlyMap<string, number>, into: Map<number, string[]>): void {
+  for (const field of FIELDS[role]) {
+    const mask = flow.match[field];
+    if (!mask) continue;
+    const shape = shapeOf(flow, field, false);
+    const exact = exactAddress(mask);
+    const file = (i: number): void => {
+      const list = into.get(i);
+      if (list) list.push(shape);
+      else into.set(i, [shape]);
+    };
+    if (exact !== null) {
+      const i = byKey.get(exact);
+      if (i !== undefined) file(i);
+    } else addresses.forEach((a, i) => addressMatches(mask, a) && file(i));
+  }
+}

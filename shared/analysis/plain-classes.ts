@@ -1,0 +1,67 @@
+import type { AnalysisSteps } from './steps';
+
+/** Endpoints grouped so that every pair no rule joins gets its reach from its two groups alone. */
+export interface PlainClasses {
+  /** Per endpoint, its class. */
+  classOf: Int32Array;
+  classes: number;
+  /** `plain[k1 * classes + k2]`: the reach id of a pair no rule joins from class k1 to class k2; -1 when no switch is on its path or the families differ, -2 when there is no such pair. */
+  plain: Int32Array;
+  /** Classes before merging those whose plain reaches agree. */
+  hardClasses: number;
+}
+
+/** Plain reaches worked out between two yields. */
+const REACHES_PER_STEP = 256;
+
+/**
+ * Classes for the pairs no rule joins. `keys` gives each endpoint what such a pair's reach can
+ * depend on (its family, host, hard signatures and honeypot segments): the plain reach is
+ * worked out once per pair of keys, from two representatives; then keys whose rows and columns
+ * of reaches are the same merge, so a group has members in few classes and a group cell
+ * counts its pairs per pair of classes.
+ */
+export function* plainClasses(keys: readonly string[], families: readonly number[], plainReach: (a: number, b: number) => number): AnalysisSteps<PlainClasses> {
+  const byKey = new Map<string, number>();
+  const members: number[][] = [];
+  const hardOf = keys.map((key, i) => {
+    let k = byKey.get(key);
+    if (k === undefined) {
+      byKey.set(key, (k = members.length));
+      members.push([]);
+    }
+    members[k]!.push(i);
+    return k;
+  });
+
+  const n = members.length;
+  const reach = new Int32Array(n * n);
+  let done = 0;
+  for (let x = 0; x < n; x++)
+    for (let y = 0; y < n; y++) {
+      const a = members[x]![0]!;
+      const b = x === y ? members[y]![1] : members[y]![0]!;
+      reach[x * n + y] = b === undefined ? -2 : families[a] !== families[b] ? -1 : plainReach(a, b);
+      if (++done % REACHES_PER_STEP === 0) yield { done: x, total: n, unit: 'address classes' };
+    }
+
+  // Classes with the same row and the same column of reaches are interchangeable.
+  const merged = new Map<string, number>();
+  const classOfHard = new Int32Array(n);
+  const firstHard: number[] = [];
+  for (let x = 0; x < n; x++) {
+    const row = reach.subarray(x * n, x * n + n).join(',');
+    const column = Array.from({ length: n }, (_, y) => reach[y * n + x]).join(',');
+    const key = `${row}#${column}`;
+    let k = merged.get(key);
+    if (k === undefined) {
+      merged.set(key, (k = firstHard.length));
+      firstHard.push(x);
+    }
+    classOfHard[x] = k;
+  }
+  const classes = firstHard.length;
+  const plain = new Int32Array(classes * classes);
+  for (let k1 = 0; k1 < classes; k1++) for (let k2 = 0; k2 < classes; k2++) plain[k1 * classes + k2] = reach[firstHard[k1]! * n + firstHard[k2]!]!;
+  return { classOf: Int32Array.from(hardOf, (x) => classOfHard[x]!), classes, plain, hardClasses: n };
+}
