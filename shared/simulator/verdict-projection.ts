@@ -65,7 +65,7 @@ export class DestinationProjection {
       for (const flow of classifier.flows) {
         const dst = flow.dst;
         if (flow.src === null && (dst !== null || flow.conjId > 0))
-          for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) this.fromDestinations[offset + slot]! |= bit;
+          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow));
         if (dst === null) continue;
         if (dst.exact) {
           const key = exactKey(dst.family, dst.v4Value, dst.value);
@@ -130,7 +130,8 @@ export class DestinationProjection {
       if (flow.hard) hard.push(`${shape}|${flow.actionsId}|${flow.afterConjunction}`);
       else {
         const id = intern(this.shapes, shape);
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) clauses.push([id, offset + slot, bit]);
+        const pairs = classifier.conjunctions.clausesOf(flow);
+        for (let i = 0; i < pairs.length; i += 2) clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
       }
     }
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
@@ -150,7 +151,7 @@ export class DestinationProjection {
     const bits = new Int32Array(this.full.length);
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.serviceFlows(serviceClass, packet))
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!)) bits[offset + slot]! |= bit;
+        addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
     const supply = { bits, withoutSource };
     storeAt(this.services, serviceClass, supply);
@@ -176,12 +177,17 @@ export class DestinationProjection {
     const bits = new Map<number, number>();
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.sourceFlows(src))
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!))
-          bits.set(offset + slot, (bits.get(offset + slot) ?? 0) | bit);
+        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2)
+          bits.set(offset + pairs[i]!, (bits.get(offset + pairs[i]!) ?? 0) | pairs[i + 1]!);
     const pairs = Int32Array.from([...bits].sort(([a], [b]) => a - b).flat());
     storeAt(this.sources, sourceClass, pairs);
     return pairs;
   }
+}
+
+/** Ors a flow's (slot, clause bit) pairs into per-slot bits, its table's slots starting at `offset`. */
+function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
+  for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
 }
 
 function intern(ids: Map<string, number>, key: string): number {
