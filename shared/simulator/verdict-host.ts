@@ -17,6 +17,10 @@ export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
+/** keyById's marks: not asked yet; a destination whose key depends on the source and service. */
+const UNKNOWN = -1;
+const NOT_FOR_ALL = -2;
+
 type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 
 /**
@@ -34,6 +38,12 @@ export class HostPipeline {
   /** Per address id: its class here as a source and as a destination, -1 until asked. */
   private sourceById: Int32Array = new Int32Array(0);
   private destinationById: Int32Array = new Int32Array(0);
+  /**
+   * Per address id: its destination key when that holds for every source and service (no
+   * clause flows; most destinations), else NOT_FOR_ALL; UNKNOWN until asked. A known packet to
+   * such a destination then reads one number for its key instead of its class and its parts.
+   */
+  private keyById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
   readonly unsupported: boolean;
   /** No table here lets text order pick a group head, so answers can be remembered per class. */
@@ -109,7 +119,17 @@ export class HostPipeline {
 
   /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
   keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
-    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+    if (dstId < this.keyById.length) {
+      const known = this.keyById[dstId]!;
+      if (known >= 0) return known;
+      if (known === NOT_FOR_ALL) return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+    } else this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
+
+    const projection = this.destinationProjection();
+    const destinationClass = this.destinationClassOf(dstId, dst);
+    const forAll = projection.keyForAll(destinationClass, dst);
+    this.keyById[dstId] = forAll >= 0 ? forAll : NOT_FOR_ALL;
+    return forAll >= 0 ? forAll : projection.keyOf(source, src, service, destinationClass, dst);
   }
 
   /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */

@@ -88,6 +88,13 @@ export class DestinationProjection {
     if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);
   }
 
+  /** The key of a destination (a member of the class) for every source and service when it has no clause flows, else -1. */
+  keyForAll(destinationClass: number, dst: EngineAddress): number {
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
+    return this.parts[at + 1] === this.parts[at + 2] ? 2 * this.parts[at]! : -1;
+  }
+
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
    * one service class (prepared) whose destinations share a key get the same answer. `src`
