@@ -50,6 +50,8 @@ export class HostPipeline {
   readonly remembers: boolean;
   /** Remembered answers per (source class, service class, destination key of the projection). */
   private readonly rows: AnswerRows;
+  /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
+  private readonly sharedRows: AnswerRows;
   private projection: DestinationProjection | null = null;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
@@ -93,6 +95,7 @@ export class HostPipeline {
     this.unsupported = unsupported;
     this.remembers = !headTie;
     this.rows = new AnswerRows(budget);
+    this.sharedRows = new AnswerRows(budget);
     this.services = new ServiceClasses(this.allFlows());
   }
 
@@ -132,9 +135,13 @@ export class HostPipeline {
     return forAll >= 0 ? forAll : projection.keyOf(source, src, service, destinationClass, dst);
   }
 
-  /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
-  known(source: number, service: number, key: number): number {
-    return this.rows.get(source, service, key);
+  /**
+   * The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or
+   * REDIRECTED + address id. `src` is a member of the source class.
+   */
+  known(source: number, src: EngineAddress, service: number, key: number): number {
+    const shared = (key & 1) === 0 ? this.destinationProjection().sharedSourceOf(source, src, service) : -1;
+    return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
   /**
@@ -143,7 +150,10 @@ export class HostPipeline {
    */
   answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
-    if (!this.ambiguous) this.rows.set(source, service, key, answer);
+    if (this.ambiguous) return answer;
+    const shared = (key & 1) === 0 ? this.destinationProjection().sharedSourceOf(source, packet.src, service) : -1;
+    if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
+    else this.rows.set(source, service, key, answer);
     return answer;
   }
 

@@ -4,6 +4,7 @@ import type { EngineAddress } from './verdict-address';
 import { blanked } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
+import { SourceShapes } from './verdict-source-shape';
 import { exactKey, type TableClassifier } from './verdict-table';
 
 /** The clause bits the service's flows supply per host-wide slot, and the slots complete without the source. */
@@ -30,6 +31,13 @@ export class DestinationProjection {
   private readonly full: Int32Array;
   /** Per slot, the bits flows of any destination (and conj_id flows) can supply. */
   private readonly fromDestinations: Int32Array;
+  /** The same from those flows alone that match no exact destination (blocks, conj_id flows): what a destination without clauses may still supply. */
+  private readonly fromInexact: Int32Array;
+  private readonly sourceShapes: SourceShapes;
+  /** Per source class and service class: its shape id when no conjunction it supplies can complete without an exact destination's clause, else -1; UNASKED until asked. */
+  private readonly sharedBySource: (Int32Array | undefined)[] = [];
+  /** Per source class, its shape id (SourceShapes), -1 until asked. */
+  private shapeBySource: Int32Array = new Int32Array(0);
   /** The flows that match each exact destination, with their table. */
   private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
   private readonly blocks: AddressCondition[] = [];
@@ -59,6 +67,8 @@ export class DestinationProjection {
     }
     this.full = new Int32Array(slots);
     this.fromDestinations = new Int32Array(slots);
+    this.fromInexact = new Int32Array(slots);
+    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]));
     const blockKeys = new Set<string>();
     for (const [at, { classifier, offset }] of this.tables.entries()) {
       this.full.set(classifier.conjunctions.full, offset);
@@ -66,6 +76,8 @@ export class DestinationProjection {
         const dst = flow.dst;
         if (flow.src === null && (dst !== null || flow.conjId > 0))
           addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow));
+        if (flow.src === null && ((dst !== null && !dst.exact) || flow.conjId > 0))
+          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow));
         if (dst === null) continue;
         if (dst.exact) {
           const key = exactKey(dst.family, dst.v4Value, dst.value);
@@ -93,6 +105,42 @@ export class DestinationProjection {
     const at = 3 * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     return this.parts[at + 1] === this.parts[at + 2] ? 2 * this.parts[at]! : -1;
+  }
+
+  /**
+   * The id of the row a source may share with other sources for destinations whose key is
+   * even (no clause of a live conjunction), or -1. It is the source's shape (SourceShapes)
+   * when no conjunction the source supplies a clause of can complete with the service's
+   * flows and flows matching no exact destination: for such a destination no conjunction of
+   * the source then completes, and whether the others do does not depend on the source, so
+   * sources of one shape get the same answer. A source first seen thus uses its peers' answers.
+   */
+  sharedSourceOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
+    const byService = this.sharedBySource[sourceClass];
+    if (byService !== undefined && serviceClass < byService.length && byService[serviceClass] !== UNASKED) return byService[serviceClass]!;
+
+    const service = this.services[serviceClass]!;
+    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
+    let shared = this.shapeOf(sourceClass, src);
+    for (let i = 0; i < source.length; i += 2) {
+      const slot = source[i]!;
+      if ((source[i + 1]! | service.bits[slot]! | this.fromInexact[slot]!) === this.full[slot]) shared = -1;
+    }
+    let row = byService;
+    if (row === undefined || serviceClass >= row.length) {
+      row = new Int32Array(Math.max(16, 2 * serviceClass + 2)).fill(UNASKED);
+      if (byService !== undefined) row.set(byService);
+      storeAt(this.sharedBySource, sourceClass, row);
+    }
+    row[serviceClass] = shared;
+    return shared;
+  }
+
+  private shapeOf(sourceClass: number, src: EngineAddress): number {
+    if (sourceClass >= this.shapeBySource.length)
+      this.shapeBySource = lengthened(this.shapeBySource, Math.max(256, 2 * this.shapeBySource.length, sourceClass + 1), -1);
+    const known = this.shapeBySource[sourceClass]!;
+    return known >= 0 ? known : (this.shapeBySource[sourceClass] = this.sourceShapes.idOf(src));
   }
 
   /**
@@ -196,6 +244,9 @@ export class DestinationProjection {
 function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
   for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
 }
+
+/** sharedBySource's mark for a pair not asked yet. */
+const UNASKED = -2;
 
 function intern(ids: Map<string, number>, key: string): number {
   let id = ids.get(key);
