@@ -53,6 +53,8 @@ export class DestinationProjection {
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
   private clauseCount = 0;
+  /** Per slot, zero between uses: where sourceSupply gathers a source's bits. */
+  private readonly scratch: Int32Array;
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
@@ -67,6 +69,7 @@ export class DestinationProjection {
     }
     this.full = new Int32Array(slots);
     this.fromDestinations = new Int32Array(slots);
+    this.scratch = new Int32Array(slots);
     this.fromInexact = new Int32Array(slots);
     this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]));
     const blockKeys = new Set<string>();
@@ -229,12 +232,22 @@ export class DestinationProjection {
   }
 
   private sourceSupply(sourceClass: number, src: EngineAddress): Int32Array {
-    const bits = new Map<number, number>();
+    const bits = this.scratch;
+    const slots: number[] = [];
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.sourceFlows(src))
-        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2)
-          bits.set(offset + pairs[i]!, (bits.get(offset + pairs[i]!) ?? 0) | pairs[i + 1]!);
-    const pairs = Int32Array.from([...bits].sort(([a], [b]) => a - b).flat());
+        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2) {
+          const slot = offset + pairs[i]!;
+          if (bits[slot] === 0) slots.push(slot);
+          bits[slot]! |= pairs[i + 1]!;
+        }
+    slots.sort((a, b) => a - b);
+    const pairs = new Int32Array(2 * slots.length);
+    for (const [i, slot] of slots.entries()) {
+      pairs[2 * i] = slot;
+      pairs[2 * i + 1] = bits[slot]!;
+      bits[slot] = 0;
+    }
     storeAt(this.sources, sourceClass, pairs);
     return pairs;
   }
