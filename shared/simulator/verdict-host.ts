@@ -17,6 +17,11 @@ export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
+/** Service classes per source class that sharedByPair holds; packets of later classes use the rows per source class (always exact). */
+const SHARED_SERVICES = 16;
+/** sharedByPair's mark for a pair not asked yet. */
+const UNASKED = -2;
+
 /** keyById's marks: not asked yet; a destination whose key depends on the source and service. */
 const UNKNOWN = -1;
 const NOT_FOR_ALL = -2;
@@ -52,6 +57,8 @@ export class HostPipeline {
   private readonly rows: AnswerRows;
   /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
   private readonly sharedRows: AnswerRows;
+  /** Per (source class × SHARED_SERVICES + service class): its shared source row, -1 for none, UNASKED. */
+  private sharedByPair: Int32Array = new Int32Array(0);
   private projection: DestinationProjection | null = null;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
@@ -140,7 +147,7 @@ export class HostPipeline {
    * REDIRECTED + address id. `src` is a member of the source class.
    */
   known(source: number, src: EngineAddress, service: number, key: number): number {
-    const shared = (key & 1) === 0 ? this.destinationProjection().sharedSourceOf(source, src, service) : -1;
+    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, src, service) : -1;
     return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
@@ -151,10 +158,21 @@ export class HostPipeline {
   answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
     if (this.ambiguous) return answer;
-    const shared = (key & 1) === 0 ? this.destinationProjection().sharedSourceOf(source, packet.src, service) : -1;
+    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, packet.src, service) : -1;
     if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
     else this.rows.set(source, service, key, answer);
     return answer;
+  }
+
+  /** The shared source row of these classes (DestinationProjection.sharedSourceOf), cached in one flat array; -1 for none. */
+  private sharedSourceOf(source: number, src: EngineAddress, service: number): number {
+    if (service >= SHARED_SERVICES) return -1;
+    const at = source * SHARED_SERVICES + service;
+    if (at < this.sharedByPair.length) {
+      const known = this.sharedByPair[at]!;
+      if (known !== UNASKED) return known;
+    } else this.sharedByPair = lengthened(this.sharedByPair, Math.max(SHARED_SERVICES * 64, 2 * this.sharedByPair.length, at + SHARED_SERVICES), UNASKED);
+    return (this.sharedByPair[at] = this.destinationProjection().sharedSourceOf(source, src, service));
   }
 
   /** The verdict on `packet` arriving here, from table 0; sets `ambiguous` when a tie in text order decided a lookup. */

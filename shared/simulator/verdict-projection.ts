@@ -34,8 +34,6 @@ export class DestinationProjection {
   /** The same from those flows alone that match no exact destination (blocks, conj_id flows): what a destination without clauses may still supply. */
   private readonly fromInexact: Int32Array;
   private readonly sourceShapes: SourceShapes;
-  /** Per source class and service class: its shape id when no conjunction it supplies can complete without an exact destination's clause, else -1; UNASKED until asked. */
-  private readonly sharedBySource: (Int32Array | undefined)[] = [];
   /** Per source class, its shape id (SourceShapes), -1 until asked. */
   private shapeBySource: Int32Array = new Int32Array(0);
   /** The flows that match each exact destination, with their table. */
@@ -117,26 +115,16 @@ export class DestinationProjection {
    * flows and flows matching no exact destination: for such a destination no conjunction of
    * the source then completes, and whether the others do does not depend on the source, so
    * sources of one shape get the same answer. A source first seen thus uses its peers' answers.
+   * Not cached here (the host caches per source class and service class).
    */
   sharedSourceOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
-    const byService = this.sharedBySource[sourceClass];
-    if (byService !== undefined && serviceClass < byService.length && byService[serviceClass] !== UNASKED) return byService[serviceClass]!;
-
     const service = this.services[serviceClass]!;
     const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
-    let shared = this.shapeOf(sourceClass, src);
     for (let i = 0; i < source.length; i += 2) {
       const slot = source[i]!;
-      if ((source[i + 1]! | service.bits[slot]! | this.fromInexact[slot]!) === this.full[slot]) shared = -1;
+      if ((source[i + 1]! | service.bits[slot]! | this.fromInexact[slot]!) === this.full[slot]) return -1;
     }
-    let row = byService;
-    if (row === undefined || serviceClass >= row.length) {
-      row = new Int32Array(Math.max(16, 2 * serviceClass + 2)).fill(UNASKED);
-      if (byService !== undefined) row.set(byService);
-      storeAt(this.sharedBySource, sourceClass, row);
-    }
-    row[serviceClass] = shared;
-    return shared;
+    return this.shapeOf(sourceClass, src);
   }
 
   private shapeOf(sourceClass: number, src: EngineAddress): number {
@@ -257,9 +245,6 @@ export class DestinationProjection {
 function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
   for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
 }
-
-/** sharedBySource's mark for a pair not asked yet. */
-const UNASKED = -2;
 
 function intern(ids: Map<string, number>, key: string): number {
   let id = ids.get(key);
