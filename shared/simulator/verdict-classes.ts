@@ -105,6 +105,8 @@ export class AddressClasses {
   private readonly exact = new Map<number | string, number>();
   private readonly blocks: AddressCondition[] = [];
   private readonly byKey = new Map<string, number>();
+  /** Per family (IPv4, IPv6), the class of addresses no flow matches exactly, when there are no blocks. */
+  private readonly unmatched: (number | undefined)[] = [undefined, undefined];
 
   constructor(tables: Iterable<[number, TableClassifier]>, role: 'source' | 'destination') {
     const shapes = new Map<string, number>();
@@ -142,7 +144,12 @@ export class AddressClasses {
 
   /** The class of an address in this role; deterministic, not cached here (the caller caches per address). */
   classOf(address: EngineAddress): number {
-    return this.exact.get(exactKey(address.family, address.v4, address.value)) ?? this.intern(address.family, [], address);
+    const exact = this.exact.get(exactKey(address.family, address.v4, address.value));
+    if (exact !== undefined) return exact;
+    if (this.blocks.length > 0) return this.intern(address.family, [], address);
+    // Without blocks, every address no flow matches exactly is in its family's one class: the common destination.
+    const family = address.family === 6 ? 1 : 0;
+    return (this.unmatched[family] ??= this.intern(address.family, [], address));
   }
 
   /** The class of these exact-match shapes and the blocks the address (or exact condition) falls in. */

@@ -34,11 +34,12 @@ export class ConjunctionTally {
   readonly completed: number[] = [];
   completedCount = 0;
 
-  /** `priority/id/clauses` → slot. */
-  private readonly slotOf: Map<string, number>;
+  /** Every flow's (slot, clause bit) pairs, big flows' too, side by side: flow i's (its `index`, its place in `flows`) lie from pairStart[i] to pairStart[i + 1]. */
+  private readonly pairs: Int32Array;
+  private readonly pairStart: Int32Array;
 
   constructor(flows: readonly FastFlow[], bigFlow = BIG_FLOW) {
-    const slotOf = (this.slotOf = numberSlots(flows, this.conjIds));
+    const slotOf = numberSlots(flows, this.conjIds);
     const slots = this.conjIds.length;
     this.full = new Int32Array(slots);
     for (const [key, slot] of slotOf) {
@@ -47,10 +48,16 @@ export class ConjunctionTally {
     }
 
     // Clause bits each slot gets from big flows; a slot that big flows alone can complete is tallied from them too.
+    const pairsOf = flows.map((f) => conjunctionPairs(f, slotOf));
+    this.pairStart = new Int32Array(flows.length + 1);
+    for (let i = 0; i < flows.length; i++) this.pairStart[i + 1] = this.pairStart[i]! + 2 * pairsOf[i]!.length;
+    this.pairs = new Int32Array(this.pairStart[flows.length]!);
+    for (let i = 0; i < flows.length; i++) this.pairs.set(pairsOf[i]!.flat(), this.pairStart[i]);
+
     const bigMask = new Int32Array(slots);
     const suppliers: [number, number][][] = Array.from({ length: slots }, () => []);
     for (const f of flows) {
-      const pairs = this.clausesOf(f);
+      const pairs = pairsOf[f.index]!;
       if (pairs.length <= bigFlow) continue;
       for (const [slot, bit] of pairs) {
         bigMask[slot]! |= bit;
@@ -58,7 +65,7 @@ export class ConjunctionTally {
       }
     }
     for (const f of flows) {
-      const pairs = this.clausesOf(f);
+      const pairs = pairsOf[f.index]!;
       const big = pairs.length > bigFlow;
       f.clauses = Int32Array.from(pairs.filter(([slot]) => !big || bigMask[slot] === this.full[slot]).flat());
     }
@@ -72,11 +79,9 @@ export class ConjunctionTally {
     this.flowStamp = new Int32Array(flows.length);
   }
 
-  /** Every (slot, clause bit) a flow's conjunction actions name, big flows' too. */
-  clausesOf(f: FastFlow): [number, number][] {
-    return f.flow.actions.flatMap((a): [number, number][] =>
-      a.kind === 'conjunction' ? [[this.slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
-    );
+  /** Every (slot, clause bit) pair a flow's conjunction actions name, big flows' too, flat: a view, not a copy. */
+  clausesOf(f: FastFlow): Int32Array {
+    return this.pairs.subarray(this.pairStart[f.index], this.pairStart[f.index + 1]);
   }
 
   /** True when some conjunction has more clauses than the masks hold. */
@@ -134,6 +139,13 @@ export class ConjunctionTally {
     this.flowStamp.fill(0);
     this.generation = 0;
   }
+}
+
+/** The (slot, clause bit) pairs a flow's conjunction actions name. */
+function conjunctionPairs(f: FastFlow, slotOf: ReadonlyMap<string, number>): [number, number][] {
+  return f.flow.actions.flatMap((a): [number, number][] =>
+    a.kind === 'conjunction' ? [[slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
+  );
 }
 
 /** Numbers the slots in lookupTable's order; the map goes from `priority/id/clauses` to the slot. */

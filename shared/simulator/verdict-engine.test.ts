@@ -344,6 +344,24 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     }
   });
 
+  it('shares a source\'s answers with sources of its shape only for services where none of its conjunctions completes without an exact destination', () => {
+    // 10.0.0.1 and 10.0.0.3 have the same hard part; with tcp/80 the first one's conjunction completes through the block alone.
+    const lines = [
+      'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(5,1/3)',
+      'priority=10,tcp,tp_dst=80 actions=conjunction(5,2/3)',
+      'priority=10,ip,nw_dst=10.0.1.0/24 actions=conjunction(5,3/3)',
+      'priority=10,conj_id=5,ip actions=NORMAL',
+      'priority=1 actions=drop',
+    ];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    const asks: [string, number][] = [['10.0.0.3', 80], ['10.0.0.1', 443], ['10.0.0.1', 80], ['10.0.0.3', 443]];
+    for (const [src, dstPort] of asks) {
+      const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort };
+      expect(engineSays(engine, end(src, 'h'), end('10.0.1.5'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.1.5'), probe));
+    }
+  });
+
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };

@@ -130,7 +130,7 @@ export class VerdictEngine {
     if (from === null) source = pipeline.sourceClassOf(src);
     else if ((source = from.sourceClass) < 0) source = from.sourceClass = pipeline.sourceClassOf(src);
     const key = pipeline.keyOf(source, src, serviceClass, dstId, dst);
-    const known = pipeline.known(source, serviceClass, key);
+    const known = pipeline.known(source, src, serviceClass, key);
     if (known >= 0) return known;
     return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, key);
   }

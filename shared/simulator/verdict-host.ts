@@ -17,6 +17,15 @@ export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
+/** Service classes per source class that sharedByPair holds; packets of later classes use the rows per source class (always exact). */
+const SHARED_SERVICES = 16;
+/** sharedByPair's mark for a pair not asked yet. */
+const UNASKED = -2;
+
+/** keyById's marks: not asked yet; a destination whose key depends on the source and service. */
+const UNKNOWN = -1;
+const NOT_FOR_ALL = -2;
+
 type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 
 /**
@@ -34,12 +43,22 @@ export class HostPipeline {
   /** Per address id: its class here as a source and as a destination, -1 until asked. */
   private sourceById: Int32Array = new Int32Array(0);
   private destinationById: Int32Array = new Int32Array(0);
+  /**
+   * Per address id: its destination key when that holds for every source and service (no
+   * clause flows; most destinations), else NOT_FOR_ALL; UNKNOWN until asked. A known packet to
+   * such a destination then reads one number for its key instead of its class and its parts.
+   */
+  private keyById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
   readonly unsupported: boolean;
   /** No table here lets text order pick a group head, so answers can be remembered per class. */
   readonly remembers: boolean;
   /** Remembered answers per (source class, service class, destination key of the projection). */
   private readonly rows: AnswerRows;
+  /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
+  private readonly sharedRows: AnswerRows;
+  /** Per (source class × SHARED_SERVICES + service class): its shared source row, -1 for none, UNASKED. */
+  private sharedByPair: Int32Array = new Int32Array(0);
   private projection: DestinationProjection | null = null;
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
@@ -83,6 +102,7 @@ export class HostPipeline {
     this.unsupported = unsupported;
     this.remembers = !headTie;
     this.rows = new AnswerRows(budget);
+    this.sharedRows = new AnswerRows(budget);
     this.services = new ServiceClasses(this.allFlows());
   }
 
@@ -109,12 +129,26 @@ export class HostPipeline {
 
   /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
   keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
-    return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+    if (dstId < this.keyById.length) {
+      const known = this.keyById[dstId]!;
+      if (known >= 0) return known;
+      if (known === NOT_FOR_ALL) return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+    } else this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
+
+    const projection = this.destinationProjection();
+    const destinationClass = this.destinationClassOf(dstId, dst);
+    const forAll = projection.keyForAll(destinationClass, dst);
+    this.keyById[dstId] = forAll >= 0 ? forAll : NOT_FOR_ALL;
+    return forAll >= 0 ? forAll : projection.keyOf(source, src, service, destinationClass, dst);
   }
 
-  /** The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or REDIRECTED + address id. */
-  known(source: number, service: number, key: number): number {
-    return this.rows.get(source, service, key);
+  /**
+   * The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or
+   * REDIRECTED + address id. `src` is a member of the source class.
+   */
+  known(source: number, src: EngineAddress, service: number, key: number): number {
+    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, src, service) : -1;
+    return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
   /**
@@ -123,8 +157,22 @@ export class HostPipeline {
    */
   answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
-    if (!this.ambiguous) this.rows.set(source, service, key, answer);
+    if (this.ambiguous) return answer;
+    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, packet.src, service) : -1;
+    if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
+    else this.rows.set(source, service, key, answer);
     return answer;
+  }
+
+  /** The shared source row of these classes (DestinationProjection.sharedSourceOf), cached in one flat array; -1 for none. */
+  private sharedSourceOf(source: number, src: EngineAddress, service: number): number {
+    if (service >= SHARED_SERVICES) return -1;
+    const at = source * SHARED_SERVICES + service;
+    if (at < this.sharedByPair.length) {
+      const known = this.sharedByPair[at]!;
+      if (known !== UNASKED) return known;
+    } else this.sharedByPair = lengthened(this.sharedByPair, Math.max(SHARED_SERVICES * 64, 2 * this.sharedByPair.length, at + SHARED_SERVICES), UNASKED);
+    return (this.sharedByPair[at] = this.destinationProjection().sharedSourceOf(source, src, service));
   }
 
   /** The verdict on `packet` arriving here, from table 0; sets `ambiguous` when a tie in text order decided a lookup. */

@@ -4,6 +4,7 @@ import type { EngineAddress } from './verdict-address';
 import { blanked } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
+import { SourceShapes } from './verdict-source-shape';
 import { exactKey, type TableClassifier } from './verdict-table';
 
 /** The clause bits the service's flows supply per host-wide slot, and the slots complete without the source. */
@@ -30,6 +31,11 @@ export class DestinationProjection {
   private readonly full: Int32Array;
   /** Per slot, the bits flows of any destination (and conj_id flows) can supply. */
   private readonly fromDestinations: Int32Array;
+  /** The same from those flows alone that match no exact destination (blocks, conj_id flows): what a destination without clauses may still supply. */
+  private readonly fromInexact: Int32Array;
+  private readonly sourceShapes: SourceShapes;
+  /** Per source class, its shape id (SourceShapes), -1 until asked. */
+  private shapeBySource: Int32Array = new Int32Array(0);
   /** The flows that match each exact destination, with their table. */
   private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
   private readonly blocks: AddressCondition[] = [];
@@ -45,6 +51,8 @@ export class DestinationProjection {
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
   private clauseCount = 0;
+  /** Per slot, zero between uses: where sourceSupply gathers a source's bits. */
+  private readonly scratch: Int32Array;
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
@@ -59,13 +67,18 @@ export class DestinationProjection {
     }
     this.full = new Int32Array(slots);
     this.fromDestinations = new Int32Array(slots);
+    this.scratch = new Int32Array(slots);
+    this.fromInexact = new Int32Array(slots);
+    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]));
     const blockKeys = new Set<string>();
     for (const [at, { classifier, offset }] of this.tables.entries()) {
       this.full.set(classifier.conjunctions.full, offset);
       for (const flow of classifier.flows) {
         const dst = flow.dst;
         if (flow.src === null && (dst !== null || flow.conjId > 0))
-          for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) this.fromDestinations[offset + slot]! |= bit;
+          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow));
+        if (flow.src === null && ((dst !== null && !dst.exact) || flow.conjId > 0))
+          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow));
         if (dst === null) continue;
         if (dst.exact) {
           const key = exactKey(dst.family, dst.v4Value, dst.value);
@@ -86,6 +99,39 @@ export class DestinationProjection {
   /** Makes ready what the keys of packets of this service class need; `packet` holds the service. */
   prepare(serviceClass: number, packet: Frame): void {
     if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);
+  }
+
+  /** The key of a destination (a member of the class) for every source and service when it has no clause flows, else -1. */
+  keyForAll(destinationClass: number, dst: EngineAddress): number {
+    const at = 3 * destinationClass;
+    if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
+    return this.parts[at + 1] === this.parts[at + 2] ? 2 * this.parts[at]! : -1;
+  }
+
+  /**
+   * The id of the row a source may share with other sources for destinations whose key is
+   * even (no clause of a live conjunction), or -1. It is the source's shape (SourceShapes)
+   * when no conjunction the source supplies a clause of can complete with the service's
+   * flows and flows matching no exact destination: for such a destination no conjunction of
+   * the source then completes, and whether the others do does not depend on the source, so
+   * sources of one shape get the same answer. A source first seen thus uses its peers' answers.
+   * Not cached here (the host caches per source class and service class).
+   */
+  sharedSourceOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
+    const service = this.services[serviceClass]!;
+    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
+    for (let i = 0; i < source.length; i += 2) {
+      const slot = source[i]!;
+      if ((source[i + 1]! | service.bits[slot]! | this.fromInexact[slot]!) === this.full[slot]) return -1;
+    }
+    return this.shapeOf(sourceClass, src);
+  }
+
+  private shapeOf(sourceClass: number, src: EngineAddress): number {
+    if (sourceClass >= this.shapeBySource.length)
+      this.shapeBySource = lengthened(this.shapeBySource, Math.max(256, 2 * this.shapeBySource.length, sourceClass + 1), -1);
+    const known = this.shapeBySource[sourceClass]!;
+    return known >= 0 ? known : (this.shapeBySource[sourceClass] = this.sourceShapes.idOf(src));
   }
 
   /**
@@ -130,7 +176,8 @@ export class DestinationProjection {
       if (flow.hard) hard.push(`${shape}|${flow.actionsId}|${flow.afterConjunction}`);
       else {
         const id = intern(this.shapes, shape);
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(flow)) clauses.push([id, offset + slot, bit]);
+        const pairs = classifier.conjunctions.clausesOf(flow);
+        for (let i = 0; i < pairs.length; i += 2) clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
       }
     }
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
@@ -150,7 +197,7 @@ export class DestinationProjection {
     const bits = new Int32Array(this.full.length);
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.serviceFlows(serviceClass, packet))
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!)) bits[offset + slot]! |= bit;
+        addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
     const supply = { bits, withoutSource };
     storeAt(this.services, serviceClass, supply);
@@ -173,15 +220,30 @@ export class DestinationProjection {
   }
 
   private sourceSupply(sourceClass: number, src: EngineAddress): Int32Array {
-    const bits = new Map<number, number>();
+    const bits = this.scratch;
+    const slots: number[] = [];
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.sourceFlows(src))
-        for (const [slot, bit] of classifier.conjunctions.clausesOf(classifier.flows[index]!))
-          bits.set(offset + slot, (bits.get(offset + slot) ?? 0) | bit);
-    const pairs = Int32Array.from([...bits].sort(([a], [b]) => a - b).flat());
+        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2) {
+          const slot = offset + pairs[i]!;
+          if (bits[slot] === 0) slots.push(slot);
+          bits[slot]! |= pairs[i + 1]!;
+        }
+    slots.sort((a, b) => a - b);
+    const pairs = new Int32Array(2 * slots.length);
+    for (const [i, slot] of slots.entries()) {
+      pairs[2 * i] = slot;
+      pairs[2 * i + 1] = bits[slot]!;
+      bits[slot] = 0;
+    }
     storeAt(this.sources, sourceClass, pairs);
     return pairs;
   }
+}
+
+/** Ors a flow's (slot, clause bit) pairs into per-slot bits, its table's slots starting at `offset`. */
+function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
+  for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
 }
 
 function intern(ids: Map<string, number>, key: string): number {

@@ -1,0 +1,54 @@
+import { formatMatch } from './flow-model';
+import type { EngineAddress } from './verdict-address';
+import { blanked } from './verdict-classes';
+import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
+import { exactKey, type TableClassifier } from './verdict-table';
+
+/**
+ * A source's hard part on one host, as an id: its family, the shapes (table, priority, match
+ * without the source address, actions) of its exactly matching flows that are no clauses, and
+ * the blocks that hold it. Sources with one id differ only in their clause flows, so where no
+ * conjunction they supply a clause of can complete, they take corresponding flows in every
+ * table. Like the classes, it compares whole shapes and every block. Deterministic.
+ */
+export class SourceShapes {
+  /** Per exact source address: the hard-part text of its flows that are no clauses. */
+  private readonly byAddress = new Map<number | string, string[]>();
+  private readonly blocks: AddressCondition[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor(tables: Iterable<[number, TableClassifier]>) {
+    const blockKeys = new Set<string>();
+    for (const [table, classifier] of tables)
+      for (const flow of classifier.flows) {
+        const src = flow.src;
+        if (src === null) continue;
+        if (!src.exact) {
+          const key = `${src.ipv6}/${src.family}/${src.value}/${src.mask}`;
+          if (!blockKeys.has(key)) {
+            blockKeys.add(key);
+            this.blocks.push(src);
+          }
+        } else if (flow.hard) {
+          const key = exactKey(src.family, src.v4Value, src.value);
+          const list = this.byAddress.get(key);
+          if (list) list.push(hardText(table, flow));
+          else this.byAddress.set(key, [hardText(table, flow)]);
+        }
+      }
+  }
+
+  /** The id of the source's hard part. */
+  idOf(src: EngineAddress): number {
+    const parts = [`family ${src.family}`, ...(this.byAddress.get(exactKey(src.family, src.v4, src.value)) ?? [])];
+    for (const [i, block] of this.blocks.entries()) if (valueHolds(block, src)) parts.push(`block ${i}`);
+    const key = parts.sort().join('\n');
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+    return id;
+  }
+}
+
+function hardText(table: number, flow: FastFlow): string {
+  return `${table}|${flow.priority}|${formatMatch(blanked(flow.flow.match, 'source'))}|${flow.actionsId}|${flow.afterConjunction}`;
+}
