@@ -96,6 +96,9 @@ describe('CompileService', () => {
     expect([...loaded.tables.keys()]).toEqual(['host-a', 'host-b']);
     expect(service.loadedTables(policy, { ...inventory, workloads: [...inventory.workloads].reverse() })).toBe(loaded);
     expect(service.loadedTables({ ...policy, edges: policy.edges.slice(1) }, inventory)).toBeNull();
+    // Compiling the same input again keeps what was loaded.
+    service.compile(policy, inventory);
+    expect(service.loadedTables(policy, inventory)).toBe(loaded);
     const relabelled: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'app-2' ? { ...w, labels: { ...w.labels, tier: 'web' } } : w)) };
     expect(service.loadedTables(policy, relabelled)).toBeNull();
     service.compile(policy, relabelled);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompileOutcome, SimulatedPacket, TraceOutcome } from '@shared/api/contract';
-import { compilePolicy, type CompileResult, type HostTable, type RuleSummary } from '@shared/compiler/compile';
+import { compilePolicy, type CompileResult, type HostTable } from '@shared/compiler/compile';
 import { CompileSession, type InventoryChange } from '@shared/compiler/compile-session';
 import type { Flow } from '@shared/compiler/flow';
 import { formatHostTable } from '@shared/compiler/table-text';
@@ -18,25 +18,20 @@ import { ServiceError } from './service-error';
 /** Above this many changed workloads a change is compiled anew rather than patched: a redeploy or a new source, not a live update. */
 const PATCH_LIMIT = 64;
 
-interface LastCompile {
-  policyKey: string;
-  /** Each workload's JSON by id, to see what the next inventory changed. */
-  workloads: Map<string, string>;
-  inventory: Inventory;
-  result: CompileResult;
-  /** Started at the first change that can be patched: starting costs a few compiles, so one-off compiles never pay it. */
-  session?: CompileSession;
-}
-
-/** The compile the UI reads from: its host tables printed and parsed only when asked for. */
+/** The latest compile: what the next one patches, and what the UI reads from (tables printed and parsed only when asked for). */
 interface LatestCompile {
   id: string;
   policy: Policy;
+  policyKey: string;
+  inventory: Inventory;
+  /** Each workload's JSON by id, to see what the next inventory changed. */
+  workloads: Map<string, string>;
+  result: CompileResult;
+  /** Started at the first change that can be patched: starting costs a few compiles, so one-off compiles never pay it. */
+  session?: CompileSession;
   hosts: Map<string, HostTable>;
-  rules: RuleSummary[];
   /** The compile found errors and made no tables. */
   failed: boolean;
-  inventory: Inventory;
   /** Made at the first trace: address → host (where a redirected packet goes next), and the tables, each host's parsed when a trace first reaches it. */
   simulation?: { hostOf: Map<string, string>; tables: HostTableLookup };
   /** Every host's tables, parsed at the first analysis of this compile (matrix, impact, replay) and kept for the next. */
@@ -61,7 +56,6 @@ const SOURCE_PORT = 49152;
  * every table made each compile a quarter of a gigabyte of JSON.
  */
 export class CompileService {
-  private last: LastCompile | null = null;
   private latest: LatestCompile | null = null;
   /** Printed tables by their flows, which a session keeps for the hosts a change leaves alone. */
   private readonly texts = new WeakMap<readonly Flow[], string>();
@@ -73,26 +67,28 @@ export class CompileService {
     const policyKey = JSON.stringify(policy);
     const workloads = new Map(inventory.workloads.map((w) => [w.id, JSON.stringify(w)]));
     // A session follows workloads by id: an inventory that repeats one is compiled as it is.
-    const patchable = workloads.size === inventory.workloads.length && this.last?.policyKey === policyKey;
-    const change = patchable && this.last ? changeBetween(this.last.workloads, workloads, inventory) : null;
+    const last = this.latest;
+    const patchable = workloads.size === inventory.workloads.length && last?.policyKey === policyKey;
+    const change = patchable && last ? changeBetween(last.workloads, workloads, inventory) : null;
     const size = change ? (change.put?.length ?? 0) + (change.remove?.length ?? 0) : 0;
 
     let result: CompileResult;
     let session: CompileSession | undefined;
-    if (this.last && change && size === 0) {
-      ({ result, session } = this.last);
-    } else if (this.last && change && size <= PATCH_LIMIT) {
-      session = this.last.session ?? new CompileSession(policy, this.last.inventory);
+    if (last && change && size === 0) {
+      ({ result, session } = last);
+    } else if (last && change && size <= PATCH_LIMIT) {
+      session = last.session ?? new CompileSession(policy, last.inventory);
       session.apply(change);
       result = session.result();
     } else {
       result = compilePolicy(policy, inventory);
     }
-    this.last = { policyKey, workloads, inventory, result, ...(session ? { session } : {}) };
-
     // Random, not counted: a window that outlived a restarted node side must not read another compile's tables.
     const compileId = randomUUID();
-    this.latest = { id: compileId, policy, inventory, hosts: new Map(result.hosts.map((h) => [h.host, h])), rules: result.rules, failed: hasErrors(result.diagnostics) };
+    const hostTables = new Map(result.hosts.map((h) => [h.host, h]));
+    this.latest = { id: compileId, policy, policyKey, inventory, workloads, result, ...(session ? { session } : {}), hosts: hostTables, failed: hasErrors(result.diagnostics) };
+    // The same input again keeps the tables already parsed for traces and analyses.
+    if (last && change && size === 0) Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}) });
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flows, workloadCount }) => ({ host, flowCount: flows.length, workloadCount }));
@@ -124,7 +120,7 @@ export class CompileService {
     // Printed here: the matched flows hold 128-bit addresses as BigInts, which JSON cannot carry.
     const hops = path.hops.map(({ host, result }) => ({ host, verdict: result.verdict, trace: formatTrace(result, `── host ${host} ──`) }));
     const { verdict, redirectedTo, enforced, reason } = path;
-    return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.rules) };
+    return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.result.rules) };
   }
 
   /**
@@ -133,8 +129,8 @@ export class CompileService {
    * compiling and loading take seconds, which each analysis of the drawing paid again.
    */
   loadedTables(policy: Policy, inventory: Inventory): LoadedTables | null {
-    const { last, latest } = this;
-    if (!last || !latest || latest.failed || last.policyKey !== JSON.stringify(policy) || !sameWorkloads(last.workloads, inventory)) return null;
+    const { latest } = this;
+    if (!latest || latest.failed || latest.policyKey !== JSON.stringify(policy) || !sameWorkloads(latest.workloads, inventory)) return null;
     if (!latest.loaded) {
       const reader = new CompiledFlowReader();
       latest.loaded = { reader, tables: loadHostTables([...latest.hosts.values()], reader) };
