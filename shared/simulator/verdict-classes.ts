@@ -117,11 +117,7 @@ export class AddressClasses {
         const c = role === 'source' ? f.src : f.dst;
         if (c === null) continue;
         if (!c.exact) {
-          const key = `${c.ipv6}/${c.family}/${c.value}/${c.mask}`;
-          if (!blockKeys.has(key)) {
-            blockKeys.add(key);
-            this.blocks.push(c);
-          }
+          addDistinctBlock(this.blocks, blockKeys, c);
           continue;
         }
         const shape = `${table}|${f.priority}|${c.ipv6}|${formatMatch(blanked(f.flow.match, role))}|${f.actionsId}`;
@@ -177,4 +173,12 @@ export function blanked(m: FlowMatch, role: 'source' | 'destination'): FlowMatch
     delete copy.ipv6Dst;
   }
   return copy;
+}
+
+/** Adds a prefix condition to `blocks` unless an equal one (family, value and mask) is there: `seen` holds their keys. */
+export function addDistinctBlock(blocks: AddressCondition[], seen: Set<string>, condition: AddressCondition): void {
+  const key = `${condition.ipv6}/${condition.family}/${condition.value}/${condition.mask}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  blocks.push(condition);
 }

@@ -1,6 +1,7 @@
+import { pushUnder } from '../arrays';
 import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
-import { blanked } from './verdict-classes';
+import { addDistinctBlock, blanked } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import { exactKey, type TableClassifier } from './verdict-table';
 
@@ -23,18 +24,8 @@ export class SourceShapes {
       for (const flow of classifier.flows) {
         const src = flow.src;
         if (src === null) continue;
-        if (!src.exact) {
-          const key = `${src.ipv6}/${src.family}/${src.value}/${src.mask}`;
-          if (!blockKeys.has(key)) {
-            blockKeys.add(key);
-            this.blocks.push(src);
-          }
-        } else if (flow.hard) {
-          const key = exactKey(src.family, src.v4Value, src.value);
-          const list = this.byAddress.get(key);
-          if (list) list.push(hardText(table, flow));
-          else this.byAddress.set(key, [hardText(table, flow)]);
-        }
+        if (!src.exact) addDistinctBlock(this.blocks, blockKeys, src);
+        else if (flow.hard) pushUnder(this.byAddress, exactKey(src.family, src.v4Value, src.value), hardText(table, flow));
       }
   }
 
