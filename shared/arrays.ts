@@ -14,6 +14,13 @@ export function pushUnder<K, V>(map: Map<K, V[]>, key: K, item: V): void {
   else map.set(key, [item]);
 }
 
+/** The number `key` has in `ids`, giving it the next one (0, 1, …) the first time: numbering keys as they are first seen. */
+export function intern<K>(ids: Map<K, number>, key: K): number {
+  let id = ids.get(key);
+  if (id === undefined) ids.set(key, (id = ids.size));
+  return id;
+}
+
 /** Sets array[index], filling a gap with undefined first: a write far past the end would turn the array into a slow dictionary. */
 export function storeAt<T>(array: (T | undefined)[], index: number, value: T): void {
   while (array.length < index) array.push(undefined);

@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
@@ -201,12 +202,6 @@ export class ConjunctionJoins {
     }
     found.forEach((i) => f(i));
   }
-}
-
-function intern(ids: Map<string, number>, key: string): number {
-  let n = ids.get(key);
-  if (n === undefined) ids.set(key, (n = ids.size));
-  return n;
 }
 
 /** One source's joins: per destination, the conjunctions joining the pair, in the order found. */

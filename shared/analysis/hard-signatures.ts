@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { hasAddress, type SimFlow } from '../simulator/flow-model';
@@ -47,7 +48,7 @@ export class HardSignatures {
         // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
         else if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));
       }
-    this.bases.set(host, this.intern(base.sort().join('\n')));
+    this.bases.set(host, intern(this.ids, base.sort().join('\n')));
     this.byHost.set(host, { source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
   }
 
@@ -75,14 +76,8 @@ export class HardSignatures {
 
   private signaturesOf(shapes: Map<number, string[]>): Map<number, number> {
     const out = new Map<number, number>();
-    for (const [i, list] of shapes) out.set(i, this.intern(list.sort().join('\n')));
+    for (const [i, list] of shapes) out.set(i, intern(this.ids, list.sort().join('\n')));
     return out;
-  }
-
-  private intern(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.ids.size));
-    return id;
   }
 }
 

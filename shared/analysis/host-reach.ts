@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
 import type { PacketFields } from '../simulator/packet';
@@ -150,11 +151,7 @@ class FlowShapes {
       for (const field of ['nwSrc', 'ipv6Src', 'nwDst', 'ipv6Dst'] as const) if (exactAddress(match[field]) !== null) delete match[field];
       const actions = isConjunctive(flow) ? 'conjunction' : flow.text.slice(flow.text.indexOf('actions='));
       const key = `${text.join('|')}|${formatMatch(match)}|${actions}`;
-      id = this.ids.get(key);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(key, id);
-      }
+      id = intern(this.ids, key);
       this.byFlow.set(flow, id);
     }
     return id;

@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { formatAddress } from '../simulator/address-bits';
 import type { HostFlowTables } from '../simulator/path';
@@ -119,10 +120,7 @@ export class PairAnswers {
 
   /** A number sources share when their connections meet the same segments at every honeypot. */
   honeypotProfile(honeypots: Int32Array): number {
-    const key = honeypots.join(',');
-    let id = this.honeypotProfiles.get(key);
-    if (id === undefined) this.honeypotProfiles.set(key, (id = this.honeypotProfiles.size));
-    return id;
+    return intern(this.honeypotProfiles, honeypots.join(','));
   }
 
   private reachOf(a: number, b: number, joined: readonly number[] | undefined, honeypots: Int32Array): number {

@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import type { Flow } from '../compiler/flow';
 import { formatFlow, formatFlowWithActions } from '../compiler/flow';
 import { previewLines } from '../compiler/table-text';
@@ -74,15 +75,9 @@ export class CompiledFlowReader {
       const tokens = text.split(/[\s,]+/).filter((t) => t !== '');
       // A flow's own fields inside its match text would be read as those fields from its printed line.
       const fine = tokens.every((token) => !FLOW_FIELDS.test(token) && addMatchToken(match, token) === null) && checkPrerequisites(match) === null;
-      this.matches.set(text, (read = fine ? { match, identity: this.identity(formatMatch(match)) } : null));
+      this.matches.set(text, (read = fine ? { match, identity: intern(this.identities, formatMatch(match)) } : null));
     }
     return read;
-  }
-
-  private identity(canonical: string): number {
-    let identity = this.identities.get(canonical);
-    if (identity === undefined) this.identities.set(canonical, (identity = this.identities.size));
-    return identity;
   }
 
   private cookie(text: string): string | null {

@@ -1,3 +1,4 @@
+import { intern } from '../arrays';
 import { ETH_TYPE, formatMatch, type FlowMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import { serviceMatches, valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
@@ -77,12 +78,7 @@ export class ServiceClasses {
   private compute(p: Frame): number {
     let key = '';
     for (let i = 0; i < this.conditions.length; i++) if (serviceMatches(this.conditions[i]!, p)) key += `${i},`;
-    let id = this.byKey.get(key);
-    if (id === undefined) {
-      id = this.byKey.size;
-      this.byKey.set(key, id);
-    }
-    return id;
+    return intern(this.byKey, key);
   }
 }
 
@@ -121,11 +117,7 @@ export class AddressClasses {
           continue;
         }
         const shape = `${table}|${f.priority}|${c.ipv6}|${formatMatch(blanked(f.flow.match, role))}|${f.actionsId}`;
-        let id = shapes.get(shape);
-        if (id === undefined) {
-          id = shapes.size;
-          shapes.set(shape, id);
-        }
+        const id = intern(shapes, shape);
         const key = exactKey(c.family, c.v4Value, c.value);
         const entry = shapesOf.get(key);
         if (entry) entry.shapes.push(id);
@@ -153,12 +145,7 @@ export class AddressClasses {
     const probe = 'v4' in address ? address : { family: address.family, v4: address.v4Value, value: address.value };
     let key = `${family}:${shapes.sort((a, b) => a - b).join(',')}|`;
     for (let i = 0; i < this.blocks.length; i++) if (valueHolds(this.blocks[i]!, probe)) key += `${i},`;
-    let id = this.byKey.get(key);
-    if (id === undefined) {
-      id = this.byKey.size;
-      this.byKey.set(key, id);
-    }
-    return id;
+    return intern(this.byKey, key);
   }
 }
 

@@ -1,4 +1,4 @@
-import { lengthened } from '../arrays';
+import { intern, lengthened } from '../arrays';
 import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
 import { MAX_DEPTH, type FlowTables } from './simulate';
 import type { AddressBook, EngineAddress } from './verdict-address';
@@ -79,15 +79,7 @@ export class HostPipeline {
     bigFlow = BIG_FLOW,
   ) {
     const keys = new Map<string, number>();
-    const actionsIdOf = (flow: SimFlow): number => {
-      const key = actionsKey(flow);
-      let id = keys.get(key);
-      if (id === undefined) {
-        id = keys.size;
-        keys.set(key, id);
-      }
-      return id;
-    };
+    const actionsIdOf = (flow: SimFlow): number => intern(keys, actionsKey(flow));
     let unsupported = false;
     let headTie = false;
     for (const [table, flows] of byTable) {

@@ -1,4 +1,4 @@
-import { lengthened, storeAt } from '../arrays';
+import { intern, lengthened, storeAt } from '../arrays';
 import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import { blanked } from './verdict-classes';
@@ -246,11 +246,6 @@ function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
   for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
 }
 
-function intern(ids: Map<string, number>, key: string): number {
-  let id = ids.get(key);
-  if (id === undefined) ids.set(key, (id = ids.size));
-  return id;
-}
 
 /** Whether a short ascending list holds the number. */
 function holds(list: Int32Array, n: number): boolean {

@@ -1,4 +1,4 @@
-import { pushUnder } from '../arrays';
+import { intern, pushUnder } from '../arrays';
 import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import { addDistinctBlock, blanked } from './verdict-classes';
@@ -33,10 +33,7 @@ export class SourceShapes {
   idOf(src: EngineAddress): number {
     const parts = [`family ${src.family}`, ...(this.byAddress.get(exactKey(src.family, src.v4, src.value)) ?? [])];
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, src)) parts.push(`block ${i}`);
-    const key = parts.sort().join('\n');
-    let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.ids.size));
-    return id;
+    return intern(this.ids, parts.sort().join('\n'));
   }
 }
 
