@@ -34,6 +34,21 @@ function engineSays(engine: VerdictEngine | HandleAsker, from: PathEnd, to: Path
   }
 }
 
+/** Engines asked every way a caller can: with and without the memo, with every flow treated as big, through handles. */
+function everyWayOfAsking(tables: HostFlowTables, hostOf: ReadonlyMap<string, string>): (VerdictEngine | HandleAsker)[] {
+  return [
+    new VerdictEngine(tables, { hostOf }),
+    new VerdictEngine(tables, { hostOf, memo: false }),
+    // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
+    new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
+    // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
+    new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
+    // The handle API: ends and services resolved once, asked again and again.
+    new HandleAsker(new VerdictEngine(tables, { hostOf })),
+    new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
+  ];
+}
+
 /** Asks an engine through its handle API: each end and probe resolved once, then reused, as a classifier would. */
 class HandleAsker {
   private readonly ends = new Map<string, VerdictEnd>();
@@ -97,17 +112,7 @@ describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
         const compiled = compilePolicy(s.policy, s.inventory);
         const tables = loadHostTables(compiled.hosts);
         const hostOf = addressHosts(s.inventory.workloads);
-        const engines = [
-          new VerdictEngine(tables, { hostOf }),
-          new VerdictEngine(tables, { hostOf, memo: false }),
-          // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
-          new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
-          // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
-          new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
-          // The handle API: ends and services resolved once, asked again and again.
-          new HandleAsker(new VerdictEngine(tables, { hostOf })),
-          new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
-        ];
+        const engines = everyWayOfAsking(tables, hostOf);
         const packets = packetsOf(s);
         // Twice over, so the second pass answers from the memo.
         for (const round of [0, 1])
@@ -251,16 +256,7 @@ describe('VerdictEngine on tables the compiler does not write (property)', () =>
             ['h1', groupByTable(parseFlowText(h1.join('\n')).flows)],
             ['h2', groupByTable(parseFlowText(h2.join('\n')).flows)],
           ]);
-          const engines = [
-            new VerdictEngine(tables, { hostOf }),
-            new VerdictEngine(tables, { hostOf, memo: false }),
-            // Every flow with two conjunction actions or more counts as big: the probing path of large tables.
-            new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 }),
-            // The memo with big flows: answers remembered per class where clauses are probed, not tallied.
-            new VerdictEngine(tables, { hostOf, bigFlow: 1 }),
-            new HandleAsker(new VerdictEngine(tables, { hostOf })),
-            new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
-          ];
+          const engines = everyWayOfAsking(tables, hostOf);
           for (const round of [0, 1])
             for (const [[from, to], probe] of packets) {
               const cleanFrom = from.host ? from : { address: from.address };
