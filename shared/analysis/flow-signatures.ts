@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
@@ -84,11 +85,7 @@ export class FlowSignatures {
         const shape = this.intern(this.shapeIds, shapeOf(flow, field));
         const exact = exactAddress(mask);
         if (exact === null) shapes.prefixes[role].push({ mask, shape });
-        else {
-          const list = shapes.exact[role].get(exact);
-          if (list) list.push(shape);
-          else shapes.exact[role].set(exact, [shape]);
-        }
+        else pushUnder(shapes.exact[role], exact, shape);
       }
     }
   }

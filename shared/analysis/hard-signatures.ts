@@ -1,4 +1,4 @@
-import { intern } from '../arrays';
+import { intern, pushUnder } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { hasAddress, type SimFlow } from '../simulator/flow-model';
@@ -88,11 +88,7 @@ function fileFlow(flow: SimFlow, role: Role, addresses: readonly AddressBits[], 
     if (!mask) continue;
     const shape = shapeOf(flow, field, false);
     const exact = exactAddress(mask);
-    const file = (i: number): void => {
-      const list = into.get(i);
-      if (list) list.push(shape);
-      else into.set(i, [shape]);
-    };
+    const file = (i: number): void => pushUnder(into, i, shape);
     if (exact !== null) {
       const i = byKey.get(exact);
       if (i !== undefined) file(i);

@@ -14,7 +14,7 @@ import { MatchIds } from './match-ids';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
-import { appendAll } from '../arrays';
+import { appendAll, pushUnder } from '../arrays';
 
 /** The flow table one enforcement point gets. */
 export interface HostTable {
@@ -90,11 +90,7 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
     defaultRedirect: redirects.targets.get(policy.defaults.redirectTo?.trim() ?? '')?.number,
   };
   const byHost = new Map<string, Inventory['workloads']>();
-  for (const w of workloads) {
-    const list = byHost.get(w.host);
-    if (list) list.push(w);
-    else byHost.set(w.host, [w]);
-  }
+  for (const w of workloads) pushUnder(byHost, w.host, w);
   const names = [...byHost.keys()].sort();
   const tables = names.map((host) => buildHostFlows(host, clauses, byHost.get(host)!.flatMap((w) => w.addresses), options, addressMatches));
   const sorted = sortFlowTables(tables, ids.ranks());

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { DefaultAction } from '../policy/model';
 import { ActionLists } from './action-lists';
 import type { AddressMatchCache, RuleClauses } from './clauses';
@@ -67,10 +68,7 @@ export function indexClauses(clauses: readonly RuleClauses[], ids: MatchIds): Ho
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (remote.length === 0 || rule.services?.length === 0) return;
     for (const [host, local] of localByHost) {
-      if (local.length === 0) continue;
-      const list = byHost.get(host);
-      if (list) list.push({ rule, local });
-      else byHost.set(host, [{ rule, local }]);
+      if (local.length > 0) pushUnder(byHost, host, { rule, local });
     }
   };
   const order = redirectOrder(clauses);

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { Diagnostic } from '../diagnostics';
 import { qualifiedName, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
@@ -32,11 +33,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
 function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   const holders = new Map<string, Workload[]>();
   for (const w of workloads) {
-    for (const a of new Set(w.addresses.map((x) => canonicalAddress(x)))) {
-      const list = holders.get(a);
-      if (list) list.push(w);
-      else holders.set(a, [w]);
-    }
+    for (const a of new Set(w.addresses.map((x) => canonicalAddress(x)))) pushUnder(holders, a, w);
   }
   const diagnostics: Diagnostic[] = [];
   for (const [address, list] of holders) {
@@ -99,11 +96,7 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
 function blockingBySource(blocking: readonly Edge[], memberIds: (group: string) => Set<string>): Map<string, Edge[]> {
   const bySource = new Map<string, Edge[]>();
   for (const edge of blocking) {
-    for (const id of memberIds(edge.from)) {
-      const list = bySource.get(id);
-      if (list) list.push(edge);
-      else bySource.set(id, [edge]);
-    }
+    for (const id of memberIds(edge.from)) pushUnder(bySource, id, edge);
   }
   return bySource;
 }

@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { Workload } from '../inventory/model';
 import { cidrMatcher, subtractCidrs } from '../net/cidr-set';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector';
@@ -34,12 +35,7 @@ export function resolveMembership(policy: Policy, workloads: readonly Workload[]
 function labelIndex(workloads: readonly Workload[]): Map<string, Workload[]> {
   const index = new Map<string, Workload[]>();
   for (const w of workloads) {
-    for (const [key, value] of Object.entries(w.labels)) {
-      const entry = `${key}=${value}`;
-      const list = index.get(entry);
-      if (list) list.push(w);
-      else index.set(entry, [w]);
-    }
+    for (const [key, value] of Object.entries(w.labels)) pushUnder(index, `${key}=${value}`, w);
   }
   return index;
 }

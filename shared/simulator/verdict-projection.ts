@@ -1,7 +1,7 @@
-import { intern, lengthened, storeAt } from '../arrays';
+import { intern, lengthened, pushUnder, storeAt } from '../arrays';
 import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
-import { blanked } from './verdict-classes';
+import { addDistinctBlock, blanked } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
 import { SourceShapes } from './verdict-source-shape';
@@ -80,18 +80,8 @@ export class DestinationProjection {
         if (flow.src === null && ((dst !== null && !dst.exact) || flow.conjId > 0))
           addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow));
         if (dst === null) continue;
-        if (dst.exact) {
-          const key = exactKey(dst.family, dst.v4Value, dst.value);
-          const list = this.byDestination.get(key);
-          if (list) list.push({ flow, at });
-          else this.byDestination.set(key, [{ flow, at }]);
-        } else {
-          const key = `${dst.ipv6}/${dst.family}/${dst.value}/${dst.mask}`;
-          if (!blockKeys.has(key)) {
-            blockKeys.add(key);
-            this.blocks.push(dst);
-          }
-        }
+        if (dst.exact) pushUnder(this.byDestination, exactKey(dst.family, dst.v4Value, dst.value), { flow, at });
+        else addDistinctBlock(this.blocks, blockKeys, dst);
       }
     }
   }

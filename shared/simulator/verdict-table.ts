@@ -1,4 +1,4 @@
-import { storeAt } from '../arrays';
+import { pushUnder, storeAt } from '../arrays';
 import { formatMatch, type SimFlow } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import {
@@ -57,11 +57,8 @@ export class TableClassifier {
     this.conjunctions = new ConjunctionTally(this.flows, bigFlow);
 
     for (const f of this.flows) {
-      if (f.conjId > 0) {
-        const list = this.byConjId.get(f.conjId);
-        if (list) list.push(f.index);
-        else this.byConjId.set(f.conjId, [f.index]);
-      } else if (f.src !== null) this.bySource.file(f.src, f.index);
+      if (f.conjId > 0) pushUnder(this.byConjId, f.conjId, f.index);
+      else if (f.src !== null) this.bySource.file(f.src, f.index);
       else if (f.dst !== null) this.byDestination.file(f.dst, f.index);
       else this.addressless.push(f.index);
     }
@@ -214,10 +211,7 @@ class Filing {
       this.blocks.push(index);
       return;
     }
-    const key = exactKey(c.family, c.v4Value, c.value);
-    const list = this.exact.get(key);
-    if (list) list.push(index);
-    else this.exact.set(key, [index]);
+    pushUnder(this.exact, exactKey(c.family, c.v4Value, c.value), index);
   }
 
   hits(address: EngineAddress, flows: readonly FastFlow[]): Int32Array {
