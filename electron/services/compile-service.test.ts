@@ -94,6 +94,12 @@ describe('CompileService', () => {
     service.compile(policy, inventory);
     const loaded = service.loadedTables(policy, inventory)!;
     expect([...loaded.tables.keys()]).toEqual(['host-a', 'host-b']);
+    // A trace then reads the tables the analysis loaded.
+    const { compileId } = service.compile(policy, inventory);
+    const web = { address: '10.20.1.11', host: 'host-a' };
+    const app = { address: '10.20.2.21', host: 'host-a' };
+    expect(service.trace(compileId, web, app, { protocol: 'tcp', dstPort: 8080 }, 'new').verdict).toBe('permitted');
+    expect(service.trace(compileId, web, app, { protocol: 'tcp', dstPort: 22 }, 'new').verdict).toBe('dropped');
     expect(service.loadedTables(policy, { ...inventory, workloads: [...inventory.workloads].reverse() })).toBe(loaded);
     expect(service.loadedTables({ ...policy, edges: policy.edges.slice(1) }, inventory)).toBeNull();
     // Compiling the same input again keeps what was loaded.

@@ -110,7 +110,10 @@ export class CompileService {
     const latest = this.compiled(compileId);
     if (latest.failed) throw new ServiceError('bad-request', 'The last compile has errors, so it made no tables to trace: fix what Problems lists, then compile again.');
     const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? echoRequestType(to.address) } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
-    const { tables, hostOf } = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
+    const simulation = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
+    // An analysis may have parsed every host already.
+    const tables = latest.loaded?.tables ?? simulation.tables;
+    const { hostOf } = simulation;
     let path;
     try {
       path = simulatePath(tables, from, to, probe, state, { hostOf });
