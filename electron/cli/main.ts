@@ -130,7 +130,7 @@ async function compile(policyPath: string, values: Values): Promise<number> {
     await mkdir(values.out, { recursive: true });
     for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
   }
-  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flows.length, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
+  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
   if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics: result.diagnostics }, null, 2), exitFor(result.diagnostics));
   printDiagnostics(result.diagnostics);
   const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workloads${h.file ? ` -> ${h.file}` : ''}`)];

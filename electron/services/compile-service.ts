@@ -91,7 +91,7 @@ export class CompileService {
     if (last && change && size === 0) Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}) });
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
-    const hosts = result.hosts.map(({ host, flows, workloadCount }) => ({ host, flowCount: flows.length, workloadCount }));
+    const hosts = result.hosts.map(({ host, flowCount, workloadCount }) => ({ host, flowCount, workloadCount }));
     return { ...result, compileId, hosts, durationMs, ...(session && size > 0 ? { patchedWorkloads: size } : {}) };
   }
 

@@ -58,7 +58,7 @@ export class DeployService {
     for (const { table } of jobs) this.busy.add(table.host);
     const deployId = randomUUID();
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
-    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flows.length} flows to apply`);
+    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
     const run = async (table: HostTable, target: HostTarget): Promise<DeployHostResult> => {
       try {
         return await this.deployHost(deployId, table, target);
@@ -130,14 +130,14 @@ export class DeployService {
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
       const previous = await ovs.dumpOurFlows();
 
-      this.progress(deployId, host, 'apply', `applying ${table.flows.length} flows in one bundle`);
+      this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle`);
       await ovs.applyBundle(formatDeployBundle(table.flows));
 
       this.progress(deployId, host, 'verify', 'reading the table back');
       const installed = (await ovs.dumpOurFlows()).length;
-      if (installed !== table.flows.length) {
+      if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
-        const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flows.length}`;
+        const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flowCount}`;
         if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
         throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }

@@ -126,7 +126,7 @@ function tracesPerSecond(inventory: Inventory, compiled: CompileResult): number 
 /** One `ofproto/trace` on a private flow-only OVS holding the largest host's table, averaged. */
 async function ofprotoTraceMs(compiled: CompileResult, inventory: Inventory): Promise<number | null> {
   if (missing.length > 0) return null;
-  const host = [...compiled.hosts].sort((a, b) => b.flows.length - a.flows.length)[0]!;
+  const host = [...compiled.hosts].sort((a, b) => b.flowCount - a.flowCount)[0]!;
   const local = inventory.workloads.filter((w) => w.host === host.host);
   const ovs = new OvsSandbox();
   try {

@@ -1,3 +1,5 @@
+import type { FlowTexts } from './flow-texts';
+
 /** Fields of a node, stored side by side in one integer array. */
 const PARENT = 0;
 const CODE = 1;
@@ -7,7 +9,7 @@ const FIRST = 3;
 /** The code of the child the node made last, and that child. */
 const LAST_CODE = 4;
 const LAST_CHILD = 5;
-/** 1 + the place of the list's action text in `texts`; 0 until asked for. */
+/** 1 + the number of the list's action text in FlowTexts; 0 until asked for. */
 const TEXT = 6;
 const FIELDS = 7;
 
@@ -24,10 +26,9 @@ const FIELDS = 7;
 export class ActionLists {
   private nodes = new Int32Array(FIELDS * 1024);
   private count = 0;
-  /** Lists as action text, made on first request. */
-  private readonly texts: string[][] = [];
 
-  constructor() {
+  /** `texts` keeps the lists' action text, made on first request. */
+  constructor(private readonly texts: FlowTexts) {
     this.clear();
   }
 
@@ -36,7 +37,6 @@ export class ActionLists {
     this.count = 1;
     this.nodes.fill(0, 0, FIELDS);
     this.nodes[LAST_CODE] = -1;
-    this.texts.length = 0;
   }
 
   /** The list `list` followed by `code`; codes must come in ascending order, each in one pass. */
@@ -67,14 +67,15 @@ export class ActionLists {
     return this.nodes[list * FIELDS + FIRST]!;
   }
 
-  /** The list as action text, one array per list, so flows with equal lists share it. */
-  actions(list: number, text: (code: number) => string): string[] {
+  /** The number (FlowTexts.actions) of the list as action text, made once per list, so flows with equal lists share it. */
+  actions(list: number, text: (code: number) => string): number {
     const made = this.nodes[list * FIELDS + TEXT]!;
-    if (made > 0) return this.texts[made - 1]!;
+    if (made > 0) return made - 1;
     const actions = new Array<string>(this.lengthOf(list));
     for (let node = list, i = actions.length - 1; node !== 0; node = this.nodes[node * FIELDS + PARENT]!, i--) actions[i] = text(this.nodes[node * FIELDS + CODE]!);
-    this.nodes[list * FIELDS + TEXT] = this.texts.push(actions);
-    return actions;
+    const id = this.texts.actions(actions);
+    this.nodes[list * FIELDS + TEXT] = id + 1;
+    return id;
   }
 
   private grow(): void {

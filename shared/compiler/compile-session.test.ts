@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Inventory, Workload } from '../inventory/model';
 import { scenarioArbitrary } from '../simulator/testing/random-scenario';
-import { compilePolicy } from './compile';
+import { compilePolicy, type CompileResult } from './compile';
 import { CompileSession, type InventoryChange } from './compile-session';
 import { diffCompiles } from './flow-diff';
 
@@ -42,6 +42,11 @@ function applied(inventory: Inventory, change: InventoryChange): Inventory {
   return { ...inventory, workloads: [...inventory.workloads.filter((w) => !gone.has(w.id)), ...(change.put ?? [])] };
 }
 
+/** A result with its host tables as plain objects, however each keeps its flows (a compile's are compact, a session's arrays). */
+function plain(result: CompileResult): CompileResult {
+  return { ...result, hosts: result.hosts.map(({ host, flows, flowCount, workloadCount }) => ({ host, flows, flowCount, workloadCount })) };
+}
+
 describe('compile session (property)', () => {
   it(`gives, for random inventory changes, what a full recompile and diffCompiles give (${RUNS} runs)`, () => {
     let patched = 0;
@@ -59,7 +64,7 @@ describe('compile session (property)', () => {
             const after = compilePolicy(scenario.policy, inventory);
             expect(session.apply(change)).toEqual(diffCompiles(before, after));
             if (session.lastApplyPatched) patched++;
-            expect(session.result()).toEqual(after);
+            expect(plain(session.result())).toEqual(plain(after));
             before = after;
           });
         },

@@ -30,7 +30,7 @@ interface HostState {
   /** Local addresses' matches: one default flow each, per direction. */
   defaults: Record<'src' | 'dst', CountedMatches>;
   /** The table in canonical order, until patches outnumber MAX_PENDING_ORDER. */
-  sorted?: Flow[];
+  sorted?: readonly Flow[];
   /** Patches since `sorted` was last in order: placed when result() asks, as most patches are never asked for. */
   pending: { add: Flow[]; remove: Flow[] }[];
 }
@@ -90,11 +90,11 @@ export class CompileSession {
       for (const { add, remove } of state.pending) if (state.sorted) state.sorted = patchedOrder(state.sorted, remove, add);
       state.pending = [];
       state.sorted ??= [...state.flows.values()].sort(compareFlows);
-      return { host, flows: state.sorted, workloadCount: state.workloadCount };
+      return { host, flows: state.sorted, flowCount: state.sorted.length, workloadCount: state.workloadCount };
     });
     // Patching never changes validation, and no patchable policy has honeypot diagnostics: only lint can change.
     this.diagnostics ??= [...validatePolicy(this.policy), ...lintPolicy(this.policy, resolveMembership(this.policy, this.participants()), this.sortedListed())];
-    return { hosts, rules: this.summary.rules, diagnostics: this.diagnostics, flowCount: hosts.reduce((n, h) => n + h.flows.length, 0) };
+    return { hosts, rules: this.summary.rules, diagnostics: this.diagnostics, flowCount: hosts.reduce((n, h) => n + h.flowCount, 0) };
   }
 
   /** Applies an inventory change; returns each changed host's flows to add and delete (as `diffCompiles`). */

@@ -8,7 +8,9 @@ import type { Policy } from '../policy/model';
 import { validatePolicy } from '../policy/validate';
 import type { Flow } from './flow';
 import { AddressMatchCache, buildClauses } from './clauses';
-import { sortFlowTables } from './flow-order';
+import { CompactHostTable } from './compact-table';
+import { FlowTexts } from './flow-texts';
+import { FlowList, FlowSorter } from './flow-order';
 import { buildHostFlows, indexClauses, type HostTableOptions } from './host-table';
 import { MatchIds } from './match-ids';
 import { RULE_BAND_WIDTH } from './pipeline';
@@ -19,7 +21,9 @@ import { appendAll, pushUnder } from '../arrays';
 /** The flow table one enforcement point gets. */
 export interface HostTable {
   host: string;
-  flows: Flow[];
+  /** In canonical order (compareFlows). */
+  readonly flows: readonly Flow[];
+  flowCount: number;
   workloadCount: number;
 }
 
@@ -81,7 +85,8 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
   const withIPv6 = [...workloads.flatMap((w) => w.addresses), ...policy.groups.flatMap((g) => g.selector.cidrs ?? []), ...(policy.infrastructure?.dnsResolvers ?? [])].some(
     (a) => addressMatches.family(a) === 6,
   );
-  const clauses = indexClauses(buildClauses(rules, withIPv6, addressMatches), ids);
+  const flowTexts = new FlowTexts(ids);
+  const clauses = indexClauses(buildClauses(rules, withIPv6, addressMatches), flowTexts);
   const options: HostTableOptions = {
     withIPv6,
     defaultAction: policy.defaults.betweenGroups,
@@ -91,16 +96,21 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
   };
   const byHost = new Map<string, Inventory['workloads']>();
   for (const w of workloads) pushUnder(byHost, w.host, w);
-  const names = [...byHost.keys()].sort();
-  const tables = names.map((host) => buildHostFlows(host, clauses, byHost.get(host)!.flatMap((w) => w.addresses), options, addressMatches));
-  const sorted = sortFlowTables(tables, ids.ranks());
-  const hosts = names.map((host, i) => ({ host, flows: sorted[i]!, workloadCount: byHost.get(host)!.length }));
+  // One list and one sorter serve every host in turn: only each sorted table is kept.
+  const scratch = new FlowList(flowTexts);
+  const sorter = new FlowSorter();
+  const hosts = [...byHost.keys()].sort().map((host) => {
+    const local = byHost.get(host)!;
+    buildHostFlows(scratch.clear(), host, clauses, local.flatMap((w) => w.addresses), options, addressMatches);
+    // The first host numbers the pipeline's own matches; ranks are then worked out again only for a new one (a honeypot's).
+    return new CompactHostTable(host, local.length, sorter.sorted(scratch, ids.ranks()), flowTexts);
+  });
 
   const result = {
     hosts,
     rules: rules.map(({ number, cookie, kind, ref }) => ({ number, cookie, kind, ref })),
     diagnostics,
-    flowCount: hosts.reduce((sum, h) => sum + h.flows.length, 0),
+    flowCount: hosts.reduce((sum, h) => sum + h.flowCount, 0),
   };
   return { result, resolved: { workloads, membership, rules, options } };
 }

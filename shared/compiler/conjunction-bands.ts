@@ -1,5 +1,6 @@
 import type { ActionLists } from './action-lists';
 import type { FlowList } from './flow-order';
+import type { FlowTexts } from './flow-texts';
 import { MAX_CONJUNCTIONS_PER_FLOW, RULE_BAND_WIDTH } from './pipeline';
 
 /** One priority level of a band: each match's action list there (see ActionLists), and the matches that have one. */
@@ -111,9 +112,16 @@ export class MatchSlots {
 /** Conjunction action text and cookies by code, each made once per compile for every host. */
 export class ConjunctionText {
   private readonly texts = new Map<number, string>();
+  /** `cookies[number - 1]`: each rule's cookie, numbered in FlowTexts. */
+  private readonly cookies: number[];
 
   /** `rules[number - 1]`: each rule's cookie and clause count. */
-  constructor(private readonly rules: readonly { cookie: string; arity: number }[]) {}
+  constructor(
+    private readonly rules: readonly { cookie: string; arity: number }[],
+    flowTexts: FlowTexts,
+  ) {
+    this.cookies = rules.map((r) => flowTexts.cookie(r.cookie));
+  }
 
   readonly action = (code: number): string => {
     let text = this.texts.get(code);
@@ -121,8 +129,9 @@ export class ConjunctionText {
     return text;
   };
 
-  cookie(code: number): string {
-    return this.rule(code).cookie;
+  /** The number (FlowTexts.cookie) of the cookie of the code's rule. */
+  cookie(code: number): number {
+    return this.cookies[(code >> 2) - 1]!;
   }
 
   private rule(code: number): { cookie: string; arity: number } {

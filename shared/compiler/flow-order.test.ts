@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareFlows, type Flow } from './flow';
-import { FlowList, sortFlowTables } from './flow-order';
+import { CompactHostTable } from './compact-table';
+import { FlowList, FlowSorter } from './flow-order';
+import { FlowTexts } from './flow-texts';
 import { MatchIds } from './match-ids';
 
 const flow: fc.Arbitrary<Flow> = fc.record({
@@ -13,29 +15,32 @@ const flow: fc.Arbitrary<Flow> = fc.record({
 });
 
 /** Sorts copies of the tables as a compile does: flows numbered by match as they come, ranked once. */
-function sorted(tables: readonly Flow[][]): Flow[][] {
-  const ids = new MatchIds();
-  const lists = tables.map((flows) => {
-    const list = new FlowList(ids);
+function sorted(tables: readonly Flow[][]): (readonly Flow[])[] {
+  // One list and one sorter for all tables, as a compile uses them.
+  const texts = new FlowTexts(new MatchIds());
+  const list = new FlowList(texts);
+  const sorter = new FlowSorter();
+  return tables.map((flows) => {
+    list.clear();
     for (const f of flows) list.push(f);
-    return list;
+    return new CompactHostTable('h', 0, sorter.sorted(list, texts.matches.ranks()), texts).flows;
   });
-  return sortFlowTables(lists, ids.ranks());
 }
 
-describe('sortFlowTables', () => {
+describe('FlowSorter', () => {
   it('gives every table the order of a stable sort by compareFlows, flows of one identity in input order', () => {
     fc.assert(
       fc.property(fc.array(fc.array(flow, { maxLength: 60 }), { maxLength: 5 }), (tables: Flow[][]) => {
         const expected = tables.map((flows) => [...flows].sort(compareFlows));
-        sorted(tables).forEach((flows, t) => flows.forEach((f, i) => expect(f).toBe(expected[t]![i])));
+        sorted(tables).forEach((flows, t) => expect(flows).toEqual(expected[t]));
       }),
       { numRuns: 500 },
     );
   });
 
-  it('falls back to comparing flows for a table or priority that OpenFlow cannot hold', () => {
-    const flows: Flow[] = [2.5, 1, 3].map((priority) => ({ table: 0, priority, cookie: '0x1', match: 'ip', actions: [] }));
-    expect(sorted([flows])[0]!.map((f) => f.priority)).toEqual([3, 2.5, 1]);
+  it('refuses a table or priority that OpenFlow cannot hold', () => {
+    for (const [table, priority] of [[0, 2.5], [0, 65536], [256, 1], [-1, 1]] as const) {
+      expect(() => sorted([[{ table, priority, cookie: '0x1', match: 'ip', actions: [] }]])).toThrow(/cannot exist in OpenFlow/);
+    }
   });
 });

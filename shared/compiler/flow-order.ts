@@ -1,83 +1,124 @@
-import { compareFlows, type Flow } from './flow';
-import type { MatchIds } from './match-ids';
+import type { Flow } from './flow';
+import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from './flow-texts';
 
-/** One host's flows as a compile builds them, each with the id of its match kept beside it, so the sort needs no text. */
+/** One host's flows as a compile builds them: five numbers each (see FlowTexts), so neither the build nor the sort makes objects. */
 export class FlowList {
-  readonly flows: Flow[] = [];
-  readonly matches: number[] = [];
+  private columns = new Int32Array(FLOW_FIELDS * 256);
+  private count = 0;
 
-  constructor(private readonly ids: MatchIds) {}
+  constructor(readonly texts: FlowTexts) {}
 
-  /** Adds a flow whose match is already numbered. */
-  add(table: number, priority: number, cookie: string, match: number, actions: string[]): void {
-    this.keep({ table, priority, cookie, match: this.ids.text(match), actions }, match);
+  get length(): number {
+    return this.count;
   }
 
-  /** Adds a flow given with its match text. */
+  /** Adds a flow whose cookie, match and actions are numbered already (FlowTexts). */
+  add(table: number, priority: number, cookie: number, match: number, actions: number): void {
+    // OpenFlow tables are 8 bits and priorities 16; the columns and the sort key hold nothing else.
+    if ((table & 0xff) !== table || (priority & 0xffff) !== priority) throw new RangeError(`A flow in table ${table} at priority ${priority} cannot exist in OpenFlow`);
+    if (this.count * FLOW_FIELDS === this.columns.length) this.grow();
+    const at = this.count++ * FLOW_FIELDS;
+    const columns = this.columns;
+    columns[at + TABLE_FIELD] = table;
+    columns[at + PRIORITY_FIELD] = priority;
+    columns[at + COOKIE_FIELD] = cookie;
+    columns[at + MATCH_FIELD] = match;
+    columns[at + ACTIONS_FIELD] = actions;
+  }
+
+  /** Adds a flow given as text, numbering its parts. */
   push(flow: Flow): void {
-    this.keep(flow, this.ids.id(flow.match));
+    this.add(flow.table, flow.priority, this.texts.cookie(flow.cookie), this.texts.matches.id(flow.match), this.texts.actions(flow.actions));
   }
 
-  private keep(flow: Flow, match: number): void {
-    this.flows.push(flow);
-    this.matches.push(match);
+  /** Empties the list for the next host, keeping its room. */
+  clear(): this {
+    this.count = 0;
+    return this;
+  }
+
+  /** The flows' columns, in the order they came. */
+  view(): Int32Array {
+    return this.columns.subarray(0, this.count * FLOW_FIELDS);
+  }
+
+  private grow(): void {
+    const columns = new Int32Array(this.columns.length * 2);
+    columns.set(this.columns);
+    this.columns = columns;
   }
 }
 
 /**
- * Every host's flows of one compile in canonical order (`compareFlows`), flows of one identity
- * in the order they came. Deterministic. `ranks` (`MatchIds.ranks` of the ids the lists were
- * built with) places each match id in text order. Each table takes two stable counting sorts
- * instead of a comparison sort: by match rank, then by table and priority, of which a table
- * has few.
+ * Puts host tables in canonical order (`compareFlows`: table, priority highest first, match
+ * text), flows of one identity in the order they came. Deterministic. `ranks` (`MatchIds.ranks`
+ * of the ids the list was built with) places each match id in text order. Each table takes two
+ * stable counting sorts instead of a comparison sort: by match rank, then by table and
+ * priority, of which a table has few. The scratch arrays are kept for the next host: a
+ * compile's hundred tables would otherwise each allocate their own, and that much memory
+ * outside the heap makes the garbage collector run a full collection per compile.
  */
-export function sortFlowTables(lists: readonly FlowList[], ranks: Int32Array): Flow[][] {
-  // One count per rank, shared by the tables one after another (each leaves it all 0).
-  const starts = new Int32Array(ranks.length + 1);
-  return lists.map((list) => byTableAndPriority(list, byRank(list.matches, ranks, starts)));
-}
+export class FlowSorter {
+  /** One count per rank; all 0 between sorts. */
+  private starts = new Int32Array(0);
+  private order = new Int32Array(0);
+  private pairOf = new Int32Array(0);
 
-/** Positions of a table's flows in match-rank order, ties in the order they came. */
-function byRank(matches: readonly number[], ranks: Int32Array, starts: Int32Array): Int32Array {
-  for (const m of matches) starts[ranks[m]! + 1]!++;
-  for (let r = 1; r < starts.length; r++) starts[r]! += starts[r - 1]!;
-  const order = new Int32Array(matches.length);
-  for (let i = 0; i < matches.length; i++) order[starts[ranks[matches[i]!]!]!++] = i;
-  starts.fill(0);
-  return order;
-}
+  /** The list's flows, sorted, in columns of their own. */
+  sorted(list: FlowList, ranks: Int32Array): Int32Array {
+    const columns = list.view();
+    const count = list.length;
+    if (this.starts.length < ranks.length + 1) this.starts = new Int32Array(ranks.length + 1);
+    if (this.order.length < count) [this.order, this.pairOf] = [new Int32Array(count * 2), new Int32Array(count * 2)];
+    return this.byTableAndPriority(columns, count, this.byRank(columns, count, ranks));
+  }
 
-/** A host's flows, given in match-rank order, stably ordered by table, then priority (highest first). */
-function byTableAndPriority({ flows }: FlowList, byRank: Int32Array): Flow[] {
-  // Number each (table, priority) pair as it first comes; flows of one level come together, so
-  // the last pair is usually the one again.
-  const pairs = new Map<number, number>();
-  const pairOf = new Int32Array(flows.length);
-  let lastKey = -1;
-  let lastPair = -1;
-  for (let i = 0; i < flows.length; i++) {
-    const { table, priority } = flows[i]!;
-    // OpenFlow tables are 8 bits and priorities 16: anything else cannot take part in the key.
-    if (!(Number.isInteger(table) && Number.isInteger(priority) && table >= 0 && table <= 0xff && priority >= 0 && priority <= 0xffff)) return [...flows].sort(compareFlows);
-    const key = table * 0x10000 + (0xffff - priority);
-    if (key !== lastKey) {
-      lastKey = key;
-      lastPair = pairs.get(key) ?? pairs.set(key, pairs.size).size - 1;
+  /** Positions of a table's flows in match-rank order, ties in the order they came. */
+  private byRank(columns: Int32Array, count: number, ranks: Int32Array): Int32Array {
+    const { starts, order } = this;
+    const size = ranks.length + 1;
+    for (let at = MATCH_FIELD; at < columns.length; at += FLOW_FIELDS) starts[ranks[columns[at]!]! + 1]!++;
+    for (let r = 1; r < size; r++) starts[r]! += starts[r - 1]!;
+    for (let i = 0; i < count; i++) order[starts[ranks[columns[i * FLOW_FIELDS + MATCH_FIELD]!]!]!++] = i;
+    starts.fill(0, 0, size);
+    return order;
+  }
+
+  /** The flows, given in match-rank order (`byRank`'s first `count`), stably ordered by table, then priority (highest first). */
+  private byTableAndPriority(columns: Int32Array, count: number, byRank: Int32Array): Int32Array {
+    const pairOf = this.pairOf;
+    // Number each (table, priority) pair as it first comes; flows of one level come together, so
+    // the last pair is usually the one again.
+    const pairs = new Map<number, number>();
+    let lastKey = -1;
+    let lastPair = -1;
+    for (let i = 0; i < count; i++) {
+      const at = i * FLOW_FIELDS;
+      const key = columns[at + TABLE_FIELD]! * 0x10000 + (0xffff - columns[at + PRIORITY_FIELD]!);
+      if (key !== lastKey) {
+        lastKey = key;
+        lastPair = pairs.get(key) ?? pairs.set(key, pairs.size).size - 1;
+      }
+      pairOf[i] = lastPair;
     }
-    pairOf[i] = lastPair;
-  }
 
-  // Where each pair's flows start, pairs in canonical order (ascending key).
-  const sizes = new Int32Array(pairs.size);
-  for (const pair of pairOf) sizes[pair]!++;
-  const starts = new Int32Array(pairs.size);
-  let start = 0;
-  for (const key of [...pairs.keys()].sort((a, b) => a - b)) {
-    const pair = pairs.get(key)!;
-    starts[pair] = start;
-    start += sizes[pair]!;
+    // Where each pair's flows start, pairs in canonical order (ascending key).
+    const sizes = new Int32Array(pairs.size);
+    for (let i = 0; i < count; i++) sizes[pairOf[i]!]!++;
+    const starts = new Int32Array(pairs.size);
+    let start = 0;
+    for (const key of [...pairs.keys()].sort((a, b) => a - b)) {
+      const pair = pairs.get(key)!;
+      starts[pair] = start;
+      start += sizes[pair]!;
+    }
+    const sorted = new Int32Array(count * FLOW_FIELDS);
+    for (let r = 0; r < count; r++) {
+      const i = byRank[r]!;
+      const from = i * FLOW_FIELDS;
+      const to = starts[pairOf[i]!]!++ * FLOW_FIELDS;
+      for (let field = 0; field < FLOW_FIELDS; field++) sorted[to + field] = columns[from + field]!;
+    }
+    return sorted;
   }
-  const sorted = new Array<Flow>(flows.length);
-  for (const i of byRank) sorted[starts[pairOf[i]!]!++] = flows[i]!;
-  return sorted;
 }

@@ -4,8 +4,8 @@ import { ActionLists } from './action-lists';
 import type { AddressMatchCache, RuleClauses } from './clauses';
 import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-bands';
 import type { Flow } from './flow';
-import { FlowList } from './flow-order';
-import type { MatchIds } from './match-ids';
+import type { FlowList } from './flow-order';
+import type { FlowTexts } from './flow-texts';
 import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
 import type { RedirectTarget } from './redirects';
 import type { ResolvedRule, RuleVerdict } from './rules';
@@ -31,12 +31,13 @@ export interface HostTableOptions {
 /** One rule as every host's policy tables place it, worked out once per compile. */
 interface PlacedRule {
   number: number;
-  cookie: string;
+  /** Numbered in FlowTexts, as the verdicts' action lists. */
+  cookie: number;
   /** The top priority of the rule's band (`ruleBandPriority`). */
   top: number;
   /** The match id of the rule's `conj_id` flow, and that flow's actions in each policy table. */
   conjunction: number;
-  verdicts: Record<PolicySide, string[]>;
+  verdicts: Record<PolicySide, number>;
   /** Its clauses' match ids (see RuleClauses): every member's, for the side that is remote. */
   allSources: readonly number[];
   allDestinations: readonly number[];
@@ -55,13 +56,15 @@ export interface HostClauses {
   egress: Map<string, HostConjunction[]>;
   ingress: Map<string, HostConjunction[]>;
   text: ConjunctionText;
+  /** The compile's texts, which the hosts' flows share. */
+  flowTexts: FlowTexts;
   /** Scratch the hosts' tables use one after another. */
   slots: MatchSlots;
   lists: ActionLists;
 }
 
 /** Files every rule under the hosts of its local sources and destinations. Deterministic. */
-export function indexClauses(clauses: readonly RuleClauses[], ids: MatchIds): HostClauses {
+export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTexts): HostClauses {
   const egress = new Map<string, HostConjunction[]>();
   const ingress = new Map<string, HostConjunction[]>();
   const file = (byHost: Map<string, HostConjunction[]>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
@@ -75,10 +78,10 @@ export function indexClauses(clauses: readonly RuleClauses[], ids: MatchIds): Ho
   for (const c of clauses) {
     const rule: PlacedRule = {
       number: c.rule.number,
-      cookie: c.rule.cookie,
+      cookie: flowTexts.cookie(c.rule.cookie),
       top: ruleBandPriority(c.rule, order.get(c.rule.number) ?? 0),
-      conjunction: ids.id(`conj_id=${c.rule.number}`),
-      verdicts: { egress: conjunctionVerdict(c.rule, 'egress'), ingress: conjunctionVerdict(c.rule, 'ingress') },
+      conjunction: flowTexts.matches.id(`conj_id=${c.rule.number}`),
+      verdicts: { egress: flowTexts.actions(conjunctionVerdict(c.rule, 'egress')), ingress: flowTexts.actions(conjunctionVerdict(c.rule, 'ingress')) },
       allSources: c.allSources,
       allDestinations: c.allDestinations,
       services: c.services,
@@ -86,22 +89,23 @@ export function indexClauses(clauses: readonly RuleClauses[], ids: MatchIds): Ho
     file(egress, c.sourcesByHost, c.allDestinations, rule);
     file(ingress, c.destinationsByHost, c.allSources, rule);
   }
-  const text = new ConjunctionText(clauses.map((c) => ({ cookie: c.rule.cookie, arity: c.services ? 3 : 2 })));
-  return { egress, ingress, text, slots: new MatchSlots(ids.size), lists: new ActionLists() };
+  const text = new ConjunctionText(
+    clauses.map((c) => ({ cookie: c.rule.cookie, arity: c.services ? 3 : 2 })),
+    flowTexts,
+  );
+  return { egress, ingress, text, flowTexts, slots: new MatchSlots(flowTexts.matches.size), lists: new ActionLists(flowTexts) };
 }
 
 /**
- * Builds one host's flow table: the fixed pipeline plus the egress rules of its local
- * sources and the ingress rules of its local destinations. Pure and deterministic; the flows
- * come in no canonical order (`sortFlowTables` gives it).
+ * Builds one host's flow table into `flows` (empty): the fixed pipeline plus the egress rules
+ * of its local sources and the ingress rules of its local destinations. Deterministic; the
+ * flows come in no canonical order (`FlowSorter` gives it).
  */
-export function buildHostFlows(host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches: AddressMatchCache): FlowList {
-  const flows = new FlowList(addressMatches.ids);
+export function buildHostFlows(flows: FlowList, host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches: AddressMatchCache): void {
   addPipeline(flows, options);
   addPolicyTable(flows, 'egress', host, clauses, addressMatches.addresses(localAddresses, 'src'), options);
   addPolicyTable(flows, 'ingress', host, clauses, addressMatches.addresses(localAddresses, 'dst'), options);
   if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
-  return flows;
 }
 
 function addPipeline(flows: FlowList, options: HostTableOptions): void {
@@ -163,7 +167,8 @@ function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses
 
   // Every default flow of the table does the same: one actions array serves them all.
   const { cookie, actions } = defaultFlow(side, '', options);
-  for (const match of localMatches) flows.add(table, PRIORITY.defaultDeny, cookie, match, actions);
+  const [cookieId, actionsId] = [clauses.flowTexts.cookie(cookie), clauses.flowTexts.actions(actions)];
+  for (const match of localMatches) flows.add(table, PRIORITY.defaultDeny, cookieId, match, actionsId);
   flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [nextTable(side)] });
 }
 

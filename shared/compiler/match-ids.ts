@@ -6,6 +6,7 @@
 export class MatchIds {
   private readonly ids = new Map<string, number>();
   private readonly texts: string[] = [];
+  private ranked: Int32Array | undefined;
 
   /** The id of a match text, the same for every call with that text. */
   id(text: string): number {
@@ -26,11 +27,12 @@ export class MatchIds {
     return this.texts.length;
   }
 
-  /** Each id's place in the code-unit order of the texts (the order `<` gives strings). */
+  /** Each id's place in the code-unit order of the texts (the order `<` gives strings); worked out again only after new texts came. */
   ranks(): Int32Array {
+    if (this.ranked?.length === this.texts.length) return this.ranked;
     const byText = Array.from(this.texts.keys()).sort((a, b) => (this.texts[a]! < this.texts[b]! ? -1 : 1));
     const ranks = new Int32Array(this.texts.length);
     byText.forEach((id, rank) => (ranks[id] = rank));
-    return ranks;
+    return (this.ranked = ranks);
   }
 }
