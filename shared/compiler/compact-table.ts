@@ -16,8 +16,9 @@ export class CompactHostTable implements HostTable {
   constructor(
     readonly host: string,
     readonly workloadCount: number,
-    private readonly columns: Int32Array,
-    private readonly texts: FlowTexts,
+    /** Five numbers per flow (see FLOW_FIELDS), in canonical order: readers that go by number read these. */
+    readonly columns: Int32Array,
+    readonly texts: FlowTexts,
   ) {
     this.flowCount = columns.length / FLOW_FIELDS;
   }

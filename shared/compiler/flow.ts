@@ -26,7 +26,7 @@ export function formatFlow(flow: Flow): string {
 }
 
 /** formatFlow for a caller that joined the flow's actions (by commas) already: flows share action lists. */
-export function formatFlowWithActions(flow: Flow, actions: string): string {
+export function formatFlowWithActions(flow: Omit<Flow, 'actions'>, actions: string): string {
   const match = flow.match === '' ? '' : `,${flow.match}`;
   return `cookie=${flow.cookie},table=${flow.table},priority=${flow.priority}${match} actions=${actions}`;
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
+import { CompactHostTable } from '../compiler/compact-table';
 import type { Flow } from '../compiler/flow';
+import { FlowList, FlowSorter } from '../compiler/flow-order';
+import { FlowTexts } from '../compiler/flow-texts';
+import { MatchIds } from '../compiler/match-ids';
 import { formatHostTable } from '../compiler/table-text';
 import type { Policy } from '../policy/model';
 import { parseInventoryFile } from '../inventory/static-file';
@@ -10,6 +14,7 @@ import { parsePolicyFile } from '../policy/policy-file';
 import { SIZES, syntheticEstate } from '../../scripts/bench/synthetic';
 import { CompiledFlowReader } from './compiled-flows';
 import { parseFlowTextStrict } from './flow-parser';
+import type { SimFlow } from './flow-model';
 
 /** What parsing the host's preview text gives: the reader's shortcut must give the same, line numbers included. */
 function fromText(flows: readonly Flow[], policy: Policy = NAMED): unknown {
@@ -17,6 +22,19 @@ function fromText(flows: readonly Flow[], policy: Policy = NAMED): unknown {
 }
 
 const NAMED = { name: 'p', revision: 1 } as Policy;
+
+/** The flows as a compile keeps a table (CompactHostTable), in canonical order; equal action lists given as one array share a number. */
+function compact(flows: readonly Flow[]): CompactHostTable {
+  const texts = new FlowTexts(new MatchIds());
+  const list = new FlowList(texts);
+  const numbers = new Map<readonly string[], number>();
+  for (const f of flows) {
+    let actions = numbers.get(f.actions);
+    if (actions === undefined) numbers.set(f.actions, (actions = texts.actions(f.actions)));
+    list.add(f.table, f.priority, texts.cookie(f.cookie), texts.matches.id(f.match), actions);
+  }
+  return new CompactHostTable('h', 1, new FlowSorter().sorted(list, texts.matches.ranks()), texts);
+}
 
 const fixtures = join(__dirname, '..', 'compiler', 'fixtures');
 const shop = join(__dirname, '..', '..', 'examples', 'three-tier-shop');
@@ -36,25 +54,44 @@ describe('CompiledFlowReader', () => {
     compiles.push(compilePolicy(small.policy, small.inventory));
     const reader = new CompiledFlowReader();
     expect(compiles.every((c) => c.hosts.length > 0)).toBe(true);
-    for (const { hosts } of compiles) for (const h of hosts) expect(reader.read(h.flows, 'h.flows')).toEqual(fromText(h.flows));
+    for (const { hosts } of compiles) {
+      for (const h of hosts) {
+        // By number, as a compile keeps its tables, and from Flow objects, as a compile session's.
+        expect(h).toBeInstanceOf(CompactHostTable);
+        expect(reader.readTable(h, 'h.flows')).toEqual(fromText(h.flows));
+        expect(reader.read(h.flows, 'h.flows')).toEqual(fromText(h.flows));
+      }
+    }
+    expect(reader.textParsed).toBe(0);
     // A trace's "matched line N" is line N of the preview.
     const [first] = compiles[0]!.hosts;
     const preview = formatHostTable(first!.host, NAMED, first!.flows).split('\n');
-    for (const flow of reader.read(first!.flows, 'h.flows')) expect(preview[flow.line - 1]).toBe(flow.text);
+    for (const flow of reader.readTable(first!, 'h.flows')) expect(preview[flow.line - 1]).toBe(flow.text);
   });
 
   it('leaves to the text parse what it cannot vouch for: repeated identities, fields in a match, flows that do not parse', () => {
     const flow = (match: string, actions: string[], priority = 10): Flow => ({ table: 20, priority, cookie: '0x1', match, actions });
+    // Each case read from Flow objects and by number, as a compile keeps them.
+    const read = (flows: readonly Flow[], textParsed: number): SimFlow[][] => {
+      const [plain, byNumber] = [new CompiledFlowReader(), new CompiledFlowReader()];
+      const both = [plain.read(flows, 'h.flows'), byNumber.readTable(compact(flows), 'h.flows')];
+      expect([plain.textParsed, byNumber.textParsed]).toEqual([textParsed, textParsed]);
+      return both;
+    };
     const repeated = [flow('ip,nw_src=10.0.0.1', ['drop']), flow('ip,nw_src=10.0.0.1', ['goto_table:30'])];
-    expect(new CompiledFlowReader().read(repeated, 'h.flows')).toEqual(fromText(repeated));
+    expect(read(repeated, 1)).toEqual([fromText(repeated), fromText(repeated)]);
     const blanks = [flow('', ['NORMAL '])];
-    expect(new CompiledFlowReader().read(blanks, 'h.flows')).toEqual(fromText(blanks));
+    expect(read(blanks, 0)).toEqual([fromText(blanks), fromText(blanks)]);
     const fields = [flow('ip,priority=7', ['drop'])];
-    expect(new CompiledFlowReader().read(fields, 'h.flows')).toEqual(fromText(fields));
-    expect(() => new CompiledFlowReader().read([flow('ip,nw_src=10.0.0.300', ['drop'])], 'h.flows')).toThrow(/h\.flows does not parse/);
-    expect(() => new CompiledFlowReader().read([flow('arp', ['ct(commit)'])], 'h.flows')).toThrow(/does not parse/);
-    // One action list shared by an IP flow and one without IP: only the IP flow may conntrack.
-    const conntrack = ['ct(table=10)'];
-    expect(() => new CompiledFlowReader().read([flow('ip', conntrack), flow('arp', conntrack, 11)], 'h.flows')).toThrow(/ct\(\) needs ip or ipv6/);
+    expect(read(fields, 1)).toEqual([fromText(fields), fromText(fields)]);
+    for (const [flows, error] of [
+      [[flow('ip,nw_src=10.0.0.300', ['drop'])], /h\.flows does not parse/],
+      [[flow('arp', ['ct(commit)'])], /does not parse/],
+      // One action list shared by an IP flow and one without IP: only the IP flow may conntrack.
+      [[flow('ip', ['ct(table=10)']), flow('arp', ['ct(table=10)'], 11)], /ct\(\) needs ip or ipv6/],
+    ] as const) {
+      expect(() => new CompiledFlowReader().read(flows, 'h.flows')).toThrow(error);
+      expect(() => new CompiledFlowReader().readTable(compact(flows), 'h.flows')).toThrow(error);
+    }
   });
 });

@@ -1,13 +1,16 @@
-import { intern } from '../arrays';
+import { intern, storeAt } from '../arrays';
+import { CompactHostTable } from '../compiler/compact-table';
+import type { HostTable } from '../compiler/compile';
 import type { Flow } from '../compiler/flow';
 import { formatFlow, formatFlowWithActions } from '../compiler/flow';
+import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from '../compiler/flow-texts';
 import { previewLines } from '../compiler/table-text';
 import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
 import { addMatchToken, checkPrerequisites } from './match-parser';
 
-const FLOW_FIELDS = /^(cookie|table|priority)(=|$)/i;
+const FLOW_FIELDS_IN_MATCH = /^(cookie|table|priority)(=|$)/i;
 
 /** A match as the simulator reads it, numbered by its canonical text (what tells flow identities apart). */
 interface ReadMatch {
@@ -18,7 +21,17 @@ interface ReadMatch {
 /** An action list, printed once and parsed once per table and match EtherType. */
 interface ReadActions {
   text: string;
-  byContext: Map<string, FlowAction[] | null>;
+  /** Whether the text ends in a blank, which the text parse trims off the line. */
+  endsBlank: boolean;
+  /** By context number (see `parsedActions`). */
+  byContext: Map<number, FlowAction[] | null>;
+}
+
+/** What one compile's numbered texts (FlowTexts) read as, by number: each number looked up by text once. */
+interface ReadTexts {
+  matches: (ReadMatch | null | undefined)[];
+  cookies: (string | null | undefined)[];
+  actions: (ReadActions | undefined)[];
 }
 
 /**
@@ -27,10 +40,12 @@ interface ReadActions {
  * numbers point into the table the app shows and the CLI writes), but parsing each
  * distinct match text, cookie and action list once. The compiler shares those between flows and
  * hosts (a large estate's million flows hold a few hundred thousand distinct ones), and parsing
- * every printed line took most of the time of loading its tables. Read-only results: flows share
- * match and action objects, also across compiles read by one reader, so equal objects mean
- * equal text (the impact's diff compares them first). A table the shortcut cannot vouch for (a flow that does not parse, two
- * flows of one identity) is parsed from its text, which reports or resolves it as it always has.
+ * every printed line took most of the time of loading its tables. A compile's own tables
+ * (CompactHostTable) are read by the numbers the compile gave those texts, without making Flow
+ * objects. Read-only results: flows share match and action objects, also across compiles read
+ * by one reader, so equal objects mean equal text (the impact's diff compares them first). A
+ * table the shortcut cannot vouch for (a flow that does not parse, two flows of one identity)
+ * is parsed from its text, which reports or resolves it as it always has.
  */
 export class CompiledFlowReader {
   private readonly matches = new Map<string, ReadMatch | null>();
@@ -40,29 +55,74 @@ export class CompiledFlowReader {
   /** By action list (flows of one compile share the arrays), and by text (so two compiles share them too). */
   private readonly actions = new WeakMap<readonly string[], ReadActions>();
   private readonly actionsByText = new Map<string, ReadActions>();
+  /** Match EtherTypes numbered, for action contexts. */
+  private readonly ethTypes = new Map<number | undefined, number>();
+  private readonly byNumber = new WeakMap<FlowTexts, ReadTexts>();
+  /** How many tables were read through the text parse (see the class): for tests and figures. */
+  textParsed = 0;
 
-  /** One host's flows; `file` names its text in errors. */
+  /** One host's table; `file` names its text in errors. */
+  readTable(table: HostTable, file: string): SimFlow[] {
+    return table instanceof CompactHostTable ? this.readColumns(table, file) : this.read(table.flows, file);
+  }
+
+  /** One host's flows; `file` names their text in errors. */
   read(flows: readonly Flow[], file: string): SimFlow[] {
     const read: SimFlow[] = [];
     const seen = new Set<number>();
     const lines = previewLines(flows);
     for (let i = 0; i < flows.length; i++) {
       const flow = flows[i]!;
-      const match = this.match(flow.match);
-      const cookie = this.cookie(flow.cookie);
-      if (!match || cookie === null || !validNumber(flow.table, 254) || !validNumber(flow.priority, 65535)) return this.parsed(flows, file);
-      const actions = this.actionsOf(flow.actions);
-      const parsed = this.parsedActions(actions, flow.actions, flow.table, match.match);
-      // Table (8 bits), priority (16) and match number in one exact integer.
-      const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
-      if (!parsed || seen.has(identity)) return this.parsed(flows, file);
-      seen.add(identity);
-      read.push({ line: lines[i]!, text: trimmed(formatFlowWithActions(flow, actions.text)), cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed });
+      const simFlow = this.simFlow(flow, this.match(flow.match), this.cookie(flow.cookie), this.actionsOf(flow.actions), lines[i]!, seen);
+      if (!simFlow) return this.parsed(flows, file);
+      read.push(simFlow);
     }
     return read;
   }
 
+  private readColumns({ columns, texts, flowCount }: CompactHostTable, file: string): SimFlow[] {
+    let known = this.byNumber.get(texts);
+    if (!known) this.byNumber.set(texts, (known = { matches: [], cookies: [], actions: [] }));
+    const read: SimFlow[] = [];
+    const seen = new Set<number>();
+    let line = 2; // the header, then as previewLines counts
+    let currentTable = -1;
+    for (let i = 0; i < flowCount; i++) {
+      const at = i * FLOW_FIELDS;
+      const table = columns[at + TABLE_FIELD]!;
+      const [cookieId, matchId, actionsId] = [columns[at + COOKIE_FIELD]!, columns[at + MATCH_FIELD]!, columns[at + ACTIONS_FIELD]!];
+      let match = known.matches[matchId];
+      if (match === undefined) storeAt(known.matches, matchId, (match = this.match(texts.matches.text(matchId))));
+      let cookie = known.cookies[cookieId];
+      if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
+      let actions = known.actions[actionsId];
+      if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionLists[actionsId]!)));
+      if (table !== currentTable) {
+        currentTable = table;
+        line += 2; // a blank line and the table's comment
+      }
+      const flow = { cookie: texts.cookies[cookieId]!, table, priority: columns[at + PRIORITY_FIELD]!, match: texts.matches.text(matchId) };
+      const simFlow = this.simFlow(flow, match, cookie, actions, ++line, seen);
+      if (!simFlow) return this.parsed(new CompactHostTable('', 0, columns, texts).flows, file);
+      read.push(simFlow);
+    }
+    return read;
+  }
+
+  /** The flow as the text parse reads it; null when this reader cannot vouch for it (see the class). */
+  private simFlow(flow: Omit<Flow, 'actions'>, match: ReadMatch | null, cookie: string | null, actions: ReadActions, line: number, seen: Set<number>): SimFlow | null {
+    if (!match || cookie === null || !validNumber(flow.table, 254) || !validNumber(flow.priority, 65535)) return null;
+    const parsed = this.parsedActions(actions, flow.table, match.match);
+    // Table (8 bits), priority (16) and match number in one exact integer.
+    const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
+    if (!parsed || seen.has(identity)) return null;
+    seen.add(identity);
+    const text = formatFlowWithActions(flow, actions.text);
+    return { line, text: actions.endsBlank ? text.trim() : text, cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed };
+  }
+
   private parsed(flows: readonly Flow[], file: string): SimFlow[] {
+    this.textParsed++;
     // One flow per line here; numbered then as the preview's lines.
     const lines = previewLines(flows);
     return parseFlowTextStrict(flows.map(formatFlow).join('\n'), file).map((f) => ({ ...f, line: lines[f.line - 1]! }));
@@ -74,7 +134,7 @@ export class CompiledFlowReader {
       const match: FlowMatch = {};
       const tokens = text.split(/[\s,]+/).filter((t) => t !== '');
       // A flow's own fields inside its match text would be read as those fields from its printed line.
-      const fine = tokens.every((token) => !FLOW_FIELDS.test(token) && addMatchToken(match, token) === null) && checkPrerequisites(match) === null;
+      const fine = tokens.every((token) => !FLOW_FIELDS_IN_MATCH.test(token) && addMatchToken(match, token) === null) && checkPrerequisites(match) === null;
       this.matches.set(text, (read = fine ? { match, identity: intern(this.identities, formatMatch(match)) } : null));
     }
     return read;
@@ -91,15 +151,15 @@ export class CompiledFlowReader {
     if (!actions) {
       const text = list.join(',');
       actions = this.actionsByText.get(text);
-      if (!actions) this.actionsByText.set(text, (actions = { text, byContext: new Map() }));
+      if (!actions) this.actionsByText.set(text, (actions = { text, endsBlank: text.charCodeAt(text.length - 1) <= 32, byContext: new Map() }));
       this.actions.set(list, actions);
     }
     return actions;
   }
 
-  private parsedActions({ text, byContext }: ReadActions, list: readonly string[], table: number, match: FlowMatch): FlowAction[] | null {
+  private parsedActions({ text, byContext }: ReadActions, table: number, match: FlowMatch): FlowAction[] | null {
     // What the parse reads of the flow besides the text: its table, and whether the match is IP.
-    const context = `${table}|${match.ethType ?? ''}`;
+    const context = table * 0x100 + intern(this.ethTypes, match.ethType);
     let parsed = byContext.get(context);
     if (parsed === undefined) {
       const result = parseActions(text, table, match);
@@ -107,11 +167,6 @@ export class CompiledFlowReader {
     }
     return parsed;
   }
-}
-
-/** The line as the text parse keeps it, trimmed: an action list may end in blanks. */
-function trimmed(line: string): string {
-  return line.charCodeAt(line.length - 1) <= 32 ? line.trim() : line;
 }
 
 function validNumber(n: number, max: number): boolean {

@@ -56,7 +56,7 @@ export const MAX_HOPS = 8;
  * compiler's output does not parse, which would be a compiler bug.
  */
 export function loadHostTables(hosts: readonly HostTable[], reader = new CompiledFlowReader()): HostFlowTables {
-  return new Map(hosts.map((h) => [h.host, groupByTable(reader.read(h.flows, `${h.host}.flows`))]));
+  return new Map(hosts.map((h) => [h.host, groupByTable(reader.readTable(h, `${h.host}.flows`))]));
 }
 
 /**
