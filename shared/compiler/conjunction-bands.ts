@@ -1,3 +1,4 @@
+import { storeAt } from '../arrays';
 import type { ActionLists } from './action-lists';
 import type { FlowList } from './flow-order';
 import type { FlowTexts } from './flow-texts';
@@ -111,7 +112,8 @@ export class MatchSlots {
 
 /** Conjunction action text and cookies by code, each made once per compile for every host. */
 export class ConjunctionText {
-  private readonly texts = new Map<number, string>();
+  /** By code: the codes of a compile are dense (rule × 4 + clause), and this is asked once per action of every list. */
+  private readonly texts: (string | undefined)[] = [];
   /** `cookies[number - 1]`: each rule's cookie, numbered in FlowTexts. */
   private readonly cookies: number[];
 
@@ -124,8 +126,8 @@ export class ConjunctionText {
   }
 
   readonly action = (code: number): string => {
-    let text = this.texts.get(code);
-    if (text === undefined) this.texts.set(code, (text = conjunctionAction(code, this.rule(code).arity)));
+    let text = this.texts[code];
+    if (text === undefined) storeAt(this.texts, code, (text = conjunctionAction(code, this.rule(code).arity)));
     return text;
   };
 
