@@ -5,12 +5,13 @@ import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
 import { endpointLabel, groupNames, matrixEndpoints, type MatrixEndpoint } from './endpoints';
-import { boxedPairCount, boxedPairs, changedPairs, diffTables, type PairBox } from './changed-pairs';
+import { boxedPairCount, boxedPairs, changedPairs, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { ReachabilityAnalysis } from './class-reach';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
+import { diffTables } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
