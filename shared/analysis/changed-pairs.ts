@@ -3,7 +3,7 @@ import { addressMatches, type AddressBits, type AddressMask } from '../simulator
 import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import type { MatrixEndpoint } from './endpoints';
-import type { TableDiff, TablesDiff } from './table-diff';
+import { conjunctionFlows, type TableDiff, type TablesDiff } from './table-diff';
 
 /** Every source in `sources` with every destination in `destinations` (endpoint indexes); null: every endpoint. */
 export interface PairBox {
@@ -30,9 +30,8 @@ const MAX_CONJUNCTION_BOXES = 64;
  * honeypot takes in every destination of its sources. A host that appears or vanishes
  * changes every pair. The boxes over-approximate; the caller reaches each pair on both sides.
  */
-export function changedPairs(diff: TablesDiff | null, endpoints: readonly MatrixEndpoint[], redirectTargets: readonly AddressBits[]): PairBox[] {
+export function changedPairs(diff: TablesDiff | null, locate: AddressLocator, redirectTargets: readonly AddressBits[]): PairBox[] {
   if (diff === null) return [EVERY_PAIR];
-  const locate = new EndpointLocator(endpoints);
   const boxes: PairBox[] = [];
   for (const table of diff) tableChanges(table, locate, boxes);
   const honeypots = new Set(redirectTargets.flatMap((a) => locate.exact(addressKey(a)) ?? []));
@@ -63,7 +62,8 @@ export function* boxedPairs(boxes: readonly PairBox[], endpoints: number): Gener
  * priority and match (OVS keeps one flow per pair), are the changes; a flow whose actions
  * changed is one on each side under the same key.
  */
-function tableChanges({ old, now, removed, added }: TableDiff, locate: EndpointLocator, boxes: PairBox[]): void {
+function tableChanges(diff: TableDiff, locate: AddressLocator, boxes: PairBox[]): void {
+  const { old, now, removed, added } = diff;
   const changedIds = new Set<number>();
   for (const flows of byPriorityAndMatch(removed, added).values()) {
     const [was, is] = flows;
@@ -82,7 +82,7 @@ function tableChanges({ old, now, removed, added }: TableDiff, locate: EndpointL
     }
   }
   if (changedIds.size === 0) return;
-  for (const version of [old, now]) for (const [id, flows] of version.clauseFlows(changedIds)) boxes.push(...completionBoxes(flows, id, locate));
+  for (const version of conjunctionFlows(diff, changedIds)) for (const [id, flows] of version) boxes.push(...completionBoxes(flows, id, locate));
 }
 
 /** The removed and the added flows under each `priority|match`. */
@@ -126,7 +126,7 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
  * intersected over the clauses; none when a clause has no flow at all. Flows that disagree on
  * the number of clauses never complete together, so each count is taken on its own.
  */
-function completionBoxes(flows: readonly SimFlow[], id: number, locate: EndpointLocator): PairBox[] {
+function completionBoxes(flows: readonly SimFlow[], id: number, locate: AddressLocator): PairBox[] {
   const byArity = new Map<number, Map<number, SimFlow[]>>();
   for (const flow of flows)
     for (const action of flow.actions) {
@@ -191,8 +191,14 @@ function withHoneypotPaths(boxes: PairBox[], honeypots: ReadonlySet<number>): Pa
   );
 }
 
+/** Endpoint indexes by address, and the indexes a flow's address match holds for. */
+export interface AddressLocator {
+  exact(key: string): number | undefined;
+  boxOf(match: FlowMatch): PairBox;
+}
+
 /** Endpoints by address, and the endpoints a flow's address match holds for. */
-class EndpointLocator {
+export class EndpointLocator implements AddressLocator {
   private readonly byKey = new Map<string, number>();
   private readonly byMask = new Map<string, ReadonlySet<number>>();
 

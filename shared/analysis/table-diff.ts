@@ -87,26 +87,16 @@ function onlyIn(flows: readonly SimFlow[], other: readonly SimFlow[]): SimFlow[]
  * thousands of flows.
  */
 export class TableVersion {
-  /** The matches of the non-conjunctive flows, and those already printed. */
-  private hard?: FlowMatch[];
+  /** Matches already printed. */
   private readonly printed = new Map<FlowMatch, string>();
 
   constructor(readonly flows: readonly SimFlow[]) {}
 
   /** Whether a non-conjunctive flow has this match (at any priority). */
   hasHardMatch(match: FlowMatch): boolean {
-    this.hard ??= this.flows.filter((f) => !isConjunctive(f)).map((f) => f.match);
     const text = formatMatch(match);
-    // Matches that print alike agree on these fields, so only those that do are printed.
-    return this.hard.some((m) => m === match || (maybeAlike(m, match) && this.print(m) === text));
-  }
-
-  /** The clause flows of each of these conjunctions, in one pass over the table. */
-  clauseFlows(ids: ReadonlySet<number>): Map<number, SimFlow[]> {
-    const out = new Map<number, SimFlow[]>();
-    for (const flow of this.flows)
-      for (const action of flow.actions) if (action.kind === 'conjunction' && ids.has(action.id)) pushUnder(out, action.id, flow);
-    return out;
+    // Matches that print alike agree on the fields maybeAlike reads, so only those that do are printed.
+    return this.flows.some((f) => (f.match === match || (maybeAlike(f.match, match) && this.print(f.match) === text)) && !isConjunctive(f));
   }
 
   private print(match: FlowMatch): string {
@@ -114,6 +104,28 @@ export class TableVersion {
     if (text === undefined) this.printed.set(match, (text = formatMatch(match)));
     return text;
   }
+}
+
+/**
+ * The clause flows of each of these conjunctions in the older and the newer version: the older
+ * version's in one pass over the table, the newer's from them and the flows that changed (the
+ * newer table is the older one without the removed flows and with the added ones, so its
+ * flows that are not added print as some older flow does), the added ones last.
+ */
+export function conjunctionFlows({ old, removed, added }: TableDiff, ids: ReadonlySet<number>): [Map<number, SimFlow[]>, Map<number, SimFlow[]>] {
+  const older = clauseFlowsOf(old.flows, ids);
+  const gone = new Set(removed);
+  const newer = new Map([...older].map(([id, flows]) => [id, flows.filter((f) => !gone.has(f))]));
+  const joined = clauseFlowsOf(added, ids);
+  for (const [id, flows] of joined) newer.set(id, [...(newer.get(id) ?? []), ...flows]);
+  return [older, newer];
+}
+
+function clauseFlowsOf(flows: readonly SimFlow[], ids: ReadonlySet<number>): Map<number, SimFlow[]> {
+  const out = new Map<number, SimFlow[]>();
+  for (const flow of flows)
+    for (const action of flow.actions) if (action.kind === 'conjunction' && ids.has(action.id)) pushUnder(out, action.id, flow);
+  return out;
 }
 
 /** False only when two matches cannot print alike: they differ in a field formatMatch always shows. */
