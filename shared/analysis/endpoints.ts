@@ -133,7 +133,7 @@ export class AddressGroups {
    */
   static forFew(policy: Policy, workloads: readonly Workload[]): AddressGroups {
     const withBlocks = policy.groups.filter((g) => (g.selector.cidrs ?? []).length > 0);
-    return new AddressGroups(resolveMembership({ ...policy, groups: withBlocks }, workloads), groupCriteria(policy));
+    return new AddressGroups(withBlocks.length === 0 ? new Map() : resolveMembership({ ...policy, groups: withBlocks }, workloads), groupCriteria(policy));
   }
 
   /** Every block of every group. */
