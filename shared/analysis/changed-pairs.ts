@@ -1,10 +1,9 @@
 import { pushUnder } from '../arrays';
 import { addressMatches, type AddressBits, type AddressMask } from '../simulator/address-bits';
-import { formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
-import type { HostFlowTables } from '../simulator/path';
+import { formatMatch, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
-import { alignConjunctionIds } from './conjunction-ids';
 import type { MatrixEndpoint } from './endpoints';
+import { conjunctionFlows, type TableDiff, type TablesDiff } from './table-diff';
 
 /** Every source in `sources` with every destination in `destinations` (endpoint indexes); null: every endpoint. */
 export interface PairBox {
@@ -13,9 +12,6 @@ export interface PairBox {
 }
 
 const EVERY_PAIR: PairBox = { sources: null, destinations: null };
-
-/** Above this share of a table's flows changed, conjunction ids are aligned first (costly, and rarely worth it below). */
-const RENUMBERING_SHARE = 0.1;
 
 /** Past this many boxes for one conjunction, its pairs are not worth narrowing: every pair counts. */
 const MAX_CONJUNCTION_BOXES = 64;
@@ -34,49 +30,12 @@ const MAX_CONJUNCTION_BOXES = 64;
  * honeypot takes in every destination of its sources. A host that appears or vanishes
  * changes every pair. The boxes over-approximate; the caller reaches each pair on both sides.
  */
-export function changedPairs(diff: TablesDiff | null, endpoints: readonly MatrixEndpoint[], redirectTargets: readonly AddressBits[]): PairBox[] {
+export function changedPairs(diff: TablesDiff | null, locate: AddressLocator, redirectTargets: readonly AddressBits[]): PairBox[] {
   if (diff === null) return [EVERY_PAIR];
-  const locate = new EndpointLocator(endpoints);
   const boxes: PairBox[] = [];
   for (const table of diff) tableChanges(table, locate, boxes);
   const honeypots = new Set(redirectTargets.flatMap((a) => locate.exact(addressKey(a)) ?? []));
   return withHoneypotPaths(boxes, honeypots);
-}
-
-/** One table that differs between the two sides, with the flows only one side has (by text). */
-export interface TableDiff {
-  old: TableVersion;
-  now: TableVersion;
-  removed: SimFlow[];
-  added: SimFlow[];
-}
-
-/** Every table that differs; null when a host appears or vanishes, which changes every pair. */
-export type TablesDiff = TableDiff[];
-
-export function diffTables(before: HostFlowTables, after: HostFlowTables): TablesDiff | null {
-  const out: TablesDiff = [];
-  for (const host of new Set([...before.keys(), ...after.keys()])) {
-    const old = before.get(host);
-    const now = after.get(host);
-    if (!old || !now) return null;
-    for (const table of new Set([...old.keys(), ...now.keys()])) {
-      const oldFlows = old.get(table) ?? [];
-      const newFlows = now.get(table) ?? [];
-      if (sameFlows(oldFlows, newFlows)) continue;
-      let older = oldFlows;
-      let removed = onlyIn(older, newFlows);
-      let added = onlyIn(newFlows, older);
-      // Many flows changed: perhaps only renumbered conjunctions (an edge added or removed).
-      if (removed.length + added.length > RENUMBERING_SHARE * (oldFlows.length + newFlows.length)) {
-        older = alignConjunctionIds(oldFlows, newFlows);
-        removed = onlyIn(older, newFlows);
-        added = onlyIn(newFlows, older);
-      }
-      out.push({ old: new TableVersion(older), now: new TableVersion(newFlows), removed, added });
-    }
-  }
-  return out;
 }
 
 /** How many pairs the boxes hold at most (a box's pairs, overlaps counted twice). */
@@ -98,57 +57,13 @@ export function* boxedPairs(boxes: readonly PairBox[], endpoints: number): Gener
       }
 }
 
-/** Same flows in the same order: the common case for the tables of hosts a change does not reach. */
-function sameFlows(a: readonly SimFlow[], b: readonly SimFlow[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!printAlike(a[i]!, b[i]!)) return false;
-  return true;
-}
-
-/**
- * Whether two flows have the same text. Tables one CompiledFlowReader loaded share match and
- * action objects, so equal fields answer without reading texts, which for a large estate are
- * a million strings still to be flattened.
- */
-function printAlike(a: SimFlow, b: SimFlow): boolean {
-  if (a.match === b.match && a.actions === b.actions && a.cookie === b.cookie && a.table === b.table && a.priority === b.priority) return true;
-  return a.text === b.text;
-}
-
-/** One version of a changed table, with what the comparison asks of it worked out on first use. */
-class TableVersion {
-  /** Matches of the non-conjunctive flows, apart for those that name no address: the few a port clause can share. */
-  private hard?: { withAddress?: Set<string>; withoutAddress: Set<string> };
-  private conjunctions?: Map<number, SimFlow[]>;
-
-  constructor(readonly flows: readonly SimFlow[]) {}
-
-  /** Whether a non-conjunctive flow has this match (at any priority). */
-  hasHardMatch(match: FlowMatch): boolean {
-    const hard = (this.hard ??= { withoutAddress: new Set(this.flows.filter((f) => !isConjunctive(f) && !hasAddress(f.match)).map((f) => formatMatch(f.match))) });
-    if (!hasAddress(match)) return hard.withoutAddress.has(formatMatch(match));
-    hard.withAddress ??= new Set(this.flows.filter((f) => !isConjunctive(f) && hasAddress(f.match)).map((f) => formatMatch(f.match)));
-    return hard.withAddress.has(formatMatch(match));
-  }
-
-  /** The clause flows of one conjunction. */
-  clauseFlows(id: number): readonly SimFlow[] {
-    if (!this.conjunctions) {
-      this.conjunctions = new Map();
-      for (const flow of this.flows)
-        for (const action of flow.actions) if (action.kind === 'conjunction') pushUnder(this.conjunctions, action.id, flow);
-    }
-    return this.conjunctions.get(id) ?? [];
-  }
-}
-
 /**
  * The changes of one table. Flows are compared by text: those only on one side, filed by
  * priority and match (OVS keeps one flow per pair), are the changes; a flow whose actions
  * changed is one on each side under the same key.
  */
-function tableChanges({ old, now, removed, added }: TableDiff, locate: EndpointLocator, boxes: PairBox[]): void {
+function tableChanges(diff: TableDiff, locate: AddressLocator, boxes: PairBox[]): void {
+  const { old, now, removed, added } = diff;
   const changedIds = new Set<number>();
   for (const flows of byPriorityAndMatch(removed, added).values()) {
     const [was, is] = flows;
@@ -166,12 +81,8 @@ function tableChanges({ old, now, removed, added }: TableDiff, locate: EndpointL
       if (old.hasHardMatch(match) || now.hasHardMatch(match)) boxes.push(locate.boxOf(match));
     }
   }
-  for (const id of changedIds) for (const version of [old, now]) boxes.push(...completionBoxes(version.clauseFlows(id), id, locate));
-}
-
-function onlyIn(flows: readonly SimFlow[], other: readonly SimFlow[]): SimFlow[] {
-  const texts = new Set(other.map((f) => f.text));
-  return flows.filter((f) => !texts.has(f.text));
+  if (changedIds.size === 0) return;
+  for (const version of conjunctionFlows(diff, changedIds)) for (const [id, flows] of version) boxes.push(...completionBoxes(flows, id, locate));
 }
 
 /** The removed and the added flows under each `priority|match`. */
@@ -215,7 +126,7 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
  * intersected over the clauses; none when a clause has no flow at all. Flows that disagree on
  * the number of clauses never complete together, so each count is taken on its own.
  */
-function completionBoxes(flows: readonly SimFlow[], id: number, locate: EndpointLocator): PairBox[] {
+function completionBoxes(flows: readonly SimFlow[], id: number, locate: AddressLocator): PairBox[] {
   const byArity = new Map<number, Map<number, SimFlow[]>>();
   for (const flow of flows)
     for (const action of flow.actions) {
@@ -280,8 +191,14 @@ function withHoneypotPaths(boxes: PairBox[], honeypots: ReadonlySet<number>): Pa
   );
 }
 
+/** Endpoint indexes by address, and the indexes a flow's address match holds for. */
+export interface AddressLocator {
+  exact(key: string): number | undefined;
+  boxOf(match: FlowMatch): PairBox;
+}
+
 /** Endpoints by address, and the endpoints a flow's address match holds for. */
-class EndpointLocator {
+export class EndpointLocator implements AddressLocator {
   private readonly byKey = new Map<string, number>();
   private readonly byMask = new Map<string, ReadonlySet<number>>();
 

@@ -1,7 +1,8 @@
 import { pushUnder } from '../arrays';
 import { qualifiedName, type Workload } from '../inventory/model';
 import { cidrMatcher } from '../net/cidr-set';
-import type { Membership } from '../policy/membership';
+import { groupCriteria, resolveMembership, type Membership } from '../policy/membership';
+import type { Policy } from '../policy/model';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressBits, addressMatches, formatAddress, parseAddressMask } from '../simulator/address-bits';
 import { addressKey } from '../simulator/table-index';
@@ -36,7 +37,7 @@ export function matrixEndpoints(workloads: readonly Workload[], membership: Read
       const address = addressBits(text);
       if (!address || taken.has(addressKey(address))) continue;
       taken.add(addressKey(address));
-      endpoints.push({ address, text: formatAddress(address), host: w.host, workload: w, groups: groups.of(text, w) });
+      endpoints.push(workloadEndpoint(address, text, w, groups));
     }
 
   const outside = new Map<string, AddressBits>();
@@ -47,11 +48,63 @@ export function matrixEndpoints(workloads: readonly Workload[], membership: Read
   const prefixes = named.prefixMasks();
   for (const block of blocks)
     for (const address of standInsFor(block, prefixes, (a) => taken.has(addressKey(a)) || named.namesExactly(a))) outside.set(addressKey(address), address);
-  for (const address of outside.values()) {
-    const text = formatAddress(address);
-    endpoints.push({ address, text, groups: groups.of(text) });
-  }
+  for (const address of outside.values()) endpoints.push(outsideEndpoint(address, groups));
   return endpoints;
+}
+
+/**
+ * The endpoints matrixEndpoints gives these addresses, each of which a workload has or some flow
+ * names one by one (so each is an endpoint with `outside`), without working out the others.
+ */
+export function endpointsAt(addresses: readonly AddressBits[], workloads: WorkloadAddresses, groups: AddressGroups): MatrixEndpoint[] {
+  return addresses.map((address) => {
+    const owner = workloads.owner(address);
+    return owner ? workloadEndpoint(owner.address, owner.text, owner.workload, groups) : outsideEndpoint(address, groups);
+  });
+}
+
+/** Dotted IPv4 as formatAddress writes it: such a text is its address's canonical text without being parsed. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Each workload address with the first workload that has it, as matrixEndpoints takes them,
+ * filed by canonical text: most inventories write addresses canonically, so few are parsed.
+ */
+export class WorkloadAddresses {
+  private readonly byText = new Map<string, { text: string; workload: Workload }>();
+
+  constructor(workloads: readonly Workload[]) {
+    for (const workload of workloads)
+      for (const text of workload.addresses) {
+        const key = canonicalText(text);
+        if (key !== null && !this.byText.has(key)) this.byText.set(key, { text, workload });
+      }
+  }
+
+  /** How many distinct addresses the workloads have. */
+  get size(): number {
+    return this.byText.size;
+  }
+
+  owner(address: AddressBits): { address: AddressBits; text: string; workload: Workload } | undefined {
+    const found = this.byText.get(formatAddress(address));
+    return found && { address: addressBits(found.text)!, ...found };
+  }
+}
+
+function canonicalText(text: string): string | null {
+  if (CANONICAL_IPV4.test(text)) return text;
+  const address = addressBits(text);
+  return address && formatAddress(address);
+}
+
+function workloadEndpoint(address: AddressBits, text: string, workload: Workload, groups: AddressGroups): MatrixEndpoint {
+  return { address, text: formatAddress(address), host: workload.host, workload, groups: groups.of(text, workload) };
+}
+
+function outsideEndpoint(address: AddressBits, groups: AddressGroups): MatrixEndpoint {
+  const text = formatAddress(address);
+  return { address, text, groups: groups.of(text) };
 }
 
 /**
@@ -59,12 +112,28 @@ export function matrixEndpoints(workloads: readonly Workload[], membership: Read
  * address blocks hold it. Edges to and from a block reach the workloads inside it too.
  */
 export class AddressGroups {
-  private readonly byWorkload = new Map<string, string[]>();
+  private readonly criteria: (workload: Workload) => readonly string[];
   private readonly blocks: { name: string; inside: (address: string) => boolean; cidrs: string[] }[];
 
-  constructor(membership: ReadonlyMap<string, Membership>) {
-    for (const [name, m] of membership) for (const w of m.workloads) pushUnder(this.byWorkload, w.id, name);
+  /** `criteria`: the groups whose criteria hold a workload, when not from `membership` (which then need only hold the groups with blocks). */
+  constructor(membership: ReadonlyMap<string, Membership>, criteria?: (workload: Workload) => readonly string[]) {
+    if (criteria) this.criteria = criteria;
+    else {
+      const byWorkload = new Map<string, string[]>();
+      for (const [name, m] of membership) for (const w of m.workloads) pushUnder(byWorkload, w.id, name);
+      this.criteria = (w) => byWorkload.get(w.id) ?? [];
+    }
     this.blocks = [...membership].filter(([, m]) => m.cidrs.length > 0).map(([name, m]) => ({ name, inside: cidrMatcher(m.cidrs), cidrs: m.cidrs }));
+  }
+
+  /**
+   * For a few addresses: each workload's groups are asked of the groups' criteria, and only the
+   * groups with address blocks are resolved over every workload (their blocks leave out the
+   * addresses of the workloads they exclude), rather than every group's members.
+   */
+  static forFew(policy: Policy, workloads: readonly Workload[]): AddressGroups {
+    const withBlocks = policy.groups.filter((g) => (g.selector.cidrs ?? []).length > 0);
+    return new AddressGroups(withBlocks.length === 0 ? new Map() : resolveMembership({ ...policy, groups: withBlocks }, workloads), groupCriteria(policy));
   }
 
   /** Every block of every group. */
@@ -74,7 +143,7 @@ export class AddressGroups {
 
   /** `address` as text; `workload` when it is a workload's. */
   of(address: string, workload?: Workload): string[] {
-    return [...new Set([...(workload ? (this.byWorkload.get(workload.id) ?? []) : []), ...this.blocks.filter((b) => b.inside(address)).map((b) => b.name)])];
+    return [...new Set([...(workload ? this.criteria(workload) : []), ...this.blocks.filter((b) => b.inside(address)).map((b) => b.name)])];
   }
 }
 

@@ -134,6 +134,20 @@ describe('conjunction ids renumbered by a change', () => {
     expect(summary(impact)).toEqual(['web → db (2): +tcp/9999 -none >none <none e.g. web-1 → db-1']);
     expect(impact.stats.pairsCompared).toBeLessThanOrEqual(4);
   });
+
+  it('names a workload by the older groups when the newer policy puts it in none', () => {
+    const inv = { readAt: 'x', workloads: inventory };
+    // Hand-written, so the group's removal changes only one conjunction (a compile would change membership flows too).
+    const clauses = ['table=0,priority=100,ip,nw_src=10.0.0.3 actions=conjunction(1,1/2)', 'table=0,priority=100,ip,nw_dst=10.0.0.4 actions=conjunction(1,2/2)', 'table=0,priority=0 actions=drop'];
+    const h2 = ['table=0,priority=0 actions=NORMAL'];
+    const before = handTables({ h1: [...clauses, 'table=0,priority=100,conj_id=1 actions=NORMAL'], h2 });
+    const after = handTables({ h1: clauses, h2 });
+    const withDb: Policy = { ...BARE, groups: [{ name: 'db', selector: { labels: 'tier=db' } }] };
+    for (const scope of ['changed-flows', 'every-pair'] as const) {
+      const impact = changeImpact({ policy: withDb, tables: before }, { policy: BARE, tables: after }, inv, { scope });
+      expect(summary(impact)).toEqual(['(no group) app-1 → db (1): +none -any >none <none e.g. app-1 → db-1']);
+    }
+  });
 });
 
 describe('impact narrowed to the changed flows (property)', () => {

@@ -1,16 +1,19 @@
-import type { Inventory } from '../inventory/model';
+import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
-import { endpointLabel, groupNames, matrixEndpoints, type MatrixEndpoint } from './endpoints';
-import { boxedPairCount, boxedPairs, changedPairs, diffTables, type PairBox } from './changed-pairs';
+import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, WorkloadAddresses, type MatrixEndpoint } from './endpoints';
+import { ChangedAddresses } from './changed-addresses';
+import { boxedPairCount, boxedPairs, changedPairs, EndpointLocator, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { ReachabilityAnalysis } from './class-reach';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
+import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
+import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
@@ -44,7 +47,9 @@ export interface ChangeImpact {
   entries: ImpactEntry[];
   /**
    * `changed-flows`: only the address pairs the differing flows can touch were compared (see
-   * changedPairs); `every-pair`: every pair of address classes was.
+   * changedPairs); `every-pair`: every pair of address classes was. `endpoints`: the addresses
+   * compared from, or, when the changed flows named only single addresses and the outside
+   * address space was not carved up, the workloads' and those (a lower bound).
    */
   stats: { endpoints: number; scope: ImpactScope; pairsCompared: number; simulations: number };
 }
@@ -75,22 +80,61 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
 /** changeImpact as steps of a few dozen pairs (of addresses, or of address classes). */
 export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
   const diff = diffTables(before.tables, after.tables);
+  const workloads = inventory.workloads.filter(takesPart);
+  if (diff && options.scope !== 'every-pair') {
+    const few = pairsOfNamedAddresses(diff, before, after, workloads);
+    if (few && (options.scope === 'changed-flows' || few.count <= NARROWED_SHARE * few.fewestEndpoints ** 2)) return yield* narrowedImpact(before, after, inventory, few);
+  }
+
   // Both sides' addresses: the older side's, and those of the flows the newer one adds.
   const named = new NamedAddresses().addTables(before.tables);
   if (diff) for (const table of diff) named.addFlows(table.added);
   else named.addTables(after.tables);
-  const endpoints = impactEndpoints(before.policy, after.policy, inventory, named);
+  const endpoints = impactEndpoints(before.policy, after.policy, workloads, named);
   if (options.scope !== 'every-pair') {
-    const boxes = changedPairs(diff, endpoints, named.redirectTargets);
+    const boxes = changedPairs(diff, new EndpointLocator(endpoints), named.redirectTargets);
     const count = boxedPairCount(boxes, endpoints.length);
-    if (options.scope === 'changed-flows' || count <= NARROWED_SHARE * endpoints.length ** 2) return yield* narrowedImpact(before, after, inventory, endpoints, boxes, count);
+    if (options.scope === 'changed-flows' || count <= NARROWED_SHARE * endpoints.length ** 2) return yield* narrowedImpact(before, after, inventory, { endpoints, boxes, count, fewestEndpoints: endpoints.length });
   }
   return yield* classwiseImpact(before, after, inventory, endpoints);
 }
 
+/** The pairs to compare: boxes of endpoint indexes, how many pairs they hold at most, and at least how many endpoints there are. */
+interface NarrowedPairs {
+  endpoints: MatrixEndpoint[];
+  boxes: readonly PairBox[];
+  count: number;
+  fewestEndpoints: number;
+}
+
+/**
+ * The changed pairs when every changed flow names its addresses one by one: then only those
+ * addresses are endpoints of changed pairs, and the others (every workload's, stand-ins for
+ * outside address space) need not be worked out, nor every flow read for the addresses it
+ * names. Null when a box takes a prefix or a whole side (every endpoint), as a honeypot does.
+ */
+function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: ImpactSide, workloads: readonly Workload[]): NarrowedPairs | null {
+  const changed = new ChangedAddresses();
+  const redirectTargets = [...tableRedirectTargets(before.tables), ...diff.flatMap((table) => flowRedirectTargets(table.added))];
+  const boxes = changedPairs(diff, changed, redirectTargets);
+  if (changed.prefixAsked || boxes.some((b) => b.sources === null || b.destinations === null)) return null;
+
+  const owners = new WorkloadAddresses(workloads);
+  const endpoints = endpointsAt(changed.addresses, owners, AddressGroups.forFew(after.policy, workloads));
+  // Groups decide the names; an address the newer policy puts in none keeps the older's.
+  if (!sameGroups(before.policy, after.policy)) {
+    const older = endpointsAt(changed.addresses, owners, AddressGroups.forFew(before.policy, workloads));
+    endpoints.forEach((e, i) => {
+      if (e.groups.length === 0) e.groups = older[i]!.groups;
+    });
+  }
+  const outside = endpoints.filter((e) => !e.workload).length;
+  return { endpoints, boxes, count: boxedPairCount(boxes, endpoints.length), fewestEndpoints: owners.size + outside };
+}
+
 /** Each pair the changed flows can touch, reached through both sides. */
-function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[], boxes: readonly PairBox[], boxed: number): AnalysisSteps<ChangeImpact> {
-  const hostOf = addressHosts(inventory.workloads);
+function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<ChangeImpact> {
+  const hostOf = hostsWhenAsked(inventory);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
   const entries = new ImpactEntries();
@@ -106,7 +150,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
     const changes = changesBetween(pairReach(older, hostOf, src, dst), pairReach(newer, hostOf, src, dst));
     if (changes) entries.add(src, dst, changes);
   }
-  return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'changed-flows', pairsCompared, simulations: older.simulations + newer.simulations } };
+  return { entries: entries.sorted(), stats: { endpoints: fewestEndpoints, scope: 'changed-flows', pairsCompared, simulations: older.simulations + newer.simulations } };
 }
 
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
@@ -188,11 +232,10 @@ function changesBetween(before: PairReach, after: PairReach): Changes | null {
  * Every address either side's groups or tables call for, once, named by the newer policy's
  * groups, or the older's for an address the newer puts in none (a group that was removed).
  */
-function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, named: NamedAddresses): MatrixEndpoint[] {
-  const workloads = inventory.workloads.filter(takesPart);
+function impactEndpoints(before: Policy, after: Policy, workloads: readonly Workload[], named: NamedAddresses): MatrixEndpoint[] {
   const newer = matrixEndpoints(workloads, resolveMembership(after, workloads), named, { outside: true });
   // Groups decide the names; when they are the same, so are the older side's endpoints.
-  if (before === after || JSON.stringify(before.groups) === JSON.stringify(after.groups)) return newer;
+  if (sameGroups(before, after)) return newer;
   const older = matrixEndpoints(workloads, resolveMembership(before, workloads), named, { outside: true });
   const byAddress = new Map(newer.map((e) => [addressKey(e.address), e]));
   for (const e of older) {
@@ -201,6 +244,19 @@ function impactEndpoints(before: Policy, after: Policy, inventory: Inventory, na
     else if (same.groups.length === 0) same.groups = e.groups;
   }
   return [...byAddress.values()];
+}
+
+function sameGroups(before: Policy, after: Policy): boolean {
+  return before.groups === after.groups || JSON.stringify(before.groups) === JSON.stringify(after.groups);
+}
+
+/**
+ * The host of each workload address, as addressHosts gives it, worked out only when a reach
+ * asks (a redirect to a honeypot): a narrowed comparison mostly never does.
+ */
+function hostsWhenAsked(inventory: Inventory): Pick<ReadonlyMap<string, string>, 'get'> {
+  let hosts: ReadonlyMap<string, string> | undefined;
+  return { get: (address) => (hosts ??= addressHosts(inventory.workloads)).get(address) };
 }
 
 function namesOf(endpoint: MatrixEndpoint): readonly string[] {

@@ -26,7 +26,7 @@ const MAX_HOPS = 8;
  * per-switch segments of HostReach so each run of ports is decided by one simulation.
  * `hostOf` maps canonical address text to its host, as addressHosts builds it.
  */
-export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
+export function pairReach(hostReach: HostReach, hostOf: Pick<ReadonlyMap<string, string>, 'get'>, src: ReachEnd, dst: ReachEnd): PairReach {
   // A path meets each switch once or twice, for every protocol: ask HostReach once per switch.
   const visited: { host: string; dst: AddressBits; segments: Segments }[] = [];
   const segmentsAt = (host: string, dstAddress: AddressBits): Segments => {
@@ -43,7 +43,7 @@ export function pairReach(hostReach: HostReach, hostOf: ReadonlyMap<string, stri
  * pairReach over segments from anywhere: `segmentsAt(host, destination)` is what `host` does
  * with the source's connections to `destination` (the real one, or a honeypot after a redirect).
  */
-export function reachThrough(segmentsAt: (host: string, dst: AddressBits) => Segments, hostOf: ReadonlyMap<string, string>, src: ReachEnd, dst: ReachEnd): PairReach {
+export function reachThrough(segmentsAt: (host: string, dst: AddressBits) => Segments, hostOf: Pick<ReadonlyMap<string, string>, 'get'>, src: ReachEnd, dst: ReachEnd): PairReach {
   const first = src.host ?? dst.host;
   const redirected = new Map<string, Partial<Record<ServiceProtocol, Interval[]>>>();
   const permitted: Partial<Record<ServiceProtocol, Interval[]>> = {};
