@@ -1,6 +1,8 @@
 import { pushUnder } from '../arrays';
 import { formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
+import type { FlowTables } from '../simulator/simulate';
+import { digestOf } from '../simulator/table-digest';
 import { alignConjunctionIds } from './conjunction-ids';
 
 /** One table that differs between the two sides, with the flows only one side has (by text). */
@@ -20,7 +22,7 @@ const RENUMBERING_SHARE = 0.1;
 /**
  * The tables that differ between two table sets, each with the flows only one side has.
  * A host whose tables are the same object on both sides (hosts a comparison with the switches
- * did not read) is skipped without looking at its flows.
+ * did not read), or have one digest (both loaded from compiles), is skipped without looking at its flows.
  */
 export function diffTables(before: HostFlowTables, after: HostFlowTables): TablesDiff | null {
   const out: TablesDiff = [];
@@ -28,7 +30,7 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
     const old = before.get(host);
     const now = after.get(host);
     if (!old || !now) return null;
-    if (old === now) continue;
+    if (old === now || sameDigest(old, now)) continue;
     for (const table of new Set([...old.keys(), ...now.keys()])) {
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
@@ -44,6 +46,12 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
     }
   }
   return out;
+}
+
+/** Whether two hosts' tables have one digest (see TableDigest): both loaded from compiles, and, but for a chance of about 2^-64, alike. */
+function sameDigest(old: FlowTables, now: FlowTables): boolean {
+  const digest = digestOf(old);
+  return digest !== undefined && digest === digestOf(now);
 }
 
 /**

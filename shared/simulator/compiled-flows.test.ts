@@ -69,6 +69,33 @@ describe('CompiledFlowReader', () => {
     for (const flow of reader.readTable(first!, 'h.flows')) expect(preview[flow.line - 1]).toBe(flow.text);
   });
 
+  it('gives tables that print alike one digest, and tables that differ in any field, or in order, another', () => {
+    const flow = (match: string, actions: string[], priority = 10, cookie = '0x1', table = 20): Flow => ({ table, priority, cookie, match, actions });
+    const base = [flow('ip,nw_src=10.0.0.1', ['drop']), flow('tcp,tp_dst=80', ['conjunction(1,2/2)'], 10, '0x2'), flow('', ['goto_table:30'], 0)];
+    const variants = [
+      [flow('ip,nw_src=10.0.0.2', ['drop']), base[1]!, base[2]!],
+      [flow('ip,nw_src=10.0.0.1', ['drop'], 11), base[1]!, base[2]!],
+      [flow('ip,nw_src=10.0.0.1', ['drop'], 10, '0x3'), base[1]!, base[2]!],
+      [flow('ip,nw_src=10.0.0.1', ['drop'], 10, '0x1', 30), base[1]!, base[2]!],
+      [base[0]!, flow('tcp,tp_dst=80', ['conjunction(1,1/2)'], 10, '0x2'), base[2]!],
+      [base[1]!, base[0]!, base[2]!],
+      base.slice(0, 2),
+    ];
+    const reader = new CompiledFlowReader();
+    const digest = (flows: readonly Flow[]): string | undefined => reader.digestOf(reader.read(flows, 'h.flows'));
+    const digests = [digest(base), ...variants.map(digest)];
+    expect(digests.every((d) => d !== undefined)).toBe(true);
+    expect(new Set(digests).size).toBe(digests.length);
+    // The same flows as other objects, and read by number as a compile keeps them, print alike.
+    expect(digest(base.map((f) => ({ ...f, actions: [...f.actions] })))).toBe(digests[0]);
+    const other = new CompiledFlowReader();
+    const sorted = compact(base);
+    expect(other.digestOf(other.readTable(sorted, 'h.flows'))).toBe(digest(sorted.flows));
+    // A table read through the text parse has none.
+    const repeated = [flow('ip', ['drop']), flow('ip', ['NORMAL'])];
+    expect(reader.digestOf(reader.read(repeated, 'h.flows'))).toBeUndefined();
+  });
+
   it('leaves to the text parse what it cannot vouch for: repeated identities, fields in a match, flows that do not parse', () => {
     const flow = (match: string, actions: string[], priority = 10): Flow => ({ table: 20, priority, cookie: '0x1', match, actions });
     // Each case read from Flow objects and by number, as a compile keeps them.

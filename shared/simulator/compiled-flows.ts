@@ -9,6 +9,7 @@ import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
 import { addMatchToken, checkPrerequisites } from './match-parser';
+import { hashText, TableDigest, type TextHash } from './table-digest';
 
 const FLOW_FIELDS_IN_MATCH = /^(cookie|table|priority)(=|$)/i;
 
@@ -16,11 +17,20 @@ const FLOW_FIELDS_IN_MATCH = /^(cookie|table|priority)(=|$)/i;
 interface ReadMatch {
   match: FlowMatch;
   identity: number;
+  /** Of the text as written, for table digests. */
+  hash: TextHash;
+}
+
+/** A cookie in canonical form, and its hash for table digests. */
+interface ReadCookie {
+  text: string;
+  hash: TextHash;
 }
 
 /** An action list, printed once and parsed once per table and match EtherType. */
 interface ReadActions {
   text: string;
+  hash: TextHash;
   /** Whether the text ends in a blank, which the text parse trims off the line. */
   endsBlank: boolean;
   /** By context number (see `parsedActions`). */
@@ -30,7 +40,7 @@ interface ReadActions {
 /** What one compile's numbered texts (FlowTexts) read as, by number: each number looked up by text once. */
 interface ReadTexts {
   matches: (ReadMatch | null | undefined)[];
-  cookies: (string | null | undefined)[];
+  cookies: (ReadCookie | null | undefined)[];
   actions: (ReadActions | undefined)[];
 }
 
@@ -51,13 +61,15 @@ export class CompiledFlowReader {
   private readonly matches = new Map<string, ReadMatch | null>();
   /** Match identities by canonical text: two texts of one match are one identity. */
   private readonly identities = new Map<string, number>();
-  private readonly cookies = new Map<string, string | null>();
+  private readonly cookies = new Map<string, ReadCookie | null>();
   /** By action list (flows of one compile share the arrays), and by text (so two compiles share them too). */
   private readonly actions = new WeakMap<readonly string[], ReadActions>();
   private readonly actionsByText = new Map<string, ReadActions>();
   /** Match EtherTypes numbered, for action contexts. */
   private readonly ethTypes = new Map<number | undefined, number>();
   private readonly byNumber = new WeakMap<FlowTexts, ReadTexts>();
+  /** Digests (TableDigest) of the tables read without the text parse, by the flows returned. */
+  private readonly digests = new WeakMap<readonly SimFlow[], string>();
   /** How many tables were read through the text parse (see the class): for tests and figures. */
   textParsed = 0;
 
@@ -70,14 +82,21 @@ export class CompiledFlowReader {
   read(flows: readonly Flow[], file: string): SimFlow[] {
     const read: SimFlow[] = [];
     const seen = new Set<number>();
+    const digest = new TableDigest();
     const lines = previewLines(flows);
     for (let i = 0; i < flows.length; i++) {
       const flow = flows[i]!;
-      const simFlow = this.simFlow(flow, this.match(flow.match), this.cookie(flow.cookie), this.actionsOf(flow.actions), lines[i]!, seen);
+      const simFlow = this.simFlow(flow, this.match(flow.match), this.cookie(flow.cookie), this.actionsOf(flow.actions), lines[i]!, seen, digest);
       if (!simFlow) return this.parsed(flows, file);
       read.push(simFlow);
     }
+    this.digests.set(read, digest.value());
     return read;
+  }
+
+  /** The digest (TableDigest) of flows this reader returned; none for a table it read through the text parse. */
+  digestOf(flows: readonly SimFlow[]): string | undefined {
+    return this.digests.get(flows);
   }
 
   private readColumns({ columns, texts, flowCount }: CompactHostTable, file: string): SimFlow[] {
@@ -85,6 +104,7 @@ export class CompiledFlowReader {
     if (!known) this.byNumber.set(texts, (known = { matches: [], cookies: [], actions: [] }));
     const read: SimFlow[] = [];
     const seen = new Set<number>();
+    const digest = new TableDigest();
     let line = 2; // the header, then as previewLines counts
     let currentTable = -1;
     for (let i = 0; i < flowCount; i++) {
@@ -102,23 +122,31 @@ export class CompiledFlowReader {
         line += 2; // a blank line and the table's comment
       }
       const flow = { cookie: texts.cookies[cookieId]!, table, priority: columns[at + PRIORITY_FIELD]!, match: texts.matches.text(matchId) };
-      const simFlow = this.simFlow(flow, match, cookie, actions, ++line, seen);
+      const simFlow = this.simFlow(flow, match, cookie, actions, ++line, seen, digest);
       if (!simFlow) return this.parsed(new CompactHostTable('', 0, columns, texts).flows, file);
       read.push(simFlow);
     }
+    this.digests.set(read, digest.value());
     return read;
   }
 
   /** The flow as the text parse reads it; null when this reader cannot vouch for it (see the class). */
-  private simFlow(flow: Omit<Flow, 'actions'>, match: ReadMatch | null, cookie: string | null, actions: ReadActions, line: number, seen: Set<number>): SimFlow | null {
+  private simFlow(flow: Omit<Flow, 'actions'>, match: ReadMatch | null, cookie: ReadCookie | null, actions: ReadActions, line: number, seen: Set<number>, digest: TableDigest): SimFlow | null {
     if (!match || cookie === null || !validNumber(flow.table, 254) || !validNumber(flow.priority, 65535)) return null;
     const parsed = this.parsedActions(actions, flow.table, match.match);
     // Table (8 bits), priority (16) and match number in one exact integer.
     const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
     if (!parsed || seen.has(identity)) return null;
     seen.add(identity);
+    // What tells two flows apart in a comparison (the impact's diff): the cookie in canonical
+    // form, the other fields as written.
+    digest.add(flow.table);
+    digest.add(flow.priority);
+    digest.addText(cookie.hash);
+    digest.addText(match.hash);
+    digest.addText(actions.hash);
     const text = formatFlowWithActions(flow, actions.text);
-    return { line, text: actions.endsBlank ? text.trim() : text, cookie, table: flow.table, priority: flow.priority, match: match.match, actions: parsed };
+    return { line, text: actions.endsBlank ? text.trim() : text, cookie: cookie.text, table: flow.table, priority: flow.priority, match: match.match, actions: parsed };
   }
 
   private parsed(flows: readonly Flow[], file: string): SimFlow[] {
@@ -135,14 +163,17 @@ export class CompiledFlowReader {
       const tokens = text.split(/[\s,]+/).filter((t) => t !== '');
       // A flow's own fields inside its match text would be read as those fields from its printed line.
       const fine = tokens.every((token) => !FLOW_FIELDS_IN_MATCH.test(token) && addMatchToken(match, token) === null) && checkPrerequisites(match) === null;
-      this.matches.set(text, (read = fine ? { match, identity: intern(this.identities, formatMatch(match)) } : null));
+      this.matches.set(text, (read = fine ? { match, identity: intern(this.identities, formatMatch(match)), hash: hashText(text) } : null));
     }
     return read;
   }
 
-  private cookie(text: string): string | null {
+  private cookie(text: string): ReadCookie | null {
     let cookie = this.cookies.get(text);
-    if (cookie === undefined) this.cookies.set(text, (cookie = canonicalCookie(text)));
+    if (cookie === undefined) {
+      const canonical = canonicalCookie(text);
+      this.cookies.set(text, (cookie = canonical === null ? null : { text: canonical, hash: hashText(canonical) }));
+    }
     return cookie;
   }
 
@@ -151,7 +182,7 @@ export class CompiledFlowReader {
     if (!actions) {
       const text = list.join(',');
       actions = this.actionsByText.get(text);
-      if (!actions) this.actionsByText.set(text, (actions = { text, endsBlank: text.charCodeAt(text.length - 1) <= 32, byContext: new Map() }));
+      if (!actions) this.actionsByText.set(text, (actions = { text, hash: hashText(text), endsBlank: text.charCodeAt(text.length - 1) <= 32, byContext: new Map() }));
       this.actions.set(list, actions);
     }
     return actions;

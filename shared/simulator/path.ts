@@ -3,6 +3,7 @@ import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from './address-bits';
 import { CompiledFlowReader } from './compiled-flows';
 import type { ConnectionState, Packet } from './packet';
+import { rememberDigest } from './table-digest';
 import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
 
 /** Each enforcement host's tables, ready to simulate. */
@@ -56,7 +57,15 @@ export const MAX_HOPS = 8;
  * compiler's output does not parse, which would be a compiler bug.
  */
 export function loadHostTables(hosts: readonly HostTable[], reader = new CompiledFlowReader()): HostFlowTables {
-  return new Map(hosts.map((h) => [h.host, groupByTable(reader.readTable(h, `${h.host}.flows`))]));
+  return new Map(
+    hosts.map((h) => {
+      const flows = reader.readTable(h, `${h.host}.flows`);
+      const tables = groupByTable(flows);
+      const digest = reader.digestOf(flows);
+      if (digest !== undefined) rememberDigest(tables, digest);
+      return [h.host, tables];
+    }),
+  );
 }
 
 /**
