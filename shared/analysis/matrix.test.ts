@@ -308,7 +308,7 @@ function mutatedTables(tables: HostFlowTables, pick: { band: number; onto: numbe
         table,
         flows
           .filter((f) => !(host === withoutAcceptance && f.priority === HONEYPOT_PRIORITY))
-          .map((f) => (f.priority === from && onto !== undefined ? { ...f, priority: onto } : f)),
+          .map((f) => (f.priority === from && onto !== undefined ? { ...f, text: f.text, priority: onto } : f)),
       );
     }
     out.set(host, mutated);

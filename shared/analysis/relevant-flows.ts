@@ -1,7 +1,7 @@
 import { pushUnder } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
 
 /**
@@ -74,7 +74,7 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
 export function forPair(flow: SimFlow, complete: ReadonlySet<number>): SimFlow {
   if (!isConjunctive(flow)) return flow;
   const kept = flow.actions.filter((a) => a.kind === 'conjunction' && complete.has(a.id));
-  return kept.length === flow.actions.length || kept.length === 0 ? flow : { ...flow, actions: kept };
+  return kept.length === flow.actions.length || kept.length === 0 ? flow : withActions(flow, kept);
 }
 
 /**

@@ -86,7 +86,7 @@ export class CompiledFlowReader {
     const lines = previewLines(flows);
     for (let i = 0; i < flows.length; i++) {
       const flow = flows[i]!;
-      const simFlow = this.simFlow(flow, this.match(flow.match), this.cookie(flow.cookie), this.actionsOf(flow.actions), lines[i]!, seen, digest);
+      const simFlow = this.simFlow(flow.table, flow.priority, flow.cookie, flow.match, this.actionsOf(flow.actions), this.match(flow.match), this.cookie(flow.cookie), lines[i]!, seen, digest);
       if (!simFlow) return this.parsed(flows, file);
       read.push(simFlow);
     }
@@ -121,8 +121,7 @@ export class CompiledFlowReader {
         currentTable = table;
         line += 2; // a blank line and the table's comment
       }
-      const flow = { cookie: texts.cookies[cookieId]!, table, priority: columns[at + PRIORITY_FIELD]!, match: texts.matches.text(matchId) };
-      const simFlow = this.simFlow(flow, match, cookie, actions, ++line, seen, digest);
+      const simFlow = this.simFlow(table, columns[at + PRIORITY_FIELD]!, texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, ++line, seen, digest);
       if (!simFlow) return this.parsed(new CompactHostTable('', 0, columns, texts).flows, file);
       read.push(simFlow);
     }
@@ -130,23 +129,36 @@ export class CompiledFlowReader {
     return read;
   }
 
-  /** The flow as the text parse reads it; null when this reader cannot vouch for it (see the class). */
-  private simFlow(flow: Omit<Flow, 'actions'>, match: ReadMatch | null, cookie: ReadCookie | null, actions: ReadActions, line: number, seen: Set<number>, digest: TableDigest): SimFlow | null {
-    if (!match || cookie === null || !validNumber(flow.table, 254) || !validNumber(flow.priority, 65535)) return null;
-    const parsed = this.parsedActions(actions, flow.table, match.match);
+  /**
+   * The flow as the text parse reads it; null when this reader cannot vouch for it (see the
+   * class). `cookieText` and `matchText` as written, with `actions`, print its line.
+   */
+  private simFlow(
+    table: number,
+    priority: number,
+    cookieText: string,
+    matchText: string,
+    actions: ReadActions,
+    match: ReadMatch | null,
+    cookie: ReadCookie | null,
+    line: number,
+    seen: Set<number>,
+    digest: TableDigest,
+  ): SimFlow | null {
+    if (!match || cookie === null || !validNumber(table, 254) || !validNumber(priority, 65535)) return null;
+    const parsed = this.parsedActions(actions, table, match.match);
     // Table (8 bits), priority (16) and match number in one exact integer.
-    const identity = (flow.table * 0x10000 + flow.priority) * 0x10000000 + match.identity;
+    const identity = (table * 0x10000 + priority) * 0x10000000 + match.identity;
     if (!parsed || seen.has(identity)) return null;
     seen.add(identity);
     // What tells two flows apart in a comparison (the impact's diff): the cookie in canonical
     // form, the other fields as written.
-    digest.add(flow.table);
-    digest.add(flow.priority);
+    digest.add(table);
+    digest.add(priority);
     digest.addText(cookie.hash);
     digest.addText(match.hash);
     digest.addText(actions.hash);
-    const text = formatFlowWithActions(flow, actions.text);
-    return { line, text: actions.endsBlank ? text.trim() : text, cookie: cookie.text, table: flow.table, priority: flow.priority, match: match.match, actions: parsed };
+    return new ReadFlow(line, cookie.text, table, priority, match.match, parsed, cookieText, matchText, actions);
   }
 
   private parsed(flows: readonly Flow[], file: string): SimFlow[] {
@@ -197,6 +209,44 @@ export class CompiledFlowReader {
       byContext.set(context, (parsed = result.ok ? result.actions : null));
     }
     return parsed;
+  }
+}
+
+/**
+ * A flow as the reader gives it. Its line is printed when first asked for (traces, a diff's
+ * changed tables): at 10,000 workloads the printed lines were two thirds of the loaded
+ * tables' memory and of the time to load them, and most are never read.
+ */
+class ReadFlow implements SimFlow {
+  /** What the line is printed from: the cookie and match as written, and the action list. */
+  readonly #cookieText: string;
+  readonly #matchText: string;
+  readonly #actions: ReadActions;
+  #text: string | undefined;
+
+  constructor(
+    readonly line: number,
+    readonly cookie: string,
+    readonly table: number,
+    readonly priority: number,
+    readonly match: FlowMatch,
+    readonly actions: FlowAction[],
+    cookieText: string,
+    matchText: string,
+    actionList: ReadActions,
+  ) {
+    this.#cookieText = cookieText;
+    this.#matchText = matchText;
+    this.#actions = actionList;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      const text = formatFlowWithActions({ cookie: this.#cookieText, table: this.table, priority: this.priority, match: this.#matchText }, this.#actions.text);
+      // As the text parse keeps the line: trimmed.
+      this.#text = this.#actions.endsBlank ? text.trim() : text;
+    }
+    return this.#text;
   }
 }
 

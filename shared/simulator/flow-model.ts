@@ -93,6 +93,36 @@ export function hasAddress(m: FlowMatch): boolean {
   return m.nwSrc !== undefined || m.nwDst !== undefined || m.ipv6Src !== undefined || m.ipv6Dst !== undefined;
 }
 
+/**
+ * The flow acting with other actions (an analysis's view of it), its printed line still the
+ * original's. A class rather than a spread copy: the reader's flows print their line only when
+ * asked (a getter, which a spread would not carry).
+ */
+export function withActions(flow: SimFlow, actions: FlowAction[]): SimFlow {
+  return new ActingFlow(flow, actions);
+}
+
+class ActingFlow implements SimFlow {
+  readonly line: number;
+  readonly cookie: string;
+  readonly table: number;
+  readonly priority: number;
+  readonly match: FlowMatch;
+  readonly #original: SimFlow;
+
+  constructor(
+    original: SimFlow,
+    readonly actions: FlowAction[],
+  ) {
+    ({ line: this.line, cookie: this.cookie, table: this.table, priority: this.priority, match: this.match } = original);
+    this.#original = original;
+  }
+
+  get text(): string {
+    return this.#original.text;
+  }
+}
+
 /** True when the flow only contributes clauses to conjunctive matches (OVS: a "soft" match). */
 export function isConjunctive(flow: SimFlow): boolean {
   return flow.actions.length > 0 && flow.actions.every((a) => a.kind === 'conjunction');
