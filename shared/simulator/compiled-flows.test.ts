@@ -68,6 +68,8 @@ describe('CompiledFlowReader', () => {
       }
     }
     expect(reader.textParsed).toBe(0);
+    // What the verdict engine keys action lists by, without printing lines: the line's own part.
+    for (const flow of compiles.flatMap(({ hosts }) => hosts.flatMap((h) => reader.readTable(h, 'h.flows')))) expect(flow.actionsText).toBe(flow.text.slice(flow.text.indexOf('actions=')));
     // A trace's "matched line N" is line N of the preview.
     const [first] = compiles[0]!.hosts;
     const preview = formatHostTable(first!.host, NAMED, first!.flows).split('\n');

@@ -30,6 +30,8 @@ interface ReadCookie {
 /** An action list, printed once and parsed once per table and match EtherType. */
 interface ReadActions {
   text: string;
+  /** `actions=TEXT` as it ends the printed line (trimmed), made when first asked. */
+  printed?: string;
   hash: TextHash;
   /** Whether the text ends in a blank, which the text parse trims off the line. */
   endsBlank: boolean;
@@ -238,6 +240,11 @@ class ReadFlow implements SimFlow {
     this.#cookieText = cookieText;
     this.#matchText = matchText;
     this.#actions = actionList;
+  }
+
+  get actionsText(): string {
+    const actions = this.#actions;
+    return (actions.printed ??= actions.endsBlank ? `actions=${actions.text}`.trim() : `actions=${actions.text}`);
   }
 
   get text(): string {

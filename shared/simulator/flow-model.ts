@@ -77,6 +77,8 @@ export interface SimFlow {
   line: number;
   /** The line as written (trimmed), for traces. */
   text: string;
+  /** Its `actions=…` part, where known without printing the line (see actionsKey). */
+  readonly actionsText?: string;
   /** Canonical `0x…` hex. */
   cookie: string;
   table: number;

@@ -97,6 +97,7 @@ export function hasBothFamilies(flow: SimFlow): boolean {
 
 /** The part of a flow's text that names its actions: equal text, equal behaviour. */
 export function actionsKey(flow: SimFlow): string {
+  if (flow.actionsText !== undefined) return flow.actionsText;
   const at = flow.text.indexOf('actions=');
   return at >= 0 ? flow.text.slice(at) : JSON.stringify(flow.actions, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
 }
