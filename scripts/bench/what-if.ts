@@ -17,7 +17,7 @@ export interface WhatIfFigures {
   /**
    * First-packet verdicts from the VerdictEngine, warm, between workloads of all hosts, asked
    * with ends and services resolved once (verdictOf), as a packet classifier holding header
-   * fields would; null above WHAT_IF_WORKLOAD_LIMIT.
+   * fields would; null above VERDICT_WORKLOAD_LIMIT.
    */
   verdictsPerSec: number | null;
   /** The same traffic asked with text ends and a probe per packet (VerdictEngine.verdict, what replay and the app call). */
@@ -28,8 +28,8 @@ export interface WhatIfFigures {
   ofprotoTraceMs: number | null;
   /** null when the estate is above MATRIX_WORKLOAD_LIMIT (see docs/performance.md). */
   matrixMs: number | null;
-  /** Median of a few runs: the first is mostly the JIT warming up; null above WHAT_IF_WORKLOAD_LIMIT. */
-  impactMs: number | null;
+  /** Median of a few runs: the first is mostly the JIT warming up. */
+  impactMs: number;
   matrixClasses: number | null;
 }
 
@@ -39,11 +39,11 @@ export interface WhatIfFigures {
  */
 export const MATRIX_WORKLOAD_LIMIT = 10_000;
 /**
- * Above this the verdicts and the impact are not measured either: they need every host's
- * tables parsed (twice for the impact), which at the huge size is more memory than a default
- * Node heap holds.
+ * Above this the verdicts are not measured either: the engine's classifiers of every host's
+ * tables need more memory than a default Node heap holds at the huge size. (The impact is
+ * measured at every size: both sides' loaded tables take about 2 GB at the huge one.)
  */
-export const WHAT_IF_WORKLOAD_LIMIT = 10_000;
+export const VERDICT_WORKLOAD_LIMIT = 10_000;
 const IMPACT_RUNS = 5;
 
 const PORTS = [80, 443, 5432, 6379, 8080, 8443, 9090, 3306, 53, 22];
@@ -58,16 +58,17 @@ export async function measureWhatIf(policy: Policy, inventory: Inventory, compil
   // Parsed once: at the large size reading a million flows back from text takes many seconds.
   // One reader for every table set, as the app's impact loads both sides with one.
   const reader = new CompiledFlowReader();
-  const tables = workloads <= WHAT_IF_WORKLOAD_LIMIT ? loadHostTables(compiled.hosts, reader) : null;
-  const matrix = tables && workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
+  const tables = loadHostTables(compiled.hosts, reader);
+  const matrix = workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
+  const verdicts = workloads <= VERDICT_WORKLOAD_LIMIT;
   return {
-    verdictsPerSec: tables ? verdictsPerSecond(inventory, tables, 'resolved') : null,
-    textVerdictsPerSec: tables ? verdictsPerSecond(inventory, tables, 'text') : null,
+    verdictsPerSec: verdicts ? verdictsPerSecond(inventory, tables, 'resolved') : null,
+    textVerdictsPerSec: verdicts ? verdictsPerSecond(inventory, tables, 'text') : null,
     tracesPerSec: tracesPerSecond(inventory, compiled),
     ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
     matrixMs: matrix?.matrixMs ?? null,
     matrixClasses: matrix?.classes ?? null,
-    impactMs: tables ? timeImpact(policy, inventory, tables, reader) : null,
+    impactMs: timeImpact(policy, inventory, tables, reader),
   };
 }
 
