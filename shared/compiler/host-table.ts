@@ -1,4 +1,3 @@
-import { pushUnder } from '../arrays';
 import type { DefaultAction } from '../policy/model';
 import { ActionLists } from './action-lists';
 import type { AddressMatchCache, RuleClauses } from './clauses';
@@ -44,17 +43,20 @@ interface PlacedRule {
   services: readonly number[] | null;
 }
 
-/** One rule on one host's policy table: the rule, and the matches of its members there (the local side). */
-interface HostConjunction {
-  rule: PlacedRule;
-  local: readonly number[];
+/**
+ * The rules on one host's policy table, in rule order, each with the matches of its members
+ * there (the local side): two lists side by side, as a compile files hundreds of thousands.
+ */
+interface HostConjunctions {
+  rules: PlacedRule[];
+  locals: (readonly number[])[];
 }
 
 /** Which rules concern each host, per policy table, and what every host's bands share; worked out once per compile. */
 export interface HostClauses {
   /** Per host, in rule order: the rules with a local source (egress) or a local destination (ingress). */
-  egress: Map<string, HostConjunction[]>;
-  ingress: Map<string, HostConjunction[]>;
+  egress: Map<string, HostConjunctions>;
+  ingress: Map<string, HostConjunctions>;
   text: ConjunctionText;
   /** The compile's texts, which the hosts' flows share. */
   flowTexts: FlowTexts;
@@ -65,13 +67,17 @@ export interface HostClauses {
 
 /** Files every rule under the hosts of its local sources and destinations. Deterministic. */
 export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTexts): HostClauses {
-  const egress = new Map<string, HostConjunction[]>();
-  const ingress = new Map<string, HostConjunction[]>();
-  const file = (byHost: Map<string, HostConjunction[]>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
+  const egress = new Map<string, HostConjunctions>();
+  const ingress = new Map<string, HostConjunctions>();
+  const file = (byHost: Map<string, HostConjunctions>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (remote.length === 0 || rule.services?.length === 0) return;
     for (const [host, local] of localByHost) {
-      if (local.length > 0) pushUnder(byHost, host, { rule, local });
+      if (local.length === 0) continue;
+      let filed = byHost.get(host);
+      if (!filed) byHost.set(host, (filed = { rules: [], locals: [] }));
+      filed.rules.push(rule);
+      filed.locals.push(local);
     }
   };
   const order = redirectOrder(clauses);
@@ -157,7 +163,9 @@ function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses
   const lists = clauses.lists;
   lists.clear();
   const egress = side === 'egress';
-  for (const { rule, local } of clauses[side].get(host) ?? []) {
+  const { rules, locals } = clauses[side].get(host) ?? { rules: [], locals: [] };
+  for (let i = 0; i < rules.length; i++) {
+    const [rule, local] = [rules[i]!, locals[i]!];
     let band = bands.get(rule.top);
     if (!band) bands.set(rule.top, (band = new ConjunctionBands(table, rule.top, lists, clauses.slots)));
     const priority = band.add(rule.number, egress ? local : rule.allSources, egress ? rule.allDestinations : local, rule.services);
