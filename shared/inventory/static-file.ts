@@ -8,6 +8,10 @@ import { isPortName } from '../policy/services';
 import { qualifiedName, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
 
+/** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
+const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
+
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { error: `apiVersion must be "${POLICY_API_VERSION}"` }),
   kind: z.literal('Inventory', { error: 'kind must be "Inventory"' }),
@@ -16,7 +20,7 @@ const fileSchema = z.strictObject({
       name: z.string().min(1),
       host: z.string().min(1),
       addresses: z.array(z.string()).default([]),
-      mac: z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, { error: 'a MAC address such as 02:42:0a:00:00:09' }).optional(),
+      mac: z.string().regex(MAC_ADDRESS, { error: MAC_RULE }).optional(),
       labels: z.record(z.string(), z.string()).default({}),
       image: z.string().optional(),
       namespace: z.string().optional(),
@@ -90,11 +94,13 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       return typeof port === 'string' ? [] : [port];
     });
     const optional = (column: string): string | undefined => row.cells[column]?.trim() || undefined;
+    const mac = optional('mac');
+    if (mac !== undefined && !MAC_ADDRESS.test(mac)) diagnostics.push({ code: 'MS312', severity: 'error', message: `"${mac}" is not ${MAC_RULE}`, location: at('mac') });
     return {
       name: row.cells.name?.trim() ?? '',
       host: row.cells.host?.trim() ?? '',
       addresses: splitCell(row.cells.addresses ?? '', /[;\s]+/),
-      mac: optional('mac'),
+      mac,
       labels: labelsOf('labels'),
       image: optional('image'),
       namespace: optional('namespace'),
