@@ -30,6 +30,18 @@ describe('microseg', () => {
     expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toContain('conj_id=');
   });
 
+  it('compile: a host name as long as host names go still gets its own flow file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-long-'));
+    const [long, other] = ['a'.repeat(253), `${'a'.repeat(252)}b`];
+    const longInventory = join(dir, 'inventory.yaml');
+    writeFileSync(longInventory, readFileSync(inventory, 'utf8').replaceAll('host-a', long).replaceAll('host-b', other));
+    const result = microseg('compile', policy, '--inventory', longInventory, '--out', dir, '--json');
+    expect(result.code).toBe(0);
+    const files = (JSON.parse(result.stdout) as { hosts: { file: string }[] }).hosts.map((h) => h.file);
+    expect(new Set(files).size).toBe(2);
+    for (const file of files) expect(readFileSync(file, 'utf8')).toContain('conj_id=');
+  });
+
   it('trace: exit 0 and the deciding edge when permitted, 3 and the default when dropped', () => {
     const permitted = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-2', '--proto', 'tcp', '--port', '8080');
     expect(permitted.code).toBe(0);

@@ -13,6 +13,7 @@ import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { replayCommand } from './replay';
 import { probeFrom, resolveEnds } from './trace';
+import { hostFileName } from '../services/host-file-name';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
@@ -125,7 +126,7 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   const started = performance.now();
   const result = compilePolicy(policy, inventory);
   const compileMs = Math.round((performance.now() - started) * 10) / 10;
-  const fileOf = (host: string): string => join(values.out ?? '.', `${flowFileName(host)}.flows`);
+  const fileOf = (host: string): string => join(values.out ?? '.', hostFileName(flowFileName(host), '.flows'));
   if (values.out && !hasErrors(result.diagnostics)) {
     await mkdir(values.out, { recursive: true });
     for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));

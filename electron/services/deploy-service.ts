@@ -11,6 +11,7 @@ import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
+import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession } from './ssh-session';
 
@@ -172,7 +173,7 @@ export class DeployService {
   }
 
   private backupFile(host: string): string {
-    return join(this.dataDir, 'backups', `${encodeURIComponent(host)}.flows`);
+    return join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
   }
 
   private async saveBackup(host: string, lines: string[]): Promise<void> {
