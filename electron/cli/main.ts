@@ -14,6 +14,7 @@ import { exportKubernetes, importKubernetes } from './kubernetes';
 import { replayCommand } from './replay';
 import { probeFrom, resolveEnds } from './trace';
 import { hostFileName } from '../services/host-file-name';
+import { FlowTextError } from '@shared/simulator/flow-parser';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
@@ -151,6 +152,8 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   try {
     path = simulatePath(tablesOnDemand(compiled.hosts), from, to, probe, values.established ? 'established' : 'new', { hostOf: addressHosts(inventory.workloads) });
   } catch (error) {
+    // A table that does not parse comes from a value the input checks let through, not from the question.
+    if (error instanceof FlowTextError) throw new CliFailure(EXIT.inputErrors, `the compiled tables do not parse (a value of the policy or inventory that its checks let through; please report it): ${error.message}`);
     throw new CliFailure(EXIT.usage, (error as Error).message);
   }
   const decisions = decisionsOf(path, compiled.rules);

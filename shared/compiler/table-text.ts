@@ -9,10 +9,24 @@ import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
  * lines, a blank and a comment line before each table) is what previewLines counts.
  */
 export function formatHostTable(host: string, policy: Policy, flows: readonly Flow[]): string {
-  const lines = [
+  const header = [
     `# Microseg Designer flow table for host ${oneLine(host)}`,
     `# policy "${oneLine(policy.name)}" revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
   ];
+  return withTables(header, flows);
+}
+
+/**
+ * The flows on the lines formatHostTable gives them, under a header of empty comments: what
+ * parsing the preview would report about them, line numbers included, without a policy at hand.
+ */
+export function formatAtPreviewLines(flows: readonly Flow[]): string {
+  return withTables(['#', '#'], flows);
+}
+
+/** The header's lines, then the flows with a comment heading each pipeline table. */
+function withTables(header: string[], flows: readonly Flow[]): string {
+  const lines = header;
   let currentTable = -1;
   for (const flow of flows) {
     if (flow.table !== currentTable) {

@@ -13,7 +13,7 @@ import { parseInventoryFile } from '../inventory/static-file';
 import { parsePolicyFile } from '../policy/policy-file';
 import { SIZES, syntheticEstate } from '../../scripts/bench/synthetic';
 import { CompiledFlowReader } from './compiled-flows';
-import { parseFlowTextStrict } from './flow-parser';
+import { FlowTextError, parseFlowTextStrict } from './flow-parser';
 import type { SimFlow } from './flow-model';
 
 /** What parsing the host's preview text gives: the reader's shortcut must give the same, line numbers included. */
@@ -119,13 +119,15 @@ describe('CompiledFlowReader', () => {
     const fields = [flow('ip,priority=7', ['drop'])];
     expect(read(fields, 1)).toEqual([fromText(fields), fromText(fields)]);
     for (const [flows, error] of [
-      [[flow('ip,nw_src=10.0.0.300', ['drop'])], /h\.flows does not parse/],
+      // Its errors name the preview's line (two header lines, a blank and the table's comment first).
+      [[flow('ip,nw_src=10.0.0.300', ['drop'])], /h\.flows does not parse:\n {2}MS\d+ line 5: /],
       [[flow('arp', ['ct(commit)'])], /does not parse/],
       // One action list shared by an IP flow and one without IP: only the IP flow may conntrack.
       [[flow('ip', ['ct(table=10)']), flow('arp', ['ct(table=10)'], 11)], /ct\(\) needs ip or ipv6/],
     ] as const) {
       expect(() => new CompiledFlowReader().read(flows, 'h.flows')).toThrow(error);
       expect(() => new CompiledFlowReader().readTable(compact(flows), 'h.flows')).toThrow(error);
+      expect(() => new CompiledFlowReader().read(flows, 'h.flows')).toThrow(FlowTextError);
     }
   });
 });

@@ -2,9 +2,9 @@ import { intern, storeAt } from '../arrays';
 import { CompactHostTable } from '../compiler/compact-table';
 import type { HostTable } from '../compiler/compile';
 import type { Flow } from '../compiler/flow';
-import { formatFlow, formatFlowWithActions } from '../compiler/flow';
+import { formatFlowWithActions } from '../compiler/flow';
 import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from '../compiler/flow-texts';
-import { previewLines } from '../compiler/table-text';
+import { formatAtPreviewLines, previewLines } from '../compiler/table-text';
 import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
@@ -165,9 +165,8 @@ export class CompiledFlowReader {
 
   private parsed(flows: readonly Flow[], file: string): SimFlow[] {
     this.textParsed++;
-    // One flow per line here; numbered then as the preview's lines.
-    const lines = previewLines(flows);
-    return parseFlowTextStrict(flows.map(formatFlow).join('\n'), file).map((f) => ({ ...f, line: lines[f.line - 1]! }));
+    // Laid out as the preview, so flows and errors alike name the preview's lines.
+    return parseFlowTextStrict(formatAtPreviewLines(flows), file);
   }
 
   private match(text: string): ReadMatch | null {

@@ -79,10 +79,15 @@ export function parseFlowTextStrict(text: string, file?: string): SimFlow[] {
   const { flows, diagnostics } = parseFlowText(text, file);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0)
-    throw new Error(
+    throw new FlowTextError(
       `flow text${file ? ` ${file}` : ''} does not parse:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`,
     );
   return flows;
+}
+
+/** Flow text that does not parse: the text's fault, not the question asked of it. */
+export class FlowTextError extends Error {
+  override name = 'FlowTextError';
 }
 
 function parseFlowLine(text: string, line: number): SimFlow | TokenProblem {
