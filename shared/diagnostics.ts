@@ -36,3 +36,11 @@ export function formatDiagnostic(d: Diagnostic): string {
   const path = loc?.path ? ` (at ${loc.path})` : '';
   return `${where}${d.severity} ${d.code}: ${d.message}${path}`;
 }
+
+/**
+ * The diagnostics with a line and column for each that names a path but no line (a compile's
+ * lint names paths into the policy), found by `locate` (PolicyParse.locate).
+ */
+export function locatedIn(diagnostics: readonly Diagnostic[], locate: (path: string) => SourceLocation): Diagnostic[] {
+  return diagnostics.map((d) => (d.location?.path !== undefined && d.location.line === undefined ? { ...d, location: { ...d.location, ...locate(d.location.path) } } : d));
+}

@@ -30,6 +30,15 @@ describe('microseg', () => {
     expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toContain('conj_id=');
   });
 
+  it('compile: warnings name the file, line and column of what they are about', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-warn-'));
+    const empty = join(dir, 'empty-group.yaml');
+    writeFileSync(empty, readFileSync(policy, 'utf8').replace('labels: tier=db', 'labels: tier=nobody'));
+    const result = microseg('compile', empty, '--inventory', inventory);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/empty-group\.yaml:\d+:\d+: warning MS201: group "db" selects no workload/);
+  });
+
   it('compile: a host name as long as host names go still gets its own flow file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-long-'));
     const [long, other] = ['a'.repeat(253), `${'a'.repeat(252)}b`];

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic } from '@shared/diagnostics';
+import type { Diagnostic, SourceLocation } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
@@ -37,10 +37,11 @@ export async function readInput(path: string, what: string): Promise<string> {
 }
 
 /** The policy, or a failure carrying every diagnostic; warnings come back for printing. */
-export async function loadPolicy(path: string): Promise<{ policy: Policy; diagnostics: Diagnostic[] }> {
+/** The policy, its diagnostics, and where a path into it is in the file (for a compile's diagnostics). */
+export async function loadPolicy(path: string): Promise<{ policy: Policy; diagnostics: Diagnostic[]; locate: (path: string) => SourceLocation }> {
   const parsed = parsePolicyFile(await readInput(path, 'policy'), path);
-  if (!parsed.policy) throw new CliFailure(EXIT.inputErrors, `${path} has errors`, parsed.diagnostics);
-  return { policy: parsed.policy, diagnostics: parsed.diagnostics };
+  if (!parsed.policy || !parsed.locate) throw new CliFailure(EXIT.inputErrors, `${path} has errors`, parsed.diagnostics);
+  return { policy: parsed.policy, diagnostics: parsed.diagnostics, locate: parsed.locate };
 }
 
 export async function loadInventory(path: string | undefined): Promise<Inventory> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '@shared/diagnostics';
+import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
@@ -122,32 +122,33 @@ async function check(policyPath: string, values: Values): Promise<number> {
 }
 
 async function compile(policyPath: string, values: Values): Promise<number> {
-  const { policy } = await loadPolicy(policyPath);
+  const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   const started = performance.now();
   const result = compilePolicy(policy, inventory);
   const compileMs = Math.round((performance.now() - started) * 10) / 10;
+  const diagnostics = locatedIn(result.diagnostics, locate);
   const fileOf = (host: string): string => join(values.out ?? '.', hostFileName(flowFileName(host), '.flows'));
   if (values.out && !hasErrors(result.diagnostics)) {
     await mkdir(values.out, { recursive: true });
     for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
   }
   const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
-  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics: result.diagnostics }, null, 2), exitFor(result.diagnostics));
-  printDiagnostics(result.diagnostics);
-  const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workloads${h.file ? ` -> ${h.file}` : ''}`)];
+  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), exitFor(diagnostics));
+  printDiagnostics(diagnostics);
+  const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workload${h.workloads === 1 ? '' : 's'}${h.file ? ` -> ${h.file}` : ''}`)];
   return print(lines.join('\n'), exitFor(result.diagnostics));
 }
 
 async function trace(policyPath: string, values: Values): Promise<number> {
-  const { policy } = await loadPolicy(policyPath);
+  const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
   const { from, to } = resolveEnds(inventory, values.from, values.to);
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, compiled.diagnostics);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
   let path;
   try {
     path = simulatePath(tablesOnDemand(compiled.hosts), from, to, probe, values.established ? 'established' : 'new', { hostOf: addressHosts(inventory.workloads) });

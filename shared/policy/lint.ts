@@ -5,7 +5,7 @@ import { takesPart } from '../inventory/participation';
 import { isIPv4 } from '../net/address';
 import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { ungroupedWorkloads, type Membership } from './membership';
-import { blocks, type Edge, type Policy, type Service } from './model';
+import { blocks, type DefaultAction, type Edge, type Policy, type Service } from './model';
 
 /** More ports than this in one service is "broad": it rarely means one application. */
 const BROAD_PORT_RANGE = 1024;
@@ -21,7 +21,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...edgesWithoutEffect(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
-    ...lonelyWorkloads(membership, workloads),
+    ...lonelyWorkloads(membership, workloads, policy.defaults.betweenGroups),
     ...sharedAddresses(workloads),
   ];
 }
@@ -158,10 +158,18 @@ function overlappingBlocks(policy: Policy, membership: ReadonlyMap<string, Membe
   return out;
 }
 
-function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[]): Diagnostic[] {
+/** What the default does to a connection no rule permits, as the end of a sentence. */
+const DEFAULT_OUTCOME: Record<DefaultAction, string> = {
+  drop: 'will be dropped',
+  reject: 'will be rejected',
+  redirect: 'will go to the default honeypot',
+  monitor: 'will be counted as denied (the default only monitors)',
+};
+
+function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[], byDefault: DefaultAction): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const w of ungroupedWorkloads(new Map(membership), workloads.filter(takesPart))) {
-    diagnostics.push({ code: 'MS202', severity: 'warning', message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it will be dropped` });
+    diagnostics.push({ code: 'MS202', severity: 'warning', message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it ${DEFAULT_OUTCOME[byDefault]}` });
   }
   for (const w of workloads.filter((x) => x.addresses.length === 0)) {
     diagnostics.push({ code: 'MS203', severity: 'warning', message: `workload "${w.name}" has no IP address (pending, stopped, or host networking?); it takes no part until it has one` });

@@ -1,6 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
@@ -71,7 +71,12 @@ const fileSchema = z.strictObject({
 
 type PolicyFile = z.infer<typeof fileSchema>;
 
-export type PolicyParse = { policy: Policy | null; diagnostics: Diagnostic[] };
+export type PolicyParse = {
+  policy: Policy | null;
+  diagnostics: Diagnostic[];
+  /** Where a dotted path (`edges.2`) is in the file, for diagnostics found later (a compile's lint); absent when the YAML did not parse. */
+  locate?: (path: string) => SourceLocation;
+};
 
 /**
  * Reads a policy file. Returns the policy only when there are no errors; every diagnostic
@@ -83,7 +88,7 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
   const located = parsed.value;
 
   const checked = fileSchema.safeParse(located.value);
-  if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, located, 'MS002') };
+  if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, located, 'MS002'), locate: (path) => located.locate(path) };
 
   const diagnostics: Diagnostic[] = [];
   const policy = fromFile(checked.data, (path, message) =>
@@ -95,7 +100,7 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
     if (d.code === 'MS113' && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
     diagnostics.push({ ...d, location: { ...d.location, ...located.locate(d.location?.path ?? '') } });
   }
-  return { policy: hasErrors(diagnostics) ? null : policy, diagnostics };
+  return { policy: hasErrors(diagnostics) ? null : policy, diagnostics, locate: (path) => located.locate(path) };
 }
 
 /** Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. */
