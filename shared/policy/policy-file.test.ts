@@ -60,6 +60,15 @@ describe('policy files', () => {
     expect(typo.diagnostics[0]!.message).toContain('isolatd');
   });
 
+  it('warns about an except block that removes nothing: no cidrs, or outside all of them', () => {
+    const file = (cidrs: string, except: string): string => `apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: outside\n    selector:\n${cidrs}      except: [${except}]\n`;
+    expect(parsePolicyFile(file('      cidrs: [10.0.0.0/8]\n', '10.1.0.0/16, 11.0.0.0/8'), 'p.yaml').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS106', message: 'except block "11.0.0.0/8" of group "outside" lies outside its cidrs; it removes nothing', location: expect.objectContaining({ line: 8, path: 'groups.0.selector.except.1' }) }),
+    ]);
+    expect(parsePolicyFile(file('', '11.0.0.0/8'), 'p.yaml').diagnostics).toContainEqual(expect.objectContaining({ code: 'MS106', location: expect.objectContaining({ path: 'groups.0.selector.except' }) }));
+    expect(parsePolicyFile(file('      cidrs: [0.0.0.0/0]\n', '10.0.0.0/8, 192.168.0.0/16'), 'p.yaml').diagnostics).toEqual([]);
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toContain('apiVersion must be "microseg.dev/v1"');

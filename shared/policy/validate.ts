@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalCidr } from '../net/cidr-set';
+import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
@@ -57,8 +57,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
         }
       });
     }
+    const blocks = (s.cidrs ?? []).filter((c) => parseCidr(c));
     if ((s.except ?? []).length > 0 && (s.cidrs ?? []).length === 0) {
       diagnostics.push(warning('MS106', `group "${group.name}" lists "except" blocks but no "cidrs" to carve them from; they have no effect`, { ...at, path: `${at.path}.selector.except` }));
+    } else if (blocks.length > 0) {
+      (s.except ?? []).forEach((cidr, i) => {
+        if (parseCidr(cidr) && !cidrsOverlap([cidr], blocks)) diagnostics.push(warning('MS106', `except block "${cidr}" of group "${group.name}" lies outside its cidrs; it removes nothing`, { ...at, path: `${at.path}.selector.except.${i}` }));
+      });
     }
   });
 
