@@ -1,10 +1,11 @@
 import { intern } from '../arrays';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { FlowTables } from '../simulator/simulate';
 import { isExactMask } from '../simulator/table-index';
 import { ConjunctionLists } from './conjunction-lists';
+import { matchText, matchTextWithoutConjId } from './match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
 /** One flow of an address clause: what it asks of the source and of the destination (either may be anything). */
@@ -340,7 +341,7 @@ function plainKind(table: number, served: Served): { clauses: string; verdict: s
     } else {
       let texts = clauses.get(clause);
       if (!texts) clauses.set(clause, (texts = new Set()));
-      texts.add(matchText(flow));
+      texts.add(matchText(flow.match));
       carried.set(clause, (carried.get(clause) ?? 0) | protocolsOf(flow.match.ipProto));
     }
   }
@@ -353,11 +354,7 @@ function plainKind(table: number, served: Served): { clauses: string; verdict: s
     if (addressed.has(k) && clauses.has(k)) return null;
     parts.push(addressed.has(k) ? 'address' : [...(clauses.get(k) ?? [])].sort().join(';'));
   }
-  const onId = served.onId.map((flow) => {
-    const rest: FlowMatch = { ...flow.match };
-    delete rest.conjId;
-    return `${flow.priority} ${formatMatch(rest)} ${flow.text.slice(flow.text.indexOf('actions='))}`;
-  });
+  const onId = served.onId.map((flow) => `${flow.priority} ${matchTextWithoutConjId(flow.match)} ${flow.text.slice(flow.text.indexOf('actions='))}`);
   return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority: first.flow.priority, protocols };
 }
 
@@ -368,15 +365,6 @@ const NAMED_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { 1: 'icmp', 5
 function protocolsOf(ipProto: number | undefined): number {
   if (ipProto === undefined) return ALL_PROTOCOLS;
   return 1 << SERVICE_PROTOCOLS.indexOf(NAMED_PROTOCOLS[ipProto] ?? 'other');
-}
-
-// A port clause flow serves many conjunctions; its match is printed once.
-const matchTexts = new WeakMap<SimFlow, string>();
-
-function matchText(flow: SimFlow): string {
-  let text = matchTexts.get(flow);
-  if (text === undefined) matchTexts.set(flow, (text = formatMatch(flow.match)));
-  return text;
 }
 
 /** One address field and at most an Ethernet type: the flow holds for every packet between the pairs it supplies. */
