@@ -34,7 +34,6 @@ interface ListKinds {
   kinds: number | null;
 }
 
-
 /** Segment ids stay below this, so two (and a signature) make one exact number. */
 const ID_SPAN = 2 ** 21;
 
@@ -189,7 +188,7 @@ export class PairAnswers {
     const here = this.kindsOf(list);
     if (here.kinds === null) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
     let byHard = this.byKinds[here.kinds];
-    if (byHard === undefined) this.byKinds[here.kinds] = byHard = new Map<number, number>();
+    if (byHard === undefined) storeAt(this.byKinds, here.kinds, (byHard = new Map<number, number>()));
     let id = byHard.get(hard);
     if (id === undefined) {
       const segments =
