@@ -1,9 +1,11 @@
 import { intern } from '../arrays';
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { FlowTables } from '../simulator/simulate';
 import { isExactMask } from '../simulator/table-index';
+import { ConjunctionLists } from './conjunction-lists';
+import { matchText, matchTextWithoutConjId } from './match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
 /** One flow of an address clause: what it asks of the source and of the destination (either may be anything). */
@@ -51,6 +53,11 @@ export interface Conjunction {
    * changes nothing.
    */
   verdict: number;
+  /**
+   * A number conjunctions of any host share when they act alike for every pair they join: the
+   * same kind and id. One of its own for a conjunction that is not plain.
+   */
+  form: number;
 }
 
 const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
@@ -63,6 +70,10 @@ const ADDRESS_FIELDS = ['nwSrc', 'nwDst', 'ipv6Src', 'ipv6Dst'] as const;
  */
 export class ConjunctionJoins {
   readonly conjunctions: Conjunction[] = [];
+  /** Per form (Conjunction.form), the first conjunction of that form. */
+  readonly forms: Conjunction[] = [];
+  /** The lists of conjunction forms rows join their destinations by (RowJoins.on). */
+  readonly lists = new ConjunctionLists();
   /** Per endpoint: conjunctions one of whose clauses asks for it as the source (only those can join it as one). */
   private readonly bySource: number[][];
   /** Conjunctions with no clause that asks about the source alone: candidates for every row. */
@@ -78,12 +89,13 @@ export class ConjunctionJoins {
 
   private readonly kinds = new Map<string, number>();
   private readonly verdicts = new Map<string, number>();
+  private readonly formKeys = new Map<string, number>();
 
   constructor(private readonly endpoints: readonly { address: AddressBits; host?: string }[]) {
     endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
     this.bySource = endpoints.map(() => []);
     this.all = Int32Array.from(endpoints.keys());
-    this.scratch = new RowScratch(endpoints.length);
+    this.scratch = new RowScratch(endpoints, this.lists);
   }
 
   /** Files the conjunctions of one host's tables. */
@@ -95,7 +107,7 @@ export class ConjunctionJoins {
         const plain = plainKind(table, served);
         const kind = plain ? intern(this.kinds, `${plain.clauses}|${plain.verdict}`) : -1;
         const verdict = plain ? intern(this.verdicts, plain.verdict) : -1;
-        this.add({ host, table, id, clauses, kind, priority: plain?.priority ?? -1, verdict, protocols: plain?.protocols ?? ALL_PROTOCOLS });
+        this.add({ host, table, id, clauses, kind, priority: plain?.priority ?? -1, verdict, protocols: plain?.protocols ?? ALL_PROTOCOLS, form: -1 });
       }
   }
 
@@ -108,7 +120,7 @@ export class ConjunctionJoins {
     const source = this.endpoints[row]!;
     if (this.stamp.length !== this.conjunctions.length) this.stamp = new Int32Array(this.conjunctions.length).fill(-1);
     const out = this.scratch;
-    out.clear();
+    out.clear(source.host);
     const visit = (c: number): void => {
       if (this.stamp[c] === row) return;
       this.stamp[c] = row;
@@ -121,7 +133,7 @@ export class ConjunctionJoins {
         const destination = this.endpoints[col]!;
         if (col === row || destination.address.family !== source.address.family) continue;
         if (!onSourceHost && conjunction.host !== destination.host) continue;
-        out.add(col, c);
+        out.add(col, conjunction.form, onSourceHost);
       }
     };
     for (const c of this.bySource[row]!) visit(c);
@@ -131,6 +143,9 @@ export class ConjunctionJoins {
 
   private add(conjunction: Conjunction): void {
     const index = this.conjunctions.push(conjunction) - 1;
+    // The kind names the table, priority, clauses and conj_id flows; with the id (one rule's on every host) it names all a pair's answer can depend on.
+    conjunction.form = intern(this.formKeys, conjunction.kind < 0 ? `unplain ${index}` : `${conjunction.kind} ${conjunction.id}`);
+    if (conjunction.form === this.forms.length) this.forms.push(conjunction);
     // A clause whose every flow asks about the source gates the rows: only its sources can be
     // joined, so a row that comes through it need not ask it again.
     const gate = conjunction.clauses.find((k) => k.flows.every((f) => f.src));
@@ -204,38 +219,48 @@ export class ConjunctionJoins {
   }
 }
 
-/** One source's joins: per destination, the conjunctions joining the pair, in the order found. */
+/** One source's joins: per destination, the forms of the conjunctions joining the pair on each host, in the order found. */
 export interface RowJoins {
-  get(column: number): readonly number[] | undefined;
+  /** The number of the list (ConjunctionJoins.lists) of the forms of the conjunctions on `host` joining the pair; ConjunctionLists.EMPTY when none does. */
+  on(column: number, host: string): number;
   /** The destinations joined, ascending. */
   columns(): Int32Array;
 }
 
-/** RowJoins in arrays kept from row to row: a row touches few of the destinations. */
+/**
+ * RowJoins in arrays kept from row to row: a row touches few of the destinations. A pair meets
+ * conjunctions on the source's host (near) and on the destination's (far), so it keeps a list
+ * for each: pairs of other hosts joined by the same rules have the same lists.
+ */
 class RowScratch implements RowJoins {
-  private readonly lists: (number[] | undefined)[];
+  private readonly near: Int32Array;
+  private readonly far: Int32Array;
   private readonly touched: number[] = [];
+  private sourceHost: string | undefined;
 
-  constructor(size: number) {
-    this.lists = new Array<number[] | undefined>(size);
+  constructor(
+    private readonly endpoints: readonly { host?: string }[],
+    private readonly lists: ConjunctionLists,
+  ) {
+    this.near = new Int32Array(endpoints.length).fill(ConjunctionLists.EMPTY);
+    this.far = new Int32Array(endpoints.length).fill(ConjunctionLists.EMPTY);
   }
 
-  clear(): void {
-    for (const col of this.touched) this.lists[col] = undefined;
+  clear(sourceHost: string | undefined): void {
+    for (const col of this.touched) this.near[col] = this.far[col] = ConjunctionLists.EMPTY;
     this.touched.length = 0;
+    this.sourceHost = sourceHost;
   }
 
-  add(column: number, conjunction: number): void {
-    const list = this.lists[column];
-    if (list) list.push(conjunction);
-    else {
-      this.lists[column] = [conjunction];
-      this.touched.push(column);
-    }
+  add(column: number, form: number, onSourceHost: boolean): void {
+    if (this.near[column] === ConjunctionLists.EMPTY && this.far[column] === ConjunctionLists.EMPTY) this.touched.push(column);
+    const lists = onSourceHost ? this.near : this.far;
+    lists[column] = this.lists.append(lists[column]!, form);
   }
 
-  get(column: number): readonly number[] | undefined {
-    return this.lists[column];
+  on(column: number, host: string): number {
+    if (host === this.sourceHost) return this.near[column]!;
+    return host === this.endpoints[column]!.host ? this.far[column]! : ConjunctionLists.EMPTY;
   }
 
   columns(): Int32Array {
@@ -316,7 +341,7 @@ function plainKind(table: number, served: Served): { clauses: string; verdict: s
     } else {
       let texts = clauses.get(clause);
       if (!texts) clauses.set(clause, (texts = new Set()));
-      texts.add(matchText(flow));
+      texts.add(matchText(flow.match));
       carried.set(clause, (carried.get(clause) ?? 0) | protocolsOf(flow.match.ipProto));
     }
   }
@@ -329,11 +354,7 @@ function plainKind(table: number, served: Served): { clauses: string; verdict: s
     if (addressed.has(k) && clauses.has(k)) return null;
     parts.push(addressed.has(k) ? 'address' : [...(clauses.get(k) ?? [])].sort().join(';'));
   }
-  const onId = served.onId.map((flow) => {
-    const rest: FlowMatch = { ...flow.match };
-    delete rest.conjId;
-    return `${flow.priority} ${formatMatch(rest)} ${flow.text.slice(flow.text.indexOf('actions='))}`;
-  });
+  const onId = served.onId.map((flow) => `${flow.priority} ${matchTextWithoutConjId(flow.match)} ${flow.text.slice(flow.text.indexOf('actions='))}`);
   return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority: first.flow.priority, protocols };
 }
 
@@ -344,15 +365,6 @@ const NAMED_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { 1: 'icmp', 5
 function protocolsOf(ipProto: number | undefined): number {
   if (ipProto === undefined) return ALL_PROTOCOLS;
   return 1 << SERVICE_PROTOCOLS.indexOf(NAMED_PROTOCOLS[ipProto] ?? 'other');
-}
-
-// A port clause flow serves many conjunctions; its match is printed once.
-const matchTexts = new WeakMap<SimFlow, string>();
-
-function matchText(flow: SimFlow): string {
-  let text = matchTexts.get(flow);
-  if (text === undefined) matchTexts.set(flow, (text = formatMatch(flow.match)));
-  return text;
 }
 
 /** One address field and at most an Ethernet type: the flow holds for every packet between the pairs it supplies. */

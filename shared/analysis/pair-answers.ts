@@ -1,9 +1,10 @@
-import { intern } from '../arrays';
+import { intern, storeAt } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { formatAddress } from '../simulator/address-bits';
 import type { HostFlowTables } from '../simulator/path';
 import { addressKey } from '../simulator/table-index';
-import { ConjunctionJoins } from './conjunction-joins';
+import { ConjunctionJoins, type Conjunction, type RowJoins } from './conjunction-joins';
+import { ConjunctionLists } from './conjunction-lists';
 import { HardSignatures } from './hard-signatures';
 import { HostReach, type Segment, type Segments } from './host-reach';
 import { reachThrough, type PairReach } from './reach';
@@ -26,6 +27,12 @@ export interface SourceRow {
 }
 
 const ALL_PROTOCOLS = (1 << SERVICE_PROTOCOLS.length) - 1;
+
+/** The conjunctions (one per form) of a list, and the number of their kinds (null: one has none). */
+interface ListKinds {
+  conjunctions: readonly Conjunction[];
+  kinds: number | null;
+}
 
 /** Segment ids stay below this, so two (and a signature) make one exact number. */
 const ID_SPAN = 2 ** 21;
@@ -52,8 +59,11 @@ export class PairAnswers {
   /** Per segment id: whether some run of it is redirected (the reach then depends on the honeypots). */
   private readonly redirects: boolean[] = [];
   private readonly segmentsById: Segments[] = [];
-  private readonly plainKeys = new Map<number, number>();
-  private readonly joinedKeys = new Map<string, number>();
+  /** Per number of the kinds of the conjunctions joining a pair on a host (0: none), segment ids by the pair's hard signatures there. */
+  private readonly byKinds: (Map<number, number> | undefined)[] = [];
+  private readonly kindsIds = new Map<string, number>([['', 0]]);
+  private readonly kindsByList: (ListKinds | undefined)[] = [];
+  private readonly literals = new Map<string, number>();
   private readonly reachKeys = new Map<string, number>();
   private readonly byPlainSegments = new Map<number, number>();
   private readonly bySegments = new Map<string, number>();
@@ -101,10 +111,10 @@ export class PairAnswers {
     const honeypots = Int32Array.from(this.honeypots, (h) =>
       h.address.family !== source.family ? -1
       : h.index === undefined ? this.literal(h.host, source, h.address)
-      : this.segmentAt(h.host, a, h.index, joined.get(h.index)),
+      : this.segmentAt(h.host, a, h.index, joined.on(h.index, h.host)),
     );
     const columns = joined.columns();
-    const reaches = Int32Array.from(columns, (b) => this.reachOf(a, b, joined.get(b), honeypots));
+    const reaches = Int32Array.from(columns, (b) => this.reachOf(a, b, joined, honeypots));
     return { columns, reaches, honeypots };
   }
 
@@ -123,14 +133,14 @@ export class PairAnswers {
     return intern(this.honeypotProfiles, honeypots.join(','));
   }
 
-  private reachOf(a: number, b: number, joined: readonly number[] | undefined, honeypots: Int32Array): number {
+  private reachOf(a: number, b: number, joined: RowJoins | undefined, honeypots: Int32Array): number {
     const src = this.ends[a]!;
     const dst = this.ends[b]!;
     const first = src.host ?? dst.host;
     if (first === undefined) return -1;
     const second = dst.host !== undefined && dst.host !== first ? dst.host : undefined;
-    const s1 = this.segmentAt(first, a, b, joined);
-    const s2 = second === undefined ? -1 : this.segmentAt(second, a, b, joined);
+    const s1 = this.segmentAt(first, a, b, joined?.on(b, first) ?? ConjunctionLists.EMPTY);
+    const s2 = second === undefined ? -1 : this.segmentAt(second, a, b, joined?.on(b, second) ?? ConjunctionLists.EMPTY);
     if (!this.redirects[s1] && (s2 < 0 || !this.redirects[s2])) {
       const key = s1 * ID_SPAN + s2 + 1;
       let id = this.byPlainSegments.get(key);
@@ -165,28 +175,40 @@ export class PairAnswers {
     return id;
   }
 
-  /** The segment id `host` gives the pair, keyed by its hard signatures there and the kinds of the conjunctions that join it there. */
-  private segmentAt(host: string, a: number, b: number, joined: readonly number[] | undefined): number {
+  /** The segment id `host` gives the pair, keyed by its hard signatures there and the kinds of the conjunctions that join it there (`list`, of their forms). */
+  private segmentAt(host: string, a: number, b: number, list: number): number {
     // A source's connections to itself (a redirect back to it) are rare: worked out as they are.
     if (a === b) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
     // The family decides which flows' Ethernet types hold: part of every key.
     const base = this.hard.base(host) * 2 + (this.ends[a]!.address.family === 6 ? 1 : 0);
     const src = this.hard.at(host, 'source', a);
     const dst = this.hard.at(host, 'destination', b);
-    const here = joined?.filter((c) => this.joins.conjunctions[c]!.host === host) ?? [];
-    if (here.length === 0) {
-      if (base >= 2 ** 10 || src >= ID_SPAN || dst >= ID_SPAN) throw new Error('too many signatures for a numeric key');
-      const key = (base * ID_SPAN + src) * ID_SPAN + dst;
-      let id = this.plainKeys.get(key);
-      if (id === undefined) this.plainKeys.set(key, (id = this.intern(this.hostReach.segments(host, this.ends[a]!.address, this.ends[b]!.address, false))));
-      return id;
+    if (base >= 2 ** 10 || src >= ID_SPAN || dst >= ID_SPAN) throw new Error('too many signatures for a numeric key');
+    const hard = (base * ID_SPAN + src) * ID_SPAN + dst;
+    const here = this.kindsOf(list);
+    if (here.kinds === null) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
+    let byHard = this.byKinds[here.kinds];
+    if (byHard === undefined) storeAt(this.byKinds, here.kinds, (byHard = new Map<number, number>()));
+    let id = byHard.get(hard);
+    if (id === undefined) {
+      const segments =
+        here.conjunctions.length === 0 ? this.hostReach.segments(host, this.ends[a]!.address, this.ends[b]!.address, false)
+        : this.byProtocol(host, a, b, `${base},${src},${dst}`, here.conjunctions);
+      byHard.set(hard, (id = this.intern(segments)));
     }
-    const kinds = this.kinds(here, ALL_PROTOCOLS);
-    if (kinds === null) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
-    const key = `${base},${src},${dst}|${kinds}`;
-    let id = this.joinedKeys.get(key);
-    if (id === undefined) this.joinedKeys.set(key, (id = this.intern(this.byProtocol(host, a, b, `${base},${src},${dst}`, here))));
     return id;
+  }
+
+  /** The conjunctions of a list of forms and the number of their kinds, worked out once per list: pairs of many rows and hosts share one. */
+  private kindsOf(list: number): ListKinds {
+    let known = this.kindsByList[list];
+    if (known === undefined) {
+      const conjunctions = this.joins.lists.list(list).map((form) => this.joins.forms[form]!);
+      const kinds = conjunctions.length === 0 ? '' : this.kinds(conjunctions, ALL_PROTOCOLS);
+      known = { conjunctions, kinds: kinds === null ? null : intern(this.kindsIds, kinds) };
+      storeAt(this.kindsByList, list, known);
+    }
+    return known;
   }
 
   /**
@@ -194,7 +216,7 @@ export class PairAnswers {
    * cannot complete for a protocol's packets (its service clause is for another) changes
    * nothing for them, so pairs whose rules differ in TCP ports alone share their other runs.
    */
-  private byProtocol(host: string, a: number, b: number, hard: string, joined: readonly number[]): Segments {
+  private byProtocol(host: string, a: number, b: number, hard: string, joined: readonly Conjunction[]): Segments {
     const runs = {} as Record<ServiceProtocol, readonly Segment[]>;
     const missing: { protocol: ServiceProtocol; key: string }[] = [];
     SERVICE_PROTOCOLS.forEach((protocol, bit) => {
@@ -216,8 +238,8 @@ export class PairAnswers {
    * At one level the first to complete (in id order, as lookupTable takes them) decides, so
    * the kinds keep that order, unless all have one verdict and the order cannot matter.
    */
-  private kinds(conjunctions: readonly number[], protocols: number): string | null {
-    const list = conjunctions.map((c) => this.joins.conjunctions[c]!).filter((c) => (c.protocols & protocols) !== 0);
+  private kinds(conjunctions: readonly Conjunction[], protocols: number): string | null {
+    const list = conjunctions.filter((c) => (c.protocols & protocols) !== 0);
     if (list.some((c) => c.kind < 0)) return null;
     list.sort((x, y) => x.table - y.table || y.priority - x.priority || x.id - y.id);
     const parts: string[] = [];
@@ -235,8 +257,8 @@ export class PairAnswers {
 
   private literal(host: string, src: AddressBits, dst: AddressBits): number {
     const key = `literal|${host}|${addressKey(src)}|${addressKey(dst)}`;
-    let id = this.joinedKeys.get(key);
-    if (id === undefined) this.joinedKeys.set(key, (id = this.intern(this.hostReach.segments(host, src, dst))));
+    let id = this.literals.get(key);
+    if (id === undefined) this.literals.set(key, (id = this.intern(this.hostReach.segments(host, src, dst))));
     return id;
   }
 

@@ -1,8 +1,9 @@
 import { pushUnder } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
-import { ETH_TYPE, formatMatch, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { ETH_TYPE, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
+import { matchText } from './match-text';
 
 /**
  * One table's flows filed for the question "which flows can take part in a lookup for a
@@ -137,10 +138,10 @@ class HardMatches {
     const key = addressesOf(match);
     let texts = this.formatted.get(key);
     if (!texts) {
-      texts = new Set((this.byAddresses.get(key) ?? []).map((f) => formatMatch(f.match)));
+      texts = new Set((this.byAddresses.get(key) ?? []).map((f) => matchText(f.match)));
       this.formatted.set(key, texts);
     }
-    return texts.size > 0 && texts.has(formatMatch(match));
+    return texts.size > 0 && texts.has(matchText(match));
   }
 }
 
