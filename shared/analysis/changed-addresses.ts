@@ -1,7 +1,7 @@
 import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import type { FlowMatch } from '../simulator/flow-model';
 import { addressKey, isExactMask } from '../simulator/table-index';
-import type { AddressLocator, PairBox } from './changed-pairs';
+import { boxOfMatch, type AddressLocator, type PairBox } from './changed-pairs';
 
 /**
  * An AddressLocator over the addresses the changed flows name one by one, numbered as they are
@@ -21,9 +21,7 @@ export class ChangedAddresses implements AddressLocator {
   }
 
   boxOf(match: FlowMatch): PairBox {
-    const src = match.nwSrc ?? match.ipv6Src;
-    const dst = match.nwDst ?? match.ipv6Dst;
-    return { sources: src ? this.holding(src) : null, destinations: dst ? this.holding(dst) : null };
+    return boxOfMatch(match, (mask) => this.holding(mask));
   }
 
   private holding(mask: AddressMask): ReadonlySet<number> {

@@ -197,6 +197,13 @@ export interface AddressLocator {
   boxOf(match: FlowMatch): PairBox;
 }
 
+/** The box a flow's address match holds for: the endpoints `holding` gives each side it names; a side it does not name holds all. */
+export function boxOfMatch(match: FlowMatch, holding: (mask: AddressMask) => ReadonlySet<number>): PairBox {
+  const src = match.nwSrc ?? match.ipv6Src;
+  const dst = match.nwDst ?? match.ipv6Dst;
+  return { sources: src ? holding(src) : null, destinations: dst ? holding(dst) : null };
+}
+
 /** Endpoints by address, and the endpoints a flow's address match holds for. */
 export class EndpointLocator implements AddressLocator {
   private readonly byKey = new Map<string, number>();
@@ -211,9 +218,7 @@ export class EndpointLocator implements AddressLocator {
   }
 
   boxOf(match: FlowMatch): PairBox {
-    const src = match.nwSrc ?? match.ipv6Src;
-    const dst = match.nwDst ?? match.ipv6Dst;
-    return { sources: src ? this.holding(src) : null, destinations: dst ? this.holding(dst) : null };
+    return boxOfMatch(match, (mask) => this.holding(mask));
   }
 
   private holding(mask: AddressMask): ReadonlySet<number> {
