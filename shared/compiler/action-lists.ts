@@ -26,6 +26,8 @@ const FIELDS = 7;
 export class ActionLists {
   private nodes = new Int32Array(FIELDS * 1024);
   private count = 0;
+  /** A list's codes in order, gathered from its node back to the root. */
+  private scratch = new Int32Array(64);
 
   /** `texts` keeps the lists' action text, made on first request. */
   constructor(private readonly texts: FlowTexts) {
@@ -67,13 +69,14 @@ export class ActionLists {
     return this.nodes[list * FIELDS + FIRST]!;
   }
 
-  /** The number (FlowTexts.actions) of the list as action text, made once per list, so flows with equal lists share it. */
+  /** The number (FlowTexts.codeList) of the list, numbered once per list, so flows with equal lists share it; `text` prints a code's action. */
   actions(list: number, text: (code: number) => string): number {
     const made = this.nodes[list * FIELDS + TEXT]!;
     if (made > 0) return made - 1;
-    const actions = new Array<string>(this.lengthOf(list));
-    for (let node = list, i = actions.length - 1; node !== 0; node = this.nodes[node * FIELDS + PARENT]!, i--) actions[i] = text(this.nodes[node * FIELDS + CODE]!);
-    const id = this.texts.actions(actions);
+    const length = this.lengthOf(list);
+    if (this.scratch.length < length) this.scratch = new Int32Array(length * 2);
+    for (let node = list, i = length - 1; node !== 0; node = this.nodes[node * FIELDS + PARENT]!, i--) this.scratch[i] = this.nodes[node * FIELDS + CODE]!;
+    const id = this.texts.codeList(this.scratch, length, text);
     this.nodes[list * FIELDS + TEXT] = id + 1;
     return id;
   }

@@ -118,7 +118,7 @@ export class CompiledFlowReader {
       let cookie = known.cookies[cookieId];
       if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
       let actions = known.actions[actionsId];
-      if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionLists[actionsId]!)));
+      if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionList(actionsId))));
       if (table !== currentTable) {
         currentTable = table;
         line += 2; // a blank line and the table's comment
