@@ -11,6 +11,16 @@ import { exactKey, type TableClassifier } from './verdict-table';
 interface ServiceSupply {
   bits: Int32Array;
   withoutSource: Uint8Array;
+  /** slotBit of every slot complete without the source. */
+  withoutSourceMask: number;
+}
+
+/** Numbers per destination class in `parts`. */
+const PARTS = 4;
+
+/** A slot's bit in the 32-bit masks that rule out most live clauses with one AND (see liveMaskOf). */
+function slotBit(slot: number): number {
+  return 1 << (slot & 31);
 }
 
 /**
@@ -43,10 +53,10 @@ export class DestinationProjection {
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
   /**
-   * Per destination class three numbers, side by side as one packet reads them: the id of its
+   * Per destination class four numbers, side by side as one packet reads them: the id of its
    * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
-   * until described; and from where to where its clause flows' (shape id, host-wide slot,
-   * clause bit) triples, sorted, lie in `clauses`.
+   * until described; from where to where its clause flows' (shape id, host-wide slot, clause
+   * bit) triples, sorted, lie in `clauses`; and the slotBit of those slots, or'd.
    */
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
@@ -93,7 +103,7 @@ export class DestinationProjection {
 
   /** The key of a destination (a member of the class) for every source and service when it has no clause flows, else -1. */
   keyForAll(destinationClass: number, dst: EngineAddress): number {
-    const at = 3 * destinationClass;
+    const at = PARTS * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     return this.parts[at + 1] === this.parts[at + 2] ? 2 * this.parts[at]! : -1;
   }
@@ -117,6 +127,19 @@ export class DestinationProjection {
     return this.shapeOf(sourceClass, src);
   }
 
+  /**
+   * The slotBits of the slots whose clauses make a destination's key odd for this source and
+   * service: the slots the source's flows complete (liveSlots) and those complete without it.
+   * A destination none of whose clause slots has its bit here has an even key, without a look
+   * at the slots themselves. Not cached here (the host caches per source class and service class).
+   */
+  liveMaskOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
+    const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
+    let mask = this.services[serviceClass]!.withoutSourceMask;
+    for (let i = 0; i < live.length; i++) mask |= slotBit(live[i]!);
+    return mask;
+  }
+
   private shapeOf(sourceClass: number, src: EngineAddress): number {
     if (sourceClass >= this.shapeBySource.length)
       this.shapeBySource = lengthened(this.shapeBySource, Math.max(256, 2 * this.shapeBySource.length, sourceClass + 1), -1);
@@ -127,15 +150,15 @@ export class DestinationProjection {
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
    * one service class (prepared) whose destinations share a key get the same answer. `src`
-   * and `dst` are members of their classes.
+   * and `dst` are members of their classes; `liveMask` is liveMaskOf theirs.
    */
-  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress): number {
-    const at = 3 * destinationClass;
+  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress, liveMask: number): number {
+    const at = PARTS * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     const hard = this.parts[at]!;
     const from = this.parts[at + 1]!;
     const to = this.parts[at + 2]!;
-    if (from === to) return 2 * hard;
+    if (from === to || (this.parts[at + 3]! & liveMask) === 0) return 2 * hard;
 
     const withoutSource = this.services[serviceClass]!.withoutSource;
     const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
@@ -173,14 +196,19 @@ export class DestinationProjection {
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
     clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
 
-    const at = 3 * destinationClass;
-    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(768, 2 * this.parts.length, at + 3), -1);
+    const at = PARTS * destinationClass;
+    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(1024, 2 * this.parts.length, at + PARTS), -1);
     if (this.clauseCount + 3 * clauses.length > this.clauses.length)
       this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
     this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
     this.parts[at + 1] = this.clauseCount;
-    for (const triple of clauses) for (const n of triple) this.clauses[this.clauseCount++] = n;
+    let mask = 0;
+    for (const triple of clauses) {
+      for (const n of triple) this.clauses[this.clauseCount++] = n;
+      mask |= slotBit(triple[1]);
+    }
     this.parts[at + 2] = this.clauseCount;
+    this.parts[at + 3] = mask;
   }
 
   private supply(serviceClass: number, packet: Frame): ServiceSupply {
@@ -189,7 +217,9 @@ export class DestinationProjection {
       for (const index of classifier.serviceFlows(serviceClass, packet))
         addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
-    const supply = { bits, withoutSource };
+    let withoutSourceMask = 0;
+    for (const [slot, complete] of withoutSource.entries()) if (complete === 1) withoutSourceMask |= slotBit(slot);
+    const supply = { bits, withoutSource, withoutSourceMask };
     storeAt(this.services, serviceClass, supply);
     return supply;
   }
