@@ -380,7 +380,7 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), { protocol: 'udp' })).toBe('permitted');
   });
 
-  it('throws where simulatePath throws: unknown host, mixed families, bad ports', () => {
+  it('throws where simulatePath throws: unknown host, mixed families, bad ports, ends that are no address', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL').flows)]]);
     const engine = new VerdictEngine(tables);
     const cases: [PathEnd, PathEnd, PathProbe][] = [
@@ -390,6 +390,10 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       [end('10.0.0.1', 'h'), end('10.0.0.2'), {}],
       [end('fd00::1', 'h'), end('fd00::2'), { ethType: 'arp' }],
       [end('10.0.0.1'), end('10.0.0.2'), { protocol: 'tcp' }],
+      [end('10.0.0.1', 'h'), end('web-1'), { protocol: 'tcp' }],
+      // ARP skips the first address check: the family check must catch an end without an address.
+      [end('10.0.0.1', 'h'), end('web-1'), { ethType: 'arp' }],
+      [end('web-1', 'h'), end('10.0.0.2'), { ethType: 'arp' }],
     ];
     const handles = new HandleAsker(new VerdictEngine(tables));
     for (const [from, to, probe] of cases) {
