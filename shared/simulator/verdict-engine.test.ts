@@ -358,6 +358,24 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     }
   });
 
+  it('tells addresses apart by the priority and the actions of the flows that match them exactly, as source and as destination', () => {
+    const tables: string[][] = [
+      // Equal matches but for the address: one priority above the plain flow, the other below it.
+      ['priority=20,ip,nw_dst=10.0.0.2 actions=drop', 'priority=10,ip actions=NORMAL', 'priority=5,ip,nw_dst=10.0.0.3 actions=drop'],
+      ['priority=20,ip,nw_src=10.0.0.2 actions=drop', 'priority=10,ip actions=NORMAL', 'priority=5,ip,nw_src=10.0.0.3 actions=drop'],
+      // Equal priorities and matches but for the address, other actions.
+      ['priority=20,ip,nw_dst=10.0.0.2 actions=drop', 'priority=20,ip,nw_dst=10.0.0.3 actions=NORMAL', 'priority=1 actions=drop'],
+      ['priority=20,ip,nw_src=10.0.0.2 actions=drop', 'priority=20,ip,nw_src=10.0.0.3 actions=NORMAL', 'priority=1 actions=drop'],
+    ];
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    for (const lines of tables) {
+      const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+      const engine = new VerdictEngine(flows);
+      for (const [src, dst] of [['10.0.0.2', '10.0.0.3'], ['10.0.0.3', '10.0.0.2'], ['10.0.0.2', '10.0.0.2'], ['10.0.0.3', '10.0.0.3']] as const)
+        expect(engineSays(engine, end(src, 'h'), end(dst), probe)).toBe(simulated(flows, end(src, 'h'), end(dst), probe));
+    }
+  });
+
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };

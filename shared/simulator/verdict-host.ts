@@ -5,6 +5,7 @@ import type { AddressBook, EngineAddress } from './verdict-address';
 import { AddressClasses, ServiceClasses } from './verdict-classes';
 import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
 import { Frame } from './verdict-frame';
+import { MatchShapes } from './verdict-match-shapes';
 import { BIG_FLOW } from './verdict-conjunctions';
 import { DestinationProjection } from './verdict-projection';
 import { AnswerRows, type RowBudget } from './verdict-rows';
@@ -62,6 +63,8 @@ export class HostPipeline {
    */
   private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
+  /** Per role, the shapes of the flows matching one address exactly: worked out once for the classes and the projection. */
+  private readonly shapes: { source?: MatchShapes; destination?: MatchShapes } = {};
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
 
@@ -261,15 +264,19 @@ export class HostPipeline {
   }
 
   private destinationProjection(): DestinationProjection {
-    return (this.projection ??= new DestinationProjection(this.indexedTables()));
+    return (this.projection ??= new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source')));
   }
 
   private sourceClasses(): AddressClasses {
-    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source'));
+    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source')));
   }
 
   private destinationClasses(): AddressClasses {
-    return (this.destinations ??= new AddressClasses(this.indexedTables(), 'destination'));
+    return (this.destinations ??= new AddressClasses(this.indexedTables(), 'destination', this.matchShapes('destination')));
+  }
+
+  private matchShapes(role: 'source' | 'destination'): MatchShapes {
+    return (this.shapes[role] ??= new MatchShapes(this.indexedTables(), role));
   }
 
   private *indexedTables(): Iterable<[number, TableClassifier]> {

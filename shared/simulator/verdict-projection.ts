@@ -1,9 +1,9 @@
 import { intern, lengthened, pushUnder, storeAt } from '../arrays';
-import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
-import { addDistinctBlock, blanked } from './verdict-classes';
+import { addDistinctBlock } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
+import type { MatchShapes } from './verdict-match-shapes';
 import { SourceShapes } from './verdict-source-shape';
 import { exactKey, type TableClassifier } from './verdict-table';
 
@@ -49,7 +49,6 @@ export class DestinationProjection {
   /** The flows that match each exact destination, with their table. */
   private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
   private readonly blocks: AddressCondition[] = [];
-  private readonly shapes = new Map<string, number>();
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
   /**
@@ -69,7 +68,11 @@ export class DestinationProjection {
   /** Per source class and service class: the slots the source's flows complete (with any destination's), ascending. */
   private readonly liveBySource: (Int32Array | undefined)[][] = [];
 
-  constructor(tables: Iterable<[number, TableClassifier]>) {
+  constructor(
+    tables: Iterable<[number, TableClassifier]>,
+    private readonly destinationShapes: MatchShapes,
+    sourceShapes: MatchShapes,
+  ) {
     let slots = 0;
     for (const [table, classifier] of tables) {
       this.tables.push({ classifier, table, offset: slots });
@@ -79,7 +82,7 @@ export class DestinationProjection {
     this.fromDestinations = new Int32Array(slots);
     this.scratch = new Int32Array(slots);
     this.fromInexact = new Int32Array(slots);
-    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]));
+    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]), sourceShapes);
     const blockKeys = new Set<string>();
     for (const [at, { classifier, offset }] of this.tables.entries()) {
       this.full.set(classifier.conjunctions.full, offset);
@@ -185,10 +188,9 @@ export class DestinationProjection {
     const clauses: [number, number, number][] = [];
     for (const { flow, at } of this.byDestination.get(exactKey(dst.family, dst.v4, dst.value)) ?? []) {
       const { classifier, table, offset } = this.tables[at]!;
-      const shape = `${table}|${flow.priority}|${formatMatch(blanked(flow.flow.match, 'destination'))}`;
-      if (flow.hard) hard.push(`${shape}|${flow.actionsId}|${flow.afterConjunction}`);
+      const id = this.destinationShapes.of(table, flow);
+      if (flow.hard) hard.push(`${id}|${flow.actionsId}|${flow.afterConjunction}`);
       else {
-        const id = intern(this.shapes, shape);
         const pairs = classifier.conjunctions.clausesOf(flow);
         for (let i = 0; i < pairs.length; i += 2) clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
       }
