@@ -18,8 +18,9 @@ export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
-/** pairs' mark for a (source class, service class) not asked yet. */
+/** pairs' mark for a (source class, service class) not asked yet; the numbers each pair holds. */
 const UNASKED = -2;
+const PAIR = 3;
 
 /** keyById's mark for an address not asked yet; below it, -2 - class marks a destination whose key depends on the source and service. */
 const UNKNOWN = -1;
@@ -57,9 +58,9 @@ export class HostPipeline {
   /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
   private readonly sharedRows: AnswerRows;
   /**
-   * Per service class, per source class side by side: the pair's shared source row (-1 for
-   * none, UNASKED) and its live mask (DestinationProjection.liveMaskOf). Both are asked once per
-   * pair, and a known packet reads them from one place.
+   * Per service class, per source class side by side (PAIR numbers): the pair's shared source
+   * row (-1 for none, UNASKED) and its live mask (two words, DestinationProjection.liveMaskOf).
+   * All are asked once per pair, and a known packet reads them from one place.
    */
   private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
@@ -139,8 +140,7 @@ export class HostPipeline {
   }
 
   private keyDependingOnSource(source: number, src: EngineAddress, service: number, destinationClass: number, dst: EngineAddress): number {
-    const liveMask = this.pairOf(source, src, service)[2 * source + 1]!;
-    return this.destinationProjection().keyOf(source, src, service, destinationClass, dst, liveMask);
+    return this.destinationProjection().keyOf(source, src, service, destinationClass, dst, this.pairOf(source, src, service), PAIR * source + 1);
   }
 
   /**
@@ -148,7 +148,7 @@ export class HostPipeline {
    * REDIRECTED + address id. `src` is a member of the source class.
    */
   known(source: number, src: EngineAddress, service: number, key: number): number {
-    const shared = (key & 1) === 0 ? this.pairOf(source, src, service)[2 * source]! : -1;
+    const shared = (key & 1) === 0 ? this.pairOf(source, src, service)[PAIR * source]! : -1;
     return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
@@ -159,7 +159,7 @@ export class HostPipeline {
   answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
     if (this.ambiguous) return answer;
-    const shared = (key & 1) === 0 ? this.pairOf(source, packet.src, service)[2 * source]! : -1;
+    const shared = (key & 1) === 0 ? this.pairOf(source, packet.src, service)[PAIR * source]! : -1;
     if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
     else this.rows.set(source, service, key, answer);
     return answer;
@@ -168,15 +168,15 @@ export class HostPipeline {
   /** The pairs of this service class, with this source's asked. */
   private pairOf(source: number, src: EngineAddress, service: number): Int32Array {
     let pairs = this.pairs[service];
-    const at = 2 * source;
+    const at = PAIR * source;
     if (pairs !== undefined && at < pairs.length && pairs[at] !== UNASKED) return pairs;
     if (pairs === undefined || at >= pairs.length) {
-      pairs = lengthened(pairs ?? new Int32Array(0), Math.max(512, 2 * (pairs?.length ?? 0), at + 2), UNASKED);
+      pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
       storeAt(this.pairs, service, pairs);
     }
     const projection = this.destinationProjection();
     pairs[at] = projection.sharedSourceOf(source, src, service);
-    pairs[at + 1] = projection.liveMaskOf(source, src, service);
+    projection.liveMaskOf(source, src, service, pairs, at + 1);
     return pairs;
   }
 

@@ -11,16 +11,20 @@ import { exactKey, type TableClassifier } from './verdict-table';
 interface ServiceSupply {
   bits: Int32Array;
   withoutSource: Uint8Array;
-  /** slotBit of every slot complete without the source. */
-  withoutSourceMask: number;
+  /** The slots complete without the source, as a slot mask (addSlot). */
+  withoutSourceMask: Int32Array;
 }
 
 /** Numbers per destination class in `parts`. */
-const PARTS = 4;
+const PARTS = 5;
 
-/** A slot's bit in the 32-bit masks that rule out most live clauses with one AND (see liveMaskOf). */
-function slotBit(slot: number): number {
-  return 1 << (slot & 31);
+/**
+ * Sets a slot's bit in a slot mask: two 32-bit words at `at`, where slot s sets bit s mod 64.
+ * Masks that share no bit have no slot in common: one AND per word rules out most live clauses
+ * (see liveMaskOf).
+ */
+function addSlot(mask: Int32Array, at: number, slot: number): void {
+  mask[at + ((slot >> 5) & 1)]! |= 1 << (slot & 31);
 }
 
 /**
@@ -55,7 +59,7 @@ export class DestinationProjection {
    * Per destination class four numbers, side by side as one packet reads them: the id of its
    * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
    * until described; from where to where its clause flows' (shape id, host-wide slot, clause
-   * bit) triples, sorted, lie in `clauses`; and the slotBit of those slots, or'd.
+   * bit) triples, sorted, lie in `clauses`; and the slot mask (addSlot) of those slots.
    */
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
@@ -131,16 +135,16 @@ export class DestinationProjection {
   }
 
   /**
-   * The slotBits of the slots whose clauses make a destination's key odd for this source and
-   * service: the slots the source's flows complete (liveSlots) and those complete without it.
-   * A destination none of whose clause slots has its bit here has an even key, without a look
-   * at the slots themselves. Not cached here (the host caches per source class and service class).
+   * Writes at `at` the slot mask (addSlot) of the slots whose clauses make a destination's key
+   * odd for this source and service: the slots the source's flows complete (liveSlots) and
+   * those complete without it. A destination none of whose clause slots has its bit here has an
+   * even key, without a look at the slots themselves. Not cached here (the host caches per
+   * source class and service class).
    */
-  liveMaskOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
+  liveMaskOf(sourceClass: number, src: EngineAddress, serviceClass: number, into: Int32Array, at: number): void {
     const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
-    let mask = this.services[serviceClass]!.withoutSourceMask;
-    for (let i = 0; i < live.length; i++) mask |= slotBit(live[i]!);
-    return mask;
+    into.set(this.services[serviceClass]!.withoutSourceMask, at);
+    for (let i = 0; i < live.length; i++) addSlot(into, at, live[i]!);
   }
 
   private shapeOf(sourceClass: number, src: EngineAddress): number {
@@ -153,22 +157,22 @@ export class DestinationProjection {
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
    * one service class (prepared) whose destinations share a key get the same answer. `src`
-   * and `dst` are members of their classes; `liveMask` is liveMaskOf theirs.
+   * and `dst` are members of their classes; `live` holds liveMaskOf theirs at `liveAt`.
    */
-  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress, liveMask: number): number {
+  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress, live: Int32Array, liveAt: number): number {
     const at = PARTS * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     const hard = this.parts[at]!;
     const from = this.parts[at + 1]!;
     const to = this.parts[at + 2]!;
-    if (from === to || (this.parts[at + 3]! & liveMask) === 0) return 2 * hard;
+    if (from === to || ((this.parts[at + 3]! & live[liveAt]!) | (this.parts[at + 4]! & live[liveAt + 1]!)) === 0) return 2 * hard;
 
     const withoutSource = this.services[serviceClass]!.withoutSource;
-    const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
+    const liveSlots = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
     const clauses = this.clauses;
     for (let i = from; i < to; i += 3) {
       const slot = clauses[i + 1]!;
-      if (withoutSource[slot] === 1 || holds(live, slot)) return this.liveKey(hard, from, to, withoutSource, live);
+      if (withoutSource[slot] === 1 || holds(liveSlots, slot)) return this.liveKey(hard, from, to, withoutSource, liveSlots);
     }
     return 2 * hard;
   }
@@ -204,13 +208,12 @@ export class DestinationProjection {
       this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
     this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
     this.parts[at + 1] = this.clauseCount;
-    let mask = 0;
+    this.parts[at + 3] = this.parts[at + 4] = 0;
     for (const triple of clauses) {
       for (const n of triple) this.clauses[this.clauseCount++] = n;
-      mask |= slotBit(triple[1]);
+      addSlot(this.parts, at + 3, triple[1]);
     }
     this.parts[at + 2] = this.clauseCount;
-    this.parts[at + 3] = mask;
   }
 
   private supply(serviceClass: number, packet: Frame): ServiceSupply {
@@ -219,8 +222,8 @@ export class DestinationProjection {
       for (const index of classifier.serviceFlows(serviceClass, packet))
         addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
-    let withoutSourceMask = 0;
-    for (const [slot, complete] of withoutSource.entries()) if (complete === 1) withoutSourceMask |= slotBit(slot);
+    const withoutSourceMask = new Int32Array(2);
+    for (const [slot, complete] of withoutSource.entries()) if (complete === 1) addSlot(withoutSourceMask, 0, slot);
     const supply = { bits, withoutSource, withoutSourceMask };
     storeAt(this.services, serviceClass, supply);
     return supply;
