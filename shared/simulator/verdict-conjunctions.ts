@@ -35,7 +35,7 @@ export class ConjunctionTally {
   completedCount = 0;
 
   /** Every flow's (slot, clause bit) pairs, big flows' too, side by side: flow i's (its `index`, its place in `flows`) lie from pairStart[i] to pairStart[i + 1]. */
-  private readonly pairs: Int32Array;
+  readonly pairs: Int32Array;
   private readonly pairStart: Int32Array;
   /**
    * The pairs a lookup tallies, laid out the same way: all of a flow's, but a big flow's only
@@ -83,6 +83,15 @@ export class ConjunctionTally {
   /** Every (slot, clause bit) pair a flow's conjunction actions name, big flows' too, flat: a view, not a copy. */
   clausesOf(f: FastFlow): Int32Array {
     return this.pairs.subarray(this.pairStart[f.index], this.pairStart[f.index + 1]);
+  }
+
+  /** Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then make no view. */
+  pairsFrom(f: FastFlow): number {
+    return this.pairStart[f.index]!;
+  }
+
+  pairsTo(f: FastFlow): number {
+    return this.pairStart[f.index + 1]!;
   }
 
   /** True when some conjunction has more clauses than the masks hold. */

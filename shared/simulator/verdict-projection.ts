@@ -64,8 +64,9 @@ export class DestinationProjection {
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
   private clauseCount = 0;
-  /** Per slot, zero between uses: where sourceSupply gathers a source's bits. */
+  /** Per slot, zero between uses: where sourceSupply gathers a source's bits, and the slots it met. */
   private readonly scratch: Int32Array;
+  private readonly slotScratch: Int32Array;
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
@@ -85,6 +86,7 @@ export class DestinationProjection {
     this.full = new Int32Array(slots);
     this.fromDestinations = new Int32Array(slots);
     this.scratch = new Int32Array(slots);
+    this.slotScratch = new Int32Array(slots);
     this.fromInexact = new Int32Array(slots);
     this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]), sourceShapes);
     const blockKeys = new Set<string>();
@@ -195,18 +197,21 @@ export class DestinationProjection {
       const id = this.destinationShapes.of(table, flow);
       if (flow.hard) hard.push(`${id}|${flow.actionsId}|${flow.afterConjunction}`);
       else {
-        const pairs = classifier.conjunctions.clausesOf(flow);
-        for (let i = 0; i < pairs.length; i += 2) clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
+        const { pairs } = classifier.conjunctions;
+        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2)
+          clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
       }
     }
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
-    clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    // Most destinations have one clause flow or none: a sort would only allocate.
+    if (clauses.length > 1) clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    if (hard.length > 1) hard.sort();
 
     const at = PARTS * destinationClass;
     if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(1024, 2 * this.parts.length, at + PARTS), -1);
     if (this.clauseCount + 3 * clauses.length > this.clauses.length)
       this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
-    this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
+    this.parts[at] = intern(this.hardKeys, hard.join('\n'));
     this.parts[at + 1] = this.clauseCount;
     this.parts[at + 3] = this.parts[at + 4] = 0;
     for (const triple of clauses) {
@@ -246,17 +251,24 @@ export class DestinationProjection {
 
   private sourceSupply(sourceClass: number, src: EngineAddress): Int32Array {
     const bits = this.scratch;
-    const slots: number[] = [];
-    for (const { classifier, offset } of this.tables)
-      for (const index of classifier.sourceFlows(src))
-        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2) {
+    const slots = this.slotScratch;
+    let count = 0;
+    for (const { classifier, offset } of this.tables) {
+      const { pairs } = classifier.conjunctions;
+      for (const index of classifier.sourceFlows(src)) {
+        const flow = classifier.flows[index]!;
+        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2) {
           const slot = offset + pairs[i]!;
-          if (bits[slot] === 0) slots.push(slot);
+          if (bits[slot] === 0) slots[count++] = slot;
           bits[slot]! |= pairs[i + 1]!;
         }
-    slots.sort((a, b) => a - b);
-    const pairs = new Int32Array(2 * slots.length);
-    for (const [i, slot] of slots.entries()) {
+      }
+    }
+    // A typed array sorts numerically in place.
+    slots.subarray(0, count).sort();
+    const pairs = new Int32Array(2 * count);
+    for (let i = 0; i < count; i++) {
+      const slot = slots[i]!;
       pairs[2 * i] = slot;
       pairs[2 * i + 1] = bits[slot]!;
       bits[slot] = 0;
