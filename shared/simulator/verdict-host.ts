@@ -20,7 +20,7 @@ const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
 /** pairs' mark for a (source class, service class) not asked yet; the numbers each pair holds. */
 const UNASKED = -2;
-const PAIR = 3;
+const PAIR = 5;
 
 /** keyById's mark for an address not asked yet; below it, -2 - class marks a destination whose key depends on the source and service. */
 const UNKNOWN = -1;
@@ -59,8 +59,9 @@ export class HostPipeline {
   private readonly sharedRows: AnswerRows;
   /**
    * Per service class, per source class side by side (PAIR numbers): the pair's shared source
-   * row (-1 for none, UNASKED) and its live mask (two words, DestinationProjection.liveMaskOf).
-   * All are asked once per pair, and a known packet reads them from one place.
+   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.liveOf: a mask of two
+   * words and where the slots lie). All are asked once per pair, and a known packet reads them
+   * from one place.
    */
   private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
@@ -140,7 +141,7 @@ export class HostPipeline {
   }
 
   private keyDependingOnSource(source: number, src: EngineAddress, service: number, destinationClass: number, dst: EngineAddress): number {
-    return this.destinationProjection().keyOf(source, src, service, destinationClass, dst, this.pairOf(source, src, service), PAIR * source + 1);
+    return this.destinationProjection().keyOf(service, destinationClass, dst, this.pairOf(source, src, service), PAIR * source + 1);
   }
 
   /**
@@ -176,7 +177,7 @@ export class HostPipeline {
     }
     const projection = this.destinationProjection();
     pairs[at] = projection.sharedSourceOf(source, src, service);
-    projection.liveMaskOf(source, src, service, pairs, at + 1);
+    projection.liveOf(source, src, service, pairs, at + 1);
     return pairs;
   }
 
