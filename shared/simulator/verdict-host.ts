@@ -140,6 +140,7 @@ export class HostPipeline {
     return forAll >= 0 ? forAll : this.keyDependingOnSource(source, src, service, destinationClass, dst);
   }
 
+  /** The key of a destination with clause flows: whether they count depends on the source's live slots for the service. */
   private keyDependingOnSource(source: number, src: EngineAddress, service: number, destinationClass: number, dst: EngineAddress): number {
     return this.destinationProjection().keyOf(service, destinationClass, dst, this.pairOf(source, src, service), PAIR * source + 1);
   }

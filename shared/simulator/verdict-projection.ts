@@ -56,10 +56,10 @@ export class DestinationProjection {
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
   /**
-   * Per destination class four numbers, side by side as one packet reads them: the id of its
+   * Per destination class PARTS numbers, side by side as one packet reads them: the id of its
    * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
    * until described; from where to where its clause flows' (shape id, host-wide slot, clause
-   * bit) triples, sorted, lie in `clauses`; and the slot mask (addSlot) of those slots.
+   * bit) triples, sorted, lie in `clauses`; and the slot mask (addSlot, two words) of those slots.
    */
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
@@ -70,7 +70,6 @@ export class DestinationProjection {
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
-  /** Per source class and service class: the slots the source's flows complete (with any destination's), ascending. */
   /**
    * The live slots (liveOf) of every (source class, service class) asked, ascending per pair,
    * side by side: one growing array rather than a typed array per pair (34,000 of them in the
@@ -143,7 +142,7 @@ export class DestinationProjection {
   }
 
   /**
-   * Writes at `at` LIVE numbers for a source and service: the slot mask (addSlot, two words)
+   * Writes at `at` four numbers for a source and service: the slot mask (addSlot, two words)
    * of the slots whose clauses make a destination's key odd, and from where to where the live
    * slots lie in `live`. Those are the slots the source's flows complete with the service's and
    * any destination's, and with them the slots complete without the source: a destination none
@@ -153,7 +152,8 @@ export class DestinationProjection {
   liveOf(sourceClass: number, src: EngineAddress, serviceClass: number, into: Int32Array, at: number): void {
     const service = this.services[serviceClass]!;
     const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
-    if (this.liveCount + source.length / 2 > this.live.length) this.live = lengthened(this.live, Math.max(2 * this.live.length, this.liveCount + source.length / 2), 0);
+    const room = this.liveCount + source.length / 2;
+    if (room > this.live.length) this.live = lengthened(this.live, Math.max(2 * this.live.length, room), 0);
     into.set(service.withoutSourceMask, at);
     into[at + 2] = this.liveCount;
     for (let i = 0; i < source.length; i += 2) {
@@ -174,8 +174,8 @@ export class DestinationProjection {
 
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
-   * one service class (prepared) whose destinations share a key get the same answer. `src`
-   * and `dst` are members of their classes; `pair` holds liveOf theirs at `pairAt`.
+   * one service class (prepared) whose destinations share a key get the same answer. `dst` is
+   * a member of its class; `pair` holds liveOf the source class and service class at `pairAt`.
    */
   keyOf(serviceClass: number, destinationClass: number, dst: EngineAddress, pair: Int32Array, pairAt: number): number {
     const at = PARTS * destinationClass;
