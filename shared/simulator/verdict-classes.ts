@@ -1,8 +1,9 @@
 import { intern } from '../arrays';
-import { ETH_TYPE, formatMatch, type FlowMatch } from './flow-model';
+import { ETH_TYPE } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import { serviceMatches, valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
+import type { MatchShapes } from './verdict-match-shapes';
 import { exactKey, type TableClassifier } from './verdict-table';
 
 // Equivalence classes of packets on one host: two packets of one class take corresponding flows
@@ -104,7 +105,7 @@ export class AddressClasses {
   /** Per family (IPv4, IPv6), the class of addresses no flow matches exactly, when there are no blocks. */
   private readonly unmatched: (number | undefined)[] = [undefined, undefined];
 
-  constructor(tables: Iterable<[number, TableClassifier]>, role: 'source' | 'destination') {
+  constructor(tables: Iterable<[number, TableClassifier]>, role: 'source' | 'destination', matchShapes: MatchShapes) {
     const shapes = new Map<string, number>();
     const blockKeys = new Set<string>();
     const shapesOf = new Map<number | string, { condition: AddressCondition; shapes: number[] }>();
@@ -116,7 +117,7 @@ export class AddressClasses {
           addDistinctBlock(this.blocks, blockKeys, c);
           continue;
         }
-        const shape = `${table}|${f.priority}|${c.ipv6}|${formatMatch(blanked(f.flow.match, role))}|${f.actionsId}`;
+        const shape = `${matchShapes.of(table, f)}|${f.actionsId}`;
         const id = intern(shapes, shape);
         const key = exactKey(c.family, c.v4Value, c.value);
         const entry = shapesOf.get(key);
@@ -147,19 +148,6 @@ export class AddressClasses {
     for (let i = 0; i < this.blocks.length; i++) if (valueHolds(this.blocks[i]!, probe)) key += `${i},`;
     return intern(this.byKey, key);
   }
-}
-
-/** The match without the address of one role. */
-export function blanked(m: FlowMatch, role: 'source' | 'destination'): FlowMatch {
-  const copy = { ...m };
-  if (role === 'source') {
-    delete copy.nwSrc;
-    delete copy.ipv6Src;
-  } else {
-    delete copy.nwDst;
-    delete copy.ipv6Dst;
-  }
-  return copy;
 }
 
 /** Adds a prefix condition to `blocks` unless an equal one (family, value and mask) is there: `seen` holds their keys. */

@@ -35,8 +35,15 @@ export class ConjunctionTally {
   completedCount = 0;
 
   /** Every flow's (slot, clause bit) pairs, big flows' too, side by side: flow i's (its `index`, its place in `flows`) lie from pairStart[i] to pairStart[i + 1]. */
-  private readonly pairs: Int32Array;
+  readonly pairs: Int32Array;
   private readonly pairStart: Int32Array;
+  /**
+   * The pairs a lookup tallies, laid out the same way: all of a flow's, but a big flow's only
+   * for slots big flows alone can complete. Flat, as one small array per flow held a fifth of a
+   * large engine's heap.
+   */
+  private readonly tallied: Int32Array;
+  private readonly talliedStart: Int32Array;
 
   constructor(flows: readonly FastFlow[], bigFlow = BIG_FLOW) {
     const slotOf = numberSlots(flows, this.conjIds);
@@ -49,10 +56,7 @@ export class ConjunctionTally {
 
     // Clause bits each slot gets from big flows; a slot that big flows alone can complete is tallied from them too.
     const pairsOf = flows.map((f) => conjunctionPairs(f, slotOf));
-    this.pairStart = new Int32Array(flows.length + 1);
-    for (let i = 0; i < flows.length; i++) this.pairStart[i + 1] = this.pairStart[i]! + 2 * pairsOf[i]!.length;
-    this.pairs = new Int32Array(this.pairStart[flows.length]!);
-    for (let i = 0; i < flows.length; i++) this.pairs.set(pairsOf[i]!.flat(), this.pairStart[i]);
+    [this.pairs, this.pairStart] = flatPairs(pairsOf);
 
     const bigMask = new Int32Array(slots);
     const suppliers: [number, number][][] = Array.from({ length: slots }, () => []);
@@ -64,11 +68,8 @@ export class ConjunctionTally {
         suppliers[slot]!.push([f.index, bit]);
       }
     }
-    for (const f of flows) {
-      const pairs = pairsOf[f.index]!;
-      const big = pairs.length > bigFlow;
-      f.clauses = Int32Array.from(pairs.filter(([slot]) => !big || bigMask[slot] === this.full[slot]).flat());
-    }
+    const talliedOf = pairsOf.map((pairs) => (pairs.length <= bigFlow ? pairs : pairs.filter(([slot]) => bigMask[slot] === this.full[slot])));
+    [this.tallied, this.talliedStart] = flatPairs(talliedOf);
     this.bigStart = new Int32Array(slots + 1);
     suppliers.forEach((list, slot) => (this.bigStart[slot + 1] = this.bigStart[slot]! + list.length));
     this.bigFlow = Int32Array.from(suppliers.flatMap((list) => list.map(([index]) => index)));
@@ -84,6 +85,15 @@ export class ConjunctionTally {
     return this.pairs.subarray(this.pairStart[f.index], this.pairStart[f.index + 1]);
   }
 
+  /** Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then make no view. */
+  pairsFrom(f: FastFlow): number {
+    return this.pairStart[f.index]!;
+  }
+
+  pairsTo(f: FastFlow): number {
+    return this.pairStart[f.index + 1]!;
+  }
+
   /** True when some conjunction has more clauses than the masks hold. */
   get unsupported(): boolean {
     return this.full.some((full) => full === -1);
@@ -94,7 +104,7 @@ export class ConjunctionTally {
    * `hardPriority`; fills `completed` with the slots whose every clause matched, ascending.
    */
   tally(matches: readonly FastFlow[], count: number, hardPriority: number): void {
-    const { stamp, mask, full, touched, completed } = this;
+    const { stamp, mask, full, touched, completed, tallied, talliedStart } = this;
     if (this.generation === 0x7fffffff) this.restart();
     const generation = ++this.generation;
     let touchedCount = 0;
@@ -104,16 +114,15 @@ export class ConjunctionTally {
       const f = matches[c]!;
       if (f.priority <= hardPriority) continue;
       this.flowStamp[f.index] = generation;
-      const pairs = f.clauses;
-      for (let i = 0; i < pairs.length; i += 2) {
-        const slot = pairs[i]!;
+      for (let i = talliedStart[f.index]!, end = talliedStart[f.index + 1]!; i < end; i += 2) {
+        const slot = tallied[i]!;
         if (stamp[slot] !== generation) {
           stamp[slot] = generation;
           mask[slot] = 0;
           touched[touchedCount++] = slot;
         }
         const before = mask[slot]!;
-        const after = before | pairs[i + 1]!;
+        const after = before | tallied[i + 1]!;
         if (after !== before) {
           mask[slot] = after;
           if (after === full[slot]) completed[done++] = slot;
@@ -139,6 +148,15 @@ export class ConjunctionTally {
     this.flowStamp.fill(0);
     this.generation = 0;
   }
+}
+
+/** Per-flow pairs side by side in one array, and where each flow's start (one more entry: the end). */
+function flatPairs(pairsOf: readonly [number, number][][]): [Int32Array, Int32Array] {
+  const start = new Int32Array(pairsOf.length + 1);
+  for (let i = 0; i < pairsOf.length; i++) start[i + 1] = start[i]! + 2 * pairsOf[i]!.length;
+  const flat = new Int32Array(start[pairsOf.length]!);
+  for (let i = 0; i < pairsOf.length; i++) flat.set(pairsOf[i]!.flat(), start[i]);
+  return [flat, start];
 }
 
 /** The (slot, clause bit) pairs a flow's conjunction actions name. */

@@ -329,6 +329,15 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
         'priority=10,conj_id=4,ip actions=NORMAL',
         'priority=1 actions=drop',
       ],
+      // Slots are numbered by priority, then id: forty other conjunctions put this one's past the slot masks' first word.
+      'source and destination, slot 40': [
+        ...Array.from({ length: 40 }, (_, i) => `priority=10,ip,nw_src=10.9.0.${i + 1} actions=conjunction(${i + 1},1/2)`),
+        ...Array.from({ length: 40 }, (_, i) => `priority=10,ip,nw_dst=10.9.1.${i + 1} actions=conjunction(${i + 1},2/2)`),
+        'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(50,1/2)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(50,2/2)',
+        'priority=10,conj_id=50,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
     };
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
     for (const lines of Object.values(tables)) {
@@ -358,6 +367,24 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     }
   });
 
+  it('tells addresses apart by the priority and the actions of the flows that match them exactly, as source and as destination', () => {
+    const tables: string[][] = [
+      // Equal matches but for the address: one priority above the plain flow, the other below it.
+      ['priority=20,ip,nw_dst=10.0.0.2 actions=drop', 'priority=10,ip actions=NORMAL', 'priority=5,ip,nw_dst=10.0.0.3 actions=drop'],
+      ['priority=20,ip,nw_src=10.0.0.2 actions=drop', 'priority=10,ip actions=NORMAL', 'priority=5,ip,nw_src=10.0.0.3 actions=drop'],
+      // Equal priorities and matches but for the address, other actions.
+      ['priority=20,ip,nw_dst=10.0.0.2 actions=drop', 'priority=20,ip,nw_dst=10.0.0.3 actions=NORMAL', 'priority=1 actions=drop'],
+      ['priority=20,ip,nw_src=10.0.0.2 actions=drop', 'priority=20,ip,nw_src=10.0.0.3 actions=NORMAL', 'priority=1 actions=drop'],
+    ];
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    for (const lines of tables) {
+      const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+      const engine = new VerdictEngine(flows);
+      for (const [src, dst] of [['10.0.0.2', '10.0.0.3'], ['10.0.0.3', '10.0.0.2'], ['10.0.0.2', '10.0.0.2'], ['10.0.0.3', '10.0.0.3']] as const)
+        expect(engineSays(engine, end(src, 'h'), end(dst), probe)).toBe(simulated(flows, end(src, 'h'), end(dst), probe));
+    }
+  });
+
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL,resubmit(,0)').flows)]]);
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
@@ -380,7 +407,7 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), { protocol: 'udp' })).toBe('permitted');
   });
 
-  it('throws where simulatePath throws: unknown host, mixed families, bad ports', () => {
+  it('throws where simulatePath throws: unknown host, mixed families, bad ports, ends that are no address', () => {
     const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText('table=0,priority=1 actions=NORMAL').flows)]]);
     const engine = new VerdictEngine(tables);
     const cases: [PathEnd, PathEnd, PathProbe][] = [
@@ -390,6 +417,10 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       [end('10.0.0.1', 'h'), end('10.0.0.2'), {}],
       [end('fd00::1', 'h'), end('fd00::2'), { ethType: 'arp' }],
       [end('10.0.0.1'), end('10.0.0.2'), { protocol: 'tcp' }],
+      [end('10.0.0.1', 'h'), end('web-1'), { protocol: 'tcp' }],
+      // ARP skips the first address check: the family check must catch an end without an address.
+      [end('10.0.0.1', 'h'), end('web-1'), { ethType: 'arp' }],
+      [end('web-1', 'h'), end('10.0.0.2'), { ethType: 'arp' }],
     ];
     const handles = new HandleAsker(new VerdictEngine(tables));
     for (const [from, to, probe] of cases) {

@@ -95,7 +95,7 @@ export class VerdictEngine {
       if (hops >= MAX_HOPS) return DROPPED_VERDICT;
       const pipeline = this.pipeline(host, nextIndex);
       if (pipeline.unsupported) return this.simulated(from, to, service);
-      if (hops === 0) family = checkPacket(src, dst, service, from, to);
+      if (hops === 0) family = checkPacket(from, to, service);
       const answer = this.hostVerdict(pipeline, hops === 0 && from.host !== undefined ? from : null, src!, dst!, redirectedTo === null ? to.id : dst!.id, service, family);
       hops++;
       if (answer === DROPPED) return DROPPED_VERDICT;
@@ -184,11 +184,15 @@ export class VerdictEngine {
   }
 }
 
-/** checkPacket's checks of the ends and the probe, in its order (it throws the same way); the address family. */
-function checkPacket(src: EngineAddress | null, dst: EngineAddress | null, service: VerdictService, from: VerdictEnd, to: VerdictEnd): number {
-  const family = service.arp ? 4 : src!.family;
-  if (!src || src.family !== family) throw new Error(`invalid packet: source "${from.text}" is not an IPv${family} address`);
-  if (!dst || dst.family !== family) throw new Error(`invalid packet: destination "${to.text}" is not an IPv${family} address`);
+/**
+ * checkPacket's checks of the ends and the probe, in its order (it throws the same way); the
+ * address family. It reads the ends' own copies of their families (0 without an address), not
+ * the addresses: a known packet then touches no address object.
+ */
+function checkPacket(from: VerdictEnd, to: VerdictEnd, service: VerdictService): number {
+  const family = service.arp ? 4 : from.family;
+  if (from.family !== family) throw new Error(`invalid packet: source "${from.text}" is not an IPv${family} address`);
+  if (to.family !== family) throw new Error(`invalid packet: destination "${to.text}" is not an IPv${family} address`);
   if (service.rangeError !== null) throw new Error(service.rangeError);
   if (service.lacksProtocol) throw new Error('invalid packet: an IP packet needs a protocol');
   return family;

@@ -19,7 +19,7 @@ export interface AddressCondition {
 
 /**
  * A SimFlow's match as numbers, for the verdict engine; `-1` (or a 0 mask) where the flow does
- * not match the field. The conjunction slots are filled in by the table that holds the flow.
+ * not match the field. Its conjunction slots are kept by its table (ConjunctionTally).
  */
 export interface FastFlow {
   flow: SimFlow;
@@ -48,8 +48,6 @@ export interface FastFlow {
   conjId: number;
   /** Matches conntrack state, mark, registers or conj_id: fields that change along the pipeline. */
   hasMetadata: boolean;
-  /** Pairs of (conjunction slot in the table, bit of the clause), see verdict-table.ts. */
-  clauses: Int32Array;
   /** Equal numbers for equal action lists (same text), so a tie between equal actions is harmless. */
   actionsId: number;
   /** Seen by the lookup after a conjunction: a hard flow that heads its group of identical matches. */
@@ -83,7 +81,6 @@ export function fastFlow(flow: SimFlow, index: number, actionsId: number): FastF
     regs: regs.length > 0 ? regs : null,
     conjId: m.conjId ?? -1,
     hasMetadata: m.ctState !== undefined || m.ctMark !== undefined || regs.length > 0 || m.conjId !== undefined,
-    clauses: new Int32Array(0),
     actionsId,
     afterConjunction: false,
   };

@@ -1,10 +1,11 @@
-import { intern, lengthened } from '../arrays';
+import { intern, lengthened, storeAt } from '../arrays';
 import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
 import { MAX_DEPTH, type FlowTables } from './simulate';
 import type { AddressBook, EngineAddress } from './verdict-address';
 import { AddressClasses, ServiceClasses } from './verdict-classes';
 import { actionsKey, hasBothFamilies, type FastFlow } from './verdict-flow';
 import { Frame } from './verdict-frame';
+import { MatchShapes } from './verdict-match-shapes';
 import { BIG_FLOW } from './verdict-conjunctions';
 import { DestinationProjection } from './verdict-projection';
 import { AnswerRows, type RowBudget } from './verdict-rows';
@@ -17,14 +18,12 @@ export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
 
-/** Service classes per source class that sharedByPair holds; packets of later classes use the rows per source class (always exact). */
-const SHARED_SERVICES = 16;
-/** sharedByPair's mark for a pair not asked yet. */
+/** pairs' mark for a (source class, service class) not asked yet; the numbers each pair holds. */
 const UNASKED = -2;
+const PAIR = 5;
 
-/** keyById's marks: not asked yet; a destination whose key depends on the source and service. */
+/** keyById's mark for an address not asked yet; below it, -2 - class marks a destination whose key depends on the source and service. */
 const UNKNOWN = -1;
-const NOT_FOR_ALL = -2;
 
 type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 
@@ -45,8 +44,9 @@ export class HostPipeline {
   private destinationById: Int32Array = new Int32Array(0);
   /**
    * Per address id: its destination key when that holds for every source and service (no
-   * clause flows; most destinations), else NOT_FOR_ALL; UNKNOWN until asked. A known packet to
-   * such a destination then reads one number for its key instead of its class and its parts.
+   * clause flows; most destinations), else -2 - its destination class; UNKNOWN until asked. A
+   * known packet then reads one number for its key, or for its class, instead of its class and
+   * its parts.
    */
   private keyById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
@@ -57,9 +57,16 @@ export class HostPipeline {
   private readonly rows: AnswerRows;
   /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
   private readonly sharedRows: AnswerRows;
-  /** Per (source class × SHARED_SERVICES + service class): its shared source row, -1 for none, UNASKED. */
-  private sharedByPair: Int32Array = new Int32Array(0);
+  /**
+   * Per service class, per source class side by side (PAIR numbers): the pair's shared source
+   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.liveOf: a mask of two
+   * words and where the slots lie). All are asked once per pair, and a known packet reads them
+   * from one place.
+   */
+  private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
+  /** Per role, the shapes of the flows matching one address exactly: worked out once for the classes and the projection. */
+  private readonly shapes: { source?: MatchShapes; destination?: MatchShapes } = {};
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
   private readonly natTargets = new Map<CtAction, EngineAddress>();
 
@@ -124,14 +131,18 @@ export class HostPipeline {
     if (dstId < this.keyById.length) {
       const known = this.keyById[dstId]!;
       if (known >= 0) return known;
-      if (known === NOT_FOR_ALL) return this.destinationProjection().keyOf(source, src, service, this.destinationClassOf(dstId, dst), dst);
+      if (known !== UNKNOWN) return this.keyDependingOnSource(source, src, service, -2 - known, dst);
     } else this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
 
-    const projection = this.destinationProjection();
     const destinationClass = this.destinationClassOf(dstId, dst);
-    const forAll = projection.keyForAll(destinationClass, dst);
-    this.keyById[dstId] = forAll >= 0 ? forAll : NOT_FOR_ALL;
-    return forAll >= 0 ? forAll : projection.keyOf(source, src, service, destinationClass, dst);
+    const forAll = this.destinationProjection().keyForAll(destinationClass, dst);
+    this.keyById[dstId] = forAll >= 0 ? forAll : -2 - destinationClass;
+    return forAll >= 0 ? forAll : this.keyDependingOnSource(source, src, service, destinationClass, dst);
+  }
+
+  /** The key of a destination with clause flows: whether they count depends on the source's live slots for the service. */
+  private keyDependingOnSource(source: number, src: EngineAddress, service: number, destinationClass: number, dst: EngineAddress): number {
+    return this.destinationProjection().keyOf(service, destinationClass, dst, this.pairOf(source, src, service), PAIR * source + 1);
   }
 
   /**
@@ -139,7 +150,7 @@ export class HostPipeline {
    * REDIRECTED + address id. `src` is a member of the source class.
    */
   known(source: number, src: EngineAddress, service: number, key: number): number {
-    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, src, service) : -1;
+    const shared = (key & 1) === 0 ? this.pairOf(source, src, service)[PAIR * source]! : -1;
     return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
@@ -150,21 +161,25 @@ export class HostPipeline {
   answer(packet: Frame, source: number, service: number, key: number): number {
     const answer = this.run(packet, service);
     if (this.ambiguous) return answer;
-    const shared = (key & 1) === 0 ? this.sharedSourceOf(source, packet.src, service) : -1;
+    const shared = (key & 1) === 0 ? this.pairOf(source, packet.src, service)[PAIR * source]! : -1;
     if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
     else this.rows.set(source, service, key, answer);
     return answer;
   }
 
-  /** The shared source row of these classes (DestinationProjection.sharedSourceOf), cached in one flat array; -1 for none. */
-  private sharedSourceOf(source: number, src: EngineAddress, service: number): number {
-    if (service >= SHARED_SERVICES) return -1;
-    const at = source * SHARED_SERVICES + service;
-    if (at < this.sharedByPair.length) {
-      const known = this.sharedByPair[at]!;
-      if (known !== UNASKED) return known;
-    } else this.sharedByPair = lengthened(this.sharedByPair, Math.max(SHARED_SERVICES * 64, 2 * this.sharedByPair.length, at + SHARED_SERVICES), UNASKED);
-    return (this.sharedByPair[at] = this.destinationProjection().sharedSourceOf(source, src, service));
+  /** The pairs of this service class, with this source's asked. */
+  private pairOf(source: number, src: EngineAddress, service: number): Int32Array {
+    let pairs = this.pairs[service];
+    const at = PAIR * source;
+    if (pairs !== undefined && at < pairs.length && pairs[at] !== UNASKED) return pairs;
+    if (pairs === undefined || at >= pairs.length) {
+      pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
+      storeAt(this.pairs, service, pairs);
+    }
+    const projection = this.destinationProjection();
+    pairs[at] = projection.sharedSourceOf(source, src, service);
+    projection.liveOf(source, src, service, pairs, at + 1);
+    return pairs;
   }
 
   /** The verdict on `packet` arriving here, from table 0; sets `ambiguous` when a tie in text order decided a lookup. */
@@ -251,15 +266,19 @@ export class HostPipeline {
   }
 
   private destinationProjection(): DestinationProjection {
-    return (this.projection ??= new DestinationProjection(this.indexedTables()));
+    return (this.projection ??= new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source')));
   }
 
   private sourceClasses(): AddressClasses {
-    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source'));
+    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source')));
   }
 
   private destinationClasses(): AddressClasses {
-    return (this.destinations ??= new AddressClasses(this.indexedTables(), 'destination'));
+    return (this.destinations ??= new AddressClasses(this.indexedTables(), 'destination', this.matchShapes('destination')));
+  }
+
+  private matchShapes(role: 'source' | 'destination'): MatchShapes {
+    return (this.shapes[role] ??= new MatchShapes(this.indexedTables(), role));
   }
 
   private *indexedTables(): Iterable<[number, TableClassifier]> {

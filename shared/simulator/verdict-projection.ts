@@ -1,9 +1,9 @@
 import { intern, lengthened, pushUnder, storeAt } from '../arrays';
-import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
-import { addDistinctBlock, blanked } from './verdict-classes';
+import { addDistinctBlock } from './verdict-classes';
 import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
+import type { MatchShapes } from './verdict-match-shapes';
 import { SourceShapes } from './verdict-source-shape';
 import { exactKey, type TableClassifier } from './verdict-table';
 
@@ -11,6 +11,20 @@ import { exactKey, type TableClassifier } from './verdict-table';
 interface ServiceSupply {
   bits: Int32Array;
   withoutSource: Uint8Array;
+  /** The slots complete without the source, as a slot mask (addSlot). */
+  withoutSourceMask: Int32Array;
+}
+
+/** Numbers per destination class in `parts`. */
+const PARTS = 5;
+
+/**
+ * Sets a slot's bit in a slot mask: two 32-bit words at `at`, where slot s sets bit s mod 64.
+ * Masks that share no bit have no slot in common: one AND per word rules out most live clauses
+ * (see liveOf).
+ */
+function addSlot(mask: Int32Array, at: number, slot: number): void {
+  mask[at + ((slot >> 5) & 1)]! |= 1 << (slot & 31);
 }
 
 /**
@@ -39,27 +53,36 @@ export class DestinationProjection {
   /** The flows that match each exact destination, with their table. */
   private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
   private readonly blocks: AddressCondition[] = [];
-  private readonly shapes = new Map<string, number>();
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
   /**
-   * Per destination class three numbers, side by side as one packet reads them: the id of its
+   * Per destination class PARTS numbers, side by side as one packet reads them: the id of its
    * hard flows (shape, actions, whether they head their group) and the blocks that hold it, -1
-   * until described; and from where to where its clause flows' (shape id, host-wide slot,
-   * clause bit) triples, sorted, lie in `clauses`.
+   * until described; from where to where its clause flows' (shape id, host-wide slot, clause
+   * bit) triples, sorted, lie in `clauses`; and the slot mask (addSlot, two words) of those slots.
    */
   private parts: Int32Array = new Int32Array(0);
   private clauses: Int32Array = new Int32Array(1024);
   private clauseCount = 0;
-  /** Per slot, zero between uses: where sourceSupply gathers a source's bits. */
+  /** Per slot, zero between uses: where sourceSupply gathers a source's bits, and the slots it met. */
   private readonly scratch: Int32Array;
+  private readonly slotScratch: Int32Array;
   /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
-  /** Per source class and service class: the slots the source's flows complete (with any destination's), ascending. */
-  private readonly liveBySource: (Int32Array | undefined)[][] = [];
+  /**
+   * The live slots (liveOf) of every (source class, service class) asked, ascending per pair,
+   * side by side: one growing array rather than a typed array per pair (34,000 of them in the
+   * large bench's timed run).
+   */
+  private live: Int32Array = new Int32Array(1024);
+  private liveCount = 0;
 
-  constructor(tables: Iterable<[number, TableClassifier]>) {
+  constructor(
+    tables: Iterable<[number, TableClassifier]>,
+    private readonly destinationShapes: MatchShapes,
+    sourceShapes: MatchShapes,
+  ) {
     let slots = 0;
     for (const [table, classifier] of tables) {
       this.tables.push({ classifier, table, offset: slots });
@@ -68,8 +91,9 @@ export class DestinationProjection {
     this.full = new Int32Array(slots);
     this.fromDestinations = new Int32Array(slots);
     this.scratch = new Int32Array(slots);
+    this.slotScratch = new Int32Array(slots);
     this.fromInexact = new Int32Array(slots);
-    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]));
+    this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]), sourceShapes);
     const blockKeys = new Set<string>();
     for (const [at, { classifier, offset }] of this.tables.entries()) {
       this.full.set(classifier.conjunctions.full, offset);
@@ -93,7 +117,7 @@ export class DestinationProjection {
 
   /** The key of a destination (a member of the class) for every source and service when it has no clause flows, else -1. */
   keyForAll(destinationClass: number, dst: EngineAddress): number {
-    const at = 3 * destinationClass;
+    const at = PARTS * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     return this.parts[at + 1] === this.parts[at + 2] ? 2 * this.parts[at]! : -1;
   }
@@ -117,6 +141,30 @@ export class DestinationProjection {
     return this.shapeOf(sourceClass, src);
   }
 
+  /**
+   * Writes at `at` four numbers for a source and service: the slot mask (addSlot, two words)
+   * of the slots whose clauses make a destination's key odd, and from where to where the live
+   * slots lie in `live`. Those are the slots the source's flows complete with the service's and
+   * any destination's, and with them the slots complete without the source: a destination none
+   * of whose clause slots has its bit in the mask has an even key, without a look at the slots
+   * themselves. Not cached here (the host caches per source class and service class).
+   */
+  liveOf(sourceClass: number, src: EngineAddress, serviceClass: number, into: Int32Array, at: number): void {
+    const service = this.services[serviceClass]!;
+    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
+    const room = this.liveCount + source.length / 2;
+    if (room > this.live.length) this.live = lengthened(this.live, Math.max(2 * this.live.length, room), 0);
+    into.set(service.withoutSourceMask, at);
+    into[at + 2] = this.liveCount;
+    for (let i = 0; i < source.length; i += 2) {
+      const slot = source[i]!;
+      if ((source[i + 1]! | service.bits[slot]! | this.fromDestinations[slot]!) !== this.full[slot]) continue;
+      this.live[this.liveCount++] = slot;
+      addSlot(into, at, slot);
+    }
+    into[at + 3] = this.liveCount;
+  }
+
   private shapeOf(sourceClass: number, src: EngineAddress): number {
     if (sourceClass >= this.shapeBySource.length)
       this.shapeBySource = lengthened(this.shapeBySource, Math.max(256, 2 * this.shapeBySource.length, sourceClass + 1), -1);
@@ -126,33 +174,34 @@ export class DestinationProjection {
 
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
-   * one service class (prepared) whose destinations share a key get the same answer. `src`
-   * and `dst` are members of their classes.
+   * one service class (prepared) whose destinations share a key get the same answer. `dst` is
+   * a member of its class; `pair` holds liveOf the source class and service class at `pairAt`.
    */
-  keyOf(sourceClass: number, src: EngineAddress, serviceClass: number, destinationClass: number, dst: EngineAddress): number {
-    const at = 3 * destinationClass;
+  keyOf(serviceClass: number, destinationClass: number, dst: EngineAddress, pair: Int32Array, pairAt: number): number {
+    const at = PARTS * destinationClass;
     if (at >= this.parts.length || this.parts[at]! < 0) this.describe(destinationClass, dst);
     const hard = this.parts[at]!;
     const from = this.parts[at + 1]!;
     const to = this.parts[at + 2]!;
-    if (from === to) return 2 * hard;
+    if (from === to || ((this.parts[at + 3]! & pair[pairAt]!) | (this.parts[at + 4]! & pair[pairAt + 1]!)) === 0) return 2 * hard;
 
     const withoutSource = this.services[serviceClass]!.withoutSource;
-    const live = this.liveBySource[sourceClass]?.[serviceClass] ?? this.liveSlots(sourceClass, src, serviceClass);
+    const liveFrom = pair[pairAt + 2]!;
+    const liveTo = pair[pairAt + 3]!;
     const clauses = this.clauses;
     for (let i = from; i < to; i += 3) {
       const slot = clauses[i + 1]!;
-      if (withoutSource[slot] === 1 || holds(live, slot)) return this.liveKey(hard, from, to, withoutSource, live);
+      if (withoutSource[slot] === 1 || this.holds(liveFrom, liveTo, slot)) return this.liveKey(hard, from, to, withoutSource, liveFrom, liveTo);
     }
     return 2 * hard;
   }
 
   /** The key of a destination with clauses of live conjunctions: its hard part and those clauses, interned. */
-  private liveKey(hard: number, from: number, to: number, withoutSource: Uint8Array, live: Int32Array): number {
+  private liveKey(hard: number, from: number, to: number, withoutSource: Uint8Array, liveFrom: number, liveTo: number): number {
     let key = `${hard}|`;
     for (let i = from; i < to; i += 3) {
       const slot = this.clauses[i + 1]!;
-      if (withoutSource[slot] === 1 || holds(live, slot)) key += `${this.clauses[i]},${slot},${this.clauses[i + 2]};`;
+      if (withoutSource[slot] === 1 || this.holds(liveFrom, liveTo, slot)) key += `${this.clauses[i]},${slot},${this.clauses[i + 2]};`;
     }
     return 2 * intern(this.liveKeys, key) + 1;
   }
@@ -162,24 +211,30 @@ export class DestinationProjection {
     const clauses: [number, number, number][] = [];
     for (const { flow, at } of this.byDestination.get(exactKey(dst.family, dst.v4, dst.value)) ?? []) {
       const { classifier, table, offset } = this.tables[at]!;
-      const shape = `${table}|${flow.priority}|${formatMatch(blanked(flow.flow.match, 'destination'))}`;
-      if (flow.hard) hard.push(`${shape}|${flow.actionsId}|${flow.afterConjunction}`);
+      const id = this.destinationShapes.of(table, flow);
+      if (flow.hard) hard.push(`${id}|${flow.actionsId}|${flow.afterConjunction}`);
       else {
-        const id = intern(this.shapes, shape);
-        const pairs = classifier.conjunctions.clausesOf(flow);
-        for (let i = 0; i < pairs.length; i += 2) clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
+        const { pairs } = classifier.conjunctions;
+        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2)
+          clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
       }
     }
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
-    clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    // Most destinations have one clause flow or none: a sort would only allocate.
+    if (clauses.length > 1) clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    if (hard.length > 1) hard.sort();
 
-    const at = 3 * destinationClass;
-    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(768, 2 * this.parts.length, at + 3), -1);
+    const at = PARTS * destinationClass;
+    if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(1024, 2 * this.parts.length, at + PARTS), -1);
     if (this.clauseCount + 3 * clauses.length > this.clauses.length)
       this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
-    this.parts[at] = intern(this.hardKeys, hard.sort().join('\n'));
+    this.parts[at] = intern(this.hardKeys, hard.join('\n'));
     this.parts[at + 1] = this.clauseCount;
-    for (const triple of clauses) for (const n of triple) this.clauses[this.clauseCount++] = n;
+    this.parts[at + 3] = this.parts[at + 4] = 0;
+    for (const triple of clauses) {
+      for (const n of triple) this.clauses[this.clauseCount++] = n;
+      addSlot(this.parts, at + 3, triple[1]);
+    }
     this.parts[at + 2] = this.clauseCount;
   }
 
@@ -189,39 +244,39 @@ export class DestinationProjection {
       for (const index of classifier.serviceFlows(serviceClass, packet))
         addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
-    const supply = { bits, withoutSource };
+    const withoutSourceMask = new Int32Array(2);
+    for (const [slot, complete] of withoutSource.entries()) if (complete === 1) addSlot(withoutSourceMask, 0, slot);
+    const supply = { bits, withoutSource, withoutSourceMask };
     storeAt(this.services, serviceClass, supply);
     return supply;
   }
 
-  private liveSlots(sourceClass: number, src: EngineAddress, serviceClass: number): Int32Array {
-    const service = this.services[serviceClass]!;
-    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
-    const slots: number[] = [];
-    for (let i = 0; i < source.length; i += 2) {
-      const slot = source[i]!;
-      if ((source[i + 1]! | service.bits[slot]! | this.fromDestinations[slot]!) === this.full[slot]) slots.push(slot);
-    }
-    const live = Int32Array.from(slots);
-    let byService = this.liveBySource[sourceClass];
-    if (byService === undefined) storeAt(this.liveBySource, sourceClass, (byService = []));
-    storeAt(byService, serviceClass, live);
-    return live;
+  /** Whether the live slots from `from` to `to` (a short ascending run) hold the slot. */
+  private holds(from: number, to: number, slot: number): boolean {
+    for (let i = from; i < to && this.live[i]! <= slot; i++) if (this.live[i] === slot) return true;
+    return false;
   }
 
   private sourceSupply(sourceClass: number, src: EngineAddress): Int32Array {
     const bits = this.scratch;
-    const slots: number[] = [];
-    for (const { classifier, offset } of this.tables)
-      for (const index of classifier.sourceFlows(src))
-        for (let i = 0, pairs = classifier.conjunctions.clausesOf(classifier.flows[index]!); i < pairs.length; i += 2) {
+    const slots = this.slotScratch;
+    let count = 0;
+    for (const { classifier, offset } of this.tables) {
+      const { pairs } = classifier.conjunctions;
+      for (const index of classifier.sourceFlows(src)) {
+        const flow = classifier.flows[index]!;
+        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2) {
           const slot = offset + pairs[i]!;
-          if (bits[slot] === 0) slots.push(slot);
+          if (bits[slot] === 0) slots[count++] = slot;
           bits[slot]! |= pairs[i + 1]!;
         }
-    slots.sort((a, b) => a - b);
-    const pairs = new Int32Array(2 * slots.length);
-    for (const [i, slot] of slots.entries()) {
+      }
+    }
+    // A typed array sorts numerically in place.
+    slots.subarray(0, count).sort();
+    const pairs = new Int32Array(2 * count);
+    for (let i = 0; i < count; i++) {
+      const slot = slots[i]!;
       pairs[2 * i] = slot;
       pairs[2 * i + 1] = bits[slot]!;
       bits[slot] = 0;
@@ -234,11 +289,4 @@ export class DestinationProjection {
 /** Ors a flow's (slot, clause bit) pairs into per-slot bits, its table's slots starting at `offset`. */
 function addClauses(bits: Int32Array, offset: number, pairs: Int32Array): void {
   for (let i = 0; i < pairs.length; i += 2) bits[offset + pairs[i]!]! |= pairs[i + 1]!;
-}
-
-
-/** Whether a short ascending list holds the number. */
-function holds(list: Int32Array, n: number): boolean {
-  for (let i = 0; i < list.length && list[i]! <= n; i++) if (list[i] === n) return true;
-  return false;
 }

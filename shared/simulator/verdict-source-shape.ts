@@ -1,8 +1,8 @@
 import { intern, pushUnder } from '../arrays';
-import { formatMatch } from './flow-model';
 import type { EngineAddress } from './verdict-address';
-import { addDistinctBlock, blanked } from './verdict-classes';
-import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
+import { addDistinctBlock } from './verdict-classes';
+import { valueHolds, type AddressCondition } from './verdict-flow';
+import type { MatchShapes } from './verdict-match-shapes';
 import { exactKey, type TableClassifier } from './verdict-table';
 
 /**
@@ -18,14 +18,14 @@ export class SourceShapes {
   private readonly blocks: AddressCondition[] = [];
   private readonly ids = new Map<string, number>();
 
-  constructor(tables: Iterable<[number, TableClassifier]>) {
+  constructor(tables: Iterable<[number, TableClassifier]>, matchShapes: MatchShapes) {
     const blockKeys = new Set<string>();
     for (const [table, classifier] of tables)
       for (const flow of classifier.flows) {
         const src = flow.src;
         if (src === null) continue;
         if (!src.exact) addDistinctBlock(this.blocks, blockKeys, src);
-        else if (flow.hard) pushUnder(this.byAddress, exactKey(src.family, src.v4Value, src.value), hardText(table, flow));
+        else if (flow.hard) pushUnder(this.byAddress, exactKey(src.family, src.v4Value, src.value), `${matchShapes.of(table, flow)}|${flow.actionsId}|${flow.afterConjunction}`);
       }
   }
 
@@ -35,8 +35,4 @@ export class SourceShapes {
     for (const [i, block] of this.blocks.entries()) if (valueHolds(block, src)) parts.push(`block ${i}`);
     return intern(this.ids, parts.sort().join('\n'));
   }
-}
-
-function hardText(table: number, flow: FastFlow): string {
-  return `${table}|${flow.priority}|${formatMatch(blanked(flow.flow.match, 'source'))}|${flow.actionsId}|${flow.afterConjunction}`;
 }
