@@ -158,8 +158,8 @@ function overlappingBlocks(policy: Policy, membership: ReadonlyMap<string, Membe
   return out;
 }
 
-/** What the default does to a connection no rule permits, as the end of a sentence. */
-const DEFAULT_OUTCOME: Record<DefaultAction, string> = {
+/** What the default does to a connection no rule permits, as the end of a sentence ("every new connection … will be dropped"). */
+export const DEFAULT_OUTCOME: Readonly<Record<DefaultAction, string>> = {
   drop: 'will be dropped',
   reject: 'will be rejected',
   redirect: 'will go to the default honeypot',

@@ -1,10 +1,13 @@
+import { DEFAULT_OUTCOME } from '@shared/policy/lint';
 import { useMemo, useState, type JSX } from 'react';
 import { useMembership } from '../../hooks/use-membership';
+import { usePolicyStore } from '../../stores/policy-store';
 import { WorkloadRow } from './WorkloadRow';
 
 /** The workloads of the current inventory; those no group holds are flagged and counted. */
 export function WorkloadList(): JSX.Element {
   const { workloads, ungrouped } = useMembership();
+  const outcome = DEFAULT_OUTCOME[usePolicyStore((s) => s.policy.defaults.betweenGroups)];
   const [filter, setFilter] = useState('');
 
   const shown = useMemo(() => {
@@ -23,14 +26,14 @@ export function WorkloadList(): JSX.Element {
       <div className="workloads-header">
         <input type="search" placeholder="Filter by name, label, address…" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter workloads" />
         {ungrouped.size > 0 ? (
-          <span className="badge badge-warning" title="Workloads no group selects: all their new connections are dropped">
+          <span className="badge badge-warning" title={`Workloads no group selects: every new connection to or from them ${outcome}`}>
             {ungrouped.size} in no group
           </span>
         ) : null}
       </div>
       <ul className="workload-list">
         {shown.map((w) => (
-          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} />
+          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={outcome} />
         ))}
       </ul>
     </div>

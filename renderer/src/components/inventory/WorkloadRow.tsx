@@ -4,10 +4,12 @@ import type { JSX } from 'react';
 interface WorkloadRowProps {
   workload: Workload;
   ungrouped: boolean;
+  /** What the policy's default does to the connections of a workload in no group (DEFAULT_OUTCOME). */
+  ungroupedOutcome: string;
 }
 
 /** One workload in short lines: name and host; image, addresses, ports; where it came from; labels. */
-export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.Element {
+export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: WorkloadRowProps): JSX.Element {
   const labels = Object.entries(w.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
     <li
@@ -21,7 +23,7 @@ export function WorkloadRow({ workload: w, ungrouped }: WorkloadRowProps): JSX.E
         <span className={`state-dot state-${w.state ?? 'unknown'}`} title={w.state ?? 'state unknown'} />
         <span className="workload-name" title={w.id}>{w.name}</span>
         {ungrouped ? (
-          <span className="badge badge-warning" title="No group selects this workload: every new connection to or from it will be dropped">
+          <span className="badge badge-warning" title={`No group selects this workload: every new connection to or from it ${ungroupedOutcome}`}>
             in no group
           </span>
         ) : null}
