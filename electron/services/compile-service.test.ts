@@ -112,6 +112,17 @@ describe('CompileService', () => {
     expect(service.loadedTables(policy, inventory)).toBeNull();
   });
 
+  it('tells every window which compile is the latest, so one holding another knows before it asks', () => {
+    const events: unknown[] = [];
+    const service = new CompileService(log, (event, payload) => events.push([event, payload]));
+    const first = service.compile(policy, inventory).compileId;
+    const second = service.compile(policy, inventory).compileId;
+    expect(events).toEqual([
+      ['compile:replaced', { latestCompileId: first }],
+      ['compile:replaced', { latestCompileId: second }],
+    ]);
+  });
+
   it('refuses to trace a compile with errors, and says what to do', () => {
     const service = new CompileService(log);
     const broken: Policy = { ...policy, edges: [{ ...policy.edges[0]!, to: 'nope' }, ...policy.edges.slice(1)] };

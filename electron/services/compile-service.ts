@@ -12,6 +12,7 @@ import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { addressHosts, loadHostTables, simulatePath, tablesOnDemand, type HostFlowTables, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
 import { echoRequestType } from '@shared/simulator/packet';
 import { formatTrace } from '@shared/simulator/trace-format';
+import type { EmitEvent } from './deploy-service';
 import type { Logger } from './logger';
 import { ServiceError } from './service-error';
 
@@ -60,7 +61,11 @@ export class CompileService {
   /** Printed tables by their flows, which a session keeps for the hosts a change leaves alone. */
   private readonly texts = new WeakMap<readonly Flow[], string>();
 
-  constructor(private readonly log: Logger) {}
+  /** `emit` tells every window which compile is the latest, so one holding an older compile says so before it is asked for a table. */
+  constructor(
+    private readonly log: Logger,
+    private readonly emit: EmitEvent = () => {},
+  ) {}
 
   compile(policy: Policy, inventory: Inventory): CompileOutcome {
     const started = performance.now();
@@ -89,6 +94,7 @@ export class CompileService {
     this.latest = { id: compileId, policy, policyKey, inventory, workloads, result, ...(session ? { session } : {}), hosts: hostTables, failed: hasErrors(result.diagnostics) };
     // The same input again keeps the tables already parsed for traces and analyses.
     if (last && change && size === 0) Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}) });
+    this.emit('compile:replaced', { latestCompileId: compileId });
     const durationMs = roundMs(performance.now() - started);
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flowCount, workloadCount }) => ({ host, flowCount, workloadCount }));

@@ -24,7 +24,7 @@ export interface Services {
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
   const hosts = new HostTargetStore(paths.configDir);
-  const compile = new CompileService(log.scope('compile'));
+  const compile = new CompileService(log.scope('compile'), emit);
   return {
     paths,
     log,

@@ -11,6 +11,7 @@ import { DeployConfirm } from './components/modals/DeployConfirm';
 import { ModalHost } from './components/modals/ModalHost';
 import { OutputPanel } from './components/output/OutputPanel';
 import { useAnalysisEvents } from './hooks/use-analysis-events';
+import { useCompileEvents } from './hooks/use-compile-events';
 import { useDeployEvents } from './hooks/use-deploy-events';
 import { useInventoryEvents } from './hooks/use-inventory-events';
 import { useShortcuts } from './hooks/use-shortcuts';
@@ -27,6 +28,7 @@ export function App(): JSX.Element {
   useDeployEvents();
   useInventoryEvents();
   useAnalysisEvents();
+  useCompileEvents();
   useShortcuts();
   useEffect(() => {
     void startApp();

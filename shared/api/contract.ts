@@ -123,6 +123,8 @@ export interface ApiEvents {
   'inventory:changed': InventoryChange;
   /** How far a running matrix, impact or replay has got; sent now and then while it runs. */
   'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay' };
+  /** A compile (from any window) became the latest: a window holding another compile id must compile again to read tables or trace. */
+  'compile:replaced': { latestCompileId: string };
 }
 
 export type RequestChannel = keyof ApiRequests;
@@ -159,7 +161,7 @@ export const REQUEST_CHANNELS = [
   'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed', 'analysis:progress'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);

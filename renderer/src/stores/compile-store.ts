@@ -12,9 +12,12 @@ interface CompileState {
   /** Exactly what was compiled; deploy sends this, so what runs is what was previewed. */
   input: { policy: Policy; inventory: Inventory } | null;
   running: boolean;
+  /** The latest compile of any window (the node side keeps only that one's tables); null until told. */
+  latestCompileId: string | null;
   tab: OutputTab;
   compile: (policy: Policy, inventory: Inventory) => Promise<void>;
   setTab: (tab: OutputTab) => void;
+  setLatestCompile: (compileId: string) => void;
   reset: () => void;
 }
 
@@ -22,6 +25,7 @@ export const useCompileStore = create<CompileState>()((set, get) => ({
   outcome: null,
   input: null,
   running: false,
+  latestCompileId: null,
   tab: { kind: 'problems' },
 
   compile: async (policy, inventory) => {
@@ -36,6 +40,7 @@ export const useCompileStore = create<CompileState>()((set, get) => ({
   },
 
   setTab: (tab) => set({ tab }),
+  setLatestCompile: (latestCompileId) => set({ latestCompileId }),
   reset: () => set({ outcome: null, input: null, tab: { kind: 'problems' } }),
 }));
 

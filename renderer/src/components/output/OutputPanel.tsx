@@ -20,6 +20,8 @@ export function OutputPanel(): JSX.Element {
   const policy = usePolicyStore((s) => s.policy);
   const inventory = useInventoryStore((s) => s.inventory);
   const stale = input !== null && !isCompileCurrent(input, policy, inventory);
+  const latestCompileId = useCompileStore((s) => s.latestCompileId);
+  const replaced = outcome !== null && latestCompileId !== null && latestCompileId !== outcome.compileId;
   const table = tab.kind === 'host' ? outcome?.hosts.find((h) => h.host === tab.host) : undefined;
   const text = useHostTableText(outcome?.compileId, table?.host);
 
@@ -42,6 +44,11 @@ export function OutputPanel(): JSX.Element {
               {stale ? (
                 <span className="badge badge-warning" title="The drawing or the inventory changed after this compile">
                   outdated
+                </span>
+              ) : null}
+              {replaced ? (
+                <span className="badge badge-warning" data-testid="compile-replaced" title="Another window compiled since; only the latest compile's tables are kept: compile again to read tables and trace">
+                  replaced by another window
                 </span>
               ) : null}
             </>
