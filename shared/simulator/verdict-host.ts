@@ -39,14 +39,14 @@ export class HostPipeline {
   readonly services: ServiceClasses;
   private sources: AddressClasses | null = null;
   private destinations: AddressClasses | null = null;
-  /** Per address id: its class here as a source and as a destination, -1 until asked. */
+  /** Per address id: its class here as a source, -1 until asked. */
   private sourceById: Int32Array = new Int32Array(0);
-  private destinationById: Int32Array = new Int32Array(0);
   /**
    * Per address id: its destination key when that holds for every source and service (no
    * clause flows; most destinations), else -2 - its destination class; UNKNOWN until asked. A
    * known packet then reads one number for its key, or for its class, instead of its class and
-   * its parts.
+   * its parts. It is the only cache of destination classes: a class is worked out when the key
+   * is, so a second array by id would only be read, at random, to find nothing.
    */
   private keyById: Int32Array = new Int32Array(0);
   /** Something the engine does not run exactly (see TableClassifier.unsupported): paths through here take simulatePath. */
@@ -112,13 +112,6 @@ export class HostPipeline {
     return known >= 0 ? known : (this.sourceById[address.id] = this.sourceClasses().classOf(address));
   }
 
-  /** The class of an address (with this id) as a destination here. */
-  destinationClassOf(id: number, address: EngineAddress): number {
-    if (id >= this.destinationById.length) this.destinationById = lengthened(this.destinationById, room(this.destinationById, id), -1);
-    const known = this.destinationById[id]!;
-    return known >= 0 ? known : (this.destinationById[id] = this.destinationClasses().classOf(address));
-  }
-
   /** The service class of the frame's service; with `remembers`, the projection is ready for it. */
   serviceClassOf(packet: Frame): number {
     const service = this.services.classOf(packet);
@@ -134,7 +127,7 @@ export class HostPipeline {
       if (known !== UNKNOWN) return this.keyDependingOnSource(source, src, service, -2 - known, dst);
     } else this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
 
-    const destinationClass = this.destinationClassOf(dstId, dst);
+    const destinationClass = this.destinationClasses().classOf(dst);
     const forAll = this.destinationProjection().keyForAll(destinationClass, dst);
     this.keyById[dstId] = forAll >= 0 ? forAll : -2 - destinationClass;
     return forAll >= 0 ? forAll : this.keyDependingOnSource(source, src, service, destinationClass, dst);
