@@ -7,9 +7,12 @@ describe('hostFileName', () => {
     const [long, other] = [hostFileName('a'.repeat(253), '.flows'), hostFileName(`${'a'.repeat(252)}b`, '.flows')];
     expect(long).not.toBe(other);
     for (const name of [long, other]) {
-      expect(name).toMatch(/^a+-[0-9a-f]{16}\.flows$/);
+      expect(name).toMatch(/^a+\+[0-9a-f]{16}\.flows$/);
       expect(`.${name}.01234567.tmp`.length).toBeLessThanOrEqual(255);
     }
     expect(hostFileName('a'.repeat(253), '.flows')).toBe(long);
+    // A host named like a cut name (a host name has '-' where the cut name has '+') keeps a file of its own.
+    const named = long.slice(0, -'.flows'.length);
+    expect(hostFileName(named.replace('+', '-'), '.flows')).not.toBe(long);
   });
 });
