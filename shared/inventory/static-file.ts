@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
+import { canonicalCidr } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
@@ -167,7 +168,9 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         id: `static:${file}/${qualifiedName(w)}`,
         name: w.name,
         host: w.host,
-        addresses: w.addresses,
+        // One spelling per address (fd00::2, not FD00::0002): flows, traces and lookups by
+        // address compare text, and the sources read from Docker and Kubernetes write it so.
+        addresses: w.addresses.map((address) => canonicalCidr(address)!.split('/')[0]!),
         ...(w.mac ? { mac: w.mac.toLowerCase() } : {}),
         labels: w.labels,
         image: w.image,

@@ -12,6 +12,11 @@ describe('resolveEndpoints', () => {
     expect(resolveEndpoints(inventory, 'dual', '2001:db8::9')).toMatchObject({ ok: true, from: { end: { address: 'fd00::4' } }, to: { end: { address: '2001:db8::9' } } });
   });
 
+  it('reads an address in any spelling as the workload that has it', () => {
+    expect(resolveEndpoints(inventory, 'v4-only', 'FD00::0003')).toMatchObject({ ok: false, side: 'both' });
+    expect(resolveEndpoints(inventory, 'dual', 'FD00::0003')).toMatchObject({ ok: true, to: { end: { address: 'fd00::3', host: 'h1' }, label: 'v6-only (fd00::3)' } });
+  });
+
   it('says so when the two ends share no family', () => {
     expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
     expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });

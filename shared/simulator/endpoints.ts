@@ -1,6 +1,7 @@
 import { qualifiedName, type Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
+import { canonicalCidr } from '../net/cidr-set';
 import type { PathEnd } from './path';
 
 export type EndpointParse = { ok: true; end: PathEnd; label: string } | { ok: false; message: string };
@@ -56,12 +57,14 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const trimmed = text.trim();
   const cidr = parseCidr(trimmed);
   if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
+    // In the one spelling inventories keep (fd00::2 for FD00::0002).
+    const address = canonicalCidr(trimmed)!.split('/')[0]!;
     // A workload without a host has no switch in front of it: its address is an outside one.
-    const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(cidr.address));
+    const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(address));
     return {
       ok: true,
-      end: { address: cidr.address, ...(owner ? { host: owner.host } : {}) },
-      label: owner ? `${qualifiedName(owner)} (${cidr.address})` : `${cidr.address} (outside)`,
+      end: { address, ...(owner ? { host: owner.host } : {}) },
+      label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
     };
   }
   const [namespace, name] = trimmed.includes('/') ? trimmed.split('/', 2) : [undefined, trimmed];
