@@ -61,6 +61,8 @@ workloads:
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, namespace: ../../pwned }\n';
     expect(parseInventoryText(yaml, 'i.yaml', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS311', location: { line: 4, path: 'workloads.0.namespace' } }] });
     expect(parseInventoryText('name,host,namespace\nweb,n1,Shop\n', 'i.csv', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS311', location: { line: 2, path: 'namespace' } }] });
+    // A column named twice would hide its first cells.
+    expect(parseInventoryText('# servers\n\nname,host,mac,mac\nweb,n1,zz,02:42:0a:00:00:09\n', 'i.csv', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS305', location: { line: 3, path: 'mac' } }] });
     // Addresses in one spelling, whatever the file wrote.
     expect(parseInventoryText('name,host,addresses\nweb,n1,FD00::0002 10.0.0.1/32\n', 'i.csv', 'now').inventory?.workloads[0]?.addresses).toEqual(['fd00::2', '10.0.0.1']);
     // A MAC the switch would refuse in mod_dl_dst, as the YAML reader refuses it.

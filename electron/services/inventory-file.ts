@@ -11,12 +11,24 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   if (extname(file).toLowerCase() !== '.csv') return parseInventoryFile(text, file, readAt);
 
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  // A column named twice would keep only its last cell of each row, unseen.
+  const repeated = new Set<string>();
+  const header = (names: string[]): string[] => {
+    names.forEach((name, i) => names.indexOf(name) !== i && repeated.add(name));
+    return names;
+  };
   try {
-    records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
+    records = parse(text, { columns: header, info: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
   } catch (error) {
     const e = error as Error & { lines?: number };
     const diagnostic: Diagnostic = { code: 'MS308', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } };
     return { inventory: null, diagnostics: [diagnostic] };
+  }
+  if (repeated.size > 0) {
+    // The header is the first line that is neither blank nor a comment.
+    const line = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
+    const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line, path: name } }));
+    return { inventory: null, diagnostics };
   }
   const rows: InventoryRow[] = records.map(({ record, info }) => ({ line: info.lines, cells: record }));
   return inventoryFromRows(rows, file, readAt);
