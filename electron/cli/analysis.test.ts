@@ -59,7 +59,11 @@ describe('microseg impact', () => {
   it('exits 2, not 1, when the inventory has errors', () => {
     const broken = join(dir, 'broken-inventory.yaml');
     writeFileSync(broken, 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h1, addresses: [10.0.0.1 }\n');
-    expect(microseg('impact', policy, policy, '--inventory', broken).code).toBe(2);
+    const result = microseg('impact', policy, policy, '--inventory', broken);
+    expect(result.code).toBe(2);
+    // The command was right: its input was not, so no usage text.
+    expect(result.stderr).toContain('broken-inventory.yaml has errors');
+    expect(result.stderr).not.toContain('usage:');
   });
 
   it('exits 2, not 1, when a version has errors', () => {

@@ -15,6 +15,8 @@ export class CliFailure extends Error {
     readonly code: number,
     message: string,
     readonly diagnostics: Diagnostic[] = [],
+    /** Whether the usage text helps: not when the command was right and its input is not. */
+    readonly showUsage = code === EXIT.usage,
   ) {
     super(message);
   }
@@ -25,7 +27,7 @@ export class CliFailure extends Error {
  * `replay`: something is dropped): rethrows an input-errors failure as a usage one (exit 2).
  */
 export function asUsageFailure(error: unknown): never {
-  throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics) : error;
+  throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics, false) : error;
 }
 
 export async function readInput(path: string, what: string): Promise<string> {

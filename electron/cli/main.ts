@@ -199,7 +199,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof CliFailure) {
       printDiagnostics(error.diagnostics);
-      process.stderr.write(`microseg: ${error.message}\n${error.code === EXIT.usage ? `${USAGE}\n` : ''}`);
+      process.stderr.write(`microseg: ${error.message}\n${error.showUsage ? `${USAGE}\n` : ''}`);
       process.exitCode = error.code;
       return;
     }
