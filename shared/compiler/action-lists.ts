@@ -1,3 +1,4 @@
+import { lengthened } from '../arrays';
 import type { FlowTexts } from './flow-texts';
 
 /** Fields of a node, stored side by side in one integer array. */
@@ -24,7 +25,7 @@ const FIELDS = 7;
  * a compile's hosts reuse one.
  */
 export class ActionLists {
-  private nodes = new Int32Array(FIELDS * 1024);
+  private nodes: Int32Array = new Int32Array(FIELDS * 1024);
   private count = 0;
   /** A list's codes in order, gathered from its node back to the root. */
   private scratch = new Int32Array(64);
@@ -82,8 +83,6 @@ export class ActionLists {
   }
 
   private grow(): void {
-    const nodes = new Int32Array(this.nodes.length * 2);
-    nodes.set(this.nodes);
-    this.nodes = nodes;
+    this.nodes = lengthened(this.nodes, this.nodes.length * 2, 0);
   }
 }

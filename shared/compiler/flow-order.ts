@@ -1,9 +1,10 @@
+import { lengthened } from '../arrays';
 import type { Flow } from './flow';
 import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from './flow-texts';
 
 /** One host's flows as a compile builds them: five numbers each (see FlowTexts), so neither the build nor the sort makes objects. */
 export class FlowList {
-  private columns = new Int32Array(FLOW_FIELDS * 256);
+  private columns: Int32Array = new Int32Array(FLOW_FIELDS * 256);
   private count = 0;
 
   constructor(readonly texts: FlowTexts) {}
@@ -43,9 +44,7 @@ export class FlowList {
   }
 
   private grow(): void {
-    const columns = new Int32Array(this.columns.length * 2);
-    columns.set(this.columns);
-    this.columns = columns;
+    this.columns = lengthened(this.columns, this.columns.length * 2, 0);
   }
 }
 

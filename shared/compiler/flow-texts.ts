@@ -1,4 +1,4 @@
-import { lengthened } from '../arrays';
+import { intern, lengthened } from '../arrays';
 import type { Flow } from './flow';
 import type { MatchIds } from './match-ids';
 
@@ -33,11 +33,8 @@ export class FlowTexts {
 
   /** The number of a cookie text, the same for every call with that text. */
   cookie(text: string): number {
-    let id = this.cookieIds.get(text);
-    if (id === undefined) {
-      id = this.cookies.push(text) - 1;
-      this.cookieIds.set(text, id);
-    }
+    const id = intern(this.cookieIds, text);
+    if (id === this.cookies.length) this.cookies.push(text);
     return id;
   }
 

@@ -1,3 +1,5 @@
+import { intern } from '../arrays';
+
 /**
  * Match texts numbered in the order a compile first meets them. Clauses, conjunction bands and
  * the flow sort then work on small integers (array slots) instead of `Map`s keyed by text; the
@@ -10,11 +12,8 @@ export class MatchIds {
 
   /** The id of a match text, the same for every call with that text. */
   id(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.texts.push(text) - 1;
-      this.ids.set(text, id);
-    }
+    const id = intern(this.ids, text);
+    if (id === this.texts.length) this.texts.push(text);
     return id;
   }
 

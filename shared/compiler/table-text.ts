@@ -24,9 +24,9 @@ export function formatAtPreviewLines(flows: readonly Flow[]): string {
   return withTables(['#', '#'], flows);
 }
 
-/** The header's lines, then the flows with a comment heading each pipeline table. */
-function withTables(header: string[], flows: readonly Flow[]): string {
-  const lines = header;
+/** The header's lines, then the flows with a comment heading each pipeline table (the layout PreviewLines counts). */
+function withTables(header: readonly string[], flows: readonly Flow[]): string {
+  const lines = [...header];
   let currentTable = -1;
   for (const flow of flows) {
     if (flow.table !== currentTable) {
@@ -41,17 +41,23 @@ function withTables(header: string[], flows: readonly Flow[]): string {
 
 /** The line (1-based) each flow takes in formatHostTable's text, so a trace can point into the preview. */
 export function previewLines(flows: readonly Flow[]): number[] {
-  const lines = new Array<number>(flows.length);
-  let line = 2; // the header
-  let currentTable = -1;
-  for (let i = 0; i < flows.length; i++) {
-    if (flows[i]!.table !== currentTable) {
-      currentTable = flows[i]!.table;
-      line += 2; // a blank line and the table's comment
+  const lines = new PreviewLines();
+  return flows.map((f) => lines.next(f.table));
+}
+
+/** Counts the preview's lines flow by flow, for readers that hold no Flow objects. */
+export class PreviewLines {
+  private line = 2; // the header
+  private table = -1;
+
+  /** The line of the next flow, which is in `table` (flows come in canonical order). */
+  next(table: number): number {
+    if (table !== this.table) {
+      this.table = table;
+      this.line += 2; // a blank line and the table's comment
     }
-    lines[i] = ++line;
+    return ++this.line;
   }
-  return lines;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { HostTable } from '../compiler/compile';
 import type { Flow } from '../compiler/flow';
 import { formatFlowWithActions } from '../compiler/flow';
 import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from '../compiler/flow-texts';
-import { formatAtPreviewLines, previewLines } from '../compiler/table-text';
+import { formatAtPreviewLines, previewLines, PreviewLines } from '../compiler/table-text';
 import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
@@ -101,17 +101,17 @@ export class CompiledFlowReader {
     return this.digests.get(flows);
   }
 
-  private readColumns({ columns, texts, flowCount }: CompactHostTable, file: string): SimFlow[] {
+  private readColumns(table: CompactHostTable, file: string): SimFlow[] {
+    const { columns, texts, flowCount } = table;
     let known = this.byNumber.get(texts);
     if (!known) this.byNumber.set(texts, (known = { matches: [], cookies: [], actions: [] }));
     const read: SimFlow[] = [];
     const seen = new Set<number>();
     const digest = new TableDigest();
-    let line = 2; // the header, then as previewLines counts
-    let currentTable = -1;
+    const lines = new PreviewLines();
     for (let i = 0; i < flowCount; i++) {
       const at = i * FLOW_FIELDS;
-      const table = columns[at + TABLE_FIELD]!;
+      const tableId = columns[at + TABLE_FIELD]!;
       const [cookieId, matchId, actionsId] = [columns[at + COOKIE_FIELD]!, columns[at + MATCH_FIELD]!, columns[at + ACTIONS_FIELD]!];
       let match = known.matches[matchId];
       if (match === undefined) storeAt(known.matches, matchId, (match = this.match(texts.matches.text(matchId))));
@@ -119,12 +119,8 @@ export class CompiledFlowReader {
       if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
       let actions = known.actions[actionsId];
       if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionList(actionsId))));
-      if (table !== currentTable) {
-        currentTable = table;
-        line += 2; // a blank line and the table's comment
-      }
-      const simFlow = this.simFlow(table, columns[at + PRIORITY_FIELD]!, texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, ++line, seen, digest);
-      if (!simFlow) return this.parsed(new CompactHostTable('', 0, columns, texts).flows, file);
+      const simFlow = this.simFlow(tableId, columns[at + PRIORITY_FIELD]!, texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, lines.next(tableId), seen, digest);
+      if (!simFlow) return this.parsed(table.flows, file);
       read.push(simFlow);
     }
     this.digests.set(read, digest.value());
