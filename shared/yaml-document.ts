@@ -172,17 +172,30 @@ function located(doc: Document, value: unknown, lineCounter: LineCounter, file: 
   return { doc, value, locate };
 }
 
-/** Turns schema failures into located diagnostics, one per problem. */
+/** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */
 export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'>, code: string): Diagnostic[] {
   return error.issues.map((issue) => {
     // An unknown key is reported on its object; point at the key itself, where the typo is.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.message;
     return {
       code,
       severity: 'error' as const,
-      message: path === '' ? issue.message : `${path}: ${issue.message}`,
+      message: path === '' ? message : `${path}: ${message}`,
       location: located.locate(path),
     };
   });
+}
+
+/**
+ * A value outside a fixed set (an enum, a literal such as `kind`), said the same way for every
+ * field: which values it may take, and what was found when the parse reported its input.
+ */
+function allowedValues(issue: z.core.$ZodIssueInvalidValue): string {
+  const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
+  const allowed = issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
+  const input: unknown = issue.input;
+  const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? ` (found ${JSON.stringify(input)})` : '';
+  return `${field} ${allowed}${found}`;
 }

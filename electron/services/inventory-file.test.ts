@@ -53,6 +53,10 @@ workloads:
   });
 
   it('refuses a bad port name or port cell with its place', () => {
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, ports: [{ port: 80, protocol: icmp }] }\n';
+    expect(parseInventoryText(yaml, 'p.yaml', 'now').diagnostics).toEqual([
+      { code: 'MS302', severity: 'error', message: 'workloads.0.ports.0.protocol: protocol must be one of tcp, udp, sctp (found "icmp")', location: expect.objectContaining({ line: 4, path: 'workloads.0.ports.0.protocol' }) },
+    ]);
     expect(parseInventoryText('name,host,ports\nweb,n1,HTTP=tcp/80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310' });
     expect(parseInventoryText('name,host,ports\nweb,n1,tcp:80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310', location: { line: 2, path: 'ports' } });
   });

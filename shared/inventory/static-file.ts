@@ -14,8 +14,8 @@ const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 
 const fileSchema = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION, { error: `apiVersion must be "${POLICY_API_VERSION}"` }),
-  kind: z.literal('Inventory', { error: 'kind must be "Inventory"' }),
+  apiVersion: z.literal(POLICY_API_VERSION),
+  kind: z.literal('Inventory'),
   workloads: z.array(
     z.strictObject({
       name: z.string().min(1),
@@ -31,7 +31,7 @@ const fileSchema = z.strictObject({
           z.strictObject({
             name: z.string().optional(),
             port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
-            protocol: z.enum(['tcp', 'udp', 'sctp'], { error: 'protocol must be tcp, udp or sctp' }).default('tcp'),
+            protocol: z.enum(['tcp', 'udp', 'sctp']).default('tcp'),
           }),
         )
         .optional(),
@@ -49,7 +49,7 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
-  const checked = fileSchema.safeParse(parsed.value.value);
+  const checked = fileSchema.safeParse(parsed.value.value, { reportInput: true });
   if (!checked.success) return { inventory: null, diagnostics: schemaDiagnostics(checked.error, parsed.value, 'MS302') };
 
   return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`));

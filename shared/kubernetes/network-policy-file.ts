@@ -61,7 +61,7 @@ function readObject(item: unknown, doc: Pick<LocatedDocument, 'locate'>): { poli
     const message = `skipped: a ${kind ?? 'document without a kind'}, not a NetworkPolicy`;
     return { policy: null, diagnostics: [{ code: 'MS608', severity: 'warning', message, location: doc.locate('kind') }] };
   }
-  const checked = networkPolicySchema.safeParse(item);
+  const checked = networkPolicySchema.safeParse(item, { reportInput: true });
   if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, doc, 'MS602') };
 
   const diagnostics: Diagnostic[] = [];

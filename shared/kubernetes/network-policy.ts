@@ -25,7 +25,7 @@ const port = z.strictObject({
 });
 
 export const networkPolicySchema = z.object({
-  apiVersion: z.literal('networking.k8s.io/v1', { error: 'apiVersion must be "networking.k8s.io/v1"' }),
+  apiVersion: z.literal('networking.k8s.io/v1'),
   kind: z.literal('NetworkPolicy'),
   // Objects read back from a cluster carry uid, resourceVersion, annotations…: not our concern.
   metadata: z.looseObject({ name: z.string(), namespace: z.string().nullish() }),

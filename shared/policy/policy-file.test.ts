@@ -69,9 +69,20 @@ describe('policy files', () => {
     expect(parsePolicyFile(file('      cidrs: [0.0.0.0/0]\n', '10.0.0.0/8, 192.168.0.0/16'), 'p.yaml').diagnostics).toEqual([]);
   });
 
+  it('says which values a field with a fixed set of them takes, and where, for every such field', () => {
+    const file = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ndefaults:\n  withinGroup: deny\n  betweenGroups: dropp\nedges:\n  - { id: e, from: a, to: b, services: [tcp/80], action: permit }\n';
+    expect(parsePolicyFile(file, 'p.yaml').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS002', message: 'defaults.withinGroup: withinGroup must be one of allow, drop (found "deny")', location: expect.objectContaining({ file: 'p.yaml', line: 5, column: 16 }) }),
+      expect.objectContaining({ code: 'MS002', message: 'defaults.betweenGroups: betweenGroups must be one of drop, reject, monitor, redirect (found "dropp")', location: expect.objectContaining({ line: 6 }) }),
+      expect.objectContaining({ code: 'MS002', message: 'edges.0.action: action must be one of allow, log, deny, reject, redirect (found "permit")', location: expect.objectContaining({ line: 8 }) }),
+    ]);
+    // A value that is no text at all is still named by its field.
+    expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ndefaults: {withinGroup: [allow]}\n', 'p.yaml').diagnostics[0]?.message).toBe('defaults.withinGroup: withinGroup must be one of allow, drop');
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
-    expect(diagnostics[0]?.message).toContain('apiVersion must be "microseg.dev/v1"');
+    expect(diagnostics[0]?.message).toBe('apiVersion: apiVersion must be "microseg.dev/v1" (found "v0")');
   });
 
   it('refuses a namespace, or the literal parts of a namespace pattern, that no Kubernetes namespace could be named', () => {

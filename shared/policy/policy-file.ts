@@ -24,8 +24,8 @@ const selectorSchema = z.strictObject({
 });
 
 const fileSchema = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION, { error: `apiVersion must be "${POLICY_API_VERSION}"` }),
-  kind: z.literal('Policy', { error: 'kind must be "Policy"' }),
+  apiVersion: z.literal(POLICY_API_VERSION),
+  kind: z.literal('Policy'),
   metadata: z.strictObject({
     name: z.string().min(1),
     revision: z.number().int().nonnegative().default(0),
@@ -33,7 +33,7 @@ const fileSchema = z.strictObject({
   defaults: z
     .strictObject({
       withinGroup: z.enum(['allow', 'drop']).default('allow'),
-      betweenGroups: z.enum(DEFAULT_ACTIONS, { error: `betweenGroups must be one of ${DEFAULT_ACTIONS.join(', ')}` }).default('drop'),
+      betweenGroups: z.enum(DEFAULT_ACTIONS).default('drop'),
       redirectTo: z.string().min(1).optional(),
     })
     .default({ withinGroup: 'allow', betweenGroups: 'drop' }),
@@ -61,7 +61,7 @@ const fileSchema = z.strictObject({
         from: z.string().min(1),
         to: z.string().min(1),
         services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
-        action: z.enum(EDGE_ACTIONS, { error: `action must be one of ${EDGE_ACTIONS.join(', ')}` }).default('allow'),
+        action: z.enum(EDGE_ACTIONS).default('allow'),
         redirectTo: z.string().min(1).optional(),
         description: z.string().optional(),
       }),
@@ -87,7 +87,7 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
   if (!parsed.ok) return { policy: null, diagnostics: parsed.diagnostics };
   const located = parsed.value;
 
-  const checked = fileSchema.safeParse(located.value);
+  const checked = fileSchema.safeParse(located.value, { reportInput: true });
   if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, located, 'MS002'), locate: (path) => located.locate(path) };
 
   const diagnostics: Diagnostic[] = [];
