@@ -69,8 +69,28 @@ workloads:
     expect(parseInventoryText('# servers\n\nname,host,mac,mac\nweb,n1,zz,02:42:0a:00:00:09\n', 'i.csv', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS305', location: { line: 3, path: 'mac' } }] });
     // Addresses in one spelling, whatever the file wrote.
     expect(parseInventoryText('name,host,addresses\nweb,n1,FD00::0002 10.0.0.1/32\n', 'i.csv', 'now').inventory?.workloads[0]?.addresses).toEqual(['fd00::2', '10.0.0.1']);
-    // A MAC the switch would refuse in mod_dl_dst, as the YAML reader refuses it.
-    expect(parseInventoryText('name,host,addresses,mac\nweb,n1,10.0.0.1,02:42:0a:00:00:09\ntrap,n1,10.0.0.2,zz:zz\n', 'i.csv', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', location: { line: 3, path: 'mac' } }] });
+  });
+});
+
+describe('the two formats agree', () => {
+  const yaml = (mac: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1] }\n  - name: " trap "\n    host: n1\n    addresses: [" 10.0.0.2 "]\n    mac: "${mac}"\n    labels: { " role ": " honeypot " }\n`;
+  const csv = (mac: string): string => `name,host,addresses,mac,labels\nweb,n1,10.0.0.1,,\n trap , n1 ," 10.0.0.2 ","${mac}"," role = honeypot "\n`;
+
+  it('read spaces around a value, a MAC among them, as no part of it', () => {
+    const fromYaml = parseInventoryText(yaml(' 02:42:0A:00:00:09 '), 'i.yaml', 'now');
+    const fromCsv = parseInventoryText(csv(' 02:42:0A:00:00:09 '), 'i.csv', 'now');
+    expect(fromYaml.diagnostics).toEqual([]);
+    expect(fromCsv.diagnostics).toEqual([]);
+    const trap = { name: 'trap', host: 'n1', addresses: ['10.0.0.2'], mac: '02:42:0a:00:00:09', labels: { role: 'honeypot' } };
+    expect(fromYaml.inventory?.workloads[1]).toMatchObject(trap);
+    expect(fromCsv.inventory?.workloads[1]).toMatchObject(trap);
+  });
+
+  it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
+    for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
+      expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });
+      expect(parseInventoryText(csv(bad), 'i.csv', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.csv', line: 3, path: 'mac' } }] });
+    }
   });
 });
 

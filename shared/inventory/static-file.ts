@@ -13,29 +13,34 @@ import { appendAll } from '../arrays';
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 
+// Spaces around a value are no part of it, in YAML as in a CSV cell (spreadsheets pad cells):
+// both formats read ` 02:42:0a:00:00:09 ` as that MAC address.
+const trimmed = z.string().trim();
+const labels = z.record(trimmed, trimmed);
+
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   kind: z.literal('Inventory'),
   workloads: z.array(
     z.strictObject({
-      name: z.string().min(1),
-      host: z.string().min(1),
-      addresses: z.array(z.string()).default([]),
-      mac: z.string().regex(MAC_ADDRESS, { error: MAC_RULE }).optional(),
-      labels: z.record(z.string(), z.string()).default({}),
-      image: z.string().optional(),
-      namespace: z.string().optional(),
-      namespaceLabels: z.record(z.string(), z.string()).optional(),
+      name: trimmed.min(1),
+      host: trimmed.min(1),
+      addresses: z.array(trimmed).default([]),
+      mac: trimmed.optional(),
+      labels: labels.default({}),
+      image: trimmed.optional(),
+      namespace: trimmed.optional(),
+      namespaceLabels: labels.optional(),
       ports: z
         .array(
           z.strictObject({
-            name: z.string().optional(),
+            name: trimmed.optional(),
             port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
             protocol: z.enum(['tcp', 'udp', 'sctp']).default('tcp'),
           }),
         )
         .optional(),
-      composeService: z.string().optional(),
+      composeService: trimmed.optional(),
     }),
   ),
 });
@@ -95,13 +100,11 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       return typeof port === 'string' ? [] : [port];
     });
     const optional = (column: string): string | undefined => row.cells[column]?.trim() || undefined;
-    const mac = optional('mac');
-    if (mac !== undefined && !MAC_ADDRESS.test(mac)) diagnostics.push({ code: 'MS312', severity: 'error', message: `"${mac}" is not ${MAC_RULE}`, location: at('mac') });
     return {
       name: row.cells.name?.trim() ?? '',
       host: row.cells.host?.trim() ?? '',
       addresses: splitCell(row.cells.addresses ?? '', /[;\s]+/),
-      mac,
+      mac: optional('mac'),
       labels: labelsOf('labels'),
       image: optional('image'),
       namespace: optional('namespace'),
@@ -132,7 +135,7 @@ function splitCell(text: string, separator: RegExp): string[] {
     .filter((s) => s !== '');
 }
 
-/** Checks what both formats share (unique names, real addresses) and builds the workloads. */
+/** Checks what both formats share (unique names, real addresses and MACs) and builds the workloads. */
 function buildInventory(workloads: readonly StaticWorkload[], file: string, readAt: string, locate: (index: number, field: string) => SourceLocation): InventoryParse {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -157,6 +160,9 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       }
     });
+    if (w.mac !== undefined && !MAC_ADDRESS.test(w.mac)) {
+      diagnostics.push({ code: 'MS312', severity: 'error', message: `mac "${w.mac}" of "${w.name}" is not ${MAC_RULE}`, location: locate(i, 'mac') });
+    }
     appendAll(diagnostics, portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
