@@ -81,7 +81,11 @@ const inventory = z.strictObject({
       owner: z.strictObject({ kind: text, name: text }).optional(),
       composeService: text.optional(),
       state: text.optional(),
-      origin: z.strictObject({ kind: z.enum(['docker', 'kubernetes', 'static']), source: text }),
+      origin: z.strictObject({
+        kind: z.enum(['docker', 'kubernetes', 'static']),
+        source: text,
+        entry: z.strictObject({ line: z.number().int().min(1), column: z.number().int().min(1).optional(), path: text.optional() }).optional(),
+      }),
     }),
   ),
 });

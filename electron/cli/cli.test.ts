@@ -39,6 +39,21 @@ describe('microseg', () => {
     expect(result.stderr).toMatch(/empty-group\.yaml:\d+:\d+: warning MS201: group "db" selects no workload/);
   });
 
+  it('compile: warnings about a workload name its line in a YAML or CSV inventory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-inv-'));
+    const yaml = join(dir, 'inv.yaml');
+    writeFileSync(yaml, `${readFileSync(inventory, 'utf8')}  - name: pending\n    host: host-b\n  - name: copy\n    host: host-b\n    addresses: [10.20.1.11]\n`);
+    const fromYaml = microseg('compile', policy, '--inventory', yaml);
+    expect(fromYaml.code).toBe(0);
+    expect(fromYaml.stderr).toMatch(/inv\.yaml:10:5: warning MS202: workload "metrics" on host-a is in no group/);
+    expect(fromYaml.stderr).toMatch(/inv\.yaml:11:5: warning MS203: workload "pending" has no IP address.*\(at workloads\.6\.addresses\)/);
+    expect(fromYaml.stderr).toMatch(/inv\.yaml:13:5: warning MS205: workloads "copy" and "web-1" have the same address 10\.20\.1\.11.*\(at workloads\.7\.addresses\.0\)/);
+
+    const csv = join(dir, 'inv.csv');
+    writeFileSync(csv, 'name,host,addresses,labels\nweb-1,host-a,10.20.1.11,tier=web\n\nmetrics,host-a,10.20.4.41,\n');
+    expect(microseg('compile', policy, '--inventory', csv).stderr).toMatch(/inv\.csv:4: warning MS202: workload "metrics" on host-a is in no group/);
+  });
+
   it('compile: a host name as long as host names go still gets its own flow file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-long-'));
     const [long, other] = ['a'.repeat(253), `${'a'.repeat(252)}b`];

@@ -1,8 +1,21 @@
+import type { SourceLocation } from '../diagnostics';
+
 /** Where a workload was learned from, so the UI can say so and refreshes replace the right ones. */
 export interface WorkloadOrigin {
   kind: 'docker' | 'kubernetes' | 'static';
   /** Docker context name, Kubernetes context name or inventory file path. */
   source: string;
+  /** Static files only: where the workload's entry is written, so diagnostics about it can point there. */
+  entry?: EntryPlace;
+}
+
+/** A workload's entry in a static inventory file. */
+export interface EntryPlace {
+  line: number;
+  /** YAML only: a CSV row is its line. */
+  column?: number;
+  /** YAML only: the entry's path in the document (`workloads.3`); a CSV names a field by its column. */
+  path?: string;
 }
 
 export interface WorkloadPort {
@@ -46,4 +59,16 @@ export interface Inventory {
 /** `namespace/name` for a workload in a namespace, else its name: unique in an inventory, and what `trace` accepts. */
 export function qualifiedName(workload: { name: string; namespace?: string }): string {
   return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
+}
+
+/**
+ * Where a diagnostic about a workload, or one of its fields (`addresses.1`), points: its entry
+ * in a static file, the field named as that file's diagnostics name it. A live source (Docker,
+ * Kubernetes) has no file: undefined, and the message names the workload.
+ */
+export function workloadLocation(workload: Workload, field?: string): SourceLocation | undefined {
+  const { source, entry } = workload.origin;
+  if (!entry) return undefined;
+  const path = entry.path !== undefined ? [entry.path, field].filter((p) => p !== undefined).join('.') : field?.split('.')[0];
+  return { file: source, line: entry.line, ...(entry.column !== undefined ? { column: entry.column } : {}), ...(path !== undefined ? { path } : {}) };
 }

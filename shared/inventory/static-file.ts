@@ -6,7 +6,7 @@ import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
-import { qualifiedName, type Inventory, type WorkloadPort } from './model';
+import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
@@ -57,7 +57,11 @@ export function parseInventoryFile(text: string, file: string, readAt: string): 
   const checked = fileSchema.safeParse(parsed.value.value, { reportInput: true });
   if (!checked.success) return { inventory: null, diagnostics: schemaDiagnostics(checked.error, parsed.value, 'MS302') };
 
-  return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`));
+  const entryOf = (i: number): EntryPlace => {
+    const { line = 1, column, path } = parsed.value.locate(`workloads.${i}`);
+    return { line, ...(column !== undefined ? { column } : {}), ...(path !== undefined ? { path } : {}) };
+  };
+  return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`), entryOf);
 }
 
 /** One row of a tabular inventory (CSV): its line, and its cells by column name. */
@@ -114,7 +118,7 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
     };
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
-  return buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }));
+  return buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }), (i) => ({ line: rows[i]!.line }));
 }
 
 type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
@@ -136,7 +140,13 @@ function splitCell(text: string, separator: RegExp): string[] {
 }
 
 /** Checks what both formats share (unique names, real addresses and MACs) and builds the workloads. */
-function buildInventory(workloads: readonly StaticWorkload[], file: string, readAt: string, locate: (index: number, field: string) => SourceLocation): InventoryParse {
+function buildInventory(
+  workloads: readonly StaticWorkload[],
+  file: string,
+  readAt: string,
+  locate: (index: number, field: string) => SourceLocation,
+  entryOf: (index: number) => EntryPlace,
+): InventoryParse {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   workloads.forEach((w, i) => {
@@ -170,7 +180,7 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
   return {
     inventory: {
       readAt,
-      workloads: workloads.map((w) => ({
+      workloads: workloads.map((w, i) => ({
         id: `static:${file}/${qualifiedName(w)}`,
         name: w.name,
         host: w.host,
@@ -184,7 +194,7 @@ function buildInventory(workloads: readonly StaticWorkload[], file: string, read
         ...(w.namespaceLabels ? { namespaceLabels: w.namespaceLabels } : {}),
         ...(w.ports ? { ports: w.ports } : {}),
         composeService: w.composeService,
-        origin: { kind: 'static', source: file },
+        origin: { kind: 'static', source: file, entry: entryOf(i) },
       })),
     },
     diagnostics,

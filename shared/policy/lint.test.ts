@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInventoryFile } from '../inventory/static-file';
+import type { Workload } from '../inventory/model';
+import { inventoryFromRows, parseInventoryFile, type InventoryRow } from '../inventory/static-file';
 import { lintPolicy } from './lint';
 import { resolveMembership } from './membership';
 import type { Edge, Group, Policy } from './model';
@@ -89,6 +90,61 @@ describe('lintPolicy', () => {
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]!.message).toMatch(/"app-1" and "web-9" have the same address 10\.20\.2\.21/);
     expect(lintPolicy(shop, resolveMembership(shop, inventory.workloads), inventory.workloads).map((d) => d.code)).not.toContain('MS205');
+  });
+});
+
+describe('warnings about a workload', () => {
+  const warnings = (workloads: readonly Workload[]): { code: string; location?: object; message: string }[] =>
+    lintPolicy(shop, resolveMembership(shop, workloads), workloads)
+      .filter((d) => ['MS202', 'MS203', 'MS205'].includes(d.code))
+      .map(({ code, location, message }) => ({ code, message, ...(location ? { location } : {}) }));
+
+  it('point at its entry in a YAML inventory, and at the field when one is at fault', () => {
+    const yaml = `apiVersion: microseg.dev/v1
+kind: Inventory
+workloads:
+  - { name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier: web } }
+  - name: metrics
+    host: host-a
+    addresses: [10.20.4.41]
+  - name: pending
+    host: host-b
+    labels: { tier: app }
+  - name: copy
+    host: host-b
+    addresses: [10.20.9.9, 10.20.1.11]
+    labels: { tier: db }
+`;
+    expect(warnings(parseInventoryFile(yaml, 'inv.yaml', 'x').inventory!.workloads)).toEqual([
+      { code: 'MS202', message: expect.stringContaining('"metrics"'), location: { file: 'inv.yaml', line: 5, column: 5, path: 'workloads.1' } },
+      { code: 'MS203', message: expect.stringContaining('"pending"'), location: { file: 'inv.yaml', line: 8, column: 5, path: 'workloads.2.addresses' } },
+      // The later entry of the two is the likelier copy.
+      { code: 'MS205', message: expect.stringContaining('10.20.1.11'), location: { file: 'inv.yaml', line: 11, column: 5, path: 'workloads.3.addresses.1' } },
+    ]);
+  });
+
+  it('point at its row in a CSV inventory, naming the column', () => {
+    const rows: InventoryRow[] = [
+      { line: 2, cells: { name: 'web-1', host: 'host-a', addresses: '10.20.1.11', labels: 'tier=web' } },
+      { line: 3, cells: { name: 'metrics', host: 'host-a', addresses: '10.20.4.41' } },
+      { line: 5, cells: { name: 'pending', host: 'host-b', labels: 'tier=app' } },
+      { line: 6, cells: { name: 'copy', host: 'host-b', addresses: '10.20.9.9;10.20.1.11', labels: 'tier=db' } },
+    ];
+    expect(warnings(inventoryFromRows(rows, 'inv.csv', 'x').inventory!.workloads).map((d) => [d.code, d.location])).toEqual([
+      ['MS202', { file: 'inv.csv', line: 3 }],
+      ['MS203', { file: 'inv.csv', line: 5, path: 'addresses' }],
+      ['MS205', { file: 'inv.csv', line: 6, path: 'addresses' }],
+    ]);
+  });
+
+  it('name it, namespace and all, when it comes from a live source that has no file', () => {
+    const pod = (name: string, addresses: string[]): Workload => ({ id: `kubernetes:lab/shop/${name}`, name, namespace: 'shop', host: 'node-1', addresses, labels: {}, origin: { kind: 'kubernetes', source: 'lab' } });
+    expect(warnings([pod('api', ['10.244.1.5']), pod('pending', []), pod('twin', ['10.244.1.5'])])).toEqual([
+      { code: 'MS202', message: expect.stringContaining('workload "shop/api" on node-1 is in no group') },
+      { code: 'MS202', message: expect.stringContaining('workload "shop/twin" on node-1 is in no group') },
+      { code: 'MS203', message: expect.stringContaining('workload "shop/pending" has no IP address') },
+      { code: 'MS205', message: expect.stringContaining('workloads "shop/api" and "shop/twin" have the same address 10.244.1.5') },
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { pushUnder } from '../arrays';
 import type { Diagnostic } from '../diagnostics';
-import { qualifiedName, type Workload } from '../inventory/model';
+import { qualifiedName, workloadLocation, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { isIPv4 } from '../net/address';
 import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
@@ -39,7 +39,11 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   for (const [address, list] of holders) {
     if (list.length < 2) continue;
     const names = list.map((w) => `"${qualifiedName(w)}"`);
-    diagnostics.push({ code: 'MS205', severity: 'warning', message: `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other` });
+    // Pointed at the entry written last: in one file, that is the likelier copy.
+    const copy = list.reduce((a, b) => ((b.origin.entry?.line ?? 0) > (a.origin.entry?.line ?? 0) ? b : a));
+    const field = `addresses.${copy.addresses.findIndex((x) => canonicalAddress(x) === address)}`;
+    const message = `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other`;
+    diagnostics.push(workloadWarning('MS205', message, copy, field));
   }
   return diagnostics;
 }
@@ -169,15 +173,21 @@ export const DEFAULT_OUTCOME: Readonly<Record<DefaultAction, string>> = {
 function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[], byDefault: DefaultAction): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const w of ungroupedWorkloads(new Map(membership), workloads.filter(takesPart))) {
-    diagnostics.push({ code: 'MS202', severity: 'warning', message: `workload "${w.name}" on ${w.host} is in no group: every new connection to or from it ${DEFAULT_OUTCOME[byDefault]}` });
+    diagnostics.push(workloadWarning('MS202', `workload "${qualifiedName(w)}" on ${w.host} is in no group: every new connection to or from it ${DEFAULT_OUTCOME[byDefault]}`, w));
   }
   for (const w of workloads.filter((x) => x.addresses.length === 0)) {
-    diagnostics.push({ code: 'MS203', severity: 'warning', message: `workload "${w.name}" has no IP address (pending, stopped, or host networking?); it takes no part until it has one` });
+    diagnostics.push(workloadWarning('MS203', `workload "${qualifiedName(w)}" has no IP address (pending, stopped, or host networking?); it takes no part until it has one`, w, 'addresses'));
   }
   for (const w of workloads.filter((x) => x.addresses.length > 0 && !takesPart(x))) {
-    diagnostics.push({ code: 'MS204', severity: 'warning', message: `workload "${w.name}" has no host (not scheduled on a node yet?); it takes no part until it has one, and its addresses count as outside ones` });
+    diagnostics.push(workloadWarning('MS204', `workload "${qualifiedName(w)}" has no host (not scheduled on a node yet?); it takes no part until it has one, and its addresses count as outside ones`, w, 'host'));
   }
   return diagnostics;
+}
+
+/** A warning about a workload: at its entry (and `field`) in a static file; a live one has no file, and the message names it. */
+function workloadWarning(code: string, message: string, workload: Workload, field?: string): Diagnostic {
+  const location = workloadLocation(workload, field);
+  return { code, severity: 'warning', message, ...(location ? { location } : {}) };
 }
 
 function warning(code: string, message: string, path: string, kind: 'group' | 'edge', id: string): Diagnostic {
