@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Workload } from '../inventory/model';
 import { parseCidr } from '../net/address';
+import { honeypotNamed } from '../policy/honeypots';
 import type { Policy } from '../policy/model';
 
 /** A honeypot that connections can be redirected to, numbered for reg0 and ct_mark. */
@@ -39,7 +40,7 @@ export function resolveRedirectTargets(policy: Policy, workloads: readonly Workl
   const diagnostics: Diagnostic[] = [];
   for (const spec of [...wanted.keys()].sort()) {
     const path = wanted.get(spec);
-    const workload = findWorkload(spec, workloads);
+    const workload = honeypotNamed(spec, workloads);
     if (!workload) {
       diagnostics.push({ code: 'MS133', severity: 'error', message: `honeypot "${spec}" is no workload of the inventory; redirect to a workload's name or address`, location: { path } });
       continue;
@@ -53,12 +54,4 @@ export function resolveRedirectTargets(policy: Policy, workloads: readonly Workl
     targets.set(spec, { number: targets.size + 1, spec, workload, mac: workload.mac.toLowerCase(), ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) });
   }
   return { targets, diagnostics };
-}
-
-function findWorkload(spec: string, workloads: readonly Workload[]): Workload | undefined {
-  const cidr = parseCidr(spec);
-  if (cidr) return workloads.find((w) => w.addresses.includes(cidr.address));
-  const [namespace, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
-  const found = workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
-  return found.length === 1 ? found[0] : undefined;
 }

@@ -93,6 +93,32 @@ describe('lintPolicy', () => {
   });
 });
 
+describe('a workload in no group is told what happens to its connections', () => {
+  const trap = (name: string, address: string): Workload => ({ id: `static:x/${name}`, name, host: 'host-b', addresses: [address], mac: '02:42:0a:14:09:09', labels: {}, origin: { kind: 'static', source: 'x' } });
+  const workloads = [...inventory.workloads, trap('trap', '10.20.9.9'), trap('tarpit', '10.20.9.8')];
+  const told = (defaults: Policy['defaults']): Record<string, string> => {
+    const policy: Policy = { ...shop, defaults, edges: [...shop.edges, { id: 'ssh', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 22, to: 22 } }], action: 'redirect', redirectTo: 'tarpit' }] };
+    const diagnostics = lintPolicy(policy, resolveMembership(policy, workloads), workloads).filter((d) => d.code === 'MS202');
+    return Object.fromEntries(diagnostics.map((d) => [d.message.split('"')[1]!, d.message.split(' is in no group: ')[1]!]));
+  };
+
+  it("as the default's honeypot, that it is not sent to itself: connections to it arrive, its own reach nobody", () => {
+    expect(told({ withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: '10.20.9.9' })).toEqual({
+      metrics: 'every new connection to or from it will go to the default honeypot',
+      trap: 'connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits never reaches its destination',
+      tarpit: 'every new connection to or from it will go to the default honeypot, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does',
+    });
+  });
+
+  it("as an edge's honeypot, that what is redirected to it arrives; a redirectTo the default does not use names no honeypot", () => {
+    expect(told({ withinGroup: 'allow', betweenGroups: 'drop', redirectTo: 'trap' })).toEqual({
+      metrics: 'every new connection to or from it will be dropped',
+      trap: 'every new connection to or from it will be dropped',
+      tarpit: 'every new connection to or from it will be dropped, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does',
+    });
+  });
+});
+
 describe('warnings about a workload', () => {
   const warnings = (workloads: readonly Workload[]): { code: string; location?: object; message: string }[] =>
     lintPolicy(shop, resolveMembership(shop, workloads), workloads)

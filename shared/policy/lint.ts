@@ -4,8 +4,10 @@ import { qualifiedName, workloadLocation, type Workload } from '../inventory/mod
 import { takesPart } from '../inventory/participation';
 import { isIPv4 } from '../net/address';
 import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
+import { honeypotRoles } from './honeypots';
 import { ungroupedWorkloads, type Membership } from './membership';
-import { blocks, type DefaultAction, type Edge, type Policy, type Service } from './model';
+import { blocks, type Edge, type Policy, type Service } from './model';
+import { ungroupedOutcome } from './ungrouped-outcome';
 
 /** More ports than this in one service is "broad": it rarely means one application. */
 const BROAD_PORT_RANGE = 1024;
@@ -21,7 +23,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...edgesWithoutEffect(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
-    ...lonelyWorkloads(membership, workloads, policy.defaults.betweenGroups),
+    ...lonelyWorkloads(policy, membership, workloads),
     ...sharedAddresses(workloads),
   ];
 }
@@ -162,18 +164,12 @@ function overlappingBlocks(policy: Policy, membership: ReadonlyMap<string, Membe
   return out;
 }
 
-/** What the default does to a connection no rule permits, as the end of a sentence ("every new connection … will be dropped"). */
-export const DEFAULT_OUTCOME: Readonly<Record<DefaultAction, string>> = {
-  drop: 'will be dropped',
-  reject: 'will be rejected',
-  redirect: 'will go to the default honeypot',
-  monitor: 'will be counted as denied (the default only monitors)',
-};
-
-function lonelyWorkloads(membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[], byDefault: DefaultAction): Diagnostic[] {
+function lonelyWorkloads(policy: Policy, membership: ReadonlyMap<string, Membership>, workloads: readonly Workload[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const honeypots = honeypotRoles(policy, workloads);
   for (const w of ungroupedWorkloads(new Map(membership), workloads.filter(takesPart))) {
-    diagnostics.push(workloadWarning('MS202', `workload "${qualifiedName(w)}" on ${w.host} is in no group: every new connection to or from it ${DEFAULT_OUTCOME[byDefault]}`, w));
+    const outcome = ungroupedOutcome(policy.defaults.betweenGroups, honeypots.get(w.id));
+    diagnostics.push(workloadWarning('MS202', `workload "${qualifiedName(w)}" on ${w.host} is in no group: ${outcome}`, w));
   }
   for (const w of workloads.filter((x) => x.addresses.length === 0)) {
     diagnostics.push(workloadWarning('MS203', `workload "${qualifiedName(w)}" has no IP address (pending, stopped, or host networking?); it takes no part until it has one`, w, 'addresses'));

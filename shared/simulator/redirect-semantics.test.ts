@@ -157,6 +157,30 @@ describe('redirects: tables agree with the semantics', () => {
     expect(ask(trap, at('web-1'), at('db-1'), 5432)).toMatchObject({ tables: 'permitted', reference: 'permitted' });
   });
 
+  // What MS202 tells a honeypot in no group (policy/ungrouped-outcome.ts) must be what the tables do.
+  it("a honeypot in no group: the default's takes connections to it and those it opens reach nobody; an edge's meets the default", () => {
+    const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
+    const landsAt = (from: End, to: End): string | undefined => {
+      const { path } = ask(trap, from, to, 9999);
+      return path.verdict === 'permitted' ? to.address : path.redirectedTo;
+    };
+    expect(landsAt(at('web-1'), at('tarpit'))).toBe('10.0.9.8');
+    expect(landsAt(outside('203.0.113.9'), at('tarpit'))).toBe('10.0.9.8');
+    // Turned back at its own address: never db-1, web-1 or anyone outside.
+    for (const to of [at('db-1'), at('web-1'), outside('203.0.113.9')]) expect(landsAt(at('tarpit'), to)).toBe('10.0.9.8');
+    // An edge's honeypot (hp) meets the default like any workload, but takes what is redirected to it or comes from outside.
+    expect(landsAt(at('web-1'), at('hp'))).toBe('10.0.9.8');
+    expect(landsAt(at('hp'), at('db-1'))).toBe('10.0.9.8');
+    expect(landsAt(outside('203.0.113.9'), at('hp'))).toBe('10.0.9.9');
+    expect(ask(trap, at('web-1'), at('db-1'), 23).path.redirectedTo).toBe('10.0.9.9');
+
+    const told = compilePolicy(trap, inventory).diagnostics.filter((d) => d.code === 'MS202').map((d) => d.message);
+    expect(told).toEqual([
+      'workload "hp" on h1 is in no group: every new connection to or from it will go to the default honeypot, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does',
+      'workload "tarpit" on h2 is in no group: connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits never reaches its destination',
+    ]);
+  });
+
   it('later packets of a marked connection get the honeypot MAC again; replies and unmarked ones pass as before', () => {
     const h1 = loadHostTables(compilePolicy(base, inventory).hosts).get('h1')!;
     const later = {

@@ -1,4 +1,5 @@
-import { DEFAULT_OUTCOME } from '@shared/policy/lint';
+import { honeypotRoles } from '@shared/policy/honeypots';
+import { DEFAULT_OUTCOME, ungroupedOutcome } from '@shared/policy/ungrouped-outcome';
 import { useMemo, useState, type JSX } from 'react';
 import { useMembership } from '../../hooks/use-membership';
 import { usePolicyStore } from '../../stores/policy-store';
@@ -7,7 +8,10 @@ import { WorkloadRow } from './WorkloadRow';
 /** The workloads of the current inventory; those no group holds are flagged and counted. */
 export function WorkloadList(): JSX.Element {
   const { workloads, ungrouped } = useMembership();
-  const outcome = DEFAULT_OUTCOME[usePolicyStore((s) => s.policy.defaults.betweenGroups)];
+  const policy = usePolicyStore((s) => s.policy);
+  const outcome = DEFAULT_OUTCOME[policy.defaults.betweenGroups];
+  // A honeypot in no group is told what really happens to its connections (MS202 says the same).
+  const honeypots = useMemo(() => honeypotRoles(policy, workloads), [policy, workloads]);
   const [filter, setFilter] = useState('');
 
   const shown = useMemo(() => {
@@ -26,14 +30,14 @@ export function WorkloadList(): JSX.Element {
       <div className="workloads-header">
         <input type="search" placeholder="Filter by name, label, address…" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter workloads" />
         {ungrouped.size > 0 ? (
-          <span className="badge badge-warning" title={`Workloads no group selects: every new connection to or from them ${outcome}`}>
+          <span className="badge badge-warning" title={`Workloads no group selects: every new connection to or from them ${outcome}${[...ungrouped].some((id) => honeypots.has(id)) ? ' (honeypots apart: see their rows)' : ''}`}>
             {ungrouped.size} in no group
           </span>
         ) : null}
       </div>
       <ul className="workload-list">
         {shown.map((w) => (
-          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={outcome} />
+          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(policy.defaults.betweenGroups, honeypots.get(w.id))} />
         ))}
       </ul>
     </div>

@@ -4,7 +4,7 @@ import type { JSX } from 'react';
 interface WorkloadRowProps {
   workload: Workload;
   ungrouped: boolean;
-  /** What the policy's default does to the connections of a workload in no group (DEFAULT_OUTCOME). */
+  /** What happens to its connections should it be in no group (ungroupedOutcome), as the rest of a sentence. */
   ungroupedOutcome: string;
 }
 
@@ -23,7 +23,7 @@ export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: Worklo
         <span className={`state-dot state-${w.state ?? 'unknown'}`} title={w.state ?? 'state unknown'} />
         <span className="workload-name" title={w.id}>{w.name}</span>
         {ungrouped ? (
-          <span className="badge badge-warning" title={`No group selects this workload: every new connection to or from it ${ungroupedOutcome}`}>
+          <span className="badge badge-warning" title={`No group selects this workload: ${ungroupedOutcome}`}>
             in no group
           </span>
         ) : null}
