@@ -10,10 +10,10 @@ import { validatePolicy } from '../policy/validate';
 import { addressMatch } from './clauses';
 import { compileInDetail, type CompileDetail, type CompileResult, type HostTable } from './compile';
 import { conjunctionAction, conjunctionCode } from './conjunction-bands';
-import { MatchChangeLog, type CountedMatches } from './counted-matches';
+import { MatchChangeLog, type CountedMatches, type Flips } from './counted-matches';
 import { compareFlows, type Flow } from './flow';
 import { diffCompiles, sameFlow, type HostTableChange } from './flow-diff';
-import { ByFlowIdentity, flowsByIdentity } from './flow-identities';
+import { ByFlowIdentity, flowsByIdentity, type Filed } from './flow-identities';
 import { conjunctionVerdict, defaultFlow, type HostTableOptions, type PolicySide } from './host-table';
 import { MAX_CONJUNCTIONS_PER_FLOW, TABLES } from './pipeline';
 import { bumpMember, groupsByWorkload, sessionRules, type SessionRule, type SessionRules } from './session-rules';
@@ -35,8 +35,11 @@ interface HostState {
   pending: { add: Flow[]; remove: Flow[] }[];
 }
 
-/** What a patch does to one flow identity: set it (null deletes it) or change its conjunction codes. */
-type FlowEdit = { table: number; priority: number; match: string } & ({ set: Flow | null } | { add: number[]; remove: number[] });
+/**
+ * What a patch does to one flow identity: set it (null deletes it) or change its conjunction
+ * codes (a code to add as itself, one to remove as its complement, `~code`).
+ */
+type FlowEdit = { table: number; priority: number; match: string } & ({ set: Flow | null } | { codes: number[] });
 
 /** What lets a session patch its tables rather than recompile; absent when the policy rules that out. */
 interface PatchState {
@@ -47,6 +50,8 @@ interface PatchState {
   options: HostTableOptions;
   /** Whether IPv6 comes from the policy itself, else from how many workloads have an IPv6 address. */
   ipv6: { fromPolicy: boolean; workloads: number };
+  /** Conjunction actions made by patches, by code (see actionOf). */
+  actionTexts: string[];
 }
 
 const EMPTY: CountedMatches = new Map();
@@ -140,6 +145,7 @@ export class CompileSession {
       inBlocks: cidrMatcher(blocks),
       options: resolved.options,
       ipv6: { fromPolicy: blocks.some((b) => parseCidr(b)?.family === 6), workloads: resolved.workloads.filter(hasIPv6).length },
+      actionTexts: [],
     };
   }
 
@@ -207,11 +213,11 @@ export class CompileSession {
     };
     for (const rule of touched) {
       for (const side of ['egress', 'ingress'] as const) {
-        const [local, remote] = side === 'egress' ? (['src', 'dst'] as const) : (['dst', 'src'] as const);
-        const hosts = new Set(changedHosts);
-        const remoteFlips = log.flips(rule.all[remote]);
-        if (remoteFlips.entered.length + remoteFlips.left.length > 0) for (const host of rule.local[local].keys()) hosts.add(host);
-        for (const host of hosts) this.editRule(rule, side, host, log, editsOf(host));
+        for (const host of changedHosts) this.editRule(rule, side, host, log, editsOf);
+        // The remote end changed: every host holding the local end may serve it differently.
+        const remoteFlips = log.flips(rule.all[side === 'egress' ? 'dst' : 'src']);
+        if (remoteFlips.entered.length + remoteFlips.left.length === 0) continue;
+        for (const host of rule.local[side === 'egress' ? 'src' : 'dst'].keys()) if (!changedHosts.has(host)) this.editRule(rule, side, host, log, editsOf);
       }
     }
     for (const host of changedHosts) {
@@ -225,70 +231,84 @@ export class CompileSession {
     return this.commit(patch, edits);
   }
 
-  /** The edits one rule's change makes in one host's policy table. */
-  private editRule(rule: SessionRule, side: PolicySide, host: string, log: MatchChangeLog, edits: ByFlowIdentity<FlowEdit>): void {
+  /**
+   * The edits one rule's change makes in one host's policy table. A relabel asks this of every
+   * host holding one of the rule's ends (thousands of calls for a few hundred edits), so the
+   * calls that edit nothing return before allocating anything.
+   */
+  private editRule(rule: SessionRule, side: PolicySide, host: string, log: MatchChangeLog, editsOf: (host: string) => ByFlowIdentity<FlowEdit>): void {
     const egress = side === 'egress';
     const local = rule.local[egress ? 'src' : 'dst'].get(host) ?? EMPTY;
     const remote = rule.all[egress ? 'dst' : 'src'];
-    const clauses = egress ? [local, remote] : [remote, local];
     const withServices = rule.services?.length !== 0;
     const now = withServices && local.size > 0 && remote.size > 0;
     const was = withServices && log.sizeBefore(local) > 0 && log.sizeBefore(remote) > 0;
     if (!now && !was) return;
 
     const table = TABLES[side].id;
-    const edit = (match: string, code: number, add: boolean): void => {
-      let e = edits.get(table, rule.top, match);
-      if (!e) edits.set(table, rule.top, match, (e = { table, priority: rule.top, match, add: [], remove: [] }));
-      if ('add' in e) (add ? e.add : e.remove).push(code);
-    };
-    const code = (k: number): number => rule.rule.number * 4 + k;
+    const sources = egress ? local : remote;
+    const destinations = egress ? remote : local;
+    const edits = editsOf(host);
     if (now && was) {
-      clauses.forEach((clause, i) => {
-        const { entered, left } = log.flips(clause);
-        for (const m of entered) edit(m, code(i + 1), true);
-        for (const m of left) edit(m, code(i + 1), false);
-      });
+      this.editFlips(rule, table, 1, log.flips(sources), edits);
+      this.editFlips(rule, table, 2, log.flips(destinations), edits);
       return;
     }
     // The rule starts or stops applying on this host: all its clauses and its conj_id flow come or go.
-    clauses.forEach((clause, i) => {
-      for (const m of now ? clause.keys() : log.matchesBefore(clause)) edit(m, code(i + 1), now);
-    });
-    for (const m of rule.services ?? []) edit(m, code(3), now);
+    for (const m of now ? sources.keys() : log.matchesBefore(sources)) editCode(edits, table, rule, m, 1, now);
+    for (const m of now ? destinations.keys() : log.matchesBefore(destinations)) editCode(edits, table, rule, m, 2, now);
+    for (const m of rule.services ?? []) editCode(edits, table, rule, m, 3, now);
     setFlow(edits, { table, priority: rule.top, cookie: rule.rule.cookie, match: rule.conjunctionMatch, actions: conjunctionVerdict(rule.rule, side) }, now);
+  }
+
+  /** The edits of a clause whose matches entered and left it. */
+  private editFlips(rule: SessionRule, table: number, clause: number, { entered, left }: Flips, edits: ByFlowIdentity<FlowEdit>): void {
+    for (const m of entered) editCode(edits, table, rule, m, clause, true);
+    for (const m of left) editCode(edits, table, rule, m, clause, false);
   }
 
   /** Turns the edits into flows, checks they fit, stores them; returns the changes per host. */
   private commit(patch: PatchState, edits: Map<string, ByFlowIdentity<FlowEdit>>): HostTableChange[] | undefined {
     const changes: HostTableChange[] = [];
-    const writes: [HostState, FlowEdit, Flow | null][] = [];
-    const reordered: [HostState, Flow[], Flow[]][] = [];
-    for (const host of [...edits.keys()].sort()) {
-      const state = this.hosts.get(host)!;
+    const written: { state: HostState; edits: FlowEdit[]; flows: (Flow | null)[]; slots: (Filed<Flow> | undefined)[]; add: Flow[]; remove: Flow[] }[] = [];
+    // Hosts in name order, as diffCompiles gives them: the session's hosts are filed that way.
+    for (const [host, state] of this.hosts) {
+      const hostEdits = edits.get(host);
+      if (!hostEdits) continue;
       const add: Flow[] = [];
       const remove: Flow[] = [];
-      for (const edit of edits.get(host)!.values()) {
-        const before = state.flows.get(edit.table, edit.priority, edit.match);
+      const made: FlowEdit[] = [];
+      const flows: (Flow | null)[] = [];
+      const slots: (Filed<Flow> | undefined)[] = [];
+      for (const edit of hostEdits.values()) {
+        const slot = state.flows.filed(edit.table, edit.priority, edit.match);
+        const before = slot?.value;
         const after = 'set' in edit ? edit.set : this.conjunctionFlow(patch, before, edit);
         if (after && after.actions.length > MAX_CONJUNCTIONS_PER_FLOW) return undefined;
         if (after && sameFlow(before, after)) continue;
         if (before) remove.push(before);
         if (after) add.push(after);
-        writes.push([state, edit, after]);
+        made.push(edit);
+        flows.push(after);
+        slots.push(slot);
       }
       if (add.length + remove.length === 0) continue;
-      changes.push({ host, add: add.sort(compareFlows), remove: remove.sort(compareFlows) });
-      reordered.push([state, add, remove]);
+      changes.push({ host, add: inOrder(add), remove: inOrder(remove) });
+      written.push({ state, edits: made, flows, slots, add, remove });
     }
-    for (const [state, add, remove] of reordered) {
+    // Nothing is stored until every host's flows fit: a patch that cannot be made recompiles from the state as it was.
+    for (const { state, edits: made, flows, slots, add, remove } of written) {
       if (state.pending.length >= MAX_PENDING_ORDER) state.sorted = undefined;
       if (state.sorted) state.pending.push({ add, remove });
       else state.pending = [];
-    }
-    for (const [state, { table, priority, match }, flow] of writes) {
-      if (flow) state.flows.set(table, priority, match, flow);
-      else state.flows.delete(table, priority, match);
+      for (let i = 0; i < made.length; i++) {
+        const { table, priority, match } = made[i]!;
+        const flow = flows[i]!;
+        const slot = slots[i];
+        if (flow && slot) slot.value = flow;
+        else if (flow) state.flows.set(table, priority, match, flow);
+        else state.flows.delete(table, priority, match);
+      }
     }
     return changes;
   }
@@ -299,23 +319,31 @@ export class CompileSession {
    * finds its place by bisection: a popular match's flow carries thousands of actions, and
    * reading them all back into codes made one relabel cost milliseconds.
    */
-  private conjunctionFlow(patch: PatchState, before: Flow | undefined, edit: FlowEdit & { add: number[]; remove: number[] }): Flow | null {
+  private conjunctionFlow(patch: PatchState, before: Flow | undefined, edit: FlowEdit & { codes: number[] }): Flow | null {
     const kept = before?.actions ?? [];
-    const changes = [...edit.remove.map((code) => ({ code, add: false })), ...edit.add.map((code) => ({ code, add: true }))].sort((a, b) => a.code - b.code);
-    const ruleOf = (code: number): SessionRule => patch.rules.byNumber[(code >> 2) - 1]!;
+    const codes = edit.codes;
+    // Usually one code changes; more are taken in code order.
+    sortCodes(codes);
     const actions: string[] = [];
     let from = 0;
-    for (const { code, add } of changes) {
+    for (const change of codes) {
+      const adding = change >= 0;
+      const code = adding ? change : ~change;
       const at = firstAtOrAfter(kept, code, from);
       for (let i = from; i < at; i++) actions.push(kept[i]!);
       from = at;
       const present = at < kept.length && conjunctionCode(kept[at]!) === code;
       if (present) from++;
-      if (add) actions.push(present ? kept[at]! : conjunctionAction(code, ruleOf(code).services ? 3 : 2));
+      if (adding) actions.push(present ? kept[at]! : this.actionOf(patch, code));
     }
     for (let i = from; i < kept.length; i++) actions.push(kept[i]!);
     if (actions.length === 0) return null;
-    return { table: edit.table, priority: edit.priority, cookie: ruleOf(conjunctionCode(actions[0]!)).rule.cookie, match: edit.match, actions };
+    return { table: edit.table, priority: edit.priority, cookie: ruleOfCode(patch, conjunctionCode(actions[0]!)).rule.cookie, match: edit.match, actions };
+  }
+
+  /** A code's `conjunction(…)` action, one string per code for the session: relabels add the same few over and over. */
+  private actionOf(patch: PatchState, code: number): string {
+    return (patch.actionTexts[code] ??= conjunctionAction(code, ruleOfCode(patch, code).services ? 3 : 2));
   }
 
   private bumpDefaults(w: Workload, delta: 1 | -1, log = new MatchChangeLog()): void {
@@ -343,6 +371,34 @@ function hasIPv6(w: Workload): boolean {
 }
 
 /** The first index from `from` on whose conjunction action's code is `code` or more (actions in code order). */
+function ruleOfCode(patch: PatchState, code: number): SessionRule {
+  return patch.rules.byNumber[(code >> 2) - 1]!;
+}
+
+/** Flows in canonical order; most hosts change one or two flows, which a sort would still copy. */
+function inOrder(flows: Flow[]): Flow[] {
+  return flows.length > 1 ? flows.sort(compareFlows) : flows;
+}
+
+/**
+ * Puts edited codes (`~code` for a removal) in code order, in place, by insertion: an edit holds
+ * a few codes (each at most once: a clause's flips are net), and the engine's sort allocated
+ * more than the edit itself.
+ */
+function sortCodes(codes: number[]): void {
+  for (let i = 1; i < codes.length; i++) {
+    const change = codes[i]!;
+    const code = change < 0 ? ~change : change;
+    let j = i;
+    for (; j > 0; j--) {
+      const previous = codes[j - 1]!;
+      if ((previous < 0 ? ~previous : previous) <= code) break;
+      codes[j] = previous;
+    }
+    codes[j] = change;
+  }
+}
+
 function firstAtOrAfter(actions: readonly string[], code: number, from: number): number {
   let low = from;
   let high = actions.length;
@@ -352,6 +408,14 @@ function firstAtOrAfter(actions: readonly string[], code: number, from: number):
     else high = middle;
   }
   return low;
+}
+
+/** Files the adding (or removing) of one clause's conjunction code on a match's flow. */
+function editCode(edits: ByFlowIdentity<FlowEdit>, table: number, rule: SessionRule, match: string, clause: number, add: boolean): void {
+  let edit = edits.get(table, rule.top, match);
+  if (!edit) edits.set(table, rule.top, match, (edit = { table, priority: rule.top, match, codes: [] }));
+  const code = rule.rule.number * 4 + clause;
+  if ('codes' in edit) edit.codes.push(add ? code : ~code);
 }
 
 /** Files the edit that sets `flow`'s identity to it, or deletes that identity (`keep` false). */

@@ -67,7 +67,11 @@ export function groupCriteria(policy: Policy): (workload: Workload) => string[] 
     match: selectorPredicate(group.selector, requirementsOf(group.selector.labels)),
     excludes: (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null),
   }));
-  return (workload) => groups.filter((g) => g.match !== null && g.match(workload) && !g.excludes.some((p) => p(workload))).map((g) => g.name);
+  return (workload) => {
+    const names: string[] = [];
+    for (const g of groups) if (g.match !== null && g.match(workload) && !g.excludes.some((p) => p(workload))) names.push(g.name);
+    return names;
+  };
 }
 
 /**
@@ -131,7 +135,10 @@ function selectorPredicate(selector: ExcludeSelector, requirements: readonly Lab
   }
   if (selector.host) checks.push((w) => w.host === selector.host);
   if (checks.length === 0) return null;
-  return (w) => checks.every((check) => check(w));
+  return (w) => {
+    for (const check of checks) if (!check(w)) return false;
+    return true;
+  };
 }
 
 function globToRegExp(glob: string): RegExp {
