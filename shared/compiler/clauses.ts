@@ -87,7 +87,7 @@ export class AddressMatchCache {
       if (!list) byHost.set(w.host, (list = []));
       for (const a of w.addresses) this.add(list, a, direction);
     }
-    for (const [host, list] of byHost) byHost.set(host, this.distinct(list));
+    byHost.forEach((list, host) => byHost.set(host, this.distinct(list)));
     return byHost;
   }
 

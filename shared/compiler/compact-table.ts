@@ -3,7 +3,7 @@ import type { Flow } from './flow';
 import { FLOW_FIELDS, type FlowTexts } from './flow-texts';
 
 /**
- * A host table as a compile makes it: its flows in canonical order as five numbers each, their
+ * A host table as a compile makes it: its flows in canonical order as four numbers each, their
  * texts in the compile's FlowTexts. Flow objects are made the first time a reader asks for
  * `flows` (printing one host, deploying it, loading it into the simulator): at 10,000
  * workloads a compile makes a million flows, and making and collecting them all was half its
@@ -18,7 +18,7 @@ export class CompactHostTable implements HostTable {
   constructor(
     readonly host: string,
     readonly workloadCount: number,
-    /** Five numbers per flow (see FLOW_FIELDS), in canonical order: readers that go by number read these. */
+    /** Four numbers per flow (see FLOW_FIELDS), in canonical order: readers that go by number read these. */
     readonly columns: Int32Array,
     readonly texts: FlowTexts,
   ) {

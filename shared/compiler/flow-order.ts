@@ -1,8 +1,8 @@
 import { lengthened } from '../arrays';
 import type { Flow } from './flow';
-import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, PRIORITY_FIELD, TABLE_FIELD, type FlowTexts } from './flow-texts';
+import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, flowLevel, LEVEL_FIELD, MATCH_FIELD, type FlowTexts } from './flow-texts';
 
-/** One host's flows as a compile builds them: five numbers each (see FlowTexts), so neither the build nor the sort makes objects. */
+/** One host's flows as a compile builds them: four numbers each (see FlowTexts), so neither the build nor the sort makes objects. */
 export class FlowList {
   private columns: Int32Array = new Int32Array(FLOW_FIELDS * 256);
   private count = 0;
@@ -20,8 +20,7 @@ export class FlowList {
     if (this.count * FLOW_FIELDS === this.columns.length) this.grow();
     const at = this.count++ * FLOW_FIELDS;
     const columns = this.columns;
-    columns[at + TABLE_FIELD] = table;
-    columns[at + PRIORITY_FIELD] = priority;
+    columns[at + LEVEL_FIELD] = flowLevel(table, priority);
     columns[at + COOKIE_FIELD] = cookie;
     columns[at + MATCH_FIELD] = match;
     columns[at + ACTIONS_FIELD] = actions;
@@ -93,7 +92,8 @@ export class FlowSorter {
     let lastPair = -1;
     for (let i = 0; i < count; i++) {
       const at = i * FLOW_FIELDS;
-      const key = columns[at + TABLE_FIELD]! * 0x10000 + (0xffff - columns[at + PRIORITY_FIELD]!);
+      // The table ascending, then the priority descending: the level with its priority bits flipped.
+      const key = columns[at + LEVEL_FIELD]! ^ 0xffff;
       if (key !== lastKey) {
         lastKey = key;
         lastPair = pairs.get(key) ?? pairs.set(key, pairs.size).size - 1;

@@ -2,18 +2,34 @@ import { intern, lengthened } from '../arrays';
 import type { Flow } from './flow';
 import type { MatchIds } from './match-ids';
 
-/** Fields of one flow in a column array (FlowList, CompactHostTable): numbers, the texts kept once in FlowTexts. */
-export const FLOW_FIELDS = 5;
-export const TABLE_FIELD = 0;
-export const PRIORITY_FIELD = 1;
-export const COOKIE_FIELD = 2;
-export const MATCH_FIELD = 3;
-export const ACTIONS_FIELD = 4;
+/**
+ * Fields of one flow in a column array (FlowList, CompactHostTable): numbers, the texts kept
+ * once in FlowTexts. The table (8 bits in OpenFlow) and the priority (16) share one number, its
+ * level (`flowLevel`): the huge estate's 5.5 million flows take 21 MB less than with a field each.
+ */
+export const FLOW_FIELDS = 4;
+export const LEVEL_FIELD = 0;
+export const COOKIE_FIELD = 1;
+export const MATCH_FIELD = 2;
+export const ACTIONS_FIELD = 3;
+
+/** The level of a flow in table `table` at `priority`, both in OpenFlow's range. */
+export function flowLevel(table: number, priority: number): number {
+  return (table << 16) | priority;
+}
+
+export function tableOfLevel(level: number): number {
+  return level >>> 16;
+}
+
+export function priorityOfLevel(level: number): number {
+  return level & 0xffff;
+}
 
 /**
  * The texts a compile's flows share, each kept once and numbered: matches (MatchIds), cookies
  * and action lists. A large estate's million flows hold a few hundred thousand distinct ones,
- * so the flows themselves are stored as five numbers each, and made into Flow objects only for
+ * so the flows themselves are stored as four numbers each, and made into Flow objects only for
  * a reader that asks (see CompactHostTable).
  */
 export class FlowTexts {
@@ -53,7 +69,8 @@ export class FlowTexts {
   codeList(source: Int32Array, length: number, text: (code: number) => string): number {
     this.codeText = text;
     if (this.codeCount + length > this.codes.length) this.codes = lengthened(this.codes, Math.max(this.codeCount + length, this.codes.length * 2), 0);
-    this.codes.set(source.subarray(0, length), this.codeCount);
+    // Copied by hand: a view for \`set\` is an object, and a huge compile numbers 870,000 lists.
+    for (let i = 0; i < length; i++) this.codes[this.codeCount + i] = source[i]!;
     const id = this.lists.push(undefined) - 1;
     this.place(id, this.codeCount, length);
     this.codeCount += length;
@@ -64,7 +81,8 @@ export class FlowTexts {
   actionList(id: number): string[] {
     let list = this.lists[id];
     if (list === undefined) {
-      const [start, length] = [this.starts[id]!, this.lengths[id]!];
+      const start = this.starts[id]!;
+      const length = this.lengths[id]!;
       list = new Array<string>(length);
       for (let i = 0; i < length; i++) list[i] = this.codeText(this.codes[start + i]!);
       this.lists[id] = list;
@@ -86,8 +104,8 @@ export class FlowTexts {
   /** The flow whose fields start at `at` in `columns`. */
   flowAt(columns: Int32Array, at: number): Flow {
     return {
-      table: columns[at + TABLE_FIELD]!,
-      priority: columns[at + PRIORITY_FIELD]!,
+      table: tableOfLevel(columns[at + LEVEL_FIELD]!),
+      priority: priorityOfLevel(columns[at + LEVEL_FIELD]!),
       cookie: this.cookies[columns[at + COOKIE_FIELD]!]!,
       match: this.matches.text(columns[at + MATCH_FIELD]!),
       actions: this.actionList(columns[at + ACTIONS_FIELD]!),

@@ -72,13 +72,14 @@ export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTex
   const file = (byHost: Map<string, HostConjunctions>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (remote.length === 0 || rule.services?.length === 0) return;
-    for (const [host, local] of localByHost) {
-      if (local.length === 0) continue;
+    // forEach, not entries: each entry would be an array, 800,000 of them at the huge size.
+    localByHost.forEach((local, host) => {
+      if (local.length === 0) return;
       let filed = byHost.get(host);
       if (!filed) byHost.set(host, (filed = { rules: [], locals: [] }));
       filed.rules.push(rule);
       filed.locals.push(local);
-    }
+    });
   };
   const order = redirectOrder(clauses);
   for (const c of clauses) {
@@ -165,7 +166,9 @@ function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses
   const egress = side === 'egress';
   const { rules, locals } = clauses[side].get(host) ?? { rules: [], locals: [] };
   for (let i = 0; i < rules.length; i++) {
-    const [rule, local] = [rules[i]!, locals[i]!];
+    // Two consts, not a destructured pair: the pair was an array per rule and host, 30 MB at the huge size.
+    const rule = rules[i]!;
+    const local = locals[i]!;
     let band = bands.get(rule.top);
     if (!band) bands.set(rule.top, (band = new ConjunctionBands(table, rule.top, lists, clauses.slots)));
     const priority = band.add(rule.number, egress ? local : rule.allSources, egress ? rule.allDestinations : local, rule.services);

@@ -35,7 +35,11 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
 function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   const holders = new Map<string, Workload[]>();
   for (const w of workloads) {
-    for (const a of new Set(w.addresses.map((x) => canonicalAddress(x)))) pushUnder(holders, a, w);
+    for (const a of w.addresses) {
+      const address = canonicalAddress(a);
+      // A workload that lists one address twice holds it once: its pushes come together, so it would be last.
+      if (holders.get(address)?.at(-1) !== w) pushUnder(holders, address, w);
+    }
   }
   const diagnostics: Diagnostic[] = [];
   for (const [address, list] of holders) {

@@ -32,10 +32,17 @@ export function resolveMembership(policy: Policy, workloads: readonly Workload[]
 }
 
 /** `key=value` → the workloads carrying that label, in the given (sorted) order. */
-function labelIndex(workloads: readonly Workload[]): Map<string, Workload[]> {
-  const index = new Map<string, Workload[]>();
+/** Workloads by label key, then value (not by `key=value` text: 200,000 labels at the huge size made as many strings). */
+type LabelIndex = ReadonlyMap<string, ReadonlyMap<string, Workload[]>>;
+
+function labelIndex(workloads: readonly Workload[]): LabelIndex {
+  const index = new Map<string, Map<string, Workload[]>>();
   for (const w of workloads) {
-    for (const [key, value] of Object.entries(w.labels)) pushUnder(index, `${key}=${value}`, w);
+    for (const key in w.labels) {
+      let byValue = index.get(key);
+      if (!byValue) index.set(key, (byValue = new Map<string, Workload[]>()));
+      pushUnder(byValue, w.labels[key]!, w);
+    }
   }
   return index;
 }
@@ -45,11 +52,11 @@ function labelIndex(workloads: readonly Workload[]): Map<string, Workload[]> {
  * equality requirement names (most selectors have one), else all. Only a shortcut: the full
  * predicate still decides, and the candidates keep the sorted order.
  */
-function candidatesFor(requirements: readonly LabelRequirement[] | null, all: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): readonly Workload[] {
+function candidatesFor(requirements: readonly LabelRequirement[] | null, all: readonly Workload[], byLabel: LabelIndex): readonly Workload[] {
   let best: readonly Workload[] = all;
   for (const r of requirements ?? []) {
     if (r.op !== 'eq') continue;
-    const list = byLabel.get(`${r.key}=${r.value}`) ?? [];
+    const list = byLabel.get(r.key)?.get(r.value) ?? [];
     if (list.length < best.length) best = list;
   }
   return best;
@@ -84,7 +91,7 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
   return workloads.filter((w) => !grouped.has(w.id));
 }
 
-function membershipOf(group: Group, workloads: readonly Workload[], byLabel: ReadonlyMap<string, Workload[]>): Membership {
+function membershipOf(group: Group, workloads: readonly Workload[], byLabel: LabelIndex): Membership {
   // Parsed once for both the index shortcut and the predicate; an unparsable selector selects nobody.
   const requirements = requirementsOf(group.selector.labels);
   const match = selectorPredicate(group.selector, requirements);
