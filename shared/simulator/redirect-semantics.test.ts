@@ -59,6 +59,7 @@ const base: Policy = {
   ],
 };
 const hostOf = addressHosts(inventory.workloads);
+const RETURNED = 'which would redirect it to the honeypot that opened it: dropped instead';
 
 type End = PathEnd & { party: Party };
 const at = (name: string, family: 4 | 6 = 4): End => {
@@ -197,7 +198,7 @@ describe('redirects: tables agree with the semantics', () => {
     ]);
     expect(path.hops[0]!.result.steps.flatMap((s) => s.effects).some((e) => e.includes('commit'))).toBe(false);
     expect(decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what])).toEqual([
-      ['h2', 'egress', 'the default for traffic no rule decides'],
+      ['h2', 'egress', `the default for traffic no rule decides, ${RETURNED}`],
     ]);
     const v6 = ask(trap, at('tarpit', 6), at('db-1', 6), 80, 6);
     expect(v6).toMatchObject({ tables: 'dropped', reference: 'dropped' });
@@ -223,6 +224,12 @@ describe('redirects: tables agree with the semantics', () => {
     expect(say(at('web-1'), at('db-1'), 23)).toEqual(['redirected to 10.0.9.9', 'redirected to 10.0.9.9']);
     expect(say(at('hp'), at('db-1'), 22)).toEqual(['redirected to 10.0.9.8', 'redirected to 10.0.9.8']);
     expect(say(at('hp'), at('db-1'), 9999)).toEqual(['redirected to 10.0.9.8', 'redirected to 10.0.9.8']);
+
+    const compiled = compilePolicy(trap, grouped);
+    const telnet = simulatePath(loadHostTables(compiled.hosts), at('hp'), at('db-1'), tcp(23), 'new', { hostOf });
+    expect(decisionsOf(telnet, compiled.rules).map((d) => [d.host, d.what, d.rule?.ref.id])).toEqual([
+      ['h1', `edge "trap-telnet", ${RETURNED}`, 'trap-telnet'],
+    ]);
   });
 
   it('later packets of a marked connection get the honeypot MAC again; replies and unmarked ones pass as before', () => {
