@@ -5,11 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatFlow } from '@shared/compiler/flow';
 import { parseFlowText, parseFlowTextStrict } from '@shared/simulator/flow-parser';
+import { addressHosts, simulatePath } from '@shared/simulator/path';
 import { consequentialTies } from '@shared/simulator/ambiguity';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, type TraceOutcome } from '@shared/simulator/ovs-trace';
 import type { ConnectionState, Packet } from '@shared/simulator/packet';
 import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from '@shared/simulator/simulate';
 import { ACTION_CASES, type ActionCase } from '@shared/simulator/testing/action-cases';
+import {
+  HONEYPOT_SCENARIOS,
+  honeypotConnections,
+  type HoneypotScenario,
+} from '@shared/simulator/testing/honeypot-scenarios';
 import { LOOKUP_CASES, probePacket } from '@shared/simulator/testing/lookup-cases';
 import { ALL_OUTSIDE, scenarioArbitrary, type Scenario } from '@shared/simulator/testing/random-scenario';
 import { describePacket, formatTrace } from '@shared/simulator/trace-format';
@@ -32,6 +38,9 @@ interface Case {
   state: ConnectionState;
   /** What the packet must do, when the case says so (beyond agreeing with the simulator). */
   expect?: ActionCase['probes'][number]['expect'];
+  /** Where the packet enters and the MAC it comes from, for a bridge taught where MACs sit (OvsSandbox.teach). */
+  inPort?: number;
+  ethSrc?: string;
 }
 
 const tally = { forwarded: 0, redirected: 0, marked: 0, ambiguous: 0 };
@@ -50,7 +59,11 @@ function outcomeText(o: TraceOutcome | SimulationResult | null): string {
  */
 async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<string[]> {
   const outputs = await ovs.trace(
-    cases.map((c) => ({ bridge: c.bridge, flow: ovsTraceFlow(c.packet), ctNext: ovsCtNext(c.state) })),
+    cases.map((c) => ({
+      bridge: c.bridge,
+      flow: ovsTraceFlow(c.packet, c.inPort, c.ethSrc),
+      ctNext: ovsCtNext(c.state),
+    })),
   );
   return cases.flatMap((c, i) => {
     const output = outputs[i] ?? '';
@@ -69,7 +82,8 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
       results[0]!,
       `${c.label}: ${describePacket(c.packet, c.state)}; switch says ${outcomeText(switchSays)}, simulator ${expected.join(' / ')}`,
     );
-    return [`${trace}\n--- ofproto/trace ${ovsTraceFlow(c.packet)}\n${output.split('\n').slice(-25).join('\n')}`];
+    const flow = ovsTraceFlow(c.packet, c.inPort, c.ethSrc);
+    return [`${trace}\n--- ofproto/trace ${flow}\n${output.split('\n').slice(-25).join('\n')}`];
   });
 }
 
@@ -101,6 +115,62 @@ function packetsOf(s: Scenario): { packet: Packet; state: ConnectionState }[] {
         : []),
       ...(i % 10 === 0 && p.family === 4 ? [{ packet: arp, state: 'new' as const }] : []),
     ];
+  });
+}
+
+/** The port behind which a host's switch learns every MAC that is not a local workload's. */
+const UPLINK = 1;
+
+/**
+ * Loads a scenario's tables (host N on BRIDGES[N]), gives each local workload a port and
+ * teaches every bridge where each MAC sits, and returns each hop of each connection's path
+ * as the simulator sees it: entering at its sender's port on the sender's host, at the uplink
+ * elsewhere, addressed to where the hops before sent it. A connection the scenario names as
+ * returning to its honeypot must be dropped on the honeypot's host.
+ */
+function honeypotCases(ovs: OvsSandbox, scenario: HoneypotScenario): Case[] {
+  const { policy, inventory } = scenario;
+  const hosts = compilePolicy(policy, inventory).hosts;
+  const bridgeOf = new Map<string, string>();
+  const portOf = new Map<string, number>();
+  const tables = new Map<string, FlowTables>();
+  hosts.forEach((host, h) => {
+    const bridge = BRIDGES[h]!;
+    const text = host.flows.map(formatFlow).join('\n') + '\n';
+    ovs.load(bridge, text);
+    const macs = new Map<string, number>();
+    for (const w of inventory.workloads) {
+      const port = w.host === host.host ? UPLINK + 1 + macs.size : UPLINK;
+      if (port !== UPLINK) {
+        ovs.addPort(bridge, port);
+        portOf.set(w.id, port);
+      }
+      macs.set(w.mac!, port);
+    }
+    ovs.teach(bridge, macs);
+    bridgeOf.set(host.host, bridge);
+    tables.set(host.host, groupByTable(parseFlowText(text).flows));
+  });
+
+  const hostOf = addressHosts(inventory.workloads);
+  return honeypotConnections(scenario).flatMap(({ from, to, ends: [src, dst], probe, returning }) => {
+    const ethType = src.address.includes(':') ? 'ipv6' : 'ipv4';
+    const path = simulatePath(tables, src, dst, probe, 'new', { hostOf });
+    let headedTo = dst.address;
+    return path.hops.map((hop, i) => {
+      const packet: Packet = { ...probe, ethType, src: src.address, dst: headedTo };
+      if (hop.result.redirectedTo !== undefined) headedTo = hop.result.redirectedTo;
+      return {
+        bridge: bridgeOf.get(hop.host)!,
+        label: `${scenario.name}, ${from.name} → ${to.name} on ${hop.host}`,
+        tables: [tables.get(hop.host)!],
+        packet,
+        state: 'new' as const,
+        inPort: i === 0 ? portOf.get(from.id)! : UPLINK,
+        ethSrc: from.mac!,
+        ...(returning ? { expect: { verdict: 'dropped' as const } } : {}),
+      };
+    });
   });
 }
 
@@ -206,6 +276,20 @@ describe.skipIf(missing.length > 0)(
         const forwarded = outputs.every((o) => parseTraceOutcome(o)?.verdict === 'forwarded');
         expect(forwarded, `${fromName} → ${toName} tcp/${port}`).toBe(permitted);
       }
+    }, 60_000);
+
+    // The random cases trace with a MAC no port has, so NORMAL floods. Here each host's MAC
+    // table is a real one's: each local workload behind a port of its own, the rest behind the
+    // uplink. Only then does the switch show what it does with a packet whose destination sits
+    // behind the port it came in on, which is where a redirect back to its sender would send it.
+    it('agrees on honeypots that open connections themselves, with every MAC learned where it sits', async () => {
+      const problems: string[] = [];
+      for (const scenario of HONEYPOT_SCENARIOS) {
+        const cases = honeypotCases(ovs!, scenario);
+        expect(cases.filter((c) => c.expect).length, scenario.name).toBeGreaterThanOrEqual(scenario.returning.length);
+        problems.push(...(await disagreements(ovs!, cases)));
+      }
+      expect(problems.join('\n\n')).toBe('');
     }, 60_000);
 
     it('agrees on the lookup corner cases of the unit tests', async () => {

@@ -27,23 +27,23 @@ export class OvsSandbox {
   readonly dir = mkdtempSync(join(tmpdir(), 'microseg-ovs-'));
   private readonly env = { ...process.env, OVS_RUNDIR: this.dir, OVS_LOGDIR: this.dir, OVS_DBDIR: this.dir };
   private readonly ctl = join(this.dir, 'ovs-vswitchd.ctl');
+  private readonly sock = `unix:${join(this.dir, 'db.sock')}`;
 
   start(): void {
     const db = join(this.dir, 'conf.db');
-    const sock = `unix:${join(this.dir, 'db.sock')}`;
     const common = ['-vconsole:off', '--no-chdir', '--detach'];
     this.run('ovsdb-tool', ['create', db, SCHEMA]);
     this.run('ovsdb-server', [
       db,
-      `--remote=p${sock}`,
+      `--remote=p${this.sock}`,
       `--pidfile=${join(this.dir, 'ovsdb-server.pid')}`,
       `--unixctl=${join(this.dir, 'ovsdb-server.ctl')}`,
       `--log-file=${join(this.dir, 'ovsdb-server.log')}`,
       ...common,
     ]);
-    this.run('ovs-vsctl', [`--db=${sock}`, '--no-wait', 'init']);
+    this.run('ovs-vsctl', [`--db=${this.sock}`, '--no-wait', 'init']);
     this.run('ovs-vswitchd', [
-      sock,
+      this.sock,
       `--pidfile=${join(this.dir, 'ovs-vswitchd.pid')}`,
       `--unixctl=${this.ctl}`,
       `--log-file=${join(this.dir, 'ovs-vswitchd.log')}`,
@@ -56,7 +56,7 @@ export class OvsSandbox {
         ['--', 'set', 'interface', `${br}p${n}`, 'type=dummy', `ofport_request=${n}`],
       ].flat();
     this.run('ovs-vsctl', [
-      `--db=${sock}`,
+      `--db=${this.sock}`,
       '--timeout=20',
       ...BRIDGES.flatMap((br) => [
         '--',
@@ -79,6 +79,24 @@ export class OvsSandbox {
     writeFileSync(file, text);
     this.run('ovs-ofctl', ['del-flows', this.mgmt(bridge)]);
     this.run('ovs-ofctl', ['add-flows', this.mgmt(bridge), file]);
+  }
+
+  /** Adds dummy port N to a bridge, which starts with ports 1 and 2. */
+  addPort(bridge: string, n: number): void {
+    const port = `${bridge}p${n}`;
+    const settings = ['--', 'set', 'interface', port, 'type=dummy', `ofport_request=${n}`];
+    this.run('ovs-vsctl', [`--db=${this.sock}`, '--may-exist', 'add-port', bridge, port, ...settings]);
+  }
+
+  /**
+   * Replaces what a bridge's MAC table knows with static entries (MAC → port number), as if
+   * each had sent from there: NORMAL then forwards to the learned port, and drops a packet
+   * whose learned port is the one it came in on, as on a real host.
+   */
+  teach(bridge: string, macs: ReadonlyMap<string, number>): void {
+    this.run('ovs-appctl', ['-t', this.ctl, 'fdb/flush', bridge]);
+    for (const [mac, port] of macs)
+      this.run('ovs-appctl', ['-t', this.ctl, 'fdb/add', bridge, `${bridge}p${port}`, '0', mac]);
   }
 
   dump(bridge: string): string {

@@ -1,3 +1,4 @@
+import { cidrMatchValue, parseCidr, type Family } from '../net/address';
 import type { DefaultAction } from '../policy/model';
 import { ActionLists } from './action-lists';
 import type { AddressMatchCache, RuleClauses } from './clauses';
@@ -5,7 +6,7 @@ import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-ban
 import type { Flow } from './flow';
 import type { FlowList } from './flow-order';
 import type { FlowTexts } from './flow-texts';
-import { cookieFor, HONEYPOT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
+import { cookieFor, HONEYPOT_PRIORITY, OWN_REDIRECT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
 import type { RedirectTarget } from './redirects';
 import type { ResolvedRule, RuleVerdict } from './rules';
 
@@ -238,7 +239,8 @@ function redirectActions(target: number): string[] {
  * The honeypot side of redirects. Forward: DNAT the first packet to the honeypot, rewrite its
  * MAC (NORMAL forwards by MAC) and mark the connection; conntrack: later packets of a marked
  * connection get the MAC again (conntrack's NAT already rewrote the IP). A local honeypot
- * accepts whatever reaches it.
+ * accepts whatever reaches it, and the connections it opens itself are never redirected to
+ * it: they are dropped (see OWN_REDIRECT_PRIORITY).
  */
 function addRedirects(flows: FlowList, host: string, targets: readonly RedirectTarget[], withIPv6: boolean): void {
   for (const t of targets) {
@@ -259,9 +261,21 @@ function addRedirects(flows: FlowList, host: string, targets: readonly RedirectT
       if (t.workload.host === host) {
         const dst = family === 'ip' ? `ip,nw_dst=${address}` : `ipv6,ipv6_dst=${address}`;
         flows.push({ table: TABLES.ingress.id, priority: HONEYPOT_PRIORITY, cookie, match: dst, actions: [`goto_table:${TABLES.forward.id}`] });
+        for (const own of addressesOf(t.workload.addresses, family === 'ip' ? 4 : 6)) {
+          const src = family === 'ip' ? `nw_src=${own}` : `ipv6_src=${own}`;
+          flows.push({ table: TABLES.forward.id, priority: OWN_REDIRECT_PRIORITY, cookie, match: `${register},${family},${src}`, actions: ['drop'] });
+        }
       }
     }
   }
+}
+
+/** A workload's addresses of one family as flows match them: it may send from any of them. */
+function addressesOf(addresses: readonly string[], family: Family): string[] {
+  return addresses.flatMap((a) => {
+    const cidr = parseCidr(a);
+    return cidr?.family === family ? [cidrMatchValue(cidr)] : [];
+  });
 }
 
 function hex(n: number): string {

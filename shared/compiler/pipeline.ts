@@ -55,6 +55,14 @@ export const REDIRECT_CT_MARK = { load: 'NXM_NX_CT_MARK[0..15]', match: 'ct_mark
 export const HONEYPOT_PRIORITY = 2000;
 
 /**
+ * In the forward table, above a honeypot's redirect flow: a redirect of the honeypot's own
+ * connection is dropped there instead. Sent to itself, NORMAL would have to put it back out
+ * the port it came in on, which Open vSwitch never does: it would be dropped anyway, after a
+ * pointless commit, and a trace would call it redirected.
+ */
+export const OWN_REDIRECT_PRIORITY = PRIORITY.rule + 10;
+
+/**
  * Most `conjunction` actions one flow may carry: each is 16 bytes on the wire and an
  * OpenFlow message stops at 64 KB, so a flow serving more rules is split across levels.
  */

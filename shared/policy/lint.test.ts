@@ -102,10 +102,10 @@ describe('a workload in no group is told what happens to its connections', () =>
     return Object.fromEntries(diagnostics.map((d) => [d.message.split('"')[1]!, d.message.split(' is in no group: ')[1]!]));
   };
 
-  it("as the default's honeypot, that it is not sent to itself: connections to it arrive, its own reach nobody", () => {
+  it("as the default's honeypot, that it is not sent to itself: connections to it arrive, its own are dropped", () => {
     expect(told({ withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: '10.20.9.9' })).toEqual({
       metrics: 'every new connection to or from it will go to the default honeypot',
-      trap: 'connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits never reaches its destination',
+      trap: 'connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits will be dropped',
       tarpit: 'every new connection to or from it will go to the default honeypot, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does',
     });
   });

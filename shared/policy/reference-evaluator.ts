@@ -50,7 +50,7 @@ const ND_TYPES = [133, 134, 135, 136];
  * group that is not isolated may talk when `withinGroup` is allow; otherwise the default
  * decides (`monitor` permits, `redirect` sends to `defaults.redirectTo`, `drop` and `reject`
  * deny). A redirect goes to the honeypot's address of the connection's family; without one,
- * the connection is dropped. Pure; throws on an unknown workload or honeypot, or a workload that
+ * or when the honeypot itself opened the connection, the connection is dropped. Pure; throws on an unknown workload or honeypot, or a workload that
  * takes no part (no host or no address: its addresses are outside ones).
  */
 export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQuestion): ReferenceAnswer {
@@ -76,7 +76,7 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
   const redirecting = [...policy.edges]
     .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
     .find((e) => e.action === 'redirect' && covering(e));
-  if (redirecting) return redirected(inventory, redirecting.redirectTo ?? '', q.family, `edge "${redirecting.id}"`);
+  if (redirecting) return redirected(inventory, a, redirecting.redirectTo ?? '', q.family, `edge "${redirecting.id}"`);
 
   const permitting = policy.edges.find((e) => (e.action === 'allow' || e.action === 'log') && covering(e));
   if (permitting)
@@ -93,13 +93,15 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
   if (policy.defaults.betweenGroups === 'monitor')
     return { allowed: true, because: 'the default is monitor, which permits and counts' };
   if (policy.defaults.betweenGroups === 'redirect')
-    return redirected(inventory, policy.defaults.redirectTo ?? '', q.family, 'the default');
+    return redirected(inventory, a, policy.defaults.redirectTo ?? '', q.family, 'the default');
   const lonely = groupsA.size === 0 || groupsB.size === 0;
   return { allowed: false, because: lonely ? 'an end is in no group' : 'no group holds both and no edge permits it' };
 }
 
-function redirected(inventory: Inventory, spec: string, family: 4 | 6, who: string): ReferenceAnswer {
+function redirected(inventory: Inventory, a: Resolved, spec: string, family: 4 | 6, who: string): ReferenceAnswer {
   const honeypot = findHoneypot(inventory, spec);
+  if (a.kind === 'workload' && a.workload === honeypot)
+    return { allowed: false, because: `${who} would redirect it to "${honeypot.name}", which opened it: a honeypot's own connection is dropped` };
   const address = redirectAddress(honeypot, family);
   if (address === undefined)
     return {

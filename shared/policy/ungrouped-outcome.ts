@@ -13,12 +13,11 @@ export const DEFAULT_OUTCOME: Readonly<Record<DefaultAction, string>> = {
  * What happens to the connections of a workload no group holds, as the rest of a sentence
  * ("… is in no group: every new connection to or from it will be dropped"). A honeypot accepts
  * whatever reaches it (docs/pipeline.md), so it is told apart: the default's own honeypot is
- * not sent to itself, its connections out simply reach nobody.
+ * never redirected to itself, so what it opens that no rule permits is dropped.
  */
 export function ungroupedOutcome(byDefault: DefaultAction, role: HoneypotRole | undefined): string {
   if (role === 'default') {
-    // The default would redirect them to the honeypot's own address: they never leave it.
-    return 'connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits never reaches its destination';
+    return 'connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits will be dropped';
   }
   const outcome = `every new connection to or from it ${DEFAULT_OUTCOME[byDefault]}`;
   return role === 'edge' ? `${outcome}, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does` : outcome;

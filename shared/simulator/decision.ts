@@ -1,6 +1,6 @@
 import type { RuleSummary } from '../compiler/compile';
-import { cookieFor, TABLES } from '../compiler/pipeline';
-import type { PathResult } from './path';
+import { cookieFor, OWN_REDIRECT_PRIORITY, TABLES } from '../compiler/pipeline';
+import type { PathHop, PathResult } from './path';
 
 /** A flow that decided a connection's fate on one host, mapped back to the canvas. */
 export interface Decision {
@@ -17,6 +17,8 @@ const DEFAULT_DENY = BigInt(cookieFor('default-deny', 0));
 const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
 /** Cookies of a honeypot's flows (`cookieFor('redirect', n)`) share these top 24 bits. */
 const REDIRECT_KIND = BigInt(cookieFor('redirect', 0)) >> 40n;
+/** Said of the deciding rule when the forward table drops its redirect as one back to the sender (a honeypot). */
+const RETURNED = 'which would redirect it to the honeypot that opened it: dropped instead';
 
 /**
  * The flows that decided a simulated connection, one per host on the path: the rule flow of
@@ -35,21 +37,29 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
     if (!deciding?.lookup.flow) continue;
     const flow = deciding.lookup.flow;
     const rule = byCookie.get(BigInt(flow.cookie));
+    const what = rule
+      ? describeRule(rule)
+      : BigInt(flow.cookie) === DEFAULT_DENY
+        ? 'the default for traffic no rule decides'
+        : isRedirect(BigInt(flow.cookie))
+          ? describeRedirect(deciding.table)
+          : describePipeline(deciding.table);
     decisions.push({
       host: hop.host,
       table: deciding.tableName ?? String(deciding.table),
       flow: flow.text,
       ...(rule ? { rule } : {}),
-      what: rule
-        ? describeRule(rule)
-        : BigInt(flow.cookie) === DEFAULT_DENY
-          ? 'the default for traffic no rule decides'
-          : isRedirect(BigInt(flow.cookie))
-            ? describeRedirect(deciding.table)
-            : describePipeline(deciding.table),
+      what: returnsToSender(hop) ? `${what}, ${RETURNED}` : what,
     });
   }
   return decisions;
+}
+
+/** The rule's redirect would send the connection back to its honeypot, so the forward table dropped it. */
+function returnsToSender(hop: PathHop): boolean {
+  const last = hop.result.steps.at(-1)?.lookup.flow;
+  if (!last || last.table !== TABLES.forward.id) return false;
+  return last.priority === OWN_REDIRECT_PRIORITY && isRedirect(BigInt(last.cookie));
 }
 
 function describeRule(rule: RuleSummary): string {

@@ -4,17 +4,19 @@ import type { ConnectionState, Packet } from './packet';
 import type { Verdict } from './simulate';
 
 /** MAC addresses of traced packets: fixed and never a source on another port, so NORMAL floods. */
-const DL = 'dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02';
+const ETH_SRC = '02:00:00:00:00:01';
+const ETH_DST = '02:00:00:00:00:02';
 
 /**
  * The flow description `ovs-appctl ofproto/trace BRIDGE FLOW` takes for a packet entering
  * on `inPort`, so the switch's own verdict can be compared with the simulator's. A `ctMark`
  * goes into the flow and survives ct()'s recirculation, so give it only for established and
- * reply packets (the simulator ignores it for new ones). Pure.
+ * reply packets (the simulator ignores it for new ones). `ethSrc` is the sender's MAC, for a
+ * switch that knows where it sits (fdb/add); by default one no port has, so NORMAL floods. Pure.
  */
-export function ovsTraceFlow(packet: Packet, inPort = 1): string {
+export function ovsTraceFlow(packet: Packet, inPort = 1, ethSrc = ETH_SRC): string {
   const mark = packet.ctMark ? `,ct_mark=0x${packet.ctMark.toString(16)}` : '';
-  const head = `in_port=${inPort},${DL}${mark}`;
+  const head = `in_port=${inPort},dl_src=${ethSrc},dl_dst=${ETH_DST}${mark}`;
   if (packet.ethType === 'arp') return `${head},arp,arp_op=1,arp_spa=${packet.src},arp_tpa=${packet.dst}`;
 
   const v6 = packet.ethType === 'ipv6';

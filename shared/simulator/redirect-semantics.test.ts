@@ -59,6 +59,7 @@ const base: Policy = {
   ],
 };
 const hostOf = addressHosts(inventory.workloads);
+const RETURNED = 'which would redirect it to the honeypot that opened it: dropped instead';
 
 type End = PathEnd & { party: Party };
 const at = (name: string, family: 4 | 6 = 4): End => {
@@ -76,11 +77,12 @@ function ask(
   to: End,
   port: number,
   family: 4 | 6 = 4,
+  workloads: Inventory = inventory,
 ): { path: PathResult; tables: string; reference: string } {
-  const compiled = compilePolicy(policy, inventory);
+  const compiled = compilePolicy(policy, workloads);
   expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const path = simulatePath(loadHostTables(compiled.hosts), from, to, tcp(port), 'new', { hostOf });
-  const answer = mayConnect(policy, inventory, {
+  const answer = mayConnect(policy, workloads, {
     from: from.party,
     to: to.party,
     protocol: 'tcp',
@@ -158,16 +160,17 @@ describe('redirects: tables agree with the semantics', () => {
   });
 
   // What MS202 tells a honeypot in no group (policy/ungrouped-outcome.ts) must be what the tables do.
-  it("a honeypot in no group: the default's takes connections to it and those it opens reach nobody; an edge's meets the default", () => {
+  it("a honeypot in no group: the default's takes connections to it and its own are dropped; an edge's meets the default", () => {
     const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
     const landsAt = (from: End, to: End): string | undefined => {
-      const { path } = ask(trap, from, to, 9999);
+      const { path, tables, reference } = ask(trap, from, to, 9999);
+      expect(tables).toBe(reference);
       return path.verdict === 'permitted' ? to.address : path.redirectedTo;
     };
     expect(landsAt(at('web-1'), at('tarpit'))).toBe('10.0.9.8');
     expect(landsAt(outside('203.0.113.9'), at('tarpit'))).toBe('10.0.9.8');
-    // Turned back at its own address: never db-1, web-1 or anyone outside.
-    for (const to of [at('db-1'), at('web-1'), outside('203.0.113.9')]) expect(landsAt(at('tarpit'), to)).toBe('10.0.9.8');
+    // Never sent back to itself (the switch could not deliver that): dropped, whether the destination is on its host or not.
+    for (const to of [at('db-1'), at('web-1'), outside('203.0.113.9')]) expect(landsAt(at('tarpit'), to)).toBeUndefined();
     // An edge's honeypot (hp) meets the default like any workload, but takes what is redirected to it or comes from outside.
     expect(landsAt(at('web-1'), at('hp'))).toBe('10.0.9.8');
     expect(landsAt(at('hp'), at('db-1'))).toBe('10.0.9.8');
@@ -177,7 +180,55 @@ describe('redirects: tables agree with the semantics', () => {
     const told = compilePolicy(trap, inventory).diagnostics.filter((d) => d.code === 'MS202').map((d) => d.message);
     expect(told).toEqual([
       'workload "hp" on h1 is in no group: every new connection to or from it will go to the default honeypot, except those redirected to it and those from addresses outside the inventory, which it accepts as a honeypot does',
-      'workload "tarpit" on h2 is in no group: connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits never reaches its destination',
+      'workload "tarpit" on h2 is in no group: connections to it are accepted, as a honeypot accepts whatever reaches it, but every new connection it opens that no rule permits will be dropped',
+    ]);
+  });
+
+  it("drops the default honeypot's own connection in the forward table of its host, before any commit", () => {
+    const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
+    const compiled = compilePolicy(trap, inventory);
+    const path = simulatePath(loadHostTables(compiled.hosts), at('tarpit'), at('web-1'), tcp(80), 'new', { hostOf });
+    expect(path.verdict).toBe('dropped');
+    expect(path.hops.map((h) => h.host)).toEqual(['h2']);
+    const last = path.hops[0]!.result.steps.at(-1)!;
+    expect([last.tableName, last.lookup.flow?.text, last.effects]).toEqual([
+      'forward',
+      'cookie=0x4d53060000000002,table=40,priority=110,reg0=0x2/0xffff,ip,nw_src=10.0.9.8 actions=drop',
+      ['drop'],
+    ]);
+    expect(path.hops[0]!.result.steps.flatMap((s) => s.effects).some((e) => e.includes('commit'))).toBe(false);
+    expect(decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what])).toEqual([
+      ['h2', 'egress', `the default for traffic no rule decides, ${RETURNED}`],
+    ]);
+    const v6 = ask(trap, at('tarpit', 6), at('db-1', 6), 80, 6);
+    expect(v6).toMatchObject({ tables: 'dropped', reference: 'dropped' });
+  });
+
+  // tarpit in group db, hp in group web: what a group permits still passes; a redirect back to the sender never does.
+  it('a honeypot in a group: its group and edges still apply, a redirect to itself drops, to another honeypot goes there', () => {
+    const grouped: Inventory = {
+      ...inventory,
+      workloads: inventory.workloads.map((w) =>
+        w.name === 'tarpit' ? { ...w, labels: { tier: 'db' } } : w.name === 'hp' ? { ...w, labels: { tier: 'web' } } : w,
+      ),
+    };
+    const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
+    const say = (from: End, to: End, port: number): [string, string] => {
+      const { tables, reference } = ask(trap, from, to, port, 4, grouped);
+      return [tables, reference];
+    };
+    expect(say(at('tarpit'), at('db-1'), 80)).toEqual(['permitted', 'permitted']);
+    expect(say(at('tarpit'), at('web-1'), 80)).toEqual(['dropped', 'dropped']);
+    // hp opens web → db telnet, which the edge "trap-telnet" would send back to hp itself.
+    expect(say(at('hp'), at('db-1'), 23)).toEqual(['dropped', 'dropped']);
+    expect(say(at('web-1'), at('db-1'), 23)).toEqual(['redirected to 10.0.9.9', 'redirected to 10.0.9.9']);
+    expect(say(at('hp'), at('db-1'), 22)).toEqual(['redirected to 10.0.9.8', 'redirected to 10.0.9.8']);
+    expect(say(at('hp'), at('db-1'), 9999)).toEqual(['redirected to 10.0.9.8', 'redirected to 10.0.9.8']);
+
+    const compiled = compilePolicy(trap, grouped);
+    const telnet = simulatePath(loadHostTables(compiled.hosts), at('hp'), at('db-1'), tcp(23), 'new', { hostOf });
+    expect(decisionsOf(telnet, compiled.rules).map((d) => [d.host, d.what, d.rule?.ref.id])).toEqual([
+      ['h1', `edge "trap-telnet", ${RETURNED}`, 'trap-telnet'],
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { PacketProtocol } from './packet';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathEnd, type PathProbe } from './path';
 import { groupByTable } from './simulate';
 import { ACTION_CASES } from './testing/action-cases';
+import { HONEYPOT_SCENARIOS, honeypotConnections } from './testing/honeypot-scenarios';
 import { LOOKUP_CASES, probePacket } from './testing/lookup-cases';
 import { pathProbeOf, scenarioArbitrary, type Scenario } from './testing/random-scenario';
 import { VerdictEngine, type PathVerdict, type VerdictEnd, type VerdictService } from './verdict-engine';
@@ -276,6 +277,24 @@ describe('VerdictEngine on tables the compiler does not write (property)', () =>
     console.info(`verdict-engine on random tables: ${JSON.stringify(Object.fromEntries(outcomes))}`);
     for (const outcome of ['permitted', 'dropped', 'redirected', 'throws']) expect(outcomes.get(outcome)).toBeGreaterThan(100);
   }, 60_000);
+});
+
+describe('VerdictEngine on honeypots that open connections themselves', () => {
+  it.each(HONEYPOT_SCENARIOS)('$name: the same verdicts, those returning to their honeypot dropped', (scenario) => {
+    const tables = loadHostTables(compilePolicy(scenario.policy, scenario.inventory).hosts);
+    const hostOf = addressHosts(scenario.inventory.workloads);
+    const engines = everyWayOfAsking(tables, hostOf);
+    const verdicts = new Set<string>();
+    for (const { from, to, ends, probe, returning } of honeypotConnections(scenario)) {
+      const expected = simulated(tables, ends[0], ends[1], probe, hostOf);
+      verdicts.add(expected.split(' ')[0]!);
+      const which = `${from.name} → ${to.name} ${probe.dstPort}`;
+      for (const engine of engines) expect(engineSays(engine, ends[0], ends[1], probe), which).toBe(expected);
+      if (returning) expect(expected, which).toBe('dropped');
+    }
+    expect(verdicts).toContain('dropped');
+    expect(verdicts).toContain('redirected');
+  });
 });
 
 describe('VerdictEngine on the simulator\'s own corner cases', () => {
