@@ -150,6 +150,36 @@ describe('conjunction ids renumbered by a change', () => {
   });
 });
 
+describe('impact of one change against other inventories and policies', () => {
+  // Hand-written tables, so only the inventory and the policy's groups differ between the comparisons.
+  const clauses = ['table=0,priority=100,ip,nw_src=10.0.0.3 actions=conjunction(1,1/2)', 'table=0,priority=100,ip,nw_dst=10.0.0.4 actions=conjunction(1,2/2)', 'table=0,priority=0 actions=drop'];
+  const h2 = ['table=0,priority=0 actions=NORMAL'];
+  const before = handTables({ h1: [...clauses, 'table=0,priority=100,conj_id=1 actions=NORMAL'], h2 });
+  const after = handTables({ h1: clauses, h2 });
+  const tiers = (names: string[]): Inventory => ({
+    readAt: 'x',
+    workloads: handInventory(names.map((name, i) => [name, `h${(i % 2) + 1}`, `10.0.0.${i + 1}`])).workloads.map((w) => ({ ...w, labels: { tier: w.name.split('-')[0]! } })),
+  });
+  const grouped = (names: Record<string, string>): Policy => ({ ...BARE, groups: Object.entries(names).map(([name, tier]) => ({ name, selector: { labels: `tier=${tier}` } })) });
+
+  it('answers for the inventory and the groups it is given, not those of an earlier comparison', () => {
+    const first = tiers(['web-1', 'web-2', 'app-1', 'db-1']);
+    const policy = grouped({ app: 'app', db: 'db' });
+    const expected = ['app → db (1): +none -any >none <none e.g. app-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy, tables: before }, { policy, tables: after }, first, { scope }))).toEqual(expected);
+
+    // Another inventory: 10.0.0.3 is now api-1's.
+    const second = tiers(['web-1', 'web-2', 'api-1', 'db-1']);
+    const renamed = ['(no group) api-1 → db (1): +none -any >none <none e.g. api-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy, tables: before }, { policy, tables: after }, second, { scope }))).toEqual(renamed);
+
+    // Other groups over the first inventory.
+    const regrouped = grouped({ backend: 'app', store: 'db' });
+    const named = ['backend → store (1): +none -any >none <none e.g. app-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy: regrouped, tables: before }, { policy: regrouped, tables: after }, first, { scope }))).toEqual(named);
+  });
+});
+
 describe('impact narrowed to the changed flows (property)', () => {
   it(`reports what comparing every pair reports (${RUNS} runs)`, () => {
     let narrowedPairs = 0;
