@@ -58,16 +58,47 @@ function candidatesFor(requirements: readonly LabelRequirement[] | null, all: re
 /**
  * The groups whose criteria hold a workload (its labels, namespace, image, host; exclusions
  * applied), in policy order: what resolveMembership lists the workload under, without address
- * blocks. Selectors are parsed once, here, so asking about one workload at a time (a live
- * inventory's changes) costs the predicates only.
+ * blocks. Selectors are parsed once per group list (policies are replaced, never edited in
+ * place), so asking about one workload at a time (a live inventory's changes, the few
+ * addresses of an impact) costs the predicates of the groups it may be in only.
  */
 export function groupCriteria(policy: Policy): (workload: Workload) => string[] {
-  const groups = policy.groups.map((group) => ({
-    name: group.name,
-    match: selectorPredicate(group.selector, requirementsOf(group.selector.labels)),
-    excludes: (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null),
-  }));
-  return (workload) => groups.filter((g) => g.match !== null && g.match(workload) && !g.excludes.some((p) => p(workload))).map((g) => g.name);
+  let criteria = criteriaByGroups.get(policy.groups);
+  if (!criteria) criteriaByGroups.set(policy.groups, (criteria = criteriaOf(policy.groups)));
+  return criteria;
+}
+
+const criteriaByGroups = new WeakMap<readonly Group[], (workload: Workload) => string[]>();
+
+interface GroupCheck {
+  order: number;
+  name: string;
+  match: (w: Workload) => boolean;
+  excludes: ((w: Workload) => boolean)[];
+}
+
+function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] {
+  // Most selectors require a label value: such a group is asked only about workloads carrying it.
+  const byLabel = new Map<string, GroupCheck[]>();
+  const unfiled: GroupCheck[] = [];
+  groups.forEach((group, order) => {
+    const requirements = requirementsOf(group.selector.labels);
+    const match = selectorPredicate(group.selector, requirements);
+    if (match === null) return;
+    const excludes = (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null);
+    const check = { order, name: group.name, match, excludes };
+    const label = requirements?.find((r) => r.op === 'eq');
+    if (label?.op === 'eq') pushUnder(byLabel, `${label.key}=${label.value}`, check);
+    else unfiled.push(check);
+  });
+  return (workload) => {
+    const candidates = [...unfiled];
+    for (const [key, value] of Object.entries(workload.labels)) candidates.push(...(byLabel.get(`${key}=${value}`) ?? []));
+    return candidates
+      .sort((a, b) => a.order - b.order)
+      .filter((g) => g.match(workload) && !g.excludes.some((p) => p(workload)))
+      .map((g) => g.name);
+  };
 }
 
 /**
