@@ -1,9 +1,10 @@
 import { pushUnder } from '../arrays';
-import { formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { formatMatch, hasAddress, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import type { FlowTables } from '../simulator/simulate';
 import { digestOf } from '../simulator/table-digest';
 import { alignConjunctionIds } from './conjunction-ids';
+import { tableParts } from './table-parts';
 
 /** One table that differs between the two sides, with the flows only one side has (by text). */
 export interface TableDiff {
@@ -104,7 +105,7 @@ export class TableVersion {
   hasHardMatch(match: FlowMatch): boolean {
     const text = formatMatch(match);
     // Matches that print alike agree on the fields maybeAlike reads, so only those that do are printed.
-    return this.flows.some((f) => (f.match === match || (maybeAlike(f.match, match) && this.print(f.match) === text)) && !isConjunctive(f));
+    return tableParts(this.flows).hard.some((f) => f.match === match || (maybeAlike(f.match, match) && this.print(f.match) === text));
   }
 
   private print(match: FlowMatch): string {
@@ -116,12 +117,13 @@ export class TableVersion {
 
 /**
  * The clause flows of each of these conjunctions in the older and the newer version: the older
- * version's in one pass over the table, the newer's from them and the flows that changed (the
+ * version's as its parts file them, the newer's from them and the flows that changed (the
  * newer table is the older one without the removed flows and with the added ones, so its
  * flows that are not added print as some older flow does), the added ones last.
  */
-export function conjunctionFlows({ old, removed, added }: TableDiff, ids: ReadonlySet<number>): [Map<number, SimFlow[]>, Map<number, SimFlow[]>] {
-  const older = clauseFlowsOf(old.flows, ids);
+export function conjunctionFlows({ old, removed, added }: TableDiff, ids: ReadonlySet<number>): [Map<number, readonly SimFlow[]>, Map<number, readonly SimFlow[]>] {
+  const older = new Map<number, readonly SimFlow[]>();
+  for (const [id, flows] of tableParts(old.flows).clauses) if (ids.has(id)) older.set(id, flows);
   const gone = new Set(removed);
   const newer = new Map([...older].map(([id, flows]) => [id, flows.filter((f) => !gone.has(f))]));
   const joined = clauseFlowsOf(added, ids);
