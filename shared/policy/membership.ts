@@ -78,18 +78,21 @@ interface GroupCheck {
 }
 
 function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] {
-  // Most selectors require a label value: such a group is asked only about workloads carrying it.
+  const parsed = groups.map((group) => ({ group, requirements: requirementsOf(group.selector.labels) }));
+  // Most selectors require label values: such a group is asked only about workloads carrying
+  // one of them, the one fewest selectors require (`env=prod` would bring a third of the groups).
+  const requiring = new Map<string, number>();
+  for (const { requirements } of parsed) for (const label of requiredLabels(requirements)) requiring.set(label, (requiring.get(label) ?? 0) + 1);
   const byLabel = new Map<string, GroupCheck[]>();
   const unfiled: GroupCheck[] = [];
-  groups.forEach((group, order) => {
-    const requirements = requirementsOf(group.selector.labels);
+  parsed.forEach(({ group, requirements }, order) => {
     const match = selectorPredicate(group.selector, requirements);
     if (match === null) return;
     const excludes = (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null);
     const check = { order, name: group.name, match, excludes };
-    const label = requirements?.find((r) => r.op === 'eq');
-    if (label?.op === 'eq') pushUnder(byLabel, `${label.key}=${label.value}`, check);
-    else unfiled.push(check);
+    const rarest = requiredLabels(requirements).sort((a, b) => requiring.get(a)! - requiring.get(b)!)[0];
+    if (rarest === undefined) unfiled.push(check);
+    else pushUnder(byLabel, rarest, check);
   });
   return (workload) => {
     const candidates = [...unfiled];
@@ -99,6 +102,11 @@ function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] 
       .filter((g) => g.match(workload) && !g.excludes.some((p) => p(workload)))
       .map((g) => g.name);
   };
+}
+
+/** `key=value` for each value the requirements insist on. */
+function requiredLabels(requirements: readonly LabelRequirement[] | null | undefined): string[] {
+  return (requirements ?? []).flatMap((r) => (r.op === 'eq' ? [`${r.key}=${r.value}`] : []));
 }
 
 /**
