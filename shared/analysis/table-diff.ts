@@ -23,7 +23,8 @@ const RENUMBERING_SHARE = 0.1;
 /**
  * The tables that differ between two table sets, each with the flows only one side has.
  * A host whose tables are the same object on both sides (hosts a comparison with the switches
- * did not read), or have one digest (both loaded from compiles), is skipped without looking at its flows.
+ * did not read), or have one digest (both loaded from compiles), is skipped without looking at
+ * its flows, and so is a table with one digest on both sides.
  */
 export function diffTables(before: HostFlowTables, after: HostFlowTables): TablesDiff | null {
   const out: TablesDiff = [];
@@ -35,6 +36,7 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
     for (const table of new Set([...old.keys(), ...now.keys()])) {
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
+      if (sameDigest(oldFlows, newFlows)) continue;
       let older: readonly SimFlow[] = oldFlows;
       let { removed, added } = differingFlows(older, newFlows);
       if (removed.length + added.length === 0) continue;
@@ -49,8 +51,8 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
   return out;
 }
 
-/** Whether two hosts' tables have one digest (see TableDigest): both loaded from compiles, and, but for a chance of about 2^-64, alike. */
-function sameDigest(old: FlowTables, now: FlowTables): boolean {
+/** Whether two hosts' tables, or two tables, have one digest (see TableDigest): both loaded from compiles, and, but for a chance of about 2^-64, alike. */
+function sameDigest(old: FlowTables | readonly SimFlow[], now: FlowTables | readonly SimFlow[]): boolean {
   const digest = digestOf(old);
   return digest !== undefined && digest === digestOf(now);
 }
