@@ -95,6 +95,21 @@ describe('impact narrowed to the changed flows', () => {
     expect(bothWays(before, after, inventory)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
   });
 
+  it("follows a redirect that only a later comparison's tables hold", () => {
+    // Hosts of their own, which no other comparison has asked about.
+    const own = handInventory([
+      ['a', 'r1', '10.0.0.1'],
+      ['b', 'r1', '10.0.0.2'],
+      ['pot', 'r2', '10.0.0.9'],
+    ]);
+    const r2 = ['table=0,priority=0 actions=NORMAL'];
+    const changedR2 = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.9 actions=drop', ...r2];
+    const plain = ['table=0,priority=0 actions=NORMAL'];
+    expect(bothWays(handTables({ r1: plain, r2 }), handTables({ r1: plain, r2: changedR2 }), own)).toEqual(['(no group) a → (no group) pot (1): +none -any >none <none e.g. a → pot']);
+    const redirecting = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2 actions=ct(commit,nat(dst=10.0.0.9)),NORMAL', ...plain];
+    expect(bothWays(handTables({ r1: redirecting, r2 }), handTables({ r1: redirecting, r2: changedR2 }), own)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
+  });
+
   it('sees a clause flow that now hides a hard flow with the same match', () => {
     const h1 = [
       'table=0,priority=100,ip,nw_src=10.0.0.3 actions=conjunction(1,1/2)',
