@@ -2,8 +2,8 @@ import type { SimFlow } from './flow-model';
 import type { FlowTables } from './simulate';
 
 /**
- * A 64-bit digest of a table's flows as printed, in order, or of a host's tables (CompiledFlowReader
- * makes them while it reads compiled tables). Two tables with different digests differ; two
+ * A 64-bit digest of a table's flows as printed, in order, or of a host's tables
+ * (CompiledFlowReader makes them while it reads compiled tables). Two tables with different digests differ; two
  * with equal digests are the same but for a chance of about 2^-64 per pair, so a comparison of
  * two compiles (the impact of a change) skips the hosts and the tables a change left alone
  * without a pass over their flows: at 10,000 workloads that pass read a million flows, most of
@@ -57,6 +57,7 @@ export class HostDigests {
     return this.last;
   }
 
+  /** The host's digest and each table's, once every flow is in. */
   values(): ReadDigests {
     const host = new TableDigest();
     const tables = new Map<number, string>();
