@@ -95,6 +95,21 @@ describe('impact narrowed to the changed flows', () => {
     expect(bothWays(before, after, inventory)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
   });
 
+  it("follows a redirect that only a later comparison's tables hold", () => {
+    // Hosts of their own, which no other comparison has asked about.
+    const own = handInventory([
+      ['a', 'r1', '10.0.0.1'],
+      ['b', 'r1', '10.0.0.2'],
+      ['pot', 'r2', '10.0.0.9'],
+    ]);
+    const r2 = ['table=0,priority=0 actions=NORMAL'];
+    const changedR2 = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.9 actions=drop', ...r2];
+    const plain = ['table=0,priority=0 actions=NORMAL'];
+    expect(bothWays(handTables({ r1: plain, r2 }), handTables({ r1: plain, r2: changedR2 }), own)).toEqual(['(no group) a → (no group) pot (1): +none -any >none <none e.g. a → pot']);
+    const redirecting = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2 actions=ct(commit,nat(dst=10.0.0.9)),NORMAL', ...plain];
+    expect(bothWays(handTables({ r1: redirecting, r2 }), handTables({ r1: redirecting, r2: changedR2 }), own)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
+  });
+
   it('sees a clause flow that now hides a hard flow with the same match', () => {
     const h1 = [
       'table=0,priority=100,ip,nw_src=10.0.0.3 actions=conjunction(1,1/2)',
@@ -147,6 +162,36 @@ describe('conjunction ids renumbered by a change', () => {
       const impact = changeImpact({ policy: withDb, tables: before }, { policy: BARE, tables: after }, inv, { scope });
       expect(summary(impact)).toEqual(['(no group) app-1 → db (1): +none -any >none <none e.g. app-1 → db-1']);
     }
+  });
+});
+
+describe('impact of one change against other inventories and policies', () => {
+  // Hand-written tables, so only the inventory and the policy's groups differ between the comparisons.
+  const clauses = ['table=0,priority=100,ip,nw_src=10.0.0.3 actions=conjunction(1,1/2)', 'table=0,priority=100,ip,nw_dst=10.0.0.4 actions=conjunction(1,2/2)', 'table=0,priority=0 actions=drop'];
+  const h2 = ['table=0,priority=0 actions=NORMAL'];
+  const before = handTables({ h1: [...clauses, 'table=0,priority=100,conj_id=1 actions=NORMAL'], h2 });
+  const after = handTables({ h1: clauses, h2 });
+  const tiers = (names: string[]): Inventory => ({
+    readAt: 'x',
+    workloads: handInventory(names.map((name, i) => [name, `h${(i % 2) + 1}`, `10.0.0.${i + 1}`])).workloads.map((w) => ({ ...w, labels: { tier: w.name.split('-')[0]! } })),
+  });
+  const grouped = (names: Record<string, string>): Policy => ({ ...BARE, groups: Object.entries(names).map(([name, tier]) => ({ name, selector: { labels: `tier=${tier}` } })) });
+
+  it('answers for the inventory and the groups it is given, not those of an earlier comparison', () => {
+    const first = tiers(['web-1', 'web-2', 'app-1', 'db-1']);
+    const policy = grouped({ app: 'app', db: 'db' });
+    const expected = ['app → db (1): +none -any >none <none e.g. app-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy, tables: before }, { policy, tables: after }, first, { scope }))).toEqual(expected);
+
+    // Another inventory: 10.0.0.3 is now api-1's.
+    const second = tiers(['web-1', 'web-2', 'api-1', 'db-1']);
+    const renamed = ['(no group) api-1 → db (1): +none -any >none <none e.g. api-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy, tables: before }, { policy, tables: after }, second, { scope }))).toEqual(renamed);
+
+    // Other groups over the first inventory.
+    const regrouped = grouped({ backend: 'app', store: 'db' });
+    const named = ['backend → store (1): +none -any >none <none e.g. app-1 → db-1'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy: regrouped, tables: before }, { policy: regrouped, tables: after }, first, { scope }))).toEqual(named);
   });
 });
 

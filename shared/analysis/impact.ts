@@ -1,16 +1,16 @@
 import type { Inventory, Workload } from '../inventory/model';
-import { takesPart } from '../inventory/participation';
 import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
-import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, WorkloadAddresses, type MatrixEndpoint } from './endpoints';
+import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { ChangedAddresses } from './changed-addresses';
 import { boxedPairCount, boxedPairs, changedPairs, EndpointLocator, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { ReachabilityAnalysis } from './class-reach';
 import { NamedAddresses } from './named-addresses';
+import { participantsOf, type Participants } from './participants';
 import { pairReach, type PairReach } from './reach';
 import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
@@ -80,9 +80,10 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
 /** changeImpact as steps of a few dozen pairs (of addresses, or of address classes). */
 export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
   const diff = diffTables(before.tables, after.tables);
-  const workloads = inventory.workloads.filter(takesPart);
+  const participants = participantsOf(inventory);
+  const { workloads } = participants;
   if (diff && options.scope !== 'every-pair') {
-    const few = pairsOfNamedAddresses(diff, before, after, workloads);
+    const few = pairsOfNamedAddresses(diff, before, after, participants);
     if (few && (options.scope === 'changed-flows' || few.count <= NARROWED_SHARE * few.fewestEndpoints ** 2)) return yield* narrowedImpact(before, after, inventory, few);
   }
 
@@ -113,13 +114,12 @@ interface NarrowedPairs {
  * outside address space) need not be worked out, nor every flow read for the addresses it
  * names. Null when a box takes a prefix or a whole side (every endpoint), as a honeypot does.
  */
-function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: ImpactSide, workloads: readonly Workload[]): NarrowedPairs | null {
+function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: ImpactSide, { workloads, addresses: owners }: Participants): NarrowedPairs | null {
   const changed = new ChangedAddresses();
   const redirectTargets = [...tableRedirectTargets(before.tables), ...diff.flatMap((table) => flowRedirectTargets(table.added))];
   const boxes = changedPairs(diff, changed, redirectTargets);
   if (changed.prefixAsked || boxes.some((b) => b.sources === null || b.destinations === null)) return null;
 
-  const owners = new WorkloadAddresses(workloads);
   const endpoints = endpointsAt(changed.addresses, owners, AddressGroups.forFew(after.policy, workloads));
   // Groups decide the names; an address the newer policy puts in none keeps the older's.
   if (!sameGroups(before.policy, after.policy)) {

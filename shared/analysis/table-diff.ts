@@ -1,9 +1,10 @@
 import { pushUnder } from '../arrays';
-import { formatMatch, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
+import { formatMatch, hasAddress, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { HostFlowTables } from '../simulator/path';
 import type { FlowTables } from '../simulator/simulate';
 import { digestOf } from '../simulator/table-digest';
 import { alignConjunctionIds } from './conjunction-ids';
+import { tableParts } from './table-parts';
 
 /** One table that differs between the two sides, with the flows only one side has (by text). */
 export interface TableDiff {
@@ -22,7 +23,8 @@ const RENUMBERING_SHARE = 0.1;
 /**
  * The tables that differ between two table sets, each with the flows only one side has.
  * A host whose tables are the same object on both sides (hosts a comparison with the switches
- * did not read), or have one digest (both loaded from compiles), is skipped without looking at its flows.
+ * did not read), or have one digest (both loaded from compiles), is skipped without looking at
+ * its flows, and so is a table with one digest on both sides.
  */
 export function diffTables(before: HostFlowTables, after: HostFlowTables): TablesDiff | null {
   const out: TablesDiff = [];
@@ -34,6 +36,7 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
     for (const table of new Set([...old.keys(), ...now.keys()])) {
       const oldFlows = old.get(table) ?? [];
       const newFlows = now.get(table) ?? [];
+      if (sameDigest(oldFlows, newFlows)) continue;
       let older: readonly SimFlow[] = oldFlows;
       let { removed, added } = differingFlows(older, newFlows);
       if (removed.length + added.length === 0) continue;
@@ -48,8 +51,8 @@ export function diffTables(before: HostFlowTables, after: HostFlowTables): Table
   return out;
 }
 
-/** Whether two hosts' tables have one digest (see TableDigest): both loaded from compiles, and, but for a chance of about 2^-64, alike. */
-function sameDigest(old: FlowTables, now: FlowTables): boolean {
+/** Whether two hosts' tables, or two tables, have one digest (see TableDigest): both loaded from compiles, and, but for a chance of about 2^-64, alike. */
+function sameDigest(old: FlowTables | readonly SimFlow[], now: FlowTables | readonly SimFlow[]): boolean {
   const digest = digestOf(old);
   return digest !== undefined && digest === digestOf(now);
 }
@@ -104,7 +107,7 @@ export class TableVersion {
   hasHardMatch(match: FlowMatch): boolean {
     const text = formatMatch(match);
     // Matches that print alike agree on the fields maybeAlike reads, so only those that do are printed.
-    return this.flows.some((f) => (f.match === match || (maybeAlike(f.match, match) && this.print(f.match) === text)) && !isConjunctive(f));
+    return tableParts(this.flows).hard.some((f) => f.match === match || (maybeAlike(f.match, match) && this.print(f.match) === text));
   }
 
   private print(match: FlowMatch): string {
@@ -116,12 +119,13 @@ export class TableVersion {
 
 /**
  * The clause flows of each of these conjunctions in the older and the newer version: the older
- * version's in one pass over the table, the newer's from them and the flows that changed (the
+ * version's as its parts file them, the newer's from them and the flows that changed (the
  * newer table is the older one without the removed flows and with the added ones, so its
  * flows that are not added print as some older flow does), the added ones last.
  */
-export function conjunctionFlows({ old, removed, added }: TableDiff, ids: ReadonlySet<number>): [Map<number, SimFlow[]>, Map<number, SimFlow[]>] {
-  const older = clauseFlowsOf(old.flows, ids);
+export function conjunctionFlows({ old, removed, added }: TableDiff, ids: ReadonlySet<number>): [Map<number, readonly SimFlow[]>, Map<number, readonly SimFlow[]>] {
+  const older = new Map<number, readonly SimFlow[]>();
+  for (const [id, flows] of tableParts(old.flows).clauses) if (ids.has(id)) older.set(id, flows);
   const gone = new Set(removed);
   const newer = new Map([...older].map(([id, flows]) => [id, flows.filter((f) => !gone.has(f))]));
   const joined = clauseFlowsOf(added, ids);

@@ -65,20 +65,55 @@ function candidatesFor(requirements: readonly LabelRequirement[] | null, all: re
 /**
  * The groups whose criteria hold a workload (its labels, namespace, image, host; exclusions
  * applied), in policy order: what resolveMembership lists the workload under, without address
- * blocks. Selectors are parsed once, here, so asking about one workload at a time (a live
- * inventory's changes) costs the predicates only.
+ * blocks. Selectors are parsed once per group list (policies are replaced, never edited in
+ * place), so asking about one workload at a time (a live inventory's changes, the few
+ * addresses of an impact) costs the predicates of the groups it may be in only.
  */
 export function groupCriteria(policy: Policy): (workload: Workload) => string[] {
-  const groups = policy.groups.map((group) => ({
-    name: group.name,
-    match: selectorPredicate(group.selector, requirementsOf(group.selector.labels)),
-    excludes: (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null),
-  }));
+  let criteria = criteriaByGroups.get(policy.groups);
+  if (!criteria) criteriaByGroups.set(policy.groups, (criteria = criteriaOf(policy.groups)));
+  return criteria;
+}
+
+const criteriaByGroups = new WeakMap<readonly Group[], (workload: Workload) => string[]>();
+
+interface GroupCheck {
+  order: number;
+  name: string;
+  match: (w: Workload) => boolean;
+  excludes: ((w: Workload) => boolean)[];
+}
+
+function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] {
+  const parsed = groups.map((group) => ({ group, requirements: requirementsOf(group.selector.labels) }));
+  // Most selectors require label values: such a group is asked only about workloads carrying
+  // one of them, the one fewest selectors require (`env=prod` would bring a third of the groups).
+  const requiring = new Map<string, number>();
+  for (const { requirements } of parsed) for (const label of requiredLabels(requirements)) requiring.set(label, (requiring.get(label) ?? 0) + 1);
+  const byLabel = new Map<string, GroupCheck[]>();
+  const unfiled: GroupCheck[] = [];
+  parsed.forEach(({ group, requirements }, order) => {
+    const match = selectorPredicate(group.selector, requirements);
+    if (match === null) return;
+    const excludes = (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null);
+    const check = { order, name: group.name, match, excludes };
+    const rarest = requiredLabels(requirements).sort((a, b) => requiring.get(a)! - requiring.get(b)!)[0];
+    if (rarest === undefined) unfiled.push(check);
+    else pushUnder(byLabel, rarest, check);
+  });
   return (workload) => {
-    const names: string[] = [];
-    for (const g of groups) if (g.match !== null && g.match(workload) && !g.excludes.some((p) => p(workload))) names.push(g.name);
-    return names;
+    const candidates = [...unfiled];
+    for (const [key, value] of Object.entries(workload.labels)) candidates.push(...(byLabel.get(`${key}=${value}`) ?? []));
+    return candidates
+      .sort((a, b) => a.order - b.order)
+      .filter((g) => g.match(workload) && !g.excludes.some((p) => p(workload)))
+      .map((g) => g.name);
   };
+}
+
+/** `key=value` for each value the requirements insist on. */
+function requiredLabels(requirements: readonly LabelRequirement[] | null | undefined): string[] {
+  return (requirements ?? []).flatMap((r) => (r.op === 'eq' ? [`${r.key}=${r.value}`] : []));
 }
 
 /**

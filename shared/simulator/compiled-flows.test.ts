@@ -103,6 +103,20 @@ describe('CompiledFlowReader', () => {
     expect(reader.digestOf(reader.read(repeated, 'h.flows'))).toBeUndefined();
   });
 
+  it('gives each table its own digest: a change to one table leaves the others', () => {
+    const flow = (match: string, actions: string[], table: number): Flow => ({ table, priority: 10, cookie: '0x1', match, actions });
+    const base = [flow('ip,nw_src=10.0.0.1', ['drop'], 20), flow('tcp,tp_dst=80', ['drop'], 30), flow('', ['goto_table:30'], 20)];
+    const changed = [base[0]!, flow('tcp,tp_dst=81', ['drop'], 30), base[2]!];
+    const reader = new CompiledFlowReader();
+    const digests = (flows: readonly Flow[]): ReadonlyMap<number, string> => reader.tableDigestsOf(reader.read(flows, 'h.flows'))!;
+    const [before, after] = [digests(base), digests(changed)];
+    expect([...before.keys()]).toEqual([20, 30]);
+    expect(after.get(20)).toBe(before.get(20));
+    expect(after.get(30)).not.toBe(before.get(30));
+    // A host's digest is of its grouped tables: flows of two tables interleaved otherwise give the same one.
+    expect(reader.digestOf(reader.read([base[0]!, base[2]!, base[1]!], 'h.flows'))).toBe(reader.digestOf(reader.read(base, 'h.flows')));
+  });
+
   it('leaves to the text parse what it cannot vouch for: repeated identities, fields in a match, flows that do not parse', () => {
     const flow = (match: string, actions: string[], priority = 10): Flow => ({ table: 20, priority, cookie: '0x1', match, actions });
     // Each case read from Flow objects and by number, as a compile keeps them.

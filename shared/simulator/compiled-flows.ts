@@ -9,7 +9,7 @@ import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
 import { formatMatch, type FlowAction, type FlowMatch, type SimFlow } from './flow-model';
 import { addMatchToken, checkPrerequisites } from './match-parser';
-import { hashText, TableDigest, type TextHash } from './table-digest';
+import { hashText, HostDigests, type ReadDigests, type TextHash } from './table-digest';
 
 const FLOW_FIELDS_IN_MATCH = /^(cookie|table|priority)(=|$)/i;
 
@@ -70,8 +70,8 @@ export class CompiledFlowReader {
   /** Match EtherTypes numbered, for action contexts. */
   private readonly ethTypes = new Map<number | undefined, number>();
   private readonly byNumber = new WeakMap<FlowTexts, ReadTexts>();
-  /** Digests (TableDigest) of the tables read without the text parse, by the flows returned. */
-  private readonly digests = new WeakMap<readonly SimFlow[], string>();
+  /** Digests (TableDigest) of the hosts read without the text parse, and of their tables, by the flows returned. */
+  private readonly digests = new WeakMap<readonly SimFlow[], ReadDigests>();
   /** How many tables were read through the text parse (see the class): for tests and figures. */
   textParsed = 0;
 
@@ -84,21 +84,26 @@ export class CompiledFlowReader {
   read(flows: readonly Flow[], file: string): SimFlow[] {
     const read: SimFlow[] = [];
     const seen = new Set<number>();
-    const digest = new TableDigest();
+    const digests = new HostDigests();
     const lines = previewLines(flows);
     for (let i = 0; i < flows.length; i++) {
       const flow = flows[i]!;
-      const simFlow = this.simFlow(flow.table, flow.priority, flow.cookie, flow.match, this.actionsOf(flow.actions), this.match(flow.match), this.cookie(flow.cookie), lines[i]!, seen, digest);
+      const simFlow = this.simFlow(flow.table, flow.priority, flow.cookie, flow.match, this.actionsOf(flow.actions), this.match(flow.match), this.cookie(flow.cookie), lines[i]!, seen, digests);
       if (!simFlow) return this.parsed(flows, file);
       read.push(simFlow);
     }
-    this.digests.set(read, digest.value());
+    this.digests.set(read, digests.values());
     return read;
   }
 
-  /** The digest (TableDigest) of flows this reader returned; none for a table it read through the text parse. */
+  /** The digest (TableDigest) of a host's flows this reader returned; none for a table it read through the text parse. */
   digestOf(flows: readonly SimFlow[]): string | undefined {
-    return this.digests.get(flows);
+    return this.digests.get(flows)?.host;
+  }
+
+  /** The digests of each table of a host's flows this reader returned, by table number; none for a table it read through the text parse. */
+  tableDigestsOf(flows: readonly SimFlow[]): ReadonlyMap<number, string> | undefined {
+    return this.digests.get(flows)?.tables;
   }
 
   private readColumns(table: CompactHostTable, file: string): SimFlow[] {
@@ -107,7 +112,7 @@ export class CompiledFlowReader {
     if (!known) this.byNumber.set(texts, (known = { matches: [], cookies: [], actions: [] }));
     const read: SimFlow[] = [];
     const seen = new Set<number>();
-    const digest = new TableDigest();
+    const digests = new HostDigests();
     const lines = new PreviewLines();
     for (let i = 0; i < flowCount; i++) {
       const at = i * FLOW_FIELDS;
@@ -121,11 +126,11 @@ export class CompiledFlowReader {
       if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
       let actions = known.actions[actionsId];
       if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionList(actionsId))));
-      const simFlow = this.simFlow(tableId, priorityOfLevel(columns[at + LEVEL_FIELD]!), texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, lines.next(tableId), seen, digest);
+      const simFlow = this.simFlow(tableId, priorityOfLevel(columns[at + LEVEL_FIELD]!), texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, lines.next(tableId), seen, digests);
       if (!simFlow) return this.parsed(table.flows, file);
       read.push(simFlow);
     }
-    this.digests.set(read, digest.value());
+    this.digests.set(read, digests.values());
     return read;
   }
 
@@ -143,7 +148,7 @@ export class CompiledFlowReader {
     cookie: ReadCookie | null,
     line: number,
     seen: Set<number>,
-    digest: TableDigest,
+    digests: HostDigests,
   ): SimFlow | null {
     if (!match || cookie === null || !validNumber(table, 254) || !validNumber(priority, 65535)) return null;
     const parsed = this.parsedActions(actions, table, match.match);
@@ -153,6 +158,7 @@ export class CompiledFlowReader {
     seen.add(identity);
     // What tells two flows apart in a comparison (the impact's diff): the cookie in canonical
     // form, the other fields as written.
+    const digest = digests.of(table);
     digest.add(table);
     digest.add(priority);
     digest.addText(cookie.hash);

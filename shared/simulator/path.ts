@@ -63,6 +63,7 @@ export function loadHostTables(hosts: readonly HostTable[], reader = new Compile
       const tables = groupByTable(flows);
       const digest = reader.digestOf(flows);
       if (digest !== undefined) rememberDigest(tables, digest);
+      for (const [table, digest] of reader.tableDigestsOf(flows) ?? []) rememberDigest(tables.get(table)!, digest);
       return [h.host, tables];
     }),
   );
