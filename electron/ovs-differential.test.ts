@@ -7,13 +7,14 @@ import { formatFlow } from '@shared/compiler/flow';
 import { parseFlowText, parseFlowTextStrict } from '@shared/simulator/flow-parser';
 import { addressHosts, simulatePath } from '@shared/simulator/path';
 import { consequentialTies } from '@shared/simulator/ambiguity';
-import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, type TraceOutcome } from '@shared/simulator/ovs-trace';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, type TraceOutcome } from '@shared/simulator/ovs-trace';
 import type { ConnectionState, Packet } from '@shared/simulator/packet';
 import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from '@shared/simulator/simulate';
 import { ACTION_CASES, type ActionCase } from '@shared/simulator/testing/action-cases';
 import {
   HONEYPOT_SCENARIOS,
   honeypotConnections,
+  OUTSIDE,
   type HoneypotScenario,
 } from '@shared/simulator/testing/honeypot-scenarios';
 import { LOOKUP_CASES, probePacket } from '@shared/simulator/testing/lookup-cases';
@@ -41,6 +42,8 @@ interface Case {
   /** Where the packet enters and the MAC it comes from, for a bridge taught where MACs sit (OvsSandbox.teach). */
   inPort?: number;
   ethSrc?: string;
+  /** The only datapath port the packet may leave by (see OvsSandbox.datapathPort), on such a bridge. */
+  leavesBy?: string;
 }
 
 const tally = { forwarded: 0, redirected: 0, marked: 0, ambiguous: 0 };
@@ -77,10 +80,13 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
       return [];
     }
     const expected = [...results.map(outcomeText), ...(c.expect ? [outcomeText(c.expect)] : [])];
-    if (expected.every((text) => text === outcomeText(switchSays))) return [];
+    const ports = parseTracePorts(output).join(',');
+    const wrongPort = c.leavesBy !== undefined && ports !== c.leavesBy;
+    if (!wrongPort && expected.every((text) => text === outcomeText(switchSays))) return [];
+    const where = c.leavesBy === undefined ? '' : ` by port ${ports || 'none'} (must be ${c.leavesBy})`;
     const trace = formatTrace(
       results[0]!,
-      `${c.label}: ${describePacket(c.packet, c.state)}; switch says ${outcomeText(switchSays)}, simulator ${expected.join(' / ')}`,
+      `${c.label}: ${describePacket(c.packet, c.state)}; switch says ${outcomeText(switchSays)}${where}, simulator ${expected.join(' / ')}`,
     );
     const flow = ovsTraceFlow(c.packet, c.inPort, c.ethSrc);
     return [`${trace}\n--- ofproto/trace ${flow}\n${output.split('\n').slice(-25).join('\n')}`];
@@ -123,24 +129,28 @@ const UPLINK = 1;
 
 /**
  * Loads a scenario's tables (host N on BRIDGES[N]), gives each local workload a port and
- * teaches every bridge where each MAC sits, and returns each hop of each connection's path
- * as the simulator sees it: entering at its sender's port on the sender's host, at the uplink
- * elsewhere, addressed to where the hops before sent it. A connection the scenario names as
- * returning to its honeypot must be dropped on the honeypot's host.
+ * teaches every bridge where each MAC sits (OUTSIDE's behind the uplink), and returns each hop
+ * of each connection's path as the simulator sees it: entering at its sender's port on the
+ * sender's host, at the uplink elsewhere, addressed to where the hops before sent it. A packet
+ * the simulator sends to a MAC the bridge knows must leave by that MAC's port. A connection the
+ * scenario names as returning to its honeypot must be dropped on the honeypot's host; one it
+ * names as going back through the uplink must be redirected out there, and so must its later
+ * packets.
  */
 function honeypotCases(ovs: OvsSandbox, scenario: HoneypotScenario): Case[] {
   const { policy, inventory } = scenario;
   const hosts = compilePolicy(policy, inventory).hosts;
   const bridgeOf = new Map<string, string>();
   const portOf = new Map<string, number>();
+  const macsOf = new Map<string, Map<string, number>>();
   const tables = new Map<string, FlowTables>();
   hosts.forEach((host, h) => {
     const bridge = BRIDGES[h]!;
     const text = host.flows.map(formatFlow).join('\n') + '\n';
     ovs.load(bridge, text);
-    const macs = new Map<string, number>();
+    const macs = new Map<string, number>([[OUTSIDE.mac, UPLINK]]);
     for (const w of inventory.workloads) {
-      const port = w.host === host.host ? UPLINK + 1 + macs.size : UPLINK;
+      const port = w.host === host.host ? UPLINK + macs.size : UPLINK;
       if (port !== UPLINK) {
         ovs.addPort(bridge, port);
         portOf.set(w.id, port);
@@ -149,29 +159,59 @@ function honeypotCases(ovs: OvsSandbox, scenario: HoneypotScenario): Case[] {
     }
     ovs.teach(bridge, macs);
     bridgeOf.set(host.host, bridge);
+    macsOf.set(bridge, macs);
     tables.set(host.host, groupByTable(parseFlowText(text).flows));
   });
+  const datapathPorts = new Map<string, string>();
+  const datapathPort = (bridge: string, port: number): string => {
+    const key = `${bridge} ${port}`;
+    let known = datapathPorts.get(key);
+    if (known === undefined) datapathPorts.set(key, (known = ovs.datapathPort(bridge, port)));
+    return known;
+  };
+  const leaving = (bridge: string, result: SimulationResult): Pick<Case, 'leavesBy'> => {
+    const port = result.verdict !== 'dropped' && result.ethDst ? macsOf.get(bridge)!.get(result.ethDst) : undefined;
+    return port === undefined ? {} : { leavesBy: datapathPort(bridge, port) };
+  };
 
   const hostOf = addressHosts(inventory.workloads);
-  return honeypotConnections(scenario).flatMap(({ from, to, ends: [src, dst], probe, returning }) => {
+  return honeypotConnections(scenario).flatMap(({ from, to, ends: [src, dst], probe, returning, uplink }) => {
     const ethType = src.address.includes(':') ? 'ipv6' : 'ipv4';
     const path = simulatePath(tables, src, dst, probe, 'new', { hostOf });
+    const label = `${scenario.name}, ${from.name} → ${to.name} tcp/${probe.dstPort ?? 0}`;
+    if (uplink) expect(path.verdict, label).toBe('redirected');
     let headedTo = dst.address;
-    return path.hops.map((hop, i) => {
+    return path.hops.flatMap((hop, i): Case[] => {
+      const bridge = bridgeOf.get(hop.host)!;
       const packet: Packet = { ...probe, ethType, src: src.address, dst: headedTo };
       if (hop.result.redirectedTo !== undefined) headedTo = hop.result.redirectedTo;
-      return {
-        bridge: bridgeOf.get(hop.host)!,
-        label: `${scenario.name}, ${from.name} → ${to.name} on ${hop.host}`,
+      const first: Case = {
+        bridge,
+        label: `${label} on ${hop.host}`,
         tables: [tables.get(hop.host)!],
         packet,
-        state: 'new' as const,
-        inPort: i === 0 ? portOf.get(from.id)! : UPLINK,
+        state: 'new',
+        inPort: i === 0 && 'id' in from ? portOf.get(from.id)! : UPLINK,
         ethSrc: from.mac!,
+        ...leaving(bridge, hop.result),
         ...(returning ? { expect: { verdict: 'dropped' as const } } : {}),
       };
+      if (!uplink || i > 0) return [first];
+
+      expect(first.leavesBy, `${first.label}: back out through the uplink`).toBe(datapathPort(bridge, UPLINK));
+      // Its later packets come in through the uplink too, in a connection the commit marked.
+      const later: Packet = { ...packet, ctMark: committedMark(hop.result) };
+      const laterResult = simulatePacket(first.tables[0]!, later, 'established');
+      expect(leaving(bridge, laterResult).leavesBy, `${first.label}, a later packet`).toBe(first.leavesBy);
+      return [first, { ...first, label: `${first.label}, a later packet`, packet: later, state: 'established' }];
     });
   });
+}
+
+/** The ct_mark the first packet's commit gave its connection (0 for none). */
+function committedMark(result: SimulationResult): number {
+  const actions = result.steps.flatMap((s) => s.lookup.flow?.actions ?? []);
+  return actions.flatMap((a) => (a.kind === 'ct' && a.commit && a.mark ? [a.mark.value] : []))[0] ?? 0;
 }
 
 if (missing.length > 0)
@@ -281,12 +321,14 @@ describe.skipIf(missing.length > 0)(
     // The random cases trace with a MAC no port has, so NORMAL floods. Here each host's MAC
     // table is a real one's: each local workload behind a port of its own, the rest behind the
     // uplink. Only then does the switch show what it does with a packet whose destination sits
-    // behind the port it came in on, which is where a redirect back to its sender would send it.
-    it('agrees on honeypots that open connections themselves, with every MAC learned where it sits', async () => {
+    // behind the port it came in on: where a redirect back to its sender would send it, and where
+    // a redirect of outside traffic to a honeypot behind the uplink must send it.
+    it('agrees on honeypots that open connections themselves or take outside traffic, with every MAC learned where it sits', async () => {
       const problems: string[] = [];
       for (const scenario of HONEYPOT_SCENARIOS) {
         const cases = honeypotCases(ovs!, scenario);
         expect(cases.filter((c) => c.expect).length, scenario.name).toBeGreaterThanOrEqual(scenario.returning.length);
+        expect(cases.filter((c) => c.state === 'established').length, scenario.name).toBeGreaterThanOrEqual(scenario.uplink.length);
         problems.push(...(await disagreements(ovs!, cases)));
       }
       expect(problems.join('\n\n')).toBe('');

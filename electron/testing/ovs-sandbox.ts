@@ -99,6 +99,14 @@ export class OvsSandbox {
       this.run('ovs-appctl', ['-t', this.ctl, 'fdb/add', bridge, `${bridge}p${port}`, '0', mac]);
   }
 
+  /** The datapath's number for port N of a bridge (what a trace's `Datapath actions:` name), from `dpif/show`. */
+  datapathPort(bridge: string, n: number): string {
+    const shown = this.run('ovs-appctl', ['-t', this.ctl, 'dpif/show']);
+    const port = new RegExp(`^\\s*${bridge}p${n} ${n}/(\\d+):`, 'm').exec(shown)?.[1];
+    if (port === undefined) throw new Error(`dpif/show lists no port ${n} on ${bridge}`);
+    return port;
+  }
+
   dump(bridge: string): string {
     return this.run('ovs-ofctl', ['--no-stats', 'dump-flows', this.mgmt(bridge)]);
   }

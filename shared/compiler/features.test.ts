@@ -84,6 +84,22 @@ describe('compiler features', () => {
     expect(h1).toContain('reg0=0x1/0xffff,ip actions=ct(commit,nat(dst=10.0.9.9),exec(load:0x1->NXM_NX_CT_MARK[0..15])),mod_dl_dst:02:42:0a:00:09:09,NORMAL');
     expect(h1).toContain('priority=10,ip,nw_src=10.0.1.1 actions=load:0x2->NXM_NX_REG0[0..15],goto_table:40');
     expect(h1).toContain('priority=2000,ip,nw_dst=10.0.9.8 actions=goto_table:40');
+    // honeypot sits on h2: what came in through h1's uplink (no local source) goes back out there.
+    expect(h1).toContain('table=20,priority=1 actions=load:0x1->NXM_NX_REG0[16],goto_table:30');
+    expect(h1).toContain('priority=105,reg0=0x10001/0x1ffff,ip actions=ct(commit,nat(dst=10.0.9.9),exec(load:0x10001->NXM_NX_CT_MARK[0..16])),mod_dl_dst:02:42:0a:00:09:09,in_port');
+    expect(h1).toContain('priority=120,ct_state=+trk+est-rpl,ct_mark=0x10001/0x1ffff,ip actions=mod_dl_dst:02:42:0a:00:09:09,in_port');
+    // tarpit sits on h1: NORMAL reaches its port, so no flow sends to it by in_port here.
+    expect(h1).not.toMatch(/0x10002.*in_port/);
+  });
+
+  it('marks no uplink sources where every honeypot is local, nor without redirects', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    const together = { ...traps, workloads: traps.workloads.map((w) => ({ ...w, host: 'h1' })) };
+    const one = compilePolicy(redirect, together).hosts[0]!;
+    expect(one.flows.some((f) => f.actions.includes('in_port') || f.actions.some((a) => a.includes('REG0[16]')))).toBe(false);
+    const plain = compilePolicy(policy, inventory).hosts.flatMap((h) => h.flows);
+    expect(plain.some((f) => f.actions.some((a) => a.includes('REG0[16]')))).toBe(false);
   });
 
   it('refuses a redirect to a honeypot that is unknown or has no MAC', () => {

@@ -6,7 +6,18 @@ import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-ban
 import type { Flow } from './flow';
 import type { FlowList } from './flow-order';
 import type { FlowTexts } from './flow-texts';
-import { cookieFor, HONEYPOT_PRIORITY, OWN_REDIRECT_PRIORITY, PRIORITY, REDIRECT_CT_MARK, REDIRECT_REGISTER, TABLES } from './pipeline';
+import {
+  cookieFor,
+  FROM_UPLINK,
+  HONEYPOT_PRIORITY,
+  OWN_REDIRECT_PRIORITY,
+  PRIORITY,
+  REDIRECT_CT_MARK,
+  REDIRECT_REGISTER,
+  TABLES,
+  UPLINK_LATER_PACKET_PRIORITY,
+  UPLINK_REDIRECT_PRIORITY,
+} from './pipeline';
 import type { RedirectTarget } from './redirects';
 import type { ResolvedRule, RuleVerdict } from './rules';
 
@@ -110,9 +121,11 @@ export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTex
  * flows come in no canonical order (`FlowSorter` gives it).
  */
 export function buildHostFlows(flows: FlowList, host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches: AddressMatchCache): void {
+  // Only a redirect to a honeypot behind the uplink needs to know where its packet came in.
+  const marksUplink = options.redirects.some((t) => t.workload.host !== host);
   addPipeline(flows, options);
-  addPolicyTable(flows, 'egress', host, clauses, addressMatches.addresses(localAddresses, 'src'), options);
-  addPolicyTable(flows, 'ingress', host, clauses, addressMatches.addresses(localAddresses, 'dst'), options);
+  addPolicyTable(flows, 'egress', host, clauses, addressMatches.addresses(localAddresses, 'src'), options, marksUplink);
+  addPolicyTable(flows, 'ingress', host, clauses, addressMatches.addresses(localAddresses, 'dst'), options, false);
   if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
 }
 
@@ -156,9 +169,10 @@ function addPipeline(flows: FlowList, options: HostTableOptions): void {
  * Each rule becomes a conjunction (source, destination[, service]) so flows grow with members
  * plus services, not their product. Precedence lives in priorities: DNS to named resolvers,
  * then deny and reject edges, then allow and log edges, then within-group rules, then the
- * default for local workloads.
+ * default for local workloads. With `marksUplink`, what falls through (no local source) is
+ * marked as come in through the uplink.
  */
-function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses: HostClauses, localMatches: readonly number[], options: HostTableOptions): void {
+function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses: HostClauses, localMatches: readonly number[], options: HostTableOptions, marksUplink: boolean): void {
   const table = TABLES[side].id;
   // One band per top priority (see PRIORITY): the classes share theirs, redirect edges have their own.
   const bands = new Map<number, ConjunctionBands>();
@@ -181,7 +195,9 @@ function addPolicyTable(flows: FlowList, side: PolicySide, host: string, clauses
   const { cookie, actions } = defaultFlow(side, '', options);
   const [cookieId, actionsId] = [clauses.flowTexts.cookie(cookie), clauses.flowTexts.actions(actions)];
   for (const match of localMatches) flows.add(table, PRIORITY.defaultDeny, cookieId, match, actionsId);
-  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: [nextTable(side)] });
+  // In egress only a packet from no local workload falls through: from the uplink (see FROM_UPLINK).
+  const fallThrough = marksUplink ? [`load:0x1->${FROM_UPLINK.load}`, nextTable(side)] : [nextTable(side)];
+  flows.push({ table, priority: PRIORITY.fallThrough, cookie: INFRA, match: '', actions: fallThrough });
 }
 
 /**
@@ -238,7 +254,8 @@ function redirectActions(target: number): string[] {
 /**
  * The honeypot side of redirects. Forward: DNAT the first packet to the honeypot, rewrite its
  * MAC (NORMAL forwards by MAC) and mark the connection; conntrack: later packets of a marked
- * connection get the MAC again (conntrack's NAT already rewrote the IP). A local honeypot
+ * connection get the MAC again (conntrack's NAT already rewrote the IP). A remote honeypot
+ * takes what came in through the uplink back out there (addUplinkRedirect). A local honeypot
  * accepts whatever reaches it, and the connections it opens itself are never redirected to
  * it: they are dropped (see OWN_REDIRECT_PRIORITY).
  */
@@ -258,7 +275,8 @@ function addRedirects(flows: FlowList, host: string, targets: readonly RedirectT
       const commit = `ct(commit,nat(dst=${natAddress}),exec(load:${hex(t.number)}->${REDIRECT_CT_MARK.load}))`;
       flows.push({ table: TABLES.forward.id, priority: PRIORITY.rule, cookie, match: `${register},${family}`, actions: [commit, `mod_dl_dst:${t.mac}`, 'NORMAL'] });
       flows.push({ table: TABLES.conntrack.id, priority: PRIORITY.conntrackState + 10, cookie, match: `ct_state=+trk+est-rpl,${mark},${family}`, actions: [`mod_dl_dst:${t.mac}`, 'NORMAL'] });
-      if (t.workload.host === host) {
+      if (t.workload.host !== host) addUplinkRedirect(flows, t, family, natAddress, cookie);
+      else {
         const dst = family === 'ip' ? `ip,nw_dst=${address}` : `ipv6,ipv6_dst=${address}`;
         flows.push({ table: TABLES.ingress.id, priority: HONEYPOT_PRIORITY, cookie, match: dst, actions: [`goto_table:${TABLES.forward.id}`] });
         for (const own of addressesOf(t.workload.addresses, family === 'ip' ? 4 : 6)) {
@@ -268,6 +286,20 @@ function addRedirects(flows: FlowList, host: string, targets: readonly RedirectT
       }
     }
   }
+}
+
+/**
+ * A honeypot behind the uplink, for a packet that came in there (FROM_UPLINK): the same
+ * redirect, but out through the input port; and so for the connection's later packets, which
+ * come in there too. Above the honeypot's NORMAL flows, which would drop them.
+ */
+function addUplinkRedirect(flows: FlowList, t: RedirectTarget, family: 'ip' | 'ipv6', natAddress: string, cookie: string): void {
+  const marked = hex(FROM_UPLINK.bit | t.number);
+  const commit = `ct(commit,nat(dst=${natAddress}),exec(load:${marked}->${FROM_UPLINK.mark}))`;
+  const register = `${REDIRECT_REGISTER.match}=${marked}/${FROM_UPLINK.mask}`;
+  const mark = `${REDIRECT_CT_MARK.match}=${marked}/${FROM_UPLINK.mask}`;
+  flows.push({ table: TABLES.forward.id, priority: UPLINK_REDIRECT_PRIORITY, cookie, match: `${register},${family}`, actions: [commit, `mod_dl_dst:${t.mac}`, 'in_port'] });
+  flows.push({ table: TABLES.conntrack.id, priority: UPLINK_LATER_PACKET_PRIORITY, cookie, match: `ct_state=+trk+est-rpl,${mark},${family}`, actions: [`mod_dl_dst:${t.mac}`, 'in_port'] });
 }
 
 /** A workload's addresses of one family as flows match them: it may send from any of them. */

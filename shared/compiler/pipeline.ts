@@ -51,6 +51,22 @@ export const RULE_BAND_WIDTH = 250;
 export const REDIRECT_REGISTER = { load: 'NXM_NX_REG0[0..15]', match: 'reg0', mask: '0xffff' } as const;
 export const REDIRECT_CT_MARK = { load: 'NXM_NX_CT_MARK[0..15]', match: 'ct_mark', mask: '0xffff' } as const;
 
+/**
+ * Set in reg0 by the egress table's fall-through, which only a packet whose source is no local
+ * workload reaches. Outside traffic enters a host through its uplink (docs/pipeline.md states
+ * the assumption), and connections between workloads are redirected at their source's host, so
+ * a redirect with this bit set sends back through the uplink a packet that came in there.
+ * NORMAL never outputs to the input port: such a redirect to a honeypot behind the uplink
+ * leaves by `in_port`. Its commit writes the honeypot's number and this bit into the ct_mark
+ * (`mark`, 17 bits) so that the connection's later packets leave the same way. `mask` covers
+ * the number and the bit, for matching reg0 and ct_mark alike.
+ */
+export const FROM_UPLINK = { bit: 0x10000, load: 'NXM_NX_REG0[16]', mark: 'NXM_NX_CT_MARK[0..16]', mask: '0x1ffff' } as const;
+
+/** Above a honeypot's redirect flows, in the forward and conntrack tables: the redirect back out through the uplink. */
+export const UPLINK_REDIRECT_PRIORITY = PRIORITY.rule + 5;
+export const UPLINK_LATER_PACKET_PRIORITY = PRIORITY.conntrackState + 20;
+
 /** Above every policy band: a honeypot accepts whatever reaches it. */
 export const HONEYPOT_PRIORITY = 2000;
 

@@ -274,6 +274,14 @@ describe('mayConnect: redirects to a honeypot', () => {
     expect(answer(p, w('app-1'), w('app-2'), { port: 1 })).toMatchObject({ allowed: true });
   });
 
+  it("answers alike wherever the honeypot sits: outside traffic goes to one behind another host's uplink too", () => {
+    const p = trap([], { betweenGroups: 'redirect', redirectTo: 'tarpit' });
+    const elsewhere: Inventory = { ...traps, workloads: traps.workloads.map((x) => (x.name === 'tarpit' ? { ...x, host: 'h2' } : x)) };
+    const question = { from: { address: '198.51.100.1' }, to: w('web-1'), protocol: 'tcp' as const, port: 80, family: 4 as const };
+    expect(mayConnect(p, elsewhere, question)).toEqual(mayConnect(p, traps, question));
+    expect(mayConnect(p, elsewhere, question).redirectedTo).toBe('10.0.9.8');
+  });
+
   it('drops a redirected connection when the honeypot has no address of its family', () => {
     const p = trap([edge('trap-8085', 'redirect', 8085, 'hp')]);
     const v6 = answer(p, w('web-1'), w('app-1'), { port: 8085, family: 6 });

@@ -7,7 +7,7 @@ import type { TokenProblem } from './match-parser';
 export type ActionsParse = { ok: true; actions: FlowAction[] } | { ok: false; problem: TokenProblem };
 
 /**
- * Parses the text after `actions=`: NORMAL, drop, goto_table:N, resubmit(,N), ct(…) with
+ * Parses the text after `actions=`: NORMAL, in_port (also `output:in_port`), drop, goto_table:N, resubmit(,N), ct(…) with
  * commit/table/zone/nat/exec (see ct-parser.ts), conjunction(id,k/n), register writes
  * (`load:V->NXM_NX_REG0[a..b]`, `set_field:V->reg0`) and mod_dl_dst:MAC. Also applies the consistency checks with which
  * Open vSwitch refuses a flow (conjunction mixed with other actions, ct() without an IP match,
@@ -49,6 +49,7 @@ function parseAction(token: string, match: FlowMatch): FlowAction | TokenProblem
   const lower = token.toLowerCase();
   if (lower === 'normal') return { kind: 'normal' };
   if (lower === 'drop') return { kind: 'drop' };
+  if (lower === 'in_port' || lower === 'output:in_port') return { kind: 'in-port' };
 
   const gotoTable = /^goto_table:(\d+)$/i.exec(token);
   if (gotoTable) return tableAction('goto-table', gotoTable[1] ?? '', token);
@@ -78,7 +79,7 @@ function parseAction(token: string, match: FlowMatch): FlowAction | TokenProblem
 
   return problem(
     'MS504',
-    `unknown or unsupported action "${token}" (the simulator knows NORMAL, drop, goto_table, resubmit(,N), ct, conjunction, load and set_field to registers, mod_dl_dst)`,
+    `unknown or unsupported action "${token}" (the simulator knows NORMAL, in_port, drop, goto_table, resubmit(,N), ct, conjunction, load and set_field to registers, mod_dl_dst)`,
     token,
   );
 }

@@ -54,6 +54,8 @@ export interface NatSpec {
 
 export type FlowAction =
   | { kind: 'normal' }
+  /** `in_port` (`output:in_port`): out of the port the packet came in on, which NORMAL never uses. */
+  | { kind: 'in-port' }
   | { kind: 'drop' }
   | { kind: 'goto-table'; table: number }
   | { kind: 'resubmit'; table: number }

@@ -124,6 +124,18 @@ describe('parseFlowText', () => {
     expect(formatMatch(flows[6]!.match)).toBe('dl_type=0x0800,reg3=0x7');
   });
 
+  it('reads the output to the input port as ovs-ofctl writes it and dump-flows prints it', () => {
+    const { flows, diagnostics } = parseFlowText(
+      [
+        'table=40,priority=105,ip actions=mod_dl_dst:02:42:0a:00:09:09,in_port',
+        'table=40,priority=104,ip actions=output:in_port',
+        'table=40, priority=103,ip actions=mod_dl_dst:02:42:0a:00:09:09,IN_PORT',
+      ].join('\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(flows.map((f) => f.actions.at(-1))).toEqual([{ kind: 'in-port' }, { kind: 'in-port' }, { kind: 'in-port' }]);
+  });
+
   it('uses OVS defaults: table 0, priority 32768, cookie 0', () => {
     expect(parseFlowText('arp actions=NORMAL').flows[0]).toMatchObject({ table: 0, priority: 32768, cookie: '0x0' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTraceVerdict } from './ovs-trace';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, parseTraceVerdict } from './ovs-trace';
 
 // Tails of real `ovs-appctl ofproto/trace … --ct-next trk,new` output (Open vSwitch 3.1).
 const FORWARDED = `Final flow: unchanged
@@ -74,6 +74,13 @@ describe('ofproto/trace helpers', () => {
     expect(parseTraceOutcome(MARKED)).toEqual({ verdict: 'forwarded', ethDst: '02:00:00:00:00:09' });
     expect(parseTraceOutcome(FORWARDED)).toEqual({ verdict: 'forwarded' });
     expect(parseTraceVerdict(REDIRECTED)).toBe('redirected');
+  });
+
+  it('reads the datapath ports a packet leaves by', () => {
+    expect(parseTracePorts('Datapath actions: ct(commit,mark=0x10002/0x1ffff,nat(dst=10.0.9.8)),set(eth(dst=02:42:0a:00:09:08)),5')).toEqual(['5']);
+    expect(parseTracePorts('Datapath actions: ct(nat),recirc(0x3)\nDatapath actions: 9,101')).toEqual(['9', '101']);
+    expect(parseTracePorts(DROPPED)).toEqual([]);
+    expect(parseTracePorts('ovs-appctl: bridge br0 does not exist')).toEqual([]);
   });
 
   it('reads the verdict from the Datapath actions lines', () => {

@@ -55,25 +55,48 @@ export interface TraceOutcome {
  * text holds no such line (an error message). Pure.
  */
 export function parseTraceOutcome(output: string): TraceOutcome | null {
+  const line = outputLine(output);
+  if (line === null) return null;
+  if (line === undefined) return { verdict: 'dropped' };
+  const before = line.actions.slice(0, line.first);
+  const nat = before.map((a) => /^ct\(commit\b.*\bnat\(dst=([^)]+)\)/.exec(a)?.[1]).find((m) => m !== undefined);
+  const eth = before.map((a) => /^set\(eth\((?:src=[^,]*,)?dst=([0-9a-f:]+)/.exec(a)).find((m) => m)?.[1];
+  const redirectedTo = nat === undefined ? undefined : natAddress(nat);
+  return {
+    verdict: redirectedTo ? 'redirected' : 'forwarded',
+    ...(redirectedTo ? { redirectedTo } : {}),
+    ...(eth ? { ethDst: eth } : {}),
+  };
+}
+
+/**
+ * The datapath ports (numbers as `ovs-appctl dpif/show` gives them, not OpenFlow's) the packet
+ * leaves by in `ofproto/trace` output, in order; empty when it is dropped or the text holds no
+ * `Datapath actions:` line. Pure.
+ */
+export function parseTracePorts(output: string): string[] {
+  const line = outputLine(output);
+  return line ? line.actions.slice(line.first).filter(isOutput) : [];
+}
+
+/**
+ * The first `Datapath actions:` line that outputs (one per recirculation; with our pipeline
+ * only the last one can), split, with the index of its first output; undefined when none
+ * outputs, null when there is no such line.
+ */
+function outputLine(output: string): { actions: string[]; first: number } | undefined | null {
   const lines = output.split('\n').filter((l) => l.startsWith('Datapath actions:'));
   if (lines.length === 0) return null;
-  const isOutput = (action: string): boolean =>
-    action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc|set)\(/.test(action);
   for (const line of lines) {
     const actions = splitOutsideParentheses(line.slice('Datapath actions:'.length).trim());
     const first = actions.findIndex(isOutput);
-    if (first < 0) continue;
-    const before = actions.slice(0, first);
-    const nat = before.map((a) => /^ct\(commit\b.*\bnat\(dst=([^)]+)\)/.exec(a)?.[1]).find((m) => m !== undefined);
-    const eth = before.map((a) => /^set\(eth\((?:src=[^,]*,)?dst=([0-9a-f:]+)/.exec(a)).find((m) => m)?.[1];
-    const redirectedTo = nat === undefined ? undefined : natAddress(nat);
-    return {
-      verdict: redirectedTo ? 'redirected' : 'forwarded',
-      ...(redirectedTo ? { redirectedTo } : {}),
-      ...(eth ? { ethDst: eth } : {}),
-    };
+    if (first >= 0) return { actions, first };
   }
-  return { verdict: 'dropped' };
+  return undefined;
+}
+
+function isOutput(action: string): boolean {
+  return action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc|set)\(/.test(action);
 }
 
 /** The verdict alone; see parseTraceOutcome. */

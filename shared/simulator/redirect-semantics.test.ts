@@ -232,6 +232,41 @@ describe('redirects: tables agree with the semantics', () => {
     ]);
   });
 
+  // Outside traffic enters h1 through its uplink, behind which tarpit's host sits too: NORMAL
+  // would not send it back out there, so the redirect leaves by in_port, and so do later packets.
+  it("sends outside traffic redirected to a honeypot behind the uplink back out through its input port", () => {
+    const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
+    const inbound = ask(trap, outside('203.0.113.9'), at('web-1'), 80);
+    expect(inbound).toMatchObject({ tables: 'redirected to 10.0.9.8', reference: 'redirected to 10.0.9.8' });
+    expect(inbound.path.hops.map((h) => [h.host, h.result.verdict])).toEqual([
+      ['h1', 'redirected'],
+      ['h2', 'forwarded'],
+    ]);
+    const h1 = inbound.path.hops[0]!.result;
+    expect(h1.reason).toBe('redirected to 10.0.9.8 (MAC 02:42:0a:00:09:08) by in_port in table 40');
+    expect(h1.steps.flatMap((s) => s.effects)).toContain("exec: the connection's ct_mark=0x10002/0x1ffff");
+    const v6 = ask(trap, outside('2001:db8::9'), at('web-1', 6), 80, 6);
+    expect(v6).toMatchObject({ tables: 'redirected to fd00::98', reference: 'redirected to fd00::98' });
+    expect(v6.path.hops[0]!.result.reason).toContain('by in_port in table 40');
+
+    const tables = loadHostTables(compilePolicy(trap, inventory).hosts).get('h1')!;
+    const later = { ethType: 'ipv4' as const, src: '203.0.113.9', dst: '10.0.1.1', protocol: 'tcp' as const, srcPort: 40000, dstPort: 80 };
+    const again = simulatePacket(tables, { ...later, ctMark: 0x10002 }, 'established');
+    expect([again.verdict, again.ethDst, again.reason]).toEqual(['forwarded', '02:42:0a:00:09:08', 'forwarded by in_port in table 10 (MAC 02:42:0a:00:09:08)']);
+  });
+
+  it('keeps NORMAL where it delivers: a local sender to a remote honeypot, outside traffic to a local one', () => {
+    const trap: Policy = { ...base, defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' } };
+    // web-1's own port is not the uplink: its host redirects it in egress, without the uplink mark.
+    expect(ask(trap, at('web-1'), at('db-1'), 9999).path.hops[0]!.result.reason).toBe(
+      'redirected to 10.0.9.8 (MAC 02:42:0a:00:09:08) by NORMAL in table 40',
+    );
+    // tarpit sits on db-1's host, behind a port of its own.
+    expect(ask(trap, outside('203.0.113.9'), at('db-1'), 80).path.hops[0]!.result.reason).toBe(
+      'redirected to 10.0.9.8 (MAC 02:42:0a:00:09:08) by NORMAL in table 40',
+    );
+  });
+
   it('later packets of a marked connection get the honeypot MAC again; replies and unmarked ones pass as before', () => {
     const h1 = loadHostTables(compilePolicy(base, inventory).hosts).get('h1')!;
     const later = {

@@ -133,4 +133,15 @@ describe('simulatePacket: registers, marks, destination NAT and MAC rewrites (th
       'verdict: redirected: redirected to 10.9.9.2 (MAC 02:42:00:00:00:09) by NORMAL in table 40',
     );
   });
+
+  it('says when a redirect leaves through the port it came in on', () => {
+    const uplink = ACTION_CASES.find((c) => c.name.startsWith('the compiled redirect back through the uplink'))!;
+    const tables = groupByTable(parseFlowTextStrict(uplink.lines.join('\n')));
+    const lines = formatTrace(simulatePacket(tables, probePacket({}), 'new')).split('\n');
+    expect(lines).toContain("  → exec: the connection's ct_mark=0x10002/0x1ffff");
+    expect(lines).toContain('  → in_port: sent back out of the port it came in on');
+    expect(lines.at(-1)).toBe(
+      'verdict: redirected: redirected to 10.9.9.2 (MAC 02:42:00:00:00:09) by in_port in table 40',
+    );
+  });
 });

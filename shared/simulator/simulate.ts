@@ -54,9 +54,10 @@ export function groupByTable(flows: readonly SimFlow[]): FlowTables {
   return tables;
 }
 
-/** One output of the packet (NORMAL), with where it was headed at that moment. */
+/** One output of the packet (NORMAL or in_port), with where it was headed at that moment. */
 interface Output {
   table: number;
+  action: 'NORMAL' | 'in_port';
   natDst?: string;
   ethDst?: string;
 }
@@ -68,8 +69,10 @@ interface Output {
  * OVS; ct(table=N) continues in table N with ct_state +trk plus +new, +est or +est+rpl (per
  * `state`) and the packet's ctMark (0 for new) while the original continues untracked;
  * ct(commit,nat(dst=A)) sends the packet to A; load writes registers (all 0 at first);
- * NORMAL forwards, and after a destination NAT the verdict is `redirected`; drop, a table
- * miss or running out of actions without NORMAL drops. Pure and deterministic; throws only
+ * NORMAL and in_port forward (the switch is one hop of a path: which port, and so NORMAL's
+ * refusal to use the input port, is not modelled; the compiler sends back out by in_port what
+ * must go there), and after a destination NAT the verdict is `redirected`; drop, a table
+ * miss or running out of actions without an output drops. Pure and deterministic; throws only
  * on an invalid packet.
  */
 export function simulatePacket(
@@ -125,13 +128,17 @@ export function simulateFields(byTable: FlowTables, fields: PacketFields, state:
   const run = (action: FlowAction, step: TraceStep, fields: PacketFields, depth: number): void => {
     switch (action.kind) {
       case 'normal':
+      case 'in-port': {
+        const output = action.kind === 'normal' ? 'NORMAL' : 'in_port';
         outputs.push({
           table: step.table,
+          action: output,
           ...(fields.natDst ? { natDst: formatAddress(fields.natDst) } : {}),
           ...(fields.ethDst ? { ethDst: fields.ethDst } : {}),
         });
-        step.effects.push('NORMAL: forwarded like a learning switch');
+        step.effects.push(output === 'NORMAL' ? 'NORMAL: forwarded like a learning switch' : 'in_port: sent back out of the port it came in on');
         return;
+      }
       case 'drop':
         step.effects.push('drop');
         return;
@@ -173,7 +180,7 @@ function outcome(steps: TraceStep[], outputs: readonly Output[]): SimulationResu
   const last = outputs.at(-1);
   if (!last) return { verdict: 'dropped', reason: dropReason(steps), steps };
   const ethDst = last.ethDst ? { ethDst: last.ethDst } : {};
-  const where = outputs.map((o) => `NORMAL in table ${o.table}`).join(' and ');
+  const where = outputs.map((o) => `${o.action} in table ${o.table}`).join(' and ');
   const mac = last.ethDst ? ` (MAC ${last.ethDst})` : '';
   if (last.natDst && outputs.every((o) => o.natDst === last.natDst))
     return {

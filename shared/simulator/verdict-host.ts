@@ -30,7 +30,7 @@ type CtAction = Extract<FlowAction, { kind: 'ct' }>;
 /**
  * One switch's tables for the first packet of a connection (ct state new), as simulateFields
  * runs them but without a trace: goto_table and resubmit continue with the same packet,
- * ct(table=N) with a tracked copy, loads and mod_dl_dst change the packet, NORMAL outputs it.
+ * ct(table=N) with a tracked copy, loads and mod_dl_dst change the packet, NORMAL and in_port output it.
  * Answers are remembered per (source class, service class, destination key) unless text
  * order decided a tie on the way.
  */
@@ -72,7 +72,7 @@ export class HostPipeline {
 
   // One frame per conntrack nesting level: frames[0] is the packet as it arrives.
   private readonly frames = Array.from({ length: MAX_DEPTH + 2 }, () => new Frame());
-  /** Per NORMAL output, the id of its NAT target or -1; only grows, `outputCount` says how many count. */
+  /** Per output (NORMAL or in_port), the id of its NAT target or -1; only grows, `outputCount` says how many count. */
   private readonly outputs: number[] = [];
   private outputCount = 0;
   private stopped = false;
@@ -212,6 +212,7 @@ export class HostPipeline {
     for (const action of flow.flow.actions) {
       switch (action.kind) {
         case 'normal':
+        case 'in-port':
           this.outputs[this.outputCount++] = frame.natDst === null ? -1 : frame.natDst.id;
           break;
         case 'goto-table':

@@ -100,4 +100,23 @@ export const ACTION_CASES: ActionCase[] = [
       { packet: {}, state: 'new', expect: { verdict: 'dropped' } },
     ],
   },
+  {
+    name: 'the compiled redirect back through the uplink: in_port for what came in there, first and later packets',
+    lines: [
+      'table=0,priority=10,ip actions=ct(table=10,nat)',
+      `table=10,priority=120,ct_state=+trk+est-rpl,ct_mark=0x10002/0x1ffff,ip actions=mod_dl_dst:${MAC},in_port`,
+      `table=10,priority=110,ct_state=+trk+est-rpl,ct_mark=0x2/0xffff,ip actions=mod_dl_dst:${MAC},NORMAL`,
+      'table=10,priority=100,ct_state=+trk+est actions=NORMAL',
+      'table=10,priority=90,ct_state=+trk+new,tcp actions=load:0x1->NXM_NX_REG0[16],load:0x2->NXM_NX_REG0[0..15],goto_table:40',
+      'table=10,priority=80,ct_state=+trk+new,udp actions=load:0x2->NXM_NX_REG0[0..15],goto_table:40',
+      `table=40,priority=105,reg0=0x10002/0x1ffff,ip actions=ct(commit,nat(dst=10.9.9.2),exec(load:0x10002->NXM_NX_CT_MARK[0..16])),mod_dl_dst:${MAC},output:in_port`,
+      `table=40,priority=100,reg0=0x2/0xffff,ip actions=ct(commit,nat(dst=10.9.9.2),exec(load:0x2->NXM_NX_CT_MARK[0..15])),mod_dl_dst:${MAC},NORMAL`,
+    ],
+    probes: [
+      { packet: {}, state: 'new', expect: { verdict: 'redirected', redirectedTo: '10.9.9.2', ethDst: MAC } },
+      { packet: { protocol: 'udp' }, state: 'new', expect: { verdict: 'redirected', redirectedTo: '10.9.9.2', ethDst: MAC } },
+      { packet: { ctMark: 0x10002 }, state: 'established', expect: { verdict: 'forwarded', ethDst: MAC } },
+      { packet: { ctMark: 0x10002 }, state: 'reply', expect: { verdict: 'forwarded' } },
+    ],
+  },
 ];

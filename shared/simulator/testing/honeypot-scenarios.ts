@@ -1,6 +1,7 @@
-// Test support only: policies whose honeypots open connections themselves, for the tests that
-// hold the simulator, the verdict engine and Open vSwitch to one answer on them. hp (IPv4
-// only) sits on h1 with web-1, tarpit (dual stack) on h2 with db-1.
+// Test support only: policies whose honeypots open connections themselves, or take connections
+// from outside the inventory, for the tests that hold the simulator, the verdict engine and
+// Open vSwitch to one answer on them. hp (IPv4 only) sits on h1 with web-1, tarpit (dual stack)
+// on h2 with db-1; the outside reaches both hosts through their uplinks.
 import type { Inventory, Workload } from '../../inventory/model';
 import type { Edge, Policy } from '../../policy/model';
 import type { PathEnd, PathProbe } from '../path';
@@ -11,16 +12,29 @@ export interface HoneypotScenario {
   inventory: Inventory;
   /** Connections (from, to, TCP port) the policy would redirect back to the honeypot that opens them: all dropped. */
   returning: readonly (readonly [string, string, number])[];
+  /** Connections (to, TCP port, IP version) from OUTSIDE that the destination's host redirects to a honeypot behind its uplink: back out there. */
+  uplink: readonly (readonly [string, number, 4 | 6])[];
 }
 
-/** One new connection between two workloads of a scenario. */
+/** A party outside the inventory: no host, reached through every host's uplink. */
+export interface Outsider {
+  name: string;
+  addresses: string[];
+  mac: string;
+}
+
+export const OUTSIDE: Outsider = { name: 'outside', addresses: ['203.0.113.9', '2001:db8::9'], mac: '02:00:00:00:00:77' };
+
+/** One new connection to a workload of a scenario, from another or from OUTSIDE. */
 export interface HoneypotConnection {
-  from: Workload;
+  from: Workload | Outsider;
   to: Workload;
   ends: [PathEnd, PathEnd];
   probe: PathProbe;
   /** Named in the scenario's `returning`: must be dropped. */
   returning: boolean;
+  /** Named in the scenario's `uplink`: redirected back out through the uplink it came in by. */
+  uplink: boolean;
 }
 
 const workload = (
@@ -61,7 +75,17 @@ const telnetToHp: Edge = {
   redirectTo: 'hp',
 };
 
-const policy = (defaults: Policy['defaults']): Policy => ({
+/** From outside to db's SSH: to hp, which sits behind h2's uplink. */
+const outsideSshToHp: Edge = {
+  id: 'trap-outside-ssh',
+  from: 'outside',
+  to: 'db',
+  services: [{ protocol: 'tcp', ports: { from: 22, to: 22 } }],
+  action: 'redirect',
+  redirectTo: 'hp',
+};
+
+const policy = (defaults: Policy['defaults'], edges: Edge[] = [telnetToHp]): Policy => ({
   apiVersion: 'microseg.dev/v1',
   name: 'honeypots',
   revision: 1,
@@ -69,8 +93,9 @@ const policy = (defaults: Policy['defaults']): Policy => ({
   groups: [
     { name: 'web', selector: { labels: 'tier=web' } },
     { name: 'db', selector: { labels: 'tier=db' } },
+    { name: 'outside', selector: { cidrs: ['203.0.113.0/24', '2001:db8::/32'] } },
   ],
-  edges: [telnetToHp],
+  edges,
 });
 
 const trapDefault = policy({ withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'tarpit' });
@@ -87,6 +112,11 @@ export const HONEYPOT_SCENARIOS: readonly HoneypotScenario[] = [
       ['tarpit', 'web-1', 9999],
       ['tarpit', 'hp', 23],
     ],
+    uplink: [
+      ['web-1', 23, 4],
+      ['web-1', 80, 4],
+      ['web-1', 9999, 6],
+    ],
   },
   {
     name: 'both honeypots in a group',
@@ -95,6 +125,11 @@ export const HONEYPOT_SCENARIOS: readonly HoneypotScenario[] = [
     returning: [
       ['tarpit', 'web-1', 80],
       ['hp', 'db-1', 23],
+    ],
+    uplink: [
+      ['web-1', 23, 6],
+      ['web-1', 80, 4],
+      ['web-1', 9999, 4],
     ],
   },
   {
@@ -105,16 +140,27 @@ export const HONEYPOT_SCENARIOS: readonly HoneypotScenario[] = [
       ['hp', 'db-1', 23],
       ['hp', 'tarpit', 23],
     ],
+    uplink: [],
+  },
+  {
+    name: "an edge from outside to a honeypot behind the other host's uplink, the default dropping",
+    policy: policy({ withinGroup: 'allow', betweenGroups: 'drop' }, [telnetToHp, outsideSshToHp]),
+    inventory: grouped,
+    returning: [['hp', 'db-1', 23]],
+    uplink: [
+      ['db-1', 22, 4],
+      ['tarpit', 22, 4],
+    ],
   },
 ];
 
-/** Ports that meet the edge (23), within-group traffic or the default (80, 9999). */
-const PORTS = [23, 80, 9999];
+/** Ports that meet the edges (22, 23), within-group traffic or the default (80, 9999). */
+const PORTS = [22, 23, 80, 9999];
 
-/** Every new TCP connection from a workload to another, of each family both have, on each port. */
+/** Every new TCP connection to a workload from another or from OUTSIDE, of each family both have, on each port. */
 export function honeypotConnections(scenario: HoneypotScenario): HoneypotConnection[] {
   const workloads = scenario.inventory.workloads;
-  return workloads.flatMap((from) =>
+  return [...workloads, OUTSIDE].flatMap((from) =>
     workloads.flatMap((to) =>
       from === to
         ? []
@@ -123,7 +169,7 @@ export function honeypotConnections(scenario: HoneypotScenario): HoneypotConnect
             const dst = addressOf(to, family);
             if (src === undefined || dst === undefined) return [];
             const ends: [PathEnd, PathEnd] = [
-              { address: src, host: from.host },
+              'host' in from ? { address: src, host: from.host } : { address: src },
               { address: dst, host: to.host },
             ];
             return PORTS.map((dstPort) => ({
@@ -134,12 +180,13 @@ export function honeypotConnections(scenario: HoneypotScenario): HoneypotConnect
               returning: scenario.returning.some(
                 ([a, b, port]) => a === from.name && b === to.name && port === dstPort,
               ),
+              uplink: from === OUTSIDE && scenario.uplink.some(([b, port, v]) => b === to.name && port === dstPort && v === family),
             }));
           }),
     ),
   );
 }
 
-function addressOf(w: Workload, family: number): string | undefined {
+function addressOf(w: Workload | Outsider, family: number): string | undefined {
   return w.addresses.find((a) => a.includes(':') === (family === 6));
 }
