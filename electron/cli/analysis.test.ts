@@ -20,6 +20,14 @@ describe('microseg matrix', () => {
     expect(csv.stdout.split('\n')).toContain('web,app,tcp/8080,,,4');
     expect(microseg('matrix', policy, '--inventory', inventory, '--format', 'xml').code).toBe(2);
   });
+
+  it('points a compile error at its line in the policy file', () => {
+    const ghost = join(mkdtempSync(join(tmpdir(), 'microseg-matrix-')), 'ghost.yaml');
+    writeFileSync(ghost, readFileSync(policy, 'utf8').replace('to: db', 'to: ghost'));
+    const result = microseg('matrix', ghost, '--inventory', inventory);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ghost\.yaml:\d+:\d+: error MS\d+/);
+  });
 });
 
 describe('microseg impact', () => {

@@ -4,12 +4,11 @@ import { formatMatrixCsv, formatMatrixText } from '@shared/analysis/matrix-forma
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { finish, type AnalysisSteps } from '@shared/analysis/steps';
 import { compilePolicy } from '@shared/compiler/compile';
-import { hasErrors } from '@shared/diagnostics';
+import { hasErrors, locatedIn } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
-import type { Policy } from '@shared/policy/model';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
-import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
+import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, type LoadedPolicy } from './inputs';
 
 // `microseg matrix` and `microseg impact`: what-if answers for pipelines, from the same shared
 // analysis the app's Matrix and Impact tabs show.
@@ -26,10 +25,11 @@ export const IMPACT_EXIT = { none: 0, some: 1 } as const;
 export async function matrixCommand(policyPath: string, options: AnalysisOptions): Promise<{ text: string; code: number }> {
   const format = options.json ? 'json' : (options.format ?? 'text');
   if (!['text', 'csv', 'json'].includes(format)) throw new CliFailure(EXIT.usage, `--format must be text, csv or json, not "${format}"`);
-  const { policy } = await loadPolicy(policyPath);
+  const loaded = await loadPolicy(policyPath);
+  const { policy } = loaded;
   const inventory = await loadInventory(options.inventory);
   const started = performance.now();
-  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(policy, inventory, policyPath)), 'matrix');
+  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(loaded, inventory, policyPath)), 'matrix');
   const ms = Math.round(performance.now() - started);
   if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
   if (format === 'json') return { text: JSON.stringify({ ...matrix, ms }, null, 2), code: EXIT.ok };
@@ -49,8 +49,8 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   const reader = new CompiledFlowReader();
   const impact = withProgress(
     impactSteps(
-      { policy: before.policy, tables: tablesOf(before.policy, inventory, oldPath, EXIT.usage, reader) },
-      { policy: after.policy, tables: tablesOf(after.policy, inventory, newPath, EXIT.usage, reader) },
+      { policy: before.policy, tables: tablesOf(before, inventory, oldPath, EXIT.usage, reader) },
+      { policy: after.policy, tables: tablesOf(after, inventory, newPath, EXIT.usage, reader) },
       inventory,
     ),
     'impact',
@@ -95,8 +95,9 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
   }
 }
 
-function tablesOf(policy: Policy, inventory: Inventory, path: string, code: number = EXIT.inputErrors, reader = new CompiledFlowReader()): HostFlowTables {
+/** The compiled tables of a loaded policy; its errors, located in its file, fail the command. */
+function tablesOf({ policy, locate }: LoadedPolicy, inventory: Inventory, path: string, code: number = EXIT.inputErrors, reader = new CompiledFlowReader()): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, compiled.diagnostics);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, locatedIn(compiled.diagnostics, locate));
   return loadHostTables(compiled.hosts, reader);
 }

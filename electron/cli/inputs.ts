@@ -38,9 +38,15 @@ export async function readInput(path: string, what: string): Promise<string> {
   }
 }
 
-/** The policy, or a failure carrying every diagnostic; warnings come back for printing. */
-/** The policy, its diagnostics, and where a path into it is in the file (for a compile's diagnostics). */
-export async function loadPolicy(path: string): Promise<{ policy: Policy; diagnostics: Diagnostic[]; locate: (path: string) => SourceLocation }> {
+/** A policy file read: the policy, its warnings, and where a path into it is in the file (for a compile's diagnostics). */
+export interface LoadedPolicy {
+  policy: Policy;
+  diagnostics: Diagnostic[];
+  locate: (path: string) => SourceLocation;
+}
+
+/** The policy, or a failure carrying every diagnostic. */
+export async function loadPolicy(path: string): Promise<LoadedPolicy> {
   const parsed = parsePolicyFile(await readInput(path, 'policy'), path);
   if (!parsed.policy || !parsed.locate) throw new CliFailure(EXIT.inputErrors, `${path} has errors`, parsed.diagnostics);
   return { policy: parsed.policy, diagnostics: parsed.diagnostics, locate: parsed.locate };

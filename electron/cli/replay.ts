@@ -1,6 +1,6 @@
 import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
-import { hasErrors, type Diagnostic } from '@shared/diagnostics';
+import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
 import { parseConnectionLog } from '../services/connection-log';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
@@ -20,13 +20,13 @@ export const REPLAY_EXIT = { allThrough: 0, some: 1 } as const;
 export async function replayCommand(policyPath: string, options: ReplayOptions): Promise<{ text: string; code: number; diagnostics: Diagnostic[] }> {
   const logPath = options.connections;
   if (!logPath) throw new CliFailure(EXIT.usage, 'replay needs --connections LOG.csv (columns from,to,protocol,port and optionally count)');
-  const { policy } = await loadPolicy(policyPath).catch(asUsageFailure);
+  const { policy, locate } = await loadPolicy(policyPath).catch(asUsageFailure);
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
   if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, compiled.diagnostics);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
 
   const started = performance.now();
   const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);
