@@ -158,6 +158,10 @@ const MATCHES = [
   'ip,nw_dst=10.0.0.2',
   'ip,nw_dst=10.0.0.0/255.0.255.0',
   'tcp,nw_src=10.0.0.1,tp_dst=80',
+  // Both addresses: filed by source, the destination still to check.
+  'ip,nw_src=10.0.0.1,nw_dst=10.0.0.2',
+  'tcp,nw_src=10.0.0.0/30,nw_dst=10.0.0.0/255.0.255.0',
+  'ipv6,ipv6_src=fd00::1,ipv6_dst=fd00::2',
   'tcp,tp_dst=80',
   'tcp,tp_dst=0x50/0xfff0',
   'udp,tp_src=68',
@@ -171,6 +175,8 @@ const MATCHES = [
   'ct_mark=0x1/0xff,ip',
   'reg0=0x1/0xffff,ip',
   'reg0=0x1/0xffff,ipv6',
+  // conj_id=0 holds until a conjunction sets conj_id: seen by a lookup, never by the one after a conjunction.
+  'conj_id=0,ip',
   'conj_id=1,ip',
   'conj_id=2',
   'conj_id=3,ipv6',
@@ -383,6 +389,19 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       for (const [src, dst] of [['10.0.0.2', '10.0.0.3'], ['10.0.0.3', '10.0.0.2'], ['10.0.0.2', '10.0.0.2'], ['10.0.0.3', '10.0.0.3']] as const)
         expect(engineSays(engine, end(src, 'h'), end(dst), probe)).toBe(simulated(flows, end(src, 'h'), end(dst), probe));
     }
+  });
+
+  it('hides a conj_id=0 flow from the lookup after a conjunction, which sets conj_id', () => {
+    const lines = [
+      'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2)',
+      'priority=10,tcp,tp_dst=80 actions=conjunction(1,2/2)',
+      'priority=5,conj_id=0,ip actions=drop',
+      'priority=1,conj_id=1,ip actions=NORMAL',
+    ];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), probe)).toBe('permitted');
+    expect(engineSays(new VerdictEngine(tables), end('10.0.0.1', 'h'), end('10.0.0.2'), probe)).toBe('permitted');
   });
 
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {

@@ -205,11 +205,11 @@ export class HostPipeline {
     if (classifier === undefined) return;
     const flow = classifier.lookup(frame, serviceClass);
     if (classifier.ambiguous) this.ambiguous = true;
-    if (flow !== null) this.act(flow, frame, depth, serviceClass);
+    if (flow >= 0) this.act(classifier.actions[flow]!, frame, depth, serviceClass);
   }
 
-  private act(flow: FastFlow, frame: Frame, depth: number, serviceClass: number): void {
-    for (const action of flow.flow.actions) {
+  private act(actions: readonly FlowAction[], frame: Frame, depth: number, serviceClass: number): void {
+    for (const action of actions) {
       switch (action.kind) {
         case 'normal':
           this.outputs[this.outputCount++] = frame.natDst === null ? -1 : frame.natDst.id;
