@@ -82,17 +82,20 @@ export class ConjunctionTally {
   }
 
   /** Every (slot, clause bit) pair a flow's conjunction actions name, big flows' too, flat: a view, not a copy. */
-  clausesOf(f: FastFlow): Int32Array {
-    return this.pairs.subarray(this.pairStart[f.index], this.pairStart[f.index + 1]);
+  clausesOf(index: number): Int32Array {
+    return this.pairs.subarray(this.pairStart[index], this.pairStart[index + 1]);
   }
 
-  /** Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then make no view. */
-  pairsFrom(f: FastFlow): number {
-    return this.pairStart[f.index]!;
+  /**
+   * Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then
+   * make no view and, given the flow's index, read no cold FastFlow.
+   */
+  pairsFrom(index: number): number {
+    return this.pairStart[index]!;
   }
 
-  pairsTo(f: FastFlow): number {
-    return this.pairStart[f.index + 1]!;
+  pairsTo(index: number): number {
+    return this.pairStart[index + 1]!;
   }
 
   /** Where flow `index`'s tallied pairs start and end, for the table's rows (verdict-flow-rows.ts), from which tally reads them. */

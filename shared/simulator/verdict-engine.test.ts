@@ -329,6 +329,15 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
         'priority=10,conj_id=3,ip actions=NORMAL',
         'priority=1 actions=drop',
       ],
+      // Flows of one shape for two destinations, other clauses: only 10.0.0.2's completes the conjunction.
+      'destinations differing in the clause': [
+        'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(5,1/3)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(5,2/3)',
+        'priority=10,ip,nw_dst=10.0.0.3 actions=conjunction(5,3/3)',
+        'priority=10,tcp,tp_dst=80 actions=conjunction(5,3/3)',
+        'priority=10,conj_id=5,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
       'service and destination alone': [
         'priority=10,tcp,tp_dst=80 actions=conjunction(4,1/2)',
         'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(4,2/2)',
@@ -350,7 +359,7 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
       const engine = new VerdictEngine(flows);
       // The first destination has no flows: its answer must not be taken for the second's.
-      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9'])
+      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9', '10.0.0.3'])
         expect(engineSays(engine, end('10.0.0.1', 'h'), end(dst), probe)).toBe(simulated(flows, end('10.0.0.1', 'h'), end(dst), probe));
     }
   });

@@ -1,11 +1,12 @@
-import { intern, lengthened, pushUnder, storeAt } from '../arrays';
+import { intern, lengthened, storeAt } from '../arrays';
 import type { EngineAddress } from './verdict-address';
 import { addDistinctBlock } from './verdict-classes';
-import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
+import { DestinationFlows } from './verdict-destination-flows';
+import { valueHolds, type AddressCondition } from './verdict-flow';
 import type { Frame } from './verdict-frame';
 import type { MatchShapes } from './verdict-match-shapes';
 import { SourceShapes } from './verdict-source-shape';
-import { exactKey, type TableClassifier } from './verdict-table';
+import type { TableClassifier } from './verdict-table';
 
 /** The clause bits the service's flows supply per host-wide slot, and the slots complete without the source. */
 interface ServiceSupply {
@@ -50,8 +51,7 @@ export class DestinationProjection {
   private readonly sourceShapes: SourceShapes;
   /** Per source class, its shape id (SourceShapes), -1 until asked. */
   private shapeBySource: Int32Array = new Int32Array(0);
-  /** The flows that match each exact destination, with their table. */
-  private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
+  private readonly destinationFlows: DestinationFlows;
   private readonly blocks: AddressCondition[] = [];
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
@@ -80,7 +80,7 @@ export class DestinationProjection {
 
   constructor(
     tables: Iterable<[number, TableClassifier]>,
-    private readonly destinationShapes: MatchShapes,
+    destinationShapes: MatchShapes,
     sourceShapes: MatchShapes,
   ) {
     let slots = 0;
@@ -95,17 +95,16 @@ export class DestinationProjection {
     this.fromInexact = new Int32Array(slots);
     this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]), sourceShapes);
     const blockKeys = new Set<string>();
-    for (const [at, { classifier, offset }] of this.tables.entries()) {
+    this.destinationFlows = new DestinationFlows(this.tables, destinationShapes);
+    for (const { classifier, offset } of this.tables) {
       this.full.set(classifier.conjunctions.full, offset);
       for (const flow of classifier.flows) {
         const dst = flow.dst;
         if (flow.src === null && (dst !== null || flow.conjId > 0))
-          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow));
+          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow.index));
         if (flow.src === null && ((dst !== null && !dst.exact) || flow.conjId > 0))
-          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow));
-        if (dst === null) continue;
-        if (dst.exact) pushUnder(this.byDestination, exactKey(dst.family, dst.v4Value, dst.value), { flow, at });
-        else addDistinctBlock(this.blocks, blockKeys, dst);
+          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow.index));
+        if (dst !== null && !dst.exact) addDistinctBlock(this.blocks, blockKeys, dst);
       }
     }
   }
@@ -207,33 +206,27 @@ export class DestinationProjection {
   }
 
   private describe(destinationClass: number, dst: EngineAddress): void {
-    const hard: string[] = [];
-    const clauses: [number, number, number][] = [];
-    for (const { flow, at } of this.byDestination.get(exactKey(dst.family, dst.v4, dst.value)) ?? []) {
-      const { classifier, table, offset } = this.tables[at]!;
-      const id = this.destinationShapes.of(table, flow);
-      if (flow.hard) hard.push(`${id}|${flow.actionsId}|${flow.afterConjunction}`);
-      else {
-        const { pairs } = classifier.conjunctions;
-        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2)
-          clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
-      }
-    }
-    for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
-    // Most destinations have one clause flow or none: a sort would only allocate.
-    if (clauses.length > 1) clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    if (hard.length > 1) hard.sort();
+    const numbers = this.destinationFlows.numbers;
+    const start = this.destinationFlows.of(dst);
+    const hardCount = start < 0 ? 0 : numbers[start]!;
+    const tripleCount = start < 0 ? 0 : numbers[start + 1]!;
+    let hard = '';
+    for (let i = 0; i < hardCount; i++) hard += `${numbers[start + 2 + i]},`;
+    hard += '|';
+    for (let i = 0; i < this.blocks.length; i++) if (valueHolds(this.blocks[i]!, dst)) hard += `${i},`;
 
     const at = PARTS * destinationClass;
     if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(1024, 2 * this.parts.length, at + PARTS), -1);
-    if (this.clauseCount + 3 * clauses.length > this.clauses.length)
-      this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
-    this.parts[at] = intern(this.hardKeys, hard.join('\n'));
+    if (this.clauseCount + 3 * tripleCount > this.clauses.length)
+      this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * tripleCount), 0);
+    this.parts[at] = intern(this.hardKeys, hard);
     this.parts[at + 1] = this.clauseCount;
     this.parts[at + 3] = this.parts[at + 4] = 0;
-    for (const triple of clauses) {
-      for (const n of triple) this.clauses[this.clauseCount++] = n;
-      addSlot(this.parts, at + 3, triple[1]);
+    for (let i = start + 2 + hardCount, to = i + 3 * tripleCount; i < to; i += 3) {
+      this.clauses[this.clauseCount++] = numbers[i]!;
+      this.clauses[this.clauseCount++] = numbers[i + 1]!;
+      this.clauses[this.clauseCount++] = numbers[i + 2]!;
+      addSlot(this.parts, at + 3, numbers[i + 1]!);
     }
     this.parts[at + 2] = this.clauseCount;
   }
@@ -242,7 +235,7 @@ export class DestinationProjection {
     const bits = new Int32Array(this.full.length);
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.serviceFlows(serviceClass, packet))
-        addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
+        addClauses(bits, offset, classifier.conjunctions.clausesOf(index));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
     const withoutSourceMask = new Int32Array(2);
     for (const [slot, complete] of withoutSource.entries()) if (complete === 1) addSlot(withoutSourceMask, 0, slot);
@@ -264,8 +257,7 @@ export class DestinationProjection {
     for (const { classifier, offset } of this.tables) {
       const { pairs } = classifier.conjunctions;
       for (const index of classifier.sourceFlows(src)) {
-        const flow = classifier.flows[index]!;
-        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2) {
+        for (let i = classifier.conjunctions.pairsFrom(index), to = classifier.conjunctions.pairsTo(index); i < to; i += 2) {
           const slot = offset + pairs[i]!;
           if (bits[slot] === 0) slots[count++] = slot;
           bits[slot]! |= pairs[i + 1]!;
