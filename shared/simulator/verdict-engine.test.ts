@@ -382,6 +382,21 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     }
   });
 
+  it('does not share the answers of a source whose clause completes a conjunction with the service alone, in a table without destination flows', () => {
+    const lines = [
+      'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(6,1/2)',
+      'priority=10,tcp,tp_dst=80 actions=conjunction(6,2/2)',
+      'priority=10,conj_id=6,ip actions=NORMAL',
+      'priority=1 actions=drop',
+    ];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    // 10.0.0.3 has the same (empty) hard part as 10.0.0.1 and comes first.
+    for (const src of ['10.0.0.3', '10.0.0.1'])
+      expect(engineSays(engine, end(src, 'h'), end('10.0.0.2'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.0.2'), probe));
+  });
+
   it('tells addresses apart by the priority and the actions of the flows that match them exactly, as source and as destination', () => {
     const tables: string[][] = [
       // Equal matches but for the address: one priority above the plain flow, the other below it.
