@@ -55,11 +55,11 @@ export class HostPipeline {
   readonly remembers: boolean;
   /** Remembered answers per (source class, service class, destination key of the projection). */
   private readonly rows: AnswerRows;
-  /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
+  /** The same per (shared source row, service class, even destination key): see DestinationProjection.describePair. */
   private readonly sharedRows: AnswerRows;
   /**
    * Per service class, per source class side by side (PAIR numbers): the pair's shared source
-   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.liveOf: a mask of two
+   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.describePair: a mask of two
    * words and where the slots lie). All are asked once per pair, and a known packet reads them
    * from one place.
    */
@@ -169,9 +169,7 @@ export class HostPipeline {
       pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
       storeAt(this.pairs, service, pairs);
     }
-    const projection = this.destinationProjection();
-    pairs[at] = projection.sharedSourceOf(source, src, service);
-    projection.liveOf(source, src, service, pairs, at + 1);
+    this.destinationProjection().describePair(source, src, service, pairs, at);
     return pairs;
   }
 
