@@ -1,4 +1,5 @@
 import type { FastFlow } from './verdict-flow';
+import { PRIORITY, ROW, TALLIED_FROM, TALLIED_TO } from './verdict-flow-rows';
 
 /** A clause is one bit of a 32-bit mask; Open vSwitch allows 64 clauses, tables with more take the simulator. */
 export const MAX_FAST_CLAUSES = 31;
@@ -81,17 +82,25 @@ export class ConjunctionTally {
   }
 
   /** Every (slot, clause bit) pair a flow's conjunction actions name, big flows' too, flat: a view, not a copy. */
-  clausesOf(f: FastFlow): Int32Array {
-    return this.pairs.subarray(this.pairStart[f.index], this.pairStart[f.index + 1]);
+  clausesOf(index: number): Int32Array {
+    return this.pairs.subarray(this.pairStart[index], this.pairStart[index + 1]);
   }
 
-  /** Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then make no view. */
-  pairsFrom(f: FastFlow): number {
-    return this.pairStart[f.index]!;
+  /**
+   * Where clausesOf's pairs start and end in `pairs`: for a first sight's loops, which then
+   * make no view and, given the flow's index, read no cold FastFlow.
+   */
+  pairsFrom(index: number): number {
+    return this.pairStart[index]!;
   }
 
-  pairsTo(f: FastFlow): number {
-    return this.pairStart[f.index + 1]!;
+  pairsTo(index: number): number {
+    return this.pairStart[index + 1]!;
+  }
+
+  /** Where flow `index`'s tallied pairs start and end, for the table's rows (verdict-flow-rows.ts), from which tally reads them. */
+  talliedRange(index: number): [number, number] {
+    return [this.talliedStart[index]!, this.talliedStart[index + 1]!];
   }
 
   /** True when some conjunction has more clauses than the masks hold. */
@@ -100,21 +109,23 @@ export class ConjunctionTally {
   }
 
   /**
-   * Tallies the clauses of the matching clause flows (the first `count` of `matches`) above
-   * `hardPriority`; fills `completed` with the slots whose every clause matched, ascending.
+   * Tallies the clauses of the matching clause flows (the first `count` flow indexes of
+   * `matches`, read from the table's `rows`) above `hardPriority`; fills `completed` with the
+   * slots whose every clause matched, ascending.
    */
-  tally(matches: readonly FastFlow[], count: number, hardPriority: number): void {
-    const { stamp, mask, full, touched, completed, tallied, talliedStart } = this;
+  tally(matches: readonly number[], count: number, hardPriority: number, rows: Int32Array): void {
+    const { stamp, mask, full, touched, completed, tallied } = this;
     if (this.generation === 0x7fffffff) this.restart();
     const generation = ++this.generation;
     let touchedCount = 0;
     let done = 0;
 
     for (let c = 0; c < count; c++) {
-      const f = matches[c]!;
-      if (f.priority <= hardPriority) continue;
-      this.flowStamp[f.index] = generation;
-      for (let i = talliedStart[f.index]!, end = talliedStart[f.index + 1]!; i < end; i += 2) {
+      const index = matches[c]!;
+      const at = ROW * index;
+      if (rows[at + PRIORITY]! <= hardPriority) continue;
+      this.flowStamp[index] = generation;
+      for (let i = rows[at + TALLIED_FROM]!, end = rows[at + TALLIED_TO]!; i < end; i += 2) {
         const slot = tallied[i]!;
         if (stamp[slot] !== generation) {
           stamp[slot] = generation;

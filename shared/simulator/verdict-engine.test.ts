@@ -159,6 +159,10 @@ const MATCHES = [
   'ip,nw_dst=10.0.0.2',
   'ip,nw_dst=10.0.0.0/255.0.255.0',
   'tcp,nw_src=10.0.0.1,tp_dst=80',
+  // Both addresses: filed by source, the destination still to check.
+  'ip,nw_src=10.0.0.1,nw_dst=10.0.0.2',
+  'tcp,nw_src=10.0.0.0/30,nw_dst=10.0.0.0/255.0.255.0',
+  'ipv6,ipv6_src=fd00::1,ipv6_dst=fd00::2',
   'tcp,tp_dst=80',
   'tcp,tp_dst=0x50/0xfff0',
   'udp,tp_src=68',
@@ -172,6 +176,8 @@ const MATCHES = [
   'ct_mark=0x1/0xff,ip',
   'reg0=0x1/0xffff,ip',
   'reg0=0x1/0xffff,ipv6',
+  // conj_id=0 holds until a conjunction sets conj_id: seen by a lookup, never by the one after a conjunction.
+  'conj_id=0,ip',
   'conj_id=1,ip',
   'conj_id=2',
   'conj_id=3,ipv6',
@@ -342,6 +348,15 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
         'priority=10,conj_id=3,ip actions=NORMAL',
         'priority=1 actions=drop',
       ],
+      // Flows of one shape for two destinations, other clauses: only 10.0.0.2's completes the conjunction.
+      'destinations differing in the clause': [
+        'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(5,1/3)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(5,2/3)',
+        'priority=10,ip,nw_dst=10.0.0.3 actions=conjunction(5,3/3)',
+        'priority=10,tcp,tp_dst=80 actions=conjunction(5,3/3)',
+        'priority=10,conj_id=5,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
       'service and destination alone': [
         'priority=10,tcp,tp_dst=80 actions=conjunction(4,1/2)',
         'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(4,2/2)',
@@ -363,7 +378,7 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       const flows: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
       const engine = new VerdictEngine(flows);
       // The first destination has no flows: its answer must not be taken for the second's.
-      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9'])
+      for (const dst of ['10.0.0.9', '10.0.0.2', '10.0.0.9', '10.0.0.3'])
         expect(engineSays(engine, end('10.0.0.1', 'h'), end(dst), probe)).toBe(simulated(flows, end('10.0.0.1', 'h'), end(dst), probe));
     }
   });
@@ -386,6 +401,21 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
     }
   });
 
+  it('does not share the answers of a source whose clause completes a conjunction with the service alone, in a table without destination flows', () => {
+    const lines = [
+      'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(6,1/2)',
+      'priority=10,tcp,tp_dst=80 actions=conjunction(6,2/2)',
+      'priority=10,conj_id=6,ip actions=NORMAL',
+      'priority=1 actions=drop',
+    ];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const engine = new VerdictEngine(tables);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    // 10.0.0.3 has the same (empty) hard part as 10.0.0.1 and comes first.
+    for (const src of ['10.0.0.3', '10.0.0.1'])
+      expect(engineSays(engine, end(src, 'h'), end('10.0.0.2'), probe)).toBe(simulated(tables, end(src, 'h'), end('10.0.0.2'), probe));
+  });
+
   it('tells addresses apart by the priority and the actions of the flows that match them exactly, as source and as destination', () => {
     const tables: string[][] = [
       // Equal matches but for the address: one priority above the plain flow, the other below it.
@@ -402,6 +432,19 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
       for (const [src, dst] of [['10.0.0.2', '10.0.0.3'], ['10.0.0.3', '10.0.0.2'], ['10.0.0.2', '10.0.0.2'], ['10.0.0.3', '10.0.0.3']] as const)
         expect(engineSays(engine, end(src, 'h'), end(dst), probe)).toBe(simulated(flows, end(src, 'h'), end(dst), probe));
     }
+  });
+
+  it('hides a conj_id=0 flow from the lookup after a conjunction, which sets conj_id', () => {
+    const lines = [
+      'priority=10,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2)',
+      'priority=10,tcp,tp_dst=80 actions=conjunction(1,2/2)',
+      'priority=5,conj_id=0,ip actions=drop',
+      'priority=1,conj_id=1,ip actions=NORMAL',
+    ];
+    const tables: HostFlowTables = new Map([['h', groupByTable(parseFlowText(lines.join('\n')).flows)]]);
+    const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
+    expect(simulated(tables, end('10.0.0.1', 'h'), end('10.0.0.2'), probe)).toBe('permitted');
+    expect(engineSays(new VerdictEngine(tables), end('10.0.0.1', 'h'), end('10.0.0.2'), probe)).toBe('permitted');
   });
 
   it('drops a packet that loops through resubmit, as Open vSwitch gives up after 64 nested visits', () => {

@@ -55,11 +55,11 @@ export class HostPipeline {
   readonly remembers: boolean;
   /** Remembered answers per (source class, service class, destination key of the projection). */
   private readonly rows: AnswerRows;
-  /** The same per (shared source row, service class, even destination key): see DestinationProjection.sharedSourceOf. */
+  /** The same per (shared source row, service class, even destination key): see DestinationProjection.describePair. */
   private readonly sharedRows: AnswerRows;
   /**
    * Per service class, per source class side by side (PAIR numbers): the pair's shared source
-   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.liveOf: a mask of two
+   * row (-1 for none, UNASKED) and its live slots (DestinationProjection.describePair: a mask of two
    * words and where the slots lie). All are asked once per pair, and a known packet reads them
    * from one place.
    */
@@ -169,9 +169,7 @@ export class HostPipeline {
       pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
       storeAt(this.pairs, service, pairs);
     }
-    const projection = this.destinationProjection();
-    pairs[at] = projection.sharedSourceOf(source, src, service);
-    projection.liveOf(source, src, service, pairs, at + 1);
+    this.destinationProjection().describePair(source, src, service, pairs, at);
     return pairs;
   }
 
@@ -205,11 +203,11 @@ export class HostPipeline {
     if (classifier === undefined) return;
     const flow = classifier.lookup(frame, serviceClass);
     if (classifier.ambiguous) this.ambiguous = true;
-    if (flow !== null) this.act(flow, frame, depth, serviceClass);
+    if (flow >= 0) this.act(classifier.actions[flow]!, frame, depth, serviceClass);
   }
 
-  private act(flow: FastFlow, frame: Frame, depth: number, serviceClass: number): void {
-    for (const action of flow.flow.actions) {
+  private act(actions: readonly FlowAction[], frame: Frame, depth: number, serviceClass: number): void {
+    for (const action of actions) {
       switch (action.kind) {
         case 'normal':
         case 'in-port':

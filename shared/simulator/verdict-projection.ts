@@ -1,11 +1,12 @@
-import { intern, lengthened, pushUnder, storeAt } from '../arrays';
+import { intern, lengthened, storeAt } from '../arrays';
 import type { EngineAddress } from './verdict-address';
 import { addDistinctBlock } from './verdict-classes';
-import { valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
+import { DestinationFlows } from './verdict-destination-flows';
+import { valueHolds, type AddressCondition } from './verdict-flow';
 import type { Frame } from './verdict-frame';
 import type { MatchShapes } from './verdict-match-shapes';
 import { SourceShapes } from './verdict-source-shape';
-import { exactKey, type TableClassifier } from './verdict-table';
+import type { TableClassifier } from './verdict-table';
 
 /** The clause bits the service's flows supply per host-wide slot, and the slots complete without the source. */
 interface ServiceSupply {
@@ -21,7 +22,7 @@ const PARTS = 5;
 /**
  * Sets a slot's bit in a slot mask: two 32-bit words at `at`, where slot s sets bit s mod 64.
  * Masks that share no bit have no slot in common: one AND per word rules out most live clauses
- * (see liveOf).
+ * (see describePair).
  */
 function addSlot(mask: Int32Array, at: number, slot: number): void {
   mask[at + ((slot >> 5) & 1)]! |= 1 << (slot & 31);
@@ -50,8 +51,7 @@ export class DestinationProjection {
   private readonly sourceShapes: SourceShapes;
   /** Per source class, its shape id (SourceShapes), -1 until asked. */
   private shapeBySource: Int32Array = new Int32Array(0);
-  /** The flows that match each exact destination, with their table. */
-  private readonly byDestination = new Map<number | string, { flow: FastFlow; at: number }[]>();
+  private readonly destinationFlows: DestinationFlows;
   private readonly blocks: AddressCondition[] = [];
   private readonly hardKeys = new Map<string, number>();
   private readonly liveKeys = new Map<string, number>();
@@ -67,11 +67,17 @@ export class DestinationProjection {
   /** Per slot, zero between uses: where sourceSupply gathers a source's bits, and the slots it met. */
   private readonly scratch: Int32Array;
   private readonly slotScratch: Int32Array;
-  /** Per source class: (slot, bits) pairs its flows supply, ascending by slot. */
+  /**
+   * Per source class, a triple per slot its flows supply a clause of, ascending by slot: the
+   * slot, the clause bits a service must add for the slot to be live (complete with the
+   * source's, the service's and any destination's flows), and those it must add for the slot to
+   * complete with flows matching no exact destination. Worked out once per source class, so a
+   * (source class, service class) reads one number per slot of the service's.
+   */
   private readonly sources: (Int32Array | undefined)[] = [];
   private readonly services: (ServiceSupply | undefined)[] = [];
   /**
-   * The live slots (liveOf) of every (source class, service class) asked, ascending per pair,
+   * The live slots (describePair) of every (source class, service class) asked, ascending per pair,
    * side by side: one growing array rather than a typed array per pair (34,000 of them in the
    * large bench's timed run).
    */
@@ -80,7 +86,7 @@ export class DestinationProjection {
 
   constructor(
     tables: Iterable<[number, TableClassifier]>,
-    private readonly destinationShapes: MatchShapes,
+    destinationShapes: MatchShapes,
     sourceShapes: MatchShapes,
   ) {
     let slots = 0;
@@ -95,17 +101,16 @@ export class DestinationProjection {
     this.fromInexact = new Int32Array(slots);
     this.sourceShapes = new SourceShapes(this.tables.map(({ table, classifier }) => [table, classifier]), sourceShapes);
     const blockKeys = new Set<string>();
-    for (const [at, { classifier, offset }] of this.tables.entries()) {
+    this.destinationFlows = new DestinationFlows(this.tables, destinationShapes);
+    for (const { classifier, offset } of this.tables) {
       this.full.set(classifier.conjunctions.full, offset);
       for (const flow of classifier.flows) {
         const dst = flow.dst;
         if (flow.src === null && (dst !== null || flow.conjId > 0))
-          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow));
+          addClauses(this.fromDestinations, offset, classifier.conjunctions.clausesOf(flow.index));
         if (flow.src === null && ((dst !== null && !dst.exact) || flow.conjId > 0))
-          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow));
-        if (dst === null) continue;
-        if (dst.exact) pushUnder(this.byDestination, exactKey(dst.family, dst.v4Value, dst.value), { flow, at });
-        else addDistinctBlock(this.blocks, blockKeys, dst);
+          addClauses(this.fromInexact, offset, classifier.conjunctions.clausesOf(flow.index));
+        if (dst !== null && !dst.exact) addDistinctBlock(this.blocks, blockKeys, dst);
       }
     }
   }
@@ -123,46 +128,41 @@ export class DestinationProjection {
   }
 
   /**
-   * The id of the row a source may share with other sources for destinations whose key is
-   * even (no clause of a live conjunction), or -1. It is the source's shape (SourceShapes)
-   * when no conjunction the source supplies a clause of can complete with the service's
-   * flows and flows matching no exact destination: for such a destination no conjunction of
-   * the source then completes, and whether the others do does not depend on the source, so
-   * sources of one shape get the same answer. A source first seen thus uses its peers' answers.
-   * Not cached here (the host caches per source class and service class).
-   */
-  sharedSourceOf(sourceClass: number, src: EngineAddress, serviceClass: number): number {
-    const service = this.services[serviceClass]!;
-    const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
-    for (let i = 0; i < source.length; i += 2) {
-      const slot = source[i]!;
-      if ((source[i + 1]! | service.bits[slot]! | this.fromInexact[slot]!) === this.full[slot]) return -1;
-    }
-    return this.shapeOf(sourceClass, src);
-  }
-
-  /**
-   * Writes at `at` four numbers for a source and service: the slot mask (addSlot, two words)
-   * of the slots whose clauses make a destination's key odd, and from where to where the live
-   * slots lie in `live`. Those are the slots the source's flows complete with the service's and
-   * any destination's, and with them the slots complete without the source: a destination none
-   * of whose clause slots has its bit in the mask has an even key, without a look at the slots
+   * Writes at `at` five numbers for a source class and a service class. First the id of the
+   * row the source may share with other sources for destinations whose key is even (no clause
+   * of a live conjunction), or -1: the source's shape (SourceShapes) when no conjunction the
+   * source supplies a clause of can complete with the service's flows and flows matching no
+   * exact destination. For such a destination no conjunction of the source then completes, and
+   * whether the others do does not depend on the source, so sources of one shape get the same
+   * answer; a source first seen thus uses its peers' answers. Then the slot mask (addSlot, two
+   * words) of the slots whose clauses make a destination's key odd, and from where to where the
+   * live slots lie in `live`: the slots the source's flows complete with the service's and any
+   * destination's, and with them the slots complete without the source. A destination none of
+   * whose clause slots has its bit in the mask has an even key, without a look at the slots
    * themselves. Not cached here (the host caches per source class and service class).
    */
-  liveOf(sourceClass: number, src: EngineAddress, serviceClass: number, into: Int32Array, at: number): void {
+  describePair(sourceClass: number, src: EngineAddress, serviceClass: number, into: Int32Array, at: number): void {
     const service = this.services[serviceClass]!;
+    const supplied = service.bits;
     const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
-    const room = this.liveCount + source.length / 2;
+    const room = this.liveCount + source.length / 3;
     if (room > this.live.length) this.live = lengthened(this.live, Math.max(2 * this.live.length, room), 0);
-    into.set(service.withoutSourceMask, at);
-    into[at + 2] = this.liveCount;
-    for (let i = 0; i < source.length; i += 2) {
-      const slot = source[i]!;
-      if ((source[i + 1]! | service.bits[slot]! | this.fromDestinations[slot]!) !== this.full[slot]) continue;
-      this.live[this.liveCount++] = slot;
-      addSlot(into, at, slot);
-    }
+    into.set(service.withoutSourceMask, at + 1);
     into[at + 3] = this.liveCount;
+    let shared = true;
+    for (let i = 0; i < source.length; i += 3) {
+      const slot = source[i]!;
+      const bits = supplied[slot]!;
+      const needLive = source[i + 1]!;
+      if ((bits & needLive) !== needLive) continue;
+      this.live[this.liveCount++] = slot;
+      addSlot(into, at + 1, slot);
+      // Flows matching no exact destination are some of all destinations' flows: a slot complete with them is live.
+      const needAlone = source[i + 2]!;
+      if ((bits & needAlone) === needAlone) shared = false;
+    }
+    into[at + 4] = this.liveCount;
+    into[at] = shared ? this.shapeOf(sourceClass, src) : -1;
   }
 
   private shapeOf(sourceClass: number, src: EngineAddress): number {
@@ -175,7 +175,7 @@ export class DestinationProjection {
   /**
    * The key of the destination for a packet of these classes: packets of one source class and
    * one service class (prepared) whose destinations share a key get the same answer. `dst` is
-   * a member of its class; `pair` holds liveOf the source class and service class at `pairAt`.
+   * a member of its class; `pair` holds describePair's mask and live range of the source class and service class at `pairAt`.
    */
   keyOf(serviceClass: number, destinationClass: number, dst: EngineAddress, pair: Int32Array, pairAt: number): number {
     const at = PARTS * destinationClass;
@@ -207,33 +207,27 @@ export class DestinationProjection {
   }
 
   private describe(destinationClass: number, dst: EngineAddress): void {
-    const hard: string[] = [];
-    const clauses: [number, number, number][] = [];
-    for (const { flow, at } of this.byDestination.get(exactKey(dst.family, dst.v4, dst.value)) ?? []) {
-      const { classifier, table, offset } = this.tables[at]!;
-      const id = this.destinationShapes.of(table, flow);
-      if (flow.hard) hard.push(`${id}|${flow.actionsId}|${flow.afterConjunction}`);
-      else {
-        const { pairs } = classifier.conjunctions;
-        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2)
-          clauses.push([id, offset + pairs[i]!, pairs[i + 1]!]);
-      }
-    }
-    for (const [i, block] of this.blocks.entries()) if (valueHolds(block, dst)) hard.push(`block ${i}`);
-    // Most destinations have one clause flow or none: a sort would only allocate.
-    if (clauses.length > 1) clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    if (hard.length > 1) hard.sort();
+    const numbers = this.destinationFlows.numbers;
+    const start = this.destinationFlows.of(dst);
+    const hardCount = start < 0 ? 0 : numbers[start]!;
+    const tripleCount = start < 0 ? 0 : numbers[start + 1]!;
+    let hard = '';
+    for (let i = 0; i < hardCount; i++) hard += `${numbers[start + 2 + i]},`;
+    hard += '|';
+    for (let i = 0; i < this.blocks.length; i++) if (valueHolds(this.blocks[i]!, dst)) hard += `${i},`;
 
     const at = PARTS * destinationClass;
     if (at >= this.parts.length) this.parts = lengthened(this.parts, Math.max(1024, 2 * this.parts.length, at + PARTS), -1);
-    if (this.clauseCount + 3 * clauses.length > this.clauses.length)
-      this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * clauses.length), 0);
-    this.parts[at] = intern(this.hardKeys, hard.join('\n'));
+    if (this.clauseCount + 3 * tripleCount > this.clauses.length)
+      this.clauses = lengthened(this.clauses, Math.max(2 * this.clauses.length, this.clauseCount + 3 * tripleCount), 0);
+    this.parts[at] = intern(this.hardKeys, hard);
     this.parts[at + 1] = this.clauseCount;
     this.parts[at + 3] = this.parts[at + 4] = 0;
-    for (const triple of clauses) {
-      for (const n of triple) this.clauses[this.clauseCount++] = n;
-      addSlot(this.parts, at + 3, triple[1]);
+    for (let i = start + 2 + hardCount, to = i + 3 * tripleCount; i < to; i += 3) {
+      this.clauses[this.clauseCount++] = numbers[i]!;
+      this.clauses[this.clauseCount++] = numbers[i + 1]!;
+      this.clauses[this.clauseCount++] = numbers[i + 2]!;
+      addSlot(this.parts, at + 3, numbers[i + 1]!);
     }
     this.parts[at + 2] = this.clauseCount;
   }
@@ -242,7 +236,7 @@ export class DestinationProjection {
     const bits = new Int32Array(this.full.length);
     for (const { classifier, offset } of this.tables)
       for (const index of classifier.serviceFlows(serviceClass, packet))
-        addClauses(bits, offset, classifier.conjunctions.clausesOf(classifier.flows[index]!));
+        addClauses(bits, offset, classifier.conjunctions.clausesOf(index));
     const withoutSource = Uint8Array.from(bits, (b, slot) => ((b | this.fromDestinations[slot]!) === this.full[slot] ? 1 : 0));
     const withoutSourceMask = new Int32Array(2);
     for (const [slot, complete] of withoutSource.entries()) if (complete === 1) addSlot(withoutSourceMask, 0, slot);
@@ -264,8 +258,7 @@ export class DestinationProjection {
     for (const { classifier, offset } of this.tables) {
       const { pairs } = classifier.conjunctions;
       for (const index of classifier.sourceFlows(src)) {
-        const flow = classifier.flows[index]!;
-        for (let i = classifier.conjunctions.pairsFrom(flow), to = classifier.conjunctions.pairsTo(flow); i < to; i += 2) {
+        for (let i = classifier.conjunctions.pairsFrom(index), to = classifier.conjunctions.pairsTo(index); i < to; i += 2) {
           const slot = offset + pairs[i]!;
           if (bits[slot] === 0) slots[count++] = slot;
           bits[slot]! |= pairs[i + 1]!;
@@ -274,15 +267,17 @@ export class DestinationProjection {
     }
     // A typed array sorts numerically in place.
     slots.subarray(0, count).sort();
-    const pairs = new Int32Array(2 * count);
+    const triples = new Int32Array(3 * count);
     for (let i = 0; i < count; i++) {
       const slot = slots[i]!;
-      pairs[2 * i] = slot;
-      pairs[2 * i + 1] = bits[slot]!;
+      const full = this.full[slot]!;
+      triples[3 * i] = slot;
+      triples[3 * i + 1] = full & ~(bits[slot]! | this.fromDestinations[slot]!);
+      triples[3 * i + 2] = full & ~(bits[slot]! | this.fromInexact[slot]!);
       bits[slot] = 0;
     }
-    storeAt(this.sources, sourceClass, pairs);
-    return pairs;
+    storeAt(this.sources, sourceClass, triples);
+    return triples;
   }
 }
 

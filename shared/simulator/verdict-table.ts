@@ -1,16 +1,18 @@
 import { pushUnder, storeAt } from '../arrays';
-import { formatMatch, type SimFlow } from './flow-model';
+import { formatMatch, type FlowAction, type SimFlow } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import {
   fastFlow,
   flowMatches,
   KNOWN_DESTINATION,
   KNOWN_SOURCE,
+  metadataMatches,
   serviceMatches,
   valueHolds,
   type AddressCondition,
   type FastFlow,
 } from './verdict-flow';
+import { better, CONJ_ID_ZERO, flagsAt, flowRows, HARD, HEAD, METADATA, PRIORITY, ROW, rowMatches, tieOfOtherActions } from './verdict-flow-rows';
 import { BIG_FLOW, ConjunctionTally } from './verdict-conjunctions';
 import type { Frame } from './verdict-frame';
 
@@ -25,6 +27,10 @@ import type { Frame } from './verdict-frame';
  */
 export class TableClassifier {
   readonly flows: FastFlow[];
+  /** The flows as the lookup reads them (verdict-flow-rows.ts). */
+  private readonly rows: Int32Array;
+  /** Each flow's actions, by index: what runs once the lookup chose it. */
+  readonly actions: (readonly FlowAction[])[];
   /** Flows with a source condition, by address (cached per address id). */
   private readonly sourceHits: (Int32Array | undefined)[] = [];
   private readonly destinationHits: (Int32Array | undefined)[] = [];
@@ -39,11 +45,12 @@ export class TableClassifier {
 
   readonly conjunctions: ConjunctionTally;
 
-  // Scratch for one lookup (a lookup never nests inside another of the same table). Arrays only
-  // grow, with counts beside them: emptying an array by its length would free its storage.
-  private readonly hardMatches: FastFlow[] = [];
+  // Scratch for one lookup (a lookup never nests inside another of the same table): flow
+  // indexes. Arrays only grow, with counts beside them: emptying an array by its length would
+  // free its storage.
+  private readonly hardMatches: number[] = [];
   private hardCount = 0;
-  private readonly clauseMatches: FastFlow[] = [];
+  private readonly clauseMatches: number[] = [];
   private clauseCount = 0;
 
   /** True after a lookup whose chosen flow tied with a flow of other actions (text order decided). */
@@ -53,8 +60,10 @@ export class TableClassifier {
 
   constructor(simFlows: readonly SimFlow[], actionsIdOf: (flow: SimFlow) => number, bigFlow = BIG_FLOW) {
     this.flows = simFlows.map((f, i) => fastFlow(f, i, actionsIdOf(f)));
+    this.actions = simFlows.map((f) => f.actions);
     this.headTie = markGroupHeads(this.flows);
     this.conjunctions = new ConjunctionTally(this.flows, bigFlow);
+    this.rows = flowRows(this.flows, (index) => this.conjunctions.talliedRange(index));
 
     for (const f of this.flows) {
       if (f.conjId > 0) pushUnder(this.byConjId, f.conjId, f.index);
@@ -65,104 +74,96 @@ export class TableClassifier {
   }
 
   /**
-   * The flow whose actions run for this frame, or null for a table miss. `serviceClass` must be
-   * the frame's ServiceClasses class on this table's host. Sets `ambiguous`. Never allocates
-   * once its caches hold the packet's addresses and service.
+   * The index of the flow whose actions run for this frame, or -1 for a table miss.
+   * `serviceClass` must be the frame's ServiceClasses class on this table's host. Sets
+   * `ambiguous`. Never allocates once its caches hold the packet's addresses and service.
    */
-  lookup(p: Frame, serviceClass: number): FastFlow | null {
-    const flows = this.flows;
+  lookup(p: Frame, serviceClass: number): number {
+    const { rows, flows } = this;
     this.hardCount = 0;
     this.clauseCount = 0;
 
     const bySource = this.sourceFlows(p.src);
-    for (let i = 0; i < bySource.length; i++) {
-      const f = flows[bySource[i]!]!;
-      if (flowMatches(f, p, KNOWN_SOURCE)) this.add(f);
-    }
+    for (let i = 0; i < bySource.length; i++) if (rowMatches(rows, bySource[i]!, flows, p, KNOWN_SOURCE)) this.add(bySource[i]!);
     const byDestination =
       this.destinationHits[p.dst.id] ?? this.fileAddress(this.destinationHits, this.byDestination, p.dst);
-    for (let i = 0; i < byDestination.length; i++) {
-      const f = flows[byDestination[i]!]!;
-      if (flowMatches(f, p, KNOWN_DESTINATION)) this.add(f);
-    }
+    for (let i = 0; i < byDestination.length; i++)
+      if (rowMatches(rows, byDestination[i]!, flows, p, KNOWN_DESTINATION)) this.add(byDestination[i]!);
     const byService = this.serviceFlows(serviceClass, p);
+    // Their service conditions hold for the class: only metadata is left to check.
     for (let i = 0; i < byService.length; i++) {
-      const f = flows[byService[i]!]!;
-      if (!f.hasMetadata || flowMatches(f, p, 0)) this.add(f);
+      const f = byService[i]!;
+      if ((flagsAt(rows, f) & METADATA) === 0 || metadataMatches(flows[f]!, p)) this.add(f);
     }
 
     const best = this.highestHard();
-    const hardPriority = best === null ? -1 : best.priority;
+    const hardPriority = best < 0 ? -1 : rows[ROW * best + PRIORITY]!;
     if (this.clauseCount > 0) {
       const chosen = this.conjunctionLookup(p, hardPriority);
-      if (chosen !== null) return chosen;
+      if (chosen >= 0) return chosen;
     }
-    this.ambiguous = best !== null && this.tiesWithOther(best);
+    this.ambiguous = best >= 0 && this.tiesWithOther(best);
     return best;
   }
 
-  private add(f: FastFlow): void {
-    if (f.hard) this.hardMatches[this.hardCount++] = f;
-    else this.clauseMatches[this.clauseCount++] = f;
+  private add(index: number): void {
+    if ((flagsAt(this.rows, index) & HARD) !== 0) this.hardMatches[this.hardCount++] = index;
+    else this.clauseMatches[this.clauseCount++] = index;
   }
 
-  private highestHard(): FastFlow | null {
-    let best: FastFlow | null = null;
+  private highestHard(): number {
+    let best = -1;
     for (let i = 0; i < this.hardCount; i++) {
       const f = this.hardMatches[i]!;
-      if (best === null || better(f, best)) best = f;
+      if (best < 0 || better(this.rows, f, best)) best = f;
     }
     return best;
   }
 
-  private tiesWithOther(best: FastFlow): boolean {
+  private tiesWithOther(best: number): boolean {
     for (let i = 0; i < this.hardCount; i++) {
       const f = this.hardMatches[i]!;
-      if (f !== best && f.priority === best.priority && f.actionsId !== best.actionsId) return true;
+      if (f !== best && tieOfOtherActions(this.rows, f, best)) return true;
     }
     return false;
   }
 
   /** Tallies the clauses above the best hard flow; the first completed conjunction that selects a flow wins. */
-  private conjunctionLookup(p: Frame, hardPriority: number): FastFlow | null {
+  private conjunctionLookup(p: Frame, hardPriority: number): number {
     const tally = this.conjunctions;
-    tally.tally(this.clauseMatches, this.clauseCount, hardPriority);
+    tally.tally(this.clauseMatches, this.clauseCount, hardPriority, this.rows);
     for (let i = 0; i < tally.completedCount; i++) {
       const chosen = this.afterConjunction(p, tally.conjIds[tally.completed[i]!]!);
-      if (chosen !== null) return chosen;
+      if (chosen >= 0) return chosen;
     }
-    return null;
+    return -1;
   }
 
   /** The lookup with conj_id set: hard flows that head their group of identical matches. */
-  private afterConjunction(p: Frame, conjId: number): FastFlow | null {
-    let best: FastFlow | null = null;
+  private afterConjunction(p: Frame, conjId: number): number {
+    const rows = this.rows;
+    let best = -1;
     for (let i = 0; i < this.hardCount; i++) {
       const f = this.hardMatches[i]!;
-      if (f.afterConjunction && f.conjId !== 0 && (best === null || better(f, best))) best = f;
+      if (seenAfterConjunction(rows, f) && (best < 0 || better(rows, f, best))) best = f;
     }
     const saved = p.conjId;
     p.conjId = conjId;
     const withId = this.byConjId.get(conjId);
     if (withId !== undefined)
-      for (const index of withId) {
-        const f = this.flows[index]!;
-        if (f.afterConjunction && (best === null || better(f, best)) && flowMatches(f, p, 0)) best = f;
-      }
+      for (const f of withId)
+        if ((flagsAt(rows, f) & HEAD) !== 0 && (best < 0 || better(rows, f, best)) && flowMatches(this.flows[f]!, p, 0)) best = f;
 
     this.ambiguous = false;
-    if (best !== null) {
+    if (best >= 0) {
       for (let i = 0; i < this.hardCount; i++) {
         const f = this.hardMatches[i]!;
-        if (f.afterConjunction && f.conjId !== 0 && f !== best && f.priority === best.priority && f.actionsId !== best.actionsId)
-          this.ambiguous = true;
+        if (seenAfterConjunction(rows, f) && f !== best && tieOfOtherActions(rows, f, best)) this.ambiguous = true;
       }
       if (withId !== undefined)
-        for (const index of withId) {
-          const f = this.flows[index]!;
-          if (f !== best && f.afterConjunction && f.priority === best.priority && f.actionsId !== best.actionsId && flowMatches(f, p, 0))
+        for (const f of withId)
+          if (f !== best && (flagsAt(rows, f) & HEAD) !== 0 && tieOfOtherActions(rows, f, best) && flowMatches(this.flows[f]!, p, 0))
             this.ambiguous = true;
-        }
     }
     p.conjId = saved;
     return best;
@@ -195,6 +196,11 @@ export class TableClassifier {
   get unsupported(): boolean {
     return this.conjunctions.unsupported;
   }
+}
+
+/** A hard flow the lookup after a conjunction sees: it heads its group and does not match conj_id=0. */
+function seenAfterConjunction(rows: Int32Array, index: number): boolean {
+  return (flagsAt(rows, index) & (HEAD | CONJ_ID_ZERO)) === HEAD;
 }
 
 const NO_FLOWS = new Int32Array(0);
@@ -255,9 +261,4 @@ function markGroupHeads(flows: readonly FastFlow[]): boolean {
   }
   for (const head of heads.values()) head.afterConjunction = head.hard;
   return tied.size > 0;
-}
-
-/** Higher priority, or the same and earlier in the text. */
-function better(a: FastFlow, b: FastFlow): boolean {
-  return a.priority > b.priority || (a.priority === b.priority && a.line < b.line);
 }
