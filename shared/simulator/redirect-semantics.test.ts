@@ -1,31 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
-import type { Inventory, Workload } from '../inventory/model';
+import type { Inventory } from '../inventory/model';
 import type { Edge, Policy } from '../policy/model';
 import { mayConnect, type Party } from '../policy/reference-evaluator';
 import { consequentialTies } from './ambiguity';
 import { decisionsOf } from './decision';
 import { addressHosts, loadHostTables, simulatePath, type PathEnd, type PathProbe, type PathResult } from './path';
 import { simulatePacket } from './simulate';
+import { workload } from './testing/honeypot-scenarios';
 
 // Redirects to a honeypot, asked of the compiled tables (through the simulator) and of the
 // reference semantics. hp (IPv4 only) sits on h1 with web-1; tarpit (dual stack) on h2 with db-1.
 
-const workload = (
-  name: string,
-  host: string,
-  addresses: string[],
-  labels: Record<string, string>,
-  mac?: string,
-): Workload => ({
-  id: `static:t/${name}`,
-  name,
-  host,
-  addresses,
-  labels,
-  ...(mac ? { mac } : {}),
-  origin: { kind: 'static', source: 't' },
-});
 const inventory: Inventory = {
   readAt: 'x',
   workloads: [

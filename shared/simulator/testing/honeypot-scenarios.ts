@@ -37,19 +37,20 @@ export interface HoneypotConnection {
   uplink: boolean;
 }
 
-const workload = (
+/** A static workload of the test inventories (`mac` for one that may be a honeypot). */
+export const workload = (
   name: string,
   host: string,
   addresses: string[],
   labels: Record<string, string>,
-  mac: string,
+  mac?: string,
 ): Workload => ({
   id: `static:t/${name}`,
   name,
   host,
   addresses,
   labels,
-  mac,
+  ...(mac ? { mac } : {}),
   origin: { kind: 'static', source: 't' },
 });
 
