@@ -1,5 +1,5 @@
 import { pushUnder } from '../arrays';
-import type { AddressBits } from '../simulator/address-bits';
+import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
@@ -106,50 +106,55 @@ function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
     const { match } = flow;
     const source = exactAddress(match.nwSrc ?? match.ipv6Src);
     const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
-    if (isConjunctive(flow) && hasAddress(match))
+    const conjunctive = isConjunctive(flow);
+    if (conjunctive && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
-    if (isConjunctive(flow) && hardMatches.has(match)) index.hiders.add(flow);
+    const hides = conjunctive && hardMatches.has(match);
+    if (hides) index.hiders.add(flow);
     if (source !== null) pushUnder(index.bySource, source, flow);
     else if (destination !== null) pushUnder(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
-    else if (isConjunctive(flow) && !hardMatches.has(match))
+    else if (conjunctive && !hides)
       for (const action of flow.actions) {
         if (action.kind === 'conjunction') pushUnder(index.byConjunction, action.id, flow);
       }
-    else if (!isConjunctive(flow) && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
+    else if (!conjunctive && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
     else index.always.push(flow);
   }
   return index;
 }
 
 /**
- * The matches of a table's non-conjunctive flows, filed by the addresses they name exactly,
- * so that asking about a clause flow formats only the few flows that could share its match.
+ * The printed matches of a table's non-conjunctive flows. A clause flow's match is printed
+ * only when hard flows name its addresses (equal matches name equal ones), and then once per
+ * match object (matchText): no key is made per flow.
  */
 class HardMatches {
-  private readonly byAddresses = new Map<string, SimFlow[]>();
-  private readonly formatted = new Map<string, Set<string>>();
+  private readonly texts = new Set<string>();
+  private readonly sources = new Set<string>();
+  private readonly destinations = new Set<string>();
 
   constructor(flows: readonly SimFlow[]) {
-    for (const flow of flows) if (!isConjunctive(flow)) pushUnder(this.byAddresses, addressesOf(flow.match), flow);
+    for (const flow of flows) {
+      if (isConjunctive(flow)) continue;
+      this.texts.add(matchText(flow.match));
+      this.sources.add(addressOf(flow.match.nwSrc ?? flow.match.ipv6Src));
+      this.destinations.add(addressOf(flow.match.nwDst ?? flow.match.ipv6Dst));
+    }
   }
 
   has(match: FlowMatch): boolean {
-    const key = addressesOf(match);
-    let texts = this.formatted.get(key);
-    if (!texts) {
-      texts = new Set((this.byAddresses.get(key) ?? []).map((f) => matchText(f.match)));
-      this.formatted.set(key, texts);
-    }
-    return texts.size > 0 && texts.has(matchText(match));
+    return (
+      this.sources.has(addressOf(match.nwSrc ?? match.ipv6Src)) &&
+      this.destinations.has(addressOf(match.nwDst ?? match.ipv6Dst)) &&
+      this.texts.has(matchText(match))
+    );
   }
 }
 
-/** The addresses a match names exactly, `*` for a prefix: equal matches have equal keys. */
-function addressesOf(m: FlowMatch): string {
-  const src = m.nwSrc ?? m.ipv6Src;
-  const dst = m.nwDst ?? m.ipv6Dst;
-  return `${src ? (exactAddress(src) ?? '*') : ''}|${dst ? (exactAddress(dst) ?? '*') : ''}`;
+/** The address a match names exactly, `*` for a prefix, empty for none (exactAddress keeps one string per address). */
+function addressOf(mask: AddressMask | undefined): string {
+  return mask ? (exactAddress(mask) ?? '*') : '';
 }
 
 function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {
