@@ -3,7 +3,7 @@ import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { FlowTables } from '../simulator/simulate';
-import { isExactMask } from '../simulator/table-index';
+import { addressKey, isExactMask } from '../simulator/table-index';
 import { ConjunctionLists } from './conjunction-lists';
 import { matchText, matchTextWithoutConjId } from './match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
@@ -77,8 +77,8 @@ export class ConjunctionJoins {
   private readonly everyRow: number[] = [];
   /** Endpoints under each prefix mask (and Ethernet type) asked about. */
   private readonly underPrefix = new Map<string, Int32Array>();
-  /** Per family, endpoint index by address value. */
-  private readonly byValue = { 4: new Map<bigint, number>(), 6: new Map<bigint, number>() };
+  /** Endpoint index by addressKey (one string per address object, where a bigint key would be hashed per lookup). */
+  private readonly byKey = new Map<string, number>();
   /** Per conjunction, the last row that visited it. */
   private stamp = new Int32Array(0);
   private readonly scratch: RowScratch;
@@ -89,7 +89,7 @@ export class ConjunctionJoins {
   private readonly formKeys = new Map<string, number>();
 
   constructor(private readonly endpoints: readonly { address: AddressBits; host?: string }[]) {
-    endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
+    endpoints.forEach((e, i) => this.byKey.set(addressKey(e.address), i));
     this.bySource = endpoints.map(() => []);
     this.all = Int32Array.from(endpoints.keys());
     this.scratch = new RowScratch(endpoints, this.lists);
@@ -203,7 +203,7 @@ export class ConjunctionJoins {
   /** Calls `f` with each endpoint a mask (under an Ethernet type) holds for, in ascending order. */
   private forEachMatching(mask: AddressMask, ethType: number | undefined, f: (i: number) => void): void {
     if (isExactMask(mask)) {
-      const i = this.byValue[mask.family].get(mask.value);
+      const i = this.byKey.get(addressKey(mask));
       if (i !== undefined && holds(mask, ethType, this.endpoints[i]!.address)) f(i);
       return;
     }
