@@ -5,7 +5,7 @@ import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } fro
 import type { FlowTables } from '../simulator/simulate';
 import { addressKey, isExactMask } from '../simulator/table-index';
 import { ConjunctionLists } from './conjunction-lists';
-import { matchText, matchTextWithoutConjId } from './match-text';
+import { matchText, matchTextWithoutConjId } from '../simulator/match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
 /** One address clause, with what rows share worked out on first use. */

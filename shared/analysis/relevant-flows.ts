@@ -3,7 +3,7 @@ import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
-import { matchText } from './match-text';
+import { matchText } from '../simulator/match-text';
 
 /**
  * One table's flows filed for the question "which flows can take part in a lookup for a
@@ -58,7 +58,7 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
   const complete = new Set<number>();
   if (conjunctions)
-    for (const [id, clauses] of supplied) if ([...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) complete.add(id);
+    for (const [id, clauses] of supplied) if (suppliesAll(clauses, index.addressClauses.get(id))) complete.add(id);
 
   const relevant = new Set<SimFlow>();
   for (const flow of addressed) if (!isConjunctive(flow) || index.hiders.has(flow) || servesAny(flow, complete)) relevant.add(flow);
@@ -93,6 +93,11 @@ function relevanceIndex(flows: readonly SimFlow[]): RelevanceIndex {
     indexes.set(flows, index);
   }
   return index;
+}
+
+function suppliesAll(supplied: ReadonlySet<number>, clauses: ReadonlySet<number> | undefined): boolean {
+  for (const k of clauses ?? []) if (!supplied.has(k)) return false;
+  return true;
 }
 
 function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
