@@ -21,6 +21,8 @@ interface RelevanceIndex {
   addressClauses: Map<number, Set<number>>;
   /** Clause flows sharing their match with a non-conjunctive flow, which they hide. */
   hiders: Set<SimFlow>;
+  /** Non-conjunctive flows and hiders, in text order (hardFlows). */
+  hard: SimFlow[];
 }
 
 const indexes = new WeakMap<readonly SimFlow[], RelevanceIndex>();
@@ -79,11 +81,11 @@ export function forPair(flow: SimFlow, complete: ReadonlySet<number>): SimFlow {
 }
 
 /**
- * Whether a flow takes part in every lookup its addresses hold for, whatever conjunctions
- * complete: a non-conjunctive flow, or a clause flow that hides one.
+ * The flows of a table that take part in every lookup their addresses hold for, whatever
+ * conjunctions complete, in text order: the non-conjunctive flows and the clause flows that hide one.
  */
-export function countsAlways(flows: readonly SimFlow[], flow: SimFlow): boolean {
-  return !isConjunctive(flow) || relevanceIndex(flows).hiders.has(flow);
+export function hardFlows(flows: readonly SimFlow[]): readonly SimFlow[] {
+  return relevanceIndex(flows).hard;
 }
 
 function relevanceIndex(flows: readonly SimFlow[]): RelevanceIndex {
@@ -105,7 +107,7 @@ function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
 }
 
 function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
-  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set() };
+  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set(), hard: [] };
   const hardMatches = new HardMatches(flows);
   for (const flow of flows) {
     const { match } = flow;
@@ -116,6 +118,7 @@ function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
     const hides = conjunctive && hardMatches.has(match);
     if (hides) index.hiders.add(flow);
+    if (!conjunctive || hides) index.hard.push(flow);
     if (source !== null) pushUnder(index.bySource, source, flow);
     else if (destination !== null) pushUnder(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
