@@ -3,21 +3,18 @@ import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import type { FlowTables } from '../simulator/simulate';
-import { isExactMask } from '../simulator/table-index';
+import { addressKey, isExactMask } from '../simulator/table-index';
 import { ConjunctionLists } from './conjunction-lists';
-import { matchText, matchTextWithoutConjId } from './match-text';
+import { matchText, matchTextWithoutConjId } from '../simulator/match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
-
-/** One flow of an address clause: what it asks of the source and of the destination (either may be anything). */
-interface ClauseFlow {
-  ethType: number | undefined;
-  src: AddressMask | undefined;
-  dst: AddressMask | undefined;
-}
 
 /** One address clause, with what rows share worked out on first use. */
 interface AddressClause {
-  flows: ClauseFlow[];
+  /**
+   * The matches of its flows (each names a source or a destination address, or both): the
+   * reader shares match objects between flows and hosts, so a clause holds no object of its own per flow.
+   */
+  flows: FlowMatch[];
   /**
    * `source`: every flow asks about the source only (`gate` once it decides which rows the
    * conjunction is a candidate for); `destination`: no flow asks about it; else mixed.
@@ -80,8 +77,8 @@ export class ConjunctionJoins {
   private readonly everyRow: number[] = [];
   /** Endpoints under each prefix mask (and Ethernet type) asked about. */
   private readonly underPrefix = new Map<string, Int32Array>();
-  /** Per family, endpoint index by address value. */
-  private readonly byValue = { 4: new Map<bigint, number>(), 6: new Map<bigint, number>() };
+  /** Endpoint index by addressKey (one string per address object, where a bigint key would be hashed per lookup). */
+  private readonly byKey = new Map<string, number>();
   /** Per conjunction, the last row that visited it. */
   private stamp = new Int32Array(0);
   private readonly scratch: RowScratch;
@@ -92,7 +89,7 @@ export class ConjunctionJoins {
   private readonly formKeys = new Map<string, number>();
 
   constructor(private readonly endpoints: readonly { address: AddressBits; host?: string }[]) {
-    endpoints.forEach((e, i) => this.byValue[e.address.family].set(e.address.value, i));
+    endpoints.forEach((e, i) => this.byKey.set(addressKey(e.address), i));
     this.bySource = endpoints.map(() => []);
     this.all = Int32Array.from(endpoints.keys());
     this.scratch = new RowScratch(endpoints, this.lists);
@@ -148,13 +145,13 @@ export class ConjunctionJoins {
     if (conjunction.form === this.forms.length) this.forms.push(conjunction);
     // A clause whose every flow asks about the source gates the rows: only its sources can be
     // joined, so a row that comes through it need not ask it again.
-    const gate = conjunction.clauses.find((k) => k.flows.every((f) => f.src));
+    const gate = conjunction.clauses.find((k) => k.flows.every((f) => sourceOf(f)));
     if (!gate) {
       this.everyRow.push(index);
       return;
     }
     const rows = new Set<number>();
-    for (const f of gate.flows) this.forEachMatching(f.src!, f.ethType, (i) => rows.add(i));
+    for (const f of gate.flows) this.forEachMatching(sourceOf(f)!, f.ethType, (i) => rows.add(i));
     for (const i of rows) this.bySource[i]!.push(index);
     if (gate.asks === 'source') {
       gate.asks = 'gate';
@@ -180,7 +177,7 @@ export class ConjunctionJoins {
     if (clause.asks === 'source') {
       if (!clause.sources) {
         const sources = new Set<number>();
-        for (const f of clause.flows) this.forEachMatching(f.src!, f.ethType, (i) => sources.add(i));
+        for (const f of clause.flows) this.forEachMatching(sourceOf(f)!, f.ethType, (i) => sources.add(i));
         clause.sources = sources;
       }
       return clause.sources.has(row) ? null : NONE;
@@ -189,9 +186,11 @@ export class ConjunctionJoins {
     const found: number[] = [];
     let all = false;
     for (const f of clause.flows) {
-      if (f.src && !holds(f.src, f.ethType, this.endpoints[row]!.address)) continue;
-      if (!f.dst) all = true;
-      else this.forEachMatching(f.dst, f.ethType, (i) => found.push(i));
+      const src = sourceOf(f);
+      const dst = destinationOf(f);
+      if (src && !holds(src, f.ethType, this.endpoints[row]!.address)) continue;
+      if (!dst) all = true;
+      else this.forEachMatching(dst, f.ethType, (i) => found.push(i));
     }
     const destinations = all ? null : sortedUnique(found);
     if (clause.asks === 'destination') {
@@ -204,7 +203,7 @@ export class ConjunctionJoins {
   /** Calls `f` with each endpoint a mask (under an Ethernet type) holds for, in ascending order. */
   private forEachMatching(mask: AddressMask, ethType: number | undefined, f: (i: number) => void): void {
     if (isExactMask(mask)) {
-      const i = this.byValue[mask.family].get(mask.value);
+      const i = this.byKey.get(addressKey(mask));
       if (i !== undefined && holds(mask, ethType, this.endpoints[i]!.address)) f(i);
       return;
     }
@@ -274,16 +273,23 @@ function holds(mask: AddressMask, ethType: number | undefined, address: AddressB
   return addressMatches(mask, address);
 }
 
-/** One flow's conjunction action for one conjunction. */
-interface ClauseEntry {
-  flow: SimFlow;
-  clause: number;
-  clauses: number;
+function sourceOf(m: FlowMatch): AddressMask | undefined {
+  return m.nwSrc ?? m.ipv6Src;
 }
 
-/** Per conjunction id, its clause flows (once per action) and the flows on its conj_id. */
+function destinationOf(m: FlowMatch): AddressMask | undefined {
+  return m.nwDst ?? m.ipv6Dst;
+}
+
+/**
+ * Per conjunction id, its clause flows once per conjunction action, with the action's clause
+ * and clause count at the same index (numbers in arrays rather than an object per action: a
+ * large estate's hosts hold one and a half million), and the flows on its conj_id.
+ */
 interface Served {
-  entries: ClauseEntry[];
+  flows: SimFlow[];
+  clause: number[];
+  clauses: number[];
   onId: SimFlow[];
 }
 
@@ -291,12 +297,18 @@ function conjunctionFlows(flows: readonly SimFlow[]): Map<number, Served> {
   const out = new Map<number, Served>();
   const entry = (id: number): Served => {
     let served = out.get(id);
-    if (!served) out.set(id, (served = { entries: [], onId: [] }));
+    if (!served) out.set(id, (served = { flows: [], clause: [], clauses: [], onId: [] }));
     return served;
   };
   for (const flow of flows) {
     if (isConjunctive(flow)) {
-      for (const action of flow.actions) if (action.kind === 'conjunction') entry(action.id).entries.push({ flow, clause: action.clause, clauses: action.clauses });
+      for (const action of flow.actions) {
+        if (action.kind !== 'conjunction') continue;
+        const served = entry(action.id);
+        served.flows.push(flow);
+        served.clause.push(action.clause);
+        served.clauses.push(action.clauses);
+      }
     } else if (flow.match.conjId !== undefined && !hasAddress(flow.match)) entry(flow.match.conjId).onId.push(flow);
   }
   return out;
@@ -304,19 +316,18 @@ function conjunctionFlows(flows: readonly SimFlow[]): Map<number, Served> {
 
 /** The address clauses of a conjunction, as relevantFlows counts them: clauses with a flow that names an address. */
 function addressClauses(served: Served): AddressClause[] {
-  const byClause = new Map<number, ClauseFlow[]>();
-  for (const { flow, clause } of served.entries) {
-    const m = flow.match;
-    const src = m.nwSrc ?? m.ipv6Src;
-    const dst = m.nwDst ?? m.ipv6Dst;
-    if (!src && !dst) continue;
+  const byClause = new Map<number, FlowMatch[]>();
+  for (let e = 0; e < served.flows.length; e++) {
+    const m = served.flows[e]!.match;
+    if (!hasAddress(m)) continue;
+    const clause = served.clause[e]!;
     let list = byClause.get(clause);
     if (!list) byClause.set(clause, (list = []));
-    list.push({ ethType: m.ethType, src, dst });
+    list.push(m);
   }
   return [...byClause.values()].map((flows): AddressClause => ({
     flows,
-    asks: flows.every((f) => f.src && !f.dst) ? 'source' : flows.every((f) => !f.src) ? 'destination' : 'mixed',
+    asks: flows.every((f) => sourceOf(f) && !destinationOf(f)) ? 'source' : flows.every((f) => !sourceOf(f)) ? 'destination' : 'mixed',
   }));
 }
 
@@ -327,14 +338,17 @@ function addressClauses(served: Served): AddressClause[] {
  * of the pair's hard signatures, so it does not make the kind less plain.
  */
 function plainKind(table: number, served: Served): { clauses: string; verdict: string; priority: number; protocols: number } | null {
-  const first = served.entries[0]!;
+  const priority = served.flows[0]!.priority;
+  const count = served.clauses[0]!;
   // Per clause: the matches of its flows that name no address, or 'address' when all name one.
   const clauses = new Map<number, Set<string>>();
   const addressed = new Set<number>();
   // Per clause that names no address: the protocols its flows can match.
   const carried = new Map<number, number>();
-  for (const { flow, clause, clauses: n } of served.entries) {
-    if (flow.priority !== first.flow.priority || n !== first.clauses) return null;
+  for (let e = 0; e < served.flows.length; e++) {
+    const flow = served.flows[e]!;
+    const clause = served.clause[e]!;
+    if (flow.priority !== priority || served.clauses[e] !== count) return null;
     if (hasAddress(flow.match)) {
       if (!isPlainAddress(flow.match)) return null;
       addressed.add(clause);
@@ -347,15 +361,15 @@ function plainKind(table: number, served: Served): { clauses: string; verdict: s
   }
   let protocols = ALL_PROTOCOLS;
   for (const mask of carried.values()) protocols &= mask;
-  const parts = [`${table}`, `${first.flow.priority}`, `${first.clauses}`];
-  for (let k = 1; k <= first.clauses; k++) {
+  const parts = [`${table}`, `${priority}`, `${count}`];
+  for (let k = 1; k <= count; k++) {
     // An address clause is supplied for every pair the conjunction joins, whichever flow does it;
     // one that also has flows naming no address is not that simple.
     if (addressed.has(k) && clauses.has(k)) return null;
     parts.push(addressed.has(k) ? 'address' : [...(clauses.get(k) ?? [])].sort().join(';'));
   }
   const onId = served.onId.map((flow) => `${flow.priority} ${matchTextWithoutConjId(flow.match)} ${flow.text.slice(flow.text.indexOf('actions='))}`);
-  return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority: first.flow.priority, protocols };
+  return { clauses: parts.join('|'), verdict: onId.sort().join('|'), priority, protocols };
 }
 
 const ALL_PROTOCOLS = (1 << SERVICE_PROTOCOLS.length) - 1;
@@ -369,6 +383,15 @@ function protocolsOf(ipProto: number | undefined): number {
 
 /** One address field and at most an Ethernet type: the flow holds for every packet between the pairs it supplies. */
 function isPlainAddress(m: FlowMatch): boolean {
+  let plain = plainAddresses.get(m);
+  if (plain === undefined) plainAddresses.set(m, (plain = namesOnlyOneAddress(m)));
+  return plain;
+}
+
+// Once per match object: the reader shares them between flows and hosts.
+const plainAddresses = new WeakMap<FlowMatch, boolean>();
+
+function namesOnlyOneAddress(m: FlowMatch): boolean {
   const fields = Object.keys(m).filter((k) => m[k as keyof FlowMatch] !== undefined);
   return ADDRESS_FIELDS.filter((f) => m[f] !== undefined).length === 1 && fields.every((f) => f === 'ethType' || (ADDRESS_FIELDS as readonly string[]).includes(f));
 }

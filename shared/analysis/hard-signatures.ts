@@ -5,7 +5,7 @@ import { hasAddress, type SimFlow } from '../simulator/flow-model';
 import type { FlowTables } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import { shapeOf } from './flow-signatures';
-import { countsAlways } from './relevant-flows';
+import { hardFlows } from './relevant-flows';
 
 export type Role = 'source' | 'destination';
 
@@ -42,8 +42,7 @@ export class HardSignatures {
     const shapes: Record<Role, Map<number, string[]>> = { source: new Map(), destination: new Map() };
     const base: string[] = [];
     for (const flows of byTable.values())
-      for (const flow of flows) {
-        if (!countsAlways(flows, flow)) continue;
+      for (const flow of hardFlows(flows)) {
         if (hasAddress(flow.match)) for (const role of ['source', 'destination'] as const) fileFlow(flow, role, this.addresses, this.byKey, shapes[role]);
         // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
         else if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));

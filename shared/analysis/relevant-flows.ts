@@ -1,9 +1,9 @@
 import { pushUnder } from '../arrays';
-import type { AddressBits } from '../simulator/address-bits';
+import type { AddressBits, AddressMask } from '../simulator/address-bits';
 import { addressMatches } from '../simulator/address-bits';
 import { ETH_TYPE, hasAddress, isConjunctive, withActions, type FlowMatch, type SimFlow } from '../simulator/flow-model';
 import { addressKey, exactAddress } from '../simulator/table-index';
-import { matchText } from './match-text';
+import { matchText } from '../simulator/match-text';
 
 /**
  * One table's flows filed for the question "which flows can take part in a lookup for a
@@ -21,6 +21,8 @@ interface RelevanceIndex {
   addressClauses: Map<number, Set<number>>;
   /** Clause flows sharing their match with a non-conjunctive flow, which they hide. */
   hiders: Set<SimFlow>;
+  /** Non-conjunctive flows and hiders, in text order (hardFlows). */
+  hard: SimFlow[];
 }
 
 const indexes = new WeakMap<readonly SimFlow[], RelevanceIndex>();
@@ -58,7 +60,7 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
   const complete = new Set<number>();
   if (conjunctions)
-    for (const [id, clauses] of supplied) if ([...(index.addressClauses.get(id) ?? [])].every((k) => clauses.has(k))) complete.add(id);
+    for (const [id, clauses] of supplied) if (suppliesAll(clauses, index.addressClauses.get(id))) complete.add(id);
 
   const relevant = new Set<SimFlow>();
   for (const flow of addressed) if (!isConjunctive(flow) || index.hiders.has(flow) || servesAny(flow, complete)) relevant.add(flow);
@@ -79,11 +81,11 @@ export function forPair(flow: SimFlow, complete: ReadonlySet<number>): SimFlow {
 }
 
 /**
- * Whether a flow takes part in every lookup its addresses hold for, whatever conjunctions
- * complete: a non-conjunctive flow, or a clause flow that hides one.
+ * The flows of a table that take part in every lookup their addresses hold for, whatever
+ * conjunctions complete, in text order: the non-conjunctive flows and the clause flows that hide one.
  */
-export function countsAlways(flows: readonly SimFlow[], flow: SimFlow): boolean {
-  return !isConjunctive(flow) || relevanceIndex(flows).hiders.has(flow);
+export function hardFlows(flows: readonly SimFlow[]): readonly SimFlow[] {
+  return relevanceIndex(flows).hard;
 }
 
 function relevanceIndex(flows: readonly SimFlow[]): RelevanceIndex {
@@ -95,61 +97,72 @@ function relevanceIndex(flows: readonly SimFlow[]): RelevanceIndex {
   return index;
 }
 
+function suppliesAll(supplied: ReadonlySet<number>, clauses: ReadonlySet<number> | undefined): boolean {
+  for (const k of clauses ?? []) if (!supplied.has(k)) return false;
+  return true;
+}
+
 function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
   return flow.actions.some((a) => a.kind === 'conjunction' && complete.has(a.id));
 }
 
 function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
-  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set() };
+  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set(), hard: [] };
   const hardMatches = new HardMatches(flows);
   for (const flow of flows) {
     const { match } = flow;
     const source = exactAddress(match.nwSrc ?? match.ipv6Src);
     const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
-    if (isConjunctive(flow) && hasAddress(match))
+    const conjunctive = isConjunctive(flow);
+    if (conjunctive && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
-    if (isConjunctive(flow) && hardMatches.has(match)) index.hiders.add(flow);
+    const hides = conjunctive && hardMatches.has(match);
+    if (hides) index.hiders.add(flow);
+    if (!conjunctive || hides) index.hard.push(flow);
     if (source !== null) pushUnder(index.bySource, source, flow);
     else if (destination !== null) pushUnder(index.byDestination, destination, flow);
     else if (hasAddress(match)) index.always.push(flow);
-    else if (isConjunctive(flow) && !hardMatches.has(match))
+    else if (conjunctive && !hides)
       for (const action of flow.actions) {
         if (action.kind === 'conjunction') pushUnder(index.byConjunction, action.id, flow);
       }
-    else if (!isConjunctive(flow) && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
+    else if (!conjunctive && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
     else index.always.push(flow);
   }
   return index;
 }
 
 /**
- * The matches of a table's non-conjunctive flows, filed by the addresses they name exactly,
- * so that asking about a clause flow formats only the few flows that could share its match.
+ * The printed matches of a table's non-conjunctive flows. A clause flow's match is printed
+ * only when hard flows name its addresses (equal matches name equal ones), and then once per
+ * match object (matchText): no key is made per flow.
  */
 class HardMatches {
-  private readonly byAddresses = new Map<string, SimFlow[]>();
-  private readonly formatted = new Map<string, Set<string>>();
+  private readonly texts = new Set<string>();
+  private readonly sources = new Set<string>();
+  private readonly destinations = new Set<string>();
 
   constructor(flows: readonly SimFlow[]) {
-    for (const flow of flows) if (!isConjunctive(flow)) pushUnder(this.byAddresses, addressesOf(flow.match), flow);
+    for (const flow of flows) {
+      if (isConjunctive(flow)) continue;
+      this.texts.add(matchText(flow.match));
+      this.sources.add(addressOf(flow.match.nwSrc ?? flow.match.ipv6Src));
+      this.destinations.add(addressOf(flow.match.nwDst ?? flow.match.ipv6Dst));
+    }
   }
 
   has(match: FlowMatch): boolean {
-    const key = addressesOf(match);
-    let texts = this.formatted.get(key);
-    if (!texts) {
-      texts = new Set((this.byAddresses.get(key) ?? []).map((f) => matchText(f.match)));
-      this.formatted.set(key, texts);
-    }
-    return texts.size > 0 && texts.has(matchText(match));
+    return (
+      this.sources.has(addressOf(match.nwSrc ?? match.ipv6Src)) &&
+      this.destinations.has(addressOf(match.nwDst ?? match.ipv6Dst)) &&
+      this.texts.has(matchText(match))
+    );
   }
 }
 
-/** The addresses a match names exactly, `*` for a prefix: equal matches have equal keys. */
-function addressesOf(m: FlowMatch): string {
-  const src = m.nwSrc ?? m.ipv6Src;
-  const dst = m.nwDst ?? m.ipv6Dst;
-  return `${src ? (exactAddress(src) ?? '*') : ''}|${dst ? (exactAddress(dst) ?? '*') : ''}`;
+/** The address a match names exactly, `*` for a prefix, empty for none (exactAddress keeps one string per address). */
+function addressOf(mask: AddressMask | undefined): string {
+  return mask ? (exactAddress(mask) ?? '*') : '';
 }
 
 function addressesHold(m: FlowMatch, src: AddressBits, dst: AddressBits): boolean {

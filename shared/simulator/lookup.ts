@@ -1,4 +1,5 @@
-import { formatMatch, isConjunctive, type SimFlow } from './flow-model';
+import { isConjunctive, type SimFlow } from './flow-model';
+import { matchText } from './match-text';
 import { matchesPacket, type PacketFields } from './packet';
 
 /** A conjunctive match that completed: every clause 1..n had a matching flow at one priority. */
@@ -139,7 +140,8 @@ function relookup(flows: readonly SimFlow[], packet: PacketFields): { flow: SimF
   const heads = new Map<string, SimFlow>();
   for (const flow of flows) {
     if (!matchesPacket(flow.match, packet)) continue;
-    const key = formatMatch(flow.match);
+    // Printed once per match object: an analysis simulates many packets over the same flows.
+    const key = matchText(flow.match);
     const head = heads.get(key);
     if (!head || flow.priority > head.priority) heads.set(key, flow);
   }

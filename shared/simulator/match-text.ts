@@ -1,6 +1,7 @@
-import { formatMatch, type FlowMatch } from '../simulator/flow-model';
+import { formatMatch, type FlowMatch } from './flow-model';
 
-// Read-only: flows share match objects (CompiledFlowReader), within a table, across hosts and across compiles read by one reader.
+// Read-only: flows share match objects (CompiledFlowReader), within a table, across hosts and across compiles read by one reader;
+// a match is never changed once a flow holds it.
 const printed = new WeakMap<FlowMatch, string>();
 const printedWithout = new WeakMap<FlowMatch, string>();
 
