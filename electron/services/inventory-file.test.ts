@@ -30,6 +30,29 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('places a row at the line it starts on, past quoted line breaks, comments and CRLF', () => {
+    const rows = [
+      '\uFEFFname,host,addresses,labels',
+      '# a comment',
+      '',
+      '"web',
+      'vm",host-a,10.1.0.10,tier=web',
+      '  ',
+      '# another',
+      'pending,host-b,,tier=web',
+      'copy,host-b,"10.1.0.10',
+      '10.1.0.11",tier=db',
+      'bad,,10.1.0.12,tier=db',
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const text = rows.join(eol) + eol;
+      const lines = parseInventoryText(text, 'v.csv', 'now').diagnostics.map((d) => [d.code, d.location?.line]);
+      expect(lines, JSON.stringify(eol)).toEqual([['MS306', 11]]);
+      const inventory = parseInventoryText(text.replace('bad,,', 'bad,host-c,'), 'v.csv', 'now').inventory!;
+      expect(inventory.workloads.map((w) => w.origin.entry?.line), JSON.stringify(eol)).toEqual([4, 8, 9, 11]);
+    }
+  });
+
   it('still reads YAML inventories', () => {
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h, addresses: [10.0.0.1] }\n';
     expect(parseInventoryText(yaml, 'inv.yaml', 'now').inventory?.workloads).toHaveLength(1);
