@@ -28,6 +28,24 @@ describe('microseg matrix', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ghost\.yaml:\d+:\d+: error MS\d+/);
   });
+
+  it('points an error only the compile finds (an unknown honeypot) at its line, in matrix, impact and replay, without usage text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-compile-error-'));
+    const trap = join(dir, 'trap.yaml');
+    writeFileSync(trap, readFileSync(policy, 'utf8').replace(/betweenGroups: \w+/, 'betweenGroups: redirect\n  redirectTo: nobody'));
+    const log = join(dir, 'log.csv');
+    writeFileSync(log, 'from,to,protocol,port\nweb-1,app-1,tcp,8080\n');
+    const runs = {
+      matrix: microseg('matrix', trap, '--inventory', inventory),
+      impact: microseg('impact', policy, trap, '--inventory', inventory),
+      replay: microseg('replay', trap, '--inventory', inventory, '--connections', log),
+    };
+    for (const [command, result] of Object.entries(runs)) {
+      expect(result.code, command).toBe(command === 'matrix' ? 1 : 2);
+      expect(result.stderr, command).toMatch(/trap\.yaml:10:\d+: error MS133/);
+      expect(result.stderr, command).not.toContain('usage:');
+    }
+  });
 });
 
 describe('microseg impact', () => {

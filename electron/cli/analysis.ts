@@ -98,6 +98,7 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
 /** The compiled tables of a loaded policy; its errors, located in its file, fail the command. */
 function tablesOf({ policy, locate }: LoadedPolicy, inventory: Inventory, path: string, code: number = EXIT.inputErrors, reader = new CompiledFlowReader()): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, locatedIn(compiled.diagnostics, locate));
+  // The command was right, its input is not: no usage text, whatever the exit code.
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, locatedIn(compiled.diagnostics, locate), false);
   return loadHostTables(compiled.hosts, reader);
 }

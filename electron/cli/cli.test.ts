@@ -71,10 +71,12 @@ describe('microseg', () => {
     expect(permitted.code).toBe(0);
     expect(permitted.stdout).toContain('PERMITTED');
     expect(permitted.stdout).toContain('decided on host-b in table ingress by edge "web-to-app"');
+    // The compile's warnings come along, as compile prints them: metrics is in no group.
+    expect(permitted.stderr).toMatch(/inventory\.yaml:10:5: warning MS202: workload "metrics"/);
 
     const dropped = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', '10.20.3.31', '--port', '5432', '--json');
     expect(dropped.code).toBe(3);
-    expect(JSON.parse(dropped.stdout)).toMatchObject({ verdict: 'dropped', decisions: [{ host: 'host-a', table: 'egress' }] });
+    expect(JSON.parse(dropped.stdout)).toMatchObject({ verdict: 'dropped', decisions: [{ host: 'host-a', table: 'egress' }], diagnostics: [{ code: 'MS202', location: { line: 10, column: 5 } }] });
   });
 
   it('trace: exit 4 and the honeypot when a redirect edge decides', () => {

@@ -160,10 +160,14 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   const decisions = decisionsOf(path, compiled.rules);
   const code = path.verdict === 'permitted' ? EXIT.ok : path.verdict === 'redirected' ? EXIT.redirected : EXIT.dropped;
 
+  // The compile's warnings, as compile prints them: a workload in no group, or sharing its
+  // address with another (MS205), changes what the verdict means.
+  const diagnostics = locatedIn(compiled.diagnostics, locate);
   if (values.json) {
     const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
-    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, decisions, hops }, null, 2), code);
+    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, decisions, hops, diagnostics }, null, 2), code);
   }
+  printDiagnostics(diagnostics);
   const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${path.redirectedTo ?? '?'}` : path.verdict.toUpperCase();
   const lines = [`${from.label} → ${to.label}: ${verdict} (${path.reason})`];
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${d.what}`);

@@ -26,7 +26,7 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
   if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate), false);
 
   const started = performance.now();
   const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);

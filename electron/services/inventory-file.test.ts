@@ -30,6 +30,29 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('places a row at the line it starts on, past quoted line breaks, comments and CRLF', () => {
+    const rows = [
+      '\uFEFFname,host,addresses,labels',
+      '# a comment',
+      '',
+      '"web',
+      'vm",host-a,10.1.0.10,tier=web',
+      '  ',
+      '# another',
+      'pending,host-b,,tier=web',
+      'copy,host-b,"10.1.0.10',
+      '10.1.0.11",tier=db',
+      'bad,,10.1.0.12,tier=db',
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const text = rows.join(eol) + eol;
+      const lines = parseInventoryText(text, 'v.csv', 'now').diagnostics.map((d) => [d.code, d.location?.line]);
+      expect(lines, JSON.stringify(eol)).toEqual([['MS306', 11]]);
+      const inventory = parseInventoryText(text.replace('bad,,', 'bad,host-c,'), 'v.csv', 'now').inventory!;
+      expect(inventory.workloads.map((w) => w.origin.entry?.line), JSON.stringify(eol)).toEqual([4, 8, 9, 11]);
+    }
+  });
+
   it('still reads YAML inventories', () => {
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h, addresses: [10.0.0.1] }\n';
     expect(parseInventoryText(yaml, 'inv.yaml', 'now').inventory?.workloads).toHaveLength(1);
@@ -84,6 +107,15 @@ describe('the two formats agree', () => {
     const trap = { name: 'trap', host: 'n1', addresses: ['10.0.0.2'], mac: '02:42:0a:00:00:09', labels: { role: 'honeypot' } };
     expect(fromYaml.inventory?.workloads[1]).toMatchObject(trap);
     expect(fromCsv.inventory?.workloads[1]).toMatchObject(trap);
+  });
+
+  it('read spaces around a declared port protocol as no part of it; any other value lists the protocols', () => {
+    const withPort = (protocol: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], ports: [{ name: dns, port: 53, protocol: "${protocol}" }] }\n`;
+    expect(parseInventoryText(withPort(' udp '), 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
+    expect(parseInventoryText('name,host,addresses,ports\nweb,n1,10.0.0.1, dns=udp/53 \n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
+    expect(parseInventoryText(withPort(' icmp '), 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS302', message: expect.stringContaining('protocol must be one of tcp, udp, sctp (found "icmp")'), location: expect.objectContaining({ line: 4, path: 'workloads.0.ports.0.protocol' }) }),
+    ]);
   });
 
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {

@@ -10,7 +10,7 @@ import { inventoryFromRows, parseInventoryFile, type InventoryParse, type Invent
 export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
   if (extname(file).toLowerCase() !== '.csv') return parseInventoryFile(text, file, readAt);
 
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let records: { record: Record<string, string>; info: { lines: number }; raw: string }[];
   // A column named twice would keep only its last cell of each row, unseen.
   const repeated = new Set<string>();
   const header = (names: string[]): string[] => {
@@ -18,7 +18,9 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     return names;
   };
   try {
-    records = parse(text, { columns: header, info: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
+    // One line break, \n: csv-parse counts a \r\n inside a quoted cell as two lines, which
+    // would put every later row's line one too far.
+    records = parse(text.replace(/\r\n?/g, '\n'), { columns: header, info: true, raw: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
   } catch (error) {
     const e = error as Error & { lines?: number };
     const diagnostic: Diagnostic = { code: 'MS308', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } };
@@ -30,6 +32,18 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line, path: name } }));
     return { inventory: null, diagnostics };
   }
-  const rows: InventoryRow[] = records.map(({ record, info }) => ({ line: info.lines, cells: record }));
+  // info.lines is the line a record ends on; a row is where it starts (a quoted cell may hold line breaks).
+  const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: info.lines - linesOfRecord(raw) + 1, cells: record }));
   return inventoryFromRows(rows, file, readAt);
+}
+
+/**
+ * The lines a record's own text spans. Its raw text also holds the blank and comment lines
+ * skipped before it, which a record's first line never is (it would have been skipped too).
+ */
+function linesOfRecord(raw: string): number {
+  const lines = raw.replace(/\n$/, '').split('\n');
+  let first = 0;
+  while (first < lines.length - 1 && (lines[first]!.trim() === '' || lines[first]!.trimStart().startsWith('#'))) first++;
+  return lines.length - first;
 }

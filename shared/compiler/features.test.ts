@@ -109,6 +109,18 @@ describe('compiler features', () => {
     expect(codes).toEqual(expect.arrayContaining(['MS133', 'MS134']));
   });
 
+  it('finds a honeypot by any spelling of its address, as the inventory reads it', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    // Only the default redirects to tarpit, the one honeypot with an IPv6 address.
+    for (const spelling of ['tarpit', 'fd00::98', 'FD00:0::98', 'fd00:0000:0:0::0098', '10.0.9.8']) {
+      const compiled = compilePolicy({ ...redirect, defaults: { ...redirect.defaults, redirectTo: spelling } }, traps);
+      expect(compiled.diagnostics.filter((d) => d.code === 'MS133'), spelling).toEqual([]);
+      const actions = compiled.hosts.flatMap((h) => h.flows.flatMap((f) => f.actions));
+      expect(actions.some((a) => a.includes('nat(dst=[fd00::98])')), spelling).toBe(true);
+    }
+  });
+
   it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {
     const many: Policy = {
       ...policy,

@@ -1,6 +1,7 @@
 import type { Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
+import { canonicalCidr } from '../net/cidr-set';
 import type { Policy } from './model';
 
 /** What a workload is to the policy's redirects: the default's honeypot, or a redirect edge's. */
@@ -12,7 +13,11 @@ export type HoneypotRole = 'default' | 'edge';
  */
 export function honeypotNamed(spec: string, workloads: readonly Workload[]): Workload | undefined {
   const cidr = parseCidr(spec);
-  if (cidr) return workloads.find((w) => w.addresses.includes(cidr.address));
+  if (cidr) {
+    // Inventories keep one spelling per address (fd00::9); the policy may write another (FD00:0::9).
+    const canonical = canonicalCidr(`${cidr.address}/${cidr.family === 4 ? 32 : 128}`)!.split('/')[0]!;
+    return workloads.find((w) => w.addresses.includes(canonical) || w.addresses.includes(cidr.address));
+  }
   const [namespace, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
   const found = workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
   return found.length === 1 ? found[0] : undefined;

@@ -149,6 +149,15 @@ workloads:
     ]);
   });
 
+  it('point at the later of two entries written on one line (YAML flow style)', () => {
+    const yaml = `apiVersion: microseg.dev/v1
+kind: Inventory
+workloads: [{ name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier: web } }, { name: copy, host: host-b, addresses: [10.20.1.11], labels: { tier: db } }]
+`;
+    const [shared] = warnings(parseInventoryFile(yaml, 'inv.yaml', 'x').inventory!.workloads).filter((d) => d.code === 'MS205');
+    expect(shared?.location).toEqual({ file: 'inv.yaml', line: 3, column: 92, path: 'workloads.1.addresses.0' });
+  });
+
   it('point at its row in a CSV inventory, naming the column', () => {
     const rows: InventoryRow[] = [
       { line: 2, cells: { name: 'web-1', host: 'host-a', addresses: '10.20.1.11', labels: 'tier=web' } },

@@ -45,13 +45,21 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   for (const [address, list] of holders) {
     if (list.length < 2) continue;
     const names = list.map((w) => `"${qualifiedName(w)}"`);
-    // Pointed at the entry written last: in one file, that is the likelier copy.
-    const copy = list.reduce((a, b) => ((b.origin.entry?.line ?? 0) > (a.origin.entry?.line ?? 0) ? b : a));
+    // Pointed at the entry written last: in one file, that is the likelier copy (by column too,
+    // for entries on one line, as YAML's flow style writes them).
+    const copy = list.reduce((a, b) => (writtenAfter(b, a) ? b : a));
     const field = `addresses.${copy.addresses.findIndex((x) => canonicalAddress(x) === address)}`;
     const message = `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other`;
     diagnostics.push(workloadWarning('MS205', message, copy, field));
   }
   return diagnostics;
+}
+
+/** Whether `a`'s entry comes after `b`'s in their file: a later line, or further along one line. */
+function writtenAfter(a: Workload, b: Workload): boolean {
+  const [x, y] = [a.origin.entry, b.origin.entry];
+  const [lineA, lineB] = [x?.line ?? 0, y?.line ?? 0];
+  return lineA > lineB || (lineA === lineB && (x?.column ?? 0) > (y?.column ?? 0));
 }
 
 /** One spelling per address (`fd00::1` and `fd00:0::1` are one), for comparing them. */
