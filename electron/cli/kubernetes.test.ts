@@ -56,4 +56,16 @@ describe('microseg import k8s / export k8s', () => {
     expect(microseg('import', 'k8s', policies, '-o', target).stderr).toContain('needs --inventory FILE');
     expect(microseg('import', 'yaml', policies).code).toBe(2);
   }, 30_000);
+
+  it('refuses files that hold no NetworkPolicy, whose design would permit everything', () => {
+    const misspelt = join(dir, 'misspelt.yaml');
+    const target = join(dir, 'permit-all.yaml');
+    writeFileSync(misspelt, readFileSync(policies, 'utf8').replaceAll('kind: NetworkPolicy', 'kind: networkpolicy'));
+    const result = microseg('import', 'k8s', misspelt, '--inventory', inventory, '-o', target);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/misspelt\.yaml:\d+:\d+: warning MS608/);
+    expect(result.stderr).toContain('error MS610');
+    expect(result.stderr).toContain('no NetworkPolicy to import; nothing written');
+    expect(existsSync(target)).toBe(false);
+  }, 30_000);
 });

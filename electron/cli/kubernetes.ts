@@ -30,7 +30,10 @@ export async function importKubernetes(files: readonly string[], options: Kubern
   const inventory = await loadInventory(options.inventory);
   const name = basename(options.output, extname(options.output));
   const imported = await service(() => importNetworkPolicyFiles(files, name));
-  if (!imported.policy) throw new CliFailure(EXIT.inputErrors, `${files.join(', ')}: the API server would refuse these NetworkPolicies; nothing written`, imported.diagnostics);
+  if (!imported.policy) {
+    const none = imported.diagnostics.some((d) => d.code === 'MS610');
+    throw new CliFailure(EXIT.inputErrors, `${files.join(', ')}: ${none ? 'no NetworkPolicy to import' : 'the API server would refuse these NetworkPolicies'}; nothing written`, imported.diagnostics);
+  }
 
   const compiled = compilePolicy(imported.policy, inventory);
   const diagnostics = [...imported.diagnostics, ...compiled.diagnostics];

@@ -16,6 +16,12 @@ import { ServiceError } from './service-error';
 export async function importNetworkPolicyFiles(paths: readonly string[], name = designName(paths[0] ?? '')): Promise<NetworkPolicyImport> {
   if (paths.length === 0) throw new ServiceError('bad-request', 'No NetworkPolicy file given; name at least one YAML file.');
   const parsed = await Promise.all(paths.map(async (path) => parseNetworkPolicies((await readTextFile(path)).text, path)));
+  // A cluster without NetworkPolicies permits everything, and its design says so. Files that
+  // hold none are a mistake (a misspelt kind, the wrong file): their design would permit everything too.
+  if (parsed.every((p) => p.policies.length === 0) && !hasErrors(parsed.flatMap((p) => p.diagnostics))) {
+    const message = `${paths.join(', ')} hold${paths.length === 1 ? 's' : ''} no NetworkPolicy (every document was skipped: see the warnings), and a design of none would permit everything; nothing imported`;
+    return { policy: null, diagnostics: [...parsed.flatMap((p) => p.diagnostics), { code: 'MS610', severity: 'error', message, location: { file: paths[0]! } }] };
+  }
   return designFromNetworkPolicies(parsed, name);
 }
 
