@@ -35,22 +35,30 @@ describe('microseg replay', () => {
     expect([replay.connections, replay.permitted, replay.entries, replay.diagnostics]).toEqual([3, 3, [], []]);
   });
 
-  it('names each bad line by line and column, replays the rest, and exits 2', () => {
+  it('names each bad line by its line and column name, replays the rest, and exits 2', () => {
     const mixed = log('mixed.csv', 'from,to,protocol,port,count\nweb-1,app-1,tcp,8080,2\nweb-1,app-1,gre,1,1\nweb-1,app-1,tcp,70000,1\nweb-1,nobody,tcp,80,1\nweb-1,app-1,tcp,8080,-3\nweb-1,db-1,tcp,5432,1\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', mixed);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${mixed}:3:3: error MS702: protocol: "gre" is not tcp, udp, sctp or icmp`);
-    expect(result.stderr).toContain(`${mixed}:4:4: error MS702: port: "70000" is not a port 1-65535`);
+    expect(result.stderr).toContain(`${mixed}:3: error MS702: protocol: "gre" is not tcp, udp, sctp or icmp`);
+    expect(result.stderr).toContain(`${mixed}:4: error MS702: port: "70000" is not a port 1-65535`);
     expect(result.stderr).toContain(`${mixed}:5: error MS703: to: "nobody" is no workload of the inventory`);
-    expect(result.stderr).toContain(`${mixed}:6:5: error MS702: count: "-3"`);
+    expect(result.stderr).toContain(`${mixed}:6: error MS702: count: "-3"`);
     expect(result.stdout).toContain('3 connections, 2 permitted, 1 dropped');
+  });
+
+  it('places a line where it starts, past quoted line breaks, with LF or CRLF', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['from,to,protocol,port', '"web-1', '",app-1,tcp,8080', '# a comment', '', 'web-1,"app-1', '",gre,1'].join(eol) + eol;
+      const result = microseg('replay', policy, '--inventory', inventory, '--connections', log(`breaks-${eol.length}.csv`, text));
+      expect(result.stderr, JSON.stringify(eol)).toMatch(/breaks-\d\.csv:6: error MS702: protocol: "gre"/);
+    }
   });
 
   it('reads past a line with too many or too few fields, and refuses a log with no connection in it', () => {
     const ragged = log('ragged.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080,extra,fields\nweb-1,app-1,tcp\nweb-1,db-1,tcp,5432\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', ragged);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${ragged}:3:4: error MS702: port: ""`);
+    expect(result.stderr).toContain(`${ragged}:3: error MS702: port: ""`);
     expect(result.stdout).toContain('2 connections, 1 permitted, 1 dropped');
     for (const text of ['', 'from,to,protocol,port\n', '# nothing yet\n']) {
       const empty = microseg('replay', policy, '--inventory', inventory, '--connections', log('empty.csv', text));

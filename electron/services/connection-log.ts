@@ -1,6 +1,7 @@
 import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection } from '@shared/analysis/replay';
 import type { Diagnostic } from '@shared/diagnostics';
+import { lfBreaks, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
@@ -17,7 +18,7 @@ const CHUNK = 1 << 20;
  * (how many times the connection was seen; 1 when absent), `#` comments allowed. Ends are
  * workload names, `namespace/name` or IP addresses; `port` is the destination port, or the
  * ICMP type for `icmp`. Every bad line (a field missing or too many, a bad value) is reported
- * with its line and column and left out; the good ones are still returned, so one typo does
+ * with its line and column name and left out; the good ones are still returned, so one typo does
  * not hide the rest. Only a file CSV cannot be read past (an unclosed quote) stops it there.
  */
 export async function parseConnectionLog(text: string, file: string): Promise<ConnectionLogParse> {
@@ -27,6 +28,7 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const parser = parse({
     columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
     info: true,
+    raw: true,
     skip_empty_lines: true,
     trim: true,
     comment: '#',
@@ -40,9 +42,9 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('readable', () => {
-      let next: { record: Record<string, string>; info: Info } | null;
+      let next: { record: Record<string, string>; info: Info; raw: string } | null;
       while ((next = parser.read() as typeof next) !== null) {
-        const checked = connectionOf(next.record, next.info.lines, header, file);
+        const checked = connectionOf(next.record, recordStartLine(next.info.lines, next.raw), file);
         if ('connection' in checked) connections.push(checked.connection);
         else diagnostics.push(checked.diagnostic);
       }
@@ -51,8 +53,12 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
     parser.on('error', reject);
   });
   try {
-    for (let at = 0; at < text.length; at += CHUNK) {
-      parser.write(text.slice(at, at + CHUNK));
+    for (let at = 0; at < text.length; ) {
+      // A \r\n split between two chunks stays whole: the chunk takes the \n too.
+      let end = Math.min(at + CHUNK, text.length);
+      if (text[end - 1] === '\r' && text[end] === '\n') end++;
+      parser.write(lfBreaks(text.slice(at, end)));
+      at = end;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     parser.end();
@@ -71,10 +77,10 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   return { connections, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
 }
 
-/** One record as a connection, or what is wrong with it, naming the column (1-based) in the location. */
-function connectionOf(record: Record<string, string>, line: number, header: readonly string[], file: string): { connection: ObservedConnection } | { diagnostic: Diagnostic } {
+/** One record as a connection, or what is wrong with it, the location naming its column. */
+function connectionOf(record: Record<string, string>, line: number, file: string): { connection: ObservedConnection } | { diagnostic: Diagnostic } {
   const bad = (column: string, what: string): { diagnostic: Diagnostic } => ({
-    diagnostic: { code: 'MS702', severity: 'error', message: `${column}: ${what}; the line is left out`, location: { file, line, column: header.indexOf(column) + 1 } },
+    diagnostic: { code: 'MS702', severity: 'error', message: `${column}: ${what}; the line is left out`, location: { file, line, path: column } },
   });
   const protocol = (record.protocol ?? '').toLowerCase();
   if (!record.from) return bad('from', 'empty; name a workload or an IP address');

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Diagnostic } from '@shared/diagnostics';
 import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
+import { lfBreaks, recordStartLine } from './csv-lines';
 
 /**
  * Reads a static inventory in either format: YAML (`kind: Inventory`) or CSV with a header
@@ -18,9 +19,8 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     return names;
   };
   try {
-    // One line break, \n: csv-parse counts a \r\n inside a quoted cell as two lines, which
-    // would put every later row's line one too far.
-    records = parse(text.replace(/\r\n?/g, '\n'), { columns: header, info: true, raw: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
+    // See csv-lines.ts: rows are placed where they start.
+    records = parse(lfBreaks(text), { columns: header, info: true, raw: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
   } catch (error) {
     const e = error as Error & { lines?: number };
     const diagnostic: Diagnostic = { code: 'MS308', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } };
@@ -32,18 +32,6 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line, path: name } }));
     return { inventory: null, diagnostics };
   }
-  // info.lines is the line a record ends on; a row is where it starts (a quoted cell may hold line breaks).
-  const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: info.lines - linesOfRecord(raw) + 1, cells: record }));
+  const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: recordStartLine(info.lines, raw), cells: record }));
   return inventoryFromRows(rows, file, readAt);
-}
-
-/**
- * The lines a record's own text spans. Its raw text also holds the blank and comment lines
- * skipped before it, which a record's first line never is (it would have been skipped too).
- */
-function linesOfRecord(raw: string): number {
-  const lines = raw.replace(/\n$/, '').split('\n');
-  let first = 0;
-  while (first < lines.length - 1 && (lines[first]!.trim() === '' || lines[first]!.trimStart().startsWith('#'))) first++;
-  return lines.length - first;
 }

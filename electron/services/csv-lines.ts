@@ -1,0 +1,27 @@
+/**
+ * Where a CSV record starts. csv-parse reports the line a record ends on (`info.lines`), and
+ * counts a CRLF inside a quoted cell as two lines; diagnostics point at the line a record
+ * starts on. So texts are parsed with LF line breaks only (`lfBreaks`), with `raw: true`, and
+ * a record's start is its end minus the lines its own text spans.
+ */
+
+/** The text with every line break written \n (the parser counts a \r\n in a quoted cell twice). */
+export function lfBreaks(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** The line a record starts on, from the line it ends on and its raw text. */
+export function recordStartLine(endLine: number, raw: string): number {
+  return endLine - linesOfRecord(raw) + 1;
+}
+
+/**
+ * The lines a record's own text spans. Its raw text also holds the blank and comment lines
+ * skipped before it, which a record's first line never is (it would have been skipped too).
+ */
+function linesOfRecord(raw: string): number {
+  const lines = raw.replace(/\n$/, '').split('\n');
+  let first = 0;
+  while (first < lines.length - 1 && (lines[first]!.trim() === '' || lines[first]!.trimStart().startsWith('#'))) first++;
+  return lines.length - first;
+}
