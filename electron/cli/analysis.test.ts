@@ -82,6 +82,57 @@ describe('microseg impact', () => {
     expect(result.stdout).toMatch(/app → web: newly redirected any/);
   });
 
+  it('tells a change of honeypot from a redirect that now ends in a drop', () => {
+    const pots = join(dir, 'pots-inventory.yaml');
+    writeFileSync(
+      pots,
+      [
+        'apiVersion: microseg.dev/v1',
+        'kind: Inventory',
+        'workloads:',
+        '  - { name: web-1, host: h1, addresses: [10.0.0.11, "fd00::11"], labels: { tier: web } }',
+        '  - { name: hp, namespace: sec, host: h2, addresses: [10.0.0.99, "fd00::99"], labels: { role: honeypot }, mac: "02:00:00:00:00:99" }',
+        // No IPv6 address: IPv6 connections sent to it are dropped.
+        '  - { name: hp2, host: h3, addresses: [10.0.0.98], labels: { role: honeypot }, mac: "02:00:00:00:00:98" }',
+      ].join('\n'),
+    );
+    const trapped = [
+      'apiVersion: microseg.dev/v1',
+      'kind: Policy',
+      'metadata: { name: pots }',
+      'defaults: { withinGroup: allow, betweenGroups: redirect, redirectTo: sec/hp }',
+      'groups:',
+      '  - { name: web, selector: { labels: tier=web } }',
+      '  - { name: pots, selector: { labels: role=honeypot } }',
+      '  - { name: internet, selector: { cidrs: [0.0.0.0/0, "::/0"], except: [10.0.0.0/8, "fd00::/8"] } }',
+    ];
+    const older = join(dir, 'pots-old.yaml');
+    writeFileSync(older, [...trapped, 'edges: []'].join('\n'));
+    const newer = join(dir, 'pots-new.yaml');
+    writeFileSync(
+      newer,
+      [
+        ...trapped,
+        'edges:',
+        '  - { id: trap-ssh, from: internet, to: web, services: [tcp/22], action: redirect, redirectTo: hp2 }',
+        // hp2's own connections to web are sent back to hp2: dropped.
+        '  - { id: pots-out, from: pots, to: web, services: [tcp/80], action: redirect, redirectTo: hp2 }',
+      ].join('\n'),
+    );
+
+    const text = microseg('impact', older, newer, '--inventory', pots);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('internet → web: newly blocked tcp/22; no longer redirected tcp/22; redirected tcp/22 to hp2 instead of sec/hp (16 address pairs');
+    expect(text.stdout).toContain('pots → web: newly blocked tcp/80; newly redirected tcp/80; no longer redirected tcp/80 (2 address pairs, e.g. hp2 → web-1)');
+
+    const json = microseg('impact', older, newer, '--inventory', pots, '--json');
+    expect(json.code).toBe(1);
+    const impact = JSON.parse(json.stdout) as { entries: { from: string; to: string; newlyBlocked: { tcp: number[][] }; honeypotChanged: { from: string; to: string; services: { tcp: number[][] } }[] }[] };
+    const internet = impact.entries.find((e) => e.from === 'internet' && e.to === 'web');
+    expect(internet?.newlyBlocked.tcp).toEqual([[22, 22]]);
+    expect(internet?.honeypotChanged.map((swap) => [swap.from, swap.to, swap.services.tcp])).toEqual([['sec/hp', 'hp2', [[22, 22]]]]);
+  });
+
   it('exits 2, not 1, when the inventory has errors', () => {
     const broken = join(dir, 'broken-inventory.yaml');
     writeFileSync(broken, 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h1, addresses: [10.0.0.1 }\n');

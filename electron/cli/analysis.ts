@@ -71,6 +71,7 @@ export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: str
     if (!isEmptyServiceSet(e.newlyBlocked)) parts.push(`newly blocked ${formatServices(e.newlyBlocked)}`);
     if (!isEmptyServiceSet(e.newlyRedirected)) parts.push(`newly redirected ${formatServices(e.newlyRedirected)}`);
     if (!isEmptyServiceSet(e.noLongerRedirected)) parts.push(`no longer redirected ${formatServices(e.noLongerRedirected)}`);
+    for (const swap of e.honeypotChanged) parts.push(`redirected ${formatServices(swap.services)} to ${swap.to} instead of ${swap.from}`);
     lines.push(`  ${e.from} → ${e.to}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${e.example.from} → ${e.example.to})`);
   }
   return lines.join('\n');

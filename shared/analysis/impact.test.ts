@@ -8,7 +8,7 @@ import { CompiledFlowReader } from '../simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '../simulator/path';
 import { groupByTable } from '../simulator/simulate';
 import { scenarioArbitrary } from '../simulator/testing/random-scenario';
-import { changeImpact, type ChangeImpact } from './impact';
+import { changeImpact, type ChangeImpact, type ImpactEntry } from './impact';
 import { formatServices } from './service-set';
 
 const RUNS = 300;
@@ -54,7 +54,9 @@ function summary(impact: ChangeImpact): string[] {
   return impact.entries.map(
     (e) =>
       `${e.from} → ${e.to} (${e.pairs}): +${formatServices(e.newlyPermitted)} -${formatServices(e.newlyBlocked)} ` +
-      `>${formatServices(e.newlyRedirected)} <${formatServices(e.noLongerRedirected)} e.g. ${e.example.from} → ${e.example.to}`,
+      `>${formatServices(e.newlyRedirected)} <${formatServices(e.noLongerRedirected)}` +
+      e.honeypotChanged.map((swap) => ` ${swap.from}⇒${swap.to} ${formatServices(swap.services)}`).join('') +
+      ` e.g. ${e.example.from} → ${e.example.to}`,
   );
 }
 
@@ -92,7 +94,7 @@ describe('impact narrowed to the changed flows', () => {
     const h1 = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2 actions=ct(commit,nat(dst=10.0.0.9)),NORMAL', 'table=0,priority=0 actions=NORMAL'];
     const before = handTables({ h1, h2: ['table=0,priority=0 actions=NORMAL'] });
     const after = handTables({ h1, h2: ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.9 actions=drop', 'table=0,priority=0 actions=NORMAL'] });
-    expect(bothWays(before, after, inventory)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
+    expect(bothWays(before, after, inventory)).toContain('(no group) a → (no group) b (1): +none -any >none <any e.g. a → b');
   });
 
   it("follows a redirect that only a later comparison's tables hold", () => {
@@ -107,7 +109,7 @@ describe('impact narrowed to the changed flows', () => {
     const plain = ['table=0,priority=0 actions=NORMAL'];
     expect(bothWays(handTables({ r1: plain, r2 }), handTables({ r1: plain, r2: changedR2 }), own)).toEqual(['(no group) a → (no group) pot (1): +none -any >none <none e.g. a → pot']);
     const redirecting = ['table=0,priority=100,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2 actions=ct(commit,nat(dst=10.0.0.9)),NORMAL', ...plain];
-    expect(bothWays(handTables({ r1: redirecting, r2 }), handTables({ r1: redirecting, r2: changedR2 }), own)).toContain('(no group) a → (no group) b (1): +none -none >none <any e.g. a → b');
+    expect(bothWays(handTables({ r1: redirecting, r2 }), handTables({ r1: redirecting, r2: changedR2 }), own)).toContain('(no group) a → (no group) b (1): +none -any >none <any e.g. a → b');
   });
 
   it('sees a clause flow that now hides a hard flow with the same match', () => {
@@ -192,6 +194,50 @@ describe('impact of one change against other inventories and policies', () => {
     const regrouped = grouped({ backend: 'app', store: 'db' });
     const named = ['backend → store (1): +none -any >none <none e.g. app-1 → db-1'];
     for (const scope of ['changed-flows', 'every-pair'] as const) expect(summary(changeImpact({ policy: regrouped, tables: before }, { policy: regrouped, tables: after }, first, { scope }))).toEqual(named);
+  });
+});
+
+describe('impact of a change of honeypot', () => {
+  // The honeypot of some redirected connections changes to one without an IPv6 address, and
+  // that sends its own connections back to itself: those redirects end in a drop instead.
+  const inventory: Inventory = {
+    readAt: 'x',
+    workloads: [
+      { id: 'static:t/web-1', name: 'web-1', host: 'h1', addresses: ['10.0.0.11', 'fd00::11'], labels: { tier: 'web' }, origin: { kind: 'static', source: 't' } },
+      { id: 'static:t/hp', name: 'hp', namespace: 'sec', host: 'h2', addresses: ['10.0.0.99', 'fd00::99'], labels: { role: 'honeypot' }, mac: '02:00:00:00:00:99', origin: { kind: 'static', source: 't' } },
+      { id: 'static:t/hp2', name: 'hp2', host: 'h3', addresses: ['10.0.0.98'], labels: { role: 'honeypot' }, mac: '02:00:00:00:00:98', origin: { kind: 'static', source: 't' } },
+    ],
+  };
+  const tcp = (port: number): Service => ({ protocol: 'tcp', ports: { from: port, to: port } });
+  const before: Policy = {
+    ...BARE,
+    defaults: { withinGroup: 'allow', betweenGroups: 'redirect', redirectTo: 'sec/hp' },
+    groups: [
+      { name: 'web', selector: { labels: 'tier=web' } },
+      { name: 'pots', selector: { labels: 'role=honeypot' } },
+      { name: 'internet', selector: { cidrs: ['0.0.0.0/0', '::/0'], except: ['10.0.0.0/8', 'fd00::/8'] } },
+    ],
+  };
+  const after: Policy = {
+    ...before,
+    edges: [
+      { id: 'trap-ssh', from: 'internet', to: 'web', services: [tcp(22)], action: 'redirect', redirectTo: 'hp2' },
+      { id: 'pots-out', from: 'pots', to: 'web', services: [tcp(80)], action: 'redirect', redirectTo: 'hp2' },
+    ],
+  };
+
+  it('counts redirected-then-dropped as newly blocked, dropped-then-redirected as newly redirected, and names the honeypots swapped', () => {
+    for (const scope of ['changed-flows', 'every-pair'] as const) {
+      const impact = changeImpact({ policy: before, tables: tablesOf(before, inventory) }, { policy: after, tables: tablesOf(after, inventory) }, inventory, { scope });
+      // IPv6 from outside: hp2 has no IPv6 address, so dropped; IPv4: to hp2 instead of sec/hp.
+      expect(summary(impact), scope).toContain('internet → web (16): +none -tcp/22 >none <tcp/22 sec/hp⇒hp2 tcp/22 e.g. :: → web-1');
+      // hp2 → web-1 was sent to sec/hp and is now sent back to hp2 itself, dropped; sec/hp → web-1 the other way round.
+      expect(summary(impact), scope).toContain('pots → web (2): +none -tcp/80 >tcp/80 <tcp/80 e.g. hp2 → web-1');
+      const internet = JSON.parse(JSON.stringify(impact.entries.find((e) => e.from === 'internet' && e.to === 'web'))) as ImpactEntry;
+      expect(internet.newlyBlocked.tcp).toEqual([[22, 22]]);
+      expect(internet.newlyRedirected.tcp).toEqual([]);
+      expect(internet.honeypotChanged).toEqual([{ from: 'sec/hp', to: 'hp2', services: { tcp: [[22, 22]], udp: [], sctp: [], icmp: [], other: [] } }]);
+    }
   });
 });
 

@@ -1,9 +1,10 @@
-import type { Inventory, Workload } from '../inventory/model';
+import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import { addressBits } from '../simulator/address-bits';
 import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
-import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, type MatrixEndpoint, type WorkloadAddresses } from './endpoints';
 import { ChangedAddresses } from './changed-addresses';
 import { boxedPairCount, boxedPairs, changedPairs, EndpointLocator, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
@@ -11,11 +12,11 @@ import { HostReach } from './host-reach';
 import { ReachabilityAnalysis } from './class-reach';
 import { NamedAddresses } from './named-addresses';
 import { participantsOf, type Participants } from './participants';
-import { pairReach, type PairReach } from './reach';
+import { pairReach } from './reach';
+import { bySwappedHoneypots, changesBetween, mergeChanges, type ReachChanges } from './reach-changes';
 import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
-import { isEmptyServiceSet, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -23,20 +24,17 @@ export interface ImpactSide {
   tables: HostFlowTables;
 }
 
-/** What a change does to the connections from one group to another. */
-export interface ImpactEntry {
+/**
+ * What a change does to the connections from one group to another: ReachChanges gathered over
+ * its address pairs, honeypots named as workloads.
+ */
+export interface ImpactEntry extends ReachChanges {
   /**
    * Group names (of the newer policy where the address is in one, else of the older);
    * `(no group) NAME` for a workload in none, `(outside)` for an address of no workload.
    */
   from: string;
   to: string;
-  newlyPermitted: ServiceSet;
-  newlyBlocked: ServiceSet;
-  /** Services now sent to a honeypot (or to another one than before). */
-  newlyRedirected: ServiceSet;
-  /** Services no longer sent to the honeypot they went to. */
-  noLongerRedirected: ServiceSet;
   /** Address pairs whose reach changed. */
   pairs: number;
   /** The first of them by name, to trace: `web-1 → app-2`. */
@@ -55,8 +53,6 @@ export interface ChangeImpact {
 }
 
 export type ImpactScope = 'changed-flows' | 'every-pair';
-
-type Changes = Pick<ImpactEntry, 'newlyPermitted' | 'newlyBlocked' | 'newlyRedirected' | 'noLongerRedirected'>;
 
 /**
  * Above this share of all address pairs, narrowing to the changed flows' pairs saves less than
@@ -137,7 +133,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
   const hostOf = hostsWhenAsked(inventory);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
-  const entries = new ImpactEntries();
+  const entries = new ImpactEntries(participantsOf(inventory).addresses);
   let pairsCompared = 0;
   let visited = 0;
   for (const [s, d] of boxedPairs(boxes, endpoints.length)) {
@@ -159,7 +155,7 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
   const now = new FlowSignatures(after.tables);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);
   const newer = new ReachabilityAnalysis(after.tables, now, [was, now], endpoints, inventory);
-  const entries = new ImpactEntries();
+  const entries = new ImpactEntries(participantsOf(inventory).addresses);
   let pairsCompared = 0;
 
   const total = newer.classes.length ** 2;
@@ -183,49 +179,37 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
 class ImpactEntries {
   private readonly byPair = new Map<string, ImpactEntry>();
 
+  constructor(private readonly owners: WorkloadAddresses) {}
+
+  /** A honeypot by its workload's name (as trace names it), or its address when no workload has it. */
+  private honeypotName(address: string): string {
+    const bits = addressBits(address);
+    const owner = bits && this.owners.owner(bits);
+    return owner ? qualifiedName(owner.workload) : address;
+  }
+
   /**
    * One address pair whose reach changed, counted under every group pair it belongs to. The
    * example is the first pair by name, so it does not depend on the order pairs come in.
    */
-  add(s: MatrixEndpoint, d: MatrixEndpoint, changes: Changes): void {
+  add(s: MatrixEndpoint, d: MatrixEndpoint, changes: ReachChanges): void {
     const example = { from: endpointLabel(s), to: endpointLabel(d) };
+    const named = { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) };
     for (const from of namesOf(s))
       for (const to of namesOf(d)) {
         const key = `${from}\u0000${to}`;
         const entry = this.byPair.get(key);
         if (entry) {
           if (example.from.localeCompare(entry.example.from) < 0 || (example.from === entry.example.from && example.to.localeCompare(entry.example.to) < 0)) entry.example = example;
-          entry.newlyPermitted = unionServices(entry.newlyPermitted, changes.newlyPermitted);
-          entry.newlyBlocked = unionServices(entry.newlyBlocked, changes.newlyBlocked);
-          entry.newlyRedirected = unionServices(entry.newlyRedirected, changes.newlyRedirected);
-          entry.noLongerRedirected = unionServices(entry.noLongerRedirected, changes.noLongerRedirected);
+          Object.assign(entry, mergeChanges(entry, named));
           entry.pairs++;
-        } else this.byPair.set(key, { from, to, ...changes, pairs: 1, example });
+        } else this.byPair.set(key, { from, to, ...named, pairs: 1, example });
       }
   }
 
   sorted(): ImpactEntry[] {
     return [...this.byPair.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
   }
-}
-
-/** What changed between two reaches of one pair, or null when nothing did; a new honeypot counts as both. */
-function changesBetween(before: PairReach, after: PairReach): Changes | null {
-  const targets = new Set([...before.redirected, ...after.redirected].map((r) => r.to));
-  const redirectedTo = (reach: PairReach, to: string): ServiceSet => reach.redirected.find((r) => r.to === to)?.services ?? NO_SERVICES;
-  let newlyRedirected = NO_SERVICES;
-  let noLongerRedirected = NO_SERVICES;
-  for (const to of targets) {
-    newlyRedirected = unionServices(newlyRedirected, subtractServices(redirectedTo(after, to), redirectedTo(before, to)));
-    noLongerRedirected = unionServices(noLongerRedirected, subtractServices(redirectedTo(before, to), redirectedTo(after, to)));
-  }
-  const changes: Changes = {
-    newlyPermitted: subtractServices(after.permitted, before.permitted),
-    newlyBlocked: subtractServices(before.permitted, after.permitted),
-    newlyRedirected,
-    noLongerRedirected,
-  };
-  return Object.values(changes).every(isEmptyServiceSet) ? null : changes;
 }
 
 /**

@@ -31,9 +31,14 @@ export function ImpactList({ impact, limit }: { impact: ChangeImpact; limit?: nu
             ) : null}
             {!isEmptyServiceSet(e.noLongerRedirected) ? (
               <span className="impact-redirected">
-                {' '}no longer sent to that honeypot <span className="mono">{formatServices(e.noLongerRedirected)}</span>
+                {' '}no longer sent to any honeypot <span className="mono">{formatServices(e.noLongerRedirected)}</span>
               </span>
             ) : null}
+            {e.honeypotChanged.map((swap) => (
+              <span key={`${swap.from}→${swap.to}`} className="impact-redirected">
+                {' '}sent <span className="mono">{formatServices(swap.services)}</span> to {swap.to} instead of {swap.from}
+              </span>
+            ))}
             <span className="muted">
               {' '}({e.pairs} address {e.pairs === 1 ? 'pair' : 'pairs'}, e.g. {e.example.from} → {e.example.to})
             </span>
