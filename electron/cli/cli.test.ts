@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,19 @@ describe('microseg', () => {
     const result = microseg('check', broken);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114: service "tcp\/70000" is not valid/);
+  });
+
+  it('compile: errors the compile finds end it like any failure, with no summary and nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-err-'));
+    const ghost = join(dir, 'ghost-honeypot.yaml');
+    writeFileSync(ghost, readFileSync(policy, 'utf8').replace(/betweenGroups: \w+/, 'betweenGroups: redirect\n  redirectTo: nobody'));
+    const out = join(dir, 'out');
+    const result = microseg('compile', ghost, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ghost-honeypot\.yaml:\d+:\d+: error MS133/);
+    expect(result.stderr).toContain('has errors; nothing compiled or written');
+    expect(result.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('compile: one flow file per host and a JSON summary', () => {

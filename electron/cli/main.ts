@@ -128,16 +128,18 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   const result = compilePolicy(policy, inventory);
   const compileMs = Math.round((performance.now() - started) * 10) / 10;
   const diagnostics = locatedIn(result.diagnostics, locate);
+  // As the other commands do: the errors, then one line saying so, and no summary of tables never made.
+  if (hasErrors(diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors; nothing compiled${values.out ? ' or written' : ''}`, diagnostics);
   const fileOf = (host: string): string => join(values.out ?? '.', hostFileName(flowFileName(host), '.flows'));
-  if (values.out && !hasErrors(result.diagnostics)) {
+  if (values.out) {
     await mkdir(values.out, { recursive: true });
     for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
   }
   const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
-  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), exitFor(diagnostics));
+  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), EXIT.ok);
   printDiagnostics(diagnostics);
   const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workload${h.workloads === 1 ? '' : 's'}${h.file ? ` -> ${h.file}` : ''}`)];
-  return print(lines.join('\n'), exitFor(result.diagnostics));
+  return print(lines.join('\n'), EXIT.ok);
 }
 
 async function trace(policyPath: string, values: Values): Promise<number> {
