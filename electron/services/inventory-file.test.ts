@@ -109,9 +109,11 @@ describe('the two formats agree', () => {
     expect(fromCsv.inventory?.workloads[1]).toMatchObject(trap);
   });
 
-  it('read spaces around a declared port protocol as no part of it; any other value lists the protocols', () => {
+  it('read a declared port protocol in any case, spaces around it no part of it, as CSV does; any other value lists the protocols', () => {
     const withPort = (protocol: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], ports: [{ name: dns, port: 53, protocol: "${protocol}" }] }\n`;
     expect(parseInventoryText(withPort(' udp '), 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
+    expect(parseInventoryText(withPort('UDP'), 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
+    expect(parseInventoryText('name,host,addresses,ports\nweb,n1,10.0.0.1,dns=UDP/53\n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
     expect(parseInventoryText('name,host,addresses,ports\nweb,n1,10.0.0.1, dns=udp/53 \n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ name: 'dns', port: 53, protocol: 'udp' }]);
     expect(parseInventoryText(withPort(' icmp '), 'i.yaml', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS302', message: expect.stringContaining('protocol must be one of tcp, udp, sctp (found "icmp")'), location: expect.objectContaining({ line: 4, path: 'workloads.0.ports.0.protocol' }) }),

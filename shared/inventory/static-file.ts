@@ -36,7 +36,8 @@ const fileSchema = z.strictObject({
           z.strictObject({
             name: trimmed.optional(),
             port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
-            protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
+            // Any case, as a CSV `TCP/80` is read: the two formats take the same values.
+            protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
           }),
         )
         .optional(),
