@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalCidr } from '../net/cidr-set';
+import { canonicalAddress } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
@@ -187,7 +187,7 @@ function buildInventory(
         host: w.host,
         // One spelling per address (fd00::2, not FD00::0002): flows, traces and lookups by
         // address compare text, and the sources read from Docker and Kubernetes write it so.
-        addresses: w.addresses.map((address) => canonicalCidr(address)!.split('/')[0]!),
+        addresses: w.addresses.map((address) => canonicalAddress(address)!),
         ...(w.mac ? { mac: w.mac.toLowerCase() } : {}),
         labels: w.labels,
         image: w.image,

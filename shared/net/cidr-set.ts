@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr } from './address';
+import { isIPv4, parseCidr, type Cidr } from './address';
 import { appendAll } from '../arrays';
 
 /**
@@ -19,6 +19,17 @@ export function subtractCidrs(include: readonly string[], exclude: readonly stri
 export function canonicalCidr(text: string): string | null {
   const cidr = parseCidr(text);
   return cidr ? formatBlock(toBlock(cidr)) : null;
+}
+
+/**
+ * An address in its one spelling (`fd00::2` for `FD00::0002`; of a block, its network
+ * address), for comparing addresses as text. Null when invalid.
+ */
+export function canonicalAddress(text: string): string | null {
+  // A valid IPv4 address has one spelling already (no leading zeros): most addresses skip the parse.
+  if (isIPv4(text)) return text;
+  const cidr = canonicalCidr(text);
+  return cidr ? cidr.slice(0, cidr.indexOf('/')) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
-import { canonicalCidr } from '../net/cidr-set';
+import { canonicalAddress } from '../net/cidr-set';
 import type { Policy } from './model';
 
 /** What a workload is to the policy's redirects: the default's honeypot, or a redirect edge's. */
@@ -15,7 +15,7 @@ export function honeypotNamed(spec: string, workloads: readonly Workload[]): Wor
   const cidr = parseCidr(spec);
   if (cidr) {
     // Inventories keep one spelling per address (fd00::9); the policy may write another (FD00:0::9).
-    const canonical = canonicalCidr(`${cidr.address}/${cidr.family === 4 ? 32 : 128}`)!.split('/')[0]!;
+    const canonical = canonicalAddress(cidr.address)!;
     return workloads.find((w) => w.addresses.includes(canonical) || w.addresses.includes(cidr.address));
   }
   const [namespace, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];

@@ -2,8 +2,7 @@ import { pushUnder } from '../arrays';
 import type { Diagnostic } from '../diagnostics';
 import { qualifiedName, workloadLocation, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
-import { isIPv4 } from '../net/address';
-import { canonicalCidr, cidrInside, cidrsOverlap } from '../net/cidr-set';
+import { canonicalAddress, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { honeypotRoles } from './honeypots';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
@@ -36,7 +35,7 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
   const holders = new Map<string, Workload[]>();
   for (const w of workloads) {
     for (const a of w.addresses) {
-      const address = canonicalAddress(a);
+      const address = canonicalAddress(a) ?? a;
       // A workload that lists one address twice holds it once: its pushes come together, so it would be last.
       if (holders.get(address)?.at(-1) !== w) pushUnder(holders, address, w);
     }
@@ -48,7 +47,7 @@ function sharedAddresses(workloads: readonly Workload[]): Diagnostic[] {
     // Pointed at the entry written last: in one file, that is the likelier copy (by column too,
     // for entries on one line, as YAML's flow style writes them).
     const copy = list.reduce((a, b) => (writtenAfter(b, a) ? b : a));
-    const field = `addresses.${copy.addresses.findIndex((x) => canonicalAddress(x) === address)}`;
+    const field = `addresses.${copy.addresses.findIndex((x) => (canonicalAddress(x) ?? x) === address)}`;
     const message = `workloads ${names.join(' and ')} have the same address ${address}: rules cannot tell them apart, so each gets the permissions of the other`;
     diagnostics.push(workloadWarning('MS205', message, copy, field));
   }
@@ -60,14 +59,6 @@ function writtenAfter(a: Workload, b: Workload): boolean {
   const [x, y] = [a.origin.entry, b.origin.entry];
   const [lineA, lineB] = [x?.line ?? 0, y?.line ?? 0];
   return lineA > lineB || (lineA === lineB && (x?.column ?? 0) > (y?.column ?? 0));
-}
-
-/** One spelling per address (`fd00::1` and `fd00:0::1` are one), for comparing them. */
-function canonicalAddress(address: string): string {
-  // A valid IPv4 address has one spelling already (no leading zeros): most addresses skip the parse.
-  if (isIPv4(address)) return address;
-  const cidr = canonicalCidr(address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`);
-  return cidr ? cidr.split('/')[0]! : address;
 }
 
 function emptyGroups(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {

@@ -1,7 +1,7 @@
 import { qualifiedName, type Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
-import { canonicalCidr } from '../net/cidr-set';
+import { canonicalAddress } from '../net/cidr-set';
 import type { PathEnd } from './path';
 
 export type EndpointParse = { ok: true; end: PathEnd; label: string } | { ok: false; message: string };
@@ -58,7 +58,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const cidr = parseCidr(trimmed);
   if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
     // In the one spelling inventories keep (fd00::2 for FD00::0002).
-    const address = canonicalCidr(trimmed)!.split('/')[0]!;
+    const address = canonicalAddress(trimmed)!;
     // A workload without a host has no switch in front of it: its address is an outside one.
     const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(address));
     return {
