@@ -31,19 +31,28 @@ export function resolveMembership(policy: Policy, workloads: readonly Workload[]
   return result;
 }
 
-/** `key=value` → the workloads carrying that label, in the given (sorted) order. */
-/** Workloads by label key, then value (not by `key=value` text: 200,000 labels at the huge size made as many strings). */
-type LabelIndex = ReadonlyMap<string, ReadonlyMap<string, Workload[]>>;
+/**
+ * Things filed under a label, by its key and then its value: no `key=value` string is made to
+ * file or to look up (200,000 labels at the huge size made as many).
+ */
+class ByLabel<T> {
+  private readonly byKey = new Map<string, Map<string, T[]>>();
 
-function labelIndex(workloads: readonly Workload[]): LabelIndex {
-  const index = new Map<string, Map<string, Workload[]>>();
-  for (const w of workloads) {
-    for (const key in w.labels) {
-      let byValue = index.get(key);
-      if (!byValue) index.set(key, (byValue = new Map<string, Workload[]>()));
-      pushUnder(byValue, w.labels[key]!, w);
-    }
+  add(key: string, value: string, item: T): void {
+    let byValue = this.byKey.get(key);
+    if (!byValue) this.byKey.set(key, (byValue = new Map<string, T[]>()));
+    pushUnder(byValue, value, item);
   }
+
+  get(key: string, value: string): readonly T[] {
+    return this.byKey.get(key)?.get(value) ?? [];
+  }
+}
+
+/** The workloads carrying each label, in the given (sorted) order. */
+function labelIndex(workloads: readonly Workload[]): ByLabel<Workload> {
+  const index = new ByLabel<Workload>();
+  for (const w of workloads) for (const key in w.labels) index.add(key, w.labels[key]!, w);
   return index;
 }
 
@@ -52,11 +61,11 @@ function labelIndex(workloads: readonly Workload[]): LabelIndex {
  * equality requirement names (most selectors have one), else all. Only a shortcut: the full
  * predicate still decides, and the candidates keep the sorted order.
  */
-function candidatesFor(requirements: readonly LabelRequirement[] | null, all: readonly Workload[], byLabel: LabelIndex): readonly Workload[] {
+function candidatesFor(requirements: readonly LabelRequirement[] | null, all: readonly Workload[], byLabel: ByLabel<Workload>): readonly Workload[] {
   let best: readonly Workload[] = all;
   for (const r of requirements ?? []) {
     if (r.op !== 'eq') continue;
-    const list = byLabel.get(r.key)?.get(r.value) ?? [];
+    const list = byLabel.get(r.key, r.value);
     if (list.length < best.length) best = list;
   }
   return best;
@@ -88,22 +97,22 @@ function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] 
   const parsed = groups.map((group) => ({ group, requirements: requirementsOf(group.selector.labels) }));
   // Most selectors require label values: such a group is asked only about workloads carrying
   // one of them, the one fewest selectors require (`env=prod` would bring a third of the groups).
-  const requiring = new Map<string, number>();
-  for (const { requirements } of parsed) for (const label of requiredLabels(requirements)) requiring.set(label, (requiring.get(label) ?? 0) + 1);
-  const byLabel = new Map<string, GroupCheck[]>();
+  const requiring = new ByLabel<Group>();
+  for (const { group, requirements } of parsed) for (const r of requiredLabels(requirements)) requiring.add(r.key, r.value, group);
+  const byLabel = new ByLabel<GroupCheck>();
   const unfiled: GroupCheck[] = [];
   parsed.forEach(({ group, requirements }, order) => {
     const match = selectorPredicate(group.selector, requirements);
     if (match === null) return;
     const excludes = (group.selector.exclude ?? []).map((e) => selectorPredicate(e, requirementsOf(e.labels))).filter((p) => p !== null);
     const check = { order, name: group.name, match, excludes };
-    const rarest = requiredLabels(requirements).sort((a, b) => requiring.get(a)! - requiring.get(b)!)[0];
+    const rarest = requiredLabels(requirements).sort((a, b) => requiring.get(a.key, a.value).length - requiring.get(b.key, b.value).length)[0];
     if (rarest === undefined) unfiled.push(check);
-    else pushUnder(byLabel, rarest, check);
+    else byLabel.add(rarest.key, rarest.value, check);
   });
   return (workload) => {
     const candidates = [...unfiled];
-    for (const [key, value] of Object.entries(workload.labels)) candidates.push(...(byLabel.get(`${key}=${value}`) ?? []));
+    for (const key in workload.labels) candidates.push(...byLabel.get(key, workload.labels[key]!));
     return candidates
       .sort((a, b) => a.order - b.order)
       .filter((g) => g.match(workload) && !g.excludes.some((p) => p(workload)))
@@ -111,9 +120,9 @@ function criteriaOf(groups: readonly Group[]): (workload: Workload) => string[] 
   };
 }
 
-/** `key=value` for each value the requirements insist on. */
-function requiredLabels(requirements: readonly LabelRequirement[] | null | undefined): string[] {
-  return (requirements ?? []).flatMap((r) => (r.op === 'eq' ? [`${r.key}=${r.value}`] : []));
+/** The labels the requirements insist on a value of. */
+function requiredLabels(requirements: readonly LabelRequirement[] | null | undefined): { key: string; value: string }[] {
+  return (requirements ?? []).flatMap((r) => (r.op === 'eq' ? [{ key: r.key, value: r.value }] : []));
 }
 
 /**
@@ -126,7 +135,7 @@ export function ungroupedWorkloads(membership: Map<string, Membership>, workload
   return workloads.filter((w) => !grouped.has(w.id));
 }
 
-function membershipOf(group: Group, workloads: readonly Workload[], byLabel: LabelIndex): Membership {
+function membershipOf(group: Group, workloads: readonly Workload[], byLabel: ByLabel<Workload>): Membership {
   // Parsed once for both the index shortcut and the predicate; an unparsable selector selects nobody.
   const requirements = requirementsOf(group.selector.labels);
   const match = selectorPredicate(group.selector, requirements);
