@@ -1,10 +1,11 @@
 import { lengthened } from '../arrays';
 import type { Flow } from './flow';
-import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, flowLevel, LEVEL_FIELD, MATCH_FIELD, type FlowTexts } from './flow-texts';
+import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, flowLevel, MATCH_FIELD, type FlowTexts, type SortedFlows } from './flow-texts';
 
-/** One host's flows as a compile builds them: four numbers each (see FlowTexts), so neither the build nor the sort makes objects. */
+/** One host's flows as a compile builds them: three numbers and a level each (see FlowTexts), so neither the build nor the sort makes objects. */
 export class FlowList {
   private columns: Int32Array = new Int32Array(FLOW_FIELDS * 256);
+  private levels: Int32Array = new Int32Array(256);
   private count = 0;
 
   constructor(readonly texts: FlowTexts) {}
@@ -15,12 +16,13 @@ export class FlowList {
 
   /** Adds a flow whose cookie, match and actions are numbered already (FlowTexts). */
   add(table: number, priority: number, cookie: number, match: number, actions: number): void {
-    // OpenFlow tables are 8 bits and priorities 16; the columns and the sort key hold nothing else.
+    // OpenFlow tables are 8 bits and priorities 16; the levels and the sort key hold nothing else.
     if ((table & 0xff) !== table || (priority & 0xffff) !== priority) throw new RangeError(`A flow in table ${table} at priority ${priority} cannot exist in OpenFlow`);
-    if (this.count * FLOW_FIELDS === this.columns.length) this.grow();
-    const at = this.count++ * FLOW_FIELDS;
+    if (this.count === this.levels.length) this.grow();
+    const i = this.count++;
+    this.levels[i] = flowLevel(table, priority);
+    const at = i * FLOW_FIELDS;
     const columns = this.columns;
-    columns[at + LEVEL_FIELD] = flowLevel(table, priority);
     columns[at + COOKIE_FIELD] = cookie;
     columns[at + MATCH_FIELD] = match;
     columns[at + ACTIONS_FIELD] = actions;
@@ -42,8 +44,14 @@ export class FlowList {
     return this.columns.subarray(0, this.count * FLOW_FIELDS);
   }
 
+  /** The flows' levels, in the order they came. */
+  levelsView(): Int32Array {
+    return this.levels.subarray(0, this.count);
+  }
+
   private grow(): void {
     this.columns = lengthened(this.columns, this.columns.length * 2, 0);
+    this.levels = lengthened(this.levels, this.levels.length * 2, 0);
   }
 }
 
@@ -63,12 +71,12 @@ export class FlowSorter {
   private pairOf = new Int32Array(0);
 
   /** The list's flows, sorted, in columns of their own. */
-  sorted(list: FlowList, ranks: Int32Array): Int32Array {
+  sorted(list: FlowList, ranks: Int32Array): SortedFlows {
     const columns = list.view();
     const count = list.length;
     if (this.starts.length < ranks.length + 1) this.starts = new Int32Array(ranks.length + 1);
     if (this.order.length < count) [this.order, this.pairOf] = [new Int32Array(count * 2), new Int32Array(count * 2)];
-    return this.byTableAndPriority(columns, count, this.byRank(columns, count, ranks));
+    return this.byTableAndPriority(columns, list.levelsView(), this.byRank(columns, count, ranks));
   }
 
   /** Positions of a table's flows in match-rank order, ties in the order they came. */
@@ -83,7 +91,8 @@ export class FlowSorter {
   }
 
   /** The flows, given in match-rank order (`byRank`'s first `count`), stably ordered by table, then priority (highest first). */
-  private byTableAndPriority(columns: Int32Array, count: number, byRank: Int32Array): Int32Array {
+  private byTableAndPriority(columns: Int32Array, levels: Int32Array, byRank: Int32Array): SortedFlows {
+    const count = levels.length;
     const pairOf = this.pairOf;
     // Number each (table, priority) pair as it first comes; flows of one level come together, so
     // the last pair is usually the one again.
@@ -91,9 +100,8 @@ export class FlowSorter {
     let lastKey = -1;
     let lastPair = -1;
     for (let i = 0; i < count; i++) {
-      const at = i * FLOW_FIELDS;
       // The table ascending, then the priority descending: the level with its priority bits flipped.
-      const key = columns[at + LEVEL_FIELD]! ^ 0xffff;
+      const key = levels[i]! ^ 0xffff;
       if (key !== lastKey) {
         lastKey = key;
         lastPair = pairs.get(key) ?? pairs.set(key, pairs.size).size - 1;
@@ -101,15 +109,19 @@ export class FlowSorter {
       pairOf[i] = lastPair;
     }
 
-    // Where each pair's flows start, pairs in canonical order (ascending key).
+    // Where each pair's flows start, pairs in canonical order (ascending key): each is a run of one level.
     const sizes = new Int32Array(pairs.size);
     for (let i = 0; i < count; i++) sizes[pairOf[i]!]!++;
     const starts = new Int32Array(pairs.size);
+    const levelRuns = new Int32Array(pairs.size * 2);
     let start = 0;
+    let run = 0;
     for (const key of [...pairs.keys()].sort((a, b) => a - b)) {
       const pair = pairs.get(key)!;
       starts[pair] = start;
       start += sizes[pair]!;
+      levelRuns[run++] = key ^ 0xffff;
+      levelRuns[run++] = start;
     }
     const sorted = new Int32Array(count * FLOW_FIELDS);
     for (let r = 0; r < count; r++) {
@@ -118,6 +130,6 @@ export class FlowSorter {
       const to = starts[pairOf[i]!]!++ * FLOW_FIELDS;
       for (let field = 0; field < FLOW_FIELDS; field++) sorted[to + field] = columns[from + field]!;
     }
-    return sorted;
+    return { columns: sorted, levelRuns };
   }
 }

@@ -3,7 +3,7 @@ import { CompactHostTable } from '../compiler/compact-table';
 import type { HostTable } from '../compiler/compile';
 import type { Flow } from '../compiler/flow';
 import { formatFlowWithActions } from '../compiler/flow';
-import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, LEVEL_FIELD, MATCH_FIELD, priorityOfLevel, tableOfLevel, type FlowTexts } from '../compiler/flow-texts';
+import { ACTIONS_FIELD, COOKIE_FIELD, FLOW_FIELDS, MATCH_FIELD, priorityOfLevel, tableOfLevel, type FlowTexts } from '../compiler/flow-texts';
 import { formatAtPreviewLines, previewLines, PreviewLines } from '../compiler/table-text';
 import { parseActions } from './action-parser';
 import { canonicalCookie, parseFlowTextStrict } from './flow-parser';
@@ -107,28 +107,31 @@ export class CompiledFlowReader {
   }
 
   private readColumns(table: CompactHostTable, file: string): SimFlow[] {
-    const { columns, texts, flowCount } = table;
+    const { sorted: { columns, levelRuns }, texts } = table;
     let known = this.byNumber.get(texts);
     if (!known) this.byNumber.set(texts, (known = { matches: [], cookies: [], actions: [] }));
     const read: SimFlow[] = [];
     const seen = new Set<number>();
     const digests = new HostDigests();
     const lines = new PreviewLines();
-    for (let i = 0; i < flowCount; i++) {
-      const at = i * FLOW_FIELDS;
-      const tableId = tableOfLevel(columns[at + LEVEL_FIELD]!);
-      const cookieId = columns[at + COOKIE_FIELD]!;
-      const matchId = columns[at + MATCH_FIELD]!;
-      const actionsId = columns[at + ACTIONS_FIELD]!;
-      let match = known.matches[matchId];
-      if (match === undefined) storeAt(known.matches, matchId, (match = this.match(texts.matches.text(matchId))));
-      let cookie = known.cookies[cookieId];
-      if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
-      let actions = known.actions[actionsId];
-      if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionList(actionsId))));
-      const simFlow = this.simFlow(tableId, priorityOfLevel(columns[at + LEVEL_FIELD]!), texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, lines.next(tableId), seen, digests);
-      if (!simFlow) return this.parsed(table.flows, file);
-      read.push(simFlow);
+    for (let run = 0, i = 0; run < levelRuns.length; run += 2) {
+      const tableId = tableOfLevel(levelRuns[run]!);
+      const priority = priorityOfLevel(levelRuns[run]!);
+      for (const end = levelRuns[run + 1]!; i < end; i++) {
+        const at = i * FLOW_FIELDS;
+        const cookieId = columns[at + COOKIE_FIELD]!;
+        const matchId = columns[at + MATCH_FIELD]!;
+        const actionsId = columns[at + ACTIONS_FIELD]!;
+        let match = known.matches[matchId];
+        if (match === undefined) storeAt(known.matches, matchId, (match = this.match(texts.matches.text(matchId))));
+        let cookie = known.cookies[cookieId];
+        if (cookie === undefined) storeAt(known.cookies, cookieId, (cookie = this.cookie(texts.cookies[cookieId]!)));
+        let actions = known.actions[actionsId];
+        if (actions === undefined) storeAt(known.actions, actionsId, (actions = this.actionsOf(texts.actionList(actionsId))));
+        const simFlow = this.simFlow(tableId, priority, texts.cookies[cookieId]!, texts.matches.text(matchId), actions, match, cookie, lines.next(tableId), seen, digests);
+        if (!simFlow) return this.parsed(table.flows, file);
+        read.push(simFlow);
+      }
     }
     this.digests.set(read, digests.values());
     return read;
