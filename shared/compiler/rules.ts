@@ -88,12 +88,22 @@ export function resolveRules(
         sources: from,
         destinations: part.destinations,
         services: part.services,
-        ...(redirectTarget !== undefined ? { redirectTarget } : {}),
+        redirectTarget,
       });
     }
   }
 
-  return rules.map((rule, i) => ({ ...rule, number: i + 1, cookie: cookieFor(rule.kind, i + 1) }));
+  return rules.map((rule, i) => numbered(rule, i + 1));
+}
+
+/**
+ * The rule with its number and cookie, every field written out: one object shape for all
+ * rules, where a spread of the rule made each a dictionary of its own (over 400 bytes, 10 MB at
+ * the huge estate's 24,500 rules).
+ */
+function numbered(rule: Omit<ResolvedRule, 'number' | 'cookie'>, number: number): ResolvedRule {
+  const { kind, verdict, ref, sources, destinations, services, redirectTarget } = rule;
+  return { number, kind, verdict, cookie: cookieFor(kind, number), ref, sources, destinations, services, redirectTarget };
 }
 
 const DNS_SERVICES: Service[] = [
