@@ -1,7 +1,7 @@
 import { cidrMatchValue, parseCidr, type Family } from '../net/address';
 import type { DefaultAction } from '../policy/model';
 import { ActionLists } from './action-lists';
-import type { AddressMatchCache, RuleClauses } from './clauses';
+import type { AddressMatchCache, HostMatches, RuleClauses } from './clauses';
 import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-bands';
 import type { Flow } from './flow';
 import type { FlowList } from './flow-order';
@@ -81,17 +81,18 @@ export interface HostClauses {
 export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTexts): HostClauses {
   const egress = new Map<string, HostConjunctions>();
   const ingress = new Map<string, HostConjunctions>();
-  const file = (byHost: Map<string, HostConjunctions>, localByHost: ReadonlyMap<string, readonly number[]>, remote: readonly number[], rule: PlacedRule): void => {
+  const file = (byHost: Map<string, HostConjunctions>, localByHost: HostMatches, remote: readonly number[], rule: PlacedRule): void => {
     // A conjunction with an empty clause can never match; OVS would reject it anyway.
     if (remote.length === 0 || rule.services?.length === 0) return;
-    // forEach, not entries: each entry would be an array, 800,000 of them at the huge size.
-    localByHost.forEach((local, host) => {
-      if (local.length === 0) return;
-      let filed = byHost.get(host);
-      if (!filed) byHost.set(host, (filed = { rules: [], locals: [] }));
+    const { hosts, matches } = localByHost;
+    for (let i = 0; i < hosts.length; i++) {
+      const local = matches[i]!;
+      if (local.length === 0) continue;
+      let filed = byHost.get(hosts[i]!);
+      if (!filed) byHost.set(hosts[i]!, (filed = { rules: [], locals: [] }));
       filed.rules.push(rule);
       filed.locals.push(local);
-    });
+    }
   };
   const order = redirectOrder(clauses);
   for (const c of clauses) {
