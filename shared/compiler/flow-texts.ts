@@ -52,8 +52,12 @@ export function priorityOfLevel(level: number): number {
 export class FlowTexts {
   readonly cookies: string[] = [];
   private readonly cookieIds = new Map<string, number>();
-  /** Action lists by number: those given as text, and those of codes once made (see codeList). */
-  private readonly lists: (string[] | undefined)[] = [];
+  /**
+   * Action lists by number: those given as text, and those of codes once made (see codeList). A
+   * map, not an array: a huge compile numbers 870,000 lists of codes, few of them ever made.
+   */
+  private readonly lists = new Map<number, string[]>();
+  private listCount = 0;
   /** Per list number: where its codes start in `codes`, and how many (-1: a list given as text). */
   private starts: Int32Array = new Int32Array(1024);
   private lengths: Int32Array = new Int32Array(1024);
@@ -73,7 +77,8 @@ export class FlowTexts {
 
   /** Numbers an action list given as text; flows given the number share the array (callers number each list once). */
   actions(list: string[]): number {
-    const id = this.lists.push(list) - 1;
+    const id = this.listCount++;
+    this.lists.set(id, list);
     this.place(id, -1, -1);
     return id;
   }
@@ -88,7 +93,7 @@ export class FlowTexts {
     if (this.codeCount + length > this.codes.length) this.codes = lengthened(this.codes, Math.max(this.codeCount + length, this.codes.length * 2), 0);
     // Copied by hand: a view for \`set\` is an object, and a huge compile numbers 870,000 lists.
     for (let i = 0; i < length; i++) this.codes[this.codeCount + i] = source[i]!;
-    const id = this.lists.push(undefined) - 1;
+    const id = this.listCount++;
     this.place(id, this.codeCount, length);
     this.codeCount += length;
     return id;
@@ -96,20 +101,20 @@ export class FlowTexts {
 
   /** The action list of a number, its text made on first request for a list of codes. */
   actionList(id: number): string[] {
-    let list = this.lists[id];
+    let list = this.lists.get(id);
     if (list === undefined) {
       const start = this.starts[id]!;
       const length = this.lengths[id]!;
       list = new Array<string>(length);
       for (let i = 0; i < length; i++) list[i] = this.codeText(this.codes[start + i]!);
-      this.lists[id] = list;
+      this.lists.set(id, list);
     }
     return list;
   }
 
   /** How many action lists are numbered. */
   get actionListCount(): number {
-    return this.lists.length;
+    return this.listCount;
   }
 
   private place(id: number, start: number, length: number): void {
