@@ -9,7 +9,7 @@ import { addressHosts, simulatePath } from '@shared/simulator/path';
 import { consequentialTies } from '@shared/simulator/ambiguity';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, type TraceOutcome } from '@shared/simulator/ovs-trace';
 import type { ConnectionState, Packet } from '@shared/simulator/packet';
-import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from '@shared/simulator/simulate';
+import { committedMark, groupByTable, simulatePacket, type FlowTables, type SimulationResult } from '@shared/simulator/simulate';
 import { ACTION_CASES, type ActionCase } from '@shared/simulator/testing/action-cases';
 import {
   HONEYPOT_SCENARIOS,
@@ -206,12 +206,6 @@ function honeypotCases(ovs: OvsSandbox, scenario: HoneypotScenario): Case[] {
       return [first, { ...first, label: `${first.label}, a later packet`, packet: later, state: 'established' }];
     });
   });
-}
-
-/** The ct_mark the first packet's commit gave its connection (0 for none). */
-function committedMark(result: SimulationResult): number {
-  const actions = result.steps.flatMap((s) => s.lookup.flow?.actions ?? []);
-  return actions.flatMap((a) => (a.kind === 'ct' && a.commit && a.mark ? [a.mark.value] : []))[0] ?? 0;
 }
 
 if (missing.length > 0)

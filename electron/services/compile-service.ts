@@ -127,7 +127,13 @@ export class CompileService {
       throw new ServiceError('bad-request', `Cannot trace ${from.address} → ${to.address}: ${(failure as Error).message}`);
     }
     // Printed here: the matched flows hold 128-bit addresses as BigInts, which JSON cannot carry.
-    const hops = path.hops.map(({ host, result }) => ({ host, verdict: result.verdict, trace: formatTrace(result, `── host ${host} ──`) }));
+    const hops = path.hops.map(({ host, result, ctMark }) => ({
+      host,
+      verdict: result.verdict,
+      ...(result.ethDst !== undefined ? { ethDst: result.ethDst } : {}),
+      ...(ctMark !== undefined ? { ctMark } : {}),
+      trace: formatTrace(result, `── host ${host} ──`),
+    }));
     const { verdict, redirectedTo, enforced, reason } = path;
     return { verdict, ...(redirectedTo !== undefined ? { redirectedTo } : {}), enforced, reason, hops, decisions: decisionsOf(path, latest.result.rules) };
   }

@@ -29,7 +29,7 @@ export class SwitchTraceService {
     if (!src || !dst || src.family !== dst.family) throw new ServiceError('bad-request', 'Trace addresses must be two IP addresses of one family.');
 
     const flow = ovsTraceFlow(
-      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType },
+      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, ctMark: state === 'established' ? packet.ctMark : undefined },
       LOCAL_PORT,
     );
     const started = performance.now();
@@ -40,7 +40,7 @@ export class SwitchTraceService {
       if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
       const durationMs = Math.round(performance.now() - started);
       this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
-      return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), output, durationMs };
+      return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), ...(outcome.ethDst ? { ethDst: outcome.ethDst } : {}), output, durationMs };
     } finally {
       session.close();
     }

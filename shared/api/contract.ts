@@ -65,12 +65,16 @@ export interface TracePacket {
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
   dstPort?: number;
   icmpType?: number;
+  /** For an established packet: its connection's ct_mark on this host (TraceOutcome's hops say it). */
+  ctMark?: number;
 }
 
 export interface SwitchTrace {
   host: string;
   verdict: 'forwarded' | 'dropped' | 'redirected';
   redirectedTo?: string;
+  /** The MAC the packet left with, when the switch set one. */
+  ethDst?: string;
   /** The switch's own trace text, as `ovs-appctl ofproto/trace` printed it. */
   output: string;
   durationMs: number;
@@ -266,7 +270,8 @@ export interface SimulatedPacket {
  * printed trace, and the flow that decided on each host, mapped back to its rule.
  */
 export interface TraceOutcome extends Pick<PathResult, 'verdict' | 'redirectedTo' | 'enforced' | 'reason'> {
-  hops: { host: string; verdict: SimulationResult['verdict']; trace: string }[];
+  /** `ethDst`: the MAC the packet left with, when an action set one; `ctMark`: see PathHop. */
+  hops: { host: string; verdict: SimulationResult['verdict']; ethDst?: string; ctMark?: number; trace: string }[];
   decisions: Decision[];
 }
 

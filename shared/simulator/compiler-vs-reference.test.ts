@@ -74,9 +74,12 @@ function firstDisagreement(s: Scenario): string | null {
       const problem = redirectProblem(s, path);
       if (problem) return explain(s, p, path, problem);
     }
-    // Whatever the policy, packets of a connection conntrack knows, and ARP, always pass.
-    if (simulatePath(tables, p.from, p.to, pathProbeOf(p), 'established').verdict !== 'permitted')
-      return explain(s, p, path, 'established must pass');
+    // Whatever the policy, packets of a connection conntrack knows, and ARP, always pass: to the
+    // honeypot its first packet was redirected to, or else to where they were sent.
+    const later = simulatePath(tables, p.from, p.to, pathProbeOf(p), 'established');
+    const laterSays = later.verdict === 'redirected' ? `redirected to ${later.redirectedTo}` : later.verdict;
+    const firstSays = path.verdict === 'redirected' ? `redirected to ${path.redirectedTo}` : 'permitted';
+    if (laterSays !== firstSays) return explain(s, p, path, `established packets must go where the first went (${firstSays}), went ${laterSays}`);
     if (p.family === 4 && simulatePath(tables, p.from, p.to, { ethType: 'arp' }, 'new').verdict !== 'permitted')
       return explain(s, p, path, 'ARP must pass');
   }

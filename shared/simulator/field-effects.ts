@@ -1,4 +1,4 @@
-import { formatAddress } from './address-bits';
+import { formatAddress, type AddressBits } from './address-bits';
 import { formatCtState, formatMasked, type FlowAction } from './flow-model';
 import { trackedState, type ConnectionState, type PacketFields } from './packet';
 
@@ -20,17 +20,19 @@ export function applyModDlDst(fields: PacketFields, action: Extract<FlowAction, 
 /**
  * The packet conntrack hands to table N after `ct(table=N)`: tracked with the state's flags and
  * the connection's mark (`ctMark` of the packet for est/rpl, 0 for new, plus what this commit
- * sets); a destination NAT already applied is now visible to lookups. Pure.
+ * sets); a destination NAT already applied is now visible to lookups, and so is the
+ * connection's own (`ctNat`) where `ct(nat)` applies it to an established packet. Pure.
  */
 export function trackedCopy(
   fields: PacketFields,
   action: CtAction,
   state: ConnectionState,
   ctMark: number,
+  ctNat?: AddressBits,
 ): PacketFields {
   const mark = state === 'new' ? 0 : ctMark;
   const committed = action.commit && action.mark ? ((mark & ~action.mark.mask) | action.mark.value) >>> 0 : mark;
-  const natDst = action.commit && action.nat?.dst ? action.nat.dst : fields.natDst;
+  const natDst = action.commit && action.nat?.dst ? action.nat.dst : appliesConnectionNat(action, state) && ctNat ? ctNat : fields.natDst;
   return {
     ...fields,
     ctState: trackedState(state),
@@ -44,15 +46,16 @@ export function trackedCopy(
  * nat(dst=…) sends it to the new destination; whatever ct() did, it is untracked again with
  * every conntrack field cleared. Returns the effects in words.
  */
-export function applyCt(fields: PacketFields, action: CtAction, state: ConnectionState): string[] {
+export function applyCt(fields: PacketFields, action: CtAction, state: ConnectionState, ctNat?: AddressBits): string[] {
   const effects: string[] = [];
   if (action.commit) effects.push('ct(commit): the connection is committed to conntrack');
-  if (action.nat && !action.nat.dst)
+  if (appliesConnectionNat(action, state))
     effects.push(
-      state === 'new'
-        ? 'nat: a new connection has no NAT yet, nothing is rewritten'
+      ctNat
+        ? `nat: conntrack rewrites the destination to ${formatAddress(ctNat)}, where the connection's first packet was redirected`
         : "nat: conntrack would apply the connection's NAT here; the simulator assumes none",
     );
+  else if (action.nat && !action.nat.dst) effects.push('nat: a new connection has no NAT yet, nothing is rewritten');
   if (action.commit && action.nat?.dst) {
     fields.natDst = action.nat.dst;
     effects.push(
@@ -64,6 +67,11 @@ export function applyCt(fields: PacketFields, action: CtAction, state: Connectio
   fields.ctState = 0;
   fields.ctMark = 0;
   return effects;
+}
+
+/** Whether this `ct()` applies the NAT an existing connection already has: a bare `nat` on a later packet. */
+function appliesConnectionNat(action: CtAction, state: ConnectionState): boolean {
+  return state !== 'new' && action.nat !== undefined && !action.nat.dst;
 }
 
 /** `+new+trk`, or `untracked` before the packet has been through conntrack. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, parseTraceVerdict } from './ovs-trace';
+import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, parseTraceVerdict, traceAgrees } from './ovs-trace';
 
 // Tails of real `ovs-appctl ofproto/trace … --ct-next trk,new` output (Open vSwitch 3.1).
 const FORWARDED = `Final flow: unchanged
@@ -88,5 +88,22 @@ describe('ofproto/trace helpers', () => {
     expect(parseTraceVerdict(DROPPED)).toBe('dropped');
     expect(parseTraceVerdict('Datapath actions: ct(commit)')).toBe('dropped');
     expect(parseTraceVerdict('ovs-appctl: bridge br0 does not exist')).toBeNull();
+  });
+});
+
+describe('traceAgrees', () => {
+  const honeypotMac = '02:42:0a:14:09:09';
+
+  it('holds a new packet to the same verdict', () => {
+    expect(traceAgrees({ verdict: 'redirected', ethDst: honeypotMac }, { verdict: 'redirected', redirectedTo: '10.20.9.9', ethDst: honeypotMac }, 'new')).toBe(true);
+    expect(traceAgrees({ verdict: 'redirected', ethDst: honeypotMac }, { verdict: 'forwarded', ethDst: honeypotMac }, 'new')).toBe(false);
+    expect(traceAgrees({ verdict: 'dropped' }, { verdict: 'forwarded' }, 'established')).toBe(false);
+  });
+
+  it("takes a switch's forward to the honeypot's MAC for an established packet the connection's NAT redirects", () => {
+    expect(traceAgrees({ verdict: 'redirected', ethDst: honeypotMac }, { verdict: 'forwarded', ethDst: honeypotMac }, 'established')).toBe(true);
+    // Forwarded without the honeypot's MAC: the switch would deliver it to the workload asked for.
+    expect(traceAgrees({ verdict: 'redirected', ethDst: honeypotMac }, { verdict: 'forwarded' }, 'established')).toBe(false);
+    expect(traceAgrees({ verdict: 'redirected', ethDst: honeypotMac }, { verdict: 'dropped' }, 'established')).toBe(false);
   });
 });

@@ -99,6 +99,17 @@ function isOutput(action: string): boolean {
   return action !== '' && action !== 'drop' && action !== 'ct' && !/^(ct|recirc|set)\(/.test(action);
 }
 
+/**
+ * Whether a switch's trace of one hop says what the simulation says. `ofproto/trace` has no
+ * conntrack entry to take a connection's NAT from, so an established packet the simulation
+ * sends on to a honeypot by that NAT shows there as forwarded: it agrees when it leaves with
+ * the honeypot's MAC, as the simulation's does. Pure.
+ */
+export function traceAgrees(simulated: { verdict: Verdict; ethDst?: string }, traced: TraceOutcome, state: ConnectionState): boolean {
+  if (state === 'established' && simulated.verdict === 'redirected') return traced.verdict === 'forwarded' && traced.ethDst === simulated.ethDst;
+  return traced.verdict === simulated.verdict;
+}
+
 /** The verdict alone; see parseTraceOutcome. */
 export function parseTraceVerdict(output: string): Verdict | null {
   return parseTraceOutcome(output)?.verdict ?? null;

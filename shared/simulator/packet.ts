@@ -20,6 +20,11 @@ export interface Packet {
   icmpCode?: number;
   /** The connection's ct_mark as conntrack reports it for an established or reply packet; 0 when absent, always 0 for a new one. */
   ctMark?: number;
+  /**
+   * For an established packet: the destination the connection's NAT sends it to, where its
+   * first packet was redirected (a honeypot). Conntrack rewrites the packet at `ct(nat)`.
+   */
+  ctNat?: string;
 }
 
 /**
@@ -70,6 +75,7 @@ export function checkPacket(packet: Packet): string | null {
   const family = packet.ethType === 'ipv6' ? 6 : 4;
   if (!src || src.family !== family) return `source "${packet.src}" is not an IPv${family} address`;
   if (!dst || dst.family !== family) return `destination "${packet.dst}" is not an IPv${family} address`;
+  if (packet.ctNat !== undefined && addressBits(packet.ctNat)?.family !== family) return `connection NAT "${packet.ctNat}" is not an IPv${family} address`;
   if (packet.ethType !== 'arp' && packet.protocol === undefined) return 'an IP packet needs a protocol';
   for (const [name, value, max] of [
     ['srcPort', packet.srcPort, 0xffff],

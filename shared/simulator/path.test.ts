@@ -138,6 +138,25 @@ describe('simulatePath after a redirect', () => {
     );
   });
 
+  it('sends later packets of a redirected connection to the honeypot, as conntrack would', () => {
+    const later = simulatePath(trapTables, at('web-1'), at('db-2'), tcp(5432), 'established', {
+      hostOf: addressHosts(trapped.workloads),
+    });
+    expect(later).toMatchObject({ verdict: 'redirected', redirectedTo: '10.20.9.9' });
+    expect(later.hops.map((h) => [h.host, h.result.verdict, h.result.ethDst])).toEqual([
+      ['host-a', 'redirected', '02:42:0a:14:09:09'],
+      ['host-b', 'forwarded', undefined],
+    ]);
+    expect(later.hops[0]!.result.steps[0]!.effects[0]).toMatch(/rewrites the destination to 10\.20\.9\.9/);
+  });
+
+  it('says when a later packet belongs to no connection the policy lets open', () => {
+    const later = simulatePath(tables, at('web-1'), at('db-1'), tcp(5432), 'established');
+    expect(later.verdict).toBe('permitted');
+    expect(later.reason).toMatch(/no connection in this direction opens under this policy \(its first packet is dropped: host-a: dropped/);
+    expect(simulatePath(tables, at('web-1'), at('app-1'), tcp(8080), 'established').reason).toBe('forwarded by host-a');
+  });
+
   it('ends at the redirecting switch without a host map, and keys of any spelling match', () => {
     expect(simulatePath(trapTables, at('web-1'), at('db-2'), tcp(5432), 'new').hops.map((h) => h.host)).toEqual([
       'host-a',

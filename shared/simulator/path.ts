@@ -4,7 +4,7 @@ import { addressBits, formatAddress } from './address-bits';
 import { CompiledFlowReader } from './compiled-flows';
 import type { ConnectionState, Packet } from './packet';
 import { rememberDigest } from './table-digest';
-import { groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
+import { committedMark, groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
 
 /** Each enforcement host's tables, ready to simulate. */
 export type HostFlowTables = ReadonlyMap<string, FlowTables>;
@@ -24,6 +24,8 @@ export type PathProbe = Omit<Packet, 'src' | 'dst' | 'ethType'> & { ethType?: 'a
 export interface PathHop {
   host: string;
   result: SimulationResult;
+  /** For an established packet: the connection's ct_mark on this host, as its first packet's commit set it. */
+  ctMark?: number;
 }
 
 export interface PathResult {
@@ -109,6 +111,12 @@ export function addressHosts(
  * destination. Permitted only if every host on the path forwards it; `redirected` if every
  * host forwards it and one redirected it. Pure and deterministic; throws if an end names a host
  * without tables or the ends' address families differ.
+ *
+ * An `established` packet belongs to the connection its first packet would open: each host's
+ * conntrack holds the mark that packet's commit set there and, where it was redirected, the
+ * NAT to the honeypot, so later packets follow it there. Where the first packet is dropped, the
+ * later one is taken as of a connection conntrack already knows (opened before this policy, or
+ * seen from its other end), without mark or NAT, and the reason says so.
  */
 export function simulatePath(
   tables: HostTableLookup,
@@ -117,6 +125,32 @@ export function simulatePath(
   probe: PathProbe,
   state: ConnectionState,
   options: PathOptions = {},
+): PathResult {
+  if (state !== 'established') return walkPath(tables, from, to, probe, state, options);
+  const first = walkPath(tables, from, to, probe, 'new', options);
+  if (first.verdict === 'dropped') {
+    const later = walkPath(tables, from, to, probe, state, options);
+    const opens = `no connection in this direction opens under this policy (its first packet is dropped: ${first.reason}), so only one already open, from before it was deployed, would pass`;
+    return { ...later, reason: `${later.reason}; ${opens}` };
+  }
+  return walkPath(tables, from, to, probe, state, options, conntrackEntries(first.hops));
+}
+
+/** What conntrack holds for a connection on each host its first packet passed: the mark its commits set there, and the NAT of a redirect. */
+type ConntrackEntries = ReadonlyMap<string, Pick<Packet, 'ctMark' | 'ctNat'>>;
+
+function conntrackEntries(hops: readonly PathHop[]): ConntrackEntries {
+  return new Map(hops.map(({ host, result }) => [host, { ctMark: committedMark(result), ctNat: result.verdict === 'redirected' ? result.redirectedTo : undefined }]));
+}
+
+function walkPath(
+  tables: HostTableLookup,
+  from: PathEnd,
+  to: PathEnd,
+  probe: PathProbe,
+  state: ConnectionState,
+  options: PathOptions,
+  entries?: ConntrackEntries,
 ): PathResult {
   let packet: Packet = {
     ...probe,
@@ -140,8 +174,9 @@ export function simulatePath(
       };
     const hostTables = tables.get(host);
     if (!hostTables) throw new Error(`no flow table for host "${host}"`);
-    const result = simulatePacket(hostTables, packet, state);
-    hops.push({ host, result });
+    const entry = entries?.get(host);
+    const result = simulatePacket(hostTables, { ...packet, ...entry }, state);
+    hops.push({ host, result, ...(entry ? { ctMark: entry.ctMark } : {}) });
     if (result.verdict === 'dropped')
       return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };
     if (result.verdict === 'redirected' && result.redirectedTo !== undefined) {

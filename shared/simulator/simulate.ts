@@ -1,5 +1,5 @@
 import { tableName } from '../compiler/flow';
-import { formatAddress } from './address-bits';
+import { addressBits, formatAddress, type AddressBits } from './address-bits';
 import { applyCt, applyLoad, applyModDlDst, describeCtState, describeMetadata, trackedCopy } from './field-effects';
 import type { FlowAction, SimFlow } from './flow-model';
 import { lookupTable, type TableLookup } from './lookup';
@@ -80,12 +80,24 @@ export function simulatePacket(
   packet: Packet,
   state: ConnectionState,
 ): SimulationResult {
-  return simulateFields(isGrouped(tables) ? tables : groupByTable(tables), packetFields(packet), state, { ctMark: packet.ctMark ?? 0 });
+  const fields = packetFields(packet);
+  const ctNat = packet.ctNat !== undefined ? addressBits(packet.ctNat)! : undefined;
+  return simulateFields(isGrouped(tables) ? tables : groupByTable(tables), fields, state, { ctMark: packet.ctMark ?? 0, ctNat });
+}
+
+/** The ct_mark a packet's commits gave its connection on this switch (0 for none), as its later packets will carry it. */
+export function committedMark(result: SimulationResult): number {
+  let mark = 0;
+  for (const step of result.steps)
+    for (const action of step.lookup.flow?.actions ?? []) if (action.kind === 'ct' && action.commit && action.mark) mark = ((mark & ~action.mark.mask) | action.mark.value) >>> 0;
+  return mark;
 }
 
 /** For bulk runs that need only the verdict: `explain: false` skips the words in each step (metadata, incomplete conjunctions). */
 export interface SimulateOptions {
   ctMark?: number;
+  /** The connection's destination NAT, for an established packet (see Packet.ctNat). */
+  ctNat?: AddressBits;
   explain?: boolean;
 }
 
@@ -96,6 +108,8 @@ export interface SimulateOptions {
  */
 export function simulateFields(byTable: FlowTables, fields: PacketFields, state: ConnectionState, options: SimulateOptions = {}): SimulationResult {
   const { ctMark = 0, explain = true } = options;
+  // A reply's NAT is the reverse one (its source); only an established packet is rewritten to the connection's destination.
+  const ctNat = state === 'established' ? options.ctNat : undefined;
   const steps: TraceStep[] = [];
   const outputs: Output[] = [];
   let stop: string | null = null;
@@ -156,8 +170,8 @@ export function simulateFields(byTable: FlowTables, fields: PacketFields, state:
         step.effects.push(applyModDlDst(fields, action));
         return;
       case 'ct': {
-        const tracked = trackedCopy(fields, action, state, ctMark);
-        appendAll(step.effects, applyCt(fields, action, state));
+        const tracked = trackedCopy(fields, action, state, ctMark, ctNat);
+        appendAll(step.effects, applyCt(fields, action, state, ctNat));
         if (action.table === undefined) return;
         step.effects.push(
           `ct(table=${action.table}): conntrack says ${describeCtState(tracked)}${tracked.ctMark !== 0 ? `, ct_mark=0x${tracked.ctMark.toString(16)}` : ''}; continue in table ${action.table}`,

@@ -1,5 +1,6 @@
 import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
+import { traceAgrees } from '@shared/simulator/ovs-trace';
 import { echoRequestType } from '@shared/simulator/packet';
 import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
@@ -25,6 +26,7 @@ interface SwitchAnswer {
   host: string;
   simulated: string;
   switchSays: string;
+  agrees: boolean;
 }
 
 /**
@@ -61,8 +63,11 @@ export function TracePanel(): JSX.Element {
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
-        const reply = await request('trace:switch', { host: hop.host, packet: { ...answer.packet, dst }, state: answer.state });
-        return { host: hop.host, simulated: hop.verdict, switchSays: reply.ok ? reply.value.verdict : 'unknown' };
+        // A later packet carries its connection's mark, which decides where a redirected one goes.
+        const packet = { ...answer.packet, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}) };
+        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state });
+        if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'unknown', agrees: false };
+        return { host: hop.host, simulated: hop.verdict, switchSays: reply.value.verdict, agrees: traceAgrees(hop, reply.value, answer.state) };
       }),
     );
     setSwitches(replies);
@@ -163,9 +168,11 @@ export function TracePanel(): JSX.Element {
           {switches ? (
             <ul className="trace-switches">
               {switches.map((s) => (
-                <li key={s.host} data-testid="trace-switch-result" data-host={s.host} data-agrees={String(s.simulated === s.switchSays)}>
+                <li key={s.host} data-testid="trace-switch-result" data-host={s.host} data-agrees={String(s.agrees)}>
                   switch on <strong>{s.host}</strong> says <strong>{s.switchSays}</strong>
-                  {s.simulated === s.switchSays ? (
+                  {s.agrees && s.simulated !== s.switchSays ? (
+                    <span className="muted"> (the simulation agrees: its trace cannot apply the connection's NAT, and sends the packet to the honeypot's MAC)</span>
+                  ) : s.agrees ? (
                     <span className="muted"> (the simulation agrees)</span>
                   ) : (
                     <span className="badge badge-error"> DISAGREES: the simulation says {s.simulated}. The deployed table differs from this compile, or this is a bug.</span>
