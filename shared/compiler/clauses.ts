@@ -3,6 +3,7 @@ import { cidrMatchValue, parseCidr, type Family } from '../net/address';
 import type { MatchIds } from './match-ids';
 import { serviceMatches } from './service-matches';
 import type { Endpoints, ResolvedRule } from './rules';
+import type { Service } from '../policy/model';
 
 /** A rule's conjunction clauses as match ids (see MatchIds), computed once per compile and shared by every host. */
 export interface RuleClauses {
@@ -41,14 +42,25 @@ export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, 
   // The local side of a rule also holds local workloads that lie inside its address blocks.
   const byHostOf = (endpoints: Endpoints, direction: Direction): HostMatches =>
     remember(byHost[direction], endpoints, () => cache.byHost([...endpoints.workloads, ...endpoints.covered], direction));
+  // Edges repeat the same few services (tcp/443, udp/53): their port masks are worked out once.
+  const byServices = new Map<string, number[]>();
+  const servicesOf = (services: readonly Service[]): number[] =>
+    remember(byServices, servicesKey(services), () => serviceMatches(services, withIPv6).map((m) => cache.ids.id(m)));
   return rules.map((rule) => ({
     rule,
     allSources: allOf(rule.sources, 'src'),
     allDestinations: allOf(rule.destinations, 'dst'),
     sourcesByHost: byHostOf(rule.sources, 'src'),
     destinationsByHost: byHostOf(rule.destinations, 'dst'),
-    services: rule.services ? serviceMatches(rule.services, withIPv6).map((m) => cache.ids.id(m)) : null,
+    services: rule.services ? servicesOf(rule.services) : null,
   }));
+}
+
+/** What serviceMatches reads of a list of services, as text: lists with the same key have the same matches. */
+function servicesKey(services: readonly Service[]): string {
+  let key = '';
+  for (const { protocol, ports } of services) key += ports ? `${protocol}/${ports.from}-${ports.to},` : `${protocol},`;
+  return key;
 }
 
 /** The match of one address in one direction; undefined when it does not parse. */
