@@ -1,7 +1,6 @@
 import { storeAt } from '../arrays';
 import type { ActionLists } from './action-lists';
 import type { FlowList } from './flow-order';
-import type { FlowTexts } from './flow-texts';
 import { MAX_CONJUNCTIONS_PER_FLOW, RULE_BAND_WIDTH } from './pipeline';
 
 /** One priority level of a band: each match's action list there (see ActionLists), and the matches that have one. */
@@ -114,16 +113,9 @@ export class MatchSlots {
 export class ConjunctionText {
   /** By code: the codes of a compile are dense (rule × 4 + clause), and this is asked once per action of every list. */
   private readonly texts: (string | undefined)[] = [];
-  /** `cookies[number - 1]`: each rule's cookie, numbered in FlowTexts. */
-  private readonly cookies: number[];
 
-  /** `rules[number - 1]`: each rule's cookie and clause count. */
-  constructor(
-    private readonly rules: readonly { cookie: string; arity: number }[],
-    flowTexts: FlowTexts,
-  ) {
-    this.cookies = rules.map((r) => flowTexts.cookie(r.cookie));
-  }
+  /** `rules[number - 1]`: each rule's cookie (its number in FlowTexts) and clause count. */
+  constructor(private readonly rules: readonly { cookie: number; arity: number }[]) {}
 
   readonly action = (code: number): string => {
     let text = this.texts[code];
@@ -133,10 +125,10 @@ export class ConjunctionText {
 
   /** The number (FlowTexts.cookie) of the cookie of the code's rule. */
   cookie(code: number): number {
-    return this.cookies[(code >> 2) - 1]!;
+    return this.rule(code).cookie;
   }
 
-  private rule(code: number): { cookie: string; arity: number } {
+  private rule(code: number): { cookie: number; arity: number } {
     return this.rules[(code >> 2) - 1]!;
   }
 }

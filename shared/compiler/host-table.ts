@@ -95,6 +95,7 @@ export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTex
     }
   };
   const order = redirectOrder(clauses);
+  const conjunctions: { cookie: number; arity: number }[] = [];
   for (const c of clauses) {
     const rule: PlacedRule = {
       number: c.rule.number,
@@ -108,11 +109,9 @@ export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTex
     };
     file(egress, c.sourcesByHost, c.allDestinations, rule);
     file(ingress, c.destinationsByHost, c.allSources, rule);
+    conjunctions.push({ cookie: rule.cookie, arity: c.services ? 3 : 2 });
   }
-  const text = new ConjunctionText(
-    clauses.map((c) => ({ cookie: c.rule.cookie, arity: c.services ? 3 : 2 })),
-    flowTexts,
-  );
+  const text = new ConjunctionText(conjunctions);
   return { egress, ingress, text, flowTexts, slots: new MatchSlots(flowTexts.matches.size), lists: new ActionLists(flowTexts) };
 }
 
