@@ -41,7 +41,7 @@ export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, 
   const allOf = (endpoints: Endpoints, direction: Direction): number[] => remember(all[direction], endpoints, () => cache.endpoints(endpoints, direction));
   // The local side of a rule also holds local workloads that lie inside its address blocks.
   const byHostOf = (endpoints: Endpoints, direction: Direction): HostMatches =>
-    remember(byHost[direction], endpoints, () => cache.byHost([...endpoints.workloads, ...endpoints.covered], direction));
+    remember(byHost[direction], endpoints, () => cache.byHost(endpoints.workloads, endpoints.covered, direction));
   // Edges repeat the same few services (tcp/443, udp/53): their port masks are worked out once.
   const byServices = new Map<string, number[]>();
   const servicesOf = (services: readonly Service[]): number[] =>
@@ -102,13 +102,16 @@ export class AddressMatchCache {
     return this.distinct(out);
   }
 
-  byHost(workloads: readonly Workload[], direction: Direction): HostMatches {
+  /** Distinct matches of the workloads of both lists, by host. */
+  byHost(workloads: readonly Workload[], more: readonly Workload[], direction: Direction): HostMatches {
     const byHost = new Map<string, number[]>();
-    for (const w of workloads) {
+    const file = (w: Workload): void => {
       let list = byHost.get(w.host);
       if (!list) byHost.set(w.host, (list = []));
       for (const a of w.addresses) this.add(list, a, direction);
-    }
+    };
+    workloads.forEach(file);
+    more.forEach(file);
     // Made at their length: `push` would leave room for 17 hosts in each.
     const hosts = new Array<string>(byHost.size);
     const matches = new Array<number[]>(byHost.size);

@@ -56,8 +56,13 @@ export class ConjunctionBands {
   /** Whether every match of the rule's clauses can take one more action on this level. */
   private hasRoom(level: Level, sources: readonly number[], destinations: readonly number[], services: readonly number[] | null): boolean {
     if (level.longest < MAX_CONJUNCTIONS_PER_FLOW) return true;
-    const fits = (matches: readonly number[]): boolean => matches.every((m) => this.lists.lengthOf(level.listOf[m]!) < MAX_CONJUNCTIONS_PER_FLOW);
-    return fits(sources) && fits(destinations) && (services === null || fits(services));
+    return this.fits(level, sources) && this.fits(level, destinations) && (services === null || this.fits(level, services));
+  }
+
+  /** Whether each of these matches can take one more action on this level. A method, not a closure: a full level asks it for every later rule. */
+  private fits(level: Level, matches: readonly number[]): boolean {
+    for (const m of matches) if (this.lists.lengthOf(level.listOf[m]!) >= MAX_CONJUNCTIONS_PER_FLOW) return false;
+    return true;
   }
 
   private addClause(level: Level, code: number, matches: readonly number[]): void {
