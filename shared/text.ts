@@ -14,6 +14,23 @@ export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');
 }
 
+/** A value a diagnostic can quote: what was read in a field. */
+export type FoundValue = string | number | boolean;
+
+/**
+ * The wording of every value a diagnostic refuses: `FIELD must be RULE (found VALUE)`, with
+ * the value as JSON writes it (strings quoted, control characters escaped), so the reader sees
+ * exactly what was read, spaces and all. Without a value (not a scalar) the parenthesis is left out.
+ */
+export function mustBe(field: string, rule: string, found?: FoundValue): string {
+  return `${field} must be ${rule}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`;
+}
+
+/** `FIELD must be one of A, B, C (found VALUE)`: a value outside a fixed set. */
+export function mustBeOneOf(field: string, allowed: readonly FoundValue[], found?: FoundValue): string {
+  return mustBe(field, allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.join(', ')}`, found);
+}
+
 /**
  * Splits on commas that are not inside parentheses, trimming each part: `a, f(b, c)` gives
  * `a` and `f(b, c)`. An empty text gives no parts; an empty part between commas is kept.

@@ -2,6 +2,7 @@ import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, 
 import type { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
+import { mustBeOneOf } from './text';
 
 /** A parsed YAML document that can point diagnostics at lines and columns. */
 export interface LocatedDocument {
@@ -194,8 +195,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
  */
 function allowedValues(issue: z.core.$ZodIssueInvalidValue): string {
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
-  const allowed = issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
   const input: unknown = issue.input;
-  const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? ` (found ${JSON.stringify(input)})` : '';
-  return `${field} ${allowed}${found}`;
+  const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
+  return mustBeOneOf(field, issue.values.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : String(v))), found);
 }
