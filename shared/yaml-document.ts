@@ -1,5 +1,5 @@
 import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
 import { mustBeOneOf } from './text';
@@ -171,6 +171,15 @@ function located(doc: Document, value: unknown, lineCounter: LineCounter, file: 
     return { file, line: pos.line, column: pos.col, path };
   };
   return { doc, value, locate };
+}
+
+/**
+ * A text field a file must fill: empty, or nothing but spaces, is refused in words that name
+ * the field (`name must not be empty or only spaces`), not in zod's ("Too small: expected
+ * string to have >=1 characters"). `base` is the string schema to check, e.g. one that trims.
+ */
+export function filledText(field: string, base: z.ZodString = z.string()): z.ZodString {
+  return base.regex(/\S/, { error: `${field} must not be empty or only spaces` });
 }
 
 /** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */

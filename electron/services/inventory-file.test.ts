@@ -120,6 +120,15 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('refuse an empty or blank name or host in words that name the field and the place', () => {
+    const blank = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: "  ", host: n1 }\n  - { name: web, host: "" }\n';
+    expect(parseInventoryText(blank, 'i.yaml', 'now').diagnostics).toEqual([
+      { code: 'MS302', severity: 'error', message: 'workloads.0.name: name must not be empty or only spaces', location: { file: 'i.yaml', line: 4, column: 13, path: 'workloads.0.name' } },
+      { code: 'MS302', severity: 'error', message: 'workloads.1.host: host must not be empty or only spaces', location: { file: 'i.yaml', line: 5, column: 24, path: 'workloads.1.host' } },
+    ]);
+    expect(parseInventoryText('name,host\n  ,n1\n', 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS306', location: { file: 'i.csv', line: 2, path: 'name' } })]);
+  });
+
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
     for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
       expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });

@@ -4,7 +4,7 @@ import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
@@ -23,8 +23,8 @@ const fileSchema = z.strictObject({
   kind: z.literal('Inventory'),
   workloads: z.array(
     z.strictObject({
-      name: trimmed.min(1),
-      host: trimmed.min(1),
+      name: filledText('name', trimmed),
+      host: filledText('host', trimmed),
       addresses: z.array(trimmed).default([]),
       mac: trimmed.optional(),
       labels: labels.default({}),
