@@ -1,3 +1,5 @@
+import { printable } from './text';
+
 /** Where a diagnostic points: a place in a file, or an element on the canvas. */
 export interface SourceLocation {
   file?: string;
@@ -27,14 +29,18 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** `file:line:col: severity CODE message`, the form compilers and editors understand. */
+/**
+ * `file:line:col: severity CODE message`, the form compilers and editors understand. Always
+ * one line: control characters of the file, message or path (a name read from a file) are
+ * escaped, never printed.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const loc = d.location;
   const where = loc?.file
     ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: `
     : '';
   const path = loc?.path ? ` (at ${loc.path})` : '';
-  return `${where}${d.severity} ${d.code}: ${d.message}${path}`;
+  return printable(`${where}${d.severity} ${d.code}: ${d.message}${path}`);
 }
 
 /**

@@ -9,6 +9,24 @@ export function hasControlCharacters(text: string): boolean {
   return false;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * User-provided text (a name, a label, a connection log's end, a file name) made safe to print
+ * to a terminal: every control character, C1 ones too, is written as an escape (`\n`,
+ * `\u001b`), so the text can neither forge an output line nor send the terminal a command.
+ * Other text, backslashes included, is left as it is. Pure; for text output only (JSON escapes
+ * on its own).
+ */
+export function printable(text: string): string {
+  return Array.from(text, (ch) => {
+    const code = ch.charCodeAt(0);
+    // C1 controls (0x80-0x9f) include CSI, which some terminals take as ESC [.
+    if (!isControl(code) && !(code >= 0x80 && code <= 0x9f)) return ch;
+    return ESCAPES[ch] ?? `\\u${code.toString(16).padStart(4, '0')}`;
+  }).join('');
+}
+
 /** The text with every control character replaced by a space, so it stays on one line. */
 export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,15 @@ describe('microseg replay', () => {
       expect(empty.stderr).toContain('holds no connection');
     }
     expect(microseg('replay', policy, '--inventory', inventory, '--connections', log('typo.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,0x1f90\n')).stderr).toContain('port: "0x1f90" is not a port');
+  });
+
+  it('escapes the control characters of an end, a quoted line break too, in what it prints', () => {
+    const forged = log('forged.yaml', readFileSync(inventory, 'utf8').replace('name: db-1', 'name: "db-1\\nweb → db tcp 5432: 0 connections"'));
+    const sneaky = log('sneaky.csv', 'from,to,protocol,port\n"web-1\u001b[2J",app-1,tcp,8080\n"db-1\nweb → db tcp 5432: 0 connections",web-1,tcp,8080\n');
+    const result = microseg('replay', policy, '--inventory', forged, '--connections', sneaky);
+    expect(result.stderr).toContain(`${sneaky}:2: error MS703: from: "web-1\\u001b[2J" is no workload of the inventory`);
+    expect(result.stdout).toContain('(e.g. line 3: db-1\\nweb → db tcp 5432: 0 connections → web-1)');
+    expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
   it('refuses a log without the columns it needs, or without --connections', () => {

@@ -2,6 +2,7 @@ import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
+import { printable } from '@shared/text';
 import { parseConnectionLog } from '../services/connection-log';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 
@@ -49,8 +50,9 @@ function formatReplay(result: ReplayResult, logPath: string, policyPath: string)
     if (entries.length === 0) continue;
     lines.push(`${verdict}:`);
     for (const e of entries) {
-      const where = e.redirectedTo ? ` to ${e.redirectedTo}` : '';
-      lines.push(`  ${e.from} → ${e.to} ${e.service}${where}: ${n(e.connections)} connection${e.connections === 1 ? '' : 's'} (e.g. line ${e.example.line}: ${e.example.from} → ${e.example.to})`);
+      // The ends are the log's own text (a quoted cell may hold a line break): escaped, never raw.
+      const where = e.redirectedTo ? ` to ${printable(e.redirectedTo)}` : '';
+      lines.push(`  ${printable(e.from)} → ${printable(e.to)} ${e.service}${where}: ${n(e.connections)} connection${e.connections === 1 ? '' : 's'} (e.g. line ${e.example.line}: ${printable(e.example.from)} → ${printable(e.example.to)})`);
     }
   }
   return lines.join('\n');
