@@ -129,6 +129,18 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host\n  ,n1\n', 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS306', location: { file: 'i.csv', line: 2, path: 'name' } })]);
   });
 
+  it('refuse a label key given twice, with its place, rather than keep one of its values unseen', () => {
+    const yamlLabels = (labels: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, labels: ${labels} }\n`;
+    expect(parseInventoryText(yamlLabels('{ tier: web, tier: db }'), 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS301', message: 'YAML syntax: Map keys must be unique', location: expect.objectContaining({ line: 4 }) })]);
+    expect(parseInventoryText(yamlLabels('{ tier: web, " tier": db }'), 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS302', message: 'workloads.0.labels. tier: label key "tier" is given twice ("tier" and " tier"); a workload has one value per key, so give it once', location: expect.objectContaining({ line: 4, column: 58 }) }),
+    ]);
+    expect(parseInventoryText('name,host,labels,namespaceLabels\nweb,n1,tier=web; tier =db,team=a;team=a\n', 'i.csv', 'now').diagnostics).toEqual([
+      { code: 'MS307', severity: 'error', message: 'label key "tier" is given twice ("tier=web" and "tier =db"); a workload has one value per key, so give it once', location: { file: 'i.csv', line: 2, path: 'labels' } },
+      { code: 'MS307', severity: 'error', message: 'label key "team" is given twice ("team=a" and "team=a"); a workload has one value per key, so give it once', location: { file: 'i.csv', line: 2, path: 'namespaceLabels' } },
+    ]);
+  });
+
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
     for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
       expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });

@@ -16,7 +16,24 @@ const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 // Spaces around a value are no part of it, in YAML as in a CSV cell (spreadsheets pad cells):
 // both formats read ` 02:42:0a:00:00:09 ` as that MAC address.
 const trimmed = z.string().trim();
-const labels = z.record(trimmed, trimmed);
+// A key given twice would keep one of its values unseen. YAML itself refuses `tier` twice (MS301);
+// ` tier` and `tier` are one key once spaces are dropped, so they are refused here.
+const labels = z
+  .record(z.string(), z.string())
+  .superRefine((raw, ctx) => {
+    const first = new Map<string, string>();
+    for (const key of Object.keys(raw)) {
+      const earlier = first.get(key.trim());
+      if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: key, message: repeatedLabelKey(key.trim(), earlier, key) });
+      else first.set(key.trim(), key);
+    }
+  })
+  .pipe(z.record(trimmed, trimmed));
+
+/** A label key given twice, in the words both formats use, quoting both places as written. */
+function repeatedLabelKey(key: string, first: string, second: string): string {
+  return `label key ${JSON.stringify(key)} is given twice (${JSON.stringify(first)} and ${JSON.stringify(second)}); a workload has one value per key, so give it once`;
+}
 
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
@@ -92,10 +109,17 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
     }
     const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
       const labels: Record<string, string> = {};
+      const pairOf = new Map<string, string>();
       for (const pair of splitCell(row.cells[column] ?? '', /;/)) {
         const eq = pair.indexOf('=');
+        const key = pair.slice(0, eq).trim();
+        const earlier = pairOf.get(key);
         if (eq <= 0) diagnostics.push({ code: 'MS307', severity: 'error', message: `label "${pair}" must be written key=value`, location: at(column) });
-        else labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+        else if (earlier !== undefined) diagnostics.push({ code: 'MS307', severity: 'error', message: repeatedLabelKey(key, earlier, pair), location: at(column) });
+        else {
+          pairOf.set(key, pair);
+          labels[key] = pair.slice(eq + 1).trim();
+        }
       }
       return labels;
     };
