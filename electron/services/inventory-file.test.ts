@@ -141,6 +141,16 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('read an empty MAC, or one of only spaces, as no MAC', () => {
+    for (const empty of ['', '  ']) {
+      const fromYaml = parseInventoryText(yaml(empty), 'i.yaml', 'now');
+      const fromCsv = parseInventoryText(csv(empty), 'i.csv', 'now');
+      expect([fromYaml.diagnostics, fromCsv.diagnostics], JSON.stringify(empty)).toEqual([[], []]);
+      expect(fromYaml.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
+      expect(fromCsv.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
+    }
+  });
+
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
     for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
       expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });

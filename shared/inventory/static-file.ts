@@ -43,7 +43,8 @@ const fileSchema = z.strictObject({
       name: filledText('name', trimmed),
       host: filledText('host', trimmed),
       addresses: z.array(trimmed).default([]),
-      mac: trimmed.optional(),
+      // Empty is no MAC, as an empty CSV cell is: a CSV row cannot leave the column out.
+      mac: trimmed.transform((mac) => (mac === '' ? undefined : mac)).optional(),
       labels: labels.default({}),
       image: trimmed.optional(),
       namespace: trimmed.optional(),
