@@ -77,6 +77,17 @@ describe('microseg replay', () => {
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
+  it('names at most 50 bad lines, then how many more there are', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 'web-1,app-1,tcp,0' : `ghost${i},app-1,tcp,80`));
+    const bad = log('bad.csv', ['from,to,protocol,port', 'web-1,app-1,tcp,8080', ...lines].join('\n'));
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', bad);
+    expect(result.code).toBe(2);
+    const shown = result.stderr.split('\n').filter((l) => l.startsWith(bad));
+    expect(shown).toHaveLength(51);
+    expect(shown[49]).toContain(`${bad}:52: error MS703`);
+    expect(shown[50]).toBe(`${bad}: error MS702: and 10 more errors in this file not shown (the first 50 are); fix these and read it again`);
+  });
+
   it('refuses a log without the columns it needs, or without --connections', () => {
     const wrong = log('wrong.csv', 'src,dst,proto,dport\nweb-1,app-1,tcp,8080\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', wrong);

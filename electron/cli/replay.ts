@@ -1,6 +1,6 @@
 import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
-import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
+import { byLine, capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
 import { parseConnectionLog } from '../services/connection-log';
@@ -25,14 +25,15 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
-  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
+  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, capped(log.diagnostics));
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate), false);
 
   const started = performance.now();
   const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);
   const ms = Math.round(performance.now() - started);
-  const diagnostics = [...log.diagnostics, ...result.diagnostics];
+  // Every left-out line of the log at once, in line order, at most a screenful.
+  const diagnostics = capped(byLine([...log.diagnostics, ...result.diagnostics]));
   // A line left out leaves the answer incomplete: say so in the exit code, after the summary.
   const code = hasErrors(diagnostics) ? EXIT.usage : result.dropped + result.redirected > 0 ? REPLAY_EXIT.some : REPLAY_EXIT.allThrough;
   if (options.json) return { text: JSON.stringify({ ...result, diagnostics, ms }, null, 2), code, diagnostics: [] };

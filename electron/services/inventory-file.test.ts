@@ -30,6 +30,29 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('reports every error of the file at once, in line order: unreadable rows, bad cells, and what both formats check', () => {
+    const rounds = 'name,host,addresses,labels,mac\nw1,h1,10.0.0.1,tier=web\nw2,h1,10.0.0.999,tier=web,zz\nw2,h 1,10.0.0.5,tier,\nw3,h1,10.0.0.3,tier=web,,extra\n';
+    const { inventory, diagnostics } = parseInventoryText(rounds, 'r.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.location?.line, d.code])).toEqual([
+      [2, 'MS308'],
+      [3, 'MS304'],
+      [3, 'MS312'],
+      [4, 'MS307'],
+      [4, 'MS303'],
+      [4, 'MS309'],
+      [5, 'MS308'],
+    ]);
+  });
+
+  it('shows at most 50 errors of a file, then how many more there are; an unknown column once', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `w${i},h1,10.0.0.999,red`);
+    const { diagnostics } = parseInventoryText(['name,host,addresses,colour', ...rows].join('\n'), 'many.csv', 'now');
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics.filter((d) => d.code === 'MS305')).toHaveLength(1);
+    expect(diagnostics[50]).toEqual({ code: 'MS304', severity: 'error', message: 'and 71 more errors in this file not shown (the first 50 are); fix these and read it again', location: { file: 'many.csv' } });
+  });
+
   it('places a row at the line it starts on, past quoted line breaks, comments and CRLF', () => {
     const rows = [
       '\uFEFFname,host,addresses,labels',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Diagnostic, SourceLocation } from '../diagnostics';
+import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
@@ -98,10 +98,13 @@ export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 
  */
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
+  const unknownColumns = new Set<string>();
   const workloads: StaticWorkload[] = rows.map((row) => {
     const at = (column: string): SourceLocation => ({ file, line: row.line, path: column });
     for (const column of Object.keys(row.cells)) {
-      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column)) {
+      // Every row has the header's columns: say so once, not on every line.
+      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column) && !unknownColumns.has(column)) {
+        unknownColumns.add(column);
         diagnostics.push({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: at(column) });
       }
     }
@@ -143,8 +146,11 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       composeService: optional('composeService'),
     };
   });
-  if (diagnostics.length > 0) return { inventory: null, diagnostics };
-  return buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }), (i) => ({ line: rows[i]!.line }));
+  // What both formats check (unique names, addresses, hosts) is checked even when a cell was
+  // wrong, so every error of the file shows at once rather than in rounds.
+  const built = buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }), (i) => ({ line: rows[i]!.line }));
+  if (diagnostics.length === 0) return built;
+  return { inventory: null, diagnostics: byLine([...diagnostics, ...built.diagnostics]) };
 }
 
 type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
@@ -178,12 +184,13 @@ function buildInventory(
   workloads.forEach((w, i) => {
     // Pods of different namespaces may share a name, as in Kubernetes.
     const key = qualifiedName(w);
-    if (seen.has(key)) {
+    // An empty name or host (a CSV cell left empty) is reported as such already (MS306).
+    if (w.name !== '' && seen.has(key)) {
       diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
+    if (w.host !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
       diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
     }
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
