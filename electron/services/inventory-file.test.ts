@@ -45,6 +45,13 @@ describe('CSV inventories', () => {
     ]);
   });
 
+  it('shows at most 50 errors of a YAML inventory too', () => {
+    const workloads = Array.from({ length: 60 }, (_, i) => `  - { name: w${i}, host: h1, addresses: [10.0.0.999] }`);
+    const { diagnostics } = parseInventoryText(['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...workloads].join('\n'), 'many.yaml', 'now');
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics[50]).toMatchObject({ code: 'MS304', message: 'and 10 more errors in this file not shown (the first 50 are); fix these and read it again' });
+  });
+
   it('shows at most 50 errors of a file, then how many more there are; an unknown column once', () => {
     const rows = Array.from({ length: 120 }, (_, i) => `w${i},h1,10.0.0.999,red`);
     const { diagnostics } = parseInventoryText(['name,host,addresses,colour', ...rows].join('\n'), 'many.csv', 'now');

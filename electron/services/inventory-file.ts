@@ -9,7 +9,10 @@ import { lfBreaks, recordStartLine } from './csv-lines';
  * row (name, host, addresses, labels, …). Malformed CSV is reported with its line.
  */
 export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
-  if (extname(file).toLowerCase() !== '.csv') return parseInventoryFile(text, file, readAt);
+  if (extname(file).toLowerCase() !== '.csv') {
+    const parsed = parseInventoryFile(text, file, readAt);
+    return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
+  }
 
   let records: { record: Record<string, string>; info: { lines: number }; raw: string }[];
   // A column named twice would keep only its last cell of each row, unseen.
