@@ -1,3 +1,5 @@
+import { printable } from './text';
+
 /** Where a diagnostic points: a place in a file, or an element on the canvas. */
 export interface SourceLocation {
   file?: string;
@@ -27,14 +29,18 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** `file:line:col: severity CODE message`, the form compilers and editors understand. */
+/**
+ * `file:line:col: severity CODE message`, the form compilers and editors understand. Always
+ * one line: control characters of the file, message or path (a name read from a file) are
+ * escaped, never printed.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const loc = d.location;
   const where = loc?.file
     ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: `
     : '';
   const path = loc?.path ? ` (at ${loc.path})` : '';
-  return `${where}${d.severity} ${d.code}: ${d.message}${path}`;
+  return printable(`${where}${d.severity} ${d.code}: ${d.message}${path}`);
 }
 
 /**
@@ -43,4 +49,35 @@ export function formatDiagnostic(d: Diagnostic): string {
  */
 export function locatedIn(diagnostics: readonly Diagnostic[], locate: (path: string) => SourceLocation): Diagnostic[] {
   return diagnostics.map((d) => (d.location?.path !== undefined && d.location.line === undefined ? { ...d, location: { ...d.location, ...locate(d.location.path) } } : d));
+}
+
+/** How many diagnostics of one file are shown: a file wrong on every line still fits a screen. */
+export const MAX_DIAGNOSTICS_PER_FILE = 50;
+
+/**
+ * The first `max` diagnostics, then one more that counts those left out (so a pipeline still
+ * sees the failure, and a person knows there is more to fix). Unchanged when there are `max`
+ * or fewer. The count takes the code of the first one left out, and its file.
+ */
+export function capped(diagnostics: readonly Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+  if (diagnostics.length <= max) return [...diagnostics];
+  const rest = diagnostics.slice(max);
+  const first = rest[0]!;
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const what = errors === rest.length ? 'errors' : errors === 0 ? 'warnings' : 'errors and warnings';
+  const file = first.location?.file;
+  return [
+    ...diagnostics.slice(0, max),
+    {
+      code: first.code,
+      severity: errors > 0 ? 'error' : first.severity,
+      message: `and ${rest.length.toLocaleString('en-US')} more ${what} ${file ? 'in this file ' : ''}not shown (the first ${max} are); fix these and read it again`,
+      ...(file ? { location: { file } } : {}),
+    },
+  ];
+}
+
+/** The diagnostics in order of their line (those without a line first); stable, so one line's keep their order. */
+export function byLine(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
 }

@@ -9,9 +9,44 @@ export function hasControlCharacters(text: string): boolean {
   return false;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * User-provided text (a name, a label, a connection log's end, a file name) made safe to print
+ * to a terminal: every control character, C1 ones too, is written as an escape (`\n`,
+ * `\u001b`), so the text can neither forge an output line nor send the terminal a command.
+ * Other text, backslashes included, is left as it is. Pure; for text output only (JSON escapes
+ * on its own).
+ */
+export function printable(text: string): string {
+  return Array.from(text, (ch) => {
+    const code = ch.charCodeAt(0);
+    // C1 controls (0x80-0x9f) include CSI, which some terminals take as ESC [.
+    if (!isControl(code) && !(code >= 0x80 && code <= 0x9f)) return ch;
+    return ESCAPES[ch] ?? `\\u${code.toString(16).padStart(4, '0')}`;
+  }).join('');
+}
+
 /** The text with every control character replaced by a space, so it stays on one line. */
 export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');
+}
+
+/** A value a diagnostic can quote: what was read in a field. */
+export type FoundValue = string | number | boolean;
+
+/**
+ * The wording of every value a diagnostic refuses: `FIELD must be RULE (found VALUE)`, with
+ * the value as JSON writes it (strings quoted, control characters escaped), so the reader sees
+ * exactly what was read, spaces and all. Without a value (not a scalar) the parenthesis is left out.
+ */
+export function mustBe(field: string, rule: string, found?: FoundValue): string {
+  return `${field} must be ${rule}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`;
+}
+
+/** `FIELD must be one of A, B, C (found VALUE)`: a value outside a fixed set. */
+export function mustBeOneOf(field: string, allowed: readonly FoundValue[], found?: FoundValue): string {
+  return mustBe(field, allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.join(', ')}`, found);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
+import { mustBeOneOf } from './text';
 
 /** A parsed YAML document that can point diagnostics at lines and columns. */
 export interface LocatedDocument {
@@ -172,6 +173,15 @@ function located(doc: Document, value: unknown, lineCounter: LineCounter, file: 
   return { doc, value, locate };
 }
 
+/**
+ * A text field a file must fill: empty, or nothing but spaces, is refused in words that name
+ * the field (`name must not be empty or only spaces`), not in zod's ("Too small: expected
+ * string to have >=1 characters"). `base` is the string schema to check, e.g. one that trims.
+ */
+export function filledText(field: string, base: z.ZodString = z.string()): z.ZodString {
+  return base.regex(/\S/, { error: `${field} must not be empty or only spaces` });
+}
+
 /** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */
 export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'>, code: string): Diagnostic[] {
   return error.issues.map((issue) => {
@@ -194,8 +204,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
  */
 function allowedValues(issue: z.core.$ZodIssueInvalidValue): string {
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
-  const allowed = issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
   const input: unknown = issue.input;
-  const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? ` (found ${JSON.stringify(input)})` : '';
-  return `${field} ${allowed}${found}`;
+  const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
+  return mustBeOneOf(field, issue.values.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : String(v))), found);
 }

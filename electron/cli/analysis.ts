@@ -8,6 +8,7 @@ import { hasErrors, locatedIn } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import { printable } from '@shared/text';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, type LoadedPolicy } from './inputs';
 
 // `microseg matrix` and `microseg impact`: what-if answers for pipelines, from the same shared
@@ -71,8 +72,9 @@ export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: str
     if (!isEmptyServiceSet(e.newlyBlocked)) parts.push(`newly blocked ${formatServices(e.newlyBlocked)}`);
     if (!isEmptyServiceSet(e.newlyRedirected)) parts.push(`newly redirected ${formatServices(e.newlyRedirected)}`);
     if (!isEmptyServiceSet(e.noLongerRedirected)) parts.push(`no longer redirected ${formatServices(e.noLongerRedirected)}`);
-    for (const swap of e.honeypotChanged) parts.push(`redirected ${formatServices(swap.services)} to ${swap.to} instead of ${swap.from}`);
-    lines.push(`  ${e.from} → ${e.to}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${e.example.from} → ${e.example.to})`);
+    // Workload and honeypot names come from the inventory: printed, they are escaped.
+    for (const swap of e.honeypotChanged) parts.push(`redirected ${formatServices(swap.services)} to ${printable(swap.to)} instead of ${printable(swap.from)}`);
+    lines.push(`  ${printable(e.from)} → ${printable(e.to)}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${printable(e.example.from)} → ${printable(e.example.to)})`);
   }
   return lines.join('\n');
 }

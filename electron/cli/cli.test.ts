@@ -21,6 +21,16 @@ describe('microseg', () => {
     expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114: service "tcp\/70000" is not valid/);
   });
 
+  it('trace: names from the inventory are printed with their control characters escaped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-ctl-'));
+    const sneaky = join(dir, 'sneaky.yaml');
+    writeFileSync(sneaky, readFileSync(inventory, 'utf8').replace('name: web-1', 'name: "web-1\\e[31m\\a"').replace('name: app-1', 'name: "app-1\\nforged line"'));
+    const result = microseg('trace', policy, '--inventory', sneaky, '--from', '10.20.1.11', '--to', '10.20.2.21', '--proto', 'tcp', '--port', '8080');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('web-1\\u001b[31m\\u0007 (10.20.1.11) → app-1\\nforged line (10.20.2.21): PERMITTED (forwarded by host-a)');
+    expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
+  });
+
   it('compile: errors the compile finds end it like any failure, with no summary and nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-err-'));
     const ghost = join(dir, 'ghost-honeypot.yaml');

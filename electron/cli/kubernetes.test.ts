@@ -51,7 +51,7 @@ describe('microseg import k8s / export k8s', () => {
     writeFileSync(broken, readFileSync(policies, 'utf8').replace('ports: [{ protocol: TCP, port: 5432 }]', 'ports: [{ protocol: TCP, port: 5432, endPort: 5000 }]'));
     const result = microseg('import', 'k8s', broken, '--inventory', inventory, '-o', target);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS604: NetworkPolicy shop\/db: endPort 5000 must be a whole number from port \(5432\) to 65535/);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS604: NetworkPolicy shop\/db: endPort must be a whole number from port \(5432\) to 65535 \(found 5000\)/);
     expect(existsSync(target)).toBe(false);
     expect(microseg('import', 'k8s', policies, '-o', target).stderr).toContain('needs --inventory FILE');
     expect(microseg('import', 'yaml', policies).code).toBe(2);

@@ -15,6 +15,7 @@ import { replayCommand } from './replay';
 import { probeFrom, resolveEnds } from './trace';
 import { hostFileName } from '../services/host-file-name';
 import { FlowTextError } from '@shared/simulator/flow-parser';
+import { printable } from '@shared/text';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
@@ -171,8 +172,9 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   }
   printDiagnostics(diagnostics);
   const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${path.redirectedTo ?? '?'}` : path.verdict.toUpperCase();
-  const lines = [`${from.label} → ${to.label}: ${verdict} (${path.reason})`];
-  for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${d.what}`);
+  // Names come from the inventory and edge ids from the policy: printed, they are escaped.
+  const lines = [`${printable(from.label)} → ${printable(to.label)}: ${verdict} (${path.reason})`];
+  for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
 }
@@ -205,7 +207,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof CliFailure) {
       printDiagnostics(error.diagnostics);
-      process.stderr.write(`microseg: ${error.message}\n${error.showUsage ? `${USAGE}\n` : ''}`);
+      process.stderr.write(`microseg: ${printable(error.message)}\n${error.showUsage ? `${USAGE}\n` : ''}`);
       process.exitCode = error.code;
       return;
     }

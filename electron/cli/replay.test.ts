@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,26 @@ describe('microseg replay', () => {
       expect(empty.stderr).toContain('holds no connection');
     }
     expect(microseg('replay', policy, '--inventory', inventory, '--connections', log('typo.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,0x1f90\n')).stderr).toContain('port: "0x1f90" is not a port');
+  });
+
+  it('escapes the control characters of an end, a quoted line break too, in what it prints', () => {
+    const forged = log('forged.yaml', readFileSync(inventory, 'utf8').replace('name: db-1', 'name: "db-1\\nweb → db tcp 5432: 0 connections"'));
+    const sneaky = log('sneaky.csv', 'from,to,protocol,port\n"web-1\u001b[2J",app-1,tcp,8080\n"db-1\nweb → db tcp 5432: 0 connections",web-1,tcp,8080\n');
+    const result = microseg('replay', policy, '--inventory', forged, '--connections', sneaky);
+    expect(result.stderr).toContain(`${sneaky}:2: error MS703: from: "web-1\\u001b[2J" is no workload of the inventory`);
+    expect(result.stdout).toContain('(e.g. line 3: db-1\\nweb → db tcp 5432: 0 connections → web-1)');
+    expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
+  });
+
+  it('names at most 50 bad lines, then how many more there are', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 'web-1,app-1,tcp,0' : `ghost${i},app-1,tcp,80`));
+    const bad = log('bad.csv', ['from,to,protocol,port', 'web-1,app-1,tcp,8080', ...lines].join('\n'));
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', bad);
+    expect(result.code).toBe(2);
+    const shown = result.stderr.split('\n').filter((l) => l.startsWith(bad));
+    expect(shown).toHaveLength(51);
+    expect(shown[49]).toContain(`${bad}:52: error MS703`);
+    expect(shown[50]).toBe(`${bad}: error MS702: and 10 more errors in this file not shown (the first 50 are); fix these and read it again`);
   });
 
   it('refuses a log without the columns it needs, or without --connections', () => {

@@ -1,7 +1,8 @@
 import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
-import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
+import { byLine, capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
+import { printable } from '@shared/text';
 import { parseConnectionLog } from '../services/connection-log';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 
@@ -24,14 +25,15 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
-  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, log.diagnostics);
+  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, capped(log.diagnostics));
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate), false);
 
   const started = performance.now();
   const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);
   const ms = Math.round(performance.now() - started);
-  const diagnostics = [...log.diagnostics, ...result.diagnostics];
+  // Every left-out line of the log at once, in line order, at most a screenful.
+  const diagnostics = capped(byLine([...log.diagnostics, ...result.diagnostics]));
   // A line left out leaves the answer incomplete: say so in the exit code, after the summary.
   const code = hasErrors(diagnostics) ? EXIT.usage : result.dropped + result.redirected > 0 ? REPLAY_EXIT.some : REPLAY_EXIT.allThrough;
   if (options.json) return { text: JSON.stringify({ ...result, diagnostics, ms }, null, 2), code, diagnostics: [] };
@@ -49,8 +51,9 @@ function formatReplay(result: ReplayResult, logPath: string, policyPath: string)
     if (entries.length === 0) continue;
     lines.push(`${verdict}:`);
     for (const e of entries) {
-      const where = e.redirectedTo ? ` to ${e.redirectedTo}` : '';
-      lines.push(`  ${e.from} → ${e.to} ${e.service}${where}: ${n(e.connections)} connection${e.connections === 1 ? '' : 's'} (e.g. line ${e.example.line}: ${e.example.from} → ${e.example.to})`);
+      // The ends are the log's own text (a quoted cell may hold a line break): escaped, never raw.
+      const where = e.redirectedTo ? ` to ${printable(e.redirectedTo)}` : '';
+      lines.push(`  ${printable(e.from)} → ${printable(e.to)} ${e.service}${where}: ${n(e.connections)} connection${e.connections === 1 ? '' : 's'} (e.g. line ${e.example.line}: ${printable(e.example.from)} → ${printable(e.example.to)})`);
     }
   }
   return lines.join('\n');

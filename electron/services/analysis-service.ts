@@ -3,7 +3,7 @@ import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
-import { formatDiagnostic, hasErrors } from '@shared/diagnostics';
+import { byLine, capped, formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
@@ -79,12 +79,12 @@ export class AnalysisService {
     const { text } = await readTextFile(path);
     const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
-      throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, log.diagnostics.map(formatDiagnostic).join('\n'));
+      throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
     const { tables } = this.drawingTables(policy, inventory);
     const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), (p) => this.emit('analysis:progress', { task: 'replay', ...p }));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
-    return { replay: { ...result, diagnostics: [...log.diagnostics, ...result.diagnostics] }, log: path, durationMs };
+    return { replay: { ...result, diagnostics: capped(byLine([...log.diagnostics, ...result.diagnostics])) }, log: path, durationMs };
   }
 
   /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now. */

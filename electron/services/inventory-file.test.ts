@@ -30,6 +30,36 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('reports every error of the file at once, in line order: unreadable rows, bad cells, and what both formats check', () => {
+    const rounds = 'name,host,addresses,labels,mac\nw1,h1,10.0.0.1,tier=web\nw2,h1,10.0.0.999,tier=web,zz\nw2,h 1,10.0.0.5,tier,\nw3,h1,10.0.0.3,tier=web,,extra\n';
+    const { inventory, diagnostics } = parseInventoryText(rounds, 'r.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.location?.line, d.code])).toEqual([
+      [2, 'MS308'],
+      [3, 'MS304'],
+      [3, 'MS312'],
+      [4, 'MS307'],
+      [4, 'MS303'],
+      [4, 'MS309'],
+      [5, 'MS308'],
+    ]);
+  });
+
+  it('shows at most 50 errors of a YAML inventory too', () => {
+    const workloads = Array.from({ length: 60 }, (_, i) => `  - { name: w${i}, host: h1, addresses: [10.0.0.999] }`);
+    const { diagnostics } = parseInventoryText(['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...workloads].join('\n'), 'many.yaml', 'now');
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics[50]).toMatchObject({ code: 'MS304', message: 'and 10 more errors in this file not shown (the first 50 are); fix these and read it again' });
+  });
+
+  it('shows at most 50 errors of a file, then how many more there are; an unknown column once', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `w${i},h1,10.0.0.999,red`);
+    const { diagnostics } = parseInventoryText(['name,host,addresses,colour', ...rows].join('\n'), 'many.csv', 'now');
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics.filter((d) => d.code === 'MS305')).toHaveLength(1);
+    expect(diagnostics[50]).toEqual({ code: 'MS304', severity: 'error', message: 'and 71 more errors in this file not shown (the first 50 are); fix these and read it again', location: { file: 'many.csv' } });
+  });
+
   it('places a row at the line it starts on, past quoted line breaks, comments and CRLF', () => {
     const rows = [
       '\uFEFFname,host,addresses,labels',
@@ -118,6 +148,37 @@ describe('the two formats agree', () => {
     expect(parseInventoryText(withPort(' icmp '), 'i.yaml', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS302', message: expect.stringContaining('protocol must be one of tcp, udp, sctp (found "icmp")'), location: expect.objectContaining({ line: 4, path: 'workloads.0.ports.0.protocol' }) }),
     ]);
+  });
+
+  it('refuse an empty or blank name or host in words that name the field and the place', () => {
+    const blank = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: "  ", host: n1 }\n  - { name: web, host: "" }\n';
+    expect(parseInventoryText(blank, 'i.yaml', 'now').diagnostics).toEqual([
+      { code: 'MS302', severity: 'error', message: 'workloads.0.name: name must not be empty or only spaces', location: { file: 'i.yaml', line: 4, column: 13, path: 'workloads.0.name' } },
+      { code: 'MS302', severity: 'error', message: 'workloads.1.host: host must not be empty or only spaces', location: { file: 'i.yaml', line: 5, column: 24, path: 'workloads.1.host' } },
+    ]);
+    expect(parseInventoryText('name,host\n  ,n1\n', 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS306', location: { file: 'i.csv', line: 2, path: 'name' } })]);
+  });
+
+  it('refuse a label key given twice, with its place, rather than keep one of its values unseen', () => {
+    const yamlLabels = (labels: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, labels: ${labels} }\n`;
+    expect(parseInventoryText(yamlLabels('{ tier: web, tier: db }'), 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS301', message: 'YAML syntax: Map keys must be unique', location: expect.objectContaining({ line: 4 }) })]);
+    expect(parseInventoryText(yamlLabels('{ tier: web, " tier": db }'), 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS302', message: 'workloads.0.labels. tier: label key "tier" is given twice ("tier" and " tier"); a workload has one value per key, so give it once', location: expect.objectContaining({ line: 4, column: 58 }) }),
+    ]);
+    expect(parseInventoryText('name,host,labels,namespaceLabels\nweb,n1,tier=web; tier =db,team=a;team=a\n', 'i.csv', 'now').diagnostics).toEqual([
+      { code: 'MS307', severity: 'error', message: 'label key "tier" is given twice ("tier=web" and "tier =db"); a workload has one value per key, so give it once', location: { file: 'i.csv', line: 2, path: 'labels' } },
+      { code: 'MS307', severity: 'error', message: 'label key "team" is given twice ("team=a" and "team=a"); a workload has one value per key, so give it once', location: { file: 'i.csv', line: 2, path: 'namespaceLabels' } },
+    ]);
+  });
+
+  it('read an empty MAC, or one of only spaces, as no MAC', () => {
+    for (const empty of ['', '  ']) {
+      const fromYaml = parseInventoryText(yaml(empty), 'i.yaml', 'now');
+      const fromCsv = parseInventoryText(csv(empty), 'i.csv', 'now');
+      expect([fromYaml.diagnostics, fromCsv.diagnostics], JSON.stringify(empty)).toEqual([[], []]);
+      expect(fromYaml.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
+      expect(fromCsv.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
+    }
   });
 
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {

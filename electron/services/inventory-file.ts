@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Diagnostic } from '@shared/diagnostics';
+import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
 import { lfBreaks, recordStartLine } from './csv-lines';
 
@@ -9,7 +9,10 @@ import { lfBreaks, recordStartLine } from './csv-lines';
  * row (name, host, addresses, labels, …). Malformed CSV is reported with its line.
  */
 export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
-  if (extname(file).toLowerCase() !== '.csv') return parseInventoryFile(text, file, readAt);
+  if (extname(file).toLowerCase() !== '.csv') {
+    const parsed = parseInventoryFile(text, file, readAt);
+    return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
+  }
 
   let records: { record: Record<string, string>; info: { lines: number }; raw: string }[];
   // A column named twice would keep only its last cell of each row, unseen.
@@ -18,13 +21,28 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     names.forEach((name, i) => names.indexOf(name) !== i && repeated.add(name));
     return names;
   };
+  // A row CSV cannot read (too many or too few cells) is reported and the others still read, so
+  // every error of the file shows at once; only one it cannot read past (an unclosed quote) stops it.
+  const unreadable: Diagnostic[] = [];
+  const syntaxError = (error: Error & { lines?: number }): Diagnostic => ({ code: 'MS308', severity: 'error', message: `CSV syntax: ${error.message}`, location: { file, line: error.lines } });
   try {
     // See csv-lines.ts: rows are placed where they start.
-    records = parse(lfBreaks(text), { columns: header, info: true, raw: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, bom: true });
+    records = parse(lfBreaks(text), {
+      columns: header,
+      info: true,
+      raw: true,
+      skip_empty_lines: true,
+      trim: true,
+      comment: '#',
+      comment_no_infix: true,
+      bom: true,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        if (error) unreadable.push(syntaxError(error));
+      },
+    });
   } catch (error) {
-    const e = error as Error & { lines?: number };
-    const diagnostic: Diagnostic = { code: 'MS308', severity: 'error', message: `CSV syntax: ${e.message}`, location: { file, line: e.lines } };
-    return { inventory: null, diagnostics: [diagnostic] };
+    return { inventory: null, diagnostics: capped([...unreadable, syntaxError(error as Error)]) };
   }
   if (repeated.size > 0) {
     // The header is the first line that is neither blank nor a comment.
@@ -33,5 +51,7 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     return { inventory: null, diagnostics };
   }
   const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: recordStartLine(info.lines, raw), cells: record }));
-  return inventoryFromRows(rows, file, readAt);
+  const parsed = inventoryFromRows(rows, file, readAt);
+  if (unreadable.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
+  return { inventory: null, diagnostics: capped(byLine([...unreadable, ...parsed.diagnostics])) };
 }

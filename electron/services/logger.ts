@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { printable } from '@shared/text';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | undefined>;
@@ -29,7 +30,8 @@ export function createLogger(options: { file?: string; level?: LogLevel; scope?:
       const pairs = Object.entries(fields)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${formatValue(v)}`);
-      const line = [new Date().toISOString(), level, scope, message, ...pairs].join(' ');
+      // A message may quote a name or path read from a file: one line, no terminal escapes.
+      const line = [new Date().toISOString(), level, scope, printable(message), ...pairs].join(' ');
       process.stderr.write(line + '\n');
       if (options.file) appendFileSync(options.file, line + '\n');
     };
@@ -44,7 +46,8 @@ export function createLogger(options: { file?: string; level?: LogLevel; scope?:
   return make(options.scope ?? 'app');
 }
 
+/** A field's value, quoted when it holds spaces, quotes, `=` or control characters (those escaped). */
 function formatValue(value: string | number | boolean | undefined): string {
   const text = String(value);
-  return /[\s"=]/.test(text) ? JSON.stringify(text) : text;
+  return /[\s"=]/.test(text) || printable(text) !== text ? printable(JSON.stringify(text)) : text;
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Diagnostic, SourceLocation } from '../diagnostics';
+import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
@@ -16,17 +16,35 @@ const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 // Spaces around a value are no part of it, in YAML as in a CSV cell (spreadsheets pad cells):
 // both formats read ` 02:42:0a:00:00:09 ` as that MAC address.
 const trimmed = z.string().trim();
-const labels = z.record(trimmed, trimmed);
+// A key given twice would keep one of its values unseen. YAML itself refuses `tier` twice (MS301);
+// ` tier` and `tier` are one key once spaces are dropped, so they are refused here.
+const labels = z
+  .record(z.string(), z.string())
+  .superRefine((raw, ctx) => {
+    const first = new Map<string, string>();
+    for (const key of Object.keys(raw)) {
+      const earlier = first.get(key.trim());
+      if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: key, message: repeatedLabelKey(key.trim(), earlier, key) });
+      else first.set(key.trim(), key);
+    }
+  })
+  .pipe(z.record(trimmed, trimmed));
+
+/** A label key given twice, in the words both formats use, quoting both places as written. */
+function repeatedLabelKey(key: string, first: string, second: string): string {
+  return `label key ${JSON.stringify(key)} is given twice (${JSON.stringify(first)} and ${JSON.stringify(second)}); a workload has one value per key, so give it once`;
+}
 
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   kind: z.literal('Inventory'),
   workloads: z.array(
     z.strictObject({
-      name: trimmed.min(1),
-      host: trimmed.min(1),
+      name: filledText('name', trimmed),
+      host: filledText('host', trimmed),
       addresses: z.array(trimmed).default([]),
-      mac: trimmed.optional(),
+      // Empty is no MAC, as an empty CSV cell is: a CSV row cannot leave the column out.
+      mac: trimmed.transform((mac) => (mac === '' ? undefined : mac)).optional(),
       labels: labels.default({}),
       image: trimmed.optional(),
       namespace: trimmed.optional(),
@@ -80,10 +98,13 @@ export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 
  */
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
+  const unknownColumns = new Set<string>();
   const workloads: StaticWorkload[] = rows.map((row) => {
     const at = (column: string): SourceLocation => ({ file, line: row.line, path: column });
     for (const column of Object.keys(row.cells)) {
-      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column)) {
+      // Every row has the header's columns: say so once, not on every line.
+      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column) && !unknownColumns.has(column)) {
+        unknownColumns.add(column);
         diagnostics.push({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: at(column) });
       }
     }
@@ -92,10 +113,17 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
     }
     const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
       const labels: Record<string, string> = {};
+      const pairOf = new Map<string, string>();
       for (const pair of splitCell(row.cells[column] ?? '', /;/)) {
         const eq = pair.indexOf('=');
+        const key = pair.slice(0, eq).trim();
+        const earlier = pairOf.get(key);
         if (eq <= 0) diagnostics.push({ code: 'MS307', severity: 'error', message: `label "${pair}" must be written key=value`, location: at(column) });
-        else labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+        else if (earlier !== undefined) diagnostics.push({ code: 'MS307', severity: 'error', message: repeatedLabelKey(key, earlier, pair), location: at(column) });
+        else {
+          pairOf.set(key, pair);
+          labels[key] = pair.slice(eq + 1).trim();
+        }
       }
       return labels;
     };
@@ -118,8 +146,11 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       composeService: optional('composeService'),
     };
   });
-  if (diagnostics.length > 0) return { inventory: null, diagnostics };
-  return buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }), (i) => ({ line: rows[i]!.line }));
+  // What both formats check (unique names, addresses, hosts) is checked even when a cell was
+  // wrong, so every error of the file shows at once rather than in rounds.
+  const built = buildInventory(workloads, file, readAt, (i, field) => ({ file, line: rows[i]?.line, path: field.split('.')[0] }), (i) => ({ line: rows[i]!.line }));
+  if (diagnostics.length === 0) return built;
+  return { inventory: null, diagnostics: byLine([...diagnostics, ...built.diagnostics]) };
 }
 
 type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
@@ -153,12 +184,13 @@ function buildInventory(
   workloads.forEach((w, i) => {
     // Pods of different namespaces may share a name, as in Kubernetes.
     const key = qualifiedName(w);
-    if (seen.has(key)) {
+    // An empty name or host (a CSV cell left empty) is reported as such already (MS306).
+    if (w.name !== '' && seen.has(key)) {
       diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
+    if (w.host !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
       diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
     }
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.

@@ -1,4 +1,5 @@
 import { parseLabelSelector } from '../policy/label-selector';
+import { mustBe, mustBeOneOf } from '../text';
 import type { LabelSelectorObject } from './network-policy';
 
 // Kubernetes label selectors (matchLabels, matchExpressions) to and from the kubectl text that
@@ -11,6 +12,7 @@ export interface SelectorProblem {
 }
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const NAME_RULE = 'at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -48,7 +50,7 @@ function expressionText(e: NonNullable<LabelSelectorObject['matchExpressions']>[
       if (values.length > 0) return { path: `${at}.values`, message: `operator ${e.operator} takes no values` };
       return e.operator === 'Exists' ? e.key : `!${e.key}`;
     default:
-      return { path: `${at}.operator`, message: `"${e.operator}" is not a selector operator; use In, NotIn, Exists or DoesNotExist` };
+      return { path: `${at}.operator`, message: mustBeOneOf('operator', ['In', 'NotIn', 'Exists', 'DoesNotExist'], e.operator) };
   }
 }
 
@@ -80,12 +82,12 @@ function keyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `label key "${key}": the prefix must be a DNS subdomain such as example.com`;
-  if (name.length > 63 || !NAME.test(name)) return `label key "${key}" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return mustBe('label key prefix', 'a DNS subdomain such as example.com', key);
+  if (name.length > 63 || !NAME.test(name)) return mustBe('label key', `${NAME_RULE}, optionally after a DNS subdomain prefix and "/"`, key);
   return undefined;
 }
 
 function valueProblem(value: string): string | undefined {
   if (value === '') return undefined;
-  return value.length <= 63 && NAME.test(value) ? undefined : `label value "${value}" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+  return value.length <= 63 && NAME.test(value) ? undefined : mustBe('label value', NAME_RULE, value);
 }

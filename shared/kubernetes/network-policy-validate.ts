@@ -1,6 +1,7 @@
 import { parseCidr } from '../net/address';
 import { canonicalCidr, cidrInside } from '../net/cidr-set';
 import { isPortName } from '../policy/services';
+import { mustBe, mustBeOneOf } from '../text';
 import { selectorText } from './label-selectors';
 import type { NetworkPolicy, NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, PeerObject, PortObject } from './network-policy';
 
@@ -13,6 +14,7 @@ export type Refusal = (code: string, path: string, message: string) => void;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PROTOCOLS = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' } as const;
+const POLICY_TYPES: readonly string[] = ['Ingress', 'Egress'];
 
 /**
  * The policy as the API server would store it (namespace `default` when none is given,
@@ -26,8 +28,8 @@ export function validateNetworkPolicy(object: NetworkPolicyObject, source: Netwo
   };
   const { name } = object.metadata;
   const namespace = object.metadata.namespace ?? 'default';
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) report('MS607', 'metadata.name', `name "${name}" must be a DNS subdomain: lowercase letters, digits, "-" and ".", at most 253`);
-  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) report('MS607', 'metadata.namespace', `namespace "${namespace}" must be a DNS label: lowercase letters, digits and "-", at most 63`);
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) report('MS607', 'metadata.name', mustBe('name', 'a DNS subdomain: lowercase letters, digits, "-" and ".", at most 253', name));
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) report('MS607', 'metadata.namespace', mustBe('namespace', 'a DNS label: lowercase letters, digits and "-", at most 63', namespace));
 
   const spec = object.spec;
   if (spec.podSelector == null) report('MS603', 'spec.podSelector', 'spec.podSelector is required; write podSelector: {} to select every pod of the namespace');
@@ -43,9 +45,9 @@ export function validateNetworkPolicy(object: NetworkPolicyObject, source: Netwo
 function policyTypes(object: NetworkPolicyObject, report: Refusal): { ingress: boolean; egress: boolean } {
   const given = object.spec.policyTypes ?? [];
   if (given.length === 0) return { ingress: true, egress: (object.spec.egress ?? []).length > 0 };
-  if (given.length > 2) report('MS607', 'spec.policyTypes', 'policyTypes may list at most two types, Ingress and Egress');
+  if (given.length > 2) report('MS607', 'spec.policyTypes', `policyTypes may list at most two types, Ingress and Egress (found ${given.length})`);
   given.forEach((t, i) => {
-    if (t !== 'Ingress' && t !== 'Egress') report('MS607', `spec.policyTypes.${i}`, `policy type "${t}" is not supported; use Ingress or Egress`);
+    if (!POLICY_TYPES.includes(t)) report('MS607', `spec.policyTypes.${i}`, mustBeOneOf('policyTypes', POLICY_TYPES, t));
   });
   return { ingress: given.includes('Ingress'), egress: given.includes('Egress') };
 }
@@ -85,19 +87,19 @@ function block(ipBlock: NonNullable<PeerObject['ipBlock']>, at: string, report: 
 function port(p: PortObject, at: string, report: Refusal): NetworkPolicyPort[] {
   const protocolText = p.protocol ?? 'TCP';
   const protocol = PROTOCOLS[protocolText as keyof typeof PROTOCOLS];
-  if (!protocol) return refused(report, 'MS604', `${at}.protocol`, `protocol "${protocolText}" is not supported; use TCP, UDP or SCTP`);
+  if (!protocol) return refused(report, 'MS604', `${at}.protocol`, mustBeOneOf('protocol', Object.keys(PROTOCOLS), protocolText));
   if (p.port == null) {
     if (p.endPort != null) return refused(report, 'MS604', `${at}.port`, 'endPort needs a port: the range is port to endPort');
     return [{ protocol }];
   }
   if (typeof p.port === 'string') {
-    if (!isPortName(p.port)) return refused(report, 'MS604', `${at}.port`, `"${p.port}" is neither a port number nor a port name (1 to 15 lowercase letters, digits and "-", with a letter)`);
+    if (!isPortName(p.port)) return refused(report, 'MS604', `${at}.port`, mustBe('port', 'a port number or a port name (1 to 15 lowercase letters, digits and "-", with a letter)', p.port));
     if (p.endPort != null) return refused(report, 'MS604', `${at}.endPort`, `endPort may not follow a named port ("${p.port}"); give a number as port`);
     return [{ protocol, port: p.port }];
   }
-  if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return refused(report, 'MS604', `${at}.port`, `port ${p.port} must be a whole number from 1 to 65535`);
+  if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return refused(report, 'MS604', `${at}.port`, mustBe('port', 'a whole number from 1 to 65535', p.port));
   const to = p.endPort ?? p.port;
-  if (!Number.isInteger(to) || to < p.port || to > 65535) return refused(report, 'MS604', `${at}.endPort`, `endPort ${to} must be a whole number from port (${p.port}) to 65535`);
+  if (!Number.isInteger(to) || to < p.port || to > 65535) return refused(report, 'MS604', `${at}.endPort`, mustBe('endPort', `a whole number from port (${p.port}) to 65535`, to));
   return [{ protocol, port: { from: p.port, to } }];
 }
 

@@ -80,6 +80,16 @@ describe('policy files', () => {
     expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ndefaults: {withinGroup: [allow]}\n', 'p.yaml').diagnostics[0]?.message).toBe('defaults.withinGroup: withinGroup must be one of allow, drop');
   });
 
+  it('refuses an empty or blank name, id or end in words that name the field, at its line and column', () => {
+    const file = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: ""}\ngroups:\n  - { name: "  ", selector: { labels: a=b } }\nedges:\n  - { id: " ", from: "", to: web, services: [tcp/80] }\n';
+    expect(parsePolicyFile(file, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.line, d.location?.column])).toEqual([
+      ['MS002', 'metadata.name: name must not be empty or only spaces', 3, 18],
+      ['MS002', 'groups.0.name: name must not be empty or only spaces', 5, 13],
+      ['MS002', 'edges.0.id: id must not be empty or only spaces', 7, 11],
+      ['MS002', 'edges.0.from: from must not be empty or only spaces', 7, 22],
+    ]);
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toBe('apiVersion: apiVersion must be "microseg.dev/v1" (found "v0")');

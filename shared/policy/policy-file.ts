@@ -2,7 +2,7 @@ import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { hasErrors } from '../diagnostics';
-import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
@@ -10,9 +10,9 @@ import { validatePolicy } from './validate';
 const workloadCriteria = {
   labels: z.string().optional(),
   namespaceLabels: z.string().optional(),
-  image: z.string().min(1).optional(),
-  namespace: z.string().min(1).optional(),
-  host: z.string().min(1).optional(),
+  image: filledText('image').optional(),
+  namespace: filledText('namespace').optional(),
+  host: filledText('host').optional(),
 };
 
 const selectorSchema = z.strictObject({
@@ -27,14 +27,14 @@ const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   kind: z.literal('Policy'),
   metadata: z.strictObject({
-    name: z.string().min(1),
+    name: filledText('name'),
     revision: z.number().int().nonnegative().default(0),
   }),
   defaults: z
     .strictObject({
       withinGroup: z.enum(['allow', 'drop']).default('allow'),
       betweenGroups: z.enum(DEFAULT_ACTIONS).default('drop'),
-      redirectTo: z.string().min(1).optional(),
+      redirectTo: filledText('redirectTo').optional(),
     })
     .default({ withinGroup: 'allow', betweenGroups: 'drop' }),
   infrastructure: z
@@ -46,7 +46,7 @@ const fileSchema = z.strictObject({
   groups: z
     .array(
       z.strictObject({
-        name: z.string().min(1),
+        name: filledText('name'),
         description: z.string().optional(),
         selector: selectorSchema,
         isolated: z.boolean().optional(),
@@ -57,12 +57,12 @@ const fileSchema = z.strictObject({
   edges: z
     .array(
       z.strictObject({
-        id: z.string().min(1),
-        from: z.string().min(1),
-        to: z.string().min(1),
+        id: filledText('id'),
+        from: filledText('from'),
+        to: filledText('to'),
         services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
         action: z.enum(EDGE_ACTIONS).default('allow'),
-        redirectTo: z.string().min(1).optional(),
+        redirectTo: filledText('redirectTo').optional(),
         description: z.string().optional(),
       }),
     )

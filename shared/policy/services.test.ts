@@ -17,10 +17,11 @@ describe('parseService', () => {
   });
 
   it.each([
-    ['tcp/70000', 'ports are whole numbers from 1 to 65535'],
+    ['tcp/70000', 'port must be a whole number from 1 to 65535, or a port name such as http (found "70000")'],
+    ['tcp/80-70000', 'port must be a whole number from 1 to 65535, or a port name such as http (found "70000")'],
     ['tcp/9010-9000', 'upside down'],
     ['icmp/8', 'icmp has no ports'],
-    ['http/80', 'protocol must be one of'],
+    ['http/80', 'protocol must be one of tcp, udp, sctp, icmp, any (found "http")'],
     ['tcp/1-2-3', 'low-high'],
     ['tcp/web--api', 'is not a port name'],
     ['tcp/a-very-long-port-name', 'is not a port name'],

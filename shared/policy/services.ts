@@ -1,3 +1,4 @@
+import { mustBe, mustBeOneOf } from '../text';
 import type { Protocol, Service } from './model';
 
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'sctp', 'icmp', 'any'];
@@ -16,7 +17,7 @@ export function parseService(text: string): ServiceParse {
   const [proto, portText, extra] = trimmed.split('/');
   if (extra !== undefined) return fail(text, 'use one slash, as in tcp/8080');
   if (!PROTOCOLS.includes(proto as Protocol)) {
-    return fail(text, `protocol must be one of ${PROTOCOLS.join(', ')}`);
+    return fail(text, mustBeOneOf('protocol', PROTOCOLS, proto ?? ''));
   }
   const protocol = proto as Protocol;
   if (portText === undefined) return { ok: true, service: { protocol } };
@@ -52,11 +53,17 @@ export function isPortName(text: string): boolean {
 function parseRange(text: string): { from: number; to: number } | string {
   const bounds = text.split('-');
   if (bounds.length > 2) return 'a port range is written low-high, as in 9000-9010';
-  const from = parsePort(bounds[0] ?? '');
-  const to = bounds.length === 2 ? parsePort(bounds[1] ?? '') : from;
-  if (from === null || to === null) return 'ports are whole numbers from 1 to 65535, or a port name such as http';
+  const [fromText = '', toText = fromText] = bounds;
+  const from = parsePort(fromText);
+  if (from === null) return notAPort(fromText);
+  const to = parsePort(toText);
+  if (to === null) return notAPort(toText);
   if (from > to) return `range ${from}-${to} is upside down; write ${to}-${from}`;
   return { from, to };
+}
+
+function notAPort(text: string): string {
+  return mustBe('port', 'a whole number from 1 to 65535, or a port name such as http', text);
 }
 
 function parsePort(text: string): number | null {

@@ -1,5 +1,5 @@
 import type { RuleSummary } from '../compiler/compile';
-import { cookieFor, OWN_REDIRECT_PRIORITY, TABLES } from '../compiler/pipeline';
+import { cookieFor, OWN_REDIRECT_PRIORITY, PRIORITY, TABLES } from '../compiler/pipeline';
 import type { PathHop, PathResult } from './path';
 
 /** A flow that decided a connection's fate on one host, mapped back to the canvas. */
@@ -19,6 +19,7 @@ const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
 const REDIRECT_KIND = BigInt(cookieFor('redirect', 0)) >> 40n;
 /** Said of the deciding rule when the forward table drops its redirect as one back to the sender (a honeypot). */
 const RETURNED = 'which would redirect it to the honeypot that opened it: dropped instead';
+const ETH_TYPE_IPV6 = 0x86dd;
 
 /**
  * The flows that decided a simulated connection, one per host on the path: the rule flow of
@@ -49,10 +50,30 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
       table: deciding.tableName ?? String(deciding.table),
       flow: flow.text,
       ...(rule ? { rule } : {}),
-      what: returnsToSender(hop) ? `${what}, ${RETURNED}` : what,
+      what: `${what}${becauseDropped(hop)}`,
     });
   }
   return decisions;
+}
+
+/**
+ * Why the forward table dropped a connection its rule redirects, said after the rule: the
+ * redirect would send it back to the honeypot that opened it, or the honeypot has no address
+ * of the connection's family (compiler/host-table.ts addRedirects). Empty otherwise.
+ */
+function becauseDropped(hop: PathHop): string {
+  if (returnsToSender(hop)) return `, ${RETURNED}`;
+  const family = honeypotLacksFamily(hop);
+  return family ? `, which would redirect it to a honeypot that has no ${family} address: dropped instead` : '';
+}
+
+/** The family the forward table dropped a redirect for because its honeypot has no address of it. */
+function honeypotLacksFamily(hop: PathHop): 'IPv4' | 'IPv6' | undefined {
+  const last = hop.result.steps.at(-1)?.lookup.flow;
+  if (hop.result.verdict !== 'dropped' || !last || last.table !== TABLES.forward.id) return undefined;
+  // The redirect flows at the rule priority either rewrite and forward, or (no address) drop.
+  if (!isRedirect(BigInt(last.cookie)) || last.priority !== PRIORITY.rule) return undefined;
+  return last.match.ethType === ETH_TYPE_IPV6 ? 'IPv6' : 'IPv4';
 }
 
 /** The rule's redirect would send the connection back to its honeypot, so the forward table dropped it. */

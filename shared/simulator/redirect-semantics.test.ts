@@ -190,6 +190,18 @@ describe('redirects: tables agree with the semantics', () => {
     expect(v6).toMatchObject({ tables: 'dropped', reference: 'dropped' });
   });
 
+  it('says why a redirect to a honeypot with no address of the connection\'s family is dropped', () => {
+    const compiled = compilePolicy(base, inventory);
+    const telnet = simulatePath(loadHostTables(compiled.hosts), at('web-1', 6), at('db-1', 6), tcp(23), 'new', { hostOf });
+    expect(telnet.verdict).toBe('dropped');
+    expect(decisionsOf(telnet, compiled.rules).map((d) => [d.host, d.table, d.what])).toEqual([
+      ['h1', 'egress', 'edge "trap-telnet", which would redirect it to a honeypot that has no IPv6 address: dropped instead'],
+    ]);
+    // tarpit has an IPv6 address: the same connection on port 22 goes there, with nothing to explain.
+    const ssh = simulatePath(loadHostTables(compiled.hosts), at('web-1', 6), at('db-1', 6), tcp(22), 'new', { hostOf });
+    expect(decisionsOf(ssh, compiled.rules).map((d) => d.what)).toEqual(['edge "trap-ssh"', 'a honeypot takes whatever reaches it']);
+  });
+
   // tarpit in group db, hp in group web: what a group permits still passes; a redirect back to the sender never does.
   it('a honeypot in a group: its group and edges still apply, a redirect to itself drops, to another honeypot goes there', () => {
     const grouped: Inventory = {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from './diagnostics';
+import { printable } from './text';
+
+describe('printable', () => {
+  it('writes every control character as an escape, and leaves other text as it is', () => {
+    expect(printable('web\u001b[31mRED\u0007')).toBe('web\\u001b[31mRED\\u0007');
+    expect(printable('app\nFAKE\r\tLINE')).toBe('app\\nFAKE\\r\\tLINE');
+    expect(printable('del\u007f csi\u009b')).toBe('del\\u007f csi\\u009b');
+    expect(printable('C:\\shop → db-1 (10.0.0.1) ünïcode')).toBe('C:\\shop → db-1 (10.0.0.1) ünïcode');
+  });
+
+  it('keeps a diagnostic on one line whatever the name it quotes', () => {
+    const d = { code: 'MS202', severity: 'warning' as const, message: 'workload "lone\u001b[2J\nerror MS999: forged" is in no group', location: { file: 'inv\u0007.yaml', line: 7, column: 5 } };
+    expect(formatDiagnostic(d)).toBe('inv\\u0007.yaml:7:5: warning MS202: workload "lone\\u001b[2J\\nerror MS999: forged" is in no group');
+  });
+});
