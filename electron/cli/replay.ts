@@ -44,7 +44,7 @@ function formatReplay(result: ReplayResult, logPath: string, policyPath: string)
   const n = (count: number): string => count.toLocaleString('en-US');
   const unenforced = result.unenforced > 0 ? ` (${n(result.unenforced)} with neither end behind one of our switches)` : '';
   const lines = [
-    `${logPath} against ${policyPath}: ${n(result.connections)} connections, ${n(result.permitted)} permitted${unenforced}, ${n(result.dropped)} dropped, ${n(result.redirected)} redirected to a honeypot`,
+    `${logPath} against ${policyPath}: ${n(result.connections)} connection${result.connections === 1 ? '' : 's'}, ${n(result.permitted)} permitted${unenforced}, ${n(result.dropped)} dropped, ${n(result.redirected)} redirected to a honeypot`,
   ];
   for (const verdict of ['dropped', 'redirected'] as const) {
     const entries = result.entries.filter((e) => e.verdict === verdict);
