@@ -2,7 +2,7 @@ import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, 
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
-import { mustBeOneOf } from './text';
+import { mustBe, mustBeOneOf } from './text';
 
 /** A parsed YAML document that can point diagnostics at lines and columns. */
 export interface LocatedDocument {
@@ -188,7 +188,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
     // An unknown key is reported on its object; point at the key itself, where the typo is.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.message;
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) : issue.message;
     return {
       code,
       severity: 'error' as const,
@@ -196,6 +196,30 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
       location: located.locate(path),
     };
   });
+}
+
+/** What each kind of value is called to someone writing YAML. */
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping (key: value lines)',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/**
+ * A value of the wrong kind, said in the file's terms: `revision must be a whole number (found
+ * ".inf")`, and an empty document as such, where the parse says "expected object, received null".
+ */
+function wrongType(issue: z.core.$ZodIssueInvalidType): string {
+  const input: unknown = issue.input;
+  const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+  if (issue.path.length === 0) return input == null ? 'the document is empty; it must be a mapping that starts with apiVersion and kind' : `the document must be ${expected}`;
+  const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
+  // JSON writes Infinity and NaN as null: quote them as YAML would have them read.
+  const found = typeof input === 'number' && !Number.isFinite(input) ? String(input) : typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
+  return mustBe(field, expected, found);
 }
 
 /**

@@ -26,6 +26,18 @@ describe('policy files', () => {
     expect(serializePolicy(again.policy!)).toBe(text);
   });
 
+  it('says what kind of value a field takes, and that an empty file is empty', () => {
+    expect(parsePolicyFile('', 'empty.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'the document is empty; it must be a mapping that starts with apiVersion and kind',
+    ]);
+    expect(parsePolicyFile(example.replace(/revision: \d+/, 'revision: .inf'), 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'metadata.revision: revision must be a number (found "Infinity")',
+    ]);
+    expect(parsePolicyFile(example.replace(/revision: \d+/, 'revision: 2.5'), 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'metadata.revision: revision must be a whole number (found 2.5)',
+    ]);
+  });
+
   it('points a YAML syntax error at its line and column', () => {
     const broken = example.replace('  - name: app\n', '  - name: app\n   bad: [\n');
     const { policy, diagnostics } = parsePolicyFile(broken, 'shop.yaml');
