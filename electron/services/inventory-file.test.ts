@@ -171,6 +171,25 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('refuse a label no group selector could name, in both formats (tier==web reads as the value "=web")', () => {
+    const fromCsv = parseInventoryText('name,host,labels\nweb,n1,tier==web\n', 'i.csv', 'now');
+    expect(fromCsv.inventory).toBeNull();
+    expect(fromCsv.diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS313', message: expect.stringContaining('the value of label "tier" must be empty, or letters, digits') as unknown, location: { file: 'i.csv', line: 2, path: 'labels' } }),
+    ]);
+    const fromYaml = parseInventoryText('apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, labels: { "bad key!": x, app.kubernetes.io/name: shop, empty: "" } }\n', 'i.yaml', 'now');
+    expect(fromYaml.diagnostics.map((d) => [d.code, d.location?.path])).toEqual([['MS313', 'workloads.0.labels.bad key!']]);
+    expect(fromYaml.diagnostics[0]!.message).toContain('(found "bad key!")');
+  });
+
+  it('say once that the header lacks a column every workload needs, and give a port number out of range as such', () => {
+    const { diagnostics } = parseInventoryText('host,addresses\nn1,10.0.0.1\nn1,10.0.0.2\n', 'i.csv', 'now');
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^the header row has no "name" column, which every workload needs/)]);
+    expect(parseInventoryText('name,host,ports\nweb,n1,http=tcp/0\n', 'i.csv', 'now').diagnostics.map((d) => d.message)).toEqual([
+      'the port number of "http=tcp/0" must be from 1 to 65535 (found 0)',
+    ]);
+  });
+
   it('read an empty MAC, or one of only spaces, as no MAC', () => {
     for (const empty of ['', '  ']) {
       const fromYaml = parseInventoryText(yaml(empty), 'i.yaml', 'now');

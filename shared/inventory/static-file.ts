@@ -3,11 +3,13 @@ import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
 import { POLICY_API_VERSION } from '../policy/model';
+import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { appendAll } from '../arrays';
+import { mustBe } from '../text';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -99,6 +101,7 @@ export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
   const unknownColumns = new Set<string>();
+  const missingColumns = new Set<string>();
   const workloads: StaticWorkload[] = rows.map((row) => {
     const at = (column: string): SourceLocation => ({ file, line: row.line, path: column });
     for (const column of Object.keys(row.cells)) {
@@ -109,7 +112,11 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       }
     }
     for (const required of ['name', 'host'] as const) {
-      if (!row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
+      if (!(required in row.cells)) {
+        // Every row has the header's columns: a column the header lacks is said once, of the header.
+        if (!missingColumns.has(required)) diagnostics.push({ code: 'MS306', severity: 'error', message: `the header row has no "${required}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: at(required) });
+        missingColumns.add(required);
+      } else if (!row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
     }
     const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
       const labels: Record<string, string> = {};
@@ -159,7 +166,8 @@ type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
 function parsePortCell(text: string): WorkloadPort | string {
   const match = /^(?:([^=\s]+)\s*=\s*)?(tcp|udp|sctp)\/(\d{1,5})$/i.exec(text);
   const port = Number(match?.[3]);
-  if (!match || port < 1 || port > 65535) return `port "${text}" must be written tcp/8080, or http=tcp/8080 for a named port`;
+  if (!match) return `port "${text}" must be written tcp/8080, or http=tcp/8080 for a named port`;
+  if (port < 1 || port > 65535) return mustBe(`the port number of "${text}"`, 'from 1 to 65535', port);
   const protocol = match[2]!.toLowerCase() as WorkloadPort['protocol'];
   return match[1] ? { name: match[1], port, protocol } : { port, protocol };
 }
@@ -203,6 +211,12 @@ function buildInventory(
         diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       }
     });
+    for (const field of ['labels', 'namespaceLabels'] as const) {
+      for (const [key, value] of Object.entries(w[field] ?? {})) {
+        const problem = labelProblem(key, value);
+        if (problem) diagnostics.push({ code: 'MS313', severity: 'error', message: `workload "${w.name}": ${problem}; no group selector could name it`, location: locate(i, `${field}.${key}`) });
+      }
+    }
     if (w.mac !== undefined && !MAC_ADDRESS.test(w.mac)) {
       diagnostics.push({ code: 'MS312', severity: 'error', message: `mac "${w.mac}" of "${w.name}" is not ${MAC_RULE}`, location: locate(i, 'mac') });
     }
@@ -245,4 +259,11 @@ function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLoc
     seen.add(key);
     return [];
   });
+}
+
+/** What is wrong with a label as a selector reads labels (`tier==web` in a CSV cell gives the value "=web"); undefined when nothing is. */
+function labelProblem(key: string, value: string): string | undefined {
+  if (!isLabelKey(key)) return mustBe('label key', LABEL_KEY_RULE, key);
+  if (!isLabelValue(value)) return mustBe(`the value of label "${key}"`, LABEL_VALUE_RULE, value);
+  return undefined;
 }

@@ -11,6 +11,20 @@ export type LabelSelectorParse = { ok: true; requirements: LabelRequirement[] } 
 const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 const VALUE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?$/;
 
+/** Which label keys and values a selector can name, in words (the rules of KEY and VALUE). */
+export const LABEL_KEY_RULE = 'letters, digits, "-", "_" and "." starting and ending with a letter or digit, optionally after a "prefix/" of the same';
+export const LABEL_VALUE_RULE = 'empty, or letters, digits, "-", "_" and "." starting and ending with a letter or digit';
+
+/** Whether a selector can name this label key (`parseLabelSelector` takes it). */
+export function isLabelKey(key: string): boolean {
+  return KEY.test(key);
+}
+
+/** Whether a selector can name this label value. */
+export function isLabelValue(value: string): boolean {
+  return VALUE.test(value);
+}
+
 /**
  * Parses the selector syntax kubectl accepts: `k=v`, `k==v`, `k!=v`, `k in (a,b)`,
  * `k notin (a)`, `k` (exists) and `!k` (does not exist), joined by commas. The empty value is
