@@ -198,9 +198,8 @@ function buildInventory(
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
-    if (w.host !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
-      diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
-    }
+    const hostProblem = w.host === '' ? undefined : hostNameProblem(w.host);
+    if (hostProblem) diagnostics.push({ code: 'MS309', severity: 'error', message: hostProblem, location: locate(i, 'host') });
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
     if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {
       diagnostics.push({ code: 'MS311', severity: 'error', message: `namespace "${w.namespace}" of "${w.name}" must be ${NAMESPACE_NAME_RULE}`, location: locate(i, 'namespace') });
@@ -265,5 +264,13 @@ function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLoc
 function labelProblem(key: string, value: string): string | undefined {
   if (!isLabelKey(key)) return mustBe('label key', LABEL_KEY_RULE, key);
   if (!isLabelValue(value)) return mustBe(`the value of label "${key}"`, LABEL_VALUE_RULE, value);
+  return undefined;
+}
+
+/** Why a host name cannot be one (file names and SSH targets are made of it); undefined when it can. */
+function hostNameProblem(host: string): string | undefined {
+  if (host.length > 253) return `host name ${JSON.stringify(host.slice(0, 20))}… is ${host.length} characters long; a host name has at most 253`;
+  if (!/^[A-Za-z0-9]/.test(host)) return `host name ${JSON.stringify(host)} must start with a letter or digit`;
+  if (!/^[A-Za-z0-9_.:-]*$/.test(host)) return `host name ${JSON.stringify(host)} may hold only letters, digits, ".", "-", "_" and ":"`;
   return undefined;
 }
