@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,19 @@ describe('microseg', () => {
     const summary = JSON.parse(result.stdout) as { flows: number; hosts: { host: string; flows: number }[] };
     expect(summary.hosts.map((h) => h.host)).toEqual(['host-a', 'host-b']);
     expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toContain('conj_id=');
+  });
+
+  it('compile --out: a file it cannot write is a clear error, and no file of the folder is replaced', () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-cli-blocked-'));
+    writeFileSync(join(out, 'host-a.flows'), 'old table');
+    mkdirSync(join(out, 'host-b.flows'));
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`microseg: ${join(out, 'host-b.flows')} is a folder, not a file; move it away and try again. Nothing written.`);
+    expect(result.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toBe('old table');
+    expect(readdirSync(out).sort()).toEqual(['host-a.flows', 'host-b.flows']);
   });
 
   it('compile: warnings name the file, line and column of what they are about', () => {

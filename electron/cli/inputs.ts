@@ -7,7 +7,7 @@ import { parsePolicyFile } from '@shared/policy/policy-file';
 import { parseInventoryText } from '../services/inventory-file';
 
 /** Exit codes of `microseg`, documented in the README. */
-export const EXIT = { ok: 0, inputErrors: 1, usage: 2, dropped: 3, redirected: 4 } as const;
+export const EXIT = { ok: 0, inputErrors: 1, usage: 2, dropped: 3, redirected: 4, interrupted: 130 } as const;
 
 /** A failure that ends the command with a code; diagnostics are printed by the caller. */
 export class CliFailure extends Error {

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
@@ -11,9 +9,9 @@ import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
+import { flowFilePath, writeFlowFiles } from './flow-files';
 import { replayCommand } from './replay';
 import { probeFrom, resolveEnds } from './trace';
-import { hostFileName } from '../services/host-file-name';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
 
@@ -30,7 +28,7 @@ const USAGE = `usage:
   microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected;
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected, 130 interrupted;
 impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
 replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
 
@@ -131,12 +129,9 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   const diagnostics = locatedIn(result.diagnostics, locate);
   // As the other commands do: the errors, then one line saying so, and no summary of tables never made.
   if (hasErrors(diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors; nothing compiled${values.out ? ' or written' : ''}`, diagnostics);
-  const fileOf = (host: string): string => join(values.out ?? '.', hostFileName(flowFileName(host), '.flows'));
-  if (values.out) {
-    await mkdir(values.out, { recursive: true });
-    for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
-  }
-  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
+  const out = values.out;
+  if (out) await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: formatHostTable(h.host, policy, h.flows) })));
+  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(out ? { file: flowFilePath(out, h.host) } : {}) }));
   if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), EXIT.ok);
   printDiagnostics(diagnostics);
   const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workload${h.workloads === 1 ? '' : 's'}${h.file ? ` -> ${h.file}` : ''}`)];
@@ -177,12 +172,6 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
-}
-
-/** A host name as a file name that stays inside --out, whatever the inventory says. */
-function flowFileName(host: string): string {
-  const safe = host.replace(/[^A-Za-z0-9_.:-]/g, '_');
-  return /^\.*$/.test(safe) ? `_${safe}` : safe;
 }
 
 function exitFor(diagnostics: readonly Diagnostic[]): number {
