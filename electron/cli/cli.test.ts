@@ -66,6 +66,20 @@ describe('microseg', () => {
     expect(readdirSync(out).sort()).toEqual(['host-a.flows', 'host-b.flows']);
   });
 
+  it('compile --out: a HOST.flows of an earlier compile is kept and named in a warning, and in --json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-cli-stale-'));
+    writeFileSync(join(out, 'host-gone.flows'), 'an earlier table');
+    writeFileSync(join(out, 'notes.txt'), 'not a table');
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${join(out, 'host-gone.flows')}: warning MS206: host-gone.flows is from an earlier compile: no workload of this inventory is on host-gone; delete it before deploying the folder`);
+    expect(result.stderr).not.toMatch(/host-a\.flows: warning|notes\.txt/);
+    expect(readFileSync(join(out, 'host-gone.flows'), 'utf8')).toBe('an earlier table');
+    const json = JSON.parse(microseg('compile', policy, '--inventory', inventory, '--out', out, '--json').stdout) as { staleFiles: string[]; diagnostics: { code: string }[] };
+    expect(json.staleFiles).toEqual([join(out, 'host-gone.flows')]);
+    expect(json.diagnostics.filter((d) => d.code === 'MS206')).toHaveLength(1);
+  });
+
   it('compile: warnings name the file, line and column of what they are about', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-warn-'));
     const empty = join(dir, 'empty-group.yaml');

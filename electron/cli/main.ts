@@ -130,10 +130,13 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   // As the other commands do: the errors, then one line saying so, and no summary of tables never made.
   if (hasErrors(diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors; nothing compiled${values.out ? ' or written' : ''}`, diagnostics);
   const out = values.out;
-  if (out) await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: formatHostTable(h.host, policy, h.flows) })));
+  const stale = out ? await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: formatHostTable(h.host, policy, h.flows) }))) : [];
   const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(out ? { file: flowFilePath(out, h.host) } : {}) }));
-  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), EXIT.ok);
-  printDiagnostics(diagnostics);
+  if (values.json) {
+    const staleFiles = stale.map((d) => d.location?.file);
+    return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, ...(out ? { staleFiles } : {}), diagnostics: [...diagnostics, ...stale] }, null, 2), EXIT.ok);
+  }
+  printDiagnostics([...diagnostics, ...stale]);
   const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workload${h.workloads === 1 ? '' : 's'}${h.file ? ` -> ${h.file}` : ''}`)];
   return print(lines.join('\n'), EXIT.ok);
 }
