@@ -80,6 +80,15 @@ describe('microseg', () => {
     expect(json.diagnostics.filter((d) => d.code === 'MS206')).toHaveLength(1);
   });
 
+  it('compile --out FILE: a file where the folder should be is a clear error, in JSON with --json', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'microseg-cli-outfile-')), 'afile');
+    writeFileSync(file, 'mine');
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', file, '--json');
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: `Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`, diagnostics: [] });
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
   it('compile: warnings name the file, line and column of what they are about', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-warn-'));
     const empty = join(dir, 'empty-group.yaml');

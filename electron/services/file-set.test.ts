@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileSetAtomic } from './file-set';
+import { prepareFolder, writeFileSetAtomic } from './file-set';
 
 describe('writeFileSetAtomic', () => {
   /** A folder holding an earlier set: a.flows and b.flows saying "old". */
@@ -49,5 +49,14 @@ describe('writeFileSetAtomic', () => {
     await expect(writeFileSetAtomic(files)).rejects.toThrow(/c\.flows is a folder, not a file; move it away/);
     expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
     expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows', 'c.flows']);
+  });
+});
+
+describe('prepareFolder', () => {
+  it('says a file is in the way of the folder, and what to do', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'microseg-folder-')), 'afile');
+    writeFileSync(file, '');
+    await expect(prepareFolder(file)).rejects.toThrow(`Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`);
+    await expect(prepareFolder(join(file, 'out'))).rejects.toThrow(`Cannot create the folder ${join(file, 'out')}: a part of its path is a file, not a folder; choose a folder, or a name not taken yet.`);
   });
 });

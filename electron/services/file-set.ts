@@ -15,7 +15,10 @@ export async function prepareFolder(dir: string): Promise<string> {
   try {
     await mkdir(full, { recursive: true });
   } catch (error) {
-    throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${(error as Error).message}`);
+    // mkdir says EEXIST for a file in the way, ENOTDIR for a file in the way of a parent.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${code === 'EEXIST' ? 'it' : 'a part of its path'} is a file, not a folder; choose a folder, or a name not taken yet` : reason(error);
+    throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
   return full;
 }
