@@ -21,6 +21,21 @@ describe('microseg', () => {
     expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114: service "tcp\/70000" is not valid/);
   });
 
+  it('check: reports every file, an unreadable one too, as one JSON object with --json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-check-'));
+    const missing = join(dir, 'missing.yaml');
+    const plain = microseg('check', policy, missing, dir);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe(`${policy}: no errors\n`);
+    expect(plain.stderr).toContain(`cannot read policy ${missing}`);
+    expect(plain.stderr).toContain(`cannot read policy ${dir}`);
+
+    const json = microseg('check', policy, missing, '--json');
+    expect(json.code).toBe(2);
+    const files = (JSON.parse(json.stdout) as { files: { policy: string; diagnostics: unknown[]; error?: string }[] }).files;
+    expect(files.map((f) => [f.policy, f.error === undefined])).toEqual([[policy, true], [missing, false]]);
+  });
+
   it('trace: names from the inventory are printed with their control characters escaped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-ctl-'));
     const sneaky = join(dir, 'sneaky.yaml');

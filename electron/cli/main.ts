@@ -2,15 +2,15 @@ import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
-import { parsePolicyFile } from '@shared/policy/policy-file';
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
-import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
 import { replayCommand } from './replay';
+import { checkCommand } from './check';
 import { probeFrom, resolveEnds } from './trace';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
@@ -74,9 +74,8 @@ async function main(argv: string[]): Promise<number> {
 async function run(command: string, policyPath: string, more: string[], values: Values): Promise<number> {
   switch (command) {
     case 'check': {
-      let code: number = EXIT.ok;
-      for (const path of [policyPath, ...more]) code = Math.max(code, await check(path, values));
-      return code;
+      const result = await checkCommand([policyPath, ...more], values.json);
+      return print(result.text, result.code);
     }
     case 'compile':
       if (more.length > 0) throw new CliFailure(EXIT.usage, `compile takes one policy; also given: ${more.join(' ')}`);
@@ -111,13 +110,6 @@ async function run(command: string, policyPath: string, more: string[], values: 
     default:
       throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
   }
-}
-
-async function check(policyPath: string, values: Values): Promise<number> {
-  const { diagnostics } = parsePolicyFile(await readInput(policyPath, 'policy'), policyPath);
-  if (values.json) return print(JSON.stringify({ policy: policyPath, diagnostics }, null, 2), exitFor(diagnostics));
-  printDiagnostics(diagnostics);
-  return print(hasErrors(diagnostics) ? '' : `${policyPath}: no errors${diagnostics.length > 0 ? ` (${diagnostics.length} warnings)` : ''}`, exitFor(diagnostics));
 }
 
 async function compile(policyPath: string, values: Values): Promise<number> {
@@ -175,10 +167,6 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
-}
-
-function exitFor(diagnostics: readonly Diagnostic[]): number {
-  return hasErrors(diagnostics) ? EXIT.inputErrors : EXIT.ok;
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
