@@ -164,6 +164,6 @@ describe('microseg', () => {
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: "nobody" is no workload of the inventory') });
     expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');
     expect(microseg('frobnicate', policy).code).toBe(2);
-    expect(microseg('check', '/nonexistent.yaml').stderr).toContain('no such file');
+    expect(microseg('check', '/nonexistent.yaml').stderr).toContain('cannot read policy /nonexistent.yaml: it does not exist');
   });
 });

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Diagnostic, SourceLocation } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { parseInventoryText } from '../services/inventory-file';
+import { FileError, readTextFile } from '../services/project-files';
+import { ServiceError } from '../services/service-error';
 
 /** Exit codes of `microseg`, documented in the README. */
 export const EXIT = { ok: 0, inputErrors: 1, usage: 2, dropped: 3, redirected: 4, interrupted: 130 } as const;
@@ -30,11 +30,13 @@ export function asUsageFailure(error: unknown): never {
   throw error instanceof CliFailure && error.code === EXIT.inputErrors ? new CliFailure(EXIT.usage, error.message, error.diagnostics, false) : error;
 }
 
+/** A file the command reads, through the services' reader and its limits; failing, a usage failure (exit 2) naming it. */
 export async function readInput(path: string, what: string): Promise<string> {
   try {
-    return await readFile(resolve(path), 'utf8');
+    return (await readTextFile(path)).text;
   } catch (error) {
-    throw new CliFailure(EXIT.usage, `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    if (!(error instanceof ServiceError)) throw error;
+    throw new CliFailure(EXIT.usage, `cannot read ${what} ${path}: ${error instanceof FileError ? error.reason : error.message}`);
   }
 }
 
