@@ -160,6 +160,15 @@ describe('microseg', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'redirected', redirectedTo: '10.0.9.9' });
   });
 
+  it('prints the usage text for a wrong command line only, not for a file it cannot read', () => {
+    expect(microseg('compile', policy, '--bogus').stderr).toContain('usage:\n  microseg check');
+    expect(microseg('compile', policy).stderr).toContain('usage:');
+    const missing = microseg('compile', '/nonexistent.yaml', '--inventory', inventory);
+    expect(missing).toMatchObject({ code: 2, stderr: 'microseg: cannot read policy /nonexistent.yaml: it does not exist\n' });
+    const folder = microseg('compile', policy, '--inventory', tmpdir());
+    expect(folder).toMatchObject({ code: 2, stderr: `microseg: cannot read inventory ${tmpdir()}: it is a folder, not a file; name a regular file\n` });
+  });
+
   it('says what is wrong with the usage, with exit 2', () => {
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: "nobody" is no workload of the inventory') });
     expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');

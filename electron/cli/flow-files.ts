@@ -36,8 +36,8 @@ export async function writeFlowFiles(dir: string, tables: readonly HostFlowText[
     return await staleFlowFiles(dir, new Set(tables.map((t) => basename(flowFilePath(dir, t.host)))));
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
-    if (interrupt.signal.aborted) throw new CliFailure(EXIT.interrupted, error.message, [], false);
-    throw new CliFailure(EXIT.usage, error.message, [], false);
+    if (interrupt.signal.aborted) throw new CliFailure(EXIT.interrupted, error.message);
+    throw new CliFailure(EXIT.usage, error.message);
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }

@@ -5,7 +5,7 @@ import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
-import { CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
+import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
@@ -55,12 +55,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new CliFailure(EXIT.usage, (error as Error).message);
+    throw wrongUsage((error as Error).message);
   }
   const { positionals, values } = parsed;
   const [command, policyPath, ...more] = positionals;
   if (values.help) return print(USAGE, EXIT.ok);
-  if (!command || !policyPath) throw new CliFailure(EXIT.usage, 'name a command and a policy file');
+  if (!command || !policyPath) throw wrongUsage('name a command and a policy file');
   if (!values.json) return run(command, policyPath, more, values);
   // With --json, a failure is one JSON object too, so a pipeline can always parse stdout.
   try {
@@ -78,37 +78,37 @@ async function run(command: string, policyPath: string, more: string[], values: 
       return print(result.text, result.code);
     }
     case 'compile':
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `compile takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`compile takes one policy; also given: ${more.join(' ')}`);
       return compile(policyPath, values);
     case 'trace':
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `trace takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`trace takes one policy; also given: ${more.join(' ')}`);
       return trace(policyPath, values);
     case 'import':
     case 'export': {
-      if (policyPath !== 'k8s') throw new CliFailure(EXIT.usage, `${command} knows one format: k8s (NetworkPolicy YAML)`);
+      if (policyPath !== 'k8s') throw wrongUsage(`${command} knows one format: k8s (NetworkPolicy YAML)`);
       const options = { inventory: values.inventory, output: values.output, json: values.json };
       const result = command === 'import' ? await importKubernetes(more, options) : await exportKubernetes(more[0] ?? '', options);
       printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     case 'matrix': {
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `matrix takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`matrix takes one policy; also given: ${more.join(' ')}`);
       const result = await matrixCommand(policyPath, { inventory: values.inventory, format: values.format, json: values.json });
       return print(result.text, result.code);
     }
     case 'impact': {
-      if (more.length > 1) throw new CliFailure(EXIT.usage, `impact takes two policies; also given: ${more.slice(1).join(' ')}`);
+      if (more.length > 1) throw wrongUsage(`impact takes two policies; also given: ${more.slice(1).join(' ')}`);
       const result = await impactCommand(policyPath, more[0], { inventory: values.inventory, json: values.json });
       return print(result.text, result.code);
     }
     case 'replay': {
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `replay takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`replay takes one policy; also given: ${more.join(' ')}`);
       const result = await replayCommand(policyPath, { inventory: values.inventory, connections: values.connections, json: values.json });
       printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     default:
-      throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
+      throw wrongUsage(`unknown command "${command}"`);
   }
 }
 
@@ -136,7 +136,7 @@ async function compile(policyPath: string, values: Values): Promise<number> {
 async function trace(policyPath: string, values: Values): Promise<number> {
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
-  if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
+  if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');
   const { from, to } = resolveEnds(inventory, values.from, values.to);
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 

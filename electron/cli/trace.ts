@@ -2,7 +2,7 @@ import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
-import { CliFailure, EXIT } from './inputs';
+import { CliFailure, EXIT, wrongUsage } from './inputs';
 
 /** `--from`/`--to` through the shared endpoint reader (one address family for both); a name it cannot place is a usage error. */
 export function resolveEnds(inventory: Inventory, from: string, to: string): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
@@ -18,12 +18,12 @@ export function probeFrom(proto: string, port: string | undefined, icmpType: str
     case 'udp':
     case 'sctp': {
       const dstPort = Number(port);
-      if (!port || !Number.isInteger(dstPort) || dstPort < 1 || dstPort > 65535) throw new CliFailure(EXIT.usage, `--proto ${proto} needs --port 1-65535`);
+      if (!port || !Number.isInteger(dstPort) || dstPort < 1 || dstPort > 65535) throw wrongUsage(`--proto ${proto} needs --port 1-65535`);
       return { protocol: proto, srcPort: 49152, dstPort };
     }
     case 'icmp':
       return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : Number(icmpType) };
     default:
-      throw new CliFailure(EXIT.usage, `--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
+      throw wrongUsage(`--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
   }
 }
