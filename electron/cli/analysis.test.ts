@@ -21,6 +21,15 @@ describe('microseg matrix', () => {
     expect(microseg('matrix', policy, '--inventory', inventory, '--format', 'xml').code).toBe(2);
   });
 
+  it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
+    const text = microseg('matrix', policy, '--inventory', inventory);
+    expect(text.stdout).toMatch(/\(\d+ address classes, \d+ simulated packets\)\n$/);
+    expect(text.stderr).toMatch(/^matrix took \d+ ms$/m);
+    const json = microseg('matrix', policy, '--inventory', inventory, '--json');
+    expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('ms');
+    expect(json.stdout).toBe(microseg('matrix', policy, '--inventory', inventory, '--json').stdout);
+  });
+
   it('points a compile error at its line in the policy file', () => {
     const ghost = join(mkdtempSync(join(tmpdir(), 'microseg-matrix-')), 'ghost.yaml');
     writeFileSync(ghost, readFileSync(policy, 'utf8').replace('to: db', 'to: ghost'));

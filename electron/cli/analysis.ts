@@ -9,7 +9,7 @@ import type { Inventory } from '@shared/inventory/model';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
-import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, type LoadedPolicy } from './inputs';
+import { asUsageFailure, CliFailure, EXIT, wrongUsage, loadInventory, loadPolicy, type LoadedPolicy } from './inputs';
 
 // `microseg matrix` and `microseg impact`: what-if answers for pipelines, from the same shared
 // analysis the app's Matrix and Impact tabs show.
@@ -25,16 +25,17 @@ export const IMPACT_EXIT = { none: 0, some: 1 } as const;
 
 export async function matrixCommand(policyPath: string, options: AnalysisOptions): Promise<{ text: string; code: number }> {
   const format = options.json ? 'json' : (options.format ?? 'text');
-  if (!['text', 'csv', 'json'].includes(format)) throw new CliFailure(EXIT.usage, `--format must be text, csv or json, not "${format}"`);
+  if (!['text', 'csv', 'json'].includes(format)) throw wrongUsage(`--format must be text, csv or json, not "${format}"`);
   const loaded = await loadPolicy(policyPath);
   const { policy } = loaded;
   const inventory = await loadInventory(options.inventory);
   const started = performance.now();
   const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(loaded, inventory, policyPath)), 'matrix');
-  const ms = Math.round(performance.now() - started);
+  // The time goes to stderr: stdout is the same for the same input, so two runs can be diffed.
+  process.stderr.write(`matrix took ${Math.round(performance.now() - started)} ms\n`);
   if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
-  if (format === 'json') return { text: JSON.stringify({ ...matrix, ms }, null, 2), code: EXIT.ok };
-  return { text: `${formatMatrixText(matrix).trimEnd()}\n(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets, ${ms} ms)`, code: EXIT.ok };
+  if (format === 'json') return { text: JSON.stringify(matrix, null, 2), code: EXIT.ok };
+  return { text: `${formatMatrixText(matrix).trimEnd()}\n(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets)`, code: EXIT.ok };
 }
 
 /**
@@ -42,7 +43,7 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
  * something does; input problems exit 2 here, since 1 already means "changes".
  */
 export async function impactCommand(oldPath: string, newPath: string | undefined, options: AnalysisOptions): Promise<{ text: string; code: number }> {
-  if (!newPath) throw new CliFailure(EXIT.usage, 'impact needs two policy files: OLD NEW');
+  if (!newPath) throw wrongUsage('impact needs two policy files: OLD NEW');
   const [before, after] = await Promise.all([loadPolicy(oldPath), loadPolicy(newPath)]).catch(asUsageFailure);
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const started = performance.now();
@@ -101,7 +102,6 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
 /** The compiled tables of a loaded policy; its errors, located in its file, fail the command. */
 function tablesOf({ policy, locate }: LoadedPolicy, inventory: Inventory, path: string, code: number = EXIT.inputErrors, reader = new CompiledFlowReader()): HostFlowTables {
   const compiled = compilePolicy(policy, inventory);
-  // The command was right, its input is not: no usage text, whatever the exit code.
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, locatedIn(compiled.diagnostics, locate), false);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(code, `${path} has errors`, locatedIn(compiled.diagnostics, locate));
   return loadHostTables(compiled.hosts, reader);
 }

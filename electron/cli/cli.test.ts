@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,21 @@ describe('microseg', () => {
     const result = microseg('check', broken);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: error MS114: service "tcp\/70000" is not valid/);
+  });
+
+  it('check: reports every file, an unreadable one too, as one JSON object with --json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-check-'));
+    const missing = join(dir, 'missing.yaml');
+    const plain = microseg('check', policy, missing, dir);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe(`${policy}: no errors\n`);
+    expect(plain.stderr).toContain(`cannot read policy ${missing}`);
+    expect(plain.stderr).toContain(`cannot read policy ${dir}`);
+
+    const json = microseg('check', policy, missing, '--json');
+    expect(json.code).toBe(2);
+    const files = (JSON.parse(json.stdout) as { files: { policy: string; diagnostics: unknown[]; error?: string }[] }).files;
+    expect(files.map((f) => [f.policy, f.error === undefined])).toEqual([[policy, true], [missing, false]]);
   });
 
   it('trace: names from the inventory are printed with their control characters escaped', () => {
@@ -51,6 +66,42 @@ describe('microseg', () => {
     const summary = JSON.parse(result.stdout) as { flows: number; hosts: { host: string; flows: number }[] };
     expect(summary.hosts.map((h) => h.host)).toEqual(['host-a', 'host-b']);
     expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toContain('conj_id=');
+  });
+
+  it('compile --out: a file it cannot write is a clear error, and no file of the folder is replaced', () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-cli-blocked-'));
+    writeFileSync(join(out, 'host-a.flows'), 'old table');
+    mkdirSync(join(out, 'host-b.flows'));
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`microseg: ${join(out, 'host-b.flows')} is a folder, not a file; move it away and try again. Nothing written.`);
+    expect(result.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(out, 'host-a.flows'), 'utf8')).toBe('old table');
+    expect(readdirSync(out).sort()).toEqual(['host-a.flows', 'host-b.flows']);
+  });
+
+  it('compile --out: a HOST.flows of an earlier compile is kept and named in a warning, and in --json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-cli-stale-'));
+    writeFileSync(join(out, 'host-gone.flows'), 'an earlier table');
+    writeFileSync(join(out, 'notes.txt'), 'not a table');
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${join(out, 'host-gone.flows')}: warning MS206: host-gone.flows is from an earlier compile: no workload of this inventory is on host-gone; delete it before deploying the folder`);
+    expect(result.stderr).not.toMatch(/host-a\.flows: warning|notes\.txt/);
+    expect(readFileSync(join(out, 'host-gone.flows'), 'utf8')).toBe('an earlier table');
+    const json = JSON.parse(microseg('compile', policy, '--inventory', inventory, '--out', out, '--json').stdout) as { staleFiles: string[]; diagnostics: { code: string }[] };
+    expect(json.staleFiles).toEqual([join(out, 'host-gone.flows')]);
+    expect(json.diagnostics.filter((d) => d.code === 'MS206')).toHaveLength(1);
+  });
+
+  it('compile --out FILE: a file where the folder should be is a clear error, in JSON with --json', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'microseg-cli-outfile-')), 'afile');
+    writeFileSync(file, 'mine');
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', file, '--json');
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: `Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`, diagnostics: [] });
+    expect(readFileSync(file, 'utf8')).toBe('mine');
   });
 
   it('compile: warnings name the file, line and column of what they are about', () => {
@@ -109,10 +160,19 @@ describe('microseg', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'redirected', redirectedTo: '10.0.9.9' });
   });
 
+  it('prints the usage text for a wrong command line only, not for a file it cannot read', () => {
+    expect(microseg('compile', policy, '--bogus').stderr).toContain('usage:\n  microseg check');
+    expect(microseg('compile', policy).stderr).toContain('usage:');
+    const missing = microseg('compile', '/nonexistent.yaml', '--inventory', inventory);
+    expect(missing).toMatchObject({ code: 2, stderr: 'microseg: cannot read policy /nonexistent.yaml: it does not exist\n' });
+    const folder = microseg('compile', policy, '--inventory', tmpdir());
+    expect(folder).toMatchObject({ code: 2, stderr: `microseg: cannot read inventory ${tmpdir()}: it is a folder, not a file; name a regular file\n` });
+  });
+
   it('says what is wrong with the usage, with exit 2', () => {
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: "nobody" is no workload of the inventory') });
     expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');
     expect(microseg('frobnicate', policy).code).toBe(2);
-    expect(microseg('check', '/nonexistent.yaml').stderr).toContain('no such file');
+    expect(microseg('check', '/nonexistent.yaml').stderr).toContain('cannot read policy /nonexistent.yaml: it does not exist');
   });
 });

@@ -5,7 +5,7 @@ import { serializePolicy } from '@shared/policy/policy-file';
 import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
 import { writeTextFileAtomic } from '../services/project-files';
 import { ServiceError } from '../services/service-error';
-import { CliFailure, EXIT, loadInventory, loadPolicy } from './inputs';
+import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
 
 // `microseg import k8s` and `microseg export k8s`: NetworkPolicy YAML in and out, through the
 // same services the app uses.
@@ -25,8 +25,8 @@ export interface KubernetesOptions {
 
 /** Imports NetworkPolicy files, checks the design compiles for the inventory, writes it atomically. */
 export async function importKubernetes(files: readonly string[], options: KubernetesOptions): Promise<KubernetesResult> {
-  if (files.length === 0) throw new CliFailure(EXIT.usage, 'import k8s needs at least one NetworkPolicy YAML file');
-  if (!options.output) throw new CliFailure(EXIT.usage, 'import k8s needs -o POLICY, the policy file to write');
+  if (files.length === 0) throw wrongUsage('import k8s needs at least one NetworkPolicy YAML file');
+  if (!options.output) throw wrongUsage('import k8s needs -o POLICY, the policy file to write');
   const inventory = await loadInventory(options.inventory);
   const name = basename(options.output, extname(options.output));
   const imported = await service(() => importNetworkPolicyFiles(files, name));
@@ -46,8 +46,8 @@ export async function importKubernetes(files: readonly string[], options: Kubern
 
 /** Exports a policy file as NetworkPolicy YAML per namespace and lists what could not be said. */
 export async function exportKubernetes(policyPath: string, options: KubernetesOptions): Promise<KubernetesResult> {
-  if (!policyPath) throw new CliFailure(EXIT.usage, 'export k8s needs the policy file to export');
-  if (!options.output) throw new CliFailure(EXIT.usage, 'export k8s needs -o DIR, the folder for one YAML file per namespace');
+  if (!policyPath) throw wrongUsage('export k8s needs the policy file to export');
+  if (!options.output) throw wrongUsage('export k8s needs -o DIR, the folder for one YAML file per namespace');
   const { policy } = await loadPolicy(policyPath);
   const inventory = options.inventory ? await loadInventory(options.inventory) : undefined;
   const exported = await service(() => exportNetworkPolicyFiles(policy, inventory, options.output!));

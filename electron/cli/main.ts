@@ -1,19 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
-import { parsePolicyFile } from '@shared/policy/policy-file';
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
-import { CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
+import { flowFilePath, writeFlowFiles } from './flow-files';
 import { replayCommand } from './replay';
+import { checkCommand } from './check';
 import { probeFrom, resolveEnds } from './trace';
-import { hostFileName } from '../services/host-file-name';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
 
@@ -30,7 +28,7 @@ const USAGE = `usage:
   microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
 
 A and B: a workload's name, namespace/name, or an IP address.
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected;
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected, 130 interrupted;
 impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
 replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
 
@@ -57,12 +55,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new CliFailure(EXIT.usage, (error as Error).message);
+    throw wrongUsage((error as Error).message);
   }
   const { positionals, values } = parsed;
   const [command, policyPath, ...more] = positionals;
   if (values.help) return print(USAGE, EXIT.ok);
-  if (!command || !policyPath) throw new CliFailure(EXIT.usage, 'name a command and a policy file');
+  if (!command || !policyPath) throw wrongUsage('name a command and a policy file');
   if (!values.json) return run(command, policyPath, more, values);
   // With --json, a failure is one JSON object too, so a pipeline can always parse stdout.
   try {
@@ -76,50 +74,42 @@ async function main(argv: string[]): Promise<number> {
 async function run(command: string, policyPath: string, more: string[], values: Values): Promise<number> {
   switch (command) {
     case 'check': {
-      let code: number = EXIT.ok;
-      for (const path of [policyPath, ...more]) code = Math.max(code, await check(path, values));
-      return code;
+      const result = await checkCommand([policyPath, ...more], values.json);
+      return print(result.text, result.code);
     }
     case 'compile':
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `compile takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`compile takes one policy; also given: ${more.join(' ')}`);
       return compile(policyPath, values);
     case 'trace':
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `trace takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`trace takes one policy; also given: ${more.join(' ')}`);
       return trace(policyPath, values);
     case 'import':
     case 'export': {
-      if (policyPath !== 'k8s') throw new CliFailure(EXIT.usage, `${command} knows one format: k8s (NetworkPolicy YAML)`);
+      if (policyPath !== 'k8s') throw wrongUsage(`${command} knows one format: k8s (NetworkPolicy YAML)`);
       const options = { inventory: values.inventory, output: values.output, json: values.json };
       const result = command === 'import' ? await importKubernetes(more, options) : await exportKubernetes(more[0] ?? '', options);
       printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     case 'matrix': {
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `matrix takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`matrix takes one policy; also given: ${more.join(' ')}`);
       const result = await matrixCommand(policyPath, { inventory: values.inventory, format: values.format, json: values.json });
       return print(result.text, result.code);
     }
     case 'impact': {
-      if (more.length > 1) throw new CliFailure(EXIT.usage, `impact takes two policies; also given: ${more.slice(1).join(' ')}`);
+      if (more.length > 1) throw wrongUsage(`impact takes two policies; also given: ${more.slice(1).join(' ')}`);
       const result = await impactCommand(policyPath, more[0], { inventory: values.inventory, json: values.json });
       return print(result.text, result.code);
     }
     case 'replay': {
-      if (more.length > 0) throw new CliFailure(EXIT.usage, `replay takes one policy; also given: ${more.join(' ')}`);
+      if (more.length > 0) throw wrongUsage(`replay takes one policy; also given: ${more.join(' ')}`);
       const result = await replayCommand(policyPath, { inventory: values.inventory, connections: values.connections, json: values.json });
       printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     default:
-      throw new CliFailure(EXIT.usage, `unknown command "${command}"`);
+      throw wrongUsage(`unknown command "${command}"`);
   }
-}
-
-async function check(policyPath: string, values: Values): Promise<number> {
-  const { diagnostics } = parsePolicyFile(await readInput(policyPath, 'policy'), policyPath);
-  if (values.json) return print(JSON.stringify({ policy: policyPath, diagnostics }, null, 2), exitFor(diagnostics));
-  printDiagnostics(diagnostics);
-  return print(hasErrors(diagnostics) ? '' : `${policyPath}: no errors${diagnostics.length > 0 ? ` (${diagnostics.length} warnings)` : ''}`, exitFor(diagnostics));
 }
 
 async function compile(policyPath: string, values: Values): Promise<number> {
@@ -131,14 +121,14 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   const diagnostics = locatedIn(result.diagnostics, locate);
   // As the other commands do: the errors, then one line saying so, and no summary of tables never made.
   if (hasErrors(diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors; nothing compiled${values.out ? ' or written' : ''}`, diagnostics);
-  const fileOf = (host: string): string => join(values.out ?? '.', hostFileName(flowFileName(host), '.flows'));
-  if (values.out) {
-    await mkdir(values.out, { recursive: true });
-    for (const host of result.hosts) await writeFile(fileOf(host.host), formatHostTable(host.host, policy, host.flows));
+  const out = values.out;
+  const stale = out ? await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: formatHostTable(h.host, policy, h.flows) }))) : [];
+  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(out ? { file: flowFilePath(out, h.host) } : {}) }));
+  if (values.json) {
+    const staleFiles = stale.map((d) => d.location?.file);
+    return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, ...(out ? { staleFiles } : {}), diagnostics: [...diagnostics, ...stale] }, null, 2), EXIT.ok);
   }
-  const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(values.out ? { file: fileOf(h.host) } : {}) }));
-  if (values.json) return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, diagnostics }, null, 2), EXIT.ok);
-  printDiagnostics(diagnostics);
+  printDiagnostics([...diagnostics, ...stale]);
   const lines = [`compiled in ${compileMs} ms: ${result.flowCount} flows on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`, ...hosts.map((h) => `  ${h.host}: ${h.flows} flows, ${h.workloads} workload${h.workloads === 1 ? '' : 's'}${h.file ? ` -> ${h.file}` : ''}`)];
   return print(lines.join('\n'), EXIT.ok);
 }
@@ -146,7 +136,7 @@ async function compile(policyPath: string, values: Values): Promise<number> {
 async function trace(policyPath: string, values: Values): Promise<number> {
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
-  if (!values.from || !values.to) throw new CliFailure(EXIT.usage, 'trace needs --from and --to');
+  if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');
   const { from, to } = resolveEnds(inventory, values.from, values.to);
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 
@@ -177,16 +167,6 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
-}
-
-/** A host name as a file name that stays inside --out, whatever the inventory says. */
-function flowFileName(host: string): string {
-  const safe = host.replace(/[^A-Za-z0-9_.:-]/g, '_');
-  return /^\.*$/.test(safe) ? `_${safe}` : safe;
-}
-
-function exitFor(diagnostics: readonly Diagnostic[]): number {
-  return hasErrors(diagnostics) ? EXIT.inputErrors : EXIT.ok;
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {

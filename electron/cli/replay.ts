@@ -4,7 +4,7 @@ import { byLine, capped, hasErrors, locatedIn, type Diagnostic } from '@shared/d
 import { loadHostTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
 import { parseConnectionLog } from '../services/connection-log';
-import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput } from './inputs';
+import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput, wrongUsage } from './inputs';
 
 // `microseg replay`: what would this policy do to the traffic that really ran? For pipelines
 // that gate a policy change on last week's flow logs.
@@ -20,14 +20,14 @@ export const REPLAY_EXIT = { allThrough: 0, some: 1 } as const;
 
 export async function replayCommand(policyPath: string, options: ReplayOptions): Promise<{ text: string; code: number; diagnostics: Diagnostic[] }> {
   const logPath = options.connections;
-  if (!logPath) throw new CliFailure(EXIT.usage, 'replay needs --connections LOG.csv (columns from,to,protocol,port and optionally count)');
+  if (!logPath) throw wrongUsage('replay needs --connections LOG.csv (columns from,to,protocol,port and optionally count)');
   const { policy, locate } = await loadPolicy(policyPath).catch(asUsageFailure);
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
   if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, capped(log.diagnostics));
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate), false);
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
 
   const started = performance.now();
   const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);

@@ -2,7 +2,7 @@ import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
-import { CliFailure, EXIT } from './inputs';
+import { CliFailure, EXIT, wrongUsage } from './inputs';
 
 /** `--from`/`--to` through the shared endpoint reader (one address family for both); a name it cannot place is a usage error. */
 export function resolveEnds(inventory: Inventory, from: string, to: string): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
@@ -11,19 +11,32 @@ export function resolveEnds(inventory: Inventory, from: string, to: string): { f
   return { from: { ...parsed.from.end, label: parsed.from.label }, to: { ...parsed.to.end, label: parsed.to.label } };
 }
 
-/** The packet fields from --proto, --port, --icmp-type, with the errors a user can act on. */
+/**
+ * The packet fields from --proto (any case, as inventories write it), --port and --icmp-type,
+ * with the errors a user can act on: numbers are decimal, and a flag the protocol has no use
+ * for is refused rather than silently ignored.
+ */
 export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined, destination: string): PathProbe {
-  switch (proto) {
+  const protocol = proto.toLowerCase();
+  switch (protocol) {
     case 'tcp':
     case 'udp':
     case 'sctp': {
-      const dstPort = Number(port);
-      if (!port || !Number.isInteger(dstPort) || dstPort < 1 || dstPort > 65535) throw new CliFailure(EXIT.usage, `--proto ${proto} needs --port 1-65535`);
-      return { protocol: proto, srcPort: 49152, dstPort };
+      if (icmpType !== undefined) throw wrongUsage(`--icmp-type applies to --proto icmp only, not ${protocol}; leave it out`);
+      if (port === undefined) throw wrongUsage(`--proto ${protocol} needs --port 1-65535`);
+      return { protocol, srcPort: 49152, dstPort: decimal('--port', port, 1, 65535) };
     }
     case 'icmp':
-      return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : Number(icmpType) };
+      if (port !== undefined) throw wrongUsage('--port does not apply to --proto icmp; give --icmp-type N, or leave both out for an echo request');
+      return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : decimal('--icmp-type', icmpType, 0, 255) };
     default:
-      throw new CliFailure(EXIT.usage, `--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
+      throw wrongUsage(`--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
   }
+}
+
+/** A flag's value as a whole decimal number in [min, max]; `0x50`, `1e3` or `80.0` are refused, not read as 80 or 1000. */
+function decimal(flag: string, value: string, min: number, max: number): number {
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw wrongUsage(`${flag} must be a decimal number from ${min} to ${max}, not "${value}"`);
+  return n;
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { NetworkPolicyExport, NetworkPolicyImport } from '@shared/api/contract';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -9,6 +7,7 @@ import { importNetworkPolicies } from '@shared/kubernetes/import';
 import { parseNetworkPolicies, type NetworkPolicyParse } from '@shared/kubernetes/network-policy-file';
 import type { Policy } from '@shared/policy/model';
 import { isNamespaceName } from '@shared/policy/namespace-name';
+import { prepareFolder, writeFileSetAtomic } from './file-set';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 
@@ -47,37 +46,9 @@ function designName(path: string): string {
 export async function exportNetworkPolicyFiles(policy: Policy, inventory: Inventory | undefined, dir: string): Promise<NetworkPolicyExport> {
   const exported = exportNetworkPolicies(policy, inventory);
   if (hasErrors(exported.warnings)) return { files: [], warnings: exported.warnings };
-  const full = resolve(dir);
-  try {
-    await mkdir(full, { recursive: true });
-  } catch (error) {
-    throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${(error as Error).message}`);
-  }
-  const targets = exported.files.map((f) => ({ path: fileInside(full, f.namespace), yaml: f.yaml }));
-  for (const t of targets) await refuseNonFile(t.path);
-
-  const temps: string[] = [];
-  try {
-    for (const t of targets) {
-      const temp = join(full, `.${basename(t.path)}.${randomBytes(4).toString('hex')}.tmp`);
-      await writeFile(temp, t.yaml, { encoding: 'utf8', flag: 'wx' });
-      temps.push(temp);
-    }
-  } catch (error) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
-    throw new ServiceError('io', `Nothing exported into ${full}: ${reason(error)}.`);
-  }
-  const written: string[] = [];
-  for (const [i, t] of targets.entries()) {
-    try {
-      await rename(temps[i]!, t.path);
-      written.push(t.path);
-    } catch (error) {
-      await Promise.all(temps.slice(i).map((x) => rm(x, { force: true })));
-      const done = written.length > 0 ? ` (already replaced: ${written.join(', ')})` : '';
-      throw new ServiceError('io', `Could not write ${t.path}: ${reason(error)}${done}.`);
-    }
-  }
+  const full = await prepareFolder(dir);
+  const files = exported.files.map((f) => ({ path: fileInside(full, f.namespace), text: f.yaml }));
+  const written = await writeFileSetAtomic(files);
   return { files: written, warnings: exported.warnings };
 }
 
@@ -86,15 +57,4 @@ function fileInside(dir: string, namespace: string): string {
   const path = resolve(dir, `${namespace}.yaml`);
   if (!isNamespaceName(namespace) || dirname(path) !== dir) throw new ServiceError('bad-request', `"${namespace}" is not a namespace name; nothing exported.`);
   return path;
-}
-
-/** A folder, device, pipe or socket in the way is the user's to move; a rename would replace it. */
-async function refuseNonFile(path: string): Promise<void> {
-  const stats = await lstat(path).catch(() => null);
-  if (stats && !stats.isFile() && !stats.isSymbolicLink()) throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; nothing exported.`);
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
 }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeTextFileAtomic } from './project-files';
+import { MAX_TEXT_FILE_BYTES, readTextFile, writeTextFileAtomic } from './project-files';
 
 describe('writeTextFileAtomic', () => {
   const dir = mkdtempSync(join(tmpdir(), 'microseg-files-'));
@@ -36,5 +36,30 @@ describe('writeTextFileAtomic', () => {
     expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
     await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/is a device, pipe or socket, not a file/);
     expect(lstatSync(pipe).isFIFO()).toBe(true);
+  });
+});
+
+describe('readTextFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-read-'));
+
+  it('reads a regular file whole', async () => {
+    writeFileSync(join(dir, 'policy.yaml'), 'kind: Policy\n');
+    expect(await readTextFile(join(dir, 'policy.yaml'))).toEqual({ path: join(dir, 'policy.yaml'), text: 'kind: Policy\n' });
+  });
+
+  it('refuses a folder, a device and a pipe without a writer before reading, instead of failing late or waiting forever', async () => {
+    await expect(readTextFile(dir)).rejects.toThrow(`Could not read ${dir}: it is a folder, not a file; name a regular file.`);
+    await expect(readTextFile('/dev/zero')).rejects.toThrow('Could not read /dev/zero: it is a device, pipe or socket, not a file; name a regular file.');
+    const pipe = join(dir, 'pipe.yaml');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    await expect(readTextFile(pipe)).rejects.toThrow(/pipe\.yaml: it is a device, pipe or socket, not a file/);
+  });
+
+  it('refuses a file over the limit before reading it, and names the limit', async () => {
+    const huge = join(dir, 'huge.yaml');
+    writeFileSync(huge, '');
+    // Sparse: the size is there without the disk space.
+    truncateSync(huge, MAX_TEXT_FILE_BYTES + 1);
+    await expect(readTextFile(huge)).rejects.toThrow(`Could not read ${huge}: it is 257 MB, more than the 256 MB an input file may be; check that it is the right file.`);
   });
 });

@@ -1,16 +1,56 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ApiErrorCode } from '@shared/api/contract';
 import { ServiceError } from './service-error';
 
-/** Reads a text file the user named; errors say which file and why. */
+/**
+ * The largest file read as text (a policy, an inventory, a connection log, NetworkPolicy
+ * YAML): far above any real one (50,000 workloads are a few MB), and far below what a string
+ * can hold, so a wrong file is refused at once instead of failing after minutes.
+ */
+export const MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A file that could not be read or written: the path, and the reason in words a user can act on. */
+export class FileError extends ServiceError {
+  constructor(
+    code: ApiErrorCode,
+    readonly verb: 'read' | 'write',
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(code, `Could not ${verb} ${path}: ${reason}.`);
+  }
+}
+
+/**
+ * Reads a text file the user named; errors say which file and why. Only regular files up to
+ * MAX_TEXT_FILE_BYTES are read: a device never ends (/dev/zero) and a pipe without a writer
+ * never answers, so both are refused before reading, and the pipe is opened without waiting.
+ */
 export async function readTextFile(path: string): Promise<{ path: string; text: string }> {
   const full = absolute(path);
+  let file: FileHandle;
   try {
-    return { path: full, text: await readFile(full, 'utf8') };
+    file = await open(full, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw fileError('read', full, error);
   }
+  try {
+    const stats = await file.stat();
+    if (!stats.isFile()) throw new FileError('bad-request', 'read', full, `it is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; name a regular file`);
+    if (stats.size > MAX_TEXT_FILE_BYTES) throw new FileError('bad-request', 'read', full, `it is ${megabytes(stats.size)}, more than the ${megabytes(MAX_TEXT_FILE_BYTES)} an input file may be; check that it is the right file`);
+    return { path: full, text: await file.readFile('utf8') };
+  } catch (error) {
+    throw error instanceof FileError ? error : fileError('read', full, error);
+  } finally {
+    await file.close();
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.ceil(bytes / (1024 * 1024))} MB`;
 }
 
 /**
@@ -54,12 +94,12 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(path);
 }
 
-function fileError(verb: 'read' | 'write', path: string, error: unknown): ServiceError {
+function fileError(verb: 'read' | 'write', path: string, error: unknown): FileError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : 'its folder does not exist')
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'it is a folder, not a file'
     : (error as Error).message;
-  return new ServiceError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', `Could not ${verb} ${path}: ${reason}.`);
+  return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason);
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { probeFrom } from './trace';
+
+describe('probeFrom', () => {
+  it('takes decimal ports and ICMP types, and protocol names in any case', () => {
+    expect(probeFrom('TCP', '80', undefined, '10.0.0.1')).toEqual({ protocol: 'tcp', srcPort: 49152, dstPort: 80 });
+    expect(probeFrom('Udp', '65535', undefined, '10.0.0.1')).toMatchObject({ protocol: 'udp', dstPort: 65535 });
+    expect(probeFrom('ICMP', undefined, '0', '10.0.0.1')).toEqual({ protocol: 'icmp', icmpType: 0 });
+    expect(probeFrom('icmp', undefined, undefined, 'fd00::1')).toEqual({ protocol: 'icmp', icmpType: 128 });
+  });
+
+  it('refuses a port or type that is not a decimal number in range, saying which', () => {
+    for (const port of ['0x50', '1e3', '80.0', ' 80', '', '0', '65536', '-1']) {
+      expect(() => probeFrom('tcp', port, undefined, '10.0.0.1'), port).toThrow(`--port must be a decimal number from 1 to 65535, not "${port}"`);
+    }
+    expect(() => probeFrom('icmp', undefined, '0x8', '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255, not "0x8"');
+    expect(() => probeFrom('icmp', undefined, '256', '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255');
+  });
+
+  it('refuses a flag the protocol has no use for instead of ignoring it', () => {
+    expect(() => probeFrom('icmp', '80', undefined, '10.0.0.1')).toThrow('--port does not apply to --proto icmp');
+    expect(() => probeFrom('udp', '53', '8', '10.0.0.1')).toThrow('--icmp-type applies to --proto icmp only, not udp');
+    expect(() => probeFrom('tcp', undefined, undefined, '10.0.0.1')).toThrow('--proto tcp needs --port 1-65535');
+    expect(() => probeFrom('gre', '1', undefined, '10.0.0.1')).toThrow('--proto must be tcp, udp, sctp or icmp, not "gre"');
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prepareFolder, writeFileSetAtomic } from './file-set';
+
+describe('writeFileSetAtomic', () => {
+  /** A folder holding an earlier set: a.flows and b.flows saying "old". */
+  function folderWithOldSet(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-file-set-'));
+    writeFileSync(join(dir, 'a.flows'), 'old a');
+    writeFileSync(join(dir, 'b.flows'), 'old b');
+    return dir;
+  }
+
+  it('replaces every file of the set', async () => {
+    const dir = folderWithOldSet();
+    const written = await writeFileSetAtomic([{ path: join(dir, 'a.flows'), text: 'new a' }, { path: join(dir, 'b.flows'), text: 'new b' }]);
+    expect(written).toEqual([join(dir, 'a.flows'), join(dir, 'b.flows')]);
+    expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows']);
+    expect(readFileSync(join(dir, 'b.flows'), 'utf8')).toBe('new b');
+  });
+
+  it('on a write error leaves every old file as it was, with no temporary left, and names the file', async () => {
+    const dir = folderWithOldSet();
+    // A name too long for the temporary beside it fails the second write, after the first.
+    const tooLong = join(dir, `${'x'.repeat(250)}.flows`);
+    const files = [{ path: join(dir, 'a.flows'), text: 'new a' }, { path: tooLong, text: 'new' }, { path: join(dir, 'b.flows'), text: 'new b' }];
+    await expect(writeFileSetAtomic(files)).rejects.toThrow(`Nothing written into ${dir}: could not write ${tooLong}: the file name is too long. Fix that and try again.`);
+    expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows']);
+    expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
+  });
+
+  it('when interrupted writes nothing and removes its temporaries', async () => {
+    const dir = folderWithOldSet();
+    const interrupt = new AbortController();
+    const files = [{ path: join(dir, 'a.flows'), text: 'new a' }, { path: join(dir, 'b.flows'), text: 'new b' }];
+    const writing = writeFileSetAtomic(files, interrupt.signal);
+    interrupt.abort();
+    await expect(writing).rejects.toThrow(/^Interrupted: nothing written into/);
+    expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows']);
+    expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
+  });
+
+  it('refuses a folder in a file\'s place before writing any file', async () => {
+    const dir = folderWithOldSet();
+    mkdirSync(join(dir, 'c.flows'));
+    const files = [{ path: join(dir, 'a.flows'), text: 'new a' }, { path: join(dir, 'c.flows'), text: 'new c' }];
+    await expect(writeFileSetAtomic(files)).rejects.toThrow(/c\.flows is a folder, not a file; move it away/);
+    expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
+    expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows', 'c.flows']);
+  });
+});
+
+describe('prepareFolder', () => {
+  it('says a file is in the way of the folder, and what to do', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'microseg-folder-')), 'afile');
+    writeFileSync(file, '');
+    await expect(prepareFolder(file)).rejects.toThrow(`Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`);
+    await expect(prepareFolder(join(file, 'out'))).rejects.toThrow(`Cannot create the folder ${join(file, 'out')}: a part of its path is a file, not a folder; choose a folder, or a name not taken yet.`);
+  });
+});

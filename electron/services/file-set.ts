@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ServiceError } from './service-error';
+
+/** One file of a set: where it goes, directly in the set's folder, and its text. */
+export interface FileToWrite {
+  path: string;
+  text: string;
+}
+
+/** The folder a set of files goes into, made when missing; a failure says which folder and why. */
+export async function prepareFolder(dir: string): Promise<string> {
+  const full = resolve(dir);
+  try {
+    await mkdir(full, { recursive: true });
+  } catch (error) {
+    // mkdir says EEXIST for a file in the way, ENOTDIR for a file in the way of a parent.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${code === 'EEXIST' ? 'it' : 'a part of its path'} is a file, not a folder; choose a folder, or a name not taken yet` : reason(error);
+    throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
+  }
+  return full;
+}
+
+/**
+ * Writes a set of files, all or nothing as far as a filesystem allows: each is written in full
+ * to a temporary beside its target first, and only when all of them are there are they renamed
+ * over their targets. A write error or an abort (`signal`) before that removes the temporaries
+ * and leaves every old file as it was. Renaming takes moments and is never stopped halfway by
+ * the signal, so an interrupt cannot leave old and new files mixed. A folder, device, pipe or
+ * socket in a target's place is refused before anything is written. Returns the paths written.
+ */
+export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?: AbortSignal): Promise<string[]> {
+  for (const f of files) await refuseNonFile(f.path);
+
+  const temps: string[] = [];
+  try {
+    for (const f of files) {
+      signal?.throwIfAborted();
+      const temp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(4).toString('hex')}.tmp`);
+      temps.push(temp);
+      await writeFile(temp, f.text, { encoding: 'utf8', flag: 'wx', signal });
+    }
+  } catch (error) {
+    await removeAll(temps);
+    if (signal?.aborted) throw new ServiceError('io', `Interrupted: nothing written into ${folderOf(files)}; the files there are as they were.`);
+    throw new ServiceError('io', `Nothing written into ${folderOf(files)}: could not write ${files[temps.length - 1]?.path ?? ''}: ${reason(error)}. Fix that and try again.`);
+  }
+
+  const written: string[] = [];
+  for (const [i, f] of files.entries()) {
+    try {
+      await rename(temps[i]!, f.path);
+      written.push(f.path);
+    } catch (error) {
+      await removeAll(temps.slice(i));
+      const done = written.length > 0 ? ` (already replaced: ${written.join(', ')})` : '';
+      throw new ServiceError('io', `Could not write ${f.path}: ${reason(error)}${done}. Fix that and try again.`);
+    }
+  }
+  return written;
+}
+
+/** A folder, device, pipe or socket in the way is the user's to move; a rename would replace it. */
+async function refuseNonFile(path: string): Promise<void> {
+  const stats = await lstat(path).catch(() => null);
+  if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
+    throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; move it away and try again. Nothing written.`);
+  }
+}
+
+/** Best effort: a temporary that cannot be removed (or was never made) must not hide the error that matters. */
+async function removeAll(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
+}
+
+function folderOf(files: readonly FileToWrite[]): string {
+  return files[0] ? dirname(files[0].path) : 'the folder';
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOSPC' ? 'the disk is full'
+    : code === 'EISDIR' ? 'it is a folder, not a file'
+    : code === 'ENAMETOOLONG' ? 'the file name is too long'
+    : (error as Error).message;
+}
