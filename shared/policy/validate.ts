@@ -4,7 +4,7 @@ import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
-import type { ExcludeSelector, Policy } from './model';
+import type { ExcludeSelector, Policy, Selector } from './model';
 import { appendAll } from '../arrays';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
@@ -36,6 +36,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     if (!hasWorkloadCriterion(s) && !(s.cidrs && s.cidrs.length > 0)) {
       diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, namespaceLabels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
     }
+    appendAll(diagnostics, criteriaBesideBlocks(group.name, s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, namespaceErrors(s, { ...at, path: `${at.path}.selector` }));
     (s.exclude ?? []).forEach((entry, i) => {
@@ -104,9 +105,30 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   return diagnostics;
 }
 
+/**
+ * The workload criteria a selector gives (all must hold), as membership counts them: a label
+ * selector even when empty (`''` holds for every workload), a pattern or name only when not.
+ */
+function workloadCriteria(s: ExcludeSelector): (keyof ExcludeSelector)[] {
+  const given = { labels: s.labels !== undefined, namespaceLabels: s.namespaceLabels !== undefined, image: Boolean(s.image), namespace: Boolean(s.namespace), host: Boolean(s.host) } satisfies Record<keyof ExcludeSelector, boolean>;
+  return (Object.keys(given) as (keyof ExcludeSelector)[]).filter((field) => given[field]);
+}
+
 /** Whether a selector names a workload criterion; `exclude` alone selects nobody to exclude from. */
 function hasWorkloadCriterion(s: ExcludeSelector): boolean {
-  return s.labels !== undefined || s.namespaceLabels !== undefined || Boolean(s.image) || Boolean(s.namespace) || Boolean(s.host);
+  return workloadCriteria(s).length > 0;
+}
+
+/**
+ * MS110 for a selector with workload criteria and address blocks: it holds both, side by side,
+ * which reads easily as "these workloads inside these blocks" and then permits far more.
+ */
+function criteriaBesideBlocks(name: string, s: Selector, at: NonNullable<Where>): Diagnostic[] {
+  const criteria = workloadCriteria(s);
+  if (criteria.length === 0 || (s.cidrs ?? []).length === 0) return [];
+  const by = criteria.join(', ');
+  const message = `group "${name}" holds the workloads its ${by} select and, besides them, every address in its cidrs (${s.cidrs!.join(', ')}): the two add up, the blocks do not narrow the workloads. To mean only some workloads, narrow the ${by} (or use exclude) and drop cidrs; to reach the blocks too, put them in a group of their own`;
+  return [warning('MS110', message, at)];
 }
 
 /** MS104 for a pod or namespace label selector that does not parse. */
