@@ -183,3 +183,37 @@ workloads: [{ name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier
   });
 });
 
+
+describe('an isolated group whose members another group holds (MS406)', () => {
+  const isolatedDb: Group = { name: 'db', selector: { labels: 'tier=db' }, isolated: true };
+  const withDb = (...groups: Group[]): Policy => ({ ...shop, groups: [...shop.groups.filter((g) => g.name !== 'db'), isolatedDb, ...groups] });
+  const ms406 = (policy: Policy, workloads: readonly Workload[] = dbs): { message: string; location?: object }[] =>
+    lintPolicy(policy, resolveMembership(policy, workloads), workloads)
+      .filter((d) => d.code === 'MS406')
+      .map(({ message, location }) => ({ message, ...(location ? { location } : {}) }));
+  const db2: Workload = { ...inventory.workloads.find((w) => w.labels.tier === 'db')!, id: 'static:x/db-2', name: 'db-2', addresses: ['10.20.3.32'] };
+  const dbs = [...inventory.workloads, db2];
+
+  it('names the other group, a pair of members and what to do, at the isolated flag', () => {
+    expect(ms406(withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }))).toEqual([
+      {
+        message: 'isolated group "db" does not keep its members apart: "db-1" and "db-2" are both in group "shopall" too, which is not isolated, so its within-group rule permits connections between them; isolate "shopall" too, or exclude the members of "db" from it',
+        location: { path: 'groups.2.isolated', element: { kind: 'group', id: 'db' } },
+      },
+    ]);
+  });
+
+  it('names every such group, in policy order', () => {
+    const [warning] = ms406(withDb({ name: 'data', selector: { labels: 'tier=db' } }, { name: 'all', selector: { labels: 'tier' } }));
+    expect(warning?.message).toContain('both in group "data" too');
+    expect(warning?.message).toContain('(as does that of group "all", for members they share); isolate those groups too');
+  });
+
+  it('does not warn when the other group is isolated too, holds one member only or holds them by address block, or within-group traffic is dropped anyway', () => {
+    expect(ms406(withDb({ name: 'db-too', selector: { labels: 'tier=db' }, isolated: true }))).toEqual([]);
+    const elsewhere = [...inventory.workloads, { ...db2, host: 'host-z' }];
+    expect(ms406(withDb({ name: 'db-here', selector: { labels: 'tier=db', host: db2.host } }), elsewhere)).toEqual([]);
+    expect(ms406(withDb({ name: 'db-net', selector: { cidrs: ['10.20.3.0/24'] } }))).toEqual([]);
+    expect(ms406({ ...withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }), defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toEqual([]);
+  });
+});

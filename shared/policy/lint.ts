@@ -4,6 +4,7 @@ import { qualifiedName, workloadLocation, type Workload } from '../inventory/mod
 import { takesPart } from '../inventory/participation';
 import { canonicalAddress, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { honeypotRoles } from './honeypots';
+import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
 import { ungroupedOutcome } from './ungrouped-outcome';
@@ -20,6 +21,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
   return [
     ...emptyGroups(policy, membership),
     ...edgesWithoutEffect(policy, membership),
+    ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
     ...lonelyWorkloads(policy, membership, workloads),
