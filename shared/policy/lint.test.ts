@@ -16,6 +16,9 @@ function lint(groups: Group[] = [], edges: Edge[] = []): { code: string; id?: st
   return lintPolicy(policy, resolveMembership(policy, inventory.workloads), inventory.workloads).map((d) => ({ code: d.code, id: d.location?.element?.id }));
 }
 
+const withEdges = (...edges: Edge[]): Policy => ({ ...shop, edges: [...shop.edges, ...edges] });
+const shopMembership = (): ReturnType<typeof resolveMembership> => resolveMembership(shop, inventory.workloads);
+
 const tcp = (id: string, from: string, to: string, ports: [number, number], action: Edge['action'] = 'allow'): Edge => ({
   id,
   from,
@@ -46,6 +49,23 @@ describe('lintPolicy', () => {
     const lan: Group = { name: 'lan', selector: { cidrs: ['192.168.0.0/16'] } };
     const codes = lint([office, lan], [tcp('office-to-web', 'office', 'web', [443, 443]), tcp('no-lan-web', 'lan', 'web', [1, 65535], 'deny')]);
     expect(codes).toContainEqual({ code: 'MS401', id: 'office-to-web' });
+  });
+
+  it('finds a redirect edge that a deny or reject edge, or a redirect edge of a lower id, covers entirely', () => {
+    const redirect = (id: string, ports: [number, number], to = 'tarpit'): Edge => ({ ...tcp(id, 'web', 'db', ports, 'redirect'), redirectTo: to });
+    expect(lint([], [redirect('trap-ssh', [22, 22]), tcp('no-ssh', 'web', 'db', [1, 1024], 'reject')])).toContainEqual({ code: 'MS401', id: 'trap-ssh' });
+    expect(lint([], [redirect('b-trap', [22, 22]), redirect('a-trap', [20, 30], 'other')])).toContainEqual({ code: 'MS401', id: 'b-trap' });
+    const message = lintPolicy(withEdges(redirect('b-trap', [22, 22]), redirect('a-trap', [20, 30], 'other')), shopMembership(), inventory.workloads).find((d) => d.code === 'MS401')?.message;
+    expect(message).toBe('edge "b-trap" never takes effect: redirect edge "a-trap" comes first (redirects are tried in edge-id order) and covers every connection it redirects');
+    // A monitoring default only counts what no edge decides: the reject edge still decides first.
+    const monitored: Policy = { ...withEdges(redirect('trap-ssh', [22, 22]), tcp('no-ssh', 'web', 'db', [22, 22], 'reject')), defaults: { withinGroup: 'allow', betweenGroups: 'monitor' } };
+    expect(lintPolicy(monitored, shopMembership(), inventory.workloads).find((d) => d.code === 'MS401')?.location?.element?.id).toBe('trap-ssh');
+  });
+
+  it('does not flag a redirect edge that only a later redirect, an allow edge or a partial deny covers, nor the deny itself', () => {
+    const redirect = (id: string, ports: [number, number]): Edge => ({ ...tcp(id, 'web', 'db', ports, 'redirect'), redirectTo: 'tarpit' });
+    const codes = lint([], [redirect('a-trap', [22, 22]), redirect('b-trap', [1, 1024]), tcp('web-db', 'web', 'db', [1, 65535]), tcp('no-telnet', 'web', 'db', [23, 23], 'deny')]);
+    expect(codes.filter((d) => d.code === 'MS401')).toEqual([]);
   });
 
   it('finds edges to a group that holds nobody', () => {
