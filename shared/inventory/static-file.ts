@@ -7,6 +7,7 @@ import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
+import { HOST_NAME_RULE, isHostName } from './host-name';
 import { appendAll } from '../arrays';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
@@ -189,9 +190,8 @@ function buildInventory(
       diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
     }
     seen.add(key);
-    // Host names become file names and SSH targets: keep them to what a host name can be.
-    if (w.host !== '' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,252}$/.test(w.host)) {
-      diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (letters, digits, ".", "-", "_", ":")`, location: locate(i, 'host') });
+    if (w.host !== '' && !isHostName(w.host)) {
+      diagnostics.push({ code: 'MS309', severity: 'error', message: `host "${w.host}" is not a host name (${HOST_NAME_RULE})`, location: locate(i, 'host') });
     }
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
     if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {
