@@ -38,6 +38,7 @@ export interface Selector {
   image?: string;
   /** Namespace name or pattern (`*` as in image): `shop` is every workload of shop, `*` every workload in a namespace. */
   namespace?: string;
+  /** One exact host name (no pattern, unlike image and namespace): where the workload runs. */
   host?: string;
   /**
    * Address blocks, e.g. `0.0.0.0/0`: every address in them belongs to the group, besides (not

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyPolicy, type Group, type Policy } from './model';
+import { parsePolicyFile } from './policy-file';
 import { validatePolicy } from './validate';
 
 const withGroups = (...groups: Group[]): Policy => ({ ...emptyPolicy('p'), groups });
@@ -26,5 +27,30 @@ describe('a selector with workload criteria and address blocks (MS110)', () => {
       { name: 'lan', selector: { cidrs: ['10.0.0.0/8'], exclude: [{ labels: 'tier=db' }] } },
     );
     expect(codes(policy)).toEqual([]);
+  });
+});
+
+describe('a host criterion no host could be named (MS115)', () => {
+  it('refuses a pattern at the field, saying host takes one exact name and what to use instead', () => {
+    const diagnostics = validatePolicy(withGroups({ name: 'hosts', selector: { host: 'host-*' } }));
+    expect(diagnostics).toEqual([
+      {
+        code: 'MS115',
+        severity: 'error',
+        message: 'host "host-*" is a pattern, but host takes one exact host name: "*" matches nothing there; write the name of one host, or select the workloads by labels, image or namespace instead',
+        location: { path: 'groups.0.selector.host', element: { kind: 'group', id: 'hosts' } },
+      },
+    ]);
+  });
+
+  it('refuses any other name outside the host name rule, in an exclude entry too, at its line in the file', () => {
+    const file = "apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: web\n    selector:\n      labels: tier=web\n      exclude: [{ host: 'host a' }]\n";
+    const { policy, diagnostics } = parsePolicyFile(file, 'p.yaml');
+    expect(policy).toBeNull();
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS115', message: expect.stringContaining('host "host a" is not a host name'), location: expect.objectContaining({ line: 8, path: 'groups.0.selector.exclude.0.host' }) })]);
+  });
+
+  it('takes an exact host name, as an inventory writes it', () => {
+    for (const host of ['host-a', 'node-1.example.com', 'Host_2', 'fd00::1']) expect(codes(withGroups({ name: 'one-host', selector: { host } })), host).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
+import { HOST_NAME_RULE, isHostName } from '../inventory/host-name';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
@@ -39,11 +40,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     appendAll(diagnostics, criteriaBesideBlocks(group.name, s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, namespaceErrors(s, { ...at, path: `${at.path}.selector` }));
+    appendAll(diagnostics, hostErrors(s, { ...at, path: `${at.path}.selector` }));
     (s.exclude ?? []).forEach((entry, i) => {
       const where = { ...at, path: `${at.path}.selector.exclude.${i}` };
       if (!hasWorkloadCriterion(entry)) diagnostics.push(warning('MS108', `exclude entry ${i + 1} of group "${group.name}" is empty and removes nobody; give it labels, namespaceLabels, image, namespace or host`, where));
       appendAll(diagnostics, labelSelectorErrors(entry, where));
       appendAll(diagnostics, namespaceErrors(entry, where));
+      appendAll(diagnostics, hostErrors(entry, where));
     });
     for (const field of ['cidrs', 'except'] as const) {
       (s[field] ?? []).forEach((cidr, i) => {
@@ -145,6 +148,20 @@ function namespaceErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic
   if (s.namespace === undefined || isNamespacePattern(s.namespace)) return [];
   const what = s.namespace.includes('*') ? `namespace pattern "${s.namespace}" can match no namespace: outside "*", it must read as` : `namespace "${s.namespace}" must be`;
   return [error('MS109', `${what} ${NAMESPACE_NAME_RULE}`, { ...at, path: `${at.path}.namespace` })];
+}
+
+/**
+ * MS115 for a host criterion that no host could be named: it would select nobody, silently.
+ * Host takes one exact name; unlike image and namespace, no pattern, because a workload's host
+ * is where it runs, not what it is, and two matchers (membership and the reference evaluator)
+ * would have to learn patterns for a selection labels already make.
+ */
+function hostErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic[] {
+  if (!s.host || isHostName(s.host)) return [];
+  const what = s.host.includes('*')
+    ? `host "${s.host}" is a pattern, but host takes one exact host name: "*" matches nothing there`
+    : `host "${s.host}" is not a host name (${HOST_NAME_RULE}), so it matches no workload`;
+  return [error('MS115', `${what}; write the name of one host, or select the workloads by labels, image or namespace instead`, { ...at, path: `${at.path}.host` })];
 }
 
 type Where = Diagnostic['location'];
