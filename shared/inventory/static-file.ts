@@ -8,6 +8,7 @@ import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
+import { hostNameProblem } from './host-name';
 import { appendAll } from '../arrays';
 import { mustBe } from '../text';
 
@@ -264,13 +265,5 @@ function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLoc
 function labelProblem(key: string, value: string): string | undefined {
   if (!isLabelKey(key)) return mustBe('label key', LABEL_KEY_RULE, key);
   if (!isLabelValue(value)) return mustBe(`the value of label "${key}"`, LABEL_VALUE_RULE, value);
-  return undefined;
-}
-
-/** Why a host name cannot be one (file names and SSH targets are made of it); undefined when it can. */
-function hostNameProblem(host: string): string | undefined {
-  if (host.length > 253) return `host name ${JSON.stringify(host.slice(0, 20))}… is ${host.length} characters long; a host name has at most 253`;
-  if (!/^[A-Za-z0-9]/.test(host)) return `host name ${JSON.stringify(host)} must start with a letter or digit`;
-  if (!/^[A-Za-z0-9_.:-]*$/.test(host)) return `host name ${JSON.stringify(host)} may hold only letters, digits, ".", "-", "_" and ":"`;
   return undefined;
 }

@@ -16,6 +16,9 @@ function lint(groups: Group[] = [], edges: Edge[] = []): { code: string; id?: st
   return lintPolicy(policy, resolveMembership(policy, inventory.workloads), inventory.workloads).map((d) => ({ code: d.code, id: d.location?.element?.id }));
 }
 
+const withEdges = (...edges: Edge[]): Policy => ({ ...shop, edges: [...shop.edges, ...edges] });
+const shopMembership = (): ReturnType<typeof resolveMembership> => resolveMembership(shop, inventory.workloads);
+
 const tcp = (id: string, from: string, to: string, ports: [number, number], action: Edge['action'] = 'allow'): Edge => ({
   id,
   from,
@@ -46,6 +49,23 @@ describe('lintPolicy', () => {
     const lan: Group = { name: 'lan', selector: { cidrs: ['192.168.0.0/16'] } };
     const codes = lint([office, lan], [tcp('office-to-web', 'office', 'web', [443, 443]), tcp('no-lan-web', 'lan', 'web', [1, 65535], 'deny')]);
     expect(codes).toContainEqual({ code: 'MS401', id: 'office-to-web' });
+  });
+
+  it('finds a redirect edge that a deny or reject edge, or a redirect edge of a lower id, covers entirely', () => {
+    const redirect = (id: string, ports: [number, number], to = 'tarpit'): Edge => ({ ...tcp(id, 'web', 'db', ports, 'redirect'), redirectTo: to });
+    expect(lint([], [redirect('trap-ssh', [22, 22]), tcp('no-ssh', 'web', 'db', [1, 1024], 'reject')])).toContainEqual({ code: 'MS401', id: 'trap-ssh' });
+    expect(lint([], [redirect('b-trap', [22, 22]), redirect('a-trap', [20, 30], 'other')])).toContainEqual({ code: 'MS401', id: 'b-trap' });
+    const message = lintPolicy(withEdges(redirect('b-trap', [22, 22]), redirect('a-trap', [20, 30], 'other')), shopMembership(), inventory.workloads).find((d) => d.code === 'MS401')?.message;
+    expect(message).toBe('edge "b-trap" never takes effect: redirect edge "a-trap" comes first (redirects are tried in edge-id order) and covers every connection it redirects');
+    // A monitoring default only counts what no edge decides: the reject edge still decides first.
+    const monitored: Policy = { ...withEdges(redirect('trap-ssh', [22, 22]), tcp('no-ssh', 'web', 'db', [22, 22], 'reject')), defaults: { withinGroup: 'allow', betweenGroups: 'monitor' } };
+    expect(lintPolicy(monitored, shopMembership(), inventory.workloads).find((d) => d.code === 'MS401')?.location?.element?.id).toBe('trap-ssh');
+  });
+
+  it('does not flag a redirect edge that only a later redirect, an allow edge or a partial deny covers, nor the deny itself', () => {
+    const redirect = (id: string, ports: [number, number]): Edge => ({ ...tcp(id, 'web', 'db', ports, 'redirect'), redirectTo: 'tarpit' });
+    const codes = lint([], [redirect('a-trap', [22, 22]), redirect('b-trap', [1, 1024]), tcp('web-db', 'web', 'db', [1, 65535]), tcp('no-telnet', 'web', 'db', [23, 23], 'deny')]);
+    expect(codes.filter((d) => d.code === 'MS401')).toEqual([]);
   });
 
   it('finds edges to a group that holds nobody', () => {
@@ -183,3 +203,37 @@ workloads: [{ name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier
   });
 });
 
+
+describe('an isolated group whose members another group holds (MS406)', () => {
+  const isolatedDb: Group = { name: 'db', selector: { labels: 'tier=db' }, isolated: true };
+  const withDb = (...groups: Group[]): Policy => ({ ...shop, groups: [...shop.groups.filter((g) => g.name !== 'db'), isolatedDb, ...groups] });
+  const ms406 = (policy: Policy, workloads: readonly Workload[] = dbs): { message: string; location?: object }[] =>
+    lintPolicy(policy, resolveMembership(policy, workloads), workloads)
+      .filter((d) => d.code === 'MS406')
+      .map(({ message, location }) => ({ message, ...(location ? { location } : {}) }));
+  const db2: Workload = { ...inventory.workloads.find((w) => w.labels.tier === 'db')!, id: 'static:x/db-2', name: 'db-2', addresses: ['10.20.3.32'] };
+  const dbs = [...inventory.workloads, db2];
+
+  it('names the other group, a pair of members and what to do, at the isolated flag', () => {
+    expect(ms406(withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }))).toEqual([
+      {
+        message: 'isolated group "db" does not keep its members apart: "db-1" and "db-2" are both in group "shopall" too, which is not isolated, so its within-group rule permits connections between them; isolate "shopall" too, or exclude the members of "db" from it',
+        location: { path: 'groups.2.isolated', element: { kind: 'group', id: 'db' } },
+      },
+    ]);
+  });
+
+  it('names every such group, in policy order', () => {
+    const [warning] = ms406(withDb({ name: 'data', selector: { labels: 'tier=db' } }, { name: 'all', selector: { labels: 'tier' } }));
+    expect(warning?.message).toContain('both in group "data" too');
+    expect(warning?.message).toContain('(as does that of group "all", for members they share); isolate those groups too');
+  });
+
+  it('does not warn when the other group is isolated too, holds one member only or holds them by address block, or within-group traffic is dropped anyway', () => {
+    expect(ms406(withDb({ name: 'db-too', selector: { labels: 'tier=db' }, isolated: true }))).toEqual([]);
+    const elsewhere = [...inventory.workloads, { ...db2, host: 'host-z' }];
+    expect(ms406(withDb({ name: 'db-here', selector: { labels: 'tier=db', host: db2.host } }), elsewhere)).toEqual([]);
+    expect(ms406(withDb({ name: 'db-net', selector: { cidrs: ['10.20.3.0/24'] } }))).toEqual([]);
+    expect(ms406({ ...withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }), defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toEqual([]);
+  });
+});

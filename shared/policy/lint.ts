@@ -4,6 +4,7 @@ import { qualifiedName, workloadLocation, type Workload } from '../inventory/mod
 import { takesPart } from '../inventory/participation';
 import { canonicalAddress, cidrInside, cidrsOverlap } from '../net/cidr-set';
 import { honeypotRoles } from './honeypots';
+import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
 import { ungroupedOutcome } from './ungrouped-outcome';
@@ -20,6 +21,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
   return [
     ...emptyGroups(policy, membership),
     ...edgesWithoutEffect(policy, membership),
+    ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
     ...lonelyWorkloads(policy, membership, workloads),
@@ -91,14 +93,28 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     const at = `edges.${index}`;
     const empty = [edge.from, edge.to].find((g) => !holds(g));
     if (empty) return [warning('MS402', `edge "${edge.id}" never takes effect: group "${empty}" holds nobody in this inventory`, at, 'edge', edge.id)];
-    if (blocks(edge.action)) return [];
+    if (edge.action === 'deny' || edge.action === 'reject') return [];
     // A blocking edge covers this one only if its sources hold all of this one's, the first
     // included: only the few that hold it need the full check.
     const first = membership.get(edge.from)?.workloads[0];
     const candidates = first ? (blockingFrom.get(first.id) ?? []) : blocking;
-    const shadow = candidates.find((other) => covers(other, edge, membership, memberIds));
-    return shadow ? [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}" covers every connection it permits`, at, 'edge', edge.id)] : [];
+    const shadow = candidates.find((other) => outranks(other, edge) && covers(other, edge, membership, memberIds));
+    if (!shadow) return [];
+    const why = shadow.action === 'redirect' ? ' comes first (redirects are tried in edge-id order) and' : '';
+    return [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}"${why} covers every connection it ${edge.action === 'redirect' ? 'redirects' : 'permits'}`, at, 'edge', edge.id)];
   });
+}
+
+/**
+ * Whether `other` decides a connection both edges match before `edge` can (docs/pipeline.md,
+ * Precedence): deny and reject before redirect, redirects by edge id (code-unit order, as the
+ * compiler numbers them), any of them before allow and log. The default, monitor included,
+ * comes after every edge, so it never changes which edge decides.
+ */
+function outranks(other: Edge, edge: Edge): boolean {
+  if (!blocks(other.action) || other === edge) return false;
+  if (edge.action === 'allow' || edge.action === 'log') return true;
+  return edge.action === 'redirect' && (other.action !== 'redirect' || other.id < edge.id);
 }
 
 /** Workload id → the blocking edges whose source group holds it (as a member or inside its blocks), in policy order. */

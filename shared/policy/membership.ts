@@ -20,8 +20,8 @@ export interface Membership {
 
 /**
  * Resolves every group of a policy against an inventory. Workload criteria (labels, namespace
- * labels, image, namespace, host) must all hold; `cidrs` add external parties; `exclude` takes
- * workloads out again. Deterministic: members come sorted by workload id.
+ * labels, image, namespace, host) must all hold; `cidrs` adds address blocks besides the
+ * workloads they select (a union, not a filter); `exclude` takes workloads out again. Deterministic: members come sorted by workload id.
  */
 export function resolveMembership(policy: Policy, workloads: readonly Workload[]): Map<string, Membership> {
   const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));

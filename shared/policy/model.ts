@@ -20,8 +20,11 @@ export interface Service {
 }
 
 /**
- * Which workloads (or external parties) belong to a group. Every given criterion must hold;
- * an empty selector selects nothing, so a forgotten field never silently selects everything.
+ * Which workloads (or external parties) belong to a group. The workload criteria (labels,
+ * namespaceLabels, image, namespace, host) must all hold; `cidrs` adds address blocks besides
+ * the workloads they select (a union, never "workloads inside these blocks": MS110 warns when
+ * both are given). An empty selector selects nothing, so a forgotten field never silently
+ * selects everything.
  */
 export interface Selector {
   /** Kubernetes label-selector syntax: `tier=web,env in (prod,stage),!legacy`. */
@@ -35,8 +38,12 @@ export interface Selector {
   image?: string;
   /** Namespace name or pattern (`*` as in image): `shop` is every workload of shop, `*` every workload in a namespace. */
   namespace?: string;
+  /** One exact host name (no pattern, unlike image and namespace): where the workload runs. */
   host?: string;
-  /** External parties by address block, e.g. `0.0.0.0/0`. */
+  /**
+   * Address blocks, e.g. `0.0.0.0/0`: every address in them belongs to the group, besides (not
+   * among) the workloads the criteria above select.
+   */
   cidrs?: string[];
   /** Blocks carved out of `cidrs`, e.g. the private ranges out of the internet. */
   except?: string[];

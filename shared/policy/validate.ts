@@ -1,10 +1,11 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
+import { hostNameProblem, isHostName } from '../inventory/host-name';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
-import type { ExcludeSelector, Policy } from './model';
+import type { ExcludeSelector, Policy, Selector } from './model';
 import { appendAll } from '../arrays';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
@@ -36,13 +37,16 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     if (!hasWorkloadCriterion(s) && !(s.cidrs && s.cidrs.length > 0)) {
       diagnostics.push(warning('MS103', `group "${group.name}" has an empty selector and selects nothing; add labels, namespaceLabels, image, namespace, host or cidrs`, { ...at, path: `${at.path}.selector` }));
     }
+    appendAll(diagnostics, criteriaBesideBlocks(group.name, s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, labelSelectorErrors(s, { ...at, path: `${at.path}.selector` }));
     appendAll(diagnostics, namespaceErrors(s, { ...at, path: `${at.path}.selector` }));
+    appendAll(diagnostics, hostErrors(s, { ...at, path: `${at.path}.selector` }));
     (s.exclude ?? []).forEach((entry, i) => {
       const where = { ...at, path: `${at.path}.selector.exclude.${i}` };
       if (!hasWorkloadCriterion(entry)) diagnostics.push(warning('MS108', `exclude entry ${i + 1} of group "${group.name}" is empty and removes nobody; give it labels, namespaceLabels, image, namespace or host`, where));
       appendAll(diagnostics, labelSelectorErrors(entry, where));
       appendAll(diagnostics, namespaceErrors(entry, where));
+      appendAll(diagnostics, hostErrors(entry, where));
     });
     for (const field of ['cidrs', 'except'] as const) {
       (s[field] ?? []).forEach((cidr, i) => {
@@ -104,9 +108,30 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   return diagnostics;
 }
 
+/**
+ * The workload criteria a selector gives (all must hold), as membership counts them: a label
+ * selector even when empty (`''` holds for every workload), a pattern or name only when not.
+ */
+function workloadCriteria(s: ExcludeSelector): (keyof ExcludeSelector)[] {
+  const given = { labels: s.labels !== undefined, namespaceLabels: s.namespaceLabels !== undefined, image: Boolean(s.image), namespace: Boolean(s.namespace), host: Boolean(s.host) } satisfies Record<keyof ExcludeSelector, boolean>;
+  return (Object.keys(given) as (keyof ExcludeSelector)[]).filter((field) => given[field]);
+}
+
 /** Whether a selector names a workload criterion; `exclude` alone selects nobody to exclude from. */
 function hasWorkloadCriterion(s: ExcludeSelector): boolean {
-  return s.labels !== undefined || s.namespaceLabels !== undefined || Boolean(s.image) || Boolean(s.namespace) || Boolean(s.host);
+  return workloadCriteria(s).length > 0;
+}
+
+/**
+ * MS110 for a selector with workload criteria and address blocks: it holds both, side by side,
+ * which reads easily as "these workloads inside these blocks" and then permits far more.
+ */
+function criteriaBesideBlocks(name: string, s: Selector, at: NonNullable<Where>): Diagnostic[] {
+  const criteria = workloadCriteria(s);
+  if (criteria.length === 0 || (s.cidrs ?? []).length === 0) return [];
+  const by = criteria.join(', ');
+  const message = `group "${name}" holds the workloads its ${by} select and, besides them, every address in its cidrs (${s.cidrs!.join(', ')}): the two add up, the blocks do not narrow the workloads. To mean only some workloads, narrow the ${by} (or use exclude) and drop cidrs; to reach the blocks too, put them in a group of their own`;
+  return [warning('MS110', message, at)];
 }
 
 /** MS104 for a pod or namespace label selector that does not parse. */
@@ -123,6 +148,20 @@ function namespaceErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic
   if (s.namespace === undefined || isNamespacePattern(s.namespace)) return [];
   const what = s.namespace.includes('*') ? `namespace pattern "${s.namespace}" can match no namespace: outside "*", it must read as` : `namespace "${s.namespace}" must be`;
   return [error('MS109', `${what} ${NAMESPACE_NAME_RULE}`, { ...at, path: `${at.path}.namespace` })];
+}
+
+/**
+ * MS115 for a host criterion that no host could be named: it would select nobody, silently.
+ * Host takes one exact name; unlike image and namespace, no pattern, because a workload's host
+ * is where it runs, not what it is, and two matchers (membership and the reference evaluator)
+ * would have to learn patterns for a selection labels already make.
+ */
+function hostErrors(s: ExcludeSelector, at: NonNullable<Where>): Diagnostic[] {
+  if (!s.host || isHostName(s.host)) return [];
+  const what = s.host.includes('*')
+    ? `host "${s.host}" is a pattern, but host takes one exact host name: "*" matches nothing there`
+    : `${hostNameProblem(s.host)!}, so it matches no workload`;
+  return [error('MS115', `${what}; write the name of one host, or select the workloads by labels, image or namespace instead`, { ...at, path: `${at.path}.host` })];
 }
 
 type Where = Diagnostic['location'];

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { emptyPolicy, type Group, type Policy } from './model';
+import { parsePolicyFile } from './policy-file';
+import { validatePolicy } from './validate';
+
+const withGroups = (...groups: Group[]): Policy => ({ ...emptyPolicy('p'), groups });
+const codes = (policy: Policy): string[] => validatePolicy(policy).map((d) => d.code);
+
+describe('a selector with workload criteria and address blocks (MS110)', () => {
+  it('warns at the selector that the group holds both, and how to get the narrower meaning', () => {
+    const [warning] = validatePolicy(withGroups({ name: 'webnet', selector: { labels: 'tier=web', cidrs: ['10.20.1.12/32'] } }));
+    expect(warning).toMatchObject({ code: 'MS110', severity: 'warning', location: { path: 'groups.0.selector', element: { kind: 'group', id: 'webnet' } } });
+    expect(warning!.message).toBe(
+      'group "webnet" holds the workloads its labels select and, besides them, every address in its cidrs (10.20.1.12/32): the two add up, the blocks do not narrow the workloads. To mean only some workloads, narrow the labels (or use exclude) and drop cidrs; to reach the blocks too, put them in a group of their own',
+    );
+  });
+
+  it('names every workload criterion given, an empty label selector too (it holds for every workload)', () => {
+    const [warning] = validatePolicy(withGroups({ name: 'mix', selector: { labels: '', host: 'host-a', cidrs: ['10.0.0.0/8'] } }));
+    expect(warning?.message).toContain('the workloads its labels, host select');
+  });
+
+  it('does not warn about criteria alone, blocks alone, or blocks with exclude (which only carves them)', () => {
+    const policy = withGroups(
+      { name: 'web', selector: { labels: 'tier=web', host: 'host-a' } },
+      { name: 'internet', selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8'] } },
+      { name: 'lan', selector: { cidrs: ['10.0.0.0/8'], exclude: [{ labels: 'tier=db' }] } },
+    );
+    expect(codes(policy)).toEqual([]);
+  });
+});
+
+describe('a host criterion no host could be named (MS115)', () => {
+  it('refuses a pattern at the field, saying host takes one exact name and what to use instead', () => {
+    const diagnostics = validatePolicy(withGroups({ name: 'hosts', selector: { host: 'host-*' } }));
+    expect(diagnostics).toEqual([
+      {
+        code: 'MS115',
+        severity: 'error',
+        message: 'host "host-*" is a pattern, but host takes one exact host name: "*" matches nothing there; write the name of one host, or select the workloads by labels, image or namespace instead',
+        location: { path: 'groups.0.selector.host', element: { kind: 'group', id: 'hosts' } },
+      },
+    ]);
+  });
+
+  it('refuses any other name outside the host name rule, in an exclude entry too, at its line in the file', () => {
+    const file = "apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: web\n    selector:\n      labels: tier=web\n      exclude: [{ host: 'host a' }]\n";
+    const { policy, diagnostics } = parsePolicyFile(file, 'p.yaml');
+    expect(policy).toBeNull();
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS115', message: expect.stringContaining('host name "host a" may hold only letters, digits'), location: expect.objectContaining({ line: 8, path: 'groups.0.selector.exclude.0.host' }) })]);
+  });
+
+  it('takes an exact host name, as an inventory writes it', () => {
+    for (const host of ['host-a', 'node-1.example.com', 'Host_2', 'fd00::1']) expect(codes(withGroups({ name: 'one-host', selector: { host } })), host).toEqual([]);
+  });
+});
