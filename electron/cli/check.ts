@@ -23,7 +23,7 @@ export async function checkCommand(paths: readonly string[], json: boolean): Pro
   for (const c of checks) {
     for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
     if (c.error) process.stderr.write(`microseg: ${printable(c.error)}\n`);
-    else if (!hasErrors(c.diagnostics)) lines.push(`${printable(c.policy)}: no errors${c.diagnostics.length > 0 ? ` (${c.diagnostics.length} warnings)` : ''}`);
+    else if (!hasErrors(c.diagnostics)) lines.push(`${printable(c.policy)}: no errors${c.diagnostics.length > 0 ? ` (${c.diagnostics.length} warning${c.diagnostics.length === 1 ? '' : 's'})` : ''}`);
   }
   return { text: lines.join('\n'), code };
 }
