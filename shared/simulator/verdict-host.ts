@@ -166,7 +166,10 @@ export class HostPipeline {
     const at = PAIR * source;
     if (pairs !== undefined && at < pairs.length && pairs[at] !== UNASKED) return pairs;
     if (pairs === undefined || at >= pairs.length) {
-      pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
+      // Room for every source class the host's flows name from the start: grown one by one, the
+      // copies (tens of kilobytes, a thousand arrays over the large estate) cost more than the reads.
+      const length = Math.max(PAIR * (this.sourceClasses().size + 1), 2 * (pairs?.length ?? 0), at + PAIR);
+      pairs = lengthened(pairs ?? new Int32Array(0), length, UNASKED);
       storeAt(this.pairs, service, pairs);
     }
     this.destinationProjection().describePair(source, src, service, pairs, at);
@@ -258,11 +261,19 @@ export class HostPipeline {
   }
 
   private destinationProjection(): DestinationProjection {
-    return (this.projection ??= new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source')));
+    if (this.projection === null) {
+      this.projection = new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source'));
+      this.projection.reserve(this.sourceClasses().size + 1, this.destinationClasses().size + 1);
+    }
+    return this.projection;
   }
 
   private sourceClasses(): AddressClasses {
-    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source')));
+    if (this.sources === null) {
+      this.sources = new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source'));
+      this.rows.reserve(this.sources.size + 1);
+    }
+    return this.sources;
   }
 
   private destinationClasses(): AddressClasses {

@@ -115,6 +115,15 @@ export class DestinationProjection {
     }
   }
 
+  /**
+   * Makes room for the classes the host's flows name (AddressClasses interns them all when
+   * built), so the per-class arrays are not copied again as classes are first met.
+   */
+  reserve(sourceClasses: number, destinationClasses: number): void {
+    if (sourceClasses > this.shapeBySource.length) this.shapeBySource = lengthened(this.shapeBySource, sourceClasses, -1);
+    if (PARTS * destinationClasses > this.parts.length) this.parts = lengthened(this.parts, PARTS * destinationClasses, -1);
+  }
+
   /** Makes ready what the keys of packets of this service class need; `packet` holds the service. */
   prepare(serviceClass: number, packet: Frame): void {
     if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);

@@ -45,6 +45,15 @@ export class AnswerRows {
     return code === 0 ? -1 : this.answers[code - 1]!;
   }
 
+  /**
+   * Makes room in the index for this many source classes, so rows of sources first met later do
+   * not copy it again: a large typed array made while the heap is big costs tens of microseconds.
+   */
+  reserve(sources: number): void {
+    const length = 2 * this.stride * sources;
+    if (length > this.index.length) this.index = lengthened(this.index, length, -1);
+  }
+
   /** Remembers a non-negative answer; silently does not once the host has MAX_CODES distinct answers. */
   set(source: number, service: number, destination: number, answer: number): void {
     let code = this.codes.get(answer);
