@@ -12,7 +12,8 @@ export class RowBudget {
 /** Distinct answers one host can remember: a cell holds its code in a byte, 0 meaning "not known". */
 const MAX_CODES = 255;
 const MIN_ROW_LENGTH = 64;
-const FIRST_SERVICE_STRIDE = 4;
+/** Room for this many service classes per source from the start: widening copies the index while a verdict waits. */
+const FIRST_SERVICE_STRIDE = 16;
 
 /**
  * One host's remembered answers, dense: per (source class, service class) a row indexed by
