@@ -65,6 +65,8 @@ export class HostPipeline {
    */
   private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
+  /** The destination key of the packet `known` was last asked about, for `answer`. */
+  private askedKey = 0;
   /** Per role, the shapes of the flows matching one address exactly: worked out once for the classes and the projection. */
   private readonly shapes: { source?: MatchShapes; destination?: MatchShapes } = {};
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
@@ -120,7 +122,7 @@ export class HostPipeline {
   }
 
   /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
-  keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+  private keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
     if (dstId >= this.keyById.length)
       this.keyById = this.keyById.length === 0 ? this.keysOfKnownAddresses(dstId) : lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
     const known = this.keyById[dstId]!;
@@ -160,21 +162,31 @@ export class HostPipeline {
   }
 
   /**
-   * The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or
-   * REDIRECTED + address id. `src` is a member of the source class.
+   * The answer remembered for a packet of these classes to dst (whose id is given), or -1:
+   * DROPPED, FORWARDED or REDIRECTED + address id. `src` is a member of the source class. On
+   * -1, `answer` runs the packet and remembers its verdict under the destination key found here.
    */
-  known(source: number, src: EngineAddress, service: number, key: number): number {
-    const shared = (key & 1) === 0 ? this.pairOf(source, src, service)[PAIR * source]! : -1;
+  known(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+    // The pair's entry is read before the key, which does not need it: a known packet's two
+    // cache misses (the entry, keyById) then overlap instead of following each other.
+    const pairs = this.pairs[service];
+    const at = PAIR * source;
+    let shared = pairs !== undefined && at < pairs.length ? pairs[at]! : UNASKED;
+    const key = (this.askedKey = this.keyOf(source, src, service, dstId, dst));
+    if ((key & 1) !== 0) return this.rows.get(source, service, key);
+    if (shared === UNASKED) shared = this.pairOf(source, src, service)[at]!;
     return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
   /**
    * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch,
-   * remembered under its classes and key unless text order decided it (needs `remembers`).
+   * after `known` found none for it: remembered under its classes and the key `known` found,
+   * unless text order decided it (needs `remembers`).
    */
-  answer(packet: Frame, source: number, service: number, key: number): number {
+  answer(packet: Frame, source: number, service: number): number {
     const answer = this.run(packet, service);
     if (this.ambiguous) return answer;
+    const key = this.askedKey;
     const shared = (key & 1) === 0 ? this.pairOf(source, packet.src, service)[PAIR * source]! : -1;
     if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
     else this.rows.set(source, service, key, answer);
