@@ -222,8 +222,8 @@ class Filing {
   private listOf: ExactAddresses | null = null;
   private lists: Int32Array = NO_FLOWS;
   private listStart: Int32Array = NO_FLOWS;
-  /** Per list, its view of `lists`, made on first use and shared by every address record. */
-  private readonly views: (Int32Array | undefined)[] = [];
+  /** Per list, its view of `lists`, made on first use and shared by every address record; as long as the lists from `seal` on. */
+  private views: (Int32Array | undefined)[] = [];
 
   file(c: AddressCondition, index: number): void {
     if (!c.exact) {
@@ -253,6 +253,7 @@ class Filing {
       list++;
     }
     this.listOf = new ExactAddresses(entries);
+    this.views = new Array<Int32Array | undefined>(entries.length).fill(undefined);
     this.exact.clear();
   }
 
@@ -268,9 +269,7 @@ class Filing {
   }
 
   private viewOf(list: number): Int32Array {
-    const view = this.lists.subarray(this.listStart[list], this.listStart[list + 1]);
-    storeAt(this.views, list, view);
-    return view;
+    return (this.views[list] = this.lists.subarray(this.listStart[list], this.listStart[list + 1]));
   }
 }
 
