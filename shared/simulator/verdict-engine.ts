@@ -161,7 +161,7 @@ export class VerdictEngine {
     if (index < 0) throw new Error(`no flow table for host "${host}"`);
     let pipeline = this.pipelines[index];
     if (pipeline === undefined)
-      pipeline = this.pipelines[index] = new HostPipeline(index, this.tables.get(host)!, this.book, this.budget, this.options.bigFlow);
+      pipeline = this.pipelines[index] = new HostPipeline(index, host, this.tables.get(host)!, this.book, this.budget, this.options.bigFlow);
     return pipeline;
   }
 

@@ -82,6 +82,8 @@ export class HostPipeline {
 
   constructor(
     readonly index: number,
+    /** The host's name, as addresses name the host they sit behind (EngineAddress.host). */
+    private readonly name: string,
     byTable: FlowTables,
     private readonly book: AddressBook,
     budget: RowBudget,
@@ -137,7 +139,8 @@ export class HostPipeline {
 
   /**
    * keyById made when the host first asks for a key: with the key (or the class) of every
-   * address the book holds by then whose class takes no scan of blocks. A caller that resolved
+   * address the book holds by then whose class takes no scan of blocks; the addresses the book
+   * places behind this host (PathOptions.hostOf) have their source classes prepared too. A caller that resolved
    * its ends before asking (VerdictEngine.end) then meets each destination here as known: its
    * first sight on this host costs one read instead of a lookup among the host's exact
    * addresses and a read of its class's parts. Addresses met later are worked out when asked.
@@ -148,6 +151,8 @@ export class HostPipeline {
     const projection = this.destinationProjection();
     for (let id = 0; id < this.book.size; id++) {
       const address = this.book.byId(id);
+      // The sources of most packets that start here: their supplies and shapes now, before their first pairs.
+      if (address.host === this.name) projection.prepareSource(this.sourceClassOf(address), address);
       const destinationClass = classes.cheapClassOf(address);
       if (destinationClass < 0) continue;
       const forAll = projection.keyForAll(destinationClass, address);
