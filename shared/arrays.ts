@@ -29,7 +29,9 @@ export function storeAt<T>(array: (T | undefined)[], index: number, value: T): v
 
 /** A copy of a typed array lengthened to `length`, the new part set to `fill`. */
 export function lengthened(array: Int32Array, length: number, fill: number): Int32Array {
-  const longer = new Int32Array(length).fill(fill);
+  const longer = new Int32Array(length);
   longer.set(array);
+  // A new typed array is zeroed already; only the part past the copy needs another fill.
+  if (fill !== 0) longer.fill(fill, array.length);
   return longer;
 }

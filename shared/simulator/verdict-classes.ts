@@ -1,6 +1,7 @@
 import { intern } from '../arrays';
 import { ETH_TYPE } from './flow-model';
 import type { EngineAddress } from './verdict-address';
+import { ExactAddresses, type ExactAddress } from './verdict-exact-addresses';
 import { serviceMatches, valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
 import type { Frame } from './verdict-frame';
 import type { MatchShapes } from './verdict-match-shapes';
@@ -99,7 +100,7 @@ function serviceKey(f: FastFlow): string {
  */
 export class AddressClasses {
   /** The class of every address some flow matches exactly, worked out in one pass when built. */
-  private readonly exact = new Map<number | string, number>();
+  private readonly exact: ExactAddresses;
   private readonly blocks: AddressCondition[] = [];
   private readonly byKey = new Map<string, number>();
   /** Per family (IPv4, IPv6), the class of addresses no flow matches exactly, when there are no blocks. */
@@ -124,7 +125,10 @@ export class AddressClasses {
         if (entry) entry.shapes.push(id);
         else shapesOf.set(key, { condition: c, shapes: [id] });
       }
-    for (const [key, { condition, shapes }] of shapesOf) this.exact.set(key, this.intern(condition.family, shapes, condition));
+    const exact: [ExactAddress, number][] = [];
+    for (const { condition, shapes } of shapesOf.values())
+      exact.push([{ family: condition.family, v4: condition.v4Value, value: condition.value }, this.intern(condition.family, shapes, condition)]);
+    this.exact = new ExactAddresses(exact);
   }
 
   get size(): number {
@@ -133,10 +137,22 @@ export class AddressClasses {
 
   /** The class of an address in this role; deterministic, not cached here (the caller caches per address). */
   classOf(address: EngineAddress): number {
-    const exact = this.exact.get(exactKey(address.family, address.v4, address.value));
-    if (exact !== undefined) return exact;
+    const exact = this.exact.get(address);
+    if (exact >= 0) return exact;
     if (this.blocks.length > 0) return this.intern(address.family, [], address);
     // Without blocks, every address no flow matches exactly is in its family's one class: the common destination.
+    const family = address.family === 6 ? 1 : 0;
+    return (this.unmatched[family] ??= this.intern(address.family, [], address));
+  }
+
+  /**
+   * The class of an address when it takes no scan of the blocks (an address some flow matches
+   * exactly, or any address on a host without blocks), else -1: what a host can work out for
+   * every address it knows of when it is built.
+   */
+  cheapClassOf(address: EngineAddress): number {
+    const exact = this.exact.get(address);
+    if (exact >= 0 || this.blocks.length > 0) return exact;
     const family = address.family === 6 ? 1 : 0;
     return (this.unmatched[family] ??= this.intern(address.family, [], address));
   }

@@ -1,5 +1,6 @@
 import { intern } from '../arrays';
 import type { EngineAddress } from './verdict-address';
+import { ExactAddresses, type ExactAddress } from './verdict-exact-addresses';
 import type { MatchShapes } from './verdict-match-shapes';
 import { exactKey, type TableClassifier } from './verdict-table';
 
@@ -13,13 +14,13 @@ import { exactKey, type TableClassifier } from './verdict-table';
  */
 export class DestinationFlows {
   /** Per exact destination address: where its numbers start in `data`. */
-  private readonly startOf = new Map<number | string, number>();
+  private readonly startOf: ExactAddresses;
   /** Per address, side by side: its count of hard part ids, its count of triples, the ids, the triples. */
   private readonly data: Int32Array;
 
   constructor(tables: readonly { classifier: TableClassifier; table: number; offset: number }[], shapes: MatchShapes) {
     const hardParts = new Map<string, number>();
-    const byAddress = new Map<number | string, { hard: number[]; clauses: [number, number, number][] }>();
+    const byAddress = new Map<number | string, { address: ExactAddress; hard: number[]; clauses: [number, number, number][] }>();
     for (const { classifier, table, offset } of tables) {
       const { pairs } = classifier.conjunctions;
       for (const flow of classifier.flows) {
@@ -27,7 +28,7 @@ export class DestinationFlows {
         if (dst === null || !dst.exact) continue;
         const key = exactKey(dst.family, dst.v4Value, dst.value);
         let entry = byAddress.get(key);
-        if (!entry) byAddress.set(key, (entry = { hard: [], clauses: [] }));
+        if (!entry) byAddress.set(key, (entry = { address: { family: dst.family, v4: dst.v4Value, value: dst.value }, hard: [], clauses: [] }));
         const shape = shapes.of(table, flow);
         if (flow.hard) entry.hard.push(intern(hardParts, `${shape}|${flow.actionsId}|${flow.afterConjunction}`));
         else
@@ -40,8 +41,9 @@ export class DestinationFlows {
     for (const { hard, clauses } of byAddress.values()) length += 2 + hard.length + 3 * clauses.length;
     this.data = new Int32Array(length);
     let at = 0;
-    for (const [key, { hard, clauses }] of byAddress) {
-      this.startOf.set(key, at);
+    const starts: [ExactAddress, number][] = [];
+    for (const { address, hard, clauses } of byAddress.values()) {
+      starts.push([address, at]);
       hard.sort((a, b) => a - b);
       clauses.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
       this.data[at++] = hard.length;
@@ -49,11 +51,12 @@ export class DestinationFlows {
       for (const id of hard) this.data[at++] = id;
       for (const triple of clauses) for (const n of triple) this.data[at++] = n;
     }
+    this.startOf = new ExactAddresses(starts);
   }
 
   /** Where the address's numbers start in `numbers` (see `data`), or -1 when no flow matches it exactly. */
   of(dst: EngineAddress): number {
-    return this.startOf.get(exactKey(dst.family, dst.v4, dst.value)) ?? -1;
+    return this.startOf.get(dst);
   }
 
   /** The numbers `of` points into. */

@@ -372,6 +372,15 @@ describe('VerdictEngine on the simulator\'s own corner cases', () => {
         'priority=10,conj_id=50,ip actions=NORMAL',
         'priority=1 actions=drop',
       ],
+      // The same past the first word, complete without the source: the pair's mask must carry the slot's bit in its second word.
+      'service and destination alone, slot 40': [
+        ...Array.from({ length: 40 }, (_, i) => `priority=10,ip,nw_src=10.9.0.${i + 1} actions=conjunction(${i + 1},1/2)`),
+        ...Array.from({ length: 40 }, (_, i) => `priority=10,ip,nw_dst=10.9.1.${i + 1} actions=conjunction(${i + 1},2/2)`),
+        'priority=10,tcp,tp_dst=80 actions=conjunction(50,1/2)',
+        'priority=10,ip,nw_dst=10.0.0.2 actions=conjunction(50,2/2)',
+        'priority=10,conj_id=50,ip actions=NORMAL',
+        'priority=1 actions=drop',
+      ],
     };
     const probe: PathProbe = { protocol: 'tcp', srcPort: 1, dstPort: 80 };
     for (const lines of Object.values(tables)) {

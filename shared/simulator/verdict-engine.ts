@@ -129,10 +129,9 @@ export class VerdictEngine {
     let source: number;
     if (from === null) source = pipeline.sourceClassOf(src);
     else if ((source = from.sourceClass) < 0) source = from.sourceClass = pipeline.sourceClassOf(src);
-    const key = pipeline.keyOf(source, src, serviceClass, dstId, dst);
-    const known = pipeline.known(source, src, serviceClass, key);
+    const known = pipeline.known(source, src, serviceClass, dstId, dst);
     if (known >= 0) return known;
-    return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass, key);
+    return pipeline.answer(this.fill(src, dst, service, family), source, serviceClass);
   }
 
   /** The packet as packetFields makes it, for a run of the tables. */
@@ -162,7 +161,7 @@ export class VerdictEngine {
     if (index < 0) throw new Error(`no flow table for host "${host}"`);
     let pipeline = this.pipelines[index];
     if (pipeline === undefined)
-      pipeline = this.pipelines[index] = new HostPipeline(index, this.tables.get(host)!, this.book, this.budget, this.options.bigFlow);
+      pipeline = this.pipelines[index] = new HostPipeline(index, host, this.tables.get(host)!, this.book, this.budget, this.options.bigFlow);
     return pipeline;
   }
 

@@ -65,6 +65,8 @@ export class HostPipeline {
    */
   private readonly pairs: (Int32Array | undefined)[] = [];
   private projection: DestinationProjection | null = null;
+  /** The destination key of the packet `known` was last asked about, for `answer`. */
+  private askedKey = 0;
   /** Per role, the shapes of the flows matching one address exactly: worked out once for the classes and the projection. */
   private readonly shapes: { source?: MatchShapes; destination?: MatchShapes } = {};
   /** The NAT target of each ct action with nat(dst=…), resolved once. */
@@ -80,6 +82,8 @@ export class HostPipeline {
 
   constructor(
     readonly index: number,
+    /** The host's name, as addresses name the host they sit behind (EngineAddress.host). */
+    private readonly name: string,
     byTable: FlowTables,
     private readonly book: AddressBook,
     budget: RowBudget,
@@ -120,17 +124,41 @@ export class HostPipeline {
   }
 
   /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
-  keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
-    if (dstId < this.keyById.length) {
-      const known = this.keyById[dstId]!;
-      if (known >= 0) return known;
-      if (known !== UNKNOWN) return this.keyDependingOnSource(source, src, service, -2 - known, dst);
-    } else this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
+  private keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+    if (dstId >= this.keyById.length)
+      this.keyById = this.keyById.length === 0 ? this.keysOfKnownAddresses(dstId) : lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
+    const known = this.keyById[dstId]!;
+    if (known >= 0) return known;
+    if (known !== UNKNOWN) return this.keyDependingOnSource(source, src, service, -2 - known, dst);
 
     const destinationClass = this.destinationClasses().classOf(dst);
     const forAll = this.destinationProjection().keyForAll(destinationClass, dst);
     this.keyById[dstId] = forAll >= 0 ? forAll : -2 - destinationClass;
     return forAll >= 0 ? forAll : this.keyDependingOnSource(source, src, service, destinationClass, dst);
+  }
+
+  /**
+   * keyById made when the host first asks for a key: with the key (or the class) of every
+   * address the book holds by then whose class takes no scan of blocks; the addresses the book
+   * places behind this host (PathOptions.hostOf) have their source classes prepared too. A caller that resolved
+   * its ends before asking (VerdictEngine.end) then meets each destination here as known: its
+   * first sight on this host costs one read instead of a lookup among the host's exact
+   * addresses and a read of its class's parts. Addresses met later are worked out when asked.
+   */
+  private keysOfKnownAddresses(dstId: number): Int32Array {
+    const keys = new Int32Array(Math.max(1024, this.book.size, dstId + 1)).fill(UNKNOWN);
+    const classes = this.destinationClasses();
+    const projection = this.destinationProjection();
+    for (let id = 0; id < this.book.size; id++) {
+      const address = this.book.byId(id);
+      // The sources of most packets that start here: their supplies and shapes now, before their first pairs.
+      if (address.host === this.name) projection.prepareSource(this.sourceClassOf(address), address);
+      const destinationClass = classes.cheapClassOf(address);
+      if (destinationClass < 0) continue;
+      const forAll = projection.keyForAll(destinationClass, address);
+      keys[id] = forAll >= 0 ? forAll : -2 - destinationClass;
+    }
+    return keys;
   }
 
   /** The key of a destination with clause flows: whether they count depends on the source's live slots for the service. */
@@ -139,21 +167,31 @@ export class HostPipeline {
   }
 
   /**
-   * The answer remembered for packets of these classes and key, or -1: DROPPED, FORWARDED or
-   * REDIRECTED + address id. `src` is a member of the source class.
+   * The answer remembered for a packet of these classes to dst (whose id is given), or -1:
+   * DROPPED, FORWARDED or REDIRECTED + address id. `src` is a member of the source class. On
+   * -1, `answer` runs the packet and remembers its verdict under the destination key found here.
    */
-  known(source: number, src: EngineAddress, service: number, key: number): number {
-    const shared = (key & 1) === 0 ? this.pairOf(source, src, service)[PAIR * source]! : -1;
+  known(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
+    // The pair's entry is read before the key, which does not need it: a known packet's two
+    // cache misses (the entry, keyById) then overlap instead of following each other.
+    const pairs = this.pairs[service];
+    const at = PAIR * source;
+    let shared = pairs !== undefined && at < pairs.length ? pairs[at]! : UNASKED;
+    const key = (this.askedKey = this.keyOf(source, src, service, dstId, dst));
+    if ((key & 1) !== 0) return this.rows.get(source, service, key);
+    if (shared === UNASKED) shared = this.pairOf(source, src, service)[at]!;
     return shared >= 0 ? this.sharedRows.get(shared, service, key) : this.rows.get(source, service, key);
   }
 
   /**
    * The verdict on `packet` (addresses, service; metadata is ignored) arriving at this switch,
-   * remembered under its classes and key unless text order decided it (needs `remembers`).
+   * after `known` found none for it: remembered under its classes and the key `known` found,
+   * unless text order decided it (needs `remembers`).
    */
-  answer(packet: Frame, source: number, service: number, key: number): number {
+  answer(packet: Frame, source: number, service: number): number {
     const answer = this.run(packet, service);
     if (this.ambiguous) return answer;
+    const key = this.askedKey;
     const shared = (key & 1) === 0 ? this.pairOf(source, packet.src, service)[PAIR * source]! : -1;
     if (shared >= 0) this.sharedRows.set(shared, service, key, answer);
     else this.rows.set(source, service, key, answer);
@@ -166,7 +204,10 @@ export class HostPipeline {
     const at = PAIR * source;
     if (pairs !== undefined && at < pairs.length && pairs[at] !== UNASKED) return pairs;
     if (pairs === undefined || at >= pairs.length) {
-      pairs = lengthened(pairs ?? new Int32Array(0), Math.max(PAIR * 256, 2 * (pairs?.length ?? 0), at + PAIR), UNASKED);
+      // Room for every source class the host's flows name from the start: grown one by one, the
+      // copies (tens of kilobytes, a thousand arrays over the large estate) cost more than the reads.
+      const length = Math.max(PAIR * (this.sourceClasses().size + 1), 2 * (pairs?.length ?? 0), at + PAIR);
+      pairs = lengthened(pairs ?? new Int32Array(0), length, UNASKED);
       storeAt(this.pairs, service, pairs);
     }
     this.destinationProjection().describePair(source, src, service, pairs, at);
@@ -258,11 +299,19 @@ export class HostPipeline {
   }
 
   private destinationProjection(): DestinationProjection {
-    return (this.projection ??= new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source')));
+    if (this.projection === null) {
+      this.projection = new DestinationProjection(this.indexedTables(), this.matchShapes('destination'), this.matchShapes('source'));
+      this.projection.reserve(this.sourceClasses().size + 1, this.destinationClasses().size + 1);
+    }
+    return this.projection;
   }
 
   private sourceClasses(): AddressClasses {
-    return (this.sources ??= new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source')));
+    if (this.sources === null) {
+      this.sources = new AddressClasses(this.indexedTables(), 'source', this.matchShapes('source'));
+      this.rows.reserve(this.sources.size + 1);
+    }
+    return this.sources;
   }
 
   private destinationClasses(): AddressClasses {

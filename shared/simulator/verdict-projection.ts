@@ -115,6 +115,21 @@ export class DestinationProjection {
     }
   }
 
+  /**
+   * Makes room for the classes the host's flows name (AddressClasses interns them all when
+   * built), so the per-class arrays are not copied again as classes are first met.
+   */
+  reserve(sourceClasses: number, destinationClasses: number): void {
+    if (sourceClasses > this.shapeBySource.length) this.shapeBySource = lengthened(this.shapeBySource, sourceClasses, -1);
+    if (PARTS * destinationClasses > this.parts.length) this.parts = lengthened(this.parts, PARTS * destinationClasses, -1);
+  }
+
+  /** Works out a source class's supply and shape ahead of its first pair (describePair would on demand); `src` is a member. */
+  prepareSource(sourceClass: number, src: EngineAddress): void {
+    if (this.sources[sourceClass] === undefined) this.sourceSupply(sourceClass, src);
+    this.shapeOf(sourceClass, src);
+  }
+
   /** Makes ready what the keys of packets of this service class need; `packet` holds the service. */
   prepare(serviceClass: number, packet: Frame): void {
     if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);
@@ -147,7 +162,9 @@ export class DestinationProjection {
     const source = this.sources[sourceClass] ?? this.sourceSupply(sourceClass, src);
     const room = this.liveCount + source.length / 3;
     if (room > this.live.length) this.live = lengthened(this.live, Math.max(2 * this.live.length, room), 0);
-    into.set(service.withoutSourceMask, at + 1);
+    // Two stores, not `set`: a builtin call for two numbers cost more than the pair's other work.
+    into[at + 1] = service.withoutSourceMask[0]!;
+    into[at + 2] = service.withoutSourceMask[1]!;
     into[at + 3] = this.liveCount;
     let shared = true;
     for (let i = 0; i < source.length; i += 3) {

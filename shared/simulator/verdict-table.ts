@@ -14,6 +14,7 @@ import {
 } from './verdict-flow';
 import { better, CONJ_ID_ZERO, flagsAt, flowRows, HARD, HEAD, METADATA, PRIORITY, ROW, rowMatches, tieOfOtherActions } from './verdict-flow-rows';
 import { BIG_FLOW, ConjunctionTally } from './verdict-conjunctions';
+import { ExactAddresses, type ExactAddress } from './verdict-exact-addresses';
 import type { Frame } from './verdict-frame';
 
 /**
@@ -71,6 +72,8 @@ export class TableClassifier {
       else if (f.dst !== null) this.byDestination.file(f.dst, f.index);
       else this.addressless.push(f.index);
     }
+    this.bySource.seal();
+    this.byDestination.seal();
   }
 
   /**
@@ -205,36 +208,68 @@ function seenAfterConjunction(rows: Int32Array, index: number): boolean {
 
 const NO_FLOWS = new Int32Array(0);
 
-/** Flows filed by the address they match: exact addresses in a map, blocks scanned. */
+/**
+ * Flows filed by the address they match: exact addresses in an ExactAddresses table pointing
+ * at their lists, side by side in one array, blocks scanned. A first sight of an address in a
+ * table (every table run of a new source or destination) then reads the table once and the
+ * list's view, where two Maps (the lists, then their typed copies) cost a bucket and an entry
+ * read each.
+ */
 class Filing {
-  private readonly exact = new Map<number | string, number[]>();
-  /** The lists of `exact` as typed arrays, made on first use and shared by every address record. */
-  private readonly exactHits = new Map<number | string, Int32Array>();
+  private readonly exact = new Map<number | string, { address: ExactAddress; flows: number[] }>();
   private readonly blocks: number[] = [];
+  /** Made by `seal`, once every flow is filed: per exact address the number of its list; the lists' flows, and where each starts. */
+  private listOf: ExactAddresses | null = null;
+  private lists: Int32Array = NO_FLOWS;
+  private listStart: Int32Array = NO_FLOWS;
+  /** Per list, its view of `lists`, made on first use and shared by every address record; as long as the lists from `seal` on. */
+  private views: (Int32Array | undefined)[] = [];
 
   file(c: AddressCondition, index: number): void {
     if (!c.exact) {
       this.blocks.push(index);
       return;
     }
-    pushUnder(this.exact, exactKey(c.family, c.v4Value, c.value), index);
+    const key = exactKey(c.family, c.v4Value, c.value);
+    const entry = this.exact.get(key);
+    if (entry) entry.flows.push(index);
+    else this.exact.set(key, { address: { family: c.family, v4: c.v4Value, value: c.value }, flows: [index] });
+  }
+
+  /** Lays the exact lists out for lookups; no flow is filed after. */
+  seal(): void {
+    const entries: [ExactAddress, number][] = [];
+    let length = 0;
+    for (const { address, flows } of this.exact.values()) {
+      entries.push([address, entries.length]);
+      length += flows.length;
+    }
+    this.lists = new Int32Array(length);
+    this.listStart = new Int32Array(entries.length + 1);
+    let list = 0;
+    for (const { flows } of this.exact.values()) {
+      this.lists.set(flows, this.listStart[list]);
+      this.listStart[list + 1] = this.listStart[list]! + flows.length;
+      list++;
+    }
+    this.listOf = new ExactAddresses(entries);
+    this.views = new Array<Int32Array | undefined>(entries.length).fill(undefined);
+    this.exact.clear();
   }
 
   hits(address: EngineAddress, flows: readonly FastFlow[]): Int32Array {
-    const key = exactKey(address.family, address.v4, address.value);
-    const exact = this.exact.get(key) ?? [];
-    if (this.blocks.length === 0) {
-      if (exact.length === 0) return NO_FLOWS;
-      let hits = this.exactHits.get(key);
-      if (!hits) this.exactHits.set(key, (hits = Int32Array.from(exact)));
-      return hits;
-    }
-    const all = [...exact];
+    const list = this.listOf!.get(address);
+    if (this.blocks.length === 0) return list < 0 ? NO_FLOWS : (this.views[list] ?? this.viewOf(list));
+    const all = list < 0 ? [] : [...this.lists.subarray(this.listStart[list], this.listStart[list + 1])];
     for (const index of this.blocks) {
       const f = flows[index]!;
       if (valueHolds((f.src ?? f.dst)!, address)) all.push(index);
     }
     return Int32Array.from(all.sort((a, b) => a - b));
+  }
+
+  private viewOf(list: number): Int32Array {
+    return (this.views[list] = this.lists.subarray(this.listStart[list], this.listStart[list + 1]));
   }
 }
 
