@@ -50,3 +50,13 @@ describe('Kubernetes contexts with broken kubeconfig entries', () => {
     expect(kubeconfigForContext('filed', env).getCurrentUser()?.name).toBe('filed');
   });
 });
+
+describe('an empty kubeconfig file', () => {
+  it('is read as an empty config, as kubectl reads it, beside the others', () => {
+    const env = kubeconfigs();
+    const empty = join(env.HOME!, 'empty');
+    writeFileSync(empty, '\n');
+    expect(listKubernetesContexts({ ...env, KUBECONFIG: empty })).toEqual([]);
+    expect(listKubernetesContexts({ ...env, KUBECONFIG: `${empty}:${env.KUBECONFIG!}` }).map((c) => c.name)).toContain('good');
+  });
+});

@@ -48,6 +48,8 @@ export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { c
   const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
   const problems: KubeconfigProblems = { clusters: new Map(), users: new Map() };
   for (const file of kubeconfigFiles(env)) {
+    // kubectl takes an empty file as an empty config (`touch $KUBECONFIG` is common); the client throws on it.
+    if (readFileSync(file, 'utf8').trim() === '') continue;
     const one = new KubeConfig();
     try {
       one.loadFromFile(file, SKIP_INVALID);
