@@ -75,7 +75,10 @@ export function withGroupRemoved(policy: Policy, name: string): Policy {
   };
 }
 
+/** Moves a group; the same policy when it is there already, so a click is no edit. */
 export function withGroupMoved(policy: Policy, name: string, position: CanvasPosition): Policy {
+  const group = policy.groups.find((g) => g.name === name);
+  if (!group || (group.position?.x === position.x && group.position.y === position.y)) return policy;
   return { ...policy, groups: policy.groups.map((g) => (g.name === name ? { ...g, position } : g)) };
 }
 

@@ -7,6 +7,7 @@ import {
   type Dimensions,
   type EdgeChange,
   type NodeChange,
+  type NodePositionChange,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -22,7 +23,7 @@ import {
 } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
-import { usePolicyStore } from '../../stores/policy-store';
+import { endStep, usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
 import { FitOnOpen } from './FitOnOpen';
 import { GroupNode, type GroupFlowNode } from './GroupNode';
@@ -95,13 +96,19 @@ export function PolicyCanvas(): JSX.Element {
       }
       if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
 
-      edit((p) =>
-        changes.reduce((next, change) => {
-          if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
-          if (change.type === 'remove') return withGroupRemoved(next, change.id);
-          return next;
-        }, p),
+      // A drag sends a position per frame; they make one undo step, which its last change ends.
+      const moves = changes.filter((c): c is NodePositionChange => c.type === 'position' && c.position !== undefined);
+      const step = moves.length > 0 ? `move:${moves.map((c) => c.id).join(',')}` : undefined;
+      edit(
+        (p) =>
+          changes.reduce((next, change) => {
+            if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
+            if (change.type === 'remove') return withGroupRemoved(next, change.id);
+            return next;
+          }, p),
+        step,
       );
+      if (moves.some((c) => !c.dragging)) endStep();
       applySelection('group', changes);
     },
     [edit],

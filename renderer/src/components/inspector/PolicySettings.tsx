@@ -1,7 +1,7 @@
 import { parseCidr } from '@shared/net/address';
 import type { DefaultAction, Policy } from '@shared/policy/model';
 import { useId, useState, type JSX } from 'react';
-import { usePolicyStore } from '../../stores/policy-store';
+import { endStep, usePolicyStore } from '../../stores/policy-store';
 import { Field } from '../layout/Field';
 
 const DEFAULT_HINTS: Record<DefaultAction, string> = {
@@ -52,7 +52,8 @@ export function PolicySettings(): JSX.Element {
         {policy.defaults.betweenGroups === 'redirect' ? (
           <Field id={`${id}-redirect`} label="Honeypot for the default" error={policy.defaults.redirectTo?.trim() ? undefined : 'name a workload or address'}>
             <input id={`${id}-redirect`} data-testid="settings-redirect" className="mono" value={policy.defaults.redirectTo ?? ''} placeholder="honeypot"
-              onChange={(e) => update((p) => ({ ...p, defaults: { ...p.defaults, redirectTo: e.target.value } }))} />
+              onChange={(e) => edit((p) => ({ ...p, defaults: { ...p.defaults, redirectTo: e.target.value } }), 'settings-redirect')}
+              onBlur={endStep} />
           </Field>
         ) : null}
         <label className="checkbox">
