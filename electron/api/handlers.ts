@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
 import { isRequestChannel } from '@shared/api/contract';
@@ -72,10 +72,17 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
 
 async function listExamples(dir: string): Promise<ExampleProject[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.sort().map((name) => ({
-    name,
-    description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
-    policyPath: join(dir, name, 'policy.yaml'),
-    inventoryPath: join(dir, name, 'inventory.yaml'),
-  }));
+  return Promise.all(
+    names.sort().map(async (name) => {
+      const log = join(dir, name, 'connections.csv');
+      const hasLog = await access(log).then(() => true, () => false);
+      return {
+        name,
+        description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
+        policyPath: join(dir, name, 'policy.yaml'),
+        inventoryPath: join(dir, name, 'inventory.yaml'),
+        ...(hasLog ? { connectionLogPath: log } : {}),
+      };
+    }),
+  );
 }

@@ -190,6 +190,8 @@ export interface ExampleProject {
   description: string;
   policyPath: string;
   inventoryPath: string;
+  /** A connection log of the example's workloads to replay; absent when it has none. */
+  connectionLogPath?: string;
 }
 
 export interface InventorySourceInfo {

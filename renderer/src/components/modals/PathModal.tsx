@@ -25,17 +25,17 @@ export function PathModal({ request, onAnswer }: PathModalProps): JSX.Element {
     <Modal title={request.title} onClose={() => answer(null)} testId="path-modal">
       <form className="form" onSubmit={submit}>
         <div className="field">
-          <label htmlFor="path-input">{request.label ?? 'Path of the policy file on the machine running Microseg'}</label>
+          <label htmlFor="path-input">{request.label}</label>
           <input id="path-input" data-testid="path-input" className="mono" autoFocus value={path}
-            placeholder="/home/me/policies/shop.yaml" onChange={(e) => setPath(e.target.value)} />
+            placeholder={request.placeholder} onChange={(e) => setPath(e.target.value)} />
         </div>
         {request.shortcuts.length > 0 ? (
           <div className="shortcuts">
             <p className="muted">Bundled examples</p>
             {request.shortcuts.map((example) => (
               <button key={example.name} type="button" className="link" data-testid="path-example" data-example={example.name}
-                title={example.description} onClick={() => setPath(example.policyPath)}>
-                {example.name} <span className="muted mono">{example.policyPath}</span>
+                title={example.description} onClick={() => setPath(example.path)}>
+                {example.name} <span className="muted mono">{example.path}</span>
               </button>
             ))}
           </div>
