@@ -17,6 +17,8 @@ export interface PathRequest {
   placeholder?: string;
   /** Bundled example files of the kind asked for, offered as shortcuts. */
   shortcuts: PathShortcut[];
+  /** Several paths may be typed, separated by commas. */
+  several?: boolean;
 }
 
 /** A yes/no question about something that cannot be undone. */
