@@ -1,12 +1,19 @@
 import { useEffect } from 'react';
 import { compileCurrent } from '../actions/compile-current';
 import { openPolicy, savePolicy, savePolicyAs } from '../actions/policy-files';
+import { useCanvasStore } from '../stores/canvas-store';
+import { useModalStore } from '../stores/modal-store';
 import { redoEdit, undoEdit } from '../stores/policy-store';
 
-/** Ctrl/Cmd+S save, +Shift+S save as, +O open, +Enter compile, +Z undo, +Shift+Z or +Y redo. */
+/** Escape closes the add form; Ctrl/Cmd+S save, +Shift+S save as, +O open, +Enter compile, +Z undo, +Shift+Z or +Y redo. */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      // Escape cancels the add form over the canvas, as it does a dialog (which closes itself first).
+      if (e.key === 'Escape' && useCanvasStore.getState().form && !useModalStore.getState().modal) {
+        useCanvasStore.getState().openForm(null);
+        return;
+      }
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
       const key = e.key.toLowerCase();
       const action =
