@@ -45,7 +45,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
     'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
-    'deploy:status': () => Promise.resolve(services.deploy.status()),
+    'deploy:status': () => services.deploy.status(),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
     'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),

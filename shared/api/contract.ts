@@ -302,6 +302,8 @@ export interface DeployStatus {
   running: { deployId: string; progress: DeployProgress[] }[];
   /** How each host's last finished deploy or rollback ended. */
   outcomes: DeployHostResult[];
+  /** The configured hosts that have a backup to roll back to (a deploy from this machine took effect). */
+  backups: string[];
 }
 
 export interface DeployHostResult {
