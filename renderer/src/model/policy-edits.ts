@@ -90,6 +90,8 @@ export function withEdgeReplaced(policy: Policy, id: string, edge: Edge): Policy
   return { ...policy, edges: policy.edges.map((e) => (e.id === id ? edge : e)) };
 }
 
+/** Removes an edge; the same policy when there is no such edge (a group's removal took it already). */
 export function withEdgeRemoved(policy: Policy, id: string): Policy {
+  if (!policy.edges.some((e) => e.id === id)) return policy;
   return { ...policy, edges: policy.edges.filter((e) => e.id !== id) };
 }

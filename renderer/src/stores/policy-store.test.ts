@@ -1,6 +1,6 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withGroupAdded, withGroupMoved } from '../model/policy-edits';
+import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved } from '../model/policy-edits';
 import { endStep, redoEdit, undoEdit, usePolicyStore } from './policy-store';
 
 // Undo and redo of the drawing: what one step is, and what survives a step back.
@@ -64,5 +64,21 @@ describe('policy history', () => {
     expect(state().policy.revision).toBe(7);
     expect(state().dirty).toBe(true);
     expect(canUndo()).toBe(false);
+  });
+});
+
+describe('removing a group with its edges', () => {
+  it('is one undo step, as the canvas removes the edges and then the group', () => {
+    const twoGroups = withGroupAdded(start, { name: 'app', selector: { labels: 'tier=app' } });
+    state().replace(withEdgeAdded(twoGroups, { id: 'e', from: 'web', to: 'app', services: [], action: 'allow' }), null);
+
+    state().edit((p) => withEdgeRemoved(p, 'e'), 'remove');
+    state().edit((p) => withGroupRemoved(p, 'app'), 'remove');
+    endStep();
+
+    undoEdit();
+    expect(state().policy.groups.map((g) => g.name)).toEqual(['web', 'app']);
+    expect(state().policy.edges.map((e) => e.id)).toEqual(['e']);
+    expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
   });
 });

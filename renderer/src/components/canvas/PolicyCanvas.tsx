@@ -35,6 +35,8 @@ const nodeTypes = { policyGroup: GroupNode };
 const edgeTypes = { service: ServiceEdge, impact: ImpactEdge };
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#7f8ba3' } as const;
 const DELETE_KEYS = ['Delete', 'Backspace'];
+// React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
+const REMOVAL = 'remove';
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
 
@@ -98,7 +100,8 @@ export function PolicyCanvas(): JSX.Element {
 
       // A drag sends a position per frame; they make one undo step, which its last change ends.
       const moves = changes.filter((c): c is NodePositionChange => c.type === 'position' && c.position !== undefined);
-      const step = moves.length > 0 ? `move:${moves.map((c) => c.id).join(',')}` : undefined;
+      const removes = changes.some((c) => c.type === 'remove');
+      const step = removes ? REMOVAL : moves.length > 0 ? `move:${moves.map((c) => c.id).join(',')}` : undefined;
       edit(
         (p) =>
           changes.reduce((next, change) => {
@@ -109,6 +112,7 @@ export function PolicyCanvas(): JSX.Element {
         step,
       );
       if (moves.some((c) => !c.dragging)) endStep();
+      if (removes) queueMicrotask(endStep);
       applySelection('group', changes);
     },
     [edit],
@@ -116,7 +120,9 @@ export function PolicyCanvas(): JSX.Element {
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange<ServiceFlowEdge | ImpactFlowEdge>[]) => {
-      edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p));
+      const removes = changes.some((c) => c.type === 'remove');
+      edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p), removes ? REMOVAL : undefined);
+      if (removes) queueMicrotask(endStep);
       applySelection('edge', changes);
     },
     [edit],
