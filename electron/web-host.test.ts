@@ -144,4 +144,10 @@ describe('browser-mode host', () => {
     expect(missing.error).toMatchObject({ code: 'not-found' });
     expect(missing.error.message).toContain('none.yaml');
   });
+
+  it('refuses to write a relative path, which would land wherever the host was started', async () => {
+    const write = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path: 'ui9-relative.yaml', text: 'x: 1\n' } } })).body) as { ok: boolean; error: { code: string; message: string } };
+    expect(write).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(write.error.message).toContain('not a full path');
+  });
 });

@@ -55,6 +55,22 @@ export class DesignerPage {
     await expect(this.group(name)).toBeVisible();
   }
 
+  /** Drags a group node by its header, in many small mouse moves as a hand would. */
+  async dragGroup(name: string, dx: number, dy: number): Promise<void> {
+    const box = await this.group(name).boundingBox();
+    if (!box) throw new Error(`group ${name} is not on screen`);
+    await this.page.mouse.move(box.x + 40, box.y + 15);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 20; i++) await this.page.mouse.move(box.x + 40 + (dx * i) / 20, box.y + 15 + (dy * i) / 20);
+    await this.page.mouse.up();
+  }
+
+  async groupBox(name: string): Promise<{ x: number; y: number }> {
+    const box = await this.group(name).boundingBox();
+    if (!box) throw new Error(`group ${name} is not on screen`);
+    return { x: Math.round(box.x), y: Math.round(box.y) };
+  }
+
   async memberCount(group: string): Promise<number> {
     return Number(await this.group(group).getByTestId('group-member-count').textContent());
   }

@@ -1,7 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
 import { isRequestChannel } from '@shared/api/contract';
+import { isFullPath } from '@shared/files/typed-path';
 import type { Services } from '../services/services';
 import { parseInventoryText } from '../services/inventory-file';
 import { importClusterNetworkPolicies } from '../services/kubernetes/cluster-network-policies';
@@ -23,7 +24,11 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'app:info': () => Promise.resolve(info),
     'examples:list': () => listExamples(services.paths.examplesDir),
     'file:read': ({ path }) => services.files.read(path),
-    'file:write': ({ path, text }) => services.files.write(path, text),
+    'file:write': ({ path, text }) => {
+      // The UI's doors never mean the folder the service was started in (see typed-path.ts).
+      if (!isFullPath(path)) return Promise.reject(new ServiceError('bad-request', `"${path}" is not a full path; nothing was written. Give the full path of the file.`));
+      return services.files.write(path, text);
+    },
     'dialog:open': async ({ title, extensions, folder }) => (dialogs ? dialogs.open(title, extensions, folder ?? false) : null),
     'dialog:save': async ({ title, extensions, defaultPath }) => (dialogs ? dialogs.save(title, extensions, defaultPath) : null),
     'inventory:sources': () => services.inventory.sources(),
@@ -40,7 +45,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
     'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
-    'deploy:status': () => Promise.resolve(services.deploy.status()),
+    'deploy:status': () => services.deploy.status(),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
     'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),
@@ -72,10 +77,17 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
 
 async function listExamples(dir: string): Promise<ExampleProject[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.sort().map((name) => ({
-    name,
-    description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
-    policyPath: join(dir, name, 'policy.yaml'),
-    inventoryPath: join(dir, name, 'inventory.yaml'),
-  }));
+  return Promise.all(
+    names.sort().map(async (name) => {
+      const log = join(dir, name, 'connections.csv');
+      const hasLog = await access(log).then(() => true, () => false);
+      return {
+        name,
+        description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
+        policyPath: join(dir, name, 'policy.yaml'),
+        inventoryPath: join(dir, name, 'inventory.yaml'),
+        ...(hasLog ? { connectionLogPath: log } : {}),
+      };
+    }),
+  );
 }

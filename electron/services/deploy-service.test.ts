@@ -22,12 +22,13 @@ describe('DeployService.status', () => {
     });
     const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
     const { deployId } = await service.start(emptyPolicy('t'), inventory, ['h1']);
-    const running = service.status().running;
+    const running = (await service.status()).running;
     expect(running.map((d) => d.deployId)).toEqual([deployId]);
     expect(running[0]!.progress.map((p) => p.host)).toEqual(['h1']);
 
     const { results } = await finished;
     expect(results[0]!.status).toBe('failed');
-    expect(service.status()).toEqual({ running: [], outcomes: results });
+    // The deploy failed before its backup, so there is nothing to roll back to.
+    expect(await service.status()).toEqual({ running: [], outcomes: results, backups: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
@@ -76,9 +76,15 @@ export class DeployService {
     return { deployId };
   }
 
-  /** The deploys running now, host by host, and how each host's last deploy or rollback ended. */
-  status(): DeployStatus {
-    return { running: [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] })), outcomes: [...this.outcomes.values()] };
+  /** The deploys running now, host by host, how each host's last deploy or rollback ended, and which hosts can roll back. */
+  async status(): Promise<DeployStatus> {
+    const hosts = (await this.targets.list()).map((t) => t.host);
+    const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
+    return {
+      running: [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] })),
+      outcomes: [...this.outcomes.values()],
+      backups: hosts.filter((_, i) => hasBackup[i]),
+    };
   }
 
   /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */

@@ -51,6 +51,7 @@ export function App(): JSX.Element {
       <div className="app" data-testid="app-root" data-app-state={status}>
         <Toolbar />
         <FileProblemList />
+        <NoticeList />
         <div className="workspace">
           <aside className="sidebar left">
             <InventoryPanel />
@@ -64,7 +65,6 @@ export function App(): JSX.Element {
             <HostsPanel />
           </aside>
         </div>
-        <NoticeList />
         <ModalHost />
         <DeployConfirm />
       </div>

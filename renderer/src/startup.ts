@@ -1,4 +1,5 @@
 import { reopenRememberedFile } from './actions/policy-files';
+import { reopenSources } from './actions/remembered-sources';
 import { request } from './api/request';
 import { useAppStore } from './stores/app-store';
 import { useDeployStore } from './stores/deploy-store';
@@ -25,7 +26,5 @@ export async function startApp(): Promise<void> {
   useAppStore.getState().setStarted(info.ok ? info.value : null, examples.ok ? examples.value : []);
 
   await reopenRememberedFile();
-  // The contexts the docker CLI and kubectl would use now are opened for the user, as each tool would.
-  const { sources, openSource } = useInventoryStore.getState();
-  await Promise.all(sources.filter((s) => s.current).map((s) => openSource(s.id)));
+  await reopenSources();
 }

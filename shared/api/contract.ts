@@ -190,6 +190,8 @@ export interface ExampleProject {
   description: string;
   policyPath: string;
   inventoryPath: string;
+  /** A connection log of the example's workloads to replay; absent when it has none. */
+  connectionLogPath?: string;
 }
 
 export interface InventorySourceInfo {
@@ -300,6 +302,8 @@ export interface DeployStatus {
   running: { deployId: string; progress: DeployProgress[] }[];
   /** How each host's last finished deploy or rollback ended. */
   outcomes: DeployHostResult[];
+  /** The configured hosts that have a backup to roll back to (a deploy from this machine took effect). */
+  backups: string[];
 }
 
 export interface DeployHostResult {

@@ -1,17 +1,39 @@
+import type { ExampleProject } from '@shared/api/contract';
 import { request } from '../api/request';
 import { useAppStore } from '../stores/app-store';
-import { useModalStore } from '../stores/modal-store';
+import { useModalStore, type PathShortcut } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
 
 /** A file an analysis reads: a saved policy version to compare with, or a connection log to replay. */
 export interface AnalysisFileRequest {
   title: string;
+  /** What to type in browser mode. */
+  label: string;
+  placeholder: string;
   extensions: string[];
   confirmLabel: string;
+  /** The bundled examples' files of this kind. */
+  examples: (examples: ExampleProject[]) => PathShortcut[];
 }
 
-export const BASELINE_FILE: AnalysisFileRequest = { title: 'Compare with policy file', extensions: ['yaml', 'yml'], confirmLabel: 'Compare' };
-export const CONNECTION_LOG: AnalysisFileRequest = { title: 'Replay connection log (CSV: from,to,protocol,port[,count])', extensions: ['csv'], confirmLabel: 'Replay' };
+export const BASELINE_FILE: AnalysisFileRequest = {
+  title: 'Compare with policy file',
+  label: 'Path of a saved version of the policy (YAML) on the machine running Microseg',
+  placeholder: '/home/me/policies/shop.yaml',
+  extensions: ['yaml', 'yml'],
+  confirmLabel: 'Compare',
+  examples: (examples) => examples.map((e) => ({ name: e.name, description: e.description, path: e.policyPath })),
+};
+
+export const CONNECTION_LOG: AnalysisFileRequest = {
+  title: 'Replay connection log',
+  label: 'Path of the connection log (CSV: from,to,protocol,port[,count]) on the machine running Microseg',
+  placeholder: '/home/me/logs/connections.csv',
+  extensions: ['csv'],
+  confirmLabel: 'Replay',
+  examples: (examples) =>
+    examples.flatMap((e) => (e.connectionLogPath ? [{ name: e.name, description: `Connections logged in ${e.description}`, path: e.connectionLogPath }] : [])),
+};
 
 /** Asks for the file: a native dialog, or a path typed in browser mode (starting beside the open policy). */
 export async function chooseAnalysisFile(what: AnalysisFileRequest): Promise<string | null> {
@@ -22,9 +44,11 @@ export async function chooseAnalysisFile(what: AnalysisFileRequest): Promise<str
   }
   const answer = await useModalStore.getState().askPath({
     title: what.title,
+    label: what.label,
+    placeholder: what.placeholder,
     confirmLabel: what.confirmLabel,
-    defaultPath: usePolicyStore.getState().path ?? '',
-    shortcuts: useAppStore.getState().examples,
+    defaultPath: what === BASELINE_FILE ? (usePolicyStore.getState().path ?? '') : '',
+    shortcuts: what.examples(useAppStore.getState().examples),
   });
   const trimmed = answer?.trim() ?? '';
   return trimmed === '' ? null : trimmed;

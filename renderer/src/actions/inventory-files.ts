@@ -14,9 +14,11 @@ export async function openInventoryFile(): Promise<void> {
     const current = useInventoryStore.getState().open.filter((o) => o.sourceId.startsWith('static:')).at(-1)?.sourceId;
     path = await useModalStore.getState().askPath({
       title: 'Open inventory file (YAML or CSV)',
+      label: 'Path of the inventory file (YAML or CSV: VMs, servers) on the machine running Microseg',
+      placeholder: '/home/me/inventory/servers.yaml',
       confirmLabel: 'Open',
       defaultPath: current?.startsWith('static:') ? current.slice('static:'.length) : '',
-      shortcuts: [],
+      shortcuts: useAppStore.getState().examples.map((e) => ({ name: e.name, description: e.description, path: e.inventoryPath })),
     });
   }
   const trimmed = path?.trim() ?? '';

@@ -76,6 +76,7 @@ async function chooseFiles(): Promise<string[]> {
     confirmLabel: 'Import',
     defaultPath: '',
     shortcuts: [],
+    several: true,
   });
   return (answer ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
 }

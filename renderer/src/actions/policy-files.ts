@@ -165,9 +165,11 @@ async function choosePath(mode: 'open' | 'save'): Promise<string | null> {
 
   const answer = await useModalStore.getState().askPath({
     title: mode === 'open' ? 'Open policy file' : 'Save policy as',
+    label: mode === 'open' ? 'Path of the policy file (YAML) on the machine running Microseg' : 'Full path of the policy file (YAML) to write, on the machine running Microseg',
+    placeholder: `${home || '/home/me'}/policies/shop.yaml`,
     confirmLabel: mode === 'open' ? 'Open' : 'Save',
     defaultPath: mode === 'open' ? (path ?? '') : suggested,
-    shortcuts: mode === 'open' ? examples : [],
+    shortcuts: mode === 'open' ? examples.map((e) => ({ name: e.name, description: e.description, path: e.policyPath })) : [],
   });
   const trimmed = answer?.trim() ?? '';
   return trimmed === '' ? null : trimmed;

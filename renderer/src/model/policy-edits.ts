@@ -75,7 +75,10 @@ export function withGroupRemoved(policy: Policy, name: string): Policy {
   };
 }
 
+/** Moves a group; the same policy when it is there already, so a click is no edit. */
 export function withGroupMoved(policy: Policy, name: string, position: CanvasPosition): Policy {
+  const group = policy.groups.find((g) => g.name === name);
+  if (!group || (group.position?.x === position.x && group.position.y === position.y)) return policy;
   return { ...policy, groups: policy.groups.map((g) => (g.name === name ? { ...g, position } : g)) };
 }
 
@@ -87,6 +90,8 @@ export function withEdgeReplaced(policy: Policy, id: string, edge: Edge): Policy
   return { ...policy, edges: policy.edges.map((e) => (e.id === id ? edge : e)) };
 }
 
+/** Removes an edge; the same policy when there is no such edge (a group's removal took it already). */
 export function withEdgeRemoved(policy: Policy, id: string): Policy {
+  if (!policy.edges.some((e) => e.id === id)) return policy;
   return { ...policy, edges: policy.edges.filter((e) => e.id !== id) };
 }

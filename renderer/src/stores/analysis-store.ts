@@ -1,5 +1,5 @@
 import type { AnalysisProgress } from '@shared/analysis/steps';
-import type { ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
+import type { ApiErrorData, ApiEvents, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
@@ -19,6 +19,8 @@ interface AnalysisState {
   matrixRunning: boolean;
   impact: (ImpactOutcome & { input: AnalysisInput; against: ImpactBaseline }) | null;
   impactRunning: boolean;
+  /** Why the last comparison failed; shown in its place, never beside an older comparison's result. */
+  impactFailure: { against: ImpactBaseline; error: ApiErrorData } | null;
   replay: (ReplayOutcome & { input: AnalysisInput }) | null;
   replayRunning: boolean;
   /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
@@ -37,6 +39,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrixRunning: false,
   impact: null,
   impactRunning: false,
+  impactFailure: null,
   replay: null,
   replayRunning: false,
   progress: {},
@@ -53,9 +56,15 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   },
 
   computeImpact: async (input, against) => {
-    set((s) => ({ impactRunning: true, progress: { ...s.progress, impact: undefined } }));
-    const response = await request('analysis:impact', { ...input, against });
-    set((s) => ({ ...(response.ok ? { impact: { ...response.value, input, against } } : {}), impactRunning: false, progress: { ...s.progress, impact: undefined } }));
+    // The last result goes as a new comparison starts: what is on screen answers the last request.
+    set((s) => ({ impact: null, impactFailure: null, impactRunning: true, progress: { ...s.progress, impact: undefined } }));
+    const response = await request('analysis:impact', { ...input, against }, { handles: () => true });
+    set((s) => ({
+      impact: response.ok ? { ...response.value, input, against } : null,
+      impactFailure: response.ok ? null : { against, error: response.error },
+      impactRunning: false,
+      progress: { ...s.progress, impact: undefined },
+    }));
     return response.ok ? response.value : null;
   },
 

@@ -20,6 +20,8 @@ interface DeployState {
   running: boolean;
   statuses: Record<string, HostStatus>;
   rollingBack: string[];
+  /** Hosts with flows to roll back to: a deploy from this machine took effect there. */
+  backups: string[];
   confirming: boolean;
   loadTargets: () => Promise<void>;
   saveTarget: (target: HostTarget) => Promise<boolean>;
@@ -40,6 +42,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   running: false,
   statuses: {},
   rollingBack: [],
+  backups: [],
   confirming: false,
 
   loadTargets: async () => {
@@ -50,6 +53,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   saveTarget: async (target) => {
     const response = await request('hosts:save', target);
     if (response.ok) set({ targets: response.value });
+    // A host configured again may have a backup from an earlier session.
+    if (response.ok) await get().restore();
     return response.ok;
   },
 
@@ -108,19 +113,31 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     if (!isOurs(get(), deployId, results[0]?.host)) return;
     const finals: Record<string, HostStatus> = {};
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
-    set((s) => ({ running: false, deployId, pendingHosts: [], statuses: { ...s.statuses, ...finals } }));
+    // A deploy that took effect left a backup of what the host had before it.
+    const backedUp = results.filter((r) => r.status === 'applied').map((r) => r.host);
+    set((s) => ({
+      running: false,
+      deployId,
+      pendingHosts: [],
+      statuses: { ...s.statuses, ...finals },
+      backups: [...new Set([...s.backups, ...backedUp])],
+    }));
   },
 
   restore: async () => {
     const response = await request('deploy:status', undefined);
     if (!response.ok) return;
-    const { running, outcomes } = response.value;
+    const { running, outcomes, backups } = response.value;
     const statuses: Record<string, HostStatus> = {};
     for (const r of outcomes) statuses[r.host] = { status: r.status, message: r.message };
     const latest = running.at(-1);
     for (const p of latest?.progress ?? []) statuses[p.host] = { status: p.step, message: p.message };
     // Anything this window already knows is newer than what it asked for.
-    set((s) => ({ ...(latest && s.deployId === null ? { deployId: latest.deployId, running: true } : {}), statuses: { ...statuses, ...s.statuses } }));
+    set((s) => ({
+      ...(latest && s.deployId === null ? { deployId: latest.deployId, running: true } : {}),
+      statuses: { ...statuses, ...s.statuses },
+      backups: [...new Set([...backups, ...s.backups])],
+    }));
   },
 }));
 

@@ -1,14 +1,24 @@
-import type { ExampleProject } from '@shared/api/contract';
 import { create } from 'zustand';
+
+/** A file of a bundled example that fits what a path dialog asks for. */
+export interface PathShortcut {
+  name: string;
+  description: string;
+  path: string;
+}
 
 export interface PathRequest {
   title: string;
+  /** What to type: which kind of file or folder, on which machine. */
+  label: string;
   confirmLabel: string;
   defaultPath: string;
-  /** Bundled examples offered as shortcuts when opening. */
-  shortcuts: ExampleProject[];
-  /** What to type, when it is not one policy file (a folder, several files). */
-  label?: string;
+  /** An example of what to type, shown while the field is empty. */
+  placeholder?: string;
+  /** Bundled example files of the kind asked for, offered as shortcuts. */
+  shortcuts: PathShortcut[];
+  /** Several paths may be typed, separated by commas. */
+  several?: boolean;
 }
 
 /** A yes/no question about something that cannot be undone. */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { temporal } from 'zundo';
 import { create } from 'zustand';
 
 /** Why the file-error list is showing: a file that would not open, a save that was refused, an import or export's report. */
@@ -19,30 +20,100 @@ interface PolicyState {
   fileProblem: FileProblem | null;
   /** Counts replacements, so the canvas can fit a newly opened drawing into view. */
   generation: number;
+  /** Counts undo and redo steps, so forms that keep their own text start again from the policy. */
+  restored: number;
   /**
    * Starts over with a policy from a file (or a new one); nothing is unsaved afterwards unless
-   * `unsaved` says the policy is in no file yet (an import), so leaving it asks first.
+   * `unsaved` says the policy is in no file yet (an import), so leaving it asks first. The undo
+   * history starts over too: undoing into another file's drawing would be a surprise.
    */
   replace: (policy: Policy, path: string | null, unsaved?: boolean) => void;
-  edit: (change: (policy: Policy) => Policy) => void;
+  /**
+   * Changes the drawing. Edits that pass the same `step` one after another are one undo step
+   * (a drag, typing in one field) until `endStep` is called or another edit comes between.
+   */
+  edit: (change: (policy: Policy) => Policy, step?: string) => void;
   markSaved: (path: string, revision: number) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
-export const usePolicyStore = create<PolicyState>()((set) => ({
-  policy: emptyPolicy(),
-  path: null,
-  dirty: false,
-  fileProblem: null,
-  generation: 0,
-  replace: (policy, path, unsaved = false) =>
-    set((s) => ({ policy, path, dirty: unsaved, fileProblem: null, generation: s.generation + 1 })),
-  edit: (change) =>
-    set((s) => {
-      const policy = change(s.policy);
-      return policy === s.policy ? {} : { policy, dirty: true };
+/** The part of the state undo and redo bring back: the drawing, and nothing about files. */
+type Drawing = Pick<PolicyState, 'policy'>;
+
+const HISTORY_LIMIT = 200;
+
+/** The step the last edit belonged to, while further edits may still join it. */
+let openStep: string | null = null;
+
+export const usePolicyStore = create<PolicyState>()(
+  temporal(
+    (set, get) => ({
+      policy: emptyPolicy(),
+      path: null,
+      dirty: false,
+      fileProblem: null,
+      generation: 0,
+      restored: 0,
+      replace: (policy, path, unsaved = false) => {
+        set((s) => ({ policy, path, dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
+        openStep = null;
+        usePolicyStore.temporal.getState().clear();
+      },
+      edit: (change, step) => {
+        const policy = change(get().policy);
+        if (policy === get().policy) return;
+
+        // Joining the open step records nothing: its undo goes back to before the step began.
+        const history = usePolicyStore.temporal.getState();
+        const joins = step !== undefined && step === openStep;
+        openStep = step ?? null;
+        if (joins) history.pause();
+        set({ policy, dirty: true });
+        if (joins) history.resume();
+      },
+      // Saving bumps only the revision, which is not an edit the user could want to undo.
+      markSaved: (path, revision) =>
+        set((s) => ({ path, dirty: false, fileProblem: null, policy: { ...s.policy, revision } })),
+      setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
-  markSaved: (path, revision) =>
-    set((s) => ({ path, dirty: false, fileProblem: null, policy: { ...s.policy, revision } })),
-  setFileProblem: (fileProblem) => set({ fileProblem }),
-}));
+    {
+      partialize: (s): Drawing => ({ policy: s.policy }),
+      equality: (a, b) => sameDrawing(a.policy, b.policy),
+      limit: HISTORY_LIMIT,
+    },
+  ),
+);
+
+/** Ends the open undo step, so the next edit starts a new one even if it passes the same `step`. */
+export function endStep(): void {
+  openStep = null;
+}
+
+/** Takes back the last undo step; nothing when there is none. */
+export function undoEdit(): void {
+  travel(() => usePolicyStore.temporal.getState().undo());
+}
+
+/** Makes again the last step undone; nothing when there is none. */
+export function redoEdit(): void {
+  travel(() => usePolicyStore.temporal.getState().redo());
+}
+
+/**
+ * Moves through the history, keeping the revision the file is at: the drawing goes back, the
+ * file does not, so the next save still counts on from the last one.
+ */
+function travel(move: () => void): void {
+  const before = usePolicyStore.getState().policy;
+  openStep = null;
+  move();
+  if (usePolicyStore.getState().policy === before) return;
+  usePolicyStore.setState((s) => ({ policy: { ...s.policy, revision: before.revision }, dirty: true, restored: s.restored + 1 }));
+}
+
+/** Same drawing, whatever the revision: edits replace what they change, so identity suffices. */
+export function sameDrawing(a: Policy, b: Policy): boolean {
+  if (a === b) return true;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof Policy)[]);
+  return [...keys].every((k) => k === 'revision' || a[k] === b[k]);
+}

@@ -19,6 +19,7 @@ export function ImpactPanel(): JSX.Element {
   const targets = useDeployStore((s) => s.targets);
   const result = useAnalysisStore((s) => s.impact);
   const running = useAnalysisStore((s) => s.impactRunning);
+  const failure = useAnalysisStore((s) => s.impactFailure);
   const compute = useAnalysisStore((s) => s.computeImpact);
   const showOnCanvas = useAnalysisStore((s) => s.showImpactOnCanvas);
   const setShowOnCanvas = useAnalysisStore((s) => s.setShowImpactOnCanvas);
@@ -56,7 +57,14 @@ export function ImpactPanel(): JSX.Element {
         {running ? <AnalysisProgress task="impact" note="Working it out…" /> : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
-      {note ? <p className="muted">{note}</p> : null}
+      {note && (running || result?.against.kind === 'deployed') ? <p className="muted">{note}</p> : null}
+      {failure ? (
+        <div className="form-error" role="alert" data-testid="impact-failure">
+          <strong>Comparing with {baselineName(failure.against)} failed</strong> <span className="code">{failure.error.code}</span>
+          <p>{failure.error.message}</p>
+          {failure.error.detail ? <pre className="detail">{failure.error.detail}</pre> : null}
+        </div>
+      ) : null}
       {result ? (
         <div data-testid="impact-result">
           <p>
@@ -66,9 +74,13 @@ export function ImpactPanel(): JSX.Element {
           </p>
           <ImpactList impact={result.impact} />
         </div>
-      ) : (
+      ) : running || failure ? null : (
         <p className="muted">The connections the drawing would newly permit or block, by group pair and service, exactly from the flow tables.</p>
       )}
     </div>
   );
+}
+
+function baselineName(against: ImpactBaseline): string {
+  return against.kind === 'deployed' ? 'what the hosts run' : against.path;
 }

@@ -27,6 +27,8 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
   // Errors show for fields the user has touched, and for all of them after a save attempt.
   const shown = (field: keyof GroupDraft): string | undefined =>
     attempted || draft[field] !== initial[field] ? errors[field] : undefined;
+  // A new group's warnings wait for the user too: an empty form has nothing to warn about yet.
+  const touched = (Object.keys(initial) as (keyof GroupDraft)[]).some((k) => draft[k] !== initial[k]);
   const set = (field: TextField) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
 
   const submit = (event: FormEvent): void => {
@@ -76,7 +78,7 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
           </label>
         </>
       ) : null}
-      {warnings.map((w) => (
+      {(editing !== undefined || attempted || touched ? warnings : []).map((w) => (
         <p key={w} className="form-warning">{w}</p>
       ))}
       <div className="button-row">

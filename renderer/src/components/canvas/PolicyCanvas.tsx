@@ -7,6 +7,7 @@ import {
   type Dimensions,
   type EdgeChange,
   type NodeChange,
+  type NodePositionChange,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -22,7 +23,7 @@ import {
 } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
-import { usePolicyStore } from '../../stores/policy-store';
+import { endStep, usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
 import { FitOnOpen } from './FitOnOpen';
 import { GroupNode, type GroupFlowNode } from './GroupNode';
@@ -34,6 +35,8 @@ const nodeTypes = { policyGroup: GroupNode };
 const edgeTypes = { service: ServiceEdge, impact: ImpactEdge };
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#7f8ba3' } as const;
 const DELETE_KEYS = ['Delete', 'Backspace'];
+// React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
+const REMOVAL = 'remove';
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
 
@@ -95,13 +98,21 @@ export function PolicyCanvas(): JSX.Element {
       }
       if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
 
-      edit((p) =>
-        changes.reduce((next, change) => {
-          if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
-          if (change.type === 'remove') return withGroupRemoved(next, change.id);
-          return next;
-        }, p),
+      // A drag sends a position per frame; they make one undo step, which its last change ends.
+      const moves = changes.filter((c): c is NodePositionChange => c.type === 'position' && c.position !== undefined);
+      const removes = changes.some((c) => c.type === 'remove');
+      const step = removes ? REMOVAL : moves.length > 0 ? `move:${moves.map((c) => c.id).join(',')}` : undefined;
+      edit(
+        (p) =>
+          changes.reduce((next, change) => {
+            if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
+            if (change.type === 'remove') return withGroupRemoved(next, change.id);
+            return next;
+          }, p),
+        step,
       );
+      if (moves.some((c) => !c.dragging)) endStep();
+      if (removes) queueMicrotask(endStep);
       applySelection('group', changes);
     },
     [edit],
@@ -109,7 +120,9 @@ export function PolicyCanvas(): JSX.Element {
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange<ServiceFlowEdge | ImpactFlowEdge>[]) => {
-      edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p));
+      const removes = changes.some((c) => c.type === 'remove');
+      edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withEdgeRemoved(next, c.id) : next), p), removes ? REMOVAL : undefined);
+      if (removes) queueMicrotask(endStep);
       applySelection('edge', changes);
     },
     [edit],

@@ -16,6 +16,9 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const rollingBack = useDeployStore((s) => s.rollingBack.includes(line.host));
   const running = useDeployStore((s) => s.running);
   const rollback = useDeployStore((s) => s.rollback);
+  const hasBackup = useDeployStore((s) => s.backups.includes(line.host));
+  // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
+  const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
 
   const tone = !status ? '' : status.status === 'failed' ? 'error' : FINAL.has(status.status) ? 'ok' : 'busy';
 
@@ -41,13 +44,14 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
           type="button"
           data-testid="rollback-button"
           data-host={line.host}
-          disabled={!line.target || rollingBack || running}
-          title="Put back the flows this host had before our last deploy to it"
+          disabled={!line.target || !hasBackup || rollingBack || running}
+          title={noRollback ?? 'Put back the flows this host had before our last deploy to it'}
           onClick={() => void rollback(line.host)}
         >
           {rollingBack ? 'Rolling back…' : 'Rollback'}
         </button>
       </div>
+      {noRollback ? <p className="muted host-note" data-testid="rollback-why" data-host={line.host}>{noRollback}</p> : null}
       {configuring ? <HostTargetForm host={line.host} target={line.target} suggestedAddress={line.suggestedAddress} onDone={() => onConfigure(false)} /> : null}
     </li>
   );

@@ -42,6 +42,7 @@ export function HostsPanel(): JSX.Element {
         </button>
       </header>
       <div className="panel-body">
+        {!outcome || plan.deploy.length === 0 || running ? <p className="muted deploy-why" data-testid="deploy-why">{why}.</p> : null}
         {lines.length === 0 ? (
           <p className="muted empty-note">Hosts appear here after a compile (one per Open vSwitch host with workloads), and Kubernetes nodes as soon as their context is open.</p>
         ) : (

@@ -1,7 +1,7 @@
-import { parseCidr } from '@shared/net/address';
 import type { DefaultAction, Policy } from '@shared/policy/model';
-import { useId, useState, type JSX } from 'react';
-import { usePolicyStore } from '../../stores/policy-store';
+import { validatePolicy } from '@shared/policy/validate';
+import { useId, useMemo, useState, type JSX } from 'react';
+import { endStep, usePolicyStore } from '../../stores/policy-store';
 import { Field } from '../layout/Field';
 
 const DEFAULT_HINTS: Record<DefaultAction, string> = {
@@ -17,11 +17,13 @@ export function PolicySettings(): JSX.Element {
   const edit = usePolicyStore((s) => s.edit);
   const id = useId();
   const infrastructure = policy.infrastructure ?? { dhcp: false, dnsResolvers: [] };
+  // The field keeps the text as typed (spaces, a trailing comma); the policy gets every entry,
+  // bad ones too, so the validator, compile and Problems all report them.
   const [resolvers, setResolvers] = useState(infrastructure.dnsResolvers.join(', '));
-  const badResolver = resolvers
-    .split(',')
-    .map((r) => r.trim())
-    .find((r) => r !== '' && parseCidr(r)?.prefix !== (r.includes(':') ? 128 : 32));
+  const resolverErrors = useMemo(
+    () => validatePolicy(policy).filter((d) => d.location?.path?.startsWith('infrastructure.dnsResolvers')).map((d) => d.message),
+    [policy],
+  );
 
   const update = (change: (p: Policy) => Policy): void => edit(change);
   const setInfrastructure = (next: Partial<typeof infrastructure>): void =>
@@ -52,21 +54,23 @@ export function PolicySettings(): JSX.Element {
         {policy.defaults.betweenGroups === 'redirect' ? (
           <Field id={`${id}-redirect`} label="Honeypot for the default" error={policy.defaults.redirectTo?.trim() ? undefined : 'name a workload or address'}>
             <input id={`${id}-redirect`} data-testid="settings-redirect" className="mono" value={policy.defaults.redirectTo ?? ''} placeholder="honeypot"
-              onChange={(e) => update((p) => ({ ...p, defaults: { ...p.defaults, redirectTo: e.target.value } }))} />
+              onChange={(e) => edit((p) => ({ ...p, defaults: { ...p.defaults, redirectTo: e.target.value } }), 'settings-redirect')}
+              onBlur={endStep} />
           </Field>
         ) : null}
         <label className="checkbox">
           <input type="checkbox" data-testid="settings-dhcp" checked={infrastructure.dhcp} onChange={(e) => setInfrastructure({ dhcp: e.target.checked })} />
           Let DHCP through (UDP 67/68)
         </label>
-        <Field id={`${id}-dns`} label="DNS resolvers every workload may query" error={badResolver ? `"${badResolver}" is not a single IP address` : undefined}
+        <Field id={`${id}-dns`} label="DNS resolvers every workload may query" error={resolverErrors.length > 0 ? resolverErrors.join('; ') : undefined}
           hint="comma-separated addresses; UDP and TCP port 53">
           <input id={`${id}-dns`} data-testid="settings-dns" className="mono" value={resolvers} placeholder="10.0.0.53"
-            onChange={(e) => setResolvers(e.target.value)}
-            onBlur={() => {
-              if (badResolver) return;
-              setInfrastructure({ dnsResolvers: resolvers.split(',').map((r) => r.trim()).filter((r) => r !== '') });
-            }} />
+            onChange={(e) => {
+              setResolvers(e.target.value);
+              const dnsResolvers = e.target.value.split(',').map((r) => r.trim()).filter((r) => r !== '');
+              edit((p) => ({ ...p, infrastructure: { ...(p.infrastructure ?? infrastructure), dnsResolvers } }), 'settings-dns');
+            }}
+            onBlur={endStep} />
         </Field>
       </div>
     </section>

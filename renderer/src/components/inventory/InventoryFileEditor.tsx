@@ -43,8 +43,8 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
   };
 
   return (
-    <Modal title={`Edit inventory ${path.split('/').pop() ?? path}`} onClose={onClose} testId="inventory-editor">
-      <p className="muted mono">{path}</p>
+    <Modal title={`Edit inventory ${path.split('/').pop() ?? path}`} onClose={onClose} testId="inventory-editor" wide>
+      <p className="muted mono modal-path">{path}</p>
       {text === null ? (
         <p className="muted">{unreadable ? 'The file could not be read (see the notice).' : 'Reading…'}</p>
       ) : (

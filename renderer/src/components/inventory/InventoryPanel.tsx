@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { useInventoryStore } from '../../stores/inventory-store';
+import { usePolicyStore } from '../../stores/policy-store';
 import { ExampleList } from './ExampleList';
 import { SourcePicker } from './SourcePicker';
 import { SourceStatus } from './SourceStatus';
@@ -13,6 +14,7 @@ export function InventoryPanel(): JSX.Element {
   const anyLoaded = open.some((o) => o.inventory !== null);
   // The examples are offered inside a failed Docker source's box; otherwise once, at the bottom.
   const offeredAbove = open.some((o) => o.failure?.kind === 'docker');
+  const groupCount = usePolicyStore((s) => s.policy.groups.length);
 
   return (
     <section className="panel inventory-panel">
@@ -24,6 +26,12 @@ export function InventoryPanel(): JSX.Element {
       </header>
       <div className="panel-body">
         <SourcePicker />
+        {groupCount > 0 && !anyLoaded && !loading ? (
+          <p className="form-warning" data-testid="no-inventory-hint">
+            No workloads are loaded, so every group shows 0 workloads. Open the source the drawing was made for: a context or
+            inventory file above, or a bundled example below.
+          </p>
+        ) : null}
         {open.length === 0 ? (
           <p className="muted empty-note">No source open.</p>
         ) : (

@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 import { useNoticeStore } from '../../stores/notice-store';
 
-/** Failed requests, each with its code and detail, until the user dismisses them. */
+/** Failed requests, each with its code and detail, until the user dismisses them; a strip above the panels, covering none of them. */
 export function NoticeList(): JSX.Element | null {
   const notices = useNoticeStore((s) => s.notices);
   const dismiss = useNoticeStore((s) => s.dismiss);

@@ -3,6 +3,7 @@ import { exportNetworkPolicies, importNetworkPolicyFiles } from '../../actions/n
 import { newPolicy, openPolicy, savePolicy, savePolicyAs } from '../../actions/policy-files';
 import { usePolicyStore } from '../../stores/policy-store';
 import { CompileButton } from './CompileButton';
+import { HistoryButtons } from './HistoryButtons';
 
 /** File actions, NetworkPolicy in and out, the file being edited and whether it has unsaved changes, and Compile. */
 export function Toolbar(): JSX.Element {
@@ -22,6 +23,7 @@ export function Toolbar(): JSX.Element {
         <button type="button" data-testid="policy-save" onClick={() => void savePolicy()} title="Save (Ctrl+S)">Save</button>
         <button type="button" data-testid="policy-save-as" onClick={() => void savePolicyAs()} title="Save as (Ctrl+Shift+S)">Save as…</button>
       </nav>
+      <HistoryButtons />
       <nav className="button-row" aria-label="Kubernetes NetworkPolicy">
         <button type="button" data-testid="network-policy-import" onClick={() => void importNetworkPolicyFiles()} title="Open NetworkPolicy YAML as a new drawing">Import NetworkPolicy…</button>
         <button type="button" data-testid="network-policy-export" onClick={() => void exportNetworkPolicies()} title="Write the drawing as NetworkPolicy YAML, one file per namespace">Export NetworkPolicy…</button>

@@ -1,21 +1,40 @@
-import type { JSX, ReactNode } from 'react';
+import { useEffect, useRef, type JSX, type ReactNode } from 'react';
 import { useCompileStore, type OutputTab } from '../../stores/compile-store';
 
-/** One tab per host's table, then Problems (with counts), Trace, Matrix, Impact and Replay. */
+// Past this many hosts their tabs scroll, and a list picks any of them.
+const PICKER_FROM = 5;
+
+/**
+ * One tab per host's table, then Problems (with counts), Trace, Matrix, Impact and Replay. Only
+ * the host tabs scroll when space runs out: the analysis tabs are always in view.
+ */
 export function OutputTabs(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
+  const setTab = useCompileStore((s) => s.setTab);
   const errors = outcome?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
   const warnings = outcome?.diagnostics.filter((d) => d.severity === 'warning').length ?? 0;
+  const hosts = outcome?.hosts ?? [];
 
   return (
     <div className="tabs" role="tablist">
-      {(outcome?.hosts ?? []).map((h) => (
-        <Tab key={h.host} to={{ kind: 'host', host: h.host }} selected={tab.kind === 'host' && tab.host === h.host} testId="flow-host-tab" host={h.host}
-          title={`${h.workloadCount} workloads on ${h.host}`}>
-          {h.host} <span className="count">{h.flowCount}</span>
-        </Tab>
-      ))}
+      {hosts.length >= PICKER_FROM ? (
+        <select className="host-picker" data-testid="flow-host-picker" aria-label="Show the flow table of host"
+          value={tab.kind === 'host' ? tab.host : ''} onChange={(e) => setTab({ kind: 'host', host: e.target.value })}>
+          <option value="" disabled>{hosts.length} hosts…</option>
+          {hosts.map((h) => (
+            <option key={h.host} value={h.host}>{h.host}</option>
+          ))}
+        </select>
+      ) : null}
+      <div className="host-tabs">
+        {hosts.map((h) => (
+          <Tab key={h.host} to={{ kind: 'host', host: h.host }} selected={tab.kind === 'host' && tab.host === h.host} testId="flow-host-tab" host={h.host}
+            title={`${h.workloadCount} workloads on ${h.host}`}>
+            {h.host} <span className="count">{h.flowCount}</span>
+          </Tab>
+        ))}
+      </div>
       <Tab to={{ kind: 'problems' }} selected={tab.kind === 'problems'} testId="problems-tab">
         Problems
         {errors > 0 ? <span className="count count-error">{errors}</span> : null}
@@ -48,8 +67,13 @@ interface TabProps {
 
 function Tab({ to, selected, testId, host, title, children }: TabProps): JSX.Element {
   const setTab = useCompileStore((s) => s.setTab);
+  const ref = useRef<HTMLButtonElement>(null);
+  // A host picked from the list may have its tab scrolled out of view.
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [selected]);
   return (
-    <button type="button" role="tab" aria-selected={selected} className="tab" data-testid={testId} data-host={host} title={title} onClick={() => setTab(to)}>
+    <button ref={ref} type="button" role="tab" aria-selected={selected} className="tab" data-testid={testId} data-host={host} title={title} onClick={() => setTab(to)}>
       {children}
     </button>
   );

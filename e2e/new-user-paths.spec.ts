@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+
+// What a new user meets first: settings that report every mistake, dialogs that say what they
+// ask for, a reload that keeps the workloads, and buttons that say why they are disabled.
+
+const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+
+test('bad DNS resolvers are each named, reach Problems, and typing them is one undo step', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await expect(designer.group('web')).toBeVisible();
+
+  await designer.byTestId('settings-dns').fill('10.0.0.53, 10.0.0.999, nonsense');
+  const error = designer.byTestId('policy-settings').getByTestId('field-error');
+  await expect(error).toContainText('"10.0.0.999"');
+  await expect(error).toContainText('"nonsense"');
+
+  await designer.byTestId('compile-button').click();
+  await designer.byTestId('problems-tab').click();
+  await expect(designer.byTestId('problem-row').filter({ hasText: 'MS121' })).toHaveCount(2);
+
+  await designer.byTestId('settings-dns').blur();
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.byTestId('settings-dns')).toHaveValue('');
+  await expect(designer.byTestId('policy-undo')).toBeDisabled();
+});
+
+test('Replay asks for a connection log and offers the example one; Save as refuses a relative path', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  await designer.byTestId('replay-tab').click();
+  await designer.byTestId('replay-choose').click();
+  await expect(designer.byTestId('path-modal')).toContainText('connection log');
+  await expect(designer.byTestId('path-modal')).not.toContainText('policy file');
+  await designer.byTestId('path-example').filter({ hasText: 'connections.csv' }).click();
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('replay-summary')).toContainText('connections.csv');
+
+  await designer.byTestId('policy-save-as').click();
+  await designer.byTestId('path-input').fill('relative-shop.yaml');
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('path-problem')).toContainText('not a full path');
+  await expect(designer.byTestId('path-problem')).toContainText('Type the full path');
+  expect(existsSync('relative-shop.yaml')).toBe(false);
+});
+
+test('a reload opens the inventory again; Rollback without a backup and Deploy say why they are off', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await expect(designer.byTestId('deploy-why')).toContainText('Compile first');
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await expect.poll(() => designer.memberCount('web')).toBe(2);
+
+  await designer.page.reload();
+  await expect(designer.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+  await expect.poll(() => designer.memberCount('web')).toBe(2);
+
+  await designer.compile();
+  // Saving a target does not connect; the address is from the documentation range.
+  const row = designer.hostRow('host-a');
+  await row.getByTestId('host-configure').click();
+  await designer.byTestId('host-address').fill('192.0.2.10');
+  await designer.byTestId('host-user').fill('root');
+  await designer.byTestId('host-bridge').fill('br-int');
+  await designer.byTestId('host-save').click();
+  await expect(row.getByTestId('rollback-button')).toBeDisabled();
+  await expect(row.getByTestId('rollback-why')).toContainText('No backup');
+});

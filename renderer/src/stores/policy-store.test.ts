@@ -1,0 +1,84 @@
+import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved } from '../model/policy-edits';
+import { endStep, redoEdit, undoEdit, usePolicyStore } from './policy-store';
+
+// Undo and redo of the drawing: what one step is, and what survives a step back.
+
+const start: Policy = { ...emptyPolicy('t'), groups: [{ name: 'web', selector: { labels: 'tier=web' }, position: { x: 0, y: 0 } }] };
+const state = (): ReturnType<typeof usePolicyStore.getState> => usePolicyStore.getState();
+const canUndo = (): boolean => usePolicyStore.temporal.getState().pastStates.length > 0;
+const canRedo = (): boolean => usePolicyStore.temporal.getState().futureStates.length > 0;
+
+describe('policy history', () => {
+  beforeEach(() => state().replace(start, '/tmp/t.yaml'));
+
+  it('opening a file starts with nothing to undo', () => {
+    expect(canUndo()).toBe(false);
+    expect(canRedo()).toBe(false);
+  });
+
+  it('undoes and redoes one edit, and a new edit drops what was undone', () => {
+    state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
+    expect(state().policy.groups).toHaveLength(2);
+
+    undoEdit();
+    expect(state().policy.groups.map((g) => g.name)).toEqual(['web']);
+    expect(canRedo()).toBe(true);
+
+    redoEdit();
+    expect(state().policy.groups.map((g) => g.name)).toEqual(['web', 'app']);
+
+    undoEdit();
+    state().edit((p) => withGroupAdded(p, { name: 'db', selector: { labels: 'tier=db' } }));
+    expect(canRedo()).toBe(false);
+  });
+
+  it('a drag is one step, however many positions it passes through', () => {
+    for (let x = 1; x <= 30; x++) state().edit((p) => withGroupMoved(p, 'web', { x, y: 0 }), 'move:web');
+    endStep();
+    state().edit((p) => withGroupMoved(p, 'web', { x: 99, y: 0 }), 'move:web');
+
+    undoEdit();
+    expect(state().policy.groups[0]?.position).toEqual({ x: 30, y: 0 });
+    undoEdit();
+    expect(state().policy.groups[0]?.position).toEqual({ x: 0, y: 0 });
+    expect(canUndo()).toBe(false);
+  });
+
+  it('an edit that changes nothing is no step and does not end the open one', () => {
+    state().edit((p) => withGroupMoved(p, 'web', { x: 5, y: 0 }), 'move:web');
+    state().edit((p) => p);
+    state().edit((p) => withGroupMoved(p, 'web', { x: 9, y: 0 }), 'move:web');
+    undoEdit();
+    expect(state().policy.groups[0]?.position).toEqual({ x: 0, y: 0 });
+  });
+
+  it('saving is no step, and undo keeps the revision the file is at', () => {
+    state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
+    state().markSaved('/tmp/t.yaml', 7);
+    expect(state().dirty).toBe(false);
+
+    undoEdit();
+    expect(state().policy.groups).toHaveLength(1);
+    expect(state().policy.revision).toBe(7);
+    expect(state().dirty).toBe(true);
+    expect(canUndo()).toBe(false);
+  });
+});
+
+describe('removing a group with its edges', () => {
+  it('is one undo step, as the canvas removes the edges and then the group', () => {
+    const twoGroups = withGroupAdded(start, { name: 'app', selector: { labels: 'tier=app' } });
+    state().replace(withEdgeAdded(twoGroups, { id: 'e', from: 'web', to: 'app', services: [], action: 'allow' }), null);
+
+    state().edit((p) => withEdgeRemoved(p, 'e'), 'remove');
+    state().edit((p) => withGroupRemoved(p, 'app'), 'remove');
+    endStep();
+
+    undoEdit();
+    expect(state().policy.groups.map((g) => g.name)).toEqual(['web', 'app']);
+    expect(state().policy.edges.map((e) => e.id)).toEqual(['e']);
+    expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
+  });
+});

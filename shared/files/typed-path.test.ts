@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { isFullPath, typedPathProblem } from './typed-path';
+
+describe('typed paths', () => {
+  it('accepts full paths of Linux, macOS and Windows', () => {
+    for (const p of ['/home/me/shop.yaml', 'C:\\Users\\me\\shop.yaml', 'd:/shop.yaml', '\\\\server\\share\\shop.yaml']) {
+      expect(isFullPath(p)).toBe(true);
+    }
+  });
+
+  it('refuses relative and home-relative paths, and says where to start instead', () => {
+    expect(isFullPath('shop.yaml')).toBe(false);
+    expect(typedPathProblem('policies/shop.yaml', '/home/me')).toContain('e.g. /home/me/policies/shop.yaml');
+    expect(typedPathProblem('~/shop.yaml', '/home/me')).toContain('e.g. /home/me/shop.yaml');
+    expect(typedPathProblem('/home/me/shop.yaml', '/home/me')).toBeNull();
+  });
+});
