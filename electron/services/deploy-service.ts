@@ -78,13 +78,12 @@ export class DeployService {
 
   /** The deploys running now, host by host, how each host's last deploy or rollback ended, and which hosts can roll back. */
   async status(): Promise<DeployStatus> {
+    // What runs as the caller asks: a deploy may end while the backups are looked for.
+    const running = [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] }));
+    const outcomes = [...this.outcomes.values()];
     const hosts = (await this.targets.list()).map((t) => t.host);
     const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
-    return {
-      running: [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] })),
-      outcomes: [...this.outcomes.values()],
-      backups: hosts.filter((_, i) => hasBackup[i]),
-    };
+    return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
   }
 
   /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
