@@ -57,13 +57,19 @@ describe('microseg import k8s / export k8s', () => {
     expect(trace(back, 'shop/web-1', 'shop/web-2', 8080)).toBe(3);
   }, 60_000);
 
-  it('exports one file per namespace and prints what NetworkPolicy cannot say', () => {
-    const out = join(dir, 'out');
+  it('refuses a design whose allows NetworkPolicy cannot say, with file:line:col, and writes nothing', () => {
+    const out = join(dir, 'refused');
     const features = join(ROOT, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
     const result = microseg('export', 'k8s', features, '-o', out);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain('warning MS651: edge "no-web-ssh" (deny) is not exported');
-    expect(result.stderr).toContain('warning MS652: the default "monitor" cannot be said');
+    expect(result.stderr).toContain('error MS652: the default "monitor" permits every connection');
+    expect(result.stderr).toContain('error MS654: edge "web-out": service icmp cannot be said');
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it('exports one file per namespace', () => {
+    const out = join(dir, 'out');
     const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain(join(out, 'shop.yaml'));

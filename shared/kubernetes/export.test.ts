@@ -5,7 +5,7 @@ import { parseService as parseServiceText } from '../policy/services';
 import { exportNetworkPolicies } from './export';
 import { importNetworkPolicies } from './import';
 import { parseNetworkPolicies } from './network-policy-file';
-import { connection, verdicts } from './testing/cluster';
+import { CLUSTER, connection, verdicts } from './testing/cluster';
 
 const web = (name: string): Group => ({ name, selector: { namespace: 'shop', labels: `app=${name.replace(/[._]/g, '-')}` } });
 
@@ -97,5 +97,21 @@ describe('what the export refuses rather than widen or cut', () => {
     const parsed = parseNetworkPolicies(exportNetworkPolicies(mixed).files[0]!.yaml, 'shop.yaml').policies.find((p) => p.name === 'microseg-web')!;
     expect(parsed.ingressRules.flatMap((r) => (r.peers === 'everyone' ? ['everyone'] : r.peers.map((p) => p.kind)))).toEqual(['pods']);
     expect(parsed.egressRules.flatMap((r) => (r.peers === 'everyone' ? ['everyone'] : r.peers.map((p) => p.kind)))).toEqual(['pods']);
+  });
+
+  it('refuses a group that holds workloads in no namespace when it permits traffic: pods could no longer reach them', () => {
+    const backups = (edges: Policy['edges']): Policy => ({ ...emptyPolicy('t'), defaults: { withinGroup: 'drop', betweenGroups: 'drop' }, groups: [{ name: 'backup', selector: { labels: 'role=backup' } }, { name: 'db', selector: { namespace: 'default', labels: 'app=db' } }], edges });
+    const refused = exportNetworkPolicies(backups([{ id: 'db-backup', from: 'db', to: 'backup', services: [{ protocol: 'tcp', ports: { from: 873, to: 873 } }], action: 'allow' }]), CLUSTER);
+    expect(refused.files).toEqual([]);
+    expect(refused.warnings).toMatchObject([{ code: 'MS655', severity: 'error', message: expect.stringContaining('"db-backup"') }]);
+    const idle = exportNetworkPolicies(backups([]), CLUSTER);
+    expect(idle.warnings).toMatchObject([{ code: 'MS655', severity: 'warning' }]);
+    expect(idle.files.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a group of workloads and every address whose members may talk: NetworkPolicy cannot single the members out', () => {
+    const everyone: Policy = { ...emptyPolicy('t'), defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, groups: [{ name: 'all', selector: { namespace: 'shop', labels: 'app=web', cidrs: ['0.0.0.0/0', '::/0'] } }] };
+    expect(exportNetworkPolicies(everyone).warnings).toMatchObject([{ code: 'MS653', severity: 'error', message: expect.stringContaining('also holds every address') }]);
+    expect(exportNetworkPolicies({ ...everyone, groups: [{ ...everyone.groups[0]!, isolated: true }] }).warnings).toEqual([]);
   });
 });

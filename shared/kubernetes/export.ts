@@ -15,8 +15,11 @@ import { NAMESPACE_NAME_LABEL, type NetworkPolicyObject, type PeerObject, type P
 // source's egress rules and the destination's ingress rules both admit it: each edge is
 // written on both sides, which gives exactly the design's allow edges.
 //
-// What it cannot say is a diagnostic naming the edge, group or setting; nothing is dropped
-// silently, and a service it would have to widen is an error (nothing is written).
+// What it cannot say is a diagnostic naming the edge, group or setting, never dropped in
+// silence. When that is something that permits traffic (an allow edge, a group with one, a
+// default that permits), it is an error and nothing is written: the default-deny policies
+// without the allows would cut the traffic the design lets through, and writing no deny
+// instead would open everything else. Refusing leaves the cluster as it is.
 
 export interface NetworkPolicyExport {
   /** One YAML stream per namespace, policies in name order; none when a warning is an error. */
@@ -144,19 +147,47 @@ function defaultDeny(namespace: string, policy: Policy): NetworkPolicyObject {
 
 function settingsWarnings(policy: Policy, report: Report): void {
   const fallback = policy.defaults.betweenGroups;
-  if (fallback !== 'drop') report('MS652', 'warning', `the default "${fallback}" cannot be said in NetworkPolicy; exported as drop (every pod isolated)`, {});
+  if (fallback === 'monitor') report('MS652', 'error', 'the default "monitor" permits every connection, which NetworkPolicy can only say by isolating no pod; exporting it as drop would cut what the design lets through. Set defaults.betweenGroups to drop (with allow edges for what must pass) to export; nothing is exported', {});
+  else if (fallback !== 'drop') report('MS652', 'warning', `the default "${fallback}" cannot be said in NetworkPolicy; exported as drop (every pod isolated)`, {});
   if (policy.infrastructure?.dhcp) report('MS652', 'warning', 'DHCP is not exported: NetworkPolicy does not govern how pods get addresses', {});
 }
 
-/** The groups NetworkPolicy can select, each with its pods as terms (none for blocks only). */
+/**
+ * The groups NetworkPolicy can select, each with its pods as terms (none for blocks only). One
+ * it cannot is an error when it permits traffic (an end of an allow or log edge, or members
+ * that may talk), since its connections would be cut; else a warning.
+ */
 function exportableGroups(policy: Policy, namespaces: readonly Namespace[], report: Report): Map<string, PodTerm[]> {
   const exportable = new Map<string, PodTerm[]>();
   policy.groups.forEach((group) => {
     const pods = groupPods(group, namespaces);
-    if (pods.ok) exportable.set(group.name, pods.terms);
-    else report('MS653', 'warning', `group "${group.name}" ${pods.reason}, which NetworkPolicy cannot say; it and its edges are not exported`, { element: { kind: 'group', id: group.name } });
+    const permits = permitted(policy, group);
+    const at = { element: { kind: 'group' as const, id: group.name } };
+    if (pods.ok) {
+      exportable.set(group.name, pods.terms);
+      // Its pods are said as pods, so NetworkPolicy could not tell the selected ones (which may talk) from the rest.
+      if (coversEveryAddress(group) && selectsWorkloads(group) && policy.defaults.withinGroup === 'allow' && !group.isolated) {
+        report('MS653', 'error', `group "${group.name}" selects workloads and also holds every address, and its members may talk among themselves: NetworkPolicy cannot give that to the selected pods only. Make the group isolated, or split it into a group of the workloads and one of the addresses; nothing is exported`, at);
+      }
+      return;
+    }
+    if (permits === '') report('MS653', 'warning', `group "${group.name}" ${pods.reason}, which NetworkPolicy cannot say; it permits nothing, so it is left out`, at);
+    else report('MS653', 'error', `group "${group.name}" ${pods.reason}, which NetworkPolicy cannot say, and the default-deny would cut ${permits}; select its workloads by namespace and labels (or remove the group) to export; nothing is exported`, at);
   });
   return exportable;
+}
+
+/** What the group lets through ('' for nothing): its allow edges, or its members talking among themselves. */
+function permitted(policy: Policy, group: Group): string {
+  const edges = policy.edges.filter((e) => (e.action === 'allow' || e.action === 'log') && (e.from === group.name || e.to === group.name)).map((e) => `"${e.id}"`);
+  if (edges.length > 0) return `its allow edges ${edges.join(', ')}`;
+  return policy.defaults.withinGroup === 'allow' && !group.isolated && selectsWorkloads(group) ? 'the traffic between its members' : '';
+}
+
+/** Whether the group has members by workload criteria: only those count for the within-group rule. */
+function selectsWorkloads(group: Group): boolean {
+  const s = group.selector;
+  return [s.labels, s.namespace, s.namespaceLabels, s.image, s.host].some((c) => c !== undefined);
 }
 
 interface Rule {
@@ -180,15 +211,14 @@ function exportedEdge(edge: Edge, groups: ReadonlyMap<string, PodTerm[]>, member
   if (edge.action === 'log') report('MS651', 'warning', `edge "${edge.id}" logs; exported as a plain allow, NetworkPolicy does not count connections`, at);
   const missing = [edge.from, edge.to].find((g) => !groups.has(g));
   if (missing) {
-    report('MS651', 'warning', `edge "${edge.id}" is not exported: its group "${missing}" cannot be said in NetworkPolicy`, at);
+    report('MS651', 'error', `edge "${edge.id}" cannot be exported: its group "${missing}" cannot be said in NetworkPolicy (see that group); nothing is exported`, at);
     return [];
   }
   if (edge.services.some((s) => s.protocol === 'any')) return [{ from: edge.from, to: edge.to, ports: undefined }];
   const ports = edge.services.flatMap((s) => {
     const destination = members?.get(edge.to);
     const answer = portOf(s, edge.to, destination && [...destination.workloads, ...destination.covered]);
-    if (!answer.ok && s.protocol === 'icmp') report('MS654', 'warning', `edge "${edge.id}": ${answer.problem}; left out`, at);
-    else if (!answer.ok) report('MS654', 'error', `edge "${edge.id}": ${answer.problem}; nothing is exported`, at);
+    if (!answer.ok) report('MS654', 'error', `edge "${edge.id}": ${answer.problem}; nothing is exported`, at);
     else if (answer.note) report('MS654', 'warning', `edge "${edge.id}": ${answer.note}`, at);
     return answer.ok ? [answer.port] : [];
   });
@@ -243,7 +273,11 @@ function nonPodWarnings(policy: Policy, exportable: ReadonlyMap<string, PodTerm[
   policy.groups.forEach((group, i) => {
     const outside = exportable.has(group.name) ? (membership.get(group.name)?.workloads ?? []).filter((w) => w.namespace === undefined) : [];
     if (outside.length === 0) return;
-    report('MS655', 'warning', `group "${group.name}" holds ${outside.map((w) => w.name).join(', ')}, which are no pods: NetworkPolicy cannot select them, so their connections are not exported`, at(i));
+    const names = outside.map((w) => w.name).join(', ');
+    const permits = permitted(policy, group);
+    // A pod's rule towards the group would not reach them: an allow of the design would be cut.
+    if (permits === '') report('MS655', 'warning', `group "${group.name}" holds ${names}, which are no pods: NetworkPolicy cannot select them`, at(i));
+    else report('MS655', 'error', `group "${group.name}" holds ${names}, which are no pods: NetworkPolicy cannot select them, so the export would cut ${permits} for them; give the group a namespace (or namespaceLabels) so it holds pods only, and put those workloads in a group of address blocks; nothing is exported`, at(i));
   });
   policy.groups.forEach((group, i) => {
     if (!exportable.has(group.name)) return;
