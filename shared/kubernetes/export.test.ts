@@ -69,7 +69,7 @@ describe('what the export refuses rather than widen or cut', () => {
 
   it('says a named port filtered by number as the named port only where every pod declaring it has it in range', () => {
     const inside = exportNetworkPolicies(design('tcp/postgres@5432'), { readAt: 'x', workloads: [pod('db-1', 5432)] });
-    expect(inside.warnings).toMatchObject([{ code: 'MS654', severity: 'warning' }]);
+    expect(inside.warnings).toMatchObject([{ code: 'MS654', severity: 'warning', location: { path: 'edges.0.services.0' } }]);
     expect(inside.files.find((f) => f.namespace === 'shop')!.yaml).toContain('port: postgres');
 
     const outside = exportNetworkPolicies(design('tcp/postgres@5432'), { readAt: 'x', workloads: [pod('db-1', 5432), pod('db-2', 6000)] });
@@ -103,7 +103,7 @@ describe('what the export refuses rather than widen or cut', () => {
     const backups = (edges: Policy['edges']): Policy => ({ ...emptyPolicy('t'), defaults: { withinGroup: 'drop', betweenGroups: 'drop' }, groups: [{ name: 'backup', selector: { labels: 'role=backup' } }, { name: 'db', selector: { namespace: 'default', labels: 'app=db' } }], edges });
     const refused = exportNetworkPolicies(backups([{ id: 'db-backup', from: 'db', to: 'backup', services: [{ protocol: 'tcp', ports: { from: 873, to: 873 } }], action: 'allow' }]), CLUSTER);
     expect(refused.files).toEqual([]);
-    expect(refused.warnings).toMatchObject([{ code: 'MS655', severity: 'error', message: expect.stringContaining('"db-backup"') }]);
+    expect(refused.warnings).toMatchObject([{ code: 'MS655', severity: 'error', message: expect.stringContaining('"db-backup"'), location: { path: 'groups.0.selector' } }]);
     const idle = exportNetworkPolicies(backups([]), CLUSTER);
     expect(idle.warnings).toMatchObject([{ code: 'MS655', severity: 'warning' }]);
     expect(idle.files.length).toBeGreaterThan(0);

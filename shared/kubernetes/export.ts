@@ -37,14 +37,14 @@ type Report = (code: string, severity: 'error' | 'warning', message: string, at:
  */
 export function exportNetworkPolicies(policy: Policy, inventory?: Inventory): NetworkPolicyExport {
   const warnings: Diagnostic[] = [];
-  const report: Report = (code, severity, message, location) => warnings.push({ code, severity, message, ...(location.element ? { location } : {}) });
+  const report: Report = (code, severity, message, location) => warnings.push({ code, severity, message, location });
   const namespaces = namespacesOf(policy, inventory, warnings);
   if (warnings.length > 0) return { files: [], warnings };
   settingsWarnings(policy, report);
   const pods = exportableGroups(policy, namespaces, report);
   const members = inventory ? resolveMembership(policy, inventory.workloads) : undefined;
   if (members) nonPodWarnings(policy, pods, members, report);
-  const edges = policy.edges.flatMap((e) => exportedEdge(e, pods, members, report));
+  const edges = policy.edges.flatMap((e, i) => exportedEdge(e, i, pods, members, report));
   if (warnings.some((w) => w.severity === 'error')) return { files: [], warnings };
 
   const groups = policy.groups.filter((g) => pods.has(g.name));
@@ -147,9 +147,9 @@ function defaultDeny(namespace: string, policy: Policy): NetworkPolicyObject {
 
 function settingsWarnings(policy: Policy, report: Report): void {
   const fallback = policy.defaults.betweenGroups;
-  if (fallback === 'monitor') report('MS652', 'error', 'the default "monitor" permits every connection, which NetworkPolicy can only say by isolating no pod; exporting it as drop would cut what the design lets through. Set defaults.betweenGroups to drop (with allow edges for what must pass) to export; nothing is exported', {});
-  else if (fallback !== 'drop') report('MS652', 'warning', `the default "${fallback}" cannot be said in NetworkPolicy; exported as drop (every pod isolated)`, {});
-  if (policy.infrastructure?.dhcp) report('MS652', 'warning', 'DHCP is not exported: NetworkPolicy does not govern how pods get addresses', {});
+  if (fallback === 'monitor') report('MS652', 'error', 'the default "monitor" permits every connection, which NetworkPolicy can only say by isolating no pod; exporting it as drop would cut what the design lets through. Set defaults.betweenGroups to drop (with allow edges for what must pass) to export; nothing is exported', { path: 'defaults.betweenGroups' });
+  else if (fallback !== 'drop') report('MS652', 'warning', `the default "${fallback}" cannot be said in NetworkPolicy; exported as drop (every pod isolated)`, { path: 'defaults.betweenGroups' });
+  if (policy.infrastructure?.dhcp) report('MS652', 'warning', 'DHCP is not exported: NetworkPolicy does not govern how pods get addresses', { path: 'infrastructure.dhcp' });
 }
 
 /**
@@ -159,10 +159,10 @@ function settingsWarnings(policy: Policy, report: Report): void {
  */
 function exportableGroups(policy: Policy, namespaces: readonly Namespace[], report: Report): Map<string, PodTerm[]> {
   const exportable = new Map<string, PodTerm[]>();
-  policy.groups.forEach((group) => {
+  policy.groups.forEach((group, i) => {
     const pods = groupPods(group, namespaces);
     const permits = permitted(policy, group);
-    const at = { element: { kind: 'group' as const, id: group.name } };
+    const at = { element: { kind: 'group' as const, id: group.name }, path: `groups.${i}.selector` };
     if (pods.ok) {
       exportable.set(group.name, pods.terms);
       // Its pods are said as pods, so NetworkPolicy could not tell the selected ones (which may talk) from the rest.
@@ -202,8 +202,8 @@ interface ExportedEdge {
   ports: PortObject[] | undefined;
 }
 
-function exportedEdge(edge: Edge, groups: ReadonlyMap<string, PodTerm[]>, members: ReadonlyMap<string, { workloads: Workload[]; covered: Workload[] }> | undefined, report: Report): ExportedEdge[] {
-  const at = { element: { kind: 'edge' as const, id: edge.id } };
+function exportedEdge(edge: Edge, index: number, groups: ReadonlyMap<string, PodTerm[]>, members: ReadonlyMap<string, { workloads: Workload[]; covered: Workload[] }> | undefined, report: Report): ExportedEdge[] {
+  const at = { element: { kind: 'edge' as const, id: edge.id }, path: `edges.${index}` };
   if (edge.action !== 'allow' && edge.action !== 'log') {
     report('MS651', 'warning', `edge "${edge.id}" (${edge.action}) is not exported: NetworkPolicy can only allow`, at);
     return [];
@@ -215,11 +215,12 @@ function exportedEdge(edge: Edge, groups: ReadonlyMap<string, PodTerm[]>, member
     return [];
   }
   if (edge.services.some((s) => s.protocol === 'any')) return [{ from: edge.from, to: edge.to, ports: undefined }];
-  const ports = edge.services.flatMap((s) => {
+  const ports = edge.services.flatMap((s, k) => {
     const destination = members?.get(edge.to);
     const answer = portOf(s, edge.to, destination && [...destination.workloads, ...destination.covered]);
-    if (!answer.ok) report('MS654', 'error', `edge "${edge.id}": ${answer.problem}; nothing is exported`, at);
-    else if (answer.note) report('MS654', 'warning', `edge "${edge.id}": ${answer.note}`, at);
+    const where = { ...at, path: `edges.${index}.services.${k}` };
+    if (!answer.ok) report('MS654', 'error', `edge "${edge.id}": ${answer.problem}; nothing is exported`, where);
+    else if (answer.note) report('MS654', 'warning', `edge "${edge.id}": ${answer.note}`, where);
     return answer.ok ? [answer.port] : [];
   });
   return [{ from: edge.from, to: edge.to, ports }];
@@ -269,7 +270,7 @@ function namespacesOf(policy: Policy, inventory: Inventory | undefined, errors: 
 
 /** Workloads outside any namespace that groups select, and pods in blocks: NetworkPolicy governs pods only, and ipBlock is for outside addresses. */
 function nonPodWarnings(policy: Policy, exportable: ReadonlyMap<string, PodTerm[]>, membership: ReadonlyMap<string, { workloads: Workload[]; covered: Workload[] }>, report: Report): void {
-  const at = (i: number): SourceLocation => ({ element: { kind: 'group', id: policy.groups[i]!.name } });
+  const at = (i: number): SourceLocation => ({ element: { kind: 'group', id: policy.groups[i]!.name }, path: `groups.${i}.selector` });
   policy.groups.forEach((group, i) => {
     const outside = exportable.has(group.name) ? (membership.get(group.name)?.workloads ?? []).filter((w) => w.namespace === undefined) : [];
     if (outside.length === 0) return;
