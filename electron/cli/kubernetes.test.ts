@@ -32,13 +32,44 @@ describe('microseg import k8s / export k8s', () => {
     expect(trace('monitoring/metrics-agent', 'monitoring/prometheus', 9090)).toBe(0);
   }, 60_000);
 
-  it('exports one file per namespace and prints what NetworkPolicy cannot say', () => {
-    const out = join(dir, 'out');
+  it('export then import of the example keeps every workload pair\'s connectivity, exactly', () => {
+    const out = join(dir, 'round-trip');
+    const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).not.toMatch(/error|MS65[1356]/);
+    // Each group's pods in as few selectors as say them: "not shop" holds "not shop, or not app=web".
+    const policiesIn = (ns: string): number => readFileSync(join(out, `${ns}.yaml`), 'utf8').split('kind: NetworkPolicy').length - 1;
+    expect([policiesIn('monitoring'), policiesIn('shop')]).toEqual([4, 3]);
+    const back = join(dir, 'back.yaml');
+    const reimported = microseg('import', 'k8s', join(out, 'monitoring.yaml'), join(out, 'shop.yaml'), '--inventory', inventory, '-o', back);
+    expect(reimported.code, reimported.stderr).toBe(0);
+
+    // The exact matrix from each design's compiled tables: every port of every protocol per workload pair.
+    const reach = (policy: string): unknown => (JSON.parse(microseg('matrix', policy, '--inventory', inventory, '--format', 'json').stdout) as { workloads: { names: string[]; cells: { always: unknown }[][] } }).workloads;
+    const original = reach(design) as { names: string[]; cells: { always: unknown }[][] };
+    const roundTrip = reach(back) as typeof original;
+    expect(roundTrip.names).toEqual(original.names);
+    expect(roundTrip.cells.map((row) => row.map((c) => c.always))).toEqual(original.cells.map((row) => row.map((c) => c.always)));
+    const trace = (policy: string, from: string, to: string, port: number): number => microseg('trace', policy, '--inventory', inventory, '--from', from, '--to', to, '--proto', 'tcp', '--port', String(port)).code;
+    expect(trace(back, 'monitoring/metrics-agent', 'monitoring/prometheus', 9090)).toBe(0);
+    expect(trace(back, 'monitoring/prometheus', 'shop/web-1', 9999)).toBe(0);
+    expect(trace(back, 'shop/web-1', 'shop/db-1', 5432)).toBe(0);
+    expect(trace(back, 'shop/web-1', 'shop/web-2', 8080)).toBe(3);
+  }, 60_000);
+
+  it('refuses a design whose allows NetworkPolicy cannot say, with file:line:col, and writes nothing', () => {
+    const out = join(dir, 'refused');
     const features = join(ROOT, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
     const result = microseg('export', 'k8s', features, '-o', out);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('warning MS651: edge "no-web-ssh" (deny) is not exported');
-    expect(result.stderr).toContain('warning MS652: the default "monitor" cannot be said');
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: warning MS651: edge "no-web-ssh" \(deny\) is not exported/);
+    expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: error MS652: the default "monitor" permits every connection/);
+    expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: error MS654: edge "web-out": service icmp cannot be said/);
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it('exports one file per namespace', () => {
+    const out = join(dir, 'out');
     const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain(join(out, 'shop.yaml'));

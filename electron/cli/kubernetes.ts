@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { compilePolicy } from '@shared/compiler/compile';
-import { hasErrors, type Diagnostic } from '@shared/diagnostics';
+import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
 import { writeTextFileAtomic } from '../services/project-files';
@@ -48,14 +48,16 @@ export async function importKubernetes(files: readonly string[], options: Kubern
 export async function exportKubernetes(policyPath: string, options: KubernetesOptions): Promise<KubernetesResult> {
   if (!policyPath) throw wrongUsage('export k8s needs the policy file to export');
   if (!options.output) throw wrongUsage('export k8s needs -o DIR, the folder for one YAML file per namespace');
-  const { policy } = await loadPolicy(policyPath);
+  const { policy, locate } = await loadPolicy(policyPath);
   const inventory = options.inventory ? await loadInventory(options.inventory) : undefined;
   const exported = await service(() => exportNetworkPolicyFiles(policy, inventory, options.output!));
-  if (hasErrors(exported.warnings)) throw new CliFailure(EXIT.inputErrors, `${policyPath}: not exported; nothing written into ${options.output}`, exported.warnings);
-  if (options.json) return { text: JSON.stringify(exported, null, 2), code: EXIT.ok, diagnostics: [] };
+  // The export names groups and edges by their path in the policy: located, they read file:line:col.
+  const warnings = locatedIn(exported.warnings, locate);
+  if (hasErrors(warnings)) throw new CliFailure(EXIT.inputErrors, `${policyPath}: not exported; nothing written into ${options.output}`, warnings);
+  if (options.json) return { text: JSON.stringify({ ...exported, warnings }, null, 2), code: EXIT.ok, diagnostics: [] };
   const lines = exported.files.map((f) => `wrote ${f}`);
   if (exported.files.length === 0) lines.push('no namespace to write: name namespaces in groups, or give --inventory with pods');
-  return { text: lines.join('\n'), code: EXIT.ok, diagnostics: exported.warnings };
+  return { text: lines.join('\n'), code: EXIT.ok, diagnostics: warnings };
 }
 
 /** A service failure (an unreadable or unwritable file) is the user's to fix: exit 2 with its message. */

@@ -52,4 +52,12 @@ describe('exportNetworkPolicyFiles', () => {
     expect(readFileSync(join(out, 'shop.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
     expect(readdirSync(out)).toEqual(['shop.yaml']);
   });
+
+  it('makes no folder when there is nothing to write', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    const out = join(root, 'out');
+    const result = await exportNetworkPolicyFiles({ ...emptyPolicy('t'), groups: [{ name: 'outside', selector: { cidrs: ['192.0.2.0/24'] } }] }, undefined, out);
+    expect(result.files).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
 });

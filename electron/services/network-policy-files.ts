@@ -45,7 +45,8 @@ function designName(path: string): string {
  */
 export async function exportNetworkPolicyFiles(policy: Policy, inventory: Inventory | undefined, dir: string): Promise<NetworkPolicyExport> {
   const exported = exportNetworkPolicies(policy, inventory);
-  if (hasErrors(exported.warnings)) return { files: [], warnings: exported.warnings };
+  // Nothing to write makes no folder either: an empty one left behind looks like an export.
+  if (hasErrors(exported.warnings) || exported.files.length === 0) return { files: [], warnings: exported.warnings };
   const full = await prepareFolder(dir);
   const files = exported.files.map((f) => ({ path: fileInside(full, f.namespace), text: f.yaml }));
   const written = await writeFileSetAtomic(files);

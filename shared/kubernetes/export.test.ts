@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory, Workload } from '../inventory/model';
-import { emptyPolicy, type Group, type Policy } from '../policy/model';
+import { emptyPolicy, type Group, type Policy, type Service } from '../policy/model';
+import { parseService as parseServiceText } from '../policy/services';
 import { exportNetworkPolicies } from './export';
 import { importNetworkPolicies } from './import';
 import { parseNetworkPolicies } from './network-policy-file';
-import { connection, verdicts } from './testing/cluster';
+import { CLUSTER, connection, verdicts } from './testing/cluster';
 
 const web = (name: string): Group => ({ name, selector: { namespace: 'shop', labels: `app=${name.replace(/[._]/g, '-')}` } });
 
@@ -50,5 +51,67 @@ describe('namespaces by name', () => {
       expect(verdicts(design, inventory, connection(text)), text).toEqual({ tables: pass, reference: pass });
       expect(verdicts(back, inventory, connection(text)), text).toEqual({ tables: pass, reference: pass });
     }
+  });
+});
+
+describe('what the export refuses rather than widen or cut', () => {
+  const pod = (name: string, port: number): Workload => ({ id: `t/shop/${name}`, name, host: 'n1', addresses: ['10.1.0.9'], labels: { app: 'db' }, namespace: 'shop', ports: [{ name: 'postgres', port, protocol: 'tcp' }], origin: { kind: 'static', source: 't' } });
+  const design = (service: string): Policy => ({
+    ...emptyPolicy('t'),
+    groups: [web('web'), { name: 'db', selector: { namespace: 'shop', labels: 'app=db' } }],
+    edges: [{ id: 'web-db', from: 'web', to: 'db', services: [parseService(service)], action: 'allow' }],
+  });
+  const parseService = (text: string): Service => {
+    const parsed = parseServiceText(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.service;
+  };
+
+  it('says a named port filtered by number as the named port only where every pod declaring it has it in range', () => {
+    const inside = exportNetworkPolicies(design('tcp/postgres@5432'), { readAt: 'x', workloads: [pod('db-1', 5432)] });
+    expect(inside.warnings).toMatchObject([{ code: 'MS654', severity: 'warning', location: { path: 'edges.0.services.0' } }]);
+    expect(inside.files.find((f) => f.namespace === 'shop')!.yaml).toContain('port: postgres');
+
+    const outside = exportNetworkPolicies(design('tcp/postgres@5432'), { readAt: 'x', workloads: [pod('db-1', 5432), pod('db-2', 6000)] });
+    expect(outside.files).toEqual([]);
+    expect(outside.warnings).toMatchObject([{ code: 'MS654', severity: 'error', message: expect.stringContaining('declare postgres outside 5432 (db-2: 6000)') }]);
+
+    const unknown = exportNetworkPolicies(design('tcp/postgres@5432'));
+    expect(unknown.files).toEqual([]);
+    expect(unknown.warnings).toMatchObject([{ code: 'MS654', severity: 'error', message: expect.stringContaining('export with an inventory') }]);
+  });
+
+  it('writes no rule towards a group that holds nobody: an empty peer list would be everyone', () => {
+    const nobody: Policy = {
+      ...design('tcp/80'),
+      defaults: { withinGroup: 'drop', betweenGroups: 'drop' },
+      groups: [web('web'), { name: 'db', selector: { namespace: 'shop', labels: 'app=db', exclude: [{ namespace: 'shop' }] } }],
+    };
+    const yaml = exportNetworkPolicies(nobody).files.map((f) => f.yaml).join('\n');
+    expect(yaml).not.toMatch(/(from|to): \[\]/);
+    expect(yaml).not.toContain('microseg-web');
+  });
+
+  it('lets members of a group with address blocks talk among themselves, never with the blocks', () => {
+    const mixed: Policy = { ...emptyPolicy('t'), defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, groups: [{ name: 'web', selector: { namespace: 'shop', labels: 'app=web', cidrs: ['192.0.2.0/24'] } }] };
+    const parsed = parseNetworkPolicies(exportNetworkPolicies(mixed).files[0]!.yaml, 'shop.yaml').policies.find((p) => p.name === 'microseg-web')!;
+    expect(parsed.ingressRules.flatMap((r) => (r.peers === 'everyone' ? ['everyone'] : r.peers.map((p) => p.kind)))).toEqual(['pods']);
+    expect(parsed.egressRules.flatMap((r) => (r.peers === 'everyone' ? ['everyone'] : r.peers.map((p) => p.kind)))).toEqual(['pods']);
+  });
+
+  it('refuses a group that holds workloads in no namespace when it permits traffic: pods could no longer reach them', () => {
+    const backups = (edges: Policy['edges']): Policy => ({ ...emptyPolicy('t'), defaults: { withinGroup: 'drop', betweenGroups: 'drop' }, groups: [{ name: 'backup', selector: { labels: 'role=backup' } }, { name: 'db', selector: { namespace: 'default', labels: 'app=db' } }], edges });
+    const refused = exportNetworkPolicies(backups([{ id: 'db-backup', from: 'db', to: 'backup', services: [{ protocol: 'tcp', ports: { from: 873, to: 873 } }], action: 'allow' }]), CLUSTER);
+    expect(refused.files).toEqual([]);
+    expect(refused.warnings).toMatchObject([{ code: 'MS655', severity: 'error', message: expect.stringContaining('"db-backup"'), location: { path: 'groups.0.selector' } }]);
+    const idle = exportNetworkPolicies(backups([]), CLUSTER);
+    expect(idle.warnings).toMatchObject([{ code: 'MS655', severity: 'warning' }]);
+    expect(idle.files.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a group of workloads and every address whose members may talk: NetworkPolicy cannot single the members out', () => {
+    const everyone: Policy = { ...emptyPolicy('t'), defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, groups: [{ name: 'all', selector: { namespace: 'shop', labels: 'app=web', cidrs: ['0.0.0.0/0', '::/0'] } }] };
+    expect(exportNetworkPolicies(everyone).warnings).toMatchObject([{ code: 'MS653', severity: 'error', message: expect.stringContaining('also holds every address') }]);
+    expect(exportNetworkPolicies({ ...everyone, groups: [{ ...everyone.groups[0]!, isolated: true }] }).warnings).toEqual([]);
   });
 });

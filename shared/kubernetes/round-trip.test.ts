@@ -109,14 +109,17 @@ edges:
       ),
       'design.yaml',
     ).policy!;
-    const messages = exportNetworkPolicies(design, CLUSTER).warnings.map((w) => `${w.code} ${w.location?.element?.id ?? '-'}: ${w.message}`);
+    const exported = exportNetworkPolicies(design, CLUSTER);
+    const messages = exported.warnings.map((w) => `${w.severity} ${w.code} ${w.location?.path ?? '-'}: ${w.message}`);
+    // What permits traffic and cannot be said is refused: a default-deny without those allows would cut them.
+    expect(exported.files).toEqual([]);
     expect(messages).toEqual([
-      expect.stringMatching(/^MS652 -: the default "monitor" cannot be said/),
-      expect.stringMatching(/^MS653 ops: group "ops" selects by image/),
-      expect.stringMatching(/^MS651 no-ssh: edge "no-ssh" \(deny\) is not exported/),
-      expect.stringMatching(/^MS651 watch: edge "watch" logs; exported as a plain allow/),
-      expect.stringMatching(/^MS654 ping: edge "ping": service icmp cannot be said/),
-      expect.stringMatching(/^MS651 scrape: edge "scrape" is not exported: its group "ops"/),
+      expect.stringMatching(/^error MS652 defaults.betweenGroups: the default "monitor" permits every connection/),
+      expect.stringMatching(/^error MS653 groups.5.selector: group "ops" selects by image, .* would cut its allow edges "scrape"/),
+      expect.stringMatching(/^warning MS651 edges.0: edge "no-ssh" \(deny\) is not exported/),
+      expect.stringMatching(/^warning MS651 edges.1: edge "watch" logs; exported as a plain allow/),
+      expect.stringMatching(/^error MS654 edges.2.services.0: edge "ping": service icmp cannot be said/),
+      expect.stringMatching(/^error MS651 edges.3: edge "scrape" cannot be exported: its group "ops"/),
     ]);
   });
 });
