@@ -1,7 +1,7 @@
 import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection } from '@shared/analysis/replay';
 import type { Diagnostic } from '@shared/diagnostics';
-import { lfBreaks, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
@@ -26,16 +26,9 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const connections: ObservedConnection[] = [];
   let header: string[] = [];
   const parser = parse({
+    ...CSV_READING,
     columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
-    info: true,
-    raw: true,
-    skip_empty_lines: true,
-    trim: true,
-    comment: '#',
-    comment_no_infix: true,
-    bom: true,
     relax_column_count: true,
-    skip_records_with_error: true,
     on_skip: (error) => {
       if (error) diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line: lineOf(error) } });
     },

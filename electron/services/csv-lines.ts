@@ -5,6 +5,22 @@
  * a record's start is its end minus the lines its own text spans.
  */
 
+/**
+ * How both CSV readers (inventories, connection logs) read: records with their place and raw
+ * text (see above), `#` comment lines and blank lines skipped, cells trimmed, a BOM dropped, and
+ * a record that cannot be read skipped (reported through `on_skip`) so the others still are.
+ */
+export const CSV_READING = {
+  info: true,
+  raw: true,
+  skip_empty_lines: true,
+  trim: true,
+  comment: '#',
+  comment_no_infix: true,
+  bom: true,
+  skip_records_with_error: true,
+} as const;
+
 /** The text with every line break written \n (the parser counts a \r\n in a quoted cell twice). */
 export function lfBreaks(text: string): string {
   return text.replace(/\r\n?/g, '\n');

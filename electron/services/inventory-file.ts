@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
-import { lfBreaks, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
 
 /**
  * Reads a static inventory in either format: YAML (`kind: Inventory`) or CSV with a header
@@ -28,15 +28,8 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   try {
     // See csv-lines.ts: rows are placed where they start.
     records = parse(lfBreaks(text), {
+      ...CSV_READING,
       columns: header,
-      info: true,
-      raw: true,
-      skip_empty_lines: true,
-      trim: true,
-      comment: '#',
-      comment_no_infix: true,
-      bom: true,
-      skip_records_with_error: true,
       on_skip: (error) => {
         if (error) unreadable.push(syntaxError(error));
       },
