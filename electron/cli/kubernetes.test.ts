@@ -62,7 +62,7 @@ describe('microseg import k8s / export k8s', () => {
     const features = join(ROOT, 'shared', 'compiler', 'fixtures', 'features.policy.yaml');
     const result = microseg('export', 'k8s', features, '-o', out);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: warning MS651: edge "no-web-ssh" \(deny\) is not exported/);
+    expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: error MS651: edge "no-web-ssh" \(deny\) cannot be left to the default-deny without knowing the workloads: export with --inventory/);
     expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: error MS652: the default "monitor" permits every connection/);
     expect(result.stderr).toMatch(/features\.policy\.yaml:\d+:\d+: error MS654: edge "web-out": service icmp cannot be said/);
     expect(existsSync(out)).toBe(false);

@@ -6,6 +6,7 @@ import { resolveMembership } from '../policy/membership';
 import { isNamespaceName, isNamespacePattern, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import type { Edge, Group, Policy } from '../policy/model';
 import { coversEveryAddress, groupPods, peerOf, podSelectorsIn, type Namespace, type PodTerm } from './export-members';
+import { blockedButExported } from './export-blocks';
 import { portOf } from './export-ports';
 import { NAMESPACE_NAME_LABEL, type NetworkPolicyObject, type PeerObject, type PortObject } from './network-policy';
 
@@ -44,7 +45,8 @@ export function exportNetworkPolicies(policy: Policy, inventory?: Inventory): Ne
   const pods = exportableGroups(policy, namespaces, report);
   const members = inventory ? resolveMembership(policy, inventory.workloads) : undefined;
   if (members) nonPodWarnings(policy, pods, members, report);
-  const edges = policy.edges.flatMap((e, i) => exportedEdge(e, i, pods, members, report));
+  const blocked = new Map(blockedButExported(policy, members).map((b) => [b.index, b.problem]));
+  const edges = policy.edges.flatMap((e, i) => exportedEdge(e, i, pods, members, blocked.get(i), report));
   if (warnings.some((w) => w.severity === 'error')) return { files: [], warnings };
 
   const groups = policy.groups.filter((g) => pods.has(g.name));
@@ -202,10 +204,12 @@ interface ExportedEdge {
   ports: PortObject[] | undefined;
 }
 
-function exportedEdge(edge: Edge, index: number, groups: ReadonlyMap<string, PodTerm[]>, members: ReadonlyMap<string, { workloads: Workload[]; covered: Workload[] }> | undefined, report: Report): ExportedEdge[] {
+/** `blockedProblem`: why leaving this deny, reject or redirect edge to the default-deny would permit more (see blockedButExported). */
+function exportedEdge(edge: Edge, index: number, groups: ReadonlyMap<string, PodTerm[]>, members: ReadonlyMap<string, { workloads: Workload[]; covered: Workload[] }> | undefined, blockedProblem: string | undefined, report: Report): ExportedEdge[] {
   const at = { element: { kind: 'edge' as const, id: edge.id }, path: `edges.${index}` };
   if (edge.action !== 'allow' && edge.action !== 'log') {
-    report('MS651', 'warning', `edge "${edge.id}" (${edge.action}) is not exported: NetworkPolicy can only allow`, at);
+    if (blockedProblem) report('MS651', 'error', `${blockedProblem}; nothing is exported`, at);
+    else report('MS651', 'warning', `edge "${edge.id}" (${edge.action}) is left out: NetworkPolicy can only allow, and nothing exported permits its connections, so the default-deny stops them`, at);
     return [];
   }
   if (edge.action === 'log') report('MS651', 'warning', `edge "${edge.id}" logs; exported as a plain allow, NetworkPolicy does not count connections`, at);

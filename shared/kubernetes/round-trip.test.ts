@@ -96,6 +96,26 @@ describe('NetworkPolicy round trip', () => {
     expect(original.cells.flat().filter((cell) => !isEmptyServiceSet(cell.always)).length).toBeGreaterThan(5);
   });
 
+  it('refuses to leave out a deny or redirect edge whose connections an exported allow or within-group rule permits', () => {
+    const withEdges = (edges: string): Policy => parsePolicyFile(DESIGN.replace('edges:', `edges:\n${edges}`), 'design.yaml').policy!;
+    // Edges outrank the within-group rule: alice's two pods may talk, except on tcp/22.
+    const inside = exportNetworkPolicies(withEdges('  - { id: alice-no-ssh, from: alice, to: alice, services: [tcp/22], action: deny }'), CLUSTER);
+    expect(inside.files).toEqual([]);
+    expect(inside.warnings.filter((w) => w.severity === 'error').map((w) => `${w.location?.path}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^edges\.0: edge "alice-no-ssh" \(deny\) stops connections that the within-group rule of group "alice" permits; .* nothing is exported$/),
+    ]);
+    const overlapping = exportNetworkPolicies(withEdges('  - { id: trap, from: frontends, to: db, services: [sctp/3868], action: redirect, redirectTo: x }'), CLUSTER);
+    expect(overlapping.warnings.filter((w) => w.severity === 'error').map((w) => w.message)).toEqual([expect.stringMatching(/^edge "trap" \(redirect\) stops connections that allow edge "frontends-db" permits/)]);
+    // Another protocol, or no members in common: the default-deny stops its connections as the design does
+    // (a named port counts as every port of its protocol, so tcp/23 would meet web-db's tcp/redis).
+    const apart = exportNetworkPolicies(withEdges('  - { id: no-tftp, from: frontends, to: db, services: [udp/69], action: deny }'), CLUSTER);
+    expect(apart.files).not.toEqual([]);
+    expect(apart.warnings.filter((w) => w.severity === 'error')).toEqual([]);
+    expect(exportNetworkPolicies(withEdges('  - { id: no-ssh, from: db, to: db, services: [tcp/22], action: deny }'), undefined).warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/edge "no-ssh" \(deny\) cannot be left to the default-deny without knowing the workloads: export with --inventory/),
+    );
+  });
+
   it('lists what NetworkPolicy cannot say, naming the edge or group', () => {
     const design = parsePolicyFile(
       DESIGN.replace('betweenGroups: drop', 'betweenGroups: monitor').replace(
@@ -116,7 +136,7 @@ edges:
     expect(messages).toEqual([
       expect.stringMatching(/^error MS652 defaults.betweenGroups: the default "monitor" permits every connection/),
       expect.stringMatching(/^error MS653 groups.5.selector: group "ops" selects by image, .* would cut its allow edges "scrape"/),
-      expect.stringMatching(/^warning MS651 edges.0: edge "no-ssh" \(deny\) is not exported/),
+      expect.stringMatching(/^warning MS651 edges.0: edge "no-ssh" \(deny\) is left out: .* nothing exported permits its connections/),
       expect.stringMatching(/^warning MS651 edges.1: edge "watch" logs; exported as a plain allow/),
       expect.stringMatching(/^error MS654 edges.2.services.0: edge "ping": service icmp cannot be said/),
       expect.stringMatching(/^error MS651 edges.3: edge "scrape" cannot be exported: its group "ops"/),
