@@ -1,6 +1,7 @@
 import { cidrsOverlap } from '../net/cidr-set';
 import type { Membership } from '../policy/membership';
-import type { Edge, Policy, Service } from '../policy/model';
+import type { Edge, Policy } from '../policy/model';
+import { intersectServices } from '../policy/services';
 
 /** One thing the export keeps that permits connections: an allow or log edge, or a group's within-group rule. */
 interface Permission {
@@ -43,7 +44,7 @@ function permissionsOf(policy: Policy, members: ReadonlyMap<string, Membership>)
     .filter((e) => e.action === 'allow' || e.action === 'log')
     .map((allow) => ({
       what: `${allow.action} edge "${allow.id}"`,
-      overlaps: (blocking) => share(blocking.from, allow.from) && share(blocking.to, allow.to) && servicesOverlap(blocking.services, allow.services),
+      overlaps: (blocking) => share(blocking.from, allow.from) && share(blocking.to, allow.to) && intersectServices(blocking.services, allow.services).length > 0,
     }));
   if (policy.defaults.withinGroup !== 'allow') return edges;
   // Every service between two members of a group; its address blocks never count for the rule.
@@ -73,16 +74,4 @@ function sharesMembers(a: Membership | undefined, b: Membership | undefined): bo
   if (!a || !b) return false;
   const inA = new Set(everyWorkload(a));
   return everyWorkload(b).some((id) => inA.has(id)) || cidrsOverlap(a.cidrs, b.cidrs);
-}
-
-/** Whether some connection matches a service of each list; a named port counts as any port of its protocol. */
-export function servicesOverlap(a: readonly Service[], b: readonly Service[]): boolean {
-  return a.some((x) => b.some((y) => serviceOverlap(x, y)));
-}
-
-function serviceOverlap(x: Service, y: Service): boolean {
-  if (x.protocol === 'any' || y.protocol === 'any') return true;
-  if (x.protocol !== y.protocol) return false;
-  if (!x.ports || !y.ports || x.portName !== undefined || y.portName !== undefined) return true;
-  return x.ports.from <= y.ports.to && y.ports.from <= x.ports.to;
 }
