@@ -3,6 +3,7 @@ import type { RequestChannel } from '@shared/api/contract';
 import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { parseCidr } from '@shared/net/address';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
+import { switchPortProblem } from '@shared/inventory/switch-port';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
@@ -14,7 +15,11 @@ const compileId = z.string().min(1).max(64);
 const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
 // As long as a DNS name: Docker engines and Kubernetes nodes name hosts.
 const hostName = z.string().min(1).max(253);
-const pathEnd = z.strictObject({ address: ipAddress, host: hostName.optional() });
+const switchPort = z.string().superRefine((port, ctx) => {
+  const problem = switchPortProblem(port);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const pathEnd = z.strictObject({ address: ipAddress, host: hostName.optional(), port: switchPort.optional() });
 
 const service = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),

@@ -17,6 +17,7 @@ import { bySwappedHoneypots, changesBetween, mergeChanges, type ReachChanges } f
 import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
+import { withoutPortGuards } from '../simulator/port-guards';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -74,7 +75,10 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
 }
 
 /** changeImpact as steps of a few dozen pairs (of addresses, or of address classes). */
-export function* impactSteps(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
+export function* impactSteps(beforeAsGiven: ImpactSide, afterAsGiven: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
+  // Connections between workloads, sent from their own addresses: a spoof guard changes none.
+  const before = { ...beforeAsGiven, tables: withoutPortGuards(beforeAsGiven.tables) };
+  const after = { ...afterAsGiven, tables: withoutPortGuards(afterAsGiven.tables) };
   const diff = diffTables(before.tables, after.tables);
   const participants = participantsOf(inventory);
   const { workloads } = participants;

@@ -11,6 +11,7 @@ import type { PairReach } from './reach';
 import { plainClasses, type PlainClasses } from './plain-classes';
 import { NO_SERVICES, unionServices } from './service-set';
 import { finish, type AnalysisSteps } from './steps';
+import { withoutPortGuards } from '../simulator/port-guards';
 
 export type { MatrixCell } from './group-cells';
 
@@ -50,7 +51,9 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
  * addresses), every other pair takes the reach of its two plain classes (counted in address
  * classes), and the group cells are filled by counting (counted in group cells).
  */
-export function* matrixSteps(policy: Policy, inventory: Inventory, tables: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
+export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
+  // Connections between workloads, sent from their own addresses: a spoof guard changes none.
+  const tables = withoutPortGuards(tablesAsGiven);
   // As in the compiler: a workload without a host or an address is in no group and no table.
   const workloads = inventory.workloads.filter(takesPart);
   const named = new NamedAddresses();

@@ -158,6 +158,7 @@ export class CompileSession {
     const counts = new Map<string, number>();
     let ipv6 = patch.ipv6.workloads;
     for (const { before, after } of pairs) {
+      if (!keepsPortGuard(before, after)) return false;
       for (const [w, delta] of [[before, -1], [after, 1]] as const) {
         if (!w) continue;
         if (w.addresses.some(patch.inBlocks)) return false;
@@ -364,6 +365,23 @@ export class CompileSession {
   private sortedListed(): Workload[] {
     return [...this.listed.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
+}
+
+/**
+ * Whether a change leaves table 0's spoof guard as it was (compiler/port-guard.ts): no switch port
+ * before or after, or the same port on the same host with the same addresses. Guards are not
+ * patched: workloads with known ports come from static files, which change by whole reloads.
+ */
+function keepsPortGuard(before: Workload | undefined, after: Workload | undefined): boolean {
+  if (before?.switchPort === undefined && after?.switchPort === undefined) return true;
+  return (
+    before !== undefined &&
+    after !== undefined &&
+    before.switchPort === after.switchPort &&
+    before.host === after.host &&
+    before.addresses.length === after.addresses.length &&
+    before.addresses.every((a, i) => a === after.addresses[i])
+  );
 }
 
 function hasIPv6(w: Workload): boolean {

@@ -13,6 +13,7 @@ import { FlowTexts } from './flow-texts';
 import { FlowList, FlowSorter } from './flow-order';
 import { buildHostFlows, indexClauses, type HostTableOptions } from './host-table';
 import { MatchIds } from './match-ids';
+import { guardedPorts } from './port-guard';
 import { RULE_BAND_WIDTH } from './pipeline';
 import { resolveRedirectTargets } from './redirects';
 import { resolveRules, type ResolvedRule } from './rules';
@@ -101,7 +102,7 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
   const sorter = new FlowSorter();
   const hosts = [...byHost.keys()].sort().map((host) => {
     const local = byHost.get(host)!;
-    buildHostFlows(scratch.clear(), host, clauses, local.flatMap((w) => w.addresses), options, addressMatches);
+    buildHostFlows(scratch.clear(), host, clauses, { addresses: local.flatMap((w) => w.addresses), ports: guardedPorts(local) }, options, addressMatches);
     // The first host numbers the pipeline's own matches; ranks are then worked out again only for a new one (a honeypot's).
     return new CompactHostTable(host, local.length, sorter.sorted(scratch, ids.ranks()), flowTexts);
   });

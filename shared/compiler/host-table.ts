@@ -1,4 +1,4 @@
-import { cidrMatchValue, parseCidr, type Family } from '../net/address';
+import { matchValuesOf } from '../net/address';
 import type { DefaultAction } from '../policy/model';
 import { ActionLists } from './action-lists';
 import type { AddressMatchCache, HostMatches, RuleClauses } from './clauses';
@@ -6,6 +6,7 @@ import { ConjunctionBands, ConjunctionText, MatchSlots } from './conjunction-ban
 import type { Flow } from './flow';
 import type { FlowList } from './flow-order';
 import type { FlowTexts } from './flow-texts';
+import { addPortGuards, type GuardedPort } from './port-guard';
 import {
   cookieFor,
   FROM_UPLINK,
@@ -37,6 +38,12 @@ export interface HostTableOptions {
   redirects: readonly RedirectTarget[];
   /** With the `redirect` default: the honeypot's number. */
   defaultRedirect?: number;
+}
+
+/** What a host's table needs of the workloads behind it: their addresses, and the switch ports known to lead to them. */
+export interface HostWorkloads {
+  addresses: readonly string[];
+  ports: readonly GuardedPort[];
 }
 
 /** One rule as every host's policy tables place it, worked out once per compile. */
@@ -120,10 +127,12 @@ export function indexClauses(clauses: readonly RuleClauses[], flowTexts: FlowTex
  * of its local sources and the ingress rules of its local destinations. Deterministic; the
  * flows come in no canonical order (`FlowSorter` gives it).
  */
-export function buildHostFlows(flows: FlowList, host: string, clauses: HostClauses, localAddresses: readonly string[], options: HostTableOptions, addressMatches: AddressMatchCache): void {
+export function buildHostFlows(flows: FlowList, host: string, clauses: HostClauses, local: HostWorkloads, options: HostTableOptions, addressMatches: AddressMatchCache): void {
   // Only a redirect to a honeypot behind the uplink needs to know where its packet came in.
   const marksUplink = options.redirects.some((t) => t.workload.host !== host);
+  const localAddresses = local.addresses;
   addPipeline(flows, options);
+  addPortGuards(flows, local.ports, options, classifyConntrack(options));
   addPolicyTable(flows, 'egress', host, clauses, addressMatches.addresses(localAddresses, 'src'), options, marksUplink);
   addPolicyTable(flows, 'ingress', host, clauses, addressMatches.addresses(localAddresses, 'dst'), options, false);
   if (options.redirects.length > 0) addRedirects(flows, host, options.redirects, options.withIPv6);
@@ -148,10 +157,7 @@ function addPipeline(flows: FlowList, options: HostTableOptions): void {
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=68,tp_dst=67', ['NORMAL'], dhcp);
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=67,tp_dst=68', ['NORMAL'], dhcp);
   }
-  // With redirects, conntrack's NAT must see every packet, so a redirected connection's
-  // later packets and replies are rewritten like its first.
-  const ct = options.redirects.length > 0 ? `ct(table=${conntrack},nat)` : `ct(table=${conntrack})`;
-  for (const family of families) infra(classify, PRIORITY.rule, family, [ct]);
+  for (const family of families) infra(classify, PRIORITY.rule, family, [classifyConntrack(options)]);
   infra(classify, PRIORITY.fallThrough, '', ['drop']);
 
   infra(conntrack, PRIORITY.conntrackInvalid, 'ct_state=+trk+inv', ['drop']);
@@ -162,6 +168,13 @@ function addPipeline(flows: FlowList, options: HostTableOptions): void {
 
   // ct() needs an IP match: the switch rejects a bare `ct(commit)` (OFPBAC_MATCH_INCONSISTENT).
   for (const family of families) infra(TABLES.forward.id, PRIORITY.fallThrough, family, ['ct(commit)', 'NORMAL']);
+}
+
+/** What table 0 does with an IP packet: through conntrack to the conntrack table. */
+function classifyConntrack(options: Pick<HostTableOptions, 'redirects'>): string {
+  // With redirects, conntrack's NAT must see every packet, so a redirected connection's
+  // later packets and replies are rewritten like its first.
+  return options.redirects.length > 0 ? `ct(table=${TABLES.conntrack.id},nat)` : `ct(table=${TABLES.conntrack.id})`;
 }
 
 /**
@@ -279,7 +292,7 @@ function addRedirects(flows: FlowList, host: string, targets: readonly RedirectT
       else {
         const dst = family === 'ip' ? `ip,nw_dst=${address}` : `ipv6,ipv6_dst=${address}`;
         flows.push({ table: TABLES.ingress.id, priority: HONEYPOT_PRIORITY, cookie, match: dst, actions: [`goto_table:${TABLES.forward.id}`] });
-        for (const own of addressesOf(t.workload.addresses, family === 'ip' ? 4 : 6)) {
+        for (const own of matchValuesOf(t.workload.addresses, family === 'ip' ? 4 : 6)) {
           const src = family === 'ip' ? `nw_src=${own}` : `ipv6_src=${own}`;
           flows.push({ table: TABLES.forward.id, priority: OWN_REDIRECT_PRIORITY, cookie, match: `${register},${family},${src}`, actions: ['drop'] });
         }
@@ -300,14 +313,6 @@ function addUplinkRedirect(flows: FlowList, t: RedirectTarget, family: 'ip' | 'i
   const mark = `${REDIRECT_CT_MARK.match}=${marked}/${FROM_UPLINK.mask}`;
   flows.push({ table: TABLES.forward.id, priority: UPLINK_REDIRECT_PRIORITY, cookie, match: `${register},${family}`, actions: [commit, `mod_dl_dst:${t.mac}`, 'in_port'] });
   flows.push({ table: TABLES.conntrack.id, priority: UPLINK_LATER_PACKET_PRIORITY, cookie, match: `ct_state=+trk+est-rpl,${mark},${family}`, actions: [`mod_dl_dst:${t.mac}`, 'in_port'] });
-}
-
-/** A workload's addresses of one family as flows match them: it may send from any of them. */
-function addressesOf(addresses: readonly string[], family: Family): string[] {
-  return addresses.flatMap((a) => {
-    const cidr = parseCidr(a);
-    return cidr?.family === family ? [cidrMatchValue(cidr)] : [];
-  });
 }
 
 function hex(n: number): string {

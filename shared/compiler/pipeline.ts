@@ -22,6 +22,11 @@ export type TableName = keyof typeof TABLES;
  * edge-id order, because two redirects covering one connection send it to different places.
  */
 export const PRIORITY = {
+  // Table 0's spoof guard (port-guard.ts), above all the rest of the table: neighbour discovery
+  // and DHCP pass first, then a port's own addresses, and anything else from the port drops.
+  portGuardInfrastructure: 310,
+  portGuard: 300,
+  portGuardDrop: 290,
   infrastructure: 100,
   conntrackInvalid: 200,
   conntrackState: 100,
@@ -87,9 +92,9 @@ export const MAX_CONJUNCTIONS_PER_FLOW = 3500;
 export const OUR_COOKIE = '0x4d53000000000000';
 export const OUR_COOKIE_MASK = '0xffff000000000000';
 
-export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny' | 'dns' | 'dhcp' | 'redirect';
+export type RuleKind = 'infrastructure' | 'within-group' | 'edge' | 'default-deny' | 'dns' | 'dhcp' | 'redirect' | 'port-guard';
 
-const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3, dns: 4, dhcp: 5, redirect: 6 };
+const KIND_CODE: Record<RuleKind, number> = { infrastructure: 0, 'within-group': 1, edge: 2, 'default-deny': 3, dns: 4, dhcp: 5, redirect: 6, 'port-guard': 7 };
 
 /** The cookie of the flows one rule produced; rule numbers start at 1, 0 means "the pipeline itself". */
 export function cookieFor(kind: RuleKind, ruleNumber: number): string {

@@ -34,6 +34,12 @@ export interface Workload {
   addresses: string[];
   /** Ethernet address, needed only to redirect connections to this workload (a honeypot). */
   mac?: string;
+  /**
+   * The name of the port on its host's bridge the workload is attached through (a veth, a VM's
+   * tap). When known, the host drops what comes in on that port from any other source address
+   * (compiler/port-guard.ts), so the workload cannot pass for another one.
+   */
+  switchPort?: string;
   labels: Record<string, string>;
   image?: string;
   namespace?: string;

@@ -26,6 +26,14 @@ export function cidrMatchValue(cidr: Cidr): string {
   return cidr.prefix === max ? cidr.address : `${cidr.address}/${cidr.prefix}`;
 }
 
+/** The addresses of one family among `addresses`, as flows match them. */
+export function matchValuesOf(addresses: readonly string[], family: Family): string[] {
+  return addresses.flatMap((a) => {
+    const cidr = parseCidr(a);
+    return cidr?.family === family ? [cidrMatchValue(cidr)] : [];
+  });
+}
+
 export function isIPv4(text: string): boolean {
   // Read character by character: compiles ask this of every address, and splitting made garbage.
   let parts = 0;

@@ -1,4 +1,4 @@
-import { qualifiedName, type Inventory } from '../inventory/model';
+import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
@@ -63,7 +63,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
     const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(address));
     return {
       ok: true,
-      end: { address, ...(owner ? { host: owner.host } : {}) },
+      end: { address, ...(owner ? { host: owner.host, ...portOf(owner) } : {}) },
       label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
     };
   }
@@ -75,5 +75,10 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const address = workload.addresses[0];
   if (!address) return { ok: false, message: `workload "${workload.name}" has no IP address` };
   if (!takesPart(workload)) return { ok: false, message: `workload "${workload.name}" has no host (not scheduled yet?); trace its address to treat it as an outside one` };
-  return { ok: true, end: { address, host: workload.host }, label: `${qualifiedName(workload)} (${address})` };
+  return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
+}
+
+/** The switch port a workload sends through, where the inventory knows it: the first switch's spoof guard sees it. */
+function portOf(workload: Workload): Pick<PathEnd, 'port'> {
+  return workload.switchPort !== undefined ? { port: workload.switchPort } : {};
 }

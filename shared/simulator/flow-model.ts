@@ -29,6 +29,8 @@ export const REGISTER_COUNT = 16;
 
 /** The fields one flow matches; an absent field is wildcarded. Addresses are stored masked. */
 export interface FlowMatch {
+  /** The switch port the packet came in on, by name (`in_port=veth-web1`) or OpenFlow number as written. */
+  inPort?: string;
   ethType?: number;
   ipProto?: number;
   nwSrc?: AddressMask;
@@ -138,6 +140,7 @@ export function isConjunctive(flow: SimFlow): boolean {
  */
 export function formatMatch(m: FlowMatch): string {
   const parts: string[] = [];
+  if (m.inPort !== undefined) parts.push(`in_port=${m.inPort}`);
   if (m.ethType !== undefined) parts.push(`dl_type=0x${m.ethType.toString(16).padStart(4, '0')}`);
   if (m.ipProto !== undefined) parts.push(`nw_proto=${m.ipProto}`);
   if (m.nwSrc) parts.push(`nw_src=${formatAddressMask(m.nwSrc)}`);

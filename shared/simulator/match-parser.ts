@@ -35,7 +35,13 @@ const ALIASES: Record<string, string> = {
   sctp_dst: 'tp_dst',
   icmpv6_type: 'icmp_type',
   icmpv6_code: 'icmp_code',
+  // ARP's sender and target protocol addresses are nw_src and nw_dst to Open vSwitch.
+  arp_spa: 'nw_src',
+  arp_tpa: 'nw_dst',
 };
+
+/** What `in_port` may name here: a port number, or a name without blanks, commas, quotes or `=`. */
+const SWITCH_PORT = /^[^\s,="]+$/;
 
 const PORTED = new Set<number>([IP_PROTO.tcp, IP_PROTO.udp, IP_PROTO.sctp]);
 
@@ -60,6 +66,13 @@ export function addMatchToken(match: FlowMatch, token: string): TokenProblem | n
   }
 
   switch (key) {
+    case 'in_port': {
+      // `dump-flows --names` quotes names; the switch knows a port by its name or number alike.
+      const port = /^"(.*)"$/.exec(value)?.[1] ?? value;
+      if (!SWITCH_PORT.test(port)) return problem(`"${value}" is not a switch port name or number`);
+      match.inPort = port;
+      return null;
+    }
     case 'dl_type':
       return withNumber(value, 0xffff, (n) => setField(match, 'ethType', n, token));
     case 'nw_proto':

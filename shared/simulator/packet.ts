@@ -8,6 +8,8 @@ export type PacketProtocol = 'tcp' | 'udp' | 'sctp' | 'icmp' | 'other';
 
 /** A packet to simulate. For ARP, `src` and `dst` are the sender and target protocol addresses. */
 export interface Packet {
+  /** The switch port the packet comes in on at the first host (a workload's `switchPort`); absent: a port no flow names, such as the uplink. */
+  inPort?: string;
   ethType: EthType;
   src: string;
   dst: string;
@@ -40,6 +42,8 @@ export function echoRequestType(destination: string): number {
 
 /** The packet as the tables see it: numbers only, plus the metadata the pipeline changes. */
 export interface PacketFields {
+  /** Only on the first switch: at the next one the packet comes in by the uplink. */
+  inPort?: string;
   ethType: number;
   ipProto?: number;
   src: AddressBits;
@@ -98,6 +102,7 @@ export function packetFields(packet: Packet): PacketFields {
   const src = addressBits(packet.src)!;
   const dst = addressBits(packet.dst)!;
   const fields: PacketFields = {
+    ...(packet.inPort !== undefined ? { inPort: packet.inPort } : {}),
     ethType: ETH_TYPE[packet.ethType],
     src,
     dst,
@@ -130,6 +135,7 @@ export function trackedState(state: ConnectionState): number {
 
 /** Whether a flow's match holds for the packet, field by field as Open vSwitch compares them. Pure. */
 export function matchesPacket(m: FlowMatch, p: PacketFields): boolean {
+  if (m.inPort !== undefined && m.inPort !== p.inPort) return false;
   if (m.ethType !== undefined && m.ethType !== p.ethType) return false;
   if (m.ipProto !== undefined && m.ipProto !== p.ipProto) return false;
   const v4 = p.ethType === ETH_TYPE.ipv4 || p.ethType === ETH_TYPE.arp;

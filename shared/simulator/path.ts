@@ -16,6 +16,8 @@ export type HostTableLookup = Pick<HostFlowTables, 'get'>;
 export interface PathEnd {
   address: string;
   host?: string;
+  /** For a source: the switch port its packets come in by on its host (a workload's `switchPort`), which meets the host's spoof guard. */
+  port?: string;
 }
 
 /** The packet apart from its addresses; the address family follows from the ends. */
@@ -175,7 +177,9 @@ function walkPath(
     const hostTables = tables.get(host);
     if (!hostTables) throw new Error(`no flow table for host "${host}"`);
     const entry = entries?.get(host);
-    const result = simulatePacket(hostTables, { ...packet, ...entry }, state);
+    // Only the sender's own switch sees its port: the next ones get the packet from the uplink.
+    const inPort = hops.length === 0 && host === from.host && from.port !== undefined ? { inPort: from.port } : {};
+    const result = simulatePacket(hostTables, { ...packet, ...entry, ...inPort }, state);
     hops.push({ host, result, ...(entry ? { ctMark: entry.ctMark } : {}) });
     if (result.verdict === 'dropped')
       return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };

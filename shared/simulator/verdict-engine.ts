@@ -1,4 +1,5 @@
 import { MAX_HOPS, simulatePath, type HostFlowTables, type PathEnd, type PathProbe, type PathResult } from './path';
+import { withoutPortGuards } from './port-guards';
 import { AddressBook, type EngineAddress } from './verdict-address';
 import { NO_HOST, UNKNOWN_HOST, VerdictEnd, VerdictService } from './verdict-ends';
 import { Frame } from './verdict-frame';
@@ -49,10 +50,14 @@ export class VerdictEngine {
   private readonly budget = new RowBudget();
   private readonly textService = new VerdictService(this, {}, true);
 
+  private readonly tables: HostFlowTables;
+
   constructor(
-    private readonly tables: HostFlowTables,
+    tables: HostFlowTables,
     private readonly options: VerdictEngineOptions = {},
   ) {
+    // Packets sent from their own addresses, which a spoof guard lets through unchanged.
+    this.tables = withoutPortGuards(tables);
     for (const host of tables.keys()) this.hostIndex.set(host, this.hostIndex.size);
     this.book = new AddressBook(options.hostOf);
     this.useMemo = options.memo ?? true;

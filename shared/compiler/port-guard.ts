@@ -1,0 +1,72 @@
+import type { Workload } from '../inventory/model';
+import { matchValuesOf } from '../net/address';
+import type { FlowList } from './flow-order';
+import { cookieFor, PRIORITY, TABLES } from './pipeline';
+
+/** A port of one host's bridge and the addresses the workloads behind it send from. */
+export interface GuardedPort {
+  port: string;
+  addresses: readonly string[];
+}
+
+/** What a guard needs of the policy: whether IPv6 and DHCP pass the pipeline at all. */
+export interface PortGuardOptions {
+  withIPv6: boolean;
+  dhcp: boolean;
+}
+
+const GUARD = cookieFor('port-guard', 0);
+/** Neighbour discovery's messages: router and neighbour solicitations and advertisements. */
+const NEIGHBOUR_DISCOVERY = [133, 134, 135, 136];
+
+/**
+ * The local workloads' switch ports, each with the addresses of every workload given that port
+ * (a port may lead to several, a nested bridge's for one), in port-name order.
+ */
+export function guardedPorts(local: readonly Workload[]): GuardedPort[] {
+  const byPort = new Map<string, string[]>();
+  for (const w of local) {
+    if (w.switchPort === undefined) continue;
+    const addresses = byPort.get(w.switchPort);
+    if (addresses) addresses.push(...w.addresses);
+    else byPort.set(w.switchPort, [...w.addresses]);
+  }
+  return [...byPort].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([port, addresses]) => ({ port, addresses }));
+}
+
+/**
+ * Table 0's spoof guard for the ports workloads are known to sit behind. Without it the egress
+ * table knows a local source by its address alone, so a workload sending from another's address
+ * is judged as that one, or, from an address of no local workload, not checked on its own host
+ * at all. A packet from a guarded port goes on only from one of the port's own addresses (IP,
+ * and ARP as sender), plus what has no address of its own yet or speaks from a link-local one:
+ * a DHCP request, an ARP probe, neighbour discovery. Everything else from the port drops under
+ * the guard's cookie, whose counters count forged packets.
+ *
+ * A packet the port's own workload sends honestly meets exactly what it would meet without the
+ * guard: the pass flows act as the flows below them do (`conntrack` is the classify table's own
+ * action for IP). Analyses of traffic between workloads rely on this and leave the guard out
+ * (simulator/port-guards.ts).
+ */
+export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], options: PortGuardOptions, conntrack: string): void {
+  const table = TABLES.classify.id;
+  const add = (priority: number, match: string, actions: string[]): void => flows.push({ table, priority, cookie: GUARD, match, actions });
+  for (const { port, addresses } of ports) {
+    const from = `in_port=${port}`;
+    const ipv4 = matchValuesOf(addresses, 4);
+    if (options.withIPv6) for (const type of NEIGHBOUR_DISCOVERY) add(PRIORITY.portGuardInfrastructure, `${from},icmp6,icmp_type=${type}`, ['NORMAL']);
+    if (options.dhcp) {
+      add(PRIORITY.portGuardInfrastructure, `${from},udp,tp_src=68,tp_dst=67`, ['NORMAL']);
+      // A workload serving DHCP answers from its own address.
+      for (const a of ipv4) add(PRIORITY.portGuardInfrastructure, `${from},udp,nw_src=${a},tp_src=67,tp_dst=68`, ['NORMAL']);
+    }
+    for (const a of ipv4) {
+      add(PRIORITY.portGuard, `${from},ip,nw_src=${a}`, [conntrack]);
+      add(PRIORITY.portGuard, `${from},arp,arp_spa=${a}`, ['NORMAL']);
+    }
+    // An ARP probe asks whether an address is taken before using it (RFC 5227): it names no sender.
+    add(PRIORITY.portGuard, `${from},arp,arp_spa=0.0.0.0`, ['NORMAL']);
+    if (options.withIPv6) for (const a of matchValuesOf(addresses, 6)) add(PRIORITY.portGuard, `${from},ipv6,ipv6_src=${a}`, [conntrack]);
+    add(PRIORITY.portGuardDrop, from, ['drop']);
+  }
+}

@@ -1,0 +1,54 @@
+import type { SimFlow } from './flow-model';
+import type { HostFlowTables } from './path';
+import type { FlowTables } from './simulate';
+import { digestOf, rememberDigest } from './table-digest';
+
+/** Each host's tables without their port flows, once per tables object: comparisons see one object for one host's tables. */
+const honest = new WeakMap<FlowTables, FlowTables>();
+
+/**
+ * The tables as analyses of traffic between workloads read them: without the flows that match
+ * the port a packet came in by. Only a spoof guard's flows do (compiler/port-guard.ts), and the
+ * compiler writes them so that what a workload sends from its own address meets exactly what it
+ * would meet without them, while a packet from the uplink, or from a port no guard names, never
+ * matches them. The verdict engine, the matrix, the impact and the replay ask about packets sent
+ * from their own addresses and know no ports, so they read these tables; a trace of one packet
+ * (simulatePath) keeps the guard and tells the first switch the sender's port.
+ */
+export function withoutPortGuards(tables: HostFlowTables): HostFlowTables {
+  let changed = false;
+  const out = new Map<string, FlowTables>();
+  for (const [host, byTable] of tables) {
+    const kept = withoutGuardOf(byTable);
+    changed ||= kept !== byTable;
+    out.set(host, kept);
+  }
+  return changed ? out : tables;
+}
+
+function withoutGuardOf(byTable: FlowTables): FlowTables {
+  const known = honest.get(byTable);
+  if (known) return known;
+  let kept: FlowTables = byTable;
+  for (const [table, flows] of byTable) {
+    if (!flows.some(matchesPort)) continue;
+    const copy = kept === byTable ? new Map(byTable) : (kept as Map<number, readonly SimFlow[]>);
+    const left = flows.filter((f) => !matchesPort(f));
+    copy.set(table, left);
+    carryDigest(flows, left);
+    kept = copy;
+  }
+  if (kept !== byTable) carryDigest(byTable, kept);
+  honest.set(byTable, kept);
+  return kept;
+}
+
+function matchesPort(flow: SimFlow): boolean {
+  return flow.match.inPort !== undefined;
+}
+
+/** Tables alike before leave alike tables: their digest, marked so it never equals a table's with the guard. */
+function carryDigest(from: FlowTables | readonly SimFlow[], to: FlowTables | readonly SimFlow[]): void {
+  const digest = digestOf(from);
+  if (digest !== undefined) rememberDigest(to, `${digest} without port guards`);
+}
