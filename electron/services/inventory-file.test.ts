@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Workload } from '@shared/inventory/model';
 import { parseInventoryText } from './inventory-file';
 
 const csv = `# VMs and servers of the shop
@@ -206,6 +207,34 @@ describe('the two formats agree', () => {
       expect(fromYaml.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
       expect(fromCsv.inventory?.workloads[1], JSON.stringify(empty)).not.toHaveProperty('mac');
     }
+  });
+
+  it('read an optional field left empty, only spaces or bare (null) as absent, in YAML as in CSV', () => {
+    const fromCsv = parseInventoryText('name,host,addresses,labels,mac,image,namespace,namespaceLabels,ports,composeService\nweb,n1,10.0.0.1,,,,,,,\napi,n1,10.0.0.2,, , , , , , \n', 'i.csv', 'now');
+    expect(fromCsv.diagnostics).toEqual([]);
+    const head = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n';
+    const fromYaml = parseInventoryText(
+      head +
+        '  - { name: web, host: n1, addresses: [10.0.0.1], labels: {}, mac: "", image: "", namespace: "", namespaceLabels: {}, ports: [], composeService: "" }\n' +
+        '  - name: api\n    host: n1\n    addresses: [10.0.0.2]\n    labels:\n    mac:\n    image: "  "\n    namespace:\n    namespaceLabels:\n    ports:\n    composeService: " "\n',
+      'i.yaml',
+      'now',
+    );
+    expect(fromYaml.diagnostics).toEqual([]);
+    const fields = (w: Workload): unknown => JSON.parse(JSON.stringify({ ...w, id: undefined, origin: undefined })) as unknown;
+    expect(fromYaml.inventory!.workloads.map(fields)).toEqual(fromCsv.inventory!.workloads.map(fields));
+    expect(fromYaml.inventory!.workloads.map(fields)).toEqual([
+      { name: 'web', host: 'n1', addresses: ['10.0.0.1'], labels: {} },
+      { name: 'api', host: 'n1', addresses: ['10.0.0.2'], labels: {} },
+    ]);
+
+    // A port whose name is left empty is a port without a name, in both formats.
+    expect(parseInventoryText(`${head}  - { name: web, host: n1, ports: [{ name: "", port: 80 }] }\n`, 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);
+    expect(parseInventoryText('name,host,ports\nweb,n1,=tcp/80\n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);
+    // A name or host left bare is as empty as a CSV cell left empty: said as such.
+    expect(parseInventoryText(`${head}  - name:\n    host: n1\n`, 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS302', message: 'workloads.0.name: name must not be empty or only spaces', location: expect.objectContaining({ line: 4, path: 'workloads.0.name' }) }),
+    ]);
   });
 
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {

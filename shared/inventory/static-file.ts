@@ -38,31 +38,51 @@ function repeatedLabelKey(key: string, first: string, second: string): string {
   return `label key ${JSON.stringify(key)} is given twice (${JSON.stringify(first)} and ${JSON.stringify(second)}); a workload has one value per key, so give it once`;
 }
 
+/**
+ * An optional field left empty is absent, as an empty CSV cell is (a CSV row cannot leave a
+ * column out): `image: ""`, `namespace: "  "` and YAML's bare `namespace:` (null) are no image
+ * and no namespace, not an image "" that `image: '*'` would match or a namespace refused as a name.
+ */
+function absentWhenEmpty<T extends z.ZodType>(schema: T): z.ZodPreprocess<z.ZodOptional<T>> {
+  return z.preprocess(emptyAsAbsent, schema.optional());
+}
+
+/** As `absentWhenEmpty`, for a field whose absence means an empty list or map. */
+function emptyWhenAbsent<T extends z.ZodType>(schema: T, empty: z.util.NoUndefined<z.core.output<T>>): z.ZodPreprocess<z.ZodDefault<T>> {
+  return z.preprocess(emptyAsAbsent, schema.default(empty));
+}
+
+function emptyAsAbsent(value: unknown): unknown {
+  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+}
+
+// A bare `name:` is null: say it is empty, as a CSV's empty cell is said, rather than "must be text".
+const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => value ?? '', filledText(field, trimmed));
+
 const fileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   kind: z.literal('Inventory'),
   workloads: z.array(
     z.strictObject({
-      name: filledText('name', trimmed),
-      host: filledText('host', trimmed),
-      addresses: z.array(trimmed).default([]),
-      // Empty is no MAC, as an empty CSV cell is: a CSV row cannot leave the column out.
-      mac: trimmed.transform((mac) => (mac === '' ? undefined : mac)).optional(),
-      labels: labels.default({}),
-      image: trimmed.optional(),
-      namespace: trimmed.optional(),
-      namespaceLabels: labels.optional(),
-      ports: z
-        .array(
+      name: requiredText('name'),
+      host: requiredText('host'),
+      addresses: emptyWhenAbsent(z.array(trimmed), []),
+      mac: absentWhenEmpty(trimmed),
+      labels: emptyWhenAbsent(labels, {}),
+      image: absentWhenEmpty(trimmed),
+      namespace: absentWhenEmpty(trimmed),
+      namespaceLabels: absentWhenEmpty(labels),
+      ports: absentWhenEmpty(
+        z.array(
           z.strictObject({
-            name: trimmed.optional(),
+            name: absentWhenEmpty(trimmed),
             port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
             // Any case, as a CSV `TCP/80` is read: the two formats take the same values.
             protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
           }),
-        )
-        .optional(),
-      composeService: trimmed.optional(),
+        ),
+      ),
+      composeService: absentWhenEmpty(trimmed),
     }),
   ),
 });
@@ -165,7 +185,8 @@ type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
 
 /** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
 function parsePortCell(text: string): WorkloadPort | string {
-  const match = /^(?:([^=\s]+)\s*=\s*)?(tcp|udp|sctp)\/(\d{1,5})$/i.exec(text);
+  // An empty name (`=tcp/8080`) is no name, as YAML's `name: ""` is.
+  const match = /^(?:([^=\s]*)\s*=\s*)?(tcp|udp|sctp)\/(\d{1,5})$/i.exec(text);
   const port = Number(match?.[3]);
   if (!match) return `port "${text}" must be written tcp/8080, or http=tcp/8080 for a named port`;
   if (port < 1 || port > 65535) return mustBe(`the port number of "${text}"`, 'from 1 to 65535', port);
@@ -238,8 +259,9 @@ function buildInventory(
         labels: w.labels,
         image: w.image,
         namespace: w.namespace,
-        ...(w.namespaceLabels ? { namespaceLabels: w.namespaceLabels } : {}),
-        ...(w.ports ? { ports: w.ports } : {}),
+        // An empty map or list says no more than none, and a CSV cell cannot tell them apart.
+        ...(w.namespaceLabels && Object.keys(w.namespaceLabels).length > 0 ? { namespaceLabels: w.namespaceLabels } : {}),
+        ...(w.ports && w.ports.length > 0 ? { ports: w.ports } : {}),
         composeService: w.composeService,
         origin: { kind: 'static', source: file, entry: entryOf(i) },
       })),
