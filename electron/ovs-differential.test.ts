@@ -46,7 +46,7 @@ interface Case {
   leavesBy?: string;
 }
 
-const tally = { forwarded: 0, redirected: 0, marked: 0, ambiguous: 0 };
+const tally = { forwarded: 0, redirected: 0, marked: 0, ambiguous: 0, fromPorts: 0, forged: 0 };
 
 /** `forwarded`, `dropped` or `redirected to A (MAC m)`: what happened, in one comparable line. */
 function outcomeText(o: TraceOutcome | SimulationResult | null): string {
@@ -74,6 +74,7 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
     if (switchSays?.verdict === 'forwarded') tally.forwarded++;
     if (switchSays?.verdict === 'redirected') tally.redirected++;
     if (switchSays?.ethDst && c.state !== 'new') tally.marked++;
+    if (c.packet.inPort !== undefined) tally[c.expect ? 'forged' : 'fromPorts']++;
     const results = c.tables.map((t) => simulatePacket(t, c.packet, c.state));
     if (results.some((r) => consequentialTies(r).length > 0)) {
       tally.ambiguous++;
@@ -94,12 +95,18 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
 }
 
 /**
- * The packets of a scenario's probes, a quarter also as established, some ARP; an eighth also
- * as later packets and replies of a connection marked by a redirect (honeypot 1 or 2).
+ * The packets of a scenario's probes on one host, a quarter also as established, some ARP; an
+ * eighth also as later packets and replies of a connection marked by a redirect (honeypot 1 or
+ * 2). On its sender's host a packet comes in by the sender's switch port where it has one, and
+ * a third of those also forged: from the destination's address, which the port's guard drops.
  */
-function packetsOf(s: Scenario): { packet: Packet; state: ConnectionState }[] {
+function packetsOf(s: Scenario, host: string): { packet: Packet; state: ConnectionState; expect?: Case['expect'] }[] {
   return s.probes.flatMap((p, i) => {
+    const port = p.from.port !== undefined && p.from.host === host ? { inPort: p.from.port } : {};
+    const sender = s.inventory.workloads.find((w) => w.switchPort !== undefined && w.switchPort === p.from.port);
+    const forgeable = 'inPort' in port && i % 3 === 1 && !sender?.addresses.includes(p.to.address);
     const packet: Packet = {
+      ...port,
       ethType: p.family === 6 ? 'ipv6' : 'ipv4',
       src: p.from.address,
       dst: p.to.address,
@@ -108,7 +115,7 @@ function packetsOf(s: Scenario): { packet: Packet; state: ConnectionState }[] {
       dstPort: p.dstPort,
       icmpType: p.icmpType,
     };
-    const arp: Packet = { ethType: 'arp', src: p.from.address, dst: p.to.address };
+    const arp: Packet = { ...port, ethType: 'arp', src: p.from.address, dst: p.to.address };
     const marked = { ...packet, ctMark: 1 + (i % 2) };
     return [
       { packet, state: 'new' as const },
@@ -120,6 +127,8 @@ function packetsOf(s: Scenario): { packet: Packet; state: ConnectionState }[] {
           ]
         : []),
       ...(i % 10 === 0 && p.family === 4 ? [{ packet: arp, state: 'new' as const }] : []),
+      ...(forgeable ? [{ packet: { ...packet, src: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
+      ...(forgeable && p.family === 4 ? [{ packet: { ...arp, src: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
     ];
   });
 }
@@ -236,28 +245,34 @@ describe.skipIf(missing.length > 0)(
           numRuns: 1,
         });
         const hosts = compilePolicy(scenario!.policy, scenario!.inventory).hosts;
+        // Each guarded workload's port on its host's bridge: the flows name it, and the switch must have it.
+        const bridgeOfHost = new Map(hosts.map((host, h) => [host.host, BRIDGES[h]!]));
+        ovs!.placeNamedPorts(new Map(scenario!.inventory.workloads.flatMap((w) => (w.switchPort !== undefined ? [[w.switchPort, bridgeOfHost.get(w.host)!] as const] : []))));
         const cases = hosts.flatMap((host, h) => {
           const text = host.flows.map(formatFlow).join('\n') + '\n';
           ovs!.load(BRIDGES[h]!, text);
           const dumped = parseFlowText(ovs!.dump(BRIDGES[h]!));
           expect(dumped.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
           const both = [groupByTable(parseFlowText(text).flows), groupByTable(dumped.flows)];
-          return packetsOf(scenario!).map(({ packet, state }) => ({
+          return packetsOf(scenario!, host.host).map(({ packet, state, expect }) => ({
             bridge: BRIDGES[h]!,
             label: `seed ${SEED + i} ${host.host}`,
             tables: both,
             packet,
             state,
+            ...(expect ? { expect } : {}),
           }));
         });
         problems.push(...(await disagreements(ovs!, cases)));
         traced += cases.length;
         tables += hosts.length;
       }
+      ovs!.placeNamedPorts(new Map());
       console.info(
-        `ovs-differential: ${traced} packets (${tally.forwarded} forwarded, ${tally.redirected} redirected, ${tally.marked} later packets given a honeypot's MAC; ${tally.ambiguous} left out where the tables leave OVS a choice) through ${tables} tables compared with ofproto/trace (seed ${SEED})`,
+        `ovs-differential: ${traced} packets (${tally.forwarded} forwarded, ${tally.redirected} redirected, ${tally.marked} later packets given a honeypot's MAC; ${tally.fromPorts} from a guarded switch port, ${tally.forged} forged there; ${tally.ambiguous} left out where the tables leave OVS a choice) through ${tables} tables compared with ofproto/trace (seed ${SEED})`,
       );
       expect(tally.redirected).toBeGreaterThan(0);
+      expect(tally.forged).toBeGreaterThan(0);
       expect(`${problems.length} disagreements\n${problems.slice(0, 3).join('\n\n')}`).toBe('0 disagreements\n');
       expect(traced).toBeGreaterThanOrEqual(MIN_TRACES);
     }, 180_000);

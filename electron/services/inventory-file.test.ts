@@ -151,6 +151,20 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('read a switch port, and refuse one the flows could not bind, with its place', () => {
+    const yaml = (port: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], switchPort: "${port}" }\n`;
+    const csv = (port: string): string => `name,host,addresses,switchPort\nweb,n1,10.0.0.1,${port}\n`;
+    for (const text of [yaml(' veth-web1 '), csv(' veth-web1 ')]) expect(parseInventoryText(text, text.startsWith('name') ? 'i.csv' : 'i.yaml', 'now').inventory?.workloads[0]?.switchPort).toBe('veth-web1');
+    for (const text of [yaml(''), csv('')]) expect(parseInventoryText(text, text.startsWith('name') ? 'i.csv' : 'i.yaml', 'now').inventory?.workloads[0]).not.toHaveProperty('switchPort');
+    expect(parseInventoryText(yaml('veth web'), 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS314', message: expect.stringContaining('switch port "veth web" must be'), location: expect.objectContaining({ line: 4, path: 'workloads.0.switchPort' }) }),
+    ]);
+    expect(parseInventoryText(csv('7'), 'i.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS314', message: expect.stringContaining('is a number; give the port\'s name'), location: { file: 'i.csv', line: 2, path: 'switchPort' } }),
+    ]);
+    expect(parseInventoryText(csv('LOCAL'), 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining("OpenFlow's reserved port names") })]);
+  });
+
   it('refuse an empty or blank name or host in words that name the field and the place', () => {
     const blank = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: "  ", host: n1 }\n  - { name: web, host: "" }\n';
     expect(parseInventoryText(blank, 'i.yaml', 'now').diagnostics).toEqual([

@@ -17,9 +17,13 @@ export class OvsRemote {
     await this.ofctl(`show -- ${this.bridge}`, 'reach the bridge');
   }
 
-  /** Our flows as `ovs-ofctl dump-flows --no-stats` prints them: the backup a rollback restores. */
+  /**
+   * Our flows as `ovs-ofctl dump-flows --no-stats` prints them: the backup a rollback restores.
+   * Ports by name (`in_port="veth1"`, as a spoof guard writes them): a port's number changes
+   * when it is added again, so a restore by number could guard another workload's port.
+   */
   async dumpOurFlows(): Promise<string[]> {
-    const out = await this.ofctl(`--no-stats dump-flows -- ${this.bridge} ${OURS}`, 'read the current flows');
+    const out = await this.ofctl(`--no-stats --names dump-flows -- ${this.bridge} ${OURS}`, 'read the current flows');
     return out
       .split('\n')
       .map((l) => l.trim())
@@ -45,7 +49,10 @@ export class OvsRemote {
     const result = await this.session.run(`ovs-ofctl ${args}`, stdin);
     if (result.code !== 0) {
       const stderr = result.stderr.trim();
-      const hint = result.code === 127 ? ' ovs-ofctl is not installed on the host (Debian: apt-get install openvswitch-switch).' : '';
+      const hint =
+        result.code === 127 ? ' ovs-ofctl is not installed on the host (Debian: apt-get install openvswitch-switch).'
+        : /unknown port for in_port/.test(stderr) ? ` A workload's switchPort names a port bridge ${this.bridge} does not have: check the inventory's switchPort against \`ovs-vsctl list-ports ${this.bridge}\` on the host.`
+        : '';
       throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): ${firstLine(stderr) || `exit ${result.code}`}.${hint}`, stderr);
     }
     return result.stdout;

@@ -28,6 +28,8 @@ export class OvsSandbox {
   private readonly env = { ...process.env, OVS_RUNDIR: this.dir, OVS_LOGDIR: this.dir, OVS_DBDIR: this.dir };
   private readonly ctl = join(this.dir, 'ovs-vswitchd.ctl');
   private readonly sock = `unix:${join(this.dir, 'db.sock')}`;
+  /** The ports placeNamedPorts put on bridges. */
+  private namedPorts = new Set<string>();
 
   start(): void {
     const db = join(this.dir, 'conf.db');
@@ -89,6 +91,18 @@ export class OvsSandbox {
   }
 
   /**
+   * Puts dummy ports of these names on these bridges (port name → bridge), instead of those the
+   * last call placed; an empty map takes them all away again, so later numbered ports
+   * (addPort's ofport_request) get the numbers they ask for.
+   */
+  placeNamedPorts(bridgeOf: ReadonlyMap<string, string>): void {
+    const removing = [...this.namedPorts].flatMap((port) => ['--', '--if-exists', 'del-port', port]);
+    const adding = [...bridgeOf].flatMap(([port, bridge]) => ['--', 'add-port', bridge, port, '--', 'set', 'interface', port, 'type=dummy']);
+    this.namedPorts = new Set(bridgeOf.keys());
+    if (removing.length + adding.length > 0) this.run('ovs-vsctl', [`--db=${this.sock}`, ...removing, ...adding]);
+  }
+
+  /**
    * Replaces what a bridge's MAC table knows with static entries (MAC → port number), as if
    * each had sent from there: NORMAL then forwards to the learned port, and drops a packet
    * whose learned port is the one it came in on, as on a real host.
@@ -108,7 +122,8 @@ export class OvsSandbox {
   }
 
   dump(bridge: string): string {
-    return this.run('ovs-ofctl', ['--no-stats', 'dump-flows', this.mgmt(bridge)]);
+    // By name, as the compiler writes `in_port`: a number would read as another port.
+    return this.run('ovs-ofctl', ['--no-stats', '--names', 'dump-flows', this.mgmt(bridge)]);
   }
 
   /** Runs ofproto/trace for every job, in two shells at once; returns each job's output. */

@@ -8,6 +8,7 @@ import { FlowSignatures } from './flow-signatures';
 import { HostReach } from './host-reach';
 import { NamedAddresses } from './named-addresses';
 import { pairReach, type PairReach } from './reach';
+import { withoutPortGuards } from '../simulator/port-guards';
 
 interface EndpointClass {
   id: number;
@@ -53,7 +54,9 @@ export class ReachabilityAnalysis {
   }
 
   /** The analysis of one policy's tables, with the endpoints its groups and the tables call for. */
-  static of(policy: Policy, inventory: Inventory, tables: HostFlowTables): ReachabilityAnalysis {
+  static of(policy: Policy, inventory: Inventory, tablesAsGiven: HostFlowTables): ReachabilityAnalysis {
+    // Connections between workloads, sent from their own addresses: a spoof guard changes none.
+    const tables = withoutPortGuards(tablesAsGiven);
     const signatures = new FlowSignatures(tables);
     // As in the compiler: a workload without a host or an address is in no group and no table.
     const workloads = inventory.workloads.filter(takesPart);

@@ -9,6 +9,7 @@ import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-documen
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { hostNameProblem } from './host-name';
+import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
 import { mustBe } from '../text';
 
@@ -68,6 +69,7 @@ const fileSchema = z.strictObject({
       host: requiredText('host'),
       addresses: emptyWhenAbsent(z.array(trimmed), []),
       mac: absentWhenEmpty(trimmed),
+      switchPort: absentWhenEmpty(trimmed),
       labels: emptyWhenAbsent(labels, {}),
       image: absentWhenEmpty(trimmed),
       namespace: absentWhenEmpty(trimmed),
@@ -112,7 +114,7 @@ export interface InventoryRow {
   cells: Record<string, string>;
 }
 
-export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 'image', 'namespace', 'namespaceLabels', 'ports', 'composeService'] as const;
+export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'switchPort', 'labels', 'image', 'namespace', 'namespaceLabels', 'ports', 'composeService'] as const;
 
 /**
  * Reads a tabular inventory: `addresses` separated by spaces or semicolons, `labels` and
@@ -166,6 +168,7 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
       host: row.cells.host?.trim() ?? '',
       addresses: splitCell(row.cells.addresses ?? '', /[;\s]+/),
       mac: optional('mac'),
+      switchPort: optional('switchPort'),
       labels: labelsOf('labels'),
       image: optional('image'),
       namespace: optional('namespace'),
@@ -241,6 +244,8 @@ function buildInventory(
     if (w.mac !== undefined && !MAC_ADDRESS.test(w.mac)) {
       diagnostics.push({ code: 'MS312', severity: 'error', message: `mac "${w.mac}" of "${w.name}" is not ${MAC_RULE}`, location: locate(i, 'mac') });
     }
+    const portProblem = w.switchPort === undefined ? undefined : switchPortProblem(w.switchPort);
+    if (portProblem) diagnostics.push({ code: 'MS314', severity: 'error', message: `${portProblem} (workload "${w.name}")`, location: locate(i, 'switchPort') });
     appendAll(diagnostics, portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
@@ -256,6 +261,7 @@ function buildInventory(
         // address compare text, and the sources read from Docker and Kubernetes write it so.
         addresses: w.addresses.map((address) => canonicalAddress(address)!),
         ...(w.mac ? { mac: w.mac.toLowerCase() } : {}),
+        ...(w.switchPort ? { switchPort: w.switchPort } : {}),
         labels: w.labels,
         image: w.image,
         namespace: w.namespace,

@@ -1,5 +1,6 @@
 import type { RuleSummary } from '../compiler/compile';
 import { cookieFor, OWN_REDIRECT_PRIORITY, PRIORITY, TABLES } from '../compiler/pipeline';
+import type { SimFlow } from './flow-model';
 import type { PathHop, PathResult } from './path';
 
 /** A flow that decided a connection's fate on one host, mapped back to the canvas. */
@@ -14,6 +15,7 @@ export interface Decision {
 }
 
 const DEFAULT_DENY = BigInt(cookieFor('default-deny', 0));
+const PORT_GUARD = BigInt(cookieFor('port-guard', 0));
 const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
 /** Cookies of a honeypot's flows (`cookieFor('redirect', n)`) share these top 24 bits. */
 const REDIRECT_KIND = BigInt(cookieFor('redirect', 0)) >> 40n;
@@ -44,7 +46,9 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
         ? 'the default for traffic no rule decides'
         : isRedirect(BigInt(flow.cookie))
           ? describeRedirect(deciding.table)
-          : describePipeline(deciding.table);
+          : BigInt(flow.cookie) === PORT_GUARD
+            ? describePortGuard(flow)
+            : describePipeline(deciding.table);
     decisions.push({
       host: hop.host,
       table: deciding.tableName ?? String(deciding.table),
@@ -103,6 +107,14 @@ function describeRedirect(table: number): string {
   if (table === TABLES.conntrack.id)
     return 'conntrack: a later packet of a redirected connection, sent on to its honeypot';
   return 'a redirect to a honeypot';
+}
+
+/** A spoof guard's flow (compiler/port-guard.ts): its drop, or what it let through from the port. */
+function describePortGuard(flow: SimFlow): string {
+  const port = flow.match.inPort ?? '?';
+  if (flow.actions.some((a) => a.kind === 'drop'))
+    return `the spoof guard of switch port ${port}: the packet came in there from an address that is none of the port's workloads', so it passes for another sender`;
+  return `the spoof guard of switch port ${port} lets the port's own traffic through`;
 }
 
 function describePipeline(table: number): string {

@@ -9,12 +9,12 @@ const ETH_DST = '02:00:00:00:00:02';
 
 /**
  * The flow description `ovs-appctl ofproto/trace BRIDGE FLOW` takes for a packet entering
- * on `inPort`, so the switch's own verdict can be compared with the simulator's. A `ctMark`
+ * on `inPort` (by default the packet's own, else port 1), so the switch's own verdict can be compared with the simulator's. A `ctMark`
  * goes into the flow and survives ct()'s recirculation, so give it only for established and
  * reply packets (the simulator ignores it for new ones). `ethSrc` is the sender's MAC, for a
  * switch that knows where it sits (fdb/add); by default one no port has, so NORMAL floods. Pure.
  */
-export function ovsTraceFlow(packet: Packet, inPort = 1, ethSrc = ETH_SRC): string {
+export function ovsTraceFlow(packet: Packet, inPort: number | string = packet.inPort ?? 1, ethSrc = ETH_SRC): string {
   const mark = packet.ctMark ? `,ct_mark=0x${packet.ctMark.toString(16)}` : '';
   const head = `in_port=${inPort},dl_src=${ethSrc},dl_dst=${ETH_DST}${mark}`;
   if (packet.ethType === 'arp') return `${head},arp,arp_op=1,arp_spa=${packet.src},arp_tpa=${packet.dst}`;

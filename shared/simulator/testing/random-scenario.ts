@@ -94,6 +94,8 @@ const OUTSIDE = [
   'fd00::ff',
   'fd00::35',
 ];
+/** Workload i's switch port, where it has one, is this prefix and i: one name per workload, and the differential test's bridges make them. */
+export const SWITCH_PORT_PREFIX = 'p-w';
 const RESOLVERS = ['192.0.2.53', 'fd00::35'];
 const ICMP_TYPES = [0, 8, 128, 129, 133, 134, 135, 136, 137];
 const SPECIAL_PORTS = [53, 67, 68];
@@ -225,6 +227,8 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
     family: fc.constantFrom<'4' | '6' | '46'>('4', '4', '46', '6'),
     namespace: fc.constantFrom(undefined, 'shop', 'shop', 'ops'),
     ports: fc.subarray(DECLARED_PORTS),
+    // Half the workloads sit behind a port the inventory names, so their hosts guard it.
+    guarded: fc.boolean(),
   });
   return fc.array(one, { minLength: count, maxLength: count }).map((list) =>
     list.map((w, i) => {
@@ -240,6 +244,7 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
         addresses,
         // Never the traced packets' own 02:00:00:00:00:02, so a MAC rewrite always shows in the datapath actions.
         mac: `02:00:00:00:01:${(i + 16).toString(16)}`,
+        ...(w.guarded ? { switchPort: `${SWITCH_PORT_PREFIX}${i}` } : {}),
         labels: w.labels,
         ...(w.namespace ? { namespace: w.namespace, namespaceLabels: NAMESPACE_LABELS[w.namespace] } : {}),
         ...(w.ports.length > 0 ? { ports: w.ports } : {}),
@@ -442,5 +447,6 @@ function probeEnd(workloads: readonly Workload[], choice: number | string, famil
     return choice.includes(':') === (family === 6) ? { address: choice, party: { address: choice } } : null;
   const w = workloads[choice]!;
   const address = w.addresses.find((a) => a.includes(':') === (family === 6));
-  return address ? { address, host: w.host, party: { workload: w.id, address } } : null;
+  // Sent honestly: through its own switch port, where the inventory names one.
+  return address ? { address, host: w.host, ...(w.switchPort ? { port: w.switchPort } : {}), party: { workload: w.id, address } } : null;
 }

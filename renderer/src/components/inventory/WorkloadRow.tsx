@@ -33,6 +33,11 @@ export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: Worklo
         <span className="mono" title="image">{w.image ?? 'no image'}</span>
         <span className="mono" title="IP addresses">{w.addresses.join(', ') || 'no address'}</span>
         {w.composeService ? <span title="compose service">service {w.composeService}</span> : null}
+        {w.switchPort ? (
+          <span className="mono" title="switch port: its host drops what comes in there from any other source address">
+            port {w.switchPort}
+          </span>
+        ) : null}
         {w.ports && w.ports.length > 0 ? (
           <span className="mono" title="declared container ports">{w.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.protocol}/${p.port}`).join(', ')}</span>
         ) : null}

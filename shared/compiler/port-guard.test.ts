@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { changeImpact } from '../analysis/impact';
+import { reachabilityMatrix } from '../analysis/matrix';
+import type { Inventory, Workload } from '../inventory/model';
+import type { Policy } from '../policy/model';
+import { decisionsOf } from '../simulator/decision';
+import type { Packet } from '../simulator/packet';
+import { addressHosts, loadHostTables, simulatePath, type PathEnd, type PathProbe } from '../simulator/path';
+import { simulatePacket } from '../simulator/simulate';
+import { VerdictEngine } from '../simulator/verdict-engine';
+import { compilePolicy } from './compile';
+import { formatHostTable } from './table-text';
+
+const policy: Policy = {
+  apiVersion: 'microseg.dev/v1',
+  name: 'guarded',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+  infrastructure: { dhcp: true, dnsResolvers: [] },
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' } },
+    { name: 'db', selector: { labels: 'tier=db' } },
+  ],
+  edges: [{ id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' }],
+};
+
+const workload = (name: string, host: string, addresses: string[], tier: string, switchPort?: string): Workload => ({
+  id: `static:t/${name}`,
+  name,
+  host,
+  addresses,
+  labels: { tier },
+  ...(switchPort ? { switchPort } : {}),
+  origin: { kind: 'static', source: 't' },
+});
+
+const guarded: Inventory = {
+  readAt: 'x',
+  workloads: [
+    workload('web1', 'h1', ['10.0.0.1', 'fd00::1'], 'web', 'veth-web1'),
+    workload('web2', 'h1', ['10.0.0.2'], 'web'),
+    workload('db1', 'h2', ['10.0.0.3', 'fd00::3'], 'db', 'veth-db1'),
+  ],
+};
+const unguarded: Inventory = {
+  ...guarded,
+  workloads: guarded.workloads.map((w) => {
+    const copy = { ...w };
+    delete copy.switchPort;
+    return copy;
+  }),
+};
+
+const compiled = compilePolicy(policy, guarded);
+const tables = loadHostTables(compiled.hosts);
+const hostOf = addressHosts(guarded.workloads);
+const text = (host: string): string => formatHostTable(host, policy, compiled.hosts.find((h) => h.host === host)!.flows);
+
+const web1: PathEnd = { address: '10.0.0.1', host: 'h1', port: 'veth-web1' };
+const db1: PathEnd = { address: '10.0.0.3', host: 'h2', port: 'veth-db1' };
+const postgres: PathProbe = { protocol: 'tcp', srcPort: 40000, dstPort: 5432 };
+const path = (from: PathEnd, to: PathEnd, probe = postgres) => simulatePath(tables, from, to, probe, 'new', { hostOf });
+const onH1 = (packet: Packet) => simulatePacket(tables.get('h1')!, packet, 'new');
+
+describe('the spoof guard of switch ports the inventory names', () => {
+  it('lets a port send from its own addresses only, on its own host', () => {
+    const h1 = text('h1');
+    expect(h1).toContain('priority=300,in_port=veth-web1,ip,nw_src=10.0.0.1 actions=ct(table=10)');
+    expect(h1).toContain('priority=300,in_port=veth-web1,ipv6,ipv6_src=fd00::1 actions=ct(table=10)');
+    expect(h1).toContain('priority=300,in_port=veth-web1,arp,arp_spa=10.0.0.1 actions=NORMAL');
+    expect(h1).toContain("cookie=0x4d53070000000000,table=0,priority=290,in_port=veth-web1 actions=drop");
+    // web2 has no known port, and db1's port is on h2.
+    expect(h1).not.toContain('10.0.0.2 actions=ct(table=10)');
+    expect(h1).not.toContain('veth-db1');
+    expect(text('h2')).toContain('in_port=veth-db1,ip,nw_src=10.0.0.3 ');
+  });
+
+  it('changes nothing for what a workload sends from its own address', () => {
+    expect(path(web1, db1).verdict).toBe('permitted');
+    expect(path({ ...web1, port: undefined }, db1).verdict).toBe('permitted');
+    expect(path(db1, web1).verdict).toBe('dropped');
+    // ARP, an ARP probe, a DHCP request and neighbour discovery from the port pass as before.
+    expect(onH1({ inPort: 'veth-web1', ethType: 'arp', src: '10.0.0.1', dst: '10.0.0.2' }).verdict).toBe('forwarded');
+    expect(onH1({ inPort: 'veth-web1', ethType: 'arp', src: '0.0.0.0', dst: '10.0.0.1' }).verdict).toBe('forwarded');
+    expect(onH1({ inPort: 'veth-web1', ethType: 'ipv4', src: '0.0.0.0', dst: '255.255.255.255', protocol: 'udp', srcPort: 68, dstPort: 67 }).verdict).toBe('forwarded');
+    expect(onH1({ inPort: 'veth-web1', ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1:ff00:2', protocol: 'icmp', icmpType: 135 }).verdict).toBe('forwarded');
+  });
+
+  it('drops what comes in on the port from another address, and says why', () => {
+    // As web2, whom web-db permits too, and as an outside address, which no rule would check at all.
+    for (const forged of ['10.0.0.2', '203.0.113.9']) {
+      const result = path({ address: forged, host: 'h1', port: 'veth-web1' }, db1);
+      expect(result.verdict, forged).toBe('dropped');
+      expect(result.hops.map((h) => h.host)).toEqual(['h1']);
+      expect(decisionsOf(result, compiled.rules)[0]?.what).toMatch(/^the spoof guard of switch port veth-web1: the packet came in there from an address that is none/);
+    }
+    expect(path({ address: '10.0.0.2', host: 'h1' }, db1).verdict).toBe('permitted');
+    expect(onH1({ inPort: 'veth-web1', ethType: 'arp', src: '10.0.0.2', dst: '10.0.0.3' }).verdict).toBe('dropped');
+    expect(onH1({ inPort: 'veth-web1', ethType: 'ipv4', src: '10.0.0.2', dst: '255.255.255.255', protocol: 'udp', srcPort: 67, dstPort: 68 }).verdict).toBe('dropped');
+  });
+
+  it('leaves the verdict engine and the matrix as they are without it', () => {
+    const engine = new VerdictEngine(tables, { hostOf });
+    const ends: PathEnd[] = guarded.workloads.map((w) => ({ address: w.addresses[0]!, host: w.host, ...(w.switchPort ? { port: w.switchPort } : {}) }));
+    for (const from of ends)
+      for (const to of ends) if (from !== to) expect(engine.verdict(from, to, postgres).verdict, `${from.address} → ${to.address}`).toBe(path(from, to).verdict);
+    const withoutPorts = loadHostTables(compilePolicy(policy, unguarded).hosts);
+    const cells = (inventory: Inventory, t: typeof tables) => reachabilityMatrix(policy, inventory, t).cells;
+    expect(cells(guarded, tables)).toEqual(cells(unguarded, withoutPorts));
+  });
+
+  it('leaves the impact of a change as it is without it', () => {
+    const widened: Policy = { ...policy, edges: [{ ...policy.edges[0]!, services: [{ protocol: 'tcp', ports: { from: 5432, to: 5433 } }] }] };
+    const impact = (inventory: Inventory) => {
+      const side = (p: Policy) => ({ policy: p, tables: loadHostTables(compilePolicy(p, inventory).hosts) });
+      return changeImpact(side(policy), side(widened), inventory).entries;
+    };
+    expect(impact(guarded).length).toBeGreaterThan(0);
+    expect(impact(guarded)).toEqual(impact(unguarded));
+  });
+});
