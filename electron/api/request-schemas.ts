@@ -78,6 +78,7 @@ const inventory = z.strictObject({
       host: text,
       addresses: z.array(text),
       mac: text.optional(),
+      switchPort: switchPort.optional(),
       labels: z.record(z.string(), z.string()),
       image: text.optional(),
       namespace: text.optional(),

@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { arpAnswered, canConnect, clearOurFlows, guardDrops, impersonate, ipOf, ourFlowCount, sendUdp, udpTracked, type Lab } from './support/lab';
+import { expect, test } from './support/fixtures';
+
+// The spoof guard with real packets. web1 forges web2's address towards app1, which web → app
+// permits: deployed without switch ports the switch takes it for web2 and lets it through;
+// once the inventory names each container's port, the same packet is dropped on entry, as is
+// an ARP request that claims web2's address, while web1's own traffic goes on as before.
+
+const POLICY = [
+  'apiVersion: microseg.dev/v1',
+  'kind: Policy',
+  'metadata: { name: guard, revision: 1 }',
+  'groups:',
+  '  - { name: web, selector: { labels: tier=web } }',
+  '  - { name: app, selector: { labels: tier=app } }',
+  'edges:',
+  '  - { id: web-to-app, from: web, to: app, services: [tcp/80, udp/9000-9010], action: allow }',
+  '',
+].join('\n');
+
+/** The lab's containers as a static inventory, with or without each one's switch port. */
+function inventoryOf(lab: Lab, withPorts: boolean): string {
+  const rows = lab.containers.map(
+    (c) => `  - { name: ${c.name}, host: ${lab.hostName}, addresses: [${c.ip}], mac: "${c.mac}", labels: { tier: ${c.labels.tier} }${withPorts ? `, switchPort: ${c.ovsPort}` : ''} }`,
+  );
+  return ['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...rows, ''].join('\n');
+}
+
+test('a forged source passes for another workload until the inventory names the switch ports', async ({ designer, host, lab }) => {
+  const [web1, web2, app1] = [ipOf(lab, 'web1'), ipOf(lab, 'web2'), ipOf(lab, 'app1')];
+  const inventory = join(host.home, 'lab.yaml');
+  const policy = join(host.home, 'guard.yaml');
+  writeFileSync(inventory, inventoryOf(lab, false));
+  writeFileSync(policy, POLICY);
+  impersonate(lab, 'web1', web2, app1, true);
+  try {
+    await designer.open(host.url);
+    await designer.openInventoryFile(inventory);
+    await expect(designer.workload('web1')).toBeVisible();
+    await designer.openFile(policy);
+    const unguardedFlows = await designer.compile();
+    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
+    await designer.deploy();
+    await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'applied', { timeout: 60_000 });
+
+    // Without ports, web1 sending as web2 is judged as web2: the switch tracks and forwards it.
+    sendUdp(lab, 'web1', web2, app1, 9001);
+    await expect.poll(() => udpTracked(lab, web2, app1, 9001), { message: 'the forged datagram gets through' }).toBe(true);
+
+    // The same inventory with each container's port, edited in the app.
+    const original = await designer.editInventory();
+    await designer.byTestId('inventory-text').fill(inventoryOf(lab, true));
+    await designer.byTestId('inventory-save').click();
+    await expect(designer.workload('web1')).toContainText(`port ${lab.containers.find((c) => c.name === 'web1')!.ovsPort}`);
+    expect(original).not.toContain('switchPort');
+    // Two guard flows per port and address, an ARP probe's and a drop per port: 4 × 4 more.
+    await designer.byTestId('compile-button').click();
+    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
+    await designer.deploy();
+    await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
+
+    const dropsBefore = guardDrops(lab);
+    sendUdp(lab, 'web1', web2, app1, 9002);
+    expect(arpAnswered(lab, 'web1', app1, web2), 'an ARP request claiming web2 is answered').toBe(false);
+    await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram and ARP requests' }).toBeGreaterThanOrEqual(dropsBefore + 3);
+    expect(udpTracked(lab, web2, app1, 9002), 'the forged datagram got through').toBe(false);
+
+    // web1's own traffic is untouched, and the policy still holds.
+    expect(arpAnswered(lab, 'web1', app1), 'web1 asks for app1 by ARP as itself').toBe(true);
+    expect(canConnect('web1', app1, 80), 'web1 opens tcp/80 to app1').toBe(true);
+    sendUdp(lab, 'web1', web1, app1, 9003);
+    await expect.poll(() => udpTracked(lab, web1, app1, 9003)).toBe(true);
+    expect(canConnect('app1', web1, 80), 'app1 may not open connections to web1').toBe(false);
+    await designer.screenshot('16-spoof-guard');
+  } finally {
+    impersonate(lab, 'web1', web2, app1, false);
+    clearOurFlows(lab);
+  }
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Workload } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import type { PathEnd } from '@shared/simulator/path';
+import { REQUEST_SCHEMAS } from './request-schemas';
+
+// Every field the model has, set: a field added to Workload or PathEnd fails to type-check here
+// until the request schemas, which refuse keys they do not know, are taught it too.
+const workload: Required<Workload> = {
+  id: 'static:servers.yaml/web1',
+  name: 'web1',
+  host: 'h1',
+  addresses: ['10.0.0.1'],
+  mac: '02:42:0a:00:00:01',
+  switchPort: 'veth-web1',
+  labels: { tier: 'web' },
+  image: 'nginx:1',
+  namespace: 'shop',
+  namespaceLabels: { env: 'prod' },
+  ports: [{ name: 'http', port: 80, protocol: 'tcp' }],
+  owner: { kind: 'Deployment', name: 'web' },
+  composeService: 'web',
+  state: 'running',
+  origin: { kind: 'static', source: 'servers.yaml', entry: { line: 4, column: 5, path: 'workloads.0' } },
+};
+const policy: Policy = { apiVersion: 'microseg.dev/v1', name: 'p', revision: 1, defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, groups: [], edges: [] };
+const end: Required<PathEnd> = { address: '10.0.0.1', host: 'h1', port: 'veth-web1' };
+
+describe('the request schemas', () => {
+  it('take a workload with every field the model has', () => {
+    const parsed = REQUEST_SCHEMAS['policy:compile'].safeParse({ policy, inventory: { readAt: 'now', workloads: [workload] } });
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+
+  it("take a trace's ends with every field, and refuse a switch port the flows could not bind", () => {
+    const trace = (from: PathEnd) => REQUEST_SCHEMAS['trace:simulate'].safeParse({ compileId: 'c1', from, to: end, packet: { protocol: 'tcp', dstPort: 80 }, state: 'new' });
+    expect(trace(end).error?.issues ?? []).toEqual([]);
+    expect(trace({ ...end, port: 'LOCAL' }).error?.issues[0]?.message).toMatch(/reserved port names/);
+  });
+});
