@@ -153,6 +153,21 @@ describe('microseg', () => {
     expect(JSON.parse(dropped.stdout)).toMatchObject({ verdict: 'dropped', decisions: [{ host: 'host-a', table: 'egress' }], diagnostics: [{ code: 'MS202', location: { line: 10, column: 5 } }] });
   });
 
+  it('trace --sent-by: a source forged from another workload, dropped by its port guard, let through without one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-sent-by-'));
+    const guarded = join(dir, 'inventory.yaml');
+    // metrics (host-a, in no group) sends as web-1, whom web-to-app lets open tcp/8080 to app-1.
+    writeFileSync(guarded, readFileSync(inventory, 'utf8').replace('image: prom/node-exporter:1.8 }', 'image: prom/node-exporter:1.8, switchPort: veth-metrics }'));
+    const ask = (file: string) => microseg('trace', policy, '--inventory', file, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', 'metrics', '--json');
+    const stopped = ask(guarded);
+    expect(stopped.code).toBe(3);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ from: 'web-1 (10.20.1.11), sent by metrics', verdict: 'dropped', decisions: [{ host: 'host-a', table: 'classify', what: expect.stringContaining('the spoof guard of switch port veth-metrics') }] });
+    const passed = ask(inventory);
+    expect(passed.code).toBe(0);
+    expect(JSON.parse(passed.stdout)).toMatchObject({ verdict: 'permitted', note: expect.stringContaining('metrics has no switchPort in the inventory') });
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', '10.20.4.41')).toMatchObject({ code: 2, stderr: expect.stringContaining('--sent-by takes a workload') });
+  });
+
   it('trace: exit 4 and the honeypot when a redirect edge decides', () => {
     const fixtures = join(ROOT, 'shared', 'compiler', 'fixtures');
     const run = microseg('trace', join(fixtures, 'redirect.policy.yaml'), '--inventory', join(fixtures, 'redirect.inventory.yaml'), '--from', 'web-1', '--to', 'db-1', '--port', '22', '--json');

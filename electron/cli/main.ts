@@ -11,7 +11,7 @@ import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
 import { replayCommand } from './replay';
 import { checkCommand } from './check';
-import { probeFrom, resolveEnds } from './trace';
+import { probeFrom, resolveEnds, sentBy } from './trace';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
 
@@ -20,14 +20,14 @@ import { printable } from '@shared/text';
 const USAGE = `usage:
   microseg check POLICY... [--json]
   microseg compile POLICY --inventory FILE [--out DIR] [--json]
-  microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--json]
+  microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--sent-by W] [--json]
   microseg import k8s NETWORKPOLICY.yaml... --inventory FILE -o POLICY [--json]
   microseg export k8s POLICY -o DIR [--inventory FILE] [--json]
   microseg matrix POLICY --inventory FILE [--format text|csv|json]
   microseg impact OLD NEW --inventory FILE [--json]
   microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
 
-A and B: a workload's name, namespace/name, or an IP address.
+A and B: a workload's name, namespace/name, or an IP address. W: a workload that sends A's address from its own switch port (a forged source).
 exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected, 130 interrupted;
 impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
 replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
@@ -41,6 +41,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'icmp-type': { type: 'string' },
   established: { type: 'boolean', default: false },
+  'sent-by': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
   output: { type: 'string', short: 'o' },
@@ -137,7 +138,9 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');
-  const { from, to } = resolveEnds(inventory, values.from, values.to);
+  const ends = resolveEnds(inventory, values.from, values.to);
+  const { from, note } = values['sent-by'] === undefined ? { from: ends.from } : sentBy(inventory, ends.from, values['sent-by']);
+  const to = ends.to;
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 
   const compiled = compilePolicy(policy, inventory);
@@ -158,9 +161,10 @@ async function trace(policyPath: string, values: Values): Promise<number> {
   const diagnostics = locatedIn(compiled.diagnostics, locate);
   if (values.json) {
     const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
-    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, decisions, hops, diagnostics }, null, 2), code);
+    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, ...(note ? { note } : {}), decisions, hops, diagnostics }, null, 2), code);
   }
   printDiagnostics(diagnostics);
+  if (note) process.stderr.write(`microseg: note: ${printable(note)}\n`);
   const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${path.redirectedTo ?? '?'}` : path.verdict.toUpperCase();
   // Names come from the inventory and edge ids from the policy: printed, they are escaped.
   const lines = [`${printable(from.label)} → ${printable(to.label)}: ${verdict} (${path.reason})`];

@@ -92,7 +92,7 @@ describe('the spoof guard of switch ports the inventory names', () => {
       const result = path({ address: forged, host: 'h1', port: 'veth-web1' }, db1);
       expect(result.verdict, forged).toBe('dropped');
       expect(result.hops.map((h) => h.host)).toEqual(['h1']);
-      expect(decisionsOf(result, compiled.rules)[0]?.what).toMatch(/^the spoof guard of switch port veth-web1: the packet came in there from an address that is none/);
+      expect(decisionsOf(result, compiled.rules)[0]?.what).toMatch(/^the spoof guard of switch port veth-web1: the packet came in there with a source address that belongs to none/);
     }
     expect(path({ address: '10.0.0.2', host: 'h1' }, db1).verdict).toBe('permitted');
     expect(onH1({ inPort: 'veth-web1', ethType: 'arp', src: '10.0.0.2', dst: '10.0.0.3' }).verdict).toBe('dropped');

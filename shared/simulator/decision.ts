@@ -113,7 +113,7 @@ function describeRedirect(table: number): string {
 function describePortGuard(flow: SimFlow): string {
   const port = flow.match.inPort ?? '?';
   if (flow.actions.some((a) => a.kind === 'drop'))
-    return `the spoof guard of switch port ${port}: the packet came in there from an address that is none of the port's workloads', so it passes for another sender`;
+    return `the spoof guard of switch port ${port}: the packet came in there with a source address that belongs to none of the port's workloads`;
   return `the spoof guard of switch port ${port} lets the port's own traffic through`;
 }
 
