@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { filledText } from '../yaml-document';
+import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from './model';
+
+// The shape of a policy file, section by section, so that a file whose shape is wrong in one
+// group can still have its other groups and edges checked for meaning (see well-shaped-parts.ts).
+
+const workloadCriteria = {
+  labels: z.string().optional(),
+  namespaceLabels: z.string().optional(),
+  image: filledText('image').optional(),
+  namespace: filledText('namespace').optional(),
+  host: filledText('host').optional(),
+};
+
+const selectorSchema = z.strictObject({
+  ...workloadCriteria,
+  cidrs: z.array(z.string()).optional(),
+  except: z.array(z.string()).optional(),
+  // Workload criteria only: blocks are carved with `except`, and one level of exclusion is enough.
+  exclude: z.array(z.strictObject(workloadCriteria)).optional(),
+});
+
+export const metadataSchema = z.strictObject({
+  name: filledText('name'),
+  revision: z.number().int().nonnegative().default(0),
+});
+
+export const defaultsSchema = z
+  .strictObject({
+    withinGroup: z.enum(['allow', 'drop']).default('allow'),
+    betweenGroups: z.enum(DEFAULT_ACTIONS).default('drop'),
+    redirectTo: filledText('redirectTo').optional(),
+  })
+  .default({ withinGroup: 'allow', betweenGroups: 'drop' });
+
+export const infrastructureSchema = z
+  .strictObject({
+    dhcp: z.boolean().default(false),
+    dnsResolvers: z.array(z.string()).default([]),
+  })
+  .optional();
+
+export const groupSchema = z.strictObject({
+  name: filledText('name'),
+  description: z.string().optional(),
+  selector: selectorSchema,
+  isolated: z.boolean().optional(),
+  canvas: z.strictObject({ x: z.number(), y: z.number() }).optional(),
+});
+
+export const edgeSchema = z.strictObject({
+  id: filledText('id'),
+  from: filledText('from'),
+  to: filledText('to'),
+  services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
+  action: z.enum(EDGE_ACTIONS).default('allow'),
+  redirectTo: filledText('redirectTo').optional(),
+  description: z.string().optional(),
+});
+
+/** A whole policy file; parsing it is the shape check (MS002). */
+export const policyFileSchema = z.strictObject({
+  apiVersion: z.literal(POLICY_API_VERSION),
+  kind: z.literal('Policy'),
+  metadata: metadataSchema,
+  defaults: defaultsSchema,
+  infrastructure: infrastructureSchema,
+  groups: z.array(groupSchema).default([]),
+  edges: z.array(edgeSchema).default([]),
+});
+
+export type PolicyFile = z.infer<typeof policyFileSchema>;
