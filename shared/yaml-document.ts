@@ -1,4 +1,4 @@
-import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
@@ -9,8 +9,11 @@ export interface LocatedDocument {
   doc: Document;
   /** The document as plain data (aliases resolved), computed once when it was parsed. */
   value: unknown;
-  /** Turns a dotted data path into file, line and column (the deepest node that exists). */
-  locate(path: string): SourceLocation;
+  /**
+   * Turns a dotted data path into file, line and column (the deepest node that exists); with
+   * `'key'`, the place of the last segment's key rather than its value, where a misspelt key is.
+   */
+  locate(path: string, at?: 'key'): SourceLocation;
 }
 
 export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; diagnostics: Diagnostic[] };
@@ -156,8 +159,17 @@ function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; mess
 }
 
 function located(doc: Document, value: unknown, lineCounter: LineCounter, file: string): LocatedDocument {
-  const locate = (path: string): SourceLocation => {
+  const locate = (path: string, at?: 'key'): SourceLocation => {
     const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (at === 'key' && segments.length > 0) {
+      const parent: unknown = doc.getIn(segments.slice(0, -1), true);
+      const name = String(segments.at(-1));
+      const key = isMap(parent) ? parent.items.map((pair) => pair.key).find((k) => isScalar(k) && String(k.value) === name) : undefined;
+      if (isNode(key) && key.range) {
+        const pos = lineCounter.linePos(key.range[0]);
+        return { file, line: pos.line, column: pos.col, path };
+      }
+    }
     for (let n = segments.length; n >= 0; n--) {
       const node: unknown = doc.getIn(segments.slice(0, n), true);
       if (isNode(node) && node.range) {
@@ -193,7 +205,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
       code,
       severity: 'error' as const,
       message: path === '' ? message : `${path}: ${message}`,
-      location: located.locate(path),
+      location: keys.length > 0 ? located.locate(path, 'key') : located.locate(path),
     };
   });
 }
@@ -201,6 +213,8 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
 /** What each kind of value is called to someone writing YAML. */
 const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping (key: value lines)',
+  // A map of any keys, such as an inventory's labels: the same to whoever writes it.
+  record: 'a mapping (key: value lines)',
   array: 'a list',
   string: 'text',
   number: 'a number',

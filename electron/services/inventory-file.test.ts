@@ -237,6 +237,14 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('point an unknown key at the key itself, and name a mapping as such', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web\n    host: n1\n    adresses: [10.0.0.1]\n    labels: [tier=web]\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ['workloads.0.adresses: Unrecognized key: "adresses"', 6, 5],
+      ['workloads.0.labels: labels must be a mapping (key: value lines)', 7, 13],
+    ]);
+  });
+
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
     for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
       expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });

@@ -97,7 +97,7 @@ export function parseInventoryFile(text: string, file: string, readAt: string): 
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
   const checked = fileSchema.safeParse(parsed.value.value, { reportInput: true });
-  if (!checked.success) return { inventory: null, diagnostics: schemaDiagnostics(checked.error, parsed.value, 'MS302') };
+  if (!checked.success) return { inventory: null, diagnostics: byLine(schemaDiagnostics(checked.error, parsed.value, 'MS302')) };
 
   const entryOf = (i: number): EntryPlace => {
     const { line = 1, column, path } = parsed.value.locate(`workloads.${i}`);

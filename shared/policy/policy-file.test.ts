@@ -140,7 +140,7 @@ describe('policy files', () => {
       const { policy } = parsePolicyFile(text, 'p.yaml');
       expect(policy).toBeNull();
       expect(where(text)).toEqual([
-        ['MS002', 7, 14, 'groups.0.isolatd'],
+        ['MS002', 7, 5, 'groups.0.isolatd'],
         ['MS104', 9, 25, 'groups.1.selector.labels'],
         ['MS102', 10, 11, 'groups.2.name'],
         ['MS105', 11, 25, 'groups.2.selector.cidrs.0'],
