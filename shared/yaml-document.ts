@@ -142,13 +142,16 @@ function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string,
   }
 }
 
-function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; message: string }[] }, lineCounter: LineCounter, file: string, code: string): Diagnostic[] {
+/** The parser's words for a second document ask its caller to call another function; say what the author can do. */
+const SECOND_DOCUMENT = 'YAML: a second document starts here ("---"); this file holds one document, so remove this "---" (and what follows, if it belongs elsewhere)';
+
+function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; message: string; code?: string }[] }, lineCounter: LineCounter, file: string, code: string): Diagnostic[] {
   // Past the parser's own stack overflow, every later error only echoes it: report that one.
   const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
   return (overflow ? [overflow] : doc.errors).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     // The parser reports its own stack overflow as a syntax error; say what it means.
-    const text = /Maximum call stack size exceeded/.test(e.message) ? TOO_DEEP : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+    const text = /Maximum call stack size exceeded/.test(e.message) ? TOO_DEEP : e.code === 'MULTIPLE_DOCS' ? SECOND_DOCUMENT : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
     return {
       code,
       severity: 'error',
