@@ -191,6 +191,18 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('place what is wrong with the header at the header row, with rows after it or none', () => {
+    const where = (text: string): unknown[] => parseInventoryText(text, 'i.csv', 'now').diagnostics.map((d) => [d.code, d.location?.line, d.location?.path]);
+    expect(where('# servers\n\nName,host,adresses\nweb,n1,10.0.0.1\ndb,n1,10.0.0.2\n')).toEqual([
+      ['MS305', 3, 'Name'],
+      ['MS305', 3, 'adresses'],
+      ['MS306', 3, 'name'],
+    ]);
+    // A typo in the header of an inventory with no rows yet would otherwise pass unseen.
+    expect(where('name,host,adresses\n')).toEqual([['MS305', 1, 'adresses']]);
+    expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
+  });
+
   it('say what is wrong with a host name: its length, its first character, or a character it cannot hold', () => {
     const hostError = (host: string): string => parseInventoryText(`name,host\nweb,"${host}"\n`, 'i.csv', 'now').diagnostics[0]!.message;
     expect(hostError('h'.repeat(254))).toBe('host name "hhhhhhhhhhhhhhhhhhhh"… is 254 characters long; a host name has at most 253');

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
-import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
+import { headerDiagnostics, inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
 import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
 
 /**
@@ -15,9 +15,11 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   }
 
   let records: { record: Record<string, string>; info: { lines: number }; raw: string }[];
+  let columns: string[] | undefined;
   // A column named twice would keep only its last cell of each row, unseen.
   const repeated = new Set<string>();
   const header = (names: string[]): string[] => {
+    columns = names;
     names.forEach((name, i) => names.indexOf(name) !== i && repeated.add(name));
     return names;
   };
@@ -37,14 +39,16 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   } catch (error) {
     return { inventory: null, diagnostics: capped([...unreadable, syntaxError(error as Error)]) };
   }
+  // The header is the first line that is neither blank nor a comment.
+  const headerLine = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
   if (repeated.size > 0) {
-    // The header is the first line that is neither blank nor a comment.
-    const line = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
-    const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line, path: name } }));
+    const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line: headerLine, path: name } }));
     return { inventory: null, diagnostics };
   }
   const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: recordStartLine(info.lines, raw), cells: record }));
   const parsed = inventoryFromRows(rows, file, readAt);
-  if (unreadable.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
-  return { inventory: null, diagnostics: capped(byLine([...unreadable, ...parsed.diagnostics])) };
+  // An empty file has no header to fault.
+  const wrongHeader = columns ? headerDiagnostics(columns, file, headerLine) : [];
+  if (unreadable.length === 0 && wrongHeader.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
+  return { inventory: null, diagnostics: capped(byLine([...wrongHeader, ...unreadable, ...parsed.diagnostics])) };
 }

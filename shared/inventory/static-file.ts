@@ -121,23 +121,11 @@ export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'labels', 
  */
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
-  const unknownColumns = new Set<string>();
-  const missingColumns = new Set<string>();
   const workloads: StaticWorkload[] = rows.map((row) => {
     const at = (column: string): SourceLocation => ({ file, line: row.line, path: column });
-    for (const column of Object.keys(row.cells)) {
-      // Every row has the header's columns: say so once, not on every line.
-      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column) && !unknownColumns.has(column)) {
-        unknownColumns.add(column);
-        diagnostics.push({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: at(column) });
-      }
-    }
+    // A column the header lacks is said of the header (headerDiagnostics), not of every row.
     for (const required of ['name', 'host'] as const) {
-      if (!(required in row.cells)) {
-        // Every row has the header's columns: a column the header lacks is said once, of the header.
-        if (!missingColumns.has(required)) diagnostics.push({ code: 'MS306', severity: 'error', message: `the header row has no "${required}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: at(required) });
-        missingColumns.add(required);
-      } else if (!row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
+      if (required in row.cells && !row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
     }
     const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
       const labels: Record<string, string> = {};
@@ -182,6 +170,20 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
 }
 
 type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
+
+/**
+ * What is wrong with a tabular inventory's header row, at its line: a column it does not know
+ * (MS305), or one every workload needs that it lacks (MS306). Said once, of the header, even
+ * when no row follows it.
+ */
+export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
+  const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
+  const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
+  return [
+    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
+    ...missing.map((column): Diagnostic => ({ code: 'MS306', severity: 'error', message: `the header row has no "${column}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: { file, line, path: column } })),
+  ];
+}
 
 /** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
 function parsePortCell(text: string): WorkloadPort | string {
