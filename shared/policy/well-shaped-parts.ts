@@ -65,9 +65,10 @@ export function wellShapedParts(document: unknown): WellShapedParts | null {
   };
 
   const sound = (d: Diagnostic): boolean => {
-    const path = d.location?.path ?? '';
     if (d.code === 'MS112' && !groupNamesKnown) return false;
-    return ![...malformed].some((part) => path === part || path.startsWith(`${part}.`));
+    // A part is a section (`defaults`) or one entry of a list (`groups.2`), or the list as a whole.
+    const [section = '', index] = (d.location?.path ?? '').split('.');
+    return !malformed.has(section) && !malformed.has(`${section}.${index}`);
   };
   return { file, sound };
 }
