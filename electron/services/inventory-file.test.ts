@@ -249,6 +249,17 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('check the workloads of the right shape beside one of the wrong shape, in the same run, as a CSV checks every row', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.999] }\n  - { name: db, host: n1, adresses: [10.0.0.2] }\n  - { name: web, host: "h 1", addresses: [10.0.0.3], mac: zz }\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line, d.location?.path])).toEqual([
+      ['MS304', 4, 'workloads.0.addresses.0'],
+      ['MS302', 5, 'workloads.1.adresses'],
+      ['MS303', 6, 'workloads.2.name'],
+      ['MS309', 6, 'workloads.2.host'],
+      ['MS312', 6, 'workloads.2.mac'],
+    ]);
+  });
+
   it('point an unknown key at the key itself, and name a mapping as such', () => {
     const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web\n    host: n1\n    adresses: [10.0.0.1]\n    labels: [tier=web]\n';
     expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([

@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
-import { POLICY_API_VERSION } from '../policy/model';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { hostNameProblem } from './host-name';
@@ -16,77 +15,6 @@ import { mustBe } from '../text';
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 
-// Spaces around a value are no part of it, in YAML as in a CSV cell (spreadsheets pad cells):
-// both formats read ` 02:42:0a:00:00:09 ` as that MAC address.
-const trimmed = z.string().trim();
-// A key given twice would keep one of its values unseen. YAML itself refuses `tier` twice (MS301);
-// ` tier` and `tier` are one key once spaces are dropped, so they are refused here.
-const labels = z
-  .record(z.string(), z.string())
-  .superRefine((raw, ctx) => {
-    const first = new Map<string, string>();
-    for (const key of Object.keys(raw)) {
-      const earlier = first.get(key.trim());
-      if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: key, message: repeatedLabelKey(key.trim(), earlier, key) });
-      else first.set(key.trim(), key);
-    }
-  })
-  .pipe(z.record(trimmed, trimmed));
-
-/** A label key given twice, in the words both formats use, quoting both places as written. */
-function repeatedLabelKey(key: string, first: string, second: string): string {
-  return `label key ${JSON.stringify(key)} is given twice (${JSON.stringify(first)} and ${JSON.stringify(second)}); a workload has one value per key, so give it once`;
-}
-
-/**
- * An optional field left empty is absent, as an empty CSV cell is (a CSV row cannot leave a
- * column out): `image: ""`, `namespace: "  "` and YAML's bare `namespace:` (null) are no image
- * and no namespace, not an image "" that `image: '*'` would match or a namespace refused as a name.
- */
-function absentWhenEmpty<T extends z.ZodType>(schema: T): z.ZodPreprocess<z.ZodOptional<T>> {
-  return z.preprocess(emptyAsAbsent, schema.optional());
-}
-
-/** As `absentWhenEmpty`, for a field whose absence means an empty list or map. */
-function emptyWhenAbsent<T extends z.ZodType>(schema: T, empty: z.util.NoUndefined<z.core.output<T>>): z.ZodPreprocess<z.ZodDefault<T>> {
-  return z.preprocess(emptyAsAbsent, schema.default(empty));
-}
-
-function emptyAsAbsent(value: unknown): unknown {
-  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
-}
-
-// A bare `name:` is null: say it is empty, as a CSV's empty cell is said, rather than "must be text".
-const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => value ?? '', filledText(field, trimmed));
-
-const fileSchema = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('Inventory'),
-  workloads: z.array(
-    z.strictObject({
-      name: requiredText('name'),
-      host: requiredText('host'),
-      addresses: emptyWhenAbsent(z.array(trimmed), []),
-      mac: absentWhenEmpty(trimmed),
-      labels: emptyWhenAbsent(labels, {}),
-      image: absentWhenEmpty(trimmed),
-      namespace: absentWhenEmpty(trimmed),
-      namespaceLabels: absentWhenEmpty(labels),
-      ports: absentWhenEmpty(
-        z.array(
-          z.strictObject({
-            name: absentWhenEmpty(trimmed),
-            port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
-            // Any case, as a CSV `TCP/80` is read: the two formats take the same values.
-            protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
-          }),
-        ),
-      ),
-      composeService: absentWhenEmpty(trimmed),
-    }),
-  ),
-});
-
 export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnostic[] };
 
 /**
@@ -96,14 +24,21 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
-  const checked = fileSchema.safeParse(parsed.value.value, { reportInput: true });
-  if (!checked.success) return { inventory: null, diagnostics: byLine(schemaDiagnostics(checked.error, parsed.value, 'MS302')) };
+  const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
+  const checked = inventoryFileSchema.safeParse(parsed.value.value, { reportInput: true });
+  if (!checked.success) {
+    // The workloads of the right shape are checked too (at their own index), as a CSV's rows are.
+    const wellShaped = wellShapedWorkloads(parsed.value.value);
+    // Only their diagnostics are kept: no inventory is made of a file with errors, so no entry is placed.
+    const meaning = buildInventory(wellShaped.map((w) => w.workload), file, readAt, (i, field) => locate(wellShaped[i]!.index, field), () => ({ line: 1 })).diagnostics;
+    return { inventory: null, diagnostics: byLine([...schemaDiagnostics(checked.error, parsed.value, 'MS302'), ...meaning]) };
+  }
 
   const entryOf = (i: number): EntryPlace => {
     const { line = 1, column, path } = parsed.value.locate(`workloads.${i}`);
     return { line, ...(column !== undefined ? { column } : {}), ...(path !== undefined ? { path } : {}) };
   };
-  return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`), entryOf);
+  return buildInventory(checked.data.workloads, file, readAt, locate, entryOf);
 }
 
 /** One row of a tabular inventory (CSV): its line, and its cells by column name. */
@@ -168,8 +103,6 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
   if (diagnostics.length === 0) return built;
   return { inventory: null, diagnostics: byLine([...diagnostics, ...built.diagnostics]) };
 }
-
-type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
 
 /**
  * What is wrong with a tabular inventory's header row, at its line: a column it does not know
