@@ -23,6 +23,11 @@ describe('the command line', () => {
     expect(failure(['check', 'p.yaml', '--json', '--json']).message).toBe('--json is given twice; give it once');
   });
 
+  it('refuses an option given an empty value, as an unset shell variable gives it', () => {
+    expect(failure(['compile', 'p.yaml', '--inventory', 'i.csv', '--out', ''])).toEqual({ code: 2, message: '--out is given an empty value; give it one, or leave the option out' });
+    expect(failure(['compile', 'p.yaml', '--inventory=  ']).message).toBe('--inventory is given an empty value; give it one, or leave the option out');
+  });
+
   it('names an unknown command as such, and what a known one lacks', () => {
     expect(failure(['frobnicate']).message).toBe('unknown command "frobnicate"; commands are check, compile, trace, import, export, matrix, impact, replay');
     expect(failure(['compile']).message).toBe('compile needs a policy file');
