@@ -21,6 +21,9 @@ describe('the command line', () => {
   it('refuses an option given twice rather than keep its last value unseen', () => {
     expect(failure(['trace', 'p.yaml', '--port', '80', '--port', '8080'])).toEqual({ code: 2, message: '--port is given twice ("80" and "8080"); give it once' });
     expect(failure(['check', 'p.yaml', '--json', '--json']).message).toBe('--json is given twice; give it once');
+    // Named as written: `-o` given twice is said as -o.
+    expect(failure(['import', 'k8s', 'np.yaml', '-o', 'a.yaml', '--output', 'b.yaml']).message).toBe('--output is given twice ("a.yaml" and "b.yaml"); give it once');
+    expect(failure(['import', 'k8s', 'np.yaml', '-o', '']).message).toBe('-o is given an empty value; give it one, or leave the option out');
   });
 
   it('refuses an option given an empty value, as an unset shell variable gives it', () => {

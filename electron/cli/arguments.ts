@@ -43,8 +43,8 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     // `--out "$DIR"` with DIR unset would otherwise compile and write nothing, and say it succeeded.
-    if (token.value !== undefined && token.value.trim() === '') throw wrongUsage(`--${token.name} is given an empty value; give it one, or leave the option out`);
-    if (seen.has(token.name)) throw wrongUsage(`--${token.name} is given twice${token.value !== undefined ? ` ("${seen.get(token.name) ?? ''}" and "${token.value}")` : ''}; give it once`);
+    if (token.value !== undefined && token.value.trim() === '') throw wrongUsage(`${token.rawName} is given an empty value; give it one, or leave the option out`);
+    if (seen.has(token.name)) throw wrongUsage(`${token.rawName} is given twice${token.value !== undefined ? ` ("${seen.get(token.name) ?? ''}" and "${token.value}")` : ''}; give it once`);
     seen.set(token.name, token.value);
   }
 
