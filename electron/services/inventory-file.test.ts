@@ -200,6 +200,7 @@ describe('the two formats agree', () => {
     ]);
     // A typo in the header of an inventory with no rows yet would otherwise pass unseen.
     expect(where('name,host,adresses\n')).toEqual([['MS305', 1, 'adresses']]);
+    expect(parseInventoryText('name,host,\nweb,n1,\n', 'i.csv', 'now').diagnostics.map((d) => d.message)).toEqual(['the header row names a column with nothing (a comma too many, at the end?); remove it']);
     expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
   });
 

@@ -113,7 +113,7 @@ export function headerDiagnostics(columns: readonly string[], file: string, line
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
   const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
   return [
-    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
+    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: column === '' ? 'the header row names a column with nothing (a comma too many, at the end?); remove it' : `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
     ...missing.map((column): Diagnostic => ({ code: 'MS306', severity: 'error', message: `the header row has no "${column}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: { file, line, path: column } })),
   ];
 }
