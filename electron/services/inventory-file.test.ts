@@ -204,6 +204,13 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
   });
 
+  it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
+    const message = 'host "NODE-1.example.com" is "node-1.example.com" of an earlier workload written in other case; a host name means one machine whatever its case, so write it one way';
+    expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: node-1.example.com }\n  - { name: b, host: NODE-1.example.com }\n';
+    expect(parseInventoryText(yaml, 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS309', message, location: expect.objectContaining({ line: 5, path: 'workloads.1.host' }) })]);
+  });
+
   it('say what is wrong with a host name: its length, its first character, or a character it cannot hold', () => {
     const hostError = (host: string): string => parseInventoryText(`name,host\nweb,"${host}"\n`, 'i.csv', 'now').diagnostics[0]!.message;
     expect(hostError('h'.repeat(254))).toBe('host name "hhhhhhhhhhhhhhhhhhhh"… is 254 characters long; a host name has at most 253');

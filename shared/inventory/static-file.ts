@@ -146,6 +146,15 @@ function buildInventory(
 ): InventoryParse {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
+  // One machine whatever the case of its name (DNS, SSH): two spellings would compile two tables
+  // for one switch, each deploy replacing the other's flows, and two flow files that a
+  // case-insensitive file system makes one.
+  const hostSpelling = new Map<string, string>();
+  const otherSpelling = (host: string): string | undefined => {
+    const first = hostSpelling.get(host.toLowerCase());
+    if (first === undefined) hostSpelling.set(host.toLowerCase(), host);
+    return first === undefined || first === host ? undefined : `host "${host}" is "${first}" of an earlier workload written in other case; a host name means one machine whatever its case, so write it one way`;
+  };
   workloads.forEach((w, i) => {
     // Pods of different namespaces may share a name, as in Kubernetes.
     const key = qualifiedName(w);
@@ -155,7 +164,7 @@ function buildInventory(
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
-    const hostProblem = w.host === '' ? undefined : hostNameProblem(w.host);
+    const hostProblem = w.host === '' ? undefined : (hostNameProblem(w.host) ?? otherSpelling(w.host));
     if (hostProblem) diagnostics.push({ code: 'MS309', severity: 'error', message: hostProblem, location: locate(i, 'host') });
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
     if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {
