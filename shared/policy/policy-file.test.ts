@@ -102,6 +102,13 @@ describe('policy files', () => {
     ]);
   });
 
+  it('reads a bare port number in services as text, so the error says what the service lacks', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - {name: a, selector: {labels: a=b}}\nedges:\n  - {id: e, from: a, to: a, services: [8080]}\n';
+    expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.path])).toEqual([
+      ['MS114', 'service "8080" is not valid: a service names its protocol: write tcp/8080 or udp/8080', 'edges.0.services.0'],
+    ]);
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toBe('apiVersion: apiVersion must be "microseg.dev/v1" (found "v0")');

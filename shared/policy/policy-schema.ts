@@ -53,7 +53,8 @@ export const edgeSchema = z.strictObject({
   id: filledText('id'),
   from: filledText('from'),
   to: filledText('to'),
-  services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
+  // A bare number (`[8080]`) reads as the text it is, so the service check can say what it lacks.
+  services: z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string())).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
   action: z.enum(EDGE_ACTIONS).default('allow'),
   redirectTo: filledText('redirectTo').optional(),
   description: z.string().optional(),
