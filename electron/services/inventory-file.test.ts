@@ -248,6 +248,8 @@ describe('the two formats agree', () => {
       { name: 'api', host: 'n1', addresses: ['10.0.0.2'], labels: {} },
     ]);
 
+    // An inventory of no workloads may be written either way.
+    expect(parseInventoryText(`${head.replace('workloads:\n', 'workloads:')}\n`, 'i.yaml', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
     // A port whose name is left empty is a port without a name, in both formats.
     expect(parseInventoryText(`${head}  - { name: web, host: n1, ports: [{ name: "", port: 80 }] }\n`, 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);
     expect(parseInventoryText('name,host,ports\nweb,n1,=tcp/80\n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);

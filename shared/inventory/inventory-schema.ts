@@ -74,7 +74,8 @@ const workloadSchema = z.strictObject({
 export const inventoryFileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
   kind: z.literal('Inventory'),
-  workloads: z.array(workloadSchema),
+  // `workloads:` with nothing after it is an inventory of none, as `workloads: []` is.
+  workloads: z.preprocess((v) => (v === null ? [] : v), z.array(workloadSchema)),
 });
 
 /** One workload as both formats give it to the checks they share. */

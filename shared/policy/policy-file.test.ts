@@ -102,6 +102,12 @@ describe('policy files', () => {
     ]);
   });
 
+  it('reads groups: or edges: with nothing after them as no groups or edges, as [] is', () => {
+    const { policy, diagnostics } = parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\nedges:\n', 'p.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(policy).toMatchObject({ groups: [], edges: [] });
+  });
+
   it('reads a bare port number in services as text, so the error says what the service lacks', () => {
     const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - {name: a, selector: {labels: a=b}}\nedges:\n  - {id: e, from: a, to: a, services: [8080]}\n';
     expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.path])).toEqual([

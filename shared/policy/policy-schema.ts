@@ -60,6 +60,11 @@ export const edgeSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/** A list that may be left out, or left empty as YAML writes it (`edges:` and nothing after). */
+function listOrNone<T extends z.ZodType>(item: T): z.ZodPreprocess<z.ZodDefault<z.ZodArray<T>>> {
+  return z.preprocess((v) => (v === null ? undefined : v), z.array(item).default([]));
+}
+
 /** A whole policy file; parsing it is the shape check (MS002). */
 export const policyFileSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION),
@@ -67,8 +72,8 @@ export const policyFileSchema = z.strictObject({
   metadata: metadataSchema,
   defaults: defaultsSchema,
   infrastructure: infrastructureSchema,
-  groups: z.array(groupSchema).default([]),
-  edges: z.array(edgeSchema).default([]),
+  groups: listOrNone(groupSchema),
+  edges: listOrNone(edgeSchema),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;

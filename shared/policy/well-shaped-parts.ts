@@ -34,7 +34,7 @@ export function wellShapedParts(document: unknown): WellShapedParts | null {
   };
   const list = <T>(key: string, schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }, standIn: (raw: unknown) => T): T[] => {
     const raw = value[key];
-    if (raw === undefined) return [];
+    if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) {
       malformed.add(key);
       return [];
