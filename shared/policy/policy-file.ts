@@ -8,7 +8,6 @@ import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
 import { wellShapedParts } from './well-shaped-parts';
 
-
 export type PolicyParse = {
   policy: Policy | null;
   diagnostics: Diagnostic[];
