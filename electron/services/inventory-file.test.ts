@@ -205,7 +205,7 @@ describe('the two formats agree', () => {
   });
 
   it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
-    const message = 'host "NODE-1.example.com" is "node-1.example.com" of an earlier workload written in other case; a host name means one machine whatever its case, so write it one way';
+    const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
     expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: node-1.example.com }\n  - { name: b, host: NODE-1.example.com }\n';
     expect(parseInventoryText(yaml, 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS309', message, location: expect.objectContaining({ line: 5, path: 'workloads.1.host' }) })]);

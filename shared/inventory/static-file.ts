@@ -153,7 +153,7 @@ function buildInventory(
   const otherSpelling = (host: string): string | undefined => {
     const first = hostSpelling.get(host.toLowerCase());
     if (first === undefined) hostSpelling.set(host.toLowerCase(), host);
-    return first === undefined || first === host ? undefined : `host "${host}" is "${first}" of an earlier workload written in other case; a host name means one machine whatever its case, so write it one way`;
+    return first === undefined || first === host ? undefined : `host "${host}" and the earlier "${first}" differ only in case, and a host name means one machine whatever its case: write it one way`;
   };
   workloads.forEach((w, i) => {
     // Pods of different namespaces may share a name, as in Kubernetes.
