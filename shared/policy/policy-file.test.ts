@@ -102,6 +102,14 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says the text a label selector written as a map would be', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: a\n    selector:\n      labels: { tier: web, env: prod }\n      namespaceLabels: 5\n  - { name: b, selector: { labels: "tier=db" } }\n';
+    expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.line, d.location?.column])).toEqual([
+      ['MS002', 'groups.0.selector.labels: labels is a label selector written as text, not a map: labels: "tier=web,env=prod"', 7, 15],
+      ['MS002', 'groups.0.selector.namespaceLabels: namespaceLabels must be text (found 5)', 8, 24],
+    ]);
+  });
+
   it('reads groups: or edges: with nothing after them as no groups or edges, as [] is', () => {
     const { policy, diagnostics } = parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\nedges:\n', 'p.yaml');
     expect(diagnostics).toEqual([]);

@@ -1,13 +1,30 @@
 import { z } from 'zod';
+import { mustBe } from '../text';
 import { filledText } from '../yaml-document';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from './model';
 
 // The shape of a policy file, section by section, so that a file whose shape is wrong in one
 // group can still have its other groups and edges checked for meaning (see well-shaped-parts.ts).
 
+/**
+ * A label selector is text (`tier=web,env=prod`). A map, as an inventory writes a workload's
+ * labels (and NetworkPolicy its matchLabels), is the likeliest slip: the message gives the text
+ * it would be.
+ */
+function selectorText(field: string): z.ZodPipe<z.ZodUnknown, z.ZodTransform<string>> {
+  return z.unknown().transform((value, ctx) => {
+    if (typeof value === 'string') return value;
+    const map = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : undefined;
+    const found = typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+    const message = map ? `${field} is a label selector written as text, not a map: ${field}: "${map.map(([k, v]) => `${k}=${String(v)}`).join(',')}"` : mustBe(field, 'text', found);
+    ctx.addIssue({ code: 'custom', input: value, message });
+    return z.NEVER;
+  });
+}
+
 const workloadCriteria = {
-  labels: z.string().optional(),
-  namespaceLabels: z.string().optional(),
+  labels: selectorText('labels').optional(),
+  namespaceLabels: selectorText('namespaceLabels').optional(),
   image: filledText('image').optional(),
   namespace: filledText('namespace').optional(),
   host: filledText('host').optional(),
