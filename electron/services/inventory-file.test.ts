@@ -84,6 +84,15 @@ describe('CSV inventories', () => {
     }
   });
 
+  it('says a file is in the other format than its name says, rather than fail far from the cause', () => {
+    expect(parseInventoryText('# servers\nname,host,addresses\nweb,n1,10.0.0.1\n', 'servers.txt', 'now').diagnostics).toEqual([
+      { code: 'MS302', severity: 'error', message: 'this is CSV (a header row name,host,addresses), but only a file named .csv is read as CSV; name it .csv', location: { file: 'servers.txt', line: 2 } },
+    ]);
+    expect(parseInventoryText('# shop\napiVersion: microseg.dev/v1\nkind: Inventory\nworkloads: []\n', 'shop.csv', 'now').diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'this is YAML (apiVersion: …), but a file named .csv is read as CSV; name it .yaml', location: { file: 'shop.csv', line: 2 } },
+    ]);
+  });
+
   it('still reads YAML inventories', () => {
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h, addresses: [10.0.0.1] }\n';
     expect(parseInventoryText(yaml, 'inv.yaml', 'now').inventory?.workloads).toHaveLength(1);

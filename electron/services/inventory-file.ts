@@ -9,7 +9,10 @@ import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
  * row (name, host, addresses, labels, …). Malformed CSV is reported with its line.
  */
 export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
-  if (extname(file).toLowerCase() !== '.csv') {
+  const csv = extname(file).toLowerCase() === '.csv';
+  const misnamed = otherFormat(text, file, csv);
+  if (misnamed) return { inventory: null, diagnostics: [misnamed] };
+  if (!csv) {
     const parsed = parseInventoryFile(text, file, readAt);
     return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
   }
@@ -51,4 +54,24 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   const wrongHeader = columns ? headerDiagnostics(columns, file, headerLine) : [];
   if (unreadable.length === 0 && wrongHeader.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
   return { inventory: null, diagnostics: capped(byLine([...wrongHeader, ...unreadable, ...parsed.diagnostics])) };
+}
+
+/**
+ * The file name decides the format (`.csv`, else YAML). A file plainly in the other one would
+ * fail far from the cause (a CSV read as YAML is "not a mapping"; YAML read as CSV has a header
+ * of unknown columns), so its first line is looked at and the name is said to be the fault.
+ */
+function otherFormat(text: string, file: string, csv: boolean): Diagnostic | undefined {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const index = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  const first = lines[index]?.trim() ?? '';
+  const location = { file, line: index + 1 };
+  if (csv && /^(apiVersion|kind|workloads)\s*:/.test(first)) {
+    return { code: 'MS308', severity: 'error', message: `this is YAML (${first.split(':')[0]}: …), but a file named .csv is read as CSV; name it .yaml`, location };
+  }
+  // A CSV header: column names only, commas between them, `name` among them.
+  if (!csv && /^[A-Za-z]+(\s*,\s*[A-Za-z]*)+$/.test(first) && first.split(',').some((c) => c.trim() === 'name')) {
+    return { code: 'MS302', severity: 'error', message: `this is CSV (a header row ${first}), but only a file named .csv is read as CSV; name it .csv`, location };
+  }
+  return undefined;
 }
