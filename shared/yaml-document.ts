@@ -234,6 +234,8 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
   const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
   if (issue.path.length === 0) return input == null ? 'the document is empty; it must be a mapping that starts with apiVersion and kind' : `the document must be ${expected}`;
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
+  // A field left out is missing, not of the wrong kind.
+  if (input === undefined) return `${field} is missing; add it, as ${expected}`;
   // JSON writes Infinity and NaN as null: quote them as YAML would have them read.
   const found = typeof input === 'number' && !Number.isFinite(input) ? String(input) : typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
   return mustBe(field, expected, found);

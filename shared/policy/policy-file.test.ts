@@ -123,6 +123,13 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says a required field left out is missing, not of the wrong kind', () => {
+    expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\ngroups:\n  - { name: a }\n', 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'metadata: metadata is missing; add it, as a mapping (key: value lines)',
+      'groups.0.selector: selector is missing; add it, as a mapping (key: value lines)',
+    ]);
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toBe('apiVersion: apiVersion must be "microseg.dev/v1" (found "v0")');
