@@ -46,7 +46,7 @@ function emptyAsAbsent(value: unknown): unknown {
 }
 
 // A bare `name:` is null: say it is empty, as a CSV's empty cell is said, rather than "must be text".
-const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => value ?? '', filledText(field, trimmed));
+const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => (value === null ? '' : value), filledText(field, trimmed));
 
 const workloadSchema = z.strictObject({
   name: requiredText('name'),
