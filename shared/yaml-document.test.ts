@@ -39,5 +39,14 @@ describe('hostile YAML', () => {
     const text = `apiVersion: v1\nkind: ConfigMap # ${'['.repeat(200)}\nmetadata: { name: "${'{'.repeat(200)}", namespace: 'it''s ${'['.repeat(200)}' }\n`;
     expect(parseNetworkPolicies(text, 'f.yaml').diagnostics).toEqual([expect.objectContaining({ code: 'MS608' })]);
   });
-});
 
+  it('says a second document is one, at its "---", in words the author can act on', () => {
+    const one = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: { name: x }\n';
+    for (const [reader, { read, code }] of Object.entries(READERS)) {
+      if (reader === 'NetworkPolicy file') continue;
+      expect(read(`${one}---\n`), reader).toEqual([
+        { code, severity: 'error', message: 'YAML: a second document starts here ("---"); this file holds one document, so remove this "---" (and what follows, if it belongs elsewhere)', location: { file: 'f.yaml', line: 4, column: 1 } },
+      ]);
+    }
+  });
+});

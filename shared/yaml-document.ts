@@ -1,4 +1,4 @@
-import { isAlias, isNode, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
@@ -9,8 +9,11 @@ export interface LocatedDocument {
   doc: Document;
   /** The document as plain data (aliases resolved), computed once when it was parsed. */
   value: unknown;
-  /** Turns a dotted data path into file, line and column (the deepest node that exists). */
-  locate(path: string): SourceLocation;
+  /**
+   * Turns a dotted data path into file, line and column (the deepest node that exists); with
+   * `'key'`, the place of the last segment's key rather than its value, where a misspelt key is.
+   */
+  locate(path: string, at?: 'key'): SourceLocation;
 }
 
 export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; diagnostics: Diagnostic[] };
@@ -139,13 +142,16 @@ function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string,
   }
 }
 
-function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; message: string }[] }, lineCounter: LineCounter, file: string, code: string): Diagnostic[] {
+/** The parser's words for a second document ask its caller to call another function; say what the author can do. */
+const SECOND_DOCUMENT = 'YAML: a second document starts here ("---"); this file holds one document, so remove this "---" (and what follows, if it belongs elsewhere)';
+
+function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; message: string; code?: string }[] }, lineCounter: LineCounter, file: string, code: string): Diagnostic[] {
   // Past the parser's own stack overflow, every later error only echoes it: report that one.
   const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
   return (overflow ? [overflow] : doc.errors).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     // The parser reports its own stack overflow as a syntax error; say what it means.
-    const text = /Maximum call stack size exceeded/.test(e.message) ? TOO_DEEP : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+    const text = /Maximum call stack size exceeded/.test(e.message) ? TOO_DEEP : e.code === 'MULTIPLE_DOCS' ? SECOND_DOCUMENT : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
     return {
       code,
       severity: 'error',
@@ -156,8 +162,17 @@ function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; mess
 }
 
 function located(doc: Document, value: unknown, lineCounter: LineCounter, file: string): LocatedDocument {
-  const locate = (path: string): SourceLocation => {
+  const locate = (path: string, at?: 'key'): SourceLocation => {
     const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (at === 'key' && segments.length > 0) {
+      const parent: unknown = doc.getIn(segments.slice(0, -1), true);
+      const name = String(segments.at(-1));
+      const key = isMap(parent) ? parent.items.map((pair) => pair.key).find((k) => isScalar(k) && String(k.value) === name) : undefined;
+      if (isNode(key) && key.range) {
+        const pos = lineCounter.linePos(key.range[0]);
+        return { file, line: pos.line, column: pos.col, path };
+      }
+    }
     for (let n = segments.length; n >= 0; n--) {
       const node: unknown = doc.getIn(segments.slice(0, n), true);
       if (isNode(node) && node.range) {
@@ -193,7 +208,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
       code,
       severity: 'error' as const,
       message: path === '' ? message : `${path}: ${message}`,
-      location: located.locate(path),
+      location: keys.length > 0 ? located.locate(path, 'key') : located.locate(path),
     };
   });
 }
@@ -201,6 +216,8 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
 /** What each kind of value is called to someone writing YAML. */
 const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping (key: value lines)',
+  // A map of any keys, such as an inventory's labels: the same to whoever writes it.
+  record: 'a mapping (key: value lines)',
   array: 'a list',
   string: 'text',
   number: 'a number',
@@ -217,6 +234,8 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
   const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
   if (issue.path.length === 0) return input == null ? 'the document is empty; it must be a mapping that starts with apiVersion and kind' : `the document must be ${expected}`;
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
+  // A field left out is missing, not of the wrong kind.
+  if (input === undefined) return `${field} is missing; add it, as ${expected}`;
   // JSON writes Infinity and NaN as null: quote them as YAML would have them read.
   const found = typeof input === 'number' && !Number.isFinite(input) ? String(input) : typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
   return mustBe(field, expected, found);

@@ -190,4 +190,12 @@ describe('microseg', () => {
     expect(microseg('frobnicate', policy).code).toBe(2);
     expect(microseg('check', '/nonexistent.yaml').stderr).toContain('cannot read policy /nonexistent.yaml: it does not exist');
   });
+
+  it('with --json, fails as one JSON object even when the command line cannot be read', () => {
+    for (const argv of [['compile', policy, '--bogus', '--json'], ['frobnicate', '--json'], ['matrix', policy, '--inventory', '/nonexistent.csv', '--format', 'json']]) {
+      const run = microseg(...argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(run.stdout), argv.join(' ')).toMatchObject({ error: expect.any(String) as unknown, diagnostics: [] });
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
@@ -6,6 +5,7 @@ import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
+import { readCommandLine, wantsJson, type OptionValues } from './arguments';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
@@ -32,47 +32,21 @@ exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or 
 impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
 replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
 
-const OPTIONS = {
-  inventory: { type: 'string' },
-  out: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  proto: { type: 'string', default: 'tcp' },
-  port: { type: 'string' },
-  'icmp-type': { type: 'string' },
-  established: { type: 'boolean', default: false },
-  'sent-by': { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h' },
-  output: { type: 'string', short: 'o' },
-  format: { type: 'string' },
-  connections: { type: 'string' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  const json = wantsJson(argv);
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    const line = readCommandLine(argv);
+    if (line.help) return print(USAGE, EXIT.ok);
+    return await run(line.command, line.policyPath, line.more, line.values);
   } catch (error) {
-    throw wrongUsage((error as Error).message);
-  }
-  const { positionals, values } = parsed;
-  const [command, policyPath, ...more] = positionals;
-  if (values.help) return print(USAGE, EXIT.ok);
-  if (!command || !policyPath) throw wrongUsage('name a command and a policy file');
-  if (!values.json) return run(command, policyPath, more, values);
-  // With --json, a failure is one JSON object too, so a pipeline can always parse stdout.
-  try {
-    return await run(command, policyPath, more, values);
-  } catch (error) {
-    if (!(error instanceof CliFailure)) throw error;
+    // With --json, a failure is one JSON object too, a command line it cannot read among them,
+    // so a pipeline can always parse stdout.
+    if (!json || !(error instanceof CliFailure)) throw error;
     return print(JSON.stringify({ error: error.message, diagnostics: error.diagnostics }, null, 2), error.code);
   }
 }
 
-async function run(command: string, policyPath: string, more: string[], values: Values): Promise<number> {
+async function run(command: string, policyPath: string, more: string[], values: OptionValues): Promise<number> {
   switch (command) {
     case 'check': {
       const result = await checkCommand([policyPath, ...more], values.json);
@@ -113,7 +87,7 @@ async function run(command: string, policyPath: string, more: string[], values: 
   }
 }
 
-async function compile(policyPath: string, values: Values): Promise<number> {
+async function compile(policyPath: string, values: OptionValues): Promise<number> {
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   const started = performance.now();
@@ -134,7 +108,7 @@ async function compile(policyPath: string, values: Values): Promise<number> {
   return print(lines.join('\n'), EXIT.ok);
 }
 
-async function trace(policyPath: string, values: Values): Promise<number> {
+async function trace(policyPath: string, values: OptionValues): Promise<number> {
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');

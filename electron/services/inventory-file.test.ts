@@ -84,6 +84,15 @@ describe('CSV inventories', () => {
     }
   });
 
+  it('says a file is in the other format than its name says, rather than fail far from the cause', () => {
+    expect(parseInventoryText('# servers\nname,host,addresses\nweb,n1,10.0.0.1\n', 'servers.txt', 'now').diagnostics).toEqual([
+      { code: 'MS302', severity: 'error', message: 'this is CSV (a header row name,host,addresses), but only a file named .csv is read as CSV; name it .csv', location: { file: 'servers.txt', line: 2 } },
+    ]);
+    expect(parseInventoryText('# shop\napiVersion: microseg.dev/v1\nkind: Inventory\nworkloads: []\n', 'shop.csv', 'now').diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'this is YAML (apiVersion: …), but a file named .csv is read as CSV; name it .yaml', location: { file: 'shop.csv', line: 2 } },
+    ]);
+  });
+
   it('still reads YAML inventories', () => {
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: h, addresses: [10.0.0.1] }\n';
     expect(parseInventoryText(yaml, 'inv.yaml', 'now').inventory?.workloads).toHaveLength(1);
@@ -205,6 +214,26 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('place what is wrong with the header at the header row, with rows after it or none', () => {
+    const where = (text: string): unknown[] => parseInventoryText(text, 'i.csv', 'now').diagnostics.map((d) => [d.code, d.location?.line, d.location?.path]);
+    expect(where('# servers\n\nName,host,adresses\nweb,n1,10.0.0.1\ndb,n1,10.0.0.2\n')).toEqual([
+      ['MS305', 3, 'Name'],
+      ['MS305', 3, 'adresses'],
+      ['MS306', 3, 'name'],
+    ]);
+    // A typo in the header of an inventory with no rows yet would otherwise pass unseen.
+    expect(where('name,host,adresses\n')).toEqual([['MS305', 1, 'adresses']]);
+    expect(parseInventoryText('name,host,\nweb,n1,\n', 'i.csv', 'now').diagnostics.map((d) => d.message)).toEqual(['the header row names a column with nothing (a comma too many, at the end?); remove it']);
+    expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
+  });
+
+  it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
+    const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
+    expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: a, host: node-1.example.com }\n  - { name: b, host: NODE-1.example.com }\n';
+    expect(parseInventoryText(yaml, 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS309', message, location: expect.objectContaining({ line: 5, path: 'workloads.1.host' }) })]);
+  });
+
   it('say what is wrong with a host name: its length, its first character, or a character it cannot hold', () => {
     const hostError = (host: string): string => parseInventoryText(`name,host\nweb,"${host}"\n`, 'i.csv', 'now').diagnostics[0]!.message;
     expect(hostError('h'.repeat(254))).toBe('host name "hhhhhhhhhhhhhhhhhhhh"… is 254 characters long; a host name has at most 253');
@@ -242,12 +271,33 @@ describe('the two formats agree', () => {
       { name: 'api', host: 'n1', addresses: ['10.0.0.2'], labels: {} },
     ]);
 
+    // An inventory of no workloads may be written either way.
+    expect(parseInventoryText(`${head.replace('workloads:\n', 'workloads:')}\n`, 'i.yaml', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
     // A port whose name is left empty is a port without a name, in both formats.
     expect(parseInventoryText(`${head}  - { name: web, host: n1, ports: [{ name: "", port: 80 }] }\n`, 'i.yaml', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);
     expect(parseInventoryText('name,host,ports\nweb,n1,=tcp/80\n', 'i.csv', 'now').inventory?.workloads[0]?.ports).toEqual([{ port: 80, protocol: 'tcp' }]);
     // A name or host left bare is as empty as a CSV cell left empty: said as such.
     expect(parseInventoryText(`${head}  - name:\n    host: n1\n`, 'i.yaml', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS302', message: 'workloads.0.name: name must not be empty or only spaces', location: expect.objectContaining({ line: 4, path: 'workloads.0.name' }) }),
+    ]);
+  });
+
+  it('check the workloads of the right shape beside one of the wrong shape, in the same run, as a CSV checks every row', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.999] }\n  - { name: db, host: n1, adresses: [10.0.0.2] }\n  - { name: web, host: "h 1", addresses: [10.0.0.3], mac: zz }\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line, d.location?.path])).toEqual([
+      ['MS304', 4, 'workloads.0.addresses.0'],
+      ['MS302', 5, 'workloads.1.adresses'],
+      ['MS303', 6, 'workloads.2.name'],
+      ['MS309', 6, 'workloads.2.host'],
+      ['MS312', 6, 'workloads.2.mac'],
+    ]);
+  });
+
+  it('point an unknown key at the key itself, and name a mapping as such', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web\n    host: n1\n    adresses: [10.0.0.1]\n    labels: [tier=web]\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ['workloads.0.adresses: Unrecognized key: "adresses"', 6, 5],
+      ['workloads.0.labels: labels must be a mapping (key: value lines)', 7, 13],
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
-import { inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
+import { headerDiagnostics, inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
 import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
 
 /**
@@ -9,15 +9,20 @@ import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
  * row (name, host, addresses, labels, …). Malformed CSV is reported with its line.
  */
 export function parseInventoryText(text: string, file: string, readAt: string): InventoryParse {
-  if (extname(file).toLowerCase() !== '.csv') {
+  const csv = extname(file).toLowerCase() === '.csv';
+  const misnamed = otherFormat(text, file, csv);
+  if (misnamed) return { inventory: null, diagnostics: [misnamed] };
+  if (!csv) {
     const parsed = parseInventoryFile(text, file, readAt);
     return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
   }
 
   let records: { record: Record<string, string>; info: { lines: number }; raw: string }[];
+  let columns: string[] | undefined;
   // A column named twice would keep only its last cell of each row, unseen.
   const repeated = new Set<string>();
   const header = (names: string[]): string[] => {
+    columns = names;
     names.forEach((name, i) => names.indexOf(name) !== i && repeated.add(name));
     return names;
   };
@@ -37,14 +42,36 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   } catch (error) {
     return { inventory: null, diagnostics: capped([...unreadable, syntaxError(error as Error)]) };
   }
+  // The header is the first line that is neither blank nor a comment.
+  const headerLine = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
   if (repeated.size > 0) {
-    // The header is the first line that is neither blank nor a comment.
-    const line = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
-    const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line, path: name } }));
+    const diagnostics: Diagnostic[] = [...repeated].map((name) => ({ code: 'MS305', severity: 'error', message: `column "${name}" is named twice in the header; name each column once`, location: { file, line: headerLine, path: name } }));
     return { inventory: null, diagnostics };
   }
   const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: recordStartLine(info.lines, raw), cells: record }));
   const parsed = inventoryFromRows(rows, file, readAt);
-  if (unreadable.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
-  return { inventory: null, diagnostics: capped(byLine([...unreadable, ...parsed.diagnostics])) };
+  // An empty file has no header to fault.
+  const wrongHeader = columns ? headerDiagnostics(columns, file, headerLine) : [];
+  if (unreadable.length === 0 && wrongHeader.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
+  return { inventory: null, diagnostics: capped(byLine([...wrongHeader, ...unreadable, ...parsed.diagnostics])) };
+}
+
+/**
+ * The file name decides the format (`.csv`, else YAML). A file plainly in the other one would
+ * fail far from the cause (a CSV read as YAML is "not a mapping"; YAML read as CSV has a header
+ * of unknown columns), so its first line is looked at and the name is said to be the fault.
+ */
+function otherFormat(text: string, file: string, csv: boolean): Diagnostic | undefined {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const index = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  const first = lines[index]?.trim() ?? '';
+  const location = { file, line: index + 1 };
+  if (csv && /^(apiVersion|kind|workloads)\s*:/.test(first)) {
+    return { code: 'MS308', severity: 'error', message: `this is YAML (${first.split(':')[0]}: …), but a file named .csv is read as CSV; name it .yaml`, location };
+  }
+  // A CSV header: column names only, commas between them, `name` among them.
+  if (!csv && /^[A-Za-z]+(\s*,\s*[A-Za-z]*)+$/.test(first) && first.split(',').some((c) => c.trim() === 'name')) {
+    return { code: 'MS302', severity: 'error', message: `this is CSV (a header row ${first}), but only a file named .csv is read as CSV; name it .csv`, location };
+  }
+  return undefined;
 }

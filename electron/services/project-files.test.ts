@@ -55,6 +55,21 @@ describe('readTextFile', () => {
     await expect(readTextFile(pipe)).rejects.toThrow(/pipe\.yaml: it is a device, pipe or socket, not a file/);
   });
 
+  it('reads UTF-8 only: another encoding is refused, naming the likely one, rather than read as garbled names', async () => {
+    const file = (name: string, bytes: Buffer): string => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const bom = file('bom.csv', Buffer.from('\uFEFFname,host\ncafé,h1\n', 'utf8'));
+    expect((await readTextFile(bom)).text).toBe('\uFEFFname,host\ncafé,h1\n');
+    const latin1 = file('latin1.csv', Buffer.from('name,host\ncafé,h1\n', 'latin1'));
+    await expect(readTextFile(latin1)).rejects.toThrow(`Could not read ${latin1}: it is not UTF-8 text (Windows-1252 or Latin-1, as spreadsheets often save, or a binary file); save it as UTF-8.`);
+    for (const [name, bytes] of [['utf16-bom.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,host\n', 'utf16le')])], ['utf16.csv', Buffer.from('name,host\n', 'utf16le')]] as const) {
+      const path = file(name, bytes);
+      await expect(readTextFile(path), name).rejects.toThrow(`Could not read ${path}: it is not UTF-8 text (UTF-16, or a binary file); save it as UTF-8.`);
+    }
+  });
+
   it('refuses a file over the limit before reading it, and names the limit', async () => {
     const huge = join(dir, 'huge.yaml');
     writeFileSync(huge, '');

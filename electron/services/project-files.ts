@@ -41,12 +41,33 @@ export async function readTextFile(path: string): Promise<{ path: string; text: 
     const stats = await file.stat();
     if (!stats.isFile()) throw new FileError('bad-request', 'read', full, `it is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; name a regular file`);
     if (stats.size > MAX_TEXT_FILE_BYTES) throw new FileError('bad-request', 'read', full, `it is ${megabytes(stats.size)}, more than the ${megabytes(MAX_TEXT_FILE_BYTES)} an input file may be; check that it is the right file`);
-    return { path: full, text: await file.readFile('utf8') };
+    return { path: full, text: utf8Text(await file.readFile(), full) };
   } catch (error) {
     throw error instanceof FileError ? error : fileError('read', full, error);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The bytes as UTF-8 text. Another encoding is refused, not read: decoded as UTF-8, a
+ * spreadsheet's Windows-1252 export turns `café` into a name with a replacement character, and
+ * UTF-16 into a header no column matches, both far from the cause. A BOM stays, as the readers
+ * expect it.
+ */
+function utf8Text(bytes: Buffer, full: string): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  let text: string | undefined;
+  try {
+    text = utf16 ? undefined : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  // UTF-16 without a BOM decodes, with a NUL beside every ASCII character; no text file holds one.
+  if (text === undefined || text.includes('\0')) {
+    throw new FileError('bad-request', 'read', full, `it is not UTF-8 text (${utf16 || text !== undefined ? 'UTF-16, or a binary file' : 'Windows-1252 or Latin-1, as spreadsheets often save, or a binary file'}); save it as UTF-8`);
+  }
+  return text;
 }
 
 function megabytes(bytes: number): string {

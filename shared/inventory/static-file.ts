@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
-import { POLICY_API_VERSION } from '../policy/model';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { hostNameProblem } from './host-name';
@@ -17,78 +16,6 @@ import { mustBe } from '../text';
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 const MAC_RULE = 'a MAC address such as 02:42:0a:00:00:09';
 
-// Spaces around a value are no part of it, in YAML as in a CSV cell (spreadsheets pad cells):
-// both formats read ` 02:42:0a:00:00:09 ` as that MAC address.
-const trimmed = z.string().trim();
-// A key given twice would keep one of its values unseen. YAML itself refuses `tier` twice (MS301);
-// ` tier` and `tier` are one key once spaces are dropped, so they are refused here.
-const labels = z
-  .record(z.string(), z.string())
-  .superRefine((raw, ctx) => {
-    const first = new Map<string, string>();
-    for (const key of Object.keys(raw)) {
-      const earlier = first.get(key.trim());
-      if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: key, message: repeatedLabelKey(key.trim(), earlier, key) });
-      else first.set(key.trim(), key);
-    }
-  })
-  .pipe(z.record(trimmed, trimmed));
-
-/** A label key given twice, in the words both formats use, quoting both places as written. */
-function repeatedLabelKey(key: string, first: string, second: string): string {
-  return `label key ${JSON.stringify(key)} is given twice (${JSON.stringify(first)} and ${JSON.stringify(second)}); a workload has one value per key, so give it once`;
-}
-
-/**
- * An optional field left empty is absent, as an empty CSV cell is (a CSV row cannot leave a
- * column out): `image: ""`, `namespace: "  "` and YAML's bare `namespace:` (null) are no image
- * and no namespace, not an image "" that `image: '*'` would match or a namespace refused as a name.
- */
-function absentWhenEmpty<T extends z.ZodType>(schema: T): z.ZodPreprocess<z.ZodOptional<T>> {
-  return z.preprocess(emptyAsAbsent, schema.optional());
-}
-
-/** As `absentWhenEmpty`, for a field whose absence means an empty list or map. */
-function emptyWhenAbsent<T extends z.ZodType>(schema: T, empty: z.util.NoUndefined<z.core.output<T>>): z.ZodPreprocess<z.ZodDefault<T>> {
-  return z.preprocess(emptyAsAbsent, schema.default(empty));
-}
-
-function emptyAsAbsent(value: unknown): unknown {
-  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
-}
-
-// A bare `name:` is null: say it is empty, as a CSV's empty cell is said, rather than "must be text".
-const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => value ?? '', filledText(field, trimmed));
-
-const fileSchema = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('Inventory'),
-  workloads: z.array(
-    z.strictObject({
-      name: requiredText('name'),
-      host: requiredText('host'),
-      addresses: emptyWhenAbsent(z.array(trimmed), []),
-      mac: absentWhenEmpty(trimmed),
-      switchPort: absentWhenEmpty(trimmed),
-      labels: emptyWhenAbsent(labels, {}),
-      image: absentWhenEmpty(trimmed),
-      namespace: absentWhenEmpty(trimmed),
-      namespaceLabels: absentWhenEmpty(labels),
-      ports: absentWhenEmpty(
-        z.array(
-          z.strictObject({
-            name: absentWhenEmpty(trimmed),
-            port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
-            // Any case, as a CSV `TCP/80` is read: the two formats take the same values.
-            protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
-          }),
-        ),
-      ),
-      composeService: absentWhenEmpty(trimmed),
-    }),
-  ),
-});
-
 export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnostic[] };
 
 /**
@@ -98,14 +25,21 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
-  const checked = fileSchema.safeParse(parsed.value.value, { reportInput: true });
-  if (!checked.success) return { inventory: null, diagnostics: schemaDiagnostics(checked.error, parsed.value, 'MS302') };
+  const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
+  const checked = inventoryFileSchema.safeParse(parsed.value.value, { reportInput: true });
+  if (!checked.success) {
+    // The workloads of the right shape are checked too (at their own index), as a CSV's rows are.
+    const wellShaped = wellShapedWorkloads(parsed.value.value);
+    // Only their diagnostics are kept: no inventory is made of a file with errors, so no entry is placed.
+    const meaning = buildInventory(wellShaped.map((w) => w.workload), file, readAt, (i, field) => locate(wellShaped[i]!.index, field), () => ({ line: 1 })).diagnostics;
+    return { inventory: null, diagnostics: byLine([...schemaDiagnostics(checked.error, parsed.value, 'MS302'), ...meaning]) };
+  }
 
   const entryOf = (i: number): EntryPlace => {
     const { line = 1, column, path } = parsed.value.locate(`workloads.${i}`);
     return { line, ...(column !== undefined ? { column } : {}), ...(path !== undefined ? { path } : {}) };
   };
-  return buildInventory(checked.data.workloads, file, readAt, (i, field) => parsed.value.locate(`workloads.${i}.${field}`), entryOf);
+  return buildInventory(checked.data.workloads, file, readAt, locate, entryOf);
 }
 
 /** One row of a tabular inventory (CSV): its line, and its cells by column name. */
@@ -123,23 +57,11 @@ export const INVENTORY_COLUMNS = ['name', 'host', 'addresses', 'mac', 'switchPor
  */
 export function inventoryFromRows(rows: readonly InventoryRow[], file: string, readAt: string): InventoryParse {
   const diagnostics: Diagnostic[] = [];
-  const unknownColumns = new Set<string>();
-  const missingColumns = new Set<string>();
   const workloads: StaticWorkload[] = rows.map((row) => {
     const at = (column: string): SourceLocation => ({ file, line: row.line, path: column });
-    for (const column of Object.keys(row.cells)) {
-      // Every row has the header's columns: say so once, not on every line.
-      if (!(INVENTORY_COLUMNS as readonly string[]).includes(column) && !unknownColumns.has(column)) {
-        unknownColumns.add(column);
-        diagnostics.push({ code: 'MS305', severity: 'error', message: `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: at(column) });
-      }
-    }
+    // A column the header lacks is said of the header (headerDiagnostics), not of every row.
     for (const required of ['name', 'host'] as const) {
-      if (!(required in row.cells)) {
-        // Every row has the header's columns: a column the header lacks is said once, of the header.
-        if (!missingColumns.has(required)) diagnostics.push({ code: 'MS306', severity: 'error', message: `the header row has no "${required}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: at(required) });
-        missingColumns.add(required);
-      } else if (!row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
+      if (required in row.cells && !row.cells[required]?.trim()) diagnostics.push({ code: 'MS306', severity: 'error', message: `column "${required}" is empty`, location: at(required) });
     }
     const labelsOf = (column: 'labels' | 'namespaceLabels'): Record<string, string> => {
       const labels: Record<string, string> = {};
@@ -184,7 +106,19 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
   return { inventory: null, diagnostics: byLine([...diagnostics, ...built.diagnostics]) };
 }
 
-type StaticWorkload = z.infer<typeof fileSchema>['workloads'][number];
+/**
+ * What is wrong with a tabular inventory's header row, at its line: a column it does not know
+ * (MS305), or one every workload needs that it lacks (MS306). Said once, of the header, even
+ * when no row follows it.
+ */
+export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
+  const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
+  const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
+  return [
+    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: column === '' ? 'the header row names a column with nothing (a comma too many, at the end?); remove it' : `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
+    ...missing.map((column): Diagnostic => ({ code: 'MS306', severity: 'error', message: `the header row has no "${column}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: { file, line, path: column } })),
+  ];
+}
 
 /** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
 function parsePortCell(text: string): WorkloadPort | string {
@@ -214,6 +148,15 @@ function buildInventory(
 ): InventoryParse {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
+  // One machine whatever the case of its name (DNS, SSH): two spellings would compile two tables
+  // for one switch, each deploy replacing the other's flows, and two flow files that a
+  // case-insensitive file system makes one.
+  const hostSpelling = new Map<string, string>();
+  const otherSpelling = (host: string): string | undefined => {
+    const first = hostSpelling.get(host.toLowerCase());
+    if (first === undefined) hostSpelling.set(host.toLowerCase(), host);
+    return first === undefined || first === host ? undefined : `host "${host}" and the earlier "${first}" differ only in case, and a host name means one machine whatever its case: write it one way`;
+  };
   workloads.forEach((w, i) => {
     // Pods of different namespaces may share a name, as in Kubernetes.
     const key = qualifiedName(w);
@@ -223,7 +166,7 @@ function buildInventory(
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
-    const hostProblem = w.host === '' ? undefined : hostNameProblem(w.host);
+    const hostProblem = w.host === '' ? undefined : (hostNameProblem(w.host) ?? otherSpelling(w.host));
     if (hostProblem) diagnostics.push({ code: 'MS309', severity: 'error', message: hostProblem, location: locate(i, 'host') });
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
     if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {

@@ -76,7 +76,7 @@ function readObject(item: unknown, doc: Pick<LocatedDocument, 'locate'>): { poli
 /** A document whose paths start below `prefix` (an item of a List). */
 function within(doc: LocatedDocument, prefix: string): LocatedDocument {
   if (prefix === '') return doc;
-  return { doc: doc.doc, value: doc.value, locate: (path) => ({ ...doc.locate(path === '' ? prefix : `${prefix}.${path}`), path }) };
+  return { doc: doc.doc, value: doc.value, locate: (path, at) => ({ ...doc.locate(path === '' ? prefix : `${prefix}.${path}`, at), path }) };
 }
 
 function isList(value: unknown): value is { items: unknown[] } {

@@ -35,6 +35,16 @@ describe('label selector messages', () => {
     expect(unclosed.ok === false && unclosed.message).toContain('unclosed parenthesis');
   });
 
+  it('says that requirements are joined by commas when given ";" as a CSV inventory writes labels, and that a value holds no spaces', () => {
+    const message = (text: string): string | false => {
+      const parsed = parseLabelSelector(text);
+      return !parsed.ok && parsed.message;
+    };
+    expect(message('tier=web; env=prod')).toBe('label selector "tier=web; env=prod": "tier=web; env=prod": requirements are joined by commas, not ";"; write tier=web,env=prod');
+    expect(message('tier=we b')).toBe('label selector "tier=we b": "we b" is not a valid label value: a value holds no spaces');
+    expect(message('tier = web')).toBe(false);
+  });
+
   it('reads empty values as Kubernetes does: k=, k in (), k in (a,)', () => {
     expect(selects('tier in ()', { tier: '' })).toBe(true);
     expect(selects('tier in ()', {})).toBe(false);

@@ -94,6 +94,8 @@ export function labelsSatisfiable(requirements: readonly LabelRequirement[]): bo
 
 function parseRequirement(part: string): LabelRequirement | string {
   if (part === '') return 'empty requirement (two commas in a row?)';
+  // A CSV inventory writes labels `k=v;k2=v2`; a selector joins its requirements with commas.
+  if (part.includes(';')) return `"${part}": requirements are joined by commas, not ";"; write ${part.split(';').map((p) => p.trim()).filter((p) => p !== '').join(',')}`;
   if (part.includes('(') !== part.includes(')')) return `"${part}" has an unclosed parenthesis; write key in (a,b)`;
   const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (setMatch) {
@@ -104,6 +106,9 @@ function parseRequirement(part: string): LabelRequirement | string {
     return checkKey(key) ?? { key, op: op === 'in' ? 'in' : 'notin', values };
   }
   const eqMatch = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
+  // Spaces inside a value: `tier=we b` is no key, but what is wrong is the value.
+  const spaced = /^([^!=\s]+)\s*(==|=|!=)\s*(.*\s.*)$/.exec(part);
+  if (!eqMatch && spaced) return `"${spaced[3]}" is not a valid label value: a value holds no spaces`;
   if (eqMatch) {
     const [, key = '', op, value = ''] = eqMatch;
     if (!VALUE.test(value)) return `"${value}" is not a valid label value`;

@@ -102,6 +102,34 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says the text a label selector written as a map would be', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: a\n    selector:\n      labels: { tier: web, env: prod }\n      namespaceLabels: 5\n  - { name: b, selector: { labels: "tier=db" } }\n';
+    expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.line, d.location?.column])).toEqual([
+      ['MS002', 'groups.0.selector.labels: labels is a label selector written as text, not a map: labels: "tier=web,env=prod"', 7, 15],
+      ['MS002', 'groups.0.selector.namespaceLabels: namespaceLabels must be text (found 5)', 8, 24],
+    ]);
+  });
+
+  it('reads groups: or edges: with nothing after them as no groups or edges, as [] is', () => {
+    const { policy, diagnostics } = parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\nedges:\n', 'p.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(policy).toMatchObject({ groups: [], edges: [] });
+  });
+
+  it('reads a bare port number in services as text, so the error says what the service lacks', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - {name: a, selector: {labels: a=b}}\nedges:\n  - {id: e, from: a, to: a, services: [8080]}\n';
+    expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.path])).toEqual([
+      ['MS114', 'service "8080" is not valid: a service names its protocol: write tcp/8080 or udp/8080', 'edges.0.services.0'],
+    ]);
+  });
+
+  it('says a required field left out is missing, not of the wrong kind', () => {
+    expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\ngroups:\n  - { name: a }\n', 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'metadata: metadata is missing; add it, as a mapping (key: value lines)',
+      'groups.0.selector: selector is missing; add it, as a mapping (key: value lines)',
+    ]);
+  });
+
   it('rejects a file of another kind or version', () => {
     const { diagnostics } = parsePolicyFile('apiVersion: v0\nkind: Policy\nmetadata: {name: x}\n', 'x.yaml');
     expect(diagnostics[0]?.message).toBe('apiVersion: apiVersion must be "microseg.dev/v1" (found "v0")');
@@ -115,5 +143,71 @@ describe('policy files', () => {
       expect(diagnostics, bad).toEqual([expect.objectContaining({ code: 'MS109', location: expect.objectContaining({ line: 8, path: 'groups.0.selector.namespace' }) })]);
     }
     for (const good of ['shop', '*', 'shop-*', '*-prod', 'team-*-prod', 'a*b']) expect(parsePolicyFile(file(good), 'p.yaml').diagnostics, good).toEqual([]);
+  });
+
+  describe('errors of shape do not hide errors of meaning', () => {
+    const head = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: { name: shop }\n';
+    const where = (text: string): [string, number | undefined, number | undefined, string | undefined][] =>
+      parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.column, d.location?.path]);
+
+    it('checks the well-shaped groups and edges in the same run, in line order, at their exact places', () => {
+      const text =
+        head +
+        'groups:\n' +
+        '  - name: web\n' +
+        '    selector: { labels: tier=web }\n' +
+        '    isolatd: true\n' +
+        '  - name: app\n' +
+        '    selector: { labels: "tier in (app" }\n' +
+        '  - name: app\n' +
+        '    selector: { cidrs: [10.0.0.0/33] }\n' +
+        'edges:\n' +
+        '  - { id: e1, from: web, to: dbx, services: [tcp/70000] }\n' +
+        '  - { id: e2, from: app, to: web, services: tcp/80 }\n' +
+        '  - { id: e3, from: web, to: app, services: [tcp/80], action: redirect }\n';
+      const { policy } = parsePolicyFile(text, 'p.yaml');
+      expect(policy).toBeNull();
+      expect(where(text)).toEqual([
+        ['MS002', 7, 5, 'groups.0.isolatd'],
+        ['MS104', 9, 25, 'groups.1.selector.labels'],
+        ['MS102', 10, 11, 'groups.2.name'],
+        ['MS105', 11, 25, 'groups.2.selector.cidrs.0'],
+        ['MS114', 13, 46, 'edges.0.services.0'],
+        // "web" is a group though its shape is wrong: only "dbx" is unknown.
+        ['MS112', 13, 30, 'edges.0.to'],
+        ['MS002', 14, 45, 'edges.1.services'],
+        ['MS131', 15, 5, 'edges.2.redirectTo'],
+      ]);
+    });
+
+    it('says nothing of meaning about a part whose shape is wrong, nor guesses at unknown groups when a group has no readable name', () => {
+      // The malformed group's selector and the malformed edge's ends are not checked (they would only echo or guess).
+      const malformed = head + 'groups:\n  - { name: web, selector: { labels: "(" }, colour: red }\nedges:\n  - { id: e1, from: nowhere, to: web, services: [tcp/80], action: maybe }\n';
+      expect(where(malformed).map(([code, , , path]) => [code, path])).toEqual([
+        ['MS002', 'groups.0.colour'],
+        ['MS002', 'edges.0.action'],
+      ]);
+      // An edge to "db" might mean the group whose name is no text: no MS112. Other errors still show.
+      const nameless = head + 'groups:\n  - { name: 5, selector: { labels: tier=db } }\n  - { name: web, selector: { cidrs: [nonsense] } }\nedges:\n  - { id: e1, from: web, to: db, services: [tcp/80] }\n';
+      expect(where(nameless).map(([code, , , path]) => [code, path])).toEqual([
+        ['MS002', 'groups.0.name'],
+        ['MS105', 'groups.1.selector.cidrs.0'],
+      ]);
+      const notAList = head + 'groups: { name: web }\nedges:\n  - { id: e1, from: web, to: db, services: [tcp/0] }\n';
+      expect(where(notAList).map(([code, , , path]) => [code, path])).toEqual([
+        ['MS002', 'groups'],
+        ['MS114', 'edges.0.services.0'],
+      ]);
+    });
+
+    it('checks sections of the right shape beside those of the wrong one, and nothing of a document that is no mapping', () => {
+      const text = head.replace('{ name: shop }', '{ name: shop, revison: 2 }') + 'defaults: { betweenGroups: redirect }\ninfrastructure: { dnsResolvers: [10.0.0.0/24] }\n';
+      expect(where(text).map(([code, , , path]) => [code, path])).toEqual([
+        ['MS002', 'metadata.revison'],
+        ['MS131', 'defaults.redirectTo'],
+        ['MS121', 'infrastructure.dnsResolvers.0'],
+      ]);
+      expect(where('- just\n- a list\n').map(([code]) => code)).toEqual(['MS002']);
+    });
   });
 });

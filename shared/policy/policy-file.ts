@@ -1,75 +1,12 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
-import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
-import { hasErrors } from '../diagnostics';
-import { filledText, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
-import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
+import { byLine, hasErrors } from '../diagnostics';
+import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
+import { policyFileSchema, type PolicyFile } from './policy-schema';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
-
-const workloadCriteria = {
-  labels: z.string().optional(),
-  namespaceLabels: z.string().optional(),
-  image: filledText('image').optional(),
-  namespace: filledText('namespace').optional(),
-  host: filledText('host').optional(),
-};
-
-const selectorSchema = z.strictObject({
-  ...workloadCriteria,
-  cidrs: z.array(z.string()).optional(),
-  except: z.array(z.string()).optional(),
-  // Workload criteria only: blocks are carved with `except`, and one level of exclusion is enough.
-  exclude: z.array(z.strictObject(workloadCriteria)).optional(),
-});
-
-const fileSchema = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('Policy'),
-  metadata: z.strictObject({
-    name: filledText('name'),
-    revision: z.number().int().nonnegative().default(0),
-  }),
-  defaults: z
-    .strictObject({
-      withinGroup: z.enum(['allow', 'drop']).default('allow'),
-      betweenGroups: z.enum(DEFAULT_ACTIONS).default('drop'),
-      redirectTo: filledText('redirectTo').optional(),
-    })
-    .default({ withinGroup: 'allow', betweenGroups: 'drop' }),
-  infrastructure: z
-    .strictObject({
-      dhcp: z.boolean().default(false),
-      dnsResolvers: z.array(z.string()).default([]),
-    })
-    .optional(),
-  groups: z
-    .array(
-      z.strictObject({
-        name: filledText('name'),
-        description: z.string().optional(),
-        selector: selectorSchema,
-        isolated: z.boolean().optional(),
-        canvas: z.strictObject({ x: z.number(), y: z.number() }).optional(),
-      }),
-    )
-    .default([]),
-  edges: z
-    .array(
-      z.strictObject({
-        id: filledText('id'),
-        from: filledText('from'),
-        to: filledText('to'),
-        services: z.array(z.string()).min(1, { error: 'list at least one service, e.g. [tcp/8080]' }),
-        action: z.enum(EDGE_ACTIONS).default('allow'),
-        redirectTo: filledText('redirectTo').optional(),
-        description: z.string().optional(),
-      }),
-    )
-    .default([]),
-});
-
-type PolicyFile = z.infer<typeof fileSchema>;
+import { wellShapedParts } from './well-shaped-parts';
 
 export type PolicyParse = {
   policy: Policy | null;
@@ -80,27 +17,38 @@ export type PolicyParse = {
 
 /**
  * Reads a policy file. Returns the policy only when there are no errors; every diagnostic
- * carries the file, line and column it refers to.
+ * carries the file, line and column it refers to. Errors of shape (MS002) do not hide errors
+ * of meaning: the groups and edges whose shape is right are checked in the same run.
  */
 export function parsePolicyFile(text: string, file: string): PolicyParse {
   const parsed = parseLocatedYaml(text, file, 'MS001');
   if (!parsed.ok) return { policy: null, diagnostics: parsed.diagnostics };
   const located = parsed.value;
+  const locate = (path: string): SourceLocation => located.locate(path);
 
-  const checked = fileSchema.safeParse(located.value, { reportInput: true });
-  if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, located, 'MS002'), locate: (path) => located.locate(path) };
+  const checked = policyFileSchema.safeParse(located.value, { reportInput: true });
+  if (!checked.success) {
+    const shape = schemaDiagnostics(checked.error, located, 'MS002');
+    const parts = wellShapedParts(located.value);
+    const meaning = parts ? checkMeaning(parts.file, locate).diagnostics.filter((d) => parts.sound(d)) : [];
+    return { policy: null, diagnostics: byLine([...shape, ...meaning]), locate };
+  }
 
+  const { policy, diagnostics } = checkMeaning(checked.data, locate);
+  return { policy: hasErrors(diagnostics) ? null : policy, diagnostics, locate };
+}
+
+/** The policy a well-shaped file describes, and its errors of meaning (MS1xx), located in the file. */
+function checkMeaning(file: PolicyFile, locate: (path: string) => SourceLocation): { policy: Policy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const policy = fromFile(checked.data, (path, message) =>
-    diagnostics.push({ code: 'MS114', severity: 'error', message, location: located.locate(path) }),
-  );
+  const policy = fromFile(file, (path, message) => diagnostics.push({ code: 'MS114', severity: 'error', message, location: locate(path) }));
   const unparsedServices = new Set(diagnostics.map((d) => d.location?.path?.split('.services')[0]));
   for (const d of validatePolicy(policy)) {
     // An edge whose services did not parse is already reported; "no service" would only echo it.
     if (d.code === 'MS113' && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
-    diagnostics.push({ ...d, location: { ...d.location, ...located.locate(d.location?.path ?? '') } });
+    diagnostics.push({ ...d, location: { ...d.location, ...locate(d.location?.path ?? '') } });
   }
-  return { policy: hasErrors(diagnostics) ? null : policy, diagnostics, locate: (path) => located.locate(path) };
+  return { policy, diagnostics };
 }
 
 /** Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. */

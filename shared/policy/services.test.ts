@@ -28,6 +28,8 @@ describe('parseService', () => {
     ['tcp/8080@80', '"@" follows a port name'],
     ['tcp/http@9-1', 'upside down'],
     ['icmp/echo', 'icmp has no ports'],
+    ['8080', 'a service names its protocol: write tcp/8080 or udp/8080'],
+    ['9000-9010', 'a service names its protocol: write tcp/9000-9010 or udp/9000-9010'],
   ])('rejects %s with a reason', (text, reason) => {
     const parsed = parseService(text);
     expect(parsed.ok).toBe(false);

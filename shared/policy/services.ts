@@ -16,6 +16,8 @@ export function parseService(text: string): ServiceParse {
   const trimmed = text.trim().toLowerCase();
   const [proto, portText, extra] = trimmed.split('/');
   if (extra !== undefined) return fail(text, 'use one slash, as in tcp/8080');
+  // A port alone is the likeliest slip: say which protocols it could go with.
+  if (/^\d+(-\d+)?$/.test(proto ?? '') && portText === undefined) return fail(text, `a service names its protocol: write tcp/${proto} or udp/${proto}`);
   if (!PROTOCOLS.includes(proto as Protocol)) {
     return fail(text, mustBeOneOf('protocol', PROTOCOLS, proto ?? ''));
   }
