@@ -76,7 +76,7 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
           </Field>
         </div>
         {exclusions > 0 ? (
-          <p className="field-hint" data-testid="group-exclusions">
+          <p className="muted" data-testid="group-exclusions">
             Also takes out {exclusions} {exclusions === 1 ? 'exclusion' : 'exclusions'} (kept as they are; edit them in the policy file).
           </p>
         ) : null}
