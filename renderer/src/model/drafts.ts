@@ -82,8 +82,10 @@ export function groupFromDraft(draft: GroupDraft, base?: Group): Group {
     if (blocks.length === 0) delete selector[field];
     else selector[field] = blocks;
   }
+  // The same selector object when no criterion changed, so its members are not resolved again.
+  const criteriaChanged = [...TEXT_CRITERIA, ...LIST_CRITERIA].some((field) => draft[field] !== shown[field]);
 
-  const group: Group = { name: draft.name.trim(), selector };
+  const group: Group = { name: draft.name.trim(), selector: base && !criteriaChanged ? base.selector : selector };
   if (draft.description.trim() !== '') group.description = draft.description.trim();
   if (draft.isolated) group.isolated = true;
   if (base?.position) group.position = base.position;

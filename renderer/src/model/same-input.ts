@@ -1,5 +1,5 @@
 import type { Inventory } from '@shared/inventory/model';
-import type { Policy } from '@shared/policy/model';
+import type { Group, Policy } from '@shared/policy/model';
 
 /**
  * Whether a compile of `compiled` still describes `current`. Saving bumps only the revision,
@@ -22,4 +22,12 @@ export function isCompileCurrent(
   inventory: Inventory | null,
 ): boolean {
   return input !== null && samePolicyContent(input.policy, policy) && (inventory === null || input.inventory === inventory);
+}
+
+/**
+ * Whether two lists of groups select the same members: same names and selectors, in order,
+ * wherever the groups sit. Edits keep a selector object unless they change it, so references suffice.
+ */
+export function sameNamesAndSelectors(before: readonly Group[], after: readonly Group[]): boolean {
+  return before.length === after.length && before.every((g, i) => g.name === after[i]!.name && g.selector === after[i]!.selector);
 }
