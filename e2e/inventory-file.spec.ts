@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
@@ -25,6 +25,24 @@ test('open and edit a static inventory file; a bad edit is refused and nothing i
   await designer.byTestId('inventory-save').click();
   await expect(designer.workload('web-one')).toBeVisible();
   expect(readFileSync(file, 'utf8')).toContain('name: web-one,');
+});
+
+test('an edit with many errors lists them in a box of their own; the dialog and its buttons stay on screen', async ({ designer, host }) => {
+  const file = join(host.home, 'servers.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openInventoryFile(file);
+  await expect(designer.workload('web-1')).toBeVisible();
+
+  // Written behind the dialog's back: the editor reads the file when it opens.
+  const bad = Array.from({ length: 80 }, (_, i) => `  - { name: vm-${i}, host: host-a, addresses: [10.0.0.${300 + i}] }`);
+  writeFileSync(file, ['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...bad, ''].join('\n'));
+  await designer.editInventory();
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.byTestId('inventory-problems')).toContainText('MS304');
+
+  for (const id of ['inventory-text', 'inventory-save']) await expect(designer.byTestId(id)).toBeInViewport();
+  await expect(designer.byTestId('inventory-editor').getByRole('heading')).toBeInViewport();
 });
 
 test('replay a connection log against the example: what would be dropped, by group pair and service; filter the matrix', async ({ designer, host }) => {

@@ -27,7 +27,7 @@ export function honeypotNamed(spec: string, workloads: readonly Workload[]): Wor
  * Workload id → its honeypot role, among the workloads that take part (as the compiler finds
  * them); the default's honeypot counts only while the default redirects. Deterministic.
  */
-export function honeypotRoles(policy: Policy, workloads: readonly Workload[]): Map<string, HoneypotRole> {
+export function honeypotRoles(policy: Pick<Policy, 'edges' | 'defaults'>, workloads: readonly Workload[]): Map<string, HoneypotRole> {
   const participants = workloads.filter(takesPart);
   const roles = new Map<string, HoneypotRole>();
   for (const edge of policy.edges) {

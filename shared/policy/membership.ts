@@ -23,7 +23,7 @@ export interface Membership {
  * labels, image, namespace, host) must all hold; `cidrs` adds address blocks besides the
  * workloads they select (a union, not a filter); `exclude` takes workloads out again. Deterministic: members come sorted by workload id.
  */
-export function resolveMembership(policy: Policy, workloads: readonly Workload[]): Map<string, Membership> {
+export function resolveMembership(policy: Pick<Policy, 'groups'>, workloads: readonly Workload[]): Map<string, Membership> {
   const sorted = [...workloads].sort((a, b) => a.id.localeCompare(b.id));
   const byLabel = labelIndex(sorted);
   const result = new Map<string, Membership>();

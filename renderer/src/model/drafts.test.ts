@@ -1,6 +1,6 @@
-import { emptyPolicy } from '@shared/policy/model';
+import { emptyPolicy, type Group } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
-import { checkGroupDraft, emptyGroupDraft } from './drafts';
+import { checkGroupDraft, emptyGroupDraft, groupDraftOf, groupFromDraft } from './drafts';
 
 describe('the group dialog', () => {
   it('warns, while the selector is written, that labels with cidrs hold both (MS110)', () => {
@@ -13,5 +13,36 @@ describe('the group dialog', () => {
     const draft = { ...emptyGroupDraft(), name: 'hosts', labels: 'tier=web' };
     expect(checkGroupDraft(emptyPolicy(), { ...draft, host: 'host-*' }).errors.host).toContain('host takes one exact host name');
     expect(checkGroupDraft(emptyPolicy(), { ...draft, host: 'host-a' })).toEqual({ errors: {}, warnings: [] });
+  });
+});
+
+describe('editing a group in the form', () => {
+  const internet: Group = {
+    name: 'internet',
+    selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8', '192.168.0.0/16'] },
+    position: { x: 10, y: 20 },
+  };
+  const scrapers: Group = { name: 'scrapers', selector: { namespaceLabels: 'team=ops', labels: 'app=prometheus' } };
+  const podsButWeb: Group = { name: 'pods-but-web', selector: { namespace: '*', exclude: [{ labels: 'tier=web' }] } };
+  const everyPod: Group = { name: 'every-pod', selector: { labels: '', namespaceLabels: '' } };
+
+  it('changes only what the user changed: except blocks, namespace labels, exclusions and blank selectors stay', () => {
+    for (const group of [internet, scrapers, podsButWeb, everyPod]) {
+      const edited = groupFromDraft({ ...groupDraftOf(group), description: 'reviewed' }, group);
+      expect(edited).toEqual({ ...group, description: 'reviewed' });
+    }
+  });
+
+  it('takes new except blocks and namespace labels, and drops a criterion cleared to blank', () => {
+    const draft = { ...groupDraftOf(internet), except: '10.0.0.0/8, 172.16.0.0/12' };
+    expect(groupFromDraft(draft, internet).selector).toEqual({ cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8', '172.16.0.0/12'] });
+    expect(groupFromDraft({ ...groupDraftOf(scrapers), namespaceLabels: '  ' }, scrapers).selector).toEqual({ labels: 'app=prometheus' });
+    expect(groupFromDraft({ ...emptyGroupDraft(), name: 'net', cidrs: '0.0.0.0/0', except: '10.0.0.0/8' }).selector).toEqual({ cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8'] });
+  });
+
+  it('checks the group as it will be, exclusions included, and puts an except error on its field', () => {
+    const policy = { ...emptyPolicy(), groups: [internet] };
+    expect(checkGroupDraft(policy, groupDraftOf(internet), 'internet')).toEqual({ errors: {}, warnings: [] });
+    expect(checkGroupDraft(policy, { ...groupDraftOf(internet), except: '10.0.0.0/33' }, 'internet').errors.except).toContain('10.0.0.0/33');
   });
 });

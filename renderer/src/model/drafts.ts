@@ -12,14 +12,22 @@ import { withGroupAdded, withGroupReplaced } from './policy-edits';
 export interface GroupDraft {
   name: string;
   labels: string;
+  /** A label selector on the workload's namespace. */
+  namespaceLabels: string;
   image: string;
   namespace: string;
   host: string;
   /** Comma-separated address blocks. */
   cidrs: string;
+  /** Comma-separated blocks carved out of `cidrs`. */
+  except: string;
   description: string;
   isolated: boolean;
 }
+
+// The selector's criteria the group form edits as text, and those it edits as comma-separated lists.
+const TEXT_CRITERIA = ['labels', 'namespaceLabels', 'image', 'namespace', 'host'] as const;
+const LIST_CRITERIA = ['cidrs', 'except'] as const;
 
 export interface EdgeDraft {
   from: string;
@@ -35,7 +43,7 @@ export interface EdgeDraft {
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
 export function emptyGroupDraft(): GroupDraft {
-  return { name: '', labels: '', image: '', namespace: '', host: '', cidrs: '', description: '', isolated: false };
+  return { name: '', labels: '', namespaceLabels: '', image: '', namespace: '', host: '', cidrs: '', except: '', description: '', isolated: false };
 }
 
 export function groupDraftOf(group: Group): GroupDraft {
@@ -43,27 +51,41 @@ export function groupDraftOf(group: Group): GroupDraft {
   return {
     name: group.name,
     labels: s.labels ?? '',
+    namespaceLabels: s.namespaceLabels ?? '',
     image: s.image ?? '',
     namespace: s.namespace ?? '',
     host: s.host ?? '',
     cidrs: (s.cidrs ?? []).join(', '),
+    except: (s.except ?? []).join(', '),
     description: group.description ?? '',
     isolated: group.isolated ?? false,
   };
 }
 
-/** Builds the group a draft describes; blank fields are left out, so they select nothing extra. */
+/**
+ * Builds the group a draft describes. A criterion the user left as it was keeps the value `base`
+ * has, so what the form cannot show (exclusions) or shows as blank (`labels: ''`, every workload)
+ * survives an edit of something else; a criterion changed to blank is left out.
+ */
 export function groupFromDraft(draft: GroupDraft, base?: Group): Group {
-  const selector: Selector = {};
-  // An empty label selector would match every workload, so blank means "no label criterion".
-  if (draft.labels.trim() !== '') selector.labels = draft.labels.trim();
-  if (draft.image.trim() !== '') selector.image = draft.image.trim();
-  if (draft.namespace.trim() !== '') selector.namespace = draft.namespace.trim();
-  if (draft.host.trim() !== '') selector.host = draft.host.trim();
-  const cidrs = splitList(draft.cidrs);
-  if (cidrs.length > 0) selector.cidrs = cidrs;
+  const shown = base ? groupDraftOf(base) : emptyGroupDraft();
+  const selector: Selector = { ...base?.selector };
+  for (const field of TEXT_CRITERIA) {
+    if (draft[field] === shown[field]) continue;
+    const value = draft[field].trim();
+    if (value === '') delete selector[field];
+    else selector[field] = value;
+  }
+  for (const field of LIST_CRITERIA) {
+    if (draft[field] === shown[field]) continue;
+    const blocks = splitList(draft[field]);
+    if (blocks.length === 0) delete selector[field];
+    else selector[field] = blocks;
+  }
+  // The same selector object when no criterion changed, so its members are not resolved again.
+  const criteriaChanged = [...TEXT_CRITERIA, ...LIST_CRITERIA].some((field) => draft[field] !== shown[field]);
 
-  const group: Group = { name: draft.name.trim(), selector };
+  const group: Group = { name: draft.name.trim(), selector: base && !criteriaChanged ? base.selector : selector };
   if (draft.description.trim() !== '') group.description = draft.description.trim();
   if (draft.isolated) group.isolated = true;
   if (base?.position) group.position = base.position;
@@ -79,7 +101,7 @@ export function checkGroupDraft(
   draft: GroupDraft,
   editing?: string,
 ): { errors: FieldErrors<keyof GroupDraft>; warnings: string[] } {
-  const group = groupFromDraft(draft);
+  const group = groupFromDraft(draft, policy.groups.find((g) => g.name === editing));
   const errors: FieldErrors<keyof GroupDraft> = {};
   if (group.name === '') errors.name = 'give the group a name, e.g. web';
   else if (group.name !== editing && policy.groups.some((g) => g.name === group.name)) {
@@ -162,7 +184,7 @@ function fieldOf(path: string, prefix: string): keyof GroupDraft | undefined {
   if (rest === 'selector') return 'labels';
   if (rest.startsWith('selector.')) {
     const key = rest.split('.')[1];
-    if (key === 'labels' || key === 'image' || key === 'namespace' || key === 'host' || key === 'cidrs') return key;
+    if (key === 'labels' || key === 'namespaceLabels' || key === 'image' || key === 'namespace' || key === 'host' || key === 'cidrs' || key === 'except') return key;
   }
   return undefined;
 }

@@ -8,4 +8,8 @@ describe('formatSelector', () => {
     expect(formatSelector({ namespace: '*', exclude: [{ namespace: 'kube-system' }] })).toBe('namespace * · minus 1 exclusion');
     expect(formatSelector({})).toBe('selects nothing');
   });
+
+  it('shows the blocks carved out of the address blocks', () => {
+    expect(formatSelector({ cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8', '192.168.0.0/16'] })).toBe('0.0.0.0/0 · except 10.0.0.0/8, 192.168.0.0/16');
+  });
 });

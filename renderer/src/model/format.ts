@@ -10,6 +10,8 @@ export function formatSelector(selector: Selector): string {
   if (selector.namespace) parts.push(`namespace ${selector.namespace}`);
   if (selector.host) parts.push(`host ${selector.host}`);
   for (const cidr of selector.cidrs ?? []) parts.push(cidr);
+  // Without its carve-outs, `0.0.0.0/0` would read as every address, private ones included.
+  if ((selector.except ?? []).length > 0) parts.push(`except ${selector.except!.join(', ')}`);
   if (parts.length > 0 && (selector.exclude ?? []).length > 0) parts.push(`minus ${selector.exclude!.length} exclusion${selector.exclude!.length === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(' · ') : 'selects nothing';
 }

@@ -1,14 +1,15 @@
 import type { Inventory } from '@shared/inventory/model';
-import type { Policy } from '@shared/policy/model';
+import type { Group, Policy } from '@shared/policy/model';
 
 /**
- * Whether a compile of `compiled` still describes `current`. Saving bumps only the revision,
- * which changes no flow, so a save does not make the preview stale.
+ * Whether a compile of `compiled` still describes `current`. Saving bumps only the revision and
+ * moving a group changes only where it is drawn, neither changes a flow: the preview, its
+ * badges, the impact on the canvas and the live patching all stay.
  */
 export function samePolicyContent(compiled: Policy, current: Policy): boolean {
   return (
     compiled === current ||
-    (compiled.groups === current.groups &&
+    (sameGroupsWherever(compiled.groups, current.groups) &&
       compiled.edges === current.edges &&
       compiled.defaults === current.defaults &&
       compiled.name === current.name)
@@ -22,4 +23,23 @@ export function isCompileCurrent(
   inventory: Inventory | null,
 ): boolean {
   return input !== null && samePolicyContent(input.policy, policy) && (inventory === null || input.inventory === inventory);
+}
+
+/**
+ * Whether two lists of groups select the same members: same names and selectors, in order,
+ * wherever the groups sit. Edits keep a selector object unless they change it, so references suffice.
+ */
+export function sameNamesAndSelectors(before: readonly Group[], after: readonly Group[]): boolean {
+  return before.length === after.length && before.every((g, i) => g.name === after[i]!.name && g.selector === after[i]!.selector);
+}
+
+/** The same groups in the same order, wherever each sits on the canvas. */
+function sameGroupsWherever(before: readonly Group[], after: readonly Group[]): boolean {
+  return before === after || (before.length === after.length && before.every((g, i) => sameButPosition(g, after[i]!)));
+}
+
+function sameButPosition(a: Group, b: Group): boolean {
+  if (a === b) return true;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof Group)[]);
+  return [...keys].every((k) => k === 'position' || a[k] === b[k]);
 }

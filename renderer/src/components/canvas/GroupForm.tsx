@@ -22,6 +22,7 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
   const [draft, setDraft] = useState(initial);
   const [attempted, setAttempted] = useState(false);
   const id = useId();
+  const exclusions = base?.selector.exclude?.length ?? 0;
   const { errors, warnings } = useMemo(() => checkGroupDraft(policy, draft, editing), [policy, draft, editing]);
 
   // Errors show for fields the user has touched, and for all of them after a save attempt.
@@ -47,7 +48,7 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
         <input id={`${id}-labels`} data-testid="group-selector-input" className="mono" value={draft.labels} placeholder="tier=web"
           onChange={(e) => set('labels')(e.target.value)} />
       </Field>
-      <details className="more-criteria" open={Boolean(initial.image || initial.namespace || initial.host || initial.cidrs)}>
+      <details className="more-criteria" open={Boolean(initial.namespaceLabels || initial.image || initial.namespace || initial.host || initial.cidrs || initial.except || exclusions > 0)}>
         <summary>More criteria</summary>
         <div className="field-grid">
           <Field id={`${id}-image`} label="Image" error={shown('image')}>
@@ -58,6 +59,10 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
             <input id={`${id}-namespace`} data-testid="group-namespace-input" value={draft.namespace}
               onChange={(e) => set('namespace')(e.target.value)} />
           </Field>
+          <Field id={`${id}-namespace-labels`} label="Namespace labels" error={shown('namespaceLabels')}>
+            <input id={`${id}-namespace-labels`} data-testid="group-namespace-labels-input" className="mono" value={draft.namespaceLabels} placeholder="team=ops"
+              onChange={(e) => set('namespaceLabels')(e.target.value)} />
+          </Field>
           <Field id={`${id}-host`} label="Host" error={shown('host')}>
             <input id={`${id}-host`} data-testid="group-host-input" value={draft.host} onChange={(e) => set('host')(e.target.value)} />
           </Field>
@@ -65,7 +70,16 @@ export function GroupForm({ initial, editing, base, submitLabel, onSubmit, onCan
             <input id={`${id}-cidrs`} data-testid="group-cidrs-input" className="mono" value={draft.cidrs} placeholder="203.0.113.0/24"
               onChange={(e) => set('cidrs')(e.target.value)} />
           </Field>
+          <Field id={`${id}-except`} label="Except blocks" error={shown('except')}>
+            <input id={`${id}-except`} data-testid="group-except-input" className="mono" value={draft.except} placeholder="10.0.0.0/8"
+              onChange={(e) => set('except')(e.target.value)} />
+          </Field>
         </div>
+        {exclusions > 0 ? (
+          <p className="muted" data-testid="group-exclusions">
+            Also takes out {exclusions} {exclusions === 1 ? 'exclusion' : 'exclusions'} (kept as they are; edit them in the policy file).
+          </p>
+        ) : null}
       </details>
       {editing !== undefined ? (
         <>

@@ -16,7 +16,7 @@ export function InspectorFrame({ kind, title, diagnostics, onDelete, children }:
   return (
     <section className="panel inspector" data-testid="inspector" aria-label={`${kind} ${title}`}>
       <header className="panel-header">
-        <h2>
+        <h2 title={`${kind} ${title}`}>
           <span className="muted">{kind}</span> {title}
         </h2>
         <button type="button" className="icon" title="Close" onClick={() => select(null)}>

@@ -51,7 +51,7 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
         <textarea className="mono inventory-text" data-testid="inventory-text" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       )}
       {problems.length > 0 ? (
-        <ul className="element-problems" data-testid="inventory-problems">
+        <ul className="element-problems inventory-problems" data-testid="inventory-problems">
           {problems.map((d, i) => (
             <li key={i} className={`severity-${d.severity}`}>
               <span className="code">{d.code}</span> {d.message} <span className="muted">{formatLocation(d)}</span>

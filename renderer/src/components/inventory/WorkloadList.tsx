@@ -8,10 +8,12 @@ import { WorkloadRow } from './WorkloadRow';
 /** The workloads of the current inventory; those no group holds are flagged and counted. */
 export function WorkloadList(): JSX.Element {
   const { workloads, ungrouped } = useMembership();
-  const policy = usePolicyStore((s) => s.policy);
-  const outcome = DEFAULT_OUTCOME[policy.defaults.betweenGroups];
+  // Edges and defaults, not the whole policy: moving a group must not redraw every row.
+  const edges = usePolicyStore((s) => s.policy.edges);
+  const defaults = usePolicyStore((s) => s.policy.defaults);
+  const outcome = DEFAULT_OUTCOME[defaults.betweenGroups];
   // A honeypot in no group is told what really happens to its connections (MS202 says the same).
-  const honeypots = useMemo(() => honeypotRoles(policy, workloads), [policy, workloads]);
+  const honeypots = useMemo(() => honeypotRoles({ edges, defaults }, workloads), [edges, defaults, workloads]);
   const [filter, setFilter] = useState('');
 
   const shown = useMemo(() => {
@@ -37,7 +39,7 @@ export function WorkloadList(): JSX.Element {
       </div>
       <ul className="workload-list">
         {shown.map((w) => (
-          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(policy.defaults.betweenGroups, honeypots.get(w.id))} />
+          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(defaults.betweenGroups, honeypots.get(w.id))} />
         ))}
       </ul>
     </div>
