@@ -41,32 +41,36 @@ type CellServices = Pick<MatrixCell, 'always' | 'sometimes' | 'redirected'>;
  * the classes' plain reach. The services follow from which reaches occur, not how often.
  */
 export function* groupCells(inputs: CellInputs, label: (a: number) => string, progress: AnalysisProgress): AnalysisSteps<MatrixCell[][]> {
-  const { members, groupsOf, rows, classes } = inputs;
+  const { members, groupsOf, classes } = inputs;
   const groups = members.length;
   const K = classes.classes;
   const perClass = members.map((list) => countByClass(list, classes.classOf));
   const services = new Map<string, CellServices>();
   const out: MatrixCell[][] = [];
+  const R = inputs.reaches.length;
+  // A member's row adds the same to every group it is in: worked out once, kept until its last group is counted.
+  const contributions: (RowContribution | undefined)[] = [];
+  const groupsLeft = new Int32Array(groupsOf.length);
+  for (const list of members) for (const a of list) groupsLeft[a]!++;
 
   for (let g1 = 0; g1 < groups; g1++) {
-    const joined = new Map<number, Set<number>>();
+    const joinedKeys = new Set<number>();
     const joinedPairs = new Map<number, number>();
     const within = new Map<number, number>();
     for (const a of members[g1]!) {
-      const row = rows[a]!;
+      const c = (contributions[a] ??= rowContribution(a, inputs, K, R));
+      for (const key of c.reachKeys) joinedKeys.add(key);
+      for (let i = 0; i < c.pairKeys.length; i++) joinedPairs.set(c.pairKeys[i]!, (joinedPairs.get(c.pairKeys[i]!) ?? 0) + c.pairCounts[i]!);
+      if (--groupsLeft[a]! === 0) contributions[a] = undefined;
       const ka = classes.classOf[a]!;
-      for (let j = 0; j < row.columns.length; j++) {
-        const b = row.columns[j]!;
-        const classPair = ka * K + classes.classOf[b]!;
-        for (const g2 of groupsOf[b]!) {
-          let reaches = joined.get(g2);
-          if (!reaches) joined.set(g2, (reaches = new Set()));
-          reaches.add(row.reaches[j]!);
-          const key = g2 * K * K + classPair;
-          joinedPairs.set(key, (joinedPairs.get(key) ?? 0) + 1);
-        }
-      }
       for (const g2 of groupsOf[a]!) within.set(g2 * K + ka, (within.get(g2 * K + ka) ?? 0) + 1);
+    }
+    const joined = new Map<number, number[]>();
+    for (const key of joinedKeys) {
+      const g2 = Math.floor(key / R);
+      let reaches = joined.get(g2);
+      if (!reaches) joined.set(g2, (reaches = []));
+      reaches.push(key - g2 * R);
     }
 
     const cells: MatrixCell[] = [];
@@ -96,6 +100,35 @@ export function* groupCells(inputs: CellInputs, label: (a: number) => string, pr
     yield { ...progress };
   }
   return out;
+}
+
+/**
+ * What one source endpoint's row adds to each group cell of a group it is in: per destination
+ * group g2, the reaches its joined pairs there have (`g2 * R + reach`, each once), and how many
+ * joined pairs it has there per pair of classes (`g2 * K² + class pair`, with its count).
+ */
+interface RowContribution {
+  reachKeys: readonly number[];
+  pairKeys: readonly number[];
+  pairCounts: readonly number[];
+}
+
+function rowContribution(a: number, { rows, groupsOf, classes }: CellInputs, K: number, R: number): RowContribution {
+  const row = rows[a]!;
+  const ka = classes.classOf[a]!;
+  const reachKeys = new Set<number>();
+  const pairs = new Map<number, number>();
+  for (let j = 0; j < row.columns.length; j++) {
+    const b = row.columns[j]!;
+    const classPair = ka * K + classes.classOf[b]!;
+    const reach = row.reaches[j]!;
+    for (const g2 of groupsOf[b]!) {
+      reachKeys.add(g2 * R + reach);
+      const key = g2 * K * K + classPair;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    }
+  }
+  return { reachKeys: [...reachKeys], pairKeys: [...pairs.keys()], pairCounts: [...pairs.values()] };
 }
 
 /** Always: what every reach permits; sometimes: what some do beyond that; redirected: what any sends to a honeypot. */
