@@ -45,9 +45,12 @@ test('a forged source passes for another workload until the inventory names the 
     await designer.deploy();
     await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'applied', { timeout: 60_000 });
 
-    // Without ports, web1 sending as web2 is judged as web2: the switch tracks and forwards it.
+    // Without ports, web1 sending as web2 is judged as web2: the switch tracks and forwards it,
+    // as the trace of web2's address sent by web1 predicts, and says why.
     sendUdp(lab, 'web1', web2, app1, 9001);
     await expect.poll(() => udpTracked(lab, web2, app1, 9001), { message: 'the forged datagram gets through' }).toBe(true);
+    expect(await designer.trace('web2', 'app1', 80, 'web1')).toBe('permitted');
+    await expect(designer.byTestId('trace-note')).toContainText('web1 has no switchPort in the inventory');
 
     // The same inventory with each container's port, edited in the app.
     const original = await designer.editInventory();
@@ -66,6 +69,13 @@ test('a forged source passes for another workload until the inventory names the 
     expect(arpAnswered(lab, 'web1', app1, web2), 'an ARP request claiming web2 is answered').toBe(false);
     await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram and ARP requests' }).toBeGreaterThanOrEqual(dropsBefore + 3);
     expect(udpTracked(lab, web2, app1, 9002), 'the forged datagram got through').toBe(false);
+
+    // The trace says so before any packet is sent, and the real switch, asked by web1's port, agrees.
+    expect(await designer.trace('web2', 'app1', 80, 'web1')).toBe('dropped');
+    await expect(designer.byTestId('trace-decision')).toContainText('the spoof guard of switch port');
+    expect(await designer.askSwitch(lab.hostName)).toEqual({ says: 'dropped', agrees: true });
+    expect(await designer.trace('web1', 'app1', 80)).toBe('permitted');
+    expect(await designer.askSwitch(lab.hostName)).toEqual({ says: 'forwarded', agrees: true });
 
     // web1's own traffic is untouched, and the policy still holds.
     expect(arpAnswered(lab, 'web1', app1), 'web1 asks for app1 by ARP as itself').toBe(true);

@@ -150,11 +150,12 @@ export class DesignerPage {
     await this.byTestId('confirm-accept').click();
   }
 
-  /** Traces a TCP connection on the compiled tables; returns the verdict the UI shows. */
-  async trace(from: string, to: string, port: number): Promise<string> {
+  /** Traces a TCP connection on the compiled tables (`sentBy`: from another workload's switch port); returns the verdict the UI shows. */
+  async trace(from: string, to: string, port: number, sentBy = ''): Promise<string> {
     await this.byTestId('trace-tab').click();
     await this.byTestId('trace-from').fill(from);
     await this.byTestId('trace-to').fill(to);
+    await this.byTestId('trace-sender').fill(sentBy);
     await this.byTestId('trace-proto').selectOption('tcp');
     await this.byTestId('trace-port').fill(String(port));
     await this.byTestId('trace-run').click();

@@ -161,6 +161,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
       dstPort: z.number().int().min(1).max(65535).optional(),
       icmpType: z.number().int().min(0).max(255).optional(),
       ctMark: z.number().int().min(0).max(0xffffffff).optional(),
+      inPort: switchPort.optional(),
     }),
     state: z.enum(['new', 'established']),
   }),

@@ -165,7 +165,7 @@ describe('microseg', () => {
     const passed = ask(inventory);
     expect(passed.code).toBe(0);
     expect(JSON.parse(passed.stdout)).toMatchObject({ verdict: 'permitted', note: expect.stringContaining('metrics has no switchPort in the inventory') });
-    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', '10.20.4.41')).toMatchObject({ code: 2, stderr: expect.stringContaining('--sent-by takes a workload') });
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', '10.20.4.41')).toMatchObject({ code: 2, stderr: expect.stringContaining('--sent-by 10.20.4.41: name a workload') });
   });
 
   it('trace: exit 4 and the honeypot when a redirect edge decides', () => {

@@ -11,7 +11,7 @@ import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
 import { replayCommand } from './replay';
 import { checkCommand } from './check';
-import { probeFrom, resolveEnds, sentBy } from './trace';
+import { probeFrom, resolveEnds, sentByFlag } from './trace';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
 
@@ -113,7 +113,7 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');
   const ends = resolveEnds(inventory, values.from, values.to);
-  const { from, note } = values['sent-by'] === undefined ? { from: ends.from } : sentBy(inventory, ends.from, values['sent-by']);
+  const { from, note } = values['sent-by'] === undefined ? { from: ends.from } : sentByFlag(inventory, ends.from, values['sent-by']);
   const to = ends.to;
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);
 

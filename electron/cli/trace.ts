@@ -1,7 +1,6 @@
 import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
-import { parseCidr } from '@shared/net/address';
-import { resolveEndpoint, resolveEndpoints } from '@shared/simulator/endpoints';
+import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
 import { CliFailure, EXIT, wrongUsage } from './inputs';
 
@@ -12,19 +11,11 @@ export function resolveEnds(inventory: Inventory, from: string, to: string): { f
   return { from: { ...parsed.from.end, label: parsed.from.label }, to: { ...parsed.to.end, label: parsed.to.label } };
 }
 
-/**
- * The source end of a packet that comes in by another workload's switch port (`--sent-by`):
- * the question "what if this workload forged that address?". Its host's spoof guard sees the
- * port where the inventory names one; without, `note` says the host cannot tell the two apart.
- */
-export function sentBy(inventory: Inventory, from: PathEnd & { label: string }, name: string): { from: PathEnd & { label: string }; note?: string } {
-  const sender = resolveEndpoint(inventory, name);
+/** The source end for `--sent-by` (see the shared `sentBy`); a sender it cannot place is a usage error. */
+export function sentByFlag(inventory: Inventory, from: PathEnd & { label: string }, name: string): { from: PathEnd & { label: string }; note?: string } {
+  const sender = sentBy(inventory, { end: from, label: from.label }, name);
   if (!sender.ok) throw wrongUsage(`--sent-by ${name}: ${sender.message}`);
-  if (!sender.end.host || parseCidr(name.trim())) throw wrongUsage(`--sent-by takes a workload's name or namespace/name, whose switch port the packet comes in by; "${name}" is an address`);
-  const workload = sender.label.replace(/ \(.*\)$/, '');
-  const end = { address: from.address, host: sender.end.host, ...(sender.end.port !== undefined ? { port: sender.end.port } : {}), label: `${from.label}, sent by ${workload}` };
-  if (sender.end.port !== undefined) return { from: end };
-  return { from: end, note: `${workload} has no switchPort in the inventory, so its host ${sender.end.host} cannot tell what it sends from what ${from.address} sends: the trace takes the packet as that host would` };
+  return { from: { ...sender.end, label: sender.label }, ...(sender.note ? { note: sender.note } : {}) };
 }
 
 /**

@@ -60,6 +60,16 @@ describe('CompileService', () => {
     expect(withoutTimes(service, twice)).toEqual(fresh(policy, twin));
   });
 
+  it('says a change it had to compile anew was not patched: a workload given a switch port changes its host\'s spoof guard', () => {
+    const service = new CompileService(log);
+    service.compile(policy, inventory);
+    const guarded: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'web-1' ? { ...w, switchPort: 'veth-web1' } : w)) };
+    const outcome = service.compile(policy, guarded);
+    expect(outcome.patchedWorkloads).toBeUndefined();
+    expect(withoutTimes(service, outcome)).toEqual(fresh(policy, guarded));
+    expect(service.hostTable(outcome.compileId, 'host-a').text).toContain('in_port=veth-web1');
+  });
+
   it('compiles anew when the policy changes', () => {
     const service = new CompileService(log);
     service.compile(policy, inventory);

@@ -96,9 +96,11 @@ export class CompileService {
     if (last && change && size === 0) Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}) });
     this.emit('compile:replaced', { latestCompileId: compileId });
     const durationMs = roundMs(performance.now() - started);
-    this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(session ? { patchedWorkloads: size } : {}) });
+    // A session that had to compile anew (a change it cannot patch: a spoof guard, IPv6 appearing) says so.
+    const patched = session !== undefined && size > 0 && session.lastApplyPatched;
+    this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(patched ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flowCount, workloadCount }) => ({ host, flowCount, workloadCount }));
-    return { ...result, compileId, hosts, durationMs, ...(session && size > 0 ? { patchedWorkloads: size } : {}) };
+    return { ...result, compileId, hosts, durationMs, ...(patched ? { patchedWorkloads: size } : {}) };
   }
 
   /** One host's table of compile `compileId`, printed with comments naming the rules. */

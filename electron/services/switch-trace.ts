@@ -7,7 +7,7 @@ import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
 
-/** The bridge's own port number: it always exists, so a trace can enter there on any switch. */
+/** The bridge's own port number: it always exists, and no spoof guard names it, so a trace can enter there on any switch. */
 const LOCAL_PORT = 65534;
 
 /**
@@ -30,7 +30,8 @@ export class SwitchTraceService {
 
     const flow = ovsTraceFlow(
       { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, ctMark: state === 'established' ? packet.ctMark : undefined },
-      LOCAL_PORT,
+      // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
+      packet.inPort ?? LOCAL_PORT,
     );
     const started = performance.now();
     const session = await openSshSession(target, this.configDir);

@@ -67,6 +67,8 @@ export interface TracePacket {
   icmpType?: number;
   /** For an established packet: its connection's ct_mark on this host (TraceOutcome's hops say it). */
   ctMark?: number;
+  /** On the sender's own host: the switch port it comes in by (a workload's switchPort), which the spoof guard checks; elsewhere the bridge's own port. */
+  inPort?: string;
 }
 
 export interface SwitchTrace {

@@ -31,6 +31,30 @@ export function resolveEndpoints(inventory: Inventory, fromText: string, toText:
   return { ok: false, side: 'both', message: `"${fromText.trim()}" and "${toText.trim()}" have no address family in common (IPv4 or IPv6), so no connection runs between them` };
 }
 
+export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
+
+/**
+ * The source end of a packet that carries `from`'s address but comes in by the switch port of
+ * workload `senderText` on its host: "what if that workload forged this address?". The host's
+ * spoof guard sees the port where the inventory names one; without it, `note` says the host
+ * cannot tell the two apart.
+ */
+export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string }, senderText: string): SenderParse {
+  const sender = named(inventory, senderText);
+  if (!sender) {
+    const trimmed = senderText.trim();
+    if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; "${trimmed}" is an address` };
+    const parsed = resolveEndpoint(inventory, trimmed);
+    return { ok: false, message: parsed.ok ? `"${trimmed}" names no one workload` : parsed.message };
+  }
+  if (!takesPart(sender)) return { ok: false, message: `workload "${sender.name}" has no host or no address, so no switch port of ours` };
+  const who = qualifiedName(sender);
+  const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
+  const label = `${from.label}, sent by ${who}`;
+  if (sender.switchPort !== undefined) return { ok: true, end, label };
+  return { ok: true, end, label, note: `${who} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
+}
+
 /** The workload a name (not an address) points at, when it is exactly one. */
 function named(inventory: Inventory, text: string): Inventory['workloads'][number] | undefined {
   const trimmed = text.trim();

@@ -1,5 +1,5 @@
 import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
-import { resolveEndpoints } from '@shared/simulator/endpoints';
+import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
 import { echoRequestType } from '@shared/simulator/packet';
 import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
@@ -19,6 +19,8 @@ interface TraceAnswer {
   /** The packet as asked, for asking the real switches the same question. */
   packet: TracePacket;
   state: 'new' | 'established';
+  /** Said of a forged source whose sender's port the inventory does not name. */
+  note?: string;
 }
 
 /** One host's switch's own answer, next to the simulator's for that hop. */
@@ -42,7 +44,7 @@ export function TracePanel(): JSX.Element {
   // Opened from the matrix with a connection to trace, the form starts with it.
   const [form, setFormState] = useState(() => {
     const asked = useTraceRequestStore.getState().take();
-    return { from: asked?.from ?? '', to: asked?.to ?? '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
+    return { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
   });
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
@@ -63,8 +65,10 @@ export function TracePanel(): JSX.Element {
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
-        // A later packet carries its connection's mark, which decides where a redirected one goes.
-        const packet = { ...answer.packet, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}) };
+        // A later packet carries its connection's mark, which decides where a redirected one goes;
+        // only the first hop's switch sees the sender's port.
+        const { inPort, ...sent } = answer.packet;
+        const packet = { ...sent, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}), ...(i === 0 && inPort ? { inPort } : {}) };
         const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state });
         if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'unknown', agrees: false };
         return { host: hop.host, simulated: hop.verdict, switchSays: reply.value.verdict, agrees: traceAgrees(hop, reply.value, answer.state) };
@@ -83,12 +87,16 @@ export function TracePanel(): JSX.Element {
     const ends = resolveEndpoints(inventory, form.from, form.to);
     const port = Number(form.port);
     const problem = !ends.ok ? `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` : form.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535) ? 'Port: a number from 1 to 65535' : null;
-    if (problem || !ends.ok) {
-      setError(problem);
+    // Sent by another workload: the source address forged, coming in by that workload's switch port.
+    const sender = ends.ok && form.sender.trim() !== '' ? sentBy(inventory, ends.from, form.sender) : null;
+    const senderProblem = sender && !sender.ok ? `Sent by: ${sender.message}` : null;
+    if (problem || senderProblem || !ends.ok) {
+      setError(problem ?? senderProblem);
       setAnswer(null);
       return;
     }
-    const { from, to } = ends;
+    const from = sender?.ok ? { end: sender.end, label: sender.label } : ends.from;
+    const { to } = ends;
     const simulated: SimulatedPacket = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) } : { protocol: form.protocol, dstPort: port };
     const state = form.established ? 'established' : 'new';
     // The panel shows the failure itself, next to the form.
@@ -101,8 +109,8 @@ export function TracePanel(): JSX.Element {
     }
     const path = reply.value;
     const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
-    const packet: TracePacket = { src: from.end.address, dst: to.end.address, ...simulated };
-    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, packet, state });
+    const packet: TracePacket = { src: from.end.address, dst: to.end.address, ...simulated, ...(from.end.port ? { inPort: from.end.port } : {}) };
+    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, packet, state, ...(sender?.ok && sender.note ? { note: sender.note } : {}) });
     setError(null);
   };
 
@@ -120,6 +128,17 @@ export function TracePanel(): JSX.Element {
         </Field>
         <Field id={`${id}-to`} label="To">
           <input id={`${id}-to`} data-testid="trace-to" list={`${id}-names`} value={form.to} placeholder="workload or address" onChange={(e) => setForm({ ...form, to: e.target.value })} />
+        </Field>
+        <Field id={`${id}-sender`} label="Sent by">
+          <input
+            id={`${id}-sender`}
+            data-testid="trace-sender"
+            list={`${id}-names`}
+            value={form.sender}
+            placeholder="(From itself)"
+            title="Another workload that sends From's address from its own switch port: what would a forged source meet?"
+            onChange={(e) => setForm({ ...form, sender: e.target.value })}
+          />
         </Field>
         <Field id={`${id}-proto`} label="Protocol">
           <select id={`${id}-proto`} data-testid="trace-proto" value={form.protocol} onChange={(e) => setForm({ ...form, protocol: e.target.value as Protocol })}>
@@ -147,6 +166,7 @@ export function TracePanel(): JSX.Element {
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
           </p>
+          {answer.note ? <p className="muted" data-testid="trace-note">{answer.note}</p> : null}
           <ul className="trace-decisions">
             {answer.path.decisions.map((d) => (
               <li key={`${d.host}:${d.table}`} data-testid="trace-decision" data-host={d.host}>
