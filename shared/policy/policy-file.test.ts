@@ -123,6 +123,12 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says a revision out of range in its own words, not zod\'s', () => {
+    for (const revision of ['-1', '1e30']) {
+      expect(parsePolicyFile(example.replace(/revision: \d+/, `revision: ${revision}`), 'p.yaml').diagnostics.map((d) => d.message), revision).toEqual(['metadata.revision: revision must be a whole number, 0 or more (saving adds one)']);
+    }
+  });
+
   it('says a required field left out is missing, not of the wrong kind', () => {
     expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\ngroups:\n  - { name: a }\n', 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
       'metadata: metadata is missing; add it, as a mapping (key: value lines)',
