@@ -77,7 +77,10 @@ export function capped(diagnostics: readonly Diagnostic[], max = MAX_DIAGNOSTICS
   ];
 }
 
-/** The diagnostics in order of their line (those without a line first); stable, so one line's keep their order. */
+/**
+ * The diagnostics in order of their place: line, then column (those without a line, or a
+ * column, first); stable, so those of one place keep their order.
+ */
 export function byLine(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+  return [...diagnostics].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
 }

@@ -49,4 +49,11 @@ describe('hostile YAML', () => {
       ]);
     }
   });
+
+  it('says a merge key is not read, and what is', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: { name: x }\ngroups:\n  - { name: web, selector: &s { labels: tier=web } }\n  - { name: app, selector: { <<: *s, image: x } }\n  - { name: db, selector: *s }\n';
+    expect(parsePolicyFile(text, 'f.yaml').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ['groups.1.selector.<<: a merge key (<<: *anchor) is YAML 1.1 and not read here; write the fields out (an alias of a whole value, key: *anchor, is read)', 6, 30],
+    ]);
+  });
 });

@@ -203,7 +203,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
     // An unknown key is reported on its object; point at the key itself, where the typo is.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) : issue.message;
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) : keys[0] === '<<' ? MERGE_KEY : issue.message;
     return {
       code,
       severity: 'error' as const,
@@ -212,6 +212,9 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
     };
   });
 }
+
+/** YAML 1.2, which these files are, has no merge key; its older readers (docker compose) do, so it is met. */
+const MERGE_KEY = 'a merge key (<<: *anchor) is YAML 1.1 and not read here; write the fields out (an alias of a whole value, key: *anchor, is read)';
 
 /** What each kind of value is called to someone writing YAML. */
 const TYPE_NAMES: Record<string, string> = {

@@ -38,6 +38,13 @@ describe('the command line', () => {
     expect(failure([]).message).toBe('name a command and a policy file');
   });
 
+  it('refuses an option the command does not read, rather than ignore it, and two formats at once', () => {
+    expect(failure(['matrix', 'p.yaml', '--inventory', 'i.csv', '--out', 'dir'])).toEqual({ code: 2, message: 'matrix takes no --out; its options are --inventory, --format, --json' });
+    expect(failure(['check', 'p.yaml', '-o', 'x.yaml']).message).toBe('check takes no -o; its options are --json');
+    expect(failure(['matrix', 'p.yaml', '--format', 'csv', '--json']).message).toBe('--json and --format csv ask for two formats; give one');
+    expect(readCommandLine(['matrix', 'p.yaml', '--format', 'json', '--json'])).toMatchObject({ command: 'matrix' });
+  });
+
   it('says on one line what Node finds wrong with an option', () => {
     const { code, message } = failure(['compile', 'p.yaml', '--inventory']);
     expect(code).toBe(2);

@@ -5,6 +5,18 @@ import { wrongUsage } from './inputs';
 
 export const COMMANDS = ['check', 'compile', 'trace', 'import', 'export', 'matrix', 'impact', 'replay'] as const;
 
+/** The options each command reads; another is refused rather than ignored (`matrix --out DIR` writes nothing). */
+const COMMAND_OPTIONS: Record<(typeof COMMANDS)[number], readonly string[]> = {
+  check: ['json'],
+  compile: ['inventory', 'out', 'json'],
+  trace: ['inventory', 'from', 'to', 'proto', 'port', 'icmp-type', 'established', 'json'],
+  import: ['inventory', 'output', 'json'],
+  export: ['inventory', 'output', 'json'],
+  matrix: ['inventory', 'format', 'json'],
+  impact: ['inventory', 'json'],
+  replay: ['inventory', 'connections', 'json'],
+};
+
 const OPTIONS = {
   inventory: { type: 'string' },
   out: { type: 'string' },
@@ -52,6 +64,10 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
   const [command, policyPath, ...more] = positionals;
   if (!command) throw wrongUsage('name a command and a policy file');
   if (!(COMMANDS as readonly string[]).includes(command)) throw wrongUsage(`unknown command "${command}"; commands are ${COMMANDS.join(', ')}`);
+  const known = COMMAND_OPTIONS[command as (typeof COMMANDS)[number]];
+  const stray = tokens.find((token) => token.kind === 'option' && !known.includes(token.name));
+  if (stray?.kind === 'option') throw wrongUsage(`${command} takes no ${stray.rawName}; its options are ${known.map((o) => `--${o}`).join(', ')}`);
+  if (values.json && values.format !== undefined && values.format !== 'json') throw wrongUsage(`--json and --format ${values.format} ask for two formats; give one`);
   if (!policyPath) throw wrongUsage(command === 'import' || command === 'export' ? `name the format after ${command}: ${command} k8s` : `${command} needs a policy file`);
   return { help: false, command, policyPath, more, values };
 }

@@ -19,6 +19,10 @@ describe('microseg import k8s / export k8s', () => {
     const imported = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', design, '--json');
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ policy: design, hosts: 2 });
+    // The compile's warnings point into the policy just written, as check would place them.
+    const { diagnostics } = JSON.parse(imported.stdout) as { diagnostics: { code: string; location?: { file?: string; line?: number; path?: string } }[] };
+    const emptyGroup = diagnostics.find((d) => d.code === 'MS201');
+    expect(emptyGroup?.location).toMatchObject({ file: design, line: expect.any(Number) as unknown, path: expect.stringMatching(/^groups\.\d+\.selector$/) as unknown });
     expect(microseg('check', design).code).toBe(0);
 
     const trace = (from: string, to: string, port: number): number => microseg('trace', design, '--inventory', inventory, '--from', from, '--to', to, '--proto', 'tcp', '--port', String(port)).code;

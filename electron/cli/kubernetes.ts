@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
-import { serializePolicy } from '@shared/policy/policy-file';
+import { parsePolicyFile, serializePolicy } from '@shared/policy/policy-file';
 import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
 import { writeTextFileAtomic } from '../services/project-files';
 import { ServiceError } from '../services/service-error';
@@ -36,9 +36,12 @@ export async function importKubernetes(files: readonly string[], options: Kubern
   }
 
   const compiled = compilePolicy(imported.policy, inventory);
-  const diagnostics = [...imported.diagnostics, ...compiled.diagnostics];
-  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `the imported design does not compile for ${options.inventory ?? ''}; nothing written`, diagnostics);
-  const { path } = await service(() => writeTextFileAtomic(options.output!, serializePolicy(imported.policy!)));
+  if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `the imported design does not compile for ${options.inventory ?? ''}; nothing written`, [...imported.diagnostics, ...compiled.diagnostics]);
+  const text = serializePolicy(imported.policy);
+  const { path } = await service(() => writeTextFileAtomic(options.output!, text));
+  // The compile's warnings name paths of the policy (groups.3): placed in the file just written, they read file:line:col.
+  const written = parsePolicyFile(text, path).locate;
+  const diagnostics = [...imported.diagnostics, ...(written ? locatedIn(compiled.diagnostics, written) : compiled.diagnostics)];
   const summary = { policy: path, groups: imported.policy.groups.length, edges: imported.policy.edges.length, flows: compiled.flowCount, hosts: compiled.hosts.length, diagnostics };
   if (options.json) return { text: JSON.stringify(summary, null, 2), code: EXIT.ok, diagnostics: [] };
   return { text: `${path}: ${summary.groups} groups, ${summary.edges} edges; ${summary.flows} flows on ${summary.hosts} hosts for ${options.inventory ?? ''}`, code: EXIT.ok, diagnostics };

@@ -124,6 +124,14 @@ workloads:
     expect(parseInventoryText('name,host,ports\nweb,n1,tcp:80\n', 'p.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS310', location: { line: 2, path: 'ports' } });
   });
 
+  it('says a declared port out of range the same way at either end', () => {
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, ports: [{ port: 0 }, { port: 65536 }] }\n';
+    expect(parseInventoryText(yaml, 'p.yaml', 'now').diagnostics.map((d) => d.message)).toEqual([
+      'workloads.0.ports.0.port: port must be a whole number from 1 to 65535',
+      'workloads.0.ports.1.port: port must be a whole number from 1 to 65535',
+    ]);
+  });
+
   it('refuses a namespace that is no Kubernetes namespace name, in YAML and in CSV', () => {
     const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, namespace: ../../pwned }\n';
     expect(parseInventoryText(yaml, 'i.yaml', 'now')).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS311', location: { line: 4, path: 'workloads.0.namespace' } }] });

@@ -48,6 +48,8 @@ function emptyAsAbsent(value: unknown): unknown {
 // A bare `name:` is null: say it is empty, as a CSV's empty cell is said, rather than "must be text".
 const requiredText = (field: string): z.ZodPreprocess<z.ZodString> => z.preprocess((value) => (value === null ? '' : value), filledText(field, trimmed));
 
+const PORT_RANGE = 'port must be a whole number from 1 to 65535';
+
 const workloadSchema = z.strictObject({
   name: requiredText('name'),
   host: requiredText('host'),
@@ -62,7 +64,7 @@ const workloadSchema = z.strictObject({
     z.array(
       z.strictObject({
         name: absentWhenEmpty(trimmed),
-        port: z.number().int().min(1).max(65535, { error: 'a port is a whole number from 1 to 65535' }),
+        port: z.number().int().min(1, { error: PORT_RANGE }).max(65535, { error: PORT_RANGE }),
         // Any case, as a CSV `TCP/80` is read: the two formats take the same values.
         protocol: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['tcp', 'udp', 'sctp'])).default('tcp'),
       }),

@@ -123,6 +123,12 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says a revision out of range in its own words, not zod\'s', () => {
+    for (const revision of ['-1', '1e30']) {
+      expect(parsePolicyFile(example.replace(/revision: \d+/, `revision: ${revision}`), 'p.yaml').diagnostics.map((d) => d.message), revision).toEqual(['metadata.revision: revision must be a whole number, 0 or more (saving adds one)']);
+    }
+  });
+
   it('says a required field left out is missing, not of the wrong kind', () => {
     expect(parsePolicyFile('apiVersion: microseg.dev/v1\nkind: Policy\ngroups:\n  - { name: a }\n', 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
       'metadata: metadata is missing; add it, as a mapping (key: value lines)',
@@ -150,7 +156,7 @@ describe('policy files', () => {
     const where = (text: string): [string, number | undefined, number | undefined, string | undefined][] =>
       parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.column, d.location?.path]);
 
-    it('checks the well-shaped groups and edges in the same run, in line order, at their exact places', () => {
+    it('checks the well-shaped groups and edges in the same run, in order of line and column, at their exact places', () => {
       const text =
         head +
         'groups:\n' +
@@ -172,9 +178,9 @@ describe('policy files', () => {
         ['MS104', 9, 25, 'groups.1.selector.labels'],
         ['MS102', 10, 11, 'groups.2.name'],
         ['MS105', 11, 25, 'groups.2.selector.cidrs.0'],
-        ['MS114', 13, 46, 'edges.0.services.0'],
         // "web" is a group though its shape is wrong: only "dbx" is unknown.
         ['MS112', 13, 30, 'edges.0.to'],
+        ['MS114', 13, 46, 'edges.0.services.0'],
         ['MS002', 14, 45, 'edges.1.services'],
         ['MS131', 15, 5, 'edges.2.redirectTo'],
       ]);

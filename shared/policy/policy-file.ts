@@ -48,7 +48,7 @@ function checkMeaning(file: PolicyFile, locate: (path: string) => SourceLocation
     if (d.code === 'MS113' && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
     diagnostics.push({ ...d, location: { ...d.location, ...locate(d.location?.path ?? '') } });
   }
-  return { policy, diagnostics };
+  return { policy, diagnostics: byLine(diagnostics) };
 }
 
 /** Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. */

@@ -38,9 +38,12 @@ const selectorSchema = z.strictObject({
   exclude: z.array(z.strictObject(workloadCriteria)).optional(),
 });
 
+const REVISION = 'revision must be a whole number, 0 or more (saving adds one)';
+
 export const metadataSchema = z.strictObject({
   name: filledText('name'),
-  revision: z.number().int().nonnegative().default(0),
+  // Zod's own words for a number out of range ("Too small: expected number to be >=0") are not ours.
+  revision: z.number().int({ error: REVISION }).min(0, { error: REVISION }).default(0),
 });
 
 export const defaultsSchema = z
