@@ -9,7 +9,7 @@ export const COMMANDS = ['check', 'compile', 'trace', 'import', 'export', 'matri
 const COMMAND_OPTIONS: Record<(typeof COMMANDS)[number], readonly string[]> = {
   check: ['json'],
   compile: ['inventory', 'out', 'json'],
-  trace: ['inventory', 'from', 'to', 'proto', 'port', 'icmp-type', 'established', 'json'],
+  trace: ['inventory', 'from', 'to', 'proto', 'port', 'icmp-type', 'established', 'sent-by', 'json'],
   import: ['inventory', 'output', 'json'],
   export: ['inventory', 'output', 'json'],
   matrix: ['inventory', 'format', 'json'],
