@@ -168,6 +168,12 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('refuse a name with a "/", which would read as namespace/name', () => {
+    expect(parseInventoryText('name,host,addresses\nshop/web,n1,10.0.0.1\n', 'i.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS315', message: 'workload name "shop/web" holds a "/", which reads as namespace/name; give namespace: shop and name: web, or another name', location: { file: 'i.csv', line: 2, path: 'name' } }),
+    ]);
+  });
+
   it('read a switch port, and refuse one the flows could not bind, with its place', () => {
     const yaml = (port: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], switchPort: "${port}" }\n`;
     const csv = (port: string): string => `name,host,addresses,switchPort\nweb,n1,10.0.0.1,${port}\n`;
@@ -207,7 +213,7 @@ describe('the two formats agree', () => {
     const fromCsv = parseInventoryText('name,host,labels\nweb,n1,tier==web\n', 'i.csv', 'now');
     expect(fromCsv.inventory).toBeNull();
     expect(fromCsv.diagnostics).toEqual([
-      expect.objectContaining({ code: 'MS313', message: expect.stringContaining('the value of label "tier" must be empty, or letters, digits') as unknown, location: { file: 'i.csv', line: 2, path: 'labels' } }),
+      expect.objectContaining({ code: 'MS313', message: expect.stringContaining('the value of label "tier" must be empty, or at most 63 letters, digits') as unknown, location: { file: 'i.csv', line: 2, path: 'labels' } }),
     ]);
     const fromYaml = parseInventoryText('apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, labels: { "bad key!": x, app.kubernetes.io/name: shop, empty: "" } }\n', 'i.yaml', 'now');
     expect(fromYaml.diagnostics.map((d) => [d.code, d.location?.path])).toEqual([['MS313', 'workloads.0.labels.bad key!']]);

@@ -164,6 +164,11 @@ function buildInventory(
     if (w.name !== '' && seen.has(key)) {
       diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
     }
+    // `namespace/name` names a workload in traces, the matrix and logs: a "/" in a name would read as one.
+    if (w.name.includes('/')) {
+      const [namespace, name] = w.name.split('/', 2);
+      diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name "${w.name}" holds a "/", which reads as namespace/name; give namespace: ${namespace} and name: ${name}, or another name`, location: locate(i, 'name') });
+    }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
     const hostProblem = w.host === '' ? undefined : (hostNameProblem(w.host) ?? otherSpelling(w.host));

@@ -45,6 +45,16 @@ describe('label selector messages', () => {
     expect(message('tier = web')).toBe(false);
   });
 
+  it('holds keys and values to the lengths Kubernetes allows, saying the rule', () => {
+    const long = 'a'.repeat(64);
+    for (const text of [`tier=${long}`, `tier in (web,${long})`, `${long}=web`, `${'p'.repeat(254)}/tier`]) {
+      const parsed = parseLabelSelector(text);
+      expect(parsed.ok, text.slice(0, 20)).toBe(false);
+      expect(!parsed.ok && parsed.message).toMatch(/at most 63/);
+    }
+    for (const text of [`tier=${'a'.repeat(63)}`, `${'a'.repeat(63)}=web`, `${'p'.repeat(253)}/${'t'.repeat(63)}=x`]) expect(parseLabelSelector(text).ok, text.slice(0, 20)).toBe(true);
+  });
+
   it('reads empty values as Kubernetes does: k=, k in (), k in (a,)', () => {
     expect(selects('tier in ()', { tier: '' })).toBe(true);
     expect(selects('tier in ()', {})).toBe(false);

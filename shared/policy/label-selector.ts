@@ -11,18 +11,23 @@ export type LabelSelectorParse = { ok: true; requirements: LabelRequirement[] } 
 const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 const VALUE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?$/;
 
-/** Which label keys and values a selector can name, in words (the rules of KEY and VALUE). */
-export const LABEL_KEY_RULE = 'letters, digits, "-", "_" and "." starting and ending with a letter or digit, optionally after a "prefix/" of the same';
-export const LABEL_VALUE_RULE = 'empty, or letters, digits, "-", "_" and "." starting and ending with a letter or digit';
+/** Kubernetes' lengths: a value and a key's name at most 63 characters, a key's prefix (a DNS subdomain) at most 253. */
+const NAME_LENGTH = 63;
+const PREFIX_LENGTH = 253;
 
-/** Whether a selector can name this label key (`parseLabelSelector` takes it). */
+/** Which label keys and values a selector can name, in words (the rules of KEY and VALUE and their lengths). */
+export const LABEL_KEY_RULE = 'at most 63 letters, digits, "-", "_" and "." starting and ending with a letter or digit, optionally after a "prefix/" of the same (at most 253)';
+export const LABEL_VALUE_RULE = 'empty, or at most 63 letters, digits, "-", "_" and "." starting and ending with a letter or digit';
+
+/** Whether a selector can name this label key (`parseLabelSelector` takes it): what Kubernetes takes as one. */
 export function isLabelKey(key: string): boolean {
-  return KEY.test(key);
+  const slash = key.lastIndexOf('/');
+  return KEY.test(key) && key.length - slash - 1 <= NAME_LENGTH && slash <= PREFIX_LENGTH;
 }
 
-/** Whether a selector can name this label value. */
+/** Whether a selector can name this label value: what Kubernetes takes as one. */
 export function isLabelValue(value: string): boolean {
-  return VALUE.test(value);
+  return VALUE.test(value) && value.length <= NAME_LENGTH;
 }
 
 /**
@@ -102,7 +107,7 @@ function parseRequirement(part: string): LabelRequirement | string {
     const [, key = '', op, list = ''] = setMatch;
     // As in Kubernetes, an empty item is the empty value: `k in ()` is k="", `k in (a,)` is a or "".
     const values = [...new Set(list.split(',').map((v) => v.trim()))];
-    if (values.some((v) => !VALUE.test(v))) return `values of "${key}" must be label values`;
+    if (values.some((v) => !isLabelValue(v))) return `values of "${key}" must be label values (${LABEL_VALUE_RULE})`;
     return checkKey(key) ?? { key, op: op === 'in' ? 'in' : 'notin', values };
   }
   const eqMatch = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
@@ -111,7 +116,7 @@ function parseRequirement(part: string): LabelRequirement | string {
   if (!eqMatch && spaced) return `"${spaced[3]}" is not a valid label value: a value holds no spaces`;
   if (eqMatch) {
     const [, key = '', op, value = ''] = eqMatch;
-    if (!VALUE.test(value)) return `"${value}" is not a valid label value`;
+    if (!isLabelValue(value)) return `"${value}" is not a valid label value: ${LABEL_VALUE_RULE}`;
     return checkKey(key) ?? { key, op: op === '!=' ? 'neq' : 'eq', value };
   }
   if (part.startsWith('!')) {
@@ -122,5 +127,5 @@ function parseRequirement(part: string): LabelRequirement | string {
 }
 
 function checkKey(key: string): string | undefined {
-  return KEY.test(key) ? undefined : `"${key}" is not a valid label key`;
+  return isLabelKey(key) ? undefined : `"${key}" is not a valid label key: ${LABEL_KEY_RULE}`;
 }
