@@ -74,7 +74,7 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
     if (switchSays?.verdict === 'forwarded') tally.forwarded++;
     if (switchSays?.verdict === 'redirected') tally.redirected++;
     if (switchSays?.ethDst && c.state !== 'new') tally.marked++;
-    if (c.packet.inPort !== undefined) tally[c.expect ? 'forged' : 'fromPorts']++;
+    if (c.packet.inPort !== undefined) tally[c.expect?.verdict === 'dropped' ? 'forged' : 'fromPorts']++;
     const results = c.tables.map((t) => simulatePacket(t, c.packet, c.state));
     if (results.some((r) => consequentialTies(r).length > 0)) {
       tally.ambiguous++;
@@ -127,10 +127,17 @@ function packetsOf(s: Scenario, host: string): { packet: Packet; state: Connecti
           ]
         : []),
       ...(i % 10 === 0 && p.family === 4 ? [{ packet: arp, state: 'new' as const }] : []),
-      ...(forgeable ? [{ packet: { ...packet, src: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
+      // Neighbour discovery and a DHCP request pass a guard from any source address (they have no bound one yet).
+      ...(forgeable ? [{ packet: { ...packet, src: p.to.address }, state: 'new' as const, ...(passesAnyGuard(packet) ? {} : { expect: { verdict: 'dropped' as const } }) }] : []),
       ...(forgeable && p.family === 4 ? [{ packet: { ...arp, src: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
     ];
   });
+}
+
+/** ICMPv6 neighbour discovery (types 133-136) and a DHCP request, which a spoof guard lets through from any source. */
+function passesAnyGuard(packet: Packet): boolean {
+  if (packet.protocol === 'icmp' && packet.ethType === 'ipv6') return packet.icmpType !== undefined && packet.icmpType >= 133 && packet.icmpType <= 136;
+  return packet.protocol === 'udp' && packet.srcPort === 68 && packet.dstPort === 67;
 }
 
 /** The port behind which a host's switch learns every MAC that is not a local workload's. */
