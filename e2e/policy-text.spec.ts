@@ -1,3 +1,6 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 
 // The YAML view: the drawing as the text Save writes, edited in Monaco, checked as the user
@@ -80,4 +83,24 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
   await designer.byTestId('policy-text-revert').click();
   await expect(designer.policyTextLine('id: web-to-db')).toHaveCount(0);
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+});
+
+test('Ctrl+S in the YAML editor applies the text and saves it: the file is what the view showed', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: log }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  const saved = readFileSync(file, 'utf8');
+  expect(saved).toMatch(/id: web-to-db\n\s+from: web\n\s+to: db\n\s+services: \[tcp\/5432\]\n\s+action: log\n/);
+  expect(saved).toContain('revision: 2');
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toBeVisible();
 });
