@@ -8,6 +8,7 @@ import { FLOWS_THEME } from '../../monaco/ovs-flows-language';
 export interface PolicyTextEditorHandle {
   /** Puts the cursor at a place of the text, scrolls to it and gives the editor the focus. */
   reveal: (line: number, column: number) => void;
+  focus: () => void;
 }
 
 interface PolicyTextEditorProps {
@@ -81,6 +82,7 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
           editor.revealPositionInCenterIfOutsideViewport({ lineNumber: line, column });
           editor.focus();
         },
+        focus: () => editor.focus(),
       });
     });
     return () => {

@@ -76,12 +76,17 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
                 ? `${errors} ${errors === 1 ? 'error' : 'errors'}: fix ${errors === 1 ? 'it' : 'them'} to apply; the drawing is unchanged.`
                 : 'Edited, not applied yet.'}
         </span>
-        <button type="button" data-testid="policy-text-revert" disabled={draft === null} onClick={discard}
+        {/* Both buttons turn disabled once used: the focus goes back to the text rather than to nowhere. */}
+        <button type="button" data-testid="policy-text-revert" disabled={draft === null}
+          onClick={() => {
+            discard();
+            editor.current?.focus();
+          }}
           title="Throw the edits away and show the drawing as it is">
           Revert
         </button>
         <button type="button" className="primary" data-testid="policy-text-apply" disabled={draft === null || errors > 0}
-          onClick={() => void apply()} title="Make this text the drawing, as one step Undo takes back (Ctrl+Enter in the editor)">
+          onClick={() => apply() && editor.current?.focus()} title="Make this text the drawing, as one step Undo takes back (Ctrl+Enter in the editor)">
           Apply
         </button>
       </div>
