@@ -233,6 +233,56 @@ export class DesignerPage {
     return this.page.locator(`[data-testid="replay-entry"][data-from="${from}"][data-to="${to}"]`);
   }
 
+  /** Opens a bundled example, its policy and its inventory, as the inventory panel offers it. */
+  async openExample(name: string): Promise<void> {
+    await this.page.locator(`[data-testid="open-example"][data-example="${name}"]`).first().click();
+    await expect(this.byTestId('policy-path')).toContainText(`${name}/policy.yaml`);
+  }
+
+  /** Switches the middle of the window to the policy's YAML, once its editor has loaded. */
+  async showPolicyText(): Promise<void> {
+    await this.byTestId('view-yaml').click();
+    await expect(this.policyTextEditor().locator('.view-line').first()).toBeVisible();
+  }
+
+  async showCanvas(): Promise<void> {
+    await this.byTestId('view-canvas').click();
+    await expect(this.page.locator('.react-flow__pane')).toBeVisible();
+  }
+
+  policyTextEditor(): Locator {
+    return this.byTestId('policy-text-editor');
+  }
+
+  /** A line of the YAML editor as drawn (only lines in view are in the page). */
+  policyTextLine(containing: string): Locator {
+    return this.policyTextEditor().locator('.view-line').filter({ hasText: containing });
+  }
+
+  /** Puts the YAML editor's cursor at the end of the text, scrolling it into view. */
+  async revealPolicyTextEnd(): Promise<void> {
+    await this.policyTextEditor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** Adds text at the end of the YAML, as one paste would (no auto-indent on the way). */
+  async appendPolicyText(text: string): Promise<void> {
+    await this.revealPolicyTextEnd();
+    await this.page.keyboard.insertText(text);
+  }
+
+  /** An entry of the YAML view's problem list, by diagnostic code. */
+  policyTextProblem(code: string): Locator {
+    return this.page.locator(`[data-testid="policy-text-problem"][data-code="${code}"]`);
+  }
+
+  /** The vertical middle of the first error squiggle of the YAML editor, to compare with a line's. */
+  async errorMarkerY(): Promise<number> {
+    const box = await this.policyTextEditor().locator('.squiggly-error').first().boundingBox();
+    if (!box) throw new Error('no error marker in the YAML editor');
+    return box.y + box.height / 2;
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }

@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, type JSX } from 'react';
-import { PolicyCanvas } from './components/canvas/PolicyCanvas';
+import { DesignArea } from './components/layout/DesignArea';
 import { HostsPanel } from './components/hosts/HostsPanel';
 import { Inspector } from './components/inspector/Inspector';
 import { InventoryPanel } from './components/inventory/InventoryPanel';
@@ -18,12 +18,14 @@ import { useShortcuts } from './hooks/use-shortcuts';
 import { startApp } from './startup';
 import { useAppStore } from './stores/app-store';
 import { usePolicyStore } from './stores/policy-store';
+import { usePolicyTextStore } from './stores/policy-text-store';
 
-/** The window: toolbar; inventory, canvas and inspector side by side; compile output below. */
+/** The window: toolbar; inventory, canvas (or the policy's YAML) and inspector side by side; compile output below. */
 export function App(): JSX.Element {
   const status = useAppStore((s) => s.status);
   const name = usePolicyStore((s) => s.policy.name);
   const dirty = usePolicyStore((s) => s.dirty);
+  const textDraft = usePolicyTextStore((s) => s.draft !== null);
 
   useDeployEvents();
   useInventoryEvents();
@@ -37,13 +39,13 @@ export function App(): JSX.Element {
     document.title = `${dirty ? '● ' : ''}${name} — Microseg Designer`;
   }, [name, dirty]);
 
-  // Closing or reloading the tab with unsaved changes asks first, as the app's own New and Open do.
+  // Closing or reloading the tab with unsaved changes (or YAML edits not applied) asks first, as the app's own New and Open do.
   useEffect(() => {
-    if (!dirty) return;
+    if (!dirty && !textDraft) return;
     const warn = (event: BeforeUnloadEvent): void => event.preventDefault();
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  }, [dirty, textDraft]);
 
   return (
     // One provider for the whole window, so the Problems list can move the canvas viewport.
@@ -57,7 +59,7 @@ export function App(): JSX.Element {
             <InventoryPanel />
           </aside>
           <main className="center">
-            <PolicyCanvas />
+            <DesignArea />
             <OutputPanel />
           </main>
           <aside className="sidebar right">

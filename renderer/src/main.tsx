@@ -3,6 +3,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/inventory.css';
 import './styles/canvas.css';
+import './styles/design.css';
 import './styles/output.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -10,6 +10,8 @@ import { useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
+import { usePolicyTextStore } from '../stores/policy-text-store';
+import { maySaveWithoutPolicyTextDraft, mayDropPolicyTextDraft } from './policy-text';
 
 /*
  * New, Open, Save and Save As. Each asks before throwing away unsaved work, and a file that
@@ -39,13 +41,18 @@ export async function openExample(example: ExampleProject): Promise<void> {
 }
 
 export async function savePolicy(): Promise<void> {
+  if (!(await maySaveWithoutPolicyTextDraft())) return;
   const { path } = usePolicyStore.getState();
   // A bundled example is a starting point: saving it asks where, instead of changing it in place.
-  if (path === null || isExample(path)) return savePolicyAs();
+  if (path === null || isExample(path)) return chooseAndWrite();
   await writePolicy(path);
 }
 
 export async function savePolicyAs(): Promise<void> {
+  if (await maySaveWithoutPolicyTextDraft()) await chooseAndWrite();
+}
+
+async function chooseAndWrite(): Promise<void> {
   const path = await choosePath('save');
   if (path) await writePolicy(path);
 }
@@ -54,8 +61,12 @@ function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
 }
 
-/** Asks before unsaved changes are thrown away for `action` ("open another policy"); true when they may be. */
+/**
+ * Asks before unsaved changes, and the YAML view's unapplied text, are thrown away for `action`
+ * ("open another policy"); true when they may be.
+ */
 export async function mayDiscard(action: string): Promise<boolean> {
+  if (!(await mayDropPolicyTextDraft(action))) return false;
   if (!usePolicyStore.getState().dirty) return true;
   return useModalStore.getState().confirmDiscard(action);
 }
@@ -140,6 +151,7 @@ export async function reopenRememberedFile(): Promise<void> {
 
 function adopt(policy: Policy, path: string | null, unsaved = false): void {
   usePolicyStore.getState().replace(policy, path, unsaved);
+  usePolicyTextStore.getState().discard();
   useCanvasStore.getState().select(null);
   useCanvasStore.getState().openForm(null);
   // Tables of another policy would be misleading next to this one.

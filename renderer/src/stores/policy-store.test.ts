@@ -65,6 +65,19 @@ describe('policy history', () => {
     expect(state().dirty).toBe(true);
     expect(canUndo()).toBe(false);
   });
+
+  it('a rewrite (the YAML view applied) is one step, ends the open one, and restarts open forms', () => {
+    state().edit((p) => withGroupMoved(p, 'web', { x: 5, y: 0 }), 'move:web');
+    const restored = state().restored;
+    state().rewrite({ ...start, name: 'renamed', edges: [{ id: 'e', from: 'web', to: 'web', services: [], action: 'allow' }] });
+    expect(state().restored).toBe(restored + 1);
+    state().edit((p) => withGroupMoved(p, 'web', { x: 9, y: 0 }), 'move:web');
+
+    undoEdit();
+    expect(state().policy.name).toBe('renamed');
+    undoEdit();
+    expect(state().policy).toMatchObject({ name: 't', edges: [], groups: [{ position: { x: 5, y: 0 } }] });
+  });
 });
 
 describe('removing a group with its edges', () => {

@@ -33,6 +33,11 @@ interface PolicyState {
    * (a drag, typing in one field) until `endStep` is called or another edit comes between.
    */
   edit: (change: (policy: Policy) => Policy, step?: string) => void;
+  /**
+   * Replaces the whole drawing as one undo step (the YAML view's Apply). Open forms start again
+   * from the new drawing, as after an undo, since any of their fields may have changed.
+   */
+  rewrite: (policy: Policy) => void;
   markSaved: (path: string, revision: number) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
@@ -70,6 +75,10 @@ export const usePolicyStore = create<PolicyState>()(
         if (joins) history.pause();
         set({ policy, dirty: true });
         if (joins) history.resume();
+      },
+      rewrite: (policy) => {
+        openStep = null;
+        set((s) => ({ policy, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
       markSaved: (path, revision) =>

@@ -1,0 +1,106 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+
+// The YAML view: the drawing as the text Save writes, edited in Monaco, checked as the user
+// types by the policy file's own parser, and applied as one step Undo takes back.
+
+test('an edge added in the YAML: its error marked at its line, fixed, applied, undone', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showPolicyText();
+  await expect(designer.policyTextLine('id: web-to-app')).toBeVisible();
+  await expect(designer.byTestId('policy-text-apply')).toBeDisabled();
+
+  // A port out of range: the parser's diagnostic, as a marker on that line and in the list.
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/99999], action: allow }\n');
+  const problem = designer.policyTextProblem('MS114');
+  await expect(problem).toBeVisible();
+  await expect(designer.byTestId('policy-text-status')).toContainText('1 error');
+  await expect(designer.byTestId('policy-text-apply')).toBeDisabled();
+  await expect(designer.page.locator('.react-flow__pane')).toBeHidden();
+
+  // The list takes the cursor to the place, where the marker underlines the bad service; the fix is typed there.
+  await problem.click();
+  const lineBox = await designer.policyTextLine('tcp/99999').boundingBox();
+  expect(Math.abs((await designer.errorMarkerY()) - (lineBox!.y + lineBox!.height / 2))).toBeLessThan(lineBox!.height / 2);
+  await designer.page.keyboard.press('Shift+End');
+  await designer.page.keyboard.insertText('tcp/5432], action: allow }');
+  await expect(designer.policyTextProblem('MS114')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  // Switching away keeps the edit, and says it is there.
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-edited')).toBeVisible();
+  await designer.showPolicyText();
+  await designer.revealPolicyTextEnd();
+  await expect(designer.policyTextLine('tcp/5432], action: allow }')).toBeVisible();
+
+  // Ctrl+Enter in the editor applies; the text then follows the drawing again.
+  await designer.policyTextLine('web-to-db').click();
+  await designer.page.keyboard.press('Control+Enter');
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await expect(designer.byTestId('policy-text-edited')).toHaveCount(0);
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toBeVisible();
+  await expect(designer.edge('web-to-app')).toBeVisible();
+
+  // One Undo takes the whole Apply back, and the text follows.
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.edge('web-to-db')).toHaveCount(0);
+  await expect(designer.byTestId('policy-undo')).toBeDisabled();
+  await designer.showPolicyText();
+  await designer.revealPolicyTextEnd();
+  await expect(designer.policyTextLine('id: app-to-db')).toBeVisible();
+  await expect(designer.policyTextLine('web-to-db')).toHaveCount(0);
+});
+
+test('unapplied YAML edits are not overwritten when the drawing changes, nor lost on opening another policy', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showCanvas();
+  await designer.dragGroup('db', 0, 120);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  // The drawing moves on under the edit: the text stays, and the view says so.
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.byTestId('policy-text-stale')).toBeVisible();
+  await designer.revealPolicyTextEnd();
+  await expect(designer.policyTextLine('id: web-to-db')).toBeVisible();
+
+  // New asks before the edit goes; keeping it keeps everything.
+  await designer.byTestId('policy-new').click();
+  await expect(designer.byTestId('confirm-modal')).toContainText('YAML edits');
+  await designer.byTestId('confirm-cancel').click();
+  await expect(designer.policyTextLine('id: web-to-db')).toBeVisible();
+
+  // Revert drops it: the text is the drawing's again.
+  await designer.byTestId('policy-text-revert').click();
+  await expect(designer.policyTextLine('id: web-to-db')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+});
+
+test('Ctrl+S in the YAML editor applies the text and saves it: the file is what the view showed', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: log }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  const saved = readFileSync(file, 'utf8');
+  expect(saved).toMatch(/id: web-to-db\n\s+from: web\n\s+to: db\n\s+services: \[tcp\/5432\]\n\s+action: log\n/);
+  expect(saved).toContain('revision: 2');
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toBeVisible();
+});

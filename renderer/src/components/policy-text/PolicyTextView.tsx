@@ -1,0 +1,112 @@
+import type { Diagnostic } from '@shared/diagnostics';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { applyPolicyText, checkPolicyText } from '../../actions/policy-text';
+import { savePolicy } from '../../actions/policy-files';
+import { diagnosticRanges } from '../../model/diagnostic-ranges';
+import { drawingText } from '../../model/policy-text';
+import { usePolicyStore } from '../../stores/policy-store';
+import { usePolicyTextStore } from '../../stores/policy-text-store';
+import { PolicyTextEditor, type PolicyTextEditorHandle } from './PolicyTextEditor';
+import { PolicyTextProblems } from './PolicyTextProblems';
+
+// Long enough not to parse on every keystroke, short enough to feel immediate.
+const CHECK_DELAY_MS = 250;
+
+interface PolicyTextViewProps {
+  /** False while the canvas is shown: the view stays mounted (keeping the editor) but idle. */
+  active: boolean;
+}
+
+/** The text a check read, and what the policy parser said about it. */
+interface Check {
+  text: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The drawing as the YAML Save writes, editable. The text follows the drawing until the user
+ * edits it; then it is a draft, checked as they type, until Apply makes it the drawing (one
+ * undo step) or Revert drops it.
+ */
+export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
+  // Idle while hidden: a drag on the canvas must not write the YAML on every frame.
+  const policy = usePolicyStore((s) => (active ? s.policy : null));
+  const draft = usePolicyTextStore((s) => s.draft);
+  const base = usePolicyTextStore((s) => s.base);
+  const type = usePolicyTextStore((s) => s.type);
+  const discard = usePolicyTextStore((s) => s.discard);
+  const drawing = useMemo(() => (policy ? drawingText(policy) : null), [policy]);
+  const text = draft ?? drawing ?? '';
+  const stale = draft !== null && drawing !== null && base !== drawing;
+
+  const [check, setCheck] = useState<Check | null>(null);
+  const editor = useRef<PolicyTextEditorHandle | null>(null);
+
+  useEffect(() => {
+    if (!active) return;
+    const timer = setTimeout(() => setCheck({ text, diagnostics: checkPolicyText(text).diagnostics }), CHECK_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [active, text]);
+
+  // Markers of an older text would sit on the wrong words; until the next check, Monaco moves the ones it has.
+  const current = check?.text === text ? check : null;
+  const ranges = useMemo(() => (current ? diagnosticRanges(current.diagnostics, current.text) : null), [current]);
+  const errors = current?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
+
+  /** Applies the draft; with errors, nothing changes and the cursor goes to the first. True when applied. */
+  const apply = (): boolean => {
+    if (draft === null) return true;
+    const parsed = applyPolicyText(draft);
+    if (parsed.policy) return true;
+    setCheck({ text: draft, diagnostics: parsed.diagnostics });
+    const first = parsed.diagnostics.find((d) => d.severity === 'error')?.location;
+    editor.current?.reveal(first?.line ?? 1, first?.column ?? 1);
+    return false;
+  };
+
+  return (
+    <div className="policy-text" data-testid="policy-text-view">
+      <div className="policy-text-bar">
+        <span className="policy-text-status" role="status" data-testid="policy-text-status">
+          {draft === null
+            ? 'The text follows the drawing. Edit it, then Apply (Ctrl+Enter).'
+            : current === null
+              ? 'Checking…'
+              : errors > 0
+                ? `${errors} ${errors === 1 ? 'error' : 'errors'}: fix ${errors === 1 ? 'it' : 'them'} to apply; the drawing is unchanged.`
+                : 'Edited, not applied yet.'}
+        </span>
+        {/* Both buttons turn disabled once used: the focus goes back to the text rather than to nowhere. */}
+        <button type="button" data-testid="policy-text-revert" disabled={draft === null}
+          onClick={() => {
+            discard();
+            editor.current?.focus();
+          }}
+          title="Throw the edits away and show the drawing as it is">
+          Revert
+        </button>
+        <button type="button" className="primary" data-testid="policy-text-apply" disabled={draft === null || errors > 0}
+          onClick={() => apply() && editor.current?.focus()} title="Make this text the drawing, as one step Undo takes back (Ctrl+Enter in the editor)">
+          Apply
+        </button>
+      </div>
+      {stale ? (
+        <p className="policy-text-stale" role="alert" data-testid="policy-text-stale">
+          The drawing changed since you began editing (an undo, or an edit on the canvas or in the inspector), and this text does
+          not show that change. Apply replaces the drawing with this text; Revert shows the drawing as it is now.
+        </p>
+      ) : null}
+      <PolicyTextEditor
+        text={text}
+        ranges={ranges}
+        onType={(typed) => drawing !== null && type(typed, drawing)}
+        onApply={() => void apply()}
+        onApplyAndSave={() => {
+          if (apply()) void savePolicy();
+        }}
+        onReady={(handle) => (editor.current = handle)}
+      />
+      <PolicyTextProblems diagnostics={check?.diagnostics ?? []} onPick={(line, column) => editor.current?.reveal(line, column)} />
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { parsePolicyFile } from '@shared/policy/policy-file';
+import { describe, expect, it } from 'vitest';
+import { diagnosticRanges } from './diagnostic-ranges';
+import { drawingText, withTextApplied } from './policy-text';
+
+// The YAML view: the drawing as text, the text back as a drawing, and its problems as markers.
+
+const drawing: Policy = {
+  ...emptyPolicy('shop'),
+  revision: 7,
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' }, position: { x: 80.4, y: 119.6 } },
+    { name: 'app', selector: { labels: 'tier=app' }, position: { x: 400, y: 120 } },
+    { name: 'db', selector: { labels: 'tier=db' } },
+  ],
+  edges: [{ id: 'web-to-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' }],
+};
+
+function parsed(text: string): Policy {
+  const result = parsePolicyFile(text, 'policy.yaml');
+  if (!result.policy) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
+  return result.policy;
+}
+
+describe('the drawing as text and back', () => {
+  it('an unedited text gives back the same drawing, fractional canvas positions included', () => {
+    const back = withTextApplied(drawing, parsed(drawingText(drawing)));
+    expect(back.groups.map((g) => g.position)).toEqual([{ x: 80.4, y: 119.6 }, { x: 400, y: 120 }, undefined]);
+    expect(drawingText(back)).toBe(drawingText(drawing));
+  });
+
+  it('keeps the place of a group whose canvas line was left out, and takes a new place from the text', () => {
+    const text = drawingText(drawing).replace('canvas: {x: 80, y: 120}', 'canvas: {x: 500, y: 300}').replace(/\n\s+canvas: \{x: 400, y: 120\}/, '');
+    const back = withTextApplied(drawing, parsed(text));
+    expect(back.groups.find((g) => g.name === 'web')?.position).toEqual({ x: 500, y: 300 });
+    expect(back.groups.find((g) => g.name === 'app')?.position).toEqual({ x: 400, y: 120 });
+  });
+
+  it('an edge added in the text is in the drawing; the revision stays the drawing’s', () => {
+    const text = `${drawingText(drawing)}  - { id: app-to-db, from: app, to: db, services: [tcp/5432], action: allow }\n`;
+    const back = withTextApplied(drawing, { ...parsed(text), revision: 99 });
+    expect(back.edges.map((e) => e.id)).toEqual(['web-to-app', 'app-to-db']);
+    expect(back.revision).toBe(7);
+  });
+
+  it('a renamed group starts from the text’s place, as a new group would', () => {
+    const text = drawingText(drawing).replace('name: web', 'name: front').replace('from: web', 'from: front');
+    const back = withTextApplied(drawing, parsed(text));
+    expect(back.groups[0]).toMatchObject({ name: 'front', position: { x: 80, y: 120 } });
+  });
+});
+
+describe('diagnostics as editor ranges', () => {
+  it('underlines the word a diagnostic points at, at its line and column', () => {
+    const text = drawingText(drawing).replace('[tcp/8080]', '[tcp/99999]');
+    const result = parsePolicyFile(text, 'policy.yaml');
+    expect(result.policy).toBeNull();
+    const ranges = diagnosticRanges(result.diagnostics, text);
+    const line = text.split('\n').findIndex((l) => l.includes('tcp/99999')) + 1;
+    const bad = ranges.find((r) => r.code === 'MS114');
+    expect(bad).toMatchObject({ line, severity: 'error' });
+    expect(text.split('\n')[line - 1]!.slice(bad!.column - 1, bad!.endColumn - 1)).toContain('tcp/99999');
+  });
+
+  it('keeps every diagnostic on the text: no line, or a place past the end, still gets a range', () => {
+    const ranges = diagnosticRanges(
+      [
+        { code: 'MS001', severity: 'error', message: 'no line' },
+        { code: 'MS001', severity: 'error', message: 'past the end', location: { line: 9, column: 40 } },
+      ],
+      'a: 1\nbb: 2',
+    );
+    expect(ranges.map((r) => [r.line, r.column, r.endColumn])).toEqual([
+      [1, 1, 3],
+      [2, 6, 7],
+    ]);
+  });
+});

@@ -1,0 +1,22 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { usePolicyTextStore } from './policy-text-store';
+
+// The YAML view's draft: when typing makes one, and what it remembers of the drawing it began on.
+
+const state = (): ReturnType<typeof usePolicyTextStore.getState> => usePolicyTextStore.getState();
+
+describe('policy text draft', () => {
+  beforeEach(() => state().discard());
+
+  it('is the typed text while it differs from the drawing, and remembers the drawing it began on', () => {
+    state().type('a: 2\n', 'a: 1\n');
+    state().type('a: 3\n', 'a: 9\n');
+    expect(state()).toMatchObject({ draft: 'a: 3\n', base: 'a: 1\n' });
+  });
+
+  it('typing back to what the drawing says is no draft', () => {
+    state().type('a: 2\n', 'a: 1\n');
+    state().type('a: 1\n', 'a: 1\n');
+    expect(state()).toMatchObject({ draft: null, base: null });
+  });
+});
