@@ -1,7 +1,7 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
 import { checkEdgeDraft, edgeFromDraft, parseServiceList } from './drafts';
-import { freePosition, nextEdgeId, withGroupRemoved, withGroupReplaced } from './policy-edits';
+import { autoPosition, freePosition, nextEdgeId, withGroupRemoved, withGroupReplaced } from './policy-edits';
 
 // The canvas's edits are pure functions of a policy; these pin what the user sees happen.
 
@@ -15,6 +15,18 @@ const policy: Policy = {
 };
 
 describe('canvas edits', () => {
+  it('lays groups without a position out four wide, wider for many, so the grid stays about as wide as the canvas', () => {
+    const extent = (count: number): { width: number; height: number } => {
+      const at = Array.from({ length: count }, (_, i) => autoPosition(i, count));
+      return { width: Math.max(...at.map((p) => p.x)) - at[0]!.x, height: Math.max(...at.map((p) => p.y)) - at[0]!.y };
+    };
+    expect(autoPosition(4, 8)).toEqual({ x: 60, y: 290 });
+    expect(autoPosition(4, 13)).toEqual({ x: 60, y: 290 });
+    const many = extent(60);
+    expect(many.width).toBeGreaterThanOrEqual(many.height);
+    expect(many.width).toBeLessThan(2.5 * many.height);
+  });
+
   it('renaming a group carries its edges along; removing it removes them', () => {
     const renamed = withGroupReplaced(policy, 'app', { ...policy.groups[1]!, name: 'api' });
     expect(renamed.edges[0]).toMatchObject({ from: 'web', to: 'api' });

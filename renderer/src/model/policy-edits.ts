@@ -7,11 +7,17 @@ import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
 
 const GRID = { x: 300, y: 230, columns: 4, left: 60, top: 60 } as const;
 
-/** Where a group without a saved position is drawn: a grid in file order. */
-export function autoPosition(index: number): CanvasPosition {
+/**
+ * Where a group without a saved position is drawn: a grid in file order, four columns wide
+ * unless the policy's `count` groups would make it much taller than wide. Then the grid keeps
+ * about the canvas's landscape shape, so fitting the view still leaves the groups readable
+ * (60 groups in four columns were 15 rows, out of view even at the smallest zoom).
+ */
+export function autoPosition(index: number, count = 0): CanvasPosition {
+  const columns = Math.max(GRID.columns, Math.ceil(Math.sqrt((count * 1.5 * GRID.y) / GRID.x)));
   return {
-    x: GRID.left + (index % GRID.columns) * GRID.x,
-    y: GRID.top + Math.floor(index / GRID.columns) * GRID.y,
+    x: GRID.left + (index % columns) * GRID.x,
+    y: GRID.top + Math.floor(index / columns) * GRID.y,
   };
 }
 
@@ -20,7 +26,7 @@ export function autoPosition(index: number): CanvasPosition {
  * cells, so a new group appears where the user looks and never on top of another.
  */
 export function freePosition(policy: Policy, wanted: CanvasPosition = autoPosition(0)): CanvasPosition {
-  const taken = policy.groups.map((g, i) => g.position ?? autoPosition(i));
+  const taken = policy.groups.map((g, i) => g.position ?? autoPosition(i, policy.groups.length));
   const isFree = (c: CanvasPosition): boolean =>
     !taken.some((p) => Math.abs(p.x - c.x) < GRID.x * 0.85 && Math.abs(p.y - c.y) < GRID.y * 0.85);
   for (let ring = 0; ring < 50; ring++) {
@@ -36,7 +42,7 @@ export function freePosition(policy: Policy, wanted: CanvasPosition = autoPositi
     const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b))[0];
     if (free) return { x: Math.round(free.x), y: Math.round(free.y) };
   }
-  return autoPosition(policy.groups.length);
+  return autoPosition(policy.groups.length, policy.groups.length + 1);
 }
 
 /** `<from>-to-<to>`, then `-2`, `-3`… when taken; ids stay stable once given. */

@@ -58,7 +58,7 @@ export function PolicyCanvas(): JSX.Element {
       policy.groups.map((group, index) => ({
         id: group.name,
         type: 'policyGroup',
-        position: group.position ?? autoPosition(index),
+        position: group.position ?? autoPosition(index, policy.groups.length),
         selected: isSelected(selection, 'group', group.name),
         measured: measured[group.name],
         data: {
