@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, type JSX } from 'react';
+import { CenterSplit } from './components/layout/CenterSplit';
 import { DesignArea } from './components/layout/DesignArea';
 import { HostsPanel } from './components/hosts/HostsPanel';
 import { Inspector } from './components/inspector/Inspector';
@@ -58,10 +59,7 @@ export function App(): JSX.Element {
           <aside className="sidebar left">
             <InventoryPanel />
           </aside>
-          <main className="center">
-            <DesignArea />
-            <OutputPanel />
-          </main>
+          <CenterSplit top={<DesignArea />} bottom={<OutputPanel />} />
           <aside className="sidebar right">
             <Inspector />
             <HostsPanel />
