@@ -20,7 +20,7 @@ export function WorkloadList(): JSX.Element {
     const needle = filter.trim().toLowerCase();
     if (needle === '') return workloads;
     return workloads.filter((w) =>
-      [w.name, w.image ?? '', w.host, w.composeService ?? '', ...w.addresses, ...Object.entries(w.labels).map(([k, v]) => `${k}=${v}`)]
+      [w.name, w.image ?? '', w.host, w.composeService ?? '', w.switchPort ?? '', ...w.addresses, ...Object.entries(w.labels).map(([k, v]) => `${k}=${v}`)]
         .some((text) => text.toLowerCase().includes(needle)),
     );
   }, [workloads, filter]);
