@@ -89,3 +89,37 @@ test('a forged source passes for another workload until the inventory names the 
     clearOurFlows(lab);
   }
 });
+
+test('Docker containers get their switch ports from the host switch, and the guard binds them', async ({ designer, host, lab }) => {
+  const [web2, app1] = [ipOf(lab, 'web2'), ipOf(lab, 'app1')];
+  const policy = join(host.home, 'guard.yaml');
+  writeFileSync(policy, POLICY);
+  impersonate(lab, 'web1', web2, app1, true);
+  try {
+    await designer.open(host.url);
+    await designer.chooseSource(`docker:${lab.dockerContext}`);
+    await expect(designer.workload('web1')).toBeVisible();
+    await designer.openFile(policy);
+    const unguardedFlows = await designer.compile();
+    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
+
+    // Docker does not know the switch port; the host's Open vSwitch does, as ovs-docker records it.
+    await designer.byTestId('host-read-ports').click();
+    const web1Port = lab.containers.find((c) => c.name === 'web1')!.ovsPort;
+    await expect(designer.byTestId('host-ports-note')).toContainText(`4 switch ports bound to Docker containers`);
+    await expect(designer.workload('web1')).toContainText(`port ${web1Port}`);
+    await designer.byTestId('compile-button').click();
+    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
+    await designer.deploy();
+    await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
+
+    const dropsBefore = guardDrops(lab);
+    sendUdp(lab, 'web1', web2, app1, 9004);
+    await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram' }).toBeGreaterThan(dropsBefore);
+    expect(udpTracked(lab, web2, app1, 9004), 'the forged datagram got through').toBe(false);
+    expect(canConnect('web1', app1, 80), 'web1 opens tcp/80 to app1').toBe(true);
+  } finally {
+    impersonate(lab, 'web1', web2, app1, false);
+    clearOurFlows(lab);
+  }
+});

@@ -47,6 +47,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
     'deploy:status': () => services.deploy.status(),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
+    'hosts:containerPorts': ({ host }) => services.containerPorts.read(host),
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
     'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),
     'analysis:impact': ({ policy, inventory, against }) => services.analysis.impact(policy, inventory, against),

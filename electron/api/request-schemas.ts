@@ -152,6 +152,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     }),
     state: z.enum(['new', 'established']),
   }),
+  'hosts:containerPorts': z.strictObject({ host: z.string().min(1) }),
   'trace:switch': z.strictObject({
     host: z.string().min(1),
     packet: z.strictObject({

@@ -1,10 +1,11 @@
 import { OUR_COOKIE, OUR_COOKIE_MASK } from '@shared/compiler/pipeline';
+import { containerPortsOf, type ContainerPortRead } from '@shared/inventory/container-ports';
 import { ServiceError } from './service-error';
 import type { SshSession } from './ssh-session';
 
 const OURS = `cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`;
 
-/** `ovs-ofctl` on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
+/** `ovs-ofctl` (and `ovs-vsctl`, read only) on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
 export class OvsRemote {
   constructor(
     private readonly session: SshSession,
@@ -35,6 +36,17 @@ export class OvsRemote {
     await this.ofctl(`--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle);
   }
 
+  /** The bridge's ports that `ovs-docker` recorded a container for (external_ids:container_id). */
+  async containerPorts(): Promise<ContainerPortRead> {
+    const ports = await this.vsctl(`list-ports ${this.bridge}`, 'list the bridge\'s ports');
+    const interfaces = await this.vsctl('--format=json --columns=name,external_ids list Interface', 'read the interfaces\' container ids');
+    try {
+      return containerPortsOf(interfaces, new Set(ports.split('\n').map((l) => l.trim()).filter((l) => l !== '')));
+    } catch (error) {
+      throw new ServiceError('ovs-failed', `Could not read the container ports of ${this.host} (bridge ${this.bridge}): ${(error as Error).message}.`);
+    }
+  }
+
   /** The switch's own trace of a packet; `flow` and `ctNext` come from ovsTraceFlow/ovsCtNext. */
   async trace(flow: string, ctNext: string): Promise<string> {
     // Both are built from parsed addresses and numbers only; quoting keeps the shell out anyway.
@@ -45,12 +57,20 @@ export class OvsRemote {
     return result.stdout;
   }
 
+  private async vsctl(args: string, what: string): Promise<string> {
+    return this.ovsTool('ovs-vsctl', args, what);
+  }
+
   private async ofctl(args: string, what: string, stdin?: string): Promise<string> {
-    const result = await this.session.run(`ovs-ofctl ${args}`, stdin);
+    return this.ovsTool('ovs-ofctl', args, what, stdin);
+  }
+
+  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string): Promise<string> {
+    const result = await this.session.run(`${tool} ${args}`, stdin);
     if (result.code !== 0) {
       const stderr = result.stderr.trim();
       const hint =
-        result.code === 127 ? ' ovs-ofctl is not installed on the host (Debian: apt-get install openvswitch-switch).'
+        result.code === 127 ? ` ${tool} is not installed on the host (Debian: apt-get install openvswitch-switch).`
         : /unknown port for in_port/.test(stderr) ? ` A workload's switchPort names a port bridge ${this.bridge} does not have: check the inventory's switchPort against \`ovs-vsctl list-ports ${this.bridge}\` on the host.`
         : '';
       throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): ${firstLine(stderr) || `exit ${result.code}`}.${hint}`, stderr);

@@ -7,6 +7,7 @@ import { InventoryService } from './inventory-service';
 import { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile, writeTextFileAtomic } from './project-files';
+import { ContainerPortService } from './container-ports';
 import { SwitchTraceService } from './switch-trace';
 
 /** The node-side services every door (Electron, browser host, CLI) shares. */
@@ -18,6 +19,7 @@ export interface Services {
   hosts: HostTargetStore;
   deploy: DeployService;
   switchTrace: SwitchTraceService;
+  containerPorts: ContainerPortService;
   analysis: AnalysisService;
   compile: CompileService;
 }
@@ -33,6 +35,7 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
     switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
+    containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports')),
     analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile),
     compile,
   };

@@ -4,6 +4,7 @@ import type { ReplayResult } from '../analysis/replay';
 import type { AnalysisProgress } from '../analysis/steps';
 import type { CompileResult } from '../compiler/compile';
 import type { Diagnostic } from '../diagnostics';
+import type { ContainerPortRead } from '../inventory/container-ports';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
 import type { Decision } from '../simulator/decision';
@@ -44,6 +45,8 @@ export interface ApiRequests {
   'deploy:status': { args: void; result: DeployStatus };
   /** Puts back the flows a host had before our last deploy to it. */
   'deploy:rollback': { args: { host: string }; result: DeployHostResult };
+  /** Which of a host's bridge ports lead to which Docker container (ovs-docker's external_ids), read over SSH. */
+  'hosts:containerPorts': { args: { host: string }; result: HostContainerPorts };
   /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. */
   'trace:switch': { args: { host: string; packet: TracePacket; state: 'new' | 'established' }; result: SwitchTrace };
   /** Which services each group may open to each other group, exactly, from the tables the policy compiles to. */
@@ -56,6 +59,11 @@ export interface ApiRequests {
   'kubernetes:import': { args: { from: NetworkPolicyOrigin }; result: NetworkPolicyImport };
   /** The design as NetworkPolicy YAML, one `NAMESPACE.yaml` per namespace in `folder`, each written atomically. */
   'kubernetes:export': { args: { policy: Policy; inventory?: Inventory; folder: string }; result: NetworkPolicyExport };
+}
+
+/** A host's container ports, as its switch names them (see shared/inventory/container-ports.ts). */
+export interface HostContainerPorts extends ContainerPortRead {
+  host: string;
 }
 
 /** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type. */
@@ -159,6 +167,7 @@ export const REQUEST_CHANNELS = [
   'deploy:start',
   'deploy:status',
   'deploy:rollback',
+  'hosts:containerPorts',
   'trace:switch',
   'analysis:matrix',
   'analysis:impact',

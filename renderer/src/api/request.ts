@@ -30,6 +30,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'deploy:start': 'Starting the deploy',
   'deploy:status': 'Reading the state of deploys',
   'deploy:rollback': 'Rolling back',
+  'hosts:containerPorts': 'Reading the switch ports',
   'trace:switch': 'Tracing on the switch',
   'analysis:matrix': 'Computing the reachability matrix',
   'analysis:impact': 'Working out the impact of the change',

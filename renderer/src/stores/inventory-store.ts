@@ -1,4 +1,5 @@
-import type { InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
+import type { HostContainerPorts, InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
+import { withContainerPorts } from '@shared/inventory/container-ports';
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import { create } from 'zustand';
@@ -42,6 +43,13 @@ interface InventoryState {
   refresh: () => Promise<void>;
   /** A watched source's new picture; ignored when that source is no longer open. */
   applyChange: (change: InventoryChange) => void;
+  /**
+   * Per host, the bridge ports its switch says lead to Docker containers (read over SSH when the
+   * user asks, in the Hosts panel): the merged inventory gives each such container its
+   * `switchPort`, so its host's spoof guard binds it.
+   */
+  containerPorts: ReadonlyMap<string, HostContainerPorts>;
+  readContainerPorts: (host: string) => Promise<void>;
 }
 
 let loads = 0;
@@ -51,13 +59,14 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
   const update = (sourceId: string, change: (source: OpenSource) => OpenSource): void =>
     set((s) => {
       const open = s.open.map((o) => (o.sourceId === sourceId ? change(o) : o));
-      return { open, inventory: mergeInventories(open) };
+      return { open, inventory: mergeInventories(open, s.containerPorts) };
     });
 
   return {
     sources: [],
     open: [],
     inventory: null,
+    containerPorts: new Map(),
 
     loadSources: async () => {
       const response = await request('inventory:sources', undefined);
@@ -90,7 +99,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
     closeSource: async (sourceId) => {
       set((s) => {
         const open = s.open.filter((o) => o.sourceId !== sourceId);
-        return { open, inventory: mergeInventories(open) };
+        return { open, inventory: mergeInventories(open, s.containerPorts) };
       });
       await request('inventory:close', { sourceId });
     },
@@ -98,6 +107,15 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
     refresh: async () => {
       await get().loadSources();
       await Promise.all(get().open.map((o) => get().openSource(o.sourceId)));
+    },
+
+    readContainerPorts: async (host) => {
+      const response = await request('hosts:containerPorts', { host });
+      if (!response.ok) return;
+      set((s) => {
+        const containerPorts = new Map(s.containerPorts).set(host, response.value);
+        return { containerPorts, inventory: mergeInventories(s.open, containerPorts) };
+      });
     },
 
     applyChange: (change) => {
@@ -108,15 +126,16 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
   };
 });
 
-/** The sources' workloads side by side; each keeps its origin, so the list can say where it came from. */
-function mergeInventories(open: readonly OpenSource[]): Inventory | null {
+/**
+ * The sources' workloads side by side; each keeps its origin, so the list can say where it came
+ * from. Docker containers get the switch ports read from their hosts.
+ */
+function mergeInventories(open: readonly OpenSource[], containerPorts: ReadonlyMap<string, HostContainerPorts>): Inventory | null {
   const loaded = open.filter((o) => o.inventory !== null).map((o) => o.inventory!);
   if (loaded.length === 0) return null;
-  if (loaded.length === 1) return loaded[0]!;
-  return {
-    workloads: loaded.flatMap((i) => i.workloads),
-    readAt: loaded.map((i) => i.readAt).sort().at(-1)!,
-  };
+  const merged = loaded.length === 1 ? loaded[0]! : { workloads: loaded.flatMap((i) => i.workloads), readAt: loaded.map((i) => i.readAt).sort().at(-1)! };
+  if (containerPorts.size === 0) return merged;
+  return { ...merged, workloads: withContainerPorts(merged.workloads, new Map([...containerPorts].map(([host, read]) => [host, read.ports]))) };
 }
 
 /** Static files opened by path (not listed by the service) still need a name in the panel. */

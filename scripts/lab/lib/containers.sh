@@ -60,8 +60,11 @@ attach_containers() {
     veth=$(host_veth "$pid") || die "cannot find the host veth of $name"
     record_link "$veth"
     ip link set dev "$veth" nomaster
+    # container_id and container_iface as ovs-docker records them: the app reads them to bind
+    # each container's port (Hosts, Read switch ports).
     vsctl -- --may-exist add-port "$BRIDGE" "$veth" \
-      -- set Interface "$veth" external_ids:lab-container="$name"
+      -- set Interface "$veth" external_ids:lab-container="$name" \
+      external_ids:container_id="$name" external_ids:container_iface=eth0
     ethtool -K "$veth" tx off >/dev/null
     nsenter -t "$pid" -n ethtool -K eth0 tx off >/dev/null
   done

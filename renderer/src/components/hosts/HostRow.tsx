@@ -1,6 +1,7 @@
 import type { JSX } from 'react';
 import { describeTarget, type HostLine } from '../../model/deploy-plan';
 import { useDeployStore } from '../../stores/deploy-store';
+import { useInventoryStore } from '../../stores/inventory-store';
 import { HostTargetForm } from './HostTargetForm';
 
 interface HostRowProps {
@@ -17,6 +18,8 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const running = useDeployStore((s) => s.running);
   const rollback = useDeployStore((s) => s.rollback);
   const hasBackup = useDeployStore((s) => s.backups.includes(line.host));
+  const ports = useInventoryStore((s) => s.containerPorts.get(line.host));
+  const readContainerPorts = useInventoryStore((s) => s.readContainerPorts);
   // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
   const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
 
@@ -50,7 +53,23 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         >
           {rollingBack ? 'Rolling back…' : 'Rollback'}
         </button>
+        <button
+          type="button"
+          data-testid="host-read-ports"
+          data-host={line.host}
+          disabled={!line.target}
+          title="Read which bridge ports lead to which Docker containers (as ovs-docker records them), so each container's port is bound to its addresses"
+          onClick={() => void readContainerPorts(line.host)}
+        >
+          Read switch ports
+        </button>
       </div>
+      {ports ? (
+        <p className="muted host-note" data-testid="host-ports-note" data-host={line.host} title={ports.skipped.join('\n')}>
+          {ports.ports.length === 0 ? 'No bridge port names a container (ovs-docker external_ids:container_id).' : `${ports.ports.length} switch port${ports.ports.length === 1 ? '' : 's'} bound to Docker containers: ${ports.ports.map((p) => `${p.container} on ${p.port}`).join(', ')}.`}
+          {ports.skipped.length > 0 ? ` ${ports.skipped.length} left out: ${ports.skipped.join('; ')}.` : ''}
+        </p>
+      ) : null}
       {noRollback ? <p className="muted host-note" data-testid="rollback-why" data-host={line.host}>{noRollback}</p> : null}
       {configuring ? <HostTargetForm host={line.host} target={line.target} suggestedAddress={line.suggestedAddress} onDone={() => onConfigure(false)} /> : null}
     </li>
