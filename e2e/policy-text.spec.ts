@@ -85,6 +85,28 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
 });
 
+test('the view not shown takes no keys: Tab from the YAML tab goes into the editor, never to groups hidden behind it', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showPolicyText();
+
+  // React Flow keeps its nodes visible and focusable under the YAML view; there Enter would
+  // select a group no one sees, the arrows move it and Delete remove it.
+  await designer.byTestId('view-yaml').focus();
+  await designer.page.keyboard.press('Tab');
+  expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(true);
+  expect(await designer.holdsFocus(designer.group('web'))).toBe(false);
+
+  // And the other way round: from the Canvas tab, Tab reaches the canvas, not the hidden editor.
+  await designer.showCanvas();
+  await designer.byTestId('view-canvas').focus();
+  for (let i = 0; i < 8; i++) {
+    await designer.page.keyboard.press('Tab');
+    expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(false);
+  }
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+});
+
 test('Ctrl+S in the YAML editor applies the text and saves it: the file is what the view showed', async ({ designer, host }) => {
   const file = join(host.home, 'shop.yaml');
   copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
