@@ -186,6 +186,10 @@ describe('the two formats agree', () => {
       expect.objectContaining({ code: 'MS314', message: expect.stringContaining('is a number; give the port\'s name'), location: { file: 'i.csv', line: 2, path: 'switchPort' } }),
     ]);
     expect(parseInventoryText(csv('LOCAL'), 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining("OpenFlow's reserved port names") })]);
+    // Names ovs-ofctl reads as no port of the bridge: `in_port=unset` is a special port (the guard would bind nothing), and a leading "-" a negative number (the bundle fails).
+    for (const port of ['unset', 'UNSET']) expect(parseInventoryText(csv(port), 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining("OpenFlow's reserved port names") })]);
+    for (const port of ['-', '-veth1']) expect(parseInventoryText(yaml(port), 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining('starts with "-", which ovs-ofctl reads as a negative port number') })]);
+    expect(parseInventoryText(csv('veth-1.unset_x'), 'i.csv', 'now').inventory?.workloads[0]?.switchPort).toBe('veth-1.unset_x');
   });
 
   it('refuse an empty or blank name or host in words that name the field and the place', () => {
