@@ -126,3 +126,27 @@ test('Ctrl+S in the YAML editor applies the text and saves it: the file is what 
   await designer.showCanvas();
   await expect(designer.edge('web-to-db')).toBeVisible();
 });
+
+test('saving the drawing without the YAML edits keeps them, and does not say the drawing changed under them', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  // Save from the toolbar asks, then writes the drawing as it is: only its revision moves on.
+  await designer.byTestId('policy-save').click();
+  await expect(designer.byTestId('confirm-modal')).toContainText('Save without the YAML edits?');
+  await designer.byTestId('confirm-accept').click();
+  await expect.poll(() => readFileSync(file, 'utf8')).toContain('revision: 2');
+  expect(readFileSync(file, 'utf8')).not.toContain('web-to-db');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+
+  // A real change under the edits still says so.
+  await designer.byTestId('settings-dhcp').check();
+  await expect(designer.byTestId('policy-text-stale')).toBeVisible();
+});
