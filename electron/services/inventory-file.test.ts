@@ -172,6 +172,12 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host,addresses\nshop/web,n1,10.0.0.1\n', 'i.csv', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS315', message: 'workload name "shop/web" holds a "/", which reads as namespace/name; give namespace: shop and name: web, or another name', location: { file: 'i.csv', line: 2, path: 'name' } }),
     ]);
+    // Where the name is not namespace/name in two parts, no split is offered ("namespace:  and name: web" was).
+    for (const name of ['/web', 'web/', 'a/b/c']) {
+      expect(parseInventoryText(`name,host,addresses\n${name},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([
+        expect.objectContaining({ code: 'MS315', message: `workload name "${name}" holds a "/", which reads as namespace/name; give a name without "/" (and the namespace, if it has one, as namespace)` }),
+      ]);
+    }
   });
 
   it('read a switch port, and refuse one the flows could not bind, with its place', () => {
