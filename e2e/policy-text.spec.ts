@@ -85,6 +85,28 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
 });
 
+test('the view not shown takes no keys: Tab from the YAML tab goes into the editor, never to groups hidden behind it', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showPolicyText();
+
+  // React Flow keeps its nodes visible and focusable under the YAML view; there Enter would
+  // select a group no one sees, the arrows move it and Delete remove it.
+  await designer.byTestId('view-yaml').focus();
+  await designer.page.keyboard.press('Tab');
+  expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(true);
+  expect(await designer.holdsFocus(designer.group('web'))).toBe(false);
+
+  // And the other way round: from the Canvas tab, Tab reaches the canvas, not the hidden editor.
+  await designer.showCanvas();
+  await designer.byTestId('view-canvas').focus();
+  for (let i = 0; i < 8; i++) {
+    await designer.page.keyboard.press('Tab');
+    expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(false);
+  }
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+});
+
 test('Ctrl+S in the YAML editor applies the text and saves it: the file is what the view showed', async ({ designer, host }) => {
   const file = join(host.home, 'shop.yaml');
   copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
@@ -103,4 +125,28 @@ test('Ctrl+S in the YAML editor applies the text and saves it: the file is what 
   expect(saved).toContain('revision: 2');
   await designer.showCanvas();
   await expect(designer.edge('web-to-db')).toBeVisible();
+});
+
+test('saving the drawing without the YAML edits keeps them, and does not say the drawing changed under them', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  // Save from the toolbar asks, then writes the drawing as it is: only its revision moves on.
+  await designer.byTestId('policy-save').click();
+  await expect(designer.byTestId('confirm-modal')).toContainText('Save without the YAML edits?');
+  await designer.byTestId('confirm-accept').click();
+  await expect.poll(() => readFileSync(file, 'utf8')).toContain('revision: 2');
+  expect(readFileSync(file, 'utf8')).not.toContain('web-to-db');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+
+  // A real change under the edits still says so.
+  await designer.byTestId('settings-dhcp').check();
+  await expect(designer.byTestId('policy-text-stale')).toBeVisible();
 });

@@ -271,6 +271,11 @@ export class DesignerPage {
     await this.page.keyboard.insertText(text);
   }
 
+  /** True when the keyboard focus is on `locator` or inside it. */
+  async holdsFocus(locator: Locator): Promise<boolean> {
+    return locator.evaluate((element) => element.contains(document.activeElement));
+  }
+
   /** An entry of the YAML view's problem list, by diagnostic code. */
   policyTextProblem(code: string): Locator {
     return this.page.locator(`[data-testid="policy-text-problem"][data-code="${code}"]`);

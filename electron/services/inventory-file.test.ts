@@ -172,6 +172,12 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host,addresses\nshop/web,n1,10.0.0.1\n', 'i.csv', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS315', message: 'workload name "shop/web" holds a "/", which reads as namespace/name; give namespace: shop and name: web, or another name', location: { file: 'i.csv', line: 2, path: 'name' } }),
     ]);
+    // Where the name is not namespace/name in two parts, no split is offered ("namespace:  and name: web" was).
+    for (const name of ['/web', 'web/', 'a/b/c']) {
+      expect(parseInventoryText(`name,host,addresses\n${name},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([
+        expect.objectContaining({ code: 'MS315', message: `workload name "${name}" holds a "/", which reads as namespace/name; give a name without "/" (and the namespace, if it has one, as namespace)` }),
+      ]);
+    }
   });
 
   it('read a switch port, and refuse one the flows could not bind, with its place', () => {
@@ -186,6 +192,10 @@ describe('the two formats agree', () => {
       expect.objectContaining({ code: 'MS314', message: expect.stringContaining('is a number; give the port\'s name'), location: { file: 'i.csv', line: 2, path: 'switchPort' } }),
     ]);
     expect(parseInventoryText(csv('LOCAL'), 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining("OpenFlow's reserved port names") })]);
+    // Names ovs-ofctl reads as no port of the bridge: `in_port=unset` is a special port (the guard would bind nothing), and a leading "-" a negative number (the bundle fails).
+    for (const port of ['unset', 'UNSET']) expect(parseInventoryText(csv(port), 'i.csv', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining("OpenFlow's reserved port names") })]);
+    for (const port of ['-', '-veth1']) expect(parseInventoryText(yaml(port), 'i.yaml', 'now').diagnostics).toEqual([expect.objectContaining({ code: 'MS314', message: expect.stringContaining('starts with "-", which ovs-ofctl reads as a negative port number') })]);
+    expect(parseInventoryText(csv('veth-1.unset_x'), 'i.csv', 'now').inventory?.workloads[0]?.switchPort).toBe('veth-1.unset_x');
   });
 
   it('refuse an empty or blank name or host in words that name the field and the place', () => {

@@ -166,8 +166,7 @@ function buildInventory(
     }
     // `namespace/name` names a workload in traces, the matrix and logs: a "/" in a name would read as one.
     if (w.name.includes('/')) {
-      const [namespace, name] = w.name.split('/', 2);
-      diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name "${w.name}" holds a "/", which reads as namespace/name; give namespace: ${namespace} and name: ${name}, or another name`, location: locate(i, 'name') });
+      diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name "${w.name}" holds a "/", which reads as namespace/name; ${slashedNameAdvice(w.name)}`, location: locate(i, 'name') });
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
@@ -225,6 +224,14 @@ function buildInventory(
 }
 
 /** Port names must be what Kubernetes allows (a policy names them), and once per protocol. */
+/** What to write instead of a name with a "/": its two parts as namespace and name, where it has exactly two. */
+function slashedNameAdvice(name: string): string {
+  const parts = name.split('/');
+  const [namespace, rest] = parts;
+  if (parts.length === 2 && namespace && rest) return `give namespace: ${namespace} and name: ${rest}, or another name`;
+  return 'give a name without "/" (and the namespace, if it has one, as namespace)';
+}
+
 function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLocation): Diagnostic[] {
   const seen = new Set<string>();
   return (w.ports ?? []).flatMap((p, j): Diagnostic[] => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory, Workload } from '../inventory/model';
-import { resolveEndpoints } from './endpoints';
+import { resolveEndpoint, resolveEndpoints, sentBy } from './endpoints';
 
 const workload = (name: string, addresses: string[]): Workload => ({ id: `t/${name}`, name, host: 'h1', addresses, labels: {}, origin: { kind: 'static', source: 't' } });
 const inventory: Inventory = { readAt: 'x', workloads: [workload('v6-first', ['fd00::1', '10.0.0.1']), workload('v4-only', ['10.0.0.2']), workload('v6-only', ['fd00::3']), workload('dual', ['10.0.0.4', 'fd00::4'])] };
@@ -20,5 +20,33 @@ describe('resolveEndpoints', () => {
   it('says so when the two ends share no family', () => {
     expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
     expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });
+  });
+});
+
+describe('sentBy', () => {
+  const twins: Inventory = {
+    readAt: 'x',
+    workloads: [
+      { ...workload('web', ['10.0.1.1']), id: 't/a/web', namespace: 'a', switchPort: 'veth-a-web' },
+      { ...workload('web', ['10.0.1.2']), id: 't/b/web', namespace: 'b' },
+      workload('app', ['10.0.2.1']),
+    ],
+  };
+  const from = { end: { address: '10.0.2.1', host: 'h1' }, label: 'app (10.0.2.1)' };
+
+  it('comes in by the named workload’s port, with a note when the inventory names none', () => {
+    expect(sentBy(twins, from, ' a/web ')).toEqual({ ok: true, end: { address: '10.0.2.1', host: 'h1', port: 'veth-a-web' }, label: 'app (10.0.2.1), sent by a/web' });
+    expect(sentBy(twins, from, 'b/web')).toMatchObject({ ok: true, note: expect.stringContaining('b/web has no switchPort') });
+  });
+
+  it('never offers an address, which names no port: two workloads of one name ask for namespace/name', () => {
+    expect(sentBy(twins, from, 'web')).toEqual({ ok: false, message: '2 workloads are called "web"; write namespace/name' });
+    expect(sentBy(twins, from, 'nobody')).toEqual({ ok: false, message: '"nobody" is no workload of the inventory; name the one whose switch port the packet comes in by' });
+    expect(sentBy(twins, from, '10.0.1.1')).toMatchObject({ ok: false, message: expect.stringContaining('"10.0.1.1" is an address') });
+  });
+
+  it('reads only the first "/" as the end of the namespace: a/web/x is no workload, not a/web', () => {
+    expect(sentBy(twins, from, 'a/web/x')).toMatchObject({ ok: false, message: expect.stringContaining('"a/web/x" is no workload') });
+    expect(resolveEndpoint(twins, 'a/web/x')).toMatchObject({ ok: false, message: expect.stringContaining('"a/web/x" is no workload') });
   });
 });

@@ -44,8 +44,9 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
   if (!sender) {
     const trimmed = senderText.trim();
     if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; "${trimmed}" is an address` };
-    const parsed = resolveEndpoint(inventory, trimmed);
-    return { ok: false, message: parsed.ok ? `"${trimmed}" names no one workload` : parsed.message };
+    // An address names no port, so unlike From and To these messages do not offer one.
+    const count = calledSo(inventory, trimmed).length;
+    return { ok: false, message: count > 1 ? `${count} workloads are called "${trimmed}"; write namespace/name` : `"${trimmed}" is no workload of the inventory; name the one whose switch port the packet comes in by` };
   }
   if (!takesPart(sender)) return { ok: false, message: `workload "${sender.name}" has no host or no address, so no switch port of ours` };
   const who = qualifiedName(sender);
@@ -59,9 +60,19 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
 function named(inventory: Inventory, text: string): Inventory['workloads'][number] | undefined {
   const trimmed = text.trim();
   if (parseCidr(trimmed)) return undefined;
-  const [namespace, name] = trimmed.includes('/') ? trimmed.split('/', 2) : [undefined, trimmed];
-  const found = inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  const found = calledSo(inventory, trimmed);
   return found.length === 1 ? found[0] : undefined;
+}
+
+/**
+ * The workloads `name` or `namespace/name` stands for. Only the first "/" splits: no workload
+ * name holds one, so `shop/web/x` names none rather than `shop/web`.
+ */
+function calledSo(inventory: Inventory, text: string): Workload[] {
+  const slash = text.indexOf('/');
+  const namespace = slash < 0 ? undefined : text.slice(0, slash);
+  const name = slash < 0 ? text : text.slice(slash + 1);
+  return inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
 }
 
 function withAddress(parsed: { end: PathEnd; label: string }, address: string): { end: PathEnd; label: string } {
@@ -91,8 +102,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
       label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
     };
   }
-  const [namespace, name] = trimmed.includes('/') ? trimmed.split('/', 2) : [undefined, trimmed];
-  const found = inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  const found = calledSo(inventory, trimmed);
   if (found.length === 0) return { ok: false, message: `"${trimmed}" is no workload of the inventory, and not an IP address` };
   if (found.length > 1) return { ok: false, message: `${found.length} workloads are called "${trimmed}"; write namespace/name or an address` };
   const workload = found[0]!;

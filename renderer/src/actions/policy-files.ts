@@ -11,7 +11,7 @@ import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
-import { maySaveWithoutPolicyTextDraft, mayDropPolicyTextDraft } from './policy-text';
+import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft, mayDropPolicyTextDraft } from './policy-text';
 
 /*
  * New, Open, Save and Save As. Each asks before throwing away unsaved work, and a file that
@@ -113,6 +113,8 @@ async function writePolicy(path: string): Promise<void> {
   if (!response.ok) return;
   diskTexts.set(response.value.path, text);
   usePolicyStore.getState().markSaved(response.value.path, saved.revision);
+  // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
+  if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(serializePolicy(policy), text);
   rememberOpenFile(response.value.path);
 }
 

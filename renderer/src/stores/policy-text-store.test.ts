@@ -14,6 +14,14 @@ describe('policy text draft', () => {
     expect(state()).toMatchObject({ draft: 'a: 3\n', base: 'a: 1\n' });
   });
 
+  it('a save of the drawing it began on keeps it up to date with the drawing; of another drawing, behind', () => {
+    state().type('a: 2\nrevision: 1\n', 'a: 1\nrevision: 1\n');
+    state().rebase('a: 1\nrevision: 1\n', 'a: 1\nrevision: 2\n');
+    expect(state()).toMatchObject({ draft: 'a: 2\nrevision: 1\n', base: 'a: 1\nrevision: 2\n' });
+    state().rebase('a: 5\nrevision: 2\n', 'a: 5\nrevision: 3\n');
+    expect(state().base).toBe('a: 1\nrevision: 2\n');
+  });
+
   it('typing back to what the drawing says is no draft', () => {
     state().type('a: 2\n', 'a: 1\n');
     state().type('a: 1\n', 'a: 1\n');

@@ -17,6 +17,11 @@ interface PolicyTextState {
   type: (text: string, drawing: string) => void;
   /** Drops the draft: the text follows the drawing again. */
   discard: () => void;
+  /**
+   * The drawing whose text was `saved` was saved, and its text is now `counted` (the revision
+   * counted on, nothing else): a draft begun on that drawing is not behind it.
+   */
+  rebase: (saved: string, counted: string) => void;
 }
 
 // Kept outside the view, so switching to the canvas and back (or closing the view) keeps the draft.
@@ -28,4 +33,5 @@ export const usePolicyTextStore = create<PolicyTextState>()((set) => ({
   type: (text, drawing) =>
     set((s) => (text === drawing ? { draft: null, base: null } : { draft: text, base: s.base ?? drawing })),
   discard: () => set({ draft: null, base: null }),
+  rebase: (saved, counted) => set((s) => (s.base === saved ? { base: counted } : {})),
 }));

@@ -26,11 +26,13 @@ export function DesignArea(): JSX.Element {
         </ViewTab>
       </div>
       <div className="design-body">
-        <div className={view === 'canvas' ? 'design-pane' : 'design-pane hidden'}>
+        {/* Inert while hidden: React Flow shows its nodes (visibility) and keeps them in the Tab order,
+            so without it the keyboard would select, move and delete groups no one can see. */}
+        <div className={view === 'canvas' ? 'design-pane' : 'design-pane hidden'} inert={view !== 'canvas'}>
           <PolicyCanvas />
         </div>
         {textOpened ? (
-          <div className={view === 'yaml' ? 'design-pane' : 'design-pane hidden'}>
+          <div className={view === 'yaml' ? 'design-pane' : 'design-pane hidden'} inert={view !== 'yaml'}>
             <PolicyTextView active={view === 'yaml'} />
           </div>
         ) : null}
