@@ -1,6 +1,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
 // The YAML view: the drawing as the text Save writes, edited in Monaco, checked as the user
@@ -108,14 +109,7 @@ test('the view not shown takes no keys: Tab from the YAML tab goes into the edit
 });
 
 test('Ctrl+S in the YAML editor applies the text and saves it: the file is what the view showed', async ({ designer, host }) => {
-  const file = join(host.home, 'shop.yaml');
-  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
-  await designer.open(host.url);
-  await designer.openFile(file);
-  await expect(designer.byTestId('policy-path')).toContainText(file);
-  await designer.showPolicyText();
-  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: log }\n');
-  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  const file = await editExampleFile(designer, host.home, host.url, '  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: log }\n');
 
   await designer.page.keyboard.press('Control+s');
   await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
@@ -128,14 +122,7 @@ test('Ctrl+S in the YAML editor applies the text and saves it: the file is what 
 });
 
 test('saving the drawing without the YAML edits keeps them, and does not say the drawing changed under them', async ({ designer, host }) => {
-  const file = join(host.home, 'shop.yaml');
-  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
-  await designer.open(host.url);
-  await designer.openFile(file);
-  await expect(designer.byTestId('policy-path')).toContainText(file);
-  await designer.showPolicyText();
-  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
-  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  const file = await editExampleFile(designer, host.home, host.url, '  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
 
   // Save from the toolbar asks, then writes the drawing as it is: only its revision moves on.
   await designer.byTestId('policy-save').click();
@@ -150,3 +137,16 @@ test('saving the drawing without the YAML edits keeps them, and does not say the
   await designer.byTestId('settings-dhcp').check();
   await expect(designer.byTestId('policy-text-stale')).toBeVisible();
 });
+
+/** The example policy copied to a file of its own, opened, and `edgeLine` added to its edges in the YAML view, not applied; returns the file. */
+async function editExampleFile(designer: DesignerPage, home: string, url: string, edgeLine: string): Promise<string> {
+  const file = join(home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.showPolicyText();
+  await designer.appendPolicyText(edgeLine);
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  return file;
+}
