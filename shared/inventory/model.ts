@@ -62,6 +62,18 @@ export interface Inventory {
   readAt: string;
 }
 
+/**
+ * The workloads `name` or `namespace/name` stands for, as traces, logs and `redirectTo` name
+ * them. Only the first "/" splits: no workload name holds one (MS315), so `shop/web/x` names none
+ * rather than `shop/web`.
+ */
+export function workloadsNamed(workloads: readonly Workload[], text: string): Workload[] {
+  const slash = text.indexOf('/');
+  const namespace = slash < 0 ? undefined : text.slice(0, slash);
+  const name = slash < 0 ? text : text.slice(slash + 1);
+  return workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+}
+
 /** `namespace/name` for a workload in a namespace, else its name: unique in an inventory, and what `trace` accepts. */
 export function qualifiedName(workload: { name: string; namespace?: string }): string {
   return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;

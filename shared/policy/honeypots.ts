@@ -1,4 +1,4 @@
-import type { Workload } from '../inventory/model';
+import { workloadsNamed, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
@@ -18,8 +18,7 @@ export function honeypotNamed(spec: string, workloads: readonly Workload[]): Wor
     const canonical = canonicalAddress(cidr.address)!;
     return workloads.find((w) => w.addresses.includes(canonical) || w.addresses.includes(cidr.address));
   }
-  const [namespace, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
-  const found = workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  const found = workloadsNamed(workloads, spec);
   return found.length === 1 ? found[0] : undefined;
 }
 

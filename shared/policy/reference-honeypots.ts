@@ -13,8 +13,9 @@ export function findHoneypot(inventory: Inventory, spec: string): Workload {
   const found = point
     ? inventory.workloads.filter((w) => w.addresses.some((a) => toBits(a)?.bits === point.bits))
     : inventory.workloads.filter((w) => {
-        const [namespace, name] = text.includes('/') ? text.split('/', 2) : [undefined, text];
-        return w.name === name && (namespace === undefined || w.namespace === namespace);
+        // The first "/" ends the namespace; the rest is the name.
+        const slash = text.indexOf('/');
+        return w.name === text.slice(slash + 1) && (slash < 0 || w.namespace === text.slice(0, slash));
       });
   if (found.length !== 1) throw new Error(`redirectTo "${spec}" names ${found.length} workloads, not one`);
   return found[0]!;

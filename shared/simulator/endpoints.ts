@@ -1,4 +1,4 @@
-import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import { qualifiedName, workloadsNamed, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
@@ -45,7 +45,7 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
     const trimmed = senderText.trim();
     if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; "${trimmed}" is an address` };
     // An address names no port, so unlike From and To these messages do not offer one.
-    const count = calledSo(inventory, trimmed).length;
+    const count = workloadsNamed(inventory.workloads, trimmed).length;
     return { ok: false, message: count > 1 ? `${count} workloads are called "${trimmed}"; write namespace/name` : `"${trimmed}" is no workload of the inventory; name the one whose switch port the packet comes in by` };
   }
   if (!takesPart(sender)) return { ok: false, message: `workload "${sender.name}" has no host or no address, so no switch port of ours` };
@@ -60,19 +60,8 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
 function named(inventory: Inventory, text: string): Inventory['workloads'][number] | undefined {
   const trimmed = text.trim();
   if (parseCidr(trimmed)) return undefined;
-  const found = calledSo(inventory, trimmed);
+  const found = workloadsNamed(inventory.workloads, trimmed);
   return found.length === 1 ? found[0] : undefined;
-}
-
-/**
- * The workloads `name` or `namespace/name` stands for. Only the first "/" splits: no workload
- * name holds one, so `shop/web/x` names none rather than `shop/web`.
- */
-function calledSo(inventory: Inventory, text: string): Workload[] {
-  const slash = text.indexOf('/');
-  const namespace = slash < 0 ? undefined : text.slice(0, slash);
-  const name = slash < 0 ? text : text.slice(slash + 1);
-  return inventory.workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
 }
 
 function withAddress(parsed: { end: PathEnd; label: string }, address: string): { end: PathEnd; label: string } {
@@ -102,7 +91,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
       label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
     };
   }
-  const found = calledSo(inventory, trimmed);
+  const found = workloadsNamed(inventory.workloads, trimmed);
   if (found.length === 0) return { ok: false, message: `"${trimmed}" is no workload of the inventory, and not an IP address` };
   if (found.length > 1) return { ok: false, message: `${found.length} workloads are called "${trimmed}"; write namespace/name or an address` };
   const workload = found[0]!;
