@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arpAnswered, canConnect, clearOurFlows, guardDrops, impersonate, ipOf, ourFlowCount, sendUdp, udpTracked, type Lab } from './support/lab';
+import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
 // The spoof guard with real packets. web1 forges web2's address towards app1, which web → app
@@ -26,6 +27,22 @@ function inventoryOf(lab: Lab, withPorts: boolean): string {
     (c) => `  - { name: ${c.name}, host: ${lab.hostName}, addresses: [${c.ip}], mac: "${c.mac}", labels: { tier: ${c.labels.tier} }${withPorts ? `, switchPort: ${c.ovsPort}` : ''} }`,
   );
   return ['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...rows, ''].join('\n');
+}
+
+/**
+ * Compiles again with every container's port known and deploys: the guard adds two flows per
+ * port and address, an ARP probe's and a drop per port, 4 × 4 for the lab's containers. Returns
+ * once the switch holds them.
+ */
+async function deployGuarded(designer: DesignerPage, lab: Lab, unguardedFlows: number): Promise<void> {
+  await designer.byTestId('compile-button').click();
+  await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
+  await designer.deploy();
+  await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
+}
+
+function portOf(lab: Lab, container: string): string {
+  return lab.containers.find((c) => c.name === container)!.ovsPort;
 }
 
 test('a forged source passes for another workload until the inventory names the switch ports', async ({ designer, host, lab }) => {
@@ -56,13 +73,9 @@ test('a forged source passes for another workload until the inventory names the 
     const original = await designer.editInventory();
     await designer.byTestId('inventory-text').fill(inventoryOf(lab, true));
     await designer.byTestId('inventory-save').click();
-    await expect(designer.workload('web1')).toContainText(`port ${lab.containers.find((c) => c.name === 'web1')!.ovsPort}`);
+    await expect(designer.workload('web1')).toContainText(`port ${portOf(lab, 'web1')}`);
     expect(original).not.toContain('switchPort');
-    // Two guard flows per port and address, an ARP probe's and a drop per port: 4 × 4 more.
-    await designer.byTestId('compile-button').click();
-    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
-    await designer.deploy();
-    await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
+    await deployGuarded(designer, lab, unguardedFlows);
 
     const dropsBefore = guardDrops(lab);
     sendUdp(lab, 'web1', web2, app1, 9002);
@@ -105,13 +118,9 @@ test('Docker containers get their switch ports from the host switch, and the gua
 
     // Docker does not know the switch port; the host's Open vSwitch does, as ovs-docker records it.
     await designer.byTestId('host-read-ports').click();
-    const web1Port = lab.containers.find((c) => c.name === 'web1')!.ovsPort;
     await expect(designer.byTestId('host-ports-note')).toContainText(`4 switch ports bound to Docker containers`);
-    await expect(designer.workload('web1')).toContainText(`port ${web1Port}`);
-    await designer.byTestId('compile-button').click();
-    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
-    await designer.deploy();
-    await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
+    await expect(designer.workload('web1')).toContainText(`port ${portOf(lab, 'web1')}`);
+    await deployGuarded(designer, lab, unguardedFlows);
 
     const dropsBefore = guardDrops(lab);
     sendUdp(lab, 'web1', web2, app1, 9004);
