@@ -99,6 +99,19 @@ describe('the spoof guard of switch ports the inventory names', () => {
     expect(onH1({ inPort: 'veth-web1', ethType: 'ipv4', src: '10.0.0.2', dst: '255.255.255.255', protocol: 'udp', srcPort: 67, dstPort: 68 }).verdict).toBe('dropped');
   });
 
+  it('binds neighbour discovery to the port: solicitations by their source, advertisements by their target', () => {
+    const nd = (src: string, icmpType: number, ndTarget?: string): Packet => ({ inPort: 'veth-web1', ethType: 'ipv6', src, dst: 'ff02::1', protocol: 'icmp', icmpType, ...(ndTarget ? { ndTarget } : {}) });
+    // Its own, link-local and unspecified (duplicate address detection) sources solicit; it advertises its own addresses;
+    // a router advertisement from its own address passes as without the guard (its neighbours ignore one not from link-local).
+    for (const passing of [nd('fd00::1', 135, 'fd00::3'), nd('fe80::1', 135, 'fd00::3'), nd('::', 135, 'fd00::1'), nd('fe80::1', 133), nd('fd00::1', 136, 'fd00::1'), nd('fe80::1', 136, 'fe80::1'), nd('fe80::1', 136, 'fd00::1'), nd('fd00::1', 134)])
+      expect(onH1(passing).verdict, JSON.stringify(passing)).toBe('forwarded');
+    // Soliciting as db1 would teach neighbours a wrong link-layer address; advertising db1's address takes its traffic; so would advertising itself as the router.
+    for (const forged of [nd('fd00::3', 135, 'fd00::1'), nd('fd00::3', 133), nd('fe80::1', 136, 'fd00::3'), nd('fe80::1', 136), { ...nd('fe80::1', 136, 'fd00::1'), icmpCode: 1 }, nd('fe80::1', 134), nd('fe80::1', 137)])
+      expect(onH1(forged).verdict, JSON.stringify(forged)).toBe('dropped');
+    // Without a guard, neighbour discovery passes from anywhere, as before.
+    expect(onH1({ ...nd('fe80::1', 136, 'fd00::3'), inPort: 'veth-other' }).verdict).toBe('forwarded');
+  });
+
   it('leaves the verdict engine and the matrix as they are without it', () => {
     const engine = new VerdictEngine(tables, { hostOf });
     const ends: PathEnd[] = guarded.workloads.map((w) => ({ address: w.addresses[0]!, host: w.host, ...(w.switchPort ? { port: w.switchPort } : {}) }));

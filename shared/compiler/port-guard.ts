@@ -16,8 +16,13 @@ export interface PortGuardOptions {
 }
 
 const GUARD = cookieFor('port-guard', 0);
-/** Neighbour discovery's messages: router and neighbour solicitations and advertisements. */
-const NEIGHBOUR_DISCOVERY = [133, 134, 135, 136];
+const ROUTER_SOLICITATION = 133;
+const ROUTER_ADVERTISEMENT = 134;
+const NEIGHBOUR_SOLICITATION = 135;
+const NEIGHBOUR_ADVERTISEMENT = 136;
+/** Where a workload's neighbour discovery may speak from besides its own addresses: its link-local address, or none yet (duplicate address detection). */
+const LINK_LOCAL = 'fe80::/10';
+const UNSPECIFIED = '::';
 
 /**
  * The local workloads' switch ports, each with the addresses of every workload given that port
@@ -40,11 +45,13 @@ export function guardedPorts(local: readonly Workload[]): GuardedPort[] {
  * is judged as that one, or, from an address of no local workload, not checked on its own host
  * at all. A packet from a guarded port goes on only from one of the port's own addresses (IP,
  * and ARP as sender), plus what has no address of its own yet or speaks from a link-local one:
- * a DHCP request, an ARP probe, neighbour discovery. Everything else from the port drops under
- * the guard's cookie, whose counters count forged packets.
+ * a DHCP request, an ARP probe, neighbour discovery (bound too: addNeighbourDiscovery).
+ * Everything else from the port drops under the guard's cookie, whose counters count forged
+ * packets.
  *
- * A packet the port's own workload sends honestly meets exactly what it would meet without the
- * guard: the pass flows act as the flows below them do (`conntrack` is the classify table's own
+ * A packet the port's own workload sends honestly (from its own address, and advertising only
+ * its own) meets exactly what it would meet without the guard: the pass flows act as the flows
+ * below them do (`conntrack` is the classify table's own
  * action for IP). Analyses of traffic between workloads rely on this and leave the guard out
  * (simulator/port-guards.ts).
  */
@@ -54,7 +61,7 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
   for (const { port, addresses } of ports) {
     const from = `in_port=${port}`;
     const ipv4 = matchValuesOf(addresses, 4);
-    if (options.withIPv6) for (const type of NEIGHBOUR_DISCOVERY) add(PRIORITY.portGuardInfrastructure, `${from},icmp6,icmp_type=${type}`, ['NORMAL']);
+    if (options.withIPv6) addNeighbourDiscovery(from, matchValuesOf(addresses, 6), (match) => add(PRIORITY.portGuardInfrastructure, match, ['NORMAL']));
     if (options.dhcp) {
       add(PRIORITY.portGuardInfrastructure, `${from},udp,tp_src=68,tp_dst=67`, ['NORMAL']);
       // A workload serving DHCP answers from its own address.
@@ -69,4 +76,21 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
     if (options.withIPv6) for (const a of matchValuesOf(addresses, 6)) add(PRIORITY.portGuard, `${from},ipv6,ipv6_src=${a}`, [conntrack]);
     add(PRIORITY.portGuardDrop, from, ['drop']);
   }
+}
+
+/**
+ * Neighbour discovery from a guarded port, bound as ARP is: solicitations (router and
+ * neighbour) only from the port's own addresses, its link-local one or none (duplicate address
+ * detection), and advertisements only for a target that is one of its own addresses or
+ * link-local, so a workload cannot claim another's address in its neighbours' caches. A router
+ * advertisement counts only from a link-local address (RFC 4861), and from there it is dropped:
+ * a workload announcing itself as the router would take its neighbours' outside traffic
+ * (Kubernetes' CVE-2020-10749). From the port's own addresses it passes as without the guard,
+ * and its neighbours discard it. Redirects, which routers send from link-local too, drop.
+ */
+function addNeighbourDiscovery(from: string, own: readonly string[], pass: (match: string) => void): void {
+  const icmp6 = `${from},icmp6,icmp_type=`;
+  for (const source of [...own, LINK_LOCAL, UNSPECIFIED]) for (const type of [ROUTER_SOLICITATION, NEIGHBOUR_SOLICITATION]) pass(`${icmp6}${type},ipv6_src=${source}`);
+  for (const source of own) pass(`${icmp6}${ROUTER_ADVERTISEMENT},ipv6_src=${source}`);
+  for (const target of [...own, LINK_LOCAL]) pass(`${icmp6}${NEIGHBOUR_ADVERTISEMENT},nd_target=${target}`);
 }

@@ -41,6 +41,8 @@ export interface FlowMatch {
   tpDst?: BitsMatch;
   icmpType?: number;
   icmpCode?: number;
+  /** The address a neighbour solicitation asks about or an advertisement claims (ICMPv6 135/136, code 0). */
+  ndTarget?: AddressMask;
   ctState?: BitsMatch;
   /** 32 bits. */
   ctMark?: BitsMatch;
@@ -151,6 +153,7 @@ export function formatMatch(m: FlowMatch): string {
   if (m.tpDst) parts.push(`tp_dst=${formatBits(m.tpDst)}`);
   if (m.icmpType !== undefined) parts.push(`icmp_type=${m.icmpType}`);
   if (m.icmpCode !== undefined) parts.push(`icmp_code=${m.icmpCode}`);
+  if (m.ndTarget) parts.push(`nd_target=${formatAddressMask(m.ndTarget)}`);
   if (m.ctState) parts.push(`ct_state=${formatCtState(m.ctState)}`);
   if (m.ctMark) parts.push(`ct_mark=${formatMasked(m.ctMark, 0xffffffff)}`);
   for (const [register, bits] of registerMatches(m)) parts.push(`reg${register}=${formatMasked(bits, 0xffffffff)}`);

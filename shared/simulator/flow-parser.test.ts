@@ -70,6 +70,7 @@ describe('parseFlowText', () => {
         'table=20,priority=100,sctp,nw_dst=10.1.0.0/16,tp_dst=3868 actions=goto_table:30',
         'table=20,priority=100,conj_id=7 actions=goto_table:30',
         'table=0,priority=100,ip actions=ct(table=10,zone=3)',
+        'table=0,priority=310,in_port=veth-web1,icmp6,icmp_type=136,nd_target=fe80::/10 actions=NORMAL',
       ].join('\n'),
     );
     expect(diagnostics).toEqual([]);
@@ -79,6 +80,7 @@ describe('parseFlowText', () => {
     expect(formatMatch(flows[3]!.match)).toBe('dl_type=0x0800,nw_proto=132,nw_dst=10.1.0.0/16,tp_dst=3868');
     expect(flows[4]!.match).toEqual({ conjId: 7 });
     expect(flows[5]!.actions).toEqual([{ kind: 'ct', commit: false, table: 10, zone: 3 }]);
+    expect(formatMatch(flows[6]!.match)).toBe('in_port=veth-web1,dl_type=0x86dd,nw_proto=58,icmp_type=136,nd_target=fe80::/10');
   });
 
   it('reads what redirects write: registers, marks, ct(nat), DNAT with a mark, MAC rewrites, +rpl/-rpl', () => {
@@ -186,6 +188,9 @@ describe('parseFlowText', () => {
     ['table=0,priority=1 actions=ct(commit,nat(dst=10.0.0.9))', 'MS505', 'ct() needs ip or ipv6', 28],
     ['table=0,priority=1,ip actions=mod_dl_dst:02:42:0a:00:09', 'MS504', 'unknown or unsupported action', 31],
     ['table=0,priority=1,ip', 'MS501', 'needs "actions=', 1],
+    ['table=0,priority=1,icmp6,icmp_type=128,nd_target=fd00::1 actions=drop', 'MS505', 'nd_target needs icmp6 and icmp_type=135 or 136', 40],
+    ['table=0,priority=1,icmp6,icmp_type=136,icmp_code=1,nd_target=fd00::1 actions=drop', 'MS505', 'nd_target needs', 52],
+    ['table=0,priority=1,icmp6,icmp_type=136,nd_target=10.0.0.1 actions=drop', 'MS503', 'not an IPv6 address', 40],
   ])('rejects %s with a diagnostic naming line and column', (line, code, message, column) => {
     const { flows, diagnostics } = parseFlowText(`# a comment\n\n${line}`, 'test.flows');
     expect(flows).toEqual([]);

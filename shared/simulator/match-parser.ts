@@ -81,6 +81,7 @@ export function addMatchToken(match: FlowMatch, token: string): TokenProblem | n
     case 'nw_dst':
     case 'ipv6_src':
     case 'ipv6_dst':
+    case 'nd_target':
       return setAddress(match, key, value, token);
     case 'tp_src':
     case 'tp_dst': {
@@ -151,6 +152,11 @@ export function checkPrerequisites(m: FlowMatch): { field: string; message: stri
       m.icmpType !== undefined ? 'icmp_type' : 'icmp_code',
       'needs icmp or icmp6 in the match',
     ],
+    [
+      m.ndTarget !== undefined && !(ipv6 && m.ipProto === IP_PROTO.icmp6 && (m.icmpType === 135 || m.icmpType === 136) && (m.icmpCode ?? 0) === 0),
+      'nd_target',
+      'needs icmp6 and icmp_type=135 or 136 (with icmp_code, if any, 0) in the match',
+    ],
   ];
   const unmet = checks.find(([fails]) => fails);
   return unmet ? { field: unmet[1], message: `${unmet[1]} ${unmet[2]}` } : null;
@@ -171,16 +177,16 @@ function setField(match: FlowMatch, field: 'ethType' | 'ipProto', value: number,
 
 function setAddress(
   match: FlowMatch,
-  key: 'nw_src' | 'nw_dst' | 'ipv6_src' | 'ipv6_dst',
+  key: 'nw_src' | 'nw_dst' | 'ipv6_src' | 'ipv6_dst' | 'nd_target',
   value: string,
   token: string,
 ): TokenProblem | null {
   const parsed: AddressMask | null = parseAddressMask(value);
-  const family = key.startsWith('ipv6') ? 6 : 4;
+  const family = key.startsWith('nw') ? 4 : 6;
   if (!parsed || parsed.family !== family) {
     return { code: 'MS503', message: `"${value}" is not an IPv${family} address, prefix or address/mask`, token };
   }
-  const field = ({ nw_src: 'nwSrc', nw_dst: 'nwDst', ipv6_src: 'ipv6Src', ipv6_dst: 'ipv6Dst' } as const)[key];
+  const field = ({ nw_src: 'nwSrc', nw_dst: 'nwDst', ipv6_src: 'ipv6Src', ipv6_dst: 'ipv6Dst', nd_target: 'ndTarget' } as const)[key];
   match[field] = parsed;
   return null;
 }

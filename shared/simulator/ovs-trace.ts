@@ -25,7 +25,9 @@ export function ovsTraceFlow(packet: Packet, inPort: number | string = packet.in
     case 'icmp': {
       // The trace's flow parser wants the ICMPv6 names for ICMPv6 and the per-protocol port names below.
       const field = v6 ? 'icmpv6' : 'icmp';
-      return `${head},${v6 ? 'icmp6' : 'icmp'},${addresses},${field}_type=${packet.icmpType ?? 0},${field}_code=${packet.icmpCode ?? 0}`;
+      // Open vSwitch reads a target only at code 0, and refuses the field otherwise.
+      const target = packet.ndTarget !== undefined && (packet.icmpCode ?? 0) === 0 ? `,nd_target=${packet.ndTarget}` : '';
+      return `${head},${v6 ? 'icmp6' : 'icmp'},${addresses},${field}_type=${packet.icmpType ?? 0},${field}_code=${packet.icmpCode ?? 0}${target}`;
     }
     case 'other':
     case undefined:

@@ -20,6 +20,8 @@ export interface Packet {
   dstPort?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** For an ICMPv6 neighbour solicitation or advertisement (type 135 or 136, code 0): the address it asks about or claims. */
+  ndTarget?: string;
   /** The connection's ct_mark as conntrack reports it for an established or reply packet; 0 when absent, always 0 for a new one. */
   ctMark?: number;
   /**
@@ -52,6 +54,8 @@ export interface PacketFields {
   tpDst?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** Neighbour discovery's target: only on a solicitation or advertisement of code 0, as Open vSwitch reads it (`::` otherwise). */
+  ndTarget?: AddressBits;
   /** 0 until a `ct()` sends the packet through conntrack. */
   ctState: number;
   /** The connection's mark once the packet has been through `ct()`; 0 before and for new connections. */
@@ -81,6 +85,10 @@ export function checkPacket(packet: Packet): string | null {
   if (!dst || dst.family !== family) return `destination "${packet.dst}" is not an IPv${family} address`;
   if (packet.ctNat !== undefined && addressBits(packet.ctNat)?.family !== family) return `connection NAT "${packet.ctNat}" is not an IPv${family} address`;
   if (packet.ethType !== 'arp' && packet.protocol === undefined) return 'an IP packet needs a protocol';
+  if (packet.ndTarget !== undefined) {
+    if (!isNeighbourDiscovery(packet)) return 'ndTarget is only for an ICMPv6 neighbour solicitation or advertisement (icmpType 135 or 136)';
+    if (addressBits(packet.ndTarget)?.family !== 6) return `neighbour discovery target "${packet.ndTarget}" is not an IPv6 address`;
+  }
   for (const [name, value, max] of [
     ['srcPort', packet.srcPort, 0xffff],
     ['dstPort', packet.dstPort, 0xffff],
@@ -94,6 +102,14 @@ export function checkPacket(packet: Packet): string | null {
   }
   return null;
 }
+
+/** Whether the packet is an ICMPv6 neighbour solicitation or advertisement, which carries a target address. */
+export function isNeighbourDiscovery(packet: Packet): boolean {
+  return packet.ethType === 'ipv6' && packet.protocol === 'icmp' && (packet.icmpType === 135 || packet.icmpType === 136);
+}
+
+/** `::`, the target Open vSwitch reads in an ICMPv6 message that carries none. */
+const UNSPECIFIED_IPV6 = addressBits('::')!;
 
 /** The numeric fields of a valid packet (see checkPacket); throws on an invalid one, a caller bug. */
 export function packetFields(packet: Packet): PacketFields {
@@ -117,6 +133,7 @@ export function packetFields(packet: Packet): PacketFields {
     fields.ipProto = packet.ethType === 'ipv6' ? IP_PROTO.icmp6 : IP_PROTO.icmp;
     fields.icmpType = packet.icmpType ?? 0;
     fields.icmpCode = packet.icmpCode ?? 0;
+    if (packet.ndTarget !== undefined && fields.icmpCode === 0) fields.ndTarget = addressBits(packet.ndTarget)!;
   } else if (packet.protocol === 'other') {
     fields.ipProto = packet.ipProto ?? 47;
   } else {
@@ -148,6 +165,7 @@ export function matchesPacket(m: FlowMatch, p: PacketFields): boolean {
   if (m.tpDst && (p.tpDst === undefined || (p.tpDst & m.tpDst.mask) !== m.tpDst.value)) return false;
   if (m.icmpType !== undefined && m.icmpType !== p.icmpType) return false;
   if (m.icmpCode !== undefined && m.icmpCode !== p.icmpCode) return false;
+  if (m.ndTarget && !(v6 && addressMatches(m.ndTarget, p.ndTarget ?? UNSPECIFIED_IPV6))) return false;
   if (m.ctState && (p.ctState & m.ctState.mask) !== m.ctState.value) return false;
   if (m.ctMark && (p.ctMark & m.ctMark.mask) >>> 0 !== m.ctMark.value) return false;
   if (m.regs)
