@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseFlowText } from '../simulator/flow-parser';
+import { loadHostTables } from '../simulator/path';
+import { portGuardsLostBetween } from '../simulator/port-guards';
+import { groupByTable } from '../simulator/simulate';
 import type { Inventory, Workload } from '../inventory/model';
 import { emptyPolicy } from '../policy/model';
 import { compilePolicy } from './compile';
@@ -58,6 +62,14 @@ describe('port guards a deploy would take away', () => {
     const webMoved = tableOf([workload('web1', '10.0.0.9', 'veth-web1'), workload('db1', '10.0.0.3')]);
     expect(portGuardsLost(DUMPED, webMoved)).toEqual(['veth_db1']);
     expect(portGuardsLost([], withoutPorts)).toEqual([]);
+  });
+
+  it('reads the same losses from the tables the impact compares, host by host', () => {
+    const dumped = groupByTable(parseFlowText(DUMPED.join('\n'), 'h1:br0').flows);
+    const inventory: Inventory = { readAt: 'x', workloads: [workload('web1', '10.0.0.9', 'veth-web1'), workload('db1', '10.0.0.3')] };
+    const drawing = loadHostTables(compilePolicy(emptyPolicy('t'), inventory).hosts);
+    expect(portGuardsLostBetween(new Map([['h1', dumped]]), drawing, ['h1', 'h2'])).toEqual([{ host: 'h1', ports: ['veth_db1'] }]);
+    expect(portGuardsLostBetween(drawing, drawing, ['h1'])).toEqual([]);
   });
 
   it('says a list of ports as a sentence does', () => {
