@@ -55,9 +55,8 @@ describe('switch ports read from a host', () => {
     expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'read', automatic: true });
 
     // Refreshed: web1 was made again behind another port. Until the switch answers, web1 has none.
-    answer('inventory:load', load(docker('t2')));
     let answerPorts: (r: ApiResponse<HostContainerPorts>) => void = () => undefined;
-    vi.mocked(request).mockImplementationOnce(async () => Promise.resolve(answers['inventory:load']!.shift()));
+    vi.mocked(request).mockImplementationOnce(async () => Promise.resolve(load(docker('t2'))));
     vi.mocked(request).mockImplementationOnce(async () => new Promise((resolve) => (answerPorts = resolve)));
     await useInventoryStore.getState().openSource('docker:lab');
     expect(useInventoryStore.getState().inventory?.readAt).toBe('t2');
