@@ -132,3 +132,52 @@ test('Docker containers get their switch ports from the host switch, and the gua
     clearOurFlows(lab);
   }
 });
+
+test('a reload reads the containers\' switch ports again, and a deploy that would drop the guard says so and waits', async ({ designer, host, lab }) => {
+  const policy = join(host.home, 'guard.yaml');
+  const inventory = join(host.home, 'lab.yaml');
+  writeFileSync(policy, POLICY);
+  writeFileSync(inventory, inventoryOf(lab, false));
+  try {
+    await designer.open(host.url);
+    await designer.chooseSource(`docker:${lab.dockerContext}`);
+    await expect(designer.workload('web1')).toBeVisible();
+    await designer.openFile(policy);
+    const unguardedFlows = await designer.compile();
+    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
+    await designer.byTestId('host-read-ports').click();
+    await expect(designer.byTestId('host-ports-note')).toContainText('4 switch ports bound to Docker containers');
+    await deployGuarded(designer, lab, unguardedFlows);
+
+    // After a reload the host's ports are read again with the Docker inventory, and say so.
+    await designer.page.reload();
+    await expect(designer.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+    const row = designer.hostRow(lab.hostName);
+    await expect(row.getByTestId('host-ports-read')).toHaveAttribute('data-status', 'read', { timeout: 30_000 });
+    await expect(row.getByTestId('host-ports-read')).toContainText('Read again');
+    await expect(designer.workload('web1')).toContainText(`port ${portOf(lab, 'web1')}`);
+    await designer.byTestId('compile-button').click();
+    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows + 16));
+
+    // The same containers from a file that names no port: the deploy dialog lists the four
+    // guards it would remove, and Deploy waits until the user agrees.
+    await designer.source(`docker:${lab.dockerContext}`).getByTestId('source-close').click();
+    await designer.openInventoryFile(inventory);
+    await expect(designer.workload('web1')).toBeVisible();
+    await expect(designer.workload('web1')).not.toContainText(`port ${portOf(lab, 'web1')}`);
+    await designer.byTestId('compile-button').click();
+    await expect(designer.byTestId('flow-count-total')).toHaveText(String(unguardedFlows));
+    await designer.byTestId('deploy-button').click();
+    const loss = designer.byTestId('guard-loss');
+    await expect(loss).toContainText('Removes the spoof guard of 4 switch ports', { timeout: 30_000 });
+    await expect(loss.locator(`[data-testid="guard-loss-host"][data-host="${lab.hostName}"]`)).toContainText(portOf(lab, 'web1'));
+    await expect(designer.byTestId('deploy-confirm')).toBeDisabled();
+    await designer.byTestId('guard-loss-accept').check();
+    await designer.byTestId('deploy-confirm').click();
+    await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'applied', { timeout: 60_000 });
+    await expect(designer.deployStatus(lab.hostName)).toContainText('no longer guarded against spoofed sources');
+    await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows);
+  } finally {
+    clearOurFlows(lab);
+  }
+});

@@ -44,7 +44,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'hosts:list': () => services.hosts.list(),
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
-    'deploy:start': ({ policy, inventory, hosts }) => services.deploy.start(policy, inventory, hosts),
+    'deploy:start': ({ policy, inventory, hosts, removePortGuards }) => services.deploy.start(policy, inventory, hosts, removePortGuards),
     'deploy:status': () => services.deploy.status(),
     'deploy:rollback': ({ host }) => services.deploy.rollback(host),
     'hosts:containerPorts': ({ host }) => services.containerPorts.read(host),

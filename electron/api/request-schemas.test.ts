@@ -37,4 +37,13 @@ describe('the request schemas', () => {
     expect(trace(end).error?.issues ?? []).toEqual([]);
     expect(trace({ ...end, port: 'LOCAL' }).error?.issues[0]?.message).toMatch(/reserved port names/);
   });
+
+  it('take the spoof guards a deploy may remove, per host, and refuse them in any other shape', () => {
+    const start = (removePortGuards: unknown) => REQUEST_SCHEMAS['deploy:start'].safeParse({ policy, inventory: { readAt: 'now', workloads: [workload] }, hosts: ['h1'], removePortGuards });
+    expect(start(undefined).error?.issues ?? []).toEqual([]);
+    expect(start([{ host: 'h1', ports: ['veth-web1'] }]).error?.issues ?? []).toEqual([]);
+    expect(start([{ host: 'h1', ports: [''] }]).success).toBe(false);
+    expect(start([{ ports: ['veth-web1'] }]).success).toBe(false);
+    expect(start(['h1']).success).toBe(false);
+  });
 });

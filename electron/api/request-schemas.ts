@@ -124,7 +124,12 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'deploy:status': none,
   'hosts:save': hostTarget,
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
-  'deploy:start': z.strictObject({ policy, inventory, hosts: z.array(z.string().min(1)) }),
+  'deploy:start': z.strictObject({
+    policy,
+    inventory,
+    hosts: z.array(z.string().min(1)),
+    removePortGuards: z.array(z.strictObject({ host: z.string().min(1), ports: z.array(z.string().min(1).max(64)).max(100_000) })).optional(),
+  }),
   'deploy:rollback': z.strictObject({ host: z.string().min(1) }),
   'analysis:matrix': z.strictObject({ policy, inventory }),
   'analysis:impact': z.strictObject({

@@ -3,6 +3,7 @@ import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
+import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { byLine, capped, formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
@@ -11,6 +12,7 @@ import { parseFlowText } from '@shared/simulator/flow-parser';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
 import { groupByTable, type FlowTables } from '@shared/simulator/simulate';
+import { portGuardsLostBetween } from '@shared/simulator/port-guards';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
@@ -55,6 +57,7 @@ export class AnalysisService {
     const { tables: after, reader } = this.drawingTables(policy, inventory);
     let before: { policy: Policy; tables: HostFlowTables };
     let baseline: string;
+    let portGuardsLost: PortGuardLoss[] = [];
     if (against.kind === 'file') {
       const { path, text } = await readTextFile(against.path);
       const parsed = parsePolicyFile(text, path);
@@ -65,12 +68,13 @@ export class AnalysisService {
       const deployed = await this.readDeployed(against.hosts);
       // Hosts not read keep their tables: the comparison is about the hosts named.
       before = { policy, tables: new Map([...after, ...deployed]) };
+      portGuardsLost = portGuardsLostBetween(deployed, after, against.hosts);
       baseline = against.hosts.length === 0 ? 'the drawing itself (no host named)' : `the flows on ${against.hosts.join(', ')} now`;
     }
     const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), (p) => this.emit('analysis:progress', { task: 'impact', ...p }));
     const durationMs = Math.round(performance.now() - started);
-    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, ms: durationMs });
-    return { impact, baseline, durationMs };
+    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, ms: durationMs });
+    return { impact, baseline, portGuardsLost, durationMs };
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */

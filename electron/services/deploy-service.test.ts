@@ -1,13 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvents } from '@shared/api/contract';
+import type { ApiEvents, DeployHostResult } from '@shared/api/contract';
+import { compilePolicy } from '@shared/compiler/compile';
+import { formatFlow } from '@shared/compiler/flow';
+import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
-import { DeployService } from './deploy-service';
+import { DeployService, type EmitEvent } from './deploy-service';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
+import type { SshSession } from './ssh-session';
 
 describe('DeployService.status', () => {
   it('lists a running deploy host by host, then how it ended, for a window that reloads', async () => {
@@ -30,5 +34,90 @@ describe('DeployService.status', () => {
     expect(results[0]!.status).toBe('failed');
     // The deploy failed before its backup, so there is nothing to roll back to.
     expect(await service.status()).toEqual({ running: [], outcomes: results, backups: [] });
+  });
+});
+
+/**
+ * A host's Open vSwitch as far as a deploy asks it: our flows, replaced by each bundle. Answers
+ * `show`, `dump-flows` and `--bundle add-flows` as ovs-ofctl does; keeps each bundle applied.
+ */
+class FakeSwitch {
+  readonly bundles: string[] = [];
+
+  constructor(public flows: string[]) {}
+
+  session(): SshSession {
+    return {
+      run: (command, stdin) => Promise.resolve(this.answer(command, stdin)),
+      close: () => undefined,
+    };
+  }
+
+  private answer(command: string, stdin = ''): { code: number; stdout: string; stderr: string } {
+    if (command.startsWith('ovs-ofctl show')) return { code: 0, stdout: 'OFPT_FEATURES_REPLY\n', stderr: '' };
+    if (command.includes('dump-flows')) return { code: 0, stdout: this.flows.map((f) => ` ${f}\n`).join(''), stderr: '' };
+    if (command.includes('--bundle add-flows')) {
+      this.bundles.push(stdin);
+      this.flows = stdin.split('\n').filter((l) => l.startsWith('add ')).map((l) => l.slice('add '.length));
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    return { code: 127, stdout: '', stderr: `unexpected command ${command}` };
+  }
+}
+
+describe('DeployService and the spoof guard', () => {
+  const web1 = (switchPort?: string): Inventory => ({
+    readAt: 'x',
+    workloads: [{ id: 'docker:c/web1', name: 'web1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, ...(switchPort ? { switchPort } : {}), origin: { kind: 'docker', source: 'c' } }],
+  });
+  const guardedFlows = compilePolicy(emptyPolicy('t'), web1('veth-web1')).hosts[0]!.flows.map((f) => formatFlow(f).replace('in_port=veth-web1', 'in_port="veth-web1"'));
+
+  async function deploy(sw: FakeSwitch, inventory: Inventory, removePortGuards?: PortGuardLoss[]): Promise<{ result: DeployHostResult; dataDir: string; steps: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-guard-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    const steps: string[] = [];
+    let ended: (payload: ApiEvents['deploy:finished']) => void = () => undefined;
+    const finished = new Promise<ApiEvents['deploy:finished']>((resolve) => (ended = resolve));
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:progress') steps.push((payload as ApiEvents['deploy:progress']).message);
+      if (event === 'deploy:finished') ended(payload as ApiEvents['deploy:finished']);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
+    await service.start(emptyPolicy('t'), inventory, ['h1'], removePortGuards);
+    const { results } = await finished;
+    return { result: results[0]!, dataDir: join(dir, 'data'), steps };
+  }
+
+  it('refuses to replace a guarded table with one that leaves the port unguarded, and changes nothing', async () => {
+    const sw = new FakeSwitch(guardedFlows);
+    const { result, dataDir } = await deploy(sw, web1());
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain('switch port veth-web1 against spoofed sources');
+    expect(result.message).toContain('The host keeps its previous flows.');
+    expect(sw.bundles).toEqual([]);
+    expect(sw.flows).toEqual(guardedFlows);
+    expect(existsSync(join(dataDir, 'backups'))).toBe(false);
+  });
+
+  it('removes the guard when the deploy names that port of that host as agreed, and says so', async () => {
+    const elsewhere = await deploy(new FakeSwitch(guardedFlows), web1(), [{ host: 'h2', ports: ['veth-web1'] }]);
+    expect(elsewhere.result.status).toBe('failed');
+
+    const sw = new FakeSwitch(guardedFlows);
+    const { result, steps } = await deploy(sw, web1(), [{ host: 'h1', ports: ['veth-web1'] }]);
+    expect(result.status).toBe('applied');
+    expect(result.message).toContain('veth-web1 is no longer guarded against spoofed sources');
+    expect(steps.some((m) => m.includes('removing the spoof guard of veth-web1 as confirmed'))).toBe(true);
+    expect(sw.flows.some((f) => f.includes('in_port'))).toBe(false);
+  });
+
+  it('deploys as before where the new table keeps every guard, or the switch had none', async () => {
+    const kept = await deploy(new FakeSwitch(guardedFlows), web1('veth-web1'));
+    expect(kept.result.status).toBe('applied');
+    expect(kept.result.message).not.toContain('guard');
+
+    const fresh = await deploy(new FakeSwitch([]), web1());
+    expect(fresh.result.status).toBe('applied');
   });
 });

@@ -3,6 +3,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
+import { portGuardsLost, portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { formatDeployBundle } from '@shared/compiler/table-text';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -13,12 +14,15 @@ import { OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
-import { openSshSession } from './ssh-session';
+import { openSshSession, type SshSession } from './ssh-session';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
 
 export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
+
+/** Opens the SSH session a deploy or rollback runs over; tests put a fake switch behind it. */
+export type OpenSession = (target: HostTarget, configDir: string) => Promise<SshSession>;
 
 /**
  * Pushes compiled tables to hosts over SSH. Per host: connect, back up our current flows,
@@ -38,36 +42,42 @@ export class DeployService {
     private readonly dataDir: string,
     private readonly log: Logger,
     private readonly emit: EmitEvent,
+    private readonly openSession: OpenSession = openSshSession,
   ) {}
 
-  /** Checks everything that can be checked before touching a host, then deploys in the background. */
-  async start(policy: Policy, inventory: Inventory, hosts: string[]): Promise<{ deployId: string }> {
+  /**
+   * Checks everything that can be checked before touching a host, then deploys in the background.
+   * `removePortGuards`: the spoof guards the user agreed to take away, per host; a host whose
+   * switch guards any other port the new table does not keeps its flows (see deployHost).
+   */
+  async start(policy: Policy, inventory: Inventory, hosts: string[], removePortGuards: readonly PortGuardLoss[] = []): Promise<{ deployId: string }> {
     const compiled = compilePolicy(policy, inventory);
     if (hasErrors(compiled.diagnostics)) throw new ServiceError('bad-request', 'The policy has errors; fix them (see Problems) before deploying.');
     if (hosts.length === 0) throw new ServiceError('bad-request', 'Choose at least one host to deploy to.');
 
-    const jobs: { table: HostTable; target: HostTarget }[] = [];
+    const jobs: { table: HostTable; target: HostTarget; removable: ReadonlySet<string> }[] = [];
     for (const host of hosts) {
       this.ensureIdle(host);
       const table = compiled.hosts.find((h) => h.host === host);
       if (!table) throw new ServiceError('bad-request', `Host "${host}" has no workloads in this inventory, so there is no table to deploy to it.`);
       const target = await this.targets.get(host);
       if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
-      jobs.push({ table, target });
+      const removable = new Set(removePortGuards.filter((r) => r.host === host).flatMap((r) => r.ports));
+      jobs.push({ table, target, removable });
     }
 
     for (const { table } of jobs) this.busy.add(table.host);
     const deployId = randomUUID();
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
-    const run = async (table: HostTable, target: HostTarget): Promise<DeployHostResult> => {
+    const run = async (table: HostTable, target: HostTarget, removable: ReadonlySet<string>): Promise<DeployHostResult> => {
       try {
-        return await this.deployHost(deployId, table, target);
+        return await this.deployHost(deployId, table, target, removable);
       } finally {
         this.busy.delete(table.host);
       }
     };
-    void Promise.all(jobs.map(({ table, target }) => run(table, target))).then((results) => {
+    void Promise.all(jobs.map(({ table, target, removable }) => run(table, target, removable))).then((results) => {
       this.log.info('deploy finished', { deployId, applied: results.filter((r) => r.status === 'applied').length, failed: results.filter((r) => r.status === 'failed').length });
       this.running.delete(deployId);
       for (const r of results) this.outcomes.set(r.host, r);
@@ -110,7 +120,7 @@ export class DeployService {
     }
     const started = performance.now();
     const lines = backup.split('\n').filter((l) => l.startsWith('cookie='));
-    const session = await openSshSession(target, this.configDir);
+    const session = await this.openSession(target, this.configDir);
     try {
       const ovs = new OvsRemote(session, target.bridge, host);
       await ovs.applyBundle(formatRestoreBundle(lines));
@@ -122,21 +132,24 @@ export class DeployService {
     }
   }
 
-  private async deployHost(deployId: string, table: HostTable, target: HostTarget): Promise<DeployHostResult> {
+  private async deployHost(deployId: string, table: HostTable, target: HostTarget, removable: ReadonlySet<string>): Promise<DeployHostResult> {
     const started = performance.now();
     const host = table.host;
     const elapsed = (): number => Math.round(performance.now() - started);
     let session;
     try {
       this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
-      session = await openSshSession(target, this.configDir);
+      session = await this.openSession(target, this.configDir);
       const ovs = new OvsRemote(session, target.bridge, host);
       await ovs.checkBridge();
 
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
       const previous = await ovs.dumpOurFlows();
 
-      this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle`);
+      const lost = confirmedGuardLoss(previous, table, removable);
+      const removing = lost.length === 0 ? '' : `, removing the spoof guard of ${portList(lost)} as confirmed`;
+
+      this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
       await ovs.applyBundle(formatDeployBundle(table.flows));
 
       this.progress(deployId, host, 'verify', 'reading the table back');
@@ -151,7 +164,8 @@ export class DeployService {
       // still leads back to the state before the last good deploy.
       await this.saveBackup(host, previous);
 
-      const message = `${installed} flows applied in ${elapsed()} ms`;
+      const message = `${installed} flows applied in ${elapsed()} ms${lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`}`;
+      if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
       this.progress(deployId, host, 'done', message);
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
       return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed() };
@@ -185,6 +199,25 @@ export class DeployService {
     await mkdir(join(this.dataDir, 'backups'), { recursive: true });
     await writeTextFileAtomic(this.backupFile(host), lines.map((l) => l + '\n').join(''));
   }
+}
+
+/**
+ * The spoof guards the switch has and the new table lacks, once each was agreed to; throws,
+ * before anything is applied, when any was not. A guard lost without a word (ports read in a
+ * session since closed) is only seen here: the impact shown before a deploy compares honest
+ * packets, which a guard never changes.
+ */
+function confirmedGuardLoss(previous: readonly string[], table: HostTable, removable: ReadonlySet<string>): string[] {
+  const lost = portGuardsLost(previous, table.flows);
+  const unconfirmed = lost.filter((p) => !removable.has(p));
+  if (unconfirmed.length === 0) return lost;
+  const one = unconfirmed.length === 1;
+  throw new ServiceError(
+    'bad-request',
+    `The switch guards ${one ? 'switch port' : 'switch ports'} ${portList(unconfirmed)} against spoofed sources and the new table does not, so the ` +
+      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. Not deployed: give the inventory ${one ? 'that port' : 'those ports'} ` +
+      '(Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.',
+  );
 }
 
 /** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */

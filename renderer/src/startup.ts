@@ -1,4 +1,5 @@
 import { reopenRememberedFile } from './actions/policy-files';
+import { rememberPortHosts } from './actions/remembered-port-hosts';
 import { reopenSources } from './actions/remembered-sources';
 import { request } from './api/request';
 import { useAppStore } from './stores/app-store';
@@ -26,5 +27,7 @@ export async function startApp(): Promise<void> {
   useAppStore.getState().setStarted(info.ok ? info.value : null, examples.ok ? examples.value : []);
 
   await reopenRememberedFile();
+  // Before the sources open: a Docker source reads its remembered hosts' switch ports again.
+  rememberPortHosts();
   await reopenSources();
 }

@@ -3,6 +3,7 @@ import type { ReachabilityMatrix } from '../analysis/matrix';
 import type { ReplayResult } from '../analysis/replay';
 import type { AnalysisProgress } from '../analysis/steps';
 import type { CompileResult } from '../compiler/compile';
+import type { PortGuardLoss } from '../compiler/port-guard-loss';
 import type { Diagnostic } from '../diagnostics';
 import type { ContainerPortRead } from '../inventory/container-ports';
 import type { Inventory } from '../inventory/model';
@@ -39,8 +40,13 @@ export interface ApiRequests {
   'hosts:list': { args: void; result: HostTarget[] };
   'hosts:save': { args: HostTarget; result: HostTarget[] };
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
-  /** Compiles on the node side and deploys to the named hosts; progress arrives as events. */
-  'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[] }; result: { deployId: string } };
+  /**
+   * Compiles on the node side and deploys to the named hosts; progress arrives as events. A host
+   * whose switch guards a port the new table does not (see ImpactOutcome.portGuardsLost) keeps
+   * its flows and fails, unless `removePortGuards` names each such port of that host: the losses
+   * the user was shown and agreed to.
+   */
+  'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[]; removePortGuards?: PortGuardLoss[] }; result: { deployId: string } };
   /** The deploys running on the node side and each host's last outcome, for a window that reloads. */
   'deploy:status': { args: void; result: DeployStatus };
   /** Puts back the flows a host had before our last deploy to it. */
@@ -113,6 +119,12 @@ export interface ImpactOutcome {
   impact: ChangeImpact;
   /** In words: `revision 3 of shop.yaml`, `the flows on h1 and h2 now`. */
   baseline: string;
+  /**
+   * Against deployed hosts: per host, the switch ports guarded now (spoof guard, cookie kind 7)
+   * that the drawing's table leaves unguarded. `impact` cannot show this: it compares packets sent
+   * from their own addresses, which a guard never changes. Empty against a file (same inventory).
+   */
+  portGuardsLost: PortGuardLoss[];
   durationMs: number;
 }
 

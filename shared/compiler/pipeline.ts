@@ -101,3 +101,10 @@ export function cookieFor(kind: RuleKind, ruleNumber: number): string {
   const kindHex = KIND_CODE[kind].toString(16).padStart(2, '0');
   return `0x4d53${kindHex}${ruleNumber.toString(16).padStart(10, '0')}`;
 }
+
+/** Whether a cookie, as written by us or printed by `ovs-ofctl` (`0x…`, any case), is ours and of this kind of rule. */
+export function isCookieOfKind(cookie: string, kind: RuleKind): boolean {
+  const hex = /^0x([0-9a-f]{1,16})$/i.exec(cookie.trim())?.[1];
+  if (hex === undefined) return false;
+  return hex.toLowerCase().padStart(16, '0').startsWith(`4d53${KIND_CODE[kind].toString(16).padStart(2, '0')}`);
+}

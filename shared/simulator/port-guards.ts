@@ -1,3 +1,5 @@
+import { isCookieOfKind, TABLES } from '../compiler/pipeline';
+import type { PortGuardLoss } from '../compiler/port-guard-loss';
 import type { SimFlow } from './flow-model';
 import type { HostFlowTables } from './path';
 import type { FlowTables } from './simulate';
@@ -51,4 +53,24 @@ function matchesPort(flow: SimFlow): boolean {
 function carryDigest(from: FlowTables | readonly SimFlow[], to: FlowTables | readonly SimFlow[]): void {
   const digest = digestOf(from);
   if (digest !== undefined) rememberDigest(to, `${digest} without port guards`);
+}
+
+/** The switch ports a host's spoof guard binds in these tables: `in_port` of table 0's flows under the port-guard cookie. Sorted. */
+export function guardedPortsIn(byTable: FlowTables | undefined): string[] {
+  const ports = new Set<string>();
+  for (const flow of byTable?.get(TABLES.classify.id) ?? []) if (flow.match.inPort !== undefined && isCookieOfKind(flow.cookie, 'port-guard')) ports.add(flow.match.inPort);
+  return [...ports].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Per host (of `hosts`, in order), the ports guarded in `before` that `after` leaves unguarded:
+ * what the analyses above cannot see, since they leave guards out. Hosts that lose none are
+ * left out. Deterministic.
+ */
+export function portGuardsLostBetween(before: HostFlowTables, after: HostFlowTables, hosts: readonly string[]): PortGuardLoss[] {
+  return hosts.flatMap((host) => {
+    const kept = new Set(guardedPortsIn(after.get(host)));
+    const ports = guardedPortsIn(before.get(host)).filter((p) => !kept.has(p));
+    return ports.length === 0 ? [] : [{ host, ports }];
+  });
 }

@@ -1,5 +1,7 @@
 import type { ApiResponse } from '@shared/api/contract';
+import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { request } from '../api/request';
 import { useDeployStore } from './deploy-store';
 
 // Rollback is offered only where there is something to roll back to.
@@ -22,5 +24,16 @@ describe('backups to roll back to', () => {
       { host: 'host-b', status: 'failed', message: 'ssh', flowCount: 0, durationMs: 1 },
     ]);
     expect(useDeployStore.getState().backups).toEqual(['host-a']);
+  });
+});
+
+describe('starting a deploy', () => {
+  it('names the spoof guards the user agreed to remove, and only when there are some', async () => {
+    const inventory = { readAt: 'x', workloads: [] };
+    answers.push({ ok: true, value: { deployId: 'd2' } }, { ok: true, value: { deployId: 'd3' } });
+    await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1'], [{ host: 'h1', ports: ['veth-web1'] }]);
+    await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1']);
+    const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:start');
+    expect(calls.map(([, args]) => (args as { removePortGuards?: unknown }).removePortGuards)).toEqual([[{ host: 'h1', ports: ['veth-web1'] }], undefined]);
   });
 });

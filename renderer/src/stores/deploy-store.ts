@@ -1,4 +1,5 @@
 import type { DeployHostResult, DeployProgress, DeployStep, HostTarget } from '@shared/api/contract';
+import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
@@ -27,7 +28,8 @@ interface DeployState {
   saveTarget: (target: HostTarget) => Promise<boolean>;
   removeTarget: (host: string) => Promise<void>;
   setConfirming: (confirming: boolean) => void;
-  start: (policy: Policy, inventory: Inventory, hosts: string[]) => Promise<void>;
+  /** `removePortGuards`: the spoof guards the user saw and agreed to remove; any other lost guard fails its host. */
+  start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
   rollback: (host: string) => Promise<void>;
   onProgress: (progress: DeployProgress) => void;
   onFinished: (deployId: string, results: DeployHostResult[]) => void;
@@ -65,7 +67,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
 
   setConfirming: (confirming) => set({ confirming }),
 
-  start: async (policy, inventory, hosts) => {
+  start: async (policy, inventory, hosts, removePortGuards = []) => {
     const queued = statusOf(hosts, { status: 'queued', message: 'waiting to start' });
     set((s) => ({
       confirming: false,
@@ -74,7 +76,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       pendingHosts: hosts,
       statuses: { ...s.statuses, ...queued },
     }));
-    const response = await request('deploy:start', { policy, inventory, hosts });
+    const response = await request('deploy:start', { policy, inventory, hosts, ...(removePortGuards.length > 0 ? { removePortGuards } : {}) });
     if (!response.ok) {
       const failed = statusOf(hosts, { status: 'failed', message: response.error.message });
       set((s) => ({ running: false, pendingHosts: [], statuses: { ...s.statuses, ...failed } }));

@@ -30,6 +30,17 @@ export interface OpenSource {
   load: number;
 }
 
+/** Where a host's switch ports stand in this window. */
+export interface PortRead {
+  status: 'reading' | 'read' | 'failed';
+  /** Read again because the host's Docker inventory was, not by the button. */
+  automatic: boolean;
+  /** ISO time of the answer; absent while reading. */
+  at?: string;
+  /** Why the read failed. */
+  message?: string;
+}
+
 interface InventoryState {
   sources: InventorySourceInfo[];
   open: OpenSource[];
@@ -49,10 +60,21 @@ interface InventoryState {
    * `switchPort`, so its host's spoof guard binds it.
    */
   containerPorts: ReadonlyMap<string, HostContainerPorts>;
-  readContainerPorts: (host: string) => Promise<void>;
+  portReads: Readonly<Record<string, PortRead>>;
+  /**
+   * Hosts whose switch ports the user read: read again each time a Docker source with containers
+   * on them is read (opened, refreshed, reopened after a reload), so ports never outlive the
+   * inventory they were read with. Only names are kept (actions/remembered-port-hosts.ts), never
+   * ports: a container made again sits behind a new port.
+   */
+  portHosts: readonly string[];
+  /** `automatic`: read again with the host's Docker inventory; a failure then unbinds the host's ports and is shown on its row. */
+  readContainerPorts: (host: string, automatic?: boolean) => Promise<void>;
 }
 
 let loads = 0;
+/** Per host, the latest read of its switch ports; an answer to an older one is dropped. */
+const portLoads = new Map<string, number>();
 
 export const useInventoryStore = create<InventoryState>()((set, get) => {
   /** Replaces one open source and recomputes the merged inventory. */
@@ -62,11 +84,17 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       return { open, inventory: mergeInventories(open, s.containerPorts) };
     });
 
+  /** The remembered hosts (portHosts) a source's Docker containers run on: their ports are read again with it. */
+  const portHostsOf = (inventory: Inventory): string[] =>
+    [...new Set(inventory.workloads.filter((w) => w.origin.kind === 'docker').map((w) => w.host))].filter((h) => get().portHosts.includes(h)).sort();
+
   return {
     sources: [],
     open: [],
     inventory: null,
     containerPorts: new Map(),
+    portReads: {},
+    portHosts: [],
 
     loadSources: async () => {
       const response = await request('inventory:sources', undefined);
@@ -84,6 +112,16 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       const source = get().sources.find((s) => s.id === sourceId);
       // The panel says plainly why a source failed; a notice on top would say it twice.
       const response = await request('inventory:load', { sourceId }, { handles: () => true });
+      // A Docker source read anew drops, in the same step, the ports read before for its hosts
+      // (a container made again sits behind a new port), and reads them again from each switch.
+      const again = response.ok && get().open.some((o) => o.sourceId === sourceId && o.load === load) ? portHostsOf(response.value.inventory) : [];
+      if (again.length > 0) {
+        set((s) => {
+          const containerPorts = new Map(s.containerPorts);
+          for (const host of again) containerPorts.delete(host);
+          return { containerPorts };
+        });
+      }
       update(sourceId, (o) => {
         if (o.load !== load) return o;
         if (response.ok) {
@@ -94,6 +132,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         const failure = { ...response.error, endpoint: source?.endpoint ?? sourceId.replace(/^[a-z]+:/, ''), kind };
         return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, failure };
       });
+      for (const host of again) void get().readContainerPorts(host, true);
     },
 
     closeSource: async (sourceId) => {
@@ -109,12 +148,29 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       await Promise.all(get().open.map((o) => get().openSource(o.sourceId)));
     },
 
-    readContainerPorts: async (host) => {
-      const response = await request('hosts:containerPorts', { host });
-      if (!response.ok) return;
+    readContainerPorts: async (host, automatic = false) => {
+      const load = (portLoads.get(host) ?? 0) + 1;
+      portLoads.set(host, load);
+      set((s) => ({ portReads: { ...s.portReads, [host]: { status: 'reading', automatic } } }));
+      // A read the user asked for fails as a notice; one made for them says why on the host's row.
+      const response = await request('hosts:containerPorts', { host }, automatic ? { handles: () => true } : {});
+      if (portLoads.get(host) !== load) return;
+      const at = new Date().toISOString();
+      if (!response.ok) {
+        set((s) => {
+          const portReads = { ...s.portReads, [host]: { status: 'failed' as const, automatic, at, message: response.error.message } };
+          // Ports of an earlier inventory are never kept for a new one (see openSource).
+          if (!automatic) return { portReads };
+          const containerPorts = new Map(s.containerPorts);
+          containerPorts.delete(host);
+          return { portReads, containerPorts, inventory: mergeInventories(s.open, containerPorts) };
+        });
+        return;
+      }
       set((s) => {
         const containerPorts = new Map(s.containerPorts).set(host, response.value);
-        return { containerPorts, inventory: mergeInventories(s.open, containerPorts) };
+        const portHosts = s.portHosts.includes(host) ? s.portHosts : [...s.portHosts, host].sort();
+        return { containerPorts, portHosts, portReads: { ...s.portReads, [host]: { status: 'read', automatic, at } }, inventory: mergeInventories(s.open, containerPorts) };
       });
     },
 

@@ -7,6 +7,7 @@ import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { ImpactList } from './ImpactList';
+import { PortGuardLossList } from './PortGuardLossList';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -72,6 +73,7 @@ export function ImpactPanel(): JSX.Element {
             <span className="muted">({result.impact.stats.pairsCompared} pairs compared, {result.durationMs} ms)</span>
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
           </p>
+          <PortGuardLossList losses={result.portGuardsLost} />
           <ImpactList impact={result.impact} />
         </div>
       ) : running || failure ? null : (

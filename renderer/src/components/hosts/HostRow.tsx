@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 import { describeTarget, type HostLine } from '../../model/deploy-plan';
 import { useDeployStore } from '../../stores/deploy-store';
-import { useInventoryStore } from '../../stores/inventory-store';
+import { useInventoryStore, type PortRead } from '../../stores/inventory-store';
 import { HostTargetForm } from './HostTargetForm';
 
 interface HostRowProps {
@@ -20,6 +20,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const hasBackup = useDeployStore((s) => s.backups.includes(line.host));
   const ports = useInventoryStore((s) => s.containerPorts.get(line.host));
   const readContainerPorts = useInventoryStore((s) => s.readContainerPorts);
+  const portRead = useInventoryStore((s) => s.portReads[line.host]);
   // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
   const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
 
@@ -57,11 +58,11 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
           type="button"
           data-testid="host-read-ports"
           data-host={line.host}
-          disabled={!line.target}
+          disabled={!line.target || portRead?.status === 'reading'}
           title="Read which bridge ports lead to which Docker containers (as ovs-docker records them), so each container's port is bound to its addresses"
           onClick={() => void readContainerPorts(line.host)}
         >
-          Read switch ports
+          {portRead?.status === 'reading' ? 'Reading switch ports…' : 'Read switch ports'}
         </button>
       </div>
       {ports ? (
@@ -70,8 +71,25 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
           {ports.skipped.length > 0 ? ` ${ports.skipped.length} left out: ${ports.skipped.join('; ')}.` : ''}
         </p>
       ) : null}
+      {portRead ? <PortReadNote read={portRead} host={line.host} /> : null}
       {noRollback ? <p className="muted host-note" data-testid="rollback-why" data-host={line.host}>{noRollback}</p> : null}
       {configuring ? <HostTargetForm host={line.host} target={line.target} suggestedAddress={line.suggestedAddress} onDone={() => onConfigure(false)} /> : null}
     </li>
+  );
+}
+
+/** How the last read of a host's switch ports went, when it is not the plain answer to the button. */
+function PortReadNote({ read, host }: { read: PortRead; host: string }): JSX.Element | null {
+  const at = read.at ? new Date(read.at).toLocaleTimeString() : '';
+  const text =
+    read.status === 'reading' ? (read.automatic ? 'Reading the switch ports again, since the Docker inventory was read again…' : null)
+    : read.status === 'failed' ? (read.automatic ? `Could not read the switch ports again with the Docker inventory (${at}): ${read.message ?? 'no reason given'} Its Docker containers have no switch port now, so the compile gives them no spoof guard; Read switch ports to try again.` : null)
+    : read.automatic ? `Read again at ${at}, with the Docker inventory.`
+    : null;
+  if (text === null) return null;
+  return (
+    <p className={read.status === 'failed' ? 'host-note form-error' : 'muted host-note'} role={read.status === 'failed' ? 'alert' : undefined} data-testid="host-ports-read" data-host={host} data-status={read.status}>
+      {text}
+    </p>
   );
 }

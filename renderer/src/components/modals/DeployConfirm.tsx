@@ -7,6 +7,7 @@ import { usePolicyStore } from '../../stores/policy-store';
 import { samePolicyContent } from '../../model/same-input';
 import { request } from '../../api/request';
 import { ImpactList } from '../analysis/ImpactList';
+import { PortGuardLossList } from '../analysis/PortGuardLossList';
 import { Modal } from './Modal';
 
 /** Says exactly which hosts get how many flows before anything touches a switch. */
@@ -25,6 +26,11 @@ export function DeployConfirm(): JSX.Element | null {
   const [answer, setAnswer] = useState<{ input: unknown; hosts: string; result: ImpactOutcome | null } | null>(null);
   const deployHosts = plan.deploy.map((l) => l.host).join(',');
   const impact = answer && answer.input === input && answer.hosts === deployHosts ? answer.result : undefined;
+  // Agreeing to remove guards holds for the losses it was given for, never for a later answer's.
+  const [guardsAccepted, setGuardsAccepted] = useState<ImpactOutcome | null>(null);
+  const guardLoss = impact?.portGuardsLost ?? [];
+  const removePortGuards = impact && guardsAccepted === impact ? guardLoss : [];
+  const guardLossOpen = guardLoss.length > 0 && removePortGuards.length === 0;
   useEffect(() => {
     if (!confirming || !input) return;
     let live = true;
@@ -64,9 +70,18 @@ export function DeployConfirm(): JSX.Element | null {
         {impact === undefined ? (
           <p className="muted">Reading each host's flows and working out what this deploy newly permits and blocks…</p>
         ) : impact === null ? (
-          <p className="form-warning">The change could not be worked out (see the notice); the deploy itself does not depend on it.</p>
+          <p className="form-warning">The change could not be worked out (see the notice). The deploy itself does not depend on it, but a host whose spoof guard it would remove keeps its flows and says why.</p>
         ) : (
-          <ImpactList impact={impact.impact} limit={20} />
+          <>
+            <PortGuardLossList losses={guardLoss} />
+            {guardLoss.length > 0 ? (
+              <label className="checkbox">
+                <input type="checkbox" data-testid="guard-loss-accept" checked={removePortGuards.length > 0} onChange={(e) => setGuardsAccepted(e.target.checked ? impact : null)} />
+                Remove {guardLoss.length === 1 && guardLoss[0]!.ports.length === 1 ? 'this spoof guard' : 'these spoof guards'}
+              </label>
+            ) : null}
+            <ImpactList impact={impact.impact} limit={20} />
+          </>
         )}
       </div>
       {plan.skipped.length > 0 ? (
@@ -95,7 +110,9 @@ export function DeployConfirm(): JSX.Element | null {
           type="button"
           className="primary"
           data-testid="deploy-confirm"
-          onClick={() => void start(input.policy, input.inventory, plan.deploy.map((l) => l.host))}
+          disabled={guardLossOpen}
+          title={guardLossOpen ? 'This deploy removes spoof guards: tick "Remove" above to deploy anyway' : undefined}
+          onClick={() => void start(input.policy, input.inventory, plan.deploy.map((l) => l.host), removePortGuards)}
         >
           Deploy to {plan.deploy.length} {plan.deploy.length === 1 ? 'host' : 'hosts'}
         </button>

@@ -1,0 +1,89 @@
+import type { ApiResponse, HostContainerPorts, InventoryLoad, RequestChannel } from '@shared/api/contract';
+import type { Inventory } from '@shared/inventory/model';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { request } from '../api/request';
+import { useInventoryStore } from './inventory-store';
+
+// Switch ports read from a host never outlive the Docker inventory they were read with: each
+// read of the inventory reads them again, and a read that fails leaves the containers unbound.
+
+const answers: Partial<Record<RequestChannel, ApiResponse<unknown>[]>> = {};
+vi.mock('../api/request', () => ({ request: vi.fn(async (channel: RequestChannel) => Promise.resolve(answers[channel]?.shift())) }));
+
+const answer = (channel: RequestChannel, response: ApiResponse<unknown>): void => void (answers[channel] ??= []).push(response);
+
+const docker = (readAt: string): Inventory => ({
+  readAt,
+  workloads: [{ id: 'docker:lab/web1', name: 'web1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'docker', source: 'lab' } }],
+});
+const load = (inventory: Inventory): ApiResponse<InventoryLoad> => ({ ok: true, value: { sourceId: 'docker:lab', inventory, diagnostics: [] } });
+const read = (port: string): HostContainerPorts => ({ host: 'h1', ports: [{ port, container: 'web1' }], skipped: [] });
+const ports = (port: string): ApiResponse<HostContainerPorts> => ({ ok: true, value: read(port) });
+
+const portOfWeb1 = (): string | undefined => useInventoryStore.getState().inventory?.workloads[0]?.switchPort;
+const portReads = (): number => vi.mocked(request).mock.calls.filter(([channel]) => channel === 'hosts:containerPorts').length;
+/** Lets the reads started in the background answer. */
+const settle = async (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('switch ports read from a host', () => {
+  beforeEach(() => {
+    vi.mocked(request).mockClear();
+    useInventoryStore.setState({ sources: [], open: [], inventory: null, containerPorts: new Map(), portReads: {}, portHosts: [] });
+  });
+
+  it('bind the containers when the user reads them, and the host is remembered for the next read of its inventory', async () => {
+    answer('inventory:load', load(docker('t1')));
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portReads()).toBe(0);
+
+    answer('hosts:containerPorts', ports('veth-a'));
+    await useInventoryStore.getState().readContainerPorts('h1');
+    expect(portOfWeb1()).toBe('veth-a');
+    expect(useInventoryStore.getState().portHosts).toEqual(['h1']);
+    expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'read', automatic: false });
+  });
+
+  it('are read again with the inventory after a reload, and a container made again gets its new port, never the old one', async () => {
+    // After a reload: the host is remembered, no port is.
+    useInventoryStore.setState({ portHosts: ['h1'] });
+    answer('inventory:load', load(docker('t1')));
+    answer('hosts:containerPorts', ports('veth-a'));
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portOfWeb1()).toBe('veth-a');
+    expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'read', automatic: true });
+
+    // Refreshed: web1 was made again behind another port. Until the switch answers, web1 has none.
+    let answerPorts: (r: ApiResponse<HostContainerPorts>) => void = () => undefined;
+    vi.mocked(request).mockImplementationOnce(async () => Promise.resolve(load(docker('t2'))));
+    vi.mocked(request).mockImplementationOnce(async () => new Promise((resolve) => (answerPorts = resolve)));
+    await useInventoryStore.getState().openSource('docker:lab');
+    expect(useInventoryStore.getState().inventory?.readAt).toBe('t2');
+    expect(portOfWeb1()).toBeUndefined();
+    expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'reading', automatic: true });
+    answerPorts(ports('veth-b'));
+    await settle();
+    expect(portOfWeb1()).toBe('veth-b');
+  });
+
+  it('leave the containers unbound, and say why, when the read with the inventory fails', async () => {
+    useInventoryStore.setState({ portHosts: ['h1'], containerPorts: new Map([['h1', read('veth-a')]]) });
+    answer('inventory:load', load(docker('t2')));
+    answer('hosts:containerPorts', { ok: false, error: { code: 'ssh-failed', message: 'Timed out while waiting for handshake.' } });
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portOfWeb1()).toBeUndefined();
+    expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'failed', automatic: true, message: 'Timed out while waiting for handshake.' });
+    // The user may try again; the failed read is still a remembered host.
+    expect(useInventoryStore.getState().portHosts).toEqual(['h1']);
+  });
+
+  it('are not read for a source without Docker containers on a remembered host', async () => {
+    useInventoryStore.setState({ portHosts: ['h2'] });
+    answer('inventory:load', load(docker('t1')));
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portReads()).toBe(0);
+  });
+});
