@@ -41,6 +41,25 @@ async function deployGuarded(designer: DesignerPage, lab: Lab, unguardedFlows: n
   await expect.poll(() => ourFlowCount(lab), { timeout: 60_000 }).toBe(unguardedFlows + 16);
 }
 
+/**
+ * Opens the lab's Docker inventory and `policyFile`, compiles without ports, reads the host's
+ * switch ports and deploys the guarded tables; returns the flow count without the guard.
+ */
+async function deployWithReadPorts(designer: DesignerPage, lab: Lab, url: string, policyFile: string): Promise<number> {
+  await designer.open(url);
+  await designer.chooseSource(`docker:${lab.dockerContext}`);
+  await expect(designer.workload('web1')).toBeVisible();
+  await designer.openFile(policyFile);
+  const unguardedFlows = await designer.compile();
+  await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
+  // Docker does not know the switch port; the host's Open vSwitch does, as ovs-docker records it.
+  await designer.byTestId('host-read-ports').click();
+  await expect(designer.byTestId('host-ports-note')).toContainText('4 switch ports bound to Docker containers');
+  await expect(designer.workload('web1')).toContainText(`port ${portOf(lab, 'web1')}`);
+  await deployGuarded(designer, lab, unguardedFlows);
+  return unguardedFlows;
+}
+
 function portOf(lab: Lab, container: string): string {
   return lab.containers.find((c) => c.name === container)!.ovsPort;
 }
@@ -109,19 +128,7 @@ test('Docker containers get their switch ports from the host switch, and the gua
   writeFileSync(policy, POLICY);
   impersonate(lab, 'web1', web2, app1, true);
   try {
-    await designer.open(host.url);
-    await designer.chooseSource(`docker:${lab.dockerContext}`);
-    await expect(designer.workload('web1')).toBeVisible();
-    await designer.openFile(policy);
-    const unguardedFlows = await designer.compile();
-    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
-
-    // Docker does not know the switch port; the host's Open vSwitch does, as ovs-docker records it.
-    await designer.byTestId('host-read-ports').click();
-    await expect(designer.byTestId('host-ports-note')).toContainText(`4 switch ports bound to Docker containers`);
-    await expect(designer.workload('web1')).toContainText(`port ${portOf(lab, 'web1')}`);
-    await deployGuarded(designer, lab, unguardedFlows);
-
+    await deployWithReadPorts(designer, lab, host.url, policy);
     const dropsBefore = guardDrops(lab);
     sendUdp(lab, 'web1', web2, app1, 9004);
     await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram' }).toBeGreaterThan(dropsBefore);
@@ -139,15 +146,7 @@ test('a reload reads the containers\' switch ports again, and a deploy that woul
   writeFileSync(policy, POLICY);
   writeFileSync(inventory, inventoryOf(lab, false));
   try {
-    await designer.open(host.url);
-    await designer.chooseSource(`docker:${lab.dockerContext}`);
-    await expect(designer.workload('web1')).toBeVisible();
-    await designer.openFile(policy);
-    const unguardedFlows = await designer.compile();
-    await designer.configureHost(lab.hostName, { address: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, keyPath: lab.ssh.keyPath, bridge: lab.bridge });
-    await designer.byTestId('host-read-ports').click();
-    await expect(designer.byTestId('host-ports-note')).toContainText('4 switch ports bound to Docker containers');
-    await deployGuarded(designer, lab, unguardedFlows);
+    const unguardedFlows = await deployWithReadPorts(designer, lab, host.url, policy);
 
     // After a reload the host's ports are read again with the Docker inventory, and say so.
     await designer.page.reload();
