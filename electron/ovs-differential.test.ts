@@ -18,7 +18,7 @@ import {
   type HoneypotScenario,
 } from '@shared/simulator/testing/honeypot-scenarios';
 import { LOOKUP_CASES, probePacket } from '@shared/simulator/testing/lookup-cases';
-import { ALL_OUTSIDE, honestNeighbourTarget, scenarioArbitrary, type Scenario } from '@shared/simulator/testing/random-scenario';
+import { ALL_OUTSIDE, scenarioArbitrary, type Scenario } from '@shared/simulator/testing/random-scenario';
 import { describePacket, formatTrace } from '@shared/simulator/trace-format';
 import { parseInventoryText } from './services/inventory-file';
 import { importNetworkPolicyFiles } from './services/network-policy-files';
@@ -114,7 +114,6 @@ function packetsOf(s: Scenario, host: string): { packet: Packet; state: Connecti
       srcPort: p.srcPort,
       dstPort: p.dstPort,
       icmpType: p.icmpType,
-      ...honestNeighbourTarget(p),
     };
     const arp: Packet = { ...port, ethType: 'arp', src: p.from.address, dst: p.to.address };
     const marked = { ...packet, ctMark: 1 + (i % 2) };
@@ -128,18 +127,16 @@ function packetsOf(s: Scenario, host: string): { packet: Packet; state: Connecti
           ]
         : []),
       ...(i % 10 === 0 && p.family === 4 ? [{ packet: arp, state: 'new' as const }] : []),
-      // A DHCP request and a neighbour advertisement of its own address pass a guard from any source address.
-      ...(forgeable ? [{ packet: { ...packet, src: p.to.address }, state: 'new' as const, ...(passesFromAnySource(packet) ? {} : { expect: { verdict: 'dropped' as const } }) }] : []),
+      // A DHCP request passes a guard from any source address (it has no bound one yet).
+      ...(forgeable ? [{ packet: { ...packet, src: p.to.address }, state: 'new' as const, ...(isDhcpRequest(packet) ? {} : { expect: { verdict: 'dropped' as const } }) }] : []),
       ...(forgeable && p.family === 4 ? [{ packet: { ...arp, src: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
-      // An advertisement of the destination's address would take its traffic.
+      // An advertisement of the destination's address from the sender's own would take the destination's traffic.
       ...(forgeable && p.family === 6 ? [{ packet: { ...port, ethType: 'ipv6' as const, src: p.from.address, dst: 'ff02::1', protocol: 'icmp' as const, icmpType: 136, ndTarget: p.to.address }, state: 'new' as const, expect: { verdict: 'dropped' as const } }] : []),
     ];
   });
 }
 
-/** A DHCP request, and a neighbour advertisement (judged by its target, not its source), which a spoof guard lets through from any source. */
-function passesFromAnySource(packet: Packet): boolean {
-  if (packet.protocol === 'icmp' && packet.ethType === 'ipv6') return packet.icmpType === 136;
+function isDhcpRequest(packet: Packet): boolean {
   return packet.protocol === 'udp' && packet.srcPort === 68 && packet.dstPort === 67;
 }
 

@@ -8,7 +8,7 @@ import { HONEYPOT_PRIORITY } from '../compiler/pipeline';
 import { addressBits } from '../simulator/address-bits';
 import type { SimFlow } from '../simulator/flow-model';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathResult } from '../simulator/path';
-import { honestNeighbourTarget, scenarioArbitrary, type Probe, type Scenario } from '../simulator/testing/random-scenario';
+import { scenarioArbitrary, type Probe, type Scenario } from '../simulator/testing/random-scenario';
 import { addressKey } from '../simulator/table-index';
 import { ReachabilityAnalysis } from './class-reach';
 import { endpointLabel, type MatrixEndpoint } from './endpoints';
@@ -53,8 +53,7 @@ function pathSays(path: PathResult): string {
 function simulate(tables: HostFlowTables, s: Scenario, p: Probe): PathResult {
   const [, value] = serviceOf(p);
   const probe =
-    // Sent honestly: an advertisement names the sender's own address (the spoof guard binds the target).
-    p.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: value, icmpCode: 0, ...honestNeighbourTarget({ ...p, icmpType: value }) }
+    p.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: value, icmpCode: 0 }
     : p.protocol === 'other' ? { protocol: 'other' as const, ipProto: 47 }
     : { protocol: p.protocol, srcPort: PROBE_SOURCE_PORT, dstPort: value };
   return simulatePath(tables, p.from, p.to, probe, 'new', { hostOf: addressHosts(s.inventory.workloads) });

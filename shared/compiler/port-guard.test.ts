@@ -106,8 +106,10 @@ describe('the spoof guard of switch ports the inventory names', () => {
     for (const passing of [nd('fd00::1', 135, 'fd00::3'), nd('fe80::1', 135, 'fd00::3'), nd('::', 135, 'fd00::1'), nd('fe80::1', 133), nd('fd00::1', 136, 'fd00::1'), nd('fe80::1', 136, 'fe80::1'), nd('fe80::1', 136, 'fd00::1'), nd('fd00::1', 134)])
       expect(onH1(passing).verdict, JSON.stringify(passing)).toBe('forwarded');
     // Soliciting as db1 would teach neighbours a wrong link-layer address; advertising db1's address takes its traffic; so would advertising itself as the router.
-    for (const forged of [nd('fd00::3', 135, 'fd00::1'), nd('fd00::3', 133), nd('fe80::1', 136, 'fd00::3'), nd('fe80::1', 136), { ...nd('fe80::1', 136, 'fd00::1'), icmpCode: 1 }, nd('fe80::1', 134), nd('fe80::1', 137)])
+    for (const forged of [nd('fd00::3', 135, 'fd00::1'), nd('fd00::3', 133), nd('fe80::1', 136, 'fd00::3'), nd('fd00::3', 136), { ...nd('fe80::1', 136, 'fd00::1'), icmpCode: 1 }, nd('fe80::1', 134), nd('fe80::1', 137)])
       expect(onH1(forged).verdict, JSON.stringify(forged)).toBe('dropped');
+    // Unless the packet names one, a solicitation asks about its destination and an advertisement claims its source.
+    expect(onH1(nd('fd00::1', 136)).verdict).toBe('forwarded');
     // Without a guard, neighbour discovery passes from anywhere, as before.
     expect(onH1({ ...nd('fe80::1', 136, 'fd00::3'), inPort: 'veth-other' }).verdict).toBe('forwarded');
   });

@@ -42,7 +42,11 @@ describe('ofproto/trace helpers', () => {
     );
     expect(
       ovsTraceFlow({ ethType: 'ipv6', src: 'fd00::1', dst: 'fd00::2', protocol: 'icmp', icmpType: 135 }, 2),
-    ).toMatch(/^in_port=2,.*,icmp6,ipv6_src=fd00::1,ipv6_dst=fd00::2,icmpv6_type=135,icmpv6_code=0$/);
+    ).toMatch(/^in_port=2,.*,icmp6,ipv6_src=fd00::1,ipv6_dst=fd00::2,icmpv6_type=135,icmpv6_code=0,nd_target=fd00::2$/);
+    // An advertisement claims its source unless it names a target; at another code there is no target to give.
+    expect(ovsTraceFlow({ ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1', protocol: 'icmp', icmpType: 136 }, 2)).toMatch(/icmpv6_type=136,icmpv6_code=0,nd_target=fe80::1$/);
+    expect(ovsTraceFlow({ ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1', protocol: 'icmp', icmpType: 136, ndTarget: 'fd00::9' }, 2)).toMatch(/,nd_target=fd00::9$/);
+    expect(ovsTraceFlow({ ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1', protocol: 'icmp', icmpType: 136, icmpCode: 1 }, 2)).toMatch(/icmpv6_code=1$/);
     expect(ovsTraceFlow({ ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'other', ipProto: 47 })).toMatch(
       /,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_proto=47$/,
     );

@@ -1,6 +1,6 @@
 import { splitOutsideParentheses } from '../text';
 import { addressBits, formatAddress } from './address-bits';
-import type { ConnectionState, Packet } from './packet';
+import { neighbourTargetOf, type ConnectionState, type Packet } from './packet';
 import type { Verdict } from './simulate';
 
 /** MAC addresses of traced packets: fixed and never a source on another port, so NORMAL floods. */
@@ -26,7 +26,8 @@ export function ovsTraceFlow(packet: Packet, inPort: number | string = packet.in
       // The trace's flow parser wants the ICMPv6 names for ICMPv6 and the per-protocol port names below.
       const field = v6 ? 'icmpv6' : 'icmp';
       // Open vSwitch reads a target only at code 0, and refuses the field otherwise.
-      const target = packet.ndTarget !== undefined && (packet.icmpCode ?? 0) === 0 ? `,nd_target=${packet.ndTarget}` : '';
+      const ndTarget = neighbourTargetOf(packet);
+      const target = ndTarget !== undefined && (packet.icmpCode ?? 0) === 0 ? `,nd_target=${ndTarget}` : '';
       return `${head},${v6 ? 'icmp6' : 'icmp'},${addresses},${field}_type=${packet.icmpType ?? 0},${field}_code=${packet.icmpCode ?? 0}${target}`;
     }
     case 'other':

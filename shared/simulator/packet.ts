@@ -20,7 +20,11 @@ export interface Packet {
   dstPort?: number;
   icmpType?: number;
   icmpCode?: number;
-  /** For an ICMPv6 neighbour solicitation or advertisement (type 135 or 136, code 0): the address it asks about or claims. */
+  /**
+   * For an ICMPv6 neighbour solicitation or advertisement (type 135 or 136, code 0): the address
+   * it asks about or claims. By default a solicitation asks about its destination and an
+   * advertisement claims its source (`neighbourTargetOf`).
+   */
   ndTarget?: string;
   /** The connection's ct_mark as conntrack reports it for an established or reply packet; 0 when absent, always 0 for a new one. */
   ctMark?: number;
@@ -108,6 +112,12 @@ export function isNeighbourDiscovery(packet: Packet): boolean {
   return packet.ethType === 'ipv6' && packet.protocol === 'icmp' && (packet.icmpType === 135 || packet.icmpType === 136);
 }
 
+/** The target of a neighbour solicitation or advertisement: the one it names, else the address a solicitation asks about (its destination) or an advertisement claims (its source). */
+export function neighbourTargetOf(packet: Packet): string | undefined {
+  if (!isNeighbourDiscovery(packet)) return undefined;
+  return packet.ndTarget ?? (packet.icmpType === 135 ? packet.dst : packet.src);
+}
+
 /** `::`, the target Open vSwitch reads in an ICMPv6 message that carries none. */
 const UNSPECIFIED_IPV6 = addressBits('::')!;
 
@@ -133,7 +143,8 @@ export function packetFields(packet: Packet): PacketFields {
     fields.ipProto = packet.ethType === 'ipv6' ? IP_PROTO.icmp6 : IP_PROTO.icmp;
     fields.icmpType = packet.icmpType ?? 0;
     fields.icmpCode = packet.icmpCode ?? 0;
-    if (packet.ndTarget !== undefined && fields.icmpCode === 0) fields.ndTarget = addressBits(packet.ndTarget)!;
+    const target = neighbourTargetOf(packet);
+    if (target !== undefined && fields.icmpCode === 0) fields.ndTarget = addressBits(target)!;
   } else if (packet.protocol === 'other') {
     fields.ipProto = packet.ipProto ?? 47;
   } else {

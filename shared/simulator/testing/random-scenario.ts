@@ -30,14 +30,7 @@ export function pathProbeOf(p: Probe): PathProbe {
     srcPort: p.srcPort,
     ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
     ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
-    ...honestNeighbourTarget(p),
   };
-}
-
-/** An honest neighbour solicitation's target (what it asks about: its destination) or an advertisement's (its sender's own address); nothing for other probes. */
-export function honestNeighbourTarget(p: Pick<Probe, 'from' | 'to' | 'family' | 'protocol' | 'icmpType'>): { ndTarget?: string } {
-  if (p.family !== 6 || p.protocol !== 'icmp') return {};
-  return p.icmpType === 135 ? { ndTarget: p.to.address } : p.icmpType === 136 ? { ndTarget: p.from.address } : {};
 }
 
 export interface Scenario {
