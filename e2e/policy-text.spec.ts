@@ -76,14 +76,37 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
 
   // New asks before the edit goes; keeping it keeps everything.
   await designer.byTestId('policy-new').click();
-  await expect(designer.byTestId('confirm-modal')).toContainText('YAML edits');
-  await designer.byTestId('confirm-cancel').click();
+  await expect(designer.byTestId('discard-modal')).toContainText('YAML edits');
+  await designer.byTestId('discard-cancel').click();
   await expect(designer.policyTextLine('id: web-to-db')).toBeVisible();
 
   // Revert drops it: the text is the drawing's again.
   await designer.byTestId('policy-text-revert').click();
   await expect(designer.policyTextLine('id: web-to-db')).toHaveCount(0);
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+});
+
+test('unsaved changes and unapplied YAML edits together: New asks once, naming both', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.byTestId('settings-dhcp').check();
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  await designer.byTestId('policy-new').click();
+  const question = designer.byTestId('discard-modal');
+  await expect(question).toContainText('has changes that are not saved');
+  await expect(question).toContainText('the YAML view has edits that are not applied');
+  await designer.byTestId('discard-confirm').click();
+
+  // One yes is enough: no second question, and both are gone.
+  await expect(designer.byTestId('policy-path')).toHaveText('not saved yet');
+  await expect(question).toHaveCount(0);
+  await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-edited')).toHaveCount(0);
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
 });
 
 test('the view not shown takes no keys: Tab from the YAML tab goes into the editor, never to groups hidden behind it', async ({ designer, host }) => {

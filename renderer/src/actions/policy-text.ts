@@ -42,16 +42,6 @@ export function hasPolicyTextDraft(): boolean {
   return usePolicyTextStore.getState().draft !== null;
 }
 
-/** Asks before the YAML view's unapplied text is thrown away for `action` ("open another policy"); true when it may be. */
-export async function mayDropPolicyTextDraft(action: string): Promise<boolean> {
-  if (!hasPolicyTextDraft()) return true;
-  return useModalStore.getState().confirm({
-    title: 'Discard the YAML edits?',
-    message: `The YAML view has edits that are not applied to the drawing. To ${action}, they will be lost. To keep them, cancel, then Apply them in the YAML view.`,
-    confirmLabel: 'Discard the edits',
-  });
-}
-
 /** Asks before a save writes the drawing while the YAML view holds text not applied to it; true to save anyway. */
 export async function maySaveWithoutPolicyTextDraft(): Promise<boolean> {
   if (!hasPolicyTextDraft()) return true;
