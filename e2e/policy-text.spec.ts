@@ -86,6 +86,42 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
 });
 
+test('Ctrl+Z in the editor right after Apply takes the Apply back; while typing it undoes the typing', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: allow }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await designer.page.keyboard.press('Control+Enter');
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+
+  // The focus stays in the editor, whose own history the Apply ended: the key reaches the drawing's.
+  expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(true);
+  await designer.page.keyboard.press('Control+z');
+  await expect(designer.byTestId('policy-undo')).toBeDisabled();
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await designer.revealPolicyTextEnd();
+  await expect(designer.policyTextLine('web-to-db')).toHaveCount(0);
+  await designer.page.keyboard.press('Control+Shift+z');
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  await expect(designer.policyTextLine('web-to-db')).toBeVisible();
+
+  // Typing is the editor's to undo, word by word, and the drawing stays as it is.
+  await designer.appendPolicyText('# a note');
+  const status = designer.byTestId('policy-text-status');
+  await expect(status).toContainText('not applied');
+  for (let i = 0; i < 5 && !(await status.textContent())?.includes('follows the drawing'); i++) {
+    await designer.page.keyboard.press('Control+z');
+    await expect(status).not.toContainText('Checking');
+  }
+  await expect(status).toContainText('follows the drawing');
+  await expect(designer.policyTextLine('# a note')).toHaveCount(0);
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toBeVisible();
+});
+
 test('unsaved changes and unapplied YAML edits together: New asks once, naming both', async ({ designer, host }) => {
   await designer.open(host.url);
   await designer.openExample('three-tier-shop');
