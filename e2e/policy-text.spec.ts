@@ -209,3 +209,26 @@ async function editExampleFile(designer: DesignerPage, home: string, url: string
   await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
   return file;
 }
+
+test('the canvas hidden behind the YAML catches up when shown: a policy opened meanwhile is drawn and fitted', async ({ designer, host, page }) => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await designer.open(host.url);
+  await designer.addGroup('a', 'tier=a');
+  await designer.addGroup('b', 'tier=b');
+  await designer.showPolicyText();
+  await page.locator('[data-testid="open-example"][data-example="three-tier-shop"]').first().click();
+  await designer.byTestId('discard-confirm').click();
+  await expect(designer.byTestId('policy-path')).toContainText('three-tier-shop/policy.yaml');
+
+  await designer.showCanvas();
+  await expect(designer.group('a')).toHaveCount(0);
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  for (const name of ['web', 'app', 'db']) {
+    await expect
+      .poll(async () => {
+        const box = (await designer.group(name).boundingBox())!;
+        return box.x >= pane.x && box.y >= pane.y && box.x + box.width <= pane.x + pane.width && box.y + box.height <= pane.y + pane.height;
+      }, { message: `${name} is in view` })
+      .toBe(true);
+  }
+});
