@@ -54,6 +54,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   const policy = useWhileShown(usePolicyStore((s) => s.policy), active);
   const edit = usePolicyStore((s) => s.edit);
   const selection = useCanvasStore((s) => s.selection);
+  const formOpen = useCanvasStore((s) => s.form !== null);
   const { membership } = useMembership();
   const diagnostics = useElementDiagnostics(policy);
   // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
@@ -173,7 +174,8 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         <CanvasToolbar />
         <FitOnOpen active={active} />
       </ReactFlow>
-      {policy.groups.length === 0 ? (
+      {/* Not under an open add form, whose fields it would be written over. */}
+      {policy.groups.length === 0 && !formOpen ? (
         <div className="canvas-empty">
           <p>No groups yet.</p>
           <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
