@@ -56,6 +56,14 @@ for (const viewport of [{ width: 1024, height: 640 }, { width: 1440, height: 900
     const toolbar = page.locator('.toolbar');
     const toolbarParts = [...(await toolbar.getByRole('button').all()), page.locator('.policy-name'), designer.byTestId('policy-dirty')];
     await expectApartAndInside(toolbarParts, toolbar);
+
+    // The YAML view's status line says all it has to say, and leaves its buttons their room.
+    await designer.showPolicyText();
+    const status = designer.byTestId('policy-text-status');
+    await expect(status).toContainText('Apply (Ctrl+Enter)');
+    expect(await status.evaluate((e) => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight)).toBe(true);
+    const bar = page.locator('.policy-text-bar');
+    await expectApartAndInside([status, designer.byTestId('policy-text-revert'), designer.byTestId('policy-text-apply')], bar);
   });
 }
 
