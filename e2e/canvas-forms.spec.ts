@@ -18,3 +18,31 @@ test('Add group warns only after typing, and Escape closes the add forms', async
   await designer.page.keyboard.press('Escape');
   await expect(designer.byTestId('edge-services-input')).toHaveCount(0);
 });
+
+test('at 1024×640 the add forms stay within the canvas, their buttons in reach, and no hint is written over them', async ({ designer, host, page }) => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await designer.open(host.url);
+  const canvas = (await page.locator('.canvas').boundingBox())!;
+  const inCanvas = async (testId: string): Promise<boolean> => {
+    const box = (await designer.byTestId(testId).boundingBox())!;
+    return box.y >= canvas.y && box.y + box.height <= canvas.y + canvas.height && box.x + box.width <= canvas.x + canvas.width;
+  };
+
+  await expect(page.locator('.canvas-empty')).toBeVisible();
+  await designer.byTestId('add-group').click();
+  await expect(page.locator('.canvas-empty')).toHaveCount(0);
+  const form = page.locator('.floating-form');
+  const formBox = (await form.boundingBox())!;
+  expect(formBox.y + formBox.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+  // The form scrolls to its buttons, which are then on the canvas, not under the output panel.
+  await designer.byTestId('group-save').scrollIntoViewIfNeeded();
+  expect(await inCanvas('group-save')).toBe(true);
+  await designer.byTestId('group-name-input').fill('web');
+  await designer.byTestId('group-selector-input').fill('tier=web');
+  await designer.byTestId('group-save').click();
+  await expect(designer.group('web')).toBeVisible();
+
+  await designer.byTestId('add-edge').click();
+  await designer.byTestId('edge-save').scrollIntoViewIfNeeded();
+  expect(await inCanvas('edge-save')).toBe(true);
+});

@@ -76,14 +76,73 @@ test('unapplied YAML edits are not overwritten when the drawing changes, nor los
 
   // New asks before the edit goes; keeping it keeps everything.
   await designer.byTestId('policy-new').click();
-  await expect(designer.byTestId('confirm-modal')).toContainText('YAML edits');
-  await designer.byTestId('confirm-cancel').click();
+  await expect(designer.byTestId('discard-modal')).toContainText('YAML edits');
+  await designer.byTestId('discard-cancel').click();
   await expect(designer.policyTextLine('id: web-to-db')).toBeVisible();
 
   // Revert drops it: the text is the drawing's again.
   await designer.byTestId('policy-text-revert').click();
   await expect(designer.policyTextLine('id: web-to-db')).toHaveCount(0);
   await expect(designer.byTestId('policy-text-stale')).toHaveCount(0);
+});
+
+test('Ctrl+Z in the editor right after Apply takes the Apply back; while typing it undoes the typing', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432], action: allow }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await designer.page.keyboard.press('Control+Enter');
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+
+  // The focus stays in the editor, whose own history the Apply ended: the key reaches the drawing's.
+  expect(await designer.holdsFocus(designer.policyTextEditor())).toBe(true);
+  await designer.page.keyboard.press('Control+z');
+  await expect(designer.byTestId('policy-undo')).toBeDisabled();
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await designer.revealPolicyTextEnd();
+  await expect(designer.policyTextLine('web-to-db')).toHaveCount(0);
+  await designer.page.keyboard.press('Control+Shift+z');
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  await expect(designer.policyTextLine('web-to-db')).toBeVisible();
+
+  // Typing is the editor's to undo, word by word, and the drawing stays as it is.
+  await designer.appendPolicyText('# a note');
+  const status = designer.byTestId('policy-text-status');
+  await expect(status).toContainText('not applied');
+  for (let i = 0; i < 5 && !(await status.textContent())?.includes('follows the drawing'); i++) {
+    await designer.page.keyboard.press('Control+z');
+    await expect(status).not.toContainText('Checking');
+  }
+  await expect(status).toContainText('follows the drawing');
+  await expect(designer.policyTextLine('# a note')).toHaveCount(0);
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  await designer.showCanvas();
+  await expect(designer.edge('web-to-db')).toBeVisible();
+});
+
+test('unsaved changes and unapplied YAML edits together: New asks once, naming both', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.byTestId('settings-dhcp').check();
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/5432] }\n');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+
+  await designer.byTestId('policy-new').click();
+  const question = designer.byTestId('discard-modal');
+  await expect(question).toContainText('has changes that are not saved');
+  await expect(question).toContainText('the YAML view has edits that are not applied');
+  await designer.byTestId('discard-confirm').click();
+
+  // One yes is enough: no second question, and both are gone.
+  await expect(designer.byTestId('policy-path')).toHaveText('not saved yet');
+  await expect(question).toHaveCount(0);
+  await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
+  await expect(designer.byTestId('policy-text-edited')).toHaveCount(0);
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
 });
 
 test('the view not shown takes no keys: Tab from the YAML tab goes into the editor, never to groups hidden behind it', async ({ designer, host }) => {
@@ -150,3 +209,26 @@ async function editExampleFile(designer: DesignerPage, home: string, url: string
   await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
   return file;
 }
+
+test('the canvas hidden behind the YAML catches up when shown: a policy opened meanwhile is drawn and fitted', async ({ designer, host, page }) => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await designer.open(host.url);
+  await designer.addGroup('a', 'tier=a');
+  await designer.addGroup('b', 'tier=b');
+  await designer.showPolicyText();
+  await page.locator('[data-testid="open-example"][data-example="three-tier-shop"]').first().click();
+  await designer.byTestId('discard-confirm').click();
+  await expect(designer.byTestId('policy-path')).toContainText('three-tier-shop/policy.yaml');
+
+  await designer.showCanvas();
+  await expect(designer.group('a')).toHaveCount(0);
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  for (const name of ['web', 'app', 'db']) {
+    await expect
+      .poll(async () => {
+        const box = (await designer.group(name).boundingBox())!;
+        return box.x >= pane.x && box.y >= pane.y && box.x + box.width <= pane.x + pane.width && box.y + box.height <= pane.y + pane.height;
+      }, { message: `${name} is in view` })
+      .toBe(true);
+  }
+});

@@ -1,3 +1,6 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 
 // Undo and redo of the drawing: buttons and shortcuts, a drag as one step, and a text field
@@ -63,4 +66,26 @@ test('an undone rename shows the old name in the inspector, and opening a file s
   await designer.byTestId('policy-new').click();
   await designer.byTestId('discard-confirm').click();
   await expect(designer.byTestId('policy-undo')).toBeDisabled();
+});
+
+test('a dialog waiting for its answer: Ctrl+S, Ctrl+Z and Ctrl+Enter do nothing behind it', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+  await designer.byTestId('settings-dhcp').check();
+
+  await designer.group('web').click();
+  await designer.page.keyboard.press('Delete');
+  await expect(designer.byTestId('confirm-modal')).toBeVisible();
+  for (const key of ['Control+s', 'Control+z', 'Control+Enter']) await designer.page.keyboard.press(key);
+  await expect(designer.byTestId('confirm-modal')).toBeVisible();
+  expect(readFileSync(file, 'utf8')).toContain('revision: 1');
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  await expect(designer.page.getByText('Not compiled yet')).toBeVisible();
+
+  await designer.byTestId('confirm-cancel').click();
+  await expect(designer.group('web')).toBeVisible();
 });

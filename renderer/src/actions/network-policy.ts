@@ -5,7 +5,8 @@ import { useAppStore } from '../stores/app-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore, type FileProblem } from '../stores/policy-store';
-import { mayDiscard, openUnsavedPolicy } from './policy-files';
+import { mayDiscard } from './discard';
+import { openUnsavedPolicy } from './policy-files';
 
 /*
  * NetworkPolicy in and out. An import (YAML files, or an open Kubernetes context) becomes the

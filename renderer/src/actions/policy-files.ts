@@ -11,7 +11,8 @@ import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
-import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft, mayDropPolicyTextDraft } from './policy-text';
+import { mayDiscard } from './discard';
+import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft } from './policy-text';
 
 /*
  * New, Open, Save and Save As. Each asks before throwing away unsaved work, and a file that
@@ -59,16 +60,6 @@ async function chooseAndWrite(): Promise<void> {
 
 function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
-}
-
-/**
- * Asks before unsaved changes, and the YAML view's unapplied text, are thrown away for `action`
- * ("open another policy"); true when they may be.
- */
-export async function mayDiscard(action: string): Promise<boolean> {
-  if (!(await mayDropPolicyTextDraft(action))) return false;
-  if (!usePolicyStore.getState().dirty) return true;
-  return useModalStore.getState().confirmDiscard(action);
 }
 
 /** Reads and parses a policy file; true when it replaced the drawing. */

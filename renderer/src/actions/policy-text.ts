@@ -1,8 +1,8 @@
 import { parsePolicyFile, type PolicyParse } from '@shared/policy/policy-file';
-import { drawingText, withTextApplied } from '../model/policy-text';
+import { withTextApplied } from '../model/policy-text';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useModalStore } from '../stores/modal-store';
-import { usePolicyStore } from '../stores/policy-store';
+import { sameDrawing, usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 
 /*
@@ -15,9 +15,14 @@ export function policyTextFileName(): string {
   return usePolicyStore.getState().path ?? 'policy.yaml';
 }
 
-/** Reads the YAML view's text as a policy file would be read. */
+/** The last text read, and what the parser said: Apply reads the text the check as you type just read. */
+let lastCheck: { text: string; file: string; parse: PolicyParse } | null = null;
+
+/** Reads the YAML view's text as a policy file would be read. The same text twice is read once. */
 export function checkPolicyText(text: string): PolicyParse {
-  return parsePolicyFile(text, policyTextFileName());
+  const file = policyTextFileName();
+  if (lastCheck?.text !== text || lastCheck.file !== file) lastCheck = { text, file, parse: parsePolicyFile(text, file) };
+  return lastCheck.parse;
 }
 
 /**
@@ -30,8 +35,9 @@ export function applyPolicyText(text: string): PolicyParse {
 
   const { policy, rewrite } = usePolicyStore.getState();
   const next = withTextApplied(policy, parsed.policy);
-  // Text that only reformats the drawing (comments, quoting, order of keys) is no undo step.
-  if (drawingText(next) !== drawingText(policy)) rewrite(next);
+  // Text that only reformats the drawing (comments, quoting, order of keys) is no undo step:
+  // it gives back the drawing's own parts, and comparing those costs nothing (printing both did).
+  if (!sameDrawing(next, policy)) rewrite(next);
   usePolicyTextStore.getState().discard();
   dropVanishedSelection();
   return parsed;
@@ -40,16 +46,6 @@ export function applyPolicyText(text: string): PolicyParse {
 /** True when the YAML view holds text that is not applied to the drawing. */
 export function hasPolicyTextDraft(): boolean {
   return usePolicyTextStore.getState().draft !== null;
-}
-
-/** Asks before the YAML view's unapplied text is thrown away for `action` ("open another policy"); true when it may be. */
-export async function mayDropPolicyTextDraft(action: string): Promise<boolean> {
-  if (!hasPolicyTextDraft()) return true;
-  return useModalStore.getState().confirm({
-    title: 'Discard the YAML edits?',
-    message: `The YAML view has edits that are not applied to the drawing. To ${action}, they will be lost. To keep them, cancel, then Apply them in the YAML view.`,
-    confirmLabel: 'Discard the edits',
-  });
 }
 
 /** Asks before a save writes the drawing while the YAML view holds text not applied to it; true to save anyway. */

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
+import type { Policy } from '@shared/policy/model';
 import { validatePolicy } from '@shared/policy/validate';
 import { useMemo } from 'react';
 import { samePolicyContent } from '../model/same-input';
@@ -12,10 +13,12 @@ export function elementKey(kind: 'group' | 'edge', id: string): string {
 
 /**
  * Diagnostics per canvas element: the live validator's, plus the last compile's while it
- * still describes the drawing (inventory warnings such as an empty group).
+ * still describes the drawing (inventory warnings such as an empty group). Of `shown` when
+ * given (the policy a hidden canvas still draws), else of the drawing.
  */
-export function useElementDiagnostics(): Map<string, Diagnostic[]> {
-  const policy = usePolicyStore((s) => s.policy);
+export function useElementDiagnostics(shown?: Policy): Map<string, Diagnostic[]> {
+  const drawing = usePolicyStore((s) => s.policy);
+  const policy = shown ?? drawing;
   const outcome = useCompileStore((s) => s.outcome);
   const compiled = useCompileStore((s) => s.input?.policy);
 

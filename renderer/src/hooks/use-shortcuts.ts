@@ -16,6 +16,13 @@ export function useShortcuts(): void {
       }
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
       const key = e.key.toLowerCase();
+      // A dialog waits for its answer: nothing is saved, opened, compiled or undone behind it (Ctrl+S in
+      // the inventory file editor saved the policy; under "Delete group?" it saved the drawing). The
+      // browser's own Save and Open stay off too.
+      if (document.querySelector('[aria-modal="true"]')) {
+        if (key === 's' || key === 'o') e.preventDefault();
+        return;
+      }
       const action =
         key === 's' ? (e.shiftKey ? savePolicyAs : savePolicy) : key === 'o' ? openPolicy : key === 'enter' ? compileCurrent : null;
       if (action) {

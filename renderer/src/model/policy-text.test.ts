@@ -44,6 +44,23 @@ describe('the drawing as text and back', () => {
     expect(back.revision).toBe(7);
   });
 
+  it('what the text leaves as it was keeps its object, so an Apply redraws and re-resolves only what changed', () => {
+    const same = withTextApplied(drawing, parsed(drawingText(drawing)));
+    expect(same.groups).toBe(drawing.groups);
+    expect(same.edges).toBe(drawing.edges);
+    expect(same.defaults).toBe(drawing.defaults);
+    expect(same.infrastructure).toBe(drawing.infrastructure);
+
+    const text = `${drawingText(drawing).replace('tier=db', 'tier=database')}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`;
+    const next = withTextApplied(drawing, parsed(text));
+    expect(next.groups[0]).toBe(drawing.groups[0]);
+    expect(next.groups[1]).toBe(drawing.groups[1]);
+    expect(next.groups[2]).not.toBe(drawing.groups[2]);
+    expect(next.groups[2]?.selector.labels).toBe('tier=database');
+    expect(next.edges[0]).toBe(drawing.edges[0]);
+    expect(next.edges.map((e) => e.id)).toEqual(['web-to-app', 'app-to-db']);
+  });
+
   it('a renamed group starts from the text’s place, as a new group would', () => {
     const text = drawingText(drawing).replace('name: web', 'name: front').replace('from: web', 'from: front');
     const back = withTextApplied(drawing, parsed(text));

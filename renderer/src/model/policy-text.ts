@@ -16,13 +16,31 @@ export function drawingText(policy: Policy): string {
  * not decide: the revision (the file's own counter, which Save keeps counting), and the canvas
  * position of each group that still exists where the text leaves `canvas` out or gives the
  * same place rounded (the file keeps whole pixels; the canvas does not).
+ *
+ * What the text leaves as it was keeps its object (each group, edge, the defaults, the lists
+ * when nothing in them changed), so that on thousands of groups an Apply that changes one edge
+ * costs the canvas and the membership one edge, not a redraw and re-resolve of everything; and
+ * a text that only reformats the drawing gives back parts all identical to the drawing's.
  */
 export function withTextApplied(current: Policy, parsed: Policy): Policy {
-  const positions = new Map(current.groups.map((g) => [g.name, g.position]));
+  const groupsBefore = new Map(current.groups.map((g) => [g.name, g]));
+  const edgesBefore = new Map(current.edges.map((e) => [e.id, e]));
+  const groups = parsed.groups.map((group) => {
+    const before = groupsBefore.get(group.name);
+    const kept = keepPosition(group, before?.position);
+    return before && sameData(kept, before) ? before : kept;
+  });
+  const edges = parsed.edges.map((edge) => {
+    const before = edgesBefore.get(edge.id);
+    return before && sameData(edge, before) ? before : edge;
+  });
   return {
     ...parsed,
     revision: current.revision,
-    groups: parsed.groups.map((group) => keepPosition(group, positions.get(group.name))),
+    defaults: sameData(parsed.defaults, current.defaults) ? current.defaults : parsed.defaults,
+    infrastructure: sameData(parsed.infrastructure, current.infrastructure) ? current.infrastructure : parsed.infrastructure,
+    groups: sameItems(groups, current.groups) ? current.groups : groups,
+    edges: sameItems(edges, current.edges) ? current.edges : edges,
   };
 }
 
@@ -31,4 +49,20 @@ function keepPosition(group: Group, before: CanvasPosition | undefined): Group {
   const wanted = group.position;
   if (wanted && (wanted.x !== Math.round(before.x) || wanted.y !== Math.round(before.y))) return group;
   return { ...group, position: before };
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** Equal as the file would write them: plain data compared by value, key order aside, an undefined key as none. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameData(item, b[i]));
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  return [...keys].every((k) => sameData(left[k], right[k]));
 }

@@ -45,4 +45,10 @@ describe('a compile still describes the drawing', () => {
     const reordered = { ...policy, groups: [...policy.groups].reverse() };
     for (const next of [isolated, described, reordered]) expect(samePolicyContent(policy, next)).toBe(false);
   });
+
+  it('not after DHCP or the DNS resolvers change: they are flows too', () => {
+    const dhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
+    const dns = { ...policy, infrastructure: { dhcp: false, dnsResolvers: ['10.0.0.53'] } };
+    for (const next of [dhcp, dns]) expect(samePolicyContent(policy, next)).toBe(false);
+  });
 });

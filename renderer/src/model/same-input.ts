@@ -12,6 +12,7 @@ export function samePolicyContent(compiled: Policy, current: Policy): boolean {
     (sameGroupsWherever(compiled.groups, current.groups) &&
       compiled.edges === current.edges &&
       compiled.defaults === current.defaults &&
+      compiled.infrastructure === current.infrastructure &&
       compiled.name === current.name)
   );
 }

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { DiscardRequest } from '../model/discard-question';
 
 /** A file of a bundled example that fits what a path dialog asks for. */
 export interface PathShortcut {
@@ -29,14 +30,14 @@ export interface ConfirmRequest {
 }
 
 type Modal =
-  | { kind: 'discard'; action: string; resolve: (discard: boolean) => void }
+  | ({ kind: 'discard'; resolve: (discard: boolean) => void } & DiscardRequest)
   | ({ kind: 'confirm'; resolve: (yes: boolean) => void } & ConfirmRequest)
   | ({ kind: 'path'; resolve: (path: string | null) => void } & PathRequest);
 
 interface ModalState {
   modal: Modal | null;
-  /** Asks whether unsaved changes may be thrown away for `action` ("open another file"). */
-  confirmDiscard: (action: string) => Promise<boolean>;
+  /** Asks whether unsaved changes, unapplied YAML edits or both may be thrown away for an action. */
+  confirmDiscard: (request: DiscardRequest) => Promise<boolean>;
   /** Browser mode has no native file dialog; ask for a path on the service's machine instead. */
   askPath: (request: PathRequest) => Promise<string | null>;
   confirm: (request: ConfirmRequest) => Promise<boolean>;
@@ -46,10 +47,10 @@ interface ModalState {
 // Modals are promises so file actions read top to bottom: ask, then act on the answer.
 export const useModalStore = create<ModalState>()((set, get) => ({
   modal: null,
-  confirmDiscard: (action) =>
+  confirmDiscard: (request) =>
     new Promise<boolean>((resolve) => {
       get().close();
-      set({ modal: { kind: 'discard', action, resolve } });
+      set({ modal: { kind: 'discard', ...request, resolve } });
     }),
   askPath: (request) =>
     new Promise<string | null>((resolve) => {

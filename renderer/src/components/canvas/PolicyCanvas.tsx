@@ -13,6 +13,7 @@ import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useImpactEdges } from '../../hooks/use-impact-edges';
 import { useMembership } from '../../hooks/use-membership';
+import { useWhileShown } from '../../hooks/use-while-shown';
 import {
   autoPosition,
   nextEdgeId,
@@ -39,17 +40,23 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const REMOVAL = 'remove';
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
+// A hidden canvas listens to no keys: React Flow updates its store on every Ctrl or Shift press
+// (multi-selection), which with thousands of edges took a third of a second, for Ctrl+Enter in the YAML too.
+const NO_KEYS = { selectionKeyCode: null, multiSelectionKeyCode: null, panActivationKeyCode: null, zoomActivationKeyCode: null };
 
 /**
  * The policy drawn as a graph. The policy store is the only truth: nodes and edges are derived
  * from it on every change, and React Flow's change events are turned into policy edits.
+ * While hidden (`active` false) it keeps drawing the policy it last showed: on thousands of
+ * groups, redrawing an unseen canvas made the YAML view's Apply take seconds.
  */
-export function PolicyCanvas(): JSX.Element {
-  const policy = usePolicyStore((s) => s.policy);
+export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
+  const policy = useWhileShown(usePolicyStore((s) => s.policy), active);
   const edit = usePolicyStore((s) => s.edit);
   const selection = useCanvasStore((s) => s.selection);
+  const formOpen = useCanvasStore((s) => s.form !== null);
   const { membership } = useMembership();
-  const diagnostics = useElementDiagnostics();
+  const diagnostics = useElementDiagnostics(policy);
   // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
 
@@ -155,7 +162,8 @@ export function PolicyCanvas(): JSX.Element {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={active ? DELETE_KEYS : null}
+        {...(active ? {} : NO_KEYS)}
         colorMode="dark"
         minZoom={0.2}
         fitView
@@ -164,9 +172,10 @@ export function PolicyCanvas(): JSX.Element {
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
         <CanvasToolbar />
-        <FitOnOpen />
+        <FitOnOpen active={active} />
       </ReactFlow>
-      {policy.groups.length === 0 ? (
+      {/* Not under an open add form, whose fields it would be written over. */}
+      {policy.groups.length === 0 && !formOpen ? (
         <div className="canvas-empty">
           <p>No groups yet.</p>
           <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>

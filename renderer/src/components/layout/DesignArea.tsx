@@ -29,7 +29,7 @@ export function DesignArea(): JSX.Element {
         {/* Inert while hidden: React Flow shows its nodes (visibility) and keeps them in the Tab order,
             so without it the keyboard would select, move and delete groups no one can see. */}
         <div className={view === 'canvas' ? 'design-pane' : 'design-pane hidden'} inert={view !== 'canvas'}>
-          <PolicyCanvas />
+          <PolicyCanvas active={view === 'canvas'} />
         </div>
         {textOpened ? (
           <div className={view === 'yaml' ? 'design-pane' : 'design-pane hidden'} inert={view !== 'yaml'}>

@@ -6,7 +6,8 @@ const PICKER_FROM = 5;
 
 /**
  * One tab per host's table, then Problems (with counts), Trace, Matrix, Impact and Replay. Only
- * the host tabs scroll when space runs out: the analysis tabs are always in view.
+ * the host tabs scroll when space runs out: the analysis tabs are always in view, on a line of
+ * their own under the host tabs when the panel is narrow (output.css).
  */
 export function OutputTabs(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
@@ -17,7 +18,7 @@ export function OutputTabs(): JSX.Element {
   const hosts = outcome?.hosts ?? [];
 
   return (
-    <div className="tabs" role="tablist">
+    <div className="tabs output-tabs" role="tablist">
       {hosts.length >= PICKER_FROM ? (
         <select className="host-picker" data-testid="flow-host-picker" aria-label="Show the flow table of host"
           value={tab.kind === 'host' ? tab.host : ''} onChange={(e) => setTab({ kind: 'host', host: e.target.value })}>
@@ -35,23 +36,25 @@ export function OutputTabs(): JSX.Element {
           </Tab>
         ))}
       </div>
-      <Tab to={{ kind: 'problems' }} selected={tab.kind === 'problems'} testId="problems-tab">
-        Problems
-        {errors > 0 ? <span className="count count-error">{errors}</span> : null}
-        {warnings > 0 ? <span className="count count-warning">{warnings}</span> : null}
-      </Tab>
-      <Tab to={{ kind: 'trace' }} selected={tab.kind === 'trace'} testId="trace-tab">
-        Trace
-      </Tab>
-      <Tab to={{ kind: 'matrix' }} selected={tab.kind === 'matrix'} testId="matrix-tab">
-        Matrix
-      </Tab>
-      <Tab to={{ kind: 'impact' }} selected={tab.kind === 'impact'} testId="impact-tab">
-        Impact
-      </Tab>
-      <Tab to={{ kind: 'replay' }} selected={tab.kind === 'replay'} testId="replay-tab">
-        Replay
-      </Tab>
+      <div className="analysis-tabs">
+        <Tab to={{ kind: 'problems' }} selected={tab.kind === 'problems'} testId="problems-tab">
+          Problems
+          {errors > 0 ? <span className="count count-error">{errors}</span> : null}
+          {warnings > 0 ? <span className="count count-warning">{warnings}</span> : null}
+        </Tab>
+        <Tab to={{ kind: 'trace' }} selected={tab.kind === 'trace'} testId="trace-tab">
+          Trace
+        </Tab>
+        <Tab to={{ kind: 'matrix' }} selected={tab.kind === 'matrix'} testId="matrix-tab">
+          Matrix
+        </Tab>
+        <Tab to={{ kind: 'impact' }} selected={tab.kind === 'impact'} testId="impact-tab">
+          Impact
+        </Tab>
+        <Tab to={{ kind: 'replay' }} selected={tab.kind === 'replay'} testId="replay-tab">
+          Replay
+        </Tab>
+      </div>
     </div>
   );
 }

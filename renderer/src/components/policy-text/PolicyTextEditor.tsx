@@ -9,6 +9,8 @@ export interface PolicyTextEditorHandle {
   /** Puts the cursor at a place of the text, scrolls to it and gives the editor the focus. */
   reveal: (line: number, column: number) => void;
   focus: () => void;
+  /** The text was applied: the typing before it is the drawing's history now, no longer the editor's to undo. */
+  forgetTyping: () => void;
 }
 
 interface PolicyTextEditorProps {
@@ -22,19 +24,24 @@ interface PolicyTextEditorProps {
   onApply: () => void;
   /** Ctrl/Cmd+S: apply, then save. */
   onApplyAndSave: () => void;
+  /**
+   * Ctrl/Cmd+Z, or Ctrl/Cmd+Shift+Z or +Y, when the editor has no typing of its own to take back
+   * or make again (right after Apply, say: taking the applied text empties its history).
+   */
+  onHistory: (step: 'undo' | 'redo') => void;
   onReady: (handle: PolicyTextEditorHandle) => void;
 }
 
 const MARKER_OWNER = 'microseg-policy';
 
 /** Monaco editing the policy as YAML, loaded on first use; the policy's own parser supplies its markers. */
-export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave, onReady }: PolicyTextEditorProps): JSX.Element {
+export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave, onHistory, onReady }: PolicyTextEditorProps): JSX.Element {
   const container = useRef<HTMLDivElement>(null);
   const view = useRef<{ monaco: typeof MonacoApi; editor: MonacoApi.editor.IStandaloneCodeEditor } | null>(null);
   // The editor loads asynchronously and outlives renders: it reads the latest props through refs.
-  const latest = useRef({ text, ranges, onType, onApply, onApplyAndSave, onReady });
+  const latest = useRef({ text, ranges, onType, onApply, onApplyAndSave, onHistory, onReady });
   useEffect(() => {
-    latest.current = { text, ranges, onType, onApply, onApplyAndSave, onReady };
+    latest.current = { text, ranges, onType, onApply, onApplyAndSave, onHistory, onReady };
   });
   // True while the editor takes `text`, so that change is not reported as typing.
   const taking = useRef(false);
@@ -74,6 +81,24 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
         keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
         run: () => latest.current.onApplyAndSave(),
       });
+      // The editor's own undo first, for typing; once it has nothing left, the keys reach the drawing's history.
+      const history = (step: 'undo' | 'redo'): void => {
+        const model = editor.getModel();
+        if (model && (step === 'undo' ? model.canUndo() : model.canRedo())) editor.trigger('keyboard', step, null);
+        else latest.current.onHistory(step);
+      };
+      editor.addAction({
+        id: 'microseg.policyText.undo',
+        label: 'Undo typing, or else the last change to the drawing',
+        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyZ],
+        run: () => history('undo'),
+      });
+      editor.addAction({
+        id: 'microseg.policyText.redo',
+        label: 'Redo typing, or else the change to the drawing just undone',
+        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyZ, monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyY],
+        run: () => history('redo'),
+      });
       view.current = { monaco, editor };
       showMarkers(monaco, editor, latest.current.ranges ?? []);
       latest.current.onReady({
@@ -83,6 +108,7 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
           editor.focus();
         },
         focus: () => editor.focus(),
+        forgetTyping: () => take(editor, editor.getValue(), taking),
       });
     });
     return () => {
@@ -96,11 +122,7 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
   useEffect(() => {
     const editor = view.current?.editor;
     if (!editor || editor.getValue() === text) return;
-    const state = editor.saveViewState();
-    taking.current = true;
-    editor.setValue(text);
-    taking.current = false;
-    if (state) editor.restoreViewState(state);
+    take(editor, text, taking);
   }, [text]);
 
   useEffect(() => {
@@ -108,6 +130,18 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
   }, [ranges]);
 
   return <div ref={container} className="policy-text-editor nokey" data-testid="policy-text-editor" />;
+}
+
+/**
+ * Takes `value` as a new text, with an empty history, the cursor and scroll staying where they
+ * were; `taking` is set meanwhile, so the change is not reported as typing.
+ */
+function take(editor: MonacoApi.editor.IStandaloneCodeEditor, value: string, taking: { current: boolean }): void {
+  const state = editor.saveViewState();
+  taking.current = true;
+  editor.setValue(value);
+  taking.current = false;
+  if (state) editor.restoreViewState(state);
 }
 
 function showMarkers(monaco: typeof MonacoApi, editor: MonacoApi.editor.IStandaloneCodeEditor, ranges: readonly DiagnosticRange[]): void {

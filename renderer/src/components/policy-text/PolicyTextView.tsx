@@ -4,7 +4,7 @@ import { applyPolicyText, checkPolicyText } from '../../actions/policy-text';
 import { savePolicy } from '../../actions/policy-files';
 import { diagnosticRanges } from '../../model/diagnostic-ranges';
 import { drawingText } from '../../model/policy-text';
-import { usePolicyStore } from '../../stores/policy-store';
+import { redoEdit, undoEdit, usePolicyStore } from '../../stores/policy-store';
 import { usePolicyTextStore } from '../../stores/policy-text-store';
 import { PolicyTextEditor, type PolicyTextEditorHandle } from './PolicyTextEditor';
 import { PolicyTextProblems } from './PolicyTextProblems';
@@ -57,7 +57,11 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   const apply = (): boolean => {
     if (draft === null) return true;
     const parsed = applyPolicyText(draft);
-    if (parsed.policy) return true;
+    // Ctrl+Z right after Apply takes the Apply back, not the last keystroke before it (which would make a draft again).
+    if (parsed.policy) {
+      editor.current?.forgetTyping();
+      return true;
+    }
     setCheck({ text: draft, diagnostics: parsed.diagnostics });
     const first = parsed.diagnostics.find((d) => d.severity === 'error')?.location;
     editor.current?.reveal(first?.line ?? 1, first?.column ?? 1);
@@ -104,6 +108,8 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
         onApplyAndSave={() => {
           if (apply()) void savePolicy();
         }}
+        // Only while the text follows the drawing: undoing the drawing under a draft would leave the draft behind it.
+        onHistory={(step) => draft === null && (step === 'undo' ? undoEdit() : redoEdit())}
         onReady={(handle) => (editor.current = handle)}
       />
       <PolicyTextProblems diagnostics={check?.diagnostics ?? []} onPick={(line, column) => editor.current?.reveal(line, column)} />
