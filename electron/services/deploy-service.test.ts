@@ -120,4 +120,41 @@ describe('DeployService and the spoof guard', () => {
     const fresh = await deploy(new FakeSwitch([]), web1());
     expect(fresh.result.status).toBe('applied');
   });
+
+  it('says which guards a rollback to a backup from before them would take away, and takes them only when agreed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-guard-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    const sw = new FakeSwitch([]);
+    let ended: () => void = () => undefined;
+    const emit: EmitEvent = (event) => {
+      if (event === 'deploy:finished') ended();
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
+    const deploy = async (inventory: Inventory): Promise<void> => {
+      const finished = new Promise<void>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      await finished;
+    };
+    await deploy(web1());
+    const unguarded = sw.flows;
+    // The backup this deploy leaves is the unguarded table: a rollback takes the guard away.
+    await deploy(web1('veth-web1'));
+    expect(sw.flows.some((f) => f.includes('in_port'))).toBe(true);
+    const bundles = sw.bundles.length;
+
+    expect(await service.rollbackPreview('h1')).toEqual({ host: 'h1', flowCount: unguarded.length, portGuardsLost: ['veth-web1'] });
+    await expect(service.rollback('h1')).rejects.toThrow(/switch port veth-web1 against spoofed sources and the backup from before the last deploy does not.*Not rolled back/);
+    await expect(service.rollback('h1', ['veth-other'])).rejects.toThrow(/Not rolled back/);
+    expect(sw.bundles.length).toBe(bundles);
+
+    const result = await service.rollback('h1', ['veth-web1']);
+    expect(result.status).toBe('rolled-back');
+    expect(result.message).toContain('veth-web1 is no longer guarded against spoofed sources');
+    expect(sw.flows).toEqual(unguarded);
+
+    // Rolled back to what the backup holds, a rollback loses no guard: nothing to ask.
+    expect((await service.rollbackPreview('h1')).portGuardsLost).toEqual([]);
+    expect((await service.rollback('h1')).message).not.toContain('guard');
+  });
 });

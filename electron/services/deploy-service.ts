@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget } from '@shared/api/contract';
+import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
-import { portGuardsLost, portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
+import { portGuardsLost, portGuardsLostToDump, portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { formatDeployBundle } from '@shared/compiler/table-text';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -96,12 +96,28 @@ export class DeployService {
     return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
   }
 
-  /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
-  async rollback(host: string): Promise<DeployHostResult> {
+  /** What a rollback of the host would put back, and the spoof guards it would take away; changes nothing. */
+  async rollbackPreview(host: string): Promise<RollbackPreview> {
+    const { target, lines } = await this.backupOf(host);
+    const session = await this.openSession(target, this.configDir);
+    try {
+      const current = await new OvsRemote(session, target.bridge, host).dumpOurFlows();
+      return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
+    } finally {
+      session.close();
+    }
+  }
+
+  /**
+   * Restores the flows of ours that the host had before the last deploy (none, if it had none).
+   * `removePortGuards`: the ports whose spoof guard the user agreed to take away; a guard the
+   * backup lacks on any other port fails the rollback before anything is applied.
+   */
+  async rollback(host: string, removePortGuards: readonly string[] = []): Promise<DeployHostResult> {
     this.ensureIdle(host);
     this.busy.add(host);
     try {
-      const result = await this.restoreBackup(host);
+      const result = await this.restoreBackup(host, new Set(removePortGuards));
       this.outcomes.set(host, result);
       return result;
     } finally {
@@ -109,7 +125,7 @@ export class DeployService {
     }
   }
 
-  private async restoreBackup(host: string): Promise<DeployHostResult> {
+  private async backupOf(host: string): Promise<{ target: HostTarget; lines: string[] }> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; nothing to roll back.`);
     let backup: string;
@@ -118,15 +134,25 @@ export class DeployService {
     } catch {
       throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     }
+    return { target, lines: backup.split('\n').filter((l) => l.startsWith('cookie=')) };
+  }
+
+  private async restoreBackup(host: string, removable: ReadonlySet<string>): Promise<DeployHostResult> {
+    const { target, lines } = await this.backupOf(host);
     const started = performance.now();
-    const lines = backup.split('\n').filter((l) => l.startsWith('cookie='));
     const session = await this.openSession(target, this.configDir);
     try {
       const ovs = new OvsRemote(session, target.bridge, host);
+      const lost = portGuardsLostToDump(await ovs.dumpOurFlows(), lines);
+      const unconfirmed = lost.filter((p) => !removable.has(p));
+      if (unconfirmed.length > 0) throw guardLossRefused(host, unconfirmed, 'the backup from before the last deploy', 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
+
       await ovs.applyBundle(formatRestoreBundle(lines));
       const count = (await ovs.dumpOurFlows()).length;
+      const unguarded = lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
+      if (lost.length > 0) this.log.warn('spoof guard removed by rollback, as confirmed', { host, ports: lost.join(',') });
       this.log.info('rollback applied', { host, flows: count });
-      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
+      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy${unguarded}.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
     } finally {
       session.close();
     }
@@ -211,12 +237,21 @@ function confirmedGuardLoss(previous: readonly string[], table: HostTable, remov
   const lost = portGuardsLost(previous, table.flows);
   const unconfirmed = lost.filter((p) => !removable.has(p));
   if (unconfirmed.length === 0) return lost;
-  const one = unconfirmed.length === 1;
-  throw new ServiceError(
+  throw guardLossRefused(
+    table.host,
+    unconfirmed,
+    'the new table',
+    `Not deployed: give the inventory ${unconfirmed.length === 1 ? 'that port' : 'those ports'} (Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.`,
+  );
+}
+
+/** Why a deploy or rollback that would take spoof guards away unasked changes nothing. */
+function guardLossRefused(host: string, ports: readonly string[], next: string, what: string): ServiceError {
+  const one = ports.length === 1;
+  return new ServiceError(
     'bad-request',
-    `The switch guards ${one ? 'switch port' : 'switch ports'} ${portList(unconfirmed)} against spoofed sources and the new table does not, so the ` +
-      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. Not deployed: give the inventory ${one ? 'that port' : 'those ports'} ` +
-      '(Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.',
+    `The switch on ${host} guards ${one ? 'switch port' : 'switch ports'} ${portList(ports)} against spoofed sources and ${next} does not, so the ` +
+      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. ${what}`,
   );
 }
 

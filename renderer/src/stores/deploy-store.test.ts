@@ -3,6 +3,7 @@ import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
 import { useDeployStore } from './deploy-store';
+import { useModalStore } from './modal-store';
 
 // Rollback is offered only where there is something to roll back to.
 
@@ -35,5 +36,31 @@ describe('starting a deploy', () => {
     await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1']);
     const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:start');
     expect(calls.map(([, args]) => (args as { removePortGuards?: unknown }).removePortGuards)).toEqual([[{ host: 'h1', ports: ['veth-web1'] }], undefined]);
+  });
+});
+
+describe('rolling back', () => {
+  it('asks with the spoof guards the rollback would take away, and sends them only once agreed', async () => {
+    answers.push({ ok: true, value: { host: 'h1', flowCount: 12, portGuardsLost: ['veth-a', 'veth-b'] } });
+    const done = useDeployStore.getState().rollback('h1');
+    await vi.waitFor(() => expect(useModalStore.getState().modal?.kind).toBe('confirm'));
+    const modal = useModalStore.getState().modal as Extract<ReturnType<typeof useModalStore.getState>['modal'], { kind: 'confirm' }>;
+    expect(modal.message).toContain('12 flows');
+    expect(modal.loss?.summary).toBe('Removes the spoof guard of 2 switch ports on h1');
+    expect(modal.loss?.items).toEqual(['veth-a', 'veth-b']);
+    answers.push({ ok: true, value: { host: 'h1', status: 'rolled-back', message: 'Restored', flowCount: 12, durationMs: 1 } });
+    modal.resolve(true);
+    await done;
+    const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:rollback');
+    expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', removePortGuards: ['veth-a', 'veth-b'] });
+    expect(useDeployStore.getState().rollingBack).toEqual([]);
+  });
+
+  it('asks nothing and changes nothing when the switch cannot be read first', async () => {
+    answers.push({ ok: false, error: { code: 'ssh-failed', message: 'refused' } });
+    const before = vi.mocked(request).mock.calls.length;
+    await useDeployStore.getState().rollback('h1');
+    expect(vi.mocked(request).mock.calls.slice(before).map(([channel]) => channel)).toEqual(['deploy:rollbackPreview']);
+    expect(useDeployStore.getState().rollingBack).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
-import { useModalStore } from './modal-store';
+import { useModalStore, type ConfirmRequest } from './modal-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
 export interface HostStatus {
@@ -87,14 +87,24 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   rollback: async (host) => {
-    const sure = await useModalStore.getState().confirm({
-      title: `Roll back ${host}?`,
-      message: `The switch on ${host} gets back the flows it had before the last successful deploy from this machine; the policy deployed now stops being enforced there.`,
-      confirmLabel: 'Roll back',
-    });
-    if (!sure) return;
+    // Read first what the rollback would take away: a backup from before a spoof guard was
+    // deployed would leave its ports unguarded, which the question must say.
     set((s) => ({ rollingBack: [...s.rollingBack, host] }));
-    const response = await request('deploy:rollback', { host });
+    const preview = await request('deploy:rollbackPreview', { host });
+    const lost = preview.ok ? preview.value.portGuardsLost : [];
+    const sure =
+      preview.ok &&
+      (await useModalStore.getState().confirm({
+        title: `Roll back ${host}?`,
+        message: `The switch on ${host} gets back the ${preview.value.flowCount} flows it had before the last successful deploy from this machine; the policy deployed now stops being enforced there.`,
+        confirmLabel: 'Roll back',
+        ...(lost.length > 0 ? { loss: guardLoss(host, lost) } : {}),
+      }));
+    if (!sure) {
+      set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host) }));
+      return;
+    }
+    const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}) });
     set((s) => ({
       rollingBack: s.rollingBack.filter((h) => h !== host),
       statuses: response.ok
@@ -142,6 +152,19 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     }));
   },
 }));
+
+/** The spoof guards a rollback would take away, as the question before it lists them. */
+function guardLoss(host: string, ports: readonly string[]): NonNullable<ConfirmRequest['loss']> {
+  const one = ports.length === 1;
+  return {
+    summary: `Removes the spoof guard of ${ports.length} switch ${one ? 'port' : 'ports'} on ${host}`,
+    items: [...ports],
+    explanation:
+      `The switch binds ${one ? 'this port' : 'these ports'} to ${one ? "its workload's addresses" : "their workloads' addresses"} now; the flows from before the last deploy ` +
+      `do not, so after the rollback ${one ? 'it' : 'they'} may send from any address. To keep the guard, deploy again instead of rolling back.`,
+    accept: one ? 'Remove this spoof guard' : 'Remove these spoof guards',
+  };
+}
 
 function isOurs(state: DeployState, deployId: string, host: string | undefined): boolean {
   if (state.deployId !== null) return state.deployId === deployId;
