@@ -143,6 +143,18 @@ test('Docker containers get their switch ports from the host switch, and the gua
     await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram' }).toBeGreaterThan(dropsBefore);
     expect(udpTracked(lab, web2, app1, 9004), 'the forged datagram got through').toBe(false);
     expect(canConnect('web1', app1, 80), 'web1 opens tcp/80 to app1').toBe(true);
+
+    // Stop reading ports: the host is forgotten, its containers unbound, and a reload reads nothing.
+    const row = designer.hostRow(lab.hostName);
+    await row.getByTestId('host-forget-ports').click();
+    await expect(designer.workload('web1')).not.toContainText(`port ${portOf(lab, 'web1')}`);
+    await expect(row.getByTestId('host-forget-ports')).toHaveCount(0);
+    await designer.page.reload();
+    await expect(designer.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+    await expect(designer.workload('web1')).toBeVisible();
+    await expect(designer.workload('web1')).not.toContainText(`port ${portOf(lab, 'web1')}`);
+    await expect(row.getByTestId('host-ports-read')).toHaveCount(0);
+    await expect(row.getByTestId('host-forget-ports')).toHaveCount(0);
   } finally {
     impersonate(lab, 'web1', web2, app1, false);
     clearOurFlows(lab);

@@ -26,7 +26,8 @@ interface DeployState {
   confirming: boolean;
   loadTargets: () => Promise<void>;
   saveTarget: (target: HostTarget) => Promise<boolean>;
-  removeTarget: (host: string) => Promise<void>;
+  /** True once the target is gone. */
+  removeTarget: (host: string) => Promise<boolean>;
   setConfirming: (confirming: boolean) => void;
   /** `removePortGuards`: the spoof guards the user saw and agreed to remove; any other lost guard fails its host. */
   start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
@@ -63,6 +64,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   removeTarget: async (host) => {
     const response = await request('hosts:remove', { host });
     if (response.ok) set({ targets: response.value });
+    return response.ok;
   },
 
   setConfirming: (confirming) => set({ confirming }),
