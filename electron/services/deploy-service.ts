@@ -10,7 +10,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
-import { OvsRemote } from './ovs-remote';
+import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
@@ -43,6 +43,7 @@ export class DeployService {
     private readonly log: Logger,
     private readonly emit: EmitEvent,
     private readonly openSession: OpenSession = openSshSession,
+    private readonly commandTimeoutMs = COMMAND_TIMEOUT_MS,
   ) {}
 
   /**
@@ -101,7 +102,7 @@ export class DeployService {
     const { target, lines } = await this.backupOf(host);
     const session = await this.openSession(target, this.configDir);
     try {
-      const current = await new OvsRemote(session, target.bridge, host).dumpOurFlows();
+      const current = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
       return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
     } finally {
       session.close();
@@ -142,7 +143,7 @@ export class DeployService {
     const started = performance.now();
     const session = await this.openSession(target, this.configDir);
     try {
-      const ovs = new OvsRemote(session, target.bridge, host);
+      const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
       const lost = portGuardsLostToDump(await ovs.dumpOurFlows(), lines);
       const unconfirmed = lost.filter((p) => !removable.has(p));
       if (unconfirmed.length > 0) throw guardLossRefused(host, unconfirmed, 'the backup from before the last deploy', 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
@@ -163,26 +164,32 @@ export class DeployService {
     const host = table.host;
     const elapsed = (): number => Math.round(performance.now() - started);
     let session;
+    // Where the new table stands: not sent; sent, with no answer yet; taken by the switch.
+    let phase: 'before' | 'sent' | 'applied' = 'before';
+    let previous: string[] = [];
     try {
       this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
       session = await this.openSession(target, this.configDir);
-      const ovs = new OvsRemote(session, target.bridge, host);
+      const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
       await ovs.checkBridge();
 
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
-      const previous = await ovs.dumpOurFlows();
+      previous = await ovs.dumpOurFlows();
 
       const lost = confirmedGuardLoss(previous, table, removable);
       const removing = lost.length === 0 ? '' : `, removing the spoof guard of ${portList(lost)} as confirmed`;
 
       this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
+      phase = 'sent';
       await ovs.applyBundle(formatDeployBundle(table.flows));
+      phase = 'applied';
 
       this.progress(deployId, host, 'verify', 'reading the table back');
       const installed = (await ovs.dumpOurFlows()).length;
       if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
         const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flowCount}`;
+        phase = 'before';
         if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
         throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }
@@ -194,13 +201,30 @@ export class DeployService {
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
       this.progress(deployId, host, 'done', message);
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
-      return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed() };
+      return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed(), backedUp: true };
     } catch (error) {
       const data = toErrorData(error);
-      const message = data.detail === STATE_UNKNOWN ? data.message : `${data.message} The host keeps its previous flows.`;
+      // ovs-ofctl refusing a bundle changes nothing; a bundle without an answer may have been taken.
+      const taken = phase === 'applied' ? 'yes' : phase === 'sent' && data.code !== 'ovs-failed' ? 'maybe' : 'no';
+      // Once the switch may run the new table, rollback must lead back to the flows before it.
+      let backedUp = false;
+      if (taken !== 'no') {
+        backedUp = await this.saveBackup(host, previous).then(
+          () => true,
+          (e: unknown) => {
+            this.log.warn('backup not saved', { deployId, host, error: toErrorData(e).message });
+            return false;
+          },
+        );
+      }
+      const message =
+        data.detail === STATE_UNKNOWN ? data.message
+        : taken === 'yes' ? `The new table was applied, but the deploy could not finish: ${data.message} Check the switch; Rollback puts back the flows from before this deploy.`
+        : taken === 'maybe' ? `${data.message} The switch may have taken the new table or kept its previous flows (a bundle is applied whole or not at all): check it before going on; Rollback puts back the flows from before this deploy.`
+        : `${data.message} The host keeps its previous flows.`;
       this.progress(deployId, host, 'failed', message);
       this.log.warn('host deploy failed', { deployId, host, code: data.code, error: data.message });
-      return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed() };
+      return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed(), ...(backedUp ? { backedUp } : {}) };
     } finally {
       session?.close();
     }

@@ -351,6 +351,8 @@ export interface DeployHostResult {
   message: string;
   flowCount: number;
   durationMs: number;
+  /** A deploy kept the host's flows from before it, for Rollback: it took effect, or may have (failed, status unknown). */
+  backedUp?: boolean;
 }
 
 /** Failures of the outside world or of a request, carried across the boundary as data. */

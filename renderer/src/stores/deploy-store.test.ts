@@ -19,12 +19,13 @@ describe('backups to roll back to', () => {
     expect(useDeployStore.getState().backups).toEqual(['host-a']);
   });
 
-  it('are added by a deploy that took effect, not by one that failed', () => {
+  it('are added by a deploy that took effect or may have, not by one that failed before the switch took anything', () => {
     useDeployStore.getState().onFinished('d1', [
-      { host: 'host-a', status: 'applied', message: 'ok', flowCount: 3, durationMs: 1 },
+      { host: 'host-a', status: 'applied', message: 'ok', flowCount: 3, durationMs: 1, backedUp: true },
       { host: 'host-b', status: 'failed', message: 'ssh', flowCount: 0, durationMs: 1 },
+      { host: 'host-c', status: 'failed', message: 'no answer to the bundle', flowCount: 0, durationMs: 1, backedUp: true },
     ]);
-    expect(useDeployStore.getState().backups).toEqual(['host-a']);
+    expect(useDeployStore.getState().backups).toEqual(['host-a', 'host-c']);
   });
 });
 

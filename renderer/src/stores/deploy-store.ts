@@ -127,8 +127,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     if (!isOurs(get(), deployId, results[0]?.host)) return;
     const finals: Record<string, HostStatus> = {};
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
-    // A deploy that took effect left a backup of what the host had before it.
-    const backedUp = results.filter((r) => r.status === 'applied').map((r) => r.host);
+    // A deploy that took effect, or may have, left a backup of what the host had before it.
+    const backedUp = results.filter((r) => r.backedUp === true).map((r) => r.host);
     set((s) => ({
       running: false,
       deployId,
