@@ -229,4 +229,14 @@ describe('DeployService on a switch that stops answering', () => {
     expect(sw.bundles).toHaveLength(1);
     expect((await service.status()).backups).toEqual(['h1']);
   });
+
+  it('says the switch may hold either table when a rollback goes unanswered, and that it keeps its flows when refused', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, deploy } = await setUp(sw);
+    expect((await deploy()).status).toBe('applied');
+    sw.silent.push({ word: '--bundle', once: true });
+    await expect(service.rollback('h1')).rejects.toThrow(/no answer within 0 s.*The switch may have taken the flows from before the last deploy or kept its current ones/);
+    // Free again at once, and the next rollback goes through.
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+  });
 });

@@ -148,7 +148,12 @@ export class DeployService {
       const unconfirmed = lost.filter((p) => !removable.has(p));
       if (unconfirmed.length > 0) throw guardLossRefused(host, unconfirmed, 'the backup from before the last deploy', 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
-      await ovs.applyBundle(formatRestoreBundle(lines));
+      await ovs.applyBundle(formatRestoreBundle(lines)).catch((error: unknown) => {
+        // ovs-ofctl refusing the bundle changes nothing; one that went unanswered may have been taken.
+        const data = toErrorData(error);
+        if (data.code === 'ovs-failed') throw new ServiceError(data.code, `${data.message} The host keeps its current flows.`, data.detail);
+        throw new ServiceError(data.code, `${data.message} The switch may have taken the flows from before the last deploy or kept its current ones: check it before going on.`, STATE_UNKNOWN);
+      });
       const count = (await ovs.dumpOurFlows()).length;
       const unguarded = lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
       if (lost.length > 0) this.log.warn('spoof guard removed by rollback, as confirmed', { host, ports: lost.join(',') });

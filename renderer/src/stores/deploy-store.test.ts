@@ -64,4 +64,15 @@ describe('rolling back', () => {
     expect(vi.mocked(request).mock.calls.slice(before).map(([channel]) => channel)).toEqual(['deploy:rollbackPreview']);
     expect(useDeployStore.getState().rollingBack).toEqual([]);
   });
+
+  it("says on the host's row why a rollback failed", async () => {
+    useModalStore.setState({ modal: null });
+    answers.push({ ok: true, value: { host: 'h1', flowCount: 3, portGuardsLost: [] } });
+    const done = useDeployStore.getState().rollback('h1');
+    await vi.waitFor(() => expect(useModalStore.getState().modal?.kind).toBe('confirm'));
+    answers.push({ ok: false, error: { code: 'ssh-failed', message: 'Could not apply the flow table on h1.' } });
+    (useModalStore.getState().modal as { resolve: (yes: boolean) => void }).resolve(true);
+    await done;
+    expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'failed', message: 'Rollback failed: Could not apply the flow table on h1.' });
+  });
 });

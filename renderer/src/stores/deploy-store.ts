@@ -109,9 +109,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}) });
     set((s) => ({
       rollingBack: s.rollingBack.filter((h) => h !== host),
-      statuses: response.ok
-        ? { ...s.statuses, [host]: { status: response.value.status, message: response.value.message } }
-        : s.statuses,
+      // A failed rollback says why on the host's row too, where the last deploy's result would mislead.
+      statuses: { ...s.statuses, [host]: response.ok ? { status: response.value.status, message: response.value.message } : { status: 'failed', message: `Rollback failed: ${response.error.message}` } },
     }));
   },
 
