@@ -239,4 +239,14 @@ describe('DeployService on a switch that stops answering', () => {
     // Free again at once, and the next rollback goes through.
     expect((await service.rollback('h1')).status).toBe('rolled-back');
   });
+
+  it('lets one of two deploys to a host started at the same moment (two windows) through, and refuses the other', async () => {
+    const sw = new FakeSwitch([]);
+    const { service } = await setUp(sw);
+    const both = await Promise.allSettled([service.start(emptyPolicy('t'), inventory, ['h1']), service.start(emptyPolicy('t'), inventory, ['h1'])]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('already running');
+    const fresh = await setUp(new FakeSwitch([]));
+    await expect(fresh.service.start(emptyPolicy('t'), inventory, ['h1', 'h1'])).rejects.toThrow('Host "h1" is named twice');
+  });
 });

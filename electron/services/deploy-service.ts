@@ -67,7 +67,13 @@ export class DeployService {
       jobs.push({ table, target, removable });
     }
 
-    for (const { table } of jobs) this.busy.add(table.host);
+    // Checked again as the hosts are taken, with no wait in between: another window's deploy or
+    // rollback may have taken one while the targets were read.
+    const taken = jobs.map((j) => j.table.host);
+    const twice = taken.find((h, i) => taken.indexOf(h) !== i);
+    if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
+    for (const host of taken) this.ensureIdle(host);
+    for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
