@@ -138,8 +138,10 @@ describe('DeployService and the spoof guard', () => {
     await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
     const sw = new FakeSwitch([]);
     let ended: () => void = () => undefined;
-    const emit: EmitEvent = (event) => {
+    const rolledBack: DeployHostResult[] = [];
+    const emit: EmitEvent = (event, payload) => {
       if (event === 'deploy:finished') ended();
+      if (event === 'deploy:rolledBack') rolledBack.push((payload as ApiEvents['deploy:rolledBack']).result);
     };
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
     const deploy = async (inventory: Inventory): Promise<void> => {
@@ -162,6 +164,8 @@ describe('DeployService and the spoof guard', () => {
     const result = await service.rollback('h1', ['veth-web1']);
     expect(result.status).toBe('rolled-back');
     expect(result.message).toContain('veth-web1 is no longer guarded against spoofed sources');
+    // Every window hears of it, not only the one that asked.
+    expect(rolledBack).toEqual([result]);
     expect(sw.flows).toEqual(unguarded);
 
     // Rolled back to what the backup holds, a rollback loses no guard: nothing to ask.

@@ -126,6 +126,7 @@ export class DeployService {
     try {
       const result = await this.restoreBackup(host, new Set(removePortGuards));
       this.outcomes.set(host, result);
+      this.emit('deploy:rolledBack', { result });
       return result;
     } finally {
       this.busy.delete(host);

@@ -152,6 +152,8 @@ export interface NetworkPolicyExport {
 export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
+  /** A rollback from any window ended well: every window's host row shows it. */
+  'deploy:rolledBack': { result: DeployHostResult };
   'inventory:changed': InventoryChange;
   /** How far a running matrix, impact or replay has got; sent now and then while it runs. */
   'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay' };
@@ -195,7 +197,7 @@ export const REQUEST_CHANNELS = [
   'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'deploy:rolledBack', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);

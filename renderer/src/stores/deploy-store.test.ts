@@ -76,3 +76,15 @@ describe('rolling back', () => {
     expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'failed', message: 'Rollback failed: Could not apply the flow table on h1.' });
   });
 });
+
+describe('another window', () => {
+  it("shows how another window's deploy and rollback ended on each host, as a reload would, without taking its deploy as ours", () => {
+    useDeployStore.setState({ deployId: 'mine', running: true, statuses: {}, backups: [] });
+    useDeployStore.getState().onFinished('theirs', [{ host: 'h2', status: 'applied', message: '9 flows applied', flowCount: 9, durationMs: 1, backedUp: true }]);
+    expect(useDeployStore.getState()).toMatchObject({ deployId: 'mine', running: true, backups: ['h2'] });
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'applied', message: '9 flows applied' });
+
+    useDeployStore.getState().onRolledBack({ host: 'h2', status: 'rolled-back', message: 'Restored 3 flows', flowCount: 3, durationMs: 1 });
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'rolled-back', message: 'Restored 3 flows' });
+  });
+});

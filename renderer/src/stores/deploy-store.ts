@@ -33,7 +33,10 @@ interface DeployState {
   start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
   rollback: (host: string) => Promise<void>;
   onProgress: (progress: DeployProgress) => void;
+  /** Another window's deploy ends too: each host shows how its last change ended, as after a reload. */
   onFinished: (deployId: string, results: DeployHostResult[]) => void;
+  /** A rollback from this window or another. */
+  onRolledBack: (result: DeployHostResult) => void;
   /** After a reload: takes up the deploy still running on the node side, and shows how each host's last change ended. */
   restore: () => Promise<void>;
 }
@@ -123,11 +126,14 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   onFinished: (deployId, results) => {
-    if (!isOurs(get(), deployId, results[0]?.host)) return;
     const finals: Record<string, HostStatus> = {};
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
     // A deploy that took effect, or may have, left a backup of what the host had before it.
     const backedUp = results.filter((r) => r.backedUp === true).map((r) => r.host);
+    if (!isOurs(get(), deployId, results[0]?.host)) {
+      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])] }));
+      return;
+    }
     set((s) => ({
       running: false,
       deployId,
@@ -136,6 +142,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       backups: [...new Set([...s.backups, ...backedUp])],
     }));
   },
+
+  onRolledBack: (result) => set((s) => ({ statuses: { ...s.statuses, [result.host]: { status: result.status, message: result.message } } })),
 
   restore: async () => {
     const response = await request('deploy:status', undefined);
