@@ -73,3 +73,19 @@ test('a reload opens the inventory again; Rollback without a backup and Deploy s
   await expect(row.getByTestId('rollback-button')).toBeDisabled();
   await expect(row.getByTestId('rollback-why')).toContainText('No backup');
 });
+
+test('Ask the real switches says which switch could not be asked and why, and claims no disagreement', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+  // Nothing listens on port 1 of loopback: the connection is refused at once.
+  await designer.configureHost('host-a', { address: '127.0.0.1', port: 1, user: 'root', keyPath: join(host.home, 'no-key'), bridge: 'br-int' });
+  await designer.trace('web-1', 'app-1', 8080);
+  await designer.byTestId('trace-switch').click();
+  const result = designer.page.locator('[data-testid="trace-switch-result"][data-host="host-a"]');
+  await expect(result).toHaveAttribute('data-agrees', 'unknown');
+  await expect(result).toContainText('switch on host-a could not be asked: Could not read the SSH private key');
+  await expect(result).not.toContainText('DISAGREES');
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+});

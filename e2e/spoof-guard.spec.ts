@@ -116,6 +116,22 @@ test('a forged source passes for another workload until the inventory names the 
     await expect.poll(() => udpTracked(lab, web1, app1, 9003)).toBe(true);
     expect(canConnect('app1', web1, 80), 'app1 may not open connections to web1').toBe(false);
     await designer.screenshot('16-spoof-guard');
+
+    // The backup is the unguarded table: rolling back to it names the four guards it would
+    // take away, waits for 'Remove', and Cancel leaves the switch as it is.
+    const rollback = designer.hostRow(lab.hostName).getByTestId('rollback-button');
+    await rollback.click();
+    await expect(designer.byTestId('confirm-loss')).toContainText(`Removes the spoof guard of 4 switch ports on ${lab.hostName}`, { timeout: 30_000 });
+    await expect(designer.byTestId('confirm-loss-item')).toHaveText(lab.containers.map((c) => c.ovsPort).sort());
+    await expect(designer.byTestId('confirm-accept')).toBeDisabled();
+    await designer.byTestId('confirm-cancel').click();
+    expect(ourFlowCount(lab)).toBe(unguardedFlows + 16);
+    await rollback.click();
+    await designer.byTestId('confirm-loss-accept').check();
+    await designer.byTestId('confirm-accept').click();
+    await expect(designer.deployStatus(lab.hostName)).toHaveAttribute('data-status', 'rolled-back', { timeout: 60_000 });
+    await expect(designer.deployStatus(lab.hostName)).toContainText('are no longer guarded against spoofed sources');
+    expect(ourFlowCount(lab)).toBe(unguardedFlows);
   } finally {
     impersonate(lab, 'web1', web2, app1, false);
     clearOurFlows(lab);
@@ -134,6 +150,18 @@ test('Docker containers get their switch ports from the host switch, and the gua
     await expect.poll(() => guardDrops(lab), { message: 'the guard drops the forged datagram' }).toBeGreaterThan(dropsBefore);
     expect(udpTracked(lab, web2, app1, 9004), 'the forged datagram got through').toBe(false);
     expect(canConnect('web1', app1, 80), 'web1 opens tcp/80 to app1').toBe(true);
+
+    // Stop reading ports: the host is forgotten, its containers unbound, and a reload reads nothing.
+    const row = designer.hostRow(lab.hostName);
+    await row.getByTestId('host-forget-ports').click();
+    await expect(designer.workload('web1')).not.toContainText(`port ${portOf(lab, 'web1')}`);
+    await expect(row.getByTestId('host-forget-ports')).toHaveCount(0);
+    await designer.page.reload();
+    await expect(designer.byTestId('app-root')).toHaveAttribute('data-app-state', 'ready');
+    await expect(designer.workload('web1')).toBeVisible();
+    await expect(designer.workload('web1')).not.toContainText(`port ${portOf(lab, 'web1')}`);
+    await expect(row.getByTestId('host-ports-read')).toHaveCount(0);
+    await expect(row.getByTestId('host-forget-ports')).toHaveCount(0);
   } finally {
     impersonate(lab, 'web1', web2, app1, false);
     clearOurFlows(lab);

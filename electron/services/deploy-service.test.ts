@@ -43,12 +43,23 @@ describe('DeployService.status', () => {
  */
 class FakeSwitch {
   readonly bundles: string[] = [];
+  /** Commands (by a word they contain) that never answer, as on a hung switch; `once` ones answer again after one silence. */
+  readonly silent: { word: string; once?: boolean }[] = [];
 
   constructor(public flows: string[]) {}
 
   session(): SshSession {
     return {
-      run: (command, stdin) => Promise.resolve(this.answer(command, stdin)),
+      run: (command, stdin) => {
+        const hung = this.silent.findIndex((s) => command.includes(s.word));
+        if (hung >= 0) {
+          if (this.silent[hung]!.once) this.silent.splice(hung, 1);
+          // A bundle the switch takes but whose answer never comes back.
+          if (command.includes('--bundle')) this.answer(command, stdin);
+          return new Promise(() => undefined);
+        }
+        return Promise.resolve(this.answer(command, stdin));
+      },
       close: () => undefined,
     };
   }
@@ -119,5 +130,127 @@ describe('DeployService and the spoof guard', () => {
 
     const fresh = await deploy(new FakeSwitch([]), web1());
     expect(fresh.result.status).toBe('applied');
+  });
+
+  it('says which guards a rollback to a backup from before them would take away, and takes them only when agreed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-guard-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    const sw = new FakeSwitch([]);
+    let ended: () => void = () => undefined;
+    const rolledBack: DeployHostResult[] = [];
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:finished') ended();
+      if (event === 'deploy:rolledBack') rolledBack.push((payload as ApiEvents['deploy:rolledBack']).result);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
+    const deploy = async (inventory: Inventory): Promise<void> => {
+      const finished = new Promise<void>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      await finished;
+    };
+    await deploy(web1());
+    const unguarded = sw.flows;
+    // The backup this deploy leaves is the unguarded table: a rollback takes the guard away.
+    await deploy(web1('veth-web1'));
+    expect(sw.flows.some((f) => f.includes('in_port'))).toBe(true);
+    const bundles = sw.bundles.length;
+
+    expect(await service.rollbackPreview('h1')).toEqual({ host: 'h1', flowCount: unguarded.length, portGuardsLost: ['veth-web1'] });
+    await expect(service.rollback('h1')).rejects.toThrow(/switch port veth-web1 against spoofed sources and the backup from before the last deploy does not.*Not rolled back/);
+    await expect(service.rollback('h1', ['veth-other'])).rejects.toThrow(/Not rolled back/);
+    expect(sw.bundles.length).toBe(bundles);
+
+    const result = await service.rollback('h1', ['veth-web1']);
+    expect(result.status).toBe('rolled-back');
+    expect(result.message).toContain('veth-web1 is no longer guarded against spoofed sources');
+    // Every window hears of it, not only the one that asked.
+    expect(rolledBack).toEqual([result]);
+    expect(sw.flows).toEqual(unguarded);
+
+    // Rolled back to what the backup holds, a rollback loses no guard: nothing to ask.
+    expect((await service.rollbackPreview('h1')).portGuardsLost).toEqual([]);
+    expect((await service.rollback('h1')).message).not.toContain('guard');
+  });
+});
+
+describe('DeployService on a switch that stops answering', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+
+  async function setUp(sw: FakeSwitch): Promise<{ service: DeployService; deploy: () => Promise<DeployHostResult> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-hung-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    let ended: (results: DeployHostResult[]) => void = () => undefined;
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()), 200);
+    const deploy = async (): Promise<DeployHostResult> => {
+      const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      return (await finished)[0]!;
+    };
+    return { service, deploy };
+  }
+
+  it('gives up on a command that never answers, says where, and frees the host for the next deploy', async () => {
+    const sw = new FakeSwitch([]);
+    sw.silent.push({ word: 'ovs-ofctl show', once: true });
+    const { deploy } = await setUp(sw);
+    const hung = await deploy();
+    expect(hung.status).toBe('failed');
+    expect(hung.message).toBe('Could not reach the bridge on h1 (bridge br0): no answer within 0 s, so the app stopped waiting. The host keeps its previous flows.');
+    expect(hung.backedUp).toBeUndefined();
+    expect((await deploy()).status).toBe('applied');
+  });
+
+  it('says the switch may hold the new table when a bundle goes unanswered, and keeps the flows from before it to roll back to', async () => {
+    const sw = new FakeSwitch(['cookie=0x4d53000000000000, priority=1 actions=drop']);
+    sw.silent.push({ word: '--bundle' });
+    const { service, deploy } = await setUp(sw);
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain('Could not apply the flow table on h1 (bridge br0): no answer within 0 s');
+    expect(result.message).toContain('The switch may have taken the new table or kept its previous flows');
+    expect(result.message).not.toContain('The host keeps its previous flows');
+    expect(result.backedUp).toBe(true);
+    expect((await service.status()).backups).toEqual(['h1']);
+  });
+
+  it('says the new table was applied when only reading it back failed', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, deploy } = await setUp(sw);
+    // The first dump (the backup) answers; the read-back after the bundle loses the connection.
+    const original = sw.session.bind(sw);
+    sw.session = (): SshSession => {
+      const session = original();
+      return { ...session, run: (command, stdin) => (command.includes('dump-flows') && sw.bundles.length > 0 ? Promise.reject(new Error('Not connected')) : session.run(command, stdin)) };
+    };
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(/^The new table was applied, but the deploy could not finish: Could not read the current flows on h1 .*Rollback puts back the flows from before this deploy\.$/);
+    expect(sw.bundles).toHaveLength(1);
+    expect((await service.status()).backups).toEqual(['h1']);
+  });
+
+  it('says the switch may hold either table when a rollback goes unanswered, and that it keeps its flows when refused', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, deploy } = await setUp(sw);
+    expect((await deploy()).status).toBe('applied');
+    sw.silent.push({ word: '--bundle', once: true });
+    await expect(service.rollback('h1')).rejects.toThrow(/no answer within 0 s.*The switch may have taken the flows from before the last deploy or kept its current ones/);
+    // Free again at once, and the next rollback goes through.
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+  });
+
+  it('lets one of two deploys to a host started at the same moment (two windows) through, and refuses the other', async () => {
+    const sw = new FakeSwitch([]);
+    const { service } = await setUp(sw);
+    const both = await Promise.allSettled([service.start(emptyPolicy('t'), inventory, ['h1']), service.start(emptyPolicy('t'), inventory, ['h1'])]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('already running');
+    const fresh = await setUp(new FakeSwitch([]));
+    await expect(fresh.service.start(emptyPolicy('t'), inventory, ['h1', 'h1'])).rejects.toThrow('Host "h1" is named twice');
   });
 });

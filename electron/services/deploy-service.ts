@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget } from '@shared/api/contract';
+import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
-import { portGuardsLost, portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
+import { portGuardsLost, portGuardsLostToDump, portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { formatDeployBundle } from '@shared/compiler/table-text';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
-import { OvsRemote } from './ovs-remote';
+import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
@@ -43,6 +43,7 @@ export class DeployService {
     private readonly log: Logger,
     private readonly emit: EmitEvent,
     private readonly openSession: OpenSession = openSshSession,
+    private readonly commandTimeoutMs = COMMAND_TIMEOUT_MS,
   ) {}
 
   /**
@@ -66,7 +67,13 @@ export class DeployService {
       jobs.push({ table, target, removable });
     }
 
-    for (const { table } of jobs) this.busy.add(table.host);
+    // Checked again as the hosts are taken, with no wait in between: another window's deploy or
+    // rollback may have taken one while the targets were read.
+    const taken = jobs.map((j) => j.table.host);
+    const twice = taken.find((h, i) => taken.indexOf(h) !== i);
+    if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
+    for (const host of taken) this.ensureIdle(host);
+    for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
@@ -96,20 +103,37 @@ export class DeployService {
     return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
   }
 
-  /** Restores the flows of ours that the host had before the last deploy (none, if it had none). */
-  async rollback(host: string): Promise<DeployHostResult> {
+  /** What a rollback of the host would put back, and the spoof guards it would take away; changes nothing. */
+  async rollbackPreview(host: string): Promise<RollbackPreview> {
+    const { target, lines } = await this.backupOf(host);
+    const session = await this.openSession(target, this.configDir);
+    try {
+      const current = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
+      return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
+    } finally {
+      session.close();
+    }
+  }
+
+  /**
+   * Restores the flows of ours that the host had before the last deploy (none, if it had none).
+   * `removePortGuards`: the ports whose spoof guard the user agreed to take away; a guard the
+   * backup lacks on any other port fails the rollback before anything is applied.
+   */
+  async rollback(host: string, removePortGuards: readonly string[] = []): Promise<DeployHostResult> {
     this.ensureIdle(host);
     this.busy.add(host);
     try {
-      const result = await this.restoreBackup(host);
+      const result = await this.restoreBackup(host, new Set(removePortGuards));
       this.outcomes.set(host, result);
+      this.emit('deploy:rolledBack', { result });
       return result;
     } finally {
       this.busy.delete(host);
     }
   }
 
-  private async restoreBackup(host: string): Promise<DeployHostResult> {
+  private async backupOf(host: string): Promise<{ target: HostTarget; lines: string[] }> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; nothing to roll back.`);
     let backup: string;
@@ -118,15 +142,30 @@ export class DeployService {
     } catch {
       throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     }
+    return { target, lines: backup.split('\n').filter((l) => l.startsWith('cookie=')) };
+  }
+
+  private async restoreBackup(host: string, removable: ReadonlySet<string>): Promise<DeployHostResult> {
+    const { target, lines } = await this.backupOf(host);
     const started = performance.now();
-    const lines = backup.split('\n').filter((l) => l.startsWith('cookie='));
     const session = await this.openSession(target, this.configDir);
     try {
-      const ovs = new OvsRemote(session, target.bridge, host);
-      await ovs.applyBundle(formatRestoreBundle(lines));
+      const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
+      const lost = portGuardsLostToDump(await ovs.dumpOurFlows(), lines);
+      const unconfirmed = lost.filter((p) => !removable.has(p));
+      if (unconfirmed.length > 0) throw guardLossRefused(host, unconfirmed, 'the backup from before the last deploy', 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
+
+      await ovs.applyBundle(formatRestoreBundle(lines)).catch((error: unknown) => {
+        // ovs-ofctl refusing the bundle changes nothing; one that went unanswered may have been taken.
+        const data = toErrorData(error);
+        if (data.code === 'ovs-failed') throw new ServiceError(data.code, `${data.message} The host keeps its current flows.`, data.detail);
+        throw new ServiceError(data.code, `${data.message} The switch may have taken the flows from before the last deploy or kept its current ones: check it before going on.`, STATE_UNKNOWN);
+      });
       const count = (await ovs.dumpOurFlows()).length;
+      const unguarded = lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
+      if (lost.length > 0) this.log.warn('spoof guard removed by rollback, as confirmed', { host, ports: lost.join(',') });
       this.log.info('rollback applied', { host, flows: count });
-      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
+      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy${unguarded}.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
     } finally {
       session.close();
     }
@@ -137,26 +176,32 @@ export class DeployService {
     const host = table.host;
     const elapsed = (): number => Math.round(performance.now() - started);
     let session;
+    // Where the new table stands: not sent; sent, with no answer yet; taken by the switch.
+    let phase: 'before' | 'sent' | 'applied' = 'before';
+    let previous: string[] = [];
     try {
       this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
       session = await this.openSession(target, this.configDir);
-      const ovs = new OvsRemote(session, target.bridge, host);
+      const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
       await ovs.checkBridge();
 
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
-      const previous = await ovs.dumpOurFlows();
+      previous = await ovs.dumpOurFlows();
 
       const lost = confirmedGuardLoss(previous, table, removable);
       const removing = lost.length === 0 ? '' : `, removing the spoof guard of ${portList(lost)} as confirmed`;
 
       this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
+      phase = 'sent';
       await ovs.applyBundle(formatDeployBundle(table.flows));
+      phase = 'applied';
 
       this.progress(deployId, host, 'verify', 'reading the table back');
       const installed = (await ovs.dumpOurFlows()).length;
       if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
         const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flowCount}`;
+        phase = 'before';
         if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
         throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }
@@ -168,13 +213,30 @@ export class DeployService {
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
       this.progress(deployId, host, 'done', message);
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
-      return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed() };
+      return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed(), backedUp: true };
     } catch (error) {
       const data = toErrorData(error);
-      const message = data.detail === STATE_UNKNOWN ? data.message : `${data.message} The host keeps its previous flows.`;
+      // ovs-ofctl refusing a bundle changes nothing; a bundle without an answer may have been taken.
+      const taken = phase === 'applied' ? 'yes' : phase === 'sent' && data.code !== 'ovs-failed' ? 'maybe' : 'no';
+      // Once the switch may run the new table, rollback must lead back to the flows before it.
+      let backedUp = false;
+      if (taken !== 'no') {
+        backedUp = await this.saveBackup(host, previous).then(
+          () => true,
+          (e: unknown) => {
+            this.log.warn('backup not saved', { deployId, host, error: toErrorData(e).message });
+            return false;
+          },
+        );
+      }
+      const message =
+        data.detail === STATE_UNKNOWN ? data.message
+        : taken === 'yes' ? `The new table was applied, but the deploy could not finish: ${data.message} Check the switch; Rollback puts back the flows from before this deploy.`
+        : taken === 'maybe' ? `${data.message} The switch may have taken the new table or kept its previous flows (a bundle is applied whole or not at all): check it before going on; Rollback puts back the flows from before this deploy.`
+        : `${data.message} The host keeps its previous flows.`;
       this.progress(deployId, host, 'failed', message);
       this.log.warn('host deploy failed', { deployId, host, code: data.code, error: data.message });
-      return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed() };
+      return { host, status: 'failed', message, flowCount: 0, durationMs: elapsed(), ...(backedUp ? { backedUp } : {}) };
     } finally {
       session?.close();
     }
@@ -211,12 +273,21 @@ function confirmedGuardLoss(previous: readonly string[], table: HostTable, remov
   const lost = portGuardsLost(previous, table.flows);
   const unconfirmed = lost.filter((p) => !removable.has(p));
   if (unconfirmed.length === 0) return lost;
-  const one = unconfirmed.length === 1;
-  throw new ServiceError(
+  throw guardLossRefused(
+    table.host,
+    unconfirmed,
+    'the new table',
+    `Not deployed: give the inventory ${unconfirmed.length === 1 ? 'that port' : 'those ports'} (Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.`,
+  );
+}
+
+/** Why a deploy or rollback that would take spoof guards away unasked changes nothing. */
+function guardLossRefused(host: string, ports: readonly string[], next: string, what: string): ServiceError {
+  const one = ports.length === 1;
+  return new ServiceError(
     'bad-request',
-    `The switch guards ${one ? 'switch port' : 'switch ports'} ${portList(unconfirmed)} against spoofed sources and the new table does not, so the ` +
-      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. Not deployed: give the inventory ${one ? 'that port' : 'those ports'} ` +
-      '(Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.',
+    `The switch on ${host} guards ${one ? 'switch port' : 'switch ports'} ${portList(ports)} against spoofed sources and ${next} does not, so the ` +
+      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. ${what}`,
   );
 }
 

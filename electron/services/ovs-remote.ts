@@ -1,9 +1,15 @@
 import { OUR_COOKIE, OUR_COOKIE_MASK } from '@shared/compiler/pipeline';
 import { containerPortsOf, type ContainerPortRead } from '@shared/inventory/container-ports';
 import { ServiceError } from './service-error';
-import type { SshSession } from './ssh-session';
+import type { CommandResult, SshSession } from './ssh-session';
 
 const OURS = `cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`;
+
+/**
+ * How long one command may run on a host before the app stops waiting: a switch that never
+ * answers must not hold a deploy, and with it the host, forever.
+ */
+export const COMMAND_TIMEOUT_MS = 60_000;
 
 /** `ovs-ofctl` (and `ovs-vsctl`, read only) on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
 export class OvsRemote {
@@ -11,6 +17,7 @@ export class OvsRemote {
     private readonly session: SshSession,
     private readonly bridge: string,
     private readonly host: string,
+    private readonly timeoutMs = COMMAND_TIMEOUT_MS,
   ) {}
 
   /** Fails early, with the switch's own words, when the bridge is missing or OVS is not running. */
@@ -50,11 +57,31 @@ export class OvsRemote {
   /** The switch's own trace of a packet; `flow` and `ctNext` come from ovsTraceFlow/ovsCtNext. */
   async trace(flow: string, ctNext: string): Promise<string> {
     // Both are built from parsed addresses and numbers only; quoting keeps the shell out anyway.
-    const result = await this.session.run(`ovs-appctl ofproto/trace ${this.bridge} '${flow}' --ct-next '${ctNext}'`);
+    const result = await this.run(`ovs-appctl ofproto/trace ${this.bridge} '${flow}' --ct-next '${ctNext}'`, 'trace the packet');
     if (result.code !== 0) {
       throw new ServiceError('ovs-failed', `ofproto/trace failed on ${this.host} (bridge ${this.bridge}): ${firstLine(result.stderr.trim()) || `exit ${result.code}`}.`, result.stderr);
     }
     return result.stdout;
+  }
+
+  private async run(command: string, what: string, stdin?: string): Promise<CommandResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = Math.round(this.timeoutMs / 1000);
+        reject(new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): no answer within ${seconds} s, so the app stopped waiting.`));
+      }, this.timeoutMs);
+    });
+    // A lost connection says which step on which host it broke, as a failed command does.
+    const ran = this.session.run(command, stdin).catch((error: unknown) => {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+      throw new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): ${reason}.`);
+    });
+    try {
+      return await Promise.race([ran, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async vsctl(args: string, what: string): Promise<string> {
@@ -66,7 +93,11 @@ export class OvsRemote {
   }
 
   private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string): Promise<string> {
-    const result = await this.session.run(`${tool} ${args}`, stdin);
+    const result = await this.run(`${tool} ${args}`, what, stdin);
+    if (result.code === -1) {
+      // No exit status: the connection went away while the command ran, so whether it took effect is not known.
+      throw new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the SSH connection closed before ${tool} finished.`);
+    }
     if (result.code !== 0) {
       const stderr = result.stderr.trim();
       const hint =

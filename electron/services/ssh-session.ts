@@ -35,6 +35,9 @@ export async function openSshSession(target: HostTarget, configDir: string, time
     port: target.port,
     username: target.user,
     readyTimeout: timeoutMs,
+    // A connection that dies without a word (a host gone, a cable pulled) fails in about 30 s instead of never.
+    keepaliveInterval: 10_000,
+    keepaliveCountMax: 3,
     hostVerifier: (key: Buffer) => {
       seenFingerprint = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
       return pinned === undefined || pinned === seenFingerprint;

@@ -49,8 +49,14 @@ export interface ApiRequests {
   'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[]; removePortGuards?: PortGuardLoss[] }; result: { deployId: string } };
   /** The deploys running on the node side and each host's last outcome, for a window that reloads. */
   'deploy:status': { args: void; result: DeployStatus };
-  /** Puts back the flows a host had before our last deploy to it. */
-  'deploy:rollback': { args: { host: string }; result: DeployHostResult };
+  /** What a rollback of the host would put back and which spoof guards it would take away, read from its switch; nothing is changed. */
+  'deploy:rollbackPreview': { args: { host: string }; result: RollbackPreview };
+  /**
+   * Puts back the flows a host had before our last deploy to it. A host whose switch guards a
+   * port the backup does not (a backup from before the guard) keeps its flows and fails, unless
+   * `removePortGuards` names each such port: the losses the user was shown and agreed to.
+   */
+  'deploy:rollback': { args: { host: string; removePortGuards?: string[] }; result: DeployHostResult };
   /** Which of a host's bridge ports lead to which Docker container (ovs-docker's external_ids), read over SSH. */
   'hosts:containerPorts': { args: { host: string }; result: HostContainerPorts };
   /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. */
@@ -146,6 +152,8 @@ export interface NetworkPolicyExport {
 export interface ApiEvents {
   'deploy:progress': DeployProgress;
   'deploy:finished': { deployId: string; results: DeployHostResult[] };
+  /** A rollback from any window ended well: every window's host row shows it. */
+  'deploy:rolledBack': { result: DeployHostResult };
   'inventory:changed': InventoryChange;
   /** How far a running matrix, impact or replay has got; sent now and then while it runs. */
   'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay' };
@@ -178,6 +186,7 @@ export const REQUEST_CHANNELS = [
   'hosts:remove',
   'deploy:start',
   'deploy:status',
+  'deploy:rollbackPreview',
   'deploy:rollback',
   'hosts:containerPorts',
   'trace:switch',
@@ -188,7 +197,7 @@ export const REQUEST_CHANNELS = [
   'kubernetes:export',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'deploy:rolledBack', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name);
@@ -329,12 +338,23 @@ export interface DeployStatus {
   backups: string[];
 }
 
+/** What rolling a host back would do, read from its switch and its backup. */
+export interface RollbackPreview {
+  host: string;
+  /** Our flows in the backup, the ones the rollback puts back. */
+  flowCount: number;
+  /** Switch ports the host guards now and the backup does not: after the rollback, the workload behind each may send from any address. Sorted. */
+  portGuardsLost: string[];
+}
+
 export interface DeployHostResult {
   host: string;
   status: 'applied' | 'failed' | 'rolled-back';
   message: string;
   flowCount: number;
   durationMs: number;
+  /** A deploy kept the host's flows from before it, for Rollback: it took effect, or may have (failed, status unknown). */
+  backedUp?: boolean;
 }
 
 /** Failures of the outside world or of a request, carried across the boundary as data. */

@@ -7,7 +7,7 @@ import type { Inventory, Workload } from '../inventory/model';
 import { emptyPolicy } from '../policy/model';
 import { compilePolicy } from './compile';
 import { isCookieOfKind } from './pipeline';
-import { guardedPortsInDump, guardedPortsOf, portGuardsLost, portList } from './port-guard-loss';
+import { guardedPortsInDump, guardedPortsOf, portGuardsLost, portGuardsLostToDump, portList } from './port-guard-loss';
 
 const workload = (name: string, address: string, switchPort?: string): Workload => ({
   id: `static:t/${name}`,
@@ -62,6 +62,15 @@ describe('port guards a deploy would take away', () => {
     const webMoved = tableOf([workload('web1', '10.0.0.9', 'veth-web1'), workload('db1', '10.0.0.3')]);
     expect(portGuardsLost(DUMPED, webMoved)).toEqual(['veth_db1']);
     expect(portGuardsLost([], withoutPorts)).toEqual([]);
+  });
+
+  it('names each port guarded now that a backup to restore leaves unguarded', () => {
+    // A backup from before the guard was deployed: our flows then, none of them a guard.
+    const before = DUMPED.filter((l) => !l.includes('0x4d5307') && !l.includes('0x4D5307'));
+    expect(portGuardsLostToDump(DUMPED, before)).toEqual(['veth-web1', 'veth_db1']);
+    expect(portGuardsLostToDump(DUMPED, [...before, DUMPED[3]!])).toEqual(['veth-web1']);
+    expect(portGuardsLostToDump(DUMPED, DUMPED)).toEqual([]);
+    expect(portGuardsLostToDump(before, [])).toEqual([]);
   });
 
   it('reads the same losses from the tables the impact compares, host by host', () => {

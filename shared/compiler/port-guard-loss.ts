@@ -51,6 +51,15 @@ export function portGuardsLost(dumped: readonly string[], next: readonly Flow[])
   return guardedPortsInDump(dumped).filter((port) => !kept.has(port));
 }
 
+/**
+ * The ports a switch guards now (its dumped flows) that earlier dumped flows, put back by a
+ * rollback, leave unguarded: a backup taken before the guard was deployed. Sorted; deterministic and pure.
+ */
+export function portGuardsLostToDump(dumped: readonly string[], restored: readonly string[]): string[] {
+  const kept = new Set(guardedPortsInDump(restored));
+  return guardedPortsInDump(dumped).filter((port) => !kept.has(port));
+}
+
 /** `veth1 and veth2`, `veth1, veth2 and veth3`: ports for a sentence. */
 export function portList(ports: readonly string[]): string {
   return ports.length <= 1 ? (ports[0] ?? '') : `${ports.slice(0, -1).join(', ')} and ${ports.at(-1)!}`;

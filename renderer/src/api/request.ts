@@ -29,6 +29,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'hosts:remove': 'Removing the host target',
   'deploy:start': 'Starting the deploy',
   'deploy:status': 'Reading the state of deploys',
+  'deploy:rollbackPreview': 'Reading what a rollback would change',
   'deploy:rollback': 'Rolling back',
   'hosts:containerPorts': 'Reading the switch ports',
   'trace:switch': 'Tracing on the switch',

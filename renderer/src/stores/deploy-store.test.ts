@@ -3,6 +3,7 @@ import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
 import { useDeployStore } from './deploy-store';
+import { useModalStore } from './modal-store';
 
 // Rollback is offered only where there is something to roll back to.
 
@@ -18,12 +19,13 @@ describe('backups to roll back to', () => {
     expect(useDeployStore.getState().backups).toEqual(['host-a']);
   });
 
-  it('are added by a deploy that took effect, not by one that failed', () => {
+  it('are added by a deploy that took effect or may have, not by one that failed before the switch took anything', () => {
     useDeployStore.getState().onFinished('d1', [
-      { host: 'host-a', status: 'applied', message: 'ok', flowCount: 3, durationMs: 1 },
+      { host: 'host-a', status: 'applied', message: 'ok', flowCount: 3, durationMs: 1, backedUp: true },
       { host: 'host-b', status: 'failed', message: 'ssh', flowCount: 0, durationMs: 1 },
+      { host: 'host-c', status: 'failed', message: 'no answer to the bundle', flowCount: 0, durationMs: 1, backedUp: true },
     ]);
-    expect(useDeployStore.getState().backups).toEqual(['host-a']);
+    expect(useDeployStore.getState().backups).toEqual(['host-a', 'host-c']);
   });
 });
 
@@ -35,5 +37,54 @@ describe('starting a deploy', () => {
     await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1']);
     const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:start');
     expect(calls.map(([, args]) => (args as { removePortGuards?: unknown }).removePortGuards)).toEqual([[{ host: 'h1', ports: ['veth-web1'] }], undefined]);
+  });
+});
+
+describe('rolling back', () => {
+  it('asks with the spoof guards the rollback would take away, and sends them only once agreed', async () => {
+    answers.push({ ok: true, value: { host: 'h1', flowCount: 12, portGuardsLost: ['veth-a', 'veth-b'] } });
+    const done = useDeployStore.getState().rollback('h1');
+    await vi.waitFor(() => expect(useModalStore.getState().modal?.kind).toBe('confirm'));
+    const modal = useModalStore.getState().modal as Extract<ReturnType<typeof useModalStore.getState>['modal'], { kind: 'confirm' }>;
+    expect(modal.message).toContain('12 flows');
+    expect(modal.loss?.summary).toBe('Removes the spoof guard of 2 switch ports on h1');
+    expect(modal.loss?.items).toEqual(['veth-a', 'veth-b']);
+    answers.push({ ok: true, value: { host: 'h1', status: 'rolled-back', message: 'Restored', flowCount: 12, durationMs: 1 } });
+    modal.resolve(true);
+    await done;
+    const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:rollback');
+    expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', removePortGuards: ['veth-a', 'veth-b'] });
+    expect(useDeployStore.getState().rollingBack).toEqual([]);
+  });
+
+  it('asks nothing and changes nothing when the switch cannot be read first', async () => {
+    answers.push({ ok: false, error: { code: 'ssh-failed', message: 'refused' } });
+    const before = vi.mocked(request).mock.calls.length;
+    await useDeployStore.getState().rollback('h1');
+    expect(vi.mocked(request).mock.calls.slice(before).map(([channel]) => channel)).toEqual(['deploy:rollbackPreview']);
+    expect(useDeployStore.getState().rollingBack).toEqual([]);
+  });
+
+  it("says on the host's row why a rollback failed", async () => {
+    useModalStore.setState({ modal: null });
+    answers.push({ ok: true, value: { host: 'h1', flowCount: 3, portGuardsLost: [] } });
+    const done = useDeployStore.getState().rollback('h1');
+    await vi.waitFor(() => expect(useModalStore.getState().modal?.kind).toBe('confirm'));
+    answers.push({ ok: false, error: { code: 'ssh-failed', message: 'Could not apply the flow table on h1.' } });
+    (useModalStore.getState().modal as { resolve: (yes: boolean) => void }).resolve(true);
+    await done;
+    expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'failed', message: 'Rollback failed: Could not apply the flow table on h1.' });
+  });
+});
+
+describe('another window', () => {
+  it("shows how another window's deploy and rollback ended on each host, as a reload would, without taking its deploy as ours", () => {
+    useDeployStore.setState({ deployId: 'mine', running: true, statuses: {}, backups: [] });
+    useDeployStore.getState().onFinished('theirs', [{ host: 'h2', status: 'applied', message: '9 flows applied', flowCount: 9, durationMs: 1, backedUp: true }]);
+    expect(useDeployStore.getState()).toMatchObject({ deployId: 'mine', running: true, backups: ['h2'] });
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'applied', message: '9 flows applied' });
+
+    useDeployStore.getState().onRolledBack({ host: 'h2', status: 'rolled-back', message: 'Restored 3 flows', flowCount: 3, durationMs: 1 });
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'rolled-back', message: 'Restored 3 flows' });
   });
 });

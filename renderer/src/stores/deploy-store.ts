@@ -4,7 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
-import { useModalStore } from './modal-store';
+import { useModalStore, type ConfirmRequest } from './modal-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
 export interface HostStatus {
@@ -26,13 +26,17 @@ interface DeployState {
   confirming: boolean;
   loadTargets: () => Promise<void>;
   saveTarget: (target: HostTarget) => Promise<boolean>;
-  removeTarget: (host: string) => Promise<void>;
+  /** True once the target is gone. */
+  removeTarget: (host: string) => Promise<boolean>;
   setConfirming: (confirming: boolean) => void;
   /** `removePortGuards`: the spoof guards the user saw and agreed to remove; any other lost guard fails its host. */
   start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
   rollback: (host: string) => Promise<void>;
   onProgress: (progress: DeployProgress) => void;
+  /** Another window's deploy ends too: each host shows how its last change ended, as after a reload. */
   onFinished: (deployId: string, results: DeployHostResult[]) => void;
+  /** A rollback from this window or another. */
+  onRolledBack: (result: DeployHostResult) => void;
   /** After a reload: takes up the deploy still running on the node side, and shows how each host's last change ended. */
   restore: () => Promise<void>;
 }
@@ -63,6 +67,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   removeTarget: async (host) => {
     const response = await request('hosts:remove', { host });
     if (response.ok) set({ targets: response.value });
+    return response.ok;
   },
 
   setConfirming: (confirming) => set({ confirming }),
@@ -87,19 +92,28 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   rollback: async (host) => {
-    const sure = await useModalStore.getState().confirm({
-      title: `Roll back ${host}?`,
-      message: `The switch on ${host} gets back the flows it had before the last successful deploy from this machine; the policy deployed now stops being enforced there.`,
-      confirmLabel: 'Roll back',
-    });
-    if (!sure) return;
+    // Read first what the rollback would take away: a backup from before a spoof guard was
+    // deployed would leave its ports unguarded, which the question must say.
     set((s) => ({ rollingBack: [...s.rollingBack, host] }));
-    const response = await request('deploy:rollback', { host });
+    const preview = await request('deploy:rollbackPreview', { host });
+    const lost = preview.ok ? preview.value.portGuardsLost : [];
+    const sure =
+      preview.ok &&
+      (await useModalStore.getState().confirm({
+        title: `Roll back ${host}?`,
+        message: `The switch on ${host} gets back the ${preview.value.flowCount} flows it had before the last successful deploy from this machine; the policy deployed now stops being enforced there.`,
+        confirmLabel: 'Roll back',
+        ...(lost.length > 0 ? { loss: guardLoss(host, lost) } : {}),
+      }));
+    if (!sure) {
+      set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host) }));
+      return;
+    }
+    const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}) });
     set((s) => ({
       rollingBack: s.rollingBack.filter((h) => h !== host),
-      statuses: response.ok
-        ? { ...s.statuses, [host]: { status: response.value.status, message: response.value.message } }
-        : s.statuses,
+      // A failed rollback says why on the host's row too, where the last deploy's result would mislead.
+      statuses: { ...s.statuses, [host]: response.ok ? { status: response.value.status, message: response.value.message } : { status: 'failed', message: `Rollback failed: ${response.error.message}` } },
     }));
   },
 
@@ -112,11 +126,14 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   onFinished: (deployId, results) => {
-    if (!isOurs(get(), deployId, results[0]?.host)) return;
     const finals: Record<string, HostStatus> = {};
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
-    // A deploy that took effect left a backup of what the host had before it.
-    const backedUp = results.filter((r) => r.status === 'applied').map((r) => r.host);
+    // A deploy that took effect, or may have, left a backup of what the host had before it.
+    const backedUp = results.filter((r) => r.backedUp === true).map((r) => r.host);
+    if (!isOurs(get(), deployId, results[0]?.host)) {
+      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])] }));
+      return;
+    }
     set((s) => ({
       running: false,
       deployId,
@@ -125,6 +142,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       backups: [...new Set([...s.backups, ...backedUp])],
     }));
   },
+
+  onRolledBack: (result) => set((s) => ({ statuses: { ...s.statuses, [result.host]: { status: result.status, message: result.message } } })),
 
   restore: async () => {
     const response = await request('deploy:status', undefined);
@@ -142,6 +161,19 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     }));
   },
 }));
+
+/** The spoof guards a rollback would take away, as the question before it lists them. */
+function guardLoss(host: string, ports: readonly string[]): NonNullable<ConfirmRequest['loss']> {
+  const one = ports.length === 1;
+  return {
+    summary: `Removes the spoof guard of ${ports.length} switch ${one ? 'port' : 'ports'} on ${host}`,
+    items: [...ports],
+    explanation:
+      `The switch binds ${one ? 'this port' : 'these ports'} to ${one ? "its workload's addresses" : "their workloads' addresses"} now; the flows from before the last deploy ` +
+      `do not, so after the rollback ${one ? 'it' : 'they'} may send from any address. To keep the guard, deploy again instead of rolling back.`,
+    accept: one ? 'Remove this spoof guard' : 'Remove these spoof guards',
+  };
+}
 
 function isOurs(state: DeployState, deployId: string, host: string | undefined): boolean {
   if (state.deployId !== null) return state.deployId === deployId;

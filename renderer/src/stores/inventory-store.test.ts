@@ -86,4 +86,30 @@ describe('switch ports read from a host', () => {
     await settle();
     expect(portReads()).toBe(0);
   });
+
+  it('are no longer read once the user stops reading the host: forgotten, unbound, a read in flight dropped', async () => {
+    answer('inventory:load', load(docker('t1')));
+    answer('hosts:containerPorts', ports('veth-a'));
+    useInventoryStore.setState({ portHosts: ['h1'] });
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portOfWeb1()).toBe('veth-a');
+
+    // A read the user started, still on its way when they stop reading the host.
+    let answerPorts: (r: ApiResponse<HostContainerPorts>) => void = () => undefined;
+    vi.mocked(request).mockImplementationOnce(async () => new Promise((resolve) => (answerPorts = resolve)));
+    const reading = useInventoryStore.getState().readContainerPorts('h1');
+    useInventoryStore.getState().forgetPortHost('h1');
+    answerPorts(ports('veth-b'));
+    await reading;
+    expect(portOfWeb1()).toBeUndefined();
+    expect(useInventoryStore.getState().portHosts).toEqual([]);
+    expect(useInventoryStore.getState().portReads['h1']).toBeUndefined();
+
+    const before = portReads();
+    answer('inventory:load', load(docker('t2')));
+    await useInventoryStore.getState().openSource('docker:lab');
+    await settle();
+    expect(portReads()).toBe(before);
+  });
 });

@@ -70,6 +70,12 @@ interface InventoryState {
   portHosts: readonly string[];
   /** `automatic`: read again with the host's Docker inventory; a failure then unbinds the host's ports and is shown on its row. */
   readContainerPorts: (host: string, automatic?: boolean) => Promise<void>;
+  /**
+   * Stops reading a host's switch ports: it is forgotten (here and after a reload), a read of it
+   * still running is dropped, and its containers lose the ports read from it, so the next compile
+   * gives them no spoof guard.
+   */
+  forgetPortHost: (host: string) => void;
 }
 
 let loads = 0;
@@ -171,6 +177,16 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         const containerPorts = new Map(s.containerPorts).set(host, response.value);
         const portHosts = s.portHosts.includes(host) ? s.portHosts : [...s.portHosts, host].sort();
         return { containerPorts, portHosts, portReads: { ...s.portReads, [host]: { status: 'read', automatic, at } }, inventory: mergeInventories(s.open, containerPorts) };
+      });
+    },
+
+    forgetPortHost: (host) => {
+      portLoads.set(host, (portLoads.get(host) ?? 0) + 1);
+      set((s) => {
+        const containerPorts = new Map(s.containerPorts);
+        containerPorts.delete(host);
+        const portReads = Object.fromEntries(Object.entries(s.portReads).filter(([h]) => h !== host));
+        return { portHosts: s.portHosts.filter((h) => h !== host), containerPorts, portReads, inventory: mergeInventories(s.open, containerPorts) };
       });
     },
 

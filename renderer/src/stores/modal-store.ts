@@ -27,6 +27,8 @@ export interface ConfirmRequest {
   title: string;
   message: string;
   confirmLabel: string;
+  /** A loss said apart from the message (items listed); the confirm button waits until the user ticks `accept`. */
+  loss?: { summary: string; items: string[]; explanation: string; accept: string };
 }
 
 type Modal =

@@ -21,6 +21,8 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const ports = useInventoryStore((s) => s.containerPorts.get(line.host));
   const readContainerPorts = useInventoryStore((s) => s.readContainerPorts);
   const portRead = useInventoryStore((s) => s.portReads[line.host]);
+  const remembered = useInventoryStore((s) => s.portHosts.includes(line.host));
+  const forgetPortHost = useInventoryStore((s) => s.forgetPortHost);
   // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
   const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
 
@@ -64,6 +66,17 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         >
           {portRead?.status === 'reading' ? 'Reading switch ports…' : 'Read switch ports'}
         </button>
+        {remembered || ports ? (
+          <button
+            type="button"
+            data-testid="host-forget-ports"
+            data-host={line.host}
+            title="Forget this host: its Docker containers' switch ports are no longer read, now or after a reload, so the next compile gives them no spoof guard (a deploy that would remove a deployed guard asks first)"
+            onClick={() => forgetPortHost(line.host)}
+          >
+            Stop reading ports
+          </button>
+        ) : null}
       </div>
       {ports ? (
         <p className="muted host-note" data-testid="host-ports-note" data-host={line.host} title={ports.skipped.join('\n')}>
@@ -83,7 +96,7 @@ function PortReadNote({ read, host }: { read: PortRead; host: string }): JSX.Ele
   const at = read.at ? new Date(read.at).toLocaleTimeString() : '';
   const text =
     read.status === 'reading' ? (read.automatic ? 'Reading the switch ports again, since the Docker inventory was read again…' : null)
-    : read.status === 'failed' ? (read.automatic ? `Could not read the switch ports again with the Docker inventory (${at}): ${read.message ?? 'no reason given'} Its Docker containers have no switch port now, so the compile gives them no spoof guard; Read switch ports to try again.` : null)
+    : read.status === 'failed' ? (read.automatic ? `Could not read the switch ports again with the Docker inventory (${at}): ${read.message ?? 'no reason given'} Its Docker containers have no switch port now, so the compile gives them no spoof guard; Read switch ports to try again, or Stop reading ports if the host is gone.` : null)
     : read.automatic ? `Read again at ${at}, with the Docker inventory.`
     : null;
   if (text === null) return null;

@@ -2,6 +2,7 @@ import type { HostTarget } from '@shared/api/contract';
 import { fitsHostTargetRule, HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { useId, useState, type FormEvent, type JSX } from 'react';
 import { useDeployStore } from '../../stores/deploy-store';
+import { useInventoryStore } from '../../stores/inventory-store';
 import { Field } from '../layout/Field';
 
 interface HostTargetFormProps {
@@ -47,6 +48,12 @@ function check(d: TargetDraft): Partial<Record<keyof TargetDraft, string>> {
 export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostTargetFormProps): JSX.Element {
   const saveTarget = useDeployStore((s) => s.saveTarget);
   const removeTarget = useDeployStore((s) => s.removeTarget);
+  const forgetPortHost = useInventoryStore((s) => s.forgetPortHost);
+  // Without a target its switch ports cannot be read: stop trying, as Stop reading ports does.
+  const forget = async (): Promise<void> => {
+    if (await removeTarget(host)) forgetPortHost(host);
+    onDone();
+  };
   const [draft, setDraft] = useState(() => draftOf(host, target, suggestedAddress));
   const [attempted, setAttempted] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -107,7 +114,7 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
         </button>
         <button type="button" onClick={onDone}>Cancel</button>
         {target ? (
-          <button type="button" className="danger subtle" onClick={() => void removeTarget(host).then(onDone)}>
+          <button type="button" className="danger subtle" onClick={() => void forget()}>
             Forget target
           </button>
         ) : null}

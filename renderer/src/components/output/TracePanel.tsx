@@ -29,6 +29,8 @@ interface SwitchAnswer {
   simulated: string;
   switchSays: string;
   agrees: boolean;
+  /** Why the switch could not be asked: then it said nothing, and nothing is compared. */
+  error?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export function TracePanel(): JSX.Element {
   });
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
+  const [asking, setAsking] = useState(false);
   // Counts questions, so an answer arriving after the question changed is dropped.
   const asked = useRef(0);
   // An answer belongs to the question above it: editing the question clears it.
@@ -62,6 +65,8 @@ export function TracePanel(): JSX.Element {
   // its way to the honeypot.
   const askSwitches = async (): Promise<void> => {
     if (!answer) return;
+    const question = asked.current;
+    setAsking(true);
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
@@ -69,12 +74,15 @@ export function TracePanel(): JSX.Element {
         // only the first hop's switch sees the sender's port.
         const { inPort, ...sent } = answer.packet;
         const packet = { ...sent, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}), ...(i === 0 && inPort ? { inPort } : {}) };
-        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state });
-        if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'unknown', agrees: false };
+        // Said on the host's line; a notice on top would say it twice.
+        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state }, { handles: () => true });
+        if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'nothing', agrees: false, error: reply.error.message };
         return { host: hop.host, simulated: hop.verdict, switchSays: reply.value.verdict, agrees: traceAgrees(hop, reply.value, answer.state) };
       }),
     );
-    setSwitches(replies);
+    setAsking(false);
+    // An answer to a question since changed is dropped, as the trace's own is.
+    if (asked.current === question) setSwitches(replies);
   };
   const [error, setError] = useState<string | null>(null);
 
@@ -181,16 +189,24 @@ export function TracePanel(): JSX.Element {
             ))}
           </ul>
           <p>
-            <button type="button" data-testid="trace-switch" onClick={() => void askSwitches()}>
-              Ask the real switches (ofproto/trace over SSH)
+            <button type="button" data-testid="trace-switch" disabled={asking} onClick={() => void askSwitches()}>
+              {asking ? 'Asking the switches…' : 'Ask the real switches (ofproto/trace over SSH)'}
             </button>
           </p>
           {switches ? (
             <ul className="trace-switches">
               {switches.map((s) => (
-                <li key={s.host} data-testid="trace-switch-result" data-host={s.host} data-agrees={String(s.agrees)}>
-                  switch on <strong>{s.host}</strong> says <strong>{s.switchSays}</strong>
-                  {s.agrees && s.simulated !== s.switchSays ? (
+                <li key={s.host} data-testid="trace-switch-result" data-host={s.host} data-agrees={s.error === undefined ? String(s.agrees) : 'unknown'}>
+                  {s.error !== undefined ? (
+                    <span className="form-error">
+                      switch on <strong>{s.host}</strong> could not be asked: {s.error}
+                    </span>
+                  ) : (
+                    <>
+                      switch on <strong>{s.host}</strong> says <strong>{s.switchSays}</strong>
+                    </>
+                  )}
+                  {s.error !== undefined ? null : s.agrees && s.simulated !== s.switchSays ? (
                     <span className="muted"> (the simulation agrees: its trace cannot apply the connection's NAT, and sends the packet to the honeypot's MAC)</span>
                   ) : s.agrees ? (
                     <span className="muted"> (the simulation agrees)</span>
