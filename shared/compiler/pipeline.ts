@@ -23,8 +23,10 @@ export type TableName = keyof typeof TABLES;
  */
 export const PRIORITY = {
   // Table 0's spoof guard (port-guard.ts), above all the rest of the table: neighbour discovery
-  // and DHCP pass first, then a port's own addresses, and anything else from the port drops.
+  // and DHCP pass first, a neighbour advertisement of another's address drops (even from the
+  // port's own address), then a port's own addresses pass, and anything else from the port drops.
   portGuardInfrastructure: 310,
+  portGuardForgedAdvertisement: 305,
   portGuard: 300,
   portGuardDrop: 290,
   infrastructure: 100,

@@ -61,7 +61,7 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
   for (const { port, addresses } of ports) {
     const from = `in_port=${port}`;
     const ipv4 = matchValuesOf(addresses, 4);
-    if (options.withIPv6) addNeighbourDiscovery(from, matchValuesOf(addresses, 6), (match) => add(PRIORITY.portGuardInfrastructure, match, ['NORMAL']));
+    if (options.withIPv6) addNeighbourDiscovery(from, matchValuesOf(addresses, 6), add);
     if (options.dhcp) {
       add(PRIORITY.portGuardInfrastructure, `${from},udp,tp_src=68,tp_dst=67`, ['NORMAL']);
       // A workload serving DHCP answers from its own address.
@@ -88,9 +88,12 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
  * (Kubernetes' CVE-2020-10749). From the port's own addresses it passes as without the guard,
  * and its neighbours discard it. Redirects, which routers send from link-local too, drop.
  */
-function addNeighbourDiscovery(from: string, own: readonly string[], pass: (match: string) => void): void {
+function addNeighbourDiscovery(from: string, own: readonly string[], add: (priority: number, match: string, actions: string[]) => void): void {
   const icmp6 = `${from},icmp6,icmp_type=`;
+  const pass = (match: string): void => add(PRIORITY.portGuardInfrastructure, match, ['NORMAL']);
   for (const source of [...own, LINK_LOCAL, UNSPECIFIED]) for (const type of [ROUTER_SOLICITATION, NEIGHBOUR_SOLICITATION]) pass(`${icmp6}${type},ipv6_src=${source}`);
   for (const source of own) pass(`${icmp6}${ROUTER_ADVERTISEMENT},ipv6_src=${source}`);
   for (const target of [...own, LINK_LOCAL]) pass(`${icmp6}${NEIGHBOUR_ADVERTISEMENT},nd_target=${target}`);
+  // Sent from its own address, an advertisement of another's would otherwise pass as the port's own IPv6 traffic.
+  add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${NEIGHBOUR_ADVERTISEMENT}`, ['drop']);
 }
