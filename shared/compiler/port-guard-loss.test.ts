@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlowText } from '../simulator/flow-parser';
 import { loadHostTables } from '../simulator/path';
-import { portGuardsLostBetween } from '../simulator/port-guards';
+import { guardedPortsInDump, portGuardsLost, portGuardsLostBetween, portGuardsLostToDump } from '../simulator/port-guards';
 import { groupByTable } from '../simulator/simulate';
 import type { Inventory, Workload } from '../inventory/model';
 import { emptyPolicy } from '../policy/model';
 import { compilePolicy } from './compile';
 import { isCookieOfKind } from './pipeline';
-import { guardedPortsInDump, guardedPortsOf, portGuardsLost, portGuardsLostToDump, portList } from './port-guard-loss';
+import { guardedPortsOf, portList } from './port-guard-loss';
 
 const workload = (name: string, address: string, switchPort?: string): Workload => ({
   id: `static:t/${name}`,

@@ -1,6 +1,8 @@
 import { isCookieOfKind, TABLES } from '../compiler/pipeline';
-import type { PortGuardLoss } from '../compiler/port-guard-loss';
+import type { Flow } from '../compiler/flow';
+import { guardedPortsOf, sortedPorts, type PortGuardLoss } from '../compiler/port-guard-loss';
 import type { SimFlow } from './flow-model';
+import { parseFlowText } from './flow-parser';
 import type { HostFlowTables } from './path';
 import type { FlowTables } from './simulate';
 import { digestOf, rememberDigest } from './table-digest';
@@ -55,11 +57,40 @@ function carryDigest(from: FlowTables | readonly SimFlow[], to: FlowTables | rea
   if (digest !== undefined) rememberDigest(to, `${digest} without port guards`);
 }
 
-/** The switch ports a host's spoof guard binds in these tables: `in_port` of table 0's flows under the port-guard cookie. Sorted. */
-export function guardedPortsIn(byTable: FlowTables | undefined): string[] {
+/** The switch ports a spoof guard binds among these flows: `in_port` of each flow under the port-guard cookie. Sorted, each once. */
+function guardedPortsAmong(flows: Iterable<SimFlow>): string[] {
   const ports = new Set<string>();
-  for (const flow of byTable?.get(TABLES.classify.id) ?? []) if (flow.match.inPort !== undefined && isCookieOfKind(flow.cookie, 'port-guard')) ports.add(flow.match.inPort);
-  return [...ports].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const flow of flows) if (flow.match.inPort !== undefined && isCookieOfKind(flow.cookie, 'port-guard')) ports.add(flow.match.inPort);
+  return sortedPorts(ports);
+}
+
+/** The switch ports a host's spoof guard binds in these tables (table 0's). Sorted. */
+export function guardedPortsIn(byTable: FlowTables | undefined): string[] {
+  return guardedPortsAmong(byTable?.get(TABLES.classify.id) ?? []);
+}
+
+/** The switch ports a spoof guard binds in flows dumped from a switch (`ovs-ofctl dump-flows`, with or without `--names`). Sorted. */
+export function guardedPortsInDump(lines: readonly string[]): string[] {
+  return guardedPortsAmong(parseFlowText(lines.join('\n')).flows);
+}
+
+/**
+ * The ports a switch guards now (its dumped flows) that the table about to replace them leaves
+ * unguarded: after such a deploy the workload behind each may send from any address. Ports the
+ * new table guards with other addresses are not lost. Sorted; deterministic and pure.
+ */
+export function portGuardsLost(dumped: readonly string[], next: readonly Flow[]): string[] {
+  const kept = new Set(guardedPortsOf(next));
+  return guardedPortsInDump(dumped).filter((port) => !kept.has(port));
+}
+
+/**
+ * The ports a switch guards now (its dumped flows) that earlier dumped flows, put back by a
+ * rollback, leave unguarded: a backup taken before the guard was deployed. Sorted; deterministic and pure.
+ */
+export function portGuardsLostToDump(dumped: readonly string[], restored: readonly string[]): string[] {
+  const kept = new Set(guardedPortsInDump(restored));
+  return guardedPortsInDump(dumped).filter((port) => !kept.has(port));
 }
 
 /**
