@@ -46,3 +46,22 @@ test('at 1024×640 the add forms stay within the canvas, their buttons in reach,
   await designer.byTestId('edge-save').scrollIntoViewIfNeeded();
   expect(await inCanvas('edge-save')).toBe(true);
 });
+
+test('at 1024×640 every group added lands in view, and the groups already in view stay there', async ({ designer, host, page }) => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await designer.open(host.url);
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const inView = async (name: string): Promise<boolean> => {
+    const box = (await designer.group(name).boundingBox())!;
+    return box.x >= pane.x && box.y >= pane.y && box.x + box.width <= pane.x + pane.width && box.y + box.height <= pane.y + pane.height;
+  };
+
+  const added: string[] = [];
+  for (const name of ['web', 'app', 'db', 'cache']) {
+    await designer.addGroup(name, `tier=${name}`);
+    added.push(name);
+    for (const shown of added) {
+      await expect.poll(() => inView(shown), { message: `${shown} is in view after adding ${name}` }).toBe(true);
+    }
+  }
+});

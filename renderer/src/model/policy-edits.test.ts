@@ -43,6 +43,16 @@ describe('canvas edits', () => {
     const empty = { ...policy, groups: [policy.groups[0]!] };
     expect(freePosition(empty, { x: 60, y: 60 })).toEqual({ x: 360, y: 60 });
   });
+
+  it('on a narrow view, places a new group on a free spot inside it before a nearer one outside', () => {
+    const one = { ...policy, groups: [policy.groups[0]!] };
+    // Tall and narrow: the spot beside web runs off the right edge, the one below fits.
+    expect(freePosition(one, { x: 60, y: 60 }, { x: 0, y: 0, width: 320, height: 500 })).toEqual({ x: 60, y: 290 });
+    // No free spot fits: the nearest, which the canvas then brings into view.
+    expect(freePosition(one, { x: 60, y: 60 }, { x: 0, y: 0, width: 320, height: 250 })).toEqual({ x: 360, y: 60 });
+    // Room beside: as without a view.
+    expect(freePosition(one, { x: 60, y: 60 }, { x: 0, y: 0, width: 700, height: 250 })).toEqual({ x: 360, y: 60 });
+  });
 });
 
 describe('edge drafts', () => {

@@ -21,14 +21,33 @@ export function autoPosition(index: number, count = 0): CanvasPosition {
   };
 }
 
+/** The size a group is taken to have before the canvas has measured it (it is 230 wide). */
+export const GROUP_SIZE = { width: 230, height: 120 } as const;
+
+/** A part of the canvas, in its own coordinates. */
+export interface CanvasRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
  * The free spot closest to `wanted` (usually the middle of the view) on a grid of node-sized
- * cells, so a new group appears where the user looks and never on top of another.
+ * cells, so a new group appears where the user looks and never on top of another. Given the
+ * `view`, the closest free spot wholly inside it wins over any closer spot partly outside.
  */
-export function freePosition(policy: Policy, wanted: CanvasPosition = autoPosition(0)): CanvasPosition {
+export function freePosition(policy: Policy, wanted: CanvasPosition = autoPosition(0), view?: CanvasRect): CanvasPosition {
   const taken = policy.groups.map((g, i) => g.position ?? autoPosition(i, policy.groups.length));
   const isFree = (c: CanvasPosition): boolean =>
     !taken.some((p) => Math.abs(p.x - c.x) < GRID.x * 0.85 && Math.abs(p.y - c.y) < GRID.y * 0.85);
+  const inView = (c: CanvasPosition): boolean =>
+    view !== undefined &&
+    c.x >= view.x &&
+    c.y >= view.y &&
+    c.x + GROUP_SIZE.width <= view.x + view.width &&
+    c.y + GROUP_SIZE.height <= view.y + view.height;
+  let nearest: CanvasPosition | undefined;
   for (let ring = 0; ring < 50; ring++) {
     const cells: CanvasPosition[] = [];
     for (let dx = -ring; dx <= ring; dx++) {
@@ -39,9 +58,14 @@ export function freePosition(policy: Policy, wanted: CanvasPosition = autoPositi
     // Policies read left to right (web → app → db), so a free cell beside wins over one below.
     // Among equals, to the right: edges then run left to right, in drawing order.
     const distance = (c: CanvasPosition): number => Math.hypot(c.x - wanted.x, (c.y - wanted.y) * 1.5) + (c.x < wanted.x ? 1 : 0);
-    const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b))[0];
-    if (free) return { x: Math.round(free.x), y: Math.round(free.y) };
+    const free = cells.filter(isFree).sort((a, b) => distance(a) - distance(b));
+    nearest ??= free[0];
+    const shown = free.find(inView);
+    if (shown) return { x: Math.round(shown.x), y: Math.round(shown.y) };
+    // Past the view's edge no spot can be in it: the nearest free one, which the canvas then shows.
+    if (nearest && !(view && ring * Math.min(GRID.x, GRID.y) <= Math.max(view.width, view.height))) break;
   }
+  if (nearest) return { x: Math.round(nearest.x), y: Math.round(nearest.y) };
   return autoPosition(policy.groups.length, policy.groups.length + 1);
 }
 

@@ -1,7 +1,9 @@
-import { Panel, useReactFlow } from '@xyflow/react';
+import type { CanvasPosition, Policy } from '@shared/policy/model';
+import { Panel, useStoreApi } from '@xyflow/react';
 import type { JSX } from 'react';
+import { useRevealGroup, visibleRect } from '../../hooks/use-reveal-group';
 import { emptyGroupDraft } from '../../model/drafts';
-import { freePosition, nextEdgeId, withEdgeAdded, withGroupAdded } from '../../model/policy-edits';
+import { freePosition, GROUP_SIZE, nextEdgeId, withEdgeAdded, withGroupAdded } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { EdgeForm } from './EdgeForm';
@@ -13,14 +15,16 @@ export function CanvasToolbar(): JSX.Element {
   const openForm = useCanvasStore((s) => s.openForm);
   const edit = usePolicyStore((s) => s.edit);
   const groupCount = usePolicyStore((s) => s.policy.groups.length);
-  const { screenToFlowPosition } = useReactFlow();
+  const store = useStoreApi();
+  const reveal = useRevealGroup();
 
-  // New groups go near the middle of what the user is looking at (node origin is top-left).
-  const viewCentre = (): { x: number; y: number } => {
-    const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
-    if (!pane) return { x: 60, y: 60 };
-    const centre = screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 });
-    return { x: centre.x - 115, y: centre.y - 60 };
+  // New groups go near the middle of what the user is looking at (node origin is top-left), in view if one fits.
+  const placeNewGroup = (p: Policy): CanvasPosition => {
+    const state = store.getState();
+    if (state.width === 0) return freePosition(p, { x: 60, y: 60 });
+    const view = visibleRect(state);
+    const centre = { x: view.x + view.width / 2 - GROUP_SIZE.width / 2, y: view.y + view.height / 2 - GROUP_SIZE.height / 2 };
+    return freePosition(p, centre, view);
   };
 
   return (
@@ -48,9 +52,9 @@ export function CanvasToolbar(): JSX.Element {
             submitLabel="Add group"
             onCancel={() => openForm(null)}
             onSubmit={(group) => {
-              const wanted = viewCentre();
-              edit((p) => withGroupAdded(p, { ...group, position: freePosition(p, wanted) }));
+              edit((p) => withGroupAdded(p, { ...group, position: placeNewGroup(p) }));
               openForm(null);
+              reveal(group.name);
             }}
           />
         </div>

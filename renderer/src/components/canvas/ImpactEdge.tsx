@@ -1,5 +1,6 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
+import { EdgeLabel } from './EdgeLabelLayer';
 
 export interface ImpactEdgeData extends Record<string, unknown> {
   /** `+tcp/22` style text, empty when nothing is newly permitted. */
@@ -23,13 +24,13 @@ export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`impact-edge impact-${kind}`} />
-      <EdgeLabelRenderer>
+      <EdgeLabel>
         <div className={`impact-label impact-${kind} nodrag nopan`} data-testid="impact-edge" data-impact={kind} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + 14}px)` }}>
           {data?.permitted ? <span className="impact-permitted">+{data.permitted}</span> : null}
           {data?.blocked ? <span className="impact-blocked">−{data.blocked}</span> : null}
           {data?.redirected ? <span className="impact-redirected">⇢{data.redirected}</span> : null}
         </div>
-      </EdgeLabelRenderer>
+      </EdgeLabel>
     </>
   );
 }

@@ -26,6 +26,7 @@ import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { endStep, usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
+import { EdgeLabelLayerProvider, FindEdgeLabelLayer } from './EdgeLabelLayer';
 import { FitOnOpen } from './FitOnOpen';
 import { GroupNode, type GroupFlowNode } from './GroupNode';
 import { ImpactEdge, type ImpactFlowEdge } from './ImpactEdge';
@@ -41,7 +42,7 @@ const REMOVAL = 'remove';
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
 // A hidden canvas listens to no keys: React Flow updates its store on every Ctrl or Shift press
-// (multi-selection), which with thousands of edges took a third of a second, for Ctrl+Enter in the YAML too.
+// (multi-selection), and every node and edge checks what it reads, for Ctrl+Enter in the YAML too.
 const NO_KEYS = { selectionKeyCode: null, multiSelectionKeyCode: null, panActivationKeyCode: null, zoomActivationKeyCode: null };
 
 /**
@@ -59,6 +60,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   const diagnostics = useElementDiagnostics(policy);
   // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
+  const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
 
   const nodes = useMemo<GroupFlowNode[]>(
     () =>
@@ -153,27 +155,30 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
 
   return (
     <div className="canvas">
-      <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
-        onBeforeDelete={onBeforeDelete}
-        nodes={nodes}
-        edges={drawn}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        deleteKeyCode={active ? DELETE_KEYS : null}
-        {...(active ? {} : NO_KEYS)}
-        colorMode="dark"
-        minZoom={0.2}
-        fitView
-        fitViewOptions={FIT}
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} />
-        <CanvasToolbar />
-        <FitOnOpen active={active} />
-      </ReactFlow>
+      <EdgeLabelLayerProvider value={labelLayer}>
+        <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
+          onBeforeDelete={onBeforeDelete}
+          nodes={nodes}
+          edges={drawn}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          deleteKeyCode={active ? DELETE_KEYS : null}
+          {...(active ? {} : NO_KEYS)}
+          colorMode="dark"
+          minZoom={0.2}
+          fitView
+          fitViewOptions={FIT}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} />
+          <CanvasToolbar />
+          <FitOnOpen active={active} />
+          <FindEdgeLabelLayer onFound={setLabelLayer} />
+        </ReactFlow>
+      </EdgeLabelLayerProvider>
       {/* Not under an open add form, whose fields it would be written over. */}
       {policy.groups.length === 0 && !formOpen ? (
         <div className="canvas-empty">

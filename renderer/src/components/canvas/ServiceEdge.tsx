@@ -1,10 +1,11 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Edge as PolicyEdge } from '@shared/policy/model';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
 import { formatServiceList } from '../../model/drafts';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { DiagnosticBadge } from './DiagnosticBadge';
+import { EdgeLabel } from './EdgeLabelLayer';
 
 export interface ServiceEdgeData extends Record<string, unknown> {
   edge: PolicyEdge;
@@ -24,7 +25,7 @@ export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`action-${action}`} />
-      <EdgeLabelRenderer>
+      <EdgeLabel>
         <div
           className={`edge-label action-${action} nodrag nopan${selected ? ' selected' : ''}${services === '' ? ' empty' : ''}`}
           data-testid="edge-label"
@@ -36,7 +37,7 @@ export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
           <span>{services === '' ? 'no service yet' : services}</span>
           <DiagnosticBadge diagnostics={data?.diagnostics ?? []} />
         </div>
-      </EdgeLabelRenderer>
+      </EdgeLabel>
     </>
   );
 }
