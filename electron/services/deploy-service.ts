@@ -152,9 +152,7 @@ export class DeployService {
     const session = await this.openSession(target, this.configDir);
     try {
       const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
-      const lost = portGuardsLostToDump(await ovs.dumpOurFlows(), lines);
-      const unconfirmed = lost.filter((p) => !removable.has(p));
-      if (unconfirmed.length > 0) throw guardLossRefused(host, unconfirmed, 'the backup from before the last deploy', 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
+      const lost = agreedGuardLoss(host, portGuardsLostToDump(await ovs.dumpOurFlows(), lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
       await ovs.applyBundle(formatRestoreBundle(lines)).catch((error: unknown) => {
         // ovs-ofctl refusing the bundle changes nothing; one that went unanswered may have been taken.
@@ -163,10 +161,9 @@ export class DeployService {
         throw new ServiceError(data.code, `${data.message} The switch may have taken the flows from before the last deploy or kept its current ones: check it before going on.`, STATE_UNKNOWN);
       });
       const count = (await ovs.dumpOurFlows()).length;
-      const unguarded = lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
       if (lost.length > 0) this.log.warn('spoof guard removed by rollback, as confirmed', { host, ports: lost.join(',') });
       this.log.info('rollback applied', { host, flows: count });
-      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy${unguarded}.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
+      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy${unguardedNote(lost)}.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
     } finally {
       session.close();
     }
@@ -189,7 +186,11 @@ export class DeployService {
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
       previous = await ovs.dumpOurFlows();
 
-      const lost = confirmedGuardLoss(previous, table, removable);
+      // A guard lost without a word (ports read in a session since closed) is only seen here: the
+      // impact shown before a deploy compares honest packets, which a guard never changes.
+      const lost = agreedGuardLoss(host, portGuardsLost(previous, table.flows), removable, 'the new table', (unconfirmed) =>
+        `Not deployed: give the inventory ${unconfirmed.length === 1 ? 'that port' : 'those ports'} (Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.`,
+      );
       const removing = lost.length === 0 ? '' : `, removing the spoof guard of ${portList(lost)} as confirmed`;
 
       this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
@@ -210,7 +211,7 @@ export class DeployService {
       // still leads back to the state before the last good deploy.
       await this.saveBackup(host, previous);
 
-      const message = `${installed} flows applied in ${elapsed()} ms${lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`}`;
+      const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}`;
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
       this.progress(deployId, host, 'done', message);
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
@@ -265,31 +266,24 @@ export class DeployService {
 }
 
 /**
- * The spoof guards the switch has and the new table lacks, once each was agreed to; throws,
- * before anything is applied, when any was not. A guard lost without a word (ports read in a
- * session since closed) is only seen here: the impact shown before a deploy compares honest
- * packets, which a guard never changes.
+ * The spoof guards a deploy or rollback takes away (`lost`), once each was agreed to; throws,
+ * before anything is applied, naming `next` (what would replace the guarded flows) and the
+ * advice for the ports not agreed to, when any was not.
  */
-function confirmedGuardLoss(previous: readonly string[], table: HostTable, removable: ReadonlySet<string>): string[] {
-  const lost = portGuardsLost(previous, table.flows);
+function agreedGuardLoss(host: string, lost: string[], removable: ReadonlySet<string>, next: string, advice: (unconfirmed: readonly string[]) => string): string[] {
   const unconfirmed = lost.filter((p) => !removable.has(p));
   if (unconfirmed.length === 0) return lost;
-  throw guardLossRefused(
-    table.host,
-    unconfirmed,
-    'the new table',
-    `Not deployed: give the inventory ${unconfirmed.length === 1 ? 'that port' : 'those ports'} (Read switch ports under Hosts, then compile again), or confirm removing the guard in the deploy dialog.`,
+  const one = unconfirmed.length === 1;
+  throw new ServiceError(
+    'bad-request',
+    `The switch on ${host} guards ${one ? 'switch port' : 'switch ports'} ${portList(unconfirmed)} against spoofed sources and ${next} does not, so the ` +
+      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. ${advice(unconfirmed)}`,
   );
 }
 
-/** Why a deploy or rollback that would take spoof guards away unasked changes nothing. */
-function guardLossRefused(host: string, ports: readonly string[], next: string, what: string): ServiceError {
-  const one = ports.length === 1;
-  return new ServiceError(
-    'bad-request',
-    `The switch on ${host} guards ${one ? 'switch port' : 'switch ports'} ${portList(ports)} against spoofed sources and ${next} does not, so the ` +
-      `${one ? 'workload behind it' : 'workloads behind them'} could send from any address. ${what}`,
-  );
+/** What a result adds when guards were taken away as agreed: `; veth1 is no longer guarded …`, or nothing. */
+function unguardedNote(lost: readonly string[]): string {
+  return lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
 }
 
 /** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */
