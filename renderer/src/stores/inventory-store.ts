@@ -122,11 +122,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       // (a container made again sits behind a new port), and reads them again from each switch.
       const again = response.ok && get().open.some((o) => o.sourceId === sourceId && o.load === load) ? portHostsOf(response.value.inventory) : [];
       if (again.length > 0) {
-        set((s) => {
-          const containerPorts = new Map(s.containerPorts);
-          for (const host of again) containerPorts.delete(host);
-          return { containerPorts };
-        });
+        set((s) => ({ containerPorts: withoutPortsOf(s.containerPorts, again) }));
       }
       update(sourceId, (o) => {
         if (o.load !== load) return o;
@@ -167,8 +163,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
           const portReads = { ...s.portReads, [host]: { status: 'failed' as const, automatic, at, message: response.error.message } };
           // Ports of an earlier inventory are never kept for a new one (see openSource).
           if (!automatic) return { portReads };
-          const containerPorts = new Map(s.containerPorts);
-          containerPorts.delete(host);
+          const containerPorts = withoutPortsOf(s.containerPorts, [host]);
           return { portReads, containerPorts, inventory: mergeInventories(s.open, containerPorts) };
         });
         return;
@@ -183,8 +178,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
     forgetPortHost: (host) => {
       portLoads.set(host, (portLoads.get(host) ?? 0) + 1);
       set((s) => {
-        const containerPorts = new Map(s.containerPorts);
-        containerPorts.delete(host);
+        const containerPorts = withoutPortsOf(s.containerPorts, [host]);
         const portReads = Object.fromEntries(Object.entries(s.portReads).filter(([h]) => h !== host));
         return { portHosts: s.portHosts.filter((h) => h !== host), containerPorts, portReads, inventory: mergeInventories(s.open, containerPorts) };
       });
@@ -202,6 +196,13 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
  * The sources' workloads side by side; each keeps its origin, so the list can say where it came
  * from. Docker containers get the switch ports read from their hosts.
  */
+/** The ports read from every host but `hosts`. */
+function withoutPortsOf(ports: ReadonlyMap<string, HostContainerPorts>, hosts: readonly string[]): Map<string, HostContainerPorts> {
+  const kept = new Map(ports);
+  for (const host of hosts) kept.delete(host);
+  return kept;
+}
+
 function mergeInventories(open: readonly OpenSource[], containerPorts: ReadonlyMap<string, HostContainerPorts>): Inventory | null {
   const loaded = open.filter((o) => o.inventory !== null).map((o) => o.inventory!);
   if (loaded.length === 0) return null;
