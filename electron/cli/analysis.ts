@@ -1,6 +1,6 @@
 import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
-import { formatMatrixCsv, formatMatrixText } from '@shared/analysis/matrix-format';
+import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { finish, type AnalysisSteps } from '@shared/analysis/steps';
 import { compilePolicy } from '@shared/compiler/compile';
@@ -23,7 +23,11 @@ export interface AnalysisOptions {
 /** `impact` exit codes, for pipelines: the change permits or blocks nothing / something. */
 export const IMPACT_EXIT = { none: 0, some: 1 } as const;
 
-export async function matrixCommand(policyPath: string, options: AnalysisOptions): Promise<{ text: string; code: number }> {
+/**
+ * The matrix as text, CSV or JSON, in chunks to write one after another: at 5,000 groups the
+ * CSV has 25 million rows, more than one string can hold.
+ */
+export async function matrixCommand(policyPath: string, options: AnalysisOptions): Promise<{ chunks: Iterable<string>; code: number }> {
   const format = options.json ? 'json' : (options.format ?? 'text');
   if (!['text', 'csv', 'json'].includes(format)) throw wrongUsage(`--format must be text, csv or json, not "${format}"`);
   const loaded = await loadPolicy(policyPath);
@@ -33,9 +37,9 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
   const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(loaded, inventory, policyPath)), 'matrix');
   // The time goes to stderr: stdout is the same for the same input, so two runs can be diffed.
   process.stderr.write(`matrix took ${Math.round(performance.now() - started)} ms\n`);
-  if (format === 'csv') return { text: formatMatrixCsv(matrix).trimEnd(), code: EXIT.ok };
-  if (format === 'json') return { text: JSON.stringify(matrix, null, 2), code: EXIT.ok };
-  return { text: `${formatMatrixText(matrix).trimEnd()}\n(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets)`, code: EXIT.ok };
+  if (format === 'csv') return { chunks: matrixCsvChunks(matrix), code: EXIT.ok };
+  if (format === 'json') return { chunks: [JSON.stringify(matrixJson(matrix), null, 2)], code: EXIT.ok };
+  return { chunks: [...matrixTextLines(matrix), `(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets)`], code: EXIT.ok };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
@@ -69,7 +70,7 @@ async function run(command: string, policyPath: string, more: string[], values: 
     case 'matrix': {
       if (more.length > 0) throw wrongUsage(`matrix takes one policy; also given: ${more.join(' ')}`);
       const result = await matrixCommand(policyPath, { inventory: values.inventory, format: values.format, json: values.json });
-      return print(result.text, result.code);
+      return printChunks(result.chunks, result.code);
     }
     case 'impact': {
       if (more.length > 1) throw wrongUsage(`impact takes two policies; also given: ${more.slice(1).join(' ')}`);
@@ -153,6 +154,12 @@ function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
 
 function print(text: string, code: number): number {
   if (text !== '') process.stdout.write(text + '\n');
+  return code;
+}
+
+/** Writes output too big for one string a chunk (of whole lines) at a time, waiting whenever stdout's buffer is full. */
+async function printChunks(chunks: Iterable<string>, code: number): Promise<number> {
+  for (const chunk of chunks) if (!process.stdout.write(chunk + '\n')) await once(process.stdout, 'drain');
   return code;
 }
 

@@ -3,6 +3,7 @@ import type { SourceRow } from './pair-answers';
 import type { PlainClasses } from './plain-classes';
 import { intersectServices, NO_SERVICES, subtractServices, unionServices, type ServiceSet } from './service-set';
 import type { AnalysisProgress, AnalysisSteps } from './steps';
+import { NO_PAIRS, RowRuns, type CellServices, type GroupGrid } from './matrix-grid';
 
 /** What the group cells are counted from. */
 export interface CellInputs {
@@ -10,8 +11,6 @@ export interface CellInputs {
   members: readonly (readonly number[])[];
   /** Per endpoint, its groups. */
   groupsOf: readonly (readonly number[])[];
-  /** Per endpoint: its family, and whether a switch of ours is in front of it. */
-  ends: readonly { family: number; behindSwitch: boolean }[];
   rows: readonly SourceRow[];
   classes: PlainClasses;
   reaches: readonly PairReach[];
@@ -31,22 +30,24 @@ export interface MatrixCell {
   example?: { from: string; to: string };
 }
 
-type CellServices = Pick<MatrixCell, 'always' | 'sometimes' | 'redirected'>;
-
 /**
  * Every group cell, a source group at a time. A cell's pairs are its pairs of distinct
  * members of one family with a switch on their path; they are counted per pair of plain
  * classes, and the reaches that occur among them are those of the pairs some rule joins
  * (from the members' rows) and, for each pair of classes with more pairs than rules join,
  * the classes' plain reach. The services follow from which reaches occur, not how often.
+ * The pair counts only decide which reaches occur: a cell's count and an example pair are
+ * worked out when it is looked at (`groupCellAt`).
  */
-export function* groupCells(inputs: CellInputs, label: (a: number) => string, progress: AnalysisProgress): AnalysisSteps<MatrixCell[][]> {
+export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): AnalysisSteps<GroupGrid> {
   const { members, groupsOf, classes } = inputs;
   const groups = members.length;
   const K = classes.classes;
   const perClass = members.map((list) => countByClass(list, classes.classOf));
-  const services = new Map<string, CellServices>();
-  const out: MatrixCell[][] = [];
+  // Per distinct set of reaches (as a key), its index in `services`.
+  const servicesIndex = new Map<string, number>();
+  const services: CellServices[] = [];
+  const runs: number[][] = [];
   const R = inputs.reaches.length;
   // A member's row adds the same to every group it is in: worked out once, kept until its last group is counted.
   const contributions: (RowContribution | undefined)[] = [];
@@ -73,7 +74,7 @@ export function* groupCells(inputs: CellInputs, label: (a: number) => string, pr
       reaches.push(key - g2 * R);
     }
 
-    const cells: MatrixCell[] = [];
+    const row = new RowRuns();
     for (let g2 = 0; g2 < groups; g2++) {
       const ids = [...(joined.get(g2) ?? [])];
       let pairs = 0;
@@ -86,20 +87,22 @@ export function* groupCells(inputs: CellInputs, label: (a: number) => string, pr
           if (count > (joinedPairs.get(g2 * K * K + k1 * K + k2) ?? 0) && !ids.includes(plain)) ids.push(plain);
         }
       if (pairs === 0) {
-        cells.push({ always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 });
+        row.add(NO_PAIRS);
         continue;
       }
       const key = ids.length === 1 ? String(ids[0]) : ids.sort((x, y) => x - y).join(',');
-      let cell = services.get(key);
-      if (!cell) services.set(key, (cell = servicesOf(ids.map((id) => inputs.reaches[id]!))));
-      const [from, to] = examplePair(members[g1]!, members[g2]!, inputs.ends)!;
-      cells.push({ always: cell.always, sometimes: cell.sometimes, redirected: cell.redirected, pairs, example: { from: label(from), to: label(to) } });
+      let index = servicesIndex.get(key);
+      if (index === undefined) {
+        servicesIndex.set(key, (index = services.length));
+        services.push(servicesOf(ids.map((id) => inputs.reaches[id]!)));
+      }
+      row.add(index);
     }
-    out.push(cells);
+    runs.push(row.done());
     progress.done += groups;
     yield { ...progress };
   }
-  return out;
+  return { services, runs };
 }
 
 /**
@@ -150,13 +153,4 @@ function countByClass(endpoints: readonly number[], classOf: Int32Array): [numbe
   const counts = new Map<number, number>();
   for (const e of endpoints) counts.set(classOf[e]!, (counts.get(classOf[e]!) ?? 0) + 1);
   return [...counts];
-}
-
-/** The first source (in endpoint order) with a destination it makes a pair with, and the first such destination. */
-function examplePair(sources: readonly number[], destinations: readonly number[], ends: CellInputs['ends']): [number, number] | undefined {
-  for (const s of sources) {
-    const d = destinations.find((x) => x !== s && ends[x]!.family === ends[s]!.family && (ends[x]!.behindSwitch || ends[s]!.behindSwitch));
-    if (d !== undefined) return [s, d];
-  }
-  return undefined;
 }

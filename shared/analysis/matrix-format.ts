@@ -1,40 +1,84 @@
-import type { ReachabilityMatrix } from './matrix';
-import { formatServices, isEmptyServiceSet } from './service-set';
+import type { MatrixCell, ReachabilityMatrix } from './matrix';
+import { examplePair, forEachCellOfRow, forEachGridCell, MemberPairCounter, type CellServices } from './matrix-grid';
+import { formatServices, isEmptyServiceSet, type ServiceSet } from './service-set';
 
-/**
- * The matrix as lines a terminal shows: one line per group pair that permits anything, with
- * the services every member pair may open and those only some may; closed pairs are left out
- * and counted at the end.
- */
-export function formatMatrixText(matrix: ReachabilityMatrix): string {
-  const lines: string[] = [];
-  let closed = 0;
-  matrix.groups.forEach((from, i) =>
-    matrix.groups.forEach((to, j) => {
-      const cell = matrix.cells[i]![j]!;
-      const parts: string[] = [];
-      if (!isEmptyServiceSet(cell.always)) parts.push(formatServices(cell.always));
-      if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
-      if (!isEmptyServiceSet(cell.redirected)) parts.push(`redirected: ${formatServices(cell.redirected)}`);
-      if (parts.length === 0) closed++;
-      else lines.push(`${from} → ${to}: ${parts.join('; ')}`);
-    }),
-  );
-  lines.push(`${matrix.groups.length} groups; ${closed} of ${matrix.groups.length ** 2} ordered pairs permit nothing.`);
-  return lines.join('\n') + '\n';
+// The matrix for the command line. 5,000 groups make 25 million ordered pairs, so the text and
+// the CSV come as lines to write one after another, never as one string.
+
+/** A cell that permits or redirects something, named, for the text and the JSON. */
+export interface OpenCell extends MatrixCell {
+  from: string;
+  to: string;
 }
 
-/** One row per ordered group pair, for spreadsheets: `from,to,always,sometimes,redirected,pairs`. */
-export function formatMatrixCsv(matrix: ReachabilityMatrix): string {
-  const rows = [['from', 'to', 'always', 'sometimes', 'redirected', 'pairs']];
-  matrix.groups.forEach((from, i) =>
-    matrix.groups.forEach((to, j) => {
-      const cell = matrix.cells[i]![j]!;
-      const text = (s: typeof cell.always): string => (isEmptyServiceSet(s) ? '' : formatServices(s));
-      rows.push([from, to, text(cell.always), text(cell.sometimes), text(cell.redirected), String(cell.pairs)]);
-    }),
-  );
-  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+/**
+ * The matrix as lines a terminal shows: one per group pair that permits anything, with the
+ * services every member pair may open and those only some may; closed pairs are left out and
+ * counted at the end.
+ */
+export function* matrixTextLines(matrix: ReachabilityMatrix): Generator<string> {
+  let open = 0;
+  for (const cell of openCells(matrix)) {
+    open++;
+    const parts: string[] = [];
+    if (!isEmptyServiceSet(cell.always)) parts.push(formatServices(cell.always));
+    if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
+    if (!isEmptyServiceSet(cell.redirected)) parts.push(`redirected: ${formatServices(cell.redirected)}`);
+    yield `${cell.from} → ${cell.to}: ${parts.join('; ')}`;
+  }
+  const all = matrix.groups.length ** 2;
+  yield `${matrix.groups.length} groups; ${all - open} of ${all} ordered pairs permit nothing.`;
+}
+
+/**
+ * One row per ordered group pair, for spreadsheets: `from,to,always,sometimes,redirected,pairs`;
+ * the header, then the rows of one source group at a time, as one chunk of lines each.
+ */
+export function* matrixCsvChunks(matrix: ReachabilityMatrix): Generator<string> {
+  yield 'from,to,always,sometimes,redirected,pairs';
+  const pairs = new MemberPairCounter(matrix.members);
+  const texts = new Map<CellServices | null, string>();
+  const textOf = (services: CellServices | null): string => {
+    let text = texts.get(services);
+    if (text === undefined) {
+      const shown = (s: ServiceSet): string => csvField(isEmptyServiceSet(s) ? '' : formatServices(s));
+      texts.set(services, (text = services ? `${shown(services.always)},${shown(services.sometimes)},${shown(services.redirected)}` : ',,'));
+    }
+    return text;
+  };
+  const names = matrix.groups.map(csvField);
+  for (let row = 0; row < names.length; row++) {
+    const lines: string[] = [];
+    forEachCellOfRow(matrix.grid, row, (column, services) => lines.push(`${names[row]},${names[column]},${textOf(services)},${services ? pairs.count(row, column) : 0}`));
+    yield lines.join('\n');
+  }
+}
+
+/** The cells with member pairs that permit or redirect anything, row by row, in full. */
+export function openCells(matrix: ReachabilityMatrix): OpenCell[] {
+  const cells: OpenCell[] = [];
+  const pairs = new MemberPairCounter(matrix.members);
+  forEachGridCell(matrix.grid, (row, column, services) => {
+    if (!services || (isEmptyServiceSet(services.always) && isEmptyServiceSet(services.sometimes) && isEmptyServiceSet(services.redirected))) return;
+    const example = examplePair(matrix.members, row, column);
+    cells.push({ from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), ...(example ? { example } : {}) });
+  });
+  return cells;
+}
+
+/**
+ * The matrix as `--json` prints it: the groups, every cell that permits or redirects anything
+ * (the others permit nothing), and the workload grid of a small inventory.
+ */
+export function matrixJson(matrix: ReachabilityMatrix): object {
+  const open = openCells(matrix);
+  return {
+    groups: matrix.groups,
+    cells: open,
+    closedPairs: matrix.groups.length ** 2 - open.length,
+    ...(matrix.workloads ? { workloads: matrix.workloads } : {}),
+    stats: matrix.stats,
+  };
 }
 
 function csvField(value: string): string {

@@ -5,6 +5,7 @@ import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { endpointLabel, matrixEndpoints, type MatrixEndpoint } from './endpoints';
 import { groupCells, type MatrixCell } from './group-cells';
+import type { GroupGrid, MatrixMembers } from './matrix-grid';
 import { NamedAddresses } from './named-addresses';
 import { PairAnswers, type SourceRow } from './pair-answers';
 import type { PairReach } from './reach';
@@ -17,8 +18,9 @@ export type { MatrixCell } from './group-cells';
 
 export interface ReachabilityMatrix {
   groups: string[];
-  /** `cells[i][j]`: from `groups[i]` to `groups[j]`. */
-  cells: MatrixCell[][];
+  /** From `groups[i]` to `groups[j]`: `groupCellAt(grid, members, i, j)`. */
+  grid: GroupGrid;
+  members: MatrixMembers;
   /** Per workload, when the inventory is small enough to show one row each. */
   workloads?: { names: string[]; cells: MatrixCell[][] };
   /**
@@ -97,14 +99,13 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven
   groupsOf.forEach((list, i) => list.forEach((g) => members[g]!.push(i)));
   const byWorkload = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT;
   const progress = { done: 0, total: groups.length ** 2 + (byWorkload ? 1 : 0), unit: 'group cells' };
-  const ends = endpoints.map((e) => ({ family: e.address.family, behindSwitch: e.host !== undefined }));
-  const labels = endpoints.map(endpointLabel);
-  const cells = yield* groupCells({ members, groupsOf, ends, rows, classes, reaches: answers.reaches }, (i) => labels[i]!, progress);
+  const grid = yield* groupCells({ members, groupsOf, rows, classes, reaches: answers.reaches }, progress);
   const workloadRows = byWorkload ? workloadMatrix(inventory, endpoints, (a, b) => reachId(rows[a]!, classes, a, b)) : undefined;
   const classPairs = rows.reduce((sum, r) => sum + r.columns.length, 0) + classes.hardClasses ** 2;
   return {
     groups,
-    cells,
+    grid,
+    members: { labels: endpoints.map(endpointLabel), families: endpoints.map((e) => e.address.family), behindSwitch: endpoints.map((e) => e.host !== undefined), byGroup: members },
     ...(workloadRows ? { workloads: { names: workloadRows.names, cells: workloadRows.cells.map((row) => row.map((ids) => workloadCell(ids, answers.reaches))) } } : {}),
     stats: { endpoints: endpoints.length, classes: classes.hardClasses, classPairs, simulations: answers.simulations },
   };

@@ -1,4 +1,4 @@
-import type { MatrixCell, ReachabilityMatrix } from '@shared/analysis/matrix';
+import type { MatrixCell } from '@shared/analysis/matrix';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useMemo, useState, type JSX, type MouseEvent } from 'react';
@@ -7,8 +7,11 @@ import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-stor
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { AnalysisProgress } from './AnalysisProgress';
+import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
+import { HeatMapCanvas } from './HeatMapCanvas';
 import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
-import { downloadPng, downloadSvg } from './picture-export';
+import { matrixView } from './matrix-view';
+import { downloadPng, downloadSvg, save } from './picture-export';
 
 /**
  * Which services each group may open to each other group, computed exactly from the tables
@@ -25,8 +28,10 @@ export function MatrixPanel(): JSX.Element {
   const [filter, setFilter] = useState('');
 
   const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
-  const grid = useMemo(() => (result ? filtered(gridOf(result.matrix, level), filter) : null), [result, level, filter]);
-  const svg = useMemo(() => (grid && result ? heatMapSvg(grid.names, grid.cells, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked]);
+  const grid = useMemo(() => (result ? matrixView(result.matrix, level, filter) : null), [result, level, filter]);
+  // A big grid is drawn on a canvas (HeatMapCanvas); only a small one is an SVG picture.
+  const onCanvas = grid !== null && grid.names.length > SVG_ROW_LIMIT;
+  const svg = useMemo(() => (grid && result && !onCanvas ? heatMapSvg(grid.names, grid.shown, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked, onCanvas]);
   const matrix = result?.matrix;
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
@@ -42,7 +47,12 @@ export function MatrixPanel(): JSX.Element {
     if (row >= 0 && column >= 0 && row < grid.names.length && column < grid.names.length) setPicked({ row, column });
   };
 
-  const cell: MatrixCell | undefined = grid && picked ? grid.cells[picked.row]?.[picked.column] : undefined;
+  const cell: MatrixCell | undefined = grid && picked && picked.row < grid.names.length && picked.column < grid.names.length ? grid.cell(picked.row, picked.column) : undefined;
+  const exportPng = (): void => {
+    if (!grid || !result) return;
+    if (onCanvas) save(heatMapPngUrl(grid, captionOf(result, level, filter)), 'reachability-matrix.png');
+    else void downloadPng(svg, 'reachability-matrix.png');
+  };
   return (
     <div className="matrix-panel">
       <div className="button-row">
@@ -52,8 +62,16 @@ export function MatrixPanel(): JSX.Element {
         {running ? <AnalysisProgress task="matrix" note="Working it out…" /> : null}
         {matrix ? (
           <>
-            <button type="button" data-testid="matrix-export-svg" onClick={() => downloadSvg(svg, 'reachability-matrix.svg')}>Export SVG</button>
-            <button type="button" data-testid="matrix-export-png" onClick={() => void downloadPng(svg, 'reachability-matrix.png')}>Export PNG</button>
+            <button
+              type="button"
+              data-testid="matrix-export-svg"
+              disabled={onCanvas}
+              title={onCanvas ? `An SVG file holds up to ${SVG_ROW_LIMIT} rows; filter by name to fewer, or export PNG.` : undefined}
+              onClick={() => downloadSvg(svg, 'reachability-matrix.svg')}
+            >
+              Export SVG
+            </button>
+            <button type="button" data-testid="matrix-export-png" onClick={exportPng}>Export PNG</button>
             <span className="muted" data-testid="matrix-stats">
               {matrix.groups.length} groups, {matrix.stats.classes} address classes, {matrix.stats.simulations} simulated packets, {result.durationMs} ms
             </span>
@@ -82,8 +100,12 @@ export function MatrixPanel(): JSX.Element {
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) to compute the matrix.</p> : null}
       {matrix && grid ? (
         <div className="matrix-body">
-          {/* The SVG string is built from escaped text only (heat-map-svg.ts). */}
-          <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
+          {onCanvas ? (
+            <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} />
+          ) : (
+            // The SVG string is built from escaped text only (heat-map-svg.ts).
+            <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
+          )}
           <div className="matrix-explain" data-testid="matrix-cell">
             {cell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={cell} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
@@ -94,30 +116,13 @@ export function MatrixPanel(): JSX.Element {
   );
 }
 
-/** The grid shown: groups, or (for a small inventory) one row per workload. */
-function gridOf(matrix: ReachabilityMatrix, level: 'groups' | 'workloads'): { names: string[]; cells: MatrixCell[][] } {
-  if (level === 'groups' || !matrix.workloads) return { names: matrix.groups, cells: matrix.cells };
-  return {
-    names: matrix.workloads.names,
-    cells: matrix.workloads.cells,
-  };
-}
-
-/** Only the rows and columns whose names contain the filter (any case); all of them for an empty filter. */
-function filtered(grid: { names: string[]; cells: MatrixCell[][] }, filter: string): { names: string[]; cells: MatrixCell[][] } {
-  const wanted = filter.trim().toLowerCase();
-  if (wanted === '') return grid;
-  const kept = grid.names.flatMap((name, i) => (name.toLowerCase().includes(wanted) ? [i] : []));
-  return { names: kept.map((i) => grid.names[i]!), cells: kept.map((i) => kept.map((j) => grid.cells[i]![j]!)) };
-}
-
 function CellExplanation({ from, to, cell }: { from: string; to: string; cell: MatrixCell }): JSX.Element {
   return (
     <div data-from={from} data-to={to}>
       <h4>
         {from} → {to}
       </h4>
-      <p className="muted">{describeCell(from, to, cell)}</p>
+      <p className="muted">{describeCell(from, to, cell.pairs === 0 ? null : cell)}</p>
       <dl className="matrix-facts">
         <dt>Every member pair</dt>
         <dd className="mono" data-testid="matrix-cell-always">{isEmptyServiceSet(cell.always) ? 'nothing' : formatServices(cell.always)}</dd>
@@ -126,7 +131,7 @@ function CellExplanation({ from, to, cell }: { from: string; to: string; cell: M
         <dt>Sent to a honeypot</dt>
         <dd className="mono">{isEmptyServiceSet(cell.redirected) ? 'nothing' : formatServices(cell.redirected)}</dd>
         <dt>Member pairs</dt>
-        <dd>{cell.pairs}</dd>
+        <dd data-testid="matrix-cell-pairs">{cell.pairs}</dd>
       </dl>
       {cell.example ? <TraceExample cell={cell} example={cell.example} /> : null}
     </div>

@@ -6,7 +6,8 @@ describe('heat map picture', () => {
   const names = ['web', 'db <prod>'];
   const open = { always: serviceSetOf({ tcp: [[5432, 5432]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
   const closed = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
-  const svg = heatMapSvg(names, [[closed, open], [closed, closed]], 'shop revision 3: rows open connections to columns');
+  const grid = [[closed, open], [closed, closed]];
+  const svg = heatMapSvg(names, (i, j) => grid[i]![j]!, 'shop revision 3: rows open connections to columns');
 
   it('says on its own what it shows: a caption and every legend entry, below the cells', () => {
     expect(svg).toContain('>shop revision 3: rows open connections to columns</text>');

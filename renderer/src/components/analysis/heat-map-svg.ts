@@ -1,4 +1,4 @@
-import type { MatrixCell } from '@shared/analysis/matrix';
+import type { CellServices } from '@shared/analysis/matrix-grid';
 import { formatServices, isEmptyServiceSet, serviceCount, SERVICE_DOMAIN, type ServiceSet } from '@shared/analysis/service-set';
 
 // The heat map as an SVG string: the same picture on screen (inlined) and in the exported
@@ -46,21 +46,47 @@ function onlyNeighbourDiscovery(set: ServiceSet): boolean {
   return Object.values(others).every((intervals) => intervals.length === 0) && icmp.length > 0 && icmp.every(([from, to]) => from >= 133 && to <= 136);
 }
 
-/** Fill of a cell: grey closed, green (darker for more services) for every pair, amber for some pairs only. */
-export function cellFill(cell: MatrixCell): string {
-  if (cell.pairs === 0) return '#ffffff';
+/** What a cell shows: its services, or null when it has no member pairs. */
+export type ShownCell = CellServices | null;
+
+/** Colour of a cell as red, green and blue: white without pairs, grey closed, green (darker for more services) for every pair, amber for some pairs only. */
+export function cellRgb(cell: ShownCell): readonly [number, number, number] {
+  if (cell === null) return WHITE;
   if (!isEmptyServiceSet(cell.always) && !onlyNeighbourDiscovery(cell.always)) {
     const share = Math.log10(1 + serviceCount(cell.always)) / Math.log10(1 + serviceCount(SERVICE_DOMAIN));
-    const lightness = Math.round(85 - 50 * share);
-    return `hsl(145, 55%, ${lightness}%)`;
+    return hslToRgb(145, 0.55, Math.round(85 - 50 * share) / 100);
   }
-  if (!isEmptyServiceSet(cell.sometimes)) return '#f5c56b';
-  return '#e9ecef';
+  if (!isEmptyServiceSet(cell.sometimes)) return AMBER;
+  return GREY;
+}
+
+export function cellFill(cell: ShownCell): string {
+  const [r, g, b] = cellRgb(cell);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+const WHITE = [255, 255, 255] as const;
+const AMBER = [245, 197, 107] as const;
+const GREY = [233, 236, 239] as const;
+
+/** The legend's green hues as a canvas needs them (CSS would take `hsl()` as it is). */
+function hslToRgb(hue: number, saturation: number, lightness: number): [number, number, number] {
+  const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
+  const channel = (n: number): number => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (lightness - chroma / 2 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [channel(0), channel(8), channel(4)];
+}
+
+/** Whether a cell sends some connections to a honeypot (a dot on the map). */
+export function redirects(cell: ShownCell): boolean {
+  return cell !== null && !isEmptyServiceSet(cell.redirected);
 }
 
 /** In words, for a tooltip and for the explanation below the map. */
-export function describeCell(from: string, to: string, cell: MatrixCell): string {
-  if (cell.pairs === 0) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
+export function describeCell(from: string, to: string, cell: ShownCell): string {
+  if (cell === null) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
   const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : onlyNeighbourDiscovery(cell.always) ? `only IPv6 neighbour discovery (${formatServices(cell.always)})` : formatServices(cell.always)];
   if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
   if (!isEmptyServiceSet(cell.redirected)) parts.push(`to a honeypot: ${formatServices(cell.redirected)}`);
@@ -72,7 +98,7 @@ export function describeCell(from: string, to: string, cell: MatrixCell): string
  * footer with `caption` (what was analysed, when) and the legend, so an exported file says
  * what it shows on its own.
  */
-export function heatMapSvg(names: readonly string[], cells: readonly (readonly MatrixCell[])[], caption: string, selected?: { row: number; column: number }): string {
+export function heatMapSvg(names: readonly string[], cellAt: (row: number, column: number) => ShownCell, caption: string, selected?: { row: number; column: number }): string {
   const layout = heatMapLayout(names);
   const { labelWidth, height } = layout;
   // The caption is bold: a little wider per character than the labels.
@@ -88,14 +114,14 @@ export function heatMapSvg(names: readonly string[], cells: readonly (readonly M
     const x = labelWidth + i * CELL + CELL / 2 + FONT / 3;
     parts.push(`<text x="${x}" y="${labelWidth - 6}" transform="rotate(-90 ${x} ${labelWidth - 6})">${label}</text>`);
   });
-  cells.forEach((row, i) =>
-    row.forEach((cell, j) => {
+  for (let i = 0; i < names.length; i++)
+    for (let j = 0; j < names.length; j++) {
+      const cell = cellAt(i, j);
       const x = labelWidth + j * CELL;
       const y = labelWidth + i * CELL;
       parts.push(`<rect x="${x}" y="${y}" width="${CELL - 1}" height="${CELL - 1}" fill="${cellFill(cell)}" stroke="#ced4da" stroke-width="0.5" data-from="${escapeXml(names[i]!)}" data-to="${escapeXml(names[j]!)}"><title>${escapeXml(describeCell(names[i]!, names[j]!, cell))}</title></rect>`);
-      if (!isEmptyServiceSet(cell.redirected)) parts.push(`<circle cx="${x + CELL / 2}" cy="${y + CELL / 2}" r="4" fill="#7048e8"/>`);
-    }),
-  );
+      if (redirects(cell)) parts.push(`<circle cx="${x + CELL / 2}" cy="${y + CELL / 2}" r="4" fill="#7048e8"/>`);
+    }
   if (selected) parts.push(`<rect x="${labelWidth + selected.column * CELL}" y="${labelWidth + selected.row * CELL}" width="${CELL - 1}" height="${CELL - 1}" fill="none" stroke="#1c7ed6" stroke-width="2"/>`);
   const footer = height - FOOTER;
   parts.push(`<text x="8" y="${footer + LINE}" font-weight="bold">${escapeXml(caption)}</text>`);

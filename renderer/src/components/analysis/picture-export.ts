@@ -20,7 +20,8 @@ export async function downloadPng(svg: string, fileName: string): Promise<void> 
   save(canvas.toDataURL('image/png'), fileName);
 }
 
-function save(url: string, fileName: string): void {
+/** Saves a picture given as a data URL (a canvas's `toDataURL`). */
+export function save(url: string, fileName: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,0 +1,148 @@
+import type { MatrixCell } from './group-cells';
+import { NO_SERVICES } from './service-set';
+
+/** What a cell shows: its services. Cells that show the same share one object. */
+export type CellServices = Pick<MatrixCell, 'always' | 'sometimes' | 'redirected'>;
+
+/** A cell with no member pairs (an empty group, a group of one member with itself, outside addresses only). */
+export const NO_PAIRS = -1;
+
+/**
+ * The group cells, kept small: 5,000 groups make 25 million cells, which as objects took
+ * gigabytes and could not be sent to a window. Nearly every row is long runs of one value
+ * (closed, mostly), so a row is stored as runs.
+ */
+export interface GroupGrid {
+  /** The distinct services of cells with member pairs. */
+  services: CellServices[];
+  /** Per source group, its cells over the destination groups as runs: pairs of (index in `services`, or NO_PAIRS; run length). */
+  runs: number[][];
+}
+
+/**
+ * The endpoints behind the group cells: enough to count a cell's member pairs and to name one
+ * of them when the cell is looked at, rather than for all 25 million cells up front.
+ */
+export interface MatrixMembers {
+  /** Per endpoint, as `trace` accepts it: a workload's `namespace/name` or name, or an address. */
+  labels: string[];
+  /** Per endpoint: 4 or 6. */
+  families: number[];
+  /** Per endpoint: whether a switch of ours is in front of it (it is a workload on a host). */
+  behindSwitch: boolean[];
+  /** Per group (in the matrix's group order), its member endpoints, ascending. */
+  byGroup: number[][];
+}
+
+/** Builds a row's runs a cell at a time. */
+export class RowRuns {
+  private readonly runs: number[] = [];
+
+  add(value: number): void {
+    const last = this.runs.length - 2;
+    if (last >= 0 && this.runs[last] === value) this.runs[last + 1]!++;
+    else this.runs.push(value, 1);
+  }
+
+  done(): number[] {
+    return this.runs;
+  }
+}
+
+/** The services of cell (row, column), or null when it has no member pairs. */
+export function cellServicesAt(grid: GroupGrid, row: number, column: number): CellServices | null {
+  const runs = grid.runs[row]!;
+  let start = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    start += runs[r + 1]!;
+    if (column < start) return runs[r] === NO_PAIRS ? null : grid.services[runs[r]!]!;
+  }
+  throw new RangeError(`No cell (${row}, ${column}) in a grid of ${grid.runs.length} groups`);
+}
+
+/** Calls `visit` for every cell, row by row, with its services (null: no member pairs). */
+export function forEachGridCell(grid: GroupGrid, visit: (row: number, column: number, services: CellServices | null) => void): void {
+  for (let row = 0; row < grid.runs.length; row++) forEachCellOfRow(grid, row, (column, services) => visit(row, column, services));
+}
+
+/** Calls `visit` for every cell of one row, with its services (null: no member pairs). */
+export function forEachCellOfRow(grid: GroupGrid, row: number, visit: (column: number, services: CellServices | null) => void): void {
+  const runs = grid.runs[row]!;
+  let column = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const services = runs[r] === NO_PAIRS ? null : grid.services[runs[r]!]!;
+    for (const end = column + runs[r + 1]!; column < end; column++) visit(column, services);
+  }
+}
+
+/** Whether two endpoints make a member pair of a cell: distinct, of one family, with a switch of ours on their path. */
+function makePair(members: MatrixMembers, a: number, b: number): boolean {
+  return a !== b && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
+}
+
+/** The member pairs of cell (row, column), counted. */
+export function memberPairCount(members: MatrixMembers, row: number, column: number): number {
+  let pairs = 0;
+  for (const a of members.byGroup[row]!) for (const b of members.byGroup[column]!) if (makePair(members, a, b)) pairs++;
+  return pairs;
+}
+
+/** The first member pair of cell (row, column) in endpoint order, named; undefined without one. */
+export function examplePair(members: MatrixMembers, row: number, column: number): { from: string; to: string } | undefined {
+  const destinations = members.byGroup[column]!;
+  for (const a of members.byGroup[row]!) {
+    const b = destinations.find((d) => makePair(members, a, d));
+    if (b !== undefined) return { from: members.labels[a]!, to: members.labels[b]! };
+  }
+  return undefined;
+}
+
+/** Cell (row, column) in full: its services, its member pairs counted and one of them named. */
+export function groupCellAt(grid: GroupGrid, members: MatrixMembers, row: number, column: number): MatrixCell {
+  const services = cellServicesAt(grid, row, column);
+  const example = examplePair(members, row, column);
+  return {
+    ...(services ?? EMPTY_SERVICES),
+    pairs: services ? memberPairCount(members, row, column) : 0,
+    ...(example && services ? { example } : {}),
+  };
+}
+
+const EMPTY_SERVICES: CellServices = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES };
+
+/**
+ * Counts any cell's member pairs at once, for readers that go over every cell (a CSV of 25
+ * million rows): per group, its members by family and by whether a switch is in front of them,
+ * and per pair of groups how many members behind a switch they share (each would make a pair
+ * with itself).
+ */
+export class MemberPairCounter {
+  /** Per group, four counts: IPv4 behind a switch, IPv4 outside, IPv6 behind, IPv6 outside. */
+  private readonly counts: Int32Array;
+  private readonly shared = new Map<number, number>();
+  private readonly groups: number;
+
+  constructor(members: MatrixMembers) {
+    this.groups = members.byGroup.length;
+    this.counts = new Int32Array(this.groups * 4);
+    const groupsOf: number[][] = members.labels.map(() => []);
+    members.byGroup.forEach((list, g) => {
+      for (const a of list) {
+        this.counts[g * 4 + (members.families[a] === 6 ? 2 : 0) + (members.behindSwitch[a] ? 0 : 1)]!++;
+        if (members.behindSwitch[a]) groupsOf[a]!.push(g);
+      }
+    });
+    for (const list of groupsOf) for (const g1 of list) for (const g2 of list) this.shared.set(g1 * this.groups + g2, (this.shared.get(g1 * this.groups + g2) ?? 0) + 1);
+  }
+
+  count(row: number, column: number): number {
+    const { counts } = this;
+    let pairs = 0;
+    for (const family of [0, 2]) {
+      const [behindA, outsideA] = [counts[row * 4 + family]!, counts[row * 4 + family + 1]!];
+      const [behindB, outsideB] = [counts[column * 4 + family]!, counts[column * 4 + family + 1]!];
+      pairs += behindA * (behindB + outsideB) + outsideA * behindB;
+    }
+    return pairs - (this.shared.get(row * this.groups + column) ?? 0);
+  }
+}
