@@ -64,9 +64,8 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
     await designer.compile();
     await designer.deploy();
 
-    const statuses = designer.page.locator('[data-testid="deploy-host-status"]');
-    await expect(statuses.and(designer.page.locator('[data-status="connect"]'))).toHaveCount(8);
-    await expect(statuses.and(designer.page.locator('[data-status="queued"]'))).toHaveCount(12);
+    await expect(designer.deployStatusesAt('connect')).toHaveCount(8);
+    await expect(designer.deployStatusesAt('queued')).toHaveCount(12);
     await expect(designer.byTestId('deploy-why')).toContainText('0 ended, 8 in flight, 12 queued');
 
     // A window opened meanwhile takes the running deploy up, and may cancel it.
@@ -76,7 +75,7 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
     await other.byTestId('deploy-cancel').click();
 
     for (const window of [designer, other]) {
-      await expect(window.page.locator('[data-testid="deploy-host-status"][data-status="cancelled"]')).toHaveCount(20);
+      await expect(window.deployStatusesAt('cancelled')).toHaveCount(20);
       await expect(window.byTestId('deploy-cancel')).toBeHidden();
       await expect(window.byTestId('deploy-button')).toBeEnabled();
     }
