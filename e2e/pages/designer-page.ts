@@ -140,6 +140,11 @@ export class DesignerPage {
     return this.page.locator(`[data-testid="deploy-host-status"][data-host="${host}"]`);
   }
 
+  /** Every host row whose deploy status is `status` (`queued`, `connect`, `cancelled`, …). */
+  deployStatusesAt(status: string): Locator {
+    return this.page.locator(`[data-testid="deploy-host-status"][data-status="${status}"]`);
+  }
+
   async deploy(): Promise<void> {
     await this.byTestId('deploy-button').click();
     await this.byTestId('deploy-confirm').click();

@@ -45,6 +45,8 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'hosts:save': (target) => services.hosts.save(target),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
     'deploy:start': ({ policy, inventory, hosts, removePortGuards }) => services.deploy.start(policy, inventory, hosts, removePortGuards),
+    // Through then: an unknown or ended deploy is a rejection, as for every other request, not a throw.
+    'deploy:cancel': ({ deployId }) => Promise.resolve().then(() => services.deploy.cancel(deployId)),
     'deploy:status': () => services.deploy.status(),
     'deploy:rollbackPreview': ({ host }) => services.deploy.rollbackPreview(host),
     'deploy:rollback': ({ host, removePortGuards }) => services.deploy.rollback(host, removePortGuards),

@@ -46,4 +46,12 @@ describe('the request schemas', () => {
     expect(start([{ ports: ['veth-web1'] }]).success).toBe(false);
     expect(start(['h1']).success).toBe(false);
   });
+
+  it('take the id of the deploy to cancel, and nothing else', () => {
+    const cancel = REQUEST_SCHEMAS['deploy:cancel'];
+    expect(cancel.safeParse({ deployId: 'd1' }).success).toBe(true);
+    expect(cancel.safeParse({ deployId: '' }).success).toBe(false);
+    expect(cancel.safeParse({ deployId: 'd1', hosts: ['h1'] }).success).toBe(false);
+    expect(cancel.safeParse(null).success).toBe(false);
+  });
 });

@@ -130,6 +130,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     hosts: z.array(z.string().min(1)),
     removePortGuards: z.array(z.strictObject({ host: z.string().min(1), ports: z.array(z.string().min(1).max(64)).max(100_000) })).optional(),
   }),
+  'deploy:cancel': z.strictObject({ deployId: z.string().min(1).max(100) }),
   'deploy:rollbackPreview': z.strictObject({ host: z.string().min(1) }),
   'deploy:rollback': z.strictObject({ host: z.string().min(1), removePortGuards: z.array(z.string().min(1).max(64)).max(100_000).optional() }),
   'analysis:matrix': z.strictObject({ policy, inventory }),

@@ -7,8 +7,9 @@ import { formatFlow } from '@shared/compiler/flow';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
-import { describe, expect, it } from 'vitest';
-import { DeployService, type EmitEvent } from './deploy-service';
+import { describe, expect, it, vi } from 'vitest';
+import { DEPLOY_CONCURRENCY } from './deploy-queue';
+import { DeployService, type EmitEvent, type OpenSession } from './deploy-service';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import type { SshSession } from './ssh-session';
@@ -252,5 +253,203 @@ describe('DeployService on a switch that stops answering', () => {
     expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('already running');
     const fresh = await setUp(new FakeSwitch([]));
     await expect(fresh.service.start(emptyPolicy('t'), inventory, ['h1', 'h1'])).rejects.toThrow('Host "h1" is named twice');
+  });
+});
+
+/** A wait a test ends: `reached` once something waits at it, `release` lets it go on. */
+class Gate {
+  readonly reached: Promise<void>;
+  readonly released: Promise<void>;
+  release: () => void = () => undefined;
+  private arrive: () => void = () => undefined;
+
+  constructor() {
+    this.reached = new Promise((resolve) => (this.arrive = resolve));
+    this.released = new Promise((resolve) => (this.release = resolve));
+  }
+
+  async pass(): Promise<void> {
+    this.arrive();
+    await this.released;
+  }
+}
+
+/** A turn of the event loop, as a network answer takes: the other hosts in flight run meanwhile. */
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+
+/**
+ * Hosts h00, h01, … each with its own FakeSwitch behind one OpenSession. Counts the hosts in
+ * flight (a session asked for and not closed yet), and holds a host where a test puts a gate: at
+ * `connect`, or at its first command containing a word. Closing a session fails the command it
+ * holds, as a closed SSH connection does.
+ */
+class Fleet {
+  readonly hosts: string[];
+  readonly switches: Map<string, FakeSwitch>;
+  readonly gates = new Map<string, { at: string; gate: Gate }>();
+  inFlight = 0;
+  mostInFlight = 0;
+  sessions = 0;
+
+  constructor(count: number) {
+    this.hosts = Array.from({ length: count }, (_, i) => `h${String(i).padStart(2, '0')}`);
+    this.switches = new Map(this.hosts.map((h) => [h, new FakeSwitch([])]));
+  }
+
+  hold(host: string, at: string): Gate {
+    const gate = new Gate();
+    this.gates.set(host, { at, gate });
+    return gate;
+  }
+
+  readonly openSession: OpenSession = async (target) => {
+    this.inFlight++;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    await tick();
+    const held = this.gates.get(target.host);
+    if (held?.at === 'connect') await held.gate.pass();
+    this.sessions++;
+    const inner = this.switches.get(target.host)!.session();
+    let open = true;
+    let onClose = (): void => undefined;
+    const closed = new Promise<void>((resolve) => (onClose = resolve));
+    return {
+      run: async (command, stdin) => {
+        await tick();
+        const gate = this.gates.get(target.host);
+        if (gate && gate.at !== 'connect' && command.includes(gate.at)) await Promise.race([gate.gate.pass(), closed]);
+        if (!open) throw new Error('Not connected');
+        return inner.run(command, stdin);
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.inFlight--;
+        onClose();
+      },
+    };
+  };
+
+  async service(commandTimeoutMs = 60_000): Promise<{ service: DeployService; steps: ApiEvents['deploy:progress'][]; deploy: () => Promise<{ deployId: string; finished: Promise<DeployHostResult[]> }> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-fleet-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    for (const host of this.hosts) await targets.save({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    const steps: ApiEvents['deploy:progress'][] = [];
+    let ended: (results: DeployHostResult[]) => void = () => undefined;
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:progress') steps.push(payload as ApiEvents['deploy:progress']);
+      if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, this.openSession, commandTimeoutMs);
+    const inventory: Inventory = {
+      readAt: 'x',
+      workloads: this.hosts.map((host, i) => ({ id: `s/w${i}`, name: `w${i}`, host, addresses: [`10.0.${i}.1`], labels: {}, origin: { kind: 'static', source: 's' } })),
+    };
+    const deploy = async (): Promise<{ deployId: string; finished: Promise<DeployHostResult[]> }> => {
+      const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
+      const { deployId } = await service.start(emptyPolicy('t'), inventory, this.hosts);
+      return { deployId, finished };
+    };
+    return { service, steps, deploy };
+  }
+}
+
+/** Whether a deploy or rollback holds the host: a rollback on a free host fails for want of a backup instead. */
+async function isBusy(service: DeployService, host: string): Promise<boolean> {
+  const error = await service.rollback(host).then(() => null, (e: unknown) => String(e));
+  return error !== null && error.includes('already running');
+}
+
+describe('DeployService across many hosts', () => {
+  it(`works on at most ${DEPLOY_CONCURRENCY} hosts at once, starting the queued ones as others end`, async () => {
+    const fleet = new Fleet(20);
+    const { steps, deploy } = await fleet.service();
+    const { finished } = await deploy();
+    const results = await finished;
+
+    expect(results.map((r) => [r.host, r.status])).toEqual(fleet.hosts.map((h) => [h, 'applied']));
+    expect(fleet.mostInFlight).toBe(DEPLOY_CONCURRENCY);
+    expect(fleet.sessions).toBe(20);
+    expect(fleet.inFlight).toBe(0);
+    expect(steps.find((p) => p.host === 'h19')?.message).toMatch(/flows to apply; waiting its turn \(8 hosts at a time\)$/);
+    // The ninth host connects only once one of the first eight has ended.
+    const firstEnd = steps.findIndex((p) => p.step === 'done');
+    expect(steps.findIndex((p) => p.host === 'h08' && p.step === 'connect')).toBeGreaterThan(firstEnd);
+  });
+
+  it('cancels the hosts not yet applying, lets the one applying finish with its real result, and frees every host', async () => {
+    const fleet = new Fleet(12);
+    const applying = fleet.hold('h00', '--bundle');
+    const gates = [
+      fleet.hold('h01', 'connect'),
+      fleet.hold('h02', 'connect'),
+      fleet.hold('h03', 'ovs-ofctl show'),
+      fleet.hold('h04', 'dump-flows'),
+      fleet.hold('h05', 'dump-flows'),
+      fleet.hold('h06', 'dump-flows'),
+      fleet.hold('h07', 'dump-flows'),
+    ];
+    const { service, deploy } = await fleet.service();
+    const { deployId, finished } = await deploy();
+    await Promise.all([applying, ...gates].map((g) => g.reached));
+
+    expect(service.cancel(deployId)).toEqual({
+      deployId,
+      notStarted: ['h08', 'h09', 'h10', 'h11'],
+      stopping: ['h01', 'h02', 'h03', 'h04', 'h05', 'h06', 'h07'],
+      finishing: ['h00'],
+    });
+    expect(() => service.cancel(deployId)).toThrow(`Deploy ${deployId} is being cancelled already`);
+    // A session that opens after the cancel is closed unused.
+    gates[0]!.release();
+    await vi.waitFor(async () => {
+      for (const host of fleet.hosts.slice(1)) expect(await isBusy(service, host)).toBe(false);
+    });
+    expect(await isBusy(service, 'h00')).toBe(true);
+    expect((await service.status()).running).toMatchObject([{ deployId, cancelling: true }]);
+
+    applying.release();
+    const results = await finished;
+    const kept = 'so the switch keeps its previous flows.';
+    expect(results).toEqual([
+      { host: 'h00', status: 'applied', message: expect.stringMatching(/^1\d flows applied in \d+ ms$/), flowCount: expect.any(Number), durationMs: expect.any(Number), backedUp: true },
+      ...['h01', 'h02'].map((host) => ({ host, status: 'cancelled', message: `Cancelled while connecting: nothing was sent, ${kept}`, flowCount: 0, durationMs: expect.any(Number) })),
+      { host: 'h03', status: 'cancelled', message: `Cancelled while checking the bridge: the SSH session was closed before the new table was sent, ${kept}`, flowCount: 0, durationMs: expect.any(Number) },
+      ...['h04', 'h05', 'h06', 'h07'].map((host) => ({ host, status: 'cancelled', message: `Cancelled while reading the current flows: the SSH session was closed before the new table was sent, ${kept}`, flowCount: 0, durationMs: expect.any(Number) })),
+      ...['h08', 'h09', 'h10', 'h11'].map((host) => ({ host, status: 'cancelled', message: 'Cancelled before it started: the app never connected to it, so the switch keeps its flows.', flowCount: 0, durationMs: 0 })),
+    ]);
+    expect(fleet.switches.get('h00')!.bundles).toHaveLength(1);
+    for (const host of fleet.hosts.slice(1)) expect(fleet.switches.get(host)!.bundles).toEqual([]);
+    // h02's connection is still being opened, after the deploy ended: it is closed unused when it opens.
+    expect(fleet.inFlight).toBe(1);
+    gates[1]!.release();
+    await vi.waitFor(() => expect(fleet.inFlight).toBe(0));
+    // h08 to h11 were never asked for a session.
+    expect(fleet.sessions).toBe(8);
+    expect(await service.status()).toMatchObject({ running: [], backups: ['h00'] });
+    expect(await isBusy(service, 'h00')).toBe(false);
+  });
+
+  it('does not hide, behind a cancel, a bundle whose answer never came', async () => {
+    const fleet = new Fleet(2);
+    fleet.hold('h00', '--bundle');
+    const reading = fleet.hold('h01', 'dump-flows');
+    const { service, deploy } = await fleet.service(200);
+    const { deployId, finished } = await deploy();
+    await reading.reached;
+    expect(service.cancel(deployId).finishing).toEqual(['h00']);
+    const [h00, h01] = await finished;
+    expect(h00).toMatchObject({ status: 'failed', backedUp: true });
+    expect(h00!.message).toContain('The switch may have taken the new table or kept its previous flows');
+    expect(h01).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('refuses to cancel a deploy that has ended or was never started', async () => {
+    const fleet = new Fleet(1);
+    const { service, deploy } = await fleet.service();
+    const { deployId, finished } = await deploy();
+    await finished;
+    expect(() => service.cancel(deployId)).toThrow(`No deploy ${deployId} is running: it has ended (each host shows how), or it was never started.`);
+    expect(() => service.cancel('no-such-deploy')).toThrow('No deploy no-such-deploy is running');
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview } from '@shared/api/contract';
+import type { ApiEvents, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview } from '@shared/api/contract';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
 import { portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { portGuardsLost, portGuardsLostToDump } from '@shared/simulator/port-guards';
@@ -11,6 +11,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
+import { CancelledError, DEPLOY_CONCURRENCY, runBounded, unlessCancelled } from './deploy-queue';
 import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
@@ -20,21 +21,38 @@ import { openSshSession, type SshSession } from './ssh-session';
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
 
+/** What a host that a cancel took off the queue reports. */
+const NOT_STARTED = 'Cancelled before it started: the app never connected to it, so the switch keeps its flows.';
+
 export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
 
 /** Opens the SSH session a deploy or rollback runs over; tests put a fake switch behind it. */
 export type OpenSession = (target: HostTarget, configDir: string) => Promise<SshSession>;
 
+interface DeployJob {
+  table: HostTable;
+  target: HostTarget;
+  removable: ReadonlySet<string>;
+}
+
+/** A deploy in flight: its last step per host, the hosts not begun yet, and its cancel. */
+interface DeployRun {
+  steps: Map<string, DeployProgress>;
+  queued: Set<string>;
+  cancel: AbortController;
+}
+
 /**
- * Pushes compiled tables to hosts over SSH. Per host: connect, back up our current flows,
- * apply the new table as one bundle (atomic), verify the count. A failure leaves that host
- * with its old flows and never stops the other hosts.
+ * Pushes compiled tables to hosts over SSH, DEPLOY_CONCURRENCY hosts at a time. Per host:
+ * connect, back up our current flows, apply the new table as one bundle (atomic), verify the
+ * count. A failure leaves that host with its old flows and never stops the other hosts; a
+ * cancel stops the hosts that have not sent their bundle yet (see cancel).
  */
 export class DeployService {
-  /** Hosts with a deploy or rollback in flight: one change per switch at a time. */
+  /** Hosts with a deploy or rollback in flight or queued: one change per switch at a time. */
   private readonly busy = new Set<string>();
-  /** Each running deploy's last step per host, and each host's last outcome: a window that reloads reads them back. */
-  private readonly running = new Map<string, Map<string, DeployProgress>>();
+  /** The running deploys, and each host's last outcome: a window that reloads reads them back. */
+  private readonly runs = new Map<string, DeployRun>();
   private readonly outcomes = new Map<string, DeployHostResult>();
 
   constructor(
@@ -57,7 +75,7 @@ export class DeployService {
     if (hasErrors(compiled.diagnostics)) throw new ServiceError('bad-request', 'The policy has errors; fix them (see Problems) before deploying.');
     if (hosts.length === 0) throw new ServiceError('bad-request', 'Choose at least one host to deploy to.');
 
-    const jobs: { table: HostTable; target: HostTarget; removable: ReadonlySet<string> }[] = [];
+    const jobs: DeployJob[] = [];
     for (const host of hosts) {
       this.ensureIdle(host);
       const table = compiled.hosts.find((h) => h.host === host);
@@ -76,28 +94,51 @@ export class DeployService {
     for (const host of taken) this.ensureIdle(host);
     for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
-    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount });
-    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
-    const run = async (table: HostTable, target: HostTarget, removable: ReadonlySet<string>): Promise<DeployHostResult> => {
-      try {
-        return await this.deployHost(deployId, table, target, removable);
-      } finally {
-        this.busy.delete(table.host);
-      }
-    };
-    void Promise.all(jobs.map(({ table, target, removable }) => run(table, target, removable))).then((results) => {
-      this.log.info('deploy finished', { deployId, applied: results.filter((r) => r.status === 'applied').length, failed: results.filter((r) => r.status === 'failed').length });
-      this.running.delete(deployId);
+    const run: DeployRun = { steps: new Map(), queued: new Set(taken), cancel: new AbortController() };
+    this.runs.set(deployId, run);
+    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: DEPLOY_CONCURRENCY });
+    const waiting = jobs.length > DEPLOY_CONCURRENCY ? `; waiting its turn (${DEPLOY_CONCURRENCY} hosts at a time)` : '';
+    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply${waiting}`);
+    void runBounded(jobs, DEPLOY_CONCURRENCY, (job) => this.runJob(deployId, run, job)).then((results) => {
+      const count = (status: DeployHostResult['status']): number => results.filter((r) => r.status === status).length;
+      this.log.info('deploy finished', { deployId, applied: count('applied'), failed: count('failed'), cancelled: count('cancelled') });
+      this.runs.delete(deployId);
       for (const r of results) this.outcomes.set(r.host, r);
       this.emit('deploy:finished', { deployId, results });
     });
     return { deployId };
   }
 
+  /**
+   * Stops a running deploy where that is safe. Hosts still queued are never touched; a host
+   * connecting to or reading its switch has its SSH session closed; both keep their flows and end
+   * as `cancelled`, and are free at once. A host whose bundle is sent is not interrupted: the
+   * switch applies a bundle whole or not at all, so the host finishes and reports what happened.
+   */
+  cancel(deployId: string): DeployCancel {
+    const run = this.runs.get(deployId);
+    if (!run) throw new ServiceError('not-found', `No deploy ${deployId} is running: it has ended (each host shows how), or it was never started.`);
+    if (run.cancel.signal.aborted) {
+      throw new ServiceError('bad-request', `Deploy ${deployId} is being cancelled already; the hosts that were applying their table finish and report their result.`);
+    }
+
+    const steps = [...run.steps.values()];
+    const hostsAt = (...at: DeployStep[]): string[] => steps.filter((p) => at.includes(p.step)).map((p) => p.host);
+    const result: DeployCancel = { deployId, notStarted: [...run.queued], stopping: hostsAt('connect', 'backup'), finishing: hostsAt('apply', 'verify') };
+    run.cancel.abort();
+    run.queued.clear();
+    for (const host of result.notStarted) {
+      this.busy.delete(host);
+      this.progress(deployId, host, 'cancelled', NOT_STARTED);
+    }
+    this.log.info('deploy cancelled', { deployId, notStarted: result.notStarted.length, stopping: result.stopping.join(','), finishing: result.finishing.join(',') });
+    return result;
+  }
+
   /** The deploys running now, host by host, how each host's last deploy or rollback ended, and which hosts can roll back. */
   async status(): Promise<DeployStatus> {
     // What runs as the caller asks: a deploy may end while the backups are looked for.
-    const running = [...this.running].map(([deployId, hosts]) => ({ deployId, progress: [...hosts.values()] }));
+    const running = [...this.runs].map(([deployId, run]) => ({ deployId, cancelling: run.cancel.signal.aborted, progress: [...run.steps.values()] }));
     const outcomes = [...this.outcomes.values()];
     const hosts = (await this.targets.list()).map((t) => t.host);
     const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
@@ -169,7 +210,18 @@ export class DeployService {
     }
   }
 
-  private async deployHost(deployId: string, table: HostTable, target: HostTarget, removable: ReadonlySet<string>): Promise<DeployHostResult> {
+  /** One host of a deploy, when its turn comes; the host is free again when it ends. */
+  private async runJob(deployId: string, run: DeployRun, { table, target, removable }: DeployJob): Promise<DeployHostResult> {
+    // Taken off the queue by a cancel, which ended it and freed the host already.
+    if (!run.queued.delete(table.host)) return { host: table.host, status: 'cancelled', message: NOT_STARTED, flowCount: 0, durationMs: 0 };
+    try {
+      return await this.deployHost(deployId, table, target, removable, run.cancel.signal);
+    } finally {
+      this.busy.delete(table.host);
+    }
+  }
+
+  private async deployHost(deployId: string, table: HostTable, target: HostTarget, removable: ReadonlySet<string>, cancel: AbortSignal): Promise<DeployHostResult> {
     const started = performance.now();
     const host = table.host;
     const elapsed = (): number => Math.round(performance.now() - started);
@@ -177,14 +229,18 @@ export class DeployService {
     // Where the new table stands: not sent; sent, with no answer yet; taken by the switch.
     let phase: 'before' | 'sent' | 'applied' = 'before';
     let previous: string[] = [];
+    let doing = 'connecting';
     try {
       this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
-      session = await this.openSession(target, this.configDir);
+      // Until the bundle is sent, a cancel stops the host at once; a session that opens after it is closed unused.
+      session = await unlessCancelled(cancel, this.openSession(target, this.configDir), (late) => late.close());
       const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
-      await ovs.checkBridge();
+      doing = 'checking the bridge';
+      await unlessCancelled(cancel, ovs.checkBridge());
 
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
-      previous = await ovs.dumpOurFlows();
+      doing = 'reading the current flows';
+      previous = await unlessCancelled(cancel, ovs.dumpOurFlows());
 
       // A guard lost without a word (ports read in a session since closed) is only seen here: the
       // impact shown before a deploy compares honest packets, which a guard never changes.
@@ -193,6 +249,8 @@ export class DeployService {
       );
       const removing = lost.length === 0 ? '' : `, removing the spoof guard of ${portList(lost)} as confirmed`;
 
+      // The last moment a cancel stops this host: from here on it finishes and reports the truth.
+      if (cancel.aborted) throw new CancelledError();
       this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
       phase = 'sent';
       await ovs.applyBundle(formatDeployBundle(table.flows));
@@ -217,6 +275,14 @@ export class DeployService {
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
       return { host, status: 'applied', message, flowCount: installed, durationMs: elapsed(), backedUp: true };
     } catch (error) {
+      if (error instanceof CancelledError) {
+        // Only thrown before the bundle is sent (phase 'before'): the switch has what it had.
+        const closed = session ? 'the SSH session was closed before the new table was sent' : 'nothing was sent';
+        const message = `Cancelled while ${doing}: ${closed}, so the switch keeps its previous flows.`;
+        this.progress(deployId, host, 'cancelled', message);
+        this.log.info('host deploy cancelled', { deployId, host, while: doing });
+        return { host, status: 'cancelled', message, flowCount: 0, durationMs: elapsed() };
+      }
       const data = toErrorData(error);
       // ovs-ofctl refusing a bundle changes nothing; a bundle without an answer may have been taken.
       const taken = phase === 'applied' ? 'yes' : phase === 'sent' && data.code !== 'ovs-failed' ? 'maybe' : 'no';
@@ -249,9 +315,7 @@ export class DeployService {
   }
 
   private progress(deployId: string, host: string, step: DeployStep, message: string): void {
-    let hosts = this.running.get(deployId);
-    if (!hosts) this.running.set(deployId, (hosts = new Map<string, DeployProgress>()));
-    hosts.set(host, { deployId, host, step, message });
+    this.runs.get(deployId)?.steps.set(host, { deployId, host, step, message });
     this.emit('deploy:progress', { deployId, host, step, message });
   }
 

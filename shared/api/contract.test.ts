@@ -8,6 +8,7 @@ import {
   type ApiClient,
   type ApiEvents,
   type ApiRequests,
+  type DeployCancel,
   type NetworkPolicyImport,
   type NetworkPolicyOrigin,
   type RequestArgs,
@@ -32,6 +33,8 @@ describe('the UI ↔ main-process contract', () => {
     expectTypeOf<RequestResult<'dialog:open'>>().toEqualTypeOf<string | null>();
     expectTypeOf<RequestArgs<'kubernetes:import'>['from']>().toEqualTypeOf<NetworkPolicyOrigin>();
     expectTypeOf<RequestResult<'kubernetes:import'>>().toEqualTypeOf<NetworkPolicyImport>();
+    expectTypeOf<RequestArgs<'deploy:cancel'>>().toEqualTypeOf<{ deployId: string }>();
+    expectTypeOf<RequestResult<'deploy:cancel'>>().toEqualTypeOf<DeployCancel>();
     expectTypeOf<ApiClient['request']>().parameter(0).toEqualTypeOf<keyof ApiRequests>();
   });
 

@@ -47,6 +47,13 @@ export interface ApiRequests {
    * the user was shown and agreed to.
    */
   'deploy:start': { args: { policy: Policy; inventory: Inventory; hosts: string[]; removePortGuards?: PortGuardLoss[] }; result: { deployId: string } };
+  /**
+   * Stops a running deploy where that is safe, from any window: hosts not yet applying keep their
+   * flows and end as `cancelled`; a host applying its bundle is not interrupted (the bundle is
+   * atomic) and reports its real result in `deploy:finished`. Fails for a deploy that has ended,
+   * is unknown, or is being cancelled already.
+   */
+  'deploy:cancel': { args: { deployId: string }; result: DeployCancel };
   /** The deploys running on the node side and each host's last outcome, for a window that reloads. */
   'deploy:status': { args: void; result: DeployStatus };
   /** What a rollback of the host would put back and which spoof guards it would take away, read from its switch; nothing is changed. */
@@ -185,6 +192,7 @@ export const REQUEST_CHANNELS = [
   'hosts:save',
   'hosts:remove',
   'deploy:start',
+  'deploy:cancel',
   'deploy:status',
   'deploy:rollbackPreview',
   'deploy:rollback',
@@ -320,7 +328,7 @@ export interface HostTarget {
   bridge: string;
 }
 
-export type DeployStep = 'queued' | 'connect' | 'backup' | 'apply' | 'verify' | 'done' | 'failed';
+export type DeployStep = 'queued' | 'connect' | 'backup' | 'apply' | 'verify' | 'done' | 'failed' | 'cancelled';
 
 export interface DeployProgress {
   deployId: string;
@@ -330,8 +338,8 @@ export interface DeployProgress {
 }
 
 export interface DeployStatus {
-  /** Each running deploy with the last step reported per host. */
-  running: { deployId: string; progress: DeployProgress[] }[];
+  /** Each running deploy with the last step reported per host; `cancelling` once a cancel was asked for. */
+  running: { deployId: string; cancelling: boolean; progress: DeployProgress[] }[];
   /** How each host's last finished deploy or rollback ended. */
   outcomes: DeployHostResult[];
   /** The configured hosts that have a backup to roll back to (a deploy from this machine took effect). */
@@ -347,9 +355,21 @@ export interface RollbackPreview {
   portGuardsLost: string[];
 }
 
+/** What a cancel did, host by host, at the moment it was asked for. */
+export interface DeployCancel {
+  deployId: string;
+  /** Still queued: never touched, ended as `cancelled` at once. */
+  notStarted: string[];
+  /** Connecting or reading their switch: their SSH session is closed; each ends as `cancelled`. */
+  stopping: string[];
+  /** Applying their bundle or reading it back: not interrupted; each reports its real result. */
+  finishing: string[];
+}
+
 export interface DeployHostResult {
   host: string;
-  status: 'applied' | 'failed' | 'rolled-back';
+  /** `cancelled`: a cancel stopped the deploy before anything was sent to this host; its switch keeps its flows. */
+  status: 'applied' | 'failed' | 'rolled-back' | 'cancelled';
   message: string;
   flowCount: number;
   durationMs: number;

@@ -28,6 +28,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'hosts:save': 'Saving the host target',
   'hosts:remove': 'Removing the host target',
   'deploy:start': 'Starting the deploy',
+  'deploy:cancel': 'Cancelling the deploy',
   'deploy:status': 'Reading the state of deploys',
   'deploy:rollbackPreview': 'Reading what a rollback would change',
   'deploy:rollback': 'Rolling back',

@@ -2,7 +2,7 @@ import type { ApiResponse } from '@shared/api/contract';
 import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
-import { useDeployStore } from './deploy-store';
+import { deployCounts, useDeployStore } from './deploy-store';
 import { useModalStore } from './modal-store';
 
 // Rollback is offered only where there is something to roll back to.
@@ -86,5 +86,56 @@ describe('another window', () => {
 
     useDeployStore.getState().onRolledBack({ host: 'h2', status: 'rolled-back', message: 'Restored 3 flows', flowCount: 3, durationMs: 1 });
     expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'rolled-back', message: 'Restored 3 flows' });
+  });
+});
+
+describe('cancelling a deploy', () => {
+  const cancelled = (host: string) => ({ deployId: 'd1', host, step: 'cancelled' as const, message: 'Cancelled before it started' });
+
+  beforeEach(() => useDeployStore.setState({ deployId: 'd1', running: true, cancelling: false, cancelNote: null, deployHosts: ['h1', 'h2', 'h3'], statuses: {} }));
+
+  it('asks for the running deploy, and says what the cancel did until the deploy ends', async () => {
+    answers.push({ ok: true, value: { deployId: 'd1', notStarted: ['h3'], stopping: ['h2'], finishing: ['h1'] } });
+    const done = useDeployStore.getState().cancel();
+    expect(useDeployStore.getState().cancelling).toBe(true);
+    await done;
+    expect(vi.mocked(request).mock.calls.at(-1)?.slice(0, 2)).toEqual(['deploy:cancel', { deployId: 'd1' }]);
+    expect(useDeployStore.getState().cancelNote).toBe('Cancelled: 1 host not started, 1 host stopped before sending anything; they keep their flows. Applying already, so finishing with its real result: h1');
+
+    useDeployStore.getState().onFinished('d1', [{ host: 'h1', status: 'applied', message: '9 flows applied', flowCount: 9, durationMs: 1, backedUp: true }]);
+    expect(useDeployStore.getState()).toMatchObject({ running: false, cancelling: false, cancelNote: null });
+  });
+
+  it('shows a cancel from another window, by the hosts it ends, and takes it up after a reload', async () => {
+    useDeployStore.getState().onProgress(cancelled('h3'));
+    expect(useDeployStore.getState()).toMatchObject({ cancelling: true, cancelNote: null });
+    expect(useDeployStore.getState().statuses['h3']).toEqual({ status: 'cancelled', message: 'Cancelled before it started' });
+
+    useDeployStore.setState({ deployId: null, running: false, cancelling: false, statuses: {} });
+    answers.push({ ok: true, value: { running: [{ deployId: 'd9', cancelling: true, progress: [{ ...cancelled('h3'), deployId: 'd9' }] }], outcomes: [], backups: [] } });
+    await useDeployStore.getState().restore();
+    expect(useDeployStore.getState()).toMatchObject({ deployId: 'd9', running: true, cancelling: true, deployHosts: ['h3'] });
+  });
+
+  it('asks nothing while a cancel is under way, and may cancel again once one was refused', async () => {
+    const before = vi.mocked(request).mock.calls.length;
+    useDeployStore.setState({ cancelling: true });
+    await useDeployStore.getState().cancel();
+    expect(vi.mocked(request).mock.calls.length).toBe(before);
+
+    useDeployStore.setState({ cancelling: false });
+    answers.push({ ok: false, error: { code: 'not-found', message: 'No deploy d1 is running' } });
+    await useDeployStore.getState().cancel();
+    expect(useDeployStore.getState().cancelling).toBe(false);
+    // The refusal needs no notice only when the deploy has ended meanwhile.
+    const { handles } = vi.mocked(request).mock.calls.at(-1)?.[2] as { handles: (e: { code: string; message: string }) => boolean };
+    expect(handles({ code: 'not-found', message: '' })).toBe(false);
+    useDeployStore.setState({ running: false });
+    expect(handles({ code: 'not-found', message: '' })).toBe(true);
+  });
+
+  it('counts the hosts ended, in flight and waiting their turn', () => {
+    const statuses = { h1: { status: 'apply' as const, message: '' }, h2: { status: 'cancelled' as const, message: '' }, h3: { status: 'queued' as const, message: '' } };
+    expect(deployCounts(['h1', 'h2', 'h3', 'h4'], statuses)).toEqual({ ended: 1, inFlight: 1, queued: 2 });
   });
 });

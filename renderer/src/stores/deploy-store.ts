@@ -1,4 +1,4 @@
-import type { DeployHostResult, DeployProgress, DeployStep, HostTarget } from '@shared/api/contract';
+import type { DeployCancel, DeployHostResult, DeployProgress, DeployStep, HostTarget } from '@shared/api/contract';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
@@ -19,6 +19,12 @@ interface DeployState {
   /** Hosts of the deploy being started, before its id is known. */
   pendingHosts: string[];
   running: boolean;
+  /** The hosts of the deploy this window follows, for its count of hosts ended, in flight and queued. */
+  deployHosts: string[];
+  /** A cancel of that deploy was asked for, from this window or another; hosts applying their table still finish. */
+  cancelling: boolean;
+  /** What this window's cancel did at once, in words; null when another window cancelled. */
+  cancelNote: string | null;
   statuses: Record<string, HostStatus>;
   rollingBack: string[];
   /** Hosts with flows to roll back to: a deploy from this machine took effect there. */
@@ -31,6 +37,8 @@ interface DeployState {
   setConfirming: (confirming: boolean) => void;
   /** `removePortGuards`: the spoof guards the user saw and agreed to remove; any other lost guard fails its host. */
   start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
+  /** Stops the hosts of the running deploy that are not applying yet (see deploy:cancel). */
+  cancel: () => Promise<void>;
   rollback: (host: string) => Promise<void>;
   onProgress: (progress: DeployProgress) => void;
   /** Another window's deploy ends too: each host shows how its last change ended, as after a reload. */
@@ -46,6 +54,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   deployId: null,
   pendingHosts: [],
   running: false,
+  deployHosts: [],
+  cancelling: false,
+  cancelNote: null,
   statuses: {},
   rollingBack: [],
   backups: [],
@@ -79,6 +90,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       running: true,
       deployId: null,
       pendingHosts: hosts,
+      deployHosts: hosts,
+      cancelling: false,
+      cancelNote: null,
       statuses: { ...s.statuses, ...queued },
     }));
     const response = await request('deploy:start', { policy, inventory, hosts, ...(removePortGuards.length > 0 ? { removePortGuards } : {}) });
@@ -89,6 +103,19 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     }
     // Events may have arrived first and already told us the id; either way it is this one.
     set({ deployId: response.value.deployId, pendingHosts: [] });
+  },
+
+  cancel: async () => {
+    const { deployId, cancelling } = get();
+    if (deployId === null || cancelling) return;
+    set({ cancelling: true });
+    // A deploy that ended as Cancel was pressed needs no notice: its hosts show how each ended.
+    const response = await request('deploy:cancel', { deployId }, { handles: (e) => e.code === 'not-found' && !get().running });
+    if (!response.ok) {
+      set({ cancelling: false });
+      return;
+    }
+    if (get().deployId === deployId && get().running) set({ cancelNote: cancelNote(response.value) });
   },
 
   rollback: async (host) => {
@@ -121,6 +148,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     if (!isOurs(get(), progress.deployId, progress.host)) return;
     set((s) => ({
       deployId: s.deployId ?? progress.deployId,
+      // Only a cancel ends a host as cancelled: from whichever window it came, it holds for the whole deploy.
+      cancelling: s.cancelling || progress.step === 'cancelled',
       statuses: { ...s.statuses, [progress.host]: { status: progress.step, message: progress.message } },
     }));
   },
@@ -138,6 +167,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       running: false,
       deployId,
       pendingHosts: [],
+      cancelling: false,
+      cancelNote: null,
       statuses: { ...s.statuses, ...finals },
       backups: [...new Set([...s.backups, ...backedUp])],
     }));
@@ -155,12 +186,37 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     for (const p of latest?.progress ?? []) statuses[p.host] = { status: p.step, message: p.message };
     // Anything this window already knows is newer than what it asked for.
     set((s) => ({
-      ...(latest && s.deployId === null ? { deployId: latest.deployId, running: true } : {}),
+      ...(latest && s.deployId === null
+        ? { deployId: latest.deployId, running: true, deployHosts: latest.progress.map((p) => p.host), cancelling: latest.cancelling }
+        : {}),
       statuses: { ...statuses, ...s.statuses },
       backups: [...new Set([...backups, ...s.backups])],
     }));
   },
 }));
+
+/** How many of a deploy's hosts have ended, are in flight, and wait their turn. */
+export function deployCounts(hosts: readonly string[], statuses: Record<string, HostStatus>): { ended: number; inFlight: number; queued: number } {
+  const counts = { ended: 0, inFlight: 0, queued: 0 };
+  for (const host of hosts) {
+    const status = statuses[host]?.status;
+    if (status === 'queued' || status === undefined) counts.queued++;
+    else if (status === 'connect' || status === 'backup' || status === 'apply' || status === 'verify') counts.inFlight++;
+    else counts.ended++;
+  }
+  return counts;
+}
+
+/** What a cancel did at once, as the Hosts panel says it until the deploy ends. */
+function cancelNote({ notStarted, stopping, finishing }: DeployCancel): string {
+  const hosts = (n: number): string => `${n} ${n === 1 ? 'host' : 'hosts'}`;
+  const parts = [
+    notStarted.length > 0 ? `${hosts(notStarted.length)} not started` : '',
+    stopping.length > 0 ? `${hosts(stopping.length)} stopped before sending anything` : '',
+  ].filter((p) => p !== '');
+  const cancelled = parts.length > 0 ? `Cancelled: ${parts.join(', ')}; ${notStarted.length + stopping.length === 1 ? 'it keeps its' : 'they keep their'} flows` : 'Cancelled';
+  return finishing.length > 0 ? `${cancelled}. Applying already, so finishing with its real result: ${finishing.join(', ')}` : cancelled;
+}
 
 /** The spoof guards a rollback would take away, as the question before it lists them. */
 function guardLoss(host: string, ports: readonly string[]): NonNullable<ConfirmRequest['loss']> {

@@ -26,7 +26,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
   const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
 
-  const tone = !status ? '' : status.status === 'failed' ? 'error' : FINAL.has(status.status) ? 'ok' : 'busy';
+  const tone = !status ? '' : status.status === 'failed' ? 'error' : status.status === 'cancelled' ? 'cancelled' : FINAL.has(status.status) ? 'ok' : 'busy';
 
   return (
     <li className="host-row" data-testid="host-row" data-host={line.host}>

@@ -1,7 +1,7 @@
 import { useMemo, useState, type JSX } from 'react';
 import { deployPlan, hostLines } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
-import { useDeployStore } from '../../stores/deploy-store';
+import { deployCounts, useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore } from '../../stores/inventory-store';
 import { HostRow } from './HostRow';
 
@@ -11,6 +11,13 @@ export function HostsPanel(): JSX.Element {
   const targets = useDeployStore((s) => s.targets);
   const running = useDeployStore((s) => s.running);
   const setConfirming = useDeployStore((s) => s.setConfirming);
+  const deployHosts = useDeployStore((s) => s.deployHosts);
+  const statuses = useDeployStore((s) => s.statuses);
+  const progress = useMemo(() => (running ? deployCounts(deployHosts, statuses) : null), [running, deployHosts, statuses]);
+  const cancelling = useDeployStore((s) => s.cancelling);
+  const cancelNote = useDeployStore((s) => s.cancelNote);
+  const canCancel = useDeployStore((s) => s.deployId !== null);
+  const cancel = useDeployStore((s) => s.cancel);
   const open = useInventoryStore((s) => s.open);
   const reported = useMemo(() => open.flatMap((o) => o.hosts), [open]);
   // One configuration form at a time, so its fields are never ambiguous.
@@ -18,12 +25,12 @@ export function HostsPanel(): JSX.Element {
 
   const lines = useMemo(() => hostLines(outcome, targets, reported), [outcome, targets, reported]);
   const plan = deployPlan(lines);
-  const why = !outcome
-    ? 'Compile first: a deploy sends the tables you previewed'
-    : plan.deploy.length === 0
-      ? 'Configure an SSH target for at least one compiled host'
-      : running
-        ? 'A deploy is running'
+  const why = running
+    ? runningNote(progress, cancelling, cancelNote)
+    : !outcome
+      ? 'Compile first: a deploy sends the tables you previewed'
+      : plan.deploy.length === 0
+        ? 'Configure an SSH target for at least one compiled host'
         : `Deploy to ${plan.deploy.length} configured host(s)`;
 
   return (
@@ -43,6 +50,19 @@ export function HostsPanel(): JSX.Element {
       </header>
       <div className="panel-body">
         {!outcome || plan.deploy.length === 0 || running ? <p className="muted deploy-why" data-testid="deploy-why">{why}.</p> : null}
+        {running ? (
+          <div className="button-row deploy-cancel-row">
+            <button
+              type="button"
+              data-testid="deploy-cancel"
+              disabled={cancelling || !canCancel}
+              title="Hosts still queued, connecting or reading their switch stop and keep their flows. A host already applying its bundle is not interrupted (the switch applies a bundle whole or not at all): it finishes and reports its result."
+              onClick={() => void cancel()}
+            >
+              {cancelling ? 'Cancelling…' : 'Cancel: stop hosts not yet applying'}
+            </button>
+          </div>
+        ) : null}
         {lines.length === 0 ? (
           <p className="muted empty-note">Hosts appear here after a compile (one per Open vSwitch host with workloads), and Kubernetes nodes as soon as their context is open.</p>
         ) : (
@@ -60,4 +80,11 @@ export function HostsPanel(): JSX.Element {
       </div>
     </section>
   );
+}
+
+/** What the running deploy has got to, and what a cancel is waiting for. */
+function runningNote(progress: ReturnType<typeof deployCounts> | null, cancelling: boolean, cancelNote: string | null): string {
+  const counts = progress ? `: ${progress.ended} ended, ${progress.inFlight} in flight, ${progress.queued} queued` : '';
+  if (!cancelling) return `A deploy is running${counts}`;
+  return cancelNote ?? `The deploy is being cancelled${counts}: hosts not yet applying stop and keep their flows; hosts applying their table finish first`;
 }

@@ -52,7 +52,8 @@ export function DeployConfirm(): JSX.Element | null {
     <Modal title="Deploy flow tables?" onClose={() => setConfirming(false)} testId="deploy-modal">
       <p>
         Replaces the Microseg flows on {plan.deploy.length} {plan.deploy.length === 1 ? 'host' : 'hosts'} ({total} flows in all).
-        Each host's current flows are backed up first, so you can roll back.
+        Each host's current flows are backed up first, so you can roll back. Hosts are worked on a few at a time; while the
+        deploy runs, Cancel in the Hosts panel stops those not yet applying.
       </p>
       <table className="plan">
         <tbody>

@@ -1,0 +1,91 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { DesignerPage } from './pages/designer-page';
+import { expect, test } from './support/fixtures';
+
+// Twenty hosts whose sshd never answers (a loopback server of the test's own that accepts and
+// stays silent): the deploy holds eight of them connecting and queues the rest, and Cancel,
+// pressed in a second window that took the deploy up, ends every one of them untouched. Needs no
+// lab. The checks run within ssh2's 10 s handshake timeout, after which a connecting host fails.
+
+const HOSTS = Array.from({ length: 20 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
+
+async function silentServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { server, port: address.port, sockets };
+}
+
+test('cancel from a second window ends queued and connecting hosts untouched, and frees them', async ({
+  designer,
+  host,
+  page,
+}) => {
+  const silent = await silentServer();
+  try {
+    const keyPath = join(host.home, 'id_rsa');
+    writeFileSync(
+      keyPath,
+      generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      }).privateKey,
+      { mode: 0o600 },
+    );
+    mkdirSync(join(host.home, 'config'), { recursive: true });
+    const targets = HOSTS.map((h) => ({
+      host: h,
+      address: '127.0.0.1',
+      port: silent.port,
+      user: 'root',
+      auth: { kind: 'key', keyPath },
+      bridge: 'br0',
+    }));
+    writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
+    const inventory = join(host.home, 'twenty-hosts.csv');
+    writeFileSync(
+      inventory,
+      ['name,host,addresses,labels', ...HOSTS.map((h, i) => `w${i},${h},10.100.${i}.1,tier=web`)].join('\n') + '\n',
+    );
+
+    await designer.open(host.url);
+    await designer.openInventoryFile(inventory);
+    await designer.addGroup('web', 'tier=web');
+    await designer.compile();
+    await designer.deploy();
+
+    await expect(designer.deployStatusesAt('connect')).toHaveCount(8);
+    await expect(designer.deployStatusesAt('queued')).toHaveCount(12);
+    await expect(designer.byTestId('deploy-why')).toContainText('0 ended, 8 in flight, 12 queued');
+
+    // A window opened meanwhile takes the running deploy up, and may cancel it.
+    const other = new DesignerPage(await page.context().newPage());
+    await other.open(host.url);
+    await expect(other.byTestId('deploy-cancel')).toHaveText('Cancel: stop hosts not yet applying');
+    await other.byTestId('deploy-cancel').click();
+
+    for (const window of [designer, other]) {
+      await expect(window.deployStatusesAt('cancelled')).toHaveCount(20);
+      await expect(window.byTestId('deploy-cancel')).toBeHidden();
+      await expect(window.byTestId('deploy-button')).toBeEnabled();
+    }
+    await expect(designer.deployStatus('host-00')).toContainText(
+      'Cancelled while connecting: nothing was sent, so the switch keeps its previous flows.',
+    );
+    await expect(designer.deployStatus('host-19')).toContainText('Cancelled before it started');
+    await designer.screenshot('deploy-cancelled');
+  } finally {
+    for (const socket of silent.sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.server.close(() => resolve()));
+  }
+});
