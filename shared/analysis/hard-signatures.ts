@@ -62,15 +62,23 @@ export class HardSignatures {
     return this.bases.get(host) ?? 0;
   }
 
-  /** Every host and role where a hard flow names endpoint `i`, with its signature there: `host:source:destination`, in host order. */
-  profile(i: number): string {
-    const parts: string[] = [];
+  /**
+   * Per endpoint (of the first `count`), every host and role where a hard flow names it, with
+   * its signature there: `host:source:destination`, in host order. Gathered host by host from
+   * the endpoints each names: asking every host about every endpoint was 25 million lookups at
+   * 50,000 workloads on 500 hosts.
+   */
+  profiles(count: number): string[] {
+    const parts: string[][] = Array.from({ length: count }, () => []);
     for (const [host, roles] of this.byHost) {
-      const source = roles.source.get(i) ?? 0;
-      const destination = roles.destination.get(i) ?? 0;
-      if (source !== 0 || destination !== 0) parts.push(`${host}:${source}:${destination}`);
+      const named = new Set([...roles.source.keys(), ...roles.destination.keys()]);
+      for (const i of named) {
+        const source = roles.source.get(i) ?? 0;
+        const destination = roles.destination.get(i) ?? 0;
+        if (i < count && (source !== 0 || destination !== 0)) parts[i]!.push(`${host}:${source}:${destination}`);
+      }
     }
-    return parts.join('|');
+    return parts.map((list) => list.join('|'));
   }
 
   private signaturesOf(shapes: Map<number, string[]>): Map<number, number> {

@@ -85,7 +85,8 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven
     }
   }
 
-  const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${answers.hard.profile(i)}|${answers.honeypotProfile(rows[i]!.honeypots)}|${answers.isHoneypot(i)}`);
+  const profiles = answers.hard.profiles(endpoints.length);
+  const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${profiles[i]}|${answers.honeypotProfile(rows[i]!.honeypots)}|${answers.isHoneypot(i)}`);
   const classes = yield* plainClasses(
     keys,
     endpoints.map((e) => e.address.family),
