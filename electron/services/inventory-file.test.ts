@@ -251,6 +251,13 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
   });
 
+  it('refuse a CSV with no header row at all (empty, or only comments), as an empty YAML file is refused', () => {
+    const message = 'the file has no header row (it is empty, or holds only comments and blank lines); a CSV inventory starts with one, such as name,host,addresses,labels';
+    for (const text of ['', '\uFEFF', '# servers\n\n   \n']) {
+      expect(parseInventoryText(text, 'i.csv', 'now'), JSON.stringify(text)).toEqual({ inventory: null, diagnostics: [{ code: 'MS306', severity: 'error', message, location: { file: 'i.csv', line: 1 } }] });
+    }
+  });
+
   it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
     const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
     expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);
