@@ -258,6 +258,14 @@ describe('the two formats agree', () => {
     }
   });
 
+  it('say that a header row separated by ";" (as some spreadsheets save) needs commas', () => {
+    const { inventory, diagnostics } = parseInventoryText('name;host;addresses;labels\nweb-1;host-a;10.20.1.11;tier=web\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS305', severity: 'error', message: 'the header row "name;host;addresses;labels" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)', location: { file: 'i.csv', line: 1, path: 'name;host;addresses;labels' } },
+    ]);
+  });
+
   it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
     const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
     expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);
