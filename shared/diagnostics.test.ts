@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byLine, capped, type Diagnostic } from './diagnostics';
+import { byLine, capped, formatDiagnostic, type Diagnostic } from './diagnostics';
 
 const error = (line: number, code = 'MS702'): Diagnostic => ({ code, severity: 'error', message: `bad line ${line}`, location: { file: 'log.csv', line } });
 
@@ -24,5 +24,13 @@ describe('byLine', () => {
       [2, 'MS309'],
       [5, 'MS702'],
     ]);
+  });
+});
+
+describe('formatDiagnostic', () => {
+  it('names the path once: after the message, unless the message starts with it', () => {
+    const at = (message: string): Diagnostic => ({ code: 'MS002', severity: 'error', message, location: { file: 'p.yaml', line: 7, column: 11, path: 'groups.0.name' } });
+    expect(formatDiagnostic(at('groups.0.name: name must be text (found 12)'))).toBe('p.yaml:7:11: error MS002: groups.0.name: name must be text (found 12)');
+    expect(formatDiagnostic(at('group name "We b" must be lowercase'))).toBe('p.yaml:7:11: error MS002: group name "We b" must be lowercase (at groups.0.name)');
   });
 });

@@ -39,7 +39,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = loc?.file
     ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: `
     : '';
-  const path = loc?.path ? ` (at ${loc.path})` : '';
+  // A shape error already starts with its path (`groups.0.name: name must be text`): once is enough.
+  const path = loc?.path && !d.message.startsWith(`${loc.path}: `) ? ` (at ${loc.path})` : '';
   return printable(`${where}${d.severity} ${d.code}: ${d.message}${path}`);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInventoryFile } from './inventory/static-file';
 import { parseNetworkPolicies } from './kubernetes/network-policy-file';
 import { parsePolicyFile } from './policy/policy-file';
+import { MAX_YAML_LENGTH } from './yaml-document';
 
 // Hostile YAML is the author's mistake, never a crash: every reader answers with a located
 // diagnostic that says what is wrong.
@@ -12,6 +13,8 @@ const INPUTS = {
   'an alias bomb': { text: `x:\n${laughs}\n`, message: /alias bomb/, line: 3 },
   'an alias to an anchor of another document': { text: 'a: &base { x: 1 }\n---\nb:\n  c: *base\n', message: /\*base names no anchor/, line: 4 },
   'twenty thousand nested brackets': { text: `a: ${'['.repeat(20_000)}\n`, message: /nested too deeply/, line: 1 },
+  // Read, 50 MB of YAML took two minutes and then more memory than a process may have.
+  'YAML too large to read': { text: `a: 1\n${`# ${'x'.repeat(1000)}\n`.repeat(MAX_YAML_LENGTH / 1000)}`, message: /^the file is 25 MB of YAML, more than the 24 MB a YAML file may be/, line: 1 },
 };
 
 const READERS = {

@@ -37,7 +37,14 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
     parser.on('readable', () => {
       let next: { record: Record<string, string>; info: Info; raw: string } | null;
       while ((next = parser.read() as typeof next) !== null) {
-        const checked = connectionOf(next.record, recordStartLine(next.info.lines, next.raw), file);
+        const line = recordStartLine(next.info.lines, next.raw);
+        // Fewer fields leave one empty, which its check names; more would be dropped unseen (a count without its column).
+        const fields = (next.info as Info & { error?: { record?: unknown[] } }).error?.record?.length ?? 0;
+        if (fields > header.length) {
+          diagnostics.push({ code: 'MS701', severity: 'error', message: `the line has ${fields} fields and the header row names ${header.length}; the line is left out`, location: { file, line } });
+          continue;
+        }
+        const checked = connectionOf(next.record, line, file);
         if ('connection' in checked) connections.push(checked.connection);
         else diagnostics.push(checked.diagnostic);
       }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,17 @@ describe('prepareFolder', () => {
     writeFileSync(file, '');
     await expect(prepareFolder(file)).rejects.toThrow(`Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`);
     await expect(prepareFolder(join(file, 'out'))).rejects.toThrow(`Cannot create the folder ${join(file, 'out')}: a part of its path is a file, not a folder; choose a folder, or a name not taken yet.`);
+  });
+
+  it('makes the missing folders of a path, and leaves a folder that is there as it is', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-folder-'));
+    await expect(prepareFolder(join(base, 'a', 'b'))).resolves.toBe(join(base, 'a', 'b'));
+    expect(statSync(join(base, 'a', 'b')).isDirectory()).toBe(true);
+    await expect(prepareFolder(join(base, 'a'))).resolves.toBe(join(base, 'a'));
+  });
+
+  // Where mkdir says "no such file" though the parent is there, Node's recursive mkdir retries for ever.
+  it.runIf(existsSync('/proc/self'))('fails, not hangs, where no folder can be made though its parent exists', async () => {
+    await expect(prepareFolder('/proc/self/microseg-out')).rejects.toThrow('Cannot create the folder /proc/self/microseg-out: no folder can be made there; choose another place.');
   });
 });

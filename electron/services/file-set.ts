@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ServiceError } from './service-error';
 
@@ -13,14 +13,37 @@ export interface FileToWrite {
 export async function prepareFolder(dir: string): Promise<string> {
   const full = resolve(dir);
   try {
-    await mkdir(full, { recursive: true });
+    await makeFolder(full);
   } catch (error) {
     // mkdir says EEXIST for a file in the way, ENOTDIR for a file in the way of a parent.
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${code === 'EEXIST' ? 'it' : 'a part of its path'} is a file, not a folder; choose a folder, or a name not taken yet` : reason(error);
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR' ? `${code === 'EEXIST' ? 'it' : 'a part of its path'} is a file, not a folder; choose a folder, or a name not taken yet`
+      : code === 'ENOENT' ? 'no folder can be made there; choose another place'
+      : reason(error);
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
   return full;
+}
+
+/**
+ * Makes the folder and its missing parents, one level at a time. Not `mkdir(…, { recursive: true })`:
+ * Node's retries for ever where mkdir says ENOENT though the parent is there (under /proc, for one).
+ */
+async function makeFolder(full: string): Promise<void> {
+  try {
+    await mkdir(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(full).catch(() => null))?.isDirectory()) return;
+    const parent = dirname(full);
+    if (code !== 'ENOENT' || parent === full) throw error;
+    await makeFolder(parent);
+    // Once more only: a second ENOENT is the answer, not a reason to try again.
+    await mkdir(full).catch(async (again: unknown) => {
+      if (!(await stat(full).catch(() => null))?.isDirectory()) throw again;
+    });
+  }
 }
 
 /**

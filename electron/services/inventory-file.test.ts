@@ -251,6 +251,21 @@ describe('the two formats agree', () => {
     expect(parseInventoryText('name,host,addresses\n', 'i.csv', 'now')).toMatchObject({ inventory: { workloads: [] }, diagnostics: [] });
   });
 
+  it('refuse a CSV with no header row at all (empty, or only comments), as an empty YAML file is refused', () => {
+    const message = 'the file has no header row (it is empty, or holds only comments and blank lines); a CSV inventory starts with one, such as name,host,addresses,labels';
+    for (const text of ['', '\uFEFF', '# servers\n\n   \n']) {
+      expect(parseInventoryText(text, 'i.csv', 'now'), JSON.stringify(text)).toEqual({ inventory: null, diagnostics: [{ code: 'MS306', severity: 'error', message, location: { file: 'i.csv', line: 1 } }] });
+    }
+  });
+
+  it('say that a header row separated by ";" (as some spreadsheets save) needs commas', () => {
+    const { inventory, diagnostics } = parseInventoryText('name;host;addresses;labels\nweb-1;host-a;10.20.1.11;tier=web\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS305', severity: 'error', message: 'the header row "name;host;addresses;labels" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)', location: { file: 'i.csv', line: 1, path: 'name;host;addresses;labels' } },
+    ]);
+  });
+
   it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
     const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
     expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);

@@ -42,6 +42,8 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   } catch (error) {
     return { inventory: null, diagnostics: capped([...unreadable, syntaxError(error as Error)]) };
   }
+  // A file with no header is no inventory, as an empty YAML file is none: most likely the wrong or a truncated file.
+  if (!columns) return { inventory: null, diagnostics: [{ code: 'MS306', severity: 'error', message: NO_HEADER, location: { file, line: 1 } }] };
   // The header is the first line that is neither blank nor a comment.
   const headerLine = text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#')) + 1;
   if (repeated.size > 0) {
@@ -50,11 +52,12 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   }
   const rows: InventoryRow[] = records.map(({ record, info, raw }) => ({ line: recordStartLine(info.lines, raw), cells: record }));
   const parsed = inventoryFromRows(rows, file, readAt);
-  // An empty file has no header to fault.
-  const wrongHeader = columns ? headerDiagnostics(columns, file, headerLine) : [];
+  const wrongHeader = headerDiagnostics(columns, file, headerLine);
   if (unreadable.length === 0 && wrongHeader.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
   return { inventory: null, diagnostics: capped(byLine([...wrongHeader, ...unreadable, ...parsed.diagnostics])) };
 }
+
+const NO_HEADER = 'the file has no header row (it is empty, or holds only comments and blank lines); a CSV inventory starts with one, such as name,host,addresses,labels';
 
 /**
  * The file name decides the format (`.csv`, else YAML). A file plainly in the other one would

@@ -112,6 +112,11 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
  * when no row follows it.
  */
 export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
+  // One column holding them all: the row is separated by ";", and every other complaint would only echo that.
+  const [only] = columns;
+  if (columns.length === 1 && only?.includes(';')) {
+    return [{ code: 'MS305', severity: 'error', message: `the header row "${only}" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
+  }
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
   const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
   return [

@@ -23,6 +23,9 @@ describe('parseService', () => {
     ['icmp/8', 'icmp has no ports'],
     ['http/80', 'protocol must be one of tcp, udp, sctp, icmp, any (found "http")'],
     ['tcp/1-2-3', 'low-high'],
+    // Half a range, or a minus sign: one end is missing, not a port "" of the wrong kind.
+    ['tcp/80-', 'a port range needs both ends, as in 9000-9010 (found "80-")'],
+    ['udp/-1', 'a port range needs both ends, as in 9000-9010 (found "-1")'],
     ['tcp/web--api', 'is not a port name'],
     ['tcp/a-very-long-port-name', 'is not a port name'],
     ['tcp/8080@80', '"@" follows a port name'],

@@ -55,6 +55,7 @@ export function isPortName(text: string): boolean {
 function parseRange(text: string): { from: number; to: number } | string {
   const bounds = text.split('-');
   if (bounds.length > 2) return 'a port range is written low-high, as in 9000-9010';
+  if (bounds.length === 2 && bounds.includes('')) return `a port range needs both ends, as in 9000-9010 (found "${text}")`;
   const [fromText = '', toText = fromText] = bounds;
   const from = parsePort(fromText);
   if (from === null) return notAPort(fromText);
