@@ -25,6 +25,15 @@ describe('CSV inventories', () => {
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS304', location: { file: 'servers.csv', line: 4, path: 'addresses' } })]);
   });
 
+  it('refuses an IPv4 address written as IPv6, which no packet carries, and says how to write it', () => {
+    const mapped = csv.replace('10.1.0.20', '::ffff:10.1.0.20');
+    const { inventory, diagnostics } = parseInventoryText(mapped, 'servers.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS304', message: '"::ffff:10.1.0.20" is the IPv4 address 10.1.0.20 written as IPv6, which no packet carries; write 10.1.0.20', location: { file: 'servers.csv', line: 4, path: 'addresses' } }),
+    ]);
+  });
+
   it('rejects unknown columns, missing names and broken quoting with the line', () => {
     expect(parseInventoryText('name,hots\nx,y\n', 'a.csv', 'now').diagnostics.map((d) => d.code)).toContain('MS305');
     expect(parseInventoryText('name,host\n,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS306', location: { line: 2, path: 'name' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subtractCidrs } from './cidr-set';
+import { ipv4Mapped, subtractCidrs } from './cidr-set';
 
 function ipv4(text: string): number {
   return text.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
@@ -33,5 +33,17 @@ describe('subtractCidrs', () => {
   it('works for IPv6', () => {
     expect(subtractCidrs(['2001:db8::/32'], ['2001:db8:8000::/33'])).toEqual(['2001:db8::/33']);
     expect(subtractCidrs(['::/0'], ['fc00::/7'])).toHaveLength(7);
+  });
+});
+
+describe('ipv4Mapped', () => {
+  it('reads the IPv4 address an IPv4-mapped IPv6 address stands for, in either spelling', () => {
+    expect(ipv4Mapped('::ffff:10.20.3.31')).toBe('10.20.3.31');
+    expect(ipv4Mapped('::FFFF:a14:31f')).toBe('10.20.3.31');
+    expect(ipv4Mapped('0:0:0:0:0:ffff:0a14:031f')).toBe('10.20.3.31');
+  });
+
+  it('leaves every other address alone', () => {
+    for (const text of ['10.20.3.31', 'fd00::1', '::1', '::', '::fffe:a14:31f', '1::ffff:a14:31f', '::ffff:0:a14:31f', '::ffff:10.20.3.31/120', 'not an address']) expect(ipv4Mapped(text), text).toBeNull();
   });
 });

@@ -33,6 +33,18 @@ export function canonicalAddress(text: string): string | null {
 }
 
 /**
+ * The IPv4 address an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`, `::ffff:a00:1`) stands for;
+ * null for any other text. Such a spelling matches no packet: IPv4 traffic carries the IPv4
+ * address, and Open vSwitch matches it as such.
+ */
+export function ipv4Mapped(text: string): string | null {
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.family !== 6 || cidr.prefix !== 128) return null;
+  const value = ipv6ToBigInt(cidr.address);
+  return value >> 32n === 0xffffn ? bigIntToIPv4(value & 0xffffffffn) : null;
+}
+
+/**
  * A predicate "is this address inside one of the blocks?", for matching workload addresses
  * against a group's blocks. The blocks are parsed once.
  */
