@@ -43,12 +43,26 @@ export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): Ana
   const { members, groupsOf, classes } = inputs;
   const groups = members.length;
   const K = classes.classes;
-  const perClass = members.map((list) => countByClass(list, classes.classOf));
-  // Per distinct set of reaches (as a key), its index in `services`.
+  // Per group, its classes and how many of its members are in each, side by side.
+  const classCounts = members.map((list) => Int32Array.from(countByClass(list, classes.classOf).flat()));
+  // Per distinct set of reaches (as a key), its index in `services`; for a set of one reach, also by its id.
   const servicesIndex = new Map<string, number>();
   const services: CellServices[] = [];
-  const runs: number[][] = [];
   const R = inputs.reaches.length;
+  const byOneReach = new Int32Array(R).fill(-1);
+  const indexOf = (ids: number[]): number => {
+    if (ids.length === 1 && byOneReach[ids[0]!]! >= 0) return byOneReach[ids[0]!]!;
+    const key = ids.length === 1 ? String(ids[0]) : ids.sort((x, y) => x - y).join(',');
+    let index = servicesIndex.get(key);
+    if (index === undefined) {
+      servicesIndex.set(key, (index = services.length));
+      services.push(servicesOf(ids.map((id) => inputs.reaches[id]!)));
+    }
+    if (ids.length === 1) byOneReach[ids[0]!] = index;
+    return index;
+  };
+  const ids: number[] = [];
+  const runs: number[][] = [];
   // A member's row adds the same to every group it is in: worked out once, kept until its last group is counted.
   const contributions: (RowContribution | undefined)[] = [];
   const groupsLeft = new Int32Array(groupsOf.length);
@@ -75,28 +89,27 @@ export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): Ana
     }
 
     const row = new RowRuns();
+    const from = classCounts[g1]!;
     for (let g2 = 0; g2 < groups; g2++) {
-      const ids = [...(joined.get(g2) ?? [])];
+      // Most cells at thousands of groups: no rule joins their pairs and no member is in both.
+      const joinedHere = joined.get(g2);
+      ids.length = 0;
+      if (joinedHere) for (const id of joinedHere) ids.push(id);
+      const to = classCounts[g2]!;
       let pairs = 0;
-      for (const [k1, n1] of perClass[g1]!)
-        for (const [k2, n2] of perClass[g2]!) {
-          const count = n1 * n2 - (k1 === k2 ? (within.get(g2 * K + k1) ?? 0) : 0);
+      for (let x = 0; x < from.length; x += 2) {
+        const k1 = from[x]!;
+        const n1 = from[x + 1]!;
+        for (let y = 0; y < to.length; y += 2) {
+          const k2 = to[y]!;
+          const count = n1 * to[y + 1]! - (k1 === k2 ? (within.get(g2 * K + k1) ?? 0) : 0);
           const plain = classes.plain[k1 * K + k2]!;
           if (count <= 0 || plain === -1) continue;
           pairs += count;
-          if (count > (joinedPairs.get(g2 * K * K + k1 * K + k2) ?? 0) && !ids.includes(plain)) ids.push(plain);
+          if (!ids.includes(plain) && (joinedHere === undefined || count > (joinedPairs.get(g2 * K * K + k1 * K + k2) ?? 0))) ids.push(plain);
         }
-      if (pairs === 0) {
-        row.add(NO_PAIRS);
-        continue;
       }
-      const key = ids.length === 1 ? String(ids[0]) : ids.sort((x, y) => x - y).join(',');
-      let index = servicesIndex.get(key);
-      if (index === undefined) {
-        servicesIndex.set(key, (index = services.length));
-        services.push(servicesOf(ids.map((id) => inputs.reaches[id]!)));
-      }
-      row.add(index);
+      row.add(pairs === 0 ? NO_PAIRS : indexOf(ids));
     }
     runs.push(row.done());
     progress.done += groups;
