@@ -1,4 +1,4 @@
-import type { ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
+import type { HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
@@ -20,7 +20,8 @@ import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 import { parseConnectionLog } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
-import type { EmitEvent } from './deploy-service';
+import type { EmitEvent, OpenSession } from './deploy-service';
+import { allBounded, SSH_CONCURRENCY } from './host-fanout';
 import { openSshSession } from './ssh-session';
 import { runInSlices } from './time-slices';
 
@@ -40,6 +41,7 @@ export class AnalysisService {
     private readonly emit: EmitEvent,
     /** Its latest compile's tables serve an analysis of the same drawing and inventory. */
     private readonly compiles: CompileService,
+    private readonly openSession: OpenSession = openSshSession,
   ) {}
 
   async matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
@@ -99,25 +101,34 @@ export class AnalysisService {
     return { tables: compiledTables(policy, inventory, 'the drawing', reader), reader };
   }
 
-  /** Each host's flows of ours as its switch holds them, read over SSH; a bridge without any gets the fresh-bridge table. */
+  /**
+   * Each host's flows of ours as its switch holds them, read over SSH, SSH_CONCURRENCY hosts at a
+   * time; a bridge without any gets the fresh-bridge table. The first host that fails fails the read.
+   */
   private async readDeployed(hosts: readonly string[]): Promise<Map<string, FlowTables>> {
-    const tables = await Promise.all(
-      hosts.map(async (host): Promise<[string, FlowTables]> => {
+    // All targets first, as before: a host without one fails the read before any session opens.
+    const targets = await Promise.all(
+      hosts.map(async (host) => {
         const target = await this.targets.get(host);
         if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target, so its flows cannot be read; configure it under Hosts, or compare with a saved version.`);
-        const session = await openSshSession(target, this.configDir);
-        try {
-          const lines = await new OvsRemote(session, target.bridge, host).dumpOurFlows();
-          const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${target.bridge}`);
-          const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-          if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
-          return [host, groupByTable(parsed.flows)];
-        } finally {
-          session.close();
-        }
+        return target;
       }),
     );
-    return new Map(tables);
+    return new Map(await allBounded(targets, SSH_CONCURRENCY, (target) => this.readFlows(target)));
+  }
+
+  private async readFlows(target: HostTarget): Promise<[string, FlowTables]> {
+    const { host, bridge } = target;
+    const session = await this.openSession(target, this.configDir);
+    try {
+      const lines = await new OvsRemote(session, bridge, host).dumpOurFlows();
+      const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);
+      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
+      return [host, groupByTable(parsed.flows)];
+    } finally {
+      session.close();
+    }
   }
 }
 

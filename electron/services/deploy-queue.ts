@@ -1,12 +1,3 @@
-/**
- * How many hosts one deploy works on at once. Each host in flight holds an SSH connection and a
- * remote `ovs-ofctl`: opening hundreds at the same moment trips sshd's MaxStartups (10 unauthenticated
- * connections by default, which matters behind a jump host), connection limits and intrusion detectors.
- * At the lab's 0.5 to 0.8 s per host (docs/performance.md), eight at a time push a hundred hosts in
- * about 10 s, and a switch that hangs holds only its own slot until its command times out.
- */
-export const DEPLOY_CONCURRENCY = 8;
-
 /** A host's deploy stopped by a cancel before anything was sent to its switch. */
 export class CancelledError extends Error {
   constructor() {
@@ -35,25 +26,4 @@ export async function unlessCancelled<T>(signal: AbortSignal, work: Promise<T>, 
   } finally {
     signal.removeEventListener('abort', stop);
   }
-}
-
-/**
- * Runs `work` on every item, at most `limit` at a time, starting them in the items' order as
- * earlier ones end; resolves with the results in the items' order. `work` must not reject.
- */
-export async function runBounded<I, R>(
-  items: readonly I[],
-  limit: number,
-  work: (item: I) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

@@ -8,8 +8,8 @@ import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
-import { DEPLOY_CONCURRENCY } from './deploy-queue';
 import { DeployService, type EmitEvent, type OpenSession } from './deploy-service';
+import { SSH_CONCURRENCY } from './host-fanout';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import type { SshSession } from './ssh-session';
@@ -361,14 +361,14 @@ async function isBusy(service: DeployService, host: string): Promise<boolean> {
 }
 
 describe('DeployService across many hosts', () => {
-  it(`works on at most ${DEPLOY_CONCURRENCY} hosts at once, starting the queued ones as others end`, async () => {
+  it(`works on at most ${SSH_CONCURRENCY} hosts at once, starting the queued ones as others end`, async () => {
     const fleet = new Fleet(20);
     const { steps, deploy } = await fleet.service();
     const { finished } = await deploy();
     const results = await finished;
 
     expect(results.map((r) => [r.host, r.status])).toEqual(fleet.hosts.map((h) => [h, 'applied']));
-    expect(fleet.mostInFlight).toBe(DEPLOY_CONCURRENCY);
+    expect(fleet.mostInFlight).toBe(SSH_CONCURRENCY);
     expect(fleet.sessions).toBe(20);
     expect(fleet.inFlight).toBe(0);
     expect(steps.find((p) => p.host === 'h19')?.message).toMatch(/flows to apply; waiting its turn \(8 hosts at a time\)$/);

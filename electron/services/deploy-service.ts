@@ -11,7 +11,8 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
-import { CancelledError, DEPLOY_CONCURRENCY, runBounded, unlessCancelled } from './deploy-queue';
+import { CancelledError, unlessCancelled } from './deploy-queue';
+import { runBounded, SSH_CONCURRENCY } from './host-fanout';
 import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
@@ -43,7 +44,7 @@ interface DeployRun {
 }
 
 /**
- * Pushes compiled tables to hosts over SSH, DEPLOY_CONCURRENCY hosts at a time. Per host:
+ * Pushes compiled tables to hosts over SSH, SSH_CONCURRENCY hosts at a time. Per host:
  * connect, back up our current flows, apply the new table as one bundle (atomic), verify the
  * count. A failure leaves that host with its old flows and never stops the other hosts; a
  * cancel stops the hosts that have not sent their bundle yet (see cancel).
@@ -96,10 +97,10 @@ export class DeployService {
     const deployId = randomUUID();
     const run: DeployRun = { steps: new Map(), queued: new Set(taken), cancel: new AbortController() };
     this.runs.set(deployId, run);
-    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: DEPLOY_CONCURRENCY });
-    const waiting = jobs.length > DEPLOY_CONCURRENCY ? `; waiting its turn (${DEPLOY_CONCURRENCY} hosts at a time)` : '';
+    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: SSH_CONCURRENCY });
+    const waiting = jobs.length > SSH_CONCURRENCY ? `; waiting its turn (${SSH_CONCURRENCY} hosts at a time)` : '';
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply${waiting}`);
-    void runBounded(jobs, DEPLOY_CONCURRENCY, (job) => this.runJob(deployId, run, job)).then((results) => {
+    void runBounded(jobs, SSH_CONCURRENCY, (job) => this.runJob(deployId, run, job)).then((results) => {
       const count = (status: DeployHostResult['status']): number => results.filter((r) => r.status === status).length;
       this.log.info('deploy finished', { deployId, applied: count('applied'), failed: count('failed'), cancelled: count('cancelled') });
       this.runs.delete(deployId);

@@ -2,6 +2,7 @@ import { AnalysisService } from './analysis-service';
 import { CompileService } from './compile-service';
 import type { AppPaths } from './app-paths';
 import { DeployService, type EmitEvent } from './deploy-service';
+import { SshSlots } from './host-fanout';
 import { HostTargetStore } from './host-targets';
 import { InventoryService } from './inventory-service';
 import { KubernetesInventory } from './kubernetes-inventory';
@@ -27,6 +28,9 @@ export interface Services {
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
   const hosts = new HostTargetStore(paths.configDir);
   const compile = new CompileService(log.scope('compile'), emit);
+  // Port reads and switch traces come one host per request, so only a queue they share bounds a
+  // burst of them (all remembered port hosts after a Docker read, every hop of a trace, any window).
+  const hostReads = new SshSlots();
   return {
     paths,
     log,
@@ -34,8 +38,8 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     inventory: new InventoryService(paths.examplesDir, new KubernetesInventory((change) => emit('inventory:changed', change), log.scope('kubernetes')), log.scope('inventory')),
     hosts,
     deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
-    switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace')),
-    containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports')),
+    switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace'), hostReads),
+    containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports'), hostReads),
     analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile),
     compile,
   };

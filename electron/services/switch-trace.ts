@@ -1,6 +1,8 @@
 import type { SwitchTrace, TracePacket } from '@shared/api/contract';
 import { parseCidr } from '@shared/net/address';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '@shared/simulator/ovs-trace';
+import type { OpenSession } from './deploy-service';
+import { SshSlots } from './host-fanout';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
@@ -19,6 +21,12 @@ export class SwitchTraceService {
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
     private readonly log: Logger,
+    /**
+     * Where its sessions wait their turn; createServices shares one with the other reads asked
+     * host by host (the trace panel asks every hop's switch at once).
+     */
+    private readonly slots = new SshSlots(),
+    private readonly openSession: OpenSession = openSshSession,
   ) {}
 
   async trace(host: string, packet: TracePacket, state: 'new' | 'established'): Promise<SwitchTrace> {
@@ -33,17 +41,20 @@ export class SwitchTraceService {
       // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
       packet.inPort ?? LOCAL_PORT,
     );
-    const started = performance.now();
-    const session = await openSshSession(target, this.configDir);
-    try {
-      const output = await new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
-      const outcome = parseTraceOutcome(output);
-      if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
-      const durationMs = Math.round(performance.now() - started);
-      this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
-      return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), ...(outcome.ethDst ? { ethDst: outcome.ethDst } : {}), output, durationMs };
-    } finally {
-      session.close();
-    }
+    return this.slots.run(async () => {
+      // Timed from its turn: the switch's time, not the queue's.
+      const started = performance.now();
+      const session = await this.openSession(target, this.configDir);
+      try {
+        const output = await new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
+        const outcome = parseTraceOutcome(output);
+        if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
+        const durationMs = Math.round(performance.now() - started);
+        this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
+        return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), ...(outcome.ethDst ? { ethDst: outcome.ethDst } : {}), output, durationMs };
+      } finally {
+        session.close();
+      }
+    });
   }
 }
