@@ -1,4 +1,4 @@
-import type { HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
+import type { ApiEvents, HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
@@ -10,7 +10,8 @@ import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { parseFlowText } from '@shared/simulator/flow-parser';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
-import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import type { HostFlowTables } from '@shared/simulator/path';
+import { loadHostTablesSteps, type AnalysisProgress } from '@shared/analysis/steps';
 import { groupByTable, type FlowTables } from '@shared/simulator/simulate';
 import { portGuardsLostBetween } from '@shared/simulator/port-guards';
 import type { HostTargetStore } from './host-targets';
@@ -46,8 +47,9 @@ export class AnalysisService {
 
   async matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
     const started = performance.now();
-    const tables = this.drawingTables(policy, inventory).tables;
-    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), (p) => this.emit('analysis:progress', { task: 'matrix', ...p }));
+    const progress = this.progress('matrix');
+    const { tables } = await this.drawingTables(policy, inventory, progress);
+    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), progress);
     const durationMs = Math.round(performance.now() - started);
     this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
     return { matrix, durationMs };
@@ -56,7 +58,8 @@ export class AnalysisService {
   async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
-    const { tables: after, reader } = this.drawingTables(policy, inventory);
+    const progress = this.progress('impact');
+    const { tables: after, reader } = await this.drawingTables(policy, inventory, progress);
     let before: { policy: Policy; tables: HostFlowTables };
     let baseline: string;
     let portGuardsLost: PortGuardLoss[] = [];
@@ -64,7 +67,7 @@ export class AnalysisService {
       const { path, text } = await readTextFile(against.path);
       const parsed = parsePolicyFile(text, path);
       if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
-      before = { policy: parsed.policy, tables: compiledTables(parsed.policy, inventory, path, reader) };
+      before = { policy: parsed.policy, tables: await compiledTables(parsed.policy, inventory, path, progress, reader) };
       baseline = `revision ${parsed.policy.revision} of ${path}`;
     } else {
       const deployed = await this.readDeployed(against.hosts);
@@ -73,7 +76,7 @@ export class AnalysisService {
       portGuardsLost = portGuardsLostBetween(deployed, after, against.hosts);
       baseline = against.hosts.length === 0 ? 'the drawing itself (no host named)' : `the flows on ${against.hosts.join(', ')} now`;
     }
-    const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), (p) => this.emit('analysis:progress', { task: 'impact', ...p }));
+    const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), progress);
     const durationMs = Math.round(performance.now() - started);
     this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, ms: durationMs });
     return { impact, baseline, portGuardsLost, durationMs };
@@ -86,19 +89,25 @@ export class AnalysisService {
     const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
-    const { tables } = this.drawingTables(policy, inventory);
-    const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), (p) => this.emit('analysis:progress', { task: 'replay', ...p }));
+    const progress = this.progress('replay');
+    const { tables } = await this.drawingTables(policy, inventory, progress);
+    const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress);
     const durationMs = Math.round(performance.now() - started);
     this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
     return { replay: { ...result, diagnostics: capped(byLine([...log.diagnostics, ...result.diagnostics])) }, log: path, durationMs };
   }
 
-  /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now. */
-  private drawingTables(policy: Policy, inventory: Inventory): LoadedTables {
-    const current = this.compiles.loadedTables(policy, inventory);
+  /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now (in slices, reporting `progress`). */
+  private async drawingTables(policy: Policy, inventory: Inventory, progress: (p: AnalysisProgress) => void): Promise<LoadedTables> {
+    const current = await this.compiles.loadedTables(policy, inventory, progress);
     if (current) return current;
     const reader = new CompiledFlowReader();
-    return { tables: compiledTables(policy, inventory, 'the drawing', reader), reader };
+    return { tables: await compiledTables(policy, inventory, 'the drawing', progress, reader), reader };
+  }
+
+  /** Reports one task's progress to every window. */
+  private progress(task: ApiEvents['analysis:progress']['task']): (p: AnalysisProgress) => void {
+    return (p) => this.emit('analysis:progress', { task, ...p });
   }
 
   /**
@@ -132,9 +141,9 @@ export class AnalysisService {
   }
 }
 
-function compiledTables(policy: Policy, inventory: Inventory, what: string, reader = new CompiledFlowReader()): HostFlowTables {
+async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader()): Promise<HostFlowTables> {
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics))
     throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-  return loadHostTables(compiled.hosts, reader);
+  return runInSlices(loadHostTablesSteps(compiled.hosts, reader), progress);
 }

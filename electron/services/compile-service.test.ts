@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompileOutcome } from '@shared/api/contract';
 import { compilePolicy } from '@shared/compiler/compile';
+import { loadHostTablesSteps } from '@shared/analysis/steps';
+import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { parseInventoryFile } from '@shared/inventory/static-file';
 import type { Inventory } from '@shared/inventory/model';
@@ -98,11 +100,12 @@ describe('CompileService', () => {
     expect(service.hostTable(second.compileId, host).text).toContain('table=20');
   });
 
-  it('lends the latest compile\'s loaded tables to an analysis of exactly what it compiled', () => {
+  it('lends the latest compile\'s loaded tables to an analysis of exactly what it compiled', async () => {
+    const noProgress = (): void => undefined;
     const service = new CompileService(log);
-    expect(service.loadedTables(policy, inventory)).toBeNull();
+    expect(await service.loadedTables(policy, inventory, noProgress)).toBeNull();
     service.compile(policy, inventory);
-    const loaded = service.loadedTables(policy, inventory)!;
+    const loaded = (await service.loadedTables(policy, inventory, noProgress))!;
     expect([...loaded.tables.keys()]).toEqual(['host-a', 'host-b']);
     // A trace then reads the tables the analysis loaded.
     const { compileId } = service.compile(policy, inventory);
@@ -110,16 +113,30 @@ describe('CompileService', () => {
     const app = { address: '10.20.2.21', host: 'host-a' };
     expect(service.trace(compileId, web, app, { protocol: 'tcp', dstPort: 8080 }, 'new').verdict).toBe('permitted');
     expect(service.trace(compileId, web, app, { protocol: 'tcp', dstPort: 22 }, 'new').verdict).toBe('dropped');
-    expect(service.loadedTables(policy, { ...inventory, workloads: [...inventory.workloads].reverse() })).toBe(loaded);
-    expect(service.loadedTables({ ...policy, edges: policy.edges.slice(1) }, inventory)).toBeNull();
+    expect(await service.loadedTables(policy, { ...inventory, workloads: [...inventory.workloads].reverse() }, noProgress)).toBe(loaded);
+    expect(await service.loadedTables({ ...policy, edges: policy.edges.slice(1) }, inventory, noProgress)).toBeNull();
     // Compiling the same input again keeps what was loaded.
     service.compile(policy, inventory);
-    expect(service.loadedTables(policy, inventory)).toBe(loaded);
+    expect(await service.loadedTables(policy, inventory, noProgress)).toBe(loaded);
     const relabelled: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'app-2' ? { ...w, labels: { ...w.labels, tier: 'web' } } : w)) };
-    expect(service.loadedTables(policy, relabelled)).toBeNull();
+    expect(await service.loadedTables(policy, relabelled, noProgress)).toBeNull();
     service.compile(policy, relabelled);
-    expect(service.loadedTables(policy, relabelled)).not.toBe(loaded);
-    expect(service.loadedTables(policy, inventory)).toBeNull();
+    expect(await service.loadedTables(policy, relabelled, noProgress)).not.toBe(loaded);
+    expect(await service.loadedTables(policy, inventory, noProgress)).toBeNull();
+  });
+
+  it('loads the tables once for analyses that ask at the same time, a host per step', async () => {
+    const service = new CompileService(log);
+    const { hosts } = compilePolicy(policy, inventory);
+    const steps = loadHostTablesSteps(hosts, new CompiledFlowReader());
+    expect([steps.next().value, steps.next().value]).toEqual([
+      { done: 1, total: 2, unit: 'host tables read' },
+      { done: 2, total: 2, unit: 'host tables read' },
+    ]);
+    service.compile(policy, inventory);
+    const [first, second] = await Promise.all([service.loadedTables(policy, inventory, () => undefined), service.loadedTables(policy, inventory, () => undefined)]);
+    expect(first).not.toBeNull();
+    expect(second).toBe(first);
   });
 
   it('tells every window which compile is the latest, so one holding another knows before it asks', () => {

@@ -7,14 +7,16 @@ import { formatHostTable } from '@shared/compiler/table-text';
 import { hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
+import { loadHostTablesSteps, type AnalysisProgress } from '@shared/analysis/steps';
 import { decisionsOf } from '@shared/simulator/decision';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
-import { addressHosts, loadHostTables, simulatePath, tablesOnDemand, type HostFlowTables, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
+import { addressHosts, simulatePath, tablesOnDemand, type HostFlowTables, type HostTableLookup, type PathEnd, type PathProbe } from '@shared/simulator/path';
 import { echoRequestType } from '@shared/simulator/packet';
 import { formatTrace } from '@shared/simulator/trace-format';
 import type { EmitEvent } from './deploy-service';
 import type { Logger } from './logger';
 import { ServiceError } from './service-error';
+import { runInSlices } from './time-slices';
 
 /** Above this many changed workloads a change is compiled anew rather than patched: a redeploy or a new source, not a live update. */
 const PATCH_LIMIT = 64;
@@ -37,6 +39,8 @@ interface LatestCompile {
   simulation?: { hostOf: Map<string, string>; tables: HostTableLookup };
   /** Every host's tables, parsed at the first analysis of this compile (matrix, impact, replay) and kept for the next. */
   loaded?: LoadedTables;
+  /** The loading under way, which an analysis asking meanwhile waits for rather than loading them twice. */
+  loading?: Promise<LoadedTables>;
 }
 
 /** A compile's tables as the simulator reads them, and the reader that read them (shared with the other side of an impact). */
@@ -93,7 +97,8 @@ export class CompileService {
     const hostTables = new Map(result.hosts.map((h) => [h.host, h]));
     this.latest = { id: compileId, policy, policyKey, inventory, workloads, result, ...(session ? { session } : {}), hosts: hostTables, failed: hasErrors(result.diagnostics) };
     // The same input again keeps the tables already parsed for traces and analyses.
-    if (last && change && size === 0) Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}) });
+    if (last && change && size === 0)
+      Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}), ...(last.loading ? { loading: last.loading } : {}) });
     this.emit('compile:replaced', { latestCompileId: compileId });
     const durationMs = roundMs(performance.now() - started);
     // A session that had to compile anew (a change it cannot patch: a spoof guard, IPv6 appearing) says so.
@@ -143,16 +148,16 @@ export class CompileService {
   /**
    * The latest compile's tables, loaded for the simulator once, when `policy` and `inventory`
    * are exactly what it compiled (and without errors); null otherwise. At 10,000 workloads
-   * compiling and loading take seconds, which each analysis of the drawing paid again.
+   * compiling and loading take seconds, which each analysis of the drawing paid again; they are
+   * loaded in slices, a host at a time, reporting `onProgress`.
    */
-  loadedTables(policy: Policy, inventory: Inventory): LoadedTables | null {
+  async loadedTables(policy: Policy, inventory: Inventory, onProgress: (progress: AnalysisProgress) => void): Promise<LoadedTables | null> {
     const { latest } = this;
     if (!latest || latest.failed || latest.policyKey !== JSON.stringify(policy) || !sameWorkloads(latest.workloads, inventory)) return null;
-    if (!latest.loaded) {
-      const reader = new CompiledFlowReader();
-      latest.loaded = { reader, tables: loadHostTables([...latest.hosts.values()], reader) };
-    }
-    return latest.loaded;
+    if (latest.loaded) return latest.loaded;
+    const reader = new CompiledFlowReader();
+    latest.loading ??= runInSlices(loadHostTablesSteps([...latest.hosts.values()], reader), onProgress).then((tables) => (latest.loaded = { reader, tables }));
+    return latest.loading;
   }
 
   private compiled(compileId: string): LatestCompile {

@@ -1,3 +1,8 @@
+import type { HostTable } from '../compiler/compile';
+import type { CompiledFlowReader } from '../simulator/compiled-flows';
+import { loadHostTable, type HostFlowTables } from '../simulator/path';
+import type { FlowTables } from '../simulator/simulate';
+
 /** How far a long analysis has got: units of work done, of all, and what they are (`group cells`, `address pairs`). */
 export interface AnalysisProgress {
   done: number;
@@ -24,4 +29,18 @@ export function finish<T>(steps: AnalysisSteps<T>): T {
     const next = steps.next();
     if (next.done) return next.value;
   }
+}
+
+/**
+ * Every host's compiled tables loaded for the simulator (as loadHostTables does), a host per
+ * step: at 50,000 workloads that is 5 million flows and many seconds, which a responsive
+ * caller must not spend at once.
+ */
+export function* loadHostTablesSteps(hosts: readonly HostTable[], reader: CompiledFlowReader): AnalysisSteps<HostFlowTables> {
+  const tables = new Map<string, FlowTables>();
+  for (const host of hosts) {
+    tables.set(host.host, loadHostTable(host, reader));
+    yield { done: tables.size, total: hosts.length, unit: 'host tables read' };
+  }
+  return tables;
 }

@@ -61,16 +61,17 @@ export const MAX_HOPS = 8;
  * compiler's output does not parse, which would be a compiler bug.
  */
 export function loadHostTables(hosts: readonly HostTable[], reader = new CompiledFlowReader()): HostFlowTables {
-  return new Map(
-    hosts.map((h) => {
-      const flows = reader.readTable(h, `${h.host}.flows`);
-      const tables = groupByTable(flows);
-      const digest = reader.digestOf(flows);
-      if (digest !== undefined) rememberDigest(tables, digest);
-      for (const [table, digest] of reader.tableDigestsOf(flows) ?? []) rememberDigest(tables.get(table)!, digest);
-      return [h.host, tables];
-    }),
-  );
+  return new Map(hosts.map((h) => [h.host, loadHostTable(h, reader)]));
+}
+
+/** One host's table as loadHostTables loads it. */
+export function loadHostTable(host: HostTable, reader: CompiledFlowReader): FlowTables {
+  const flows = reader.readTable(host, `${host.host}.flows`);
+  const tables = groupByTable(flows);
+  const digest = reader.digestOf(flows);
+  if (digest !== undefined) rememberDigest(tables, digest);
+  for (const [table, digest] of reader.tableDigestsOf(flows) ?? []) rememberDigest(tables.get(table)!, digest);
+  return tables;
 }
 
 /**
