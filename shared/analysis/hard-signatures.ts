@@ -9,6 +9,17 @@ import { hardFlows } from './relevant-flows';
 
 export type Role = 'source' | 'destination';
 
+/** One host's signatures. */
+export interface HostSignatures {
+  /** A number hosts share when the hard flows that name no address are the same on both. */
+  base: number;
+  /** Per role: endpoint index to signature, for the endpoints some hard flow names; 0 for the others. */
+  source: ReadonlyMap<number, number>;
+  destination: ReadonlyMap<number, number>;
+}
+
+const UNREAD: HostSignatures = { base: 0, source: new Map(), destination: new Map() };
+
 const FIELDS: Record<Role, readonly ('nwSrc' | 'ipv6Src' | 'nwDst' | 'ipv6Dst')[]> = {
   source: ['nwSrc', 'ipv6Src'],
   destination: ['nwDst', 'ipv6Dst'],
@@ -26,9 +37,7 @@ const FIELDS: Record<Role, readonly ('nwSrc' | 'ipv6Src' | 'nwDst' | 'ipv6Dst')[
  * the host's flows that name no address (its `base`, shared by hosts whose such flows agree).
  */
 export class HardSignatures {
-  /** Per host and role: endpoint index to signature, for the endpoints some hard flow names. */
-  private readonly byHost = new Map<string, Record<Role, Map<number, number>>>();
-  private readonly bases = new Map<string, number>();
+  private readonly byHost = new Map<string, HostSignatures>();
   private readonly ids = new Map<string, number>([['', 0]]);
 
   private readonly byKey = new Map<string, number>();
@@ -47,19 +56,13 @@ export class HardSignatures {
         // A flow on conj_id without addresses counts only with its conjunction, whose kind names it.
         else if (flow.match.conjId === undefined) base.push(shapeOf(flow, undefined, false));
       }
-    this.bases.set(host, intern(this.ids, base.sort().join('\n')));
-    this.byHost.set(host, { source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
+    this.byHost.set(host, { base: intern(this.ids, base.sort().join('\n')), source: this.signaturesOf(shapes.source), destination: this.signaturesOf(shapes.destination) });
   }
 
 
-  /** The signature of endpoint `i` on `host` in `role`; 0 where no hard flow names it. */
-  at(host: string, role: Role, i: number): number {
-    return this.byHost.get(host)?.[role].get(i) ?? 0;
-  }
-
-  /** A number hosts share when the hard flows that name no address are the same on both. */
-  base(host: string): number {
-    return this.bases.get(host) ?? 0;
+  /** What the hard flows of `host` tell apart (found once per question: a matrix asks hundreds of millions). */
+  onHost(host: string): HostSignatures {
+    return this.byHost.get(host) ?? UNREAD;
   }
 
   /**

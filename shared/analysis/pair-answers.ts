@@ -180,9 +180,10 @@ export class PairAnswers {
     // A source's connections to itself (a redirect back to it) are rare: worked out as they are.
     if (a === b) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
     // The family decides which flows' Ethernet types hold: part of every key.
-    const base = this.hard.base(host) * 2 + (this.ends[a]!.address.family === 6 ? 1 : 0);
-    const src = this.hard.at(host, 'source', a);
-    const dst = this.hard.at(host, 'destination', b);
+    const signed = this.hard.onHost(host);
+    const base = signed.base * 2 + (this.ends[a]!.address.family === 6 ? 1 : 0);
+    const src = signed.source.get(a) ?? 0;
+    const dst = signed.destination.get(b) ?? 0;
     if (base >= 2 ** 10 || src >= ID_SPAN || dst >= ID_SPAN) throw new Error('too many signatures for a numeric key');
     const hard = (base * ID_SPAN + src) * ID_SPAN + dst;
     const here = this.kindsOf(list);
