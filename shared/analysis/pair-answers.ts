@@ -59,13 +59,13 @@ export class PairAnswers {
   /** Per segment id: whether some run of it is redirected (the reach then depends on the honeypots). */
   private readonly redirects: boolean[] = [];
   private readonly segmentsById: Segments[] = [];
-  /** Per number of the kinds of the conjunctions joining a pair on a host (0: none), segment ids by the pair's hard signatures there. */
-  private readonly byKinds: (Map<number, number> | undefined)[] = [];
+  /** Per number of the kinds of the conjunctions joining a pair on a host (0: none) and the host's base, segment ids by the pair's hard signatures there. */
+  private readonly byKinds = new Map<number, PairMap>();
   private readonly kindsIds = new Map<string, number>([['', 0]]);
   private readonly kindsByList: (ListKinds | undefined)[] = [];
   private readonly literals = new Map<string, number>();
   private readonly reachKeys = new Map<string, number>();
-  private readonly byPlainSegments = new Map<number, number>();
+  private readonly byPlainSegments = new PairMap();
   private readonly bySegments = new Map<string, number>();
   private readonly honeypotProfiles = new Map<string, number>();
 
@@ -142,9 +142,8 @@ export class PairAnswers {
     const s1 = this.segmentAt(first, a, b, joined?.on(b, first) ?? ConjunctionLists.EMPTY);
     const s2 = second === undefined ? -1 : this.segmentAt(second, a, b, joined?.on(b, second) ?? ConjunctionLists.EMPTY);
     if (!this.redirects[s1] && (s2 < 0 || !this.redirects[s2])) {
-      const key = s1 * ID_SPAN + s2 + 1;
-      let id = this.byPlainSegments.get(key);
-      if (id === undefined) this.byPlainSegments.set(key, (id = this.reach(src, dst, first, s1, second, s2, honeypots)));
+      let id = this.byPlainSegments.get(s1, s2 + 1);
+      if (id === undefined) this.byPlainSegments.set(s1, s2 + 1, (id = this.reach(src, dst, first, s1, second, s2, honeypots)));
       return id;
     }
     // A redirect: the walk may go on to the honeypots' hosts, and whether it does depends on where they are.
@@ -185,17 +184,18 @@ export class PairAnswers {
     const src = signed.source.get(a) ?? 0;
     const dst = signed.destination.get(b) ?? 0;
     if (base >= 2 ** 10 || src >= ID_SPAN || dst >= ID_SPAN) throw new Error('too many signatures for a numeric key');
-    const hard = (base * ID_SPAN + src) * ID_SPAN + dst;
     const here = this.kindsOf(list);
     if (here.kinds === null) return this.literal(host, this.ends[a]!.address, this.ends[b]!.address);
-    let byHard = this.byKinds[here.kinds];
-    if (byHard === undefined) storeAt(this.byKinds, here.kinds, (byHard = new Map<number, number>()));
-    let id = byHard.get(hard);
+    if (here.kinds >= 2 ** 20) throw new Error('too many conjunction kinds for a numeric key');
+    const kindsAndBase = here.kinds * 2 ** 10 + base;
+    let byHard = this.byKinds.get(kindsAndBase);
+    if (byHard === undefined) this.byKinds.set(kindsAndBase, (byHard = new PairMap()));
+    let id = byHard.get(src, dst);
     if (id === undefined) {
       const segments =
         here.conjunctions.length === 0 ? this.hostReach.segments(host, this.ends[a]!.address, this.ends[b]!.address, false)
         : this.byProtocol(host, a, b, `${base},${src},${dst}`, here.conjunctions);
-      byHard.set(hard, (id = this.intern(segments)));
+      byHard.set(src, dst, (id = this.intern(segments)));
     }
     return id;
   }
@@ -281,4 +281,23 @@ export class PairAnswers {
 /** Equal for equal reaches: their services and honeypots. */
 function reachKey(reach: PairReach): string {
   return JSON.stringify(reach);
+}
+
+/**
+ * Numbers by a pair of numbers under ID_SPAN, as maps within a map: one key made of both would
+ * be above the small integers V8 keeps unboxed, and a map of such keys hashes a heap number on
+ * every lookup (the matrix makes hundreds of millions at 50,000 workloads).
+ */
+class PairMap {
+  private readonly maps = new Map<number, Map<number, number>>();
+
+  get(a: number, b: number): number | undefined {
+    return this.maps.get(a)?.get(b);
+  }
+
+  set(a: number, b: number, value: number): void {
+    let inner = this.maps.get(a);
+    if (!inner) this.maps.set(a, (inner = new Map<number, number>()));
+    inner.set(b, value);
+  }
 }
