@@ -39,7 +39,11 @@ interface PolicyState {
    * from the new drawing, as after an undo, since any of their fields may have changed.
    */
   rewrite: (policy: Policy) => void;
-  markSaved: (path: string, revision: number) => void;
+  /**
+   * The drawing `saved` (at its new revision) is in `path`. Edits made while it was being
+   * written are not: the drawing stays unsaved then.
+   */
+  markSaved: (path: string, saved: Policy) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
@@ -82,8 +86,8 @@ export const usePolicyStore = create<PolicyState>()(
         set((s) => ({ policy, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
-      markSaved: (path, revision) =>
-        set((s) => ({ path, dirty: false, fileProblem: null, policy: { ...s.policy, revision } })),
+      markSaved: (path, saved) =>
+        set((s) => ({ path, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } })),
       setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
     {
