@@ -87,6 +87,11 @@ export class DesignerPage {
     return this.page.locator(`[data-testid="edge-label"][data-edge="${id}"]`);
   }
 
+  /** The line React Flow draws for an edge, in the canvas's own coordinates. */
+  edgeLine(id: string): Locator {
+    return this.page.locator(`[data-testid="rf__edge-${id}"] .react-flow__edge-path`);
+  }
+
   async saveAs(path: string): Promise<void> {
     await this.byTestId('policy-save-as').click();
     await this.byTestId('path-input').fill(path);

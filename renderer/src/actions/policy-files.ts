@@ -1,9 +1,8 @@
 import type { ExampleProject } from '@shared/api/contract';
-import { hasErrors } from '@shared/diagnostics';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile, serializePolicy } from '@shared/policy/policy-file';
-import { validatePolicy } from '@shared/policy/validate';
 import { request } from '../api/request';
+import { policyFileText } from '../model/policy-file-text';
 import { useAppStore } from '../stores/app-store';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useCompileStore } from '../stores/compile-store';
@@ -88,22 +87,19 @@ export function openUnsavedPolicy(policy: Policy): void {
 
 async function writePolicy(path: string): Promise<void> {
   const { policy } = usePolicyStore.getState();
+  const saved: Policy = { ...policy, revision: policy.revision + 1 };
+  // Checked and printed in a worker: at 5,000 groups printing alone had frozen the page 0.7 s.
+  const { errors, text } = await policyFileText(saved);
   // A file with errors could not be opened again, so refuse to write one.
-  const diagnostics = validatePolicy(policy);
-  if (hasErrors(diagnostics)) {
-    usePolicyStore.getState().setFileProblem({
-      title: 'Not saved: fix these errors first (they are marked on the canvas too)',
-      diagnostics: diagnostics.filter((d) => d.severity === 'error'),
-    });
+  if (text === null) {
+    usePolicyStore.getState().setFileProblem({ title: 'Not saved: fix these errors first (they are marked on the canvas too)', diagnostics: errors });
     return;
   }
   if (!(await mayOverwrite(path))) return;
-  const saved: Policy = { ...policy, revision: policy.revision + 1 };
-  const text = serializePolicy(saved);
   const response = await request('file:write', { path, text });
   if (!response.ok) return;
   diskTexts.set(response.value.path, text);
-  usePolicyStore.getState().markSaved(response.value.path, saved.revision);
+  usePolicyStore.getState().markSaved(response.value.path, saved);
   // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
   if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(serializePolicy(policy), text);
   rememberOpenFile(response.value.path);

@@ -56,7 +56,7 @@ describe('policy history', () => {
 
   it('saving is no step, and undo keeps the revision the file is at', () => {
     state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
-    state().markSaved('/tmp/t.yaml', 7);
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 7 });
     expect(state().dirty).toBe(false);
 
     undoEdit();
@@ -64,6 +64,15 @@ describe('policy history', () => {
     expect(state().policy.revision).toBe(7);
     expect(state().dirty).toBe(true);
     expect(canUndo()).toBe(false);
+  });
+
+  it('an edit made while the save was being written stays unsaved', () => {
+    const saved = { ...state().policy, revision: 8 };
+    state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));
+    state().markSaved('/tmp/t.yaml', saved);
+    expect(state().dirty).toBe(true);
+    expect(state().policy.revision).toBe(8);
+    expect(state().policy.groups[0]?.position).toEqual({ x: 30, y: 0 });
   });
 
   it('a rewrite (the YAML view applied) is one step, ends the open one, and restarts open forms', () => {

@@ -2,6 +2,7 @@ import type { Diagnostic } from '@shared/diagnostics';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { temporal } from 'zundo';
 import { create } from 'zustand';
+import { useStoreWithEqualityFn } from 'zustand/traditional';
 
 /** Why the file-error list is showing: a file that would not open, a save that was refused, an import or export's report. */
 export interface FileProblem {
@@ -38,7 +39,11 @@ interface PolicyState {
    * from the new drawing, as after an undo, since any of their fields may have changed.
    */
   rewrite: (policy: Policy) => void;
-  markSaved: (path: string, revision: number) => void;
+  /**
+   * The drawing `saved` (at its new revision) is in `path`. Edits made while it was being
+   * written are not: the drawing stays unsaved then.
+   */
+  markSaved: (path: string, saved: Policy) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
@@ -81,8 +86,8 @@ export const usePolicyStore = create<PolicyState>()(
         set((s) => ({ policy, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
-      markSaved: (path, revision) =>
-        set((s) => ({ path, dirty: false, fileProblem: null, policy: { ...s.policy, revision } })),
+      markSaved: (path, saved) =>
+        set((s) => ({ path, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } })),
       setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
     {
@@ -118,6 +123,15 @@ function travel(move: () => void): void {
   move();
   if (usePolicyStore.getState().policy === before) return;
   usePolicyStore.setState((s) => ({ policy: { ...s.policy, revision: before.revision }, dirty: true, restored: s.restored + 1 }));
+}
+
+/**
+ * The drawing, as components that do not show the revision should read it: the object stays the
+ * same while only the revision changes. A save bumps the revision; to the canvas at thousands of
+ * groups it had looked like an edit (everything checked again and redrawn, about a second).
+ */
+export function useDrawing(): Policy {
+  return useStoreWithEqualityFn(usePolicyStore, (s) => s.policy, sameDrawing);
 }
 
 /** Same drawing, whatever the revision: edits replace what they change, so identity suffices. */

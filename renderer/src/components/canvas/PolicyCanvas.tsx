@@ -12,6 +12,7 @@ import {
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useImpactEdges } from '../../hooks/use-impact-edges';
+import { useKeptElements } from '../../hooks/use-kept-elements';
 import { useMembership } from '../../hooks/use-membership';
 import { useWhileShown } from '../../hooks/use-while-shown';
 import {
@@ -24,12 +25,13 @@ import {
 } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
-import { endStep, usePolicyStore } from '../../stores/policy-store';
+import { endStep, useDrawing, usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
 import { EdgeLabelLayerProvider, FindEdgeLabelLayer } from './EdgeLabelLayer';
 import { FitOnOpen } from './FitOnOpen';
 import { GroupNode, type GroupFlowNode } from './GroupNode';
 import { ImpactEdge, type ImpactFlowEdge } from './ImpactEdge';
+import { sameGroupNode, sameServiceEdge } from './same-element';
 import { ServiceEdge, type ServiceFlowEdge } from './ServiceEdge';
 
 // Not 'group': React Flow has a built-in node type by that name, with its own styling.
@@ -37,6 +39,8 @@ const nodeTypes = { policyGroup: GroupNode };
 const edgeTypes = { service: ServiceEdge, impact: ImpactEdge };
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#7f8ba3' } as const;
 const DELETE_KEYS = ['Delete', 'Backspace'];
+// One empty list for every element without members or problems, so an unchanged one compares equal.
+const NONE: never[] = [];
 // React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
 const REMOVAL = 'remove';
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
@@ -52,7 +56,7 @@ const NO_KEYS = { selectionKeyCode: null, multiSelectionKeyCode: null, panActiva
  * groups, redrawing an unseen canvas made the YAML view's Apply take seconds.
  */
 export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
-  const policy = useWhileShown(usePolicyStore((s) => s.policy), active);
+  const policy = useWhileShown(useDrawing(), active);
   const edit = usePolicyStore((s) => s.edit);
   const selection = useCanvasStore((s) => s.selection);
   const formOpen = useCanvasStore((s) => s.form !== null);
@@ -62,7 +66,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
 
-  const nodes = useMemo<GroupFlowNode[]>(
+  // Each group or edge keeps its object while it would be drawn the same: React Flow redraws
+  // every element it is handed anew (at 5,000 groups and edges, a second for a save).
+  const builtNodes = useMemo<GroupFlowNode[]>(
     () =>
       policy.groups.map((group, index) => ({
         id: group.name,
@@ -72,15 +78,16 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         measured: measured[group.name],
         data: {
           group,
-          members: membership.get(group.name)?.workloads ?? [],
-          cidrs: membership.get(group.name)?.cidrs ?? [],
-          diagnostics: diagnostics.get(elementKey('group', group.name)) ?? [],
+          members: membership.get(group.name)?.workloads ?? NONE,
+          cidrs: membership.get(group.name)?.cidrs ?? NONE,
+          diagnostics: diagnostics.get(elementKey('group', group.name)) ?? NONE,
         },
       })),
     [policy.groups, selection, measured, membership, diagnostics],
   );
+  const nodes = useKeptElements(builtNodes, sameGroupNode);
 
-  const edges = useMemo<ServiceFlowEdge[]>(() => {
+  const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
     // An edge to a missing group cannot be drawn; the Problems list still reports it.
     return policy.edges
@@ -92,9 +99,10 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         target: edge.to,
         markerEnd: ARROW,
         selected: isSelected(selection, 'edge', edge.id),
-        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? [] },
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE },
       }));
   }, [policy.groups, policy.edges, selection, diagnostics]);
+  const edges = useKeptElements(builtEdges, sameServiceEdge);
 
   const impactEdges = useImpactEdges(policy.groups);
   const drawn = useMemo(() => [...edges, ...impactEdges], [edges, impactEdges]);
@@ -171,6 +179,11 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
           minZoom={0.2}
           fitView
           fitViewOptions={FIT}
+          // Only the groups and edges in view stay in the page: at 5,000 of each, showing the canvas
+          // again (after the YAML view) had the browser style and lay out all 10,000 (about 1 s).
+          // React Flow still draws each group once to measure it, so fitting and the edges to
+          // groups out of view work as before.
+          onlyRenderVisibleElements
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} />

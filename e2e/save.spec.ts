@@ -1,0 +1,35 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+
+// Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
+// drawing with errors is refused with its errors listed; a save changes nothing on the canvas.
+
+test('Ctrl+S refuses a drawing with errors, then writes it once fixed; the canvas stays as it was', async ({ designer, host }) => {
+  const file = join(host.home, 'shop.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+  await designer.open(host.url);
+  await designer.openFile(file);
+  await expect(designer.byTestId('policy-path')).toContainText(file);
+
+  // A default that redirects to no honeypot: an error, so the file would not open again.
+  await designer.byTestId('settings-between-groups').selectOption('redirect');
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('file-errors')).toContainText('Not saved');
+  await expect(designer.byTestId('file-error')).toContainText('MS131');
+  expect(readFileSync(file, 'utf8')).toContain('revision: 1');
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+
+  await designer.byTestId('settings-between-groups').selectOption('reject');
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  await expect(designer.byTestId('file-errors')).toHaveCount(0);
+  const saved = readFileSync(file, 'utf8');
+  expect(saved).toContain('revision: 2');
+  expect(saved).toContain('betweenGroups: reject');
+  expect(saved).toContain('- name: web');
+
+  await expect(designer.group('web')).toBeVisible();
+  await expect(designer.edge('web-to-app')).toBeVisible();
+});
