@@ -35,9 +35,10 @@ export interface WhatIfFigures {
 
 /**
  * Above this the matrix is not measured. Worked out per rule it takes seconds at the large
- * size (10,000 workloads); the huge size's tables are not loaded at all (below).
+ * size (10,000 workloads) and minutes at the huge one (50,000), where it fits a default Node
+ * heap since its cells are kept as runs (docs/performance.md).
  */
-export const MATRIX_WORKLOAD_LIMIT = 10_000;
+export const MATRIX_WORKLOAD_LIMIT = 50_000;
 /**
  * Above this the verdicts are not measured either: the engine's classifiers of every host's
  * tables need more memory than a default Node heap holds at the huge size. (The impact is
