@@ -1,6 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
@@ -199,11 +197,7 @@ test('saving the drawing without the YAML edits keeps them, and does not say the
 
 /** The example policy copied to a file of its own, opened, and `edgeLine` added to its edges in the YAML view, not applied; returns the file. */
 async function editExampleFile(designer: DesignerPage, home: string, url: string, edgeLine: string): Promise<string> {
-  const file = join(home, 'shop.yaml');
-  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
-  await designer.open(url);
-  await designer.openFile(file);
-  await expect(designer.byTestId('policy-path')).toContainText(file);
+  const file = await designer.openShopCopy(url, home);
   await designer.showPolicyText();
   await designer.appendPolicyText(edgeLine);
   await expect(designer.byTestId('policy-text-status')).toContainText('not applied');

@@ -1,17 +1,11 @@
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
 // drawing with errors is refused with its errors listed; a save changes nothing on the canvas.
 
 test('Ctrl+S refuses a drawing with errors, then writes it once fixed; the canvas stays as it was', async ({ designer, host }) => {
-  const file = join(host.home, 'shop.yaml');
-  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
-  await designer.open(host.url);
-  await designer.openFile(file);
-  await expect(designer.byTestId('policy-path')).toContainText(file);
+  const file = await designer.openShopCopy(host.url, host.home);
 
   // A default that redirects to no honeypot: an error, so the file would not open again.
   await designer.byTestId('settings-between-groups').selectOption('redirect');

@@ -1,6 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures';
 
 // Undo and redo of the drawing: buttons and shortcuts, a drag as one step, and a text field
@@ -69,11 +67,7 @@ test('an undone rename shows the old name in the inspector, and opening a file s
 });
 
 test('a dialog waiting for its answer: Ctrl+S, Ctrl+Z and Ctrl+Enter do nothing behind it', async ({ designer, host }) => {
-  const file = join(host.home, 'shop.yaml');
-  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
-  await designer.open(host.url);
-  await designer.openFile(file);
-  await expect(designer.byTestId('policy-path')).toContainText(file);
+  const file = await designer.openShopCopy(host.url, host.home);
   await designer.byTestId('settings-dhcp').check();
 
   await designer.group('web').click();

@@ -1,3 +1,6 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The designer as a user sees it; every selector of the end-to-end tests lives here. */
@@ -97,6 +100,16 @@ export class DesignerPage {
     await this.byTestId('path-input').fill(path);
     await this.byTestId('path-confirm').click();
     await expect(this.byTestId('policy-path')).toContainText(path);
+  }
+
+  /** Opens the designer at `url` on a copy of the bundled shop policy in `folder`, which the test may change; returns the copy's path. */
+  async openShopCopy(url: string, folder: string): Promise<string> {
+    const file = join(folder, 'shop.yaml');
+    copyFileSync(fileURLToPath(new URL('../../examples/three-tier-shop/policy.yaml', import.meta.url)), file);
+    await this.open(url);
+    await this.openFile(file);
+    await expect(this.byTestId('policy-path')).toContainText(file);
+    return file;
   }
 
   async openFile(path: string): Promise<void> {
