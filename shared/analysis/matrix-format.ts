@@ -17,17 +17,18 @@ export interface OpenCell extends MatrixCell {
  * counted at the end.
  */
 export function* matrixTextLines(matrix: ReachabilityMatrix): Generator<string> {
-  let open = 0;
-  for (const cell of openCells(matrix)) {
-    open++;
+  const lines: string[] = [];
+  forEachGridCell(matrix.grid, (row, column, services) => {
+    if (!opens(services)) return;
     const parts: string[] = [];
-    if (!isEmptyServiceSet(cell.always)) parts.push(formatServices(cell.always));
-    if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
-    if (!isEmptyServiceSet(cell.redirected)) parts.push(`redirected: ${formatServices(cell.redirected)}`);
-    yield `${cell.from} → ${cell.to}: ${parts.join('; ')}`;
-  }
+    if (!isEmptyServiceSet(services.always)) parts.push(formatServices(services.always));
+    if (!isEmptyServiceSet(services.sometimes)) parts.push(`some pairs only: ${formatServices(services.sometimes)}`);
+    if (!isEmptyServiceSet(services.redirected)) parts.push(`redirected: ${formatServices(services.redirected)}`);
+    lines.push(`${matrix.groups[row]} → ${matrix.groups[column]}: ${parts.join('; ')}`);
+  });
+  yield* lines;
   const all = matrix.groups.length ** 2;
-  yield `${matrix.groups.length} groups; ${all - open} of ${all} ordered pairs permit nothing.`;
+  yield `${matrix.groups.length} groups; ${all - lines.length} of ${all} ordered pairs permit nothing.`;
 }
 
 /**
@@ -59,7 +60,7 @@ export function openCells(matrix: ReachabilityMatrix): OpenCell[] {
   const cells: OpenCell[] = [];
   const pairs = new MemberPairCounter(matrix.members);
   forEachGridCell(matrix.grid, (row, column, services) => {
-    if (!services || (isEmptyServiceSet(services.always) && isEmptyServiceSet(services.sometimes) && isEmptyServiceSet(services.redirected))) return;
+    if (!opens(services)) return;
     const example = examplePair(matrix.members, row, column);
     cells.push({ from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), ...(example ? { example } : {}) });
   });
@@ -79,6 +80,11 @@ export function matrixJson(matrix: ReachabilityMatrix): object {
     ...(matrix.workloads ? { workloads: matrix.workloads } : {}),
     stats: matrix.stats,
   };
+}
+
+/** Whether a cell has member pairs and permits or redirects anything. */
+function opens(services: CellServices | null): services is CellServices {
+  return services !== null && !(isEmptyServiceSet(services.always) && isEmptyServiceSet(services.sometimes) && isEmptyServiceSet(services.redirected));
 }
 
 function csvField(value: string): string {

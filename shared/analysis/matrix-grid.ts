@@ -100,12 +100,9 @@ export function examplePair(members: MatrixMembers, row: number, column: number)
 /** Cell (row, column) in full: its services, its member pairs counted and one of them named. */
 export function groupCellAt(grid: GroupGrid, members: MatrixMembers, row: number, column: number): MatrixCell {
   const services = cellServicesAt(grid, row, column);
+  if (!services) return { ...EMPTY_SERVICES, pairs: 0 };
   const example = examplePair(members, row, column);
-  return {
-    ...(services ?? EMPTY_SERVICES),
-    pairs: services ? memberPairCount(members, row, column) : 0,
-    ...(example && services ? { example } : {}),
-  };
+  return { ...services, pairs: memberPairCount(members, row, column), ...(example ? { example } : {}) };
 }
 
 const EMPTY_SERVICES: CellServices = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES };
