@@ -156,7 +156,14 @@ export class CompileService {
     if (!latest || latest.failed || latest.policyKey !== JSON.stringify(policy) || !sameWorkloads(latest.workloads, inventory)) return null;
     if (latest.loaded) return latest.loaded;
     const reader = new CompiledFlowReader();
-    latest.loading ??= runInSlices(loadHostTablesSteps([...latest.hosts.values()], reader), onProgress).then((tables) => (latest.loaded = { reader, tables }));
+    latest.loading ??= runInSlices(loadHostTablesSteps([...latest.hosts.values()], reader), onProgress).then(
+      (tables) => (latest.loaded = { reader, tables }),
+      (error: unknown) => {
+        // A failed load is not kept: the next analysis tries again rather than meeting the same failure.
+        latest.loading = undefined;
+        throw error;
+      },
+    );
     return latest.loading;
   }
 
