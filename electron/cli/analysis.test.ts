@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,21 @@ describe('microseg matrix', () => {
     const json = microseg('matrix', policy, '--inventory', inventory, '--json');
     expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('ms');
     expect(json.stdout).toBe(microseg('matrix', policy, '--inventory', inventory, '--json').stdout);
+  });
+
+  it('stops quietly when the reader of its output goes away (`| head`), rather than reporting a bug', () => {
+    // 80 groups make 6,400 CSV rows, more than a pipe holds, so the writer is still writing when head exits.
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-pipe-'));
+    const groups = 80;
+    const rows = Array.from({ length: groups }, (_, i) => `w${i},host-a,10.70.0.${i + 1},app=g${i}`);
+    writeFileSync(join(dir, 'inv.csv'), ['name,host,addresses,labels', ...rows].join('\n') + '\n');
+    const list = Array.from({ length: groups }, (_, i) => `  - name: g${i}\n    selector:\n      labels: app=g${i}`);
+    writeFileSync(join(dir, 'policy.yaml'), `apiVersion: microseg.dev/v1\nkind: Policy\nmetadata:\n  name: pipe\n  revision: 1\ndefaults:\n  withinGroup: allow\n  betweenGroups: drop\ngroups:\n${list.join('\n')}\nedges: []\n`);
+    const command = `"${process.execPath}" --import tsx electron/cli/main.ts matrix "${join(dir, 'policy.yaml')}" --inventory "${join(dir, 'inv.csv')}" --format csv | head -n 1; echo "status \${PIPESTATUS[0]}" >&2`;
+    const run = spawnSync('bash', ['-c', command], { encoding: 'utf8', cwd: ROOT });
+    expect(run.stdout.split('\n')[0]).toMatch(/^from,to,/);
+    expect(run.stderr).not.toContain('unexpected failure');
+    expect(run.stderr).toMatch(/^status 0$/m);
   });
 
   it('points a compile error at its line in the policy file', () => {

@@ -157,9 +157,28 @@ function print(text: string, code: number): number {
   return code;
 }
 
+// A reader that stops early (`microseg matrix ... | head`) closes the pipe: writing on is pointless
+// but no failure of ours, so the rest of the output is dropped and the command ends as it would
+// have, instead of reporting EPIPE as a bug.
+let readerGone = false;
+const isBrokenPipe = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+process.stdout.on('error', (error) => {
+  if (!isBrokenPipe(error)) throw error;
+  readerGone = true;
+});
+
 /** Writes output too big for one string a chunk (of whole lines) at a time, waiting whenever stdout's buffer is full. */
 async function printChunks(chunks: Iterable<string>, code: number): Promise<number> {
-  for (const chunk of chunks) if (!process.stdout.write(chunk + '\n')) await once(process.stdout, 'drain');
+  for (const chunk of chunks) {
+    if (readerGone) break;
+    if (process.stdout.write(chunk + '\n')) continue;
+    try {
+      await once(process.stdout, 'drain');
+    } catch (error) {
+      if (!isBrokenPipe(error)) throw error;
+      break;
+    }
+  }
   return code;
 }
 
