@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { Inventory, Workload } from '../../shared/inventory/model';
 import type { Edge, Group, Policy, Service } from '../../shared/policy/model';
 import { POLICY_API_VERSION } from '../../shared/policy/model';
@@ -105,4 +106,18 @@ function randomServices(rnd: () => number): Service[] {
     }
   }
   return services;
+}
+
+/** The one --size given, or exit 2 with what to give (a stack trace would say nothing more). */
+export function sizeAsked(): BenchSize {
+  const names = SIZES.map((s) => s.name).join(', ');
+  try {
+    const { values } = parseArgs({ options: { size: { type: 'string', multiple: true } } });
+    const found = values.size?.length === 1 ? SIZES.find((s) => s.name === values.size![0]) : undefined;
+    if (found) return found;
+  } catch {
+    // An unknown option or a missing value: answered below like a wrong size.
+  }
+  console.error(`usage: ${process.argv[1]} --size SIZE, SIZE one of ${names}`);
+  process.exit(2);
 }

@@ -26,19 +26,16 @@ export interface WhatIfFigures {
   tracesPerSec: number;
   /** null when Open vSwitch is not installed. */
   ofprotoTraceMs: number | null;
-  /** null when the estate is above MATRIX_WORKLOAD_LIMIT (see docs/performance.md). */
-  matrixMs: number | null;
+  /** Above IN_PROCESS_MATRIX_LIMIT workloads, timed in a fresh process. */
+  matrixMs: number;
   /** Median of a few runs: the first is mostly the JIT warming up. */
   impactMs: number;
-  matrixClasses: number | null;
+  matrixClasses: number;
 }
 
-/**
- * Above this the matrix is not measured. Worked out per rule it takes seconds at the large
- * size (10,000 workloads) and minutes at the huge one (50,000), where it fits a default Node
- * heap since its cells are kept as runs (docs/performance.md).
- */
-export const MATRIX_WORKLOAD_LIMIT = 50_000;
+/** Above this many workloads the matrix is timed in a fresh process (scripts/bench/matrix-fresh.ts says why). */
+export const IN_PROCESS_MATRIX_LIMIT = 10_000;
+
 /**
  * Above this the verdicts are not measured either: the engine's classifiers of every host's
  * tables need more memory than a default Node heap holds at the huge size. (The impact is
@@ -54,21 +51,21 @@ const VERDICTS_WARM = 1_000_000;
 const VERDICTS_TIMED = 2_000_000;
 const TRACES = 20;
 
-export async function measureWhatIf(policy: Policy, inventory: Inventory, compiled: CompileResult): Promise<WhatIfFigures> {
+export async function measureWhatIf(policy: Policy, inventory: Inventory, compiled: CompileResult, matrixInFreshProcess: () => MatrixFigures): Promise<WhatIfFigures> {
   const workloads = inventory.workloads.length;
   // Parsed once: at the large size reading a million flows back from text takes many seconds.
   // One reader for every table set, as the app's impact loads both sides with one.
   const reader = new CompiledFlowReader();
   const tables = loadHostTables(compiled.hosts, reader);
-  const matrix = workloads <= MATRIX_WORKLOAD_LIMIT ? timeMatrix(policy, inventory, tables) : null;
+  const matrix = workloads <= IN_PROCESS_MATRIX_LIMIT ? timeMatrix(policy, inventory, tables) : matrixInFreshProcess();
   const verdicts = workloads <= VERDICT_WORKLOAD_LIMIT;
   return {
     verdictsPerSec: verdicts ? verdictsPerSecond(inventory, tables, 'resolved') : null,
     textVerdictsPerSec: verdicts ? verdictsPerSecond(inventory, tables, 'text') : null,
     tracesPerSec: tracesPerSecond(inventory, compiled),
     ofprotoTraceMs: await ofprotoTraceMs(compiled, inventory),
-    matrixMs: matrix?.matrixMs ?? null,
-    matrixClasses: matrix?.classes ?? null,
+    matrixMs: matrix.matrixMs,
+    matrixClasses: matrix.classes,
     impactMs: timeImpact(policy, inventory, tables, reader),
   };
 }
@@ -156,7 +153,13 @@ async function ofprotoTraceMs(compiled: CompileResult, inventory: Inventory): Pr
   }
 }
 
-function timeMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): { matrixMs: number; classes: number } {
+/** The matrix's time and its address classes. */
+export interface MatrixFigures {
+  matrixMs: number;
+  classes: number;
+}
+
+function timeMatrix(policy: Policy, inventory: Inventory, tables: HostFlowTables): MatrixFigures {
   const started = performance.now();
   const matrix = reachabilityMatrix(policy, inventory, tables);
   return { matrixMs: Math.round(performance.now() - started), classes: matrix.stats.classes };
