@@ -155,16 +155,18 @@ export class CompileService {
     const { latest } = this;
     if (!latest || latest.failed || latest.policyKey !== JSON.stringify(policy) || !sameWorkloads(latest.workloads, inventory)) return null;
     if (latest.loaded) return latest.loaded;
-    const reader = new CompiledFlowReader();
-    latest.loading ??= runInSlices(loadHostTablesSteps([...latest.hosts.values()], reader), onProgress).then(
-      (tables) => (latest.loaded = { reader, tables }),
-      (error: unknown) => {
-        // A failed load is not kept: the next analysis tries again rather than meeting the same failure.
-        latest.loading = undefined;
-        throw error;
-      },
-    );
-    return latest.loading;
+    if (!latest.loading) {
+      const reader = new CompiledFlowReader();
+      latest.loading = runInSlices(loadHostTablesSteps([...latest.hosts.values()], reader), onProgress).then((tables) => ({ reader, tables }));
+    }
+    // Kept on the compile asking, which may be a later one of the same input that took the load over.
+    try {
+      return (latest.loaded = await latest.loading);
+    } catch (error) {
+      // A failed load is not kept: the next analysis tries again rather than meeting the same failure.
+      latest.loading = undefined;
+      throw error;
+    }
   }
 
   private compiled(compileId: string): LatestCompile {
