@@ -5,7 +5,7 @@ import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
 import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
-import { VerdictEngine } from '../simulator/verdict-engine';
+import { VerdictEngine, type PathVerdict, type VerdictAsk, type VerdictEnd, type VerdictService } from '../simulator/verdict-engine';
 import { AddressGroups, groupNames } from './endpoints';
 import { finish, type AnalysisSteps } from './steps';
 
@@ -64,17 +64,24 @@ export function replayConnections(policy: Policy, inventory: Inventory, tables: 
   return finish(replaySteps(policy, inventory, tables, log, file));
 }
 
-/** Lines replayed between two progress reports. */
+/** Lines read between two progress reports. */
 const LINES_PER_STEP = 4096;
 
-/** replayConnections as steps of a few thousand lines. */
+/**
+ * replayConnections as steps: the lines are read (counted in lines), then every distinct
+ * connection is judged host by host (counted in connections; VerdictEngine.verdicts, so a log
+ * that spans hundreds of hosts builds each host's classifiers once a round, within the
+ * engine's memory budget, where asking line by line built them over and over or ran out of
+ * memory), then summed in the log's order.
+ */
 export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostFlowTables, log: readonly ObservedConnection[], file: string): AnalysisSteps<ReplayResult> {
   const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
-  const names = new EndNames(policy, inventory);
+  const asking = new Asking(engine);
   // Logs name the same ends again and again: place each pair once.
   const placed = new Map<string, EndpointPairParse>();
-  const entries = new Map<string, ReplayEntry>();
   const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [] };
+  /** Per line replayed: the line, its ends and its connection's place in `asking`. */
+  const replayed: { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[] = [];
 
   for (const [index, c] of log.entries()) {
     if (index % LINES_PER_STEP === LINES_PER_STEP - 1) yield { done: index, total: log.length, unit: 'lines' };
@@ -87,7 +94,61 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
       continue;
     }
     const probe: PathProbe = c.protocol === 'icmp' ? { protocol: 'icmp', icmpType: c.port, icmpCode: 0 } : { protocol: c.protocol, srcPort: EPHEMERAL_PORT, dstPort: c.port };
-    const answer = engine.verdict(ends.from.end, ends.to.end, probe);
+    replayed.push({ line: c, from: ends.from.end, to: ends.to.end, asked: asking.ask(ends.from.end, ends.to.end, probe) });
+  }
+
+  const steps = engine.verdicts(asking.asked);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) yield { done: step.value, total: asking.asked.length, unit: 'connections' };
+  result.entries = summed(result, replayed, step.value, new EndNames(policy, inventory));
+  return result;
+}
+
+/** The distinct connections of a log, as the engine's ends and services, each made once. */
+class Asking {
+  readonly asked: VerdictAsk[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly ends = new Map<string, VerdictEnd>();
+  private readonly services = new Map<string, VerdictService>();
+
+  constructor(private readonly engine: VerdictEngine) {}
+
+  /** The connection's place in `asked`. */
+  ask(from: PathEnd, to: PathEnd, probe: PathProbe): number {
+    const service = `${probe.protocol}/${probe.dstPort ?? probe.icmpType}`;
+    const key = `${endKey(from)}\u0000${endKey(to)}\u0000${service}`;
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.asked.length;
+      this.index.set(key, at);
+      this.asked.push({ from: this.end(from), to: this.end(to), service: this.service(service, probe) });
+    }
+    return at;
+  }
+
+  private end(end: PathEnd): VerdictEnd {
+    const key = endKey(end);
+    let made = this.ends.get(key);
+    if (!made) this.ends.set(key, (made = this.engine.end(end.address, end.host)));
+    return made;
+  }
+
+  private service(key: string, probe: PathProbe): VerdictService {
+    let made = this.services.get(key);
+    if (!made) this.services.set(key, (made = this.engine.service(probe)));
+    return made;
+  }
+}
+
+function endKey(end: PathEnd): string {
+  return `${end.address}@${end.host ?? ''}`;
+}
+
+/** Adds each line's verdict to the totals; the connections not let through by kind, most first. */
+function summed(result: ReplayResult, replayed: readonly { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[], verdicts: readonly PathVerdict[], names: EndNames): ReplayEntry[] {
+  const entries = new Map<string, ReplayEntry>();
+  for (const { line: c, from: fromEnd, to: toEnd, asked } of replayed) {
+    const answer = verdicts[asked]!;
     result.connections += c.count;
     if (answer.verdict === 'permitted') {
       result.permitted += c.count;
@@ -95,8 +156,8 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
       continue;
     }
     result[answer.verdict] += c.count;
-    const from = names.of(ends.from.end);
-    const to = names.of(ends.to.end);
+    const from = names.of(fromEnd);
+    const to = names.of(toEnd);
     const service = c.protocol === 'icmp' ? `icmp type ${c.port}` : `${c.protocol}/${c.port}`;
     const kind = `${answer.verdict}\u0000${from}\u0000${to}\u0000${service}\u0000${answer.redirectedTo ?? ''}`;
     const entry = entries.get(kind);
@@ -112,8 +173,7 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
         example: { from: c.from, to: c.to, line: c.line },
       });
   }
-  result.entries = [...entries.values()].sort((a, b) => b.connections - a.connections || a.example.line - b.example.line);
-  return result;
+  return [...entries.values()].sort((a, b) => b.connections - a.connections || a.example.line - b.example.line);
 }
 
 /** How an end is named in the summary: its groups, as the matrix and the impact name them. */

@@ -17,6 +17,8 @@ export const UNKNOWN_HOST = -2;
 export class VerdictEnd {
   /** This end's source class on its own host (verdict-classes.ts); -1 until a verdict asked for it. */
   sourceClass = -1;
+  /** The engine's pipeline epoch sourceClass was worked out in: a host dropped and built again numbers its classes anew. */
+  epoch = 0;
   /** The address's id and family, 0 when there is none: a known packet then reads this object only, not the address's. */
   readonly id: number;
   readonly family: number;
@@ -58,6 +60,8 @@ export class VerdictService {
   private icmpCode = -1;
   /** Per (family, host index): the service class there, -1 until asked; null until one is remembered. */
   private classes: Int32Array | null = null;
+  /** The engine's pipeline epoch `classes` hold classes of (see VerdictEnd.epoch). */
+  private epoch = 0;
 
   constructor(
     readonly owner: object,
@@ -95,16 +99,20 @@ export class VerdictService {
     return !this.arp && this.ipProto < 0;
   }
 
-  /** The remembered service class on a host for an address family (4 or 6), or -1. */
-  classOn(hostIndex: number, hostCount: number, family: number): number {
+  /** The remembered service class on a host for an address family (4 or 6) in the engine's pipeline epoch, or -1. */
+  classOn(hostIndex: number, hostCount: number, family: number, epoch: number): number {
     const classes = this.classes;
-    return classes === null ? -1 : classes[family === 6 ? hostCount + hostIndex : hostIndex]!;
+    return classes === null || epoch !== this.epoch ? -1 : classes[family === 6 ? hostCount + hostIndex : hostIndex]!;
   }
 
-  /** Keeps a service class (not for a text verdict's service). */
-  remember(hostIndex: number, hostCount: number, family: number, serviceClass: number): void {
+  /** Keeps a service class (not for a text verdict's service); one of an earlier epoch forgets the rest. */
+  remember(hostIndex: number, hostCount: number, family: number, serviceClass: number, epoch: number): void {
     if (this.once) return;
     this.classes ??= new Int32Array(2 * hostCount).fill(-1);
+    if (epoch !== this.epoch) {
+      this.classes.fill(-1);
+      this.epoch = epoch;
+    }
     this.classes[family === 6 ? hostCount + hostIndex : hostIndex] = serviceClass;
   }
 

@@ -47,7 +47,20 @@ function everyWayOfAsking(tables: HostFlowTables, hostOf: ReadonlyMap<string, st
     // The handle API: ends and services resolved once, asked again and again.
     new HandleAsker(new VerdictEngine(tables, { hostOf })),
     new HandleAsker(new VerdictEngine(tables, { hostOf, memo: false, bigFlow: 1 })),
+    // A budget of one flow holds one host's pipeline: every other host asked drops it, and the
+    // classes that ends and services remember must be asked again of the pipeline built anew.
+    new HandleAsker(new VerdictEngine(tables, { hostOf, pipelineFlows: 1 })),
   ];
+}
+
+/** The verdicts of `packets` asked all at once (VerdictEngine.verdicts), with a budget that holds one host; the error text for all if one throws. */
+function batchSays(tables: HostFlowTables, hostOf: ReadonlyMap<string, string>, packets: readonly { from: PathEnd; to: PathEnd; probe: PathProbe }[]): string[] {
+  const engine = new VerdictEngine(tables, { hostOf, pipelineFlows: 1 });
+  const asker = new HandleAsker(engine);
+  const steps = engine.verdicts(packets.map((p) => asker.ask(p.from, p.to, p.probe)));
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value.map(say);
 }
 
 /** Asks an engine through its handle API: each end and probe resolved once, then reused, as a classifier would. */
@@ -58,7 +71,12 @@ class HandleAsker {
   constructor(readonly engine: VerdictEngine) {}
 
   verdict(from: PathEnd, to: PathEnd, probe: PathProbe): PathVerdict {
-    return this.engine.verdictOf(this.end(from), this.end(to), this.service(probe));
+    const { from: a, to: b, service } = this.ask(from, to, probe);
+    return this.engine.verdictOf(a, b, service);
+  }
+
+  ask(from: PathEnd, to: PathEnd, probe: PathProbe): { from: VerdictEnd; to: VerdictEnd; service: VerdictService } {
+    return { from: this.end(from), to: this.end(to), service: this.service(probe) };
   }
 
   private end({ address, host }: PathEnd): VerdictEnd {
@@ -103,11 +121,11 @@ function packetsOf(s: Scenario): { from: PathEnd; to: PathEnd; probe: PathProbe 
   return packets;
 }
 
-const counts = { compared: 0, redirected: 0, permitted: 0, ipv6: 0 };
+const counts = { compared: 0, batched: 0, redirected: 0, permitted: 0, ipv6: 0 };
 
 describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
   it(`on compiled random policies: redirects, deny/reject, blocks, IPv6, ICMP, ranges, named ports (${RUNS} runs)`, () => {
-    Object.assign(counts, { compared: 0, redirected: 0, permitted: 0, ipv6: 0 });
+    Object.assign(counts, { compared: 0, batched: 0, redirected: 0, permitted: 0, ipv6: 0 });
     fc.assert(
       fc.property(scenarioArbitrary(), (s) => {
         const compiled = compilePolicy(s.policy, s.inventory);
@@ -129,15 +147,21 @@ describe('VerdictEngine gives simulatePath\'s verdict (property)', () => {
             }
             if (round === 1) continue;
             counts.compared++;
+            if (!expected.startsWith('throws')) counts.batched++;
             if (expected.startsWith('redirected')) counts.redirected++;
             if (expected === 'permitted') counts.permitted++;
             if (from.address.includes(':')) counts.ipv6++;
           }
+        // The same packets all at once, host by host, but those simulatePath throws for.
+        const answerable = packets.filter((p) => !simulated(tables, p.from, p.to, p.probe, hostOf).startsWith('throws'));
+        const batched = batchSays(tables, hostOf, answerable);
+        answerable.forEach((p, i) => expect(`${p.from.address} → ${p.to.address} ${JSON.stringify(p.probe)}: ${batched[i]}`).toBe(`${p.from.address} → ${p.to.address} ${JSON.stringify(p.probe)}: ${simulated(tables, p.from, p.to, p.probe, hostOf)}`));
       }),
       { numRuns: RUNS },
     );
     console.info(`verdict-engine: ${counts.compared} packets compared (${counts.permitted} permitted, ${counts.redirected} redirected, ${counts.ipv6} IPv6)`);
     expect(counts.compared).toBeGreaterThan(RUNS * 30);
+    expect(counts.batched).toBeGreaterThan(RUNS * 30);
     expect(counts.redirected).toBeGreaterThan(RUNS);
     expect(counts.permitted).toBeGreaterThan(RUNS);
     expect(counts.ipv6).toBeGreaterThan(RUNS);
@@ -300,6 +324,47 @@ describe('VerdictEngine on honeypots that open connections themselves', () => {
     }
     expect(verdicts).toContain('dropped');
     expect(verdicts).toContain('redirected');
+  });
+});
+
+describe('VerdictEngine within a budget of pipelines', () => {
+  const h1 = ['table=0,priority=100,ip,nw_src=10.0.1.0/24 actions=NORMAL', 'table=0,priority=100,ip,nw_src=10.0.2.0/24 actions=drop', 'table=0,priority=0 actions=drop'];
+  const h2 = ['table=0,priority=0 actions=NORMAL'];
+  const tables: HostFlowTables = new Map([
+    ['h1', groupByTable(parseFlowText(h1.join('\n')).flows)],
+    ['h2', groupByTable(parseFlowText(h2.join('\n')).flows)],
+  ]);
+  const web = { protocol: 'tcp', srcPort: 40000, dstPort: 80 } as const;
+
+  it('asks a host built again for the classes its ends remembered from the host dropped', () => {
+    // A budget of one flow holds one host: asking h2 drops h1. Built again, h1 numbers its
+    // classes in the order they are asked, so the class 10.0.1.5 had is now 10.0.2.5's.
+    const engine = new VerdictEngine(tables, { pipelineFlows: 1 });
+    const allowed = engine.end('10.0.1.5', 'h1');
+    const blocked = engine.end('10.0.2.5', 'h1');
+    const outside = engine.end('203.0.113.9');
+    const other = engine.end('10.0.3.5', 'h2');
+    const service = engine.service(web);
+    expect(engine.verdictOf(allowed, outside, service).verdict).toBe('permitted');
+    expect(engine.verdictOf(other, outside, service).verdict).toBe('permitted');
+    expect(engine.verdictOf(blocked, outside, service).verdict).toBe('dropped');
+    expect(engine.verdictOf(allowed, outside, service).verdict).toBe('permitted');
+  });
+
+  it('answers many connections host by host in the order asked, yielding after each host', () => {
+    const engine = new VerdictEngine(tables, { pipelineFlows: 1 });
+    const service = engine.service(web);
+    const outside = engine.end('203.0.113.9');
+    const asked = ['10.0.1.5@h1', '10.0.3.5@h2', '10.0.2.5@h1', '10.0.3.6@h2', '10.0.1.6@h1'].map((e) => {
+      const [address, host] = e.split('@') as [string, string];
+      return { from: engine.end(address, host), to: outside, service };
+    });
+    const steps = engine.verdicts(asked);
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    expect(step.value.map((v) => v.verdict)).toEqual(['permitted', 'permitted', 'dropped', 'permitted', 'permitted']);
+    expect(yields).toBe(2);
   });
 });
 

@@ -110,6 +110,12 @@ export class HostPipeline {
   }
 
   /** The class of an address as a source here (see AddressClasses). */
+  /** Gives this host's remembered answers back to the engine's budget: the engine has dropped it. */
+  release(): void {
+    this.rows.release();
+    this.sharedRows.release();
+  }
+
   sourceClassOf(address: EngineAddress): number {
     if (address.id >= this.sourceById.length) this.sourceById = lengthened(this.sourceById, room(this.sourceById, address.id), -1);
     const known = this.sourceById[address.id]!;

@@ -37,6 +37,11 @@ export class AnswerRows {
     budget.used += this.slab.length;
   }
 
+  /** Gives this host's bytes back to the budget: the engine has dropped the host. */
+  release(): void {
+    this.budget.used -= this.slab.length;
+  }
+
   /** The answer remembered for these classes, or -1. */
   get(source: number, service: number, destination: number): number {
     if (service >= this.stride) return -1;

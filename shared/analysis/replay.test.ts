@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import { resolveEndpoints } from '../simulator/endpoints';
+import { addressHosts, loadHostTables, simulatePath } from '../simulator/path';
+import { scenarioArbitrary } from '../simulator/testing/random-scenario';
+import { replayConnections, type ObservedConnection } from './replay';
+
+describe('replayConnections (property)', () => {
+  it('counts each line as simulatePath judges it, lines repeated and protocols mixed', () => {
+    let lines = 0;
+    fc.assert(
+      fc.property(scenarioArbitrary(), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 40 }), (s, counts) => {
+        const tables = loadHostTables(compilePolicy(s.policy, s.inventory).hosts);
+        const hostOf = addressHosts(s.inventory.workloads);
+        // Each probe of the scenario as a log line, some twice: a log repeats its connections.
+        const probes = s.probes.filter((p) => p.protocol === 'tcp' || p.protocol === 'udp' || p.protocol === 'sctp' || p.protocol === 'icmp');
+        const log: ObservedConnection[] = counts.map((count, i) => {
+          const p = probes[i % Math.max(1, probes.length)];
+          if (!p) return { from: '203.0.113.1', to: '203.0.113.2', protocol: 'tcp', port: 80, count, line: i + 2 };
+          const port = p.protocol === 'icmp' ? (p.icmpType ?? 8) : (p.dstPort ?? 80);
+          return { from: p.from.address, to: p.to.address, protocol: p.protocol as ObservedConnection['protocol'], port, count, line: i + 2 };
+        });
+        const expected = { connections: 0, permitted: 0, dropped: 0, redirected: 0 };
+        for (const c of log) {
+          const ends = resolveEndpoints(s.inventory, c.from, c.to);
+          if (!ends.ok) continue;
+          const probe = c.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: c.port, icmpCode: 0 } : { protocol: c.protocol, srcPort: 49152, dstPort: c.port };
+          const path = simulatePath(tables, ends.from.end, ends.to.end, probe, 'new', { hostOf });
+          expected.connections += c.count;
+          expected[path.verdict === 'permitted' ? 'permitted' : path.verdict === 'redirected' ? 'redirected' : 'dropped'] += c.count;
+          lines++;
+        }
+        const result = replayConnections(s.policy, s.inventory, tables, log, 'log.csv');
+        expect({ connections: result.connections, permitted: result.permitted, dropped: result.dropped, redirected: result.redirected }).toEqual(expected);
+        expect(result.entries.reduce((sum, e) => sum + e.connections, 0)).toBe(result.dropped + result.redirected);
+      }),
+      { numRuns: 120 },
+    );
+    expect(lines).toBeGreaterThan(500);
+  }, 60_000);
+});
