@@ -68,3 +68,29 @@ test('a cell that permits a service for some pairs only offers a pair that passe
   await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
   await expect(page.locator('.trace-result')).toContainText('udp/53');
 });
+
+// 1024×640 is the smallest window the app supports: there the output panel's header wraps to
+// three lines, which took the map's room until the panel's handle was dragged.
+for (const viewport of [
+  { width: 1024, height: 640 },
+  { width: 1440, height: 900 },
+]) {
+  test(`at ${viewport.width}×${viewport.height} the heat map gets room in the output panel without dragging its handle`, async ({
+    designer,
+    host,
+    page,
+  }) => {
+    await page.setViewportSize(viewport);
+    await openSomePairsPolicy(designer, host);
+    const map = (await designer.byTestId('matrix-heat-map').boundingBox())!;
+    const pane = (await page
+      .locator('.output-pane')
+      .filter({ has: designer.byTestId('matrix-heat-map') })
+      .boundingBox())!;
+    const shown = Math.min(map.y + map.height, pane.y + pane.height) - map.y;
+    expect(shown, 'the height of the map in view').toBeGreaterThanOrEqual(120);
+    // The common window keeps the default it had: the panel 290 px high.
+    if (viewport.width === 1440)
+      expect((await page.locator('.output-panel').boundingBox())!.height).toBeCloseTo(290, 0);
+  });
+}
