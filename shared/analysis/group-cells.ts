@@ -26,7 +26,10 @@ export interface MatrixCell {
   redirected: ServiceSet;
   /** Member pairs (distinct addresses of one family). */
   pairs: number;
-  /** One of them, to trace: a workload's `namespace/name` or name, or an address. */
+  /**
+   * The first of them in endpoint order: a workload's `namespace/name` or name, or an address.
+   * It need not open a `sometimes` service; the panel traces pairs for one that does (matrix-example.ts).
+   */
   example?: { from: string; to: string };
 }
 

@@ -76,14 +76,14 @@ export function forEachCellOfRow(grid: GroupGrid, row: number, visit: (column: n
 }
 
 /** Whether two endpoints make a member pair of a cell: distinct, of one family, with a switch of ours on their path. */
-function makePair(members: MatrixMembers, a: number, b: number): boolean {
+export function isMemberPair(members: MatrixMembers, a: number, b: number): boolean {
   return a !== b && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
 }
 
 /** The member pairs of cell (row, column), counted. */
 export function memberPairCount(members: MatrixMembers, row: number, column: number): number {
   let pairs = 0;
-  for (const a of members.byGroup[row]!) for (const b of members.byGroup[column]!) if (makePair(members, a, b)) pairs++;
+  for (const a of members.byGroup[row]!) for (const b of members.byGroup[column]!) if (isMemberPair(members, a, b)) pairs++;
   return pairs;
 }
 
@@ -91,7 +91,7 @@ export function memberPairCount(members: MatrixMembers, row: number, column: num
 export function examplePair(members: MatrixMembers, row: number, column: number): { from: string; to: string } | undefined {
   const destinations = members.byGroup[column]!;
   for (const a of members.byGroup[row]!) {
-    const b = destinations.find((d) => makePair(members, a, d));
+    const b = destinations.find((d) => isMemberPair(members, a, d));
     if (b !== undefined) return { from: members.labels[a]!, to: members.labels[b]! };
   }
   return undefined;

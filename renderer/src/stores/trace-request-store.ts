@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 
-/** A connection another panel asks the Trace tab to open with (the matrix's "trace an example"). */
+/** A connection another panel asks the Trace tab to open with and trace (the matrix's "trace an example"). */
 export interface TraceRequest {
   from: string;
   to: string;
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
-  port: number;
+  /** For TCP, UDP and SCTP; ICMP sends an echo request. */
+  port?: number;
 }
 
 interface TraceRequestState {

@@ -1,12 +1,13 @@
 import type { MatrixCell } from '@shared/analysis/matrix';
+import type { NamedPair } from '@shared/analysis/matrix-example';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useMemo, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
-import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { AnalysisProgress } from './AnalysisProgress';
+import { CellExample } from './CellExample';
 import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
 import { HeatMapCanvas } from './HeatMapCanvas';
 import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
@@ -33,6 +34,11 @@ export function MatrixPanel(): JSX.Element {
   const onCanvas = grid !== null && grid.names.length > SVG_ROW_LIMIT;
   const svg = useMemo(() => (grid && result && !onCanvas ? heatMapSvg(grid.names, grid.shown, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked, onCanvas]);
   const matrix = result?.matrix;
+  // Kept while the same cell is shown: its example is looked for by tracing pairs, once.
+  const shownCell = useMemo(() => {
+    if (!grid || !picked || picked.row >= grid.names.length || picked.column >= grid.names.length) return undefined;
+    return { cell: grid.cell(picked.row, picked.column), pairs: grid.pairsToTry?.(picked.row, picked.column) };
+  }, [grid, picked]);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
   const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
@@ -47,7 +53,7 @@ export function MatrixPanel(): JSX.Element {
     if (row >= 0 && column >= 0 && row < grid.names.length && column < grid.names.length) setPicked({ row, column });
   };
 
-  const cell: MatrixCell | undefined = grid && picked && picked.row < grid.names.length && picked.column < grid.names.length ? grid.cell(picked.row, picked.column) : undefined;
+  const statsText = matrix && result ? `${matrix.groups.length} groups, ${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets, ${result.durationMs} ms` : '';
   const exportPng = (): void => {
     if (!grid || !result) return;
     if (onCanvas) save(heatMapPngUrl(grid, captionOf(result, level, filter)), 'reachability-matrix.png');
@@ -72,8 +78,8 @@ export function MatrixPanel(): JSX.Element {
               Export SVG
             </button>
             <button type="button" data-testid="matrix-export-png" onClick={exportPng}>Export PNG</button>
-            <span className="muted" data-testid="matrix-stats">
-              {matrix.groups.length} groups, {matrix.stats.classes} address classes, {matrix.stats.simulations} simulated packets, {result.durationMs} ms
+            <span className="muted matrix-stats" data-testid="matrix-stats" title={statsText}>
+              {statsText}
             </span>
             {!current ? <span className="badge badge-warning">outdated: compile and compute again</span> : null}
             <input
@@ -107,7 +113,7 @@ export function MatrixPanel(): JSX.Element {
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
           <div className="matrix-explain" data-testid="matrix-cell">
-            {cell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={cell} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={shownCell.cell} pairs={shownCell.pairs} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
           </div>
         </div>
@@ -116,7 +122,7 @@ export function MatrixPanel(): JSX.Element {
   );
 }
 
-function CellExplanation({ from, to, cell }: { from: string; to: string; cell: MatrixCell }): JSX.Element {
+function CellExplanation({ from, to, cell, pairs }: { from: string; to: string; cell: MatrixCell; pairs: NamedPair[] | undefined }): JSX.Element {
   return (
     <div data-from={from} data-to={to}>
       <h4>
@@ -133,39 +139,9 @@ function CellExplanation({ from, to, cell }: { from: string; to: string; cell: M
         <dt>Member pairs</dt>
         <dd data-testid="matrix-cell-pairs">{cell.pairs}</dd>
       </dl>
-      {cell.example ? <TraceExample cell={cell} example={cell.example} /> : null}
+      {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} /> : null}
     </div>
   );
-}
-
-/** Opens the Trace tab on one member pair and a service the cell permits, to see which rule decides. */
-function TraceExample({ cell, example }: { cell: MatrixCell; example: { from: string; to: string } }): JSX.Element {
-  const setTab = useCompileStore((s) => s.setTab);
-  const ask = useTraceRequestStore((s) => s.ask);
-  const service = firstService(cell);
-  const open = (): void => {
-    ask({ ...example, ...service });
-    setTab({ kind: 'trace' });
-  };
-  return (
-    <p>
-      <button type="button" className="link" data-testid="matrix-trace-example" onClick={open}>
-        Trace {example.from} → {example.to} {service.protocol === 'icmp' ? 'icmp' : `${service.protocol}/${service.port}`}
-      </button>{' '}
-      <span className="muted">to see the rule that decides.</span>
-    </p>
-  );
-}
-
-/** A service the cell permits (for every pair if it can), else tcp/80 to see what blocks it. */
-function firstService(cell: MatrixCell): { protocol: 'tcp' | 'udp' | 'sctp' | 'icmp'; port: number } {
-  for (const set of [cell.always, cell.sometimes])
-    for (const protocol of ['tcp', 'udp', 'sctp', 'icmp'] as const) {
-      const first = set[protocol][0];
-      // Port 0 is no service anyone opens; start a range that includes it at 1.
-      if (first) return { protocol, port: protocol === 'icmp' ? 8 : Math.max(1, first[0]) };
-    }
-  return { protocol: 'tcp', port: 80 };
 }
 
 function Legend(): JSX.Element {

@@ -1,4 +1,5 @@
 import type { MatrixCell, ReachabilityMatrix } from '@shared/analysis/matrix';
+import { EXAMPLE_TRACE_LIMIT, pairsToTry, type NamedPair } from '@shared/analysis/matrix-example';
 import { cellServicesAt, forEachCellOfRow, groupCellAt } from '@shared/analysis/matrix-grid';
 import type { ShownCell } from './heat-map-svg';
 
@@ -15,6 +16,8 @@ export interface MatrixView {
   shownRow: (row: number) => ShownCell[];
   /** Cell (row, column) in full: services, member pairs, an example pair. */
   cell: (row: number, column: number) => MatrixCell;
+  /** Group cells only: member pairs of cell (row, column) to trace for an example, spread over both groups' members and bounded. */
+  pairsToTry?: (row: number, column: number) => NamedPair[];
 }
 
 export function matrixView(matrix: ReachabilityMatrix, level: 'groups' | 'workloads', filter: string): MatrixView {
@@ -42,5 +45,6 @@ export function matrixView(matrix: ReachabilityMatrix, level: 'groups' | 'worklo
       return kept.length === all.length ? whole : kept.map((column) => whole[column]!);
     },
     cell: (row, column) => groupCellAt(grid, members, kept[row]!, kept[column]!),
+    pairsToTry: (row, column) => pairsToTry(members, kept[row]!, kept[column]!, EXAMPLE_TRACE_LIMIT),
   };
 }

@@ -27,7 +27,7 @@ export function OutputPanel(): JSX.Element {
 
   return (
     <section className="output-panel" aria-label="Compile output">
-      <header className="output-header">
+      <header className="output-header" data-split-chrome>
         <OutputTabs />
         <div className="output-stats">
           {outcome ? (

@@ -1,27 +1,14 @@
-import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
-import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
+import type { TraceOutcome } from '@shared/api/contract';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
-import { echoRequestType } from '@shared/simulator/packet';
-import { useId, useRef, useState, type FormEvent, type JSX } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { Field } from '../layout/Field';
-
-type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
+import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
 
 const VERDICT_BADGE: Record<TraceOutcome['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
-
-interface TraceAnswer {
-  heading: string;
-  path: TraceOutcome;
-  /** The packet as asked, for asking the real switches the same question. */
-  packet: TracePacket;
-  state: 'new' | 'established';
-  /** Said of a forged source whose sender's port the inventory does not name. */
-  note?: string;
-}
 
 /** One host's switch's own answer, next to the simulator's for that hop. */
 interface SwitchAnswer {
@@ -43,23 +30,45 @@ export function TracePanel(): JSX.Element {
   const inventory = useCompileStore((s) => s.input?.inventory);
   const select = useCanvasStore((s) => s.select);
   const id = useId();
-  // Opened from the matrix with a connection to trace, the form starts with it.
-  const [form, setFormState] = useState(() => {
+  // Opened from the matrix with a connection to trace, the form starts with it and traces it at once.
+  const [opened] = useState(() => {
     const asked = useTraceRequestStore.getState().take();
-    return { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
+    const question: TraceQuestion = { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
+    return { question, run: asked !== null };
   });
+  const [form, setFormState] = useState(opened.question);
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   const [asking, setAsking] = useState(false);
+  // A question brought from elsewhere is being traced as the tab opens.
+  const [tracing, setTracing] = useState(opened.run);
+  const [error, setError] = useState<string | null>(null);
   // Counts questions, so an answer arriving after the question changed is dropped.
   const asked = useRef(0);
   // An answer belongs to the question above it: editing the question clears it.
-  const setForm = (next: typeof form): void => {
+  const setForm = (next: TraceQuestion): void => {
     asked.current++;
     setFormState(next);
     setAnswer(null);
     setSwitches(null);
+    setTracing(false);
   };
+
+  // The Trace button and a trace asked for from elsewhere (the matrix) both come here; `current`
+  // numbers the question, and an answer to an older one is dropped.
+  const answerTrace = async (question: TraceQuestion, current: number): Promise<void> => {
+    if (!outcome || !inventory) return;
+    const reply = await traceConnection(inventory, outcome.compileId, question);
+    if (current !== asked.current) return;
+    setTracing(false);
+    setAnswer(reply.ok ? reply.answer : null);
+    setError(reply.ok ? null : reply.error);
+  };
+  // Traced once, when the tab opens with a question: its asker (a click on "Trace …") expects the answer.
+  useEffect(() => {
+    if (opened.run) void answerTrace(opened.question, ++asked.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the opening question only, not every render's `answerTrace`
+  }, [opened]);
 
   // Each hop's switch is asked about the packet as it reaches that hop: after a redirect, on
   // its way to the honeypot.
@@ -84,48 +93,19 @@ export function TracePanel(): JSX.Element {
     // An answer to a question since changed is dropped, as the trace's own is.
     if (asked.current === question) setSwitches(replies);
   };
-  const [error, setError] = useState<string | null>(null);
 
   if (!outcome || !inventory) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
 
-  const run = async (event: FormEvent): Promise<void> => {
+  const run = (event: FormEvent): void => {
     event.preventDefault();
-    const question = ++asked.current;
-    // Both ends at once: a dual-stack workload takes the address of the other end's family.
-    const ends = resolveEndpoints(inventory, form.from, form.to);
-    const port = Number(form.port);
-    const problem = !ends.ok ? `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` : form.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535) ? 'Port: a number from 1 to 65535' : null;
-    // Sent by another workload: the source address forged, coming in by that workload's switch port.
-    const sender = ends.ok && form.sender.trim() !== '' ? sentBy(inventory, ends.from, form.sender) : null;
-    const senderProblem = sender && !sender.ok ? `Sent by: ${sender.message}` : null;
-    if (problem || senderProblem || !ends.ok) {
-      setError(problem ?? senderProblem);
-      setAnswer(null);
-      return;
-    }
-    const from = sender?.ok ? { end: sender.end, label: sender.label } : ends.from;
-    const { to } = ends;
-    const simulated: SimulatedPacket = form.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) } : { protocol: form.protocol, dstPort: port };
-    const state = form.established ? 'established' : 'new';
-    // The panel shows the failure itself, next to the form.
-    const reply = await request('trace:simulate', { compileId: outcome.compileId, from: from.end, to: to.end, packet: simulated, state }, { handles: () => true });
-    if (question !== asked.current) return;
-    if (!reply.ok) {
-      setError(reply.error.message);
-      setAnswer(null);
-      return;
-    }
-    const path = reply.value;
-    const service = form.protocol === 'icmp' ? 'icmp' : `${form.protocol}/${port}`;
-    const packet: TracePacket = { src: from.end.address, dst: to.end.address, ...simulated, ...(from.end.port ? { inPort: from.end.port } : {}) };
-    setAnswer({ heading: `${from.label} → ${to.label} ${service}`, path, packet, state, ...(sender?.ok && sender.note ? { note: sender.note } : {}) });
-    setError(null);
+    setTracing(true);
+    void answerTrace(form, ++asked.current);
   };
 
   const names = inventory.workloads.map((w) => w.name);
   return (
     <div className="trace-panel">
-      <form className="trace-form" onSubmit={(e) => void run(e)} noValidate>
+      <form className="trace-form" onSubmit={run} noValidate>
         <datalist id={`${id}-names`}>
           {names.map((n) => (
             <option key={n} value={n} />
@@ -149,7 +129,7 @@ export function TracePanel(): JSX.Element {
           />
         </Field>
         <Field id={`${id}-proto`} label="Protocol">
-          <select id={`${id}-proto`} data-testid="trace-proto" value={form.protocol} onChange={(e) => setForm({ ...form, protocol: e.target.value as Protocol })}>
+          <select id={`${id}-proto`} data-testid="trace-proto" value={form.protocol} onChange={(e) => setForm({ ...form, protocol: e.target.value as TraceProtocol })}>
             <option value="tcp">tcp</option>
             <option value="udp">udp</option>
             <option value="sctp">sctp</option>
@@ -163,7 +143,9 @@ export function TracePanel(): JSX.Element {
           <input type="checkbox" checked={form.established} onChange={(e) => setForm({ ...form, established: e.target.checked })} />
           a later packet (established)
         </label>
-        <button type="submit" className="primary" data-testid="trace-run">Trace</button>
+        <button type="submit" className="primary" data-testid="trace-run" disabled={tracing}>
+          {tracing ? 'Tracing…' : 'Trace'}
+        </button>
       </form>
       {error ? <p className="field-error" role="alert" data-testid="trace-error">{error}</p> : null}
       {answer ? (

@@ -1,0 +1,96 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './support/fixtures';
+import type { DesignerPage } from './pages/designer-page';
+import type { RunningHost } from './support/web-host';
+
+// The matrix panel on files alone: a cell's example is a pair for which the service it names
+// really passes, its "Trace …" link answers at once, and a small window leaves the map room.
+
+/**
+ * web-1 comes first but only web-2 is in prod, and only prod may open udp/53 to app: the cell
+ * web → app permits udp/53 for some member pairs only, and not for the first.
+ */
+async function openSomePairsPolicy(designer: DesignerPage, host: RunningHost): Promise<void> {
+  const inventory = join(host.home, 'some-pairs.csv');
+  writeFileSync(
+    inventory,
+    [
+      'name,host,addresses,labels',
+      'web-1,h1,10.0.0.1,tier=web',
+      'web-3,h1,10.0.0.2,tier=web',
+      'web-2,h2,10.0.0.5,tier=web;env=prod',
+      'app-1,h2,10.0.0.3,tier=app',
+      'app-2,h1,10.0.0.4,tier=app',
+    ].join('\n') + '\n',
+  );
+  const policy = join(host.home, 'some-pairs.yaml');
+  writeFileSync(
+    policy,
+    [
+      'apiVersion: microseg.dev/v1',
+      'kind: Policy',
+      'metadata: { name: some-pairs, revision: 1 }',
+      'defaults: { withinGroup: allow, betweenGroups: drop }',
+      'groups:',
+      '  - { name: web, selector: { labels: tier=web }, canvas: { x: 0, y: 0 } }',
+      '  - { name: prod, selector: { labels: env=prod }, canvas: { x: 0, y: 200 } }',
+      '  - { name: app, selector: { labels: tier=app }, canvas: { x: 300, y: 0 } }',
+      'edges:',
+      '  - { id: prod-app, from: prod, to: app, services: [udp/53], action: allow }',
+      '',
+    ].join('\n'),
+  );
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.compile();
+  await designer.computeMatrix();
+}
+
+test('a cell that permits a service for some pairs only offers a pair that passes it, and its Trace link answers at once', async ({
+  designer,
+  host,
+  page,
+}) => {
+  await openSomePairsPolicy(designer, host);
+  expect(await designer.matrixCell('web', 'app')).toBe('nothing');
+  await expect(designer.byTestId('matrix-cell-sometimes')).toHaveText('udp/53');
+
+  // The first member pair (web-1 → app-1) drops udp/53; the example is web-2's.
+  const example = designer.byTestId('matrix-trace-example');
+  await expect(example).toHaveAttribute('data-from', 'web-2');
+  await expect(example).toContainText('udp/53');
+  await example.click();
+
+  // The Trace tab opens with the pair and traces it without Trace being pressed.
+  await expect(designer.byTestId('trace-from')).toHaveValue('web-2');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
+  await expect(page.locator('.trace-result')).toContainText('udp/53');
+});
+
+// 1024×640 is the smallest window the app supports: there the output panel's header wraps to
+// three lines, which took the map's room until the panel's handle was dragged.
+for (const viewport of [
+  { width: 1024, height: 640 },
+  { width: 1440, height: 900 },
+]) {
+  test(`at ${viewport.width}×${viewport.height} the heat map gets room in the output panel without dragging its handle`, async ({
+    designer,
+    host,
+    page,
+  }) => {
+    await page.setViewportSize(viewport);
+    await openSomePairsPolicy(designer, host);
+    const map = (await designer.byTestId('matrix-heat-map').boundingBox())!;
+    const pane = (await page
+      .locator('.output-pane')
+      .filter({ has: designer.byTestId('matrix-heat-map') })
+      .boundingBox())!;
+    const shown = Math.min(map.y + map.height, pane.y + pane.height) - map.y;
+    expect(shown, 'the height of the map in view').toBeGreaterThanOrEqual(120);
+    // The common window keeps the default it had: the panel 290 px high.
+    if (viewport.width === 1440)
+      expect((await page.locator('.output-panel').boundingBox())!.height).toBeCloseTo(290, 0);
+  });
+}

@@ -1,0 +1,86 @@
+import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
+import type { Inventory } from '@shared/inventory/model';
+import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
+import { echoRequestType } from '@shared/simulator/packet';
+import { request } from '../../api/request';
+
+export type TraceProtocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
+
+/** The Trace tab's question, as its form holds it. */
+export interface TraceQuestion {
+  from: string;
+  to: string;
+  /** Another workload that sends From's address from its own switch port; empty: From itself. */
+  sender: string;
+  protocol: TraceProtocol;
+  port: string;
+  established: boolean;
+}
+
+export interface TraceAnswer {
+  heading: string;
+  path: TraceOutcome;
+  /** The packet as asked, for asking the real switches the same question. */
+  packet: TracePacket;
+  state: 'new' | 'established';
+  /** Said of a forged source whose sender's port the inventory does not name. */
+  note?: string;
+}
+
+/** An answer, or what is wrong with the question or kept it from being answered, in words for the form. */
+export type TraceReply = { ok: true; answer: TraceAnswer } | { ok: false; error: string };
+
+/**
+ * Reads the question's ends against the inventory and simulates the connection on the tables of
+ * compile `compileId` (node side). The Trace button and the matrix's examples both ask here, so
+ * an example a cell offers is checked exactly as the Trace tab will show it. Never throws: a
+ * failure comes back as the error the form shows.
+ */
+export async function traceConnection(
+  inventory: Inventory,
+  compileId: string,
+  question: TraceQuestion,
+): Promise<TraceReply> {
+  // Both ends at once: a dual-stack workload takes the address of the other end's family.
+  const ends = resolveEndpoints(inventory, question.from, question.to);
+  if (!ends.ok)
+    return { ok: false, error: `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` };
+  const port = Number(question.port);
+  if (question.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+    return { ok: false, error: 'Port: a number from 1 to 65535' };
+  // Sent by another workload: the source address forged, coming in by that workload's switch port.
+  const sender = question.sender.trim() !== '' ? sentBy(inventory, ends.from, question.sender) : null;
+  if (sender && !sender.ok) return { ok: false, error: `Sent by: ${sender.message}` };
+
+  const from = sender ? { end: sender.end, label: sender.label } : ends.from;
+  const { to } = ends;
+  const simulated: SimulatedPacket =
+    question.protocol === 'icmp'
+      ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) }
+      : { protocol: question.protocol, dstPort: port };
+  const state = question.established ? 'established' : 'new';
+  // The caller shows the failure itself, next to its form or example.
+  const reply = await request(
+    'trace:simulate',
+    { compileId, from: from.end, to: to.end, packet: simulated, state },
+    { handles: () => true },
+  );
+  if (!reply.ok) return { ok: false, error: reply.error.message };
+  const service = question.protocol === 'icmp' ? 'icmp' : `${question.protocol}/${port}`;
+  const packet: TracePacket = {
+    src: from.end.address,
+    dst: to.end.address,
+    ...simulated,
+    ...(from.end.port ? { inPort: from.end.port } : {}),
+  };
+  return {
+    ok: true,
+    answer: {
+      heading: `${from.label} → ${to.label} ${service}`,
+      path: reply.value,
+      packet,
+      state,
+      ...(sender?.note ? { note: sender.note } : {}),
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import type { Inventory } from '../inventory/model';
+import type { Edge, Policy } from '../policy/model';
+import { resolveEndpoints } from '../simulator/endpoints';
+import { echoRequestType } from '../simulator/packet';
+import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathProbe } from '../simulator/path';
+import { reachabilityMatrix } from './matrix';
+import {
+  EXAMPLE_TRACE_LIMIT,
+  exampleGoal,
+  findExample,
+  pairsToTry,
+  type ExampleGoal,
+  type NamedPair,
+} from './matrix-example';
+import { cellServicesAt, examplePair } from './matrix-grid';
+import { formatServices, NO_SERVICES, serviceSetOf } from './service-set';
+
+const workload = (
+  name: string,
+  host: string,
+  address: string,
+  labels: Record<string, string>,
+): Inventory['workloads'][number] => ({
+  id: `s/${name}`,
+  name,
+  host,
+  addresses: [address],
+  labels,
+  origin: { kind: 'static', source: 's' },
+});
+
+// web-1 comes first in address order but only web-2 is in prod, and only prod may open udp/53 to
+// app (and only web-2 has tcp/22 redirected to the honeypot): the cell web → app opens and
+// redirects those for some member pairs only, and not for the first.
+const inventory: Inventory = {
+  readAt: '2026-01-01T00:00:00Z',
+  workloads: [
+    workload('web-1', 'h1', '10.0.0.1', { tier: 'web' }),
+    workload('web-3', 'h1', '10.0.0.2', { tier: 'web' }),
+    workload('web-2', 'h2', '10.0.0.5', { tier: 'web', env: 'prod' }),
+    workload('app-1', 'h2', '10.0.0.3', { tier: 'app' }),
+    workload('app-2', 'h1', '10.0.0.4', { tier: 'app' }),
+    { ...workload('trap', 'h1', '10.0.0.9', { tier: 'trap' }), mac: '02:00:00:00:00:09' },
+  ],
+};
+const edges: Edge[] = [
+  {
+    id: 'prod-app',
+    from: 'prod',
+    to: 'app',
+    services: [{ protocol: 'udp', ports: { from: 53, to: 53 } }],
+    action: 'allow',
+  },
+  {
+    id: 'prod-ssh',
+    from: 'prod',
+    to: 'app',
+    services: [{ protocol: 'tcp', ports: { from: 22, to: 22 } }],
+    action: 'redirect',
+    redirectTo: 'trap',
+  },
+];
+const policy: Policy = {
+  apiVersion: 'microseg.dev/v1',
+  name: 't',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' } },
+    { name: 'prod', selector: { labels: 'env=prod' } },
+    { name: 'app', selector: { labels: 'tier=app' } },
+    { name: 'trap', selector: { labels: 'tier=trap' } },
+  ],
+  edges,
+};
+
+function tablesOf(): HostFlowTables {
+  const compiled = compilePolicy(policy, inventory);
+  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return loadHostTables(compiled.hosts);
+}
+
+/** The verdict the Trace tab gets for a pair named as the cell names it: the same resolution and simulator. */
+function tracer(
+  tables: HostFlowTables,
+  goal: ExampleGoal,
+  traced: NamedPair[],
+): (pair: NamedPair) => Promise<ExampleGoal['verdict']> {
+  return (pair) => {
+    traced.push(pair);
+    const ends = resolveEndpoints(inventory, pair.from, pair.to);
+    if (!ends.ok) return Promise.reject(new Error(ends.message));
+    const { service } = goal;
+    const probe: PathProbe =
+      service.protocol === 'icmp'
+        ? { protocol: 'icmp', icmpType: echoRequestType(ends.to.end.address) }
+        : { protocol: service.protocol, srcPort: 49152, dstPort: service.port };
+    return Promise.resolve(
+      simulatePath(tables, ends.from.end, ends.to.end, probe, 'new', { hostOf: addressHosts(inventory.workloads) })
+        .verdict,
+    );
+  };
+}
+
+describe("a matrix cell's example pair", () => {
+  const tables = tablesOf();
+  const matrix = reachabilityMatrix(policy, inventory, tables);
+  const [web, app] = [matrix.groups.indexOf('web'), matrix.groups.indexOf('app')];
+  const services = cellServicesAt(matrix.grid, web, app)!;
+
+  it('is a pair for which the shown service passes, when only some pairs open it and the first does not', async () => {
+    expect(formatServices(services.always)).toBe('none');
+    expect(formatServices(services.sometimes)).toBe('udp/53');
+    expect(examplePair(matrix.members, web, app)).toEqual({ from: 'web-1', to: 'app-1' });
+    const goal = exampleGoal(services);
+    expect(goal).toEqual({ service: { protocol: 'udp', port: 53 }, verdict: 'permitted' });
+
+    const traced: NamedPair[] = [];
+    const search = await findExample(
+      pairsToTry(matrix.members, web, app, EXAMPLE_TRACE_LIMIT),
+      goal,
+      tracer(tables, goal, traced),
+    );
+    expect(search).toMatchObject({ found: true, pair: { from: 'web-2' } });
+    // The first member pair was tried and dropped it.
+    expect(traced[0]).toEqual({ from: 'web-1', to: 'app-1' });
+  });
+
+  it('is a redirected pair for a service the cell sends to a honeypot', async () => {
+    const redirectedOnly = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: services.redirected };
+    expect(formatServices(redirectedOnly.redirected)).toBe('tcp/22');
+    const goal = exampleGoal(redirectedOnly);
+    expect(goal.verdict).toBe('redirected');
+    const search = await findExample(
+      pairsToTry(matrix.members, web, app, EXAMPLE_TRACE_LIMIT),
+      goal,
+      tracer(tables, goal, []),
+    );
+    expect(search).toMatchObject({ found: true, pair: { from: 'web-2' } });
+  });
+
+  it('says none was found when no pair within the bound passes, naming the first tried', async () => {
+    const goal = exampleGoal(services);
+    const search = await findExample(pairsToTry(matrix.members, web, app, 2), goal, tracer(tables, goal, []));
+    expect(search).toEqual({ found: false, tried: 2, first: { from: 'web-1', to: 'app-1' } });
+  });
+
+  it('tries pairs of different sources and destinations first, each once, and only member pairs', () => {
+    const pairs = pairsToTry(matrix.members, web, app, 100);
+    expect(pairs.map((p) => `${p.from}→${p.to}`)).toEqual([
+      'web-1→app-1',
+      'web-3→app-2',
+      'web-2→app-1',
+      'web-1→app-2',
+      'web-3→app-1',
+      'web-2→app-2',
+    ]);
+    // A group with itself: no workload is paired with itself.
+    expect(pairsToTry(matrix.members, web, web, 100).every((p) => p.from !== p.to)).toBe(true);
+  });
+
+  it('shows a service every pair opens first, a service only the Trace tab can send, else tcp/80 dropped', () => {
+    expect(
+      exampleGoal({
+        always: serviceSetOf({ icmp: [[8, 8]] }),
+        sometimes: serviceSetOf({
+          tcp: [
+            [0, 0],
+            [443, 443],
+          ],
+        }),
+        redirected: NO_SERVICES,
+      }),
+    ).toEqual({ service: { protocol: 'icmp' }, verdict: 'permitted' });
+    // Port 0 and ICMP types other than echo requests are nothing a trace sends.
+    expect(
+      exampleGoal({
+        always: serviceSetOf({ tcp: [[0, 0]], icmp: [[0, 0]] }),
+        sometimes: serviceSetOf({ tcp: [[5, 10]] }),
+        redirected: NO_SERVICES,
+      }),
+    ).toEqual({ service: { protocol: 'tcp', port: 5 }, verdict: 'permitted' });
+    expect(
+      exampleGoal({ always: NO_SERVICES, sometimes: serviceSetOf({ tcp: [[0, 10]] }), redirected: NO_SERVICES })
+        .service,
+    ).toEqual({ protocol: 'tcp', port: 1 });
+    expect(
+      exampleGoal({ always: NO_SERVICES, sometimes: serviceSetOf({ other: [[47, 47]] }), redirected: NO_SERVICES }),
+    ).toEqual({ service: { protocol: 'tcp', port: 80 }, verdict: 'dropped' });
+  });
+});
