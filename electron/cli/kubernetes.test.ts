@@ -72,6 +72,12 @@ describe('microseg import k8s / export k8s', () => {
     expect(existsSync(out)).toBe(false);
   }, 30_000);
 
+  it.runIf(existsSync('/proc/self'))('says what the system refused where the folder of -o exists but takes no new file', () => {
+    const result = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', '/proc/self/microseg.yaml');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Could not write /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+  }, 30_000);
+
   it('exports one file per namespace', () => {
     const out = join(dir, 'out');
     const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);
