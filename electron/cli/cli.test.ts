@@ -104,6 +104,12 @@ describe('microseg', () => {
     expect(readFileSync(file, 'utf8')).toBe('mine');
   });
 
+  it('compile --out: a device where the folder should be is named a device', () => {
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', '/dev/null');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Cannot create the folder /dev/null: it is a device, not a folder;');
+  });
+
   it('compile: warnings name the file, line and column of what they are about', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-warn-'));
     const empty = join(dir, 'empty-group.yaml');

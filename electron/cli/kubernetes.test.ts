@@ -72,6 +72,22 @@ describe('microseg import k8s / export k8s', () => {
     expect(existsSync(out)).toBe(false);
   }, 30_000);
 
+  it('says exactly what to pass when the imported named port with its number needs the pods to be exported', () => {
+    const out = join(dir, 'no-inventory');
+    const result = microseg('export', 'k8s', design, '-o', out);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(
+      /shop\.yaml:\d+:\d+: error MS654: edge "[^"]+": service tcp\/postgres@5432 is the named port postgres only where it is 5432, which NetworkPolicy cannot say without knowing the pods: export with the inventory that lists the pods of "shop\.db" and their named ports \(on the command line --inventory FILE, such as the one the design was imported with\)/,
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it.runIf(existsSync('/proc/self'))('says what the system refused where the folder of -o exists but takes no new file', () => {
+    const result = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', '/proc/self/microseg.yaml');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Could not write /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+  }, 30_000);
+
   it('exports one file per namespace', () => {
     const out = join(dir, 'out');
     const exported = microseg('export', 'k8s', design, '-o', out, '--inventory', inventory);

@@ -4,14 +4,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeHosts } from '../testing/fake-hosts';
 import { AnalysisService } from './analysis-service';
 import { CompileService } from './compile-service';
-import { SSH_CONCURRENCY } from './host-fanout';
+import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { createLogger } from './logger';
 
 /** The service behind the fake hosts (whose switches hold none of our flows), and one workload on each host. */
 async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ service: AnalysisService; inventory: Inventory }> {
   const { targets, configDir } = await fleet.targets(withTargets);
   const log = createLogger({ level: 'error' });
-  const service = new AnalysisService(targets, configDir, log, () => undefined, new CompileService(log), fleet.openSession);
+  const service = new AnalysisService(targets, configDir, log, () => undefined, new CompileService(log), new SshLimiter(), fleet.openSession);
   const inventory: Inventory = {
     readAt: 'x',
     workloads: fleet.hosts.map((host, i) => ({ id: `s/w${i}`, name: `w${i}`, host, addresses: [`10.0.${i}.1`], labels: {}, origin: { kind: 'static', source: 's' } })),
@@ -20,30 +20,30 @@ async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ 
 }
 
 describe('AnalysisService.impact against the deployed flows', () => {
-  it(`reads the hosts' switches at most ${SSH_CONCURRENCY} at a time, and closes every session`, async () => {
+  it(`reads the hosts' switches at most ${SSH_LIMITS.perOperation} at a time, and closes every session`, async () => {
     const fleet = new FakeHosts(20);
     const { service, inventory } = await analysis(fleet);
 
     const outcome = await service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
 
     expect(outcome.baseline).toBe(`the flows on ${fleet.hosts.join(', ')} now`);
-    expect(fleet.mostOpen).toBe(SSH_CONCURRENCY);
+    expect(fleet.mostOpen).toBe(SSH_LIMITS.perOperation);
     expect(fleet.asked).toEqual(fleet.hosts);
     expect(fleet.open).toBe(0);
   });
 
   it("fails with the first host's failure, opens no further session, and closes the ones open", async () => {
-    const fleet = new FakeHosts(20, undefined, true);
+    const fleet = new FakeHosts(20, undefined, () => true);
     const { service, inventory } = await analysis(fleet);
     const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
     const failure = impact.then(() => 'resolved', (e: Error) => e.message);
-    await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_CONCURRENCY));
+    await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_LIMITS.perOperation));
 
     fleet.release('h03', { code: 1, stdout: '', stderr: 'ovs-ofctl: br0 is not a bridge or a socket' });
     expect(await failure).toBe('Could not read the current flows on h03 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket.');
     for (const host of fleet.waiting) fleet.release(host);
     await vi.waitFor(() => expect(fleet.open).toBe(0));
-    expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_CONCURRENCY));
+    expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_LIMITS.perOperation));
   });
 
   it('fails for a host without an SSH target before any session opens', async () => {

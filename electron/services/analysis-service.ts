@@ -22,7 +22,7 @@ import { ServiceError } from './service-error';
 import { parseConnectionLog } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
-import { allBounded, SSH_CONCURRENCY } from './host-fanout';
+import { allOnHosts, type SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
 import { runInSlices } from './time-slices';
 
@@ -42,6 +42,7 @@ export class AnalysisService {
     private readonly emit: EmitEvent,
     /** Its latest compile's tables serve an analysis of the same drawing and inventory. */
     private readonly compiles: CompileService,
+    private readonly sessions: SshLimiter,
     private readonly openSession: OpenSession = openSshSession,
   ) {}
 
@@ -111,8 +112,9 @@ export class AnalysisService {
   }
 
   /**
-   * Each host's flows of ours as its switch holds them, read over SSH, SSH_CONCURRENCY hosts at a
-   * time; a bridge without any gets the fresh-bridge table. The first host that fails fails the read.
+   * Each host's flows of ours as its switch holds them, read over SSH as one operation of the
+   * process's sessions; a bridge without any gets the fresh-bridge table. The first host that
+   * fails fails the read.
    */
   private async readDeployed(hosts: readonly string[]): Promise<Map<string, FlowTables>> {
     // All targets first, as before: a host without one fails the read before any session opens.
@@ -123,7 +125,7 @@ export class AnalysisService {
         return target;
       }),
     );
-    return new Map(await allBounded(targets, SSH_CONCURRENCY, (target) => this.readFlows(target)));
+    return new Map(await allOnHosts(this.sessions, targets, (target) => this.readFlows(target)));
   }
 
   private async readFlows(target: HostTarget): Promise<[string, FlowTables]> {

@@ -1,6 +1,6 @@
 import type { HostContainerPorts } from '@shared/api/contract';
 import type { OpenSession } from './deploy-service';
-import { SshSlots } from './host-fanout';
+import type { SshLimiter, SshOperation } from './host-fanout';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
@@ -13,22 +13,23 @@ import { openSshSession } from './ssh-session';
  * needs it (compiler/port-guard.ts).
  */
 export class ContainerPortService {
+  /** Every port read, from any window, is one operation: each Docker inventory read re-reads every remembered host at once. */
+  private readonly reads: SshOperation;
+
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
     private readonly log: Logger,
-    /**
-     * Where its sessions wait their turn; createServices shares one with the other reads asked
-     * host by host (each Docker inventory read re-reads every remembered host at once).
-     */
-    private readonly slots = new SshSlots(),
+    sessions: SshLimiter,
     private readonly openSession: OpenSession = openSshSession,
-  ) {}
+  ) {
+    this.reads = sessions.operation();
+  }
 
   async read(host: string): Promise<HostContainerPorts> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to read its switch ports.`);
-    return this.slots.run(async () => {
+    return this.reads.run(target, async () => {
       const session = await this.openSession(target, this.configDir);
       try {
         const read = await new OvsRemote(session, target.bridge, host).containerPorts();

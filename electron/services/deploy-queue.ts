@@ -1,4 +1,4 @@
-/** A host's deploy stopped by a cancel before anything was sent to its switch. */
+/** Work on a host stopped by a cancel before anything was sent to its switch. */
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');

@@ -9,7 +9,7 @@ import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
 import { DeployService, type EmitEvent, type OpenSession } from './deploy-service';
-import { SSH_CONCURRENCY } from './host-fanout';
+import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import type { SshSession } from './ssh-session';
@@ -24,7 +24,7 @@ describe('DeployService.status', () => {
     const finished = new Promise<ApiEvents['deploy:finished']>((resolve) => (ended = resolve));
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), (event, payload) => {
       if (event === 'deploy:finished') ended(payload as ApiEvents['deploy:finished']);
-    });
+    }, new SshLimiter());
     const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
     const { deployId } = await service.start(emptyPolicy('t'), inventory, ['h1']);
     const running = (await service.status()).running;
@@ -95,7 +95,7 @@ describe('DeployService and the spoof guard', () => {
       if (event === 'deploy:progress') steps.push((payload as ApiEvents['deploy:progress']).message);
       if (event === 'deploy:finished') ended(payload as ApiEvents['deploy:finished']);
     };
-    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
     await service.start(emptyPolicy('t'), inventory, ['h1'], removePortGuards);
     const { results } = await finished;
     return { result: results[0]!, dataDir: join(dir, 'data'), steps };
@@ -144,7 +144,7 @@ describe('DeployService and the spoof guard', () => {
       if (event === 'deploy:finished') ended();
       if (event === 'deploy:rolledBack') rolledBack.push((payload as ApiEvents['deploy:rolledBack']).result);
     };
-    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()));
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
     const deploy = async (inventory: Inventory): Promise<void> => {
       const finished = new Promise<void>((resolve) => (ended = resolve));
       await service.start(emptyPolicy('t'), inventory, ['h1']);
@@ -186,7 +186,7 @@ describe('DeployService on a switch that stops answering', () => {
     const emit: EmitEvent = (event, payload) => {
       if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
     };
-    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, () => Promise.resolve(sw.session()), 200);
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()), 200);
     const deploy = async (): Promise<DeployHostResult> => {
       const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
       await service.start(emptyPolicy('t'), inventory, ['h1']);
@@ -333,14 +333,15 @@ class Fleet {
   async service(commandTimeoutMs = 60_000): Promise<{ service: DeployService; steps: ApiEvents['deploy:progress'][]; deploy: () => Promise<{ deployId: string; finished: Promise<DeployHostResult[]> }> }> {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-fleet-'));
     const targets = new HostTargetStore(join(dir, 'config'));
-    for (const host of this.hosts) await targets.save({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    // Each host its own SSH server, as the limit per server would otherwise bound the deploy.
+    for (const [i, host] of this.hosts.entries()) await targets.save({ host, address: '127.0.0.1', port: 22_000 + i, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
     const steps: ApiEvents['deploy:progress'][] = [];
     let ended: (results: DeployHostResult[]) => void = () => undefined;
     const emit: EmitEvent = (event, payload) => {
       if (event === 'deploy:progress') steps.push(payload as ApiEvents['deploy:progress']);
       if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
     };
-    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, this.openSession, commandTimeoutMs);
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), this.openSession, commandTimeoutMs);
     const inventory: Inventory = {
       readAt: 'x',
       workloads: this.hosts.map((host, i) => ({ id: `s/w${i}`, name: `w${i}`, host, addresses: [`10.0.${i}.1`], labels: {}, origin: { kind: 'static', source: 's' } })),
@@ -361,14 +362,14 @@ async function isBusy(service: DeployService, host: string): Promise<boolean> {
 }
 
 describe('DeployService across many hosts', () => {
-  it(`works on at most ${SSH_CONCURRENCY} hosts at once, starting the queued ones as others end`, async () => {
+  it(`works on at most ${SSH_LIMITS.perOperation} hosts at once, starting the queued ones as others end`, async () => {
     const fleet = new Fleet(20);
     const { steps, deploy } = await fleet.service();
     const { finished } = await deploy();
     const results = await finished;
 
     expect(results.map((r) => [r.host, r.status])).toEqual(fleet.hosts.map((h) => [h, 'applied']));
-    expect(fleet.mostInFlight).toBe(SSH_CONCURRENCY);
+    expect(fleet.mostInFlight).toBe(SSH_LIMITS.perOperation);
     expect(fleet.sessions).toBe(20);
     expect(fleet.inFlight).toBe(0);
     expect(steps.find((p) => p.host === 'h19')?.message).toMatch(/flows to apply; waiting its turn \(8 hosts at a time\)$/);

@@ -12,7 +12,7 @@ import type { Policy } from '@shared/policy/model';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { CancelledError, unlessCancelled } from './deploy-queue';
-import { runBounded, SSH_CONCURRENCY } from './host-fanout';
+import type { SshLimiter, SshOperation } from './host-fanout';
 import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
@@ -44,7 +44,8 @@ interface DeployRun {
 }
 
 /**
- * Pushes compiled tables to hosts over SSH, SSH_CONCURRENCY hosts at a time. Per host:
+ * Pushes compiled tables to hosts over SSH, each deploy one operation of the process's sessions
+ * (SSH_LIMITS: eight hosts at a time while the process has room). Per host:
  * connect, back up our current flows, apply the new table as one bundle (atomic), verify the
  * count. A failure leaves that host with its old flows and never stops the other hosts; a
  * cancel stops the hosts that have not sent their bundle yet (see cancel).
@@ -62,6 +63,7 @@ export class DeployService {
     private readonly dataDir: string,
     private readonly log: Logger,
     private readonly emit: EmitEvent,
+    private readonly sessions: SshLimiter,
     private readonly openSession: OpenSession = openSshSession,
     private readonly commandTimeoutMs = COMMAND_TIMEOUT_MS,
   ) {}
@@ -97,10 +99,14 @@ export class DeployService {
     const deployId = randomUUID();
     const run: DeployRun = { steps: new Map(), queued: new Set(taken), cancel: new AbortController() };
     this.runs.set(deployId, run);
-    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: SSH_CONCURRENCY });
-    const waiting = jobs.length > SSH_CONCURRENCY ? `; waiting its turn (${SSH_CONCURRENCY} hosts at a time)` : '';
+    const atOnce = this.sessions.limits.perOperation;
+    this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: atOnce });
+    const waiting = jobs.length > atOnce ? `; waiting its turn (${atOnce} hosts at a time)` : '';
     for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply${waiting}`);
-    void runBounded(jobs, SSH_CONCURRENCY, (job) => this.runJob(deployId, run, job)).then((results) => {
+    // A cancel takes the hosts still waiting off the queue: their work never runs.
+    const operation = this.sessions.operation(run.cancel.signal);
+    // runJob never rejects: every host ends with a result.
+    void Promise.all(jobs.map((job) => this.runJob(deployId, run, operation, job))).then((results) => {
       const count = (status: DeployHostResult['status']): number => results.filter((r) => r.status === status).length;
       this.log.info('deploy finished', { deployId, applied: count('applied'), failed: count('failed'), cancelled: count('cancelled') });
       this.runs.delete(deployId);
@@ -149,13 +155,15 @@ export class DeployService {
   /** What a rollback of the host would put back, and the spoof guards it would take away; changes nothing. */
   async rollbackPreview(host: string): Promise<RollbackPreview> {
     const { target, lines } = await this.backupOf(host);
-    const session = await this.openSession(target, this.configDir);
-    try {
-      const current = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
-      return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
-    } finally {
-      session.close();
-    }
+    return this.sessions.operation().run(target, async () => {
+      const session = await this.openSession(target, this.configDir);
+      try {
+        const current = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
+        return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
+      } finally {
+        session.close();
+      }
+    });
   }
 
   /**
@@ -190,6 +198,10 @@ export class DeployService {
 
   private async restoreBackup(host: string, removable: ReadonlySet<string>): Promise<DeployHostResult> {
     const { target, lines } = await this.backupOf(host);
+    return this.sessions.operation().run(target, () => this.restoreOn(host, target, lines, removable));
+  }
+
+  private async restoreOn(host: string, target: HostTarget, lines: readonly string[], removable: ReadonlySet<string>): Promise<DeployHostResult> {
     const started = performance.now();
     const session = await this.openSession(target, this.configDir);
     try {
@@ -212,13 +224,24 @@ export class DeployService {
   }
 
   /** One host of a deploy, when its turn comes; the host is free again when it ends. */
-  private async runJob(deployId: string, run: DeployRun, { table, target, removable }: DeployJob): Promise<DeployHostResult> {
-    // Taken off the queue by a cancel, which ended it and freed the host already.
-    if (!run.queued.delete(table.host)) return { host: table.host, status: 'cancelled', message: NOT_STARTED, flowCount: 0, durationMs: 0 };
+  private async runJob(deployId: string, run: DeployRun, operation: SshOperation, { table, target, removable }: DeployJob): Promise<DeployHostResult> {
+    const host = table.host;
     try {
-      return await this.deployHost(deployId, table, target, removable, run.cancel.signal);
-    } finally {
-      this.busy.delete(table.host);
+      return await operation.run(
+        target,
+        async () => {
+          run.queued.delete(host);
+          try {
+            return await this.deployHost(deployId, table, target, removable, run.cancel.signal);
+          } finally {
+            this.busy.delete(host);
+          }
+        },
+      );
+    } catch (error) {
+      // Taken off the queue by a cancel, which ended it and freed the host already.
+      if (error instanceof CancelledError) return { host, status: 'cancelled', message: NOT_STARTED, flowCount: 0, durationMs: 0 };
+      throw error;
     }
   }
 

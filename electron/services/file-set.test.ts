@@ -57,7 +57,12 @@ describe('prepareFolder', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'microseg-folder-')), 'afile');
     writeFileSync(file, '');
     await expect(prepareFolder(file)).rejects.toThrow(`Cannot create the folder ${file}: it is a file, not a folder; choose a folder, or a name not taken yet.`);
-    await expect(prepareFolder(join(file, 'out'))).rejects.toThrow(`Cannot create the folder ${join(file, 'out')}: a part of its path is a file, not a folder; choose a folder, or a name not taken yet.`);
+    await expect(prepareFolder(join(file, 'out'))).rejects.toThrow(`Cannot create the folder ${join(file, 'out')}: ${file}, a part of its path, is a file, not a folder; choose a folder, or a name not taken yet.`);
+  });
+
+  it('names a device in the way as a device, not a file', async () => {
+    await expect(prepareFolder('/dev/null')).rejects.toThrow('Cannot create the folder /dev/null: it is a device, not a folder; choose a folder, or a name not taken yet.');
+    await expect(prepareFolder('/dev/null/out')).rejects.toThrow('Cannot create the folder /dev/null/out: /dev/null, a part of its path, is a device, not a folder;');
   });
 
   it('makes the missing folders of a path, and leaves a folder that is there as it is', async () => {
@@ -69,6 +74,8 @@ describe('prepareFolder', () => {
 
   // Where mkdir says "no such file" though the parent is there, Node's recursive mkdir retries for ever.
   it.runIf(existsSync('/proc/self'))('fails, not hangs, where no folder can be made though its parent exists', async () => {
-    await expect(prepareFolder('/proc/self/microseg-out')).rejects.toThrow('Cannot create the folder /proc/self/microseg-out: no folder can be made there; choose another place.');
+    await expect(prepareFolder('/proc/self/microseg-out')).rejects.toThrow(
+      'Cannot create the folder /proc/self/microseg-out: no folder can be made there (ENOENT: no such file or directory); choose another place.',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileKind, systemReason } from './file-kind';
 import { ServiceError } from './service-error';
 
 /** One file of a set: where it goes, directly in the set's folder, and its text. */
@@ -15,15 +16,25 @@ export async function prepareFolder(dir: string): Promise<string> {
   try {
     await makeFolder(full);
   } catch (error) {
-    // mkdir says EEXIST for a file in the way, ENOTDIR for a file in the way of a parent.
+    // mkdir says EEXIST for something in the way, ENOTDIR for something in the way of a parent.
     const code = (error as NodeJS.ErrnoException).code;
+    const blocking = code === 'EEXIST' || code === 'ENOTDIR' ? await notAFolder(full) : undefined;
     const why =
-      code === 'EEXIST' || code === 'ENOTDIR' ? `${code === 'EEXIST' ? 'it' : 'a part of its path'} is a file, not a folder; choose a folder, or a name not taken yet`
-      : code === 'ENOENT' ? 'no folder can be made there; choose another place'
+      blocking ? `${blocking.path === full ? 'it' : `${blocking.path}, a part of its path,`} is ${blocking.kind}, not a folder; choose a folder, or a name not taken yet`
+      : code === 'ENOENT' ? `no folder can be made there (${systemReason(error)}); choose another place`
       : reason(error);
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
   return full;
+}
+
+/** The nearest of `full` and its parents that exists, when it is not a folder, and what it is. */
+async function notAFolder(full: string): Promise<{ path: string; kind: string } | undefined> {
+  for (let path = full; ; path = dirname(path)) {
+    const stats = await stat(path).catch(() => null);
+    if (stats) return stats.isDirectory() ? undefined : { path, kind: fileKind(stats) };
+    if (dirname(path) === path) return undefined;
+  }
 }
 
 /**
@@ -89,7 +100,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
 async function refuseNonFile(path: string): Promise<void> {
   const stats = await lstat(path).catch(() => null);
   if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
-    throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; move it away and try again. Nothing written.`);
+    throw new ServiceError('bad-request', `${path} is ${fileKind(stats)}, not a file; move it away and try again. Nothing written.`);
   }
 }
 

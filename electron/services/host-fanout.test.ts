@@ -1,85 +1,188 @@
+import type { HostTarget } from '@shared/api/contract';
 import { describe, expect, it } from 'vitest';
-import { allBounded, runBounded, SshSlots } from './host-fanout';
+import { CancelledError } from './deploy-queue';
+import { allOnHosts, SshLimiter, type SshOperation } from './host-fanout';
 
-/** Work that counts how many run at once and ends only when released, in any order. */
+/** A host whose SSH server listens on `port` of loopback; hosts given one port share a server. */
+const target = (host: string, port: number): HostTarget => ({ host, address: '127.0.0.1', port, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+
+/** Work on hosts that counts what runs at once, in all and per server, and ends only when the test ends it. */
 class Counter {
   running = 0;
   most = 0;
   readonly started: string[] = [];
+  readonly runningOn = new Map<number, number>();
+  readonly mostOn = new Map<number, number>();
   private readonly ends = new Map<string, { ok: (v: string) => void; fail: (e: Error) => void }>();
 
-  work = (item: string): Promise<string> => {
+  /** Runs `name`'s work on `on` through `operation`; settles as the work's answer or error message. */
+  ask(operation: SshOperation, name: string, on: HostTarget): Promise<string> {
+    return operation.run(on, () => this.work(name, on.port)).catch((e: Error) => (e instanceof CancelledError ? `${name} cancelled` : e.message));
+  }
+
+  end(name: string, error?: Error): void {
+    const end = this.ends.get(name)!;
+    this.ends.delete(name);
+    if (error) end.fail(error);
+    else end.ok(`read ${name}`);
+  }
+
+  /** Ends every work running now. */
+  endAll(): void {
+    for (const name of [...this.ends.keys()]) this.end(name);
+  }
+
+  readonly work = (name: string, server: number): Promise<string> => {
     this.running++;
     this.most = Math.max(this.most, this.running);
-    this.started.push(item);
-    return new Promise<string>((ok, fail) => this.ends.set(item, { ok, fail })).finally(() => this.running--);
+    this.runningOn.set(server, (this.runningOn.get(server) ?? 0) + 1);
+    this.mostOn.set(server, Math.max(this.mostOn.get(server) ?? 0, this.runningOn.get(server)!));
+    this.started.push(name);
+    return new Promise<string>((ok, fail) => this.ends.set(name, { ok, fail })).finally(() => {
+      this.running--;
+      this.runningOn.set(server, this.runningOn.get(server)! - 1);
+    });
   };
-
-  end(item: string, error?: Error): void {
-    const end = this.ends.get(item)!;
-    if (error) end.fail(error);
-    else end.ok(`read ${item}`);
-  }
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-const items = Array.from({ length: 10 }, (_, i) => `h${i}`);
+const names = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 
-describe('SshSlots', () => {
-  it('runs at most its limit at once, the others in the order they came, each with its own outcome', async () => {
+describe('SshLimiter', () => {
+  it('holds at most perServer sessions to one server across operations, and lets the work for other servers by', async () => {
     const counter = new Counter();
-    const slots = new SshSlots(3);
-    const outcomes = items.map((item) => slots.run(() => counter.work(item)).catch((e: Error) => e.message));
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 8, total: 16 });
+    const [deploy, impact, trace] = [limiter.operation(), limiter.operation(), limiter.operation()];
+    // Two host names behind one server (port 22) count as one.
+    const asked = [
+      ...names('d', 4).map((n) => counter.ask(deploy, n, target(n, 22))),
+      ...names('i', 3).map((n) => counter.ask(impact, n, target(`other-${n}`, 22))),
+      counter.ask(trace, 't0', target('t0', 22)),
+      ...names('e', 3).map((n, i) => counter.ask(deploy, n, target(n, 2200 + i))),
+    ];
     await settle();
-    expect(counter.started).toEqual(['h0', 'h1', 'h2']);
+    expect(counter.started).toEqual(['d0', 'd1', 'e0', 'e1', 'e2']);
 
-    counter.end('h1', new Error('h1 refused'));
-    await settle();
-    expect(counter.started).toEqual(['h0', 'h1', 'h2', 'h3']);
-    for (const item of items.slice(0, 9)) if (item !== 'h1') {
-      counter.end(item);
+    // Each session that ends lets one more to that server start, for the operation holding the fewest.
+    for (const [ending, next] of [['d0', 'i0'], ['d1', 't0'], ['i0', 'i1']]) {
+      counter.end(ending!);
+      await settle();
+      expect(counter.started.at(-1)).toBe(next);
+    }
+    while (counter.running > 0) {
+      counter.endAll();
       await settle();
     }
-    counter.end('h9');
-    expect(await Promise.all(outcomes)).toEqual(items.map((i) => (i === 'h1' ? 'h1 refused' : `read ${i}`)));
-    expect(counter.most).toBe(3);
-    expect(counter.started).toEqual(items);
+    await Promise.all(asked);
+    expect(counter.mostOn.get(22)).toBe(2);
+    expect(counter.started).toHaveLength(11);
+  });
+
+  it('holds at most perOperation sessions for one operation and total in all', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 4, total: 6 });
+    const operations = [limiter.operation(), limiter.operation(), limiter.operation()];
+    const asked = operations.flatMap((operation, o) => names(`o${o}-`, 5).map((n, i) => counter.ask(operation, n, target(n, 3000 + 10 * o + i))));
+    await settle();
+    expect(counter.started).toEqual(['o0-0', 'o0-1', 'o0-2', 'o0-3', 'o1-0', 'o1-1']);
+
+    // Ends the earliest running one at a time, checking both bounds after each start.
+    const ended = new Set<string>();
+    while (ended.size < 15) {
+      const next = counter.started.find((n) => !ended.has(n))!;
+      ended.add(next);
+      counter.end(next);
+      await settle();
+      const running = counter.started.filter((n) => !ended.has(n));
+      expect(running.length).toBeLessThanOrEqual(6);
+      for (const o of [0, 1, 2]) expect(running.filter((n) => n.startsWith(`o${o}-`)).length).toBeLessThanOrEqual(4);
+    }
+    await Promise.all(asked);
+    expect(counter.most).toBe(6);
+  });
+
+  it('gives a freed session to the operation holding the fewest: a trace does not wait behind a big deploy', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 8, total: 16 });
+    const deploy = limiter.operation();
+    const impact = limiter.operation();
+    for (const [i, n] of names('d', 500).entries()) void counter.ask(deploy, n, target(n, 10_000 + i));
+    for (const [i, n] of names('i', 100).entries()) void counter.ask(impact, n, target(n, 20_000 + i));
+    await settle();
+    expect(counter.running).toBe(16);
+
+    const trace = counter.ask(limiter.operation(), 'trace', target('t', 30_000));
+    await settle();
+    expect(counter.started).not.toContain('trace');
+    counter.end('d0');
+    await settle();
+    expect(counter.started.at(-1)).toBe('trace');
+    counter.end('trace');
+    expect(await trace).toBe('read trace');
+
+  });
+
+  it('shares between two big operations until they hold as many, the one that asked first taking no more', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 16, total: 16 });
+    const [deploy, impact] = [limiter.operation(), limiter.operation()];
+    for (const [i, n] of names('d', 100).entries()) void counter.ask(deploy, n, target(n, 10_000 + i));
+    for (const [i, n] of names('i', 100).entries()) void counter.ask(impact, n, target(n, 20_000 + i));
+    await settle();
+    expect(counter.started).toEqual(names('d', 16));
+
+    for (let i = 0; i < 10; i++) {
+      counter.end(`d${i}`);
+      await settle();
+    }
+    // Eight each; from there on a deploy session that ends goes back to the deploy.
+    expect(counter.started.slice(16)).toEqual([...names('i', 8), 'd16', 'd17']);
+  });
+
+  it('never runs work whose signal aborts while it waits: it rejects with a CancelledError, and the running ones finish', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 3, total: 16 });
+    const cancel = new AbortController();
+    const operation = limiter.operation(cancel.signal);
+    const hosts = names('h', 10);
+    const asked = hosts.map((n, i) => counter.ask(operation, n, target(n, 4000 + i)));
+    await settle();
+    cancel.abort();
+    await settle();
+    for (const n of ['h0', 'h1', 'h2']) counter.end(n);
+    expect(await Promise.all(asked)).toEqual(hosts.map((n, i) => (i < 3 ? `read ${n}` : `${n} cancelled`)));
+    expect(counter.started).toEqual(['h0', 'h1', 'h2']);
+
+    // Asked for after the abort: never queued at all.
+    expect(await counter.ask(operation, 'late', target('late', 4000))).toBe('late cancelled');
+    expect(counter.started).toEqual(['h0', 'h1', 'h2']);
   });
 });
 
-describe('runBounded', () => {
-  it("answers in the items' order whatever order they end in", async () => {
+describe('allOnHosts', () => {
+  const hosts = names('h', 10);
+  const targets = hosts.map((n, i) => target(n, 5000 + i));
+
+  it("resolves with every result in the targets' order, whatever order they end in", async () => {
     const counter = new Counter();
-    const all = runBounded(items, 4, counter.work);
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 4, total: 16 });
+    const all = allOnHosts(limiter, targets, (t) => counter.work(t.host, t.port));
     const ended = new Set<string>();
-    while (ended.size < items.length) {
+    while (ended.size < hosts.length) {
       await settle();
       // The latest started ends first.
-      const last = counter.started.filter((s) => !ended.has(s)).at(-1)!;
+      const last = counter.started.filter((n) => !ended.has(n)).at(-1)!;
       ended.add(last);
       counter.end(last);
     }
-    expect(await all).toEqual(items.map((i) => `read ${i}`));
-    expect(counter.most).toBe(4);
-  });
-});
-
-describe('allBounded', () => {
-  it("resolves with every result in the items' order, at most its limit at once", async () => {
-    const counter = new Counter();
-    const all = allBounded(items, 4, counter.work);
-    for (let i = items.length - 1; i >= 0; i--) {
-      await settle();
-      // Ends only what has started: the first four, then one more each time.
-      for (const item of [...counter.started].reverse()) counter.end(item);
-    }
-    expect(await all).toEqual(items.map((i) => `read ${i}`));
+    expect(await all).toEqual(hosts.map((n) => `read ${n}`));
     expect(counter.most).toBe(4);
   });
 
   it('rejects with the first failure as soon as it comes, starts nothing more, and lets the running ones end', async () => {
     const counter = new Counter();
-    const all = allBounded(items, 4, counter.work);
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 4, total: 16 });
+    const all = allOnHosts(limiter, targets, (t) => counter.work(t.host, t.port));
     let outcome: unknown = 'pending';
     all.then(() => (outcome = 'resolved'), (e: Error) => (outcome = e.message));
     await settle();

@@ -1,69 +1,174 @@
-/**
- * How many SSH sessions one fan-out to hosts holds at once: a deploy, a read of what the hosts run,
- * the switch reads the UI asks for host by host. Opening hundreds at the same moment trips sshd's
- * MaxStartups (10 unauthenticated connections by default, which matters behind a jump host),
- * connection limits and intrusion detectors. At the lab's 0.5 to 0.8 s per host
- * (docs/performance.md), eight at a time push a hundred hosts in about 10 s, and a switch that
- * hangs holds only its own slot until its command times out.
- */
-export const SSH_CONCURRENCY = 8;
+import type { HostTarget } from '@shared/api/contract';
+import { CancelledError } from './deploy-queue';
+
+/** The three bounds on the SSH sessions one process holds at once. */
+export interface SshLimits {
+  /** To one SSH server (address and port), whatever the work: what sshd itself sees. */
+  perServer: number;
+  /** For one operation: a deploy, one impact's read of the hosts, the switch traces, the port reads. */
+  perOperation: number;
+  /** In the whole process. */
+  total: number;
+}
 
 /**
- * A queue for work on hosts: at most `limit` run at once; the others start in the order they came
- * as earlier ones end. Each caller gets its own work's answer or rejection.
+ * perServer 2: sshd's MaxStartups (10:30:100 by default) starts refusing new connections at 10
+ * unauthenticated ones, counting everyone's: the admins' own ssh, configuration management, a
+ * second copy of this app. Two leave most of that room to them, and still let a switch trace or
+ * an impact read reach a host while a deploy holds its one session there (a deploy changes a
+ * switch one session at a time), instead of waiting up to minutes behind a switch that hangs.
+ * Keyed by address and port, not host name: names that lead to one sshd share its limit.
+ *
+ * perOperation 8: at the lab's 0.5 to 0.8 s per host (docs/performance.md), eight at a time push
+ * a hundred hosts in about 10 s, and a switch that hangs holds only its own slot until its
+ * command times out.
+ *
+ * total 16: two operations' worth, so one big operation never holds every session; work that
+ * comes meanwhile (a trace the user waits for) starts at once. Past that, the operations take
+ * turns (see SshLimiter), which bounds the wait of a newcomer to the next session that ends.
  */
-export class SshSlots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
+export const SSH_LIMITS: SshLimits = { perServer: 2, perOperation: 8, total: 16 };
 
-  constructor(readonly limit = SSH_CONCURRENCY) {
-    this.free = Math.max(1, limit);
+/** One operation's way to the process's SSH sessions; its sessions start in the order asked for. */
+export interface SshOperation {
+  /**
+   * Runs `work`, which opens one session to `target` and closes it before it settles, when a
+   * slot is free for it. When the operation's signal aborts first, `work` never runs and this
+   * rejects with a CancelledError, so the host is never contacted.
+   */
+  run<T>(target: HostTarget, work: () => Promise<T>): Promise<T>;
+}
+
+interface Waiter {
+  server: string;
+  start: () => void;
+  cancel: () => void;
+}
+
+interface Operation {
+  readonly signal: AbortSignal | undefined;
+  readonly waiting: Waiter[];
+  running: number;
+  /** When it last started a session (0: never): among operations holding as many, the least recent goes first. */
+  servedAt: number;
+}
+
+/**
+ * The process's one queue for SSH sessions, shared by every service that talks to hosts.
+ *
+ * Fairness is by operation and kept simple: a free slot goes to the waiting operation that holds
+ * the fewest sessions (among equals, the one that started one least recently). A trace the user
+ * waits for holds none, so it starts with the next session to end, not after the 500 hosts a
+ * deploy has queued; two big operations end up with equal shares. No work is marked
+ * interactive: which work a person waits for is a guess each caller would make, while counting
+ * sessions needs no guess and treats every door the same. Within an operation, sessions start
+ * in the order asked, except that one whose server is at its limit lets the next ones by.
+ */
+export class SshLimiter {
+  private running = 0;
+  private clock = 0;
+  private readonly perServer = new Map<string, number>();
+  /** Operations with work waiting. */
+  private readonly waiting = new Set<Operation>();
+
+  constructor(readonly limits: SshLimits = SSH_LIMITS) {}
+
+  /**
+   * A new operation: the unit that takes turns with the others. When `signal` aborts, the work
+   * it has waiting leaves the queue (the work running ends on its own).
+   */
+  operation(signal?: AbortSignal): SshOperation {
+    const operation: Operation = { signal, waiting: [], running: 0, servedAt: 0 };
+    // One listener per operation, not per host: a deploy may queue hundreds.
+    signal?.addEventListener(
+      'abort',
+      () => {
+        this.waiting.delete(operation);
+        for (const waiter of operation.waiting.splice(0)) waiter.cancel();
+      },
+      { once: true },
+    );
+    return { run: (target, work) => this.run(operation, serverOf(target), work) };
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  private async run<T>(operation: Operation, server: string, work: () => Promise<T>): Promise<T> {
+    await this.turn(operation, server);
     try {
       return await work();
     } finally {
-      // The slot passes straight to the next in line, so a newcomer cannot overtake it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
+      this.running--;
+      operation.running--;
+      const left = this.perServer.get(server)! - 1;
+      if (left === 0) this.perServer.delete(server);
+      else this.perServer.set(server, left);
+      this.startWhatCan();
+    }
+  }
+
+  private turn(operation: Operation, server: string): Promise<void> {
+    if (operation.signal?.aborted) return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+      operation.waiting.push({ server, start: resolve, cancel: () => reject(new CancelledError()) });
+      this.waiting.add(operation);
+      this.startWhatCan();
+    });
+  }
+
+  /** Starts waiters while a slot is free: each time for the operation that can use one and holds the fewest. */
+  private startWhatCan(): void {
+    while (this.running < this.limits.total) {
+      let next: { operation: Operation; index: number } | undefined;
+      for (const operation of this.waiting) {
+        if (operation.running >= this.limits.perOperation || (next && !before(operation, next.operation))) continue;
+        const index = operation.waiting.findIndex((w) => (this.perServer.get(w.server) ?? 0) < this.limits.perServer);
+        if (index >= 0) next = { operation, index };
+      }
+      if (!next) return;
+
+      const { operation, index } = next;
+      const [waiter] = operation.waiting.splice(index, 1);
+      if (operation.waiting.length === 0) this.waiting.delete(operation);
+      operation.servedAt = ++this.clock;
+      operation.running++;
+      this.running++;
+      this.perServer.set(waiter!.server, (this.perServer.get(waiter!.server) ?? 0) + 1);
+      waiter!.start();
     }
   }
 }
 
-/**
- * Runs `work` on every item, at most `limit` at a time, starting them in the items' order as
- * earlier ones end; resolves with the results in the items' order. `work` must not reject.
- */
-export async function runBounded<I, R>(items: readonly I[], limit: number, work: (item: I) => Promise<R>): Promise<R[]> {
-  const slots = new SshSlots(limit);
-  return Promise.all(items.map((item) => slots.run(() => work(item))));
+/** Whether `a` is served before `b`: it holds fewer sessions, or as many and started one less recently. */
+function before(a: Operation, b: Operation): boolean {
+  return a.running !== b.running ? a.running < b.running : a.servedAt < b.servedAt;
+}
+
+/** What sshd sees: one server per address and port, however many host names lead there. */
+function serverOf(target: HostTarget): string {
+  return `${target.address.toLowerCase()}:${target.port}`;
 }
 
 /**
- * Promise.all over `items.map(work)`, at most `limit` at a time: the results in the items' order,
- * or the first rejection as soon as it comes. After a rejection no further item starts; those
- * running end on their own (and close what they opened), their outcome unheard.
+ * Promise.all over `work` on every target, as one new operation of `sessions`: the results in the
+ * targets' order, or the first rejection as soon as it comes. After a rejection the targets still
+ * waiting are never contacted; those running end on their own (and close what they opened),
+ * their outcome unheard.
  */
-export async function allBounded<I, R>(items: readonly I[], limit: number, work: (item: I) => Promise<R>): Promise<R[]> {
-  let failure: { error: unknown } | undefined;
-  let heard = (): void => undefined;
-  const failed = new Promise<void>((resolve) => (heard = resolve));
-  const settled = async (item: I): Promise<R | undefined> => {
-    if (failure) return undefined;
+export async function allOnHosts<R>(sessions: SshLimiter, targets: readonly HostTarget[], work: (target: HostTarget) => Promise<R>): Promise<R[]> {
+  const failed = new AbortController();
+  const operation = sessions.operation(failed.signal);
+  let first: { error: unknown } | undefined;
+  const watched = async (target: HostTarget): Promise<R> => {
     try {
-      return await work(item);
+      return await work(target);
     } catch (error) {
-      failure ??= { error };
-      heard();
-      return undefined;
+      first ??= { error };
+      // Before its session's slot is freed, so that no waiting target takes the slot.
+      failed.abort();
+      throw error;
     }
   };
-  const results = await Promise.race([runBounded(items, limit, settled), failed]);
-  if (failure) throw failure.error;
-  // Without a failure every item ran, so every result is one `work` gave.
-  return results as R[];
+  // The waiting targets' CancelledErrors come before the failure itself gets here; it is the answer.
+  return Promise.all(targets.map((target) => operation.run(target, () => watched(target)))).catch((error: unknown) => {
+    throw first ? first.error : error;
+  });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync, lstatSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,8 +34,19 @@ describe('writeTextFileAtomic', () => {
     // A pipe made here stands in for a device: a regression must not replace a real one.
     const pipe = join(dir, 'pipe.yaml');
     expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
-    await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/is a device, pipe or socket, not a file/);
+    await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/pipe\.yaml is a named pipe, not a file/);
     expect(lstatSync(pipe).isFIFO()).toBe(true);
+  });
+
+  it('says the folder is missing only when it is', async () => {
+    await expect(writeTextFileAtomic(join(dir, 'no-such-folder', 'p.yaml'), 'x')).rejects.toThrow(/p\.yaml: its folder does not exist\.$/);
+  });
+
+  // /proc/self exists, but no file can be made in it: the system answers ENOENT there too.
+  it.runIf(existsSync('/proc/self'))('says what the system refused where the folder exists but takes no new file', async () => {
+    await expect(writeTextFileAtomic('/proc/self/x', 'x')).rejects.toThrow(
+      'Could not write /proc/self/x: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory); choose another place.',
+    );
   });
 });
 
@@ -49,10 +60,10 @@ describe('readTextFile', () => {
 
   it('refuses a folder, a device and a pipe without a writer before reading, instead of failing late or waiting forever', async () => {
     await expect(readTextFile(dir)).rejects.toThrow(`Could not read ${dir}: it is a folder, not a file; name a regular file.`);
-    await expect(readTextFile('/dev/zero')).rejects.toThrow('Could not read /dev/zero: it is a device, pipe or socket, not a file; name a regular file.');
+    await expect(readTextFile('/dev/zero')).rejects.toThrow('Could not read /dev/zero: it is a device, not a file; name a regular file.');
     const pipe = join(dir, 'pipe.yaml');
     expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
-    await expect(readTextFile(pipe)).rejects.toThrow(/pipe\.yaml: it is a device, pipe or socket, not a file/);
+    await expect(readTextFile(pipe)).rejects.toThrow(/pipe\.yaml: it is a named pipe, not a file/);
   });
 
   it('reads UTF-8 only: another encoding is refused, naming the likely one, rather than read as garbled names', async () => {

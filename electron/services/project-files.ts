@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ApiErrorCode } from '@shared/api/contract';
+import { fileKind, systemReason } from './file-kind';
 import { ServiceError } from './service-error';
 
 /**
@@ -39,7 +40,7 @@ export async function readTextFile(path: string): Promise<{ path: string; text: 
   }
   try {
     const stats = await file.stat();
-    if (!stats.isFile()) throw new FileError('bad-request', 'read', full, `it is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; name a regular file`);
+    if (!stats.isFile()) throw new FileError('bad-request', 'read', full, `it is ${fileKind(stats)}, not a file; name a regular file`);
     if (stats.size > MAX_TEXT_FILE_BYTES) throw new FileError('bad-request', 'read', full, `it is ${megabytes(stats.size)}, more than the ${megabytes(MAX_TEXT_FILE_BYTES)} an input file may be; check that it is the right file`);
     return { path: full, text: utf8Text(await file.readFile(), full) };
   } catch (error) {
@@ -87,8 +88,20 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<{
     return { path: full };
   } catch (error) {
     await rm(temp, { force: true });
-    throw fileError('write', full, error);
+    throw await writeError(full, error);
   }
+}
+
+/**
+ * Why a file could not be made: ENOENT where its folder exists is the filesystem refusing new
+ * files there (/proc, a folder being removed), not a missing folder.
+ */
+async function writeError(path: string, error: unknown): Promise<FileError> {
+  const folder = dirname(path);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await stat(folder).catch(() => null))?.isDirectory()) {
+    return new FileError('io', 'write', path, `the folder ${folder} exists, but no file can be created in it (${systemReason(error)}); choose another place`);
+  }
+  return fileError('write', path, error);
 }
 
 /**
@@ -101,7 +114,7 @@ async function regularFileTarget(path: string): Promise<string> {
   try {
     if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
     const stats = await stat(target);
-    if (!stats.isFile()) throw new ServiceError('bad-request', `${path} is ${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'}, not a file; choose a file path.`);
+    if (!stats.isFile()) throw new ServiceError('bad-request', `${path} is ${fileKind(stats)}, not a file; choose a file path.`);
     return target;
   } catch (error) {
     if (error instanceof ServiceError) throw error;

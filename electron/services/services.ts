@@ -2,7 +2,7 @@ import { AnalysisService } from './analysis-service';
 import { CompileService } from './compile-service';
 import type { AppPaths } from './app-paths';
 import { DeployService, type EmitEvent } from './deploy-service';
-import { SshSlots } from './host-fanout';
+import { SshLimiter } from './host-fanout';
 import { HostTargetStore } from './host-targets';
 import { InventoryService } from './inventory-service';
 import { KubernetesInventory } from './kubernetes-inventory';
@@ -28,19 +28,19 @@ export interface Services {
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
   const hosts = new HostTargetStore(paths.configDir);
   const compile = new CompileService(log.scope('compile'), emit);
-  // Port reads and switch traces come one host per request, so only a queue they share bounds a
-  // burst of them (all remembered port hosts after a Docker read, every hop of a trace, any window).
-  const hostReads = new SshSlots();
+  // One queue for every SSH session of the process: only a shared one keeps a deploy, an impact
+  // and a trace from opening sessions to the same sshd at once past what it accepts.
+  const sessions = new SshLimiter();
   return {
     paths,
     log,
     files: { read: readTextFile, write: writeTextFileAtomic },
     inventory: new InventoryService(paths.examplesDir, new KubernetesInventory((change) => emit('inventory:changed', change), log.scope('kubernetes')), log.scope('inventory')),
     hosts,
-    deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit),
-    switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace'), hostReads),
-    containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports'), hostReads),
-    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile),
+    deploy: new DeployService(hosts, paths.configDir, paths.dataDir, log.scope('deploy'), emit, sessions),
+    switchTrace: new SwitchTraceService(hosts, paths.configDir, log.scope('trace'), sessions),
+    containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports'), sessions),
+    analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile, sessions),
     compile,
   };
 }

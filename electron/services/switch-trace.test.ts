@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeHosts, type Answer } from '../testing/fake-hosts';
 import { ContainerPortService } from './container-ports';
-import { SSH_CONCURRENCY, SshSlots } from './host-fanout';
+import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { createLogger } from './logger';
 import { SwitchTraceService } from './switch-trace';
 
@@ -16,13 +16,13 @@ const answer: Answer = (host, command) => {
 const packet = { src: '10.0.0.1', dst: '10.0.0.2', protocol: 'tcp', dstPort: 443 } as const;
 
 describe('SwitchTraceService', () => {
-  it(`shares its ${SSH_CONCURRENCY} sessions at once with the port reads, each trace with its own answer`, async () => {
+  it("shares the process's sessions with the port reads, each trace with its own answer", async () => {
     const fleet = new FakeHosts(12, answer);
     const { targets, configDir } = await fleet.targets();
     const log = createLogger({ level: 'error' });
-    const slots = new SshSlots();
-    const traces = new SwitchTraceService(targets, configDir, log, slots, fleet.openSession);
-    const ports = new ContainerPortService(targets, configDir, log, slots, fleet.openSession);
+    const sessions = new SshLimiter();
+    const traces = new SwitchTraceService(targets, configDir, log, sessions, fleet.openSession);
+    const ports = new ContainerPortService(targets, configDir, log, sessions, fleet.openSession);
 
     // Every hop's switch asked at once, while the ports of every host are read again.
     const [traced] = await Promise.all([
@@ -31,7 +31,9 @@ describe('SwitchTraceService', () => {
     ]);
 
     expect(traced).toEqual(fleet.hosts.map((h) => (h === 'h02' ? 'ofproto/trace failed on h02 (bridge br0): ovs-appctl: no bridge named br0.' : `${h} dropped`)));
-    expect(fleet.mostOpen).toBe(SSH_CONCURRENCY);
+    // Each an operation of its own, each at its own limit, as one host's trace and port read can be together.
+    expect(fleet.mostOpen).toBe(2 * SSH_LIMITS.perOperation);
+    expect(fleet.mostOpenOnOneHost).toBe(SSH_LIMITS.perServer);
     expect(fleet.asked).toHaveLength(23);
     expect(fleet.open).toBe(0);
   });

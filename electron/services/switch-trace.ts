@@ -2,7 +2,7 @@ import type { SwitchTrace, TracePacket } from '@shared/api/contract';
 import { parseCidr } from '@shared/net/address';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '@shared/simulator/ovs-trace';
 import type { OpenSession } from './deploy-service';
-import { SshSlots } from './host-fanout';
+import type { SshLimiter, SshOperation } from './host-fanout';
 import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
@@ -17,17 +17,18 @@ const LOCAL_PORT = 65534;
  * designer's simulation can be checked against the switch that really enforces the policy.
  */
 export class SwitchTraceService {
+  /** Every trace, from any window, is one operation: the trace panel asks every hop's switch at once. */
+  private readonly traces: SshOperation;
+
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
     private readonly log: Logger,
-    /**
-     * Where its sessions wait their turn; createServices shares one with the other reads asked
-     * host by host (the trace panel asks every hop's switch at once).
-     */
-    private readonly slots = new SshSlots(),
+    sessions: SshLimiter,
     private readonly openSession: OpenSession = openSshSession,
-  ) {}
+  ) {
+    this.traces = sessions.operation();
+  }
 
   async trace(host: string, packet: TracePacket, state: 'new' | 'established'): Promise<SwitchTrace> {
     const target = await this.targets.get(host);
@@ -41,7 +42,7 @@ export class SwitchTraceService {
       // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
       packet.inPort ?? LOCAL_PORT,
     );
-    return this.slots.run(async () => {
+    return this.traces.run(target, async () => {
       // Timed from its turn: the switch's time, not the queue's.
       const started = performance.now();
       const session = await this.openSession(target, this.configDir);

@@ -31,7 +31,19 @@ export function portOf(service: Service, destination: string, members: readonly 
 
   const range = service.ports.from === service.ports.to ? `${service.ports.from}` : `${service.ports.from}-${service.ports.to}`;
   const instead = `change the service to ${service.protocol}/${service.portName} or ${service.protocol}/${range}`;
-  if (!members) return { ok: false, problem: `service ${text} is the named port ${service.portName} only where it is ${range}, which NetworkPolicy cannot say; export with an inventory to check that every pod of "${destination}" declares it there, or ${instead}` };
+  // The number in the policy is not enough: the number as the port opens it on pods where it is
+  // not the named port, the name opens it on pods that declare it at another number, and the name
+  // on one side of the edge with the number on the other meets the rules of other edges. Only
+  // the pods tell whether the name alone is exact.
+  if (!members) {
+    return {
+      ok: false,
+      problem:
+        `service ${text} is the named port ${service.portName} only where it is ${range}, which NetworkPolicy cannot say without knowing the pods: ` +
+        `export with the inventory that lists the pods of "${destination}" and their named ports (on the command line --inventory FILE, such as the one the design was imported with), ` +
+        `to check that every pod declaring ${service.portName} has it at ${range}; or ${instead}`,
+    };
+  }
   const outside = members.flatMap((w) =>
     (w.ports ?? []).filter((p) => p.name === service.portName && p.protocol === service.protocol && (p.port < service.ports!.from || p.port > service.ports!.to)).map((p) => `${w.name}: ${p.port}`),
   );

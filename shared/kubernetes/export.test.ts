@@ -78,7 +78,7 @@ describe('what the export refuses rather than widen or cut', () => {
 
     const unknown = exportNetworkPolicies(design('tcp/postgres@5432'));
     expect(unknown.files).toEqual([]);
-    expect(unknown.warnings).toMatchObject([{ code: 'MS654', severity: 'error', message: expect.stringContaining('export with an inventory') }]);
+    expect(unknown.warnings).toMatchObject([{ code: 'MS654', severity: 'error', message: expect.stringContaining('export with the inventory that lists the pods of "db" and their named ports (on the command line --inventory FILE') }]);
   });
 
   it('writes no rule towards a group that holds nobody: an empty peer list would be everyone', () => {
