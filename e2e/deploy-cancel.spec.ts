@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
-// Twenty hosts whose sshd never answers (a loopback server of the test's own that accepts and
-// stays silent): the deploy holds eight of them connecting and queues the rest, and Cancel,
-// pressed in a second window that took the deploy up, ends every one of them untouched. Needs no
-// lab. The checks run within ssh2's 10 s handshake timeout, after which a connecting host fails.
+// Twenty hosts whose sshd never answers (loopback servers of the test's own, one per host, that
+// accept and stay silent; hosts sharing one server would get two sessions at a time): the deploy
+// holds eight of them connecting and queues the rest, and Cancel, pressed in a second window that
+// took the deploy up, ends every one of them untouched. Needs no lab. The checks run within
+// ssh2's 10 s handshake timeout, after which a connecting host fails.
 
 const HOSTS = Array.from({ length: 20 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
 
@@ -30,7 +31,7 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
   host,
   page,
 }) => {
-  const silent = await silentServer();
+  const silent = await Promise.all(HOSTS.map(() => silentServer()));
   try {
     const keyPath = join(host.home, 'id_rsa');
     writeFileSync(
@@ -43,10 +44,10 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
       { mode: 0o600 },
     );
     mkdirSync(join(host.home, 'config'), { recursive: true });
-    const targets = HOSTS.map((h) => ({
+    const targets = HOSTS.map((h, i) => ({
       host: h,
       address: '127.0.0.1',
-      port: silent.port,
+      port: silent[i]!.port,
       user: 'root',
       auth: { kind: 'key', keyPath },
       bridge: 'br0',
@@ -86,7 +87,9 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
     await expect(designer.deployStatus('host-19')).toContainText('Cancelled before it started');
     await designer.screenshot('deploy-cancelled');
   } finally {
-    for (const socket of silent.sockets) socket.destroy();
-    await new Promise<void>((resolve) => silent.server.close(() => resolve()));
+    for (const { server, sockets } of silent) {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 });
