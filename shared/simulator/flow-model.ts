@@ -140,6 +140,20 @@ export function isConjunctive(flow: SimFlow): boolean {
  * Canonical text of a match, field by field in a fixed order. Two flows whose matches OVS
  * considers identical (e.g. `ip,nw_src=10.0.0.5/8` and `ip,nw_src=10.0.0.0/8`) get equal text.
  */
+const printedMatches = new WeakMap<FlowMatch, string>();
+
+/**
+ * formatMatch, printed once per match object. A reader of compiled tables gives every flow of
+ * one match the same object, so the verdict engine, which keys flows by their match text on
+ * every host, prints each distinct match once rather than once per flow. Matches are never
+ * changed once parsed.
+ */
+export function printedMatch(m: FlowMatch): string {
+  let text = printedMatches.get(m);
+  if (text === undefined) printedMatches.set(m, (text = formatMatch(m)));
+  return text;
+}
+
 export function formatMatch(m: FlowMatch): string {
   const parts: string[] = [];
   if (m.inPort !== undefined) parts.push(`in_port=${m.inPort}`);

@@ -20,7 +20,7 @@ export class MatchShapes {
       const ids = new Int32Array(classifier.flows.length).fill(-1);
       for (const f of classifier.flows) {
         const c = role === 'source' ? f.src : f.dst;
-        if (c !== null && c.exact) ids[f.index] = intern(this.ids, `${table}|${f.priority}|${c.ipv6}|${formatMatch(blanked(f.flow.match, role))}`);
+        if (c !== null && c.exact) ids[f.index] = intern(this.ids, `${table}|${f.priority}|${c.ipv6}|${blankedText(f.flow.match, role)}`);
       }
       this.byTable[table] = ids;
     }
@@ -30,6 +30,15 @@ export class MatchShapes {
   of(table: number, flow: FastFlow): number {
     return this.byTable[table]![flow.index]!;
   }
+}
+
+/** Per role, the text of a match without its address there, printed once per match object (see printedMatch). */
+const blankedTexts = { source: new WeakMap<FlowMatch, string>(), destination: new WeakMap<FlowMatch, string>() };
+
+function blankedText(m: FlowMatch, role: 'source' | 'destination'): string {
+  let text = blankedTexts[role].get(m);
+  if (text === undefined) blankedTexts[role].set(m, (text = formatMatch(blanked(m, role))));
+  return text;
 }
 
 /** The match without the address of one role. */

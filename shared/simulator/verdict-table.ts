@@ -1,5 +1,5 @@
 import { pushUnder, storeAt } from '../arrays';
-import { formatMatch, type FlowAction, type SimFlow } from './flow-model';
+import { printedMatch, type FlowAction, type SimFlow } from './flow-model';
 import type { EngineAddress } from './verdict-address';
 import {
   fastFlow,
@@ -287,7 +287,7 @@ function markGroupHeads(flows: readonly FastFlow[]): boolean {
   const heads = new Map<string, FastFlow>();
   const tied = new Set<string>();
   for (const f of flows) {
-    const key = formatMatch(f.flow.match);
+    const key = printedMatch(f.flow.match);
     const head = heads.get(key);
     if (!head || f.priority > head.priority) {
       heads.set(key, f);
