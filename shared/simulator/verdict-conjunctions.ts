@@ -19,7 +19,7 @@ export const BIG_FLOW = 32;
  */
 export class ConjunctionTally {
   /** Per slot: the conjunction id, and the mask of all its clauses (-1: too many clauses). */
-  readonly conjIds: number[] = [];
+  readonly conjIds: number[];
   readonly full: Int32Array;
   /** Per slot, the big flows that supply one of its clauses: flow index and clause bit, from start[slot] to start[slot + 1]. */
   private readonly bigStart: Int32Array;
@@ -47,37 +47,54 @@ export class ConjunctionTally {
   private readonly talliedStart: Int32Array;
 
   constructor(flows: readonly FastFlow[], bigFlow = BIG_FLOW) {
-    const slotOf = numberSlots(flows, this.conjIds);
-    const slots = this.conjIds.length;
-    this.full = new Int32Array(slots);
-    for (const [key, slot] of slotOf) {
-      const clauses = Number(key.split('/')[2]);
-      this.full[slot] = clauses > MAX_FAST_CLAUSES ? -1 : (2 ** clauses - 1) | 0;
-    }
+    const slots = new ConjunctionSlots(flows);
+    this.conjIds = slots.conjIds;
+    this.full = slots.full;
+    const slotCount = this.conjIds.length;
+
+    [this.pairs, this.pairStart] = conjunctionPairs(flows, slots);
+    const { pairs, pairStart } = this;
+    const isBig = (index: number): boolean => pairStart[index + 1]! - pairStart[index]! > 2 * bigFlow;
 
     // Clause bits each slot gets from big flows; a slot that big flows alone can complete is tallied from them too.
-    const pairsOf = flows.map((f) => conjunctionPairs(f, slotOf));
-    [this.pairs, this.pairStart] = flatPairs(pairsOf);
+    const bigMask = new Int32Array(slotCount);
+    this.bigStart = new Int32Array(slotCount + 1);
+    for (const f of flows)
+      if (isBig(f.index))
+        for (let at = pairStart[f.index]!; at < pairStart[f.index + 1]!; at += 2) {
+          bigMask[pairs[at]!]! |= pairs[at + 1]!;
+          this.bigStart[pairs[at]! + 1]!++;
+        }
+    for (let slot = 0; slot < slotCount; slot++) this.bigStart[slot + 1]! += this.bigStart[slot]!;
+    this.bigFlow = new Int32Array(this.bigStart[slotCount]!);
+    this.bigBit = new Int32Array(this.bigStart[slotCount]!);
+    const filled = this.bigStart.slice(0, slotCount);
+    for (const f of flows)
+      if (isBig(f.index))
+        for (let at = pairStart[f.index]!; at < pairStart[f.index + 1]!; at += 2) {
+          const j = filled[pairs[at]!]!++;
+          this.bigFlow[j] = f.index;
+          this.bigBit[j] = pairs[at + 1]!;
+        }
 
-    const bigMask = new Int32Array(slots);
-    const suppliers: [number, number][][] = Array.from({ length: slots }, () => []);
-    for (const f of flows) {
-      const pairs = pairsOf[f.index]!;
-      if (pairs.length <= bigFlow) continue;
-      for (const [slot, bit] of pairs) {
-        bigMask[slot]! |= bit;
-        suppliers[slot]!.push([f.index, bit]);
-      }
+    // A small flow's pairs are all tallied; a big flow's only for slots big flows alone complete.
+    const tallies = (index: number, at: number): boolean => !isBig(index) || bigMask[pairs[at]!] === this.full[pairs[at]!];
+    this.talliedStart = new Int32Array(flows.length + 1);
+    for (let index = 0; index < flows.length; index++) {
+      let count = 0;
+      for (let at = pairStart[index]!; at < pairStart[index + 1]!; at += 2) if (tallies(index, at)) count += 2;
+      this.talliedStart[index + 1] = this.talliedStart[index]! + count;
     }
-    const talliedOf = pairsOf.map((pairs) => (pairs.length <= bigFlow ? pairs : pairs.filter(([slot]) => bigMask[slot] === this.full[slot])));
-    [this.tallied, this.talliedStart] = flatPairs(talliedOf);
-    this.bigStart = new Int32Array(slots + 1);
-    suppliers.forEach((list, slot) => (this.bigStart[slot + 1] = this.bigStart[slot]! + list.length));
-    this.bigFlow = Int32Array.from(suppliers.flatMap((list) => list.map(([index]) => index)));
-    this.bigBit = Int32Array.from(suppliers.flatMap((list) => list.map(([, bit]) => bit)));
+    this.tallied = new Int32Array(this.talliedStart[flows.length]!);
+    for (let index = 0, to = 0; index < flows.length; index++)
+      for (let at = pairStart[index]!; at < pairStart[index + 1]!; at += 2)
+        if (tallies(index, at)) {
+          this.tallied[to++] = pairs[at]!;
+          this.tallied[to++] = pairs[at + 1]!;
+        }
 
-    this.stamp = new Int32Array(slots);
-    this.mask = new Int32Array(slots);
+    this.stamp = new Int32Array(slotCount);
+    this.mask = new Int32Array(slotCount);
     this.flowStamp = new Int32Array(flows.length);
   }
 
@@ -161,35 +178,68 @@ export class ConjunctionTally {
   }
 }
 
-/** Per-flow pairs side by side in one array, and where each flow's start (one more entry: the end). */
-function flatPairs(pairsOf: readonly [number, number][][]): [Int32Array, Int32Array] {
-  const start = new Int32Array(pairsOf.length + 1);
-  for (let i = 0; i < pairsOf.length; i++) start[i + 1] = start[i]! + 2 * pairsOf[i]!.length;
-  const flat = new Int32Array(start[pairsOf.length]!);
-  for (let i = 0; i < pairsOf.length; i++) flat.set(pairsOf[i]!.flat(), start[i]);
-  return [flat, start];
-}
+/**
+ * Every (priority, conjunction id, clause count) of a table, numbered in lookupTable's order
+ * (priority descending, then id, then count). Keyed by numbers, per priority: a table names
+ * them once per conjunction action, a hundred thousand times on a large host.
+ */
+class ConjunctionSlots {
+  readonly conjIds: number[] = [];
+  readonly full: Int32Array;
+  /** Per priority: (id × 128 + clauses) → slot. An id is 32 bits and clauses at most 64, so the key stays an exact integer. */
+  private readonly byPriority = new Map<number, Map<number, number>>();
 
-/** The (slot, clause bit) pairs a flow's conjunction actions name. */
-function conjunctionPairs(f: FastFlow, slotOf: ReadonlyMap<string, number>): [number, number][] {
-  return f.flow.actions.flatMap((a): [number, number][] =>
-    a.kind === 'conjunction' ? [[slotOf.get(`${f.priority}/${a.id}/${a.clauses}`)!, 2 ** (a.clause - 1) | 0]] : [],
-  );
-}
-
-/** Numbers the slots in lookupTable's order; the map goes from `priority/id/clauses` to the slot. */
-function numberSlots(flows: readonly FastFlow[], conjIds: number[]): Map<string, number> {
-  const keys = new Map<string, { priority: number; id: number; clauses: number }>();
-  for (const f of flows)
-    for (const a of f.flow.actions)
-      if (a.kind === 'conjunction') keys.set(`${f.priority}/${a.id}/${a.clauses}`, { priority: f.priority, id: a.id, clauses: a.clauses });
-  const ordered = [...keys.entries()].sort(([, a], [, b]) => b.priority - a.priority || a.id - b.id || a.clauses - b.clauses);
-  const slotOf = new Map<string, number>();
-  for (const [key, s] of ordered) {
-    slotOf.set(key, slotOf.size);
-    conjIds.push(s.id);
+  constructor(flows: readonly FastFlow[]) {
+    const found: { priority: number; id: number; clauses: number }[] = [];
+    for (const f of flows) {
+      let inner: Map<number, number> | undefined;
+      for (const a of f.flow.actions) {
+        if (a.kind !== 'conjunction') continue;
+        inner ??= this.byPriority.get(f.priority) ?? this.byPriority.set(f.priority, new Map()).get(f.priority)!;
+        const key = a.id * 128 + a.clauses;
+        if (!inner.has(key)) {
+          inner.set(key, -1);
+          found.push({ priority: f.priority, id: a.id, clauses: a.clauses });
+        }
+      }
+    }
+    found.sort((a, b) => b.priority - a.priority || a.id - b.id || a.clauses - b.clauses);
+    this.full = new Int32Array(found.length);
+    for (const [slot, { priority, id, clauses }] of found.entries()) {
+      this.byPriority.get(priority)!.set(id * 128 + clauses, slot);
+      this.conjIds.push(id);
+      this.full[slot] = clauses > MAX_FAST_CLAUSES ? -1 : (2 ** clauses - 1) | 0;
+    }
   }
-  return slotOf;
+
+  slotOf(priority: number, id: number, clauses: number): number {
+    return this.byPriority.get(priority)!.get(id * 128 + clauses)!;
+  }
+}
+
+/**
+ * The (slot, clause bit) pairs each flow's conjunction actions name, side by side in one
+ * array, and where each flow's start (one more entry: the end). Flat, as one small array per
+ * flow held a fifth of a large engine's heap and tuples per action kept its collector busy.
+ */
+function conjunctionPairs(flows: readonly FastFlow[], slots: ConjunctionSlots): [Int32Array, Int32Array] {
+  const start = new Int32Array(flows.length + 1);
+  for (const f of flows) {
+    let count = 0;
+    for (const a of f.flow.actions) if (a.kind === 'conjunction') count += 2;
+    start[f.index + 1] = count;
+  }
+  for (let i = 0; i < flows.length; i++) start[i + 1]! += start[i]!;
+  const flat = new Int32Array(start[flows.length]!);
+  for (const f of flows) {
+    let at = start[f.index]!;
+    for (const a of f.flow.actions)
+      if (a.kind === 'conjunction') {
+        flat[at++] = slots.slotOf(f.priority, a.id, a.clauses);
+        flat[at++] = 2 ** (a.clause - 1) | 0;
+      }
+  }
+  return [flat, start];
 }
 
 /** Sorts the first `count` numbers of the list ascending (few: the conjunctions one packet completes). */
