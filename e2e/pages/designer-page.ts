@@ -262,10 +262,11 @@ export class DesignerPage {
     await expect(this.byTestId('policy-path')).toContainText(`${name}/policy.yaml`);
   }
 
-  /** Switches the middle of the window to the policy's YAML, once its editor has loaded. */
+  /** Switches the middle of the window to the policy's YAML, once its editor has loaded and holds the drawing's text. */
   async showPolicyText(): Promise<void> {
     await this.byTestId('view-yaml').click();
     await expect(this.policyTextEditor().locator('.view-line').first()).toBeVisible();
+    await expect(this.byTestId('policy-text-printing')).toHaveCount(0);
   }
 
   async showCanvas(): Promise<void> {
