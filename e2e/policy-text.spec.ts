@@ -237,6 +237,8 @@ test('the YAML is printed off the page: until the printer answers, the editor wa
   });
   await designer.open(host.url);
   await designer.openExample('three-tier-shop');
+  // A default that redirects to no honeypot: an error the text read back in the worker must mark.
+  await designer.byTestId('settings-between-groups').selectOption('redirect');
 
   await designer.byTestId('view-yaml').click();
   await expect(designer.byTestId('policy-text-printing')).toContainText('Writing the drawing as YAML');
@@ -250,7 +252,8 @@ test('the YAML is printed off the page: until the printer answers, the editor wa
   await expect(designer.byTestId('policy-text-printing')).toHaveCount(0);
   await expect(designer.policyTextLine('id: web-to-app')).toBeVisible();
   await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await expect(designer.policyTextProblem('MS131')).toBeVisible();
   await designer.appendPolicyText('# a note\n');
   await expect(designer.byTestId('policy-text-edited')).toBeVisible();
-  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await expect(designer.byTestId('policy-text-status')).toContainText('1 error');
 });

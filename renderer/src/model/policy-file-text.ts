@@ -26,15 +26,18 @@ export async function policyFileText(policy: Policy): Promise<{ errors: Diagnost
   return reply;
 }
 
-/**
- * The policy's file text, printed whatever errors it holds (exactly what Save would write at
- * its revision), and the diagnostics of reading that text back as `file`: the YAML view's
- * text and markers, worked out in the same worker.
- */
-export async function policyViewText(policy: Policy, file: string): Promise<{ text: string; diagnostics: Diagnostic[] }> {
-  const reply = await ask({ kind: 'show', policy, file });
-  if (reply.kind !== 'show') throw new Error(`The policy printer answered a view request with a ${reply.kind} reply`);
-  return reply;
+/** The policy's file text, printed whatever errors it holds: exactly what Save would write at its revision. */
+export async function printedPolicy(policy: Policy): Promise<string> {
+  const reply = await ask({ kind: 'print', policy });
+  if (reply.kind !== 'print') throw new Error(`The policy printer answered a print with a ${reply.kind} reply`);
+  return reply.text;
+}
+
+/** What reading `text` as the policy file `file` says (the parser that opens files), read in the same worker. */
+export async function policyTextDiagnostics(text: string, file: string): Promise<Diagnostic[]> {
+  const reply = await ask({ kind: 'read', text, file });
+  if (reply.kind !== 'read') throw new Error(`The policy printer answered a read with a ${reply.kind} reply`);
+  return reply.diagnostics;
 }
 
 function ask(request: Unnumbered<FileTextRequest>): Promise<FileTextReply> {

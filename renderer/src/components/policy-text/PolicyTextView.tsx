@@ -39,13 +39,13 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   // Printed in a worker; until it is done (null) the editor keeps what it shows and takes no typing,
   // since whether typed text is a draft depends on the drawing's text.
   const printed = useDrawingText(policy, file);
-  const drawing = printed.text?.text ?? null;
+  const drawing = printed.text;
   const text = drawing === null ? null : (draft ?? drawing);
   const stale = draft !== null && drawing !== null && base !== drawing;
 
   // The drawing's own text is read back with its printing; a draft is checked here as it is typed.
   const [typedCheck, setTypedCheck] = useState<Check | null>(null);
-  const ownCheck = printed.text;
+  const ownCheck = useMemo(() => (drawing !== null && printed.diagnostics !== null ? { text: drawing, diagnostics: printed.diagnostics } : null), [drawing, printed.diagnostics]);
   const check = draft === null ? ownCheck : typedCheck;
   const editor = useRef<PolicyTextEditorHandle | null>(null);
 
@@ -107,7 +107,7 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
           not show that change. Apply replaces the drawing with this text; Revert shows the drawing as it is now.
         </p>
       ) : null}
-      {policy !== null && printed.text === null ? (
+      {policy !== null && (drawing === null || printed.error !== null) ? (
         <p className="policy-text-printing" role={printed.error ? 'alert' : 'status'} data-testid="policy-text-printing">
           {printed.error ? `The drawing could not be shown as YAML: ${printed.error}` : 'Writing the drawing as YAML…'}
         </p>
