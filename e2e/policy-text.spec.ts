@@ -226,3 +226,34 @@ test('the canvas hidden behind the YAML catches up when shown: a policy opened m
       .toBe(true);
   }
 });
+
+test('the YAML is printed off the page: until the printer answers, the editor waits read-only under a note, and typing makes no draft', async ({ designer, host, page }) => {
+  // The printer is a worker: held back at its script, it cannot answer until the test lets it.
+  let letGo = (): void => {};
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  await page.route(/policy-file\.worker[^/]*\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  // A default that redirects to no honeypot: an error the text read back in the worker must mark.
+  await designer.byTestId('settings-between-groups').selectOption('redirect');
+
+  await designer.byTestId('view-yaml').click();
+  await expect(designer.byTestId('policy-text-printing')).toContainText('Writing the drawing as YAML');
+  await expect(designer.policyTextEditor().locator('.view-lines')).toBeVisible();
+  await designer.policyTextEditor().locator('.view-lines').click();
+  await page.keyboard.insertText('groups: []\n');
+  await expect(designer.byTestId('policy-text-edited')).toHaveCount(0);
+  await expect(designer.policyTextLine('groups: []')).toHaveCount(0);
+
+  letGo();
+  await expect(designer.byTestId('policy-text-printing')).toHaveCount(0);
+  await expect(designer.policyTextLine('id: web-to-app')).toBeVisible();
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await expect(designer.policyTextProblem('MS131')).toBeVisible();
+  await designer.appendPolicyText('# a note\n');
+  await expect(designer.byTestId('policy-text-edited')).toBeVisible();
+  await expect(designer.byTestId('policy-text-status')).toContainText('1 error');
+});

@@ -60,12 +60,25 @@ export class DesignerPage {
 
   /** Drags a group node by its header, in many small mouse moves as a hand would. */
   async dragGroup(name: string, dx: number, dy: number): Promise<void> {
+    await this.holdGroupMoved(name, dx, dy);
+    await this.page.mouse.up();
+  }
+
+  /** Presses on a group's header and moves it by `dx`, `dy` as `dragGroup` does, without letting go. */
+  async holdGroupMoved(name: string, dx: number, dy: number): Promise<void> {
     const box = await this.group(name).boundingBox();
     if (!box) throw new Error(`group ${name} is not on screen`);
     await this.page.mouse.move(box.x + 40, box.y + 15);
     await this.page.mouse.down();
     for (let i = 1; i <= 20; i++) await this.page.mouse.move(box.x + 40 + (dx * i) / 20, box.y + 15 + (dy * i) / 20);
-    await this.page.mouse.up();
+  }
+
+  /** The canvas's zoom: screen pixels per pixel of the drawing. */
+  async canvasZoom(): Promise<number> {
+    const transform = await this.page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+    const scale = /^matrix\(([-\d.e]+),/.exec(transform);
+    if (!scale) throw new Error(`the canvas viewport has no scale in its transform: ${transform}`);
+    return Number(scale[1]);
   }
 
   async groupBox(name: string): Promise<{ x: number; y: number }> {
@@ -262,10 +275,11 @@ export class DesignerPage {
     await expect(this.byTestId('policy-path')).toContainText(`${name}/policy.yaml`);
   }
 
-  /** Switches the middle of the window to the policy's YAML, once its editor has loaded. */
+  /** Switches the middle of the window to the policy's YAML, once its editor has loaded and holds the drawing's text. */
   async showPolicyText(): Promise<void> {
     await this.byTestId('view-yaml').click();
     await expect(this.policyTextEditor().locator('.view-line').first()).toBeVisible();
+    await expect(this.byTestId('policy-text-printing')).toHaveCount(0);
   }
 
   async showCanvas(): Promise<void> {

@@ -10,9 +10,9 @@ import { usePolicyTextStore } from '../stores/policy-text-store';
  * left out of a save. The text is read by the same parser that opens policy files.
  */
 
-/** The name the YAML view's diagnostics carry: the open file's, as if the text were in it. */
-export function policyTextFileName(): string {
-  return usePolicyStore.getState().path ?? 'policy.yaml';
+/** The name the YAML view's diagnostics carry: the open file's (`path`), as if the text were in it. */
+export function policyTextFileName(path = usePolicyStore.getState().path): string {
+  return path ?? 'policy.yaml';
 }
 
 /** The last text read, and what the parser said: Apply reads the text the check as you type just read. */

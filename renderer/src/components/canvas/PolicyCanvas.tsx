@@ -8,6 +8,7 @@ import {
   type EdgeChange,
   type NodeChange,
   type NodePositionChange,
+  type XYPosition,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -43,6 +44,7 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const NONE: never[] = [];
 // React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
 const REMOVAL = 'remove';
+const NOT_DRAGGING: ReadonlyMap<string, XYPosition> = new Map();
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
 // A hidden canvas listens to no keys: React Flow updates its store on every Ctrl or Shift press
@@ -65,6 +67,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
+  // Where the groups being dragged are now. A drag changes the policy once, when it ends: each
+  // frame's edit had the whole policy checked again for the badges (0.1-0.2 s a frame at 5,000 groups).
+  const [dragged, setDragged] = useState(NOT_DRAGGING);
 
   // Each group or edge keeps its object while it would be drawn the same: React Flow redraws
   // every element it is handed anew (at 5,000 groups and edges, a second for a save).
@@ -85,7 +90,12 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
       })),
     [policy.groups, selection, measured, membership, diagnostics],
   );
-  const nodes = useKeptElements(builtNodes, sameGroupNode);
+  const kept = useKeptElements(builtNodes, sameGroupNode);
+  // `dragging` also keeps a group React Flow would leave out of the page, out of view, drawn while held.
+  const nodes = useMemo(
+    () => (dragged.size === 0 ? kept : kept.map((n) => (dragged.has(n.id) ? { ...n, position: dragged.get(n.id)!, dragging: true } : n))),
+    [kept, dragged],
+  );
 
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
@@ -115,20 +125,31 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
       }
       if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
 
-      // A drag sends a position per frame; they make one undo step, which its last change ends.
+      // A drag sends a position per frame, drawn as it comes; its last (not dragging) is the edit,
+      // one undo step. A move by the arrow keys comes as that last position alone.
       const moves = changes.filter((c): c is NodePositionChange => c.type === 'position' && c.position !== undefined);
+      const held = moves.filter((c) => c.dragging);
+      const done = moves.filter((c) => !c.dragging);
+      if (moves.length > 0) {
+        setDragged((was) => {
+          if (held.length === 0 && !done.some((c) => was.has(c.id))) return was;
+          const next = new Map(was);
+          for (const c of held) next.set(c.id, c.position!);
+          for (const c of done) next.delete(c.id);
+          return next.size === 0 ? NOT_DRAGGING : next;
+        });
+      }
+
       const removes = changes.some((c) => c.type === 'remove');
-      const step = removes ? REMOVAL : moves.length > 0 ? `move:${moves.map((c) => c.id).join(',')}` : undefined;
       edit(
         (p) =>
           changes.reduce((next, change) => {
-            if (change.type === 'position' && change.position) return withGroupMoved(next, change.id, change.position);
+            if (change.type === 'position' && change.position && !change.dragging) return withGroupMoved(next, change.id, change.position);
             if (change.type === 'remove') return withGroupRemoved(next, change.id);
             return next;
           }, p),
-        step,
+        removes ? REMOVAL : undefined,
       );
-      if (moves.some((c) => !c.dragging)) endStep();
       if (removes) queueMicrotask(endStep);
       applySelection('group', changes);
     },

@@ -14,8 +14,11 @@ export interface PolicyTextEditorHandle {
 }
 
 interface PolicyTextEditorProps {
-  /** The text to show; the editor takes it whenever it is not what the editor already holds. */
-  text: string;
+  /**
+   * The text to show; the editor takes it whenever it is not what the editor already holds.
+   * Null while it is not known yet: the editor keeps what it holds and takes no typing meanwhile.
+   */
+  text: string | null;
   /** Null while the text is being checked: the markers stay, and Monaco moves them with the edits. */
   ranges: readonly DiagnosticRange[] | null;
   /** The editor's text after the user changed it (never after the editor took `text`). */
@@ -51,7 +54,9 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
     void import('../../monaco/monaco-setup').then(({ monaco }) => {
       if (disposed || !container.current) return;
       const editor = monaco.editor.create(container.current, {
-        value: latest.current.text,
+        value: latest.current.text ?? '',
+        readOnly: latest.current.text === null,
+        readOnlyMessage: { value: 'The drawing is being written as YAML; a moment.' },
         language: 'yaml',
         theme: FLOWS_THEME,
         ariaLabel: 'Policy as YAML. Ctrl+Enter applies it to the drawing, Ctrl+S applies and saves, F8 goes to the next problem, Ctrl+M then Tab leaves the editor.',
@@ -121,7 +126,9 @@ export function PolicyTextEditor({ text, ranges, onType, onApply, onApplyAndSave
   // The drawing changed, or the draft was dropped: take the text, keeping the cursor and scroll where they were.
   useEffect(() => {
     const editor = view.current?.editor;
-    if (!editor || editor.getValue() === text) return;
+    if (!editor) return;
+    editor.updateOptions({ readOnly: text === null });
+    if (text === null || editor.getValue() === text) return;
     take(editor, text, taking);
   }, [text]);
 

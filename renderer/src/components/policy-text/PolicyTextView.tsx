@@ -1,9 +1,9 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
-import { applyPolicyText, checkPolicyText } from '../../actions/policy-text';
+import { applyPolicyText, checkPolicyText, policyTextFileName } from '../../actions/policy-text';
 import { savePolicy } from '../../actions/policy-files';
+import { useDrawingText } from '../../hooks/use-drawing-text';
 import { diagnosticRanges } from '../../model/diagnostic-ranges';
-import { drawingText } from '../../model/policy-text';
 import { redoEdit, undoEdit, usePolicyStore } from '../../stores/policy-store';
 import { usePolicyTextStore } from '../../stores/policy-text-store';
 import { PolicyTextEditor, type PolicyTextEditorHandle } from './PolicyTextEditor';
@@ -35,21 +35,28 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   const base = usePolicyTextStore((s) => s.base);
   const type = usePolicyTextStore((s) => s.type);
   const discard = usePolicyTextStore((s) => s.discard);
-  const drawing = useMemo(() => (policy ? drawingText(policy) : null), [policy]);
-  const text = draft ?? drawing ?? '';
+  const file = policyTextFileName(usePolicyStore((s) => s.path));
+  // Printed in a worker; until it is done (null) the editor keeps what it shows and takes no typing,
+  // since whether typed text is a draft depends on the drawing's text.
+  const printed = useDrawingText(policy, file);
+  const drawing = printed.text;
+  const text = drawing === null ? null : (draft ?? drawing);
   const stale = draft !== null && drawing !== null && base !== drawing;
 
-  const [check, setCheck] = useState<Check | null>(null);
+  // The drawing's own text is read back with its printing; a draft is checked here as it is typed.
+  const [typedCheck, setTypedCheck] = useState<Check | null>(null);
+  const ownCheck = useMemo(() => (drawing !== null && printed.diagnostics !== null ? { text: drawing, diagnostics: printed.diagnostics } : null), [drawing, printed.diagnostics]);
+  const check = draft === null ? ownCheck : typedCheck;
   const editor = useRef<PolicyTextEditorHandle | null>(null);
 
   useEffect(() => {
-    if (!active) return;
-    const timer = setTimeout(() => setCheck({ text, diagnostics: checkPolicyText(text).diagnostics }), CHECK_DELAY_MS);
+    if (!active || draft === null) return;
+    const timer = setTimeout(() => setTypedCheck({ text: draft, diagnostics: checkPolicyText(draft).diagnostics }), CHECK_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [active, text]);
+  }, [active, draft]);
 
   // Markers of an older text would sit on the wrong words; until the next check, Monaco moves the ones it has.
-  const current = check?.text === text ? check : null;
+  const current = check !== null && check.text === text ? check : null;
   const ranges = useMemo(() => (current ? diagnosticRanges(current.diagnostics, current.text) : null), [current]);
   const errors = current?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
 
@@ -62,14 +69,14 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
       editor.current?.forgetTyping();
       return true;
     }
-    setCheck({ text: draft, diagnostics: parsed.diagnostics });
+    setTypedCheck({ text: draft, diagnostics: parsed.diagnostics });
     const first = parsed.diagnostics.find((d) => d.severity === 'error')?.location;
     editor.current?.reveal(first?.line ?? 1, first?.column ?? 1);
     return false;
   };
 
   return (
-    <div className="policy-text" data-testid="policy-text-view">
+    <div className={text === null ? 'policy-text printing' : 'policy-text'} data-testid="policy-text-view">
       <div className="policy-text-bar">
         <span className="policy-text-status" role="status" data-testid="policy-text-status">
           {draft === null
@@ -98,6 +105,11 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
         <p className="policy-text-stale" role="alert" data-testid="policy-text-stale">
           The drawing changed since you began editing (an undo, or an edit on the canvas or in the inspector), and this text does
           not show that change. Apply replaces the drawing with this text; Revert shows the drawing as it is now.
+        </p>
+      ) : null}
+      {policy !== null && (drawing === null || printed.error !== null) ? (
+        <p className="policy-text-printing" role={printed.error ? 'alert' : 'status'} data-testid="policy-text-printing">
+          {printed.error ? `The drawing could not be shown as YAML: ${printed.error}` : 'Writing the drawing as YAML…'}
         </p>
       ) : null}
       <PolicyTextEditor
