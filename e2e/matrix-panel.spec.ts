@@ -94,3 +94,24 @@ for (const viewport of [
       expect((await page.locator('.output-panel').boundingBox())!.height).toBeCloseTo(290, 0);
   });
 }
+
+test('a matrix computed before the last compile offers no example, since the trace would run on tables it does not describe', async ({
+  designer,
+  host,
+}) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/8080');
+
+  // The edge now opens another port: the shown cell still says tcp/8080, which the new tables drop.
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await designer.compile();
+  await designer.byTestId('matrix-tab').click();
+  await expect(designer.byTestId('matrix-cell-always')).toHaveText('tcp/8080');
+  await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
+  await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
+  await expect(designer.byTestId('matrix-example-none')).toHaveCount(0);
+});

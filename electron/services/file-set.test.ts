@@ -31,6 +31,13 @@ describe('writeFileSetAtomic', () => {
     expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
   });
 
+  // /proc/self exists, but no file can be made in it: the system answers ENOENT there, as for a missing folder.
+  it.runIf(existsSync('/proc/self'))('says what the system refused where the folder exists but takes no new file', async () => {
+    await expect(writeFileSetAtomic([{ path: '/proc/self/a.flows', text: 'a' }])).rejects.toThrow(
+      'Nothing written into /proc/self: could not write /proc/self/a.flows: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory); choose another folder.',
+    );
+  });
+
   it('when interrupted writes nothing and removes its temporaries', async () => {
     const dir = folderWithOldSet();
     const interrupt = new AbortController();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileKind, systemReason } from './file-kind';
+import { fileKind, refusedByFolder, systemReason } from './file-kind';
 import { ServiceError } from './service-error';
 
 /** One file of a set: where it goes, directly in the set's folder, and its text. */
@@ -79,7 +79,10 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
   } catch (error) {
     await removeAll(temps);
     if (signal?.aborted) throw new ServiceError('io', `Interrupted: nothing written into ${folderOf(files)}; the files there are as they were.`);
-    throw new ServiceError('io', `Nothing written into ${folderOf(files)}: could not write ${files[temps.length - 1]?.path ?? ''}: ${reason(error)}. Fix that and try again.`);
+    const failed = files[temps.length - 1]?.path ?? '';
+    const refused = await refusedByFolder(dirname(failed), error);
+    const why = refused ? `${refused}; choose another folder` : `${reason(error)}. Fix that and try again`;
+    throw new ServiceError('io', `Nothing written into ${folderOf(files)}: could not write ${failed}: ${why}.`);
   }
 
   const written: string[] = [];

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ApiErrorCode } from '@shared/api/contract';
-import { fileKind, systemReason } from './file-kind';
+import { fileKind, refusedByFolder } from './file-kind';
 import { ServiceError } from './service-error';
 
 /**
@@ -97,11 +97,8 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<{
  * files there (/proc, a folder being removed), not a missing folder.
  */
 async function writeError(path: string, error: unknown): Promise<FileError> {
-  const folder = dirname(path);
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await stat(folder).catch(() => null))?.isDirectory()) {
-    return new FileError('io', 'write', path, `the folder ${folder} exists, but no file can be created in it (${systemReason(error)}); choose another place`);
-  }
-  return fileError('write', path, error);
+  const refused = await refusedByFolder(dirname(path), error);
+  return refused ? new FileError('io', 'write', path, `${refused}; choose another place`) : fileError('write', path, error);
 }
 
 /**

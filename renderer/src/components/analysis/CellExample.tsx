@@ -21,15 +21,19 @@ const SUPERSEDED = 'superseded';
  * the grid keeps no per-pair answers (5,000 groups make 25 million cells), so the pairs are
  * traced when the cell is looked at, on the same path as the Trace tab, up to a bound; when
  * none of those shows it, the panel says so rather than offer a trace that contradicts the cell.
+ * Only while the matrix is `current`: the Trace tab traces on the latest compile, whose tables
+ * an outdated matrix does not describe.
  */
 export function CellExample({
   services,
   pairs,
   total,
+  current,
 }: {
   services: CellServices;
   pairs: readonly NamedPair[];
   total: number;
+  current: boolean;
 }): JSX.Element | null {
   const outcome = useCompileStore((s) => s.outcome);
   const inventory = useCompileStore((s) => s.input?.inventory);
@@ -49,7 +53,7 @@ export function CellExample({
       : null;
 
   useEffect(() => {
-    if (!outcome || !inventory || pairs.length === 0) return;
+    if (!current || !outcome || !inventory || pairs.length === 0) return;
     let shown = true;
     const { service } = goal;
     const verdictOf = async (pair: NamedPair): Promise<ExampleGoal['verdict']> => {
@@ -72,9 +76,15 @@ export function CellExample({
     return () => {
       shown = false;
     };
-  }, [outcome, inventory, pairs, goal]);
+  }, [current, outcome, inventory, pairs, goal]);
 
   if (pairs.length === 0) return null;
+  if (!current)
+    return (
+      <p className="muted" data-testid="matrix-example-outdated">
+        No example to trace: the matrix was computed before the last compile. Compute it again.
+      </p>
+    );
   const service = tracedServiceText(goal.service);
   const open = (pair: NamedPair): void => {
     ask({

@@ -113,7 +113,7 @@ export function MatrixPanel(): JSX.Element {
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
           <div className="matrix-explain" data-testid="matrix-cell">
-            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={shownCell.cell} pairs={shownCell.pairs} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
           </div>
         </div>
@@ -122,7 +122,7 @@ export function MatrixPanel(): JSX.Element {
   );
 }
 
-function CellExplanation({ from, to, cell, pairs }: { from: string; to: string; cell: MatrixCell; pairs: NamedPair[] | undefined }): JSX.Element {
+function CellExplanation({ from, to, cell, pairs, current }: { from: string; to: string; cell: MatrixCell; pairs: NamedPair[] | undefined; current: boolean }): JSX.Element {
   return (
     <div data-from={from} data-to={to}>
       <h4>
@@ -139,7 +139,7 @@ function CellExplanation({ from, to, cell, pairs }: { from: string; to: string; 
         <dt>Member pairs</dt>
         <dd data-testid="matrix-cell-pairs">{cell.pairs}</dd>
       </dl>
-      {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} /> : null}
+      {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} current={current} /> : null}
     </div>
   );
 }
