@@ -153,9 +153,21 @@ export function groupNames(groups: readonly string[], workload?: Workload): read
   return [workload ? `(no group) ${qualifiedName(workload)}` : '(outside)'];
 }
 
-/** A workload as `trace` accepts it (`namespace/name` where there are namespaces), else the address. */
+/**
+ * An endpoint as `trace` accepts it: by the workload's name (`namespace/name` where there are
+ * namespaces) where `trace` reads that name as this very address, else by the address. `trace`
+ * takes a workload's first address of the pair's family, IPv4 when both ends have both, so a
+ * second address of one family, or the IPv6 address of a workload that has IPv4 too, is named
+ * by its address: the name could stand for another address, which the pair's verdict need not
+ * hold for.
+ */
 export function endpointLabel(endpoint: MatrixEndpoint): string {
-  return endpoint.workload ? qualifiedName(endpoint.workload) : endpoint.text;
+  const workload = endpoint.workload;
+  if (!workload) return endpoint.text;
+  const ofFamily = (family: number): number => workload.addresses.filter((a) => a.includes(':') === (family === 6)).length;
+  const family = endpoint.address.family;
+  const namedAsItself = ofFamily(family) === 1 && (family === 4 || ofFamily(4) === 0);
+  return namedAsItself ? qualifiedName(workload) : endpoint.text;
 }
 
 /** One free address in each piece that the prefixes strictly inside `block` cut it into. */
