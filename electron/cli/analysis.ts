@@ -1,5 +1,6 @@
 import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
+import { checkedExamples } from '@shared/analysis/matrix-example';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { finish, type AnalysisSteps } from '@shared/analysis/steps';
@@ -7,7 +8,8 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors, locatedIn } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
-import { loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import { addressHosts, loadHostTables, type HostFlowTables } from '@shared/simulator/path';
+import { VerdictEngine } from '@shared/simulator/verdict-engine';
 import { printable } from '@shared/text';
 import { asUsageFailure, CliFailure, EXIT, wrongUsage, loadInventory, loadPolicy, type LoadedPolicy } from './inputs';
 
@@ -34,11 +36,17 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
   const { policy } = loaded;
   const inventory = await loadInventory(options.inventory);
   const started = performance.now();
-  const matrix = withProgress(matrixSteps(policy, inventory, tablesOf(loaded, inventory, policyPath)), 'matrix');
+  const tables = tablesOf(loaded, inventory, policyPath);
+  const matrix = withProgress(matrixSteps(policy, inventory, tables), 'matrix');
   // The time goes to stderr: stdout is the same for the same input, so two runs can be diffed.
   process.stderr.write(`matrix took ${Math.round(performance.now() - started)} ms\n`);
   if (format === 'csv') return { chunks: matrixCsvChunks(matrix), code: EXIT.ok };
-  if (format === 'json') return { chunks: [JSON.stringify(matrixJson(matrix), null, 2)], code: EXIT.ok };
+  if (format === 'json') {
+    // Each example is a pair whose first packet the cell's service really passes, as `trace` would show.
+    const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
+    const json = matrixJson(matrix, (cells) => checkedExamples(matrix.members, cells, inventory, engine));
+    return { chunks: [JSON.stringify(json, null, 2)], code: EXIT.ok };
+  }
   return { chunks: [...matrixTextLines(matrix), `(${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets)`], code: EXIT.ok };
 }
 

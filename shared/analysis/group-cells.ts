@@ -27,8 +27,9 @@ export interface MatrixCell {
   /** Member pairs (distinct addresses of one family). */
   pairs: number;
   /**
-   * The first of them in endpoint order: a workload's `namespace/name` or name, or an address.
-   * It need not open a `sometimes` service; the panel traces pairs for one that does (matrix-example.ts).
+   * The first of them in endpoint order, named as endpointLabel names them. It need not open a
+   * `sometimes` service: the panel traces pairs for one that does, and `matrix --json` asks the
+   * verdict engine (matrix-example.ts).
    */
   example?: { from: string; to: string };
 }

@@ -5,10 +5,13 @@ import type { Edge, Policy } from '../policy/model';
 import { resolveEndpoints } from '../simulator/endpoints';
 import { echoRequestType } from '../simulator/packet';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathProbe } from '../simulator/path';
+import { VerdictEngine } from '../simulator/verdict-engine';
 import { reachabilityMatrix } from './matrix';
 import {
+  checkedExamples,
   EXAMPLE_TRACE_LIMIT,
   exampleGoal,
+  type CellPlace,
   findExample,
   pairsToTry,
   type ExampleGoal,
@@ -126,6 +129,20 @@ describe("a matrix cell's example pair", () => {
     expect(search).toMatchObject({ found: true, pair: { from: 'web-2' } });
     // The first member pair was tried and dropped it.
     expect(traced[0]).toEqual({ from: 'web-1', to: 'app-1' });
+  });
+
+  it('is, on the command line, a pair the verdict engine confirms: found by tracing for some pairs, the first pair for every pair', () => {
+    const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
+    const cells: CellPlace[] = [
+      { row: web, column: app, services },
+      { row: web, column: app, services: { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: services.redirected } },
+      { row: web, column: app, services: { always: services.sometimes, sometimes: NO_SERVICES, redirected: NO_SERVICES } },
+    ];
+    const [someOpen, redirected, everyOpen] = checkedExamples(matrix.members, cells, inventory, engine);
+    expect(someOpen).toMatchObject({ from: 'web-2', service: 'udp/53' });
+    expect(redirected).toMatchObject({ from: 'web-2', service: 'tcp/22' });
+    // Told that every pair opens udp/53, it takes the first member pair without asking.
+    expect(everyOpen).toEqual({ from: 'web-1', to: 'app-1', service: 'udp/53' });
   });
 
   it('is a redirected pair for a service the cell sends to a honeypot', async () => {

@@ -1,3 +1,9 @@
+import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
+import { addressBits, formatAddress } from '../simulator/address-bits';
+import { echoRequestType } from '../simulator/packet';
+import { addressHosts, type PathProbe } from '../simulator/path';
+import type { PathVerdict, VerdictAsk, VerdictEngine } from '../simulator/verdict-engine';
 import { isMemberPair, type CellServices, type MatrixMembers } from './matrix-grid';
 import type { Interval } from './service-set';
 
@@ -97,6 +103,151 @@ export async function findExample(
   }
   return { found: false, tried: pairs.length, first: pairs[0] };
 }
+
+/** A cell's example as the command line prints it: a member pair, and the service the cell gives it. */
+export interface CheckedExample extends NamedPair {
+  service: string;
+}
+
+/** A cell of the grid and its services. */
+export interface CellPlace {
+  row: number;
+  column: number;
+  services: CellServices;
+}
+
+/**
+ * An example for each cell, as the panel finds one (exampleGoal, pairsToTry) but asked of the
+ * verdict engine: for a service every member pair opens, the first member pair; for one only
+ * some open or send to a honeypot, the first of up to EXAMPLE_TRACE_LIMIT pairs whose first
+ * packet gets the cell's verdict, undefined when none does. Each round asks the next pair of
+ * every cell still without one, all together and host by host (VerdictEngine.verdicts), so
+ * thousands of cells on hundreds of hosts build each host's classifiers once a round.
+ */
+export function checkedExamples(members: MatrixMembers, cells: readonly CellPlace[], inventory: Inventory, engine: VerdictEngine): (CheckedExample | undefined)[] {
+  const found: (CheckedExample | undefined)[] = cells.map(() => undefined);
+  const goals = cells.map((c) => exampleGoal(c.services));
+  // Every member pair opens a service of `always`: the first pair is an example as it stands.
+  const sure = cells.map((c, i) => pickedFrom(c.services, goals[i]!) === c.services.always);
+  const candidates = cells.map((c, i) => pairsToTry(members, c.row, c.column, sure[i] ? 1 : EXAMPLE_TRACE_LIMIT));
+  const asker = new ExampleAsker(inventory, engine);
+  let pending: number[] = [];
+  candidates.forEach((pairs, i) => {
+    if (pairs.length === 0) return;
+    if (sure[i]) found[i] = { ...pairs[0]!, service: tracedServiceText(goals[i]!.service) };
+    else pending.push(i);
+  });
+  for (let round = 0; pending.length > 0; round++) {
+    const asked: VerdictAsk[] = [];
+    const askedFor: number[] = [];
+    for (const i of pending) {
+      const ask = asker.ask(candidates[i]![round]!, goals[i]!.service);
+      if (ask) {
+        asked.push(ask);
+        askedFor.push(i);
+      }
+    }
+    const verdicts = everyVerdict(engine, asked);
+    askedFor.forEach((i, k) => {
+      if (verdicts[k]!.verdict === goals[i]!.verdict) found[i] = { ...candidates[i]![round]!, service: tracedServiceText(goals[i]!.service) };
+    });
+    pending = pending.filter((i) => found[i] === undefined && round + 1 < candidates[i]!.length);
+  }
+  return found;
+}
+
+/** Which of the cell's sets exampleGoal took its service from. */
+function pickedFrom(services: CellServices, goal: ExampleGoal): CellServices[keyof CellServices] {
+  if (goal.verdict === 'redirected') return services.redirected;
+  return takes(services.always, goal.service) ? services.always : services.sometimes;
+}
+
+function takes(set: CellServices['always'], service: TracedService): boolean {
+  return service.protocol === 'icmp' ? ECHO_REQUESTS.some((type) => holds(set.icmp, type)) : holds(set[service.protocol], service.port);
+}
+
+function everyVerdict(engine: VerdictEngine, asked: readonly VerdictAsk[]): PathVerdict[] {
+  const steps = engine.verdicts(asked);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * Member pairs and services as the engine's ends and services, each made once. Names and
+ * addresses are placed as `trace` places them (resolveEndpoints: a name is one workload, of any
+ * namespace unless it says which; a pair takes both ends' first addresses of one family, IPv4
+ * first), but from maps made once: resolveEndpoints reads the whole inventory per name, and a
+ * matrix asks for millions of pairs.
+ */
+class ExampleAsker {
+  private readonly ends = new Map<string, VerdictAsk['from']>();
+  private readonly services = new Map<string, VerdictAsk['service']>();
+  private readonly places = new Map<string, Place | null>();
+  private readonly byName = new Map<string, Workload[]>();
+  private readonly hostOf: ReadonlyMap<string, string>;
+
+  constructor(
+    inventory: Inventory,
+    private readonly engine: VerdictEngine,
+  ) {
+    const workloads = inventory.workloads.filter(takesPart);
+    for (const w of workloads) {
+      for (const key of w.namespace ? [w.name, qualifiedName(w)] : [w.name]) {
+        const list = this.byName.get(key);
+        if (list) list.push(w);
+        else this.byName.set(key, [w]);
+      }
+    }
+    this.hostOf = addressHosts(workloads);
+  }
+
+  /** Null for a pair `trace` could not place either. */
+  ask(pair: NamedPair, service: TracedService): VerdictAsk | null {
+    const from = this.place(pair.from);
+    const to = this.place(pair.to);
+    if (!from || !to) return null;
+    for (const family of [4, 6]) {
+      const a = from.addresses.find((x) => x.includes(':') === (family === 6));
+      const b = to.addresses.find((x) => x.includes(':') === (family === 6));
+      if (!a || !b) continue;
+      const probe: PathProbe = service.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(b) } : { protocol: service.protocol, srcPort: TRACE_SOURCE_PORT, dstPort: service.port };
+      const key = JSON.stringify(probe);
+      let made = this.services.get(key);
+      if (!made) this.services.set(key, (made = this.engine.service(probe)));
+      return { from: this.end(a, from.host ?? this.hostOf.get(a)), to: this.end(b, to.host ?? this.hostOf.get(b)), service: made };
+    }
+    return null;
+  }
+
+  /** A label's addresses and host: an address as it stands, a name as its one workload. */
+  private place(label: string): Place | null {
+    let place = this.places.get(label);
+    if (place === undefined) {
+      const bits = addressBits(label);
+      const named = bits ? undefined : this.byName.get(label);
+      place = bits ? { addresses: [formatAddress(bits)] } : named?.length === 1 ? { addresses: named[0]!.addresses, host: named[0]!.host } : null;
+      this.places.set(label, place);
+    }
+    return place;
+  }
+
+  private end(address: string, host: string | undefined): VerdictAsk['from'] {
+    const key = `${address}@${host ?? ''}`;
+    let made = this.ends.get(key);
+    if (!made) this.ends.set(key, (made = this.engine.end(address, host)));
+    return made;
+  }
+}
+
+interface Place {
+  addresses: readonly string[];
+  /** A workload's host; an address takes the host of the workload that has it, if any. */
+  host?: string;
+}
+
+/** The source port `microseg trace` sends from. */
+const TRACE_SOURCE_PORT = 49152;
 
 /** How the Trace tab and the cell name a service: `tcp/443`, `icmp`. */
 export function tracedServiceText(service: TracedService): string {

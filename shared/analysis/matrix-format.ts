@@ -1,4 +1,5 @@
 import type { MatrixCell, ReachabilityMatrix } from './matrix';
+import type { CellPlace, CheckedExample } from './matrix-example';
 import { examplePair, forEachCellOfRow, forEachGridCell, MemberPairCounter, type CellServices } from './matrix-grid';
 import { formatServices, isEmptyServiceSet, type ServiceSet } from './service-set';
 
@@ -55,24 +56,33 @@ export function* matrixCsvChunks(matrix: ReachabilityMatrix): Generator<string> 
   }
 }
 
+/**
+ * Finds the examples of a list of cells at once (checkedExamples with the tables' verdict
+ * engine); without it, a cell's example is its first member pair, which need not open a service
+ * only some pairs open.
+ */
+export type ExampleFinder = (cells: readonly CellPlace[]) => (CheckedExample | undefined)[];
+
 /** The cells with member pairs that permit or redirect anything, row by row, in full. */
-export function openCells(matrix: ReachabilityMatrix): OpenCell[] {
-  const cells: OpenCell[] = [];
-  const pairs = new MemberPairCounter(matrix.members);
+export function openCells(matrix: ReachabilityMatrix, findExamples?: ExampleFinder): OpenCell[] {
+  const places: CellPlace[] = [];
   forEachGridCell(matrix.grid, (row, column, services) => {
-    if (!opens(services)) return;
-    const example = examplePair(matrix.members, row, column);
-    cells.push({ from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), ...(example ? { example } : {}) });
+    if (opens(services)) places.push({ row, column, services });
   });
-  return cells;
+  const examples = findExamples ? findExamples(places) : places.map((p) => examplePair(matrix.members, p.row, p.column));
+  const pairs = new MemberPairCounter(matrix.members);
+  return places.map(({ row, column, services }, i) => {
+    const example = examples[i];
+    return { from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), ...(example ? { example } : {}) };
+  });
 }
 
 /**
  * The matrix as `--json` prints it: the groups, every cell that permits or redirects anything
  * (the others permit nothing), and the workload grid of a small inventory.
  */
-export function matrixJson(matrix: ReachabilityMatrix): object {
-  const open = openCells(matrix);
+export function matrixJson(matrix: ReachabilityMatrix, findExamples?: ExampleFinder): object {
+  const open = openCells(matrix, findExamples);
   return {
     groups: matrix.groups,
     cells: open,
