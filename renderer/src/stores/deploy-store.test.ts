@@ -117,6 +117,19 @@ describe('cancelling a deploy', () => {
     expect(useDeployStore.getState()).toMatchObject({ deployId: 'd9', running: true, cancelling: true, deployHosts: ['h3'] });
   });
 
+  it('does not take up after a reload a deploy whose end came while it asked what runs', async () => {
+    useDeployStore.setState({ deployId: null, running: false, cancelling: false, statuses: {}, ended: [] });
+    let answer: (value: ApiResponse<unknown>) => void = () => undefined;
+    vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const restored = useDeployStore.getState().restore();
+    // The service answered while d7 still ran; its end reaches the window before the answer.
+    useDeployStore.getState().onFinished('d7', [{ host: 'h1', status: 'applied', message: '9 flows applied', flowCount: 9, durationMs: 1 }]);
+    answer({ ok: true, value: { running: [{ deployId: 'd7', cancelling: false, progress: [{ deployId: 'd7', host: 'h1', step: 'done', message: '9 flows applied' }] }], outcomes: [], backups: [] } });
+    await restored;
+    expect(useDeployStore.getState()).toMatchObject({ running: false, deployId: null });
+    expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'applied', message: '9 flows applied' });
+  });
+
   it('asks nothing while a cancel is under way, and may cancel again once one was refused', async () => {
     const before = vi.mocked(request).mock.calls.length;
     useDeployStore.setState({ cancelling: true });

@@ -30,6 +30,11 @@ interface DeployState {
   /** Hosts with flows to roll back to: a deploy from this machine took effect there. */
   backups: string[];
   confirming: boolean;
+  /**
+   * Deploys this window saw end. Their end may come while the window asks what runs (after a
+   * reload): the answer then still lists them, and must not be taken up as running.
+   */
+  ended: string[];
   loadTargets: () => Promise<void>;
   saveTarget: (target: HostTarget) => Promise<boolean>;
   /** True once the target is gone. */
@@ -61,6 +66,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   rollingBack: [],
   backups: [],
   confirming: false,
+  ended: [],
 
   loadTargets: async () => {
     const response = await request('hosts:list', undefined);
@@ -159,11 +165,14 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
     // A deploy that took effect, or may have, left a backup of what the host had before it.
     const backedUp = results.filter((r) => r.backedUp === true).map((r) => r.host);
+    // A few are enough: only an answer already on its way can still name one.
+    const ended = (s: DeployState): string[] => [...s.ended.slice(-7), deployId];
     if (!isOurs(get(), deployId, results[0]?.host)) {
-      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])] }));
+      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])], ended: ended(s) }));
       return;
     }
     set((s) => ({
+      ended: ended(s),
       running: false,
       deployId,
       pendingHosts: [],
@@ -182,7 +191,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     const { running, outcomes, backups } = response.value;
     const statuses: Record<string, HostStatus> = {};
     for (const r of outcomes) statuses[r.host] = { status: r.status, message: r.message };
-    const latest = running.at(-1);
+    // A deploy that ended while the answer was on its way is not taken up: nothing would end it again.
+    const latest = running.filter((r) => !get().ended.includes(r.deployId)).at(-1);
     for (const p of latest?.progress ?? []) statuses[p.host] = { status: p.step, message: p.message };
     // Anything this window already knows is newer than what it asked for.
     set((s) => ({
