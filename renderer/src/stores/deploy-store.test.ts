@@ -119,12 +119,18 @@ describe('cancelling a deploy', () => {
 
   it('does not take up after a reload a deploy whose end came while it asked what runs', async () => {
     useDeployStore.setState({ deployId: null, running: false, cancelling: false, statuses: {}, ended: [] });
-    let answer: (value: ApiResponse<unknown>) => void = () => undefined;
-    vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    // The service answered while d7 still ran.
+    const status = { running: [{ deployId: 'd7', cancelling: false, progress: [{ deployId: 'd7', host: 'h1', step: 'done', message: '9 flows applied' }] }], outcomes: [], backups: [] };
+    vi.mocked(request).mockImplementationOnce(async () => {
+      await answered;
+      return { ok: true, value: status } as never;
+    });
     const restored = useDeployStore.getState().restore();
-    // The service answered while d7 still ran; its end reaches the window before the answer.
+    // Its end reaches the window before the answer.
     useDeployStore.getState().onFinished('d7', [{ host: 'h1', status: 'applied', message: '9 flows applied', flowCount: 9, durationMs: 1 }]);
-    answer({ ok: true, value: { running: [{ deployId: 'd7', cancelling: false, progress: [{ deployId: 'd7', host: 'h1', step: 'done', message: '9 flows applied' }] }], outcomes: [], backups: [] } });
+    release();
     await restored;
     expect(useDeployStore.getState()).toMatchObject({ running: false, deployId: null });
     expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'applied', message: '9 flows applied' });
