@@ -31,9 +31,12 @@ describe('SwitchTraceService', () => {
     ]);
 
     expect(traced).toEqual(fleet.hosts.map((h) => (h === 'h02' ? 'ofproto/trace failed on h02 (bridge br0): ovs-appctl: no bridge named br0.' : `${h} dropped`)));
-    // Each an operation of its own, each at its own limit, as one host's trace and port read can be together.
-    expect(fleet.mostOpen).toBe(2 * SSH_LIMITS.perOperation);
-    expect(fleet.mostOpenOnOneHost).toBe(SSH_LIMITS.perServer);
+    // Each an operation of its own, each within its own limit, as one host's trace and port read
+    // can be together. How many were open at once at the peak depends on how fast the fake hosts
+    // answer (14 on a loaded machine): only the limits are certain; host-fanout.test.ts holds
+    // the sharing itself to exact counts.
+    expect(fleet.mostOpen).toBeLessThanOrEqual(2 * SSH_LIMITS.perOperation);
+    expect(fleet.mostOpenOnOneHost).toBeLessThanOrEqual(SSH_LIMITS.perServer);
     expect(fleet.asked).toHaveLength(23);
     expect(fleet.open).toBe(0);
   });
