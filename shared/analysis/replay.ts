@@ -5,7 +5,7 @@ import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
 import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
 import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
-import { VerdictEngine, type PathVerdict, type VerdictAsk, type VerdictEnd, type VerdictService } from '../simulator/verdict-engine';
+import { VerdictEngine, type PathVerdict, type VerdictAsk } from '../simulator/verdict-engine';
 import { AddressGroups, groupNames } from './endpoints';
 import { finish, type AnalysisSteps } from './steps';
 
@@ -104,39 +104,23 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   return result;
 }
 
-/** The distinct connections of a log, as the engine's ends and services, each made once. */
+/** The distinct connections of a log, as the engine's ends and services. */
 class Asking {
   readonly asked: VerdictAsk[] = [];
   private readonly index = new Map<string, number>();
-  private readonly ends = new Map<string, VerdictEnd>();
-  private readonly services = new Map<string, VerdictService>();
 
   constructor(private readonly engine: VerdictEngine) {}
 
   /** The connection's place in `asked`. */
   ask(from: PathEnd, to: PathEnd, probe: PathProbe): number {
-    const service = `${probe.protocol}/${probe.dstPort ?? probe.icmpType}`;
-    const key = `${endKey(from)}\u0000${endKey(to)}\u0000${service}`;
+    const key = `${endKey(from)}\u0000${endKey(to)}\u0000${probe.protocol}/${probe.dstPort ?? probe.icmpType}`;
     let at = this.index.get(key);
     if (at === undefined) {
       at = this.asked.length;
       this.index.set(key, at);
-      this.asked.push({ from: this.end(from), to: this.end(to), service: this.service(service, probe) });
+      this.asked.push({ from: this.engine.end(from.address, from.host), to: this.engine.end(to.address, to.host), service: this.engine.service(probe) });
     }
     return at;
-  }
-
-  private end(end: PathEnd): VerdictEnd {
-    const key = endKey(end);
-    let made = this.ends.get(key);
-    if (!made) this.ends.set(key, (made = this.engine.end(end.address, end.host)));
-    return made;
-  }
-
-  private service(key: string, probe: PathProbe): VerdictService {
-    let made = this.services.get(key);
-    if (!made) this.services.set(key, (made = this.engine.service(probe)));
-    return made;
   }
 }
 

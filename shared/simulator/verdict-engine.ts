@@ -80,6 +80,8 @@ export class VerdictEngine {
   private readonly useMemo: boolean;
   private readonly budget = new RowBudget();
   private readonly textService = new VerdictService(this, {}, true);
+  /** The services made by `service`, by their probe. */
+  private readonly services = new Map<string, VerdictService>();
 
   private readonly tables: HostFlowTables;
 
@@ -98,17 +100,23 @@ export class VerdictEngine {
   /** The verdict simulatePath gives the first packet from `from` to `to`; throws where it throws. */
   verdict(from: PathEnd, to: PathEnd, probe: PathProbe): PathVerdict {
     this.textService.describe(probe);
-    return this.verdictOf(this.endOf(from), this.endOf(to), this.textService);
+    return this.verdictOf(this.endOf(from.address, from.host), this.endOf(to.address, to.host), this.textService);
   }
 
-  /** An end to ask verdicts about: its address parsed and its host looked up once. Never throws (see VerdictEnd). */
+  /**
+   * An end to ask verdicts about: its address parsed and its host looked up once; the same end
+   * again while callers name the same host and spelling. Never throws (see VerdictEnd).
+   */
   end(address: string, host?: string): VerdictEnd {
-    return new VerdictEnd(this, address, this.book.lookup(address), host, this.indexOf(host));
+    return this.endOf(address, host);
   }
 
-  /** A probe to ask verdicts with, checked and turned into numbers once. Never throws (see VerdictService). */
+  /** A probe to ask verdicts with, checked and turned into numbers once; the same service for an equal probe. Never throws (see VerdictService). */
   service(probe: PathProbe): VerdictService {
-    return new VerdictService(this, { ...probe });
+    const key = JSON.stringify(probe);
+    let service = this.services.get(key);
+    if (!service) this.services.set(key, (service = new VerdictService(this, { ...probe })));
+    return service;
   }
 
   /** The verdict simulatePath gives the first packet between two ends with this service; throws where it throws. */
@@ -273,12 +281,12 @@ export class VerdictEngine {
     return p;
   }
 
-  /** The end of a text verdict: the one made last for this address while callers name the same host and spelling. */
-  private endOf(end: PathEnd): VerdictEnd {
-    const address = this.book.lookup(end.address);
+  /** The end of a text verdict or of `end`: the one made last for this address while callers name the same host and spelling. */
+  private endOf(text: string, host: string | undefined): VerdictEnd {
+    const address = this.book.lookup(text);
     const last = address?.lastEnd;
-    if (last !== undefined && last.host === end.host && last.text === end.address) return last;
-    const made = new VerdictEnd(this, end.address, address, end.host, this.indexOf(end.host));
+    if (last !== undefined && last.host === host && last.text === text) return last;
+    const made = new VerdictEnd(this, text, address, host, this.indexOf(host));
     if (address) address.lastEnd = made;
     return made;
   }
