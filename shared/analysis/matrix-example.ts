@@ -1,6 +1,7 @@
 import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from '../simulator/address-bits';
+import { sameFamilyPair } from '../simulator/endpoints';
 import { echoRequestType } from '../simulator/packet';
 import { addressHosts, type PathProbe } from '../simulator/path';
 import type { PathVerdict, VerdictAsk, VerdictEngine } from '../simulator/verdict-engine';
@@ -174,15 +175,13 @@ function everyVerdict(engine: VerdictEngine, asked: readonly VerdictAsk[]): Path
 }
 
 /**
- * Member pairs and services as the engine's ends and services, each made once. Names and
+ * Member pairs and services as the engine's ends and services. Names and
  * addresses are placed as `trace` places them (resolveEndpoints: a name is one workload, of any
- * namespace unless it says which; a pair takes both ends' first addresses of one family, IPv4
- * first), but from maps made once: resolveEndpoints reads the whole inventory per name, and a
+ * namespace unless it says which; a pair takes both ends' first addresses of one family,
+ * sameFamilyPair), but from maps made once: resolveEndpoints reads the whole inventory per name, and a
  * matrix asks for millions of pairs.
  */
 class ExampleAsker {
-  private readonly ends = new Map<string, VerdictAsk['from']>();
-  private readonly services = new Map<string, VerdictAsk['service']>();
   private readonly places = new Map<string, Place | null>();
   private readonly byName = new Map<string, Workload[]>();
   private readonly hostOf: ReadonlyMap<string, string>;
@@ -207,17 +206,11 @@ class ExampleAsker {
     const from = this.place(pair.from);
     const to = this.place(pair.to);
     if (!from || !to) return null;
-    for (const family of [4, 6]) {
-      const a = from.addresses.find((x) => x.includes(':') === (family === 6));
-      const b = to.addresses.find((x) => x.includes(':') === (family === 6));
-      if (!a || !b) continue;
-      const probe: PathProbe = service.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(b) } : { protocol: service.protocol, srcPort: TRACE_SOURCE_PORT, dstPort: service.port };
-      const key = JSON.stringify(probe);
-      let made = this.services.get(key);
-      if (!made) this.services.set(key, (made = this.engine.service(probe)));
-      return { from: this.end(a, from.host ?? this.hostOf.get(a)), to: this.end(b, to.host ?? this.hostOf.get(b)), service: made };
-    }
-    return null;
+    const addresses = sameFamilyPair(from.addresses, to.addresses);
+    if (!addresses) return null;
+    const [a, b] = addresses;
+    const probe: PathProbe = service.protocol === 'icmp' ? { protocol: 'icmp', icmpType: echoRequestType(b) } : { protocol: service.protocol, srcPort: TRACE_SOURCE_PORT, dstPort: service.port };
+    return { from: this.engine.end(a, from.host ?? this.hostOf.get(a)), to: this.engine.end(b, to.host ?? this.hostOf.get(b)), service: this.engine.service(probe) };
   }
 
   /** A label's addresses and host: an address as it stands, a name as its one workload. */
@@ -230,13 +223,6 @@ class ExampleAsker {
       this.places.set(label, place);
     }
     return place;
-  }
-
-  private end(address: string, host: string | undefined): VerdictAsk['from'] {
-    const key = `${address}@${host ?? ''}`;
-    let made = this.ends.get(key);
-    if (!made) this.ends.set(key, (made = this.engine.end(address, host)));
-    return made;
   }
 }
 

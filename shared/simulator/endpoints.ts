@@ -21,14 +21,19 @@ export function resolveEndpoints(inventory: Inventory, fromText: string, toText:
     const workload = named(inventory, text);
     return workload ? workload.addresses : [parsed.end.address];
   };
-  const fromAddresses = choices(fromText, from);
-  const toAddresses = choices(toText, to);
+  const pair = sameFamilyPair(choices(fromText, from), choices(toText, to));
+  if (pair) return { ok: true, from: withAddress(from, pair[0]), to: withAddress(to, pair[1]) };
+  return { ok: false, side: 'both', message: `"${fromText.trim()}" and "${toText.trim()}" have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+}
+
+/** The first address of each list of one family, IPv4 first: the two ends of a connection between them; null when they share none. */
+export function sameFamilyPair(fromAddresses: readonly string[], toAddresses: readonly string[]): [string, string] | null {
   for (const family of [4, 6]) {
     const a = fromAddresses.find((x) => familyOf(x) === family);
     const b = toAddresses.find((x) => familyOf(x) === family);
-    if (a && b) return { ok: true, from: withAddress(from, a), to: withAddress(to, b) };
+    if (a && b) return [a, b];
   }
-  return { ok: false, side: 'both', message: `"${fromText.trim()}" and "${toText.trim()}" have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+  return null;
 }
 
 export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
