@@ -44,19 +44,25 @@ const ECHO_REQUESTS = [8, 128];
  * send are taken. Deterministic.
  */
 export function exampleGoal(cell: CellServices): ExampleGoal {
+  return chosenGoal(cell).goal;
+}
+
+/** exampleGoal, and whether its service is one every member pair opens (from `always`). */
+function chosenGoal(cell: CellServices): { goal: ExampleGoal; everyPair: boolean } {
   const choices = [
     [cell.always, 'permitted'],
     [cell.sometimes, 'permitted'],
     [cell.redirected, 'redirected'],
   ] as const;
-  for (const [set, verdict] of choices) {
+  for (const [index, [set, verdict]] of choices.entries()) {
+    const everyPair = index === 0;
     for (const protocol of PORT_PROTOCOLS) {
       const port = firstPort(set[protocol]);
-      if (port !== undefined) return { service: { protocol, port }, verdict };
+      if (port !== undefined) return { goal: { service: { protocol, port }, verdict }, everyPair };
     }
-    if (ECHO_REQUESTS.some((type) => holds(set.icmp, type))) return { service: { protocol: 'icmp' }, verdict };
+    if (ECHO_REQUESTS.some((type) => holds(set.icmp, type))) return { goal: { service: { protocol: 'icmp' }, verdict }, everyPair };
   }
-  return { service: { protocol: 'tcp', port: 80 }, verdict: 'dropped' };
+  return { goal: { service: { protocol: 'tcp', port: 80 }, verdict: 'dropped' }, everyPair: false };
 }
 
 /**
@@ -127,9 +133,10 @@ export interface CellPlace {
  */
 export function checkedExamples(members: MatrixMembers, cells: readonly CellPlace[], inventory: Inventory, engine: VerdictEngine): (CheckedExample | undefined)[] {
   const found: (CheckedExample | undefined)[] = cells.map(() => undefined);
-  const goals = cells.map((c) => exampleGoal(c.services));
+  const chosen = cells.map((c) => chosenGoal(c.services));
+  const goals = chosen.map((c) => c.goal);
   // Every member pair opens a service of `always`: the first pair is an example as it stands.
-  const sure = cells.map((c, i) => pickedFrom(c.services, goals[i]!) === c.services.always);
+  const sure = chosen.map((c) => c.everyPair);
   const candidates = cells.map((c, i) => pairsToTry(members, c.row, c.column, sure[i] ? 1 : EXAMPLE_TRACE_LIMIT));
   const asker = new ExampleAsker(inventory, engine);
   let pending: number[] = [];
@@ -155,16 +162,6 @@ export function checkedExamples(members: MatrixMembers, cells: readonly CellPlac
     pending = pending.filter((i) => found[i] === undefined && round + 1 < candidates[i]!.length);
   }
   return found;
-}
-
-/** Which of the cell's sets exampleGoal took its service from. */
-function pickedFrom(services: CellServices, goal: ExampleGoal): CellServices[keyof CellServices] {
-  if (goal.verdict === 'redirected') return services.redirected;
-  return takes(services.always, goal.service) ? services.always : services.sometimes;
-}
-
-function takes(set: CellServices['always'], service: TracedService): boolean {
-  return service.protocol === 'icmp' ? ECHO_REQUESTS.some((type) => holds(set.icmp, type)) : holds(set[service.protocol], service.port);
 }
 
 function everyVerdict(engine: VerdictEngine, asked: readonly VerdictAsk[]): PathVerdict[] {
