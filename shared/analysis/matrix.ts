@@ -87,11 +87,11 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven
 
   const profiles = answers.hard.profiles(endpoints.length);
   const keys = endpoints.map((e, i) => `${e.address.family}|${e.host ?? ''}|${profiles[i]}|${answers.honeypotProfile(rows[i]!.honeypots)}|${answers.isHoneypot(i)}`);
-  const classes = yield* plainClasses(
-    keys,
-    endpoints.map((e) => e.address.family),
-    (a, b) => answers.plainReach(a, b, rows[a]!.honeypots),
-  );
+  const honeypotsOf = (a: number): Int32Array => rows[a]!.honeypots;
+  const classes = yield* plainClasses(keys, (representatives) => {
+    const plainRows = answers.plainRows(representatives, honeypotsOf);
+    return { row: (a, out) => plainRows.row(a, out), pair: (a, b) => answers.plainReach(a, b, honeypotsOf(a)) };
+  });
 
   const groups = policy.groups.map((g) => g.name).sort((a, b) => a.localeCompare(b));
   const groupIndex = new Map(groups.map((g, i) => [g, i]));

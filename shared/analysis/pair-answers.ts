@@ -6,6 +6,7 @@ import { addressKey } from '../simulator/table-index';
 import { ConjunctionJoins, type Conjunction, type RowJoins } from './conjunction-joins';
 import { ConjunctionLists } from './conjunction-lists';
 import { HardSignatures } from './hard-signatures';
+import { PlainRows } from './plain-rows';
 import { HostReach, type Segment, type Segments } from './host-reach';
 import { reachThrough, type PairReach } from './reach';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
@@ -72,7 +73,7 @@ export class PairAnswers {
   /** Ready to answer once every host of `tables` is added (addHost). */
   constructor(
     private readonly tables: HostFlowTables,
-    private readonly ends: readonly AnswerEnd[],
+    readonly ends: readonly AnswerEnd[],
     private readonly hostOf: ReadonlyMap<string, string>,
     redirectTargets: readonly AddressBits[],
   ) {
@@ -121,6 +122,21 @@ export class PairAnswers {
   /** The reach of a pair no rule joins on its path, given the source's honeypot segments; -1 when no switch is on its path. */
   plainReach(a: number, b: number, honeypots: Int32Array): number {
     return this.reachOf(a, b, undefined, honeypots);
+  }
+
+  /** Fills plain reaches a source's row at a time, towards the endpoints of `columns` (see PlainRows). */
+  plainRows(columns: Int32Array, honeypotsOf: (a: number) => Int32Array): PlainRows {
+    return new PlainRows(this, columns, honeypotsOf);
+  }
+
+  /** The segment id `host` gives a pair no conjunction joins there. */
+  plainSegment(host: string, a: number, b: number): number {
+    return this.segmentAt(host, a, b, ConjunctionLists.EMPTY);
+  }
+
+  /** Whether some run of the segment is redirected. */
+  redirected(segment: number): boolean {
+    return this.redirects[segment]!;
   }
 
   /** Whether endpoint `i` is a honeypot: as a destination, its pairs' paths meet it as one. */

@@ -11,17 +11,23 @@ export interface PlainClasses {
   hardClasses: number;
 }
 
-/** Plain reaches worked out between two yields. */
-const REACHES_PER_STEP = 256;
+/** What plainClasses asks for, given one representative endpoint per class. */
+export interface PlainReaches {
+  /** The plain reach from `a` (a representative) to every representative, into `out`: -1 when no switch is on the path or the families differ; `out` at `a` itself is ignored. */
+  row(a: number, out: Int32Array): void;
+  /** The plain reach of one pair of one family. */
+  pair(a: number, b: number): number;
+}
 
 /**
  * Classes for the pairs no rule joins. `keys` gives each endpoint what such a pair's reach can
  * depend on (its family, host, hard signatures and honeypot segments): the plain reach is
- * worked out once per pair of keys, from two representatives; then keys whose rows and columns
- * of reaches are the same merge, so a group has members in few classes and a group cell
- * counts its pairs per pair of classes.
+ * worked out once per pair of keys, from representatives (a row of them at a time, by the
+ * PlainReaches that `reachesTo` makes for them); then keys whose rows and columns of reaches
+ * are the same merge, so a group has members in few classes and a group cell counts its pairs
+ * per pair of classes.
  */
-export function* plainClasses(keys: readonly string[], families: readonly number[], plainReach: (a: number, b: number) => number): AnalysisSteps<PlainClasses> {
+export function* plainClasses(keys: readonly string[], reachesTo: (representatives: Int32Array) => PlainReaches): AnalysisSteps<PlainClasses> {
   const byKey = new Map<string, number>();
   const members: number[][] = [];
   const hardOf = keys.map((key, i) => {
@@ -36,14 +42,15 @@ export function* plainClasses(keys: readonly string[], families: readonly number
 
   const n = members.length;
   const reach = new Int32Array(n * n);
-  let done = 0;
-  for (let x = 0; x < n; x++)
-    for (let y = 0; y < n; y++) {
-      const a = members[x]![0]!;
-      const b = x === y ? members[y]![1] : members[y]![0]!;
-      reach[x * n + y] = b === undefined ? -2 : families[a] !== families[b] ? -1 : plainReach(a, b);
-      if (++done % REACHES_PER_STEP === 0) yield { done: x, total: n, unit: 'address classes' };
-    }
+  const plainReaches = reachesTo(Int32Array.from(members, (m) => m[0]!));
+  for (let x = 0; x < n; x++) {
+    const a = members[x]![0]!;
+    plainReaches.row(a, reach.subarray(x * n, (x + 1) * n));
+    // Within a class, a pair is two of its members.
+    const b = members[x]![1];
+    reach[x * n + x] = b === undefined ? -2 : plainReaches.pair(a, b);
+    yield { done: x + 1, total: n, unit: 'address classes' };
+  }
 
   // Classes with the same row and the same column of reaches are interchangeable. Rows and
   // columns are compared by a hash first, then number by number: as text, at 5,000 classes
