@@ -95,6 +95,38 @@ for (const viewport of [
   });
 }
 
+// At 1024×640 the explanation beside the map was cut off on the right, neither wrapped nor scrollable.
+for (const viewport of [
+  { width: 1024, height: 640 },
+  { width: 1440, height: 900 },
+]) {
+  test(`at ${viewport.width}×${viewport.height} a cell's explanation is whole: it wraps within the panel and the window`, async ({
+    designer,
+    host,
+    page,
+  }) => {
+    await page.setViewportSize(viewport);
+    await openSomePairsPolicy(designer, host);
+    // A cell that permits anything offers a familiar service, not tcp/1.
+    expect(await designer.matrixCell('web', 'web')).toBe('any');
+    await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/443');
+    // The longest explanation: some pairs only, found after tracing pairs that drop it.
+    await designer.matrixCell('web', 'app');
+    await expect(designer.byTestId('matrix-trace-example')).toHaveAttribute('data-from', 'web-2');
+    const fit = await designer.matrixExplanationFit();
+    await expect(designer.byTestId('matrix-cell'), 'picking a cell brings its explanation into view').toBeInViewport();
+    expect(fit.scrollWidth, 'the explanation is as wide as its box').toBeLessThanOrEqual(fit.clientWidth);
+    expect(fit.contentRight, 'its text ends inside it').toBeLessThanOrEqual(fit.right + 0.5);
+    expect(fit.right, 'it ends inside the panel').toBeLessThanOrEqual(fit.paneRight + 0.5);
+    expect(fit.right, 'it ends inside the window').toBeLessThanOrEqual(fit.windowWidth);
+    // Where there is room it stays beside the map.
+    if (viewport.width === 1440) {
+      const map = (await designer.byTestId('matrix-heat-map').boundingBox())!;
+      expect((await designer.byTestId('matrix-cell').boundingBox())!.x).toBeGreaterThanOrEqual(map.x + map.width);
+    }
+  });
+}
+
 test('a matrix computed before the last compile offers no example, since the trace would run on tables it does not describe', async ({
   designer,
   host,

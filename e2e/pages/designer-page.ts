@@ -239,6 +239,26 @@ export class DesignerPage {
     return ((await this.byTestId('matrix-cell-always').textContent()) ?? '').trim();
   }
 
+  /**
+   * Where the shown matrix cell's explanation ends against what the user can see of it: its
+   * box and content (`scrollWidth`, the right edge of its furthest descendant) and the right
+   * edges of its output pane's visible area (without its scroll bar) and of the window.
+   */
+  async matrixExplanationFit(): Promise<ExplanationFit> {
+    return this.byTestId('matrix-cell').evaluate((explain) => {
+      const pane = explain.closest('.output-pane')!;
+      const rightOf = (e: Element): number => e.getBoundingClientRect().right;
+      return {
+        scrollWidth: explain.scrollWidth,
+        clientWidth: explain.clientWidth,
+        right: rightOf(explain),
+        contentRight: Math.max(...Array.from(explain.querySelectorAll('*'), rightOf)),
+        paneRight: pane.getBoundingClientRect().left + pane.clientLeft + pane.clientWidth,
+        windowWidth: window.innerWidth,
+      };
+    });
+  }
+
   /** Compares the last compile with what the hosts run; returns `from→to +permitted -blocked` per entry. */
   async impactAgainstDeployed(): Promise<string[]> {
     await this.byTestId('impact-tab').click();
@@ -328,4 +348,13 @@ export class DesignerPage {
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }
+}
+
+export interface ExplanationFit {
+  scrollWidth: number;
+  clientWidth: number;
+  right: number;
+  contentRight: number;
+  paneRight: number;
+  windowWidth: number;
 }

@@ -97,6 +97,18 @@ describe('microseg replay', () => {
     expect(shown[50]).toBe(`${bad}: error MS702: and 10 more errors in this file not shown (the first 50 are); fix these and read it again`);
   });
 
+  it('keeps its totals exact: a log whose counts would add up past 2^53 - 1 is cut at the line named, and exits 2', () => {
+    // 9,007 lines of 999,999,999,999 make 9,006,999,999,990,993; line 9,009 would pass 9,007,199,254,740,991.
+    const lines = Array.from({ length: 9_010 }, () => 'web-1,app-2,tcp,8080,999999999999');
+    const huge = log('huge.csv', ['from,to,protocol,port,count', ...lines].join('\n') + '\n');
+    const text = microseg('replay', policy, '--inventory', inventory, '--connections', huge);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`${huge}:9009: error MS704: count: with this line the connections would add up past 9,007,199,254,740,991`);
+    expect(text.stdout).toContain('9,006,999,999,990,993 connections, 9,006,999,999,990,993 permitted');
+    const json = microseg('replay', policy, '--inventory', inventory, '--connections', huge, '--json');
+    expect(json.stdout).toContain('"connections": 9006999999990993,');
+  });
+
   it('refuses a log without the columns it needs, or without --connections', () => {
     const wrong = log('wrong.csv', 'src,dst,proto,dport\nweb-1,app-1,tcp,8080\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', wrong);

@@ -100,7 +100,7 @@ function lineOf(error: Error): number | undefined {
   return typeof lines === 'number' ? lines : undefined;
 }
 
-/** Counts stay far enough below 2^53 that millions of lines still add up exactly. */
+/** Far above any real count; a log's sum past 2^53 - 1 is cut where it would pass it (replay.ts, MS704). */
 const MAX_COUNT = 1e12;
 
 /** Plain decimal digits only: `0x16`, `+22`, `8.0` and `1e3` are typos more often than intent. */

@@ -17,8 +17,8 @@ import {
   type ExampleGoal,
   type NamedPair,
 } from './matrix-example';
-import { cellServicesAt, examplePair } from './matrix-grid';
-import { formatServices, NO_SERVICES, serviceSetOf } from './service-set';
+import { cellServicesAt, examplePair, type CellServices } from './matrix-grid';
+import { formatServices, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, type ServiceSet } from './service-set';
 
 const workload = (
   name: string,
@@ -176,6 +176,33 @@ describe("a matrix cell's example pair", () => {
     ]);
     // A group with itself: no workload is paired with itself.
     expect(pairsToTry(matrix.members, web, web, 100).every((p) => p.from !== p.to)).toBe(true);
+  });
+
+  it('shows a familiar service a cell opens rather than its lowest port: tcp/443 for a permit-all cell', () => {
+    const cellOf = (always: ServiceSet, sometimes: ServiceSet = NO_SERVICES): CellServices => ({
+      always,
+      sometimes,
+      redirected: NO_SERVICES,
+    });
+    expect(exampleGoal(cellOf(SERVICE_DOMAIN))).toEqual({ service: { protocol: 'tcp', port: 443 }, verdict: 'permitted' });
+    const withoutHttps = serviceSetOf({ tcp: [[1, 442], [444, 65535]] });
+    expect(exampleGoal(cellOf(NO_SERVICES, withoutHttps)).service).toEqual({ protocol: 'tcp', port: 80 });
+    expect(exampleGoal(cellOf(serviceSetOf({ udp: [[0, 65535]] }))).service).toEqual({ protocol: 'udp', port: 53 });
+    // Every pair opening something still comes before some pairs opening a familiar service.
+    const every8080 = cellOf(serviceSetOf({ tcp: [[8080, 8080]] }), SERVICE_DOMAIN);
+    expect(exampleGoal(every8080).service).toEqual({ protocol: 'tcp', port: 8080 });
+  });
+
+  it('names the same familiar service on the command line for a permit-all cell', () => {
+    const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
+    const [within] = checkedExamples(
+      matrix.members,
+      [{ row: web, column: web, services: cellServicesAt(matrix.grid, web, web)! }],
+      inventory,
+      engine,
+    );
+    expect(formatServices(cellServicesAt(matrix.grid, web, web)!.always)).toBe('any');
+    expect(within).toMatchObject({ service: 'tcp/443' });
   });
 
   it('shows a service every pair opens first, a service only the Trace tab can send, else tcp/80 dropped', () => {

@@ -38,10 +38,22 @@ const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
 const ECHO_REQUESTS = [8, 128];
 
 /**
+ * Services an architect recognises at a glance, most familiar first. A cell that opens one of
+ * them shows it rather than its lowest port: for a cell that permits anything, tcp/443, not tcp/1.
+ */
+const FAMILIAR_SERVICES = [
+  { protocol: 'tcp', port: 443 },
+  { protocol: 'tcp', port: 80 },
+  { protocol: 'tcp', port: 22 },
+  { protocol: 'udp', port: 53 },
+] as const;
+
+/**
  * The service a cell's example shows and what a trace of it must say: one every member pair may
  * open, else one only some may (permitted for the example), else one sent to a honeypot
- * (redirected), else tcp/80, dropped, to see what blocks it. Only services the Trace tab can
- * send are taken. Deterministic.
+ * (redirected), else tcp/80, dropped, to see what blocks it. Within each of those, a familiar
+ * service (FAMILIAR_SERVICES) the set holds, else its first port by protocol, else an ICMP echo.
+ * Only services the Trace tab can send are taken. Deterministic.
  */
 export function exampleGoal(cell: CellServices): ExampleGoal {
   return chosenGoal(cell).goal;
@@ -56,6 +68,8 @@ function chosenGoal(cell: CellServices): { goal: ExampleGoal; everyPair: boolean
   ] as const;
   for (const [index, [set, verdict]] of choices.entries()) {
     const everyPair = index === 0;
+    const familiar = FAMILIAR_SERVICES.find(({ protocol, port }) => holds(set[protocol], port));
+    if (familiar) return { goal: { service: { ...familiar }, verdict }, everyPair };
     for (const protocol of PORT_PROTOCOLS) {
       const port = firstPort(set[protocol]);
       if (port !== undefined) return { goal: { service: { protocol, port }, verdict }, everyPair };

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
+import type { Inventory } from '../inventory/model';
+import type { Policy } from '../policy/model';
 import { resolveEndpoints } from '../simulator/endpoints';
 import { addressHosts, loadHostTables, simulatePath } from '../simulator/path';
 import { scenarioArbitrary } from '../simulator/testing/random-scenario';
@@ -39,4 +41,52 @@ describe('replayConnections (property)', () => {
     );
     expect(lines).toBeGreaterThan(500);
   }, 60_000);
+});
+
+describe('replayConnections totals', () => {
+  const inventory: Inventory = {
+    readAt: '2026-01-01T00:00:00Z',
+    workloads: ['10.0.0.1', '10.0.0.2'].map((address, i) => ({
+      id: `s/w${i}`,
+      name: `w${i}`,
+      host: 'h1',
+      addresses: [address],
+      labels: { tier: 'web' },
+      origin: { kind: 'static', source: 's' },
+    })),
+  };
+  const policy: Policy = {
+    apiVersion: 'microseg.dev/v1',
+    name: 't',
+    revision: 1,
+    defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+    groups: [{ name: 'web', selector: { labels: 'tier=web' } }],
+    edges: [],
+  };
+  const tables = loadHostTables(compilePolicy(policy, inventory).hosts);
+  // Odd counts: their sums past 2^53 are no longer whole numbers a double can hold.
+  const count = 999_999_999_999;
+  const lines = (n: number): ObservedConnection[] =>
+    Array.from({ length: n }, (_, i) => ({ from: 'w0', to: 'w1', protocol: 'tcp', port: 80, count, line: i + 2 }));
+
+  it('stay exact: a log whose connections would pass 2^53 - 1 is cut at the line that would, which is named', () => {
+    // 9,007 lines add up to 9,006,999,999,990,993; the 9,008th (line 9,009) would pass 9,007,199,254,740,991.
+    const result = replayConnections(policy, inventory, tables, lines(9_010), 'log.csv');
+    expect(result.connections).toBe(9_006_999_999_990_993);
+    expect(result.permitted).toBe(result.connections);
+    expect(result.diagnostics).toEqual([
+      {
+        code: 'MS704',
+        severity: 'error',
+        message:
+          'count: with this line the connections would add up past 9,007,199,254,740,991, more than are counted exactly; this line and the 2 after it are left out (replay the log in parts)',
+        location: { file: 'log.csv', line: 9_009, path: 'count' },
+      },
+    ]);
+  });
+
+  it('replay a log just below the bound whole', () => {
+    const result = replayConnections(policy, inventory, tables, lines(9_007), 'log.csv');
+    expect([result.connections, result.diagnostics]).toEqual([9_006_999_999_990_993, []]);
+  });
 });

@@ -37,6 +37,10 @@ export interface ReplayEntry {
   example: { from: string; to: string; line: number };
 }
 
+/**
+ * The totals are exact: a log whose connections would add up past Number.MAX_SAFE_INTEGER is
+ * replayed up to the line that would take them past it, and the rest is left out (MS704).
+ */
 export interface ReplayResult {
   /** Connections replayed (log lines times their counts), those left out (see diagnostics) not included. */
   connections: number;
@@ -82,6 +86,8 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [] };
   /** Per line replayed: the line, its ends and its connection's place in `asking`. */
   const replayed: { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[] = [];
+  // Every total is a sum of some of these counts: while this one stays a safe integer, all are exact.
+  let connections = 0;
 
   for (const [index, c] of log.entries()) {
     if (index % LINES_PER_STEP === LINES_PER_STEP - 1) yield { done: index, total: log.length, unit: 'lines' };
@@ -93,6 +99,11 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
       result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });
       continue;
     }
+    if (connections + c.count > Number.MAX_SAFE_INTEGER) {
+      result.diagnostics.push(pastExactCounting(c, log.length - index - 1, file));
+      break;
+    }
+    connections += c.count;
     const probe: PathProbe = c.protocol === 'icmp' ? { protocol: 'icmp', icmpType: c.port, icmpCode: 0 } : { protocol: c.protocol, srcPort: EPHEMERAL_PORT, dstPort: c.port };
     replayed.push({ line: c, from: ends.from.end, to: ends.to.end, asked: asking.ask(ends.from.end, ends.to.end, probe) });
   }
@@ -102,6 +113,18 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   for (; !step.done; step = steps.next()) yield { done: step.value, total: asking.asked.length, unit: 'connections' };
   result.entries = summed(result, replayed, step.value, new EndNames(policy, inventory));
   return result;
+}
+
+/** Why a line and those after it are left out: the totals would no longer be whole numbers a double holds. */
+function pastExactCounting(c: ObservedConnection, after: number, file: string): Diagnostic {
+  const most = Number.MAX_SAFE_INTEGER.toLocaleString('en-US');
+  const left = after === 0 ? 'this line is' : `this line and the ${after.toLocaleString('en-US')} after it are`;
+  return {
+    code: 'MS704',
+    severity: 'error',
+    message: `count: with this line the connections would add up past ${most}, more than are counted exactly; ${left} left out (replay the log in parts)`,
+    location: { file, line: c.line, path: 'count' },
+  };
 }
 
 /** The distinct connections of a log, as the engine's ends and services. */

@@ -2,7 +2,7 @@ import type { MatrixCell } from '@shared/analysis/matrix';
 import type { NamedPair } from '@shared/analysis/matrix-example';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
-import { useMemo, useState, type JSX, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX, type MouseEvent } from 'react';
 import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
@@ -39,6 +39,10 @@ export function MatrixPanel(): JSX.Element {
     if (!grid || !picked || picked.row >= grid.names.length || picked.column >= grid.names.length) return undefined;
     return { cell: grid.cell(picked.row, picked.column), pairs: grid.pairsToTry?.(picked.row, picked.column) };
   }, [grid, picked]);
+  const explanation = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (picked && explanation.current) showUnderMap(explanation.current);
+  }, [picked]);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
   const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
@@ -112,7 +116,7 @@ export function MatrixPanel(): JSX.Element {
             // The SVG string is built from escaped text only (heat-map-svg.ts).
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
-          <div className="matrix-explain" data-testid="matrix-cell">
+          <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
             {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
           </div>
@@ -142,6 +146,15 @@ function CellExplanation({ from, to, cell, pairs, current }: { from: string; to:
       {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} current={current} /> : null}
     </div>
   );
+}
+
+/**
+ * On a narrow panel the explanation wraps under the map, out of view: a picked cell would seem to
+ * do nothing, so its explanation's start is scrolled into view. Beside the map it is left alone.
+ */
+function showUnderMap(explain: HTMLElement): void {
+  const map = explain.previousElementSibling;
+  if (map && explain.getBoundingClientRect().top >= map.getBoundingClientRect().bottom) explain.scrollIntoView({ block: 'nearest' });
 }
 
 function Legend(): JSX.Element {
