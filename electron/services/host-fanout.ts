@@ -178,7 +178,6 @@ export class SshLimiter {
   }
 }
 
-
 /** Whether `a` is served before `b`: it holds fewer sessions, or as many and started one less recently. */
 function before(a: Operation, b: Operation): boolean {
   return a.running !== b.running ? a.running < b.running : a.servedAt < b.servedAt;
