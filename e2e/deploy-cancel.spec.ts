@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
+import type { RunningHost } from './support/web-host';
 
 // Twenty hosts whose sshd never answers (loopback servers of the test's own, one per host, that
 // accept and stay silent; hosts sharing one server would get two sessions at a time): the deploy
@@ -26,6 +27,38 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
   return { server, port: address.port, sockets };
 }
 
+/** Configures `hosts`, host i behind the silent server on `ports[i]`, and deploys one group to them all. */
+async function deployToSilentHosts(designer: DesignerPage, host: RunningHost, hosts: readonly string[], ports: readonly number[]): Promise<void> {
+  const keyPath = join(host.home, 'id_rsa');
+  writeFileSync(
+    keyPath,
+    generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    }).privateKey,
+    { mode: 0o600 },
+  );
+  mkdirSync(join(host.home, 'config'), { recursive: true });
+  const targets = hosts.map((h, i) => ({ host: h, address: '127.0.0.1', port: ports[i]!, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }));
+  writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
+  const inventory = join(host.home, 'silent-hosts.csv');
+  writeFileSync(inventory, ['name,host,addresses,labels', ...hosts.map((h, i) => `w${i},${h},10.100.${i}.1,tier=web`)].join('\n') + '\n');
+
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.addGroup('web', 'tier=web');
+  await designer.compile();
+  await designer.deploy();
+}
+
+async function closeAll(silent: Awaited<ReturnType<typeof silentServer>>[]): Promise<void> {
+  for (const { server, sockets } of silent) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 test('cancel from a second window ends queued and connecting hosts untouched, and frees them', async ({
   designer,
   host,
@@ -33,41 +66,14 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
 }) => {
   const silent = await Promise.all(HOSTS.map(() => silentServer()));
   try {
-    const keyPath = join(host.home, 'id_rsa');
-    writeFileSync(
-      keyPath,
-      generateKeyPairSync('rsa', {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-        publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
-      }).privateKey,
-      { mode: 0o600 },
-    );
-    mkdirSync(join(host.home, 'config'), { recursive: true });
-    const targets = HOSTS.map((h, i) => ({
-      host: h,
-      address: '127.0.0.1',
-      port: silent[i]!.port,
-      user: 'root',
-      auth: { kind: 'key', keyPath },
-      bridge: 'br0',
-    }));
-    writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
-    const inventory = join(host.home, 'twenty-hosts.csv');
-    writeFileSync(
-      inventory,
-      ['name,host,addresses,labels', ...HOSTS.map((h, i) => `w${i},${h},10.100.${i}.1,tier=web`)].join('\n') + '\n',
-    );
-
-    await designer.open(host.url);
-    await designer.openInventoryFile(inventory);
-    await designer.addGroup('web', 'tier=web');
-    await designer.compile();
-    await designer.deploy();
+    await deployToSilentHosts(designer, host, HOSTS, silent.map((s) => s.port));
 
     await expect(designer.deployStatusesAt('connect')).toHaveCount(8);
     await expect(designer.deployStatusesAt('queued')).toHaveCount(12);
     await expect(designer.byTestId('deploy-why')).toContainText('0 ended, 8 in flight, 12 queued');
+    // A queued host says what it waits for: here the deploy's own eight, each host having its server.
+    await expect(designer.deployStatus('host-19')).toHaveAttribute('data-waiting', 'operation');
+    await expect(designer.deployStatus('host-19')).toContainText('waiting: 8 hosts of this deploy in flight');
 
     // A window opened meanwhile takes the running deploy up, and may cancel it.
     const other = new DesignerPage(await page.context().newPage());
@@ -87,9 +93,26 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
     await expect(designer.deployStatus('host-19')).toContainText('Cancelled before it started');
     await designer.screenshot('deploy-cancelled');
   } finally {
-    for (const { server, sockets } of silent) {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeAll(silent);
+  }
+});
+
+test('hosts behind one SSH server that has its two sessions say they wait for that server, though the deploy has room', async ({ designer, host }) => {
+  const silent = await silentServer();
+  const hosts = HOSTS.slice(0, 4);
+  try {
+    await deployToSilentHosts(designer, host, hosts, hosts.map(() => silent.port));
+
+    // The deploy dialog's read of the deployed flows may hold the server's two sessions first (all
+    // four hosts then say so), until ssh2 gives up on the silent server after 10 s; then two connect.
+    await expect(designer.deployStatusesAt('connect')).toHaveCount(2);
+    for (const queued of ['host-02', 'host-03']) {
+      await expect(designer.deployStatus(queued)).toHaveAttribute('data-waiting', 'server');
+      await expect(designer.deployStatus(queued)).toContainText(`flows to apply; waiting: 2 SSH sessions already open to 127.0.0.1:${silent.port}`);
     }
+    await designer.byTestId('deploy-cancel').click();
+    await expect(designer.deployStatusesAt('cancelled')).toHaveCount(4);
+  } finally {
+    await closeAll([silent]);
   }
 });

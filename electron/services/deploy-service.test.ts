@@ -291,7 +291,11 @@ class Fleet {
   mostInFlight = 0;
   sessions = 0;
 
-  constructor(count: number) {
+  /** `servers`: how many SSH servers the hosts are behind, in turn (each its own by default). */
+  constructor(
+    count: number,
+    private readonly servers = count,
+  ) {
     this.hosts = Array.from({ length: count }, (_, i) => `h${String(i).padStart(2, '0')}`);
     this.switches = new Map(this.hosts.map((h) => [h, new FakeSwitch([])]));
   }
@@ -333,8 +337,10 @@ class Fleet {
   async service(commandTimeoutMs = 60_000): Promise<{ service: DeployService; steps: ApiEvents['deploy:progress'][]; deploy: () => Promise<{ deployId: string; finished: Promise<DeployHostResult[]> }> }> {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-fleet-'));
     const targets = new HostTargetStore(join(dir, 'config'));
-    // Each host its own SSH server, as the limit per server would otherwise bound the deploy.
-    for (const [i, host] of this.hosts.entries()) await targets.save({ host, address: '127.0.0.1', port: 22_000 + i, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    // By default each host its own SSH server, as the limit per server would otherwise bound the deploy.
+    for (const [i, host] of this.hosts.entries()) {
+      await targets.save({ host, address: '127.0.0.1', port: 22_000 + (i % this.servers), user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    }
     const steps: ApiEvents['deploy:progress'][] = [];
     let ended: (results: DeployHostResult[]) => void = () => undefined;
     const emit: EmitEvent = (event, payload) => {
@@ -372,10 +378,36 @@ describe('DeployService across many hosts', () => {
     expect(fleet.mostInFlight).toBe(SSH_LIMITS.perOperation);
     expect(fleet.sessions).toBe(20);
     expect(fleet.inFlight).toBe(0);
-    expect(steps.find((p) => p.host === 'h19')?.message).toMatch(/flows to apply; waiting its turn \(8 hosts at a time\)$/);
+    const waited = steps.find((p) => p.host === 'h19' && p.waiting);
+    expect(waited).toMatchObject({ step: 'queued', waiting: { bound: 'operation', open: 8 } });
+    expect(waited?.message).toMatch(/flows to apply; waiting: 8 hosts of this deploy in flight$/);
     // The ninth host connects only once one of the first eight has ended.
     const firstEnd = steps.findIndex((p) => p.step === 'done');
     expect(steps.findIndex((p) => p.host === 'h08' && p.step === 'connect')).toBeGreaterThan(firstEnd);
+  });
+
+  it('says of a host queued behind its SSH server that the server holds it, though the deploy has room', async () => {
+    // Four hosts behind one SSH server: two sessions there at most, far below the deploy's eight.
+    const fleet = new Fleet(4, 1);
+    const gates = [fleet.hold('h00', 'dump-flows'), fleet.hold('h01', 'dump-flows')];
+    const { service, steps, deploy } = await fleet.service();
+    const { finished } = await deploy();
+    await Promise.all(gates.map((g) => g.reached));
+
+    const server = { bound: 'server', server: '127.0.0.1:22000', open: 2 };
+    for (const host of ['h02', 'h03']) {
+      const last = steps.filter((p) => p.host === host).at(-1);
+      expect(last).toMatchObject({ step: 'queued', waiting: server });
+      expect(last?.message).toMatch(/flows to apply; waiting: 2 SSH sessions already open to 127\.0\.0\.1:22000$/);
+    }
+    // A window that reloads reads the same from the running deploy.
+    const running = (await service.status()).running[0]!.progress;
+    expect(running.find((p) => p.host === 'h03')?.waiting).toEqual(server);
+    // The hosts that started were never said to wait.
+    expect(steps.filter((p) => p.waiting).map((p) => p.host)).toEqual(['h02', 'h03']);
+
+    for (const g of gates) g.release();
+    expect((await finished).map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
   });
 
   it('cancels the hosts not yet applying, lets the one applying finish with its real result, and frees every host', async () => {

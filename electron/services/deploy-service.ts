@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview } from '@shared/api/contract';
+import type { ApiEvents, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
+import { deployWaitText } from '@shared/api/ssh-wait';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
 import { portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { portGuardsLost, portGuardsLostToDump } from '@shared/simulator/port-guards';
@@ -101,8 +102,8 @@ export class DeployService {
     this.runs.set(deployId, run);
     const atOnce = this.sessions.limits.perOperation;
     this.log.info('deploy started', { deployId, hosts: hosts.join(','), flows: compiled.flowCount, concurrency: atOnce });
-    const waiting = jobs.length > atOnce ? `; waiting its turn (${atOnce} hosts at a time)` : '';
-    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply${waiting}`);
+    // A host that cannot start at once hears why from the limiter, next (see runJob).
+    for (const { table } of jobs) this.progress(deployId, table.host, 'queued', `${table.flowCount} flows to apply`);
     // A cancel takes the hosts still waiting off the queue: their work never runs.
     const operation = this.sessions.operation(run.cancel.signal);
     // runJob never rejects: every host ends with a result.
@@ -237,6 +238,8 @@ export class DeployService {
             this.busy.delete(host);
           }
         },
+        // Hosts behind one SSH server wait on its limit even when the deploy has room: say which bound holds each.
+        (wait) => this.progress(deployId, host, 'queued', `${table.flowCount} flows to apply; ${deployWaitText(wait)}`, wait),
       );
     } catch (error) {
       // Taken off the queue by a cancel, which ended it and freed the host already.
@@ -338,9 +341,10 @@ export class DeployService {
     if (this.busy.has(host)) throw new ServiceError('bad-request', `A deploy or rollback to host "${host}" is already running; wait for its result.`);
   }
 
-  private progress(deployId: string, host: string, step: DeployStep, message: string): void {
-    this.runs.get(deployId)?.steps.set(host, { deployId, host, step, message });
-    this.emit('deploy:progress', { deployId, host, step, message });
+  private progress(deployId: string, host: string, step: DeployStep, message: string, waiting?: SshWait): void {
+    const progress: DeployProgress = { deployId, host, step, message, ...(waiting ? { waiting } : {}) };
+    this.runs.get(deployId)?.steps.set(host, progress);
+    this.emit('deploy:progress', progress);
   }
 
   private backupFile(host: string): string {

@@ -1,4 +1,4 @@
-import type { HostTarget } from '@shared/api/contract';
+import type { HostTarget, SshWait } from '@shared/api/contract';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from './deploy-queue';
 import { allOnHosts, SshLimiter, type SshOperation } from './host-fanout';
@@ -15,9 +15,13 @@ class Counter {
   readonly mostOn = new Map<number, number>();
   private readonly ends = new Map<string, { ok: (v: string) => void; fail: (e: Error) => void }>();
 
+  /** What each work was told it waits for, in order. */
+  readonly waits = new Map<string, SshWait[]>();
+
   /** Runs `name`'s work on `on` through `operation`; settles as the work's answer or error message. */
   ask(operation: SshOperation, name: string, on: HostTarget): Promise<string> {
-    return operation.run(on, () => this.work(name, on.port)).catch((e: Error) => (e instanceof CancelledError ? `${name} cancelled` : e.message));
+    const told = (wait: SshWait): void => void this.waits.set(name, [...(this.waits.get(name) ?? []), wait]);
+    return operation.run(on, () => this.work(name, on.port), told).catch((e: Error) => (e instanceof CancelledError ? `${name} cancelled` : e.message));
   }
 
   end(name: string, error?: Error): void {
@@ -137,6 +141,41 @@ describe('SshLimiter', () => {
     }
     // Eight each; from there on a deploy session that ends goes back to the deploy.
     expect(counter.started.slice(16)).toEqual([...names('i', 8), 'd16', 'd17']);
+  });
+
+  it('tells waiting work which bound holds it, at once and whenever that changes, and nothing to work that starts', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 3, total: 4 });
+    const [deploy, trace] = [limiter.operation(), limiter.operation()];
+    const asked = [
+      // Two hosts behind one server fill its two sessions; a third behind it waits though the deploy has room.
+      ...['a0', 'a1', 'a2'].map((n) => counter.ask(deploy, n, target(n, 22))),
+      counter.ask(deploy, 'a3', target('a3', 23)),
+      counter.ask(deploy, 'a4', target('a4', 24)),
+      counter.ask(trace, 'b0', target('b0', 25)),
+      counter.ask(trace, 'b1', target('b1', 26)),
+    ];
+    await settle();
+    expect(counter.started).toEqual(['a0', 'a1', 'a3', 'b0']);
+    expect(Object.fromEntries(counter.waits)).toEqual({
+      a2: [{ bound: 'server', server: '127.0.0.1:22', open: 2 }],
+      a4: [{ bound: 'operation', open: 3 }],
+      b1: [{ bound: 'total', open: 4 }],
+    });
+
+    // a3's slot goes to the trace, which holds fewer; a4 now waits on the process, a2 still on its server.
+    counter.end('a3');
+    await settle();
+    expect(counter.started.at(-1)).toBe('b1');
+    expect(counter.waits.get('a4')).toEqual([{ bound: 'operation', open: 3 }, { bound: 'total', open: 4 }]);
+    expect(counter.waits.get('a2')).toHaveLength(1);
+
+    while (counter.running > 0) {
+      counter.endAll();
+      await settle();
+    }
+    await Promise.all(asked);
+    expect([...counter.waits.keys()].sort()).toEqual(['a2', 'a4', 'b1']);
   });
 
   it('never runs work whose signal aborts while it waits: it rejects with a CancelledError, and the running ones finish', async () => {

@@ -1,4 +1,4 @@
-import type { HostTarget } from '@shared/api/contract';
+import type { HostTarget, SshWait } from '@shared/api/contract';
 import { CancelledError } from './deploy-queue';
 
 /** The three bounds on the SSH sessions one process holds at once. */
@@ -34,15 +34,19 @@ export interface SshOperation {
   /**
    * Runs `work`, which opens one session to `target` and closes it before it settles, when a
    * slot is free for it. When the operation's signal aborts first, `work` never runs and this
-   * rejects with a CancelledError, so the host is never contacted.
+   * rejects with a CancelledError, so the host is never contacted. While `work` waits, `onWait`
+   * hears which bound holds it, at once and again each time that changes.
    */
-  run<T>(target: HostTarget, work: () => Promise<T>): Promise<T>;
+  run<T>(target: HostTarget, work: () => Promise<T>, onWait?: (wait: SshWait) => void): Promise<T>;
 }
 
 interface Waiter {
   server: string;
   start: () => void;
   cancel: () => void;
+  onWait: ((wait: SshWait) => void) | undefined;
+  /** What `onWait` was last told, to tell it only what changed. */
+  told?: SshWait;
 }
 
 interface Operation {
@@ -88,11 +92,11 @@ export class SshLimiter {
       },
       { once: true },
     );
-    return { run: (target, work) => this.run(operation, serverOf(target), work) };
+    return { run: (target, work, onWait) => this.run(operation, serverOf(target), work, onWait) };
   }
 
-  private async run<T>(operation: Operation, server: string, work: () => Promise<T>): Promise<T> {
-    await this.turn(operation, server);
+  private async run<T>(operation: Operation, server: string, work: () => Promise<T>, onWait?: (wait: SshWait) => void): Promise<T> {
+    await this.turn(operation, server, onWait);
     try {
       return await work();
     } finally {
@@ -102,20 +106,28 @@ export class SshLimiter {
       if (left === 0) this.perServer.delete(server);
       else this.perServer.set(server, left);
       this.startWhatCan();
+      this.tellWaits();
     }
   }
 
-  private turn(operation: Operation, server: string): Promise<void> {
+  private turn(operation: Operation, server: string, onWait: ((wait: SshWait) => void) | undefined): Promise<void> {
     if (operation.signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      operation.waiting.push({ server, start: resolve, cancel: () => reject(new CancelledError()) });
+      const waiter: Waiter = { server, start: resolve, cancel: () => reject(new CancelledError()), onWait };
+      operation.waiting.push(waiter);
       this.waiting.add(operation);
-      this.startWhatCan();
+      // Only a start changes what holds the others; a newcomer that waits has only itself to tell.
+      if (this.startWhatCan()) this.tellWaits();
+      else this.tellWait(operation, waiter);
     });
   }
 
-  /** Starts waiters while a slot is free: each time for the operation that can use one and holds the fewest. */
-  private startWhatCan(): void {
+  /**
+   * Starts waiters while a slot is free: each time for the operation that can use one and holds
+   * the fewest. True when it started any.
+   */
+  private startWhatCan(): boolean {
+    let started = false;
     while (this.running < this.limits.total) {
       let next: { operation: Operation; index: number } | undefined;
       for (const operation of this.waiting) {
@@ -123,7 +135,7 @@ export class SshLimiter {
         const index = operation.waiting.findIndex((w) => (this.perServer.get(w.server) ?? 0) < this.limits.perServer);
         if (index >= 0) next = { operation, index };
       }
-      if (!next) return;
+      if (!next) return started;
 
       const { operation, index } = next;
       const [waiter] = operation.waiting.splice(index, 1);
@@ -133,7 +145,36 @@ export class SshLimiter {
       this.running++;
       this.perServer.set(waiter!.server, (this.perServer.get(waiter!.server) ?? 0) + 1);
       waiter!.start();
+      started = true;
     }
+    return started;
+  }
+
+  /** Tells every waiter that listens what holds it now, when that changed. */
+  private tellWaits(): void {
+    for (const operation of this.waiting) {
+      for (const waiter of operation.waiting) this.tellWait(operation, waiter);
+    }
+  }
+
+  private tellWait(operation: Operation, waiter: Waiter): void {
+    if (!waiter.onWait) return;
+    const wait = this.waitOf(operation, waiter.server);
+    // A waiter's server never changes, so the bound and its count say whether anything did.
+    if (waiter.told?.bound === wait.bound && waiter.told.open === wait.open) return;
+    waiter.told = wait;
+    waiter.onWait(wait);
+  }
+
+  /**
+   * The bound that holds a waiter once no more can start: at least one is full then. The most
+   * particular one is named, since it holds the waiter even when the wider ones free up.
+   */
+  private waitOf(operation: Operation, server: string): SshWait {
+    const toServer = this.perServer.get(server) ?? 0;
+    if (toServer >= this.limits.perServer) return { bound: 'server', server, open: toServer };
+    if (operation.running >= this.limits.perOperation) return { bound: 'operation', open: operation.running };
+    return { bound: 'total', open: this.running };
   }
 }
 

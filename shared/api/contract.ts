@@ -335,7 +335,16 @@ export interface DeployProgress {
   host: string;
   step: DeployStep;
   message: string;
+  /** Set on a `queued` host whose turn has not come: which bound on SSH sessions holds it (the message says it in words). */
+  waiting?: SshWait;
 }
+
+/**
+ * Why work on a host waits for an SSH session: the bound that is full, with the sessions that
+ * fill it. `server`: sessions to the host's SSH server (address:port), from any operation;
+ * `operation`: the hosts of the same deploy (or read) in flight; `total`: every session of the process.
+ */
+export type SshWait = { bound: 'server'; server: string; open: number } | { bound: 'operation'; open: number } | { bound: 'total'; open: number };
 
 export interface DeployStatus {
   /** Each running deploy with the last step reported per host; `cancelling` once a cancel was asked for. */

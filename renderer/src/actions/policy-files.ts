@@ -11,6 +11,7 @@ import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 import { mayDiscard } from './discard';
+import { placeHeldGroups } from './move-groups';
 import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft } from './policy-text';
 
 /*
@@ -86,6 +87,8 @@ export function openUnsavedPolicy(policy: Policy): void {
 }
 
 async function writePolicy(path: string): Promise<void> {
+  // A group still held in a drag is saved where the canvas shows it, not where it was picked up.
+  placeHeldGroups();
   const { policy } = usePolicyStore.getState();
   const saved: Policy = { ...policy, revision: policy.revision + 1 };
   // Checked and printed in a worker: at 5,000 groups printing alone had frozen the page 0.7 s.

@@ -1,3 +1,4 @@
+import type { CanvasPosition } from '@shared/policy/model';
 import { create } from 'zustand';
 
 /** The one canvas element the inspector shows; groups by name, edges by id. */
@@ -11,16 +12,24 @@ interface CanvasState {
   form: OpenForm;
   /** Set when an edge was just drawn and still needs its services typed in. */
   focusServices: boolean;
+  /** Where the groups held in a drag are now; the drawing gets these places when they are let go. */
+  held: ReadonlyMap<string, CanvasPosition>;
   select: (selection: Selection, focusServices?: boolean) => void;
   openForm: (form: OpenForm) => void;
+  hold: (held: ReadonlyMap<string, CanvasPosition>) => void;
 }
+
+/** No group held: one empty map, so a canvas that drags nothing keeps its nodes as they are. */
+export const NOTHING_HELD: ReadonlyMap<string, CanvasPosition> = new Map();
 
 // The inspector and the add forms share field test ids, so only one of them is open at a time.
 export const useCanvasStore = create<CanvasState>()((set) => ({
   selection: null,
   form: null,
   focusServices: false,
+  held: NOTHING_HELD,
   select: (selection, focusServices = false) =>
     set((s) => ({ selection, focusServices, form: selection ? null : s.form })),
   openForm: (form) => set((s) => ({ form, selection: form ? null : s.selection, focusServices: false })),
+  hold: (held) => set({ held: held.size === 0 ? NOTHING_HELD : held }),
 }));

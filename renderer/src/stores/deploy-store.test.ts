@@ -158,3 +158,24 @@ describe('cancelling a deploy', () => {
     expect(deployCounts(['h1', 'h2', 'h3', 'h4'], statuses)).toEqual({ ended: 1, inFlight: 1, queued: 2 });
   });
 });
+
+describe('a host waiting its turn', () => {
+  const server = { bound: 'server', server: '127.0.0.1:2222', open: 2 } as const;
+  const waiting = { deployId: 'd1', host: 'h2', step: 'queued', message: '4 flows to apply; waiting: 2 SSH sessions already open to 127.0.0.1:2222', waiting: server } as const;
+  beforeEach(() => useDeployStore.setState({ deployId: 'd1', running: true, statuses: {}, ended: [] }));
+
+  it('shows which bound on SSH sessions holds it, until its turn comes', () => {
+    useDeployStore.getState().onProgress(waiting);
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'queued', message: waiting.message, waiting: server });
+
+    useDeployStore.getState().onProgress({ deployId: 'd1', host: 'h2', step: 'connect', message: 'connecting' });
+    expect(useDeployStore.getState().statuses['h2']).toEqual({ status: 'connect', message: 'connecting' });
+  });
+
+  it('shows it after a reload too, read from the running deploy', async () => {
+    useDeployStore.setState({ deployId: null, running: false });
+    answers.push({ ok: true, value: { running: [{ deployId: 'd1', cancelling: false, progress: [waiting] }], outcomes: [], backups: [] } });
+    await useDeployStore.getState().restore();
+    expect(useDeployStore.getState().statuses['h2']?.waiting).toEqual(server);
+  });
+});

@@ -1,4 +1,4 @@
-import type { DeployCancel, DeployHostResult, DeployProgress, DeployStep, HostTarget } from '@shared/api/contract';
+import type { DeployCancel, DeployHostResult, DeployProgress, DeployStep, HostTarget, SshWait } from '@shared/api/contract';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
@@ -10,6 +10,8 @@ import { useModalStore, type ConfirmRequest } from './modal-store';
 export interface HostStatus {
   status: DeployStep | DeployHostResult['status'];
   message: string;
+  /** A queued host whose turn has not come: the bound on SSH sessions that holds it. */
+  waiting?: SshWait;
 }
 
 interface DeployState {
@@ -156,7 +158,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       deployId: s.deployId ?? progress.deployId,
       // Only a cancel ends a host as cancelled: from whichever window it came, it holds for the whole deploy.
       cancelling: s.cancelling || progress.step === 'cancelled',
-      statuses: { ...s.statuses, [progress.host]: { status: progress.step, message: progress.message } },
+      statuses: { ...s.statuses, [progress.host]: statusOfStep(progress) },
     }));
   },
 
@@ -193,7 +195,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     for (const r of outcomes) statuses[r.host] = { status: r.status, message: r.message };
     // A deploy that ended while the answer was on its way is not taken up: nothing would end it again.
     const latest = running.filter((r) => !get().ended.includes(r.deployId)).at(-1);
-    for (const p of latest?.progress ?? []) statuses[p.host] = { status: p.step, message: p.message };
+    for (const p of latest?.progress ?? []) statuses[p.host] = statusOfStep(p);
     // Anything this window already knows is newer than what it asked for.
     set((s) => ({
       ...(latest && s.deployId === null
@@ -244,6 +246,10 @@ function guardLoss(host: string, ports: readonly string[]): NonNullable<ConfirmR
 function isOurs(state: DeployState, deployId: string, host: string | undefined): boolean {
   if (state.deployId !== null) return state.deployId === deployId;
   return host !== undefined && state.pendingHosts.includes(host);
+}
+
+function statusOfStep({ step, message, waiting }: DeployProgress): HostStatus {
+  return { status: step, message, ...(waiting ? { waiting } : {}) };
 }
 
 function statusOf(hosts: readonly string[], status: HostStatus): Record<string, HostStatus> {

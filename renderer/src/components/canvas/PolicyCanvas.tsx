@@ -8,7 +8,6 @@ import {
   type EdgeChange,
   type NodeChange,
   type NodePositionChange,
-  type XYPosition,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -21,10 +20,10 @@ import {
   nextEdgeId,
   withEdgeAdded,
   withEdgeRemoved,
-  withGroupMoved,
   withGroupRemoved,
 } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
+import { moveGroups } from '../../actions/move-groups';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { endStep, useDrawing, usePolicyStore } from '../../stores/policy-store';
 import { CanvasToolbar } from './CanvasToolbar';
@@ -44,7 +43,6 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const NONE: never[] = [];
 // React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
 const REMOVAL = 'remove';
-const NOT_DRAGGING: ReadonlyMap<string, XYPosition> = new Map();
 // React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
 const FIT = { padding: 0.2, maxZoom: 1 };
 // A hidden canvas listens to no keys: React Flow updates its store on every Ctrl or Shift press
@@ -67,9 +65,8 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   // React Flow measures nodes and hands the sizes back; it needs them on every node we pass.
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
-  // Where the groups being dragged are now. A drag changes the policy once, when it ends: each
-  // frame's edit had the whole policy checked again for the badges (0.1-0.2 s a frame at 5,000 groups).
-  const [dragged, setDragged] = useState(NOT_DRAGGING);
+  // Where the groups being dragged are now; the policy gets these places when they are let go.
+  const dragged = useCanvasStore((s) => s.held);
 
   // Each group or edge keeps its object while it would be drawn the same: React Flow redraws
   // every element it is handed anew (at 5,000 groups and edges, a second for a save).
@@ -125,32 +122,16 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
       }
       if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
 
-      // A drag sends a position per frame, drawn as it comes; its last (not dragging) is the edit,
-      // one undo step. A move by the arrow keys comes as that last position alone.
+      // A drag sends a position per frame, drawn as it comes; its last (not dragging) is the drop.
+      // A move by the arrow keys comes as that last position alone.
       const moves = changes.filter((c): c is NodePositionChange => c.type === 'position' && c.position !== undefined);
-      const held = moves.filter((c) => c.dragging);
-      const done = moves.filter((c) => !c.dragging);
-      if (moves.length > 0) {
-        setDragged((was) => {
-          if (held.length === 0 && !done.some((c) => was.has(c.id))) return was;
-          const next = new Map(was);
-          for (const c of held) next.set(c.id, c.position!);
-          for (const c of done) next.delete(c.id);
-          return next.size === 0 ? NOT_DRAGGING : next;
-        });
-      }
+      if (moves.length > 0) moveGroups(moves.map((c) => ({ name: c.id, position: c.position!, held: c.dragging === true })));
 
       const removes = changes.some((c) => c.type === 'remove');
-      edit(
-        (p) =>
-          changes.reduce((next, change) => {
-            if (change.type === 'position' && change.position && !change.dragging) return withGroupMoved(next, change.id, change.position);
-            if (change.type === 'remove') return withGroupRemoved(next, change.id);
-            return next;
-          }, p),
-        removes ? REMOVAL : undefined,
-      );
-      if (removes) queueMicrotask(endStep);
+      if (removes) {
+        edit((p) => changes.reduce((next, c) => (c.type === 'remove' ? withGroupRemoved(next, c.id) : next), p), REMOVAL);
+        queueMicrotask(endStep);
+      }
       applySelection('group', changes);
     },
     [edit],

@@ -38,7 +38,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         {line.target ? describeTarget(line.target) : line.suggestedAddress ? `No SSH target yet; node address ${line.suggestedAddress}` : 'No SSH target yet'}
       </p>
       {status ? (
-        <p className={`deploy-status tone-${tone}`} data-testid="deploy-host-status" data-host={line.host} data-status={status.status}>
+        <p className={`deploy-status tone-${tone}`} data-testid="deploy-host-status" data-host={line.host} data-status={status.status} data-waiting={status.waiting?.bound}>
           <span className="step">{status.status}</span> {status.message}
         </p>
       ) : null}
