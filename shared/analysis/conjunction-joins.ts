@@ -5,6 +5,7 @@ import { ETH_TYPE, hasAddress, isConjunctive, type FlowMatch, type SimFlow } fro
 import type { FlowTables } from '../simulator/simulate';
 import { addressKey, isExactMask } from '../simulator/table-index';
 import { ConjunctionLists } from './conjunction-lists';
+import { MatchLists } from './match-lists';
 import { matchText, matchTextWithoutConjId } from '../simulator/match-text';
 import { SERVICE_PROTOCOLS, type ServiceProtocol } from './service-set';
 
@@ -20,8 +21,10 @@ interface AddressClause {
    * conjunction is a candidate for); `destination`: no flow asks about it; else mixed.
    */
   asks: 'gate' | 'source' | 'destination' | 'mixed';
+  /** The number of its list of matches (MatchLists): clauses of many hosts share what is worked out from it. */
+  list: number;
   /** When every flow asks about the source only: the sources it holds for (it lets every destination through). */
-  sources?: Set<number>;
+  sources?: ReadonlySet<number>;
   /** When no flow asks about the source: the destinations it lets through, whatever the row (null: all). */
   destinations?: Int32Array | null;
 }
@@ -84,6 +87,12 @@ export class ConjunctionJoins {
   private readonly scratch: RowScratch;
   private readonly all: Int32Array;
 
+  private readonly matchLists = new MatchLists();
+  /** Per list of matches: the endpoints it asks about as sources (of a gate or a source clause). */
+  private readonly sourcesOfList = new Map<number, Set<number>>();
+  /** Per list of matches of a destination clause: its destinations (null: all). */
+  private readonly destinationsOfList = new Map<number, Int32Array | null>();
+
   private readonly kinds = new Map<string, number>();
   private readonly verdicts = new Map<string, number>();
   private readonly formKeys = new Map<string, number>();
@@ -99,7 +108,7 @@ export class ConjunctionJoins {
   addHost(host: string, byTable: FlowTables): void {
     for (const [table, flows] of byTable)
       for (const [id, served] of conjunctionFlows(flows)) {
-        const clauses = addressClauses(served);
+        const clauses = addressClauses(served, this.matchLists);
         if (clauses.length === 0) continue;
         const plain = plainKind(table, served);
         const kind = plain ? intern(this.kinds, `${plain.clauses}|${plain.verdict}`) : -1;
@@ -150,9 +159,7 @@ export class ConjunctionJoins {
       this.everyRow.push(index);
       return;
     }
-    const rows = new Set<number>();
-    for (const f of gate.flows) this.forEachMatching(sourceOf(f)!, f.ethType, (i) => rows.add(i));
-    for (const i of rows) this.bySource[i]!.push(index);
+    for (const i of this.sourcesOf(gate)) this.bySource[i]!.push(index);
     if (gate.asks === 'source') {
       gate.asks = 'gate';
       gate.flows = [];
@@ -175,14 +182,14 @@ export class ConjunctionJoins {
   /** The destinations that the clause's flows holding for source `row` let through; null: all. */
   private clauseDestinations(clause: AddressClause, row: number): Int32Array | null {
     if (clause.asks === 'source') {
-      if (!clause.sources) {
-        const sources = new Set<number>();
-        for (const f of clause.flows) this.forEachMatching(sourceOf(f)!, f.ethType, (i) => sources.add(i));
-        clause.sources = sources;
-      }
+      clause.sources ??= this.sourcesOf(clause);
       return clause.sources.has(row) ? null : NONE;
     }
     if (clause.destinations !== undefined) return clause.destinations;
+    if (clause.asks === 'destination' && this.destinationsOfList.has(clause.list)) {
+      clause.flows = [];
+      return (clause.destinations = this.destinationsOfList.get(clause.list)!);
+    }
     const found: number[] = [];
     let all = false;
     for (const f of clause.flows) {
@@ -195,9 +202,21 @@ export class ConjunctionJoins {
     const destinations = all ? null : sortedUnique(found);
     if (clause.asks === 'destination') {
       clause.destinations = destinations;
+      this.destinationsOfList.set(clause.list, destinations);
       clause.flows = [];
     }
     return destinations;
+  }
+
+  /** The endpoints a clause's flows ask about as sources, worked out once per list of matches. */
+  private sourcesOf(clause: AddressClause): Set<number> {
+    let sources = this.sourcesOfList.get(clause.list);
+    if (sources === undefined) {
+      sources = new Set<number>();
+      for (const f of clause.flows) if (sourceOf(f)) this.forEachMatching(sourceOf(f)!, f.ethType, (i) => sources!.add(i));
+      this.sourcesOfList.set(clause.list, sources);
+    }
+    return sources;
   }
 
   /** Calls `f` with each endpoint a mask (under an Ethernet type) holds for, in ascending order. */
@@ -315,7 +334,7 @@ function conjunctionFlows(flows: readonly SimFlow[]): Map<number, Served> {
 }
 
 /** The address clauses of a conjunction, as relevantFlows counts them: clauses with a flow that names an address. */
-function addressClauses(served: Served): AddressClause[] {
+function addressClauses(served: Served, matchLists: MatchLists): AddressClause[] {
   const byClause = new Map<number, FlowMatch[]>();
   for (let e = 0; e < served.flows.length; e++) {
     const m = served.flows[e]!.match;
@@ -327,6 +346,7 @@ function addressClauses(served: Served): AddressClause[] {
   }
   return [...byClause.values()].map((flows): AddressClause => ({
     flows,
+    list: matchLists.numberOf(flows),
     asks: flows.every((f) => sourceOf(f) && !destinationOf(f)) ? 'source' : flows.every((f) => !sourceOf(f)) ? 'destination' : 'mixed',
   }));
 }
