@@ -145,6 +145,27 @@ describe("a matrix cell's example pair", () => {
     expect(everyOpen).toEqual({ from: 'web-1', to: 'app-1', service: 'udp/53' });
   });
 
+  it('is, on the command line, the first pair the panel would find, though the engine asks pairs in batches', async () => {
+    // web-1 alone is not in prod: after it fails, several prod pairs pass within one batch.
+    const prodInventory: Inventory = {
+      ...inventory,
+      workloads: inventory.workloads.map((w) => (w.labels.tier === 'web' && w.name !== 'web-1' ? { ...w, labels: { ...w.labels, env: 'prod' } } : w)),
+    };
+    const prodTables = loadHostTables(compilePolicy(policy, prodInventory).hosts);
+    const prodMatrix = reachabilityMatrix(policy, prodInventory, prodTables);
+    const cells: CellPlace[] = [{ row: web, column: app, services: cellServicesAt(prodMatrix.grid, web, app)! }];
+    const goal = exampleGoal(cells[0]!.services);
+    const pairs = pairsToTry(prodMatrix.members, web, app, EXAMPLE_TRACE_LIMIT);
+    const verdicts = await Promise.all(pairs.map(tracer(prodTables, goal, [])));
+    const passing = verdicts.flatMap((verdict, i) => (verdict === goal.verdict ? [i] : []));
+    // The first pair fails, and the next batch (pairs 1 to 4) holds more than one that passes.
+    expect(passing[0]).toBeGreaterThan(0);
+    expect(passing.filter((i) => i <= 4).length).toBeGreaterThan(1);
+    const engine = new VerdictEngine(prodTables, { hostOf: addressHosts(prodInventory.workloads) });
+    const [checked] = checkedExamples(prodMatrix.members, cells, prodInventory, engine);
+    expect(checked).toMatchObject(pairs[passing[0]!]!);
+  });
+
   it('is a redirected pair for a service the cell sends to a honeypot', async () => {
     const redirectedOnly = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: services.redirected };
     expect(formatServices(redirectedOnly.redirected)).toBe('tcp/22');

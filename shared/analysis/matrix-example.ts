@@ -141,9 +141,9 @@ export interface CellPlace {
  * An example for each cell, as the panel finds one (exampleGoal, pairsToTry) but asked of the
  * verdict engine: for a service every member pair opens, the first member pair; for one only
  * some open or send to a honeypot, the first of up to EXAMPLE_TRACE_LIMIT pairs whose first
- * packet gets the cell's verdict, undefined when none does. Each round asks the next pair of
+ * packet gets the cell's verdict, undefined when none does. Each batch asks the next pairs of
  * every cell still without one, all together and host by host (VerdictEngine.verdicts), so
- * thousands of cells on hundreds of hosts build each host's classifiers once a round.
+ * thousands of cells on hundreds of hosts build each host's classifiers once a batch.
  */
 export function checkedExamples(members: MatrixMembers, cells: readonly CellPlace[], inventory: Inventory, engine: VerdictEngine): (CheckedExample | undefined)[] {
   const found: (CheckedExample | undefined)[] = cells.map(() => undefined);
@@ -159,21 +159,26 @@ export function checkedExamples(members: MatrixMembers, cells: readonly CellPlac
     if (sure[i]) found[i] = { ...pairs[0]!, service: tracedServiceText(goals[i]!.service) };
     else pending.push(i);
   });
-  for (let round = 0; pending.length > 0; round++) {
+  // Candidates are asked in batches that grow fourfold (1, 4, 16, then the rest of 48): every
+  // batch walks the hosts again, and past the engine's budget (the huge estate's 500 hosts)
+  // each walk builds their classifiers again, so 48 rounds of one pair took most of an hour.
+  // The example is still the first candidate, in order, that gets the cell's verdict.
+  for (let from = 0, size = 1; pending.length > 0; from += size, size *= 4) {
     const asked: VerdictAsk[] = [];
-    const askedFor: number[] = [];
-    for (const i of pending) {
-      const ask = asker.ask(candidates[i]![round]!, goals[i]!.service);
-      if (ask) {
-        asked.push(ask);
-        askedFor.push(i);
+    const askedFor: { cell: number; candidate: number }[] = [];
+    for (const i of pending)
+      for (let k = from; k < Math.min(from + size, candidates[i]!.length); k++) {
+        const ask = asker.ask(candidates[i]![k]!, goals[i]!.service);
+        if (ask) {
+          asked.push(ask);
+          askedFor.push({ cell: i, candidate: k });
+        }
       }
-    }
     const verdicts = everyVerdict(engine, asked);
-    askedFor.forEach((i, k) => {
-      if (verdicts[k]!.verdict === goals[i]!.verdict) found[i] = { ...candidates[i]![round]!, service: tracedServiceText(goals[i]!.service) };
+    askedFor.forEach(({ cell, candidate }, k) => {
+      if (found[cell] === undefined && verdicts[k]!.verdict === goals[cell]!.verdict) found[cell] = { ...candidates[cell]![candidate]!, service: tracedServiceText(goals[cell]!.service) };
     });
-    pending = pending.filter((i) => found[i] === undefined && round + 1 < candidates[i]!.length);
+    pending = pending.filter((i) => found[i] === undefined && from + size < candidates[i]!.length);
   }
   return found;
 }
