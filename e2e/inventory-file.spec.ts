@@ -60,3 +60,21 @@ test('replay a connection log against the example: what would be dropped, by gro
   await designer.byTestId('matrix-filter').fill('ap');
   expect(await designer.matrixCells()).toEqual(['app→app']);
 });
+
+test('replay: the left-out heading counts every line left out, the thousands one MS704 names too, and the problems listed', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  // 60 unknown ends (MS703); then counts that pass 2^53 - 1 at the 9,008th huge line (MS704), leaving it, 2 more and 5,000 small ones out.
+  const unknown = Array.from({ length: 60 }, (_, i) => `ghost-${i},app-1,tcp,80`);
+  const huge = Array.from({ length: 9_010 }, () => 'web-1,app-2,tcp,8080,999999999999');
+  const small = Array.from({ length: 5_000 }, () => 'web-1,app-2,tcp,8080,1');
+  const log = join(host.home, 'cut.csv');
+  writeFileSync(log, ['from,to,protocol,port,count', 'web-1,app-2,tcp,8080,1', ...unknown, ...huge, ...small, ''].join('\n'));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  await designer.replayLog(log);
+  await expect(designer.byTestId('replay-left-out').locator('summary')).toHaveText('5,063 lines of the log left out: the first 50 of 61 problems listed');
+  await expect(designer.byTestId('replay-left-out').locator('li')).toHaveCount(51);
+});

@@ -95,6 +95,8 @@ describe('microseg replay', () => {
     expect(shown).toHaveLength(51);
     expect(shown[49]).toContain(`${bad}:52: error MS703`);
     expect(shown[50]).toBe(`${bad}: error MS702: and 10 more errors in this file not shown (the first 50 are); fix these and read it again`);
+    const json = JSON.parse(microseg('replay', policy, '--inventory', inventory, '--connections', bad, '--json').stdout) as { linesLeftOut: number; diagnostics: unknown[] };
+    expect([json.linesLeftOut, json.diagnostics.length]).toEqual([60, 51]);
   });
 
   it('keeps its totals exact: a log whose counts would add up past 2^53 - 1 is cut at the line named, and exits 2', () => {
@@ -107,6 +109,7 @@ describe('microseg replay', () => {
     expect(text.stdout).toContain('9,006,999,999,990,993 connections, 9,006,999,999,990,993 permitted');
     const json = microseg('replay', policy, '--inventory', inventory, '--connections', huge, '--json');
     expect(json.stdout).toContain('"connections": 9006999999990993,');
+    expect(json.stdout).toContain('"linesLeftOut": 3,');
   });
 
   it('refuses a log without the columns it needs, or without --connections', () => {

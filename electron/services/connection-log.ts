@@ -1,11 +1,13 @@
 import { parse, type Info } from 'csv-parse';
-import type { ObservedConnection } from '@shared/analysis/replay';
-import type { Diagnostic } from '@shared/diagnostics';
+import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
+import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
   diagnostics: Diagnostic[];
+  /** Lines of the log left out, each named in `diagnostics`. */
+  linesLeftOut: number;
 }
 
 const REQUIRED = ['from', 'to', 'protocol', 'port'] as const;
@@ -72,9 +74,19 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const twice = header.filter((h, i) => header.indexOf(h) !== i);
   if (header.length > 0 && (missing.length > 0 || twice.length > 0)) {
     const problem = missing.length > 0 ? `lacks ${missing.join(', ')}` : `names ${[...new Set(twice)].join(', ')} twice`;
-    return { connections: [], diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
+    return { connections: [], linesLeftOut: 0, diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
   }
-  return { connections, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
+  return { connections, linesLeftOut: diagnostics.length, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
+}
+
+/**
+ * A log's replay with the log's own problems added, as every door shows them: the lines left
+ * out counted in all, the problems in line order, the first MAX_DIAGNOSTICS_PER_FILE of them
+ * named and then how many more; `problems` counts them all.
+ */
+export function withLogProblems(result: ReplayResult, log: ConnectionLogParse): { result: ReplayResult; problems: number } {
+  const problems = byLine([...log.diagnostics, ...result.diagnostics]);
+  return { result: { ...result, diagnostics: capped(problems), linesLeftOut: log.linesLeftOut + result.linesLeftOut }, problems: problems.length };
 }
 
 /** One record as a connection, or what is wrong with it, the location naming its column. */

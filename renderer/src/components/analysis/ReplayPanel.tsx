@@ -1,4 +1,4 @@
-import { formatDiagnostic } from '@shared/diagnostics';
+import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from '@shared/diagnostics';
 import type { JSX } from 'react';
 import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
 import { isCompileCurrent } from '../../model/same-input';
@@ -8,6 +8,13 @@ import { AnalysisProgress } from './AnalysisProgress';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
+
+/** How many lines the problems left out in all (one MS704 may cut millions), and how many problems are listed. */
+function leftOutHeading(lines: number, problems: number): string {
+  const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  const listed = problems > MAX_DIAGNOSTICS_PER_FILE ? `the first ${MAX_DIAGNOSTICS_PER_FILE} of ${count(problems, 'problem')} listed` : `${count(problems, 'problem')} listed`;
+  return `${count(lines, 'line')} of the log left out: ${listed}`;
+}
 
 /**
  * "What would this policy do to the traffic that really ran?": a connection log (CSV
@@ -49,8 +56,8 @@ export function ReplayPanel(): JSX.Element {
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
           </p>
           {replay.diagnostics.length > 0 ? (
-            <details className="form-warning" data-testid="replay-left-out" open={replay.diagnostics.length <= 5}>
-              <summary>{replay.diagnostics.length} line{replay.diagnostics.length === 1 ? '' : 's'} left out</summary>
+            <details className="form-warning" data-testid="replay-left-out" open={result.problems <= 5}>
+              <summary>{leftOutHeading(replay.linesLeftOut, result.problems)}</summary>
               <ul className="mono">
                 {replay.diagnostics.slice(0, SHOWN).map((d, i) => (
                   <li key={i}>{formatDiagnostic(d)}</li>
