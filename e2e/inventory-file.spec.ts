@@ -78,3 +78,20 @@ test('replay: the left-out heading counts every line left out, the thousands one
   await expect(designer.byTestId('replay-left-out').locator('summary')).toHaveText('5,063 lines of the log left out: the first 50 of 61 problems listed');
   await expect(designer.byTestId('replay-left-out').locator('li')).toHaveCount(51);
 });
+
+test('replay: a log whose lines are all, or partly, left out is not said to go through', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  const unplaced = join(host.home, 'unplaced.csv');
+  writeFileSync(unplaced, 'from,to,protocol,port\n2001:db8::1,web-1,tcp,443\nghost,web-1,tcp,443\n');
+  const partly = join(host.home, 'partly.csv');
+  writeFileSync(partly, 'from,to,protocol,port\nweb-1,app-1,tcp,8080\nghost,web-1,tcp,443\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  expect(await designer.replayLog(unplaced)).toContain('0 connections');
+  await expect(designer.byTestId('replay-all-through')).toHaveText('No connection of the log was replayed: every line of it was left out (see above).');
+  expect(await designer.replayLog(partly)).toContain(': 1 connection, 1 permitted');
+  await expect(designer.byTestId('replay-all-through')).toHaveText('Every connection replayed goes through; the lines left out were not judged.');
+});

@@ -16,6 +16,13 @@ function leftOutHeading(lines: number, problems: number): string {
   return `${count(lines, 'line')} of the log left out: ${listed}`;
 }
 
+/** What a replay with nothing dropped or redirected says: only of the lines it judged, never of those it left out. */
+function allThrough(connections: number, linesLeftOut: number): string {
+  if (connections === 0) return 'No connection of the log was replayed: every line of it was left out (see above).';
+  if (linesLeftOut > 0) return 'Every connection replayed goes through; the lines left out were not judged.';
+  return 'Every connection of the log goes through.';
+}
+
 /**
  * "What would this policy do to the traffic that really ran?": a connection log (CSV
  * from,to,protocol,port[,count], e.g. from a flow collector) replayed against the compiled
@@ -50,7 +57,7 @@ export function ReplayPanel(): JSX.Element {
       {result && replay ? (
         <div data-testid="replay-result">
           <p data-testid="replay-summary">
-            <strong>{result.log}</strong>: {n(replay.connections)} connections, {n(replay.permitted)} permitted
+            <strong>{result.log}</strong>: {n(replay.connections)} connection{replay.connections === 1 ? '' : 's'}, {n(replay.permitted)} permitted
             {replay.unenforced > 0 ? ` (${n(replay.unenforced)} with neither end behind one of our switches)` : ''}, <strong>{n(replay.dropped)} dropped</strong>,{' '}
             {n(replay.redirected)} redirected to a honeypot <span className="muted">({result.durationMs} ms)</span>
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
@@ -66,7 +73,7 @@ export function ReplayPanel(): JSX.Element {
             </details>
           ) : null}
           {replay.entries.length === 0 ? (
-            <p>Every connection of the log goes through.</p>
+            <p data-testid="replay-all-through">{allThrough(replay.connections, replay.linesLeftOut)}</p>
           ) : (
             <table className="replay-entries">
               <thead>
