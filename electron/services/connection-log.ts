@@ -1,7 +1,7 @@
 import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
-import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
@@ -27,12 +27,26 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const diagnostics: Diagnostic[] = [];
   const connections: ObservedConnection[] = [];
   let header: string[] = [];
+  /** Lines an unclosed quote took into its cell, past the one its diagnostic names. */
+  let quotedAway = 0;
   const parser = parse({
     ...CSV_READING,
     columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
     relax_column_count: true,
-    on_skip: (error) => {
-      if (error) diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line: lineOf(error) } });
+    on_skip: (error, raw) => {
+      if (!error) return;
+      // The error names the line the parser stopped on; the record (its raw text) starts earlier.
+      const end = lineOf(error);
+      const line = end !== undefined && typeof raw === 'string' ? recordStartLine(end, raw) : end;
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED' && typeof raw === 'string') {
+        // The rest of the log was read as one cell: every line of it is left out, not one.
+        const lines = recordLinesWithText(raw);
+        quotedAway += lines - 1;
+        const rest = lines === 1 ? 'the line is' : `this line and the ${(lines - 1).toLocaleString('en-US')} after it are`;
+        diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: a quote opened on this line is never closed, so the rest of the log is one cell; ${rest} left out (close the quote)`, location: { file, line } });
+        return;
+      }
+      diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line } });
     },
   });
   const done = new Promise<void>((resolve, reject) => {
@@ -76,7 +90,7 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
     const problem = missing.length > 0 ? `lacks ${missing.join(', ')}` : `names ${[...new Set(twice)].join(', ')} twice`;
     return { connections: [], linesLeftOut: 0, diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
   }
-  return { connections, linesLeftOut: diagnostics.length, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
+  return { connections, linesLeftOut: diagnostics.length + quotedAway, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
 }
 
 /**
