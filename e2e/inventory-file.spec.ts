@@ -95,3 +95,18 @@ test('replay: a log whose lines are all, or partly, left out is not said to go t
   expect(await designer.replayLog(partly)).toContain(': 1 connection, 1 permitted');
   await expect(designer.byTestId('replay-all-through')).toHaveText('Every connection replayed goes through; the lines left out were not judged.');
 });
+
+test('replay: past the first 200 kinds of connection, the rest are counted as the totals are', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  // web-1 may open no port of db-1: 1,500 ports make 1,500 kinds dropped.
+  const ports = Array.from({ length: 1_500 }, (_, i) => `web-1,db-1,tcp,${i + 1}`);
+  const log = join(host.home, 'ports.csv');
+  writeFileSync(log, ['from,to,protocol,port', ...ports, ''].join('\n'));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  expect(await designer.replayLog(log)).toContain('1,500 dropped');
+  await expect(designer.byTestId('replay-more')).toHaveText('…and 1,300 more kinds of connection (microseg replay --json lists them all).');
+});

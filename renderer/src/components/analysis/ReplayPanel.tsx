@@ -102,7 +102,11 @@ export function ReplayPanel(): JSX.Element {
               </tbody>
             </table>
           )}
-          {replay.entries.length > SHOWN ? <p className="muted">…and {replay.entries.length - SHOWN} more kinds of connection (`microseg replay --json` lists them all).</p> : null}
+          {replay.entries.length > SHOWN ? (
+            <p className="muted" data-testid="replay-more">
+              …and {n(replay.entries.length - SHOWN)} more kinds of connection (<code>microseg replay --json</code> lists them all).
+            </p>
+          ) : null}
         </div>
       ) : (
         <p className="muted">What the drawing would do to the traffic that really ran: a CSV log with a header row from,to,protocol,port and optionally count, replayed against the compiled tables.</p>
