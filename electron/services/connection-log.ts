@@ -6,7 +6,7 @@ import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './c
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
   diagnostics: Diagnostic[];
-  /** Lines of the log left out, each named in `diagnostics`. */
+  /** Lines of the log left out: one per diagnostic, and every line an unclosed quote took into its cell. */
   linesLeftOut: number;
 }
 
