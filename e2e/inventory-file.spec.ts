@@ -60,3 +60,53 @@ test('replay a connection log against the example: what would be dropped, by gro
   await designer.byTestId('matrix-filter').fill('ap');
   expect(await designer.matrixCells()).toEqual(['app→app']);
 });
+
+test('replay: the left-out heading counts every line left out, the thousands one MS704 names too, and the problems listed', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  // 60 unknown ends (MS703); then counts that pass 2^53 - 1 at the 9,008th huge line (MS704), leaving it, 2 more and 5,000 small ones out.
+  const unknown = Array.from({ length: 60 }, (_, i) => `ghost-${i},app-1,tcp,80`);
+  const huge = Array.from({ length: 9_010 }, () => 'web-1,app-2,tcp,8080,999999999999');
+  const small = Array.from({ length: 5_000 }, () => 'web-1,app-2,tcp,8080,1');
+  const log = join(host.home, 'cut.csv');
+  writeFileSync(log, ['from,to,protocol,port,count', 'web-1,app-2,tcp,8080,1', ...unknown, ...huge, ...small, ''].join('\n'));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  await designer.replayLog(log);
+  await expect(designer.byTestId('replay-left-out').locator('summary')).toHaveText('5,063 lines of the log left out: the first 50 of 61 problems listed');
+  await expect(designer.byTestId('replay-left-out').locator('li')).toHaveCount(51);
+});
+
+test('replay: a log whose lines are all, or partly, left out is not said to go through', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  const unplaced = join(host.home, 'unplaced.csv');
+  writeFileSync(unplaced, 'from,to,protocol,port\n2001:db8::1,web-1,tcp,443\nghost,web-1,tcp,443\n');
+  const partly = join(host.home, 'partly.csv');
+  writeFileSync(partly, 'from,to,protocol,port\nweb-1,app-1,tcp,8080\nghost,web-1,tcp,443\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  expect(await designer.replayLog(unplaced)).toContain('0 connections');
+  await expect(designer.byTestId('replay-all-through')).toHaveText('No connection of the log was replayed: every line of it was left out (see above).');
+  expect(await designer.replayLog(partly)).toContain(': 1 connection, 1 permitted');
+  await expect(designer.byTestId('replay-all-through')).toHaveText('Every connection replayed goes through; the lines left out were not judged.');
+});
+
+test('replay: past the first 200 kinds of connection, the rest are counted as the totals are', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  // web-1 may open no port of db-1: 1,500 ports make 1,500 kinds dropped.
+  const ports = Array.from({ length: 1_500 }, (_, i) => `web-1,db-1,tcp,${i + 1}`);
+  const log = join(host.home, 'ports.csv');
+  writeFileSync(log, ['from,to,protocol,port', ...ports, ''].join('\n'));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  expect(await designer.replayLog(log)).toContain('1,500 dropped');
+  await expect(designer.byTestId('replay-more')).toHaveText('…and 1,300 more kinds of connection (microseg replay --json lists them all).');
+});

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 import type { DesignerPage } from './pages/designer-page';
 import type { RunningHost } from './support/web-host';
@@ -146,4 +147,22 @@ test('a matrix computed before the last compile offers no example, since the tra
   await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
   await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
   await expect(designer.byTestId('matrix-example-none')).toHaveCount(0);
+});
+
+test('a filter no name matches says so, and offers no empty picture to export', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+  await designer.computeMatrix();
+
+  await designer.byTestId('matrix-filter').fill('zzz');
+  await expect(designer.byTestId('matrix-no-match')).toHaveText('No group name contains “zzz”; clear the filter to see the map.');
+  await expect(designer.byTestId('matrix-heat-map')).toHaveCount(0);
+  for (const id of ['matrix-export-svg', 'matrix-export-png']) await expect(designer.byTestId(id)).toBeDisabled();
+
+  await designer.byTestId('matrix-filter').fill('ap');
+  expect(await designer.matrixCells()).toEqual(['app→app']);
+  for (const id of ['matrix-export-svg', 'matrix-export-png']) await expect(designer.byTestId(id)).toBeEnabled();
 });

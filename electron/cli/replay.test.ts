@@ -86,6 +86,14 @@ describe('microseg replay', () => {
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
+  it('names the line where a quote never closed opens, and counts every line it took in as left out', () => {
+    const unclosed = log('unclosed.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080\n"web-1,db-1,tcp,5432\n# seen twice\nweb-2,db-1,tcp,5432\n\nweb-2,app-1,tcp,8080\n');
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', unclosed);
+    expect(result.stderr).toContain(`${unclosed}:3: error MS701: CSV: a quote opened on this line is never closed, so the rest of the log is one cell; this line and the 2 after it are left out`);
+    const json = JSON.parse(microseg('replay', policy, '--inventory', inventory, '--connections', unclosed, '--json').stdout) as { linesLeftOut: number };
+    expect(json.linesLeftOut).toBe(3);
+  });
+
   it('names at most 50 bad lines, then how many more there are', () => {
     const lines = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 'web-1,app-1,tcp,0' : `ghost${i},app-1,tcp,80`));
     const bad = log('bad.csv', ['from,to,protocol,port', 'web-1,app-1,tcp,8080', ...lines].join('\n'));
@@ -95,6 +103,8 @@ describe('microseg replay', () => {
     expect(shown).toHaveLength(51);
     expect(shown[49]).toContain(`${bad}:52: error MS703`);
     expect(shown[50]).toBe(`${bad}: error MS702: and 10 more errors in this file not shown (the first 50 are); fix these and read it again`);
+    const json = JSON.parse(microseg('replay', policy, '--inventory', inventory, '--connections', bad, '--json').stdout) as { linesLeftOut: number; diagnostics: unknown[] };
+    expect([json.linesLeftOut, json.diagnostics.length]).toEqual([60, 51]);
   });
 
   it('keeps its totals exact: a log whose counts would add up past 2^53 - 1 is cut at the line named, and exits 2', () => {
@@ -107,6 +117,7 @@ describe('microseg replay', () => {
     expect(text.stdout).toContain('9,006,999,999,990,993 connections, 9,006,999,999,990,993 permitted');
     const json = microseg('replay', policy, '--inventory', inventory, '--connections', huge, '--json');
     expect(json.stdout).toContain('"connections": 9006999999990993,');
+    expect(json.stdout).toContain('"linesLeftOut": 3,');
   });
 
   it('refuses a log without the columns it needs, or without --connections', () => {

@@ -1,9 +1,9 @@
 import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
-import { byLine, capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
+import { capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
-import { parseConnectionLog } from '../services/connection-log';
+import { parseConnectionLog, withLogProblems } from '../services/connection-log';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput, wrongUsage } from './inputs';
 
 // `microseg replay`: what would this policy do to the traffic that really ran? For pipelines
@@ -30,13 +30,14 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
 
   const started = performance.now();
-  const result = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);
+  const replayed = replayConnections(policy, inventory, loadHostTables(compiled.hosts), log.connections, logPath);
   const ms = Math.round(performance.now() - started);
   // Every left-out line of the log at once, in line order, at most a screenful.
-  const diagnostics = capped(byLine([...log.diagnostics, ...result.diagnostics]));
+  const { result } = withLogProblems(replayed, log);
+  const { diagnostics } = result;
   // A line left out leaves the answer incomplete: say so in the exit code, after the summary.
   const code = hasErrors(diagnostics) ? EXIT.usage : result.dropped + result.redirected > 0 ? REPLAY_EXIT.some : REPLAY_EXIT.allThrough;
-  if (options.json) return { text: JSON.stringify({ ...result, diagnostics, ms }, null, 2), code, diagnostics: [] };
+  if (options.json) return { text: JSON.stringify({ ...result, ms }, null, 2), code, diagnostics: [] };
   return { text: formatReplay(result, logPath, policyPath), code, diagnostics };
 }
 

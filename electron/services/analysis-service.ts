@@ -4,7 +4,7 @@ import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
-import { byLine, capped, formatDiagnostic, hasErrors } from '@shared/diagnostics';
+import { capped, formatDiagnostic, hasErrors } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
@@ -19,7 +19,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
-import { parseConnectionLog } from './connection-log';
+import { parseConnectionLog, withLogProblems } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
 import { allOnHosts, type SshLimiter } from './host-fanout';
@@ -92,10 +92,11 @@ export class AnalysisService {
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
     const progress = this.progress('replay');
     const { tables } = await this.drawingTables(policy, inventory, progress);
-    const result = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress);
+    const replayed = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress);
     const durationMs = Math.round(performance.now() - started);
-    this.log.info('replay', { policy: policy.name, connections: result.connections, dropped: result.dropped, ms: durationMs });
-    return { replay: { ...result, diagnostics: capped(byLine([...log.diagnostics, ...result.diagnostics])) }, log: path, durationMs };
+    const { result: replay, problems } = withLogProblems(replayed, log);
+    this.log.info('replay', { policy: policy.name, connections: replay.connections, dropped: replay.dropped, linesLeftOut: replay.linesLeftOut, ms: durationMs });
+    return { replay, problems, log: path, durationMs };
   }
 
   /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now (in slices, reporting `progress`). */

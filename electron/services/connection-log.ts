@@ -1,11 +1,13 @@
 import { parse, type Info } from 'csv-parse';
-import type { ObservedConnection } from '@shared/analysis/replay';
-import type { Diagnostic } from '@shared/diagnostics';
-import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
+import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
+import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
+import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
   diagnostics: Diagnostic[];
+  /** Lines of the log left out: one per diagnostic, and every line an unclosed quote took into its cell. */
+  linesLeftOut: number;
 }
 
 const REQUIRED = ['from', 'to', 'protocol', 'port'] as const;
@@ -25,12 +27,26 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const diagnostics: Diagnostic[] = [];
   const connections: ObservedConnection[] = [];
   let header: string[] = [];
+  /** Lines an unclosed quote took into its cell, past the one its diagnostic names. */
+  let quotedAway = 0;
   const parser = parse({
     ...CSV_READING,
     columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
     relax_column_count: true,
-    on_skip: (error) => {
-      if (error) diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line: lineOf(error) } });
+    on_skip: (error, raw) => {
+      if (!error) return;
+      // The error names the line the parser stopped on; the record (its raw text) starts earlier.
+      const end = lineOf(error);
+      const line = end !== undefined && typeof raw === 'string' ? recordStartLine(end, raw) : end;
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED' && typeof raw === 'string') {
+        // The rest of the log was read as one cell: every line of it is left out, not one.
+        const lines = recordLinesWithText(raw);
+        quotedAway += lines - 1;
+        const rest = lines === 1 ? 'the line is' : `this line and the ${(lines - 1).toLocaleString('en-US')} after it are`;
+        diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: a quote opened on this line is never closed, so the rest of the log is one cell; ${rest} left out (close the quote)`, location: { file, line } });
+        return;
+      }
+      diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line } });
     },
   });
   const done = new Promise<void>((resolve, reject) => {
@@ -72,9 +88,19 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   const twice = header.filter((h, i) => header.indexOf(h) !== i);
   if (header.length > 0 && (missing.length > 0 || twice.length > 0)) {
     const problem = missing.length > 0 ? `lacks ${missing.join(', ')}` : `names ${[...new Set(twice)].join(', ')} twice`;
-    return { connections: [], diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
+    return { connections: [], linesLeftOut: 0, diagnostics: [{ code: 'MS701', severity: 'error', message: `the header row ${problem}; it must name from,to,protocol,port (and optionally count) once each`, location: { file, line: 1 } }] };
   }
-  return { connections, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
+  return { connections, linesLeftOut: diagnostics.length + quotedAway, diagnostics: diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) };
+}
+
+/**
+ * A log's replay with the log's own problems added, as every door shows them: the lines left
+ * out counted in all, the problems in line order, the first MAX_DIAGNOSTICS_PER_FILE of them
+ * named and then how many more; `problems` counts them all.
+ */
+export function withLogProblems(result: ReplayResult, log: ConnectionLogParse): { result: ReplayResult; problems: number } {
+  const problems = byLine([...log.diagnostics, ...result.diagnostics]);
+  return { result: { ...result, diagnostics: capped(problems), linesLeftOut: log.linesLeftOut + result.linesLeftOut }, problems: problems.length };
 }
 
 /** One record as a connection, or what is wrong with it, the location naming its column. */

@@ -31,6 +31,12 @@ export function recordStartLine(endLine: number, raw: string): number {
   return endLine - linesOfRecord(raw) + 1;
 }
 
+/** The lines of a record's own text that would be records were they not inside it: neither blank nor comments. */
+export function recordLinesWithText(raw: string): number {
+  const lines = raw.replace(/\n$/, '').split('\n');
+  return lines.slice(lines.length - linesOfRecord(raw)).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#')).length;
+}
+
 /**
  * The lines a record's own text spans. Its raw text also holds the blank and comment lines
  * skipped before it, which a record's first line never is (it would have been skipped too).

@@ -83,10 +83,20 @@ describe('replayConnections totals', () => {
         location: { file: 'log.csv', line: 9_009, path: 'count' },
       },
     ]);
+    expect(result.linesLeftOut).toBe(3);
+  });
+
+  it('count every line left out, those an unknown end leaves out too', () => {
+    const unknown = (line: number): ObservedConnection => ({ from: 'w0', to: 'nobody', protocol: 'tcp', port: 80, count: 1, line });
+    const log = [unknown(2), ...lines(9_010).map((c) => ({ ...c, line: c.line + 1 })), unknown(9_013)];
+    const result = replayConnections(policy, inventory, tables, log, 'log.csv');
+    expect(result.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS703', 2], ['MS704', 9_010]]);
+    // The unknown end on line 2, and the lines 9,010 to 9,013.
+    expect(result.linesLeftOut).toBe(1 + 4);
   });
 
   it('replay a log just below the bound whole', () => {
     const result = replayConnections(policy, inventory, tables, lines(9_007), 'log.csv');
-    expect([result.connections, result.diagnostics]).toEqual([9_006_999_999_990_993, []]);
+    expect([result.connections, result.diagnostics, result.linesLeftOut]).toEqual([9_006_999_999_990_993, [], 0]);
   });
 });

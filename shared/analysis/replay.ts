@@ -53,6 +53,8 @@ export interface ReplayResult {
   entries: ReplayEntry[];
   /** Lines whose ends the inventory cannot place; they are left out. */
   diagnostics: Diagnostic[];
+  /** Log lines left out, in all: one MS704 alone names the first of what may be millions. */
+  linesLeftOut: number;
 }
 
 /** Connections open from an ephemeral port, as the matrix and `trace` assume. */
@@ -83,7 +85,7 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   const asking = new Asking(engine);
   // Logs name the same ends again and again: place each pair once.
   const placed = new Map<string, EndpointPairParse>();
-  const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [] };
+  const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [], linesLeftOut: 0 };
   /** Per line replayed: the line, its ends and its connection's place in `asking`. */
   const replayed: { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[] = [];
   // Every total is a sum of some of these counts: while this one stays a safe integer, all are exact.
@@ -97,10 +99,12 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
     if (!ends.ok) {
       const side = ends.side === 'both' ? '' : `${ends.side}: `;
       result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });
+      result.linesLeftOut++;
       continue;
     }
     if (connections + c.count > Number.MAX_SAFE_INTEGER) {
       result.diagnostics.push(pastExactCounting(c, log.length - index - 1, file));
+      result.linesLeftOut += log.length - index;
       break;
     }
     connections += c.count;

@@ -121,8 +121,13 @@ export interface MatrixOutcome {
 export type ImpactBaseline = { kind: 'file'; path: string } | { kind: 'deployed'; hosts: string[] };
 
 export interface ReplayOutcome {
-  /** Its diagnostics include the log's own (lines that could not be read), so every left-out line is named. */
+  /**
+   * Its diagnostics include the log's own (lines that could not be read), in line order: the
+   * first 50, then one saying how many more; its `linesLeftOut` counts the log's own too.
+   */
   replay: ReplayResult;
+  /** The problems with the log in all, those past the first 50 too. */
+  problems: number;
   /** The log's path. */
   log: string;
   durationMs: number;

@@ -14,6 +14,8 @@ import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-ma
 import { matrixView } from './matrix-view';
 import { downloadPng, downloadSvg, save } from './picture-export';
 
+const NO_MATCH_EXPORT = 'No name contains the filter, so there is no map to export; change or clear the filter.';
+
 /**
  * Which services each group may open to each other group, computed exactly from the tables
  * just compiled, as a heat map: click a cell to see what it permits and for which pairs.
@@ -32,6 +34,8 @@ export function MatrixPanel(): JSX.Element {
   const grid = useMemo(() => (result ? matrixView(result.matrix, level, filter) : null), [result, level, filter]);
   // A big grid is drawn on a canvas (HeatMapCanvas); only a small one is an SVG picture.
   const onCanvas = grid !== null && grid.names.length > SVG_ROW_LIMIT;
+  // A filter no name matches leaves no map: nothing to draw or export.
+  const noMatch = grid !== null && grid.names.length === 0;
   const svg = useMemo(() => (grid && result && !onCanvas ? heatMapSvg(grid.names, grid.shown, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked, onCanvas]);
   const matrix = result?.matrix;
   // Kept while the same cell is shown: its example is looked for by tracing pairs, once.
@@ -75,13 +79,15 @@ export function MatrixPanel(): JSX.Element {
             <button
               type="button"
               data-testid="matrix-export-svg"
-              disabled={onCanvas}
-              title={onCanvas ? `An SVG file holds up to ${SVG_ROW_LIMIT} rows; filter by name to fewer, or export PNG.` : undefined}
+              disabled={onCanvas || noMatch}
+              title={onCanvas ? `An SVG file holds up to ${SVG_ROW_LIMIT} rows; filter by name to fewer, or export PNG.` : noMatch ? NO_MATCH_EXPORT : undefined}
               onClick={() => downloadSvg(svg, 'reachability-matrix.svg')}
             >
               Export SVG
             </button>
-            <button type="button" data-testid="matrix-export-png" onClick={exportPng}>Export PNG</button>
+            <button type="button" data-testid="matrix-export-png" disabled={noMatch} title={noMatch ? NO_MATCH_EXPORT : undefined} onClick={exportPng}>
+              Export PNG
+            </button>
             <span className="muted matrix-stats" data-testid="matrix-stats" title={statsText}>
               {statsText}
             </span>
@@ -108,7 +114,11 @@ export function MatrixPanel(): JSX.Element {
         ) : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) to compute the matrix.</p> : null}
-      {matrix && grid ? (
+      {matrix && noMatch ? (
+        <p className="muted" data-testid="matrix-no-match">
+          No {level === 'groups' ? 'group' : 'workload'} name contains “{filter.trim()}”; clear the filter to see the map.
+        </p>
+      ) : matrix && grid ? (
         <div className="matrix-body">
           {onCanvas ? (
             <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} />

@@ -1,4 +1,4 @@
-import { formatDiagnostic } from '@shared/diagnostics';
+import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from '@shared/diagnostics';
 import type { JSX } from 'react';
 import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
 import { isCompileCurrent } from '../../model/same-input';
@@ -8,6 +8,20 @@ import { AnalysisProgress } from './AnalysisProgress';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
+
+/** How many lines the problems left out in all (one MS704 may cut millions), and how many problems are listed. */
+function leftOutHeading(lines: number, problems: number): string {
+  const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  const listed = problems > MAX_DIAGNOSTICS_PER_FILE ? `the first ${MAX_DIAGNOSTICS_PER_FILE} of ${count(problems, 'problem')} listed` : `${count(problems, 'problem')} listed`;
+  return `${count(lines, 'line')} of the log left out: ${listed}`;
+}
+
+/** What a replay with nothing dropped or redirected says: only of the lines it judged, never of those it left out. */
+function allThrough(connections: number, linesLeftOut: number): string {
+  if (connections === 0) return 'No connection of the log was replayed: every line of it was left out (see above).';
+  if (linesLeftOut > 0) return 'Every connection replayed goes through; the lines left out were not judged.';
+  return 'Every connection of the log goes through.';
+}
 
 /**
  * "What would this policy do to the traffic that really ran?": a connection log (CSV
@@ -43,14 +57,14 @@ export function ReplayPanel(): JSX.Element {
       {result && replay ? (
         <div data-testid="replay-result">
           <p data-testid="replay-summary">
-            <strong>{result.log}</strong>: {n(replay.connections)} connections, {n(replay.permitted)} permitted
+            <strong>{result.log}</strong>: {n(replay.connections)} connection{replay.connections === 1 ? '' : 's'}, {n(replay.permitted)} permitted
             {replay.unenforced > 0 ? ` (${n(replay.unenforced)} with neither end behind one of our switches)` : ''}, <strong>{n(replay.dropped)} dropped</strong>,{' '}
             {n(replay.redirected)} redirected to a honeypot <span className="muted">({result.durationMs} ms)</span>
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
           </p>
           {replay.diagnostics.length > 0 ? (
-            <details className="form-warning" data-testid="replay-left-out" open={replay.diagnostics.length <= 5}>
-              <summary>{replay.diagnostics.length} line{replay.diagnostics.length === 1 ? '' : 's'} left out</summary>
+            <details className="form-warning" data-testid="replay-left-out" open={result.problems <= 5}>
+              <summary>{leftOutHeading(replay.linesLeftOut, result.problems)}</summary>
               <ul className="mono">
                 {replay.diagnostics.slice(0, SHOWN).map((d, i) => (
                   <li key={i}>{formatDiagnostic(d)}</li>
@@ -59,7 +73,7 @@ export function ReplayPanel(): JSX.Element {
             </details>
           ) : null}
           {replay.entries.length === 0 ? (
-            <p>Every connection of the log goes through.</p>
+            <p data-testid="replay-all-through">{allThrough(replay.connections, replay.linesLeftOut)}</p>
           ) : (
             <table className="replay-entries">
               <thead>
@@ -88,7 +102,11 @@ export function ReplayPanel(): JSX.Element {
               </tbody>
             </table>
           )}
-          {replay.entries.length > SHOWN ? <p className="muted">…and {replay.entries.length - SHOWN} more kinds of connection (`microseg replay --json` lists them all).</p> : null}
+          {replay.entries.length > SHOWN ? (
+            <p className="muted" data-testid="replay-more">
+              …and {n(replay.entries.length - SHOWN)} more kinds of connection (<code>microseg replay --json</code> lists them all).
+            </p>
+          ) : null}
         </div>
       ) : (
         <p className="muted">What the drawing would do to the traffic that really ran: a CSV log with a header row from,to,protocol,port and optionally count, replayed against the compiled tables.</p>

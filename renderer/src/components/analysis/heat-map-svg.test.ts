@@ -25,6 +25,14 @@ describe('heat map picture', () => {
     expect(cellFill(open)).not.toBe(cellFill(closed));
   });
 
+  it('draws a closed cell of a dual-stack inventory, where only its IPv6 pairs keep neighbour discovery, as closed too', () => {
+    const dualStack = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[133, 136]] }), redirected: NO_SERVICES, pairs: 4 };
+    expect(cellFill(dualStack)).toBe(cellFill(closed));
+    expect(describeCell('a', 'b', dualStack)).toBe('a → b: nothing for every pair; IPv6 neighbour discovery for some pairs (icmp type 133-136)');
+    const someOpen = { ...dualStack, sometimes: serviceSetOf({ tcp: [[22, 22]], icmp: [[133, 136]] }) };
+    expect(cellFill(someOpen)).not.toBe(cellFill(closed));
+  });
+
   it('escapes names and explains each cell in its tooltip', () => {
     expect(svg).toContain('db &#60;prod&#62;');
     expect(svg).not.toContain('<prod>');

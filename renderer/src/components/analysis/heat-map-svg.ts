@@ -39,7 +39,8 @@ export function heatMapLayout(names: readonly string[]): HeatMapLayout {
 
 /**
  * ICMPv6 neighbour discovery (types 133 to 136), which every IPv6 pair keeps so addresses
- * resolve: on its own it opens no service, so such a cell is drawn as closed.
+ * resolve: on its own it opens no service, so such a cell is drawn as closed. With dual-stack
+ * workloads only the IPv6 pairs keep it, so it is then a cell's `sometimes`.
  */
 function onlyNeighbourDiscovery(set: ServiceSet): boolean {
   const { icmp, ...others } = set;
@@ -56,7 +57,7 @@ export function cellRgb(cell: ShownCell): readonly [number, number, number] {
     const share = Math.log10(1 + serviceCount(cell.always)) / Math.log10(1 + serviceCount(SERVICE_DOMAIN));
     return hslToRgb(145, 0.55, Math.round(85 - 50 * share) / 100);
   }
-  if (!isEmptyServiceSet(cell.sometimes)) return AMBER;
+  if (!isEmptyServiceSet(cell.sometimes) && !onlyNeighbourDiscovery(cell.sometimes)) return AMBER;
   return GREY;
 }
 
@@ -88,7 +89,8 @@ export function redirects(cell: ShownCell): boolean {
 export function describeCell(from: string, to: string, cell: ShownCell): string {
   if (cell === null) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
   const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : onlyNeighbourDiscovery(cell.always) ? `only IPv6 neighbour discovery (${formatServices(cell.always)})` : formatServices(cell.always)];
-  if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
+  if (!isEmptyServiceSet(cell.sometimes))
+    parts.push(onlyNeighbourDiscovery(cell.sometimes) ? `IPv6 neighbour discovery for some pairs (${formatServices(cell.sometimes)})` : `some pairs only: ${formatServices(cell.sometimes)}`);
   if (!isEmptyServiceSet(cell.redirected)) parts.push(`to a honeypot: ${formatServices(cell.redirected)}`);
   return `${from} → ${to}: ${parts.join('; ')}`;
 }
