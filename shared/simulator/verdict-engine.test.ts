@@ -300,6 +300,12 @@ describe('VerdictEngine on tables the compiler does not write (property)', () =>
                   throw new Error(`${JSON.stringify([cleanFrom, cleanTo, probe])} round ${round}: engine ${got}, simulatePath ${expected}`);
               }
             }
+          // All at once, host by host: h2 answers connections from h2 to h1 before h1 has (VerdictEngine.ahead).
+          const answerable = packets
+            .map(([[from, to], probe]) => ({ from: from.host ? from : { address: from.address }, to: to.host ? to : { address: to.address }, probe }))
+            .filter((p) => !simulated(tables, p.from, p.to, p.probe, hostOf).startsWith('throws'));
+          const batched = batchSays(tables, hostOf, answerable);
+          answerable.forEach((p, i) => expect(`${JSON.stringify(p)}: ${batched[i]}`).toBe(`${JSON.stringify(p)}: ${simulated(tables, p.from, p.to, p.probe, hostOf)}`));
         },
       ),
       { numRuns: 400 },
@@ -365,6 +371,30 @@ describe('VerdictEngine within a budget of pipelines', () => {
     for (; !step.done; step = steps.next()) yields++;
     expect(step.value.map((v) => v.verdict)).toEqual(['permitted', 'permitted', 'dropped', 'permitted', 'permitted']);
     expect(yields).toBe(2);
+  });
+});
+
+describe('VerdictEngine asking many connections in one round', () => {
+  // h1 admits 10.0.0.1 and 10.0.0.2, not the honeypot 10.0.0.9 behind it; h2 sends everything for 10.0.0.2 there.
+  const h1 = ['table=0,priority=10,ip,nw_dst=10.0.0.1 actions=NORMAL', 'table=0,priority=10,ip,nw_dst=10.0.0.2 actions=NORMAL', 'table=0,priority=0 actions=drop'];
+  const h2 = ['table=0,priority=10,ip,nw_dst=10.0.0.2 actions=ct(commit,nat(dst=10.0.0.9)),NORMAL', 'table=0,priority=0 actions=NORMAL'];
+  const tables: HostFlowTables = new Map([
+    ['h1', groupByTable(parseFlowText(h1.join('\n')).flows)],
+    ['h2', groupByTable(parseFlowText(h2.join('\n')).flows)],
+  ]);
+  const hostOf = new Map([['10.0.0.9', 'h1']]);
+  const web = { protocol: 'tcp', srcPort: 40000, dstPort: 80 } as const;
+
+  it('takes the answer the destination\'s switch gave first, but not for a connection the first switch redirects there', () => {
+    const packets = [
+      { from: { address: '10.0.1.5', host: 'h2' }, to: { address: '10.0.0.1', host: 'h1' }, probe: web },
+      { from: { address: '10.0.1.5', host: 'h2' }, to: { address: '10.0.0.3', host: 'h1' }, probe: web },
+      // h1 would forward to 10.0.0.2, but the packet reaches it sent to the honeypot, which it drops.
+      { from: { address: '10.0.1.5', host: 'h2' }, to: { address: '10.0.0.2', host: 'h1' }, probe: web },
+    ];
+    const expected = packets.map((p) => simulated(tables, p.from, p.to, p.probe, hostOf));
+    expect(expected).toEqual(['permitted', 'dropped', 'dropped']);
+    expect(batchSays(tables, hostOf, packets)).toEqual(expected);
   });
 });
 

@@ -167,23 +167,63 @@ export class VerdictEngine {
     let pending = walks.filter((w) => w.verdict === null);
     let answered = walks.length - pending.length;
     while (pending.length > 0) {
-      const byHost = new Map<number, Walk[]>();
-      for (const walk of pending) {
-        const group = byHost.get(walk.nextIndex);
-        if (group) group.push(walk);
-        else byHost.set(walk.nextIndex, [walk]);
-      }
+      const byHost = groupBy(pending, (w) => w.nextIndex);
+      // Connections that leave their first switch for the destination's: that switch answers
+      // them in this round too, whichever of the two comes first (see ahead).
+      const byDestination = groupBy(
+        pending.filter((w) => w.redirectedTo === null && w.nextIndex !== w.to!.hostIndex && w.to!.hostIndex >= 0),
+        (w) => w.to!.hostIndex,
+      );
       const held = (index: number): number => (index >= 0 && this.pipelines[index] !== undefined ? 0 : 1);
-      for (const index of [...byHost.keys()].sort((a, b) => held(a) - held(b) || a - b)) {
-        for (const walk of byHost.get(index)!) {
+      const hosts = [...new Set([...byHost.keys(), ...byDestination.keys()])].sort((a, b) => held(a) - held(b) || a - b);
+      for (const index of hosts) {
+        for (const walk of byHost.get(index) ?? []) {
           this.step(walk);
+          if (walk.verdict === null && walk.ahead !== null && walk.redirectedTo === null && walk.nextIndex === walk.aheadIndex) this.takeAhead(walk);
           if (walk.verdict !== null) answered++;
+        }
+        for (const walk of byDestination.get(index) ?? []) {
+          if (walk.verdict !== null) continue;
+          if (walk.nextIndex === index) {
+            // It left its first switch earlier in this round.
+            this.step(walk);
+            if (walk.verdict !== null) answered++;
+          } else if (walk.hops === 0) this.ahead(walk, index);
         }
         yield answered;
       }
       pending = pending.filter((w) => w.verdict === null);
     }
     return walks.map((w) => w.verdict!);
+  }
+
+  /**
+   * The destination's switch answers a connection before its first switch has: the answer is
+   * what step would get there, as the packet reaches it unchanged when the first switch
+   * forwards it. Kept on the walk for takeAhead; nothing when the packet is one verdictOf
+   * refuses (its own turn throws) or the switch's tables need simulatePath.
+   */
+  private ahead(walk: Walk, index: number): void {
+    const to = walk.to!;
+    const pipeline = this.pipeline(to.host!, index);
+    if (pipeline.unsupported) return;
+    let family: number;
+    try {
+      family = checkPacket(walk.from!, to, walk.service!);
+    } catch {
+      return;
+    }
+    const answer = this.hostVerdict(pipeline, null, walk.from!.address!, to.address!, to.id, walk.service!, family);
+    walk.ahead = answer === DROPPED || answer === FORWARDED ? answer : pipeline.target(answer);
+    walk.aheadIndex = index;
+  }
+
+  /** A walk's step at the switch that answered it ahead (see ahead), without building that switch's pipeline again. */
+  private takeAhead(walk: Walk): void {
+    const outcome = walk.ahead!;
+    walk.ahead = null;
+    if (walk.hops >= MAX_HOPS) walk.verdict = DROPPED_VERDICT;
+    else this.advance(walk, walk.next!, outcome);
   }
 
   /** What verdictOf refuses before any switch: ends or a service of another engine, ends that are no address or of two families. */
@@ -226,15 +266,19 @@ export class VerdictEngine {
       return;
     }
     if (walk.hops === 0) walk.family = checkPacket(from, walk.to!, service);
-    const redirectedTo = walk.redirectedTo;
-    const answer = this.hostVerdict(pipeline, walk.hops === 0 && from.host !== undefined ? from : null, from.address!, walk.dst!, redirectedTo === null ? walk.to!.id : walk.dst!.id, service, walk.family);
+    const answer = this.hostVerdict(pipeline, walk.hops === 0 && from.host !== undefined ? from : null, from.address!, walk.dst!, walk.redirectedTo === null ? walk.to!.id : walk.dst!.id, service, walk.family);
+    this.advance(walk, host, answer === DROPPED || answer === FORWARDED ? answer : pipeline.target(answer));
+  }
+
+  /** A walk past switch `host`, which dropped it, forwarded it, or redirected it to an address. */
+  private advance(walk: Walk, host: string, outcome: number | EngineAddress): void {
     walk.hops++;
-    if (answer === DROPPED) {
+    if (outcome === DROPPED) {
       walk.verdict = DROPPED_VERDICT;
       return;
     }
-    if (answer !== FORWARDED) {
-      walk.redirectedTo = walk.dst = pipeline.target(answer);
+    if (outcome !== FORWARDED) {
+      walk.redirectedTo = walk.dst = outcome as EngineAddress;
       walk.destinationHost = walk.dst.host;
     }
     const next = walk.destinationHost !== host ? walk.destinationHost : undefined;
@@ -362,6 +406,18 @@ function checkPacket(from: VerdictEnd, to: VerdictEnd, service: VerdictService):
   return family;
 }
 
+/** Items by a number of each, in their order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 function pathEnd(end: VerdictEnd): PathEnd {
   return end.host === undefined ? { address: end.text } : { address: end.text, host: end.host };
 }
@@ -379,6 +435,9 @@ class Walk {
   nextIndex = NO_HOST;
   family = 4;
   hops = 0;
+  /** The destination's switch's answer, worked out before the first switch's (see VerdictEngine.ahead): dropped, forwarded or a redirect's target. */
+  ahead: number | EngineAddress | null = null;
+  aheadIndex = NO_HOST;
   /** Null while the packet is still on its way. */
   verdict: PathVerdict | null = null;
 }
