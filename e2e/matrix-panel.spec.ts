@@ -72,10 +72,13 @@ test('a cell that permits a service for some pairs only offers a pair that passe
 
 // 1024×640 is the smallest window the app supports: there the output panel's header wraps to
 // three lines, which took the map's room until the panel's handle was dragged.
-for (const viewport of [
+/** The narrowest window the layout supports, and the common one. */
+const VIEWPORTS = [
   { width: 1024, height: 640 },
   { width: 1440, height: 900 },
-]) {
+];
+
+for (const viewport of VIEWPORTS) {
   test(`at ${viewport.width}×${viewport.height} the heat map gets room in the output panel without dragging its handle`, async ({
     designer,
     host,
@@ -97,10 +100,7 @@ for (const viewport of [
 }
 
 // At 1024×640 the explanation beside the map was cut off on the right, neither wrapped nor scrollable.
-for (const viewport of [
-  { width: 1024, height: 640 },
-  { width: 1440, height: 900 },
-]) {
+for (const viewport of VIEWPORTS) {
   test(`at ${viewport.width}×${viewport.height} a cell's explanation is whole: it wraps within the panel and the window`, async ({
     designer,
     host,
