@@ -36,9 +36,9 @@ export function oneLine(text: string): string {
 const QUOTED_NAME_HEAD = 60;
 
 /**
- * A name the user gave, for a message: a name longer than 60 characters is written as its first
- * 60, then "…" and its length, so one pasted by mistake (a whole line, a file) cannot flood the
- * panel or the terminal that shows the message. Shorter names are left as they are. Pure.
+ * A name (or a value) the user gave, for a message: one longer than 60 characters is written as
+ * its first 60, then "…" and its length, so one pasted by mistake (a whole line, a file) cannot
+ * flood the panel or the terminal that shows the message. Shorter ones are left as they are. Pure.
  */
 export function shortName(name: string): string {
   return name.length <= QUOTED_NAME_HEAD ? name : `${headOf(name)}… (${lengthOf(name)})`;
