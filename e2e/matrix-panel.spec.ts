@@ -149,6 +149,43 @@ test('a matrix computed before the last compile offers no example, since the tra
   await expect(designer.byTestId('matrix-example-none')).toHaveCount(0);
 });
 
+test('a group cell counts address pairs and says so: two and two dual-stack workloads make 8, one pair of workloads 1', async ({ designer, host }) => {
+  const inventory = join(host.home, 'dual-stack.csv');
+  writeFileSync(
+    inventory,
+    ['name,host,addresses,labels', 'web-1,h1,10.0.0.1;fd00::1,tier=web', 'web-2,h2,10.0.0.2;fd00::2,tier=web', 'app-1,h1,10.0.0.3;fd00::3,tier=app', 'app-2,h2,10.0.0.4;fd00::4,tier=app'].join('\n') + '\n',
+  );
+  const policy = join(host.home, 'dual-stack.yaml');
+  writeFileSync(
+    policy,
+    [
+      'apiVersion: microseg.dev/v1',
+      'kind: Policy',
+      'metadata: { name: dual-stack, revision: 1 }',
+      'defaults: { withinGroup: allow, betweenGroups: drop }',
+      'groups:',
+      '  - { name: web, selector: { labels: tier=web }, canvas: { x: 0, y: 0 } }',
+      '  - { name: app, selector: { labels: tier=app }, canvas: { x: 300, y: 0 } }',
+      'edges:',
+      '  - { id: web-app, from: web, to: app, services: [tcp/8080], action: allow }',
+      '',
+    ].join('\n'),
+  );
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.compile();
+  await designer.computeMatrix();
+
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  expect(await designer.matrixCellFacts()).toEqual(['Every address pair: tcp/8080', 'Some address pairs only: icmp type 133-136', 'Sent to a honeypot: nothing', 'Address pairs: 8']);
+
+  // By workload, a cell is one pair of workloads, over both families.
+  await designer.byTestId('matrix-level').selectOption('workloads');
+  await designer.matrixCell('web-1', 'app-1');
+  expect(await designer.matrixCellFacts()).toContain('Member pairs: 1');
+});
+
 test('a filter no name matches says so, and offers no empty picture to export', async ({ designer, host }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   await designer.open(host.url);

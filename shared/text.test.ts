@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics';
-import { printable } from './text';
+import { printable, quotedName, shortName } from './text';
 
 describe('printable', () => {
   it('writes every control character as an escape, and leaves other text as it is', () => {
@@ -13,5 +13,18 @@ describe('printable', () => {
   it('keeps a diagnostic on one line whatever the name it quotes', () => {
     const d = { code: 'MS202', severity: 'warning' as const, message: 'workload "lone\u001b[2J\nerror MS999: forged" is in no group', location: { file: 'inv\u0007.yaml', line: 7, column: 5 } };
     expect(formatDiagnostic(d)).toBe('inv\\u0007.yaml:7:5: warning MS202: workload "lone\\u001b[2J\\nerror MS999: forged" is in no group');
+  });
+});
+
+describe('quotedName', () => {
+  it('quotes a name of up to 60 characters whole, and a longer one by its first 60 and its length', () => {
+    expect(quotedName('web-1')).toBe('"web-1"');
+    expect(quotedName('x'.repeat(60))).toBe(`"${'x'.repeat(60)}"`);
+    expect(quotedName('x'.repeat(61))).toBe(`"${'x'.repeat(60)}…" (61 characters)`);
+    expect(shortName('x'.repeat(1234))).toBe(`${'x'.repeat(60)}… (1,234 characters)`);
+  });
+
+  it('never cuts a character of two UTF-16 units in half', () => {
+    expect(quotedName(`${'x'.repeat(59)}😀${'x'.repeat(10)}`)).toBe(`"${'x'.repeat(59)}…" (71 characters)`);
   });
 });

@@ -32,6 +32,37 @@ export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');
 }
 
+/** How much of a long name a message quotes: enough to recognise it, short enough to stay one line. */
+const QUOTED_NAME_HEAD = 60;
+
+/**
+ * A name (or a value) the user gave, for a message: one longer than 60 characters is written as
+ * its first 60, then "…" and its length, so one pasted by mistake (a whole line, a file) cannot
+ * flood the panel or the terminal that shows the message. Shorter ones are left as they are. Pure.
+ */
+export function shortName(name: string): string {
+  return name.length <= QUOTED_NAME_HEAD ? name : `${headOf(name)}… (${lengthOf(name)})`;
+}
+
+/** shortName in double quotes: `"web-1"`, or `"AAAA…" (100,000 characters)` for a long one. Pure. */
+export function quotedName(name: string): string {
+  return name.length <= QUOTED_NAME_HEAD ? `"${name}"` : `"${headOf(name)}…" (${lengthOf(name)})`;
+}
+
+function headOf(name: string): string {
+  // Never cut a surrogate pair in two: the head would end in half a character.
+  const cut = isHighSurrogate(name.charCodeAt(QUOTED_NAME_HEAD - 1)) ? QUOTED_NAME_HEAD - 1 : QUOTED_NAME_HEAD;
+  return name.slice(0, cut);
+}
+
+function lengthOf(name: string): string {
+  return `${name.length.toLocaleString('en-US')} characters`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 /** A value a diagnostic can quote: what was read in a field. */
 export type FoundValue = string | number | boolean;
 

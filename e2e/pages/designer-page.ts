@@ -239,6 +239,11 @@ export class DesignerPage {
     return ((await this.byTestId('matrix-cell-always').textContent()) ?? '').trim();
   }
 
+  /** The shown matrix cell's facts, as `label: value` (`Address pairs: 8`). */
+  async matrixCellFacts(): Promise<string[]> {
+    return this.page.locator('[data-testid="matrix-cell"] dl.matrix-facts').evaluate((list) => Array.from(list.querySelectorAll('dt'), (dt) => `${dt.textContent ?? ''}: ${dt.nextElementSibling?.textContent ?? ''}`));
+  }
+
   /**
    * Where the shown matrix cell's explanation ends against what the user can see of it: its
    * box and content (`scrollWidth`, the right edge of its furthest descendant) and the right

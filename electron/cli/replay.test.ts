@@ -86,6 +86,14 @@ describe('microseg replay', () => {
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
+  it('quotes an end of 100,000 characters by its first 60 and its length, not whole', () => {
+    const flood = log('flood.csv', `from,to,protocol,port\n${'A'.repeat(100_000)},app-1,tcp,8080\n`);
+    const result = microseg('replay', policy, '--inventory', inventory, '--connections', flood);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${flood}:2: error MS703: from: "${'A'.repeat(60)}…" (100,000 characters) is no workload of the inventory`);
+    expect(result.stderr.length).toBeLessThan(1_000);
+  });
+
   it('names the line where a quote never closed opens, and counts every line it took in as left out', () => {
     const unclosed = log('unclosed.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080\n"web-1,db-1,tcp,5432\n# seen twice\nweb-2,db-1,tcp,5432\n\nweb-2,app-1,tcp,8080\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', unclosed);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeFrom } from './trace';
+import type { Inventory } from '@shared/inventory/model';
+import { probeFrom, resolveEnds, sentByFlag } from './trace';
 
 describe('probeFrom', () => {
   it('takes decimal ports and ICMP types, and protocol names in any case', () => {
@@ -22,5 +23,17 @@ describe('probeFrom', () => {
     expect(() => probeFrom('udp', '53', '8', '10.0.0.1')).toThrow('--icmp-type applies to --proto icmp only, not udp');
     expect(() => probeFrom('tcp', undefined, undefined, '10.0.0.1')).toThrow('--proto tcp needs --port 1-65535');
     expect(() => probeFrom('gre', '1', undefined, '10.0.0.1')).toThrow('--proto must be tcp, udp, sctp or icmp, not "gre"');
+  });
+});
+
+describe('resolveEnds and sentByFlag', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 't/web', name: 'web', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 't' } }] };
+  const long = 'A'.repeat(100_000);
+  const head = 'A'.repeat(60);
+
+  it('name a flag of 100,000 characters by its first 60 and its length, not whole', () => {
+    expect(() => resolveEnds(inventory, long, 'web')).toThrow(`--from ${head}… (100,000 characters): "${head}…" (100,000 characters) is no workload`);
+    const from = { address: '10.0.0.1', host: 'h1', label: 'web (10.0.0.1)' };
+    expect(() => sentByFlag(inventory, from, long)).toThrow(`--sent-by ${head}… (100,000 characters): "${head}…" (100,000 characters) is no workload`);
   });
 });

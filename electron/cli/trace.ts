@@ -2,19 +2,20 @@ import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
+import { shortName } from '@shared/text';
 import { CliFailure, EXIT, wrongUsage } from './inputs';
 
 /** `--from`/`--to` through the shared endpoint reader (one address family for both); a name it cannot place is a usage error. */
 export function resolveEnds(inventory: Inventory, from: string, to: string): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
   const parsed = resolveEndpoints(inventory, from, to);
-  if (!parsed.ok) throw new CliFailure(EXIT.usage, parsed.side === 'both' ? parsed.message : `--${parsed.side} ${parsed.side === 'from' ? from : to}: ${parsed.message}`);
+  if (!parsed.ok) throw new CliFailure(EXIT.usage, parsed.side === 'both' ? parsed.message : `--${parsed.side} ${shortName(parsed.side === 'from' ? from : to)}: ${parsed.message}`);
   return { from: { ...parsed.from.end, label: parsed.from.label }, to: { ...parsed.to.end, label: parsed.to.label } };
 }
 
 /** The source end for `--sent-by` (see the shared `sentBy`); a sender it cannot place is a usage error. */
 export function sentByFlag(inventory: Inventory, from: PathEnd & { label: string }, name: string): { from: PathEnd & { label: string }; note?: string } {
   const sender = sentBy(inventory, { end: from, label: from.label }, name);
-  if (!sender.ok) throw wrongUsage(`--sent-by ${name}: ${sender.message}`);
+  if (!sender.ok) throw wrongUsage(`--sent-by ${shortName(name)}: ${sender.message}`);
   return { from: { ...sender.end, label: sender.label }, ...(sender.note ? { note: sender.note } : {}) };
 }
 

@@ -1,6 +1,7 @@
 import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
+import { quotedName } from '@shared/text';
 import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
@@ -111,12 +112,12 @@ function connectionOf(record: Record<string, string>, line: number, file: string
   const protocol = (record.protocol ?? '').toLowerCase();
   if (!record.from) return bad('from', 'empty; name a workload or an IP address');
   if (!record.to) return bad('to', 'empty; name a workload or an IP address');
-  if (!PROTOCOLS.has(protocol)) return bad('protocol', `"${record.protocol ?? ''}" is not tcp, udp, sctp or icmp`);
+  if (!PROTOCOLS.has(protocol)) return bad('protocol', `${quotedName(record.protocol ?? '')} is not tcp, udp, sctp or icmp`);
   const port = wholeNumber(record.port);
   if (port === null || (protocol === 'icmp' ? port > 255 : port < 1 || port > 65535))
-    return bad('port', `"${record.port ?? ''}" is not ${protocol === 'icmp' ? 'an ICMP type 0-255' : 'a port 1-65535'}`);
+    return bad('port', `${quotedName(record.port ?? '')} is not ${protocol === 'icmp' ? 'an ICMP type 0-255' : 'a port 1-65535'}`);
   const count = record.count === undefined || record.count === '' ? 1 : wholeNumber(record.count);
-  if (count === null || count < 1 || count > MAX_COUNT) return bad('count', `"${record.count}" is not a whole number from 1 to ${MAX_COUNT}`);
+  if (count === null || count < 1 || count > MAX_COUNT) return bad('count', `${quotedName(record.count ?? '')} is not a whole number from 1 to ${MAX_COUNT}`);
   return { connection: { from: record.from, to: record.to, protocol: protocol as ObservedConnection['protocol'], port, count, line } };
 }
 

@@ -40,6 +40,20 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('names an unclosed quote at the line it opens on, with the lines it swallowed', () => {
+    const unclosed = 'name,host,addresses\nw1,h1,10.0.0.1\n"w2,h1,10.0.0.2\nw3,h1,10.0.0.3\nw4,h1,10.0.0.4\n';
+    expect(parseInventoryText(unclosed, 'u.csv', 'now')).toEqual({
+      inventory: null,
+      diagnostics: [{ code: 'MS308', severity: 'error', message: 'CSV syntax: a quote opened on this line is never closed, so the rest of the file (the 2 lines after this one) was read as one cell; close the quote', location: { file: 'u.csv', line: 3 } }],
+    });
+    expect(parseInventoryText('name,host\nw1,h1\nw2,"h1\n', 'last.csv', 'now').diagnostics).toEqual([expect.objectContaining({ message: expect.stringContaining('so the rest of the line was read'), location: { file: 'last.csv', line: 3 } })]);
+  });
+
+  it('places a row it cannot read at the line it starts on, past a quoted line break', () => {
+    const { diagnostics } = parseInventoryText('name,host,labels\nw1,h1,tier=web\nw2,h1,"tier=\nweb",extra\nw3,h1,tier=web\n', 'm.csv', 'now');
+    expect(diagnostics.map((d) => [d.location?.line, d.code])).toEqual([[3, 'MS308']]);
+  });
+
   it('reports every error of the file at once, in line order: unreadable rows, bad cells, and what both formats check', () => {
     const rounds = 'name,host,addresses,labels,mac\nw1,h1,10.0.0.1,tier=web\nw2,h1,10.0.0.999,tier=web,zz\nw2,h 1,10.0.0.5,tier,\nw3,h1,10.0.0.3,tier=web,,extra\n';
     const { inventory, diagnostics } = parseInventoryText(rounds, 'r.csv', 'now');

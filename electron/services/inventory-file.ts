@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { parse, type CsvError } from 'csv-parse/sync';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { headerDiagnostics, inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
-import { CSV_READING, lfBreaks, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
 
 /**
  * Reads a static inventory in either format: YAML (`kind: Inventory`) or CSV with a header
@@ -35,8 +35,8 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
     records = parse(lfBreaks(text), {
       ...CSV_READING,
       columns: header,
-      on_skip: (error) => {
-        if (error) unreadable.push(syntaxError(error));
+      on_skip: (error, raw) => {
+        if (error) unreadable.push(unreadableRow(error, raw, file));
       },
     });
   } catch (error) {
@@ -55,6 +55,19 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   const wrongHeader = headerDiagnostics(columns, file, headerLine);
   if (unreadable.length === 0 && wrongHeader.length === 0) return { inventory: parsed.inventory, diagnostics: capped(parsed.diagnostics) };
   return { inventory: null, diagnostics: capped(byLine([...wrongHeader, ...unreadable, ...parsed.diagnostics])) };
+}
+
+/**
+ * A row CSV cannot read, at the line it starts on (the parser names the line it stopped on). An
+ * unclosed quote takes the rest of the file into one cell, so the line it stopped on is the
+ * last one: the quote is named where it opens, with the lines it swallowed.
+ */
+function unreadableRow(error: CsvError & { lines?: number }, raw: string | undefined, file: string): Diagnostic {
+  const line = error.lines === undefined || raw === undefined ? error.lines : recordStartLine(error.lines, raw);
+  if (error.code !== 'CSV_QUOTE_NOT_CLOSED' || raw === undefined) return { code: 'MS308', severity: 'error', message: `CSV syntax: ${error.message}`, location: { file, line } };
+  const after = recordLinesWithText(raw) - 1;
+  const swallowed = after === 0 ? 'the rest of the line' : `the rest of the file (${after === 1 ? 'the line' : `the ${after.toLocaleString('en-US')} lines`} after this one)`;
+  return { code: 'MS308', severity: 'error', message: `CSV syntax: a quote opened on this line is never closed, so ${swallowed} was read as one cell; close the quote`, location: { file, line } };
 }
 
 const NO_HEADER = 'the file has no header row (it is empty, or holds only comments and blank lines); a CSV inventory starts with one, such as name,host,addresses,labels';

@@ -80,7 +80,7 @@ export function isMemberPair(members: MatrixMembers, a: number, b: number): bool
   return a !== b && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
 }
 
-/** The member pairs of cell (row, column), counted. */
+/** The member pairs of cell (row, column), counted: pairs of addresses, so two dual-stack workloads are two pairs. */
 export function memberPairCount(members: MatrixMembers, row: number, column: number): number {
   let pairs = 0;
   for (const a of members.byGroup[row]!) for (const b of members.byGroup[column]!) if (isMemberPair(members, a, b)) pairs++;

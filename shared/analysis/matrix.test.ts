@@ -16,7 +16,7 @@ import { changeImpact } from './impact';
 import { FlowSignatures } from './flow-signatures';
 import { HostReach, PROBE_SOURCE_PORT } from './host-reach';
 import { matrixSteps, reachabilityMatrix, type MatrixCell, type ReachabilityMatrix } from './matrix';
-import { matrixCsvChunks, matrixTextLines } from './matrix-format';
+import { matrixCsvChunks, matrixTextLines, openCells } from './matrix-format';
 import { memberPairCount, MemberPairCounter } from './matrix-grid';
 import { allGroupCells } from './testing/matrix-cells';
 import { pairReach, type PairReach } from './reach';
@@ -115,6 +115,21 @@ describe('reachability matrix', () => {
     expect([...matrixTextLines(matrix)]).toContain('web → app: tcp/8080-8090; some pairs only: udp/53');
     expect([...matrixCsvChunks(matrix)][0]).toBe('from,to,always,sometimes,redirected,pairs');
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
+  });
+
+  it('counts a group cell’s pairs as address pairs, the same in the panel, the CSV and the JSON: 2 and 2 dual-stack workloads make 8', () => {
+    const dual = (name: string, n: number, tier: string): Inventory['workloads'][number] => ({ id: `s/${name}`, name, host: `h${n % 2}`, addresses: [`10.0.0.${n}`, `fd00::${n}`], labels: { tier }, origin: { kind: 'static', source: 's' } });
+    const dualStack: Inventory = { readAt: 'x', workloads: [dual('web-1', 1, 'web'), dual('web-2', 2, 'web'), dual('app-1', 3, 'app'), dual('app-2', 4, 'app')] };
+    const matrix = reachabilityMatrix(policy, dualStack, tablesOf(policy, dualStack));
+    const [web, app] = [matrix.groups.indexOf('web'), matrix.groups.indexOf('app')];
+
+    expect(memberPairCount(matrix.members, web, app)).toBe(8);
+    expect(new MemberPairCounter(matrix.members).count(web, app)).toBe(8);
+    expect([...matrixCsvChunks(matrix)].join('\n').split('\n')).toContain('web,app,tcp/8080-8090,icmp type 133-136,,8');
+    expect(openCells(matrix).find((c) => c.from === 'web' && c.to === 'app')?.pairs).toBe(8);
+    // The workload grid's cell is one pair of workloads, over both families.
+    const workloads = matrix.workloads!;
+    expect(workloads.cells[workloads.names.indexOf('web-1')]![workloads.names.indexOf('app-1')]!.pairs).toBe(1);
   });
 
   it('runs in steps, counting hosts, then source addresses, then address classes, then group cells, to the same matrix', () => {

@@ -50,3 +50,20 @@ describe('sentBy', () => {
     expect(resolveEndpoint(twins, 'a/web/x')).toMatchObject({ ok: false, message: expect.stringContaining('"a/web/x" is no workload') });
   });
 });
+
+describe('a long name in a message', () => {
+  const long = 'A'.repeat(100_000);
+  const shortened = `"${'A'.repeat(60)}…" (100,000 characters)`;
+
+  it('is quoted by its first 60 characters and its length, wherever an end is read', () => {
+    expect(resolveEndpoints(inventory, long, 'v4-only')).toEqual({ ok: false, side: 'from', message: `${shortened} is no workload of the inventory, and not an IP address` });
+    expect(sentBy(inventory, { end: { address: '10.0.0.2', host: 'h1' }, label: 'v4-only (10.0.0.2)' }, long)).toEqual({ ok: false, message: `${shortened} is no workload of the inventory; name the one whose switch port the packet comes in by` });
+  });
+
+  it('of a workload is shortened too, in every message that names it', () => {
+    const longNamed: Inventory = { readAt: 'x', workloads: [workload(long, ['10.0.0.9']), { ...workload(`${long}-2`, ['10.0.0.8']), host: '' }, workload('v6-only', ['fd00::3'])] };
+    expect(resolveEndpoints(longNamed, long, 'v6-only')).toMatchObject({ ok: false, side: 'both', message: `${shortened} and "v6-only" have no address family in common (IPv4 or IPv6), so no connection runs between them` });
+    expect(resolveEndpoint(longNamed, `${long}-2`)).toMatchObject({ ok: false, message: `workload "${'A'.repeat(60)}…" (100,002 characters) has no host (not scheduled yet?); trace its address to treat it as an outside one` });
+    expect(sentBy(longNamed, { end: { address: '10.0.0.9' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
+  });
+});

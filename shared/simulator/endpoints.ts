@@ -2,6 +2,7 @@ import { qualifiedName, workloadsNamed, type Inventory, type Workload } from '..
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
+import { quotedName, shortName } from '../text';
 import type { PathEnd } from './path';
 
 export type EndpointParse = { ok: true; end: PathEnd; label: string } | { ok: false; message: string };
@@ -23,7 +24,7 @@ export function resolveEndpoints(inventory: Inventory, fromText: string, toText:
   };
   const pair = sameFamilyPair(choices(fromText, from), choices(toText, to));
   if (pair) return { ok: true, from: withAddress(from, pair[0]), to: withAddress(to, pair[1]) };
-  return { ok: false, side: 'both', message: `"${fromText.trim()}" and "${toText.trim()}" have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+  return { ok: false, side: 'both', message: `${quotedName(fromText.trim())} and ${quotedName(toText.trim())} have no address family in common (IPv4 or IPv6), so no connection runs between them` };
 }
 
 /** The first address of each list of one family, IPv4 first: the two ends of a connection between them; null when they share none. */
@@ -48,17 +49,17 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
   const sender = named(inventory, senderText);
   if (!sender) {
     const trimmed = senderText.trim();
-    if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; "${trimmed}" is an address` };
+    if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; ${quotedName(trimmed)} is an address` };
     // An address names no port, so unlike From and To these messages do not offer one.
     const count = workloadsNamed(inventory.workloads, trimmed).length;
-    return { ok: false, message: count > 1 ? `${count} workloads are called "${trimmed}"; write namespace/name` : `"${trimmed}" is no workload of the inventory; name the one whose switch port the packet comes in by` };
+    return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory; name the one whose switch port the packet comes in by` };
   }
-  if (!takesPart(sender)) return { ok: false, message: `workload "${sender.name}" has no host or no address, so no switch port of ours` };
+  if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
   const who = qualifiedName(sender);
   const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
   const label = `${from.label}, sent by ${who}`;
   if (sender.switchPort !== undefined) return { ok: true, end, label };
-  return { ok: true, end, label, note: `${who} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
+  return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
 }
 
 /** The workload a name (not an address) points at, when it is exactly one. */
@@ -97,12 +98,12 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
     };
   }
   const found = workloadsNamed(inventory.workloads, trimmed);
-  if (found.length === 0) return { ok: false, message: `"${trimmed}" is no workload of the inventory, and not an IP address` };
-  if (found.length > 1) return { ok: false, message: `${found.length} workloads are called "${trimmed}"; write namespace/name or an address` };
+  if (found.length === 0) return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address` };
+  if (found.length > 1) return { ok: false, message: `${found.length} workloads are called ${quotedName(trimmed)}; write namespace/name or an address` };
   const workload = found[0]!;
   const address = workload.addresses[0];
-  if (!address) return { ok: false, message: `workload "${workload.name}" has no IP address` };
-  if (!takesPart(workload)) return { ok: false, message: `workload "${workload.name}" has no host (not scheduled yet?); trace its address to treat it as an outside one` };
+  if (!address) return { ok: false, message: `workload ${quotedName(workload.name)} has no IP address` };
+  if (!takesPart(workload)) return { ok: false, message: `workload ${quotedName(workload.name)} has no host (not scheduled yet?); trace its address to treat it as an outside one` };
   return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
 }
 

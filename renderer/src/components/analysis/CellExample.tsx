@@ -16,7 +16,7 @@ import { traceConnection } from '../output/trace-connection';
 const SUPERSEDED = 'superseded';
 
 /**
- * A member pair of the cell to trace, with a service the cell names: one whose trace really
+ * An address pair of the cell to trace, with a service the cell names: one whose trace really
  * shows what the cell says of that service. Only some pairs may open a `sometimes` service, and
  * the grid keeps no per-pair answers (5,000 groups make 25 million cells), so the pairs are
  * traced when the cell is looked at, on the same path as the Trace tab, up to a bound; when
@@ -110,7 +110,7 @@ export function CellExample({
   if (search === null)
     return (
       <p className="muted" data-testid="matrix-example-search">
-        Looking for a member pair for which {service} is {goal.verdict}…
+        Looking for an address pair for which {service} is {goal.verdict}…
       </p>
     );
   if ('error' in search)
@@ -128,7 +128,7 @@ export function CellExample({
   return (
     <p data-testid="matrix-example-none">
       <span className="muted">
-        {service} is {goal.verdict} for none of the {search.tried} member pairs traced (of {total}), so no example shows
+        {service} is {goal.verdict} for none of the {search.tried} address pairs traced (of {total}), so no example shows
         it.{' '}
       </span>
       {search.first ? (

@@ -127,7 +127,7 @@ export function MatrixPanel(): JSX.Element {
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
-            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend />
           </div>
         </div>
@@ -136,7 +136,18 @@ export function MatrixPanel(): JSX.Element {
   );
 }
 
-function CellExplanation({ from, to, cell, pairs, current }: { from: string; to: string; cell: MatrixCell; pairs: NamedPair[] | undefined; current: boolean }): JSX.Element {
+/**
+ * A group cell's pairs are pairs of addresses (a dual-stack workload is a member once per family,
+ * as the matrix is worked out per address pair), so it says address pairs; a workload cell is
+ * one pair of workloads.
+ */
+const FACT_LABELS = {
+  groups: { every: 'Every address pair', some: 'Some address pairs only', count: 'Address pairs' },
+  workloads: { every: 'Every member pair', some: 'Some pairs only', count: 'Member pairs' },
+} as const;
+
+function CellExplanation({ from, to, level, cell, pairs, current }: { from: string; to: string; level: 'groups' | 'workloads'; cell: MatrixCell; pairs: NamedPair[] | undefined; current: boolean }): JSX.Element {
+  const labels = FACT_LABELS[level];
   return (
     <div data-from={from} data-to={to}>
       <h4>
@@ -144,13 +155,13 @@ function CellExplanation({ from, to, cell, pairs, current }: { from: string; to:
       </h4>
       <p className="muted">{describeCell(from, to, cell.pairs === 0 ? null : cell)}</p>
       <dl className="matrix-facts">
-        <dt>Every member pair</dt>
+        <dt>{labels.every}</dt>
         <dd className="mono" data-testid="matrix-cell-always">{isEmptyServiceSet(cell.always) ? 'nothing' : formatServices(cell.always)}</dd>
-        <dt>Some pairs only</dt>
+        <dt>{labels.some}</dt>
         <dd className="mono" data-testid="matrix-cell-sometimes">{isEmptyServiceSet(cell.sometimes) ? 'nothing' : formatServices(cell.sometimes)}</dd>
         <dt>Sent to a honeypot</dt>
         <dd className="mono">{isEmptyServiceSet(cell.redirected) ? 'nothing' : formatServices(cell.redirected)}</dd>
-        <dt>Member pairs</dt>
+        <dt>{labels.count}</dt>
         <dd data-testid="matrix-cell-pairs">{cell.pairs}</dd>
       </dl>
       {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} current={current} /> : null}
