@@ -156,9 +156,10 @@ export class VerdictEngine {
 
   /**
    * verdictOf for many connections, host by host: each round takes every connection one switch
-   * further, a host's connections together, so each host's pipeline is built at most once a round
-   * however few the budget holds (a connection log of the huge estate touches all 500 hosts, and
-   * asked one by one would build them again and again). Hosts still held go first. Yields after
+   * further, and on to its destination's switch when that comes up in the same round (see
+   * ahead), a host's connections together, so each host's pipeline is built at most once a
+   * round however few the budget holds (a connection log of the huge estate touches all 500
+   * hosts, and asked one by one would build them again and again). Hosts still held go first. Yields after
    * each host how many connections have their verdict; returns the verdicts in the order asked.
    * Throws what verdictOf throws, for the first connection that does in this order.
    */
