@@ -8,6 +8,15 @@ import type { RunningHost } from './support/web-host';
 // The matrix panel on files alone: a cell's example is a pair for which the service it names
 // really passes, its "Trace …" link answers at once, and a small window leaves the map room.
 
+/** Opens an inventory and a policy file, compiles, and computes the matrix. */
+async function openAndComputeMatrix(designer: DesignerPage, host: RunningHost, inventory: string, policy: string): Promise<void> {
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.compile();
+  await designer.computeMatrix();
+}
+
 /**
  * web-1 comes first but only web-2 is in prod, and only prod may open udp/53 to app: the cell
  * web → app permits udp/53 for some member pairs only, and not for the first.
@@ -42,11 +51,7 @@ async function openSomePairsPolicy(designer: DesignerPage, host: RunningHost): P
       '',
     ].join('\n'),
   );
-  await designer.open(host.url);
-  await designer.openInventoryFile(inventory);
-  await designer.openFile(policy);
-  await designer.compile();
-  await designer.computeMatrix();
+  await openAndComputeMatrix(designer, host, inventory, policy);
 }
 
 test('a cell that permits a service for some pairs only offers a pair that passes it, and its Trace link answers at once', async ({
@@ -171,11 +176,7 @@ test('a group cell counts address pairs and says so: two and two dual-stack work
       '',
     ].join('\n'),
   );
-  await designer.open(host.url);
-  await designer.openInventoryFile(inventory);
-  await designer.openFile(policy);
-  await designer.compile();
-  await designer.computeMatrix();
+  await openAndComputeMatrix(designer, host, inventory, policy);
 
   expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
   expect(await designer.matrixCellFacts()).toEqual(['Every address pair: tcp/8080', 'Some address pairs only: icmp type 133-136', 'Sent to a honeypot: nothing', 'Address pairs: 8']);
@@ -188,11 +189,7 @@ test('a group cell counts address pairs and says so: two and two dual-stack work
 
 test('a filter no name matches says so, and offers no empty picture to export', async ({ designer, host }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
-  await designer.open(host.url);
-  await designer.openInventoryFile(join(example, 'inventory.yaml'));
-  await designer.openFile(join(example, 'policy.yaml'));
-  await designer.compile();
-  await designer.computeMatrix();
+  await openAndComputeMatrix(designer, host, join(example, 'inventory.yaml'), join(example, 'policy.yaml'));
 
   await designer.byTestId('matrix-filter').fill('zzz');
   await expect(designer.byTestId('matrix-no-match')).toHaveText('No group name contains “zzz”; clear the filter to see the map.');
