@@ -147,6 +147,9 @@ export class DesignerPage {
 
   async compile(): Promise<number> {
     await this.byTestId('compile-button').click();
+    // A compile again after a change shows the last one's count until it ends: wait for the current one.
+    await expect(this.byTestId('compile-outdated')).toHaveCount(0);
+    await expect(this.byTestId('compile-button')).toBeEnabled();
     await expect(this.byTestId('flow-count-total')).toHaveText(/^[1-9]\d*$/);
     return Number(await this.byTestId('flow-count-total').textContent());
   }
@@ -279,13 +282,15 @@ export class DesignerPage {
     return out;
   }
 
-  /** Replays a connection log against the last compile (browser mode: the path typed); returns the summary. */
+  /** Replays a connection log against the last compile (browser mode: the path typed); returns its summary once shown. */
   async replayLog(path: string): Promise<string> {
     await this.byTestId('replay-tab').click();
     await this.byTestId('replay-choose').click();
     await this.byTestId('path-input').fill(path);
     await this.byTestId('path-confirm').click();
-    await expect(this.byTestId('replay-summary')).toBeVisible();
+    // A second replay shows the first one's summary until it ends: wait for this log's.
+    await expect(this.byTestId('replay-summary')).toContainText(`${path}:`);
+    await expect(this.byTestId('replay-choose')).toBeEnabled();
     return (await this.byTestId('replay-summary').textContent()) ?? '';
   }
 

@@ -42,7 +42,7 @@ export function OutputPanel(): JSX.Element {
                   : `compiled in ${Math.round(outcome.durationMs)} ms`}
               </span>
               {stale ? (
-                <span className="badge badge-warning" title="The drawing or the inventory changed after this compile">
+                <span className="badge badge-warning" data-testid="compile-outdated" title="The drawing or the inventory changed after this compile">
                   outdated
                 </span>
               ) : null}
