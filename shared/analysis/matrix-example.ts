@@ -1,7 +1,7 @@
-import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import type { Inventory } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from '../simulator/address-bits';
-import { sameFamilyPair } from '../simulator/endpoints';
+import { EndpointResolver, sameFamilyPair } from '../simulator/endpoints';
 import { echoRequestType } from '../simulator/packet';
 import { addressHosts, type PathProbe } from '../simulator/path';
 import type { PathVerdict, VerdictAsk, VerdictEngine } from '../simulator/verdict-engine';
@@ -191,30 +191,22 @@ function everyVerdict(engine: VerdictEngine, asked: readonly VerdictAsk[]): Path
 }
 
 /**
- * Member pairs and services as the engine's ends and services. Names and
- * addresses are placed as `trace` places them (resolveEndpoints: a name is one workload, of any
- * namespace unless it says which; a pair takes both ends' first addresses of one family,
- * sameFamilyPair), but from maps made once: resolveEndpoints reads the whole inventory per name, and a
- * matrix asks for millions of pairs.
+ * Member pairs and services as the engine's ends and services. Names and addresses are placed
+ * as `trace` places them (a name is one workload, of any namespace unless it says which, found
+ * by the same EndpointResolver; a pair takes both ends' first addresses of one family,
+ * sameFamilyPair), each label once: a matrix asks for millions of pairs.
  */
 class ExampleAsker {
   private readonly places = new Map<string, Place | null>();
-  private readonly byName = new Map<string, Workload[]>();
+  private readonly resolver: EndpointResolver;
   private readonly hostOf: ReadonlyMap<string, string>;
 
   constructor(
     inventory: Inventory,
     private readonly engine: VerdictEngine,
   ) {
-    const workloads = inventory.workloads.filter(takesPart);
-    for (const w of workloads) {
-      for (const key of w.namespace ? [w.name, qualifiedName(w)] : [w.name]) {
-        const list = this.byName.get(key);
-        if (list) list.push(w);
-        else this.byName.set(key, [w]);
-      }
-    }
-    this.hostOf = addressHosts(workloads);
+    this.resolver = new EndpointResolver(inventory);
+    this.hostOf = addressHosts(inventory.workloads.filter(takesPart));
   }
 
   /** Null for a pair `trace` could not place either. */
@@ -234,8 +226,9 @@ class ExampleAsker {
     let place = this.places.get(label);
     if (place === undefined) {
       const bits = addressBits(label);
-      const named = bits ? undefined : this.byName.get(label);
-      place = bits ? { addresses: [formatAddress(bits)] } : named?.length === 1 ? { addresses: named[0]!.addresses, host: named[0]!.host } : null;
+      const named = bits ? [] : this.resolver.workloadsNamed(label);
+      const workload = named.length === 1 && takesPart(named[0]!) ? named[0] : undefined;
+      place = bits ? { addresses: [formatAddress(bits)] } : workload ? { addresses: workload.addresses, host: workload.host } : null;
       this.places.set(label, place);
     }
     return place;

@@ -3,7 +3,7 @@ import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { resolveMembership } from '../policy/membership';
 import type { Policy } from '../policy/model';
-import { resolveEndpoints, type EndpointPairParse } from '../simulator/endpoints';
+import { EndpointResolver, type EndpointPairParse } from '../simulator/endpoints';
 import { addressHosts, type HostFlowTables, type PathEnd, type PathProbe } from '../simulator/path';
 import { VerdictEngine, type PathVerdict, type VerdictAsk } from '../simulator/verdict-engine';
 import { AddressGroups, groupNames } from './endpoints';
@@ -85,6 +85,7 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   const asking = new Asking(engine);
   // Logs name the same ends again and again: place each pair once.
   const placed = new Map<string, EndpointPairParse>();
+  const resolver = new EndpointResolver(inventory);
   const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [], linesLeftOut: 0 };
   /** Per line replayed: the line, its ends and its connection's place in `asking`. */
   const replayed: { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[] = [];
@@ -95,7 +96,7 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
     if (index % LINES_PER_STEP === LINES_PER_STEP - 1) yield { done: index, total: log.length, unit: 'lines' };
     const key = `${c.from}\u0000${c.to}`;
     let ends = placed.get(key);
-    if (!ends) placed.set(key, (ends = resolveEndpoints(inventory, c.from, c.to)));
+    if (!ends) placed.set(key, (ends = resolver.endpoints(c.from, c.to)));
     if (!ends.ok) {
       const side = ends.side === 'both' ? '' : `${ends.side}: `;
       result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Inventory, Workload } from '../inventory/model';
-import { resolveEndpoint, resolveEndpoints, sentBy } from './endpoints';
+import { workloadsNamed, type Inventory, type Workload } from '../inventory/model';
+import { takesPart } from '../inventory/participation';
+import { EndpointResolver, resolveEndpoint, resolveEndpoints, sentBy } from './endpoints';
 
 const workload = (name: string, addresses: string[]): Workload => ({ id: `t/${name}`, name, host: 'h1', addresses, labels: {}, origin: { kind: 'static', source: 't' } });
 const inventory: Inventory = { readAt: 'x', workloads: [workload('v6-first', ['fd00::1', '10.0.0.1']), workload('v4-only', ['10.0.0.2']), workload('v6-only', ['fd00::3']), workload('dual', ['10.0.0.4', 'fd00::4'])] };
@@ -65,5 +67,38 @@ describe('a long name in a message', () => {
     expect(resolveEndpoints(longNamed, long, 'v6-only')).toMatchObject({ ok: false, side: 'both', message: `${shortened} and "v6-only" have no address family in common (IPv4 or IPv6), so no connection runs between them` });
     expect(resolveEndpoint(longNamed, `${long}-2`)).toMatchObject({ ok: false, message: `workload "${'A'.repeat(60)}…" (100,002 characters) has no host (not scheduled yet?); trace its address to treat it as an outside one` });
     expect(sentBy(longNamed, { end: { address: '10.0.0.9' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
+  });
+});
+
+describe('EndpointResolver', () => {
+  // Few names, namespaces and addresses, so workloads share them; a namespace or name with a "/" and an empty namespace too.
+  const names = ['web', 'app', 'b/web', 'x'];
+  const namespaces = [undefined, '', 'a', 'a/b'];
+  const addresses = ['10.0.0.1', '10.0.0.2', 'fd00::1'];
+  const workloadArb = fc.record({
+    name: fc.constantFrom(...names),
+    namespace: fc.constantFrom(...namespaces),
+    host: fc.constantFrom('h1', 'h2', ''),
+    addresses: fc.subarray(addresses),
+  });
+  const inventoryArb = fc.array(workloadArb, { maxLength: 12 }).map(
+    (list): Inventory => ({
+      readAt: 'x',
+      workloads: list.map(({ namespace, ...w }, i) => ({ id: `t/${i}`, labels: {}, origin: { kind: 'static', source: 't' }, ...w, ...(namespace === undefined ? {} : { namespace }) })),
+    }),
+  );
+  const texts = [...names, ...names.flatMap((n) => namespaces.flatMap((ns) => (ns === undefined ? [] : [`${ns}/${n}`]))), 'a/b/web', '/web', 'nobody'];
+
+  it('finds, over many questions, the workloads each question alone would find by reading the whole inventory', () => {
+    fc.assert(
+      fc.property(inventoryArb, fc.array(fc.constantFrom(...texts, ...addresses), { minLength: 1, maxLength: 30 }), (inventory, asked) => {
+        const resolver = new EndpointResolver(inventory);
+        for (const text of asked) {
+          expect(resolver.workloadsNamed(text)).toEqual(workloadsNamed(inventory.workloads, text));
+          expect(resolver.ownerOf(text)).toBe(inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(text)));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

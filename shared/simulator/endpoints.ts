@@ -1,4 +1,5 @@
-import { qualifiedName, workloadsNamed, type Inventory, type Workload } from '../inventory/model';
+import { pushUnder } from '../arrays';
+import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress } from '../net/cidr-set';
@@ -14,17 +15,133 @@ export type EndpointPairParse = { ok: true; from: { end: PathEnd; label: string 
  * dual-stack workload uses its address of the other end's family (IPv4 first when both have both).
  */
 export function resolveEndpoints(inventory: Inventory, fromText: string, toText: string): EndpointPairParse {
-  const from = resolveEndpoint(inventory, fromText);
-  if (!from.ok) return { ok: false, side: 'from', message: from.message };
-  const to = resolveEndpoint(inventory, toText);
-  if (!to.ok) return { ok: false, side: 'to', message: to.message };
-  const choices = (text: string, parsed: { end: PathEnd; label: string }): string[] => {
-    const workload = named(inventory, text);
-    return workload ? workload.addresses : [parsed.end.address];
-  };
-  const pair = sameFamilyPair(choices(fromText, from), choices(toText, to));
-  if (pair) return { ok: true, from: withAddress(from, pair[0]), to: withAddress(to, pair[1]) };
-  return { ok: false, side: 'both', message: `${quotedName(fromText.trim())} and ${quotedName(toText.trim())} have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+  return new EndpointResolver(inventory).endpoints(fromText, toText);
+}
+
+/**
+ * Reads one end of a connection as people name it: a workload's name, `namespace/name`, or
+ * an IP address (a workload's, which puts it behind that workload's host, or an outside one).
+ */
+export function resolveEndpoint(inventory: Inventory, text: string): EndpointParse {
+  return new EndpointResolver(inventory).endpoint(text);
+}
+
+export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
+
+/**
+ * The source end of a packet that carries `from`'s address but comes in by the switch port of
+ * workload `senderText` on its host: "what if that workload forged this address?". The host's
+ * spoof guard sees the port where the inventory names one; without it, `note` says the host
+ * cannot tell the two apart.
+ */
+export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string }, senderText: string): SenderParse {
+  return new EndpointResolver(inventory).sentBy(from, senderText);
+}
+
+/**
+ * The ends of many connections read against one inventory, as resolveEndpoints, resolveEndpoint
+ * and sentBy read them: a connection log names thousands of ends, and each read alone goes
+ * through every workload (half of a 100,000-line replay's time on an estate of 50,000). The
+ * workloads are found through maps made on first use instead.
+ */
+export class EndpointResolver {
+  /** Workloads by name, and by namespace, then name (`workloadsNamed`). */
+  private byName: Map<string, Workload[]> | null = null;
+  private byNamespace: Map<string, Map<string, Workload[]>> | null = null;
+  /** The first workload taking part that has the address, by address. */
+  private ownerByAddress: Map<string, Workload> | null = null;
+
+  constructor(private readonly inventory: Inventory) {}
+
+  endpoints(fromText: string, toText: string): EndpointPairParse {
+    const from = this.endpoint(fromText);
+    if (!from.ok) return { ok: false, side: 'from', message: from.message };
+    const to = this.endpoint(toText);
+    if (!to.ok) return { ok: false, side: 'to', message: to.message };
+    const choices = (text: string, parsed: { end: PathEnd; label: string }): readonly string[] => {
+      const workload = this.named(text);
+      return workload ? workload.addresses : [parsed.end.address];
+    };
+    const pair = sameFamilyPair(choices(fromText, from), choices(toText, to));
+    if (pair) return { ok: true, from: withAddress(from, pair[0]), to: withAddress(to, pair[1]) };
+    return { ok: false, side: 'both', message: `${quotedName(fromText.trim())} and ${quotedName(toText.trim())} have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+  }
+
+  endpoint(text: string): EndpointParse {
+    const trimmed = text.trim();
+    const cidr = parseCidr(trimmed);
+    if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
+      // In the one spelling inventories keep (fd00::2 for FD00::0002).
+      const address = canonicalAddress(trimmed)!;
+      // A workload without a host has no switch in front of it: its address is an outside one.
+      const owner = this.ownerOf(address);
+      return {
+        ok: true,
+        end: { address, ...(owner ? { host: owner.host, ...portOf(owner) } : {}) },
+        label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
+      };
+    }
+    const found = this.workloadsNamed(trimmed);
+    if (found.length === 0) return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address` };
+    if (found.length > 1) return { ok: false, message: `${found.length} workloads are called ${quotedName(trimmed)}; write namespace/name or an address` };
+    const workload = found[0]!;
+    const address = workload.addresses[0];
+    if (!address) return { ok: false, message: `workload ${quotedName(workload.name)} has no IP address` };
+    if (!takesPart(workload)) return { ok: false, message: `workload ${quotedName(workload.name)} has no host (not scheduled yet?); trace its address to treat it as an outside one` };
+    return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
+  }
+
+  sentBy(from: { end: PathEnd; label: string }, senderText: string): SenderParse {
+    const sender = this.named(senderText);
+    if (!sender) {
+      const trimmed = senderText.trim();
+      if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; ${quotedName(trimmed)} is an address` };
+      // An address names no port, so unlike From and To these messages do not offer one.
+      const count = this.workloadsNamed(trimmed).length;
+      return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory; name the one whose switch port the packet comes in by` };
+    }
+    if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
+    const who = qualifiedName(sender);
+    const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
+    const label = `${from.label}, sent by ${who}`;
+    if (sender.switchPort !== undefined) return { ok: true, end, label };
+    return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
+  }
+
+  /** The workload a name (not an address) points at, when it is exactly one. */
+  private named(text: string): Workload | undefined {
+    const trimmed = text.trim();
+    if (parseCidr(trimmed)) return undefined;
+    const found = this.workloadsNamed(trimmed);
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  /** workloadsNamed, in inventory order: only the first "/" splits a namespace off. */
+  workloadsNamed(text: string): readonly Workload[] {
+    if (!this.byName || !this.byNamespace) {
+      this.byName = new Map();
+      this.byNamespace = new Map();
+      for (const w of this.inventory.workloads) {
+        pushUnder(this.byName, w.name, w);
+        if (w.namespace === undefined) continue;
+        let names = this.byNamespace.get(w.namespace);
+        if (!names) this.byNamespace.set(w.namespace, (names = new Map<string, Workload[]>()));
+        pushUnder(names, w.name, w);
+      }
+    }
+    const slash = text.indexOf('/');
+    const found = slash < 0 ? this.byName.get(text) : this.byNamespace.get(text.slice(0, slash))?.get(text.slice(slash + 1));
+    return found ?? [];
+  }
+
+  /** The workload an address puts an end behind: the first in the inventory that takes part and has it. */
+  ownerOf(address: string): Workload | undefined {
+    if (!this.ownerByAddress) {
+      this.ownerByAddress = new Map();
+      for (const w of this.inventory.workloads) if (takesPart(w)) for (const a of w.addresses) if (!this.ownerByAddress.has(a)) this.ownerByAddress.set(a, w);
+    }
+    return this.ownerByAddress.get(address);
+  }
 }
 
 /** The first address of each list of one family, IPv4 first: the two ends of a connection between them; null when they share none. */
@@ -37,39 +154,6 @@ export function sameFamilyPair(fromAddresses: readonly string[], toAddresses: re
   return null;
 }
 
-export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
-
-/**
- * The source end of a packet that carries `from`'s address but comes in by the switch port of
- * workload `senderText` on its host: "what if that workload forged this address?". The host's
- * spoof guard sees the port where the inventory names one; without it, `note` says the host
- * cannot tell the two apart.
- */
-export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string }, senderText: string): SenderParse {
-  const sender = named(inventory, senderText);
-  if (!sender) {
-    const trimmed = senderText.trim();
-    if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; ${quotedName(trimmed)} is an address` };
-    // An address names no port, so unlike From and To these messages do not offer one.
-    const count = workloadsNamed(inventory.workloads, trimmed).length;
-    return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory; name the one whose switch port the packet comes in by` };
-  }
-  if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
-  const who = qualifiedName(sender);
-  const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
-  const label = `${from.label}, sent by ${who}`;
-  if (sender.switchPort !== undefined) return { ok: true, end, label };
-  return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
-}
-
-/** The workload a name (not an address) points at, when it is exactly one. */
-function named(inventory: Inventory, text: string): Inventory['workloads'][number] | undefined {
-  const trimmed = text.trim();
-  if (parseCidr(trimmed)) return undefined;
-  const found = workloadsNamed(inventory.workloads, trimmed);
-  return found.length === 1 ? found[0] : undefined;
-}
-
 function withAddress(parsed: { end: PathEnd; label: string }, address: string): { end: PathEnd; label: string } {
   if (parsed.end.address === address) return { end: parsed.end, label: parsed.label };
   return { end: { ...parsed.end, address }, label: parsed.label.replace(`(${parsed.end.address})`, `(${address})`) };
@@ -77,34 +161,6 @@ function withAddress(parsed: { end: PathEnd; label: string }, address: string): 
 
 function familyOf(address: string): 4 | 6 {
   return address.includes(':') ? 6 : 4;
-}
-
-/**
- * Reads one end of a connection as people name it: a workload's name, `namespace/name`, or
- * an IP address (a workload's, which puts it behind that workload's host, or an outside one).
- */
-export function resolveEndpoint(inventory: Inventory, text: string): EndpointParse {
-  const trimmed = text.trim();
-  const cidr = parseCidr(trimmed);
-  if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
-    // In the one spelling inventories keep (fd00::2 for FD00::0002).
-    const address = canonicalAddress(trimmed)!;
-    // A workload without a host has no switch in front of it: its address is an outside one.
-    const owner = inventory.workloads.find((w) => takesPart(w) && w.addresses.includes(address));
-    return {
-      ok: true,
-      end: { address, ...(owner ? { host: owner.host, ...portOf(owner) } : {}) },
-      label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
-    };
-  }
-  const found = workloadsNamed(inventory.workloads, trimmed);
-  if (found.length === 0) return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address` };
-  if (found.length > 1) return { ok: false, message: `${found.length} workloads are called ${quotedName(trimmed)}; write namespace/name or an address` };
-  const workload = found[0]!;
-  const address = workload.addresses[0];
-  if (!address) return { ok: false, message: `workload ${quotedName(workload.name)} has no IP address` };
-  if (!takesPart(workload)) return { ok: false, message: `workload ${quotedName(workload.name)} has no host (not scheduled yet?); trace its address to treat it as an outside one` };
-  return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
 }
 
 /** The switch port a workload sends through, where the inventory knows it: the first switch's spoof guard sees it. */
