@@ -66,4 +66,12 @@ describe('a long name in a message', () => {
     expect(resolveEndpoint(longNamed, `${long}-2`)).toMatchObject({ ok: false, message: `workload "${'A'.repeat(60)}…" (100,002 characters) has no host (not scheduled yet?); trace its address to treat it as an outside one` });
     expect(sentBy(longNamed, { end: { address: '10.0.0.9' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
   });
+
+  it('of a workload is shortened in the labels a trace heads its answer with, by name, by address and as sender', () => {
+    const head = `${'A'.repeat(60)}… (100,000 characters)`;
+    const longNamed: Inventory = { readAt: 'x', workloads: [workload(long, ['10.0.0.9']), { ...workload('B'.repeat(100_000), ['10.0.0.8']), namespace: 'ns' }] };
+    expect(resolveEndpoints(longNamed, long, '10.0.0.8')).toMatchObject({ ok: true, from: { label: `${head} (10.0.0.9)` }, to: { label: `ns/${'B'.repeat(57)}… (100,003 characters) (10.0.0.8)` } });
+    expect(resolveEndpoint(longNamed, '10.0.0.9')).toMatchObject({ ok: true, label: `${head} (10.0.0.9)` });
+    expect(sentBy(longNamed, { end: { address: '10.0.0.8', host: 'h1' }, label: 'y (10.0.0.8)' }, long)).toMatchObject({ ok: true, label: `y (10.0.0.8), sent by ${head}` });
+  });
 });

@@ -57,7 +57,7 @@ export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string
   if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
   const who = qualifiedName(sender);
   const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
-  const label = `${from.label}, sent by ${who}`;
+  const label = `${from.label}, sent by ${shortName(who)}`;
   if (sender.switchPort !== undefined) return { ok: true, end, label };
   return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
 }
@@ -94,7 +94,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
     return {
       ok: true,
       end: { address, ...(owner ? { host: owner.host, ...portOf(owner) } : {}) },
-      label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
+      label: owner ? workloadLabel(owner, address) : `${address} (outside)`,
     };
   }
   const found = workloadsNamed(inventory.workloads, trimmed);
@@ -104,7 +104,12 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   const address = workload.addresses[0];
   if (!address) return { ok: false, message: `workload ${quotedName(workload.name)} has no IP address` };
   if (!takesPart(workload)) return { ok: false, message: `workload ${quotedName(workload.name)} has no host (not scheduled yet?); trace its address to treat it as an outside one` };
-  return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
+  return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: workloadLabel(workload, address) };
+}
+
+/** `web-1 (10.0.0.1)`: a workload's end as a trace's heading shows it, an enormous name by its head and length. */
+function workloadLabel(workload: Workload, address: string): string {
+  return `${shortName(qualifiedName(workload))} (${address})`;
 }
 
 /** The switch port a workload sends through, where the inventory knows it: the first switch's spoof guard sees it. */
