@@ -29,6 +29,12 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
 
 /** Configures `hosts`, host i behind the silent server on `ports[i]`, and deploys one group to them all. */
 async function deployToSilentHosts(designer: DesignerPage, host: RunningHost, hosts: readonly string[], ports: readonly number[]): Promise<void> {
+  await compileForSilentHosts(designer, host, hosts, ports);
+  await designer.deploy();
+}
+
+/** Configures `hosts`, host i behind the server on `ports[i]`, and compiles one group of a workload on each. */
+async function compileForSilentHosts(designer: DesignerPage, host: RunningHost, hosts: readonly string[], ports: readonly number[]): Promise<void> {
   const keyPath = join(host.home, 'id_rsa');
   writeFileSync(
     keyPath,
@@ -49,7 +55,6 @@ async function deployToSilentHosts(designer: DesignerPage, host: RunningHost, ho
   await designer.openInventoryFile(inventory);
   await designer.addGroup('web', 'tier=web');
   await designer.compile();
-  await designer.deploy();
 }
 
 async function closeAll(silent: Awaited<ReturnType<typeof silentServer>>[]): Promise<void> {
@@ -103,8 +108,7 @@ test('hosts behind one SSH server that has its two sessions say they wait for th
   try {
     await deployToSilentHosts(designer, host, hosts, hosts.map(() => silent.port));
 
-    // The deploy dialog's read of the deployed flows may hold the server's two sessions first (all
-    // four hosts then say so), until ssh2 gives up on the silent server after 10 s; then two connect.
+    // The deploy dialog's read of the deployed flows, which held the server's two sessions, stopped when Deploy was pressed.
     await expect(designer.deployStatusesAt('connect')).toHaveCount(2);
     for (const queued of ['host-02', 'host-03']) {
       await expect(designer.deployStatus(queued)).toHaveAttribute('data-waiting', 'server');
@@ -112,6 +116,36 @@ test('hosts behind one SSH server that has its two sessions say they wait for th
     }
     await designer.byTestId('deploy-cancel').click();
     await expect(designer.deployStatusesAt('cancelled')).toHaveCount(4);
+  } finally {
+    await closeAll([silent]);
+  }
+});
+
+test("the deploy dialog's read of a silent server can be stopped: it says which hosts went unread and why, and frees their sessions", async ({ designer, host }) => {
+  const silent = await silentServer();
+  // A port nothing listens on: that host's read fails at once.
+  const refused = await silentServer();
+  await closeAll([refused]);
+  const hosts = HOSTS.slice(0, 3);
+  try {
+    await compileForSilentHosts(designer, host, hosts, [silent.port, silent.port, refused.port]);
+    await designer.byTestId('deploy-button').click();
+    await expect(designer.byTestId('deploy-impact')).toContainText('A host that does not answer holds this up to 10 seconds');
+
+    await designer.byTestId('deploy-impact-stop').click();
+    // Well before ssh2's 10 s handshake timeout, which would otherwise end the read.
+    const unread = designer.byTestId('unread-host');
+    await expect(unread).toHaveCount(3, { timeout: 5_000 });
+    await expect(designer.byTestId('unread-hosts')).toContainText('3 hosts could not be read, so what the drawing changes there is not shown');
+    await expect(unread.nth(0)).toHaveText(`host-00 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
+    await expect(unread.nth(1)).toHaveText(`host-01 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
+    await expect(unread.nth(2)).toContainText(`host-02 (root@127.0.0.1:${refused.port}): Could not connect to root@127.0.0.1:${refused.port}`);
+
+    // The silent server's two sessions are free: both its hosts connect at once.
+    await designer.byTestId('deploy-confirm').click();
+    await expect(designer.deployStatusesAt('connect')).toHaveCount(2, { timeout: 5_000 });
+    await designer.byTestId('deploy-cancel').click();
+    await expect(designer.deployStatusesAt('cancelled')).toHaveCount(2);
   } finally {
     await closeAll([silent]);
   }

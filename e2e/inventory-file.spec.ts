@@ -110,3 +110,29 @@ test('replay: past the first 200 kinds of connection, the rest are counted as th
   expect(await designer.replayLog(log)).toContain('1,500 dropped');
   await expect(designer.byTestId('replay-more')).toHaveText('…and 1,300 more kinds of connection (microseg replay --json lists them all).');
 });
+
+test('trace: a workload whose name runs to 9,000 characters is named by its first 60 and its length, not whole', async ({ designer, host, page }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  // As long as a compile request takes: a workload's id, which holds its name, is capped at 10,000 characters.
+  const long = 'w'.repeat(9_000);
+  const file = join(host.home, 'long-name.yaml');
+  writeFileSync(file, readFileSync(join(example, 'inventory.yaml'), 'utf8').replace('name: web-1,', `name: ${long},`));
+  await designer.open(host.url);
+  await designer.openInventoryFile(file);
+  await expect(designer.workload('app-1')).toBeVisible();
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  await designer.byTestId('trace-tab').click();
+  await designer.byTestId('trace-from').fill(long);
+  await designer.byTestId('trace-to').fill('app-1');
+  await designer.byTestId('trace-port').fill('8080');
+  await designer.byTestId('trace-sender').fill(long);
+  await designer.byTestId('trace-run').click();
+  await expect(designer.byTestId('trace-verdict')).toBeVisible();
+  const shortened = `${'w'.repeat(60)}… (9,000 characters)`;
+  const result = page.locator('.trace-result');
+  await expect(result).toContainText(`${shortened} (10.20.1.11), sent by ${shortened} → app-1 (10.20.2.21) tcp/8080`);
+  await expect(designer.byTestId('trace-note')).toContainText(`${shortened} has no switchPort`);
+  expect(await result.textContent()).not.toContain('w'.repeat(61));
+});

@@ -54,6 +54,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'trace:switch': ({ host, packet, state }) => services.switchTrace.trace(host, packet, state),
     'analysis:matrix': ({ policy, inventory }) => services.analysis.matrix(policy, inventory),
     'analysis:impact': ({ policy, inventory, against }) => services.analysis.impact(policy, inventory, against),
+    'analysis:stopRead': ({ readId }) => Promise.resolve(services.analysis.stopRead(readId)),
     'analysis:replay': ({ policy, inventory, path }) => services.analysis.replay(policy, inventory, path),
     'kubernetes:import': ({ from }) => (from.kind === 'files' ? importNetworkPolicyFiles(from.paths) : importClusterNetworkPolicies(from.context)),
     'kubernetes:export': ({ policy, inventory, folder }) => exportNetworkPolicyFiles(policy, inventory, folder),

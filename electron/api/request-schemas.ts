@@ -137,8 +137,9 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'analysis:impact': z.strictObject({
     policy,
     inventory,
-    against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)) })]),
+    against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)), readId: z.string().min(1).max(100).optional() })]),
   }),
+  'analysis:stopRead': z.strictObject({ readId: z.string().min(1).max(100) }),
   'analysis:replay': z.strictObject({ policy, inventory, path }),
   'kubernetes:import': z.strictObject({
     from: z.discriminatedUnion('kind', [

@@ -36,4 +36,11 @@ describe('resolveEnds and sentByFlag', () => {
     const from = { address: '10.0.0.1', host: 'h1', label: 'web (10.0.0.1)' };
     expect(() => sentByFlag(inventory, from, long)).toThrow(`--sent-by ${head}… (100,000 characters): "${head}…" (100,000 characters) is no workload`);
   });
+
+  it('head the output with a workload of 100,000 characters by its first 60 and its length, not whole', () => {
+    const longNamed: Inventory = { ...inventory, workloads: [...inventory.workloads, { ...inventory.workloads[0]!, id: 't/long', name: long, addresses: ['10.0.0.2'] }] };
+    const ends = resolveEnds(longNamed, long, 'web');
+    expect(ends.from.label).toBe(`${head}… (100,000 characters) (10.0.0.2)`);
+    expect(sentByFlag(longNamed, ends.to, long).from.label).toBe(`web (10.0.0.1), sent by ${head}… (100,000 characters)`);
+  });
 });

@@ -32,18 +32,35 @@ describe('AnalysisService.impact against the deployed flows', () => {
     expect(fleet.open).toBe(0);
   });
 
-  it("fails with the first host's failure, opens no further session, and closes the ones open", async () => {
+  it('lists a host that fails, with its server and why, and still reads the others', async () => {
+    const refused = { code: 1, stdout: '', stderr: 'ovs-ofctl: br0 is not a bridge or a socket' };
+    const fleet = new FakeHosts(3, (host) => (host === 'h01' ? refused : { code: 0, stdout: '', stderr: '' }));
+    const { service, inventory } = await analysis(fleet);
+
+    const outcome = await service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
+
+    expect(outcome.unread).toEqual([{ host: 'h01', server: 'root@127.0.0.1:22001', reason: 'Could not read the current flows on h01 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket.' }]);
+    expect(fleet.asked).toEqual(fleet.hosts);
+    expect(fleet.open).toBe(0);
+  });
+
+  it('stopped, answers with the hosts read so far: the others are unread, none further is asked, and every session closes', async () => {
     const fleet = new FakeHosts(20, undefined, () => true);
     const { service, inventory } = await analysis(fleet);
-    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
-    const failure = impact.then(() => 'resolved', (e: Error) => e.message);
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts, readId: 'read-1' });
     await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_LIMITS.perOperation));
+    fleet.release('h00');
+    await vi.waitFor(() => expect(fleet.waiting).toEqual(fleet.hosts.slice(1, SSH_LIMITS.perOperation + 1)));
 
-    fleet.release('h03', { code: 1, stdout: '', stderr: 'ovs-ofctl: br0 is not a bridge or a socket' });
-    expect(await failure).toBe('Could not read the current flows on h03 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket.');
-    for (const host of fleet.waiting) fleet.release(host);
-    await vi.waitFor(() => expect(fleet.open).toBe(0));
-    expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_LIMITS.perOperation));
+    service.stopRead('read-1');
+    const outcome = await impact;
+
+    expect(outcome.unread.map((u) => u.host)).toEqual(fleet.hosts.slice(1));
+    expect(outcome.unread[0]).toEqual({ host: 'h01', server: 'root@127.0.0.1:22001', reason: 'the read was stopped before this host answered' });
+    expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_LIMITS.perOperation + 1));
+    expect(fleet.open).toBe(0);
+    // Stopping a read that has ended changes nothing.
+    service.stopRead('read-1');
   });
 
   it('fails for a host without an SSH target before any session opens', async () => {

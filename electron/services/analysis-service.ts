@@ -1,4 +1,4 @@
-import type { ApiEvents, HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome } from '@shared/api/contract';
+import type { ApiEvents, HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome, UnreadHost } from '@shared/api/contract';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
@@ -18,16 +18,20 @@ import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
-import { ServiceError } from './service-error';
+import { ServiceError, toErrorData } from './service-error';
 import { parseConnectionLog, withLogProblems } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
-import { allOnHosts, type SshLimiter } from './host-fanout';
+import { CancelledError, unlessCancelled } from './deploy-queue';
+import type { SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
 import { runInSlices } from './time-slices';
 
 /** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
 const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
+
+/** Why a host is unread when the user stopped the read before it answered. */
+const STOPPED = 'the read was stopped before this host answered';
 
 /**
  * The reachability matrix and the impact of a change, for every door. Both can run for
@@ -35,6 +39,9 @@ const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
  * process stays free for other requests meanwhile.
  */
 export class AnalysisService {
+  /** Reads of deployed flows under way, by the `readId` their asker gave, to stop on request. */
+  private readonly reads = new Map<string, AbortController>();
+
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
@@ -64,6 +71,7 @@ export class AnalysisService {
     let before: { policy: Policy; tables: HostFlowTables };
     let baseline: string;
     let portGuardsLost: PortGuardLoss[] = [];
+    let unread: UnreadHost[] = [];
     if (against.kind === 'file') {
       const { path, text } = await readTextFile(against.path);
       const parsed = parsePolicyFile(text, path);
@@ -71,7 +79,9 @@ export class AnalysisService {
       before = { policy: parsed.policy, tables: await compiledTables(parsed.policy, inventory, path, progress, reader) };
       baseline = `revision ${parsed.policy.revision} of ${path}`;
     } else {
-      const deployed = await this.readDeployed(against.hosts);
+      const read = await this.readDeployed(against.hosts, against.readId);
+      const deployed = read.tables;
+      unread = read.unread;
       // Hosts not read keep their tables: the comparison is about the hosts named.
       before = { policy, tables: new Map([...after, ...deployed]) };
       portGuardsLost = portGuardsLostBetween(deployed, after, against.hosts);
@@ -79,8 +89,13 @@ export class AnalysisService {
     }
     const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), progress);
     const durationMs = Math.round(performance.now() - started);
-    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, ms: durationMs });
-    return { impact, baseline, portGuardsLost, durationMs };
+    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, unread: unread.length, ms: durationMs });
+    return { impact, baseline, portGuardsLost, unread, durationMs };
+  }
+
+  /** Stops the read of deployed flows `readId`, if it still runs (see the contract's `analysis:stopRead`). */
+  stopRead(readId: string): void {
+    this.reads.get(readId)?.abort();
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
@@ -114,10 +129,11 @@ export class AnalysisService {
 
   /**
    * Each host's flows of ours as its switch holds them, read over SSH as one operation of the
-   * process's sessions; a bridge without any gets the fresh-bridge table. The first host that
-   * fails fails the read.
+   * process's sessions; a bridge without any gets the fresh-bridge table. A host that fails, or
+   * has not answered when `readId` is stopped, is unread, with why: one silent server must not
+   * cost the user the other hosts' answers, nor keep the sessions after the user moved on.
    */
-  private async readDeployed(hosts: readonly string[]): Promise<Map<string, FlowTables>> {
+  private async readDeployed(hosts: readonly string[], readId: string | undefined): Promise<{ tables: Map<string, FlowTables>; unread: UnreadHost[] }> {
     // All targets first, as before: a host without one fails the read before any session opens.
     const targets = await Promise.all(
       hosts.map(async (host) => {
@@ -126,22 +142,45 @@ export class AnalysisService {
         return target;
       }),
     );
-    return new Map(await allOnHosts(this.sessions, targets, (target) => this.readFlows(target)));
+    const stop = new AbortController();
+    if (readId !== undefined) this.reads.set(readId, stop);
+    // Stopped, the hosts still waiting leave the queue and those running give up their session.
+    const operation = this.sessions.operation(stop.signal);
+    try {
+      const outcomes = await Promise.all(
+        targets.map((target) =>
+          operation.run(target, () => this.readFlows(target, stop.signal)).then(
+            (tables) => ({ host: target.host, tables }),
+            (error: unknown) => ({ host: target.host, unread: unreadHost(target, error) }),
+          ),
+        ),
+      );
+      const tables = new Map(outcomes.flatMap((o) => ('tables' in o ? [[o.host, o.tables] as const] : [])));
+      return { tables, unread: outcomes.flatMap((o) => ('unread' in o ? [o.unread] : [])) };
+    } finally {
+      if (readId !== undefined) this.reads.delete(readId);
+    }
   }
 
-  private async readFlows(target: HostTarget): Promise<[string, FlowTables]> {
+  private async readFlows(target: HostTarget, stop: AbortSignal): Promise<FlowTables> {
     const { host, bridge } = target;
-    const session = await this.openSession(target, this.configDir);
+    // A session that opens after the stop is closed unused.
+    const session = await unlessCancelled(stop, this.openSession(target, this.configDir), (late) => late.close());
     try {
-      const lines = await new OvsRemote(session, bridge, host).dumpOurFlows();
+      const lines = await unlessCancelled(stop, new OvsRemote(session, bridge, host).dumpOurFlows());
       const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
-      return [host, groupByTable(parsed.flows)];
+      return groupByTable(parsed.flows);
     } finally {
       session.close();
     }
   }
+}
+
+function unreadHost(target: HostTarget, error: unknown): UnreadHost {
+  const reason = error instanceof CancelledError ? STOPPED : toErrorData(error).message;
+  return { host: target.host, server: `${target.user}@${target.address}:${target.port}`, reason };
 }
 
 async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader()): Promise<HostFlowTables> {

@@ -1,7 +1,7 @@
 import type { HostTarget, SshWait } from '@shared/api/contract';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from './deploy-queue';
-import { allOnHosts, SshLimiter, type SshOperation } from './host-fanout';
+import { SshLimiter, type SshOperation } from './host-fanout';
 
 /** A host whose SSH server listens on `port` of loopback; hosts given one port share a server. */
 const target = (host: string, port: number): HostTarget => ({ host, address: '127.0.0.1', port, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
@@ -195,47 +195,5 @@ describe('SshLimiter', () => {
     // Asked for after the abort: never queued at all.
     expect(await counter.ask(operation, 'late', target('late', 4000))).toBe('late cancelled');
     expect(counter.started).toEqual(['h0', 'h1', 'h2']);
-  });
-});
-
-describe('allOnHosts', () => {
-  const hosts = names('h', 10);
-  const targets = hosts.map((n, i) => target(n, 5000 + i));
-
-  it("resolves with every result in the targets' order, whatever order they end in", async () => {
-    const counter = new Counter();
-    const limiter = new SshLimiter({ perServer: 2, perOperation: 4, total: 16 });
-    const all = allOnHosts(limiter, targets, (t) => counter.work(t.host, t.port));
-    const ended = new Set<string>();
-    while (ended.size < hosts.length) {
-      await settle();
-      // The latest started ends first.
-      const last = counter.started.filter((n) => !ended.has(n)).at(-1)!;
-      ended.add(last);
-      counter.end(last);
-    }
-    expect(await all).toEqual(hosts.map((n) => `read ${n}`));
-    expect(counter.most).toBe(4);
-  });
-
-  it('rejects with the first failure as soon as it comes, starts nothing more, and lets the running ones end', async () => {
-    const counter = new Counter();
-    const limiter = new SshLimiter({ perServer: 2, perOperation: 4, total: 16 });
-    const all = allOnHosts(limiter, targets, (t) => counter.work(t.host, t.port));
-    let outcome: unknown = 'pending';
-    all.then(() => (outcome = 'resolved'), (e: Error) => (outcome = e.message));
-    await settle();
-
-    counter.end('h2', new Error('h2 refused'));
-    await settle();
-    expect(outcome).toBe('h2 refused');
-    // The next failure is not heard, and h4 onwards never start.
-    counter.end('h0', new Error('h0 refused'));
-    counter.end('h1');
-    counter.end('h3');
-    await settle();
-    expect(outcome).toBe('h2 refused');
-    expect(counter.started).toEqual(['h0', 'h1', 'h2', 'h3']);
-    expect(counter.running).toBe(0);
   });
 });

@@ -187,29 +187,3 @@ function before(a: Operation, b: Operation): boolean {
 function serverOf(target: HostTarget): string {
   return `${target.address.toLowerCase()}:${target.port}`;
 }
-
-/**
- * Promise.all over `work` on every target, as one new operation of `sessions`: the results in the
- * targets' order, or the first rejection as soon as it comes. After a rejection the targets still
- * waiting are never contacted; those running end on their own (and close what they opened),
- * their outcome unheard.
- */
-export async function allOnHosts<R>(sessions: SshLimiter, targets: readonly HostTarget[], work: (target: HostTarget) => Promise<R>): Promise<R[]> {
-  const failed = new AbortController();
-  const operation = sessions.operation(failed.signal);
-  let first: { error: unknown } | undefined;
-  const watched = async (target: HostTarget): Promise<R> => {
-    try {
-      return await work(target);
-    } catch (error) {
-      first ??= { error };
-      // Before its session's slot is freed, so that no waiting target takes the slot.
-      failed.abort();
-      throw error;
-    }
-  };
-  // The waiting targets' CancelledErrors come before the failure itself gets here; it is the answer.
-  return Promise.all(targets.map((target) => operation.run(target, () => watched(target)))).catch((error: unknown) => {
-    throw first ? first.error : error;
-  });
-}

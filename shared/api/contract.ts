@@ -72,6 +72,12 @@ export interface ApiRequests {
   'analysis:matrix': { args: { policy: Policy; inventory: Inventory }; result: MatrixOutcome };
   /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
   'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
+  /**
+   * Stops the read of deployed flows named `readId` (see ImpactBaseline): hosts not yet read free
+   * their SSH sessions and are listed as unread, and the impact answers with the hosts read so far.
+   * Idempotent: a read that has ended, or is unknown, has nothing to stop.
+   */
+  'analysis:stopRead': { args: { readId: string }; result: void };
   /** What the policy would do to the connections of a log (CSV from,to,protocol,port[,count]) that really ran. */
   'analysis:replay': { args: { policy: Policy; inventory: Inventory; path: string }; result: ReplayOutcome };
   /** NetworkPolicies (YAML files, or a context's cluster) as a design with the same connectivity; nothing is written. */
@@ -117,8 +123,17 @@ export interface MatrixOutcome {
 /**
  * What a change is measured against: a policy file compiled with the same inventory, or the
  * flows the named hosts' switches hold now (read over SSH); hosts left out keep their tables.
+ * `readId`, chosen by the asker, lets `analysis:stopRead` stop that read.
  */
-export type ImpactBaseline = { kind: 'file'; path: string } | { kind: 'deployed'; hosts: string[] };
+export type ImpactBaseline = { kind: 'file'; path: string } | { kind: 'deployed'; hosts: string[]; readId?: string };
+
+/** A host whose deployed flows could not be read for an impact, and why. */
+export interface UnreadHost {
+  host: string;
+  /** The SSH server asked, as `user@address:port`. */
+  server: string;
+  reason: string;
+}
 
 export interface ReplayOutcome {
   /**
@@ -143,6 +158,12 @@ export interface ImpactOutcome {
    * from their own addresses, which a guard never changes. Empty against a file (same inventory).
    */
   portGuardsLost: PortGuardLoss[];
+  /**
+   * Against deployed hosts: those whose flows could not be read (no answer, an error, or the read
+   * stopped), in the order named. They keep their tables in the comparison, so `impact` says
+   * nothing of what changes on them. Empty against a file.
+   */
+  unread: UnreadHost[];
   durationMs: number;
 }
 
@@ -205,6 +226,7 @@ export const REQUEST_CHANNELS = [
   'trace:switch',
   'analysis:matrix',
   'analysis:impact',
+  'analysis:stopRead',
   'analysis:replay',
   'kubernetes:import',
   'kubernetes:export',

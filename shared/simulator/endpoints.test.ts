@@ -19,6 +19,11 @@ describe('resolveEndpoints', () => {
     expect(resolveEndpoints(inventory, 'dual', 'FD00::0003')).toMatchObject({ ok: true, to: { end: { address: 'fd00::3', host: 'h1' }, label: 'v6-only (fd00::3)' } });
   });
 
+  it('changes the address at the end of the label, never one the name holds', () => {
+    const tricky: Inventory = { ...inventory, workloads: [...inventory.workloads, workload('v6 (fd00::5)', ['fd00::5', '10.0.0.5'])] };
+    expect(resolveEndpoints(tricky, 'v6 (fd00::5)', 'v4-only')).toMatchObject({ ok: true, from: { end: { address: '10.0.0.5' }, label: 'v6 (fd00::5) (10.0.0.5)' } });
+  });
+
   it('says so when the two ends share no family', () => {
     expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
     expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });
@@ -67,6 +72,14 @@ describe('a long name in a message', () => {
     expect(resolveEndpoints(longNamed, long, 'v6-only')).toMatchObject({ ok: false, side: 'both', message: `${shortened} and "v6-only" have no address family in common (IPv4 or IPv6), so no connection runs between them` });
     expect(resolveEndpoint(longNamed, `${long}-2`)).toMatchObject({ ok: false, message: `workload "${'A'.repeat(60)}…" (100,002 characters) has no host (not scheduled yet?); trace its address to treat it as an outside one` });
     expect(sentBy(longNamed, { end: { address: '10.0.0.9' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
+  });
+
+  it('of a workload is shortened in the labels a trace heads its answer with, by name, by address and as sender', () => {
+    const head = `${'A'.repeat(60)}… (100,000 characters)`;
+    const longNamed: Inventory = { readAt: 'x', workloads: [workload(long, ['10.0.0.9']), { ...workload('B'.repeat(100_000), ['10.0.0.8']), namespace: 'ns' }] };
+    expect(resolveEndpoints(longNamed, long, '10.0.0.8')).toMatchObject({ ok: true, from: { label: `${head} (10.0.0.9)` }, to: { label: `ns/${'B'.repeat(57)}… (100,003 characters) (10.0.0.8)` } });
+    expect(resolveEndpoint(longNamed, '10.0.0.9')).toMatchObject({ ok: true, label: `${head} (10.0.0.9)` });
+    expect(sentBy(longNamed, { end: { address: '10.0.0.8', host: 'h1' }, label: 'y (10.0.0.8)' }, long)).toMatchObject({ ok: true, label: `y (10.0.0.8), sent by ${head}` });
   });
 });
 

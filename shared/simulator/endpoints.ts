@@ -78,7 +78,7 @@ export class EndpointResolver {
       return {
         ok: true,
         end: { address, ...(owner ? { host: owner.host, ...portOf(owner) } : {}) },
-        label: owner ? `${qualifiedName(owner)} (${address})` : `${address} (outside)`,
+        label: owner ? workloadLabel(owner, address) : `${address} (outside)`,
       };
     }
     const found = this.workloadsNamed(trimmed);
@@ -88,7 +88,7 @@ export class EndpointResolver {
     const address = workload.addresses[0];
     if (!address) return { ok: false, message: `workload ${quotedName(workload.name)} has no IP address` };
     if (!takesPart(workload)) return { ok: false, message: `workload ${quotedName(workload.name)} has no host (not scheduled yet?); trace its address to treat it as an outside one` };
-    return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: `${qualifiedName(workload)} (${address})` };
+    return { ok: true, end: { address, host: workload.host, ...portOf(workload) }, label: workloadLabel(workload, address) };
   }
 
   sentBy(from: { end: PathEnd; label: string }, senderText: string): SenderParse {
@@ -103,7 +103,7 @@ export class EndpointResolver {
     if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
     const who = qualifiedName(sender);
     const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
-    const label = `${from.label}, sent by ${who}`;
+    const label = `${from.label}, sent by ${shortName(who)}`;
     if (sender.switchPort !== undefined) return { ok: true, end, label };
     return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
   }
@@ -154,13 +154,20 @@ export function sameFamilyPair(fromAddresses: readonly string[], toAddresses: re
   return null;
 }
 
+/** The end with another of its workload's addresses; its label ends in the address (workloadLabel), which a name may hold too. */
 function withAddress(parsed: { end: PathEnd; label: string }, address: string): { end: PathEnd; label: string } {
   if (parsed.end.address === address) return { end: parsed.end, label: parsed.label };
-  return { end: { ...parsed.end, address }, label: parsed.label.replace(`(${parsed.end.address})`, `(${address})`) };
+  const at = parsed.label.lastIndexOf(`(${parsed.end.address})`);
+  return { end: { ...parsed.end, address }, label: `${parsed.label.slice(0, at)}(${address})${parsed.label.slice(at + parsed.end.address.length + 2)}` };
 }
 
 function familyOf(address: string): 4 | 6 {
   return address.includes(':') ? 6 : 4;
+}
+
+/** `web-1 (10.0.0.1)`: a workload's end as a trace's heading shows it, an enormous name by its head and length. */
+function workloadLabel(workload: Workload, address: string): string {
+  return `${shortName(qualifiedName(workload))} (${address})`;
 }
 
 /** The switch port a workload sends through, where the inventory knows it: the first switch's spoof guard sees it. */

@@ -8,6 +8,7 @@ import { useDeployStore } from '../../stores/deploy-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { ImpactList } from './ImpactList';
 import { PortGuardLossList } from './PortGuardLossList';
+import { UnreadHostsList } from './UnreadHostsList';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -74,6 +75,7 @@ export function ImpactPanel(): JSX.Element {
             {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
           </p>
           <PortGuardLossList losses={result.portGuardsLost} />
+          <UnreadHostsList unread={result.unread} />
           <ImpactList impact={result.impact} />
         </div>
       ) : running || failure ? null : (

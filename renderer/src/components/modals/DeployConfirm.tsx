@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type JSX } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ImpactOutcome } from '@shared/api/contract';
 import { deployPlan, describeTarget, hostLines } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
@@ -8,6 +8,7 @@ import { samePolicyContent } from '../../model/same-input';
 import { request } from '../../api/request';
 import { ImpactList } from '../analysis/ImpactList';
 import { PortGuardLossList } from '../analysis/PortGuardLossList';
+import { UnreadHostsList } from '../analysis/UnreadHostsList';
 import { Modal } from './Modal';
 
 /** Says exactly which hosts get how many flows before anything touches a switch. */
@@ -31,16 +32,28 @@ export function DeployConfirm(): JSX.Element | null {
   const guardLoss = impact?.portGuardsLost ?? [];
   const removePortGuards = impact && guardsAccepted === impact ? guardLoss : [];
   const guardLossOpen = guardLoss.length > 0 && removePortGuards.length === 0;
+  // The read of the hosts' flows under way, to stop when the user goes on without its answer.
+  const reading = useRef<string | null>(null);
+  const stopReading = (): void => {
+    if (reading.current === null) return;
+    void request('analysis:stopRead', { readId: reading.current });
+    reading.current = null;
+  };
   useEffect(() => {
     if (!confirming || !input) return;
     let live = true;
+    const readId = crypto.randomUUID();
+    reading.current = readId;
     // Asked directly, not through the analysis store: this answer belongs to the dialog and
     // should not stay drawn on the canvas once the deploy has changed what the hosts run.
-    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(',') } }).then((response) => {
+    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(','), readId } }).then((response) => {
+      if (reading.current === readId) reading.current = null;
       if (live) setAnswer({ input, hosts: deployHosts, result: response.ok ? response.value : null });
     });
     return () => {
       live = false;
+      // Closed, deployed or asked anew: a silent host must not keep its SSH sessions for an answer nobody waits for.
+      if (reading.current === readId) stopReading();
     };
   }, [confirming, input, deployHosts]);
 
@@ -69,7 +82,13 @@ export function DeployConfirm(): JSX.Element | null {
       <div className="deploy-impact" data-testid="deploy-impact">
         <h4>What changes</h4>
         {impact === undefined ? (
-          <p className="muted">Reading each host's flows and working out what this deploy newly permits and blocks…</p>
+          <p className="muted">
+            Reading each host's flows and working out what this deploy newly permits and blocks… A host that does not answer holds
+            this up to 10 seconds.{' '}
+            <button type="button" className="link" data-testid="deploy-impact-stop" onClick={stopReading}>
+              Stop reading and show what was read
+            </button>
+          </p>
         ) : impact === null ? (
           <p className="form-warning">The change could not be worked out (see the notice). The deploy itself does not depend on it, but a host whose spoof guard it would remove keeps its flows and says why.</p>
         ) : (
@@ -81,6 +100,7 @@ export function DeployConfirm(): JSX.Element | null {
                 Remove {guardLoss.length === 1 && guardLoss[0]!.ports.length === 1 ? 'this spoof guard' : 'these spoof guards'}
               </label>
             ) : null}
+            <UnreadHostsList unread={impact.unread} />
             <ImpactList impact={impact.impact} limit={20} />
           </>
         )}
@@ -113,7 +133,11 @@ export function DeployConfirm(): JSX.Element | null {
           data-testid="deploy-confirm"
           disabled={guardLossOpen}
           title={guardLossOpen ? 'This deploy removes spoof guards: tick "Remove" above to deploy anyway' : undefined}
-          onClick={() => void start(input.policy, input.inventory, plan.deploy.map((l) => l.host), removePortGuards)}
+          onClick={() => {
+            // Before the deploy asks for sessions, so that its hosts do not queue behind the read.
+            stopReading();
+            void start(input.policy, input.inventory, plan.deploy.map((l) => l.host), removePortGuards);
+          }}
         >
           Deploy to {plan.deploy.length} {plan.deploy.length === 1 ? 'host' : 'hosts'}
         </button>
