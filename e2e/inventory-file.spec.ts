@@ -111,10 +111,10 @@ test('replay: past the first 200 kinds of connection, the rest are counted as th
   await expect(designer.byTestId('replay-more')).toHaveText('…and 1,300 more kinds of connection (microseg replay --json lists them all).');
 });
 
-test('trace: a workload whose name runs to 9,000 characters is named by its first 60 and its length, not whole', async ({ designer, host, page }) => {
+test('trace: a workload whose name runs to 253 characters, the most a name may have, is named by its first 60 and its length, not whole', async ({ designer, host, page }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
-  // As long as a compile request takes: a workload's id, which holds its name, is capped at 10,000 characters.
-  const long = 'w'.repeat(9_000);
+  // The longest name an inventory takes (MS316).
+  const long = 'w'.repeat(253);
   const file = join(host.home, 'long-name.yaml');
   writeFileSync(file, readFileSync(join(example, 'inventory.yaml'), 'utf8').replace('name: web-1,', `name: ${long},`));
   await designer.open(host.url);
@@ -130,7 +130,7 @@ test('trace: a workload whose name runs to 9,000 characters is named by its firs
   await designer.byTestId('trace-sender').fill(long);
   await designer.byTestId('trace-run').click();
   await expect(designer.byTestId('trace-verdict')).toBeVisible();
-  const shortened = `${'w'.repeat(60)}… (9,000 characters)`;
+  const shortened = `${'w'.repeat(60)}… (253 characters)`;
   const result = page.locator('.trace-result');
   await expect(result).toContainText(`${shortened} (10.20.1.11), sent by ${shortened} → app-1 (10.20.2.21) tcp/8080`);
   await expect(designer.byTestId('trace-note')).toContainText(`${shortened} has no switchPort`);

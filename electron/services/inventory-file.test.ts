@@ -203,6 +203,13 @@ describe('the two formats agree', () => {
     }
   });
 
+  it('refuse a name longer than 253 characters, quoting its head and length, and take one of 253', () => {
+    expect(parseInventoryText(`name,host,addresses\n${'w'.repeat(254)},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS316', message: `workload name "${'w'.repeat(60)}…" (254 characters) is longer than the 253 characters a name may have; shorten it`, location: { file: 'i.csv', line: 2, path: 'name' } }),
+    ]);
+    expect(parseInventoryText(`name,host,addresses\n${'w'.repeat(253)},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([]);
+  });
+
   it('read a switch port, and refuse one the flows could not bind, with its place', () => {
     const yaml = (port: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], switchPort: "${port}" }\n`;
     const csv = (port: string): string => `name,host,addresses,switchPort\nweb,n1,10.0.0.1,${port}\n`;

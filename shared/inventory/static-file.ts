@@ -10,7 +10,7 @@ import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } fro
 import { hostNameProblem } from './host-name';
 import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
-import { mustBe } from '../text';
+import { mustBe, quotedName } from '../text';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -143,6 +143,9 @@ function splitCell(text: string, separator: RegExp): string[] {
     .filter((s) => s !== '');
 }
 
+/** The longest workload name a static inventory takes, as Kubernetes takes for an object's name. */
+const MAX_WORKLOAD_NAME = 253;
+
 /** Checks what both formats share (unique names, real addresses and MACs) and builds the workloads. */
 function buildInventory(
   workloads: readonly StaticWorkload[],
@@ -172,6 +175,11 @@ function buildInventory(
     // `namespace/name` names a workload in traces, the matrix and logs: a "/" in a name would read as one.
     if (w.name.includes('/')) {
       diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name "${w.name}" holds a "/", which reads as namespace/name; ${slashedNameAdvice(w.name)}`, location: locate(i, 'name') });
+    }
+    // The longest a Kubernetes object name may be. Requests to the node side carry a workload's
+    // id, which holds its name, and refuse longer text: a longer name could be opened but never compiled.
+    if (w.name.length > MAX_WORKLOAD_NAME) {
+      diagnostics.push({ code: 'MS316', severity: 'error', message: `workload name ${quotedName(w.name)} is longer than the ${MAX_WORKLOAD_NAME} characters a name may have; shorten it`, location: locate(i, 'name') });
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
