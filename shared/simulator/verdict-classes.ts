@@ -145,18 +145,6 @@ export class AddressClasses {
     return (this.unmatched[family] ??= this.intern(address.family, [], address));
   }
 
-  /**
-   * The class of an address when it takes no scan of the blocks (an address some flow matches
-   * exactly, or any address on a host without blocks), else -1: what a host can work out for
-   * every address it knows of when it is built.
-   */
-  cheapClassOf(address: EngineAddress): number {
-    const exact = this.exact.get(address);
-    if (exact >= 0 || this.blocks.length > 0) return exact;
-    const family = address.family === 6 ? 1 : 0;
-    return (this.unmatched[family] ??= this.intern(address.family, [], address));
-  }
-
   /** The class of these exact-match shapes and the blocks the address (or exact condition) falls in. */
   private intern(family: number, shapes: number[], address: Pick<EngineAddress, 'family' | 'v4' | 'value'> | AddressCondition): number {
     const probe = 'v4' in address ? address : { family: address.family, v4: address.v4Value, value: address.value };

@@ -354,7 +354,7 @@ export class VerdictEngine {
     for (const table of tables.values()) flows += table.length;
     const budget = this.options.pipelineFlows ?? PIPELINE_FLOW_BUDGET;
     while (this.heldFlows > 0 && this.heldFlows + flows > budget) this.drop(this.leastRecentlyUsed());
-    const pipeline = new HostPipeline(index, host, tables, this.book, this.budget, this.options.bigFlow);
+    const pipeline = new HostPipeline(index, tables, this.book, this.budget, this.options.bigFlow);
     this.pipelines[index] = pipeline;
     this.pipelineFlows[index] = flows;
     this.heldFlows += flows;

@@ -82,8 +82,6 @@ export class HostPipeline {
 
   constructor(
     readonly index: number,
-    /** The host's name, as addresses name the host they sit behind (EngineAddress.host). */
-    private readonly name: string,
     byTable: FlowTables,
     private readonly book: AddressBook,
     budget: RowBudget,
@@ -131,8 +129,7 @@ export class HostPipeline {
 
   /** The destination's key (dst, whose id is given) for packets of this source and service class (needs `remembers`; see DestinationProjection). */
   private keyOf(source: number, src: EngineAddress, service: number, dstId: number, dst: EngineAddress): number {
-    if (dstId >= this.keyById.length)
-      this.keyById = this.keyById.length === 0 ? this.keysOfKnownAddresses(dstId) : lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
+    if (dstId >= this.keyById.length) this.keyById = lengthened(this.keyById, room(this.keyById, dstId), UNKNOWN);
     const known = this.keyById[dstId]!;
     if (known >= 0) return known;
     if (known !== UNKNOWN) return this.keyDependingOnSource(source, src, service, -2 - known, dst);
@@ -141,30 +138,6 @@ export class HostPipeline {
     const forAll = this.destinationProjection().keyForAll(destinationClass, dst);
     this.keyById[dstId] = forAll >= 0 ? forAll : -2 - destinationClass;
     return forAll >= 0 ? forAll : this.keyDependingOnSource(source, src, service, destinationClass, dst);
-  }
-
-  /**
-   * keyById made when the host first asks for a key: with the key (or the class) of every
-   * address the book holds by then whose class takes no scan of blocks; the addresses the book
-   * places behind this host (PathOptions.hostOf) have their source classes prepared too. A caller that resolved
-   * its ends before asking (VerdictEngine.end) then meets each destination here as known: its
-   * first sight on this host costs one read instead of a lookup among the host's exact
-   * addresses and a read of its class's parts. Addresses met later are worked out when asked.
-   */
-  private keysOfKnownAddresses(dstId: number): Int32Array {
-    const keys = new Int32Array(Math.max(1024, this.book.size, dstId + 1)).fill(UNKNOWN);
-    const classes = this.destinationClasses();
-    const projection = this.destinationProjection();
-    for (let id = 0; id < this.book.size; id++) {
-      const address = this.book.byId(id);
-      // The sources of most packets that start here: their supplies and shapes now, before their first pairs.
-      if (address.host === this.name) projection.prepareSource(this.sourceClassOf(address), address);
-      const destinationClass = classes.cheapClassOf(address);
-      if (destinationClass < 0) continue;
-      const forAll = projection.keyForAll(destinationClass, address);
-      keys[id] = forAll >= 0 ? forAll : -2 - destinationClass;
-    }
-    return keys;
   }
 
   /** The key of a destination with clause flows: whether they count depends on the source's live slots for the service. */

@@ -124,12 +124,6 @@ export class DestinationProjection {
     if (PARTS * destinationClasses > this.parts.length) this.parts = lengthened(this.parts, PARTS * destinationClasses, -1);
   }
 
-  /** Works out a source class's supply and shape ahead of its first pair (describePair would on demand); `src` is a member. */
-  prepareSource(sourceClass: number, src: EngineAddress): void {
-    if (this.sources[sourceClass] === undefined) this.sourceSupply(sourceClass, src);
-    this.shapeOf(sourceClass, src);
-  }
-
   /** Makes ready what the keys of packets of this service class need; `packet` holds the service. */
   prepare(serviceClass: number, packet: Frame): void {
     if (this.services[serviceClass] === undefined) this.supply(serviceClass, packet);
