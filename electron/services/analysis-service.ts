@@ -164,8 +164,8 @@ export class AnalysisService {
 
   private async readFlows(target: HostTarget, stop: AbortSignal): Promise<FlowTables> {
     const { host, bridge } = target;
-    // A session that opens after the stop is closed unused.
-    const session = await unlessCancelled(stop, this.openSession(target, this.configDir), (late) => late.close());
+    // The stop drops a connection still opening (a silent server keeps no socket); one that opened anyway is closed unused.
+    const session = await unlessCancelled(stop, this.openSession(target, this.configDir, stop), (late) => late.close());
     try {
       const lines = await unlessCancelled(stop, new OvsRemote(session, bridge, host).dumpOurFlows());
       const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);
