@@ -41,14 +41,16 @@ async function listen(server: TcpServer | SshServer): Promise<number> {
   return address.port;
 }
 
-/** A server that accepts TCP and never says a word of SSH; `first` is the first socket it accepts. */
+/** A server that accepts TCP and never says a word of SSH; `first` is its first socket, once the client has greeted it. */
 async function silentServer(): Promise<{ port: number; first: Promise<Socket> }> {
   let accept: (socket: Socket) => void = () => undefined;
   const first = new Promise<Socket>((resolve) => (accept = resolve));
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
+    // Reads and drops what the client says: a socket left paused never sees the end behind its unread data.
+    socket.resume();
     accepted.add(socket);
-    accept(socket);
+    socket.once('data', () => accept(socket));
   });
   return { port: await listen(server), first };
 }
