@@ -140,6 +140,8 @@ test("the deploy dialog's read of a silent server can be stopped: it says which 
     await expect(unread.nth(0)).toHaveText(`host-00 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
     await expect(unread.nth(1)).toHaveText(`host-01 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
     await expect(unread.nth(2)).toContainText(`host-02 (root@127.0.0.1:${refused.port}): Could not connect to root@127.0.0.1:${refused.port}`);
+    // With no host read, the impact list says nothing was compared, not that nothing changes.
+    await expect(designer.byTestId('impact-none')).toHaveText('Nothing could be compared, because no host was read.');
 
     // The silent server's two sessions are free: both its hosts connect at once.
     await designer.byTestId('deploy-confirm').click();
