@@ -65,6 +65,18 @@ describe('AnalysisService.impact against the deployed flows', () => {
     service.stopRead('read-1');
   });
 
+  it('stopped right after it was asked, while the drawing is still compiled, asks no host and lists every one unread', async () => {
+    const fleet = new FakeHosts(3);
+    const { service, inventory } = await analysis(fleet);
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts, readId: 'read-1' });
+
+    service.stopRead('read-1');
+    const outcome = await impact;
+
+    expect(outcome.unread.map((u) => [u.host, u.reason])).toEqual(fleet.hosts.map((h) => [h, 'the read was stopped before this host answered']));
+    expect(fleet.asked).toEqual([]);
+  });
+
   it('fails for a host without an SSH target before any session opens', async () => {
     const fleet = new FakeHosts(12);
     const { service, inventory } = await analysis(fleet, fleet.hosts.filter((h) => h !== 'h10'));
