@@ -65,10 +65,11 @@ export async function openSshSession(target: HostTarget, configDir: string, sign
       client.on('error', (error) => {
         if (!connected) reject(connectError(target, error, pinned, seenFingerprint));
       });
-      // destroy, not end: before the handshake there is nobody to say goodbye to, and end only half-closes.
+      // Rejected first, so that the lost-connection error destroy brings never takes its place. destroy,
+      // not end: before the handshake there is nobody to say goodbye to, and end waits on the server to close.
       cancel = () => {
-        client.destroy();
         reject(new CancelledError());
+        client.destroy();
       };
       if (signal?.aborted) return cancel();
       signal?.addEventListener('abort', cancel, { once: true });
