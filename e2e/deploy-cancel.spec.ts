@@ -10,7 +10,8 @@ import type { RunningHost } from './support/web-host';
 // accept and stay silent; hosts sharing one server would get two sessions at a time): the deploy
 // holds eight of them connecting and queues the rest, and Cancel, pressed in a second window that
 // took the deploy up, ends every one of them untouched. Needs no lab. The checks run within
-// ssh2's 10 s handshake timeout, after which a connecting host fails.
+// ssh2's 10 s handshake timeout, after which a connecting host fails; the connections a cancel
+// or a stop ends are dropped at once, well before it.
 
 const HOSTS = Array.from({ length: 20 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
 
@@ -20,6 +21,8 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
+    // Reads and drops what the client says: a socket left paused never sees the end behind its unread data.
+    socket.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -57,6 +60,11 @@ async function compileForSilentHosts(designer: DesignerPage, host: RunningHost, 
   await designer.compile();
 }
 
+/** The connections the servers hold open now: a client that dropped one is gone from here as soon as its socket closes. */
+function openSockets(silent: Awaited<ReturnType<typeof silentServer>>[]): number {
+  return silent.reduce((open, { sockets }) => open + sockets.size, 0);
+}
+
 async function closeAll(silent: Awaited<ReturnType<typeof silentServer>>[]): Promise<void> {
   for (const { server, sockets } of silent) {
     for (const socket of sockets) socket.destroy();
@@ -90,6 +98,8 @@ test('cancel from a second window ends queued and connecting hosts untouched, an
       await expect(window.deployStatusesAt('cancelled')).toHaveCount(20);
       await expect(window.byTestId('deploy-cancel')).toBeHidden();
     }
+    // The eight connecting hosts' connections are dropped, not held to ssh2's 10 s handshake timeout.
+    await expect.poll(() => openSockets(silent), { timeout: 5_000 }).toBe(0);
     // The hosts are free again: the window that compiled may deploy at once (the other has compiled nothing).
     await expect(designer.byTestId('deploy-button')).toBeEnabled();
     await expect(designer.deployStatus('host-00')).toContainText(
@@ -140,6 +150,10 @@ test("the deploy dialog's read of a silent server can be stopped: it says which 
     await expect(unread.nth(0)).toHaveText(`host-00 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
     await expect(unread.nth(1)).toHaveText(`host-01 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
     await expect(unread.nth(2)).toContainText(`host-02 (root@127.0.0.1:${refused.port}): Could not connect to root@127.0.0.1:${refused.port}`);
+    // With no host read, the impact list says nothing was compared, not that nothing changes.
+    await expect(designer.byTestId('impact-none')).toHaveText('Nothing could be compared, because no host was read.');
+    // The stopped reads' connections are dropped too, not held to the handshake timeout.
+    await expect.poll(() => openSockets([silent]), { timeout: 5_000 }).toBe(0);
 
     // The silent server's two sessions are free: both its hosts connect at once.
     await designer.byTestId('deploy-confirm').click();

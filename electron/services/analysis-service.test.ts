@@ -59,8 +59,22 @@ describe('AnalysisService.impact against the deployed flows', () => {
     expect(outcome.unread[0]).toEqual({ host: 'h01', server: 'root@127.0.0.1:22001', reason: 'the read was stopped before this host answered' });
     expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_LIMITS.perOperation + 1));
     expect(fleet.open).toBe(0);
+    // The stop reaches the sessions' connections too, so one still opening is dropped (see ssh-session.test.ts).
+    for (const host of fleet.asked) expect(fleet.signals.get(host)?.aborted).toBe(true);
     // Stopping a read that has ended changes nothing.
     service.stopRead('read-1');
+  });
+
+  it('stopped right after it was asked, while the drawing is still compiled, asks no host and lists every one unread', async () => {
+    const fleet = new FakeHosts(3);
+    const { service, inventory } = await analysis(fleet);
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts, readId: 'read-1' });
+
+    service.stopRead('read-1');
+    const outcome = await impact;
+
+    expect(outcome.unread.map((u) => [u.host, u.reason])).toEqual(fleet.hosts.map((h) => [h, 'the read was stopped before this host answered']));
+    expect(fleet.asked).toEqual([]);
   });
 
   it('fails for a host without an SSH target before any session opens', async () => {

@@ -64,6 +64,19 @@ export class AnalysisService {
   }
 
   async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
+    // Known before the first wait: a stop sent right after this request (the deploy dialog's, while
+    // the drawing is still compiled) must find the read, or the read runs on unstopped.
+    const readId = against.kind === 'deployed' ? against.readId : undefined;
+    const stop = new AbortController();
+    if (readId !== undefined) this.reads.set(readId, stop);
+    try {
+      return await this.compare(policy, inventory, against, stop.signal);
+    } finally {
+      if (readId !== undefined) this.reads.delete(readId);
+    }
+  }
+
+  private async compare(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
     const progress = this.progress('impact');
@@ -79,7 +92,7 @@ export class AnalysisService {
       before = { policy: parsed.policy, tables: await compiledTables(parsed.policy, inventory, path, progress, reader) };
       baseline = `revision ${parsed.policy.revision} of ${path}`;
     } else {
-      const read = await this.readDeployed(against.hosts, against.readId);
+      const read = await this.readDeployed(against.hosts, stop);
       const deployed = read.tables;
       unread = read.unread;
       // Hosts not read keep their tables: the comparison is about the hosts named.
@@ -130,10 +143,10 @@ export class AnalysisService {
   /**
    * Each host's flows of ours as its switch holds them, read over SSH as one operation of the
    * process's sessions; a bridge without any gets the fresh-bridge table. A host that fails, or
-   * has not answered when `readId` is stopped, is unread, with why: one silent server must not
+   * has not answered when `stop` aborts, is unread, with why: one silent server must not
    * cost the user the other hosts' answers, nor keep the sessions after the user moved on.
    */
-  private async readDeployed(hosts: readonly string[], readId: string | undefined): Promise<{ tables: Map<string, FlowTables>; unread: UnreadHost[] }> {
+  private async readDeployed(hosts: readonly string[], stop: AbortSignal): Promise<{ tables: Map<string, FlowTables>; unread: UnreadHost[] }> {
     // All targets first, as before: a host without one fails the read before any session opens.
     const targets = await Promise.all(
       hosts.map(async (host) => {
@@ -142,30 +155,24 @@ export class AnalysisService {
         return target;
       }),
     );
-    const stop = new AbortController();
-    if (readId !== undefined) this.reads.set(readId, stop);
     // Stopped, the hosts still waiting leave the queue and those running give up their session.
-    const operation = this.sessions.operation(stop.signal);
-    try {
-      const outcomes = await Promise.all(
-        targets.map((target) =>
-          operation.run(target, () => this.readFlows(target, stop.signal)).then(
-            (tables) => ({ host: target.host, tables }),
-            (error: unknown) => ({ host: target.host, unread: unreadHost(target, error) }),
-          ),
+    const operation = this.sessions.operation(stop);
+    const outcomes = await Promise.all(
+      targets.map((target) =>
+        operation.run(target, () => this.readFlows(target, stop)).then(
+          (tables) => ({ host: target.host, tables }),
+          (error: unknown) => ({ host: target.host, unread: unreadHost(target, error) }),
         ),
-      );
-      const tables = new Map(outcomes.flatMap((o) => ('tables' in o ? [[o.host, o.tables] as const] : [])));
-      return { tables, unread: outcomes.flatMap((o) => ('unread' in o ? [o.unread] : [])) };
-    } finally {
-      if (readId !== undefined) this.reads.delete(readId);
-    }
+      ),
+    );
+    const tables = new Map(outcomes.flatMap((o) => ('tables' in o ? [[o.host, o.tables] as const] : [])));
+    return { tables, unread: outcomes.flatMap((o) => ('unread' in o ? [o.unread] : [])) };
   }
 
   private async readFlows(target: HostTarget, stop: AbortSignal): Promise<FlowTables> {
     const { host, bridge } = target;
-    // A session that opens after the stop is closed unused.
-    const session = await unlessCancelled(stop, this.openSession(target, this.configDir), (late) => late.close());
+    // The stop drops a connection still opening (a silent server keeps no socket); one that opened anyway is closed unused.
+    const session = await unlessCancelled(stop, this.openSession(target, this.configDir, stop), (late) => late.close());
     try {
       const lines = await unlessCancelled(stop, new OvsRemote(session, bridge, host).dumpOurFlows());
       const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);

@@ -290,6 +290,8 @@ class Fleet {
   inFlight = 0;
   mostInFlight = 0;
   sessions = 0;
+  /** The signal each host's session was opened with, which drops a real connection still opening. */
+  readonly signals = new Map<string, AbortSignal | undefined>();
 
   /** `servers`: how many SSH servers the hosts are behind, in turn (each its own by default). */
   constructor(
@@ -306,7 +308,8 @@ class Fleet {
     return gate;
   }
 
-  readonly openSession: OpenSession = async (target) => {
+  readonly openSession: OpenSession = async (target, _configDir, signal) => {
+    this.signals.set(target.host, signal);
     this.inFlight++;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     await tick();
@@ -433,6 +436,8 @@ describe('DeployService across many hosts', () => {
       finishing: ['h00'],
     });
     expect(() => service.cancel(deployId)).toThrow(`Deploy ${deployId} is being cancelled already`);
+    // The hosts still connecting have their connections dropped (see ssh-session.test.ts), not held to the handshake timeout.
+    for (const host of ['h01', 'h02']) expect(fleet.signals.get(host)?.aborted).toBe(true);
     // A session that opens after the cancel is closed unused.
     gates[0]!.release();
     await vi.waitFor(async () => {

@@ -28,8 +28,12 @@ const NOT_STARTED = 'Cancelled before it started: the app never connected to it,
 
 export type EmitEvent = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
 
-/** Opens the SSH session a deploy or rollback runs over; tests put a fake switch behind it. */
-export type OpenSession = (target: HostTarget, configDir: string) => Promise<SshSession>;
+/**
+ * Opens the SSH session a deploy or rollback runs over; tests put a fake switch behind it. When
+ * `signal` aborts before the session is ready, the connection is dropped and it rejects with a
+ * CancelledError.
+ */
+export type OpenSession = (target: HostTarget, configDir: string, signal?: AbortSignal) => Promise<SshSession>;
 
 interface DeployJob {
   table: HostTable;
@@ -259,8 +263,9 @@ export class DeployService {
     let doing = 'connecting';
     try {
       this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
-      // Until the bundle is sent, a cancel stops the host at once; a session that opens after it is closed unused.
-      session = await unlessCancelled(cancel, this.openSession(target, this.configDir), (late) => late.close());
+      // Until the bundle is sent, a cancel stops the host at once: a connection still opening is dropped, and a
+      // session that opened anyway is closed unused.
+      session = await unlessCancelled(cancel, this.openSession(target, this.configDir, cancel), (late) => late.close());
       const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
       doing = 'checking the bridge';
       await unlessCancelled(cancel, ovs.checkBridge());

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
+import { CancelledError } from './deploy-queue';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
 
@@ -23,8 +24,12 @@ export interface SshSession {
  * Opens an SSH session with key-file or agent authentication. Host keys are trusted on first
  * use and pinned in `known-hosts.json`; a changed key refuses the connection, because a
  * deploy to an impostor would hand it our policy and our trust.
+ *
+ * When `signal` aborts before the session is ready, the connection is dropped at once and this
+ * rejects with a CancelledError: a server that accepts and never speaks would otherwise hold its
+ * socket until the ready timeout. Once the session is ready, the signal does nothing.
  */
-export async function openSshSession(target: HostTarget, configDir: string, timeoutMs = 10_000): Promise<SshSession> {
+export async function openSshSession(target: HostTarget, configDir: string, signal?: AbortSignal, timeoutMs = 10_000): Promise<SshSession> {
   const pins = new KnownHosts(configDir);
   const hostId = `${target.address}:${target.port}`;
   const pinned = await pins.get(hostId);
@@ -47,24 +52,37 @@ export async function openSshSession(target: HostTarget, configDir: string, time
   else config.agent = agentSocket();
 
   const client = new Client();
-  await new Promise<void>((resolve, reject) => {
-    let connected = false;
-    client.once('ready', () => {
-      connected = true;
-      resolve();
+  let cancel = (): void => undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let connected = false;
+      client.once('ready', () => {
+        connected = true;
+        resolve();
+      });
+      // ssh2 may emit more than one error (a handshake timeout, then the lost connection); an
+      // unhandled one would take the whole process down, so this listener stays for good.
+      client.on('error', (error) => {
+        if (!connected) reject(connectError(target, error, pinned, seenFingerprint));
+      });
+      // Rejected first, so that the lost-connection error destroy brings never takes its place. destroy,
+      // not end: before the handshake there is nobody to say goodbye to, and end waits on the server to close.
+      cancel = () => {
+        reject(new CancelledError());
+        client.destroy();
+      };
+      if (signal?.aborted) return cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        client.connect(config);
+      } catch (error) {
+        // ssh2 throws synchronously when the key file is not a key it can read.
+        reject(new ServiceError('ssh-failed', `${target.auth.kind === 'key' ? target.auth.keyPath : 'The key'} is not a private key this app can use (${(error as Error).message}). Use an unencrypted OpenSSH or PEM private key, or the SSH agent for keys with a passphrase.`));
+      }
     });
-    // ssh2 may emit more than one error (a handshake timeout, then the lost connection); an
-    // unhandled one would take the whole process down, so this listener stays for good.
-    client.on('error', (error) => {
-      if (!connected) reject(connectError(target, error, pinned, seenFingerprint));
-    });
-    try {
-      client.connect(config);
-    } catch (error) {
-      // ssh2 throws synchronously when the key file is not a key it can read.
-      reject(new ServiceError('ssh-failed', `${target.auth.kind === 'key' ? target.auth.keyPath : 'The key'} is not a private key this app can use (${(error as Error).message}). Use an unencrypted OpenSSH or PEM private key, or the SSH agent for keys with a passphrase.`));
-    }
-  });
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
   if (pinned === undefined) await pins.set(hostId, seenFingerprint);
 
   return {

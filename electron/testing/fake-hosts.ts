@@ -29,6 +29,8 @@ export class FakeHosts {
   readonly mostOpenOn = new Map<string, number>();
   /** Hosts a session was asked for, in order, before it opened. */
   readonly asked: string[] = [];
+  /** The signal each host's last session was opened with, which drops a real connection still opening. */
+  readonly signals = new Map<string, AbortSignal | undefined>();
   private readonly held: { host: string; resolve: (result?: CommandResult) => void }[] = [];
 
   constructor(
@@ -39,9 +41,10 @@ export class FakeHosts {
     this.hosts = Array.from({ length: count }, (_, i) => `h${String(i).padStart(2, '0')}`);
   }
 
-  readonly openSession: OpenSession = async (target) => {
+  readonly openSession: OpenSession = async (target, _configDir, signal) => {
     const host = target.host;
     this.asked.push(host);
+    this.signals.set(host, signal);
     await tick();
     this.count(host, +1);
     let first = true;

@@ -1,13 +1,19 @@
 import type { ChangeImpact } from '@shared/analysis/impact';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import type { JSX } from 'react';
+import { impactListNote, type ImpactHosts } from '../../model/impact-scope';
 
-/** The connections a change newly permits, blocks and redirects, one line per group pair. */
-export function ImpactList({ impact, limit }: { impact: ChangeImpact; limit?: number }): JSX.Element {
-  if (impact.entries.length === 0) return <p data-testid="impact-none">No connection is newly permitted, blocked or redirected.</p>;
+/**
+ * The connections a change newly permits, blocks and redirects, one line per group pair. `hosts`:
+ * against the deployed flows, how many hosts were asked and went unread, to say what the list covers.
+ */
+export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; limit?: number; hosts?: ImpactHosts }): JSX.Element {
+  const note = impactListNote(impact.entries.length, hosts);
+  if (impact.entries.length === 0) return <p data-testid="impact-none">{note}</p>;
   const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
   return (
     <>
+      {note !== null ? <p data-testid="impact-scope">{note}</p> : null}
       <ul className="impact-list">
         {shown.map((e) => (
           <li key={`${e.from}→${e.to}`} data-testid="impact-entry" data-from={e.from} data-to={e.to}>

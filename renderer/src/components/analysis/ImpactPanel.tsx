@@ -76,7 +76,7 @@ export function ImpactPanel(): JSX.Element {
           </p>
           <PortGuardLossList losses={result.portGuardsLost} />
           <UnreadHostsList unread={result.unread} />
-          <ImpactList impact={result.impact} />
+          <ImpactList impact={result.impact} hosts={result.against.kind === 'deployed' ? { asked: result.against.hosts.length, unread: result.unread.length } : undefined} />
         </div>
       ) : running || failure ? null : (
         <p className="muted">The connections the drawing would newly permit or block, by group pair and service, exactly from the flow tables.</p>

@@ -101,7 +101,7 @@ export function DeployConfirm(): JSX.Element | null {
               </label>
             ) : null}
             <UnreadHostsList unread={impact.unread} />
-            <ImpactList impact={impact.impact} limit={20} />
+            <ImpactList impact={impact.impact} limit={20} hosts={{ asked: plan.deploy.length, unread: impact.unread.length }} />
           </>
         )}
       </div>
