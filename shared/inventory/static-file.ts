@@ -11,6 +11,7 @@ import { hostNameProblem } from './host-name';
 import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
 import { mustBe, quotedName, shortName } from '../text';
+import { MAX_REQUEST_TEXT } from '../api/request-limits';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -180,6 +181,12 @@ function buildInventory(
     // id, which holds its name, and refuse longer text: a longer name could be opened but never compiled.
     if (w.name.length > MAX_WORKLOAD_NAME) {
       diagnostics.push({ code: 'MS316', severity: 'error', message: `workload name ${quotedName(w.name)} is longer than the ${MAX_WORKLOAD_NAME} characters a name may have; shorten it`, location: locate(i, 'name') });
+    }
+    for (const field of ['image', 'composeService'] as const) {
+      const value = w[field];
+      if (value !== undefined && value.length > MAX_REQUEST_TEXT) {
+        diagnostics.push({ code: 'MS316', severity: 'error', message: `${field} ${quotedName(value)} of ${quotedName(w.name)} is longer than the ${MAX_REQUEST_TEXT.toLocaleString('en-US')} characters it may have; shorten it`, location: locate(i, field) });
+      }
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
