@@ -164,3 +164,22 @@ test("the deploy dialog's read of a silent server can be stopped: it says which 
     await closeAll([silent]);
   }
 });
+
+test('the deploy dialog opened again reads the hosts again, rather than showing the last opening\'s stopped read', async ({ designer, host }) => {
+  const silent = await silentServer();
+  try {
+    await compileForSilentHosts(designer, host, HOSTS.slice(0, 1), [silent.port]);
+    await designer.byTestId('deploy-button').click();
+    await designer.byTestId('deploy-impact-stop').click();
+    await expect(designer.byTestId('unread-host')).toHaveText(`host-00 (root@127.0.0.1:${silent.port}): the read was stopped before this host answered`);
+    await designer.closeDeployDialog();
+
+    // Checked within ssh2's 10 s handshake timeout, which would end the new read with an answer of its own.
+    await designer.byTestId('deploy-button').click();
+    await expect(designer.byTestId('deploy-impact-stop')).toBeVisible({ timeout: 5_000 });
+    await expect(designer.byTestId('unread-host')).toHaveCount(0);
+    await designer.closeDeployDialog();
+  } finally {
+    await closeAll([silent]);
+  }
+});

@@ -184,6 +184,12 @@ export class DesignerPage {
     await this.byTestId('deploy-confirm').click();
   }
 
+  /** Closes the deploy question without deploying. */
+  async closeDeployDialog(): Promise<void> {
+    await this.byTestId('deploy-dismiss').click();
+    await expect(this.byTestId('deploy-modal')).toHaveCount(0);
+  }
+
   async rollback(host: string): Promise<void> {
     await this.page.locator(`[data-testid="rollback-button"][data-host="${host}"]`).click();
     await this.byTestId('confirm-accept').click();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
 import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { MAX_REQUEST_TEXT } from '@shared/api/request-limits';
 import { parseCidr } from '@shared/net/address';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 import { switchPortProblem } from '@shared/inventory/switch-port';
@@ -8,7 +9,7 @@ import { switchPortProblem } from '@shared/inventory/switch-port';
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
 
-const text = z.string().max(10_000);
+const text = z.string().max(MAX_REQUEST_TEXT);
 const path = z.string().min(1).max(4096);
 
 const compileId = z.string().min(1).max(64);

@@ -171,7 +171,8 @@ describe('microseg', () => {
     const passed = ask(inventory);
     expect(passed.code).toBe(0);
     expect(JSON.parse(passed.stdout)).toMatchObject({ verdict: 'permitted', note: expect.stringContaining('metrics has no switchPort in the inventory') });
-    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', '10.20.4.41')).toMatchObject({ code: 2, stderr: expect.stringContaining('--sent-by 10.20.4.41: name a workload') });
+    // A sender the inventory cannot place is said as --from and --to say theirs: the message alone, without the usage text.
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--port', '8080', '--sent-by', '10.20.4.41')).toMatchObject({ code: 2, stderr: 'microseg: --sent-by 10.20.4.41: name a workload (name or namespace/name), whose switch port the packet comes in by; "10.20.4.41" is an address\n' });
   });
 
   it('trace: exit 4 and the honeypot when a redirect edge decides', () => {

@@ -15,7 +15,7 @@ export function resolveEnds(inventory: Inventory, from: string, to: string): { f
 /** The source end for `--sent-by` (see the shared `sentBy`); a sender it cannot place is a usage error. */
 export function sentByFlag(inventory: Inventory, from: PathEnd & { label: string }, name: string): { from: PathEnd & { label: string }; note?: string } {
   const sender = sentBy(inventory, { end: from, label: from.label }, name);
-  if (!sender.ok) throw wrongUsage(`--sent-by ${shortName(name)}: ${sender.message}`);
+  if (!sender.ok) throw new CliFailure(EXIT.usage, `--sent-by ${shortName(name)}: ${sender.message}`);
   return { from: { ...sender.end, label: sender.label }, ...(sender.note ? { note: sender.note } : {}) };
 }
 

@@ -210,6 +210,32 @@ describe('the two formats agree', () => {
     expect(parseInventoryText(`name,host,addresses\n${'w'.repeat(253)},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([]);
   });
 
+  it('quote a long name, namespace, mac or address by its head and length in every message about its line', () => {
+    const long = 'w'.repeat(254);
+    const csv = `name,host,addresses,mac,namespace,switchPort,ports\n${long},n1,10.0.0.1,,,,\n${long},n1,${'1'.repeat(300)},${'z'.repeat(300)},${'N'.repeat(300)},a b,${'P'.repeat(300)}=tcp/80\n${long},n1,10.0.0.2,,,,\nns/${long},n1,10.0.0.3,,,,\n`;
+    const messages = parseInventoryText(csv, 'i.csv', 'now').diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^MS303 workload "w{60}…" \(254 characters\) is listed twice$/),
+      expect.stringMatching(/^MS312 mac "z{60}…" \(300 characters\) of "w{60}…" \(254 characters\) is not/),
+      expect.stringMatching(/^MS311 namespace "N{60}…" \(300 characters\) of "w{60}…" \(254 characters\) must be/),
+      expect.stringMatching(/^MS304 "1{60}…" \(300 characters\) is not a single/),
+      expect.stringMatching(/^MS315 workload name "ns\/w{57}…" \(257 characters\) holds a "\/".* name: w{60}… \(254 characters\), or another name$/),
+    ]));
+    for (const message of messages) expect(message, message).not.toMatch(/[wzN1P]{61}/);
+  });
+
+  it('refuse an image or compose service longer than a compile request takes, at its place, and take one of 10,000 characters', () => {
+    const yaml = (image: string, service: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], image: "${image}", composeService: "${service}" }\n`;
+    expect(parseInventoryText(yaml('i'.repeat(10_001), 's'.repeat(12_000)), 'i.yaml', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS316', message: `image "${'i'.repeat(60)}…" (10,001 characters) of "web" is longer than the 10,000 characters it may have; shorten it`, location: expect.objectContaining({ line: 4, path: 'workloads.0.image' }) }),
+      expect.objectContaining({ code: 'MS316', message: expect.stringMatching(/^composeService "s{60}…" \(12,000 characters\) of "web" is longer/), location: expect.objectContaining({ line: 4, path: 'workloads.0.composeService' }) }),
+    ]);
+    expect(parseInventoryText(`name,host,addresses,image\nweb,n1,10.0.0.1,${'i'.repeat(10_001)}\n`, 'i.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS316', location: { file: 'i.csv', line: 2, path: 'image' } }),
+    ]);
+    expect(parseInventoryText(yaml('i'.repeat(10_000), 's'.repeat(10_000)), 'i.yaml', 'now').diagnostics).toEqual([]);
+  });
+
   it('read a switch port, and refuse one the flows could not bind, with its place', () => {
     const yaml = (port: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1], switchPort: "${port}" }\n`;
     const csv = (port: string): string => `name,host,addresses,switchPort\nweb,n1,10.0.0.1,${port}\n`;

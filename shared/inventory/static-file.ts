@@ -10,7 +10,8 @@ import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } fro
 import { hostNameProblem } from './host-name';
 import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
-import { mustBe, quotedName } from '../text';
+import { mustBe, quotedName, shortName } from '../text';
+import { MAX_REQUEST_TEXT } from '../api/request-limits';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -170,16 +171,22 @@ function buildInventory(
     const key = qualifiedName(w);
     // An empty name or host (a CSV cell left empty) is reported as such already (MS306).
     if (w.name !== '' && seen.has(key)) {
-      diagnostics.push({ code: 'MS303', severity: 'error', message: `workload "${key}" is listed twice`, location: locate(i, 'name') });
+      diagnostics.push({ code: 'MS303', severity: 'error', message: `workload ${quotedName(key)} is listed twice`, location: locate(i, 'name') });
     }
     // `namespace/name` names a workload in traces, the matrix and logs: a "/" in a name would read as one.
     if (w.name.includes('/')) {
-      diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name "${w.name}" holds a "/", which reads as namespace/name; ${slashedNameAdvice(w.name)}`, location: locate(i, 'name') });
+      diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name ${quotedName(w.name)} holds a "/", which reads as namespace/name; ${slashedNameAdvice(w.name)}`, location: locate(i, 'name') });
     }
     // The longest a Kubernetes object name may be. Requests to the node side carry a workload's
     // id, which holds its name, and refuse longer text: a longer name could be opened but never compiled.
     if (w.name.length > MAX_WORKLOAD_NAME) {
       diagnostics.push({ code: 'MS316', severity: 'error', message: `workload name ${quotedName(w.name)} is longer than the ${MAX_WORKLOAD_NAME} characters a name may have; shorten it`, location: locate(i, 'name') });
+    }
+    for (const field of ['image', 'composeService'] as const) {
+      const value = w[field];
+      if (value !== undefined && value.length > MAX_REQUEST_TEXT) {
+        diagnostics.push({ code: 'MS316', severity: 'error', message: `${field} ${quotedName(value)} of ${quotedName(w.name)} is longer than the ${MAX_REQUEST_TEXT.toLocaleString('en-US')} characters it may have; shorten it`, location: locate(i, field) });
+      }
     }
     seen.add(key);
     // Host names become file names and SSH targets: keep them to what a host name can be.
@@ -187,13 +194,13 @@ function buildInventory(
     if (hostProblem) diagnostics.push({ code: 'MS309', severity: 'error', message: hostProblem, location: locate(i, 'host') });
     // A namespace becomes a file name on export (NAMESPACE.yaml) and a label value: only real names.
     if (w.namespace !== undefined && !isNamespaceName(w.namespace)) {
-      diagnostics.push({ code: 'MS311', severity: 'error', message: `namespace "${w.namespace}" of "${w.name}" must be ${NAMESPACE_NAME_RULE}`, location: locate(i, 'namespace') });
+      diagnostics.push({ code: 'MS311', severity: 'error', message: `namespace ${quotedName(w.namespace)} of ${quotedName(w.name)} must be ${NAMESPACE_NAME_RULE}`, location: locate(i, 'namespace') });
     }
     w.addresses.forEach((a, j) => {
       const cidr = parseCidr(a);
       const mapped = ipv4Mapped(a);
       if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
-        diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
+        diagnostics.push({ code: 'MS304', severity: 'error', message: `${quotedName(a)} is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       } else if (mapped !== null) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is the IPv4 address ${mapped} written as IPv6, which no packet carries; write ${mapped}`, location: locate(i, `addresses.${j}`) });
       }
@@ -201,14 +208,14 @@ function buildInventory(
     for (const field of ['labels', 'namespaceLabels'] as const) {
       for (const [key, value] of Object.entries(w[field] ?? {})) {
         const problem = labelProblem(key, value);
-        if (problem) diagnostics.push({ code: 'MS313', severity: 'error', message: `workload "${w.name}": ${problem}; no group selector could name it`, location: locate(i, `${field}.${key}`) });
+        if (problem) diagnostics.push({ code: 'MS313', severity: 'error', message: `workload ${quotedName(w.name)}: ${problem}; no group selector could name it`, location: locate(i, `${field}.${key}`) });
       }
     }
     if (w.mac !== undefined && !MAC_ADDRESS.test(w.mac)) {
-      diagnostics.push({ code: 'MS312', severity: 'error', message: `mac "${w.mac}" of "${w.name}" is not ${MAC_RULE}`, location: locate(i, 'mac') });
+      diagnostics.push({ code: 'MS312', severity: 'error', message: `mac ${quotedName(w.mac)} of ${quotedName(w.name)} is not ${MAC_RULE}`, location: locate(i, 'mac') });
     }
     const portProblem = w.switchPort === undefined ? undefined : switchPortProblem(w.switchPort);
-    if (portProblem) diagnostics.push({ code: 'MS314', severity: 'error', message: `${portProblem} (workload "${w.name}")`, location: locate(i, 'switchPort') });
+    if (portProblem) diagnostics.push({ code: 'MS314', severity: 'error', message: `${portProblem} (workload ${quotedName(w.name)})`, location: locate(i, 'switchPort') });
     appendAll(diagnostics, portDiagnostics(w, (j) => locate(i, `ports.${j}.name`)));
   });
   if (diagnostics.length > 0) return { inventory: null, diagnostics };
@@ -244,7 +251,7 @@ function buildInventory(
 function slashedNameAdvice(name: string): string {
   const parts = name.split('/');
   const [namespace, rest] = parts;
-  if (parts.length === 2 && namespace && rest) return `give namespace: ${namespace} and name: ${rest}, or another name`;
+  if (parts.length === 2 && namespace && rest) return `give namespace: ${shortName(namespace)} and name: ${shortName(rest)}, or another name`;
   return 'give a name without "/" (and the namespace, if it has one, as namespace)';
 }
 
@@ -252,9 +259,9 @@ function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLoc
   const seen = new Set<string>();
   return (w.ports ?? []).flatMap((p, j): Diagnostic[] => {
     if (p.name === undefined) return [];
-    if (!isPortName(p.name)) return [{ code: 'MS310', severity: 'error', message: `port name "${p.name}" of "${w.name}" must be 1 to 15 lowercase letters, digits and single inner "-", with a letter`, location: locate(j) }];
+    if (!isPortName(p.name)) return [{ code: 'MS310', severity: 'error', message: `port name ${quotedName(p.name)} of ${quotedName(w.name)} must be 1 to 15 lowercase letters, digits and single inner "-", with a letter`, location: locate(j) }];
     const key = `${p.protocol}/${p.name}`;
-    if (seen.has(key)) return [{ code: 'MS310', severity: 'error', message: `"${w.name}" names two ${p.protocol} ports "${p.name}"; a name resolves to one port`, location: locate(j) }];
+    if (seen.has(key)) return [{ code: 'MS310', severity: 'error', message: `${quotedName(w.name)} names two ${p.protocol} ports "${p.name}"; a name resolves to one port`, location: locate(j) }];
     seen.add(key);
     return [];
   });

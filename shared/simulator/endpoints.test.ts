@@ -19,6 +19,12 @@ describe('resolveEndpoints', () => {
     expect(resolveEndpoints(inventory, 'dual', 'FD00::0003')).toMatchObject({ ok: true, to: { end: { address: 'fd00::3', host: 'h1' }, label: 'v6-only (fd00::3)' } });
   });
 
+  it('refuses an IPv4 address written as IPv6, which no packet carries, naming the address to write', () => {
+    for (const text of ['::ffff:10.0.0.2', ' ::FFFF:0A00:0002 ']) {
+      expect(resolveEndpoints(inventory, text, 'dual'), text).toEqual({ ok: false, side: 'from', message: `${JSON.stringify(text.trim())} is the IPv4 address 10.0.0.2 written as IPv6, which no packet carries; write 10.0.0.2` });
+    }
+  });
+
   it('changes the address at the end of the label, never one the name holds', () => {
     const tricky: Inventory = { ...inventory, workloads: [...inventory.workloads, workload('v6 (fd00::5)', ['fd00::5', '10.0.0.5'])] };
     expect(resolveEndpoints(tricky, 'v6 (fd00::5)', 'v4-only')).toMatchObject({ ok: true, from: { end: { address: '10.0.0.5' }, label: 'v6 (fd00::5) (10.0.0.5)' } });

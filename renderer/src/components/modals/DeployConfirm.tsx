@@ -54,6 +54,9 @@ export function DeployConfirm(): JSX.Element | null {
       live = false;
       // Closed, deployed or asked anew: a silent host must not keep its SSH sessions for an answer nobody waits for.
       if (reading.current === readId) stopReading();
+      // Its answer goes with it: opened again, the dialog reads the hosts again and says so, rather
+      // than showing this read's answer (a stopped one, or one from before a deploy) meanwhile.
+      setAnswer(null);
     };
   }, [confirming, input, deployHosts]);
 
@@ -124,7 +127,7 @@ export function DeployConfirm(): JSX.Element | null {
         <p className="form-warning">The drawing changed after this compile. The compiled version is deployed, as previewed.</p>
       ) : null}
       <div className="button-row end">
-        <button type="button" onClick={() => setConfirming(false)} autoFocus>
+        <button type="button" data-testid="deploy-dismiss" onClick={() => setConfirming(false)} autoFocus>
           Cancel
         </button>
         <button
