@@ -22,6 +22,17 @@ describe('workloads by name or namespace/name', () => {
     expect(workloadsNamed(workloads, 'shop/web/x')).toEqual([]);
   });
 
+  it('takes a bare name beside namespaced ones of that name as the workload in no namespace, whose full name it is', () => {
+    const withBare = [...workloads, workload('web')];
+    expect(workloadsNamed(withBare, 'web').map((w) => w.id)).toEqual(['static:t/web']);
+    expect(workloadsNamed(withBare, 'ops/web').map((w) => w.id)).toEqual(['static:t/ops/web']);
+    expect(honeypotNamed('web', withBare)?.id).toBe('static:t/web');
+    expect(findHoneypot({ readAt: 'x', workloads: withBare }, 'web').id).toBe('static:t/web');
+    // Without one in no namespace, the name stays ambiguous.
+    expect(honeypotNamed('web', workloads)).toBeUndefined();
+    expect(() => findHoneypot({ readAt: 'x', workloads }, 'web')).toThrow('names 2 workloads');
+  });
+
   it('finds honeypots the same way in the compiler and in the reference evaluator', () => {
     expect(honeypotNamed('shop/web', workloads)?.id).toBe('static:t/shop/web');
     expect(honeypotNamed('shop/web/x', workloads)).toBeUndefined();

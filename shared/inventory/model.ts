@@ -65,13 +65,26 @@ export interface Inventory {
 /**
  * The workloads `name` or `namespace/name` stands for, as traces, logs and `redirectTo` name
  * them. Only the first "/" splits: no workload name holds one (MS315), so `shop/web/x` names none
- * rather than `shop/web`.
+ * rather than `shop/web`. A bare name stands for the workloads of that name in any namespace,
+ * unless one of them is in none: that one's qualified name is the text itself (see `byOwnName`).
  */
 export function workloadsNamed(workloads: readonly Workload[], text: string): Workload[] {
   const slash = text.indexOf('/');
   const namespace = slash < 0 ? undefined : text.slice(0, slash);
   const name = slash < 0 ? text : text.slice(slash + 1);
-  return workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  const named = workloads.filter((w) => w.name === name && (namespace === undefined || w.namespace === namespace));
+  return namespace === undefined ? byOwnName(named) : named;
+}
+
+/**
+ * Of the workloads a bare name finds, the one outside any namespace when there is exactly one:
+ * `app-2` beside `shop/app-2` is how the matrix and the canvas name it (qualifiedName), and it
+ * could not be named otherwise.
+ */
+export function byOwnName<W extends { namespace?: string }>(named: W[]): W[] {
+  if (named.length < 2) return named;
+  const bare = named.filter((w) => w.namespace === undefined);
+  return bare.length === 1 ? bare : named;
 }
 
 /** `namespace/name` for a workload in a namespace, else its name: unique in an inventory, and what `trace` accepts. */

@@ -10,13 +10,16 @@ import { toBits } from './reference-addresses';
 export function findHoneypot(inventory: Inventory, spec: string): Workload {
   const text = spec.trim();
   const point = toBits(text);
-  const found = point
+  let found = point
     ? inventory.workloads.filter((w) => w.addresses.some((a) => toBits(a)?.bits === point.bits))
     : inventory.workloads.filter((w) => {
         // The first "/" ends the namespace; the rest is the name.
         const slash = text.indexOf('/');
         return w.name === text.slice(slash + 1) && (slash < 0 || w.namespace === text.slice(0, slash));
       });
+  // A bare name is also the full name of a workload in no namespace, which it then means.
+  const ownName = found.filter((w) => !point && w.namespace === undefined && w.name === text);
+  if (found.length > 1 && ownName.length === 1) found = ownName;
   if (found.length !== 1) throw new Error(`redirectTo "${spec}" names ${found.length} workloads, not one`);
   return found[0]!;
 }

@@ -58,6 +58,13 @@ describe('sentBy', () => {
     expect(sentBy(twins, from, '10.0.1.1')).toMatchObject({ ok: false, message: expect.stringContaining('"10.0.1.1" is an address') });
   });
 
+  it('reads a bare name beside namespaced ones as the workload in no namespace, as the matrix and canvas name it', () => {
+    const withBare: Inventory = { ...twins, workloads: [...twins.workloads, workload('web', ['10.0.1.3'])] };
+    expect(resolveEndpoint(withBare, 'web')).toMatchObject({ ok: true, end: { address: '10.0.1.3' }, label: 'web (10.0.1.3)' });
+    expect(resolveEndpoint(withBare, 'b/web')).toMatchObject({ ok: true, end: { address: '10.0.1.2' } });
+    expect(sentBy(withBare, from, 'web')).toMatchObject({ ok: true, label: 'app (10.0.2.1), sent by web' });
+  });
+
   it('reads only the first "/" as the end of the namespace: a/web/x is no workload, not a/web', () => {
     expect(sentBy(twins, from, 'a/web/x')).toMatchObject({ ok: false, message: expect.stringContaining('"a/web/x" is no workload') });
     expect(resolveEndpoint(twins, 'a/web/x')).toMatchObject({ ok: false, message: expect.stringContaining('"a/web/x" is no workload') });

@@ -1,5 +1,5 @@
 import { pushUnder } from '../arrays';
-import { qualifiedName, type Inventory, type Workload } from '../inventory/model';
+import { byOwnName, qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
 import { canonicalAddress, ipv4Mapped } from '../net/cidr-set';
@@ -134,8 +134,8 @@ export class EndpointResolver {
       }
     }
     const slash = text.indexOf('/');
-    const found = slash < 0 ? this.byName.get(text) : this.byNamespace.get(text.slice(0, slash))?.get(text.slice(slash + 1));
-    return found ?? [];
+    if (slash >= 0) return this.byNamespace.get(text.slice(0, slash))?.get(text.slice(slash + 1)) ?? [];
+    return byOwnName(this.byName.get(text) ?? []);
   }
 
   /** The workload an address puts an end behind: the first in the inventory that takes part and has it. */
