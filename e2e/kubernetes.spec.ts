@@ -41,6 +41,8 @@ test('pick a Kubernetes context, see pods in groups, and see a new pod join its 
   await designer.addGroup('db', 'app=db');
   await designer.addEdge('web', 'db', 'tcp/5432');
   await expect(designer.group('web').getByTestId('group-member-count')).toHaveText('1');
+  // Pods named as trace and the matrix name them: with their namespace.
+  await expect(designer.group('web').locator('.group-node-names li')).toHaveText(['shop/web-5d8f7-abcde']);
   const flowsBefore = await designer.compile();
   await expect(designer.hostTab('node-a')).toBeVisible();
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import type { Workload } from '@shared/inventory/model';
+import { qualifiedName, type Workload } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
 import { Handle, Position, useConnection, type Node, type NodeProps } from '@xyflow/react';
 import type { JSX } from 'react';
@@ -43,8 +43,8 @@ export function GroupNode({ data, selected }: NodeProps<GroupFlowNode>): JSX.Ele
       {members.length > 0 ? (
         <ul className="group-node-names">
           {members.slice(0, SHOWN_MEMBERS).map((w) => (
-            <li key={w.id} title={`${w.name} on ${w.host}: ${w.addresses.join(', ') || 'no address'}`}>
-              {w.name}
+            <li key={w.id} title={`${qualifiedName(w)} on ${w.host}: ${w.addresses.join(', ') || 'no address'}`}>
+              {qualifiedName(w)}
             </li>
           ))}
           {hidden > 0 ? <li className="muted">and {hidden} more</li> : null}

@@ -1,3 +1,4 @@
+import { qualifiedName } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
 import type { JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -45,7 +46,7 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
       <ul className="member-list">
         {(members?.workloads ?? []).map((w) => (
           <li key={w.id}>
-            <span>{w.name}</span>
+            <span>{qualifiedName(w)}</span>
             <span className="muted mono">{w.addresses.join(', ') || 'no address'}</span>
             <span className="muted">{w.host}</span>
           </li>

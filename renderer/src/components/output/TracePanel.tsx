@@ -1,3 +1,4 @@
+import { qualifiedName } from '@shared/inventory/model';
 import type { TraceOutcome } from '@shared/api/contract';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
 import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react';
@@ -102,7 +103,8 @@ export function TracePanel(): JSX.Element {
     void answerTrace(form, ++asked.current);
   };
 
-  const names = inventory.workloads.map((w) => w.name);
+  // As trace reads them: a name shared across namespaces needs its namespace.
+  const names = inventory.workloads.map(qualifiedName);
   return (
     <div className="trace-panel">
       <form className="trace-form" onSubmit={run} noValidate>
