@@ -52,6 +52,10 @@ describe('sentBy', () => {
     expect(sentBy(twins, from, 'b/web')).toMatchObject({ ok: true, note: expect.stringContaining('b/web has no switchPort') });
   });
 
+  it('from the sender’s own address, is the packet it sends anyway: no forgery said, no note', () => {
+    expect(sentBy(twins, { end: { address: '10.0.1.2', host: 'h1' }, label: 'b/web (10.0.1.2)' }, 'b/web')).toEqual({ ok: true, end: { address: '10.0.1.2', host: 'h1' }, label: 'b/web (10.0.1.2)' });
+  });
+
   it('never offers an address, which names no port: two workloads of one name ask for namespace/name', () => {
     expect(sentBy(twins, from, 'web')).toEqual({ ok: false, message: '2 workloads are called "web"; write namespace/name' });
     expect(sentBy(twins, from, 'nobody')).toEqual({ ok: false, message: '"nobody" is no workload of the inventory; name the one whose switch port the packet comes in by' });
@@ -84,7 +88,7 @@ describe('a long name in a message', () => {
     const longNamed: Inventory = { readAt: 'x', workloads: [workload(long, ['10.0.0.9']), { ...workload(`${long}-2`, ['10.0.0.8']), host: '' }, workload('v6-only', ['fd00::3'])] };
     expect(resolveEndpoints(longNamed, long, 'v6-only')).toMatchObject({ ok: false, side: 'both', message: `${shortened} and "v6-only" have no address family in common (IPv4 or IPv6), so no connection runs between them` });
     expect(resolveEndpoint(longNamed, `${long}-2`)).toMatchObject({ ok: false, message: `workload "${'A'.repeat(60)}…" (100,002 characters) has no host (not scheduled yet?); trace its address to treat it as an outside one` });
-    expect(sentBy(longNamed, { end: { address: '10.0.0.9' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
+    expect(sentBy(longNamed, { end: { address: '10.0.0.7' }, label: 'x' }, long)).toMatchObject({ ok: true, note: expect.stringMatching(/^A{60}… \(100,000 characters\) has no switchPort/) });
   });
 
   it('of a workload is shortened in the labels a trace heads its answer with, by name, by address and as sender', () => {
