@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import { MAX_HOPS, simulatePath, type HostFlowTables, type PathEnd, type PathProbe, type PathResult } from './path';
 import { withoutPortGuards } from './port-guards';
 import { AddressBook, type EngineAddress } from './verdict-address';
@@ -215,7 +216,7 @@ export class VerdictEngine {
       return;
     }
     const answer = this.hostVerdict(pipeline, null, walk.from!.address!, to.address!, to.id, walk.service!, family);
-    walk.ahead = answer === DROPPED || answer === FORWARDED ? answer : pipeline.target(answer);
+    walk.ahead = pipeline.outcome(answer);
     walk.aheadIndex = index;
   }
 
@@ -268,7 +269,7 @@ export class VerdictEngine {
     }
     if (walk.hops === 0) walk.family = checkPacket(from, walk.to!, service);
     const answer = this.hostVerdict(pipeline, walk.hops === 0 && from.host !== undefined ? from : null, from.address!, walk.dst!, walk.redirectedTo === null ? walk.to!.id : walk.dst!.id, service, walk.family);
-    this.advance(walk, host, answer === DROPPED || answer === FORWARDED ? answer : pipeline.target(answer));
+    this.advance(walk, host, pipeline.outcome(answer));
   }
 
   /** A walk past switch `host`, which dropped it, forwarded it, or redirected it to an address. */
@@ -410,12 +411,7 @@ function checkPacket(from: VerdictEnd, to: VerdictEnd, service: VerdictService):
 /** Items by a number of each, in their order. */
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
+  for (const item of items) pushUnder(groups, key(item), item);
   return groups;
 }
 

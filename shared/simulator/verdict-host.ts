@@ -313,6 +313,11 @@ export class HostPipeline {
   target(answer: number): EngineAddress {
     return this.book.byId(answer - REDIRECTED);
   }
+
+  /** An answer as a walk takes it on: DROPPED, FORWARDED, or the address a redirect names. */
+  outcome(answer: number): number | EngineAddress {
+    return answer === DROPPED || answer === FORWARDED ? answer : this.target(answer);
+  }
 }
 
 /** A length for a cache by id that must hold `id`: doubled, so ids met one by one cost little copying. */
