@@ -1,4 +1,5 @@
 import type { ApiEvents, HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome, UnreadHost } from '@shared/api/contract';
+import { sshDestination } from '@shared/api/host-target-rules';
 import { impactSteps } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
@@ -187,7 +188,7 @@ export class AnalysisService {
 
 function unreadHost(target: HostTarget, error: unknown): UnreadHost {
   const reason = error instanceof CancelledError ? STOPPED : toErrorData(error).message;
-  return { host: target.host, server: `${target.user}@${target.address}:${target.port}`, reason };
+  return { host: target.host, server: sshDestination(target), reason };
 }
 
 async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader()): Promise<HostFlowTables> {

@@ -3,6 +3,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
+import { sshDestination } from '@shared/api/host-target-rules';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
 import { portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { portGuardsLost, portGuardsLostToDump } from '@shared/simulator/port-guards';
@@ -262,7 +263,7 @@ export class DeployService {
     let previous: string[] = [];
     let doing = 'connecting';
     try {
-      this.progress(deployId, host, 'connect', `connecting to ${target.user}@${target.address}:${target.port}`);
+      this.progress(deployId, host, 'connect', `connecting to ${sshDestination(target)}`);
       // Until the bundle is sent, a cancel stops the host at once: a connection still opening is dropped, and a
       // session that opened anyway is closed unused.
       session = await unlessCancelled(cancel, this.openSession(target, this.configDir, cancel), (late) => late.close());

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
+import { sshDestination } from '@shared/api/host-target-rules';
 import { CancelledError } from './deploy-queue';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
@@ -124,7 +125,7 @@ function agentSocket(): string {
 }
 
 function connectError(target: HostTarget, error: Error, pinned: string | undefined, seen: string): ServiceError {
-  const where = `${target.user}@${target.address}:${target.port}`;
+  const where = sshDestination(target);
   if (pinned !== undefined && seen !== '' && pinned !== seen) {
     return new ServiceError('ssh-failed', `The host key of ${where} changed (pinned ${pinned}, offered ${seen}). If the host was reinstalled, remove its entry from known-hosts.json; otherwise do not deploy.`);
   }

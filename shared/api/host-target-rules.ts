@@ -13,3 +13,8 @@ export const HOST_TARGET_RULES = {
 export function fitsHostTargetRule(field: keyof typeof HOST_TARGET_RULES, value: string): boolean {
   return HOST_TARGET_RULES[field].pattern.test(value);
 }
+
+/** Where a target's SSH session goes, as messages name it: `user@address:port`. */
+export function sshDestination(target: { user: string; address: string; port: number }): string {
+  return `${target.user}@${target.address}:${target.port}`;
+}

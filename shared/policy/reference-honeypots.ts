@@ -18,7 +18,7 @@ export function findHoneypot(inventory: Inventory, spec: string): Workload {
         return w.name === text.slice(slash + 1) && (slash < 0 || w.namespace === text.slice(0, slash));
       });
   // A bare name is also the full name of a workload in no namespace, which it then means.
-  const ownName = found.filter((w) => !point && w.namespace === undefined && w.name === text);
+  const ownName = point ? [] : found.filter((w) => w.namespace === undefined && w.name === text);
   if (found.length > 1 && ownName.length === 1) found = ownName;
   if (found.length !== 1) throw new Error(`redirectTo "${spec}" names ${found.length} workloads, not one`);
   return found[0]!;

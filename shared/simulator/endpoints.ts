@@ -105,10 +105,10 @@ export class EndpointResolver {
       return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory; name the one whose switch port the packet comes in by` };
     }
     if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
-    // Its own address: nothing is forged, the packet is what it sends anyway.
-    if (sender.addresses.includes(from.end.address)) return { ok: true, end: { address: from.end.address, host: sender.host, ...portOf(sender) }, label: from.label };
-    const who = qualifiedName(sender);
     const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
+    // Its own address: nothing is forged, the packet is what it sends anyway.
+    if (sender.addresses.includes(from.end.address)) return { ok: true, end, label: from.label };
+    const who = qualifiedName(sender);
     const label = `${from.label}, sent by ${shortName(who)}`;
     if (sender.switchPort !== undefined) return { ok: true, end, label };
     return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };

@@ -1,4 +1,5 @@
 import type { CompileOutcome, HostTarget, SourceHost } from '@shared/api/contract';
+import { sshDestination } from '@shared/api/host-target-rules';
 
 export interface HostLine {
   host: string;
@@ -36,5 +37,5 @@ export function deployPlan(lines: readonly HostLine[]): { deploy: HostLine[]; sk
 /** `root@10.0.0.5:22, bridge br-int, key ~/.ssh/id_ed25519` */
 export function describeTarget(t: HostTarget): string {
   const auth = t.auth.kind === 'agent' ? 'SSH agent' : `key ${t.auth.keyPath}`;
-  return `${t.user}@${t.address}:${t.port}, bridge ${t.bridge}, ${auth}`;
+  return `${sshDestination(t)}, bridge ${t.bridge}, ${auth}`;
 }
