@@ -1,6 +1,6 @@
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalAddress, ipv4Mapped } from '../net/cidr-set';
+import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
@@ -198,11 +198,11 @@ function buildInventory(
     }
     w.addresses.forEach((a, j) => {
       const cidr = parseCidr(a);
-      const mapped = ipv4Mapped(a);
+      const mapped = ipv4MappedProblem(a);
       if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: `${quotedName(a)} is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
-      } else if (mapped !== null) {
-        diagnostics.push({ code: 'MS304', severity: 'error', message: `"${a}" is the IPv4 address ${mapped} written as IPv6, which no packet carries; write ${mapped}`, location: locate(i, `addresses.${j}`) });
+      } else if (mapped !== undefined) {
+        diagnostics.push({ code: 'MS304', severity: 'error', message: mapped, location: locate(i, `addresses.${j}`) });
       }
     });
     for (const field of ['labels', 'namespaceLabels'] as const) {

@@ -1,5 +1,6 @@
 import { isIPv4, parseCidr, type Cidr } from './address';
 import { appendAll } from '../arrays';
+import { quotedName } from '../text';
 
 /**
  * The address blocks of `include` minus those of `exclude`, as the fewest CIDRs (e.g. the
@@ -42,6 +43,12 @@ export function ipv4Mapped(text: string): string | null {
   if (!cidr || cidr.family !== 6 || cidr.prefix !== 128) return null;
   const value = ipv6ToBigInt(cidr.address);
   return value >> 32n === 0xffffn ? bigIntToIPv4(value & 0xffffffffn) : null;
+}
+
+/** Why an address cannot stand for a workload or an end when it is IPv4 written as IPv6 (see ipv4Mapped); undefined for any other text. */
+export function ipv4MappedProblem(text: string): string | undefined {
+  const mapped = ipv4Mapped(text);
+  return mapped === null ? undefined : `${quotedName(text)} is the IPv4 address ${mapped} written as IPv6, which no packet carries; write ${mapped}`;
 }
 
 /**

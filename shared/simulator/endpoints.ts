@@ -2,7 +2,7 @@ import { pushUnder } from '../arrays';
 import { byOwnName, qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
-import { canonicalAddress, ipv4Mapped } from '../net/cidr-set';
+import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
 import { quotedName, shortName } from '../text';
 import type { PathEnd } from './path';
 
@@ -73,8 +73,8 @@ export class EndpointResolver {
     if (cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128)) {
       // As in inventories (MS304): a socket may print an IPv4 peer so, but no packet carries it,
       // so no flow would match it and the connection would wrongly read as an outside one.
-      const mapped = cidr.family === 6 ? ipv4Mapped(trimmed) : null;
-      if (mapped !== null) return { ok: false, message: `${quotedName(trimmed)} is the IPv4 address ${mapped} written as IPv6, which no packet carries; write ${mapped}` };
+      const mapped = ipv4MappedProblem(trimmed);
+      if (mapped !== undefined) return { ok: false, message: mapped };
       // In the one spelling inventories keep (fd00::2 for FD00::0002).
       const address = canonicalAddress(trimmed)!;
       // A workload without a host has no switch in front of it: its address is an outside one.
