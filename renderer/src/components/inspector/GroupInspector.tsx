@@ -1,4 +1,4 @@
-import { qualifiedName } from '@shared/inventory/model';
+import { qualifiedName, type Workload } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
 import type { JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
@@ -9,6 +9,7 @@ import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { GroupForm } from '../canvas/GroupForm';
+import { VirtualList } from '../layout/VirtualList';
 import { InspectorFrame } from './InspectorFrame';
 
 interface GroupInspectorProps {
@@ -43,21 +44,31 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
       <h3 className="subheading">
         Members now <span className="muted">({members?.workloads.length ?? 0} workloads{edgeCount > 0 ? `, ${edgeCount} edges` : ''})</span>
       </h3>
-      <ul className="member-list">
-        {(members?.workloads ?? []).map((w) => (
-          <li key={w.id}>
-            <span>{qualifiedName(w)}</span>
-            <span className="muted mono">{w.addresses.join(', ') || 'no address'}</span>
-            <span className="muted">{w.host}</span>
-          </li>
-        ))}
-        {(members?.cidrs ?? []).map((c) => (
-          <li key={c}>
-            <span className="mono">{c}</span>
-            <span className="muted">external</span>
-          </li>
-        ))}
-      </ul>
+      <VirtualList
+        className="member-list"
+        items={[...(members?.workloads ?? []), ...(members?.cidrs ?? [])]}
+        keyOf={memberKey}
+        estimatedHeight={42}
+        row={(member) =>
+          typeof member === 'string' ? (
+            <>
+              <span className="mono">{member}</span>
+              <span className="muted">external</span>
+            </>
+          ) : (
+            <>
+              <span>{qualifiedName(member)}</span>
+              <span className="muted mono">{member.addresses.join(', ') || 'no address'}</span>
+              <span className="muted">{member.host}</span>
+            </>
+          )
+        }
+      />
     </InspectorFrame>
   );
+}
+
+/** A member workload by its id, an address block by its text. */
+function memberKey(member: Workload | string): string {
+  return typeof member === 'string' ? `cidr:${member}` : member.id;
 }

@@ -1,8 +1,10 @@
+import type { Workload } from '@shared/inventory/model';
 import { honeypotRoles } from '@shared/policy/honeypots';
 import { DEFAULT_OUTCOME, ungroupedOutcome } from '@shared/policy/ungrouped-outcome';
 import { useMemo, useState, type JSX } from 'react';
 import { useMembership } from '../../hooks/use-membership';
 import { usePolicyStore } from '../../stores/policy-store';
+import { VirtualList } from '../layout/VirtualList';
 import { WorkloadRow } from './WorkloadRow';
 
 /** The workloads of the current inventory; those no group holds are flagged and counted. */
@@ -37,11 +39,18 @@ export function WorkloadList(): JSX.Element {
           </span>
         ) : null}
       </div>
-      <ul className="workload-list">
-        {shown.map((w) => (
-          <WorkloadRow key={w.id} workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(defaults.betweenGroups, honeypots.get(w.id))} />
-        ))}
-      </ul>
+      <VirtualList
+        className="workload-list"
+        items={shown}
+        keyOf={workloadId}
+        estimatedHeight={110}
+        gap={6}
+        row={(w) => <WorkloadRow workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(defaults.betweenGroups, honeypots.get(w.id))} />}
+      />
     </div>
   );
+}
+
+function workloadId(w: Workload): string {
+  return w.id;
 }

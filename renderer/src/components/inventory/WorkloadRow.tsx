@@ -12,7 +12,7 @@ interface WorkloadRowProps {
 export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: WorkloadRowProps): JSX.Element {
   const labels = Object.entries(w.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
-    <li
+    <div
       className={`workload-row${ungrouped ? ' ungrouped' : ''}`}
       data-testid="workload-row"
       data-name={w.name}
@@ -56,7 +56,7 @@ export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: Worklo
           ))}
         </div>
       ) : null}
-    </li>
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import type { Diagnostic } from '@shared/diagnostics';
-import type { JSX } from 'react';
+import { useMemo, type JSX } from 'react';
+import { useVirtualRows } from '../../hooks/use-virtual-rows';
 import { formatLocation } from '../../model/format';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
@@ -12,9 +13,15 @@ export function ProblemsList(): JSX.Element {
   const diagnostics = useCompileStore((s) => s.outcome?.diagnostics ?? []);
   const select = useCanvasStore((s) => s.select);
   const { fitView } = useReactFlow();
+  const sorted = useMemo(() => [...diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]), [diagnostics]);
+  // A large estate's compile warns thousands of times: only the rows in view are drawn.
+  const { ref, virtualizer, offset } = useVirtualRows({ items: sorted, keyOf: byPlace, estimatedHeight: 44 });
 
   if (diagnostics.length === 0) return <p className="muted empty-note">No problems.</p>;
-  const sorted = [...diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  const rows = virtualizer.getVirtualItems();
+  // Rows stay rows of the table (its columns line up); blank rows above and below hold the place of those not drawn.
+  const above = rows.length > 0 ? rows[0]!.start - offset : 0;
+  const below = rows.length > 0 ? virtualizer.getTotalSize() - rows.at(-1)!.end : 0;
 
   const reveal = (d: Diagnostic): void => {
     const element = d.location?.element;
@@ -33,24 +40,53 @@ export function ProblemsList(): JSX.Element {
           <th>Location</th>
         </tr>
       </thead>
-      <tbody>
-        {sorted.map((d, i) => (
-          <tr
-            key={i}
-            data-testid="problem-row"
-            data-code={d.code}
-            data-severity={d.severity}
-            className={d.location?.element ? 'clickable' : undefined}
-            onClick={() => reveal(d)}
-            title={d.location?.element ? 'Show on the canvas' : undefined}
-          >
-            <td><span className={`severity severity-${d.severity}`}>{d.severity}</span></td>
-            <td className="mono">{d.code}</td>
-            <td>{d.message}</td>
-            <td className="muted">{formatLocation(d)}</td>
-          </tr>
+      <tbody ref={ref}>
+        {above > 0 ? <tr aria-hidden style={{ height: above }} /> : null}
+        {rows.map(({ index, key }) => (
+          <ProblemRow
+            key={key}
+            index={index}
+            diagnostic={sorted[index]!}
+            measure={virtualizer.measureElement}
+            onReveal={reveal}
+          />
         ))}
+        {below > 0 ? <tr aria-hidden style={{ height: below }} /> : null}
       </tbody>
     </table>
   );
+}
+
+interface ProblemRowProps {
+  index: number;
+  diagnostic: Diagnostic;
+  measure: (row: Element | null) => void;
+  onReveal: (d: Diagnostic) => void;
+}
+
+function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps): JSX.Element {
+  return (
+    <tr
+      ref={measure}
+      data-index={index}
+      data-testid="problem-row"
+      data-code={d.code}
+      data-severity={d.severity}
+      className={d.location?.element ? 'clickable' : undefined}
+      onClick={() => onReveal(d)}
+      title={d.location?.element ? 'Show on the canvas' : undefined}
+    >
+      <td>
+        <span className={`severity severity-${d.severity}`}>{d.severity}</span>
+      </td>
+      <td className="mono">{d.code}</td>
+      <td>{d.message}</td>
+      <td className="muted">{formatLocation(d)}</td>
+    </tr>
+  );
+}
+
+/** A problem's key: its place in the sorted list, which a compile's list keeps until the next compile. */
+function byPlace(_d: Diagnostic, index: number): string {
+  return String(index);
 }
