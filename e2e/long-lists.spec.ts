@@ -5,7 +5,7 @@ import { expect, test } from './support/fixtures';
 
 // An estate of thousands of workloads: its long lists (workloads, a group's members, problems)
 // keep only the rows in view in the page, and every row can still be reached by scrolling or
-// by the filter.
+// by the filter; the trace form suggests the names that match what is typed.
 
 const WORKLOADS = 4000;
 /** Far fewer than the lists' rows: only those in view, and some either side, are drawn. */
@@ -50,6 +50,14 @@ test('thousands of workloads: the lists draw the rows in view, and scrolling or 
     await scrollToEnd(page, '.output-pane:has(table.problems)');
     await expect(problems.and(page.locator(`[data-index="${WORKLOADS / 2 - 1}"]`))).toBeInViewport({ timeout: 500 });
   }).toPass();
+
+  // The trace form suggests some names at a time, those that match what the field holds.
+  await designer.byTestId('trace-tab').click();
+  const from = designer.byTestId('trace-from');
+  const suggested = page.locator(`datalist[id="${await from.getAttribute('list')}"] option`);
+  expect(await suggested.count()).toBeLessThan(DRAWN_AT_MOST);
+  await from.fill('w3999');
+  await expect(suggested.first()).toHaveAttribute('value', 'w3999');
 });
 
 async function scrollToEnd(page: Page, scroller: string): Promise<void> {

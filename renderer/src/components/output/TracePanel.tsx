@@ -1,11 +1,12 @@
 import { qualifiedName } from '@shared/inventory/model';
 import type { TraceOutcome } from '@shared/api/contract';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
-import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX } from 'react';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
+import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
 
@@ -44,6 +45,8 @@ export function TracePanel(): JSX.Element {
   // A question brought from elsewhere is being traced as the tab opens.
   const [tracing, setTracing] = useState(opened.run);
   const [error, setError] = useState<string | null>(null);
+  // As trace reads them: a name shared across namespaces needs its namespace.
+  const names = useMemo(() => inventory?.workloads.map(qualifiedName) ?? [], [inventory]);
   // Counts questions, so an answer arriving after the question changed is dropped.
   const asked = useRef(0);
   // An answer belongs to the question above it: editing the question clears it.
@@ -103,27 +106,23 @@ export function TracePanel(): JSX.Element {
     void answerTrace(form, ++asked.current);
   };
 
-  // As trace reads them: a name shared across namespaces needs its namespace.
-  const names = inventory.workloads.map(qualifiedName);
   return (
     <div className="trace-panel">
       <form className="trace-form" onSubmit={run} noValidate>
-        <datalist id={`${id}-names`}>
-          {names.map((n) => (
-            <option key={n} value={n} />
-          ))}
-        </datalist>
+        <NameSuggestions id={`${id}-from-names`} names={names} typed={form.from} />
+        <NameSuggestions id={`${id}-to-names`} names={names} typed={form.to} />
+        <NameSuggestions id={`${id}-sender-names`} names={names} typed={form.sender} />
         <Field id={`${id}-from`} label="From">
-          <input id={`${id}-from`} data-testid="trace-from" list={`${id}-names`} value={form.from} placeholder="workload or address" onChange={(e) => setForm({ ...form, from: e.target.value })} />
+          <input id={`${id}-from`} data-testid="trace-from" list={`${id}-from-names`} value={form.from} placeholder="workload or address" onChange={(e) => setForm({ ...form, from: e.target.value })} />
         </Field>
         <Field id={`${id}-to`} label="To">
-          <input id={`${id}-to`} data-testid="trace-to" list={`${id}-names`} value={form.to} placeholder="workload or address" onChange={(e) => setForm({ ...form, to: e.target.value })} />
+          <input id={`${id}-to`} data-testid="trace-to" list={`${id}-to-names`} value={form.to} placeholder="workload or address" onChange={(e) => setForm({ ...form, to: e.target.value })} />
         </Field>
         <Field id={`${id}-sender`} label="Sent by">
           <input
             id={`${id}-sender`}
             data-testid="trace-sender"
-            list={`${id}-names`}
+            list={`${id}-sender-names`}
             value={form.sender}
             placeholder="(From itself)"
             title="Another workload that sends From's address from its own switch port: what would a forged source meet?"
@@ -207,5 +206,19 @@ export function TracePanel(): JSX.Element {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** How many names a workload field suggests at a time: enough to pick from, few enough to draw at every keystroke. */
+const SUGGESTED = 50;
+
+/** The suggestions of one workload field, for what it holds now (see nameSuggestions). */
+function NameSuggestions({ id, names, typed }: { id: string; names: readonly string[]; typed: string }): JSX.Element {
+  return (
+    <datalist id={id}>
+      {nameSuggestions(names, typed, SUGGESTED).map((n) => (
+        <option key={n} value={n} />
+      ))}
+    </datalist>
   );
 }
