@@ -53,6 +53,25 @@ describe('exportNetworkPolicyFiles', () => {
     expect(readdirSync(out)).toEqual(['shop.yaml']);
   });
 
+  it('warns of a namespace file an earlier export wrote and this one did not, and leaves it and other files be', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    const both: Inventory = { readAt: 'x', workloads: [pod('web-1', 'alpha'), pod('web-2', 'shop')] };
+    await exportNetworkPolicyFiles(design('*'), both, out);
+    writeFileSync(join(out, 'notes.yaml'), 'kind: ConfigMap\n');
+
+    const result = await exportNetworkPolicyFiles(design('shop'), undefined, out);
+    expect(result.files).toEqual([join(out, 'shop.yaml')]);
+    expect(result.warnings).toEqual([
+      {
+        code: 'MS657',
+        severity: 'warning',
+        message: 'alpha.yaml is from an earlier export: this design has no NetworkPolicy for namespace alpha; delete the file before applying the folder (kubectl apply -f), or its old policies come back',
+        location: { file: join(out, 'alpha.yaml') },
+      },
+    ]);
+    expect(readdirSync(out).sort()).toEqual(['alpha.yaml', 'notes.yaml', 'shop.yaml']);
+  });
+
   it('makes no folder when there is nothing to write', async () => {
     const root = mkdtempSync(join(tmpdir(), 'microseg-np-'));
     const out = join(root, 'out');

@@ -1,8 +1,9 @@
-import { basename, dirname, extname, resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { NetworkPolicyExport, NetworkPolicyImport } from '@shared/api/contract';
-import { hasErrors } from '@shared/diagnostics';
+import { hasErrors, type Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
-import { exportNetworkPolicies } from '@shared/kubernetes/export';
+import { DEFAULT_DENY, exportNetworkPolicies } from '@shared/kubernetes/export';
 import { importNetworkPolicies } from '@shared/kubernetes/import';
 import { parseNetworkPolicies, type NetworkPolicyParse } from '@shared/kubernetes/network-policy-file';
 import type { Policy } from '@shared/policy/model';
@@ -50,7 +51,33 @@ export async function exportNetworkPolicyFiles(policy: Policy, inventory: Invent
   const full = await prepareFolder(dir);
   const files = exported.files.map((f) => ({ path: fileInside(full, f.namespace), text: f.yaml }));
   const written = await writeFileSetAtomic(files);
-  return { files: written, warnings: exported.warnings };
+  return { files: written, warnings: [...exported.warnings, ...(await staleExportFiles(full, written))] };
+}
+
+/** An export's files are a few kilobytes; a larger `.yaml` in the folder is no export of ours and is not read. */
+const EXPORT_FILE_LIMIT = 1024 * 1024;
+
+/**
+ * A warning (MS657) for each `NAMESPACE.yaml` of the folder that an earlier export wrote (it
+ * holds our default-deny) and this one did not: it is the user's to delete, so it stays, but
+ * `kubectl apply -f` on the folder would bring its old policies back.
+ */
+async function staleExportFiles(dir: string, written: readonly string[]): Promise<Diagnostic[]> {
+  const writtenNames = new Set(written.map((path) => basename(path)));
+  const stale: Diagnostic[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const namespace = entry.name.slice(0, -'.yaml'.length);
+    if (!entry.isFile() || !entry.name.endsWith('.yaml') || writtenNames.has(entry.name) || !isNamespaceName(namespace)) continue;
+    const file = join(dir, entry.name);
+    if ((await stat(file)).size > EXPORT_FILE_LIMIT || !(await readFile(file, 'utf8')).includes(`name: ${DEFAULT_DENY}\n`)) continue;
+    stale.push({
+      code: 'MS657',
+      severity: 'warning',
+      message: `${entry.name} is from an earlier export: this design has no NetworkPolicy for namespace ${namespace}; delete the file before applying the folder (kubectl apply -f), or its old policies come back`,
+      location: { file },
+    });
+  }
+  return stale;
 }
 
 /** `dir/NAMESPACE.yaml`, checked to be a file directly in `dir` whatever the namespace holds. */

@@ -141,7 +141,7 @@ export interface CellPlace {
  * An example for each cell, as the panel finds one (exampleGoal, pairsToTry) but asked of the
  * verdict engine: for a service every member pair opens, the first member pair; for one only
  * some open or send to a honeypot, the first of up to EXAMPLE_TRACE_LIMIT pairs whose first
- * packet gets the cell's verdict, undefined when none does. Each batch asks the next pairs of
+ * packet gets the cell's verdict, undefined when none does or the cell opens nothing the trace can send. Each batch asks the next pairs of
  * every cell still without one, all together and host by host (VerdictEngine.verdicts), so
  * thousands of cells on hundreds of hosts build each host's classifiers once a batch.
  */
@@ -155,7 +155,9 @@ export function checkedExamples(members: MatrixMembers, cells: readonly CellPlac
   const asker = new ExampleAsker(inventory, engine);
   let pending: number[] = [];
   candidates.forEach((pairs, i) => {
-    if (pairs.length === 0) return;
+    // A cell that opens nothing the trace can send (IPv6 neighbour discovery alone) has no
+    // service to show passing: its goal, tcp/80 dropped, would read as a service it opens.
+    if (pairs.length === 0 || goals[i]!.verdict === 'dropped') return;
     if (sure[i]) found[i] = { ...pairs[0]!, service: tracedServiceText(goals[i]!.service) };
     else pending.push(i);
   });

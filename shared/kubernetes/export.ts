@@ -94,7 +94,8 @@ function byName(groups: readonly Group[], name: string): Group {
   return groups.find((g) => g.name === name)!;
 }
 
-const DEFAULT_DENY = 'microseg-default-deny';
+/** The name of each namespace's first NetworkPolicy, its default-deny: it marks a file as an export's. */
+export const DEFAULT_DENY = 'microseg-default-deny';
 
 /**
  * A NetworkPolicy name (a DNS subdomain) per group, unique and deterministic: `microseg-GROUP`

@@ -44,8 +44,9 @@ function checkMeaning(file: PolicyFile, locate: (path: string) => SourceLocation
   const policy = fromFile(file, (path, message) => diagnostics.push({ code: 'MS114', severity: 'error', message, location: locate(path) }));
   const unparsedServices = new Set(diagnostics.map((d) => d.location?.path?.split('.services')[0]));
   for (const d of validatePolicy(policy)) {
-    // An edge whose services did not parse is already reported; "no service" would only echo it.
-    if (d.code === 'MS113' && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
+    // An edge whose services did not parse is already reported; "no service" would only echo it,
+    // and a service listed twice would be placed by the parsed list, short of the unparsed ones.
+    if ((d.code === 'MS113' || d.code === 'MS116') && unparsedServices.has(d.location?.path?.split('.services')[0])) continue;
     diagnostics.push({ ...d, location: { ...d.location, ...locate(d.location?.path ?? '') } });
   }
   return { policy, diagnostics: byLine(diagnostics) };

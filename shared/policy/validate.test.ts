@@ -30,6 +30,27 @@ describe('a selector with workload criteria and address blocks (MS110)', () => {
   });
 });
 
+describe('a service an edge lists twice (MS116)', () => {
+  it('warns at the second listing, however it was written', () => {
+    const file = "apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - {name: web, selector: {labels: tier=web}}\nedges:\n  - {id: e, from: web, to: web, services: [tcp/80, udp/53, TCP/80]}\n";
+    const { policy, diagnostics } = parsePolicyFile(file, 'p.yaml');
+    expect(policy).not.toBeNull();
+    expect(diagnostics).toEqual([
+      {
+        code: 'MS116',
+        severity: 'warning',
+        message: 'edge "e" lists tcp/80 twice; remove this one',
+        location: expect.objectContaining({ file: 'p.yaml', line: 7, column: 60, path: 'edges.0.services.2', element: { kind: 'edge', id: 'e' } }),
+      },
+    ]);
+  });
+
+  it('says nothing of an edge whose services did not all parse, nor of services that only overlap', () => {
+    const file = "apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - {name: web, selector: {labels: tier=web}}\nedges:\n  - {id: e, from: web, to: web, services: [tcp/0, tcp/80, tcp/80]}\n  - {id: f, from: web, to: web, services: [tcp/80, tcp/1-1000, tcp]}\n";
+    expect(parsePolicyFile(file, 'p.yaml').diagnostics.map((d) => d.code)).toEqual(['MS114']);
+  });
+});
+
 describe('a host criterion no host could be named (MS115)', () => {
   it('refuses a pattern at the field, saying host takes one exact name and what to use instead', () => {
     const diagnostics = validatePolicy(withGroups({ name: 'hosts', selector: { host: 'host-*' } }));

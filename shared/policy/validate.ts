@@ -6,6 +6,7 @@ import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
 import type { ExcludeSelector, Policy, Selector } from './model';
+import { formatService } from './services';
 import { appendAll } from '../arrays';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
@@ -92,6 +93,13 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     if (edge.services.length === 0) {
       diagnostics.push(error('MS113', `edge "${edge.id}" permits no service; add one such as tcp/443, or "any"`, { ...at, path: `${at.path}.services` }));
     }
+    // `tcp/80` twice (or `TCP/80` after `tcp/80`) changes no flow, but reads as if it meant something.
+    const listed = new Set<string>();
+    edge.services.forEach((service, i) => {
+      const text = formatService(service);
+      if (listed.has(text)) diagnostics.push(warning('MS116', `edge "${edge.id}" lists ${text} twice; remove this one`, { ...at, path: `${at.path}.services.${i}` }));
+      listed.add(text);
+    });
   });
 
   if (policy.defaults.betweenGroups === 'redirect' && !policy.defaults.redirectTo?.trim()) {

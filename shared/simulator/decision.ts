@@ -15,6 +15,8 @@ export interface Decision {
 }
 
 const DEFAULT_DENY = BigInt(cookieFor('default-deny', 0));
+/** A rejecting default's flows count apart from a dropping one's (compiler/host-table.ts): same kind, number 1. */
+const DEFAULT_REJECT = BigInt(cookieFor('default-deny', 1));
 const PORT_GUARD = BigInt(cookieFor('port-guard', 0));
 const POLICY_TABLES = new Set<number>([TABLES.egress.id, TABLES.ingress.id]);
 /** Cookies of a honeypot's flows (`cookieFor('redirect', n)`) share these top 24 bits. */
@@ -35,20 +37,13 @@ export function decisionsOf(path: PathResult, rules: readonly RuleSummary[]): De
     const steps = hop.result.steps.filter((s) => s.lookup.flow !== undefined);
     const policySteps = steps.filter((s) => POLICY_TABLES.has(s.table));
     // A rule decides where one matched; otherwise the last table visited (conntrack, classify).
-    const decides = (cookie: bigint): boolean => byCookie.has(cookie) || cookie === DEFAULT_DENY || isRedirect(cookie);
+    const decides = (cookie: bigint): boolean =>
+      byCookie.has(cookie) || cookie === DEFAULT_DENY || cookie === DEFAULT_REJECT || isRedirect(cookie);
     const deciding = [...policySteps].reverse().find((s) => decides(BigInt(s.lookup.flow!.cookie))) ?? steps.at(-1);
     if (!deciding?.lookup.flow) continue;
     const flow = deciding.lookup.flow;
     const rule = byCookie.get(BigInt(flow.cookie));
-    const what = rule
-      ? describeRule(rule)
-      : BigInt(flow.cookie) === DEFAULT_DENY
-        ? 'the default for traffic no rule decides'
-        : isRedirect(BigInt(flow.cookie))
-          ? describeRedirect(deciding.table)
-          : BigInt(flow.cookie) === PORT_GUARD
-            ? describePortGuard(flow)
-            : describePipeline(deciding.table);
+    const what = rule ? describeRule(rule) : describeUnruled(flow, deciding.table);
     decisions.push({
       host: hop.host,
       table: deciding.tableName ?? String(deciding.table),
@@ -85,6 +80,16 @@ function returnsToSender(hop: PathHop): boolean {
   const last = hop.result.steps.at(-1)?.lookup.flow;
   if (!last || last.table !== TABLES.forward.id) return false;
   return last.priority === OWN_REDIRECT_PRIORITY && isRedirect(BigInt(last.cookie));
+}
+
+/** What decided where no rule's cookie did: the default, a honeypot's flow, a spoof guard or the pipeline itself. */
+function describeUnruled(flow: SimFlow, table: number): string {
+  const cookie = BigInt(flow.cookie);
+  if (cookie === DEFAULT_DENY) return 'the default for traffic no rule decides';
+  if (cookie === DEFAULT_REJECT) return 'the default for traffic no rule decides (reject)';
+  if (isRedirect(cookie)) return describeRedirect(table);
+  if (cookie === PORT_GUARD) return describePortGuard(flow);
+  return describePipeline(table);
 }
 
 function describeRule(rule: RuleSummary): string {

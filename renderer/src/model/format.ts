@@ -16,6 +16,11 @@ export function formatSelector(selector: Selector): string {
   return parts.length > 0 ? parts.join(' · ') : 'selects nothing';
 }
 
+/** A count and its noun, singular for one: `1 edge`, `2 edges`, `0 address blocks`. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** `file:12:5`, `12:5`, a document path, or a canvas element: whatever the diagnostic knows. */
 export function formatLocation(d: Diagnostic): string {
   const loc = d.location;

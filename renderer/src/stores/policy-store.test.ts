@@ -66,6 +66,27 @@ describe('policy history', () => {
     expect(canUndo()).toBe(false);
   });
 
+  it('undo and redo back to the drawing the file holds leave nothing unsaved', () => {
+    state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
+    undoEdit();
+    expect(state().dirty).toBe(false);
+    redoEdit();
+    expect(state().dirty).toBe(true);
+
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 3 });
+    undoEdit();
+    expect(state().dirty).toBe(true);
+    redoEdit();
+    expect(state().dirty).toBe(false);
+  });
+
+  it('a drawing in no file yet stays unsaved through undo', () => {
+    state().replace(start, null, true);
+    state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));
+    undoEdit();
+    expect(state().dirty).toBe(true);
+  });
+
   it('an edit made while the save was being written stays unsaved', () => {
     const saved = { ...state().policy, revision: 8 };
     state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));

@@ -55,6 +55,9 @@ const HISTORY_LIMIT = 200;
 /** The step the last edit belonged to, while further edits may still join it. */
 let openStep: string | null = null;
 
+/** The drawing as the file at `path` holds it (bar the revision); null while it is in no file (new, imported). */
+let savedDrawing: Policy | null = null;
+
 export const usePolicyStore = create<PolicyState>()(
   temporal(
     (set, get) => ({
@@ -65,6 +68,7 @@ export const usePolicyStore = create<PolicyState>()(
       generation: 0,
       restored: 0,
       replace: (policy, path, unsaved = false) => {
+        savedDrawing = unsaved ? null : policy;
         set((s) => ({ policy, path, dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
         openStep = null;
         usePolicyStore.temporal.getState().clear();
@@ -86,8 +90,10 @@ export const usePolicyStore = create<PolicyState>()(
         set((s) => ({ policy, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
-      markSaved: (path, saved) =>
-        set((s) => ({ path, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } })),
+      markSaved: (path, saved) => {
+        savedDrawing = saved;
+        set((s) => ({ path, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } }));
+      },
       setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
     {
@@ -115,14 +121,18 @@ export function redoEdit(): void {
 
 /**
  * Moves through the history, keeping the revision the file is at: the drawing goes back, the
- * file does not, so the next save still counts on from the last one.
+ * file does not, so the next save still counts on from the last one. A step back to the drawing
+ * the file holds leaves nothing unsaved, so leaving it asks nothing.
  */
 function travel(move: () => void): void {
   const before = usePolicyStore.getState().policy;
   openStep = null;
   move();
   if (usePolicyStore.getState().policy === before) return;
-  usePolicyStore.setState((s) => ({ policy: { ...s.policy, revision: before.revision }, dirty: true, restored: s.restored + 1 }));
+  usePolicyStore.setState((s) => {
+    const policy = { ...s.policy, revision: before.revision };
+    return { policy, dirty: savedDrawing === null || !sameDrawing(policy, savedDrawing), restored: s.restored + 1 };
+  });
 }
 
 /**

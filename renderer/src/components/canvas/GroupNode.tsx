@@ -3,7 +3,7 @@ import { qualifiedName, type Workload } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
 import { Handle, Position, useConnection, type Node, type NodeProps } from '@xyflow/react';
 import type { JSX } from 'react';
-import { formatSelector } from '../../model/format';
+import { countOf, formatSelector } from '../../model/format';
 import { DiagnosticBadge } from './DiagnosticBadge';
 
 export interface GroupNodeData extends Record<string, unknown> {
@@ -38,7 +38,7 @@ export function GroupNode({ data, selected }: NodeProps<GroupFlowNode>): JSX.Ele
           {members.length}
         </span>
         <span className="muted"> {members.length === 1 ? 'workload' : 'workloads'}</span>
-        {cidrs.length > 0 ? <span className="muted"> + {cidrs.length} address blocks</span> : null}
+        {cidrs.length > 0 ? <span className="muted"> + {countOf(cidrs.length, 'address block')}</span> : null}
       </div>
       {members.length > 0 ? (
         <ul className="group-node-names">

@@ -4,6 +4,7 @@ import type { JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useMembership } from '../../hooks/use-membership';
 import { groupDraftOf } from '../../model/drafts';
+import { countOf } from '../../model/format';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
@@ -42,7 +43,7 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
         }}
       />
       <h3 className="subheading">
-        Members now <span className="muted">({members?.workloads.length ?? 0} workloads{edgeCount > 0 ? `, ${edgeCount} edges` : ''})</span>
+        Members now <span className="muted">({countOf(members?.workloads.length ?? 0, 'workload')}{edgeCount > 0 ? `, ${countOf(edgeCount, 'edge')}` : ''})</span>
       </h3>
       <VirtualList
         className="member-list"

@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 import { useState } from 'react';
 import { importClusterNetworkPolicies } from '../../actions/network-policy';
-import { formatLocation } from '../../model/format';
+import { countOf, formatLocation } from '../../model/format';
 import { useInventoryStore, type OpenSource } from '../../stores/inventory-store';
 import { ExampleList } from './ExampleList';
 import { InventoryFileEditor } from './InventoryFileEditor';
@@ -79,7 +79,7 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
 function summary({ status, inventory, live }: OpenSource): string {
   if (status === 'loading' && !inventory) return 'Loading workloads…';
   if (!inventory) return 'No workloads.';
-  const count = `${inventory.workloads.length} workloads`;
+  const count = countOf(inventory.workloads.length, 'workload');
   if (live?.status === 'live') return `${count}, live, updated ${new Date(live.updatedAt).toLocaleTimeString()}`;
   if (live?.status === 'stale') return `${count}, stale: connection lost, last update ${new Date(live.updatedAt).toLocaleTimeString()}; reconnecting…`;
   return `${count}, read ${new Date(inventory.readAt).toLocaleTimeString()}`;

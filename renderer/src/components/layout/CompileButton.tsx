@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { compileCurrent } from '../../actions/compile-current';
+import { countOf } from '../../model/format';
 import { useCompileStore } from '../../stores/compile-store';
 import { useInventoryStore } from '../../stores/inventory-store';
 
@@ -13,7 +14,7 @@ export function CompileButton(): JSX.Element {
       className="primary compile"
       data-testid="compile-button"
       disabled={running}
-      title={`Compile against the ${workloads} workloads of the current inventory (Ctrl+Enter)`}
+      title={`Compile against the ${countOf(workloads, 'workload')} of the current inventory (Ctrl+Enter)`}
       onClick={() => void compileCurrent()}
     >
       {running ? 'Compiling…' : '▶ Compile'}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type JSX, type ReactNode } from 'react';
+import { countOf } from '../../model/format';
 import { useCompileStore, type OutputTab } from '../../stores/compile-store';
 
 // Past this many hosts their tabs scroll, and a list picks any of them.
@@ -31,7 +32,7 @@ export function OutputTabs(): JSX.Element {
       <div className="host-tabs">
         {hosts.map((h) => (
           <Tab key={h.host} to={{ kind: 'host', host: h.host }} selected={tab.kind === 'host' && tab.host === h.host} testId="flow-host-tab" host={h.host}
-            title={`${h.workloadCount} workloads on ${h.host}`}>
+            title={`${countOf(h.workloadCount, 'workload')} on ${h.host}`}>
             {h.host} <span className="count">{h.flowCount}</span>
           </Tab>
         ))}

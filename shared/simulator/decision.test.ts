@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import type { Inventory } from '../inventory/model';
+import type { DefaultAction, Policy } from '../policy/model';
+import { decisionsOf } from './decision';
+import { addressHosts, loadHostTables, simulatePath } from './path';
+import { workload } from './testing/honeypot-scenarios';
+
+// Which flow a trace names as having decided: here, the default for connections no edge covers.
+
+const inventory: Inventory = {
+  readAt: 'x',
+  workloads: [
+    workload('web-1', 'h1', ['10.0.1.1'], { tier: 'web' }),
+    workload('db-1', 'h2', ['10.0.2.1'], { tier: 'db' }),
+  ],
+};
+const policy = (betweenGroups: DefaultAction): Policy => ({
+  apiVersion: 'microseg.dev/v1',
+  name: 'defaults',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups },
+  groups: [
+    { name: 'web', selector: { labels: 'tier=web' } },
+    { name: 'db', selector: { labels: 'tier=db' } },
+  ],
+  edges: [],
+});
+
+function decided(betweenGroups: DefaultAction): string[][] {
+  const compiled = compilePolicy(policy(betweenGroups), inventory);
+  const path = simulatePath(
+    loadHostTables(compiled.hosts),
+    { address: '10.0.1.1', host: 'h1' },
+    { address: '10.0.2.1', host: 'h2' },
+    { protocol: 'tcp', srcPort: 40000, dstPort: 22 },
+    'new',
+    { hostOf: addressHosts(inventory.workloads) },
+  );
+  return decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what]);
+}
+
+describe('the default as the deciding flow', () => {
+  it('is named whether it drops or rejects, not taken for the pipeline', () => {
+    expect(decided('drop')).toEqual([['h1', 'egress', 'the default for traffic no rule decides']]);
+    expect(decided('reject')).toEqual([['h1', 'egress', 'the default for traffic no rule decides (reject)']]);
+  });
+});
