@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
@@ -26,4 +26,34 @@ test('Ctrl+S refuses a drawing with errors, then writes it once fixed; the canva
 
   await expect(designer.group('web')).toBeVisible();
   await expect(designer.edge('web-to-app')).toBeVisible();
+});
+
+test("the file's comments stay through canvas edits and the YAML view, each with its group or edge", async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+  const annotated = readFileSync(file, 'utf8')
+    .replace(/^#[^\n]*\n/, '# Shop policy, owned by the platform team.\n')
+    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+    .replace(/( {2}- id: app-to-db)\n/, '$1 # the only way into the orders\n');
+  writeFileSync(file, annotated);
+  await designer.openFile(file);
+  await expect(designer.group('web')).toBeVisible();
+
+  await designer.byTestId('settings-between-groups').selectOption('reject');
+  await designer.addGroup('ops', 'tier=ops');
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  const saved = readFileSync(file, 'utf8');
+  expect(saved.startsWith('# Shop policy, owned by the platform team.\n')).toBe(true);
+  expect(saved).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+  expect(saved).toContain('- id: app-to-db # the only way into the orders\n');
+  expect(saved).toContain('- name: ops');
+
+  // A note added in the YAML view is no change to the drawing, but it is saved.
+  await designer.showPolicyText();
+  await designer.appendPolicyText('# reviewed again on Friday\n');
+  await designer.byTestId('policy-text-apply').click();
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  expect(readFileSync(file, 'utf8')).toContain('# reviewed again on Friday');
 });

@@ -4,6 +4,7 @@ import { byLine, hasErrors } from '../diagnostics';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { policyFileSchema, type PolicyFile } from './policy-schema';
+import { keepComments } from './kept-comments';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
 import { wellShapedParts } from './well-shaped-parts';
@@ -52,8 +53,15 @@ function checkMeaning(file: PolicyFile, locate: (path: string) => SourceLocation
   return { policy, diagnostics: byLine(diagnostics) };
 }
 
-/** Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. */
-export function serializePolicy(policy: Policy): string {
+/** The first line of a policy file that begins with no comment of its own. */
+const HEADER = '# Microseg Designer policy. Edit here or on the canvas; see README for the format.\n';
+
+/**
+ * Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. With
+ * `earlierText` (the text the drawing was last read from or written as), its comments are kept
+ * where what they were written at still is (see keepComments).
+ */
+export function serializePolicy(policy: Policy, earlierText?: string): string {
   const file: PolicyFile = {
     apiVersion: POLICY_API_VERSION,
     kind: 'Policy',
@@ -71,7 +79,6 @@ export function serializePolicy(policy: Policy): string {
       ...(e.description ? { description: e.description } : {}),
     })),
   };
-  const header = '# Microseg Designer policy. Edit here or on the canvas; see README for the format.\n';
   const doc = new Document(file);
   // Short lists and canvas positions read best on one line: `services: [tcp/8080, udp/53]`.
   visit(doc, {
@@ -83,7 +90,10 @@ export function serializePolicy(policy: Policy): string {
       if (key === 'exclude' && isSeq(pair.value)) for (const entry of pair.value.items) if (isMap(entry)) entry.flow = true;
     },
   });
-  return header + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  if (earlierText !== undefined) keepComments(doc, earlierText);
+  const body = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  // A file that begins with a comment of its own (the header, or the author's) keeps it as its head.
+  return body.startsWith('#') ? body : HEADER + body;
 }
 
 function toFileGroup(g: Group): PolicyFile['groups'][number] {

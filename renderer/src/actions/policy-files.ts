@@ -75,7 +75,7 @@ async function readPolicy(path: string): Promise<boolean> {
     return false;
   }
   diskTexts.set(response.value.path, response.value.text);
-  adopt(parsed.policy, response.value.path);
+  adopt(parsed.policy, response.value.path, false, response.value.text);
   rememberOpenFile(response.value.path);
   return true;
 }
@@ -89,10 +89,10 @@ export function openUnsavedPolicy(policy: Policy): void {
 async function writePolicy(path: string): Promise<void> {
   // A group still held in a drag is saved where the canvas shows it, not where it was picked up.
   placeHeldGroups();
-  const { policy } = usePolicyStore.getState();
+  const { policy, fileText } = usePolicyStore.getState();
   const saved: Policy = { ...policy, revision: policy.revision + 1 };
   // Checked and printed in a worker: at 5,000 groups printing alone had frozen the page 0.7 s.
-  const { errors, text } = await policyFileText(saved);
+  const { errors, text } = await policyFileText(saved, fileText);
   // A file with errors could not be opened again, so refuse to write one.
   if (text === null) {
     usePolicyStore.getState().setFileProblem({ title: 'Not saved: fix these errors first (they are marked on the canvas too)', diagnostics: errors });
@@ -102,9 +102,9 @@ async function writePolicy(path: string): Promise<void> {
   const response = await request('file:write', { path, text });
   if (!response.ok) return;
   diskTexts.set(response.value.path, text);
-  usePolicyStore.getState().markSaved(response.value.path, saved);
+  usePolicyStore.getState().markSaved(response.value.path, saved, text);
   // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
-  if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(serializePolicy(policy), text);
+  if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(serializePolicy(policy, fileText ?? undefined), text);
   rememberOpenFile(response.value.path);
 }
 
@@ -141,8 +141,8 @@ export async function reopenRememberedFile(): Promise<void> {
   if (path && usePolicyStore.getState().path === null) await readPolicy(path);
 }
 
-function adopt(policy: Policy, path: string | null, unsaved = false): void {
-  usePolicyStore.getState().replace(policy, path, unsaved);
+function adopt(policy: Policy, path: string | null, unsaved = false, fileText: string | null = null): void {
+  usePolicyStore.getState().replace(policy, path, unsaved, fileText);
   usePolicyTextStore.getState().discard();
   useCanvasStore.getState().select(null);
   useCanvasStore.getState().openForm(null);

@@ -2,7 +2,7 @@ import { parsePolicyFile, type PolicyParse } from '@shared/policy/policy-file';
 import { withTextApplied } from '../model/policy-text';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useModalStore } from '../stores/modal-store';
-import { sameDrawing, usePolicyStore } from '../stores/policy-store';
+import { usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 
 /*
@@ -37,7 +37,8 @@ export function applyPolicyText(text: string): PolicyParse {
   const next = withTextApplied(policy, parsed.policy);
   // Text that only reformats the drawing (comments, quoting, order of keys) is no undo step:
   // it gives back the drawing's own parts, and comparing those costs nothing (printing both did).
-  if (!sameDrawing(next, policy)) rewrite(next);
+  // Its comments are kept all the same, for the drawing's next printing.
+  rewrite(next, text);
   usePolicyTextStore.getState().discard();
   dropVanishedSelection();
   return parsed;

@@ -13,32 +13,32 @@ export interface DrawingText {
   error: string | null;
 }
 
-type Printed = { policy: Policy } & ({ text: string } | { error: string });
+type Printed = { policy: Policy; earlierText: string | null } & ({ text: string } | { error: string });
 type Read = { text: string; file: string } & ({ diagnostics: Diagnostic[] } | { error: string });
 
 /**
- * `policy` as the text Save writes, printed and read back in a worker: at 5,000 groups each took
+ * `policy` as the text Save writes (with the comments of `earlierText`), printed and read back in a worker: at 5,000 groups each took
  * 0.3-1 s on the page's thread when the YAML view was shown. The text comes as soon as it is
  * printed, its markers after. The last printing is kept, even one that ends while the view is
  * hidden, so showing the view again on the same drawing costs nothing.
  */
-export function useDrawingText(policy: Policy | null, file: string): DrawingText {
+export function useDrawingText(policy: Policy | null, earlierText: string | null, file: string): DrawingText {
   const [printed, setPrinted] = useState<Printed | null>(null);
   const [read, setRead] = useState<Read | null>(null);
-  const print = printed !== null && printed.policy === policy ? printed : null;
+  const print = printed !== null && printed.policy === policy && printed.earlierText === earlierText ? printed : null;
   const text = print !== null && 'text' in print ? print.text : null;
   const check = read !== null && read.text === text && read.file === file ? read : null;
 
   // The worker answers in order, so a later answer is never overwritten by an earlier one.
-  const askedPrint = useRef<Policy | null>(null);
+  const askedPrint = useRef<{ policy: Policy; earlierText: string | null } | null>(null);
   useEffect(() => {
-    if (policy === null || print !== null || askedPrint.current === policy) return;
-    askedPrint.current = policy;
-    printedPolicy(policy).then(
-      (printedText) => setPrinted({ policy, text: printedText }),
-      (error: unknown) => setPrinted({ policy, error: messageOf(error) }),
+    if (policy === null || print !== null || (askedPrint.current?.policy === policy && askedPrint.current.earlierText === earlierText)) return;
+    askedPrint.current = { policy, earlierText };
+    printedPolicy(policy, earlierText).then(
+      (printedText) => setPrinted({ policy, earlierText, text: printedText }),
+      (error: unknown) => setPrinted({ policy, earlierText, error: messageOf(error) }),
     );
-  }, [policy, print]);
+  }, [policy, earlierText, print]);
 
   const askedRead = useRef<{ text: string; file: string } | null>(null);
   useEffect(() => {

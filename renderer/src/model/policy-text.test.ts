@@ -25,33 +25,33 @@ function parsed(text: string): Policy {
 
 describe('the drawing as text and back', () => {
   it('an unedited text gives back the same drawing, fractional canvas positions included', () => {
-    const back = withTextApplied(drawing, parsed(drawingText(drawing)));
+    const back = withTextApplied(drawing, parsed(drawingText(drawing, null)));
     expect(back.groups.map((g) => g.position)).toEqual([{ x: 80.4, y: 119.6 }, { x: 400, y: 120 }, undefined]);
-    expect(drawingText(back)).toBe(drawingText(drawing));
+    expect(drawingText(back, null)).toBe(drawingText(drawing, null));
   });
 
   it('keeps the place of a group whose canvas line was left out, and takes a new place from the text', () => {
-    const text = drawingText(drawing).replace('canvas: {x: 80, y: 120}', 'canvas: {x: 500, y: 300}').replace(/\n\s+canvas: \{x: 400, y: 120\}/, '');
+    const text = drawingText(drawing, null).replace('canvas: {x: 80, y: 120}', 'canvas: {x: 500, y: 300}').replace(/\n\s+canvas: \{x: 400, y: 120\}/, '');
     const back = withTextApplied(drawing, parsed(text));
     expect(back.groups.find((g) => g.name === 'web')?.position).toEqual({ x: 500, y: 300 });
     expect(back.groups.find((g) => g.name === 'app')?.position).toEqual({ x: 400, y: 120 });
   });
 
   it('an edge added in the text is in the drawing; the revision stays the drawing’s', () => {
-    const text = `${drawingText(drawing)}  - { id: app-to-db, from: app, to: db, services: [tcp/5432], action: allow }\n`;
+    const text = `${drawingText(drawing, null)}  - { id: app-to-db, from: app, to: db, services: [tcp/5432], action: allow }\n`;
     const back = withTextApplied(drawing, { ...parsed(text), revision: 99 });
     expect(back.edges.map((e) => e.id)).toEqual(['web-to-app', 'app-to-db']);
     expect(back.revision).toBe(7);
   });
 
   it('what the text leaves as it was keeps its object, so an Apply redraws and re-resolves only what changed', () => {
-    const same = withTextApplied(drawing, parsed(drawingText(drawing)));
+    const same = withTextApplied(drawing, parsed(drawingText(drawing, null)));
     expect(same.groups).toBe(drawing.groups);
     expect(same.edges).toBe(drawing.edges);
     expect(same.defaults).toBe(drawing.defaults);
     expect(same.infrastructure).toBe(drawing.infrastructure);
 
-    const text = `${drawingText(drawing).replace('tier=db', 'tier=database')}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`;
+    const text = `${drawingText(drawing, null).replace('tier=db', 'tier=database')}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`;
     const next = withTextApplied(drawing, parsed(text));
     expect(next.groups[0]).toBe(drawing.groups[0]);
     expect(next.groups[1]).toBe(drawing.groups[1]);
@@ -62,7 +62,7 @@ describe('the drawing as text and back', () => {
   });
 
   it('a renamed group starts from the text’s place, as a new group would', () => {
-    const text = drawingText(drawing).replace('name: web', 'name: front').replace('from: web', 'from: front');
+    const text = drawingText(drawing, null).replace('name: web', 'name: front').replace('from: web', 'from: front');
     const back = withTextApplied(drawing, parsed(text));
     expect(back.groups[0]).toMatchObject({ name: 'front', position: { x: 80, y: 120 } });
   });
@@ -70,7 +70,7 @@ describe('the drawing as text and back', () => {
 
 describe('diagnostics as editor ranges', () => {
   it('underlines the word a diagnostic points at, at its line and column', () => {
-    const text = drawingText(drawing).replace('[tcp/8080]', '[tcp/99999]');
+    const text = drawingText(drawing, null).replace('[tcp/8080]', '[tcp/99999]');
     const result = parsePolicyFile(text, 'policy.yaml');
     expect(result.policy).toBeNull();
     const ranges = diagnosticRanges(result.diagnostics, text);

@@ -6,9 +6,9 @@ import { serializePolicy } from '@shared/policy/policy-file';
  * (bar the revision, which Save counts on by one), so the YAML view shows the file to come.
  */
 
-/** The drawing as Save would write it, at its current revision. Deterministic. */
-export function drawingText(policy: Policy): string {
-  return serializePolicy(policy);
+/** The drawing as Save would write it, at its current revision, with the comments of `earlierText` (the text it came from). Deterministic. */
+export function drawingText(policy: Policy, earlierText: string | null): string {
+  return serializePolicy(policy, earlierText ?? undefined);
 }
 
 /**

@@ -56,7 +56,7 @@ describe('policy history', () => {
 
   it('saving is no step, and undo keeps the revision the file is at', () => {
     state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 7 });
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 7 }, 'saved text');
     expect(state().dirty).toBe(false);
 
     undoEdit();
@@ -73,7 +73,7 @@ describe('policy history', () => {
     redoEdit();
     expect(state().dirty).toBe(true);
 
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 3 });
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 3 }, 'saved text');
     undoEdit();
     expect(state().dirty).toBe(true);
     redoEdit();
@@ -90,16 +90,31 @@ describe('policy history', () => {
   it('an edit made while the save was being written stays unsaved', () => {
     const saved = { ...state().policy, revision: 8 };
     state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));
-    state().markSaved('/tmp/t.yaml', saved);
+    state().markSaved('/tmp/t.yaml', saved, 'saved text');
     expect(state().dirty).toBe(true);
     expect(state().policy.revision).toBe(8);
     expect(state().policy.groups[0]?.position).toEqual({ x: 30, y: 0 });
   });
 
+  it('a rewrite that changes only comments keeps the drawing and its history, and leaves the comments to save', () => {
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 2 }, '# saved\n');
+    const drawing = state().policy;
+    state().rewrite({ ...drawing }, '# a note added in the YAML view\n');
+    expect(state().policy).toBe(drawing);
+    expect(state().fileText).toBe('# a note added in the YAML view\n');
+    expect(state().dirty).toBe(true);
+    expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
+
+    // An edit and its undo bring the drawing back, not the comments: still unsaved.
+    state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));
+    undoEdit();
+    expect(state().dirty).toBe(true);
+  });
+
   it('a rewrite (the YAML view applied) is one step, ends the open one, and restarts open forms', () => {
     state().edit((p) => withGroupMoved(p, 'web', { x: 5, y: 0 }), 'move:web');
     const restored = state().restored;
-    state().rewrite({ ...start, name: 'renamed', edges: [{ id: 'e', from: 'web', to: 'web', services: [], action: 'allow' }] });
+    state().rewrite({ ...start, name: 'renamed', edges: [{ id: 'e', from: 'web', to: 'web', services: [], action: 'allow' }] }, 'applied text');
     expect(state().restored).toBe(restored + 1);
     state().edit((p) => withGroupMoved(p, 'web', { x: 9, y: 0 }), 'move:web');
 

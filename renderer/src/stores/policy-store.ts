@@ -16,7 +16,12 @@ interface PolicyState {
   policy: Policy;
   /** Where the policy was last opened from or saved to; null for a new drawing. */
   path: string | null;
-  /** True when the drawing has changes that are not in `path`. */
+  /**
+   * The text the drawing was last read from, written as, or applied from in the YAML view; null
+   * for a drawing in no text yet. Printing the drawing again keeps its comments (keepComments).
+   */
+  fileText: string | null;
+  /** True when the drawing, or the comments of its text, have changes that are not in `path`. */
   dirty: boolean;
   fileProblem: FileProblem | null;
   /** Counts replacements, so the canvas can fit a newly opened drawing into view. */
@@ -28,22 +33,23 @@ interface PolicyState {
    * `unsaved` says the policy is in no file yet (an import), so leaving it asks first. The undo
    * history starts over too: undoing into another file's drawing would be a surprise.
    */
-  replace: (policy: Policy, path: string | null, unsaved?: boolean) => void;
+  replace: (policy: Policy, path: string | null, unsaved?: boolean, fileText?: string | null) => void;
   /**
    * Changes the drawing. Edits that pass the same `step` one after another are one undo step
    * (a drag, typing in one field) until `endStep` is called or another edit comes between.
    */
   edit: (change: (policy: Policy) => Policy, step?: string) => void;
   /**
-   * Replaces the whole drawing as one undo step (the YAML view's Apply). Open forms start again
-   * from the new drawing, as after an undo, since any of their fields may have changed.
+   * Replaces the whole drawing as one undo step (the YAML view's Apply of `fileText`). Open forms
+   * start again from the new drawing, as after an undo, since any of their fields may have
+   * changed. A text that changes only comments keeps the drawing and makes no undo step.
    */
-  rewrite: (policy: Policy) => void;
+  rewrite: (policy: Policy, fileText: string) => void;
   /**
    * The drawing `saved` (at its new revision) is in `path`. Edits made while it was being
    * written are not: the drawing stays unsaved then.
    */
-  markSaved: (path: string, saved: Policy) => void;
+  markSaved: (path: string, saved: Policy, fileText: string) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
@@ -57,19 +63,23 @@ let openStep: string | null = null;
 
 /** The drawing as the file at `path` holds it (bar the revision); null while it is in no file (new, imported). */
 let savedDrawing: Policy | null = null;
+/** The text of that file, whose comments count as part of what is saved. */
+let savedText: string | null = null;
 
 export const usePolicyStore = create<PolicyState>()(
   temporal(
     (set, get) => ({
       policy: emptyPolicy(),
       path: null,
+      fileText: null,
       dirty: false,
       fileProblem: null,
       generation: 0,
       restored: 0,
-      replace: (policy, path, unsaved = false) => {
+      replace: (policy, path, unsaved = false, fileText = null) => {
         savedDrawing = unsaved ? null : policy;
-        set((s) => ({ policy, path, dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
+        savedText = fileText;
+        set((s) => ({ policy, path, fileText, dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
         openStep = null;
         usePolicyStore.temporal.getState().clear();
       },
@@ -85,14 +95,19 @@ export const usePolicyStore = create<PolicyState>()(
         set({ policy, dirty: true });
         if (joins) history.resume();
       },
-      rewrite: (policy) => {
+      rewrite: (policy, fileText) => {
         openStep = null;
-        set((s) => ({ policy, dirty: true, restored: s.restored + 1 }));
+        if (sameDrawing(policy, get().policy)) {
+          set((s) => ({ fileText, dirty: s.dirty || fileText !== savedText }));
+          return;
+        }
+        set((s) => ({ policy, fileText, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
-      markSaved: (path, saved) => {
+      markSaved: (path, saved, fileText) => {
         savedDrawing = saved;
-        set((s) => ({ path, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } }));
+        savedText = fileText;
+        set((s) => ({ path, fileText, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } }));
       },
       setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
@@ -131,7 +146,7 @@ function travel(move: () => void): void {
   if (usePolicyStore.getState().policy === before) return;
   usePolicyStore.setState((s) => {
     const policy = { ...s.policy, revision: before.revision };
-    return { policy, dirty: savedDrawing === null || !sameDrawing(policy, savedDrawing), restored: s.restored + 1 };
+    return { policy, dirty: savedDrawing === null || !sameDrawing(policy, savedDrawing) || s.fileText !== savedText, restored: s.restored + 1 };
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import { hasErrors } from '@shared/diagnostics';
 import type { Policy } from '@shared/policy/model';
-import { parsePolicyFile, serializePolicy } from '@shared/policy/policy-file';
+import { parsePolicyFile } from '@shared/policy/policy-file';
 import { validatePolicy } from '@shared/policy/validate';
 import { drawingText } from '../model/policy-text';
 
@@ -14,11 +14,12 @@ import { drawingText } from '../model/policy-text';
 
 /**
  * `save`: check the policy and print it, unless it has errors. `print`: print it whatever it
- * holds (the YAML view's text). `read`: read a text as `file` would be read, for its markers.
+ * holds (the YAML view's text). Both keep the comments of `earlierText`, the text the drawing
+ * came from. `read`: read a text as `file` would be read, for its markers.
  */
 export type FileTextRequest =
-  | { id: number; kind: 'save'; policy: Policy }
-  | { id: number; kind: 'print'; policy: Policy }
+  | { id: number; kind: 'save'; policy: Policy; earlierText: string | null }
+  | { id: number; kind: 'print'; policy: Policy; earlierText: string | null }
   | { id: number; kind: 'read'; text: string; file: string };
 
 /** A save's errors, or its file's text when it has none; a printed text; what reading a text says. */
@@ -36,13 +37,13 @@ scope.onmessage = ({ data: request }) => {
 function answer(request: FileTextRequest): FileTextReply {
   switch (request.kind) {
     case 'print':
-      return { id: request.id, kind: 'print', text: drawingText(request.policy) };
+      return { id: request.id, kind: 'print', text: drawingText(request.policy, request.earlierText) };
     case 'read':
       return { id: request.id, kind: 'read', diagnostics: parsePolicyFile(request.text, request.file).diagnostics };
     case 'save': {
       const diagnostics = validatePolicy(request.policy);
       const errors = diagnostics.filter((d) => d.severity === 'error');
-      return { id: request.id, kind: 'save', errors, text: hasErrors(diagnostics) ? null : serializePolicy(request.policy) };
+      return { id: request.id, kind: 'save', errors, text: hasErrors(diagnostics) ? null : drawingText(request.policy, request.earlierText) };
     }
   }
 }

@@ -36,9 +36,10 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   const type = usePolicyTextStore((s) => s.type);
   const discard = usePolicyTextStore((s) => s.discard);
   const file = policyTextFileName(usePolicyStore((s) => s.path));
+  const fileText = usePolicyStore((s) => s.fileText);
   // Printed in a worker; until it is done (null) the editor keeps what it shows and takes no typing,
   // since whether typed text is a draft depends on the drawing's text.
-  const printed = useDrawingText(policy, file);
+  const printed = useDrawingText(policy, fileText, file);
   const drawing = printed.text;
   const text = drawing === null ? null : (draft ?? drawing);
   const stale = draft !== null && drawing !== null && base !== drawing;

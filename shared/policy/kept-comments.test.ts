@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Policy } from './model';
+import { parsePolicyFile, serializePolicy } from './policy-file';
+
+const shop = readFileSync(new URL('../../examples/three-tier-shop/policy.yaml', import.meta.url), 'utf8');
+
+/** The shop's file with notes an author would write: at a key, a group, an edge, and a blank line. */
+const annotated = shop
+  .replace('groups:', "# The shop's tiers.\n\ngroups:")
+  .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+  .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n')
+  .replace(/( {2}- id: app-to-db)\n/, '  # Orders reach their database, nothing else does.\n$1\n');
+
+function policyOf(text: string): Policy {
+  const { policy, diagnostics } = parsePolicyFile(text, 'policy.yaml');
+  if (!policy) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return policy;
+}
+
+const NOTES = ["# The shop's tiers.\n\ngroups:", '# Public entry: reviewed by J. Doe (SEC-41)', '# opened for the checkout', '# Orders reach their database, nothing else does.'];
+
+describe('serializePolicy with the earlier text', () => {
+  it('keeps every comment and blank line of a file it prints unchanged, byte for byte after the first printing', () => {
+    const policy = policyOf(annotated);
+    const printed = serializePolicy(policy, annotated);
+    for (const note of NOTES) expect(printed).toContain(note);
+    expect(serializePolicy(policy, printed)).toBe(printed);
+  });
+
+  it('keeps a note with its group or edge when the drawing changes around it', () => {
+    const policy = policyOf(annotated);
+    const [web, app, db] = policy.groups;
+    const edited: Policy = {
+      ...policy,
+      // Reordered, one moved, one edge's services changed, one edge removed.
+      groups: [db!, { ...app!, position: { x: 1, y: 2 } }, web!],
+      edges: policy.edges.filter((e) => e.id !== 'web-to-app').map((e) => ({ ...e, services: [...e.services, { protocol: 'tcp' as const, ports: { from: 6432, to: 6432 } }] })),
+    };
+    const printed = serializePolicy(edited, annotated);
+    expect(printed).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+    expect(printed).toMatch(/# Orders reach their database, nothing else does\.\n {2}- id: app-to-db\n/);
+    expect(printed).toContain('services: [tcp/5432, tcp/6432]');
+    // The removed edge's note went with it.
+    expect(printed).not.toContain('# opened for the checkout');
+    expect(policyOf(printed)).toEqual({ ...edited, groups: edited.groups.map((g) => ({ ...g, position: g.position && { x: Math.round(g.position.x), y: Math.round(g.position.y) } })) });
+  });
+
+  it("keeps the author's own first lines instead of the app's header, and writes the header where there are none", () => {
+    const policy = policyOf(shop);
+    const own = shop.replace(/^#[^\n]*\n/, '# Shop policy, owned by the platform team.\n');
+    const printed = serializePolicy(policy, own);
+    expect(printed.startsWith('# Shop policy, owned by the platform team.\napiVersion:')).toBe(true);
+    expect(printed).not.toContain('# Microseg Designer policy.');
+
+    const bare = shop.replace(/^#[^\n]*\n/, '');
+    expect(serializePolicy(policy, bare).startsWith('# Microseg Designer policy.')).toBe(true);
+    expect(serializePolicy(policy)).toBe(serializePolicy(policy, shop));
+  });
+
+  it('prints as without it when the earlier text does not parse', () => {
+    const policy = policyOf(annotated);
+    expect(serializePolicy(policy, 'groups: [unclosed\n# a note')).toBe(serializePolicy(policy));
+  });
+});

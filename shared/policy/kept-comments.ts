@@ -1,0 +1,62 @@
+import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+
+/**
+ * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
+ * notes written in the file (why an edge exists, who approved it) survive edits made on the
+ * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
+ * name, an edge by its id, any other list item by its place. Comments of what is gone go with
+ * it. Blank lines the author left between entries are kept the same way. An earlier text that
+ * does not parse gives nothing.
+ */
+export function keepComments(printed: Document, earlierText: string): void {
+  const earlier = parseDocument(earlierText, { uniqueKeys: false });
+  if (earlier.errors.length > 0) return;
+  printed.commentBefore = earlier.commentBefore;
+  printed.comment = earlier.comment;
+  carry(earlier.contents, printed.contents);
+}
+
+function carry(from: unknown, to: unknown): void {
+  if (!isNode(from) || !isNode(to)) return;
+  copyNotes(from, to);
+  if (isMap(from) && isMap(to)) {
+    for (const pair of to.items) {
+      const before = from.items.find((p) => keyOf(p.key) === keyOf(pair.key));
+      if (!before) continue;
+      if (isNode(before.key) && isNode(pair.key)) copyNotes(before.key, pair.key);
+      carry(before.value, pair.value);
+    }
+  } else if (isSeq(from) && isSeq(to)) {
+    const byIdentity = new Map(from.items.map((item, place) => [identityOf(item, place), item]));
+    to.items.forEach((item, place) => carry(byIdentity.get(identityOf(item, place)), item));
+    // The parser gives a comment right above a list's first item to the list; it was written
+    // for that group or edge, so it goes where that one went (and with it, when it is gone).
+    const first = from.items[0];
+    if (from.commentBefore && isNode(first) && !identityOf(first, 0).startsWith('#')) {
+      const moved = to.items.find((item) => identityOf(item, -1) === identityOf(first, 0));
+      if (isNode(moved)) moved.commentBefore = moved.commentBefore ? `${from.commentBefore}\n${moved.commentBefore}` : from.commentBefore;
+      to.commentBefore = null;
+    }
+  }
+}
+
+function copyNotes(from: Node, to: Node): void {
+  if (from.commentBefore) to.commentBefore = from.commentBefore;
+  if (from.comment) to.comment = from.comment;
+  if (from.spaceBefore) to.spaceBefore = true;
+}
+
+/** A group by its name, an edge by its id; anything else by its place in the list. */
+function identityOf(item: unknown, place: number): string {
+  if (isMap(item)) {
+    for (const key of ['name', 'id']) {
+      const value = item.get(key, true);
+      if (isScalar(value)) return `${key}:${String(value.value)}`;
+    }
+  }
+  return `#${place}`;
+}
+
+function keyOf(key: unknown): unknown {
+  return isScalar(key) ? key.value : key;
+}
