@@ -40,7 +40,8 @@ export function TracePanel(): JSX.Element {
   const [form, setFormState] = useState(opened.question);
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
-  const [asking, setAsking] = useState(false);
+  // The stopId of the switches being asked (see ssh:stop); null when none is.
+  const [asking, setAsking] = useState<string | null>(null);
   // A question brought from elsewhere is being traced as the tab opens.
   const [tracing, setTracing] = useState(opened.run);
   const [error, setError] = useState<string | null>(null);
@@ -76,7 +77,9 @@ export function TracePanel(): JSX.Element {
   const askSwitches = async (): Promise<void> => {
     if (!answer) return;
     const question = asked.current;
-    setAsking(true);
+    // One id for every hop: Stop ends them all.
+    const stopId = crypto.randomUUID();
+    setAsking(stopId);
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
@@ -85,12 +88,12 @@ export function TracePanel(): JSX.Element {
         const { inPort, ...sent } = answer.packet;
         const packet = { ...sent, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}), ...(i === 0 && inPort ? { inPort } : {}) };
         // Said on the host's line; a notice on top would say it twice.
-        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state }, { handles: () => true });
+        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state, stopId }, { handles: () => true });
         if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'nothing', agrees: false, error: reply.error.message };
         return { host: hop.host, simulated: hop.verdict, switchSays: reply.value.verdict, agrees: traceAgrees(hop, reply.value, answer.state) };
       }),
     );
-    setAsking(false);
+    setAsking(null);
     // An answer to a question since changed is dropped, as the trace's own is.
     if (asked.current === question) setSwitches(replies);
   };
@@ -173,9 +176,17 @@ export function TracePanel(): JSX.Element {
             ))}
           </ul>
           <p>
-            <button type="button" data-testid="trace-switch" disabled={asking} onClick={() => void askSwitches()}>
-              {asking ? 'Asking the switches…' : 'Ask the real switches (ofproto/trace over SSH)'}
+            <button type="button" data-testid="trace-switch" disabled={asking !== null} onClick={() => void askSwitches()}>
+              {asking !== null ? 'Asking the switches…' : 'Ask the real switches (ofproto/trace over SSH)'}
             </button>
+            {asking !== null ? (
+              <>
+                {' '}
+                <button type="button" data-testid="trace-switch-stop" title="Drop the SSH connections at once: a silent switch would hold its answer for up to 10 seconds" onClick={() => void request('ssh:stop', { stopId: asking })}>
+                  Stop
+                </button>
+              </>
+            ) : null}
           </p>
           {switches ? (
             <ul className="trace-switches">
