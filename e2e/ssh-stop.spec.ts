@@ -127,4 +127,17 @@ test.describe('Stop on SSH work a silent host holds', () => {
     await expect(designer.byTestId('trace-switch-stop')).toHaveCount(0);
     await expect(designer.byTestId('trace-switch')).toBeEnabled();
   });
+
+  test('asking the real switches: a question changed meanwhile drops the connections of the old one', async ({ designer, host }) => {
+    await openWithSilentHosts(designer, host, silent);
+    await designer.trace('web-1', 'app-2', 8080);
+
+    await designer.byTestId('trace-switch').click();
+    await expect.poll(() => openSockets(silent)).toBe(2);
+    await designer.byTestId('trace-port').fill('8081');
+
+    // Its answer and its Stop went with the old question; its connections go too.
+    await expect(designer.byTestId('trace-switch-stop')).toHaveCount(0);
+    await expect.poll(() => openSockets(silent), { timeout: 5_000 }).toBe(0);
+  });
 });

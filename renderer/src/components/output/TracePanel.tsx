@@ -42,6 +42,13 @@ export function TracePanel(): JSX.Element {
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   // The stopId of the switches being asked (see ssh:stop); null when none is.
   const [asking, setAsking] = useState<string | null>(null);
+  // The same id for the cleanup on unmount, which sees only the first render's state.
+  const askingNow = useRef<string | null>(null);
+  const stopAsking = (): void => {
+    if (askingNow.current !== null) void request('ssh:stop', { stopId: askingNow.current });
+  };
+  // A tab closed while the switches are asked drops their answers: their connections go with them.
+  useEffect(() => stopAsking, []);
   // A question brought from elsewhere is being traced as the tab opens.
   const [tracing, setTracing] = useState(opened.run);
   const [error, setError] = useState<string | null>(null);
@@ -50,6 +57,8 @@ export function TracePanel(): JSX.Element {
   // An answer belongs to the question above it: editing the question clears it.
   const setForm = (next: TraceQuestion): void => {
     asked.current++;
+    // The switches asked about the question before have nobody to answer, and its Stop goes with its answer.
+    stopAsking();
     setFormState(next);
     setAnswer(null);
     setSwitches(null);
@@ -80,6 +89,7 @@ export function TracePanel(): JSX.Element {
     // One id for every hop: Stop ends them all.
     const stopId = crypto.randomUUID();
     setAsking(stopId);
+    askingNow.current = stopId;
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
@@ -94,6 +104,7 @@ export function TracePanel(): JSX.Element {
       }),
     );
     setAsking(null);
+    if (askingNow.current === stopId) askingNow.current = null;
     // An answer to a question since changed is dropped, as the trace's own is.
     if (asked.current === question) setSwitches(replies);
   };
@@ -182,7 +193,7 @@ export function TracePanel(): JSX.Element {
             {asking !== null ? (
               <>
                 {' '}
-                <button type="button" data-testid="trace-switch-stop" title="Drop the SSH connections at once: a silent switch would hold its answer for up to 10 seconds" onClick={() => void request('ssh:stop', { stopId: asking })}>
+                <button type="button" data-testid="trace-switch-stop" title="Drop the SSH connections at once: a silent switch would hold its answer for up to 10 seconds" onClick={stopAsking}>
                   Stop
                 </button>
               </>
