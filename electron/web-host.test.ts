@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { emptyPolicy } from '@shared/policy/model';
+import { loopbackTarget, SilentServers } from './testing/silent-ssh';
 import { startWebHost, type WebHost } from './web-host';
 
 // Talks to a real browser-mode host on an ephemeral loopback port.
@@ -22,7 +24,10 @@ beforeAll(async () => {
   token = new URLSearchParams(base.hash.slice(1)).get('token')!;
 });
 
+const silentServers = new SilentServers();
+
 afterAll(async () => {
+  await silentServers.closeAll();
   await host.close();
   delete process.env.MICROSEG_HOME;
 });
@@ -149,5 +154,19 @@ describe('browser-mode host', () => {
     const write = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path: 'ui9-relative.yaml', text: 'x: 1\n' } } })).body) as { ok: boolean; error: { code: string; message: string } };
     expect(write).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(write.error.message).toContain('not a full path');
+  });
+
+  it("stops an impact's read of the hosts whose stop arrived first: the page's two requests may overtake each other", async () => {
+    const silent = await silentServers.start();
+    const { target } = loopbackTarget(silent.port, 'stop-first');
+    const post = async (channel: string, args: unknown): Promise<unknown> => JSON.parse((await call(`/api/${channel}`, { headers: auth(), body: { args } })).body);
+    expect(await post('hosts:save', target)).toMatchObject({ ok: true });
+    const inventory = { readAt: 'x', workloads: [{ id: 's/w', name: 'w', host: 'stop-first', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+
+    expect(await post('ssh:stop', { stopId: 'read-1' })).toEqual({ ok: true });
+    const impact = await post('analysis:impact', { policy: emptyPolicy('t'), inventory, against: { kind: 'deployed', hosts: ['stop-first'], stopId: 'read-1' } });
+
+    expect(impact).toMatchObject({ ok: true, value: { unread: [{ host: 'stop-first', reason: 'the read was stopped before this host answered' }] } });
+    expect(silent.accepted()).toBe(0);
   });
 });

@@ -54,4 +54,19 @@ describe('the request schemas', () => {
     expect(cancel.safeParse({ deployId: 'd1', hosts: ['h1'] }).success).toBe(false);
     expect(cancel.safeParse(null).success).toBe(false);
   });
+
+  it('take a stopId on each request whose SSH work may be stopped, and the stop of one id, of at most 100 characters', () => {
+    const stopId = 'b9f1c7de-0000-4000-8000-000000000000';
+    for (const [channel, args] of [
+      ['deploy:rollbackPreview', { host: 'h1' }],
+      ['deploy:rollback', { host: 'h1' }],
+      ['hosts:containerPorts', { host: 'h1' }],
+      ['trace:switch', { host: 'h1', packet: { src: '10.0.0.1', dst: '10.0.0.2', protocol: 'tcp', dstPort: 80 }, state: 'new' }],
+      ['ssh:stop', {}],
+    ] as const) {
+      expect(REQUEST_SCHEMAS[channel].safeParse({ ...args, stopId }).success, channel).toBe(true);
+      expect(REQUEST_SCHEMAS[channel].safeParse({ ...args, stopId: 'x'.repeat(101) }).success, channel).toBe(false);
+    }
+    expect(REQUEST_SCHEMAS['ssh:stop'].safeParse({}).success).toBe(false);
+  });
 });

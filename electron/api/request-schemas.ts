@@ -13,6 +13,8 @@ const text = z.string().max(MAX_REQUEST_TEXT);
 const path = z.string().min(1).max(4096);
 
 const compileId = z.string().min(1).max(64);
+/** Names a request's SSH work to `ssh:stop`: the asker's random UUID. */
+const stopId = z.string().min(1).max(100);
 const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
 // As long as a DNS name: Docker engines and Kubernetes nodes name hosts.
 const hostName = z.string().min(1).max(253);
@@ -132,15 +134,15 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     removePortGuards: z.array(z.strictObject({ host: z.string().min(1), ports: z.array(z.string().min(1).max(64)).max(100_000) })).optional(),
   }),
   'deploy:cancel': z.strictObject({ deployId: z.string().min(1).max(100) }),
-  'deploy:rollbackPreview': z.strictObject({ host: z.string().min(1) }),
-  'deploy:rollback': z.strictObject({ host: z.string().min(1), removePortGuards: z.array(z.string().min(1).max(64)).max(100_000).optional() }),
+  'deploy:rollbackPreview': z.strictObject({ host: z.string().min(1), stopId: stopId.optional() }),
+  'deploy:rollback': z.strictObject({ host: z.string().min(1), removePortGuards: z.array(z.string().min(1).max(64)).max(100_000).optional(), stopId: stopId.optional() }),
   'analysis:matrix': z.strictObject({ policy, inventory }),
   'analysis:impact': z.strictObject({
     policy,
     inventory,
-    against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)), readId: z.string().min(1).max(100).optional() })]),
+    against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)), stopId: stopId.optional() })]),
   }),
-  'analysis:stopRead': z.strictObject({ readId: z.string().min(1).max(100) }),
+  'ssh:stop': z.strictObject({ stopId }),
   'analysis:replay': z.strictObject({ policy, inventory, path }),
   'kubernetes:import': z.strictObject({
     from: z.discriminatedUnion('kind', [
@@ -161,7 +163,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     }),
     state: z.enum(['new', 'established']),
   }),
-  'hosts:containerPorts': z.strictObject({ host: z.string().min(1) }),
+  'hosts:containerPorts': z.strictObject({ host: z.string().min(1), stopId: stopId.optional() }),
   'trace:switch': z.strictObject({
     host: z.string().min(1),
     packet: z.strictObject({
@@ -174,5 +176,6 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
       inPort: switchPort.optional(),
     }),
     state: z.enum(['new', 'established']),
+    stopId: stopId.optional(),
   }),
 };

@@ -47,12 +47,13 @@ describe('AnalysisService.impact against the deployed flows', () => {
   it('stopped, answers with the hosts read so far: the others are unread, none further is asked, and every session closes', async () => {
     const fleet = new FakeHosts(20, undefined, () => true);
     const { service, inventory } = await analysis(fleet);
-    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts, readId: 'read-1' });
+    const stop = new AbortController();
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, stop.signal);
     await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_LIMITS.perOperation));
     fleet.release('h00');
     await vi.waitFor(() => expect(fleet.waiting).toEqual(fleet.hosts.slice(1, SSH_LIMITS.perOperation + 1)));
 
-    service.stopRead('read-1');
+    stop.abort();
     const outcome = await impact;
 
     expect(outcome.unread.map((u) => u.host)).toEqual(fleet.hosts.slice(1));
@@ -61,16 +62,15 @@ describe('AnalysisService.impact against the deployed flows', () => {
     expect(fleet.open).toBe(0);
     // The stop reaches the sessions' connections too, so one still opening is dropped (see ssh-session.test.ts).
     for (const host of fleet.asked) expect(fleet.signals.get(host)?.aborted).toBe(true);
-    // Stopping a read that has ended changes nothing.
-    service.stopRead('read-1');
   });
 
   it('stopped right after it was asked, while the drawing is still compiled, asks no host and lists every one unread', async () => {
     const fleet = new FakeHosts(3);
     const { service, inventory } = await analysis(fleet);
-    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts, readId: 'read-1' });
+    const stop = new AbortController();
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, stop.signal);
 
-    service.stopRead('read-1');
+    stop.abort();
     const outcome = await impact;
 
     expect(outcome.unread.map((u) => [u.host, u.reason])).toEqual(fleet.hosts.map((h) => [h, 'the read was stopped before this host answered']));

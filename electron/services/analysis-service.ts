@@ -23,9 +23,10 @@ import { ServiceError, toErrorData } from './service-error';
 import { parseConnectionLog, withLogProblems } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
-import { CancelledError, unlessCancelled } from './deploy-queue';
+import { CancelledError } from './deploy-queue';
 import type { SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
+import { inStoppableSession } from './ssh-stops';
 import { runInSlices } from './time-slices';
 
 /** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
@@ -40,9 +41,6 @@ const STOPPED = 'the read was stopped before this host answered';
  * process stays free for other requests meanwhile.
  */
 export class AnalysisService {
-  /** Reads of deployed flows under way, by the `readId` their asker gave, to stop on request. */
-  private readonly reads = new Map<string, AbortController>();
-
   constructor(
     private readonly targets: HostTargetStore,
     private readonly configDir: string,
@@ -64,20 +62,8 @@ export class AnalysisService {
     return { matrix, durationMs };
   }
 
-  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline): Promise<ImpactOutcome> {
-    // Known before the first wait: a stop sent right after this request (the deploy dialog's, while
-    // the drawing is still compiled) must find the read, or the read runs on unstopped.
-    const readId = against.kind === 'deployed' ? against.readId : undefined;
-    const stop = new AbortController();
-    if (readId !== undefined) this.reads.set(readId, stop);
-    try {
-      return await this.compare(policy, inventory, against, stop.signal);
-    } finally {
-      if (readId !== undefined) this.reads.delete(readId);
-    }
-  }
-
-  private async compare(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal): Promise<ImpactOutcome> {
+  /** Against deployed hosts, `stop` ends the read of their flows: the hosts not read by then are unread (see ImpactOutcome). */
+  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = new AbortController().signal): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
     const progress = this.progress('impact');
@@ -105,11 +91,6 @@ export class AnalysisService {
     const durationMs = Math.round(performance.now() - started);
     this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, unread: unread.length, ms: durationMs });
     return { impact, baseline, portGuardsLost, unread, durationMs };
-  }
-
-  /** Stops the read of deployed flows `readId`, if it still runs (see the contract's `analysis:stopRead`). */
-  stopRead(readId: string): void {
-    this.reads.get(readId)?.abort();
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
@@ -172,17 +153,11 @@ export class AnalysisService {
 
   private async readFlows(target: HostTarget, stop: AbortSignal): Promise<FlowTables> {
     const { host, bridge } = target;
-    // The stop drops a connection still opening (a silent server keeps no socket); one that opened anyway is closed unused.
-    const session = await unlessCancelled(stop, this.openSession(target, this.configDir, stop), (late) => late.close());
-    try {
-      const lines = await unlessCancelled(stop, new OvsRemote(session, bridge, host).dumpOurFlows());
-      const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);
-      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
-      return groupByTable(parsed.flows);
-    } finally {
-      session.close();
-    }
+    const lines = await inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, bridge, host).dumpOurFlows());
+    const parsed = parseFlowText(lines.length > 0 ? lines.join('\n') : FRESH_BRIDGE, `${host}:${bridge}`);
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new ServiceError('ovs-failed', `The flows on ${host} could not be read as flow text.`, errors.map(formatDiagnostic).join('\n'));
+    return groupByTable(parsed.flows);
   }
 }
 

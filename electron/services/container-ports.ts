@@ -6,6 +6,8 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
+import { asStopped, inStoppableSession } from './ssh-stops';
+import { unlessCancelled } from './deploy-queue';
 
 /**
  * Reads, over SSH, which of a host's bridge ports lead to which Docker container, as
@@ -26,18 +28,17 @@ export class ContainerPortService {
     this.reads = sessions.operation();
   }
 
-  async read(host: string): Promise<HostContainerPorts> {
+  /** When `stop` aborts before the switch answers, its connection ends at once and this fails with code `stopped`. */
+  async read(host: string, stop: AbortSignal = new AbortController().signal): Promise<HostContainerPorts> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to read its switch ports.`);
-    return this.reads.run(target, async () => {
-      const session = await this.openSession(target, this.configDir);
-      try {
-        const read = await new OvsRemote(session, target.bridge, host).containerPorts();
-        this.log.info('container ports read', { host, ports: read.ports.length, skipped: read.skipped.length });
-        return { host, ...read };
-      } finally {
-        session.close();
-      }
-    });
+    // Raced with the stop as well: one stopped while it waits for its turn answers at once (its turn then opens nothing).
+    const reading = unlessCancelled(
+      stop,
+      this.reads.run(target, () => inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host).containerPorts())),
+    );
+    const read = await reading.catch(asStopped(`The read of the switch ports on ${host} was stopped before the switch answered.`));
+    this.log.info('container ports read', { host, ports: read.ports.length, skipped: read.skipped.length });
+    return { host, ...read };
   }
 }

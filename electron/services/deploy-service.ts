@@ -20,6 +20,7 @@ import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
+import { asStopped, inStoppableSession } from './ssh-stops';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
@@ -158,30 +159,34 @@ export class DeployService {
     return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
   }
 
-  /** What a rollback of the host would put back, and the spoof guards it would take away; changes nothing. */
-  async rollbackPreview(host: string): Promise<RollbackPreview> {
+  /**
+   * What a rollback of the host would put back, and the spoof guards it would take away; changes
+   * nothing. When `stop` aborts before the switch answers, its connection ends at once and this
+   * fails with code `stopped`.
+   */
+  async rollbackPreview(host: string, stop: AbortSignal = new AbortController().signal): Promise<RollbackPreview> {
     const { target, lines } = await this.backupOf(host);
-    return this.sessions.operation().run(target, async () => {
-      const session = await this.openSession(target, this.configDir);
-      try {
-        const current = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
-        return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
-      } finally {
-        session.close();
-      }
-    });
+    const current = await this.sessions
+      .operation(stop)
+      .run(target, () => inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows()))
+      .catch(asStopped(`Stopped before the switch on ${host} answered: nothing was rolled back, so it keeps its current flows.`));
+    return { host, flowCount: lines.length, portGuardsLost: portGuardsLostToDump(current, lines) };
   }
 
   /**
    * Restores the flows of ours that the host had before the last deploy (none, if it had none).
    * `removePortGuards`: the ports whose spoof guard the user agreed to take away; a guard the
-   * backup lacks on any other port fails the rollback before anything is applied.
+   * backup lacks on any other port fails the rollback before anything is applied. When `stop`
+   * aborts before the bundle is sent, the connection ends at once and the host keeps its flows
+   * (status `cancelled`); once sent, the bundle is not interrupted, as a deploy's is not.
    */
-  async rollback(host: string, removePortGuards: readonly string[] = []): Promise<DeployHostResult> {
+  async rollback(host: string, removePortGuards: readonly string[] = [], stop: AbortSignal = new AbortController().signal): Promise<DeployHostResult> {
     this.ensureIdle(host);
     this.busy.add(host);
     try {
-      const result = await this.restoreBackup(host, new Set(removePortGuards));
+      const result = await this.restoreBackup(host, new Set(removePortGuards), stop);
+      // A stopped rollback changed nothing: the host's last outcome still says how it is.
+      if (result.status === 'cancelled') return result;
       this.outcomes.set(host, result);
       this.emit('deploy:rolledBack', { result });
       return result;
@@ -202,17 +207,34 @@ export class DeployService {
     return { target, lines: backup.split('\n').filter((l) => l.startsWith('cookie=')) };
   }
 
-  private async restoreBackup(host: string, removable: ReadonlySet<string>): Promise<DeployHostResult> {
+  private async restoreBackup(host: string, removable: ReadonlySet<string>, stop: AbortSignal): Promise<DeployHostResult> {
     const { target, lines } = await this.backupOf(host);
-    return this.sessions.operation().run(target, () => this.restoreOn(host, target, lines, removable));
+    let doing = 'waiting for an SSH session';
+    try {
+      return await this.sessions.operation(stop).run(target, () => {
+        doing = 'connecting';
+        return this.restoreOn(host, target, lines, removable, stop, (now) => (doing = now));
+      });
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error;
+      this.log.info('rollback stopped', { host, while: doing });
+      return { host, status: 'cancelled', message: `Rollback stopped while ${doing}: nothing was sent, so the switch keeps its current flows.`, flowCount: 0, durationMs: 0 };
+    }
   }
 
-  private async restoreOn(host: string, target: HostTarget, lines: readonly string[], removable: ReadonlySet<string>): Promise<DeployHostResult> {
+  /** `doing` hears each step that a stop can still end, for the message of a rollback stopped there. */
+  private async restoreOn(host: string, target: HostTarget, lines: readonly string[], removable: ReadonlySet<string>, stop: AbortSignal, doing: (step: string) => void): Promise<DeployHostResult> {
     const started = performance.now();
-    const session = await this.openSession(target, this.configDir);
+    if (stop.aborted) throw new CancelledError();
+    const session = await unlessCancelled(stop, this.openSession(target, this.configDir, stop), (late) => late.close());
     try {
       const ovs = new OvsRemote(session, target.bridge, host, this.commandTimeoutMs);
-      const lost = agreedGuardLoss(host, portGuardsLostToDump(await ovs.dumpOurFlows(), lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
+      doing('reading the current flows');
+      const current = await unlessCancelled(stop, ovs.dumpOurFlows());
+      const lost = agreedGuardLoss(host, portGuardsLostToDump(current, lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
+
+      // The last moment a stop ends the rollback: from here on it finishes and reports the truth.
+      if (stop.aborted) throw new CancelledError();
 
       await ovs.applyBundle(formatRestoreBundle(lines)).catch((error: unknown) => {
         // ovs-ofctl refusing the bundle changes nothing; one that went unanswered may have been taken.

@@ -331,7 +331,8 @@ describe('the two formats agree', () => {
 
   it('say what is wrong with a host name: its length, its first character, or a character it cannot hold', () => {
     const hostError = (host: string): string => parseInventoryText(`name,host\nweb,"${host}"\n`, 'i.csv', 'now').diagnostics[0]!.message;
-    expect(hostError('h'.repeat(254))).toBe('host name "hhhhhhhhhhhhhhhhhhhh"… is 254 characters long; a host name has at most 253');
+    expect(hostError('h'.repeat(254))).toBe(`host name "${'h'.repeat(60)}…" (254 characters) is longer than the 253 characters a host name may have`);
+    expect(hostError('h'.repeat(100_000))).toBe(`host name "${'h'.repeat(60)}…" (100,000 characters) is longer than the 253 characters a host name may have`);
     expect(hostError('-rf')).toBe('host name "-rf" must start with a letter or digit');
     expect(hostError('h 1')).toBe('host name "h 1" may hold only letters, digits, ".", "-", "_" and ":"');
     expect(parseInventoryText(`name,host\nweb,${'h'.repeat(253)}\n`, 'i.csv', 'now').diagnostics).toEqual([]);

@@ -1,39 +1,29 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server as TcpServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closed, loopbackTarget as keyedTarget, rsaKey, SilentServers } from '../testing/silent-ssh';
 import { CancelledError } from './deploy-queue';
 import { openSshSession } from './ssh-session';
 
 /** ssh2 starts no ready timer at 0: only the abort can end a wait on a silent server. */
 const NO_READY_TIMEOUT = 0;
 
-/** Servers the test started, and the sockets they accepted: a test that fails must not leave them open. */
-const listening: (TcpServer | SshServer)[] = [];
-const accepted = new Set<Socket>();
+/** Servers the test started: a test that fails must not leave them open. */
+const silentServers = new SilentServers();
+const listening: SshServer[] = [];
 afterEach(async () => {
-  for (const socket of accepted) socket.destroy();
-  accepted.clear();
+  await silentServers.closeAll();
   for (const server of listening.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function rsaKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'pkcs1', format: 'pem' } }).privateKey;
-}
-
 /** A loopback target with a key of its own, and a config directory for its pinned host key. */
 function loopbackTarget(port: number): { target: HostTarget; configDir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'microseg-ssh-'));
-  const keyPath = join(dir, 'id_rsa');
-  writeFileSync(keyPath, rsaKey(), { mode: 0o600 });
-  return { target: { host: 'h1', address: '127.0.0.1', port, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }, configDir: join(dir, 'config') };
+  const { target, dir } = keyedTarget(port);
+  return { target, configDir: join(dir, 'config') };
 }
 
-async function listen(server: TcpServer | SshServer): Promise<number> {
+async function listen(server: SshServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   listening.push(server);
   const address = server.address();
@@ -41,38 +31,23 @@ async function listen(server: TcpServer | SshServer): Promise<number> {
   return address.port;
 }
 
-/** A server that accepts TCP and never says a word of SSH; `first` is its first socket, once the client has greeted it. */
-async function silentServer(): Promise<{ port: number; first: Promise<Socket> }> {
-  let accept: (socket: Socket) => void = () => undefined;
-  const first = new Promise<Socket>((resolve) => (accept = resolve));
-  const server = createServer((socket) => {
-    socket.on('error', () => undefined);
-    // Reads and drops what the client says: a socket left paused never sees the end behind its unread data.
-    socket.resume();
-    accepted.add(socket);
-    socket.once('data', () => accept(socket));
-  });
-  return { port: await listen(server), first };
-}
-
 describe('openSshSession with an abort signal', () => {
   it('drops the connection to a silent server as soon as the signal aborts, and rejects as cancelled', async () => {
-    const silent = await silentServer();
+    const silent = await silentServers.start();
     const { target, configDir } = loopbackTarget(silent.port);
     const stop = new AbortController();
     const opening = openSshSession(target, configDir, stop.signal, NO_READY_TIMEOUT);
     const socket = await silent.first;
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
     stop.abort();
 
     await expect(opening).rejects.toBeInstanceOf(CancelledError);
     // Without the abort ending it, nothing would ever close this socket.
-    await closed;
+    await closed(socket);
   });
 
   it('rejects as cancelled without connecting when the signal has aborted already', async () => {
-    const silent = await silentServer();
+    const silent = await silentServers.start();
     const { target, configDir } = loopbackTarget(silent.port);
 
     await expect(openSshSession(target, configDir, AbortSignal.abort(), NO_READY_TIMEOUT)).rejects.toBeInstanceOf(CancelledError);

@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
+import { asStopped, inStoppableSession } from './ssh-stops';
+import { unlessCancelled } from './deploy-queue';
 
 /** The bridge's own port number: it always exists, and no spoof guard names it, so a trace can enter there on any switch. */
 const LOCAL_PORT = 65534;
@@ -30,7 +32,8 @@ export class SwitchTraceService {
     this.traces = sessions.operation();
   }
 
-  async trace(host: string, packet: TracePacket, state: 'new' | 'established'): Promise<SwitchTrace> {
+  /** When `stop` aborts before the switch answers, its connection ends at once and this fails with code `stopped`. */
+  async trace(host: string, packet: TracePacket, state: 'new' | 'established', stop: AbortSignal = new AbortController().signal): Promise<SwitchTrace> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to trace on its switch.`);
     const src = parseCidr(packet.src);
@@ -42,20 +45,20 @@ export class SwitchTraceService {
       // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
       packet.inPort ?? LOCAL_PORT,
     );
-    return this.traces.run(target, async () => {
-      // Timed from its turn: the switch's time, not the queue's.
-      const started = performance.now();
-      const session = await this.openSession(target, this.configDir);
-      try {
-        const output = await new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
-        const outcome = parseTraceOutcome(output);
-        if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
-        const durationMs = Math.round(performance.now() - started);
-        this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
-        return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), ...(outcome.ethDst ? { ethDst: outcome.ethDst } : {}), output, durationMs };
-      } finally {
-        session.close();
-      }
-    });
+    // Raced with the stop as well: one stopped while it waits for its turn answers at once (its turn then opens nothing).
+    const traced = unlessCancelled(
+      stop,
+      this.traces.run(target, async () => {
+        // Timed from its turn: the switch's time, not the queue's.
+        const started = performance.now();
+        const output = await inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state)));
+        return { output, durationMs: Math.round(performance.now() - started) };
+      }),
+    );
+    const { output, durationMs } = await traced.catch(asStopped(`The trace on the switch of ${host} was stopped before the switch answered.`));
+    const outcome = parseTraceOutcome(output);
+    if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
+    this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });
+    return { host, verdict: outcome.verdict, ...(outcome.redirectedTo ? { redirectedTo: outcome.redirectedTo } : {}), ...(outcome.ethDst ? { ethDst: outcome.ethDst } : {}), output, durationMs };
   }
 }

@@ -36,10 +36,10 @@ const ACTIONS: Record<RequestChannel, string> = {
   'trace:switch': 'Tracing on the switch',
   'analysis:matrix': 'Computing the reachability matrix',
   'analysis:impact': 'Working out the impact of the change',
-  'analysis:stopRead': "Stopping the read of the hosts' flows",
   'analysis:replay': 'Replaying the connection log',
   'kubernetes:import': 'Importing NetworkPolicies',
   'kubernetes:export': 'Exporting NetworkPolicies',
+  'ssh:stop': 'Stopping the work on the hosts',
 };
 
 export interface RequestOptions {

@@ -53,8 +53,27 @@ describe('rolling back', () => {
     modal.resolve(true);
     await done;
     const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:rollback');
-    expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', removePortGuards: ['veth-a', 'veth-b'] });
+    expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', removePortGuards: ['veth-a', 'veth-b'], stopId: expect.any(String) });
     expect(useDeployStore.getState().rollingBack).toEqual([]);
+  });
+
+  it("is stopped by its row's Stop, which names the rollback's own id; a stopped read of the switch is said on the row, and nothing is asked", async () => {
+    useModalStore.setState({ modal: null });
+    answers.push({ ok: false, error: { code: 'stopped', message: 'Stopped before the switch on h1 answered: nothing was rolled back, so it keeps its current flows.' } });
+    const done = useDeployStore.getState().rollback('h1');
+
+    useDeployStore.getState().stopRollback('h1');
+    await done;
+
+    const calls = vi.mocked(request).mock.calls.slice(-2);
+    expect(calls.map(([channel]) => channel)).toEqual(['deploy:rollbackPreview', 'ssh:stop']);
+    const [[, preview, options], [, stop]] = calls as [[string, { stopId: string }, { handles: (e: { code: string }) => boolean }], [string, { stopId: string }]];
+    expect(stop.stopId).toBe(preview.stopId);
+    // Said on the row, not as a notice as well.
+    expect(options.handles({ code: 'stopped' })).toBe(true);
+    expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'cancelled', message: 'Stopped before the switch on h1 answered: nothing was rolled back, so it keeps its current flows.' });
+    expect(useDeployStore.getState().rollingBack).toEqual([]);
+    expect(useModalStore.getState().modal).toBeNull();
   });
 
   it('asks nothing and changes nothing when the switch cannot be read first', async () => {

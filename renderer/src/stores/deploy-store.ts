@@ -47,6 +47,8 @@ interface DeployState {
   /** Stops the hosts of the running deploy that are not applying yet (see deploy:cancel). */
   cancel: () => Promise<void>;
   rollback: (host: string) => Promise<void>;
+  /** Stops the host's rollback: its SSH connection ends at once; a bundle already sent still finishes (see deploy:rollback). */
+  stopRollback: (host: string) => void;
   onProgress: (progress: DeployProgress) => void;
   /** Another window's deploy ends too: each host shows how its last change ended, as after a reload. */
   onFinished: (deployId: string, results: DeployHostResult[]) => void;
@@ -55,6 +57,9 @@ interface DeployState {
   /** After a reload: takes up the deploy still running on the node side, and shows how each host's last change ended. */
   restore: () => Promise<void>;
 }
+
+/** Per host, the stopId of its rollback under way (see ssh:stop): its preview and the rollback itself carry it. */
+const rollbackStops = new Map<string, string>();
 
 export const useDeployStore = create<DeployState>()((set, get) => ({
   targets: [],
@@ -129,8 +134,16 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   rollback: async (host) => {
     // Read first what the rollback would take away: a backup from before a spoof guard was
     // deployed would leave its ports unguarded, which the question must say.
+    const stopId = crypto.randomUUID();
+    rollbackStops.set(host, stopId);
     set((s) => ({ rollingBack: [...s.rollingBack, host] }));
-    const preview = await request('deploy:rollbackPreview', { host });
+    // A stopped preview is said on the host's row, where the rollback would have said how it went.
+    const preview = await request('deploy:rollbackPreview', { host, stopId }, { handles: (e) => e.code === 'stopped' });
+    if (!preview.ok && preview.error.code === 'stopped') {
+      rollbackStops.delete(host);
+      set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host), statuses: { ...s.statuses, [host]: { status: 'cancelled', message: preview.error.message } } }));
+      return;
+    }
     const lost = preview.ok ? preview.value.portGuardsLost : [];
     const sure =
       preview.ok &&
@@ -141,15 +154,22 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
         ...(lost.length > 0 ? { loss: guardLoss(host, lost) } : {}),
       }));
     if (!sure) {
+      rollbackStops.delete(host);
       set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host) }));
       return;
     }
-    const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}) });
+    const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}), stopId });
+    rollbackStops.delete(host);
     set((s) => ({
       rollingBack: s.rollingBack.filter((h) => h !== host),
       // A failed rollback says why on the host's row too, where the last deploy's result would mislead.
       statuses: { ...s.statuses, [host]: response.ok ? { status: response.value.status, message: response.value.message } : { status: 'failed', message: `Rollback failed: ${response.error.message}` } },
     }));
+  },
+
+  stopRollback: (host) => {
+    const stopId = rollbackStops.get(host);
+    if (stopId !== undefined) void request('ssh:stop', { stopId });
   },
 
   onProgress: (progress) => {

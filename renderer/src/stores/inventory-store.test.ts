@@ -67,6 +67,23 @@ describe('switch ports read from a host', () => {
     expect(portOfWeb1()).toBe('veth-b');
   });
 
+  it("are stopped by the row's Stop, which names the read's own id; a stopped read says so, without a notice, and keeps the ports read before", async () => {
+    useInventoryStore.setState({ containerPorts: new Map([['h1', read('veth-a')]]) });
+    answer('hosts:containerPorts', { ok: false, error: { code: 'stopped', message: 'The read of the switch ports on h1 was stopped before the switch answered.' } });
+    const reading = useInventoryStore.getState().readContainerPorts('h1');
+
+    useInventoryStore.getState().stopPortRead('h1');
+    await reading;
+
+    const calls = vi.mocked(request).mock.calls;
+    expect(calls.map(([channel]) => channel)).toEqual(['hosts:containerPorts', 'ssh:stop']);
+    const [[, asked, options], [, stop]] = calls as unknown as [[string, { stopId: string }, { handles: (e: { code: string }) => boolean }], [string, { stopId: string }]];
+    expect(stop.stopId).toBe(asked.stopId);
+    expect(options.handles({ code: 'stopped' })).toBe(true);
+    expect(useInventoryStore.getState().portReads['h1']).toMatchObject({ status: 'stopped', automatic: false, message: 'The read of the switch ports on h1 was stopped before the switch answered.' });
+    expect(useInventoryStore.getState().containerPorts.get('h1')).toEqual(read('veth-a'));
+  });
+
   it('leave the containers unbound, and say why, when the read with the inventory fails', async () => {
     useInventoryStore.setState({ portHosts: ['h1'], containerPorts: new Map([['h1', read('veth-a')]]) });
     answer('inventory:load', load(docker('t2')));

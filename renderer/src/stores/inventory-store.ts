@@ -32,12 +32,13 @@ export interface OpenSource {
 
 /** Where a host's switch ports stand in this window. */
 export interface PortRead {
-  status: 'reading' | 'read' | 'failed';
+  /** `stopped`: the user stopped the read before the switch answered. */
+  status: 'reading' | 'read' | 'failed' | 'stopped';
   /** Read again because the host's Docker inventory was, not by the button. */
   automatic: boolean;
   /** ISO time of the answer; absent while reading. */
   at?: string;
-  /** Why the read failed. */
+  /** Why the read failed, or that it was stopped. */
   message?: string;
 }
 
@@ -70,6 +71,8 @@ interface InventoryState {
   portHosts: readonly string[];
   /** `automatic`: read again with the host's Docker inventory; a failure then unbinds the host's ports and is shown on its row. */
   readContainerPorts: (host: string, automatic?: boolean) => Promise<void>;
+  /** Stops the read of a host's switch ports that runs: its SSH connection ends at once, and the row says it was stopped. */
+  stopPortRead: (host: string) => void;
   /**
    * Stops reading a host's switch ports: it is forgotten (here and after a reload), a read of it
    * still running is dropped, and its containers lose the ports read from it, so the next compile
@@ -81,6 +84,8 @@ interface InventoryState {
 let loads = 0;
 /** Per host, the latest read of its switch ports; an answer to an older one is dropped. */
 const portLoads = new Map<string, number>();
+/** Per host, the stopId of its read of switch ports that runs (see ssh:stop). */
+const portStops = new Map<string, string>();
 
 export const useInventoryStore = create<InventoryState>()((set, get) => {
   /** Replaces one open source and recomputes the merged inventory. */
@@ -153,14 +158,20 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
     readContainerPorts: async (host, automatic = false) => {
       const load = (portLoads.get(host) ?? 0) + 1;
       portLoads.set(host, load);
+      // A read asked anew leaves the one before it nothing to wait for.
+      get().stopPortRead(host);
+      const stopId = crypto.randomUUID();
+      portStops.set(host, stopId);
       set((s) => ({ portReads: { ...s.portReads, [host]: { status: 'reading', automatic } } }));
-      // A read the user asked for fails as a notice; one made for them says why on the host's row.
-      const response = await request('hosts:containerPorts', { host }, automatic ? { handles: () => true } : {});
+      // A read the user asked for fails as a notice; one made for them, or one stopped, says why on the host's row.
+      const response = await request('hosts:containerPorts', { host, stopId }, { handles: (e) => automatic || e.code === 'stopped' });
+      if (portStops.get(host) === stopId) portStops.delete(host);
       if (portLoads.get(host) !== load) return;
       const at = new Date().toISOString();
       if (!response.ok) {
         set((s) => {
-          const portReads = { ...s.portReads, [host]: { status: 'failed' as const, automatic, at, message: response.error.message } };
+          const status = response.error.code === 'stopped' ? ('stopped' as const) : ('failed' as const);
+          const portReads = { ...s.portReads, [host]: { status, automatic, at, message: response.error.message } };
           // Ports of an earlier inventory are never kept for a new one (see openSource).
           if (!automatic) return { portReads };
           const containerPorts = withoutPortsOf(s.containerPorts, [host]);
@@ -175,7 +186,15 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       });
     },
 
+    stopPortRead: (host) => {
+      const stopId = portStops.get(host);
+      if (stopId === undefined) return;
+      portStops.delete(host);
+      void request('ssh:stop', { stopId });
+    },
+
     forgetPortHost: (host) => {
+      get().stopPortRead(host);
       portLoads.set(host, (portLoads.get(host) ?? 0) + 1);
       set((s) => {
         const containerPorts = withoutPortsOf(s.containerPorts, [host]);

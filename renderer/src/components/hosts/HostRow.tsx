@@ -17,9 +17,11 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const rollingBack = useDeployStore((s) => s.rollingBack.includes(line.host));
   const running = useDeployStore((s) => s.running);
   const rollback = useDeployStore((s) => s.rollback);
+  const stopRollback = useDeployStore((s) => s.stopRollback);
   const hasBackup = useDeployStore((s) => s.backups.includes(line.host));
   const ports = useInventoryStore((s) => s.containerPorts.get(line.host));
   const readContainerPorts = useInventoryStore((s) => s.readContainerPorts);
+  const stopPortRead = useInventoryStore((s) => s.stopPortRead);
   const portRead = useInventoryStore((s) => s.portReads[line.host]);
   const remembered = useInventoryStore((s) => s.portHosts.includes(line.host));
   const forgetPortHost = useInventoryStore((s) => s.forgetPortHost);
@@ -56,6 +58,17 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         >
           {rollingBack ? 'Rolling back…' : 'Rollback'}
         </button>
+        {rollingBack ? (
+          <button
+            type="button"
+            data-testid="rollback-stop"
+            data-host={line.host}
+            title="Drop the SSH connection to this host at once. A rollback whose flows are not sent yet ends, and the switch keeps its flows; one already sent finishes and says how it went."
+            onClick={() => stopRollback(line.host)}
+          >
+            Stop
+          </button>
+        ) : null}
         <button
           type="button"
           data-testid="host-read-ports"
@@ -66,6 +79,11 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         >
           {portRead?.status === 'reading' ? 'Reading switch ports…' : 'Read switch ports'}
         </button>
+        {portRead?.status === 'reading' ? (
+          <button type="button" data-testid="host-read-ports-stop" data-host={line.host} title="Drop the SSH connection to this host at once: a silent switch would hold the read for up to 10 seconds" onClick={() => stopPortRead(line.host)}>
+            Stop
+          </button>
+        ) : null}
         {remembered || ports ? (
           <button
             type="button"
@@ -96,6 +114,7 @@ function PortReadNote({ read, host }: { read: PortRead; host: string }): JSX.Ele
   const at = read.at ? new Date(read.at).toLocaleTimeString() : '';
   const text =
     read.status === 'reading' ? (read.automatic ? 'Reading the switch ports again, since the Docker inventory was read again…' : null)
+    : read.status === 'stopped' ? `${read.message ?? 'The read of the switch ports was stopped.'}${read.automatic ? ' Its Docker containers have no switch port now, so the compile gives them no spoof guard; Read switch ports to read them again.' : ''}`
     : read.status === 'failed' ? (read.automatic ? `Could not read the switch ports again with the Docker inventory (${at}): ${read.message ?? 'no reason given'} Its Docker containers have no switch port now, so the compile gives them no spoof guard; Read switch ports to try again, or Stop reading ports if the host is gone.` : null)
     : read.automatic ? `Read again at ${at}, with the Docker inventory.`
     : null;

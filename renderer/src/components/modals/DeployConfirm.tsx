@@ -36,24 +36,24 @@ export function DeployConfirm(): JSX.Element | null {
   const reading = useRef<string | null>(null);
   const stopReading = (): void => {
     if (reading.current === null) return;
-    void request('analysis:stopRead', { readId: reading.current });
+    void request('ssh:stop', { stopId: reading.current });
     reading.current = null;
   };
   useEffect(() => {
     if (!confirming || !input) return;
     let live = true;
-    const readId = crypto.randomUUID();
-    reading.current = readId;
+    const stopId = crypto.randomUUID();
+    reading.current = stopId;
     // Asked directly, not through the analysis store: this answer belongs to the dialog and
     // should not stay drawn on the canvas once the deploy has changed what the hosts run.
-    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(','), readId } }).then((response) => {
-      if (reading.current === readId) reading.current = null;
+    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(','), stopId } }).then((response) => {
+      if (reading.current === stopId) reading.current = null;
       if (live) setAnswer({ input, hosts: deployHosts, result: response.ok ? response.value : null });
     });
     return () => {
       live = false;
       // Closed, deployed or asked anew: a silent host must not keep its SSH sessions for an answer nobody waits for.
-      if (reading.current === readId) stopReading();
+      if (reading.current === stopId) stopReading();
       // Its answer goes with it: opened again, the dialog reads the hosts again and says so, rather
       // than showing this read's answer (a stopped one, or one from before a deploy) meanwhile.
       setAnswer(null);

@@ -41,7 +41,15 @@ export function TracePanel(): JSX.Element {
   const [form, setFormState] = useState(opened.question);
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
-  const [asking, setAsking] = useState(false);
+  // The stopId of the switches being asked (see ssh:stop); null when none is.
+  const [asking, setAsking] = useState<string | null>(null);
+  // The same id for the cleanup on unmount, which sees only the first render's state.
+  const askingNow = useRef<string | null>(null);
+  const stopAsking = (): void => {
+    if (askingNow.current !== null) void request('ssh:stop', { stopId: askingNow.current });
+  };
+  // A tab closed while the switches are asked drops their answers: their connections go with them.
+  useEffect(() => stopAsking, []);
   // A question brought from elsewhere is being traced as the tab opens.
   const [tracing, setTracing] = useState(opened.run);
   const [error, setError] = useState<string | null>(null);
@@ -52,6 +60,8 @@ export function TracePanel(): JSX.Element {
   // An answer belongs to the question above it: editing the question clears it.
   const setForm = (next: TraceQuestion): void => {
     asked.current++;
+    // The switches asked about the question before have nobody to answer, and its Stop goes with its answer.
+    stopAsking();
     setFormState(next);
     setAnswer(null);
     setSwitches(null);
@@ -79,7 +89,10 @@ export function TracePanel(): JSX.Element {
   const askSwitches = async (): Promise<void> => {
     if (!answer) return;
     const question = asked.current;
-    setAsking(true);
+    // One id for every hop: Stop ends them all.
+    const stopId = crypto.randomUUID();
+    setAsking(stopId);
+    askingNow.current = stopId;
     const replies = await Promise.all(
       answer.path.hops.map(async (hop, i): Promise<SwitchAnswer> => {
         const dst = i > 0 && answer.path.redirectedTo ? answer.path.redirectedTo : answer.packet.dst;
@@ -88,12 +101,13 @@ export function TracePanel(): JSX.Element {
         const { inPort, ...sent } = answer.packet;
         const packet = { ...sent, dst, ...(hop.ctMark ? { ctMark: hop.ctMark } : {}), ...(i === 0 && inPort ? { inPort } : {}) };
         // Said on the host's line; a notice on top would say it twice.
-        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state }, { handles: () => true });
+        const reply = await request('trace:switch', { host: hop.host, packet, state: answer.state, stopId }, { handles: () => true });
         if (!reply.ok) return { host: hop.host, simulated: hop.verdict, switchSays: 'nothing', agrees: false, error: reply.error.message };
         return { host: hop.host, simulated: hop.verdict, switchSays: reply.value.verdict, agrees: traceAgrees(hop, reply.value, answer.state) };
       }),
     );
-    setAsking(false);
+    setAsking(null);
+    if (askingNow.current === stopId) askingNow.current = null;
     // An answer to a question since changed is dropped, as the trace's own is.
     if (asked.current === question) setSwitches(replies);
   };
@@ -172,9 +186,17 @@ export function TracePanel(): JSX.Element {
             ))}
           </ul>
           <p>
-            <button type="button" data-testid="trace-switch" disabled={asking} onClick={() => void askSwitches()}>
-              {asking ? 'Asking the switches…' : 'Ask the real switches (ofproto/trace over SSH)'}
+            <button type="button" data-testid="trace-switch" disabled={asking !== null} onClick={() => void askSwitches()}>
+              {asking !== null ? 'Asking the switches…' : 'Ask the real switches (ofproto/trace over SSH)'}
             </button>
+            {asking !== null ? (
+              <>
+                {' '}
+                <button type="button" data-testid="trace-switch-stop" title="Drop the SSH connections at once: a silent switch would hold its answer for up to 10 seconds" onClick={stopAsking}>
+                  Stop
+                </button>
+              </>
+            ) : null}
           </p>
           {switches ? (
             <ul className="trace-switches">
