@@ -39,7 +39,13 @@ const policy: Policy = {
   defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
   groups: ['web', 'app', 'db', 'ops'].map((tier) => ({ name: tier, selector: { labels: `tier=${tier}` } })),
   edges: [
-    { id: 'web-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' },
+    {
+      id: 'web-app',
+      from: 'web',
+      to: 'app',
+      services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }],
+      action: 'allow',
+    },
     { id: 'ops-db', from: 'ops', to: 'db', services: [{ protocol: 'icmp' }], action: 'allow' },
   ],
 };
@@ -57,7 +63,12 @@ describe('the matrix and infrastructure traffic', () => {
   const cell = (from: string, to: string) => cells[matrix.groups.indexOf(from)]![matrix.groups.indexOf(to)]!;
 
   it('shows closed the IPv6 group pairs that only neighbour discovery passes, though the switch does pass it', () => {
-    for (const [from, to] of [['db', 'web'], ['web', 'db'], ['app', 'web'], ['web', 'ops']]) {
+    for (const [from, to] of [
+      ['db', 'web'],
+      ['web', 'db'],
+      ['app', 'web'],
+      ['web', 'ops'],
+    ]) {
       expect(isEmptyServiceSet(cell(from!, to!).always), `${from} → ${to}`).toBe(true);
       expect(isEmptyServiceSet(cell(from!, to!).sometimes), `${from} → ${to}`).toBe(true);
     }
@@ -67,7 +78,9 @@ describe('the matrix and infrastructure traffic', () => {
     // The switch really lets it through: the cells leave it out, they do not deny it.
     const db = { address: 'fd00::4', host: 'h1' };
     const web = { address: 'fd00::2', host: 'h2' };
-    const solicitation = simulatePath(tables, db, web, { protocol: 'icmp', icmpType: 135, icmpCode: 0 }, 'new', { hostOf: addressHosts(inventory.workloads) });
+    const solicitation = simulatePath(tables, db, web, { protocol: 'icmp', icmpType: 135, icmpCode: 0 }, 'new', {
+      hostOf: addressHosts(inventory.workloads),
+    });
     expect(solicitation.verdict).toBe('permitted');
   });
 
@@ -79,26 +92,36 @@ describe('the matrix and infrastructure traffic', () => {
 
   it('says what it leaves out, in the text, the CSV (on its own, see the CLI) and the JSON', () => {
     expect(matrix.leftOut).toEqual(['neighbour-discovery']);
-    const note = 'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
+    const note =
+      'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
     expect([...matrixTextLines(matrix)].at(-1)).toBe(note);
     expect([...matrixCsvChunks(matrix)].join('\n')).not.toContain('icmp type 133-136');
-    expect(matrixJson(matrix)).toMatchObject({ infrastructureNotShown: ['IPv6 neighbour discovery (ICMPv6 types 133-136)'] });
+    expect(matrixJson(matrix)).toMatchObject({
+      infrastructureNotShown: ['IPv6 neighbour discovery (ICMPv6 types 133-136)'],
+    });
   });
 
   it('names DHCP too when the policy lets it through, and nothing on an IPv4 inventory without it', () => {
     const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
     expect(withoutInfrastructurePasses(tablesOf(withDhcp)).leftOut).toEqual(['dhcp', 'neighbour-discovery']);
-    const v4: Inventory = { ...inventory, workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })) };
+    const v4: Inventory = {
+      ...inventory,
+      workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })),
+    };
     const v4Tables = loadHostTables(compilePolicy(policy, v4).hosts);
     expect(reachabilityMatrix(policy, v4, v4Tables).leftOut).toEqual([]);
-    expect([...matrixTextLines(reachabilityMatrix(policy, v4, v4Tables))].at(-1)).toBe('4 groups; 13 of 16 ordered pairs permit nothing.');
+    expect([...matrixTextLines(reachabilityMatrix(policy, v4, v4Tables))].at(-1)).toBe(
+      '4 groups; 13 of 16 ordered pairs permit nothing.',
+    );
   });
 
   it('keeps DNS to the named resolvers in the cells: a rule of the policy, towards some destinations only', () => {
     const withDns = { ...policy, infrastructure: { dhcp: false, dnsResolvers: ['fd00::4'] } };
     const dns = reachabilityMatrix(withDns, inventory, tablesOf(withDns));
     const dnsCells = allGroupCells(dns);
-    expect(formatServices(dnsCells[dns.groups.indexOf('web')]![dns.groups.indexOf('db')]!.always)).toBe('tcp/53, udp/53');
+    expect(formatServices(dnsCells[dns.groups.indexOf('web')]![dns.groups.indexOf('db')]!.always)).toBe(
+      'tcp/53, udp/53',
+    );
     expect(isEmptyServiceSet(dnsCells[dns.groups.indexOf('db')]![dns.groups.indexOf('web')]!.always)).toBe(true);
   });
 });

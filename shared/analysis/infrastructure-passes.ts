@@ -72,7 +72,8 @@ function withoutPassesOf(byTable: FlowTables): { byTable: FlowTables; leftOut: S
 function passedTraffic(flow: SimFlow): InfrastructureTraffic | undefined {
   const { match } = flow;
   const ip = match.ethType === ETH_TYPE.ipv4 || match.ethType === ETH_TYPE.ipv6;
-  if (!ip || hasAddress(match) || match.inPort !== undefined || !flow.actions.some((a) => a.kind === 'normal')) return undefined;
+  if (!ip || hasAddress(match) || match.inPort !== undefined || !flow.actions.some((a) => a.kind === 'normal'))
+    return undefined;
   if (isCookieOfKind(flow.cookie, 'dhcp')) return 'dhcp';
   if (!isCookieOfKind(flow.cookie, 'infrastructure')) return undefined;
   // The pipeline's only IP flow that outputs from table 0 is neighbour discovery; another would need a name here.
