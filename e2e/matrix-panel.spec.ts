@@ -185,7 +185,7 @@ test('a group cell counts address pairs and says so: two and two dual-stack work
   await expect(designer.byTestId('matrix-stats')).toContainText('IPv6 neighbour discovery');
   const download = designer.page.waitForEvent('download');
   await designer.byTestId('matrix-export-svg').click();
-  expect(readFileSync((await (await download).path())!, 'utf8')).toContain('>IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.</text>');
+  expect(readFileSync(await (await download).path(), 'utf8')).toContain('>IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.</text>');
 
   // By workload, a cell is one pair of workloads, over both families.
   await designer.byTestId('matrix-level').selectOption('workloads');
