@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
@@ -179,7 +179,13 @@ test('a group cell counts address pairs and says so: two and two dual-stack work
   await openAndComputeMatrix(designer, host, inventory, policy);
 
   expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
-  expect(await designer.matrixCellFacts()).toEqual(['Every address pair: tcp/8080', 'Some address pairs only: icmp type 133-136', 'Sent to a honeypot: nothing', 'Address pairs: 8']);
+  // IPv6 neighbour discovery passes every IPv6 pair before the policy: the cell leaves it out, the legend says so.
+  expect(await designer.matrixCellFacts()).toEqual(['Every address pair: tcp/8080', 'Some address pairs only: nothing', 'Sent to a honeypot: nothing', 'Address pairs: 8']);
+  await expect(designer.byTestId('matrix-left-out')).toHaveText('IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.');
+  await expect(designer.byTestId('matrix-stats')).toContainText('IPv6 neighbour discovery');
+  const download = designer.page.waitForEvent('download');
+  await designer.byTestId('matrix-export-svg').click();
+  expect(readFileSync(await (await download).path(), 'utf8')).toContain('>IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.</text>');
 
   // By workload, a cell is one pair of workloads, over both families.
   await designer.byTestId('matrix-level').selectOption('workloads');

@@ -31,6 +31,25 @@ describe('microseg matrix', () => {
     expect(json.stdout).toBe(microseg('matrix', policy, '--inventory', inventory, '--json').stdout);
   });
 
+  it('leaves out of every format what passes between every pair before the policy, and says so: on stderr beside the CSV', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-v6-'));
+    writeFileSync(join(dir, 'inv.csv'), ['name,host,addresses,labels', 'web-1,h1,fd00::1,tier=web', 'app-1,h2,fd00::2,tier=app'].join('\n') + '\n');
+    writeFileSync(join(dir, 'policy.yaml'), readFileSync(policy, 'utf8'));
+    const args = ['matrix', join(dir, 'policy.yaml'), '--inventory', join(dir, 'inv.csv')] as const;
+    const note = 'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
+    const text = microseg(...args);
+    expect(text.stdout).toContain(`web → app: tcp/8080\n`);
+    expect(text.stdout).toContain(`\n${note}\n`);
+    expect(text.stdout).not.toContain('133-136,');
+    const csv = microseg(...args, '--format', 'csv');
+    expect(csv.stdout.split('\n')).toContain('app,web,,,,1');
+    expect(csv.stdout).not.toContain(note);
+    expect(csv.stderr).toContain(note);
+    const json = JSON.parse(microseg(...args, '--json').stdout) as { infrastructureNotShown: string[]; cells: { from: string; to: string }[] };
+    expect(json.infrastructureNotShown).toEqual(['IPv6 neighbour discovery (ICMPv6 types 133-136)']);
+    expect(json.cells.map((c) => `${c.from} → ${c.to}`)).toEqual(['web → app']);
+  });
+
   it('stops quietly when the reader of its output goes away (`| head`), rather than reporting a bug', () => {
     // 80 groups make 6,400 CSV rows, more than a pipe holds, so the writer is still writing when head exits.
     const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-pipe-'));

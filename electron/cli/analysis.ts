@@ -1,5 +1,6 @@
 import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
+import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import { checkedExamples } from '@shared/analysis/matrix-example';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
@@ -40,7 +41,12 @@ export async function matrixCommand(policyPath: string, options: AnalysisOptions
   const matrix = withProgress(matrixSteps(policy, inventory, tables), 'matrix');
   // The time goes to stderr: stdout is the same for the same input, so two runs can be diffed.
   process.stderr.write(`matrix took ${Math.round(performance.now() - started)} ms\n`);
-  if (format === 'csv') return { chunks: matrixCsvChunks(matrix), code: EXIT.ok };
+  if (format === 'csv') {
+    // The CSV holds rows only, for spreadsheets; what its cells leave out is said beside it.
+    const note = leftOutNote(matrix.leftOut);
+    if (note) process.stderr.write(`${note}\n`);
+    return { chunks: matrixCsvChunks(matrix), code: EXIT.ok };
+  }
   if (format === 'json') {
     // Each example is a pair whose first packet the cell's service really passes, as `trace` would show.
     const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });

@@ -145,11 +145,11 @@ describe("a matrix cell's example pair", () => {
     expect(everyOpen).toEqual({ from: 'web-1', to: 'app-1', service: 'udp/53' });
   });
 
-  it('is, on the command line, none for a cell that opens only what the trace cannot send (neighbour discovery)', () => {
+  it('is, on the command line, none for a cell that opens only what the trace cannot send (GRE)', () => {
     const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
-    const discoveryOnly = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES };
-    expect(exampleGoal(discoveryOnly).verdict).toBe('dropped');
-    expect(checkedExamples(matrix.members, [{ row: web, column: app, services: discoveryOnly }], inventory, engine)).toEqual([undefined]);
+    const greOnly = { always: serviceSetOf({ other: [[47, 47]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES };
+    expect(exampleGoal(greOnly).verdict).toBe('dropped');
+    expect(checkedExamples(matrix.members, [{ row: web, column: app, services: greOnly }], inventory, engine)).toEqual([undefined]);
   });
 
   it('is, on the command line, the first pair the panel would find, though the engine asks pairs in batches', async () => {

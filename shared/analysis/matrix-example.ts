@@ -155,8 +155,8 @@ export function checkedExamples(members: MatrixMembers, cells: readonly CellPlac
   const asker = new ExampleAsker(inventory, engine);
   let pending: number[] = [];
   candidates.forEach((pairs, i) => {
-    // A cell that opens nothing the trace can send (IPv6 neighbour discovery alone) has no
-    // service to show passing: its goal, tcp/80 dropped, would read as a service it opens.
+    // A cell that opens nothing the trace can send (GRE alone, say) has no service to show
+    // passing: its goal, tcp/80 dropped, would read as a service it opens.
     if (pairs.length === 0 || goals[i]!.verdict === 'dropped') return;
     if (sure[i]) found[i] = { ...pairs[0]!, service: tracedServiceText(goals[i]!.service) };
     else pending.push(i);

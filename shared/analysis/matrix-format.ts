@@ -2,6 +2,7 @@ import type { MatrixCell, ReachabilityMatrix } from './matrix';
 import type { CellPlace, CheckedExample } from './matrix-example';
 import { examplePair, forEachCellOfRow, forEachGridCell, MemberPairCounter, type CellServices } from './matrix-grid';
 import { formatServices, isEmptyServiceSet, type ServiceSet } from './service-set';
+import { leftOutNames, leftOutNote } from './infrastructure-passes';
 
 // The matrix for the command line. 5,000 groups make 25 million ordered pairs, so the text and
 // the CSV come as lines to write one after another, never as one string.
@@ -15,7 +16,7 @@ export interface OpenCell extends MatrixCell {
 /**
  * The matrix as lines a terminal shows: one per group pair that permits anything, with the
  * services every member pair may open and those only some may; closed pairs are left out and
- * counted at the end.
+ * counted at the end, followed by the infrastructure traffic no cell shows, if any.
  */
 export function* matrixTextLines(matrix: ReachabilityMatrix): Generator<string> {
   const lines: string[] = [];
@@ -30,11 +31,14 @@ export function* matrixTextLines(matrix: ReachabilityMatrix): Generator<string> 
   yield* lines;
   const all = matrix.groups.length ** 2;
   yield `${matrix.groups.length} groups; ${all - lines.length} of ${all} ordered pairs permit nothing.`;
+  const note = leftOutNote(matrix.leftOut);
+  if (note) yield note;
 }
 
 /**
  * One row per ordered group pair, for spreadsheets: `from,to,always,sometimes,redirected,pairs`;
- * the header, then the rows of one source group at a time, as one chunk of lines each.
+ * the header, then the rows of one source group at a time, as one chunk of lines each. Only
+ * rows, so a spreadsheet reads it as it is: the caller says apart what no cell shows (leftOutNote).
  */
 export function* matrixCsvChunks(matrix: ReachabilityMatrix): Generator<string> {
   yield 'from,to,always,sometimes,redirected,pairs';
@@ -79,7 +83,8 @@ export function openCells(matrix: ReachabilityMatrix, findExamples?: ExampleFind
 
 /**
  * The matrix as `--json` prints it: the groups, every cell that permits or redirects anything
- * (the others permit nothing), and the workload grid of a small inventory.
+ * (the others permit nothing), the workload grid of a small inventory, and the infrastructure
+ * traffic no cell shows.
  */
 export function matrixJson(matrix: ReachabilityMatrix, findExamples?: ExampleFinder): object {
   const open = openCells(matrix, findExamples);
@@ -88,6 +93,7 @@ export function matrixJson(matrix: ReachabilityMatrix, findExamples?: ExampleFin
     cells: open,
     closedPairs: matrix.groups.length ** 2 - open.length,
     ...(matrix.workloads ? { workloads: matrix.workloads } : {}),
+    infrastructureNotShown: leftOutNames(matrix.leftOut),
     stats: matrix.stats,
   };
 }

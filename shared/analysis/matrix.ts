@@ -13,6 +13,7 @@ import { plainClasses, type PlainClasses } from './plain-classes';
 import { NO_SERVICES, unionServices } from './service-set';
 import { finish, type AnalysisSteps } from './steps';
 import { withoutPortGuards } from '../simulator/port-guards';
+import { withoutInfrastructurePasses, type InfrastructureTraffic } from './infrastructure-passes';
 
 export type { MatrixCell } from './group-cells';
 
@@ -29,6 +30,8 @@ export interface ReachabilityMatrix {
    * of classes); `simulations`: packets simulated, one per run of ports and distinct tables.
    */
   stats: { endpoints: number; classes: number; classPairs: number; simulations: number };
+  /** Traffic the tables let through between every pair whatever the groups, which no cell shows (leftOutNote says so). */
+  leftOut: InfrastructureTraffic[];
 }
 
 /** Above this many workloads the matrix stays at group level: a bigger grid is unreadable. */
@@ -55,7 +58,9 @@ export function reachabilityMatrix(policy: Policy, inventory: Inventory, tables:
  */
 export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven: HostFlowTables): AnalysisSteps<ReachabilityMatrix> {
   // Connections between workloads, sent from their own addresses: a spoof guard changes none.
-  const tables = withoutPortGuards(tablesAsGiven);
+  // What passes every pair before any policy (neighbour discovery) would make every cell look
+  // open: the cells show what the policy's rules decide, and the matrix names what it left out.
+  const { tables, leftOut } = withoutInfrastructurePasses(withoutPortGuards(tablesAsGiven));
   // As in the compiler: a workload without a host or an address is in no group and no table.
   const workloads = inventory.workloads.filter(takesPart);
   const named = new NamedAddresses();
@@ -109,6 +114,7 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven
     members: { labels: endpoints.map(endpointLabel), families: endpoints.map((e) => e.address.family), behindSwitch: endpoints.map((e) => e.host !== undefined), byGroup: members },
     ...(workloadRows ? { workloads: { names: workloadRows.names, cells: workloadRows.cells.map((row) => row.map((ids) => workloadCell(ids, answers.reaches))) } } : {}),
     stats: { endpoints: endpoints.length, classes: classes.hardClasses, classPairs, simulations: answers.simulations },
+    leftOut,
   };
 }
 

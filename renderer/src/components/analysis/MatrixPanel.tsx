@@ -1,5 +1,6 @@
 import type { MatrixCell } from '@shared/analysis/matrix';
 import type { NamedPair } from '@shared/analysis/matrix-example';
+import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useEffect, useMemo, useRef, useState, type JSX, type MouseEvent } from 'react';
@@ -10,7 +11,7 @@ import { AnalysisProgress } from './AnalysisProgress';
 import { CellExample } from './CellExample';
 import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
 import { HeatMapCanvas } from './HeatMapCanvas';
-import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
+import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND, type PictureFooter } from './heat-map-svg';
 import { matrixView } from './matrix-view';
 import { downloadPng, downloadSvg, save } from './picture-export';
 
@@ -36,7 +37,7 @@ export function MatrixPanel(): JSX.Element {
   const onCanvas = grid !== null && grid.names.length > SVG_ROW_LIMIT;
   // A filter no name matches leaves no map: nothing to draw or export.
   const noMatch = grid !== null && grid.names.length === 0;
-  const svg = useMemo(() => (grid && result && !onCanvas ? heatMapSvg(grid.names, grid.shown, captionOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked, onCanvas]);
+  const svg = useMemo(() => (grid && result && !onCanvas ? heatMapSvg(grid.names, grid.shown, footerOf(result, level, filter), picked ?? undefined) : ''), [grid, result, level, filter, picked, onCanvas]);
   const matrix = result?.matrix;
   // Kept while the same cell is shown: its example is looked for by tracing pairs, once.
   const shownCell = useMemo(() => {
@@ -61,10 +62,11 @@ export function MatrixPanel(): JSX.Element {
     if (row >= 0 && column >= 0 && row < grid.names.length && column < grid.names.length) setPicked({ row, column });
   };
 
-  const statsText = matrix && result ? `${matrix.groups.length} groups, ${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets, ${result.durationMs} ms` : '';
+  const leftOut = matrix ? leftOutNote(matrix.leftOut) : undefined;
+  const statsText = matrix && result ? `${matrix.groups.length} groups, ${matrix.stats.classes} address classes, ${matrix.stats.simulations} simulated packets, ${result.durationMs} ms${leftOut ? `. ${leftOut}` : ''}` : '';
   const exportPng = (): void => {
     if (!grid || !result) return;
-    if (onCanvas) save(heatMapPngUrl(grid, captionOf(result, level, filter)), 'reachability-matrix.png');
+    if (onCanvas) save(heatMapPngUrl(grid, footerOf(result, level, filter)), 'reachability-matrix.png');
     else void downloadPng(svg, 'reachability-matrix.png');
   };
   return (
@@ -128,7 +130,7 @@ export function MatrixPanel(): JSX.Element {
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
             {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
-            <Legend />
+            <Legend note={leftOut} />
           </div>
         </div>
       ) : null}
@@ -178,7 +180,8 @@ function showUnderMap(explain: HTMLElement): void {
   if (map && explain.getBoundingClientRect().top >= map.getBoundingClientRect().bottom) explain.scrollIntoView({ block: 'nearest' });
 }
 
-function Legend(): JSX.Element {
+/** The colours, and what no cell shows (`note`), as the exported picture's footer says them. */
+function Legend({ note }: { note: string | undefined }): JSX.Element {
   return (
     <ul className="matrix-legend">
       {LEGEND.map((entry) => (
@@ -186,13 +189,16 @@ function Legend(): JSX.Element {
           <span className={entry.dot ? 'swatch dot' : 'swatch'} style={entry.dot ? undefined : { background: entry.fill }} /> {entry.text}
         </li>
       ))}
+      {note ? <li data-testid="matrix-left-out">{note}</li> : null}
     </ul>
   );
 }
 
-/** What the picture shows, for its footer: which policy, at which level, which names, computed when. */
-function captionOf(result: MatrixOutcome & { input: AnalysisInput; computedAt: string }, level: 'groups' | 'workloads', filter: string): string {
+/** What the picture shows, for its footer: which policy, at which level, which names, computed when, and what no cell shows. */
+function footerOf(result: MatrixOutcome & { input: AnalysisInput; computedAt: string }, level: 'groups' | 'workloads', filter: string): PictureFooter {
   const { policy } = result.input;
   const only = filter.trim() === '' ? '' : ` whose names contain "${filter.trim()}"`;
-  return `${policy.name} revision ${policy.revision}: rows open connections to columns, by ${level === 'groups' ? 'group' : 'workload'}${only}; computed ${result.computedAt}`;
+  const caption = `${policy.name} revision ${policy.revision}: rows open connections to columns, by ${level === 'groups' ? 'group' : 'workload'}${only}; computed ${result.computedAt}`;
+  const note = leftOutNote(result.matrix.leftOut);
+  return note ? { caption, note } : { caption };
 }

@@ -1,4 +1,4 @@
-import { cellRgb, LEGEND, redirects, type ShownCell } from './heat-map-svg';
+import { cellRgb, LEGEND, redirects, type PictureFooter, type ShownCell } from './heat-map-svg';
 import type { MatrixView } from './matrix-view';
 
 // The heat map of a grid too big for SVG (a rectangle and a tooltip per cell: at 1,000 groups a
@@ -57,16 +57,16 @@ function fillBlock(pixels: Uint8ClampedArray, side: number, x: number, y: number
 }
 
 /**
- * The picture to export: the map, then the caption and the legend below it, so the file says
- * what it shows on its own, as the SVG's does.
+ * The picture to export: the map, then the caption, the legend and the note below it, so the
+ * file says what it shows on its own, as the SVG's does.
  */
-export function heatMapPngUrl(view: MatrixView, caption: string): string {
+export function heatMapPngUrl(view: MatrixView, { caption, note }: PictureFooter): string {
   const size = canvasCellSize(view.names.length);
   const side = view.names.length * size;
   const line = 18;
   const canvas = document.createElement('canvas');
-  canvas.width = Math.max(side, 16 + 8 * caption.length, 720) + 16;
-  canvas.height = side + 16 + line * (2 + LEGEND.length);
+  canvas.width = Math.max(side, 16 + 8 * caption.length, 7 * (note?.length ?? 0), 720) + 16;
+  canvas.height = side + 16 + line * (3 + LEGEND.length);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This browser cannot draw on a canvas, so no PNG can be made.');
   context.fillStyle = '#ffffff';
@@ -87,5 +87,6 @@ export function heatMapPngUrl(view: MatrixView, caption: string): string {
     context.fillStyle = '#000000';
     context.fillText(entry.text, 28, y);
   });
+  if (note) context.fillText(note, 8, footer + line * (LEGEND.length + 2));
   return canvas.toDataURL('image/png');
 }

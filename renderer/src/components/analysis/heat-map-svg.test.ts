@@ -7,7 +7,7 @@ describe('heat map picture', () => {
   const open = { always: serviceSetOf({ tcp: [[5432, 5432]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
   const closed = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 4 };
   const grid = [[closed, open], [closed, closed]];
-  const svg = heatMapSvg(names, (i, j) => grid[i]![j]!, 'shop revision 3: rows open connections to columns');
+  const svg = heatMapSvg(names, (i, j) => grid[i]![j]!, { caption: 'shop revision 3: rows open connections to columns' });
 
   it('says on its own what it shows: a caption and every legend entry, below the cells', () => {
     expect(svg).toContain('>shop revision 3: rows open connections to columns</text>');
@@ -18,19 +18,23 @@ describe('heat map picture', () => {
     expect(captionY).toBeLessThan(height);
   });
 
-  it('draws a cell that only keeps IPv6 neighbour discovery as closed, and says so', () => {
-    const discovery = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
-    expect(cellFill(discovery)).toBe(cellFill(closed));
-    expect(describeCell('a', 'b', discovery)).toBe('a → b: only IPv6 neighbour discovery (icmp type 133-136)');
-    expect(cellFill(open)).not.toBe(cellFill(closed));
+  it('says below the legend what no cell shows, when the matrix left something out', () => {
+    const note = 'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
+    const withNote = heatMapSvg(names, (i, j) => grid[i]![j]!, { caption: 'shop', note });
+    // The footer's lines come in order: the note after the last legend entry, inside the picture.
+    expect(withNote.indexOf(`>${note}</text>`)).toBeGreaterThan(withNote.indexOf(`>${LEGEND.at(-1)!.text}</text>`));
+    const noteY = Number(/<text x="8" y="([\d.]+)">IPv6 neighbour discovery/.exec(withNote)![1]);
+    expect(noteY).toBeLessThan(heatMapLayout(names).height);
+    expect(svg).not.toContain('not shown');
   });
 
-  it('draws a closed cell of a dual-stack inventory, where only its IPv6 pairs keep neighbour discovery, as closed too', () => {
-    const dualStack = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[133, 136]] }), redirected: NO_SERVICES, pairs: 4 };
-    expect(cellFill(dualStack)).toBe(cellFill(closed));
-    expect(describeCell('a', 'b', dualStack)).toBe('a → b: nothing for every pair; IPv6 neighbour discovery for some pairs (icmp type 133-136)');
-    const someOpen = { ...dualStack, sometimes: serviceSetOf({ tcp: [[22, 22]], icmp: [[133, 136]] }) };
-    expect(cellFill(someOpen)).not.toBe(cellFill(closed));
+  it('draws and describes a cell by its services alone: ICMPv6 types an edge permits are services like any other', () => {
+    // The matrix leaves out what infrastructure passes (shared/analysis/infrastructure-passes.ts), so what a cell holds the policy permits.
+    const icmp = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
+    expect(cellFill(icmp)).not.toBe(cellFill(closed));
+    expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp type 133-136');
+    const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[133, 136]] }), redirected: NO_SERVICES, pairs: 4 };
+    expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp type 133-136');
   });
 
   it('escapes names and explains each cell in its tooltip', () => {

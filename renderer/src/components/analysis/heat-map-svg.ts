@@ -1,5 +1,5 @@
 import type { CellServices } from '@shared/analysis/matrix-grid';
-import { formatServices, isEmptyServiceSet, serviceCount, SERVICE_DOMAIN, type ServiceSet } from '@shared/analysis/service-set';
+import { formatServices, isEmptyServiceSet, serviceCount, SERVICE_DOMAIN } from '@shared/analysis/service-set';
 
 // The heat map as an SVG string: the same picture on screen (inlined) and in the exported
 // SVG and PNG files, so what is exported is what was seen.
@@ -23,9 +23,18 @@ export const LEGEND: readonly { fill: string; text: string; dot?: boolean }[] = 
   { fill: '#7048e8', text: 'some connections go to a honeypot', dot: true },
 ];
 
-/** Below the cells, so clicks map to cells from the top-left corner alone: a caption line and one line per legend entry. */
+/** What the picture's footer says besides the legend: what was analysed, when, and what no cell shows (leftOutNote). */
+export interface PictureFooter {
+  caption: string;
+  note?: string;
+}
+
+/**
+ * Below the cells, so clicks map to cells from the top-left corner alone: a caption line, one
+ * line per legend entry and the note's.
+ */
 const LINE = 18;
-const FOOTER = LINE * (2 + LEGEND.length);
+const FOOTER = LINE * (3 + LEGEND.length);
 const FOOTER_WIDTH = 16 + LABEL_CHAR * Math.max(...LEGEND.map((e) => e.text.length)) + 24;
 
 /** Labels longer than this are cut (the cell's tooltip has the whole name), so long names don't push the cells away. */
@@ -37,27 +46,17 @@ export function heatMapLayout(names: readonly string[]): HeatMapLayout {
   return { labelWidth, width: Math.max(grid, FOOTER_WIDTH), height: grid + FOOTER };
 }
 
-/**
- * ICMPv6 neighbour discovery (types 133 to 136), which every IPv6 pair keeps so addresses
- * resolve: on its own it opens no service, so such a cell is drawn as closed. With dual-stack
- * workloads only the IPv6 pairs keep it, so it is then a cell's `sometimes`.
- */
-function onlyNeighbourDiscovery(set: ServiceSet): boolean {
-  const { icmp, ...others } = set;
-  return Object.values(others).every((intervals) => intervals.length === 0) && icmp.length > 0 && icmp.every(([from, to]) => from >= 133 && to <= 136);
-}
-
 /** What a cell shows: its services, or null when it has no member pairs. */
 export type ShownCell = CellServices | null;
 
 /** Colour of a cell as red, green and blue: white without pairs, grey closed, green (darker for more services) for every pair, amber for some pairs only. */
 export function cellRgb(cell: ShownCell): readonly [number, number, number] {
   if (cell === null) return WHITE;
-  if (!isEmptyServiceSet(cell.always) && !onlyNeighbourDiscovery(cell.always)) {
+  if (!isEmptyServiceSet(cell.always)) {
     const share = Math.log10(1 + serviceCount(cell.always)) / Math.log10(1 + serviceCount(SERVICE_DOMAIN));
     return hslToRgb(145, 0.55, Math.round(85 - 50 * share) / 100);
   }
-  if (!isEmptyServiceSet(cell.sometimes) && !onlyNeighbourDiscovery(cell.sometimes)) return AMBER;
+  if (!isEmptyServiceSet(cell.sometimes)) return AMBER;
   return GREY;
 }
 
@@ -88,23 +87,22 @@ export function redirects(cell: ShownCell): boolean {
 /** In words, for a tooltip and for the explanation below the map. */
 export function describeCell(from: string, to: string, cell: ShownCell): string {
   if (cell === null) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
-  const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : onlyNeighbourDiscovery(cell.always) ? `only IPv6 neighbour discovery (${formatServices(cell.always)})` : formatServices(cell.always)];
-  if (!isEmptyServiceSet(cell.sometimes))
-    parts.push(onlyNeighbourDiscovery(cell.sometimes) ? `IPv6 neighbour discovery for some pairs (${formatServices(cell.sometimes)})` : `some pairs only: ${formatServices(cell.sometimes)}`);
+  const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : formatServices(cell.always)];
+  if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
   if (!isEmptyServiceSet(cell.redirected)) parts.push(`to a honeypot: ${formatServices(cell.redirected)}`);
   return `${from} → ${to}: ${parts.join('; ')}`;
 }
 
 /**
  * The picture: labels, cells (with their explanation as a tooltip), the selected cell, and a
- * footer with `caption` (what was analysed, when) and the legend, so an exported file says
- * what it shows on its own.
+ * footer with the caption (what was analysed, when), the legend and the note (what no cell
+ * shows), so an exported file says what it shows on its own.
  */
-export function heatMapSvg(names: readonly string[], cellAt: (row: number, column: number) => ShownCell, caption: string, selected?: { row: number; column: number }): string {
+export function heatMapSvg(names: readonly string[], cellAt: (row: number, column: number) => ShownCell, { caption, note }: PictureFooter, selected?: { row: number; column: number }): string {
   const layout = heatMapLayout(names);
   const { labelWidth, height } = layout;
   // The caption is bold: a little wider per character than the labels.
-  const width = Math.max(layout.width, 16 + (LABEL_CHAR + 1) * caption.length);
+  const width = Math.max(layout.width, 16 + (LABEL_CHAR + 1) * caption.length, 16 + LABEL_CHAR * (note?.length ?? 0));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="${FONT}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
@@ -136,6 +134,7 @@ export function heatMapSvg(names: readonly string[], cellAt: (row: number, colum
       `<text x="28" y="${y}">${escapeXml(entry.text)}</text>`,
     );
   });
+  if (note) parts.push(`<text x="8" y="${footer + LINE * (LEGEND.length + 2)}">${escapeXml(note)}</text>`);
   parts.push('</svg>');
   return parts.join('');
 }

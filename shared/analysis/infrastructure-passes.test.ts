@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
+import type { Inventory } from '../inventory/model';
+import type { Policy } from '../policy/model';
+import { addressHosts, loadHostTables, simulatePath, type HostFlowTables } from '../simulator/path';
+import { withoutInfrastructurePasses } from './infrastructure-passes';
+import { reachabilityMatrix } from './matrix';
+import { matrixCsvChunks, matrixJson, matrixTextLines } from './matrix-format';
+import { formatServices, isEmptyServiceSet } from './service-set';
+import { allGroupCells } from './testing/matrix-cells';
+
+// QA's defect: neighbour discovery passes table 0 for every IPv6 pair, so every IPv6 cell showed
+// it as an opened service and only a few group pairs came out closed.
+
+const workload = (name: string, host: string, address: string, tier: string): Inventory['workloads'][number] => ({
+  id: `s/${name}`,
+  name,
+  host,
+  addresses: [address],
+  labels: { tier },
+  origin: { kind: 'static', source: 's' },
+});
+
+const inventory: Inventory = {
+  readAt: '2026-01-01T00:00:00Z',
+  workloads: [
+    workload('web-1', 'h1', 'fd00::1', 'web'),
+    workload('web-2', 'h2', 'fd00::2', 'web'),
+    workload('app-1', 'h2', 'fd00::3', 'app'),
+    workload('db-1', 'h1', 'fd00::4', 'db'),
+    workload('ops-1', 'h1', 'fd00::5', 'ops'),
+  ],
+};
+
+const policy: Policy = {
+  apiVersion: 'microseg.dev/v1',
+  name: 'v6',
+  revision: 1,
+  defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
+  groups: ['web', 'app', 'db', 'ops'].map((tier) => ({ name: tier, selector: { labels: `tier=${tier}` } })),
+  edges: [
+    {
+      id: 'web-app',
+      from: 'web',
+      to: 'app',
+      services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }],
+      action: 'allow',
+    },
+    { id: 'ops-db', from: 'ops', to: 'db', services: [{ protocol: 'icmp' }], action: 'allow' },
+  ],
+};
+
+function tablesOf(p: Policy): HostFlowTables {
+  const compiled = compilePolicy(p, inventory);
+  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return loadHostTables(compiled.hosts);
+}
+
+describe('the matrix and infrastructure traffic', () => {
+  const tables = tablesOf(policy);
+  const matrix = reachabilityMatrix(policy, inventory, tables);
+  const cells = allGroupCells(matrix);
+  const cell = (from: string, to: string) => cells[matrix.groups.indexOf(from)]![matrix.groups.indexOf(to)]!;
+
+  it('shows closed the IPv6 group pairs that only neighbour discovery passes, though the switch does pass it', () => {
+    for (const [from, to] of [
+      ['db', 'web'],
+      ['web', 'db'],
+      ['app', 'web'],
+      ['web', 'ops'],
+    ]) {
+      expect(isEmptyServiceSet(cell(from!, to!).always), `${from} → ${to}`).toBe(true);
+      expect(isEmptyServiceSet(cell(from!, to!).sometimes), `${from} → ${to}`).toBe(true);
+    }
+    // Only web → web (app, db and ops have one member each: no pairs), web → app and ops → db are open.
+    expect([...matrixTextLines(matrix)]).toContain('4 groups; 13 of 16 ordered pairs permit nothing.');
+    expect(matrixJson(matrix)).toMatchObject({ closedPairs: 13 });
+    // The switch really lets it through: the cells leave it out, they do not deny it.
+    const db = { address: 'fd00::4', host: 'h1' };
+    const web = { address: 'fd00::2', host: 'h2' };
+    const solicitation = simulatePath(tables, db, web, { protocol: 'icmp', icmpType: 135, icmpCode: 0 }, 'new', {
+      hostOf: addressHosts(inventory.workloads),
+    });
+    expect(solicitation.verdict).toBe('permitted');
+  });
+
+  it('still shows ICMPv6 where an edge permits it, every type, and only what the edge permits elsewhere', () => {
+    expect(formatServices(cell('ops', 'db').always)).toBe('icmp');
+    expect(formatServices(cell('web', 'app').always)).toBe('tcp/8080');
+    expect(formatServices(cell('web', 'web').always)).toBe('any');
+  });
+
+  it('says what it leaves out, in the text, the CSV (on its own, see the CLI) and the JSON', () => {
+    expect(matrix.leftOut).toEqual(['neighbour-discovery']);
+    const note =
+      'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
+    expect([...matrixTextLines(matrix)].at(-1)).toBe(note);
+    expect([...matrixCsvChunks(matrix)].join('\n')).not.toContain('icmp type 133-136');
+    expect(matrixJson(matrix)).toMatchObject({
+      infrastructureNotShown: ['IPv6 neighbour discovery (ICMPv6 types 133-136)'],
+    });
+  });
+
+  it('names DHCP too when the policy lets it through, and nothing on an IPv4 inventory without it', () => {
+    const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
+    expect(withoutInfrastructurePasses(tablesOf(withDhcp)).leftOut).toEqual(['dhcp', 'neighbour-discovery']);
+    const v4: Inventory = {
+      ...inventory,
+      workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })),
+    };
+    const v4Tables = loadHostTables(compilePolicy(policy, v4).hosts);
+    expect(reachabilityMatrix(policy, v4, v4Tables).leftOut).toEqual([]);
+    expect([...matrixTextLines(reachabilityMatrix(policy, v4, v4Tables))].at(-1)).toBe(
+      '4 groups; 13 of 16 ordered pairs permit nothing.',
+    );
+  });
+
+  it('keeps DNS to the named resolvers in the cells: a rule of the policy, towards some destinations only', () => {
+    const withDns = { ...policy, infrastructure: { dhcp: false, dnsResolvers: ['fd00::4'] } };
+    const dns = reachabilityMatrix(withDns, inventory, tablesOf(withDns));
+    const dnsCells = allGroupCells(dns);
+    expect(formatServices(dnsCells[dns.groups.indexOf('web')]![dns.groups.indexOf('db')]!.always)).toBe(
+      'tcp/53, udp/53',
+    );
+    expect(isEmptyServiceSet(dnsCells[dns.groups.indexOf('db')]![dns.groups.indexOf('web')]!.always)).toBe(true);
+  });
+});
