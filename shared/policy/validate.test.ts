@@ -75,3 +75,22 @@ describe('a host criterion no host could be named (MS115)', () => {
     for (const host of ['host-a', 'node-1.example.com', 'Host_2', 'fd00::1']) expect(codes(withGroups({ name: 'one-host', selector: { host } })), host).toEqual([]);
   });
 });
+
+describe('an edge id with a control character (MS117)', () => {
+  it('is an error at the id that shows the character escaped', () => {
+    const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web\nadd table=0 actions=NORMAL', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+    expect(validatePolicy(policy)).toEqual([
+      {
+        code: 'MS117',
+        severity: 'error',
+        message: 'edge id "web\\nadd table=0 actions=NORMAL" holds a control character (a line break, tab or escape); write the id on one line, without them',
+        location: { path: 'edges.0.id', element: { kind: 'edge', id: 'web\nadd table=0 actions=NORMAL' } },
+      },
+    ]);
+  });
+
+  it('takes spaces, quotes and other printable text', () => {
+    const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web "to" web\'s', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+    expect(codes(policy)).toEqual([]);
+  });
+});

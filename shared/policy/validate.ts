@@ -79,6 +79,10 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       diagnostics.push(error('MS111', `edge id "${edge.id}" is used twice; edge ids must be unique`, { ...at, path: `${at.path}.id` }));
     }
     edgeIds.add(edge.id);
+    // Messages, traces and the CLI's text quote edge ids on one line each.
+    if (hasControlCharacters(edge.id)) {
+      diagnostics.push(error('MS117', `edge id ${JSON.stringify(edge.id)} holds a control character (a line break, tab or escape); write the id on one line, without them`, { ...at, path: `${at.path}.id` }));
+    }
     for (const end of ['from', 'to'] as const) {
       if (!groupNames.has(edge[end])) {
         diagnostics.push(error('MS112', `edge "${edge.id}" ${end === 'from' ? 'starts at' : 'ends at'} unknown group "${edge[end]}"; create the group or fix the name`, { ...at, path: `${at.path}.${end}` }));
