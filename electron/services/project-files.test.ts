@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_TEXT_FILE_BYTES, readTextFile, writeTextFileAtomic } from './project-files';
 
@@ -88,4 +88,18 @@ describe('readTextFile', () => {
     truncateSync(huge, MAX_TEXT_FILE_BYTES + 1);
     await expect(readTextFile(huge)).rejects.toThrow(`Could not read ${huge}: it is 257 MB, more than the 256 MB an input file may be; check that it is the right file.`);
   });
+});
+
+describe('paths as typed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-typed-'));
+
+  it('gives back one spelling of a file however it was typed, so a save knows the file it read', async () => {
+    const file = join(dir, 'a.yaml');
+    writeFileSync(file, 'one');
+    for (const spelling of [`${dir}//a.yaml`, `${dir}/./a.yaml`, `${dir}/../${basename(dir)}/a.yaml`]) {
+      expect((await readTextFile(spelling)).path, spelling).toBe(file);
+      expect((await writeTextFileAtomic(spelling, 'two')).path, spelling).toBe(file);
+    }
+  });
+
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ApiErrorCode } from '@shared/api/contract';
 import { fileKind, refusedByFolder } from './file-kind';
 import { ServiceError } from './service-error';
@@ -120,9 +120,13 @@ async function regularFileTarget(path: string): Promise<string> {
   }
 }
 
+/**
+ * The path as every caller keys the file by: full, with `//`, `.` and `..` resolved, so one
+ * file has one spelling (a save's "changed on disk" check compares by it).
+ */
 function absolute(path: string): string {
   if (path.trim() === '') throw new ServiceError('bad-request', 'No file path given; enter the path of a policy file.');
-  return isAbsolute(path) ? path : resolve(path);
+  return resolve(path);
 }
 
 function fileError(verb: 'read' | 'write', path: string, error: unknown): FileError {
