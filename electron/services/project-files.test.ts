@@ -102,4 +102,19 @@ describe('paths as typed', () => {
     }
   });
 
+  it('refuses a path ending in "/" (a folder) rather than reading or writing the file before it', async () => {
+    const file = join(dir, 'b.yaml');
+    writeFileSync(file, 'one');
+    const message = `Could not write ${file}/: the path ends in "/", so it names a folder, not a file; remove the "/" or add the file's name after it.`;
+    await expect(writeTextFileAtomic(`${file}/`, 'two')).rejects.toThrow(message);
+    await expect(readTextFile(`${file}/`)).rejects.toThrow(message.replace('write', 'read'));
+    expect(readFileSync(file, 'utf8')).toBe('one');
+  });
+
+  it('names the file a path goes through, instead of the system\'s ENOTDIR', async () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'one');
+    await expect(writeTextFileAtomic(join(file, 'd.yaml'), 'x')).rejects.toThrow(`Could not write ${file}/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
+    await expect(readTextFile(join(file, 'more', 'd.yaml'))).rejects.toThrow(`Could not read ${file}/more/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
+  });
 });
