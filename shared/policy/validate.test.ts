@@ -94,3 +94,17 @@ describe('an edge id with a control character (MS117)', () => {
     expect(codes(policy)).toEqual([]);
   });
 });
+
+describe('address blocks an except empties', () => {
+  it('warns at except when it removes every address of the cidrs (MS118)', () => {
+    const [warning] = validatePolicy(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64', 'fd00:0:0:1::/64'], except: ['fd00::/63'] } }));
+    expect(warning).toEqual({
+      code: 'MS118',
+      severity: 'warning',
+      message: 'the except blocks of group "lab" remove every address of its cidrs (fd00::/64, fd00:0:0:1::/64), so its blocks hold no address; narrow except or widen cidrs',
+      location: { path: 'groups.0.selector.except', element: { kind: 'group', id: 'lab' } },
+    });
+    expect(codes(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64'], except: ['fd00::1/128'] } }))).toEqual([]);
+  });
+
+});

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
+import { canonicalCidr, cidrsOverlap, subtractCidrs } from '../net/cidr-set';
 import { hostNameProblem, isHostName } from '../inventory/host-name';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
@@ -69,6 +69,9 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       (s.except ?? []).forEach((cidr, i) => {
         if (parseCidr(cidr) && !cidrsOverlap([cidr], blocks)) diagnostics.push(warning('MS106', `except block "${cidr}" of group "${group.name}" lies outside its cidrs; it removes nothing`, { ...at, path: `${at.path}.selector.except.${i}` }));
       });
+      if (subtractCidrs(blocks, s.except ?? []).length === 0) {
+        diagnostics.push(warning('MS118', `the except blocks of group "${group.name}" remove every address of its cidrs (${blocks.join(', ')}), so its blocks hold no address; narrow except or widen cidrs`, { ...at, path: `${at.path}.selector.except` }));
+      }
     }
   });
 
@@ -130,7 +133,7 @@ function workloadCriteria(s: ExcludeSelector): (keyof ExcludeSelector)[] {
 }
 
 /** Whether a selector names a workload criterion; `exclude` alone selects nobody to exclude from. */
-function hasWorkloadCriterion(s: ExcludeSelector): boolean {
+export function hasWorkloadCriterion(s: ExcludeSelector): boolean {
   return workloadCriteria(s).length > 0;
 }
 
