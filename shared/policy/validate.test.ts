@@ -95,7 +95,7 @@ describe('an edge id with a control character (MS117)', () => {
   });
 });
 
-describe('address blocks an except empties', () => {
+describe('address blocks an except empties (MS118), or a group lists twice (MS119)', () => {
   it('warns at except when it removes every address of the cidrs (MS118)', () => {
     const [warning] = validatePolicy(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64', 'fd00:0:0:1::/64'], except: ['fd00::/63'] } }));
     expect(warning).toEqual({
@@ -107,4 +107,11 @@ describe('address blocks an except empties', () => {
     expect(codes(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64'], except: ['fd00::1/128'] } }))).toEqual([]);
   });
 
+  it('warns at the second listing of a block, however it was written (MS119)', () => {
+    const policy = withGroups({ name: 'lan', selector: { cidrs: ['10.0.0.0/8', '192.0.2.0/24', '10.0.0.0/8'], except: ['10.1.0.0/16', '10.1.0.9/16'] } });
+    expect(validatePolicy(policy).filter((d) => d.code === 'MS119')).toEqual([
+      { code: 'MS119', severity: 'warning', message: 'group "lan" lists 10.0.0.0/8 twice in cidrs; remove this one', location: { path: 'groups.0.selector.cidrs.2', element: { kind: 'group', id: 'lan' } } },
+      { code: 'MS119', severity: 'warning', message: 'group "lan" lists 10.1.0.0/16 twice in except (here written "10.1.0.9/16"); remove this one', location: { path: 'groups.0.selector.except.1', element: { kind: 'group', id: 'lan' } } },
+    ]);
+  });
 });

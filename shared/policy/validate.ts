@@ -73,6 +73,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
         diagnostics.push(warning('MS118', `the except blocks of group "${group.name}" remove every address of its cidrs (${blocks.join(', ')}), so its blocks hold no address; narrow except or widen cidrs`, { ...at, path: `${at.path}.selector.except` }));
       }
     }
+    for (const field of ['cidrs', 'except'] as const) appendAll(diagnostics, blocksListedTwice(group.name, s[field] ?? [], field, { ...at, path: `${at.path}.selector.${field}` }));
   });
 
   const edgeIds = new Set<string>();
@@ -147,6 +148,24 @@ function criteriaBesideBlocks(name: string, s: Selector, at: NonNullable<Where>)
   const by = criteria.join(', ');
   const message = `group "${name}" holds the workloads its ${by} select and, besides them, every address in its cidrs (${s.cidrs!.join(', ')}): the two add up, the blocks do not narrow the workloads. To mean only some workloads, narrow the ${by} (or use exclude) and drop cidrs; to reach the blocks too, put them in a group of their own`;
   return [warning('MS110', message, at)];
+}
+
+/**
+ * MS119 for an address block a list gives twice (`10.0.0.0/8`, or `10.0.0.1/8` beside it): the
+ * second changes nothing, but reads as if it meant something. Said at the second, as MS116 is.
+ */
+function blocksListedTwice(name: string, list: readonly string[], field: 'cidrs' | 'except', at: NonNullable<Where>): Diagnostic[] {
+  const listed = new Set<string>();
+  return list.flatMap((cidr, i) => {
+    const canonical = canonicalCidr(cidr);
+    if (canonical === null) return [];
+    if (!listed.has(canonical)) {
+      listed.add(canonical);
+      return [];
+    }
+    const written = cidr === canonical ? '' : ` (here written "${cidr}")`;
+    return [warning('MS119', `group "${name}" lists ${canonical} twice in ${field}${written}; remove this one`, { ...at, path: `${at.path}.${i}` })];
+  });
 }
 
 /** MS104 for a pod or namespace label selector that does not parse. */
