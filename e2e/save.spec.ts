@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
@@ -56,4 +56,25 @@ test("the file's comments stay through canvas edits and the YAML view, each with
   await designer.page.keyboard.press('Control+s');
   await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
   expect(readFileSync(file, 'utf8')).toContain('# reviewed again on Friday');
+});
+
+test('Save asks before creating the open file again once it was deleted, and Save as takes another spelling of it as the same file', async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+
+  rmSync(file);
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('confirm-modal')).toContainText(`${file} was deleted or moved outside the designer`);
+  await designer.byTestId('confirm-cancel').click();
+  expect(existsSync(file)).toBe(false);
+  await designer.page.keyboard.press('Control+s');
+  await designer.byTestId('confirm-accept').click();
+  await expect.poll(() => existsSync(file)).toBe(true);
+
+  // The file is as the designer last wrote it: saving it again under another spelling asks nothing.
+  await designer.byTestId('policy-save-as').click();
+  await designer.byTestId('path-input').fill(file.replace(/\/shop\.yaml$/, '//./shop.yaml'));
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('policy-path')).toHaveText(file);
+  await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
+  expect(readFileSync(file, 'utf8')).toContain('revision: 3');
 });

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -154,6 +154,9 @@ describe('browser-mode host', () => {
     const write = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path: 'ui9-relative.yaml', text: 'x: 1\n' } } })).body) as { ok: boolean; error: { code: string; message: string } };
     expect(write).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(write.error.message).toContain('not a full path');
+    const home = JSON.parse((await call('/api/file:write', { headers: auth(), body: { args: { path: '~/ui9.yaml', text: 'x: 1\n' } } })).body) as { ok: boolean; error: { code: string; message: string } };
+    expect(home).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(home.error.message).toContain(`"~" is not expanded to a home folder here (no shell reads the path), so it would name a folder called "~" wherever the Microseg service happens to run. Type the full path, e.g. ${homedir()}/ui9.yaml.`);
   });
 
   it("stops an impact's read of the hosts whose stop arrived first: the page's two requests may overtake each other", async () => {

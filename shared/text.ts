@@ -27,6 +27,15 @@ export function printable(text: string): string {
   }).join('');
 }
 
+/**
+ * The text as a JSON string, with DEL and C1 controls escaped too (JSON leaves them): quotes and
+ * backslashes cannot end it early and no character can break its line, so it fits in a comment
+ * of a generated file and reads back with JSON.parse. Pure.
+ */
+export function quotedLiteral(text: string): string {
+  return printable(JSON.stringify(text));
+}
+
 /** The text with every control character replaced by a space, so it stays on one line. */
 export function oneLine(text: string): string {
   return Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? ' ' : ch)).join('');

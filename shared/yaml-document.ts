@@ -212,12 +212,12 @@ export function filledText(field: string, base: z.ZodString = z.string()): z.Zod
 }
 
 /** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */
-export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'>, code: string): Diagnostic[] {
+export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'> & Partial<Pick<LocatedDocument, 'doc'>>, code: string): Diagnostic[] {
   return error.issues.map((issue) => {
     // An unknown key is reported on its object; point at the key itself, where the typo is.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) : keys[0] === '<<' ? MERGE_KEY : issue.message;
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + quoteHint(issue, located.doc) : keys[0] === '<<' ? MERGE_KEY : issue.message;
     return {
       code,
       severity: 'error' as const,
@@ -256,6 +256,19 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
   // JSON writes Infinity and NaN as null: quote them as YAML would have them read.
   const found = typeof input === 'number' && !Number.isFinite(input) ? String(input) : typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
   return mustBe(field, expected, found);
+}
+
+/**
+ * For text that YAML read as a number or true/false (`name: 0123` is 123, its zero lost): how
+ * to keep it as written, quoted as it stands in the file (without a file, as it was read).
+ * Empty for any other wrong type.
+ */
+function quoteHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
+  if (issue.expected !== 'string' || (typeof issue.input !== 'number' && typeof issue.input !== 'boolean')) return '';
+  const node: unknown = doc?.getIn(issue.path, true);
+  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(issue.input);
+  const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
+  return `; YAML reads ${written} unquoted as a ${typeof issue.input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
 }
 
 /**

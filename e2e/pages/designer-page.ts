@@ -190,6 +190,11 @@ export class DesignerPage {
     await expect(this.byTestId('deploy-modal')).toHaveCount(0);
   }
 
+  /** The rows of the selected group's member list in the inspector: workloads, then address blocks. */
+  memberRows(): Locator {
+    return this.page.locator('.member-list li');
+  }
+
   async rollback(host: string): Promise<void> {
     await this.page.locator(`[data-testid="rollback-button"][data-host="${host}"]`).click();
     await this.byTestId('confirm-accept').click();

@@ -2,7 +2,7 @@ import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiResponse, AppInfo, ExampleProject, RequestArgs, RequestChannel, RequestResult } from '@shared/api/contract';
 import { isRequestChannel } from '@shared/api/contract';
-import { isFullPath } from '@shared/files/typed-path';
+import { typedPathProblem } from '@shared/files/typed-path';
 import type { Services } from '../services/services';
 import { parseInventoryText } from '../services/inventory-file';
 import { importClusterNetworkPolicies } from '../services/kubernetes/cluster-network-policies';
@@ -26,7 +26,8 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'file:read': ({ path }) => services.files.read(path),
     'file:write': ({ path, text }) => {
       // The UI's doors never mean the folder the service was started in (see typed-path.ts).
-      if (!isFullPath(path)) return Promise.reject(new ServiceError('bad-request', `"${path}" is not a full path; nothing was written. Give the full path of the file.`));
+      const problem = path.trim() === '' ? 'no file path given' : typedPathProblem(path, info.homeDir);
+      if (problem !== null) return Promise.reject(new ServiceError('bad-request', `Nothing was written: ${problem}.`));
       return services.files.write(path, text);
     },
     'dialog:open': async ({ title, extensions, folder }) => (dialogs ? dialogs.open(title, extensions, folder ?? false) : null),

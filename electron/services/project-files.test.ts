@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_TEXT_FILE_BYTES, readTextFile, writeTextFileAtomic } from './project-files';
 
@@ -87,5 +87,34 @@ describe('readTextFile', () => {
     // Sparse: the size is there without the disk space.
     truncateSync(huge, MAX_TEXT_FILE_BYTES + 1);
     await expect(readTextFile(huge)).rejects.toThrow(`Could not read ${huge}: it is 257 MB, more than the 256 MB an input file may be; check that it is the right file.`);
+  });
+});
+
+describe('paths as typed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-typed-'));
+
+  it('gives back one spelling of a file however it was typed, so a save knows the file it read', async () => {
+    const file = join(dir, 'a.yaml');
+    writeFileSync(file, 'one');
+    for (const spelling of [`${dir}//a.yaml`, `${dir}/./a.yaml`, `${dir}/../${basename(dir)}/a.yaml`]) {
+      expect((await readTextFile(spelling)).path, spelling).toBe(file);
+      expect((await writeTextFileAtomic(spelling, 'two')).path, spelling).toBe(file);
+    }
+  });
+
+  it('refuses a path ending in "/" (a folder) rather than reading or writing the file before it', async () => {
+    const file = join(dir, 'b.yaml');
+    writeFileSync(file, 'one');
+    const message = `Could not write ${file}/: the path ends in "/", so it names a folder, not a file; remove the "/" or add the file's name after it.`;
+    await expect(writeTextFileAtomic(`${file}/`, 'two')).rejects.toThrow(message);
+    await expect(readTextFile(`${file}/`)).rejects.toThrow(message.replace('write', 'read'));
+    expect(readFileSync(file, 'utf8')).toBe('one');
+  });
+
+  it('names the file a path goes through, instead of the system\'s ENOTDIR', async () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'one');
+    await expect(writeTextFileAtomic(join(file, 'd.yaml'), 'x')).rejects.toThrow(`Could not write ${file}/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
+    await expect(readTextFile(join(file, 'more', 'd.yaml'))).rejects.toThrow(`Could not read ${file}/more/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { ApiErrorCode } from '@shared/api/contract';
 import { fileKind, refusedByFolder } from './file-kind';
 import { ServiceError } from './service-error';
@@ -31,12 +31,12 @@ export class FileError extends ServiceError {
  * never answers, so both are refused before reading, and the pipe is opened without waiting.
  */
 export async function readTextFile(path: string): Promise<{ path: string; text: string }> {
-  const full = absolute(path);
+  const full = absolute(path, 'read');
   let file: FileHandle;
   try {
     file = await open(full, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw fileError('read', full, error);
+    throw await fileError('read', full, error);
   }
   try {
     const stats = await file.stat();
@@ -44,7 +44,7 @@ export async function readTextFile(path: string): Promise<{ path: string; text: 
     if (stats.size > MAX_TEXT_FILE_BYTES) throw new FileError('bad-request', 'read', full, `it is ${megabytes(stats.size)}, more than the ${megabytes(MAX_TEXT_FILE_BYTES)} an input file may be; check that it is the right file`);
     return { path: full, text: utf8Text(await file.readFile(), full) };
   } catch (error) {
-    throw error instanceof FileError ? error : fileError('read', full, error);
+    throw error instanceof FileError ? error : await fileError('read', full, error);
   } finally {
     await file.close();
   }
@@ -80,7 +80,7 @@ function megabytes(bytes: number): string {
  * target, so a crash or a full disk never leaves a half-written policy.
  */
 export async function writeTextFileAtomic(path: string, text: string): Promise<{ path: string }> {
-  const full = await regularFileTarget(absolute(path));
+  const full = await regularFileTarget(absolute(path, 'write'));
   const temp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
@@ -98,7 +98,7 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<{
  */
 async function writeError(path: string, error: unknown): Promise<FileError> {
   const refused = await refusedByFolder(dirname(path), error);
-  return refused ? new FileError('io', 'write', path, `${refused}; choose another place`) : fileError('write', path, error);
+  return refused ? new FileError('io', 'write', path, `${refused}; choose another place`) : await fileError('write', path, error);
 }
 
 /**
@@ -116,21 +116,45 @@ async function regularFileTarget(path: string): Promise<string> {
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && target === path) return path;
-    throw fileError('write', path, error);
+    throw await fileError('write', path, error);
   }
 }
 
-function absolute(path: string): string {
+/**
+ * The path as every caller keys the file by: full, with `//`, `.` and `..` resolved, so one
+ * file has one spelling (a save's "changed on disk" check compares by it). A trailing "/" names
+ * a folder; dropping it would quietly turn `shop.yaml/` into `shop.yaml`, so it is refused.
+ */
+function absolute(path: string, verb: 'read' | 'write'): string {
   if (path.trim() === '') throw new ServiceError('bad-request', 'No file path given; enter the path of a policy file.');
-  return isAbsolute(path) ? path : resolve(path);
+  const full = resolve(path);
+  const slash = path.endsWith('/') ? '/' : path.endsWith(sep) ? sep : undefined;
+  if (slash && dirname(full) !== full) {
+    throw new FileError('bad-request', verb, path, `the path ends in "${slash}", so it names a folder, not a file; remove the "${slash}" or add the file's name after it`);
+  }
+  return full;
 }
 
-function fileError(verb: 'read' | 'write', path: string, error: unknown): FileError {
+async function fileError(verb: 'read' | 'write', path: string, error: unknown): Promise<FileError> {
   const code = (error as NodeJS.ErrnoException).code;
+  const blocker = code === 'ENOTDIR' ? await fileOnThePath(path) : undefined;
   const reason =
     code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : 'its folder does not exist')
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'it is a folder, not a file'
+    : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it`
     : (error as Error).message;
   return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason);
+}
+
+/** The nearest existing folder of `path` when it is no folder: what ENOTDIR means, by name. */
+async function fileOnThePath(path: string): Promise<string | undefined> {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return (await stat(dir)).isDirectory() ? undefined : dir;
+    } catch {
+      // Missing, or itself under a file: look one level up.
+    }
+  }
+  return undefined;
 }

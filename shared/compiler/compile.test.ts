@@ -6,6 +6,7 @@ import type { Inventory } from '../inventory/model';
 import { parsePolicyFile } from '../policy/policy-file';
 import type { Policy } from '../policy/model';
 import { compilePolicy } from './compile';
+import { OUR_COOKIE, OUR_COOKIE_MASK } from './pipeline';
 import { formatDeployBundle, formatHostTable } from './table-text';
 
 /** Every host's printed table, for assertions on flow text. */
@@ -126,6 +127,13 @@ describe('names that reach flow files', () => {
     expect(compilePolicy(sneaky, shopInventory).diagnostics[0]).toMatchObject({ code: 'MS100', location: { path: 'metadata.name' } });
     const printed = formatHostTable('host-a', sneaky, compilePolicy(shopPolicy, shopInventory).hosts[0]!.flows);
     expect(printed.split('\n').filter((l) => l.includes('priority=65535'))).toEqual([expect.stringMatching(/^# policy/)]);
+  });
+
+  it('a policy name with quotes and backslashes is written escaped, so its comment reads back as the name', () => {
+    const quoted: Policy = { ...shopPolicy, name: 'Bob\'s "shop" \\ v2" revision 99' };
+    const header = formatHostTable('host-a', quoted, []).split('\n')[1]!;
+    expect(header).toBe(`# policy "Bob's \\"shop\\" \\\\ v2\\" revision 99" revision ${shopPolicy.revision}; 0 flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`);
+    expect(JSON.parse(/^# policy (".*") revision \d+;/.exec(header)![1]!)).toBe(quoted.name);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/model';
-import { oneLine } from '../text';
+import { oneLine, quotedLiteral } from '../text';
 import { formatFlow, tableName, type Flow } from './flow';
 import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
 
@@ -11,7 +11,7 @@ import { OUR_COOKIE, OUR_COOKIE_MASK, TABLES } from './pipeline';
 export function formatHostTable(host: string, policy: Policy, flows: readonly Flow[]): string {
   const header = [
     `# Microseg Designer flow table for host ${oneLine(host)}`,
-    `# policy "${oneLine(policy.name)}" revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
+    `# policy ${quotedLiteral(policy.name)} revision ${policy.revision}; ${flows.length} flows, all with cookie ${OUR_COOKIE}/${OUR_COOKIE_MASK}`,
   ];
   return withTables(header, flows);
 }

@@ -11,11 +11,15 @@ export function isFullPath(path: string): boolean {
 
 /**
  * What is wrong with a typed path, or null when it is a full path. `home` is offered as the
- * place to start, since `~` is not expanded either.
+ * place to start. `~` is refused, not expanded, and said to be: no shell reads these paths, so
+ * the user should see and confirm the exact file rather than learn which `~` forms we expand.
  */
 export function typedPathProblem(path: string, home: string): string | null {
   const trimmed = path.trim();
   if (trimmed === '' || isFullPath(trimmed)) return null;
   const start = home ? `, e.g. ${home}/${trimmed.replace(/^~[\\/]?/, '')}` : '';
-  return `"${trimmed}" is not a full path: it would be read or written wherever the Microseg service happens to run. Type the full path${start}`;
+  const why = trimmed.startsWith('~')
+    ? '"~" is not expanded to a home folder here (no shell reads the path), so it would name a folder called "~" wherever the Microseg service happens to run'
+    : 'it would be read or written wherever the Microseg service happens to run';
+  return `"${trimmed}" is not a full path: ${why}. Type the full path${start}`;
 }

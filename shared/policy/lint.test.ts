@@ -73,6 +73,11 @@ describe('lintPolicy', () => {
     expect(codes).toEqual(expect.arrayContaining([{ code: 'MS201', id: 'ghost' }, { code: 'MS402', id: 'to-ghost' }]));
   });
 
+  it('leaves a group whose except blocks carve out all its cidrs to MS118, which names that cause, not MS201', () => {
+    const codes = lint([{ name: 'nothing-left', selector: { cidrs: ['fd00::/64'], except: ['fd00::/48'] } }]);
+    expect(codes.filter((d) => d.id === 'nothing-left').map((d) => d.code)).toEqual([]);
+  });
+
   it('finds broad edges: any protocol, every port, a huge range, the whole internet', () => {
     const internet: Group = { name: 'internet', selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8'] } };
     const codes = lint([internet], [

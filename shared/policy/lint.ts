@@ -8,6 +8,7 @@ import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
 import { ungroupedOutcome } from './ungrouped-outcome';
+import { hasWorkloadCriterion } from './validate';
 
 /** More ports than this in one service is "broad": it rarely means one application. */
 const BROAD_PORT_RANGE = 1024;
@@ -67,6 +68,8 @@ function emptyGroups(policy: Policy, membership: ReadonlyMap<string, Membership>
   return policy.groups.flatMap((group, index): Diagnostic[] => {
     const m = membership.get(group.name);
     if (!m || m.workloads.length > 0 || m.cidrs.length > 0) return [];
+    // Blocks all carved out by except: MS118 names that cause; "no workload" would mislead.
+    if (!hasWorkloadCriterion(group.selector) && (group.selector.cidrs ?? []).length > 0) return [];
     return [warning('MS201', `group "${group.name}" selects no workload in the current inventory; its edges produce no flows`, `groups.${index}.selector`, 'group', group.name)];
   });
 }

@@ -102,6 +102,14 @@ describe('policy files', () => {
     ]);
   });
 
+  it('says how to keep text YAML read as a number or true/false: quoted as written, leading zeros and all', () => {
+    const file = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: 0123}\ngroups:\n  - { name: true, selector: { labels: a=b } }\n';
+    expect(parsePolicyFile(file, 'p.yaml').diagnostics.map((d) => d.message)).toEqual([
+      'metadata.name: name must be text (found 123); YAML reads 0123 unquoted as a number: to keep it as text, quote it, name: "0123"',
+      'groups.0.name: name must be text (found true); YAML reads true unquoted as a true/false value: to keep it as text, quote it, name: "true"',
+    ]);
+  });
+
   it('says the text a label selector written as a map would be', () => {
     const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: a\n    selector:\n      labels: { tier: web, env: prod }\n      namespaceLabels: 5\n  - { name: b, selector: { labels: "tier=db" } }\n';
     expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.code, d.message, d.location?.line, d.location?.column])).toEqual([

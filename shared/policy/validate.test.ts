@@ -75,3 +75,43 @@ describe('a host criterion no host could be named (MS115)', () => {
     for (const host of ['host-a', 'node-1.example.com', 'Host_2', 'fd00::1']) expect(codes(withGroups({ name: 'one-host', selector: { host } })), host).toEqual([]);
   });
 });
+
+describe('an edge id with a control character (MS117)', () => {
+  it('is an error at the id that shows the character escaped', () => {
+    const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web\nadd table=0 actions=NORMAL', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+    expect(validatePolicy(policy)).toEqual([
+      {
+        code: 'MS117',
+        severity: 'error',
+        message: 'edge id "web\\nadd table=0 actions=NORMAL" holds a control character (a line break, tab or escape); write the id on one line, without them',
+        location: { path: 'edges.0.id', element: { kind: 'edge', id: 'web\nadd table=0 actions=NORMAL' } },
+      },
+    ]);
+  });
+
+  it('takes spaces, quotes and other printable text', () => {
+    const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web "to" web\'s', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+    expect(codes(policy)).toEqual([]);
+  });
+});
+
+describe('address blocks an except empties (MS118), or a group lists twice (MS119)', () => {
+  it('warns at except when it removes every address of the cidrs (MS118)', () => {
+    const [warning] = validatePolicy(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64', 'fd00:0:0:1::/64'], except: ['fd00::/63'] } }));
+    expect(warning).toEqual({
+      code: 'MS118',
+      severity: 'warning',
+      message: 'the except blocks of group "lab" remove every address of its cidrs (fd00::/64, fd00:0:0:1::/64), so its blocks hold no address; narrow except or widen cidrs',
+      location: { path: 'groups.0.selector.except', element: { kind: 'group', id: 'lab' } },
+    });
+    expect(codes(withGroups({ name: 'lab', selector: { cidrs: ['fd00::/64'], except: ['fd00::1/128'] } }))).toEqual([]);
+  });
+
+  it('warns at the second listing of a block, however it was written (MS119)', () => {
+    const policy = withGroups({ name: 'lan', selector: { cidrs: ['10.0.0.0/8', '192.0.2.0/24', '10.0.0.0/8'], except: ['10.1.0.0/16', '10.1.0.9/16'] } });
+    expect(validatePolicy(policy).filter((d) => d.code === 'MS119')).toEqual([
+      { code: 'MS119', severity: 'warning', message: 'group "lan" lists 10.0.0.0/8 twice in cidrs; remove this one', location: { path: 'groups.0.selector.cidrs.2', element: { kind: 'group', id: 'lan' } } },
+      { code: 'MS119', severity: 'warning', message: 'group "lan" lists 10.1.0.0/16 twice in except (here written "10.1.0.9/16"); remove this one', location: { path: 'groups.0.selector.except.1', element: { kind: 'group', id: 'lan' } } },
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalCidr, cidrsOverlap } from '../net/cidr-set';
+import { canonicalCidr, cidrsOverlap, subtractCidrs } from '../net/cidr-set';
 import { hostNameProblem, isHostName } from '../inventory/host-name';
 import { hasControlCharacters } from '../text';
 import { parseLabelSelector } from './label-selector';
@@ -69,7 +69,11 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       (s.except ?? []).forEach((cidr, i) => {
         if (parseCidr(cidr) && !cidrsOverlap([cidr], blocks)) diagnostics.push(warning('MS106', `except block "${cidr}" of group "${group.name}" lies outside its cidrs; it removes nothing`, { ...at, path: `${at.path}.selector.except.${i}` }));
       });
+      if (subtractCidrs(blocks, s.except ?? []).length === 0) {
+        diagnostics.push(warning('MS118', `the except blocks of group "${group.name}" remove every address of its cidrs (${blocks.join(', ')}), so its blocks hold no address; narrow except or widen cidrs`, { ...at, path: `${at.path}.selector.except` }));
+      }
     }
+    for (const field of ['cidrs', 'except'] as const) appendAll(diagnostics, blocksListedTwice(group.name, s[field] ?? [], field, { ...at, path: `${at.path}.selector.${field}` }));
   });
 
   const edgeIds = new Set<string>();
@@ -79,6 +83,10 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       diagnostics.push(error('MS111', `edge id "${edge.id}" is used twice; edge ids must be unique`, { ...at, path: `${at.path}.id` }));
     }
     edgeIds.add(edge.id);
+    // Messages, traces and the CLI's text quote edge ids on one line each.
+    if (hasControlCharacters(edge.id)) {
+      diagnostics.push(error('MS117', `edge id ${JSON.stringify(edge.id)} holds a control character (a line break, tab or escape); write the id on one line, without them`, { ...at, path: `${at.path}.id` }));
+    }
     for (const end of ['from', 'to'] as const) {
       if (!groupNames.has(edge[end])) {
         diagnostics.push(error('MS112', `edge "${edge.id}" ${end === 'from' ? 'starts at' : 'ends at'} unknown group "${edge[end]}"; create the group or fix the name`, { ...at, path: `${at.path}.${end}` }));
@@ -126,7 +134,7 @@ function workloadCriteria(s: ExcludeSelector): (keyof ExcludeSelector)[] {
 }
 
 /** Whether a selector names a workload criterion; `exclude` alone selects nobody to exclude from. */
-function hasWorkloadCriterion(s: ExcludeSelector): boolean {
+export function hasWorkloadCriterion(s: ExcludeSelector): boolean {
   return workloadCriteria(s).length > 0;
 }
 
@@ -140,6 +148,24 @@ function criteriaBesideBlocks(name: string, s: Selector, at: NonNullable<Where>)
   const by = criteria.join(', ');
   const message = `group "${name}" holds the workloads its ${by} select and, besides them, every address in its cidrs (${s.cidrs!.join(', ')}): the two add up, the blocks do not narrow the workloads. To mean only some workloads, narrow the ${by} (or use exclude) and drop cidrs; to reach the blocks too, put them in a group of their own`;
   return [warning('MS110', message, at)];
+}
+
+/**
+ * MS119 for an address block a list gives twice (`10.0.0.0/8`, or `10.0.0.1/8` beside it): the
+ * second changes nothing, but reads as if it meant something. Said at the second, as MS116 is.
+ */
+function blocksListedTwice(name: string, list: readonly string[], field: 'cidrs' | 'except', at: NonNullable<Where>): Diagnostic[] {
+  const listed = new Set<string>();
+  return list.flatMap((cidr, i) => {
+    const canonical = canonicalCidr(cidr);
+    if (canonical === null) return [];
+    if (!listed.has(canonical)) {
+      listed.add(canonical);
+      return [];
+    }
+    const written = cidr === canonical ? '' : ` (here written "${cidr}")`;
+    return [warning('MS119', `group "${name}" lists ${canonical} twice in ${field}${written}; remove this one`, { ...at, path: `${at.path}.${i}` })];
+  });
 }
 
 /** MS104 for a pod or namespace label selector that does not parse. */

@@ -2,6 +2,7 @@ import type { ExampleProject } from '@shared/api/contract';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile, serializePolicy } from '@shared/policy/policy-file';
 import { request } from '../api/request';
+import { overwriteQuestion } from '../model/overwrite-question';
 import { policyFileText } from '../model/policy-file-text';
 import { useAppStore } from '../stores/app-store';
 import { useCanvasStore } from '../stores/canvas-store';
@@ -113,18 +114,12 @@ const diskTexts = new Map<string, string>();
 
 /**
  * Saving must not silently destroy work done outside the app: ask when the file changed on
- * disk since we read it, or when Save As would replace a file we never opened.
+ * disk or was deleted since we read it, or when Save As would replace a file we never opened.
  */
 async function mayOverwrite(path: string): Promise<boolean> {
   const current = await request('file:read', { path }, { handles: () => true });
-  if (!current.ok) return true; // nothing there yet, or unreadable: the write will say
-  const known = diskTexts.get(current.value.path);
-  if (known === current.value.text) return true;
-  return useModalStore.getState().confirm(
-    known === undefined
-      ? { title: 'Replace the existing file?', message: `${current.value.path} already exists. Saving replaces its contents with this policy.`, confirmLabel: 'Replace' }
-      : { title: 'The file changed on disk', message: `${current.value.path} was changed outside the designer since it was opened or saved. Saving now overwrites those changes.`, confirmLabel: 'Overwrite' },
-  );
+  const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current);
+  return question === null || useModalStore.getState().confirm(question);
 }
 
 const OPEN_FILE_KEY = 'microseg.openFile';

@@ -16,6 +16,31 @@ export function formatSelector(selector: Selector): string {
   return parts.length > 0 ? parts.join(' · ') : 'selects nothing';
 }
 
+/** An address block of a group as written: one of its `cidrs`, or one of the `except` blocks carved out of them. */
+export interface WrittenBlock {
+  text: string;
+  carvedOut: boolean;
+  /** Its place in its list: the same block may be written twice. */
+  index: number;
+}
+
+/**
+ * A group's address blocks as the user wrote them, the `except` blocks after the others. Not
+ * the blocks membership derives: `fd00::/64` less `fd00::1/128` is 64 blocks nobody wrote.
+ */
+export function writtenBlocks(selector: Selector): WrittenBlock[] {
+  const listed = (list: string[] | undefined, carvedOut: boolean): WrittenBlock[] => (list ?? []).map((text, index) => ({ text, carvedOut, index }));
+  return [...listed(selector.cidrs, false), ...listed(selector.except, true)];
+}
+
+/** `2 address blocks`, `1 address block, 1 except`: a group's blocks as written, or null without any. */
+export function writtenBlockCount(selector: Selector): string | null {
+  const blocks = (selector.cidrs ?? []).length;
+  const except = (selector.except ?? []).length;
+  if (blocks === 0 && except === 0) return null;
+  return except > 0 ? `${countOf(blocks, 'address block')}, ${except} except` : countOf(blocks, 'address block');
+}
+
 /** A count and its noun, singular for one: `1 edge`, `2 edges`, `0 address blocks`. */
 export function countOf(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;

@@ -3,13 +3,12 @@ import { qualifiedName, type Workload } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
 import { Handle, Position, useConnection, type Node, type NodeProps } from '@xyflow/react';
 import type { JSX } from 'react';
-import { countOf, formatSelector } from '../../model/format';
+import { formatSelector, writtenBlockCount } from '../../model/format';
 import { DiagnosticBadge } from './DiagnosticBadge';
 
 export interface GroupNodeData extends Record<string, unknown> {
   group: Group;
   members: Workload[];
-  cidrs: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -19,7 +18,8 @@ const SHOWN_MEMBERS = 5;
 
 /** A group on the canvas: its name, selector and the workloads it holds right now. */
 export function GroupNode({ data, selected }: NodeProps<GroupFlowNode>): JSX.Element {
-  const { group, members, cidrs, diagnostics } = data;
+  const { group, members, diagnostics } = data;
+  const blocks = writtenBlockCount(group.selector);
   // While an edge is being drawn, the whole node accepts the drop, not just its small handle.
   const connecting = useConnection((c) => c.inProgress);
   const hidden = members.length - SHOWN_MEMBERS;
@@ -38,7 +38,7 @@ export function GroupNode({ data, selected }: NodeProps<GroupFlowNode>): JSX.Ele
           {members.length}
         </span>
         <span className="muted"> {members.length === 1 ? 'workload' : 'workloads'}</span>
-        {cidrs.length > 0 ? <span className="muted"> + {countOf(cidrs.length, 'address block')}</span> : null}
+        {blocks ? <span className="muted" data-testid="group-block-count"> + {blocks}</span> : null}
       </div>
       {members.length > 0 ? (
         <ul className="group-node-names">

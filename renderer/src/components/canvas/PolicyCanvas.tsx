@@ -81,7 +81,6 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         data: {
           group,
           members: membership.get(group.name)?.workloads ?? NONE,
-          cidrs: membership.get(group.name)?.cidrs ?? NONE,
           diagnostics: diagnostics.get(elementKey('group', group.name)) ?? NONE,
         },
       })),

@@ -17,7 +17,6 @@ export function sameGroupNode(a: GroupFlowNode, b: GroupFlowNode): boolean {
     a.measured === b.measured &&
     a.data.group === b.data.group &&
     sameItems(a.data.members, b.data.members) &&
-    sameItems(a.data.cidrs, b.data.cidrs) &&
     sameDiagnostics(a.data.diagnostics, b.data.diagnostics)
   );
 }

@@ -4,7 +4,7 @@ import type { JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useMembership } from '../../hooks/use-membership';
 import { groupDraftOf } from '../../model/drafts';
-import { countOf } from '../../model/format';
+import { countOf, writtenBlocks, type WrittenBlock } from '../../model/format';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
@@ -47,14 +47,14 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
       </h3>
       <VirtualList
         className="member-list"
-        items={[...(members?.workloads ?? []), ...(members?.cidrs ?? [])]}
+        items={[...(members?.workloads ?? []), ...writtenBlocks(group.selector)]}
         keyOf={memberKey}
         estimatedHeight={42}
         row={(member) =>
-          typeof member === 'string' ? (
+          'carvedOut' in member ? (
             <>
-              <span className="mono">{member}</span>
-              <span className="muted">external</span>
+              <span className="mono">{member.text}</span>
+              <span className="muted">{member.carvedOut ? 'except' : 'external'}</span>
             </>
           ) : (
             <>
@@ -69,7 +69,7 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
   );
 }
 
-/** A member workload by its id, an address block by its text. */
-function memberKey(member: Workload | string): string {
-  return typeof member === 'string' ? `cidr:${member}` : member.id;
+/** A member workload by its id, an address block by its list and place there. */
+function memberKey(member: Workload | WrittenBlock): string {
+  return 'carvedOut' in member ? `${member.carvedOut ? 'except' : 'cidrs'}:${member.index}` : member.id;
 }
