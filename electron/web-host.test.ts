@@ -166,7 +166,7 @@ describe('browser-mode host', () => {
     expect(await post('hosts:save', target)).toMatchObject({ ok: true });
     const inventory = { readAt: 'x', workloads: [{ id: 's/w', name: 'w', host: 'stop-first', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
 
-    expect(await post('ssh:stop', { stopId: 'read-1' })).toEqual({ ok: true });
+    expect(await post('work:stop', { stopId: 'read-1' })).toEqual({ ok: true });
     const impact = await post('analysis:impact', { policy: emptyPolicy('t'), inventory, against: { kind: 'deployed', hosts: ['stop-first'], stopId: 'read-1' } });
 
     expect(impact).toMatchObject({ ok: true, value: { unread: [{ host: 'stop-first', reason: 'the read was stopped before this host answered' }] } });

@@ -62,11 +62,11 @@ describe('the request schemas', () => {
       ['deploy:rollback', { host: 'h1' }],
       ['hosts:containerPorts', { host: 'h1' }],
       ['trace:switch', { host: 'h1', packet: { src: '10.0.0.1', dst: '10.0.0.2', protocol: 'tcp', dstPort: 80 }, state: 'new' }],
-      ['ssh:stop', {}],
+      ['work:stop', {}],
     ] as const) {
       expect(REQUEST_SCHEMAS[channel].safeParse({ ...args, stopId }).success, channel).toBe(true);
       expect(REQUEST_SCHEMAS[channel].safeParse({ ...args, stopId: 'x'.repeat(101) }).success, channel).toBe(false);
     }
-    expect(REQUEST_SCHEMAS['ssh:stop'].safeParse({}).success).toBe(false);
+    expect(REQUEST_SCHEMAS['work:stop'].safeParse({}).success).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ const text = z.string().max(MAX_REQUEST_TEXT);
 const path = z.string().min(1).max(4096);
 
 const compileId = z.string().min(1).max(64);
-/** Names a request's SSH work to `ssh:stop`: the asker's random UUID. */
+/** Names a request's SSH work to `work:stop`: the asker's random UUID. */
 const stopId = z.string().min(1).max(100);
 const ipAddress = z.string().refine((a) => parseCidr(a)?.prefix === (a.includes(':') ? 128 : 32), 'an IP address');
 // As long as a DNS name: Docker engines and Kubernetes nodes name hosts.
@@ -136,14 +136,14 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'deploy:cancel': z.strictObject({ deployId: z.string().min(1).max(100) }),
   'deploy:rollbackPreview': z.strictObject({ host: z.string().min(1), stopId: stopId.optional() }),
   'deploy:rollback': z.strictObject({ host: z.string().min(1), removePortGuards: z.array(z.string().min(1).max(64)).max(100_000).optional(), stopId: stopId.optional() }),
-  'analysis:matrix': z.strictObject({ policy, inventory }),
+  'analysis:matrix': z.strictObject({ policy, inventory, stopId: stopId.optional() }),
   'analysis:impact': z.strictObject({
     policy,
     inventory,
     against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)), stopId: stopId.optional() })]),
   }),
-  'ssh:stop': z.strictObject({ stopId }),
-  'analysis:replay': z.strictObject({ policy, inventory, path }),
+  'work:stop': z.strictObject({ stopId }),
+  'analysis:replay': z.strictObject({ policy, inventory, path, stopId: stopId.optional() }),
   'kubernetes:import': z.strictObject({
     from: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('files'), paths: z.array(path).min(1).max(1000) }),

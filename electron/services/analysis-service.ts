@@ -26,8 +26,11 @@ import type { EmitEvent, OpenSession } from './deploy-service';
 import { CancelledError } from './deploy-queue';
 import type { SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
-import { inStoppableSession } from './ssh-stops';
+import { asStopped, inStoppableSession } from './work-stops';
 import { runInSlices } from './time-slices';
+
+/** For work no one can stop. */
+const NEVER = new AbortController().signal;
 
 /** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
 const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
@@ -52,18 +55,19 @@ export class AnalysisService {
     private readonly openSession: OpenSession = openSshSession,
   ) {}
 
-  async matrix(policy: Policy, inventory: Inventory): Promise<MatrixOutcome> {
+  /** `stop` ends it at its next slice, with the `stopped` error. */
+  async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER): Promise<MatrixOutcome> {
     const started = performance.now();
     const progress = this.progress('matrix');
     const { tables } = await this.drawingTables(policy, inventory, progress);
-    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), progress);
+    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), progress, stop).catch(asStopped('The matrix was stopped before it was complete; nothing of it is shown.'));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
     return { matrix, durationMs };
   }
 
   /** Against deployed hosts, `stop` ends the read of their flows: the hosts not read by then are unread (see ImpactOutcome). */
-  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = new AbortController().signal): Promise<ImpactOutcome> {
+  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = NEVER): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
     const progress = this.progress('impact');
@@ -94,7 +98,8 @@ export class AnalysisService {
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
-  async replay(policy: Policy, inventory: Inventory, path: string): Promise<ReplayOutcome> {
+  /** `stop` ends it at its next slice, with the `stopped` error. */
+  async replay(policy: Policy, inventory: Inventory, path: string, stop: AbortSignal = NEVER): Promise<ReplayOutcome> {
     const started = performance.now();
     const { text } = await readTextFile(path);
     const log = await parseConnectionLog(text, path);
@@ -102,7 +107,9 @@ export class AnalysisService {
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
     const progress = this.progress('replay');
     const { tables } = await this.drawingTables(policy, inventory, progress);
-    const replayed = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress);
+    const replayed = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress, stop).catch(
+      asStopped(`The replay of ${path} was stopped before it was complete; nothing of it is shown.`),
+    );
     const durationMs = Math.round(performance.now() - started);
     const { result: replay, problems } = withLogProblems(replayed, log);
     this.log.info('replay', { policy: policy.name, connections: replay.connections, dropped: replay.dropped, linesLeftOut: replay.linesLeftOut, ms: durationMs });

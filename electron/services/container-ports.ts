@@ -6,7 +6,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
-import { asStopped, inStoppableSession } from './ssh-stops';
+import { asStopped, inStoppableSession } from './work-stops';
 import { unlessCancelled } from './deploy-queue';
 
 /**

@@ -10,7 +10,7 @@ import type { Logger } from './logger';
 import { readTextFile, writeTextFileAtomic } from './project-files';
 import { ContainerPortService } from './container-ports';
 import { SwitchTraceService } from './switch-trace';
-import { SshStops } from './ssh-stops';
+import { WorkStops } from './work-stops';
 
 /** The node-side services every door (Electron, browser host, CLI) shares. */
 export interface Services {
@@ -24,8 +24,8 @@ export interface Services {
   containerPorts: ContainerPortService;
   analysis: AnalysisService;
   compile: CompileService;
-  /** The SSH work of requests that carry a `stopId`, for `ssh:stop`. */
-  stops: SshStops;
+  /** The SSH work of requests that carry a `stopId`, for `work:stop`. */
+  stops: WorkStops;
 }
 
 export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): Services {
@@ -45,6 +45,6 @@ export function createServices(paths: AppPaths, log: Logger, emit: EmitEvent): S
     containerPorts: new ContainerPortService(hosts, paths.configDir, log.scope('ports'), sessions),
     analysis: new AnalysisService(hosts, paths.configDir, log.scope('analysis'), emit, compile, sessions),
     compile,
-    stops: new SshStops(),
+    stops: new WorkStops(),
   };
 }

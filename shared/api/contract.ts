@@ -58,14 +58,14 @@ export interface ApiRequests {
   'deploy:status': { args: void; result: DeployStatus };
   /**
    * What a rollback of the host would put back and which spoof guards it would take away, read from its switch; nothing is changed.
-   * Stopped (`ssh:stop`), it fails with code `stopped`.
+   * Stopped (`work:stop`), it fails with code `stopped`.
    */
   'deploy:rollbackPreview': { args: { host: string } & Stoppable; result: RollbackPreview };
   /**
    * Puts back the flows a host had before our last deploy to it. A host whose switch guards a
    * port the backup does not (a backup from before the guard) keeps its flows and fails, unless
    * `removePortGuards` names each such port: the losses the user was shown and agreed to.
-   * Stopped (`ssh:stop`) before its bundle is sent, it ends as `cancelled` and the host keeps its
+   * Stopped (`work:stop`) before its bundle is sent, it ends as `cancelled` and the host keeps its
    * flows; once sent, it is not interrupted (the bundle is atomic) and reports its real result.
    */
   'deploy:rollback': { args: { host: string; removePortGuards?: string[] } & Stoppable; result: DeployHostResult };
@@ -74,18 +74,18 @@ export interface ApiRequests {
   /** Asks a host's own switch (`ofproto/trace` over SSH) what it does with a packet. Stopped, it fails with code `stopped`. */
   'trace:switch': { args: { host: string; packet: TracePacket; state: 'new' | 'established' } & Stoppable; result: SwitchTrace };
   /** Which services each group may open to each other group, exactly, from the tables the policy compiles to. */
-  'analysis:matrix': { args: { policy: Policy; inventory: Inventory }; result: MatrixOutcome };
+  'analysis:matrix': { args: { policy: Policy; inventory: Inventory } & Stoppable; result: MatrixOutcome };
   /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
   'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
   /**
-   * Stops the SSH work of every request that carries `stopId` (see Stoppable): a connection still
-   * opening is dropped at once, an open session is closed, and each request answers as its own
-   * entry says. A stop that arrives before its request (two HTTP requests may overtake each
+   * Stops the work of every request that carries `stopId` (see Stoppable): a connection still
+   * opening is dropped at once, an open session is closed, a matrix or replay ends at its next
+   * slice, and each request answers as its own entry says. A stop that arrives before its request (two HTTP requests may overtake each
    * other) stops that request as it comes. Idempotent: work that has ended has nothing to stop.
    */
-  'ssh:stop': { args: { stopId: string }; result: void };
+  'work:stop': { args: { stopId: string }; result: void };
   /** What the policy would do to the connections of a log (CSV from,to,protocol,port[,count]) that really ran. */
-  'analysis:replay': { args: { policy: Policy; inventory: Inventory; path: string }; result: ReplayOutcome };
+  'analysis:replay': { args: { policy: Policy; inventory: Inventory; path: string } & Stoppable; result: ReplayOutcome };
   /** NetworkPolicies (YAML files, or a context's cluster) as a design with the same connectivity; nothing is written. */
   'kubernetes:import': { args: { from: NetworkPolicyOrigin }; result: NetworkPolicyImport };
   /** The design as NetworkPolicy YAML, one `NAMESPACE.yaml` per namespace in `folder`, each written atomically. */
@@ -129,14 +129,15 @@ export interface MatrixOutcome {
 /**
  * What a change is measured against: a policy file compiled with the same inventory, or the
  * flows the named hosts' switches hold now (read over SSH); hosts left out keep their tables.
- * Stopped (`ssh:stop`), hosts not yet read free their SSH sessions and are listed as unread, and
+ * Stopped (`work:stop`), hosts not yet read free their SSH sessions and are listed as unread, and
  * the impact answers with the hosts read so far.
  */
 export type ImpactBaseline = { kind: 'file'; path: string } | ({ kind: 'deployed'; hosts: string[] } & Stoppable);
 
 /**
- * A request whose SSH work the asker may stop: `stopId`, chosen by the asker (a random UUID,
- * never reused), names it to `ssh:stop`. Several requests may carry one id, to stop together.
+ * A request whose work (SSH, or a long analysis) the asker may stop: `stopId`, chosen by the
+ * asker (a random UUID, never reused), names it to `work:stop`. Several requests may carry one
+ * id, to stop together.
  */
 export interface Stoppable {
   stopId?: string;
@@ -244,7 +245,7 @@ export const REQUEST_CHANNELS = [
   'analysis:replay',
   'kubernetes:import',
   'kubernetes:export',
-  'ssh:stop',
+  'work:stop',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['deploy:progress', 'deploy:finished', 'deploy:rolledBack', 'inventory:changed', 'analysis:progress', 'compile:replaced'] as const satisfies readonly EventChannel[];
@@ -446,7 +447,7 @@ export type ApiErrorCode =
   | 'ovs-failed'
   | 'no-target'
   | 'unauthorized'
-  /** The asker stopped the request (`ssh:stop`). */
+  /** The asker stopped the request (`work:stop`). */
   | 'stopped'
   | 'internal';
 

@@ -39,7 +39,7 @@ const ACTIONS: Record<RequestChannel, string> = {
   'analysis:replay': 'Replaying the connection log',
   'kubernetes:import': 'Importing NetworkPolicies',
   'kubernetes:export': 'Exporting NetworkPolicies',
-  'ssh:stop': 'Stopping the work on the hosts',
+  'work:stop': 'Stopping the work on the hosts',
 };
 
 export interface RequestOptions {

@@ -12,6 +12,8 @@ export interface AnalysisInput {
 }
 
 type AnalysisTask = ApiEvents['analysis:progress']['task'];
+/** The analyses the user may stop while they run (the impact's read has its own Stop in the deploy dialog). */
+export type StoppableAnalysis = 'matrix' | 'replay';
 
 interface AnalysisState {
   /** `computedAt`: local date and time, for the exported picture's caption. */
@@ -25,16 +27,20 @@ interface AnalysisState {
   replayRunning: boolean;
   /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
   progress: Partial<Record<AnalysisTask, AnalysisProgress>>;
+  /** The stopId (see work:stop) of the matrix and the replay running now. */
+  stops: Partial<Record<StoppableAnalysis, string>>;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
   computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
   replayLog: (input: AnalysisInput, path: string) => Promise<void>;
+  /** Stops the running matrix or replay: it ends at its next slice and shows nothing. */
+  stop: (task: StoppableAnalysis) => void;
   setShowImpactOnCanvas: (show: boolean) => void;
   setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
 
-export const useAnalysisStore = create<AnalysisState>()((set) => ({
+export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   matrix: null,
   matrixRunning: false,
   impact: null,
@@ -43,15 +49,18 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   replay: null,
   replayRunning: false,
   progress: {},
+  stops: {},
   showImpactOnCanvas: true,
 
   computeMatrix: async (input) => {
-    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined } }));
-    const response = await request('analysis:matrix', input);
+    const stopId = crypto.randomUUID();
+    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined }, stops: { ...s.stops, matrix: stopId } }));
+    const response = await request('analysis:matrix', { ...input, stopId }, { handles: stopped });
     set((s) => ({
       ...(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() } } : {}),
       matrixRunning: false,
       progress: { ...s.progress, matrix: undefined },
+      stops: { ...s.stops, matrix: undefined },
     }));
   },
 
@@ -69,13 +78,24 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   },
 
   replayLog: async (input, path) => {
-    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined } }));
-    const response = await request('analysis:replay', { ...input, path });
-    // A failed replay clears the last one: a result on screen must be the answer to the last request.
-    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined } }));
+    const stopId = crypto.randomUUID();
+    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined }, stops: { ...s.stops, replay: stopId } }));
+    const response = await request('analysis:replay', { ...input, path, stopId }, { handles: stopped });
+    // A failed or stopped replay clears the last one: a result on screen must be the answer to the last request.
+    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined }, stops: { ...s.stops, replay: undefined } }));
+  },
+
+  stop: (task) => {
+    const stopId = get().stops[task];
+    if (stopId !== undefined) void request('work:stop', { stopId });
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped.
   setProgress: ({ task, ...progress }) => set((s) => (({ matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning })[task] ? { progress: { ...s.progress, [task]: progress } } : {})),
 }));
+
+/** A stop the user asked for is an answer, not a failure to report. */
+function stopped(error: ApiErrorData): boolean {
+  return error.code === 'stopped';
+}

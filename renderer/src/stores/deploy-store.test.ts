@@ -66,7 +66,7 @@ describe('rolling back', () => {
     await done;
 
     const calls = vi.mocked(request).mock.calls.slice(-2);
-    expect(calls.map(([channel]) => channel)).toEqual(['deploy:rollbackPreview', 'ssh:stop']);
+    expect(calls.map(([channel]) => channel)).toEqual(['deploy:rollbackPreview', 'work:stop']);
     const [[, preview, options], [, stop]] = calls as [[string, { stopId: string }, { handles: (e: { code: string }) => boolean }], [string, { stopId: string }]];
     expect(stop.stopId).toBe(preview.stopId);
     // Said on the row, not as a notice as well.

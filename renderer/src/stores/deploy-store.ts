@@ -58,7 +58,7 @@ interface DeployState {
   restore: () => Promise<void>;
 }
 
-/** Per host, the stopId of its rollback under way (see ssh:stop): its preview and the rollback itself carry it. */
+/** Per host, the stopId of its rollback under way (see work:stop): its preview and the rollback itself carry it. */
 const rollbackStops = new Map<string, string>();
 
 export const useDeployStore = create<DeployState>()((set, get) => ({
@@ -169,7 +169,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
 
   stopRollback: (host) => {
     const stopId = rollbackStops.get(host);
-    if (stopId !== undefined) void request('ssh:stop', { stopId });
+    if (stopId !== undefined) void request('work:stop', { stopId });
   },
 
   onProgress: (progress) => {

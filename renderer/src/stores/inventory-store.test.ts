@@ -76,7 +76,7 @@ describe('switch ports read from a host', () => {
     await reading;
 
     const calls = vi.mocked(request).mock.calls;
-    expect(calls.map(([channel]) => channel)).toEqual(['hosts:containerPorts', 'ssh:stop']);
+    expect(calls.map(([channel]) => channel)).toEqual(['hosts:containerPorts', 'work:stop']);
     const [[, asked, options], [, stop]] = calls as unknown as [[string, { stopId: string }, { handles: (e: { code: string }) => boolean }], [string, { stopId: string }]];
     expect(stop.stopId).toBe(asked.stopId);
     expect(options.handles({ code: 'stopped' })).toBe(true);

@@ -84,7 +84,7 @@ interface InventoryState {
 let loads = 0;
 /** Per host, the latest read of its switch ports; an answer to an older one is dropped. */
 const portLoads = new Map<string, number>();
-/** Per host, the stopId of its read of switch ports that runs (see ssh:stop). */
+/** Per host, the stopId of its read of switch ports that runs (see work:stop). */
 const portStops = new Map<string, string>();
 
 export const useInventoryStore = create<InventoryState>()((set, get) => {
@@ -190,7 +190,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       const stopId = portStops.get(host);
       if (stopId === undefined) return;
       portStops.delete(host);
-      void request('ssh:stop', { stopId });
+      void request('work:stop', { stopId });
     },
 
     forgetPortHost: (host) => {

@@ -36,7 +36,7 @@ export function DeployConfirm(): JSX.Element | null {
   const reading = useRef<string | null>(null);
   const stopReading = (): void => {
     if (reading.current === null) return;
-    void request('ssh:stop', { stopId: reading.current });
+    void request('work:stop', { stopId: reading.current });
     reading.current = null;
   };
   useEffect(() => {

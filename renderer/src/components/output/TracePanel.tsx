@@ -41,12 +41,12 @@ export function TracePanel(): JSX.Element {
   const [form, setFormState] = useState(opened.question);
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
-  // The stopId of the switches being asked (see ssh:stop); null when none is.
+  // The stopId of the switches being asked (see work:stop); null when none is.
   const [asking, setAsking] = useState<string | null>(null);
   // The same id for the cleanup on unmount, which sees only the first render's state.
   const askingNow = useRef<string | null>(null);
   const stopAsking = (): void => {
-    if (askingNow.current !== null) void request('ssh:stop', { stopId: askingNow.current });
+    if (askingNow.current !== null) void request('work:stop', { stopId: askingNow.current });
   };
   // A tab closed while the switches are asked drops their answers: their connections go with them.
   useEffect(() => stopAsking, []);

@@ -11,11 +11,11 @@ import type { SshSession } from './ssh-session';
 const REMEMBERED_STOPS = 256;
 
 /**
- * SSH work the UI may stop, by the `stopId` its asker chose (see the contract's `ssh:stop`).
+ * SSH work the UI may stop, by the `stopId` its asker chose (see the contract's `work:stop`).
  * One id may name several requests at once (the trace panel asks every hop's switch): a stop
  * ends them all.
  */
-export class SshStops {
+export class WorkStops {
   /** The work under way, by id: one controller per id, shared by its requests. */
   private readonly running = new Map<string, { stop: AbortController; requests: number }>();
   /** Ids stopped lately, oldest first: work that comes after its stop starts stopped. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SshStops } from './ssh-stops';
+import { WorkStops } from './work-stops';
 
 /** Work that waits until its signal aborts, and says so; `started` hears the signal it was given. */
 function untilStopped(started?: (signal: AbortSignal) => void): (stop: AbortSignal) => Promise<string> {
@@ -12,9 +12,9 @@ function untilStopped(started?: (signal: AbortSignal) => void): (stop: AbortSign
   };
 }
 
-describe('SshStops', () => {
+describe('WorkStops', () => {
   it('stops the work under an id while it runs', async () => {
-    const stops = new SshStops();
+    const stops = new WorkStops();
     const work = stops.run('a', untilStopped());
 
     stops.stop('a');
@@ -23,7 +23,7 @@ describe('SshStops', () => {
   });
 
   it('stops work whose stop came first: the two requests of browser mode may overtake each other', async () => {
-    const stops = new SshStops();
+    const stops = new WorkStops();
 
     stops.stop('a');
 
@@ -31,7 +31,7 @@ describe('SshStops', () => {
   });
 
   it('ends every request under one id with one stop, and leaves the other ids and the work without one running', async () => {
-    const stops = new SshStops();
+    const stops = new WorkStops();
     const signals: AbortSignal[] = [];
     const hops = [stops.run('trace', untilStopped()), stops.run('trace', untilStopped())];
     void stops.run('other', untilStopped((s) => signals.push(s)));
@@ -44,7 +44,7 @@ describe('SshStops', () => {
   });
 
   it('answers what the work answers, and fails as it fails, when nothing stops it', async () => {
-    const stops = new SshStops();
+    const stops = new WorkStops();
 
     expect(await stops.run('a', () => Promise.resolve(42))).toBe(42);
     await expect(stops.run('b', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');

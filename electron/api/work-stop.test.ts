@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
@@ -10,9 +11,10 @@ import { createLogger } from '../services/logger';
 import { createServices } from '../services/services';
 import { createHandlers, dispatch, type Handlers } from './handlers';
 
-// Each request that talks to a host over SSH, stopped by `ssh:stop` while its host's server
+// Each request that talks to a host over SSH, stopped by `work:stop` while its host's server
 // accepts and never speaks: the real services and openSshSession, through the handlers both doors
 // call. Unstopped, each would wait for ssh2's 10 s ready timeout, past this test's own timeout.
+// Then the long analyses (matrix, replay), which a stop ends at their next slice.
 
 const servers = new SilentServers();
 afterEach(() => servers.closeAll());
@@ -31,7 +33,7 @@ async function silentHost(): Promise<{ handlers: Handlers; silent: SilentServer 
 
 const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w', name: 'w', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
 
-describe('ssh:stop', () => {
+describe('work:stop', () => {
   it.each([
     ['deploy:rollbackPreview', { host: 'h1' }, { ok: false, error: { code: 'stopped', message: 'Stopped before the switch on h1 answered: nothing was rolled back, so it keeps its current flows.' } }],
     ['deploy:rollback', { host: 'h1' }, { ok: true, value: { host: 'h1', status: 'cancelled', message: 'Rollback stopped while connecting: nothing was sent, so the switch keeps its current flows.', flowCount: 0, durationMs: 0 } }],
@@ -47,7 +49,7 @@ describe('ssh:stop', () => {
     // An answer before the connection (a request refused) would leave nothing to stop: said at once, not at the test's timeout.
     const socket = await Promise.race([silent.first, answer.then((a) => Promise.reject(new Error(`answered before it connected: ${JSON.stringify(a)}`)))]);
 
-    expect(await dispatch(handlers, 'ssh:stop', { stopId: 'stop-1' })).toEqual({ ok: true });
+    expect(await dispatch(handlers, 'work:stop', { stopId: 'stop-1' })).toEqual({ ok: true });
     expect(await answer).toEqual(stopped);
     await closed(socket);
   });
@@ -55,10 +57,25 @@ describe('ssh:stop', () => {
   it('stops a read whose stop came before it: it asks no host and lists the host unread', async () => {
     const { handlers, silent } = await silentHost();
 
-    await dispatch(handlers, 'ssh:stop', { stopId: 'read-1' });
+    await dispatch(handlers, 'work:stop', { stopId: 'read-1' });
     const answer = await dispatch(handlers, 'analysis:impact', { policy: emptyPolicy('t'), inventory, against: { kind: 'deployed', hosts: ['h1'], stopId: 'read-1' } });
 
     expect(answer).toMatchObject({ ok: true, value: { unread: [{ host: 'h1', reason: 'the read was stopped before this host answered' }] } });
     expect(silent.accepted()).toBe(0);
+  });
+
+  it.each([
+    ['analysis:matrix', (_log: string) => ({}), (_log: string) => 'The matrix was stopped before it was complete; nothing of it is shown.'],
+    ['analysis:replay', (log: string) => ({ path: log }), (log: string) => `The replay of ${log} was stopped before it was complete; nothing of it is shown.`],
+  ])('stops %s, and says that nothing of it is shown', async (channel, args, message) => {
+    const { handlers } = await silentHost();
+    const log = join(mkdtempSync(join(tmpdir(), 'microseg-stop-')), 'connections.csv');
+    writeFileSync(log, 'from,to,protocol,port\n10.0.0.1,10.0.0.2,tcp,80\n');
+    const ask = { policy: emptyPolicy('t'), inventory, ...args(log), stopId: `${channel}-1` };
+    expect(await dispatch(handlers, channel, { ...ask, stopId: undefined })).toMatchObject({ ok: true });
+
+    // Stopped first: the two doors' requests may overtake each other, and the analysis must start stopped.
+    await dispatch(handlers, 'work:stop', { stopId: `${channel}-1` });
+    expect(await dispatch(handlers, channel, ask)).toEqual({ ok: false, error: { code: 'stopped', message: message(log) } });
   });
 });
