@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
+import { closeAll, openSockets, silentServer } from './support/silent-servers';
 import type { RunningHost } from './support/web-host';
 
 // Twenty hosts whose sshd never answers (loopback servers of the test's own, one per host, that
@@ -14,21 +14,6 @@ import type { RunningHost } from './support/web-host';
 // or a stop ends are dropped at once, well before it.
 
 const HOSTS = Array.from({ length: 20 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
-
-async function silentServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    // Reads and drops what the client says: a socket left paused never sees the end behind its unread data.
-    socket.resume();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { server, port: address.port, sockets };
-}
 
 /** Configures `hosts`, host i behind the silent server on `ports[i]`, and deploys one group to them all. */
 async function deployToSilentHosts(designer: DesignerPage, host: RunningHost, hosts: readonly string[], ports: readonly number[]): Promise<void> {
@@ -58,18 +43,6 @@ async function compileForSilentHosts(designer: DesignerPage, host: RunningHost, 
   await designer.openInventoryFile(inventory);
   await designer.addGroup('web', 'tier=web');
   await designer.compile();
-}
-
-/** The connections the servers hold open now: a client that dropped one is gone from here as soon as its socket closes. */
-function openSockets(silent: Awaited<ReturnType<typeof silentServer>>[]): number {
-  return silent.reduce((open, { sockets }) => open + sockets.size, 0);
-}
-
-async function closeAll(silent: Awaited<ReturnType<typeof silentServer>>[]): Promise<void> {
-  for (const { server, sockets } of silent) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }
 
 test('cancel from a second window ends queued and connecting hosts untouched, and frees them', async ({

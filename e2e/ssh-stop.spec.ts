@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
+import { closeAll, openSockets, silentServer, type SilentServer } from './support/silent-servers';
 import type { RunningHost } from './support/web-host';
 
 // The SSH work besides the deploy dialog's read that a silent host would hold up to ssh2's 10 s
@@ -16,44 +16,11 @@ import type { RunningHost } from './support/web-host';
 const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
 const HOSTS = ['host-a', 'host-b'];
 
-interface Silent {
-  server: Server;
-  port: number;
-  sockets: Set<Socket>;
-}
-
-async function silentServer(): Promise<Silent> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    // Reads and drops what the client says: a socket left paused never sees the end behind its unread data.
-    socket.resume();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { server, port: address.port, sockets };
-}
-
-/** The connections the servers hold open now: one a client dropped is gone as soon as its socket closes. */
-function openSockets(silent: readonly Silent[]): number {
-  return silent.reduce((open, { sockets }) => open + sockets.size, 0);
-}
-
-async function closeAll(silent: readonly Silent[]): Promise<void> {
-  for (const { server, sockets } of silent) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
 /**
  * Puts each example host behind its silent server, with a backup to roll back to, then opens
  * the example and compiles it. Written before the page opens, which reads targets and backups.
  */
-async function openWithSilentHosts(designer: DesignerPage, host: RunningHost, silent: readonly Silent[]): Promise<void> {
+async function openWithSilentHosts(designer: DesignerPage, host: RunningHost, silent: readonly SilentServer[]): Promise<void> {
   const keyPath = join(host.home, 'id_rsa');
   const key = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'pkcs1', format: 'pem' } });
   writeFileSync(keyPath, key.privateKey, { mode: 0o600 });
@@ -70,7 +37,7 @@ async function openWithSilentHosts(designer: DesignerPage, host: RunningHost, si
 }
 
 test.describe('Stop on SSH work a silent host holds', () => {
-  let silent: Silent[] = [];
+  let silent: SilentServer[] = [];
   test.beforeEach(async () => {
     silent = await Promise.all(HOSTS.map(() => silentServer()));
   });

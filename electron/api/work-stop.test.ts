@@ -65,7 +65,7 @@ describe('work:stop', () => {
   });
 
   it.each([
-    ['analysis:matrix', (_log: string) => ({}), (_log: string) => 'The matrix was stopped before it was complete; nothing of it is shown.'],
+    ['analysis:matrix', () => ({}), () => 'The matrix was stopped before it was complete; nothing of it is shown.'],
     ['analysis:replay', (log: string) => ({ path: log }), (log: string) => `The replay of ${log} was stopped before it was complete; nothing of it is shown.`],
   ])('stops %s, and says that nothing of it is shown', async (channel, args, message) => {
     const { handlers } = await silentHost();
