@@ -63,3 +63,14 @@ describe('serializePolicy with the earlier text', () => {
     expect(serializePolicy(policy, 'groups: [unclosed\n# a note')).toBe(serializePolicy(policy));
   });
 });
+
+describe('serializePolicy keeps a note on a list entry with that entry', () => {
+  it('keeps a service note with its service when an earlier service is removed, and drops the removed one’s', () => {
+    const text = shop.replace('    services: [tcp/8080]\n', '    services:\n      - tcp/8080 # checkout\n      - tcp/8443 # payment page\n');
+    const policy = policyOf(text);
+    const edited: Policy = { ...policy, edges: policy.edges.map((e) => (e.id === 'web-to-app' ? { ...e, services: e.services.slice(1) } : e)) };
+    const printed = serializePolicy(edited, text);
+    expect(printed).toContain('tcp/8443 # payment page');
+    expect(printed).not.toContain('# checkout');
+  });
+});

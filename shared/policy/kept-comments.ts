@@ -4,7 +4,7 @@ import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node
  * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
  * notes written in the file (why an edge exists, who approved it) survive edits made on the
  * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
- * name, an edge by its id, any other list item by its place. Comments of what is gone go with
+ * name, an edge by its id, a service or address block by its text, any other list item by its place. Comments of what is gone go with
  * it. Blank lines the author left between entries are kept the same way. An earlier text that
  * does not parse gives nothing.
  */
@@ -46,8 +46,9 @@ function copyNotes(from: Node, to: Node): void {
   if (from.spaceBefore) to.spaceBefore = true;
 }
 
-/** A group by its name, an edge by its id; anything else by its place in the list. */
+/** A group by its name, an edge by its id, a list entry (a service, an address block) by its text; anything else by its place in the list. */
 function identityOf(item: unknown, place: number): string {
+  if (isScalar(item)) return `=${String(item.value)}`;
   if (isMap(item)) {
     for (const key of ['name', 'id']) {
       const value = item.get(key, true);
