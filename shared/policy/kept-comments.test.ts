@@ -74,3 +74,12 @@ describe('serializePolicy keeps a note on a list entry with that entry', () => {
     expect(printed).not.toContain('# checkout');
   });
 });
+
+describe('serializePolicy keeps the line ends of the earlier text', () => {
+  it('writes CRLF line ends, and only those, for a file written with them', () => {
+    const crlf = annotated.replace(/\n/g, '\r\n');
+    const printed = serializePolicy(policyOf(crlf), crlf);
+    expect(printed).toBe(serializePolicy(policyOf(annotated), annotated).replace(/\n/g, '\r\n'));
+    expect(printed.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+});

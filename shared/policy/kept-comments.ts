@@ -9,7 +9,8 @@ import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node
  * does not parse gives nothing.
  */
 export function keepComments(printed: Document, earlierText: string): void {
-  const earlier = parseDocument(earlierText, { uniqueKeys: false });
+  // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
+  const earlier = parseDocument(earlierText.replace(/\r\n/g, '\n'), { uniqueKeys: false });
   if (earlier.errors.length > 0) return;
   printed.commentBefore = earlier.commentBefore;
   printed.comment = earlier.comment;
