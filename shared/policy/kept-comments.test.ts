@@ -73,6 +73,16 @@ describe('serializePolicy keeps a note on a list entry with that entry', () => {
     expect(printed).toContain('tcp/8443 # payment page');
     expect(printed).not.toContain('# checkout');
   });
+
+  it('keeps a list whose entries carry notes as the block list it was written as', () => {
+    const text = shop.replace('      labels: tier=db\n', '      cidrs:\n        # the orders subnet\n        - 10.0.0.0/24 # primary\n        - 10.0.1.0/24 # replica\n');
+    const policy = policyOf(text);
+    const printed = serializePolicy(policy, text);
+    expect(printed).toContain('      cidrs:\n        # the orders subnet\n        - 10.0.0.0/24 # primary\n        - 10.0.1.0/24 # replica\n');
+    expect(serializePolicy(policy, printed)).toBe(printed);
+    // Without notes in it, a list is printed on one line as usual.
+    expect(serializePolicy(policy, text.replace(/ # (primary|replica)/g, '').replace('        # the orders subnet\n', ''))).toContain('cidrs: [10.0.0.0/24, 10.0.1.0/24]');
+  });
 });
 
 describe('serializePolicy keeps the line ends of the earlier text', () => {

@@ -38,7 +38,13 @@ function carry(from: unknown, to: unknown): void {
       if (isNode(moved)) moved.commentBefore = moved.commentBefore ? `${from.commentBefore}\n${moved.commentBefore}` : from.commentBefore;
       to.commentBefore = null;
     }
+    // Printed on one line, a list with notes in it is broken around its brackets: one written as a block stays one.
+    if (!from.flow && to.items.some(hasNotes)) to.flow = false;
   }
+}
+
+function hasNotes(item: unknown): boolean {
+  return isNode(item) && Boolean(item.comment || item.commentBefore);
 }
 
 function copyNotes(from: Node, to: Node): void {
