@@ -74,6 +74,14 @@ describe('serializePolicy keeps a note on a list entry with that entry', () => {
     expect(printed).not.toContain('# checkout');
   });
 
+  it('keeps a note written after a key on its line there, even when the first group goes', () => {
+    const text = shop.replace('groups:\n', 'groups: # the tiers, front to back\n').replace('edges:\n', 'edges: # reviewed 2026-11\n');
+    const policy = policyOf(text);
+    const printed = serializePolicy({ ...policy, groups: policy.groups.slice(1), edges: policy.edges.slice(1) }, text);
+    expect(printed).toContain('groups: # the tiers, front to back\n  - name: app\n');
+    expect(printed).toContain('edges: # reviewed 2026-11\n  - id: app-to-db\n');
+  });
+
   it('keeps a list whose entries carry notes as the block list it was written as', () => {
     const text = shop.replace('      labels: tier=db\n', '      cidrs:\n        # the orders subnet\n        - 10.0.0.0/24 # primary\n        - 10.0.1.0/24 # replica\n');
     const policy = policyOf(text);

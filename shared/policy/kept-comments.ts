@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /**
  * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
@@ -10,8 +10,10 @@ import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node
  */
 export function keepComments(printed: Document, earlierText: string): void {
   // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
-  const earlier = parseDocument(earlierText.replace(/\r\n/g, '\n'), { uniqueKeys: false });
+  const text = earlierText.replace(/\r\n/g, '\n');
+  const earlier = parseDocument(text, { uniqueKeys: false });
   if (earlier.errors.length > 0) return;
+  giveKeyLineNotesToKeys(earlier, text);
   printed.commentBefore = earlier.commentBefore;
   printed.comment = earlier.comment;
   carry(earlier.contents, printed.contents);
@@ -45,6 +47,23 @@ function carry(from: unknown, to: unknown): void {
 
 function hasNotes(item: unknown): boolean {
   return isNode(item) && Boolean(item.comment || item.commentBefore);
+}
+
+/**
+ * The parser gives a note written on a key's line (`groups: # the tiers`) to the block list or
+ * map below it, as if it were written above that value's first entry; it belongs to the key.
+ */
+function giveKeyLineNotesToKeys(earlier: Document, text: string): void {
+  visit(earlier, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isNode(pair.key) || !isCollection(pair.value) || !pair.value.commentBefore) return;
+      const [keyEnd, valueStart] = [pair.key.range?.[1], pair.value.range?.[0]];
+      if (keyEnd === undefined || valueStart === undefined || !/^[ \t]*:[ \t]*#/.test(text.slice(keyEnd, valueStart))) return;
+      const [onKeyLine, ...below] = pair.value.commentBefore.split('\n');
+      pair.key.comment = onKeyLine;
+      pair.value.commentBefore = below.length > 0 ? below.join('\n') : undefined;
+    },
+  });
 }
 
 function copyNotes(from: Node, to: Node): void {
