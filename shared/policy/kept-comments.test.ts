@@ -63,3 +63,41 @@ describe('serializePolicy with the earlier text', () => {
     expect(serializePolicy(policy, 'groups: [unclosed\n# a note')).toBe(serializePolicy(policy));
   });
 });
+
+describe('serializePolicy keeps a note on a list entry with that entry', () => {
+  it('keeps a service note with its service when an earlier service is removed, and drops the removed one’s', () => {
+    const text = shop.replace('    services: [tcp/8080]\n', '    services:\n      - tcp/8080 # checkout\n      - tcp/8443 # payment page\n');
+    const policy = policyOf(text);
+    const edited: Policy = { ...policy, edges: policy.edges.map((e) => (e.id === 'web-to-app' ? { ...e, services: e.services.slice(1) } : e)) };
+    const printed = serializePolicy(edited, text);
+    expect(printed).toContain('tcp/8443 # payment page');
+    expect(printed).not.toContain('# checkout');
+  });
+
+  it('keeps a note written after a key on its line there, even when the first group goes', () => {
+    const text = shop.replace('groups:\n', 'groups: # the tiers, front to back\n').replace('edges:\n', 'edges: # reviewed 2026-11\n');
+    const policy = policyOf(text);
+    const printed = serializePolicy({ ...policy, groups: policy.groups.slice(1), edges: policy.edges.slice(1) }, text);
+    expect(printed).toContain('groups: # the tiers, front to back\n  - name: app\n');
+    expect(printed).toContain('edges: # reviewed 2026-11\n  - id: app-to-db\n');
+  });
+
+  it('keeps a list whose entries carry notes as the block list it was written as', () => {
+    const text = shop.replace('      labels: tier=db\n', '      cidrs:\n        # the orders subnet\n        - 10.0.0.0/24 # primary\n        - 10.0.1.0/24 # replica\n');
+    const policy = policyOf(text);
+    const printed = serializePolicy(policy, text);
+    expect(printed).toContain('      cidrs:\n        # the orders subnet\n        - 10.0.0.0/24 # primary\n        - 10.0.1.0/24 # replica\n');
+    expect(serializePolicy(policy, printed)).toBe(printed);
+    // Without notes in it, a list is printed on one line as usual.
+    expect(serializePolicy(policy, text.replace(/ # (primary|replica)/g, '').replace('        # the orders subnet\n', ''))).toContain('cidrs: [10.0.0.0/24, 10.0.1.0/24]');
+  });
+});
+
+describe('serializePolicy keeps the line ends of the earlier text', () => {
+  it('writes CRLF line ends, and only those, for a file written with them', () => {
+    const crlf = annotated.replace(/\n/g, '\r\n');
+    const printed = serializePolicy(policyOf(crlf), crlf);
+    expect(printed).toBe(serializePolicy(policyOf(annotated), annotated).replace(/\n/g, '\r\n'));
+    expect(printed.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+});

@@ -1,16 +1,19 @@
-import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /**
  * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
  * notes written in the file (why an edge exists, who approved it) survive edits made on the
  * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
- * name, an edge by its id, any other list item by its place. Comments of what is gone go with
+ * name, an edge by its id, a service or address block by its text, any other list item by its place. Comments of what is gone go with
  * it. Blank lines the author left between entries are kept the same way. An earlier text that
  * does not parse gives nothing.
  */
 export function keepComments(printed: Document, earlierText: string): void {
-  const earlier = parseDocument(earlierText, { uniqueKeys: false });
+  // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
+  const text = earlierText.replace(/\r\n/g, '\n');
+  const earlier = parseDocument(text, { uniqueKeys: false });
   if (earlier.errors.length > 0) return;
+  giveKeyLineNotesToKeys(earlier, text);
   printed.commentBefore = earlier.commentBefore;
   printed.comment = earlier.comment;
   carry(earlier.contents, printed.contents);
@@ -37,7 +40,30 @@ function carry(from: unknown, to: unknown): void {
       if (isNode(moved)) moved.commentBefore = moved.commentBefore ? `${from.commentBefore}\n${moved.commentBefore}` : from.commentBefore;
       to.commentBefore = null;
     }
+    // Printed on one line, a list with notes in it is broken around its brackets: one written as a block stays one.
+    if (!from.flow && to.items.some(hasNotes)) to.flow = false;
   }
+}
+
+function hasNotes(item: unknown): boolean {
+  return isNode(item) && Boolean(item.comment || item.commentBefore);
+}
+
+/**
+ * The parser gives a note written on a key's line (`groups: # the tiers`) to the block list or
+ * map below it, as if it were written above that value's first entry; it belongs to the key.
+ */
+function giveKeyLineNotesToKeys(earlier: Document, text: string): void {
+  visit(earlier, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isNode(pair.key) || !isCollection(pair.value) || !pair.value.commentBefore) return;
+      const [keyEnd, valueStart] = [pair.key.range?.[1], pair.value.range?.[0]];
+      if (keyEnd === undefined || valueStart === undefined || !/^[ \t]*:[ \t]*#/.test(text.slice(keyEnd, valueStart))) return;
+      const [onKeyLine, ...below] = pair.value.commentBefore.split('\n');
+      pair.key.comment = onKeyLine;
+      pair.value.commentBefore = below.length > 0 ? below.join('\n') : undefined;
+    },
+  });
 }
 
 function copyNotes(from: Node, to: Node): void {
@@ -46,8 +72,9 @@ function copyNotes(from: Node, to: Node): void {
   if (from.spaceBefore) to.spaceBefore = true;
 }
 
-/** A group by its name, an edge by its id; anything else by its place in the list. */
+/** A group by its name, an edge by its id, a list entry (a service, an address block) by its text; anything else by its place in the list. */
 function identityOf(item: unknown, place: number): string {
+  if (isScalar(item)) return `=${String(item.value)}`;
   if (isMap(item)) {
     for (const key of ['name', 'id']) {
       const value = item.get(key, true);

@@ -59,7 +59,7 @@ const HEADER = '# Microseg Designer policy. Edit here or on the canvas; see READ
 /**
  * Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. With
  * `earlierText` (the text the drawing was last read from or written as), its comments are kept
- * where what they were written at still is (see keepComments).
+ * where what they were written at still is (see keepComments), and so are its CRLF line ends.
  */
 export function serializePolicy(policy: Policy, earlierText?: string): string {
   const file: PolicyFile = {
@@ -93,7 +93,9 @@ export function serializePolicy(policy: Policy, earlierText?: string): string {
   if (earlierText !== undefined) keepComments(doc, earlierText);
   const body = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   // A file that begins with a comment of its own (the header, or the author's) keeps it as its head.
-  return body.startsWith('#') ? body : HEADER + body;
+  const text = body.startsWith('#') ? body : HEADER + body;
+  // A file written with CRLF keeps them: else one edit on the canvas would rewrite every line of it.
+  return earlierText?.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text;
 }
 
 function toFileGroup(g: Group): PolicyFile['groups'][number] {
