@@ -100,4 +100,13 @@ describe('serializePolicy keeps the line ends of the earlier text', () => {
     expect(printed).toBe(serializePolicy(policyOf(annotated), annotated).replace(/\n/g, '\r\n'));
     expect(printed.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
+
+  it('prints the same every time from one earlier text, as the YAML view does after each edit', () => {
+    const text = shop.replace('groups:\n  - name: web\n', 'groups: # the tiers\n  # the front first\n  - name: web\n');
+    const policy = policyOf(text);
+    const first = serializePolicy(policy, text);
+    expect(first).toContain('groups: # the tiers\n  # the front first\n  - name: web\n');
+    expect(serializePolicy({ ...policy, name: 'renamed' }, text)).toBe(first.replace('name: three-tier-shop', 'name: renamed'));
+    expect(serializePolicy(policy, text)).toBe(first);
+  });
 });

@@ -9,14 +9,30 @@ import { isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, vi
  * does not parse gives nothing.
  */
 export function keepComments(printed: Document, earlierText: string): void {
-  // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
-  const text = earlierText.replace(/\r\n/g, '\n');
-  const earlier = parseDocument(text, { uniqueKeys: false });
-  if (earlier.errors.length > 0) return;
-  giveKeyLineNotesToKeys(earlier, text);
+  const earlier = readEarlier(earlierText);
+  if (!earlier) return;
   printed.commentBefore = earlier.commentBefore;
   printed.comment = earlier.comment;
   carry(earlier.contents, printed.contents);
+}
+
+/**
+ * The last earlier text read, as the document its notes are carried from (null: it does not
+ * parse). The drawing is printed again after every edit while the YAML view is open, always from
+ * the same earlier text until the next open, save or apply; reading that text took twice as long
+ * as the printing itself at 5,000 groups (2 s against 0.9 s). Carrying only reads the document.
+ */
+let lastRead: { text: string; doc: Document | null } | null = null;
+
+function readEarlier(earlierText: string): Document | null {
+  if (lastRead?.text === earlierText) return lastRead.doc;
+  // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
+  const text = earlierText.replace(/\r\n/g, '\n');
+  const parsed = parseDocument(text, { uniqueKeys: false });
+  const doc = parsed.errors.length > 0 ? null : parsed;
+  if (doc) giveKeyLineNotesToKeys(doc, text);
+  lastRead = { text: earlierText, doc };
+  return doc;
 }
 
 function carry(from: unknown, to: unknown): void {
