@@ -55,10 +55,10 @@ export class AnalysisService {
     private readonly openSession: OpenSession = openSshSession,
   ) {}
 
-  /** `stop` ends it at its next slice, with the `stopped` error. */
-  async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER): Promise<MatrixOutcome> {
+  /** `stop` ends it at its next slice, with the `stopped` error; `runId` marks its progress reports. */
+  async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER, runId?: string): Promise<MatrixOutcome> {
     const started = performance.now();
-    const progress = this.progress('matrix');
+    const progress = this.progress('matrix', runId);
     const { tables } = await this.drawingTables(policy, inventory, progress);
     const matrix = await runInSlices(matrixSteps(policy, inventory, tables), progress, stop).catch(asStopped('The matrix was stopped before it was complete; nothing of it is shown.'));
     const durationMs = Math.round(performance.now() - started);
@@ -98,14 +98,14 @@ export class AnalysisService {
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
-  /** `stop` ends it at its next slice, with the `stopped` error. */
-  async replay(policy: Policy, inventory: Inventory, path: string, stop: AbortSignal = NEVER): Promise<ReplayOutcome> {
+  /** `stop` ends it at its next slice, with the `stopped` error; `runId` marks its progress reports. */
+  async replay(policy: Policy, inventory: Inventory, path: string, stop: AbortSignal = NEVER, runId?: string): Promise<ReplayOutcome> {
     const started = performance.now();
     const { text } = await readTextFile(path);
     const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
-    const progress = this.progress('replay');
+    const progress = this.progress('replay', runId);
     const { tables } = await this.drawingTables(policy, inventory, progress);
     const replayed = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress, stop).catch(
       asStopped(`The replay of ${path} was stopped before it was complete; nothing of it is shown.`),
@@ -125,8 +125,9 @@ export class AnalysisService {
   }
 
   /** Reports one task's progress to every window. */
-  private progress(task: ApiEvents['analysis:progress']['task']): (p: AnalysisProgress) => void {
-    return (p) => this.emit('analysis:progress', { task, ...p });
+  /** Reports to every window; `runId` lets the window that asked tell its own run from another's. */
+  private progress(task: ApiEvents['analysis:progress']['task'], runId?: string): (p: AnalysisProgress) => void {
+    return (p) => this.emit('analysis:progress', { task, ...p, ...(runId !== undefined ? { runId } : {}) });
   }
 
   /**

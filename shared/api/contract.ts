@@ -204,8 +204,12 @@ export interface ApiEvents {
   /** A rollback from any window ended well: every window's host row shows it. */
   'deploy:rolledBack': { result: DeployHostResult };
   'inventory:changed': InventoryChange;
-  /** How far a running matrix, impact or replay has got; sent now and then while it runs. */
-  'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay' };
+  /**
+   * How far a running matrix, impact or replay has got; sent now and then while it runs, to every
+   * window. `runId` is the stopId of the request it reports on, when it carried one: a window shows
+   * only its own run's progress.
+   */
+  'analysis:progress': AnalysisProgress & { task: 'matrix' | 'impact' | 'replay'; runId?: string };
   /** A compile (from any window) became the latest: a window holding another compile id must compile again to read tables or trace. */
   'compile:replaced': { latestCompileId: string };
 }

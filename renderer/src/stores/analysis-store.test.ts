@@ -36,3 +36,22 @@ describe('impact comparisons', () => {
     return done;
   });
 });
+
+describe('progress reports', () => {
+  it("shows its own run's progress, not another window's run of the same analysis", async () => {
+    let answer: (response: ApiResponse<unknown>) => void = () => undefined;
+    const { request } = await import('../api/request');
+    vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve as typeof answer)));
+    const running = useAnalysisStore.getState().computeMatrix(input);
+    const ours = useAnalysisStore.getState().stops.matrix!;
+
+    useAnalysisStore.getState().setProgress({ task: 'matrix', runId: 'another-window', done: 90, total: 100, unit: 'hosts' });
+    expect(useAnalysisStore.getState().progress.matrix).toBeUndefined();
+    useAnalysisStore.getState().setProgress({ task: 'matrix', runId: ours, done: 3, total: 100, unit: 'hosts' });
+    expect(useAnalysisStore.getState().progress.matrix).toEqual({ done: 3, total: 100, unit: 'hosts' });
+
+    answer({ ok: false, error: { code: 'stopped', message: 'stopped' } });
+    await running;
+    expect(useAnalysisStore.getState().progress.matrix).toBeUndefined();
+  });
+});

@@ -91,8 +91,14 @@ export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   },
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
-  // A report that arrives after its run has ended (events and replies travel apart) is dropped.
-  setProgress: ({ task, ...progress }) => set((s) => (({ matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning })[task] ? { progress: { ...s.progress, [task]: progress } } : {})),
+  // A report that arrives after its run has ended (events and replies travel apart) is dropped, and
+  // so is one of another window's run: every window hears every report.
+  setProgress: ({ task, runId, ...progress }) =>
+    set((s) => {
+      const running = { matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning }[task];
+      const ours = runId === undefined || task === 'impact' || runId === s.stops[task];
+      return running && ours ? { progress: { ...s.progress, [task]: progress } } : {};
+    }),
 }));
 
 /** A stop the user asked for is an answer, not a failure to report. */
