@@ -178,7 +178,7 @@ describe('DeployService and the spoof guard', () => {
 describe('DeployService on a switch that stops answering', () => {
   const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
 
-  async function setUp(sw: FakeSwitch): Promise<{ service: DeployService; deploy: () => Promise<DeployHostResult> }> {
+  async function setUp(sw: FakeSwitch, open: () => Promise<SshSession> = () => Promise.resolve(sw.session())): Promise<{ service: DeployService; deploy: () => Promise<DeployHostResult> }> {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-hung-'));
     const targets = new HostTargetStore(join(dir, 'config'));
     await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
@@ -186,7 +186,7 @@ describe('DeployService on a switch that stops answering', () => {
     const emit: EmitEvent = (event, payload) => {
       if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
     };
-    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()), 200);
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), open, 200);
     const deploy = async (): Promise<DeployHostResult> => {
       const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
       await service.start(emptyPolicy('t'), inventory, ['h1']);
@@ -247,8 +247,15 @@ describe('DeployService on a switch that stops answering', () => {
 
   it('lets one of two deploys to a host started at the same moment (two windows) through, and refuses the other', async () => {
     const sw = new FakeSwitch([]);
-    const { service } = await setUp(sw);
+    // The first deploy's connection waits until both have started: on a loaded machine it could
+    // otherwise finish, and free the host, while the second was still reading its target.
+    const connecting = new Gate();
+    const { service } = await setUp(sw, async () => {
+      await connecting.pass();
+      return sw.session();
+    });
     const both = await Promise.allSettled([service.start(emptyPolicy('t'), inventory, ['h1']), service.start(emptyPolicy('t'), inventory, ['h1'])]);
+    connecting.release();
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('already running');
     const fresh = await setUp(new FakeSwitch([]));
