@@ -89,3 +89,20 @@ test('Ask the real switches says which switch could not be asked and why, and cl
   await expect(result).not.toContainText('DISAGREES');
   await expect(designer.byTestId('error-notice')).toHaveCount(0);
 });
+
+test('a problem that names a group is reached by keyboard, and Enter shows the group', async ({ designer, host, page }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.addGroup('empty', 'tier=none');
+  await designer.byTestId('compile-button').click();
+  await designer.byTestId('problems-tab').click();
+
+  await designer.group('web').click({ position: { x: 20, y: 10 } });
+  await expect(designer.byTestId('inspector')).toHaveAttribute('aria-label', 'group web');
+  const row = designer.byTestId('problem-row').filter({ hasText: 'MS201' });
+  await row.focus();
+  await expect(row).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(designer.byTestId('inspector')).toHaveAttribute('aria-label', 'group empty');
+});

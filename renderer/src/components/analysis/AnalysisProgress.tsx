@@ -1,5 +1,5 @@
 import type { ApiEvents } from '@shared/api/contract';
-import type { JSX } from 'react';
+import { useState, type JSX } from 'react';
 import { useAnalysisStore } from '../../stores/analysis-store';
 
 /**
@@ -10,6 +10,8 @@ export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:pro
   const progress = useAnalysisStore((s) => s.progress[task]);
   const stop = useAnalysisStore((s) => s.stop);
   const stoppable = task !== 'impact';
+  // The run ends at its next slice, or after the compile it may still wait for: say the stop was heard.
+  const [stopping, setStopping] = useState(false);
   return (
     <>
       {progress ? (
@@ -20,8 +22,16 @@ export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:pro
         <span className="muted">{note}</span>
       )}
       {stoppable ? (
-        <button type="button" data-testid={`${task}-stop`} onClick={() => stop(task)}>
-          Stop
+        <button
+          type="button"
+          data-testid={`${task}-stop`}
+          disabled={stopping}
+          onClick={() => {
+            setStopping(true);
+            stop(task);
+          }}
+        >
+          {stopping ? 'Stopping…' : 'Stop'}
         </button>
       ) : null}
     </>

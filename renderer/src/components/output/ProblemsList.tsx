@@ -65,6 +65,7 @@ interface ProblemRowProps {
 }
 
 function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps): JSX.Element {
+  const revealable = d.location?.element !== undefined;
   return (
     <tr
       ref={measure}
@@ -72,9 +73,16 @@ function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps
       data-testid="problem-row"
       data-code={d.code}
       data-severity={d.severity}
-      className={d.location?.element ? 'clickable' : undefined}
+      className={revealable ? 'clickable' : undefined}
       onClick={() => onReveal(d)}
-      title={d.location?.element ? 'Show on the canvas' : undefined}
+      // Reachable by keyboard too: Tab to the row, Enter or Space shows it on the canvas.
+      tabIndex={revealable ? 0 : undefined}
+      onKeyDown={(event) => {
+        if (!revealable || (event.key !== 'Enter' && event.key !== ' ')) return;
+        event.preventDefault();
+        onReveal(d);
+      }}
+      title={revealable ? 'Show on the canvas' : undefined}
     >
       <td>
         <span className={`severity severity-${d.severity}`}>{d.severity}</span>
