@@ -26,11 +26,8 @@ import type { EmitEvent, OpenSession } from './deploy-service';
 import { CancelledError } from './deploy-queue';
 import type { SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
-import { asStopped, inStoppableSession } from './work-stops';
+import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 import { runInSlices } from './time-slices';
-
-/** For work no one can stop. */
-const NEVER = new AbortController().signal;
 
 /** What a bridge does before any of our flows are on it: its own `priority=0 actions=NORMAL` forwards everything. */
 const FRESH_BRIDGE = 'table=0,priority=0,actions=NORMAL';
@@ -56,7 +53,7 @@ export class AnalysisService {
   ) {}
 
   /** `stop` ends it at its next slice, with the `stopped` error; `runId` marks its progress reports. */
-  async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER, runId?: string): Promise<MatrixOutcome> {
+  async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER_STOPPED, runId?: string): Promise<MatrixOutcome> {
     const started = performance.now();
     const progress = this.progress('matrix', runId);
     const { tables } = await this.drawingTables(policy, inventory, progress);
@@ -67,7 +64,7 @@ export class AnalysisService {
   }
 
   /** Against deployed hosts, `stop` ends the read of their flows: the hosts not read by then are unread (see ImpactOutcome). */
-  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = NEVER): Promise<ImpactOutcome> {
+  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = NEVER_STOPPED): Promise<ImpactOutcome> {
     const started = performance.now();
     // One reader for both sides: the comparison then sees shared flows without reading their text.
     const progress = this.progress('impact');
@@ -99,7 +96,7 @@ export class AnalysisService {
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
   /** `stop` ends it at its next slice, with the `stopped` error; `runId` marks its progress reports. */
-  async replay(policy: Policy, inventory: Inventory, path: string, stop: AbortSignal = NEVER, runId?: string): Promise<ReplayOutcome> {
+  async replay(policy: Policy, inventory: Inventory, path: string, stop: AbortSignal = NEVER_STOPPED, runId?: string): Promise<ReplayOutcome> {
     const started = performance.now();
     const { text } = await readTextFile(path);
     const log = await parseConnectionLog(text, path);

@@ -6,7 +6,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
-import { asStopped, inStoppableSession } from './work-stops';
+import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 import { unlessCancelled } from './deploy-queue';
 
 /**
@@ -29,7 +29,7 @@ export class ContainerPortService {
   }
 
   /** When `stop` aborts before the switch answers, its connection ends at once and this fails with code `stopped`. */
-  async read(host: string, stop: AbortSignal = new AbortController().signal): Promise<HostContainerPorts> {
+  async read(host: string, stop: AbortSignal = NEVER_STOPPED): Promise<HostContainerPorts> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to read its switch ports.`);
     // Raced with the stop as well: one stopped while it waits for its turn answers at once (its turn then opens nothing).

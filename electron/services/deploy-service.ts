@@ -20,7 +20,7 @@ import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
-import { asStopped, inStoppableSession } from './work-stops';
+import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
@@ -164,7 +164,7 @@ export class DeployService {
    * nothing. When `stop` aborts before the switch answers, its connection ends at once and this
    * fails with code `stopped`.
    */
-  async rollbackPreview(host: string, stop: AbortSignal = new AbortController().signal): Promise<RollbackPreview> {
+  async rollbackPreview(host: string, stop: AbortSignal = NEVER_STOPPED): Promise<RollbackPreview> {
     const { target, lines } = await this.backupOf(host);
     const current = await this.sessions
       .operation(stop)
@@ -180,7 +180,7 @@ export class DeployService {
    * aborts before the bundle is sent, the connection ends at once and the host keeps its flows
    * (status `cancelled`); once sent, the bundle is not interrupted, as a deploy's is not.
    */
-  async rollback(host: string, removePortGuards: readonly string[] = [], stop: AbortSignal = new AbortController().signal): Promise<DeployHostResult> {
+  async rollback(host: string, removePortGuards: readonly string[] = [], stop: AbortSignal = NEVER_STOPPED): Promise<DeployHostResult> {
     this.ensureIdle(host);
     this.busy.add(host);
     try {

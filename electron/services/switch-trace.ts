@@ -8,7 +8,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
-import { asStopped, inStoppableSession } from './work-stops';
+import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 import { unlessCancelled } from './deploy-queue';
 
 /** The bridge's own port number: it always exists, and no spoof guard names it, so a trace can enter there on any switch. */
@@ -33,7 +33,7 @@ export class SwitchTraceService {
   }
 
   /** When `stop` aborts before the switch answers, its connection ends at once and this fails with code `stopped`. */
-  async trace(host: string, packet: TracePacket, state: 'new' | 'established', stop: AbortSignal = new AbortController().signal): Promise<SwitchTrace> {
+  async trace(host: string, packet: TracePacket, state: 'new' | 'established', stop: AbortSignal = NEVER_STOPPED): Promise<SwitchTrace> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to trace on its switch.`);
     const src = parseCidr(packet.src);

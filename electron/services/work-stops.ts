@@ -10,6 +10,9 @@ import type { SshSession } from './ssh-session';
  */
 const REMEMBERED_STOPS = 256;
 
+/** The signal of work no one can stop: never aborted. */
+export const NEVER_STOPPED = new AbortController().signal;
+
 /**
  * SSH work the UI may stop, by the `stopId` its asker chose (see the contract's `work:stop`).
  * One id may name several requests at once (the trace panel asks every hop's switch): a stop
@@ -23,7 +26,7 @@ export class WorkStops {
 
   /** Runs `work` with a signal that aborts when `stopId` is stopped (before, or while it runs). Without an id, nothing can stop it. */
   async run<T>(stopId: string | undefined, work: (stop: AbortSignal) => Promise<T>): Promise<T> {
-    if (stopId === undefined) return work(new AbortController().signal);
+    if (stopId === undefined) return work(NEVER_STOPPED);
     const entry = this.running.get(stopId) ?? { stop: new AbortController(), requests: 0 };
     if (this.stopped.has(stopId)) entry.stop.abort();
     entry.requests++;
