@@ -43,7 +43,8 @@ describe('progress reports', () => {
     const { request } = await import('../api/request');
     vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve as typeof answer)));
     const running = useAnalysisStore.getState().computeMatrix(input);
-    const ours = useAnalysisStore.getState().stops.matrix!;
+    const [, asked] = vi.mocked(request).mock.calls.at(-1)!;
+    const ours = (asked as { stopId: string }).stopId;
 
     useAnalysisStore.getState().setProgress({ task: 'matrix', runId: 'another-window', done: 90, total: 100, unit: 'hosts' });
     expect(useAnalysisStore.getState().progress.matrix).toBeUndefined();

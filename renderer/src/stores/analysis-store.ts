@@ -4,6 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
+import { StopIds, wasStopped } from '../api/stop-ids';
 
 /** What was analysed, so a result is never shown for a drawing it does not belong to. */
 export interface AnalysisInput {
@@ -27,8 +28,6 @@ interface AnalysisState {
   replayRunning: boolean;
   /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
   progress: Partial<Record<AnalysisTask, AnalysisProgress>>;
-  /** The stopId (see work:stop) of the matrix and the replay running now. */
-  stops: Partial<Record<StoppableAnalysis, string>>;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
@@ -40,7 +39,10 @@ interface AnalysisState {
   setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
 
-export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
+/** The matrix and the replay running now, by the stopId their requests carry (their progress reports carry it too). */
+const runs = new StopIds<StoppableAnalysis>();
+
+export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrix: null,
   matrixRunning: false,
   impact: null,
@@ -49,18 +51,17 @@ export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   replay: null,
   replayRunning: false,
   progress: {},
-  stops: {},
   showImpactOnCanvas: true,
 
   computeMatrix: async (input) => {
-    const stopId = crypto.randomUUID();
-    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined }, stops: { ...s.stops, matrix: stopId } }));
-    const response = await request('analysis:matrix', { ...input, stopId }, { handles: stopped });
+    const stopId = runs.start('matrix');
+    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined } }));
+    const response = await request('analysis:matrix', { ...input, stopId }, { handles: wasStopped });
+    runs.end('matrix', stopId);
     set((s) => ({
       ...(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() } } : {}),
       matrixRunning: false,
       progress: { ...s.progress, matrix: undefined },
-      stops: { ...s.stops, matrix: undefined },
     }));
   },
 
@@ -78,17 +79,15 @@ export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   },
 
   replayLog: async (input, path) => {
-    const stopId = crypto.randomUUID();
-    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined }, stops: { ...s.stops, replay: stopId } }));
-    const response = await request('analysis:replay', { ...input, path, stopId }, { handles: stopped });
+    const stopId = runs.start('replay');
+    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined } }));
+    const response = await request('analysis:replay', { ...input, path, stopId }, { handles: wasStopped });
+    runs.end('replay', stopId);
     // A failed or stopped replay clears the last one: a result on screen must be the answer to the last request.
-    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined }, stops: { ...s.stops, replay: undefined } }));
+    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined } }));
   },
 
-  stop: (task) => {
-    const stopId = get().stops[task];
-    if (stopId !== undefined) void request('work:stop', { stopId });
-  },
+  stop: (task) => runs.stop(task),
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped, and
@@ -96,12 +95,7 @@ export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   setProgress: ({ task, runId, ...progress }) =>
     set((s) => {
       const running = { matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning }[task];
-      const ours = runId === undefined || task === 'impact' || runId === s.stops[task];
+      const ours = runId === undefined || task === 'impact' || runId === runs.current(task);
       return running && ours ? { progress: { ...s.progress, [task]: progress } } : {};
     }),
 }));
-
-/** A stop the user asked for is an answer, not a failure to report. */
-function stopped(error: ApiErrorData): boolean {
-  return error.code === 'stopped';
-}

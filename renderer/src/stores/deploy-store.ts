@@ -4,6 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
+import { StopIds, wasStopped } from '../api/stop-ids';
 import { useModalStore, type ConfirmRequest } from './modal-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
@@ -58,8 +59,8 @@ interface DeployState {
   restore: () => Promise<void>;
 }
 
-/** Per host, the stopId of its rollback under way (see work:stop): its preview and the rollback itself carry it. */
-const rollbackStops = new Map<string, string>();
+/** Per host, the stopId of its rollback under way: its preview and the rollback itself carry it. */
+const rollbackStops = new StopIds<string>();
 
 export const useDeployStore = create<DeployState>()((set, get) => ({
   targets: [],
@@ -134,13 +135,12 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   rollback: async (host) => {
     // Read first what the rollback would take away: a backup from before a spoof guard was
     // deployed would leave its ports unguarded, which the question must say.
-    const stopId = crypto.randomUUID();
-    rollbackStops.set(host, stopId);
+    const stopId = rollbackStops.start(host);
     set((s) => ({ rollingBack: [...s.rollingBack, host] }));
     // A stopped preview is said on the host's row, where the rollback would have said how it went.
-    const preview = await request('deploy:rollbackPreview', { host, stopId }, { handles: (e) => e.code === 'stopped' });
-    if (!preview.ok && preview.error.code === 'stopped') {
-      rollbackStops.delete(host);
+    const preview = await request('deploy:rollbackPreview', { host, stopId }, { handles: wasStopped });
+    if (!preview.ok && wasStopped(preview.error)) {
+      rollbackStops.end(host, stopId);
       set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host), statuses: { ...s.statuses, [host]: { status: 'cancelled', message: preview.error.message } } }));
       return;
     }
@@ -154,12 +154,12 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
         ...(lost.length > 0 ? { loss: guardLoss(host, lost) } : {}),
       }));
     if (!sure) {
-      rollbackStops.delete(host);
+      rollbackStops.end(host, stopId);
       set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host) }));
       return;
     }
     const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}), stopId });
-    rollbackStops.delete(host);
+    rollbackStops.end(host, stopId);
     set((s) => ({
       rollingBack: s.rollingBack.filter((h) => h !== host),
       // A failed rollback says why on the host's row too, where the last deploy's result would mislead.
@@ -168,8 +168,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   stopRollback: (host) => {
-    const stopId = rollbackStops.get(host);
-    if (stopId !== undefined) void request('work:stop', { stopId });
+    rollbackStops.stop(host);
   },
 
   onProgress: (progress) => {

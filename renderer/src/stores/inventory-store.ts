@@ -4,6 +4,7 @@ import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
+import { StopIds, wasStopped } from '../api/stop-ids';
 
 /** Why a source gave no workloads, in words the panel can show as they are. */
 export interface SourceFailure {
@@ -84,8 +85,8 @@ interface InventoryState {
 let loads = 0;
 /** Per host, the latest read of its switch ports; an answer to an older one is dropped. */
 const portLoads = new Map<string, number>();
-/** Per host, the stopId of its read of switch ports that runs (see work:stop). */
-const portStops = new Map<string, string>();
+/** Per host, the stopId of its read of switch ports that runs. */
+const portStops = new StopIds<string>();
 
 export const useInventoryStore = create<InventoryState>()((set, get) => {
   /** Replaces one open source and recomputes the merged inventory. */
@@ -160,17 +161,16 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       portLoads.set(host, load);
       // A read asked anew leaves the one before it nothing to wait for.
       get().stopPortRead(host);
-      const stopId = crypto.randomUUID();
-      portStops.set(host, stopId);
+      const stopId = portStops.start(host);
       set((s) => ({ portReads: { ...s.portReads, [host]: { status: 'reading', automatic } } }));
       // A read the user asked for fails as a notice; one made for them, or one stopped, says why on the host's row.
-      const response = await request('hosts:containerPorts', { host, stopId }, { handles: (e) => automatic || e.code === 'stopped' });
-      if (portStops.get(host) === stopId) portStops.delete(host);
+      const response = await request('hosts:containerPorts', { host, stopId }, { handles: (e) => automatic || wasStopped(e) });
+      portStops.end(host, stopId);
       if (portLoads.get(host) !== load) return;
       const at = new Date().toISOString();
       if (!response.ok) {
         set((s) => {
-          const status = response.error.code === 'stopped' ? ('stopped' as const) : ('failed' as const);
+          const status = wasStopped(response.error) ? ('stopped' as const) : ('failed' as const);
           const portReads = { ...s.portReads, [host]: { status, automatic, at, message: response.error.message } };
           // Ports of an earlier inventory are never kept for a new one (see openSource).
           if (!automatic) return { portReads };
@@ -187,10 +187,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
     },
 
     stopPortRead: (host) => {
-      const stopId = portStops.get(host);
-      if (stopId === undefined) return;
-      portStops.delete(host);
-      void request('work:stop', { stopId });
+      portStops.stop(host);
     },
 
     forgetPortHost: (host) => {
