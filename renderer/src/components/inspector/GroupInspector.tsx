@@ -1,6 +1,6 @@
 import { qualifiedName, type Workload } from '@shared/inventory/model';
 import type { Group } from '@shared/policy/model';
-import type { JSX } from 'react';
+import { useMemo, type JSX } from 'react';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useMembership } from '../../hooks/use-membership';
 import { groupDraftOf } from '../../model/drafts';
@@ -22,6 +22,8 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
   const select = useCanvasStore((s) => s.select);
   const diagnostics = useElementDiagnostics().get(elementKey('group', group.name)) ?? [];
   const members = useMembership().membership.get(group.name);
+  // One list while neither changes: the member list measures its rows by it, and a group holds thousands.
+  const rows = useMemo(() => [...(members?.workloads ?? []), ...writtenBlocks(group.selector)], [members, group.selector]);
   const edgeCount = usePolicyStore((s) => s.policy.edges.filter((e) => e.from === group.name || e.to === group.name).length);
 
   const remove = async (): Promise<void> => {
@@ -47,7 +49,7 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
       </h3>
       <VirtualList
         className="member-list"
-        items={[...(members?.workloads ?? []), ...writtenBlocks(group.selector)]}
+        items={rows}
         keyOf={memberKey}
         estimatedHeight={42}
         row={(member) =>
