@@ -90,5 +90,5 @@ function passedTraffic(flow: SimFlow): InfrastructureTraffic | undefined {
   if (!isCookieOfKind(flow.cookie, 'infrastructure')) return undefined;
   // The pipeline's only IP flow that outputs from table 0 is neighbour discovery; another would need a name here.
   if (match.ethType === ETH_TYPE.ipv6 && match.ipProto === IP_PROTO.icmp6) return 'neighbour-discovery';
-  throw new Error(`the matrix has no name for the infrastructure traffic of "${flow.text}"`);
+  throw new Error(`the matrix and the impact have no name for the infrastructure traffic of "${flow.text}"`);
 }
