@@ -282,6 +282,20 @@ export class DesignerPage {
   async impactAgainstDeployed(): Promise<string[]> {
     await this.byTestId('impact-tab').click();
     await this.byTestId('impact-deployed').click();
+    return this.impactEntries();
+  }
+
+  /** Compares the last compile with a saved policy file (browser mode: the path typed); returns the entries as impactAgainstDeployed does. */
+  async impactAgainstFile(path: string): Promise<string[]> {
+    await this.byTestId('impact-tab').click();
+    await this.byTestId('impact-file').click();
+    await this.byTestId('path-input').fill(path);
+    await this.byTestId('path-confirm').click();
+    await expect(this.byTestId('impact-baseline')).toContainText(path);
+    return this.impactEntries();
+  }
+
+  private async impactEntries(): Promise<string[]> {
     await expect(this.byTestId('impact-result')).toBeVisible();
     const entries = this.byTestId('impact-entry');
     const out: string[] = [];

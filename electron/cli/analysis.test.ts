@@ -110,6 +110,21 @@ describe('microseg impact', () => {
     expect(impact.entries.map((e) => [e.from, e.to, e.newlyPermitted.tcp, e.newlyBlocked.tcp])).toEqual([['app', 'db', [[5433, 5433]], [[5432, 5432]]]]);
   });
 
+  it('leaves out what passes between every pair before the policy, says so in the text and the JSON, and exits on the rest', () => {
+    const inv = join(dir, 'dual-stack.csv');
+    writeFileSync(inv, ['name,host,addresses,labels', 'web-1,h1,10.0.0.1;fd00::1,tier=web', 'app-1,h2,10.0.0.2;fd00::2,tier=app', 'db-1,h1,10.0.0.3;fd00::3,tier=db'].join('\n') + '\n');
+    const note = 'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
+    const same = microseg('impact', policy, policy, '--inventory', inv);
+    expect([same.code, same.stdout]).toEqual([0, `${policy} → ${policy}: no connection is newly permitted, blocked or redirected\n${note}\n`]);
+    const text = microseg('impact', policy, changed, '--inventory', inv);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/: 1 group pair change\n {2}app → db: newly permitted tcp\/5433; newly blocked tcp\/5432 \(2 address pairs, [^)]*\)\n/);
+    expect(text.stdout.endsWith(`\n${note}\n`)).toBe(true);
+    const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inv, '--json').stdout) as { entries: unknown[]; infrastructureNotShown: string[] };
+    expect([json.entries.length, json.infrastructureNotShown]).toEqual([1, ['IPv6 neighbour discovery (ICMPv6 types 133-136)']]);
+    expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [] });
+  });
+
   it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {
     const monitor = join(dir, 'monitor.yaml');
     writeFileSync(monitor, readFileSync(policy, 'utf8').replace(/betweenGroups: \w+/, 'betweenGroups: monitor'));

@@ -1,6 +1,6 @@
 import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
-import { leftOutNote } from '@shared/analysis/infrastructure-passes';
+import { leftOutNames, leftOutNote } from '@shared/analysis/infrastructure-passes';
 import { checkedExamples } from '@shared/analysis/matrix-example';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
@@ -77,13 +77,22 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   );
   const ms = Math.round(performance.now() - started);
   const code = impact.entries.length === 0 ? IMPACT_EXIT.none : IMPACT_EXIT.some;
-  if (options.json) return { text: JSON.stringify({ ...impact, ms }, null, 2), code };
+  if (options.json) {
+    // Named as the matrix's JSON names what its cells leave out.
+    const { leftOut, ...shown } = impact;
+    return { text: JSON.stringify({ ...shown, infrastructureNotShown: leftOutNames(leftOut), ms }, null, 2), code };
+  }
   return { text: formatImpact(impact, oldPath, newPath), code };
 }
 
-/** One line per group pair whose connections change. */
+/** One line per group pair whose connections change, then the infrastructure traffic no line shows, if any. */
 export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
-  if (impact.entries.length === 0) return `${oldPath} → ${newPath}: no connection is newly permitted, blocked or redirected`;
+  const note = leftOutNote(impact.leftOut);
+  return [...impactLines(impact, oldPath, newPath), ...(note ? [note] : [])].join('\n');
+}
+
+function impactLines(impact: ChangeImpact, oldPath: string, newPath: string): string[] {
+  if (impact.entries.length === 0) return [`${oldPath} → ${newPath}: no connection is newly permitted, blocked or redirected`];
   const lines = [`${oldPath} → ${newPath}: ${impact.entries.length} group pair${impact.entries.length === 1 ? '' : 's'} change`];
   for (const e of impact.entries) {
     const parts: string[] = [];
@@ -95,7 +104,7 @@ export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: str
     for (const swap of e.honeypotChanged) parts.push(`redirected ${formatServices(swap.services)} to ${printable(swap.to)} instead of ${printable(swap.from)}`);
     lines.push(`  ${printable(e.from)} → ${printable(e.to)}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${printable(e.example.from)} → ${printable(e.example.to)})`);
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /** How often a terminal's progress line is rewritten. */

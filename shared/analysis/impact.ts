@@ -18,6 +18,7 @@ import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { withoutPortGuards } from '../simulator/port-guards';
+import { withoutInfrastructurePasses, type InfrastructureTraffic } from './infrastructure-passes';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -51,6 +52,8 @@ export interface ChangeImpact {
    * address space was not carved up, the workloads' and those (a lower bound).
    */
   stats: { endpoints: number; scope: ImpactScope; pairsCompared: number; simulations: number };
+  /** Traffic either side lets through between every pair whatever the groups, which no entry shows (leftOutNote says so). */
+  leftOut: InfrastructureTraffic[];
 }
 
 export type ImpactScope = 'changed-flows' | 'every-pair';
@@ -68,7 +71,8 @@ const NARROWED_SHARE = 0.25;
  * Only the pairs some differing flow can touch are compared when they are few (a one-edge
  * change); otherwise the addresses are classed by what both table sets can tell apart and
  * every pair of classes is compared. `scope` forces one way (the tests hold the two to each
- * other). Deterministic: entries sorted by group pair.
+ * other). What the pipeline passes between every pair before any policy is left out of both
+ * ways and named in `leftOut`. Deterministic: entries sorted by group pair.
  */
 export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): ChangeImpact {
   return finish(impactSteps(before, after, inventory, options));
@@ -77,8 +81,16 @@ export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: I
 /** changeImpact as steps of a few dozen pairs (of addresses, or of address classes). */
 export function* impactSteps(beforeAsGiven: ImpactSide, afterAsGiven: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): AnalysisSteps<ChangeImpact> {
   // Connections between workloads, sent from their own addresses: a spoof guard changes none.
-  const before = { ...beforeAsGiven, tables: withoutPortGuards(beforeAsGiven.tables) };
-  const after = { ...afterAsGiven, tables: withoutPortGuards(afterAsGiven.tables) };
+  // What passes every pair before any policy (neighbour discovery once IPv6 comes in) is no
+  // change of the policy: both sides are compared without it, as the matrix reads them.
+  const older = withoutInfrastructurePasses(withoutPortGuards(beforeAsGiven.tables));
+  const newer = withoutInfrastructurePasses(withoutPortGuards(afterAsGiven.tables));
+  const leftOut = [...new Set([...older.leftOut, ...newer.leftOut])].sort();
+  return { ...(yield* policyImpact({ ...beforeAsGiven, tables: older.tables }, { ...afterAsGiven, tables: newer.tables }, inventory, options)), leftOut };
+}
+
+/** The impact on tables that hold only what the policy decides, by the cheaper of the two ways. */
+function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope }): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
   const diff = diffTables(before.tables, after.tables);
   const participants = participantsOf(inventory);
   const { workloads } = participants;
@@ -133,7 +145,7 @@ function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: Impa
 }
 
 /** Each pair the changed flows can touch, reached through both sides. */
-function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<ChangeImpact> {
+function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
   const hostOf = hostsWhenAsked(inventory);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
@@ -154,7 +166,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
 }
 
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
-function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<ChangeImpact> {
+function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
   const was = new FlowSignatures(before.tables);
   const now = new FlowSignatures(after.tables);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);

@@ -3,6 +3,8 @@ import { compilePolicy } from '../compiler/compile';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables } from '../simulator/path';
+import { digestOf } from '../simulator/table-digest';
+import { changeImpact, type ChangeImpact } from './impact';
 import { withoutInfrastructurePasses } from './infrastructure-passes';
 import { reachabilityMatrix } from './matrix';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from './matrix-format';
@@ -123,5 +125,44 @@ describe('the matrix and infrastructure traffic', () => {
       'tcp/53, udp/53',
     );
     expect(isEmptyServiceSet(dnsCells[dns.groups.indexOf('db')]![dns.groups.indexOf('web')]!.always)).toBe(true);
+  });
+});
+
+// The same defect in the impact: a change that brings IPv6 in (here the workloads gain IPv6
+// addresses, as against what the hosts run) listed neighbour discovery as newly permitted
+// between every group pair, and `microseg impact` exited 1 for it.
+describe('the impact and infrastructure traffic', () => {
+  const v4: Inventory = { ...inventory, workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })) };
+  const dualStack: Inventory = { ...v4, workloads: v4.workloads.map((w, i) => ({ ...w, addresses: [...w.addresses, `fd00::${i + 1}`] })) };
+  const side = (p: Policy, on: Inventory) => ({ policy: p, tables: loadHostTables(compilePolicy(p, on).hosts) });
+  const listed = (impact: ChangeImpact): string[] =>
+    impact.entries.map((e) => `${e.from} → ${e.to}: +${formatServices(e.newlyPermitted)} -${formatServices(e.newlyBlocked)}`);
+
+  for (const scope of ['changed-flows', 'every-pair'] as const)
+    it(`lists only what the policy's rules newly permit over IPv6, an ICMP edge's every type included (${scope})`, () => {
+      const impact = changeImpact(side(policy, v4), side(policy, dualStack), dualStack, { scope });
+      expect(impact.stats.scope).toBe(scope);
+      expect(listed(impact)).toEqual(['ops → db: +icmp -none', 'web → app: +tcp/8080 -none', 'web → web: +any -none']);
+      expect(impact.leftOut).toEqual(['neighbour-discovery']);
+    });
+
+  it('keeps the digests of tables loaded from compiles, so the comparison still skips the hosts a change left alone', () => {
+    const once = tablesOf(policy);
+    const twice = tablesOf(policy);
+    const [a, b] = [withoutInfrastructurePasses(once).tables.get('h1')!, withoutInfrastructurePasses(twice).tables.get('h1')!];
+    expect(a).not.toBe(once.get('h1'));
+    expect(digestOf(a)).toBeDefined();
+    expect(digestOf(a)).toBe(digestOf(b));
+    expect(digestOf(a)).not.toBe(digestOf(once.get('h1')!));
+    expect(digestOf(a.get(0)!)).toBe(digestOf(b.get(0)!));
+  });
+
+  it('finds no change, and says what it left out, when only IPv6 and DHCP come in', () => {
+    const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
+    const onlyOps: Inventory = { ...v4, workloads: v4.workloads.map((w) => (w.name === 'ops-1' ? { ...w, addresses: [...w.addresses, 'fd00::5'] } : w)) };
+    const impact = changeImpact(side(policy, v4), side(withDhcp, onlyOps), onlyOps);
+    expect(listed(impact)).toEqual([]);
+    expect(impact.leftOut).toEqual(['dhcp', 'neighbour-discovery']);
+    expect(changeImpact(side(policy, v4), side(policy, v4), v4).leftOut).toEqual([]);
   });
 });

@@ -1,15 +1,29 @@
 import type { ChangeImpact } from '@shared/analysis/impact';
+import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import type { JSX } from 'react';
 import { impactListNote, type ImpactHosts } from '../../model/impact-scope';
 
 /**
- * The connections a change newly permits, blocks and redirects, one line per group pair. `hosts`:
- * against the deployed flows, how many hosts were asked and went unread, to say what the list covers.
+ * The connections a change newly permits, blocks and redirects, one line per group pair, and the
+ * infrastructure traffic it leaves out. `hosts`: against the deployed flows, how many hosts were
+ * asked and went unread, to say what the list covers.
  */
 export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; limit?: number; hosts?: ImpactHosts }): JSX.Element {
   const note = impactListNote(impact.entries.length, hosts);
-  if (impact.entries.length === 0) return <p data-testid="impact-none">{note}</p>;
+  const leftOut = leftOutNote(impact.leftOut);
+  const leftOutLine = leftOut ? (
+    <p className="muted" data-testid="impact-left-out">
+      {leftOut}
+    </p>
+  ) : null;
+  if (impact.entries.length === 0)
+    return (
+      <>
+        <p data-testid="impact-none">{note}</p>
+        {leftOutLine}
+      </>
+    );
   const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
   return (
     <>
@@ -52,6 +66,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
         ))}
       </ul>
       {shown.length < impact.entries.length ? <p className="muted">… and {impact.entries.length - shown.length} more group pairs.</p> : null}
+      {leftOutLine}
     </>
   );
 }
