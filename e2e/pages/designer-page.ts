@@ -200,7 +200,7 @@ export class DesignerPage {
     await this.byTestId('confirm-accept').click();
   }
 
-  /** Traces a TCP connection on the compiled tables (`sentBy`: from another workload's switch port); returns the verdict the UI shows. */
+  /** Traces a TCP connection on the drawing's tables (`sentBy`: from another workload's switch port); returns the verdict the UI shows. */
   async trace(from: string, to: string, port: number, sentBy = ''): Promise<string> {
     await this.byTestId('trace-tab').click();
     await this.byTestId('trace-from').fill(from);
@@ -233,7 +233,7 @@ export class DesignerPage {
     await this.byTestId('edge-save').click();
   }
 
-  /** Computes the reachability matrix of the last compile. */
+  /** Computes the reachability matrix of the drawing. */
   async computeMatrix(): Promise<void> {
     await this.byTestId('matrix-tab').click();
     await this.byTestId('matrix-compute').click();
@@ -278,14 +278,14 @@ export class DesignerPage {
     });
   }
 
-  /** Compares the last compile with what the hosts run; returns `from→to +permitted -blocked` per entry. */
+  /** Compares the drawing with what the hosts run; returns `from→to +permitted -blocked` per entry. */
   async impactAgainstDeployed(): Promise<string[]> {
     await this.byTestId('impact-tab').click();
     await this.byTestId('impact-deployed').click();
     return this.impactEntries();
   }
 
-  /** Compares the last compile with a saved policy file (browser mode: the path typed); returns the entries as impactAgainstDeployed does. */
+  /** Compares the drawing with a saved version of the policy (browser mode: the path typed); returns the entries as impactAgainstDeployed does. */
   async impactAgainstFile(path: string): Promise<string[]> {
     await this.byTestId('impact-tab').click();
     await this.byTestId('impact-file').click();
@@ -307,7 +307,7 @@ export class DesignerPage {
     return out;
   }
 
-  /** Replays a connection log against the last compile (browser mode: the path typed); returns its summary once shown. */
+  /** Replays a connection log against the drawing (browser mode: the path typed); returns its summary once shown. */
   async replayLog(path: string): Promise<string> {
     await this.byTestId('replay-tab').click();
     await this.byTestId('replay-choose').click();

@@ -1,3 +1,9 @@
+import type { CompileOutcome } from '@shared/api/contract';
+import { hasErrors } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import type { Policy } from '@shared/policy/model';
+import { isCompileCurrent } from '../model/same-input';
+import type { AnalysisInput } from '../stores/analysis-store';
 import { useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { usePolicyStore } from '../stores/policy-store';
@@ -5,6 +11,43 @@ import { usePolicyStore } from '../stores/policy-store';
 /** Compiles the drawing against the current inventory; with none loaded, against no workloads. */
 export async function compileCurrent(): Promise<void> {
   const { policy } = usePolicyStore.getState();
-  const inventory = useInventoryStore.getState().inventory ?? { workloads: [], readAt: new Date().toISOString() };
-  await useCompileStore.getState().compile(policy, inventory);
+  await compileDrawing(policy, useInventoryStore.getState().inventory);
+}
+
+/** A compile of the drawing as it was asked about, which the what-if tools answer on. */
+export interface CompiledDrawing {
+  input: AnalysisInput;
+  outcome: CompileOutcome;
+}
+
+/**
+ * The compile of the drawing and inventory as they are now: the last one when it is of them,
+ * else a new one (the preview shows it too). A trace, the matrix, the impact and a replay answer
+ * "what if I deploy this?", so they must not answer for a compile the drawing has moved on
+ * from. Null when the compile could not run or found errors: Problems shows why.
+ */
+export async function compiledDrawing(): Promise<CompiledDrawing | null> {
+  const { policy } = usePolicyStore.getState();
+  const { inventory } = useInventoryStore.getState();
+  await compileSettled();
+  if (!isCompileCurrent(useCompileStore.getState().input, policy, inventory)) await compileDrawing(policy, inventory);
+  const { input, outcome } = useCompileStore.getState();
+  if (!input || !outcome || !isCompileCurrent(input, policy, inventory) || hasErrors(outcome.diagnostics)) return null;
+  return { input, outcome };
+}
+
+function compileDrawing(policy: Policy, inventory: Inventory | null): Promise<void> {
+  return useCompileStore.getState().compile(policy, inventory ?? { workloads: [], readAt: new Date().toISOString() });
+}
+
+/** Resolves once no compile is running, so a compile already under way is waited for, not repeated. */
+function compileSettled(): Promise<void> {
+  if (!useCompileStore.getState().running) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = useCompileStore.subscribe((state) => {
+      if (state.running) return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }

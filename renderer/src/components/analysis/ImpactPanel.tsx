@@ -1,7 +1,8 @@
 import type { ImpactBaseline } from '@shared/api/contract';
 import { useState, type JSX } from 'react';
 import { BASELINE_FILE, chooseAnalysisFile } from '../../actions/choose-analysis-file';
-import { isCompileCurrent } from '../../model/same-input';
+import { compiledDrawing } from '../../actions/compile-current';
+import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
@@ -26,30 +27,36 @@ export function ImpactPanel(): JSX.Element {
   const showOnCanvas = useAnalysisStore((s) => s.showImpactOnCanvas);
   const setShowOnCanvas = useAnalysisStore((s) => s.setShowImpactOnCanvas);
   const [note, setNote] = useState<string | null>(null);
+  const current = useAboutDrawing(result?.input);
+  const compiling = useCompileStore((s) => s.running);
+  const compileIsCurrent = useAboutDrawing(input);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the impact is worked out on the compiled tables.</p>;
-  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+  // Errors of a compile the drawing has moved on from may be gone: comparing compiles it again.
+  const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const configured = new Set(targets.map((t) => t.host));
-  const readable = outcome.hosts.map((h) => h.host).filter((h) => configured.has(h));
-  const unreadable = outcome.hosts.map((h) => h.host).filter((h) => !configured.has(h));
+  const readable = (hosts: readonly { host: string }[]): string[] => hosts.map((h) => h.host).filter((h) => configured.has(h));
 
-  const run = (against: ImpactBaseline): void => {
-    setNote(against.kind === 'deployed' && unreadable.length > 0 ? `No SSH target for ${unreadable.join(', ')}: compared as if they already ran this drawing.` : null);
-    void compute(input, against);
+  const run = async (against: 'deployed' | Extract<ImpactBaseline, { kind: 'file' }>): Promise<void> => {
+    const compiled = await compiledDrawing();
+    if (!compiled) return;
+    const unreadable = compiled.outcome.hosts.map((h) => h.host).filter((h) => !configured.has(h));
+    const baseline: ImpactBaseline = against === 'deployed' ? { kind: 'deployed', hosts: readable(compiled.outcome.hosts) } : against;
+    setNote(baseline.kind === 'deployed' && unreadable.length > 0 ? `No SSH target for ${unreadable.join(', ')}: compared as if they already ran this drawing.` : null);
+    await compute(compiled.input, baseline);
   };
   const compareWithFile = async (): Promise<void> => {
     const path = await chooseAnalysisFile(BASELINE_FILE);
-    if (path) run({ kind: 'file', path });
+    if (path) await run({ kind: 'file', path });
   };
-  const current = result !== null && isCompileCurrent(result.input, input.policy, input.inventory);
 
   return (
     <div className="impact-panel">
       <div className="button-row">
-        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || hasErrors || readable.length === 0} title={readable.length === 0 ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => run({ kind: 'deployed', hosts: readable })}>
+        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || compiling || hasErrors || readable(outcome.hosts).length === 0} title={readable(outcome.hosts).length === 0 ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => void run('deployed')}>
           Compare with what the hosts run
         </button>
-        <button type="button" data-testid="impact-file" disabled={running || hasErrors} onClick={() => void compareWithFile()}>
+        <button type="button" data-testid="impact-file" disabled={running || compiling || hasErrors} onClick={() => void compareWithFile()}>
           Compare with a saved version…
         </button>
         <label className="checkbox">

@@ -4,8 +4,10 @@ import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import { useEffect, useMemo, useRef, useState, type JSX, type MouseEvent } from 'react';
-import { isCompileCurrent } from '../../model/same-input';
 import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
+import { compiledDrawing } from '../../actions/compile-current';
+import { useAboutDrawing } from '../../hooks/use-about-drawing';
+import { isCompileCurrent } from '../../model/same-input';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { CellExample } from './CellExample';
@@ -31,7 +33,11 @@ export function MatrixPanel(): JSX.Element {
   const [level, setLevel] = useState<'groups' | 'workloads'>('groups');
   const [filter, setFilter] = useState('');
 
-  const current = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+  const current = useAboutDrawing(result?.input);
+  // The cell's example pairs are traced on the latest compile, which must be the one the matrix was computed on.
+  const ofLatestCompile = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
+  const compiling = useCompileStore((s) => s.running);
+  const compileIsCurrent = useAboutDrawing(input);
   const grid = useMemo(() => (result ? matrixView(result.matrix, level, filter) : null), [result, level, filter]);
   // A big grid is drawn on a canvas (HeatMapCanvas); only a small one is an SVG picture.
   const onCanvas = grid !== null && grid.names.length > SVG_ROW_LIMIT;
@@ -50,7 +56,13 @@ export function MatrixPanel(): JSX.Element {
   }, [picked]);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
-  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+  // Errors of a compile the drawing has moved on from may be gone: Compute compiles it again.
+  const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
+  const computeOnDrawing = async (): Promise<void> => {
+    setPicked(null);
+    const compiled = await compiledDrawing();
+    if (compiled) await compute(compiled.input);
+  };
 
   const pick = (event: MouseEvent<HTMLDivElement>): void => {
     if (!grid) return;
@@ -72,8 +84,8 @@ export function MatrixPanel(): JSX.Element {
   return (
     <div className="matrix-panel">
       <div className="button-row">
-        <button type="button" className="primary" data-testid="matrix-compute" disabled={running || hasErrors} onClick={() => { setPicked(null); void compute(input); }}>
-          {running ? 'Computing…' : current ? 'Compute again' : 'Compute matrix'}
+        <button type="button" className="primary" data-testid="matrix-compute" disabled={running || compiling || hasErrors} onClick={() => void computeOnDrawing()}>
+          {running ? 'Computing…' : compiling ? 'Compiling…' : current ? 'Compute again' : 'Compute matrix'}
         </button>
         {running ? <AnalysisProgress task="matrix" note="Working it out…" /> : null}
         {matrix ? (
@@ -93,7 +105,7 @@ export function MatrixPanel(): JSX.Element {
             <span className="muted matrix-stats" data-testid="matrix-stats" title={statsText}>
               {statsText}
             </span>
-            {!current ? <span className="badge badge-warning">outdated: compile and compute again</span> : null}
+            {!current ? <span className="badge badge-warning">outdated: the drawing changed since</span> : null}
             <input
               type="search"
               className="matrix-filter"
@@ -129,7 +141,7 @@ export function MatrixPanel(): JSX.Element {
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
-            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={ofLatestCompile} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend note={leftOut} />
           </div>
         </div>

@@ -1,7 +1,8 @@
 import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from '@shared/diagnostics';
 import type { JSX } from 'react';
 import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
-import { isCompileCurrent } from '../../model/same-input';
+import { compiledDrawing } from '../../actions/compile-current';
+import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
@@ -34,21 +35,25 @@ export function ReplayPanel(): JSX.Element {
   const result = useAnalysisStore((s) => s.replay);
   const running = useAnalysisStore((s) => s.replayRunning);
   const replayLog = useAnalysisStore((s) => s.replayLog);
+  const current = useAboutDrawing(result?.input);
+  const compiling = useCompileStore((s) => s.running);
+  const compileIsCurrent = useAboutDrawing(input);
 
   if (!input || !outcome) return <p className="muted empty-note">Compile first: connections are replayed against the compiled tables.</p>;
-  const hasErrors = outcome.diagnostics.some((d) => d.severity === 'error');
+  // Errors of a compile the drawing has moved on from may be gone: replaying compiles it again.
+  const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const choose = async (): Promise<void> => {
     const path = await chooseAnalysisFile(CONNECTION_LOG);
-    if (path) await replayLog(input, path);
+    const compiled = path ? await compiledDrawing() : null;
+    if (path && compiled) await replayLog(compiled.input, path);
   };
-  const current = result !== null && isCompileCurrent(result.input, input.policy, input.inventory);
   const replay = result?.replay;
   const n = (count: number): string => count.toLocaleString('en-US');
 
   return (
     <div className="replay-panel">
       <div className="button-row">
-        <button type="button" className="primary" data-testid="replay-choose" disabled={running || hasErrors} onClick={() => void choose()}>
+        <button type="button" className="primary" data-testid="replay-choose" disabled={running || compiling || hasErrors} onClick={() => void choose()}>
           Replay a connection log…
         </button>
         {running ? <AnalysisProgress task="replay" note="Replaying…" /> : null}

@@ -1,8 +1,6 @@
 import type { JSX } from 'react';
 import { useCompileStore } from '../../stores/compile-store';
-import { useInventoryStore } from '../../stores/inventory-store';
-import { usePolicyStore } from '../../stores/policy-store';
-import { isCompileCurrent } from '../../model/same-input';
+import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { FlowEditor } from './FlowEditor';
 import { useHostTableText } from './use-host-table-text';
 import { OutputTabs } from './OutputTabs';
@@ -17,9 +15,8 @@ export function OutputPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const tab = useCompileStore((s) => s.tab);
   const input = useCompileStore((s) => s.input);
-  const policy = usePolicyStore((s) => s.policy);
-  const inventory = useInventoryStore((s) => s.inventory);
-  const stale = input !== null && !isCompileCurrent(input, policy, inventory);
+  const compiledDrawingNow = useAboutDrawing(input);
+  const stale = input !== null && !compiledDrawingNow;
   const latestCompileId = useCompileStore((s) => s.latestCompileId);
   const replaced = outcome !== null && latestCompileId !== null && latestCompileId !== outcome.compileId;
   const table = tab.kind === 'host' ? outcome?.hosts.find((h) => h.host === tab.host) : undefined;

@@ -2,6 +2,7 @@ import { qualifiedName } from '@shared/inventory/model';
 import type { TraceOutcome } from '@shared/api/contract';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX } from 'react';
+import { compiledDrawing } from '../../actions/compile-current';
 import { request } from '../../api/request';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
@@ -71,8 +72,14 @@ export function TracePanel(): JSX.Element {
   // The Trace button and a trace asked for from elsewhere (the matrix) both come here; `current`
   // numbers the question, and an answer to an older one is dropped.
   const answerTrace = async (question: TraceQuestion, current: number): Promise<void> => {
-    if (!outcome || !inventory) return;
-    const reply = await traceConnection(inventory, outcome.compileId, question);
+    const compiled = await compiledDrawing();
+    if (current !== asked.current) return;
+    // No tables to trace on: Problems, which the compile opened, says why.
+    if (!compiled) {
+      setTracing(false);
+      return;
+    }
+    const reply = await traceConnection(compiled.input.inventory, compiled.outcome.compileId, question);
     if (current !== asked.current) return;
     setTracing(false);
     setAnswer(reply.ok ? reply.answer : null);
@@ -81,7 +88,6 @@ export function TracePanel(): JSX.Element {
   // Traced once, when the tab opens with a question: its asker (a click on "Trace …") expects the answer.
   useEffect(() => {
     if (opened.run) void answerTrace(opened.question, ++asked.current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the opening question only, not every render's `answerTrace`
   }, [opened]);
 
   // Each hop's switch is asked about the packet as it reaches that hop: after a redirect, on

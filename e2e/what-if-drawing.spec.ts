@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+
+// "What if I deploy this?" is asked of the drawing on the canvas. An edge changed after the last
+// compile must be what a trace, the impact and the matrix see: they compile the drawing first,
+// rather than answer for tables the drawing has moved on from.
+
+const savedShop = fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url));
+
+test('trace, impact and matrix answer for the drawing as it is now, compiling it first when it changed', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+
+  await test.step('the impact against the saved file sees an edge changed since the compile', async () => {
+    await designer.editEdgeServices('app-to-db', 'tcp/5433');
+    await expect(designer.byTestId('compile-outdated')).toBeVisible();
+    expect(await designer.impactAgainstFile(savedShop)).toEqual(['app→db +tcp/5433 -tcp/5432']);
+    await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
+  });
+
+  await test.step('a result the drawing has moved on from says so', async () => {
+    await designer.editEdgeServices('app-to-db', 'tcp/6000');
+    await designer.byTestId('impact-tab').click();
+    await expect(designer.byTestId('impact-result')).toContainText('outdated: the drawing changed since');
+  });
+
+  await test.step('a trace runs on the changed edge', async () => {
+    expect(await designer.trace('app-1', 'db-1', 6000)).toBe('permitted');
+    expect(await designer.trace('app-1', 'db-1', 5433)).toBe('dropped');
+    await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
+  });
+
+  await test.step('the matrix shows the changed edge', async () => {
+    await designer.editEdgeServices('app-to-db', 'tcp/7000');
+    await designer.computeMatrix();
+    expect(await designer.matrixCell('app', 'db')).toBe('tcp/7000');
+    await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
+  });
+});
