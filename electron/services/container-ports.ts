@@ -32,8 +32,26 @@ export class ContainerPortService {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to read its switch ports.`);
     // Stopped while it waits for its turn, it leaves the queue at once and opens nothing.
-    const reading = this.reads.run(target, () => inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host).containerPorts()), { stop });
-    const read = await reading.catch(asStopped(`The read of the switch ports on ${host} was stopped before the switch answered.`));
+    let doing = 'waiting for an SSH session';
+    const reading = this.reads.run(
+      target,
+      () =>
+        inStoppableSession(
+          stop,
+          (signal) => {
+            doing = 'connecting';
+            return this.openSession(target, this.configDir, signal);
+          },
+          (session) => {
+            doing = 'reading the ports';
+            return new OvsRemote(session, target.bridge, host).containerPorts();
+          },
+        ),
+      { stop },
+    );
+    const read = await reading.catch(
+      asStopped(`The read of the switch ports on ${host} was stopped before the switch answered.`, () => this.log.info('container ports read stopped', { host, while: doing })),
+    );
     this.log.info('container ports read', { host, ports: read.ports.length, skipped: read.skipped.length });
     return { host, ...read };
   }

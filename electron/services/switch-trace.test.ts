@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeHosts, type Answer } from '../testing/fake-hosts';
 import { ContainerPortService } from './container-ports';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
@@ -58,24 +58,30 @@ function oneAtATime(): { sessions: SshLimiter; queued: string[] } {
 type Ask = (host: string, stop?: AbortSignal) => Promise<unknown>;
 
 describe('a switch trace or port read stopped while it waits for its turn', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it.each([
     [
       'trace',
       (targets: HostTargetStore, configDir: string, sessions: SshLimiter, fleet: FakeHosts): Ask => {
-        const traces = new SwitchTraceService(targets, configDir, createLogger({ level: 'error' }), sessions, fleet.openSession);
+        const traces = new SwitchTraceService(targets, configDir, createLogger({ level: 'info', scope: 'trace' }), sessions, fleet.openSession);
         return (host, stop) => traces.trace(host, packet, 'new', stop);
       },
       'The trace on the switch of h01 was stopped before the switch answered.',
+      ' info trace switch trace stopped host=h01 while="waiting for an SSH session"\n',
     ],
     [
       'port read',
       (targets: HostTargetStore, configDir: string, sessions: SshLimiter, fleet: FakeHosts): Ask => {
-        const ports = new ContainerPortService(targets, configDir, createLogger({ level: 'error' }), sessions, fleet.openSession);
+        const ports = new ContainerPortService(targets, configDir, createLogger({ level: 'info', scope: 'ports' }), sessions, fleet.openSession);
         return (host, stop) => ports.read(host, stop);
       },
       'The read of the switch ports on h01 was stopped before the switch answered.',
+      ' info ports container ports read stopped host=h01 while="waiting for an SSH session"\n',
     ],
-  ])('%s: leaves the queue at once, says it was stopped, and its host is never asked', async (_, service, message) => {
+  ])('%s: leaves the queue at once, says it was stopped, logs it, and its host is never asked', async (_, service, message, logLine) => {
+    const logged: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((line) => logged.push(String(line)) > 0);
     const fleet = new FakeHosts(2, answer, (host) => host === 'h00');
     const { targets, configDir } = await fleet.targets();
     const { sessions, queued } = oneAtATime();
@@ -93,5 +99,7 @@ describe('a switch trace or port read stopped while it waits for its turn', () =
     await first;
 
     expect(fleet.asked).toEqual(['h00']);
+    // As a stopped deploy or rollback is: the process's log says what was stopped, and at which step.
+    expect(logged.filter((line) => line.includes('stopped')).map((line) => line.replace(/^\S+/, ''))).toEqual([logLine]);
   });
 });
