@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,15 +11,16 @@ import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { createLogger } from './logger';
 
 /** The service behind the fake hosts (whose switches hold none of our flows), and one workload on each host. */
-async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ service: AnalysisService; inventory: Inventory }> {
+async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ service: AnalysisService; inventory: Inventory; compiles: CompileService }> {
   const { targets, configDir } = await fleet.targets(withTargets);
   const log = createLogger({ level: 'error' });
-  const service = new AnalysisService(targets, configDir, log, () => undefined, new CompileService(log), new SshLimiter(), fleet.openSession);
+  const compiles = new CompileService(log);
+  const service = new AnalysisService(targets, configDir, log, () => undefined, compiles, new SshLimiter(), fleet.openSession);
   const inventory: Inventory = {
     readAt: 'x',
     workloads: fleet.hosts.map((host, i) => ({ id: `s/w${i}`, name: `w${i}`, host, addresses: [`10.0.${i}.1`], labels: {}, origin: { kind: 'static', source: 's' } })),
   };
-  return { service, inventory };
+  return { service, inventory, compiles };
 }
 
 describe('AnalysisService.impact against the deployed flows', () => {
@@ -83,5 +87,38 @@ describe('AnalysisService.impact against the deployed flows', () => {
 
     await expect(service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts })).rejects.toThrow('Host "h10" has no SSH target');
     expect(fleet.asked).toEqual([]);
+  });
+});
+
+describe('AnalysisService.matrix and replay, stopped while they wait for the compile of the drawing', () => {
+  const log = join(mkdtempSync(join(tmpdir(), 'microseg-analysis-')), 'connections.csv');
+  writeFileSync(log, 'from,to,protocol,port\n10.0.0.1,10.0.1.1,tcp,80\n');
+
+  it.each([
+    ['matrix', (service: AnalysisService, inventory: Inventory, stop?: AbortSignal) => service.matrix(emptyPolicy('t'), inventory, stop), 'The matrix was stopped before it was complete; nothing of it is shown.'],
+    ['replay', (service: AnalysisService, inventory: Inventory, stop?: AbortSignal) => service.replay(emptyPolicy('t'), inventory, log, stop), `The replay of ${log} was stopped before it was complete; nothing of it is shown.`],
+  ])('%s: ends at once, saying it was stopped, while the compile goes on for another asker', async (_, analyse, message) => {
+    const { service, inventory, compiles } = await analysis(new FakeHosts(2));
+    // The preview compiled this drawing; loading its tables for the simulator is under way until the test finishes it.
+    compiles.compile(emptyPolicy('t'), inventory);
+    const load = compiles.loadedTables.bind(compiles);
+    let finishLoad = (): void => undefined;
+    const underWay = new Promise<void>((resolve) => (finishLoad = resolve));
+    const waits = vi.spyOn(compiles, 'loadedTables').mockImplementation(async (...args) => {
+      await underWay;
+      return load(...args);
+    });
+    const stop = new AbortController();
+    const stopped = analyse(service, inventory, stop.signal).then(() => 'finished', (error: unknown) => error);
+    const other = analyse(service, inventory);
+    await vi.waitFor(() => expect(waits).toHaveBeenCalledTimes(2));
+
+    stop.abort();
+    // Answered before anything else the process waits for runs, the load included.
+    const first = await Promise.race([stopped, new Promise((resolve) => setImmediate(() => resolve('still waiting for the compile')))]);
+    finishLoad();
+
+    expect(first).toMatchObject({ code: 'stopped', message });
+    expect(await other).toMatchObject({ durationMs: expect.any(Number) });
   });
 });

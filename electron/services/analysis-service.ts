@@ -23,7 +23,7 @@ import { ServiceError, toErrorData } from './service-error';
 import { parseConnectionLog, withLogProblems } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
-import { CancelledError } from './deploy-queue';
+import { CancelledError, unlessCancelled } from './deploy-queue';
 import type { SshLimiter } from './host-fanout';
 import { openSshSession } from './ssh-session';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
@@ -56,8 +56,9 @@ export class AnalysisService {
   async matrix(policy: Policy, inventory: Inventory, stop: AbortSignal = NEVER_STOPPED, runId?: string): Promise<MatrixOutcome> {
     const started = performance.now();
     const progress = this.progress('matrix', runId);
-    const { tables } = await this.drawingTables(policy, inventory, progress);
-    const matrix = await runInSlices(matrixSteps(policy, inventory, tables), progress, stop).catch(asStopped('The matrix was stopped before it was complete; nothing of it is shown.'));
+    const matrix = await this.drawingTables(policy, inventory, progress, stop)
+      .then(({ tables }) => runInSlices(matrixSteps(policy, inventory, tables), progress, stop))
+      .catch(asStopped('The matrix was stopped before it was complete; nothing of it is shown.'));
     const durationMs = Math.round(performance.now() - started);
     this.log.info('matrix', { policy: policy.name, groups: matrix.groups.length, classes: matrix.stats.classes, ms: durationMs });
     return { matrix, durationMs };
@@ -103,22 +104,26 @@ export class AnalysisService {
     if (log.connections.length === 0)
       throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
     const progress = this.progress('replay', runId);
-    const { tables } = await this.drawingTables(policy, inventory, progress);
-    const replayed = await runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress, stop).catch(
-      asStopped(`The replay of ${path} was stopped before it was complete; nothing of it is shown.`),
-    );
+    const replayed = await this.drawingTables(policy, inventory, progress, stop)
+      .then(({ tables }) => runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress, stop))
+      .catch(asStopped(`The replay of ${path} was stopped before it was complete; nothing of it is shown.`));
     const durationMs = Math.round(performance.now() - started);
     const { result: replay, problems } = withLogProblems(replayed, log);
     this.log.info('replay', { policy: policy.name, connections: replay.connections, dropped: replay.dropped, linesLeftOut: replay.linesLeftOut, ms: durationMs });
     return { replay, problems, log: path, durationMs };
   }
 
-  /** The drawing's tables: those of the latest compile when it compiled exactly this, else compiled and loaded now (in slices, reporting `progress`). */
-  private async drawingTables(policy: Policy, inventory: Inventory, progress: (p: AnalysisProgress) => void): Promise<LoadedTables> {
-    const current = await this.compiles.loadedTables(policy, inventory, progress);
+  /**
+   * The drawing's tables: those of the latest compile when it compiled exactly this, else compiled
+   * and loaded now (in slices, reporting `progress`). When `stop` aborts, this rejects with a
+   * CancelledError at once: the latest compile's load, which other analyses may wait for too and
+   * the next ones read, goes on without this asker; a load of its own ends at its next slice.
+   */
+  private async drawingTables(policy: Policy, inventory: Inventory, progress: (p: AnalysisProgress) => void, stop: AbortSignal = NEVER_STOPPED): Promise<LoadedTables> {
+    const current = await unlessCancelled(stop, this.compiles.loadedTables(policy, inventory, progress));
     if (current) return current;
     const reader = new CompiledFlowReader();
-    return { tables: await compiledTables(policy, inventory, 'the drawing', progress, reader), reader };
+    return { tables: await compiledTables(policy, inventory, 'the drawing', progress, reader, stop), reader };
   }
 
   /** Reports one task's progress to every window. */
@@ -171,9 +176,9 @@ function unreadHost(target: HostTarget, error: unknown): UnreadHost {
   return { host: target.host, server: sshDestination(target), reason };
 }
 
-async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader()): Promise<HostFlowTables> {
+async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader(), stop: AbortSignal = NEVER_STOPPED): Promise<HostFlowTables> {
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics))
     throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-  return runInSlices(loadHostTablesSteps(compiled.hosts, reader), progress);
+  return runInSlices(loadHostTablesSteps(compiled.hosts, reader), progress, stop);
 }

@@ -7,7 +7,6 @@ import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
-import { unlessCancelled } from './deploy-queue';
 
 /**
  * Reads, over SSH, which of a host's bridge ports lead to which Docker container, as
@@ -32,12 +31,27 @@ export class ContainerPortService {
   async read(host: string, stop: AbortSignal = NEVER_STOPPED): Promise<HostContainerPorts> {
     const target = await this.targets.get(host);
     if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; configure it under Hosts to read its switch ports.`);
-    // Raced with the stop as well: one stopped while it waits for its turn answers at once (its turn then opens nothing).
-    const reading = unlessCancelled(
-      stop,
-      this.reads.run(target, () => inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host).containerPorts())),
+    // Stopped while it waits for its turn, it leaves the queue at once and opens nothing.
+    let doing = 'waiting for an SSH session';
+    const reading = this.reads.run(
+      target,
+      () =>
+        inStoppableSession(
+          stop,
+          (signal) => {
+            doing = 'connecting';
+            return this.openSession(target, this.configDir, signal);
+          },
+          (session) => {
+            doing = 'reading the ports';
+            return new OvsRemote(session, target.bridge, host).containerPorts();
+          },
+        ),
+      { stop },
     );
-    const read = await reading.catch(asStopped(`The read of the switch ports on ${host} was stopped before the switch answered.`));
+    const read = await reading.catch(
+      asStopped(`The read of the switch ports on ${host} was stopped before the switch answered.`, () => this.log.info('container ports read stopped', { host, while: doing })),
+    );
     this.log.info('container ports read', { host, ports: read.ports.length, skipped: read.skipped.length });
     return { host, ...read };
   }

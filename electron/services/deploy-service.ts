@@ -266,7 +266,7 @@ export class DeployService {
           }
         },
         // Hosts behind one SSH server wait on its limit even when the deploy has room: say which bound holds each.
-        (wait) => this.progress(deployId, host, 'queued', `${table.flowCount} flows to apply; ${deployWaitText(wait)}`, wait),
+        { onWait: (wait) => this.progress(deployId, host, 'queued', `${table.flowCount} flows to apply; ${deployWaitText(wait)}`, wait) },
       );
     } catch (error) {
       // Taken off the queue by a cancel, which ended it and freed the host already.

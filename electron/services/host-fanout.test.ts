@@ -18,10 +18,10 @@ class Counter {
   /** What each work was told it waits for, in order. */
   readonly waits = new Map<string, SshWait[]>();
 
-  /** Runs `name`'s work on `on` through `operation`; settles as the work's answer or error message. */
-  ask(operation: SshOperation, name: string, on: HostTarget): Promise<string> {
+  /** Runs `name`'s work on `on` through `operation`, stopped by `stop`; settles as the work's answer or error message. */
+  ask(operation: SshOperation, name: string, on: HostTarget, stop?: AbortSignal): Promise<string> {
     const told = (wait: SshWait): void => void this.waits.set(name, [...(this.waits.get(name) ?? []), wait]);
-    return operation.run(on, () => this.work(name, on.port), told).catch((e: Error) => (e instanceof CancelledError ? `${name} cancelled` : e.message));
+    return operation.run(on, () => this.work(name, on.port), { onWait: told, stop }).catch((e: Error) => (e instanceof CancelledError ? `${name} cancelled` : e.message));
   }
 
   end(name: string, error?: Error): void {
@@ -195,5 +195,29 @@ describe('SshLimiter', () => {
     // Asked for after the abort: never queued at all.
     expect(await counter.ask(operation, 'late', target('late', 4000))).toBe('late cancelled');
     expect(counter.started).toEqual(['h0', 'h1', 'h2']);
+  });
+
+  it('takes work whose own stop aborts while it waits off the queue at once: it never runs, and the others keep their places', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 1, total: 16 });
+    // As the switch traces are: one operation for every request, each request stopped apart.
+    const traces = limiter.operation();
+    const stops = names('t', 3).map(() => new AbortController());
+    const asked = names('t', 3).map((n, i) => counter.ask(traces, n, target(n, 4000 + i), stops[i]!.signal));
+    await settle();
+
+    stops[1]!.abort();
+    // Rejected at once, without waiting for the turn it had in the queue, which comes when t0 ends.
+    expect(await Promise.race([asked[1], settle().then(() => 't1 still queued')])).toBe('t1 cancelled');
+    counter.end('t0');
+    await settle();
+    counter.end('t2');
+
+    expect(await Promise.all(asked)).toEqual(['read t0', 't1 cancelled', 'read t2']);
+    expect(counter.started).toEqual(['t0', 't2']);
+
+    // Stopped before it was asked for: never queued at all.
+    expect(await counter.ask(traces, 'late', target('late', 4000), stops[1]!.signal)).toBe('late cancelled');
+    expect(counter.started).toEqual(['t0', 't2']);
   });
 });

@@ -33,11 +33,12 @@ export const SSH_LIMITS: SshLimits = { perServer: 2, perOperation: 8, total: 16 
 export interface SshOperation {
   /**
    * Runs `work`, which opens one session to `target` and closes it before it settles, when a
-   * slot is free for it. When the operation's signal aborts first, `work` never runs and this
-   * rejects with a CancelledError, so the host is never contacted. While `work` waits, `onWait`
-   * hears which bound holds it, at once and again each time that changes.
+   * slot is free for it. When the operation's signal, or this work's own `stop`, aborts first,
+   * `work` leaves the queue at once and never runs, and this rejects with a CancelledError, so
+   * the host is never contacted. While `work` waits, `onWait` hears which bound holds it, at
+   * once and again each time that changes.
    */
-  run<T>(target: HostTarget, work: () => Promise<T>, onWait?: (wait: SshWait) => void): Promise<T>;
+  run<T>(target: HostTarget, work: () => Promise<T>, options?: { onWait?: (wait: SshWait) => void; stop?: AbortSignal }): Promise<T>;
 }
 
 interface Waiter {
@@ -84,19 +85,12 @@ export class SshLimiter {
   operation(signal?: AbortSignal): SshOperation {
     const operation: Operation = { signal, waiting: [], running: 0, servedAt: 0 };
     // One listener per operation, not per host: a deploy may queue hundreds.
-    signal?.addEventListener(
-      'abort',
-      () => {
-        this.waiting.delete(operation);
-        for (const waiter of operation.waiting.splice(0)) waiter.cancel();
-      },
-      { once: true },
-    );
-    return { run: (target, work, onWait) => this.run(operation, serverOf(target), work, onWait) };
+    signal?.addEventListener('abort', () => this.leave(operation, operation.waiting), { once: true });
+    return { run: (target, work, options) => this.run(operation, serverOf(target), work, options?.onWait, options?.stop) };
   }
 
-  private async run<T>(operation: Operation, server: string, work: () => Promise<T>, onWait?: (wait: SshWait) => void): Promise<T> {
-    await this.turn(operation, server, onWait);
+  private async run<T>(operation: Operation, server: string, work: () => Promise<T>, onWait?: (wait: SshWait) => void, stop?: AbortSignal): Promise<T> {
+    await this.turn(operation, server, onWait, stop);
     try {
       return await work();
     } finally {
@@ -110,16 +104,32 @@ export class SshLimiter {
     }
   }
 
-  private turn(operation: Operation, server: string, onWait: ((wait: SshWait) => void) | undefined): Promise<void> {
-    if (operation.signal?.aborted) return Promise.reject(new CancelledError());
+  /** `stop`: the waiter's own, for work that shares its operation with work stopped apart (switch traces, port reads). */
+  private turn(operation: Operation, server: string, onWait: ((wait: SshWait) => void) | undefined, stop: AbortSignal | undefined): Promise<void> {
+    if (operation.signal?.aborted || stop?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { server, start: resolve, cancel: () => reject(new CancelledError()), onWait };
+      const leave = (): void => this.leave(operation, [waiter]);
+      // Started or gone, the waiter no longer listens: a request's signal may outlive it.
+      const settled = (settle: () => void) => (): void => {
+        stop?.removeEventListener('abort', leave);
+        settle();
+      };
+      const waiter: Waiter = { server, start: settled(resolve), cancel: settled(() => reject(new CancelledError())), onWait };
+      stop?.addEventListener('abort', leave, { once: true });
       operation.waiting.push(waiter);
       this.waiting.add(operation);
       // Only a start changes what holds the others; a newcomer that waits has only itself to tell.
       if (this.startWhatCan()) this.tellWaits();
       else this.tellWait(operation, waiter);
     });
+  }
+
+  /** Takes `leaving` off the queue: their work never runs, and each of their runs rejects with a CancelledError. */
+  private leave(operation: Operation, leaving: readonly Waiter[]): void {
+    const gone = new Set(leaving);
+    operation.waiting.splice(0, operation.waiting.length, ...operation.waiting.filter((w) => !gone.has(w)));
+    if (operation.waiting.length === 0) this.waiting.delete(operation);
+    for (const waiter of gone) waiter.cancel();
   }
 
   /**

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeHosts, type Answer } from '../testing/fake-hosts';
 import { ContainerPortService } from './container-ports';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
+import type { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import { SwitchTraceService } from './switch-trace';
 
@@ -39,5 +40,66 @@ describe('SwitchTraceService', () => {
     expect(fleet.mostOpenOnOneHost).toBeLessThanOrEqual(SSH_LIMITS.perServer);
     expect(fleet.asked).toHaveLength(23);
     expect(fleet.open).toBe(0);
+  });
+});
+
+/** A limiter of one session per operation, which notes the hosts whose work is put in its queue. */
+function oneAtATime(): { sessions: SshLimiter; queued: string[] } {
+  const sessions = new SshLimiter({ perServer: 2, perOperation: 1, total: 16 });
+  const queued: string[] = [];
+  const operation = sessions.operation.bind(sessions);
+  vi.spyOn(sessions, 'operation').mockImplementation((signal) => {
+    const inner = operation(signal);
+    return { run: (target, work, options) => (queued.push(target.host), inner.run(target, work, options)) };
+  });
+  return { sessions, queued };
+}
+
+type Ask = (host: string, stop?: AbortSignal) => Promise<unknown>;
+
+describe('a switch trace or port read stopped while it waits for its turn', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    [
+      'trace',
+      (targets: HostTargetStore, configDir: string, sessions: SshLimiter, fleet: FakeHosts): Ask => {
+        const traces = new SwitchTraceService(targets, configDir, createLogger({ level: 'info', scope: 'trace' }), sessions, fleet.openSession);
+        return (host, stop) => traces.trace(host, packet, 'new', stop);
+      },
+      'The trace on the switch of h01 was stopped before the switch answered.',
+      ' info trace switch trace stopped host=h01 while="waiting for an SSH session"\n',
+    ],
+    [
+      'port read',
+      (targets: HostTargetStore, configDir: string, sessions: SshLimiter, fleet: FakeHosts): Ask => {
+        const ports = new ContainerPortService(targets, configDir, createLogger({ level: 'info', scope: 'ports' }), sessions, fleet.openSession);
+        return (host, stop) => ports.read(host, stop);
+      },
+      'The read of the switch ports on h01 was stopped before the switch answered.',
+      ' info ports container ports read stopped host=h01 while="waiting for an SSH session"\n',
+    ],
+  ])('%s: leaves the queue at once, says it was stopped, logs it, and its host is never asked', async (_, service, message, logLine) => {
+    const logged: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((line) => logged.push(String(line)) > 0);
+    const fleet = new FakeHosts(2, answer, (host) => host === 'h00');
+    const { targets, configDir } = await fleet.targets();
+    const { sessions, queued } = oneAtATime();
+    const ask = service(targets, configDir, sessions, fleet);
+    const first = ask('h00');
+    await vi.waitFor(() => expect(fleet.waiting).toEqual(['h00']));
+    const stop = new AbortController();
+    const stopped = ask('h01', stop.signal).catch((e: Error) => e.message);
+    await vi.waitFor(() => expect(queued).toEqual(['h00', 'h01']));
+
+    stop.abort();
+    // Answered without waiting for its turn, which comes only when h00's switch answers.
+    expect(await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve('still queued'), 0))])).toBe(message);
+    fleet.release('h00');
+    await first;
+
+    expect(fleet.asked).toEqual(['h00']);
+    // As a stopped deploy or rollback is: the process's log says what was stopped, and at which step.
+    expect(logged.filter((line) => line.includes('stopped')).map((line) => line.replace(/^\S+/, ''))).toEqual([logLine]);
   });
 });

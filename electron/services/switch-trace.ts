@@ -9,7 +9,6 @@ import { OvsRemote } from './ovs-remote';
 import { ServiceError } from './service-error';
 import { openSshSession } from './ssh-session';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
-import { unlessCancelled } from './deploy-queue';
 
 /** The bridge's own port number: it always exists, and no spoof guard names it, so a trace can enter there on any switch. */
 const LOCAL_PORT = 65534;
@@ -45,17 +44,31 @@ export class SwitchTraceService {
       // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
       packet.inPort ?? LOCAL_PORT,
     );
-    // Raced with the stop as well: one stopped while it waits for its turn answers at once (its turn then opens nothing).
-    const traced = unlessCancelled(
-      stop,
-      this.traces.run(target, async () => {
+    // Stopped while it waits for its turn, it leaves the queue at once and opens nothing.
+    let doing = 'waiting for an SSH session';
+    const traced = this.traces.run(
+      target,
+      async () => {
         // Timed from its turn: the switch's time, not the queue's.
         const started = performance.now();
-        const output = await inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state)));
+        const output = await inStoppableSession(
+          stop,
+          (signal) => {
+            doing = 'connecting';
+            return this.openSession(target, this.configDir, signal);
+          },
+          (session) => {
+            doing = 'tracing';
+            return new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
+          },
+        );
         return { output, durationMs: Math.round(performance.now() - started) };
-      }),
+      },
+      { stop },
     );
-    const { output, durationMs } = await traced.catch(asStopped(`The trace on the switch of ${host} was stopped before the switch answered.`));
+    const { output, durationMs } = await traced.catch(
+      asStopped(`The trace on the switch of ${host} was stopped before the switch answered.`, () => this.log.info('switch trace stopped', { host, while: doing })),
+    );
     const outcome = parseTraceOutcome(output);
     if (!outcome) throw new ServiceError('ovs-failed', `The switch on ${host} printed no verdict for the trace.`, output);
     this.log.info('switch trace', { host, verdict: outcome.verdict, ms: durationMs });

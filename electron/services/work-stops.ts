@@ -63,9 +63,14 @@ export async function inStoppableSession<T>(stop: AbortSignal, open: (stop: Abor
   }
 }
 
-/** For `catch`: a CancelledError becomes the `stopped` error the asker sees, saying `message`; anything else goes on as it is. */
-export function asStopped(message: string): (error: unknown) => never {
+/**
+ * For `catch`: a CancelledError becomes the `stopped` error the asker sees, saying `message`,
+ * after `logStop` wrote it to the log; anything else goes on as it is.
+ */
+export function asStopped(message: string, logStop?: () => void): (error: unknown) => never {
   return (error) => {
-    throw error instanceof CancelledError ? new ServiceError('stopped', message) : error;
+    if (!(error instanceof CancelledError)) throw error;
+    logStop?.();
+    throw new ServiceError('stopped', message);
   };
 }

@@ -2,7 +2,7 @@ import type { ApiResponse } from '@shared/api/contract';
 import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
-import { deployCounts, useDeployStore } from './deploy-store';
+import { deployCounts, rollbackStoppable, useDeployStore } from './deploy-store';
 import { useModalStore } from './modal-store';
 
 // Rollback is offered only where there is something to roll back to.
@@ -54,7 +54,7 @@ describe('rolling back', () => {
     await done;
     const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:rollback');
     expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', removePortGuards: ['veth-a', 'veth-b'], stopId: expect.any(String) });
-    expect(useDeployStore.getState().rollingBack).toEqual([]);
+    expect(useDeployStore.getState().rollbacks).toEqual({});
   });
 
   it("is stopped by its row's Stop, which names the rollback's own id; a stopped read of the switch is said on the row, and nothing is asked", async () => {
@@ -72,8 +72,34 @@ describe('rolling back', () => {
     // Said on the row, not as a notice as well.
     expect(options.handles({ code: 'stopped' })).toBe(true);
     expect(useDeployStore.getState().statuses['h1']).toEqual({ status: 'cancelled', message: 'Stopped before the switch on h1 answered: nothing was rolled back, so it keeps its current flows.' });
-    expect(useDeployStore.getState().rollingBack).toEqual([]);
+    expect(useDeployStore.getState().rollbacks).toEqual({});
     expect(useModalStore.getState().modal).toBeNull();
+  });
+
+  it("offers its row's Stop while the switch is read and while it rolls back, not while the user is asked, when nothing runs", async () => {
+    useModalStore.setState({ modal: null });
+    const stoppable = (): boolean => rollbackStoppable(useDeployStore.getState(), 'h1');
+    answers.push({ ok: true, value: { host: 'h1', flowCount: 3, portGuardsLost: [] } });
+    const done = useDeployStore.getState().rollback('h1');
+    expect(stoppable()).toBe(true);
+
+    await vi.waitFor(() => expect(useModalStore.getState().modal?.kind).toBe('confirm'));
+    expect(stoppable()).toBe(false);
+
+    // The rollback's answer waits until the test releases it.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(request).mockImplementationOnce(async () => {
+      await held;
+      return { ok: true, value: { host: 'h1', status: 'rolled-back', message: 'Restored', flowCount: 3, durationMs: 1 } };
+    });
+    (useModalStore.getState().modal as { resolve: (yes: boolean) => void }).resolve(true);
+    await vi.waitFor(() => expect(vi.mocked(request).mock.calls.at(-1)?.[0]).toBe('deploy:rollback'));
+    expect(stoppable()).toBe(true);
+
+    release();
+    await done;
+    expect(stoppable()).toBe(false);
   });
 
   it('asks nothing and changes nothing when the switch cannot be read first', async () => {
@@ -81,7 +107,7 @@ describe('rolling back', () => {
     const before = vi.mocked(request).mock.calls.length;
     await useDeployStore.getState().rollback('h1');
     expect(vi.mocked(request).mock.calls.slice(before).map(([channel]) => channel)).toEqual(['deploy:rollbackPreview']);
-    expect(useDeployStore.getState().rollingBack).toEqual([]);
+    expect(useDeployStore.getState().rollbacks).toEqual({});
   });
 
   it("says on the host's row why a rollback failed", async () => {

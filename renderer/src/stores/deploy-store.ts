@@ -15,6 +15,9 @@ export interface HostStatus {
   waiting?: SshWait;
 }
 
+/** Where a host's rollback is: reading its switch, asking the user, or rolling back. */
+export type RollbackStep = 'reading' | 'asking' | 'applying';
+
 interface DeployState {
   targets: HostTarget[];
   /** The deploy this window started; progress of any other deploy is not ours to show. */
@@ -29,7 +32,8 @@ interface DeployState {
   /** What this window's cancel did at once, in words; null when another window cancelled. */
   cancelNote: string | null;
   statuses: Record<string, HostStatus>;
-  rollingBack: string[];
+  /** The hosts whose rollback is under way, with its step. */
+  rollbacks: Record<string, RollbackStep>;
   /** Hosts with flows to roll back to: a deploy from this machine took effect there. */
   backups: string[];
   confirming: boolean;
@@ -71,7 +75,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   cancelling: false,
   cancelNote: null,
   statuses: {},
-  rollingBack: [],
+  rollbacks: {},
   backups: [],
   confirming: false,
   ended: [],
@@ -136,15 +140,17 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     // Read first what the rollback would take away: a backup from before a spoof guard was
     // deployed would leave its ports unguarded, which the question must say.
     const stopId = rollbackStops.start(host);
-    set((s) => ({ rollingBack: [...s.rollingBack, host] }));
+    set((s) => ({ rollbacks: { ...s.rollbacks, [host]: 'reading' } }));
     // A stopped preview is said on the host's row, where the rollback would have said how it went.
     const preview = await request('deploy:rollbackPreview', { host, stopId }, { handles: wasStopped });
     if (!preview.ok && wasStopped(preview.error)) {
       rollbackStops.end(host, stopId);
-      set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host), statuses: { ...s.statuses, [host]: { status: 'cancelled', message: preview.error.message } } }));
+      set((s) => ({ rollbacks: without(s.rollbacks, host), statuses: { ...s.statuses, [host]: { status: 'cancelled', message: preview.error.message } } }));
       return;
     }
     const lost = preview.ok ? preview.value.portGuardsLost : [];
+    // Nothing runs while the user decides: the row offers no Stop.
+    if (preview.ok) set((s) => ({ rollbacks: { ...s.rollbacks, [host]: 'asking' } }));
     const sure =
       preview.ok &&
       (await useModalStore.getState().confirm({
@@ -155,13 +161,14 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       }));
     if (!sure) {
       rollbackStops.end(host, stopId);
-      set((s) => ({ rollingBack: s.rollingBack.filter((h) => h !== host) }));
+      set((s) => ({ rollbacks: without(s.rollbacks, host) }));
       return;
     }
+    set((s) => ({ rollbacks: { ...s.rollbacks, [host]: 'applying' } }));
     const response = await request('deploy:rollback', { host, ...(lost.length > 0 ? { removePortGuards: lost } : {}), stopId });
     rollbackStops.end(host, stopId);
     set((s) => ({
-      rollingBack: s.rollingBack.filter((h) => h !== host),
+      rollbacks: without(s.rollbacks, host),
       // A failed rollback says why on the host's row too, where the last deploy's result would mislead.
       statuses: { ...s.statuses, [host]: response.ok ? { status: response.value.status, message: response.value.message } : { status: 'failed', message: `Rollback failed: ${response.error.message}` } },
     }));
@@ -273,4 +280,14 @@ function statusOfStep({ step, message, waiting }: DeployProgress): HostStatus {
 
 function statusOf(hosts: readonly string[], status: HostStatus): Record<string, HostStatus> {
   return Object.fromEntries(hosts.map((h) => [h, status]));
+}
+
+/** Whether `host`'s row offers Stop: while its rollback reads the switch or rolls back, not while the user is asked, when nothing runs. */
+export function rollbackStoppable({ rollbacks }: { rollbacks: Record<string, RollbackStep> }, host: string): boolean {
+  return rollbacks[host] === 'reading' || rollbacks[host] === 'applying';
+}
+
+/** `record` without `key`'s entry. */
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }

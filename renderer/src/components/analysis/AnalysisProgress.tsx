@@ -10,7 +10,7 @@ export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:pro
   const progress = useAnalysisStore((s) => s.progress[task]);
   const stop = useAnalysisStore((s) => s.stop);
   const stoppable = task !== 'impact';
-  // The run ends at its next slice, or after the compile it may still wait for: say the stop was heard.
+  // The run ends at its next slice, which may be a moment away: say the stop was heard.
   const [stopping, setStopping] = useState(false);
   return (
     <>

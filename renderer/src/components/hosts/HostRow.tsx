@@ -1,6 +1,6 @@
 import type { JSX } from 'react';
 import { describeTarget, type HostLine } from '../../model/deploy-plan';
-import { useDeployStore } from '../../stores/deploy-store';
+import { rollbackStoppable, useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore, type PortRead } from '../../stores/inventory-store';
 import { HostTargetForm } from './HostTargetForm';
 
@@ -14,7 +14,8 @@ const FINAL = new Set(['applied', 'done', 'rolled-back']);
 
 export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.Element {
   const status = useDeployStore((s) => s.statuses[line.host]);
-  const rollingBack = useDeployStore((s) => s.rollingBack.includes(line.host));
+  const rollingBack = useDeployStore((s) => s.rollbacks[line.host] !== undefined);
+  const rollbackRuns = useDeployStore((s) => rollbackStoppable(s, line.host));
   const running = useDeployStore((s) => s.running);
   const rollback = useDeployStore((s) => s.rollback);
   const stopRollback = useDeployStore((s) => s.stopRollback);
@@ -58,7 +59,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
         >
           {rollingBack ? 'Rolling back…' : 'Rollback'}
         </button>
-        {rollingBack ? (
+        {rollbackRuns ? (
           <button
             type="button"
             data-testid="rollback-stop"
