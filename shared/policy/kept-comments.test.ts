@@ -157,3 +157,28 @@ describe('serializePolicy keeps a renamed group’s notes with it', () => {
     expect(serializePolicy(policyOf(annotated), saved, renamesBetween([toFront], []))).toBe(serializePolicy(policyOf(annotated), annotated));
   });
 });
+
+describe('serializePolicy keeps the layout around the notes from the first save on', () => {
+  const printedShop = serializePolicy(policyOf(shop));
+  const header = /^#[^\n]*\n/.exec(printedShop)![0];
+
+  it.each([
+    ['a closing comment right below the last line', `${printedShop}# end of the policy\n# (two lines)\n`],
+    ['a closing comment after a blank line', `${printedShop}\n# end of the policy\n`],
+    ['a `---` below the head comment', printedShop.replace(header, `${header}---\n`)],
+    ['a `---` with no head comment', printedShop.replace(header, '---\n')],
+  ])('writes %s as it was', (_, text) => {
+    const policy = policyOf(text);
+    const expected = text.startsWith('---') ? header + text : text;
+    expect(serializePolicy(policy, text)).toBe(expected);
+    expect(serializePolicy(policy, expected)).toBe(expected);
+  });
+
+  it('writes anchored values out where their aliases were, then stays the same', () => {
+    const text = printedShop.replace('      labels: tier=app\n', '      labels: &shop tier=app\n').replace('      labels: tier=db\n', '      labels: *shop\n');
+    const printed = serializePolicy(policyOf(text), text);
+    expect(printed).not.toMatch(/[&*]shop/);
+    expect(printed.match(/labels: tier=app\n/g)).toHaveLength(2);
+    expect(serializePolicy(policyOf(printed), printed)).toBe(printed);
+  });
+});

@@ -7,17 +7,21 @@ import { NO_RENAMES, type GroupRenames } from './group-renames';
  * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
  * name (followed through the groups `renamed` since the earlier text), an edge by its id, a
  * service or address block by its text, any other list item by its place. Comments of what is
- * gone go with it. Blank lines the author left between entries are kept the same way. An
- * earlier text that does not parse gives nothing.
+ * gone go with it. Blank lines the author left between entries are kept the same way, and so
+ * are a `---` document start and a closing comment right below the last line. An earlier text
+ * that does not parse gives nothing.
  */
 export function keepComments(printed: Document, earlierText: string, renamed: GroupRenames = NO_RENAMES): void {
   const earlier = readEarlier(earlierText);
   if (!earlier) return;
-  const { doc } = earlier;
+  const { doc, closingNoteJoined } = earlier;
   printed.commentBefore = doc.commentBefore;
-  printed.comment = doc.comment;
+  if (printed.directives && doc.directives?.docStart) printed.directives.docStart = true;
   const groups = doc.get('groups', true);
   carry(doc.contents, printed.contents, (list) => (list === groups ? renamed : NO_RENAMES));
+  // The printer puts a blank line above the document's closing comment; as the contents' own it has none.
+  if (closingNoteJoined && isMap(printed.contents)) printed.contents.comment = doc.comment;
+  else printed.comment = doc.comment;
 }
 
 /**
@@ -28,18 +32,23 @@ export function keepComments(printed: Document, earlierText: string, renamed: Gr
  */
 let lastRead: { text: string; earlier: Earlier | null } | null = null;
 
-/** An earlier text as read. */
-type Earlier = { doc: Document };
+/** An earlier text as read: its document, and whether its closing comment follows the last line with no blank line between. */
+type Earlier = { doc: Document; closingNoteJoined: boolean };
 
 function readEarlier(earlierText: string): Earlier | null {
   if (lastRead?.text === earlierText) return lastRead.earlier;
   // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
   const text = earlierText.replace(/\r\n/g, '\n');
   const parsed = parseDocument(text, { uniqueKeys: false });
-  const earlier = parsed.errors.length > 0 ? null : { doc: parsed };
+  const earlier = parsed.errors.length > 0 ? null : { doc: parsed, closingNoteJoined: joinsLastLine(parsed, text) };
   if (earlier) giveKeyLineNotesToKeys(earlier.doc, text);
   lastRead = { text: earlierText, earlier };
   return earlier;
+}
+
+function joinsLastLine(doc: Document, text: string): boolean {
+  const end = isNode(doc.contents) ? doc.contents.range?.[2] : undefined;
+  return Boolean(doc.comment) && end !== undefined && !/^[ \t]*(\n|$)/.test(text.slice(end));
 }
 
 /** The renames that name the items of an earlier list as they are named now (the groups' are the drawing's). */

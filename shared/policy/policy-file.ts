@@ -61,7 +61,8 @@ const HEADER = '# Microseg Designer policy. Edit here or on the canvas; see READ
  * Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. With
  * `earlierText` (the text the drawing was last read from or written as), its comments are kept
  * where what they were written at still is, a group's followed through the groups `renamed` since
- * (see keepComments), and so are its CRLF line ends.
+ * (see keepComments), and so are its CRLF line ends. Anchors and aliases are written out as the
+ * values they stand for: each group and edge is edited on its own, and reads on its own in a review.
  */
 export function serializePolicy(policy: Policy, earlierText?: string, renamed?: GroupRenames): string {
   const file: PolicyFile = {
