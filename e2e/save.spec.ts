@@ -60,7 +60,10 @@ test("the file's comments stay through canvas edits and the YAML view, each with
 
 test('a group renamed in the inspector keeps its notes in the saved file, and gives them back when the rename is undone', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n').replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n'));
+  const annotated = readFileSync(file, 'utf8')
+    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
+  writeFileSync(file, annotated);
   await designer.openFile(file);
 
   await designer.renameGroup('web', 'front');

@@ -20,7 +20,8 @@ type Printed = PrintOf & ({ text: string } | { error: string });
 type Read = { text: string; file: string } & ({ diagnostics: Diagnostic[] } | { error: string });
 
 /**
- * `policy` as the text Save writes (with the comments of `earlierText`, followed through the groups `renamed` since), printed and read back in a worker: at 5,000 groups each took
+ * `policy` as the text Save writes (with the comments of `earlierText`, a group's followed through
+ * the groups `renamed` since), printed and read back in a worker: at 5,000 groups each took
  * 0.3-1 s on the page's thread when the YAML view was shown. The text comes as soon as it is
  * printed, its markers after. The last printing is kept, even one that ends while the view is
  * hidden, so showing the view again on the same drawing costs nothing.
@@ -35,7 +36,8 @@ export function useDrawingText(policy: Policy | null, earlierText: string | null
   // The worker answers in order, so a later answer is never overwritten by an earlier one.
   const askedPrint = useRef<PrintOf | null>(null);
   useEffect(() => {
-    if (policy === null || print !== null || (askedPrint.current !== null && sameAsked(askedPrint.current, policy, earlierText, renamed))) return;
+    const asked = askedPrint.current !== null && sameAsked(askedPrint.current, policy, earlierText, renamed);
+    if (policy === null || print !== null || asked) return;
     askedPrint.current = { policy, earlierText, renamed };
     printedPolicy(policy, earlierText, renamed).then(
       (printedText) => setPrinted({ policy, earlierText, renamed, text: printedText }),

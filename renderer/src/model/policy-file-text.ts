@@ -22,7 +22,11 @@ const waiting = new Map<number, Waiting>();
  * save of thousands of groups does not freeze the page. One worker serves every save and the
  * YAML view, started on the first request.
  */
-export async function policyFileText(policy: Policy, earlierText: string | null, renamed: GroupRenames): Promise<{ errors: Diagnostic[]; text: string | null }> {
+export async function policyFileText(
+  policy: Policy,
+  earlierText: string | null,
+  renamed: GroupRenames,
+): Promise<{ errors: Diagnostic[]; text: string | null }> {
   const reply = await ask({ kind: 'save', policy, earlierText, renamed });
   if (reply.kind !== 'save') throw new Error(`The policy printer answered a save with a ${reply.kind} reply`);
   return reply;

@@ -102,7 +102,8 @@ export const usePolicyStore = create<PolicyState>()(
       },
       replaceGroup: (name, group) => {
         const { policy, renames } = get();
-        commit({ policy: withGroupReplaced(policy, name, group), renames: group.name === name ? renames : [...renames, { from: name, to: group.name }] });
+        const renamed = group.name === name ? renames : [...renames, { from: name, to: group.name }];
+        commit({ policy: withGroupReplaced(policy, name, group), renames: renamed });
       },
       // The text is the drawing as it is named now: the renames that led here are in it.
       rewrite: (policy, fileText) => {
