@@ -187,6 +187,13 @@ describe('renaming a group', () => {
     expect(saveText()).toBe(saved.replace('revision: 0', 'revision: 2'));
   });
 
+  it('follows a rename made while the save was being written from the saved text on', () => {
+    const [saved, savedRenames] = [{ ...state().policy, revision: 1 }, state().renames];
+    renameWeb('front');
+    state().markSaved('/tmp/shop.yaml', saved, text, savedRenames);
+    expect(saveText()).toMatch(note);
+  });
+
   it('counts renames from the text a rewrite applied, and from none after a file is opened', () => {
     renameWeb('front');
     const applied = saveText();
