@@ -58,6 +58,28 @@ test("the file's comments stay through canvas edits and the YAML view, each with
   expect(readFileSync(file, 'utf8')).toContain('# reviewed again on Friday');
 });
 
+test('a group renamed in the inspector keeps its notes in the saved file, and gives them back when the rename is undone', async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+  const annotated = readFileSync(file, 'utf8')
+    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
+  writeFileSync(file, annotated);
+  await designer.openFile(file);
+
+  await designer.renameGroup('web', 'front');
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  const saved = readFileSync(file, 'utf8');
+  expect(saved).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/);
+  expect(saved).toContain('- id: web-to-app # opened for the checkout\n    from: front\n');
+
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.group('web')).toBeVisible();
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  expect(readFileSync(file, 'utf8')).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+});
+
 test('Save asks before creating the open file again once it was deleted, and Save as takes another spelling of it as the same file', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
 

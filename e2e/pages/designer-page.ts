@@ -224,6 +224,14 @@ export class DesignerPage {
     return { says: /says (\w+)/.exec(text)?.[1] ?? '', agrees: (await result.getAttribute('data-agrees')) === 'true' };
   }
 
+  /** Renames a group in the inspector. */
+  async renameGroup(name: string, to: string): Promise<void> {
+    await this.group(name).click();
+    await this.byTestId('group-name-input').fill(to);
+    await this.byTestId('group-save').click();
+    await expect(this.group(to)).toBeVisible();
+  }
+
   /** Changes an edge's services in the inspector. */
   async editEdgeServices(id: string, services: string): Promise<void> {
     // The label may sit under a group node in the automatic layout; a click event still selects it.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { renamesBetween, type GroupRename } from './group-renames';
 import type { Policy } from './model';
 import { parsePolicyFile, serializePolicy } from './policy-file';
 
@@ -108,5 +109,76 @@ describe('serializePolicy keeps the line ends of the earlier text', () => {
     expect(first).toContain('groups: # the tiers\n  # the front first\n  - name: web\n');
     expect(serializePolicy({ ...policy, name: 'renamed' }, text)).toBe(first.replace('name: three-tier-shop', 'name: renamed'));
     expect(serializePolicy(policy, text)).toBe(first);
+  });
+});
+
+/** The policy with group `from` renamed `to`, as the inspector renames it: the edges follow. */
+function renamed(policy: Policy, from: string, to: string): Policy {
+  const end = (name: string): string => (name === from ? to : name);
+  return {
+    ...policy,
+    groups: policy.groups.map((g) => (g.name === from ? { ...g, name: to } : g)),
+    edges: policy.edges.map((e) => ({ ...e, from: end(e.from), to: end(e.to) })),
+  };
+}
+
+describe('serializePolicy keeps a renamed group’s notes with it', () => {
+  const web = '# Public entry: reviewed by J. Doe (SEC-41)';
+  const front = /# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/;
+  const toFront: GroupRename = { from: 'web', to: 'front' };
+
+  it('keeps the notes of a group renamed since the earlier text, and of the edges whose ends changed with it', () => {
+    const text = annotated.replace('    from: web\n', '    from: web # the storefront calls in\n');
+    const printed = serializePolicy(renamed(policyOf(text), 'web', 'front'), text, renamesBetween([], [toFront]));
+    expect(printed).toMatch(front);
+    expect(printed).toContain('  - id: web-to-app # opened for the checkout\n    from: front # the storefront calls in\n');
+    // The next save, from the text just written, keeps it all byte for byte.
+    expect(serializePolicy(renamed(policyOf(text), 'web', 'front'), printed)).toBe(printed);
+  });
+
+  it('gives a new group that took the old name none of the renamed group’s notes', () => {
+    const policy = renamed(policyOf(annotated), 'web', 'front');
+    const withNewWeb: Policy = { ...policy, groups: [{ name: 'web', selector: { labels: 'tier=web2' } }, ...policy.groups] };
+    const printed = serializePolicy(withNewWeb, annotated, renamesBetween([], [toFront]));
+    expect(printed).toMatch(front);
+    expect(printed.split(web)).toHaveLength(2);
+  });
+
+  it('follows two groups that swapped names, and a rename taken back after the save', () => {
+    const text = annotated.replace('  - name: app\n', '  # Orders API, owned by the shop team\n  - name: app\n');
+    const swap = [{ from: 'web', to: 'tmp' }, { from: 'app', to: 'web' }, { from: 'tmp', to: 'app' }];
+    const swapped = renamed(renamed(renamed(policyOf(text), 'web', 'tmp'), 'app', 'web'), 'tmp', 'app');
+    const printed = serializePolicy(swapped, text, renamesBetween([], swap));
+    expect(printed).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: app\n/);
+    expect(printed).toMatch(/# Orders API, owned by the shop team\n {2}- name: web\n/);
+
+    // Saved as front, then the rename undone: the saved text's front is web again.
+    const saved = serializePolicy(renamed(policyOf(annotated), 'web', 'front'), annotated, renamesBetween([], [toFront]));
+    expect(serializePolicy(policyOf(annotated), saved, renamesBetween([toFront], []))).toBe(serializePolicy(policyOf(annotated), annotated));
+  });
+});
+
+describe('serializePolicy keeps the layout around the notes from the first save on', () => {
+  const printedShop = serializePolicy(policyOf(shop));
+  const header = /^#[^\n]*\n/.exec(printedShop)![0];
+
+  it.each([
+    ['a closing comment right below the last line', `${printedShop}# end of the policy\n# (two lines)\n`],
+    ['a closing comment after a blank line', `${printedShop}\n# end of the policy\n`],
+    ['a `---` below the head comment', printedShop.replace(header, `${header}---\n`)],
+    ['a `---` with no head comment', printedShop.replace(header, '---\n')],
+  ])('writes %s as it was', (_, text) => {
+    const policy = policyOf(text);
+    const expected = text.startsWith('---') ? header + text : text;
+    expect(serializePolicy(policy, text)).toBe(expected);
+    expect(serializePolicy(policy, expected)).toBe(expected);
+  });
+
+  it('writes anchored values out where their aliases were, then stays the same', () => {
+    const text = printedShop.replace('      labels: tier=app\n', '      labels: &shop tier=app\n').replace('      labels: tier=db\n', '      labels: *shop\n');
+    const printed = serializePolicy(policyOf(text), text);
+    expect(printed).not.toMatch(/[&*]shop/);
+    expect(printed.match(/labels: tier=app\n/g)).toHaveLength(2);
+    expect(serializePolicy(policyOf(printed), printed)).toBe(printed);
   });
 });

@@ -1,19 +1,27 @@
 import { isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { NO_RENAMES, type GroupRenames } from './group-renames';
 
 /**
  * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
  * notes written in the file (why an edge exists, who approved it) survive edits made on the
  * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
- * name, an edge by its id, a service or address block by its text, any other list item by its place. Comments of what is gone go with
- * it. Blank lines the author left between entries are kept the same way. An earlier text that
- * does not parse gives nothing.
+ * name (followed through the groups `renamed` since the earlier text), an edge by its id, a
+ * service or address block by its text, any other list item by its place. Comments of what is
+ * gone go with it. Blank lines the author left between entries are kept the same way, and so
+ * are a `---` document start and a closing comment right below the last line. An earlier text
+ * that does not parse gives nothing.
  */
-export function keepComments(printed: Document, earlierText: string): void {
+export function keepComments(printed: Document, earlierText: string, renamed: GroupRenames = NO_RENAMES): void {
   const earlier = readEarlier(earlierText);
   if (!earlier) return;
-  printed.commentBefore = earlier.commentBefore;
-  printed.comment = earlier.comment;
-  carry(earlier.contents, printed.contents);
+  const { doc, closingNoteJoined } = earlier;
+  printed.commentBefore = doc.commentBefore;
+  if (printed.directives && doc.directives?.docStart) printed.directives.docStart = true;
+  const groups = doc.get('groups', true);
+  carry(doc.contents, printed.contents, (list) => (list === groups ? renamed : NO_RENAMES));
+  // The printer puts a blank line above the document's closing comment; as the contents' own it has none.
+  if (closingNoteJoined && isMap(printed.contents)) printed.contents.comment = doc.comment;
+  else printed.comment = doc.comment;
 }
 
 /**
@@ -22,20 +30,31 @@ export function keepComments(printed: Document, earlierText: string): void {
  * the same earlier text until the next open, save or apply; reading that text took twice as long
  * as the printing itself at 5,000 groups (2 s against 0.9 s). Carrying only reads the document.
  */
-let lastRead: { text: string; doc: Document | null } | null = null;
+let lastRead: { text: string; earlier: Earlier | null } | null = null;
 
-function readEarlier(earlierText: string): Document | null {
-  if (lastRead?.text === earlierText) return lastRead.doc;
+/** An earlier text as read: its document, and whether its closing comment follows the last line with no blank line between. */
+type Earlier = { doc: Document; closingNoteJoined: boolean };
+
+function readEarlier(earlierText: string): Earlier | null {
+  if (lastRead?.text === earlierText) return lastRead.earlier;
   // The parser leaves the CR of a CRLF in some comments (one followed by a blank line): read LF only.
   const text = earlierText.replace(/\r\n/g, '\n');
   const parsed = parseDocument(text, { uniqueKeys: false });
-  const doc = parsed.errors.length > 0 ? null : parsed;
-  if (doc) giveKeyLineNotesToKeys(doc, text);
-  lastRead = { text: earlierText, doc };
-  return doc;
+  const earlier = parsed.errors.length > 0 ? null : { doc: parsed, closingNoteJoined: joinsLastLine(parsed, text) };
+  if (earlier) giveKeyLineNotesToKeys(earlier.doc, text);
+  lastRead = { text: earlierText, earlier };
+  return earlier;
 }
 
-function carry(from: unknown, to: unknown): void {
+function joinsLastLine(doc: Document, text: string): boolean {
+  const end = isNode(doc.contents) ? doc.contents.range?.[2] : undefined;
+  return Boolean(doc.comment) && end !== undefined && !/^[ \t]*(\n|$)/.test(text.slice(end));
+}
+
+/** The renames that name the items of an earlier list as they are named now (the groups' are the drawing's). */
+type RenamesOf = (list: unknown) => GroupRenames;
+
+function carry(from: unknown, to: unknown, renamesOf: RenamesOf): void {
   if (!isNode(from) || !isNode(to)) return;
   copyNotes(from, to);
   if (isMap(from) && isMap(to)) {
@@ -43,16 +62,18 @@ function carry(from: unknown, to: unknown): void {
       const before = from.items.find((p) => keyOf(p.key) === keyOf(pair.key));
       if (!before) continue;
       if (isNode(before.key) && isNode(pair.key)) copyNotes(before.key, pair.key);
-      carry(before.value, pair.value);
+      carry(before.value, pair.value, renamesOf);
     }
   } else if (isSeq(from) && isSeq(to)) {
-    const byIdentity = new Map(from.items.map((item, place) => [identityOf(item, place), item]));
-    to.items.forEach((item, place) => carry(byIdentity.get(identityOf(item, place)), item));
+    const renamed = renamesOf(from);
+    const earlierIdentity = (item: unknown, place: number): string => identityOf(item, place, renamed);
+    const byIdentity = new Map(from.items.map((item, place) => [earlierIdentity(item, place), item]));
+    to.items.forEach((item, place) => carry(byIdentity.get(identityOf(item, place)), item, renamesOf));
     // The parser gives a comment right above a list's first item to the list; it was written
     // for that group or edge, so it goes where that one went (and with it, when it is gone).
     const first = from.items[0];
-    if (from.commentBefore && isNode(first) && !identityOf(first, 0).startsWith('#')) {
-      const moved = to.items.find((item) => identityOf(item, -1) === identityOf(first, 0));
+    if (from.commentBefore && isNode(first) && !earlierIdentity(first, 0).startsWith('#')) {
+      const moved = to.items.find((item) => identityOf(item, -1) === earlierIdentity(first, 0));
       if (isNode(moved)) moved.commentBefore = moved.commentBefore ? `${from.commentBefore}\n${moved.commentBefore}` : from.commentBefore;
       to.commentBefore = null;
     }
@@ -88,14 +109,20 @@ function copyNotes(from: Node, to: Node): void {
   if (from.spaceBefore) to.spaceBefore = true;
 }
 
-/** A group by its name, an edge by its id, a list entry (a service, an address block) by its text; anything else by its place in the list. */
-function identityOf(item: unknown, place: number): string {
+/**
+ * A group by its name (as it is named now, by `renamed`: gone, it matches nothing), an edge by its
+ * id, a list entry (a service, an address block) by its text; anything else by its place in the list.
+ */
+function identityOf(item: unknown, place: number, renamed: GroupRenames = NO_RENAMES): string {
   if (isScalar(item)) return `=${String(item.value)}`;
   if (isMap(item)) {
-    for (const key of ['name', 'id']) {
-      const value = item.get(key, true);
-      if (isScalar(value)) return `${key}:${String(value.value)}`;
+    const name = item.get('name', true);
+    if (isScalar(name)) {
+      const now = renamed.get(String(name.value));
+      return now === null ? `gone:${String(name.value)}` : `name:${now ?? String(name.value)}`;
     }
+    const id = item.get('id', true);
+    if (isScalar(id)) return `id:${String(id.value)}`;
   }
   return `#${place}`;
 }

@@ -4,6 +4,7 @@ import { byLine, hasErrors } from '../diagnostics';
 import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { policyFileSchema, type PolicyFile } from './policy-schema';
+import type { GroupRenames } from './group-renames';
 import { keepComments } from './kept-comments';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
@@ -59,9 +60,11 @@ const HEADER = '# Microseg Designer policy. Edit here or on the canvas; see READ
 /**
  * Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. With
  * `earlierText` (the text the drawing was last read from or written as), its comments are kept
- * where what they were written at still is (see keepComments), and so are its CRLF line ends.
+ * where what they were written at still is, a group's followed through the groups `renamed` since
+ * (see keepComments), and so are its CRLF line ends. Anchors and aliases are written out as the
+ * values they stand for: each group and edge is edited on its own, and reads on its own in a review.
  */
-export function serializePolicy(policy: Policy, earlierText?: string): string {
+export function serializePolicy(policy: Policy, earlierText?: string, renamed?: GroupRenames): string {
   const file: PolicyFile = {
     apiVersion: POLICY_API_VERSION,
     kind: 'Policy',
@@ -90,7 +93,7 @@ export function serializePolicy(policy: Policy, earlierText?: string): string {
       if (key === 'exclude' && isSeq(pair.value)) for (const entry of pair.value.items) if (isMap(entry)) entry.flow = true;
     },
   });
-  if (earlierText !== undefined) keepComments(doc, earlierText);
+  if (earlierText !== undefined) keepComments(doc, earlierText, renamed);
   const body = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   // A file that begins with a comment of its own (the header, or the author's) keeps it as its head.
   const text = body.startsWith('#') ? body : HEADER + body;

@@ -35,7 +35,7 @@ describe('moving groups', () => {
     hold(10);
     placeHeldGroups();
     expect(placeOfWeb()).toEqual({ x: 10, y: 0 });
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 1 }, 'saved text');
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 1 }, 'saved text', []);
 
     hold(25);
     drop(25);
@@ -50,7 +50,7 @@ describe('moving groups', () => {
   it('a drop where the save in mid-drag put the group leaves nothing unsaved', () => {
     hold(10);
     placeHeldGroups();
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 1 }, 'saved text');
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 1 }, 'saved text', []);
 
     drop(10);
     expect(state().dirty).toBe(false);

@@ -9,7 +9,7 @@ import { useCanvasStore } from '../stores/canvas-store';
 import { useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
-import { usePolicyStore } from '../stores/policy-store';
+import { renamesSinceFile, usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 import { mayDiscard } from './discard';
 import { placeHeldGroups } from './move-groups';
@@ -90,10 +90,12 @@ export function openUnsavedPolicy(policy: Policy): void {
 async function writePolicy(path: string): Promise<void> {
   // A group still held in a drag is saved where the canvas shows it, not where it was picked up.
   placeHeldGroups();
-  const { policy, fileText } = usePolicyStore.getState();
+  const state = usePolicyStore.getState();
+  const { policy, fileText, renames } = state;
+  const renamed = renamesSinceFile(state);
   const saved: Policy = { ...policy, revision: policy.revision + 1 };
   // Checked and printed in a worker: at 5,000 groups printing alone had frozen the page 0.7 s.
-  const { errors, text } = await policyFileText(saved, fileText);
+  const { errors, text } = await policyFileText(saved, fileText, renamed);
   // A file with errors could not be opened again, so refuse to write one.
   if (text === null) {
     usePolicyStore.getState().setFileProblem({ title: 'Not saved: fix these errors first (they are marked on the canvas too)', diagnostics: errors });
@@ -103,10 +105,10 @@ async function writePolicy(path: string): Promise<void> {
   const response = await request('file:write', { path, text });
   if (!response.ok) return;
   diskTexts.set(response.value.path, text);
-  usePolicyStore.getState().markSaved(response.value.path, saved, text);
+  usePolicyStore.getState().markSaved(response.value.path, saved, text, renames);
   // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
   // The drawing as the draft's base was printed is printed again in the worker, not on the page: with the file's comments it took 3 s at 5,000 groups.
-  if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(await printedPolicy(policy, fileText), text);
+  if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(await printedPolicy(policy, fileText, renamed), text);
   rememberOpenFile(response.value.path);
 }
 

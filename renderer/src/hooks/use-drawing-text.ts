@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
+import type { GroupRenames } from '@shared/policy/group-renames';
 import type { Policy } from '@shared/policy/model';
 import { useEffect, useRef, useState } from 'react';
 import { policyTextDiagnostics, printedPolicy } from '../model/policy-file-text';
@@ -13,32 +14,36 @@ export interface DrawingText {
   error: string | null;
 }
 
-type Printed = { policy: Policy; earlierText: string | null } & ({ text: string } | { error: string });
+/** What a printing is of: a drawing, the text whose comments it keeps, and the groups renamed since that text. */
+type PrintOf = { policy: Policy; earlierText: string | null; renamed: GroupRenames };
+type Printed = PrintOf & ({ text: string } | { error: string });
 type Read = { text: string; file: string } & ({ diagnostics: Diagnostic[] } | { error: string });
 
 /**
- * `policy` as the text Save writes (with the comments of `earlierText`), printed and read back in a worker: at 5,000 groups each took
+ * `policy` as the text Save writes (with the comments of `earlierText`, a group's followed through
+ * the groups `renamed` since), printed and read back in a worker: at 5,000 groups each took
  * 0.3-1 s on the page's thread when the YAML view was shown. The text comes as soon as it is
  * printed, its markers after. The last printing is kept, even one that ends while the view is
  * hidden, so showing the view again on the same drawing costs nothing.
  */
-export function useDrawingText(policy: Policy | null, earlierText: string | null, file: string): DrawingText {
+export function useDrawingText(policy: Policy | null, earlierText: string | null, renamed: GroupRenames, file: string): DrawingText {
   const [printed, setPrinted] = useState<Printed | null>(null);
   const [read, setRead] = useState<Read | null>(null);
-  const print = printed !== null && printed.policy === policy && printed.earlierText === earlierText ? printed : null;
+  const print = printed !== null && sameAsked(printed, policy, earlierText, renamed) ? printed : null;
   const text = print !== null && 'text' in print ? print.text : null;
   const check = read !== null && read.text === text && read.file === file ? read : null;
 
   // The worker answers in order, so a later answer is never overwritten by an earlier one.
-  const askedPrint = useRef<{ policy: Policy; earlierText: string | null } | null>(null);
+  const askedPrint = useRef<PrintOf | null>(null);
   useEffect(() => {
-    if (policy === null || print !== null || (askedPrint.current?.policy === policy && askedPrint.current.earlierText === earlierText)) return;
-    askedPrint.current = { policy, earlierText };
-    printedPolicy(policy, earlierText).then(
-      (printedText) => setPrinted({ policy, earlierText, text: printedText }),
-      (error: unknown) => setPrinted({ policy, earlierText, error: messageOf(error) }),
+    const asked = askedPrint.current !== null && sameAsked(askedPrint.current, policy, earlierText, renamed);
+    if (policy === null || print !== null || asked) return;
+    askedPrint.current = { policy, earlierText, renamed };
+    printedPolicy(policy, earlierText, renamed).then(
+      (printedText) => setPrinted({ policy, earlierText, renamed, text: printedText }),
+      (error: unknown) => setPrinted({ policy, earlierText, renamed, error: messageOf(error) }),
     );
-  }, [policy, earlierText, print]);
+  }, [policy, earlierText, renamed, print]);
 
   const askedRead = useRef<{ text: string; file: string } | null>(null);
   useEffect(() => {
@@ -52,6 +57,10 @@ export function useDrawingText(policy: Policy | null, earlierText: string | null
 
   const failed = (print !== null && 'error' in print ? print.error : null) ?? (check !== null && 'error' in check ? check.error : null);
   return { text, diagnostics: check !== null && 'diagnostics' in check ? check.diagnostics : null, error: failed };
+}
+
+function sameAsked(asked: PrintOf, policy: Policy | null, earlierText: string | null, renamed: GroupRenames): boolean {
+  return asked.policy === policy && asked.earlierText === earlierText && asked.renamed === renamed;
 }
 
 function messageOf(error: unknown): string {

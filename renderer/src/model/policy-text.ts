@@ -1,3 +1,4 @@
+import { NO_RENAMES, type GroupRenames } from '@shared/policy/group-renames';
 import type { CanvasPosition, Group, Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 
@@ -6,9 +7,12 @@ import { serializePolicy } from '@shared/policy/policy-file';
  * (bar the revision, which Save counts on by one), so the YAML view shows the file to come.
  */
 
-/** The drawing as Save would write it, at its current revision, with the comments of `earlierText` (the text it came from). Deterministic. */
-export function drawingText(policy: Policy, earlierText: string | null): string {
-  return serializePolicy(policy, earlierText ?? undefined);
+/**
+ * The drawing as Save would write it, at its current revision, with the comments of `earlierText`
+ * (the text it came from; a group's followed through the groups `renamed` since). Deterministic.
+ */
+export function drawingText(policy: Policy, earlierText: string | null, renamed: GroupRenames = NO_RENAMES): string {
+  return serializePolicy(policy, earlierText ?? undefined, renamed);
 }
 
 /**

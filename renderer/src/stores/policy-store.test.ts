@@ -1,7 +1,8 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { serializePolicy } from '@shared/policy/policy-file';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved } from '../model/policy-edits';
-import { endStep, redoEdit, undoEdit, usePolicyStore } from './policy-store';
+import { endStep, redoEdit, renamesSinceFile, undoEdit, usePolicyStore } from './policy-store';
 
 // Undo and redo of the drawing: what one step is, and what survives a step back.
 
@@ -56,7 +57,7 @@ describe('policy history', () => {
 
   it('saving is no step, and undo keeps the revision the file is at', () => {
     state().edit((p) => withGroupAdded(p, { name: 'app', selector: { labels: 'tier=app' } }));
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 7 }, 'saved text');
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 7 }, 'saved text', []);
     expect(state().dirty).toBe(false);
 
     undoEdit();
@@ -73,7 +74,7 @@ describe('policy history', () => {
     redoEdit();
     expect(state().dirty).toBe(true);
 
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 3 }, 'saved text');
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 3 }, 'saved text', []);
     undoEdit();
     expect(state().dirty).toBe(true);
     redoEdit();
@@ -90,14 +91,14 @@ describe('policy history', () => {
   it('an edit made while the save was being written stays unsaved', () => {
     const saved = { ...state().policy, revision: 8 };
     state().edit((p) => withGroupMoved(p, 'web', { x: 30, y: 0 }));
-    state().markSaved('/tmp/t.yaml', saved, 'saved text');
+    state().markSaved('/tmp/t.yaml', saved, 'saved text', []);
     expect(state().dirty).toBe(true);
     expect(state().policy.revision).toBe(8);
     expect(state().policy.groups[0]?.position).toEqual({ x: 30, y: 0 });
   });
 
   it('a rewrite that changes only comments keeps the drawing and its history, and leaves the comments to save', () => {
-    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 2 }, '# saved\n');
+    state().markSaved('/tmp/t.yaml', { ...state().policy, revision: 2 }, '# saved\n', []);
     const drawing = state().policy;
     state().rewrite({ ...drawing }, '# a note added in the YAML view\n');
     expect(state().policy).toBe(drawing);
@@ -138,5 +139,72 @@ describe('removing a group with its edges', () => {
     expect(state().policy.groups.map((g) => g.name)).toEqual(['web', 'app']);
     expect(state().policy.edges.map((e) => e.id)).toEqual(['e']);
     expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
+  });
+});
+
+describe('renaming a group', () => {
+  const shop: Policy = {
+    ...withGroupAdded(start, { name: 'app', selector: { labels: 'tier=app' } }),
+    edges: [{ id: 'web-to-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' }],
+  };
+  const text = serializePolicy(shop).replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n');
+  const note = /# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/;
+  const renameWeb = (to: string): void => {
+    const web = state().policy.groups.find((g) => g.name === 'web')!;
+    state().replaceGroup('web', { ...web, name: to });
+  };
+  /** The drawing as Save writes it now. */
+  const saveText = (): string => serializePolicy(state().policy, state().fileText ?? undefined, renamesSinceFile(state()));
+
+  beforeEach(() => state().replace(shop, '/tmp/shop.yaml', false, text));
+
+  it('keeps the group’s notes in the file the next save writes, and its edges follow the new name', () => {
+    renameWeb('front');
+    expect(state().policy.edges.find((e) => e.id === 'web-to-app')).toMatchObject({ from: 'front', to: 'app' });
+    expect(saveText()).toMatch(note);
+  });
+
+  it('is one undo step, and undo takes the rename back with the drawing', () => {
+    const before = saveText();
+    renameWeb('front');
+    undoEdit();
+    expect(state().policy.groups[0]?.name).toBe('web');
+    expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
+    expect(saveText()).toBe(before);
+    redoEdit();
+    expect(saveText()).toMatch(note);
+  });
+
+  it('keeps the notes through a save, an undo after it, and a rename back', () => {
+    renameWeb('front');
+    const saved = saveText();
+    state().markSaved('/tmp/shop.yaml', { ...state().policy, revision: 2 }, saved, state().renames);
+    expect(renamesSinceFile(state()).size).toBe(0);
+
+    undoEdit();
+    expect(saveText()).toContain('# Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n');
+    redoEdit();
+    expect(saveText()).toBe(saved.replace('revision: 0', 'revision: 2'));
+  });
+
+  it('follows a rename made while the save was being written from the saved text on', () => {
+    const [saved, savedRenames] = [{ ...state().policy, revision: 1 }, state().renames];
+    renameWeb('front');
+    state().markSaved('/tmp/shop.yaml', saved, text, savedRenames);
+    expect(saveText()).toMatch(note);
+  });
+
+  it('counts renames from the text a rewrite applied, and from none after a file is opened', () => {
+    renameWeb('front');
+    const applied = saveText();
+    state().rewrite({ ...state().policy }, applied);
+    expect(renamesSinceFile(state()).size).toBe(0);
+    expect(saveText()).toBe(applied);
+    state().rewrite({ ...state().policy, name: 'applied' }, applied);
+    expect(saveText()).toMatch(note);
+
+    state().replace(start, null);
+    expect(state().renames).toEqual([]);
+    expect(state().fileRenames).toEqual([]);
   });
 });

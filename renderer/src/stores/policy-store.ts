@@ -1,8 +1,10 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { renamesBetween, type GroupRename, type GroupRenames } from '@shared/policy/group-renames';
+import { emptyPolicy, type Group, type Policy } from '@shared/policy/model';
 import { temporal } from 'zundo';
 import { create } from 'zustand';
 import { useStoreWithEqualityFn } from 'zustand/traditional';
+import { withGroupReplaced } from '../model/policy-edits';
 
 /** Why the file-error list is showing: a file that would not open, a save that was refused, an import or export's report. */
 export interface FileProblem {
@@ -21,6 +23,13 @@ interface PolicyState {
    * for a drawing in no text yet. Printing the drawing again keeps its comments (keepComments).
    */
   fileText: string | null;
+  /**
+   * The groups renamed since the drawing was opened, in order. Undo takes a rename back with its
+   * edit, so the file's notes of a group follow it whichever way (see renamesSinceFile).
+   */
+  renames: readonly GroupRename[];
+  /** `renames` as they were in the drawing `fileText` was printed from or applied as. */
+  fileRenames: readonly GroupRename[];
   /** True when the drawing, or the comments of its text, have changes that are not in `path`. */
   dirty: boolean;
   fileProblem: FileProblem | null;
@@ -39,6 +48,8 @@ interface PolicyState {
    * (a drag, typing in one field) until `endStep` is called or another edit comes between.
    */
   edit: (change: (policy: Policy) => Policy, step?: string) => void;
+  /** Replaces the group `name` with `group` (renamed, the edges follow), one undo step; a new name is recorded in `renames`. */
+  replaceGroup: (name: string, group: Group) => void;
   /**
    * Replaces the whole drawing as one undo step (the YAML view's Apply of `fileText`). Open forms
    * start again from the new drawing, as after an undo, since any of their fields may have
@@ -46,15 +57,15 @@ interface PolicyState {
    */
   rewrite: (policy: Policy, fileText: string) => void;
   /**
-   * The drawing `saved` (at its new revision) is in `path`. Edits made while it was being
-   * written are not: the drawing stays unsaved then.
+   * The drawing `saved` (at its new revision, with its `renames` as they were) is in `path`.
+   * Edits made while it was being written are not: the drawing stays unsaved then.
    */
-  markSaved: (path: string, saved: Policy, fileText: string) => void;
+  markSaved: (path: string, saved: Policy, fileText: string, savedRenames: readonly GroupRename[]) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
 /** The part of the state undo and redo bring back: the drawing, and nothing about files. */
-type Drawing = Pick<PolicyState, 'policy'>;
+type Drawing = Pick<PolicyState, 'policy' | 'renames'>;
 
 const HISTORY_LIMIT = 200;
 
@@ -72,6 +83,8 @@ export const usePolicyStore = create<PolicyState>()(
       policy: emptyPolicy(),
       path: null,
       fileText: null,
+      renames: [],
+      fileRenames: [],
       dirty: false,
       fileProblem: null,
       generation: 0,
@@ -79,45 +92,61 @@ export const usePolicyStore = create<PolicyState>()(
       replace: (policy, path, unsaved = false, fileText = null) => {
         savedDrawing = unsaved ? null : policy;
         savedText = fileText;
-        set((s) => ({ policy, path, fileText, dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
+        set((s) => ({ policy, path, fileText, renames: [], fileRenames: [], dirty: unsaved, fileProblem: null, generation: s.generation + 1 }));
         openStep = null;
         usePolicyStore.temporal.getState().clear();
       },
       edit: (change, step) => {
         const policy = change(get().policy);
-        if (policy === get().policy) return;
-
-        // Joining the open step records nothing: its undo goes back to before the step began.
-        const history = usePolicyStore.temporal.getState();
-        const joins = step !== undefined && step === openStep;
-        openStep = step ?? null;
-        if (joins) history.pause();
-        set({ policy, dirty: true });
-        if (joins) history.resume();
+        if (policy !== get().policy) commit({ policy, renames: get().renames }, step);
       },
+      replaceGroup: (name, group) => {
+        const { policy, renames } = get();
+        const renamed = group.name === name ? renames : [...renames, { from: name, to: group.name }];
+        commit({ policy: withGroupReplaced(policy, name, group), renames: renamed });
+      },
+      // The text is the drawing as it is named now: the renames that led here are in it.
       rewrite: (policy, fileText) => {
         openStep = null;
         if (sameDrawing(policy, get().policy)) {
-          set((s) => ({ fileText, dirty: s.dirty || fileText !== savedText }));
+          set((s) => ({ fileText, fileRenames: s.renames, dirty: s.dirty || fileText !== savedText }));
           return;
         }
-        set((s) => ({ policy, fileText, dirty: true, restored: s.restored + 1 }));
+        set((s) => ({ policy, fileText, fileRenames: s.renames, dirty: true, restored: s.restored + 1 }));
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
-      markSaved: (path, saved, fileText) => {
+      markSaved: (path, saved, fileText, savedRenames) => {
         savedDrawing = saved;
         savedText = fileText;
-        set((s) => ({ path, fileText, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } }));
+        set((s) => ({ path, fileText, fileRenames: savedRenames, dirty: !sameDrawing(s.policy, saved), fileProblem: null, policy: { ...s.policy, revision: saved.revision } }));
       },
       setFileProblem: (fileProblem) => set({ fileProblem }),
     }),
     {
-      partialize: (s): Drawing => ({ policy: s.policy }),
-      equality: (a, b) => sameDrawing(a.policy, b.policy),
+      partialize: (s): Drawing => ({ policy: s.policy, renames: s.renames }),
+      equality: (a, b) => sameDrawing(a.policy, b.policy) && a.renames === b.renames,
       limit: HISTORY_LIMIT,
     },
   ),
 );
+
+/**
+ * Changes the drawing as one edit of `step` (see `edit`). Joining the open step records nothing:
+ * its undo goes back to before the step began.
+ */
+function commit(drawing: Drawing, step?: string): void {
+  const history = usePolicyStore.temporal.getState();
+  const joins = step !== undefined && step === openStep;
+  openStep = step ?? null;
+  if (joins) history.pause();
+  usePolicyStore.setState({ ...drawing, dirty: true });
+  if (joins) history.resume();
+}
+
+/** The groups renamed since `fileText` (its name there -> its name now), for printing the drawing with the file's notes. */
+export function renamesSinceFile(state: Pick<PolicyState, 'renames' | 'fileRenames'>): GroupRenames {
+  return renamesBetween(state.fileRenames, state.renames);
+}
 
 /** Ends the open undo step, so the next edit starts a new one even if it passes the same `step`. */
 export function endStep(): void {

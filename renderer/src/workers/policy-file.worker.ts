@@ -1,5 +1,6 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import { hasErrors } from '@shared/diagnostics';
+import type { GroupRenames } from '@shared/policy/group-renames';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { validatePolicy } from '@shared/policy/validate';
@@ -15,11 +16,11 @@ import { drawingText } from '../model/policy-text';
 /**
  * `save`: check the policy and print it, unless it has errors. `print`: print it whatever it
  * holds (the YAML view's text). Both keep the comments of `earlierText`, the text the drawing
- * came from. `read`: read a text as `file` would be read, for its markers.
+ * came from, a group's followed through the groups `renamed` since. `read`: read a text as `file` would be read, for its markers.
  */
 export type FileTextRequest =
-  | { id: number; kind: 'save'; policy: Policy; earlierText: string | null }
-  | { id: number; kind: 'print'; policy: Policy; earlierText: string | null }
+  | { id: number; kind: 'save'; policy: Policy; earlierText: string | null; renamed: GroupRenames }
+  | { id: number; kind: 'print'; policy: Policy; earlierText: string | null; renamed: GroupRenames }
   | { id: number; kind: 'read'; text: string; file: string };
 
 /** A save's errors, or its file's text when it has none; a printed text; what reading a text says. */
@@ -37,13 +38,13 @@ scope.onmessage = ({ data: request }) => {
 function answer(request: FileTextRequest): FileTextReply {
   switch (request.kind) {
     case 'print':
-      return { id: request.id, kind: 'print', text: drawingText(request.policy, request.earlierText) };
+      return { id: request.id, kind: 'print', text: drawingText(request.policy, request.earlierText, request.renamed) };
     case 'read':
       return { id: request.id, kind: 'read', diagnostics: parsePolicyFile(request.text, request.file).diagnostics };
     case 'save': {
       const diagnostics = validatePolicy(request.policy);
       const errors = diagnostics.filter((d) => d.severity === 'error');
-      return { id: request.id, kind: 'save', errors, text: hasErrors(diagnostics) ? null : drawingText(request.policy, request.earlierText) };
+      return { id: request.id, kind: 'save', errors, text: hasErrors(diagnostics) ? null : drawingText(request.policy, request.earlierText, request.renamed) };
     }
   }
 }

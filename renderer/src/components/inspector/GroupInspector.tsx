@@ -6,7 +6,7 @@ import { useMembership } from '../../hooks/use-membership';
 import { groupDraftOf } from '../../model/drafts';
 import { countOf, writtenBlocks, type WrittenBlock } from '../../model/format';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
-import { withGroupRemoved, withGroupReplaced } from '../../model/policy-edits';
+import { withGroupRemoved } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { GroupForm } from '../canvas/GroupForm';
@@ -19,6 +19,7 @@ interface GroupInspectorProps {
 
 export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
   const edit = usePolicyStore((s) => s.edit);
+  const replaceGroup = usePolicyStore((s) => s.replaceGroup);
   const select = useCanvasStore((s) => s.select);
   const diagnostics = useElementDiagnostics().get(elementKey('group', group.name)) ?? [];
   const members = useMembership().membership.get(group.name);
@@ -40,7 +41,9 @@ export function GroupInspector({ group }: GroupInspectorProps): JSX.Element {
         base={group}
         submitLabel="Apply"
         onSubmit={(next) => {
-          edit((p) => withGroupReplaced(p, group.name, { ...next, position: p.groups.find((g) => g.name === group.name)?.position }));
+          // Where the group is now: it may have been dragged since the form was filled in.
+          const position = usePolicyStore.getState().policy.groups.find((g) => g.name === group.name)?.position;
+          replaceGroup(group.name, { ...next, position });
           select({ kind: 'group', id: next.name });
         }}
       />

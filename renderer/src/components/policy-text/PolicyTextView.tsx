@@ -4,7 +4,7 @@ import { applyPolicyText, checkPolicyText, policyTextFileName } from '../../acti
 import { savePolicy } from '../../actions/policy-files';
 import { useDrawingText } from '../../hooks/use-drawing-text';
 import { diagnosticRanges } from '../../model/diagnostic-ranges';
-import { redoEdit, undoEdit, usePolicyStore } from '../../stores/policy-store';
+import { redoEdit, renamesSinceFile, undoEdit, usePolicyStore } from '../../stores/policy-store';
 import { usePolicyTextStore } from '../../stores/policy-text-store';
 import { PolicyTextEditor, type PolicyTextEditorHandle } from './PolicyTextEditor';
 import { PolicyTextProblems } from './PolicyTextProblems';
@@ -37,9 +37,12 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   const discard = usePolicyTextStore((s) => s.discard);
   const file = policyTextFileName(usePolicyStore((s) => s.path));
   const fileText = usePolicyStore((s) => s.fileText);
+  const renames = usePolicyStore((s) => s.renames);
+  const fileRenames = usePolicyStore((s) => s.fileRenames);
+  const renamed = useMemo(() => renamesSinceFile({ renames, fileRenames }), [renames, fileRenames]);
   // Printed in a worker; until it is done (null) the editor keeps what it shows and takes no typing,
   // since whether typed text is a draft depends on the drawing's text.
-  const printed = useDrawingText(policy, fileText, file);
+  const printed = useDrawingText(policy, fileText, renamed, file);
   const drawing = printed.text;
   const text = drawing === null ? null : (draft ?? drawing);
   const stale = draft !== null && drawing !== null && base !== drawing;
