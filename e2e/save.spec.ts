@@ -98,5 +98,6 @@ test('Save asks before creating the open file again once it was deleted, and Sav
   await designer.byTestId('path-confirm').click();
   await expect(designer.byTestId('policy-path')).toHaveText(file);
   await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
-  expect(readFileSync(file, 'utf8')).toContain('revision: 3');
+  // The path shown was the file's already: wait for the write itself.
+  await expect.poll(() => readFileSync(file, 'utf8')).toContain('revision: 3');
 });
