@@ -118,6 +118,7 @@ class PlainReader {
   private mapping(indent: number): Record<string, unknown> {
     const map = this.remember<Record<string, unknown>>({}, this.row, this.column);
     while (!this.atEnd() && this.column >= indent) {
+      // A deeper row goes on with the value above it (or is an error), and a `-` here is an error: the library says which.
       if (this.column > indent || this.isSequenceItem()) outside();
       const { key, end } = this.key(this.column);
       if (Object.hasOwn(map, key) || key === '__proto__') outside();
@@ -128,7 +129,7 @@ class PlainReader {
         map[key] = this.atEnd() ? null : this.column > indent ? this.block() : this.column === indent && this.isSequenceItem() ? this.sequence(indent) : null;
       } else {
         map[key] = this.inline(valueAt);
-        this.afterInline(indent);
+        this.nextRow();
       }
     }
     return map;
@@ -146,7 +147,7 @@ class PlainReader {
         list.push(this.mapping(itemAt));
       } else {
         list.push(this.inline(itemAt));
-        this.afterInline(indent);
+        this.nextRow();
       }
     }
     if (!this.atEnd() && this.column > indent) outside();
@@ -156,12 +157,6 @@ class PlainReader {
   /** The block under a key whose value is on the lines below. */
   private block(): unknown {
     return this.isSequenceItem() ? this.sequence(this.column) : this.mapping(this.column);
-  }
-
-  /** After a one-line value: a deeper row next would continue it (or be an error); the library knows which. */
-  private afterInline(indent: number): void {
-    this.nextRow();
-    if (!this.atEnd() && this.column > indent) outside();
   }
 
   /** Whether a mapping entry (`key: ...`) starts at `at`; a flow collection as a key is left to the library. */
