@@ -64,7 +64,8 @@ class PlainReader {
   private row = 0;
   /** Where the current row's content starts: its indentation, or further right after `- `. */
   private column = 0;
-  private readonly starts = new WeakMap<object, PlainPosition>();
+  // A Map, not a WeakMap: the reading is short-lived, and 250,000 weak entries cost the collector more than the read itself.
+  private readonly starts = new Map<object, PlainPosition>();
 
   constructor(private readonly lines: readonly string[]) {}
 
