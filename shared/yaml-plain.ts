@@ -165,7 +165,7 @@ class PlainReader {
     const line = this.line;
     if (line[at] === '[' || line[at] === '{') return false;
     if (line[at] === '"' || line[at] === "'") {
-      const close = line.indexOf(line[at]!, at + 1);
+      const close = line.indexOf(line[at], at + 1);
       return close > 0 && line[skipSpaces(line, close + 1)] === ':';
     }
     return /:(?: |$)/.test(line.slice(at).split(' #')[0]!);
@@ -180,7 +180,7 @@ class PlainReader {
       end = skipSpaces(line, end);
     } else {
       end = line.search(/:(?: |$)/);
-      const source = line.slice(at, end).trimEnd();
+      const source = withoutTrailingSpaces(line.slice(at, end));
       if (end < at || source.includes(' #')) outside();
       key = plainValue(source);
     }
@@ -200,7 +200,7 @@ class PlainReader {
     else {
       const comment = line.indexOf(' #', at);
       end = comment < 0 ? line.length : comment;
-      const source = line.slice(at, end).trimEnd();
+      const source = withoutTrailingSpaces(line.slice(at, end));
       if (/: |:$/.test(source)) outside();
       value = plainValue(source);
     }
@@ -246,11 +246,18 @@ class PlainReader {
     if (line[at] === '"' || line[at] === "'") return quoted(line, at);
     let end = at;
     while (end < line.length && !',[]{}'.includes(line[end]!) && !(line[end] === ':' && /^[ ,\]}]?$/.test(line[end + 1] ?? '')) && !(line[end] === '#' && line[end - 1] === ' ')) end++;
-    const source = line.slice(at, end).trimEnd();
+    const source = withoutTrailingSpaces(line.slice(at, end));
     // Running off the row means the collection goes on below it: left to the library.
     if (source === '' || end >= line.length || '[{#'.includes(line[end]!)) outside();
     return { value: plainValue(source), end };
   }
+}
+
+/** Only spaces end a plain scalar: the library keeps a no-break space, which `trimEnd` would drop. */
+function withoutTrailingSpaces(text: string): string {
+  let end = text.length;
+  while (text[end - 1] === ' ') end--;
+  return text.slice(0, end);
 }
 
 function skipSpaces(line: string, at: number): number {

@@ -19,7 +19,7 @@ function prng(seed: number): () => number {
 }
 
 /** Texts the core schema reads as something other than a string, or that the plain subset leaves alone. */
-const TRICKY = ['', '~', 'null', 'Null', 'true', 'False', 'yes', '0', '0123', '8080', '65536', '12345678901234567', '-1', '+1', '1.5', '1e3', '.inf', '.NaN', '0x1F', '0o17', 'a: b', 'a:b', 'x:', ':x', 'a #b', 'a#b', '#x', '-veth1', '- x', '?x', '*alias', '&anchor', '!tag', '|', '>', '%x', '@x', '`x', "it's", 'say "hi"', 'back\\slash', 'a,b', '[a]', '{a}', 'a b', ' padded ', 'ü-ß', '...', '---', '__proto__'];
+const TRICKY = ['', '~', 'null', 'Null', 'true', 'False', 'yes', '0', '0123', '8080', '65536', '12345678901234567', '-1', '+1', '1.5', '1e3', '.inf', '.NaN', '0x1F', '0o17', 'a: b', 'a:b', 'x:', ':x', 'a #b', 'a#b', '#x', '-veth1', '- x', '?x', '*alias', '&anchor', '!tag', '|', '>', '%x', '@x', '`x', "it's", 'say "hi"', 'back\\slash', 'a,b', '[a]', '{a}', 'a b', ' padded ', 'ü-ß', 'no-break\u00a0', '\u00a0lead', 'nul\u0000', '...', '---', '__proto__'];
 const NAMES = ['web', 'web-1', 'db', 'shop/web', 'API', 'w'];
 const HOSTS = ['host-a', 'host-b', 'HOST-A', 'bad host'];
 const ADDRESSES = ['10.0.0.1', '10.0.0.2', 'fd00::2', 'FD00::0002', '10.0.0.0/24', '::ffff:10.0.0.1', 'nowhere'];
