@@ -9,11 +9,12 @@ import type { Workload } from '../../shared/inventory/model';
 import { POLICY_API_VERSION } from '../../shared/policy/model';
 import { SIZES, syntheticEstate } from './synthetic';
 
-// `node dist/bench/inventory-read.mjs [--runs N] [--dir DIR]`: writes the large and huge synthetic
-// inventories (10,000 and 50,000 workloads) as YAML and CSV files and times reading each through
-// parseInventoryText, what the app and `--inventory FILE` use, each run in a fresh process so
-// its peak RSS is the read's alone. `--read FILE` is that child: it prints one JSON line.
-// Figures, not pass/fail.
+// `npx tsx scripts/bench/inventory-read.ts [--runs N] [--dir DIR]`: writes the large and huge
+// synthetic inventories (10,000 and 50,000 workloads) as YAML and CSV files (in DIR, or a new
+// temporary directory) and times reading each through parseInventoryText, what the app and
+// `--inventory FILE` use, each run in a fresh process so its peak RSS is the read's alone.
+// `--read FILE` is that child: it prints one JSON line. Figures, not pass/fail; not part of
+// `npm run bench`, whose figures are per compiled estate (docs/performance.md).
 
 interface ReadFigures {
   workloads: number;
@@ -63,9 +64,12 @@ if (values.read) {
       const file = join(dir, `${size.name}.${format}`);
       writeFileSync(file, text);
       const figures = Array.from({ length: runs }, () => readInFreshProcess(file));
-      const range = (pick: (f: ReadFigures) => number): string => `${Math.min(...figures.map(pick))}–${Math.max(...figures.map(pick))}`;
+      const range = (pick: (f: ReadFigures) => number): string => {
+        const [low, high] = [Math.min(...figures.map(pick)), Math.max(...figures.map(pick))];
+        return low === high ? String(low) : `${low}–${high}`;
+      };
       const mb = (text.length / 1024 / 1024).toFixed(1);
-      console.log(`${file} (${figures[0]!.workloads} workloads, ${mb} MB): read in ${range((f) => f.ms)} ms (CPU ${range((f) => f.cpuMs)} ms), peak RSS ${range((f) => f.peakRssMb)} MB over ${runs} fresh processes`);
+      console.log(`${file} (${figures[0]!.workloads} workloads, ${mb} MB): read in ${range((f) => f.ms)} ms (CPU ${range((f) => f.cpuMs)} ms), peak RSS ${range((f) => f.peakRssMb)} MB in ${runs} fresh process${runs === 1 ? '' : 'es'}`);
     }
   }
 }
