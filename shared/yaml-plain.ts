@@ -14,6 +14,7 @@ export interface PlainPosition {
   column: number;
 }
 
+/** A document read by `readPlainYaml`: its plain value, and where its mappings and lists start. */
 export interface PlainYaml {
   /** The document as the library's `toJS()` gives it (plain objects, arrays, strings, integers, booleans, null). */
   value: unknown;
