@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
 import { mustBe, mustBeOneOf } from './text';
+import { readPlainYaml, type PlainYaml } from './yaml-plain';
 
 /** A parsed YAML document that can point diagnostics at lines and columns. */
 export interface LocatedDocument {
@@ -38,6 +39,15 @@ export function parseLocatedYaml(text: string, file: string, syntaxCode: string)
   }
   if (doc.errors.length > 0) return { ok: false, diagnostics: syntaxDiagnostics(doc, lineCounter, file, syntaxCode) };
   return locatedWithValue(doc, lineCounter, file, syntaxCode);
+}
+
+/**
+ * The document as plain data, read quickly (yaml-plain.ts) when it keeps to plain YAML and
+ * `parseLocatedYaml` would not refuse it; undefined otherwise. Deterministic.
+ */
+export function readPlainDocument(text: string): PlainYaml | undefined {
+  if (text.length > MAX_YAML_LENGTH || tooDeep(text, '', '')) return undefined;
+  return readPlainYaml(text);
 }
 
 /**

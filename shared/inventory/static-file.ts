@@ -3,7 +3,7 @@ import { parseCidr } from '../net/address';
 import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
 import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
@@ -22,8 +22,34 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 /**
  * Reads a static inventory file (VMs, bare metal, or a recorded lab): each workload with its
  * host, addresses and labels. `readAt` is supplied by the caller so parsing stays pure.
+ * Deterministic; the same result as `parseInventoryFileLocated`, faster for a file in plain YAML with nothing to report.
  */
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
+  return readPlainInventory(text, file, readAt) ?? parseInventoryFileLocated(text, file, readAt);
+}
+
+/**
+ * The quick read of a file that keeps to plain YAML (yaml-plain.ts) and has nothing to report;
+ * undefined otherwise, for the located read to say what is wrong and where. Diagnostics come
+ * from that one path, so a quick read only ever gives an inventory.
+ */
+function readPlainInventory(text: string, file: string, readAt: string): InventoryParse | undefined {
+  const plain = readPlainDocument(text);
+  const checked = plain && inventoryFileSchema.safeParse(plain.value);
+  if (!plain || !checked?.success) return undefined;
+  const raw = (plain.value as { workloads: object[] | null }).workloads ?? [];
+  const entries = raw.map((workload, i) => {
+    const start = plain.startOf(workload);
+    return start && { line: start.line, column: start.column, path: `workloads.${i}` };
+  });
+  if (entries.some((entry) => entry === undefined)) return undefined;
+  // Diagnostics are dropped here (the located read gives them), so they are not placed.
+  const built = buildInventory(checked.data.workloads, file, readAt, () => ({ file }), (i) => entries[i]!);
+  return built.diagnostics.length === 0 ? built : undefined;
+}
+
+/** Reads a static inventory file from the `yaml` library's located document: every value knows its line and column. */
+export function parseInventoryFileLocated(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
   const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
