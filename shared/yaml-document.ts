@@ -42,7 +42,7 @@ export function parseLocatedYaml(text: string, file: string, syntaxCode: string)
 }
 
 /**
- * The document as plain data, read quickly (yaml-plain.ts) when it keeps to plain YAML and
+ * The document as plain data, read quickly (yaml-plain.ts, by js-yaml) when that read holds and
  * `parseLocatedYaml` would not refuse it; undefined otherwise. Deterministic.
  */
 export function readPlainDocument(text: string): PlainYaml | undefined {

@@ -56,8 +56,15 @@ describe('readPlainYaml', () => {
     expect(readPlainYaml(flow)?.value).toStrictEqual({ kind: 'Inventory', workloads: [{ name: 'web-1', addresses: ['10.20.1.11'], labels: { tier: 'web' }, image: 'shop/web:1.4' }] });
   });
 
-  it('leaves to the library what the subset does not read', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: one\n  two\n', 'a: one\n  b: two\n', 'a: "tab\\t"\n', 'a: 1.5\n', 'a: [1,\n  2]\n', '---\na: 1\n', 'a: 1\na: 2\n', '- a\n', 'a:\n\tb: 1\n', '? a\n: b\n']) {
+  it('reads the rest of YAML as the yaml library does, or leaves it to the library', () => {
+    for (const text of ['a: |\n  text\n', 'a: >\n  folded\n  text\n', 'a: one\n  two\n', 'a: "tab\\t"\n', 'a: 1.5\n', 'a: [1,\n  2]\n', '---\na: 1\n', '- a\n', '? a\n: b\n', 'a: 0o17\nb: 0x1F\nc: .inf\nd: 2026-01-01\n']) {
+      const plain = readPlainYaml(text);
+      if (plain) expect(plain.value, JSON.stringify(text)).toStrictEqual(libraryRead(text)?.value);
+    }
+  });
+
+  it('leaves anchors, aliases, tags, repeated keys, tabs for indentation and several documents to the library', () => {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !custom {b: 1}\n', 'a: 1\na: 2\n', 'a:\n\tb: 1\n', 'a: 1\n---\nb: 2\n', '']) {
       expect(readPlainYaml(text), JSON.stringify(text)).toBeUndefined();
     }
   });

@@ -22,14 +22,14 @@ export type InventoryParse = { inventory: Inventory | null; diagnostics: Diagnos
 /**
  * Reads a static inventory file (VMs, bare metal, or a recorded lab): each workload with its
  * host, addresses and labels. `readAt` is supplied by the caller so parsing stays pure.
- * Deterministic; the same result as `parseInventoryFileLocated`, faster for a file in plain YAML with nothing to report.
+ * Deterministic; the same result as `parseInventoryFileLocated`, faster for a file with nothing to report that js-yaml reads (see yaml-plain.ts).
  */
 export function parseInventoryFile(text: string, file: string, readAt: string): InventoryParse {
   return readPlainInventory(text, file, readAt) ?? parseInventoryFileLocated(text, file, readAt);
 }
 
 /**
- * The quick read of a file that keeps to plain YAML (yaml-plain.ts) and has nothing to report;
+ * The quick read (yaml-plain.ts) of a file that has nothing to report;
  * undefined otherwise, for the located read to say what is wrong and where. Diagnostics come
  * from that one path, so a quick read only ever gives an inventory.
  */

@@ -1,7 +1,7 @@
 // Test support only: random static inventories written as YAML in the styles people and
 // generators write (block, flow, compact items, quotes, comments, CRLF), with values a schema or
 // check refuses and, now and then, a line broken (indentation, a tab, a repeated key). For the
-// property tests that hold the quick plain-YAML read to the `yaml` library's located parse.
+// property tests that hold the quick read (yaml-plain.ts) to the `yaml` library's located parse.
 
 /** A node to write: a scalar's text as it stands in the file, or a mapping or list. */
 type Node = { scalar: string } | { map: [string, Node][] } | { list: Node[] };
@@ -18,7 +18,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Texts the core schema reads as something other than a string, or that the plain subset leaves alone. */
+/** Texts the core schema reads as something other than a string, or that the quick read leaves to the yaml library. */
 const TRICKY = ['', '~', 'null', 'Null', 'true', 'False', 'yes', '0', '0123', '8080', '65536', '12345678901234567', '-1', '+1', '1.5', '1e3', '.inf', '.NaN', '0x1F', '0o17', 'a: b', 'a:b', 'x:', ':x', 'a #b', 'a#b', '#x', '-veth1', '- x', '?x', '*alias', '&anchor', '!tag', '|', '>', '%x', '@x', '`x', "it's", 'say "hi"', 'back\\slash', 'a,b', '[a]', '{a}', 'a b', ' padded ', 'ü-ß', 'no-break\u00a0', '\u00a0lead', 'nul\u0000', '...', '---', '__proto__'];
 const NAMES = ['web', 'web-1', 'db', 'shop/web', 'API', 'w'];
 const HOSTS = ['host-a', 'host-b', 'HOST-A', 'bad host'];
