@@ -134,6 +134,9 @@ function connectError(target: HostTarget, error: Error, pinned: string | undefin
   return new ServiceError('ssh-failed', `Could not connect to ${where}: ${hint}.`);
 }
 
+/** The last pin write queued per known-hosts file, which the next one waits for. */
+const pinWrites = new Map<string, Promise<void>>();
+
 /** Pinned host-key fingerprints, keyed by `address:port`. */
 class KnownHosts {
   private readonly file: string;
@@ -146,11 +149,25 @@ class KnownHosts {
     return (await this.read())[hostId];
   }
 
+  /**
+   * Adds a pin. Pins to one file are written one after another: hosts of one deploy connect at
+   * the same time, and each reading the file before the others wrote kept only its own pin.
+   */
   async set(hostId: string, fingerprint: string): Promise<void> {
-    const all = await this.read();
-    all[hostId] = fingerprint;
-    await mkdir(this.configDir, { recursive: true });
-    await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
+    const earlier = pinWrites.get(this.file) ?? Promise.resolve();
+    const write = earlier.then(async () => {
+      const all = await this.read();
+      all[hostId] = fingerprint;
+      await mkdir(this.configDir, { recursive: true });
+      await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
+    });
+    // The next pin waits for this one whether or not it was written; a failure is this caller's to hear.
+    const settled = write.catch(() => undefined);
+    pinWrites.set(this.file, settled);
+    void settled.then(() => {
+      if (pinWrites.get(this.file) === settled) pinWrites.delete(this.file);
+    });
+    return write;
   }
 
   private async read(): Promise<Record<string, string>> {
