@@ -1,7 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
+import { fitsHostTargetRule, HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { writeTextFileAtomic } from './project-files';
+import { ServiceError } from './service-error';
 
 /**
  * The user's SSH targets, one per enforcement host, kept outside the policy file: addresses
@@ -23,8 +25,15 @@ export class HostTargetStore {
     }
   }
 
+  /**
+   * The target that remote work runs on. Checked as a save checks it: the file may have been
+   * edited by hand, and its bridge and user reach a remote command line.
+   */
   async get(host: string): Promise<HostTarget | undefined> {
-    return (await this.list()).find((t) => t.host === host);
+    const target = (await this.list()).find((t) => t.host === host);
+    const problem = target === undefined ? undefined : problemOf(target);
+    if (problem !== undefined) throw new ServiceError('bad-request', `The SSH target of host "${host}" in ${this.file} has ${problem}. Correct it with Edit target under Hosts.`);
+    return target;
   }
 
   async save(target: HostTarget): Promise<HostTarget[]> {
@@ -42,4 +51,18 @@ export class HostTargetStore {
     await writeTextFileAtomic(this.file, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
     return sorted;
   }
+}
+
+/** What is wrong with a stored target, as `a bad bridge "x" (it must be …)`; undefined when it is sound. */
+function problemOf(target: HostTarget): string | undefined {
+  for (const field of ['address', 'user', 'bridge'] as const) {
+    const value: unknown = target[field];
+    if (typeof value !== 'string' || !fitsHostTargetRule(field, value)) return `a bad ${field} ${JSON.stringify(value)} (it must be ${HOST_TARGET_RULES[field].message})`;
+  }
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) return `a bad port ${JSON.stringify(target.port)} (it must be a port from 1 to 65535)`;
+  const auth: unknown = target.auth;
+  const keyPath = (auth as { keyPath?: unknown } | null)?.keyPath;
+  const kind = (auth as { kind?: unknown } | null)?.kind;
+  if (kind === 'agent' || (kind === 'key' && typeof keyPath === 'string' && keyPath !== '')) return undefined;
+  return `a bad auth ${JSON.stringify(auth)} (it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" })`;
 }

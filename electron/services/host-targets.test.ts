@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostTarget } from '@shared/api/contract';
+import { describe, expect, it } from 'vitest';
+import { HostTargetStore } from './host-targets';
+
+const SOUND: HostTarget = { host: 'h1', address: '127.0.0.1', port: 2222, user: 'root', auth: { kind: 'key', keyPath: '/keys/id' }, bridge: 'br-int' };
+
+/** A store whose hosts.json holds `hosts` as written by hand. */
+function storeHolding(hosts: unknown[]): { store: HostTargetStore; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+  const file = join(dir, 'hosts.json');
+  writeFileSync(file, JSON.stringify({ hosts }));
+  return { store: new HostTargetStore(dir), file };
+}
+
+describe('HostTargetStore.get on a hand-edited hosts.json', () => {
+  it('gives a sound target as written', async () => {
+    expect(await storeHolding([SOUND]).store.get('h1')).toEqual(SOUND);
+  });
+
+  it('refuses a bridge that would reach the remote shell, naming the file, the host and the field', async () => {
+    const { store, file } = storeHolding([{ ...SOUND, bridge: 'br-int;touch /tmp/x' }]);
+
+    await expect(store.get('h1')).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining(`The SSH target of host "h1" in ${file} has a bad bridge "br-int;touch /tmp/x" (it must be a bridge name`) as unknown,
+    });
+  });
+
+  it.each([
+    ['user', { user: 'root$(id)' }],
+    ['address', { address: '10.0.0.1 -oProxyCommand=x' }],
+    ['port', { port: 70000 }],
+    ['auth', { auth: { kind: 'key' } }],
+  ])('refuses a bad %s', async (field, change) => {
+    await expect(storeHolding([{ ...SOUND, ...change }]).store.get('h1')).rejects.toThrow(`has a bad ${field} `);
+  });
+
+  it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
+    const bad = { ...SOUND, bridge: 'br;x' };
+    expect(await storeHolding([bad]).store.list()).toEqual([bad]);
+  });
+});
