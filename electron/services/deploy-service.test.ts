@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult } from '@shared/api/contract';
@@ -172,6 +172,53 @@ describe('DeployService and the spoof guard', () => {
     // Rolled back to what the backup holds, a rollback loses no guard: nothing to ask.
     expect((await service.rollbackPreview('h1')).portGuardsLost).toEqual([]);
     expect((await service.rollback('h1')).message).not.toContain('guard');
+  });
+});
+
+describe('DeployService rolling back to the switch the backup was read from', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-switch-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save(target);
+    let ended: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (ended = resolve));
+    const emit: EmitEvent = (event) => {
+      if (event === 'deploy:finished') ended();
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
+    await service.start(emptyPolicy('t'), inventory, ['h1']);
+    await finished;
+    return { service, targets, dataDir: join(dir, 'data') };
+  }
+
+  it('refuses to put the backup on another switch once the host\'s target points elsewhere, and sends nothing', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, targets } = await deployed(sw);
+    await targets.save({ ...target, bridge: 'br1' });
+    const bundles = sw.bundles.length;
+
+    const elsewhere = /backup of host "h1" holds the flows of the switch at root@127\.0\.0\.1:22, bridge br0, but its target is now root@127\.0\.0\.1:22, bridge br1/;
+    await expect(service.rollbackPreview('h1')).rejects.toThrow(elsewhere);
+    await expect(service.rollback('h1')).rejects.toThrow(elsewhere);
+    expect(sw.bundles.length).toBe(bundles);
+
+    await targets.save(target);
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it('still rolls back with a backup written before backups named their switch', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, dataDir } = await deployed(sw);
+    const file = join(dataDir, 'backups', readdirSync(join(dataDir, 'backups'))[0]!);
+    writeFileSync(file, 'cookie=0x4d53000000000000, table=0, priority=5 actions=drop\n');
+
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(['cookie=0x4d53000000000000, table=0, priority=5 actions=drop']);
   });
 });
 

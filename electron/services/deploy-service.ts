@@ -25,6 +25,9 @@ import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
 
+/** A backup's first line, naming the switch its flows were read from (see switchOf). */
+const BACKUP_SWITCH = '# switch: ';
+
 /** What a host that a cancel took off the queue reports. */
 const NOT_STARTED = 'Cancelled before it started: the app never connected to it, so the switch keeps its flows.';
 
@@ -204,7 +207,17 @@ export class DeployService {
     } catch {
       throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     }
-    return { target, lines: backup.split('\n').filter((l) => l.startsWith('cookie=')) };
+    const lines = backup.split('\n');
+    // Backups written before switches were recorded have no such line, and are taken as the target's.
+    const readFrom = lines.find((l) => l.startsWith(BACKUP_SWITCH))?.slice(BACKUP_SWITCH.length);
+    if (readFrom !== undefined && readFrom !== switchOf(target)) {
+      throw new ServiceError(
+        'bad-request',
+        `The backup of host "${host}" holds the flows of the switch at ${readFrom}, but its target is now ${switchOf(target)}: ` +
+          'a rollback would put one switch\'s flows on another. Set the target back to roll back there, or deploy instead.',
+      );
+    }
+    return { target, lines: lines.filter((l) => l.startsWith('cookie=')) };
   }
 
   private async restoreBackup(host: string, removable: ReadonlySet<string>, stop: AbortSignal): Promise<DeployHostResult> {
@@ -322,7 +335,7 @@ export class DeployService {
       }
       // Only a deploy that took effect replaces the backup: after a failed one, rollback
       // still leads back to the state before the last good deploy.
-      await this.saveBackup(host, previous);
+      await this.saveBackup(target, previous);
 
       const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}`;
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
@@ -344,7 +357,7 @@ export class DeployService {
       // Once the switch may run the new table, rollback must lead back to the flows before it.
       let backedUp = false;
       if (taken !== 'no') {
-        backedUp = await this.saveBackup(host, previous).then(
+        backedUp = await this.saveBackup(target, previous).then(
           () => true,
           (e: unknown) => {
             this.log.warn('backup not saved', { deployId, host, error: toErrorData(e).message });
@@ -379,9 +392,10 @@ export class DeployService {
     return join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
   }
 
-  private async saveBackup(host: string, lines: string[]): Promise<void> {
+  /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
+  private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
     await mkdir(join(this.dataDir, 'backups'), { recursive: true });
-    await writeTextFileAtomic(this.backupFile(host), lines.map((l) => l + '\n').join(''));
+    await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${switchOf(target)}`, ...lines].map((l) => l + '\n').join(''));
   }
 }
 
@@ -409,4 +423,9 @@ function unguardedNote(lost: readonly string[]): string {
 /** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */
 function formatRestoreBundle(dumpedLines: readonly string[]): string {
   return formatDeployBundle([]).concat(dumpedLines.map((l) => `add ${l}\n`).join(''));
+}
+
+/** The switch a target reaches, as a backup records it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
+function switchOf(target: HostTarget): string {
+  return `${sshDestination(target)}, bridge ${target.bridge}`;
 }
