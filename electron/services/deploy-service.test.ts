@@ -179,19 +179,23 @@ describe('DeployService rolling back to the switch the backup was read from', ()
   const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
   const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
 
-  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string }> {
+  /** A service that has deployed once to `sw`; `deploy` deploys the same table again. */
+  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string; deploy: () => Promise<void> }> {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-switch-'));
     const targets = new HostTargetStore(join(dir, 'config'));
     await targets.save(target);
     let ended: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (ended = resolve));
     const emit: EmitEvent = (event) => {
       if (event === 'deploy:finished') ended();
     };
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
-    await service.start(emptyPolicy('t'), inventory, ['h1']);
-    await finished;
-    return { service, targets, dataDir: join(dir, 'data') };
+    const deploy = async (): Promise<void> => {
+      const finished = new Promise<void>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      await finished;
+    };
+    await deploy();
+    return { service, targets, dataDir: join(dir, 'data'), deploy };
   }
 
   it('refuses to put the backup on another switch once the host\'s target points elsewhere, and sends nothing', async () => {
@@ -207,6 +211,19 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     expect(sw.bundles.length).toBe(bundles);
 
     await targets.save(target);
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it('keeps the backup when the same table is deployed again, so rollback still leads back to the flows from before it', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, deploy } = await deployed(sw);
+    const table = sw.flows;
+
+    await deploy();
+    expect(sw.flows).toEqual(table);
+
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(before);
   });

@@ -325,7 +325,8 @@ export class DeployService {
       phase = 'applied';
 
       this.progress(deployId, host, 'verify', 'reading the table back');
-      const installed = (await ovs.dumpOurFlows()).length;
+      const read = await ovs.dumpOurFlows();
+      const installed = read.length;
       if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
         const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flowCount}`;
@@ -333,9 +334,10 @@ export class DeployService {
         if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
         throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }
-      // Only a deploy that took effect replaces the backup: after a failed one, rollback
-      // still leads back to the state before the last good deploy.
-      await this.saveBackup(target, previous);
+      // Only a deploy that changed the switch replaces the backup: after a failed one, or the same
+      // table sent again (say, for the hosts that failed the first time), rollback still leads back
+      // to the flows from before that table.
+      if (!(sameFlows(previous, read) && (await this.hasBackupOf(target)))) await this.saveBackup(target, previous);
 
       const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}`;
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
@@ -392,6 +394,12 @@ export class DeployService {
     return join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
   }
 
+  /** Whether the target's host has a backup read from the switch the target reaches now. */
+  private async hasBackupOf(target: HostTarget): Promise<boolean> {
+    const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => undefined);
+    return backup?.startsWith(`${BACKUP_SWITCH}${switchOf(target)}\n`) ?? false;
+  }
+
   /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
   private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
     await mkdir(join(this.dataDir, 'backups'), { recursive: true });
@@ -428,4 +436,10 @@ function formatRestoreBundle(dumpedLines: readonly string[]): string {
 /** The switch a target reaches, as a backup records it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
 function switchOf(target: HostTarget): string {
   return `${sshDestination(target)}, bridge ${target.bridge}`;
+}
+
+/** Whether two dumps of our flows hold the same flows, in whatever order the switch printed them. */
+function sameFlows(a: readonly string[], b: readonly string[]): boolean {
+  const sorted = (lines: readonly string[]): string => [...lines].sort().join('\n');
+  return a.length === b.length && sorted(a) === sorted(b);
 }
