@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
@@ -93,6 +93,16 @@ describe('openSshSession pinning host keys', () => {
 
     const pins = JSON.parse(readFileSync(join(configDir, 'known-hosts.json'), 'utf8')) as Record<string, string>;
     expect(Object.keys(pins).sort()).toEqual(ports.map((port) => `127.0.0.1:${port}`).sort());
+  });
+
+  it('refuses a host whose key changed, naming the pins file to correct and the entry in it', async () => {
+    const port = await listen(openServer());
+    const { target, configDir } = loopbackTarget(port);
+    mkdirSync(configDir, { recursive: true });
+    const pinsFile = join(configDir, 'known-hosts.json');
+    writeFileSync(pinsFile, JSON.stringify({ [`127.0.0.1:${port}`]: 'SHA256:an-older-key' }));
+
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`remove its entry ("127.0.0.1:${port}") from ${pinsFile}; otherwise do not deploy`);
   });
 });
 
