@@ -228,6 +228,24 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     expect(sw.flows).toEqual(before);
   });
 
+  it('refuses, before connecting anywhere, a deploy to two hosts whose targets reach one switch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save(target);
+    await targets.save({ ...target, host: 'h2' });
+    const opened: string[] = [];
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
+      opened.push(t.host);
+      return Promise.resolve(new FakeSwitch([]).session());
+    });
+    const two: Inventory = { readAt: 'x', workloads: [...inventory.workloads, { id: 's/w2', name: 'w2', host: 'h2', addresses: ['10.0.0.2'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+
+    await expect(service.start(emptyPolicy('t'), two, ['h1', 'h2'])).rejects.toThrow('Hosts "h1" and "h2" both reach the switch at root@127.0.0.1:22, bridge br0');
+    expect(opened).toEqual([]);
+    // Nothing was taken: a deploy to one of them runs.
+    await expect(service.start(emptyPolicy('t'), two, ['h1'])).resolves.toHaveProperty('deployId');
+  });
+
   it('still rolls back with a backup written before backups named their switch', async () => {
     const sw = new FakeSwitch([]);
     const { service, dataDir } = await deployed(sw);
@@ -412,8 +430,9 @@ class Fleet {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-fleet-'));
     const targets = new HostTargetStore(join(dir, 'config'));
     // By default each host its own SSH server, as the limit per server would otherwise bound the deploy.
+    // Hosts behind one server have bridges of their own there, as a deploy requires.
     for (const [i, host] of this.hosts.entries()) {
-      await targets.save({ host, address: '127.0.0.1', port: 22_000 + (i % this.servers), user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+      await targets.save({ host, address: '127.0.0.1', port: 22_000 + (i % this.servers), user: 'root', auth: { kind: 'agent' }, bridge: `br-${host}` });
     }
     const steps: ApiEvents['deploy:progress'][] = [];
     let ended: (results: DeployHostResult[]) => void = () => undefined;

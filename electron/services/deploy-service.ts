@@ -104,6 +104,17 @@ export class DeployService {
     const taken = jobs.map((j) => j.table.host);
     const twice = taken.find((h, i) => taken.indexOf(h) !== i);
     if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
+    // A bundle replaces every flow of ours on its bridge: two hosts' tables on one switch would each undo the other.
+    const switches = jobs.map((j) => switchOf(j.target));
+    const shared = switches.findIndex((sw, i) => switches.indexOf(sw) !== i);
+    if (shared >= 0) {
+      const first = jobs[switches.indexOf(switches[shared]!)]!.table.host;
+      throw new ServiceError(
+        'bad-request',
+        `Hosts "${first}" and "${taken[shared]!}" both reach the switch at ${switches[shared]!}, and each deploy replaces all of a bridge's Microseg flows. ` +
+          'Give each host its own switch with Edit target under Hosts.',
+      );
+    }
     for (const host of taken) this.ensureIdle(host);
     for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
