@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
@@ -41,5 +41,24 @@ describe('HostTargetStore.get on a hand-edited hosts.json', () => {
   it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
     const bad = { ...SOUND, bridge: 'br;x' };
     expect(await storeHolding([bad]).store.list()).toEqual([bad]);
+  });
+});
+
+describe('HostTargetStore on a damaged hosts.json', () => {
+  it('says the file cannot be read, and a save leaves the other targets in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+    const file = join(dir, 'hosts.json');
+    // A hand edit that left a trailing comma.
+    const damaged = JSON.stringify({ hosts: [SOUND, { ...SOUND, host: 'h2' }] }).replace('"br-int"}', '"br-int",}');
+    writeFileSync(file, damaged);
+    const store = new HostTargetStore(dir);
+
+    await expect(store.list()).rejects.toThrow(`The SSH targets in ${file} cannot be read (`);
+    await expect(store.save({ ...SOUND, host: 'h3' })).rejects.toThrow('Repair the file');
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  it('has no targets while the file does not exist', async () => {
+    expect(await new HostTargetStore(join(mkdtempSync(join(tmpdir(), 'microseg-targets-')), 'config')).list()).toEqual([]);
   });
 });

@@ -17,12 +17,22 @@ export class HostTargetStore {
   }
 
   async list(): Promise<HostTarget[]> {
+    let text: string;
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as { hosts?: HostTarget[] };
-      return (parsed.hosts ?? []).sort((a, b) => a.host.localeCompare(b.host));
-    } catch {
-      return [];
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // no targets saved yet
+      throw this.unreadable((error as Error).message);
     }
+    // A damaged file is said, never taken as empty: the next save would write the one target over all the others.
+    let hosts: unknown;
+    try {
+      hosts = (JSON.parse(text) as { hosts?: unknown } | null)?.hosts;
+    } catch (error) {
+      throw this.unreadable((error as Error).message);
+    }
+    if (!Array.isArray(hosts)) throw this.unreadable('it has no "hosts" list');
+    return (hosts as HostTarget[]).sort((a, b) => a.host.localeCompare(b.host));
   }
 
   /**
@@ -43,6 +53,10 @@ export class HostTargetStore {
 
   async remove(host: string): Promise<HostTarget[]> {
     return this.write((await this.list()).filter((t) => t.host !== host));
+  }
+
+  private unreadable(reason: string): ServiceError {
+    return new ServiceError('io', `The SSH targets in ${this.file} cannot be read (${reason}). Repair the file (JSON: { "hosts": [ … ] }) or delete it to configure the hosts anew.`);
   }
 
   private async write(hosts: HostTarget[]): Promise<HostTarget[]> {
