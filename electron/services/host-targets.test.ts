@@ -53,7 +53,9 @@ describe('HostTargetStore on a damaged hosts.json', () => {
     writeFileSync(file, damaged);
     const store = new HostTargetStore(dir);
 
+    // The comma ends line 1 of this one-line file, before the closing brace.
     await expect(store.list()).rejects.toThrow(`The SSH targets in ${file} cannot be read (`);
+    await expect(store.list()).rejects.toThrow(`at line 1, column ${damaged.indexOf(',}') + 2}`);
     await expect(store.save({ ...SOUND, host: 'h3' })).rejects.toThrow('Repair the file');
     expect(readFileSync(file, 'utf8')).toBe(damaged);
   });

@@ -29,7 +29,7 @@ export class HostTargetStore {
     try {
       hosts = (JSON.parse(text) as { hosts?: unknown } | null)?.hosts;
     } catch (error) {
-      throw this.unreadable((error as Error).message);
+      throw this.unreadable(withLineAndColumn((error as Error).message, text));
     }
     if (!Array.isArray(hosts)) throw this.unreadable('it has no "hosts" list');
     return (hosts as HostTarget[]).sort((a, b) => a.host.localeCompare(b.host));
@@ -79,4 +79,12 @@ function problemOf(target: HostTarget): string | undefined {
   const kind = (auth as { kind?: unknown } | null)?.kind;
   if (kind === 'agent' || (kind === 'key' && typeof keyPath === 'string' && keyPath !== '')) return undefined;
   return `a bad auth ${JSON.stringify(auth)} (it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" })`;
+}
+
+/** JSON.parse's `… at position 474` with the line and column a person looks for: `… at line 19, column 5`. */
+function withLineAndColumn(message: string, text: string): string {
+  return message.replace(/at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => {
+    const before = text.slice(0, Number(at)).split('\n');
+    return `at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+  });
 }
