@@ -60,6 +60,11 @@ describe('HostTargetStore on a damaged hosts.json', () => {
     expect(readFileSync(file, 'utf8')).toBe(damaged);
   });
 
+  it('names an entry without a host name rather than failing as a bug', async () => {
+    const { store } = storeHolding([SOUND, { address: '127.0.0.1' }]);
+    await expect(store.list()).rejects.toThrow('cannot be read (entry 2 of "hosts" has no "host" name)');
+  });
+
   it('has no targets while the file does not exist', async () => {
     expect(await new HostTargetStore(join(mkdtempSync(join(tmpdir(), 'microseg-targets-')), 'config')).list()).toEqual([]);
   });

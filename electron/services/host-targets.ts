@@ -32,6 +32,8 @@ export class HostTargetStore {
       throw this.unreadable(withLineAndColumn((error as Error).message, text));
     }
     if (!Array.isArray(hosts)) throw this.unreadable('it has no "hosts" list');
+    const nameless = hosts.findIndex((t: unknown) => typeof (t as { host?: unknown } | null)?.host !== 'string');
+    if (nameless >= 0) throw this.unreadable(`entry ${nameless + 1} of "hosts" has no "host" name`);
     return (hosts as HostTarget[]).sort((a, b) => a.host.localeCompare(b.host));
   }
 
