@@ -34,7 +34,8 @@ async function compileForSilentHosts(designer: DesignerPage, host: RunningHost, 
     { mode: 0o600 },
   );
   mkdirSync(join(host.home, 'config'), { recursive: true });
-  const targets = hosts.map((h, i) => ({ host: h, address: '127.0.0.1', port: ports[i]!, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }));
+  // A bridge per host: hosts behind one server are separate switches there, as a deploy requires.
+  const targets = hosts.map((h, i) => ({ host: h, address: '127.0.0.1', port: ports[i]!, user: 'root', auth: { kind: 'key', keyPath }, bridge: `br${i}` }));
   writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
   const inventory = join(host.home, 'silent-hosts.csv');
   writeFileSync(inventory, ['name,host,addresses,labels', ...hosts.map((h, i) => `w${i},${h},10.100.${i}.1,tier=web`)].join('\n') + '\n');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult } from '@shared/api/contract';
@@ -175,6 +175,88 @@ describe('DeployService and the spoof guard', () => {
   });
 });
 
+describe('DeployService rolling back to the switch the backup was read from', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  /** A service that has deployed once to `sw`; `deploy` deploys the same table again. */
+  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string; deploy: () => Promise<void> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-switch-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save(target);
+    let ended: () => void = () => undefined;
+    const emit: EmitEvent = (event) => {
+      if (event === 'deploy:finished') ended();
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
+    const deploy = async (): Promise<void> => {
+      const finished = new Promise<void>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      await finished;
+    };
+    await deploy();
+    return { service, targets, dataDir: join(dir, 'data'), deploy };
+  }
+
+  it('refuses to put the backup on another switch once the host\'s target points elsewhere, and sends nothing', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, targets } = await deployed(sw);
+    await targets.save({ ...target, bridge: 'br1' });
+    const bundles = sw.bundles.length;
+
+    const elsewhere = /backup of host "h1" holds the flows of the switch at root@127\.0\.0\.1:22, bridge br0, but its target is now root@127\.0\.0\.1:22, bridge br1/;
+    await expect(service.rollbackPreview('h1')).rejects.toThrow(elsewhere);
+    await expect(service.rollback('h1')).rejects.toThrow(elsewhere);
+    expect(sw.bundles.length).toBe(bundles);
+
+    await targets.save(target);
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it('keeps the backup when the same table is deployed again, so rollback still leads back to the flows from before it', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, deploy } = await deployed(sw);
+    const table = sw.flows;
+
+    await deploy();
+    expect(sw.flows).toEqual(table);
+
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it('refuses, before connecting anywhere, a deploy to two hosts whose targets reach one switch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save(target);
+    await targets.save({ ...target, host: 'h2' });
+    const opened: string[] = [];
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
+      opened.push(t.host);
+      return Promise.resolve(new FakeSwitch([]).session());
+    });
+    const two: Inventory = { readAt: 'x', workloads: [...inventory.workloads, { id: 's/w2', name: 'w2', host: 'h2', addresses: ['10.0.0.2'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+
+    await expect(service.start(emptyPolicy('t'), two, ['h1', 'h2'])).rejects.toThrow('Hosts "h1" and "h2" both reach the switch at root@127.0.0.1:22, bridge br0');
+    expect(opened).toEqual([]);
+    // Nothing was taken: a deploy to one of them runs.
+    await expect(service.start(emptyPolicy('t'), two, ['h1'])).resolves.toHaveProperty('deployId');
+  });
+
+  it('still rolls back with a backup written before backups named their switch', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, dataDir } = await deployed(sw);
+    const file = join(dataDir, 'backups', readdirSync(join(dataDir, 'backups'))[0]!);
+    writeFileSync(file, 'cookie=0x4d53000000000000, table=0, priority=5 actions=drop\n');
+
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(['cookie=0x4d53000000000000, table=0, priority=5 actions=drop']);
+  });
+});
+
 describe('DeployService on a switch that stops answering', () => {
   const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
 
@@ -348,8 +430,9 @@ class Fleet {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-fleet-'));
     const targets = new HostTargetStore(join(dir, 'config'));
     // By default each host its own SSH server, as the limit per server would otherwise bound the deploy.
+    // Hosts behind one server have bridges of their own there, as a deploy requires.
     for (const [i, host] of this.hosts.entries()) {
-      await targets.save({ host, address: '127.0.0.1', port: 22_000 + (i % this.servers), user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+      await targets.save({ host, address: '127.0.0.1', port: 22_000 + (i % this.servers), user: 'root', auth: { kind: 'agent' }, bridge: `br-${host}` });
     }
     const steps: ApiEvents['deploy:progress'][] = [];
     let ended: (results: DeployHostResult[]) => void = () => undefined;

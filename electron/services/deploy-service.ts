@@ -25,6 +25,9 @@ import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
 
+/** A backup's first line, naming the switch its flows were read from (see switchOf). */
+const BACKUP_SWITCH = '# switch: ';
+
 /** What a host that a cancel took off the queue reports. */
 const NOT_STARTED = 'Cancelled before it started: the app never connected to it, so the switch keeps its flows.';
 
@@ -101,6 +104,17 @@ export class DeployService {
     const taken = jobs.map((j) => j.table.host);
     const twice = taken.find((h, i) => taken.indexOf(h) !== i);
     if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
+    // A bundle replaces every flow of ours on its bridge: two hosts' tables on one switch would each undo the other.
+    const switches = jobs.map((j) => switchOf(j.target));
+    const shared = switches.findIndex((sw, i) => switches.indexOf(sw) !== i);
+    if (shared >= 0) {
+      const first = jobs[switches.indexOf(switches[shared]!)]!.table.host;
+      throw new ServiceError(
+        'bad-request',
+        `Hosts "${first}" and "${taken[shared]!}" both reach the switch at ${switches[shared]!}, and each deploy replaces all of a bridge's Microseg flows. ` +
+          'Give each host its own switch with Edit target under Hosts.',
+      );
+    }
     for (const host of taken) this.ensureIdle(host);
     for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
@@ -204,7 +218,17 @@ export class DeployService {
     } catch {
       throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     }
-    return { target, lines: backup.split('\n').filter((l) => l.startsWith('cookie=')) };
+    const lines = backup.split('\n');
+    // Backups written before switches were recorded have no such line, and are taken as the target's.
+    const readFrom = lines.find((l) => l.startsWith(BACKUP_SWITCH))?.slice(BACKUP_SWITCH.length);
+    if (readFrom !== undefined && readFrom !== switchOf(target)) {
+      throw new ServiceError(
+        'bad-request',
+        `The backup of host "${host}" holds the flows of the switch at ${readFrom}, but its target is now ${switchOf(target)}: ` +
+          'a rollback would put one switch\'s flows on another. Set the target back to roll back there, or deploy instead.',
+      );
+    }
+    return { target, lines: lines.filter((l) => l.startsWith('cookie=')) };
   }
 
   private async restoreBackup(host: string, removable: ReadonlySet<string>, stop: AbortSignal): Promise<DeployHostResult> {
@@ -312,7 +336,8 @@ export class DeployService {
       phase = 'applied';
 
       this.progress(deployId, host, 'verify', 'reading the table back');
-      const installed = (await ovs.dumpOurFlows()).length;
+      const read = await ovs.dumpOurFlows();
+      const installed = read.length;
       if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
         const found = `The switch holds ${installed} of our flows after the deploy, not ${table.flowCount}`;
@@ -320,9 +345,10 @@ export class DeployService {
         if (restoreError === null) throw new ServiceError('ovs-failed', `${found}; the previous flows were restored.`);
         throw new ServiceError('ovs-failed', `${found}, and restoring the previous flows failed too (${restoreError}). Check the switch by hand.`, STATE_UNKNOWN);
       }
-      // Only a deploy that took effect replaces the backup: after a failed one, rollback
-      // still leads back to the state before the last good deploy.
-      await this.saveBackup(host, previous);
+      // Only a deploy that changed the switch replaces the backup: after a failed one, or the same
+      // table sent again (say, for the hosts that failed the first time), rollback still leads back
+      // to the flows from before that table.
+      if (!(sameFlows(previous, read) && (await this.hasBackupOf(target)))) await this.saveBackup(target, previous);
 
       const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}`;
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
@@ -344,7 +370,7 @@ export class DeployService {
       // Once the switch may run the new table, rollback must lead back to the flows before it.
       let backedUp = false;
       if (taken !== 'no') {
-        backedUp = await this.saveBackup(host, previous).then(
+        backedUp = await this.saveBackup(target, previous).then(
           () => true,
           (e: unknown) => {
             this.log.warn('backup not saved', { deployId, host, error: toErrorData(e).message });
@@ -379,9 +405,16 @@ export class DeployService {
     return join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
   }
 
-  private async saveBackup(host: string, lines: string[]): Promise<void> {
+  /** Whether the target's host has a backup read from the switch the target reaches now. */
+  private async hasBackupOf(target: HostTarget): Promise<boolean> {
+    const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => undefined);
+    return backup?.startsWith(`${BACKUP_SWITCH}${switchOf(target)}\n`) ?? false;
+  }
+
+  /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
+  private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
     await mkdir(join(this.dataDir, 'backups'), { recursive: true });
-    await writeTextFileAtomic(this.backupFile(host), lines.map((l) => l + '\n').join(''));
+    await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${switchOf(target)}`, ...lines].map((l) => l + '\n').join(''));
   }
 }
 
@@ -409,4 +442,15 @@ function unguardedNote(lost: readonly string[]): string {
 /** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */
 function formatRestoreBundle(dumpedLines: readonly string[]): string {
   return formatDeployBundle([]).concat(dumpedLines.map((l) => `add ${l}\n`).join(''));
+}
+
+/** The switch a target reaches, as a backup records it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
+function switchOf(target: HostTarget): string {
+  return `${sshDestination(target)}, bridge ${target.bridge}`;
+}
+
+/** Whether two dumps of our flows hold the same flows, in whatever order the switch printed them. */
+function sameFlows(a: readonly string[], b: readonly string[]): boolean {
+  const sorted = (lines: readonly string[]): string => [...lines].sort().join('\n');
+  return a.length === b.length && sorted(a) === sorted(b);
 }

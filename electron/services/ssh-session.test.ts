@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
@@ -80,3 +81,35 @@ describe('openSshSession with an abort signal', () => {
     }
   });
 });
+
+describe('openSshSession pinning host keys', () => {
+  it('keeps the pin of every host when several connect for the first time at once, as a deploy does', async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 4; i++) ports.push(await listen(openServer()));
+    const { target, configDir } = loopbackTarget(ports[0]!);
+
+    const sessions = await Promise.all(ports.map((port) => openSshSession({ ...target, port }, configDir)));
+    for (const session of sessions) session.close();
+
+    const pins = JSON.parse(readFileSync(join(configDir, 'known-hosts.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(pins).sort()).toEqual(ports.map((port) => `127.0.0.1:${port}`).sort());
+  });
+
+  it('refuses a host whose key changed, naming the pins file to correct and the entry in it', async () => {
+    const port = await listen(openServer());
+    const { target, configDir } = loopbackTarget(port);
+    mkdirSync(configDir, { recursive: true });
+    const pinsFile = join(configDir, 'known-hosts.json');
+    writeFileSync(pinsFile, JSON.stringify({ [`127.0.0.1:${port}`]: 'SHA256:an-older-key' }));
+
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`remove its entry ("127.0.0.1:${port}") from ${pinsFile}; otherwise do not deploy`);
+  });
+});
+
+/** An SSH server of the test's own, with a host key of its own, that lets anyone in. */
+function openServer(): SshServer {
+  return new SshServer({ hostKeys: [rsaKey()] }, (client) => {
+    client.on('error', () => undefined);
+    client.on('authentication', (context) => context.accept());
+  });
+}

@@ -64,7 +64,7 @@ export async function openSshSession(target: HostTarget, configDir: string, sign
       // ssh2 may emit more than one error (a handshake timeout, then the lost connection); an
       // unhandled one would take the whole process down, so this listener stays for good.
       client.on('error', (error) => {
-        if (!connected) reject(connectError(target, error, pinned, seenFingerprint));
+        if (!connected) reject(connectError(target, error, pinned, seenFingerprint, pins.file));
       });
       // Rejected first, so that the lost-connection error destroy brings never takes its place. destroy,
       // not end: before the handshake there is nobody to say goodbye to, and end waits on the server to close.
@@ -124,19 +124,22 @@ function agentSocket(): string {
   return socket;
 }
 
-function connectError(target: HostTarget, error: Error, pinned: string | undefined, seen: string): ServiceError {
+function connectError(target: HostTarget, error: Error, pinned: string | undefined, seen: string, pinsFile: string): ServiceError {
   const where = sshDestination(target);
   if (pinned !== undefined && seen !== '' && pinned !== seen) {
-    return new ServiceError('ssh-failed', `The host key of ${where} changed (pinned ${pinned}, offered ${seen}). If the host was reinstalled, remove its entry from known-hosts.json; otherwise do not deploy.`);
+    return new ServiceError('ssh-failed', `The host key of ${where} changed (pinned ${pinned}, offered ${seen}). If the host was reinstalled, remove its entry ("${target.address}:${target.port}") from ${pinsFile}; otherwise do not deploy.`);
   }
   const level = (error as Error & { level?: string }).level;
   const hint = level === 'client-authentication' ? 'the key or agent was not accepted for this user' : error.message;
   return new ServiceError('ssh-failed', `Could not connect to ${where}: ${hint}.`);
 }
 
+/** The last pin write queued per known-hosts file, which the next one waits for. */
+const pinWrites = new Map<string, Promise<void>>();
+
 /** Pinned host-key fingerprints, keyed by `address:port`. */
 class KnownHosts {
-  private readonly file: string;
+  readonly file: string;
 
   constructor(private readonly configDir: string) {
     this.file = join(configDir, 'known-hosts.json');
@@ -146,11 +149,25 @@ class KnownHosts {
     return (await this.read())[hostId];
   }
 
+  /**
+   * Adds a pin. Pins to one file are written one after another: hosts of one deploy connect at
+   * the same time, and each reading the file before the others wrote kept only its own pin.
+   */
   async set(hostId: string, fingerprint: string): Promise<void> {
-    const all = await this.read();
-    all[hostId] = fingerprint;
-    await mkdir(this.configDir, { recursive: true });
-    await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
+    const earlier = pinWrites.get(this.file) ?? Promise.resolve();
+    const write = earlier.then(async () => {
+      const all = await this.read();
+      all[hostId] = fingerprint;
+      await mkdir(this.configDir, { recursive: true });
+      await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
+    });
+    // The next pin waits for this one whether or not it was written; a failure is this caller's to hear.
+    const settled = write.catch(() => undefined);
+    pinWrites.set(this.file, settled);
+    void settled.then(() => {
+      if (pinWrites.get(this.file) === settled) pinWrites.delete(this.file);
+    });
+    return write;
   }
 
   private async read(): Promise<Record<string, string>> {

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostTarget } from '@shared/api/contract';
+import { describe, expect, it } from 'vitest';
+import { HostTargetStore } from './host-targets';
+
+const SOUND: HostTarget = { host: 'h1', address: '127.0.0.1', port: 2222, user: 'root', auth: { kind: 'key', keyPath: '/keys/id' }, bridge: 'br-int' };
+
+/** A store whose hosts.json holds `hosts` as written by hand. */
+function storeHolding(hosts: unknown[]): { store: HostTargetStore; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+  const file = join(dir, 'hosts.json');
+  writeFileSync(file, JSON.stringify({ hosts }));
+  return { store: new HostTargetStore(dir), file };
+}
+
+describe('HostTargetStore.get on a hand-edited hosts.json', () => {
+  it('gives a sound target as written', async () => {
+    expect(await storeHolding([SOUND]).store.get('h1')).toEqual(SOUND);
+  });
+
+  it('refuses a bridge that would reach the remote shell, naming the file, the host and the field', async () => {
+    const { store, file } = storeHolding([{ ...SOUND, bridge: 'br-int;touch /tmp/x' }]);
+
+    await expect(store.get('h1')).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining(`The SSH target of host "h1" in ${file} has a bad bridge "br-int;touch /tmp/x" (it must be a bridge name`) as unknown,
+    });
+  });
+
+  it.each([
+    ['user', { user: 'root$(id)' }],
+    ['address', { address: '10.0.0.1 -oProxyCommand=x' }],
+    ['port', { port: 70000 }],
+    ['auth', { auth: { kind: 'key' } }],
+  ])('refuses a bad %s', async (field, change) => {
+    await expect(storeHolding([{ ...SOUND, ...change }]).store.get('h1')).rejects.toThrow(`has a bad ${field} `);
+  });
+
+  it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
+    const bad = { ...SOUND, bridge: 'br;x' };
+    expect(await storeHolding([bad]).store.list()).toEqual([bad]);
+  });
+});
+
+describe('HostTargetStore on a damaged hosts.json', () => {
+  it('says the file cannot be read, and a save leaves the other targets in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+    const file = join(dir, 'hosts.json');
+    // A hand edit that left a trailing comma.
+    const damaged = JSON.stringify({ hosts: [SOUND, { ...SOUND, host: 'h2' }] }).replace('"br-int"}', '"br-int",}');
+    writeFileSync(file, damaged);
+    const store = new HostTargetStore(dir);
+
+    // The comma ends line 1 of this one-line file, before the closing brace.
+    await expect(store.list()).rejects.toThrow(`The SSH targets in ${file} cannot be read (`);
+    await expect(store.list()).rejects.toThrow(`at line 1, column ${damaged.indexOf(',}') + 2}`);
+    await expect(store.save({ ...SOUND, host: 'h3' })).rejects.toThrow('Repair the file');
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  it('names an entry without a host name rather than failing as a bug', async () => {
+    const { store } = storeHolding([SOUND, { address: '127.0.0.1' }]);
+    await expect(store.list()).rejects.toThrow('cannot be read (entry 2 of "hosts" has no "host" name)');
+  });
+
+  it('has no targets while the file does not exist', async () => {
+    expect(await new HostTargetStore(join(mkdtempSync(join(tmpdir(), 'microseg-targets-')), 'config')).list()).toEqual([]);
+  });
+});
