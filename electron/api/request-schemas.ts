@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { RequestChannel } from '@shared/api/contract';
-import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
 import { MAX_REQUEST_TEXT } from '@shared/api/request-limits';
 import { parseCidr } from '@shared/net/address';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 import { switchPortProblem } from '@shared/inventory/switch-port';
+import { HOST_TARGET_SCHEMA } from '../services/host-targets';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
@@ -99,16 +99,6 @@ const inventory = z.strictObject({
   ),
 });
 
-const hostTarget = z.strictObject({
-  host: z.string().min(1).max(253),
-  address: z.string().regex(HOST_TARGET_RULES.address.pattern, HOST_TARGET_RULES.address.message),
-  port: z.number().int().min(1).max(65535),
-  user: z.string().regex(HOST_TARGET_RULES.user.pattern, HOST_TARGET_RULES.user.message),
-  auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: path }), z.strictObject({ kind: z.literal('agent') })]),
-  // The bridge name reaches a remote shell command line, so only characters OVS itself allows.
-  bridge: z.string().regex(HOST_TARGET_RULES.bridge.pattern, HOST_TARGET_RULES.bridge.message),
-});
-
 const none = z.union([z.null(), z.undefined()]).transform(() => undefined);
 
 export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
@@ -125,7 +115,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'policy:compile': z.strictObject({ policy, inventory }),
   'hosts:list': none,
   'deploy:status': none,
-  'hosts:save': hostTarget,
+  'hosts:save': HOST_TARGET_SCHEMA,
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
   'deploy:start': z.strictObject({
     policy,

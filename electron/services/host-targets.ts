@@ -1,9 +1,26 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
-import { fitsHostTargetRule, HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
+
+const PORT_RULE = 'it must be a port from 1 to 65535';
+const AUTH_RULE = 'it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" }';
+
+/**
+ * A target as a save request must give it and as remote work takes it from the file: the
+ * bridge and user reach a remote command line, so only what HOST_TARGET_RULES allows.
+ */
+export const HOST_TARGET_SCHEMA = z.strictObject({
+  host: z.string().min(1).max(253),
+  address: z.string().regex(HOST_TARGET_RULES.address.pattern, `it must be ${HOST_TARGET_RULES.address.message}`),
+  port: z.number(PORT_RULE).int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE),
+  user: z.string().regex(HOST_TARGET_RULES.user.pattern, `it must be ${HOST_TARGET_RULES.user.message}`),
+  auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: z.string(AUTH_RULE).min(1, AUTH_RULE).max(4096) }), z.strictObject({ kind: z.literal('agent') })], AUTH_RULE),
+  bridge: z.string().regex(HOST_TARGET_RULES.bridge.pattern, `it must be ${HOST_TARGET_RULES.bridge.message}`),
+});
 
 /**
  * The user's SSH targets, one per enforcement host, kept outside the policy file: addresses
@@ -71,16 +88,11 @@ export class HostTargetStore {
 
 /** What is wrong with a stored target, as `a bad bridge "x" (it must be …)`; undefined when it is sound. */
 function problemOf(target: HostTarget): string | undefined {
-  for (const field of ['address', 'user', 'bridge'] as const) {
-    const value: unknown = target[field];
-    if (typeof value !== 'string' || !fitsHostTargetRule(field, value)) return `a bad ${field} ${JSON.stringify(value)} (it must be ${HOST_TARGET_RULES[field].message})`;
-  }
-  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) return `a bad port ${JSON.stringify(target.port)} (it must be a port from 1 to 65535)`;
-  const auth: unknown = target.auth;
-  const keyPath = (auth as { keyPath?: unknown } | null)?.keyPath;
-  const kind = (auth as { kind?: unknown } | null)?.kind;
-  if (kind === 'agent' || (kind === 'key' && typeof keyPath === 'string' && keyPath !== '')) return undefined;
-  return `a bad auth ${JSON.stringify(auth)} (it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" })`;
+  const checked = HOST_TARGET_SCHEMA.safeParse(target);
+  const issue = checked.success ? undefined : checked.error.issues[0];
+  if (issue === undefined) return undefined;
+  const field = String(issue.path[0] ?? 'entry');
+  return `a bad ${field} ${JSON.stringify((target as unknown as Record<string, unknown>)[field])} (${issue.message})`;
 }
 
 /** JSON.parse's `… at position 474` with the line and column a person looks for: `… at line 19, column 5`. */
