@@ -29,6 +29,10 @@ test('trace, impact and matrix answer for the drawing as it is now, compiling it
     expect(await designer.trace('app-1', 'db-1', 6000)).toBe('permitted');
     expect(await designer.trace('app-1', 'db-1', 5433)).toBe('dropped');
     await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
+    // A port is decimal digits: Number() would have read 0x1770 as 6000.
+    await designer.byTestId('trace-port').fill('0x1770');
+    await designer.byTestId('trace-run').click();
+    await expect(designer.byTestId('trace-error')).toHaveText('Port: a number from 1 to 65535');
   });
 
   await test.step('the matrix shows the changed edge', async () => {

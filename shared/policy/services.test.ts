@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Service } from './model';
-import { formatService, intersectServices, parseService } from './services';
+import { formatService, intersectServices, parseService, parsePort } from './services';
 
 describe('parseService', () => {
   it.each([
@@ -73,5 +73,12 @@ describe('intersectServices', () => {
     [['tcp/80', 'sctp'], ['tcp/80-81', 'sctp/9'], ['tcp/80', 'sctp/9']],
   ])('%j and %j permit %j together', (a, b, both) => {
     expect(intersectServices(services(...a), services(...b)).map(formatService)).toEqual(both);
+  });
+});
+
+describe('parsePort', () => {
+  it('takes 1 to 65535 in decimal digits only, as the host and trace forms read a port', () => {
+    expect([parsePort('22'), parsePort('65535'), parsePort('08080')]).toEqual([22, 65535, 8080]);
+    for (const text of ['0', '65536', '0x8AE', '2e3', ' 80', '80.0', '', '-1', '1_000']) expect(parsePort(text), text).toBeNull();
   });
 });

@@ -69,7 +69,8 @@ function notAPort(text: string): string {
   return mustBe('port', 'a whole number from 1 to 65535, or a port name such as http', text);
 }
 
-function parsePort(text: string): number | null {
+/** A port as people write one: 1 to 65535 in decimal digits (`0x8AE`, `2e3` or ` 80` are not ports). */
+export function parsePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(text)) return null;
   const port = Number(text);
   return port >= 1 && port <= 65535 ? port : null;

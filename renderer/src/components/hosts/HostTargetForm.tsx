@@ -1,5 +1,6 @@
 import type { HostTarget } from '@shared/api/contract';
 import { fitsHostTargetRule, HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { parsePort } from '@shared/policy/services';
 import { useId, useState, type FormEvent, type JSX } from 'react';
 import { useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore } from '../../stores/inventory-store';
@@ -38,8 +39,7 @@ function check(d: TargetDraft): Partial<Record<keyof TargetDraft, string>> {
   for (const field of ['address', 'user', 'bridge'] as const) {
     if (!fitsHostTargetRule(field, d[field].trim())) errors[field] = HOST_TARGET_RULES[field].message;
   }
-  const port = Number(d.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = 'a port from 1 to 65535';
+  if (parsePort(d.port.trim()) === null) errors.port = 'a port from 1 to 65535';
   if (d.authKind === 'key' && d.keyPath.trim() === '') errors.keyPath = 'path of the private key file, e.g. ~/.ssh/id_ed25519';
   return errors;
 }
@@ -70,7 +70,7 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
     const saved = await saveTarget({
       host,
       address: draft.address.trim(),
-      port: Number(draft.port),
+      port: parsePort(draft.port.trim())!,
       user: draft.user.trim(),
       auth: draft.authKind === 'key' ? { kind: 'key', keyPath: draft.keyPath.trim() } : { kind: 'agent' },
       bridge: draft.bridge.trim(),

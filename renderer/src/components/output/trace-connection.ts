@@ -1,6 +1,7 @@
 import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
+import { parsePort } from '@shared/policy/services';
 import { echoRequestType } from '@shared/simulator/packet';
 import { request } from '../../api/request';
 
@@ -45,9 +46,8 @@ export async function traceConnection(
   const ends = resolveEndpoints(inventory, question.from, question.to);
   if (!ends.ok)
     return { ok: false, error: `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` };
-  const port = Number(question.port);
-  if (question.protocol !== 'icmp' && !(Number.isInteger(port) && port >= 1 && port <= 65535))
-    return { ok: false, error: 'Port: a number from 1 to 65535' };
+  const port = question.protocol === 'icmp' ? undefined : parsePort(question.port.trim());
+  if (port === null) return { ok: false, error: 'Port: a number from 1 to 65535' };
   // Sent by another workload: the source address forged, coming in by that workload's switch port.
   const sender = question.sender.trim() !== '' ? sentBy(inventory, ends.from, question.sender) : null;
   if (sender && !sender.ok) return { ok: false, error: `Sent by: ${sender.message}` };
@@ -55,7 +55,7 @@ export async function traceConnection(
   const from = sender ? { end: sender.end, label: sender.label } : ends.from;
   const { to } = ends;
   const simulated: SimulatedPacket =
-    question.protocol === 'icmp'
+    question.protocol === 'icmp' || port === undefined
       ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) }
       : { protocol: question.protocol, dstPort: port };
   const state = question.established ? 'established' : 'new';
