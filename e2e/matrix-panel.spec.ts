@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeDualStackFiles } from './support/dual-stack';
 import { expect, test } from './support/fixtures';
 import type { DesignerPage } from './pages/designer-page';
 import type { RunningHost } from './support/web-host';
@@ -155,27 +156,7 @@ test('a matrix computed before the last compile offers no example, since the tra
 });
 
 test('a group cell counts address pairs and says so: two and two dual-stack workloads make 8, one pair of workloads 1', async ({ designer, host }) => {
-  const inventory = join(host.home, 'dual-stack.csv');
-  writeFileSync(
-    inventory,
-    ['name,host,addresses,labels', 'web-1,h1,10.0.0.1;fd00::1,tier=web', 'web-2,h2,10.0.0.2;fd00::2,tier=web', 'app-1,h1,10.0.0.3;fd00::3,tier=app', 'app-2,h2,10.0.0.4;fd00::4,tier=app'].join('\n') + '\n',
-  );
-  const policy = join(host.home, 'dual-stack.yaml');
-  writeFileSync(
-    policy,
-    [
-      'apiVersion: microseg.dev/v1',
-      'kind: Policy',
-      'metadata: { name: dual-stack, revision: 1 }',
-      'defaults: { withinGroup: allow, betweenGroups: drop }',
-      'groups:',
-      '  - { name: web, selector: { labels: tier=web }, canvas: { x: 0, y: 0 } }',
-      '  - { name: app, selector: { labels: tier=app }, canvas: { x: 300, y: 0 } }',
-      'edges:',
-      '  - { id: web-app, from: web, to: app, services: [tcp/8080], action: allow }',
-      '',
-    ].join('\n'),
-  );
+  const { inventory, policy } = writeDualStackFiles(host.home, ['web-1,h1,10.0.0.1;fd00::1,tier=web', 'web-2,h2,10.0.0.2;fd00::2,tier=web', 'app-1,h1,10.0.0.3;fd00::3,tier=app', 'app-2,h2,10.0.0.4;fd00::4,tier=app']);
   await openAndComputeMatrix(designer, host, inventory, policy);
 
   expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../shared/testing/seeded-random';
 import type { Inventory, Workload } from '../../shared/inventory/model';
 import type { Edge, Group, Policy, Service } from '../../shared/policy/model';
 import { POLICY_API_VERSION } from '../../shared/policy/model';
@@ -20,18 +21,6 @@ export const SIZES: BenchSize[] = [
 const TIERS = ['web', 'api', 'worker', 'db', 'cache'];
 const ENVS = ['prod', 'stage', 'dev'];
 
-/** A small deterministic PRNG, so every run benchmarks the same inventory. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A realistic synthetic estate: applications of uneven size (a few large, many small), each
  * with tiers and environments, spread over hosts. Groups overlap (per app, per app tier, per
@@ -41,7 +30,7 @@ function random(seed: number): () => number {
  * one in ten edges denies or rejects.
  */
 export function syntheticEstate(size: BenchSize, seed = 42): { policy: Policy; inventory: Inventory } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const apps = Math.max(1, Math.floor(size.groups / 2));
   const teams = Math.max(1, Math.floor(apps / 4));

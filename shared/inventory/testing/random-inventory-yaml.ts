@@ -3,20 +3,10 @@
 // check refuses and, now and then, a line broken (indentation, a tab, a repeated key). For the
 // property tests that hold the quick read (yaml-plain.ts) to the `yaml` library's located parse.
 
+import { seededRandom } from '../../testing/seeded-random';
+
 /** A node to write: a scalar's text as it stands in the file, or a mapping or list. */
 type Node = { scalar: string } | { map: [string, Node][] } | { list: Node[] };
-
-/** A small deterministic PRNG, so a failing seed can be run again. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Texts the core schema reads as something other than a string, or that the quick read leaves to the yaml library. */
 const TRICKY = ['', '~', 'null', 'Null', 'true', 'False', 'yes', '0', '0123', '8080', '65536', '12345678901234567', '-1', '+1', '1.5', '1e3', '.inf', '.NaN', '0x1F', '0o17', 'a: b', 'a:b', 'x:', ':x', 'a #b', 'a#b', '#x', '-veth1', '- x', '?x', '*alias', '&anchor', '!tag', '|', '>', '%x', '@x', '`x', "it's", 'say "hi"', 'back\\slash', 'a,b', '[a]', '{a}', 'a b', ' padded ', 'ü-ß', 'no-break\u00a0', '\u00a0lead', 'nul\u0000', '...', '---', '__proto__'];
@@ -29,7 +19,7 @@ const MACS = ['02:42:0a:00:00:09', '02:42:0A:00:00:0A', 'zz'];
 
 /** A random inventory as YAML text; the same text for the same seed. */
 export function randomInventoryYaml(seed: number): string {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const chance = (p: number): boolean => rnd() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const text = (common: readonly string[]): string => (chance(0.1) ? pick(TRICKY) : pick(common));
