@@ -74,7 +74,7 @@ function layered(
   sizeOf: (name: string) => GroupSize,
   rankGap: number,
 ): Map<string, CanvasRect> {
-  const graph = new dagre.graphlib.Graph<object, GroupSize, { weight: number }>();
+  const graph = new dagre.graphlib.Graph<object, GroupSize & Partial<CanvasPosition>, { weight: number }>();
   graph.setGraph({ rankdir: 'LR', nodesep: SPACE.groupGap, ranksep: rankGap, marginx: 0, marginy: 0 });
   // A loop's label needs room above its group, so the group is laid out that much taller.
   const roomAbove = (name: string): number => (looped.has(name) ? LOOP.room : 0);
