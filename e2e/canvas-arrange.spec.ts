@@ -13,7 +13,10 @@ const EDGES = ['web-to-app', 'app-to-db'];
 
 /** The bundled three-tier example drawn backwards: db where web was and web where db was. */
 function scrambledShop(folder: string): string {
-  const example = readFileSync(fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)), 'utf8');
+  const example = readFileSync(
+    fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)),
+    'utf8',
+  );
   const file = join(folder, 'shop.yaml');
   writeFileSync(
     file,
@@ -29,7 +32,10 @@ function overlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-test('Arrange lays the three tiers out left to right with no label on a group, fits the view, and is one undo step', async ({ designer, host }) => {
+test('Arrange lays the three tiers out left to right with no label on a group, fits the view, and is one undo step', async ({
+  designer,
+  host,
+}) => {
   await designer.open(host.url);
   await designer.openFile(scrambledShop(host.home));
   await expect(designer.edge('app-to-db')).toBeVisible();
@@ -47,12 +53,14 @@ test('Arrange lays the three tiers out left to right with no label on a group, f
   // The view glides to its fit: read the places once they stay put.
   const settled = async (): Promise<Box[]> => {
     let last = '';
-    await expect.poll(async () => {
-      const now = JSON.stringify(await groups());
-      const same = now === last;
-      last = now;
-      return same;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const now = JSON.stringify(await groups());
+        const same = now === last;
+        last = now;
+        return same;
+      })
+      .toBe(true);
     return groups();
   };
   const before = await settled();
@@ -87,7 +95,8 @@ test('Arrange lays the three tiers out left to right with no label on a group, f
   // Undo leaves the view as it is: compare places on the canvas, not on the screen.
   const undone = await settled();
   const zoomUndone = await designer.canvasZoom();
-  const onCanvas = (boxes: Box[], zoom: number): number[] => boxes.flatMap((b) => [(b.x - boxes[0]!.x) / zoom, (b.y - boxes[0]!.y) / zoom]);
+  const onCanvas = (boxes: Box[], zoom: number): number[] =>
+    boxes.flatMap((b) => [(b.x - boxes[0]!.x) / zoom, (b.y - boxes[0]!.y) / zoom]);
   const expected = onCanvas(before, zoomBefore);
   onCanvas(undone, zoomUndone).forEach((at, i) => expect(Math.abs(at - expected[i]!)).toBeLessThan(2));
 });

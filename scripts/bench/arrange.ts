@@ -9,12 +9,18 @@ import { arrangedPositions } from '../../renderer/src/model/arrange';
  * each tier opening connections to the next and the web tier to the db directly, every tenth
  * group on its own with no edges.
  */
-export function tieredPolicy(groups: number): Policy {
+function tieredPolicy(groups: number): Policy {
   const names = Array.from({ length: groups }, (_, i) => `g${i}`);
   const edges: Edge[] = [];
   const link = (from: number, to: number, port: number): void => {
     if (to < groups && from % 10 !== 9 && to % 10 !== 9) {
-      edges.push({ id: `e${edges.length}`, from: `g${from}`, to: `g${to}`, services: [{ protocol: 'tcp', ports: { from: port, to: port } }], action: 'allow' });
+      edges.push({
+        id: `e${edges.length}`,
+        from: `g${from}`,
+        to: `g${to}`,
+        services: [{ protocol: 'tcp', ports: { from: port, to: port } }],
+        action: 'allow',
+      });
     }
   };
   for (let i = 0; i < groups; i++) {

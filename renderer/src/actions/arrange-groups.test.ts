@@ -6,7 +6,11 @@ import { placeArranged } from './arrange-groups';
 
 // Arrange moves every group at once; taking it back must be one undo, not one per group.
 
-const group = (name: string, x: number): Policy['groups'][number] => ({ name, selector: { labels: `tier=${name}` }, position: { x, y: 0 } });
+const group = (name: string, x: number): Policy['groups'][number] => ({
+  name,
+  selector: { labels: `tier=${name}` },
+  position: { x, y: 0 },
+});
 const start: Policy = {
   ...emptyPolicy('t'),
   groups: [group('db', 0), group('app', 300), group('web', 600)],
@@ -39,7 +43,10 @@ describe('arranging the drawing', () => {
 
   it('places nothing when the groups changed while they were laid out', () => {
     const positions = arrangedPositions(start);
-    state().edit((p) => ({ ...p, groups: p.groups.map((g) => (g.name === 'web' ? { ...g, position: { x: 5, y: 5 } } : g)) }));
+    state().edit((p) => ({
+      ...p,
+      groups: p.groups.map((g) => (g.name === 'web' ? { ...g, position: { x: 5, y: 5 } } : g)),
+    }));
     expect(placeArranged(start, positions)).toBe(false);
     expect(state().policy.groups.find((g) => g.name === 'web')!.position).toEqual({ x: 5, y: 5 });
     expect(undoSteps()).toBe(1);

@@ -59,7 +59,10 @@ describe('arranging the groups by their edges', () => {
   });
 
   it('keeps the label of an edge that skips a layer off the group in between', () => {
-    const policy = policyOf(['web', 'app', 'db'], [edge('web', 'app'), edge('app', 'db', 5432), edge('web', 'db', 5432)]);
+    const policy = policyOf(
+      ['web', 'app', 'db'],
+      [edge('web', 'app'), edge('app', 'db', 5432), edge('web', 'db', 5432)],
+    );
     const boxes = boxesOf(policy);
     expect(boxes.get('web')!.x).toBeLessThan(boxes.get('app')!.x);
     expect(boxes.get('app')!.x).toBeLessThan(boxes.get('db')!.x);
@@ -107,7 +110,10 @@ describe('arranging the groups by their edges', () => {
   });
 
   it('keeps room above a group for the label of its edge to itself when another group is linked above', () => {
-    const policy = policyOf(['a', 'b', 'c', 'd'], [edge('a', 'c'), edge('b', 'd'), edge('b', 'b', 22), edge('d', 'd', 22)]);
+    const policy = policyOf(
+      ['a', 'b', 'c', 'd'],
+      [edge('a', 'c'), edge('b', 'd'), edge('b', 'b', 22), edge('d', 'd', 22)],
+    );
     const boxes = boxesOf(policy);
     expectNoOverlaps(boxes);
     expectLabelsClear(policy, boxes);

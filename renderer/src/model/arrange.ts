@@ -24,7 +24,10 @@ const CLEARING_ROUNDS = 20;
  * that a longer edge's label would sit on is moved down out of its way. Deterministic: the same
  * policy and sizes give the same places, whole numbers. Groups not in `sizes` count as GROUP_SIZE.
  */
-export function arrangedPositions(policy: Policy, sizes: ReadonlyMap<string, GroupSize> = new Map()): Map<string, CanvasPosition> {
+export function arrangedPositions(
+  policy: Policy,
+  sizes: ReadonlyMap<string, GroupSize> = new Map(),
+): Map<string, CanvasPosition> {
   const sizeOf = (name: string): GroupSize => sizes.get(name) ?? GROUP_SIZE;
   const names = new Set(policy.groups.map((g) => g.name));
   const edges = policy.edges.filter((e) => names.has(e.from) && names.has(e.to));
@@ -38,12 +41,17 @@ export function arrangedPositions(policy: Policy, sizes: ReadonlyMap<string, Gro
   const loose = policy.groups.filter((g) => !linked.has(g.name)).map((g) => g.name);
   gridBelow(boxes, loose, sizeOf, looped, bottom + SPACE.groupGap);
 
-  return new Map(policy.groups.map((g) => [g.name, { x: Math.round(boxes.get(g.name)!.x), y: Math.round(boxes.get(g.name)!.y) }]));
+  return new Map(
+    policy.groups.map((g) => [g.name, { x: Math.round(boxes.get(g.name)!.x), y: Math.round(boxes.get(g.name)!.y) }]),
+  );
 }
 
 /** The policy with every group at its place in `positions`; groups it does not name stay where they are. */
 export function withGroupsPlaced(policy: Policy, positions: ReadonlyMap<string, CanvasPosition>): Policy {
-  return { ...policy, groups: policy.groups.map((g) => (positions.has(g.name) ? { ...g, position: positions.get(g.name)! } : g)) };
+  return {
+    ...policy,
+    groups: policy.groups.map((g) => (positions.has(g.name) ? { ...g, position: positions.get(g.name)! } : g)),
+  };
 }
 
 /** The box of an edge's label where the canvas draws it: halfway between its ends' handles. */
@@ -79,18 +87,24 @@ function layered(
   // A loop's label needs room above its group, so the group is laid out that much taller.
   const roomAbove = (name: string): number => (looped.has(name) ? LOOP.room : 0);
   for (const { name } of policy.groups) {
-    if (linked.has(name)) graph.setNode(name, { width: sizeOf(name).width, height: sizeOf(name).height + roomAbove(name) });
+    if (linked.has(name))
+      graph.setNode(name, { width: sizeOf(name).width, height: sizeOf(name).height + roomAbove(name) });
   }
   // Several edges between two groups pull them together harder, as one edge of that weight.
   for (const { from, to } of policy.edges) {
-    if (from !== to && linked.has(from) && linked.has(to)) graph.setEdge(from, to, { weight: (graph.edge(from, to)?.weight ?? 0) + 1 });
+    if (from !== to && linked.has(from) && linked.has(to))
+      graph.setEdge(from, to, { weight: (graph.edge(from, to)?.weight ?? 0) + 1 });
   }
   dagre.layout(graph);
 
   const boxes = new Map<string, CanvasRect>();
   for (const name of graph.nodes()) {
     const { x = 0, y = 0, width, height } = graph.node(name);
-    boxes.set(name, { x: SPACE.left + x - width / 2, y: SPACE.top + y - height / 2 + roomAbove(name), ...sizeOf(name) });
+    boxes.set(name, {
+      x: SPACE.left + x - width / 2,
+      y: SPACE.top + y - height / 2 + roomAbove(name),
+      ...sizeOf(name),
+    });
   }
   return boxes;
 }

@@ -17,7 +17,10 @@ export interface ArrangeReply {
   positions: [string, CanvasPosition][];
 }
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<ArrangeRequest>) => void) | null; postMessage(reply: ArrangeReply): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<ArrangeRequest>) => void) | null;
+  postMessage(reply: ArrangeReply): void;
+};
 
 scope.onmessage = ({ data: { id, policy, sizes } }) => {
   scope.postMessage({ id, positions: [...arrangedPositions(policy, new Map(sizes))] });

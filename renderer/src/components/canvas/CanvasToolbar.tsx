@@ -11,6 +11,8 @@ import { usePolicyStore } from '../../stores/policy-store';
 import { EdgeForm } from './EdgeForm';
 import { GroupForm } from './GroupForm';
 
+const ARRANGING = 'Arranging the groups';
+
 /** The add buttons over the canvas and, below them, whichever add form is open. */
 export function CanvasToolbar(): JSX.Element {
   const form = useCanvasStore((s) => s.form);
@@ -37,12 +39,15 @@ export function CanvasToolbar(): JSX.Element {
     for (const [name, node] of store.getState().nodeLookup) {
       if (node.measured.width && node.measured.height) sizes.set(name, { width: node.measured.width, height: node.measured.height });
     }
+    const notices = useNoticeStore.getState();
+    notices.settle(ARRANGING);
     setArranging(true);
     try {
       // React Flow holds the fit until the groups are drawn at their new places.
       if (await arrangeGroups(sizes)) await fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+      else notices.push({ title: ARRANGING, code: 'ARRANGE_OUTDATED', message: 'The groups kept changing while they were laid out; press Arrange again.' });
     } catch (error) {
-      useNoticeStore.getState().push({ title: 'Arranging the groups', code: 'ARRANGE_FAILED', message: (error as Error).message });
+      notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: (error as Error).message });
     } finally {
       setArranging(false);
     }
