@@ -114,11 +114,19 @@ function layered(
  * it may fall on a group: that group, and those below it in its column, move down below the label.
  */
 function clearLabels(boxes: Map<string, CanvasRect>, edges: readonly Edge[]): void {
-  const columns = new Map<number, CanvasRect[]>();
+  const byMiddle = new Map<number, CanvasRect[]>();
   for (const box of boxes.values()) {
     const middle = Math.round(box.x + box.width / 2);
-    columns.set(middle, [...(columns.get(middle) ?? []), box]);
+    const column = byMiddle.get(middle);
+    if (column) column.push(box);
+    else byMiddle.set(middle, [box]);
   }
+  // Most labels lie in the gaps between columns: the columns' spans rule those out without a look at their groups.
+  const columns = [...byMiddle.values()].map((column) => ({
+    left: Math.min(...column.map((b) => b.x)),
+    right: Math.max(...column.map((b) => b.x + b.width)),
+    boxes: column,
+  }));
 
   for (let round = 0; round < CLEARING_ROUNDS; round++) {
     let moved = false;
@@ -127,12 +135,13 @@ function clearLabels(boxes: Map<string, CanvasRect>, edges: readonly Edge[]): vo
       const to = boxes.get(edge.to);
       if (!from || !to) continue;
       const label = labelBox(edge, from, to);
-      for (const column of columns.values()) {
-        const blocking = column.find((b) => b !== from && b !== to && overlaps(label, b));
+      for (const column of columns) {
+        if (label.x >= column.right || label.x + label.width <= column.left) continue;
+        const blocking = column.boxes.find((b) => b !== from && b !== to && overlaps(label, b));
         if (!blocking) continue;
         const shift = label.y + label.height + SPACE.labelMargin - blocking.y;
         const top = blocking.y;
-        for (const box of column) if (box.y >= top) box.y += shift;
+        for (const box of column.boxes) if (box.y >= top) box.y += shift;
         moved = true;
       }
     }
