@@ -1,13 +1,17 @@
 import type { CanvasPosition, Policy } from '@shared/policy/model';
-import { Panel, useStoreApi } from '@xyflow/react';
-import type { JSX } from 'react';
+import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
+import { useState, type JSX } from 'react';
+import { arrangeGroups } from '../../actions/arrange-groups';
 import { useRevealGroup, visibleRect } from '../../hooks/use-reveal-group';
 import { emptyGroupDraft } from '../../model/drafts';
 import { freePosition, GROUP_SIZE, nextEdgeId, withEdgeAdded, withGroupAdded } from '../../model/policy-edits';
 import { useCanvasStore } from '../../stores/canvas-store';
+import { useNoticeStore } from '../../stores/notice-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { EdgeForm } from './EdgeForm';
 import { GroupForm } from './GroupForm';
+
+const ARRANGING = 'Arranging the groups';
 
 /** The add buttons over the canvas and, below them, whichever add form is open. */
 export function CanvasToolbar(): JSX.Element {
@@ -17,6 +21,8 @@ export function CanvasToolbar(): JSX.Element {
   const groupCount = usePolicyStore((s) => s.policy.groups.length);
   const store = useStoreApi();
   const reveal = useRevealGroup();
+  const { fitView } = useReactFlow();
+  const [arranging, setArranging] = useState(false);
 
   // New groups go near the middle of what the user is looking at (node origin is top-left), in view if one fits.
   const placeNewGroup = (p: Policy): CanvasPosition => {
@@ -25,6 +31,26 @@ export function CanvasToolbar(): JSX.Element {
     const view = visibleRect(state);
     const centre = { x: view.x + view.width / 2 - GROUP_SIZE.width / 2, y: view.y + view.height / 2 - GROUP_SIZE.height / 2 };
     return freePosition(p, centre, view);
+  };
+
+  // The layout takes the groups' sizes as drawn; React Flow measures every group, even those out of view.
+  const arrange = async (): Promise<void> => {
+    const sizes = new Map<string, { width: number; height: number }>();
+    for (const [name, node] of store.getState().nodeLookup) {
+      if (node.measured.width && node.measured.height) sizes.set(name, { width: node.measured.width, height: node.measured.height });
+    }
+    const notices = useNoticeStore.getState();
+    notices.settle(ARRANGING);
+    setArranging(true);
+    try {
+      // React Flow holds the fit until the groups are drawn at their new places.
+      if (await arrangeGroups(sizes)) await fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+      else notices.push({ title: ARRANGING, code: 'ARRANGE_OUTDATED', message: 'The groups kept changing while they were laid out; press Arrange again.' });
+    } catch (error) {
+      notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: (error as Error).message });
+    } finally {
+      setArranging(false);
+    }
   };
 
   return (
@@ -41,6 +67,16 @@ export function CanvasToolbar(): JSX.Element {
           onClick={() => openForm(form?.kind === 'edge' ? null : { kind: 'edge' })}
         >
           + Add edge
+        </button>
+        <button
+          type="button"
+          data-testid="arrange"
+          disabled={groupCount === 0 || arranging}
+          aria-busy={arranging}
+          title="Lay the groups out left to right along their edges (Undo takes it back)"
+          onClick={() => void arrange()}
+        >
+          {arranging ? 'Arranging…' : 'Arrange'}
         </button>
       </div>
 

@@ -1,0 +1,67 @@
+// The store tests import this file under the node-side tsconfig, which does not know Vite's `?worker` imports.
+/// <reference types="vite/client" />
+import type { CanvasPosition, Policy } from '@shared/policy/model';
+import { withGroupsPlaced, type GroupSize } from '../model/arrange';
+import { usePolicyStore } from '../stores/policy-store';
+import type { ArrangeReply, ArrangeRequest } from '../workers/arrange.worker';
+import ArrangeWorker from '../workers/arrange.worker?worker';
+
+// A drawing edited while it was being laid out is laid out again; past this many tries the user is plainly busy.
+const TRIES = 3;
+
+/**
+ * Lays the groups out by their edges (see arrangedPositions) in a worker, and gives the drawing
+ * those places as one undo step. `sizes` are the groups' measured sizes. True when the groups
+ * were placed; false when the drawing kept changing while it was laid out.
+ */
+export async function arrangeGroups(sizes: ReadonlyMap<string, GroupSize>): Promise<boolean> {
+  for (let attempt = 0; attempt < TRIES; attempt++) {
+    const basis = usePolicyStore.getState().policy;
+    const positions = await layOut(basis, sizes);
+    if (placeArranged(basis, positions)) return true;
+  }
+  return false;
+}
+
+/**
+ * Gives the drawing the places laid out for `basis`, as one undo step, unless its groups or
+ * edges changed since: those places would be for another drawing. Edits of anything else
+ * (the policy's settings) keep the places.
+ */
+export function placeArranged(basis: Policy, positions: ReadonlyMap<string, CanvasPosition>): boolean {
+  const { policy, edit } = usePolicyStore.getState();
+  if (policy.groups !== basis.groups || policy.edges !== basis.edges) return false;
+  edit((p) => withGroupsPlaced(p, positions));
+  return true;
+}
+
+let worker: Worker | null = null;
+let nextId = 0;
+const waiting = new Map<number, { resolve: (reply: ArrangeReply) => void; reject: (error: Error) => void }>();
+
+async function layOut(policy: Policy, sizes: ReadonlyMap<string, GroupSize>): Promise<Map<string, CanvasPosition>> {
+  worker ??= startWorker();
+  const sent = worker;
+  const request: ArrangeRequest = { id: nextId++, policy, sizes: [...sizes] };
+  const reply = await new Promise<ArrangeReply>((resolve, reject) => {
+    waiting.set(request.id, { resolve, reject });
+    sent.postMessage(request);
+  });
+  return new Map(reply.positions);
+}
+
+function startWorker(): Worker {
+  const started = new ArrangeWorker();
+  started.onmessage = ({ data }: MessageEvent<ArrangeReply>) => {
+    waiting.get(data.id)?.resolve(data);
+    waiting.delete(data.id);
+  };
+  // A bug in the worker fails the layouts waiting on it instead of leaving them hanging; the next one starts a new worker.
+  started.onerror = (event) => {
+    for (const { reject } of waiting.values()) reject(new Error(`Arranging the groups failed: ${event.message}`));
+    waiting.clear();
+    started.terminate();
+    worker = null;
+  };
+  return started;
+}
