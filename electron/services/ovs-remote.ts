@@ -12,8 +12,8 @@ const OURS = `cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`;
 export const COMMAND_TIMEOUT_MS = 60_000;
 
 /**
- * How much sooner than the app the host gives up a command that changes the switch: the host's
- * clock is read in whole seconds (1 s), and ovs-ofctl's own alarm and its exit take a moment.
+ * How much sooner than the app the host gives up a command that changes the switch: room for the
+ * whole seconds the host's clock is read in, and for ovs-ofctl's own alarm and exit.
  */
 const HOST_MARGIN_MS = 5_000;
 
