@@ -12,6 +12,7 @@ import { DeployService, type EmitEvent, type OpenSession } from './deploy-servic
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
+import { ServiceError } from './service-error';
 import type { SshSession } from './ssh-session';
 
 describe('DeployService.status', () => {
@@ -40,18 +41,28 @@ describe('DeployService.status', () => {
 
 /**
  * A host's Open vSwitch as far as a deploy asks it: our flows, replaced by each bundle. Answers
- * `show`, `dump-flows` and `--bundle add-flows` as ovs-ofctl does; keeps each bundle applied.
+ * `date +%s` (its clock, which moves only when a test moves it), `show`, `dump-flows` and
+ * `--bundle add-flows` as ovs-ofctl does; keeps each bundle applied.
  */
 class FakeSwitch {
   readonly bundles: string[] = [];
   /** Commands (by a word they contain) that never answer, as on a hung switch; `once` ones answer again after one silence. */
   readonly silent: { word: string; once?: boolean }[] = [];
+  /** Commands (by a word they contain) the host starts only when runLate says, as behind an sshd wrapper that sleeps; never answered. */
+  readonly late: string[] = [];
+  /** The host's clock, in seconds. */
+  clock = 1_700_000_000;
+  private readonly startingLate: { command: string; stdin: string | undefined }[] = [];
 
   constructor(public flows: string[]) {}
 
   session(): SshSession {
     return {
       run: (command, stdin) => {
+        if (this.late.some((word) => command.includes(word))) {
+          this.startingLate.push({ command, stdin });
+          return new Promise(() => undefined);
+        }
         const hung = this.silent.findIndex((s) => command.includes(s.word));
         if (hung >= 0) {
           if (this.silent[hung]!.once) this.silent.splice(hung, 1);
@@ -65,7 +76,20 @@ class FakeSwitch {
     };
   }
 
+  /**
+   * Starts the commands held back by `late`, `after` seconds by the host's clock: as the host's
+   * shell does, one bounded by a deadline (see OvsRemote.applyBundle) that has passed does not run.
+   */
+  runLate(after: number): void {
+    this.clock += after;
+    for (const { command, stdin } of this.startingLate.splice(0)) {
+      const deadline = /^left=\$\(\((\d+) - \$\(date \+%s\)\)\)/.exec(command)?.[1];
+      if (deadline === undefined || this.clock < Number(deadline)) this.answer(command, stdin);
+    }
+  }
+
   private answer(command: string, stdin = ''): { code: number; stdout: string; stderr: string } {
+    if (command === 'date +%s') return { code: 0, stdout: `${this.clock}\n`, stderr: '' };
     if (command.startsWith('ovs-ofctl show')) return { code: 0, stdout: 'OFPT_FEATURES_REPLY\n', stderr: '' };
     if (command.includes('dump-flows')) return { code: 0, stdout: this.flows.map((f) => ` ${f}\n`).join(''), stderr: '' };
     if (command.includes('--bundle add-flows')) {
@@ -288,17 +312,72 @@ describe('DeployService on a switch that stops answering', () => {
     expect((await deploy()).status).toBe('applied');
   });
 
-  it('says the switch may hold the new table when a bundle goes unanswered, and keeps the flows from before it to roll back to', async () => {
-    const sw = new FakeSwitch(['cookie=0x4d53000000000000, priority=1 actions=drop']);
+  const before = ['cookie=0x4d53000000000000, priority=1 actions=drop'];
+
+  it('reads the switch again when a bundle goes unanswered, and reports the new table it took as applied, with the flows from before it to roll back to', async () => {
+    const sw = new FakeSwitch(before);
     sw.silent.push({ word: '--bundle' });
+    const sessions: string[] = [];
+    const { service, deploy } = await setUp(sw, () => {
+      sessions.push('opened');
+      return Promise.resolve(sw.session());
+    });
+    const result = await deploy();
+    expect(result).toMatchObject({ status: 'applied', flowCount: sw.flows.length, backedUp: true });
+    expect(result.message).toMatch(/^\d+ flows applied in \d+ ms \(no answer came within 0 s; the switch was read again over a new connection once the host had given the command up\)$/);
+    expect(sessions).toHaveLength(2);
+    expect((await service.status()).backups).toEqual(['h1']);
+    sw.silent.splice(0);
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it('says the switch kept its flows when an unanswered bundle was not taken, and a host that starts the command late does not run it', async () => {
+    // The host starts the bundle command only after the app stopped waiting, as behind an sshd wrapper that sleeps 75 s.
+    const sw = new FakeSwitch(before);
+    sw.late.push('--bundle');
     const { service, deploy } = await setUp(sw);
     const result = await deploy();
     expect(result.status).toBe('failed');
-    expect(result.message).toContain('Could not apply the flow table on h1 (bridge br0): no answer within 0 s');
-    expect(result.message).toContain('The switch may have taken the new table or kept its previous flows');
-    expect(result.message).not.toContain('The host keeps its previous flows');
+    expect(result.message).toBe(
+      'Could not apply the flow table on h1 (bridge br0): no answer within 0 s, so the app stopped waiting. ' +
+        'Read again once the host had given the command up, the switch has not taken the new table. The host keeps its previous flows.',
+    );
+    expect(result.backedUp).toBeUndefined();
+    expect((await service.status()).backups).toEqual([]);
+
+    sw.runLate(75);
+    expect(sw.flows).toEqual(before);
+    expect(sw.bundles).toEqual([]);
+  });
+
+  it('says the switch may hold either table when it cannot be read again after an unanswered bundle, and keeps the flows from before it to roll back to', async () => {
+    const sw = new FakeSwitch(before);
+    sw.silent.push({ word: '--bundle' });
+    let opened = 0;
+    const { service, deploy } = await setUp(sw, () => (++opened === 1 ? Promise.resolve(sw.session()) : Promise.reject(new ServiceError('ssh-failed', 'Could not connect to root@127.0.0.1:22: connect ECONNREFUSED.'))));
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(
+      /^Could not apply the flow table on h1 \(bridge br0\): no answer within 0 s, so the app stopped waiting\. Reading the switch again over a new connection failed too \(Could not connect to root@127\.0\.0\.1:22: connect ECONNREFUSED\)\. The switch may have taken the new table or kept its previous flows/,
+    );
     expect(result.backedUp).toBe(true);
     expect((await service.status()).backups).toEqual(['h1']);
+  });
+
+  it('says so when the switch read again after an unanswered bundle holds neither table', async () => {
+    const sw = new FakeSwitch(before);
+    sw.late.push('--bundle');
+    let opened = 0;
+    const { deploy } = await setUp(sw, () => {
+      // Someone else changed our flows meanwhile.
+      if (++opened === 2) sw.flows = [];
+      return Promise.resolve(sw.session());
+    });
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(/the switch holds 0 of our flows, neither the new table's \d+ nor the 1 it had: check it by hand; Rollback puts back the flows from before this deploy\.$/);
+    expect(result.backedUp).toBe(true);
   });
 
   it('says the new table was applied when only reading it back failed', async () => {
@@ -317,14 +396,32 @@ describe('DeployService on a switch that stops answering', () => {
     expect((await service.status()).backups).toEqual(['h1']);
   });
 
-  it('says the switch may hold either table when a rollback goes unanswered, and that it keeps its flows when refused', async () => {
-    const sw = new FakeSwitch([]);
-    const { service, deploy } = await setUp(sw);
+  it('reads the switch again when a rollback goes unanswered, and says what it runs: the flows restored, or its current ones', async () => {
+    const sw = new FakeSwitch(before);
+    // The host refuses connections once the switch holds this many bundles.
+    let unreachableFrom = Infinity;
+    const { service, deploy } = await setUp(sw, () => (sw.bundles.length >= unreachableFrom ? Promise.reject(new ServiceError('ssh-failed', 'Could not connect to root@127.0.0.1:22: connect ECONNREFUSED.')) : Promise.resolve(sw.session())));
     expect((await deploy()).status).toBe('applied');
+    const deployed = sw.flows;
+
+    sw.late.push('--bundle');
+    await expect(service.rollback('h1')).rejects.toThrow(/no answer within 0 s.*Read again once the host had given the command up, the switch still runs its current flows: nothing was rolled back\.$/);
+    sw.runLate(75);
+    expect(sw.flows).toEqual(deployed);
+    sw.late.splice(0);
+
+    // Free again at once; a rollback the switch takes without answering is read back as done.
     sw.silent.push({ word: '--bundle', once: true });
-    await expect(service.rollback('h1')).rejects.toThrow(/no answer within 0 s.*The switch may have taken the flows from before the last deploy or kept its current ones/);
-    // Free again at once, and the next rollback goes through.
-    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    const result = await service.rollback('h1');
+    expect(result.status).toBe('rolled-back');
+    expect(result.message).toBe('Restored 1 flows from before the last deploy (no answer came within 0 s; the switch was read again over a new connection once the host had given the command up).');
+    expect(sw.flows).toEqual(before);
+
+    // Where the switch cannot be read again, what it runs is not known.
+    await deploy();
+    sw.silent.push({ word: '--bundle', once: true });
+    unreachableFrom = sw.bundles.length + 1;
+    await expect(service.rollback('h1')).rejects.toThrow(/Reading the switch again over a new connection failed too \(Could not connect to root@127\.0\.0\.1:22: connect ECONNREFUSED\).*The switch may have taken the flows from before the last deploy or kept its current ones/);
   });
 
   it('lets one of two deploys to a host started at the same moment (two windows) through, and refuses the other', async () => {
@@ -560,15 +657,16 @@ describe('DeployService across many hosts', () => {
 
   it('does not hide, behind a cancel, a bundle whose answer never came', async () => {
     const fleet = new Fleet(2);
-    fleet.hold('h00', '--bundle');
+    const applying = fleet.hold('h00', '--bundle');
     const reading = fleet.hold('h01', 'dump-flows');
     const { service, deploy } = await fleet.service(200);
     const { deployId, finished } = await deploy();
-    await reading.reached;
+    await Promise.all([applying.reached, reading.reached]);
     expect(service.cancel(deployId).finishing).toEqual(['h00']);
     const [h00, h01] = await finished;
-    expect(h00).toMatchObject({ status: 'failed', backedUp: true });
-    expect(h00!.message).toContain('The switch may have taken the new table or kept its previous flows');
+    // The session that held the bundle was closed, so the bundle never reached the switch: read again, it says so.
+    expect(h00).toMatchObject({ status: 'failed' });
+    expect(h00!.message).toContain('no answer within 0 s, so the app stopped waiting. Read again once the host had given the command up, the switch has not taken the new table. The host keeps its previous flows.');
     expect(h01).toMatchObject({ status: 'cancelled' });
   });
 

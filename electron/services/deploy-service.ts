@@ -15,7 +15,7 @@ import type { HostTargetStore } from './host-targets';
 import type { Logger } from './logger';
 import { CancelledError, unlessCancelled } from './deploy-queue';
 import type { SshLimiter, SshOperation } from './host-fanout';
-import { COMMAND_TIMEOUT_MS, OvsRemote } from './ovs-remote';
+import { COMMAND_TIMEOUT_MS, OvsRemote, UnansweredError } from './ovs-remote';
 import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
@@ -257,19 +257,43 @@ export class DeployService {
       const current = await unlessCancelled(stop, ovs.dumpOurFlows());
       const lost = agreedGuardLoss(host, portGuardsLostToDump(current, lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
+      doing("reading the host's clock");
+      await unlessCancelled(stop, ovs.readHostClock());
+
       // The last moment a stop ends the rollback: from here on it finishes and reports the truth.
       if (stop.aborted) throw new CancelledError();
 
-      await ovs.applyBundle(formatRestoreBundle(lines)).catch((error: unknown) => {
-        // ovs-ofctl refusing the bundle changes nothing; one that went unanswered may have been taken.
-        const data = toErrorData(error);
-        if (data.code === 'ovs-failed') throw new ServiceError(data.code, `${data.message} The host keeps its current flows.`, data.detail);
-        throw new ServiceError(data.code, `${data.message} The switch may have taken the flows from before the last deploy or kept its current ones: check it before going on.`, STATE_UNKNOWN);
-      });
-      const count = (await ovs.dumpOurFlows()).length;
+      const unanswered = await ovs.applyBundle(formatRestoreBundle(lines)).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof UnansweredError) return error;
+          // ovs-ofctl refusing the bundle (or a host that never ran it) changes nothing.
+          const data = toErrorData(error);
+          if (data.code === 'ovs-failed') throw new ServiceError(data.code, `${data.message} The host keeps its current flows.`, data.detail);
+          throw error;
+        },
+      );
+      let read: string[];
+      if (unanswered) {
+        session.close();
+        const after = await this.afterUnanswered(unanswered, target, host, current, lines.length);
+        const found = `${unanswered.message} Read again once the host had given the command up, the switch`;
+        if (after.runs === 'unknown') {
+          throw new ServiceError('ssh-failed', `${unanswered.message} ${after.why} The switch may have taken the flows from before the last deploy or kept its current ones: check it before going on.`, STATE_UNKNOWN);
+        }
+        if (after.runs === 'kept') throw new ServiceError('ovs-failed', `${found} still runs its current flows: nothing was rolled back.`);
+        if (after.runs === 'neither') {
+          throw new ServiceError('ssh-failed', `${found} holds ${after.read.length} of our flows, neither the ${lines.length} from before the last deploy nor the ${current.length} it had: check it by hand.`, STATE_UNKNOWN);
+        }
+        read = after.read;
+      } else {
+        read = await ovs.dumpOurFlows();
+      }
+      const count = read.length;
       if (lost.length > 0) this.log.warn('spoof guard removed by rollback, as confirmed', { host, ports: lost.join(',') });
-      this.log.info('rollback applied', { host, flows: count });
-      return { host, status: 'rolled-back', message: `Restored ${count} flows from before the last deploy${unguardedNote(lost)}.`, flowCount: count, durationMs: Math.round(performance.now() - started) };
+      this.log.info('rollback applied', { host, flows: count, answered: !unanswered });
+      const message = `Restored ${count} flows from before the last deploy${unguardedNote(lost)}${unanswered ? lateNote(this.commandTimeoutMs) : ''}.`;
+      return { host, status: 'rolled-back', message, flowCount: count, durationMs: Math.round(performance.now() - started) };
     } finally {
       session.close();
     }
@@ -320,6 +344,8 @@ export class DeployService {
       this.progress(deployId, host, 'backup', 'reading the current flows, to keep for rollback');
       doing = 'reading the current flows';
       previous = await unlessCancelled(cancel, ovs.dumpOurFlows());
+      doing = "reading the host's clock";
+      await unlessCancelled(cancel, ovs.readHostClock());
 
       // A guard lost without a word (ports read in a session since closed) is only seen here: the
       // impact shown before a deploy compares honest packets, which a guard never changes.
@@ -332,11 +358,30 @@ export class DeployService {
       if (cancel.aborted) throw new CancelledError();
       this.progress(deployId, host, 'apply', `applying ${table.flowCount} flows in one bundle${removing}`);
       phase = 'sent';
-      await ovs.applyBundle(formatDeployBundle(table.flows));
-      phase = 'applied';
-
-      this.progress(deployId, host, 'verify', 'reading the table back');
-      const read = await ovs.dumpOurFlows();
+      const unanswered = await ovs.applyBundle(formatDeployBundle(table.flows)).then(() => undefined, unansweredOnly);
+      let read: string[];
+      if (unanswered) {
+        this.progress(deployId, host, 'verify', 'no answer to the bundle: reading the switch over a new connection once the host has given the command up');
+        session.close();
+        const after = await this.afterUnanswered(unanswered, target, host, previous, table.flowCount);
+        const found = `${unanswered.message} Read again once the host had given the command up, the switch`;
+        // Left as sent: the switch may run either table (see the catch below).
+        if (after.runs === 'unknown') throw new ServiceError('ssh-failed', `${unanswered.message} ${after.why}`);
+        if (after.runs === 'kept') throw new ServiceError('ovs-failed', `${found} has not taken the new table.`);
+        if (after.runs === 'neither') {
+          throw new ServiceError(
+            'ssh-failed',
+            `${found} holds ${after.read.length} of our flows, neither the new table's ${table.flowCount} nor the ${previous.length} it had: check it by hand; Rollback puts back the flows from before this deploy.`,
+            STATE_UNKNOWN,
+          );
+        }
+        read = after.read;
+        phase = 'applied';
+      } else {
+        phase = 'applied';
+        this.progress(deployId, host, 'verify', 'reading the table back');
+        read = await ovs.dumpOurFlows();
+      }
       const installed = read.length;
       if (installed !== table.flowCount) {
         const restoreError = await ovs.applyBundle(formatRestoreBundle(previous)).then(() => null, (error: unknown) => toErrorData(error).message);
@@ -350,7 +395,7 @@ export class DeployService {
       // to the flows from before that table.
       if (!(sameFlows(previous, read) && (await this.hasBackupOf(target)))) await this.saveBackup(target, previous);
 
-      const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}`;
+      const message = `${installed} flows applied in ${elapsed()} ms${unguardedNote(lost)}${unanswered ? lateNote(this.commandTimeoutMs) : ''}`;
       if (lost.length > 0) this.log.warn('spoof guard removed, as confirmed', { deployId, host, ports: lost.join(',') });
       this.progress(deployId, host, 'done', message);
       this.log.info('host deployed', { deployId, host, flows: installed, ms: elapsed() });
@@ -389,6 +434,36 @@ export class DeployService {
     } finally {
       session?.close();
     }
+  }
+
+  /**
+   * What the switch runs after a bundle went unanswered, for a deploy and a rollback alike. Read
+   * once the host has given the command up (see OvsRemote.applyBundle), so the answer no longer
+   * changes by that command, over a new session, as the old one may be what failed: the flows it
+   * had (`before`, as dumped then), the bundle's (as many flows as the bundle adds, the check an
+   * answered deploy makes too), neither, or unknown when the switch cannot be read.
+   */
+  private async afterUnanswered(
+    unanswered: UnansweredError,
+    target: HostTarget,
+    host: string,
+    before: readonly string[],
+    bundleFlows: number,
+  ): Promise<{ runs: 'kept' | 'taken' | 'neither'; read: string[] } | { runs: 'unknown'; why: string }> {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, unanswered.settledBy - performance.now())));
+    let read: string[];
+    try {
+      const session = await this.openSession(target, this.configDir);
+      try {
+        read = await new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows();
+      } finally {
+        session.close();
+      }
+    } catch (error) {
+      return { runs: 'unknown', why: `Reading the switch again over a new connection failed too (${toErrorData(error).message.replace(/\.$/, '')}).` };
+    }
+    if (sameFlows(read, before)) return { runs: 'kept', read };
+    return { runs: read.length === bundleFlows ? 'taken' : 'neither', read };
   }
 
   private ensureIdle(host: string): void {
@@ -437,6 +512,17 @@ function agreedGuardLoss(host: string, lost: string[], removable: ReadonlySet<st
 /** What a result adds when guards were taken away as agreed: `; veth1 is no longer guarded …`, or nothing. */
 function unguardedNote(lost: readonly string[]): string {
   return lost.length === 0 ? '' : `; ${portList(lost)} ${lost.length === 1 ? 'is' : 'are'} no longer guarded against spoofed sources`;
+}
+
+/** An UnansweredError given back to look into; any other failure thrown on. */
+function unansweredOnly(error: unknown): UnansweredError {
+  if (error instanceof UnansweredError) return error;
+  throw error;
+}
+
+/** What a result adds when the switch took a bundle without answering in time, as a later read showed. */
+function lateNote(timeoutMs: number): string {
+  return ` (no answer came within ${Math.round(timeoutMs / 1000)} s; the switch was read again over a new connection once the host had given the command up)`;
 }
 
 /** A bundle that deletes our flows and re-adds dumped ones (dump-flows output is valid add syntax). */

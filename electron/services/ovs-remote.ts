@@ -11,8 +11,38 @@ const OURS = `cookie=${OUR_COOKIE}/${OUR_COOKIE_MASK}`;
  */
 export const COMMAND_TIMEOUT_MS = 60_000;
 
+/**
+ * How much sooner than the app the host gives up a command that changes the switch: room for the
+ * whole seconds the host's clock is read in, and for ovs-ofctl's own alarm and exit.
+ */
+const HOST_MARGIN_MS = 5_000;
+
+/** The exit status of a bounded command that the host reached after its deadline, and so never ran (see boundOnHost). */
+const TOO_LATE = 124;
+
+/** The shell's exit status for ovs-ofctl ended by its own --timeout alarm (128 + SIGALRM). */
+const ALARM = 142;
+
+/**
+ * A command that changes the switch went without an answer: whether the switch took it is not
+ * known. The host was told to give it up before the app stopped waiting, so from `settledBy`
+ * (performance.now() milliseconds) on, a read of the switch shows what it runs for good.
+ */
+export class UnansweredError extends ServiceError {
+  constructor(
+    message: string,
+    readonly settledBy: number,
+  ) {
+    super('ssh-failed', message);
+    this.name = 'UnansweredError';
+  }
+}
+
 /** `ovs-ofctl` (and `ovs-vsctl`, read only) on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
 export class OvsRemote {
+  /** The host's clock (whole seconds) and the moment its answer came (performance.now()), once read. */
+  private clock: { seconds: number; readAt: number } | undefined;
+
   constructor(
     private readonly session: SshSession,
     private readonly bridge: string,
@@ -38,9 +68,36 @@ export class OvsRemote {
       .filter((l) => l.startsWith('cookie='));
   }
 
-  /** Applies a bundle file in one OpenFlow transaction: all of it takes effect, or none. */
+  /** Reads the host's clock, by which applyBundle tells the host when to give up (call it before). */
+  async readHostClock(): Promise<void> {
+    const result = await this.run('date +%s', "read the host's clock");
+    const seconds = Number(result.stdout.trim());
+    if (result.code !== 0 || result.stdout.trim() === '' || !Number.isSafeInteger(seconds)) {
+      const said = firstLine(result.stderr.trim()) || `exit ${result.code}, output "${firstLine(result.stdout.trim())}"`;
+      throw new ServiceError('ovs-failed', `Could not read the clock of ${this.host} with \`date +%s\`: ${said}.`, result.stderr);
+    }
+    this.clock = { seconds, readAt: performance.now() };
+  }
+
+  /**
+   * Applies a bundle file in one OpenFlow transaction: all of it takes effect, or none. The host
+   * runs it only until a deadline a few seconds before the app stops waiting (see boundOnHost),
+   * so a command the host starts late, or that hangs, can no longer change the switch once the
+   * app has given up on it: without an answer this throws an UnansweredError saying from when a
+   * read of the switch is final. A host that reached the command after its deadline did not run
+   * it, and says so as a refused bundle does (code `ovs-failed`).
+   */
   async applyBundle(bundle: string): Promise<void> {
-    await this.ofctl(`--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle);
+    if (!this.clock) throw new Error(`applyBundle on ${this.host} before readHostClock: the host could not be told when to give up.`);
+    const sent = performance.now();
+    // Counted from the clock's answer, which came no sooner than the host read it: the deadline errs early, never late.
+    const deadline = this.clock.seconds + Math.floor((sent - this.clock.readAt + this.timeoutMs - HOST_MARGIN_MS) / 1000);
+    try {
+      await this.ovsTool('ovs-ofctl', `--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle, deadline);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'ssh-failed') throw new UnansweredError(error.message, sent + this.timeoutMs);
+      throw error;
+    }
   }
 
   /** The bridge's ports that `ovs-docker` recorded a container for (external_ids:container_id). */
@@ -92,11 +149,18 @@ export class OvsRemote {
     return this.ovsTool('ovs-ofctl', args, what, stdin);
   }
 
-  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string): Promise<string> {
-    const result = await this.run(`${tool} ${args}`, what, stdin);
+  /** `deadline`: the host-clock second by which the host gives the command up (see boundOnHost); none for reads, which change nothing late. */
+  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string, deadline?: number): Promise<string> {
+    const result = await this.run(deadline === undefined ? `${tool} ${args}` : boundOnHost(tool, args, deadline), what, stdin);
     if (result.code === -1) {
       // No exit status: the connection went away while the command ran, so whether it took effect is not known.
       throw new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the SSH connection closed before ${tool} finished.`);
+    }
+    if (deadline !== undefined && result.code === TOO_LATE) {
+      throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the host started ${tool} only after its deadline, so it did not run it.`, result.stderr);
+    }
+    if (deadline !== undefined && result.code === ALARM) {
+      throw new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the switch did not answer before ${tool} gave up at its deadline on the host.`, result.stderr);
     }
     if (result.code !== 0) {
       const stderr = result.stderr.trim();
@@ -108,6 +172,20 @@ export class OvsRemote {
     }
     return result.stdout;
   }
+}
+
+/**
+ * `tool args` as a POSIX shell runs it only before host-clock second `deadline`: started later
+ * (a wrapper or a login that took long), it does not run at all; started in time, the tool's own
+ * --timeout ends it at the deadline (within the second the clock is read in).
+ */
+function boundOnHost(tool: string, args: string, deadline: number): string {
+  return (
+    `left=$((${deadline} - $(date +%s))); ` +
+    `if [ "$left" -le 0 ]; then echo "not run: the host reached it after its deadline" >&2; exit ${TOO_LATE}; fi; ` +
+    // `exit $?` keeps the tool a child of the shell, which then reports its alarm as an exit status, not a signal.
+    `${tool} --timeout="$left" ${args}; exit $?`
+  );
 }
 
 function firstLine(text: string): string {
