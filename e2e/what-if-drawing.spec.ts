@@ -38,3 +38,14 @@ test('trace, impact and matrix answer for the drawing as it is now, compiling it
     await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
   });
 });
+
+test('a trace answered before the drawing changed is marked outdated', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  expect(await designer.trace('web-1', 'app-2', 8080)).toBe('permitted');
+  await expect(designer.byTestId('trace-outdated')).toHaveCount(0);
+
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await expect(designer.byTestId('trace-outdated')).toBeVisible();
+});
