@@ -49,3 +49,19 @@ test('a trace answered before the drawing changed is marked outdated', async ({ 
   await designer.editEdgeServices('web-to-app', 'tcp/9090');
   await expect(designer.byTestId('trace-outdated')).toBeVisible();
 });
+
+test('a matrix the drawing moved on from, compiled or not, offers no example: its trace would contradict the cell', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/8080');
+
+  // Not compiled: the example's trace would compile the drawing first and find tcp/8080 dropped.
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await designer.byTestId('matrix-tab').click();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
+  await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
+});
