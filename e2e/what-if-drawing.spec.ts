@@ -101,3 +101,23 @@ test('the deploy question says when the inventory changed after the compile it d
     await closeAll([silent]);
   }
 });
+
+test('the impact drawn on the canvas goes once the inventory changes, as the Impact tab marks it outdated', async ({ designer, host }) => {
+  const inventory = join(host.home, 'shop-inventory.yaml');
+  copyFileSync(shopInventory, inventory);
+  await designer.openShopCopy(host.url, host.home);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('db-1')).toBeVisible();
+  await designer.compile();
+  await designer.editEdgeServices('app-to-db', 'tcp/5433');
+  expect(await designer.impactAgainstFile(savedShop)).toEqual(['app→db +tcp/5433 -tcp/5432']);
+  await expect(designer.byTestId('impact-edge')).toHaveCount(1);
+
+  // Without its app servers the change concerns no connection: the drawn impact would mislead.
+  const original = await designer.editInventory();
+  await designer.byTestId('inventory-text').fill(original.split('\n').filter((line) => !line.includes('tier: app')).join('\n'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.workload('app-1')).toHaveCount(0);
+  await expect(designer.byTestId('impact-result')).toContainText('outdated');
+  await expect(designer.byTestId('impact-edge')).toHaveCount(0);
+});
