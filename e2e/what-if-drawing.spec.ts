@@ -1,11 +1,16 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
+import { closeAll, silentServer } from './support/silent-servers';
 
 // "What if I deploy this?" is asked of the drawing on the canvas. An edge changed after the last
 // compile must be what a trace, the impact and the matrix see: they compile the drawing first,
 // rather than answer for tables the drawing has moved on from.
 
 const savedShop = fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url));
+const shopInventory = fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url));
 
 test('trace, impact and matrix answer for the drawing as it is now, compiling it first when it changed', async ({ designer, host }) => {
   await designer.open(host.url);
@@ -41,4 +46,82 @@ test('trace, impact and matrix answer for the drawing as it is now, compiling it
     expect(await designer.matrixCell('app', 'db')).toBe('tcp/7000');
     await expect(designer.byTestId('compile-outdated')).toHaveCount(0);
   });
+});
+
+test('a trace answered before the drawing changed is marked outdated', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  expect(await designer.trace('web-1', 'app-2', 8080)).toBe('permitted');
+  await expect(designer.byTestId('trace-outdated')).toHaveCount(0);
+
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await expect(designer.byTestId('trace-outdated')).toBeVisible();
+});
+
+test('a matrix the drawing moved on from, compiled or not, offers no example: its trace would contradict the cell', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/8080');
+
+  // Not compiled: the example's trace would compile the drawing first and find tcp/8080 dropped.
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await designer.byTestId('matrix-tab').click();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
+  await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
+});
+
+test('the deploy question says when the inventory changed after the compile it deploys', async ({ designer, host }) => {
+  const silent = await silentServer();
+  try {
+    const keyPath = join(host.home, 'id_ed25519');
+    writeFileSync(keyPath, generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, { mode: 0o600 });
+    mkdirSync(join(host.home, 'config'), { recursive: true });
+    const targets = ['host-a', 'host-b'].map((h) => ({ host: h, address: '127.0.0.1', port: silent.port, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }));
+    writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
+    const inventory = join(host.home, 'shop-inventory.yaml');
+    copyFileSync(shopInventory, inventory);
+
+    await designer.openShopCopy(host.url, host.home);
+    await designer.openInventoryFile(inventory);
+    await expect(designer.workload('db-1')).toBeVisible();
+    await designer.compile();
+
+    // A web server added since: the compiled tables know nothing of it, and would drop all its traffic.
+    const original = await designer.editInventory();
+    await designer.byTestId('inventory-text').fill(`${original}  - { name: web-3, host: host-a, addresses: [10.20.1.13], labels: { tier: web } }\n`);
+    await designer.byTestId('inventory-save').click();
+    await expect(designer.byTestId('compile-outdated')).toBeVisible();
+
+    await designer.byTestId('deploy-button').click();
+    await expect(designer.byTestId('deploy-modal')).toBeVisible();
+    await expect(designer.byTestId('deploy-modal')).toContainText('the inventory changed after this compile');
+    await designer.closeDeployDialog();
+  } finally {
+    await closeAll([silent]);
+  }
+});
+
+test('the impact drawn on the canvas goes once the inventory changes, as the Impact tab marks it outdated', async ({ designer, host }) => {
+  const inventory = join(host.home, 'shop-inventory.yaml');
+  copyFileSync(shopInventory, inventory);
+  await designer.openShopCopy(host.url, host.home);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('db-1')).toBeVisible();
+  await designer.compile();
+  await designer.editEdgeServices('app-to-db', 'tcp/5433');
+  expect(await designer.impactAgainstFile(savedShop)).toEqual(['app→db +tcp/5433 -tcp/5432']);
+  await expect(designer.byTestId('impact-edge')).toHaveCount(1);
+
+  // Without its app servers the change concerns no connection: the drawn impact would mislead.
+  const original = await designer.editInventory();
+  await designer.byTestId('inventory-text').fill(original.split('\n').filter((line) => !line.includes('tier: app')).join('\n'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.workload('app-1')).toHaveCount(0);
+  await expect(designer.byTestId('impact-result')).toContainText('outdated');
+  await expect(designer.byTestId('impact-edge')).toHaveCount(0);
 });

@@ -107,6 +107,12 @@ describe('browser-mode host', () => {
     expect(traversal.status).toBe(404);
   });
 
+  it('offers as examples only the folders holding a policy and its inventory, which open', async () => {
+    const res = await call('/api/examples:list', { headers: auth(), body: { args: null } });
+    const examples = (JSON.parse(res.body) as { value: { name: string }[] }).value;
+    expect(examples.map((e) => e.name)).toEqual(['three-tier-shop']);
+  });
+
   it('imports NetworkPolicy files into a design that policy:compile accepts, and exports it into a folder', async () => {
     const shop = join(__dirname, '..', 'examples', 'kubernetes-shop');
     const api = async <T>(channel: string, args: unknown): Promise<T> => {

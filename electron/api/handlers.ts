@@ -82,19 +82,27 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
   }
 }
 
+/**
+ * The example folders the app can open: a policy with its inventory. Others (kubernetes-shop holds
+ * NetworkPolicy to import, not a policy) would only fail to open; their inventories stay listed as sources.
+ */
 async function listExamples(dir: string): Promise<ExampleProject[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return Promise.all(
-    names.sort().map(async (name) => {
+  const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+  const examples = await Promise.all(
+    names.sort().map(async (name): Promise<ExampleProject | null> => {
+      const policyPath = join(dir, name, 'policy.yaml');
+      const inventoryPath = join(dir, name, 'inventory.yaml');
+      if (!(await exists(policyPath)) || !(await exists(inventoryPath))) return null;
       const log = join(dir, name, 'connections.csv');
-      const hasLog = await access(log).then(() => true, () => false);
       return {
         name,
         description: name === 'three-tier-shop' ? 'A web shop: web, app and db tiers on two hosts' : name,
-        policyPath: join(dir, name, 'policy.yaml'),
-        inventoryPath: join(dir, name, 'inventory.yaml'),
-        ...(hasLog ? { connectionLogPath: log } : {}),
+        policyPath,
+        inventoryPath,
+        ...((await exists(log)) ? { connectionLogPath: log } : {}),
       };
     }),
   );
+  return examples.filter((example) => example !== null);
 }

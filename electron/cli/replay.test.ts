@@ -35,6 +35,13 @@ describe('microseg replay', () => {
     expect([replay.connections, replay.permitted, replay.entries, replay.diagnostics]).toEqual([3, 3, [], []]);
   });
 
+  it('exits 2 for a policy with errors, since 1 says connections would be dropped', () => {
+    const broken = log('broken.yaml', readFileSync(policy, 'utf8').replace('to: db', 'to: nowhere'));
+    const result = microseg('replay', broken, '--inventory', inventory, '--connections', join(example, 'connections.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error MS112');
+  });
+
   it('names each bad line by its line and column name, replays the rest, and exits 2', () => {
     const mixed = log('mixed.csv', 'from,to,protocol,port,count\nweb-1,app-1,tcp,8080,2\nweb-1,app-1,gre,1,1\nweb-1,app-1,tcp,70000,1\nweb-1,nobody,tcp,80,1\nweb-1,app-1,tcp,8080,-3\nweb-1,db-1,tcp,5432,1\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', mixed);

@@ -44,6 +44,15 @@ describe('compiledDrawing', () => {
     expect(compiled?.input.policy.name).toBe('shop2');
   });
 
+  it('leaves the what-if tool that asked on show while it compiles a changed drawing', async () => {
+    for (const kind of ['trace', 'matrix', 'impact', 'replay'] as const) {
+      useCompileStore.setState({ outcome: null, input: null, tab: { kind } });
+      vi.mocked(request).mockImplementationOnce(() => answer({ ...outcome('c1'), hosts: [{ host: 'h1' }] } as unknown as CompileOutcome));
+      await compiledDrawing();
+      expect(useCompileStore.getState().tab).toEqual({ kind });
+    }
+  });
+
   it('waits for a compile already running rather than starting another', async () => {
     let finish: (response: Answer) => void = () => undefined;
     vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));

@@ -3,9 +3,8 @@ import type { Group } from '@shared/policy/model';
 import { MarkerType } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { ImpactFlowEdge } from '../components/canvas/ImpactEdge';
-import { samePolicyContent } from '../model/same-input';
 import { useAnalysisStore } from '../stores/analysis-store';
-import { usePolicyStore } from '../stores/policy-store';
+import { useAboutDrawing } from './use-about-drawing';
 
 const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#868e96' } as const;
 
@@ -13,9 +12,10 @@ const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#8
 export function useImpactEdges(groups: readonly Group[]): ImpactFlowEdge[] {
   const result = useAnalysisStore((s) => s.impact);
   const show = useAnalysisStore((s) => s.showImpactOnCanvas);
-  const policy = usePolicyStore((s) => s.policy);
-  // An impact worked out for another drawing would mislead: it disappears once the drawing changes.
-  const impact = result && samePolicyContent(result.input.policy, policy) ? result.impact : null;
+  // An impact worked out for another drawing or inventory would mislead: it disappears once either changes,
+  // as the Impact tab marks it outdated.
+  const current = useAboutDrawing(result?.input);
+  const impact = result && current ? result.impact : null;
   return useMemo(() => {
     if (!impact || !show) return [];
     const names = new Set(groups.map((g) => g.name));

@@ -1,8 +1,9 @@
+import type { Inventory, Workload } from '@shared/inventory/model';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
 import { groupDraftOf, groupFromDraft } from './drafts';
 import { withEdgeAdded, withGroupMoved, withGroupReplaced } from './policy-edits';
-import { sameNamesAndSelectors, samePolicyContent } from './same-input';
+import { isCompileCurrent, sameNamesAndSelectors, samePolicyContent } from './same-input';
 
 describe('membership is resolved again only when it can change', () => {
   const policy: Policy = {
@@ -50,5 +51,24 @@ describe('a compile still describes the drawing', () => {
     const dhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
     const dns = { ...policy, infrastructure: { dhcp: false, dnsResolvers: ['10.0.0.53'] } };
     for (const next of [dhcp, dns]) expect(samePolicyContent(policy, next)).toBe(false);
+  });
+});
+
+describe('a compile still describes the inventory', () => {
+  const policy = emptyPolicy('shop');
+  const web: Workload = { id: 'static:shop/web-1', name: 'web-1', host: 'h1', addresses: ['10.0.0.1'], labels: { tier: 'web' }, origin: { kind: 'static', source: 'shop' } };
+  const shop: Inventory = { workloads: [web], readAt: '2026-01-01T00:00:00Z' };
+  const none: Inventory = { workloads: [], readAt: '2026-01-01T00:00:00Z' };
+
+  it('while the inventory it was compiled for is open', () => {
+    expect(isCompileCurrent({ policy, inventory: shop }, policy, shop)).toBe(true);
+  });
+
+  it('not once every source is closed: its workloads are gone from the drawing', () => {
+    expect(isCompileCurrent({ policy, inventory: shop }, policy, null)).toBe(false);
+  });
+
+  it('with no inventory open, when it was compiled without workloads', () => {
+    expect(isCompileCurrent({ policy, inventory: none }, policy, null)).toBe(true);
   });
 });

@@ -17,13 +17,18 @@ export function samePolicyContent(compiled: Policy, current: Policy): boolean {
   );
 }
 
-/** Whether the last compile was made from exactly this drawing and inventory. */
+/**
+ * Whether the last compile was made from exactly this drawing and inventory. No inventory open
+ * (none yet, or every source closed) is compiled as one without workloads: it matches only such a
+ * compile, never the workloads of sources since closed.
+ */
 export function isCompileCurrent(
   input: { policy: Policy; inventory: Inventory } | null,
   policy: Policy,
   inventory: Inventory | null,
 ): boolean {
-  return input !== null && samePolicyContent(input.policy, policy) && (inventory === null || input.inventory === inventory);
+  if (input === null || !samePolicyContent(input.policy, policy)) return false;
+  return inventory === null ? input.inventory.workloads.length === 0 : input.inventory === inventory;
 }
 
 /**

@@ -44,11 +44,14 @@ export const useCompileStore = create<CompileState>()((set, get) => ({
   reset: () => set({ outcome: null, input: null, tab: { kind: 'problems' } }),
 }));
 
-/** Stay on the host being read if it still has a table; errors and empty results open Problems. */
+/**
+ * Stay on the host being read if it still has a table, and on a what-if tool (which compiles a
+ * changed drawing first, to show its answer there); errors and empty results open Problems.
+ */
 function nextTab(current: OutputTab, outcome: CompileOutcome): OutputTab {
   const hosts = outcome.hosts.map((h) => h.host);
   if (outcome.diagnostics.some((d) => d.severity === 'error') || hosts.length === 0) return { kind: 'problems' };
   if (current.kind === 'host' && hosts.includes(current.host)) return current;
-  if (current.kind === 'trace' || current.kind === 'matrix' || current.kind === 'impact') return current;
+  if (current.kind === 'trace' || current.kind === 'matrix' || current.kind === 'impact' || current.kind === 'replay') return current;
   return { kind: 'host', host: hosts[0] ?? '' };
 }

@@ -21,8 +21,8 @@ const SUPERSEDED = 'superseded';
  * the grid keeps no per-pair answers (5,000 groups make 25 million cells), so the pairs are
  * traced when the cell is looked at, on the same path as the Trace tab, up to a bound; when
  * none of those shows it, the panel says so rather than offer a trace that contradicts the cell.
- * Only while the matrix is `current`: the Trace tab traces on the latest compile, whose tables
- * an outdated matrix does not describe.
+ * Only while the matrix is `current`: the Trace tab traces on the drawing as it is now (its
+ * latest compile), whose tables an outdated matrix does not describe.
  */
 export function CellExample({
   services,
@@ -82,7 +82,7 @@ export function CellExample({
   if (!current)
     return (
       <p className="muted" data-testid="matrix-example-outdated">
-        No example to trace: the matrix was computed before the last compile. Compute it again.
+        No example to trace: the drawing or its compile changed since the matrix was computed. Compute it again.
       </p>
     );
   const service = tracedServiceText(goal.service);

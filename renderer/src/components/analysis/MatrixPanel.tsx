@@ -34,7 +34,8 @@ export function MatrixPanel(): JSX.Element {
   const [filter, setFilter] = useState('');
 
   const current = useAboutDrawing(result?.input);
-  // The cell's example pairs are traced on the latest compile, which must be the one the matrix was computed on.
+  // The cell's example pairs are traced on the latest compile, which must be the one the matrix was computed on; and
+  // its link traces on the drawing as it is now, so the drawing must not have moved on from the matrix either.
   const ofLatestCompile = result !== null && input !== null && isCompileCurrent(result.input, input.policy, input.inventory);
   const compiling = useCompileStore((s) => s.running);
   const compileIsCurrent = useAboutDrawing(input);
@@ -141,7 +142,7 @@ export function MatrixPanel(): JSX.Element {
             <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
-            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={ofLatestCompile} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
+            {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={ofLatestCompile && current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
             <Legend note={leftOut} />
           </div>
         </div>

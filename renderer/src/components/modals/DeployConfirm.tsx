@@ -3,8 +3,9 @@ import type { ImpactOutcome } from '@shared/api/contract';
 import { deployPlan, describeTarget, hostLines } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
+import { useInventoryStore } from '../../stores/inventory-store';
 import { usePolicyStore } from '../../stores/policy-store';
-import { samePolicyContent } from '../../model/same-input';
+import { isCompileCurrent } from '../../model/same-input';
 import { request } from '../../api/request';
 import { ImpactList } from '../analysis/ImpactList';
 import { PortGuardLossList } from '../analysis/PortGuardLossList';
@@ -20,6 +21,7 @@ export function DeployConfirm(): JSX.Element | null {
   const outcome = useCompileStore((s) => s.outcome);
   const input = useCompileStore((s) => s.input);
   const policy = usePolicyStore((s) => s.policy);
+  const inventory = useInventoryStore((s) => s.inventory);
   const dirty = usePolicyStore((s) => s.dirty);
   const plan = useMemo(() => deployPlan(hostLines(outcome, targets)), [outcome, targets]);
   // What this deploy changes, against what the hosts run now; kept with the question it
@@ -123,8 +125,11 @@ export function DeployConfirm(): JSX.Element | null {
         </div>
       ) : null}
       {dirty ? <p className="form-warning">The policy has unsaved changes: save it, so the file matches what the switches enforce.</p> : null}
-      {!samePolicyContent(input.policy, policy) ? (
-        <p className="form-warning">The drawing changed after this compile. The compiled version is deployed, as previewed.</p>
+      {/* A workload added to the inventory since is in none of the compiled tables, as an edge drawn since is not. */}
+      {!isCompileCurrent(input, policy, inventory) ? (
+        <p className="form-warning" data-testid="deploy-outdated">
+          The drawing or the inventory changed after this compile. The compiled version is deployed, as previewed.
+        </p>
       ) : null}
       <div className="button-row end">
         <button type="button" data-testid="deploy-dismiss" onClick={() => setConfirming(false)} autoFocus>

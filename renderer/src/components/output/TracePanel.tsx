@@ -2,8 +2,9 @@ import { qualifiedName } from '@shared/inventory/model';
 import type { TraceOutcome } from '@shared/api/contract';
 import { traceAgrees } from '@shared/simulator/ovs-trace';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX } from 'react';
-import { compiledDrawing } from '../../actions/compile-current';
+import { compiledDrawing, type CompiledDrawing } from '../../actions/compile-current';
 import { request } from '../../api/request';
+import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
@@ -41,6 +42,9 @@ export function TracePanel(): JSX.Element {
   });
   const [form, setFormState] = useState(opened.question);
   const [answer, setAnswer] = useState<TraceAnswer | null>(null);
+  // The drawing the answer was traced on: once the drawing moves on, the answer is marked outdated.
+  const [tracedOn, setTracedOn] = useState<CompiledDrawing['input'] | null>(null);
+  const answerCurrent = useAboutDrawing(tracedOn);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   // The stopId of the switches being asked (see work:stop); null when none is.
   const [asking, setAsking] = useState<string | null>(null);
@@ -83,6 +87,7 @@ export function TracePanel(): JSX.Element {
     if (current !== asked.current) return;
     setTracing(false);
     setAnswer(reply.ok ? reply.answer : null);
+    setTracedOn(compiled.input);
     setError(reply.ok ? null : reply.error);
   };
   // Traced once, when the tab opens with a question: its asker (a click on "Trace …") expects the answer.
@@ -176,6 +181,12 @@ export function TracePanel(): JSX.Element {
               {answer.path.verdict === 'redirected' ? `redirected to ${answer.path.redirectedTo ?? '?'}` : answer.path.verdict}
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
+            {!answerCurrent ? (
+              <span className="badge badge-warning" data-testid="trace-outdated">
+                {' '}
+                outdated: the drawing changed since
+              </span>
+            ) : null}
           </p>
           {answer.note ? <p className="muted" data-testid="trace-note">{answer.note}</p> : null}
           <ul className="trace-decisions">
