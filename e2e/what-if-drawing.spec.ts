@@ -27,7 +27,7 @@ test('trace, impact and matrix answer for the drawing as it is now, compiling it
   await test.step('a result the drawing has moved on from says so', async () => {
     await designer.editEdgeServices('app-to-db', 'tcp/6000');
     await designer.byTestId('impact-tab').click();
-    await expect(designer.byTestId('impact-result')).toContainText('outdated: the drawing changed since');
+    await expect(designer.byTestId('impact-result')).toContainText('outdated: the drawing or inventory changed since');
   });
 
   await test.step('a trace runs on the changed edge', async () => {

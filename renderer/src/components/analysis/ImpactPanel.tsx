@@ -10,6 +10,7 @@ import { AnalysisProgress } from './AnalysisProgress';
 import { ImpactList } from './ImpactList';
 import { PortGuardLossList } from './PortGuardLossList';
 import { UnreadHostsList } from './UnreadHostsList';
+import { OutdatedBadge } from './OutdatedBadge';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -79,7 +80,7 @@ export function ImpactPanel(): JSX.Element {
           <p>
             Against <strong data-testid="impact-baseline">{result.baseline}</strong>{' '}
             <span className="muted">({result.impact.stats.pairsCompared} pairs compared, {result.durationMs} ms)</span>
-            {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
+            {!current ? <OutdatedBadge /> : null}
           </p>
           <PortGuardLossList losses={result.portGuardsLost} />
           <UnreadHostsList unread={result.unread} />

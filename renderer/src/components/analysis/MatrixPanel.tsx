@@ -16,6 +16,7 @@ import { HeatMapCanvas } from './HeatMapCanvas';
 import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND, type PictureFooter } from './heat-map-svg';
 import { matrixView } from './matrix-view';
 import { downloadPng, downloadSvg, save } from './picture-export';
+import { OutdatedBadge } from './OutdatedBadge';
 
 const NO_MATCH_EXPORT = 'No name contains the filter, so there is no map to export; change or clear the filter.';
 
@@ -106,7 +107,7 @@ export function MatrixPanel(): JSX.Element {
             <span className="muted matrix-stats" data-testid="matrix-stats" title={statsText}>
               {statsText}
             </span>
-            {!current ? <span className="badge badge-warning">outdated: the drawing changed since</span> : null}
+            {!current ? <OutdatedBadge /> : null}
             <input
               type="search"
               className="matrix-filter"

@@ -6,6 +6,7 @@ import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
+import { OutdatedBadge } from './OutdatedBadge';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
@@ -65,7 +66,7 @@ export function ReplayPanel(): JSX.Element {
             <strong>{result.log}</strong>: {n(replay.connections)} connection{replay.connections === 1 ? '' : 's'}, {n(replay.permitted)} permitted
             {replay.unenforced > 0 ? ` (${n(replay.unenforced)} with neither end behind one of our switches)` : ''}, <strong>{n(replay.dropped)} dropped</strong>,{' '}
             {n(replay.redirected)} redirected to a honeypot <span className="muted">({result.durationMs} ms)</span>
-            {!current ? <span className="badge badge-warning"> outdated: the drawing changed since</span> : null}
+            {!current ? <OutdatedBadge /> : null}
           </p>
           {replay.diagnostics.length > 0 ? (
             <details className="form-warning" data-testid="replay-left-out" open={result.problems <= 5}>

@@ -11,6 +11,7 @@ import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
+import { OutdatedBadge } from '../analysis/OutdatedBadge';
 
 const VERDICT_BADGE: Record<TraceOutcome['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
 
@@ -181,12 +182,7 @@ export function TracePanel(): JSX.Element {
               {answer.path.verdict === 'redirected' ? `redirected to ${answer.path.redirectedTo ?? '?'}` : answer.path.verdict}
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
-            {!answerCurrent ? (
-              <span className="badge badge-warning" data-testid="trace-outdated">
-                {' '}
-                outdated: the drawing changed since
-              </span>
-            ) : null}
+            {!answerCurrent ? <OutdatedBadge testId="trace-outdated" /> : null}
           </p>
           {answer.note ? <p className="muted" data-testid="trace-note">{answer.note}</p> : null}
           <ul className="trace-decisions">
