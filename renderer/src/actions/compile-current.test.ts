@@ -22,7 +22,7 @@ describe('compiledDrawing', () => {
     vi.mocked(request).mockReset();
     usePolicyStore.getState().replace(emptyPolicy('shop'), '/tmp/shop.yaml');
     useInventoryStore.setState({ inventory });
-    useCompileStore.setState({ outcome: null, input: null, running: false });
+    useCompileStore.setState({ outcome: null, input: null, running: false, latestCompileId: null });
   });
 
   it('takes the last compile when it is of the drawing and inventory now, without compiling', async () => {
@@ -70,5 +70,12 @@ describe('compiledDrawing', () => {
     vi.mocked(request).mockImplementationOnce(() => answer(outcome('c1', true)));
     expect(await compiledDrawing()).toBeNull();
     expect(useCompileStore.getState().outcome?.compileId).toBe('c1');
+  });
+  it('compiles again when another window compiled since, whose compile replaced this one on the node side', async () => {
+    const { policy } = usePolicyStore.getState();
+    useCompileStore.setState({ outcome: outcome('c1'), input: { policy, inventory }, latestCompileId: 'other-window' });
+    vi.mocked(request).mockImplementationOnce(() => answer(outcome('c2')));
+    expect((await compiledDrawing())?.outcome.compileId).toBe('c2');
+    expect(request).toHaveBeenCalledTimes(1);
   });
 });

@@ -4,7 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { isCompileCurrent } from '../model/same-input';
 import type { AnalysisInput } from '../stores/analysis-store';
-import { useCompileStore } from '../stores/compile-store';
+import { compileReplaced, useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { usePolicyStore } from '../stores/policy-store';
 
@@ -21,16 +21,19 @@ export interface CompiledDrawing {
 }
 
 /**
- * The compile of the drawing and inventory as they are now: the last one when it is of them,
- * else a new one (the preview shows it too). A trace, the matrix, the impact and a replay answer
- * "what if I deploy this?", so they must not answer for a compile the drawing has moved on
- * from. Null when the compile could not run or found errors: Problems shows why.
+ * The compile of the drawing and inventory as they are now: the last one when it is of them and
+ * still the node side's latest, else a new one (the preview shows it too). A trace, the matrix,
+ * the impact and a replay answer "what if I deploy this?", so they must not answer for a compile
+ * the drawing has moved on from. Null when the compile could not run or found errors: Problems
+ * shows why.
  */
 export async function compiledDrawing(): Promise<CompiledDrawing | null> {
   const { policy } = usePolicyStore.getState();
   const { inventory } = useInventoryStore.getState();
   await compileSettled();
-  if (!isCompileCurrent(useCompileStore.getState().input, policy, inventory)) await compileDrawing(policy, inventory);
+  // A compile another window's replaced has no tables left on the node side, which a trace names.
+  const last = useCompileStore.getState();
+  if (!isCompileCurrent(last.input, policy, inventory) || compileReplaced(last)) await compileDrawing(policy, inventory);
   const { input, outcome } = useCompileStore.getState();
   if (!input || !outcome || !isCompileCurrent(input, policy, inventory) || hasErrors(outcome.diagnostics)) return null;
   return { input, outcome };

@@ -44,6 +44,11 @@ export const useCompileStore = create<CompileState>()((set, get) => ({
   reset: () => set({ outcome: null, input: null, tab: { kind: 'problems' } }),
 }));
 
+/** Whether another window compiled since this window's compile: the node side keeps only the latest compile's tables. */
+export function compileReplaced(state: Pick<CompileState, 'outcome' | 'latestCompileId'>): boolean {
+  return state.outcome !== null && state.latestCompileId !== null && state.latestCompileId !== state.outcome.compileId;
+}
+
 /**
  * Stay on the host being read if it still has a table, and on a what-if tool (which compiles a
  * changed drawing first, to show its answer there); errors and empty results open Problems.

@@ -1,5 +1,5 @@
 import type { JSX } from 'react';
-import { useCompileStore } from '../../stores/compile-store';
+import { compileReplaced, useCompileStore } from '../../stores/compile-store';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { FlowEditor } from './FlowEditor';
 import { useHostTableText } from './use-host-table-text';
@@ -17,8 +17,7 @@ export function OutputPanel(): JSX.Element {
   const input = useCompileStore((s) => s.input);
   const compiledDrawingNow = useAboutDrawing(input);
   const stale = input !== null && !compiledDrawingNow;
-  const latestCompileId = useCompileStore((s) => s.latestCompileId);
-  const replaced = outcome !== null && latestCompileId !== null && latestCompileId !== outcome.compileId;
+  const replaced = useCompileStore(compileReplaced);
   const table = tab.kind === 'host' ? outcome?.hosts.find((h) => h.host === tab.host) : undefined;
   const text = useHostTableText(outcome?.compileId, table?.host);
 
