@@ -144,7 +144,8 @@ describe('reachability matrix', () => {
     // web-1 and web-2, each from the world's outside addresses: 2 pairs, both of them with the outside.
     expect(memberPairCount(matrix.members, world, web)).toBe(2);
     expect(outsidePairCount(matrix.members, web, world)).toBe(2);
-    expect(allGroupCells(matrix)[world]![web]).toMatchObject({ pairs: 2, outsidePairs: 2 });
+    // The example's outside end is a host address in public space, not 0.0.0.0.
+    expect(allGroupCells(matrix)[world]![web]).toMatchObject({ pairs: 2, outsidePairs: 2, example: { from: '1.0.0.1', to: 'web-1' } });
     expect([...matrixCsvChunks(matrix)].join('\n').split('\n')).toContain('world,web,tcp/443,,,2');
     expect(openCells(matrix).find((c) => c.from === 'world' && c.to === 'web')).toMatchObject({ pairs: 2, outsidePairs: 2 });
     // Between workloads nothing changes: web-1 and web-2 with each other, none with the outside.
