@@ -174,6 +174,33 @@ test('a group cell counts address pairs and says so: two and two dual-stack work
   expect(await designer.matrixCellFacts()).toContain('Member pairs: 1');
 });
 
+test('a cell from an address block group counts each workload address with its outside addresses once, and its example starts at a host address', async ({ designer, host }) => {
+  const inventory = join(host.home, 'internet.csv');
+  writeFileSync(inventory, ['name,host,addresses,labels', 'web-1,h1,10.0.0.1,tier=web', 'web-2,h2,10.0.0.2,tier=web'].join('\n') + '\n');
+  const policy = join(host.home, 'internet.yaml');
+  // The exceptions cut 0.0.0.0/0 into 31 stretches: counted one by one, the cell said 62 pairs.
+  writeFileSync(
+    policy,
+    [
+      'apiVersion: microseg.dev/v1',
+      'kind: Policy',
+      'metadata: { name: internet, revision: 1 }',
+      'defaults: { withinGroup: allow, betweenGroups: drop }',
+      'groups:',
+      '  - { name: internet, selector: { cidrs: [0.0.0.0/0], except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16] }, canvas: { x: 0, y: 0 } }',
+      '  - { name: web, selector: { labels: tier=web }, canvas: { x: 300, y: 0 } }',
+      'edges:',
+      '  - { id: internet-web, from: internet, to: web, services: [tcp/443], action: allow }',
+      '',
+    ].join('\n'),
+  );
+  await openAndComputeMatrix(designer, host, inventory, policy);
+
+  expect(await designer.matrixCell('internet', 'web')).toBe('tcp/443');
+  expect(await designer.matrixCellFacts()).toContain("Address pairs: 2 (each a workload address with a group's outside addresses, all of them as one end)");
+  await expect(designer.byTestId('matrix-trace-example')).toHaveAttribute('data-from', '1.0.0.1');
+});
+
 test('a filter no name matches says so, and offers no empty picture to export', async ({ designer, host }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   await openAndComputeMatrix(designer, host, join(example, 'inventory.yaml'), join(example, 'policy.yaml'));

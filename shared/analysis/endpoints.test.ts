@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Workload } from '../inventory/model';
 import { addressBits } from '../simulator/address-bits';
-import { endpointLabel, type MatrixEndpoint } from './endpoints';
+import { resolveMembership } from '../policy/membership';
+import { endpointLabel, matrixEndpoints, type MatrixEndpoint } from './endpoints';
+import { NamedAddresses } from './named-addresses';
 
 const workload = (name: string, addresses: string[]): Workload => ({ id: `s/${name}`, name, host: 'h1', addresses, labels: {}, origin: { kind: 'static', source: 's' } });
 
@@ -21,5 +23,23 @@ describe('endpointLabel', () => {
     // Between two dual-stack workloads `trace` takes IPv4: the name would not be this address.
     expect(endpointLabel(endpoint(dual, 'fd00::4'))).toBe('fd00::4');
     expect(endpointLabel(endpoint(v6, 'fd00::5'))).toBe('six');
+  });
+});
+
+describe('matrixEndpoints', () => {
+  const standIns = (cidrs: string[], workloads: Workload[] = []): string[] => {
+    const groups = [{ name: 'outside', selector: { cidrs } }];
+    return matrixEndpoints(workloads, resolveMembership({ groups }, workloads), new NamedAddresses()).filter((e) => !e.workload).map((e) => e.text);
+  };
+
+  it('stands for a block by a host address a person would trace: in public space, not the network address', () => {
+    // 0.0.0.0 and :: read as "any" or "unspecified", ::1 as loopback: a cell's example starts with one of these.
+    expect(standIns(['0.0.0.0/0', '::/0'])).toEqual(['1.0.0.1', '2000::1']);
+    expect(standIns(['203.0.113.0/24'])).toEqual(['203.0.113.1']);
+    // One or two addresses have no network address to skip.
+    expect(standIns(['203.0.113.8/31'])).toEqual(['203.0.113.8']);
+    expect(standIns(['203.0.113.9/32'])).toEqual(['203.0.113.9']);
+    // A workload on the first host address leaves the next one.
+    expect(standIns(['203.0.113.0/24'], [workload('gw', ['203.0.113.1'])])).toEqual(['203.0.113.2']);
   });
 });

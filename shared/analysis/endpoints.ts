@@ -189,11 +189,30 @@ function standInsFor(block: AddressMask, prefixes: readonly AddressMask[], unava
   return out;
 }
 
-/** The first address of the block no one else uses, trying a few (used ones are sparse). */
+/**
+ * Where public address space starts: below lie 0.0.0.0/8 ("this network") and, for IPv6, the
+ * unspecified, loopback and other special addresses, which a reader would take for something else.
+ */
+const PUBLIC_START = { 4: 1n << 24n, 6: 1n << 125n } as const;
+
+/**
+ * A free address of the piece, as a person would pick one to trace (a cell's example may be it):
+ * a host address, not the network address, and in public space where the piece holds some
+ * (1.0.0.1 rather than 0.0.0.0 for the internet). Any free address of the piece meets the flows
+ * alike. Tries a few (used ones are sparse), then any from the piece's start.
+ */
 function firstFree(family: 4 | 6, value: bigint, length: number, unavailable: (a: AddressBits) => boolean): AddressBits | null {
   const size = 1n << BigInt(WIDTH[family] - length);
-  for (let i = 0n; i < size && i < 4096n; i++) {
-    const candidate = { family, value: value + i };
+  const start = value <= PUBLIC_START[family] && PUBLIC_START[family] < value + size ? PUBLIC_START[family] : value;
+  // A piece of one or two addresses (/32, /31) has no network address to skip.
+  const typical = start + (size > 2n ? 1n : 0n);
+  return freeFrom(family, typical, value + size, unavailable) ?? freeFrom(family, value, value + size, unavailable);
+}
+
+/** The first of a few addresses from `from` (before `end`) no one else uses. */
+function freeFrom(family: 4 | 6, from: bigint, end: bigint, unavailable: (a: AddressBits) => boolean): AddressBits | null {
+  for (let value = from; value < end && value < from + 4096n; value++) {
+    const candidate = { family, value };
     if (!unavailable(candidate)) return candidate;
   }
   return null;

@@ -24,8 +24,14 @@ export interface MatrixCell {
   sometimes: ServiceSet;
   /** Services sent to a honeypot for at least one pair. */
   redirected: ServiceSet;
-  /** Member pairs (distinct addresses of one family). */
+  /**
+   * Pairs, as memberPairCount counts them: of two workload addresses of one family, or of a
+   * workload address with a group's outside addresses (those its address blocks hold beyond our
+   * switches) of its family, taken as one end.
+   */
   pairs: number;
+  /** Of `pairs`, those of a workload address with a group's outside addresses. */
+  outsidePairs: number;
   /**
    * The first of them in endpoint order, named as endpointLabel names them. It need not open a
    * `sometimes` service: the panel traces pairs for one that does, and `matrix --json` asks the

@@ -77,7 +77,7 @@ export function openCells(matrix: ReachabilityMatrix, findExamples?: ExampleFind
   const pairs = new MemberPairCounter(matrix.members);
   return places.map(({ row, column, services }, i) => {
     const example = examples[i];
-    return { from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), ...(example ? { example } : {}) };
+    return { from: matrix.groups[row]!, to: matrix.groups[column]!, ...services, pairs: pairs.count(row, column), outsidePairs: pairs.outside(row, column), ...(example ? { example } : {}) };
   });
 }
 

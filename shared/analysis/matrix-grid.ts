@@ -80,11 +80,49 @@ export function isMemberPair(members: MatrixMembers, a: number, b: number): bool
   return a !== b && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
 }
 
-/** The member pairs of cell (row, column), counted: pairs of addresses, so two dual-stack workloads are two pairs. */
+/**
+ * The pairs of cell (row, column), counted as a person reads them: pairs of workload addresses
+ * (two dual-stack workloads are two pairs), and, where a group has address blocks, each workload
+ * address of the other group with that group's outside addresses of its family as one end. The
+ * outside members are stand-ins, one per stretch the tables' prefixes cut the blocks into
+ * (matrixEndpoints): counted one by one, they would say how the flows split the space, not who talks.
+ */
 export function memberPairCount(members: MatrixMembers, row: number, column: number): number {
-  let pairs = 0;
-  for (const a of members.byGroup[row]!) for (const b of members.byGroup[column]!) if (isMemberPair(members, a, b)) pairs++;
-  return pairs;
+  return pairsOf(familyCounts(members, row), familyCounts(members, column), sharedBehindSwitch(members, row, column)).pairs;
+}
+
+/** Of memberPairCount, the pairs of a workload address with a group's outside addresses. */
+export function outsidePairCount(members: MatrixMembers, row: number, column: number): number {
+  return pairsOf(familyCounts(members, row), familyCounts(members, column), 0).outside;
+}
+
+/** A group's members, four counts: IPv4 behind a switch, IPv4 outside, IPv6 behind, IPv6 outside. */
+function familyCounts(members: MatrixMembers, group: number): Int32Array {
+  const counts = new Int32Array(4);
+  for (const a of members.byGroup[group]!) counts[countSlot(members, a)]!++;
+  return counts;
+}
+
+function countSlot(members: MatrixMembers, a: number): number {
+  return (members.families[a] === 6 ? 2 : 0) + (members.behindSwitch[a] ? 0 : 1);
+}
+
+/** Members behind a switch in both groups: each would make a pair with itself. */
+function sharedBehindSwitch(members: MatrixMembers, row: number, column: number): number {
+  const inColumn = new Set(members.byGroup[column]);
+  return members.byGroup[row]!.filter((a) => members.behindSwitch[a] && inColumn.has(a)).length;
+}
+
+/** The pairs of two groups from their familyCounts, less the members they share behind a switch. */
+function pairsOf(from: ArrayLike<number>, to: ArrayLike<number>, shared: number): { pairs: number; outside: number } {
+  let workloadPairs = 0;
+  let outside = 0;
+  for (const family of [0, 2]) {
+    const [behindA, outsideA, behindB, outsideB] = [from[family]!, from[family + 1]!, to[family]!, to[family + 1]!];
+    workloadPairs += behindA * behindB;
+    outside += (outsideB > 0 ? behindA : 0) + (outsideA > 0 ? behindB : 0);
+  }
+  return { pairs: workloadPairs - shared + outside, outside };
 }
 
 /** The first member pair of cell (row, column) in endpoint order, named; undefined without one. */
@@ -100,21 +138,20 @@ export function examplePair(members: MatrixMembers, row: number, column: number)
 /** Cell (row, column) in full: its services, its member pairs counted and one of them named. */
 export function groupCellAt(grid: GroupGrid, members: MatrixMembers, row: number, column: number): MatrixCell {
   const services = cellServicesAt(grid, row, column);
-  if (!services) return { ...EMPTY_SERVICES, pairs: 0 };
+  if (!services) return { ...EMPTY_SERVICES, pairs: 0, outsidePairs: 0 };
   const example = examplePair(members, row, column);
-  return { ...services, pairs: memberPairCount(members, row, column), ...(example ? { example } : {}) };
+  return { ...services, pairs: memberPairCount(members, row, column), outsidePairs: outsidePairCount(members, row, column), ...(example ? { example } : {}) };
 }
 
 const EMPTY_SERVICES: CellServices = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES };
 
 /**
- * Counts any cell's member pairs at once, for readers that go over every cell (a CSV of 25
- * million rows): per group, its members by family and by whether a switch is in front of them,
- * and per pair of groups how many members behind a switch they share (each would make a pair
- * with itself).
+ * Counts any cell's pairs (as memberPairCount) at once, for readers that go over every cell (a
+ * CSV of 25 million rows): per group, its familyCounts, and per pair of groups how many members
+ * behind a switch they share (each would make a pair with itself).
  */
 export class MemberPairCounter {
-  /** Per group, four counts: IPv4 behind a switch, IPv4 outside, IPv6 behind, IPv6 outside. */
+  /** Per group, its four familyCounts side by side. */
   private readonly counts: Int32Array;
   private readonly shared = new Map<number, number>();
   private readonly groups: number;
@@ -125,7 +162,7 @@ export class MemberPairCounter {
     const groupsOf: number[][] = members.labels.map(() => []);
     members.byGroup.forEach((list, g) => {
       for (const a of list) {
-        this.counts[g * 4 + (members.families[a] === 6 ? 2 : 0) + (members.behindSwitch[a] ? 0 : 1)]!++;
+        this.counts[g * 4 + countSlot(members, a)]!++;
         if (members.behindSwitch[a]) groupsOf[a]!.push(g);
       }
     });
@@ -133,13 +170,16 @@ export class MemberPairCounter {
   }
 
   count(row: number, column: number): number {
+    return this.pairsAt(row, column).pairs;
+  }
+
+  /** Of count, the pairs of a workload address with a group's outside addresses. */
+  outside(row: number, column: number): number {
+    return this.pairsAt(row, column).outside;
+  }
+
+  private pairsAt(row: number, column: number): { pairs: number; outside: number } {
     const { counts } = this;
-    let pairs = 0;
-    for (const family of [0, 2]) {
-      const [behindA, outsideA] = [counts[row * 4 + family]!, counts[row * 4 + family + 1]!];
-      const [behindB, outsideB] = [counts[column * 4 + family]!, counts[column * 4 + family + 1]!];
-      pairs += behindA * (behindB + outsideB) + outsideA * behindB;
-    }
-    return pairs - (this.shared.get(row * this.groups + column) ?? 0);
+    return pairsOf(counts.subarray(row * 4, row * 4 + 4), counts.subarray(column * 4, column * 4 + 4), this.shared.get(row * this.groups + column) ?? 0);
   }
 }

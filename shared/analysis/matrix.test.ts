@@ -18,7 +18,7 @@ import { FlowSignatures } from './flow-signatures';
 import { HostReach, PROBE_SOURCE_PORT } from './host-reach';
 import { matrixSteps, reachabilityMatrix, type MatrixCell, type ReachabilityMatrix } from './matrix';
 import { matrixCsvChunks, matrixTextLines, openCells } from './matrix-format';
-import { memberPairCount, MemberPairCounter } from './matrix-grid';
+import { memberPairCount, MemberPairCounter, outsidePairCount } from './matrix-grid';
 import { allGroupCells } from './testing/matrix-cells';
 import { pairReach, type PairReach } from './reach';
 import { formatServices, intersectServices, NO_SERVICES, serviceSetOf, subtractServices, unionServices, type ServiceProtocol, type ServiceSet } from './service-set';
@@ -133,6 +133,25 @@ describe('reachability matrix', () => {
     expect(workloads.cells[workloads.names.indexOf('web-1')]![workloads.names.indexOf('app-1')]!.pairs).toBe(1);
   });
 
+  it('counts a workload address with an address block group’s outside addresses as one pair, however the exceptions split the space', () => {
+    // Three exceptions cut 0.0.0.0/0 into dozens of stretches, each an outside member of its own.
+    const internet = { name: 'world', selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } };
+    const carved: Policy = { ...policy, groups: policy.groups.map((g) => (g.name === 'world' ? internet : g)) };
+    const matrix = reachabilityMatrix(carved, inventory, tablesOf(carved, inventory));
+    const [world, web] = [matrix.groups.indexOf('world'), matrix.groups.indexOf('web')];
+    expect(matrix.members.byGroup[world]!.length).toBeGreaterThan(10);
+
+    // web-1 and web-2, each from the world's outside addresses: 2 pairs, both of them with the outside.
+    expect(memberPairCount(matrix.members, world, web)).toBe(2);
+    expect(outsidePairCount(matrix.members, web, world)).toBe(2);
+    // The example's outside end is a host address in public space, not 0.0.0.0.
+    expect(allGroupCells(matrix)[world]![web]).toMatchObject({ pairs: 2, outsidePairs: 2, example: { from: '1.0.0.1', to: 'web-1' } });
+    expect([...matrixCsvChunks(matrix)].join('\n').split('\n')).toContain('world,web,tcp/443,,,2');
+    expect(openCells(matrix).find((c) => c.from === 'world' && c.to === 'web')).toMatchObject({ pairs: 2, outsidePairs: 2 });
+    // Between workloads nothing changes: web-1 and web-2 with each other, none with the outside.
+    expect(allGroupCells(matrix)[web]![web]).toMatchObject({ pairs: 2, outsidePairs: 0 });
+  });
+
   it('runs in steps, counting hosts, then source addresses, then address classes, then group cells, to the same matrix', () => {
     // Sixty workloads on twelve hosts: enough class pairs for several steps. 25 group cells and
     // the workload grid (sixty is still small enough for one).
@@ -242,23 +261,27 @@ function referenceMatrix(policy: Policy, inventory: Inventory, tables: HostFlowT
       let any = NO_SERVICES;
       let redirected = NO_SERVICES;
       let pairs = 0;
+      // A workload address meets a group's outside addresses as one end, however many stand in for them.
+      const withOutside = new Set<string>();
       for (const s of members(from))
         for (const d of members(to)) {
           if (s === d || s.address.family !== d.address.family || (s.host === undefined && d.host === undefined)) continue;
-          pairs++;
+          if (s.host === undefined) withOutside.add(`to ${d.text}`);
+          else if (d.host === undefined) withOutside.add(`from ${s.text}`);
+          else pairs++;
           const reach = analysis.reach(s, d);
           always = always ? intersectServices(always, reach.permitted) : reach.permitted;
           any = unionServices(any, reach.permitted);
           for (const r of reach.redirected) redirected = unionServices(redirected, r.services);
         }
-      return { always: always ?? NO_SERVICES, sometimes: subtractServices(any, always ?? NO_SERVICES), redirected, pairs };
+      return { always: always ?? NO_SERVICES, sometimes: subtractServices(any, always ?? NO_SERVICES), redirected, pairs: pairs + withOutside.size, outsidePairs: withOutside.size };
     }),
   );
   const workloads = inventory.workloads.filter(takesPart).sort((a, b) => a.name.localeCompare(b.name));
   const endpointsOf = (id: string): MatrixEndpoint[] => analysis.endpoints.filter((e) => e.workload?.id === id);
   const workloadCells = workloads.map((from) =>
     workloads.map((to): MatrixCell => {
-      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: from.id === to.id ? 0 : 1 };
+      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: from.id === to.id ? 0 : 1, outsidePairs: 0 };
       if (from.id === to.id) return cell;
       for (const s of endpointsOf(from.id))
         for (const d of endpointsOf(to.id)) {
@@ -291,7 +314,12 @@ describe('the matrix counted per rule agrees with the per-pair engine (property)
         const labels = new Set(analysis.endpoints.map(endpointLabel));
         const all = allGroupCells(matrix);
         const counter = new MemberPairCounter(matrix.members);
-        matrix.groups.forEach((_, i) => matrix.groups.forEach((__, j) => expect(counter.count(i, j)).toBe(memberPairCount(matrix.members, i, j))));
+        matrix.groups.forEach((_, i) =>
+          matrix.groups.forEach((__, j) => {
+            expect(counter.count(i, j)).toBe(memberPairCount(matrix.members, i, j));
+            expect(counter.outside(i, j)).toBe(outsidePairCount(matrix.members, i, j));
+          }),
+        );
         for (const row of all)
           for (const cell of row) {
             cells++;

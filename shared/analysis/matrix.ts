@@ -142,7 +142,7 @@ function workloadMatrix(inventory: Inventory, endpoints: readonly MatrixEndpoint
 
 /** Each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
 function workloadCell(ids: number[] | null, reaches: readonly PairReach[]): MatrixCell {
-  const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0 };
+  const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0, outsidePairs: 0 };
   if (ids === null) return cell;
   cell.pairs = 1;
   for (const id of ids) {

@@ -32,7 +32,8 @@ export function CellExample({
 }: {
   services: CellServices;
   pairs: readonly NamedPair[];
-  total: number;
+  /** The cell's address pairs, when those traced are counted among them (no outside addresses: see MatrixCell.pairs). */
+  total: number | undefined;
   current: boolean;
 }): JSX.Element | null {
   const outcome = useCompileStore((s) => s.outcome);
@@ -128,7 +129,7 @@ export function CellExample({
   return (
     <p data-testid="matrix-example-none">
       <span className="muted">
-        {service} is {goal.verdict} for none of the {search.tried} address pairs traced (of {total}), so no example shows
+        {service} is {goal.verdict} for none of the {search.tried} address pairs traced{total === undefined ? '' : ` (of ${total})`}, so no example shows
         it.{' '}
       </span>
       {search.first ? (

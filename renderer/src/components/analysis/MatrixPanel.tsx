@@ -178,11 +178,24 @@ function CellExplanation({ from, to, level, cell, pairs, current }: { from: stri
         <dt>Sent to a honeypot</dt>
         <dd className="mono">{isEmptyServiceSet(cell.redirected) ? 'nothing' : formatServices(cell.redirected)}</dd>
         <dt>{labels.count}</dt>
-        <dd data-testid="matrix-cell-pairs">{cell.pairs}</dd>
+        <dd data-testid="matrix-cell-pairs">
+          {cell.pairs}
+          {outsideNote(cell)}
+        </dd>
       </dl>
-      {pairs ? <CellExample services={cell} pairs={pairs} total={cell.pairs} current={current} /> : null}
+      {/* Pairs with outside addresses are traced one stand-in at a time, so they are not counted among the cell's. */}
+      {pairs ? <CellExample services={cell} pairs={pairs} total={cell.outsidePairs === 0 ? cell.pairs : undefined} current={current} /> : null}
     </div>
   );
+}
+
+/**
+ * Says which of a cell's pairs are of a workload address with a group's outside addresses: an
+ * address block holds too many to count, so they count once per workload address (MatrixCell.pairs).
+ */
+function outsideNote({ pairs, outsidePairs }: MatrixCell): string {
+  if (outsidePairs === 0) return '';
+  return ` (${outsidePairs === pairs ? 'each' : `${outsidePairs} of them`} a workload address with a group's outside addresses, all of them as one end)`;
 }
 
 /**
