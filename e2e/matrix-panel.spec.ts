@@ -134,7 +134,7 @@ for (const viewport of VIEWPORTS) {
   });
 }
 
-test('a matrix computed before the last compile offers no example, since the trace would run on tables it does not describe', async ({
+test('a matrix the drawing moved on from, compiled or not, offers no example: its trace would contradict the cell', async ({
   designer,
   host,
 }) => {
@@ -145,8 +145,15 @@ test('a matrix computed before the last compile offers no example, since the tra
   expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
   await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/8080');
 
-  // The edge now opens another port: the shown cell still says tcp/8080, which the new tables drop.
+  // The edge now opens another port: the shown cell still says tcp/8080, which the drawing drops.
+  // Not compiled yet, the example's trace would compile the drawing first and find tcp/8080 dropped.
   await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await designer.byTestId('matrix-tab').click();
+  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
+  await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
+  await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
+
+  // Compiled, the trace would run on tables the matrix does not describe.
   await designer.compile();
   await designer.byTestId('matrix-tab').click();
   await expect(designer.byTestId('matrix-cell-always')).toHaveText('tcp/8080');

@@ -2,7 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
+import type { RunningHost } from './support/web-host';
 import { closeAll, silentServer } from './support/silent-servers';
 
 // "What if I deploy this?" is asked of the drawing on the canvas. An edge changed after the last
@@ -11,6 +13,16 @@ import { closeAll, silentServer } from './support/silent-servers';
 
 const savedShop = fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url));
 const shopInventory = fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url));
+
+/** Opens copies of the shop example's policy and inventory, which the test may change, and compiles them. */
+async function openShopAndCompile(designer: DesignerPage, host: RunningHost): Promise<void> {
+  const inventory = join(host.home, 'shop-inventory.yaml');
+  copyFileSync(shopInventory, inventory);
+  await designer.openShopCopy(host.url, host.home);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('db-1')).toBeVisible();
+  await designer.compile();
+}
 
 test('trace, impact and matrix answer for the drawing as it is now, compiling it first when it changed', async ({ designer, host }) => {
   await designer.open(host.url);
@@ -59,22 +71,6 @@ test('a trace answered before the drawing changed is marked outdated', async ({ 
   await expect(designer.byTestId('trace-outdated')).toBeVisible();
 });
 
-test('a matrix the drawing moved on from, compiled or not, offers no example: its trace would contradict the cell', async ({ designer, host }) => {
-  await designer.open(host.url);
-  await designer.openExample('three-tier-shop');
-  await designer.compile();
-  await designer.computeMatrix();
-  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
-  await expect(designer.byTestId('matrix-trace-example')).toContainText('tcp/8080');
-
-  // Not compiled: the example's trace would compile the drawing first and find tcp/8080 dropped.
-  await designer.editEdgeServices('web-to-app', 'tcp/9090');
-  await designer.byTestId('matrix-tab').click();
-  expect(await designer.matrixCell('web', 'app')).toBe('tcp/8080');
-  await expect(designer.byTestId('matrix-example-outdated')).toBeVisible();
-  await expect(designer.byTestId('matrix-trace-example')).toHaveCount(0);
-});
-
 test('the deploy question says when the inventory changed after the compile it deploys', async ({ designer, host }) => {
   const silent = await silentServer();
   try {
@@ -83,13 +79,7 @@ test('the deploy question says when the inventory changed after the compile it d
     mkdirSync(join(host.home, 'config'), { recursive: true });
     const targets = ['host-a', 'host-b'].map((h) => ({ host: h, address: '127.0.0.1', port: silent.port, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }));
     writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
-    const inventory = join(host.home, 'shop-inventory.yaml');
-    copyFileSync(shopInventory, inventory);
-
-    await designer.openShopCopy(host.url, host.home);
-    await designer.openInventoryFile(inventory);
-    await expect(designer.workload('db-1')).toBeVisible();
-    await designer.compile();
+    await openShopAndCompile(designer, host);
 
     // A web server added since: the compiled tables know nothing of it, and would drop all its traffic.
     const original = await designer.editInventory();
@@ -107,12 +97,7 @@ test('the deploy question says when the inventory changed after the compile it d
 });
 
 test('the impact drawn on the canvas goes once the inventory changes, as the Impact tab marks it outdated', async ({ designer, host }) => {
-  const inventory = join(host.home, 'shop-inventory.yaml');
-  copyFileSync(shopInventory, inventory);
-  await designer.openShopCopy(host.url, host.home);
-  await designer.openInventoryFile(inventory);
-  await expect(designer.workload('db-1')).toBeVisible();
-  await designer.compile();
+  await openShopAndCompile(designer, host);
   await designer.editEdgeServices('app-to-db', 'tcp/5433');
   expect(await designer.impactAgainstFile(savedShop)).toEqual(['app→db +tcp/5433 -tcp/5432']);
   await expect(designer.byTestId('impact-edge')).toHaveCount(1);
