@@ -17,8 +17,8 @@ class ShellHost {
 
   constructor(clock: number) {
     this.setClock(clock);
-    this.stub('date', `cat "${this.dir}/clock"`);
-    this.stub('ovs-ofctl', `printf '%s\\n' "$*" > "${this.dir}/ran"; cat > "${this.dir}/stdin"; if [ -e "${this.dir}/alarm" ]; then kill -ALRM $$; fi`);
+    this.standIn('date', `cat "${this.dir}/clock"`);
+    this.standIn('ovs-ofctl', `printf '%s\\n' "$*" > "${this.dir}/ran"; cat > "${this.dir}/stdin"; if [ -e "${this.dir}/alarm" ]; then kill -ALRM $$; fi`);
   }
 
   setClock(seconds: number): void {
@@ -52,7 +52,7 @@ class ShellHost {
     };
   }
 
-  private stub(name: string, body: string): void {
+  private standIn(name: string, body: string): void {
     writeFileSync(join(this.dir, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(this.dir, name), 0o755);
   }
