@@ -230,8 +230,10 @@ describe('impact of a change of honeypot', () => {
     for (const scope of ['changed-flows', 'every-pair'] as const) {
       const impact = changeImpact({ policy: before, tables: tablesOf(before, inventory) }, { policy: after, tables: tablesOf(after, inventory) }, inventory, { scope });
       // IPv6 from outside: hp2 has no IPv6 address, so dropped; IPv4: to hp2 instead of sec/hp.
-      // The example's outside end is a host address in public space, not 0.0.0.0 or ::.
-      expect(summary(impact), scope).toContain('internet → web (16): +none -tcp/22 >none <tcp/22 sec/hp⇒hp2 tcp/22 e.g. 1.0.0.1 → web-1');
+      // The example's outside end is a host address in public space, not 0.0.0.0 or ::. Two pairs:
+      // web-1's IPv4 and IPv6 addresses, each with all the outside addresses of its family, as
+      // the matrix counts them (16 stand-ins for the internet's blocks before).
+      expect(summary(impact), scope).toContain('internet → web (2): +none -tcp/22 >none <tcp/22 sec/hp⇒hp2 tcp/22 e.g. 1.0.0.1 → web-1');
       // hp2 → web-1 was sent to sec/hp and is now sent back to hp2 itself, dropped; sec/hp → web-1 the other way round.
       expect(summary(impact), scope).toContain('pots → web (2): +none -tcp/80 >tcp/80 <tcp/80 e.g. hp2 → web-1');
       const internet = JSON.parse(JSON.stringify(impact.entries.find((e) => e.from === 'internet' && e.to === 'web'))) as ImpactEntry;

@@ -194,6 +194,8 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
 /** The entries being gathered, one per group pair. */
 class ImpactEntries {
   private readonly byPair = new Map<string, ImpactEntry>();
+  /** Per group pair, the workload addresses (with their side) already counted with outside addresses. */
+  private readonly countedWithOutside = new Map<string, Set<string>>();
 
   constructor(private readonly owners: WorkloadAddresses) {}
 
@@ -206,26 +208,50 @@ class ImpactEntries {
 
   /**
    * One address pair whose reach changed, counted under every group pair it belongs to. The
-   * example is the first pair by name, so it does not depend on the order pairs come in.
+   * example is the first pair by name, so it does not depend on the order pairs come in. As the
+   * matrix counts (matrix-grid.ts), a workload address with all the outside addresses of its
+   * family (stand-ins for a group's address blocks, named outside addresses) is one pair: how
+   * the tables cut the blocks into stand-ins is no count a user can use.
    */
   add(s: MatrixEndpoint, d: MatrixEndpoint, changes: ReachChanges): void {
     const example = { from: endpointLabel(s), to: endpointLabel(d) };
     const named = { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) };
+    const withOutside = outsideCountKey(s, d);
     for (const from of namesOf(s))
       for (const to of namesOf(d)) {
         const key = `${from}\u0000${to}`;
+        const counts = withOutside === undefined || this.firstWithOutside(key, withOutside) ? 1 : 0;
         const entry = this.byPair.get(key);
         if (entry) {
           if (example.from.localeCompare(entry.example.from) < 0 || (example.from === entry.example.from && example.to.localeCompare(entry.example.to) < 0)) entry.example = example;
           Object.assign(entry, mergeChanges(entry, named));
-          entry.pairs++;
-        } else this.byPair.set(key, { from, to, ...named, pairs: 1, example });
+          entry.pairs += counts;
+        } else this.byPair.set(key, { from, to, ...named, pairs: counts, example });
       }
+  }
+
+  private firstWithOutside(groupPair: string, key: string): boolean {
+    let counted = this.countedWithOutside.get(groupPair);
+    if (!counted) this.countedWithOutside.set(groupPair, (counted = new Set()));
+    if (counted.has(key)) return false;
+    counted.add(key);
+    return true;
   }
 
   sorted(): ImpactEntry[] {
     return [...this.byPair.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
   }
+}
+
+/**
+ * For a pair with an outside end (no switch in front of it), what it counts as: its workload end
+ * and the outside end's family, so every outside address of that family makes one pair with it;
+ * undefined for a pair of two addresses behind switches, each its own pair.
+ */
+function outsideCountKey(s: MatrixEndpoint, d: MatrixEndpoint): string | undefined {
+  if (s.host !== undefined && d.host !== undefined) return undefined;
+  const family = s.address.family;
+  return `${s.host !== undefined ? s.text : `outside ${family}`}\u0000${d.host !== undefined ? d.text : `outside ${family}`}`;
 }
 
 /**
