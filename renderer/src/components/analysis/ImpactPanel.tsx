@@ -37,6 +37,7 @@ export function ImpactPanel(): JSX.Element {
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const configured = new Set(targets.map((t) => t.host));
   const readable = (hosts: readonly { host: string }[]): string[] => hosts.map((h) => h.host).filter((h) => configured.has(h));
+  const noneReadable = readable(outcome.hosts).length === 0;
 
   const run = async (against: 'deployed' | Extract<ImpactBaseline, { kind: 'file' }>): Promise<void> => {
     const compiled = await compiledDrawing();
@@ -54,7 +55,7 @@ export function ImpactPanel(): JSX.Element {
   return (
     <div className="impact-panel">
       <div className="button-row">
-        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || compiling || hasErrors || readable(outcome.hosts).length === 0} title={readable(outcome.hosts).length === 0 ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => void run('deployed')}>
+        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || compiling || hasErrors || noneReadable} title={noneReadable ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => void run('deployed')}>
           Compare with what the hosts run
         </button>
         <button type="button" data-testid="impact-file" disabled={running || compiling || hasErrors} onClick={() => void compareWithFile()}>
