@@ -1,7 +1,7 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withGroupAdded } from '../model/policy-edits';
+import { withGroupAdded, withGroupMoved } from '../model/policy-edits';
 import { redoEdit, renamesSinceFile, undoEdit, usePolicyStore } from '../stores/policy-store';
 import { applyPolicyText } from './policy-text';
 
@@ -55,6 +55,16 @@ describe('a group renamed in the YAML view', () => {
     undoEdit();
     undoEdit();
     expect(state().policy.groups[0]?.name).toBe('web');
+    expect(saveText()).toMatch(noted('web'));
+  });
+
+  it('keeps its notes through edits on the canvas and a save after the Apply, all undone', () => {
+    applyPolicyText(renamedBy(saveText(), 'web', 'front'));
+    state().edit((p) => withGroupMoved(p, 'front', { x: 300, y: 300 }));
+    state().markSaved('/tmp/shop.yaml', { ...state().policy, revision: 1 }, saveText(), state().renames);
+    undoEdit();
+    undoEdit();
+    expect(state().policy.groups[0]).toMatchObject({ name: 'web', position: { x: 80.4, y: 120 } });
     expect(saveText()).toMatch(noted('web'));
   });
 
