@@ -80,6 +80,36 @@ test('a group renamed in the inspector keeps its notes in the saved file, and gi
   expect(readFileSync(file, 'utf8')).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
 });
 
+test('a group renamed in the YAML view keeps its notes in the saved file, and gives them back when the Apply is undone', async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+  const annotated = readFileSync(file, 'utf8')
+    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
+  writeFileSync(file, annotated);
+  await designer.openFile(file);
+  await expect(designer.group('web')).toBeVisible();
+
+  // Renamed by hand: the group's name, then the end of the edge that names it.
+  await designer.showPolicyText();
+  await designer.retypePolicyText('name: web', 'name: front');
+  await designer.retypePolicyText('from: web', 'from: front');
+  await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
+  await designer.byTestId('policy-text-apply').click();
+  await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  const saved = readFileSync(file, 'utf8');
+  expect(saved).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/);
+  expect(saved).toContain('- id: web-to-app # opened for the checkout\n    from: front\n');
+
+  // Undo takes the Apply back, and the group's notes come back with its name.
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.policyTextLine('- name: web')).toBeVisible();
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  expect(readFileSync(file, 'utf8')).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+});
+
 test('Save asks before creating the open file again once it was deleted, and Save as takes another spelling of it as the same file', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
 

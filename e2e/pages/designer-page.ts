@@ -359,6 +359,21 @@ export class DesignerPage {
     return this.policyTextEditor().locator('.view-line').filter({ hasText: containing });
   }
 
+  /**
+   * Types `text` over the first `found` of the YAML from the top, found with the editor's Find
+   * (Ctrl+F), as a user would: a line out of view is not in the page to click.
+   */
+  async retypePolicyText(found: string, text: string): Promise<void> {
+    await this.policyTextEditor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+Home');
+    await this.page.keyboard.press('Control+f');
+    await expect(this.policyTextEditor().locator('.find-widget.visible')).toBeVisible();
+    await this.page.keyboard.insertText(found);
+    await expect(this.policyTextEditor().locator('.find-widget .matchesCount')).not.toHaveText(/No results/);
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.insertText(text);
+  }
+
   /** Puts the YAML editor's cursor at the end of the text, scrolling it into view. */
   async revealPolicyTextEnd(): Promise<void> {
     await this.policyTextEditor().locator('.view-lines').click();

@@ -1,5 +1,5 @@
 import { parsePolicyFile, type PolicyParse } from '@shared/policy/policy-file';
-import { withTextApplied } from '../model/policy-text';
+import { renameInText, withTextApplied } from '../model/policy-text';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
@@ -34,11 +34,14 @@ export function applyPolicyText(text: string): PolicyParse {
   if (!parsed.policy) return parsed;
 
   const { policy, rewrite } = usePolicyStore.getState();
-  const next = withTextApplied(policy, parsed.policy);
+  // A rename typed in the text is recorded as the inspector's are, so the notes of the file the
+  // drawing was printed from follow the group when the Apply is undone or redone.
+  const renamed = renameInText(policy, parsed.policy);
+  const next = withTextApplied(policy, parsed.policy, renamed);
   // Text that only reformats the drawing (comments, quoting, order of keys) is no undo step:
   // it gives back the drawing's own parts, and comparing those costs nothing (printing both did).
   // Its comments are kept all the same, for the drawing's next printing.
-  rewrite(next, text);
+  rewrite(next, text, renamed);
   usePolicyTextStore.getState().discard();
   dropVanishedSelection();
   return parsed;

@@ -2,7 +2,7 @@ import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { describe, expect, it } from 'vitest';
 import { diagnosticRanges } from './diagnostic-ranges';
-import { drawingText, withTextApplied } from './policy-text';
+import { drawingText, renameInText, withTextApplied } from './policy-text';
 
 // The YAML view: the drawing as text, the text back as a drawing, and its problems as markers.
 
@@ -16,6 +16,11 @@ const drawing: Policy = {
   ],
   edges: [{ id: 'web-to-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' }],
 };
+
+/** A text with the group `from` renamed by hand: its name, and the ends of the edges that name it. */
+function renamedBy(text: string, from: string, to: string): string {
+  return text.replace(new RegExp(`(- name|from|to): ${from}\\n`, 'g'), `$1: ${to}\n`);
+}
 
 function parsed(text: string): Policy {
   const result = parsePolicyFile(text, 'policy.yaml');
@@ -61,10 +66,60 @@ describe('the drawing as text and back', () => {
     expect(next.edges.map((e) => e.id)).toEqual(['web-to-app', 'app-to-db']);
   });
 
-  it('a renamed group starts from the text’s place, as a new group would', () => {
-    const text = drawingText(drawing, null).replace('name: web', 'name: front').replace('from: web', 'from: front');
-    const back = withTextApplied(drawing, parsed(text));
-    expect(back.groups[0]).toMatchObject({ name: 'front', position: { x: 80, y: 120 } });
+  it('a group the text renamed keeps its place, as one that kept its name does', () => {
+    const text = renamedBy(drawingText(drawing, null), 'web', 'front');
+    const back = withTextApplied(drawing, parsed(text), renameInText(drawing, parsed(text)));
+    expect(back.groups[0]).toMatchObject({ name: 'front', position: { x: 80.4, y: 119.6 } });
+  });
+});
+
+describe('a rename read from the text', () => {
+  const text = drawingText(drawing, null);
+  const renameIn = (edited: string): ReturnType<typeof renameInText> => renameInText(drawing, parsed(edited));
+  const front = renamedBy(text, 'web', 'front');
+
+  it('is the one group gone and the one new, alike but for the name, its edges following it', () => {
+    expect(renameIn(front)).toEqual({ from: 'web', to: 'front' });
+    expect(renameIn(renamedBy(text, 'db', 'orders'))).toEqual({ from: 'db', to: 'orders' });
+  });
+
+  it('allows the edges’ ids renamed too, the canvas line left out, and changes to other groups and edges', () => {
+    expect(renameIn(front.replace('id: web-to-app', 'id: front-to-app'))).toEqual({ from: 'web', to: 'front' });
+    expect(renameIn(front.replace(/\n\s+canvas: \{x: 80, y: 120\}/, ''))).toEqual({ from: 'web', to: 'front' });
+    expect(renameIn(front.replace('tier=db', 'tier=database'))).toEqual({ from: 'web', to: 'front' });
+    expect(renameIn(`${front}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`)).toEqual({ from: 'web', to: 'front' });
+  });
+
+  it('is none when the renamed group changed too: its members, description, isolation or place', () => {
+    expect(renameIn(front.replace('tier=web', 'tier=front'))).toBeNull();
+    expect(renameIn(front.replace('- name: front\n', '- name: front\n    description: Storefront\n'))).toBeNull();
+    expect(renameIn(front.replace('- name: front\n', '- name: front\n    isolated: true\n'))).toBeNull();
+    expect(renameIn(front.replace('canvas: {x: 80, y: 120}', 'canvas: {x: 500, y: 120}'))).toBeNull();
+  });
+
+  it('is none when its edges changed: one edited, added, removed, or left naming another group', () => {
+    expect(renameIn(front.replace('[tcp/8080]', '[tcp/8081]'))).toBeNull();
+    expect(renameIn(`${front}  - { id: front-to-db, from: front, to: db, services: [tcp/5432] }\n`)).toBeNull();
+    expect(renameIn(front.replace(/ {2}- id: web-to-app\n(?: {4}.*\n)+/, ''))).toBeNull();
+    expect(renameIn(renamedBy(text, 'web', 'front').replace('from: front', 'from: db'))).toBeNull();
+  });
+
+  it('is none when it could be read more than one way: two groups renamed, two swapped, one removed and one added', () => {
+    expect(renameIn(renamedBy(front, 'app', 'api'))).toBeNull();
+    expect(renameIn(renamedBy(renamedBy(renamedBy(text, 'web', 'x'), 'app', 'web'), 'x', 'app'))).toBeNull();
+    const removed = text.replace(/ {2}- name: db\n(?: {4}.*\n)+/, '');
+    expect(renameIn(front.replace(/ {2}- name: db\n(?: {4}.*\n)+/, ''))).toBeNull();
+    expect(renameIn(removed.replace('edges:\n', '  - { name: cache, selector: { labels: tier=cache } }\nedges:\n'))).toBeNull();
+  });
+
+  it('is a rename when a group is removed and one alike but for the name added, its edges the same: nothing tells them apart', () => {
+    const removed = text.replace(/ {2}- name: db\n(?: {4}.*\n)+/, '');
+    expect(renameIn(removed.replace('edges:\n', '  - { name: orders, selector: { labels: tier=db } }\nedges:\n'))).toEqual({ from: 'db', to: 'orders' });
+  });
+
+  it('is none when no group is renamed', () => {
+    expect(renameIn(text)).toBeNull();
+    expect(renameIn(text.replace('tier=web', 'tier=front'))).toBeNull();
   });
 });
 

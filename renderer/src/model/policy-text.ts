@@ -1,5 +1,5 @@
-import { NO_RENAMES, type GroupRenames } from '@shared/policy/group-renames';
-import type { CanvasPosition, Group, Policy } from '@shared/policy/model';
+import { NO_RENAMES, type GroupRename, type GroupRenames } from '@shared/policy/group-renames';
+import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 
 /*
@@ -25,12 +25,14 @@ export function drawingText(policy: Policy, earlierText: string | null, renamed:
  * when nothing in them changed), so that on thousands of groups an Apply that changes one edge
  * costs the canvas and the membership one edge, not a redraw and re-resolve of everything; and
  * a text that only reformats the drawing gives back parts all identical to the drawing's.
+ * A group the text `renamed` keeps its canvas position as one that kept its name does.
  */
-export function withTextApplied(current: Policy, parsed: Policy): Policy {
+export function withTextApplied(current: Policy, parsed: Policy, renamed: GroupRename | null = null): Policy {
   const groupsBefore = new Map(current.groups.map((g) => [g.name, g]));
   const edgesBefore = new Map(current.edges.map((e) => [e.id, e]));
   const groups = parsed.groups.map((group) => {
-    const before = groupsBefore.get(group.name);
+    // A group the text `renamed` (see renameInText) is still there, under its new name.
+    const before = groupsBefore.get(group.name) ?? (group.name === renamed?.to ? groupsBefore.get(renamed.from) : undefined);
     const kept = keepPosition(group, before?.position);
     return before && sameData(kept, before) ? before : kept;
   });
@@ -46,6 +48,38 @@ export function withTextApplied(current: Policy, parsed: Policy): Policy {
     groups: sameItems(groups, current.groups) ? current.groups : groups,
     edges: sameItems(edges, current.edges) ? current.edges : edges,
   };
+}
+
+/**
+ * The one group whose name a parsed text changed, when the text can be read no other way; null
+ * otherwise. The rule, kept strict because a wrong guess would move a group's notes in the file
+ * onto another group: exactly one group of the drawing is gone from the text and exactly one
+ * group of the text is new; the new one is the gone one in everything but its name (description,
+ * selector, isolation; its `canvas` line left out or unchanged); and the edges that named the
+ * gone group are, in the same order, the edges that name the new one, each as it was apart from
+ * that end and its id (a find-and-replace of the name renames `web-to-app` too). Two groups
+ * renamed in one Apply, or a group renamed and changed, are read as groups removed and added:
+ * their notes go. Deterministic.
+ */
+export function renameInText(current: Policy, parsed: Policy): GroupRename | null {
+  const namesBefore = new Set(current.groups.map((g) => g.name));
+  const namesAfter = new Set(parsed.groups.map((g) => g.name));
+  const gone = current.groups.filter((g) => !namesAfter.has(g.name));
+  const added = parsed.groups.filter((g) => !namesBefore.has(g.name));
+  if (gone.length !== 1 || added.length !== 1) return null;
+
+  const [before, after] = [gone[0]!, added[0]!];
+  if (!sameData({ ...keepPosition(after, before.position), name: before.name }, before)) return null;
+
+  const endsBefore = current.edges.filter((e) => e.from === before.name || e.to === before.name);
+  const endsAfter = parsed.edges.filter((e) => e.from === after.name || e.to === after.name);
+  const rename = (end: string): string => (end === before.name ? after.name : end);
+  const followed = (edge: Edge, i: number): boolean => {
+    const was = endsBefore[i]!;
+    return sameData({ ...edge, id: was.id }, { ...was, from: rename(was.from), to: rename(was.to) });
+  };
+  if (endsAfter.length !== endsBefore.length || !endsAfter.every(followed)) return null;
+  return { from: before.name, to: after.name };
 }
 
 function keepPosition(group: Group, before: CanvasPosition | undefined): Group {

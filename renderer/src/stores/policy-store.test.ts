@@ -1,7 +1,7 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved } from '../model/policy-edits';
+import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved, withGroupReplaced } from '../model/policy-edits';
 import { endStep, redoEdit, renamesSinceFile, undoEdit, usePolicyStore } from './policy-store';
 
 // Undo and redo of the drawing: what one step is, and what survives a step back.
@@ -191,6 +191,19 @@ describe('renaming a group', () => {
     const [saved, savedRenames] = [{ ...state().policy, revision: 1 }, state().renames];
     renameWeb('front');
     state().markSaved('/tmp/shop.yaml', saved, text, savedRenames);
+    expect(saveText()).toMatch(note);
+  });
+
+  it('records the rename a rewrite says its text made, as one step with it: undo takes both back', () => {
+    const renamed = withGroupReplaced(shop, 'web', { ...shop.groups[0]!, name: 'front' });
+    state().rewrite(renamed, serializePolicy(renamed, text, new Map([['web', 'front']])), { from: 'web', to: 'front' });
+    expect(state().renames).toEqual([{ from: 'web', to: 'front' }]);
+    expect(renamesSinceFile(state()).size).toBe(0);
+
+    undoEdit();
+    expect(state().renames).toEqual([]);
+    expect(saveText()).toContain('# Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n');
+    redoEdit();
     expect(saveText()).toMatch(note);
   });
 

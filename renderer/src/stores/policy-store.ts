@@ -53,9 +53,10 @@ interface PolicyState {
   /**
    * Replaces the whole drawing as one undo step (the YAML view's Apply of `fileText`). Open forms
    * start again from the new drawing, as after an undo, since any of their fields may have
-   * changed. A text that changes only comments keeps the drawing and makes no undo step.
+   * changed. A text that changes only comments keeps the drawing and makes no undo step. A group
+   * the text `renamed` is recorded in `renames` with the step, as `replaceGroup` records one.
    */
-  rewrite: (policy: Policy, fileText: string) => void;
+  rewrite: (policy: Policy, fileText: string, renamed?: GroupRename | null) => void;
   /**
    * The drawing `saved` (at its new revision, with its `renames` as they were) is in `path`.
    * Edits made while it was being written are not: the drawing stays unsaved then.
@@ -105,14 +106,17 @@ export const usePolicyStore = create<PolicyState>()(
         const renamed = group.name === name ? renames : [...renames, { from: name, to: group.name }];
         commit({ policy: withGroupReplaced(policy, name, group), renames: renamed });
       },
-      // The text is the drawing as it is named now: the renames that led here are in it.
-      rewrite: (policy, fileText) => {
+      // The text is the drawing as it is named now: the renames that led here, its own included, are in it.
+      rewrite: (policy, fileText, renamed = null) => {
         openStep = null;
         if (sameDrawing(policy, get().policy)) {
           set((s) => ({ fileText, fileRenames: s.renames, dirty: s.dirty || fileText !== savedText }));
           return;
         }
-        set((s) => ({ policy, fileText, fileRenames: s.renames, dirty: true, restored: s.restored + 1 }));
+        set((s) => {
+          const renames = renamed ? [...s.renames, renamed] : s.renames;
+          return { policy, renames, fileText, fileRenames: renames, dirty: true, restored: s.restored + 1 };
+        });
       },
       // Saving bumps only the revision, which is not an edit the user could want to undo.
       markSaved: (path, saved, fileText, savedRenames) => {
