@@ -270,6 +270,38 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     await expect(service.start(emptyPolicy('t'), two, ['h1'])).resolves.toHaveProperty('deployId');
   });
 
+  it('refuses two hosts on one switch however their targets spell it: loopback names, case, a final dot, another user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ ...target, address: 'localhost' });
+    await targets.save({ ...target, host: 'h2', address: '[::1]', user: 'ops' });
+    await targets.save({ ...target, host: 'h3', address: 'Switch3.Example.' });
+    await targets.save({ ...target, host: 'h4', address: 'switch3.example' });
+    const opened: string[] = [];
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
+      opened.push(t.host);
+      return Promise.resolve(new FakeSwitch([]).session());
+    });
+    const workload = (host: string): Inventory['workloads'][number] => ({ id: `s/${host}`, name: host, host, addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } });
+    const four: Inventory = { readAt: 'x', workloads: ['h1', 'h2', 'h3', 'h4'].map(workload) };
+
+    await expect(service.start(emptyPolicy('t'), four, ['h1', 'h2'])).rejects.toThrow(
+      'Hosts "h1" and "h2" both reach one switch (root@localhost:22, bridge br0 and ops@[::1]:22, bridge br0 name one machine, port and bridge)',
+    );
+    await expect(service.start(emptyPolicy('t'), four, ['h3', 'h4'])).rejects.toThrow('Hosts "h3" and "h4" both reach one switch');
+    expect(opened).toEqual([]);
+  });
+
+  it('rolls back to the switch the backup was read from when the target spells it otherwise', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, targets } = await deployed(sw);
+    await targets.save({ ...target, address: 'localhost' });
+
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
   it('still rolls back with a backup written before backups named their switch', async () => {
     const sw = new FakeSwitch([]);
     const { service, dataDir } = await deployed(sw);
