@@ -10,6 +10,7 @@ import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
 import { DeployService, type EmitEvent, type OpenSession } from './deploy-service';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
+import { HOST_CLOCK_COMMAND } from './ovs-remote';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import { ServiceError } from './service-error';
@@ -41,7 +42,7 @@ describe('DeployService.status', () => {
 
 /**
  * A host's Open vSwitch as far as a deploy asks it: our flows, replaced by each bundle. Answers
- * `date +%s` (its clock, which moves only when a test moves it), `show`, `dump-flows` and
+ * HOST_CLOCK_COMMAND (its clock, which moves only when a test moves it), `show`, `dump-flows` and
  * `--bundle add-flows` as ovs-ofctl does; keeps each bundle applied.
  */
 class FakeSwitch {
@@ -52,6 +53,8 @@ class FakeSwitch {
   readonly late: string[] = [];
   /** The host's clock, in seconds. */
   clock = 1_700_000_000;
+  /** What the host answers HOST_CLOCK_COMMAND with instead, as a host without `date +%s` or a POSIX shell does. */
+  clockAnswer: { code: number; stdout: string; stderr: string } | undefined;
   private readonly startingLate: { command: string; stdin: string | undefined }[] = [];
 
   constructor(public flows: string[]) {}
@@ -89,7 +92,7 @@ class FakeSwitch {
   }
 
   private answer(command: string, stdin = ''): { code: number; stdout: string; stderr: string } {
-    if (command === 'date +%s') return { code: 0, stdout: `${this.clock}\n`, stderr: '' };
+    if (command === HOST_CLOCK_COMMAND) return this.clockAnswer ?? { code: 0, stdout: `clock=${this.clock} sum=5\n`, stderr: '' };
     if (command.startsWith('ovs-ofctl show')) return { code: 0, stdout: 'OFPT_FEATURES_REPLY\n', stderr: '' };
     if (command.includes('dump-flows')) return { code: 0, stdout: this.flows.map((f) => ` ${f}\n`).join(''), stderr: '' };
     if (command.includes('--bundle add-flows')) {
@@ -310,6 +313,61 @@ describe('DeployService rolling back to the switch the backup was read from', ()
 
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(['cookie=0x4d53000000000000, table=0, priority=5 actions=drop']);
+  });
+});
+
+describe('DeployService on a host that cannot read its clock', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+  const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+  // As dash answers HOST_CLOCK_COMMAND where `date` is not installed, and as csh answers it.
+  const noDate = { code: 0, stdout: 'clock= sum=5\n', stderr: 'sh: 1: date: not found\n' };
+  const csh = { code: 1, stdout: '', stderr: 'Illegal variable name.\n' };
+
+  async function setUp(sw: FakeSwitch): Promise<{ service: DeployService; dataDir: string; deploy: () => Promise<DeployHostResult> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-clock-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    let ended: (results: DeployHostResult[]) => void = () => undefined;
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
+    const deploy = async (): Promise<DeployHostResult> => {
+      const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      return (await finished)[0]!;
+    };
+    return { service, dataDir: join(dir, 'data'), deploy };
+  }
+
+  it.each([
+    ['without `date`', noDate, 'Could not read the clock of h1: `date +%s` gave nothing there (sh: 1: date: not found). ', 'install `date` on the host (Debian: coreutils)'],
+    ['whose login shell is not POSIX', csh, "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). ", 'chsh -s /bin/sh USER'],
+  ])('fails a deploy to a host %s before anything is sent, saying what is missing and what to do', async (_, answer, what, todo) => {
+    const sw = new FakeSwitch(before);
+    sw.clockAnswer = answer;
+    const { dataDir, deploy } = await setUp(sw);
+
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message.startsWith(what)).toBe(true);
+    expect(result.message).toContain(todo);
+    expect(result.message).toMatch(/then try again\. The host keeps its previous flows\.$/);
+    expect(sw.bundles).toEqual([]);
+    expect(sw.flows).toEqual(before);
+    expect(existsSync(join(dataDir, 'backups'))).toBe(false);
+  });
+
+  it('refuses a rollback on such a host before anything is sent, and says the switch keeps its current flows', async () => {
+    const sw = new FakeSwitch(before);
+    const { service, deploy } = await setUp(sw);
+    expect((await deploy()).status).toBe('applied');
+    const deployed = sw.flows;
+    sw.clockAnswer = noDate;
+
+    await expect(service.rollback('h1')).rejects.toThrow(/^Could not read the clock of h1: .* Nothing was rolled back: the host keeps its current flows\.$/);
+    expect(sw.bundles.length).toBe(1);
+    expect(sw.flows).toEqual(deployed);
   });
 });
 

@@ -262,7 +262,11 @@ export class DeployService {
       const lost = agreedGuardLoss(host, portGuardsLostToDump(current, lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
       doing("reading the host's clock");
-      await unlessCancelled(stop, ovs.readHostClock());
+      // A host that cannot say its time (no `date +%s`, no POSIX shell) is never sent the backup.
+      await unlessCancelled(stop, ovs.readHostClock().catch((error: unknown) => {
+        const data = toErrorData(error);
+        throw new ServiceError(data.code, `${data.message} Nothing was rolled back: the host keeps its current flows.`, data.detail);
+      }));
 
       // The last moment a stop ends the rollback: from here on it finishes and reports the truth.
       if (stop.aborted) throw new CancelledError();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type { CommandResult, SshSession } from './ssh-session';
  */
 class ShellHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'microseg-ovs-remote-'));
+  private path = `${this.dir}:${process.env.PATH ?? ''}`;
 
   constructor(clock: number) {
     this.setClock(clock);
@@ -23,6 +24,12 @@ class ShellHost {
 
   setClock(seconds: number): void {
     writeFileSync(join(this.dir, 'clock'), `${seconds}\n`);
+  }
+
+  /** As a host without `date`: the shell finds no such command on its PATH. */
+  withoutDate(): void {
+    this.path = this.dir;
+    rmSync(join(this.dir, 'date'));
   }
 
   alarmAtTimeout(): void {
@@ -39,7 +46,7 @@ class ShellHost {
     return {
       run: (command, stdin) =>
         new Promise<CommandResult>((resolve, reject) => {
-          const shell = spawn('sh', ['-c', command], { env: { ...process.env, PATH: `${this.dir}:${process.env.PATH ?? ''}` } });
+          const shell = spawn('/bin/sh', ['-c', command], { env: { ...process.env, PATH: this.path } });
           let stdout = '';
           let stderr = '';
           shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -109,6 +116,51 @@ describe('OvsRemote.applyBundle bounded on the host', () => {
     expect(host.ran()).toBeUndefined();
 
     writeFileSync(join(host.dir, 'clock'), 'Sun Dec  6 02:16:11 UTC 2026\n');
-    await expect(ovs.readHostClock()).rejects.toThrow('Could not read the clock of h1 with `date +%s`: exit 0, output "Sun Dec  6 02:16:11 UTC 2026".');
+    await expect(ovs.readHostClock()).rejects.toThrow('Could not read the clock of h1: `date +%s` printed "Sun Dec  6 02:16:11 UTC 2026" there, not the seconds since 1970');
+  });
+});
+
+describe('OvsRemote.readHostClock on a host lacking what the bundle needs', () => {
+  const bundle = 'delete cookie=0x4d53000000000000/0xffff000000000000\n';
+
+  /** Reads the clock of `session`, then tries to send a bundle; what readHostClock threw. */
+  async function clockFailure(session: SshSession): Promise<ServiceError> {
+    const ovs = new OvsRemote(session, 'br0', 'h1', 60_000);
+    const error = await ovs.readHostClock().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    // Without a clock no bundle can be sent.
+    await expect(ovs.applyBundle(bundle)).rejects.toThrow('before readHostClock');
+    return error as ServiceError;
+  }
+
+  it('says `date` is missing, and what to install, when the shell finds none', async () => {
+    const host = new ShellHost(1_700_000_000);
+    host.withoutDate();
+
+    const error = await clockFailure(host.session());
+    expect(error.code).toBe('ovs-failed');
+    expect(error.message).toMatch(/^Could not read the clock of h1: `date \+%s` gave nothing there \(.*date: not found\)\. /);
+    expect(error.message).toContain('install `date` on the host (Debian: coreutils), then try again.');
+    expect(host.ran()).toBeUndefined();
+  });
+
+  it('says the `date` does not know %s when it prints the format back', async () => {
+    const host = new ShellHost(1_700_000_000);
+    writeFileSync(join(host.dir, 'clock'), '%s\n');
+
+    const error = await clockFailure(host.session());
+    expect(error.message).toContain('Could not read the clock of h1: `date +%s` printed "%s" there, not the seconds since 1970, so that `date` does not know %s.');
+    expect(error.message).toContain('install a `date` that knows %s (GNU coreutils or BusyBox), then try again.');
+  });
+
+  it("says the SSH user's login shell is not a POSIX shell, as csh answers", async () => {
+    const csh: SshSession = { run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'Illegal variable name.\n' }), close: () => undefined };
+
+    const error = await clockFailure(csh);
+    expect(error.message).toBe(
+      "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). " +
+        'The flow table is sent with a deadline by the host\'s clock (see "A bundle without answer" in docs/pipeline.md), in a POSIX shell: ' +
+        "make that user's login shell sh, bash or dash (`chsh -s /bin/sh USER`), then try again.",
+    );
   });
 });

@@ -17,6 +17,16 @@ export const COMMAND_TIMEOUT_MS = 60_000;
  */
 const HOST_MARGIN_MS = 5_000;
 
+/**
+ * How the host's clock is read: with `date +%s`, and beside it a sum only a POSIX shell works out,
+ * since the bundle goes to the host wrapped in both (see boundOnHost). A host lacking either fails
+ * here, before anything is sent, saying which.
+ */
+export const HOST_CLOCK_COMMAND = 'echo "clock=$(date +%s) sum=$((2 + 3))"';
+
+/** What the clock is read for, and where that is explained: said with every failure to read it. */
+const CLOCK_NEED = 'The flow table is sent with a deadline by the host\'s clock (see "A bundle without answer" in docs/pipeline.md)';
+
 /** The exit status of a bounded command that the host reached after its deadline, and so never ran (see boundOnHost). */
 const TOO_LATE = 124;
 
@@ -70,13 +80,31 @@ export class OvsRemote {
 
   /** Reads the host's clock, by which applyBundle tells the host when to give up (call it before). */
   async readHostClock(): Promise<void> {
-    const result = await this.run('date +%s', "read the host's clock");
-    const seconds = Number(result.stdout.trim());
-    if (result.code !== 0 || result.stdout.trim() === '' || !Number.isSafeInteger(seconds)) {
-      const said = firstLine(result.stderr.trim()) || `exit ${result.code}, output "${firstLine(result.stdout.trim())}"`;
-      throw new ServiceError('ovs-failed', `Could not read the clock of ${this.host} with \`date +%s\`: ${said}.`, result.stderr);
+    const result = await this.run(HOST_CLOCK_COMMAND, "read the host's clock");
+    if (result.code === -1) throw new ServiceError('ssh-failed', `Could not read the clock of ${this.host}: the SSH connection closed before the host answered.`);
+    const said = firstLine(result.stderr.trim()).replace(/\.$/, '') || `exit ${result.code}, output "${firstLine(result.stdout.trim())}"`;
+    const answer = /^clock=([\s\S]*) sum=5$/.exec(result.stdout.trim());
+    if (!answer) {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not read the clock of ${this.host}: the SSH user's login shell there did not run a POSIX shell command (${said}). ${CLOCK_NEED}, in a POSIX shell: ` +
+          'make that user\'s login shell sh, bash or dash (`chsh -s /bin/sh USER`), then try again.',
+        result.stderr,
+      );
     }
-    this.clock = { seconds, readAt: performance.now() };
+    const clock = answer[1]!.trim();
+    if (clock === '') {
+      throw new ServiceError('ovs-failed', `Could not read the clock of ${this.host}: \`date +%s\` gave nothing there (${said}). ${CLOCK_NEED}: install \`date\` on the host (Debian: coreutils), then try again.`, result.stderr);
+    }
+    if (!/^\d+$/.test(clock) || !Number.isSafeInteger(Number(clock))) {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not read the clock of ${this.host}: \`date +%s\` printed "${firstLine(clock)}" there, not the seconds since 1970, so that \`date\` does not know %s. ${CLOCK_NEED}: ` +
+          'install a `date` that knows %s (GNU coreutils or BusyBox), then try again.',
+        result.stderr,
+      );
+    }
+    this.clock = { seconds: Number(clock), readAt: performance.now() };
   }
 
   /**
