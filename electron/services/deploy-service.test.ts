@@ -51,7 +51,7 @@ class FakeSwitch {
   readonly silent: { word: string; once?: boolean }[] = [];
   /** Commands (by a word they contain) the host starts only when runLate says, as behind an sshd wrapper that sleeps; never answered. */
   readonly late: string[] = [];
-  /** The host's clock, in seconds. */
+  /** The host's clock, in seconds: both its seconds since boot and its `date`, which no test sets apart. */
   clock = 1_700_000_000;
   /** What the host answers HOST_CLOCK_COMMAND with instead, as a host without `date +%s` or a POSIX shell does. */
   clockAnswer: { code: number; stdout: string; stderr: string } | undefined;
@@ -86,13 +86,13 @@ class FakeSwitch {
   runLate(after: number): void {
     this.clock += after;
     for (const { command, stdin } of this.startingLate.splice(0)) {
-      const deadline = /^left=\$\(\((\d+) - \$\(date \+%s\)\)\)/.exec(command)?.[1];
+      const deadline = /left=\$\(\((\d+) - /.exec(command)?.[1];
       if (deadline === undefined || this.clock < Number(deadline)) this.answer(command, stdin);
     }
   }
 
   private answer(command: string, stdin = ''): { code: number; stdout: string; stderr: string } {
-    if (command === HOST_CLOCK_COMMAND) return this.clockAnswer ?? { code: 0, stdout: `clock=${this.clock} sum=5\n`, stderr: '' };
+    if (command === HOST_CLOCK_COMMAND) return this.clockAnswer ?? { code: 0, stdout: `uptime=${this.clock} clock=${this.clock} sum=5\n`, stderr: '' };
     if (command.startsWith('ovs-ofctl show')) return { code: 0, stdout: 'OFPT_FEATURES_REPLY\n', stderr: '' };
     if (command.includes('dump-flows')) return { code: 0, stdout: this.flows.map((f) => ` ${f}\n`).join(''), stderr: '' };
     if (command.includes('--bundle add-flows')) {
@@ -319,8 +319,8 @@ describe('DeployService rolling back to the switch the backup was read from', ()
 describe('DeployService on a host that cannot read its clock', () => {
   const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
   const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
-  // As dash answers HOST_CLOCK_COMMAND where `date` is not installed, and as csh answers it.
-  const noDate = { code: 0, stdout: 'clock= sum=5\n', stderr: 'sh: 1: date: not found\n' };
+  // As dash answers HOST_CLOCK_COMMAND where there is neither /proc/uptime nor `date`, and as csh answers it.
+  const noDate = { code: 0, stdout: 'uptime= clock= sum=5\n', stderr: 'sh: 1: date: not found\n' };
   const csh = { code: 1, stdout: '', stderr: 'Illegal variable name.\n' };
 
   async function setUp(sw: FakeSwitch): Promise<{ service: DeployService; dataDir: string; deploy: () => Promise<DeployHostResult> }> {
@@ -341,7 +341,7 @@ describe('DeployService on a host that cannot read its clock', () => {
   }
 
   it.each([
-    ['without `date`', noDate, 'Could not read the clock of h1: `date +%s` gave nothing there (sh: 1: date: not found). ', 'install `date` on the host (Debian: coreutils)'],
+    ['without `date`', noDate, 'Could not read the clock of h1: it has no /proc/uptime, and `date +%s` gave nothing there (sh: 1: date: not found). ', 'install `date` on the host (Debian: coreutils)'],
     ['whose login shell is not POSIX', csh, "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). ", 'chsh -s /bin/sh USER'],
   ])('fails a deploy to a host %s before anything is sent, saying what is missing and what to do', async (_, answer, what, todo) => {
     const sw = new FakeSwitch(before);

@@ -262,7 +262,7 @@ export class DeployService {
       const lost = agreedGuardLoss(host, portGuardsLostToDump(current, lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
       doing("reading the host's clock");
-      // A host that cannot say its time (no `date +%s`, no POSIX shell) is never sent the backup.
+      // A host that cannot say its time (no POSIX shell, no clock it can read) is never sent the backup.
       await unlessCancelled(stop, ovs.readHostClock().catch((error: unknown) => {
         const data = toErrorData(error);
         throw new ServiceError(data.code, `${data.message} Nothing was rolled back: the host keeps its current flows.`, data.detail);
