@@ -102,7 +102,8 @@ export class HostTargetStore {
    * of one process (the desktop app's, or the browser build's tabs on one host) save at once, and
    * two changes reading the file before either wrote it kept only the one written last. The
    * write is atomic (a temporary file renamed over it), so a reader never sees half a file.
-   * Another process on the same folder is not waited for; its change still shows as a stale base.
+   * Another process on the same folder (the desktop app and a browser-mode host at once) is not
+   * waited for: its save between this read and this write is lost; one before the read shows as a stale base.
    */
   private change(edit: (hosts: HostTarget[]) => HostTarget[]): Promise<HostTarget[]> {
     const earlier = changes.get(this.file) ?? Promise.resolve();
