@@ -358,6 +358,15 @@ describe('DeployService on a host that cannot read its clock', () => {
     expect(existsSync(join(dataDir, 'backups'))).toBe(false);
   });
 
+  it('says a connection lost during the clock read, and sends no bundle', async () => {
+    const sw = new FakeSwitch(before);
+    sw.clockAnswer = { code: -1, stdout: '', stderr: '' };
+    const { deploy } = await setUp(sw);
+
+    expect((await deploy()).message).toBe('Could not read the clock of h1: the SSH connection closed before the host answered. The host keeps its previous flows.');
+    expect(sw.bundles).toEqual([]);
+  });
+
   it('refuses a rollback on such a host before anything is sent, and says the switch keeps its current flows', async () => {
     const sw = new FakeSwitch(before);
     const { service, deploy } = await setUp(sw);
@@ -403,6 +412,17 @@ describe('DeployService on a switch that stops answering', () => {
   });
 
   const before = ['cookie=0x4d53000000000000, priority=1 actions=drop'];
+
+  it("says a host whose clock read never answers keeps its flows, and sends it no bundle", async () => {
+    const sw = new FakeSwitch(before);
+    sw.silent.push({ word: HOST_CLOCK_COMMAND, once: true });
+    const { deploy } = await setUp(sw);
+
+    const hung = await deploy();
+    expect(hung.message).toBe("Could not read the host's clock on h1 (bridge br0): no answer within 0 s, so the app stopped waiting. The host keeps its previous flows.");
+    expect(sw.bundles).toEqual([]);
+    expect(sw.flows).toEqual(before);
+  });
 
   it('reads the switch again when a bundle goes unanswered, and reports the new table it took as applied, with the flows from before it to roll back to', async () => {
     const sw = new FakeSwitch(before);
