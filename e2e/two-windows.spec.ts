@@ -25,3 +25,31 @@ test('a window learns that another window compiled since, and compiling again cl
   await expect(designer.byTestId('compile-replaced')).toBeHidden();
   await expect(other.byTestId('compile-replaced')).toBeVisible();
 });
+
+test("a host target another window saved after this window's form opened is not saved over; saving again replaces it", async ({ designer, host, page }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  const other = new DesignerPage(await page.context().newPage());
+  for (const window of [designer, other]) {
+    await window.open(host.url);
+    await window.openInventoryFile(join(example, 'inventory.yaml'));
+    await window.openFile(join(example, 'policy.yaml'));
+    await window.compile();
+    // Both forms open on a host without a target. Saving does not connect; the addresses are from the documentation range.
+    await window.hostRow('host-a').getByTestId('host-configure').click();
+  }
+
+  await designer.byTestId('host-address').fill('192.0.2.10');
+  await designer.byTestId('host-save').click();
+  await expect(designer.hostRow('host-a')).toContainText('root@192.0.2.10:22');
+
+  await other.byTestId('host-address').fill('192.0.2.20');
+  await other.byTestId('host-save').click();
+  await expect(other.byTestId('error-notice')).toContainText('Host "host-a" was given an SSH target elsewhere');
+  await expect(other.byTestId('error-notice')).toContainText('root@192.0.2.10:22, bridge br-int. Yours was not saved.');
+  // The form keeps what was typed, and now starts from the other window's target.
+  await expect(other.byTestId('host-address')).toHaveValue('192.0.2.20');
+  await expect(other.hostRow('host-a')).toContainText('root@192.0.2.10:22');
+
+  await other.byTestId('host-save').click();
+  await expect(other.hostRow('host-a')).toContainText('root@192.0.2.20:22');
+});

@@ -73,7 +73,7 @@ describe('browser-mode host', () => {
   });
 
   it('validates payloads and unknown channels, answering with data not crashes', async () => {
-    const bad = JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args: { host: 'h', address: 'a; rm -rf /', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' } } })).body) as { ok: boolean; error: { code: string; message: string } };
+    const bad = JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args: { target: { host: 'h', address: 'a; rm -rf /', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' }, base: null } } })).body) as { ok: boolean; error: { code: string; message: string } };
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(bad.error.message).toContain('address');
     const unknown = JSON.parse((await call('/api/shell:exec', { headers: auth(), body: { args: {} } })).body) as { ok: boolean };
@@ -165,11 +165,29 @@ describe('browser-mode host', () => {
     expect(home.error.message).toContain(`"~" is not expanded to a home folder here (no shell reads the path), so it would name a folder called "~" wherever the Microseg service happens to run. Type the full path, e.g. ${homedir()}/ui9.yaml.`);
   });
 
+  it('keeps the targets two tabs save at once, and answers a save from a stale target with conflict', async () => {
+    const post = async (args: unknown): Promise<{ ok: boolean; value?: { host: string }[]; error?: { code: string; message: string } }> =>
+      JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args } })).body) as { ok: boolean };
+    const tab = (host: string): Record<string, unknown> => ({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+
+    const both = await Promise.all([post({ target: tab('two-tabs-a'), base: null }), post({ target: tab('two-tabs-b'), base: null })]);
+    expect(both.map((r) => r.ok)).toEqual([true, true]);
+    const listed = JSON.parse((await call('/api/hosts:list', { headers: auth(), body: { args: null } })).body) as { value: { host: string }[] };
+    expect(listed.value.map((t) => t.host)).toEqual(expect.arrayContaining(['two-tabs-a', 'two-tabs-b']));
+
+    const stale = await post({ target: { ...tab('two-tabs-a'), port: 2222 }, base: null });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(stale.error?.message).toContain('Host "two-tabs-a" was given an SSH target elsewhere');
+    // A base that breaks the target rules (a hand edit) is only compared: the form can correct it.
+    const damaged = await post({ target: { ...tab('two-tabs-b'), port: 2222 }, base: { ...tab('two-tabs-b'), bridge: 'br0;x' } });
+    expect(damaged).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
   it("stops an impact's read of the hosts whose stop arrived first: the page's two requests may overtake each other", async () => {
     const silent = await silentServers.start();
     const { target } = loopbackTarget(silent.port, 'stop-first');
     const post = async (channel: string, args: unknown): Promise<unknown> => JSON.parse((await call(`/api/${channel}`, { headers: auth(), body: { args } })).body);
-    expect(await post('hosts:save', target)).toMatchObject({ ok: true });
+    expect(await post('hosts:save', { target, base: null })).toMatchObject({ ok: true });
     const inventory = { readAt: 'x', workloads: [{ id: 's/w', name: 'w', host: 'stop-first', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
 
     expect(await post('work:stop', { stopId: 'read-1' })).toEqual({ ok: true });

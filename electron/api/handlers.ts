@@ -43,7 +43,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'policy:hostTable': ({ compileId, host }) => Promise.resolve(services.compile.hostTable(compileId, host)),
     'trace:simulate': ({ compileId, from, to, packet, state }) => Promise.resolve(services.compile.trace(compileId, from, to, packet, state)),
     'hosts:list': () => services.hosts.list(),
-    'hosts:save': (target) => services.hosts.save(target),
+    'hosts:save': ({ target, base }) => services.hosts.save(target, base),
     'hosts:remove': ({ host }) => services.hosts.remove(host),
     'deploy:start': ({ policy, inventory, hosts, removePortGuards }) => services.deploy.start(policy, inventory, hosts, removePortGuards),
     // Through then: an unknown or ended deploy is a rejection, as for every other request, not a throw.

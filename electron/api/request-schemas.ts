@@ -4,7 +4,7 @@ import { MAX_REQUEST_TEXT } from '@shared/api/request-limits';
 import { parseCidr } from '@shared/net/address';
 import { DEFAULT_ACTIONS, EDGE_ACTIONS, POLICY_API_VERSION } from '@shared/policy/model';
 import { switchPortProblem } from '@shared/inventory/switch-port';
-import { HOST_TARGET_SCHEMA } from '../services/host-targets';
+import { BASE_TARGET_SCHEMA, HOST_TARGET_SCHEMA } from '../services/host-targets';
 
 // Payloads arrive from a renderer we must not trust blindly (a compromised page, a stray
 // local process in browser mode), so every request is checked before a service sees it.
@@ -115,7 +115,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'policy:compile': z.strictObject({ policy, inventory }),
   'hosts:list': none,
   'deploy:status': none,
-  'hosts:save': HOST_TARGET_SCHEMA,
+  'hosts:save': z.strictObject({ target: HOST_TARGET_SCHEMA, base: BASE_TARGET_SCHEMA.nullable() }),
   'hosts:remove': z.strictObject({ host: z.string().min(1) }),
   'deploy:start': z.strictObject({
     policy,

@@ -10,6 +10,7 @@ import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
 import { DeployService, type EmitEvent, type OpenSession } from './deploy-service';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
+import { HOST_CLOCK_COMMAND } from './ovs-remote';
 import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import { ServiceError } from './service-error';
@@ -41,7 +42,7 @@ describe('DeployService.status', () => {
 
 /**
  * A host's Open vSwitch as far as a deploy asks it: our flows, replaced by each bundle. Answers
- * `date +%s` (its clock, which moves only when a test moves it), `show`, `dump-flows` and
+ * HOST_CLOCK_COMMAND (its clock, which moves only when a test moves it), `show`, `dump-flows` and
  * `--bundle add-flows` as ovs-ofctl does; keeps each bundle applied.
  */
 class FakeSwitch {
@@ -50,8 +51,10 @@ class FakeSwitch {
   readonly silent: { word: string; once?: boolean }[] = [];
   /** Commands (by a word they contain) the host starts only when runLate says, as behind an sshd wrapper that sleeps; never answered. */
   readonly late: string[] = [];
-  /** The host's clock, in seconds. */
+  /** The host's clock, in seconds: both its seconds since boot and its `date`, which no test sets apart. */
   clock = 1_700_000_000;
+  /** What the host answers HOST_CLOCK_COMMAND with instead, as a host without `date +%s` or a POSIX shell does. */
+  clockAnswer: { code: number; stdout: string; stderr: string } | undefined;
   private readonly startingLate: { command: string; stdin: string | undefined }[] = [];
 
   constructor(public flows: string[]) {}
@@ -83,13 +86,13 @@ class FakeSwitch {
   runLate(after: number): void {
     this.clock += after;
     for (const { command, stdin } of this.startingLate.splice(0)) {
-      const deadline = /^left=\$\(\((\d+) - \$\(date \+%s\)\)\)/.exec(command)?.[1];
+      const deadline = /left=\$\(\((\d+) - /.exec(command)?.[1];
       if (deadline === undefined || this.clock < Number(deadline)) this.answer(command, stdin);
     }
   }
 
   private answer(command: string, stdin = ''): { code: number; stdout: string; stderr: string } {
-    if (command === 'date +%s') return { code: 0, stdout: `${this.clock}\n`, stderr: '' };
+    if (command === HOST_CLOCK_COMMAND) return this.clockAnswer ?? { code: 0, stdout: `uptime=${this.clock} clock=${this.clock} sum=5\n`, stderr: '' };
     if (command.startsWith('ovs-ofctl show')) return { code: 0, stdout: 'OFPT_FEATURES_REPLY\n', stderr: '' };
     if (command.includes('dump-flows')) return { code: 0, stdout: this.flows.map((f) => ` ${f}\n`).join(''), stderr: '' };
     if (command.includes('--bundle add-flows')) {
@@ -270,6 +273,38 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     await expect(service.start(emptyPolicy('t'), two, ['h1'])).resolves.toHaveProperty('deployId');
   });
 
+  it('refuses two hosts on one switch however their targets spell it: loopback names, case, a final dot, another user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ ...target, address: 'localhost' });
+    await targets.save({ ...target, host: 'h2', address: '[::1]', user: 'ops' });
+    await targets.save({ ...target, host: 'h3', address: 'Switch3.Example.' });
+    await targets.save({ ...target, host: 'h4', address: 'switch3.example' });
+    const opened: string[] = [];
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
+      opened.push(t.host);
+      return Promise.resolve(new FakeSwitch([]).session());
+    });
+    const workload = (host: string): Inventory['workloads'][number] => ({ id: `s/${host}`, name: host, host, addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } });
+    const four: Inventory = { readAt: 'x', workloads: ['h1', 'h2', 'h3', 'h4'].map(workload) };
+
+    await expect(service.start(emptyPolicy('t'), four, ['h1', 'h2'])).rejects.toThrow(
+      'Hosts "h1" and "h2" both reach one switch (root@localhost:22, bridge br0 and ops@[::1]:22, bridge br0 name one machine, port and bridge)',
+    );
+    await expect(service.start(emptyPolicy('t'), four, ['h3', 'h4'])).rejects.toThrow('Hosts "h3" and "h4" both reach one switch');
+    expect(opened).toEqual([]);
+  });
+
+  it('rolls back to the switch the backup was read from when the target spells it otherwise', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, targets } = await deployed(sw);
+    await targets.save({ ...target, address: 'localhost' });
+
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
   it('still rolls back with a backup written before backups named their switch', async () => {
     const sw = new FakeSwitch([]);
     const { service, dataDir } = await deployed(sw);
@@ -278,6 +313,70 @@ describe('DeployService rolling back to the switch the backup was read from', ()
 
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(['cookie=0x4d53000000000000, table=0, priority=5 actions=drop']);
+  });
+});
+
+describe('DeployService on a host that cannot read its clock', () => {
+  const inventory: Inventory = { readAt: 'x', workloads: [{ id: 's/w1', name: 'w1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+  const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+  // As dash answers HOST_CLOCK_COMMAND where there is neither /proc/uptime nor `date`, and as csh answers it.
+  const noDate = { code: 0, stdout: 'uptime= clock= sum=5\n', stderr: 'sh: 1: date: not found\n' };
+  const csh = { code: 1, stdout: '', stderr: 'Illegal variable name.\n' };
+
+  async function setUp(sw: FakeSwitch): Promise<{ service: DeployService; dataDir: string; deploy: () => Promise<DeployHostResult> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-clock-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save({ host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    let ended: (results: DeployHostResult[]) => void = () => undefined;
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results);
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
+    const deploy = async (): Promise<DeployHostResult> => {
+      const finished = new Promise<DeployHostResult[]>((resolve) => (ended = resolve));
+      await service.start(emptyPolicy('t'), inventory, ['h1']);
+      return (await finished)[0]!;
+    };
+    return { service, dataDir: join(dir, 'data'), deploy };
+  }
+
+  it.each([
+    ['without `date`', noDate, 'Could not read the clock of h1: it has no /proc/uptime, and `date +%s` gave nothing there (sh: 1: date: not found). ', 'install `date` on the host (Debian: coreutils)'],
+    ['whose login shell is not POSIX', csh, "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). ", 'chsh -s /bin/sh USER'],
+  ])('fails a deploy to a host %s before anything is sent, saying what is missing and what to do', async (_, answer, what, todo) => {
+    const sw = new FakeSwitch(before);
+    sw.clockAnswer = answer;
+    const { dataDir, deploy } = await setUp(sw);
+
+    const result = await deploy();
+    expect(result.status).toBe('failed');
+    expect(result.message.startsWith(what)).toBe(true);
+    expect(result.message).toContain(todo);
+    expect(result.message).toMatch(/then try again\. The host keeps its previous flows\.$/);
+    expect(sw.bundles).toEqual([]);
+    expect(sw.flows).toEqual(before);
+    expect(existsSync(join(dataDir, 'backups'))).toBe(false);
+  });
+
+  it('says a connection lost during the clock read, and sends no bundle', async () => {
+    const sw = new FakeSwitch(before);
+    sw.clockAnswer = { code: -1, stdout: '', stderr: '' };
+    const { deploy } = await setUp(sw);
+
+    expect((await deploy()).message).toBe('Could not read the clock of h1: the SSH connection closed before the host answered. The host keeps its previous flows.');
+    expect(sw.bundles).toEqual([]);
+  });
+
+  it('refuses a rollback on such a host before anything is sent, and says the switch keeps its current flows', async () => {
+    const sw = new FakeSwitch(before);
+    const { service, deploy } = await setUp(sw);
+    expect((await deploy()).status).toBe('applied');
+    const deployed = sw.flows;
+    sw.clockAnswer = noDate;
+
+    await expect(service.rollback('h1')).rejects.toThrow(/^Could not read the clock of h1: .* Nothing was rolled back: the host keeps its current flows\.$/);
+    expect(sw.bundles.length).toBe(1);
+    expect(sw.flows).toEqual(deployed);
   });
 });
 
@@ -313,6 +412,17 @@ describe('DeployService on a switch that stops answering', () => {
   });
 
   const before = ['cookie=0x4d53000000000000, priority=1 actions=drop'];
+
+  it("says a host whose clock read never answers keeps its flows, and sends it no bundle", async () => {
+    const sw = new FakeSwitch(before);
+    sw.silent.push({ word: HOST_CLOCK_COMMAND, once: true });
+    const { deploy } = await setUp(sw);
+
+    const hung = await deploy();
+    expect(hung.message).toBe("Could not read the host's clock on h1 (bridge br0): no answer within 0 s, so the app stopped waiting. The host keeps its previous flows.");
+    expect(sw.bundles).toEqual([]);
+    expect(sw.flows).toEqual(before);
+  });
 
   it('reads the switch again when a bundle goes unanswered, and reports the new table it took as applied, with the flows from before it to roll back to', async () => {
     const sw = new FakeSwitch(before);

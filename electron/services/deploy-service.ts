@@ -20,6 +20,7 @@ import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
+import { sameSwitch, switchIdentity } from './switch-identity';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
@@ -105,13 +106,16 @@ export class DeployService {
     const twice = taken.find((h, i) => taken.indexOf(h) !== i);
     if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
     // A bundle replaces every flow of ours on its bridge: two hosts' tables on one switch would each undo the other.
-    const switches = jobs.map((j) => switchOf(j.target));
+    // Compared by what the spelling tells of the switch (see switchIdentity): `localhost` and `127.0.0.1` are one.
+    const switches = jobs.map((j) => switchIdentity(j.target));
     const shared = switches.findIndex((sw, i) => switches.indexOf(sw) !== i);
     if (shared >= 0) {
-      const first = jobs[switches.indexOf(switches[shared]!)]!.table.host;
+      const [first, second] = [jobs[switches.indexOf(switches[shared]!)]!, jobs[shared]!];
+      const [one, other] = [switchOf(first.target), switchOf(second.target)];
+      const where = one === other ? `the switch at ${one}` : `one switch (${one} and ${other} name one machine, port and bridge)`;
       throw new ServiceError(
         'bad-request',
-        `Hosts "${first}" and "${taken[shared]!}" both reach the switch at ${switches[shared]!}, and each deploy replaces all of a bridge's Microseg flows. ` +
+        `Hosts "${first.table.host}" and "${second.table.host}" both reach ${where}, and each deploy replaces all of a bridge's Microseg flows. ` +
           'Give each host its own switch with Edit target under Hosts.',
       );
     }
@@ -221,7 +225,7 @@ export class DeployService {
     const lines = backup.split('\n');
     // Backups written before switches were recorded have no such line, and are taken as the target's.
     const readFrom = lines.find((l) => l.startsWith(BACKUP_SWITCH))?.slice(BACKUP_SWITCH.length);
-    if (readFrom !== undefined && readFrom !== switchOf(target)) {
+    if (readFrom !== undefined && !recordedAs(readFrom, target)) {
       throw new ServiceError(
         'bad-request',
         `The backup of host "${host}" holds the flows of the switch at ${readFrom}, but its target is now ${switchOf(target)}: ` +
@@ -258,7 +262,11 @@ export class DeployService {
       const lost = agreedGuardLoss(host, portGuardsLostToDump(current, lines), removable, 'the backup from before the last deploy', () => 'Not rolled back: confirm removing the guard in the rollback dialog, or deploy again instead.');
 
       doing("reading the host's clock");
-      await unlessCancelled(stop, ovs.readHostClock());
+      // A host that cannot say its time (no POSIX shell, no clock it can read) is never sent the backup.
+      await unlessCancelled(stop, ovs.readHostClock().catch((error: unknown) => {
+        const data = toErrorData(error);
+        throw new ServiceError(data.code, `${data.message} Nothing was rolled back: the host keeps its current flows.`, data.detail);
+      }));
 
       // The last moment a stop ends the rollback: from here on it finishes and reports the truth.
       if (stop.aborted) throw new CancelledError();
@@ -483,7 +491,8 @@ export class DeployService {
   /** Whether the target's host has a backup read from the switch the target reaches now. */
   private async hasBackupOf(target: HostTarget): Promise<boolean> {
     const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => undefined);
-    return backup?.startsWith(`${BACKUP_SWITCH}${switchOf(target)}\n`) ?? false;
+    const firstLine = backup?.split('\n', 1)[0] ?? '';
+    return firstLine.startsWith(BACKUP_SWITCH) && recordedAs(firstLine.slice(BACKUP_SWITCH.length), target);
   }
 
   /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
@@ -533,6 +542,16 @@ function formatRestoreBundle(dumpedLines: readonly string[]): string {
 /** The switch a target reaches, as a backup records it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
 function switchOf(target: HostTarget): string {
   return `${sshDestination(target)}, bridge ${target.bridge}`;
+}
+
+/**
+ * Whether a backup's recorded switch (switchOf as it was then) is the one the target reaches now,
+ * however either spells it (see switchIdentity); a line edited past reading must match exactly.
+ */
+function recordedAs(recorded: string, target: HostTarget): boolean {
+  const read = /^[^@]*@(.+):(\d+), bridge (\S+)$/.exec(recorded);
+  if (!read) return recorded === switchOf(target);
+  return sameSwitch({ address: read[1]!, port: Number(read[2]), bridge: read[3]! }, target);
 }
 
 /** Whether two dumps of our flows hold the same flows, in whatever order the switch printed them. */

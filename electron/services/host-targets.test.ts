@@ -69,3 +69,62 @@ describe('HostTargetStore on a damaged hosts.json', () => {
     expect(await new HostTargetStore(join(mkdtempSync(join(tmpdir(), 'microseg-targets-')), 'config')).list()).toEqual([]);
   });
 });
+
+describe('HostTargetStore saves from several windows at once', () => {
+  const fresh = (): { store: HostTargetStore; file: string } => storeHolding([]);
+
+  it('keeps both of two saves made at the same time, each of its own host', async () => {
+    const { store, file } = fresh();
+    const other = new HostTargetStore(join(file, '..'));
+
+    await Promise.all([store.save(SOUND, null), other.save({ ...SOUND, host: 'h2' }, null), store.save({ ...SOUND, host: 'h3' })]);
+
+    expect((await store.list()).map((t) => t.host)).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('keeps the other targets when a save and a removal come at the same time', async () => {
+    const { store } = storeHolding([SOUND, { ...SOUND, host: 'h2' }]);
+
+    await Promise.all([store.remove('h1'), store.save({ ...SOUND, host: 'h3' }, null)]);
+
+    expect((await store.list()).map((t) => t.host)).toEqual(['h2', 'h3']);
+  });
+
+  it('refuses a save made from a target another window has changed since, saying what changed, and keeps theirs', async () => {
+    const { store, file } = storeHolding([SOUND]);
+    const theirs = { ...SOUND, address: '10.0.0.2', bridge: 'br0' };
+    await store.save(theirs, SOUND);
+    const written = readFileSync(file, 'utf8');
+
+    await expect(store.save({ ...SOUND, user: 'ops' }, SOUND)).rejects.toMatchObject({
+      code: 'conflict',
+      message:
+        `The SSH target of host "h1" was changed elsewhere (another window, or ${file} edited) after this form opened: ` +
+        'address 127.0.0.1 → 10.0.0.2, bridge br-int → br0. Yours was not saved. Your form is kept: Save target again to put yours in its place, or Cancel to keep that one.',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(written);
+
+    // Saved again from what the file holds now, it replaces theirs.
+    await store.save({ ...theirs, user: 'ops' }, theirs);
+    expect(await store.get('h1')).toEqual({ ...theirs, user: 'ops' });
+  });
+
+  it('refuses a first target when another window gave the host one meanwhile, and a target another window forgot', async () => {
+    const { store, file } = storeHolding([SOUND]);
+    await expect(store.save({ ...SOUND, port: 22 }, null)).rejects.toThrow(
+      `Host "h1" was given an SSH target elsewhere (another window, or ${file} edited) after this form opened: root@127.0.0.1:2222, bridge br-int. Yours was not saved.`,
+    );
+
+    await store.remove('h1');
+    await expect(store.save({ ...SOUND, port: 22 }, SOUND)).rejects.toThrow('The SSH target of host "h1" was forgotten elsewhere');
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('takes a save that makes the change another window already made', async () => {
+    const { store } = storeHolding([SOUND]);
+    const changed = { ...SOUND, bridge: 'br0' };
+    await store.save(changed, SOUND);
+
+    expect(await store.save(changed, SOUND)).toEqual([changed]);
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
-import { HOST_TARGET_RULES } from '@shared/api/host-target-rules';
+import { HOST_TARGET_RULES, sshDestination } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
@@ -20,6 +20,19 @@ export const HOST_TARGET_SCHEMA = z.strictObject({
   user: z.string().regex(HOST_TARGET_RULES.user.pattern, `it must be ${HOST_TARGET_RULES.user.message}`),
   auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: z.string(AUTH_RULE).min(1, AUTH_RULE).max(4096) }), z.strictObject({ kind: z.literal('agent') })], AUTH_RULE),
   bridge: z.string().regex(HOST_TARGET_RULES.bridge.pattern, `it must be ${HOST_TARGET_RULES.bridge.message}`),
+});
+
+/**
+ * The target a change was made from, as the file held it then: only compared, never run, so a
+ * target that breaks HOST_TARGET_SCHEMA (hand-edited) can still be corrected from the form.
+ */
+export const BASE_TARGET_SCHEMA = z.strictObject({
+  host: z.string().max(253),
+  address: z.string().max(4096),
+  port: z.number(),
+  user: z.string().max(4096),
+  auth: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('key'), keyPath: z.string().max(4096) }), z.strictObject({ kind: z.literal('agent') })]),
+  bridge: z.string().max(4096),
 });
 
 /**
@@ -65,13 +78,55 @@ export class HostTargetStore {
     return target;
   }
 
-  async save(target: HostTarget): Promise<HostTarget[]> {
-    const others = (await this.list()).filter((t) => t.host !== target.host);
-    return this.write([...others, target]);
+  /**
+   * Puts `target` in place of the host's target and keeps every other host's as the file holds it
+   * now. `base`: the host's target the change was made from (null: it had none); when the file
+   * holds another one by now (another window saved or forgot it, or the file was edited), the save
+   * is refused, saying what changed. Without `base`, the host's target is replaced whatever it is.
+   */
+  async save(target: HostTarget, base?: HostTarget | null): Promise<HostTarget[]> {
+    return this.change((hosts) => {
+      const current = hosts.find((t) => t.host === target.host);
+      // A window that saw the other change first and made the same one has nothing to be told.
+      if (base !== undefined && !sameTarget(current, base) && !sameTarget(current, target)) throw this.stale(target.host, base, current);
+      return [...hosts.filter((t) => t.host !== target.host), target];
+    });
   }
 
   async remove(host: string): Promise<HostTarget[]> {
-    return this.write((await this.list()).filter((t) => t.host !== host));
+    return this.change((hosts) => hosts.filter((t) => t.host !== host));
+  }
+
+  /**
+   * Reads the file, edits its list and writes it back, one change after another per file: windows
+   * of one process (the desktop app's, or the browser build's tabs on one host) save at once, and
+   * two changes reading the file before either wrote it kept only the one written last. The
+   * write is atomic (a temporary file renamed over it), so a reader never sees half a file.
+   * Another process on the same folder (the desktop app and a browser-mode host at once) is not
+   * waited for: its save between this read and this write is lost; one before the read shows as a stale base.
+   */
+  private change(edit: (hosts: HostTarget[]) => HostTarget[]): Promise<HostTarget[]> {
+    const earlier = changes.get(this.file) ?? Promise.resolve();
+    const done = earlier.then(async () => this.write(edit(await this.list())));
+    // The next change waits for this one whether or not it was made; a failure is this caller's to hear.
+    const settled = done.then(() => undefined, () => undefined);
+    changes.set(this.file, settled);
+    void settled.then(() => {
+      if (changes.get(this.file) === settled) changes.delete(this.file);
+    });
+    return done;
+  }
+
+  private stale(host: string, base: HostTarget | null, current: HostTarget | undefined): ServiceError {
+    const again = 'Your form is kept: Save target again to put yours in its place, or Cancel to keep that one.';
+    if (current === undefined) {
+      return new ServiceError('conflict', `The SSH target of host "${host}" was forgotten elsewhere (another window, or ${this.file} edited) after this form opened, so yours was not saved. Save target again to configure it anew, or Cancel.`);
+    }
+    const now = `${sshDestination(current)}, bridge ${current.bridge}`;
+    if (base === null) {
+      return new ServiceError('conflict', `Host "${host}" was given an SSH target elsewhere (another window, or ${this.file} edited) after this form opened: ${now}. Yours was not saved. ${again}`);
+    }
+    return new ServiceError('conflict', `The SSH target of host "${host}" was changed elsewhere (another window, or ${this.file} edited) after this form opened: ${changesOf(base, current)}. Yours was not saved. ${again}`);
   }
 
   private unreadable(reason: string): ServiceError {
@@ -84,6 +139,29 @@ export class HostTargetStore {
     await writeTextFileAtomic(this.file, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
     return sorted;
   }
+}
+
+/** The last change queued per hosts.json, which the next one waits for (see HostTargetStore.change). */
+const changes = new Map<string, Promise<void>>();
+
+/** How a person reads a target's settings, field by field. */
+function fieldsOf(target: HostTarget): Record<string, string> {
+  const auth = target.auth.kind === 'key' ? `key ${target.auth.keyPath}` : 'SSH agent';
+  return { address: target.address, port: String(target.port), user: target.user, authentication: auth, bridge: target.bridge };
+}
+
+function sameTarget(a: HostTarget | null | undefined, b: HostTarget | null | undefined): boolean {
+  if (a == null || b == null) return a == null && b == null;
+  return JSON.stringify(fieldsOf(a)) === JSON.stringify(fieldsOf(b));
+}
+
+/** What changed from `before` to `after`: `address 10.0.0.1 → 10.0.0.2, bridge br-int → br0`. */
+function changesOf(before: HostTarget, after: HostTarget): string {
+  const [was, now] = [fieldsOf(before), fieldsOf(after)];
+  return Object.keys(now)
+    .filter((field) => was[field] !== now[field])
+    .map((field) => `${field} ${was[field]!} → ${now[field]!}`)
+    .join(', ');
 }
 
 /** What is wrong with a stored target, as `a bad bridge "x" (it must be …)`; undefined when it is sound. */

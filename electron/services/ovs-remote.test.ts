@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,20 +9,56 @@ import type { CommandResult, SshSession } from './ssh-session';
 
 /**
  * A host whose shell is this machine's `sh`, with `date` and `ovs-ofctl` stand-ins first on the
- * PATH: `date` tells the clock the test sets, `ovs-ofctl` records how it was run and what it read,
- * then exits 0, or dies of its own alarm as at its --timeout.
+ * PATH and seconds since boot in a file of its own: `date` tells the wall clock the test sets,
+ * `ovs-ofctl` records how it was run and what it read, then exits 0, or dies of its own alarm as
+ * at its --timeout. Built as a Linux host, which has both clocks.
  */
 class ShellHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'microseg-ovs-remote-'));
+  private path = `${this.dir}:${process.env.PATH ?? ''}`;
+  private wall = 1_700_000_000;
+  private boot = 1_000;
+  private linux = true;
 
-  constructor(clock: number) {
-    this.setClock(clock);
+  constructor() {
+    this.writeClocks();
     this.standIn('date', `cat "${this.dir}/clock"`);
     this.standIn('ovs-ofctl', `printf '%s\\n' "$*" > "${this.dir}/ran"; cat > "${this.dir}/stdin"; if [ -e "${this.dir}/alarm" ]; then kill -ALRM $$; fi`);
   }
 
-  setClock(seconds: number): void {
-    writeFileSync(join(this.dir, 'clock'), `${seconds}\n`);
+  /** An OvsRemote on this host, with the app's 60 s per command. */
+  remote(): OvsRemote {
+    return new OvsRemote(this.session(), 'br0', 'h1', 60_000, join(this.dir, 'uptime'));
+  }
+
+  /** Both clocks move on by `seconds`, as time passes. */
+  pass(seconds: number): void {
+    this.wall += seconds;
+    this.boot += seconds;
+    this.writeClocks();
+  }
+
+  /** Only the wall clock moves, as `date -s` or an NTP step moves it; seconds since boot do not. */
+  setWallClockBy(seconds: number): void {
+    this.wall += seconds;
+    this.writeClocks();
+  }
+
+  /** What the host's `date` prints instead of its seconds. */
+  dateSays(text: string): void {
+    writeFileSync(join(this.dir, 'clock'), text);
+  }
+
+  /** As a host that is not Linux: no seconds since boot to read. */
+  withoutUptime(): void {
+    this.linux = false;
+    rmSync(join(this.dir, 'uptime'));
+  }
+
+  /** As a host without `date`: the shell finds no such command on its PATH. */
+  withoutDate(): void {
+    this.path = this.dir;
+    rmSync(join(this.dir, 'date'));
   }
 
   alarmAtTimeout(): void {
@@ -39,7 +75,7 @@ class ShellHost {
     return {
       run: (command, stdin) =>
         new Promise<CommandResult>((resolve, reject) => {
-          const shell = spawn('sh', ['-c', command], { env: { ...process.env, PATH: `${this.dir}:${process.env.PATH ?? ''}` } });
+          const shell = spawn('/bin/sh', ['-c', command], { env: { ...process.env, PATH: this.path } });
           let stdout = '';
           let stderr = '';
           shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -52,18 +88,37 @@ class ShellHost {
     };
   }
 
+  private writeClocks(): void {
+    writeFileSync(join(this.dir, 'clock'), `${this.wall}\n`);
+    // As Linux writes it: seconds since boot and idle seconds, each to the hundredth.
+    if (this.linux) writeFileSync(join(this.dir, 'uptime'), `${this.boot}.57 ${this.boot * 2}.03\n`);
+  }
+
   private standIn(name: string, body: string): void {
     writeFileSync(join(this.dir, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(this.dir, name), 0o755);
   }
 }
 
+/** A Linux host, and one without seconds since boot, whose deadline is counted by `date`. */
+const HOSTS: [string, () => ShellHost][] = [
+  ['counted in seconds since boot', () => new ShellHost()],
+  [
+    'counted by date, on a host without /proc/uptime',
+    () => {
+      const host = new ShellHost();
+      host.withoutUptime();
+      return host;
+    },
+  ],
+];
+
 describe('OvsRemote.applyBundle bounded on the host', () => {
   const bundle = 'delete cookie=0x4d53000000000000/0xffff000000000000\nadd cookie=0x4d53000000000000, priority=1 actions=drop\n';
 
-  it('has the host run ovs-ofctl only until a deadline a few seconds before the app stops waiting', async () => {
-    const host = new ShellHost(1_700_000_000);
-    const ovs = new OvsRemote(host.session(), 'br0', 'h1', 60_000);
+  it.each(HOSTS)('has the host run ovs-ofctl only until a deadline a few seconds before the app stops waiting, %s', async (_, shellHost) => {
+    const host = shellHost();
+    const ovs = host.remote();
     await ovs.readHostClock();
     await ovs.applyBundle(bundle);
 
@@ -75,12 +130,12 @@ describe('OvsRemote.applyBundle bounded on the host', () => {
     expect(ran?.stdin).toBe(bundle);
   });
 
-  it('leaves the switch alone when the host starts the command after its deadline, and says it did not run', async () => {
-    const host = new ShellHost(1_700_000_000);
-    const ovs = new OvsRemote(host.session(), 'br0', 'h1', 60_000);
+  it.each(HOSTS)('leaves the switch alone when the host starts the command after its deadline, and says it did not run, %s', async (_, shellHost) => {
+    const host = shellHost();
+    const ovs = host.remote();
     await ovs.readHostClock();
     // As behind an sshd wrapper that sleeps 75 s before it runs the command.
-    host.setClock(1_700_000_075);
+    host.pass(75);
 
     const error = await ovs.applyBundle(bundle).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
@@ -89,10 +144,23 @@ describe('OvsRemote.applyBundle bounded on the host', () => {
     expect(host.ran()).toBeUndefined();
   });
 
+  it('gives the bundle no more time on a Linux host whose wall clock is set back after the read', async () => {
+    const host = new ShellHost();
+    const ovs = host.remote();
+    await ovs.readHostClock();
+    // As `date -s` or an NTP step during a slow login; seconds since boot run on.
+    host.setWallClockBy(-30);
+    host.pass(40);
+
+    await ovs.applyBundle(bundle);
+    // 55 s from the read, 40 of them gone: not the 45 the wall clock would give.
+    expect(Number(/^--timeout=(\d+) /.exec(host.ran()?.args ?? '')?.[1])).toBeLessThanOrEqual(15);
+  });
+
   it('takes ovs-ofctl ended by its own alarm for a bundle without answer, final once the app would have stopped waiting', async () => {
-    const host = new ShellHost(1_700_000_000);
+    const host = new ShellHost();
     host.alarmAtTimeout();
-    const ovs = new OvsRemote(host.session(), 'br0', 'h1', 60_000);
+    const ovs = host.remote();
     await ovs.readHostClock();
     const sent = performance.now();
 
@@ -103,12 +171,59 @@ describe('OvsRemote.applyBundle bounded on the host', () => {
   });
 
   it('refuses to send a bundle before the host clock is read, and says a clock it cannot read', async () => {
-    const host = new ShellHost(1_700_000_000);
-    const ovs = new OvsRemote(host.session(), 'br0', 'h1', 60_000);
+    const host = new ShellHost();
+    const ovs = host.remote();
     await expect(ovs.applyBundle(bundle)).rejects.toThrow('applyBundle on h1 before readHostClock');
     expect(host.ran()).toBeUndefined();
 
-    writeFileSync(join(host.dir, 'clock'), 'Sun Dec  6 02:16:11 UTC 2026\n');
-    await expect(ovs.readHostClock()).rejects.toThrow('Could not read the clock of h1 with `date +%s`: exit 0, output "Sun Dec  6 02:16:11 UTC 2026".');
+    host.withoutUptime();
+    host.dateSays('Sun Dec  6 02:16:11 UTC 2026\n');
+    await expect(ovs.readHostClock()).rejects.toThrow(`Could not read the clock of h1: it has no ${join(host.dir, 'uptime')}, and \`date +%s\` printed "Sun Dec  6 02:16:11 UTC 2026" there, not the seconds since 1970`);
+  });
+});
+
+describe('OvsRemote.readHostClock on a host lacking what the bundle needs', () => {
+  const bundle = 'delete cookie=0x4d53000000000000/0xffff000000000000\n';
+
+  /** Reads the clock through `ovs`, then tries to send a bundle; what readHostClock threw. */
+  async function clockFailure(ovs: OvsRemote): Promise<ServiceError> {
+    const error = await ovs.readHostClock().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    // Without a clock no bundle can be sent.
+    await expect(ovs.applyBundle(bundle)).rejects.toThrow('before readHostClock');
+    return error as ServiceError;
+  }
+
+  it('says `date` is missing, and what to install, when the shell finds none', async () => {
+    const host = new ShellHost();
+    host.withoutUptime();
+    host.withoutDate();
+
+    const error = await clockFailure(host.remote());
+    expect(error.code).toBe('ovs-failed');
+    expect(error.message).toMatch(/^Could not read the clock of h1: it has no \S+uptime, and `date \+%s` gave nothing there \(.*date: not found\)\. /);
+    expect(error.message).toContain('install `date` on the host (Debian: coreutils), then try again.');
+    expect(host.ran()).toBeUndefined();
+  });
+
+  it('says the `date` does not know %s when it prints the format back', async () => {
+    const host = new ShellHost();
+    host.withoutUptime();
+    host.dateSays('%s\n');
+
+    const error = await clockFailure(host.remote());
+    expect(error.message).toContain('`date +%s` printed "%s" there, not the seconds since 1970, so that `date` does not know %s.');
+    expect(error.message).toContain('install a `date` that knows %s (GNU coreutils or BusyBox), then try again.');
+  });
+
+  it("says the SSH user's login shell is not a POSIX shell, as csh answers", async () => {
+    const csh: SshSession = { run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'Illegal variable name.\n' }), close: () => undefined };
+
+    const error = await clockFailure(new OvsRemote(csh, 'br0', 'h1', 60_000));
+    expect(error.message).toBe(
+      "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). " +
+        'The flow table is sent with a deadline by the host\'s clock (see "A bundle without answer" in docs/pipeline.md), in a POSIX shell: ' +
+        "make that user's login shell sh, bash or dash (`chsh -s /bin/sh USER`), then try again.",
+    );
   });
 });

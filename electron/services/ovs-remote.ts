@@ -17,6 +17,29 @@ export const COMMAND_TIMEOUT_MS = 60_000;
  */
 const HOST_MARGIN_MS = 5_000;
 
+/**
+ * Linux's seconds since boot. The bundle's deadline is counted on it where the host has it: unlike
+ * the wall clock that `date +%s` reads, nobody sets it, so a clock set back between the read and
+ * the bundle cannot give the bundle more time (see boundOnHost).
+ */
+const UPTIME = '/proc/uptime';
+
+/**
+ * How the host's clock is read: seconds since boot from `uptimeFile` where there is one, else
+ * `date +%s`, and beside them a sum only a POSIX shell works out, since the bundle goes to the
+ * host wrapped in one (see boundOnHost). A host lacking what it needs fails here, before anything
+ * is sent, saying what.
+ */
+export function hostClockCommand(uptimeFile = UPTIME): string {
+  return `up=; { read -r up _ < '${uptimeFile}'; } 2>/dev/null; echo "uptime=\${up%%.*} clock=$(date +%s) sum=$((2 + 3))"`;
+}
+
+/** The clock read as OvsRemote sends it to a real host. */
+export const HOST_CLOCK_COMMAND = hostClockCommand();
+
+/** What the clock is read for, and where that is explained: said with every failure to read it. */
+const CLOCK_NEED = 'The flow table is sent with a deadline by the host\'s clock (see "A bundle without answer" in docs/pipeline.md)';
+
 /** The exit status of a bounded command that the host reached after its deadline, and so never ran (see boundOnHost). */
 const TOO_LATE = 124;
 
@@ -40,14 +63,16 @@ export class UnansweredError extends ServiceError {
 
 /** `ovs-ofctl` (and `ovs-vsctl`, read only) on a remote host, limited to what a deploy needs. Only our cookie is ever touched. */
 export class OvsRemote {
-  /** The host's clock (whole seconds) and the moment its answer came (performance.now()), once read. */
-  private clock: { seconds: number; readAt: number } | undefined;
+  /** The host's clock (whole seconds, since boot or by `date`) and the moment its answer came (performance.now()), once read. */
+  private clock: { seconds: number; since: 'boot' | 'epoch'; readAt: number } | undefined;
 
+  /** `uptimeFile`: where the host keeps its seconds since boot; tests give a file of their own. */
   constructor(
     private readonly session: SshSession,
     private readonly bridge: string,
     private readonly host: string,
     private readonly timeoutMs = COMMAND_TIMEOUT_MS,
+    private readonly uptimeFile = UPTIME,
   ) {}
 
   /** Fails early, with the switch's own words, when the bridge is missing or OVS is not running. */
@@ -70,13 +95,40 @@ export class OvsRemote {
 
   /** Reads the host's clock, by which applyBundle tells the host when to give up (call it before). */
   async readHostClock(): Promise<void> {
-    const result = await this.run('date +%s', "read the host's clock");
-    const seconds = Number(result.stdout.trim());
-    if (result.code !== 0 || result.stdout.trim() === '' || !Number.isSafeInteger(seconds)) {
-      const said = firstLine(result.stderr.trim()) || `exit ${result.code}, output "${firstLine(result.stdout.trim())}"`;
-      throw new ServiceError('ovs-failed', `Could not read the clock of ${this.host} with \`date +%s\`: ${said}.`, result.stderr);
+    const result = await this.run(hostClockCommand(this.uptimeFile), "read the host's clock");
+    if (result.code === -1) throw new ServiceError('ssh-failed', `Could not read the clock of ${this.host}: the SSH connection closed before the host answered.`);
+    const said = firstLine(result.stderr.trim()).replace(/\.$/, '') || `exit ${result.code}, output "${firstLine(result.stdout.trim())}"`;
+    const answer = /^uptime=(\d*) clock=([\s\S]*) sum=5$/.exec(result.stdout.trim());
+    if (!answer) {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not read the clock of ${this.host}: the SSH user's login shell there did not run a POSIX shell command (${said}). ${CLOCK_NEED}, in a POSIX shell: ` +
+          'make that user\'s login shell sh, bash or dash (`chsh -s /bin/sh USER`), then try again.',
+        result.stderr,
+      );
     }
-    this.clock = { seconds, readAt: performance.now() };
+    if (answer[1] !== '' && Number.isSafeInteger(Number(answer[1]))) {
+      this.clock = { seconds: Number(answer[1]), since: 'boot', readAt: performance.now() };
+      return;
+    }
+    const clock = answer[2]!.trim();
+    if (clock === '') {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not read the clock of ${this.host}: it has no ${this.uptimeFile}, and \`date +%s\` gave nothing there (${said}). ${CLOCK_NEED}: ` +
+          'install `date` on the host (Debian: coreutils), then try again.',
+        result.stderr,
+      );
+    }
+    if (!/^\d+$/.test(clock) || !Number.isSafeInteger(Number(clock))) {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not read the clock of ${this.host}: it has no ${this.uptimeFile}, and \`date +%s\` printed "${firstLine(clock)}" there, not the seconds since 1970, so that \`date\` does not know %s. ${CLOCK_NEED}: ` +
+          'install a `date` that knows %s (GNU coreutils or BusyBox), then try again.',
+        result.stderr,
+      );
+    }
+    this.clock = { seconds: Number(clock), since: 'epoch', readAt: performance.now() };
   }
 
   /**
@@ -93,7 +145,7 @@ export class OvsRemote {
     // Counted from the clock's answer, which came no sooner than the host read it: the deadline errs early, never late.
     const deadline = this.clock.seconds + Math.floor((sent - this.clock.readAt + this.timeoutMs - HOST_MARGIN_MS) / 1000);
     try {
-      await this.ovsTool('ovs-ofctl', `--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle, deadline);
+      await this.ovsTool('ovs-ofctl', `--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle, { second: deadline, now: this.nowOnHost(this.clock.since) });
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'ssh-failed') throw new UnansweredError(error.message, sent + this.timeoutMs);
       throw error;
@@ -149,8 +201,13 @@ export class OvsRemote {
     return this.ovsTool('ovs-ofctl', args, what, stdin);
   }
 
+  /** The host's current second, as shell text, on the clock readHostClock read. */
+  private nowOnHost(since: 'boot' | 'epoch'): HostSecond {
+    return since === 'boot' ? { before: `read -r up _ < '${this.uptimeFile}'; `, seconds: '${up%%.*}' } : { before: '', seconds: '$(date +%s)' };
+  }
+
   /** `deadline`: the host-clock second by which the host gives the command up (see boundOnHost); none for reads, which change nothing late. */
-  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string, deadline?: number): Promise<string> {
+  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string, deadline?: { second: number; now: HostSecond }): Promise<string> {
     const result = await this.run(deadline === undefined ? `${tool} ${args}` : boundOnHost(tool, args, deadline), what, stdin);
     if (result.code === -1) {
       // No exit status: the connection went away while the command ran, so whether it took effect is not known.
@@ -174,14 +231,22 @@ export class OvsRemote {
   }
 }
 
+/** Shell text for the host's current second: what to run first, then the expression that gives it. */
+interface HostSecond {
+  before: string;
+  seconds: string;
+}
+
 /**
  * `tool args` as a POSIX shell runs it only before host-clock second `deadline`: started later
  * (a wrapper or a login that took long), it does not run at all; started in time, the tool's own
- * --timeout ends it at the deadline (within the second the clock is read in).
+ * --timeout ends it at the deadline (within the second the clock is read in). Counted in seconds
+ * since boot, a wall clock set back meanwhile changes nothing; counted by `date`, it gives the
+ * tool that many seconds more (see "A bundle without answer" in docs/pipeline.md).
  */
-function boundOnHost(tool: string, args: string, deadline: number): string {
+function boundOnHost(tool: string, args: string, deadline: { second: number; now: HostSecond }): string {
   return (
-    `left=$((${deadline} - $(date +%s))); ` +
+    `${deadline.now.before}left=$((${deadline.second} - ${deadline.now.seconds})); ` +
     `if [ "$left" -le 0 ]; then echo "not run: the host reached it after its deadline" >&2; exit ${TOO_LATE}; fi; ` +
     // `exit $?` keeps the tool a child of the shell, which then reports its alarm as an exit status, not a signal.
     `${tool} --timeout="$left" ${args}; exit $?`

@@ -9,6 +9,7 @@ import { ContainerPortService } from './container-ports';
 import { DeployService, type EmitEvent } from './deploy-service';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
 import { createLogger } from './logger';
+import { HOST_CLOCK_COMMAND } from './ovs-remote';
 import { SwitchTraceService } from './switch-trace';
 
 // Every service that talks to hosts, sharing one limiter as createServices has them, each
@@ -19,7 +20,7 @@ function switches(): Answer {
   const flows = new Map<string, number>();
   return (host, command, stdin = '') => {
     const ok = (stdout = ''): { code: number; stdout: string; stderr: string } => ({ code: 0, stdout, stderr: '' });
-    if (command === 'date +%s') return ok('1700000000\n');
+    if (command === HOST_CLOCK_COMMAND) return ok('uptime=1000 clock=1700000000 sum=5\n');
     if (command.includes('--bundle')) flows.set(host, stdin.split('\n').filter((l) => l.startsWith('add ')).length);
     if (command.includes('dump-flows')) return ok(' cookie=0x4d53000000000000, priority=0 actions=drop\n'.repeat(flows.get(host) ?? 0));
     if (command.startsWith('ovs-appctl ofproto/trace')) return ok('Flow: ...\nDatapath actions: drop\n');

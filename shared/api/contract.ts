@@ -38,7 +38,11 @@ export interface ApiRequests {
   /** Simulates a connection's first or later packet through the latest compile's tables, on the hosts of its path. */
   'trace:simulate': { args: { compileId: string; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: TraceOutcome };
   'hosts:list': { args: void; result: HostTarget[] };
-  'hosts:save': { args: HostTarget; result: HostTarget[] };
+  /**
+   * Saves one host's target; the others stay as saved. `base`: the target the form started from
+   * (null: none); when another window has changed it since, the save fails with code `conflict`.
+   */
+  'hosts:save': { args: { target: HostTarget; base: HostTarget | null }; result: HostTarget[] };
   'hosts:remove': { args: { host: string }; result: HostTarget[] };
   /**
    * Compiles on the node side and deploys to the named hosts; progress arrives as events. A host
@@ -451,6 +455,8 @@ export type ApiErrorCode =
   | 'ovs-failed'
   | 'no-target'
   | 'unauthorized'
+  /** The change was made from data that another window (or a hand edit) has changed since. */
+  | 'conflict'
   /** The asker stopped the request (`work:stop`). */
   | 'stopped'
   | 'internal';

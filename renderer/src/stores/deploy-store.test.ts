@@ -29,6 +29,23 @@ describe('backups to roll back to', () => {
   });
 });
 
+describe('saving a target', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it('sends the target the form started from, and reads the targets again when another window changed it since', async () => {
+    const theirs = { ...target, bridge: 'br1' };
+    useDeployStore.setState({ targets: [target] });
+    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: [theirs] });
+
+    expect(await useDeployStore.getState().saveTarget({ ...target, port: 2222 }, target)).toBe(false);
+
+    const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'hosts:save');
+    expect(calls.at(-1)?.[1]).toEqual({ target: { ...target, port: 2222 }, base: target });
+    // The form's next save starts from their target.
+    expect(useDeployStore.getState().targets).toEqual([theirs]);
+  });
+});
+
 describe('starting a deploy', () => {
   it('names the spoof guards the user agreed to remove, and only when there are some', async () => {
     const inventory = { readAt: 'x', workloads: [] };

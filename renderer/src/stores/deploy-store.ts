@@ -43,7 +43,11 @@ interface DeployState {
    */
   ended: string[];
   loadTargets: () => Promise<void>;
-  saveTarget: (target: HostTarget) => Promise<boolean>;
+  /**
+   * True once saved. `base`: the target the form started from (null: none). Refused when another
+   * window changed it since; the targets are then read again, so a second save starts from theirs.
+   */
+  saveTarget: (target: HostTarget, base: HostTarget | null) => Promise<boolean>;
   /** True once the target is gone. */
   removeTarget: (host: string) => Promise<boolean>;
   setConfirming: (confirming: boolean) => void;
@@ -85,12 +89,17 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     if (response.ok) set({ targets: response.value });
   },
 
-  saveTarget: async (target) => {
-    const response = await request('hosts:save', target);
-    if (response.ok) set({ targets: response.value });
+  saveTarget: async (target, base) => {
+    const response = await request('hosts:save', { target, base });
+    if (!response.ok) {
+      // The notice says what the other window changed; the form then shows that target as its base.
+      if (response.error.code === 'conflict') await get().loadTargets();
+      return false;
+    }
+    set({ targets: response.value });
     // A host configured again may have a backup from an earlier session.
-    if (response.ok) await get().restore();
-    return response.ok;
+    await get().restore();
+    return true;
   },
 
   removeTarget: async (host) => {

@@ -74,7 +74,7 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
       user: draft.user.trim(),
       auth: draft.authKind === 'key' ? { kind: 'key', keyPath: draft.keyPath.trim() } : { kind: 'agent' },
       bridge: draft.bridge.trim(),
-    });
+    }, target);
     setSaving(false);
     if (saved) onDone();
   };
