@@ -22,6 +22,16 @@ describe('microseg matrix', () => {
     expect(microseg('matrix', policy, '--inventory', inventory, '--format', 'xml').code).toBe(2);
   });
 
+  it('writes a cell by what it lacks in the text, and run by run in the CSV, as scripts split it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-except-'));
+    const open = join(dir, 'open.yaml');
+    // app may open anything to db but 5432, which a deny edge takes back.
+    writeFileSync(open, readFileSync(policy, 'utf8').replace('services: [tcp/5432]\n    action: allow', 'services: [any]\n    action: allow\n  - id: no-postgres\n    from: app\n    to: db\n    services: [tcp/5432]\n    action: deny'));
+    expect(microseg('matrix', open, '--inventory', inventory).stdout).toContain('\napp → db: any except tcp/5432\n');
+    const csv = microseg('matrix', open, '--inventory', inventory, '--format', 'csv');
+    expect(csv.stdout.split('\n')).toContain('app,db,"tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols",,,2');
+  });
+
   it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
     const text = microseg('matrix', policy, '--inventory', inventory);
     expect(text.stdout).toMatch(/\(\d+ address classes, \d+ simulated packets\)\n$/);
@@ -108,6 +118,15 @@ describe('microseg impact', () => {
     expect(result.code).toBe(1);
     const impact = JSON.parse(result.stdout) as { entries: { from: string; to: string; newlyPermitted: { tcp: number[][] }; newlyBlocked: { tcp: number[][] } }[] };
     expect(impact.entries.map((e) => [e.from, e.to, e.newlyPermitted.tcp, e.newlyBlocked.tcp])).toEqual([['app', 'db', [[5433, 5433]], [[5432, 5432]]]]);
+  });
+
+  it('says a narrowed edge blocks `tcp except 5432`, not port runs from 0, and keeps the exact runs in the JSON', () => {
+    const wide = join(dir, 'wide.yaml');
+    writeFileSync(wide, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp'));
+    const text = microseg('impact', wide, policy, '--inventory', inventory);
+    expect(text.stdout).toMatch(/\n {2}app → db: newly blocked tcp except 5432 \(/);
+    const json = JSON.parse(microseg('impact', wide, policy, '--inventory', inventory, '--json').stdout) as { entries: { newlyBlocked: { tcp: number[][] } }[] };
+    expect(json.entries.map((e) => e.newlyBlocked.tcp)).toEqual([[[0, 5431], [5433, 65535]]]);
   });
 
   it('leaves out what passes between every pair before the policy, says so in the text and the JSON, and exits on the rest', () => {
