@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatImpact } from './analysis';
 import { microseg, ROOT } from './testing/run-microseg';
 
 // `microseg matrix` and `microseg impact` on the bundled example, through the real command line.
@@ -107,6 +108,18 @@ describe('microseg impact', () => {
   const changed = join(dir, 'changed.yaml');
   writeFileSync(changed, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/5433'));
 
+  it('ends the text with the flows no policy writes that pass traffic, and where each is, its text escaped', () => {
+    // Only tables read from a switch hold one; the text is the one the app's doors share.
+    const pass = { host: 'h2', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' };
+    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
+    expect(formatImpact(impact, 'old.yaml', 'new.yaml').split('\n')).toEqual([
+      'old.yaml → new.yaml: no connection is newly permitted, blocked or redirected',
+      "2 flows under Microseg's cookie that this policy did not write pass IP traffic before any policy; the comparison counts what they pass, and a deploy removes them:",
+      '  h2, table 0, priority 150: tcp,tp_dst=22',
+      '  h\\u001b[2J, table 0, priority 150: tcp,tp_dst=22',
+    ]);
+  });
+
   it('exits 0 when two versions permit the same connections', () => {
     const same = microseg('impact', policy, policy, '--inventory', inventory);
     expect(same.code).toBe(0);
@@ -141,7 +154,7 @@ describe('microseg impact', () => {
     expect(text.stdout.endsWith(`\n${note}\n`)).toBe(true);
     const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inv, '--json').stdout) as { entries: unknown[]; infrastructureNotShown: string[] };
     expect([json.entries.length, json.infrastructureNotShown]).toEqual([1, ['IPv6 neighbour discovery (ICMPv6 types 133-136)']]);
-    expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [] });
+    expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [], unknownPasses: [] });
   });
 
   it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {
