@@ -34,9 +34,9 @@ export interface PolicyTables {
   /** Sorted, each once. */
   leftOut: InfrastructureTraffic[];
   /**
-   * Kept in `tables`, so what they pass counts as the switch passes it: only the compiled tables
-   * of no policy hold one, so a comparison with what a host runs meets them (and must say so).
-   * By host, then as the table lists them.
+   * Kept in `tables`, so what they pass counts as the switch passes it. No compile writes one:
+   * only tables read back from a host hold them, and the impact against those says so. By host,
+   * then as the table lists them.
    */
   unknownPasses: UnknownPass[];
 }
