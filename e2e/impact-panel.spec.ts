@@ -2,7 +2,8 @@ import { writeDualStackFiles } from './support/dual-stack';
 import { expect, test } from './support/fixtures';
 
 // The impact panel on files alone: what the pipeline passes between every pair before any
-// policy (IPv6 neighbour discovery) is no change of the policy, and the panel says it left it out.
+// policy (IPv6 neighbour discovery) is no change of the policy, and the panel says it left it out;
+// a service set that is most of a protocol reads by what it lacks.
 
 test('lists what an edge changes on a dual-stack inventory, and says which infrastructure traffic it left out', async ({ designer, host }) => {
   const { inventory, policy } = writeDualStackFiles(host.home, ['web-1,h1,10.0.0.1;fd00::1,tier=web', 'app-1,h2,10.0.0.2;fd00::2,tier=app']);
@@ -14,4 +15,15 @@ test('lists what an edge changes on a dual-stack inventory, and says which infra
 
   expect(await designer.impactAgainstFile(policy)).toEqual(['web→app +tcp/8081 -tcp/8080']);
   await expect(designer.byTestId('impact-left-out')).toHaveText('IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.');
+});
+
+test('says an edge widened from one port to the whole protocol newly permits `tcp except` that port, not runs of ports from 0', async ({ designer, host }) => {
+  const { inventory, policy } = writeDualStackFiles(host.home, ['web-1,h1,10.0.0.1,tier=web', 'app-1,h2,10.0.0.2,tier=app']);
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.editEdgeServices('web-app', 'tcp');
+  await designer.compile();
+
+  expect(await designer.impactAgainstFile(policy)).toEqual(['web→app +tcp except 8080 -']);
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatImpact } from './analysis';
 import { microseg, ROOT } from './testing/run-microseg';
 
 // `microseg matrix` and `microseg impact` on the bundled example, through the real command line.
@@ -20,6 +21,16 @@ describe('microseg matrix', () => {
     const csv = microseg('matrix', policy, '--inventory', inventory, '--format', 'csv');
     expect(csv.stdout.split('\n')).toContain('web,app,tcp/8080,,,4');
     expect(microseg('matrix', policy, '--inventory', inventory, '--format', 'xml').code).toBe(2);
+  });
+
+  it('writes a cell by what it lacks in the text, and run by run in the CSV, as scripts split it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-except-'));
+    const open = join(dir, 'open.yaml');
+    // app may open anything to db but 5432, which a deny edge takes back.
+    writeFileSync(open, readFileSync(policy, 'utf8').replace('services: [tcp/5432]\n    action: allow', 'services: [any]\n    action: allow\n  - id: no-postgres\n    from: app\n    to: db\n    services: [tcp/5432]\n    action: deny'));
+    expect(microseg('matrix', open, '--inventory', inventory).stdout).toContain('\napp → db: any except tcp/5432\n');
+    const csv = microseg('matrix', open, '--inventory', inventory, '--format', 'csv');
+    expect(csv.stdout.split('\n')).toContain('app,db,"tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols",,,2');
   });
 
   it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
@@ -97,6 +108,18 @@ describe('microseg impact', () => {
   const changed = join(dir, 'changed.yaml');
   writeFileSync(changed, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/5433'));
 
+  it('ends the text with the flows no policy writes that pass traffic, and where each is, its text escaped', () => {
+    // Only tables read from a switch hold one; the text is the one the app's doors share.
+    const pass = { host: 'h2', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' };
+    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
+    expect(formatImpact(impact, 'old.yaml', 'new.yaml').split('\n')).toEqual([
+      'old.yaml → new.yaml: no connection is newly permitted, blocked or redirected',
+      "2 flows under Microseg's cookie that this policy did not write pass IP traffic before any policy; the comparison counts what they pass, and a deploy removes them:",
+      '  h2, table 0, priority 150: tcp,tp_dst=22',
+      '  h\\u001b[2J, table 0, priority 150: tcp,tp_dst=22',
+    ]);
+  });
+
   it('exits 0 when two versions permit the same connections', () => {
     const same = microseg('impact', policy, policy, '--inventory', inventory);
     expect(same.code).toBe(0);
@@ -108,6 +131,15 @@ describe('microseg impact', () => {
     expect(result.code).toBe(1);
     const impact = JSON.parse(result.stdout) as { entries: { from: string; to: string; newlyPermitted: { tcp: number[][] }; newlyBlocked: { tcp: number[][] } }[] };
     expect(impact.entries.map((e) => [e.from, e.to, e.newlyPermitted.tcp, e.newlyBlocked.tcp])).toEqual([['app', 'db', [[5433, 5433]], [[5432, 5432]]]]);
+  });
+
+  it('says a narrowed edge blocks `tcp except 5432`, not port runs from 0, and keeps the exact runs in the JSON', () => {
+    const wide = join(dir, 'wide.yaml');
+    writeFileSync(wide, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp'));
+    const text = microseg('impact', wide, policy, '--inventory', inventory);
+    expect(text.stdout).toMatch(/\n {2}app → db: newly blocked tcp except 5432 \(/);
+    const json = JSON.parse(microseg('impact', wide, policy, '--inventory', inventory, '--json').stdout) as { entries: { newlyBlocked: { tcp: number[][] } }[] };
+    expect(json.entries.map((e) => e.newlyBlocked.tcp)).toEqual([[[0, 5431], [5433, 65535]]]);
   });
 
   it('leaves out what passes between every pair before the policy, says so in the text and the JSON, and exits on the rest', () => {
@@ -122,7 +154,7 @@ describe('microseg impact', () => {
     expect(text.stdout.endsWith(`\n${note}\n`)).toBe(true);
     const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inv, '--json').stdout) as { entries: unknown[]; infrastructureNotShown: string[] };
     expect([json.entries.length, json.infrastructureNotShown]).toEqual([1, ['IPv6 neighbour discovery (ICMPv6 types 133-136)']]);
-    expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [] });
+    expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [], unknownPasses: [] });
   });
 
   it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {

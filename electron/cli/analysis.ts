@@ -1,6 +1,6 @@
 import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
-import { leftOutNames, leftOutNote } from '@shared/analysis/infrastructure-passes';
+import { leftOutNames, leftOutNote, unknownPassLines } from '@shared/analysis/infrastructure-passes';
 import { checkedExamples } from '@shared/analysis/matrix-example';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
@@ -85,10 +85,15 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   return { text: formatImpact(impact, oldPath, newPath), code };
 }
 
-/** One line per group pair whose connections change, then the infrastructure traffic no line shows, if any. */
+/**
+ * One line per group pair whose connections change, then the infrastructure traffic no line
+ * shows, if any, and the passes of flows no policy writes, with where they are.
+ */
 export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
   const note = leftOutNote(impact.leftOut);
-  return [...impactLines(impact, oldPath, newPath), ...(note ? [note] : [])].join('\n');
+  // Host names and matches come from the switches: printed, they are escaped.
+  const unknown = unknownPassLines(impact.unknownPasses).map((line, i) => (i === 0 ? line : `  ${printable(line)}`));
+  return [...impactLines(impact, oldPath, newPath), ...(note ? [note] : []), ...unknown].join('\n');
 }
 
 function impactLines(impact: ChangeImpact, oldPath: string, newPath: string): string[] {

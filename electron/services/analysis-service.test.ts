@@ -1,6 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatServices } from '@shared/analysis/service-set';
+import { compilePolicy } from '@shared/compiler/compile';
+import { formatFlow } from '@shared/compiler/flow';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
 import { describe, expect, it, vi } from 'vitest';
@@ -79,6 +82,22 @@ describe('AnalysisService.impact against the deployed flows', () => {
 
     expect(outcome.unread.map((u) => [u.host, u.reason])).toEqual(fleet.hosts.map((h) => [h, 'the read was stopped before this host answered']));
     expect(fleet.asked).toEqual([]);
+  });
+
+  it('answers, naming where it is, when a switch holds a flow under our cookie that passes traffic and that no policy writes', async () => {
+    // What the switches run: the drawing's tables as compiled, and on h01 a flow made by hand.
+    const hand = 'cookie=0x4d53000000000000, table=0, priority=150,tcp,tp_dst=22 actions=NORMAL';
+    let compiled: ReadonlyMap<string, string[]> = new Map();
+    const fleet = new FakeHosts(2, (host, command) => ({ code: 0, stdout: command.includes('dump-flows') ? [...(compiled.get(host) ?? []), ...(host === 'h01' ? [hand] : [])].join('\n') : '', stderr: '' }));
+    const { service, inventory } = await analysis(fleet);
+    const policy = emptyPolicy('t');
+    compiled = new Map(compilePolicy(policy, inventory).hosts.map((h) => [h.host, h.flows.map(formatFlow)]));
+
+    const { impact } = await service.impact(policy, inventory, { kind: 'deployed', hosts: fleet.hosts });
+
+    expect(impact.unknownPasses).toEqual([{ host: 'h01', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' }]);
+    // w1 is alone on h01: what the flow passes for it is to and from outside addresses.
+    expect(impact.entries.map((e) => `${e.from} → ${e.to}: -${formatServices(e.newlyBlocked)}`)).toEqual(['(no group) w1 → (outside): -tcp/22', '(outside) → (no group) w1: -tcp/22']);
   });
 
   it('fails for a host without an SSH target before any session opens', async () => {

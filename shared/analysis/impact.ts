@@ -18,7 +18,7 @@ import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { withoutPortGuards } from '../simulator/port-guards';
-import { withoutInfrastructurePasses, type InfrastructureTraffic } from './infrastructure-passes';
+import { withoutInfrastructurePasses, type InfrastructureTraffic, type UnknownPass } from './infrastructure-passes';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -54,6 +54,12 @@ export interface ChangeImpact {
   stats: { endpoints: number; scope: ImpactScope; pairsCompared: number; simulations: number };
   /** Traffic either side lets through between every pair whatever the groups, which no entry shows (leftOutNote says so). */
   leftOut: InfrastructureTraffic[];
+  /**
+   * Flows either side holds under our cookie that pass IP traffic before any policy and that no
+   * policy writes (a host's, made by hand): the entries count what they pass, and
+   * unknownPassLines says where they are. Each once, by host.
+   */
+  unknownPasses: UnknownPass[];
 }
 
 export type ImpactScope = 'changed-flows' | 'every-pair';
@@ -72,7 +78,8 @@ const NARROWED_SHARE = 0.25;
  * change); otherwise the addresses are classed by what both table sets can tell apart and
  * every pair of classes is compared. `scope` forces one way (the tests hold the two to each
  * other). What the pipeline passes between every pair before any policy is left out of both
- * ways and named in `leftOut`. Deterministic: entries sorted by group pair.
+ * ways and named in `leftOut`; a pass before any policy that no policy writes stays in, and is
+ * named in `unknownPasses`. Deterministic: entries sorted by group pair.
  */
 export function changeImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope } = {}): ChangeImpact {
   return finish(impactSteps(before, after, inventory, options));
@@ -86,11 +93,13 @@ export function* impactSteps(beforeAsGiven: ImpactSide, afterAsGiven: ImpactSide
   const older = withoutInfrastructurePasses(withoutPortGuards(beforeAsGiven.tables));
   const newer = withoutInfrastructurePasses(withoutPortGuards(afterAsGiven.tables));
   const leftOut = [...new Set([...older.leftOut, ...newer.leftOut])].sort();
-  return { ...(yield* policyImpact({ ...beforeAsGiven, tables: older.tables }, { ...afterAsGiven, tables: newer.tables }, inventory, options)), leftOut };
+  // A host not read keeps the same tables on both sides: its passes are said once.
+  const unknownPasses = [...new Map([...older.unknownPasses, ...newer.unknownPasses].map((p) => [JSON.stringify(p), p])).values()].sort((a, b) => a.host.localeCompare(b.host));
+  return { ...(yield* policyImpact({ ...beforeAsGiven, tables: older.tables }, { ...afterAsGiven, tables: newer.tables }, inventory, options)), leftOut, unknownPasses };
 }
 
 /** The impact on tables that hold only what the policy decides, by the cheaper of the two ways. */
-function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope }): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
+function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope }): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
   const diff = diffTables(before.tables, after.tables);
   const participants = participantsOf(inventory);
   const { workloads } = participants;
@@ -145,7 +154,7 @@ function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: Impa
 }
 
 /** Each pair the changed flows can touch, reached through both sides. */
-function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
+function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
   const hostOf = hostsWhenAsked(inventory);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
@@ -166,7 +175,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
 }
 
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
-function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<Omit<ChangeImpact, 'leftOut'>> {
+function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
   const was = new FlowSignatures(before.tables);
   const now = new FlowSignatures(after.tables);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../compiler/compile';
+import { formatFlow } from '../compiler/flow';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
+import { parseFlowTextStrict } from '../simulator/flow-parser';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables } from '../simulator/path';
+import { groupByTable } from '../simulator/simulate';
 import { digestOf } from '../simulator/table-digest';
 import { changeImpact, type ChangeImpact } from './impact';
-import { withoutInfrastructurePasses } from './infrastructure-passes';
+import { unknownPassLines, withoutInfrastructurePasses } from './infrastructure-passes';
 import { reachabilityMatrix } from './matrix';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from './matrix-format';
 import { formatServices, isEmptyServiceSet } from './service-set';
@@ -105,7 +108,7 @@ describe('the matrix and infrastructure traffic', () => {
 
   it('names DHCP too when the policy lets it through, and nothing on an IPv4 inventory without it', () => {
     const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
-    expect(withoutInfrastructurePasses(tablesOf(withDhcp)).leftOut).toEqual(['dhcp', 'neighbour-discovery']);
+    expect(withoutInfrastructurePasses(tablesOf(withDhcp))).toMatchObject({ leftOut: ['dhcp', 'neighbour-discovery'], unknownPasses: [] });
     const v4: Inventory = {
       ...inventory,
       workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })),
@@ -164,5 +167,62 @@ describe('the impact and infrastructure traffic', () => {
     expect(listed(impact)).toEqual([]);
     expect(impact.leftOut).toEqual(['dhcp', 'neighbour-discovery']);
     expect(changeImpact(side(policy, v4), side(policy, v4), v4).leftOut).toEqual([]);
+  });
+});
+
+// Support's defect: the impact against what the hosts run threw when a switch held a flow under
+// the pipeline's cookie, made by hand, that passes IP traffic in table 0: the analysis had no
+// name for it. Deploying removes that flow (a deploy replaces every flow under our cookie), so
+// the user has to hear of it, and what it passes has to count.
+describe('the impact against deployed flows the pipeline never writes', () => {
+  const v4: Inventory = { ...inventory, workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })) };
+  const compiled = compilePolicy(policy, v4);
+  /** Each host's flows as `ovs-ofctl dump-flows` gives them back, with these lines added to h2's. */
+  const deployed = (h2: string[]): HostFlowTables =>
+    new Map(compiled.hosts.map((h) => [h.host, groupByTable(parseFlowTextStrict([...h.flows.map(formatFlow), ...(h.host === 'h2' ? h2 : [])].join('\n'), h.host))]));
+  const listed = (impact: ChangeImpact): string[] => impact.entries.map((e) => `${e.from} → ${e.to}: +${formatServices(e.newlyPermitted)} -${formatServices(e.newlyBlocked)}`);
+  const ssh = 'cookie=0x4d53000000000000, table=0, priority=150,tcp,tp_dst=22 actions=NORMAL';
+
+  for (const scope of ['changed-flows', 'every-pair'] as const)
+    it(`counts what such a pass lets through, and names it with its host, table, priority and match (${scope})`, () => {
+      const impact = changeImpact({ policy, tables: deployed([ssh]) }, { policy, tables: loadHostTables(compiled.hosts) }, v4, { scope });
+      // web-2 and app-1 are on h2, whose switch passes SSH before any policy: between them, and
+      // between them and outside addresses (no switch of ours on the way). Deploying ends that.
+      expect(listed(impact)).toEqual([
+        '(outside) → app: +none -tcp/22',
+        '(outside) → web: +none -tcp/22',
+        'app → (outside): +none -tcp/22',
+        'app → web: +none -tcp/22',
+        'web → (outside): +none -tcp/22',
+        'web → app: +none -tcp/22',
+      ]);
+      expect(impact.unknownPasses).toEqual([{ host: 'h2', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' }]);
+      expect(impact.leftOut).toEqual([]);
+    });
+
+  it("takes a flow under the pipeline's or DHCP's cookie for their traffic only when it passes that traffic alone", () => {
+    // Before, all of ICMPv6 went as neighbour discovery and all of UDP as DHCP, unsaid.
+    const allIcmp6 = 'cookie=0x4d53000000000000, table=0, priority=150,icmp6 actions=NORMAL';
+    const allUdp = 'cookie=0x4d53050000000000, table=0, priority=150,udp actions=NORMAL';
+    const impact = changeImpact({ policy, tables: deployed([allIcmp6, allUdp]) }, { policy, tables: loadHostTables(compiled.hosts) }, v4);
+    expect(impact.unknownPasses.map((p) => `${p.cookie} ${p.match}`)).toEqual(['0x4d53000000000000 icmp6', '0x4d53050000000000 udp']);
+    expect(impact.leftOut).toEqual([]);
+    expect(listed(impact)).toContain('app → web: +none -udp');
+  });
+
+  it('says where each is, in a sentence for the list, the deploy question and the command line', () => {
+    const impact = changeImpact({ policy, tables: deployed([ssh]) }, { policy, tables: loadHostTables(compiled.hosts) }, v4);
+    expect(unknownPassLines(impact.unknownPasses)).toEqual([
+      "A flow under Microseg's cookie that this policy did not write passes IP traffic before any policy; the comparison counts what it passes, and a deploy removes it:",
+      'h2, table 0, priority 150: tcp,tp_dst=22',
+    ]);
+    const everything = 'cookie=0x4d53000000000000, table=0, priority=140 actions=NORMAL';
+    const two = changeImpact({ policy, tables: deployed([ssh, everything]) }, { policy, tables: loadHostTables(compiled.hosts) }, v4);
+    expect(unknownPassLines(two.unknownPasses)).toEqual([
+      "2 flows under Microseg's cookie that this policy did not write pass IP traffic before any policy; the comparison counts what they pass, and a deploy removes them:",
+      'h2, table 0, priority 150: tcp,tp_dst=22',
+      'h2, table 0, priority 140: every packet',
+    ]);
+    expect(unknownPassLines([])).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { isCookieOfKind, TABLES } from '../compiler/pipeline';
+import { isCookieOfKind, isOurCookie, TABLES } from '../compiler/pipeline';
 import { ETH_TYPE, hasAddress, IP_PROTO, type SimFlow } from '../simulator/flow-model';
+import { matchAsWritten } from '../simulator/flow-parser';
 import type { HostFlowTables } from '../simulator/path';
 import type { FlowTables } from '../simulator/simulate';
 import { digestOf, rememberDigest } from '../simulator/table-digest';
@@ -13,14 +14,40 @@ const TRAFFIC_NAMES: Record<InfrastructureTraffic, string> = {
   dhcp: 'DHCP (UDP 67 and 68)',
 };
 
+/**
+ * A flow under one of our cookies that passes IP traffic in the classify table, before conntrack
+ * and any policy, and is none of the passes the pipeline writes: made by hand on the switch, say.
+ * A deploy deletes it with every flow under our cookie.
+ */
+export interface UnknownPass {
+  host: string;
+  table: number;
+  priority: number;
+  /** As the flow's line writes it (`tcp,tp_dst=22`); empty when it matches every packet. */
+  match: string;
+  cookie: string;
+}
+
 /** The tables as the matrix and the impact read them, and what they let through that those leave out. */
 export interface PolicyTables {
   tables: HostFlowTables;
   /** Sorted, each once. */
   leftOut: InfrastructureTraffic[];
+  /**
+   * Kept in `tables`, so what they pass counts as the switch passes it. No compile writes one:
+   * only tables read back from a host hold them, and the impact against those says so. By host,
+   * then as the table lists them.
+   */
+  unknownPasses: UnknownPass[];
 }
 
-const known = new WeakMap<FlowTables, { byTable: FlowTables; leftOut: Set<InfrastructureTraffic> }>();
+interface TablePasses {
+  byTable: FlowTables;
+  leftOut: Set<InfrastructureTraffic>;
+  unknown: SimFlow[];
+}
+
+const known = new WeakMap<FlowTables, TablePasses>();
 
 /**
  * The tables without the classify table's flows that send IP traffic on before conntrack and
@@ -36,13 +63,16 @@ const known = new WeakMap<FlowTables, { byTable: FlowTables; leftOut: Set<Infras
 export function withoutInfrastructurePasses(tables: HostFlowTables): PolicyTables {
   const out = new Map<string, FlowTables>();
   const leftOut = new Set<InfrastructureTraffic>();
+  const unknownPasses: UnknownPass[] = [];
   for (const [host, byTable] of tables) {
     let kept = known.get(byTable);
     if (!kept) known.set(byTable, (kept = withoutPassesOf(byTable)));
     out.set(host, kept.byTable);
     for (const traffic of kept.leftOut) leftOut.add(traffic);
+    for (const flow of kept.unknown) unknownPasses.push({ host, table: flow.table, priority: flow.priority, match: matchAsWritten(flow), cookie: flow.cookie });
   }
-  return { tables: out, leftOut: [...leftOut].sort() };
+  unknownPasses.sort((a, b) => a.host.localeCompare(b.host));
+  return { tables: out, leftOut: [...leftOut].sort(), unknownPasses };
 }
 
 /** One sentence for the matrix's and the impact's readers, or undefined when nothing is left out. */
@@ -53,25 +83,41 @@ export function leftOutNote(leftOut: readonly InfrastructureTraffic[]): string |
   return `${list} ${names.length === 1 ? 'passes' : 'pass'} between every pair whatever the policy, and ${names.length === 1 ? 'is' : 'are'} not shown.`;
 }
 
+/**
+ * What the impact's readers are told of unknown passes: a sentence, then one line per flow
+ * (`h2, table 0, priority 150: tcp,tp_dst=22`); none when there are none.
+ */
+export function unknownPassLines(passes: readonly UnknownPass[]): string[] {
+  if (passes.length === 0) return [];
+  const heading =
+    passes.length === 1
+      ? "A flow under Microseg's cookie that this policy did not write passes IP traffic before any policy"
+      : `${passes.length} flows under Microseg's cookie that this policy did not write pass IP traffic before any policy`;
+  const lines = passes.map((p) => `${p.host}, table ${p.table}, priority ${p.priority}: ${p.match === '' ? 'every packet' : p.match}`);
+  return [`${heading}; the comparison counts what ${passes.length === 1 ? 'it passes' : 'they pass'}, and a deploy removes ${passes.length === 1 ? 'it' : 'them'}:`, ...lines];
+}
+
 /** The name of each kind left out, as the matrix's and the impact's JSON list them. */
 export function leftOutNames(leftOut: readonly InfrastructureTraffic[]): string[] {
   return leftOut.map((t) => TRAFFIC_NAMES[t]);
 }
 
-function withoutPassesOf(byTable: FlowTables): { byTable: FlowTables; leftOut: Set<InfrastructureTraffic> } {
+function withoutPassesOf(byTable: FlowTables): TablePasses {
   const classify = byTable.get(TABLES.classify.id);
   const leftOut = new Set<InfrastructureTraffic>();
-  if (!classify) return { byTable, leftOut };
+  const unknown: SimFlow[] = [];
+  if (!classify) return { byTable, leftOut, unknown };
   const kept = classify.filter((flow) => {
     const traffic = passedTraffic(flow);
-    if (traffic) leftOut.add(traffic);
-    return traffic === undefined;
+    if (traffic === 'unknown') unknown.push(flow);
+    else if (traffic) leftOut.add(traffic);
+    return traffic === undefined || traffic === 'unknown';
   });
-  if (leftOut.size === 0) return { byTable, leftOut };
+  if (leftOut.size === 0) return { byTable, leftOut, unknown };
   const withoutPasses = new Map(byTable).set(TABLES.classify.id, kept);
   carryDigest(classify, kept);
   carryDigest(byTable, withoutPasses);
-  return { byTable: withoutPasses, leftOut };
+  return { byTable: withoutPasses, leftOut, unknown };
 }
 
 /** Tables alike before leave alike tables: their digest, marked so it never equals a table's with the passes. */
@@ -80,15 +126,28 @@ function carryDigest(from: FlowTables | readonly SimFlow[], to: FlowTables | rea
   if (digest !== undefined) rememberDigest(to, `${digest} without infrastructure passes`);
 }
 
-/** What a classify flow lets through for every pair before the policy, if it does: its cookie says which rule made it. */
-function passedTraffic(flow: SimFlow): InfrastructureTraffic | undefined {
+/**
+ * What a classify flow lets through before the policy, if it does: its cookie says which rule
+ * made it, and its match must be that rule's. Any other such flow under our cookie is `unknown`:
+ * the pipeline never writes it, and what it passes is no infrastructure to leave out unsaid.
+ */
+function passedTraffic(flow: SimFlow): InfrastructureTraffic | 'unknown' | undefined {
   const { match } = flow;
-  const ip = match.ethType === ETH_TYPE.ipv4 || match.ethType === ETH_TYPE.ipv6;
-  if (!ip || hasAddress(match) || match.inPort !== undefined || !flow.actions.some((a) => a.kind === 'normal'))
-    return undefined;
-  if (isCookieOfKind(flow.cookie, 'dhcp')) return 'dhcp';
-  if (!isCookieOfKind(flow.cookie, 'infrastructure')) return undefined;
-  // The pipeline's only IP flow that outputs from table 0 is neighbour discovery; another would need a name here.
-  if (match.ethType === ETH_TYPE.ipv6 && match.ipProto === IP_PROTO.icmp6) return 'neighbour-discovery';
-  throw new Error(`the matrix and the impact have no name for the infrastructure traffic of "${flow.text}"`);
+  const mayCarryIp = match.ethType === undefined || match.ethType === ETH_TYPE.ipv4 || match.ethType === ETH_TYPE.ipv6;
+  if (!mayCarryIp || match.inPort !== undefined || !flow.actions.some((a) => a.kind === 'normal') || !isOurCookie(flow.cookie)) return undefined;
+  if (!hasAddress(match)) {
+    if (isCookieOfKind(flow.cookie, 'dhcp') && isDhcp(flow)) return 'dhcp';
+    if (isCookieOfKind(flow.cookie, 'infrastructure') && isNeighbourDiscovery(flow)) return 'neighbour-discovery';
+  }
+  return 'unknown';
+}
+
+/** UDP to a DHCP server's or client's port, as compiler/host-table.ts writes it. */
+function isDhcp({ match }: SimFlow): boolean {
+  return match.ipProto === IP_PROTO.udp && match.tpDst?.mask === 0xffff && (match.tpDst.value === 67 || match.tpDst.value === 68);
+}
+
+/** ICMPv6 of one of the types 133 to 136 (router and neighbour solicitation and advertisement). */
+function isNeighbourDiscovery({ match }: SimFlow): boolean {
+  return match.ethType === ETH_TYPE.ipv6 && match.ipProto === IP_PROTO.icmp6 && match.icmpType !== undefined && match.icmpType >= 133 && match.icmpType <= 136;
 }

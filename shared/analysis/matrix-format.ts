@@ -1,7 +1,7 @@
 import type { MatrixCell, ReachabilityMatrix } from './matrix';
 import type { CellPlace, CheckedExample } from './matrix-example';
 import { examplePair, forEachCellOfRow, forEachGridCell, MemberPairCounter, type CellServices } from './matrix-grid';
-import { formatServices, isEmptyServiceSet, type ServiceSet } from './service-set';
+import { formatServices, isEmptyServiceSet, listServices, type ServiceSet } from './service-set';
 import { leftOutNames, leftOutNote } from './infrastructure-passes';
 
 // The matrix for the command line. 5,000 groups make 25 million ordered pairs, so the text and
@@ -47,7 +47,8 @@ export function* matrixCsvChunks(matrix: ReachabilityMatrix): Generator<string> 
   const textOf = (services: CellServices | null): string => {
     let text = texts.get(services);
     if (text === undefined) {
-      const shown = (s: ServiceSet): string => csvField(isEmptyServiceSet(s) ? '' : formatServices(s));
+      // Run by run, as the CSV always listed them, for scripts that split a cell; the text says `tcp except 5432`.
+      const shown = (s: ServiceSet): string => csvField(isEmptyServiceSet(s) ? '' : listServices(s));
       texts.set(services, (text = services ? `${shown(services.always)},${shown(services.sometimes)},${shown(services.redirected)}` : ',,'));
     }
     return text;

@@ -55,22 +55,77 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
 
 /**
  * Reads as the policy file writes services: `any`, or `tcp/80`, `tcp/8000-8060`, `udp`,
- * `icmp type 8`, `ip proto 47`, comma-separated; `none` for the empty set.
+ * `icmp type 8`, `ip proto 47`, comma-separated; `none` for the empty set. A set that holds most
+ * of what it could is written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8`,
+ * `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
+ * not block `tcp/0-5431, tcp/5433-65535` (port 0 there read as a fault). The rule: a protocol
+ * takes `except` when the runs it lacks are fewer than those it holds (a tie keeps the runs
+ * held, which say plainly what is in the set); the whole set takes `any except` when what it
+ * lacks is written in fewer runs than what it holds (a whole protocol counting as one), and
+ * none of that needs an `except` itself. Deterministic. listServices gives the runs as they are.
  */
 export function formatServices(set: ServiceSet): string {
+  if (isEmptyServiceSet(set)) return 'none';
   if (serviceSetsEqual(set, SERVICE_DOMAIN)) return 'any';
-  const parts: string[] = [];
-  for (const protocol of SERVICE_PROTOCOLS) {
+  const held = writtenParts(set);
+  const lacked = writtenParts(subtractServices(SERVICE_DOMAIN, set));
+  if (runsOf(lacked) < runsOf(held) && lacked.every((part) => !part.except)) return `any except ${lacked.map((part) => part.text).join(', ')}`;
+  return held.map((part) => part.text).join(', ');
+}
+
+/**
+ * The set run by run, as formatServices wrote it before it took `except`: `tcp/0-5431,
+ * tcp/5433-65535`. For the matrix's CSV, whose cells scripts may split at the commas.
+ */
+export function listServices(set: ServiceSet): string {
+  if (serviceSetsEqual(set, SERVICE_DOMAIN)) return 'any';
+  const parts = SERVICE_PROTOCOLS.flatMap((protocol) => {
     const intervals = set[protocol];
-    if (intervals.length === 0) continue;
-    if (intervalsEqual(intervals, SERVICE_DOMAIN[protocol])) {
-      parts.push(protocol === 'other' ? 'other IP protocols' : protocol);
-      continue;
-    }
-    const prefix = protocol === 'icmp' ? 'icmp type ' : protocol === 'other' ? 'ip proto ' : `${protocol}/`;
-    for (const [from, to] of intervals) parts.push(`${prefix}${from === to ? from : `${from}-${to}`}`);
-  }
+    return intervals.length === 0 ? [] : intervalsEqual(intervals, SERVICE_DOMAIN[protocol]) ? [PROTOCOL_NAMES[protocol]] : listedRuns(protocol, intervals);
+  });
   return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** A protocol as one part of a written set; `runs`: how many numbers or ranges it names (a whole protocol: one). */
+interface WrittenPart {
+  text: string;
+  runs: number;
+  except: boolean;
+}
+
+const PROTOCOL_NAMES: Record<ServiceProtocol, string> = { tcp: 'tcp', udp: 'udp', sctp: 'sctp', icmp: 'icmp', other: 'other IP protocols' };
+
+/** Each protocol the set holds, written by what it holds or, when shorter, by what it lacks. */
+function writtenParts(set: ServiceSet): WrittenPart[] {
+  return SERVICE_PROTOCOLS.flatMap((protocol): WrittenPart[] => {
+    const held = set[protocol];
+    if (held.length === 0) return [];
+    if (intervalsEqual(held, SERVICE_DOMAIN[protocol])) return [{ text: PROTOCOL_NAMES[protocol], runs: 1, except: false }];
+    const lacked = complementWithin(SERVICE_DOMAIN[protocol], held);
+    if (lacked.length < held.length) {
+      const noun = protocol !== 'icmp' ? '' : lacked.length === 1 && lacked[0]![0] === lacked[0]![1] ? 'type ' : 'types ';
+      return [{ text: `${PROTOCOL_NAMES[protocol]} except ${noun}${inWords(lacked.map(runText))}`, runs: lacked.length, except: true }];
+    }
+    return [{ text: listedRuns(protocol, held).join(', '), runs: held.length, except: false }];
+  });
+}
+
+function listedRuns(protocol: ServiceProtocol, intervals: readonly Interval[]): string[] {
+  const prefix = protocol === 'icmp' ? 'icmp type ' : protocol === 'other' ? 'ip proto ' : `${protocol}/`;
+  return intervals.map((run) => `${prefix}${runText(run)}`);
+}
+
+function runText([from, to]: Interval): string {
+  return from === to ? `${from}` : `${from}-${to}`;
+}
+
+function runsOf(parts: readonly WrittenPart[]): number {
+  return parts.reduce((sum, part) => sum + part.runs, 0);
+}
+
+/** `22`, `22 and 5432`, `22, 80 and 5432`. */
+function inWords(items: readonly string[]): string {
+  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
 }
 
 /** How many ports, types and protocol numbers the set holds, for a heat map's shading. */

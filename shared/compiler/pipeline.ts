@@ -106,7 +106,15 @@ export function cookieFor(kind: RuleKind, ruleNumber: number): string {
 
 /** Whether a cookie, as written by us or printed by `ovs-ofctl` (`0x…`, any case), is ours and of this kind of rule. */
 export function isCookieOfKind(cookie: string, kind: RuleKind): boolean {
-  const hex = /^0x([0-9a-f]{1,16})$/i.exec(cookie.trim())?.[1];
-  if (hex === undefined) return false;
-  return hex.toLowerCase().padStart(16, '0').startsWith(`4d53${KIND_CODE[kind].toString(16).padStart(2, '0')}`);
+  return cookieDigits(cookie)?.startsWith(`4d53${KIND_CODE[kind].toString(16).padStart(2, '0')}`) ?? false;
+}
+
+/** Whether a cookie, read as isCookieOfKind reads it, is ours: one a deploy deletes, whatever wrote the flow. */
+export function isOurCookie(cookie: string): boolean {
+  return cookieDigits(cookie)?.startsWith('4d53') ?? false;
+}
+
+/** The cookie's 16 hex digits, lower case; undefined for text that is no `0x…` cookie. */
+function cookieDigits(cookie: string): string | undefined {
+  return /^0x([0-9a-f]{1,16})$/i.exec(cookie.trim())?.[1]?.toLowerCase().padStart(16, '0');
 }

@@ -85,6 +85,20 @@ export function parseFlowTextStrict(text: string, file?: string): SimFlow[] {
   return flows;
 }
 
+/**
+ * A parsed flow's match as its line writes it (`tcp,tp_dst=22`), without cookie, table,
+ * priority, the properties dump-flows adds, and actions; empty for a flow that matches anything.
+ */
+export function matchAsWritten(flow: SimFlow): string {
+  const at = /(^|[\s,])actions=/.exec(flow.text);
+  const head = at ? flow.text.slice(0, at.index) : flow.text;
+  const isMatch = (token: string): boolean => {
+    const key = token.split('=', 1)[0]!;
+    return key !== 'cookie' && key !== 'table' && key !== 'priority' && !PROPERTIES.has(key);
+  };
+  return head.split(/[\s,]+/).filter((t) => t !== '' && isMatch(t)).join(',');
+}
+
 /** Flow text that does not parse: the text's fault, not the question asked of it. */
 export class FlowTextError extends Error {
   override name = 'FlowTextError';

@@ -1,13 +1,14 @@
 import type { ChangeImpact } from '@shared/analysis/impact';
-import { leftOutNote } from '@shared/analysis/infrastructure-passes';
+import { leftOutNote, unknownPassLines, type UnknownPass } from '@shared/analysis/infrastructure-passes';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import type { JSX } from 'react';
 import { impactListNote, type ImpactHosts } from '../../model/impact-scope';
 
 /**
  * The connections a change newly permits, blocks and redirects, one line per group pair, and the
- * infrastructure traffic it leaves out. `hosts`: against the deployed flows, how many hosts were
- * asked and went unread, to say what the list covers.
+ * infrastructure traffic it leaves out; first, the flows no policy writes that pass traffic on a
+ * host, which a deploy removes. `hosts`: against the deployed flows, how many hosts were asked
+ * and went unread, to say what the list covers.
  */
 export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; limit?: number; hosts?: ImpactHosts }): JSX.Element {
   const note = impactListNote(impact.entries.length, hosts);
@@ -20,6 +21,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
   if (impact.entries.length === 0)
     return (
       <>
+        <UnknownPasses passes={impact.unknownPasses} />
         <p data-testid="impact-none">{note}</p>
         {leftOutLine}
       </>
@@ -27,6 +29,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
   const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
   return (
     <>
+      <UnknownPasses passes={impact.unknownPasses} />
       {note !== null ? <p data-testid="impact-scope">{note}</p> : null}
       <ul className="impact-list">
         {shown.map((e) => (
@@ -68,5 +71,23 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
       {shown.length < impact.entries.length ? <p className="muted">… and {impact.entries.length - shown.length} more group pairs.</p> : null}
       {leftOutLine}
     </>
+  );
+}
+
+/** Said before the list: what such a flow passes is in it, and the deploy asked about removes the flow. */
+function UnknownPasses({ passes }: { passes: readonly UnknownPass[] }): JSX.Element | null {
+  const [heading, ...where] = unknownPassLines(passes);
+  if (heading === undefined) return null;
+  return (
+    <div className="form-warning" data-testid="impact-unknown-passes">
+      <p>{heading}</p>
+      <ul>
+        {where.map((line, i) => (
+          <li key={i} className="mono" data-testid="impact-unknown-pass">
+            {line}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { formatServices, listServices, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, subtractServices } from './service-set';
+
+// Users' report: narrowing an edge from `tcp` to `tcp/5432` said the pair newly blocks
+// `tcp/0-5431, tcp/5433-65535`, and port 0 read as a fault of the tool.
+
+describe('services written for people', () => {
+  const allBut = (lacked: Parameters<typeof serviceSetOf>[0]) => subtractServices(SERVICE_DOMAIN, serviceSetOf(lacked));
+
+  it('writes a protocol by what it lacks when that takes fewer runs', () => {
+    expect(formatServices(serviceSetOf({ tcp: [[0, 5431], [5433, 65535]] }))).toBe('tcp except 5432');
+    expect(formatServices(serviceSetOf({ udp: [[0, 52], [54, 122], [124, 65535]] }))).toBe('udp except 53 and 123');
+    expect(formatServices(serviceSetOf({ sctp: [[0, 2904], [2906, 3867], [3869, 9999], [10001, 65535]] }))).toBe('sctp except 2905, 3868 and 10000');
+    expect(formatServices(serviceSetOf({ tcp: [[0, 7999], [8081, 65535]] }))).toBe('tcp except 8000-8080');
+    expect(formatServices(serviceSetOf({ icmp: [[0, 7], [9, 255]] }))).toBe('icmp except type 8');
+    expect(formatServices(serviceSetOf({ icmp: [[0, 2], [4, 7], [9, 255]] }))).toBe('icmp except types 3 and 8');
+    expect(formatServices(serviceSetOf({ icmp: [[0, 132], [137, 255]] }))).toBe('icmp except types 133-136');
+    expect(formatServices(subtractServices(serviceSetOf({ other: SERVICE_DOMAIN.other }), serviceSetOf({ other: [[47, 47]] })))).toBe('other IP protocols except 47');
+  });
+
+  it('keeps the runs it holds when they are as few as those it lacks, or fewer', () => {
+    expect(formatServices(serviceSetOf({ tcp: [[1, 65535]] }))).toBe('tcp/1-65535');
+    expect(formatServices(serviceSetOf({ tcp: [[0, 79]] }))).toBe('tcp/0-79');
+    expect(formatServices(serviceSetOf({ tcp: [[80, 80], [443, 443]] }))).toBe('tcp/80, tcp/443');
+    expect(formatServices(serviceSetOf({ tcp: [[53, 53]], udp: [[53, 53]] }))).toBe('tcp/53, udp/53');
+    expect(formatServices(serviceSetOf({ tcp: [[0, 5431], [5433, 65535]], udp: [[53, 53]] }))).toBe('tcp except 5432, udp/53');
+  });
+
+  it('writes the whole set by what it lacks when that is shorter and needs no except of its own', () => {
+    expect(formatServices(allBut({ tcp: [[5432, 5432]] }))).toBe('any except tcp/5432');
+    expect(formatServices(allBut({ tcp: [[22, 22]], udp: SERVICE_DOMAIN.udp }))).toBe('any except tcp/22, udp');
+    expect(formatServices(allBut({ icmp: [[8, 8]], other: [[47, 47]] }))).toBe('any except icmp type 8, ip proto 47');
+    // Lacking all of TCP but one port: `any except tcp except 5432` would read as nonsense.
+    expect(formatServices(allBut({ tcp: [[0, 5431], [5433, 65535]] }))).toBe('tcp/5432, udp, sctp, icmp, other IP protocols');
+    // Three protocols held whole against two lacked whole.
+    expect(formatServices(allBut({ tcp: SERVICE_DOMAIN.tcp, udp: SERVICE_DOMAIN.udp }))).toBe('any except tcp, udp');
+    expect(formatServices(serviceSetOf({ tcp: SERVICE_DOMAIN.tcp, udp: SERVICE_DOMAIN.udp }))).toBe('tcp, udp');
+    expect([formatServices(SERVICE_DOMAIN), formatServices(NO_SERVICES)]).toEqual(['any', 'none']);
+  });
+
+  it('lists the runs one by one for readers that split them (the matrix CSV)', () => {
+    expect(listServices(serviceSetOf({ tcp: [[0, 5431], [5433, 65535]] }))).toBe('tcp/0-5431, tcp/5433-65535');
+    expect(listServices(allBut({ tcp: [[5432, 5432]] }))).toBe('tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols');
+    expect([listServices(SERVICE_DOMAIN), listServices(NO_SERVICES)]).toEqual(['any', 'none']);
+  });
+});
