@@ -103,7 +103,6 @@ function redirectProblem(s: Scenario, path: PathResult): string | null {
 describe('compiled tables agree with the reference semantics (property)', () => {
   it(`gives the reference outcome (permitted, dropped, redirected to X) for random policies, inventories and packets (${RUNS} runs)`, () => {
     Object.assign(counts, { compared: 0, redirected: 0 });
-    const started = Date.now();
     fc.assert(
       fc.property(scenarioArbitrary(), (s) => {
         const disagreement = firstDisagreement(s);
@@ -116,6 +115,5 @@ describe('compiled tables agree with the reference semantics (property)', () => 
     );
     expect(counts.compared).toBeGreaterThan(RUNS * 10);
     expect(counts.redirected).toBeGreaterThan(RUNS / 2);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
