@@ -7,12 +7,12 @@ import {
   detourLabel,
   detourPoints,
   EDGE_LABEL,
-  edgeDetours,
   labelWidth,
   roundedPath,
   type PlacedGroup,
   type Point,
 } from './edge-route';
+import { edgeDetours, rerouteMoved, routeEdges } from './edge-routes';
 import type { CanvasRect } from './policy-edits';
 
 const at = (name: string, x: number, y: number, height = 120): PlacedGroup => ({
@@ -139,3 +139,37 @@ describe('the pieces of a drawn edge', () => {
     }
   });
 });
+
+describe('routing again after a drag', () => {
+  it('routes again only near the moved group, and draws every edge as routing all of them would', () => {
+    // Five columns of six groups, each opening connections two and three columns on: many ways round.
+    const groups = Array.from({ length: 30 }, (_, i) =>
+      at(`g${i}`, Math.floor(i / 6) * 390, (i % 6) * 200 + (i % 4) * 15),
+    );
+    const edges = groups.flatMap((_, i) =>
+      [i + 12, i + 19].filter((j) => j < groups.length).map((j) => edge(`g${i}`, `g${j}`)),
+    );
+    const base = routeEdges(groups, edges);
+    expect(base.detours.size).toBeGreaterThan(5);
+    let changed = 0;
+    for (const [name, dx, dy] of [
+      ['g8', 0, -90],
+      ['g14', 40, 100],
+      ['g15', -200, 30],
+      ['g3', 390, 0],
+    ] as const) {
+      const moved = groups.map((g) =>
+        g.name === name ? { ...g, box: { ...g.box, x: g.box.x + dx, y: g.box.y + dy } } : g,
+      );
+      const all = new Map(routeEdges(moved, edges).detours);
+      if (!sameEntries(all, base.detours)) changed++;
+      expect(new Map(rerouteMoved(base, moved, edges, new Set([name]))), `${name} moved by ${dx},${dy}`).toEqual(all);
+    }
+    // The moves change ways round, so the comparison shows something.
+    expect(changed).toBeGreaterThan(2);
+  });
+});
+
+function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}

@@ -43,34 +43,73 @@ export function labelWidth(edge: Pick<Edge, 'services' | 'action'>): number {
   return (action.length + text.length) * EDGE_LABEL.charWidth + EDGE_LABEL.padding;
 }
 
-/**
- * The height of the horizontal way round for each edge whose plain curve, or its label at the
- * curve's middle, would lie on a group other than its two ends, by edge id; edges that are clear,
- * loops, and edges for which no way round is found (the plain curve stays) are not in it. Looks
- * only at groups near each edge (a grid index), so it stays fast at thousands of groups.
- * Deterministic.
- */
-export function edgeDetours(
-  groups: readonly PlacedGroup[],
-  edges: readonly Pick<Edge, 'id' | 'from' | 'to' | 'services' | 'action'>[],
-): Map<string, number> {
-  const index = new BoxIndex(groups.map((g) => g.box));
-  const position = new Map(groups.map((g, i) => [g.name, i]));
-  const detours = new Map<string, number>();
-  for (const edge of edges) {
-    const from = position.get(edge.from);
-    const to = position.get(edge.to);
-    if (from === undefined || to === undefined || from === to) continue;
-    const source = sourceHandle(index.boxes[from]!);
-    const target = targetHandle(index.boxes[to]!);
-    const width = labelWidth(edge);
-    const ends = [from, to];
-    const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
-    if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, width, index, ends)) continue;
-    const y = detourHeight(source, target, width, index, ends);
-    if (y !== null) detours.set(edge.id, y);
+/** The groups' boxes as drawn, indexed by place (see BoxIndex) and by name. */
+export class PlacedGroups {
+  readonly index: BoxIndex;
+  private readonly byName: Map<string, number>;
+
+  constructor(groups: readonly PlacedGroup[]) {
+    this.index = new BoxIndex(groups.map((g) => g.box));
+    this.byName = new Map(groups.map((g, i) => [g.name, i]));
   }
-  return detours;
+
+  box(name: string): CanvasRect | undefined {
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.index.boxes[i];
+  }
+
+  position(name: string): number | undefined {
+    return this.byName.get(name);
+  }
+}
+
+/** How an edge is drawn among the groups, and the part of the canvas its drawing (with the clearance) covers. */
+export interface EdgeRoute {
+  /** The height of its way round; null when its plain curve and label are clear, or no way round was found. */
+  detour: number | null;
+  area: CanvasRect;
+}
+
+/**
+ * How `edge` is drawn: round the groups when its plain curve, or its label at the curve's middle,
+ * would lie on a group other than its two ends. Null for a loop or an edge to a missing group.
+ * Looks only at groups near the edge, so it stays fast at thousands of groups. Deterministic.
+ */
+export function routeEdge(
+  groups: PlacedGroups,
+  edge: Pick<Edge, 'from' | 'to' | 'services' | 'action'>,
+): EdgeRoute | null {
+  const from = groups.position(edge.from);
+  const to = groups.position(edge.to);
+  if (from === undefined || to === undefined || from === to) return null;
+  const { index } = groups;
+  const source = sourceHandle(index.boxes[from]!);
+  const target = targetHandle(index.boxes[to]!);
+  const width = labelWidth(edge);
+  const ends = [from, to];
+  const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
+  const label = labelAt(middle, width);
+  const plain = grow(
+    spanOf([...curveControls(source, target), label, { x: label.x + label.width, y: label.y + label.height }]),
+    ROUTE.touch,
+  );
+
+  // One look around the curve and its label: most edges, between columns, have no other group near.
+  if (index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
+  if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, width, index, ends))
+    return { detour: null, area: plain };
+  const detour = detourHeight(source, target, width, index, ends);
+  if (detour === null) return { detour, area: plain };
+  const round = grow(spanOf([...detourPoints(source, target, detour), label]), ROUTE.clearance);
+  return {
+    detour,
+    area: spanOf([
+      plain,
+      { x: plain.x + plain.width, y: plain.y + plain.height },
+      round,
+      { x: round.x + round.width, y: round.y + round.height },
+    ]),
+  };
 }
 
 /** The four points of the curve React Flow draws from a right-side handle to a left-side one (its default bezier edge). */
@@ -157,9 +196,12 @@ function curveBlocked(source: Point, target: Point, index: BoxIndex, ends: reado
   return false;
 }
 
+function labelAt(middle: Point, width: number): CanvasRect {
+  return { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
+}
+
 function labelBlocked(middle: Point, width: number, index: BoxIndex, ends: readonly number[]): boolean {
-  const box = { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
-  return index.overlapping(box).some((i) => !ends.includes(i));
+  return index.overlapping(labelAt(middle, width)).some((i) => !ends.includes(i));
 }
 
 /**
@@ -182,14 +224,29 @@ function detourHeight(
   if (!all) return null;
   for (let reach: number = ROUTE.firstReach; ; reach *= 4) {
     const band = { x: left, y: wanted - reach, width: right - left, height: 2 * reach };
-    const blocked = index.overlapping(grow(band, ROUTE.clearance)).map((i) => grow(index.boxes[i]!, ROUTE.clearance));
-    const heights = [wanted, ...blocked.flatMap((b) => [b.y, b.y + b.height])]
+    // The heights the long run cannot take in the band: groups' spans with the clearance, merged.
+    const spans = index
+      .overlapping(grow(band, ROUTE.clearance))
+      .map(
+        (i) =>
+          [index.boxes[i]!.y - ROUTE.clearance, index.boxes[i]!.y + index.boxes[i]!.height + ROUTE.clearance] as const,
+      )
+      .sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [top, bottom] of spans) {
+      const last = merged[merged.length - 1];
+      if (last && top < last[1]) last[1] = Math.max(last[1], bottom);
+      else merged.push([top, bottom]);
+    }
+    // Free: the straight way's height unless a span holds it, and the edges of the spans.
+    const heights = merged.some(([top, bottom]) => top < wanted && wanted < bottom) ? [] : [wanted];
+    for (const [top, bottom] of merged) heights.push(top, bottom);
+    const near = heights
       .filter((y) => Math.abs(y - wanted) <= reach)
       .sort((a, b) => Math.abs(a - wanted) - Math.abs(b - wanted) || a - b);
-    for (const y of heights) {
-      if (blocked.some((b) => b.y < y && y < b.y + b.height)) continue;
+    for (const y of near) {
       if (
-        clearAt(source, target, y, index, ends) &&
+        legsClear(source, target, y, index, ends) &&
         !labelBlocked(detourLabel(source, target, y), labelWidth, index, ends)
       )
         return y;
@@ -198,17 +255,31 @@ function detourHeight(
   }
 }
 
-/** Whether the way round at height `y` keeps clear of every group: its legs by the clearance, its short stubs at the ends of all but its own two. */
-function clearAt(source: Point, target: Point, y: number, index: BoxIndex, ends: readonly number[]): boolean {
-  const points = detourPoints(source, target, y);
-  for (let i = 1; i < points.length; i++) {
-    const [a, b] = [points[i - 1]!, points[i]!];
-    const stub = i === 1 || i === points.length - 1;
-    const margin = stub ? ROUTE.touch : ROUTE.clearance;
-    const near = index.overlapping(grow(spanOf([a, b]), margin)).filter((j) => !stub || !ends.includes(j));
-    if (near.some((j) => crosses(a, b, grow(index.boxes[j]!, margin)))) return false;
-  }
-  return true;
+/**
+ * Whether the way round at height `y`, whose long run is known to be clear, keeps clear of every
+ * group: its legs up or down by the clearance, its short stubs at the ends of all but its own two.
+ */
+function legsClear(source: Point, target: Point, y: number, index: BoxIndex, ends: readonly number[]): boolean {
+  const [start, out, outAtY, intoAtY, into, end] = detourPoints(source, target, y) as [
+    Point,
+    Point,
+    Point,
+    Point,
+    Point,
+    Point,
+  ];
+  const pieces: [Point, Point, number][] = [
+    [start, out, ROUTE.touch],
+    [out, outAtY, ROUTE.clearance],
+    [intoAtY, into, ROUTE.clearance],
+    [into, end, ROUTE.touch],
+  ];
+  return pieces.every(([a, b, margin]) => {
+    const near = index.overlapping(grow(spanOf([a, b]), margin));
+    return !near.some(
+      (j) => !(margin === ROUTE.touch && ends.includes(j)) && crosses(a, b, grow(index.boxes[j]!, margin)),
+    );
+  });
 }
 
 function onCurve([p0, p1, p2, p3]: readonly [Point, Point, Point, Point], t: number): Point {
