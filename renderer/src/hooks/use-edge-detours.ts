@@ -5,8 +5,6 @@ import type { PlacedGroup } from '../model/edge-route';
 import { rerouteMoved, routeEdges } from '../model/edge-routes';
 import { autoPosition, GROUP_SIZE } from '../model/policy-edits';
 
-const NOTHING_HELD: ReadonlyMap<string, CanvasPosition> = new Map();
-
 /**
  * For each edge that would run behind a group, the height of its way round (see routeEdge),
  * worked out from where the groups are drawn now: held ones where the drag has them, so an edge
@@ -20,12 +18,12 @@ export function useEdgeDetours(
   held: ReadonlyMap<string, CanvasPosition>,
 ): ReadonlyMap<string, number> {
   const { groups, edges } = policy;
-  const base = useMemo(() => routeEdges(placed(groups, measured, NOTHING_HELD), edges), [groups, edges, measured]);
-  const now = useMemo(
-    () =>
-      held.size === 0 ? base.detours : rerouteMoved(base, placed(groups, measured, held), edges, new Set(held.keys())),
-    [base, groups, edges, measured, held],
-  );
+  const base = useMemo(() => routeEdges(placed(groups, measured), edges), [groups, edges, measured]);
+  const now = useMemo(() => {
+    if (held.size === 0) return base.detours;
+    const moved = new Map([...held].map(([name, at]) => [name, { ...at, ...(measured[name] ?? GROUP_SIZE) }]));
+    return rerouteMoved(base, edges, moved);
+  }, [base, edges, measured, held]);
   // A new map with the same ways round would have every edge handed to React Flow anew.
   const [kept, setKept] = useState({ from: now, detours: now });
   if (kept.from === now) return kept.detours;
@@ -34,15 +32,11 @@ export function useEdgeDetours(
   return detours;
 }
 
-function placed(
-  groups: Policy['groups'],
-  measured: Readonly<Record<string, Dimensions>>,
-  held: ReadonlyMap<string, CanvasPosition>,
-): PlacedGroup[] {
+function placed(groups: Policy['groups'], measured: Readonly<Record<string, Dimensions>>): PlacedGroup[] {
   return groups.map((group, index) => ({
     name: group.name,
     box: {
-      ...(held.get(group.name) ?? group.position ?? autoPosition(index, groups.length)),
+      ...(group.position ?? autoPosition(index, groups.length)),
       ...(measured[group.name] ?? GROUP_SIZE),
     },
   }));

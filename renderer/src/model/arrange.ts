@@ -53,7 +53,11 @@ export function withGroupsPlaced(policy: Policy, positions: ReadonlyMap<string, 
   };
 }
 
-/** The box of an edge's label where the canvas draws it: halfway between its ends' handles. */
+/**
+ * The box of an edge's label where the canvas draws it on the plain curve: halfway between its
+ * ends' handles. (Where that box or the curve would lie on another group, the canvas draws the
+ * edge round the groups, its label on the way round: see routeEdge.)
+ */
 export function labelBox(edge: Edge, from: CanvasRect, to: CanvasRect): CanvasRect {
   const width = labelWidth(edge);
   const middle =

@@ -1,5 +1,5 @@
 import type { Edge } from '@shared/policy/model';
-import { BoxIndex } from './box-index';
+import { BoxIndex, MovedBoxes, type BoxLookup } from './box-index';
 import { formatServiceList } from './drafts';
 import type { CanvasRect } from './policy-edits';
 
@@ -45,12 +45,23 @@ export function labelWidth(edge: Pick<Edge, 'services' | 'action'>): number {
 
 /** The groups' boxes as drawn, indexed by place (see BoxIndex) and by name. */
 export class PlacedGroups {
-  readonly index: BoxIndex;
-  private readonly byName: Map<string, number>;
+  private constructor(
+    readonly index: BoxLookup,
+    private readonly byName: ReadonlyMap<string, number>,
+  ) {}
 
-  constructor(groups: readonly PlacedGroup[]) {
-    this.index = new BoxIndex(groups.map((g) => g.box));
-    this.byName = new Map(groups.map((g, i) => [g.name, i]));
+  static of(groups: readonly PlacedGroup[]): PlacedGroups {
+    return new PlacedGroups(new BoxIndex(groups.map((g) => g.box)), new Map(groups.map((g, i) => [g.name, i])));
+  }
+
+  /** These groups with the named ones in new boxes; costs as many groups as it moves. */
+  withMoved(moved: ReadonlyMap<string, CanvasRect>): PlacedGroups {
+    const byIndex = new Map<number, CanvasRect>();
+    for (const [name, box] of moved) {
+      const i = this.byName.get(name);
+      if (i !== undefined) byIndex.set(i, box);
+    }
+    return new PlacedGroups(new MovedBoxes(this.index, byIndex), this.byName);
   }
 
   box(name: string): CanvasRect | undefined {
@@ -181,7 +192,7 @@ function targetHandle(box: CanvasRect): Point {
 }
 
 /** Whether the plain curve runs behind a group other than its ends. */
-function curveBlocked(source: Point, target: Point, index: BoxIndex, ends: readonly number[]): boolean {
+function curveBlocked(source: Point, target: Point, index: BoxLookup, ends: readonly number[]): boolean {
   const controls = curveControls(source, target);
   // The curve stays within its control points' box: most edges have no group there at all.
   const near = index.overlapping(grow(spanOf(controls), ROUTE.touch)).filter((i) => !ends.includes(i));
@@ -200,7 +211,7 @@ function labelAt(middle: Point, width: number): CanvasRect {
   return { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
 }
 
-function labelBlocked(middle: Point, width: number, index: BoxIndex, ends: readonly number[]): boolean {
+function labelBlocked(middle: Point, width: number, index: BoxLookup, ends: readonly number[]): boolean {
   return index.overlapping(labelAt(middle, width)).some((i) => !ends.includes(i));
 }
 
@@ -213,7 +224,7 @@ function detourHeight(
   source: Point,
   target: Point,
   labelWidth: number,
-  index: BoxIndex,
+  index: BoxLookup,
   ends: readonly number[],
 ): number | null {
   const [, out, , into] = detourPoints(source, target, 0);
@@ -259,7 +270,7 @@ function detourHeight(
  * Whether the way round at height `y`, whose long run is known to be clear, keeps clear of every
  * group: its legs up or down by the clearance, its short stubs at the ends of all but its own two.
  */
-function legsClear(source: Point, target: Point, y: number, index: BoxIndex, ends: readonly number[]): boolean {
+function legsClear(source: Point, target: Point, y: number, index: BoxLookup, ends: readonly number[]): boolean {
   const [start, out, outAtY, intoAtY, into, end] = detourPoints(source, target, y) as [
     Point,
     Point,

@@ -17,7 +17,7 @@ export interface EdgeRoutes {
 
 /** How every edge is drawn among `groups` (see routeEdge). Deterministic. */
 export function routeEdges(groups: readonly PlacedGroup[], edges: readonly RoutedEdge[]): EdgeRoutes {
-  const placed = new PlacedGroups(groups);
+  const placed = PlacedGroups.of(groups);
   const detours = new Map<string, number>();
   const areas: CanvasRect[] = [];
   const drawnIds: string[] = [];
@@ -37,21 +37,20 @@ export function edgeDetours(groups: readonly PlacedGroup[], edges: readonly Rout
 }
 
 /**
- * The ways round once the groups named in `moved` are where `groups` has them, `base` being how
- * the edges were drawn before: only the edges drawn where those groups were or now are (their own
- * edges among them) are routed again. A drag asks this on every frame; the rest of the edges cost nothing.
- * Gives the same as routeEdges on `groups`.
+ * The ways round once the groups in `moved` are in their new boxes, `base` being how the edges
+ * were drawn before: only the edges drawn where those groups were or now are (their own edges
+ * among them) are routed again. A drag asks this on every frame; the other edges and groups
+ * cost nothing. Gives the same as routeEdges on the groups so placed.
  */
 export function rerouteMoved(
   base: EdgeRoutes,
-  groups: readonly PlacedGroup[],
   edges: readonly RoutedEdge[],
-  moved: ReadonlySet<string>,
+  moved: ReadonlyMap<string, CanvasRect>,
 ): ReadonlyMap<string, number> {
-  const placed = new PlacedGroups(groups);
+  const placed = base.groups.withMoved(moved);
   const again = new Set<string>();
   // An edge's drawing reaches into its two groups' boxes, so this finds the moved groups' own edges too.
-  for (const name of moved) {
+  for (const name of moved.keys()) {
     for (const box of [base.groups.box(name), placed.box(name)]) {
       if (box) for (const i of base.drawn.overlapping(box)) again.add(base.drawnIds[i]!);
     }
