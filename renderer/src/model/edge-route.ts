@@ -111,7 +111,15 @@ export function routeEdge(
     return { detour: null, area: plain };
   const detour = detourHeight(source, target, width, index, ends);
   if (detour === null) return { detour, area: plain };
-  const round = grow(spanOf([...detourPoints(source, target, detour), label]), ROUTE.clearance);
+  const onRound = labelAt(detourLabel(source, target, detour), width);
+  const round = grow(
+    spanOf([
+      ...detourPoints(source, target, detour),
+      onRound,
+      { x: onRound.x + onRound.width, y: onRound.y + onRound.height },
+    ]),
+    ROUTE.clearance,
+  );
   return {
     detour,
     area: spanOf([
