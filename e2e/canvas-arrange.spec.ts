@@ -11,8 +11,8 @@ type Box = { x: number; y: number; width: number; height: number };
 const GROUPS = ['web', 'app', 'db'];
 const EDGES = ['web-to-app', 'app-to-db'];
 
-/** The bundled three-tier example drawn backwards: db where web was and web where db was. */
-function scrambledShop(folder: string): string {
+/** The bundled three-tier example drawn backwards: db where web was and web where db was; `more` is added to its end. */
+function scrambledShop(folder: string, more = ''): string {
   const example = readFileSync(
     fileURLToPath(new URL('../examples/three-tier-shop/policy.yaml', import.meta.url)),
     'utf8',
@@ -23,7 +23,7 @@ function scrambledShop(folder: string): string {
     example
       .replace('canvas: { x: 80, y: 120 }', 'canvas: { x: WEB, y: 120 }')
       .replace('canvas: { x: 720, y: 120 }', 'canvas: { x: 80, y: 300 }')
-      .replace('canvas: { x: WEB, y: 120 }', 'canvas: { x: 720, y: 120 }'),
+      .replace('canvas: { x: WEB, y: 120 }', 'canvas: { x: 720, y: 120 }') + more,
   );
   return file;
 }
@@ -99,4 +99,69 @@ test('Arrange lays the three tiers out left to right with no label on a group, f
     boxes.flatMap((b) => [(b.x - boxes[0]!.x) / zoom, (b.y - boxes[0]!.y) / zoom]);
   const expected = onCanvas(before, zoomBefore);
   onCanvas(undone, zoomUndone).forEach((at, i) => expect(Math.abs(at - expected[i]!)).toBeLessThan(2));
+});
+
+// web → db skips app's column. Drawn as the plain curve it ran behind app, and behind it again
+// once app was dragged onto the straight way; it goes round app instead, its label with it.
+const WEB_TO_DB = `  - id: web-to-db
+    from: web
+    to: db
+    services: [tcp/5432]
+    action: allow
+`;
+
+test('an edge that skips a column goes round the group between, after Arrange and after that group is dragged into its way', async ({
+  designer,
+  host,
+}) => {
+  await designer.open(host.url);
+  await designer.openFile(scrambledShop(host.home, WEB_TO_DB));
+  await expect(designer.edge('web-to-db')).toBeVisible();
+
+  const boxOf = async (locator: ReturnType<typeof designer.group>): Promise<Box> => {
+    const box = await locator.boundingBox();
+    if (!box) throw new Error('not on screen');
+    return box;
+  };
+  // Points on app's box, or the label on it, when the line or label runs behind app (a pixel of border aside).
+  const behindApp = async (): Promise<string[]> => {
+    const app = await boxOf(designer.group('app'));
+    const inside = { x: app.x + 1, y: app.y + 1, width: app.width - 2, height: app.height - 2 };
+    const found = (await designer.edgeLinePoints('web-to-db'))
+      .filter((p) => overlap({ ...p, width: 0.01, height: 0.01 }, inside))
+      .map((p) => `line at ${Math.round(p.x)},${Math.round(p.y)}`);
+    if (overlap(await boxOf(designer.edge('web-to-db')), inside)) found.push('label');
+    return found;
+  };
+
+  // Arrange once the view has glided to its fit on opening (as the first test does).
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = JSON.stringify(await boxOf(designer.group('web')));
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
+  await designer.byTestId('arrange').click();
+  await expect(designer.byTestId('policy-dirty')).toBeVisible();
+  await expect(designer.byTestId('arrange')).toHaveText('Arrange');
+  const [web, app, db] = await Promise.all(GROUPS.map((g) => boxOf(designer.group(g))));
+  expect(web!.x + web!.width).toBeLessThan(app!.x);
+  expect(app!.x + app!.width).toBeLessThan(db!.x);
+  await expect.poll(behindApp).toEqual([]);
+
+  // app dragged up to where the straight way from web to db runs: the edge moves out of its way
+  // while app is held, and stays out of it once app is let go.
+  const middle = (b: Box): number => b.y + b.height / 2;
+  const [webNow, appNow, dbNow] = await Promise.all(GROUPS.map((g) => boxOf(designer.group(g))));
+  const straight = (middle(webNow!) + middle(dbNow!)) / 2;
+  await designer.holdGroupMoved('app', 0, straight - middle(appNow!));
+  expect(Math.abs(middle(await boxOf(designer.group('app'))) - straight)).toBeLessThan(10);
+  await expect.poll(behindApp).toEqual([]);
+  await designer.page.mouse.up();
+  await expect(designer.byTestId('policy-undo')).toBeEnabled();
+  expect(Math.abs(middle(await boxOf(designer.group('app'))) - straight)).toBeLessThan(10);
+  await expect.poll(behindApp).toEqual([]);
 });

@@ -108,6 +108,21 @@ export class DesignerPage {
     return this.page.locator(`[data-testid="rf__edge-${id}"] .react-flow__edge-path`);
   }
 
+  /** `count` + 1 points evenly along an edge's drawn line, start to end, on the screen (as boundingBox gives boxes). */
+  async edgeLinePoints(id: string, count = 100): Promise<{ x: number; y: number }[]> {
+    return this.edgeLine(id).evaluate((line, pieces) => {
+      const path = line as SVGPathElement;
+      const toScreen = path.getScreenCTM();
+      if (!toScreen) throw new Error('the edge line is not drawn');
+      const length = path.getTotalLength();
+      return Array.from({ length: pieces + 1 }, (_, i) => {
+        const p = path.getPointAtLength((length * i) / pieces);
+        const screen = new DOMPoint(p.x, p.y).matrixTransform(toScreen);
+        return { x: screen.x, y: screen.y };
+      });
+    }, count);
+  }
+
   async saveAs(path: string): Promise<void> {
     await this.byTestId('policy-save-as').click();
     await this.byTestId('path-input').fill(path);

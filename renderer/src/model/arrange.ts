@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { CanvasPosition, Edge, Policy } from '@shared/policy/model';
-import { formatServiceList } from './drafts';
+import { overlaps } from './box-index';
+import { EDGE_LABEL, labelWidth } from './edge-route';
 import { GROUP_SIZE, type CanvasRect } from './policy-edits';
 
 /** A group's size on the canvas, as React Flow measured it. */
@@ -10,8 +11,6 @@ export interface GroupSize {
 }
 
 const SPACE = { left: 60, top: 60, groupGap: 60, minRankGap: 160, labelMargin: 20 } as const;
-// An edge label is 11px monospace with 8px padding each side (canvas.css); a diagnostic badge may follow it.
-const LABEL = { charWidth: 7, padding: 40, height: 26 } as const;
 // A group's edge to itself is a loop above the group, its label 82 px above the middle (ServiceEdge's loopPath).
 const LOOP = { room: 50, labelLift: 82.5 } as const;
 // Moving a group out from under a long edge's label can put another label on a group; give up after this many rounds.
@@ -54,24 +53,18 @@ export function withGroupsPlaced(policy: Policy, positions: ReadonlyMap<string, 
   };
 }
 
-/** The box of an edge's label where the canvas draws it: halfway between its ends' handles. */
+/**
+ * The box of an edge's label where the canvas draws it on the plain curve: halfway between its
+ * ends' handles. (Where that box or the curve would lie on another group, the canvas draws the
+ * edge round the groups, its label on the way round: see routeEdge.)
+ */
 export function labelBox(edge: Edge, from: CanvasRect, to: CanvasRect): CanvasRect {
   const width = labelWidth(edge);
   const middle =
     edge.from === edge.to
       ? { x: from.x + from.width / 2, y: from.y + from.height / 2 - LOOP.labelLift }
       : { x: (from.x + from.width + to.x) / 2, y: (from.y + from.height / 2 + to.y + to.height / 2) / 2 };
-  return { x: middle.x - width / 2, y: middle.y - LABEL.height / 2, width, height: LABEL.height };
-}
-
-export function overlaps(a: CanvasRect, b: CanvasRect): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}
-
-function labelWidth(edge: Edge): number {
-  const text = formatServiceList(edge.services) || 'no service yet';
-  const action = edge.action === 'allow' ? '' : `${edge.action} `;
-  return (action.length + text.length) * LABEL.charWidth + LABEL.padding;
+  return { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
 }
 
 /** The linked groups' boxes as dagre layers them, in file order so the result does not depend on anything else. */

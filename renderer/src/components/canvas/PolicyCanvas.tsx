@@ -10,6 +10,7 @@ import {
   type NodePositionChange,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type JSX } from 'react';
+import { useEdgeDetours } from '../../hooks/use-edge-detours';
 import { elementKey, useElementDiagnostics } from '../../hooks/use-element-diagnostics';
 import { useImpactEdges } from '../../hooks/use-impact-edges';
 import { useKeptElements } from '../../hooks/use-kept-elements';
@@ -93,6 +94,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
     [kept, dragged],
   );
 
+  const detours = useEdgeDetours(policy, measured, dragged);
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
     // An edge to a missing group cannot be drawn; the Problems list still reports it.
@@ -105,9 +107,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         target: edge.to,
         markerEnd: ARROW,
         selected: isSelected(selection, 'edge', edge.id),
-        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE },
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, detour: detours.get(edge.id) ?? null },
       }));
-  }, [policy.groups, policy.edges, selection, diagnostics]);
+  }, [policy.groups, policy.edges, selection, diagnostics, detours]);
   const edges = useKeptElements(builtEdges, sameServiceEdge);
 
   const impactEdges = useImpactEdges(policy.groups);

@@ -3,6 +3,7 @@ import type { Edge as PolicyEdge } from '@shared/policy/model';
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
 import { formatServiceList } from '../../model/drafts';
+import { detourLabel, detourPoints, roundedPath } from '../../model/edge-route';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { DiagnosticBadge } from './DiagnosticBadge';
 import { EdgeLabel } from './EdgeLabelLayer';
@@ -10,15 +11,26 @@ import { EdgeLabel } from './EdgeLabelLayer';
 export interface ServiceEdgeData extends Record<string, unknown> {
   edge: PolicyEdge;
   diagnostics: Diagnostic[];
+  /** The height of the way round the groups this edge's curve would run behind (useEdgeDetours); null when the curve is clear. */
+  detour: number | null;
 }
 
 export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
 
-/** An edge, labelled with its services and (unless it allows) its action; a group's edge to itself is drawn as a loop. */
+/**
+ * An edge, labelled with its services and (unless it allows) its action; a group's edge to itself
+ * is drawn as a loop, and one that would run behind other groups goes round them, its label on the way round.
+ */
 export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   const { id, data, markerEnd, selected } = props;
   const select = useCanvasStore((s) => s.select);
-  const [path, labelX, labelY] = props.source === props.target ? loopPath(props) : getBezierPath(props);
+  const detour = data?.detour ?? null;
+  const [path, labelX, labelY] =
+    props.source === props.target
+      ? loopPath(props)
+      : detour !== null
+        ? detourPath(props, detour)
+        : getBezierPath(props);
   const services = data ? formatServiceList(data.edge.services) : '';
   const action = data?.edge.action ?? 'allow';
 
@@ -40,6 +52,18 @@ export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
       </EdgeLabel>
     </>
   );
+}
+
+function detourPath(
+  { sourceX, sourceY, targetX, targetY }: EdgeProps<ServiceFlowEdge>,
+  y: number,
+): [string, number, number] {
+  const [source, target] = [
+    { x: sourceX, y: sourceY },
+    { x: targetX, y: targetY },
+  ];
+  const label = detourLabel(source, target, y);
+  return [roundedPath(detourPoints(source, target, y)), label.x, label.y];
 }
 
 function loopPath({ sourceX, sourceY, targetX, targetY }: EdgeProps<ServiceFlowEdge>): [string, number, number] {

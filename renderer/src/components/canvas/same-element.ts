@@ -27,6 +27,7 @@ export function sameServiceEdge(a: ServiceFlowEdge, b: ServiceFlowEdge): boolean
     a.target === b.target &&
     a.selected === b.selected &&
     a.data?.edge === b.data?.edge &&
+    a.data?.detour === b.data?.detour &&
     sameDiagnostics(a.data?.diagnostics ?? [], b.data?.diagnostics ?? [])
   );
 }

@@ -1,0 +1,67 @@
+import type { Edge } from '@shared/policy/model';
+import { BoxIndex } from './box-index';
+import { PlacedGroups, routeEdge, type PlacedGroup } from './edge-route';
+import type { CanvasRect } from './policy-edits';
+
+type RoutedEdge = Pick<Edge, 'id' | 'from' | 'to' | 'services' | 'action'>;
+
+/** Every edge's way round, and where each edge's drawing lies, to find the edges a moved group may change. */
+export interface EdgeRoutes {
+  /** By edge id, the height of its way round (see routeEdge); edges drawn as the plain curve are not in it. */
+  detours: ReadonlyMap<string, number>;
+  groups: PlacedGroups;
+  /** The part of the canvas each edge's drawing covers; `drawnIds[i]` is the edge of box i. */
+  drawn: BoxIndex;
+  drawnIds: readonly string[];
+}
+
+/** How every edge is drawn among `groups` (see routeEdge). Deterministic. */
+export function routeEdges(groups: readonly PlacedGroup[], edges: readonly RoutedEdge[]): EdgeRoutes {
+  const placed = PlacedGroups.of(groups);
+  const detours = new Map<string, number>();
+  const areas: CanvasRect[] = [];
+  const drawnIds: string[] = [];
+  for (const edge of edges) {
+    const route = routeEdge(placed, edge);
+    if (!route) continue;
+    if (route.detour !== null) detours.set(edge.id, route.detour);
+    areas.push(route.area);
+    drawnIds.push(edge.id);
+  }
+  return { detours, groups: placed, drawn: new BoxIndex(areas), drawnIds };
+}
+
+/** By edge id, the height of each edge's way round among `groups` (see routeEdge). */
+export function edgeDetours(groups: readonly PlacedGroup[], edges: readonly RoutedEdge[]): ReadonlyMap<string, number> {
+  return routeEdges(groups, edges).detours;
+}
+
+/**
+ * The ways round once the groups in `moved` are in their new boxes, `base` being how the edges
+ * were drawn before: only the edges drawn where those groups were or now are (their own edges
+ * among them) are routed again. A drag asks this on every frame; the other edges and groups
+ * cost nothing. Gives the same as routeEdges on the groups so placed.
+ */
+export function rerouteMoved(
+  base: EdgeRoutes,
+  edges: readonly RoutedEdge[],
+  moved: ReadonlyMap<string, CanvasRect>,
+): ReadonlyMap<string, number> {
+  const placed = base.groups.withMoved(moved);
+  const again = new Set<string>();
+  // An edge's drawing reaches into its two groups' boxes, so this finds the moved groups' own edges too.
+  for (const name of moved.keys()) {
+    for (const box of [base.groups.box(name), placed.box(name)]) {
+      if (box) for (const i of base.drawn.overlapping(box)) again.add(base.drawnIds[i]!);
+    }
+  }
+
+  const detours = new Map(base.detours);
+  for (const edge of edges) {
+    if (!again.has(edge.id)) continue;
+    const detour = routeEdge(placed, edge)?.detour ?? null;
+    if (detour === null) detours.delete(edge.id);
+    else detours.set(edge.id, detour);
+  }
+  return detours;
+}
