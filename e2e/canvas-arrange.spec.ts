@@ -165,3 +165,27 @@ test('an edge that skips a column goes round the group between, after Arrange an
   expect(Math.abs(middle(await boxOf(designer.group('app'))) - straight)).toBeLessThan(10);
   await expect.poll(behindApp).toEqual([]);
 });
+
+test('Arrange is done once its layout is, even when the user pans while the view glides to the fit', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openFile(scrambledShop(host.home));
+  await expect(designer.edge('app-to-db')).toBeVisible();
+
+  const pane = (await designer.page.locator('.react-flow__pane').boundingBox())!;
+  const spot = { x: pane.x + pane.width - 40, y: pane.y + 40 };
+  await designer.byTestId('arrange').click();
+  // Small pans of the canvas cut the fit's animation short, as a user moving the canvas would;
+  // before, the button waited for an end the cut animation never reports and stayed busy. They go
+  // on until the layout has landed (the policy changed) and for a while after, through the fit.
+  let afterLayout = 0;
+  for (let i = 0; i < 300 && afterLayout < 20; i++) {
+    await designer.page.mouse.move(spot.x, spot.y);
+    await designer.page.mouse.down();
+    await designer.page.mouse.move(spot.x - 3, spot.y + 2);
+    await designer.page.mouse.up();
+    if (afterLayout > 0 || (await designer.byTestId('policy-dirty').count()) > 0) afterLayout++;
+  }
+  expect(afterLayout, 'the layout landed').toBeGreaterThan(0);
+  await expect(designer.byTestId('arrange')).toHaveText('Arrange', { timeout: 5_000 });
+  await expect(designer.byTestId('arrange')).toBeEnabled();
+});

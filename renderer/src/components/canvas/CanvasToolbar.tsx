@@ -43,8 +43,10 @@ export function CanvasToolbar(): JSX.Element {
     notices.settle(ARRANGING);
     setArranging(true);
     try {
-      // React Flow holds the fit until the groups are drawn at their new places.
-      if (await arrangeGroups(sizes)) await fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+      // React Flow holds the fit until the groups are drawn at their new places. Not awaited: the
+      // promise of an animated fit cut short (another fit, a pan) may never settle, and the button
+      // would stay busy with the layout long done.
+      if (await arrangeGroups(sizes)) void fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
       else notices.push({ title: ARRANGING, code: 'ARRANGE_OUTDATED', message: 'The groups kept changing while they were laid out; press Arrange again.' });
     } catch (error) {
       notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: (error as Error).message });
