@@ -116,7 +116,7 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
         </button>
         <button type="button" onClick={onDone}>Cancel</button>
         {target ? (
-          <button type="button" className="danger subtle" onClick={() => void forget(target)}>
+          <button type="button" className="danger subtle" data-testid="host-forget" onClick={() => void forget(target)}>
             Forget target
           </button>
         ) : null}
