@@ -194,6 +194,12 @@ describe('HostTargetStore keeping each switch to one host', () => {
     expect(await store.list()).toEqual([SOUND]);
   });
 
+  it('saves a target beside a hand-edited entry that names no address', async () => {
+    const { store } = storeHolding([{ host: 'h2', port: 22 }]);
+
+    expect((await store.save(SOUND, null)).map((t) => t.host)).toEqual(['h1', 'h2']);
+  });
+
   it('takes a target once the host that reached its switch is forgotten, and a host saved again on its own switch', async () => {
     const { store } = storeHolding([SOUND]);
     await store.remove('h1', SOUND);
