@@ -53,3 +53,37 @@ test("a host target another window saved after this window's form opened is not 
   await other.byTestId('host-save').click();
   await expect(other.hostRow('host-a')).toContainText('root@192.0.2.20:22');
 });
+
+test("Forget target does not forget a target another window changed after this window's form opened; forgetting again does", async ({ designer, host, page }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  const other = new DesignerPage(await page.context().newPage());
+  const openShop = async (window: DesignerPage): Promise<void> => {
+    await window.open(host.url);
+    await window.openInventoryFile(join(example, 'inventory.yaml'));
+    await window.openFile(join(example, 'policy.yaml'));
+    await window.compile();
+  };
+  // Saving does not connect; the addresses are from the documentation range.
+  await openShop(designer);
+  await designer.hostRow('host-a').getByTestId('host-configure').click();
+  await designer.byTestId('host-address').fill('192.0.2.10');
+  await designer.byTestId('host-save').click();
+  await expect(designer.hostRow('host-a')).toContainText('root@192.0.2.10:22');
+
+  // The other window opens its form on that target; then the first window changes it.
+  await openShop(other);
+  await other.hostRow('host-a').getByTestId('host-configure').click();
+  await designer.hostRow('host-a').getByTestId('host-configure').click();
+  await designer.byTestId('host-address').fill('192.0.2.20');
+  await designer.byTestId('host-save').click();
+  await expect(designer.hostRow('host-a')).toContainText('root@192.0.2.20:22');
+
+  await other.byTestId('host-forget').click();
+  await expect(other.byTestId('error-notice')).toContainText('The SSH target of host "host-a" was changed elsewhere');
+  await expect(other.byTestId('error-notice')).toContainText('address 192.0.2.10 → 192.0.2.20. It was not forgotten.');
+  // The form stays open, and the row shows the target a second Forget forgets.
+  await expect(other.hostRow('host-a')).toContainText('root@192.0.2.20:22');
+
+  await other.byTestId('host-forget').click();
+  await expect(other.hostRow('host-a').getByTestId('host-configure')).toHaveText('Configure');
+});

@@ -168,7 +168,8 @@ describe('browser-mode host', () => {
   it('keeps the targets two tabs save at once, and answers a save from a stale target with conflict', async () => {
     const post = async (args: unknown): Promise<{ ok: boolean; value?: { host: string }[]; error?: { code: string; message: string } }> =>
       JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args } })).body) as { ok: boolean };
-    const tab = (host: string): Record<string, unknown> => ({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br0' });
+    // Each host on a switch of its own, as a save requires.
+    const tab = (host: string): Record<string, unknown> => ({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: `br-${host}` });
 
     const both = await Promise.all([post({ target: tab('two-tabs-a'), base: null }), post({ target: tab('two-tabs-b'), base: null })]);
     expect(both.map((r) => r.ok)).toEqual([true, true]);

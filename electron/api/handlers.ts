@@ -44,7 +44,7 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'trace:simulate': ({ compileId, from, to, packet, state }) => Promise.resolve(services.compile.trace(compileId, from, to, packet, state)),
     'hosts:list': () => services.hosts.list(),
     'hosts:save': ({ target, base }) => services.hosts.save(target, base),
-    'hosts:remove': ({ host }) => services.hosts.remove(host),
+    'hosts:remove': ({ host, base }) => services.hosts.remove(host, base),
     'deploy:start': ({ policy, inventory, hosts, removePortGuards }) => services.deploy.start(policy, inventory, hosts, removePortGuards),
     // Through then: an unknown or ended deploy is a rejection, as for every other request, not a throw.
     'deploy:cancel': ({ deployId }) => Promise.resolve().then(() => services.deploy.cancel(deployId)),

@@ -116,7 +116,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
   'hosts:list': none,
   'deploy:status': none,
   'hosts:save': z.strictObject({ target: HOST_TARGET_SCHEMA, base: BASE_TARGET_SCHEMA.nullable() }),
-  'hosts:remove': z.strictObject({ host: z.string().min(1) }),
+  'hosts:remove': z.strictObject({ host: z.string().min(1), base: BASE_TARGET_SCHEMA }),
   'deploy:start': z.strictObject({
     policy,
     inventory,

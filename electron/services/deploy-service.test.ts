@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvents, DeployHostResult } from '@shared/api/contract';
+import type { ApiEvents, DeployHostResult, HostTarget } from '@shared/api/contract';
 import { compilePolicy } from '@shared/compiler/compile';
 import { formatFlow } from '@shared/compiler/flow';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
@@ -15,6 +15,13 @@ import { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 import { ServiceError } from './service-error';
 import type { SshSession } from './ssh-session';
+
+/** A store whose hosts.json holds `targets` as written by hand, in DIR/config. */
+function storeHolding(dir: string, targets: readonly HostTarget[]): HostTargetStore {
+  mkdirSync(join(dir, 'config'), { recursive: true });
+  writeFileSync(join(dir, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }));
+  return new HostTargetStore(join(dir, 'config'));
+}
 
 describe('DeployService.status', () => {
   it('lists a running deploy host by host, then how it ended, for a window that reloads', async () => {
@@ -257,9 +264,7 @@ describe('DeployService rolling back to the switch the backup was read from', ()
 
   it('refuses, before connecting anywhere, a deploy to two hosts whose targets reach one switch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
-    const targets = new HostTargetStore(join(dir, 'config'));
-    await targets.save(target);
-    await targets.save({ ...target, host: 'h2' });
+    const targets = storeHolding(dir, [target, { ...target, host: 'h2' }]);
     const opened: string[] = [];
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
       opened.push(t.host);
@@ -269,17 +274,19 @@ describe('DeployService rolling back to the switch the backup was read from', ()
 
     await expect(service.start(emptyPolicy('t'), two, ['h1', 'h2'])).rejects.toThrow('Hosts "h1" and "h2" both reach the switch at root@127.0.0.1:22, bridge br0');
     expect(opened).toEqual([]);
-    // Nothing was taken: a deploy to one of them runs.
+    // Nothing was taken: once one of them is forgotten, a deploy to the other runs.
+    await targets.remove('h2');
     await expect(service.start(emptyPolicy('t'), two, ['h1'])).resolves.toHaveProperty('deployId');
   });
 
   it('refuses two hosts on one switch however their targets spell it: loopback names, case, a final dot, another user', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-shared-'));
-    const targets = new HostTargetStore(join(dir, 'config'));
-    await targets.save({ ...target, address: 'localhost' });
-    await targets.save({ ...target, host: 'h2', address: '[::1]', user: 'ops' });
-    await targets.save({ ...target, host: 'h3', address: 'Switch3.Example.' });
-    await targets.save({ ...target, host: 'h4', address: 'switch3.example' });
+    const targets = storeHolding(dir, [
+      { ...target, address: 'localhost' },
+      { ...target, host: 'h2', address: '[::1]', user: 'ops' },
+      { ...target, host: 'h3', address: 'Switch3.Example.' },
+      { ...target, host: 'h4', address: 'switch3.example' },
+    ]);
     const opened: string[] = [];
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), () => undefined, new SshLimiter(), (t) => {
       opened.push(t.host);
@@ -293,6 +300,63 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     );
     await expect(service.start(emptyPolicy('t'), four, ['h3', 'h4'])).rejects.toThrow('Hosts "h3" and "h4" both reach one switch');
     expect(opened).toEqual([]);
+  });
+
+  it('refuses a deploy to a host, and a rollback of another, once their saved targets reach one switch, naming both and what to do', async () => {
+    const before = ['cookie=0x4d53000000000000, table=0, priority=5 actions=drop'];
+    const sw = new FakeSwitch(before);
+    const { service, targets, dataDir } = await deployed(sw);
+    const deployedTable = sw.flows;
+    // Another host's target on the switch h1 reaches, spelled otherwise: written by hand, as a save refuses it.
+    const h2 = { ...target, host: 'h2', address: 'localhost' };
+    storeHolding(join(dataDir, '..'), [target, h2]);
+    const both: Inventory = { readAt: 'x', workloads: [...inventory.workloads, { id: 's/w2', name: 'w2', host: 'h2', addresses: ['10.0.0.2'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+    const bundles = sw.bundles.length;
+
+    const shared = 'Hosts "h2" and "h1" both reach one switch (root@localhost:22, bridge br0 and root@127.0.0.1:22, bridge br0 name one machine, port and bridge)';
+    const advice = 'Under Hosts, give one of them a switch of its own with Edit target, or Forget target on the host that no longer has that switch.';
+    await expect(service.start(emptyPolicy('t'), both, ['h2'])).rejects.toThrow(`${shared}, and each deploy replaces all of a bridge's Microseg flows, undoing the other host's. Nothing was deployed. ${advice}`);
+    // h1's backup and its table stay as the switch holds them: its rollback is refused as well, and so is a deploy to it.
+    await expect(service.rollbackPreview('h1')).rejects.toThrow('Hosts "h1" and "h2" both reach one switch');
+    await expect(service.rollback('h1')).rejects.toThrow(/Hosts "h1" and "h2" both reach one switch .* Nothing was rolled back\. Under Hosts/);
+    await expect(service.start(emptyPolicy('t'), both, ['h1'])).rejects.toThrow('Nothing was deployed.');
+    expect(sw.bundles.length).toBe(bundles);
+    expect(sw.flows).toEqual(deployedTable);
+
+    await targets.remove('h2', h2);
+    expect((await service.rollback('h1')).status).toBe('rolled-back');
+    expect(sw.flows).toEqual(before);
+  });
+
+  it("keeps a host whose target was moved onto a switch off it while another host's deploy still runs there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-busy-switch-'));
+    const targets = new HostTargetStore(join(dir, 'config'));
+    await targets.save(target);
+    const sw = new FakeSwitch([]);
+    const connecting = new Gate();
+    let ended: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (ended = resolve));
+    const emit: EmitEvent = (event) => {
+      if (event === 'deploy:finished') ended();
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), async () => {
+      await connecting.pass();
+      return sw.session();
+    });
+    const both: Inventory = { readAt: 'x', workloads: [...inventory.workloads, { id: 's/w2', name: 'w2', host: 'h2', addresses: ['10.0.0.2'], labels: {}, origin: { kind: 'static', source: 's' } }] };
+    await service.start(emptyPolicy('t'), both, ['h1']);
+    await connecting.reached;
+
+    // Meanwhile h1 is pointed at another bridge, and h2 at the switch h1's deploy is still changing.
+    await targets.save({ ...target, bridge: 'br1' }, target);
+    await targets.save({ ...target, host: 'h2' }, null);
+    const running = 'A deploy or rollback to host "h1" is already running on the switch that host "h2" reaches now (root@127.0.0.1:22, bridge br0); wait for its result';
+    await expect(service.start(emptyPolicy('t'), both, ['h2'])).rejects.toThrow(running);
+    await expect(service.rollback('h2')).rejects.toThrow(running);
+
+    connecting.release();
+    await finished;
+    await expect(service.start(emptyPolicy('t'), both, ['h2'])).resolves.toHaveProperty('deployId');
   });
 
   it('rolls back to the switch the backup was read from when the target spells it otherwise', async () => {

@@ -20,7 +20,7 @@ import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
-import { sameSwitch, switchIdentity } from './switch-identity';
+import { sameSwitch, sharerOf, switchIdentity } from './switch-identity';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
@@ -28,6 +28,9 @@ const STATE_UNKNOWN = 'switch state unknown';
 
 /** A backup's first line, naming the switch its flows were read from (see switchOf). */
 const BACKUP_SWITCH = '# switch: ';
+
+/** Why a host without a target has nothing to roll back. */
+const NO_TARGET_TO_ROLL_BACK = (host: string): string => `Host "${host}" has no SSH target; nothing to roll back.`;
 
 /** What a host that a cancel took off the queue reports. */
 const NOT_STARTED = 'Cancelled before it started: the app never connected to it, so the switch keeps its flows.';
@@ -62,8 +65,12 @@ interface DeployRun {
  * cancel stops the hosts that have not sent their bundle yet (see cancel).
  */
 export class DeployService {
-  /** Hosts with a deploy or rollback in flight or queued: one change per switch at a time. */
-  private readonly busy = new Set<string>();
+  /**
+   * Hosts with a deploy or rollback in flight or queued, each with the switch it changes (see
+   * switchIdentity): one change per host and per switch at a time, as a target edited meanwhile
+   * may lead another host to the switch a change is still running on.
+   */
+  private readonly busy = new Map<string, string>();
   /** The running deploys, and each host's last outcome: a window that reloads reads them back. */
   private readonly runs = new Map<string, DeployRun>();
   private readonly outcomes = new Map<string, DeployHostResult>();
@@ -90,37 +97,22 @@ export class DeployService {
     if (hosts.length === 0) throw new ServiceError('bad-request', 'Choose at least one host to deploy to.');
 
     const jobs: DeployJob[] = [];
+    const twice = hosts.find((h, i) => hosts.indexOf(h) !== i);
+    if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
     for (const host of hosts) {
-      this.ensureIdle(host);
       const table = compiled.hosts.find((h) => h.host === host);
       if (!table) throw new ServiceError('bad-request', `Host "${host}" has no workloads in this inventory, so there is no table to deploy to it.`);
-      const target = await this.targets.get(host);
-      if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
+      const target = await this.ownTarget(host, 'deployed', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
+      this.ensureIdle(host, target);
       const removable = new Set(removePortGuards.filter((r) => r.host === host).flatMap((r) => r.ports));
       jobs.push({ table, target, removable });
     }
 
     // Checked again as the hosts are taken, with no wait in between: another window's deploy or
     // rollback may have taken one while the targets were read.
+    for (const { table, target } of jobs) this.ensureIdle(table.host, target);
+    for (const { table, target } of jobs) this.busy.set(table.host, switchIdentity(target));
     const taken = jobs.map((j) => j.table.host);
-    const twice = taken.find((h, i) => taken.indexOf(h) !== i);
-    if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
-    // A bundle replaces every flow of ours on its bridge: two hosts' tables on one switch would each undo the other.
-    // Compared by what the spelling tells of the switch (see switchIdentity): `localhost` and `127.0.0.1` are one.
-    const switches = jobs.map((j) => switchIdentity(j.target));
-    const shared = switches.findIndex((sw, i) => switches.indexOf(sw) !== i);
-    if (shared >= 0) {
-      const [first, second] = [jobs[switches.indexOf(switches[shared]!)]!, jobs[shared]!];
-      const [one, other] = [switchOf(first.target), switchOf(second.target)];
-      const where = one === other ? `the switch at ${one}` : `one switch (${one} and ${other} name one machine, port and bridge)`;
-      throw new ServiceError(
-        'bad-request',
-        `Hosts "${first.table.host}" and "${second.table.host}" both reach ${where}, and each deploy replaces all of a bridge's Microseg flows. ` +
-          'Give each host its own switch with Edit target under Hosts.',
-      );
-    }
-    for (const host of taken) this.ensureIdle(host);
-    for (const host of taken) this.busy.add(host);
     const deployId = randomUUID();
     const run: DeployRun = { steps: new Map(), queued: new Set(taken), cancel: new AbortController() };
     this.runs.set(deployId, run);
@@ -183,7 +175,8 @@ export class DeployService {
    * fails with code `stopped`.
    */
   async rollbackPreview(host: string, stop: AbortSignal = NEVER_STOPPED): Promise<RollbackPreview> {
-    const { target, lines } = await this.backupOf(host);
+    const target = await this.ownTarget(host, 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
+    const lines = await this.backupOf(host, target);
     const current = await this.sessions
       .operation(stop)
       .run(target, () => inStoppableSession(stop, (signal) => this.openSession(target, this.configDir, signal), (session) => new OvsRemote(session, target.bridge, host, this.commandTimeoutMs).dumpOurFlows()))
@@ -199,10 +192,11 @@ export class DeployService {
    * (status `cancelled`); once sent, the bundle is not interrupted, as a deploy's is not.
    */
   async rollback(host: string, removePortGuards: readonly string[] = [], stop: AbortSignal = NEVER_STOPPED): Promise<DeployHostResult> {
-    this.ensureIdle(host);
-    this.busy.add(host);
+    const target = await this.ownTarget(host, 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
+    this.ensureIdle(host, target);
+    this.busy.set(host, switchIdentity(target));
     try {
-      const result = await this.restoreBackup(host, new Set(removePortGuards), stop);
+      const result = await this.restoreBackup(host, target, new Set(removePortGuards), stop);
       // A stopped rollback changed nothing: the host's last outcome still says how it is.
       if (result.status === 'cancelled') return result;
       this.outcomes.set(host, result);
@@ -213,9 +207,28 @@ export class DeployService {
     }
   }
 
-  private async backupOf(host: string): Promise<{ target: HostTarget; lines: string[] }> {
+  /**
+   * The host's target, for a change to its switch. Refused when another host's saved target
+   * reaches that switch too (a hand edit, or saved before saves refused it): a bundle replaces all
+   * of a bridge's flows of ours, so each host's deploy would undo the other's, and the backups of
+   * either would describe flows the switch no longer holds.
+   */
+  private async ownTarget(host: string, done: 'deployed' | 'rolled back', missing: string): Promise<HostTarget> {
     const target = await this.targets.get(host);
-    if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target; nothing to roll back.`);
+    if (!target) throw new ServiceError('no-target', missing);
+    const sharer = sharerOf(target, await this.targets.list());
+    if (sharer === undefined) return target;
+    const [mine, theirs] = [switchOf(target), switchOf(sharer)];
+    const where = mine === theirs ? `the switch at ${mine}` : `one switch (${mine} and ${theirs} name one machine, port and bridge)`;
+    throw new ServiceError(
+      'bad-request',
+      `Hosts "${host}" and "${sharer.host}" both reach ${where}, and each deploy replaces all of a bridge's Microseg flows, undoing the other host's. ` +
+        `Nothing was ${done}. Under Hosts, give one of them a switch of its own with Edit target, or Forget target on the host that no longer has that switch.`,
+    );
+  }
+
+  /** The backup's flows, when they were read from the switch the target reaches now. */
+  private async backupOf(host: string, target: HostTarget): Promise<string[]> {
     let backup: string;
     try {
       backup = await readFile(this.backupFile(host), 'utf8');
@@ -232,11 +245,11 @@ export class DeployService {
           'a rollback would put one switch\'s flows on another. Set the target back to roll back there, or deploy instead.',
       );
     }
-    return { target, lines: lines.filter((l) => l.startsWith('cookie=')) };
+    return lines.filter((l) => l.startsWith('cookie='));
   }
 
-  private async restoreBackup(host: string, removable: ReadonlySet<string>, stop: AbortSignal): Promise<DeployHostResult> {
-    const { target, lines } = await this.backupOf(host);
+  private async restoreBackup(host: string, target: HostTarget, removable: ReadonlySet<string>, stop: AbortSignal): Promise<DeployHostResult> {
+    const lines = await this.backupOf(host, target);
     let doing = 'waiting for an SSH session';
     try {
       return await this.sessions.operation(stop).run(target, () => {
@@ -474,8 +487,16 @@ export class DeployService {
     return { runs: read.length === bundleFlows ? 'taken' : 'neither', read };
   }
 
-  private ensureIdle(host: string): void {
+  private ensureIdle(host: string, target: HostTarget): void {
     if (this.busy.has(host)) throw new ServiceError('bad-request', `A deploy or rollback to host "${host}" is already running; wait for its result.`);
+    const identity = switchIdentity(target);
+    const other = [...this.busy].find(([, busySwitch]) => busySwitch === identity)?.[0];
+    if (other !== undefined) {
+      throw new ServiceError(
+        'bad-request',
+        `A deploy or rollback to host "${other}" is already running on the switch that host "${host}" reaches now (${switchOf(target)}); wait for its result, then check that each host has a switch of its own.`,
+      );
+    }
   }
 
   private progress(deployId: string, host: string, step: DeployStep, message: string, waiting?: SshWait): void {

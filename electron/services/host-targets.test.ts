@@ -38,6 +38,12 @@ describe('HostTargetStore.get on a hand-edited hosts.json', () => {
     await expect(storeHolding([{ ...SOUND, ...change }]).store.get('h1')).rejects.toThrow(`has a bad ${field} `);
   });
 
+  it('refuses a port written into the address, saying where the port goes', async () => {
+    await expect(storeHolding([{ ...SOUND, address: '127.0.0.1:2222' }]).store.get('h1')).rejects.toThrow(
+      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address, without a port: the port goes in the Port field). Correct it with Edit target under Hosts.',
+    );
+  });
+
   it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
     const bad = { ...SOUND, bridge: 'br;x' };
     expect(await storeHolding([bad]).store.list()).toEqual([bad]);
@@ -70,22 +76,25 @@ describe('HostTargetStore on a damaged hosts.json', () => {
   });
 });
 
+/** Another host's target like SOUND, on a switch of its own (a bridge named after the host). */
+const other = (host: string): HostTarget => ({ ...SOUND, host, bridge: `br-${host}` });
+
 describe('HostTargetStore saves from several windows at once', () => {
   const fresh = (): { store: HostTargetStore; file: string } => storeHolding([]);
 
   it('keeps both of two saves made at the same time, each of its own host', async () => {
     const { store, file } = fresh();
-    const other = new HostTargetStore(join(file, '..'));
+    const second = new HostTargetStore(join(file, '..'));
 
-    await Promise.all([store.save(SOUND, null), other.save({ ...SOUND, host: 'h2' }, null), store.save({ ...SOUND, host: 'h3' })]);
+    await Promise.all([store.save(SOUND, null), second.save(other('h2'), null), store.save(other('h3'))]);
 
     expect((await store.list()).map((t) => t.host)).toEqual(['h1', 'h2', 'h3']);
   });
 
   it('keeps the other targets when a save and a removal come at the same time', async () => {
-    const { store } = storeHolding([SOUND, { ...SOUND, host: 'h2' }]);
+    const { store } = storeHolding([SOUND, other('h2')]);
 
-    await Promise.all([store.remove('h1'), store.save({ ...SOUND, host: 'h3' }, null)]);
+    await Promise.all([store.remove('h1'), store.save(other('h3'), null)]);
 
     expect((await store.list()).map((t) => t.host)).toEqual(['h2', 'h3']);
   });
@@ -126,5 +135,77 @@ describe('HostTargetStore saves from several windows at once', () => {
     await store.save(changed, SOUND);
 
     expect(await store.save(changed, SOUND)).toEqual([changed]);
+  });
+});
+
+describe('HostTargetStore forgetting a target from several windows', () => {
+  it('refuses to forget a target another window has changed since the form opened, saying what changed, and keeps theirs', async () => {
+    const { store, file } = storeHolding([SOUND, other('h2')]);
+    const theirs = { ...SOUND, address: '10.0.0.2' };
+    await store.save(theirs, SOUND);
+    const written = readFileSync(file, 'utf8');
+
+    await expect(store.remove('h1', SOUND)).rejects.toMatchObject({
+      code: 'conflict',
+      message:
+        `The SSH target of host "h1" was changed elsewhere (another window, or ${file} edited) after this form opened: address 127.0.0.1 → 10.0.0.2. ` +
+        'It was not forgotten. Forget target again to forget that one, or Cancel to keep it.',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(written);
+
+    // Forgotten again from what the file holds now, it goes; the other host keeps its target.
+    expect(await store.remove('h1', theirs)).toEqual([other('h2')]);
+  });
+
+  it('takes a forget of a target another window forgot already', async () => {
+    const { store } = storeHolding([SOUND, other('h2')]);
+    await store.remove('h1', SOUND);
+
+    expect(await store.remove('h1', SOUND)).toEqual([other('h2')]);
+  });
+});
+
+describe('HostTargetStore keeping each switch to one host', () => {
+  it('refuses a target that reaches the switch another host reaches, however spelled, naming that host and what to do', async () => {
+    const { store } = storeHolding([SOUND]);
+
+    await expect(store.save({ ...SOUND, host: 'h2' }, null)).rejects.toMatchObject({
+      code: 'bad-request',
+      message:
+        'Host "h1" already reaches the switch at root@127.0.0.1:2222, bridge br-int, and a deploy to either host would replace all of that bridge\'s Microseg flows, undoing the other\'s. ' +
+        'The target of host "h2" was not saved: give it a switch of its own (another machine, port or bridge), or Forget target on host "h1" first.',
+    });
+    await expect(store.save({ ...SOUND, host: 'h2', address: 'localhost', user: 'ops' }, null)).rejects.toThrow(
+      'Host "h1" already reaches the switch at root@127.0.0.1:2222, bridge br-int (ops@localhost:2222, bridge br-int names the same machine, port and bridge)',
+    );
+    // Nor may a host's target be moved onto another's switch.
+    await store.save(other('h2'), null);
+    await expect(store.save({ ...other('h2'), bridge: SOUND.bridge }, other('h2'))).rejects.toThrow('The target of host "h2" was not saved');
+    expect(await store.list()).toEqual([SOUND, other('h2')]);
+  });
+
+  it('gives a switch to only one of two hosts saved for it at the same time (two windows)', async () => {
+    const { store, file } = storeHolding([]);
+    const second = new HostTargetStore(join(file, '..'));
+
+    const both = await Promise.allSettled([store.save(SOUND, null), second.save({ ...SOUND, host: 'h2' }, null)]);
+
+    expect(both.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await store.list()).toEqual([SOUND]);
+  });
+
+  it('saves a target beside a hand-edited entry that names no address', async () => {
+    const { store } = storeHolding([{ host: 'h2', port: 22 }]);
+
+    expect((await store.save(SOUND, null)).map((t) => t.host)).toEqual(['h1', 'h2']);
+  });
+
+  it('takes a target once the host that reached its switch is forgotten, and a host saved again on its own switch', async () => {
+    const { store } = storeHolding([SOUND]);
+    await store.remove('h1', SOUND);
+    await store.save({ ...SOUND, host: 'h2' }, null);
+    await store.save({ ...SOUND, host: 'h2', user: 'ops' }, { ...SOUND, host: 'h2' });
+
+    expect(await store.list()).toEqual([{ ...SOUND, host: 'h2', user: 'ops' }]);
   });
 });

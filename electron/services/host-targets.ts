@@ -5,6 +5,7 @@ import { HOST_TARGET_RULES, sshDestination } from '@shared/api/host-target-rules
 import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
+import { sharerOf } from './switch-identity';
 
 const PORT_RULE = 'it must be a port from 1 to 65535';
 const AUTH_RULE = 'it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" }';
@@ -89,12 +90,31 @@ export class HostTargetStore {
       const current = hosts.find((t) => t.host === target.host);
       // A window that saw the other change first and made the same one has nothing to be told.
       if (base !== undefined && !sameTarget(current, base) && !sameTarget(current, target)) throw this.stale(target.host, base, current);
+      // Checked here, in the queue of changes, so that two windows cannot each give one switch to another host.
+      const sharer = sharerOf(target, hosts);
+      if (sharer !== undefined) throw sharedSwitch(target, sharer);
       return [...hosts.filter((t) => t.host !== target.host), target];
     });
   }
 
-  async remove(host: string): Promise<HostTarget[]> {
-    return this.change((hosts) => hosts.filter((t) => t.host !== host));
+  /**
+   * Forgets the host's target. `base`: the target the form showed; when the file holds another
+   * one by now (another window saved it), nothing is forgotten and it fails with code `conflict`.
+   * A target forgotten already is no conflict: the file ends as asked. Without `base`, whatever
+   * target the host has is forgotten.
+   */
+  async remove(host: string, base?: HostTarget): Promise<HostTarget[]> {
+    return this.change((hosts) => {
+      const current = hosts.find((t) => t.host === host);
+      if (base !== undefined && current !== undefined && !sameTarget(current, base)) {
+        throw new ServiceError(
+          'conflict',
+          `The SSH target of host "${host}" was changed elsewhere (another window, or ${this.file} edited) after this form opened: ${changesOf(base, current)}. ` +
+            'It was not forgotten. Forget target again to forget that one, or Cancel to keep it.',
+        );
+      }
+      return hosts.filter((t) => t.host !== host);
+    });
   }
 
   /**
@@ -143,6 +163,17 @@ export class HostTargetStore {
 
 /** The last change queued per hosts.json, which the next one waits for (see HostTargetStore.change). */
 const changes = new Map<string, Promise<void>>();
+
+/** Why `target` cannot be saved while `sharer`, another host's target, reaches the same switch. */
+function sharedSwitch(target: HostTarget, sharer: HostTarget): ServiceError {
+  const [mine, theirs] = [`${sshDestination(target)}, bridge ${target.bridge}`, `${sshDestination(sharer)}, bridge ${sharer.bridge}`];
+  const spelled = mine === theirs ? '' : ` (${mine} names the same machine, port and bridge)`;
+  return new ServiceError(
+    'bad-request',
+    `Host "${sharer.host}" already reaches the switch at ${theirs}${spelled}, and a deploy to either host would replace all of that bridge's Microseg flows, undoing the other's. ` +
+      `The target of host "${target.host}" was not saved: give it a switch of its own (another machine, port or bridge), or Forget target on host "${sharer.host}" first.`,
+  );
+}
 
 /** How a person reads a target's settings, field by field. */
 function fieldsOf(target: HostTarget): Record<string, string> {

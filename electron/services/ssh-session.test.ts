@@ -24,8 +24,8 @@ function loopbackTarget(port: number): { target: HostTarget; configDir: string }
   return { target, configDir: join(dir, 'config') };
 }
 
-async function listen(server: SshServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: SshServer, on = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, on, resolve));
   listening.push(server);
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the test server has no port');
@@ -103,6 +103,19 @@ describe('openSshSession pinning host keys', () => {
     writeFileSync(pinsFile, JSON.stringify({ [`127.0.0.1:${port}`]: 'SHA256:an-older-key' }));
 
     await expect(openSshSession(target, configDir)).rejects.toThrow(`remove its entry ("127.0.0.1:${port}") from ${pinsFile}; otherwise do not deploy`);
+  });
+});
+
+describe('openSshSession to an IPv6 address', () => {
+  it('connects to an address written in brackets, as the host target form takes it', async () => {
+    const port = await listen(openServer(), '::1');
+    const { target, configDir } = loopbackTarget(port);
+
+    const session = await openSshSession({ ...target, address: '[::1]' }, configDir);
+    session.close();
+
+    // Pinned as the target spells it, which is how the next connection looks the pin up.
+    expect(Object.keys(JSON.parse(readFileSync(join(configDir, 'known-hosts.json'), 'utf8')) as object)).toEqual([`[::1]:${port}`]);
   });
 });
 

@@ -37,7 +37,8 @@ export async function openSshSession(target: HostTarget, configDir: string, sign
   let seenFingerprint = '';
 
   const config: ConnectConfig = {
-    host: target.address,
+    // Node's connect takes IPv6 bare: `[::1]` would be looked up as a host name, and not found.
+    host: target.address.replace(/^\[(.*)\]$/, '$1'),
     port: target.port,
     username: target.user,
     readyTimeout: timeoutMs,

@@ -27,6 +27,14 @@ export function sameSwitch(a: { address: string; port: number; bridge: string },
   return switchIdentity(a) === switchIdentity(b);
 }
 
+/**
+ * The first of `targets` of another host than `target`'s that reaches its switch, as switchIdentity
+ * tells. An entry of a hand-edited file without an address names no switch, and is passed over.
+ */
+export function sharerOf<T extends { host: string; address: string; port: number; bridge: string }>(target: T, targets: readonly T[]): T | undefined {
+  return targets.find((other) => other.host !== target.host && typeof (other.address as unknown) === 'string' && sameSwitch(other, target));
+}
+
 const LOOPBACK = 'this machine (loopback)';
 
 /** The machine an address names, and the port written into it, if any. */

@@ -43,7 +43,11 @@ export interface ApiRequests {
    * (null: none); when another window has changed it since, the save fails with code `conflict`.
    */
   'hosts:save': { args: { target: HostTarget; base: HostTarget | null }; result: HostTarget[] };
-  'hosts:remove': { args: { host: string }; result: HostTarget[] };
+  /**
+   * Forgets one host's target. `base`: the target the form showed; when another window has
+   * changed it since, nothing is forgotten and it fails with code `conflict`.
+   */
+  'hosts:remove': { args: { host: string; base: HostTarget }; result: HostTarget[] };
   /**
    * Compiles on the node side and deploys to the named hosts; progress arrives as events. A host
    * whose switch guards a port the new table does not (see ImpactOutcome.portGuardsLost) keeps

@@ -46,6 +46,23 @@ describe('saving a target', () => {
   });
 });
 
+describe('forgetting a target', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it('sends the target the form showed, and reads the targets again when another window changed it since', async () => {
+    const theirs = { ...target, bridge: 'br1' };
+    useDeployStore.setState({ targets: [target] });
+    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: [theirs] });
+
+    expect(await useDeployStore.getState().removeTarget('h1', target)).toBe(false);
+
+    const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'hosts:remove');
+    expect(calls.at(-1)?.[1]).toEqual({ host: 'h1', base: target });
+    // The next Forget forgets their target.
+    expect(useDeployStore.getState().targets).toEqual([theirs]);
+  });
+});
+
 describe('starting a deploy', () => {
   it('names the spoof guards the user agreed to remove, and only when there are some', async () => {
     const inventory = { readAt: 'x', workloads: [] };

@@ -48,8 +48,11 @@ interface DeployState {
    * window changed it since; the targets are then read again, so a second save starts from theirs.
    */
   saveTarget: (target: HostTarget, base: HostTarget | null) => Promise<boolean>;
-  /** True once the target is gone. */
-  removeTarget: (host: string) => Promise<boolean>;
+  /**
+   * True once the target is gone. `base`: the target the form showed. Refused when another window
+   * changed it since; the targets are then read again, so a second Forget forgets theirs.
+   */
+  removeTarget: (host: string, base: HostTarget) => Promise<boolean>;
   setConfirming: (confirming: boolean) => void;
   /** `removePortGuards`: the spoof guards the user saw and agreed to remove; any other lost guard fails its host. */
   start: (policy: Policy, inventory: Inventory, hosts: string[], removePortGuards?: PortGuardLoss[]) => Promise<void>;
@@ -102,10 +105,14 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     return true;
   },
 
-  removeTarget: async (host) => {
-    const response = await request('hosts:remove', { host });
-    if (response.ok) set({ targets: response.value });
-    return response.ok;
+  removeTarget: async (host, base) => {
+    const response = await request('hosts:remove', { host, base });
+    if (!response.ok) {
+      if (response.error.code === 'conflict') await get().loadTargets();
+      return false;
+    }
+    set({ targets: response.value });
+    return true;
   },
 
   setConfirming: (confirming) => set({ confirming }),

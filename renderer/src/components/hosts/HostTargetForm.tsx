@@ -50,8 +50,10 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
   const removeTarget = useDeployStore((s) => s.removeTarget);
   const forgetPortHost = useInventoryStore((s) => s.forgetPortHost);
   // Without a target its switch ports cannot be read: stop trying, as Stop reading ports does.
-  const forget = async (): Promise<void> => {
-    if (await removeTarget(host)) forgetPortHost(host);
+  // Refused, the form stays open: the notice says why, and Forget target again forgets the target the host shows now.
+  const forget = async (base: HostTarget): Promise<void> => {
+    if (!(await removeTarget(host, base))) return;
+    forgetPortHost(host);
     onDone();
   };
   const [draft, setDraft] = useState(() => draftOf(host, target, suggestedAddress));
@@ -114,7 +116,7 @@ export function HostTargetForm({ host, target, suggestedAddress, onDone }: HostT
         </button>
         <button type="button" onClick={onDone}>Cancel</button>
         {target ? (
-          <button type="button" className="danger subtle" onClick={() => void forget()}>
+          <button type="button" className="danger subtle" data-testid="host-forget" onClick={() => void forget(target)}>
             Forget target
           </button>
         ) : null}
