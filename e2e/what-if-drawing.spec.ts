@@ -77,7 +77,8 @@ test('the deploy question says when the inventory changed after the compile it d
     const keyPath = join(host.home, 'id_ed25519');
     writeFileSync(keyPath, generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, { mode: 0o600 });
     mkdirSync(join(host.home, 'config'), { recursive: true });
-    const targets = ['host-a', 'host-b'].map((h) => ({ host: h, address: '127.0.0.1', port: silent.port, user: 'root', auth: { kind: 'key', keyPath }, bridge: 'br0' }));
+    // A bridge per host: two hosts on one switch are refused before any deploy question.
+    const targets = ['host-a', 'host-b'].map((h, i) => ({ host: h, address: '127.0.0.1', port: silent.port, user: 'root', auth: { kind: 'key', keyPath }, bridge: `br${i}` }));
     writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: targets }, null, 2) + '\n');
     await openShopAndCompile(designer, host);
 
