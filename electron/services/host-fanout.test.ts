@@ -53,6 +53,29 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 const names = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 
 describe('SshLimiter', () => {
+  it('counts every spelling of one server as that server, and names the spelling the waiting host was given', async () => {
+    const counter = new Counter();
+    const limiter = new SshLimiter({ perServer: 2, perOperation: 8, total: 16 });
+    const deploy = limiter.operation();
+    const at = (host: string, address: string): HostTarget => ({ ...target(host, 22), address });
+    const asked = [
+      counter.ask(deploy, 'a', at('a', 'localhost')),
+      counter.ask(deploy, 'b', at('b', '127.0.0.1')),
+      counter.ask(deploy, 'c', at('c', 'LOCALHOST.')),
+      counter.ask(deploy, 'd', at('d', '[::1]')),
+    ];
+    await settle();
+    expect(counter.started).toEqual(['a', 'b']);
+    expect(counter.waits.get('c')).toEqual([{ bound: 'server', server: 'LOCALHOST.:22', open: 2 }]);
+    expect(counter.waits.get('d')).toEqual([{ bound: 'server', server: '[::1]:22', open: 2 }]);
+    while (counter.running > 0) {
+      counter.endAll();
+      await settle();
+    }
+    await Promise.all(asked);
+    expect(counter.mostOn.get(22)).toBe(2);
+  });
+
   it('holds at most perServer sessions to one server across operations, and lets the work for other servers by', async () => {
     const counter = new Counter();
     const limiter = new SshLimiter({ perServer: 2, perOperation: 8, total: 16 });

@@ -1,5 +1,6 @@
 import type { HostTarget, SshWait } from '@shared/api/contract';
 import { CancelledError } from './deploy-queue';
+import { sshServerIdentity } from './switch-identity';
 
 /** The three bounds on the SSH sessions one process holds at once. */
 export interface SshLimits {
@@ -41,8 +42,14 @@ export interface SshOperation {
   run<T>(target: HostTarget, work: () => Promise<T>, options?: { onWait?: (wait: SshWait) => void; stop?: AbortSignal }): Promise<T>;
 }
 
+/** An SSH server: `key` counts its sessions, `shown` names it to the user. */
+interface Server {
+  key: string;
+  shown: string;
+}
+
 interface Waiter {
-  server: string;
+  server: Server;
   start: () => void;
   cancel: () => void;
   onWait: ((wait: SshWait) => void) | undefined;
@@ -89,23 +96,23 @@ export class SshLimiter {
     return { run: (target, work, options) => this.run(operation, serverOf(target), work, options?.onWait, options?.stop) };
   }
 
-  private async run<T>(operation: Operation, server: string, work: () => Promise<T>, onWait?: (wait: SshWait) => void, stop?: AbortSignal): Promise<T> {
+  private async run<T>(operation: Operation, server: Server, work: () => Promise<T>, onWait?: (wait: SshWait) => void, stop?: AbortSignal): Promise<T> {
     await this.turn(operation, server, onWait, stop);
     try {
       return await work();
     } finally {
       this.running--;
       operation.running--;
-      const left = this.perServer.get(server)! - 1;
-      if (left === 0) this.perServer.delete(server);
-      else this.perServer.set(server, left);
+      const left = this.perServer.get(server.key)! - 1;
+      if (left === 0) this.perServer.delete(server.key);
+      else this.perServer.set(server.key, left);
       this.startWhatCan();
       this.tellWaits();
     }
   }
 
   /** `stop`: the waiter's own, for work that shares its operation with work stopped apart (switch traces, port reads). */
-  private turn(operation: Operation, server: string, onWait: ((wait: SshWait) => void) | undefined, stop: AbortSignal | undefined): Promise<void> {
+  private turn(operation: Operation, server: Server, onWait: ((wait: SshWait) => void) | undefined, stop: AbortSignal | undefined): Promise<void> {
     if (operation.signal?.aborted || stop?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
       const leave = (): void => this.leave(operation, [waiter]);
@@ -142,7 +149,7 @@ export class SshLimiter {
       let next: { operation: Operation; index: number } | undefined;
       for (const operation of this.waiting) {
         if (operation.running >= this.limits.perOperation || (next && !before(operation, next.operation))) continue;
-        const index = operation.waiting.findIndex((w) => (this.perServer.get(w.server) ?? 0) < this.limits.perServer);
+        const index = operation.waiting.findIndex((w) => (this.perServer.get(w.server.key) ?? 0) < this.limits.perServer);
         if (index >= 0) next = { operation, index };
       }
       if (!next) return started;
@@ -153,7 +160,7 @@ export class SshLimiter {
       operation.servedAt = ++this.clock;
       operation.running++;
       this.running++;
-      this.perServer.set(waiter!.server, (this.perServer.get(waiter!.server) ?? 0) + 1);
+      this.perServer.set(waiter!.server.key, (this.perServer.get(waiter!.server.key) ?? 0) + 1);
       waiter!.start();
       started = true;
     }
@@ -180,9 +187,9 @@ export class SshLimiter {
    * The bound that holds a waiter once no more can start: at least one is full then. The most
    * particular one is named, since it holds the waiter even when the wider ones free up.
    */
-  private waitOf(operation: Operation, server: string): SshWait {
-    const toServer = this.perServer.get(server) ?? 0;
-    if (toServer >= this.limits.perServer) return { bound: 'server', server, open: toServer };
+  private waitOf(operation: Operation, server: Server): SshWait {
+    const toServer = this.perServer.get(server.key) ?? 0;
+    if (toServer >= this.limits.perServer) return { bound: 'server', server: server.shown, open: toServer };
     if (operation.running >= this.limits.perOperation) return { bound: 'operation', open: operation.running };
     return { bound: 'total', open: this.running };
   }
@@ -193,7 +200,11 @@ function before(a: Operation, b: Operation): boolean {
   return a.running !== b.running ? a.running < b.running : a.servedAt < b.servedAt;
 }
 
-/** What sshd sees: one server per address and port, however many host names lead there. */
-function serverOf(target: HostTarget): string {
-  return `${target.address.toLowerCase()}:${target.port}`;
+/**
+ * What sshd sees: one server per machine and port, however many host names and spellings of its
+ * address lead there (`localhost` and `127.0.0.1` are one; see sshServerIdentity). `shown` is the
+ * target's own spelling, for the waits the user reads.
+ */
+function serverOf(target: HostTarget): Server {
+  return { key: sshServerIdentity(target), shown: `${target.address}:${target.port}` };
 }

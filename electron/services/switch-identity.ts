@@ -22,6 +22,12 @@ export function switchIdentity(target: { address: string; port: number; bridge: 
   return `${machine} port ${port ?? target.port} bridge ${target.bridge}`;
 }
 
+/** Which SSH server a target reaches, told as switchIdentity tells its machine: its sessions count against that server's limit. */
+export function sshServerIdentity(target: { address: string; port: number }): string {
+  const { machine, port } = endpointOf(target.address);
+  return `${machine} port ${port ?? target.port}`;
+}
+
 /** Whether two targets reach one switch, as switchIdentity tells. */
 export function sameSwitch(a: { address: string; port: number; bridge: string }, b: { address: string; port: number; bridge: string }): boolean {
   return switchIdentity(a) === switchIdentity(b);
