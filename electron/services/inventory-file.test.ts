@@ -34,6 +34,21 @@ describe('CSV inventories', () => {
     ]);
   });
 
+  it('refuses addresses that are no machine\'s own (unspecified, loopback, multicast, broadcast), each at its line', () => {
+    const rows = ['0.0.0.0', '127.0.0.1', '224.0.0.251', '255.255.255.255', '::', '::1', 'ff02::1'].map((a, i) => `vm-${i},host-a,${a}`);
+    const { inventory, diagnostics } = parseInventoryText(['name,host,addresses', ...rows, 'vm-ok,host-a,10.0.0.1;fd00::1;169.254.0.1;fe80::1', ''].join('\n'), 'servers.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([
+      ['MS304', 2, '"0.0.0.0" is an unspecified ("this network") address, which is no workload\'s own; write the workload\'s address (or none while it has none)'],
+      ['MS304', 3, expect.stringContaining('"127.0.0.1" is a loopback address')],
+      ['MS304', 4, expect.stringContaining('"224.0.0.251" is a multicast address')],
+      ['MS304', 5, expect.stringContaining('"255.255.255.255" is the broadcast address')],
+      ['MS304', 6, expect.stringContaining('"::" is the unspecified address')],
+      ['MS304', 7, expect.stringContaining('"::1" is the loopback address')],
+      ['MS304', 8, expect.stringContaining('"ff02::1" is a multicast address')],
+    ]);
+  });
+
   it('rejects unknown columns, missing names and broken quoting with the line', () => {
     expect(parseInventoryText('name,hots\nx,y\n', 'a.csv', 'now').diagnostics.map((d) => d.code)).toContain('MS305');
     expect(parseInventoryText('name,host\n,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS306', location: { line: 2, path: 'name' } });

@@ -1,6 +1,6 @@
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
+import { canonicalAddress, ipv4MappedProblem, workloadAddressProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
@@ -229,6 +229,9 @@ function buildInventory(
         diagnostics.push({ code: 'MS304', severity: 'error', message: `${quotedName(a)} is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       } else if (mapped !== undefined) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: mapped, location: locate(i, `addresses.${j}`) });
+      } else {
+        const problem = workloadAddressProblem(a);
+        if (problem) diagnostics.push({ code: 'MS304', severity: 'error', message: problem, location: locate(i, `addresses.${j}`) });
       }
     });
     for (const field of ['labels', 'namespaceLabels'] as const) {
