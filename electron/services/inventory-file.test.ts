@@ -337,6 +337,21 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('say the same of a header row separated by tabs (a sheet saved as TSV, named .csv)', () => {
+    const { inventory, diagnostics } = parseInventoryText('name\thost\taddresses\nweb-1\thost-a\t10.20.1.11\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => d.message)).toEqual(['the header row "name\\thost\\taddresses" is separated by tabs; separate the columns with commas (save the sheet as CSV with "," as its separator)']);
+  });
+
+  it('say of a row with too few or too many cells how many the header wants, and what to do, at the row\'s line', () => {
+    const { inventory, diagnostics } = parseInventoryText('name,host,addresses,labels\nweb-1,host-a\nweb-2,host-a,10.0.0.2,tier=web,env=prod\nweb-3,host-a,,\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'this row has 2 cells, but the header row names 4 columns (name, host, addresses, labels); give every row a cell for each column, an empty one where there is nothing to say (web-1,host-a,,)', location: { file: 'i.csv', line: 2 } },
+      { code: 'MS308', severity: 'error', message: 'this row has 5 cells, but the header row names 4 columns (name, host, addresses, labels); separate addresses and labels with ";" (tier=web;env=prod), not commas, quote a cell that holds a comma ("a,b"), or add the column to the header', location: { file: 'i.csv', line: 3 } },
+    ]);
+  });
+
   it('refuse one host written in two cases, in both formats: it is one machine, not two tables', () => {
     const message = 'host "NODE-1.example.com" and the earlier "node-1.example.com" differ only in case, and a host name means one machine whatever its case: write it one way';
     expect(parseInventoryText('name,host\na,node-1.example.com\nb,NODE-1.example.com\nc,node-1.example.com\n', 'i.csv', 'now').diagnostics).toEqual([{ code: 'MS309', severity: 'error', message, location: { file: 'i.csv', line: 3, path: 'host' } }]);

@@ -10,7 +10,7 @@ import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } fro
 import { hostNameProblem } from './host-name';
 import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
-import { mustBe, quotedName, shortName } from '../text';
+import { mustBe, printable, quotedName, shortName } from '../text';
 import { MAX_REQUEST_TEXT } from '../api/request-limits';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
@@ -139,10 +139,12 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
  * when no row follows it.
  */
 export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
-  // One column holding them all: the row is separated by ";", and every other complaint would only echo that.
+  // One column holding them all: the row is separated by ";" or tabs, and every other complaint would only echo that.
   const [only] = columns;
-  if (columns.length === 1 && only?.includes(';')) {
-    return [{ code: 'MS305', severity: 'error', message: `the header row "${only}" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
+  const separator = columns.length === 1 ? [';', '\t'].find((c) => only?.includes(c)) : undefined;
+  if (only !== undefined && separator !== undefined) {
+    const shown = separator === '\t' ? 'tabs' : '";"';
+    return [{ code: 'MS305', severity: 'error', message: `the header row "${printable(only)}" is separated by ${shown}; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
   }
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
   const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
