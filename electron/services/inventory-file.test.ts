@@ -337,6 +337,16 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('name the column meant by a header cell in another case (Name, switchport), as the sheet title-cased it', () => {
+    const { inventory, diagnostics } = parseInventoryText('Name,host,ADDRESSES,switchport\nweb-1,host-a,10.20.1.11,veth1\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.location?.path, d.message])).toEqual([
+      ['Name', 'unknown column "Name"; column names are written in their own case: write "name"'],
+      ['ADDRESSES', 'unknown column "ADDRESSES"; column names are written in their own case: write "addresses"'],
+      ['switchport', 'unknown column "switchport"; column names are written in their own case: write "switchPort"'],
+    ]);
+  });
+
   it('say the same of a header row separated by tabs (a sheet saved as TSV, named .csv)', () => {
     const { inventory, diagnostics } = parseInventoryText('name\thost\taddresses\nweb-1\thost-a\t10.20.1.11\n', 'i.csv', 'now');
     expect(inventory).toBeNull();

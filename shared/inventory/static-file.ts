@@ -147,11 +147,20 @@ export function headerDiagnostics(columns: readonly string[], file: string, line
     return [{ code: 'MS305', severity: 'error', message: `the header row "${printable(only)}" is separated by ${shown}; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
   }
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
-  const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
+  // A required column written in another case is said once, as that (see unknownColumn).
+  const missing = (['name', 'host'] as const).filter((required) => !columns.some((c) => c.toLowerCase() === required));
   return [
-    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: column === '' ? 'the header row names a column with nothing (a comma too many, at the end?); remove it' : `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
+    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: unknownColumn(column), location: { file, line, path: column } })),
     ...missing.map((column): Diagnostic => ({ code: 'MS306', severity: 'error', message: `the header row has no "${column}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: { file, line, path: column } })),
   ];
+}
+
+/** Why a header cell names no column, and what to write; a known name in another case (`Name`, a sheet's title case) is named. */
+function unknownColumn(column: string): string {
+  if (column === '') return 'the header row names a column with nothing (a comma too many, at the end?); remove it';
+  const meant = INVENTORY_COLUMNS.find((known) => known.toLowerCase() === column.toLowerCase());
+  if (meant) return `unknown column "${column}"; column names are written in their own case: write "${meant}"`;
+  return `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`;
 }
 
 /** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
