@@ -223,4 +223,12 @@ describe('microseg', () => {
       closeSync(full);
     }
   });
+  it('says once, at its kind, that a policy and an inventory were given the other way round', () => {
+    const swapped = microseg('compile', inventory, '--inventory', policy);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toBe(`${inventory}:3:7: error MS002: this is an inventory file (kind: Inventory): open it as an inventory (Open inventory file in the app, --inventory of microseg), not a policy; give the policy file here instead (at kind)\nmicroseg: ${inventory} has errors\n`);
+    const twice = microseg('compile', policy, '--inventory', policy);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/policy\.yaml:\d+:7: error MS302: this is a policy file \(kind: Policy\): open it as the policy \(Open… in the app, the POLICY argument of microseg\), not an inventory; give the inventory file here instead \(at kind\)\nmicroseg: .*policy\.yaml has errors\n$/);
+  });
 });

@@ -3,7 +3,7 @@ import { parseCidr } from '../net/address';
 import { canonicalAddress, ipv4MappedProblem, workloadAddressProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
+import { otherKindDiagnostic, parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
 import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
@@ -52,6 +52,8 @@ function readPlainInventory(text: string, file: string, readAt: string): Invento
 export function parseInventoryFileLocated(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
+  const swapped = otherKindDiagnostic(parsed.value, 'Inventory', 'MS302');
+  if (swapped) return { inventory: null, diagnostics: [swapped] };
   const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
   const checked = inventoryFileSchema.safeParse(parsed.value.value, { reportInput: true });
   if (!checked.success) {
