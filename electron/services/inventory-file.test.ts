@@ -346,6 +346,14 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('say once that a connection log given as the inventory is one, and where it goes', () => {
+    const { inventory, diagnostics } = parseInventoryText('# flows\nfrom,to,protocol,port,count\nweb-1,app-1,tcp,8080,3\n', 'flows.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS305', severity: 'error', message: 'this is a connection log (a header row from,to,protocol,port,count), not an inventory: give it to replay (--connections, or Replay in the app), and the inventory file here instead', location: { file: 'flows.csv', line: 2, path: 'from' } },
+    ]);
+  });
+
   it('say the same of a header row separated by tabs (a sheet saved as TSV, named .csv)', () => {
     const { inventory, diagnostics } = parseInventoryText('name\thost\taddresses\nweb-1\thost-a\t10.20.1.11\n', 'i.csv', 'now');
     expect(inventory).toBeNull();

@@ -148,6 +148,10 @@ export function headerDiagnostics(columns: readonly string[], file: string, line
     const shown = separator === '\t' ? 'tabs' : '";"';
     return [{ code: 'MS305', severity: 'error', message: `the header row "${printable(only)}" is separated by ${shown}; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
   }
+  // A connection log (replay's from,to,protocol,port) given as the inventory: one complaint, not one per column.
+  if (columns.includes('from') && columns.includes('to') && !columns.includes('name')) {
+    return [{ code: 'MS305', severity: 'error', message: `this is a connection log (a header row ${columns.join(',')}), not an inventory: give it to replay (--connections, or Replay in the app), and the inventory file here instead`, location: { file, line, path: 'from' } }];
+  }
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
   // A required column written in another case is said once, as that (see unknownColumn).
   const missing = (['name', 'host'] as const).filter((required) => !columns.some((c) => c.toLowerCase() === required));
