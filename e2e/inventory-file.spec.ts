@@ -27,6 +27,47 @@ test('open and edit a static inventory file; a bad edit is refused and nothing i
   expect(readFileSync(file, 'utf8')).toContain('name: web-one,');
 });
 
+test('an edit keeps a CSV\'s CRLF line ends, and a file changed on disk meanwhile is overwritten only when asked', async ({ designer, host }) => {
+  const file = join(host.home, 'servers.csv');
+  writeFileSync(file, '\uFEFFname,host,addresses,labels\r\nweb-1,host-a,10.20.1.11,tier=web\r\nweb-2,host-a,10.20.1.12,tier=web\r\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(file);
+  await expect(designer.workload('web-2')).toBeVisible();
+
+  const read = await designer.editInventory();
+  await designer.byTestId('inventory-text').fill(read.replace('web-2,', 'web-two,'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.workload('web-two')).toBeVisible();
+  expect(readFileSync(file, 'utf8')).toBe('\uFEFFname,host,addresses,labels\r\nweb-1,host-a,10.20.1.11,tier=web\r\nweb-two,host-a,10.20.1.12,tier=web\r\n');
+
+  // A script regenerates the file while the editor is open: saving stops and says so.
+  const mine = (await designer.editInventory()).replace('web-1,', 'web-one,');
+  await designer.byTestId('inventory-text').fill(mine);
+  const theirs = readFileSync(file, 'utf8') + 'web-3,host-b,10.20.1.13,tier=web\r\n';
+  writeFileSync(file, theirs);
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.byTestId('inventory-changed-on-disk')).toContainText(`${file} was changed outside this editor`);
+  expect(readFileSync(file, 'utf8')).toBe(theirs);
+  await expect(designer.byTestId('inventory-save')).toBeDisabled();
+
+  // Starting from the file shows its new row; an edit of that saves as usual.
+  await designer.byTestId('inventory-start-from-disk').click();
+  await expect(designer.byTestId('inventory-text')).toHaveValue(/web-3,host-b/);
+  await designer.byTestId('inventory-text').fill((await designer.byTestId('inventory-text').inputValue()).replace('web-1,', 'web-one,'));
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.workload('web-3')).toBeVisible();
+  expect(readFileSync(file, 'utf8')).toBe(theirs.replace('web-1,', 'web-one,'));
+
+  // Overwrite writes the editor's text over the change made meanwhile.
+  await designer.editInventory();
+  await designer.byTestId('inventory-text').fill('name,host,addresses\nsolo,host-a,10.20.1.50\n');
+  writeFileSync(file, 'name,host,addresses\r\nother,host-a,10.20.1.60\r\n');
+  await designer.byTestId('inventory-save').click();
+  await designer.byTestId('inventory-overwrite').click();
+  await expect(designer.workload('solo')).toBeVisible();
+  expect(readFileSync(file, 'utf8')).toBe('name,host,addresses\r\nsolo,host-a,10.20.1.50\r\n');
+});
+
 test('an edit with many errors lists them in a box of their own; the dialog and its buttons stay on screen', async ({ designer, host }) => {
   const file = join(host.home, 'servers.yaml');
   copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url)), file);

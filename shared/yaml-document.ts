@@ -291,3 +291,20 @@ function allowedValues(issue: z.core.$ZodIssueInvalidValue): string {
   const found = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? input : undefined;
   return mustBeOneOf(field, issue.values.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? v : String(v))), found);
 }
+
+/** The two kinds of Microseg file, and how each is opened, for a file given where the other is asked for. */
+const FILE_KINDS: Record<string, string> = {
+  Policy: 'a policy file (kind: Policy): open it as the policy (Open… in the app, the POLICY argument of microseg)',
+  Inventory: 'an inventory file (kind: Inventory): open it as an inventory (Open inventory file in the app, --inventory of microseg)',
+};
+
+/**
+ * When a document is the other kind of Microseg file than `expected` (a policy given as the
+ * inventory, or the other way round), the one diagnostic that says so, at its `kind`; every
+ * other complaint of the schema would only echo it. Undefined for any other document.
+ */
+export function otherKindDiagnostic(located: LocatedDocument, expected: 'Policy' | 'Inventory', code: string): Diagnostic | undefined {
+  const kind = (located.value as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || kind === expected || !(kind in FILE_KINDS)) return undefined;
+  return { code, severity: 'error', message: `this is ${FILE_KINDS[kind]!}, not ${expected === 'Policy' ? 'a policy' : 'an inventory'}; give the ${expected.toLowerCase()} file here instead`, location: located.locate('kind') };
+}

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { microseg, ROOT } from './testing/run-microseg';
+import { microseg, microsegWithStdout, ROOT } from './testing/run-microseg';
 
 // Runs the real command line (through tsx, so no build is needed) on the bundled example.
 
@@ -204,5 +204,31 @@ describe('microseg', () => {
       expect(run.code, argv.join(' ')).toBe(2);
       expect(JSON.parse(run.stdout), argv.join(' ')).toMatchObject({ error: expect.any(String) as unknown, diagnostics: [] });
     }
+  });
+  it('output that cannot be written (stdout on a full disk) exits 2 with the reason, never 1 or a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-full-'));
+    const changed = join(dir, 'changed.yaml');
+    writeFileSync(changed, readFileSync(policy, 'utf8').replace('tcp/5432', 'tcp/5433'));
+    // /dev/full answers every write with ENOSPC, as a full disk does behind `> report.json`.
+    const full = openSync('/dev/full', 'w');
+    try {
+      // One answer printed whole (compile), one written in chunks (matrix), and impact, whose exit 1 would mean "something changes".
+      for (const argv of [['compile', policy, '--inventory', inventory, '--json'], ['matrix', policy, '--inventory', inventory, '--format', 'csv'], ['impact', policy, changed, '--inventory', inventory]]) {
+        const run = microsegWithStdout(full, ...argv);
+        expect(run.code, argv[0]).toBe(2);
+        expect(run.stderr, argv[0]).toContain('microseg: could not write the output to stdout (ENOSPC: no space left on device)');
+        expect(run.stderr, argv[0]).not.toMatch(/\bat .*\.(ts|cjs):\d+/);
+      }
+    } finally {
+      closeSync(full);
+    }
+  });
+  it('says once, at its kind, that a policy and an inventory were given the other way round', () => {
+    const swapped = microseg('compile', inventory, '--inventory', policy);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toBe(`${inventory}:3:7: error MS002: this is an inventory file (kind: Inventory): open it as an inventory (Open inventory file in the app, --inventory of microseg), not a policy; give the policy file here instead (at kind)\nmicroseg: ${inventory} has errors\n`);
+    const twice = microseg('compile', policy, '--inventory', policy);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/policy\.yaml:\d+:7: error MS302: this is a policy file \(kind: Policy\): open it as the policy \(Open… in the app, the POLICY argument of microseg\), not an inventory; give the inventory file here instead \(at kind\)\nmicroseg: .*policy\.yaml has errors\n$/);
   });
 });

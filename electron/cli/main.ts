@@ -15,6 +15,7 @@ import { checkCommand } from './check';
 import { probeFrom, resolveEnds, sentByFlag } from './trace';
 import { FlowTextError } from '@shared/simulator/flow-parser';
 import { printable } from '@shared/text';
+import { systemReason } from '../services/file-kind';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
@@ -29,7 +30,7 @@ const USAGE = `usage:
   microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
 
 A and B: a workload's name, namespace/name, or an IP address. W: a workload that sends A's address from its own switch port (a forged source).
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable file, 3 trace: dropped, 4 trace: redirected, 130 interrupted;
+exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable or unwritable file (stdout too), 3 trace: dropped, 4 trace: redirected, 130 interrupted;
 impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
 replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
 
@@ -162,9 +163,16 @@ function print(text: string, code: number): number {
 // have, instead of reporting EPIPE as a bug.
 let readerGone = false;
 const isBrokenPipe = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+// Any other failure to write stdout (`> report.json` on a full disk) leaves the output cut short:
+// it is an unwritable file (exit 2), said once, never the exit 1 that means an answer (impact:
+// something changes) or a bug. The event may come before or after the command's own code is set.
+let outputLost = false;
 process.stdout.on('error', (error) => {
-  if (!isBrokenPipe(error)) throw error;
   readerGone = true;
+  if (isBrokenPipe(error) || outputLost) return;
+  outputLost = true;
+  process.stderr.write(`microseg: could not write the output to stdout (${systemReason(error)}); what was written of it is incomplete: free the space or choose where it goes, and run again\n`);
+  process.exitCode = EXIT.usage;
 });
 
 /** Writes output too big for one string a chunk (of whole lines) at a time, waiting whenever stdout's buffer is full. */
@@ -174,8 +182,8 @@ async function printChunks(chunks: Iterable<string>, code: number): Promise<numb
     if (process.stdout.write(chunk + '\n')) continue;
     try {
       await once(process.stdout, 'drain');
-    } catch (error) {
-      if (!isBrokenPipe(error)) throw error;
+    } catch {
+      // A failed write: stdout's error handler above has said what it means.
       break;
     }
   }
@@ -186,7 +194,7 @@ async function printChunks(chunks: Iterable<string>, code: number): Promise<numb
 // exiting at once would cut it off at the pipe's buffer size.
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputLost ? EXIT.usage : code;
   },
   (error: unknown) => {
     if (error instanceof CliFailure) {

@@ -34,6 +34,21 @@ describe('CSV inventories', () => {
     ]);
   });
 
+  it('refuses addresses that are no machine\'s own (unspecified, loopback, multicast, broadcast), each at its line', () => {
+    const rows = ['0.0.0.0', '127.0.0.1', '224.0.0.251', '255.255.255.255', '::', '::1', 'ff02::1'].map((a, i) => `vm-${i},host-a,${a}`);
+    const { inventory, diagnostics } = parseInventoryText(['name,host,addresses', ...rows, 'vm-ok,host-a,10.0.0.1;fd00::1;169.254.0.1;fe80::1', ''].join('\n'), 'servers.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([
+      ['MS304', 2, '"0.0.0.0" is an unspecified ("this network") address, which is no workload\'s own; write the workload\'s address (or none while it has none)'],
+      ['MS304', 3, expect.stringContaining('"127.0.0.1" is a loopback address')],
+      ['MS304', 4, expect.stringContaining('"224.0.0.251" is a multicast address')],
+      ['MS304', 5, expect.stringContaining('"255.255.255.255" is the broadcast address')],
+      ['MS304', 6, expect.stringContaining('"::" is the unspecified address')],
+      ['MS304', 7, expect.stringContaining('"::1" is the loopback address')],
+      ['MS304', 8, expect.stringContaining('"ff02::1" is a multicast address')],
+    ]);
+  });
+
   it('rejects unknown columns, missing names and broken quoting with the line', () => {
     expect(parseInventoryText('name,hots\nx,y\n', 'a.csv', 'now').diagnostics.map((d) => d.code)).toContain('MS305');
     expect(parseInventoryText('name,host\n,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS306', location: { line: 2, path: 'name' } });
@@ -299,7 +314,6 @@ describe('the two formats agree', () => {
     expect(where('# servers\n\nName,host,adresses\nweb,n1,10.0.0.1\ndb,n1,10.0.0.2\n')).toEqual([
       ['MS305', 3, 'Name'],
       ['MS305', 3, 'adresses'],
-      ['MS306', 3, 'name'],
     ]);
     // A typo in the header of an inventory with no rows yet would otherwise pass unseen.
     expect(where('name,host,adresses\n')).toEqual([['MS305', 1, 'adresses']]);
@@ -319,6 +333,39 @@ describe('the two formats agree', () => {
     expect(inventory).toBeNull();
     expect(diagnostics).toEqual([
       { code: 'MS305', severity: 'error', message: 'the header row "name;host;addresses;labels" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)', location: { file: 'i.csv', line: 1, path: 'name;host;addresses;labels' } },
+    ]);
+  });
+
+  it('name the column meant by a header cell in another case (Name, switchport), as the sheet title-cased it', () => {
+    const { inventory, diagnostics } = parseInventoryText('Name,host,ADDRESSES,switchport\nweb-1,host-a,10.20.1.11,veth1\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => [d.location?.path, d.message])).toEqual([
+      ['Name', 'unknown column "Name"; column names are written in their own case: write "name"'],
+      ['ADDRESSES', 'unknown column "ADDRESSES"; column names are written in their own case: write "addresses"'],
+      ['switchport', 'unknown column "switchport"; column names are written in their own case: write "switchPort"'],
+    ]);
+  });
+
+  it('say once that a connection log given as the inventory is one, and where it goes', () => {
+    const { inventory, diagnostics } = parseInventoryText('# flows\nfrom,to,protocol,port,count\nweb-1,app-1,tcp,8080,3\n', 'flows.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS305', severity: 'error', message: 'this is a connection log (a header row from,to,protocol,port,count), not an inventory: give it to replay (--connections, or Replay in the app), and the inventory file here instead', location: { file: 'flows.csv', line: 2, path: 'from' } },
+    ]);
+  });
+
+  it('say the same of a header row separated by tabs (a sheet saved as TSV, named .csv)', () => {
+    const { inventory, diagnostics } = parseInventoryText('name\thost\taddresses\nweb-1\thost-a\t10.20.1.11\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics.map((d) => d.message)).toEqual(['the header row "name\\thost\\taddresses" is separated by tabs; separate the columns with commas (save the sheet as CSV with "," as its separator)']);
+  });
+
+  it('say of a row with too few or too many cells how many the header wants, and what to do, at the row\'s line', () => {
+    const { inventory, diagnostics } = parseInventoryText('name,host,addresses,labels\nweb-1,host-a\nweb-2,host-a,10.0.0.2,tier=web,env=prod\nweb-3,host-a,,\n', 'i.csv', 'now');
+    expect(inventory).toBeNull();
+    expect(diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'this row has 2 cells, but the header row names 4 columns (name, host, addresses, labels); give every row a cell for each column, an empty one where there is nothing to say (web-1,host-a,,)', location: { file: 'i.csv', line: 2 } },
+      { code: 'MS308', severity: 'error', message: 'this row has 5 cells, but the header row names 4 columns (name, host, addresses, labels); separate addresses and labels with ";" (tier=web;env=prod), not commas, quote a cell that holds a comma ("a,b"), or add the column to the header', location: { file: 'i.csv', line: 3 } },
     ]);
   });
 

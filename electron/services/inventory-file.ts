@@ -36,7 +36,7 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
       ...CSV_READING,
       columns: header,
       on_skip: (error, raw) => {
-        if (error) unreadable.push(unreadableRow(error, raw, file));
+        if (error) unreadable.push(unreadableRow(error, raw, file, columns ?? []));
       },
     });
   } catch (error) {
@@ -62,12 +62,23 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
  * unclosed quote takes the rest of the file into one cell, so the line it stopped on is the
  * last one: the quote is named where it opens, with the lines it swallowed.
  */
-function unreadableRow(error: CsvError & { lines?: number }, raw: string | undefined, file: string): Diagnostic {
+function unreadableRow(error: CsvError & { lines?: number; record?: unknown }, raw: string | undefined, file: string, columns: readonly string[]): Diagnostic {
   const line = error.lines === undefined || raw === undefined ? error.lines : recordStartLine(error.lines, raw);
+  if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(error.record)) {
+    return { code: 'MS308', severity: 'error', message: cellCountMismatch(error.record.length, columns), location: { file, line } };
+  }
   if (error.code !== 'CSV_QUOTE_NOT_CLOSED' || raw === undefined) return { code: 'MS308', severity: 'error', message: `CSV syntax: ${error.message}`, location: { file, line } };
   const after = recordLinesWithText(raw) - 1;
   const swallowed = after === 0 ? 'the rest of the line' : `the rest of the file (${after === 1 ? 'the line' : `the ${after.toLocaleString('en-US')} lines`} after this one)`;
   return { code: 'MS308', severity: 'error', message: `CSV syntax: a quote opened on this line is never closed, so ${swallowed} was read as one cell; close the quote`, location: { file, line } };
+}
+
+/** A row with more or fewer cells than the header has columns, and the likely fix of each. */
+function cellCountMismatch(cells: number, columns: readonly string[]): string {
+  const counted = `this row has ${cells} cell${cells === 1 ? '' : 's'}, but the header row names ${columns.length} column${columns.length === 1 ? '' : 's'} (${columns.join(', ')})`;
+  return cells < columns.length
+    ? `${counted}; give every row a cell for each column, an empty one where there is nothing to say (web-1,host-a,,)`
+    : `${counted}; separate addresses and labels with ";" (tier=web;env=prod), not commas, quote a cell that holds a comma ("a,b"), or add the column to the header`;
 }
 
 const NO_HEADER = 'the file has no header row (it is empty, or holds only comments and blank lines); a CSV inventory starts with one, such as name,host,addresses,labels';

@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { InventoryLoad, InventorySourceInfo } from '@shared/api/contract';
 import { formatDiagnostic } from '@shared/diagnostics';
 import { listDockerContexts } from './docker-contexts';
 import { readDockerInventory } from './docker-inventory';
 import { parseInventoryText } from './inventory-file';
-import { listKubernetesContexts } from './kubernetes-contexts';
+import { kubeconfigFiles, listKubernetesContexts, unreadableKubeconfigs } from './kubernetes-contexts';
 import type { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile } from './project-files';
@@ -45,7 +45,9 @@ export class InventoryService {
           ? await this.kubernetes.load(ref, sourceId)
           : kind === 'static'
             ? await this.loadStatic(ref, sourceId)
-            : undefined;
+            : kind === 'kubeconfig'
+              ? this.loadKubeconfigFile(ref)
+              : undefined;
     if (!result) throw new ServiceError('bad-request', `Unknown inventory source "${sourceId}"; expected docker:CONTEXT, kubernetes:CONTEXT or static:PATH.`);
     this.log.info('inventory loaded', { source: sourceId, workloads: result.inventory.workloads.length, ms: Math.round(performance.now() - started) });
     return result;
@@ -60,20 +62,32 @@ export class InventoryService {
     await this.kubernetes.closeAll();
   }
 
-  /** Contexts as `kubectl config get-contexts` lists them; a broken kubeconfig lists none and says why in the log. */
+  /**
+   * Contexts as `kubectl config get-contexts` lists them. A kubeconfig file that cannot be read is
+   * listed too, as a source that fails with the reason when opened, and as current so that a new
+   * window opens it and says so at once: its contexts are missing, and nothing else would tell.
+   */
   private kubernetesSources(): InventorySourceInfo[] {
-    try {
-      return listKubernetesContexts(this.env).map((c): InventorySourceInfo => ({
-        id: `kubernetes:${c.name}`,
-        kind: 'kubernetes',
-        name: `Kubernetes: ${c.name}`,
-        endpoint: c.server,
-        current: c.current,
-      }));
-    } catch (error) {
-      this.log.warn('kubeconfig unreadable; no Kubernetes contexts listed', { error: error instanceof Error ? error.message : String(error) });
-      return [];
-    }
+    const contexts = listKubernetesContexts(this.env).map((c): InventorySourceInfo => ({
+      id: `kubernetes:${c.name}`,
+      kind: 'kubernetes',
+      name: `Kubernetes: ${c.name}`,
+      endpoint: c.server,
+      current: c.current,
+    }));
+    const unreadable = [...unreadableKubeconfigs(this.env)].map(([file, reason]): InventorySourceInfo => {
+      this.log.warn('kubeconfig file unreadable; its contexts are not listed', { file, reason });
+      return { id: `kubeconfig:${file}`, kind: 'kubernetes', name: `Kubernetes: kubeconfig ${basename(file)} (cannot be read)`, endpoint: file, current: true };
+    });
+    return [...contexts, ...unreadable];
+  }
+
+  /** The reason a kubeconfig file listed as unreadable cannot be read; once it can, where its contexts are. */
+  private loadKubeconfigFile(file: string): never {
+    const reason = unreadableKubeconfigs(this.env).get(file);
+    if (reason) throw new ServiceError('bad-request', reason);
+    const now = kubeconfigFiles(this.env).includes(file) ? 'reads now: its contexts are listed under Open a source' : 'is no longer in KUBECONFIG';
+    throw new ServiceError('not-found', `The kubeconfig file ${file} ${now}; close this line.`);
   }
 
   private async loadDocker(contextName: string, sourceId: string): Promise<InventoryLoad> {

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kubeconfigForContext, listKubernetesContexts } from './kubernetes-contexts';
+import { InventoryService } from './inventory-service';
+import { kubeconfigForContext, listKubernetesContexts, unreadableKubeconfigs } from './kubernetes-contexts';
+import { KubernetesInventory } from './kubernetes-inventory';
+import { createLogger } from './logger';
+
+const log = createLogger({ level: 'error' });
 
 // Kubeconfig files only: nothing here contacts a server (the addresses are never dialled).
 
@@ -58,5 +63,28 @@ describe('an empty kubeconfig file', () => {
     writeFileSync(empty, '\n');
     expect(listKubernetesContexts({ ...env, KUBECONFIG: empty })).toEqual([]);
     expect(listKubernetesContexts({ ...env, KUBECONFIG: `${empty}:${env.KUBECONFIG!}` }).map((c) => c.name)).toContain('good');
+  });
+});
+
+describe('a kubeconfig file that cannot be read', () => {
+  it('hides none of the other files\' contexts, and is listed as a source that says why when opened', async () => {
+    const env = kubeconfigs();
+    const badYaml = join(env.HOME!, 'bad-yaml');
+    writeFileSync(badYaml, 'apiVersion: v1\nkind: Config\nclusters: [ {name: x\n');
+    const folder = mkdtempSync(join(tmpdir(), 'microseg-kubeconfig-folder-'));
+    const withBroken = { ...env, KUBECONFIG: `${badYaml}:${folder}:${env.KUBECONFIG!}` };
+
+    expect(listKubernetesContexts(withBroken).map((c) => c.name)).toContain('good');
+    const unreadable = unreadableKubeconfigs(withBroken);
+    expect([...unreadable.keys()]).toEqual([badYaml, folder]);
+    expect(unreadable.get(folder)).toBe(`The kubeconfig file ${folder} cannot be read (EISDIR: illegal operation on a directory), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
+    expect(() => kubeconfigForContext('gone', withBroken)).toThrow(`There is no Kubernetes context "gone" (${badYaml}, ${folder} cannot be read, and may hold it)`);
+
+    const service = new InventoryService(env.HOME!, new KubernetesInventory(() => undefined, log, withBroken), log, withBroken);
+    const kubernetes = (await service.sources()).filter((s) => s.kind === 'kubernetes');
+    expect(kubernetes.filter((s) => s.current).map((s) => s.id)).toEqual(['kubernetes:good', `kubeconfig:${badYaml}`, `kubeconfig:${folder}`]);
+    await expect(service.load(`kubeconfig:${badYaml}`)).rejects.toThrow(`The kubeconfig file ${badYaml} cannot be read (unexpected end of the stream within a flow collection (4:1)), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
+    writeFileSync(badYaml, '\n');
+    await expect(service.load(`kubeconfig:${badYaml}`)).rejects.toThrow(`The kubeconfig file ${badYaml} reads now: its contexts are listed under Open a source; close this line.`);
   });
 });

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { KubeConfig, type ConfigOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { systemReason } from './file-kind';
 import { ServiceError } from './service-error';
 
 /** A kubeconfig context as `kubectl config get-contexts` lists it. */
@@ -34,6 +35,8 @@ const SKIP_INVALID: Partial<ConfigOptions> = { onInvalidEntry: 'filter' };
 export interface KubeconfigProblems {
   clusters: Map<string, string>;
   users: Map<string, string>;
+  /** Files of KUBECONFIG that cannot be read at all (bad YAML, a folder), with the reason. */
+  files: Map<string, string>;
 }
 
 /**
@@ -42,19 +45,22 @@ export interface KubeconfigProblems {
  * so every authentication it supports (tokens, client certificates, exec plugins, custom CA)
  * works, and relative paths are resolved against the file that holds them. A cluster or user
  * that cannot be used (no server, a token file that is missing) is left out and listed in
- * `problems`, so it spoils only the contexts that name it.
+ * `problems`, so it spoils only the contexts that name it; so is a file that cannot be read at
+ * all, whose contexts are unknown, so that it does not hide the other files' contexts.
  */
 export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { config: KubeConfig; problems: KubeconfigProblems } {
   const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
-  const problems: KubeconfigProblems = { clusters: new Map(), users: new Map() };
+  const problems: KubeconfigProblems = { clusters: new Map(), users: new Map(), files: new Map() };
   for (const file of kubeconfigFiles(env)) {
-    // kubectl takes an empty file as an empty config (`touch $KUBECONFIG` is common); the client throws on it.
-    if (readFileSync(file, 'utf8').trim() === '') continue;
     const one = new KubeConfig();
     try {
+      // kubectl takes an empty file as an empty config (`touch $KUBECONFIG` is common); the client throws on it.
+      if (readFileSync(file, 'utf8').trim() === '') continue;
       one.loadFromFile(file, SKIP_INVALID);
     } catch (error) {
-      throw new ServiceError('bad-request', `The kubeconfig file ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}. Fix it, or leave it out of KUBECONFIG.`);
+      // The YAML reader's message goes on with an excerpt of the file; its first line names the place.
+      problems.files.set(file, `The kubeconfig file ${file} cannot be read (${systemReason(error).split('\n')[0]!}), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
+      continue;
     }
     const known = (list: readonly { name: string }[], name: string): boolean => list.some((x) => x.name === name);
     for (const [name, reason] of unusableEntries(file, one)) {
@@ -102,6 +108,11 @@ function unusableEntries(file: string, loaded: KubeConfig): Map<string, string> 
   return out;
 }
 
+/** The kubeconfig files that cannot be read at all, each with why (see loadKubeconfigChecked). */
+export function unreadableKubeconfigs(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  return loadKubeconfigChecked(env).problems.files;
+}
+
 export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): KubernetesContext[] {
   const { config, problems } = loadKubeconfigChecked(env);
   return config.contexts
@@ -120,7 +131,11 @@ export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): Ku
 export function kubeconfigForContext(context: string, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const { config, problems } = loadKubeconfigChecked(env);
   const found = config.getContextObject(context);
-  if (!found) throw new ServiceError('not-found', `There is no Kubernetes context "${context}"; \`kubectl config get-contexts\` lists the ones that exist.`);
+  if (!found) {
+    const unread = [...problems.files.keys()];
+    const maybe = unread.length === 0 ? '' : ` (${unread.join(', ')} cannot be read, and may hold it)`;
+    throw new ServiceError('not-found', `There is no Kubernetes context "${context}"${maybe}; \`kubectl config get-contexts\` lists the ones that exist.`);
+  }
   const broken = problems.clusters.get(found.cluster);
   if (broken) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${broken}. Fix the kubeconfig.`);
   if (!config.getCluster(found.cluster)) throw new ServiceError('bad-request', `Kubernetes context "${context}" names cluster "${found.cluster}", which no kubeconfig file defines.`);

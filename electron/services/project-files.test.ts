@@ -39,7 +39,7 @@ describe('writeTextFileAtomic', () => {
   });
 
   it('says the folder is missing only when it is', async () => {
-    await expect(writeTextFileAtomic(join(dir, 'no-such-folder', 'p.yaml'), 'x')).rejects.toThrow(/p\.yaml: its folder does not exist\.$/);
+    await expect(writeTextFileAtomic(join(dir, 'no-such-folder', 'p.yaml'), 'x')).rejects.toThrow(`p.yaml: its folder ${join(dir, 'no-such-folder')} does not exist; create it first, or choose a path in a folder that exists.`);
   });
 
   // /proc/self exists, but no file can be made in it: the system answers ENOENT there too.

@@ -139,7 +139,7 @@ async function fileError(verb: 'read' | 'write', path: string, error: unknown): 
   const code = (error as NodeJS.ErrnoException).code;
   const blocker = code === 'ENOTDIR' ? await fileOnThePath(path) : undefined;
   const reason =
-    code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : 'its folder does not exist')
+    code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : `its folder ${dirname(path)} does not exist; create it first, or choose a path in a folder that exists`)
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'it is a folder, not a file'
     : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it`

@@ -1,16 +1,16 @@
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
+import { canonicalAddress, ipv4MappedProblem, workloadAddressProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
-import { parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
+import { otherKindDiagnostic, parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
 import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { hostNameProblem } from './host-name';
 import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
-import { mustBe, quotedName, shortName } from '../text';
+import { mustBe, printable, quotedName, shortName } from '../text';
 import { MAX_REQUEST_TEXT } from '../api/request-limits';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
@@ -52,6 +52,8 @@ function readPlainInventory(text: string, file: string, readAt: string): Invento
 export function parseInventoryFileLocated(text: string, file: string, readAt: string): InventoryParse {
   const parsed = parseLocatedYaml(text, file, 'MS301');
   if (!parsed.ok) return { inventory: null, diagnostics: parsed.diagnostics };
+  const swapped = otherKindDiagnostic(parsed.value, 'Inventory', 'MS302');
+  if (swapped) return { inventory: null, diagnostics: [swapped] };
   const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
   const checked = inventoryFileSchema.safeParse(parsed.value.value, { reportInput: true });
   if (!checked.success) {
@@ -139,17 +141,32 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
  * when no row follows it.
  */
 export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
-  // One column holding them all: the row is separated by ";", and every other complaint would only echo that.
+  // One column holding them all: the row is separated by ";" or tabs, and every other complaint would only echo that.
   const [only] = columns;
-  if (columns.length === 1 && only?.includes(';')) {
-    return [{ code: 'MS305', severity: 'error', message: `the header row "${only}" is separated by ";"; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
+  const separator = columns.length === 1 ? [';', '\t'].find((c) => only?.includes(c)) : undefined;
+  if (only !== undefined && separator !== undefined) {
+    const shown = separator === '\t' ? 'tabs' : '";"';
+    return [{ code: 'MS305', severity: 'error', message: `the header row "${printable(only)}" is separated by ${shown}; separate the columns with commas (save the sheet as CSV with "," as its separator)`, location: { file, line, path: only } }];
+  }
+  // A connection log (replay's from,to,protocol,port) given as the inventory: one complaint, not one per column.
+  if (columns.includes('from') && columns.includes('to') && !columns.includes('name')) {
+    return [{ code: 'MS305', severity: 'error', message: `this is a connection log (a header row ${columns.join(',')}), not an inventory: give it to replay (--connections, or Replay in the app), and the inventory file here instead`, location: { file, line, path: 'from' } }];
   }
   const unknown = columns.filter((column) => !(INVENTORY_COLUMNS as readonly string[]).includes(column));
-  const missing = (['name', 'host'] as const).filter((required) => !columns.includes(required));
+  // A required column written in another case is said once, as that (see unknownColumn).
+  const missing = (['name', 'host'] as const).filter((required) => !columns.some((c) => c.toLowerCase() === required));
   return [
-    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: column === '' ? 'the header row names a column with nothing (a comma too many, at the end?); remove it' : `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`, location: { file, line, path: column } })),
+    ...unknown.map((column): Diagnostic => ({ code: 'MS305', severity: 'error', message: unknownColumn(column), location: { file, line, path: column } })),
     ...missing.map((column): Diagnostic => ({ code: 'MS306', severity: 'error', message: `the header row has no "${column}" column, which every workload needs (columns are ${INVENTORY_COLUMNS.join(', ')})`, location: { file, line, path: column } })),
   ];
+}
+
+/** Why a header cell names no column, and what to write; a known name in another case (`Name`, a sheet's title case) is named. */
+function unknownColumn(column: string): string {
+  if (column === '') return 'the header row names a column with nothing (a comma too many, at the end?); remove it';
+  const meant = INVENTORY_COLUMNS.find((known) => known.toLowerCase() === column.toLowerCase());
+  if (meant) return `unknown column "${column}"; column names are written in their own case: write "${meant}"`;
+  return `unknown column "${column}"; columns are ${INVENTORY_COLUMNS.join(', ')}`;
 }
 
 /** `tcp/8080` or `http=tcp/8080`; the reason when it is neither. */
@@ -229,6 +246,9 @@ function buildInventory(
         diagnostics.push({ code: 'MS304', severity: 'error', message: `${quotedName(a)} is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
       } else if (mapped !== undefined) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: mapped, location: locate(i, `addresses.${j}`) });
+      } else {
+        const problem = workloadAddressProblem(a);
+        if (problem) diagnostics.push({ code: 'MS304', severity: 'error', message: problem, location: locate(i, `addresses.${j}`) });
       }
     });
     for (const field of ['labels', 'namespaceLabels'] as const) {

@@ -51,6 +51,27 @@ export function ipv4MappedProblem(text: string): string | undefined {
   return mapped === null ? undefined : `${quotedName(text)} is the IPv4 address ${mapped} written as IPv6, which no packet carries; write ${mapped}`;
 }
 
+/** Addresses that name no one machine: no workload sends from them or is reached at them. */
+const NO_WORKLOAD_ADDRESS: readonly (readonly [block: string, what: string])[] = [
+  ['0.0.0.0/8', 'an unspecified ("this network") address'],
+  ['127.0.0.0/8', 'a loopback address'],
+  ['224.0.0.0/4', 'a multicast address'],
+  ['255.255.255.255/32', 'the broadcast address'],
+  ['::/128', 'the unspecified address'],
+  ['::1/128', 'the loopback address'],
+  ['ff00::/8', 'a multicast address'],
+];
+
+/**
+ * Why an address cannot be a workload's own (unspecified, loopback, multicast, broadcast: what
+ * an export writes for a machine without an address, or a typing slip); undefined for any other.
+ * Rules on such an address would match traffic of no workload, or of every one.
+ */
+export function workloadAddressProblem(text: string): string | undefined {
+  const found = NO_WORKLOAD_ADDRESS.find(([block]) => cidrInside(text, [block]));
+  return found && `${quotedName(text)} is ${found[1]}, which is no workload's own; write the workload's address (or none while it has none)`;
+}
+
 /**
  * A predicate "is this address inside one of the blocks?", for matching workload addresses
  * against a group's blocks. The blocks are parsed once.

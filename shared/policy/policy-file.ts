@@ -1,7 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { byLine, hasErrors } from '../diagnostics';
-import { parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
+import { otherKindDiagnostic, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { policyFileSchema, type PolicyFile } from './policy-schema';
 import type { GroupRenames } from './group-renames';
@@ -28,6 +28,8 @@ export function parsePolicyFile(text: string, file: string): PolicyParse {
   const located = parsed.value;
   const locate = (path: string): SourceLocation => located.locate(path);
 
+  const swapped = otherKindDiagnostic(located, 'Policy', 'MS002');
+  if (swapped) return { policy: null, diagnostics: [swapped], locate };
   const checked = policyFileSchema.safeParse(located.value, { reportInput: true });
   if (!checked.success) {
     const shape = schemaDiagnostics(checked.error, located, 'MS002');

@@ -10,3 +10,9 @@ export function microseg(...args: string[]): { code: number; stdout: string; std
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
+
+/** Runs the command line with its stdout on an open file descriptor (`> FILE` in a shell); only its stderr comes back. */
+export function microsegWithStdout(stdoutFd: number, ...args: string[]): { code: number; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', stdoutFd, 'pipe'] });
+  return { code: run.status ?? -1, stderr: run.stderr };
+}

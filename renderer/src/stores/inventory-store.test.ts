@@ -130,3 +130,32 @@ describe('switch ports read from a host', () => {
     expect(portReads()).toBe(before);
   });
 });
+
+describe('a source read again that fails', () => {
+  beforeEach(() => {
+    vi.mocked(request).mockClear();
+    useInventoryStore.setState({ sources: [], open: [], inventory: null, containerPorts: new Map(), portReads: {}, portHosts: [] });
+  });
+
+  const file = (readAt: string): Inventory => ({
+    readAt,
+    workloads: [{ id: 'static:/srv/vms.csv/web-1', name: 'web-1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: '/srv/vms.csv', entry: { line: 2 } } }],
+  });
+  const broken: ApiResponse<InventoryLoad> = { ok: false, error: { code: 'bad-request', message: 'Inventory file /srv/vms.csv has errors; nothing was loaded.' } };
+
+  it('keeps the workloads it gave before, with the failure, so a compile does not lose them; a first read that fails gives none', async () => {
+    answer('inventory:load', { ok: true, value: { sourceId: 'static:/srv/vms.csv', inventory: file('t1'), diagnostics: [] } });
+    await useInventoryStore.getState().openSource('static:/srv/vms.csv');
+    answer('inventory:load', broken);
+    await useInventoryStore.getState().openSource('static:/srv/vms.csv');
+
+    const [source] = useInventoryStore.getState().open;
+    expect(source).toMatchObject({ status: 'failed', failure: { message: 'Inventory file /srv/vms.csv has errors; nothing was loaded.' }, inventory: file('t1') });
+    expect(useInventoryStore.getState().inventory?.workloads.map((w) => w.name)).toEqual(['web-1']);
+
+    answer('inventory:load', broken);
+    await useInventoryStore.getState().openSource('static:/srv/other.csv');
+    expect(useInventoryStore.getState().open[1]).toMatchObject({ status: 'failed', inventory: null });
+    expect(useInventoryStore.getState().inventory?.workloads.map((w) => w.name)).toEqual(['web-1']);
+  });
+});

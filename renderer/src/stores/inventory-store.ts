@@ -138,6 +138,10 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         }
         const kind = source?.kind ?? (sourceId.split(':')[0] as InventorySourceInfo['kind']);
         const failure = { ...response.error, endpoint: source?.endpoint ?? sourceId.replace(/^[a-z]+:/, ''), kind };
+        // Read again and failed (a file caught half-written, an engine restarting): it keeps the
+        // workloads it gave, as opening a broken policy file changes nothing, else the next compile
+        // and deploy would leave them out. The panel says so; closing the source drops them.
+        if (o.inventory !== null) return { ...o, status: 'failed', live: null, failure };
         return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, failure };
       });
       for (const host of again) void get().readContainerPorts(host, true);

@@ -2,6 +2,7 @@ import type { Diagnostic } from '@shared/diagnostics';
 import { useEffect, useState, type JSX } from 'react';
 import { request } from '../../api/request';
 import { formatLocation } from '../../model/format';
+import { withLineEndsOf } from '../../model/line-ends';
 import { useInventoryStore } from '../../stores/inventory-store';
 import { Modal } from '../modals/Modal';
 
@@ -17,29 +18,50 @@ interface InventoryFileEditorProps {
  */
 export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps): JSX.Element {
   const openSource = useInventoryStore((s) => s.openSource);
+  // The file as read, whose line ends the saved text keeps (see withLineEndsOf).
+  const [read, setRead] = useState('');
   const [text, setText] = useState<string | null>(null);
   const [problems, setProblems] = useState<Diagnostic[]>([]);
   const [busy, setBusy] = useState(false);
   const [unreadable, setUnreadable] = useState(false);
+  // The file's text on disk when a save found it changed since it was read (another editor, a
+  // script regenerating it): saving then waits for Overwrite, or the edit starts again from it.
+  const [changedOnDisk, setChangedOnDisk] = useState<string | null>(null);
 
   useEffect(() => {
-    void request('file:read', { path }).then((r) => (r.ok ? setText(r.value.text) : setUnreadable(true)));
+    void request('file:read', { path }).then((r) => {
+      if (!r.ok) return setUnreadable(true);
+      setRead(r.value.text);
+      setText(r.value.text);
+    });
   }, [path]);
 
-  const save = async (): Promise<void> => {
+  const save = async (overwrite = false): Promise<void> => {
     if (text === null) return;
     setBusy(true);
-    const checked = await request('inventory:check', { path, text });
+    const saved = withLineEndsOf(read, text);
+    const checked = await request('inventory:check', { path, text: saved });
     const errors = checked.ok ? checked.value.diagnostics.filter((d) => d.severity === 'error') : [];
     setProblems(checked.ok ? checked.value.diagnostics : []);
-    if (checked.ok && errors.length === 0) {
-      const written = await request('file:write', { path, text });
+    const onDisk = checked.ok && errors.length === 0 && !overwrite ? await request('file:read', { path }, { handles: () => true }) : null;
+    if (onDisk?.ok && onDisk.value.text !== read) {
+      setChangedOnDisk(onDisk.value.text);
+    } else if (checked.ok && errors.length === 0) {
+      const written = await request('file:write', { path, text: saved });
       if (written.ok) {
         await openSource(`static:${path}`);
         onClose();
       }
     }
     setBusy(false);
+  };
+
+  const startFromDisk = (): void => {
+    if (changedOnDisk === null) return;
+    setRead(changedOnDisk);
+    setText(changedOnDisk);
+    setProblems([]);
+    setChangedOnDisk(null);
   };
 
   return (
@@ -59,9 +81,22 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
           ))}
         </ul>
       ) : null}
+      {changedOnDisk !== null ? (
+        <div className="form-warning" data-testid="inventory-changed-on-disk" role="alert">
+          <p>{path} was changed outside this editor since it was opened. Saving now overwrites those changes; or start again from the file as it is now (your edits here are lost).</p>
+          <div className="button-row end">
+            <button type="button" data-testid="inventory-start-from-disk" disabled={busy} onClick={startFromDisk}>
+              Start from the file
+            </button>
+            <button type="button" data-testid="inventory-overwrite" disabled={busy} onClick={() => void save(true)}>
+              Overwrite
+            </button>
+          </div>
+        </div>
+      ) : null}
       <div className="button-row end">
         <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="primary" data-testid="inventory-save" disabled={busy || text === null} onClick={() => void save()}>
+        <button type="button" className="primary" data-testid="inventory-save" disabled={busy || text === null || changedOnDisk !== null} onClick={() => void save()}>
           Check and save
         </button>
       </div>

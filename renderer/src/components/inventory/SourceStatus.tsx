@@ -50,6 +50,11 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
             <strong>{FAILURE_HEADLINES[failure.code] ?? 'This source could not be read.'}</strong> {failure.message}
           </p>
           {failure.detail ? <pre className="detail">{failure.detail}</pre> : null}
+          {inventory ? (
+            <p data-testid="source-kept">
+              The {countOf(inventory.workloads.length, 'workload')} it gave at {new Date(inventory.readAt).toLocaleTimeString()} stay in the inventory until it reads again; ✕ drops them.
+            </p>
+          ) : null}
           {failure.kind === 'docker' ? <ExampleList /> : null}
         </>
       ) : (
