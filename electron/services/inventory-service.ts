@@ -100,7 +100,7 @@ export class InventoryService {
     const { path: full, text } = await readTextFile(path);
     const parsed = parseInventoryText(text, full, new Date().toISOString());
     if (!parsed.inventory) {
-      throw new ServiceError('bad-request', `Inventory file ${full} has errors; nothing was loaded.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
+      throw new ServiceError('bad-request', `Inventory file ${full} has errors, so nothing of this read is used; fix them (below) and read it again.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
     }
     return { sourceId, inventory: parsed.inventory, diagnostics: parsed.diagnostics };
   }

@@ -141,7 +141,7 @@ describe('a source read again that fails', () => {
     readAt,
     workloads: [{ id: 'static:/srv/vms.csv/web-1', name: 'web-1', host: 'h1', addresses: ['10.0.0.1'], labels: {}, origin: { kind: 'static', source: '/srv/vms.csv', entry: { line: 2 } } }],
   });
-  const broken: ApiResponse<InventoryLoad> = { ok: false, error: { code: 'bad-request', message: 'Inventory file /srv/vms.csv has errors; nothing was loaded.' } };
+  const broken: ApiResponse<InventoryLoad> = { ok: false, error: { code: 'bad-request', message: 'Inventory file /srv/vms.csv has errors, so nothing of this read is used; fix them (below) and read it again.' } };
 
   it('keeps the workloads it gave before, with the failure, so a compile does not lose them; a first read that fails gives none', async () => {
     answer('inventory:load', { ok: true, value: { sourceId: 'static:/srv/vms.csv', inventory: file('t1'), diagnostics: [] } });
@@ -150,7 +150,7 @@ describe('a source read again that fails', () => {
     await useInventoryStore.getState().openSource('static:/srv/vms.csv');
 
     const [source] = useInventoryStore.getState().open;
-    expect(source).toMatchObject({ status: 'failed', failure: { message: 'Inventory file /srv/vms.csv has errors; nothing was loaded.' }, inventory: file('t1') });
+    expect(source).toMatchObject({ status: 'failed', failure: { message: 'Inventory file /srv/vms.csv has errors, so nothing of this read is used; fix them (below) and read it again.' }, inventory: file('t1') });
     expect(useInventoryStore.getState().inventory?.workloads.map((w) => w.name)).toEqual(['web-1']);
 
     answer('inventory:load', broken);
