@@ -25,6 +25,17 @@ describe('CSV inventories', () => {
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS304', location: { file: 'servers.csv', line: 4, path: 'addresses' } })]);
   });
 
+  it('says how to write several addresses in one cell, and that a block is no workload address', () => {
+    const several = csv.replace('10.1.0.20', '"10.1.0.20,10.1.0.21"');
+    expect(parseInventoryText(several, 'servers.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS304', message: expect.stringContaining('it holds 2 addresses; in a CSV cell separate them with ";" (10.1.0.20;10.1.0.21)') }),
+    ]);
+    const block = csv.replace('10.1.0.20', '10.1.0.0/24');
+    expect(parseInventoryText(block, 'servers.csv', 'now').diagnostics).toEqual([
+      expect.objectContaining({ code: 'MS304', message: expect.stringContaining("it is an address block; write the workload's own address") }),
+    ]);
+  });
+
   it('refuses an IPv4 address written as IPv6, which no packet carries, and says how to write it', () => {
     const mapped = csv.replace('10.1.0.20', '::ffff:10.1.0.20');
     const { inventory, diagnostics } = parseInventoryText(mapped, 'servers.csv', 'now');

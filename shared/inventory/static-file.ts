@@ -243,7 +243,7 @@ function buildInventory(
       const cidr = parseCidr(a);
       const mapped = ipv4MappedProblem(a);
       if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
-        diagnostics.push({ code: 'MS304', severity: 'error', message: `${quotedName(a)} is not a single IPv4 or IPv6 address`, location: locate(i, `addresses.${j}`) });
+        diagnostics.push({ code: 'MS304', severity: 'error', message: notOneAddress(a, cidr), location: locate(i, `addresses.${j}`) });
       } else if (mapped !== undefined) {
         diagnostics.push({ code: 'MS304', severity: 'error', message: mapped, location: locate(i, `addresses.${j}`) });
       } else {
@@ -318,4 +318,15 @@ function labelProblem(key: string, value: string): string | undefined {
   if (!isLabelKey(key)) return mustBe('label key', LABEL_KEY_RULE, key);
   if (!isLabelValue(value)) return mustBe(`the value of label "${key}"`, LABEL_VALUE_RULE, value);
   return undefined;
+}
+
+/** Why `text` is not one workload address, with what to write: the usual slips get their own advice. */
+function notOneAddress(text: string, cidr: ReturnType<typeof parseCidr>): string {
+  const said = `${quotedName(text)} is not a single IPv4 or IPv6 address`;
+  const parts = text.split(/[,\s]+/).filter((p) => p !== '');
+  if (parts.length > 1 && parts.every((p) => parseCidr(p) !== null)) {
+    return `${said}: it holds ${parts.length} addresses; in a CSV cell separate them with ";" (${parts.join(';')}), in YAML list them (addresses: [${parts.join(', ')}])`;
+  }
+  if (cidr) return `${said}: it is an address block; write the workload's own address, and select a block with a group's cidrs selector instead`;
+  return said;
 }
