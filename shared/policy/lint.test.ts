@@ -242,3 +242,27 @@ describe('an isolated group whose members another group holds (MS406)', () => {
     expect(ms406({ ...withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }), defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toEqual([]);
   });
 });
+
+describe('an edge another edge between the same groups, with the same action, makes redundant (MS407)', () => {
+  it('names the later of two copies, and an edge whose services a wider one lists, wherever it is', () => {
+    const found = lint([], [tcp('copy', 'web', 'app', [8080, 8080]), tcp('narrow', 'app', 'db', [5432, 5432], 'deny'), tcp('wide', 'app', 'db', [5000, 6000], 'deny')]);
+    expect(found.filter((d) => d.code === 'MS407')).toEqual([
+      { code: 'MS407', id: 'copy' },
+      { code: 'MS407', id: 'narrow' },
+    ]);
+    const [message] = lintPolicy(withEdges(tcp('copy', 'web', 'app', [8080, 8080])), shopMembership(), inventory.workloads).filter((d) => d.code === 'MS407').map((d) => d.message);
+    expect(message).toBe('edge "copy" adds nothing: edge "web-to-app" from "web" to "app" already permits every service it lists; delete one of them');
+  });
+
+  it('leaves alone edges with other ends, another action, a service the other does not list, and redirects', () => {
+    const redirect = (id: string): Edge => ({ ...tcp(id, 'web', 'db', [22, 22], 'redirect'), redirectTo: 'metrics' });
+    const found = lint([], [
+      tcp('log', 'web', 'app', [8080, 8080], 'log'),
+      tcp('back', 'app', 'web', [8080, 8080]),
+      { ...tcp('other', 'web', 'app', [8080, 8080]), services: [{ protocol: 'tcp', ports: { from: 8081, to: 8081 } }, { protocol: 'udp', ports: { from: 53, to: 53 } }] },
+      redirect('trap-1'),
+      redirect('trap-2'),
+    ]);
+    expect(found.filter((d) => d.code === 'MS407')).toEqual([]);
+  });
+});

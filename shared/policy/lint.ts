@@ -22,6 +22,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
   return [
     ...emptyGroups(policy, membership),
     ...edgesWithoutEffect(policy, membership),
+    ...repeatedEdges(policy),
     ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
@@ -105,6 +106,27 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     if (!shadow) return [];
     const why = shadow.action === 'redirect' ? ' comes first (redirects are tried in edge-id order) and' : '';
     return [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}"${why} covers every connection it ${edge.action === 'redirect' ? 'redirects' : 'permits'}`, at, 'edge', edge.id)];
+  });
+}
+
+const DOES: Record<Exclude<Edge['action'], 'redirect'>, string> = { allow: 'permits', log: 'permits and logs', deny: 'denies', reject: 'rejects' };
+
+/**
+ * Edges that another edge between the same two groups, with the same action, makes redundant:
+ * it lists every service they do (Add edge pressed twice; the copies' labels sit on one spot).
+ * Of two that list the same, the later is named. Redirects are MS401's: the first by id decides.
+ */
+function repeatedEdges(policy: Policy): Diagnostic[] {
+  const endsOf = (edge: Edge): string => JSON.stringify([edge.from, edge.to, edge.action]);
+  const byEnds = new Map<string, { edge: Edge; index: number }[]>();
+  policy.edges.forEach((edge, index) => pushUnder(byEnds, endsOf(edge), { edge, index }));
+  const coveredBy = (inner: Edge, outer: Edge): boolean => inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)));
+  return policy.edges.flatMap((edge, index): Diagnostic[] => {
+    if (edge.action === 'redirect') return [];
+    const other = byEnds.get(endsOf(edge))!.find((o) => o.edge !== edge && coveredBy(edge, o.edge) && (o.index < index || !coveredBy(o.edge, edge)));
+    if (!other) return [];
+    const message = `edge "${edge.id}" adds nothing: edge "${other.edge.id}" from "${edge.from}" to "${edge.to}" already ${DOES[edge.action]} every service it lists; delete one of them`;
+    return [warning('MS407', message, `edges.${index}`, 'edge', edge.id)];
   });
 }
 
