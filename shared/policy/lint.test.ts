@@ -266,3 +266,33 @@ describe('an edge another edge between the same groups, with the same action, ma
     expect(found.filter((d) => d.code === 'MS407')).toEqual([]);
   });
 });
+
+describe('a named port no workload of the destination declares (MS408)', () => {
+  const rows: InventoryRow[] = [
+    { line: 2, cells: { name: 'web-1', host: 'h', addresses: '10.0.0.1', labels: 'tier=web' } },
+    { line: 3, cells: { name: 'app-1', host: 'h', addresses: '10.0.0.2', labels: 'tier=app', ports: 'http=tcp/8080' } },
+  ];
+  const named = (id: string, text: string, ports?: [number, number]): Edge => ({
+    id,
+    from: 'web',
+    to: 'app',
+    services: [{ protocol: 'tcp', portName: text, ...(ports ? { ports: { from: ports[0], to: ports[1] } } : {}) }],
+    action: 'allow',
+  });
+  const found = (...edges: Edge[]): { code: string; message: string }[] => {
+    const workloads = inventoryFromRows(rows, 'inv.csv', 'x').inventory!.workloads;
+    const policy: Policy = { ...shop, groups: shop.groups.filter((g) => g.name !== 'db'), edges };
+    return lintPolicy(policy, resolveMembership(policy, workloads), workloads).filter((d) => d.code === 'MS408').map((d) => ({ code: d.code, message: d.message }));
+  };
+
+  it('warns at a name the destination does not declare, or declares outside the filter', () => {
+    expect(found(named('hex', '0x50'), named('outside', 'http', [9000, 9100]))).toEqual([
+      { code: 'MS408', message: 'edge "hex" lists tcp/0x50, but no workload of group "app" declares a tcp port named "0x50", so it matches no connection; check the name, or write the port number' },
+      { code: 'MS408', message: 'edge "outside" lists tcp/http@9000-9100, but no workload of group "app" declares a tcp port named "http" numbered 9000-9100, so it matches no connection; check the name, or write the port number' },
+    ]);
+  });
+
+  it('is quiet about a declared name, inside its filter', () => {
+    expect(found(named('ok', 'http'), named('ok-range', 'http', [8000, 8100]))).toEqual([]);
+  });
+});

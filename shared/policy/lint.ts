@@ -7,6 +7,7 @@ import { honeypotRoles } from './honeypots';
 import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
+import { formatService } from './services';
 import { ungroupedOutcome } from './ungrouped-outcome';
 import { hasWorkloadCriterion } from './validate';
 
@@ -23,6 +24,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...emptyGroups(policy, membership),
     ...edgesWithoutEffect(policy, membership),
     ...repeatedEdges(policy),
+    ...undeclaredNamedPorts(policy, membership),
     ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
@@ -128,6 +130,30 @@ function repeatedEdges(policy: Policy): Diagnostic[] {
     const message = `edge "${edge.id}" adds nothing: edge "${other.edge.id}" from "${edge.from}" to "${edge.to}" already ${DOES[edge.action]} every service it lists; delete one of them`;
     return [warning('MS407', message, `edges.${index}`, 'edge', edge.id)];
   });
+}
+
+/**
+ * Named ports that no workload of the edge's destination declares (`tcp/htp`, or `tcp/0x50`,
+ * which reads as a name): the service resolves nowhere, so the edge matches nothing by it. An
+ * empty destination is MS402's.
+ */
+function undeclaredNamedPorts(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
+  return policy.edges.flatMap((edge, index) => {
+    const to = membership.get(edge.to);
+    if (!to || (to.workloads.length === 0 && to.cidrs.length === 0)) return [];
+    const destinations = [...to.workloads, ...to.covered];
+    return edge.services.flatMap((service, j): Diagnostic[] => {
+      if (service.portName === undefined || destinations.some((w) => declares(w, service))) return [];
+      const numbered = service.ports ? ` numbered ${service.ports.from}-${service.ports.to}` : '';
+      const message = `edge "${edge.id}" lists ${formatService(service)}, but no workload of group "${edge.to}" declares a ${service.protocol} port named "${service.portName}"${numbered}, so it matches no connection; check the name, or write the port number`;
+      return [warning('MS408', message, `edges.${index}.services.${j}`, 'edge', edge.id)];
+    });
+  });
+}
+
+/** Whether a workload declares the named port, inside the service's filter if it has one (as the compiler resolves it). */
+function declares(workload: Workload, service: Service): boolean {
+  return (workload.ports ?? []).some((p) => p.name === service.portName && p.protocol === service.protocol && rangeInside({ from: p.port, to: p.port }, service.ports));
 }
 
 /**
