@@ -65,3 +65,33 @@ test('at 1024×640 every group added lands in view, and the groups already in vi
     }
   }
 });
+
+test('closing an add form, by adding or by Escape, gives the focus back to the button that opened it', async ({ designer, host, page }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+
+  await designer.byTestId('add-group').focus();
+  await page.keyboard.press('Enter');
+  await expect(designer.byTestId('group-name-input')).toBeFocused();
+  await page.keyboard.type('ops');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('tier=ops');
+  await page.keyboard.press('Enter');
+  await expect(designer.group('ops')).toBeVisible();
+  await expect(designer.byTestId('add-group')).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(designer.byTestId('group-name-input')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(designer.byTestId('group-name-input')).toHaveCount(0);
+  await expect(designer.byTestId('add-group')).toBeFocused();
+
+  await designer.byTestId('add-edge').focus();
+  await page.keyboard.press('Enter');
+  await designer.byTestId('edge-from-select').selectOption('ops');
+  await designer.byTestId('edge-to-select').selectOption('web');
+  await designer.byTestId('edge-services-input').fill('tcp/9100');
+  await designer.byTestId('edge-services-input').press('Enter');
+  await expect(designer.edge('ops-to-web')).toBeVisible();
+  await expect(designer.byTestId('add-edge')).toBeFocused();
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics';
-import { printable, quotedName, shortName } from './text';
+import { mustBe, printable, quotedName, shortName } from './text';
 
 describe('printable', () => {
   it('writes every control character as an escape, and leaves other text as it is', () => {
@@ -26,5 +26,13 @@ describe('quotedName', () => {
 
   it('never cuts a character of two UTF-16 units in half', () => {
     expect(quotedName(`${'x'.repeat(59)}😀${'x'.repeat(10)}`)).toBe(`"${'x'.repeat(59)}…" (71 characters)`);
+  });
+});
+
+describe('mustBe', () => {
+  it('quotes the value found as JSON, a string longer than 60 characters by its head and length', () => {
+    expect(mustBe('port', 'a number', 'a\tb')).toBe('port must be a number (found "a\\tb")');
+    expect(mustBe('port', 'a number', 70000)).toBe('port must be a number (found 70000)');
+    expect(mustBe('the value of label "big"', 'short', 'v'.repeat(5000))).toBe(`the value of label "big" must be short (found "${'v'.repeat(60)}…" (5,000 characters))`);
   });
 });

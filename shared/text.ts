@@ -78,10 +78,17 @@ export type FoundValue = string | number | boolean;
 /**
  * The wording of every value a diagnostic refuses: `FIELD must be RULE (found VALUE)`, with
  * the value as JSON writes it (strings quoted, control characters escaped), so the reader sees
- * exactly what was read, spaces and all. Without a value (not a scalar) the parenthesis is left out.
+ * exactly what was read, spaces and all (a string longer than 60 characters by its head and its
+ * length). Without a value (not a scalar) the parenthesis is left out.
  */
 export function mustBe(field: string, rule: string, found?: FoundValue): string {
-  return `${field} must be ${rule}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`;
+  return `${field} must be ${rule}${found === undefined ? '' : ` (found ${quotedFound(found)})`}`;
+}
+
+/** A found value as JSON writes it; a string longer than 60 characters shortened as quotedName does, so one pasted by mistake cannot flood the message. */
+function quotedFound(found: FoundValue): string {
+  if (typeof found !== 'string' || found.length <= QUOTED_NAME_HEAD) return JSON.stringify(found);
+  return `${JSON.stringify(`${headOf(found)}…`)} (${lengthOf(found)})`;
 }
 
 /** `FIELD must be one of A, B, C (found VALUE)`: a value outside a fixed set. */

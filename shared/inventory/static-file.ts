@@ -316,7 +316,7 @@ function portDiagnostics(w: StaticWorkload, locate: (index: number) => SourceLoc
 /** What is wrong with a label as a selector reads labels (`tier==web` in a CSV cell gives the value "=web"); undefined when nothing is. */
 function labelProblem(key: string, value: string): string | undefined {
   if (!isLabelKey(key)) return mustBe('label key', LABEL_KEY_RULE, key);
-  if (!isLabelValue(value)) return mustBe(`the value of label "${key}"`, LABEL_VALUE_RULE, value);
+  if (!isLabelValue(value)) return mustBe(`the value of label ${quotedName(key)}`, LABEL_VALUE_RULE, value);
   return undefined;
 }
 

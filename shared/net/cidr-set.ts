@@ -45,6 +45,18 @@ export function ipv4Mapped(text: string): string | null {
   return value >> 32n === 0xffffn ? bigIntToIPv4(value & 0xffffffffn) : null;
 }
 
+/**
+ * The IPv4 block an IPv4-mapped IPv6 block stands for (`::ffff:10.0.0.0/104` is `10.0.0.0/8`);
+ * null for any other text, a block reaching beyond the mapped range (`::/0`) among them. Like a
+ * mapped address, such a block holds no address a packet carries.
+ */
+export function ipv4MappedBlock(text: string): string | null {
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.family !== 6 || cidr.prefix < 96) return null;
+  const value = ipv6ToBigInt(cidr.address);
+  return value >> 32n === 0xffffn ? canonicalCidr(`${bigIntToIPv4(value & 0xffffffffn)}/${cidr.prefix - 96}`) : null;
+}
+
 /** Why an address cannot stand for a workload or an end when it is IPv4 written as IPv6 (see ipv4Mapped); undefined for any other text. */
 export function ipv4MappedProblem(text: string): string | undefined {
   const mapped = ipv4Mapped(text);

@@ -55,6 +55,14 @@ describe('label selector messages', () => {
     for (const text of [`tier=${'a'.repeat(63)}`, `${'a'.repeat(63)}=web`, `${'p'.repeat(253)}/${'t'.repeat(63)}=x`]) expect(parseLabelSelector(text).ok, text.slice(0, 20)).toBe(true);
   });
 
+  it('quotes a long selector, key or value by its head and length, so a paste by mistake cannot flood the message', () => {
+    for (const text of [`tier=${'v'.repeat(5000)}`, `${'k'.repeat(5000)}`, `tier=${'v'.repeat(5000)} x`, `${'k'.repeat(5000)} in (a)`]) {
+      const parsed = parseLabelSelector(text);
+      expect(!parsed.ok && parsed.message.length, text.slice(0, 20)).toBeLessThan(400);
+      expect(!parsed.ok && parsed.message, text.slice(0, 20)).toContain('characters)');
+    }
+  });
+
   it('reads empty values as Kubernetes does: k=, k in (), k in (a,)', () => {
     expect(selects('tier in ()', { tier: '' })).toBe(true);
     expect(selects('tier in ()', {})).toBe(false);

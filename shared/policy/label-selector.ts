@@ -1,4 +1,4 @@
-import { splitOutsideParentheses } from '../text';
+import { quotedName, splitOutsideParentheses } from '../text';
 
 /** One requirement of a Kubernetes-style label selector. */
 export type LabelRequirement =
@@ -39,7 +39,7 @@ export function parseLabelSelector(text: string): LabelSelectorParse {
   const requirements: LabelRequirement[] = [];
   for (const part of splitOutsideParentheses(text)) {
     const parsed = parseRequirement(part.trim());
-    if (typeof parsed === 'string') return { ok: false, message: `label selector "${text}": ${parsed}` };
+    if (typeof parsed === 'string') return { ok: false, message: `label selector ${quotedName(text)}: ${parsed}` };
     requirements.push(parsed);
   }
   return { ok: true, requirements };
@@ -107,16 +107,16 @@ function parseRequirement(part: string): LabelRequirement | string {
     const [, key = '', op, list = ''] = setMatch;
     // As in Kubernetes, an empty item is the empty value: `k in ()` is k="", `k in (a,)` is a or "".
     const values = [...new Set(list.split(',').map((v) => v.trim()))];
-    if (values.some((v) => !isLabelValue(v))) return `values of "${key}" must be label values (${LABEL_VALUE_RULE})`;
+    if (values.some((v) => !isLabelValue(v))) return `values of ${quotedName(key)} must be label values (${LABEL_VALUE_RULE})`;
     return checkKey(key) ?? { key, op: op === 'in' ? 'in' : 'notin', values };
   }
   const eqMatch = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
   // Spaces inside a value: `tier=we b` is no key, but what is wrong is the value.
   const spaced = /^([^!=\s]+)\s*(==|=|!=)\s*(.*\s.*)$/.exec(part);
-  if (!eqMatch && spaced) return `"${spaced[3]}" is not a valid label value: a value holds no spaces`;
+  if (!eqMatch && spaced) return `${quotedName(spaced[3] ?? '')} is not a valid label value: a value holds no spaces`;
   if (eqMatch) {
     const [, key = '', op, value = ''] = eqMatch;
-    if (!isLabelValue(value)) return `"${value}" is not a valid label value: ${LABEL_VALUE_RULE}`;
+    if (!isLabelValue(value)) return `${quotedName(value)} is not a valid label value: ${LABEL_VALUE_RULE}`;
     return checkKey(key) ?? { key, op: op === '!=' ? 'neq' : 'eq', value };
   }
   if (part.startsWith('!')) {
@@ -127,5 +127,5 @@ function parseRequirement(part: string): LabelRequirement | string {
 }
 
 function checkKey(key: string): string | undefined {
-  return isLabelKey(key) ? undefined : `"${key}" is not a valid label key: ${LABEL_KEY_RULE}`;
+  return isLabelKey(key) ? undefined : `${quotedName(key)} is not a valid label key: ${LABEL_KEY_RULE}`;
 }

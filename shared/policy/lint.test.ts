@@ -242,3 +242,57 @@ describe('an isolated group whose members another group holds (MS406)', () => {
     expect(ms406({ ...withDb({ name: 'shopall', selector: { labels: 'tier in (db,web)' } }), defaults: { withinGroup: 'drop', betweenGroups: 'drop' } })).toEqual([]);
   });
 });
+
+describe('an edge another edge between the same groups, with the same action, makes redundant (MS407)', () => {
+  it('names the later of two copies, and an edge whose services a wider one lists, wherever it is', () => {
+    const found = lint([], [tcp('copy', 'web', 'app', [8080, 8080]), tcp('narrow', 'app', 'db', [5432, 5432], 'deny'), tcp('wide', 'app', 'db', [5000, 6000], 'deny')]);
+    expect(found.filter((d) => d.code === 'MS407')).toEqual([
+      { code: 'MS407', id: 'copy' },
+      { code: 'MS407', id: 'narrow' },
+    ]);
+    const [message] = lintPolicy(withEdges(tcp('copy', 'web', 'app', [8080, 8080])), shopMembership(), inventory.workloads).filter((d) => d.code === 'MS407').map((d) => d.message);
+    expect(message).toBe('edge "copy" adds nothing: edge "web-to-app" from "web" to "app" already permits every service it lists; delete one of them');
+  });
+
+  it('leaves alone edges with other ends, another action, a service the other does not list, and redirects', () => {
+    const redirect = (id: string): Edge => ({ ...tcp(id, 'web', 'db', [22, 22], 'redirect'), redirectTo: 'metrics' });
+    const found = lint([], [
+      tcp('log', 'web', 'app', [8080, 8080], 'log'),
+      tcp('back', 'app', 'web', [8080, 8080]),
+      { ...tcp('other', 'web', 'app', [8080, 8080]), services: [{ protocol: 'tcp', ports: { from: 8081, to: 8081 } }, { protocol: 'udp', ports: { from: 53, to: 53 } }] },
+      redirect('trap-1'),
+      redirect('trap-2'),
+    ]);
+    expect(found.filter((d) => d.code === 'MS407')).toEqual([]);
+  });
+});
+
+describe('a named port no workload of the destination declares (MS408)', () => {
+  const rows: InventoryRow[] = [
+    { line: 2, cells: { name: 'web-1', host: 'h', addresses: '10.0.0.1', labels: 'tier=web' } },
+    { line: 3, cells: { name: 'app-1', host: 'h', addresses: '10.0.0.2', labels: 'tier=app', ports: 'http=tcp/8080' } },
+  ];
+  const named = (id: string, text: string, ports?: [number, number]): Edge => ({
+    id,
+    from: 'web',
+    to: 'app',
+    services: [{ protocol: 'tcp', portName: text, ...(ports ? { ports: { from: ports[0], to: ports[1] } } : {}) }],
+    action: 'allow',
+  });
+  const found = (...edges: Edge[]): { code: string; message: string }[] => {
+    const workloads = inventoryFromRows(rows, 'inv.csv', 'x').inventory!.workloads;
+    const policy: Policy = { ...shop, groups: shop.groups.filter((g) => g.name !== 'db'), edges };
+    return lintPolicy(policy, resolveMembership(policy, workloads), workloads).filter((d) => d.code === 'MS408').map((d) => ({ code: d.code, message: d.message }));
+  };
+
+  it('warns at a name the destination does not declare, or declares outside the filter', () => {
+    expect(found(named('hex', '0x50'), named('outside', 'http', [9000, 9100]))).toEqual([
+      { code: 'MS408', message: 'edge "hex" lists tcp/0x50, but no workload of group "app" declares a tcp port named "0x50", so it matches no connection; check the name, or write the port number' },
+      { code: 'MS408', message: 'edge "outside" lists tcp/http@9000-9100, but no workload of group "app" declares a tcp port named "http" numbered 9000-9100, so it matches no connection; check the name, or write the port number' },
+    ]);
+  });
+
+  it('is quiet about a declared name, inside its filter', () => {
+    expect(found(named('ok', 'http'), named('ok-range', 'http', [8000, 8100]))).toEqual([]);
+  });
+});

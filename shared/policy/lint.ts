@@ -7,6 +7,7 @@ import { honeypotRoles } from './honeypots';
 import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
+import { formatService } from './services';
 import { ungroupedOutcome } from './ungrouped-outcome';
 import { hasWorkloadCriterion } from './validate';
 
@@ -22,6 +23,8 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
   return [
     ...emptyGroups(policy, membership),
     ...edgesWithoutEffect(policy, membership),
+    ...repeatedEdges(policy),
+    ...undeclaredNamedPorts(policy, membership),
     ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
@@ -106,6 +109,51 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     const why = shadow.action === 'redirect' ? ' comes first (redirects are tried in edge-id order) and' : '';
     return [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}"${why} covers every connection it ${edge.action === 'redirect' ? 'redirects' : 'permits'}`, at, 'edge', edge.id)];
   });
+}
+
+const DOES: Record<Exclude<Edge['action'], 'redirect'>, string> = { allow: 'permits', log: 'permits and logs', deny: 'denies', reject: 'rejects' };
+
+/**
+ * Edges that another edge between the same two groups, with the same action, makes redundant:
+ * it lists every service they do (Add edge pressed twice; the copies' labels sit on one spot).
+ * Of two that list the same, the later is named. Redirects are MS401's: the first by id decides.
+ */
+function repeatedEdges(policy: Policy): Diagnostic[] {
+  const endsOf = (edge: Edge): string => JSON.stringify([edge.from, edge.to, edge.action]);
+  const byEnds = new Map<string, { edge: Edge; index: number }[]>();
+  policy.edges.forEach((edge, index) => pushUnder(byEnds, endsOf(edge), { edge, index }));
+  const coveredBy = (inner: Edge, outer: Edge): boolean => inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)));
+  return policy.edges.flatMap((edge, index): Diagnostic[] => {
+    if (edge.action === 'redirect') return [];
+    const other = byEnds.get(endsOf(edge))!.find((o) => o.edge !== edge && coveredBy(edge, o.edge) && (o.index < index || !coveredBy(o.edge, edge)));
+    if (!other) return [];
+    const message = `edge "${edge.id}" adds nothing: edge "${other.edge.id}" from "${edge.from}" to "${edge.to}" already ${DOES[edge.action]} every service it lists; delete one of them`;
+    return [warning('MS407', message, `edges.${index}`, 'edge', edge.id)];
+  });
+}
+
+/**
+ * Named ports that no workload of the edge's destination declares (`tcp/htp`, or `tcp/0x50`,
+ * which reads as a name): the service resolves nowhere, so the edge matches nothing by it. An
+ * empty destination is MS402's.
+ */
+function undeclaredNamedPorts(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
+  return policy.edges.flatMap((edge, index) => {
+    const to = membership.get(edge.to);
+    if (!to || (to.workloads.length === 0 && to.cidrs.length === 0)) return [];
+    const destinations = [...to.workloads, ...to.covered];
+    return edge.services.flatMap((service, j): Diagnostic[] => {
+      if (service.portName === undefined || destinations.some((w) => declares(w, service))) return [];
+      const numbered = service.ports ? ` numbered ${service.ports.from}-${service.ports.to}` : '';
+      const message = `edge "${edge.id}" lists ${formatService(service)}, but no workload of group "${edge.to}" declares a ${service.protocol} port named "${service.portName}"${numbered}, so it matches no connection; check the name, or write the port number`;
+      return [warning('MS408', message, `edges.${index}.services.${j}`, 'edge', edge.id)];
+    });
+  });
+}
+
+/** Whether a workload declares the named port, inside the service's filter if it has one (as the compiler resolves it). */
+function declares(workload: Workload, service: Service): boolean {
+  return (workload.ports ?? []).some((p) => p.name === service.portName && p.protocol === service.protocol && rangeInside({ from: p.port, to: p.port }, service.ports));
 }
 
 /**

@@ -115,3 +115,26 @@ describe('address blocks an except empties (MS118), or a group lists twice (MS11
     ]);
   });
 });
+
+describe('IPv4 written as IPv6 (MS105, MS121)', () => {
+  // OVS matches an IPv4 packet by its IPv4 addresses, so a mapped block or resolver holds nothing:
+  // an allow edge of it permits nothing, and an except of it carves nothing out.
+  it('refuses a mapped block in cidrs or except, naming the IPv4 block to write', () => {
+    const found = validatePolicy(withGroups({ name: 'outside', selector: { cidrs: ['0.0.0.0/0', '::ffff:8.8.8.0/120'], except: ['::ffff:a00:0/104'] } }));
+    expect(found.filter((d) => d.code === 'MS105')).toEqual([
+      expect.objectContaining({ severity: 'error', message: '"::ffff:8.8.8.0/120" is the IPv4 block 8.8.8.0/24 written as IPv6, which no packet carries; write 8.8.8.0/24', location: expect.objectContaining({ path: 'groups.0.selector.cidrs.1' }) }),
+      expect.objectContaining({ severity: 'error', message: '"::ffff:a00:0/104" is the IPv4 block 10.0.0.0/8 written as IPv6, which no packet carries; write 10.0.0.0/8', location: expect.objectContaining({ path: 'groups.0.selector.except.0' }) }),
+    ]);
+  });
+
+  it('accepts IPv6 blocks that only contain the mapped range, or lie beside it', () => {
+    expect(codes(withGroups({ name: 'v6', selector: { cidrs: ['::/0', '::fffe:0:0/95', '64:ff9b::/96', 'fd00::/8'] } }))).toEqual([]);
+  });
+
+  it('refuses a mapped DNS resolver, naming the IPv4 address to write', () => {
+    const policy: Policy = { ...emptyPolicy('p'), infrastructure: { dhcp: false, dnsResolvers: ['10.0.0.53', '::ffff:10.0.0.54'] } };
+    expect(validatePolicy(policy)).toEqual([
+      expect.objectContaining({ code: 'MS121', severity: 'error', message: 'DNS resolver "::ffff:10.0.0.54" is the IPv4 address 10.0.0.54 written as IPv6, which no packet carries; write 10.0.0.54', location: { path: 'infrastructure.dnsResolvers.1' } }),
+    ]);
+  });
+});

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../diagnostics';
 import { parseCidr } from '../net/address';
-import { canonicalCidr, cidrsOverlap, subtractCidrs } from '../net/cidr-set';
+import { canonicalCidr, cidrsOverlap, ipv4MappedBlock, ipv4MappedProblem, subtractCidrs } from '../net/cidr-set';
 import { hostNameProblem, isHostName } from '../inventory/host-name';
-import { hasControlCharacters } from '../text';
+import { hasControlCharacters, quotedName } from '../text';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
 import type { ExcludeSelector, Policy, Selector } from './model';
@@ -57,8 +57,12 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
         if (parsed && canonical && asHost && canonical.split('/')[0] !== asHost.split('/')[0]) {
           diagnostics.push(warning('MS107', `"${cidr}" has host bits set; it means ${canonical}`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
         }
+        const mapped = ipv4MappedBlock(cidr);
         if (!parsed) {
           diagnostics.push(error('MS105', `"${cidr}" is not an IPv4 or IPv6 address block such as 203.0.113.0/24`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
+        } else if (mapped !== null) {
+          // Open vSwitch matches IPv4 packets by their IPv4 addresses: the block would hold nothing, and an edge or except of it do nothing.
+          diagnostics.push(error('MS105', `${quotedName(cidr)} is the IPv4 block ${mapped} written as IPv6, which no packet carries; write ${mapped}`, { ...at, path: `${at.path}.selector.${field}.${i}` }));
         }
       });
     }
@@ -116,8 +120,11 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
 
   (policy.infrastructure?.dnsResolvers ?? []).forEach((resolver, i) => {
     const cidr = parseCidr(resolver);
+    const mapped = ipv4MappedProblem(resolver);
     if (!cidr || cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
       diagnostics.push(error('MS121', `DNS resolver "${resolver}" must be a single IPv4 or IPv6 address`, { path: `infrastructure.dnsResolvers.${i}` }));
+    } else if (mapped !== undefined) {
+      diagnostics.push(error('MS121', `DNS resolver ${mapped}`, { path: `infrastructure.dnsResolvers.${i}` }));
     }
   });
 

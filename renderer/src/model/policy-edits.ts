@@ -1,4 +1,5 @@
 import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
+import { sameData } from './same-data';
 
 /*
  * Pure, immutable edits of a policy. Every function returns a new policy and leaves its input
@@ -85,6 +86,9 @@ export function withGroupAdded(policy: Policy, group: Group): Policy {
 
 /** Replaces a group; a rename follows through to every edge that names it. */
 export function withGroupReplaced(policy: Policy, name: string, group: Group): Policy {
+  // An inspector's Apply with nothing changed gives the same policy: no undo step, nothing unsaved.
+  const before = policy.groups.find((g) => g.name === name);
+  if (before && sameData(before, group)) return policy;
   const rename = (end: string): string => (end === name ? group.name : end);
   return {
     ...policy,
@@ -117,6 +121,8 @@ export function withEdgeAdded(policy: Policy, edge: Edge): Policy {
 }
 
 export function withEdgeReplaced(policy: Policy, id: string, edge: Edge): Policy {
+  const before = policy.edges.find((e) => e.id === id);
+  if (before && sameData(before, edge)) return policy;
   return { ...policy, edges: policy.edges.map((e) => (e.id === id ? edge : e)) };
 }
 

@@ -1,6 +1,7 @@
 import { NO_RENAMES, type GroupRename, type GroupRenames } from '@shared/policy/group-renames';
 import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
+import { sameData } from './same-data';
 
 /*
  * The drawing as the text of its policy file, and back. The text is exactly what Save writes
@@ -91,16 +92,4 @@ function keepPosition(group: Group, before: CanvasPosition | undefined): Group {
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
-/** Equal as the file would write them: plain data compared by value, key order aside, an undefined key as none. */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameData(item, b[i]));
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  return [...keys].every((k) => sameData(left[k], right[k]));
 }

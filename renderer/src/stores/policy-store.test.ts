@@ -1,7 +1,7 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withEdgeAdded, withEdgeRemoved, withGroupAdded, withGroupMoved, withGroupRemoved, withGroupReplaced } from '../model/policy-edits';
+import { withEdgeAdded, withEdgeRemoved, withEdgeReplaced, withGroupAdded, withGroupMoved, withGroupRemoved, withGroupReplaced } from '../model/policy-edits';
 import { endStep, redoEdit, renamesSinceFile, undoEdit, usePolicyStore } from './policy-store';
 
 // Undo and redo of the drawing: what one step is, and what survives a step back.
@@ -139,6 +139,34 @@ describe('removing a group with its edges', () => {
     expect(state().policy.groups.map((g) => g.name)).toEqual(['web', 'app']);
     expect(state().policy.edges.map((e) => e.id)).toEqual(['e']);
     expect(usePolicyStore.temporal.getState().pastStates).toHaveLength(0);
+  });
+});
+
+describe('an Apply in the inspector with nothing changed', () => {
+  const shop: Policy = {
+    ...start,
+    edges: [{ id: 'self', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 22, to: 22 } }], action: 'deny' }],
+  };
+
+  beforeEach(() => state().replace(shop, '/tmp/shop.yaml'));
+
+  // The forms build new objects from their fields, equal to what the drawing holds.
+  it('is no undo step and leaves nothing unsaved, for a group and for an edge', () => {
+    const web = state().policy.groups[0]!;
+    state().replaceGroup('web', { ...web, selector: { ...web.selector }, description: undefined });
+    const edge = state().policy.edges[0]!;
+    state().edit((p) => withEdgeReplaced(p, 'self', { ...edge, services: edge.services.map((s) => ({ ...s })) }));
+
+    expect(canUndo()).toBe(false);
+    expect(state().dirty).toBe(false);
+    expect(state().policy).toBe(shop);
+  });
+
+  it('still makes a step of a real change', () => {
+    const web = state().policy.groups[0]!;
+    state().replaceGroup('web', { ...web, isolated: true });
+    expect(canUndo()).toBe(true);
+    expect(state().dirty).toBe(true);
   });
 });
 

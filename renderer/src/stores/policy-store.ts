@@ -103,8 +103,10 @@ export const usePolicyStore = create<PolicyState>()(
       },
       replaceGroup: (name, group) => {
         const { policy, renames } = get();
+        const next = withGroupReplaced(policy, name, group);
+        if (next === policy) return;
         const renamed = group.name === name ? renames : [...renames, { from: name, to: group.name }];
-        commit({ policy: withGroupReplaced(policy, name, group), renames: renamed });
+        commit({ policy: next, renames: renamed });
       },
       // The text is the drawing as it is named now: the renames that led here, its own included, are in it.
       rewrite: (policy, fileText, renamed = null) => {

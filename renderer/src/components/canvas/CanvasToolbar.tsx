@@ -1,6 +1,6 @@
 import type { CanvasPosition, Policy } from '@shared/policy/model';
 import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
-import { useState, type JSX } from 'react';
+import { useEffect, useRef, useState, type JSX } from 'react';
 import { arrangeGroups } from '../../actions/arrange-groups';
 import { useRevealGroup, visibleRect } from '../../hooks/use-reveal-group';
 import { emptyGroupDraft } from '../../model/drafts';
@@ -23,6 +23,21 @@ export function CanvasToolbar(): JSX.Element {
   const reveal = useRevealGroup();
   const { fitView } = useReactFlow();
   const [arranging, setArranging] = useState(false);
+  const addGroupButton = useRef<HTMLButtonElement>(null);
+  const addEdgeButton = useRef<HTMLButtonElement>(null);
+  const openKind = form?.kind ?? null;
+  const lastKind = useRef(openKind);
+
+  // A form closing (added, cancelled, Escape) takes the focused field with it, which left the focus
+  // on the page itself, so Tab started again at the window's first button: it goes back to the
+  // button that opened the form instead, unless the user has put it somewhere already.
+  useEffect(() => {
+    const closed = lastKind.current;
+    lastKind.current = openKind;
+    if (closed === null || openKind !== null) return;
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    (closed === 'group' ? addGroupButton : addEdgeButton).current?.focus();
+  }, [openKind]);
 
   // New groups go near the middle of what the user is looking at (node origin is top-left), in view if one fits.
   const placeNewGroup = (p: Policy): CanvasPosition => {
@@ -58,10 +73,11 @@ export function CanvasToolbar(): JSX.Element {
   return (
     <Panel position="top-left" className="canvas-toolbar">
       <div className="button-row">
-        <button type="button" data-testid="add-group" onClick={() => openForm(form?.kind === 'group' ? null : { kind: 'group' })}>
+        <button ref={addGroupButton} type="button" data-testid="add-group" onClick={() => openForm(form?.kind === 'group' ? null : { kind: 'group' })}>
           + Add group
         </button>
         <button
+          ref={addEdgeButton}
           type="button"
           data-testid="add-edge"
           disabled={groupCount === 0}
