@@ -107,3 +107,17 @@ test('a problem that names a group is reached by keyboard, and Enter shows the g
   await page.keyboard.press('Enter');
   await expect(designer.byTestId('inspector')).toHaveAttribute('aria-label', 'group empty');
 });
+
+test('a what-if tab opened before the first compile compiles from its note, and then offers its own work', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await expect(designer.group('web')).toBeVisible();
+
+  await designer.byTestId('matrix-tab').click();
+  await expect(designer.byTestId('not-compiled')).toContainText('the matrix is computed from the compiled tables');
+  await designer.byTestId('not-compiled-compile').click();
+  await expect(designer.byTestId('not-compiled')).toHaveCount(0);
+  await designer.byTestId('matrix-compute').click();
+  await expect(designer.byTestId('matrix-heat-map')).toBeVisible();
+});

@@ -11,6 +11,7 @@ import { ImpactList } from './ImpactList';
 import { PortGuardLossList } from './PortGuardLossList';
 import { UnreadHostsList } from './UnreadHostsList';
 import { OutdatedBadge } from './OutdatedBadge';
+import { NotCompiledNote } from './NotCompiledNote';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -32,7 +33,7 @@ export function ImpactPanel(): JSX.Element {
   const compiling = useCompileStore((s) => s.running);
   const compileIsCurrent = useAboutDrawing(input);
 
-  if (!input || !outcome) return <p className="muted empty-note">Compile first: the impact is worked out on the compiled tables.</p>;
+  if (!input || !outcome) return <NotCompiledNote why="the impact is worked out on the compiled tables." />;
   // Errors of a compile the drawing has moved on from may be gone: comparing compiles it again.
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const configured = new Set(targets.map((t) => t.host));

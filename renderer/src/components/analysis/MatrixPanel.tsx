@@ -17,6 +17,7 @@ import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND, type PictureFoot
 import { matrixView } from './matrix-view';
 import { downloadPng, downloadSvg, save } from './picture-export';
 import { OutdatedBadge } from './OutdatedBadge';
+import { NotCompiledNote } from './NotCompiledNote';
 
 const NO_MATCH_EXPORT = 'No name contains the filter, so there is no map to export; change or clear the filter.';
 
@@ -57,7 +58,7 @@ export function MatrixPanel(): JSX.Element {
     if (picked && explanation.current) showUnderMap(explanation.current);
   }, [picked]);
 
-  if (!input || !outcome) return <p className="muted empty-note">Compile first: the matrix is computed from the compiled tables.</p>;
+  if (!input || !outcome) return <NotCompiledNote why="the matrix is computed from the compiled tables." />;
   // Errors of a compile the drawing has moved on from may be gone: Compute compiles it again.
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const computeOnDrawing = async (): Promise<void> => {

@@ -7,6 +7,7 @@ import { useAnalysisStore } from '../../stores/analysis-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { OutdatedBadge } from './OutdatedBadge';
+import { NotCompiledNote } from './NotCompiledNote';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
@@ -40,7 +41,7 @@ export function ReplayPanel(): JSX.Element {
   const compiling = useCompileStore((s) => s.running);
   const compileIsCurrent = useAboutDrawing(input);
 
-  if (!input || !outcome) return <p className="muted empty-note">Compile first: connections are replayed against the compiled tables.</p>;
+  if (!input || !outcome) return <NotCompiledNote why="connections are replayed against the compiled tables." />;
   // Errors of a compile the drawing has moved on from may be gone: replaying compiles it again.
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
   const choose = async (): Promise<void> => {

@@ -12,6 +12,7 @@ import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
 import { OutdatedBadge } from '../analysis/OutdatedBadge';
+import { NotCompiledNote } from '../analysis/NotCompiledNote';
 
 const VERDICT_BADGE: Record<TraceOutcome['verdict'], string> = { permitted: 'badge-ok', dropped: 'badge-error', redirected: 'badge-warning' };
 
@@ -124,7 +125,7 @@ export function TracePanel(): JSX.Element {
     if (asked.current === question) setSwitches(replies);
   };
 
-  if (!outcome || !inventory) return <p className="muted empty-note">Compile first: traces run on the compiled tables.</p>;
+  if (!outcome || !inventory) return <NotCompiledNote why="traces run on the compiled tables." />;
 
   const run = (event: FormEvent): void => {
     event.preventDefault();
