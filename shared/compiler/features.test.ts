@@ -109,6 +109,15 @@ describe('compiler features', () => {
     expect(codes).toEqual(expect.arrayContaining(['MS133', 'MS134']));
   });
 
+  it('says to write a honeypot given as IPv4 written as IPv6 in its IPv4 form', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    const compiled = compilePolicy({ ...redirect, defaults: { ...redirect.defaults, redirectTo: '::ffff:10.0.9.8' } }, traps);
+    expect(compiled.diagnostics.filter((d) => d.code === 'MS133')).toEqual([
+      expect.objectContaining({ message: 'honeypot "::ffff:10.0.9.8" is the IPv4 address 10.0.9.8 written as IPv6, which no packet carries; write 10.0.9.8', location: { path: 'defaults.redirectTo' } }),
+    ]);
+  });
+
   it('finds a honeypot by any spelling of its address, as the inventory reads it', () => {
     const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
     const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;

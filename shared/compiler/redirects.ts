@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Workload } from '../inventory/model';
 import { parseCidr } from '../net/address';
+import { ipv4MappedProblem } from '../net/cidr-set';
 import { honeypotNamed } from '../policy/honeypots';
 import type { Policy } from '../policy/model';
 
@@ -42,7 +43,10 @@ export function resolveRedirectTargets(policy: Policy, workloads: readonly Workl
     const path = wanted.get(spec);
     const workload = honeypotNamed(spec, workloads);
     if (!workload) {
-      diagnostics.push({ code: 'MS133', severity: 'error', message: `honeypot "${spec}" is no workload of the inventory; redirect to a workload's name or address`, location: { path } });
+      // IPv4 written as IPv6 names no packet's address; say what to write rather than that no one has it.
+      const mapped = ipv4MappedProblem(spec);
+      const message = mapped ? `honeypot ${mapped}` : `honeypot "${spec}" is no workload of the inventory; redirect to a workload's name or address`;
+      diagnostics.push({ code: 'MS133', severity: 'error', message, location: { path } });
       continue;
     }
     if (!workload.mac) {
