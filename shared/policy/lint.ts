@@ -140,7 +140,7 @@ function repeatedEdges(policy: Policy): Diagnostic[] {
 function undeclaredNamedPorts(policy: Policy, membership: ReadonlyMap<string, Membership>): Diagnostic[] {
   return policy.edges.flatMap((edge, index) => {
     const to = membership.get(edge.to);
-    if (!to || (to.workloads.length === 0 && to.cidrs.length === 0)) return [];
+    if (!edge.services.some((s) => s.portName !== undefined) || !to || (to.workloads.length === 0 && to.cidrs.length === 0)) return [];
     const destinations = [...to.workloads, ...to.covered];
     return edge.services.flatMap((service, j): Diagnostic[] => {
       if (service.portName === undefined || destinations.some((w) => declares(w, service))) return [];
