@@ -1,8 +1,18 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
 // drawing with errors is refused with its errors listed; a save changes nothing on the canvas.
+
+/** Opens the shop copy `file` with a note on group web and one on edge web-to-app, as a reviewer wrote them. */
+async function openWithNotes(designer: DesignerPage, file: string): Promise<void> {
+  const annotated = readFileSync(file, 'utf8')
+    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
+    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
+  writeFileSync(file, annotated);
+  await designer.openFile(file);
+}
 
 test('Ctrl+S refuses a drawing with errors, then writes it once fixed; the canvas stays as it was', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
@@ -60,11 +70,7 @@ test("the file's comments stay through canvas edits and the YAML view, each with
 
 test('a group renamed in the inspector keeps its notes in the saved file, and gives them back when the rename is undone', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
-  const annotated = readFileSync(file, 'utf8')
-    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
-    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
-  writeFileSync(file, annotated);
-  await designer.openFile(file);
+  await openWithNotes(designer, file);
 
   await designer.renameGroup('web', 'front');
   await designer.page.keyboard.press('Control+s');
@@ -82,11 +88,7 @@ test('a group renamed in the inspector keeps its notes in the saved file, and gi
 
 test('a group renamed in the YAML view keeps its notes in the saved file, and gives them back when the Apply is undone', async ({ designer, host }) => {
   const file = await designer.openShopCopy(host.url, host.home);
-  const annotated = readFileSync(file, 'utf8')
-    .replace('  - name: web\n', '  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n')
-    .replace(/( {2}- id: web-to-app)\n/, '$1 # opened for the checkout\n');
-  writeFileSync(file, annotated);
-  await designer.openFile(file);
+  await openWithNotes(designer, file);
   await expect(designer.group('web')).toBeVisible();
 
   // Renamed by hand: the group's name, then the end of the edge that names it.
