@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
@@ -130,4 +131,32 @@ test('Save asks before creating the open file again once it was deleted, and Sav
   await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
   // The path shown was the file's already: wait for the write itself.
   await expect.poll(() => readFileSync(file, 'utf8')).toContain('revision: 3');
+});
+
+test('Save as keeps its dialog and the typed path when the path is refused, saying why there instead of in banners', async ({ designer, host }) => {
+  await designer.openShopCopy(host.url, host.home);
+  mkdirSync(join(host.home, 'dir'));
+  writeFileSync(join(host.home, 'afile'), 'not a folder\n');
+  const refused: [string, string][] = [
+    [join(host.home, 'dir'), `${join(host.home, 'dir')} is a folder, not a file`],
+    [join(host.home, 'afile', 'x.yaml'), `${join(host.home, 'afile')} is a file, not a folder`],
+    [join(host.home, 'nodir', 'x.yaml'), `its folder ${join(host.home, 'nodir')} does not exist; create it first`],
+  ];
+
+  await designer.byTestId('policy-save-as').click();
+  for (const [path, reason] of refused) {
+    await designer.byTestId('path-input').fill(path);
+    await designer.byTestId('path-confirm').click();
+    await expect(designer.byTestId('path-problem')).toContainText(reason);
+    await expect(designer.byTestId('path-input')).toHaveValue(path);
+  }
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+
+  // A path that can be written: the dialog closes and the file is the policy's now.
+  const good = join(host.home, 'shop-2.yaml');
+  await designer.byTestId('path-input').fill(good);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('path-modal')).toHaveCount(0);
+  await expect(designer.byTestId('policy-path')).toHaveText(good);
+  expect(existsSync(good)).toBe(true);
 });
