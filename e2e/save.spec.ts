@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
@@ -159,4 +160,19 @@ test('Save as keeps its dialog and the typed path when the path is refused, sayi
   await expect(designer.byTestId('path-modal')).toHaveCount(0);
   await expect(designer.byTestId('policy-path')).toHaveText(good);
   expect(existsSync(good)).toBe(true);
+});
+
+test('Save as over the inventory file the designer has open says so before replacing it', async ({ designer, host }) => {
+  const inventory = join(host.home, 'inventory.yaml');
+  writeFileSync(inventory, readFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url))));
+  await designer.openShopCopy(host.url, host.home);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('web-1')).toBeVisible();
+
+  await designer.byTestId('policy-save-as').click();
+  await designer.byTestId('path-input').fill(inventory);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('confirm-modal')).toContainText(`${inventory} is the inventory file open as a source`);
+  await designer.byTestId('confirm-cancel').click();
+  expect(readFileSync(inventory, 'utf8')).not.toContain('kind: Policy');
 });

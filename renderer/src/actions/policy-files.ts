@@ -138,11 +138,13 @@ const diskTexts = new Map<string, string>();
 
 /**
  * Saving must not silently destroy work done outside the app: ask when the file changed on
- * disk or was deleted since we read it, or when Save As would replace a file we never opened.
+ * disk or was deleted since we read it, when Save As would replace a file we never opened, or
+ * when it would replace an inventory file open as a source.
  */
 async function mayOverwrite(path: string): Promise<boolean> {
   const current = await request('file:read', { path }, { handles: () => true });
-  const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current);
+  const inventoryFiles = useInventoryStore.getState().open.filter((o) => o.sourceId.startsWith('static:')).map((o) => o.sourceId.slice('static:'.length));
+  const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current, inventoryFiles);
   return question === null || useModalStore.getState().confirm(question);
 }
 
