@@ -95,3 +95,26 @@ test('closing an add form, by adding or by Escape, gives the focus back to the b
   await expect(designer.edge('ops-to-web')).toBeVisible();
   await expect(designer.byTestId('add-edge')).toBeFocused();
 });
+
+test('an edge drawn by hand opens the New edge form for its services: Escape leaves no edge, Add edge is one undo step', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await expect(designer.group('db')).toBeVisible();
+
+  await designer.drawEdge('db', 'web');
+  await expect(designer.byTestId('edge-services-input')).toBeFocused();
+  await expect(designer.byTestId('edge-from-select')).toHaveValue('db');
+  await expect(designer.byTestId('edge-to-select')).toHaveValue('web');
+  await designer.page.keyboard.press('Escape');
+  await expect(designer.byTestId('edge-services-input')).toHaveCount(0);
+  await expect(designer.edge('db-to-web')).toHaveCount(0);
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+
+  await designer.drawEdge('db', 'web');
+  await designer.byTestId('edge-services-input').fill('tcp/9100');
+  await designer.byTestId('edge-save').click();
+  await expect(designer.edge('db-to-web')).toContainText('tcp/9100');
+  await designer.byTestId('policy-undo').click();
+  await expect(designer.edge('db-to-web')).toHaveCount(0);
+  await expect(designer.byTestId('policy-undo')).toBeDisabled();
+});

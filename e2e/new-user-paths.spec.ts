@@ -121,3 +121,24 @@ test('a what-if tab opened before the first compile compiles from its note, and 
   await designer.byTestId('matrix-compute').click();
   await expect(designer.byTestId('matrix-heat-map')).toBeVisible();
 });
+
+test('a problem with a policy setting, picked in Problems, shows that setting in the inspector with the focus in it', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.byTestId('settings-between-groups').selectOption('redirect');
+  await designer.byTestId('settings-dns').fill('10.0.0.999');
+  await designer.byTestId('compile-button').click();
+  await designer.byTestId('problems-tab').click();
+
+  // A group selected meanwhile: the row has to bring the settings back in its place.
+  await designer.group('web').click({ position: { x: 20, y: 10 } });
+  await expect(designer.byTestId('inspector')).toHaveAttribute('aria-label', 'group web');
+  await designer.byTestId('problem-row').filter({ hasText: 'MS131' }).click();
+  await expect(designer.byTestId('settings-redirect')).toBeFocused();
+
+  const dns = designer.byTestId('problem-row').filter({ hasText: 'MS121' });
+  await dns.focus();
+  await designer.page.keyboard.press('Enter');
+  await expect(designer.byTestId('settings-dns')).toBeFocused();
+});

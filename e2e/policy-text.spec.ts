@@ -257,3 +257,23 @@ test('the YAML is printed off the page: until the printer answers, the editor wa
   await expect(designer.byTestId('policy-text-edited')).toBeVisible();
   await expect(designer.byTestId('policy-text-status')).toContainText('1 error');
 });
+
+test('Ctrl+S in the YAML view with errors says it saved nothing, where the first error is, and what to do', async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+  await designer.showPolicyText();
+  await designer.appendPolicyText('  - { id: web-to-db, from: web, to: db, services: [tcp/99999], action: allow }\n');
+  await expect(designer.policyTextProblem('MS114')).toBeVisible();
+  const line = await designer.policyTextProblem('MS114').getAttribute('data-line');
+
+  await designer.page.keyboard.press('Control+s');
+  const refused = designer.byTestId('policy-text-refused');
+  await expect(refused).toContainText('Not saved');
+  await expect(refused).toContainText(`line ${line}`);
+  await expect(refused).toContainText('MS114');
+  await expect(refused).toContainText('Revert');
+  expect(readFileSync(file, 'utf8')).not.toContain('web-to-db');
+
+  // Once the text changes, the refusal is about a text no longer shown: it goes.
+  await designer.byTestId('policy-text-revert').click();
+  await expect(refused).toHaveCount(0);
+});

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
@@ -132,4 +134,47 @@ test('Save asks before creating the open file again once it was deleted, and Sav
   await expect(designer.byTestId('confirm-modal')).toHaveCount(0);
   // The path shown was the file's already: wait for the write itself.
   await expect.poll(() => readFileSync(file, 'utf8')).toContain('revision: 3');
+});
+
+test('Save as keeps its dialog and the typed path when the path is refused, saying why there instead of in banners', async ({ designer, host }) => {
+  await designer.openShopCopy(host.url, host.home);
+  mkdirSync(join(host.home, 'dir'));
+  writeFileSync(join(host.home, 'afile'), 'not a folder\n');
+  const refused: [string, string][] = [
+    [join(host.home, 'dir'), `${join(host.home, 'dir')} is a folder, not a file`],
+    [join(host.home, 'afile', 'x.yaml'), `${join(host.home, 'afile')} is a file, not a folder`],
+    [join(host.home, 'nodir', 'x.yaml'), `its folder ${join(host.home, 'nodir')} does not exist; create it first`],
+  ];
+
+  await designer.byTestId('policy-save-as').click();
+  for (const [path, reason] of refused) {
+    await designer.byTestId('path-input').fill(path);
+    await designer.byTestId('path-confirm').click();
+    await expect(designer.byTestId('path-problem')).toContainText(reason);
+    await expect(designer.byTestId('path-input')).toHaveValue(path);
+  }
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+
+  // A path that can be written: the dialog closes and the file is the policy's now.
+  const good = join(host.home, 'shop-2.yaml');
+  await designer.byTestId('path-input').fill(good);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('path-modal')).toHaveCount(0);
+  await expect(designer.byTestId('policy-path')).toHaveText(good);
+  expect(existsSync(good)).toBe(true);
+});
+
+test('Save as over the inventory file the designer has open says so before replacing it', async ({ designer, host }) => {
+  const inventory = join(host.home, 'inventory.yaml');
+  writeFileSync(inventory, readFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url))));
+  await designer.openShopCopy(host.url, host.home);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('web-1')).toBeVisible();
+
+  await designer.byTestId('policy-save-as').click();
+  await designer.byTestId('path-input').fill(inventory);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('confirm-modal')).toContainText(`${inventory} is the inventory file open as a source`);
+  await designer.byTestId('confirm-cancel').click();
+  expect(readFileSync(inventory, 'utf8')).not.toContain('kind: Policy');
 });

@@ -99,6 +99,19 @@ export class DesignerPage {
     await this.byTestId('edge-save').click();
   }
 
+  /** Draws an edge by hand: from `from`'s handle, in small mouse moves, onto the group `to`. */
+  async drawEdge(from: string, to: string): Promise<void> {
+    const start = await this.group(from).locator('.react-flow__handle.source').boundingBox();
+    const end = await this.group(to).boundingBox();
+    if (!start || !end) throw new Error(`group ${from} or ${to} is not on screen`);
+    const [x0, y0] = [start.x + start.width / 2, start.y + start.height / 2];
+    const [x1, y1] = [end.x + end.width / 2, end.y + end.height / 2];
+    await this.page.mouse.move(x0, y0);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 20; i++) await this.page.mouse.move(x0 + ((x1 - x0) * i) / 20, y0 + ((y1 - y0) * i) / 20);
+    await this.page.mouse.up();
+  }
+
   edge(id: string): Locator {
     return this.page.locator(`[data-testid="edge-label"][data-edge="${id}"]`);
   }

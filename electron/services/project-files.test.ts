@@ -114,7 +114,7 @@ describe('paths as typed', () => {
   it('names the file a path goes through, instead of the system\'s ENOTDIR', async () => {
     const file = join(dir, 'c.yaml');
     writeFileSync(file, 'one');
-    await expect(writeTextFileAtomic(join(file, 'd.yaml'), 'x')).rejects.toThrow(`Could not write ${file}/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
-    await expect(readTextFile(join(file, 'more', 'd.yaml'))).rejects.toThrow(`Could not read ${file}/more/d.yaml: ${file} is a file, not a folder, so the path cannot go through it.`);
+    await expect(writeTextFileAtomic(join(file, 'd.yaml'), 'x')).rejects.toThrow(`Could not write ${file}/d.yaml: ${file} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists.`);
+    await expect(readTextFile(join(file, 'more', 'd.yaml'))).rejects.toThrow(`Could not read ${file}/more/d.yaml: ${file} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists.`);
   });
 });

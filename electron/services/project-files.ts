@@ -142,7 +142,7 @@ async function fileError(verb: 'read' | 'write', path: string, error: unknown): 
     code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : `its folder ${dirname(path)} does not exist; create it first, or choose a path in a folder that exists`)
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'it is a folder, not a file'
-    : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it`
+    : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists`
     : (error as Error).message;
   return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason);
 }

@@ -1,4 +1,4 @@
-import type { ExampleProject } from '@shared/api/contract';
+import type { ApiErrorCode, ApiErrorData, ExampleProject } from '@shared/api/contract';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { request } from '../api/request';
@@ -54,10 +54,28 @@ export async function savePolicyAs(): Promise<void> {
   if (await maySaveWithoutPolicyTextDraft()) await chooseAndWrite();
 }
 
+/**
+ * Asks where, then writes. A path the service refuses (a folder, a missing folder, a file on the
+ * way) is asked for again with the path as typed and the reason under it, not left to a banner.
+ */
 async function chooseAndWrite(): Promise<void> {
-  const path = await choosePath('save');
-  if (path) await writePolicy(path);
+  let refused: Refusal | undefined;
+  for (;;) {
+    const path = await choosePath('save', refused);
+    if (!path) return;
+    refused = await writePolicy(path, { refusalInDialog: !useAppStore.getState().info?.nativeDialogs });
+    if (!refused) return;
+  }
 }
+
+/** A path the service would not write to, and why in its words. */
+interface Refusal {
+  path: string;
+  problem: string;
+}
+
+/** The codes a write fails with when the path is at fault (a folder, no such folder), not the service. */
+const PATH_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['bad-request', 'io']);
 
 function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
@@ -87,7 +105,8 @@ export function openUnsavedPolicy(policy: Policy): void {
   rememberOpenFile(null);
 }
 
-async function writePolicy(path: string): Promise<void> {
+/** Saves the drawing to `path`; with `refusalInDialog`, a path the service refuses is returned, not made a notice. */
+async function writePolicy(path: string, { refusalInDialog = false } = {}): Promise<Refusal | undefined> {
   // A group still held in a drag is saved where the canvas shows it, not where it was picked up.
   placeHeldGroups();
   const state = usePolicyStore.getState();
@@ -102,14 +121,16 @@ async function writePolicy(path: string): Promise<void> {
     return;
   }
   if (!(await mayOverwrite(path))) return;
-  const response = await request('file:write', { path, text });
-  if (!response.ok) return;
+  const inDialog = (error: ApiErrorData): boolean => refusalInDialog && PATH_REFUSALS.has(error.code);
+  const response = await request('file:write', { path, text }, { handles: inDialog });
+  if (!response.ok) return inDialog(response.error) ? { path, problem: response.error.message } : undefined;
   diskTexts.set(response.value.path, text);
   usePolicyStore.getState().markSaved(response.value.path, saved, text, renames);
   // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
   // The drawing as the draft's base was printed is printed again in the worker, not on the page: with the file's comments it took 3 s at 5,000 groups.
   if (hasPolicyTextDraft()) usePolicyTextStore.getState().rebase(await printedPolicy(policy, fileText, renamed), text);
   rememberOpenFile(response.value.path);
+  return undefined;
 }
 
 /** The text each file had when we last read or wrote it, to notice changes made elsewhere. */
@@ -117,11 +138,13 @@ const diskTexts = new Map<string, string>();
 
 /**
  * Saving must not silently destroy work done outside the app: ask when the file changed on
- * disk or was deleted since we read it, or when Save As would replace a file we never opened.
+ * disk or was deleted since we read it, when Save As would replace a file we never opened, or
+ * when it would replace an inventory file open as a source.
  */
 async function mayOverwrite(path: string): Promise<boolean> {
   const current = await request('file:read', { path }, { handles: () => true });
-  const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current);
+  const inventoryFiles = useInventoryStore.getState().open.filter((o) => o.sourceId.startsWith('static:')).map((o) => o.sourceId.slice('static:'.length));
+  const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current, inventoryFiles);
   return question === null || useModalStore.getState().confirm(question);
 }
 
@@ -148,7 +171,7 @@ function adopt(policy: Policy, path: string | null, unsaved = false, fileText: s
   useCompileStore.getState().reset();
 }
 
-async function choosePath(mode: 'open' | 'save'): Promise<string | null> {
+async function choosePath(mode: 'open' | 'save', refused?: Refusal): Promise<string | null> {
   const { info, examples } = useAppStore.getState();
   const { path, policy } = usePolicyStore.getState();
   // New files go to the home folder, never the folder the services happen to run in, and a
@@ -170,7 +193,8 @@ async function choosePath(mode: 'open' | 'save'): Promise<string | null> {
     label: mode === 'open' ? 'Path of the policy file (YAML) on the machine running Microseg' : 'Full path of the policy file (YAML) to write, on the machine running Microseg',
     placeholder: `${home || '/home/me'}/policies/shop.yaml`,
     confirmLabel: mode === 'open' ? 'Open' : 'Save',
-    defaultPath: mode === 'open' ? (path ?? '') : suggested,
+    defaultPath: refused?.path ?? (mode === 'open' ? (path ?? '') : suggested),
+    ...(refused ? { problem: refused.problem } : {}),
     shortcuts: mode === 'open' ? examples.map((e) => ({ name: e.name, description: e.description, path: e.policyPath })) : [],
   });
   const trimmed = answer?.trim() ?? '';

@@ -27,4 +27,16 @@ describe('overwriteQuestion', () => {
     expect(overwriteQuestion(path, undefined, found('b'))?.title).toBe('Replace the existing file?');
     expect(overwriteQuestion(path, 'a', found('b'))?.title).toBe('The file changed on disk');
   });
+
+  it('says that the file is the open inventory, whatever it asks otherwise, under any spelling of its path', () => {
+    const inventory = '/home/me/inventory.yaml';
+    const read = { ok: true as const, value: { path: inventory, text: 'workloads: []\n' } };
+    for (const open of [inventory, '/home/me//./inventory.yaml', '/home/you/../me/inventory.yaml']) {
+      expect(overwriteQuestion(inventory, undefined, read, [open])).toMatchObject({
+        title: 'Replace the open inventory file?',
+        message: expect.stringContaining(`${inventory} is the inventory file open as a source`),
+      });
+    }
+    expect(overwriteQuestion(inventory, 'workloads: []\n', read, ['/home/me/other.yaml'])).toBeNull();
+  });
 });

@@ -1,5 +1,6 @@
 import type { CanvasPosition } from '@shared/policy/model';
 import { create } from 'zustand';
+import type { PolicySetting } from '../model/policy-setting';
 
 /** The one canvas element the inspector shows; groups by name, edges by id. */
 export type Selection = { kind: 'group' | 'edge'; id: string } | null;
@@ -10,13 +11,17 @@ export type OpenForm = { kind: 'group' } | { kind: 'edge'; from?: string; to?: s
 interface CanvasState {
   selection: Selection;
   form: OpenForm;
-  /** Set when an edge was just drawn and still needs its services typed in. */
-  focusServices: boolean;
+  /** A settings field to give the focus to once the settings panel shows (a problem about it was picked). */
+  settingToFocus: PolicySetting | null;
   /** Where the groups held in a drag are now; the drawing gets these places when they are let go. */
   held: ReadonlyMap<string, CanvasPosition>;
-  select: (selection: Selection, focusServices?: boolean) => void;
+  select: (selection: Selection) => void;
   openForm: (form: OpenForm) => void;
   hold: (held: ReadonlyMap<string, CanvasPosition>) => void;
+  /** Shows the policy settings (nothing selected, no add form) with the focus in `setting`. */
+  showSetting: (setting: PolicySetting) => void;
+  /** The settings panel took the focus where it was asked to. */
+  settingFocused: () => void;
 }
 
 /** No group held: one empty map, so a canvas that drags nothing keeps its nodes as they are. */
@@ -26,10 +31,11 @@ export const NOTHING_HELD: ReadonlyMap<string, CanvasPosition> = new Map();
 export const useCanvasStore = create<CanvasState>()((set) => ({
   selection: null,
   form: null,
-  focusServices: false,
+  settingToFocus: null,
   held: NOTHING_HELD,
-  select: (selection, focusServices = false) =>
-    set((s) => ({ selection, focusServices, form: selection ? null : s.form })),
-  openForm: (form) => set((s) => ({ form, selection: form ? null : s.selection, focusServices: false })),
+  select: (selection) => set((s) => ({ selection, form: selection ? null : s.form })),
+  openForm: (form) => set((s) => ({ form, selection: form ? null : s.selection })),
   hold: (held) => set({ held: held.size === 0 ? NOTHING_HELD : held }),
+  showSetting: (setting) => set({ selection: null, form: null, settingToFocus: setting }),
+  settingFocused: () => set({ settingToFocus: null }),
 }));

@@ -20,6 +20,8 @@ export interface PathRequest {
   shortcuts: PathShortcut[];
   /** Several paths may be typed, separated by commas. */
   several?: boolean;
+  /** Why the path in `defaultPath` was refused the last time it was given, shown under the field. */
+  problem?: string;
 }
 
 /** A yes/no question about something that cannot be undone. */

@@ -120,6 +120,7 @@ export function CanvasToolbar(): JSX.Element {
           <EdgeForm
             initial={{ from: form.from ?? '', to: form.to ?? '', services: '', action: 'allow', redirectTo: '', description: '' }}
             submitLabel="Add edge"
+            focusServices={form.from !== undefined && form.to !== undefined}
             onCancel={() => openForm(null)}
             onSubmit={(draft, toEdge) => {
               edit((p) => {

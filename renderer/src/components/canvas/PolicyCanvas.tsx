@@ -16,13 +16,7 @@ import { useImpactEdges } from '../../hooks/use-impact-edges';
 import { useKeptElements } from '../../hooks/use-kept-elements';
 import { useMembership } from '../../hooks/use-membership';
 import { useWhileShown } from '../../hooks/use-while-shown';
-import {
-  autoPosition,
-  nextEdgeId,
-  withEdgeAdded,
-  withEdgeRemoved,
-  withGroupRemoved,
-} from '../../model/policy-edits';
+import { autoPosition, withEdgeRemoved, withGroupRemoved } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { moveGroups } from '../../actions/move-groups';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
@@ -154,15 +148,11 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
     [],
   );
 
-  // A drawn edge starts without services; the inspector opens on it to ask for them.
-  const onConnect = useCallback(
-    ({ source, target }: Connection) => {
-      const id = nextEdgeId(usePolicyStore.getState().policy, source, target);
-      edit((p) => withEdgeAdded(p, { id, from: source, to: target, services: [], action: 'allow' }));
-      useCanvasStore.getState().select({ kind: 'edge', id }, true);
-    },
-    [edit],
-  );
+  // A drawn edge needs its services before it is one: the New edge form opens with its ends filled
+  // in, so it is added (one undo step) as by Add edge, and Escape leaves nothing behind.
+  const onConnect = useCallback(({ source, target }: Connection) => {
+    useCanvasStore.getState().openForm({ kind: 'edge', from: source, to: target });
+  }, []);
 
   return (
     <div className="canvas">

@@ -15,7 +15,6 @@ interface EdgeInspectorProps {
 export function EdgeInspector({ edge }: EdgeInspectorProps): JSX.Element {
   const edit = usePolicyStore((s) => s.edit);
   const select = useCanvasStore((s) => s.select);
-  const focusServices = useCanvasStore((s) => s.focusServices);
   const diagnostics = useElementDiagnostics().get(elementKey('edge', edge.id)) ?? [];
 
   const remove = (): void => {
@@ -28,7 +27,6 @@ export function EdgeInspector({ edge }: EdgeInspectorProps): JSX.Element {
       <EdgeForm
         initial={edgeDraftOf(edge)}
         submitLabel="Apply"
-        focusServices={focusServices}
         onSubmit={(_draft, toEdge) => {
           // The id stays even if the ends change: flow cookies and selection map back to it.
           const next = toEdge(edge.id);

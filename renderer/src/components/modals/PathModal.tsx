@@ -13,7 +13,7 @@ interface PathModalProps {
 export function PathModal({ request, onAnswer }: PathModalProps): JSX.Element {
   const close = useModalStore((s) => s.close);
   const [path, setPath] = useState(request.defaultPath);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(request.problem ?? null);
   const home = useAppStore((s) => s.info?.homeDir ?? '');
 
   const answer = (value: string | null): void => {

@@ -3,15 +3,17 @@ import type { Diagnostic } from '@shared/diagnostics';
 import { useMemo, type JSX } from 'react';
 import { useVirtualRows } from '../../hooks/use-virtual-rows';
 import { formatLocation } from '../../model/format';
+import { settingAt } from '../../model/policy-setting';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 
 const ORDER: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
 
-/** Every diagnostic of the last compile; one that names a canvas element selects it. */
+/** Every diagnostic of the last compile; one that names a canvas element selects it, one about a policy setting shows that field. */
 export function ProblemsList(): JSX.Element {
   const diagnostics = useCompileStore((s) => s.outcome?.diagnostics ?? []);
   const select = useCanvasStore((s) => s.select);
+  const showSetting = useCanvasStore((s) => s.showSetting);
   const { fitView } = useReactFlow();
   const sorted = useMemo(() => [...diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]), [diagnostics]);
   // A large estate's compile warns thousands of times: only the rows in view are drawn.
@@ -25,7 +27,11 @@ export function ProblemsList(): JSX.Element {
 
   const reveal = (d: Diagnostic): void => {
     const element = d.location?.element;
-    if (!element) return;
+    const setting = settingAt(d.location?.path);
+    if (!element) {
+      if (setting) showSetting(setting);
+      return;
+    }
     select({ kind: element.kind, id: element.id });
     if (element.kind === 'group') void fitView({ nodes: [{ id: element.id }], duration: 300, maxZoom: 1.2 });
   };
@@ -65,7 +71,8 @@ interface ProblemRowProps {
 }
 
 function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps): JSX.Element {
-  const revealable = d.location?.element !== undefined;
+  const onCanvas = d.location?.element !== undefined;
+  const revealable = onCanvas || settingAt(d.location?.path) !== null;
   return (
     <tr
       ref={measure}
@@ -75,14 +82,14 @@ function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps
       data-severity={d.severity}
       className={revealable ? 'clickable' : undefined}
       onClick={() => onReveal(d)}
-      // Reachable by keyboard too: Tab to the row, Enter or Space shows it on the canvas.
+      // Reachable by keyboard too: Tab to the row, Enter or Space shows it on the canvas or in the settings.
       tabIndex={revealable ? 0 : undefined}
       onKeyDown={(event) => {
         if (!revealable || (event.key !== 'Enter' && event.key !== ' ')) return;
         event.preventDefault();
         onReveal(d);
       }}
-      title={revealable ? 'Show on the canvas' : undefined}
+      title={onCanvas ? 'Show on the canvas' : revealable ? 'Show the setting in the inspector' : undefined}
     >
       <td>
         <span className={`severity severity-${d.severity}`}>{d.severity}</span>

@@ -52,6 +52,8 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
   const ownCheck = useMemo(() => (drawing !== null && printed.diagnostics !== null ? { text: drawing, diagnostics: printed.diagnostics } : null), [drawing, printed.diagnostics]);
   const check = draft === null ? ownCheck : typedCheck;
   const editor = useRef<PolicyTextEditorHandle | null>(null);
+  // Why the last Ctrl+S saved nothing; shown while the text is the one it was about.
+  const [refusal, setRefusal] = useState<{ text: string; message: string } | null>(null);
 
   useEffect(() => {
     if (!active || draft === null) return;
@@ -111,6 +113,11 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
           not show that change. Apply replaces the drawing with this text; Revert shows the drawing as it is now.
         </p>
       ) : null}
+      {refusal !== null && refusal.text === draft ? (
+        <p className="policy-text-refused" role="alert" data-testid="policy-text-refused">
+          {refusal.message}
+        </p>
+      ) : null}
       {policy !== null && (drawing === null || printed.error !== null) ? (
         <p className="policy-text-printing" role={printed.error ? 'alert' : 'status'} data-testid="policy-text-printing">
           {printed.error ? `The drawing could not be shown as YAML: ${printed.error}` : 'Writing the drawing as YAML…'}
@@ -123,6 +130,7 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
         onApply={() => void apply()}
         onApplyAndSave={() => {
           if (apply()) void savePolicy();
+          else if (draft !== null) setRefusal({ text: draft, message: saveRefusal(checkPolicyText(draft).diagnostics) });
         }}
         // Only while the text follows the drawing: undoing the drawing under a draft would leave the draft behind it.
         onHistory={(step) => draft === null && (step === 'undo' ? undoEdit() : redoEdit())}
@@ -131,4 +139,15 @@ export function PolicyTextView({ active }: PolicyTextViewProps): JSX.Element {
       <PolicyTextProblems diagnostics={check?.diagnostics ?? []} onPick={(line, column) => editor.current?.reveal(line, column)} />
     </div>
   );
+}
+
+/** What Ctrl+S says when the text has errors: nothing was saved, where the first error is, and the two ways on. */
+function saveRefusal(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  const line = first?.location?.line;
+  const where = line ? `, the first at line ${line}, column ${first.location?.column ?? 1}` : ', listed below the text';
+  const what = first ? ` (${first.code}: ${first.message})` : '';
+  const count = errors.length === 1 ? 'an error' : `${errors.length} errors`;
+  return `Not saved: the YAML has ${count}${where}${what}. Fix ${errors.length === 1 ? 'it' : 'them'} (the cursor is there), then press Ctrl+S again; or Revert to drop the edits, and Ctrl+S saves the drawing as it is. The file and the drawing are unchanged.`;
 }
