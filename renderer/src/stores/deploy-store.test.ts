@@ -74,6 +74,22 @@ describe('starting a deploy', () => {
   });
 });
 
+describe('a deploy refused before any host was touched', () => {
+  it('leaves each host row as its last deploy or rollback ended, not failed with the reason for the refusal', async () => {
+    const inventory = { readAt: 'x', workloads: [] };
+    const applied = { status: 'applied' as const, message: '65 flows applied in 1492 ms' };
+    useDeployStore.setState({ statuses: { h1: applied }, deployHosts: ['h1'], running: false });
+    answers.push({ ok: false, error: { code: 'bad-request', message: 'Hosts "h2" and "h3" both reach one switch' } });
+
+    await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1', 'h2', 'h3']);
+
+    const state = useDeployStore.getState();
+    expect(state.statuses).toEqual({ h1: applied });
+    expect(state.running).toBe(false);
+    expect(state.deployHosts).toEqual(['h1']);
+  });
+});
+
 describe('rolling back', () => {
   it('asks with the spoof guards the rollback would take away, and sends them only once agreed', async () => {
     answers.push({ ok: true, value: { host: 'h1', flowCount: 12, portGuardsLost: ['veth-a', 'veth-b'] } });
