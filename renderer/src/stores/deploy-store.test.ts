@@ -46,6 +46,20 @@ describe('saving a target', () => {
   });
 });
 
+describe('a target saved anew', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it("shows the host's last outcome only as the service still gives it, which it does not once the target reaches another switch", async () => {
+    useDeployStore.setState({ targets: [target], statuses: { h1: { status: 'applied', message: '65 flows applied' } }, deployId: null, running: false });
+    const moved = { ...target, bridge: 'br1' };
+    answers.push({ ok: true, value: [moved] }, { ok: true, value: { running: [], outcomes: [], backups: [] } });
+
+    expect(await useDeployStore.getState().saveTarget(moved, target)).toBe(true);
+
+    expect(useDeployStore.getState().statuses).toEqual({});
+  });
+});
+
 describe('forgetting a target', () => {
   const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
 

@@ -99,7 +99,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       if (response.error.code === 'conflict') await get().loadTargets();
       return false;
     }
-    set({ targets: response.value });
+    // How the host's last change ended is asked again: the service leaves it out once the target
+    // leads to another switch, where a row still saying "applied" would claim what never ran there.
+    set((s) => ({ targets: response.value, statuses: without(s.statuses, target.host) }));
     // A host configured again may have a backup from an earlier session.
     await get().restore();
     return true;
