@@ -46,7 +46,9 @@ describe('AnalysisService.impact against the deployed flows', () => {
 
     const outcome = await service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
 
-    expect(outcome.unread).toEqual([{ host: 'h01', server: 'root@127.0.0.1:22001', reason: 'Could not read the current flows on h01 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket.' }]);
+    expect(outcome.unread).toEqual([{ host: 'h01', server: 'root@127.0.0.1:22001', reason:
+          "Could not read the current flows on h01 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket. The host's Open vSwitch has no bridge br0, or ovs-vswitchd is not running there: " +
+          'check `ovs-vsctl list-br` on the host, and the bridge under Edit target.' }]);
     expect(fleet.asked).toEqual(fleet.hosts);
     expect(fleet.open).toBe(0);
   });

@@ -44,6 +44,13 @@ describe('DeployService.status', () => {
     expect(results[0]!.status).toBe('failed');
     // The deploy failed before its backup, so there is nothing to roll back to.
     expect(await service.status()).toEqual({ running: [], outcomes: results, backups: [] });
+
+    // Edited to reach another switch, the host has no outcome there; back on the first one, it has.
+    const first = (await targets.get('h1'))!;
+    await targets.save({ ...first, bridge: 'br1' });
+    expect((await service.status()).outcomes).toEqual([]);
+    await targets.save({ ...first, address: 'localhost' });
+    expect((await service.status()).outcomes).toEqual(results);
   });
 });
 

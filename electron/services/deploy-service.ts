@@ -74,6 +74,8 @@ export class DeployService {
   /** The running deploys, and each host's last outcome: a window that reloads reads them back. */
   private readonly runs = new Map<string, DeployRun>();
   private readonly outcomes = new Map<string, DeployHostResult>();
+  /** The switch (switchIdentity) each outcome happened on: once the host's target leads elsewhere, the outcome says nothing of it. */
+  private readonly outcomeSwitches = new Map<string, string>();
 
   constructor(
     private readonly targets: HostTargetStore,
@@ -127,7 +129,7 @@ export class DeployService {
       const count = (status: DeployHostResult['status']): number => results.filter((r) => r.status === status).length;
       this.log.info('deploy finished', { deployId, applied: count('applied'), failed: count('failed'), cancelled: count('cancelled') });
       this.runs.delete(deployId);
-      for (const r of results) this.outcomes.set(r.host, r);
+      for (const [i, r] of results.entries()) this.keepOutcome(r, jobs[i]!.target);
       this.emit('deploy:finished', { deployId, results });
     });
     return { deployId };
@@ -163,8 +165,11 @@ export class DeployService {
   async status(): Promise<DeployStatus> {
     // What runs as the caller asks: a deploy may end while the backups are looked for.
     const running = [...this.runs].map(([deployId, run]) => ({ deployId, cancelling: run.cancel.signal.aborted, progress: [...run.steps.values()] }));
-    const outcomes = [...this.outcomes.values()];
-    const hosts = (await this.targets.list()).map((t) => t.host);
+    const targets = await this.targets.list();
+    // A host whose target was edited to reach another switch has no outcome there yet.
+    const reaches = new Map(targets.filter((t) => typeof (t.address as unknown) === 'string').map((t) => [t.host, switchIdentity(t)]));
+    const outcomes = [...this.outcomes.values()].filter((r) => !reaches.has(r.host) || reaches.get(r.host) === this.outcomeSwitches.get(r.host));
+    const hosts = targets.map((t) => t.host);
     const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
     return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
   }
@@ -199,7 +204,7 @@ export class DeployService {
       const result = await this.restoreBackup(host, target, new Set(removePortGuards), stop);
       // A stopped rollback changed nothing: the host's last outcome still says how it is.
       if (result.status === 'cancelled') return result;
-      this.outcomes.set(host, result);
+      this.keepOutcome(result, target);
       this.emit('deploy:rolledBack', { result });
       return result;
     } finally {
@@ -485,6 +490,11 @@ export class DeployService {
     }
     if (sameFlows(read, before)) return { runs: 'kept', read };
     return { runs: read.length === bundleFlows ? 'taken' : 'neither', read };
+  }
+
+  private keepOutcome(result: DeployHostResult, target: HostTarget): void {
+    this.outcomes.set(result.host, result);
+    this.outcomeSwitches.set(result.host, switchIdentity(target));
   }
 
   private ensureIdle(host: string, target: HostTarget): void {

@@ -216,6 +216,15 @@ describe('OvsRemote.readHostClock on a host lacking what the bundle needs', () =
     expect(error.message).toContain('install a `date` that knows %s (GNU coreutils or BusyBox), then try again.');
   });
 
+  it('says what to check when the switch has no such bridge', async () => {
+    const noBridge: SshSession = { run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'ovs-ofctl: br0 is not a bridge or a socket\n' }), close: () => undefined };
+
+    await expect(new OvsRemote(noBridge, 'br0', 'h1', 60_000).checkBridge()).rejects.toThrow(
+      "Could not reach the bridge on h1 (bridge br0): ovs-ofctl: br0 is not a bridge or a socket. The host's Open vSwitch has no bridge br0, or ovs-vswitchd is not running there: " +
+        'check `ovs-vsctl list-br` on the host, and the bridge under Edit target.',
+    );
+  });
+
   it("says the SSH user's login shell is not a POSIX shell, as csh answers", async () => {
     const csh: SshSession = { run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'Illegal variable name.\n' }), close: () => undefined };
 

@@ -223,6 +223,7 @@ export class OvsRemote {
       const stderr = result.stderr.trim();
       const hint =
         result.code === 127 ? ` ${tool} is not installed on the host (Debian: apt-get install openvswitch-switch).`
+        : /is not a bridge or a socket/.test(stderr) ? ` The host's Open vSwitch has no bridge ${this.bridge}, or ovs-vswitchd is not running there: check \`ovs-vsctl list-br\` on the host, and the bridge under Edit target.`
         : /unknown port for in_port/.test(stderr) ? ` A workload's switchPort names a port bridge ${this.bridge} does not have: check the inventory's switchPort against \`ovs-vsctl list-ports ${this.bridge}\` on the host.`
         : '';
       throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): ${firstLine(stderr) || `exit ${result.code}`}.${hint}`, stderr);

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
@@ -116,6 +117,43 @@ describe('openSshSession to an IPv6 address', () => {
 
     // Pinned as the target spells it, which is how the next connection looks the pin up.
     expect(Object.keys(JSON.parse(readFileSync(join(configDir, 'known-hosts.json'), 'utf8')) as object)).toEqual([`[::1]:${port}`]);
+  });
+});
+
+describe('openSshSession failing to connect', () => {
+  it('says what to do when nothing listens on the port', async () => {
+    // A port that was just free: its server is closed before the connection is tried.
+    const port = await listen(openServer());
+    await new Promise<void>((resolve) => listening.pop()!.close(() => resolve()));
+    const { target, configDir } = loopbackTarget(port);
+
+    await expect(openSshSession(target, configDir)).rejects.toThrow(
+      `Could not connect to root@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}. Nothing accepts connections on port ${port} of 127.0.0.1: check that sshd runs there`,
+    );
+  });
+
+  it('says where to look when the server drops the connection before logging in', async () => {
+    const server = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const { target, configDir } = loopbackTarget(port);
+
+    try {
+      await expect(openSshSession(target, configDir)).rejects.toThrow(`The SSH server on 127.0.0.1 port ${port} closed the connection before logging in: check its log there`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('says which key to install where when the server does not accept it', async () => {
+    const server = new SshServer({ hostKeys: [rsaKey()] }, (client) => {
+      client.on('error', () => undefined);
+      client.on('authentication', (context) => context.reject());
+    });
+    const { target, configDir } = loopbackTarget(await listen(server));
+    const keyPath = target.auth.kind === 'key' ? target.auth.keyPath : '';
+
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`the key or agent was not accepted for this user. Add the public half of ${keyPath} to root's authorized_keys on that host`);
   });
 });
 

@@ -130,10 +130,20 @@ function connectError(target: HostTarget, error: Error, pinned: string | undefin
   if (pinned !== undefined && seen !== '' && pinned !== seen) {
     return new ServiceError('ssh-failed', `The host key of ${where} changed (pinned ${pinned}, offered ${seen}). If the host was reinstalled, remove its entry ("${target.address}:${target.port}") from ${pinsFile}; otherwise do not deploy.`);
   }
-  const level = (error as Error & { level?: string }).level;
-  const hint = level === 'client-authentication' ? 'the key or agent was not accepted for this user' : error.message;
-  return new ServiceError('ssh-failed', `Could not connect to ${where}: ${hint}.`);
+  const { level, code } = error as Error & { level?: string; code?: string };
+  if (level === 'client-authentication') {
+    const key = target.auth.kind === 'key' ? `the public half of ${target.auth.keyPath}` : "the agent's key";
+    return new ServiceError('ssh-failed', `Could not connect to ${where}: the key or agent was not accepted for this user. Add ${key} to ${target.user}'s authorized_keys on that host, or choose the key that is there under Edit target.`);
+  }
+  const advice = code === undefined ? undefined : CONNECT_ADVICE[code];
+  return new ServiceError('ssh-failed', `Could not connect to ${where}: ${error.message.replace(/\.$/, '')}.${advice === undefined ? '' : ` ${advice(target)}`}`);
 }
+
+/** What to do about the network errors a connection most often meets, by Node's error code. */
+const CONNECT_ADVICE: Readonly<Record<string, (target: HostTarget) => string>> = {
+  ECONNREFUSED: (t) => `Nothing accepts connections on port ${t.port} of ${t.address}: check that sshd runs there and listens on that address and port (Port field under Edit target), then try again.`,
+  ECONNRESET: (t) => `The SSH server on ${t.address} port ${t.port} closed the connection before logging in: check its log there (sshd refusing new connections, a wrapper in front of it), then try again.`,
+};
 
 /** The last pin write queued per known-hosts file, which the next one waits for. */
 const pinWrites = new Map<string, Promise<void>>();

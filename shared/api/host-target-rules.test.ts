@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitsHostTargetRule } from './host-target-rules';
+import { fitsHostTargetRule, sshDestination } from './host-target-rules';
 
 describe('the address rule of a host target', () => {
   it.each(['switch1.example.com', 'localhost', '10.0.0.1', '::1', '[::1]', 'fd00::4', '[2001:db8::1]', '::ffff:10.0.0.1'])('takes %s', (address) => {
@@ -9,5 +9,13 @@ describe('the address rule of a host target', () => {
   // A port must go in the Port field: SSH would take the whole text for a name to look up.
   it.each(['127.0.0.1:2222', 'switch1.example.com:22', '[::1]:22', '[10.0.0.1]', '10.0.0.1 -oProxyCommand=x', '', 'a'.repeat(254)])('refuses %s', (address) => {
     expect(fitsHostTargetRule('address', address)).toBe(false);
+  });
+});
+
+describe('sshDestination', () => {
+  it('puts a bare IPv6 address in brackets, so the port after it cannot be read as part of it', () => {
+    expect(sshDestination({ user: 'root', address: '::1', port: 22 })).toBe('root@[::1]:22');
+    expect(sshDestination({ user: 'root', address: '[fd00::1]', port: 2222 })).toBe('root@[fd00::1]:2222');
+    expect(sshDestination({ user: 'ops', address: '10.0.0.1', port: 22 })).toBe('ops@10.0.0.1:22');
   });
 });

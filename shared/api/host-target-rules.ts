@@ -19,7 +19,11 @@ export function fitsHostTargetRule(field: keyof typeof HOST_TARGET_RULES, value:
   return HOST_TARGET_RULES[field].pattern.test(value);
 }
 
-/** Where a target's SSH session goes, as messages name it: `user@address:port`. */
+/**
+ * Where a target's SSH session goes, as messages name it: `user@address:port`. A bare IPv6
+ * address is put in brackets: `root@::1:22` would read as the address `::1:22`.
+ */
 export function sshDestination(target: { user: string; address: string; port: number }): string {
-  return `${target.user}@${target.address}:${target.port}`;
+  const address = target.address.includes(':') && !target.address.startsWith('[') ? `[${target.address}]` : target.address;
+  return `${target.user}@${address}:${target.port}`;
 }

@@ -46,6 +46,20 @@ describe('saving a target', () => {
   });
 });
 
+describe('a target saved anew', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it("shows the host's last outcome only as the service still gives it, which it does not once the target reaches another switch", async () => {
+    useDeployStore.setState({ targets: [target], statuses: { h1: { status: 'applied', message: '65 flows applied' } }, deployId: null, running: false });
+    const moved = { ...target, bridge: 'br1' };
+    answers.push({ ok: true, value: [moved] }, { ok: true, value: { running: [], outcomes: [], backups: [] } });
+
+    expect(await useDeployStore.getState().saveTarget(moved, target)).toBe(true);
+
+    expect(useDeployStore.getState().statuses).toEqual({});
+  });
+});
+
 describe('forgetting a target', () => {
   const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
 
@@ -71,6 +85,22 @@ describe('starting a deploy', () => {
     await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1']);
     const calls = vi.mocked(request).mock.calls.filter(([channel]) => channel === 'deploy:start');
     expect(calls.map(([, args]) => (args as { removePortGuards?: unknown }).removePortGuards)).toEqual([[{ host: 'h1', ports: ['veth-web1'] }], undefined]);
+  });
+});
+
+describe('a deploy refused before any host was touched', () => {
+  it('leaves each host row as its last deploy or rollback ended, not failed with the reason for the refusal', async () => {
+    const inventory = { readAt: 'x', workloads: [] };
+    const applied = { status: 'applied' as const, message: '65 flows applied in 1492 ms' };
+    useDeployStore.setState({ statuses: { h1: applied }, deployHosts: ['h1'], running: false });
+    answers.push({ ok: false, error: { code: 'bad-request', message: 'Hosts "h2" and "h3" both reach one switch' } });
+
+    await useDeployStore.getState().start(emptyPolicy('t'), inventory, ['h1', 'h2', 'h3']);
+
+    const state = useDeployStore.getState();
+    expect(state.statuses).toEqual({ h1: applied });
+    expect(state.running).toBe(false);
+    expect(state.deployHosts).toEqual(['h1']);
   });
 });
 

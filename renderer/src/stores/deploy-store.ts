@@ -99,7 +99,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       if (response.error.code === 'conflict') await get().loadTargets();
       return false;
     }
-    set({ targets: response.value });
+    // How the host's last change ended is asked again: the service leaves it out once the target
+    // leads to another switch, where a row still saying "applied" would claim what never ran there.
+    set((s) => ({ targets: response.value, statuses: without(s.statuses, target.host) }));
     // A host configured again may have a backup from an earlier session.
     await get().restore();
     return true;
@@ -119,6 +121,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
 
   start: async (policy, inventory, hosts, removePortGuards = []) => {
     const queued = statusOf(hosts, { status: 'queued', message: 'waiting to start' });
+    const before = get();
     set((s) => ({
       confirming: false,
       running: true,
@@ -131,8 +134,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     }));
     const response = await request('deploy:start', { policy, inventory, hosts, ...(removePortGuards.length > 0 ? { removePortGuards } : {}) });
     if (!response.ok) {
-      const failed = statusOf(hosts, { status: 'failed', message: response.error.message });
-      set((s) => ({ running: false, pendingHosts: [], statuses: { ...s.statuses, ...failed } }));
+      // Refused before any host was touched (the notice says why): each row shows again how its
+      // switch was last changed, which a "failed" naming another host's problem would hide.
+      set((s) => ({ running: false, pendingHosts: [], deployHosts: before.deployHosts, statuses: putBack(s.statuses, before.statuses, hosts) }));
       return;
     }
     // Events may have arrived first and already told us the id; either way it is this one.
@@ -304,6 +308,13 @@ export function rollbackStoppable({ rollbacks }: { rollbacks: Record<string, Rol
 }
 
 /** `record` without `key`'s entry. */
+/** `now` with the entries of `keys` as `before` held them: taken out where it had none. */
+function putBack<T>(now: Record<string, T>, before: Record<string, T>, keys: readonly string[]): Record<string, T> {
+  const back = Object.fromEntries(Object.entries(now).filter(([k]) => !keys.includes(k)));
+  for (const k of keys) if (k in before) back[k] = before[k]!;
+  return back;
+}
+
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }
