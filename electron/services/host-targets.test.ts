@@ -40,7 +40,7 @@ describe('HostTargetStore.get on a hand-edited hosts.json', () => {
 
   it('refuses a port written into the address, saying where the port goes', async () => {
     await expect(storeHolding([{ ...SOUND, address: '127.0.0.1:2222' }]).store.get('h1')).rejects.toThrow(
-      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address, without a port: the port goes in the Port field). Correct it with Edit target under Hosts.',
+      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address (its port goes in the Port field)). Correct it with Edit target under Hosts.',
     );
   });
 

@@ -8,7 +8,7 @@ export const HOST_TARGET_RULES = {
   // after a name, an IPv4 address or brackets would reach the SSH resolver as part of the name.
   address: {
     pattern: /^(?=.{1,253}$)(?:[A-Za-z0-9.-]+|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*|\[[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*\])$/,
-    message: 'a host name or IP address, without a port: the port goes in the Port field',
+    message: 'a host name or IP address (its port goes in the Port field)',
   },
   user: { pattern: /^[a-z_][a-z0-9_.-]{0,63}$/i, message: 'a user name: letters, digits, "_", "." or "-"' },
   bridge: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, message: 'a bridge name: a letter or digit, then letters, digits, "_", "." or "-" (at most 15)' },
