@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
 import { deployCounts, rollbackStoppable, useDeployStore } from './deploy-store';
 import { useModalStore } from './modal-store';
+import { useNoticeStore } from './notice-store';
 
 // Rollback is offered only where there is something to roll back to.
 
@@ -96,6 +97,22 @@ describe('a target saved anew', () => {
     expect(await useDeployStore.getState().saveTarget(moved, target)).toBe(true);
 
     expect(useDeployStore.getState().statuses).toEqual({});
+  });
+});
+
+describe('notices about a host target', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it('go once the target is saved, as they spoke of it as it was', async () => {
+    useDeployStore.setState({ targets: [{ ...target, bridge: 'br1' }], statuses: {}, deployId: null, running: false });
+    useNoticeStore.setState({ notices: [] });
+    useNoticeStore.getState().push({ title: 'Rolling back', code: 'bad-request', message: 'backup of another switch', hosts: ['h1'] });
+    useNoticeStore.getState().push({ title: 'Rolling back', code: 'ssh-failed', message: 'no answer', hosts: ['h2'] });
+    answers.push({ ok: true, value: { targets: [target], sharedSwitches: [] } }, { ok: true, value: { running: [], outcomes: [], backups: [], backupsElsewhere: [] } });
+
+    expect(await useDeployStore.getState().saveTarget(target, { ...target, bridge: 'br1' })).toBe(true);
+
+    expect(useNoticeStore.getState().notices.map((n) => n.message)).toEqual(['no answer']);
   });
 });
 

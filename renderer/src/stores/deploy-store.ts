@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { request } from '../api/request';
 import { StopIds, wasStopped } from '../api/stop-ids';
 import { useModalStore, type ConfirmRequest } from './modal-store';
+import { useNoticeStore } from './notice-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
 export interface HostStatus {
@@ -108,6 +109,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     // How the host's last change ended is asked again: the service leaves it out once the target
     // leads to another switch, where a row still saying "applied" would claim what never ran there.
     set((s) => ({ ...targetsOf(response.value), statuses: without(s.statuses, target.host) }));
+    // A refused deploy or rollback of the host spoke of the target as it was.
+    useNoticeStore.getState().settleHost(target.host);
     // A host configured again may have a backup from an earlier session.
     await get().restore();
     return true;
@@ -120,6 +123,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       return false;
     }
     set(targetsOf(response.value));
+    useNoticeStore.getState().settleHost(host);
     return true;
   },
 
