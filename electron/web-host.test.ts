@@ -166,15 +166,15 @@ describe('browser-mode host', () => {
   });
 
   it('keeps the targets two tabs save at once, and answers a save from a stale target with conflict', async () => {
-    const post = async (args: unknown): Promise<{ ok: boolean; value?: { host: string }[]; error?: { code: string; message: string } }> =>
+    const post = async (args: unknown): Promise<{ ok: boolean; value?: { targets: { host: string }[] }; error?: { code: string; message: string } }> =>
       JSON.parse((await call('/api/hosts:save', { headers: auth(), body: { args } })).body) as { ok: boolean };
     // Each host on a switch of its own, as a save requires.
     const tab = (host: string): Record<string, unknown> => ({ host, address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: `br-${host}` });
 
     const both = await Promise.all([post({ target: tab('two-tabs-a'), base: null }), post({ target: tab('two-tabs-b'), base: null })]);
     expect(both.map((r) => r.ok)).toEqual([true, true]);
-    const listed = JSON.parse((await call('/api/hosts:list', { headers: auth(), body: { args: null } })).body) as { value: { host: string }[] };
-    expect(listed.value.map((t) => t.host)).toEqual(expect.arrayContaining(['two-tabs-a', 'two-tabs-b']));
+    const listed = JSON.parse((await call('/api/hosts:list', { headers: auth(), body: { args: null } })).body) as { value: { targets: { host: string }[] } };
+    expect(listed.value.targets.map((t) => t.host)).toEqual(expect.arrayContaining(['two-tabs-a', 'two-tabs-b']));
 
     const stale = await post({ target: { ...tab('two-tabs-a'), port: 2222 }, base: null });
     expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });

@@ -5,6 +5,7 @@ import { isRequestChannel } from '@shared/api/contract';
 import { typedPathProblem } from '@shared/files/typed-path';
 import type { Services } from '../services/services';
 import { parseInventoryText } from '../services/inventory-file';
+import { withSharedSwitches } from '../services/host-targets';
 import { importClusterNetworkPolicies } from '../services/kubernetes/cluster-network-policies';
 import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
 import { ServiceError, toErrorData } from '../services/service-error';
@@ -42,9 +43,9 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'policy:compile': ({ policy, inventory }) => Promise.resolve(services.compile.compile(policy, inventory)),
     'policy:hostTable': ({ compileId, host }) => Promise.resolve(services.compile.hostTable(compileId, host)),
     'trace:simulate': ({ compileId, from, to, packet, state }) => Promise.resolve(services.compile.trace(compileId, from, to, packet, state)),
-    'hosts:list': () => services.hosts.list(),
-    'hosts:save': ({ target, base }) => services.hosts.save(target, base),
-    'hosts:remove': ({ host, base }) => services.hosts.remove(host, base),
+    'hosts:list': async () => withSharedSwitches(await services.hosts.list()),
+    'hosts:save': async ({ target, base }) => withSharedSwitches(await services.hosts.save(target, base)),
+    'hosts:remove': async ({ host, base }) => withSharedSwitches(await services.hosts.remove(host, base)),
     'deploy:start': ({ policy, inventory, hosts, removePortGuards }) => services.deploy.start(policy, inventory, hosts, removePortGuards),
     // Through then: an unknown or ended deploy is a rejection, as for every other request, not a throw.
     'deploy:cancel': ({ deployId }) => Promise.resolve().then(() => services.deploy.cancel(deployId)),

@@ -43,7 +43,7 @@ describe('DeployService.status', () => {
     const { results } = await finished;
     expect(results[0]!.status).toBe('failed');
     // The deploy failed before its backup, so there is nothing to roll back to.
-    expect(await service.status()).toEqual({ running: [], outcomes: results, backups: [] });
+    expect(await service.status()).toEqual({ running: [], outcomes: results, backups: [], backupsElsewhere: [] });
 
     // Edited to reach another switch, the host has no outcome there; back on the first one, it has.
     const first = (await targets.get('h1'))!;
@@ -254,6 +254,18 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     await targets.save(target);
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(before);
+  });
+
+  it("says which backups were read from another switch than the host's target reaches now, so Rollback can say why it is off", async () => {
+    const { service, targets } = await deployed(new FakeSwitch([]));
+    expect((await service.status()).backupsElsewhere).toEqual([]);
+
+    await targets.save({ ...target, bridge: 'br1' });
+    expect((await service.status()).backupsElsewhere).toEqual([{ host: 'h1', readFrom: 'root@127.0.0.1:22, bridge br0', now: 'root@127.0.0.1:22, bridge br1' }]);
+
+    // Another spelling of the same switch is that switch.
+    await targets.save({ ...target, address: 'localhost' });
+    expect((await service.status()).backupsElsewhere).toEqual([]);
   });
 
   it('keeps the backup when the same table is deployed again, so rollback still leads back to the flows from before it', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiEvents, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
+import type { ApiEvents, BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
 import { sshDestination } from '@shared/api/host-target-rules';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
@@ -171,7 +171,18 @@ export class DeployService {
     const outcomes = [...this.outcomes.values()].filter((r) => !reaches.has(r.host) || reaches.get(r.host) === this.outcomeSwitches.get(r.host));
     const hosts = targets.map((t) => t.host);
     const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
-    return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]) };
+    const backupsElsewhere = (await Promise.all(targets.filter((_, i) => hasBackup[i]).map((t) => this.backupElsewhere(t)))).filter((b) => b !== undefined);
+    return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]), backupsElsewhere };
+  }
+
+  /** The target's backup when it was read from another switch than the target reaches now, which backupOf refuses to put back. */
+  private async backupElsewhere(target: HostTarget): Promise<BackupElsewhere | undefined> {
+    if (typeof (target.address as unknown) !== 'string') return undefined;
+    const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => '');
+    const firstLine = backup.split('\n', 1)[0] ?? '';
+    if (!firstLine.startsWith(BACKUP_SWITCH)) return undefined;
+    const readFrom = firstLine.slice(BACKUP_SWITCH.length);
+    return recordedAs(readFrom, target) ? undefined : { host: target.host, readFrom, now: switchOf(target) };
   }
 
   /**

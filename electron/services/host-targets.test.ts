@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
 import { describe, expect, it } from 'vitest';
-import { HostTargetStore } from './host-targets';
+import { HostTargetStore, withSharedSwitches } from './host-targets';
 
 const SOUND: HostTarget = { host: 'h1', address: '127.0.0.1', port: 2222, user: 'root', auth: { kind: 'key', keyPath: '/keys/id' }, bridge: 'br-int' };
 
@@ -207,5 +207,25 @@ describe('HostTargetStore keeping each switch to one host', () => {
     await store.save({ ...SOUND, host: 'h2', user: 'ops' }, { ...SOUND, host: 'h2' });
 
     expect(await store.list()).toEqual([{ ...SOUND, host: 'h2', user: 'ops' }]);
+  });
+});
+
+describe('withSharedSwitches', () => {
+  it('names, for each host of a pair that reaches one switch however spelled, the other host, as deploys are refused by', () => {
+    const targets = [SOUND, { ...SOUND, host: 'h2', address: 'localhost' }, { ...SOUND, host: 'h3', bridge: 'br-other' }];
+
+    expect(withSharedSwitches(targets)).toEqual({
+      targets,
+      sharedSwitches: [
+        { host: 'h1', sharer: 'h2' },
+        { host: 'h2', sharer: 'h1' },
+      ],
+    });
+  });
+
+  it('passes over an entry of a hand-edited file without an address, which names no switch', () => {
+    const targets = [SOUND, { ...SOUND, host: 'h2', address: undefined as unknown as string }];
+
+    expect(withSharedSwitches(targets).sharedSwitches).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostTarget } from '@shared/api/contract';
+import type { HostTarget, HostTargets } from '@shared/api/contract';
 import { HOST_TARGET_RULES, sshDestination } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
@@ -159,6 +159,18 @@ export class HostTargetStore {
     await writeTextFileAtomic(this.file, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
     return sorted;
   }
+}
+
+/**
+ * The targets with the hosts whose switch another target reaches too, by the rule deploys and
+ * rollbacks are refused by (sharerOf), so that the renderer never offers what would be refused.
+ */
+export function withSharedSwitches(targets: HostTarget[]): HostTargets {
+  const sharedSwitches = targets.flatMap((target) => {
+    const sharer = typeof (target.address as unknown) === 'string' ? sharerOf(target, targets) : undefined;
+    return sharer === undefined ? [] : [{ host: target.host, sharer: sharer.host }];
+  });
+  return { targets, sharedSwitches };
 }
 
 /** The last change queued per hosts.json, which the next one waits for (see HostTargetStore.change). */

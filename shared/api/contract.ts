@@ -37,17 +37,17 @@ export interface ApiRequests {
   'policy:hostTable': { args: { compileId: string; host: string }; result: { host: string; text: string } };
   /** Simulates a connection's first or later packet through the latest compile's tables, on the hosts of its path. */
   'trace:simulate': { args: { compileId: string; from: PathEnd; to: PathEnd; packet: SimulatedPacket; state: 'new' | 'established' }; result: TraceOutcome };
-  'hosts:list': { args: void; result: HostTarget[] };
+  'hosts:list': { args: void; result: HostTargets };
   /**
    * Saves one host's target; the others stay as saved. `base`: the target the form started from
    * (null: none); when another window has changed it since, the save fails with code `conflict`.
    */
-  'hosts:save': { args: { target: HostTarget; base: HostTarget | null }; result: HostTarget[] };
+  'hosts:save': { args: { target: HostTarget; base: HostTarget | null }; result: HostTargets };
   /**
    * Forgets one host's target. `base`: the target the form showed; when another window has
    * changed it since, nothing is forgotten and it fails with code `conflict`.
    */
-  'hosts:remove': { args: { host: string; base: HostTarget }; result: HostTarget[] };
+  'hosts:remove': { args: { host: string; base: HostTarget }; result: HostTargets };
   /**
    * Compiles on the node side and deploys to the named hosts; progress arrives as events. A host
    * whose switch guards a port the new table does not (see ImpactOutcome.portGuardsLost) keeps
@@ -383,6 +383,23 @@ export interface HostTarget {
   bridge: string;
 }
 
+/**
+ * The saved targets, sorted by host, and which of them reach one switch as the service tells it
+ * (electron/services/switch-identity.ts): a deploy or rollback to such a host is refused before
+ * anything is sent, so the deploy question leaves it out and says why.
+ */
+export interface HostTargets {
+  targets: HostTarget[];
+  /** One entry per host whose switch another saved target reaches too (a hand-edited hosts.json); both hosts of a pair have one. */
+  sharedSwitches: SharedSwitch[];
+}
+
+/** `host`'s target reaches the switch that `sharer`'s target reaches, however each spells it. */
+export interface SharedSwitch {
+  host: string;
+  sharer: string;
+}
+
 export type DeployStep = 'queued' | 'connect' | 'backup' | 'apply' | 'verify' | 'done' | 'failed' | 'cancelled';
 
 export interface DeployProgress {
@@ -408,6 +425,15 @@ export interface DeployStatus {
   outcomes: DeployHostResult[];
   /** The configured hosts that have a backup to roll back to (a deploy from this machine took effect). */
   backups: string[];
+  /** Of `backups`, those read from another switch than the host's target reaches now (Edit target moved it): a rollback is refused. */
+  backupsElsewhere: BackupElsewhere[];
+}
+
+/** A host's backup read from the switch at `readFrom`, while its target now reaches the switch at `now`. */
+export interface BackupElsewhere {
+  host: string;
+  readFrom: string;
+  now: string;
 }
 
 /** What rolling a host back would do, read from its switch and its backup. */

@@ -6,7 +6,7 @@ import {
   type RequestChannel,
   type RequestResult,
 } from '@shared/api/contract';
-import { useNoticeStore } from '../stores/notice-store';
+import { hostsOfRequest, useNoticeStore } from '../stores/notice-store';
 import { api } from './client';
 
 /** What the notice title says failed, in the user's words rather than the channel's. */
@@ -63,7 +63,7 @@ export async function request<C extends RequestChannel>(
   } catch (cause) {
     const error = toErrorData(cause);
     if (!options.handles?.(error)) {
-      useNoticeStore.getState().push({ title: ACTIONS[channel], ...error });
+      useNoticeStore.getState().push({ title: ACTIONS[channel], ...error, hosts: hostsOfRequest(args) });
     }
     return { ok: false, error };
   }

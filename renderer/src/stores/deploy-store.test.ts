@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../api/request';
 import { deployCounts, rollbackStoppable, useDeployStore } from './deploy-store';
 import { useModalStore } from './modal-store';
+import { useNoticeStore } from './notice-store';
 
 // Rollback is offered only where there is something to roll back to.
 
@@ -14,7 +15,7 @@ describe('backups to roll back to', () => {
   beforeEach(() => useDeployStore.setState({ backups: [], deployId: 'd1', statuses: {} }));
 
   it('come from the service after a reload', async () => {
-    answers.push({ ok: true, value: { running: [], outcomes: [], backups: ['host-a'] } });
+    answers.push({ ok: true, value: { running: [], outcomes: [], backups: ['host-a'], backupsElsewhere: [] } });
     await useDeployStore.getState().restore();
     expect(useDeployStore.getState().backups).toEqual(['host-a']);
   });
@@ -29,13 +30,52 @@ describe('backups to roll back to', () => {
   });
 });
 
+describe('backups read from another switch', () => {
+  const elsewhere = { host: 'h1', readFrom: 'root@127.0.0.1:22, bridge br0', now: 'root@127.0.0.1:22, bridge br1' };
+  beforeEach(() => useDeployStore.setState({ backups: [], backupsElsewhere: [], deployId: 'd1', statuses: {} }));
+
+  it('come from the service, and go when it no longer names them (the target set back)', async () => {
+    answers.push({ ok: true, value: { running: [], outcomes: [], backups: ['h1'], backupsElsewhere: [elsewhere] } });
+    await useDeployStore.getState().restore();
+    expect(useDeployStore.getState().backupsElsewhere).toEqual([elsewhere]);
+
+    answers.push({ ok: true, value: { running: [], outcomes: [], backups: ['h1'], backupsElsewhere: [] } });
+    await useDeployStore.getState().restore();
+    expect(useDeployStore.getState().backupsElsewhere).toEqual([]);
+  });
+
+  it('go when a deploy to the switch the host reaches now leaves a backup of it', () => {
+    useDeployStore.setState({ backups: ['h1'], backupsElsewhere: [elsewhere] });
+    useDeployStore.getState().onFinished('d1', [{ host: 'h1', status: 'applied', message: 'ok', flowCount: 3, durationMs: 1, backedUp: true }]);
+    expect(useDeployStore.getState().backupsElsewhere).toEqual([]);
+  });
+});
+
+describe('targets that share a switch', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+  const sharing = [
+    { host: 'h1', sharer: 'h2' },
+    { host: 'h2', sharer: 'h1' },
+  ];
+
+  it('are taken as the service tells them with the targets, and go when a change leaves each host its own switch', async () => {
+    answers.push({ ok: true, value: { targets: [target, { ...target, host: 'h2' }], sharedSwitches: sharing } });
+    await useDeployStore.getState().loadTargets();
+    expect(useDeployStore.getState().sharedSwitches).toEqual(sharing);
+
+    answers.push({ ok: true, value: { targets: [target], sharedSwitches: [] } });
+    expect(await useDeployStore.getState().removeTarget('h2', { ...target, host: 'h2' })).toBe(true);
+    expect(useDeployStore.getState().sharedSwitches).toEqual([]);
+  });
+});
+
 describe('saving a target', () => {
   const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
 
   it('sends the target the form started from, and reads the targets again when another window changed it since', async () => {
     const theirs = { ...target, bridge: 'br1' };
     useDeployStore.setState({ targets: [target] });
-    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: [theirs] });
+    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: { targets: [theirs], sharedSwitches: [] } });
 
     expect(await useDeployStore.getState().saveTarget({ ...target, port: 2222 }, target)).toBe(false);
 
@@ -52,11 +92,27 @@ describe('a target saved anew', () => {
   it("shows the host's last outcome only as the service still gives it, which it does not once the target reaches another switch", async () => {
     useDeployStore.setState({ targets: [target], statuses: { h1: { status: 'applied', message: '65 flows applied' } }, deployId: null, running: false });
     const moved = { ...target, bridge: 'br1' };
-    answers.push({ ok: true, value: [moved] }, { ok: true, value: { running: [], outcomes: [], backups: [] } });
+    answers.push({ ok: true, value: { targets: [moved], sharedSwitches: [] } }, { ok: true, value: { running: [], outcomes: [], backups: [], backupsElsewhere: [] } });
 
     expect(await useDeployStore.getState().saveTarget(moved, target)).toBe(true);
 
     expect(useDeployStore.getState().statuses).toEqual({});
+  });
+});
+
+describe('notices about a host target', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it('go once the target is saved, as they spoke of it as it was', async () => {
+    useDeployStore.setState({ targets: [{ ...target, bridge: 'br1' }], statuses: {}, deployId: null, running: false });
+    useNoticeStore.setState({ notices: [] });
+    useNoticeStore.getState().push({ title: 'Rolling back', code: 'bad-request', message: 'backup of another switch', hosts: ['h1'] });
+    useNoticeStore.getState().push({ title: 'Rolling back', code: 'ssh-failed', message: 'no answer', hosts: ['h2'] });
+    answers.push({ ok: true, value: { targets: [target], sharedSwitches: [] } }, { ok: true, value: { running: [], outcomes: [], backups: [], backupsElsewhere: [] } });
+
+    expect(await useDeployStore.getState().saveTarget(target, { ...target, bridge: 'br1' })).toBe(true);
+
+    expect(useNoticeStore.getState().notices.map((n) => n.message)).toEqual(['no answer']);
   });
 });
 
@@ -66,7 +122,7 @@ describe('forgetting a target', () => {
   it('sends the target the form showed, and reads the targets again when another window changed it since', async () => {
     const theirs = { ...target, bridge: 'br1' };
     useDeployStore.setState({ targets: [target] });
-    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: [theirs] });
+    answers.push({ ok: false, error: { code: 'conflict', message: 'changed elsewhere' } }, { ok: true, value: { targets: [theirs], sharedSwitches: [] } });
 
     expect(await useDeployStore.getState().removeTarget('h1', target)).toBe(false);
 
@@ -221,7 +277,7 @@ describe('cancelling a deploy', () => {
     expect(useDeployStore.getState().statuses['h3']).toEqual({ status: 'cancelled', message: 'Cancelled before it started' });
 
     useDeployStore.setState({ deployId: null, running: false, cancelling: false, statuses: {} });
-    answers.push({ ok: true, value: { running: [{ deployId: 'd9', cancelling: true, progress: [{ ...cancelled('h3'), deployId: 'd9' }] }], outcomes: [], backups: [] } });
+    answers.push({ ok: true, value: { running: [{ deployId: 'd9', cancelling: true, progress: [{ ...cancelled('h3'), deployId: 'd9' }] }], outcomes: [], backups: [], backupsElsewhere: [] } });
     await useDeployStore.getState().restore();
     expect(useDeployStore.getState()).toMatchObject({ deployId: 'd9', running: true, cancelling: true, deployHosts: ['h3'] });
   });
@@ -231,7 +287,7 @@ describe('cancelling a deploy', () => {
     let release: () => void = () => undefined;
     const answered = new Promise<void>((resolve) => (release = resolve));
     // The service answered while d7 still ran.
-    const status = { running: [{ deployId: 'd7', cancelling: false, progress: [{ deployId: 'd7', host: 'h1', step: 'done', message: '9 flows applied' }] }], outcomes: [], backups: [] };
+    const status = { running: [{ deployId: 'd7', cancelling: false, progress: [{ deployId: 'd7', host: 'h1', step: 'done', message: '9 flows applied' }] }], outcomes: [], backups: [], backupsElsewhere: [] };
     vi.mocked(request).mockImplementationOnce(async () => {
       await answered;
       return { ok: true, value: status } as never;
@@ -283,7 +339,7 @@ describe('a host waiting its turn', () => {
 
   it('shows it after a reload too, read from the running deploy', async () => {
     useDeployStore.setState({ deployId: null, running: false });
-    answers.push({ ok: true, value: { running: [{ deployId: 'd1', cancelling: false, progress: [waiting] }], outcomes: [], backups: [] } });
+    answers.push({ ok: true, value: { running: [{ deployId: 'd1', cancelling: false, progress: [waiting] }], outcomes: [], backups: [], backupsElsewhere: [] } });
     await useDeployStore.getState().restore();
     expect(useDeployStore.getState().statuses['h2']?.waiting).toEqual(server);
   });

@@ -1,4 +1,4 @@
-import type { DeployCancel, DeployHostResult, DeployProgress, DeployStep, HostTarget, SshWait } from '@shared/api/contract';
+import type { BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStep, HostTarget, HostTargets, SharedSwitch, SshWait } from '@shared/api/contract';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { request } from '../api/request';
 import { StopIds, wasStopped } from '../api/stop-ids';
 import { useModalStore, type ConfirmRequest } from './modal-store';
+import { useNoticeStore } from './notice-store';
 
 /** What a host row shows: the last step a deploy reported, or its final result. */
 export interface HostStatus {
@@ -20,6 +21,8 @@ export type RollbackStep = 'reading' | 'asking' | 'applying';
 
 interface DeployState {
   targets: HostTarget[];
+  /** Hosts whose switch another saved target reaches too, as the service tells with the targets: deploys and rollbacks there are refused. */
+  sharedSwitches: SharedSwitch[];
   /** The deploy this window started; progress of any other deploy is not ours to show. */
   deployId: string | null;
   /** Hosts of the deploy being started, before its id is known. */
@@ -36,6 +39,8 @@ interface DeployState {
   rollbacks: Record<string, RollbackStep>;
   /** Hosts with flows to roll back to: a deploy from this machine took effect there. */
   backups: string[];
+  /** Hosts whose backup was read from another switch than their target reaches now: the service refuses their rollback. */
+  backupsElsewhere: BackupElsewhere[];
   confirming: boolean;
   /**
    * Deploys this window saw end. Their end may come while the window asks what runs (after a
@@ -75,6 +80,7 @@ const rollbackStops = new StopIds<string>();
 
 export const useDeployStore = create<DeployState>()((set, get) => ({
   targets: [],
+  sharedSwitches: [],
   deployId: null,
   pendingHosts: [],
   running: false,
@@ -84,12 +90,13 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   statuses: {},
   rollbacks: {},
   backups: [],
+  backupsElsewhere: [],
   confirming: false,
   ended: [],
 
   loadTargets: async () => {
     const response = await request('hosts:list', undefined);
-    if (response.ok) set({ targets: response.value });
+    if (response.ok) set(targetsOf(response.value));
   },
 
   saveTarget: async (target, base) => {
@@ -101,7 +108,9 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     }
     // How the host's last change ended is asked again: the service leaves it out once the target
     // leads to another switch, where a row still saying "applied" would claim what never ran there.
-    set((s) => ({ targets: response.value, statuses: without(s.statuses, target.host) }));
+    set((s) => ({ ...targetsOf(response.value), statuses: without(s.statuses, target.host) }));
+    // A refused deploy or rollback of the host spoke of the target as it was.
+    useNoticeStore.getState().settleHost(target.host);
     // A host configured again may have a backup from an earlier session.
     await get().restore();
     return true;
@@ -113,7 +122,8 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       if (response.error.code === 'conflict') await get().loadTargets();
       return false;
     }
-    set({ targets: response.value });
+    set(targetsOf(response.value));
+    useNoticeStore.getState().settleHost(host);
     return true;
   },
 
@@ -213,10 +223,12 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
     for (const r of results) finals[r.host] = { status: r.status, message: r.message };
     // A deploy that took effect, or may have, left a backup of what the host had before it.
     const backedUp = results.filter((r) => r.backedUp === true).map((r) => r.host);
+    // Such a backup was read from the switch the host reaches now.
+    const elsewhere = (s: DeployState): BackupElsewhere[] => s.backupsElsewhere.filter((b) => !backedUp.includes(b.host));
     // A few are enough: only an answer already on its way can still name one.
     const ended = (s: DeployState): string[] => [...s.ended.slice(-7), deployId];
     if (!isOurs(get(), deployId, results[0]?.host)) {
-      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])], ended: ended(s) }));
+      set((s) => ({ statuses: { ...s.statuses, ...finals }, backups: [...new Set([...s.backups, ...backedUp])], backupsElsewhere: elsewhere(s), ended: ended(s) }));
       return;
     }
     set((s) => ({
@@ -228,6 +240,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
       cancelNote: null,
       statuses: { ...s.statuses, ...finals },
       backups: [...new Set([...s.backups, ...backedUp])],
+      backupsElsewhere: elsewhere(s),
     }));
   },
 
@@ -236,7 +249,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   restore: async () => {
     const response = await request('deploy:status', undefined);
     if (!response.ok) return;
-    const { running, outcomes, backups } = response.value;
+    const { running, outcomes, backups, backupsElsewhere } = response.value;
     const statuses: Record<string, HostStatus> = {};
     for (const r of outcomes) statuses[r.host] = { status: r.status, message: r.message };
     // A deploy that ended while the answer was on its way is not taken up: nothing would end it again.
@@ -249,6 +262,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
         : {}),
       statuses: { ...statuses, ...s.statuses },
       backups: [...new Set([...backups, ...s.backups])],
+      backupsElsewhere,
     }));
   },
 }));
@@ -307,7 +321,11 @@ export function rollbackStoppable({ rollbacks }: { rollbacks: Record<string, Rol
   return rollbacks[host] === 'reading' || rollbacks[host] === 'applying';
 }
 
-/** `record` without `key`'s entry. */
+/** The store's part of the service's answer about the saved targets. */
+function targetsOf({ targets, sharedSwitches }: HostTargets): Pick<DeployState, 'targets' | 'sharedSwitches'> {
+  return { targets, sharedSwitches };
+}
+
 /** `now` with the entries of `keys` as `before` held them: taken out where it had none. */
 function putBack<T>(now: Record<string, T>, before: Record<string, T>, keys: readonly string[]): Record<string, T> {
   const back = Object.fromEntries(Object.entries(now).filter(([k]) => !keys.includes(k)));
@@ -315,6 +333,7 @@ function putBack<T>(now: Record<string, T>, before: Record<string, T>, keys: rea
   return back;
 }
 
+/** `record` without `key`'s entry. */
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }

@@ -1,5 +1,5 @@
 import type { JSX } from 'react';
-import { describeTarget, type HostLine } from '../../model/deploy-plan';
+import { describeTarget, rollbackOff, sharedSwitchNote, type HostLine } from '../../model/deploy-plan';
 import { rollbackStoppable, useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore, type PortRead } from '../../stores/inventory-store';
 import { HostTargetForm } from './HostTargetForm';
@@ -20,6 +20,8 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const rollback = useDeployStore((s) => s.rollback);
   const stopRollback = useDeployStore((s) => s.stopRollback);
   const hasBackup = useDeployStore((s) => s.backups.includes(line.host));
+  const elsewhere = useDeployStore((s) => s.backupsElsewhere.find((b) => b.host === line.host));
+  const sharer = useDeployStore((s) => s.sharedSwitches.find((sw) => sw.host === line.host)?.sharer);
   const ports = useInventoryStore((s) => s.containerPorts.get(line.host));
   const readContainerPorts = useInventoryStore((s) => s.readContainerPorts);
   const stopPortRead = useInventoryStore((s) => s.stopPortRead);
@@ -27,7 +29,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
   const remembered = useInventoryStore((s) => s.portHosts.includes(line.host));
   const forgetPortHost = useInventoryStore((s) => s.forgetPortHost);
   // Said as text beside the button, not only as a tooltip: a disabled button shows no tooltip on touch.
-  const noRollback = !line.target ? null : !hasBackup ? 'No backup to roll back to: nothing was deployed to this host from here yet.' : null;
+  const noRollback = rollbackOff(line, hasBackup, elsewhere, sharer);
 
   const tone = !status ? '' : status.status === 'failed' ? 'error' : status.status === 'cancelled' ? 'cancelled' : FINAL.has(status.status) ? 'ok' : 'busy';
 
@@ -53,7 +55,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
           type="button"
           data-testid="rollback-button"
           data-host={line.host}
-          disabled={!line.target || !hasBackup || rollingBack || running}
+          disabled={!line.target || noRollback !== null || rollingBack || running}
           title={noRollback ?? 'Put back the flows this host had before our last deploy to it'}
           onClick={() => void rollback(line.host)}
         >
@@ -105,6 +107,7 @@ export function HostRow({ line, configuring, onConfigure }: HostRowProps): JSX.E
       ) : null}
       {portRead ? <PortReadNote read={portRead} host={line.host} /> : null}
       {noRollback ? <p className="muted host-note" data-testid="rollback-why" data-host={line.host}>{noRollback}</p> : null}
+      {sharer !== undefined ? <p className="host-note form-warning" data-testid="host-shared-switch" data-host={line.host}>{sharedSwitchNote(line.host, sharer)}</p> : null}
       {configuring ? <HostTargetForm host={line.host} target={line.target} suggestedAddress={line.suggestedAddress} onDone={() => onConfigure(false)} /> : null}
     </li>
   );

@@ -9,6 +9,7 @@ import { HostRow } from './HostRow';
 export function HostsPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const targets = useDeployStore((s) => s.targets);
+  const sharedSwitches = useDeployStore((s) => s.sharedSwitches);
   const running = useDeployStore((s) => s.running);
   const setConfirming = useDeployStore((s) => s.setConfirming);
   const deployHosts = useDeployStore((s) => s.deployHosts);
@@ -24,13 +25,15 @@ export function HostsPanel(): JSX.Element {
   const [configuring, setConfiguring] = useState<string | null>(null);
 
   const lines = useMemo(() => hostLines(outcome, targets, reported), [outcome, targets, reported]);
-  const plan = deployPlan(lines);
+  const plan = deployPlan(lines, sharedSwitches);
   const why = running
     ? runningNote(progress, cancelling, cancelNote)
     : !outcome
       ? 'Compile first: a deploy sends the tables you previewed'
       : plan.deploy.length === 0
-        ? 'Configure an SSH target for at least one compiled host'
+        ? plan.shared.length > 0
+          ? 'Every configured host shares its switch with another host\'s target (see its row): give each a switch of its own'
+          : 'Configure an SSH target for at least one compiled host'
         : `Deploy to ${plan.deploy.length} configured host(s)`;
 
   return (

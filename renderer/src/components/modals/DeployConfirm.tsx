@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ImpactOutcome } from '@shared/api/contract';
-import { deployPlan, describeTarget, hostLines } from '../../model/deploy-plan';
+import { deployPlan, describeTarget, hostLines, sharedSwitchNote } from '../../model/deploy-plan';
 import { useCompileStore } from '../../stores/compile-store';
 import { useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore } from '../../stores/inventory-store';
@@ -18,12 +18,18 @@ export function DeployConfirm(): JSX.Element | null {
   const setConfirming = useDeployStore((s) => s.setConfirming);
   const start = useDeployStore((s) => s.start);
   const targets = useDeployStore((s) => s.targets);
+  const sharedSwitches = useDeployStore((s) => s.sharedSwitches);
+  const loadTargets = useDeployStore((s) => s.loadTargets);
   const outcome = useCompileStore((s) => s.outcome);
   const input = useCompileStore((s) => s.input);
   const policy = usePolicyStore((s) => s.policy);
   const inventory = useInventoryStore((s) => s.inventory);
   const dirty = usePolicyStore((s) => s.dirty);
-  const plan = useMemo(() => deployPlan(hostLines(outcome, targets)), [outcome, targets]);
+  const plan = useMemo(() => deployPlan(hostLines(outcome, targets), sharedSwitches), [outcome, targets, sharedSwitches]);
+  // Read again on opening: hosts.json may have been edited by hand since, and the question must not offer what the service refuses.
+  useEffect(() => {
+    if (confirming) void loadTargets();
+  }, [confirming, loadTargets]);
   // What this deploy changes, against what the hosts run now; kept with the question it
   // answers, so a stale answer is never shown (undefined while it is worked out).
   const [answer, setAnswer] = useState<{ input: unknown; hosts: string; result: ImpactOutcome | null } | null>(null);
@@ -110,6 +116,18 @@ export function DeployConfirm(): JSX.Element | null {
           </>
         )}
       </div>
+      {plan.shared.length > 0 ? (
+        <div className="form-warning" data-testid="deploy-shared-switch">
+          <p>Left out, as the service refuses to deploy where two hosts' targets reach one switch:</p>
+          <ul>
+            {plan.shared.map(({ line, sharer }) => (
+              <li key={line.host} data-host={line.host}>
+                {sharedSwitchNote(line.host, sharer)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {plan.skipped.length > 0 ? (
         <p className="form-warning">Skipped, no SSH target: {plan.skipped.map((l) => l.host).join(', ')}</p>
       ) : null}
@@ -139,8 +157,14 @@ export function DeployConfirm(): JSX.Element | null {
           type="button"
           className="primary"
           data-testid="deploy-confirm"
-          disabled={guardLossOpen}
-          title={guardLossOpen ? 'This deploy removes spoof guards: tick "Remove" above to deploy anyway' : undefined}
+          disabled={guardLossOpen || plan.deploy.length === 0}
+          title={
+            plan.deploy.length === 0
+              ? 'No host left to deploy to: give each host whose target shares a switch a switch of its own (see above)'
+              : guardLossOpen
+                ? 'This deploy removes spoof guards: tick "Remove" above to deploy anyway'
+                : undefined
+          }
           onClick={() => {
             // Before the deploy asks for sessions, so that its hosts do not queue behind the read.
             stopReading();
