@@ -27,3 +27,22 @@ test('says an edge widened from one port to the whole protocol newly permits `tc
 
   expect(await designer.impactAgainstFile(policy)).toEqual(['web→app +tcp except 8080 -']);
 });
+
+test('a comparison that fails says why in words, and keeps its error code for support out of the text', async ({ designer, host }) => {
+  const { inventory, policy } = writeDualStackFiles(host.home, ['web-1,h1,10.0.0.1,tier=web', 'app-1,h2,10.0.0.2,tier=app']);
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.compile();
+
+  await designer.byTestId('impact-tab').click();
+  await designer.byTestId('impact-file').click();
+  await designer.byTestId('path-input').fill(`${host.home}/no-such-policy.yaml`);
+  await designer.byTestId('path-confirm').click();
+  const failure = designer.byTestId('impact-failure');
+  await expect(failure).toContainText('Comparing with');
+  const code = await failure.getAttribute('data-code');
+  expect(code).toBeTruthy();
+  await expect(failure).not.toContainText(code!);
+  await expect(failure).toHaveAttribute('title', `Error code for support: ${code}`);
+});

@@ -12,6 +12,7 @@ import { PortGuardLossList } from './PortGuardLossList';
 import { UnreadHostsList } from './UnreadHostsList';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
+import { noticeCodeHint } from '../../stores/notice-store';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -71,8 +72,8 @@ export function ImpactPanel(): JSX.Element {
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
       {note && (running || result?.against.kind === 'deployed') ? <p className="muted">{note}</p> : null}
       {failure ? (
-        <div className="form-error" role="alert" data-testid="impact-failure">
-          <strong>Comparing with {baselineName(failure.against)} failed</strong> <span className="code">{failure.error.code}</span>
+        <div className="form-error" role="alert" data-testid="impact-failure" data-code={failure.error.code} title={noticeCodeHint(failure.error)}>
+          <strong>Comparing with {baselineName(failure.against)} failed</strong>
           <p>{failure.error.message}</p>
           {failure.error.detail ? <pre className="detail">{failure.error.detail}</pre> : null}
         </div>
