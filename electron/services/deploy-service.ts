@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
-import { sshDestination } from '@shared/api/host-target-rules';
+import { sshDestination, sshSwitch } from '@shared/api/host-target-rules';
 import { compilePolicy, type HostTable } from '@shared/compiler/compile';
 import { portList, type PortGuardLoss } from '@shared/compiler/port-guard-loss';
 import { portGuardsLost, portGuardsLostToDump } from '@shared/simulator/port-guards';
@@ -26,7 +26,7 @@ import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 /** Marks a failure after which the switch's state is not known to be the old one. */
 const STATE_UNKNOWN = 'switch state unknown';
 
-/** A backup's first line, naming the switch its flows were read from (see switchOf). */
+/** A backup's first line, naming the switch its flows were read from (see sshSwitch). */
 const BACKUP_SWITCH = '# switch: ';
 
 /** Why a host without a target has nothing to roll back. */
@@ -169,20 +169,16 @@ export class DeployService {
     // A host whose target was edited to reach another switch has no outcome there yet.
     const reaches = new Map(targets.filter((t) => typeof (t.address as unknown) === 'string').map((t) => [t.host, switchIdentity(t)]));
     const outcomes = [...this.outcomes.values()].filter((r) => !reaches.has(r.host) || reaches.get(r.host) === this.outcomeSwitches.get(r.host));
-    const hosts = targets.map((t) => t.host);
-    const hasBackup = await Promise.all(hosts.map((h) => access(this.backupFile(h)).then(() => true, () => false)));
-    const backupsElsewhere = (await Promise.all(targets.filter((_, i) => hasBackup[i]).map((t) => this.backupElsewhere(t)))).filter((b) => b !== undefined);
-    return { running, outcomes, backups: hosts.filter((_, i) => hasBackup[i]), backupsElsewhere };
-  }
-
-  /** The target's backup when it was read from another switch than the target reaches now, which backupOf refuses to put back. */
-  private async backupElsewhere(target: HostTarget): Promise<BackupElsewhere | undefined> {
-    if (typeof (target.address as unknown) !== 'string') return undefined;
-    const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => '');
-    const firstLine = backup.split('\n', 1)[0] ?? '';
-    if (!firstLine.startsWith(BACKUP_SWITCH)) return undefined;
-    const readFrom = firstLine.slice(BACKUP_SWITCH.length);
-    return recordedAs(readFrom, target) ? undefined : { host: target.host, readFrom, now: switchOf(target) };
+    // Each backup read once: whether there is one, and the switch it was read from.
+    const recorded = await Promise.all(targets.map((t) => this.recordedSwitch(t.host)));
+    const backups = targets.filter((_, i) => recorded[i] !== undefined).map((t) => t.host);
+    // A backup read from another switch than the target reaches now, which backupOf refuses to put back.
+    const backupsElsewhere = targets.flatMap((target, i): BackupElsewhere[] => {
+      const readFrom = recorded[i];
+      if (typeof readFrom !== 'string' || typeof (target.address as unknown) !== 'string' || recordedAs(readFrom, target)) return [];
+      return [{ host: target.host, readFrom, now: sshSwitch(target) }];
+    });
+    return { running, outcomes, backups, backupsElsewhere };
   }
 
   /**
@@ -234,7 +230,7 @@ export class DeployService {
     if (!target) throw new ServiceError('no-target', missing);
     const sharer = sharerOf(target, await this.targets.list());
     if (sharer === undefined) return target;
-    const [mine, theirs] = [switchOf(target), switchOf(sharer)];
+    const [mine, theirs] = [sshSwitch(target), sshSwitch(sharer)];
     const where = mine === theirs ? `the switch at ${mine}` : `one switch (${mine} and ${theirs} name one machine, port and bridge)`;
     throw new ServiceError(
       'bad-request',
@@ -257,7 +253,7 @@ export class DeployService {
     if (readFrom !== undefined && !recordedAs(readFrom, target)) {
       throw new ServiceError(
         'bad-request',
-        `The backup of host "${host}" holds the flows of the switch at ${readFrom}, but its target is now ${switchOf(target)}: ` +
+        `The backup of host "${host}" holds the flows of the switch at ${readFrom}, but its target is now ${sshSwitch(target)}: ` +
           'a rollback would put one switch\'s flows on another. Set the target back to roll back there, or deploy instead.',
       );
     }
@@ -515,7 +511,7 @@ export class DeployService {
     if (other !== undefined) {
       throw new ServiceError(
         'bad-request',
-        `A deploy or rollback to host "${other}" is already running on the switch that host "${host}" reaches now (${switchOf(target)}); wait for its result, then check that each host has a switch of its own.`,
+        `A deploy or rollback to host "${other}" is already running on the switch that host "${host}" reaches now (${sshSwitch(target)}); wait for its result, then check that each host has a switch of its own.`,
       );
     }
   }
@@ -532,15 +528,22 @@ export class DeployService {
 
   /** Whether the target's host has a backup read from the switch the target reaches now. */
   private async hasBackupOf(target: HostTarget): Promise<boolean> {
-    const backup = await readFile(this.backupFile(target.host), 'utf8').catch(() => undefined);
-    const firstLine = backup?.split('\n', 1)[0] ?? '';
-    return firstLine.startsWith(BACKUP_SWITCH) && recordedAs(firstLine.slice(BACKUP_SWITCH.length), target);
+    const readFrom = await this.recordedSwitch(target.host);
+    return typeof readFrom === 'string' && recordedAs(readFrom, target);
+  }
+
+  /** The switch the host's backup records on its first line; null for a backup written before switches were recorded, undefined for none. */
+  private async recordedSwitch(host: string): Promise<string | null | undefined> {
+    const backup = await readFile(this.backupFile(host), 'utf8').catch(() => undefined);
+    if (backup === undefined) return undefined;
+    const firstLine = backup.split('\n', 1)[0]!;
+    return firstLine.startsWith(BACKUP_SWITCH) ? firstLine.slice(BACKUP_SWITCH.length) : null;
   }
 
   /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
   private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
     await mkdir(join(this.dataDir, 'backups'), { recursive: true });
-    await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${switchOf(target)}`, ...lines].map((l) => l + '\n').join(''));
+    await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${sshSwitch(target)}`, ...lines].map((l) => l + '\n').join(''));
   }
 }
 
@@ -581,18 +584,13 @@ function formatRestoreBundle(dumpedLines: readonly string[]): string {
   return formatDeployBundle([]).concat(dumpedLines.map((l) => `add ${l}\n`).join(''));
 }
 
-/** The switch a target reaches, as a backup records it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
-function switchOf(target: HostTarget): string {
-  return `${sshDestination(target)}, bridge ${target.bridge}`;
-}
-
 /**
- * Whether a backup's recorded switch (switchOf as it was then) is the one the target reaches now,
+ * Whether a backup's recorded switch (sshSwitch as it was then) is the one the target reaches now,
  * however either spells it (see switchIdentity); a line edited past reading must match exactly.
  */
 function recordedAs(recorded: string, target: HostTarget): boolean {
   const read = /^[^@]*@(.+):(\d+), bridge (\S+)$/.exec(recorded);
-  if (!read) return recorded === switchOf(target);
+  if (!read) return recorded === sshSwitch(target);
   return sameSwitch({ address: read[1]!, port: Number(read[2]), bridge: read[3]! }, target);
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget, HostTargets } from '@shared/api/contract';
-import { HOST_TARGET_RULES, sshDestination } from '@shared/api/host-target-rules';
+import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
@@ -142,7 +142,7 @@ export class HostTargetStore {
     if (current === undefined) {
       return new ServiceError('conflict', `The SSH target of host "${host}" was forgotten elsewhere (another window, or ${this.file} edited) after this form opened, so yours was not saved. Save target again to configure it anew, or Cancel.`);
     }
-    const now = `${sshDestination(current)}, bridge ${current.bridge}`;
+    const now = sshSwitch(current);
     if (base === null) {
       return new ServiceError('conflict', `Host "${host}" was given an SSH target elsewhere (another window, or ${this.file} edited) after this form opened: ${now}. Yours was not saved. ${again}`);
     }
@@ -178,7 +178,7 @@ const changes = new Map<string, Promise<void>>();
 
 /** Why `target` cannot be saved while `sharer`, another host's target, reaches the same switch. */
 function sharedSwitch(target: HostTarget, sharer: HostTarget): ServiceError {
-  const [mine, theirs] = [`${sshDestination(target)}, bridge ${target.bridge}`, `${sshDestination(sharer)}, bridge ${sharer.bridge}`];
+  const [mine, theirs] = [sshSwitch(target), sshSwitch(sharer)];
   const spelled = mine === theirs ? '' : ` (${mine} names the same machine, port and bridge)`;
   return new ServiceError(
     'bad-request',

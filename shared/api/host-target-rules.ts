@@ -27,3 +27,8 @@ export function sshDestination(target: { user: string; address: string; port: nu
   const address = target.address.includes(':') && !target.address.startsWith('[') ? `[${target.address}]` : target.address;
   return `${target.user}@${address}:${target.port}`;
 }
+
+/** The switch a target reaches, as backups record it and messages name it: `root@10.0.0.1:22, bridge br-int`. */
+export function sshSwitch(target: { user: string; address: string; port: number; bridge: string }): string {
+  return `${sshDestination(target)}, bridge ${target.bridge}`;
+}

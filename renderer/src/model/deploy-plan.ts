@@ -1,5 +1,5 @@
 import type { BackupElsewhere, CompileOutcome, HostTarget, SharedSwitch, SourceHost } from '@shared/api/contract';
-import { sshDestination } from '@shared/api/host-target-rules';
+import { sshSwitch } from '@shared/api/host-target-rules';
 
 export interface HostLine {
   host: string;
@@ -78,5 +78,5 @@ export function rollbackOff(line: HostLine, hasBackup: boolean, elsewhere: Backu
 /** `root@10.0.0.5:22, bridge br-int, key ~/.ssh/id_ed25519` */
 export function describeTarget(t: HostTarget): string {
   const auth = t.auth.kind === 'agent' ? 'SSH agent' : `key ${t.auth.keyPath}`;
-  return `${sshDestination(t)}, bridge ${t.bridge}, ${auth}`;
+  return `${sshSwitch(t)}, ${auth}`;
 }
