@@ -20,7 +20,7 @@ import { writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
-import { sameSwitch, sharerOf, switchIdentity } from './switch-identity';
+import { namesASwitch, sameSwitch, sharerOf, switchIdentity } from './switch-identity';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
 
 /** Marks a failure after which the switch's state is not known to be the old one. */
@@ -167,7 +167,7 @@ export class DeployService {
     const running = [...this.runs].map(([deployId, run]) => ({ deployId, cancelling: run.cancel.signal.aborted, progress: [...run.steps.values()] }));
     const targets = await this.targets.list();
     // A host whose target was edited to reach another switch has no outcome there yet.
-    const reaches = new Map(targets.filter((t) => typeof (t.address as unknown) === 'string').map((t) => [t.host, switchIdentity(t)]));
+    const reaches = new Map(targets.filter(namesASwitch).map((t) => [t.host, switchIdentity(t)]));
     const outcomes = [...this.outcomes.values()].filter((r) => !reaches.has(r.host) || reaches.get(r.host) === this.outcomeSwitches.get(r.host));
     // Each backup read once: whether there is one, and the switch it was read from.
     const recorded = await Promise.all(targets.map((t) => this.recordedSwitch(t.host)));
@@ -175,7 +175,7 @@ export class DeployService {
     // A backup read from another switch than the target reaches now, which backupOf refuses to put back.
     const backupsElsewhere = targets.flatMap((target, i): BackupElsewhere[] => {
       const readFrom = recorded[i];
-      if (typeof readFrom !== 'string' || typeof (target.address as unknown) !== 'string' || recordedAs(readFrom, target)) return [];
+      if (typeof readFrom !== 'string' || !namesASwitch(target) || recordedAs(readFrom, target)) return [];
       return [{ host: target.host, readFrom, now: sshSwitch(target) }];
     });
     return { running, outcomes, backups, backupsElsewhere };

@@ -5,7 +5,7 @@ import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
-import { sharerOf } from './switch-identity';
+import { namesASwitch, sharerOf } from './switch-identity';
 
 const PORT_RULE = 'it must be a port from 1 to 65535';
 const AUTH_RULE = 'it must be { "kind": "agent" } or { "kind": "key", "keyPath": "…" }';
@@ -167,7 +167,7 @@ export class HostTargetStore {
  */
 export function withSharedSwitches(targets: HostTarget[]): HostTargets {
   const sharedSwitches = targets.flatMap((target) => {
-    const sharer = typeof (target.address as unknown) === 'string' ? sharerOf(target, targets) : undefined;
+    const sharer = namesASwitch(target) ? sharerOf(target, targets) : undefined;
     return sharer === undefined ? [] : [{ host: target.host, sharer: sharer.host }];
   });
   return { targets, sharedSwitches };

@@ -38,7 +38,12 @@ export function sameSwitch(a: { address: string; port: number; bridge: string },
  * tells. An entry of a hand-edited file without an address names no switch, and is passed over.
  */
 export function sharerOf<T extends { host: string; address: string; port: number; bridge: string }>(target: T, targets: readonly T[]): T | undefined {
-  return targets.find((other) => other.host !== target.host && typeof (other.address as unknown) === 'string' && sameSwitch(other, target));
+  return targets.find((other) => other.host !== target.host && namesASwitch(other) && sameSwitch(other, target));
+}
+
+/** Whether a stored target has an address, and so names a switch: an entry of a hand-edited hosts.json may have none. */
+export function namesASwitch(target: { address: string }): boolean {
+  return typeof (target.address as unknown) === 'string';
 }
 
 const LOOPBACK = 'this machine (loopback)';
