@@ -1,5 +1,6 @@
 import { useReactFlow, useStoreApi, type ReactFlowState, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useRef } from 'react';
+import { overlaps, union } from '../model/canvas-rects';
 import type { CanvasRect } from '../model/policy-edits';
 
 // The add buttons' strip along the pane's top edge (15px margin, 30px buttons), in screen pixels.
@@ -77,19 +78,4 @@ function contains(outer: CanvasRect, inner: CanvasRect): boolean {
     inner.x + inner.width <= outer.x + outer.width &&
     inner.y + inner.height <= outer.y + outer.height
   );
-}
-
-function union(a: CanvasRect, b: CanvasRect): CanvasRect {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return {
-    x,
-    y,
-    width: Math.max(a.x + a.width, b.x + b.width) - x,
-    height: Math.max(a.y + a.height, b.y + b.height) - y,
-  };
-}
-
-function overlaps(a: CanvasRect, b: CanvasRect): boolean {
-  return b.x < a.x + a.width && b.x + b.width > a.x && b.y < a.y + a.height && b.y + b.height > a.y;
 }

@@ -1,7 +1,7 @@
 import { emptyPolicy, type CanvasPosition, type Edge, type Group, type Policy } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
 import { arrangedPositions, labelBox, withGroupsPlaced, type GroupSize } from './arrange';
-import { overlaps } from './box-index';
+import { overlaps } from './canvas-rects';
 import type { CanvasRect } from './policy-edits';
 import { GROUP_SIZE } from './policy-edits';
 

@@ -1,6 +1,6 @@
 import dagre from '@dagrejs/dagre';
 import type { CanvasPosition, Edge, Policy } from '@shared/policy/model';
-import { overlaps } from './box-index';
+import { overlaps } from './canvas-rects';
 import { EDGE_LABEL, labelWidth } from './edge-route';
 import { GROUP_SIZE, type CanvasRect } from './policy-edits';
 

@@ -1,3 +1,4 @@
+import { overlaps, union } from './canvas-rects';
 import type { CanvasRect } from './policy-edits';
 
 // About one group across: a box files under a few cells, and a look along an edge reads a few cells.
@@ -82,7 +83,7 @@ export class MovedBoxes implements BoxLookup {
     for (const [i, box] of moved) boxes[i] = box;
     this.boxes = boxes;
     this.bounds = [...moved.values()].reduce<CanvasRect | null>(
-      (all, box) => (all ? around(all, box) : box),
+      (all, box) => (all ? union(all, box) : box),
       base.bounds,
     );
   }
@@ -92,20 +93,6 @@ export class MovedBoxes implements BoxLookup {
     for (const [i, box] of this.moved) if (overlaps(box, area)) found.push(i);
     return found;
   }
-}
-
-export function overlaps(a: CanvasRect, b: CanvasRect): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}
-
-function around(a: CanvasRect, b: CanvasRect): CanvasRect {
-  const [x, y] = [Math.min(a.x, b.x), Math.min(a.y, b.y)];
-  return {
-    x,
-    y,
-    width: Math.max(a.x + a.width, b.x + b.width) - x,
-    height: Math.max(a.y + a.height, b.y + b.height) - y,
-  };
 }
 
 function cellSpan(area: CanvasRect): [number, number, number, number] {

@@ -1,6 +1,7 @@
 import type { Edge } from '@shared/policy/model';
 import { describe, expect, it } from 'vitest';
-import { BoxIndex, overlaps } from './box-index';
+import { BoxIndex } from './box-index';
+import { overlaps } from './canvas-rects';
 import {
   crosses,
   curveControls,

@@ -1,5 +1,6 @@
 import type { Edge } from '@shared/policy/model';
 import { BoxIndex, MovedBoxes, type BoxLookup } from './box-index';
+import { grow, union } from './canvas-rects';
 import { formatServiceList } from './drafts';
 import type { CanvasRect } from './policy-edits';
 
@@ -100,10 +101,7 @@ export function routeEdge(
   const ends = [from, to];
   const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
   const label = labelAt(middle, width);
-  const plain = grow(
-    spanOf([...curveControls(source, target), label, { x: label.x + label.width, y: label.y + label.height }]),
-    ROUTE.touch,
-  );
+  const plain = grow(union(spanOf(curveControls(source, target)), label), ROUTE.touch);
 
   // One look around the curve and its label: most edges, between columns, have no other group near.
   if (index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
@@ -112,23 +110,8 @@ export function routeEdge(
   const detour = detourHeight(source, target, width, index, ends);
   if (detour === null) return { detour, area: plain };
   const onRound = labelAt(detourLabel(source, target, detour), width);
-  const round = grow(
-    spanOf([
-      ...detourPoints(source, target, detour),
-      onRound,
-      { x: onRound.x + onRound.width, y: onRound.y + onRound.height },
-    ]),
-    ROUTE.clearance,
-  );
-  return {
-    detour,
-    area: spanOf([
-      plain,
-      { x: plain.x + plain.width, y: plain.y + plain.height },
-      round,
-      { x: round.x + round.width, y: round.y + round.height },
-    ]),
-  };
+  const round = grow(union(spanOf(detourPoints(source, target, detour)), onRound), ROUTE.clearance);
+  return { detour, area: union(plain, round) };
 }
 
 /** The four points of the curve React Flow draws from a right-side handle to a left-side one (its default bezier edge). */
@@ -276,7 +259,7 @@ function detourHeight(
 
 /**
  * Whether the way round at height `y`, whose long run is known to be clear, keeps clear of every
- * group: its legs up or down by the clearance, its short stubs at the ends of all but its own two.
+ * group: its legs up or down by the clearance, its short straight pieces at the ends of all but its own two.
  */
 function legsClear(source: Point, target: Point, y: number, index: BoxLookup, ends: readonly number[]): boolean {
   const [start, out, outAtY, intoAtY, into, end] = detourPoints(source, target, y) as [
@@ -312,10 +295,6 @@ function spanOf(points: readonly Point[]): CanvasRect {
   const ys = points.map((p) => p.y);
   const [x, y] = [Math.min(...xs), Math.min(...ys)];
   return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
-}
-
-function grow(box: CanvasRect, by: number): CanvasRect {
-  return { x: box.x - by, y: box.y - by, width: box.width + 2 * by, height: box.height + 2 * by };
 }
 
 /** Whether `b` lies on the way straight on from `a` to `c` (not where the way turns back). */
