@@ -80,9 +80,13 @@ const NO_WORKLOAD_ADDRESS: readonly (readonly [block: string, what: string])[] =
  * Rules on such an address would match traffic of no workload, or of every one.
  */
 export function workloadAddressProblem(text: string): string | undefined {
-  const found = NO_WORKLOAD_ADDRESS.find(([block]) => cidrInside(text, [block]));
+  // Matchers made once: an inventory of 50,000 workloads asks this of every address.
+  noWorkloadMatchers ??= NO_WORKLOAD_ADDRESS.map(([block, what]) => [cidrMatcher([block]), what] as const);
+  const found = noWorkloadMatchers.find(([inside]) => inside(text));
   return found && `${quotedName(text)} is ${found[1]}, which is no workload's own; write the workload's address (or none while it has none)`;
 }
+
+let noWorkloadMatchers: readonly (readonly [inside: (address: string) => boolean, what: string])[] | undefined;
 
 /**
  * A predicate "is this address inside one of the blocks?", for matching workload addresses
