@@ -5,7 +5,7 @@ import { formatDiagnostic } from '@shared/diagnostics';
 import { listDockerContexts } from './docker-contexts';
 import { readDockerInventory } from './docker-inventory';
 import { parseInventoryText } from './inventory-file';
-import { kubeconfigFiles, listKubernetesContexts, unreadableKubeconfigs } from './kubernetes-contexts';
+import { kubeconfigContents, kubeconfigFiles, unreadableKubeconfigs } from './kubernetes-contexts';
 import type { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile } from './project-files';
@@ -68,14 +68,15 @@ export class InventoryService {
    * window opens it and says so at once: its contexts are missing, and nothing else would tell.
    */
   private kubernetesSources(): InventorySourceInfo[] {
-    const contexts = listKubernetesContexts(this.env).map((c): InventorySourceInfo => ({
+    const { contexts: found, unreadable: unread } = kubeconfigContents(this.env);
+    const contexts = found.map((c): InventorySourceInfo => ({
       id: `kubernetes:${c.name}`,
       kind: 'kubernetes',
       name: `Kubernetes: ${c.name}`,
       endpoint: c.server,
       current: c.current,
     }));
-    const unreadable = [...unreadableKubeconfigs(this.env)].map(([file, reason]): InventorySourceInfo => {
+    const unreadable = [...unread].map(([file, reason]): InventorySourceInfo => {
       this.log.warn('kubeconfig file unreadable; its contexts are not listed', { file, reason });
       return { id: `kubeconfig:${file}`, kind: 'kubernetes', name: `Kubernetes: kubeconfig ${basename(file)} (cannot be read)`, endpoint: file, current: true };
     });

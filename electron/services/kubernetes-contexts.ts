@@ -114,8 +114,13 @@ export function unreadableKubeconfigs(env: NodeJS.ProcessEnv = process.env): Map
 }
 
 export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): KubernetesContext[] {
+  return kubeconfigContents(env).contexts;
+}
+
+/** The contexts and the files that cannot be read, from one read of the kubeconfig files. */
+export function kubeconfigContents(env: NodeJS.ProcessEnv = process.env): { contexts: KubernetesContext[]; unreadable: Map<string, string> } {
   const { config, problems } = loadKubeconfigChecked(env);
-  return config.contexts
+  const contexts = config.contexts
     .map((c) => ({
       name: c.name,
       cluster: c.cluster,
@@ -125,6 +130,7 @@ export function listKubernetesContexts(env: NodeJS.ProcessEnv = process.env): Ku
       current: c.name === config.currentContext,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+  return { contexts, unreadable: problems.files };
 }
 
 /** The kubeconfig with `context` as its current context, ready for the client's API objects. */
