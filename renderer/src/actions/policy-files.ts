@@ -14,6 +14,7 @@ import { usePolicyTextStore } from '../stores/policy-text-store';
 import { mayDiscard } from './discard';
 import { placeHeldGroups } from './move-groups';
 import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft } from './policy-text';
+import { staticFilePath, staticSourceId } from '../model/source-ids';
 
 /*
  * New, Open, Save and Save As. Each asks before throwing away unsaved work, and a file that
@@ -38,7 +39,7 @@ export async function openPolicy(): Promise<void> {
 export async function openExample(example: ExampleProject): Promise<void> {
   if (!(await mayDiscard(`open the example "${example.name}"`))) return;
   if (await readPolicy(example.policyPath)) {
-    await useInventoryStore.getState().openSource(`static:${example.inventoryPath}`);
+    await useInventoryStore.getState().openSource(staticSourceId(example.inventoryPath));
   }
 }
 
@@ -143,7 +144,7 @@ const diskTexts = new Map<string, string>();
  */
 async function mayOverwrite(path: string): Promise<boolean> {
   const current = await request('file:read', { path }, { handles: () => true });
-  const inventoryFiles = useInventoryStore.getState().open.filter((o) => o.sourceId.startsWith('static:')).map((o) => o.sourceId.slice('static:'.length));
+  const inventoryFiles = useInventoryStore.getState().open.flatMap((o) => staticFilePath(o.sourceId) ?? []);
   const question = overwriteQuestion(path, diskTexts.get(current.ok ? current.value.path : path), current, inventoryFiles);
   return question === null || useModalStore.getState().confirm(question);
 }

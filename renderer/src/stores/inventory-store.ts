@@ -5,6 +5,7 @@ import type { Inventory } from '@shared/inventory/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
 import { StopIds, wasStopped } from '../api/stop-ids';
+import { staticFilePath } from '../model/source-ids';
 
 /** Why a source gave no workloads, in words the panel can show as they are. */
 export interface SourceFailure {
@@ -233,11 +234,10 @@ function mergeInventories(open: readonly OpenSource[], containerPorts: ReadonlyM
 
 /** Static files opened by path (not listed by the service) still need a name in the panel. */
 function withOpenFiles(sources: InventorySourceInfo[], open: readonly OpenSource[]): InventorySourceInfo[] {
-  const extra = open
-    .filter((o) => o.sourceId.startsWith('static:') && !sources.some((s) => s.id === o.sourceId))
-    .map((o): InventorySourceInfo => {
-      const path = o.sourceId.slice('static:'.length);
-      return { id: o.sourceId, kind: 'static', name: `File: ${path.split(/[\\/]/).pop() ?? path}`, endpoint: path, current: false };
-    });
+  const extra = open.flatMap((o): InventorySourceInfo[] => {
+    const path = staticFilePath(o.sourceId);
+    if (path === null || sources.some((s) => s.id === o.sourceId)) return [];
+    return [{ id: o.sourceId, kind: 'static', name: `File: ${path.split(/[\\/]/).pop() ?? path}`, endpoint: path, current: false }];
+  });
   return [...sources, ...extra];
 }

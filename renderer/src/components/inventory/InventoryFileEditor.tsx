@@ -5,6 +5,7 @@ import { formatLocation } from '../../model/format';
 import { withLineEndsOf } from '../../model/line-ends';
 import { useInventoryStore } from '../../stores/inventory-store';
 import { Modal } from '../modals/Modal';
+import { staticSourceId } from '../../model/source-ids';
 
 interface InventoryFileEditorProps {
   path: string;
@@ -49,7 +50,7 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
     } else if (checked.ok && errors.length === 0) {
       const written = await request('file:write', { path, text: saved });
       if (written.ok) {
-        await openSource(`static:${path}`);
+        await openSource(staticSourceId(path));
         onClose();
       }
     }

@@ -5,6 +5,7 @@ import { countOf, formatLocation } from '../../model/format';
 import { useInventoryStore, type OpenSource } from '../../stores/inventory-store';
 import { ExampleList } from './ExampleList';
 import { InventoryFileEditor } from './InventoryFileEditor';
+import { staticFilePath } from '../../model/source-ids';
 
 const FAILURE_HEADLINES: Record<string, string> = {
   'docker-unreachable': 'Docker is not reachable.',
@@ -19,7 +20,7 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
   const [editing, setEditing] = useState(false);
   const { status, failure, inventory, live, diagnostics } = source;
   const name = info?.name ?? source.sourceId;
-  const staticPath = source.sourceId.startsWith('static:') ? source.sourceId.slice('static:'.length) : null;
+  const staticPath = staticFilePath(source.sourceId);
   const kubernetesContext = source.sourceId.startsWith('kubernetes:') ? source.sourceId.slice('kubernetes:'.length) : null;
   const tone = status === 'failed' ? 'failed' : live?.status === 'stale' ? 'stale' : status;
 
