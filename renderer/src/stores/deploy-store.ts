@@ -4,6 +4,7 @@ import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
+import { without } from '../model/records';
 import { StopIds, wasStopped } from '../api/stop-ids';
 import { useModalStore, type ConfirmRequest } from './modal-store';
 import { useNoticeStore } from './notice-store';
@@ -331,9 +332,4 @@ function putBack<T>(now: Record<string, T>, before: Record<string, T>, keys: rea
   const back = Object.fromEntries(Object.entries(now).filter(([k]) => !keys.includes(k)));
   for (const k of keys) if (k in before) back[k] = before[k]!;
   return back;
-}
-
-/** `record` without `key`'s entry. */
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }

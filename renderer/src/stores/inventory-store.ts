@@ -5,6 +5,7 @@ import type { Inventory } from '@shared/inventory/model';
 import { create } from 'zustand';
 import { request } from '../api/request';
 import { StopIds, wasStopped } from '../api/stop-ids';
+import { without } from '../model/records';
 import { staticFilePath } from '../model/source-ids';
 
 /** Why a source gave no workloads, in words the panel can show as they are. */
@@ -200,8 +201,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       portLoads.set(host, (portLoads.get(host) ?? 0) + 1);
       set((s) => {
         const containerPorts = withoutPortsOf(s.containerPorts, [host]);
-        const portReads = Object.fromEntries(Object.entries(s.portReads).filter(([h]) => h !== host));
-        return { portHosts: s.portHosts.filter((h) => h !== host), containerPorts, portReads, inventory: mergeInventories(s.open, containerPorts) };
+        return { portHosts: s.portHosts.filter((h) => h !== host), containerPorts, portReads: without(s.portReads, host), inventory: mergeInventories(s.open, containerPorts) };
       });
     },
 
