@@ -7,6 +7,16 @@ import { expect, test } from './support/fixtures';
 // Saving: the drawing is checked and printed as YAML in a worker, off the page's thread. A
 // drawing with errors is refused with its errors listed; a save changes nothing on the canvas.
 
+/** The note on group web, above the group as named now. */
+const webNoteAbove = (name: string): RegExp => new RegExp(`# Public entry: reviewed by J\\. Doe \\(SEC-41\\)\\n {2}- name: ${name}\\n`);
+
+/** Saves with Ctrl+S and gives the file as written. */
+async function saveAndRead(designer: DesignerPage, file: string): Promise<string> {
+  await designer.page.keyboard.press('Control+s');
+  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
+  return readFileSync(file, 'utf8');
+}
+
 /** Opens the shop copy `file` with a note on group web and one on edge web-to-app, as a reviewer wrote them. */
 async function openWithNotes(designer: DesignerPage, file: string): Promise<void> {
   const annotated = readFileSync(file, 'utf8')
@@ -75,17 +85,13 @@ test('a group renamed in the inspector keeps its notes in the saved file, and gi
   await openWithNotes(designer, file);
 
   await designer.renameGroup('web', 'front');
-  await designer.page.keyboard.press('Control+s');
-  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
-  const saved = readFileSync(file, 'utf8');
-  expect(saved).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/);
+  const saved = await saveAndRead(designer, file);
+  expect(saved).toMatch(webNoteAbove('front'));
   expect(saved).toContain('- id: web-to-app # opened for the checkout\n    from: front\n');
 
   await designer.byTestId('policy-undo').click();
   await expect(designer.group('web')).toBeVisible();
-  await designer.page.keyboard.press('Control+s');
-  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
-  expect(readFileSync(file, 'utf8')).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+  expect(await saveAndRead(designer, file)).toMatch(webNoteAbove('web'));
 });
 
 test('a group renamed in the YAML view keeps its notes in the saved file, and gives them back when the Apply is undone', async ({ designer, host }) => {
@@ -100,18 +106,14 @@ test('a group renamed in the YAML view keeps its notes in the saved file, and gi
   await expect(designer.byTestId('policy-text-status')).toContainText('not applied');
   await designer.byTestId('policy-text-apply').click();
   await expect(designer.byTestId('policy-text-status')).toContainText('follows the drawing');
-  await designer.page.keyboard.press('Control+s');
-  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
-  const saved = readFileSync(file, 'utf8');
-  expect(saved).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/);
+  const saved = await saveAndRead(designer, file);
+  expect(saved).toMatch(webNoteAbove('front'));
   expect(saved).toContain('- id: web-to-app # opened for the checkout\n    from: front\n');
 
   // Undo takes the Apply back, and the group's notes come back with its name.
   await designer.byTestId('policy-undo').click();
   await expect(designer.policyTextLine('- name: web')).toBeVisible();
-  await designer.page.keyboard.press('Control+s');
-  await expect(designer.byTestId('policy-dirty')).toHaveCount(0);
-  expect(readFileSync(file, 'utf8')).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: web\n/);
+  expect(await saveAndRead(designer, file)).toMatch(webNoteAbove('web'));
 });
 
 test('Save asks before creating the open file again once it was deleted, and Save as takes another spelling of it as the same file', async ({ designer, host }) => {

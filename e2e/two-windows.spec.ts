@@ -3,17 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { DesignerPage } from './pages/designer-page';
 import { expect, test } from './support/fixtures';
 
+const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+
+/** Opens the three-tier example with its inventory in `window`. */
+async function openShop(window: DesignerPage, url: string): Promise<void> {
+  await window.open(url);
+  await window.openInventoryFile(join(example, 'inventory.yaml'));
+  await window.openFile(join(example, 'policy.yaml'));
+}
+
 // The node side keeps only the latest compile's tables: a window whose compile another window
 // replaced says so at once, rather than when it next asks for a table or a trace.
 
 test('a window learns that another window compiled since, and compiling again clears it', async ({ designer, host, page }) => {
-  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   const other = new DesignerPage(await page.context().newPage());
-  for (const window of [designer, other]) {
-    await window.open(host.url);
-    await window.openInventoryFile(join(example, 'inventory.yaml'));
-    await window.openFile(join(example, 'policy.yaml'));
-  }
+  for (const window of [designer, other]) await openShop(window, host.url);
 
   await designer.compile();
   await expect(designer.byTestId('compile-replaced')).toBeHidden();
@@ -27,12 +31,9 @@ test('a window learns that another window compiled since, and compiling again cl
 });
 
 test("a host target another window saved after this window's form opened is not saved over; saving again replaces it", async ({ designer, host, page }) => {
-  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   const other = new DesignerPage(await page.context().newPage());
   for (const window of [designer, other]) {
-    await window.open(host.url);
-    await window.openInventoryFile(join(example, 'inventory.yaml'));
-    await window.openFile(join(example, 'policy.yaml'));
+    await openShop(window, host.url);
     await window.compile();
     // Both forms open on a host without a target. Saving does not connect; the addresses are from the documentation range.
     await window.hostRow('host-a').getByTestId('host-configure').click();
@@ -55,23 +56,20 @@ test("a host target another window saved after this window's form opened is not 
 });
 
 test("Forget target does not forget a target another window changed after this window's form opened; forgetting again does", async ({ designer, host, page }) => {
-  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   const other = new DesignerPage(await page.context().newPage());
-  const openShop = async (window: DesignerPage): Promise<void> => {
-    await window.open(host.url);
-    await window.openInventoryFile(join(example, 'inventory.yaml'));
-    await window.openFile(join(example, 'policy.yaml'));
+  const openAndCompile = async (window: DesignerPage): Promise<void> => {
+    await openShop(window, host.url);
     await window.compile();
   };
   // Saving does not connect; the addresses are from the documentation range.
-  await openShop(designer);
+  await openAndCompile(designer);
   await designer.hostRow('host-a').getByTestId('host-configure').click();
   await designer.byTestId('host-address').fill('192.0.2.10');
   await designer.byTestId('host-save').click();
   await expect(designer.hostRow('host-a')).toContainText('root@192.0.2.10:22');
 
   // The other window opens its form on that target; then the first window changes it.
-  await openShop(other);
+  await openAndCompile(other);
   await other.hostRow('host-a').getByTestId('host-configure').click();
   await designer.hostRow('host-a').getByTestId('host-configure').click();
   await designer.byTestId('host-address').fill('192.0.2.20');
