@@ -5,6 +5,7 @@ import { withGroupsPlaced, type GroupSize } from '../model/arrange';
 import { usePolicyStore } from '../stores/policy-store';
 import type { ArrangeReply, ArrangeRequest } from '../workers/arrange.worker';
 import ArrangeWorker from '../workers/arrange.worker?worker';
+import { WorkerCaller } from '../workers/worker-caller';
 
 // A drawing edited while it was being laid out is laid out again; past this many tries the user is plainly busy.
 const TRIES = 3;
@@ -35,33 +36,9 @@ export function placeArranged(basis: Policy, positions: ReadonlyMap<string, Canv
   return true;
 }
 
-let worker: Worker | null = null;
-let nextId = 0;
-const waiting = new Map<number, { resolve: (reply: ArrangeReply) => void; reject: (error: Error) => void }>();
+const arranger = new WorkerCaller<ArrangeRequest, ArrangeReply>(() => new ArrangeWorker(), 'Arranging the groups');
 
 async function layOut(policy: Policy, sizes: ReadonlyMap<string, GroupSize>): Promise<Map<string, CanvasPosition>> {
-  worker ??= startWorker();
-  const sent = worker;
-  const request: ArrangeRequest = { id: nextId++, policy, sizes: [...sizes] };
-  const reply = await new Promise<ArrangeReply>((resolve, reject) => {
-    waiting.set(request.id, { resolve, reject });
-    sent.postMessage(request);
-  });
+  const reply = await arranger.ask({ policy, sizes: [...sizes] });
   return new Map(reply.positions);
-}
-
-function startWorker(): Worker {
-  const started = new ArrangeWorker();
-  started.onmessage = ({ data }: MessageEvent<ArrangeReply>) => {
-    waiting.get(data.id)?.resolve(data);
-    waiting.delete(data.id);
-  };
-  // A bug in the worker fails the layouts waiting on it instead of leaving them hanging; the next one starts a new worker.
-  started.onerror = (event) => {
-    for (const { reject } of waiting.values()) reject(new Error(`Arranging the groups failed: ${event.message}`));
-    waiting.clear();
-    started.terminate();
-    worker = null;
-  };
-  return started;
 }
