@@ -11,10 +11,11 @@ import { FakeHosts } from '../testing/fake-hosts';
 import { AnalysisService } from './analysis-service';
 import { CompileService } from './compile-service';
 import { SSH_LIMITS, SshLimiter } from './host-fanout';
+import type { HostTargetStore } from './host-targets';
 import { createLogger } from './logger';
 
 /** The service behind the fake hosts (whose switches hold none of our flows), and one workload on each host. */
-async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ service: AnalysisService; inventory: Inventory; compiles: CompileService }> {
+async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ service: AnalysisService; inventory: Inventory; compiles: CompileService; targets: HostTargetStore }> {
   const { targets, configDir } = await fleet.targets(withTargets);
   const log = createLogger({ level: 'error' });
   const compiles = new CompileService(log);
@@ -23,7 +24,7 @@ async function analysis(fleet: FakeHosts, withTargets = fleet.hosts): Promise<{ 
     readAt: 'x',
     workloads: fleet.hosts.map((host, i) => ({ id: `s/w${i}`, name: `w${i}`, host, addresses: [`10.0.${i}.1`], labels: {}, origin: { kind: 'static', source: 's' } })),
   };
-  return { service, inventory, compiles };
+  return { service, inventory, compiles, targets };
 }
 
 describe('AnalysisService.impact against the deployed flows', () => {
@@ -37,6 +38,15 @@ describe('AnalysisService.impact against the deployed flows', () => {
     expect(fleet.mostOpen).toBe(SSH_LIMITS.perOperation);
     expect(fleet.asked).toEqual(fleet.hosts);
     expect(fleet.open).toBe(0);
+  });
+
+  it('reads hosts.json once, whatever the number of hosts', async () => {
+    const fleet = new FakeHosts(5);
+    const { service, inventory, targets } = await analysis(fleet);
+    const reads = vi.spyOn(targets, 'list');
+
+    await service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts });
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it('lists a host that fails, with its server and why, and still reads the others', async () => {

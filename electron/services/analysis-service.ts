@@ -139,14 +139,13 @@ export class AnalysisService {
    * cost the user the other hosts' answers, nor keep the sessions after the user moved on.
    */
   private async readDeployed(hosts: readonly string[], stop: AbortSignal): Promise<{ tables: Map<string, FlowTables>; unread: UnreadHost[] }> {
-    // All targets first, as before: a host without one fails the read before any session opens.
-    const targets = await Promise.all(
-      hosts.map(async (host) => {
-        const target = await this.targets.get(host);
-        if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target, so its flows cannot be read; configure it under Hosts, or compare with a saved version.`);
-        return target;
-      }),
-    );
+    // All targets first, from one read of the file: a host without one fails the read before any session opens.
+    const saved = await this.targets.list();
+    const targets = hosts.map((host) => {
+      const target = this.targets.targetIn(saved, host);
+      if (!target) throw new ServiceError('no-target', `Host "${host}" has no SSH target, so its flows cannot be read; configure it under Hosts, or compare with a saved version.`);
+      return target;
+    });
     // Stopped, the hosts still waiting leave the queue and those running give up their session.
     const operation = this.sessions.operation(stop);
     const outcomes = await Promise.all(

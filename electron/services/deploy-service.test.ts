@@ -118,6 +118,42 @@ class FakeSwitch {
   }
 }
 
+/** A store that counts its reads of hosts.json, each read through `list` as every other read is. */
+class CountingStore extends HostTargetStore {
+  reads = 0;
+
+  override async list(): Promise<HostTarget[]> {
+    this.reads++;
+    return super.list();
+  }
+}
+
+describe('DeployService reading the SSH targets', () => {
+  it('reads hosts.json once per deploy, and once per rollback, whatever the number of hosts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-deploy-reads-'));
+    const hosts = ['h1', 'h2', 'h3'];
+    storeHolding(dir, hosts.map((host, i) => ({ host, address: '127.0.0.1', port: 22_001 + i, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' })));
+    const targets = new CountingStore(join(dir, 'config'));
+    let ended: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (ended = resolve));
+    const emit: EmitEvent = (event) => {
+      if (event === 'deploy:finished') ended();
+    };
+    const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(new FakeSwitch([]).session()));
+    const inventory: Inventory = {
+      readAt: 'x',
+      workloads: hosts.map((host, i) => ({ id: `s/${host}`, name: host, host, addresses: [`10.0.0.${i + 1}`], labels: {}, origin: { kind: 'static', source: 's' } })),
+    };
+
+    await service.start(emptyPolicy('t'), inventory, hosts);
+    await finished;
+    expect(targets.reads).toBe(1);
+
+    await service.rollback('h2');
+    expect(targets.reads).toBe(2);
+  });
+});
+
 describe('DeployService and the spoof guard', () => {
   const web1 = (switchPort?: string): Inventory => ({
     readAt: 'x',

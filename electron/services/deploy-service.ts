@@ -98,21 +98,22 @@ export class DeployService {
     if (hasErrors(compiled.diagnostics)) throw new ServiceError('bad-request', 'The policy has errors; fix them (see Problems) before deploying.');
     if (hosts.length === 0) throw new ServiceError('bad-request', 'Choose at least one host to deploy to.');
 
-    const jobs: DeployJob[] = [];
     const twice = hosts.find((h, i) => hosts.indexOf(h) !== i);
     if (twice !== undefined) throw new ServiceError('bad-request', `Host "${twice}" is named twice; deploy to each host once.`);
+    // Read once for every host: a hand edit while they are checked cannot give one host (or two
+    // hosts on one switch) targets from different versions of the file.
+    const saved = await this.targets.list();
+    // From here until the hosts are taken, nothing waits: another window's deploy or rollback
+    // cannot take one between its check and ours.
+    const jobs: DeployJob[] = [];
     for (const host of hosts) {
       const table = compiled.hosts.find((h) => h.host === host);
       if (!table) throw new ServiceError('bad-request', `Host "${host}" has no workloads in this inventory, so there is no table to deploy to it.`);
-      const target = await this.ownTarget(host, 'deployed', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
+      const target = this.ownTarget(host, saved, 'deployed', `Host "${host}" has no SSH target yet; configure its address, user, key and bridge first.`);
       this.ensureIdle(host, target);
       const removable = new Set(removePortGuards.filter((r) => r.host === host).flatMap((r) => r.ports));
       jobs.push({ table, target, removable });
     }
-
-    // Checked again as the hosts are taken, with no wait in between: another window's deploy or
-    // rollback may have taken one while the targets were read.
-    for (const { table, target } of jobs) this.ensureIdle(table.host, target);
     for (const { table, target } of jobs) this.busy.set(table.host, switchIdentity(target));
     const taken = jobs.map((j) => j.table.host);
     const deployId = randomUUID();
@@ -187,7 +188,7 @@ export class DeployService {
    * fails with code `stopped`.
    */
   async rollbackPreview(host: string, stop: AbortSignal = NEVER_STOPPED): Promise<RollbackPreview> {
-    const target = await this.ownTarget(host, 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
+    const target = this.ownTarget(host, await this.targets.list(), 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
     const lines = await this.backupOf(host, target);
     const current = await this.sessions
       .operation(stop)
@@ -204,7 +205,7 @@ export class DeployService {
    * (status `cancelled`); once sent, the bundle is not interrupted, as a deploy's is not.
    */
   async rollback(host: string, removePortGuards: readonly string[] = [], stop: AbortSignal = NEVER_STOPPED): Promise<DeployHostResult> {
-    const target = await this.ownTarget(host, 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
+    const target = this.ownTarget(host, await this.targets.list(), 'rolled back', NO_TARGET_TO_ROLL_BACK(host));
     this.ensureIdle(host, target);
     this.busy.set(host, switchIdentity(target));
     try {
@@ -225,10 +226,10 @@ export class DeployService {
    * of a bridge's flows of ours, so each host's deploy would undo the other's, and the backups of
    * either would describe flows the switch no longer holds.
    */
-  private async ownTarget(host: string, done: 'deployed' | 'rolled back', missing: string): Promise<HostTarget> {
-    const target = await this.targets.get(host);
+  private ownTarget(host: string, saved: readonly HostTarget[], done: 'deployed' | 'rolled back', missing: string): HostTarget {
+    const target = this.targets.targetIn(saved, host);
     if (!target) throw new ServiceError('no-target', missing);
-    const sharer = sharerOf(target, await this.targets.list());
+    const sharer = sharerOf(target, saved);
     if (sharer === undefined) return target;
     const [mine, theirs] = [sshSwitch(target), sshSwitch(sharer)];
     const where = mine === theirs ? `the switch at ${mine}` : `one switch (${mine} and ${theirs} name one machine, port and bridge)`;

@@ -73,7 +73,15 @@ export class HostTargetStore {
    * edited by hand, and its bridge and user reach a remote command line.
    */
   async get(host: string): Promise<HostTarget | undefined> {
-    const target = (await this.list()).find((t) => t.host === host);
+    return this.targetIn(await this.list(), host);
+  }
+
+  /**
+   * The host's target as `get` checks it, from `targets` as `list` read them: work on several
+   * hosts reads the file once, so a hand edit meanwhile cannot give it targets from two versions.
+   */
+  targetIn(targets: readonly HostTarget[], host: string): HostTarget | undefined {
+    const target = targets.find((t) => t.host === host);
     const problem = target === undefined ? undefined : problemOf(target);
     if (problem !== undefined) throw new ServiceError('bad-request', `The SSH target of host "${host}" in ${this.file} has ${problem}. Correct it with Edit target under Hosts.`);
     return target;

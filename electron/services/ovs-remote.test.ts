@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OvsRemote, UnansweredError } from './ovs-remote';
+import { hostDeadline, OvsRemote, UnansweredError } from './ovs-remote';
 import { ServiceError } from './service-error';
 import type { CommandResult, SshSession } from './ssh-session';
 
@@ -157,6 +158,36 @@ describe('OvsRemote.applyBundle bounded on the host', () => {
     expect(Number(/^--timeout=(\d+) /.exec(host.ran()?.args ?? '')?.[1])).toBeLessThanOrEqual(15);
   });
 
+  it('does not run the bundle on a host without /proc/uptime whose wall clock reads earlier than when it was read', async () => {
+    const host = new ShellHost();
+    host.withoutUptime();
+    const ovs = host.remote();
+    await ovs.readHostClock();
+    // Set back 30 s, and 10 s go by: by `date`, 75 s would be left, more than the app waits.
+    host.setWallClockBy(-30);
+    host.pass(10);
+
+    const error = await ovs.applyBundle(bundle).then(() => undefined, (e: unknown) => e);
+    expect(error).not.toBeInstanceOf(UnansweredError);
+    expect(error).toMatchObject({
+      code: 'ovs-failed',
+      message: "Could not apply the flow table on h1 (bridge br0): the host's clock was set back after the app read it, so the host could not tell how long ovs-ofctl may run, and did not run it. Try again: the clock is read anew.",
+    });
+    expect(host.ran()).toBeUndefined();
+  });
+
+  it('still runs the bundle on a wall clock a second back, as two clocks ticking apart may show, with 56 s at most', async () => {
+    const host = new ShellHost();
+    host.withoutUptime();
+    const ovs = host.remote();
+    await ovs.readHostClock();
+    // A second back at once is within what two clocks ticking apart may show.
+    host.setWallClockBy(-1);
+
+    await ovs.applyBundle(bundle);
+    expect(Number(/^--timeout=(\d+) /.exec(host.ran()?.args ?? '')?.[1])).toBe(56);
+  });
+
   it('takes ovs-ofctl ended by its own alarm for a bundle without answer, final once the app would have stopped waiting', async () => {
     const host = new ShellHost();
     host.alarmAtTimeout();
@@ -233,6 +264,34 @@ describe('OvsRemote.readHostClock on a host lacking what the bundle needs', () =
       "Could not read the clock of h1: the SSH user's login shell there did not run a POSIX shell command (Illegal variable name). " +
         'The flow table is sent with a deadline by the host\'s clock (see "A bundle without answer" in docs/pipeline.md), in a POSIX shell: ' +
         "make that user's login shell sh, bash or dash (`chsh -s /bin/sh USER`), then try again.",
+    );
+  });
+});
+
+describe('hostDeadline', () => {
+  it('reckons the deadline and the earliest honest reading from the clock answer and the moment the command is sent', () => {
+    // Answered at 0 ms with second 1000; sent 2.5 s later, with 60 s to wait and 5 s of margin.
+    expect(hostDeadline({ seconds: 1000, readAt: 0 }, 2_500, 60_000)).toEqual({ second: 1057, earliest: 1001 });
+  });
+
+  it('never refuses an honest clock, ends the command before the app stops waiting on one, and gives it at most 56 s on any clock', () => {
+    const ms = (max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max });
+    fc.assert(
+      fc.property(ms(10_000_000), ms(2_000), ms(5_000), ms(70_000), fc.integer({ min: -100_000, max: 100_000 }), (readAtMs, answerMs, sentAfterMs, startAfterMs, setByMs) => {
+        // A fake host clock in ms: read at readAtMs, its answer in answerMs, the command sent sentAfterMs later and started startAfterMs after that.
+        const readAt = readAtMs + answerMs;
+        const sent = readAt + sentAfterMs;
+        const started = sent + startAfterMs;
+        const { second, earliest } = hostDeadline({ seconds: Math.floor(readAtMs / 1000), readAt }, sent, 60_000);
+
+        const honest = Math.floor(started / 1000);
+        expect(honest).toBeGreaterThanOrEqual(earliest);
+        // Run from `started` for `second - honest` seconds at most, when it runs at all.
+        if (second - honest > 0) expect(started + (second - honest) * 1000).toBeLessThanOrEqual(sent + 56_000);
+
+        const setBack = Math.floor((started + setByMs) / 1000);
+        if (setBack >= earliest) expect(second - setBack).toBeLessThanOrEqual(56);
+      }),
     );
   });
 });

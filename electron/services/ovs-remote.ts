@@ -43,6 +43,9 @@ const CLOCK_NEED = 'The flow table is sent with a deadline by the host\'s clock 
 /** The exit status of a bounded command that the host reached after its deadline, and so never ran (see boundOnHost). */
 const TOO_LATE = 124;
 
+/** The exit status of a bounded command not run because the host's clock read earlier than it could have (see boundOnHost). */
+const CLOCK_SET_BACK = 125;
+
 /** The shell's exit status for ovs-ofctl ended by its own --timeout alarm (128 + SIGALRM). */
 const ALARM = 142;
 
@@ -136,16 +139,15 @@ export class OvsRemote {
    * runs it only until a deadline a few seconds before the app stops waiting (see boundOnHost),
    * so a command the host starts late, or that hangs, can no longer change the switch once the
    * app has given up on it: without an answer this throws an UnansweredError saying from when a
-   * read of the switch is final. A host that reached the command after its deadline did not run
-   * it, and says so as a refused bundle does (code `ovs-failed`).
+   * read of the switch is final. A host that reached the command after its deadline, or whose
+   * clock was set back since it was read, did not run it, and says so as a refused bundle does
+   * (code `ovs-failed`).
    */
   async applyBundle(bundle: string): Promise<void> {
     if (!this.clock) throw new Error(`applyBundle on ${this.host} before readHostClock: the host could not be told when to give up.`);
     const sent = performance.now();
-    // Counted from the clock's answer, which came no sooner than the host read it: the deadline errs early, never late.
-    const deadline = this.clock.seconds + Math.floor((sent - this.clock.readAt + this.timeoutMs - HOST_MARGIN_MS) / 1000);
     try {
-      await this.ovsTool('ovs-ofctl', `--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle, { second: deadline, now: this.nowOnHost(this.clock.since) });
+      await this.ovsTool('ovs-ofctl', `--bundle add-flows -- ${this.bridge} -`, 'apply the flow table', bundle, { ...hostDeadline(this.clock, sent, this.timeoutMs), now: this.nowOnHost(this.clock.since) });
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'ssh-failed') throw new UnansweredError(error.message, sent + this.timeoutMs);
       throw error;
@@ -207,7 +209,7 @@ export class OvsRemote {
   }
 
   /** `deadline`: the host-clock second by which the host gives the command up (see boundOnHost); none for reads, which change nothing late. */
-  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string, deadline?: { second: number; now: HostSecond }): Promise<string> {
+  private async ovsTool(tool: 'ovs-ofctl' | 'ovs-vsctl', args: string, what: string, stdin?: string, deadline?: HostDeadline & { now: HostSecond }): Promise<string> {
     const result = await this.run(deadline === undefined ? `${tool} ${args}` : boundOnHost(tool, args, deadline), what, stdin);
     if (result.code === -1) {
       // No exit status: the connection went away while the command ran, so whether it took effect is not known.
@@ -215,6 +217,13 @@ export class OvsRemote {
     }
     if (deadline !== undefined && result.code === TOO_LATE) {
       throw new ServiceError('ovs-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the host started ${tool} only after its deadline, so it did not run it.`, result.stderr);
+    }
+    if (deadline !== undefined && result.code === CLOCK_SET_BACK) {
+      throw new ServiceError(
+        'ovs-failed',
+        `Could not ${what} on ${this.host} (bridge ${this.bridge}): the host's clock was set back after the app read it, so the host could not tell how long ${tool} may run, and did not run it. Try again: the clock is read anew.`,
+        result.stderr,
+      );
     }
     if (deadline !== undefined && result.code === ALARM) {
       throw new ServiceError('ssh-failed', `Could not ${what} on ${this.host} (bridge ${this.bridge}): the switch did not answer before ${tool} gave up at its deadline on the host.`, result.stderr);
@@ -232,6 +241,29 @@ export class OvsRemote {
   }
 }
 
+/**
+ * When the host gives a command up, in seconds of the clock readHostClock read: `second`, the
+ * deadline; `earliest`, the least that clock can read by the time the command starts unless it
+ * was set back.
+ */
+export interface HostDeadline {
+  second: number;
+  earliest: number;
+}
+
+/**
+ * The deadline of a command sent at `sent` (performance.now()) that the app waits `timeoutMs` for,
+ * on the host clock read as `clock` (its answer came at `clock.readAt`). Counted from the clock's
+ * answer, which came no sooner than the host read it, the deadline errs early, never late. The
+ * host started the command after `sent`, so an honest clock has moved on at least the whole
+ * seconds that passed here since that answer; one second less, for two clocks that tick at
+ * slightly different rates.
+ */
+export function hostDeadline(clock: { seconds: number; readAt: number }, sent: number, timeoutMs: number): HostDeadline {
+  const sinceRead = sent - clock.readAt;
+  return { second: clock.seconds + Math.floor((sinceRead + timeoutMs - HOST_MARGIN_MS) / 1000), earliest: clock.seconds + Math.floor(sinceRead / 1000) - 1 };
+}
+
 /** Shell text for the host's current second: what to run first, then the expression that gives it. */
 interface HostSecond {
   before: string;
@@ -239,15 +271,20 @@ interface HostSecond {
 }
 
 /**
- * `tool args` as a POSIX shell runs it only before host-clock second `deadline`: started later
- * (a wrapper or a login that took long), it does not run at all; started in time, the tool's own
- * --timeout ends it at the deadline (within the second the clock is read in). Counted in seconds
- * since boot, a wall clock set back meanwhile changes nothing; counted by `date`, it gives the
- * tool that many seconds more (see "A bundle without answer" in docs/pipeline.md).
+ * `tool args` as a POSIX shell runs it only before host-clock second `deadline.second`: started
+ * later (a wrapper or a login that took long), it does not run at all; started in time, the tool's
+ * own --timeout ends it at the deadline (within the second the clock is read in). Counted in
+ * seconds since boot, a wall clock set back meanwhile changes nothing. Counted by `date`, a clock
+ * set back would give the tool that many seconds more: so a clock that reads earlier than
+ * `deadline.earliest` does not run the tool at all, and one that does not gives it at most a
+ * second more than the app's wait less the margin, counted from its start (see "A bundle without
+ * answer" in docs/pipeline.md).
  */
-function boundOnHost(tool: string, args: string, deadline: { second: number; now: HostSecond }): string {
+function boundOnHost(tool: string, args: string, deadline: HostDeadline & { now: HostSecond }): string {
   return (
-    `${deadline.now.before}left=$((${deadline.second} - ${deadline.now.seconds})); ` +
+    `${deadline.now.before}now=${deadline.now.seconds}; ` +
+    `if [ "$now" -lt ${deadline.earliest} ]; then echo "not run: the host's clock was set back after it was read" >&2; exit ${CLOCK_SET_BACK}; fi; ` +
+    `left=$((${deadline.second} - now)); ` +
     `if [ "$left" -le 0 ]; then echo "not run: the host reached it after its deadline" >&2; exit ${TOO_LATE}; fi; ` +
     // `exit $?` keeps the tool a child of the shell, which then reports its alarm as an exit status, not a signal.
     `${tool} --timeout="$left" ${args}; exit $?`

@@ -24,7 +24,8 @@ export type TableName = keyof typeof TABLES;
 export const PRIORITY = {
   // Table 0's spoof guard (port-guard.ts), above all the rest of the table: neighbour discovery
   // and DHCP pass first, a neighbour advertisement of another's address drops (even from the
-  // port's own address), then a port's own addresses pass, and anything else from the port drops.
+  // port's own address), as does a router's message from a link-local address of the port's own,
+  // then a port's own addresses pass, and anything else from the port drops.
   portGuardInfrastructure: 310,
   portGuardForgedAdvertisement: 305,
   portGuard: 300,

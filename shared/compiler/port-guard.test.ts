@@ -137,4 +137,32 @@ describe('the spoof guard of switch ports the inventory names', () => {
     expect(impact(guarded).length).toBeGreaterThan(0);
     expect(impact(guarded)).toEqual(impact(unguarded));
   });
+
+  it('binds a link-local address the inventory lists as any other, and lets neighbour discovery alone speak from one it does not', () => {
+    const linkLocal: Inventory = { readAt: 'x', workloads: [workload('web1', 'h1', ['169.254.7.1', 'fd00::1', 'fe80::7'], 'web', 'veth-web1'), workload('web2', 'h1', ['169.254.7.2', 'fe80::2'], 'web')] };
+    const onGuarded = (packet: Packet) => simulatePacket(loadHostTables(compilePolicy(policy, linkLocal).hosts).get('h1')!, { inPort: 'veth-web1', ...packet }, 'new');
+    const ping = (src: string, dst: string): Packet => ({ ethType: src.includes(':') ? 'ipv6' : 'ipv4', src, dst, protocol: 'icmp', icmpType: src.includes(':') ? 128 : 8 });
+    const arp = (src: string, dst: string): Packet => ({ ethType: 'arp', src, dst });
+    // Listed: its own, as IP and as ARP sender.
+    for (const own of [ping('169.254.7.1', '169.254.7.2'), arp('169.254.7.1', '169.254.7.2'), ping('fe80::7', 'fe80::2')]) expect(onGuarded(own).verdict, JSON.stringify(own)).toBe('forwarded');
+    // Not listed for the port (web2's, or no one's): dropped, IP and ARP, as any address not the port's.
+    for (const other of [ping('169.254.7.2', '169.254.7.1'), arp('169.254.7.9', '169.254.7.1'), ping('fe80::2', 'fe80::7'), ping('fe80::9', 'fe80::2')]) expect(droppedBy(onGuarded(other)), JSON.stringify(other)).toBe(GUARD_COOKIE);
+    // Neighbour discovery alone speaks from, and advertises, any link-local address: the guard cannot tell the port's own.
+    expect(onGuarded({ ethType: 'ipv6', src: 'fe80::9', dst: 'ff02::1', protocol: 'icmp', icmpType: 136, ndTarget: 'fe80::2' }).verdict).toBe('forwarded');
+  });
+
+  it("drops a router's messages from a link-local address the inventory lists as the port's own, as from any link-local one", () => {
+    const listed: Inventory = { readAt: 'x', workloads: [workload('web1', 'h1', ['fd00::1', 'fe80::7'], 'web', 'veth-web1')] };
+    const monitored = compilePolicy({ ...policy, defaults: { ...policy.defaults, betweenGroups: 'monitor' } }, listed);
+    const hosts = loadHostTables(monitored.hosts);
+    const table = hosts.get('h1')!;
+    for (const icmpType of [134, 137]) {
+      const sent: Packet = { inPort: 'veth-web1', ethType: 'ipv6', src: 'fe80::7', dst: 'ff02::1', protocol: 'icmp', icmpType };
+      expect(droppedBy(simulatePacket(table, sent, 'new')), `type ${icmpType}`).toBe(GUARD_COOKIE);
+      const traced = simulatePath(hosts, { address: 'fe80::7', host: 'h1', port: 'veth-web1' }, { address: 'ff02::1' }, { protocol: 'icmp', icmpType }, 'new');
+      expect(decisionsOf(traced, monitored.rules)[0]?.what).toBe("the spoof guard of switch port veth-web1: neighbour discovery that its workloads may not send there (an advertisement of another's address, or a router's message)");
+    }
+    // From its own global address a router advertisement still passes as without the guard: no neighbour takes it.
+    expect(simulatePacket(table, { inPort: 'veth-web1', ethType: 'ipv6', src: 'fd00::1', dst: 'ff02::1', protocol: 'icmp', icmpType: 134 }, 'new').verdict).toBe('forwarded');
+  });
 });

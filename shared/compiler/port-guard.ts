@@ -1,5 +1,6 @@
 import type { Workload } from '../inventory/model';
 import { matchValuesOf } from '../net/address';
+import { cidrsOverlap } from '../net/cidr-set';
 import type { FlowList } from './flow-order';
 import { cookieFor, PRIORITY, TABLES } from './pipeline';
 
@@ -20,6 +21,7 @@ const ROUTER_SOLICITATION = 133;
 const ROUTER_ADVERTISEMENT = 134;
 const NEIGHBOUR_SOLICITATION = 135;
 const NEIGHBOUR_ADVERTISEMENT = 136;
+const REDIRECT = 137;
 /** Where a workload's neighbour discovery may speak from besides its own addresses: its link-local address, or none yet (duplicate address detection). */
 const LINK_LOCAL = 'fe80::/10';
 const UNSPECIFIED = '::';
@@ -86,13 +88,18 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
  * advertisement counts only from a link-local address (RFC 4861), and from there it is dropped:
  * a workload announcing itself as the router would take its neighbours' outside traffic
  * (Kubernetes' CVE-2020-10749). From the port's own addresses it passes as without the guard,
- * and its neighbours discard it. Redirects, which routers send from link-local too, drop.
+ * and its neighbours discard it. Redirects, which routers send from link-local too, drop. Both
+ * drop from a link-local address the inventory lists as the port's own as well, which the port's
+ * own IPv6 traffic would otherwise let through.
  */
 function addNeighbourDiscovery(from: string, own: readonly string[], add: (priority: number, match: string, actions: string[]) => void): void {
   const icmp6 = `${from},icmp6,icmp_type=`;
   const pass = (match: string): void => add(PRIORITY.portGuardInfrastructure, match, ['NORMAL']);
   for (const source of [...own, LINK_LOCAL, UNSPECIFIED]) for (const type of [ROUTER_SOLICITATION, NEIGHBOUR_SOLICITATION]) pass(`${icmp6}${type},ipv6_src=${source}`);
-  for (const source of own) pass(`${icmp6}${ROUTER_ADVERTISEMENT},ipv6_src=${source}`);
+  const linkLocal = own.filter((source) => cidrsOverlap([source], [LINK_LOCAL]));
+  for (const source of own) if (!linkLocal.includes(source)) pass(`${icmp6}${ROUTER_ADVERTISEMENT},ipv6_src=${source}`);
+  // From its own link-local address a router's messages would otherwise pass as the port's own IPv6 traffic.
+  for (const source of linkLocal) for (const type of [ROUTER_ADVERTISEMENT, REDIRECT]) add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${type},ipv6_src=${source}`, ['drop']);
   for (const target of [...own, LINK_LOCAL]) pass(`${icmp6}${NEIGHBOUR_ADVERTISEMENT},nd_target=${target}`);
   // Sent from its own address, an advertisement of another's would otherwise pass as the port's own IPv6 traffic.
   add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${NEIGHBOUR_ADVERTISEMENT}`, ['drop']);

@@ -40,9 +40,7 @@ export function canonicalAddress(text: string): string | null {
  */
 export function ipv4Mapped(text: string): string | null {
   const cidr = parseCidr(text);
-  if (!cidr || cidr.family !== 6 || cidr.prefix !== 128) return null;
-  const value = ipv6ToBigInt(cidr.address);
-  return value >> 32n === 0xffffn ? bigIntToIPv4(value & 0xffffffffn) : null;
+  return cidr?.prefix === 128 ? (unmapped(cidr)?.address ?? null) : null;
 }
 
 /**
@@ -51,10 +49,15 @@ export function ipv4Mapped(text: string): string | null {
  * mapped address, such a block holds no address a packet carries.
  */
 export function ipv4MappedBlock(text: string): string | null {
-  const cidr = parseCidr(text);
+  const mapped = unmapped(parseCidr(text));
+  return mapped && canonicalCidr(`${mapped.address}/${mapped.prefix}`);
+}
+
+/** The IPv4 address and prefix an IPv6 block inside ::ffff:0:0/96 is written with; null for any other block. */
+function unmapped(cidr: Cidr | null): { address: string; prefix: number } | null {
   if (!cidr || cidr.family !== 6 || cidr.prefix < 96) return null;
   const value = ipv6ToBigInt(cidr.address);
-  return value >> 32n === 0xffffn ? canonicalCidr(`${bigIntToIPv4(value & 0xffffffffn)}/${cidr.prefix - 96}`) : null;
+  return value >> 32n === 0xffffn ? { address: bigIntToIPv4(value & 0xffffffffn), prefix: cidr.prefix - 96 } : null;
 }
 
 /** Why an address cannot stand for a workload or an end when it is IPv4 written as IPv6 (see ipv4Mapped); undefined for any other text. */

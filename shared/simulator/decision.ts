@@ -117,6 +117,8 @@ function describeRedirect(table: number): string {
 /** A spoof guard's flow (compiler/port-guard.ts): its drop, or what it let through from the port. */
 function describePortGuard(flow: SimFlow): string {
   const port = flow.match.inPort ?? '?';
+  if (flow.priority === PRIORITY.portGuardForgedAdvertisement)
+    return `the spoof guard of switch port ${port}: neighbour discovery that its workloads may not send there (an advertisement of another's address, or a router's message)`;
   if (flow.actions.some((a) => a.kind === 'drop'))
     return `the spoof guard of switch port ${port}: the packet came in there with a source address that belongs to none of the port's workloads`;
   return `the spoof guard of switch port ${port} lets the port's own traffic through`;
