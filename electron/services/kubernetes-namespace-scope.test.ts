@@ -71,8 +71,8 @@ describe('a Kubernetes context whose credentials may read one namespace only', (
     expect(load.diagnostics.map((d) => [d.code, d.severity])).toEqual([['MS320', 'warning'], ['MS321', 'warning'], ['MS322', 'warning']]);
     const [scope, namespaces, nodes] = load.diagnostics.map((d) => d.message);
     expect(scope).toMatch(/context "double-ns" may not list pods in all namespaces \(403 Forbidden\), so this source is limited to namespace "shop"/);
-    expect(namespaces).toMatch(/context "double-ns" may not list namespaces \(403 Forbidden\), so namespace labels are unknown.*namespaceLabels do not match/);
-    expect(nodes).toMatch(/context "double-ns" may not list nodes \(403 Forbidden\), so the nodes' addresses are unknown.*SSH address/);
+    expect(namespaces).toMatch(/context "double-ns" may not list namespaces \(403 Forbidden\), so namespace labels are unknown.*namespaceLabels miss them/);
+    expect(nodes).toMatch(/context "double-ns" may not list nodes \(403 Forbidden\), so node addresses are unknown.*SSH address/);
     // Opened again, the source answers from its picture with the same warnings.
     expect((await kubernetes.load('double-ns', 'kubernetes:double-ns')).diagnostics).toEqual(load.diagnostics);
   });

@@ -11,11 +11,11 @@ export function accessWarnings(context: string, access: Pick<CollectionAccess, '
   const warnings: Diagnostic[] = [];
 
   if (access.namespace !== undefined) {
-    warnings.push(warning('MS320', `${refused('pods in all namespaces')}, so this source is limited to namespace "${access.namespace}", the context's namespace: pods of other namespaces are not in the inventory, and no group holds them. To read another namespace, set it on the context (kubectl config set-context ${context} --namespace=NAME) and open the source again.`));
+    warnings.push(warning('MS320', `${refused('pods in all namespaces')}, so this source is limited to namespace "${access.namespace}", the context's namespace: other namespaces' pods are not in the inventory. To read another, set it on the context (kubectl config set-context ${context} --namespace=NAME) and open the source again.`));
   }
   const costs: Record<Exclude<Collection, 'pods'>, string> = {
-    namespaces: `${refused('namespaces')}, so namespace labels are unknown: each pod carries only kubernetes.io/metadata.name (its namespace's name, which the API server always sets), and groups that select other namespaceLabels do not match these pods. Select by namespace instead, or ask for list and watch on namespaces.`,
-    nodes: `${refused('nodes')}, so the nodes' addresses are unknown: hosts are named from each pod's node, and Configure on a host offers its name, not its InternalIP, as the SSH address. Enter each node's address yourself, or ask for list and watch on nodes.`,
+    namespaces: `${refused('namespaces')}, so namespace labels are unknown: pods carry only kubernetes.io/metadata.name, and groups that select other namespaceLabels miss them. Select by namespace, or ask for list and watch on namespaces.`,
+    nodes: `${refused('nodes')}, so node addresses are unknown: hosts are named from the pods' nodes, and Configure offers a node's name as its SSH address, not its InternalIP. Enter each node's address, or ask for list and watch on nodes.`,
     replicasets: `${refused(`replicasets ${where}`)}, so a pod of a Deployment shows its ReplicaSet as its owner, not the Deployment.`,
     jobs: `${refused(`jobs ${where}`)}, so a pod of a CronJob shows its Job as its owner, not the CronJob.`,
   };
