@@ -98,6 +98,7 @@ export class KubernetesSource {
       return new ResourceFeed<T>(readable.path, config, lists, this.listenerFor(onChange), options.backoff, log);
     };
 
+    // readCollections fails unless pods can be read somewhere: this feed always exists.
     this.pods = feed<V1Pod>('pods', (pod) => this.dirtyPods.add(podKey(pod.metadata?.namespace, pod.metadata?.name)))!;
     this.namespaces = feed<V1Namespace>('namespaces', (ns) => this.dirtyNamespaces.add(ns.metadata?.name ?? ''));
     this.nodes = feed<V1Node>('nodes', () => (this.hostsDirty = true));
@@ -114,7 +115,7 @@ export class KubernetesSource {
     };
   }
 
-  /** Starts every feed; resolves with the first snapshot made once all have listed. */
+  /** Starts every feed; resolves once all have listed and the first snapshot is made. */
   private start(): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => (this.opened = { resolve, reject }));
     for (const feed of this.feeds) feed.start();
