@@ -55,7 +55,7 @@ describe('Kubernetes contexts and live inventory against the API server double',
 
     expect(kubeconfigFiles(env)).toEqual([double.kubeconfigFile, second]);
     const contexts = listKubernetesContexts(env);
-    expect(contexts.map((c) => c.name)).toEqual(['double', 'double-bad-ca', 'double-bad-token', 'double-cert', 'other']);
+    expect(contexts.map((c) => c.name)).toEqual(['double', 'double-bad-ca', 'double-bad-token', 'double-cert', 'double-no-access', 'double-ns', 'double-ns-default', 'other']);
     // The first file wins: its current context, and its definition of a name both files use.
     expect(contexts.filter((c) => c.current).map((c) => c.name)).toEqual(['double']);
     expect(contexts.find((c) => c.name === 'double')?.server).toBe(double.url);

@@ -25,10 +25,12 @@ export class KubernetesInventory {
       // A failed open is forgotten, so that the next attempt tries again.
       opening.catch(() => this.open.delete(context));
     }
-    const snapshot = (await opening).current();
+    const source = await opening;
+    const snapshot = source.current();
     if (!snapshot) throw new Error(`Kubernetes context "${context}" has no picture after opening; this is a bug.`);
     const { inventory, hosts, ...live } = snapshot;
-    return { sourceId, inventory, diagnostics: [], hosts, live };
+    // What the credentials do not let it read is said beside the source, as a file's warnings are.
+    return { sourceId, inventory, diagnostics: source.warnings, hosts, live };
   }
 
   async close(context: string): Promise<void> {
@@ -46,8 +48,7 @@ export class KubernetesInventory {
   private async start(context: string, sourceId: string): Promise<KubernetesSource> {
     const config = kubeconfigForContext(context, this.env);
     const server = config.getCurrentCluster()?.server ?? '';
-    const source = new KubernetesSource({ context, server }, config, this.log, this.options);
-    await source.open();
+    const source = await KubernetesSource.open({ context, server }, config, this.log, this.options);
     let status = 'live';
     source.onChange((snapshot) => {
       if (snapshot.status !== status) {
@@ -57,7 +58,8 @@ export class KubernetesInventory {
       }
       this.publish({ sourceId, ...snapshot });
     });
-    this.log.info('kubernetes source live', { context, server, pods: source.current()?.inventory.workloads.length });
+    this.log.info('kubernetes source live', { context, server, namespace: source.namespace ?? 'all', pods: source.current()?.inventory.workloads.length });
+    for (const warning of source.warnings) this.log.warn('kubernetes source limited', { context, code: warning.code });
     return source;
   }
 }

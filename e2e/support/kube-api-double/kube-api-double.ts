@@ -6,16 +6,21 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { refusal, type DoubleUser } from './access';
 import { DOUBLE_CONTEXTS, writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './object-store';
 import { jobObject, namespaceObject, networkPolicyObject, nodeObject, podObject, replicaSetObject, type KubeObject, type NetworkPolicySpecInput, type PodSpecInput } from './objects';
 import { createPki, type DoublePki } from './pki';
-import { resourceByPath, resourceOfKind, type ResourceType } from './resources';
+import { resourceOfKind, routeOf, type CollectionRoute, type ResourceType } from './resources';
 import { bookmarkObject, eventLine, listBody, sendStatus, statusObject } from './wire';
 
 /** A request the double answered, for tests that check what the client asked. */
 export interface SeenRequest {
   resource: string;
+  /** The namespace of a namespaced path (`/api/v1/namespaces/shop/pods`); absent for a cluster-wide one. */
+  namespace?: string;
+  /** Refused with 403 Forbidden by the access rule (access.ts). */
+  forbidden: boolean;
   watch: boolean;
   resourceVersion: string | null;
   allowWatchBookmarks: boolean;
@@ -25,6 +30,8 @@ export interface SeenRequest {
 
 interface OpenWatch {
   resource: ResourceType;
+  /** Only this namespace's events, for a watch on a namespaced path. */
+  namespace?: string;
   res: ServerResponse;
   bookmarks: boolean;
 }
@@ -35,19 +42,28 @@ export interface KubeApiDoubleOptions {
   expiry?: 'event' | 'status';
   /** Context the kubeconfig names as current. */
   currentContext?: string;
+  /** The one namespace `namespaceToken` may read (`shop` unless told). */
+  readableNamespace?: string;
 }
 
 /**
  * A Kubernetes API server double over real HTTPS: its own CA made at start, bearer-token and
  * client-certificate authentication, and the real list and watch wire format for pods,
- * namespaces, nodes, replicasets, jobs and networkpolicies, with bookmarks, expiry (410) and
- * disconnects.
+ * namespaces, nodes, replicasets, jobs and networkpolicies, cluster-wide and (namespaced ones)
+ * per namespace, with bookmarks, expiry (410) and disconnects. Besides the admin token and
+ * certificate, it knows a token bound to one namespace and one bound to nothing, refused with
+ * 403 Status bodies as RBAC refuses them (access.ts).
  * It listens on 127.0.0.1 only. Tests drive it through the methods below.
  */
 export class KubeApiDouble {
   readonly store = new ObjectStore();
   readonly requests: SeenRequest[] = [];
   readonly token = randomBytes(18).toString('base64url');
+  /** May list and watch the namespaced collections of `readableNamespace` only. */
+  readonly namespaceToken = randomBytes(18).toString('base64url');
+  /** Authenticated, but may read nothing. */
+  readonly noAccessToken = randomBytes(18).toString('base64url');
+  readonly readableNamespace: string;
   readonly contexts = DOUBLE_CONTEXTS;
   private readonly watches = new Set<OpenWatch>();
   private readonly sockets = new Set<Socket>();
@@ -61,7 +77,9 @@ export class KubeApiDouble {
   private constructor(
     readonly dir: string,
     private readonly options: KubeApiDoubleOptions,
-  ) {}
+  ) {
+    this.readableNamespace = options.readableNamespace ?? 'shop';
+  }
 
   static async start(options: KubeApiDoubleOptions = {}): Promise<KubeApiDouble> {
     const double = new KubeApiDouble(mkdtempSync(join(tmpdir(), 'kube-api-double-')), options);
@@ -83,13 +101,16 @@ export class KubeApiDouble {
       socket.on('close', () => this.sockets.delete(socket));
     });
     this.store.onChange((resource, event) => {
-      for (const w of this.watches) if (w.resource.name === resource) w.res.write(eventLine(event.type, event.object));
+      for (const w of this.watches) {
+        if (w.resource.name === resource && (w.namespace === undefined || w.namespace === event.object.metadata.namespace)) w.res.write(eventLine(event.type, event.object));
+      }
     });
     await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
     const address = this.server.address();
     this.url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     this.kubeconfigFile = join(this.dir, 'kubeconfig');
-    writeKubeconfig(this.kubeconfigFile, { server: this.url, pki: this.pki, otherCaFile: other.caFile, token: this.token, current: this.options.currentContext });
+    writeKubeconfig(this.kubeconfigFile, { server: this.url, pki: this.pki, otherCaFile: other.caFile, token: this.token,
+      limited: { namespaceToken: this.namespaceToken, noAccessToken: this.noAccessToken, namespace: this.readableNamespace }, current: this.options.currentContext });
   }
 
   /** Watches open now, per resource: a closed source leaves none behind. */
@@ -177,26 +198,30 @@ export class KubeApiDouble {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (!this.authenticated(req)) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+    const user = this.authenticated(req);
+    if (!user) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', this.url);
-    const resource = resourceByPath(url.pathname);
-    if (req.method !== 'GET' || !resource) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${req.method ?? ''} ${url.pathname})`);
+    const route = routeOf(url.pathname);
+    if (req.method !== 'GET' || !route) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${req.method ?? ''} ${url.pathname})`);
 
+    const { resource, namespace } = route;
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const resourceVersion = url.searchParams.get('resourceVersion');
     const allowWatchBookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
-    const seen: SeenRequest = { resource: resource.name, watch, resourceVersion, allowWatchBookmarks };
+    const refused = refusal(user, watch ? 'watch' : 'list', route);
+    const seen: SeenRequest = { resource: resource.name, ...(namespace !== undefined ? { namespace } : {}), forbidden: refused !== undefined, watch, resourceVersion, allowWatchBookmarks };
     this.requests.push(seen);
+    if (refused) return sendStatus(res, 403, 'Forbidden', refused, { kind: resource.name });
 
     if (!watch) {
       res.on('finish', () => (seen.finishedAt = performance.now()));
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(listBody(resource, this.store.list(resource.name), this.store.resourceVersion));
+      return void res.end(listBody(resource, this.store.list(resource.name, namespace), this.store.resourceVersion));
     }
-    this.startWatch(resource, res, resourceVersion, allowWatchBookmarks);
+    this.startWatch(route, res, resourceVersion, allowWatchBookmarks);
   }
 
-  private startWatch(resource: ResourceType, res: ServerResponse, resourceVersion: string | null, bookmarks: boolean): void {
+  private startWatch({ resource, namespace }: CollectionRoute, res: ServerResponse, resourceVersion: string | null, bookmarks: boolean): void {
     const from = resourceVersion === null || resourceVersion === '' || resourceVersion === '0' ? null : Number(resourceVersion);
     if (from !== null && (!Number.isFinite(from) || !this.store.canWatchFrom(from))) {
       const message = `too old resource version: ${resourceVersion} (${this.store.resourceVersion})`;
@@ -209,17 +234,22 @@ export class KubeApiDouble {
     // The API server sends the headers at once, before any event: the client's watch has begun.
     res.flushHeaders();
     // Without a version, a watch starts with the current state as ADDED events, as the real one does.
-    const backlog = from === null ? this.store.list(resource.name).map((o) => eventLine('ADDED', o)) : this.store.eventsSince(resource.name, from).map((e) => eventLine(e.type, e.object));
+    const backlog = from === null
+      ? this.store.list(resource.name, namespace).map((o) => eventLine('ADDED', o))
+      : this.store.eventsSince(resource.name, from, namespace).map((e) => eventLine(e.type, e.object));
     for (const line of backlog) res.write(line);
-    const open: OpenWatch = { resource, res, bookmarks };
+    const open: OpenWatch = { resource, ...(namespace !== undefined ? { namespace } : {}), res, bookmarks };
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
   }
 
-  private authenticated(req: IncomingMessage): boolean {
+  /** The user a request authenticates as, or undefined (401). */
+  private authenticated(req: IncomingMessage): DoubleUser | undefined {
     const header = req.headers.authorization ?? '';
-    if (header === `Bearer ${this.token}`) return true;
+    if (header === `Bearer ${this.token}`) return { name: 'double-admin', reads: 'everything' };
+    if (header === `Bearer ${this.namespaceToken}`) return { name: 'namespace-reader', reads: { namespace: this.readableNamespace } };
+    if (header === `Bearer ${this.noAccessToken}`) return { name: 'nobody', reads: 'nothing' };
     const socket = req.socket as TLSSocket;
-    return socket.authorized && socket.getPeerCertificate().subject?.CN === this.pki.clientName;
+    return socket.authorized && socket.getPeerCertificate().subject?.CN === this.pki.clientName ? { name: this.pki.clientName, reads: 'everything' } : undefined;
   }
 }

@@ -30,16 +30,18 @@ export class ObjectStore {
     return version >= this.compactedBefore;
   }
 
-  list(resource: ResourceName): KubeObject[] {
-    return [...this.objects.get(resource)!.values()];
+  /** The objects of a resource, or only those of one namespace. */
+  list(resource: ResourceName, namespace?: string): KubeObject[] {
+    const all = [...this.objects.get(resource)!.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
   }
 
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.objects.get(resource)!.get(key(namespace, name));
   }
 
-  eventsSince(resource: ResourceName, version: number): StoredEvent[] {
-    return this.history.get(resource)!.filter((e) => e.resourceVersion > version);
+  eventsSince(resource: ResourceName, version: number, namespace?: string): StoredEvent[] {
+    return this.history.get(resource)!.filter((e) => e.resourceVersion > version && (namespace === undefined || e.object.metadata.namespace === namespace));
   }
 
   onChange(listener: (resource: ResourceName, event: StoredEvent) => void): () => void {

@@ -20,8 +20,25 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
 
 export type ResourceName = ResourceType['name'];
 
-export function resourceByPath(path: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((r) => r.path === path);
+/** A collection request: the resource, and the namespace when the path names one. */
+export interface CollectionRoute {
+  resource: ResourceType;
+  namespace?: string;
+}
+
+/**
+ * The collection a path asks for: cluster-wide (`/api/v1/pods`) or, for a namespaced resource,
+ * one namespace's (`/api/v1/namespaces/shop/pods`, `/apis/apps/v1/namespaces/shop/replicasets`).
+ */
+export function routeOf(path: string): CollectionRoute | undefined {
+  const clusterWide = RESOURCE_TYPES.find((r) => r.path === path);
+  if (clusterWide) return { resource: clusterWide };
+  for (const resource of RESOURCE_TYPES.filter((r) => r.namespaced)) {
+    const group = resource.path.slice(0, resource.path.lastIndexOf('/')).replaceAll('.', '\\.');
+    const match = new RegExp(`^${group}/namespaces/([^/]+)/${resource.name}$`).exec(path);
+    if (match) return { resource, namespace: decodeURIComponent(match[1]!) };
+  }
+  return undefined;
 }
 
 export function resourceOfKind(kind: string): ResourceType {

@@ -28,11 +28,12 @@ export function bookmarkObject(resource: ResourceType, resourceVersion: number):
   return { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { resourceVersion: String(resourceVersion) } } as KubeObject;
 }
 
-export function statusObject(code: number, reason: string, message: string): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+/** A Status object; `details` as the API server gives them, e.g. `{ kind: 'pods' }` for a refused list. */
+export function statusObject(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
 }
 
-export function sendStatus(res: ServerResponse, code: number, reason: string, message: string): void {
+export function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
   res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(statusObject(code, reason, message)));
+  res.end(JSON.stringify(statusObject(code, reason, message, details)));
 }

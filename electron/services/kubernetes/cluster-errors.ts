@@ -38,7 +38,7 @@ export function clusterError(ref: ClusterRef, what: string, error: unknown): Ser
 }
 
 /** Our list and the client's Watch both report an HTTP failure as an error with `statusCode`. */
-function statusCodeOf(error: unknown): number | undefined {
+export function statusCodeOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }

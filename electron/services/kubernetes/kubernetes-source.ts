@@ -1,10 +1,13 @@
-import type { KubeConfig, V1Job, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, V1Job, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { InventoryChange, LiveState, SourceHost } from '@shared/api/contract';
+import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory, Workload } from '@shared/inventory/model';
 import type { Logger } from '../logger';
+import { accessWarnings } from './access-warnings';
 import { clusterError, type ClusterRef } from './cluster-errors';
+import { readCollections, type Collection, type CollectionAccess } from './collection-access';
 import { listCollection } from './raw-list';
-import { nodeToHost, podToWorkload, podWorkloadId, type PodContext } from './pod-workloads';
+import { hostsOfPods, namespaceKnownByName, nodeToHost, podToWorkload, podWorkloadId, type PodContext } from './pod-workloads';
 import { ResourceFeed, type Backoff, type FeedListener } from './resource-feed';
 
 export interface KubernetesSourceOptions {
@@ -21,16 +24,23 @@ type Snapshot = Omit<InventoryChange, 'sourceId'>;
 
 /**
  * One Kubernetes context, kept live: pods, namespaces, nodes, replicasets and jobs listed then
- * watched. Workloads are derived incrementally (only the pods an event touches, or the pods of
- * a namespace whose labels or controllers changed) and published as one snapshot per burst.
+ * watched, in all namespaces or, when the credentials allow no more, in the context's namespace
+ * (collection-access.ts); a collection other than pods that is forbidden is done without, and
+ * `warnings` say what that costs. Workloads are derived incrementally (only the pods an event
+ * touches, or the pods of a namespace whose labels or controllers changed) and published as
+ * one snapshot per burst.
  */
 export class KubernetesSource {
   private readonly pods: ResourceFeed<V1Pod>;
-  private readonly namespaces: ResourceFeed<V1Namespace>;
-  private readonly nodes: ResourceFeed<V1Node>;
-  private readonly replicaSets: ResourceFeed<V1ReplicaSet>;
-  private readonly jobs: ResourceFeed<V1Job>;
+  private readonly namespaces: ResourceFeed<V1Namespace> | undefined;
+  private readonly nodes: ResourceFeed<V1Node> | undefined;
+  private readonly replicaSets: ResourceFeed<V1ReplicaSet> | undefined;
+  private readonly jobs: ResourceFeed<V1Job> | undefined;
   private readonly feeds: ResourceFeed<never>[];
+  /** The one namespace read, when the credentials may not read pods in all of them. */
+  readonly namespace: string | undefined;
+  /** What the source cannot read, and what that costs (MS320–MS323); empty when it reads everything. */
+  readonly warnings: Diagnostic[];
   private readonly workloads = new Map<string, Workload>();
   private readonly dirtyPods = new Set<string>();
   private readonly dirtyNamespaces = new Set<string>();
@@ -45,43 +55,71 @@ export class KubernetesSource {
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
   private readonly lookups: PodContext;
 
-  constructor(
+  /**
+   * Finds what the context may read, lists it and starts watching it; resolves once every
+   * collection read has been listed, rejects naming the context otherwise.
+   */
+  static async open(ref: ClusterRef, config: KubeConfig, log: Logger, options: KubernetesSourceOptions = DEFAULT_SOURCE_OPTIONS): Promise<KubernetesSource> {
+    let source: KubernetesSource | undefined;
+    let abandoned = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${options.openTimeoutMs / 1000} s`)), options.openTimeoutMs)));
+    const opening = async (): Promise<KubernetesSource> => {
+      const access = await readCollections(ref, (path) => listCollection(config, path), contextNamespace(config));
+      // Given up on meanwhile: start no watch that nobody would close.
+      if (abandoned) throw new Error('opening was abandoned');
+      source = new KubernetesSource(ref, config, access, log, options);
+      await source.start();
+      return source;
+    };
+    try {
+      return await Promise.race([opening(), timeout]);
+    } catch (error) {
+      abandoned = true;
+      source?.close();
+      throw clusterError(ref, 'listing pods, namespaces, nodes, replicasets and jobs', error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private constructor(
     readonly ref: ClusterRef,
     config: KubeConfig,
-    private readonly log: Logger,
-    private readonly options: KubernetesSourceOptions = DEFAULT_SOURCE_OPTIONS,
+    access: CollectionAccess,
+    log: Logger,
+    private readonly options: KubernetesSourceOptions,
   ) {
-    const feed = <T extends V1Pod | V1Namespace | V1Node | V1ReplicaSet | V1Job>(path: string, onChange: (o: T) => void): ResourceFeed<T> =>
-      new ResourceFeed<T>(path, config, () => listCollection<T>(config, path), this.listenerFor(onChange), options.backoff, log);
+    const feed = <T extends V1Pod | V1Namespace | V1Node | V1ReplicaSet | V1Job>(collection: Collection, onChange: (o: T) => void): ResourceFeed<T> | undefined => {
+      const readable = access.readable.get(collection);
+      if (!readable) return undefined;
+      // The first list is plain JSON of the collection's items, as every later one is.
+      const lists = firstThen(readable.first as KubernetesListObject<T>, () => listCollection<T>(config, readable.path));
+      return new ResourceFeed<T>(readable.path, config, lists, this.listenerFor(onChange), options.backoff, log);
+    };
 
-    this.pods = feed<V1Pod>('/api/v1/pods', (pod) => this.dirtyPods.add(podKey(pod.metadata?.namespace, pod.metadata?.name)));
-    this.namespaces = feed<V1Namespace>('/api/v1/namespaces', (ns) => this.dirtyNamespaces.add(ns.metadata?.name ?? ''));
-    this.nodes = feed<V1Node>('/api/v1/nodes', () => (this.hostsDirty = true));
-    this.replicaSets = feed<V1ReplicaSet>('/apis/apps/v1/replicasets', (rs) => this.dirtyNamespaces.add(rs.metadata?.namespace ?? ''));
-    this.jobs = feed<V1Job>('/apis/batch/v1/jobs', (job) => this.dirtyNamespaces.add(job.metadata?.namespace ?? ''));
-    this.feeds = [this.pods, this.namespaces, this.nodes, this.replicaSets, this.jobs] as unknown as ResourceFeed<never>[];
+    // readCollections fails unless pods can be read somewhere: this feed always exists.
+    this.pods = feed<V1Pod>('pods', (pod) => this.dirtyPods.add(podKey(pod.metadata?.namespace, pod.metadata?.name)))!;
+    this.namespaces = feed<V1Namespace>('namespaces', (ns) => this.dirtyNamespaces.add(ns.metadata?.name ?? ''));
+    this.nodes = feed<V1Node>('nodes', () => (this.hostsDirty = true));
+    this.replicaSets = feed<V1ReplicaSet>('replicasets', (rs) => this.dirtyNamespaces.add(rs.metadata?.namespace ?? ''));
+    this.jobs = feed<V1Job>('jobs', (job) => this.dirtyNamespaces.add(job.metadata?.namespace ?? ''));
+    this.feeds = [this.pods, this.namespaces, this.nodes, this.replicaSets, this.jobs].filter((f) => f !== undefined) as unknown as ResourceFeed<never>[];
+    this.namespace = access.namespace;
+    this.warnings = accessWarnings(ref.context, access);
+    const namespaces = this.namespaces;
     this.lookups = {
-      namespace: (name) => this.namespaces.get(name),
-      replicaSet: (namespace, name) => this.replicaSets.get(name, namespace),
-      job: (namespace, name) => this.jobs.get(name, namespace),
+      namespace: namespaces ? (name) => namespaces.get(name) : namespaceKnownByName,
+      replicaSet: (namespace, name) => this.replicaSets?.get(name, namespace),
+      job: (namespace, name) => this.jobs?.get(name, namespace),
     };
   }
 
-  /** Lists everything once; resolves when every collection has been listed, rejects naming the context otherwise. */
-  open(): Promise<Snapshot> {
+  /** Starts every feed; resolves once all have listed and the first snapshot is made. */
+  private start(): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => (this.opened = { resolve, reject }));
-    const timer = setTimeout(() => this.opened?.reject(new Error(`no answer within ${this.options.openTimeoutMs / 1000} s`)), this.options.openTimeoutMs);
     for (const feed of this.feeds) feed.start();
-    return ready
-      .then(() => this.flush())
-      .catch((error: unknown) => {
-        this.close();
-        throw clusterError(this.ref, 'listing pods, namespaces, nodes, replicasets and jobs', error);
-      })
-      .finally(() => {
-        clearTimeout(timer);
-        this.opened = undefined;
-      });
+    return ready.then(() => void this.flush()).finally(() => (this.opened = undefined));
   }
 
   current(): Snapshot | undefined {
@@ -155,7 +193,9 @@ export class KubernetesSource {
     this.rebuildAll = false;
     this.dirtyNamespaces.clear();
     this.dirtyPods.clear();
-    if (this.hostsDirty) this.hosts = this.nodes.items().map(nodeToHost).sort((a, b) => a.name.localeCompare(b.name));
+    // Without nodes, hosts come from the pods, which any change may move.
+    if (!this.nodes) this.hosts = hostsOfPods(this.workloads.values());
+    else if (this.hostsDirty) this.hosts = this.nodes.items().map(nodeToHost).sort((a, b) => a.name.localeCompare(b.name));
     this.hostsDirty = false;
 
     const inventory: Inventory = { workloads: [...this.workloads.values()].sort(byId), readAt: this.updatedAt.toISOString() };
@@ -172,6 +212,22 @@ export class KubernetesSource {
     const workload = podToWorkload(this.ref.context, pod, this.lookups);
     this.workloads.set(workload.id, workload);
   }
+}
+
+/** The namespace kubectl uses for the context: its own, else `default`. */
+function contextNamespace(config: KubeConfig): string {
+  const named = config.getContextObject(config.getCurrentContext())?.namespace;
+  return named ? named : 'default';
+}
+
+/** Answers `first` once (a list already made), then lists afresh each time. */
+function firstThen<T>(first: T, again: () => Promise<T>): () => Promise<T> {
+  let kept: T | undefined = first;
+  return async () => {
+    const list = kept ?? (await again());
+    kept = undefined;
+    return list;
+  };
 }
 
 function podKey(namespace: string | undefined, name: string | undefined): string {

@@ -92,3 +92,18 @@ export function nodeToHost(node: V1Node): SourceHost {
   const internal = addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'ExternalIP');
   return { name: node.metadata?.name ?? '', addresses, ...(internal ? { suggestedAddress: internal.address } : {}) };
 }
+
+/**
+ * A namespace as far as it is known without reading it: its `kubernetes.io/metadata.name`
+ * label, which the API server sets on every namespace and never lets change.
+ */
+export function namespaceKnownByName(name: string): V1Namespace {
+  return { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
+}
+
+/** The nodes the pods name, without addresses: the hosts when the nodes themselves cannot be read. Sorted by name. */
+export function hostsOfPods(workloads: Iterable<Workload>): SourceHost[] {
+  const names = new Set<string>();
+  for (const w of workloads) if (w.host) names.add(w.host);
+  return [...names].sort((a, b) => a.localeCompare(b)).map((name) => ({ name, addresses: [] }));
+}

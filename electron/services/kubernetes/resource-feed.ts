@@ -12,6 +12,9 @@ class BookmarkingWatch extends Watch {
   private aborted = false;
 
   override async watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
+    // ListWatch asks for its next watch after an awaited list without looking whether it was
+    // stopped meanwhile: open none then (the kubeconfig's files may be gone by now, too).
+    if (this.aborted) return abortedRequest();
     const request = await super.watch(path, { ...query, allowWatchBookmarks: true }, callback, (error: unknown) => {
       // Runs before `request` exists when the connection is refused; the set holds it only later.
       for (const r of this.requests) if (r.signal.aborted) this.requests.delete(r);
@@ -27,6 +30,12 @@ class BookmarkingWatch extends Watch {
     for (const request of this.requests) request.abort();
     this.requests.clear();
   }
+}
+
+function abortedRequest(): AbortController {
+  const request = new AbortController();
+  request.abort();
+  return request;
 }
 
 export type FeedState = 'syncing' | 'live' | 'failed';
