@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileKind, refusedByFolder, systemReason } from './file-kind';
 import { ServiceError } from './service-error';
@@ -10,11 +10,20 @@ export interface FileToWrite {
   text: string;
 }
 
-/** The folder a set of files goes into, made when missing; a failure says which folder and why. */
-export async function prepareFolder(dir: string): Promise<string> {
+/** A folder made ready for a set of files: its full path, and the folders made for it (outermost first). */
+export interface PreparedFolder {
+  path: string;
+  made: string[];
+}
+
+/**
+ * The folder a set of files goes into, made when missing; a failure says which folder and why,
+ * and leaves no folder of those it made on the way.
+ */
+export async function prepareFolder(dir: string): Promise<PreparedFolder> {
   const full = resolve(dir);
   try {
-    await makeFolder(full);
+    return { path: full, made: await makeFolder(full) };
   } catch (error) {
     // mkdir says EEXIST for something in the way, ENOTDIR for something in the way of a parent.
     const code = (error as NodeJS.ErrnoException).code;
@@ -25,7 +34,26 @@ export async function prepareFolder(dir: string): Promise<string> {
       : reason(error);
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
-  return full;
+}
+
+/**
+ * Writes a set of files into `dir` as `writeFileSetAtomic` does, making the folder when missing.
+ * A run that fails, or is interrupted, leaves the file system as it found it: the folders it
+ * made are removed again, so no empty output folder suggests that something was written.
+ * `filesIn` places the files in the folder's full path.
+ */
+export async function writeFileSetIntoFolder(
+  dir: string,
+  filesIn: (folder: string) => FileToWrite[],
+  signal?: AbortSignal,
+): Promise<{ folder: string; written: string[] }> {
+  const folder = await prepareFolder(dir);
+  try {
+    return { folder: folder.path, written: await writeFileSetAtomic(filesIn(folder.path), signal) };
+  } catch (error) {
+    await removeFolders(folder.made);
+    throw error;
+  }
 }
 
 /** The nearest of `full` and its parents that exists, when it is not a folder, and what it is. */
@@ -38,23 +66,42 @@ async function notAFolder(full: string): Promise<{ path: string; kind: string } 
 }
 
 /**
- * Makes the folder and its missing parents, one level at a time. Not `mkdir(…, { recursive: true })`:
+ * Makes the folder and its missing parents, one level at a time, and returns those it made,
+ * outermost first; failing, it removes them again. Not `mkdir(…, { recursive: true })`:
  * Node's retries for ever where mkdir says ENOENT though the parent is there (under /proc, for one).
  */
-async function makeFolder(full: string): Promise<void> {
+async function makeFolder(full: string): Promise<string[]> {
   try {
     await mkdir(full);
+    return [full];
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(full).catch(() => null))?.isDirectory()) return;
+    if (code === 'EEXIST' && (await isFolder(full))) return [];
     const parent = dirname(full);
     if (code !== 'ENOENT' || parent === full) throw error;
-    await makeFolder(parent);
+    const made = await makeFolder(parent);
     // Once more only: a second ENOENT is the answer, not a reason to try again.
-    await mkdir(full).catch(async (again: unknown) => {
-      if (!(await stat(full).catch(() => null))?.isDirectory()) throw again;
-    });
+    try {
+      await mkdir(full);
+    } catch (again) {
+      if (await isFolder(full)) return made;
+      await removeFolders(made);
+      throw again;
+    }
+    return [...made, full];
   }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/**
+ * Best effort, innermost first: rmdir takes only an empty folder, so one that something else
+ * put a file into meanwhile stays, and its failure must not hide the error that matters.
+ */
+async function removeFolders(made: readonly string[]): Promise<void> {
+  for (const folder of [...made].reverse()) await rmdir(folder).catch(() => undefined);
 }
 
 /**
