@@ -87,7 +87,7 @@ describe('microseg', () => {
     const out = join(base, 'new', 'x'.repeat(300));
     const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`microseg: Cannot create the folder ${out}: the file name is too long.`);
+    expect(result.stderr).toContain(`microseg: Cannot create the folder ${out}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
     expect(readdirSync(base)).toEqual([]);
   });
 

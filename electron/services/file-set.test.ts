@@ -26,7 +26,7 @@ describe('writeFileSetAtomic', () => {
     // A name too long for the temporary beside it fails the second write, after the first.
     const tooLong = join(dir, `${'x'.repeat(250)}.flows`);
     const files = [{ path: join(dir, 'a.flows'), text: 'new a' }, { path: tooLong, text: 'new' }, { path: join(dir, 'b.flows'), text: 'new b' }];
-    await expect(writeFileSetAtomic(files)).rejects.toThrow(`Nothing written into ${dir}: could not write ${tooLong}: the file name is too long. Fix that and try again.`);
+    await expect(writeFileSetAtomic(files)).rejects.toThrow(`Nothing written into ${dir}: could not write ${tooLong}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
     expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows']);
     expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
   });
@@ -117,7 +117,7 @@ describe('prepareFolder', () => {
     const base = mkdtempSync(join(tmpdir(), 'microseg-folder-'));
     // new/ can be made, the name below it cannot (longer than a file name may be).
     const tooLong = join(base, 'new', 'x'.repeat(300));
-    await expect(prepareFolder(tooLong)).rejects.toThrow(`Cannot create the folder ${tooLong}: the file name is too long.`);
+    await expect(prepareFolder(tooLong)).rejects.toThrow(`Cannot create the folder ${tooLong}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
     expect(readdirSync(base)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileKind, refusedByFolder, systemReason } from './file-kind';
+import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
 
 /** One file of a set: where it goes, directly in the set's folder, and its text. */
@@ -31,7 +32,7 @@ export async function prepareFolder(dir: string): Promise<PreparedFolder> {
     const why =
       blocking ? `${blocking.path === full ? 'it' : `${blocking.path}, a part of its path,`} is ${blocking.kind}, not a folder; choose a folder, or a name not taken yet`
       : code === 'ENOENT' ? `no folder can be made there (${systemReason(error)}); choose another place`
-      : reason(error);
+      : ioReason(error, 'write', full);
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
 }
@@ -128,7 +129,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
     if (signal?.aborted) throw new ServiceError('io', `Interrupted: nothing written into ${folderOf(files)}; the files there are as they were.`);
     const failed = files[temps.length - 1]?.path ?? '';
     const refused = await refusedByFolder(dirname(failed), error);
-    const why = refused ? `${refused}; choose another folder` : `${reason(error)}. Fix that and try again`;
+    const why = refused ? `${refused}; choose another folder` : ioReason(error, 'write', failed);
     throw new ServiceError('io', `Nothing written into ${folderOf(files)}: could not write ${failed}: ${why}.`);
   }
 
@@ -140,7 +141,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
     } catch (error) {
       await removeAll(temps.slice(i));
       const done = written.length > 0 ? ` (already replaced: ${written.join(', ')})` : '';
-      throw new ServiceError('io', `Could not write ${f.path}: ${reason(error)}${done}. Fix that and try again.`);
+      throw new ServiceError('io', `Could not write ${f.path}${done}: ${ioReason(error, 'write', f.path)}.`);
     }
   }
   return written;
@@ -161,13 +162,4 @@ async function removeAll(paths: readonly string[]): Promise<void> {
 
 function folderOf(files: readonly FileToWrite[]): string {
   return files[0] ? dirname(files[0].path) : 'the folder';
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOSPC' ? 'the disk is full'
-    : code === 'EISDIR' ? 'it is a folder, not a file'
-    : code === 'ENAMETOOLONG' ? 'the file name is too long'
-    : (error as Error).message;
 }
