@@ -298,6 +298,12 @@ export interface InventorySourceInfo {
   endpoint: string;
   /** The context the docker CLI or kubectl would use now. */
   current: boolean;
+  /**
+   * Why the source cannot be read (a kubeconfig file that does not parse, whose contexts are
+   * therefore not listed), in a few words for its line in the picker. A new window opens such a
+   * source, current or not, so that the reason shows at once: nothing else would tell.
+   */
+  unreadable?: string;
 }
 
 export interface InventoryLoad {
