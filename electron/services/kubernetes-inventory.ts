@@ -25,10 +25,11 @@ export class KubernetesInventory {
       // A failed open is forgotten, so that the next attempt tries again.
       opening.catch(() => this.open.delete(context));
     }
-    const snapshot = (await opening).current();
+    const source = await opening;
+    const snapshot = source.current();
     if (!snapshot) throw new Error(`Kubernetes context "${context}" has no picture after opening; this is a bug.`);
     const { inventory, hosts, ...live } = snapshot;
-    return { sourceId, inventory, diagnostics: [], hosts, live };
+    return { sourceId, inventory, diagnostics: [], hosts, live, cluster: clusterOf(source.ref.server) };
   }
 
   async close(context: string): Promise<void> {
@@ -59,5 +60,18 @@ export class KubernetesInventory {
     });
     this.log.info('kubernetes source live', { context, server, pods: source.current()?.inventory.workloads.length });
     return source;
+  }
+}
+
+/**
+ * One spelling of an API server's URL, so that two contexts of one cluster are seen as one:
+ * `https://API.example:443/` and `https://api.example` are the same server. Text that is no URL is kept as it is.
+ */
+export function clusterOf(server: string): string {
+  try {
+    const url = new URL(server);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return server;
   }
 }

@@ -314,6 +314,12 @@ export interface InventoryLoad {
   hosts?: SourceHost[];
   /** For a watched source: whether its picture is current. */
   live?: LiveState;
+  /**
+   * For a Kubernetes source: the cluster it reads, as its API server's URL. Contexts of one
+   * cluster read the same pods whatever their namespace or user (every namespace is listed, and
+   * a user who may not list them all cannot open one), so a window lists them once.
+   */
+  cluster?: string;
 }
 
 /** A host a source reports, e.g. a Kubernetes node, with the address to offer for its SSH target. */
