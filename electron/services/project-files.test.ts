@@ -65,7 +65,7 @@ describe('makeDataFolder', () => {
     await expect(makeDataFolder(blocker)).rejects.toMatchObject({
       name: 'ServiceError',
       code: 'io',
-      message: `Could not write ${blocker}: something is already there (EEXIST); choose a name not taken yet, or move it away.`,
+      message: `Could not write ${blocker}: it is a file, not a folder; move it away, and the folder is made there.`,
     });
     await expect(makeDataFolder(join(blocker, 'microseg'))).rejects.toMatchObject({
       code: 'io',

@@ -102,6 +102,9 @@ export async function makeDataFolder(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
+    // EEXIST: something other than a folder has the folder's name.
+    const there = (error as NodeJS.ErrnoException).code === 'EEXIST' ? await stat(dir).catch(() => null) : null;
+    if (there) throw new FileError('io', 'write', dir, `it is ${fileKind(there)}, not a folder; move it away, and the folder is made there`);
     throw await fileError('write', dir, error);
   }
 }
