@@ -81,6 +81,16 @@ describe('microseg', () => {
     expect(readdirSync(out).sort()).toEqual(['host-a.flows', 'host-b.flows']);
   });
 
+  it('compile --out: a failed run leaves no folder of those it made for the files', () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-cli-new-out-'));
+    // new/ can be made, the name below it cannot (longer than a file name may be).
+    const out = join(base, 'new', 'x'.repeat(300));
+    const result = microseg('compile', policy, '--inventory', inventory, '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`microseg: Cannot create the folder ${out}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
   it('compile --out: a HOST.flows of an earlier compile is kept and named in a warning, and in --json', () => {
     const out = mkdtempSync(join(tmpdir(), 'microseg-cli-stale-'));
     writeFileSync(join(out, 'host-gone.flows'), 'an earlier table');

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '@shared/diagnostics';
-import { prepareFolder, writeFileSetAtomic } from '../services/file-set';
+import { writeFileSetIntoFolder } from '../services/file-set';
 import { hostFileName } from '../services/host-file-name';
 import { ServiceError } from '../services/service-error';
 import { CliFailure, EXIT } from './inputs';
@@ -22,7 +22,8 @@ export function flowFilePath(dir: string, host: string): string {
 
 /**
  * Writes every host's file, all or nothing. Ctrl-C while the files are written removes what
- * was written so far and leaves the old files; a write error says which file and why.
+ * was written so far and leaves the old files; a write error says which file and why. Either
+ * way a folder made for the files is removed again.
  * Returns a warning (MS206) for each `.flows` file of the folder that this compile did not
  * write: it is the user's, so it stays, but a script deploying the folder would push it.
  */
@@ -31,8 +32,7 @@ export async function writeFlowFiles(dir: string, tables: readonly HostFlowText[
   const onInterrupt = (): void => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const full = await prepareFolder(dir);
-    await writeFileSetAtomic(tables.map((t) => ({ path: flowFilePath(full, t.host), text: t.text })), interrupt.signal);
+    await writeFileSetIntoFolder(dir, (full) => tables.map((t) => ({ path: flowFilePath(full, t.host), text: t.text })), interrupt.signal);
     return await staleFlowFiles(dir, new Set(tables.map((t) => basename(flowFilePath(dir, t.host)))));
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
@@ -16,7 +16,7 @@ import type { Logger } from './logger';
 import { CancelledError, unlessCancelled } from './deploy-queue';
 import type { SshLimiter, SshOperation } from './host-fanout';
 import { COMMAND_TIMEOUT_MS, OvsRemote, UnansweredError } from './ovs-remote';
-import { writeTextFileAtomic } from './project-files';
+import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
 import { openSshSession, type SshSession } from './ssh-session';
@@ -543,7 +543,7 @@ export class DeployService {
 
   /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
   private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
-    await mkdir(join(this.dataDir, 'backups'), { recursive: true });
+    await makeDataFolder(join(this.dataDir, 'backups'));
     await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${sshSwitch(target)}`, ...lines].map((l) => l + '\n').join(''));
   }
 }

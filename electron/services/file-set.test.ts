@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareFolder, writeFileSetAtomic } from './file-set';
+import { prepareFolder, writeFileSetAtomic, writeFileSetIntoFolder } from './file-set';
 
 describe('writeFileSetAtomic', () => {
   /** A folder holding an earlier set: a.flows and b.flows saying "old". */
@@ -26,7 +26,7 @@ describe('writeFileSetAtomic', () => {
     // A name too long for the temporary beside it fails the second write, after the first.
     const tooLong = join(dir, `${'x'.repeat(250)}.flows`);
     const files = [{ path: join(dir, 'a.flows'), text: 'new a' }, { path: tooLong, text: 'new' }, { path: join(dir, 'b.flows'), text: 'new b' }];
-    await expect(writeFileSetAtomic(files)).rejects.toThrow(`Nothing written into ${dir}: could not write ${tooLong}: the file name is too long. Fix that and try again.`);
+    await expect(writeFileSetAtomic(files)).rejects.toThrow(`Nothing written into ${dir}: could not write ${tooLong}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
     expect(readdirSync(dir).sort()).toEqual(['a.flows', 'b.flows']);
     expect(readFileSync(join(dir, 'a.flows'), 'utf8')).toBe('old a');
   });
@@ -59,6 +59,40 @@ describe('writeFileSetAtomic', () => {
   });
 });
 
+describe('writeFileSetIntoFolder', () => {
+  it('writes the set into a folder it makes, placed by the full path', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-into-'));
+    const result = await writeFileSetIntoFolder(join(base, 'out', '.', 'flows'), (folder) => [{ path: join(folder, 'a.flows'), text: 'a' }]);
+    expect(result).toEqual({ folder: join(base, 'out', 'flows'), written: [join(base, 'out', 'flows', 'a.flows')] });
+    expect(readFileSync(join(base, 'out', 'flows', 'a.flows'), 'utf8')).toBe('a');
+  });
+
+  it('on a write error removes the folders it made, and only those', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-into-'));
+    mkdirSync(join(base, 'there'));
+    const files = (folder: string): { path: string; text: string }[] => [{ path: join(folder, 'a.flows'), text: 'a' }, { path: join(folder, `${'x'.repeat(250)}.flows`), text: 'b' }];
+    await expect(writeFileSetIntoFolder(join(base, 'there', 'new', 'out'), files)).rejects.toThrow(/^Nothing written into .*the file name is too long/);
+    expect(readdirSync(base)).toEqual(['there']);
+    expect(readdirSync(join(base, 'there'))).toEqual([]);
+  });
+
+  it('when interrupted removes the folder it made', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-into-'));
+    const interrupt = new AbortController();
+    interrupt.abort();
+    await expect(writeFileSetIntoFolder(join(base, 'out'), (folder) => [{ path: join(folder, 'a.flows'), text: 'a' }], interrupt.signal)).rejects.toThrow(/^Interrupted: nothing written into/);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
+  it('leaves a folder that was there, and its files, when the write fails', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-into-'));
+    writeFileSync(join(base, 'a.flows'), 'old a');
+    await expect(writeFileSetIntoFolder(base, (folder) => [{ path: join(folder, 'a.flows'), text: 'new a' }, { path: join(folder, `${'x'.repeat(250)}.flows`), text: 'b' }])).rejects.toThrow(/^Nothing written/);
+    expect(readdirSync(base)).toEqual(['a.flows']);
+    expect(readFileSync(join(base, 'a.flows'), 'utf8')).toBe('old a');
+  });
+});
+
 describe('prepareFolder', () => {
   it('says a file is in the way of the folder, and what to do', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'microseg-folder-')), 'afile');
@@ -72,11 +106,19 @@ describe('prepareFolder', () => {
     await expect(prepareFolder('/dev/null/out')).rejects.toThrow('Cannot create the folder /dev/null/out: /dev/null, a part of its path, is a device, not a folder;');
   });
 
-  it('makes the missing folders of a path, and leaves a folder that is there as it is', async () => {
+  it('makes the missing folders of a path, names those it made, and leaves a folder that is there as it is', async () => {
     const base = mkdtempSync(join(tmpdir(), 'microseg-folder-'));
-    await expect(prepareFolder(join(base, 'a', 'b'))).resolves.toBe(join(base, 'a', 'b'));
+    await expect(prepareFolder(join(base, 'a', 'b'))).resolves.toEqual({ path: join(base, 'a', 'b'), made: [join(base, 'a'), join(base, 'a', 'b')] });
     expect(statSync(join(base, 'a', 'b')).isDirectory()).toBe(true);
-    await expect(prepareFolder(join(base, 'a'))).resolves.toBe(join(base, 'a'));
+    await expect(prepareFolder(join(base, 'a'))).resolves.toEqual({ path: join(base, 'a'), made: [] });
+  });
+
+  it('failing halfway down a path, removes the folders it made on the way', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'microseg-folder-'));
+    // new/ can be made, the name below it cannot (longer than a file name may be).
+    const tooLong = join(base, 'new', 'x'.repeat(300));
+    await expect(prepareFolder(tooLong)).rejects.toThrow(`Cannot create the folder ${tooLong}: the file name is too long (ENAMETOOLONG); choose a shorter name or a shorter path.`);
+    expect(readdirSync(base)).toEqual([]);
   });
 
   // Where mkdir says "no such file" though the parent is there, Node's recursive mkdir retries for ever.

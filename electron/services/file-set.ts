@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileKind, refusedByFolder, systemReason } from './file-kind';
+import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
 
 /** One file of a set: where it goes, directly in the set's folder, and its text. */
@@ -10,11 +11,20 @@ export interface FileToWrite {
   text: string;
 }
 
-/** The folder a set of files goes into, made when missing; a failure says which folder and why. */
-export async function prepareFolder(dir: string): Promise<string> {
+/** A folder made ready for a set of files: its full path, and the folders made for it (outermost first). */
+export interface PreparedFolder {
+  path: string;
+  made: string[];
+}
+
+/**
+ * The folder a set of files goes into, made when missing; a failure says which folder and why,
+ * and leaves no folder of those it made on the way.
+ */
+export async function prepareFolder(dir: string): Promise<PreparedFolder> {
   const full = resolve(dir);
   try {
-    await makeFolder(full);
+    return { path: full, made: await makeFolder(full) };
   } catch (error) {
     // mkdir says EEXIST for something in the way, ENOTDIR for something in the way of a parent.
     const code = (error as NodeJS.ErrnoException).code;
@@ -22,10 +32,29 @@ export async function prepareFolder(dir: string): Promise<string> {
     const why =
       blocking ? `${blocking.path === full ? 'it' : `${blocking.path}, a part of its path,`} is ${blocking.kind}, not a folder; choose a folder, or a name not taken yet`
       : code === 'ENOENT' ? `no folder can be made there (${systemReason(error)}); choose another place`
-      : reason(error);
+      : ioReason(error, 'write', full);
     throw new ServiceError('bad-request', `Cannot create the folder ${full}: ${why}.`);
   }
-  return full;
+}
+
+/**
+ * Writes a set of files into `dir` as `writeFileSetAtomic` does, making the folder when missing.
+ * A run that fails, or is interrupted, leaves the file system as it found it: the folders it
+ * made are removed again, so no empty output folder suggests that something was written.
+ * `filesIn` places the files in the folder's full path.
+ */
+export async function writeFileSetIntoFolder(
+  dir: string,
+  filesIn: (folder: string) => FileToWrite[],
+  signal?: AbortSignal,
+): Promise<{ folder: string; written: string[] }> {
+  const folder = await prepareFolder(dir);
+  try {
+    return { folder: folder.path, written: await writeFileSetAtomic(filesIn(folder.path), signal) };
+  } catch (error) {
+    await removeFolders(folder.made);
+    throw error;
+  }
 }
 
 /** The nearest of `full` and its parents that exists, when it is not a folder, and what it is. */
@@ -38,23 +67,42 @@ async function notAFolder(full: string): Promise<{ path: string; kind: string } 
 }
 
 /**
- * Makes the folder and its missing parents, one level at a time. Not `mkdir(…, { recursive: true })`:
+ * Makes the folder and its missing parents, one level at a time, and returns those it made,
+ * outermost first; failing, it removes them again. Not `mkdir(…, { recursive: true })`:
  * Node's retries for ever where mkdir says ENOENT though the parent is there (under /proc, for one).
  */
-async function makeFolder(full: string): Promise<void> {
+async function makeFolder(full: string): Promise<string[]> {
   try {
     await mkdir(full);
+    return [full];
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(full).catch(() => null))?.isDirectory()) return;
+    if (code === 'EEXIST' && (await isFolder(full))) return [];
     const parent = dirname(full);
     if (code !== 'ENOENT' || parent === full) throw error;
-    await makeFolder(parent);
+    const made = await makeFolder(parent);
     // Once more only: a second ENOENT is the answer, not a reason to try again.
-    await mkdir(full).catch(async (again: unknown) => {
-      if (!(await stat(full).catch(() => null))?.isDirectory()) throw again;
-    });
+    try {
+      await mkdir(full);
+    } catch (again) {
+      if (await isFolder(full)) return made;
+      await removeFolders(made);
+      throw again;
+    }
+    return [...made, full];
   }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/**
+ * Best effort, innermost first: rmdir takes only an empty folder, so one that something else
+ * put a file into meanwhile stays, and its failure must not hide the error that matters.
+ */
+async function removeFolders(made: readonly string[]): Promise<void> {
+  for (const folder of [...made].reverse()) await rmdir(folder).catch(() => undefined);
 }
 
 /**
@@ -81,7 +129,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
     if (signal?.aborted) throw new ServiceError('io', `Interrupted: nothing written into ${folderOf(files)}; the files there are as they were.`);
     const failed = files[temps.length - 1]?.path ?? '';
     const refused = await refusedByFolder(dirname(failed), error);
-    const why = refused ? `${refused}; choose another folder` : `${reason(error)}. Fix that and try again`;
+    const why = refused ? `${refused}; choose another folder` : ioReason(error, 'write', failed);
     throw new ServiceError('io', `Nothing written into ${folderOf(files)}: could not write ${failed}: ${why}.`);
   }
 
@@ -93,7 +141,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
     } catch (error) {
       await removeAll(temps.slice(i));
       const done = written.length > 0 ? ` (already replaced: ${written.join(', ')})` : '';
-      throw new ServiceError('io', `Could not write ${f.path}: ${reason(error)}${done}. Fix that and try again.`);
+      throw new ServiceError('io', `Could not write ${f.path}${done}: ${ioReason(error, 'write', f.path)}.`);
     }
   }
   return written;
@@ -114,13 +162,4 @@ async function removeAll(paths: readonly string[]): Promise<void> {
 
 function folderOf(files: readonly FileToWrite[]): string {
   return files[0] ? dirname(files[0].path) : 'the folder';
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOSPC' ? 'the disk is full'
-    : code === 'EISDIR' ? 'it is a folder, not a file'
-    : code === 'ENAMETOOLONG' ? 'the file name is too long'
-    : (error as Error).message;
 }

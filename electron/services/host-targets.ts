@@ -1,9 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget, HostTargets } from '@shared/api/contract';
 import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
-import { writeTextFileAtomic } from './project-files';
+import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
 import { namesASwitch, sharerOf } from './switch-identity';
 
@@ -163,7 +163,7 @@ export class HostTargetStore {
 
   private async write(hosts: HostTarget[]): Promise<HostTarget[]> {
     const sorted = hosts.sort((a, b) => a.host.localeCompare(b.host));
-    await mkdir(this.configDir, { recursive: true });
+    await makeDataFolder(this.configDir);
     await writeTextFileAtomic(this.file, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
     return sorted;
   }

@@ -102,6 +102,14 @@ describe('CSV inventories', () => {
     expect(diagnostics[50]).toMatchObject({ code: 'MS304', message: 'and 10 more errors in this file not shown (the first 50 are); fix these and read it again' });
   });
 
+  it('counts, past the first 50, the errors of workloads of a wrong shape as well as their other errors', () => {
+    const workloads = Array.from({ length: 60 }, (_, i) => `  - { name: w${i}, host: h1, addresses: [10.0.0.999], mac: ${i} }`);
+    const { diagnostics } = parseInventoryText(['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', ...workloads].join('\n'), 'many.yaml', 'now');
+    expect(diagnostics.slice(0, 2).map((d) => [d.location?.line, d.code])).toEqual([[4, 'MS304'], [4, 'MS302']]);
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics[50]?.message).toBe('and 70 more errors in this file not shown (the first 50 are); fix these and read it again');
+  });
+
   it('shows at most 50 errors of a file, then how many more there are; an unknown column once', () => {
     const rows = Array.from({ length: 120 }, (_, i) => `w${i},h1,10.0.0.999,red`);
     const { diagnostics } = parseInventoryText(['name,host,addresses,colour', ...rows].join('\n'), 'many.csv', 'now');
@@ -195,6 +203,34 @@ workloads:
 describe('the two formats agree', () => {
   const yaml = (mac: string): string => `apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: web, host: n1, addresses: [10.0.0.1] }\n  - name: " trap "\n    host: n1\n    addresses: [" 10.0.0.2 "]\n    mac: "${mac}"\n    labels: { " role ": " honeypot " }\n`;
   const csv = (mac: string): string => `name,host,addresses,mac,labels\nweb,n1,10.0.0.1,,\n trap , n1 ," 10.0.0.2 ","${mac}"," role = honeypot "\n`;
+
+  it('report every error of a workload at once: a field of the wrong shape hides neither its other fields\' errors nor a name given twice', () => {
+    const yamlText = [
+      'apiVersion: microseg.dev/v1',
+      'kind: Inventory',
+      'workloads:',
+      '  - { name: web, host: n1, addresses: [10.0.0.999], labels: { "bad key!": x }, ports: [{ port: eighty }] }',
+      '  - { name: web, host: n1, addresses: [10.0.0.2], mac: 12 }',
+    ].join('\n');
+    const csvText = 'name,host,addresses,labels,ports,mac\nweb,n1,10.0.0.999,bad key!=x,tcp/eighty,\nweb,n1,10.0.0.2,,,12\n';
+    const fromYaml = parseInventoryText(yamlText, 'i.yaml', 'now');
+    const fromCsv = parseInventoryText(csvText, 'i.csv', 'now');
+    expect(fromYaml.diagnostics.map((d) => [d.location?.line, d.code, d.location?.column, d.location?.path])).toEqual([
+      [4, 'MS304', 40, 'workloads.0.addresses.0'],
+      [4, 'MS313', 75, 'workloads.0.labels.bad key!'],
+      [4, 'MS302', 96, 'workloads.0.ports.0.port'],
+      [5, 'MS303', 13, 'workloads.1.name'],
+      [5, 'MS302', 56, 'workloads.1.mac'],
+    ]);
+    // The CSV says the same of the same values, at the rows' lines: a port cell rather than a port of the wrong type, a MAC read as text.
+    expect(fromCsv.diagnostics.map((d) => [d.location?.line, d.code, d.location?.path])).toEqual([
+      [2, 'MS310', 'ports'],
+      [2, 'MS304', 'addresses'],
+      [2, 'MS313', 'labels'],
+      [3, 'MS303', 'name'],
+      [3, 'MS312', 'mac'],
+    ]);
+  });
 
   it('read spaces around a value, a MAC among them, as no part of it', () => {
     const fromYaml = parseInventoryText(yaml(' 02:42:0A:00:00:09 '), 'i.yaml', 'now');

@@ -5,7 +5,7 @@ import { formatDiagnostic } from '@shared/diagnostics';
 import { listDockerContexts } from './docker-contexts';
 import { readDockerInventory } from './docker-inventory';
 import { parseInventoryText } from './inventory-file';
-import { kubeconfigContents, kubeconfigFiles, unreadableKubeconfigs } from './kubernetes-contexts';
+import { kubeconfigContents, kubeconfigFiles, unreadableKubeconfigMessage, unreadableKubeconfigs } from './kubernetes-contexts';
 import type { KubernetesInventory } from './kubernetes-inventory';
 import type { Logger } from './logger';
 import { readTextFile } from './project-files';
@@ -64,8 +64,9 @@ export class InventoryService {
 
   /**
    * Contexts as `kubectl config get-contexts` lists them. A kubeconfig file that cannot be read is
-   * listed too, as a source that fails with the reason when opened, and as current so that a new
-   * window opens it and says so at once: its contexts are missing, and nothing else would tell.
+   * listed too, with its reason, as a source that fails with the reason when opened; a new window
+   * opens it and says so at once (see InventorySourceInfo.unreadable): its contexts are missing,
+   * and nothing else would tell. It is never current: that is the context kubectl would use.
    */
   private kubernetesSources(): InventorySourceInfo[] {
     const { contexts: found, unreadable: unread } = kubeconfigContents(this.env);
@@ -78,7 +79,7 @@ export class InventoryService {
     }));
     const unreadable = [...unread].map(([file, reason]): InventorySourceInfo => {
       this.log.warn('kubeconfig file unreadable; its contexts are not listed', { file, reason });
-      return { id: `kubeconfig:${file}`, kind: 'kubernetes', name: `Kubernetes: kubeconfig ${basename(file)} (cannot be read)`, endpoint: file, current: true };
+      return { id: `kubeconfig:${file}`, kind: 'kubernetes', name: `Kubernetes: kubeconfig ${basename(file)}`, endpoint: file, current: false, unreadable: reason };
     });
     return [...contexts, ...unreadable];
   }
@@ -86,7 +87,7 @@ export class InventoryService {
   /** The reason a kubeconfig file listed as unreadable cannot be read; once it can, where its contexts are. */
   private loadKubeconfigFile(file: string): never {
     const reason = unreadableKubeconfigs(this.env).get(file);
-    if (reason) throw new ServiceError('bad-request', reason);
+    if (reason) throw new ServiceError('bad-request', unreadableKubeconfigMessage(file, reason));
     const now = kubeconfigFiles(this.env).includes(file) ? 'reads now: its contexts are listed under Open a source' : 'is no longer in KUBECONFIG';
     throw new ServiceError('not-found', `The kubeconfig file ${file} ${now}; close this line.`);
   }

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InventoryService } from './inventory-service';
 import { kubeconfigForContext, listKubernetesContexts, unreadableKubeconfigs } from './kubernetes-contexts';
@@ -77,12 +77,17 @@ describe('a kubeconfig file that cannot be read', () => {
     expect(listKubernetesContexts(withBroken).map((c) => c.name)).toContain('good');
     const unreadable = unreadableKubeconfigs(withBroken);
     expect([...unreadable.keys()]).toEqual([badYaml, folder]);
-    expect(unreadable.get(folder)).toBe(`The kubeconfig file ${folder} cannot be read (EISDIR: illegal operation on a directory), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
+    expect(unreadable.get(folder)).toBe('EISDIR: illegal operation on a directory');
     expect(() => kubeconfigForContext('gone', withBroken)).toThrow(`There is no Kubernetes context "gone" (${badYaml}, ${folder} cannot be read, and may hold it)`);
 
     const service = new InventoryService(env.HOME!, new KubernetesInventory(() => undefined, log, withBroken), log, withBroken);
     const kubernetes = (await service.sources()).filter((s) => s.kind === 'kubernetes');
-    expect(kubernetes.filter((s) => s.current).map((s) => s.id)).toEqual(['kubernetes:good', `kubeconfig:${badYaml}`, `kubeconfig:${folder}`]);
+    // Only the context kubectl would use is current; the files that cannot be read say why instead (a new window opens them for it).
+    expect(kubernetes.filter((s) => s.current).map((s) => s.id)).toEqual(['kubernetes:good']);
+    expect(kubernetes.filter((s) => s.unreadable !== undefined).map((s) => [s.id, s.name, s.unreadable])).toEqual([
+      [`kubeconfig:${badYaml}`, 'Kubernetes: kubeconfig bad-yaml', 'unexpected end of the stream within a flow collection (4:1)'],
+      [`kubeconfig:${folder}`, `Kubernetes: kubeconfig ${basename(folder)}`, 'EISDIR: illegal operation on a directory'],
+    ]);
     await expect(service.load(`kubeconfig:${badYaml}`)).rejects.toThrow(`The kubeconfig file ${badYaml} cannot be read (unexpected end of the stream within a flow collection (4:1)), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
     writeFileSync(badYaml, '\n');
     await expect(service.load(`kubeconfig:${badYaml}`)).rejects.toThrow(`The kubeconfig file ${badYaml} reads now: its contexts are listed under Open a source; close this line.`);

@@ -35,8 +35,13 @@ const SKIP_INVALID: Partial<ConfigOptions> = { onInvalidEntry: 'filter' };
 export interface KubeconfigProblems {
   clusters: Map<string, string>;
   users: Map<string, string>;
-  /** Files of KUBECONFIG that cannot be read at all (bad YAML, a folder), with the reason. */
+  /** Files of KUBECONFIG that cannot be read at all (bad YAML, a folder), with the reason in a few words (see unreadableKubeconfigMessage). */
   files: Map<string, string>;
+}
+
+/** What a kubeconfig file that cannot be read means, for `reason` as KubeconfigProblems.files gives it, and what to do. */
+export function unreadableKubeconfigMessage(file: string, reason: string): string {
+  return `The kubeconfig file ${file} cannot be read (${reason}), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`;
 }
 
 /**
@@ -59,7 +64,7 @@ export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { c
       one.loadFromFile(file, SKIP_INVALID);
     } catch (error) {
       // The YAML reader's message goes on with an excerpt of the file; its first line names the place.
-      problems.files.set(file, `The kubeconfig file ${file} cannot be read (${systemReason(error).split('\n')[0]!}), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`);
+      problems.files.set(file, systemReason(error).split('\n')[0]!);
       continue;
     }
     const known = (list: readonly { name: string }[], name: string): boolean => list.some((x) => x.name === name);
@@ -108,7 +113,7 @@ function unusableEntries(file: string, loaded: KubeConfig): Map<string, string> 
   return out;
 }
 
-/** The kubeconfig files that cannot be read at all, each with why (see loadKubeconfigChecked). */
+/** The kubeconfig files that cannot be read at all, each with why in a few words (see loadKubeconfigChecked). */
 export function unreadableKubeconfigs(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
   return loadKubeconfigChecked(env).problems.files;
 }

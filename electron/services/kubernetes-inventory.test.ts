@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InventoryChange } from '@shared/api/contract';
 import { KubeApiDouble } from '../../e2e/support/kube-api-double/kube-api-double';
 import { kubeconfigFiles, listKubernetesContexts } from './kubernetes-contexts';
-import { KubernetesInventory } from './kubernetes-inventory';
+import { clusterOf, KubernetesInventory } from './kubernetes-inventory';
 import { createLogger } from './logger';
 
 // The service against an API server double over real HTTPS: lists, watches, bookmarks, expiry,
@@ -171,6 +171,14 @@ describe('Kubernetes contexts and live inventory against the API server double',
     expect(byCert.inventory.workloads).toHaveLength(4);
   });
 
+  it('names the cluster a context reads, one for two contexts of one API server whatever their user or namespace', async () => {
+    // double (token-user, namespace default) and double-cert (cert-user, no namespace) are two doors onto one server.
+    const [byToken, byCert] = [await kubernetes.load('double', sourceId('double')), await kubernetes.load('double-cert', sourceId('double-cert'))];
+    expect(byToken.cluster).toEqual({ server: double.url });
+    expect(byCert.cluster).toEqual(byToken.cluster);
+    expect(byCert.inventory.workloads.map((w) => w.name)).toEqual(byToken.inventory.workloads.map((w) => w.name));
+  });
+
   it('refuses a bad token or an untrusted server certificate with an error naming the context', async () => {
     await expect(kubernetes.load('double-bad-token', sourceId('double-bad-token'))).rejects.toThrow(/context "double-bad-token".*401 Unauthorized/);
     await expect(kubernetes.load('double-bad-ca', sourceId('double-bad-ca'))).rejects.toThrow(/context "double-bad-ca".*certificate/);
@@ -182,5 +190,15 @@ describe('Kubernetes contexts and live inventory against the API server double',
     await vi.waitFor(() => expect(double.openWatches).toBe(5));
     await kubernetes.close('double');
     await vi.waitFor(() => expect(double.openWatches).toBe(0));
+  });
+});
+
+describe('clusterOf', () => {
+  it('spells one API server one way, so its contexts are seen as one cluster', () => {
+    expect(clusterOf('https://API.Example:443/')).toBe('https://api.example');
+    expect(clusterOf('https://127.0.0.1:6443')).toBe('https://127.0.0.1:6443');
+    expect(clusterOf('https://[::1]:6443/k8s/clusters/c-1/')).toBe('https://[::1]:6443/k8s/clusters/c-1');
+    expect(clusterOf('https://127.0.0.1:6443')).not.toBe(clusterOf('https://127.0.0.1:6444'));
+    expect(clusterOf('not a url')).toBe('not a url');
   });
 });

@@ -30,7 +30,7 @@ export class KubernetesInventory {
     if (!snapshot) throw new Error(`Kubernetes context "${context}" has no picture after opening; this is a bug.`);
     const { inventory, hosts, ...live } = snapshot;
     // What the credentials do not let it read is said beside the source, as a file's warnings are.
-    return { sourceId, inventory, diagnostics: source.warnings, hosts, live };
+    return { sourceId, inventory, diagnostics: source.warnings, hosts, live, cluster: { server: clusterOf(source.ref.server), ...(source.namespace !== undefined ? { namespace: source.namespace } : {}) } };
   }
 
   async close(context: string): Promise<void> {
@@ -61,5 +61,18 @@ export class KubernetesInventory {
     this.log.info('kubernetes source live', { context, server, namespace: source.namespace ?? 'all', pods: source.current()?.inventory.workloads.length });
     for (const warning of source.warnings) this.log.warn('kubernetes source limited', { context, code: warning.code });
     return source;
+  }
+}
+
+/**
+ * One spelling of an API server's URL, so that two contexts of one cluster are seen as one:
+ * `https://API.example:443/` and `https://api.example` are the same server. Text that is no URL is kept as it is.
+ */
+export function clusterOf(server: string): string {
+  try {
+    const url = new URL(server);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return server;
   }
 }

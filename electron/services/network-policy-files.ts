@@ -8,7 +8,7 @@ import { importNetworkPolicies } from '@shared/kubernetes/import';
 import { parseNetworkPolicies, type NetworkPolicyParse } from '@shared/kubernetes/network-policy-file';
 import type { Policy } from '@shared/policy/model';
 import { isNamespaceName } from '@shared/policy/namespace-name';
-import { prepareFolder, writeFileSetAtomic } from './file-set';
+import { writeFileSetIntoFolder } from './file-set';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 
@@ -40,7 +40,7 @@ function designName(path: string): string {
 /**
  * Writes the design as NetworkPolicy YAML into `dir`, one `NAMESPACE.yaml` per namespace, all
  * or nothing: every file is written to a temporary in `dir` first, and only when all of them
- * are there are they renamed over their targets. Nothing is ever written outside `dir` (a
+ * are there are they renamed over their targets; failing, a `dir` it made is removed again. Nothing is ever written outside `dir` (a
  * symlink there is replaced, not followed). Returns the files and what NetworkPolicy could not
  * say; with an error among those (a namespace that is no namespace name), writes nothing.
  */
@@ -48,10 +48,8 @@ export async function exportNetworkPolicyFiles(policy: Policy, inventory: Invent
   const exported = exportNetworkPolicies(policy, inventory);
   // Nothing to write makes no folder either: an empty one left behind looks like an export.
   if (hasErrors(exported.warnings) || exported.files.length === 0) return { files: [], warnings: exported.warnings };
-  const full = await prepareFolder(dir);
-  const files = exported.files.map((f) => ({ path: fileInside(full, f.namespace), text: f.yaml }));
-  const written = await writeFileSetAtomic(files);
-  return { files: written, warnings: [...exported.warnings, ...(await staleExportFiles(full, written))] };
+  const { folder, written } = await writeFileSetIntoFolder(dir, (full) => exported.files.map((f) => ({ path: fileInside(full, f.namespace), text: f.yaml })));
+  return { files: written, warnings: [...exported.warnings, ...(await staleExportFiles(folder, written))] };
 }
 
 /** An export's files are a few kilobytes; a larger `.yaml` in the folder is no export of ours and is not read. */

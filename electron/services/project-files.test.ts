@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, symlink
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_FILE_BYTES, readTextFile, writeTextFileAtomic } from './project-files';
+import { makeDataFolder, MAX_TEXT_FILE_BYTES, readTextFile, writeTextFileAtomic } from './project-files';
 
 describe('writeTextFileAtomic', () => {
   const dir = mkdtempSync(join(tmpdir(), 'microseg-files-'));
@@ -47,6 +47,30 @@ describe('writeTextFileAtomic', () => {
     await expect(writeTextFileAtomic('/proc/self/x', 'x')).rejects.toThrow(
       'Could not write /proc/self/x: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory); choose another place.',
     );
+  });
+});
+
+describe('makeDataFolder', () => {
+  it('makes the folder with its parents, and takes one that is there', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'microseg-data-')), 'config', 'microseg');
+    await makeDataFolder(folder);
+    await makeDataFolder(folder);
+    expect(lstatSync(folder).isDirectory()).toBe(true);
+  });
+
+  // Saving a host's target or a backup makes these folders: the user is told where and why, not of an unexpected failure.
+  it('says where and why a folder cannot be made, as a failed write does', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'microseg-data-')), 'config');
+    writeFileSync(blocker, 'a file where the settings folder goes');
+    await expect(makeDataFolder(blocker)).rejects.toMatchObject({
+      name: 'ServiceError',
+      code: 'io',
+      message: `Could not write ${blocker}: it is a file, not a folder; move it away, and the folder is made there.`,
+    });
+    await expect(makeDataFolder(join(blocker, 'microseg'))).rejects.toMatchObject({
+      code: 'io',
+      message: `Could not write ${join(blocker, 'microseg')}: ${blocker} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists.`,
+    });
   });
 });
 

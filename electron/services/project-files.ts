@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { ApiErrorCode } from '@shared/api/contract';
 import { fileKind, refusedByFolder } from './file-kind';
+import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
 
 /**
@@ -93,6 +94,22 @@ export async function writeTextFileAtomic(path: string, text: string): Promise<{
 }
 
 /**
+ * Makes one of the app's own data folders (settings, backups) with its parents when missing;
+ * a failure (a read-only home, a file in the way) says where and why, as a failed write does,
+ * instead of reaching the user as an unexpected failure.
+ */
+export async function makeDataFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    // EEXIST: something other than a folder has the folder's name.
+    const there = (error as NodeJS.ErrnoException).code === 'EEXIST' ? await stat(dir).catch(() => null) : null;
+    if (there) throw new FileError('io', 'write', dir, `it is ${fileKind(there)}, not a folder; move it away, and the folder is made there`);
+    throw await fileError('write', dir, error);
+  }
+}
+
+/**
  * Why a file could not be made: ENOENT where its folder exists is the filesystem refusing new
  * files there (/proc, a folder being removed), not a missing folder.
  */
@@ -140,10 +157,8 @@ async function fileError(verb: 'read' | 'write', path: string, error: unknown): 
   const blocker = code === 'ENOTDIR' ? await fileOnThePath(path) : undefined;
   const reason =
     code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : `its folder ${dirname(path)} does not exist; create it first, or choose a path in a folder that exists`)
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EISDIR' ? 'it is a folder, not a file'
     : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists`
-    : (error as Error).message;
+    : ioReason(error, verb, path);
   return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason);
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
 import { sshDestination } from '@shared/api/host-target-rules';
 import { CancelledError } from './deploy-queue';
-import { writeTextFileAtomic } from './project-files';
+import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
 
 export interface CommandResult {
@@ -169,7 +169,7 @@ class KnownHosts {
     const write = earlier.then(async () => {
       const all = await this.read();
       all[hostId] = fingerprint;
-      await mkdir(this.configDir, { recursive: true });
+      await makeDataFolder(this.configDir);
       await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
     });
     // The next pin waits for this one whether or not it was written; a failure is this caller's to hear.

@@ -298,6 +298,12 @@ export interface InventorySourceInfo {
   endpoint: string;
   /** The context the docker CLI or kubectl would use now. */
   current: boolean;
+  /**
+   * Why the source cannot be read (a kubeconfig file that does not parse, whose contexts are
+   * therefore not listed), in a few words for its line in the picker. A new window opens such a
+   * source, current or not, so that the reason shows at once: nothing else would tell.
+   */
+  unreadable?: string;
 }
 
 export interface InventoryLoad {
@@ -308,6 +314,19 @@ export interface InventoryLoad {
   hosts?: SourceHost[];
   /** For a watched source: whether its picture is current. */
   live?: LiveState;
+  /**
+   * For a Kubernetes source: the cluster it reads, so a window lists the pods of contexts of one
+   * cluster once (renderer/src/model/same-cluster.ts).
+   */
+  cluster?: ClusterReach;
+}
+
+/** What of a cluster a Kubernetes source reads. */
+export interface ClusterReach {
+  /** The API server's URL, spelled one way however kubeconfigs spell it. */
+  server: string;
+  /** The one namespace read, when the credentials may not read pods in all of them. */
+  namespace?: string;
 }
 
 /** A host a source reports, e.g. a Kubernetes node, with the address to offer for its SSH target. */

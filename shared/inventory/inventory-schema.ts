@@ -85,15 +85,35 @@ export const inventoryFileSchema = z.strictObject({
 export type StaticWorkload = z.infer<typeof workloadSchema>;
 
 /**
- * The workloads of the right shape, with their index in the file, when the file as a whole is
- * not: their addresses, names and labels are still checked in the same run, as a CSV's rows
- * are, rather than a round later. None when `workloads` is no list.
+ * The workload's shape read field by field: a field of the wrong shape is taken as absent (empty
+ * where the checks need a value), so the fields of the right shape are checked for meaning even
+ * in a workload with a wrong one. Unknown fields are passed over; the shape check names them.
  */
-export function wellShapedWorkloads(document: unknown): { index: number; workload: StaticWorkload }[] {
+const fieldByFieldSchema = z.object({
+  name: workloadSchema.shape.name.catch(''),
+  host: workloadSchema.shape.host.catch(''),
+  addresses: workloadSchema.shape.addresses.catch([]),
+  mac: workloadSchema.shape.mac.catch(undefined),
+  switchPort: workloadSchema.shape.switchPort.catch(undefined),
+  labels: workloadSchema.shape.labels.catch({}),
+  image: workloadSchema.shape.image.catch(undefined),
+  namespace: workloadSchema.shape.namespace.catch(undefined),
+  namespaceLabels: workloadSchema.shape.namespaceLabels.catch(undefined),
+  ports: workloadSchema.shape.ports.catch(undefined),
+  composeService: workloadSchema.shape.composeService.catch(undefined),
+});
+
+/**
+ * The workloads of a file whose shape is wrong somewhere, with their index in the file, each
+ * read as far as its fields are of the right shape: their addresses, names and labels are still
+ * checked in the same run, as a CSV's cells are, so every error of the file shows at once rather
+ * than a round later. A workload that is no mapping gives none, and so does a `workloads` that is no list.
+ */
+export function workloadsAsFarAsShaped(document: unknown): { index: number; workload: StaticWorkload }[] {
   const workloads = typeof document === 'object' && document !== null ? (document as Record<string, unknown>).workloads : undefined;
   if (!Array.isArray(workloads)) return [];
   return workloads.flatMap((raw, index) => {
-    const read = workloadSchema.safeParse(raw);
+    const read = fieldByFieldSchema.safeParse(raw);
     return read.success ? [{ index, workload: read.data }] : [];
   });
 }

@@ -4,7 +4,7 @@ import { canonicalAddress, ipv4MappedProblem, workloadAddressProblem } from '../
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import { otherKindDiagnostic, parseLocatedYaml, readPlainDocument, schemaDiagnostics } from '../yaml-document';
-import { inventoryFileSchema, repeatedLabelKey, wellShapedWorkloads, type StaticWorkload } from './inventory-schema';
+import { inventoryFileSchema, repeatedLabelKey, workloadsAsFarAsShaped, type StaticWorkload } from './inventory-schema';
 import { isPortName } from '../policy/services';
 import { qualifiedName, type EntryPlace, type Inventory, type WorkloadPort } from './model';
 import { hostNameProblem } from './host-name';
@@ -57,10 +57,10 @@ export function parseInventoryFileLocated(text: string, file: string, readAt: st
   const locate = (i: number, field: string): SourceLocation => parsed.value.locate(`workloads.${i}.${field}`);
   const checked = inventoryFileSchema.safeParse(parsed.value.value, { reportInput: true });
   if (!checked.success) {
-    // The workloads of the right shape are checked too (at their own index), as a CSV's rows are.
-    const wellShaped = wellShapedWorkloads(parsed.value.value);
+    // The workloads are checked for meaning too (at their own index), as far as their fields are of the right shape, as a CSV's cells are.
+    const shaped = workloadsAsFarAsShaped(parsed.value.value);
     // Only their diagnostics are kept: no inventory is made of a file with errors, so no entry is placed.
-    const meaning = buildInventory(wellShaped.map((w) => w.workload), file, readAt, (i, field) => locate(wellShaped[i]!.index, field), () => ({ line: 1 })).diagnostics;
+    const meaning = buildInventory(shaped.map((w) => w.workload), file, readAt, (i, field) => locate(shaped[i]!.index, field), () => ({ line: 1 })).diagnostics;
     return { inventory: null, diagnostics: byLine([...schemaDiagnostics(checked.error, parsed.value, 'MS302'), ...meaning]) };
   }
 

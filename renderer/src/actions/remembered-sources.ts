@@ -1,3 +1,4 @@
+import { opensInNewWindow } from '../model/source-choice';
 import { useInventoryStore } from '../stores/inventory-store';
 
 /*
@@ -9,12 +10,13 @@ const OPEN_SOURCES_KEY = 'microseg.openSources';
 
 /**
  * Opens, after a reload, the sources this tab had open; in a new tab, the contexts the docker
- * CLI and kubectl would use now, as each tool would. From then on the open sources are remembered.
+ * CLI and kubectl would use now, as each tool would, and any source that cannot be read, so that
+ * it says why (see opensInNewWindow). From then on the open sources are remembered.
  */
 export async function reopenSources(): Promise<void> {
   const remembered = readRemembered();
   const { sources, openSource } = useInventoryStore.getState();
-  const ids = remembered ?? sources.filter((s) => s.current).map((s) => s.id);
+  const ids = remembered ?? sources.filter(opensInNewWindow).map((s) => s.id);
 
   useInventoryStore.subscribe((state, before) => {
     if (state.open !== before.open) sessionStorage.setItem(OPEN_SOURCES_KEY, JSON.stringify(state.open.map((o) => o.sourceId)));

@@ -159,3 +159,38 @@ describe('a source read again that fails', () => {
     expect(useInventoryStore.getState().inventory?.workloads.map((w) => w.name)).toEqual(['web-1']);
   });
 });
+
+describe('two Kubernetes contexts of one cluster', () => {
+  beforeEach(() => {
+    vi.mocked(request).mockClear();
+    useInventoryStore.setState({ sources: [], open: [], inventory: null, containerPorts: new Map(), portReads: {}, portHosts: [] });
+  });
+
+  const CLUSTER = { server: 'https://127.0.0.1:6443' };
+  const pods = (context: string): Inventory => ({
+    readAt: 't1',
+    workloads: ['web-1', 'db-0'].map((name) => ({ id: `kubernetes:${context}/shop/${name}`, name, namespace: 'shop', host: 'node-a', addresses: [`10.244.0.${name.length}`], labels: {}, origin: { kind: 'kubernetes' as const, source: context } })),
+  });
+  const opened = (context: string, cluster = CLUSTER): ApiResponse<InventoryLoad> => ({ ok: true, value: { sourceId: `kubernetes:${context}`, inventory: pods(context), diagnostics: [], cluster } });
+  const listed = (): string[] => useInventoryStore.getState().inventory?.workloads.map((w) => w.id) ?? [];
+
+  it('list its pods once, under the context opened first, and under the other once that one is closed', async () => {
+    answer('inventory:load', opened('admin'));
+    await useInventoryStore.getState().openSource('kubernetes:admin');
+    answer('inventory:load', opened('admin-ops'));
+    await useInventoryStore.getState().openSource('kubernetes:admin-ops');
+    expect(listed()).toEqual(['kubernetes:admin/shop/web-1', 'kubernetes:admin/shop/db-0']);
+
+    answer('inventory:close', { ok: true, value: undefined });
+    await useInventoryStore.getState().closeSource('kubernetes:admin');
+    expect(listed()).toEqual(['kubernetes:admin-ops/shop/web-1', 'kubernetes:admin-ops/shop/db-0']);
+  });
+
+  it('list the pods of another cluster beside them', async () => {
+    answer('inventory:load', opened('admin'));
+    await useInventoryStore.getState().openSource('kubernetes:admin');
+    answer('inventory:load', opened('stage', { server: 'https://127.0.0.1:7443' }));
+    await useInventoryStore.getState().openSource('kubernetes:stage');
+    expect(listed()).toHaveLength(4);
+  });
+});

@@ -1,4 +1,4 @@
-import type { HostContainerPorts, InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
+import type { ClusterReach, HostContainerPorts, InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
 import { withContainerPorts } from '@shared/inventory/container-ports';
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { request } from '../api/request';
 import { StopIds, wasStopped } from '../api/stop-ids';
 import { without } from '../model/records';
+import { listedUnder } from '../model/same-cluster';
 import { staticFilePath } from '../model/source-ids';
 
 /** Why a source gave no workloads, in words the panel can show as they are. */
@@ -28,6 +29,8 @@ export interface OpenSource {
   diagnostics: Diagnostic[];
   /** For a watched source (Kubernetes): live or stale, and since when. */
   live: LiveState | null;
+  /** For a Kubernetes source: the cluster it reads (see listedUnder); null for any other, or until read. */
+  cluster: ClusterReach | null;
   failure: SourceFailure | null;
   /** Bumped on each load; an answer to an older load is dropped. */
   load: number;
@@ -117,7 +120,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
 
     openSource: async (sourceId) => {
       const load = ++loads;
-      const loading: OpenSource = { sourceId, status: 'loading', inventory: null, hosts: [], diagnostics: [], live: null, failure: null, load };
+      const loading: OpenSource = { sourceId, status: 'loading', inventory: null, hosts: [], diagnostics: [], live: null, cluster: null, failure: null, load };
       set((s) => {
         const known = s.open.some((o) => o.sourceId === sourceId);
         const open = known ? s.open.map((o) => (o.sourceId === sourceId ? { ...o, status: 'loading' as const, load } : o)) : [...s.open, loading];
@@ -135,8 +138,8 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       update(sourceId, (o) => {
         if (o.load !== load) return o;
         if (response.ok) {
-          const { inventory, diagnostics, hosts = [], live = null } = response.value;
-          return { ...o, status: 'loaded', inventory, diagnostics, hosts, live, failure: null };
+          const { inventory, diagnostics, hosts = [], live = null, cluster = null } = response.value;
+          return { ...o, status: 'loaded', inventory, diagnostics, hosts, live, cluster, failure: null };
         }
         const kind = source?.kind ?? (sourceId.split(':')[0] as InventorySourceInfo['kind']);
         const failure = { ...response.error, endpoint: source?.endpoint ?? sourceId.replace(/^[a-z]+:/, ''), kind };
@@ -144,7 +147,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         // workloads it gave, as opening a broken policy file changes nothing, else the next compile
         // and deploy would leave them out. The panel says so; closing the source drops them.
         if (o.inventory !== null) return { ...o, status: 'failed', live: null, failure };
-        return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, failure };
+        return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, cluster: null, failure };
       });
       for (const host of again) void get().readContainerPorts(host, true);
     },
@@ -225,7 +228,9 @@ function withoutPortsOf(ports: ReadonlyMap<string, HostContainerPorts>, hosts: r
 }
 
 function mergeInventories(open: readonly OpenSource[], containerPorts: ReadonlyMap<string, HostContainerPorts>): Inventory | null {
-  const loaded = open.filter((o) => o.inventory !== null).map((o) => o.inventory!);
+  // A cluster another open source reads already is listed once, under that source.
+  const under = listedUnder(open);
+  const loaded = open.filter((o) => o.inventory !== null && !under.has(o.sourceId)).map((o) => o.inventory!);
   if (loaded.length === 0) return null;
   const merged = loaded.length === 1 ? loaded[0]! : { workloads: loaded.flatMap((i) => i.workloads), readAt: loaded.map((i) => i.readAt).sort().at(-1)! };
   if (containerPorts.size === 0) return merged;

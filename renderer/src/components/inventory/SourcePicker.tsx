@@ -1,6 +1,7 @@
 import type { InventorySourceInfo } from '@shared/api/contract';
 import type { JSX } from 'react';
 import { openInventoryFile } from '../../actions/inventory-files';
+import { sourceLabel } from '../../model/source-choice';
 import { useInventoryStore } from '../../stores/inventory-store';
 
 const KINDS: { kind: InventorySourceInfo['kind']; label: string }[] = [
@@ -37,8 +38,7 @@ export function SourcePicker(): JSX.Element {
             <optgroup key={kind} label={label}>
               {ofKind.map((s) => (
                 <option key={s.id} value={s.id} title={s.endpoint}>
-                  {s.name}
-                  {s.current ? ' (current)' : ''}
+                  {sourceLabel(s)}
                 </option>
               ))}
             </optgroup>

@@ -6,6 +6,7 @@ import { useInventoryStore, type OpenSource } from '../../stores/inventory-store
 import { ExampleList } from './ExampleList';
 import { InventoryFileEditor } from './InventoryFileEditor';
 import { staticFilePath } from '../../model/source-ids';
+import { listedUnder } from '../../model/same-cluster';
 
 const FAILURE_HEADLINES: Record<string, string> = {
   'docker-unreachable': 'Docker is not reachable.',
@@ -17,6 +18,8 @@ const FAILURE_HEADLINES: Record<string, string> = {
 export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
   const info = useInventoryStore((s) => s.sources.find((x) => x.id === source.sourceId));
   const closeSource = useInventoryStore((s) => s.closeSource);
+  const lister = useInventoryStore((s) => listedUnder(s.open).get(source.sourceId));
+  const listerName = useInventoryStore((s) => s.sources.find((x) => x.id === lister)?.name ?? lister);
   const [editing, setEditing] = useState(false);
   const { status, failure, inventory, live, diagnostics } = source;
   const name = info?.name ?? source.sourceId;
@@ -61,6 +64,12 @@ export function SourceStatus({ source }: { source: OpenSource }): JSX.Element {
       ) : (
         <p data-testid="source-summary">{summary(source)}</p>
       )}
+      {lister && inventory ? (
+        <p data-testid="source-same-cluster">
+          Same cluster as {listerName} ({source.cluster?.server}), whose pods are listed once, under {listerName}: this line adds none of its{' '}
+          {countOf(inventory.workloads.length, 'workload')}. ✕ closes it; closing {listerName} lists them here.
+        </p>
+      ) : null}
       {live?.status === 'stale' && live.message ? <p className="stale-reason">{live.message}</p> : null}
       {kubernetesContext && inventory ? (
         <button type="button" className="link" data-testid="source-import-network-policies" title="Open this cluster's NetworkPolicies as a new drawing"
