@@ -9,10 +9,10 @@ import { CliFailure, EXIT } from './inputs';
 // `compile --out DIR`: one HOST.flows per host, replaced as a set, so a deploy script that
 // loops over the folder never pushes half a table or a mix of two compiles.
 
-/** A host's table as `ovs-ofctl add-flows` reads it. */
+/** A host's table as `ovs-ofctl add-flows` reads it: printed when its file is written, so one host's text is held at a time. */
 export interface HostFlowText {
   host: string;
-  text: string;
+  text: () => string;
 }
 
 /** `DIR/HOST.flows`, a name that stays inside DIR whatever the inventory calls the host. */

@@ -99,7 +99,7 @@ async function compile(policyPath: string, values: OptionValues): Promise<number
   // As the other commands do: the errors, then one line saying so, and no summary of tables never made.
   if (hasErrors(diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors; nothing compiled${values.out ? ' or written' : ''}`, diagnostics);
   const out = values.out;
-  const stale = out ? await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: formatHostTable(h.host, policy, h.flows) }))) : [];
+  const stale = out ? await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: () => formatHostTable(h.host, policy, h.flows) }))) : [];
   const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(out ? { file: flowFilePath(out, h.host) } : {}) }));
   if (values.json) {
     const staleFiles = stale.map((d) => d.location?.file);

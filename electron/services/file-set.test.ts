@@ -21,6 +21,16 @@ describe('writeFileSetAtomic', () => {
     expect(readFileSync(join(dir, 'b.flows'), 'utf8')).toBe('new b');
   });
 
+  it('makes a text given as a function only when its file is written, after the files before it', async () => {
+    const dir = folderWithOldSet();
+    // What the folder holds as each text is made: the temporaries of the files written so far.
+    const seen: string[][] = [];
+    const file = (name: string) => ({ path: join(dir, name), text: () => (seen.push(readdirSync(dir).filter((n) => n.endsWith('.tmp'))), `new ${name}`) });
+    await writeFileSetAtomic([file('a.flows'), file('b.flows'), file('c.flows')]);
+    expect(seen.map((temps) => temps.length)).toEqual([0, 1, 2]);
+    expect(readFileSync(join(dir, 'c.flows'), 'utf8')).toBe('new c.flows');
+  });
+
   it('on a write error leaves every old file as it was, with no temporary left, and names the file', async () => {
     const dir = folderWithOldSet();
     // A name too long for the temporary beside it fails the second write, after the first.

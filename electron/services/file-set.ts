@@ -8,7 +8,11 @@ import { ServiceError } from './service-error';
 /** One file of a set: where it goes, directly in the set's folder, and its text. */
 export interface FileToWrite {
   path: string;
-  text: string;
+  /**
+   * The text, or how to make it when the file's turn comes: a set of large texts (a compile's
+   * flow tables, 600 MB at 50,000 workloads) is then held one file at a time, not all at once.
+   */
+  text: string | (() => string);
 }
 
 /** A folder made ready for a set of files: its full path, and the folders made for it (outermost first). */
@@ -122,7 +126,7 @@ export async function writeFileSetAtomic(files: readonly FileToWrite[], signal?:
       signal?.throwIfAborted();
       const temp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(4).toString('hex')}.tmp`);
       temps.push(temp);
-      await writeFile(temp, f.text, { encoding: 'utf8', flag: 'wx', signal });
+      await writeFile(temp, typeof f.text === 'string' ? f.text : f.text(), { encoding: 'utf8', flag: 'wx', signal });
     }
   } catch (error) {
     await removeAll(temps);
