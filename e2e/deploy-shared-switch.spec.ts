@@ -58,3 +58,22 @@ test('the deploy question leaves out two hosts whose targets reach one switch, a
     await closeAll([silent]);
   }
 });
+
+test('hosts.json edited by hand while the app is open shows in the Hosts panel once the window has the focus again', async ({ designer, host }) => {
+  const inventory = join(host.home, 'two-hosts.csv');
+  writeFileSync(inventory, ['name,host,addresses,labels', 'wa,host-a,10.100.0.1,tier=web', 'wb,host-b,10.100.1.1,tier=web'].join('\n') + '\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.addGroup('web', 'tier=web');
+  await designer.compile();
+  await expect(designer.byTestId('deploy-why')).toContainText('Configure an SSH target');
+
+  // Never connected to: the address is from the documentation range.
+  const target = { address: '192.0.2.10', port: 22, user: 'root', auth: { kind: 'agent' }, bridge: 'br-int' };
+  mkdirSync(join(host.home, 'config'), { recursive: true });
+  writeFileSync(join(host.home, 'config', 'hosts.json'), JSON.stringify({ hosts: [{ host: 'host-a', ...target }, { host: 'host-b', ...target }] }, null, 2) + '\n');
+  // As when the user comes back from the editor the file was changed in.
+  await designer.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(designer.hostRow('host-a').getByTestId('host-shared-switch')).toContainText('Hosts "host-a" and "host-b" have targets that reach one switch');
+  await expect(designer.byTestId('deploy-why')).toContainText('shares its switch');
+});

@@ -111,3 +111,24 @@ test('the impact drawn on the canvas goes once the inventory changes, as the Imp
   await expect(designer.byTestId('impact-result')).toContainText('outdated');
   await expect(designer.byTestId('impact-edge')).toHaveCount(0);
 });
+
+test('the impact drawn on the canvas goes round a group in its way, as the edges of the policy do', async ({ designer, host }) => {
+  // The example's app sits on the straight way from web to db: an edge web → db, and so the impact
+  // of adding one, ran behind it when drawn as the plain curve.
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.addEdge('web', 'db', 'tcp/5432');
+  expect(await designer.impactAgainstFile(savedShop)).toEqual(['web→db +tcp/5432 -']);
+  await expect(designer.byTestId('impact-edge')).toHaveCount(1);
+
+  const app = (await designer.group('app').boundingBox())!;
+  const inside = { x: app.x + 1, y: app.y + 1, width: app.width - 2, height: app.height - 2 };
+  const within = (p: { x: number; y: number }): boolean =>
+    p.x > inside.x && p.x < inside.x + inside.width && p.y > inside.y && p.y < inside.y + inside.height;
+  const behindApp = async (): Promise<string[]> =>
+    (await designer.edgeLinePoints('impact:web→db')).filter(within).map((p) => `${Math.round(p.x)},${Math.round(p.y)}`);
+  await expect.poll(behindApp).toEqual([]);
+  const label = (await designer.byTestId('impact-edge').boundingBox())!;
+  expect(within({ x: label.x + label.width / 2, y: label.y + label.height / 2 }), 'the impact label on app').toBe(false);
+});

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { IPC_EVENT, IPC_REQUEST } from '@shared/api/bridge';
 import type { ApiEvents } from '@shared/api/contract';
-import { createHandlers, dispatch, type DialogProvider } from './api/handlers';
+import { createHandlers, dispatch } from './api/handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { nativeDialogs } from './native-dialogs';
 import { resolveAppPaths } from './services/app-paths';
 import { createLogger } from './services/logger';
 import { createServices } from './services/services';
@@ -22,18 +23,7 @@ const emit = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void 
   mainWindow?.webContents.send(IPC_EVENT, { event, payload });
 };
 
-const dialogs: DialogProvider = {
-  async open(title, extensions, folder) {
-    const result = await dialog.showOpenDialog(
-      folder ? { title, properties: ['openDirectory', 'createDirectory'] } : { title, properties: ['openFile'], filters: [{ name: 'Policy', extensions }] },
-    );
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  },
-  async save(title, extensions, defaultPath) {
-    const result = await dialog.showSaveDialog({ title, defaultPath, filters: [{ name: 'Policy', extensions }] });
-    return result.canceled ? null : (result.filePath ?? null);
-  },
-};
+const dialogs = nativeDialogs(dialog);
 
 const services = createServices(resolveAppPaths(examplesDir, process.env.MICROSEG_HOME ?? join(app.getPath('userData'))), log, emit);
 const handlers = createHandlers(services, { name: 'Microseg Designer', version: app.getVersion(), transport: 'electron', nativeDialogs: true, homeDir: homedir() }, dialogs);

@@ -16,6 +16,7 @@ import { useCompileEvents } from './hooks/use-compile-events';
 import { useDeployEvents } from './hooks/use-deploy-events';
 import { useInventoryEvents } from './hooks/use-inventory-events';
 import { useShortcuts } from './hooks/use-shortcuts';
+import { useTargetsOnReturn } from './hooks/use-targets-on-return';
 import { startApp } from './startup';
 import { useAppStore } from './stores/app-store';
 import { usePolicyStore } from './stores/policy-store';
@@ -33,6 +34,7 @@ export function App(): JSX.Element {
   useAnalysisEvents();
   useCompileEvents();
   useShortcuts();
+  useTargetsOnReturn();
   useEffect(() => {
     void startApp();
   }, []);

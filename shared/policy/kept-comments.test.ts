@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renamesBetween, type GroupRename } from './group-renames';
+import { renamesBetween, type Rename } from './renames';
 import type { Policy } from './model';
 import { parsePolicyFile, serializePolicy } from './policy-file';
 
@@ -125,7 +125,7 @@ function renamed(policy: Policy, from: string, to: string): Policy {
 describe('serializePolicy keeps a renamed group’s notes with it', () => {
   const web = '# Public entry: reviewed by J. Doe (SEC-41)';
   const front = /# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: front\n/;
-  const toFront: GroupRename = { from: 'web', to: 'front' };
+  const toFront: Rename = { kind: 'group', from: 'web', to: 'front' };
 
   it('keeps the notes of a group renamed since the earlier text, and of the edges whose ends changed with it', () => {
     const text = annotated.replace('    from: web\n', '    from: web # the storefront calls in\n');
@@ -146,7 +146,11 @@ describe('serializePolicy keeps a renamed group’s notes with it', () => {
 
   it('follows two groups that swapped names, and a rename taken back after the save', () => {
     const text = annotated.replace('  - name: app\n', '  # Orders API, owned by the shop team\n  - name: app\n');
-    const swap = [{ from: 'web', to: 'tmp' }, { from: 'app', to: 'web' }, { from: 'tmp', to: 'app' }];
+    const swap: Rename[] = [
+      { kind: 'group', from: 'web', to: 'tmp' },
+      { kind: 'group', from: 'app', to: 'web' },
+      { kind: 'group', from: 'tmp', to: 'app' },
+    ];
     const swapped = renamed(renamed(renamed(policyOf(text), 'web', 'tmp'), 'app', 'web'), 'tmp', 'app');
     const printed = serializePolicy(swapped, text, renamesBetween([], swap));
     expect(printed).toMatch(/# Public entry: reviewed by J\. Doe \(SEC-41\)\n {2}- name: app\n/);
@@ -155,6 +159,27 @@ describe('serializePolicy keeps a renamed group’s notes with it', () => {
     // Saved as front, then the rename undone: the saved text's front is web again.
     const saved = serializePolicy(renamed(policyOf(annotated), 'web', 'front'), annotated, renamesBetween([], [toFront]));
     expect(serializePolicy(policyOf(annotated), saved, renamesBetween([toFront], []))).toBe(serializePolicy(policyOf(annotated), annotated));
+  });
+});
+
+describe('serializePolicy keeps an edge’s notes with it under another id', () => {
+  const checkout: Rename = { kind: 'edge', from: 'web-to-app', to: 'checkout' };
+  const withId = (policy: Policy, from: string, to: string): Policy => ({ ...policy, edges: policy.edges.map((e) => (e.id === from ? { ...e, id: to } : e)) });
+
+  it('follows an edge given another id since the earlier text, and gives a new edge with the old id none of its notes', () => {
+    const policy = withId(policyOf(annotated), 'web-to-app', 'checkout');
+    expect(serializePolicy(policy, annotated, renamesBetween([], [checkout]))).toContain('  - id: checkout # opened for the checkout\n');
+    const newEdge = { ...policy.edges[0]!, id: 'web-to-app', action: 'deny' as const };
+    const printed = serializePolicy({ ...policy, edges: [...policy.edges, newEdge] }, annotated, renamesBetween([], [checkout]));
+    expect(printed.split('# opened for the checkout')).toHaveLength(2);
+    expect(printed).toContain('  - id: checkout # opened for the checkout\n');
+  });
+
+  it('keeps a group’s notes apart from an edge’s: a group renamed to an edge’s old id gets none of the edge’s', () => {
+    const policy = renamed(withId(policyOf(annotated), 'web-to-app', 'checkout'), 'web', 'web-to-app');
+    const printed = serializePolicy(policy, annotated, renamesBetween([], [checkout, { kind: 'group', from: 'web', to: 'web-to-app' }]));
+    expect(printed).toContain('  # Public entry: reviewed by J. Doe (SEC-41)\n  - name: web-to-app\n');
+    expect(printed).toContain('  - id: checkout # opened for the checkout\n');
   });
 });
 

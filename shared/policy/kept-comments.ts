@@ -1,24 +1,24 @@
 import { isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
-import { NO_RENAMES, type GroupRenames } from './group-renames';
+import { NO_RENAMES, type NameChanges, type Renames } from './renames';
 
 /**
  * Carries the comments of an earlier text of a policy file onto a new printing of it, so that
  * notes written in the file (why an edge exists, who approved it) survive edits made on the
  * canvas. A comment stays with what it was written at: a map entry by its key, a group by its
- * name (followed through the groups `renamed` since the earlier text), an edge by its id, a
+ * name and an edge by its id (each followed through the groups and edges `renamed` since the earlier text), a
  * service or address block by its text, any other list item by its place. Comments of what is
  * gone go with it. Blank lines the author left between entries are kept the same way, and so
  * are a `---` document start and a closing comment right below the last line. An earlier text
  * that does not parse gives nothing.
  */
-export function keepComments(printed: Document, earlierText: string, renamed: GroupRenames = NO_RENAMES): void {
+export function keepComments(printed: Document, earlierText: string, renamed: Renames = NO_RENAMES): void {
   const earlier = readEarlier(earlierText);
   if (!earlier) return;
   const { doc, closingNoteJoined } = earlier;
   printed.commentBefore = doc.commentBefore;
   if (printed.directives && doc.directives?.docStart) printed.directives.docStart = true;
-  const groups = doc.get('groups', true);
-  carry(doc.contents, printed.contents, (list) => (list === groups ? renamed : NO_RENAMES));
+  const [groups, edges] = [doc.get('groups', true), doc.get('edges', true)];
+  carry(doc.contents, printed.contents, (list) => (list === groups ? renamed.groups : list === edges ? renamed.edges : NO_CHANGES));
   // The printer puts a blank line above the document's closing comment; as the contents' own it has none.
   if (closingNoteJoined && isMap(printed.contents)) printed.contents.comment = doc.comment;
   else printed.comment = doc.comment;
@@ -51,8 +51,10 @@ function joinsLastLine(doc: Document, text: string): boolean {
   return Boolean(doc.comment) && end !== undefined && !/^[ \t]*(\n|$)/.test(text.slice(end));
 }
 
-/** The renames that name the items of an earlier list as they are named now (the groups' are the drawing's). */
-type RenamesOf = (list: unknown) => GroupRenames;
+const NO_CHANGES: NameChanges = new Map();
+
+/** The renames that name the items of an earlier list as they are named now (the groups' and edges' are the drawing's). */
+type RenamesOf = (list: unknown) => NameChanges;
 
 function carry(from: unknown, to: unknown, renamesOf: RenamesOf): void {
   if (!isNode(from) || !isNode(to)) return;
@@ -110,19 +112,18 @@ function copyNotes(from: Node, to: Node): void {
 }
 
 /**
- * A group by its name (as it is named now, by `renamed`: gone, it matches nothing), an edge by its
- * id, a list entry (a service, an address block) by its text; anything else by its place in the list.
+ * A group by its name, an edge by its id (each as it goes now, by `renamed`: gone, it matches
+ * nothing), a list entry (a service, an address block) by its text; anything else by its place in the list.
  */
-function identityOf(item: unknown, place: number, renamed: GroupRenames = NO_RENAMES): string {
+function identityOf(item: unknown, place: number, renamed: NameChanges = NO_CHANGES): string {
   if (isScalar(item)) return `=${String(item.value)}`;
   if (isMap(item)) {
-    const name = item.get('name', true);
-    if (isScalar(name)) {
-      const now = renamed.get(String(name.value));
-      return now === null ? `gone:${String(name.value)}` : `name:${now ?? String(name.value)}`;
+    for (const key of ['name', 'id']) {
+      const value = item.get(key, true);
+      if (!isScalar(value)) continue;
+      const now = renamed.get(String(value.value));
+      return now === null ? `gone:${String(value.value)}` : `${key}:${now ?? String(value.value)}`;
     }
-    const id = item.get('id', true);
-    if (isScalar(id)) return `id:${String(id.value)}`;
   }
   return `#${place}`;
 }

@@ -4,7 +4,7 @@ import { byLine, hasErrors } from '../diagnostics';
 import { otherKindDiagnostic, parseLocatedYaml, schemaDiagnostics } from '../yaml-document';
 import { POLICY_API_VERSION, type Edge, type Group, type Policy, type Service } from './model';
 import { policyFileSchema, type PolicyFile } from './policy-schema';
-import type { GroupRenames } from './group-renames';
+import type { Renames } from './renames';
 import { keepComments } from './kept-comments';
 import { formatService, parseService } from './services';
 import { validatePolicy } from './validate';
@@ -62,11 +62,11 @@ const HEADER = '# Microseg Designer policy. Edit here or on the canvas; see READ
 /**
  * Writes a policy as readable YAML; deterministic, so saving twice gives identical bytes. With
  * `earlierText` (the text the drawing was last read from or written as), its comments are kept
- * where what they were written at still is, a group's followed through the groups `renamed` since
+ * where what they were written at still is, a group's or edge's followed through the renames since
  * (see keepComments), and so are its CRLF line ends. Anchors and aliases are written out as the
  * values they stand for: each group and edge is edited on its own, and reads on its own in a review.
  */
-export function serializePolicy(policy: Policy, earlierText?: string, renamed?: GroupRenames): string {
+export function serializePolicy(policy: Policy, earlierText?: string, renamed?: Renames): string {
   const file: PolicyFile = {
     apiVersion: POLICY_API_VERSION,
     kind: 'Policy',

@@ -8,7 +8,7 @@ import { useAppStore } from '../stores/app-store';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
-import { useModalStore } from '../stores/modal-store';
+import { useModalStore, type ConfirmRequest } from '../stores/modal-store';
 import { renamesSinceFile, usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 import { mayDiscard } from './discard';
@@ -57,14 +57,15 @@ export async function savePolicyAs(): Promise<void> {
 
 /**
  * Asks where, then writes. A path the service refuses (a folder, a missing folder, a file on the
- * way) is asked for again with the path as typed and the reason under it, not left to a banner.
+ * way) is asked for again with the path as typed and the reason, not left to a banner: under the
+ * path in the browser's dialog; in a message before the native one opens again at that path.
  */
 async function chooseAndWrite(): Promise<void> {
   let refused: Refusal | undefined;
   for (;;) {
     const path = await choosePath('save', refused);
     if (!path) return;
-    refused = await writePolicy(path, { refusalInDialog: !useAppStore.getState().info?.nativeDialogs });
+    refused = await writePolicy(path, { refusalInDialog: true });
     if (!refused) return;
   }
 }
@@ -182,10 +183,12 @@ async function choosePath(mode: 'open' | 'save', refused?: Refusal): Promise<str
   const suggested = path === null ? `${home}/${fileName(policy.name)}` : isExample(path) ? `${home}/${fileName(`${policy.name}-copy`)}` : path;
 
   if (info?.nativeDialogs) {
+    // A native dialog cannot show a reason under its path: say it first, then open it at that path.
+    if (refused && !(await useModalStore.getState().confirm(refusedQuestion(refused)))) return null;
     const response =
       mode === 'open'
         ? await request('dialog:open', { title: 'Open policy', extensions: EXTENSIONS })
-        : await request('dialog:save', { title: 'Save policy as', defaultPath: suggested, extensions: EXTENSIONS });
+        : await request('dialog:save', { title: 'Save policy as', defaultPath: refused?.path ?? suggested, extensions: EXTENSIONS });
     return response.ok ? response.value : null;
   }
 
@@ -200,4 +203,13 @@ async function choosePath(mode: 'open' | 'save', refused?: Refusal): Promise<str
   });
   const trimmed = answer?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
+}
+
+/** What the desktop's Save as says of a path the service refused, before its dialog opens again there. */
+function refusedQuestion({ path, problem }: Refusal): ConfirmRequest {
+  return {
+    title: `Not saved to ${path}`,
+    message: `${problem} The save dialog opens again at this path: choose another file or folder there, or cancel it to keep the drawing unsaved.`,
+    confirmLabel: 'Choose another path',
+  };
 }

@@ -80,3 +80,45 @@ describe('a group renamed in the YAML view', () => {
     expect(saveText()).toMatch(noted('web'));
   });
 });
+
+describe('an edge given another id in the YAML view', () => {
+  const edgeNote = '# Checkout calls the API: approved in CHG-1207';
+  const fileWithEdgeNote = file.replace('  - id: web-to-app\n', `  ${edgeNote}\n  - id: web-to-app\n`);
+  const edgeNoted = (id: string): RegExp => new RegExp(`${edgeNote}\\n {2}- id: ${id}\\n`);
+
+  beforeEach(() => state().replace(shop, '/tmp/shop.yaml', false, fileWithEdgeNote));
+
+  it('keeps its notes when the Apply is undone and redone', () => {
+    applyPolicyText(saveText().replace('id: web-to-app', 'id: checkout'));
+    expect(state().policy.edges[0]?.id).toBe('checkout');
+    expect(saveText()).toMatch(edgeNoted('checkout'));
+
+    undoEdit();
+    expect(state().policy.edges[0]?.id).toBe('web-to-app');
+    expect(saveText()).toMatch(edgeNoted('web-to-app'));
+    redoEdit();
+    expect(saveText()).toMatch(edgeNoted('checkout'));
+  });
+
+  it('keeps its notes through a save after the Apply, then undone', () => {
+    applyPolicyText(saveText().replace('id: web-to-app', 'id: checkout'));
+    state().markSaved('/tmp/shop.yaml', { ...state().policy, revision: 1 }, saveText(), state().renames);
+    undoEdit();
+    expect(saveText()).toMatch(edgeNoted('web-to-app'));
+  });
+
+  it('keeps its notes with the group renamed in the same Apply, both undone', () => {
+    applyPolicyText(renamedBy(saveText(), 'web', 'front').replace('id: web-to-app', 'id: front-to-app'));
+    undoEdit();
+    expect(saveText()).toMatch(edgeNoted('web-to-app'));
+    expect(saveText()).toMatch(noted('web'));
+  });
+
+  it('does not give its notes to a new edge that takes the new id once the Apply is undone', () => {
+    applyPolicyText(saveText().replace('id: web-to-app', 'id: checkout'));
+    undoEdit();
+    state().edit((p) => ({ ...p, edges: [...p.edges, { ...p.edges[0]!, id: 'checkout', action: 'deny' }] }));
+    expect(saveText()).not.toMatch(edgeNoted('checkout'));
+    expect(saveText()).toMatch(edgeNoted('web-to-app'));
+  });
+});

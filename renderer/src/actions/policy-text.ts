@@ -1,5 +1,5 @@
 import { parsePolicyFile, type PolicyParse } from '@shared/policy/policy-file';
-import { renameInText, withTextApplied } from '../model/policy-text';
+import { edgeIdChangesInText, renameInText, withTextApplied } from '../model/policy-text';
 import { useCanvasStore } from '../stores/canvas-store';
 import { useModalStore } from '../stores/modal-store';
 import { usePolicyStore } from '../stores/policy-store';
@@ -35,13 +35,14 @@ export function applyPolicyText(text: string): PolicyParse {
 
   const { policy, rewrite } = usePolicyStore.getState();
   // A rename typed in the text is recorded as the inspector's are, so the notes of the file the
-  // drawing was printed from follow the group when the Apply is undone or redone.
+  // drawing was printed from follow the group when the Apply is undone or redone; an edge's new id too.
   const renamed = renameInText(policy, parsed.policy);
   const next = withTextApplied(policy, parsed.policy, renamed);
+  const renames = [...(renamed ? [renamed] : []), ...edgeIdChangesInText(policy, parsed.policy, renamed)];
   // Text that only reformats the drawing (comments, quoting, order of keys) is no undo step:
   // it gives back the drawing's own parts, and comparing those costs nothing (printing both did).
   // Its comments are kept all the same, for the drawing's next printing.
-  rewrite(next, text, renamed);
+  rewrite(next, text, renames);
   usePolicyTextStore.getState().discard();
   dropVanishedSelection();
   return parsed;

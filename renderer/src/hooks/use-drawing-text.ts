@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import type { GroupRenames } from '@shared/policy/group-renames';
+import type { Renames } from '@shared/policy/renames';
 import type { Policy } from '@shared/policy/model';
 import { useEffect, useRef, useState } from 'react';
 import { policyTextDiagnostics, printedPolicy } from '../model/policy-file-text';
@@ -14,19 +14,19 @@ export interface DrawingText {
   error: string | null;
 }
 
-/** What a printing is of: a drawing, the text whose comments it keeps, and the groups renamed since that text. */
-type PrintOf = { policy: Policy; earlierText: string | null; renamed: GroupRenames };
+/** What a printing is of: a drawing, the text whose comments it keeps, and the groups and edges renamed since that text. */
+type PrintOf = { policy: Policy; earlierText: string | null; renamed: Renames };
 type Printed = PrintOf & ({ text: string } | { error: string });
 type Read = { text: string; file: string } & ({ diagnostics: Diagnostic[] } | { error: string });
 
 /**
  * `policy` as the text Save writes (with the comments of `earlierText`, a group's followed through
- * the groups `renamed` since), printed and read back in a worker: at 5,000 groups each took
+ * the groups and edges `renamed` since), printed and read back in a worker: at 5,000 groups each took
  * 0.3-1 s on the page's thread when the YAML view was shown. The text comes as soon as it is
  * printed, its markers after. The last printing is kept, even one that ends while the view is
  * hidden, so showing the view again on the same drawing costs nothing.
  */
-export function useDrawingText(policy: Policy | null, earlierText: string | null, renamed: GroupRenames, file: string): DrawingText {
+export function useDrawingText(policy: Policy | null, earlierText: string | null, renamed: Renames, file: string): DrawingText {
   const [printed, setPrinted] = useState<Printed | null>(null);
   const [read, setRead] = useState<Read | null>(null);
   const print = printed !== null && sameAsked(printed, policy, earlierText, renamed) ? printed : null;
@@ -59,7 +59,7 @@ export function useDrawingText(policy: Policy | null, earlierText: string | null
   return { text, diagnostics: check !== null && 'diagnostics' in check ? check.diagnostics : null, error: failed };
 }
 
-function sameAsked(asked: PrintOf, policy: Policy | null, earlierText: string | null, renamed: GroupRenames): boolean {
+function sameAsked(asked: PrintOf, policy: Policy | null, earlierText: string | null, renamed: Renames): boolean {
   return asked.policy === policy && asked.earlierText === earlierText && asked.renamed === renamed;
 }
 

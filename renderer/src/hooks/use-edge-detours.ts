@@ -1,8 +1,8 @@
-import type { CanvasPosition, Policy } from '@shared/policy/model';
+import type { CanvasPosition, Group } from '@shared/policy/model';
 import type { Dimensions } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import type { PlacedGroup } from '../model/edge-route';
-import { rerouteMoved, routeEdges } from '../model/edge-routes';
+import { rerouteMoved, routeEdges, type RoutedEdge } from '../model/edge-routes';
 import { autoPosition, GROUP_SIZE } from '../model/policy-edits';
 
 /**
@@ -10,14 +10,15 @@ import { autoPosition, GROUP_SIZE } from '../model/policy-edits';
  * worked out from where the groups are drawn now: held ones where the drag has them, so an edge
  * moves out of the way while a group is dragged over it, not only once it is let go. Nothing of
  * it is kept in the policy file. While a drag goes on, only the edges near the held groups are
- * routed again, and the same map comes back while no way round changes.
+ * routed again, and the same map comes back while no way round changes. `edges` are the policy's,
+ * or those drawn over them (the impact under study), which go round the groups the same way.
  */
 export function useEdgeDetours(
-  policy: Pick<Policy, 'groups' | 'edges'>,
+  groups: readonly Group[],
+  edges: readonly RoutedEdge[],
   measured: Readonly<Record<string, Dimensions>>,
   held: ReadonlyMap<string, CanvasPosition>,
 ): ReadonlyMap<string, number> {
-  const { groups, edges } = policy;
   const base = useMemo(() => routeEdges(placed(groups, measured), edges), [groups, edges, measured]);
   const now = useMemo(() => {
     if (held.size === 0) return base.detours;
@@ -32,7 +33,7 @@ export function useEdgeDetours(
   return detours;
 }
 
-function placed(groups: Policy['groups'], measured: Readonly<Record<string, Dimensions>>): PlacedGroup[] {
+function placed(groups: readonly Group[], measured: Readonly<Record<string, Dimensions>>): PlacedGroup[] {
   return groups.map((group, index) => ({
     name: group.name,
     box: {

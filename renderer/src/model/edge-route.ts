@@ -44,6 +44,22 @@ export function labelWidth(edge: Pick<Edge, 'services' | 'action'>): number {
   return (action.length + text.length) * EDGE_LABEL.charWidth + EDGE_LABEL.padding;
 }
 
+/** The box a label must find clear, centred on the point the route gives the label. */
+export interface LabelSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * An edge to draw among the groups: one of the policy (its label shows its services and action),
+ * or one drawn over them, such as the impact under study, whose label size its drawer knows.
+ */
+export type RoutedEnds = Pick<Edge, 'from' | 'to'> & (Pick<Edge, 'services' | 'action'> | { label: LabelSize });
+
+function labelSize(edge: RoutedEnds): LabelSize {
+  return 'label' in edge ? edge.label : { width: labelWidth(edge), height: EDGE_LABEL.height };
+}
+
 /** The groups' boxes as drawn, indexed by place (see BoxIndex) and by name. */
 export class PlacedGroups {
   private constructor(
@@ -87,29 +103,26 @@ export interface EdgeRoute {
  * would lie on a group other than its two ends. Null for a loop or an edge to a missing group.
  * Looks only at groups near the edge, so it stays fast at thousands of groups. Deterministic.
  */
-export function routeEdge(
-  groups: PlacedGroups,
-  edge: Pick<Edge, 'from' | 'to' | 'services' | 'action'>,
-): EdgeRoute | null {
+export function routeEdge(groups: PlacedGroups, edge: RoutedEnds): EdgeRoute | null {
   const from = groups.position(edge.from);
   const to = groups.position(edge.to);
   if (from === undefined || to === undefined || from === to) return null;
   const { index } = groups;
   const source = sourceHandle(index.boxes[from]!);
   const target = targetHandle(index.boxes[to]!);
-  const width = labelWidth(edge);
+  const size = labelSize(edge);
   const ends = [from, to];
   const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
-  const label = labelAt(middle, width);
+  const label = labelAt(middle, size);
   const plain = grow(union(spanOf(curveControls(source, target)), label), ROUTE.touch);
 
   // One look around the curve and its label: most edges, between columns, have no other group near.
   if (index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
-  if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, width, index, ends))
+  if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, size, index, ends))
     return { detour: null, area: plain };
-  const detour = detourHeight(source, target, width, index, ends);
+  const detour = detourHeight(source, target, size, index, ends);
   if (detour === null) return { detour, area: plain };
-  const onRound = labelAt(detourLabel(source, target, detour), width);
+  const onRound = labelAt(detourLabel(source, target, detour), size);
   const round = grow(union(spanOf(detourPoints(source, target, detour)), onRound), ROUTE.clearance);
   return { detour, area: union(plain, round) };
 }
@@ -198,12 +211,12 @@ function curveBlocked(source: Point, target: Point, index: BoxLookup, ends: read
   return false;
 }
 
-function labelAt(middle: Point, width: number): CanvasRect {
-  return { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
+function labelAt(middle: Point, { width, height }: LabelSize): CanvasRect {
+  return { x: middle.x - width / 2, y: middle.y - height / 2, width, height };
 }
 
-function labelBlocked(middle: Point, width: number, index: BoxLookup, ends: readonly number[]): boolean {
-  return index.overlapping(labelAt(middle, width)).some((i) => !ends.includes(i));
+function labelBlocked(middle: Point, size: LabelSize, index: BoxLookup, ends: readonly number[]): boolean {
+  return index.overlapping(labelAt(middle, size)).some((i) => !ends.includes(i));
 }
 
 /**
@@ -214,7 +227,7 @@ function labelBlocked(middle: Point, width: number, index: BoxLookup, ends: read
 function detourHeight(
   source: Point,
   target: Point,
-  labelWidth: number,
+  label: LabelSize,
   index: BoxLookup,
   ends: readonly number[],
 ): number | null {
@@ -249,7 +262,7 @@ function detourHeight(
     for (const y of near) {
       if (
         legsClear(source, target, y, index, ends) &&
-        !labelBlocked(detourLabel(source, target, y), labelWidth, index, ends)
+        !labelBlocked(detourLabel(source, target, y), label, index, ends)
       )
         return y;
     }

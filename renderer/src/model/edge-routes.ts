@@ -1,9 +1,9 @@
-import type { Edge } from '@shared/policy/model';
 import { BoxIndex } from './box-index';
-import { PlacedGroups, routeEdge, type PlacedGroup } from './edge-route';
+import { PlacedGroups, routeEdge, type PlacedGroup, type RoutedEnds } from './edge-route';
 import type { CanvasRect } from './policy-edits';
 
-type RoutedEdge = Pick<Edge, 'id' | 'from' | 'to' | 'services' | 'action'>;
+/** An edge of the policy, or one drawn over it (see RoutedEnds), with the id its way round is kept under. */
+export type RoutedEdge = RoutedEnds & { id: string };
 
 /** Every edge's way round, and where each edge's drawing lies, to find the edges a moved group may change. */
 export interface EdgeRoutes {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import type { GroupRenames } from '@shared/policy/group-renames';
+import type { Renames } from '@shared/policy/renames';
 import type { Policy } from '@shared/policy/model';
 import type { FileTextReply, FileTextRequest } from '../workers/policy-file.worker';
 import FileTextWorker from '../workers/policy-file.worker?worker';
@@ -9,14 +9,14 @@ const printer = new WorkerCaller<FileTextRequest, FileTextReply>(() => new FileT
 
 /**
  * The policy's errors, or the text of its file when it has none (keeping the comments of
- * `earlierText`, a group's followed through the groups `renamed` since, see keepComments), worked out in a worker so a
+ * `earlierText`, a group's or edge's followed through the renames since, see keepComments), worked out in a worker so a
  * save of thousands of groups does not freeze the page. One worker serves every save and the
  * YAML view, started on the first request.
  */
 export async function policyFileText(
   policy: Policy,
   earlierText: string | null,
-  renamed: GroupRenames,
+  renamed: Renames,
 ): Promise<{ errors: Diagnostic[]; text: string | null }> {
   const reply = await printer.ask({ kind: 'save', policy, earlierText, renamed });
   if (reply.kind !== 'save') throw new Error(`The policy printer answered a save with a ${reply.kind} reply`);
@@ -24,7 +24,7 @@ export async function policyFileText(
 }
 
 /** The policy's file text, printed whatever errors it holds: exactly what Save would write at its revision. */
-export async function printedPolicy(policy: Policy, earlierText: string | null, renamed: GroupRenames): Promise<string> {
+export async function printedPolicy(policy: Policy, earlierText: string | null, renamed: Renames): Promise<string> {
   const reply = await printer.ask({ kind: 'print', policy, earlierText, renamed });
   if (reply.kind !== 'print') throw new Error(`The policy printer answered a print with a ${reply.kind} reply`);
   return reply.text;

@@ -2,7 +2,7 @@ import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { describe, expect, it } from 'vitest';
 import { diagnosticRanges } from './diagnostic-ranges';
-import { drawingText, renameInText, withTextApplied } from './policy-text';
+import { drawingText, edgeIdChangesInText, renameInText, withTextApplied } from './policy-text';
 
 // The YAML view: the drawing as text, the text back as a drawing, and its problems as markers.
 
@@ -79,15 +79,15 @@ describe('a rename read from the text', () => {
   const front = renamedBy(text, 'web', 'front');
 
   it('is the one group gone and the one new, alike but for the name, its edges following it', () => {
-    expect(renameIn(front)).toEqual({ from: 'web', to: 'front' });
-    expect(renameIn(renamedBy(text, 'db', 'orders'))).toEqual({ from: 'db', to: 'orders' });
+    expect(renameIn(front)).toEqual({ kind: 'group', from: 'web', to: 'front' });
+    expect(renameIn(renamedBy(text, 'db', 'orders'))).toEqual({ kind: 'group', from: 'db', to: 'orders' });
   });
 
   it('allows the edges’ ids renamed too, the canvas line left out, and changes to other groups and edges', () => {
-    expect(renameIn(front.replace('id: web-to-app', 'id: front-to-app'))).toEqual({ from: 'web', to: 'front' });
-    expect(renameIn(front.replace(/\n\s+canvas: \{x: 80, y: 120\}/, ''))).toEqual({ from: 'web', to: 'front' });
-    expect(renameIn(front.replace('tier=db', 'tier=database'))).toEqual({ from: 'web', to: 'front' });
-    expect(renameIn(`${front}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`)).toEqual({ from: 'web', to: 'front' });
+    expect(renameIn(front.replace('id: web-to-app', 'id: front-to-app'))).toEqual({ kind: 'group', from: 'web', to: 'front' });
+    expect(renameIn(front.replace(/\n\s+canvas: \{x: 80, y: 120\}/, ''))).toEqual({ kind: 'group', from: 'web', to: 'front' });
+    expect(renameIn(front.replace('tier=db', 'tier=database'))).toEqual({ kind: 'group', from: 'web', to: 'front' });
+    expect(renameIn(`${front}  - { id: app-to-db, from: app, to: db, services: [tcp/5432] }\n`)).toEqual({ kind: 'group', from: 'web', to: 'front' });
   });
 
   it('is none when the renamed group changed too: its members, description, isolation or place', () => {
@@ -114,12 +114,43 @@ describe('a rename read from the text', () => {
 
   it('is a rename when a group is removed and one alike but for the name added, its edges the same: nothing tells them apart', () => {
     const removed = text.replace(/ {2}- name: db\n(?: {4}.*\n)+/, '');
-    expect(renameIn(removed.replace('edges:\n', '  - { name: orders, selector: { labels: tier=db } }\nedges:\n'))).toEqual({ from: 'db', to: 'orders' });
+    expect(renameIn(removed.replace('edges:\n', '  - { name: orders, selector: { labels: tier=db } }\nedges:\n'))).toEqual({ kind: 'group', from: 'db', to: 'orders' });
   });
 
   it('is none when no group is renamed', () => {
     expect(renameIn(text)).toBeNull();
     expect(renameIn(text.replace('tier=web', 'tier=front'))).toBeNull();
+  });
+});
+
+describe('an edge id changed in the text', () => {
+  const text = drawingText(drawing, null);
+  const changesIn = (edited: string): ReturnType<typeof edgeIdChangesInText> => {
+    const policy = parsed(edited);
+    return edgeIdChangesInText(drawing, policy, renameInText(drawing, policy));
+  };
+  const edge = { kind: 'edge', from: 'web-to-app', to: 'storefront-calls' };
+
+  it('is the edge whose id is gone, alike in all else to the one whose id is new', () => {
+    expect(changesIn(text.replace('id: web-to-app', 'id: storefront-calls'))).toEqual([edge]);
+  });
+
+  it('follows the group renamed with it, as find-and-replace renames both', () => {
+    expect(changesIn(renamedBy(text, 'web', 'front').replace('id: web-to-app', 'id: front-to-app'))).toEqual([
+      { kind: 'edge', from: 'web-to-app', to: 'front-to-app' },
+    ]);
+  });
+
+  it('is none when the edge changed too, or was removed and another added', () => {
+    expect(changesIn(text.replace('id: web-to-app', 'id: storefront-calls').replace('[tcp/8080]', '[tcp/8081]'))).toEqual([]);
+    expect(changesIn(text.replace('id: web-to-app', 'id: storefront-calls').replace('to: app', 'to: db'))).toEqual([]);
+    expect(changesIn(text)).toEqual([]);
+  });
+
+  it('is none when two edges alike but for their ids both got new ones: nothing tells which is which', () => {
+    const twins: Policy = { ...drawing, edges: [drawing.edges[0]!, { ...drawing.edges[0]!, id: 'twin' }] };
+    const edited = drawingText(twins, null).replace('id: web-to-app', 'id: a').replace('id: twin', 'id: b');
+    expect(edgeIdChangesInText(twins, parsed(edited), null)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { NO_RENAMES, type GroupRename, type GroupRenames } from '@shared/policy/group-renames';
+import { NO_RENAMES, type Rename, type Renames } from '@shared/policy/renames';
 import type { CanvasPosition, Edge, Group, Policy } from '@shared/policy/model';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { sameData } from './same-data';
@@ -10,9 +10,9 @@ import { sameData } from './same-data';
 
 /**
  * The drawing as Save would write it, at its current revision, with the comments of `earlierText`
- * (the text it came from; a group's followed through the groups `renamed` since). Deterministic.
+ * (the text it came from; a group's or edge's followed through the groups and edges `renamed` since). Deterministic.
  */
-export function drawingText(policy: Policy, earlierText: string | null, renamed: GroupRenames = NO_RENAMES): string {
+export function drawingText(policy: Policy, earlierText: string | null, renamed: Renames = NO_RENAMES): string {
   return serializePolicy(policy, earlierText ?? undefined, renamed);
 }
 
@@ -28,7 +28,7 @@ export function drawingText(policy: Policy, earlierText: string | null, renamed:
  * a text that only reformats the drawing gives back parts all identical to the drawing's.
  * A group the text `renamed` keeps its canvas position as one that kept its name does.
  */
-export function withTextApplied(current: Policy, parsed: Policy, renamed: GroupRename | null = null): Policy {
+export function withTextApplied(current: Policy, parsed: Policy, renamed: Rename | null = null): Policy {
   const groupsBefore = new Map(current.groups.map((g) => [g.name, g]));
   const edgesBefore = new Map(current.edges.map((e) => [e.id, e]));
   const groups = parsed.groups.map((group) => {
@@ -62,7 +62,7 @@ export function withTextApplied(current: Policy, parsed: Policy, renamed: GroupR
  * renamed in one Apply, or a group renamed and changed, are read as groups removed and added:
  * their notes go. Deterministic.
  */
-export function renameInText(current: Policy, parsed: Policy): GroupRename | null {
+export function renameInText(current: Policy, parsed: Policy): Rename | null {
   const namesBefore = new Set(current.groups.map((g) => g.name));
   const namesAfter = new Set(parsed.groups.map((g) => g.name));
   const gone = current.groups.filter((g) => !namesAfter.has(g.name));
@@ -80,7 +80,31 @@ export function renameInText(current: Policy, parsed: Policy): GroupRename | nul
     return sameData({ ...edge, id: was.id }, { ...was, from: rename(was.from), to: rename(was.to) });
   };
   if (endsAfter.length !== endsBefore.length || !endsAfter.every(followed)) return null;
-  return { from: before.name, to: after.name };
+  return { kind: 'group', from: before.name, to: after.name };
+}
+
+/**
+ * The edges whose id a parsed text changed, each where the text can be read no other way: an edge
+ * of the drawing whose id is gone from the text, and one of the text with an id new to it, alike in
+ * all else (its ends followed through the group the text `renamed`, see renameInText), and neither
+ * alike so to another. Any other edge gone or new is read as removed or added: its notes go. In
+ * the order of the drawing's edges. Deterministic.
+ */
+export function edgeIdChangesInText(current: Policy, parsed: Policy, renamed: Rename | null): Rename[] {
+  const idsBefore = new Set(current.edges.map((e) => e.id));
+  const idsAfter = new Set(parsed.edges.map((e) => e.id));
+  const gone = current.edges.filter((e) => !idsAfter.has(e.id));
+  const added = parsed.edges.filter((e) => !idsBefore.has(e.id));
+  const end = (name: string): string => (name === renamed?.from ? renamed.to : name);
+  // Alike but for the id: the drawing's edge as the text would hold it, given the other's id.
+  const alike = (was: Edge, now: Edge): boolean => sameData({ ...was, id: now.id, from: end(was.from), to: end(was.to) }, now);
+
+  return gone.flatMap((was) => {
+    const matches = added.filter((now) => alike(was, now));
+    if (matches.length !== 1) return [];
+    const now = matches[0]!;
+    return gone.filter((other) => alike(other, now)).length === 1 ? [{ kind: 'edge' as const, from: was.id, to: now.id }] : [];
+  });
 }
 
 function keepPosition(group: Group, before: CanvasPosition | undefined): Group {

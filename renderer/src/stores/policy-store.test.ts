@@ -1,4 +1,5 @@
 import { emptyPolicy, type Policy } from '@shared/policy/model';
+import { NO_RENAMES, renamesBetween } from '@shared/policy/renames';
 import { serializePolicy } from '@shared/policy/policy-file';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withEdgeAdded, withEdgeRemoved, withEdgeReplaced, withGroupAdded, withGroupMoved, withGroupRemoved, withGroupReplaced } from '../model/policy-edits';
@@ -207,7 +208,7 @@ describe('renaming a group', () => {
     renameWeb('front');
     const saved = saveText();
     state().markSaved('/tmp/shop.yaml', { ...state().policy, revision: 2 }, saved, state().renames);
-    expect(renamesSinceFile(state()).size).toBe(0);
+    expect(renamesSinceFile(state())).toEqual(NO_RENAMES);
 
     undoEdit();
     expect(saveText()).toContain('# Public entry: reviewed by J. Doe (SEC-41)\n  - name: web\n');
@@ -224,9 +225,10 @@ describe('renaming a group', () => {
 
   it('records the rename a rewrite says its text made, as one step with it: undo takes both back', () => {
     const renamed = withGroupReplaced(shop, 'web', { ...shop.groups[0]!, name: 'front' });
-    state().rewrite(renamed, serializePolicy(renamed, text, new Map([['web', 'front']])), { from: 'web', to: 'front' });
-    expect(state().renames).toEqual([{ from: 'web', to: 'front' }]);
-    expect(renamesSinceFile(state()).size).toBe(0);
+    const toFront = { kind: 'group' as const, from: 'web', to: 'front' };
+    state().rewrite(renamed, serializePolicy(renamed, text, renamesBetween([], [toFront])), [toFront]);
+    expect(state().renames).toEqual([toFront]);
+    expect(renamesSinceFile(state())).toEqual(NO_RENAMES);
 
     undoEdit();
     expect(state().renames).toEqual([]);
@@ -239,7 +241,7 @@ describe('renaming a group', () => {
     renameWeb('front');
     const applied = saveText();
     state().rewrite({ ...state().policy }, applied);
-    expect(renamesSinceFile(state()).size).toBe(0);
+    expect(renamesSinceFile(state())).toEqual(NO_RENAMES);
     expect(saveText()).toBe(applied);
     state().rewrite({ ...state().policy, name: 'applied' }, applied);
     expect(saveText()).toMatch(note);

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
-import { renamesBetween, type GroupRename, type GroupRenames } from '@shared/policy/group-renames';
+import { renamesBetween, type Rename, type Renames } from '@shared/policy/renames';
 import { emptyPolicy, type Group, type Policy } from '@shared/policy/model';
 import { temporal } from 'zundo';
 import { create } from 'zustand';
@@ -24,12 +24,12 @@ interface PolicyState {
    */
   fileText: string | null;
   /**
-   * The groups renamed since the drawing was opened, in order. Undo takes a rename back with its
-   * edit, so the file's notes of a group follow it whichever way (see renamesSinceFile).
+   * The groups renamed and edges given another id since the drawing was opened, in order. Undo takes
+   * a rename back with its edit, so the file's notes of a group or edge follow it whichever way (see renamesSinceFile).
    */
-  renames: readonly GroupRename[];
+  renames: readonly Rename[];
   /** `renames` as they were in the drawing `fileText` was printed from or applied as. */
-  fileRenames: readonly GroupRename[];
+  fileRenames: readonly Rename[];
   /** True when the drawing, or the comments of its text, have changes that are not in `path`. */
   dirty: boolean;
   fileProblem: FileProblem | null;
@@ -53,15 +53,15 @@ interface PolicyState {
   /**
    * Replaces the whole drawing as one undo step (the YAML view's Apply of `fileText`). Open forms
    * start again from the new drawing, as after an undo, since any of their fields may have
-   * changed. A text that changes only comments keeps the drawing and makes no undo step. A group
-   * the text `renamed` is recorded in `renames` with the step, as `replaceGroup` records one.
+   * changed. A text that changes only comments keeps the drawing and makes no undo step. The group
+   * and edges the text `renamed` are recorded in `renames` with the step, as `replaceGroup` records one.
    */
-  rewrite: (policy: Policy, fileText: string, renamed?: GroupRename | null) => void;
+  rewrite: (policy: Policy, fileText: string, renamed?: readonly Rename[]) => void;
   /**
    * The drawing `saved` (at its new revision, with its `renames` as they were) is in `path`.
    * Edits made while it was being written are not: the drawing stays unsaved then.
    */
-  markSaved: (path: string, saved: Policy, fileText: string, savedRenames: readonly GroupRename[]) => void;
+  markSaved: (path: string, saved: Policy, fileText: string, savedRenames: readonly Rename[]) => void;
   setFileProblem: (problem: FileProblem | null) => void;
 }
 
@@ -105,18 +105,18 @@ export const usePolicyStore = create<PolicyState>()(
         const { policy, renames } = get();
         const next = withGroupReplaced(policy, name, group);
         if (next === policy) return;
-        const renamed = group.name === name ? renames : [...renames, { from: name, to: group.name }];
+        const renamed = group.name === name ? renames : [...renames, { kind: 'group' as const, from: name, to: group.name }];
         commit({ policy: next, renames: renamed });
       },
       // The text is the drawing as it is named now: the renames that led here, its own included, are in it.
-      rewrite: (policy, fileText, renamed = null) => {
+      rewrite: (policy, fileText, renamed = []) => {
         openStep = null;
         if (sameDrawing(policy, get().policy)) {
           set((s) => ({ fileText, fileRenames: s.renames, dirty: s.dirty || fileText !== savedText }));
           return;
         }
         set((s) => {
-          const renames = renamed ? [...s.renames, renamed] : s.renames;
+          const renames = renamed.length > 0 ? [...s.renames, ...renamed] : s.renames;
           return { policy, renames, fileText, fileRenames: renames, dirty: true, restored: s.restored + 1 };
         });
       },
@@ -149,8 +149,8 @@ function commit(drawing: Drawing, step?: string): void {
   if (joins) history.resume();
 }
 
-/** The groups renamed since `fileText` (its name there -> its name now), for printing the drawing with the file's notes. */
-export function renamesSinceFile(state: Pick<PolicyState, 'renames' | 'fileRenames'>): GroupRenames {
+/** The groups renamed and edges given another id since `fileText` (its name there -> its name now), for printing the drawing with the file's notes. */
+export function renamesSinceFile(state: Pick<PolicyState, 'renames' | 'fileRenames'>): Renames {
   return renamesBetween(state.fileRenames, state.renames);
 }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import { hasErrors } from '@shared/diagnostics';
-import type { GroupRenames } from '@shared/policy/group-renames';
+import type { Renames } from '@shared/policy/renames';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { validatePolicy } from '@shared/policy/validate';
@@ -16,11 +16,11 @@ import { drawingText } from '../model/policy-text';
 /**
  * `save`: check the policy and print it, unless it has errors. `print`: print it whatever it
  * holds (the YAML view's text). Both keep the comments of `earlierText`, the text the drawing
- * came from, a group's followed through the groups `renamed` since. `read`: read a text as `file` would be read, for its markers.
+ * came from, a group's or edge's followed through the renames since. `read`: read a text as `file` would be read, for its markers.
  */
 export type FileTextRequest =
-  | { id: number; kind: 'save'; policy: Policy; earlierText: string | null; renamed: GroupRenames }
-  | { id: number; kind: 'print'; policy: Policy; earlierText: string | null; renamed: GroupRenames }
+  | { id: number; kind: 'save'; policy: Policy; earlierText: string | null; renamed: Renames }
+  | { id: number; kind: 'print'; policy: Policy; earlierText: string | null; renamed: Renames }
   | { id: number; kind: 'read'; text: string; file: string };
 
 /** A save's errors, or its file's text when it has none; a printed text; what reading a text says. */

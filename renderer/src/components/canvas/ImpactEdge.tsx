@@ -1,5 +1,7 @@
-import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
+import { IMPACT_LABEL } from '../../model/impact-overlay';
+import { edgePath } from './edge-path';
 import { EdgeLabel } from './EdgeLabelLayer';
 
 export interface ImpactEdgeData extends Record<string, unknown> {
@@ -8,24 +10,27 @@ export interface ImpactEdgeData extends Record<string, unknown> {
   blocked: string;
   /** Newly sent to a honeypot. */
   redirected: string;
+  /** The height of its way round the groups in its way (see useImpactEdges); null when the curve is clear. */
+  detour: number | null;
 }
 
 export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
 
 /**
  * A group pair whose connections the change under study alters: green where it newly
- * permits, red where it newly blocks, dashed so it never reads as an edge of the policy.
+ * permits, red where it newly blocks, dashed so it never reads as an edge of the policy. It goes
+ * round the groups in its way as the policy's edges do.
  */
 export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
   const { id, data, markerEnd } = props;
-  const [path, labelX, labelY] = getBezierPath({ ...props, curvature: 0.45 });
+  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null);
   const kinds = [data?.permitted, data?.blocked, data?.redirected].filter(Boolean).length;
   const kind = kinds > 1 || data?.redirected ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`impact-edge impact-${kind}`} />
       <EdgeLabel>
-        <div className={`impact-label impact-${kind} nodrag nopan`} data-testid="impact-edge" data-impact={kind} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + 14}px)` }}>
+        <div className={`impact-label impact-${kind} nodrag nopan`} data-testid="impact-edge" data-impact={kind} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + IMPACT_LABEL.drop}px)` }}>
           {data?.permitted ? <span className="impact-permitted">+{data.permitted}</span> : null}
           {data?.blocked ? <span className="impact-blocked">−{data.blocked}</span> : null}
           {data?.redirected ? <span className="impact-redirected">⇢{data.redirected}</span> : null}

@@ -88,7 +88,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
     [kept, dragged],
   );
 
-  const detours = useEdgeDetours(policy, measured, dragged);
+  const detours = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
     // An edge to a missing group cannot be drawn; the Problems list still reports it.
@@ -106,7 +106,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   }, [policy.groups, policy.edges, selection, diagnostics, detours]);
   const edges = useKeptElements(builtEdges, sameServiceEdge);
 
-  const impactEdges = useImpactEdges(policy.groups);
+  const impactEdges = useImpactEdges(policy.groups, measured, dragged);
   const drawn = useMemo(() => [...edges, ...impactEdges], [edges, impactEdges]);
 
   const onNodesChange = useCallback(

@@ -1,11 +1,11 @@
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Edge as PolicyEdge } from '@shared/policy/model';
-import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
 import { formatServiceList } from '../../model/drafts';
-import { detourLabel, detourPoints, roundedPath } from '../../model/edge-route';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { DiagnosticBadge } from './DiagnosticBadge';
+import { edgePath } from './edge-path';
 import { EdgeLabel } from './EdgeLabelLayer';
 
 export interface ServiceEdgeData extends Record<string, unknown> {
@@ -24,13 +24,7 @@ export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
 export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   const { id, data, markerEnd, selected } = props;
   const select = useCanvasStore((s) => s.select);
-  const detour = data?.detour ?? null;
-  const [path, labelX, labelY] =
-    props.source === props.target
-      ? loopPath(props)
-      : detour !== null
-        ? detourPath(props, detour)
-        : getBezierPath(props);
+  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null);
   const services = data ? formatServiceList(data.edge.services) : '';
   const action = data?.edge.action ?? 'allow';
 
@@ -52,22 +46,4 @@ export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
       </EdgeLabel>
     </>
   );
-}
-
-function detourPath(
-  { sourceX, sourceY, targetX, targetY }: EdgeProps<ServiceFlowEdge>,
-  y: number,
-): [string, number, number] {
-  const [source, target] = [
-    { x: sourceX, y: sourceY },
-    { x: targetX, y: targetY },
-  ];
-  const label = detourLabel(source, target, y);
-  return [roundedPath(detourPoints(source, target, y)), label.x, label.y];
-}
-
-function loopPath({ sourceX, sourceY, targetX, targetY }: EdgeProps<ServiceFlowEdge>): [string, number, number] {
-  const lift = 110;
-  const path = `M ${sourceX} ${sourceY} C ${sourceX + 90} ${sourceY - lift}, ${targetX - 90} ${targetY - lift}, ${targetX} ${targetY}`;
-  return [path, (sourceX + targetX) / 2, Math.min(sourceY, targetY) - lift * 0.75];
 }
