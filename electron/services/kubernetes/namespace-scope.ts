@@ -50,6 +50,8 @@ export function contextNamespace(config: KubeConfig): string {
 export interface ScopedAttempts<K extends ListedResource> {
   namespace: string | undefined;
   attempts: Map<K, Attempt>;
+  /** The list of the required collection, which was not refused. */
+  required: ReadableCollection;
 }
 
 /**
@@ -66,10 +68,10 @@ export async function readWithNamespaceFallback<K extends ListedResource>(
 ): Promise<ScopedAttempts<K>> {
   const everywhere = await readIn();
   const first = everywhere.get(required)!;
-  if (!('forbidden' in first)) return { namespace: undefined, attempts: everywhere };
+  if (!('forbidden' in first)) return { namespace: undefined, attempts: everywhere, required: first };
 
   const attempts = new Map([...everywhere, ...(await readIn(namespace))]);
   const there = attempts.get(required)!;
   if ('forbidden' in there) throw clusterError(ref, `listing ${required}, in all namespaces or in namespace "${namespace}" (the context's namespace)`, there.forbidden);
-  return { namespace, attempts };
+  return { namespace, attempts, required: there };
 }
