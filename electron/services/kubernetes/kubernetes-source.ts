@@ -26,8 +26,9 @@ type Snapshot = Omit<InventoryChange, 'sourceId'>;
 /**
  * One Kubernetes context, kept live: pods, namespaces, nodes, replicasets and jobs listed then
  * watched, in all namespaces or, when the credentials allow no more, in the context's namespace
- * (collection-access.ts); a collection other than pods that is forbidden is done without, and
- * `warnings` say what that costs. Workloads are derived incrementally (only the pods an event
+ * (collection-access.ts), whose own object is then watched by name, or got once, as far as it
+ * may be; a collection other than pods that is forbidden is done without, and `warnings` say
+ * what that costs. Workloads are derived incrementally (only the pods an event
  * touches, or the pods of a namespace whose labels or controllers changed) and published as
  * one snapshot per burst.
  */
