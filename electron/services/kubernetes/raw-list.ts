@@ -4,7 +4,7 @@ import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubern
 const LIST_TIMEOUT_MS = 60_000;
 
 /**
- * Lists a cluster-wide collection (`/api/v1/pods`) through the client's own connection setup
+ * Lists a collection (`/api/v1/pods`, `/api/v1/namespaces/shop/pods`) through the client's own connection setup
  * (KubeConfig.applyToHTTPSOptions: every kubeconfig authentication, CA and proxy, as its Watch
  * uses), but keeps the items as plain JSON. The typed API would convert every field of every
  * object (half a second for 10,000 pods), and watch events arrive as plain JSON anyway, so
