@@ -14,7 +14,7 @@ export function accessWarnings(context: string, access: Pick<CollectionAccess, '
     warnings.push(warning('MS320', `${refused('pods in all namespaces')}, so this source is limited to namespace "${access.namespace}", the context's namespace: other namespaces' pods are not in the inventory. To read another, set it on the context (kubectl config set-context ${context} --namespace=NAME) and open the source again.`));
   }
   const costs: Record<Exclude<Collection, 'pods'>, string> = {
-    namespaces: `${refused(access.namespace === undefined ? 'namespaces' : `namespaces, nor get namespace "${access.namespace}"`)}, so namespace labels are unknown: pods carry only kubernetes.io/metadata.name, and groups that select other namespaceLabels miss them. Select by namespace, or ask for list and watch on namespaces.`,
+    namespaces: `${refused(access.namespace === undefined ? 'namespaces' : `namespaces, nor get namespace "${access.namespace}"`)}, so namespace labels are unknown: pods carry only kubernetes.io/metadata.name, and groups that select other namespaceLabels miss them. Select by namespace, or ask for ${access.namespace === undefined ? 'list and watch on namespaces' : `get on namespace "${access.namespace}" (a RoleBinding of view there grants it)`}.`,
     nodes: `${refused('nodes')}, so node addresses are unknown: hosts are named from the pods' nodes, and Configure offers a node's name as its SSH address, not its InternalIP. Enter each node's address, or ask for list and watch on nodes.`,
     replicasets: `${refused(`replicasets ${where}`)}, so a pod of a Deployment shows its ReplicaSet as its owner, not the Deployment.`,
     jobs: `${refused(`jobs ${where}`)}, so a pod of a CronJob shows its Job as its owner, not the CronJob.`,
