@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InventoryChange } from '@shared/api/contract';
-import { KubeApiDouble } from '../../e2e/support/kube-api-double/kube-api-double';
+import type { InventoryChange, InventoryLoad } from '@shared/api/contract';
+import { KubeApiDouble, type KubeApiDoubleOptions } from '../../e2e/support/kube-api-double/kube-api-double';
 import { KubernetesInventory } from './kubernetes-inventory';
 import { createLogger } from './logger';
 
@@ -9,6 +9,8 @@ import { createLogger } from './logger';
 // double's file, so nothing here can reach a real cluster.
 
 const log = createLogger({ level: 'error' });
+/** As the API server keeps them: its own name label besides those given. */
+const SHOP_LABELS = { 'kubernetes.io/metadata.name': 'shop', team: 'payments' };
 const FAST = { backoff: { firstMs: 50, maxMs: 200 }, coalesceMs: 5, openTimeoutMs: 10_000 };
 
 function seed(double: KubeApiDouble): void {
@@ -56,23 +58,24 @@ describe('a Kubernetes context whose credentials may read one namespace only', (
     expect(new Set(double.requests.filter((r) => r.watch).map((r) => `${r.resource} in ${r.namespace ?? '*'}`))).toEqual(new Set(['pods in shop', 'replicasets in shop', 'jobs in shop']));
   });
 
-  it('carries on without namespaces and nodes, which it may not list: namespace labels and node addresses are unknown', async () => {
+  it('gets its own namespace, which a RoleBinding of view allows, so namespaceLabels select its pods; nodes it does without', async () => {
     const load = await kubernetes.load('double-ns', 'kubernetes:double-ns');
 
-    // The one namespace label the API server always sets is known without reading the namespace.
-    expect(load.inventory.workloads.map((w) => w.namespaceLabels)).toEqual([{ 'kubernetes.io/metadata.name': 'shop' }, { 'kubernetes.io/metadata.name': 'shop' }]);
+    expect(load.inventory.workloads.map((w) => w.namespaceLabels)).toEqual([SHOP_LABELS, SHOP_LABELS]);
+    // Listing or watching it by name is cluster-scoped, which no RoleBinding grants: it is got once.
+    expect(double.requests.filter((r) => r.resource === 'namespaces').map((r) => [r.verb, r.name ?? '*', r.forbidden])).toEqual([['list', '*', true], ['list', 'shop', true], ['get', 'shop', false]]);
     // Hosts are the pods' nodes, without addresses.
     expect(load.hosts).toEqual([{ name: 'node-a', addresses: [] }, { name: 'node-b', addresses: [] }]);
   });
 
-  it('says it is limited to the namespace, and what each refusal costs, as warnings naming the context', async () => {
+  it('says it is limited to the namespace, and what each refusal costs, naming the context', async () => {
     const load = await kubernetes.load('double-ns', 'kubernetes:double-ns');
 
-    expect(load.diagnostics.map((d) => [d.code, d.severity])).toEqual([['MS320', 'warning'], ['MS321', 'warning'], ['MS322', 'warning']]);
-    const [scope, namespaces, nodes] = load.diagnostics.map((d) => d.message);
+    expect(load.diagnostics.map((d) => [d.code, d.severity])).toEqual([['MS320', 'warning'], ['MS322', 'warning'], ['MS324', 'info']]);
+    const [scope, nodes, namespace] = load.diagnostics.map((d) => d.message);
     expect(scope).toMatch(/context "double-ns" may not list pods in all namespaces \(403 Forbidden\), so this source is limited to namespace "shop"/);
-    expect(namespaces).toMatch(/context "double-ns" may not list namespaces \(403 Forbidden\), so namespace labels are unknown.*namespaceLabels miss them/);
     expect(nodes).toMatch(/context "double-ns" may not list nodes \(403 Forbidden\), so node addresses are unknown.*SSH address/);
+    expect(namespace).toMatch(/context "double-ns" may get namespace "shop" but not watch it \(403 Forbidden\), so its labels are those read when this source opened/);
     // Opened again, the source answers from its picture with the same warnings.
     expect((await kubernetes.load('double-ns', 'kubernetes:double-ns')).diagnostics).toEqual(load.diagnostics);
   });
@@ -113,5 +116,42 @@ describe('a Kubernetes context whose credentials may read one namespace only', (
     const load = await kubernetes.load('double', 'kubernetes:double');
     expect(load.diagnostics).toEqual([]);
     expect(load.inventory.workloads.map((w) => w.name)).toEqual(['search-0', 'report-2890-x1', 'web-5d8f7-abcde']);
+  });
+});
+
+describe("the context's namespace of a user who may read one namespace only", () => {
+  let double: KubeApiDouble | undefined;
+  let changes: InventoryChange[];
+  let kubernetes: KubernetesInventory | undefined;
+
+  async function open(namespaceUser: KubeApiDoubleOptions['namespaceUser']): Promise<InventoryLoad> {
+    double = await KubeApiDouble.start({ namespaceUser });
+    seed(double);
+    changes = [];
+    kubernetes = new KubernetesInventory((c) => changes.push(c), log, { KUBECONFIG: double.kubeconfigFile }, FAST);
+    return kubernetes.load('double-ns', 'kubernetes:double-ns');
+  }
+
+  afterEach(async () => {
+    await kubernetes?.closeAll();
+    await double?.stop();
+  });
+
+  it('is watched by its name when a ClusterRole names it, so a change to its labels reaches the workloads', async () => {
+    const load = await open({ namespaceByName: true });
+    expect(load.diagnostics.map((d) => d.code)).toEqual(['MS320', 'MS322']);
+    expect(load.inventory.workloads[0]?.namespaceLabels).toEqual(SHOP_LABELS);
+    await vi.waitFor(() => expect(double!.requests.some((r) => r.resource === 'namespaces' && r.verb === 'watch' && r.name === 'shop' && !r.forbidden)).toBe(true));
+
+    double!.modify('Namespace', undefined, 'shop', (ns) => ({ ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, team: 'checkout' } } }));
+    await vi.waitFor(() => expect(changes.at(-1)?.inventory.workloads.map((w) => w.namespaceLabels)).toEqual([{ ...SHOP_LABELS, team: 'checkout' }, { ...SHOP_LABELS, team: 'checkout' }]));
+    expect(double!.requests.filter((r) => r.resource === 'namespaces').every((r) => r.verb !== 'get')).toBe(true);
+  });
+
+  it('is done without when its Role has no rule for namespaces: MS321, and only the name label', async () => {
+    const load = await open({ role: 'workloads' });
+    expect(load.diagnostics.map((d) => d.code)).toEqual(['MS320', 'MS321', 'MS322']);
+    expect(load.diagnostics[1]?.message).toMatch(/context "double-ns" may not list namespaces, nor get namespace "shop" \(403 Forbidden\), so namespace labels are unknown.*namespaceLabels miss them/);
+    expect(load.inventory.workloads.map((w) => w.namespaceLabels)).toEqual([{ 'kubernetes.io/metadata.name': 'shop' }, { 'kubernetes.io/metadata.name': 'shop' }]);
   });
 });

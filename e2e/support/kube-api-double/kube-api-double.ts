@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { refusal, type DoubleUser } from './access';
+import { refusal, type DoubleUser, type NamespaceBinding, type Verb } from './access';
 import { DOUBLE_CONTEXTS, writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './object-store';
 import { jobObject, namespaceObject, networkPolicyObject, nodeObject, podObject, replicaSetObject, type KubeObject, type NetworkPolicySpecInput, type PodSpecInput } from './objects';
@@ -19,6 +19,9 @@ export interface SeenRequest {
   resource: string;
   /** The namespace of a namespaced path (`/api/v1/namespaces/shop/pods`); absent for a cluster-wide one. */
   namespace?: string;
+  /** The object a get names (`/api/v1/namespaces/shop`), or the one a list or watch selects by `metadata.name`. */
+  name?: string;
+  verb: Verb;
   /** Refused with 403 Forbidden by the access rule (access.ts). */
   forbidden: boolean;
   watch: boolean;
@@ -32,6 +35,8 @@ interface OpenWatch {
   resource: ResourceType;
   /** Only this namespace's events, for a watch on a namespaced path. */
   namespace?: string;
+  /** Only this object's events, for a watch selecting one by `metadata.name`. */
+  name?: string;
   res: ServerResponse;
   bookmarks: boolean;
 }
@@ -44,22 +49,29 @@ export interface KubeApiDoubleOptions {
   currentContext?: string;
   /** The one namespace `namespaceToken` may read (`shop` unless told). */
   readableNamespace?: string;
+  /**
+   * What `namespaceToken`'s bindings grant besides that namespace's collections (access.ts):
+   * a RoleBinding of `view` unless told (it may get its namespace object, not list or watch
+   * it), and no ClusterRoleBinding naming the namespace.
+   */
+  namespaceUser?: Partial<Pick<NamespaceBinding, 'role' | 'namespaceByName'>>;
 }
 
 /**
  * A Kubernetes API server double over real HTTPS: its own CA made at start, bearer-token and
  * client-certificate authentication, and the real list and watch wire format for pods,
  * namespaces, nodes, replicasets, jobs and networkpolicies, cluster-wide and (namespaced ones)
- * per namespace, with bookmarks, expiry (410) and disconnects. Besides the admin token and
- * certificate, it knows a token bound to one namespace and one bound to nothing, refused with
- * 403 Status bodies as RBAC refuses them (access.ts).
+ * per namespace, selected by `fieldSelector=metadata.name=NAME` if asked, with bookmarks,
+ * expiry (410) and disconnects; and a cluster-scoped object by name (`/api/v1/namespaces/shop`).
+ * Besides the admin token and certificate, it knows a token bound to one namespace and one
+ * bound to nothing, refused with 403 Status bodies as RBAC refuses them (access.ts).
  * It listens on 127.0.0.1 only. Tests drive it through the methods below.
  */
 export class KubeApiDouble {
   readonly store = new ObjectStore();
   readonly requests: SeenRequest[] = [];
   readonly token = randomBytes(18).toString('base64url');
-  /** May list and watch the namespaced collections of `readableNamespace` only. */
+  /** May list and watch the namespaced collections of `readableNamespace` only, and (as `namespaceUser` says) get or watch that namespace. */
   readonly namespaceToken = randomBytes(18).toString('base64url');
   /** Authenticated, but may read nothing. */
   readonly noAccessToken = randomBytes(18).toString('base64url');
@@ -102,7 +114,9 @@ export class KubeApiDouble {
     });
     this.store.onChange((resource, event) => {
       for (const w of this.watches) {
-        if (w.resource.name === resource && (w.namespace === undefined || w.namespace === event.object.metadata.namespace)) w.res.write(eventLine(event.type, event.object));
+        if (w.resource.name === resource && (w.namespace === undefined || w.namespace === event.object.metadata.namespace) && (w.name === undefined || w.name === event.object.metadata.name)) {
+          w.res.write(eventLine(event.type, event.object));
+        }
       }
     });
     await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
@@ -201,27 +215,47 @@ export class KubeApiDouble {
     const user = this.authenticated(req);
     if (!user) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', this.url);
-    const route = routeOf(url.pathname);
-    if (req.method !== 'GET' || !route) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${req.method ?? ''} ${url.pathname})`);
+    const path = routeOf(url.pathname);
+    if (req.method !== 'GET' || !path) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${req.method ?? ''} ${url.pathname})`);
 
-    const { resource, namespace } = route;
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const verb: Verb = path.name !== undefined ? 'get' : watch ? 'watch' : 'list';
+    const selected = selectedName(url.searchParams.get('fieldSelector'));
+    if (selected === null || (verb === 'get' && (watch || selected !== undefined))) {
+      return sendStatus(res, 400, 'BadRequest', `the double serves a get without watch or fieldSelector, and lists and watches selected by metadata.name only (${url.search})`);
+    }
+    const route: CollectionRoute = selected === undefined ? path : { ...path, name: selected };
+    const { resource, namespace, name } = route;
     const resourceVersion = url.searchParams.get('resourceVersion');
     const allowWatchBookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
-    const refused = refusal(user, watch ? 'watch' : 'list', route);
-    const seen: SeenRequest = { resource: resource.name, ...(namespace !== undefined ? { namespace } : {}), forbidden: refused !== undefined, watch, resourceVersion, allowWatchBookmarks };
+    const refused = refusal(user, verb, route);
+    const seen: SeenRequest = { resource: resource.name, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}), verb, forbidden: refused !== undefined, watch, resourceVersion, allowWatchBookmarks };
     this.requests.push(seen);
-    if (refused) return sendStatus(res, 403, 'Forbidden', refused, { kind: resource.name });
+    if (refused) return sendStatus(res, 403, 'Forbidden', refused, { ...(name !== undefined ? { name } : {}), kind: resource.name });
 
-    if (!watch) {
+    if (verb === 'get') return this.sendObject(res, resource, name!);
+    if (verb === 'list') {
       res.on('finish', () => (seen.finishedAt = performance.now()));
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(listBody(resource, this.store.list(resource.name, namespace), this.store.resourceVersion));
+      return void res.end(listBody(resource, this.selected(route), this.store.resourceVersion));
     }
     this.startWatch(route, res, resourceVersion, allowWatchBookmarks);
   }
 
-  private startWatch({ resource, namespace }: CollectionRoute, res: ServerResponse, resourceVersion: string | null, bookmarks: boolean): void {
+  private sendObject(res: ServerResponse, resource: ResourceType, name: string): void {
+    const object = this.store.get(resource.name, undefined, name);
+    if (!object) return sendStatus(res, 404, 'NotFound', `${resource.name} "${name}" not found`, { name, kind: resource.name });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(object));
+  }
+
+  /** A collection's objects, or only the one a fieldSelector names. */
+  private selected({ resource, namespace, name }: CollectionRoute): KubeObject[] {
+    return this.store.list(resource.name, namespace).filter((o) => name === undefined || o.metadata.name === name);
+  }
+
+  private startWatch(route: CollectionRoute, res: ServerResponse, resourceVersion: string | null, bookmarks: boolean): void {
+    const { resource, namespace, name } = route;
     const from = resourceVersion === null || resourceVersion === '' || resourceVersion === '0' ? null : Number(resourceVersion);
     if (from !== null && (!Number.isFinite(from) || !this.store.canWatchFrom(from))) {
       const message = `too old resource version: ${resourceVersion} (${this.store.resourceVersion})`;
@@ -235,10 +269,10 @@ export class KubeApiDouble {
     res.flushHeaders();
     // Without a version, a watch starts with the current state as ADDED events, as the real one does.
     const backlog = from === null
-      ? this.store.list(resource.name, namespace).map((o) => eventLine('ADDED', o))
-      : this.store.eventsSince(resource.name, from, namespace).map((e) => eventLine(e.type, e.object));
+      ? this.selected(route).map((o) => eventLine('ADDED', o))
+      : this.store.eventsSince(resource.name, from, namespace).filter((e) => name === undefined || e.object.metadata.name === name).map((e) => eventLine(e.type, e.object));
     for (const line of backlog) res.write(line);
-    const open: OpenWatch = { resource, ...(namespace !== undefined ? { namespace } : {}), res, bookmarks };
+    const open: OpenWatch = { resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}), res, bookmarks };
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
   }
@@ -247,9 +281,22 @@ export class KubeApiDouble {
   private authenticated(req: IncomingMessage): DoubleUser | undefined {
     const header = req.headers.authorization ?? '';
     if (header === `Bearer ${this.token}`) return { name: 'double-admin', reads: 'everything' };
-    if (header === `Bearer ${this.namespaceToken}`) return { name: 'namespace-reader', reads: { namespace: this.readableNamespace } };
+    if (header === `Bearer ${this.namespaceToken}`) {
+      const { role = 'view', namespaceByName = false } = this.options.namespaceUser ?? {};
+      return { name: 'namespace-reader', reads: { namespace: this.readableNamespace, role, namespaceByName } };
+    }
     if (header === `Bearer ${this.noAccessToken}`) return { name: 'nobody', reads: 'nothing' };
     const socket = req.socket as TLSSocket;
     return socket.authorized && socket.getPeerCertificate().subject?.CN === this.pki.clientName ? { name: this.pki.clientName, reads: 'everything' } : undefined;
   }
+}
+
+/**
+ * The name a `fieldSelector` selects (`metadata.name=shop`, or `==`), undefined without one,
+ * null for any other selector: the double filters by name only.
+ */
+function selectedName(fieldSelector: string | null): string | undefined | null {
+  if (fieldSelector === null || fieldSelector === '') return undefined;
+  const match = /^metadata\.name==?([^,=]+)$/.exec(fieldSelector);
+  return match ? match[1]! : null;
 }

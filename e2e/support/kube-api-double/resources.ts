@@ -20,19 +20,26 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
 
 export type ResourceName = ResourceType['name'];
 
-/** A collection request: the resource, and the namespace when the path names one. */
+/** A request: the resource, the namespace when the path names one, and the name when it asks for one object. */
 export interface CollectionRoute {
   resource: ResourceType;
   namespace?: string;
+  /** One cluster-scoped object (`/api/v1/namespaces/shop`), answered as that object, not a list. */
+  name?: string;
 }
 
 /**
- * The collection a path asks for: cluster-wide (`/api/v1/pods`) or, for a namespaced resource,
- * one namespace's (`/api/v1/namespaces/shop/pods`, `/apis/apps/v1/namespaces/shop/replicasets`).
+ * What a path asks for: a collection, cluster-wide (`/api/v1/pods`) or, for a namespaced
+ * resource, one namespace's (`/api/v1/namespaces/shop/pods`, `/apis/apps/v1/namespaces/shop/replicasets`);
+ * or one object of a cluster-scoped resource (`/api/v1/namespaces/shop`, `/api/v1/nodes/node-a`).
  */
 export function routeOf(path: string): CollectionRoute | undefined {
   const clusterWide = RESOURCE_TYPES.find((r) => r.path === path);
   if (clusterWide) return { resource: clusterWide };
+  for (const resource of RESOURCE_TYPES.filter((r) => !r.namespaced)) {
+    const name = path.startsWith(`${resource.path}/`) ? path.slice(resource.path.length + 1) : '';
+    if (name !== '' && !name.includes('/')) return { resource, name: decodeURIComponent(name) };
+  }
   for (const resource of RESOURCE_TYPES.filter((r) => r.namespaced)) {
     const group = resource.path.slice(0, resource.path.lastIndexOf('/')).replaceAll('.', '\\.');
     const match = new RegExp(`^${group}/namespaces/([^/]+)/${resource.name}$`).exec(path);

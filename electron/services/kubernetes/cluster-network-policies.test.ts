@@ -37,6 +37,9 @@ function seedShop(double: KubeApiDouble): void {
   });
 }
 
+/** A policy of another namespace than shop, the one the namespace-bound user may read. */
+const OPS_POLICY = { podSelector: { matchLabels: { app: 'prometheus' } }, ingress: [{ from: [{ podSelector: {} }] }] };
+
 describe('importing the NetworkPolicies of a Kubernetes context', () => {
   let double: KubeApiDouble;
   let kubernetes: KubernetesInventory;
@@ -91,5 +94,36 @@ describe('importing the NetworkPolicies of a Kubernetes context', () => {
     const failure = await importClusterNetworkPolicies('double-bad-token', env).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServiceError);
     expect((failure as ServiceError).message).toMatch(/context "double-bad-token".*refused our credentials while listing networkpolicies \(401 Unauthorized\)/);
+  });
+
+  describe('for a user who may list them in one namespace only (a RoleBinding of view in shop)', () => {
+    beforeEach(() => {
+      double.addNetworkPolicy('ops', 'prometheus-from-ops', OPS_POLICY);
+    });
+
+    it("imports the context's namespace's, and notes that only those were imported and why", async () => {
+      const imported = await importClusterNetworkPolicies('double-ns', env);
+      expect(imported.policy?.edges.map((e) => e.description ?? '').join('\n')).toMatch(/shop\/db-from-web[\s\S]*shop\/web-scraped/);
+      expect(JSON.stringify(imported.policy)).not.toContain('ops/prometheus-from-ops');
+      expect(imported.diagnostics[0]).toEqual({
+        code: 'MS611',
+        severity: 'warning',
+        message: expect.stringMatching(/^Kubernetes context "double-ns" may not list networkpolicies in all namespaces \(403 Forbidden\), so only those of namespace "shop" \(the context's namespace\) were imported/) as unknown,
+      });
+      expect(double.requests.filter((r) => r.resource === 'networkpolicies').map((r) => [r.namespace ?? '*', r.forbidden])).toEqual([['*', true], ['shop', false]]);
+    });
+
+    it('names the context and both places tried when the namespace refuses them too', async () => {
+      await expect(importClusterNetworkPolicies('double-ns-default', env)).rejects.toThrow(
+        /context "double-ns-default" .* does not allow this user to list networkpolicies, in all namespaces or in namespace "default" \(the context's namespace\) \(403 Forbidden\)/,
+      );
+    });
+  });
+
+  it('imports every namespace\'s, with no note, for a user who may list them everywhere', async () => {
+    double.addNetworkPolicy('ops', 'prometheus-from-ops', OPS_POLICY);
+    const imported = await importClusterNetworkPolicies('double', env);
+    expect(JSON.stringify(imported.policy)).toContain('ops/prometheus-from-ops');
+    expect(imported.diagnostics.map((d) => d.code)).not.toContain('MS611');
   });
 });

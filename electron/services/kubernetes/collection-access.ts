@@ -1,5 +1,6 @@
-import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { clusterError, statusCodeOf, type ClusterRef } from './cluster-errors';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { statusCodeOf, type ClusterRef } from './cluster-errors';
+import { attemptList, collectionPath, readWithNamespaceFallback, type Attempt, type Lister, type ReadableCollection } from './namespace-scope';
 
 /** The collections a Kubernetes source reads. */
 export type Collection = 'pods' | 'namespaces' | 'nodes' | 'replicasets' | 'jobs';
@@ -9,18 +10,10 @@ const COLLECTIONS: readonly Collection[] = ['pods', 'namespaces', 'nodes', 'repl
 /** The collections that live in a namespace: the ones a source limited to one namespace reads there. */
 const NAMESPACED: readonly Collection[] = ['pods', 'replicasets', 'jobs'];
 
-const API_GROUP_PATH: Record<Collection, string> = { pods: '/api/v1', namespaces: '/api/v1', nodes: '/api/v1', replicasets: '/apis/apps/v1', jobs: '/apis/batch/v1' };
-
-/** `/api/v1/pods` for every namespace, `/api/v1/namespaces/NAMESPACE/pods` for one. */
-export function collectionPath(collection: Collection, namespace?: string): string {
-  const group = API_GROUP_PATH[collection];
-  return namespace === undefined ? `${group}/${collection}` : `${group}/namespaces/${encodeURIComponent(namespace)}/${collection}`;
-}
-
-/** A collection the user may read: where it was read, and that first list (the feed's first, so nothing is listed twice). */
-export interface ReadableCollection {
-  path: string;
-  first: KubernetesListObject<KubernetesObject>;
+/** How a source asks the API server: a collection's list, or one object. */
+export interface ApiReader {
+  list: Lister;
+  get(path: string): Promise<KubernetesObject>;
 }
 
 /** What a context's credentials let a source read, found by listing. */
@@ -30,39 +23,33 @@ export interface CollectionAccess {
   readable: Map<Collection, ReadableCollection>;
   /** Collections other than pods that answered 403 Forbidden: the source carries on without them. */
   forbidden: Collection[];
+  /**
+   * The one namespace read, got once when namespaces may be neither listed nor watched, not
+   * even by its name: its labels are as they were then.
+   */
+  namespaceAtOpen?: KubernetesObject;
 }
-
-type Attempt = ReadableCollection | { forbidden: unknown };
 
 /**
  * Lists every collection in all namespaces. When pods are forbidden there (a user with a
  * RoleBinding in one namespace only), lists pods, replicasets and jobs again in
- * `contextNamespace`, as kubectl would. Only pods are required: forbidden pods (in that
- * namespace too) fail with the 403 naming the context; any failure other than 403 fails as it is.
+ * `contextNamespace`, as kubectl would, and reads that namespace's own object as far as it may
+ * (readOwnNamespace). Only pods are required: forbidden pods (in that namespace too) fail with
+ * the 403 naming the context; any failure other than 403 fails as it is.
  */
-export async function readCollections(
-  ref: ClusterRef,
-  list: (path: string) => Promise<KubernetesListObject<KubernetesObject>>,
-  contextNamespace: string,
-): Promise<CollectionAccess> {
-  const attempt = async (path: string): Promise<Attempt> => {
-    try {
-      return { path, first: await list(path) };
-    } catch (error) {
-      if (statusCodeOf(error) === 403) return { forbidden: error };
-      throw error;
-    }
-  };
-  const attemptAll = async (collections: readonly Collection[], namespace?: string): Promise<[Collection, Attempt][]> =>
-    Promise.all(collections.map(async (c): Promise<[Collection, Attempt]> => [c, await attempt(collectionPath(c, namespace))]));
+export async function readCollections(ref: ClusterRef, api: ApiReader, contextNamespace: string): Promise<CollectionAccess> {
+  const attemptAll = async (collections: readonly Collection[], namespace?: string): Promise<Map<Collection, Attempt>> =>
+    new Map(await Promise.all(collections.map(async (c): Promise<[Collection, Attempt]> => [c, await attemptList(api.list, collectionPath(c, namespace))])));
 
-  const attempts = new Map(await attemptAll(COLLECTIONS));
-  let namespace: string | undefined;
-  if ('forbidden' in attempts.get('pods')!) {
-    namespace = contextNamespace;
-    for (const [collection, result] of await attemptAll(NAMESPACED, namespace)) attempts.set(collection, result);
-    const pods = attempts.get('pods')!;
-    if ('forbidden' in pods) throw clusterError(ref, `listing pods, in all namespaces or in namespace "${namespace}" (the context's namespace)`, pods.forbidden);
+  const { namespace, attempts } = await readWithNamespaceFallback(ref, 'pods', contextNamespace, (ns) => attemptAll(ns === undefined ? COLLECTIONS : NAMESPACED, ns));
+  let namespaceAtOpen: KubernetesObject | undefined;
+  if (namespace !== undefined && 'forbidden' in attempts.get('namespaces')!) {
+    const own = await readOwnNamespace(api, namespace);
+    if ('object' in own) {
+      // Got once, it is neither a collection read nor one done without.
+      attempts.delete('namespaces');
+      namespaceAtOpen = own.object;
+    } else attempts.set('namespaces', own);
   }
 
   const readable = new Map<Collection, ReadableCollection>();
@@ -71,5 +58,22 @@ export async function readCollections(
     if ('forbidden' in result) forbidden.push(collection);
     else readable.set(collection, result);
   }
-  return { namespace, readable, forbidden };
+  return { namespace, readable, forbidden, ...(namespaceAtOpen ? { namespaceAtOpen } : {}) };
+}
+
+/**
+ * The namespace of a user who may not list namespaces: listed by its name (a ClusterRole with
+ * `resourceNames` allows that, and then watching it too, so its labels stay current); else got
+ * by its name, once (a RoleBinding of `view`, `edit` or `admin` in that namespace allows that:
+ * their `namespaces` rule covers the binding's own namespace); else refused.
+ */
+async function readOwnNamespace(api: ApiReader, namespace: string): Promise<Attempt | { object: KubernetesObject }> {
+  const byName = await attemptList(api.list, `${collectionPath('namespaces')}?fieldSelector=${encodeURIComponent(`metadata.name=${namespace}`)}`);
+  if (!('forbidden' in byName)) return byName;
+  try {
+    return { object: await api.get(`${collectionPath('namespaces')}/${encodeURIComponent(namespace)}`) };
+  } catch (error) {
+    if (statusCodeOf(error) === 403) return byName;
+    throw error;
+  }
 }

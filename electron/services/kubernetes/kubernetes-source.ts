@@ -6,7 +6,8 @@ import type { Logger } from '../logger';
 import { accessWarnings } from './access-warnings';
 import { clusterError, type ClusterRef } from './cluster-errors';
 import { readCollections, type Collection, type CollectionAccess } from './collection-access';
-import { listCollection } from './raw-list';
+import { contextNamespace } from './namespace-scope';
+import { listCollection, readObject } from './raw-list';
 import { hostsOfPods, namespaceKnownByName, nodeToHost, podToWorkload, podWorkloadId, type PodContext } from './pod-workloads';
 import { ResourceFeed, type Backoff, type FeedListener } from './resource-feed';
 
@@ -25,8 +26,9 @@ type Snapshot = Omit<InventoryChange, 'sourceId'>;
 /**
  * One Kubernetes context, kept live: pods, namespaces, nodes, replicasets and jobs listed then
  * watched, in all namespaces or, when the credentials allow no more, in the context's namespace
- * (collection-access.ts); a collection other than pods that is forbidden is done without, and
- * `warnings` say what that costs. Workloads are derived incrementally (only the pods an event
+ * (collection-access.ts), whose own object is then watched by name, or got once, as far as it
+ * may be; a collection other than pods that is forbidden is done without, and `warnings` say
+ * what that costs. Workloads are derived incrementally (only the pods an event
  * touches, or the pods of a namespace whose labels or controllers changed) and published as
  * one snapshot per burst.
  */
@@ -65,7 +67,8 @@ export class KubernetesSource {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${options.openTimeoutMs / 1000} s`)), options.openTimeoutMs)));
     const opening = async (): Promise<KubernetesSource> => {
-      const access = await readCollections(ref, (path) => listCollection(config, path), contextNamespace(config));
+      const api = { list: (path: string) => listCollection(config, path), get: (path: string) => readObject(config, path) };
+      const access = await readCollections(ref, api, contextNamespace(config));
       // Given up on meanwhile: start no watch that nobody would close.
       if (abandoned) throw new Error('opening was abandoned');
       source = new KubernetesSource(ref, config, access, log, options);
@@ -107,9 +110,8 @@ export class KubernetesSource {
     this.feeds = [this.pods, this.namespaces, this.nodes, this.replicaSets, this.jobs].filter((f) => f !== undefined) as unknown as ResourceFeed<never>[];
     this.namespace = access.namespace;
     this.warnings = accessWarnings(ref.context, access);
-    const namespaces = this.namespaces;
     this.lookups = {
-      namespace: namespaces ? (name) => namespaces.get(name) : namespaceKnownByName,
+      namespace: namespaceLookup(this.namespaces, access.namespaceAtOpen),
       replicaSet: (namespace, name) => this.replicaSets?.get(name, namespace),
       job: (namespace, name) => this.jobs?.get(name, namespace),
     };
@@ -214,10 +216,10 @@ export class KubernetesSource {
   }
 }
 
-/** The namespace kubectl uses for the context: its own, else `default`. */
-function contextNamespace(config: KubeConfig): string {
-  const named = config.getContextObject(config.getCurrentContext())?.namespace;
-  return named ? named : 'default';
+/** A namespace's labels: from the namespaces feed, else the one namespace got at open, else only the name label every namespace has. */
+function namespaceLookup(feed: ResourceFeed<V1Namespace> | undefined, atOpen: V1Namespace | undefined): PodContext['namespace'] {
+  if (feed) return (name) => feed.get(name);
+  return (name) => (name === atOpen?.metadata?.name ? atOpen : namespaceKnownByName(name));
 }
 
 /** Answers `first` once (a list already made), then lists afresh each time. */

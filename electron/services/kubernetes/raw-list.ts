@@ -4,13 +4,22 @@ import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubern
 const LIST_TIMEOUT_MS = 60_000;
 
 /**
- * Lists a cluster-wide collection (`/api/v1/pods`) through the client's own connection setup
+ * Lists a collection (`/api/v1/pods`, `/api/v1/namespaces/shop/pods`) through the client's own connection setup
  * (KubeConfig.applyToHTTPSOptions: every kubeconfig authentication, CA and proxy, as its Watch
  * uses), but keeps the items as plain JSON. The typed API would convert every field of every
  * object (half a second for 10,000 pods), and watch events arrive as plain JSON anyway, so
  * both paths now hand the same shape to the cache.
  */
 export async function listCollection<T extends KubernetesObject>(config: KubeConfig, path: string): Promise<KubernetesListObject<T>> {
+  return getJson<KubernetesListObject<T>>(config, path);
+}
+
+/** One object (`/api/v1/namespaces/shop`), read the same way. */
+export async function readObject<T extends KubernetesObject>(config: KubeConfig, path: string): Promise<T> {
+  return getJson<T>(config, path);
+}
+
+async function getJson<T>(config: KubeConfig, path: string): Promise<T> {
   const server = config.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig context names no cluster server');
   const options: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
@@ -23,7 +32,7 @@ export async function listCollection<T extends KubernetesObject>(config: KubeCon
       res.on('error', reject);
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 200) return settle(() => resolve(JSON.parse(body) as KubernetesListObject<T>));
+        if (res.statusCode === 200) return settle(() => resolve(JSON.parse(body) as T));
         reject(Object.assign(new Error(statusMessage(body) ?? res.statusMessage ?? `HTTP ${res.statusCode}`), { statusCode: res.statusCode }));
       });
     });
