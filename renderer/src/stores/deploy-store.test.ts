@@ -344,3 +344,20 @@ describe('a host waiting its turn', () => {
     expect(useDeployStore.getState().statuses['h2']?.waiting).toEqual(server);
   });
 });
+
+describe('a list of targets answered after a save', () => {
+  const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
+
+  it('does not put back the targets as they were before the save (a re-read on focus while Save target ran)', async () => {
+    useDeployStore.setState({ targets: [], sharedSwitches: [] });
+    // The list is asked first and answered last, with the file as it was before the save.
+    let answerList: (value: ApiResponse<unknown>) => void = () => undefined;
+    vi.mocked(request).mockImplementationOnce(async () => new Promise((resolve) => (answerList = resolve)));
+    const listing = useDeployStore.getState().loadTargets();
+    answers.push({ ok: true, value: { targets: [target], sharedSwitches: [] } }, { ok: true, value: { running: [], outcomes: [], backups: [], backupsElsewhere: [] } });
+    expect(await useDeployStore.getState().saveTarget(target, null)).toBe(true);
+    answerList({ ok: true, value: { targets: [], sharedSwitches: [] } });
+    await listing;
+    expect(useDeployStore.getState().targets).toEqual([target]);
+  });
+});

@@ -79,6 +79,13 @@ interface DeployState {
 /** Per host, the stopId of its rollback under way: its preview and the rollback itself carry it. */
 const rollbackStops = new StopIds<string>();
 
+/**
+ * Saves and removes of a target started in this window. A list asked before one of them may be
+ * answered after it, with the file as it was before (a re-read on focus while a Save target runs):
+ * the save's own answer, the list after it, is then the one to show.
+ */
+let targetWrites = 0;
+
 export const useDeployStore = create<DeployState>()((set, get) => ({
   targets: [],
   sharedSwitches: [],
@@ -96,11 +103,13 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   ended: [],
 
   loadTargets: async () => {
+    const writesBefore = targetWrites;
     const response = await request('hosts:list', undefined);
-    if (response.ok) set(targetsOf(response.value));
+    if (response.ok && targetWrites === writesBefore) set(targetsOf(response.value));
   },
 
   saveTarget: async (target, base) => {
+    targetWrites++;
     const response = await request('hosts:save', { target, base });
     if (!response.ok) {
       // The notice says what the other window changed; the form then shows that target as its base.
@@ -118,6 +127,7 @@ export const useDeployStore = create<DeployState>()((set, get) => ({
   },
 
   removeTarget: async (host, base) => {
+    targetWrites++;
     const response = await request('hosts:remove', { host, base });
     if (!response.ok) {
       if (response.error.code === 'conflict') await get().loadTargets();
