@@ -5,7 +5,7 @@ import { request } from '../api/request';
 import { useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { usePolicyStore } from '../stores/policy-store';
-import { compiledDrawing } from './compile-current';
+import { compileCurrent, compiledDrawing } from './compile-current';
 
 // The what-if tools answer for the drawing as it is now: a compile of anything else is done again first.
 
@@ -21,7 +21,7 @@ describe('compiledDrawing', () => {
   beforeEach(() => {
     vi.mocked(request).mockReset();
     usePolicyStore.getState().replace(emptyPolicy('shop'), '/tmp/shop.yaml');
-    useInventoryStore.setState({ inventory });
+    useInventoryStore.setState({ inventory, open: [] });
     useCompileStore.setState({ outcome: null, input: null, running: false, latestCompileId: null });
   });
 
@@ -77,5 +77,19 @@ describe('compiledDrawing', () => {
     vi.mocked(request).mockImplementationOnce(() => answer(outcome('c2')));
     expect((await compiledDrawing())?.outcome.compileId).toBe('c2');
     expect(request).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits for a source still being read, then compiles with its workloads', async () => {
+    const reading = { sourceId: 'static:/tmp/inventory.yaml', status: 'loading' } as unknown as ReturnType<typeof useInventoryStore.getState>['open'][number];
+    useInventoryStore.setState({ inventory: null, open: [reading] });
+    vi.mocked(request).mockImplementationOnce(() => answer(outcome('c1')));
+
+    const compiling = compileCurrent();
+    await Promise.resolve();
+    expect(request).not.toHaveBeenCalled();
+    useInventoryStore.setState({ inventory, open: [{ ...reading, status: 'loaded' }] });
+    await compiling;
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(useCompileStore.getState().input?.inventory).toBe(inventory);
   });
 });

@@ -8,8 +8,14 @@ import { compileReplaced, useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { usePolicyStore } from '../stores/policy-store';
 
-/** Compiles the drawing against the current inventory; with none loaded, against no workloads. */
+/**
+ * Compiles the drawing against the current inventory; with none loaded, against no workloads. A
+ * source still being read (an example's inventory just opened, a context connecting) is waited
+ * for: compiled without it, every table would lack its workloads, and the result would be
+ * outdated as soon as it came.
+ */
 export async function compileCurrent(): Promise<void> {
+  await sourcesRead();
   const { policy } = usePolicyStore.getState();
   await compileDrawing(policy, useInventoryStore.getState().inventory);
 }
@@ -28,6 +34,7 @@ export interface CompiledDrawing {
  * shows why.
  */
 export async function compiledDrawing(): Promise<CompiledDrawing | null> {
+  await sourcesRead();
   const { policy } = usePolicyStore.getState();
   const { inventory } = useInventoryStore.getState();
   await compileSettled();
@@ -41,6 +48,19 @@ export async function compiledDrawing(): Promise<CompiledDrawing | null> {
 
 function compileDrawing(policy: Policy, inventory: Inventory | null): Promise<void> {
   return useCompileStore.getState().compile(policy, inventory ?? { workloads: [], readAt: new Date().toISOString() });
+}
+
+/** Resolves once no open source is being read (each has loaded or failed; a source's open has its own timeout). */
+function sourcesRead(): Promise<void> {
+  const reading = (): boolean => useInventoryStore.getState().open.some((o) => o.status === 'loading');
+  if (!reading()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = useInventoryStore.subscribe(() => {
+      if (reading()) return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }
 
 /** Resolves once no compile is running, so a compile already under way is waited for, not repeated. */
