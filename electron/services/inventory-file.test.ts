@@ -66,6 +66,13 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
   });
 
+  it('says a quote inside a cell once for its row, with how to write it', () => {
+    const { diagnostics } = parseInventoryText('name,host\n=HYPERLINK("x"),h1\nw2,h2\n', 'q.csv', 'now');
+    expect(diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'CSV syntax: cell "name" holds a quote after "=HYPERLINK("; write the cell in quotes with each of its quotes doubled ("a""b"), as a spreadsheet saves it', location: { file: 'q.csv', line: 2 } },
+    ]);
+  });
+
   it('names an unclosed quote at the line it opens on, with the lines it swallowed', () => {
     const unclosed = 'name,host,addresses\nw1,h1,10.0.0.1\n"w2,h1,10.0.0.2\nw3,h1,10.0.0.3\nw4,h1,10.0.0.4\n';
     expect(parseInventoryText(unclosed, 'u.csv', 'now')).toEqual({
