@@ -26,11 +26,27 @@ export const MAX_YAML_LENGTH = 24 * 1024 * 1024;
 
 export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; diagnostics: Diagnostic[] };
 
+/**
+ * The `yaml` library's LineCounter, but with a byte-order mark (as Notepad saves) in no column:
+ * the library counts it as a character, so whatever is on the first line was placed one column
+ * to the right of where an editor shows it.
+ */
+function lineCounterFor(text: string): LineCounter {
+  const counter = new LineCounter();
+  if (!text.startsWith('\uFEFF')) return counter;
+  const linePos = counter.linePos;
+  counter.linePos = (offset) => {
+    const pos = linePos(offset);
+    return pos.line === 1 && pos.col > 1 ? { line: 1, col: pos.col - 1 } : pos;
+  };
+  return counter;
+}
+
 /** Parses YAML text; syntax errors come back as diagnostics with line and column. */
 export function parseLocatedYaml(text: string, file: string, syntaxCode: string): LocatedParse {
   const refused = tooLarge(text, file, syntaxCode) ?? tooDeep(text, file, syntaxCode);
   if (refused) return { ok: false, diagnostics: [refused] };
-  const lineCounter = new LineCounter();
+  const lineCounter = lineCounterFor(text);
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -57,7 +73,7 @@ export function readPlainDocument(text: string): PlainYaml | undefined {
 export function parseLocatedYamlStream(text: string, file: string, syntaxCode: string): { ok: true; value: LocatedDocument[] } | { ok: false; diagnostics: Diagnostic[] } {
   const refused = tooLarge(text, file, syntaxCode) ?? tooDeep(text, file, syntaxCode);
   if (refused) return { ok: false, diagnostics: [refused] };
-  const lineCounter = new LineCounter();
+  const lineCounter = lineCounterFor(text);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
