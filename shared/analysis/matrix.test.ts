@@ -208,7 +208,7 @@ describe('reachability matrix', () => {
     expect(impact.entries.map((e) => `${e.from}→${e.to} +${formatServices(e.newlyPermitted)} -${formatServices(e.newlyBlocked)}`)).toEqual([
       'app→db +tcp/5433 -tcp/5432',
     ]);
-    expect(impact.entries[0]!.example).toEqual({ from: 'app-1', to: 'db-1' });
+    expect(impact.entries[0]!.example).toEqual({ from: 'app-1', to: 'db-1', service: 'tcp/5432' });
   });
 });
 
