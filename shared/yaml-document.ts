@@ -239,18 +239,18 @@ export function filledText(field: string, base: z.ZodString = z.string()): z.Zod
 
 /** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */
 export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'> & Partial<Pick<LocatedDocument, 'doc'>>, code: string): Diagnostic[] {
-  return error.issues.map((issue) => {
-    // An unknown key is reported on its object; point at the key itself, where the typo is.
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + quoteHint(issue, located.doc) : keys[0] === '<<' ? MERGE_KEY : issue.message;
-    return {
-      code,
-      severity: 'error' as const,
-      message: path === '' ? message : `${path}: ${message}`,
-      location: keys.length > 0 ? located.locate(path, 'key') : located.locate(path),
-    };
+  const at = (path: string, message: string, where?: 'key'): Diagnostic => ({ code, severity: 'error', message: path === '' ? message : `${path}: ${message}`, location: located.locate(path, where) });
+  return error.issues.flatMap((issue) => {
+    // Unknown keys are reported on their object, all at once; each is said at the key itself, where the typo is.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => at([...issue.path.map(String), key].join('.'), key === '<<' ? MERGE_KEY : unknownField(key), 'key'));
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + quoteHint(issue, located.doc) : issue.message;
+    return [at(issue.path.map(String).join('.'), message)];
   });
+}
+
+/** A key the file's format does not have, where zod says "Unrecognized key": most often a typo (`acton`, `lables`). */
+function unknownField(key: string): string {
+  return `"${key}" is no field here; check its spelling, or remove it`;
 }
 
 /** YAML 1.2, which these files are, has no merge key; its older readers (docker compose) do, so it is met. */

@@ -457,7 +457,7 @@ describe('the two formats agree', () => {
   it('point an unknown key at the key itself, and name a mapping as such', () => {
     const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web\n    host: n1\n    adresses: [10.0.0.1]\n    labels: [tier=web]\n';
     expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
-      ['workloads.0.adresses: Unrecognized key: "adresses"', 6, 5],
+      ['workloads.0.adresses: "adresses" is no field here; check its spelling, or remove it', 6, 5],
       ['workloads.0.labels: labels must be a mapping (key: value lines)', 7, 13],
     ]);
   });
