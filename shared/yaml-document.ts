@@ -243,7 +243,7 @@ export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocume
   return error.issues.flatMap((issue) => {
     // Unknown keys are reported on their object, all at once; each is said at the key itself, where the typo is.
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => at([...issue.path.map(String), key].join('.'), key === '<<' ? MERGE_KEY : unknownField(key), 'key'));
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + quoteHint(issue, located.doc) : issue.message;
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + kindHint(issue, located.doc) : issue.message;
     return [at(issue.path.map(String).join('.'), message)];
   });
 }
@@ -285,16 +285,24 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
 }
 
 /**
- * For text that YAML read as a number or true/false (`name: 0123` is 123, its zero lost): how
- * to keep it as written, quoted as it stands in the file (without a file, as it was read).
- * Empty for any other wrong type.
+ * How to write a value of the wrong kind that is one slip away from the right one, as it stands
+ * in the file (without a file, as it was read): text that YAML read as a number or true/false
+ * (`name: 0123` is 123, its zero lost) quoted; a lone value where a list goes in brackets; a
+ * quoted number unquoted; and a key with no value after it said to have none. Empty otherwise.
  */
-function quoteHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
-  if (issue.expected !== 'string' || (typeof issue.input !== 'number' && typeof issue.input !== 'boolean')) return '';
+function kindHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
+  const input: unknown = issue.input;
   const node: unknown = doc?.getIn(issue.path, true);
-  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(issue.input);
+  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
-  return `; YAML reads ${written} unquoted as a ${typeof issue.input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
+  const scalar = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean';
+  if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
+    return `; YAML reads ${written} unquoted as a ${typeof input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
+  }
+  if (issue.expected === 'array' && scalar) return `; a list of one is written in brackets: ${field}: [${written}]`;
+  if ((issue.expected === 'number' || issue.expected === 'int') && typeof input === 'string' && /^\d+$/.test(input.trim())) return `; write it without quotes: ${field}: ${input.trim()}`;
+  if (input === null && issue.path.length > 0) return '; it has no value (null): give it one';
+  return '';
 }
 
 /**

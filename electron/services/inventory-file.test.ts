@@ -462,6 +462,15 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('say how to write a value of the wrong kind that is one slip away: a lone value for a list, a quoted number, no value', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: w1, host: h1, addresses: 10.0.0.1, labels: { x: null }, ports: [{ name: http, port: "80", protocol: tcp }] }\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => d.message)).toEqual([
+      'workloads.0.addresses: addresses must be a list (found "10.0.0.1"); a list of one is written in brackets: addresses: [10.0.0.1]',
+      'workloads.0.labels.x: x must be text; it has no value (null): give it one',
+      'workloads.0.ports.0.port: port must be a number (found "80"); write it without quotes: port: 80',
+    ]);
+  });
+
   it('refuse a MAC the switch would refuse in mod_dl_dst with one code, naming the line and field', () => {
     for (const bad of ['zz:zz', '02:42:0a:00:00', '02:42:0a:00: 00:09']) {
       expect(parseInventoryText(yaml(bad), 'i.yaml', 'now'), bad).toMatchObject({ inventory: null, diagnostics: [{ code: 'MS312', message: `mac "${bad}" of "trap" is not a MAC address such as 02:42:0a:00:00:09`, location: { file: 'i.yaml', line: 8, path: 'workloads.1.mac' } }] });
