@@ -26,6 +26,23 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   return new EndpointResolver(inventory).endpoint(text);
 }
 
+/**
+ * Why a connection within one end is no question for the switches: a workload's connections to
+ * its own addresses stay inside it (its own network stack answers them), so no switch sees them
+ * and no matrix cell counts them; nor does a switch see an outside address talk to itself.
+ * Undefined for two ends. A forged source (sentBy) is another end: ask this before it.
+ */
+export function withinOneEndProblem(inventory: Inventory, ends: { from: PathEnd; to: PathEnd }): string | undefined {
+  const resolver = new EndpointResolver(inventory);
+  const owner = resolver.ownerOf(ends.from.address);
+  if (owner && owner === resolver.ownerOf(ends.to.address)) {
+    const addresses = [...new Set([ends.from.address, ends.to.address])].join(', ');
+    return `both ends are ${shortName(qualifiedName(owner))} (${addresses}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
+  }
+  if (!owner && ends.from.address === ends.to.address) return `both ends are ${ends.to.address}: a connection from an address to itself meets no switch; name two ends`;
+  return undefined;
+}
+
 export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
 
 /**
