@@ -50,7 +50,7 @@ describe('microseg', () => {
     const result = microseg('trace', policy, '--inventory', inventory, '--from', 'db-1', '--to', '10.20.3.31', '--proto', 'tcp', '--port', '22');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('microseg: both ends are db-1 (10.20.3.31): its connections to itself stay inside it');
+    expect(result.stderr).toContain("microseg: both ends are 10.20.3.31 (db-1): a connection to the sender's own address stays inside it");
     // Another workload forging its address is a connection the switch does see.
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'db-1', '--to', 'db-1', '--sent-by', 'web-2', '--proto', 'tcp', '--port', '22').code).toBe(3);
   });

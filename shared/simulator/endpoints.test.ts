@@ -44,9 +44,12 @@ describe('withinOneEndProblem', () => {
       return { from: parsed.from.end, to: parsed.to.end };
     };
     const twoOwn: Inventory = { ...inventory, workloads: [...inventory.workloads, workload('two', ['10.0.0.7', '10.0.0.8'])] };
-    expect(withinOneEndProblem(inventory, ends('v4-only', 'v4-only'))).toBe('both ends are v4-only (10.0.0.2): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends');
-    expect(withinOneEndProblem(twoOwn, { from: { address: '10.0.0.7', host: 'h1' }, to: { address: '10.0.0.8', host: 'h1' } })).toMatch(/^both ends are two \(10\.0\.0\.7, 10\.0\.0\.8\)/);
-    expect(withinOneEndProblem(inventory, ends('8.8.8.8', '8.8.8.8'))).toMatch(/^both ends are 8\.8\.8\.8:/);
+    expect(withinOneEndProblem(inventory, ends('v4-only', 'v4-only'))).toBe("both ends are 10.0.0.2 (v4-only): a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends");
+    expect(withinOneEndProblem(twoOwn, { from: { address: '10.0.0.7', host: 'h1' }, to: { address: '10.0.0.8', host: 'h1' } })).toMatch(/^both ends are two \(10\.0\.0\.7 and 10\.0\.0\.8\): its connections to itself stay inside it/);
+    expect(withinOneEndProblem(inventory, ends('8.8.8.8', '8.8.8.8'))).toMatch(/^both ends are 8\.8\.8\.8: /);
+    // Two workloads with one address (MS205): the sender's packets to it never leave the sender.
+    const twins: Inventory = { ...inventory, workloads: [...inventory.workloads, { ...workload('twin', ['10.0.0.2']), host: 'h2' }] };
+    expect(withinOneEndProblem(twins, ends('v4-only', '10.0.0.2'))).toMatch(/^both ends are 10\.0\.0\.2 \(v4-only\)/);
     expect(withinOneEndProblem(inventory, ends('v4-only', 'dual'))).toBeUndefined();
   });
 });

@@ -35,12 +35,11 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
 export function withinOneEndProblem(inventory: Inventory, ends: { from: PathEnd; to: PathEnd }): string | undefined {
   const resolver = new EndpointResolver(inventory);
   const owner = resolver.ownerOf(ends.from.address);
-  if (owner && owner === resolver.ownerOf(ends.to.address)) {
-    const addresses = [...new Set([ends.from.address, ends.to.address])].join(', ');
-    return `both ends are ${shortName(qualifiedName(owner))} (${addresses}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
-  }
-  if (!owner && ends.from.address === ends.to.address) return `both ends are ${ends.to.address}: a connection from an address to itself meets no switch; name two ends`;
-  return undefined;
+  const named = owner && shortName(qualifiedName(owner));
+  // One address whoever was named for it (two workloads sharing it, MS205, are one end to the sender).
+  if (ends.from.address === ends.to.address) return `both ends are ${ends.to.address}${named ? ` (${named})` : ''}: a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends`;
+  if (!owner || owner !== resolver.ownerOf(ends.to.address)) return undefined;
+  return `both ends are ${named} (${ends.from.address} and ${ends.to.address}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
 }
 
 export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
