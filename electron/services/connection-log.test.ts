@@ -17,7 +17,13 @@ describe('parseConnectionLog', () => {
     const text = 'from,to,protocol,port\na"b"c"d,10.0.0.1,tcp,80\nweb-1,app-1,tcp,80\n';
     const { diagnostics, linesLeftOut, connections } = await parseConnectionLog(text, 'log.csv');
     expect(linesLeftOut).toBe(1);
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS701', location: { file: 'log.csv', line: 2 }, message: expect.stringContaining('write the cell in quotes with each of its quotes doubled') })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'MS701',
+        location: { file: 'log.csv', line: 2 },
+        message: expect.stringContaining('write the cell in quotes with each of its quotes doubled'),
+      }),
+    ]);
     expect(connections.map((c) => c.line)).toEqual([3]);
   });
 
