@@ -36,6 +36,16 @@ describe('CSV inventories', () => {
     ]);
   });
 
+  it('says what to write for an address as a URL, a socket or a network tool prints it', () => {
+    const said = (address: string): string | undefined => parseInventoryText(csv.replace('10.1.0.20', address), 'servers.csv', 'now').diagnostics[0]?.message;
+    expect(said('[fd00::20]')).toBe('"[fd00::20]" is not a single IPv4 or IPv6 address: write it without the brackets, fd00::20');
+    expect(said('[fd00::20]:5432')).toBe('"[fd00::20]:5432" is not a single IPv4 or IPv6 address: write the address alone, fd00::20 (a port goes in ports)');
+    expect(said('10.1.0.20:5432')).toBe('"10.1.0.20:5432" is not a single IPv4 or IPv6 address: write the address alone, 10.1.0.20 (a port goes in ports)');
+    expect(said('fe80::20%eth0')).toBe('"fe80::20%eth0" is not a single IPv4 or IPv6 address: write it without the zone after "%", fe80::20');
+    // Tools differ on 020 (20, or octal 16): say so rather than guess.
+    expect(said('10.1.0.020')).toBe('"10.1.0.020" is not a single IPv4 or IPv6 address: write its numbers without leading zeros (some tools read 020 as octal, 16)');
+  });
+
   it('refuses an IPv4 address written as IPv6, which no packet carries, and says how to write it', () => {
     const mapped = csv.replace('10.1.0.20', '::ffff:10.1.0.20');
     const { inventory, diagnostics } = parseInventoryText(mapped, 'servers.csv', 'now');
