@@ -10,6 +10,15 @@ describe('printable', () => {
     expect(printable('C:\\shop → db-1 (10.0.0.1) ünïcode')).toBe('C:\\shop → db-1 (10.0.0.1) ünïcode');
   });
 
+  it('escapes the characters that reorder or break a line as shown, so a name cannot disguise what follows it', () => {
+    // An override turns the rest of the line around: `rtl\u202eevil → db-1` would show as `rtl1-bd → live`.
+    expect(printable('rtl\u202eevil → db-1')).toBe('rtl\\u202eevil → db-1');
+    expect(printable('a\u2066b\u2069c\u202ad')).toBe('a\\u2066b\\u2069c\\u202ad');
+    // Line and paragraph separators start a new line in some viewers of a pipeline's log.
+    expect(printable('one\u2028two\u2029')).toBe('one\\u2028two\\u2029');
+    expect(printable('עברית and العربية')).toBe('עברית and العربية');
+  });
+
   it('keeps a diagnostic on one line whatever the name it quotes', () => {
     const d = { code: 'MS202', severity: 'warning' as const, message: 'workload "lone\u001b[2J\nerror MS999: forged" is in no group', location: { file: 'inv\u0007.yaml', line: 7, column: 5 } };
     expect(formatDiagnostic(d)).toBe('inv\\u0007.yaml:7:5: warning MS202: workload "lone\\u001b[2J\\nerror MS999: forged" is in no group');

@@ -12,17 +12,26 @@ export function hasControlCharacters(text: string): boolean {
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
+ * Bidirectional embeddings, overrides and isolates, which reorder the rest of a line as shown,
+ * and the line and paragraph separators, which some log viewers break a line at.
+ */
+function reshapesLine(code: number): boolean {
+  return (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0x2028 || code === 0x2029;
+}
+
+/**
  * User-provided text (a name, a label, a connection log's end, a file name) made safe to print
  * to a terminal: every control character, C1 ones too, is written as an escape (`\n`,
- * `\u001b`), so the text can neither forge an output line nor send the terminal a command.
- * Other text, backslashes included, is left as it is. Pure; for text output only (JSON escapes
- * on its own).
+ * `\u001b`), so the text can neither forge an output line nor send the terminal a command, and
+ * so is a character that reorders or breaks the line as shown (`\u202e`), so it cannot disguise
+ * what follows it. Other text, backslashes included, is left as it is. Pure; for text output
+ * only (JSON escapes on its own).
  */
 export function printable(text: string): string {
   return Array.from(text, (ch) => {
     const code = ch.charCodeAt(0);
     // C1 controls (0x80-0x9f) include CSI, which some terminals take as ESC [.
-    if (!isControl(code) && !(code >= 0x80 && code <= 0x9f)) return ch;
+    if (!isControl(code) && !(code >= 0x80 && code <= 0x9f) && !reshapesLine(code)) return ch;
     return ESCAPES[ch] ?? `\\u${code.toString(16).padStart(4, '0')}`;
   }).join('');
 }

@@ -60,3 +60,20 @@ describe('hostile YAML', () => {
     ]);
   });
 });
+
+describe('a file saved with a byte-order mark', () => {
+  it('places what is on its first line at the column an editor shows, as without the mark', () => {
+    const text = 'apiVersion: microseg.dev/v2\nkind: Policy\nmetadata: { name: x }\n';
+    const columns = (t: string): (number | undefined)[] => parsePolicyFile(t, 'f.yaml').diagnostics.map((d) => d.location?.column);
+    expect(columns(text)).toEqual([13]);
+    expect(columns(`\uFEFF${text}`)).toEqual([13]);
+    // A syntax error on the first line, and where the quick read places a workload there.
+    const inventory = '{ apiVersion: microseg.dev/v1, kind: Inventory, workloads: [{ name: w, host: h, addresses: [10.0.0.1] }] }\n';
+    const places = (t: string): unknown[] => {
+      const { inventory: read, diagnostics } = parseInventoryFile(t, 'f.yaml', 'now');
+      return [...diagnostics.map((d) => d.location?.column), ...(read?.workloads.map((w) => w.origin.kind === 'static' && w.origin.entry?.column) ?? [])];
+    };
+    expect(places(`\uFEFF${inventory}`)).toEqual([61]);
+    expect(places('\uFEFFa: b: c\n')).toEqual(places('a: b: c\n'));
+  });
+});

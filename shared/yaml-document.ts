@@ -26,11 +26,27 @@ export const MAX_YAML_LENGTH = 24 * 1024 * 1024;
 
 export type LocatedParse = { ok: true; value: LocatedDocument } | { ok: false; diagnostics: Diagnostic[] };
 
+/**
+ * The `yaml` library's LineCounter, but with a byte-order mark (as Notepad saves) in no column:
+ * the library counts it as a character, so whatever is on the first line was placed one column
+ * to the right of where an editor shows it.
+ */
+function lineCounterFor(text: string): LineCounter {
+  const counter = new LineCounter();
+  if (!text.startsWith('\uFEFF')) return counter;
+  const linePos = counter.linePos;
+  counter.linePos = (offset) => {
+    const pos = linePos(offset);
+    return pos.line === 1 && pos.col > 1 ? { line: 1, col: pos.col - 1 } : pos;
+  };
+  return counter;
+}
+
 /** Parses YAML text; syntax errors come back as diagnostics with line and column. */
 export function parseLocatedYaml(text: string, file: string, syntaxCode: string): LocatedParse {
   const refused = tooLarge(text, file, syntaxCode) ?? tooDeep(text, file, syntaxCode);
   if (refused) return { ok: false, diagnostics: [refused] };
-  const lineCounter = new LineCounter();
+  const lineCounter = lineCounterFor(text);
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -57,7 +73,7 @@ export function readPlainDocument(text: string): PlainYaml | undefined {
 export function parseLocatedYamlStream(text: string, file: string, syntaxCode: string): { ok: true; value: LocatedDocument[] } | { ok: false; diagnostics: Diagnostic[] } {
   const refused = tooLarge(text, file, syntaxCode) ?? tooDeep(text, file, syntaxCode);
   if (refused) return { ok: false, diagnostics: [refused] };
-  const lineCounter = new LineCounter();
+  const lineCounter = lineCounterFor(text);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -223,18 +239,18 @@ export function filledText(field: string, base: z.ZodString = z.string()): z.Zod
 
 /** Turns schema failures into located diagnostics, one per problem (parse with `reportInput` to have a wrong value quoted). */
 export function schemaDiagnostics(error: z.ZodError, located: Pick<LocatedDocument, 'locate'> & Partial<Pick<LocatedDocument, 'doc'>>, code: string): Diagnostic[] {
-  return error.issues.map((issue) => {
-    // An unknown key is reported on its object; point at the key itself, where the typo is.
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + quoteHint(issue, located.doc) : keys[0] === '<<' ? MERGE_KEY : issue.message;
-    return {
-      code,
-      severity: 'error' as const,
-      message: path === '' ? message : `${path}: ${message}`,
-      location: keys.length > 0 ? located.locate(path, 'key') : located.locate(path),
-    };
+  const at = (path: string, message: string, where?: 'key'): Diagnostic => ({ code, severity: 'error', message: path === '' ? message : `${path}: ${message}`, location: located.locate(path, where) });
+  return error.issues.flatMap((issue) => {
+    // Unknown keys are reported on their object, all at once; each is said at the key itself, where the typo is.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => at([...issue.path.map(String), key].join('.'), key === '<<' ? MERGE_KEY : unknownField(key), 'key'));
+    const message = issue.code === 'invalid_value' ? allowedValues(issue) : issue.code === 'invalid_type' ? wrongType(issue) + kindHint(issue, located.doc) : issue.message;
+    return [at(issue.path.map(String).join('.'), message)];
   });
+}
+
+/** A key the file's format does not have, where zod says "Unrecognized key": most often a typo (`acton`, `lables`). */
+function unknownField(key: string): string {
+  return `"${key}" is no field here; check its spelling, or remove it`;
 }
 
 /** YAML 1.2, which these files are, has no merge key; its older readers (docker compose) do, so it is met. */
@@ -269,16 +285,24 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
 }
 
 /**
- * For text that YAML read as a number or true/false (`name: 0123` is 123, its zero lost): how
- * to keep it as written, quoted as it stands in the file (without a file, as it was read).
- * Empty for any other wrong type.
+ * How to write a value of the wrong kind that is one slip away from the right one, as it stands
+ * in the file (without a file, as it was read): text that YAML read as a number or true/false
+ * (`name: 0123` is 123, its zero lost) quoted; a lone value where a list goes in brackets; a
+ * quoted number unquoted; and a key with no value after it said to have none. Empty otherwise.
  */
-function quoteHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
-  if (issue.expected !== 'string' || (typeof issue.input !== 'number' && typeof issue.input !== 'boolean')) return '';
+function kindHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
+  const input: unknown = issue.input;
   const node: unknown = doc?.getIn(issue.path, true);
-  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(issue.input);
+  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
   const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
-  return `; YAML reads ${written} unquoted as a ${typeof issue.input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
+  const scalar = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean';
+  if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
+    return `; YAML reads ${written} unquoted as a ${typeof input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
+  }
+  if (issue.expected === 'array' && scalar) return `; a list of one is written in brackets: ${field}: [${written}]`;
+  if ((issue.expected === 'number' || issue.expected === 'int') && typeof input === 'string' && /^\d+$/.test(input.trim())) return `; write it without quotes: ${field}: ${input.trim()}`;
+  if (input === null && issue.path.length > 0) return '; it has no value (null): give it one';
+  return '';
 }
 
 /**

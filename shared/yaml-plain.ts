@@ -11,7 +11,7 @@ import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, type Event 
  * what is wrong and where.
  */
 
-/** Where a mapping or sequence starts, 1-based, as the `yaml` library's `linePos` counts. */
+/** Where a mapping or sequence starts, 1-based, as the located read (yaml-document.ts) counts. */
 export interface PlainPosition {
   line: number;
   column: number;
@@ -78,9 +78,12 @@ function collectionStarts(events: readonly Event[], value: unknown, text: string
 class LineCursor {
   private offset = 0;
   private line = 1;
-  private lineStart = 0;
+  // A byte-order mark is in no column, as in yaml-document.ts.
+  private lineStart: number;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.lineStart = text.startsWith('\uFEFF') ? 1 : 0;
+  }
 
   positionOf(offset: number): PlainPosition {
     for (; this.offset < offset; this.offset++) {

@@ -214,7 +214,7 @@ describe('microseg impact', () => {
     const text = microseg('impact', older, newer, '--inventory', pots);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('internet → web: newly blocked tcp/22; no longer redirected tcp/22; redirected tcp/22 to hp2 instead of sec/hp (2 address pairs');
-    expect(text.stdout).toContain('pots → web: newly blocked tcp/80; newly redirected tcp/80; no longer redirected tcp/80 (2 address pairs, e.g. hp2 → web-1)');
+    expect(text.stdout).toContain('pots → web: newly blocked tcp/80; newly redirected tcp/80; no longer redirected tcp/80 (2 address pairs, e.g. hp2 → web-1 on tcp/80)');
 
     const json = microseg('impact', older, newer, '--inventory', pots, '--json');
     expect(json.code).toBe(1);

@@ -107,7 +107,7 @@ function impactLines(impact: ChangeImpact, oldPath: string, newPath: string): st
     if (!isEmptyServiceSet(e.noLongerRedirected)) parts.push(`no longer redirected ${formatServices(e.noLongerRedirected)}`);
     // Workload and honeypot names come from the inventory: printed, they are escaped.
     for (const swap of e.honeypotChanged) parts.push(`redirected ${formatServices(swap.services)} to ${printable(swap.to)} instead of ${printable(swap.from)}`);
-    lines.push(`  ${printable(e.from)} → ${printable(e.to)}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${printable(e.example.from)} → ${printable(e.example.to)})`);
+    lines.push(`  ${printable(e.from)} → ${printable(e.to)}: ${parts.join('; ')} (${e.pairs} address pair${e.pairs === 1 ? '' : 's'}, e.g. ${printable(e.example.from)} → ${printable(e.example.to)}${e.example.service ? ` on ${e.example.service}` : ''})`);
   }
   return lines;
 }

@@ -46,6 +46,15 @@ describe('microseg', () => {
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
+  it('trace: refuses a connection from a workload to itself, which no switch sees and no matrix cell counts, rather than call it dropped', () => {
+    const result = microseg('trace', policy, '--inventory', inventory, '--from', 'db-1', '--to', '10.20.3.31', '--proto', 'tcp', '--port', '22');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain("microseg: both ends are 10.20.3.31 (db-1): a connection to the sender's own address stays inside it");
+    // Another workload forging its address is a connection the switch does see.
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'db-1', '--to', 'db-1', '--sent-by', 'web-2', '--proto', 'tcp', '--port', '22').code).toBe(3);
+  });
+
   it('compile: errors the compile finds end it like any failure, with no summary and nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-err-'));
     const ghost = join(dir, 'ghost-honeypot.yaml');

@@ -114,7 +114,7 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   const { policy, locate } = await loadPolicy(policyPath);
   const inventory = await loadInventory(values.inventory);
   if (!values.from || !values.to) throw wrongUsage('trace needs --from and --to');
-  const ends = resolveEnds(inventory, values.from, values.to);
+  const ends = resolveEnds(inventory, values.from, values.to, values['sent-by'] !== undefined);
   const { from, note } = values['sent-by'] === undefined ? { from: ends.from } : sentByFlag(inventory, ends.from, values['sent-by']);
   const to = ends.to;
   const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address);

@@ -1,14 +1,20 @@
 import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
-import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
+import { resolveEndpoints, sentBy, withinOneEndProblem } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
 import { shortName } from '@shared/text';
 import { CliFailure, EXIT, wrongUsage } from './inputs';
 
-/** `--from`/`--to` through the shared endpoint reader (one address family for both); a name it cannot place is a usage error. */
-export function resolveEnds(inventory: Inventory, from: string, to: string): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
+/**
+ * `--from`/`--to` through the shared endpoint reader (one address family for both); a name it
+ * cannot place is a usage error, and so, unless another workload sends (`forged`), are two ends
+ * that are one workload: no switch sees its connections to itself.
+ */
+export function resolveEnds(inventory: Inventory, from: string, to: string, forged = false): { from: PathEnd & { label: string }; to: PathEnd & { label: string } } {
   const parsed = resolveEndpoints(inventory, from, to);
   if (!parsed.ok) throw new CliFailure(EXIT.usage, parsed.side === 'both' ? parsed.message : `--${parsed.side} ${shortName(parsed.side === 'from' ? from : to)}: ${parsed.message}`);
+  const within = forged ? undefined : withinOneEndProblem(inventory, { from: parsed.from.end, to: parsed.to.end });
+  if (within) throw new CliFailure(EXIT.usage, within);
   return { from: { ...parsed.from.end, label: parsed.from.label }, to: { ...parsed.to.end, label: parsed.to.label } };
 }
 

@@ -12,4 +12,26 @@ describe('parseConnectionLog', () => {
       `count: "${'9'.repeat(60)}…" (100,000 characters) is not a whole number from 1 to 1000000000000; the line is left out`,
     ]);
   });
+
+  it('counts a line with several stray quotes as one line left out, said once', async () => {
+    const text = 'from,to,protocol,port\na"b"c"d,10.0.0.1,tcp,80\nweb-1,app-1,tcp,80\n';
+    const { diagnostics, linesLeftOut, connections } = await parseConnectionLog(text, 'log.csv');
+    expect(linesLeftOut).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'MS701',
+        location: { file: 'log.csv', line: 2 },
+        message: expect.stringContaining('write the cell in quotes with each of its quotes doubled'),
+      }),
+    ]);
+    expect(connections.map((c) => c.line)).toEqual([3]);
+  });
+
+  it('counts a quote closed too early once, with the lines the parser then took into the cell', async () => {
+    // `"w1"x` ends its quote before the cell ends; the parser then reads on to the end as one cell.
+    const text = 'from,to,protocol,port\n"w1"x,10.0.0.1,tcp,80\nweb-1,app-1,tcp,80\nweb-1,app-1,tcp,81\n';
+    const { linesLeftOut, connections } = await parseConnectionLog(text, 'log.csv');
+    expect(linesLeftOut).toBe(3);
+    expect(connections).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { quotedName } from '@shared/text';
-import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, quoteInCellProblem, recordLinesWithText, RecordReports, recordStartLine } from './csv-lines';
 
 export interface ConnectionLogParse {
   connections: ObservedConnection[];
@@ -30,6 +30,7 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
   let header: string[] = [];
   /** Lines an unclosed quote took into its cell, past the one its diagnostic names. */
   let quotedAway = 0;
+  const reports = new RecordReports(diagnostics);
   const parser = parse({
     ...CSV_READING,
     columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
@@ -44,10 +45,10 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
         const lines = recordLinesWithText(raw);
         quotedAway += lines - 1;
         const rest = lines === 1 ? 'the line is' : `this line and the ${(lines - 1).toLocaleString('en-US')} after it are`;
-        diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: a quote opened on this line is never closed, so the rest of the log is one cell; ${rest} left out (close the quote)`, location: { file, line } });
+        reports.add({ code: 'MS701', severity: 'error', message: `CSV: a quote opened on this line is never closed, so the rest of the log is one cell; ${rest} left out (close the quote)`, location: { file, line } }, true);
         return;
       }
-      diagnostics.push({ code: 'MS701', severity: 'error', message: `CSV: ${error.message}; the line is left out`, location: { file, line } });
+      reports.add({ code: 'MS701', severity: 'error', message: `CSV: ${quoteInCellProblem(error) ?? error.message}; the line is left out`, location: { file, line } }, false);
     },
   });
   const done = new Promise<void>((resolve, reject) => {

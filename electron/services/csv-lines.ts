@@ -1,3 +1,6 @@
+import type { Diagnostic } from '@shared/diagnostics';
+import { quotedName } from '@shared/text';
+
 /**
  * Where a CSV record starts. csv-parse reports the line a record ends on (`info.lines`), and
  * counts a CRLF inside a quoted cell as two lines; diagnostics point at the line a record
@@ -46,4 +49,39 @@ function linesOfRecord(raw: string): number {
   let first = 0;
   while (first < lines.length - 1 && (lines[first]!.trim() === '' || lines[first]!.trimStart().startsWith('#'))) first++;
   return lines.length - first;
+}
+
+/**
+ * Keeps one of the parser's reports about each record it skips, by the line the record starts
+ * on. csv-parse reports a record again for each further quote it meets in it (`a"b"c` twice),
+ * and one record is one line to fix (and, for a log, one line left out). Of a record's reports,
+ * one that the rest of the file went into the record wins (`"w1"x`: a quote closed too early,
+ * after which no quote closes): it says what else was lost.
+ */
+export class RecordReports {
+  private lastLine: number | undefined;
+  private lastIndex = -1;
+
+  constructor(private readonly into: Diagnostic[]) {}
+
+  add(diagnostic: Diagnostic, takesTheRest: boolean): void {
+    const line = diagnostic.location?.line;
+    if (line === undefined || line !== this.lastLine) {
+      this.lastLine = line;
+      this.lastIndex = this.into.push(diagnostic) - 1;
+    } else if (takesTheRest) {
+      this.into[this.lastIndex] = diagnostic;
+    }
+  }
+}
+
+const QUOTES_DOUBLED = 'write the cell in quotes with each of its quotes doubled ("a""b"), as a spreadsheet saves it';
+
+/** What is wrong with a quote inside a cell and what to write, which csv-parse says in its own terms; undefined for other errors. */
+export function quoteInCellProblem(error: { code: string; column?: unknown; field?: unknown }): string | undefined {
+  const cell = typeof error.column === 'string' ? `cell ${quotedName(error.column)}` : 'a cell';
+  // The text of the cell before the quote, which csv-parse gives as it read it.
+  if (error.code === 'INVALID_OPENING_QUOTE' && typeof error.field === 'string') return `${cell} holds a quote after ${quotedName(error.field)}; ${QUOTES_DOUBLED}`;
+  if (error.code === 'CSV_INVALID_CLOSING_QUOTE') return `${cell} goes on after its closing quote; ${QUOTES_DOUBLED}`;
+  return undefined;
 }

@@ -36,6 +36,16 @@ describe('CSV inventories', () => {
     ]);
   });
 
+  it('says what to write for an address as a URL, a socket or a network tool prints it', () => {
+    const said = (address: string): string | undefined => parseInventoryText(csv.replace('10.1.0.20', address), 'servers.csv', 'now').diagnostics[0]?.message;
+    expect(said('[fd00::20]')).toBe('"[fd00::20]" is not a single IPv4 or IPv6 address: write it without the brackets, fd00::20');
+    expect(said('[fd00::20]:5432')).toBe('"[fd00::20]:5432" is not a single IPv4 or IPv6 address: write the address alone, fd00::20 (a port goes in ports)');
+    expect(said('10.1.0.20:5432')).toBe('"10.1.0.20:5432" is not a single IPv4 or IPv6 address: write the address alone, 10.1.0.20 (a port goes in ports)');
+    expect(said('fe80::20%eth0')).toBe('"fe80::20%eth0" is not a single IPv4 or IPv6 address: write it without the zone after "%", fe80::20');
+    // Tools differ on 020 (20, or octal 16): say so rather than guess.
+    expect(said('10.1.0.020')).toBe('"10.1.0.020" is not a single IPv4 or IPv6 address: write its numbers without leading zeros (some tools read 020 as octal, 16)');
+  });
+
   it('refuses an IPv4 address written as IPv6, which no packet carries, and says how to write it', () => {
     const mapped = csv.replace('10.1.0.20', '::ffff:10.1.0.20');
     const { inventory, diagnostics } = parseInventoryText(mapped, 'servers.csv', 'now');
@@ -64,6 +74,13 @@ describe('CSV inventories', () => {
     expect(parseInventoryText('name,hots\nx,y\n', 'a.csv', 'now').diagnostics.map((d) => d.code)).toContain('MS305');
     expect(parseInventoryText('name,host\n,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS306', location: { line: 2, path: 'name' } });
     expect(parseInventoryText('name,host\n"x,y\n', 'a.csv', 'now').diagnostics[0]).toMatchObject({ code: 'MS308' });
+  });
+
+  it('says a quote inside a cell once for its row, with how to write it', () => {
+    const { diagnostics } = parseInventoryText('name,host\n=HYPERLINK("x"),h1\nw2,h2\n', 'q.csv', 'now');
+    expect(diagnostics).toEqual([
+      { code: 'MS308', severity: 'error', message: 'CSV syntax: cell "name" holds a quote after "=HYPERLINK("; write the cell in quotes with each of its quotes doubled ("a""b"), as a spreadsheet saves it', location: { file: 'q.csv', line: 2 } },
+    ]);
   });
 
   it('names an unclosed quote at the line it opens on, with the lines it swallowed', () => {
@@ -486,8 +503,17 @@ describe('the two formats agree', () => {
   it('point an unknown key at the key itself, and name a mapping as such', () => {
     const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web\n    host: n1\n    adresses: [10.0.0.1]\n    labels: [tier=web]\n';
     expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
-      ['workloads.0.adresses: Unrecognized key: "adresses"', 6, 5],
+      ['workloads.0.adresses: "adresses" is no field here; check its spelling, or remove it', 6, 5],
       ['workloads.0.labels: labels must be a mapping (key: value lines)', 7, 13],
+    ]);
+  });
+
+  it('say how to write a value of the wrong kind that is one slip away: a lone value for a list, a quoted number, no value', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: w1, host: h1, addresses: 10.0.0.1, labels: { x: null }, ports: [{ name: http, port: "80", protocol: tcp }] }\n';
+    expect(parseInventoryText(text, 'i.yaml', 'now').diagnostics.map((d) => d.message)).toEqual([
+      'workloads.0.addresses: addresses must be a list (found "10.0.0.1"); a list of one is written in brackets: addresses: [10.0.0.1]',
+      'workloads.0.labels.x: x must be text; it has no value (null): give it one',
+      'workloads.0.ports.0.port: port must be a number (found "80"); write it without quotes: port: 80',
     ]);
   });
 

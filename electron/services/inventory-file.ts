@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { parse, type CsvError } from 'csv-parse/sync';
 import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
 import { headerDiagnostics, inventoryFromRows, parseInventoryFile, type InventoryParse, type InventoryRow } from '@shared/inventory/static-file';
-import { CSV_READING, lfBreaks, recordLinesWithText, recordStartLine } from './csv-lines';
+import { CSV_READING, lfBreaks, quoteInCellProblem, recordLinesWithText, RecordReports, recordStartLine } from './csv-lines';
 
 /**
  * Reads a static inventory in either format: YAML (`kind: Inventory`) or CSV with a header
@@ -29,6 +29,7 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
   // A row CSV cannot read (too many or too few cells) is reported and the others still read, so
   // every error of the file shows at once; only one it cannot read past (an unclosed quote) stops it.
   const unreadable: Diagnostic[] = [];
+  const reports = new RecordReports(unreadable);
   const syntaxError = (error: Error & { lines?: number }): Diagnostic => ({ code: 'MS308', severity: 'error', message: `CSV syntax: ${error.message}`, location: { file, line: error.lines } });
   try {
     // See csv-lines.ts: rows are placed where they start.
@@ -36,7 +37,7 @@ export function parseInventoryText(text: string, file: string, readAt: string): 
       ...CSV_READING,
       columns: header,
       on_skip: (error, raw) => {
-        if (error) unreadable.push(unreadableRow(error, raw, file, columns ?? []));
+        if (error) reports.add(unreadableRow(error, raw, file, columns ?? []), error.code === 'CSV_QUOTE_NOT_CLOSED');
       },
     });
   } catch (error) {
@@ -67,6 +68,8 @@ function unreadableRow(error: CsvError & { lines?: number; record?: unknown }, r
   if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(error.record)) {
     return { code: 'MS308', severity: 'error', message: cellCountMismatch(error.record.length, columns), location: { file, line } };
   }
+  const quote = quoteInCellProblem(error);
+  if (quote) return { code: 'MS308', severity: 'error', message: `CSV syntax: ${quote}`, location: { file, line } };
   if (error.code !== 'CSV_QUOTE_NOT_CLOSED' || raw === undefined) return { code: 'MS308', severity: 'error', message: `CSV syntax: ${error.message}`, location: { file, line } };
   const after = recordLinesWithText(raw) - 1;
   const swallowed = after === 0 ? 'the rest of the line' : `the rest of the file (${after === 1 ? 'the line' : `the ${after.toLocaleString('en-US')} lines`} after this one)`;

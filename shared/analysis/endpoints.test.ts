@@ -24,6 +24,12 @@ describe('endpointLabel', () => {
     expect(endpointLabel(endpoint(dual, 'fd00::4'))).toBe('fd00::4');
     expect(endpointLabel(endpoint(v6, 'fd00::5'))).toBe('six');
   });
+
+  it('names a workload whose name is an IP address by its own address, since `trace` reads that name as the address', () => {
+    // Docker, Kubernetes and inventory files allow such names; `trace --to 10.0.0.9` reaches whoever has 10.0.0.9.
+    expect(endpointLabel(endpoint(workload('10.0.0.9', ['10.0.0.1']), '10.0.0.1'))).toBe('10.0.0.1');
+    expect(endpointLabel(endpoint(workload('fd00::9', ['fd00::1']), 'fd00::1'))).toBe('fd00::1');
+  });
 });
 
 describe('matrixEndpoints', () => {

@@ -1,5 +1,6 @@
 import { pushUnder } from '../arrays';
 import { qualifiedName, type Workload } from '../inventory/model';
+import { parseCidr } from '../net/address';
 import { cidrMatcher } from '../net/cidr-set';
 import { groupCriteria, resolveMembership, type Membership } from '../policy/membership';
 import type { Policy } from '../policy/model';
@@ -159,15 +160,17 @@ export function groupNames(groups: readonly string[], workload?: Workload): read
  * takes a workload's first address of the pair's family, IPv4 when both ends have both, so a
  * second address of one family, or the IPv6 address of a workload that has IPv4 too, is named
  * by its address: the name could stand for another address, which the pair's verdict need not
- * hold for.
+ * hold for. A name that is itself an address (a container called `10.0.0.9`) is read by `trace`
+ * as that address, whoever has it, so such a workload is named by its address too.
  */
 export function endpointLabel(endpoint: MatrixEndpoint): string {
   const workload = endpoint.workload;
   if (!workload) return endpoint.text;
   const ofFamily = (family: number): number => workload.addresses.filter((a) => a.includes(':') === (family === 6)).length;
   const family = endpoint.address.family;
-  const namedAsItself = ofFamily(family) === 1 && (family === 4 || ofFamily(4) === 0);
-  return namedAsItself ? qualifiedName(workload) : endpoint.text;
+  const name = qualifiedName(workload);
+  const namedAsItself = ofFamily(family) === 1 && (family === 4 || ofFamily(4) === 0) && parseCidr(name) === null;
+  return namedAsItself ? name : endpoint.text;
 }
 
 /** One free address in each piece that the prefixes strictly inside `block` cut it into. */

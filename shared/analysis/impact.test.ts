@@ -152,6 +152,26 @@ describe('conjunction ids renumbered by a change', () => {
     expect(impact.stats.pairsCompared).toBeLessThanOrEqual(4);
   });
 
+  it("gives the example a service its own pair's change is about, not one only other pairs of the group pair changed", () => {
+    // web-2 is also in `second`, which gains tcp/443 to db: web → db gains tcp/443 for web-2 only.
+    const inv = { readAt: 'x', workloads: inventory.map((w) => (w.name === 'web-2' ? { ...w, labels: { ...w.labels, second: 'yes' } } : w)) };
+    const withSecond: Policy = { ...shop, groups: [...shop.groups, { name: 'second', selector: { labels: 'second=yes' } }] };
+    const opened: Policy = {
+      ...withSecond,
+      edges: [
+        ...shop.edges,
+        { id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 9999, to: 9999 } }], action: 'allow' },
+        { id: 'second-db', from: 'second', to: 'db', services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }], action: 'allow' },
+      ],
+    };
+    for (const scope of ['changed-flows', 'every-pair'] as const) {
+      const impact = changeImpact({ policy: withSecond, tables: tablesOf(withSecond, inv) }, { policy: opened, tables: tablesOf(opened, inv) }, inv, { scope });
+      const webDb = impact.entries.find((e) => e.from === 'web' && e.to === 'db');
+      expect(formatServices(webDb!.newlyPermitted), scope).toBe('tcp/443, tcp/9999');
+      expect(webDb!.example, scope).toEqual({ from: 'web-1', to: 'db-1', service: 'tcp/9999' });
+    }
+  });
+
   it('names a workload by the older groups when the newer policy puts it in none', () => {
     const inv = { readAt: 'x', workloads: inventory };
     // Hand-written, so the group's removal changes only one conjunction (a compile would change membership flows too).

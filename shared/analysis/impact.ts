@@ -18,6 +18,8 @@ import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
 import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
 import { withoutPortGuards } from '../simulator/port-guards';
+import { exampleGoal, tracedServiceText } from './matrix-example';
+import { NO_SERVICES, unionServices } from './service-set';
 import { withoutInfrastructurePasses, type InfrastructureTraffic, type UnknownPass } from './infrastructure-passes';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
@@ -39,8 +41,12 @@ export interface ImpactEntry extends ReachChanges {
   to: string;
   /** Address pairs whose reach changed. */
   pairs: number;
-  /** The first of them by name, to trace: `web-1 → app-2`. */
-  example: { from: string; to: string };
+  /**
+   * The first of them by name, to trace: `web-1 → app-2`, with a service whose connections its
+   * own change is about (`tcp/8080`, as exampleGoal picks one), when it changed one that
+   * `trace` sends: the entry's services gather every pair's, which this pair's need not hold.
+   */
+  example: { from: string; to: string; service?: string };
 }
 
 export interface ChangeImpact {
@@ -223,7 +229,10 @@ class ImpactEntries {
    * the tables cut the blocks into stand-ins is no count a user can use.
    */
   add(s: MatrixEndpoint, d: MatrixEndpoint, changes: ReachChanges): void {
-    const example = { from: endpointLabel(s), to: endpointLabel(d) };
+    const labels = { from: endpointLabel(s), to: endpointLabel(d) };
+    // Its service only when it is an entry's example: most of a large change's pairs are not.
+    let example: ImpactEntry['example'] | undefined;
+    const exampleOf = (): ImpactEntry['example'] => (example ??= { ...labels, ...changedService(changes) });
     const named = { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) };
     const withOutside = outsideCountKey(s, d);
     for (const from of namesOf(s))
@@ -232,10 +241,10 @@ class ImpactEntries {
         const counts = withOutside === undefined || this.firstWithOutside(key, withOutside) ? 1 : 0;
         const entry = this.byPair.get(key);
         if (entry) {
-          if (example.from.localeCompare(entry.example.from) < 0 || (example.from === entry.example.from && example.to.localeCompare(entry.example.to) < 0)) entry.example = example;
+          if (labels.from.localeCompare(entry.example.from) < 0 || (labels.from === entry.example.from && labels.to.localeCompare(entry.example.to) < 0)) entry.example = exampleOf();
           Object.assign(entry, mergeChanges(entry, named));
           entry.pairs += counts;
-        } else this.byPair.set(key, { from, to, ...named, pairs: counts, example });
+        } else this.byPair.set(key, { from, to, ...named, pairs: counts, example: exampleOf() });
       }
   }
 
@@ -250,6 +259,14 @@ class ImpactEntries {
   sorted(): ImpactEntry[] {
     return [...this.byPair.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
   }
+}
+
+/** A service the change of one pair is about, as `trace` sends it; none when it changed only what trace cannot send (another IP protocol). */
+function changedService(changes: ReachChanges): { service?: string } {
+  const changed = [changes.newlyPermitted, changes.newlyBlocked, changes.newlyRedirected, changes.noLongerRedirected, ...changes.honeypotChanged.map((swap) => swap.services)].reduce(unionServices);
+  // exampleGoal falls back to a dropped tcp/80 when the set holds nothing trace sends.
+  const goal = exampleGoal({ always: changed, sometimes: NO_SERVICES, redirected: NO_SERVICES });
+  return goal.verdict === 'dropped' ? {} : { service: tracedServiceText(goal.service) };
 }
 
 /**

@@ -133,6 +133,17 @@ describe('reachability matrix', () => {
     expect(workloads.cells[workloads.names.indexOf('web-1')]![workloads.names.indexOf('app-1')]!.pairs).toBe(1);
   });
 
+  it('counts no pair between two workloads without an address family in common, in the workload grid as in the group cell', () => {
+    const only = (name: string, address: string): Inventory['workloads'][number] => ({ id: `s/${name}`, name, host: 'h1', addresses: [address], labels: { tier: 'web' }, origin: { kind: 'static', source: 's' } });
+    const split: Inventory = { readAt: 'x', workloads: [only('web-4', '10.0.0.4'), only('web-6', 'fd00::6')] };
+    const matrix = reachabilityMatrix(policy, split, tablesOf(policy, split));
+    const web = matrix.groups.indexOf('web');
+    expect(memberPairCount(matrix.members, web, web)).toBe(0);
+    // No connection runs between them (trace says so), so the grid shows no member pair, not a closed one.
+    const workloads = matrix.workloads!;
+    expect(workloads.cells[workloads.names.indexOf('web-4')]![workloads.names.indexOf('web-6')]!.pairs).toBe(0);
+  });
+
   it('counts a workload address with an address block group’s outside addresses as one pair, however the exceptions split the space', () => {
     // Three exceptions cut 0.0.0.0/0 into dozens of stretches, each an outside member of its own.
     const internet = { name: 'world', selector: { cidrs: ['0.0.0.0/0'], except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } };
@@ -208,7 +219,7 @@ describe('reachability matrix', () => {
     expect(impact.entries.map((e) => `${e.from}→${e.to} +${formatServices(e.newlyPermitted)} -${formatServices(e.newlyBlocked)}`)).toEqual([
       'app→db +tcp/5433 -tcp/5432',
     ]);
-    expect(impact.entries[0]!.example).toEqual({ from: 'app-1', to: 'db-1' });
+    expect(impact.entries[0]!.example).toEqual({ from: 'app-1', to: 'db-1', service: 'tcp/5432' });
   });
 });
 
@@ -281,11 +292,12 @@ function referenceMatrix(policy: Policy, inventory: Inventory, tables: HostFlowT
   const endpointsOf = (id: string): MatrixEndpoint[] => analysis.endpoints.filter((e) => e.workload?.id === id);
   const workloadCells = workloads.map((from) =>
     workloads.map((to): MatrixCell => {
-      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: from.id === to.id ? 0 : 1, outsidePairs: 0 };
+      const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0, outsidePairs: 0 };
       if (from.id === to.id) return cell;
       for (const s of endpointsOf(from.id))
         for (const d of endpointsOf(to.id)) {
           if (s.address.family !== d.address.family) continue;
+          cell.pairs = 1;
           const reach = analysis.reach(s, d);
           cell.always = unionServices(cell.always, reach.permitted);
           for (const r of reach.redirected) cell.redirected = unionServices(cell.redirected, r.services);

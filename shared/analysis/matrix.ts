@@ -140,10 +140,13 @@ function workloadMatrix(inventory: Inventory, endpoints: readonly MatrixEndpoint
   return { names: workloads.map(qualifiedName), cells };
 }
 
-/** Each cell is one pair of workloads (over their addresses of each family), so nothing is `sometimes`. */
+/**
+ * Each cell is one pair of workloads (over their addresses of each family), so nothing is
+ * `sometimes`; two workloads without a family in common make no pair, as in a group cell.
+ */
 function workloadCell(ids: number[] | null, reaches: readonly PairReach[]): MatrixCell {
   const cell: MatrixCell = { always: NO_SERVICES, sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 0, outsidePairs: 0 };
-  if (ids === null) return cell;
+  if (ids === null || ids.length === 0) return cell;
   cell.pairs = 1;
   for (const id of ids) {
     const reach = reaches[id]!;

@@ -72,6 +72,14 @@ describe('policy files', () => {
     expect(typo.diagnostics[0]!.message).toContain('isolatd');
   });
 
+  it('says of each unknown field, at its key, that it is none and what to do, as for a typo of an action that would allow', () => {
+    const text = 'apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: { name: x }\ngroups:\n  - { name: web, selector: { labels: tier=web } }\nedges:\n  - { id: e, from: web, to: web, services: [tcp/22], acton: deny, colour: red }\n';
+    expect(parsePolicyFile(text, 'p.yaml').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ['edges.0.acton: "acton" is no field here; check its spelling, or remove it', 7, 54],
+      ['edges.0.colour: "colour" is no field here; check its spelling, or remove it', 7, 67],
+    ]);
+  });
+
   it('warns about an except block that removes nothing: no cidrs, or outside all of them', () => {
     const file = (cidrs: string, except: string): string => `apiVersion: microseg.dev/v1\nkind: Policy\nmetadata: {name: x}\ngroups:\n  - name: outside\n    selector:\n${cidrs}      except: [${except}]\n`;
     expect(parsePolicyFile(file('      cidrs: [10.0.0.0/8]\n', '10.1.0.0/16, 11.0.0.0/8'), 'p.yaml').diagnostics).toEqual([

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { workloadsNamed, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
-import { EndpointResolver, resolveEndpoint, resolveEndpoints, sentBy } from './endpoints';
+import { EndpointResolver, resolveEndpoint, resolveEndpoints, sentBy, withinOneEndProblem } from './endpoints';
 
 const workload = (name: string, addresses: string[]): Workload => ({ id: `t/${name}`, name, host: 'h1', addresses, labels: {}, origin: { kind: 'static', source: 't' } });
 const inventory: Inventory = { readAt: 'x', workloads: [workload('v6-first', ['fd00::1', '10.0.0.1']), workload('v4-only', ['10.0.0.2']), workload('v6-only', ['fd00::3']), workload('dual', ['10.0.0.4', 'fd00::4'])] };
@@ -33,6 +33,24 @@ describe('resolveEndpoints', () => {
   it('says so when the two ends share no family', () => {
     expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
     expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });
+  });
+});
+
+describe('withinOneEndProblem', () => {
+  it('says a connection from a workload to itself, by any of its addresses, or from an address to itself, meets no switch', () => {
+    const ends = (from: string, to: string): Parameters<typeof withinOneEndProblem>[1] => {
+      const parsed = resolveEndpoints(inventory, from, to);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return { from: parsed.from.end, to: parsed.to.end };
+    };
+    const twoOwn: Inventory = { ...inventory, workloads: [...inventory.workloads, workload('two', ['10.0.0.7', '10.0.0.8'])] };
+    expect(withinOneEndProblem(inventory, ends('v4-only', 'v4-only'))).toBe("both ends are 10.0.0.2 (v4-only): a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends");
+    expect(withinOneEndProblem(twoOwn, { from: { address: '10.0.0.7', host: 'h1' }, to: { address: '10.0.0.8', host: 'h1' } })).toMatch(/^both ends are two \(10\.0\.0\.7 and 10\.0\.0\.8\): its connections to itself stay inside it/);
+    expect(withinOneEndProblem(inventory, ends('8.8.8.8', '8.8.8.8'))).toMatch(/^both ends are 8\.8\.8\.8: /);
+    // Two workloads with one address (MS205): the sender's packets to it never leave the sender.
+    const twins: Inventory = { ...inventory, workloads: [...inventory.workloads, { ...workload('twin', ['10.0.0.2']), host: 'h2' }] };
+    expect(withinOneEndProblem(twins, ends('v4-only', '10.0.0.2'))).toMatch(/^both ends are 10\.0\.0\.2 \(v4-only\)/);
+    expect(withinOneEndProblem(inventory, ends('v4-only', 'dual'))).toBeUndefined();
   });
 });
 

@@ -26,6 +26,22 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
   return new EndpointResolver(inventory).endpoint(text);
 }
 
+/**
+ * Why a connection within one end is no question for the switches: a workload's connections to
+ * its own addresses stay inside it (its own network stack answers them), so no switch sees them
+ * and no matrix cell counts them; nor does a switch see an outside address talk to itself.
+ * Undefined for two ends. A forged source (sentBy) is another end: ask this before it.
+ */
+export function withinOneEndProblem(inventory: Inventory, ends: { from: PathEnd; to: PathEnd }): string | undefined {
+  const resolver = new EndpointResolver(inventory);
+  const owner = resolver.ownerOf(ends.from.address);
+  const named = owner && shortName(qualifiedName(owner));
+  // One address whoever was named for it (two workloads sharing it, MS205, are one end to the sender).
+  if (ends.from.address === ends.to.address) return `both ends are ${ends.to.address}${named ? ` (${named})` : ''}: a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends`;
+  if (!owner || owner !== resolver.ownerOf(ends.to.address)) return undefined;
+  return `both ends are ${named} (${ends.from.address} and ${ends.to.address}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
+}
+
 export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
 
 /**

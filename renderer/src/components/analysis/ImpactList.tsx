@@ -63,7 +63,8 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
               </span>
             ))}
             <span className="muted">
-              {' '}({e.pairs} address {e.pairs === 1 ? 'pair' : 'pairs'}, e.g. {e.example.from} → {e.example.to})
+              {' '}({e.pairs} address {e.pairs === 1 ? 'pair' : 'pairs'}, e.g. {e.example.from} → {e.example.to}
+              {e.example.service ? ` on ${e.example.service}` : ''})
             </span>
           </li>
         ))}

@@ -1,6 +1,6 @@
 import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
-import { resolveEndpoints, sentBy } from '@shared/simulator/endpoints';
+import { resolveEndpoints, sentBy, withinOneEndProblem } from '@shared/simulator/endpoints';
 import { parsePort } from '@shared/policy/services';
 import { echoRequestType } from '@shared/simulator/packet';
 import { request } from '../../api/request';
@@ -51,6 +51,9 @@ export async function traceConnection(
   // Sent by another workload: the source address forged, coming in by that workload's switch port.
   const sender = question.sender.trim() !== '' ? sentBy(inventory, ends.from, question.sender) : null;
   if (sender && !sender.ok) return { ok: false, error: `Sent by: ${sender.message}` };
+  // No switch sees a workload's connections to itself; another workload forging its address is another end.
+  const within = sender ? undefined : withinOneEndProblem(inventory, { from: ends.from.end, to: ends.to.end });
+  if (within) return { ok: false, error: within };
 
   const from = sender ? { end: sender.end, label: sender.label } : ends.from;
   const { to } = ends;
