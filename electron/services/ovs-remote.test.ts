@@ -83,6 +83,9 @@ class ShellHost {
           shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
           shell.on('error', reject);
           shell.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+          // A command that ends before reading its input (a bundle refused at its deadline) closes
+          // the pipe under the write, as an SSH channel would: its exit status is the answer.
+          shell.stdin.on('error', () => undefined);
           shell.stdin.end(stdin ?? '');
         }),
       close: () => undefined,
