@@ -351,7 +351,7 @@ describe('a list of targets answered after a save', () => {
   it('does not put back the targets as they were before the save (a re-read on focus while Save target ran)', async () => {
     useDeployStore.setState({ targets: [], sharedSwitches: [] });
     // The list is asked first and answered last, with the file as it was before the save.
-    let answerList: (value: ApiResponse<unknown>) => void = () => undefined;
+    let answerList: (value: Awaited<ReturnType<typeof request>>) => void = () => undefined;
     vi.mocked(request).mockImplementationOnce(async () => new Promise((resolve) => (answerList = resolve)));
     const listing = useDeployStore.getState().loadTargets();
     answers.push({ ok: true, value: { targets: [target], sharedSwitches: [] } }, { ok: true, value: { running: [], outcomes: [], backups: [], backupsElsewhere: [] } });
