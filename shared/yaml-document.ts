@@ -1,4 +1,4 @@
-import { isAlias, isMap, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
@@ -146,11 +146,13 @@ function parseFailure(error: unknown, file: string, code: string): Diagnostic {
  * later), aliases that would expand without bound, nesting too deep to convert.
  */
 function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string, code: string): LocatedParse {
-  const where = (node: Alias | undefined): SourceLocation => {
+  const where = (node: Node | undefined): SourceLocation => {
     const start = node?.range?.[0] ?? doc.contents?.range?.[0] ?? 0;
     const pos = lineCounter.linePos(start);
     return { file, line: pos.line, column: pos.col };
   };
+  const key = collectionKey(doc);
+  if (key) return { ok: false, diagnostics: [{ code, severity: 'error', message: COLLECTION_KEY, location: where(key) }] };
   try {
     return { ok: true, value: located(doc, doc.toJS({ maxAliasCount: 1000 }), lineCounter, file) };
   } catch (error) {
@@ -164,6 +166,28 @@ function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string,
       : `YAML: ${(error as Error).message}`;
     return { ok: false, diagnostics: [{ code, severity: 'error', message, location: where(unresolved ?? aliases[0]) }] };
   }
+}
+
+const COLLECTION_KEY = 'YAML: this key is a list or a mapping; a key here is text (a field name, a label key), so write it as text, or quote it';
+
+/**
+ * The first mapping key that is a list or a mapping (`? [a, b]`, `{ a: 1 }: x`), or an alias of
+ * one. No field of ours is named so, and plain data can hold it only as its YAML text, which the
+ * library says in a process warning (stray lines on the CLI's stderr), not as a located error.
+ */
+function collectionKey(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key: unknown = isPair(pair) ? pair.key : undefined;
+      if (isCollection(key) || (isAlias(key) && isCollection(key.resolve(doc)))) {
+        found = key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The parser's words for a second document ask its caller to call another function; say what the author can do. */
