@@ -80,4 +80,11 @@ describe('hostile YAML', () => {
       expect(warned).not.toHaveBeenCalled();
     });
   });
+
+  it('places a path through a key that holds dots (app.kubernetes.io/name) at that key, not at the mapping above it', () => {
+    const inventory = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web-1\n    host: host-a\n    labels:\n      tier: web\n      app.kubernetes.io/name: "shop web"\n';
+    expect(parseInventoryFile(inventory, 'f.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS313', 8]]);
+    const networkPolicy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web, namespace: shop }\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n      app.kubernetes.io/name: "shop web"\n';
+    expect(parseNetworkPolicies(networkPolicy, 'f.yaml').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS603', 8]]);
+  });
 });

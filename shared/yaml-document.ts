@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
@@ -211,22 +211,15 @@ function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; mess
 
 function located(doc: Document, value: unknown, lineCounter: LineCounter, file: string): LocatedDocument {
   const locate = (path: string, at?: 'key'): SourceLocation => {
-    const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    if (at === 'key' && segments.length > 0) {
-      const parent: unknown = doc.getIn(segments.slice(0, -1), true);
-      const name = String(segments.at(-1));
-      const key = isMap(parent) ? parent.items.map((pair) => pair.key).find((k) => isScalar(k) && String(k.value) === name) : undefined;
-      if (isNode(key) && key.range) {
-        const pos = lineCounter.linePos(key.range[0]);
-        return { file, line: pos.line, column: pos.col, path };
-      }
-    }
-    for (let n = segments.length; n >= 0; n--) {
-      const node: unknown = doc.getIn(segments.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        return { file, line: pos.line, column: pos.col, path };
-      }
+    const segments = path === '' ? [] : path.split('.');
+    const steps = stepsAlong(doc, segments);
+    const last = steps.at(-1)!;
+    const whole = last.consumed === segments.length;
+    const deepest = [...steps].reverse().find((step) => isNode(step.node) && step.node.range)?.node;
+    const node = at === 'key' && whole && isNode(last.key) && last.key.range ? last.key : deepest;
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { file, line: pos.line, column: pos.col, path };
     }
     // A document further down a stream starts where its contents start, not on line 1.
     const start = doc.contents?.range?.[0];
@@ -234,6 +227,44 @@ function located(doc: Document, value: unknown, lineCounter: LineCounter, file: 
     return { file, line: pos.line, column: pos.col, path };
   };
   return { doc, value, locate };
+}
+
+/** One node on the way down a dotted path: the key it is under, and how many segments of the path it took. */
+interface Step {
+  node: unknown;
+  key?: unknown;
+  consumed: number;
+}
+
+/**
+ * The nodes along a dotted path from the document's root, as far as the document goes. A key
+ * may hold dots (`app.kubernetes.io/name`, a label key), so at each mapping the longest run of
+ * segments that is one of its keys is taken. Aliases are not followed: a path through one stops at it.
+ */
+function stepsAlong(doc: Document, segments: readonly string[]): Step[] {
+  const steps: Step[] = [{ node: doc.contents, consumed: 0 }];
+  for (let here = steps[0]!; here.consumed < segments.length; ) {
+    const next = stepInto(here, segments);
+    if (!next) break;
+    steps.push(next);
+    here = next;
+  }
+  return steps;
+}
+
+function stepInto(from: Step, segments: readonly string[]): Step | undefined {
+  const i = from.consumed;
+  if (isSeq(from.node)) {
+    const item: unknown = /^\d+$/.test(segments[i]!) ? from.node.items[Number(segments[i])] : undefined;
+    return item === undefined ? undefined : { node: item, consumed: i + 1 };
+  }
+  if (!isMap(from.node)) return undefined;
+  for (let end = segments.length; end > i; end--) {
+    const name = segments.slice(i, end).join('.');
+    const pair = from.node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+    if (pair) return { node: pair.value, key: pair.key, consumed: end };
+  }
+  return undefined;
 }
 
 /**
