@@ -87,4 +87,9 @@ describe('hostile YAML', () => {
     const networkPolicy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web, namespace: shop }\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n      app.kubernetes.io/name: "shop web"\n';
     expect(parseNetworkPolicies(networkPolicy, 'f.yaml').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS603', 8]]);
   });
+
+  it('places a path through a key written with spaces around it, which an inventory reads without them, at that key', () => {
+    const inventory = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web-1\n    host: host-a\n    labels:\n      tier: web\n      " bad key!": x\n';
+    expect(parseInventoryFile(inventory, 'f.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS313', 8]]);
+  });
 });

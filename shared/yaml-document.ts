@@ -239,7 +239,8 @@ interface Step {
 /**
  * The nodes along a dotted path from the document's root, as far as the document goes. A key
  * may hold dots (`app.kubernetes.io/name`, a label key), so at each mapping the longest run of
- * segments that is one of its keys is taken. Aliases are not followed: a path through one stops at it.
+ * segments that is one of its keys is taken (a key as written first, else one with spaces around
+ * it). Aliases are not followed: a path through one stops at it.
  */
 function stepsAlong(doc: Document, segments: readonly string[]): Step[] {
   const steps: Step[] = [{ node: doc.contents, consumed: 0 }];
@@ -261,7 +262,9 @@ function stepInto(from: Step, segments: readonly string[]): Step | undefined {
   if (!isMap(from.node)) return undefined;
   for (let end = segments.length; end > i; end--) {
     const name = segments.slice(i, end).join('.');
-    const pair = from.node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+    const keyText = (p: { key: unknown }): string | undefined => (isScalar(p.key) ? String(p.key.value) : undefined);
+    // An inventory reads label keys without the spaces around them (` tier` is `tier`), and names them so in its paths.
+    const pair = from.node.items.find((p) => keyText(p) === name) ?? from.node.items.find((p) => keyText(p)?.trim() === name);
     if (pair) return { node: pair.value, key: pair.key, consumed: end };
   }
   return undefined;
