@@ -518,13 +518,12 @@ export function lineCount(text: string): number {
 export function pathReaches(value: unknown, segments: readonly string[]): boolean {
   if (segments.length === 0) return true;
   if (typeof value !== 'object' || value === null) return false;
+  const entries = Object.entries(value);
   for (let n = 1; n <= segments.length; n++) {
     const key = segments.slice(0, n).join('.');
-    if (
-      Object.prototype.hasOwnProperty.call(value, key) &&
-      pathReaches((value as Record<string, unknown>)[key], segments.slice(n))
-    )
-      return true;
+    // An inventory names a label key without the spaces around it, as it reads it.
+    const under = entries.filter(([k]) => k === key || k.trim() === key);
+    if (under.some(([, item]) => pathReaches(item, segments.slice(n)))) return true;
   }
   return segments.length === 1;
 }
