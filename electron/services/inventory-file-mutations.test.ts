@@ -149,6 +149,12 @@ const csvText = fc
     return crlf ? text.replace(/\n/g, '\r\n') : text;
   });
 
+/** The text from its header row on (the first line that is neither blank nor a comment), with LF line breaks: where a column's name is. */
+function fromHeaderRow(text: string): string {
+  const lines = text.split(/\r?\n/);
+  return lines.slice(lines.findIndex((line) => line.trim() !== '' && !line.trim().startsWith('#'))).join('\n');
+}
+
 const RUNS = 1000;
 
 describe('parseInventoryText on mutated CSV', () => {
@@ -164,6 +170,10 @@ describe('parseInventoryText on mutated CSV', () => {
           expect(d.location?.line, `${text}\n${formatDiagnostic(d)}`).toBeGreaterThanOrEqual(1);
           expect(d.location?.line, `${text}\n${formatDiagnostic(d)}`).toBeLessThanOrEqual(lines);
           expect(printsOnOneLine(formatDiagnostic(d)), text).toBe(true);
+          // A cell is named by its column, a column the header lacks by the name it should have.
+          const path = d.location?.path;
+          if (path !== undefined && path !== 'name' && path !== 'host')
+            expect(fromHeaderRow(text), formatDiagnostic(d)).toContain(path);
         }
       }),
       { numRuns: RUNS },
