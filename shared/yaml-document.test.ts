@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseInventoryFile } from './inventory/static-file';
 import { parseNetworkPolicies } from './kubernetes/network-policy-file';
 import { parsePolicyFile } from './policy/policy-file';
@@ -58,6 +58,39 @@ describe('hostile YAML', () => {
     expect(parsePolicyFile(text, 'f.yaml').diagnostics.map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
       ['groups.1.selector.<<: a merge key (<<: *anchor) is YAML 1.1 and not read here; write the fields out (an alias of a whole value, key: *anchor, is read)', 6, 30],
     ]);
+  });
+
+  describe('a key that is a list or a mapping', () => {
+    afterEach(() => void vi.restoreAllMocks());
+
+    it('is a located error at the key, and the YAML library prints no warning of it', () => {
+      const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const keys = [
+        { text: 'apiVersion: v1\nkind: Policy\n? [a, b]\n: 1\n', line: 3, column: 3 },
+        { text: 'apiVersion: v1\nkind: Policy\nmetadata:\n  { a: 1 }: x\n', line: 4, column: 3 },
+        { text: 'apiVersion: v1\nkind: Policy\nk: &k [a]\n*k : 1\n', line: 4, column: 1 },
+      ];
+      for (const [reader, { read, code }] of Object.entries(READERS)) {
+        for (const { text, line, column } of keys) {
+          expect(read(text), `${reader}: ${text}`).toEqual([
+            { code, severity: 'error', message: expect.stringMatching(/^YAML: this key is a list or a mapping; a key here is text/), location: { file: 'f.yaml', line, column } },
+          ]);
+        }
+      }
+      expect(warned).not.toHaveBeenCalled();
+    });
+  });
+
+  it('places a path through a key that holds dots (app.kubernetes.io/name) at that key, not at the mapping above it', () => {
+    const inventory = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web-1\n    host: host-a\n    labels:\n      tier: web\n      app.kubernetes.io/name: "shop web"\n';
+    expect(parseInventoryFile(inventory, 'f.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS313', 8]]);
+    const networkPolicy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web, namespace: shop }\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n      app.kubernetes.io/name: "shop web"\n';
+    expect(parseNetworkPolicies(networkPolicy, 'f.yaml').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS603', 8]]);
+  });
+
+  it('places a path through a key written with spaces around it, which an inventory reads without them, at that key', () => {
+    const inventory = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name: web-1\n    host: host-a\n    labels:\n      tier: web\n      " bad key!": x\n';
+    expect(parseInventoryFile(inventory, 'f.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS313', 8]]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isNode, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { appendAll } from './arrays';
 import type { Diagnostic, SourceLocation } from './diagnostics';
@@ -162,11 +162,13 @@ function parseFailure(error: unknown, file: string, code: string): Diagnostic {
  * later), aliases that would expand without bound, nesting too deep to convert.
  */
 function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string, code: string): LocatedParse {
-  const where = (node: Alias | undefined): SourceLocation => {
+  const where = (node: Node | undefined): SourceLocation => {
     const start = node?.range?.[0] ?? doc.contents?.range?.[0] ?? 0;
     const pos = lineCounter.linePos(start);
     return { file, line: pos.line, column: pos.col };
   };
+  const key = collectionKey(doc);
+  if (key) return { ok: false, diagnostics: [{ code, severity: 'error', message: COLLECTION_KEY, location: where(key) }] };
   try {
     return { ok: true, value: located(doc, doc.toJS({ maxAliasCount: 1000 }), lineCounter, file) };
   } catch (error) {
@@ -180,6 +182,28 @@ function locatedWithValue(doc: Document, lineCounter: LineCounter, file: string,
       : `YAML: ${(error as Error).message}`;
     return { ok: false, diagnostics: [{ code, severity: 'error', message, location: where(unresolved ?? aliases[0]) }] };
   }
+}
+
+const COLLECTION_KEY = 'YAML: this key is a list or a mapping; a key here is text (a field name, a label key), so write it as text, or quote it';
+
+/**
+ * The first mapping key that is a list or a mapping (`? [a, b]`, `{ a: 1 }: x`), or an alias of
+ * one. No field of ours is named so, and plain data can hold it only as its YAML text, which the
+ * library says in a process warning (stray lines on the CLI's stderr), not as a located error.
+ */
+function collectionKey(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key: unknown = isPair(pair) ? pair.key : undefined;
+      if (isCollection(key) || (isAlias(key) && isCollection(key.resolve(doc)))) {
+        found = key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The parser's words for a second document ask its caller to call another function; say what the author can do. */
@@ -203,22 +227,15 @@ function syntaxDiagnostics(doc: { errors: readonly { pos: [number, number]; mess
 
 function located(doc: Document, value: unknown, lineCounter: LineCounter, file: string): LocatedDocument {
   const locate = (path: string, at?: 'key'): SourceLocation => {
-    const segments = path === '' ? [] : path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    if (at === 'key' && segments.length > 0) {
-      const parent: unknown = doc.getIn(segments.slice(0, -1), true);
-      const name = String(segments.at(-1));
-      const key = isMap(parent) ? parent.items.map((pair) => pair.key).find((k) => isScalar(k) && String(k.value) === name) : undefined;
-      if (isNode(key) && key.range) {
-        const pos = lineCounter.linePos(key.range[0]);
-        return { file, line: pos.line, column: pos.col, path };
-      }
-    }
-    for (let n = segments.length; n >= 0; n--) {
-      const node: unknown = doc.getIn(segments.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        return { file, line: pos.line, column: pos.col, path };
-      }
+    const segments = path === '' ? [] : path.split('.');
+    const steps = stepsAlong(doc, segments);
+    const last = steps.at(-1)!;
+    const whole = last.consumed === segments.length;
+    const deepest = [...steps].reverse().find((step) => isNode(step.node) && step.node.range)?.node;
+    const node = at === 'key' && whole && isNode(last.key) && last.key.range ? last.key : deepest;
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { file, line: pos.line, column: pos.col, path };
     }
     // A document further down a stream starts where its contents start, not on line 1.
     const start = doc.contents?.range?.[0];
@@ -226,6 +243,47 @@ function located(doc: Document, value: unknown, lineCounter: LineCounter, file: 
     return { file, line: pos.line, column: pos.col, path };
   };
   return { doc, value, locate };
+}
+
+/** One node on the way down a dotted path: the key it is under, and how many segments of the path it took. */
+interface Step {
+  node: unknown;
+  key?: unknown;
+  consumed: number;
+}
+
+/**
+ * The nodes along a dotted path from the document's root, as far as the document goes. A key
+ * may hold dots (`app.kubernetes.io/name`, a label key), so at each mapping the longest run of
+ * segments that is one of its keys is taken (a key as written first, else one with spaces around
+ * it). Aliases are not followed: a path through one stops at it.
+ */
+function stepsAlong(doc: Document, segments: readonly string[]): Step[] {
+  const steps: Step[] = [{ node: doc.contents, consumed: 0 }];
+  for (let here = steps[0]!; here.consumed < segments.length; ) {
+    const next = stepInto(here, segments);
+    if (!next) break;
+    steps.push(next);
+    here = next;
+  }
+  return steps;
+}
+
+function stepInto(from: Step, segments: readonly string[]): Step | undefined {
+  const i = from.consumed;
+  if (isSeq(from.node)) {
+    const item: unknown = /^\d+$/.test(segments[i]!) ? from.node.items[Number(segments[i])] : undefined;
+    return item === undefined ? undefined : { node: item, consumed: i + 1 };
+  }
+  if (!isMap(from.node)) return undefined;
+  for (let end = segments.length; end > i; end--) {
+    const name = segments.slice(i, end).join('.');
+    const keyText = (p: { key: unknown }): string | undefined => (isScalar(p.key) ? String(p.key.value) : undefined);
+    // An inventory reads label keys without the spaces around them (` tier` is `tier`), and names them so in its paths.
+    const pair = from.node.items.find((p) => keyText(p) === name) ?? from.node.items.find((p) => keyText(p)?.trim() === name);
+    if (pair) return { node: pair.value, key: pair.key, consumed: end };
+  }
+  return undefined;
 }
 
 /**

@@ -418,6 +418,16 @@ describe('the two formats agree', () => {
     ]);
   });
 
+  it('say once that a quote in the header row runs over lines, rather than that it is separated by ";" or lacks its columns', () => {
+    for (const [text, lines] of [['"name,host,addresses\nweb-1,host-a,10.0.0.1;fd00::1"\n', 2], ['"name,host\nweb-1",host-a\n', 2], ['"name\n\n# note\nweb-1"\n', 4]] as const) {
+      const { inventory, diagnostics } = parseInventoryText(text, 'i.csv', 'now');
+      expect(inventory).toBeNull();
+      expect(diagnostics.map((d) => [d.code, d.location?.line, d.message]), text).toEqual([
+        ['MS305', 1, expect.stringMatching(new RegExp(`^a quote in the header row closes only on line ${lines}, so lines 1 to ${lines} were read as the one column "name.*"; a column name is one line: remove the quote$`))],
+      ]);
+    }
+  });
+
   it('say the same of a header row separated by tabs (a sheet saved as TSV, named .csv)', () => {
     const { inventory, diagnostics } = parseInventoryText('name\thost\taddresses\nweb-1\thost-a\t10.20.1.11\n', 'i.csv', 'now');
     expect(inventory).toBeNull();

@@ -141,6 +141,13 @@ export function inventoryFromRows(rows: readonly InventoryRow[], file: string, r
  * when no row follows it.
  */
 export function headerDiagnostics(columns: readonly string[], file: string, line: number): Diagnostic[] {
+  // A quote in the header closed lines later makes one column of those lines: what else would be said (a ";" among them, columns missing) only echoes it.
+  const spanning = columns.find((column) => column.includes('\n'));
+  if (spanning !== undefined) {
+    const last = line + spanning.split('\n').length - 1;
+    const message = `a quote in the header row closes only on line ${last}, so lines ${line} to ${last} were read as the one column ${quotedName(printable(spanning))}; a column name is one line: remove the quote`;
+    return [{ code: 'MS305', severity: 'error', message, location: { file, line, path: spanning } }];
+  }
   // One column holding them all: the row is separated by ";" or tabs, and every other complaint would only echo that.
   const [only] = columns;
   const separator = columns.length === 1 ? [';', '\t'].find((c) => only?.includes(c)) : undefined;
