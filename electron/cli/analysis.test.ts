@@ -111,7 +111,7 @@ describe('microseg impact', () => {
   it('ends the text with the flows no policy writes that pass traffic, and where each is, its text escaped', () => {
     // Only tables read from a switch hold one; the text is the one the app's doors share.
     const pass = { host: 'h2', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' };
-    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
+    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], infrastructureChanges: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
     expect(formatImpact(impact, 'old.yaml', 'new.yaml').split('\n')).toEqual([
       'old.yaml → new.yaml: no connection is newly permitted, blocked or redirected',
       "2 flows under Microseg's cookie that this policy did not write pass IP traffic before any policy; the comparison counts what they pass, and a deploy removes them:",
@@ -155,6 +155,27 @@ describe('microseg impact', () => {
     const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inv, '--json').stdout) as { entries: unknown[]; infrastructureNotShown: string[] };
     expect([json.entries.length, json.infrastructureNotShown]).toEqual([1, ['IPv6 neighbour discovery (ICMPv6 types 133-136)']]);
     expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [], unknownPasses: [] });
+  });
+
+  // QA's defect: DHCP turned off printed "no connection is newly permitted, blocked or
+  // redirected" and exited 0, though no host's switch passed DHCP any more.
+  it('names DHCP turned off as a change, in the text and the JSON, and exits 1 for it', () => {
+    const on = join(dir, 'dhcp-on.yaml');
+    const off = join(dir, 'dhcp-off.yaml');
+    writeFileSync(on, `${readFileSync(policy, 'utf8')}infrastructure: { dhcp: true }\n`);
+    writeFileSync(off, `${readFileSync(policy, 'utf8')}infrastructure: { dhcp: false }\n`);
+    const text = microseg('impact', on, off, '--inventory', inventory);
+    expect([text.code, text.stdout]).toEqual([
+      1,
+      `${on} → ${off}: the policy's rules newly permit, block or redirect no connection; what passes ahead of them changes\n  DHCP (UDP 67 and 68) no longer passes on host-a, host-b ahead of the policy's rules\nDHCP (UDP 67 and 68) passes between every pair whatever the policy, and is not shown.\n`,
+    ]);
+    const json = microseg('impact', on, off, '--inventory', inventory, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ entries: [], infrastructureChanges: [{ traffic: 'DHCP (UDP 67 and 68)', change: 'no longer passes', hosts: ['host-a', 'host-b'] }] });
+    const changedOff = join(dir, 'changed-dhcp-off.yaml');
+    writeFileSync(changedOff, `${readFileSync(changed, 'utf8')}infrastructure: { dhcp: false }\n`);
+    const both = microseg('impact', on, changedOff, '--inventory', inventory);
+    expect(both.stdout).toContain("\nWhat passes ahead of the policy's rules changes too:\n  DHCP (UDP 67 and 68) no longer passes on host-a, host-b");
   });
 
   it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {

@@ -1,6 +1,7 @@
-import { impactSteps, type ChangeImpact } from '@shared/analysis/impact';
+import { impactChangesSomething, impactSteps, type ChangeImpact } from '@shared/analysis/impact';
+import { infrastructureChangeLine } from '@shared/analysis/infrastructure-changes';
 import { matrixSteps } from '@shared/analysis/matrix';
-import { leftOutNames, leftOutNote, unknownPassLines } from '@shared/analysis/infrastructure-passes';
+import { leftOutNames, leftOutNote, trafficName, unknownPassLines } from '@shared/analysis/infrastructure-passes';
 import { checkedExamples } from '@shared/analysis/matrix-example';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from '@shared/analysis/matrix-format';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
@@ -76,27 +77,34 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
     'impact',
   );
   const ms = Math.round(performance.now() - started);
-  const code = impact.entries.length === 0 ? IMPACT_EXIT.none : IMPACT_EXIT.some;
+  const code = impactChangesSomething(impact) ? IMPACT_EXIT.some : IMPACT_EXIT.none;
   if (options.json) {
     // Named as the matrix's JSON names what its cells leave out.
-    const { leftOut, ...shown } = impact;
-    return { text: JSON.stringify({ ...shown, infrastructureNotShown: leftOutNames(leftOut), ms }, null, 2), code };
+    const { leftOut, infrastructureChanges, ...shown } = impact;
+    const changed = infrastructureChanges.map((c) => ({ ...c, traffic: trafficName(c.traffic) }));
+    return { text: JSON.stringify({ ...shown, infrastructureChanges: changed, infrastructureNotShown: leftOutNames(leftOut), ms }, null, 2), code };
   }
   return { text: formatImpact(impact, oldPath, newPath), code };
 }
 
 /**
- * One line per group pair whose connections change, then the infrastructure traffic no line
- * shows, if any, and the passes of flows no policy writes, with where they are.
+ * One line per group pair whose connections change, then where infrastructure traffic changes,
+ * the infrastructure traffic no line shows, if any, and the passes of flows no policy writes,
+ * with where they are.
  */
 export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
   const note = leftOutNote(impact.leftOut);
   // Host names and matches come from the switches: printed, they are escaped.
   const unknown = unknownPassLines(impact.unknownPasses).map((line, i) => (i === 0 ? line : `  ${printable(line)}`));
-  return [...impactLines(impact, oldPath, newPath), ...(note ? [note] : []), ...unknown].join('\n');
+  const infrastructure = impact.infrastructureChanges.map((change) => `  ${printable(infrastructureChangeLine(change))}`);
+  // Without entries, the first line already says that these follow.
+  if (infrastructure.length > 0 && impact.entries.length > 0) infrastructure.unshift("What passes ahead of the policy's rules changes too:");
+  return [...impactLines(impact, oldPath, newPath), ...infrastructure, ...(note ? [note] : []), ...unknown].join('\n');
 }
 
 function impactLines(impact: ChangeImpact, oldPath: string, newPath: string): string[] {
+  const infrastructure = impact.infrastructureChanges.length;
+  if (impact.entries.length === 0 && infrastructure > 0) return [`${oldPath} → ${newPath}: the policy's rules newly permit, block or redirect no connection; what passes ahead of them changes`];
   if (impact.entries.length === 0) return [`${oldPath} → ${newPath}: no connection is newly permitted, blocked or redirected`];
   const lines = [`${oldPath} → ${newPath}: ${impact.entries.length} group pair${impact.entries.length === 1 ? '' : 's'} change`];
   for (const e of impact.entries) {
