@@ -33,6 +33,24 @@ describe('microseg matrix', () => {
     expect(csv.stdout.split('\n')).toContain('app,db,"tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols",,,2');
   });
 
+  // QA's defect: matrix printed none of the compile's warnings that trace prints (a workload in
+  // no group, two workloads sharing an address), and its JSON had no diagnostics.
+  it("prints the compile's warnings as trace does: on stderr beside the text and the CSV, under diagnostics in the JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-warnings-'));
+    const shared = join(dir, 'inventory.yaml');
+    writeFileSync(shared, readFileSync(inventory, 'utf8').replace('addresses: [10.20.1.12]', 'addresses: [10.20.1.11]'));
+    const traced = microseg('trace', policy, '--inventory', shared, '--from', 'web-1', '--to', 'app-1', '--proto', 'tcp', '--port', '8080');
+    const warnings = traced.stderr.split('\n').filter((line) => / warning MS20[25]: /.test(line));
+    expect(warnings.map((line) => / (MS\d+): /.exec(line)![1])).toEqual(['MS202', 'MS205']);
+    for (const format of ['text', 'csv']) {
+      const matrix = microseg('matrix', policy, '--inventory', shared, '--format', format);
+      for (const line of warnings) expect(matrix.stderr.split('\n'), format).toContain(line);
+      expect(matrix.stdout, format).not.toContain('MS20');
+    }
+    const json = JSON.parse(microseg('matrix', policy, '--inventory', shared, '--json').stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['MS202', 'MS205']));
+  });
+
   it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
     const text = microseg('matrix', policy, '--inventory', inventory);
     expect(text.stdout).toMatch(/\(\d+ address classes, \d+ simulated packets\)\n$/);
@@ -118,6 +136,16 @@ describe('microseg impact', () => {
       '  h2, table 0, priority 150: tcp,tp_dst=22',
       '  h\\u001b[2J, table 0, priority 150: tcp,tp_dst=22',
     ]);
+  });
+
+  it("prints both versions' compile warnings as trace does, each once, and puts them under diagnostics in the JSON", () => {
+    const traced = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--proto', 'tcp', '--port', '8080');
+    const inNoGroup = traced.stderr.split('\n').find((line) => line.includes(' warning MS202: '))!;
+    expect(inNoGroup).toContain('"metrics"');
+    const text = microseg('impact', policy, changed, '--inventory', inventory);
+    expect(text.stderr.split('\n').filter((line) => line === inNoGroup)).toHaveLength(1);
+    const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.filter((d) => d.code === 'MS202')).toHaveLength(1);
   });
 
   it('exits 0 when two versions permit the same connections', () => {
