@@ -148,6 +148,15 @@ describe('microseg impact', () => {
     expect(json.diagnostics.filter((d) => d.code === 'MS202')).toHaveLength(1);
   });
 
+  // QA's defect: the JSON held the run time (`ms`), so two runs of one input did not diff clean.
+  it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
+    const json = microseg('impact', policy, changed, '--inventory', inventory, '--json');
+    expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('ms');
+    expect(json.stderr).toMatch(/^impact took \d+ ms$/m);
+    expect(json.stdout).toBe(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout);
+    expect(microseg('impact', policy, changed, '--inventory', inventory).stderr).toMatch(/^impact took \d+ ms$/m);
+  });
+
   it('exits 0 when two versions permit the same connections', () => {
     const same = microseg('impact', policy, policy, '--inventory', inventory);
     expect(same.code).toBe(0);

@@ -75,13 +75,14 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
   // The inventory's warnings (MS205, say) come from both compiles alike: said once.
   const diagnostics = [...new Map([...older.diagnostics, ...newer.diagnostics].map((d) => [JSON.stringify(d), d])).values()];
   const impact = withProgress(impactSteps({ policy: before.policy, tables: older.tables }, { policy: after.policy, tables: newer.tables }, inventory), 'impact');
-  const ms = Math.round(performance.now() - started);
+  // As for the matrix: stdout is the same for the same input, so two runs can be diffed.
+  process.stderr.write(`impact took ${Math.round(performance.now() - started)} ms\n`);
   const code = impactChangesSomething(impact) ? IMPACT_EXIT.some : IMPACT_EXIT.none;
   if (options.json) {
     // Named as the matrix's JSON names what its cells leave out.
     const { leftOut, infrastructureChanges, ...shown } = impact;
     const changed = infrastructureChanges.map((c) => ({ ...c, traffic: trafficName(c.traffic) }));
-    return { text: JSON.stringify({ ...shown, infrastructureChanges: changed, infrastructureNotShown: leftOutNames(leftOut), diagnostics, ms }, null, 2), code, diagnostics: [] };
+    return { text: JSON.stringify({ ...shown, infrastructureChanges: changed, infrastructureNotShown: leftOutNames(leftOut), diagnostics }, null, 2), code, diagnostics: [] };
   }
   return { text: formatImpact(impact, oldPath, newPath), code, diagnostics };
 }
