@@ -27,7 +27,7 @@ export interface ReplayEntry {
   /** The source's groups (`web, prod`), `(no group) NAME` for a workload in none, `(outside)` for an address of none. */
   from: string;
   to: string;
-  /** As the policy file writes it: `tcp/5432`, `icmp type 8`. */
+  /** As formatServices writes one: `tcp/5432`, or `icmp type 8`, a type no policy file names. */
   service: string;
   /** With `redirected`: the honeypot's address. */
   redirectedTo?: string;
