@@ -33,7 +33,8 @@ describe("the README's services as the matrix and the impact write them", () => 
   it("gives as the policy file's notation only services a policy file takes", () => {
     const own = examplesAfter("policy file's notation");
     expect(own.length).toBeGreaterThan(0);
-    for (const written of own) for (const service of written.split(', ')) expect(parseService(service), service).toMatchObject({ ok: true });
+    for (const written of own)
+      for (const service of written.split(', ')) expect(parseService(service), service).toMatchObject({ ok: true });
   });
 
   it('gives as other forms exactly what the printer writes, none of which a policy file takes', () => {
