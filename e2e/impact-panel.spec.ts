@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeDualStackFiles } from './support/dual-stack';
 import { expect, test } from './support/fixtures';
 
@@ -45,4 +47,18 @@ test('a comparison that fails says why in words, and keeps its error code for su
   expect(code).toBeTruthy();
   await expect(failure).not.toContainText(code!);
   await expect(failure).toHaveAttribute('title', `Error code for support: ${code}`);
+});
+
+// QA's defect: DHCP turned off was no change in the Impact tab, though no host passed it any more.
+test('names DHCP turned off as a change of its own, host by host', async ({ designer, host }) => {
+  const { inventory, policy } = writeDualStackFiles(host.home, ['web-1,h1,10.0.0.1,tier=web', 'app-1,h2,10.0.0.2,tier=app']);
+  const withDhcp = join(host.home, 'with-dhcp.yaml');
+  writeFileSync(withDhcp, `${readFileSync(policy, 'utf8')}infrastructure: { dhcp: true }\n`);
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.compile();
+
+  expect(await designer.impactAgainstFile(withDhcp)).toEqual([]);
+  await expect(designer.byTestId('impact-infrastructure-change')).toHaveText(["DHCP (UDP 67 and 68) no longer passes on h1, h2 ahead of the policy's rules"]);
 });

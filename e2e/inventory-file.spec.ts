@@ -137,6 +137,21 @@ test('replay: a log whose lines are all, or partly, left out is not said to go t
   await expect(designer.byTestId('replay-all-through')).toHaveText('Every connection replayed goes through; the lines left out were not judged.');
 });
 
+// QA's defect: a line from a workload to itself counted as dropped, though no switch sees it.
+test('replay: connections within one end are counted apart, neither permitted nor dropped', async ({ designer, host }) => {
+  const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
+  const own = join(host.home, 'own.csv');
+  writeFileSync(own, 'from,to,protocol,port,count\ndb-1,db-1,tcp,5432,3\nweb-1,app-1,tcp,8080,1\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(join(example, 'inventory.yaml'));
+  await designer.openFile(join(example, 'policy.yaml'));
+  await designer.compile();
+
+  expect(await designer.replayLog(own)).toContain(': 1 connection, 1 permitted, 0 dropped');
+  await expect(designer.byTestId('replay-within-one-end')).toHaveText('3 connections within one end (a workload to its own address, or to a workload sharing it), which no switch sees: neither permitted nor dropped.');
+  await expect(designer.byTestId('replay-all-through')).toHaveText('Every connection between two ends goes through.');
+});
+
 test('replay: past the first 200 kinds of connection, the rest are counted as the totals are', async ({ designer, host }) => {
   const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
   // web-1 may open no port of db-1: 1,500 ports make 1,500 kinds dropped.

@@ -33,6 +33,24 @@ describe('microseg matrix', () => {
     expect(csv.stdout.split('\n')).toContain('app,db,"tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols",,,2');
   });
 
+  // QA's defect: matrix printed none of the compile's warnings that trace prints (a workload in
+  // no group, two workloads sharing an address), and its JSON had no diagnostics.
+  it("prints the compile's warnings as trace does: on stderr beside the text and the CSV, under diagnostics in the JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-matrix-warnings-'));
+    const shared = join(dir, 'inventory.yaml');
+    writeFileSync(shared, readFileSync(inventory, 'utf8').replace('addresses: [10.20.1.12]', 'addresses: [10.20.1.11]'));
+    const traced = microseg('trace', policy, '--inventory', shared, '--from', 'web-1', '--to', 'app-1', '--proto', 'tcp', '--port', '8080');
+    const warnings = traced.stderr.split('\n').filter((line) => / warning MS20[25]: /.test(line));
+    expect(warnings.map((line) => / (MS\d+): /.exec(line)![1])).toEqual(['MS202', 'MS205']);
+    for (const format of ['text', 'csv']) {
+      const matrix = microseg('matrix', policy, '--inventory', shared, '--format', format);
+      for (const line of warnings) expect(matrix.stderr.split('\n'), format).toContain(line);
+      expect(matrix.stdout, format).not.toContain('MS20');
+    }
+    const json = JSON.parse(microseg('matrix', policy, '--inventory', shared, '--json').stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['MS202', 'MS205']));
+  });
+
   it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
     const text = microseg('matrix', policy, '--inventory', inventory);
     expect(text.stdout).toMatch(/\(\d+ address classes, \d+ simulated packets\)\n$/);
@@ -111,13 +129,32 @@ describe('microseg impact', () => {
   it('ends the text with the flows no policy writes that pass traffic, and where each is, its text escaped', () => {
     // Only tables read from a switch hold one; the text is the one the app's doors share.
     const pass = { host: 'h2', table: 0, priority: 150, match: 'tcp,tp_dst=22', cookie: '0x4d53000000000000' };
-    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
+    const impact = { entries: [], stats: { endpoints: 0, scope: 'changed-flows' as const, pairsCompared: 0, simulations: 0 }, leftOut: [], infrastructureChanges: [], unknownPasses: [pass, { ...pass, host: 'h\u001b[2J' }] };
     expect(formatImpact(impact, 'old.yaml', 'new.yaml').split('\n')).toEqual([
       'old.yaml → new.yaml: no connection is newly permitted, blocked or redirected',
       "2 flows under Microseg's cookie that this policy did not write pass IP traffic before any policy; the comparison counts what they pass, and a deploy removes them:",
       '  h2, table 0, priority 150: tcp,tp_dst=22',
       '  h\\u001b[2J, table 0, priority 150: tcp,tp_dst=22',
     ]);
+  });
+
+  it("prints both versions' compile warnings as trace does, each once, and puts them under diagnostics in the JSON", () => {
+    const traced = microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-1', '--proto', 'tcp', '--port', '8080');
+    const inNoGroup = traced.stderr.split('\n').find((line) => line.includes(' warning MS202: '))!;
+    expect(inNoGroup).toContain('"metrics"');
+    const text = microseg('impact', policy, changed, '--inventory', inventory);
+    expect(text.stderr.split('\n').filter((line) => line === inNoGroup)).toHaveLength(1);
+    const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.filter((d) => d.code === 'MS202')).toHaveLength(1);
+  });
+
+  // QA's defect: the JSON held the run time (`ms`), so two runs of one input did not diff clean.
+  it('keeps the run time out of stdout, text and JSON, so two runs print the same', () => {
+    const json = microseg('impact', policy, changed, '--inventory', inventory, '--json');
+    expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('ms');
+    expect(json.stderr).toMatch(/^impact took \d+ ms$/m);
+    expect(json.stdout).toBe(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout);
+    expect(microseg('impact', policy, changed, '--inventory', inventory).stderr).toMatch(/^impact took \d+ ms$/m);
   });
 
   it('exits 0 when two versions permit the same connections', () => {
@@ -155,6 +192,27 @@ describe('microseg impact', () => {
     const json = JSON.parse(microseg('impact', policy, changed, '--inventory', inv, '--json').stdout) as { entries: unknown[]; infrastructureNotShown: string[] };
     expect([json.entries.length, json.infrastructureNotShown]).toEqual([1, ['IPv6 neighbour discovery (ICMPv6 types 133-136)']]);
     expect(JSON.parse(microseg('impact', policy, changed, '--inventory', inventory, '--json').stdout)).toMatchObject({ infrastructureNotShown: [], unknownPasses: [] });
+  });
+
+  // QA's defect: DHCP turned off printed "no connection is newly permitted, blocked or
+  // redirected" and exited 0, though no host's switch passed DHCP any more.
+  it('names DHCP turned off as a change, in the text and the JSON, and exits 1 for it', () => {
+    const on = join(dir, 'dhcp-on.yaml');
+    const off = join(dir, 'dhcp-off.yaml');
+    writeFileSync(on, `${readFileSync(policy, 'utf8')}infrastructure: { dhcp: true }\n`);
+    writeFileSync(off, `${readFileSync(policy, 'utf8')}infrastructure: { dhcp: false }\n`);
+    const text = microseg('impact', on, off, '--inventory', inventory);
+    expect([text.code, text.stdout]).toEqual([
+      1,
+      `${on} → ${off}: the policy's rules newly permit, block or redirect no connection; what passes ahead of them changes\n  DHCP (UDP 67 and 68) no longer passes on host-a, host-b ahead of the policy's rules\nDHCP (UDP 67 and 68) passes between every pair whatever the policy, and is not shown.\n`,
+    ]);
+    const json = microseg('impact', on, off, '--inventory', inventory, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ entries: [], infrastructureChanges: [{ traffic: 'DHCP (UDP 67 and 68)', change: 'no longer passes', hosts: ['host-a', 'host-b'] }] });
+    const changedOff = join(dir, 'changed-dhcp-off.yaml');
+    writeFileSync(changedOff, `${readFileSync(changed, 'utf8')}infrastructure: { dhcp: false }\n`);
+    const both = microseg('impact', on, changedOff, '--inventory', inventory);
+    expect(both.stdout).toContain("\nWhat passes ahead of the policy's rules changes too:\n  DHCP (UDP 67 and 68) no longer passes on host-a, host-b");
   });
 
   it('sees connections from outside addresses and redirects: turning monitor into drop, a new honeypot', () => {

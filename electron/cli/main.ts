@@ -71,11 +71,13 @@ async function run(command: string, policyPath: string, more: string[], values: 
     case 'matrix': {
       if (more.length > 0) throw wrongUsage(`matrix takes one policy; also given: ${more.join(' ')}`);
       const result = await matrixCommand(policyPath, { inventory: values.inventory, format: values.format, json: values.json });
+      printDiagnostics(result.diagnostics);
       return printChunks(result.chunks, result.code);
     }
     case 'impact': {
       if (more.length > 1) throw wrongUsage(`impact takes two policies; also given: ${more.slice(1).join(' ')}`);
       const result = await impactCommand(policyPath, more[0], { inventory: values.inventory, json: values.json });
+      printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
     case 'replay': {

@@ -35,6 +35,20 @@ describe('microseg replay', () => {
     expect([replay.connections, replay.permitted, replay.entries, replay.diagnostics]).toEqual([3, 3, [], []]);
   });
 
+  // QA's defect: `db-2,db-2,tcp,5432` counted as dropped and the replay exited 1, though no
+  // switch sees a workload's connection to itself (trace refuses it).
+  it('counts apart the connections within one end, in the text and the JSON, never as dropped', () => {
+    const own = log('own.csv', 'from,to,protocol,port,count\ndb-1,db-1,tcp,5432,3\nweb-1,app-2,tcp,8080,1\n');
+    const text = microseg('replay', policy, '--inventory', inventory, '--connections', own);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      `${own} against ${policy}: 1 connection, 1 permitted, 0 dropped, 0 redirected to a honeypot\n3 connections within one end (a workload to its own address, or to a workload sharing it), which no switch sees: neither permitted nor dropped.\n`,
+    );
+    const json = microseg('replay', policy, '--inventory', inventory, '--connections', own, '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ connections: 1, permitted: 1, dropped: 0, withinOneEnd: 3 });
+  });
+
   it('exits 2 for a policy with errors, since 1 says connections would be dropped', () => {
     const broken = log('broken.yaml', readFileSync(policy, 'utf8').replace('to: db', 'to: nowhere'));
     const result = microseg('replay', broken, '--inventory', inventory, '--connections', join(example, 'connections.csv'));

@@ -1,4 +1,4 @@
-import { replayConnections, type ReplayResult } from '@shared/analysis/replay';
+import { replayConnections, withinOneEndNote, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import { capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
@@ -47,6 +47,8 @@ function formatReplay(result: ReplayResult, logPath: string, policyPath: string)
   const lines = [
     `${logPath} against ${policyPath}: ${n(result.connections)} connection${result.connections === 1 ? '' : 's'}, ${n(result.permitted)} permitted${unenforced}, ${n(result.dropped)} dropped, ${n(result.redirected)} redirected to a honeypot`,
   ];
+  const within = withinOneEndNote(result.withinOneEnd);
+  if (within) lines.push(`${within}.`);
   for (const verdict of ['dropped', 'redirected'] as const) {
     const entries = result.entries.filter((e) => e.verdict === verdict);
     if (entries.length === 0) continue;

@@ -21,6 +21,7 @@ import { withoutPortGuards } from '../simulator/port-guards';
 import { exampleGoal, tracedServiceText } from './matrix-example';
 import { NO_SERVICES, unionServices } from './service-set';
 import { withoutInfrastructurePasses, type InfrastructureTraffic, type UnknownPass } from './infrastructure-passes';
+import { infrastructureChanges, type InfrastructureChange } from './infrastructure-changes';
 
 /** One side of a comparison: a policy and the tables that enforce it (compiled, or read back from the switches). */
 export interface ImpactSide {
@@ -61,6 +62,11 @@ export interface ChangeImpact {
   /** Traffic either side lets through between every pair whatever the groups, which no entry shows (leftOutNote says so). */
   leftOut: InfrastructureTraffic[];
   /**
+   * Where that traffic passes on one side's hosts and not on the other's (DHCP turned off): a
+   * change no entry can show, since both sides are compared without it. Empty when none.
+   */
+  infrastructureChanges: InfrastructureChange[];
+  /**
    * Flows either side holds under our cookie that pass IP traffic before any policy and that no
    * policy writes (a host's, made by hand): the entries count what they pass, and
    * unknownPassLines says where they are. Each once, by host.
@@ -69,6 +75,14 @@ export interface ChangeImpact {
 }
 
 export type ImpactScope = 'changed-flows' | 'every-pair';
+
+/** What the policy's rules change, before the infrastructure traffic is added. */
+type PolicyChanges = Pick<ChangeImpact, 'entries' | 'stats'>;
+
+/** Whether the change does anything at all: some connection, or some traffic passed before any policy. */
+export function impactChangesSomething(impact: ChangeImpact): boolean {
+  return impact.entries.length > 0 || impact.infrastructureChanges.length > 0;
+}
 
 /**
  * Above this share of all address pairs, narrowing to the changed flows' pairs saves less than
@@ -101,11 +115,12 @@ export function* impactSteps(beforeAsGiven: ImpactSide, afterAsGiven: ImpactSide
   const leftOut = [...new Set([...older.leftOut, ...newer.leftOut])].sort();
   // A host not read keeps the same tables on both sides: its passes are said once.
   const unknownPasses = [...new Map([...older.unknownPasses, ...newer.unknownPasses].map((p) => [JSON.stringify(p), p])).values()].sort((a, b) => a.host.localeCompare(b.host));
-  return { ...(yield* policyImpact({ ...beforeAsGiven, tables: older.tables }, { ...afterAsGiven, tables: newer.tables }, inventory, options)), leftOut, unknownPasses };
+  const policyChanges = yield* policyImpact({ ...beforeAsGiven, tables: older.tables }, { ...afterAsGiven, tables: newer.tables }, inventory, options);
+  return { ...policyChanges, leftOut, infrastructureChanges: infrastructureChanges(older, newer), unknownPasses };
 }
 
 /** The impact on tables that hold only what the policy decides, by the cheaper of the two ways. */
-function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope }): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
+function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, options: { scope?: ImpactScope }): AnalysisSteps<PolicyChanges> {
   const diff = diffTables(before.tables, after.tables);
   const participants = participantsOf(inventory);
   const { workloads } = participants;
@@ -160,7 +175,7 @@ function pairsOfNamedAddresses(diff: TablesDiff, before: ImpactSide, after: Impa
 }
 
 /** Each pair the changed flows can touch, reached through both sides. */
-function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
+function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, { endpoints, boxes, count: boxed, fewestEndpoints }: NarrowedPairs): AnalysisSteps<PolicyChanges> {
   const hostOf = hostsWhenAsked(inventory);
   const older = new HostReach(before.tables);
   const newer = new HostReach(after.tables);
@@ -181,7 +196,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
 }
 
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
-function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<Omit<ChangeImpact, 'leftOut' | 'unknownPasses'>> {
+function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<PolicyChanges> {
   const was = new FlowSignatures(before.tables);
   const now = new FlowSignatures(after.tables);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);

@@ -7,7 +7,8 @@ import { parseFlowTextStrict } from '../simulator/flow-parser';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables } from '../simulator/path';
 import { groupByTable } from '../simulator/simulate';
 import { digestOf } from '../simulator/table-digest';
-import { changeImpact, type ChangeImpact } from './impact';
+import { changeImpact, impactChangesSomething, type ChangeImpact } from './impact';
+import { infrastructureChangeLine } from './infrastructure-changes';
 import { unknownPassLines, withoutInfrastructurePasses } from './infrastructure-passes';
 import { reachabilityMatrix } from './matrix';
 import { matrixCsvChunks, matrixJson, matrixTextLines } from './matrix-format';
@@ -160,13 +161,38 @@ describe('the impact and infrastructure traffic', () => {
     expect(digestOf(a.get(0)!)).toBe(digestOf(b.get(0)!));
   });
 
-  it('finds no change, and says what it left out, when only IPv6 and DHCP come in', () => {
+  it('lists no connection when only IPv6 and DHCP come in, says what it left out, and names where those passes came in', () => {
     const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
     const onlyOps: Inventory = { ...v4, workloads: v4.workloads.map((w) => (w.name === 'ops-1' ? { ...w, addresses: [...w.addresses, 'fd00::5'] } : w)) };
     const impact = changeImpact(side(policy, v4), side(withDhcp, onlyOps), onlyOps);
     expect(listed(impact)).toEqual([]);
     expect(impact.leftOut).toEqual(['dhcp', 'neighbour-discovery']);
-    expect(changeImpact(side(policy, v4), side(policy, v4), v4).leftOut).toEqual([]);
+    // Both come in on every host; neighbour discovery is said not to be the policy's doing.
+    expect(impact.infrastructureChanges.map(infrastructureChangeLine)).toEqual([
+      "DHCP (UDP 67 and 68) now passes on h1, h2 ahead of the policy's rules",
+      'IPv6 neighbour discovery (ICMPv6 types 133-136) now passes on h1, h2: it comes with the first IPv6 address and is not a change of what the policy permits',
+    ]);
+    expect(impactChangesSomething(impact)).toBe(true);
+    const same = changeImpact(side(policy, v4), side(policy, v4), v4);
+    expect([same.leftOut, same.infrastructureChanges, impactChangesSomething(same)]).toEqual([[], [], false]);
+  });
+
+  // QA's defect: DHCP turned off was no change at all (exit 0), though every host's switch
+  // stopped passing it: both sides are read without it, so no entry could show it.
+  it('names DHCP turned off as a change of its own, host by host', () => {
+    const on = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
+    const off = { ...policy, infrastructure: { dhcp: false, dnsResolvers: [] } };
+    const impact = changeImpact(side(on, v4), side(off, v4), v4);
+    expect(listed(impact)).toEqual([]);
+    expect(impact.infrastructureChanges).toEqual([{ traffic: 'dhcp', change: 'no longer passes', hosts: ['h1', 'h2'] }]);
+    expect(infrastructureChangeLine(impact.infrastructureChanges[0]!)).toBe("DHCP (UDP 67 and 68) no longer passes on h1, h2 ahead of the policy's rules");
+    expect(impactChangesSomething(impact)).toBe(true);
+  });
+
+  it('says neighbour discovery goes with the last IPv6 address', () => {
+    expect(changeImpact(side(policy, dualStack), side(policy, v4), v4).infrastructureChanges.map(infrastructureChangeLine)).toEqual([
+      'IPv6 neighbour discovery (ICMPv6 types 133-136) no longer passes on h1, h2: it goes with the last IPv6 address',
+    ]);
   });
 });
 

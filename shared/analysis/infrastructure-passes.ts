@@ -33,6 +33,8 @@ export interface PolicyTables {
   tables: HostFlowTables;
   /** Sorted, each once. */
   leftOut: InfrastructureTraffic[];
+  /** What each host's tables let through so, sorted; a host that lets none of it through maps to an empty list. */
+  leftOutByHost: ReadonlyMap<string, readonly InfrastructureTraffic[]>;
   /**
    * Kept in `tables`, so what they pass counts as the switch passes it. No compile writes one:
    * only tables read back from a host hold them, and the impact against those says so. By host,
@@ -63,16 +65,18 @@ const known = new WeakMap<FlowTables, TablePasses>();
 export function withoutInfrastructurePasses(tables: HostFlowTables): PolicyTables {
   const out = new Map<string, FlowTables>();
   const leftOut = new Set<InfrastructureTraffic>();
+  const leftOutByHost = new Map<string, InfrastructureTraffic[]>();
   const unknownPasses: UnknownPass[] = [];
   for (const [host, byTable] of tables) {
     let kept = known.get(byTable);
     if (!kept) known.set(byTable, (kept = withoutPassesOf(byTable)));
     out.set(host, kept.byTable);
+    leftOutByHost.set(host, [...kept.leftOut].sort());
     for (const traffic of kept.leftOut) leftOut.add(traffic);
     for (const flow of kept.unknown) unknownPasses.push({ host, table: flow.table, priority: flow.priority, match: matchAsWritten(flow), cookie: flow.cookie });
   }
   unknownPasses.sort((a, b) => a.host.localeCompare(b.host));
-  return { tables: out, leftOut: [...leftOut].sort(), unknownPasses };
+  return { tables: out, leftOut: [...leftOut].sort(), leftOutByHost, unknownPasses };
 }
 
 /** One sentence for the matrix's and the impact's readers, or undefined when nothing is left out. */
@@ -99,7 +103,12 @@ export function unknownPassLines(passes: readonly UnknownPass[]): string[] {
 
 /** The name of each kind left out, as the matrix's and the impact's JSON list them. */
 export function leftOutNames(leftOut: readonly InfrastructureTraffic[]): string[] {
-  return leftOut.map((t) => TRAFFIC_NAMES[t]);
+  return leftOut.map(trafficName);
+}
+
+/** How the matrix and the impact name one kind of it: `DHCP (UDP 67 and 68)`. */
+export function trafficName(traffic: InfrastructureTraffic): string {
+  return TRAFFIC_NAMES[traffic];
 }
 
 function withoutPassesOf(byTable: FlowTables): TablePasses {

@@ -27,7 +27,7 @@ export interface ReplayEntry {
   /** The source's groups (`web, prod`), `(no group) NAME` for a workload in none, `(outside)` for an address of none. */
   from: string;
   to: string;
-  /** As the policy file writes it: `tcp/5432`, `icmp type 8`. */
+  /** As formatServices writes one: `tcp/5432`, or `icmp type 8`, a type no policy file names. */
   service: string;
   /** With `redirected`: the honeypot's address. */
   redirectedTo?: string;
@@ -49,12 +49,28 @@ export interface ReplayResult {
   redirected: number;
   /** Of the permitted: connections with neither end behind one of our switches, which nothing enforces. */
   unenforced: number;
+  /**
+   * Connections from an end to itself (a workload to its own address, two workloads that share
+   * one, MS205), as `trace` refuses them: no switch sees them, so they are neither permitted nor
+   * dropped, and not in `connections`.
+   */
+  withinOneEnd: number;
   /** Dropped and redirected connections by kind, most connections first. */
   entries: ReplayEntry[];
   /** Lines whose ends the inventory cannot place; they are left out. */
   diagnostics: Diagnostic[];
   /** Log lines left out, in all: one MS704 alone names the first of what may be millions. */
   linesLeftOut: number;
+}
+
+/**
+ * What the command line and the app say of the connections within one end, beside the totals;
+ * undefined when there are none.
+ */
+export function withinOneEndNote(connections: number): string | undefined {
+  if (connections === 0) return undefined;
+  const one = connections === 1;
+  return `${connections.toLocaleString('en-US')} connection${one ? '' : 's'} within one end (a workload to its own address, or to a workload sharing it), which no switch sees: neither permitted nor dropped`;
 }
 
 /** Connections open from an ephemeral port, as the matrix and `trace` assume. */
@@ -84,9 +100,9 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   const engine = new VerdictEngine(tables, { hostOf: addressHosts(inventory.workloads) });
   const asking = new Asking(engine);
   // Logs name the same ends again and again: place each pair once.
-  const placed = new Map<string, EndpointPairParse>();
+  const placed = new Map<string, { ends: EndpointPairParse; withinOneEnd: boolean }>();
   const resolver = new EndpointResolver(inventory);
-  const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, entries: [], diagnostics: [], linesLeftOut: 0 };
+  const result: ReplayResult = { connections: 0, permitted: 0, dropped: 0, redirected: 0, unenforced: 0, withinOneEnd: 0, entries: [], diagnostics: [], linesLeftOut: 0 };
   /** Per line replayed: the line, its ends and its connection's place in `asking`. */
   const replayed: { line: ObservedConnection; from: PathEnd; to: PathEnd; asked: number }[] = [];
   // Every total is a sum of some of these counts: while this one stays a safe integer, all are exact.
@@ -95,8 +111,9 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   for (const [index, c] of log.entries()) {
     if (index % LINES_PER_STEP === LINES_PER_STEP - 1) yield { done: index, total: log.length, unit: 'lines' };
     const key = `${c.from}\u0000${c.to}`;
-    let ends = placed.get(key);
-    if (!ends) placed.set(key, (ends = resolver.endpoints(c.from, c.to)));
+    let place = placed.get(key);
+    if (!place) placed.set(key, (place = placeEnds(resolver, c)));
+    const { ends } = place;
     if (!ends.ok) {
       const side = ends.side === 'both' ? '' : `${ends.side}: `;
       result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });
@@ -109,6 +126,10 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
       break;
     }
     connections += c.count;
+    if (place.withinOneEnd) {
+      result.withinOneEnd += c.count;
+      continue;
+    }
     const probe: PathProbe = c.protocol === 'icmp' ? { protocol: 'icmp', icmpType: c.port, icmpCode: 0 } : { protocol: c.protocol, srcPort: EPHEMERAL_PORT, dstPort: c.port };
     replayed.push({ line: c, from: ends.from.end, to: ends.to.end, asked: asking.ask(ends.from.end, ends.to.end, probe) });
   }
@@ -118,6 +139,12 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
   for (; !step.done; step = steps.next()) yield { done: step.value, total: asking.asked.length, unit: 'connections' };
   result.entries = summed(result, replayed, step.value, new EndNames(policy, inventory));
   return result;
+}
+
+/** A line's ends, and whether they are one end (as `trace` decides it), whose connection no switch sees. */
+function placeEnds(resolver: EndpointResolver, c: ObservedConnection): { ends: EndpointPairParse; withinOneEnd: boolean } {
+  const ends = resolver.endpoints(c.from, c.to);
+  return { ends, withinOneEnd: ends.ok && resolver.withinOneEndProblem({ from: ends.from.end, to: ends.to.end }) !== undefined };
 }
 
 /** Why a line and those after it are left out: the totals would no longer be whole numbers a double holds. */

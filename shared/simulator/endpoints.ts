@@ -33,13 +33,7 @@ export function resolveEndpoint(inventory: Inventory, text: string): EndpointPar
  * Undefined for two ends. A forged source (sentBy) is another end: ask this before it.
  */
 export function withinOneEndProblem(inventory: Inventory, ends: { from: PathEnd; to: PathEnd }): string | undefined {
-  const resolver = new EndpointResolver(inventory);
-  const owner = resolver.ownerOf(ends.from.address);
-  const named = owner && shortName(qualifiedName(owner));
-  // One address whoever was named for it (two workloads sharing it, MS205, are one end to the sender).
-  if (ends.from.address === ends.to.address) return `both ends are ${ends.to.address}${named ? ` (${named})` : ''}: a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends`;
-  if (!owner || owner !== resolver.ownerOf(ends.to.address)) return undefined;
-  return `both ends are ${named} (${ends.from.address} and ${ends.to.address}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
+  return new EndpointResolver(inventory).withinOneEndProblem(ends);
 }
 
 export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string } | { ok: false; message: string };
@@ -81,6 +75,16 @@ export class EndpointResolver {
     const pair = sameFamilyPair(choices(fromText, from), choices(toText, to));
     if (pair) return { ok: true, from: withAddress(from, pair[0]), to: withAddress(to, pair[1]) };
     return { ok: false, side: 'both', message: `${quotedName(fromText.trim())} and ${quotedName(toText.trim())} have no address family in common (IPv4 or IPv6), so no connection runs between them` };
+  }
+
+  /** withinOneEndProblem, with this resolver's maps: a replay asks it of every distinct pair of ends in a log. */
+  withinOneEndProblem(ends: { from: PathEnd; to: PathEnd }): string | undefined {
+    const owner = this.ownerOf(ends.from.address);
+    const named = owner && shortName(qualifiedName(owner));
+    // One address whoever was named for it (two workloads sharing it, MS205, are one end to the sender).
+    if (ends.from.address === ends.to.address) return `both ends are ${ends.to.address}${named ? ` (${named})` : ''}: a connection to the sender's own address stays inside it, where no switch sees it (no matrix cell counts it); name two ends`;
+    if (!owner || owner !== this.ownerOf(ends.to.address)) return undefined;
+    return `both ends are ${named} (${ends.from.address} and ${ends.to.address}): its connections to itself stay inside it, where no switch sees them (no matrix cell counts them); name two ends`;
   }
 
   endpoint(text: string): EndpointParse {

@@ -1,12 +1,14 @@
 import type { ChangeImpact } from '@shared/analysis/impact';
+import { infrastructureChangeLine, type InfrastructureChange } from '@shared/analysis/infrastructure-changes';
 import { leftOutNote, unknownPassLines, type UnknownPass } from '@shared/analysis/infrastructure-passes';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
 import type { JSX } from 'react';
 import { impactListNote, type ImpactHosts } from '../../model/impact-scope';
 
 /**
- * The connections a change newly permits, blocks and redirects, one line per group pair, and the
- * infrastructure traffic it leaves out; first, the flows no policy writes that pass traffic on a
+ * The connections a change newly permits, blocks and redirects, one line per group pair, where
+ * infrastructure traffic passes on other hosts than before, and the infrastructure traffic it
+ * leaves out; first, the flows no policy writes that pass traffic on a
  * host, which a deploy removes. `hosts`: against the deployed flows, how many hosts were asked
  * and went unread, to say what the list covers.
  */
@@ -23,6 +25,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
       <>
         <UnknownPasses passes={impact.unknownPasses} />
         <p data-testid="impact-none">{note}</p>
+        <InfrastructureChanges changes={impact.infrastructureChanges} />
         {leftOutLine}
       </>
     );
@@ -70,6 +73,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
         ))}
       </ul>
       {shown.length < impact.entries.length ? <p className="muted">… and {impact.entries.length - shown.length} more group pairs.</p> : null}
+      <InfrastructureChanges changes={impact.infrastructureChanges} />
       {leftOutLine}
     </>
   );
@@ -86,6 +90,23 @@ function UnknownPasses({ passes }: { passes: readonly UnknownPass[] }): JSX.Elem
         {where.map((line, i) => (
           <li key={i} className="mono" data-testid="impact-unknown-pass">
             {line}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Said after the list: the list compares both sides without this traffic, so it cannot show it. */
+function InfrastructureChanges({ changes }: { changes: readonly InfrastructureChange[] }): JSX.Element | null {
+  if (changes.length === 0) return null;
+  return (
+    <div data-testid="impact-infrastructure">
+      <p>What passes ahead of the policy&apos;s rules changes:</p>
+      <ul>
+        {changes.map((change) => (
+          <li key={`${change.traffic} ${change.change}`} data-testid="impact-infrastructure-change">
+            {infrastructureChangeLine(change)}
           </li>
         ))}
       </ul>

@@ -1,3 +1,4 @@
+import { withinOneEndNote, type ReplayResult } from '@shared/analysis/replay';
 import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from '@shared/diagnostics';
 import type { JSX } from 'react';
 import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
@@ -20,9 +21,11 @@ function leftOutHeading(lines: number, problems: number): string {
 }
 
 /** What a replay with nothing dropped or redirected says: only of the lines it judged, never of those it left out. */
-function allThrough(connections: number, linesLeftOut: number): string {
+function allThrough({ connections, linesLeftOut, withinOneEnd }: ReplayResult): string {
+  if (connections === 0 && withinOneEnd > 0) return linesLeftOut > 0 ? 'No connection between two ends was replayed: each line is within one end, or left out (see above).' : 'No connection of the log goes through a switch: each is within one end.';
   if (connections === 0) return 'No connection of the log was replayed: every line of it was left out (see above).';
   if (linesLeftOut > 0) return 'Every connection replayed goes through; the lines left out were not judged.';
+  if (withinOneEnd > 0) return 'Every connection between two ends goes through.';
   return 'Every connection of the log goes through.';
 }
 
@@ -69,6 +72,11 @@ export function ReplayPanel(): JSX.Element {
             {n(replay.redirected)} redirected to a honeypot <span className="muted">({result.durationMs} ms)</span>
             {!current ? <OutdatedBadge /> : null}
           </p>
+          {replay.withinOneEnd > 0 ? (
+            <p className="muted" data-testid="replay-within-one-end">
+              {withinOneEndNote(replay.withinOneEnd)}.
+            </p>
+          ) : null}
           {replay.diagnostics.length > 0 ? (
             <details className="form-warning" data-testid="replay-left-out" open={result.problems <= 5}>
               <summary>{leftOutHeading(replay.linesLeftOut, result.problems)}</summary>
@@ -80,7 +88,7 @@ export function ReplayPanel(): JSX.Element {
             </details>
           ) : null}
           {replay.entries.length === 0 ? (
-            <p data-testid="replay-all-through">{allThrough(replay.connections, replay.linesLeftOut)}</p>
+            <p data-testid="replay-all-through">{allThrough(replay)}</p>
           ) : (
             <table className="replay-entries">
               <thead>
