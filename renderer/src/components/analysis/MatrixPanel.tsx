@@ -12,6 +12,7 @@ import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { CellExample } from './CellExample';
 import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
+import { onHeatMapKey } from './heat-map-keys';
 import { HeatMapCanvas } from './HeatMapCanvas';
 import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND, type PictureFooter } from './heat-map-svg';
 import { matrixView } from './matrix-view';
@@ -19,6 +20,8 @@ import { downloadPng, downloadSvg, save } from './picture-export';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
 
+/** Said to a screen reader as the map takes the focus, since nothing on screen says the arrows work. */
+const HEAT_MAP_KEYS = 'Reachability matrix: arrow keys, Home and End pick a cell to explain';
 const NO_MATCH_EXPORT = 'No name contains the filter, so there is no map to export; change or clear the filter.';
 
 /**
@@ -138,10 +141,18 @@ export function MatrixPanel(): JSX.Element {
       ) : matrix && grid ? (
         <div className="matrix-body">
           {onCanvas ? (
-            <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} />
+            <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} label={HEAT_MAP_KEYS} />
           ) : (
             // The SVG string is built from escaped text only (heat-map-svg.ts).
-            <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
+            <div
+              className="heat-map"
+              data-testid="matrix-heat-map"
+              tabIndex={0}
+              aria-label={HEAT_MAP_KEYS}
+              onClick={pick}
+              onKeyDown={onHeatMapKey(picked, grid.names.length, setPicked)}
+              dangerouslySetInnerHTML={{ __html: svg }}
+            />
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
             {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={ofLatestCompile && current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}
