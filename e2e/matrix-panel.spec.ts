@@ -221,3 +221,21 @@ test('a filter no name matches says so, and offers no empty picture to export', 
   expect(await designer.matrixCells()).toEqual(['app→app']);
   for (const id of ['matrix-export-svg', 'matrix-export-png']) await expect(designer.byTestId(id)).toBeEnabled();
 });
+
+test('the matrix heat map is worked with the keyboard: Tab to it, arrows pick cells', async ({ designer, host, page }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+
+  // Groups in name order: app, db, web. The first arrow picks app → app; two more reach app → web.
+  await designer.byTestId('matrix-heat-map').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="app"][data-to="app"]')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="db"][data-to="db"]')).toBeVisible();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="app"][data-to="db"]')).toBeVisible();
+  await expect(designer.byTestId('matrix-cell-always')).toHaveText('tcp/5432');
+});
