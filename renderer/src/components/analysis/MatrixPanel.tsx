@@ -3,12 +3,13 @@ import type { NamedPair } from '@shared/analysis/matrix-example';
 import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
-import { useEffect, useMemo, useRef, useState, type JSX, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type JSX, type MouseEvent } from 'react';
 import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { isCompileCurrent } from '../../model/same-input';
 import { useCompileStore } from '../../stores/compile-store';
+import { useMatrixViewStore } from '../../stores/matrix-view-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { CellExample } from './CellExample';
 import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
@@ -34,9 +35,7 @@ export function MatrixPanel(): JSX.Element {
   const result = useAnalysisStore((s) => s.matrix);
   const running = useAnalysisStore((s) => s.matrixRunning);
   const compute = useAnalysisStore((s) => s.computeMatrix);
-  const [picked, setPicked] = useState<{ row: number; column: number } | null>(null);
-  const [level, setLevel] = useState<'groups' | 'workloads'>('groups');
-  const [filter, setFilter] = useState('');
+  const { picked, level, filter, setPicked, setLevel, setFilter } = useMatrixViewStore();
 
   const current = useAboutDrawing(result?.input);
   // The cell's example pairs are traced on the latest compile, which must be the one the matrix was computed on; and
