@@ -8,6 +8,7 @@ import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
+import { honeypotLabel } from '../../model/honeypot-label';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
@@ -184,7 +185,7 @@ export function TracePanel(): JSX.Element {
         <div className="trace-result">
           <p>
             <span className={`badge ${VERDICT_BADGE[answer.path.verdict]}`} data-testid="trace-verdict" data-verdict={answer.path.verdict}>
-              {answer.path.verdict === 'redirected' ? `redirected to ${answer.path.redirectedTo ?? '?'}` : answer.path.verdict}
+              {answer.path.verdict === 'redirected' ? `redirected to ${honeypotLabel(tracedOn?.inventory ?? inventory, answer.path.redirectedTo)}` : answer.path.verdict}
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
             {!answerCurrent ? <OutdatedBadge testId="trace-outdated" /> : null}
