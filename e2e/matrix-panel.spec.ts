@@ -221,3 +221,39 @@ test('a filter no name matches says so, and offers no empty picture to export', 
   expect(await designer.matrixCells()).toEqual(['app→app']);
   for (const id of ['matrix-export-svg', 'matrix-export-png']) await expect(designer.byTestId(id)).toBeEnabled();
 });
+
+test('the matrix heat map is worked with the keyboard: Tab to it, arrows pick cells', async ({ designer, host, page }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+
+  // Groups in name order: app, db, web. The first arrow picks app → app; two more reach app → web.
+  await designer.byTestId('matrix-heat-map').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="app"][data-to="app"]')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="db"][data-to="db"]')).toBeVisible();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="app"][data-to="db"]')).toBeVisible();
+  await expect(designer.byTestId('matrix-cell-always')).toHaveText('tcp/5432');
+});
+
+test('the matrix keeps its filter, level and picked cell while another tab is open', async ({ designer, host, page }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.computeMatrix();
+  await designer.byTestId('matrix-level').selectOption('workloads');
+  await designer.byTestId('matrix-filter').fill('-1');
+  await page.locator('[data-testid="matrix-heat-map"] rect[data-from="app-1"][data-to="db-1"]').click();
+  await expect(designer.byTestId('matrix-cell-always')).toHaveText('tcp/5432');
+
+  // A cell's "Trace …" link opens the Trace tab: coming back must not start over.
+  await designer.byTestId('trace-tab').click();
+  await designer.byTestId('matrix-tab').click();
+  await expect(designer.byTestId('matrix-level')).toHaveValue('workloads');
+  await expect(designer.byTestId('matrix-filter')).toHaveValue('-1');
+  await expect(page.locator('[data-testid="matrix-cell"] [data-from="app-1"][data-to="db-1"]')).toBeVisible();
+});

@@ -172,6 +172,16 @@ describe('conjunction ids renumbered by a change', () => {
     }
   });
 
+  it('gives as example a pair named by its workloads rather than by addresses, where one is', () => {
+    // Dual-stack: "fd00::1" sorts before "web-1", but names say which workloads the change concerns.
+    const dual = { readAt: 'x', workloads: inventory.map((w, i) => ({ ...w, addresses: [...w.addresses, `fd00::${i + 1}`] })) };
+    const opened: Policy = { ...shop, edges: [...shop.edges, { id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 9999, to: 9999 } }], action: 'allow' }] };
+    for (const scope of ['changed-flows', 'every-pair'] as const) {
+      const impact = changeImpact({ policy: shop, tables: tablesOf(shop, dual) }, { policy: opened, tables: tablesOf(opened, dual) }, dual, { scope });
+      expect(summary(impact), scope).toEqual(['web → db (4): +tcp/9999 -none >none <none e.g. web-1 → db-1']);
+    }
+  });
+
   it('names a workload by the older groups when the newer policy puts it in none', () => {
     const inv = { readAt: 'x', workloads: inventory };
     // Hand-written, so the group's removal changes only one conjunction (a compile would change membership flows too).

@@ -224,6 +224,8 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
 /** The entries being gathered, one per group pair. */
 class ImpactEntries {
   private readonly byPair = new Map<string, ImpactEntry>();
+  /** Per group pair, its example so far, with how many of its ends are named by their workload. */
+  private readonly examples = new Map<string, RankedExample>();
   /** Per group pair, the workload addresses (with their side) already counted with outside addresses. */
   private readonly countedWithOutside = new Map<string, Set<string>>();
 
@@ -238,16 +240,19 @@ class ImpactEntries {
 
   /**
    * One address pair whose reach changed, counted under every group pair it belongs to. The
-   * example is the first pair by name, so it does not depend on the order pairs come in. As the
+   * example is, of the pairs with the most ends named by their workload (a dual-stack
+   * workload's IPv6 address is shown bare: trace would take its IPv4 one by name), the first by
+   * name, so it says which workloads the change concerns and does not depend on the order
+   * pairs come in. As the
    * matrix counts (matrix-grid.ts), a workload address with all the outside addresses of its
    * family (stand-ins for a group's address blocks, named outside addresses) is one pair: how
    * the tables cut the blocks into stand-ins is no count a user can use.
    */
   add(s: MatrixEndpoint, d: MatrixEndpoint, changes: ReachChanges): void {
-    const labels = { from: endpointLabel(s), to: endpointLabel(d) };
+    const ranked = exampleOf(s, d);
     // Its service only when it is an entry's example: most of a large change's pairs are not.
     let example: ImpactEntry['example'] | undefined;
-    const exampleOf = (): ImpactEntry['example'] => (example ??= { ...labels, ...changedService(changes) });
+    const withService = (): ImpactEntry['example'] => (example ??= { from: ranked.from, to: ranked.to, ...changedService(changes) });
     const named = { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) };
     const withOutside = outsideCountKey(s, d);
     for (const from of namesOf(s))
@@ -256,10 +261,16 @@ class ImpactEntries {
         const counts = withOutside === undefined || this.firstWithOutside(key, withOutside) ? 1 : 0;
         const entry = this.byPair.get(key);
         if (entry) {
-          if (labels.from.localeCompare(entry.example.from) < 0 || (labels.from === entry.example.from && labels.to.localeCompare(entry.example.to) < 0)) entry.example = exampleOf();
+          if (betterExample(ranked, this.examples.get(key)!)) {
+            this.examples.set(key, ranked);
+            entry.example = withService();
+          }
           Object.assign(entry, mergeChanges(entry, named));
           entry.pairs += counts;
-        } else this.byPair.set(key, { from, to, ...named, pairs: counts, example: exampleOf() });
+        } else {
+          this.examples.set(key, ranked);
+          this.byPair.set(key, { from, to, ...named, pairs: counts, example: withService() });
+        }
       }
   }
 
@@ -330,3 +341,21 @@ function namesOf(endpoint: MatrixEndpoint): readonly string[] {
   return groupNames(endpoint.groups, endpoint.workload);
 }
 
+/** An example pair, and how many of its two ends are workload names rather than bare addresses. */
+interface RankedExample {
+  from: string;
+  to: string;
+  named: number;
+}
+
+function exampleOf(s: MatrixEndpoint, d: MatrixEndpoint): RankedExample {
+  const from = endpointLabel(s);
+  const to = endpointLabel(d);
+  return { from, to, named: Number(from !== s.text) + Number(to !== d.text) };
+}
+
+/** Whether `a` makes a better example than `b`: more ends named, then first by name. */
+function betterExample(a: RankedExample, b: RankedExample): boolean {
+  if (a.named !== b.named) return a.named > b.named;
+  return a.from.localeCompare(b.from) < 0 || (a.from === b.from && a.to.localeCompare(b.to) < 0);
+}

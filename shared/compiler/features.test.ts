@@ -118,6 +118,21 @@ describe('compiler features', () => {
     ]);
   });
 
+  it("names the edge whose honeypot is missing or has no MAC, so Problems selects it on the canvas", () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    const index = redirect.edges.findIndex((e) => e.id === 'trap-ssh');
+    const missing = { ...redirect, edges: redirect.edges.map((e) => (e.id === 'trap-ssh' ? { ...e, redirectTo: 'no-such-trap' } : e)) };
+    expect(compilePolicy(missing, traps).diagnostics.filter((d) => d.code === 'MS133')).toEqual([
+      expect.objectContaining({ location: { path: `edges.${index}.redirectTo`, element: { kind: 'edge', id: 'trap-ssh' } } }),
+    ]);
+    const noMac = { ...traps, workloads: traps.workloads.map((w) => ({ ...w, mac: undefined })) };
+    expect(compilePolicy(redirect, noMac).diagnostics.filter((d) => d.code === 'MS134').map((d) => d.location)).toEqual([
+      { path: `edges.${index}.redirectTo`, element: { kind: 'edge', id: 'trap-ssh' } },
+      { path: 'defaults.redirectTo' },
+    ]);
+  });
+
   it('finds a honeypot by any spelling of its address, as the inventory reads it', () => {
     const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
     const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, SourceLocation } from '../diagnostics';
 import type { Workload } from '../inventory/model';
 import { parseCidr } from '../net/address';
 import { ipv4MappedProblem } from '../net/cidr-set';
@@ -29,28 +29,29 @@ export interface RedirectResolution {
  * known MAC address. Numbering follows the sorted specs: deterministic.
  */
 export function resolveRedirectTargets(policy: Policy, workloads: readonly Workload[]): RedirectResolution {
-  const wanted = new Map<string, string>(); // spec → where it was named, for diagnostics
+  // spec → where it was first named, for diagnostics: an edge's also names the edge, so Problems selects it on the canvas.
+  const wanted = new Map<string, SourceLocation>();
   policy.edges.forEach((e, i) => {
-    if (e.action === 'redirect' && e.redirectTo) wanted.set(e.redirectTo.trim(), wanted.get(e.redirectTo.trim()) ?? `edges.${i}.redirectTo`);
+    if (e.action === 'redirect' && e.redirectTo) wanted.set(e.redirectTo.trim(), wanted.get(e.redirectTo.trim()) ?? { path: `edges.${i}.redirectTo`, element: { kind: 'edge', id: e.id } });
   });
   if (policy.defaults.betweenGroups === 'redirect' && policy.defaults.redirectTo) {
-    wanted.set(policy.defaults.redirectTo.trim(), wanted.get(policy.defaults.redirectTo.trim()) ?? 'defaults.redirectTo');
+    wanted.set(policy.defaults.redirectTo.trim(), wanted.get(policy.defaults.redirectTo.trim()) ?? { path: 'defaults.redirectTo' });
   }
 
   const targets = new Map<string, RedirectTarget>();
   const diagnostics: Diagnostic[] = [];
   for (const spec of [...wanted.keys()].sort()) {
-    const path = wanted.get(spec);
+    const location = wanted.get(spec);
     const workload = honeypotNamed(spec, workloads);
     if (!workload) {
       // IPv4 written as IPv6 names no packet's address; say what to write rather than that no one has it.
       const mapped = ipv4MappedProblem(spec);
       const message = mapped ? `honeypot ${mapped}` : `honeypot "${spec}" is no workload of the inventory; redirect to a workload's name or address`;
-      diagnostics.push({ code: 'MS133', severity: 'error', message, location: { path } });
+      diagnostics.push({ code: 'MS133', severity: 'error', message, location });
       continue;
     }
     if (!workload.mac) {
-      diagnostics.push({ code: 'MS134', severity: 'error', message: `honeypot "${spec}" has no known MAC address, which a redirect needs (Docker reports it; static inventories take "mac")`, location: { path } });
+      diagnostics.push({ code: 'MS134', severity: 'error', message: `honeypot "${spec}" has no known MAC address, which a redirect needs (Docker reports it; static inventories take "mac")`, location });
       continue;
     }
     const ipv4 = workload.addresses.find((a) => parseCidr(a)?.family === 4);

@@ -25,6 +25,11 @@ describe('resolveEndpoints', () => {
     }
   });
 
+  it('says an address block is no single address, rather than that it is no address', () => {
+    expect(resolveEndpoints(inventory, '10.0.0.0/24', 'dual')).toEqual({ ok: false, side: 'from', message: '"10.0.0.0/24" is an address block, not one address; name one of its addresses, or a workload' });
+    expect(resolveEndpoint(inventory, ' fd00::/64 ')).toEqual({ ok: false, message: '"fd00::/64" is an address block, not one address; name one of its addresses, or a workload' });
+  });
+
   it('changes the address at the end of the label, never one the name holds', () => {
     const tricky: Inventory = { ...inventory, workloads: [...inventory.workloads, workload('v6 (fd00::5)', ['fd00::5', '10.0.0.5'])] };
     expect(resolveEndpoints(tricky, 'v6 (fd00::5)', 'v4-only')).toMatchObject({ ok: true, from: { end: { address: '10.0.0.5' }, label: 'v6 (fd00::5) (10.0.0.5)' } });

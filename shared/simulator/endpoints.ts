@@ -106,6 +106,7 @@ export class EndpointResolver {
       };
     }
     const found = this.workloadsNamed(trimmed);
+    if (found.length === 0 && cidr) return { ok: false, message: `${quotedName(trimmed)} is an address block, not one address; name one of its addresses, or a workload` };
     if (found.length === 0) return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address` };
     if (found.length > 1) return { ok: false, message: `${found.length} workloads are called ${quotedName(trimmed)}; write namespace/name or an address` };
     const workload = found[0]!;

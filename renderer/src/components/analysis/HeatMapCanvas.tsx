@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type JSX, type MouseEvent } from 'react';
 import { canvasCellSize, drawCells } from './heat-map-canvas';
+import { onHeatMapKey, type PickedCell } from './heat-map-keys';
 import { describeCell } from './heat-map-svg';
 import type { MatrixView } from './matrix-view';
 
@@ -7,7 +8,7 @@ import type { MatrixView } from './matrix-view';
  * The heat map of a big grid on a canvas: a cell per few pixels, no labels. The cell under the
  * pointer is named below the map; a click picks it, as on the SVG map.
  */
-export function HeatMapCanvas({ view, picked, onPick }: { view: MatrixView; picked: { row: number; column: number } | null; onPick: (cell: { row: number; column: number }) => void }): JSX.Element {
+export function HeatMapCanvas({ view, picked, onPick, label }: { view: MatrixView; picked: PickedCell | null; onPick: (cell: PickedCell) => void; label: string }): JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hovered, setHovered] = useState<{ row: number; column: number } | null>(null);
   const size = canvasCellSize(view.names.length);
@@ -28,7 +29,7 @@ export function HeatMapCanvas({ view, picked, onPick }: { view: MatrixView; pick
 
   return (
     <div className="heat-map-canvas">
-      <div className="heat-map" data-testid="matrix-heat-map" data-rows={view.names.length}>
+      <div className="heat-map" data-testid="matrix-heat-map" data-rows={view.names.length} tabIndex={0} aria-label={label} onKeyDown={onHeatMapKey(picked, view.names.length, onPick)}>
         <div className="heat-map-layers" style={{ width: side, height: side }}>
           <canvas
             ref={canvas}

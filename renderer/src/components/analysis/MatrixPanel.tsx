@@ -3,15 +3,17 @@ import type { NamedPair } from '@shared/analysis/matrix-example';
 import { leftOutNote } from '@shared/analysis/infrastructure-passes';
 import type { MatrixOutcome } from '@shared/api/contract';
 import { formatServices, isEmptyServiceSet } from '@shared/analysis/service-set';
-import { useEffect, useMemo, useRef, useState, type JSX, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type JSX, type MouseEvent } from 'react';
 import { useAnalysisStore, type AnalysisInput } from '../../stores/analysis-store';
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { isCompileCurrent } from '../../model/same-input';
 import { useCompileStore } from '../../stores/compile-store';
+import { useMatrixViewStore } from '../../stores/matrix-view-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { CellExample } from './CellExample';
 import { heatMapPngUrl, SVG_ROW_LIMIT } from './heat-map-canvas';
+import { onHeatMapKey } from './heat-map-keys';
 import { HeatMapCanvas } from './HeatMapCanvas';
 import { CELL, describeCell, heatMapLayout, heatMapSvg, LEGEND, type PictureFooter } from './heat-map-svg';
 import { matrixView } from './matrix-view';
@@ -19,6 +21,8 @@ import { downloadPng, downloadSvg, save } from './picture-export';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
 
+/** Said to a screen reader as the map takes the focus, since nothing on screen says the arrows work. */
+const HEAT_MAP_KEYS = 'Reachability matrix: arrow keys, Home and End pick a cell to explain';
 const NO_MATCH_EXPORT = 'No name contains the filter, so there is no map to export; change or clear the filter.';
 
 /**
@@ -31,9 +35,7 @@ export function MatrixPanel(): JSX.Element {
   const result = useAnalysisStore((s) => s.matrix);
   const running = useAnalysisStore((s) => s.matrixRunning);
   const compute = useAnalysisStore((s) => s.computeMatrix);
-  const [picked, setPicked] = useState<{ row: number; column: number } | null>(null);
-  const [level, setLevel] = useState<'groups' | 'workloads'>('groups');
-  const [filter, setFilter] = useState('');
+  const { picked, level, filter, setPicked, setLevel, setFilter } = useMatrixViewStore();
 
   const current = useAboutDrawing(result?.input);
   // The cell's example pairs are traced on the latest compile, which must be the one the matrix was computed on; and
@@ -138,10 +140,18 @@ export function MatrixPanel(): JSX.Element {
       ) : matrix && grid ? (
         <div className="matrix-body">
           {onCanvas ? (
-            <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} />
+            <HeatMapCanvas view={grid} picked={picked} onPick={setPicked} label={HEAT_MAP_KEYS} />
           ) : (
             // The SVG string is built from escaped text only (heat-map-svg.ts).
-            <div className="heat-map" data-testid="matrix-heat-map" onClick={pick} dangerouslySetInnerHTML={{ __html: svg }} />
+            <div
+              className="heat-map"
+              data-testid="matrix-heat-map"
+              tabIndex={0}
+              aria-label={HEAT_MAP_KEYS}
+              onClick={pick}
+              onKeyDown={onHeatMapKey(picked, grid.names.length, setPicked)}
+              dangerouslySetInnerHTML={{ __html: svg }}
+            />
           )}
           <div className="matrix-explain" data-testid="matrix-cell" ref={explanation}>
             {shownCell && picked ? <CellExplanation from={grid.names[picked.row]!} to={grid.names[picked.column]!} level={level} cell={shownCell.cell} pairs={shownCell.pairs} current={ofLatestCompile && current} /> : <p className="muted">Rows open connections to columns. Click a cell to see what it permits.</p>}

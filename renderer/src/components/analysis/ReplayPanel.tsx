@@ -5,6 +5,7 @@ import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysi
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
+import { honeypotLabel } from '../../model/honeypot-label';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { OutdatedBadge } from './OutdatedBadge';
@@ -104,7 +105,7 @@ export function ReplayPanel(): JSX.Element {
               <tbody>
                 {replay.entries.slice(0, SHOWN).map((e) => (
                   <tr key={`${e.verdict} ${e.from} ${e.to} ${e.service} ${e.redirectedTo ?? ''}`} data-testid="replay-entry" data-from={e.from} data-to={e.to}>
-                    <td>{e.verdict === 'redirected' ? `redirected to ${e.redirectedTo ?? '?'}` : 'dropped'}</td>
+                    <td>{e.verdict === 'redirected' ? `redirected to ${honeypotLabel(result.input.inventory, e.redirectedTo)}` : 'dropped'}</td>
                     <td>{e.from}</td>
                     <td>{e.to}</td>
                     <td className="mono">{e.service}</td>

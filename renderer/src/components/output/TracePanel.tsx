@@ -8,6 +8,7 @@ import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
+import { honeypotLabel } from '../../model/honeypot-label';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
@@ -36,16 +37,19 @@ export function TracePanel(): JSX.Element {
   const inventory = useCompileStore((s) => s.input?.inventory);
   const select = useCanvasStore((s) => s.select);
   const id = useId();
-  // Opened from the matrix with a connection to trace, the form starts with it and traces it at once.
+  // Opened from the matrix with a connection to trace, the form starts with it and traces it at once;
+  // otherwise with what the tab showed when another tab replaced it.
   const [opened] = useState(() => {
     const asked = useTraceRequestStore.getState().take();
+    const kept = asked ? null : useTraceRequestStore.getState().kept;
+    if (kept) return { question: kept.question, run: false, kept };
     const question: TraceQuestion = { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
-    return { question, run: asked !== null };
+    return { question, run: asked !== null, kept: null };
   });
   const [form, setFormState] = useState(opened.question);
-  const [answer, setAnswer] = useState<TraceAnswer | null>(null);
+  const [answer, setAnswer] = useState<TraceAnswer | null>(opened.kept?.answer ?? null);
   // The drawing the answer was traced on: once the drawing moves on, the answer is marked outdated.
-  const [tracedOn, setTracedOn] = useState<CompiledDrawing['input'] | null>(null);
+  const [tracedOn, setTracedOn] = useState<CompiledDrawing['input'] | null>(opened.kept?.tracedOn ?? null);
   const answerCurrent = useAboutDrawing(tracedOn);
   const [switches, setSwitches] = useState<SwitchAnswer[] | null>(null);
   // The stopId of the switches being asked (see work:stop); null when none is.
@@ -59,7 +63,8 @@ export function TracePanel(): JSX.Element {
   useEffect(() => stopAsking, []);
   // A question brought from elsewhere is being traced as the tab opens.
   const [tracing, setTracing] = useState(opened.run);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(opened.kept?.error ?? null);
+  useEffect(() => useTraceRequestStore.getState().keep({ question: form, answer, tracedOn, error }), [form, answer, tracedOn, error]);
   // As trace reads them: a name shared across namespaces needs its namespace.
   const names = useMemo(() => inventory?.workloads.map(qualifiedName) ?? [], [inventory]);
   // Counts questions, so an answer arriving after the question changed is dropped.
@@ -180,7 +185,7 @@ export function TracePanel(): JSX.Element {
         <div className="trace-result">
           <p>
             <span className={`badge ${VERDICT_BADGE[answer.path.verdict]}`} data-testid="trace-verdict" data-verdict={answer.path.verdict}>
-              {answer.path.verdict === 'redirected' ? `redirected to ${answer.path.redirectedTo ?? '?'}` : answer.path.verdict}
+              {answer.path.verdict === 'redirected' ? `redirected to ${honeypotLabel(tracedOn?.inventory ?? inventory, answer.path.redirectedTo)}` : answer.path.verdict}
             </span>{' '}
             {answer.heading} <span className="muted">({answer.path.reason})</span>
             {!answerCurrent ? <OutdatedBadge testId="trace-outdated" /> : null}

@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './support/fixtures';
+
+// A security architect traces a connection, looks at the matrix, and comes back to the Trace tab:
+// the question and its answer must still be there, marked outdated once the drawing moved on.
+
+test('the Trace tab keeps its question and answer while another tab is open', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  expect(await designer.trace('web-1', 'app-2', 8080)).toBe('permitted');
+
+  await designer.byTestId('matrix-tab').click();
+  await designer.byTestId('trace-tab').click();
+  await expect(designer.byTestId('trace-from')).toHaveValue('web-1');
+  await expect(designer.byTestId('trace-to')).toHaveValue('app-2');
+  await expect(designer.byTestId('trace-port')).toHaveValue('8080');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
+  await expect(designer.byTestId('trace-outdated')).toHaveCount(0);
+
+  // Changed while the tab was closed, the drawing no longer matches the answer kept.
+  await designer.byTestId('problems-tab').click();
+  await designer.editEdgeServices('web-to-app', 'tcp/9090');
+  await designer.byTestId('trace-tab').click();
+  await expect(designer.byTestId('trace-verdict')).toBeVisible();
+  await expect(designer.byTestId('trace-outdated')).toBeVisible();
+});
+
+test('Trace and Replay name the honeypot a connection goes to by its workload, as Impact does', async ({ designer, host }) => {
+  const inventory = join(host.home, 'trap-inventory.yaml');
+  const policy = join(host.home, 'trap-policy.yaml');
+  const log = join(host.home, 'trap-log.csv');
+  writeFileSync(inventory, [
+    'apiVersion: microseg.dev/v1',
+    'kind: Inventory',
+    'workloads:',
+    '  - { name: web-1, host: host-a, addresses: [10.0.1.1], labels: { tier: web } }',
+    '  - { name: db-1, host: host-a, addresses: [10.0.3.1], labels: { tier: db } }',
+    "  - { name: honey, host: host-a, addresses: [10.0.9.9], labels: { role: trap }, mac: '02:42:0a:00:09:09' }",
+    '',
+  ].join('\n'));
+  writeFileSync(policy, [
+    'apiVersion: microseg.dev/v1',
+    'kind: Policy',
+    'metadata: { name: trap, revision: 1 }',
+    'defaults: { withinGroup: allow, betweenGroups: drop }',
+    'groups:',
+    '  - { name: web, selector: { labels: tier=web } }',
+    '  - { name: db, selector: { labels: tier=db } }',
+    'edges:',
+    '  - { id: trap-ssh, from: web, to: db, services: [tcp/22], action: redirect, redirectTo: honey }',
+    '',
+  ].join('\n'));
+  writeFileSync(log, 'from,to,protocol,port\nweb-1,db-1,tcp,22\n');
+  await designer.open(host.url);
+  await designer.openFile(policy);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('honey')).toBeVisible();
+  await designer.compile();
+
+  expect(await designer.trace('web-1', 'db-1', 22)).toBe('redirected');
+  await expect(designer.byTestId('trace-verdict')).toHaveText('redirected to honey (10.0.9.9)');
+  await designer.replayLog(log);
+  await expect(designer.replayEntry('web', 'db')).toContainText('redirected to honey (10.0.9.9)');
+});

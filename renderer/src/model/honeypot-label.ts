@@ -1,0 +1,17 @@
+import { qualifiedName, type Inventory } from '@shared/inventory/model';
+import { EndpointResolver } from '@shared/simulator/endpoints';
+
+/** One resolver per inventory read: a replay lists up to 200 redirects, and each lookup would go through every workload. */
+const resolvers = new WeakMap<Inventory, EndpointResolver>();
+
+/**
+ * A honeypot a connection was redirected to, as Trace and Replay show it: by its workload's
+ * name, as Impact names honeypots, with the address; an address no workload has stays as it is.
+ */
+export function honeypotLabel(inventory: Inventory, address: string | undefined): string {
+  if (address === undefined) return '?';
+  let resolver = resolvers.get(inventory);
+  if (!resolver) resolvers.set(inventory, (resolver = new EndpointResolver(inventory)));
+  const owner = resolver.ownerOf(address);
+  return owner ? `${qualifiedName(owner)} (${address})` : address;
+}
