@@ -87,8 +87,8 @@ describe('microseg replay', () => {
     const ragged = log('ragged.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080,extra,fields\nweb-1,app-1,tcp\nweb-1,db-1,tcp,5432\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', ragged);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${ragged}:2: error MS701: the line has 6 fields and the header row names 4; the line is left out`);
-    expect(result.stderr).toContain(`${ragged}:3: error MS702: port: ""`);
+    expect(result.stderr).toContain(`${ragged}:2: error MS701: the line has 6 fields and the header row names 4 (from,to,protocol,port); the line is left out`);
+    expect(result.stderr).toContain(`${ragged}:3: error MS701: the line has 3 fields and the header row names 4 (from,to,protocol,port); the line is left out`);
     expect(result.stdout).toContain('1 connection, 0 permitted, 1 dropped');
     for (const text of ['', 'from,to,protocol,port\n', '# nothing yet\n']) {
       const empty = microseg('replay', policy, '--inventory', inventory, '--connections', log('empty.csv', text));
@@ -102,7 +102,7 @@ describe('microseg replay', () => {
     const uncounted = log('uncounted.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,8080,5000\nweb-1,app-1,tcp,8080\n');
     const result = microseg('replay', policy, '--inventory', inventory, '--connections', uncounted);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${uncounted}:2: error MS701: the line has 5 fields and the header row names 4; the line is left out`);
+    expect(result.stderr).toContain(`${uncounted}:2: error MS701: the line has 5 fields and the header row names 4 (from,to,protocol,port); the line is left out`);
     expect(result.stdout).toContain('1 connection, 1 permitted, 0 dropped');
   });
 

@@ -13,6 +13,16 @@ describe('parseConnectionLog', () => {
     ]);
   });
 
+  it('says a line lacks fields the header names, where those are needed; a line without its count is read', async () => {
+    const text = 'from,to,protocol,port,count\nnonsense line\nweb-1,app-1,tcp\nweb-1,app-1,tcp,80\n';
+    const { diagnostics, connections } = await parseConnectionLog(text, 'log.csv');
+    expect(diagnostics.map((d) => [d.location?.line, d.message])).toEqual([
+      [2, 'the line has 1 field and the header row names 5 (from,to,protocol,port,count); the line is left out'],
+      [3, 'the line has 3 fields and the header row names 5 (from,to,protocol,port,count); the line is left out'],
+    ]);
+    expect(connections.map((c) => [c.line, c.count])).toEqual([[4, 1]]);
+  });
+
   it('counts a line with several stray quotes as one line left out, said once', async () => {
     const text = 'from,to,protocol,port\na"b"c"d,10.0.0.1,tcp,80\nweb-1,app-1,tcp,80\n';
     const { diagnostics, linesLeftOut, connections } = await parseConnectionLog(text, 'log.csv');

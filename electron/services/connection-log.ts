@@ -56,10 +56,12 @@ export async function parseConnectionLog(text: string, file: string): Promise<Co
       let next: { record: Record<string, string>; info: Info; raw: string } | null;
       while ((next = parser.read() as typeof next) !== null) {
         const line = recordStartLine(next.info.lines, next.raw);
-        // Fewer fields leave one empty, which its check names; more would be dropped unseen (a count without its column).
+        // More fields would be dropped unseen (a count without its column); fewer lack a column
+        // the line needs, unless the ones left out are optional (count).
         const fields = (next.info as Info & { error?: { record?: unknown[] } }).error?.record?.length ?? 0;
-        if (fields > header.length) {
-          diagnostics.push({ code: 'MS701', severity: 'error', message: `the line has ${fields} fields and the header row names ${header.length}; the line is left out`, location: { file, line } });
+        const lacksNeeded = fields > 0 && fields < header.length && header.slice(fields).some((column) => (REQUIRED as readonly string[]).includes(column));
+        if (fields > header.length || lacksNeeded) {
+          diagnostics.push({ code: 'MS701', severity: 'error', message: `the line has ${fields} field${fields === 1 ? '' : 's'} and the header row names ${header.length} (${header.join(',')}); the line is left out`, location: { file, line } });
           continue;
         }
         const checked = connectionOf(next.record, line, file);
