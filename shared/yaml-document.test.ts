@@ -94,6 +94,15 @@ describe('hostile YAML', () => {
   });
 });
 
+describe('a mapping where text goes', () => {
+  // Found by the mutation property: the hint for a value of the wrong kind quoted it with String(),
+  // which throws for a mapping whose key is `toString`.
+  it('is said to be of the wrong kind, even one holding a toString key', () => {
+    const inventory = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - name:\n      toString: ""\n    host: host-a\n    addresses: [10.0.0.1]\n';
+    expect(parseInventoryFile(inventory, 'f.yaml', 'now').diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([['MS302', 5, 'workloads.0.name: name must be text']]);
+  });
+});
+
 describe('a file saved with a byte-order mark', () => {
   it('places what is on its first line at the column an editor shows, as without the mark', () => {
     const text = 'apiVersion: microseg.dev/v2\nkind: Policy\nmetadata: { name: x }\n';

@@ -351,9 +351,10 @@ function wrongType(issue: z.core.$ZodIssueInvalidType): string {
 function kindHint(issue: z.core.$ZodIssueInvalidType, doc: Document | undefined): string {
   const input: unknown = issue.input;
   const node: unknown = doc?.getIn(issue.path, true);
-  const written = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
-  const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
   const scalar = typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean';
+  // Only a scalar is quoted back: String() of a mapping with a `toString` key throws.
+  const written = isScalar(node) && typeof node.source === 'string' ? node.source : scalar ? String(input) : '';
+  const field = issue.path.filter((p) => typeof p === 'string').at(-1) ?? 'the value';
   if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
     return `; YAML reads ${written} unquoted as a ${typeof input === 'number' ? 'number' : 'true/false value'}: to keep it as text, quote it, ${field}: ${JSON.stringify(written)}`;
   }
