@@ -7,6 +7,7 @@ import type { AnalysisInput } from '../stores/analysis-store';
 import { compileReplaced, useCompileStore } from '../stores/compile-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { usePolicyStore } from '../stores/policy-store';
+import type { StoreApi } from 'zustand';
 
 /**
  * Compiles the drawing against the current inventory; with none loaded, against no workloads. A
@@ -52,23 +53,20 @@ function compileDrawing(policy: Policy, inventory: Inventory | null): Promise<vo
 
 /** Resolves once no open source is being read (each has loaded or failed; a source's open has its own timeout). */
 function sourcesRead(): Promise<void> {
-  const reading = (): boolean => useInventoryStore.getState().open.some((o) => o.status === 'loading');
-  if (!reading()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const unsubscribe = useInventoryStore.subscribe(() => {
-      if (reading()) return;
-      unsubscribe();
-      resolve();
-    });
-  });
+  return once(useInventoryStore, (s) => !s.open.some((o) => o.status === 'loading'));
 }
 
 /** Resolves once no compile is running, so a compile already under way is waited for, not repeated. */
 function compileSettled(): Promise<void> {
-  if (!useCompileStore.getState().running) return Promise.resolve();
+  return once(useCompileStore, (s) => !s.running);
+}
+
+/** Resolves as soon as the store's state holds `settled`: at once when it does already. */
+function once<T>(store: Pick<StoreApi<T>, 'getState' | 'subscribe'>, settled: (state: T) => boolean): Promise<void> {
+  if (settled(store.getState())) return Promise.resolve();
   return new Promise((resolve) => {
-    const unsubscribe = useCompileStore.subscribe((state) => {
-      if (state.running) return;
+    const unsubscribe = store.subscribe((state) => {
+      if (!settled(state)) return;
       unsubscribe();
       resolve();
     });
