@@ -6,6 +6,7 @@ import type { ApiEvents } from '@shared/api/contract';
 import { createHandlers, dispatch } from './api/handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { nativeDialogs } from './native-dialogs';
+import { askBeforeDiscarding } from './unload-question';
 import { resolveAppPaths } from './services/app-paths';
 import { createLogger } from './services/logger';
 import { createServices } from './services/services';
@@ -64,21 +65,7 @@ function createWindow(): void {
     },
   });
   mainWindow.on('closed', () => (mainWindow = null));
-  // The page holds the window open (beforeunload) while work would be lost; Electron asks no one
-  // by itself, so the window would just stay. One question, naming all that could be lost.
-  const window = mainWindow;
-  window.webContents.on('will-prevent-unload', (event) => {
-    const choice = dialog.showMessageBoxSync(window, {
-      type: 'warning',
-      title: 'Discard unsaved work?',
-      message: 'Close Microseg Designer and lose the unsaved work?',
-      detail: 'The drawing has changes that are not saved, or the YAML view has edits that are not applied to it, or both. Closing or reloading throws them away.',
-      buttons: ['Discard and close', 'Keep editing'],
-      defaultId: 1,
-      cancelId: 1,
-    });
-    if (choice === 0) event.preventDefault();
-  });
+  askBeforeDiscarding(mainWindow, dialog);
   void mainWindow.loadURL(rendererIndex);
 }
 
