@@ -62,3 +62,32 @@ test('names DHCP turned off as a change of its own, host by host', async ({ desi
   expect(await designer.impactAgainstFile(withDhcp)).toEqual([]);
   await expect(designer.byTestId('impact-infrastructure-change')).toHaveText(["DHCP (UDP 67 and 68) no longer passes on h1, h2 ahead of the policy's rules"]);
 });
+
+// Every long analysis has a Stop. Two tiers of 2,000 workloads each, the edge between them changed:
+// the comparison counts four million address pairs (17 s on the 2-core test machine), so the
+// Stop comes while it compares, whatever the machine's speed. How soon a stop is heard between
+// steps is for impact.test.ts, which counts them; here, that the panel ends in the stopped state.
+test('Stop ends a long comparison: nothing of it is shown, it says so, and offers to compare again', async ({ designer, host }) => {
+  const rows = Array.from({ length: 4000 }, (_, i) => `${i % 2 ? 'app' : 'web'}-${i},h${i % 40},10.1.${i >> 8}.${i & 255},tier=${i % 2 ? 'app' : 'web'}`);
+  const { inventory, policy } = writeDualStackFiles(host.home, rows);
+  await designer.open(host.url);
+  await designer.openInventoryFile(inventory);
+  await designer.openFile(policy);
+  await designer.editEdgeServices('web-app', 'tcp/8081');
+  await designer.compile();
+
+  await designer.byTestId('impact-tab').click();
+  await designer.byTestId('impact-file').click();
+  await designer.byTestId('path-input').fill(policy);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('impact-progress')).toContainText('pairs');
+  await designer.byTestId('impact-stop').click();
+
+  await expect(designer.byTestId('impact-stopped')).toHaveText(`Comparing with ${policy} was stopped before it was complete; nothing of it is shown. Compare again`, { timeout: 10_000 });
+  await expect(designer.byTestId('impact-stop')).toHaveCount(0);
+  await expect(designer.byTestId('impact-result')).toHaveCount(0);
+  await expect(designer.byTestId('impact-failure')).toHaveCount(0);
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  await expect(designer.byTestId('impact-again')).toBeEnabled();
+  await expect(designer.byTestId('impact-file')).toBeEnabled();
+});

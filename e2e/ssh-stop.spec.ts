@@ -8,9 +8,10 @@ import { closeAll, openSockets, silentServer, type SilentServer } from './suppor
 import type { RunningHost } from './support/web-host';
 
 // The SSH work besides the deploy dialog's read that a silent host would hold up to ssh2's 10 s
-// handshake timeout: reading switch ports, rolling back, asking the real switches. Each has a
-// Stop that drops the connection at once and says the work was stopped. The example's two hosts
-// sit behind loopback servers of the test's own that accept and never speak; no lab is needed.
+// handshake timeout: reading switch ports, rolling back, asking the real switches, comparing with
+// what the hosts run. Each has a Stop that drops the connection at once and says the work was
+// stopped. The example's two hosts sit behind loopback servers of the test's own that accept and
+// never speak; no lab is needed.
 // The checks run within the handshake timeout, after which the work would end by itself.
 
 const example = fileURLToPath(new URL('../examples/three-tier-shop/', import.meta.url));
@@ -93,6 +94,23 @@ test.describe('Stop on SSH work a silent host holds', () => {
     await expect.poll(() => openSockets(silent), { timeout: 5_000 }).toBe(0);
     await expect(designer.byTestId('trace-switch-stop')).toHaveCount(0);
     await expect(designer.byTestId('trace-switch')).toBeEnabled();
+  });
+
+  test('comparing with what the hosts run: Stop in the Impact tab drops the reads, and the tab says nothing of the comparison is shown', async ({ designer, host }) => {
+    await openWithSilentHosts(designer, host, silent);
+    await designer.byTestId('impact-tab').click();
+
+    await designer.byTestId('impact-deployed').click();
+    await expect.poll(() => openSockets(silent)).toBe(2);
+    await designer.byTestId('impact-stop').click();
+
+    // Not the deploy dialog's "show what was read": the whole comparison ends, with no half of it listed.
+    await expect(designer.byTestId('impact-stopped')).toHaveText('Comparing with what the hosts run was stopped before it was complete; nothing of it is shown. Compare again', { timeout: 5_000 });
+    await expect.poll(() => openSockets(silent), { timeout: 5_000 }).toBe(0);
+    await expect(designer.byTestId('impact-result')).toHaveCount(0);
+    await expect(designer.byTestId('impact-failure')).toHaveCount(0);
+    await expect(designer.byTestId('error-notice')).toHaveCount(0);
+    await expect(designer.byTestId('impact-again')).toBeEnabled();
   });
 
   test('asking the real switches: a question changed meanwhile drops the connections of the old one', async ({ designer, host }) => {

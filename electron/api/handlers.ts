@@ -56,8 +56,10 @@ export function createHandlers(services: Services, info: AppInfo, dialogs?: Dial
     'trace:switch': ({ host, packet, state, stopId }) => services.stops.run(stopId, (stop) => services.switchTrace.trace(host, packet, state, stop)),
     'work:stop': ({ stopId }) => Promise.resolve(services.stops.stop(stopId)),
     'analysis:matrix': ({ policy, inventory, stopId }) => services.stops.run(stopId, (stop) => services.analysis.matrix(policy, inventory, stop, stopId)),
-    'analysis:impact': ({ policy, inventory, against }) =>
-      services.stops.run(against.kind === 'deployed' ? against.stopId : undefined, (stop) => services.analysis.impact(policy, inventory, against, stop)),
+    'analysis:impact': ({ policy, inventory, against, stopId }) =>
+      services.stops.run(stopId, (stop) =>
+        services.stops.run(against.kind === 'deployed' ? against.stopId : undefined, (readStop) => services.analysis.impact(policy, inventory, against, stop, stopId, readStop)),
+      ),
     'analysis:replay': ({ policy, inventory, path, stopId }) => services.stops.run(stopId, (stop) => services.analysis.replay(policy, inventory, path, stop, stopId)),
     'kubernetes:import': ({ from }) => (from.kind === 'files' ? importNetworkPolicyFiles(from.paths) : importClusterNetworkPolicies(from.context)),
     'kubernetes:export': ({ policy, inventory, folder }) => exportNetworkPolicyFiles(policy, inventory, folder),

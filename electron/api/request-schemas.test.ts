@@ -55,9 +55,13 @@ describe('the request schemas', () => {
     expect(cancel.safeParse(null).success).toBe(false);
   });
 
-  it('take a stopId on each request whose SSH work may be stopped, and the stop of one id, of at most 100 characters', () => {
+  it('take a stopId on each request whose SSH work or long analysis may be stopped, and the stop of one id, of at most 100 characters', () => {
     const stopId = 'b9f1c7de-0000-4000-8000-000000000000';
+    const drawing = { policy, inventory: { readAt: 'now', workloads: [workload] } };
     for (const [channel, args] of [
+      ['analysis:matrix', drawing],
+      ['analysis:impact', { ...drawing, against: { kind: 'file', path: '/tmp/p.yaml' } }],
+      ['analysis:replay', { ...drawing, path: '/tmp/connections.csv' }],
       ['deploy:rollbackPreview', { host: 'h1' }],
       ['deploy:rollback', { host: 'h1' }],
       ['hosts:containerPorts', { host: 'h1' }],

@@ -131,6 +131,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
     policy,
     inventory,
     against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('file'), path }), z.strictObject({ kind: z.literal('deployed'), hosts: z.array(z.string().min(1)), stopId: stopId.optional() })]),
+    stopId: stopId.optional(),
   }),
   'work:stop': z.strictObject({ stopId }),
   'analysis:replay': z.strictObject({ policy, inventory, path, stopId: stopId.optional() }),

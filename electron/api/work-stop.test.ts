@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
+import { serializePolicy } from '@shared/policy/policy-file';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closed, loopbackTarget, SilentServers, type SilentServer } from '../testing/silent-ssh';
 import { resolveAppPaths } from '../services/app-paths';
@@ -14,7 +15,7 @@ import { createHandlers, dispatch, type Handlers } from './handlers';
 // Each request that talks to a host over SSH, stopped by `work:stop` while its host's server
 // accepts and never speaks: the real services and openSshSession, through the handlers both doors
 // call. Unstopped, each would wait for ssh2's 10 s ready timeout, past this test's own timeout.
-// Then the long analyses (matrix, replay), which a stop ends at their next slice.
+// Then the long analyses (matrix, impact, replay), which a stop ends at their next slice.
 
 const servers = new SilentServers();
 afterEach(() => servers.closeAll());
@@ -66,16 +67,18 @@ describe('work:stop', () => {
 
   it.each([
     ['analysis:matrix', () => ({}), () => 'The matrix was stopped before it was complete; nothing of it is shown.'],
-    ['analysis:replay', (log: string) => ({ path: log }), (log: string) => `The replay of ${log} was stopped before it was complete; nothing of it is shown.`],
+    ['analysis:impact', (folder: string) => ({ against: { kind: 'file', path: join(folder, 'saved.yaml') } }), () => 'The impact was stopped before it was complete; nothing of it is shown.'],
+    ['analysis:replay', (folder: string) => ({ path: join(folder, 'connections.csv') }), (folder: string) => `The replay of ${join(folder, 'connections.csv')} was stopped before it was complete; nothing of it is shown.`],
   ])('stops %s, and says that nothing of it is shown', async (channel, args, message) => {
     const { handlers } = await silentHost();
-    const log = join(mkdtempSync(join(tmpdir(), 'microseg-stop-')), 'connections.csv');
-    writeFileSync(log, 'from,to,protocol,port\n10.0.0.1,10.0.0.2,tcp,80\n');
-    const ask = { policy: emptyPolicy('t'), inventory, ...args(log), stopId: `${channel}-1` };
+    const folder = mkdtempSync(join(tmpdir(), 'microseg-stop-'));
+    writeFileSync(join(folder, 'connections.csv'), 'from,to,protocol,port\n10.0.0.1,10.0.0.2,tcp,80\n');
+    writeFileSync(join(folder, 'saved.yaml'), serializePolicy(emptyPolicy('t')));
+    const ask = { policy: emptyPolicy('t'), inventory, ...args(folder), stopId: `${channel}-1` };
     expect(await dispatch(handlers, channel, { ...ask, stopId: undefined })).toMatchObject({ ok: true });
 
     // Stopped first: the two doors' requests may overtake each other, and the analysis must start stopped.
     await dispatch(handlers, 'work:stop', { stopId: `${channel}-1` });
-    expect(await dispatch(handlers, channel, ask)).toEqual({ ok: false, error: { code: 'stopped', message: message(log) } });
+    expect(await dispatch(handlers, channel, ask)).toEqual({ ok: false, error: { code: 'stopped', message: message(folder) } });
   });
 });

@@ -6,6 +6,7 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { formatFlow } from '@shared/compiler/flow';
 import type { Inventory } from '@shared/inventory/model';
 import { emptyPolicy } from '@shared/policy/model';
+import { serializePolicy } from '@shared/policy/policy-file';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeHosts } from '../testing/fake-hosts';
 import { AnalysisService } from './analysis-service';
@@ -63,11 +64,11 @@ describe('AnalysisService.impact against the deployed flows', () => {
     expect(fleet.open).toBe(0);
   });
 
-  it('stopped, answers with the hosts read so far: the others are unread, none further is asked, and every session closes', async () => {
+  it('its read stopped, answers with the hosts read so far: the others are unread, none further is asked, and every session closes', async () => {
     const fleet = new FakeHosts(20, undefined, () => true);
     const { service, inventory } = await analysis(fleet);
     const stop = new AbortController();
-    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, stop.signal);
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, undefined, undefined, stop.signal);
     await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_LIMITS.perOperation));
     fleet.release('h00');
     await vi.waitFor(() => expect(fleet.waiting).toEqual(fleet.hosts.slice(1, SSH_LIMITS.perOperation + 1)));
@@ -83,17 +84,31 @@ describe('AnalysisService.impact against the deployed flows', () => {
     for (const host of fleet.asked) expect(fleet.signals.get(host)?.aborted).toBe(true);
   });
 
-  it('stopped right after it was asked, while the drawing is still compiled, asks no host and lists every one unread', async () => {
+  it('its read stopped right after it was asked, while the drawing is still compiled, asks no host and lists every one unread', async () => {
     const fleet = new FakeHosts(3);
     const { service, inventory } = await analysis(fleet);
     const stop = new AbortController();
-    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, stop.signal);
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, undefined, undefined, stop.signal);
 
     stop.abort();
     const outcome = await impact;
 
     expect(outcome.unread.map((u) => [u.host, u.reason])).toEqual(fleet.hosts.map((h) => [h, 'the read was stopped before this host answered']));
     expect(fleet.asked).toEqual([]);
+  });
+
+  it('stopped itself while the hosts are read, ends saying so, with nothing of it answered, and every session closes', async () => {
+    const fleet = new FakeHosts(20, undefined, () => true);
+    const { service, inventory } = await analysis(fleet);
+    const stop = new AbortController();
+    const impact = service.impact(emptyPolicy('t'), inventory, { kind: 'deployed', hosts: fleet.hosts }, stop.signal).then(() => 'answered', (error: unknown) => error);
+    await vi.waitFor(() => expect(fleet.waiting).toHaveLength(SSH_LIMITS.perOperation));
+
+    stop.abort();
+
+    expect(await impact).toMatchObject({ code: 'stopped', message: 'The impact was stopped before it was complete; nothing of it is shown.' });
+    expect(fleet.asked).toEqual(fleet.hosts.slice(0, SSH_LIMITS.perOperation));
+    expect(fleet.open).toBe(0);
   });
 
   it('answers, naming where it is, when a switch holds a flow under our cookie that passes traffic and that no policy writes', async () => {
@@ -121,12 +136,16 @@ describe('AnalysisService.impact against the deployed flows', () => {
   });
 });
 
-describe('AnalysisService.matrix and replay, stopped while they wait for the compile of the drawing', () => {
-  const log = join(mkdtempSync(join(tmpdir(), 'microseg-analysis-')), 'connections.csv');
+describe('AnalysisService.matrix, impact and replay, stopped while they wait for the compile of the drawing', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'microseg-analysis-'));
+  const log = join(folder, 'connections.csv');
   writeFileSync(log, 'from,to,protocol,port\n10.0.0.1,10.0.1.1,tcp,80\n');
+  const saved = join(folder, 'saved.yaml');
+  writeFileSync(saved, serializePolicy(emptyPolicy('t')));
 
   it.each([
     ['matrix', (service: AnalysisService, inventory: Inventory, stop?: AbortSignal) => service.matrix(emptyPolicy('t'), inventory, stop), 'The matrix was stopped before it was complete; nothing of it is shown.'],
+    ['impact', (service: AnalysisService, inventory: Inventory, stop?: AbortSignal) => service.impact(emptyPolicy('t'), inventory, { kind: 'file', path: saved }, stop), 'The impact was stopped before it was complete; nothing of it is shown.'],
     ['replay', (service: AnalysisService, inventory: Inventory, stop?: AbortSignal) => service.replay(emptyPolicy('t'), inventory, log, stop), `The replay of ${log} was stopped before it was complete; nothing of it is shown.`],
   ])('%s: ends at once, saying it was stopped, while the compile goes on for another asker', async (_, analyse, message) => {
     const { service, inventory, compiles } = await analysis(new FakeHosts(2));

@@ -1,6 +1,6 @@
 import type { ApiEvents, HostTarget, ImpactBaseline, ImpactOutcome, MatrixOutcome, ReplayOutcome, UnreadHost } from '@shared/api/contract';
 import { sshDestination } from '@shared/api/host-target-rules';
-import { impactSteps } from '@shared/analysis/impact';
+import { impactSteps, type ImpactSide } from '@shared/analysis/impact';
 import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
@@ -12,7 +12,7 @@ import { parsePolicyFile } from '@shared/policy/policy-file';
 import { parseFlowText } from '@shared/simulator/flow-parser';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
 import type { HostFlowTables } from '@shared/simulator/path';
-import { loadHostTablesSteps, type AnalysisProgress } from '@shared/analysis/steps';
+import { loadHostTablesSteps, type AnalysisProgress, type AnalysisSteps } from '@shared/analysis/steps';
 import { groupByTable, type FlowTables } from '@shared/simulator/simulate';
 import { portGuardsLostBetween } from '@shared/simulator/port-guards';
 import type { HostTargetStore } from './host-targets';
@@ -64,24 +64,36 @@ export class AnalysisService {
     return { matrix, durationMs };
   }
 
-  /** Against deployed hosts, `stop` ends the read of their flows: the hosts not read by then are unread (see ImpactOutcome). */
-  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = NEVER_STOPPED): Promise<ImpactOutcome> {
+  /**
+   * `stop` ends it at its next slice, with the `stopped` error; `runId` marks its progress reports.
+   * Against deployed hosts, `readStop` ends only the read of their flows: the hosts not read by
+   * then are unread (see ImpactOutcome), and the comparison goes on with those read.
+   */
+  async impact(policy: Policy, inventory: Inventory, against: ImpactBaseline, stop: AbortSignal = NEVER_STOPPED, runId?: string, readStop: AbortSignal = NEVER_STOPPED): Promise<ImpactOutcome> {
     const started = performance.now();
+    const progress = this.progress('impact', runId);
+    const compared = await this.compare(policy, inventory, against, progress, stop, readStop).catch(asStopped('The impact was stopped before it was complete; nothing of it is shown.'));
+    const { impact, portGuardsLost, unread } = compared;
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, unread: unread.length, ms: durationMs });
+    return { ...compared, durationMs };
+  }
+
+  /** The impact's outcome but its duration; a CancelledError as soon as `stop` aborts. */
+  private async compare(policy: Policy, inventory: Inventory, against: ImpactBaseline, progress: (p: AnalysisProgress) => void, stop: AbortSignal, readStop: AbortSignal): Promise<Omit<ImpactOutcome, 'durationMs'>> {
     // One reader for both sides: the comparison then sees shared flows without reading their text.
-    const progress = this.progress('impact');
-    const { tables: after, reader } = await this.drawingTables(policy, inventory, progress);
-    let before: { policy: Policy; tables: HostFlowTables };
+    const { tables: after, reader } = await this.drawingTables(policy, inventory, progress, stop);
+    let before: ImpactSide;
     let baseline: string;
     let portGuardsLost: PortGuardLoss[] = [];
     let unread: UnreadHost[] = [];
     if (against.kind === 'file') {
-      const { path, text } = await readTextFile(against.path);
-      const parsed = parsePolicyFile(text, path);
-      if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
-      before = { policy: parsed.policy, tables: await compiledTables(parsed.policy, inventory, path, progress, reader) };
-      baseline = `revision ${parsed.policy.revision} of ${path}`;
+      const { path, text } = await unlessCancelled(stop, readTextFile(against.path));
+      before = await runInSlices(savedPolicySteps(text, path, inventory, reader), progress, stop);
+      baseline = `revision ${before.policy.revision} of ${path}`;
     } else {
-      const read = await this.readDeployed(against.hosts, stop);
+      // Stopping the whole impact stops the read too: its sessions must not outlive the answer.
+      const read = await this.readDeployed(against.hosts, AbortSignal.any([stop, readStop]));
       const deployed = read.tables;
       unread = read.unread;
       // Hosts not read keep their tables: the comparison is about the hosts named.
@@ -89,10 +101,8 @@ export class AnalysisService {
       portGuardsLost = portGuardsLostBetween(deployed, after, against.hosts);
       baseline = against.hosts.length === 0 ? 'the drawing itself (no host named)' : `the flows on ${against.hosts.join(', ')} now`;
     }
-    const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), progress);
-    const durationMs = Math.round(performance.now() - started);
-    this.log.info('impact', { policy: policy.name, against: against.kind, entries: impact.entries.length, guardsLost: portGuardsLost.length, unread: unread.length, ms: durationMs });
-    return { impact, baseline, portGuardsLost, unread, durationMs };
+    const impact = await runInSlices(impactSteps(before, { policy, tables: after }, inventory), progress, stop);
+    return { impact, baseline, portGuardsLost, unread };
   }
 
   /** Replays a connection log (see connection-log.ts) against the drawing's compiled tables. */
@@ -123,7 +133,7 @@ export class AnalysisService {
     const current = await unlessCancelled(stop, this.compiles.loadedTables(policy, inventory, progress));
     if (current) return current;
     const reader = new CompiledFlowReader();
-    return { tables: await compiledTables(policy, inventory, 'the drawing', progress, reader, stop), reader };
+    return { tables: await runInSlices(compiledTablesSteps(policy, inventory, 'the drawing', reader), progress, stop), reader };
   }
 
   /** Reports one task's progress to every window. */
@@ -175,9 +185,19 @@ function unreadHost(target: HostTarget, error: unknown): UnreadHost {
   return { host: target.host, server: sshDestination(target), reason };
 }
 
-async function compiledTables(policy: Policy, inventory: Inventory, what: string, progress: (p: AnalysisProgress) => void, reader = new CompiledFlowReader(), stop: AbortSignal = NEVER_STOPPED): Promise<HostFlowTables> {
+/** The policy compiled, then its tables loaded a host per step: a stop between the compile and the load is heard. */
+function* compiledTablesSteps(policy: Policy, inventory: Inventory, what: string, reader: CompiledFlowReader): AnalysisSteps<HostFlowTables> {
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics))
     throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-  return runInSlices(loadHostTablesSteps(compiled.hosts, reader), progress, stop);
+  yield { done: 0, total: compiled.hosts.length, unit: 'host tables read' };
+  return yield* loadHostTablesSteps(compiled.hosts, reader);
+}
+
+/** A saved policy file's text read, compiled and loaded, as the side an impact compares with; a step between each. */
+function* savedPolicySteps(text: string, path: string, inventory: Inventory, reader: CompiledFlowReader): AnalysisSteps<ImpactSide> {
+  const parsed = parsePolicyFile(text, path);
+  if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
+  yield { done: 0, total: 1, unit: 'saved policies compiled' };
+  return { policy: parsed.policy, tables: yield* compiledTablesSteps(parsed.policy, inventory, path, reader) };
 }

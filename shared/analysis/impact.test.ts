@@ -8,7 +8,7 @@ import { CompiledFlowReader } from '../simulator/compiled-flows';
 import { loadHostTables, type HostFlowTables } from '../simulator/path';
 import { groupByTable } from '../simulator/simulate';
 import { scenarioArbitrary } from '../simulator/testing/random-scenario';
-import { changeImpact, type ChangeImpact, type ImpactEntry } from './impact';
+import { changeImpact, impactSteps, type ChangeImpact, type ImpactEntry, type ImpactScope } from './impact';
 import { formatServices } from './service-set';
 
 const RUNS = 300;
@@ -302,5 +302,42 @@ describe('impact narrowed to the changed flows (property)', () => {
     // The property means something only if edits change reach and narrowing leaves pairs out.
     expect(changed).toBeGreaterThan(RUNS / 6);
     expect(narrowedPairs).toBeLessThan(everyPair);
+  });
+});
+
+describe('impact as steps, for a caller that must stay responsive (the app stops it between two)', () => {
+  const tiers = (count: number): Inventory => ({
+    readAt: 'x',
+    workloads: handInventory(Array.from({ length: 2 * count }, (_, i) => [`${i % 2 ? 'app' : 'web'}-${i}`, `h${i % 4}`, `10.0.${i >> 8}.${i & 255}`])).workloads.map((w) => ({ ...w, labels: { tier: w.name.split('-')[0]! } })),
+  });
+  const webToApp = (port: number): Policy => ({
+    ...BARE,
+    groups: [
+      { name: 'web', selector: { labels: 'tier=web' } },
+      { name: 'app', selector: { labels: 'tier=app' } },
+    ],
+    edges: [{ id: 'web-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: port, to: port } }], action: 'allow' }],
+  });
+  const progressOf = (inventory: Inventory, scope: ImpactScope): { units: string[]; impact: ChangeImpact } => {
+    const reader = new CompiledFlowReader();
+    const steps = impactSteps({ policy: webToApp(8080), tables: tablesOf(webToApp(8080), inventory, reader) }, { policy: webToApp(8081), tables: tablesOf(webToApp(8081), inventory, reader) }, inventory, { scope });
+    const units: string[] = [];
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return { units, impact: step.value };
+      units.push(step.value.unit);
+    }
+  };
+
+  it("prepares in steps, then compares the changed flows' pairs a step each: the first reach of a host is slow on a large one", () => {
+    const { units, impact } = progressOf(tiers(3), 'changed-flows');
+    expect(impact.stats.pairsCompared).toBeGreaterThan(0);
+    expect(units.filter((u) => u === 'preparation steps').length).toBeGreaterThanOrEqual(2);
+    expect(units.filter((u) => u === 'address pairs').length).toBeGreaterThanOrEqual(impact.stats.pairsCompared);
+  });
+
+  it('counts the address pairs of two large classes into the entries in steps, not in one', () => {
+    const { units, impact } = progressOf(tiers(64), 'every-pair');
+    expect(impact.entries.find((e) => e.from === 'web' && e.to === 'app')?.pairs).toBe(64 * 64);
+    expect(units).toContain('class pairs');
   });
 });

@@ -16,7 +16,7 @@ import { pairReach } from './reach';
 import { bySwappedHoneypots, changesBetween, mergeChanges, type ReachChanges } from './reach-changes';
 import { flowRedirectTargets, tableRedirectTargets } from './redirect-targets';
 import { diffTables, type TablesDiff } from './table-diff';
-import { finish, PAIRS_PER_STEP, type AnalysisSteps } from './steps';
+import { finish, PAIRS_PER_STEP, type AnalysisProgress, type AnalysisSteps } from './steps';
 import { withoutPortGuards } from '../simulator/port-guards';
 import { exampleGoal, tracedServiceText } from './matrix-example';
 import { NO_SERVICES, unionServices } from './service-set';
@@ -84,6 +84,20 @@ export function impactChangesSomething(impact: ChangeImpact): boolean {
   return impact.entries.length > 0 || impact.infrastructureChanges.length > 0;
 }
 
+/** Address pairs counted into the entries between two yields; each takes a few microseconds. */
+const ADDS_PER_STEP = 1024;
+
+/**
+ * The steps before the first pair is compared, at most: each side read, the changed flows'
+ * addresses, every address named, then four to class them (a comparison of the changed flows'
+ * pairs skips the last five). Each reads every host's tables, so each is a step of its own.
+ */
+const PREPARATION_STEPS = 8;
+
+function preparation(done: number): AnalysisProgress {
+  return { done, total: PREPARATION_STEPS, unit: 'preparation steps' };
+}
+
 /**
  * Above this share of all address pairs, narrowing to the changed flows' pairs saves less than
  * classing every address costs: compare classes instead.
@@ -111,7 +125,9 @@ export function* impactSteps(beforeAsGiven: ImpactSide, afterAsGiven: ImpactSide
   // What passes every pair before any policy (neighbour discovery once IPv6 comes in) is no
   // change of the policy: both sides are compared without it, as the matrix reads them.
   const older = withoutInfrastructurePasses(withoutPortGuards(beforeAsGiven.tables));
+  yield preparation(1);
   const newer = withoutInfrastructurePasses(withoutPortGuards(afterAsGiven.tables));
+  yield preparation(2);
   const leftOut = [...new Set([...older.leftOut, ...newer.leftOut])].sort();
   // A host not read keeps the same tables on both sides: its passes are said once.
   const unknownPasses = [...new Map([...older.unknownPasses, ...newer.unknownPasses].map((p) => [JSON.stringify(p), p])).values()].sort((a, b) => a.host.localeCompare(b.host));
@@ -127,6 +143,7 @@ function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Invento
   if (diff && options.scope !== 'every-pair') {
     const few = pairsOfNamedAddresses(diff, before, after, participants);
     if (few && (options.scope === 'changed-flows' || few.count <= NARROWED_SHARE * few.fewestEndpoints ** 2)) return yield* narrowedImpact(before, after, inventory, few);
+    yield preparation(3);
   }
 
   // Both sides' addresses: the older side's, and those of the flows the newer one adds.
@@ -134,6 +151,7 @@ function* policyImpact(before: ImpactSide, after: ImpactSide, inventory: Invento
   if (diff) for (const table of diff) named.addFlows(table.added);
   else named.addTables(after.tables);
   const endpoints = impactEndpoints(before.policy, after.policy, workloads, named);
+  yield preparation(4);
   if (options.scope !== 'every-pair') {
     const boxes = changedPairs(diff, new EndpointLocator(endpoints), named.redirectTargets);
     const count = boxedPairCount(boxes, endpoints.length);
@@ -183,8 +201,10 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
   let pairsCompared = 0;
   let visited = 0;
   for (const [s, d] of boxedPairs(boxes, endpoints.length)) {
+    // A step per pair: the first reach of a host indexes its tables (tens of milliseconds on a
+    // large host, where a pair after takes microseconds), and a one-edge change has few pairs.
     // Boxes overlap, so `boxed` only bounds the pairs: the bar may end early, never overrun.
-    if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total: boxed, unit: 'address pairs' };
+    yield { done: visited++, total: boxed, unit: 'address pairs' };
     const src = endpoints[s]!;
     const dst = endpoints[d]!;
     if (s === d || src.address.family !== dst.address.family) continue;
@@ -198,14 +218,19 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
 /** Every pair of address classes (what neither side's flows can tell apart), reached through both sides. */
 function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inventory, endpoints: MatrixEndpoint[]): AnalysisSteps<PolicyChanges> {
   const was = new FlowSignatures(before.tables);
+  yield preparation(5);
   const now = new FlowSignatures(after.tables);
+  yield preparation(6);
   const older = new ReachabilityAnalysis(before.tables, was, [was, now], endpoints, inventory);
+  yield preparation(7);
   const newer = new ReachabilityAnalysis(after.tables, now, [was, now], endpoints, inventory);
+  yield preparation(8);
   const entries = new ImpactEntries(participantsOf(inventory).addresses);
   let pairsCompared = 0;
 
   const total = newer.classes.length ** 2;
   let visited = 0;
+  let added = 0;
   for (const a of newer.classes)
     for (const b of newer.classes) {
       if (++visited % PAIRS_PER_STEP === 0) yield { done: visited, total, unit: 'class pairs' };
@@ -215,7 +240,13 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
       const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
       const changes = changesBetween(older.reach(src, dst), newer.reach(src, dst));
       if (!changes) continue;
-      for (const s of a.members) for (const d of b.members) if (s !== d) entries.add(s, d, changes);
+      // Two classes of a thousand addresses each make a million address pairs to count in.
+      for (const s of a.members)
+        for (const d of b.members) {
+          if (s === d) continue;
+          entries.add(s, d, changes);
+          if (++added % ADDS_PER_STEP === 0) yield { done: visited, total, unit: 'class pairs' };
+        }
     }
 
   return { entries: entries.sorted(), stats: { endpoints: endpoints.length, scope: 'every-pair', pairsCompared, simulations: older.simulations + newer.simulations } };

@@ -83,11 +83,15 @@ export interface ApiRequests {
   'trace:switch': { args: { host: string; packet: TracePacket; state: 'new' | 'established' } & Stoppable; result: SwitchTrace };
   /** Which services each group may open to each other group, exactly, from the tables the policy compiles to. */
   'analysis:matrix': { args: { policy: Policy; inventory: Inventory } & Stoppable; result: MatrixOutcome };
-  /** What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now. */
-  'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline }; result: ImpactOutcome };
+  /**
+   * What the policy would newly permit and newly block, compared with a saved version or with what the hosts run now.
+   * Stopped (`work:stop` with its own stopId), it fails with code `stopped`: nothing of it is shown. The deployed
+   * baseline's stopId stops only the read of the hosts (see ImpactBaseline).
+   */
+  'analysis:impact': { args: { policy: Policy; inventory: Inventory; against: ImpactBaseline } & Stoppable; result: ImpactOutcome };
   /**
    * Stops the work of every request that carries `stopId` (see Stoppable): a connection still
-   * opening is dropped at once, an open session is closed, a matrix or replay ends at its next
+   * opening is dropped at once, an open session is closed, a matrix, impact or replay ends at its next
    * slice, and each request answers as its own entry says. A stop that arrives before its request (two HTTP requests may overtake each
    * other) stops that request as it comes. Idempotent: work that has ended has nothing to stop.
    */
@@ -137,8 +141,9 @@ export interface MatrixOutcome {
 /**
  * What a change is measured against: a policy file compiled with the same inventory, or the
  * flows the named hosts' switches hold now (read over SSH); hosts left out keep their tables.
- * Stopped (`work:stop`), hosts not yet read free their SSH sessions and are listed as unread, and
- * the impact answers with the hosts read so far.
+ * The deployed baseline's stopId stopped (`work:stop`), only the read ends: hosts not yet read free
+ * their SSH sessions and are listed as unread, and the impact answers with the hosts read so far
+ * (the deploy dialog's "show what was read"). The request's own stopId ends the whole impact.
  */
 export type ImpactBaseline = { kind: 'file'; path: string } | ({ kind: 'deployed'; hosts: string[] } & Stoppable);
 

@@ -1,7 +1,7 @@
 import { emptyPolicy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiResponse } from '@shared/api/contract';
-import { useAnalysisStore } from './analysis-store';
+import { useAnalysisStore, type AnalysisTask } from './analysis-store';
 
 // A comparison's answer on screen must be the answer to the last comparison asked for.
 
@@ -37,22 +37,63 @@ describe('impact comparisons', () => {
   });
 });
 
+/** Starts `task` with its request left unanswered; `answer` ends it. */
+async function startHeld(task: AnalysisTask): Promise<{ stopId: string; answer: (response: ApiResponse<unknown>) => Promise<void> }> {
+  let answer: (response: ApiResponse<unknown>) => void = () => undefined;
+  const { request } = await import('../api/request');
+  vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve as typeof answer)));
+  const store = useAnalysisStore.getState();
+  const running = task === 'matrix' ? store.computeMatrix(input) : task === 'impact' ? store.computeImpact(input, { kind: 'file', path: '/tmp/p.yaml' }) : store.replayLog(input, '/tmp/c.csv');
+  const [, asked] = vi.mocked(request).mock.calls.at(-1)!;
+  return {
+    stopId: (asked as { stopId: string }).stopId,
+    answer: async (response) => {
+      answer(response);
+      await running;
+    },
+  };
+}
+
+const STOPPED: ApiResponse<unknown> = { ok: false, error: { code: 'stopped', message: 'stopped' } };
+
 describe('progress reports', () => {
-  it("shows its own run's progress, not another window's run of the same analysis", async () => {
-    let answer: (response: ApiResponse<unknown>) => void = () => undefined;
+  it.each(['matrix', 'impact', 'replay'] as const)("%s: shows its own run's progress, not another window's run of the same analysis", async (task) => {
+    const { stopId: ours, answer } = await startHeld(task);
+
+    useAnalysisStore.getState().setProgress({ task, runId: 'another-window', done: 90, total: 100, unit: 'hosts' });
+    expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
+    useAnalysisStore.getState().setProgress({ task, runId: ours, done: 3, total: 100, unit: 'hosts' });
+    expect(useAnalysisStore.getState().progress[task]).toEqual({ done: 3, total: 100, unit: 'hosts' });
+
+    await answer(STOPPED);
+    expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
+  });
+});
+
+describe('Stop', () => {
+  it.each(['matrix', 'impact', 'replay'] as const)('%s: asks work:stop for the id its running request carries', async (task) => {
+    const { stopId, answer } = await startHeld(task);
     const { request } = await import('../api/request');
-    vi.mocked(request).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve as typeof answer)));
-    const running = useAnalysisStore.getState().computeMatrix(input);
-    const [, asked] = vi.mocked(request).mock.calls.at(-1)!;
-    const ours = (asked as { stopId: string }).stopId;
 
-    useAnalysisStore.getState().setProgress({ task: 'matrix', runId: 'another-window', done: 90, total: 100, unit: 'hosts' });
-    expect(useAnalysisStore.getState().progress.matrix).toBeUndefined();
-    useAnalysisStore.getState().setProgress({ task: 'matrix', runId: ours, done: 3, total: 100, unit: 'hosts' });
-    expect(useAnalysisStore.getState().progress.matrix).toEqual({ done: 3, total: 100, unit: 'hosts' });
+    useAnalysisStore.getState().stop(task);
 
-    answer({ ok: false, error: { code: 'stopped', message: 'stopped' } });
-    await running;
-    expect(useAnalysisStore.getState().progress.matrix).toBeUndefined();
+    expect(vi.mocked(request)).toHaveBeenLastCalledWith('work:stop', { stopId });
+    await answer(STOPPED);
+  });
+
+  it('a stopped comparison shows nothing of it, is no failure, and says what it compared with, to compare again', async () => {
+    useAnalysisStore.setState({ impact: null, impactFailure: null, impactStopped: null });
+    const { answer } = await startHeld('impact');
+
+    await answer(STOPPED);
+
+    expect(useAnalysisStore.getState()).toMatchObject({ impact: null, impactFailure: null, impactStopped: { kind: 'file', path: '/tmp/p.yaml' }, impactRunning: false });
+  });
+
+  it('a comparison that starts again clears the stopped one', async () => {
+    useAnalysisStore.setState({ impactStopped: { kind: 'file', path: '/tmp/p.yaml' } });
+    answers.push({ ok: true, value: impact });
+    await useAnalysisStore.getState().computeImpact(input, { kind: 'file', path: '/tmp/p.yaml' });
+    expect(useAnalysisStore.getState().impactStopped).toBeNull();
   });
 });

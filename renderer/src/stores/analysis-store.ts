@@ -12,9 +12,8 @@ export interface AnalysisInput {
   inventory: Inventory;
 }
 
-type AnalysisTask = ApiEvents['analysis:progress']['task'];
-/** The analyses the user may stop while they run (the impact's read has its own Stop in the deploy dialog). */
-export type StoppableAnalysis = 'matrix' | 'replay';
+/** The long analyses: each reports its progress and may be stopped while it runs. */
+export type AnalysisTask = ApiEvents['analysis:progress']['task'];
 
 interface AnalysisState {
   /** `computedAt`: local date and time, for the exported picture's caption. */
@@ -24,6 +23,8 @@ interface AnalysisState {
   impactRunning: boolean;
   /** Why the last comparison failed; shown in its place, never beside an older comparison's result. */
   impactFailure: { against: ImpactBaseline; error: ApiErrorData } | null;
+  /** What the last comparison, stopped by the user before it was complete, compared with; nothing of it is kept. */
+  impactStopped: ImpactBaseline | null;
   replay: (ReplayOutcome & { input: AnalysisInput }) | null;
   replayRunning: boolean;
   /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
@@ -33,14 +34,14 @@ interface AnalysisState {
   computeMatrix: (input: AnalysisInput) => Promise<void>;
   computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
   replayLog: (input: AnalysisInput, path: string) => Promise<void>;
-  /** Stops the running matrix or replay: it ends at its next slice and shows nothing. */
-  stop: (task: StoppableAnalysis) => void;
+  /** Stops the running analysis: it ends at its next slice and shows nothing. */
+  stop: (task: AnalysisTask) => void;
   setShowImpactOnCanvas: (show: boolean) => void;
   setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
 
-/** The matrix and the replay running now, by the stopId their requests carry (their progress reports carry it too). */
-const runs = new StopIds<StoppableAnalysis>();
+/** The analyses running now, by the stopId their requests carry (their progress reports carry it too). */
+const runs = new StopIds<AnalysisTask>();
 
 export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrix: null,
@@ -48,6 +49,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   impact: null,
   impactRunning: false,
   impactFailure: null,
+  impactStopped: null,
   replay: null,
   replayRunning: false,
   progress: {},
@@ -66,12 +68,17 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   },
 
   computeImpact: async (input, against) => {
+    const stopId = runs.start('impact');
     // The last result goes as a new comparison starts: what is on screen answers the last request.
-    set((s) => ({ impact: null, impactFailure: null, impactRunning: true, progress: { ...s.progress, impact: undefined } }));
-    const response = await request('analysis:impact', { ...input, against }, { handles: () => true });
+    set((s) => ({ impact: null, impactFailure: null, impactStopped: null, impactRunning: true, progress: { ...s.progress, impact: undefined } }));
+    const response = await request('analysis:impact', { ...input, against, stopId }, { handles: () => true });
+    runs.end('impact', stopId);
+    // Stopped is the user's own doing, not a failure: said as such, with nothing of the comparison.
+    const stopped = !response.ok && wasStopped(response.error);
     set((s) => ({
       impact: response.ok ? { ...response.value, input, against } : null,
-      impactFailure: response.ok ? null : { against, error: response.error },
+      impactFailure: response.ok || stopped ? null : { against, error: response.error },
+      impactStopped: stopped ? against : null,
       impactRunning: false,
       progress: { ...s.progress, impact: undefined },
     }));
@@ -95,7 +102,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
   setProgress: ({ task, runId, ...progress }) =>
     set((s) => {
       const running = { matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning }[task];
-      const ours = runId === undefined || task === 'impact' || runId === runs.current(task);
+      const ours = runId === undefined || runId === runs.current(task);
       return running && ours ? { progress: { ...s.progress, [task]: progress } } : {};
     }),
 }));

@@ -4,12 +4,11 @@ import { useAnalysisStore } from '../../stores/analysis-store';
 
 /**
  * A bar for the running matrix, impact or replay; before the first report (short runs send
- * none), a note. A matrix or replay has a Stop beside it.
+ * none), a note. A Stop beside it ends the run.
  */
 export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:progress']['task']; note: string }): JSX.Element {
   const progress = useAnalysisStore((s) => s.progress[task]);
   const stop = useAnalysisStore((s) => s.stop);
-  const stoppable = task !== 'impact';
   // The run ends at its next slice, which may be a moment away: say the stop was heard.
   const [stopping, setStopping] = useState(false);
   return (
@@ -21,19 +20,17 @@ export function AnalysisProgress({ task, note }: { task: ApiEvents['analysis:pro
       ) : (
         <span className="muted">{note}</span>
       )}
-      {stoppable ? (
-        <button
-          type="button"
-          data-testid={`${task}-stop`}
-          disabled={stopping}
-          onClick={() => {
-            setStopping(true);
-            stop(task);
-          }}
-        >
-          {stopping ? 'Stopping…' : 'Stop'}
-        </button>
-      ) : null}
+      <button
+        type="button"
+        data-testid={`${task}-stop`}
+        disabled={stopping}
+        onClick={() => {
+          setStopping(true);
+          stop(task);
+        }}
+      >
+        {stopping ? 'Stopping…' : 'Stop'}
+      </button>
     </>
   );
 }

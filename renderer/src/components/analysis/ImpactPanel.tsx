@@ -26,6 +26,7 @@ export function ImpactPanel(): JSX.Element {
   const result = useAnalysisStore((s) => s.impact);
   const running = useAnalysisStore((s) => s.impactRunning);
   const failure = useAnalysisStore((s) => s.impactFailure);
+  const stopped = useAnalysisStore((s) => s.impactStopped);
   const compute = useAnalysisStore((s) => s.computeImpact);
   const showOnCanvas = useAnalysisStore((s) => s.showImpactOnCanvas);
   const setShowOnCanvas = useAnalysisStore((s) => s.setShowImpactOnCanvas);
@@ -49,6 +50,7 @@ export function ImpactPanel(): JSX.Element {
     setNote(baseline.kind === 'deployed' && unreadable.length > 0 ? `No SSH target for ${unreadable.join(', ')}: compared as if they already ran this drawing.` : null);
     await compute(compiled.input, baseline);
   };
+  const again = (baseline: ImpactBaseline): Promise<void> => run(baseline.kind === 'deployed' ? 'deployed' : baseline);
   const compareWithFile = async (): Promise<void> => {
     const path = await chooseAnalysisFile(BASELINE_FILE);
     if (path) await run({ kind: 'file', path });
@@ -78,6 +80,14 @@ export function ImpactPanel(): JSX.Element {
           {failure.error.detail ? <pre className="detail">{failure.error.detail}</pre> : null}
         </div>
       ) : null}
+      {stopped ? (
+        <p className="muted" data-testid="impact-stopped">
+          Comparing with {baselineName(stopped)} was stopped before it was complete; nothing of it is shown.{' '}
+          <button type="button" className="link" data-testid="impact-again" disabled={running || compiling || hasErrors || (stopped.kind === 'deployed' && noneReadable)} onClick={() => void again(stopped)}>
+            Compare again
+          </button>
+        </p>
+      ) : null}
       {result ? (
         <div data-testid="impact-result">
           <p>
@@ -89,7 +99,7 @@ export function ImpactPanel(): JSX.Element {
           <UnreadHostsList unread={result.unread} />
           <ImpactList impact={result.impact} hosts={result.against.kind === 'deployed' ? { asked: result.against.hosts.length, unread: result.unread.length } : undefined} />
         </div>
-      ) : running || failure ? null : (
+      ) : running || failure || stopped ? null : (
         <p className="muted">The connections the drawing would newly permit or block, by group pair and service, exactly from the flow tables.</p>
       )}
     </div>
