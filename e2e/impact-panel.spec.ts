@@ -28,6 +28,8 @@ test('says an edge widened from one port to the whole protocol newly permits `tc
   await designer.compile();
 
   expect(await designer.impactAgainstFile(policy)).toEqual(['web→app +tcp except 8080 -']);
+  // One address pair changed: said in the singular.
+  await expect(designer.byTestId('impact-result')).toContainText('(1 pair compared, ');
 });
 
 test('a comparison that fails says why in words, and keeps its error code for support out of the text', async ({ designer, host }) => {

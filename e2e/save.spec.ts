@@ -166,6 +166,30 @@ test('Save as keeps its dialog and the typed path when the path is refused, sayi
   expect(existsSync(good)).toBe(true);
 });
 
+// A newcomer's defect: Open on a mistyped path closed the dialog on a banner, and the path had to be typed again.
+test('Open keeps its dialog and the typed path when the file cannot be read, saying why there', async ({ designer, host }) => {
+  const file = await designer.openShopCopy(host.url, host.home);
+  const refused: [string, string][] = [
+    [join(host.home, 'shpo.yaml'), `Could not read ${join(host.home, 'shpo.yaml')}: it does not exist`],
+    [host.home, `Could not read ${host.home}: it is a folder, not a file`],
+  ];
+
+  await designer.byTestId('policy-open').click();
+  for (const [path, reason] of refused) {
+    await designer.byTestId('path-input').fill(path);
+    await designer.byTestId('path-confirm').click();
+    await expect(designer.byTestId('path-problem')).toContainText(reason);
+    await expect(designer.byTestId('path-input')).toHaveValue(path);
+  }
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+
+  // The path mended: the dialog closes on the file opened.
+  await designer.byTestId('path-input').fill(file);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('path-modal')).toHaveCount(0);
+  await expect(designer.byTestId('policy-path')).toHaveText(file);
+});
+
 test('Save as over the inventory file the designer has open says so before replacing it', async ({ designer, host }) => {
   const inventory = join(host.home, 'inventory.yaml');
   writeFileSync(inventory, readFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url))));

@@ -44,4 +44,13 @@ describe('mustBe', () => {
     expect(mustBe('port', 'a number', 70000)).toBe('port must be a number (found 70000)');
     expect(mustBe('the value of label "big"', 'short', 'v'.repeat(5000))).toBe(`the value of label "big" must be short (found "${'v'.repeat(60)}…" (5,000 characters))`);
   });
+
+  it('writes characters that show as nothing or as a plain space as escapes, since they are why the value looks right and is refused', () => {
+    expect(mustBe('the value of label "role"', 'letters', 'frontend\u200b')).toBe('the value of label "role" must be letters (found "frontend\\u200b")');
+    expect(mustBe('the value of label "role"', 'letters', 'front\u00a0end')).toBe('the value of label "role" must be letters (found "front\\u00a0end")');
+    expect(mustBe('name', 'ascii', '\ufeffweb')).toBe('name must be ascii (found "\\ufeffweb")');
+    expect(mustBe('name', 'short', `\u200b${'v'.repeat(70)}`)).toBe(`name must be short (found "\\u200b${'v'.repeat(59)}…" (71 characters))`);
+    // Plain spaces and letters of any script stay as they are.
+    expect(mustBe('name', 'ascii', 'rôle de')).toBe('name must be ascii (found "rôle de")');
+  });
 });

@@ -96,8 +96,24 @@ export function mustBe(field: string, rule: string, found?: FoundValue): string 
 
 /** A found value as JSON writes it; a string longer than 60 characters shortened as quotedName does, so one pasted by mistake cannot flood the message. */
 function quotedFound(found: FoundValue): string {
-  if (typeof found !== 'string' || found.length <= QUOTED_NAME_HEAD) return JSON.stringify(found);
-  return `${JSON.stringify(`${headOf(found)}…`)} (${lengthOf(found)})`;
+  if (typeof found !== 'string') return JSON.stringify(found);
+  if (found.length <= QUOTED_NAME_HEAD) return unseenEscaped(JSON.stringify(found));
+  return `${unseenEscaped(JSON.stringify(`${headOf(found)}…`))} (${lengthOf(found)})`;
+}
+
+/**
+ * Characters that show as nothing or as a plain space: zero-width spaces and joiners, the byte
+ * order mark, soft hyphens, no-break and other Unicode spaces (a spreadsheet or a web page
+ * pastes them). In a refused value they are usually why it was refused, so they are written as
+ * escapes: `"frontend\u200b"` rather than a `"frontend"` that looks right.
+ */
+const UNSEEN = /(?! )[\p{Cf}\p{Zs}]/gu;
+
+function unseenEscaped(text: string): string {
+  return text.replace(UNSEEN, (ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** `FIELD must be one of A, B, C (found VALUE)`: a value outside a fixed set. */

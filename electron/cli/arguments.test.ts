@@ -52,6 +52,15 @@ describe('the command line', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('names a mistyped option or command, and the one meant, rather than pass on Node\'s words about positional arguments', () => {
+    expect(failure(['compile', 'p.yaml', '--inventroy', 'i.csv'])).toEqual({ code: 2, message: 'compile takes no --inventroy (did you mean --inventory?); its options are --inventory, --out, --json' });
+    expect(failure(['trace', 'p.yaml', '--Port', '80']).message).toBe('trace takes no --Port (did you mean --port?); its options are --inventory, --from, --to, --proto, --port, --icmp-type, --established, --sent-by, --json');
+    // A short slip matches nothing short by chance (`-i` is not `--to`).
+    expect(failure(['compile', 'p.yaml', '-i', 'i.csv']).message).toBe('compile takes no -i; its options are --inventory, --out, --json');
+    expect(failure(['--version']).message).toBe('unknown option --version; see microseg --help');
+    expect(failure(['compil', 'p.yaml']).message).toBe('unknown command "compil" (did you mean compile?); commands are check, compile, trace, import, export, matrix, impact, replay');
+  });
+
   it('knows before reading the rest whether a failure is to be JSON', () => {
     expect(wantsJson(['compile', 'p.yaml', '--bogus', '--json'])).toBe(true);
     expect(wantsJson(['matrix', 'p.yaml', '--format', 'json'])).toBe(true);

@@ -45,6 +45,8 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS, tokens: true });
   } catch (error) {
+    const unknown = unknownOption(error);
+    if (unknown !== null) throw wrongUsage(unknownOptionMessage(unknown, argv));
     // Node's words come on several lines; the failure is printed on one.
     throw wrongUsage((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
@@ -63,13 +65,54 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
 
   const [command, policyPath, ...more] = positionals;
   if (!command) throw wrongUsage('name a command and a policy file');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw wrongUsage(`unknown command "${command}"; commands are ${COMMANDS.join(', ')}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw wrongUsage(`unknown command "${command}"${didYouMean(command, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
   const known = COMMAND_OPTIONS[command as (typeof COMMANDS)[number]];
   const stray = tokens.find((token) => token.kind === 'option' && !known.includes(token.name));
   if (stray?.kind === 'option') throw wrongUsage(`${command} takes no ${stray.rawName}; its options are ${known.map((o) => `--${o}`).join(', ')}`);
   if (values.json && values.format !== undefined && values.format !== 'json') throw wrongUsage(`--json and --format ${values.format} ask for two formats; give one`);
   if (!policyPath) throw wrongUsage(command === 'import' || command === 'export' ? `name the format after ${command}: ${command} k8s` : `${command} needs a policy file`);
   return { help: false, command, policyPath, more, values };
+}
+
+/** The option Node refused as unknown (`--inventroy`), or null for any other failure to read the line. */
+function unknownOption(error: unknown): string | null {
+  if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return null;
+  return /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1] ?? null;
+}
+
+/**
+ * Node's own words for an unknown option are about positional arguments and quoting, which
+ * misleads for what is nearly always a typo: name the option, the near miss, and what the
+ * command takes.
+ */
+function unknownOptionMessage(option: string, argv: readonly string[]): string {
+  const command = COMMANDS.find((name) => argv.includes(name));
+  const known = command ? COMMAND_OPTIONS[command] : Object.keys(OPTIONS);
+  const guess = didYouMean(option.replace(/^-+/, ''), known, '--');
+  return command ? `${command} takes no ${option}${guess}; its options are ${known.map((o) => `--${o}`).join(', ')}` : `unknown option ${option}${guess}; see microseg --help`;
+}
+
+/** ` (did you mean --inventory?)` when one name is a slip of the keys away from `typed`, else nothing. */
+function didYouMean(typed: string, names: readonly string[], prefix: string): string {
+  // A slip is a letter or two per word's length; a short word would otherwise match anything short.
+  const slips = Math.max(1, Math.floor(typed.length / 4));
+  const near = names.filter((name) => editDistance(typed.toLowerCase(), name) <= slips);
+  return near.length === 1 ? ` (did you mean ${prefix}${near[0]}?)` : '';
+}
+
+/** Letters inserted, deleted, changed or two neighbours swapped to turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const width = b.length + 1;
+  const cells = Array.from({ length: (a.length + 1) * width }, (_, k) => (k < width ? k : k % width === 0 ? k / width : 0));
+  const at = (i: number, j: number): number => cells[i * width + j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      cells[i * width + j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { microseg, microsegWithStdout, ROOT } from './testing/run-microseg';
+import { microseg, microsegIntoClosedPipe, microsegWithStdout, ROOT } from './testing/run-microseg';
 
 // Runs the real command line (through tsx, so no build is needed) on the bundled example.
 
@@ -241,6 +241,10 @@ describe('microseg', () => {
     } finally {
       closeSync(full);
     }
+  });
+  it('a reader gone from stderr too (`2>&1 | head -1`) leaves the exit code the answer, not 1', () => {
+    // impact exits 1 when something changes: here nothing does, and the inventory's warning goes to stderr.
+    expect(microsegIntoClosedPipe('impact', policy, policy, '--inventory', inventory)).toBe(0);
   });
   it('says once, at its kind, that a policy and an inventory were given the other way round', () => {
     const swapped = microseg('compile', inventory, '--inventory', policy);

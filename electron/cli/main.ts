@@ -177,6 +177,11 @@ process.stdout.on('error', (error) => {
   process.exitCode = EXIT.usage;
 });
 
+// stderr carries warnings and failures, and `2>&1 | head` closes it with stdout. Nothing is left
+// to say a failed write on, and Node would end on the unhandled error with exit 1, which means
+// an answer (impact: something changes): the exit code the command sets stays the answer.
+process.stderr.on('error', () => undefined);
+
 /** Writes output too big for one string a chunk (of whole lines) at a time, waiting whenever stdout's buffer is full. */
 async function printChunks(chunks: Iterable<string>, code: number): Promise<number> {
   for (const chunk of chunks) {

@@ -24,7 +24,14 @@ items:
       ['shop', 'p', 'app=web', true, false],
       ['default', 'in-list', '', true, true],
     ]);
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS608', severity: 'warning', location: expect.objectContaining({ line: 16 }) })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'MS608', severity: 'warning', message: 'skipped: its kind is "Service", not NetworkPolicy', location: expect.objectContaining({ line: 16 }) })]);
+  });
+
+  it('says what kind a skipped document is without "a Inventory", and that a NetworkPolicy spelt in another case is not one', () => {
+    const messages = (kind: string): string[] => parseNetworkPolicies(`apiVersion: v1\nkind: ${kind}\nmetadata: { name: x }\n`, 'k.yaml').diagnostics.map((d) => d.message);
+    expect(messages('Inventory')).toEqual(['skipped: its kind is "Inventory", not NetworkPolicy']);
+    expect(messages('networkpolicy')).toEqual(['skipped: its kind is "networkpolicy"; write kind: NetworkPolicy, capitals as here, for it to be read as one']);
+    expect(parseNetworkPolicies('apiVersion: v1\nmetadata: { name: x }\n', 'k.yaml').diagnostics.map((d) => d.message)).toEqual(['skipped: a document without a kind, not a NetworkPolicy']);
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { parseLocatedYamlStream, schemaDiagnostics, type LocatedDocument } from 
 import { networkPolicySchema, type NetworkPolicy } from './network-policy';
 import { validateNetworkPolicy } from './network-policy-validate';
 import { appendAll } from '../arrays';
+import { quotedName } from '../text';
 
 export interface NetworkPolicyParse {
   policies: NetworkPolicy[];
@@ -55,11 +56,17 @@ export function readNetworkPolicyObjects(items: readonly unknown[], origin: stri
   return { policies, diagnostics };
 }
 
+/** Why a document of another kind is skipped; one that differs from NetworkPolicy in case only is most likely meant as one. */
+function skippedKind(kind: string | undefined): string {
+  if (kind === undefined) return 'skipped: a document without a kind, not a NetworkPolicy';
+  if (kind.toLowerCase() === 'networkpolicy') return `skipped: its kind is ${quotedName(kind)}; write kind: NetworkPolicy, capitals as here, for it to be read as one`;
+  return `skipped: its kind is ${quotedName(kind)}, not NetworkPolicy`;
+}
+
 function readObject(item: unknown, doc: Pick<LocatedDocument, 'locate'>): { policy: NetworkPolicy | null; diagnostics: Diagnostic[] } {
   const kind = typeof item === 'object' && item !== null && 'kind' in item ? String(item.kind) : undefined;
   if (kind !== 'NetworkPolicy') {
-    const message = `skipped: a ${kind ?? 'document without a kind'}, not a NetworkPolicy`;
-    return { policy: null, diagnostics: [{ code: 'MS608', severity: 'warning', message, location: doc.locate('kind') }] };
+    return { policy: null, diagnostics: [{ code: 'MS608', severity: 'warning', message: skippedKind(kind), location: doc.locate('kind') }] };
   }
   const checked = networkPolicySchema.safeParse(item, { reportInput: true });
   if (!checked.success) return { policy: null, diagnostics: schemaDiagnostics(checked.error, doc, 'MS602') };

@@ -29,10 +29,26 @@ export async function newPolicy(): Promise<void> {
   rememberOpenFile(null);
 }
 
+/**
+ * Asks which file, then opens it. In the browser's dialog a path that cannot be read (a typo, a
+ * folder) is asked for again with the path as typed and the reason, as Save as does, rather than
+ * closing the dialog on a banner and leaving the path to be typed again.
+ */
 export async function openPolicy(): Promise<void> {
   if (!(await mayDiscard('open another policy'))) return;
-  const path = await choosePath('open');
-  if (path) await readPolicy(path);
+  const inDialog = (error: ApiErrorData): boolean => !useAppStore.getState().info?.nativeDialogs && READ_REFUSALS.has(error.code);
+  let refused: Refusal | undefined;
+  for (;;) {
+    const path = await choosePath('open', refused);
+    if (!path) return;
+    const response = await request('file:read', { path }, { handles: inDialog });
+    if (response.ok) {
+      adoptPolicyText(response.value);
+      return;
+    }
+    if (!inDialog(response.error)) return;
+    refused = { path, problem: response.error.message };
+  }
 }
 
 /** Opens a bundled example: its policy, and its inventory file as the inventory source. */
@@ -79,6 +95,9 @@ interface Refusal {
 /** The codes a write fails with when the path is at fault (a folder, no such folder), not the service. */
 const PATH_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['bad-request', 'io']);
 
+/** The codes a read fails with when the path is at fault (no such file, a folder), not the service. */
+const READ_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['bad-request', 'not-found', 'io']);
+
 function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
 }
@@ -86,18 +105,19 @@ function isExample(path: string): boolean {
 /** Reads and parses a policy file; true when it replaced the drawing. */
 async function readPolicy(path: string): Promise<boolean> {
   const response = await request('file:read', { path });
-  if (!response.ok) return false;
-  const parsed = parsePolicyFile(response.value.text, response.value.path);
+  return response.ok && adoptPolicyText(response.value);
+}
+
+/** Makes a file's text the drawing; false, with its diagnostics listed, when it does not parse. */
+function adoptPolicyText({ path, text }: { path: string; text: string }): boolean {
+  const parsed = parsePolicyFile(text, path);
   if (!parsed.policy) {
-    usePolicyStore.getState().setFileProblem({
-      title: `${response.value.path} was not opened; the drawing is unchanged`,
-      diagnostics: parsed.diagnostics,
-    });
+    usePolicyStore.getState().setFileProblem({ title: `${path} was not opened; the drawing is unchanged`, diagnostics: parsed.diagnostics });
     return false;
   }
-  diskTexts.set(response.value.path, response.value.text);
-  adopt(parsed.policy, response.value.path, false, response.value.text);
-  rememberOpenFile(response.value.path);
+  diskTexts.set(path, text);
+  adopt(parsed.policy, path, false, text);
+  rememberOpenFile(path);
   return true;
 }
 

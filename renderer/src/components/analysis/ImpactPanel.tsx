@@ -13,6 +13,7 @@ import { UnreadHostsList } from './UnreadHostsList';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
 import { noticeCodeHint } from '../../stores/notice-store';
+import { countOf } from '../../model/format';
 
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
@@ -92,7 +93,7 @@ export function ImpactPanel(): JSX.Element {
         <div data-testid="impact-result">
           <p>
             Against <strong data-testid="impact-baseline">{result.baseline}</strong>{' '}
-            <span className="muted">({result.impact.stats.pairsCompared} pairs compared, {result.durationMs} ms)</span>
+            <span className="muted">({countOf(result.impact.stats.pairsCompared, 'pair')} compared, {result.durationMs} ms)</span>
             {!current ? <OutdatedBadge /> : null}
           </p>
           <PortGuardLossList losses={result.portGuardsLost} />
