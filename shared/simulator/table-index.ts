@@ -6,13 +6,17 @@ import type { PacketFields } from './packet';
 
 /**
  * A table's flows filed by the one exact address they match (source first, else destination),
- * so a lookup only considers the flows that can match the packet's addresses plus those that
- * match no exact address. Compiled tables are mostly per-address clause flows, so this turns a
- * scan of thousands of flows into a scan of a few dozen.
+ * and the others by their transport destination port under each mask they use, so a lookup
+ * only considers the flows that can match the packet's addresses and port plus those that
+ * match neither. Compiled tables are mostly per-address clause flows and per-port service
+ * clause flows, so this turns a scan of thousands of flows into a scan of a few dozen: an edge
+ * listing a thousand ports would otherwise have every packet meet its thousand port flows.
  */
 interface TableIndex {
   bySource: Map<string, SimFlow[]>;
   byDestination: Map<string, SimFlow[]>;
+  /** By tp_dst mask, then by the masked port: the flows of no exact address that match a port. */
+  byPort: Map<number, Map<number, SimFlow[]>>;
   rest: SimFlow[];
 }
 
@@ -33,20 +37,26 @@ export function candidateFlows(flows: readonly SimFlow[], packet: PacketFields):
     index = buildIndex(flows);
     indexes.set(flows, index);
   }
-  const bySource = index.bySource.get(addressKey(packet.src)) ?? [];
-  const byDestination = index.byDestination.get(addressKey(packet.dst)) ?? [];
-  if (bySource.length === 0 && byDestination.length === 0) return index.rest;
-  return mergeByLine(mergeByLine(index.rest, bySource), byDestination);
+  let candidates: readonly SimFlow[] = index.rest;
+  // A flow matching a port never matches a packet without one (ICMP, ARP).
+  if (packet.tpDst !== undefined) for (const [mask, byValue] of index.byPort) candidates = mergeByLine(candidates, byValue.get(packet.tpDst & mask) ?? []);
+  candidates = mergeByLine(candidates, index.bySource.get(addressKey(packet.src)) ?? []);
+  return mergeByLine(candidates, index.byDestination.get(addressKey(packet.dst)) ?? []);
 }
 
 function buildIndex(flows: readonly SimFlow[]): TableIndex {
-  const index: TableIndex = { bySource: new Map(), byDestination: new Map(), rest: [] };
+  const index: TableIndex = { bySource: new Map(), byDestination: new Map(), byPort: new Map(), rest: [] };
   for (const flow of flows) {
     const source = exactAddress(flow.match.nwSrc ?? flow.match.ipv6Src);
     const destination = exactAddress(flow.match.nwDst ?? flow.match.ipv6Dst);
     if (source !== null) pushUnder(index.bySource, source, flow);
     else if (destination !== null) pushUnder(index.byDestination, destination, flow);
-    else index.rest.push(flow);
+    else if (flow.match.tpDst) {
+      const { mask, value } = flow.match.tpDst;
+      let byValue = index.byPort.get(mask);
+      if (!byValue) index.byPort.set(mask, (byValue = new Map<number, SimFlow[]>()));
+      pushUnder(byValue, value, flow);
+    } else index.rest.push(flow);
   }
   return index;
 }
@@ -77,6 +87,7 @@ const addressKeys = new WeakMap<object, string>();
 /** Merges two lists that are each in text order into one list in text order. */
 function mergeByLine(a: readonly SimFlow[], b: readonly SimFlow[]): readonly SimFlow[] {
   if (b.length === 0) return a;
+  if (a.length === 0) return b;
   const merged: SimFlow[] = [];
   let i = 0;
   let j = 0;
