@@ -84,12 +84,23 @@ export function reachThrough(segmentsAt: (host: string, dst: AddressBits) => Seg
   };
 }
 
+/**
+ * The segments' parts within from..to. Segments come in port order and do not overlap (see
+ * HostReach), so the first one reaching `from` is found by halving: an edge of thousands of
+ * ports gives thousands of segments on each switch, each clipped against the other's.
+ */
 function clip(segments: readonly Segment[], from: number, to: number): Segment[] {
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (segments[middle]!.to < from) low = middle + 1;
+    else high = middle;
+  }
   const out: Segment[] = [];
-  for (const s of segments) {
-    const start = Math.max(s.from, from);
-    const end = Math.min(s.to, to);
-    if (start <= end) out.push({ from: start, to: end, outcome: s.outcome });
+  for (let i = low; i < segments.length && segments[i]!.from <= to; i++) {
+    const s = segments[i]!;
+    out.push({ from: Math.max(s.from, from), to: Math.min(s.to, to), outcome: s.outcome });
   }
   return out;
 }

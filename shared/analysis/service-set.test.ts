@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatServices, listServices, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, subtractServices } from './service-set';
+import { formatServices, intersectServices, listServices, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, subtractServices, unionServices, type Interval, type ServiceSet } from './service-set';
 
 // Users' report: narrowing an edge from `tcp` to `tcp/5432` said the pair newly blocks
 // `tcp/0-5431, tcp/5433-65535`, and port 0 read as a fault of the tool.
@@ -42,5 +43,32 @@ describe('services written for people', () => {
     expect(listServices(serviceSetOf({ tcp: [[0, 5431], [5433, 65535]] }))).toBe('tcp/0-5431, tcp/5433-65535');
     expect(listServices(allBut({ tcp: [[5432, 5432]] }))).toBe('tcp/0-5431, tcp/5433-65535, udp, sctp, icmp, other IP protocols');
     expect([listServices(SERVICE_DOMAIN), listServices(NO_SERVICES)]).toEqual(['any', 'none']);
+  });
+});
+
+describe('service set algebra (property)', () => {
+  // Runs within the first 64 TCP ports, so each set can be checked port by port.
+  const runs = fc.array(fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 3 })).map(([from, length]): Interval => [from, Math.min(63, from + length)]), { maxLength: 24 });
+  const ports = (set: ServiceSet): number[] => set.tcp.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
+  const portsOf = (list: readonly Interval[]): Set<number> => new Set(ports(serviceSetOf({ tcp: list })));
+
+  it('unites, intersects and subtracts sets of many runs as sets of ports do', () => {
+    fc.assert(
+      fc.property(runs, runs, (a, b) => {
+        const [inA, inB] = [portsOf(a), portsOf(b)];
+        const [setA, setB] = [serviceSetOf({ tcp: a }), serviceSetOf({ tcp: b })];
+        const all = Array.from({ length: 64 }, (_, i) => i);
+        expect(ports(subtractServices(setA, setB))).toEqual(all.filter((p) => inA.has(p) && !inB.has(p)));
+        expect(ports(intersectServices(setA, setB))).toEqual(all.filter((p) => inA.has(p) && inB.has(p)));
+        expect(ports(unionServices(setA, setB))).toEqual(all.filter((p) => inA.has(p) || inB.has(p)));
+        // Each result is as a set is kept: sorted runs, neither overlapping nor touching.
+        for (const result of [subtractServices(setA, setB), intersectServices(setA, setB)])
+          result.tcp.forEach(([from, to], i) => {
+            expect(from).toBeLessThanOrEqual(to);
+            if (i > 0) expect(from).toBeGreaterThan(result.tcp[i - 1]![1] + 1);
+          });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -166,16 +166,18 @@ function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   return out;
 }
 
-/** `a` minus `b`; both normalised. */
+/** `a` minus `b`; both normalised, so one pass over each: sets of thousands of runs are common. */
 function complementWithin(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
+  let j = 0;
   for (const [from, to] of a) {
+    // Runs of b that end before this run of a end before every later one too.
+    while (j < b.length && b[j]![1] < from) j++;
     let start = from;
-    for (const [bFrom, bTo] of b) {
-      if (bTo < start || bFrom > to) continue;
+    for (let k = j; k < b.length && b[k]![0] <= to; k++) {
+      const [bFrom, bTo] = b[k]!;
       if (bFrom > start) out.push([start, bFrom - 1]);
       start = Math.max(start, bTo + 1);
-      if (start > to) break;
     }
     if (start <= to) out.push([start, to]);
   }
