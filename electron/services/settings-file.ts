@@ -1,0 +1,53 @@
+import { readFile, stat } from 'node:fs/promises';
+import { fileKind } from './file-kind';
+import { ioReason } from './io-advice';
+import { FileError, fileOnThePath, utf8Text } from './project-files';
+import { ServiceError } from './service-error';
+
+/** One of the app's own files in its settings folder (hosts.json, known-hosts.json), which a person may also edit by hand. */
+export interface SettingsFile {
+  path: string;
+  /** What it holds, as a message begins: `The SSH targets`. */
+  holds: string;
+  /** What to do once it is moved away, to start without it: `configure the hosts anew under Hosts`. */
+  thenDo: string;
+}
+
+/**
+ * The file's text, or undefined when there is none yet. One that is there but cannot be read
+ * fails with code `io`, saying which file, why in plain words and what to do. Its path is the
+ * app's, not one the user chose, so the advice is never to name another file.
+ */
+export async function readSettingsFile(file: SettingsFile): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    const stats = await stat(file.path);
+    // A folder or device has the file's name: read, it fails with the system's words, or never ends.
+    if (!stats.isFile()) throw unreadableSettings(file, `it is ${fileKind(stats)}, not a file; move it away and ${file.thenDo}`);
+    bytes = await readFile(file.path);
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadableSettings(file, await systemWhy(file, error));
+  }
+  try {
+    return utf8Text(bytes, file.path);
+  } catch (error) {
+    throw error instanceof FileError ? unreadableSettings(file, error.reason) : error;
+  }
+}
+
+function unreadableSettings(file: SettingsFile, why: string): ServiceError {
+  return new ServiceError('io', `${file.holds} in ${file.path} cannot be read: ${why}.`);
+}
+
+/** Why the system refused the read, with advice for a path the user did not choose. */
+async function systemWhy(file: SettingsFile, error: unknown): Promise<string> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `permission denied (${code}): this user may not read it; give this user read and write access to it (the app saves it too), or run the app as the user who owns it`;
+  }
+  const blocker = code === 'ENOTDIR' ? await fileOnThePath(file.path) : undefined;
+  if (blocker !== undefined) return `${blocker} is a file, not a folder, so the settings folder cannot be there; move that file away and ${file.thenDo}`;
+  return ioReason(error, 'read', file.path);
+}
