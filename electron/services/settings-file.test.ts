@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,14 @@ describe('readSettingsFile', () => {
     const blocked = { ...file, path: join(dir, 'config', 'hosts.json') };
     writeFileSync(join(dir, 'config'), 'not a folder');
     await expect(readSettingsFile(blocked)).rejects.toThrow(`cannot be read: ${join(dir, 'config')} is a file, not a folder, so the settings folder cannot be there; move that file away and configure the hosts anew under Hosts.`);
+  });
+
+  it('says that a symbolic link in its place points where nothing is, rather than start without settings', async () => {
+    const { dir, path, file } = settings();
+    symlinkSync('moved/hosts.json', path);
+    await expect(readSettingsFile(file)).rejects.toThrow(
+      `The SSH targets in ${path} cannot be read: it is a symbolic link to ${join(dir, 'moved', 'hosts.json')}, which does not exist; put the file back there, or remove the link and configure the hosts anew under Hosts.`,
+    );
   });
 
   it('refuses a file that is not UTF-8, as the inputs are', async () => {

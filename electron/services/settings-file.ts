@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readlink, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileKind } from './file-kind';
 import { ioReason } from './io-advice';
 import { FileError, fileOnThePath, utf8Text } from './project-files';
@@ -27,7 +28,7 @@ export async function readSettingsFile(file: SettingsFile): Promise<string | und
     bytes = await readFile(file.path);
   } catch (error) {
     if (error instanceof ServiceError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return await noneUnlessLinked(file);
     throw unreadableSettings(file, await systemWhy(file, error));
   }
   try {
@@ -35,6 +36,17 @@ export async function readSettingsFile(file: SettingsFile): Promise<string | und
   } catch (error) {
     throw error instanceof FileError ? unreadableSettings(file, error.reason) : error;
   }
+}
+
+/**
+ * No file, unless a symbolic link stands in its place and points where nothing is (a dotfiles
+ * folder moved): taken as none, the settings would look lost, and the next save would put a
+ * file in the link's place.
+ */
+async function noneUnlessLinked(file: SettingsFile): Promise<undefined> {
+  const link = await readlink(file.path).catch(() => undefined);
+  if (link === undefined) return undefined;
+  throw unreadableSettings(file, `it is a symbolic link to ${resolve(dirname(file.path), link)}, which does not exist; put the file back there, or remove the link and ${file.thenDo}`);
 }
 
 function unreadableSettings(file: SettingsFile, why: string): ServiceError {
