@@ -4,7 +4,7 @@ import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
-import { readSettingsFile } from './settings-file';
+import { readAppFile } from './app-file';
 import { namesASwitch, sharerOf } from './switch-identity';
 
 const PORT_RULE = 'it must be a port from 1 to 65535';
@@ -48,7 +48,7 @@ export class HostTargetStore {
   }
 
   async list(): Promise<HostTarget[]> {
-    const text = await readSettingsFile({ path: this.file, holds: 'The SSH targets', thenDo: 'configure the hosts anew under Hosts' });
+    const text = await readAppFile({ path: this.file, holds: 'The SSH targets', thenDo: 'configure the hosts anew under Hosts' });
     if (text === undefined) return []; // no targets saved yet
     // A damaged file is said, never taken as empty: the next save would write the one target over all the others.
     if (text.trim() === '') throw this.unreadable('it is empty');

@@ -9,7 +9,7 @@ import { CancelledError } from './deploy-queue';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
-import { readSettingsFile } from './settings-file';
+import { readAppFile } from './app-file';
 
 export interface CommandResult {
   code: number;
@@ -194,7 +194,7 @@ class KnownHosts {
 
   private async read(): Promise<Record<string, string>> {
     // Only a missing file means no pins yet: one that cannot be read must not switch pinning off either.
-    const text = await readSettingsFile({ path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' });
+    const text = await readAppFile({ path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' });
     if (text === undefined) return {};
     try {
       const pins = JSON.parse(text) as unknown;
