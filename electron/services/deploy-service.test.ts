@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult, HostTarget } from '@shared/api/contract';
@@ -290,6 +290,22 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     await targets.save(target);
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(before);
+  });
+
+  // QA's defect: a backup that could not be read was no backup at all: Rollback was off, or said nothing was ever deployed.
+  it('offers the rollback of a backup that cannot be read, and says why it cannot be read and what to do, sending nothing', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, dataDir } = await deployed(sw);
+    const backup = join(dataDir, 'backups', 'h1.flows');
+    rmSync(backup);
+    mkdirSync(backup);
+    const bundles = sw.bundles.length;
+
+    expect((await service.status()).backups).toEqual(['h1']);
+    const said = `The backup of host "h1" in ${backup} cannot be read: it is a folder, not a file; move it away and deploy again to take a new one.`;
+    await expect(service.rollbackPreview('h1')).rejects.toThrow(said);
+    await expect(service.rollback('h1')).rejects.toThrow(said);
+    expect(sw.bundles.length).toBe(bundles);
   });
 
   it("says which backups were read from another switch than the host's target reaches now, so Rollback can say why it is off", async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
@@ -19,6 +18,7 @@ import { COMMAND_TIMEOUT_MS, OvsRemote, UnansweredError } from './ovs-remote';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
+import { readAppFile } from './app-file';
 import { openSshSession, type SshSession } from './ssh-session';
 import { namesASwitch, sameSwitch, sharerOf, switchIdentity } from './switch-identity';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
@@ -242,12 +242,8 @@ export class DeployService {
 
   /** The backup's flows, when they were read from the switch the target reaches now. */
   private async backupOf(host: string, target: HostTarget): Promise<string[]> {
-    let backup: string;
-    try {
-      backup = await readFile(this.backupFile(host), 'utf8');
-    } catch {
-      throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
-    }
+    const backup = await this.readBackup(host);
+    if (backup === undefined) throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     const lines = backup.split('\n');
     // Backups written before switches were recorded have no such line, and are taken as the target's.
     const readFrom = lines.find((l) => l.startsWith(BACKUP_SWITCH))?.slice(BACKUP_SWITCH.length);
@@ -533,9 +529,15 @@ export class DeployService {
     return typeof readFrom === 'string' && recordedAs(readFrom, target);
   }
 
+  /** The host's backup as it was saved; undefined when there is none. One that cannot be read says why, and what to do. */
+  private readBackup(host: string): Promise<string | undefined> {
+    return readAppFile({ path: this.backupFile(host), holds: `The backup of host "${host}"`, thenDo: 'deploy again to take a new one' });
+  }
+
   /** The switch the host's backup records on its first line; null for a backup written before switches were recorded, undefined for none. */
   private async recordedSwitch(host: string): Promise<string | null | undefined> {
-    const backup = await readFile(this.backupFile(host), 'utf8').catch(() => undefined);
+    // One that cannot be read is listed as a backup, so that Rollback is offered and says why (backupOf); left out, nothing said so.
+    const backup = await this.readBackup(host).catch(() => '');
     if (backup === undefined) return undefined;
     const firstLine = backup.split('\n', 1)[0]!;
     return firstLine.startsWith(BACKUP_SWITCH) ? firstLine.slice(BACKUP_SWITCH.length) : null;
