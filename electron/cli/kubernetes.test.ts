@@ -85,7 +85,15 @@ describe('microseg import k8s / export k8s', () => {
   it.runIf(existsSync('/proc/self'))('says what the system refused where the folder of -o exists but takes no new file', () => {
     const result = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', '/proc/self/microseg.yaml');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Could not write /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+    expect(result.stderr).toContain('microseg: cannot write policy /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+  }, 30_000);
+
+  it('names a NetworkPolicy file that cannot be read as such, and why, as the policy and inventory are named', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'microseg-k8s-folder-'));
+    const result = microseg('import', 'k8s', policies, folder, '--inventory', inventory, '-o', join(dir, 'never.yaml'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`microseg: cannot read NetworkPolicy file ${folder}: it is a folder, not a file; name a regular file\n`);
+    expect(existsSync(join(dir, 'never.yaml'))).toBe(false);
   }, 30_000);
 
   it('exports one file per namespace', () => {
