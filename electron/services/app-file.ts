@@ -2,7 +2,7 @@ import { readFile, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileKind } from './file-kind';
 import { ioReason } from './io-advice';
-import { FileError, fileOnThePath, utf8Text } from './project-files';
+import { FileError, fileOnThePath, makeDataFolder, utf8Text, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
 
 /** One of the app's own files (settings such as hosts.json and known-hosts.json, a host's backup), which a person may also edit or move by hand. */
@@ -47,6 +47,26 @@ async function noneUnlessLinked(file: AppFile): Promise<undefined> {
   const link = await readlink(file.path).catch(() => undefined);
   if (link === undefined) return undefined;
   throw unreadableAppFile(file, `it is a symbolic link to ${resolve(dirname(file.path), link)}, which does not exist; put the file back there, or remove the link and ${file.thenDo}`);
+}
+
+/**
+ * Writes the file atomically (writeTextFileAtomic), making its folder when missing. A failure
+ * says which file and why, and a folder in its place is to be moved away, not "a file path to
+ * choose": its path is the app's.
+ */
+export async function writeAppFile(file: AppFile, text: string): Promise<void> {
+  const there = await stat(file.path).catch(() => null);
+  if (there !== null && !there.isFile()) throw unsaved(file, `it is ${fileKind(there)}, not a file; move it away and ${file.thenDo}`);
+  try {
+    await makeDataFolder(dirname(file.path));
+    await writeTextFileAtomic(file.path, text);
+  } catch (error) {
+    throw error instanceof FileError ? unsaved(file, error.path === file.path ? error.reason : `${error.path}: ${error.reason}`) : error;
+  }
+}
+
+function unsaved(file: AppFile, why: string): ServiceError {
+  return new ServiceError('io', `${file.holds} cannot be saved in ${file.path}: ${why}.`);
 }
 
 function unreadableAppFile(file: AppFile, why: string): ServiceError {
