@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type * as Fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -119,5 +119,27 @@ describe('KUBECONFIG naming something that is not a kubeconfig file this user ma
     const latin = join(env.HOME!, 'latin');
     writeFileSync(latin, Buffer.from('apiVersion: v1\nkind: Config\ncontexts: [{name: caf\xe9}]\n', 'latin1'));
     expect(unreadableKubeconfigs({ ...env, KUBECONFIG: latin }).get(latin)).toMatch(/^it is not UTF-8 text \(.*\); save it as UTF-8$/);
+  });
+});
+
+describe('a context whose kubeconfig names a certificate file that cannot be read', () => {
+  // QA's defect: a certificate-authority path that was a folder read as "No Kubernetes API server answered …: EISDIR".
+  it('is refused before connecting, naming the file, its role and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-kubeconfig-'));
+    const folder = join(dir, 'ca.d');
+    mkdirSync(folder);
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:1', 'certificate-authority': folder } }],
+      users: [{ name: 'u', user: { 'client-certificate': join(dir, 'gone.crt'), 'client-key': join(dir, 'gone.key') } }],
+      contexts: [{ name: 'folder-ca', context: { cluster: 'k', user: 'u' } }],
+    };
+    writeFileSync(join(dir, 'config'), JSON.stringify(config));
+    const env = { KUBECONFIG: join(dir, 'config'), HOME: dir };
+    expect(() => kubeconfigForContext('folder-ca', env)).toThrow(`Kubernetes context "folder-ca" cannot be used: the certificate-authority file of cluster "k", ${folder}, is a folder, not a file. Correct the path in the kubeconfig.`);
+
+    writeFileSync(join(dir, 'config'), JSON.stringify({ ...config, clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:1' } }] }));
+    expect(() => kubeconfigForContext('folder-ca', env)).toThrow(`the client-certificate file of user "u", ${join(dir, 'gone.crt')}, does not exist.`);
   });
 });

@@ -175,8 +175,37 @@ export function kubeconfigForContext(context: string, env: NodeJS.ProcessEnv = p
   const user = found.user ? problems.users.get(found.user) : undefined;
   if (user) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${user}. Fix the kubeconfig, or log in again.`);
   if (found.user && !config.getUser(found.user)) throw new ServiceError('bad-request', `Kubernetes context "${context}" names user "${found.user}", which no kubeconfig file defines; add the user or fix the context.`);
+  const file = unusableFileOf(config, found.cluster, found.user);
+  if (file) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${file}. Correct the path in the kubeconfig.`);
   config.setCurrentContext(context);
   return config;
+}
+
+/**
+ * The first file that the context's cluster and user name (certificate authority, client
+ * certificate and key) and that cannot be read, with why. The client reads them only as it
+ * connects, and its failure read as "no API server answered", in the system's words.
+ */
+function unusableFileOf(config: KubeConfig, cluster: string, user: string): string | undefined {
+  const { caFile } = config.getCluster(cluster) ?? {};
+  const { certFile, keyFile } = (user ? config.getUser(user) : undefined) ?? {};
+  const named: [string | undefined, string][] = [
+    [caFile, `the certificate-authority file of cluster "${cluster}"`],
+    [certFile, `the client-certificate file of user "${user}"`],
+    [keyFile, `the client-key file of user "${user}"`],
+  ];
+  for (const [path, role] of named) {
+    if (!path) continue;
+    try {
+      const stats = statSync(path);
+      if (!stats.isFile()) return `${role}, ${path}, is ${fileKind(stats)}, not a file`;
+      readFileSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return `${role}, ${path}, ${code === 'ENOENT' ? 'does not exist' : `cannot be read: ${ioReason(error, 'read', path)}`}`;
+    }
+  }
+  return undefined;
 }
 
 function addNew<T extends { name: string }>(into: T[], from: readonly T[]): void {
