@@ -141,5 +141,9 @@ describe('a context whose kubeconfig names a certificate file that cannot be rea
 
     writeFileSync(join(dir, 'config'), JSON.stringify({ ...config, clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:1' } }] }));
     expect(() => kubeconfigForContext('folder-ca', env)).toThrow(`the client-certificate file of user "u", ${join(dir, 'gone.crt')}, does not exist.`);
+
+    // A token file is read as the kubeconfig is: a folder there spoiled the user with "cannot be read by the client".
+    writeFileSync(join(dir, 'config'), JSON.stringify({ ...config, users: [{ name: 'u', user: { 'token-file': folder } }] }));
+    expect(() => kubeconfigForContext('folder-ca', env)).toThrow(`Kubernetes context "folder-ca" cannot be used: the token file ${folder} of user "u" (in ${join(dir, 'config')}) is a folder, not a file. Fix the kubeconfig, or log in again.`);
   });
 });

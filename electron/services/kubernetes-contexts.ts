@@ -129,7 +129,8 @@ function unusableEntries(file: string, loaded: KubeConfig): Map<string, string> 
     if (typeof entry?.name !== 'string') continue;
     const tokenFile = entry.user?.tokenFile ?? entry.user?.['token-file'];
     const path = typeof tokenFile === 'string' ? resolve(dirname(file), tokenFile) : undefined;
-    if (path !== undefined && !existsSync(path)) out.set(`users\0${entry.name}`, `the token file ${path} of user "${entry.name}" (in ${file}) does not exist`);
+    const problem = path === undefined ? undefined : fileProblem(path);
+    if (problem !== undefined) out.set(`users\0${entry.name}`, `the token file ${path!} of user "${entry.name}" (in ${file}) ${problem}`);
     else if (!loaded.users.some((u) => u.name === entry.name)) out.set(`users\0${entry.name}`, `user "${entry.name}" in ${file} cannot be read by the client`);
   }
   return out;
@@ -195,17 +196,22 @@ function unusableFileOf(config: KubeConfig, cluster: string, user: string): stri
     [keyFile, `the client-key file of user "${user}"`],
   ];
   for (const [path, role] of named) {
-    if (!path) continue;
-    try {
-      const stats = statSync(path);
-      if (!stats.isFile()) return `${role}, ${path}, is ${fileKind(stats)}, not a file`;
-      readFileSync(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return `${role}, ${path}, ${code === 'ENOENT' ? 'does not exist' : `cannot be read: ${ioReason(error, 'read', path)}`}`;
-    }
+    const problem = path ? fileProblem(path) : undefined;
+    if (problem) return `${role}, ${path}, ${problem}`;
   }
   return undefined;
+}
+
+/** Why a file a kubeconfig names cannot be read (`does not exist`, `is a folder, not a file`, …); undefined when it can. */
+function fileProblem(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) return `is ${fileKind(stats)}, not a file`;
+    readFileSync(path);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${ioReason(error, 'read', path)}`;
+  }
 }
 
 function addNew<T extends { name: string }>(into: T[], from: readonly T[]): void {
