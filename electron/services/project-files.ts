@@ -128,7 +128,7 @@ async function regularFileTarget(path: string): Promise<string> {
   try {
     if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
     const stats = await stat(target);
-    if (!stats.isFile()) throw new ServiceError('bad-request', `${path} is ${fileKind(stats)}, not a file; choose a file path.`);
+    if (!stats.isFile()) throw new FileError('bad-request', 'write', path, `it is ${fileKind(stats)}, not a file; choose a file path`);
     return target;
   } catch (error) {
     if (error instanceof ServiceError) throw error;
