@@ -128,6 +128,17 @@ describe('openSshSession with key and pin files that cannot be used', () => {
     mkdirSync(pinsFile, { recursive: true });
     await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read: it is a folder, not a file; move it away and connect again to trust each host anew.`);
   });
+
+  it('says why damaged pinned host keys cannot be read: empty, or not the JSON object they are kept as', async () => {
+    const { target, configDir } = loopbackTarget(UNUSED_PORT);
+    const pinsFile = join(configDir, 'known-hosts.json');
+    mkdirSync(configDir, { recursive: true });
+    const advice = 'Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.';
+    writeFileSync(pinsFile, '\n');
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read (it is empty). ${advice}`);
+    writeFileSync(pinsFile, '["127.0.0.1:22"]\n');
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read (it holds no JSON object). ${advice}`);
+  });
 });
 
 describe('openSshSession to an IPv6 address', () => {

@@ -196,12 +196,17 @@ class KnownHosts {
     // Only a missing file means no pins yet: one that cannot be read must not switch pinning off either.
     const text = await readAppFile({ path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' });
     if (text === undefined) return {};
-    try {
-      const pins = JSON.parse(text) as unknown;
-      if (pins !== null && typeof pins === 'object' && !Array.isArray(pins)) return pins as Record<string, string>;
-    } catch {
-      // fall through: a damaged file must not silently switch pinning off
+    // A damaged file must not silently switch pinning off either: it is said, with why.
+    let why = 'it is empty';
+    if (text.trim() !== '') {
+      try {
+        const pins = JSON.parse(text) as unknown;
+        if (pins !== null && typeof pins === 'object' && !Array.isArray(pins)) return pins as Record<string, string>;
+        why = 'it holds no JSON object';
+      } catch (error) {
+        why = (error as Error).message;
+      }
     }
-    throw new ServiceError('ssh-failed', `The pinned host keys in ${this.file} cannot be read. Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.`);
+    throw new ServiceError('ssh-failed', `The pinned host keys in ${this.file} cannot be read (${why}). Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.`);
   }
 }
