@@ -63,6 +63,14 @@ test('names DHCP turned off as a change of its own, host by host', async ({ desi
 
   expect(await designer.impactAgainstFile(withDhcp)).toEqual([]);
   await expect(designer.byTestId('impact-infrastructure-change')).toHaveText(["DHCP (UDP 67 and 68) no longer passes on h1, h2 ahead of the policy's rules"]);
+  // The note on what the list leaves out is true of the file's side; after the change above it read as a contradiction.
+  const leftOut = designer.byTestId('impact-left-out');
+  await expect(leftOut).toHaveText('DHCP (UDP 67 and 68) passes between every pair whatever the policy, and is not shown.');
+  const precedes = await leftOut.evaluate((note) => {
+    const changes = document.querySelector('[data-testid="impact-infrastructure"]');
+    return changes !== null && (note.compareDocumentPosition(changes) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  });
+  expect(precedes).toBe(true);
 });
 
 // Every long analysis has a Stop. Two tiers of 2,000 workloads each, the edge between them changed:

@@ -88,18 +88,21 @@ export async function impactCommand(oldPath: string, newPath: string | undefined
 }
 
 /**
- * One line per group pair whose connections change, then where infrastructure traffic changes,
- * the infrastructure traffic no line shows, if any, and the passes of flows no policy writes,
- * with where they are.
+ * The summary line and the infrastructure traffic no line shows, if any; one line per group pair
+ * whose connections change, then where infrastructure traffic changes, and the passes of flows
+ * no policy writes, with where they are. The note on what is not shown comes before the lines it
+ * is about: after "DHCP no longer passes", "DHCP passes between every pair" read as a contradiction.
  */
 export function formatImpact(impact: ChangeImpact, oldPath: string, newPath: string): string {
   const note = leftOutNote(impact.leftOut);
   // Host names and matches come from the switches: printed, they are escaped.
   const unknown = unknownPassLines(impact.unknownPasses).map((line, i) => (i === 0 ? line : `  ${printable(line)}`));
   const infrastructure = impact.infrastructureChanges.map((change) => `  ${printable(infrastructureChangeLine(change))}`);
-  // Without entries, the first line already says that these follow.
+  // Right under the summary line, which says that these follow, they need no heading.
   if (infrastructure.length > 0 && impact.entries.length > 0) infrastructure.unshift("What passes ahead of the policy's rules changes too:");
-  return [...impactLines(impact, oldPath, newPath), ...infrastructure, ...(note ? [note] : []), ...unknown].join('\n');
+  else if (infrastructure.length > 0 && note) infrastructure.unshift("What passes ahead of the policy's rules changes:");
+  const [summary, ...entries] = impactLines(impact, oldPath, newPath);
+  return [summary!, ...(note ? [note] : []), ...entries, ...infrastructure, ...unknown].join('\n');
 }
 
 function impactLines(impact: ChangeImpact, oldPath: string, newPath: string): string[] {

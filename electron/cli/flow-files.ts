@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { Diagnostic } from '@shared/diagnostics';
 import { writeFileSetIntoFolder } from '../services/file-set';
 import { hostFileName } from '../services/host-file-name';
+import { ioReason } from '../services/io-advice';
 import { ServiceError } from '../services/service-error';
 import { CliFailure, EXIT } from './inputs';
 
@@ -25,7 +26,8 @@ export function flowFilePath(dir: string, host: string): string {
  * was written so far and leaves the old files; a write error says which file and why. Either
  * way a folder made for the files is removed again.
  * Returns a warning (MS206) for each `.flows` file of the folder that this compile did not
- * write: it is the user's, so it stays, but a script deploying the folder would push it.
+ * write: it is the user's, so it stays, but a script deploying the folder would push it; or
+ * one, naming no file, when the folder could not be listed to find them.
  */
 export async function writeFlowFiles(dir: string, tables: readonly HostFlowText[]): Promise<Diagnostic[]> {
   const interrupt = new AbortController();
@@ -44,7 +46,15 @@ export async function writeFlowFiles(dir: string, tables: readonly HostFlowText[
 }
 
 async function staleFlowFiles(dir: string, written: ReadonlySet<string>): Promise<Diagnostic[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    // A folder this user may write in but not list: the files are written by now, and may sit beside older ones.
+    // No location: a location names a stale file (the JSON's staleFiles).
+    const message = `the folder ${dir} could not be listed to find .flows files an earlier compile left in it (${ioReason(error, 'read', dir)}); check it before deploying the folder`;
+    return [{ code: 'MS206', severity: 'warning', message }];
+  }
   const stale = entries.filter((e) => e.name.endsWith('.flows') && !e.isDirectory() && !written.has(e.name)).map((e) => e.name);
   return stale.sort().map((name) => ({
     code: 'MS206',

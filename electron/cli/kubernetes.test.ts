@@ -85,7 +85,20 @@ describe('microseg import k8s / export k8s', () => {
   it.runIf(existsSync('/proc/self'))('says what the system refused where the folder of -o exists but takes no new file', () => {
     const result = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', '/proc/self/microseg.yaml');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Could not write /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+    expect(result.stderr).toContain('microseg: cannot write policy /proc/self/microseg.yaml: the folder /proc/self exists, but no file can be created in it (ENOENT: no such file or directory)');
+  }, 30_000);
+
+  it('names a NetworkPolicy file that cannot be read, and a policy that cannot be written, by their role and why, as the other inputs are named', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'microseg-k8s-folder-'));
+    const result = microseg('import', 'k8s', policies, folder, '--inventory', inventory, '-o', join(dir, 'never.yaml'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`microseg: cannot read NetworkPolicy file ${folder}: it is a folder, not a file; name a regular file\n`);
+    expect(existsSync(join(dir, 'never.yaml'))).toBe(false);
+
+    const taken = mkdtempSync(join(tmpdir(), 'microseg-k8s-out-'));
+    const written = microseg('import', 'k8s', policies, '--inventory', inventory, '-o', taken);
+    expect(written.code).toBe(2);
+    expect(written.stderr).toBe(`microseg: cannot write policy ${taken}: it is a folder, not a file; choose a file path\n`);
   }, 30_000);
 
   it('exports one file per namespace', () => {

@@ -3,7 +3,7 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { parsePolicyFile, serializePolicy } from '@shared/policy/policy-file';
 import { exportNetworkPolicyFiles, importNetworkPolicyFiles } from '../services/network-policy-files';
-import { writeTextFileAtomic } from '../services/project-files';
+import { FileError, writeTextFileAtomic } from '../services/project-files';
 import { ServiceError } from '../services/service-error';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
 
@@ -29,7 +29,7 @@ export async function importKubernetes(files: readonly string[], options: Kubern
   if (!options.output) throw wrongUsage('import k8s needs -o POLICY, the policy file to write');
   const inventory = await loadInventory(options.inventory);
   const name = basename(options.output, extname(options.output));
-  const imported = await service(() => importNetworkPolicyFiles(files, name));
+  const imported = await service(() => importNetworkPolicyFiles(files, name), { read: 'NetworkPolicy file' });
   if (!imported.policy) {
     const none = imported.diagnostics.some((d) => d.code === 'MS610');
     throw new CliFailure(EXIT.inputErrors, `${files.join(', ')}: ${none ? 'no NetworkPolicy to import' : 'the API server would refuse these NetworkPolicies'}; nothing written`, imported.diagnostics);
@@ -38,7 +38,7 @@ export async function importKubernetes(files: readonly string[], options: Kubern
   const compiled = compilePolicy(imported.policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `the imported design does not compile for ${options.inventory ?? ''}; nothing written`, [...imported.diagnostics, ...compiled.diagnostics]);
   const text = serializePolicy(imported.policy);
-  const { path } = await service(() => writeTextFileAtomic(options.output!, text));
+  const { path } = await service(() => writeTextFileAtomic(options.output!, text), { write: 'policy' });
   // The compile's warnings name paths of the policy (groups.3): placed in the file just written, they read file:line:col.
   const written = parsePolicyFile(text, path).locate;
   const diagnostics = [...imported.diagnostics, ...(written ? locatedIn(compiled.diagnostics, written) : compiled.diagnostics)];
@@ -63,11 +63,16 @@ export async function exportKubernetes(policyPath: string, options: KubernetesOp
   return { text: lines.join('\n'), code: EXIT.ok, diagnostics: warnings };
 }
 
-/** A service failure (an unreadable or unwritable file) is the user's to fix: exit 2 with its message. */
-async function service<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * A service failure (an unreadable or unwritable file) is the user's to fix: exit 2 with its
+ * message, naming the file by its role (`role`, for the file read or written) as the other inputs are named.
+ */
+async function service<T>(run: () => Promise<T>, role: Partial<Record<'read' | 'write', string>> = {}): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    const named = error instanceof FileError ? role[error.verb] : undefined;
+    if (error instanceof FileError && named !== undefined) throw new CliFailure(EXIT.usage, `cannot ${error.verb} ${named} ${error.path}: ${error.reason}`);
     if (error instanceof ServiceError) throw new CliFailure(EXIT.usage, error.message);
     throw error;
   }

@@ -104,7 +104,8 @@ async function compile(policyPath: string, values: OptionValues): Promise<number
   const stale = out ? await writeFlowFiles(out, result.hosts.map((h) => ({ host: h.host, text: () => formatHostTable(h.host, policy, h.flows) }))) : [];
   const hosts = result.hosts.map((h) => ({ host: h.host, flows: h.flowCount, workloads: h.workloadCount, ...(out ? { file: flowFilePath(out, h.host) } : {}) }));
   if (values.json) {
-    const staleFiles = stale.map((d) => d.location?.file);
+    // A folder that could not be listed for stale files is a warning without a file: none is named.
+    const staleFiles = stale.flatMap((d) => d.location?.file ?? []);
     return print(JSON.stringify({ compileMs, flows: result.flowCount, hosts, ...(out ? { staleFiles } : {}), diagnostics: [...diagnostics, ...stale] }, null, 2), EXIT.ok);
   }
   printDiagnostics([...diagnostics, ...stale]);

@@ -91,9 +91,11 @@ describe('microseg replay', () => {
     expect(result.stderr).toContain(`${ragged}:3: error MS701: the line has 3 fields and the header row names 4 (from,to,protocol,port); the line is left out`);
     expect(result.stdout).toContain('1 connection, 0 permitted, 1 dropped');
     for (const text of ['', 'from,to,protocol,port\n', '# nothing yet\n']) {
-      const empty = microseg('replay', policy, '--inventory', inventory, '--connections', log('empty.csv', text));
-      expect(empty.code).toBe(2);
-      expect(empty.stderr).toContain('holds no connection');
+      const empty = log('empty.csv', text);
+      const result = microseg('replay', policy, '--inventory', inventory, '--connections', empty);
+      expect(result.code).toBe(2);
+      // Said with the file's role and what to give instead, not only that it "holds no connection".
+      expect(result.stderr).toContain(`microseg: The connection log ${empty} holds no connection (it is empty, or holds only a header row or comments): give a log with the header row from,to,protocol,port and a line per connection\n`);
     }
     expect(microseg('replay', policy, '--inventory', inventory, '--connections', log('typo.csv', 'from,to,protocol,port\nweb-1,app-1,tcp,0x1f90\n')).stderr).toContain('port: "0x1f90" is not a port');
   });

@@ -3,7 +3,7 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { loadHostTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
-import { parseConnectionLog, withLogProblems } from '../services/connection-log';
+import { noConnectionMessage, parseConnectionLog, withLogProblems } from '../services/connection-log';
 import { asUsageFailure, CliFailure, EXIT, loadInventory, loadPolicy, readInput, wrongUsage } from './inputs';
 
 // `microseg replay`: what would this policy do to the traffic that really ran? For pipelines
@@ -25,7 +25,7 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   const inventory = await loadInventory(options.inventory).catch(asUsageFailure);
   const log = await parseConnectionLog(await readInput(logPath, 'connection log'), logPath);
   // An empty or unreadable log must not pass a pipeline as "everything goes through".
-  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, hasErrors(log.diagnostics) ? `${logPath}: no connection could be read` : `${logPath} holds no connection`, capped(log.diagnostics));
+  if (log.connections.length === 0) throw new CliFailure(EXIT.usage, noConnectionMessage(logPath, log), capped(log.diagnostics));
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.usage, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));
 

@@ -172,3 +172,15 @@ describe('AnalysisService.matrix, impact and replay, stopped while they wait for
     expect(await other).toMatchObject({ durationMs: expect.any(Number) });
   });
 });
+
+describe('AnalysisService.replay of a log without a connection', () => {
+  it('says which file, in its role, why, and what to give instead, as the command line does', async () => {
+    const { service, inventory } = await analysis(new FakeHosts(1));
+    const empty = join(mkdtempSync(join(tmpdir(), 'microseg-analysis-')), 'connections.csv');
+    writeFileSync(empty, 'from,to,protocol,port\n');
+    await expect(service.replay(emptyPolicy('t'), inventory, empty)).rejects.toMatchObject({
+      code: 'bad-request',
+      message: `The connection log ${empty} holds no connection (it is empty, or holds only a header row or comments): give a log with the header row from,to,protocol,port and a line per connection.`,
+    });
+  });
+});

@@ -20,7 +20,7 @@ import type { Logger } from './logger';
 import { OvsRemote } from './ovs-remote';
 import { readTextFile } from './project-files';
 import { ServiceError, toErrorData } from './service-error';
-import { parseConnectionLog, withLogProblems } from './connection-log';
+import { noConnectionMessage, parseConnectionLog, withLogProblems } from './connection-log';
 import type { CompileService, LoadedTables } from './compile-service';
 import type { EmitEvent, OpenSession } from './deploy-service';
 import { CancelledError, unlessCancelled } from './deploy-queue';
@@ -112,7 +112,7 @@ export class AnalysisService {
     const { text } = await readTextFile(path);
     const log = await parseConnectionLog(text, path);
     if (log.connections.length === 0)
-      throw new ServiceError('bad-request', hasErrors(log.diagnostics) ? `${path}: no connection could be read.` : `${path} holds no connection.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
+      throw new ServiceError('bad-request', `${noConnectionMessage(path, log)}.`, capped(log.diagnostics).map(formatDiagnostic).join('\n'));
     const progress = this.progress('replay', runId);
     const replayed = await this.drawingTables(policy, inventory, progress, stop)
       .then(({ tables }) => runInSlices(replaySteps(policy, inventory, tables, log.connections, path), progress, stop))

@@ -1,6 +1,6 @@
 import { parse, type Info } from 'csv-parse';
 import type { ObservedConnection, ReplayResult } from '@shared/analysis/replay';
-import { byLine, capped, type Diagnostic } from '@shared/diagnostics';
+import { byLine, capped, hasErrors, type Diagnostic } from '@shared/diagnostics';
 import { quotedName } from '@shared/text';
 import { CSV_READING, lfBreaks, quoteInCellProblem, recordLinesWithText, RecordReports, recordStartLine } from './csv-lines';
 
@@ -15,6 +15,16 @@ const REQUIRED = ['from', 'to', 'protocol', 'port'] as const;
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'icmp']);
 /** Text fed to the parser between two pauses: large logs are read without holding the event loop. */
 const CHUNK = 1 << 20;
+
+/**
+ * Why a log gave nothing to replay, and what to do, for the app and the command line alike: a
+ * log without a connection must not pass as "everything goes through".
+ */
+export function noConnectionMessage(file: string, log: ConnectionLogParse): string {
+  return hasErrors(log.diagnostics)
+    ? `No connection of the connection log ${file} could be read: correct the lines its errors name, and replay again`
+    : `The connection log ${file} holds no connection (it is empty, or holds only a header row or comments): give a log with the header row from,to,protocol,port and a line per connection`;
+}
 
 /**
  * Reads a connection log: CSV with a header row `from,to,protocol,port` and optionally `count`

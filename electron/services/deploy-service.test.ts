@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvents, DeployHostResult, HostTarget } from '@shared/api/contract';
@@ -257,19 +257,19 @@ describe('DeployService rolling back to the switch the backup was read from', ()
   const target = { host: 'h1', address: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'agent' as const }, bridge: 'br0' };
 
   /** A service that has deployed once to `sw`; `deploy` deploys the same table again. */
-  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string; deploy: () => Promise<void> }> {
+  async function deployed(sw: FakeSwitch): Promise<{ service: DeployService; targets: HostTargetStore; dataDir: string; deploy: () => Promise<DeployHostResult> }> {
     const dir = mkdtempSync(join(tmpdir(), 'microseg-rollback-switch-'));
     const targets = new HostTargetStore(join(dir, 'config'));
     await targets.save(target);
-    let ended: () => void = () => undefined;
-    const emit: EmitEvent = (event) => {
-      if (event === 'deploy:finished') ended();
+    let ended: (result: DeployHostResult) => void = () => undefined;
+    const emit: EmitEvent = (event, payload) => {
+      if (event === 'deploy:finished') ended((payload as ApiEvents['deploy:finished']).results[0]!);
     };
     const service = new DeployService(targets, join(dir, 'config'), join(dir, 'data'), createLogger({ level: 'error' }), emit, new SshLimiter(), () => Promise.resolve(sw.session()));
-    const deploy = async (): Promise<void> => {
-      const finished = new Promise<void>((resolve) => (ended = resolve));
+    const deploy = async (): Promise<DeployHostResult> => {
+      const finished = new Promise<DeployHostResult>((resolve) => (ended = resolve));
       await service.start(emptyPolicy('t'), inventory, ['h1']);
-      await finished;
+      return await finished;
     };
     await deploy();
     return { service, targets, dataDir: join(dir, 'data'), deploy };
@@ -290,6 +290,39 @@ describe('DeployService rolling back to the switch the backup was read from', ()
     await targets.save(target);
     expect((await service.rollback('h1')).status).toBe('rolled-back');
     expect(sw.flows).toEqual(before);
+  });
+
+  // QA's defect: a backup that could not be read was no backup at all: Rollback was off, or said nothing was ever deployed.
+  it('offers the rollback of a backup that cannot be read, and says why it cannot be read and what to do, sending nothing', async () => {
+    const sw = new FakeSwitch([]);
+    const { service, dataDir } = await deployed(sw);
+    const backup = join(dataDir, 'backups', 'h1.flows');
+    rmSync(backup);
+    mkdirSync(backup);
+    const bundles = sw.bundles.length;
+
+    expect((await service.status()).backups).toEqual(['h1']);
+    const said = `The backup of host "h1" in ${backup} cannot be read: it is a folder, not a file; move it away and deploy again to take a new one.`;
+    await expect(service.rollbackPreview('h1')).rejects.toThrow(said);
+    await expect(service.rollback('h1')).rejects.toThrow(said);
+    expect(sw.bundles.length).toBe(bundles);
+  });
+
+  // QA's defect: it said "… is a folder, not a file; choose a file path", and that Rollback puts back the flows from before the deploy, though none were kept.
+  it('says why a backup cannot be saved and what to do, and never offers Rollback as the way back without one', async () => {
+    const sw = new FakeSwitch([]);
+    const { dataDir, deploy } = await deployed(sw);
+    const backup = join(dataDir, 'backups', 'h1.flows');
+    rmSync(backup);
+    mkdirSync(backup);
+
+    const result = await deploy();
+    expect(result).toMatchObject({ status: 'failed' });
+    expect(result.backedUp).toBeUndefined();
+    expect(result.message).toBe(
+      `The new table was applied, but the deploy could not finish: The backup of host "h1" cannot be saved in ${backup}: it is a folder, not a file; move it away and deploy again to take a new one. ` +
+        'Check the switch. No backup of the flows from before this deploy could be kept, so Rollback cannot put them back.',
+    );
   });
 
   it("says which backups were read from another switch than the host's target reaches now, so Rollback can say why it is off", async () => {
@@ -605,7 +638,7 @@ describe('DeployService on a switch that stops answering', () => {
     });
     const result = await deploy();
     expect(result.status).toBe('failed');
-    expect(result.message).toMatch(/the switch holds 0 of our flows, neither the new table's \d+ nor the 1 it had: check it by hand; Rollback puts back the flows from before this deploy\.$/);
+    expect(result.message).toMatch(/the switch holds 0 of our flows, neither the new table's \d+ nor the 1 it had: check it by hand\. Rollback puts back the flows from before this deploy\.$/);
     expect(result.backedUp).toBe(true);
   });
 

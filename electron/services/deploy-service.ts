@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvents, BackupElsewhere, DeployCancel, DeployHostResult, DeployProgress, DeployStatus, DeployStep, HostTarget, RollbackPreview, SshWait } from '@shared/api/contract';
 import { deployWaitText } from '@shared/api/ssh-wait';
@@ -16,9 +15,9 @@ import type { Logger } from './logger';
 import { CancelledError, unlessCancelled } from './deploy-queue';
 import type { SshLimiter, SshOperation } from './host-fanout';
 import { COMMAND_TIMEOUT_MS, OvsRemote, UnansweredError } from './ovs-remote';
-import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { hostFileName } from './host-file-name';
 import { ServiceError, toErrorData } from './service-error';
+import { readAppFile, writeAppFile, type AppFile } from './app-file';
 import { openSshSession, type SshSession } from './ssh-session';
 import { namesASwitch, sameSwitch, sharerOf, switchIdentity } from './switch-identity';
 import { asStopped, inStoppableSession, NEVER_STOPPED } from './work-stops';
@@ -242,12 +241,8 @@ export class DeployService {
 
   /** The backup's flows, when they were read from the switch the target reaches now. */
   private async backupOf(host: string, target: HostTarget): Promise<string[]> {
-    let backup: string;
-    try {
-      backup = await readFile(this.backupFile(host), 'utf8');
-    } catch {
-      throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
-    }
+    const backup = await this.readBackup(host);
+    if (backup === undefined) throw new ServiceError('not-found', `There is no backup for host "${host}": nothing was deployed to it from this machine.`);
     const lines = backup.split('\n');
     // Backups written before switches were recorded have no such line, and are taken as the target's.
     const readFrom = lines.find((l) => l.startsWith(BACKUP_SWITCH))?.slice(BACKUP_SWITCH.length);
@@ -405,7 +400,7 @@ export class DeployService {
         if (after.runs === 'neither') {
           throw new ServiceError(
             'ssh-failed',
-            `${found} holds ${after.read.length} of our flows, neither the new table's ${table.flowCount} nor the ${previous.length} it had: check it by hand; Rollback puts back the flows from before this deploy.`,
+            `${found} holds ${after.read.length} of our flows, neither the new table's ${table.flowCount} nor the ${previous.length} it had: check it by hand.`,
             STATE_UNKNOWN,
           );
         }
@@ -447,20 +442,25 @@ export class DeployService {
       // ovs-ofctl refusing a bundle changes nothing; a bundle without an answer may have been taken.
       const taken = phase === 'applied' ? 'yes' : phase === 'sent' && data.code !== 'ovs-failed' ? 'maybe' : 'no';
       // Once the switch may run the new table, rollback must lead back to the flows before it.
-      let backedUp = false;
+      let unsaved: string | undefined;
       if (taken !== 'no') {
-        backedUp = await this.saveBackup(target, previous).then(
-          () => true,
+        unsaved = await this.saveBackup(target, previous).then(
+          () => undefined,
           (e: unknown) => {
             this.log.warn('backup not saved', { deployId, host, error: toErrorData(e).message });
-            return false;
+            return toErrorData(e).message;
           },
         );
       }
+      const backedUp = taken !== 'no' && unsaved === undefined;
+      // Said only when there is a backup to put back: without one, Rollback is no way back.
+      const rollback =
+        backedUp ? 'Rollback puts back the flows from before this deploy.'
+        : `No backup of the flows from before this deploy could be kept${unsaved === data.message ? '' : ` (${unsaved ?? ''})`}, so Rollback cannot put them back.`;
       const message =
-        data.detail === STATE_UNKNOWN ? data.message
-        : taken === 'yes' ? `The new table was applied, but the deploy could not finish: ${data.message} Check the switch; Rollback puts back the flows from before this deploy.`
-        : taken === 'maybe' ? `${data.message} The switch may have taken the new table or kept its previous flows (a bundle is applied whole or not at all): check it before going on; Rollback puts back the flows from before this deploy.`
+        data.detail === STATE_UNKNOWN ? `${data.message} ${rollback}`
+        : taken === 'yes' ? `The new table was applied, but the deploy could not finish: ${data.message} Check the switch. ${rollback}`
+        : taken === 'maybe' ? `${data.message} The switch may have taken the new table or kept its previous flows (a bundle is applied whole or not at all): check it before going on. ${rollback}`
         : `${data.message} The host keeps its previous flows.`;
       this.progress(deployId, host, 'failed', message);
       this.log.warn('host deploy failed', { deployId, host, code: data.code, error: data.message });
@@ -523,8 +523,10 @@ export class DeployService {
     this.emit('deploy:progress', progress);
   }
 
-  private backupFile(host: string): string {
-    return join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
+  /** Where the host's backup is kept, and what a message about it says. */
+  private backupFile(host: string): AppFile {
+    const path = join(this.dataDir, 'backups', hostFileName(encodeURIComponent(host), '.flows'));
+    return { path, holds: `The backup of host "${host}"`, thenDo: 'deploy again to take a new one' };
   }
 
   /** Whether the target's host has a backup read from the switch the target reaches now. */
@@ -533,9 +535,15 @@ export class DeployService {
     return typeof readFrom === 'string' && recordedAs(readFrom, target);
   }
 
+  /** The host's backup as it was saved; undefined when there is none. One that cannot be read says why, and what to do. */
+  private readBackup(host: string): Promise<string | undefined> {
+    return readAppFile(this.backupFile(host));
+  }
+
   /** The switch the host's backup records on its first line; null for a backup written before switches were recorded, undefined for none. */
   private async recordedSwitch(host: string): Promise<string | null | undefined> {
-    const backup = await readFile(this.backupFile(host), 'utf8').catch(() => undefined);
+    // One that cannot be read is listed as a backup, so that Rollback is offered and says why (backupOf); left out, nothing said so.
+    const backup = await this.readBackup(host).catch(() => '');
     if (backup === undefined) return undefined;
     const firstLine = backup.split('\n', 1)[0]!;
     return firstLine.startsWith(BACKUP_SWITCH) ? firstLine.slice(BACKUP_SWITCH.length) : null;
@@ -543,8 +551,7 @@ export class DeployService {
 
   /** Keeps `lines` for the target's host, with the switch they were read from: only that switch may get them back. */
   private async saveBackup(target: HostTarget, lines: string[]): Promise<void> {
-    await makeDataFolder(join(this.dataDir, 'backups'));
-    await writeTextFileAtomic(this.backupFile(target.host), [`${BACKUP_SWITCH}${sshSwitch(target)}`, ...lines].map((l) => l + '\n').join(''));
+    await writeAppFile(this.backupFile(target.host), [`${BACKUP_SWITCH}${sshSwitch(target)}`, ...lines].map((l) => l + '\n').join(''));
   }
 }
 

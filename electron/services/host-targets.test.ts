@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
@@ -69,6 +69,24 @@ describe('HostTargetStore on a damaged hosts.json', () => {
   it('names an entry without a host name rather than failing as a bug', async () => {
     const { store } = storeHolding([SOUND, { address: '127.0.0.1' }]);
     await expect(store.list()).rejects.toThrow('cannot be read (entry 2 of "hosts" has no "host" name)');
+  });
+
+  // QA's defect: the Hosts panel, a deploy and a rollback said "EISDIR: illegal operation on a directory, read".
+  it('says in plain words that a folder has its name, and what to do, for every reader of the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+    const file = join(dir, 'hosts.json');
+    mkdirSync(file);
+    const store = new HostTargetStore(dir);
+    const said = `The SSH targets in ${file} cannot be read: it is a folder, not a file; move it away and configure the hosts anew under Hosts.`;
+    await expect(store.list()).rejects.toThrow(said);
+    await expect(store.get('h1')).rejects.toThrow(said);
+    await expect(store.save(SOUND)).rejects.toThrow(said);
+  });
+
+  it('says that an empty file is empty, not that JSON input ended unexpectedly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-targets-'));
+    writeFileSync(join(dir, 'hosts.json'), '\n');
+    await expect(new HostTargetStore(dir).list()).rejects.toThrow(`The SSH targets in ${join(dir, 'hosts.json')} cannot be read (it is empty). Repair the file`);
   });
 
   it('has no targets while the file does not exist', async () => {

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostTarget, HostTargets } from '@shared/api/contract';
 import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
+import { readAppFile } from './app-file';
 import { namesASwitch, sharerOf } from './switch-identity';
 
 const PORT_RULE = 'it must be a port from 1 to 65535';
@@ -48,14 +48,10 @@ export class HostTargetStore {
   }
 
   async list(): Promise<HostTarget[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // no targets saved yet
-      throw this.unreadable((error as Error).message);
-    }
+    const text = await readAppFile({ path: this.file, holds: 'The SSH targets', thenDo: 'configure the hosts anew under Hosts' });
+    if (text === undefined) return []; // no targets saved yet
     // A damaged file is said, never taken as empty: the next save would write the one target over all the others.
+    if (text.trim() === '') throw this.unreadable('it is empty');
     let hosts: unknown;
     try {
       hosts = (JSON.parse(text) as { hosts?: unknown } | null)?.hosts;

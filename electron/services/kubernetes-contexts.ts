@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { KubeConfig, type ConfigOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { systemReason } from './file-kind';
+import { fileKind, systemReason } from './file-kind';
+import { ioReason } from './io-advice';
+import { FileError, utf8Text } from './project-files';
 import { ServiceError } from './service-error';
 
 /** A kubeconfig context as `kubectl config get-contexts` lists it. */
@@ -35,13 +37,13 @@ const SKIP_INVALID: Partial<ConfigOptions> = { onInvalidEntry: 'filter' };
 export interface KubeconfigProblems {
   clusters: Map<string, string>;
   users: Map<string, string>;
-  /** Files of KUBECONFIG that cannot be read at all (bad YAML, a folder), with the reason in a few words (see unreadableKubeconfigMessage). */
+  /** Files of KUBECONFIG that cannot be read at all (bad YAML, a folder, no read access), with the reason in plain words (see unreadableKubeconfigMessage). */
   files: Map<string, string>;
 }
 
 /** What a kubeconfig file that cannot be read means, for `reason` as KubeconfigProblems.files gives it, and what to do. */
 export function unreadableKubeconfigMessage(file: string, reason: string): string {
-  return `The kubeconfig file ${file} cannot be read (${reason}), so none of its contexts is listed. Fix it, or leave it out of KUBECONFIG.`;
+  return `The kubeconfig file ${file} cannot be read: ${reason}. None of its contexts is listed: fix it, or leave it out of KUBECONFIG.`;
 }
 
 /**
@@ -58,9 +60,14 @@ export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { c
   const problems: KubeconfigProblems = { clusters: new Map(), users: new Map(), files: new Map() };
   for (const file of kubeconfigFiles(env)) {
     const one = new KubeConfig();
+    const read = kubeconfigText(file);
+    if ('unreadable' in read) {
+      problems.files.set(file, read.unreadable);
+      continue;
+    }
+    // kubectl takes an empty file as an empty config (`touch $KUBECONFIG` is common); the client throws on it.
+    if (read.text.trim() === '') continue;
     try {
-      // kubectl takes an empty file as an empty config (`touch $KUBECONFIG` is common); the client throws on it.
-      if (readFileSync(file, 'utf8').trim() === '') continue;
       one.loadFromFile(file, SKIP_INVALID);
     } catch (error) {
       // The YAML reader's message goes on with an excerpt of the file; its first line names the place.
@@ -80,6 +87,21 @@ export function loadKubeconfigChecked(env: NodeJS.ProcessEnv = process.env): { c
   const config = new KubeConfig();
   config.loadFromOptions(merged);
   return { config, problems };
+}
+
+/**
+ * The file's text, or why it cannot be read in plain words with what to do: the system's own
+ * (`EISDIR: illegal operation on a directory`) say neither. Not a regular file is refused
+ * before reading, as the inputs are: a named pipe would hold the app until a writer came.
+ */
+function kubeconfigText(file: string): { text: string } | { unreadable: string } {
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile()) return { unreadable: `it is ${fileKind(stats)}, not a file; name the kubeconfig file itself` };
+    return { text: utf8Text(readFileSync(file), file) };
+  } catch (error) {
+    return { unreadable: error instanceof FileError ? error.reason : ioReason(error, 'read', file) };
+  }
 }
 
 /** The merged kubeconfig (see loadKubeconfigChecked). */
@@ -107,7 +129,8 @@ function unusableEntries(file: string, loaded: KubeConfig): Map<string, string> 
     if (typeof entry?.name !== 'string') continue;
     const tokenFile = entry.user?.tokenFile ?? entry.user?.['token-file'];
     const path = typeof tokenFile === 'string' ? resolve(dirname(file), tokenFile) : undefined;
-    if (path !== undefined && !existsSync(path)) out.set(`users\0${entry.name}`, `the token file ${path} of user "${entry.name}" (in ${file}) does not exist`);
+    const problem = path === undefined ? undefined : fileProblem(path);
+    if (problem !== undefined) out.set(`users\0${entry.name}`, `the token file ${path!} of user "${entry.name}" (in ${file}) ${problem}`);
     else if (!loaded.users.some((u) => u.name === entry.name)) out.set(`users\0${entry.name}`, `user "${entry.name}" in ${file} cannot be read by the client`);
   }
   return out;
@@ -153,8 +176,42 @@ export function kubeconfigForContext(context: string, env: NodeJS.ProcessEnv = p
   const user = found.user ? problems.users.get(found.user) : undefined;
   if (user) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${user}. Fix the kubeconfig, or log in again.`);
   if (found.user && !config.getUser(found.user)) throw new ServiceError('bad-request', `Kubernetes context "${context}" names user "${found.user}", which no kubeconfig file defines; add the user or fix the context.`);
+  const file = unusableFileOf(config, found.cluster, found.user);
+  if (file) throw new ServiceError('bad-request', `Kubernetes context "${context}" cannot be used: ${file}. Correct the path in the kubeconfig.`);
   config.setCurrentContext(context);
   return config;
+}
+
+/**
+ * The first file that the context's cluster and user name (certificate authority, client
+ * certificate and key) and that cannot be read, with why. The client reads them only as it
+ * connects, and its failure read as "no API server answered", in the system's words.
+ */
+function unusableFileOf(config: KubeConfig, cluster: string, user: string): string | undefined {
+  const { caFile } = config.getCluster(cluster) ?? {};
+  const { certFile, keyFile } = (user ? config.getUser(user) : undefined) ?? {};
+  const named: [string | undefined, string][] = [
+    [caFile, `the certificate-authority file of cluster "${cluster}"`],
+    [certFile, `the client-certificate file of user "${user}"`],
+    [keyFile, `the client-key file of user "${user}"`],
+  ];
+  for (const [path, role] of named) {
+    const problem = path ? fileProblem(path) : undefined;
+    if (problem) return `${role}, ${path}, ${problem}`;
+  }
+  return undefined;
+}
+
+/** Why a file a kubeconfig names cannot be read (`does not exist`, `is a folder, not a file`, …); undefined when it can. */
+function fileProblem(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) return `is ${fileKind(stats)}, not a file`;
+    readFileSync(path);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${ioReason(error, 'read', path)}`;
+  }
 }
 
 function addNew<T extends { name: string }>(into: T[], from: readonly T[]): void {

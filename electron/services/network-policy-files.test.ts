@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Inventory, Workload } from '@shared/inventory/model';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { exportNetworkPolicyFiles } from './network-policy-files';
@@ -15,6 +17,12 @@ function pod(name: string, namespace: string): Workload {
 function design(namespace: string): Policy {
   return { ...emptyPolicy('t'), groups: [{ name: 'web', selector: { namespace, labels: 'app=web' } }], edges: [{ id: 'web-web', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
 }
+
+// The tests run as root, whom no file's mode refuses: a refused read comes from this double.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return { ...real, readFile: vi.fn(real.readFile) };
+});
 
 describe('exportNetworkPolicyFiles', () => {
   it('refuses a namespace that would name a file outside the folder, and writes nothing', async () => {
@@ -70,6 +78,25 @@ describe('exportNetworkPolicyFiles', () => {
       },
     ]);
     expect(readdirSync(out).sort()).toEqual(['alpha.yaml', 'notes.yaml', 'shop.yaml']);
+  });
+
+  // QA's defect: another user's NAMESPACE.yaml in the folder ended the export as "unexpected failure (a bug): EACCES: permission denied".
+  it('says which file of the folder it could not read to tell whether an earlier export left it, and why, after writing the export', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'microseg-np-'));
+    const theirs = join(out, 'beta.yaml');
+    writeFileSync(theirs, 'kind: NetworkPolicy\n');
+    vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error(`EACCES: permission denied, open '${theirs}'`), { code: 'EACCES', path: theirs }));
+
+    const result = await exportNetworkPolicyFiles(design('shop'), undefined, out);
+    expect(result.files).toEqual([join(out, 'shop.yaml')]);
+    expect(result.warnings).toEqual([
+      {
+        code: 'MS657',
+        severity: 'warning',
+        message: 'beta.yaml could not be read to tell whether an earlier export left it (permission denied (EACCES): this user may not read it; get read access to it, or copy it somewhere you may read); check it before applying the folder (kubectl apply -f)',
+        location: { file: theirs },
+      },
+    ]);
   });
 
   it('makes no folder when there is nothing to write', async () => {

@@ -9,6 +9,7 @@ import { parseNetworkPolicies, type NetworkPolicyParse } from '@shared/kubernete
 import type { Policy } from '@shared/policy/model';
 import { isNamespaceName } from '@shared/policy/namespace-name';
 import { writeFileSetIntoFolder } from './file-set';
+import { ioReason } from './io-advice';
 import { readTextFile } from './project-files';
 import { ServiceError } from './service-error';
 
@@ -67,7 +68,16 @@ async function staleExportFiles(dir: string, written: readonly string[]): Promis
     const namespace = entry.name.slice(0, -'.yaml'.length);
     if (!entry.isFile() || !entry.name.endsWith('.yaml') || writtenNames.has(entry.name) || !isNamespaceName(namespace)) continue;
     const file = join(dir, entry.name);
-    if ((await stat(file)).size > EXPORT_FILE_LIMIT || !(await readFile(file, 'utf8')).includes(`name: ${DEFAULT_DENY}\n`)) continue;
+    let ours: boolean;
+    try {
+      ours = (await stat(file)).size <= EXPORT_FILE_LIMIT && (await readFile(file, 'utf8')).includes(`name: ${DEFAULT_DENY}\n`);
+    } catch (error) {
+      // Another user's file, say: it may be an earlier export's all the same, and the export is written by now.
+      const why = ioReason(error, 'read', file);
+      stale.push({ code: 'MS657', severity: 'warning', message: `${entry.name} could not be read to tell whether an earlier export left it (${why}); check it before applying the folder (kubectl apply -f)`, location: { file } });
+      continue;
+    }
+    if (!ours) continue;
     stale.push({
       code: 'MS657',
       severity: 'warning',

@@ -34,7 +34,7 @@ describe('writeTextFileAtomic', () => {
     // A pipe made here stands in for a device: a regression must not replace a real one.
     const pipe = join(dir, 'pipe.yaml');
     expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
-    await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/pipe\.yaml is a named pipe, not a file/);
+    await expect(writeTextFileAtomic(pipe, 'x')).rejects.toThrow(/pipe\.yaml: it is a named pipe, not a file/);
     expect(lstatSync(pipe).isFIFO()).toBe(true);
   });
 

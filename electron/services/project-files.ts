@@ -57,7 +57,7 @@ export async function readTextFile(path: string): Promise<{ path: string; text: 
  * UTF-16 into a header no column matches, both far from the cause. A BOM stays, as the readers
  * expect it.
  */
-function utf8Text(bytes: Buffer, full: string): string {
+export function utf8Text(bytes: Buffer, full: string): string {
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   let text: string | undefined;
   try {
@@ -128,7 +128,7 @@ async function regularFileTarget(path: string): Promise<string> {
   try {
     if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
     const stats = await stat(target);
-    if (!stats.isFile()) throw new ServiceError('bad-request', `${path} is ${fileKind(stats)}, not a file; choose a file path.`);
+    if (!stats.isFile()) throw new FileError('bad-request', 'write', path, `it is ${fileKind(stats)}, not a file; choose a file path`);
     return target;
   } catch (error) {
     if (error instanceof ServiceError) throw error;
@@ -163,7 +163,7 @@ async function fileError(verb: 'read' | 'write', path: string, error: unknown): 
 }
 
 /** The nearest existing folder of `path` when it is no folder: what ENOTDIR means, by name. */
-async function fileOnThePath(path: string): Promise<string | undefined> {
+export async function fileOnThePath(path: string): Promise<string | undefined> {
   for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
     try {
       return (await stat(dir)).isDirectory() ? undefined : dir;

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -104,6 +104,40 @@ describe('openSshSession pinning host keys', () => {
     writeFileSync(pinsFile, JSON.stringify({ [`127.0.0.1:${port}`]: 'SHA256:an-older-key' }));
 
     await expect(openSshSession(target, configDir)).rejects.toThrow(`remove its entry ("127.0.0.1:${port}") from ${pinsFile}; otherwise do not deploy`);
+  });
+});
+
+describe('openSshSession with key and pin files that cannot be used', () => {
+  // No server is needed: each of these fails before a connection is tried.
+  const UNUSED_PORT = 1;
+
+  it('says in plain words that the key path is missing, a folder, or an empty file, and where to correct it', async () => {
+    const { target, configDir } = loopbackTarget(UNUSED_PORT);
+    const keyPath = (target.auth as { keyPath: string }).keyPath;
+    const withKey = (path: string): HostTarget => ({ ...target, auth: { kind: 'key', keyPath: path } });
+    await expect(openSshSession(withKey(`${keyPath}.gone`), configDir)).rejects.toThrow(`Could not read the SSH private key ${keyPath}.gone of host "h1": it does not exist; correct the key path under Edit target.`);
+    await expect(openSshSession(withKey(dirname(keyPath)), configDir)).rejects.toThrow(`Could not read the SSH private key ${dirname(keyPath)} of host "h1": it is a folder, not a file; give the key file's path under Edit target.`);
+    writeFileSync(keyPath, '\n');
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The SSH private key ${keyPath} of host "h1" is empty; give the path of the private key under Edit target.`);
+  });
+
+  // QA's defect: a pins file that could not be read counted as no pins, so every host key was trusted.
+  it('refuses to connect when the pinned host keys cannot be read, rather than trust any key', async () => {
+    const { target, configDir } = loopbackTarget(UNUSED_PORT);
+    const pinsFile = join(configDir, 'known-hosts.json');
+    mkdirSync(pinsFile, { recursive: true });
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read: it is a folder, not a file; move it away and connect again to trust each host anew.`);
+  });
+
+  it('says why damaged pinned host keys cannot be read: empty, or not the JSON object they are kept as', async () => {
+    const { target, configDir } = loopbackTarget(UNUSED_PORT);
+    const pinsFile = join(configDir, 'known-hosts.json');
+    mkdirSync(configDir, { recursive: true });
+    const advice = 'Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.';
+    writeFileSync(pinsFile, '\n');
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read (it is empty). ${advice}`);
+    writeFileSync(pinsFile, '["127.0.0.1:22"]\n');
+    await expect(openSshSession(target, configDir)).rejects.toThrow(`The pinned host keys in ${pinsFile} cannot be read (it holds no JSON object). ${advice}`);
   });
 });
 

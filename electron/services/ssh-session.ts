@@ -7,7 +7,9 @@ import type { HostTarget } from '@shared/api/contract';
 import { sshDestination } from '@shared/api/host-target-rules';
 import { CancelledError } from './deploy-queue';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
+import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
+import { readAppFile } from './app-file';
 
 export interface CommandResult {
   code: number;
@@ -50,7 +52,7 @@ export async function openSshSession(target: HostTarget, configDir: string, sign
       return pinned === undefined || pinned === seenFingerprint;
     },
   };
-  if (target.auth.kind === 'key') config.privateKey = await readKey(target.auth.keyPath);
+  if (target.auth.kind === 'key') config.privateKey = await readKey(target, target.auth.keyPath);
   else config.agent = agentSocket();
 
   const client = new Client();
@@ -109,14 +111,23 @@ function run(client: Client, command: string, stdin?: string): Promise<CommandRe
   });
 }
 
-async function readKey(path: string): Promise<Buffer> {
+async function readKey(target: HostTarget, path: string): Promise<Buffer> {
   // People write key paths the way their shell does.
   const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+  let key: Buffer;
   try {
-    return await readFile(expanded);
+    key = await readFile(expanded);
   } catch (error) {
-    throw new ServiceError('ssh-failed', `Could not read the SSH private key ${path}: ${(error as Error).message}. Check the path in the host's settings.`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'it does not exist; correct the key path under Edit target'
+      : code === 'EISDIR' ? "it is a folder, not a file; give the key file's path under Edit target"
+      : ioReason(error, 'read', expanded);
+    throw new ServiceError('ssh-failed', `Could not read the SSH private key ${path} of host "${target.host}": ${why}.`);
   }
+  // The key parser's word for an empty file is "unsupported key format", which sends people looking at formats.
+  if (key.toString('utf8').trim() === '') throw new ServiceError('ssh-failed', `The SSH private key ${path} of host "${target.host}" is empty; give the path of the private key under Edit target.`);
+  return key;
 }
 
 function agentSocket(): string {
@@ -182,18 +193,20 @@ class KnownHosts {
   }
 
   private async read(): Promise<Record<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch {
-      return {}; // no pins yet
+    // Only a missing file means no pins yet: one that cannot be read must not switch pinning off either.
+    const text = await readAppFile({ path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' });
+    if (text === undefined) return {};
+    // A damaged file must not silently switch pinning off either: it is said, with why.
+    let why = 'it is empty';
+    if (text.trim() !== '') {
+      try {
+        const pins = JSON.parse(text) as unknown;
+        if (pins !== null && typeof pins === 'object' && !Array.isArray(pins)) return pins as Record<string, string>;
+        why = 'it holds no JSON object';
+      } catch (error) {
+        why = (error as Error).message;
+      }
     }
-    try {
-      const pins = JSON.parse(text) as unknown;
-      if (pins !== null && typeof pins === 'object' && !Array.isArray(pins)) return pins as Record<string, string>;
-    } catch {
-      // fall through: a damaged file must not silently switch pinning off
-    }
-    throw new ServiceError('ssh-failed', `The pinned host keys in ${this.file} cannot be read. Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.`);
+    throw new ServiceError('ssh-failed', `The pinned host keys in ${this.file} cannot be read (${why}). Repair the file (JSON: "address:port" → "SHA256:…") or delete it to trust hosts anew.`);
   }
 }

@@ -6,10 +6,11 @@ import type { JSX } from 'react';
 import { impactListNote, type ImpactHosts } from '../../model/impact-scope';
 
 /**
- * The connections a change newly permits, blocks and redirects, one line per group pair, where
- * infrastructure traffic passes on other hosts than before, and the infrastructure traffic it
- * leaves out; first, the flows no policy writes that pass traffic on a
- * host, which a deploy removes. `hosts`: against the deployed flows, how many hosts were asked
+ * The connections a change newly permits, blocks and redirects, one line per group pair, then
+ * where infrastructure traffic passes on other hosts than before; first, the flows no policy
+ * writes that pass traffic on a host, which a deploy removes, and the infrastructure traffic the
+ * list leaves out (said after "DHCP no longer passes", "DHCP passes between every pair" read as
+ * a contradiction). `hosts`: against the deployed flows, how many hosts were asked
  * and went unread, to say what the list covers.
  */
 export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; limit?: number; hosts?: ImpactHosts }): JSX.Element {
@@ -25,8 +26,8 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
       <>
         <UnknownPasses passes={impact.unknownPasses} />
         <p data-testid="impact-none">{note}</p>
-        <InfrastructureChanges changes={impact.infrastructureChanges} />
         {leftOutLine}
+        <InfrastructureChanges changes={impact.infrastructureChanges} />
       </>
     );
   const shown = limit === undefined ? impact.entries : impact.entries.slice(0, limit);
@@ -34,6 +35,7 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
     <>
       <UnknownPasses passes={impact.unknownPasses} />
       {note !== null ? <p data-testid="impact-scope">{note}</p> : null}
+      {leftOutLine}
       <ul className="impact-list">
         {shown.map((e) => (
           <li key={`${e.from}→${e.to}`} data-testid="impact-entry" data-from={e.from} data-to={e.to}>
@@ -74,7 +76,6 @@ export function ImpactList({ impact, limit, hosts }: { impact: ChangeImpact; lim
       </ul>
       {shown.length < impact.entries.length ? <p className="muted">… and {impact.entries.length - shown.length} more group pairs.</p> : null}
       <InfrastructureChanges changes={impact.infrastructureChanges} />
-      {leftOutLine}
     </>
   );
 }
