@@ -81,6 +81,58 @@ export class DesignerPage {
     return Number(scale[1]);
   }
 
+  /** Waits until the canvas's view stays put (a fit glides to its place). */
+  async settleCanvas(): Promise<void> {
+    const viewport = this.page.locator('.react-flow__viewport');
+    let last = '';
+    await expect
+      .poll(async () => {
+        const now = await viewport.evaluate((el) => getComputedStyle(el).transform);
+        const same = now === last;
+        last = now;
+        return same;
+      })
+      .toBe(true);
+  }
+
+  /** Fits the whole drawing into the canvas's view, by its button. */
+  async fitCanvas(): Promise<void> {
+    await this.byTestId('canvas-fit').click();
+  }
+
+  /** How many groups the canvas shows, whole or in part. */
+  async groupsShownCount(): Promise<number> {
+    return (await this.groupsShown()).length;
+  }
+
+  /** The groups whose part shown on the canvas lies, in part, under `overlay`. */
+  async groupsUnder(overlay: Locator): Promise<string[]> {
+    const over = await overlay.boundingBox();
+    if (!over) throw new Error('the overlay is not on screen');
+    return (await this.groupsShown())
+      .filter((g) => g.x < over.x + over.width && over.x < g.x + g.width && g.y < over.y + over.height && over.y < g.y + g.height)
+      .map((g) => g.name);
+  }
+
+  /** Each group's part inside the canvas's pane (React Flow cuts off the rest), on the screen; groups wholly outside are left out. */
+  private async groupsShown(): Promise<{ name: string; x: number; y: number; width: number; height: number }[]> {
+    const pane = await this.page.locator('.react-flow').boundingBox();
+    if (!pane) throw new Error('the canvas is not on screen');
+    const boxes = await this.page.locator('[data-testid="group-node"]').evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const r = node.getBoundingClientRect();
+        return { name: node.getAttribute('data-group') ?? '', left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      }),
+    );
+    return boxes
+      .map((b) => {
+        const [left, top] = [Math.max(b.left, pane.x), Math.max(b.top, pane.y)];
+        const [right, bottom] = [Math.min(b.right, pane.x + pane.width), Math.min(b.bottom, pane.y + pane.height)];
+        return { name: b.name, x: left, y: top, width: right - left, height: bottom - top };
+      })
+      .filter((g) => g.width > 0 && g.height > 0);
+  }
+
   async groupBox(name: string): Promise<{ x: number; y: number }> {
     const box = await this.group(name).boundingBox();
     if (!box) throw new Error(`group ${name} is not on screen`);

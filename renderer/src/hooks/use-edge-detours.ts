@@ -1,9 +1,8 @@
 import type { CanvasPosition, Group } from '@shared/policy/model';
 import type { Dimensions } from '@xyflow/react';
 import { useMemo, useState } from 'react';
-import type { PlacedGroup } from '../model/edge-route';
-import { rerouteMoved, routeEdges, type RoutedEdge } from '../model/edge-routes';
-import { autoPosition, GROUP_SIZE } from '../model/policy-edits';
+import { placedAsDrawn, rerouteMoved, routeEdges, type RoutedEdge } from '../model/edge-routes';
+import { GROUP_SIZE } from '../model/policy-edits';
 
 /**
  * For each edge that would run behind a group, the height of its way round (see routeEdge),
@@ -19,7 +18,7 @@ export function useEdgeDetours(
   measured: Readonly<Record<string, Dimensions>>,
   held: ReadonlyMap<string, CanvasPosition>,
 ): ReadonlyMap<string, number> {
-  const base = useMemo(() => routeEdges(placed(groups, measured), edges), [groups, edges, measured]);
+  const base = useMemo(() => routeEdges(placedAsDrawn(groups, measured), edges), [groups, edges, measured]);
   const now = useMemo(() => {
     if (held.size === 0) return base.detours;
     const moved = new Map([...held].map(([name, at]) => [name, { ...at, ...(measured[name] ?? GROUP_SIZE) }]));
@@ -31,16 +30,6 @@ export function useEdgeDetours(
   const detours = sameDetours(kept.detours, now) ? kept.detours : now;
   setKept({ from: now, detours });
   return detours;
-}
-
-function placed(groups: readonly Group[], measured: Readonly<Record<string, Dimensions>>): PlacedGroup[] {
-  return groups.map((group, index) => ({
-    name: group.name,
-    box: {
-      ...(group.position ?? autoPosition(index, groups.length)),
-      ...(measured[group.name] ?? GROUP_SIZE),
-    },
-  }));
 }
 
 function sameDetours(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {

@@ -3,18 +3,15 @@ import { useCallback, useEffect, useRef } from 'react';
 import { overlaps, union } from '../model/canvas-rects';
 import type { CanvasRect } from '../model/policy-edits';
 
-// The add buttons' strip along the pane's top edge (15px margin, 30px buttons), in screen pixels.
-const TOOLBAR_STRIP = 48;
 const MARGIN = 10;
 
-/** The part of the canvas the pane shows below the add buttons, in canvas coordinates. */
+/** The part of the canvas the pane shows, in canvas coordinates. */
 export function visibleRect({ transform: [x, y, zoom], width, height }: ReactFlowState): CanvasRect {
-  const strip = Math.min(TOOLBAR_STRIP, height / 2);
-  return { x: -x / zoom, y: (strip - y) / zoom, width: width / zoom, height: (height - strip) / zoom };
+  return { x: -x / zoom, y: -y / zoom, width: width / zoom, height: height / zoom };
 }
 
 /**
- * Inside <ReactFlow>: returns `reveal(group)`, which brings a group just added into view once
+ * Under the ReactFlowProvider: returns `reveal(group)`, which brings a group just added into view once
  * React Flow has measured it. A group that does not lie wholly in the view (on a narrow canvas,
  * where even the one beside the first does not fit) moves and zooms the view to hold the new group
  * and every group it showed, so none the user was looking at leaves it.
@@ -58,15 +55,14 @@ export function useRevealGroup(): (group: string) => void {
   );
 }
 
-/** The viewport that shows `bounds` whole below the add buttons, centred, as large as the zoom limits allow. */
+/** The viewport that shows `bounds` whole, centred, as large as the zoom limits allow. */
 function viewportShowing(bounds: CanvasRect, { width, height, minZoom, maxZoom }: ReactFlowState): Viewport {
-  const strip = Math.min(TOOLBAR_STRIP, height / 2);
-  const room = { width: width - 2 * MARGIN, height: height - strip - 2 * MARGIN };
+  const room = { width: width - 2 * MARGIN, height: height - 2 * MARGIN };
   const fit = Math.min(room.width / bounds.width, room.height / bounds.height);
   const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
   return {
     x: MARGIN + (room.width - bounds.width * zoom) / 2 - bounds.x * zoom,
-    y: strip + MARGIN + (room.height - bounds.height * zoom) / 2 - bounds.y * zoom,
+    y: MARGIN + (room.height - bounds.height * zoom) / 2 - bounds.y * zoom,
     zoom,
   };
 }

@@ -1,6 +1,7 @@
+import type { Group } from '@shared/policy/model';
 import { BoxIndex } from './box-index';
 import { PlacedGroups, routeEdge, type PlacedGroup, type RoutedEnds } from './edge-route';
-import type { CanvasRect } from './policy-edits';
+import { autoPosition, GROUP_SIZE, type CanvasRect } from './policy-edits';
 
 /** An edge of the policy, or one drawn over it (see RoutedEnds), with the id its way round is kept under. */
 export type RoutedEdge = RoutedEnds & { id: string };
@@ -13,6 +14,27 @@ export interface EdgeRoutes {
   /** The part of the canvas each edge's drawing covers; `drawnIds[i]` is the edge of box i. */
   drawn: BoxIndex;
   drawnIds: readonly string[];
+}
+
+/**
+ * The groups' boxes to route the edges among: where each is drawn, at the size the canvas measured
+ * (`measured`, by name). None while not one of them is measured: the canvas draws no edge before it
+ * has measured its groups, and it measures a drawing just opened all at once, so routing on the
+ * sizes guessed before was a second routing of every edge, thrown away (100 ms at 250 groups and
+ * 1,000 edges).
+ */
+export function placedAsDrawn(
+  groups: readonly Group[],
+  measured: Readonly<Record<string, { width: number; height: number }>>,
+): PlacedGroup[] {
+  if (!groups.some((group) => measured[group.name])) return [];
+  return groups.map((group, index) => ({
+    name: group.name,
+    box: {
+      ...(group.position ?? autoPosition(index, groups.length)),
+      ...(measured[group.name] ?? GROUP_SIZE),
+    },
+  }));
 }
 
 /** How every edge is drawn among `groups` (see routeEdge). Deterministic. */

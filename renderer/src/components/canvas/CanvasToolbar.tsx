@@ -1,5 +1,5 @@
 import type { CanvasPosition, Policy } from '@shared/policy/model';
-import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef, useState, type JSX } from 'react';
 import { arrangeGroups } from '../../actions/arrange-groups';
 import { useRevealGroup, visibleRect } from '../../hooks/use-reveal-group';
@@ -8,12 +8,19 @@ import { freePosition, GROUP_SIZE, nextEdgeId, withEdgeAdded, withGroupAdded } f
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useNoticeStore } from '../../stores/notice-store';
 import { usePolicyStore } from '../../stores/policy-store';
+import { CANVAS_FIT_GLIDE } from './canvas-fit';
+import { CanvasViewButtons } from './CanvasViewButtons';
 import { EdgeForm } from './EdgeForm';
 import { GroupForm } from './GroupForm';
 
 const ARRANGING = 'Arranging the groups';
 
-/** The add buttons over the canvas and, below them, whichever add form is open. */
+/**
+ * The bar above the canvas: the add buttons, Arrange and the view's buttons; and, over the
+ * canvas below it, whichever add form is open. The bar is not drawn over the canvas: with
+ * hundreds of groups, a view fitted to the drawing has groups up to its edges, and buttons
+ * over it hid the top row from sight and from the mouse.
+ */
 export function CanvasToolbar(): JSX.Element {
   const form = useCanvasStore((s) => s.form);
   const openForm = useCanvasStore((s) => s.openForm);
@@ -61,7 +68,7 @@ export function CanvasToolbar(): JSX.Element {
       // React Flow holds the fit until the groups are drawn at their new places. Not awaited: the
       // promise of an animated fit cut short (another fit, a pan) may never settle, and the button
       // would stay busy with the layout long done.
-      if (await arrangeGroups(sizes)) void fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+      if (await arrangeGroups(sizes)) void fitView(CANVAS_FIT_GLIDE);
       else notices.push({ title: ARRANGING, code: 'ARRANGE_OUTDATED', message: 'The groups kept changing while they were laid out; press Arrange again.' });
     } catch (error) {
       notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: (error as Error).message });
@@ -71,8 +78,8 @@ export function CanvasToolbar(): JSX.Element {
   };
 
   return (
-    <Panel position="top-left" className="canvas-toolbar">
-      <div className="button-row">
+    <>
+      <div className="button-row canvas-toolbar" data-testid="canvas-toolbar">
         <button ref={addGroupButton} type="button" data-testid="add-group" onClick={() => openForm(form?.kind === 'group' ? null : { kind: 'group' })}>
           + Add group
         </button>
@@ -96,6 +103,7 @@ export function CanvasToolbar(): JSX.Element {
         >
           {arranging ? 'Arranging…' : 'Arrange'}
         </button>
+        <CanvasViewButtons />
       </div>
 
       {form?.kind === 'group' ? (
@@ -132,6 +140,6 @@ export function CanvasToolbar(): JSX.Element {
           />
         </div>
       ) : null}
-    </Panel>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import { usePolicyStore } from '../../stores/policy-store';
+import { CANVAS_FIT_GLIDE } from './canvas-fit';
 
 /**
  * Fits a newly opened policy into view once its nodes have been measured; one opened while the
@@ -15,7 +16,7 @@ export function FitOnOpen({ active }: { active: boolean }): null {
   useEffect(() => {
     if (!active || !initialized || fitted.current === generation) return;
     fitted.current = generation;
-    void fitView({ padding: 0.2, maxZoom: 1, duration: 250 });
+    void fitView(CANVAS_FIT_GLIDE);
   }, [active, generation, initialized, fitView]);
 
   return null;

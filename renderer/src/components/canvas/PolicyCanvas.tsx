@@ -1,6 +1,5 @@
 import {
   Background,
-  Controls,
   MarkerType,
   ReactFlow,
   type Connection,
@@ -21,6 +20,7 @@ import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { moveGroups } from '../../actions/move-groups';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { endStep, useDrawing, usePolicyStore } from '../../stores/policy-store';
+import { CANVAS_FIT } from './canvas-fit';
 import { CanvasToolbar } from './CanvasToolbar';
 import { EdgeLabelLayerProvider, FindEdgeLabelLayer } from './EdgeLabelLayer';
 import { FitOnOpen } from './FitOnOpen';
@@ -38,8 +38,6 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const NONE: never[] = [];
 // React Flow removes a deleted group's edges, then the group, in one go: one undo step for both.
 const REMOVAL = 'remove';
-// React Flow fits once, when the first nodes appear; never blow a lone group up to full zoom.
-const FIT = { padding: 0.2, maxZoom: 1 };
 // A hidden canvas listens to no keys: React Flow updates its store on every Ctrl or Shift press
 // (multi-selection), and every node and edge checks what it reads, for Ctrl+Enter in the YAML too.
 const NO_KEYS = { selectionKeyCode: null, multiSelectionKeyCode: null, panActivationKeyCode: null, zoomActivationKeyCode: null };
@@ -156,42 +154,43 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
 
   return (
     <div className="canvas">
-      <EdgeLabelLayerProvider value={labelLayer}>
-        <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
-          onBeforeDelete={onBeforeDelete}
-          nodes={nodes}
-          edges={drawn}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          deleteKeyCode={active ? DELETE_KEYS : null}
-          {...(active ? {} : NO_KEYS)}
-          colorMode="dark"
-          minZoom={0.2}
-          fitView
-          fitViewOptions={FIT}
-          // Only the groups and edges in view stay in the page: at 5,000 of each, showing the canvas
-          // again (after the YAML view) had the browser style and lay out all 10,000 (about 1 s).
-          // React Flow still draws each group once to measure it, so fitting and the edges to
-          // groups out of view work as before.
-          onlyRenderVisibleElements
-        >
-          <Background gap={24} size={1} />
-          <Controls showInteractive={false} />
-          <CanvasToolbar />
-          <FitOnOpen active={active} />
-          <FindEdgeLabelLayer onFound={setLabelLayer} />
-        </ReactFlow>
-      </EdgeLabelLayerProvider>
-      {/* Not under an open add form, whose fields it would be written over. */}
-      {policy.groups.length === 0 && !formOpen ? (
-        <div className="canvas-empty">
-          <p>No groups yet.</p>
-          <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
-        </div>
-      ) : null}
+      <CanvasToolbar />
+      <div className="canvas-view">
+        <EdgeLabelLayerProvider value={labelLayer}>
+          <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
+            onBeforeDelete={onBeforeDelete}
+            nodes={nodes}
+            edges={drawn}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            deleteKeyCode={active ? DELETE_KEYS : null}
+            {...(active ? {} : NO_KEYS)}
+            colorMode="dark"
+            minZoom={0.2}
+            fitView
+            fitViewOptions={CANVAS_FIT}
+            // Only the groups and edges in view stay in the page: at 5,000 of each, showing the canvas
+            // again (after the YAML view) had the browser style and lay out all 10,000 (about 1 s).
+            // React Flow still draws each group once to measure it, so fitting and the edges to
+            // groups out of view work as before.
+            onlyRenderVisibleElements
+          >
+            <Background gap={24} size={1} />
+            <FitOnOpen active={active} />
+            <FindEdgeLabelLayer onFound={setLabelLayer} />
+          </ReactFlow>
+        </EdgeLabelLayerProvider>
+        {/* Not under an open add form, whose fields it would be written over. */}
+        {policy.groups.length === 0 && !formOpen ? (
+          <div className="canvas-empty">
+            <p>No groups yet.</p>
+            <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }
