@@ -68,6 +68,16 @@ describe('progress reports', () => {
     await answer(STOPPED);
     expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
   });
+
+  // The deploy dialog's impact, say, running beside the Impact tab's: its bar must not take the dialog's reports.
+  it.each(['matrix', 'impact', 'replay'] as const)('%s: shows no report that names no run, as it cannot be of the run this window asked for', async (task) => {
+    const { answer } = await startHeld(task);
+
+    useAnalysisStore.getState().setProgress({ task, done: 90, total: 100, unit: 'pairs' });
+    expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
+
+    await answer(STOPPED);
+  });
 });
 
 describe('Stop', () => {

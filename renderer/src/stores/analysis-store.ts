@@ -98,11 +98,8 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped, and
-  // so is one of another window's run: every window hears every report.
+  // so is one of another run: every window hears every report, and a run asked for elsewhere (another
+  // window, the deploy dialog's impact) carries another id or none.
   setProgress: ({ task, runId, ...progress }) =>
-    set((s) => {
-      const running = { matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning }[task];
-      const ours = runId === undefined || runId === runs.current(task);
-      return running && ours ? { progress: { ...s.progress, [task]: progress } } : {};
-    }),
+    set((s) => (runId !== undefined && runId === runs.current(task) ? { progress: { ...s.progress, [task]: progress } } : {})),
 }));
