@@ -157,3 +157,22 @@ test('the deploy dialog opened again reads the hosts again, rather than showing 
     await closeAll([silent]);
   }
 });
+
+test('closing the deploy dialog ends its comparison, not only its read of the hosts', async ({ designer, host, page }) => {
+  const silent = await silentServer();
+  try {
+    await compileForSilentHosts(designer, host, HOSTS.slice(0, 1), [silent.port]);
+    const answer = page.waitForResponse((response) => response.url().endsWith('/api/analysis:impact'));
+    await designer.byTestId('deploy-button').click();
+    await expect(designer.byTestId('deploy-impact-stop')).toBeVisible();
+    await designer.closeDeployDialog();
+
+    // Within ssh2's 10 s handshake timeout: a stop of the read alone would answer with the host unread.
+    expect(await (await answer).json()).toMatchObject({ ok: false, error: { code: 'stopped' } });
+    await expect.poll(() => openSockets([silent]), { timeout: 5_000 }).toBe(0);
+    // Nobody waited for that answer: its stop is no failure to report.
+    await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  } finally {
+    await closeAll([silent]);
+  }
+});

@@ -257,3 +257,36 @@ test('the matrix keeps its filter, level and picked cell while another tab is op
   await expect(designer.byTestId('matrix-filter')).toHaveValue('-1');
   await expect(page.locator('[data-testid="matrix-cell"] [data-from="app-1"][data-to="db-1"]')).toBeVisible();
 });
+
+// Every long analysis has a Stop. The matrix of two tiers of 2,000 workloads takes seconds (14 s on
+// the 2-core test machine, growing with the square of the workloads), so the Stop comes while it
+// runs; the older matrix is of two workloads, quick whatever the machine's load. The tab said
+// nothing of a stop and kept the older matrix as if it answered the inventory as it is now.
+test('Stop ends a long matrix: it says so and offers to compute again, and the older matrix kept is marked outdated', async ({ designer, host }) => {
+  const tiers = (count: number): string[] => Array.from({ length: count }, (_, i) => `${i % 2 ? 'app' : 'web'}-${i},h${i % 40},10.1.${i >> 8}.${i & 255},tier=${i % 2 ? 'app' : 'web'}`);
+  const { inventory, policy } = writeDualStackFiles(host.home, tiers(2));
+  await openAndComputeMatrix(designer, host, inventory, policy);
+  await expect(designer.byTestId('matrix-outdated')).toHaveCount(0);
+
+  // The same file, grown and opened again: the matrix shown is of the inventory before.
+  writeDualStackFiles(host.home, tiers(4000));
+  await designer.openInventoryFile(inventory);
+  await expect(designer.byTestId('matrix-outdated')).toBeVisible();
+  await designer.byTestId('matrix-compute').click();
+  await expect(designer.byTestId('matrix-progress')).toBeVisible({ timeout: 60_000 });
+  await designer.byTestId('matrix-stop').click();
+
+  await expect(designer.byTestId('matrix-stopped')).toHaveText('Computing the matrix was stopped before it was complete; nothing of it is shown. Compute again', { timeout: 10_000 });
+  await expect(designer.byTestId('matrix-stop')).toHaveCount(0);
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  // The matrix still on screen is the one before, and says so.
+  await expect(designer.byTestId('matrix-stats')).toContainText('2 groups');
+  await expect(designer.byTestId('matrix-outdated')).toHaveText('outdated: the drawing or inventory changed since');
+
+  // Compute again runs the matrix again; stopped again, it says so again.
+  await designer.byTestId('matrix-again').click();
+  await expect(designer.byTestId('matrix-stopped')).toHaveCount(0);
+  await expect(designer.byTestId('matrix-progress')).toBeVisible({ timeout: 60_000 });
+  await designer.byTestId('matrix-stop').click();
+  await expect(designer.byTestId('matrix-stopped')).toBeVisible({ timeout: 10_000 });
+});

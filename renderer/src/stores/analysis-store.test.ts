@@ -68,6 +68,16 @@ describe('progress reports', () => {
     await answer(STOPPED);
     expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
   });
+
+  // The deploy dialog's impact, say, running beside the Impact tab's: its bar must not take the dialog's reports.
+  it.each(['matrix', 'impact', 'replay'] as const)('%s: shows no report that names no run, as it cannot be of the run this window asked for', async (task) => {
+    const { answer } = await startHeld(task);
+
+    useAnalysisStore.getState().setProgress({ task, done: 90, total: 100, unit: 'pairs' });
+    expect(useAnalysisStore.getState().progress[task]).toBeUndefined();
+
+    await answer(STOPPED);
+  });
 });
 
 describe('Stop', () => {
@@ -88,6 +98,45 @@ describe('Stop', () => {
     await answer(STOPPED);
 
     expect(useAnalysisStore.getState()).toMatchObject({ impact: null, impactFailure: null, impactStopped: { kind: 'file', path: '/tmp/p.yaml' }, impactRunning: false });
+  });
+
+  it('a stopped matrix says so and keeps the last complete matrix, of the drawing it was computed on', async () => {
+    const older = { ...input, policy: { ...input.policy, revision: 7 } };
+    answers.push({ ok: true, value: { matrix: { groups: [] }, durationMs: 1 } });
+    await useAnalysisStore.getState().computeMatrix(older);
+    const { answer } = await startHeld('matrix');
+
+    await answer(STOPPED);
+
+    expect(useAnalysisStore.getState()).toMatchObject({ matrixStopped: true, matrixRunning: false });
+    expect(useAnalysisStore.getState().matrix?.input).toBe(older);
+  });
+
+  it('a matrix that starts again clears the stopped one, and one that fails is no stop', async () => {
+    useAnalysisStore.setState({ matrixStopped: true });
+    const { answer } = await startHeld('matrix');
+    expect(useAnalysisStore.getState().matrixStopped).toBe(false);
+
+    await answer({ ok: false, error: { code: 'bad-request', message: 'the drawing has errors' } });
+    expect(useAnalysisStore.getState().matrixStopped).toBe(false);
+  });
+
+  it('a stopped replay shows nothing of it and says which log it replayed, to replay again', async () => {
+    answers.push({ ok: true, value: { replay: { entries: [] }, problems: 0, log: '/tmp/c.csv', durationMs: 1 } });
+    await useAnalysisStore.getState().replayLog(input, '/tmp/c.csv');
+    const { answer } = await startHeld('replay');
+
+    await answer(STOPPED);
+
+    expect(useAnalysisStore.getState()).toMatchObject({ replay: null, replayStopped: '/tmp/c.csv', replayRunning: false });
+  });
+
+  it('a replay that starts again clears the stopped one', () => {
+    useAnalysisStore.setState({ replayStopped: '/tmp/c.csv' });
+    answers.push({ ok: true, value: { replay: { entries: [] }, problems: 0, log: '/tmp/d.csv', durationMs: 1 } });
+    const done = useAnalysisStore.getState().replayLog(input, '/tmp/d.csv');
+    expect(useAnalysisStore.getState().replayStopped).toBeNull();
+    return done;
   });
 
   it('a comparison that starts again clears the stopped one', async () => {

@@ -19,6 +19,11 @@ interface AnalysisState {
   /** `computedAt`: local date and time, for the exported picture's caption. */
   matrix: (MatrixOutcome & { input: AnalysisInput; computedAt: string }) | null;
   matrixRunning: boolean;
+  /**
+   * Whether the last matrix was stopped by the user before it was complete: nothing of it is kept,
+   * and `matrix`, if any, is the last complete one, of the drawing it was computed on.
+   */
+  matrixStopped: boolean;
   impact: (ImpactOutcome & { input: AnalysisInput; against: ImpactBaseline }) | null;
   impactRunning: boolean;
   /** Why the last comparison failed; shown in its place, never beside an older comparison's result. */
@@ -27,6 +32,8 @@ interface AnalysisState {
   impactStopped: ImpactBaseline | null;
   replay: (ReplayOutcome & { input: AnalysisInput }) | null;
   replayRunning: boolean;
+  /** The log of the last replay, stopped by the user before it was complete; nothing of it is kept. */
+  replayStopped: string | null;
   /** The last progress report of each analysis running now (matrix, impact, replay); absent when not running or not reported yet. */
   progress: Partial<Record<AnalysisTask, AnalysisProgress>>;
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
@@ -46,23 +53,27 @@ const runs = new StopIds<AnalysisTask>();
 export const useAnalysisStore = create<AnalysisState>()((set) => ({
   matrix: null,
   matrixRunning: false,
+  matrixStopped: false,
   impact: null,
   impactRunning: false,
   impactFailure: null,
   impactStopped: null,
   replay: null,
   replayRunning: false,
+  replayStopped: null,
   progress: {},
   showImpactOnCanvas: true,
 
   computeMatrix: async (input) => {
     const stopId = runs.start('matrix');
-    set((s) => ({ matrixRunning: true, progress: { ...s.progress, matrix: undefined } }));
+    set((s) => ({ matrixRunning: true, matrixStopped: false, progress: { ...s.progress, matrix: undefined } }));
     const response = await request('analysis:matrix', { ...input, stopId }, { handles: wasStopped });
     runs.end('matrix', stopId);
+    // The last complete matrix stays on screen, marked outdated once the drawing moved on from it.
     set((s) => ({
       ...(response.ok ? { matrix: { ...response.value, input, computedAt: new Date().toLocaleString() } } : {}),
       matrixRunning: false,
+      matrixStopped: !response.ok && wasStopped(response.error),
       progress: { ...s.progress, matrix: undefined },
     }));
   },
@@ -87,22 +98,24 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
 
   replayLog: async (input, path) => {
     const stopId = runs.start('replay');
-    set((s) => ({ replayRunning: true, progress: { ...s.progress, replay: undefined } }));
+    set((s) => ({ replayRunning: true, replayStopped: null, progress: { ...s.progress, replay: undefined } }));
     const response = await request('analysis:replay', { ...input, path, stopId }, { handles: wasStopped });
     runs.end('replay', stopId);
     // A failed or stopped replay clears the last one: a result on screen must be the answer to the last request.
-    set((s) => ({ replay: response.ok ? { ...response.value, input } : null, replayRunning: false, progress: { ...s.progress, replay: undefined } }));
+    set((s) => ({
+      replay: response.ok ? { ...response.value, input } : null,
+      replayRunning: false,
+      replayStopped: !response.ok && wasStopped(response.error) ? path : null,
+      progress: { ...s.progress, replay: undefined },
+    }));
   },
 
   stop: (task) => runs.stop(task),
 
   setShowImpactOnCanvas: (show) => set({ showImpactOnCanvas: show }),
   // A report that arrives after its run has ended (events and replies travel apart) is dropped, and
-  // so is one of another window's run: every window hears every report.
+  // so is one of another run: every window hears every report, and a run asked for elsewhere (another
+  // window, the deploy dialog's impact) carries another id or none.
   setProgress: ({ task, runId, ...progress }) =>
-    set((s) => {
-      const running = { matrix: s.matrixRunning, impact: s.impactRunning, replay: s.replayRunning }[task];
-      const ours = runId === undefined || runId === runs.current(task);
-      return running && ours ? { progress: { ...s.progress, [task]: progress } } : {};
-    }),
+    set((s) => (runId !== undefined && runId === runs.current(task) ? { progress: { ...s.progress, [task]: progress } } : {})),
 }));

@@ -12,6 +12,7 @@ import { PortGuardLossList } from './PortGuardLossList';
 import { UnreadHostsList } from './UnreadHostsList';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
+import { StoppedNote } from './StoppedNote';
 import { noticeCodeHint } from '../../stores/notice-store';
 import { countOf } from '../../model/format';
 
@@ -82,12 +83,7 @@ export function ImpactPanel(): JSX.Element {
         </div>
       ) : null}
       {stopped ? (
-        <p className="muted" data-testid="impact-stopped">
-          Comparing with {baselineName(stopped)} was stopped before it was complete; nothing of it is shown.{' '}
-          <button type="button" className="link" data-testid="impact-again" disabled={running || compiling || hasErrors || (stopped.kind === 'deployed' && noneReadable)} onClick={() => void again(stopped)}>
-            Compare again
-          </button>
-        </p>
+        <StoppedNote task="impact" run={`Comparing with ${baselineName(stopped)}`} again="Compare again" disabled={running || compiling || hasErrors || (stopped.kind === 'deployed' && noneReadable)} onAgain={() => void again(stopped)} />
       ) : null}
       {result ? (
         <div data-testid="impact-result">

@@ -20,6 +20,7 @@ import { matrixView } from './matrix-view';
 import { downloadPng, downloadSvg, save } from './picture-export';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
+import { StoppedNote } from './StoppedNote';
 
 /** Said to a screen reader as the map takes the focus, since nothing on screen says the arrows work. */
 const HEAT_MAP_KEYS = 'Reachability matrix: arrow keys, Home and End pick a cell to explain';
@@ -34,6 +35,7 @@ export function MatrixPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const result = useAnalysisStore((s) => s.matrix);
   const running = useAnalysisStore((s) => s.matrixRunning);
+  const stopped = useAnalysisStore((s) => s.matrixStopped);
   const compute = useAnalysisStore((s) => s.computeMatrix);
   const { picked, level, filter, setPicked, setLevel, setFilter } = useMatrixViewStore();
 
@@ -110,7 +112,7 @@ export function MatrixPanel(): JSX.Element {
             <span className="muted matrix-stats" data-testid="matrix-stats" title={statsText}>
               {statsText}
             </span>
-            {!current ? <OutdatedBadge /> : null}
+            {!current ? <OutdatedBadge testId="matrix-outdated" /> : null}
             <input
               type="search"
               className="matrix-filter"
@@ -133,6 +135,8 @@ export function MatrixPanel(): JSX.Element {
         ) : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) to compute the matrix.</p> : null}
+      {/* A matrix still shown is the last complete one: marked outdated above once the drawing moved on from it. */}
+      {stopped ? <StoppedNote task="matrix" run="Computing the matrix" again="Compute again" disabled={running || compiling || hasErrors} onAgain={() => void computeOnDrawing()} /> : null}
       {matrix && noMatch ? (
         <p className="muted" data-testid="matrix-no-match">
           No {level === 'groups' ? 'group' : 'workload'} name contains “{filter.trim()}”; clear the filter to see the map.

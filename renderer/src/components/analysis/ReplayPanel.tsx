@@ -10,6 +10,7 @@ import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { OutdatedBadge } from './OutdatedBadge';
 import { NotCompiledNote } from './NotCompiledNote';
+import { StoppedNote } from './StoppedNote';
 
 /** Entries shown; the rest are counted, and `microseg replay --json` lists them all. */
 const SHOWN = 200;
@@ -40,6 +41,7 @@ export function ReplayPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
   const result = useAnalysisStore((s) => s.replay);
   const running = useAnalysisStore((s) => s.replayRunning);
+  const stopped = useAnalysisStore((s) => s.replayStopped);
   const replayLog = useAnalysisStore((s) => s.replayLog);
   const current = useAboutDrawing(result?.input);
   const compiling = useCompileStore((s) => s.running);
@@ -48,10 +50,13 @@ export function ReplayPanel(): JSX.Element {
   if (!input || !outcome) return <NotCompiledNote why="connections are replayed against the compiled tables." />;
   // Errors of a compile the drawing has moved on from may be gone: replaying compiles it again.
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
+  const replayOnDrawing = async (path: string): Promise<void> => {
+    const compiled = await compiledDrawing();
+    if (compiled) await replayLog(compiled.input, path);
+  };
   const choose = async (): Promise<void> => {
     const path = await chooseAnalysisFile(CONNECTION_LOG);
-    const compiled = path ? await compiledDrawing() : null;
-    if (path && compiled) await replayLog(compiled.input, path);
+    if (path) await replayOnDrawing(path);
   };
   const replay = result?.replay;
   const n = (count: number): string => count.toLocaleString('en-US');
@@ -65,6 +70,7 @@ export function ReplayPanel(): JSX.Element {
         {running ? <AnalysisProgress task="replay" note="Replaying…" /> : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
+      {stopped ? <StoppedNote task="replay" run={`Replaying ${stopped}`} again="Replay again" disabled={running || compiling || hasErrors} onAgain={() => void replayOnDrawing(stopped)} /> : null}
       {result && replay ? (
         <div data-testid="replay-result">
           <p data-testid="replay-summary">
@@ -124,7 +130,7 @@ export function ReplayPanel(): JSX.Element {
             </p>
           ) : null}
         </div>
-      ) : (
+      ) : stopped ? null : (
         <p className="muted">What the drawing would do to the traffic that really ran: a CSV log with a header row from,to,protocol,port and optionally count, replayed against the compiled tables.</p>
       )}
     </div>

@@ -7,6 +7,7 @@ import { useInventoryStore } from '../../stores/inventory-store';
 import { usePolicyStore } from '../../stores/policy-store';
 import { isCompileCurrent } from '../../model/same-input';
 import { request } from '../../api/request';
+import { wasStopped } from '../../api/stop-ids';
 import { ImpactList } from '../analysis/ImpactList';
 import { PortGuardLossList } from '../analysis/PortGuardLossList';
 import { UnreadHostsList } from '../analysis/UnreadHostsList';
@@ -40,28 +41,35 @@ export function DeployConfirm(): JSX.Element | null {
   const guardLoss = impact?.portGuardsLost ?? [];
   const removePortGuards = impact && guardsAccepted === impact ? guardLoss : [];
   const guardLossOpen = guardLoss.length > 0 && removePortGuards.length === 0;
-  // The read of the hosts' flows under way, to stop when the user goes on without its answer.
-  const reading = useRef<string | null>(null);
+  // The comparison under way, to stop when the user goes on without its answer: its own id ends all
+  // of it, the read's id only the read of the hosts' flows (to show what was read).
+  const comparing = useRef<{ stopId: string; readStopId: string } | null>(null);
   const stopReading = (): void => {
-    if (reading.current === null) return;
-    void request('work:stop', { stopId: reading.current });
-    reading.current = null;
+    if (comparing.current) void request('work:stop', { stopId: comparing.current.readStopId });
+  };
+  const stopComparing = (): void => {
+    if (comparing.current === null) return;
+    void request('work:stop', { stopId: comparing.current.stopId });
+    comparing.current = null;
   };
   useEffect(() => {
     if (!confirming || !input) return;
     let live = true;
-    const stopId = crypto.randomUUID();
-    reading.current = stopId;
+    const ids = { stopId: crypto.randomUUID(), readStopId: crypto.randomUUID() };
+    comparing.current = ids;
+    const hosts = deployHosts === '' ? [] : deployHosts.split(',');
     // Asked directly, not through the analysis store: this answer belongs to the dialog and
-    // should not stay drawn on the canvas once the deploy has changed what the hosts run.
-    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts: deployHosts === '' ? [] : deployHosts.split(','), stopId } }).then((response) => {
-      if (reading.current === stopId) reading.current = null;
+    // should not stay drawn on the canvas once the deploy has changed what the hosts run. Its own
+    // stopId also keeps its progress reports out of the Impact tab's bar.
+    void request('analysis:impact', { ...input, against: { kind: 'deployed', hosts, stopId: ids.readStopId }, stopId: ids.stopId }, { handles: wasStopped }).then((response) => {
+      if (comparing.current === ids) comparing.current = null;
       if (live) setAnswer({ input, hosts: deployHosts, result: response.ok ? response.value : null });
     });
     return () => {
       live = false;
-      // Closed, deployed or asked anew: a silent host must not keep its SSH sessions for an answer nobody waits for.
-      if (reading.current === stopId) stopReading();
+      // Closed, deployed or asked anew: nobody waits for this answer, so the comparison ends, and with
+      // it the read (a silent host must not keep its SSH sessions).
+      if (comparing.current === ids) stopComparing();
       // Its answer goes with it: opened again, the dialog reads the hosts again and says so, rather
       // than showing this read's answer (a stopped one, or one from before a deploy) meanwhile.
       setAnswer(null);
@@ -167,7 +175,7 @@ export function DeployConfirm(): JSX.Element | null {
           }
           onClick={() => {
             // Before the deploy asks for sessions, so that its hosts do not queue behind the read.
-            stopReading();
+            stopComparing();
             void start(input.policy, input.inventory, plan.deploy.map((l) => l.host), removePortGuards);
           }}
         >
