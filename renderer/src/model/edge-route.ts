@@ -100,7 +100,8 @@ export interface EdgeRoute {
 
 /**
  * How `edge` is drawn: round the groups when its plain curve, or its label at the curve's middle,
- * would lie on a group other than its two ends. Null for a loop or an edge to a missing group.
+ * would lie on a group other than its two ends, or when the curve turns back behind its own two.
+ * Null for a loop or an edge to a missing group.
  * Looks only at groups near the edge, so it stays fast at thousands of groups. Deterministic.
  */
 export function routeEdge(groups: PlacedGroups, edge: RoutedEnds): EdgeRoute | null {
@@ -112,13 +113,16 @@ export function routeEdge(groups: PlacedGroups, edge: RoutedEnds): EdgeRoute | n
   const target = targetHandle(index.boxes[to]!);
   const size = labelSize(edge);
   const ends = [from, to];
+  const controls = curveControls(source, target);
   const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
   const label = labelAt(middle, size);
-  const plain = grow(union(spanOf(curveControls(source, target)), label), ROUTE.touch);
+  const plain = grow(union(spanOf(controls), label), ROUTE.touch);
 
   // One look around the curve and its label: most edges, between columns, have no other group near.
-  if (index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
-  if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, size, index, ends))
+  // A curve that turns back (its target's handle left of its source's) may run behind its own two.
+  const forward = target.x >= source.x;
+  if (forward && index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
+  if (!curveBlocked(controls, index, ends) && !labelBlocked(middle, size, index, ends))
     return { detour: null, area: plain };
   const detour = detourHeight(source, target, size, index, ends);
   if (detour === null) return { detour, area: plain };
@@ -195,14 +199,20 @@ function targetHandle(box: CanvasRect): Point {
   return { x: box.x - HANDLE_HALF, y: box.y + box.height / 2 };
 }
 
-/** Whether the plain curve runs behind a group other than its ends. */
-function curveBlocked(source: Point, target: Point, index: BoxLookup, ends: readonly number[]): boolean {
-  const controls = curveControls(source, target);
+/**
+ * Whether the plain curve runs behind a group: one other than its ends, or its own two, which
+ * a curve that turns back crosses when they are level (its handles lie just outside them).
+ */
+function curveBlocked(
+  controls: readonly [Point, Point, Point, Point],
+  index: BoxLookup,
+  ends: readonly number[],
+): boolean {
   // The curve stays within its control points' box: most edges have no group there at all.
-  const near = index.overlapping(grow(spanOf(controls), ROUTE.touch)).filter((i) => !ends.includes(i));
+  const near = index.overlapping(grow(spanOf(controls), ROUTE.touch));
   if (near.length === 0) return false;
-  const boxes = near.map((i) => grow(index.boxes[i]!, ROUTE.touch));
-  let before = source;
+  const boxes = near.map((i) => (ends.includes(i) ? index.boxes[i]! : grow(index.boxes[i]!, ROUTE.touch)));
+  let before = controls[0];
   for (let piece = 1; piece <= ROUTE.pieces; piece++) {
     const at = onCurve(controls, piece / ROUTE.pieces);
     if (boxes.some((box) => crosses(before, at, box))) return true;
