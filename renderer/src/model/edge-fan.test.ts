@@ -12,7 +12,7 @@ import {
   type PlacedGroup,
   type Point,
 } from './edge-route';
-import { routeEdges } from './edge-routes';
+import { rerouteMoved, routeEdges } from './edge-routes';
 import type { CanvasRect } from './policy-edits';
 
 const at = (name: string, x: number, y: number): PlacedGroup => ({ name, box: { x, y, width: 230, height: 120 } });
@@ -107,5 +107,19 @@ describe('the edges between the same two groups', () => {
       edge('b', 'db', 'frontend'),
       edge('c', 'db', 'frontend', 'deny'),
     ]);
+  });
+
+  it('go round together again as a group is dragged, as routing them all anew would', () => {
+    const row = [at('web', 0, 0), at('app', 390, 20), at('db', 780, 0)];
+    const edges = [edge('a', 'web', 'db'), edge('b', 'web', 'db'), edge('c', 'db', 'web', 'deny')];
+    const base = routeEdges(row, edges);
+    for (const y of [-60, 40, 300]) {
+      const box = { ...row[1]!.box, y };
+      const moved = row.map((g) => (g.name === 'app' ? { ...g, box } : g));
+      expect(new Map(rerouteMoved(base, edges, new Map([['app', box]]))), `app at ${y}`).toEqual(
+        new Map(routeEdges(moved, edges).detours),
+      );
+      expectAllSeen(moved, edges);
+    }
   });
 });
