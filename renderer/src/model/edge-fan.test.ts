@@ -91,6 +91,10 @@ describe('the edges between the same two groups', () => {
     expect(fans.has('on')).toBe(false);
   });
 
+  it('are told apart by both names whole, whatever characters the names hold', () => {
+    expect(edgeFans([edge('x', 'a\nb', 'c'), edge('y', 'a', 'b\nc')]).size).toBe(0);
+  });
+
   it('are each drawn apart between level groups, either way, or going round a group between', () => {
     const level = [at('web', 0, 0), at('db', 390, 0)];
     expectAllSeen(level, [edge('a', 'web', 'db'), edge('b', 'web', 'db'), edge('c', 'web', 'db', 'deny')]);

@@ -26,7 +26,7 @@ export const FAN_STEP = EDGE_LABEL.height + 6;
 export function edgeFans(edges: readonly RoutedEdge[]): ReadonlyMap<string, Fan> {
   const pairs = new Map<string, RoutedEdge[]>();
   for (const edge of edges) {
-    const key = edge.from < edge.to ? `${edge.from}\n${edge.to}` : `${edge.to}\n${edge.from}`;
+    const key = JSON.stringify(edge.from < edge.to ? [edge.from, edge.to] : [edge.to, edge.from]);
     const pair = pairs.get(key);
     if (pair) pair.push(edge);
     else pairs.set(key, [edge]);
