@@ -30,7 +30,7 @@ describe('drawing an edge of a fan', () => {
     for (const [sourceX, targetX] of [
       [300, 700],
       [700, 300],
-    ]) {
+    ] as const) {
       const [path, x, y] = edgePath(ends('a', 'b', sourceX, targetX), null, fan(FAN_STEP, FAN_STEP));
       expect(curveMiddle(path)).toEqual({ x, y });
       expect({ x, y }).toEqual({ x: (sourceX + targetX) / 2, y: 120 + FAN_STEP });
