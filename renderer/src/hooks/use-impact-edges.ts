@@ -2,6 +2,7 @@ import type { CanvasPosition, Group } from '@shared/policy/model';
 import { MarkerType, type Dimensions } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { ImpactFlowEdge } from '../components/canvas/ImpactEdge';
+import { edgeFans } from '../model/edge-fan';
 import { impactOverlayEdges } from '../model/impact-overlay';
 import { useAnalysisStore } from '../stores/analysis-store';
 import { useAboutDrawing } from './use-about-drawing';
@@ -29,6 +30,7 @@ export function useImpactEdges(
     [impact, show, groups],
   );
   const detours = useEdgeDetours(groups, overlay, measured, held);
+  const fans = useMemo(() => edgeFans(overlay), [overlay]);
   return useMemo(
     () =>
       overlay.map(({ id, from, to, permitted, blocked, redirected }) => ({
@@ -40,8 +42,8 @@ export function useImpactEdges(
         selectable: false,
         deletable: false,
         focusable: false,
-        data: { permitted, blocked, redirected, detour: detours.get(id) ?? null },
+        data: { permitted, blocked, redirected, detour: detours.get(id) ?? null, fan: fans.get(id) },
       })),
-    [overlay, detours],
+    [overlay, detours, fans],
   );
 }

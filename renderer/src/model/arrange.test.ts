@@ -2,6 +2,7 @@ import { emptyPolicy, type CanvasPosition, type Edge, type Group, type Policy } 
 import { describe, expect, it } from 'vitest';
 import { arrangedPositions, labelBox, withGroupsPlaced, type GroupSize } from './arrange';
 import { overlaps } from './canvas-rects';
+import { edgeFans } from './edge-fan';
 import type { CanvasRect } from './policy-edits';
 import { GROUP_SIZE } from './policy-edits';
 
@@ -29,8 +30,9 @@ function expectNoOverlaps(boxes: Map<string, CanvasRect>): void {
 }
 
 function expectLabelsClear(policy: Policy, boxes: Map<string, CanvasRect>): void {
+  const fans = edgeFans(policy.edges);
   for (const e of policy.edges) {
-    const label = labelBox(e, boxes.get(e.from)!, boxes.get(e.to)!);
+    const label = labelBox(e, boxes.get(e.from)!, boxes.get(e.to)!, fans.get(e.id));
     for (const [name, box] of boxes) {
       if (name !== e.from && name !== e.to) expect(overlaps(label, box), `${e.id}'s label lies on ${name}`).toBe(false);
     }
@@ -69,6 +71,20 @@ describe('arranging the groups by their edges', () => {
     expect(boxes.get('app')!.x).toBeLessThan(boxes.get('db')!.x);
     expectLabelsClear(policy, boxes);
     expectNoOverlaps(boxes);
+  });
+
+  it('keeps every label of several edges that skip a layer together off the group in between', () => {
+    const skipping = [edge('web', 'db', 5432), edge('web', 'db', 5433), edge('web', 'db', 5434)];
+    const policy = policyOf(['web', 'app', 'db'], [edge('web', 'app'), edge('app', 'db', 5432), ...skipping]);
+    const boxes = boxesOf(policy);
+    expectLabelsClear(policy, boxes);
+    expectNoOverlaps(boxes);
+  });
+
+  it('leaves room above a group for the labels of all its loops', () => {
+    const loops = [4431, 4432, 4433, 4434].map((port) => edge('e', 'e', port));
+    const policy = policyOf(['a', 'b', 'c', 'd', 'e'], loops);
+    expectLabelsClear(policy, boxesOf(policy));
   });
 
   it('gives the same whole-number places for the same policy, whatever the places before', () => {

@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { CanvasPosition, Edge, Policy } from '@shared/policy/model';
 import { overlaps } from './canvas-rects';
+import { edgeFans, FAN_STEP, type Fan } from './edge-fan';
 import { EDGE_LABEL, labelWidth } from './edge-route';
 import { GROUP_SIZE, type CanvasRect } from './policy-edits';
 
@@ -11,7 +12,8 @@ export interface GroupSize {
 }
 
 const SPACE = { left: 60, top: 60, groupGap: 60, minRankGap: 160, labelMargin: 20 } as const;
-// A group's edge to itself is a loop above the group, its label 82 px above the middle (ServiceEdge's loopPath).
+// A group's edge to itself is a loop above the group, its label 82 px above the middle (edge-path's loopPath);
+// each further loop on the group is drawn a FAN_STEP higher.
 const LOOP = { room: 50, labelLift: 82.5 } as const;
 // Moving a group out from under a long edge's label can put another label on a group; give up after this many rounds.
 const CLEARING_ROUNDS = 20;
@@ -30,15 +32,19 @@ export function arrangedPositions(
   const sizeOf = (name: string): GroupSize => sizes.get(name) ?? GROUP_SIZE;
   const names = new Set(policy.groups.map((g) => g.name));
   const edges = policy.edges.filter((e) => names.has(e.from) && names.has(e.to));
-  const looped = new Set(edges.filter((e) => e.from === e.to).map((e) => e.from));
+  const fans = edgeFans(edges);
+  const loopRoom = new Map<string, number>();
+  for (const { from, to } of edges) {
+    if (from === to) loopRoom.set(from, loopRoom.has(from) ? loopRoom.get(from)! + FAN_STEP : LOOP.room);
+  }
   const linked = new Set(edges.filter((e) => e.from !== e.to).flatMap((e) => [e.from, e.to]));
   const rankGap = Math.max(SPACE.minRankGap, Math.max(0, ...edges.map(labelWidth)) + 2 * SPACE.labelMargin);
 
-  const boxes = layered(policy, linked, looped, sizeOf, rankGap);
-  clearLabels(boxes, edges);
+  const boxes = layered(policy, linked, loopRoom, sizeOf, rankGap);
+  clearLabels(boxes, edges, fans);
   const bottom = Math.max(SPACE.top - SPACE.groupGap, ...[...boxes.values()].map((b) => b.y + b.height));
   const loose = policy.groups.filter((g) => !linked.has(g.name)).map((g) => g.name);
-  gridBelow(boxes, loose, sizeOf, looped, bottom + SPACE.groupGap);
+  gridBelow(boxes, loose, sizeOf, loopRoom, bottom + SPACE.groupGap);
 
   return new Map(
     policy.groups.map((g) => [g.name, { x: Math.round(boxes.get(g.name)!.x), y: Math.round(boxes.get(g.name)!.y) }]),
@@ -55,15 +61,22 @@ export function withGroupsPlaced(policy: Policy, positions: ReadonlyMap<string, 
 
 /**
  * The box of an edge's label where the canvas draws it on the plain curve: halfway between its
- * ends' handles. (Where that box or the curve would lie on another group, the canvas draws the
- * edge round the groups, its label on the way round: see routeEdge.)
+ * ends' handles, or its `fan`'s offset from there when other edges join the same two groups.
+ * (Where that box or the curve would lie on another group, the canvas draws the edge round the
+ * groups, its label on the way round: see routeEdge.)
  */
-export function labelBox(edge: Edge, from: CanvasRect, to: CanvasRect): CanvasRect {
+export function labelBox(edge: Edge, from: CanvasRect, to: CanvasRect, fan?: Fan): CanvasRect {
   const width = labelWidth(edge);
   const middle =
     edge.from === edge.to
-      ? { x: from.x + from.width / 2, y: from.y + from.height / 2 - LOOP.labelLift }
-      : { x: (from.x + from.width + to.x) / 2, y: (from.y + from.height / 2 + to.y + to.height / 2) / 2 };
+      ? {
+          x: from.x + from.width / 2,
+          y: from.y + from.height / 2 - LOOP.labelLift - (fan ? fan.offset + fan.spread : 0),
+        }
+      : {
+          x: (from.x + from.width + to.x) / 2,
+          y: (from.y + from.height / 2 + to.y + to.height / 2) / 2 + (fan?.offset ?? 0),
+        };
   return { x: middle.x - width / 2, y: middle.y - EDGE_LABEL.height / 2, width, height: EDGE_LABEL.height };
 }
 
@@ -71,14 +84,14 @@ export function labelBox(edge: Edge, from: CanvasRect, to: CanvasRect): CanvasRe
 function layered(
   policy: Policy,
   linked: ReadonlySet<string>,
-  looped: ReadonlySet<string>,
+  loopRoom: ReadonlyMap<string, number>,
   sizeOf: (name: string) => GroupSize,
   rankGap: number,
 ): Map<string, CanvasRect> {
   const graph = new dagre.graphlib.Graph<object, GroupSize & Partial<CanvasPosition>, { weight: number }>();
   graph.setGraph({ rankdir: 'LR', nodesep: SPACE.groupGap, ranksep: rankGap, marginx: 0, marginy: 0 });
   // A loop's label needs room above its group, so the group is laid out that much taller.
-  const roomAbove = (name: string): number => (looped.has(name) ? LOOP.room : 0);
+  const roomAbove = (name: string): number => loopRoom.get(name) ?? 0;
   for (const { name } of policy.groups) {
     if (linked.has(name))
       graph.setNode(name, { width: sizeOf(name).width, height: sizeOf(name).height + roomAbove(name) });
@@ -106,7 +119,7 @@ function layered(
  * An edge that spans an even number of layers has its label in the middle layer's column, where
  * it may fall on a group: that group, and those below it in its column, move down below the label.
  */
-function clearLabels(boxes: Map<string, CanvasRect>, edges: readonly Edge[]): void {
+function clearLabels(boxes: Map<string, CanvasRect>, edges: readonly Edge[], fans: ReadonlyMap<string, Fan>): void {
   const byMiddle = new Map<number, CanvasRect[]>();
   for (const box of boxes.values()) {
     const middle = Math.round(box.x + box.width / 2);
@@ -127,7 +140,7 @@ function clearLabels(boxes: Map<string, CanvasRect>, edges: readonly Edge[]): vo
       const from = boxes.get(edge.from);
       const to = boxes.get(edge.to);
       if (!from || !to) continue;
-      const label = labelBox(edge, from, to);
+      const label = labelBox(edge, from, to, fans.get(edge.id));
       for (const column of columns) {
         if (label.x >= column.right || label.x + label.width <= column.left) continue;
         const blocking = column.boxes.find((b) => b !== from && b !== to && overlaps(label, b));
@@ -147,7 +160,7 @@ function gridBelow(
   boxes: Map<string, CanvasRect>,
   names: readonly string[],
   sizeOf: (name: string) => GroupSize,
-  looped: ReadonlySet<string>,
+  loopRoom: ReadonlyMap<string, number>,
   top: number,
 ): void {
   const columns = Math.max(4, Math.ceil(Math.sqrt(names.length)));
@@ -155,7 +168,7 @@ function gridBelow(
   let rowTop = top;
   for (let start = 0; start < names.length; start += columns) {
     const row = names.slice(start, start + columns);
-    const above = row.some((n) => looped.has(n)) ? LOOP.room : 0;
+    const above = Math.max(0, ...row.map((n) => loopRoom.get(n) ?? 0));
     row.forEach((name, i) => boxes.set(name, { x: SPACE.left + i * cellWidth, y: rowTop + above, ...sizeOf(name) }));
     rowTop += above + Math.max(...row.map((n) => sizeOf(n).height)) + SPACE.groupGap;
   }

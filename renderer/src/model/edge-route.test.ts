@@ -101,6 +101,18 @@ describe('drawing an edge round the groups in its way', () => {
     const groups = [at('db', 0, 0), at('app', 390, 0), at('web', 780, 0)];
     expectClearOf(groups, 'web', 'db');
   });
+
+  it('an edge drawn backwards between two level groups goes round them, not behind its own two', () => {
+    // The plain grid before Arrange: the edge from the right group to the left one.
+    const groups = [at('frontend', 60, 60), at('db', 360, 60)];
+    const { points } = drawnLine(groups, edge('db', 'frontend'));
+    for (const { name, box } of groups) {
+      const behind = points.slice(1).some((p, i) => crosses(points[i]!, p, box));
+      expect(behind, `db → frontend runs behind ${name}`).toBe(false);
+    }
+    // The same groups' edge the other way, left to right, stays the plain curve.
+    expect(edgeDetours(groups, [edge('frontend', 'db')]).size).toBe(0);
+  });
 });
 
 describe('the pieces of a drawn edge', () => {

@@ -2,6 +2,7 @@ import type { Edge } from '@shared/policy/model';
 import { BoxIndex, MovedBoxes, type BoxLookup } from './box-index';
 import { grow, union } from './canvas-rects';
 import { formatServiceList } from './drafts';
+import type { Fan } from './edge-fan';
 import type { CanvasRect } from './policy-edits';
 
 /** A point on the canvas, in its own coordinates. */
@@ -56,7 +57,8 @@ export interface LabelSize {
  */
 export type RoutedEnds = Pick<Edge, 'from' | 'to'> & (Pick<Edge, 'services' | 'action'> | { label: LabelSize });
 
-function labelSize(edge: RoutedEnds): LabelSize {
+/** The size of the label `edge` is drawn with. */
+export function labelSize(edge: RoutedEnds): LabelSize {
   return 'label' in edge ? edge.label : { width: labelWidth(edge), height: EDGE_LABEL.height };
 }
 
@@ -100,10 +102,13 @@ export interface EdgeRoute {
 
 /**
  * How `edge` is drawn: round the groups when its plain curve, or its label at the curve's middle,
- * would lie on a group other than its two ends. Null for a loop or an edge to a missing group.
- * Looks only at groups near the edge, so it stays fast at thousands of groups. Deterministic.
+ * would lie on a group other than its two ends, or when the curve turns back behind its own two.
+ * With a `fan`, its curve and label are drawn that far from the pair's middle, and on the way
+ * round its pair keeps together, each edge that far from the height the pair goes round at.
+ * Null for a loop or an edge to a missing group. Looks only at groups near the edge, so it stays
+ * fast at thousands of groups. Deterministic.
  */
-export function routeEdge(groups: PlacedGroups, edge: RoutedEnds): EdgeRoute | null {
+export function routeEdge(groups: PlacedGroups, edge: RoutedEnds, fan?: Fan): EdgeRoute | null {
   const from = groups.position(edge.from);
   const to = groups.position(edge.to);
   if (from === undefined || to === undefined || from === to) return null;
@@ -112,27 +117,40 @@ export function routeEdge(groups: PlacedGroups, edge: RoutedEnds): EdgeRoute | n
   const target = targetHandle(index.boxes[to]!);
   const size = labelSize(edge);
   const ends = [from, to];
-  const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 };
+  const offset = fan?.offset ?? 0;
+  const controls = curveControls(source, target, offset);
+  const middle = { x: (source.x + target.x) / 2, y: (source.y + target.y) / 2 + offset };
   const label = labelAt(middle, size);
-  const plain = grow(union(spanOf(curveControls(source, target)), label), ROUTE.touch);
+  const plain = grow(union(spanOf(controls), label), ROUTE.touch);
 
   // One look around the curve and its label: most edges, between columns, have no other group near.
-  if (index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
-  if (!curveBlocked(source, target, index, ends) && !labelBlocked(middle, size, index, ends))
+  // A curve that turns back (its target's handle left of its source's) may run behind its own two.
+  const forward = target.x >= source.x;
+  if (forward && index.overlapping(plain).every((i) => ends.includes(i))) return { detour: null, area: plain };
+  if (!curveBlocked(controls, index, ends) && !labelBlocked(middle, size, index, ends))
     return { detour: null, area: plain };
-  const detour = detourHeight(source, target, size, index, ends);
-  if (detour === null) return { detour, area: plain };
+  const pair = fan
+    ? { width: Math.max(fan.width, size.width), height: size.height + 2 * fan.spread, spread: fan.spread }
+    : { ...size, spread: 0 };
+  const height = detourHeight(source, target, pair, index, ends);
+  if (height === null) return { detour: height, area: plain };
+  const detour = height + offset;
   const onRound = labelAt(detourLabel(source, target, detour), size);
   const round = grow(union(spanOf(detourPoints(source, target, detour)), onRound), ROUTE.clearance);
   return { detour, area: union(plain, round) };
 }
 
-/** The four points of the curve React Flow draws from a right-side handle to a left-side one (its default bezier edge). */
-export function curveControls(source: Point, target: Point): [Point, Point, Point, Point] {
+/**
+ * The four points of the curve React Flow draws from a right-side handle to a left-side one (its
+ * default bezier edge); with an `offset`, bent so that its middle lies that far below (or above).
+ */
+export function curveControls(source: Point, target: Point, offset = 0): [Point, Point, Point, Point] {
   const distance = target.x - source.x;
   // React Flow's own rule: half the distance forward, a loop that grows slowly backward.
   const pull = distance >= 0 ? distance / 2 : 0.25 * 25 * Math.sqrt(-distance);
-  return [source, { x: source.x + pull, y: source.y }, { x: target.x - pull, y: target.y }, target];
+  // A cubic curve's middle moves by three quarters of what both inner control points move.
+  const bend = offset / 0.75;
+  return [source, { x: source.x + pull, y: source.y + bend }, { x: target.x - pull, y: target.y + bend }, target];
 }
 
 /** The corners of the way round at height `y`: out of the source, along `y`, into the target. */
@@ -195,14 +213,20 @@ function targetHandle(box: CanvasRect): Point {
   return { x: box.x - HANDLE_HALF, y: box.y + box.height / 2 };
 }
 
-/** Whether the plain curve runs behind a group other than its ends. */
-function curveBlocked(source: Point, target: Point, index: BoxLookup, ends: readonly number[]): boolean {
-  const controls = curveControls(source, target);
+/**
+ * Whether the plain curve runs behind a group: one other than its ends, or its own two, which
+ * a curve that turns back crosses when they are level (its handles lie just outside them).
+ */
+function curveBlocked(
+  controls: readonly [Point, Point, Point, Point],
+  index: BoxLookup,
+  ends: readonly number[],
+): boolean {
   // The curve stays within its control points' box: most edges have no group there at all.
-  const near = index.overlapping(grow(spanOf(controls), ROUTE.touch)).filter((i) => !ends.includes(i));
+  const near = index.overlapping(grow(spanOf(controls), ROUTE.touch));
   if (near.length === 0) return false;
-  const boxes = near.map((i) => grow(index.boxes[i]!, ROUTE.touch));
-  let before = source;
+  const boxes = near.map((i) => (ends.includes(i) ? index.boxes[i]! : grow(index.boxes[i]!, ROUTE.touch)));
+  let before = controls[0];
   for (let piece = 1; piece <= ROUTE.pieces; piece++) {
     const at = onCurve(controls, piece / ROUTE.pieces);
     if (boxes.some((box) => crosses(before, at, box))) return true;
@@ -222,15 +246,17 @@ function labelBlocked(middle: Point, size: LabelSize, index: BoxLookup, ends: re
 /**
  * The height nearest the straight way between the ends at which the way round is clear of every
  * group by the clearance, its own two included; null when there is none (the search widens
- * until it has looked past every group).
+ * until it has looked past every group). With a `spread`, every height within that of it is clear
+ * too, for the edges of a pair that go round beside it; `label` is the room their labels take.
  */
 function detourHeight(
   source: Point,
   target: Point,
-  label: LabelSize,
+  label: LabelSize & { spread: number },
   index: BoxLookup,
   ends: readonly number[],
 ): number | null {
+  const keep = ROUTE.clearance + label.spread;
   const [, out, , into] = detourPoints(source, target, 0);
   const left = Math.min(out!.x, into!.x);
   const right = Math.max(out!.x, into!.x);
@@ -241,11 +267,8 @@ function detourHeight(
     const band = { x: left, y: wanted - reach, width: right - left, height: 2 * reach };
     // The heights the long run cannot take in the band: groups' spans with the clearance, merged.
     const spans = index
-      .overlapping(grow(band, ROUTE.clearance))
-      .map(
-        (i) =>
-          [index.boxes[i]!.y - ROUTE.clearance, index.boxes[i]!.y + index.boxes[i]!.height + ROUTE.clearance] as const,
-      )
+      .overlapping(grow(band, keep))
+      .map((i) => [index.boxes[i]!.y - keep, index.boxes[i]!.y + index.boxes[i]!.height + keep] as const)
       .sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
     for (const [top, bottom] of spans) {
@@ -266,7 +289,7 @@ function detourHeight(
       )
         return y;
     }
-    if (wanted - reach < all.y - ROUTE.clearance && wanted + reach > all.y + all.height + ROUTE.clearance) return null;
+    if (wanted - reach < all.y - keep && wanted + reach > all.y + all.height + keep) return null;
   }
 }
 

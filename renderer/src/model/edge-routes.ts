@@ -1,5 +1,6 @@
 import type { Group } from '@shared/policy/model';
 import { BoxIndex } from './box-index';
+import { edgeFans, type Fan } from './edge-fan';
 import { PlacedGroups, routeEdge, type PlacedGroup, type RoutedEnds } from './edge-route';
 import { autoPosition, GROUP_SIZE, type CanvasRect } from './policy-edits';
 
@@ -11,6 +12,8 @@ export interface EdgeRoutes {
   /** By edge id, the height of its way round (see routeEdge); edges drawn as the plain curve are not in it. */
   detours: ReadonlyMap<string, number>;
   groups: PlacedGroups;
+  /** By edge id, where each edge sharing its two groups with others is drawn among them (see edgeFans). */
+  fans: ReadonlyMap<string, Fan>;
   /** The part of the canvas each edge's drawing covers; `drawnIds[i]` is the edge of box i. */
   drawn: BoxIndex;
   drawnIds: readonly string[];
@@ -40,17 +43,18 @@ export function placedAsDrawn(
 /** How every edge is drawn among `groups` (see routeEdge). Deterministic. */
 export function routeEdges(groups: readonly PlacedGroup[], edges: readonly RoutedEdge[]): EdgeRoutes {
   const placed = PlacedGroups.of(groups);
+  const fans = edgeFans(edges);
   const detours = new Map<string, number>();
   const areas: CanvasRect[] = [];
   const drawnIds: string[] = [];
   for (const edge of edges) {
-    const route = routeEdge(placed, edge);
+    const route = routeEdge(placed, edge, fans.get(edge.id));
     if (!route) continue;
     if (route.detour !== null) detours.set(edge.id, route.detour);
     areas.push(route.area);
     drawnIds.push(edge.id);
   }
-  return { detours, groups: placed, drawn: new BoxIndex(areas), drawnIds };
+  return { detours, groups: placed, fans, drawn: new BoxIndex(areas), drawnIds };
 }
 
 /** By edge id, the height of each edge's way round among `groups` (see routeEdge). */
@@ -81,7 +85,7 @@ export function rerouteMoved(
   const detours = new Map(base.detours);
   for (const edge of edges) {
     if (!again.has(edge.id)) continue;
-    const detour = routeEdge(placed, edge)?.detour ?? null;
+    const detour = routeEdge(placed, edge, base.fans.get(edge.id))?.detour ?? null;
     if (detour === null) detours.delete(edge.id);
     else detours.set(edge.id, detour);
   }

@@ -1,5 +1,6 @@
 import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
+import type { Fan } from '../../model/edge-fan';
 import { IMPACT_LABEL } from '../../model/impact-overlay';
 import { edgePath } from './edge-path';
 import { EdgeLabel } from './EdgeLabelLayer';
@@ -12,6 +13,8 @@ export interface ImpactEdgeData extends Record<string, unknown> {
   redirected: string;
   /** The height of its way round the groups in its way (see useImpactEdges); null when the curve is clear. */
   detour: number | null;
+  /** Where it is drawn among the impact's other edges between its two groups, one each way (edgeFans). */
+  fan?: Fan;
 }
 
 export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
@@ -23,7 +26,7 @@ export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
  */
 export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
   const { id, data, markerEnd } = props;
-  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null);
+  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null, data?.fan);
   const kinds = [data?.permitted, data?.blocked, data?.redirected].filter(Boolean).length;
   const kind = kinds > 1 || data?.redirected ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
   return (

@@ -15,6 +15,7 @@ import { useImpactEdges } from '../../hooks/use-impact-edges';
 import { useKeptElements } from '../../hooks/use-kept-elements';
 import { useMembership } from '../../hooks/use-membership';
 import { useWhileShown } from '../../hooks/use-while-shown';
+import { edgeFans } from '../../model/edge-fan';
 import { autoPosition, withEdgeRemoved, withGroupRemoved } from '../../model/policy-edits';
 import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { moveGroups } from '../../actions/move-groups';
@@ -87,6 +88,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   );
 
   const detours = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
+  const fans = useMemo(() => edgeFans(policy.edges), [policy.edges]);
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
     // An edge to a missing group cannot be drawn; the Problems list still reports it.
@@ -99,9 +101,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         target: edge.to,
         markerEnd: ARROW,
         selected: isSelected(selection, 'edge', edge.id),
-        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, detour: detours.get(edge.id) ?? null },
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, detour: detours.get(edge.id) ?? null, fan: fans.get(edge.id) },
       }));
-  }, [policy.groups, policy.edges, selection, diagnostics, detours]);
+  }, [policy.groups, policy.edges, selection, diagnostics, detours, fans]);
   const edges = useKeptElements(builtEdges, sameServiceEdge);
 
   const impactEdges = useImpactEdges(policy.groups, measured, dragged);

@@ -3,6 +3,7 @@ import type { Edge as PolicyEdge } from '@shared/policy/model';
 import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
 import { formatServiceList } from '../../model/drafts';
+import type { Fan } from '../../model/edge-fan';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { DiagnosticBadge } from './DiagnosticBadge';
 import { edgePath } from './edge-path';
@@ -13,6 +14,8 @@ export interface ServiceEdgeData extends Record<string, unknown> {
   diagnostics: Diagnostic[];
   /** The height of the way round the groups this edge's curve would run behind (useEdgeDetours); null when the curve is clear. */
   detour: number | null;
+  /** Where it is drawn among the other edges between its two groups (edgeFans); none when it is the only one. */
+  fan?: Fan;
 }
 
 export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
@@ -24,7 +27,7 @@ export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
 export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   const { id, data, markerEnd, selected } = props;
   const select = useCanvasStore((s) => s.select);
-  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null);
+  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null, data?.fan);
   const services = data ? formatServiceList(data.edge.services) : '';
   const action = data?.edge.action ?? 'allow';
 

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@shared/diagnostics';
+import type { Fan } from '../../model/edge-fan';
 import { sameItems } from '../../model/keep-unchanged';
 import type { GroupFlowNode } from './GroupNode';
 import type { ServiceFlowEdge } from './ServiceEdge';
@@ -28,8 +29,14 @@ export function sameServiceEdge(a: ServiceFlowEdge, b: ServiceFlowEdge): boolean
     a.selected === b.selected &&
     a.data?.edge === b.data?.edge &&
     a.data?.detour === b.data?.detour &&
+    sameFan(a.data?.fan, b.data?.fan) &&
     sameDiagnostics(a.data?.diagnostics ?? [], b.data?.diagnostics ?? [])
   );
+}
+
+/** Every edit of the edges works the fans out anew; an edge keeps its place unless its pair changed. */
+function sameFan(a: Fan | undefined, b: Fan | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.offset === b.offset && a.spread === b.spread && a.width === b.width);
 }
 
 /** What a badge shows: the same problems in the same order. */
