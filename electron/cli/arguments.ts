@@ -29,6 +29,7 @@ const OPTIONS = {
   'sent-by': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   format: { type: 'string' },
   connections: { type: 'string' },
@@ -36,8 +37,16 @@ const OPTIONS = {
 
 export type OptionValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-/** A command line read: `help` when the usage text was asked for, else the command and what it is given. */
-export type CommandLine = { help: true } | { help: false; command: string; policyPath: string; more: string[]; values: OptionValues };
+/**
+ * A command line read: `help` when the usage text was asked for (of one command, or of all),
+ * `version` for the version, else the command and what it is given.
+ */
+export type CommandLine =
+  | { kind: 'help'; command?: Command }
+  | { kind: 'version' }
+  | { kind: 'run'; command: Command; policyPath: string; more: string[]; values: OptionValues };
+
+export type Command = (typeof COMMANDS)[number];
 
 /** Reads the arguments; a command line that cannot be read is a usage failure (exit 2) saying why. */
 export function readCommandLine(argv: readonly string[]): CommandLine {
@@ -51,7 +60,8 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     throw wrongUsage((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   const { positionals, values, tokens } = parsed;
-  if (values.help) return { help: true };
+  if (values.version) return { kind: 'version' };
+  if (values.help || positionals[0] === 'help') return { kind: 'help', ...helpTopic(positionals[0] === 'help' ? positionals[1] : positionals[0]) };
 
   // A value given twice would keep the last one unseen: `--port 80 --port 8080` traces 8080 only.
   const seen = new Map<string, string | undefined>();
@@ -63,15 +73,26 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     seen.set(token.name, token.value);
   }
 
-  const [command, policyPath, ...more] = positionals;
-  if (!command) throw wrongUsage('name a command and a policy file');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw wrongUsage(`unknown command "${command}"${didYouMean(command, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
-  const known = COMMAND_OPTIONS[command as (typeof COMMANDS)[number]];
+  const [named, policyPath, ...more] = positionals;
+  if (!named) throw wrongUsage('name a command and a policy file; microseg help lists the commands');
+  const command = knownCommand(named);
+  const known = COMMAND_OPTIONS[command];
   const stray = tokens.find((token) => token.kind === 'option' && !known.includes(token.name));
   if (stray?.kind === 'option') throw wrongUsage(`${command} takes no ${stray.rawName}; its options are ${known.map((o) => `--${o}`).join(', ')}`);
   if (values.json && values.format !== undefined && values.format !== 'json') throw wrongUsage(`--json and --format ${values.format} ask for two formats; give one`);
   if (!policyPath) throw wrongUsage(command === 'import' || command === 'export' ? `name the format after ${command}: ${command} k8s` : `${command} needs a policy file`);
-  return { help: false, command, policyPath, more, values };
+  return { kind: 'run', command, policyPath, more, values };
+}
+
+/** The command whose usage is asked for (`help trace`, `trace --help`), if one is named. */
+function helpTopic(named: string | undefined): { command?: Command } {
+  return named === undefined ? {} : { command: knownCommand(named) };
+}
+
+function knownCommand(named: string): Command {
+  const command = COMMANDS.find((c) => c === named);
+  if (!command) throw wrongUsage(`unknown command "${named}"${didYouMean(named, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
+  return command;
 }
 
 /** The option Node refused as unknown (`--inventroy`), or null for any other failure to read the line. */
