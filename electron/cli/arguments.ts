@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean, nearNames } from '@shared/near-names';
 import { wrongUsage } from './inputs';
 
 // The `microseg` command line read into a command, its files and its options; nothing is run here.
@@ -91,7 +92,7 @@ function helpTopic(named: string | undefined): { command?: Command } {
 
 function knownCommand(named: string): Command {
   const command = COMMANDS.find((c) => c === named);
-  if (!command) throw wrongUsage(`unknown command "${named}"${didYouMean(named, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
+  if (!command) throw wrongUsage(`unknown command "${named}"${oneNear(named, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
   return command;
 }
 
@@ -109,31 +110,14 @@ function unknownOption(error: unknown): string | null {
 function unknownOptionMessage(option: string, argv: readonly string[]): string {
   const command = COMMANDS.find((name) => argv.includes(name));
   const known = command ? COMMAND_OPTIONS[command] : Object.keys(OPTIONS);
-  const guess = didYouMean(option.replace(/^-+/, ''), known, '--');
+  const guess = oneNear(option.replace(/^-+/, ''), known, '--');
   return command ? `${command} takes no ${option}${guess}; its options are ${known.map((o) => `--${o}`).join(', ')}` : `unknown option ${option}${guess}; see microseg --help`;
 }
 
 /** ` (did you mean --inventory?)` when one name is a slip of the keys away from `typed`, else nothing. */
-function didYouMean(typed: string, names: readonly string[], prefix: string): string {
-  // A slip is a letter or two per word's length; a short word would otherwise match anything short.
-  const slips = Math.max(1, Math.floor(typed.length / 4));
-  const near = names.filter((name) => editDistance(typed.toLowerCase(), name) <= slips);
-  return near.length === 1 ? ` (did you mean ${prefix}${near[0]}?)` : '';
-}
-
-/** Letters inserted, deleted, changed or two neighbours swapped to turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const width = b.length + 1;
-  const cells = Array.from({ length: (a.length + 1) * width }, (_, k) => (k < width ? k : k % width === 0 ? k / width : 0));
-  const at = (i: number, j: number): number => cells[i * width + j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      cells[i * width + j] = best;
-    }
-  }
-  return at(a.length, b.length);
+function oneNear(typed: string, names: readonly string[], prefix: string): string {
+  const near = nearNames(typed, names);
+  return near.length === 1 ? didYouMean(near, prefix) : '';
 }
 
 /**
