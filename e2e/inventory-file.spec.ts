@@ -230,3 +230,38 @@ test('trace: a workload whose name runs to 253 characters, the most a name may h
   await expect(designer.byTestId('trace-note')).toContainText(`${shortenedSender} has no switchPort`);
   expect(await result.textContent()).not.toMatch(/w{61}|v{61}/);
 });
+
+// A newcomer's defect: a mistyped path or a folder opened a failed source, to be closed with ✕ and the path typed again.
+test('Open inventory file keeps its dialog and the typed path when nothing can be read there, saying why; a file with errors opens to list them', async ({ designer, host }) => {
+  const file = join(host.home, 'servers.yaml');
+  copyFileSync(fileURLToPath(new URL('../examples/three-tier-shop/inventory.yaml', import.meta.url)), file);
+  const broken = join(host.home, 'broken.yaml');
+  writeFileSync(broken, readFileSync(file, 'utf8').replace('10.20.1.11', '10.20.1.999'));
+  const refused: [string, string][] = [
+    [join(host.home, 'srevers.yaml'), `Could not read ${join(host.home, 'srevers.yaml')}: it does not exist`],
+    [host.home, `Could not read ${host.home}: it is a folder, not a file`],
+  ];
+
+  await designer.open(host.url);
+  await designer.byTestId('open-inventory-file').click();
+  for (const [path, reason] of refused) {
+    await designer.byTestId('path-input').fill(path);
+    await designer.byTestId('path-confirm').click();
+    await expect(designer.byTestId('path-problem')).toContainText(reason);
+    await expect(designer.byTestId('path-input')).toHaveValue(path);
+    await expect(designer.source(`static:${path}`)).toHaveCount(0);
+  }
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+
+  // The path mended: the dialog closes on the source opened.
+  await designer.byTestId('path-input').fill(file);
+  await designer.byTestId('path-confirm').click();
+  await expect(designer.byTestId('path-modal')).toHaveCount(0);
+  await expect(designer.workload('web-1')).toBeVisible();
+
+  // A file read but with errors is no wrong path: it opens as a failed source listing them, to be mended and read again.
+  await designer.openInventoryFile(broken);
+  await expect(designer.byTestId('path-modal')).toHaveCount(0);
+  await expect(designer.source(`static:${broken}`)).toHaveAttribute('data-status', 'failed');
+  await expect(designer.source(`static:${broken}`)).toContainText('10.20.1.999');
+});

@@ -142,3 +142,16 @@ test('a problem with a policy setting, picked in Problems, shows that setting in
   await designer.page.keyboard.press('Enter');
   await expect(designer.byTestId('settings-dns')).toBeFocused();
 });
+
+// A newcomer's defect: a compile with no workloads said "0 flows on 0 hosts" and "No problems.", and the
+// Hosts panel asked for an SSH target "for at least one compiled host" when there was none.
+test('a compile with no workloads says to open a source with workloads and add groups, in Problems and the Hosts panel', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.byTestId('compile-button').click();
+  await expect(designer.byTestId('flow-count-total')).toHaveText('0');
+  await expect(designer.byTestId('problem-row').filter({ hasText: 'MS207' })).toContainText('the inventory has no workloads');
+  await expect(designer.byTestId('problem-row').filter({ hasText: 'MS207' })).toContainText('add groups that select them');
+  await expect(designer.byTestId('deploy-why')).toHaveText(
+    'The compile gave no host a table, as no workload of the inventory runs on a host: open an inventory source with workloads, add groups that select them and compile again.',
+  );
+});

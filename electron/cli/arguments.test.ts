@@ -14,8 +14,15 @@ function failure(argv: string[]): { code: number; message: string } {
 
 describe('the command line', () => {
   it('reads a command, its policy, the other files and the options', () => {
-    expect(readCommandLine(['impact', 'old.yaml', 'new.yaml', '--inventory', 'i.csv'])).toMatchObject({ help: false, command: 'impact', policyPath: 'old.yaml', more: ['new.yaml'], values: { inventory: 'i.csv', json: false } });
-    expect(readCommandLine(['--help'])).toEqual({ help: true });
+    expect(readCommandLine(['impact', 'old.yaml', 'new.yaml', '--inventory', 'i.csv'])).toMatchObject({ kind: 'run', command: 'impact', policyPath: 'old.yaml', more: ['new.yaml'], values: { inventory: 'i.csv', json: false } });
+  });
+
+  // A newcomer's defect: `microseg help` was an unknown command and `--version` an unknown option, both exit 2.
+  it('reads help and the version as any command line does: help, --help, -h, of all or of one command', () => {
+    for (const argv of [['help'], ['--help'], ['-h'], ['--help', 'help']]) expect(readCommandLine(argv), argv.join(' ')).toEqual({ kind: 'help' });
+    for (const argv of [['help', 'trace'], ['trace', '--help'], ['trace', 'p.yaml', '-h'], ['--help', 'trace']]) expect(readCommandLine(argv), argv.join(' ')).toEqual({ kind: 'help', command: 'trace' });
+    expect(readCommandLine(['--version'])).toEqual({ kind: 'version' });
+    expect(failure(['help', 'trcae'])).toEqual({ code: 2, message: 'unknown command "trcae" (did you mean trace?); commands are check, compile, trace, import, export, matrix, impact, replay' });
   });
 
   it('refuses an option given twice rather than keep its last value unseen', () => {
@@ -35,7 +42,7 @@ describe('the command line', () => {
     expect(failure(['frobnicate']).message).toBe('unknown command "frobnicate"; commands are check, compile, trace, import, export, matrix, impact, replay');
     expect(failure(['compile']).message).toBe('compile needs a policy file');
     expect(failure(['export']).message).toBe('name the format after export: export k8s');
-    expect(failure([]).message).toBe('name a command and a policy file');
+    expect(failure([]).message).toBe('name a command and a policy file; microseg help lists the commands');
   });
 
   it('refuses an option the command does not read, rather than ignore it, and two formats at once', () => {
@@ -57,7 +64,7 @@ describe('the command line', () => {
     expect(failure(['trace', 'p.yaml', '--Port', '80']).message).toBe('trace takes no --Port (did you mean --port?); its options are --inventory, --from, --to, --proto, --port, --icmp-type, --established, --sent-by, --json');
     // A short slip matches nothing short by chance (`-i` is not `--to`).
     expect(failure(['compile', 'p.yaml', '-i', 'i.csv']).message).toBe('compile takes no -i; its options are --inventory, --out, --json');
-    expect(failure(['--version']).message).toBe('unknown option --version; see microseg --help');
+    expect(failure(['--verison']).message).toBe('unknown option --verison (did you mean --version?); see microseg --help');
     expect(failure(['compil', 'p.yaml']).message).toBe('unknown command "compil" (did you mean compile?); commands are check, compile, trace, import, export, matrix, impact, replay');
   });
 

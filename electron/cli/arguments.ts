@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean, nearNames } from '@shared/near-names';
 import { wrongUsage } from './inputs';
 
 // The `microseg` command line read into a command, its files and its options; nothing is run here.
@@ -29,6 +30,7 @@ const OPTIONS = {
   'sent-by': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   format: { type: 'string' },
   connections: { type: 'string' },
@@ -36,8 +38,16 @@ const OPTIONS = {
 
 export type OptionValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-/** A command line read: `help` when the usage text was asked for, else the command and what it is given. */
-export type CommandLine = { help: true } | { help: false; command: string; policyPath: string; more: string[]; values: OptionValues };
+/**
+ * A command line read: `help` when the usage text was asked for (of one command, or of all),
+ * `version` for the version, else the command and what it is given.
+ */
+export type CommandLine =
+  | { kind: 'help'; command?: Command }
+  | { kind: 'version' }
+  | { kind: 'run'; command: Command; policyPath: string; more: string[]; values: OptionValues };
+
+export type Command = (typeof COMMANDS)[number];
 
 /** Reads the arguments; a command line that cannot be read is a usage failure (exit 2) saying why. */
 export function readCommandLine(argv: readonly string[]): CommandLine {
@@ -51,7 +61,8 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     throw wrongUsage((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   const { positionals, values, tokens } = parsed;
-  if (values.help) return { help: true };
+  if (values.version) return { kind: 'version' };
+  if (values.help || positionals[0] === 'help') return { kind: 'help', ...helpTopic(positionals[0] === 'help' ? positionals[1] : positionals[0]) };
 
   // A value given twice would keep the last one unseen: `--port 80 --port 8080` traces 8080 only.
   const seen = new Map<string, string | undefined>();
@@ -63,15 +74,26 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     seen.set(token.name, token.value);
   }
 
-  const [command, policyPath, ...more] = positionals;
-  if (!command) throw wrongUsage('name a command and a policy file');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw wrongUsage(`unknown command "${command}"${didYouMean(command, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
-  const known = COMMAND_OPTIONS[command as (typeof COMMANDS)[number]];
+  const [named, policyPath, ...more] = positionals;
+  if (!named) throw wrongUsage('name a command and a policy file; microseg help lists the commands');
+  const command = knownCommand(named);
+  const known = COMMAND_OPTIONS[command];
   const stray = tokens.find((token) => token.kind === 'option' && !known.includes(token.name));
   if (stray?.kind === 'option') throw wrongUsage(`${command} takes no ${stray.rawName}; its options are ${known.map((o) => `--${o}`).join(', ')}`);
   if (values.json && values.format !== undefined && values.format !== 'json') throw wrongUsage(`--json and --format ${values.format} ask for two formats; give one`);
   if (!policyPath) throw wrongUsage(command === 'import' || command === 'export' ? `name the format after ${command}: ${command} k8s` : `${command} needs a policy file`);
-  return { help: false, command, policyPath, more, values };
+  return { kind: 'run', command, policyPath, more, values };
+}
+
+/** The command whose usage is asked for (`help trace`, `trace --help`), if one is named. */
+function helpTopic(named: string | undefined): { command?: Command } {
+  return named === undefined ? {} : { command: knownCommand(named) };
+}
+
+function knownCommand(named: string): Command {
+  const command = COMMANDS.find((c) => c === named);
+  if (!command) throw wrongUsage(`unknown command "${named}"${oneNear(named, COMMANDS, '')}; commands are ${COMMANDS.join(', ')}`);
+  return command;
 }
 
 /** The option Node refused as unknown (`--inventroy`), or null for any other failure to read the line. */
@@ -88,31 +110,14 @@ function unknownOption(error: unknown): string | null {
 function unknownOptionMessage(option: string, argv: readonly string[]): string {
   const command = COMMANDS.find((name) => argv.includes(name));
   const known = command ? COMMAND_OPTIONS[command] : Object.keys(OPTIONS);
-  const guess = didYouMean(option.replace(/^-+/, ''), known, '--');
+  const guess = oneNear(option.replace(/^-+/, ''), known, '--');
   return command ? `${command} takes no ${option}${guess}; its options are ${known.map((o) => `--${o}`).join(', ')}` : `unknown option ${option}${guess}; see microseg --help`;
 }
 
 /** ` (did you mean --inventory?)` when one name is a slip of the keys away from `typed`, else nothing. */
-function didYouMean(typed: string, names: readonly string[], prefix: string): string {
-  // A slip is a letter or two per word's length; a short word would otherwise match anything short.
-  const slips = Math.max(1, Math.floor(typed.length / 4));
-  const near = names.filter((name) => editDistance(typed.toLowerCase(), name) <= slips);
-  return near.length === 1 ? ` (did you mean ${prefix}${near[0]}?)` : '';
-}
-
-/** Letters inserted, deleted, changed or two neighbours swapped to turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const width = b.length + 1;
-  const cells = Array.from({ length: (a.length + 1) * width }, (_, k) => (k < width ? k : k % width === 0 ? k / width : 0));
-  const at = (i: number, j: number): number => cells[i * width + j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      cells[i * width + j] = best;
-    }
-  }
-  return at(a.length, b.length);
+function oneNear(typed: string, names: readonly string[], prefix: string): string {
+  const near = nearNames(typed, names);
+  return near.length === 1 ? didYouMean(near, prefix) : '';
 }
 
 /**

@@ -212,6 +212,7 @@ describe('microseg', () => {
 
   it('says what is wrong with the usage, with exit 2', () => {
     expect(microseg('trace', policy, '--inventory', inventory, '--from', 'nobody', '--to', 'web-1', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from nobody: "nobody" is no workload of the inventory') });
+    expect(microseg('trace', policy, '--inventory', inventory, '--from', 'WEB-1', '--to', '10.20.1.011', '--port', '80')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from WEB-1: "WEB-1" is no workload of the inventory, and not an IP address (did you mean web-1?)') });
     expect(microseg('compile', policy).stderr).toContain('needs --inventory FILE');
     expect(microseg('frobnicate', policy).code).toBe(2);
     expect(microseg('check', '/nonexistent.yaml').stderr).toContain('cannot read policy /nonexistent.yaml: it does not exist');

@@ -6,7 +6,8 @@ import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
-import { readCommandLine, wantsJson, type OptionValues } from './arguments';
+import { readCommandLine, wantsJson, type Command, type OptionValues } from './arguments';
+import { usageText, versionText } from './usage';
 import { impactCommand, matrixCommand } from './analysis';
 import { exportKubernetes, importKubernetes } from './kubernetes';
 import { flowFilePath, writeFlowFiles } from './flow-files';
@@ -19,26 +20,12 @@ import { systemReason } from '../services/file-kind';
 
 // The `microseg` command line: the same shared code as the app, for pipelines and scripts.
 
-const USAGE = `usage:
-  microseg check POLICY... [--json]
-  microseg compile POLICY --inventory FILE [--out DIR] [--json]
-  microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--icmp-type N] [--established] [--sent-by W] [--json]
-  microseg import k8s NETWORKPOLICY.yaml... --inventory FILE -o POLICY [--json]
-  microseg export k8s POLICY -o DIR [--inventory FILE] [--json]
-  microseg matrix POLICY --inventory FILE [--format text|csv|json]
-  microseg impact OLD NEW --inventory FILE [--json]
-  microseg replay POLICY --inventory FILE --connections LOG.csv [--json]
-
-A and B: a workload's name, namespace/name, or an IP address. W: a workload that sends A's address from its own switch port (a forged source).
-exit codes: 0 done (trace: permitted), 1 the input has errors, 2 wrong usage or unreadable or unwritable file (stdout too), 3 trace: dropped, 4 trace: redirected, 130 interrupted;
-impact: 0 no connection changes, 1 some do, 2 wrong usage or input with errors;
-replay: 0 every connection goes through, 1 some are dropped or redirected, 2 wrong usage or a line left out`;
-
 async function main(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
     const line = readCommandLine(argv);
-    if (line.help) return print(USAGE, EXIT.ok);
+    if (line.kind === 'help') return print(usageText(line.command), EXIT.ok);
+    if (line.kind === 'version') return print(versionText(), EXIT.ok);
     return await run(line.command, line.policyPath, line.more, line.values);
   } catch (error) {
     // With --json, a failure is one JSON object too, a command line it cannot read among them,
@@ -48,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function run(command: string, policyPath: string, more: string[], values: OptionValues): Promise<number> {
+async function run(command: Command, policyPath: string, more: string[], values: OptionValues): Promise<number> {
   switch (command) {
     case 'check': {
       const result = await checkCommand([policyPath, ...more], values.json);
@@ -86,8 +73,6 @@ async function run(command: string, policyPath: string, more: string[], values: 
       printDiagnostics(result.diagnostics);
       return print(result.text, result.code);
     }
-    default:
-      throw wrongUsage(`unknown command "${command}"`);
   }
 }
 
@@ -207,7 +192,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof CliFailure) {
       printDiagnostics(error.diagnostics);
-      process.stderr.write(`microseg: ${printable(error.message)}\n${error.showUsage ? `${USAGE}\n` : ''}`);
+      process.stderr.write(`microseg: ${printable(error.message)}\n${error.showUsage ? `${usageText()}\n` : ''}`);
       process.exitCode = error.code;
       return;
     }

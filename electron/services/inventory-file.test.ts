@@ -42,8 +42,10 @@ describe('CSV inventories', () => {
     expect(said('[fd00::20]:5432')).toBe('"[fd00::20]:5432" is not a single IPv4 or IPv6 address: write the address alone, fd00::20 (a port goes in ports)');
     expect(said('10.1.0.20:5432')).toBe('"10.1.0.20:5432" is not a single IPv4 or IPv6 address: write the address alone, 10.1.0.20 (a port goes in ports)');
     expect(said('fe80::20%eth0')).toBe('"fe80::20%eth0" is not a single IPv4 or IPv6 address: write it without the zone after "%", fe80::20');
-    // Tools differ on 020 (20, or octal 16): say so rather than guess.
-    expect(said('10.1.0.020')).toBe('"10.1.0.020" is not a single IPv4 or IPv6 address: write its numbers without leading zeros (some tools read 020 as octal, 16)');
+    // Tools differ on 020 (20, or octal 16): say both rather than guess; where they agree, the one address.
+    expect(said('10.1.0.020')).toBe('"10.1.0.020" is not a single IPv4 or IPv6 address: write its numbers without leading zeros, 10.1.0.20 (or 10.1.0.16 if 020 is octal, as some tools read it)');
+    expect(said('10.1.0.01')).toBe('"10.1.0.01" is not a single IPv4 or IPv6 address: write its numbers without leading zeros, 10.1.0.1');
+    expect(said('10.1.0.0300')).toBe('"10.1.0.0300" is not a single IPv4 or IPv6 address: write its numbers without leading zeros');
   });
 
   it('refuses an IPv4 address written as IPv6, which no packet carries, and says how to write it', () => {

@@ -1,5 +1,6 @@
 import { byLine, type Diagnostic, type SourceLocation } from '../diagnostics';
 import { parseCidr } from '../net/address';
+import { addressSlip } from '../net/address-slip';
 import { canonicalAddress, ipv4MappedProblem, workloadAddressProblem } from '../net/cidr-set';
 import { isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../policy/label-selector';
 import { isNamespaceName, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
@@ -335,23 +336,6 @@ function notOneAddress(text: string, cidr: ReturnType<typeof parseCidr>): string
     return `${said}: it holds ${parts.length} addresses; in a CSV cell separate them with ";" (${parts.join(';')}), in YAML list them (addresses: [${parts.join(', ')}])`;
   }
   if (cidr) return `${said}: it is an address block; write the workload's own address, and select a block with a group's cidrs selector instead`;
-  const slip = addressSlip(text);
+  const slip = addressSlip(text, 'ports');
   return slip ? `${said}: ${slip}` : said;
-}
-
-/** How to write an address as a URL (`[fd00::1]`), a socket (`10.0.0.1:80`) or a link-local scope (`fe80::1%eth0`) writes it; undefined for other text. */
-function addressSlip(text: string): string | undefined {
-  const single = (address: string | undefined): string | undefined => {
-    const cidr = address === undefined ? null : parseCidr(address);
-    return cidr && cidr.prefix === (cidr.family === 4 ? 32 : 128) ? address : undefined;
-  };
-  const withPort = /^\[(.+)\]:\d+$/.exec(text)?.[1] ?? /^([\d.]+):\d+$/.exec(text)?.[1];
-  if (single(withPort)) return `write the address alone, ${withPort} (a port goes in ports)`;
-  const bracketed = /^\[(.+)\]$/.exec(text)?.[1];
-  if (single(bracketed)) return `write it without the brackets, ${bracketed}`;
-  const scoped = /^([^%]+)%.+$/.exec(text)?.[1];
-  if (single(scoped)) return `write it without the zone after "%", ${scoped}`;
-  const octet = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)?.slice(1).find((n) => n.length > 1 && n.startsWith('0'));
-  if (octet !== undefined) return `write its numbers without leading zeros (some tools read ${octet} as octal${/^[0-7]+$/.test(octet) ? `, ${parseInt(octet, 8)}` : ''})`;
-  return undefined;
 }

@@ -32,6 +32,23 @@ describe('lintPolicy', () => {
     expect(lint()).toEqual([{ code: 'MS202', id: undefined }]);
   });
 
+  // A newcomer's defect: a compile with no workloads said "0 flows on 0 hosts" and "No problems.", and nothing to do.
+  it('says what to do when no host gets a table: open a source with workloads, add groups when there are none', () => {
+    const said = (policy: Policy, workloads: Workload[]): string[] => lintPolicy(policy, resolveMembership(policy, workloads), workloads).filter((d) => d.code === 'MS207').map((d) => d.message);
+    const empty: Policy = { ...shop, groups: [], edges: [] };
+    expect(said(empty, [])).toEqual([
+      'the inventory has no workloads, so no host gets a flow table and there is nothing to deploy: open an inventory source with workloads (a file, Docker or Kubernetes; microseg reads one with --inventory), add groups that select them and compile again',
+    ]);
+    expect(said(shop, [])).toEqual([
+      'the inventory has no workloads, so no host gets a flow table and there is nothing to deploy: open an inventory source with workloads (a file, Docker or Kubernetes; microseg reads one with --inventory) and compile again',
+    ]);
+    const unplaced = inventory.workloads.slice(0, 2).map((w) => ({ ...w, host: '' }));
+    expect(said(shop, unplaced)).toEqual([
+      "none of the inventory's 2 workloads has both a host and an address (MS203, MS204), so no host gets a flow table and there is nothing to deploy: compile again once they are placed on hosts",
+    ]);
+    expect(said(empty, inventory.workloads)).toEqual([]);
+  });
+
   it('finds an allow edge that a deny edge covers entirely, and not one it covers in part', () => {
     expect(lint([], [tcp('no-web-app', 'web', 'app', [8000, 8100], 'deny')])).toContainEqual({ code: 'MS401', id: 'web-to-app' });
     expect(lint([], [tcp('no-web-app', 'web', 'app', [8081, 8100], 'deny')]).map((d) => d.code)).not.toContain('MS401');

@@ -30,7 +30,22 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...overlappingBlocks(policy, membership),
     ...lonelyWorkloads(policy, membership, workloads),
     ...sharedAddresses(workloads),
+    ...noHostTables(policy, workloads),
   ];
+}
+
+/**
+ * A compile that gives no host a table has nothing to show, trace or deploy: say why, and what
+ * to do, rather than "0 flows on 0 hosts" and no problems.
+ */
+function noHostTables(policy: Policy, workloads: readonly Workload[]): Diagnostic[] {
+  if (workloads.some(takesPart)) return [];
+  const steps = `open an inventory source with workloads (a file, Docker or Kubernetes; microseg reads one with --inventory)${policy.groups.length === 0 ? ', add groups that select them' : ''} and compile again`;
+  const why =
+    workloads.length === 0
+      ? `the inventory has no workloads, so no host gets a flow table and there is nothing to deploy: ${steps}`
+      : `none of the inventory's ${workloads.length} workload${workloads.length === 1 ? '' : 's'} has both a host and an address (MS203, MS204), so no host gets a flow table and there is nothing to deploy: compile again once they are placed on hosts${policy.groups.length === 0 ? ', after adding groups that select them' : ''}`;
+  return [{ code: 'MS207', severity: 'warning', message: why }];
 }
 
 /**

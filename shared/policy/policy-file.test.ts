@@ -140,9 +140,15 @@ describe('policy files', () => {
   });
 
   it('says a revision out of range in its own words, not zod\'s', () => {
-    for (const revision of ['-1', '1e30']) {
-      expect(parsePolicyFile(example.replace(/revision: \d+/, `revision: ${revision}`), 'p.yaml').diagnostics.map((d) => d.message), revision).toEqual(['metadata.revision: revision must be a whole number, 0 or more (saving adds one)']);
+    const messages = (revision: string): string[] => parsePolicyFile(example.replace(/revision: \d+/, `revision: ${revision}`), 'p.yaml').diagnostics.map((d) => d.message);
+    for (const revision of ['-1', '-1e30']) {
+      expect(messages(revision), revision).toEqual(['metadata.revision: revision must be a whole number, 0 or more (saving adds one)']);
     }
+    // A whole number, 0 or more, that is too large to count up by one: the limit is said, not the rule it keeps.
+    for (const revision of ['1e30', '99999999999999999999999', '9007199254740992']) {
+      expect(messages(revision), revision).toEqual(['metadata.revision: revision may be at most 9007199254740991 (2^53 - 1, the largest whole number counted exactly); lower it (saving adds one)']);
+    }
+    expect(messages('9007199254740991')).toEqual([]);
   });
 
   it('says a required field left out is missing, not of the wrong kind', () => {

@@ -39,11 +39,18 @@ const selectorSchema = z.strictObject({
 });
 
 const REVISION = 'revision must be a whole number, 0 or more (saving adds one)';
+// A larger whole number is one that JavaScript cannot count up by one exactly: saving it would not change it.
+const REVISION_TOO_LARGE = `revision may be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest whole number counted exactly); lower it (saving adds one)`;
 
 export const metadataSchema = z.strictObject({
   name: filledText('name'),
   // Zod's own words for a number out of range ("Too small: expected number to be >=0") are not ours.
-  revision: z.number().int({ error: REVISION }).min(0, { error: REVISION }).default(0),
+  revision: z
+    .number()
+    // Stops at a negative number, which the whole-number check would have refused a second time in the same words.
+    .min(0, { error: REVISION, abort: true })
+    .int({ error: (issue) => (issue.code === 'too_big' ? REVISION_TOO_LARGE : REVISION) })
+    .default(0),
 });
 
 export const defaultsSchema = z

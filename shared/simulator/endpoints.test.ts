@@ -39,6 +39,29 @@ describe('resolveEndpoints', () => {
     expect(resolveEndpoints(inventory, 'v4-only', 'v6-only')).toMatchObject({ ok: false, side: 'both', message: expect.stringMatching(/no address family in common/) });
     expect(resolveEndpoints(inventory, 'nobody', 'v6-only')).toMatchObject({ ok: false, side: 'from' });
   });
+
+  // A newcomer's defect: `--from FE-1` (a workload named fe-1) and `--from 10.1.0.01` were told only that they name nothing.
+  it('offers the names near one that names no workload: in another case, or a slip away', () => {
+    const shop: Inventory = { readAt: 'x', workloads: [workload('fe-1', ['10.1.0.1']), workload('fe-2', ['10.1.0.2']), { ...workload('db-1', ['10.1.0.3']), namespace: 'shop' }] };
+    const said = (text: string): string | undefined => {
+      const parsed = resolveEndpoints(shop, text, 'fe-2');
+      return parsed.ok ? undefined : parsed.message;
+    };
+    expect(said('FE-1')).toBe('"FE-1" is no workload of the inventory, and not an IP address (did you mean fe-1?)');
+    expect(said('fe1')).toBe('"fe1" is no workload of the inventory, and not an IP address (did you mean fe-1?)');
+    expect(said('fe-3')).toBe('"fe-3" is no workload of the inventory, and not an IP address (did you mean fe-1 or fe-2?)');
+    expect(said('shop/db1')).toBe('"shop/db1" is no workload of the inventory, and not an IP address (did you mean shop/db-1?)');
+    expect(said('payments')).toBe('"payments" is no workload of the inventory, and not an IP address');
+    expect(sentBy(shop, { end: { address: '10.1.0.2', host: 'h1' }, label: 'fe-2' }, 'Fe-1')).toEqual({ ok: false, message: '"Fe-1" is no workload of the inventory (did you mean fe-1?); name the one whose switch port the packet comes in by' });
+    // A log's thousands of ends are read without: each suggestion goes through every name.
+    expect(new EndpointResolver(shop).endpoint('FE-1')).toEqual({ ok: false, message: '"FE-1" is no workload of the inventory, and not an IP address' });
+  });
+
+  it('says an address written with leading zeros is none, and the address meant', () => {
+    expect(resolveEndpoints(inventory, '10.0.0.02', 'dual')).toEqual({ ok: false, side: 'from', message: '"10.0.0.02" is no workload of the inventory, and not an IP address: write its numbers without leading zeros, 10.0.0.2' });
+    expect(resolveEndpoint(inventory, '10.0.0.010')).toEqual({ ok: false, message: '"10.0.0.010" is no workload of the inventory, and not an IP address: write its numbers without leading zeros, 10.0.0.10 (or 10.0.0.8 if 010 is octal, as some tools read it)' });
+    expect(resolveEndpoint(inventory, '10.0.0.2:80')).toEqual({ ok: false, message: '"10.0.0.2:80" is no workload of the inventory, and not an IP address: write the address alone, 10.0.0.2 (a port goes in the connection\'s port)' });
+  });
 });
 
 describe('withinOneEndProblem', () => {

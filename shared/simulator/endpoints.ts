@@ -2,6 +2,8 @@ import { pushUnder } from '../arrays';
 import { byOwnName, qualifiedName, type Inventory, type Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { parseCidr } from '../net/address';
+import { addressSlip } from '../net/address-slip';
+import { didYouMean, nearNames } from '../near-names';
 import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
 import { quotedName, shortName } from '../text';
 import type { PathEnd } from './path';
@@ -15,7 +17,7 @@ export type EndpointPairParse = { ok: true; from: { end: PathEnd; label: string 
  * dual-stack workload uses its address of the other end's family (IPv4 first when both have both).
  */
 export function resolveEndpoints(inventory: Inventory, fromText: string, toText: string): EndpointPairParse {
-  return new EndpointResolver(inventory).endpoints(fromText, toText);
+  return new EndpointResolver(inventory, { suggestNames: true }).endpoints(fromText, toText);
 }
 
 /**
@@ -23,7 +25,7 @@ export function resolveEndpoints(inventory: Inventory, fromText: string, toText:
  * an IP address (a workload's, which puts it behind that workload's host, or an outside one).
  */
 export function resolveEndpoint(inventory: Inventory, text: string): EndpointParse {
-  return new EndpointResolver(inventory).endpoint(text);
+  return new EndpointResolver(inventory, { suggestNames: true }).endpoint(text);
 }
 
 /**
@@ -45,7 +47,7 @@ export type SenderParse = { ok: true; end: PathEnd; label: string; note?: string
  * cannot tell the two apart.
  */
 export function sentBy(inventory: Inventory, from: { end: PathEnd; label: string }, senderText: string): SenderParse {
-  return new EndpointResolver(inventory).sentBy(from, senderText);
+  return new EndpointResolver(inventory, { suggestNames: true }).sentBy(from, senderText);
 }
 
 /**
@@ -61,7 +63,14 @@ export class EndpointResolver {
   /** The first workload taking part that has the address, by address. */
   private ownerByAddress: Map<string, Workload> | null = null;
 
-  constructor(private readonly inventory: Inventory) {}
+  /**
+   * `suggestNames`: a name that is no workload's is told the near ones (`fe-1` for `FE-1`). Off
+   * for many ends (a replay's log): each suggestion goes through every workload's name.
+   */
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly options: { suggestNames?: boolean } = {},
+  ) {}
 
   endpoints(fromText: string, toText: string): EndpointPairParse {
     const from = this.endpoint(fromText);
@@ -107,7 +116,10 @@ export class EndpointResolver {
     }
     const found = this.workloadsNamed(trimmed);
     if (found.length === 0 && cidr) return { ok: false, message: `${quotedName(trimmed)} is an address block, not one address; name one of its addresses, or a workload` };
-    if (found.length === 0) return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address` };
+    if (found.length === 0) {
+      const slip = addressSlip(trimmed, "the connection's port");
+      return { ok: false, message: `${quotedName(trimmed)} is no workload of the inventory, and not an IP address${slip ? `: ${slip}` : this.nearWorkloads(trimmed)}` };
+    }
     if (found.length > 1) return { ok: false, message: `${found.length} workloads are called ${quotedName(trimmed)}; write namespace/name or an address` };
     const workload = found[0]!;
     const address = workload.addresses[0];
@@ -123,7 +135,7 @@ export class EndpointResolver {
       if (parseCidr(trimmed)) return { ok: false, message: `name a workload (name or namespace/name), whose switch port the packet comes in by; ${quotedName(trimmed)} is an address` };
       // An address names no port, so unlike From and To these messages do not offer one.
       const count = this.workloadsNamed(trimmed).length;
-      return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory; name the one whose switch port the packet comes in by` };
+      return { ok: false, message: count > 1 ? `${count} workloads are called ${quotedName(trimmed)}; write namespace/name` : `${quotedName(trimmed)} is no workload of the inventory${this.nearWorkloads(trimmed)}; name the one whose switch port the packet comes in by` };
     }
     if (!takesPart(sender)) return { ok: false, message: `workload ${quotedName(sender.name)} has no host or no address, so no switch port of ours` };
     const end: PathEnd = { address: from.end.address, host: sender.host, ...portOf(sender) };
@@ -133,6 +145,14 @@ export class EndpointResolver {
     const label = `${from.label}, sent by ${shortName(who)}`;
     if (sender.switchPort !== undefined) return { ok: true, end, label };
     return { ok: true, end, label, note: `${shortName(who)} has no switchPort in the inventory, so its host ${sender.host} cannot tell what it sends from what ${from.end.address} sends: the trace takes the packet as that host would` };
+  }
+
+  /** ` (did you mean fe-1?)` for `FE-1`, when suggestNames is on: names as `text` is written, with its namespace or without. */
+  private nearWorkloads(text: string): string {
+    if (!this.options.suggestNames) return '';
+    const withNamespace = text.includes('/');
+    const names = this.inventory.workloads.flatMap((w) => (withNamespace ? (w.namespace === undefined ? [] : [qualifiedName(w)]) : [w.name]));
+    return didYouMean(nearNames(text, names).map(shortName));
   }
 
   /** The workload a name (not an address) points at, when it is exactly one. */

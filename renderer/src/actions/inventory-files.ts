@@ -1,27 +1,48 @@
+import type { ApiErrorData } from '@shared/api/contract';
 import { request } from '../api/request';
 import { useAppStore } from '../stores/app-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { staticFilePath, staticSourceId } from '../model/source-ids';
+import { askUntilTaken, READ_REFUSALS, type Refusal } from './path-refusals';
 
-/** Asks for a static inventory file (YAML or CSV: VMs, servers) and opens it beside the other sources. */
+/**
+ * Asks for a static inventory file (YAML or CSV: VMs, servers) and opens it beside the other
+ * sources. In the browser's dialog a path that cannot be read (a typo, a folder) is asked for
+ * again with the path as typed and the reason, as Open… does, rather than opening a failed
+ * source that has to be closed and the path typed again.
+ */
 export async function openInventoryFile(): Promise<void> {
-  const { info } = useAppStore.getState();
-  let path: string | null;
-  if (info?.nativeDialogs) {
+  if (useAppStore.getState().info?.nativeDialogs) {
     const response = await request('dialog:open', { title: 'Open inventory', extensions: ['yaml', 'yml', 'csv'] });
-    path = response.ok ? response.value : null;
-  } else {
-    const files = useInventoryStore.getState().open.flatMap((o) => staticFilePath(o.sourceId) ?? []);
-    path = await useModalStore.getState().askPath({
-      title: 'Open inventory file (YAML or CSV)',
-      label: 'Path of the inventory file (YAML or CSV: VMs, servers) on the machine running Microseg',
-      placeholder: '/home/me/inventory/servers.yaml',
-      confirmLabel: 'Open',
-      defaultPath: files.at(-1) ?? '',
-      shortcuts: useAppStore.getState().examples.map((e) => ({ name: e.name, description: e.description, path: e.inventoryPath })),
-    });
+    if (response.ok && response.value) await useInventoryStore.getState().openSource(staticSourceId(response.value));
+    return;
   }
+  await askUntilTaken(askInventoryPath, async (path) => {
+    const refused = await useInventoryStore.getState().openSource(staticSourceId(path), { refuses: unreadablePath });
+    return refused ? { path, problem: refused.message } : undefined;
+  });
+}
+
+/**
+ * Whether the service failed on the path itself. A file that was read but has errors fails with
+ * them as its detail: it opens as a failed source that lists them, to be mended and read again.
+ */
+function unreadablePath(error: ApiErrorData): boolean {
+  return READ_REFUSALS.has(error.code) && error.detail === undefined;
+}
+
+async function askInventoryPath(refused: Refusal | undefined): Promise<string | null> {
+  const files = useInventoryStore.getState().open.flatMap((o) => staticFilePath(o.sourceId) ?? []);
+  const path = await useModalStore.getState().askPath({
+    title: 'Open inventory file (YAML or CSV)',
+    label: 'Path of the inventory file (YAML or CSV: VMs, servers) on the machine running Microseg',
+    placeholder: '/home/me/inventory/servers.yaml',
+    confirmLabel: 'Open',
+    defaultPath: refused?.path ?? files.at(-1) ?? '',
+    ...(refused ? { problem: refused.problem } : {}),
+    shortcuts: useAppStore.getState().examples.map((e) => ({ name: e.name, description: e.description, path: e.inventoryPath })),
+  });
   const trimmed = path?.trim() ?? '';
-  if (trimmed !== '') await useInventoryStore.getState().openSource(staticSourceId(trimmed));
+  return trimmed === '' ? null : trimmed;
 }

@@ -1,4 +1,4 @@
-import type { ApiErrorCode, ApiErrorData, ExampleProject } from '@shared/api/contract';
+import type { ApiErrorData, ExampleProject } from '@shared/api/contract';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { request } from '../api/request';
@@ -12,6 +12,7 @@ import { useModalStore, type ConfirmRequest } from '../stores/modal-store';
 import { renamesSinceFile, usePolicyStore } from '../stores/policy-store';
 import { usePolicyTextStore } from '../stores/policy-text-store';
 import { mayDiscard } from './discard';
+import { askUntilTaken, READ_REFUSALS, WRITE_REFUSALS, type Refusal } from './path-refusals';
 import { placeHeldGroups } from './move-groups';
 import { hasPolicyTextDraft, maySaveWithoutPolicyTextDraft } from './policy-text';
 import { staticFilePath, staticSourceId } from '../model/source-ids';
@@ -37,18 +38,14 @@ export async function newPolicy(): Promise<void> {
 export async function openPolicy(): Promise<void> {
   if (!(await mayDiscard('open another policy'))) return;
   const inDialog = (error: ApiErrorData): boolean => !useAppStore.getState().info?.nativeDialogs && READ_REFUSALS.has(error.code);
-  let refused: Refusal | undefined;
-  for (;;) {
-    const path = await choosePath('open', refused);
-    if (!path) return;
-    const response = await request('file:read', { path }, { handles: inDialog });
-    if (response.ok) {
-      adoptPolicyText(response.value);
-      return;
-    }
-    if (!inDialog(response.error)) return;
-    refused = { path, problem: response.error.message };
-  }
+  await askUntilTaken(
+    (refused) => choosePath('open', refused),
+    async (path) => {
+      const response = await request('file:read', { path }, { handles: inDialog });
+      if (response.ok) adoptPolicyText(response.value);
+      return !response.ok && inDialog(response.error) ? { path, problem: response.error.message } : undefined;
+    },
+  );
 }
 
 /** Opens a bundled example: its policy, and its inventory file as the inventory source. */
@@ -77,26 +74,11 @@ export async function savePolicyAs(): Promise<void> {
  * path in the browser's dialog; in a message before the native one opens again at that path.
  */
 async function chooseAndWrite(): Promise<void> {
-  let refused: Refusal | undefined;
-  for (;;) {
-    const path = await choosePath('save', refused);
-    if (!path) return;
-    refused = await writePolicy(path, { refusalInDialog: true });
-    if (!refused) return;
-  }
+  await askUntilTaken(
+    (refused) => choosePath('save', refused),
+    (path) => writePolicy(path, { refusalInDialog: true }),
+  );
 }
-
-/** A path the service would not write to, and why in its words. */
-interface Refusal {
-  path: string;
-  problem: string;
-}
-
-/** The codes a write fails with when the path is at fault (a folder, no such folder), not the service. */
-const PATH_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['bad-request', 'io']);
-
-/** The codes a read fails with when the path is at fault (no such file, a folder), not the service. */
-const READ_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['bad-request', 'not-found', 'io']);
 
 function isExample(path: string): boolean {
   return useAppStore.getState().examples.some((e) => e.policyPath === path);
@@ -143,7 +125,7 @@ async function writePolicy(path: string, { refusalInDialog = false } = {}): Prom
     return;
   }
   if (!(await mayOverwrite(path))) return;
-  const inDialog = (error: ApiErrorData): boolean => refusalInDialog && PATH_REFUSALS.has(error.code);
+  const inDialog = (error: ApiErrorData): boolean => refusalInDialog && WRITE_REFUSALS.has(error.code);
   const response = await request('file:write', { path, text }, { handles: inDialog });
   if (!response.ok) return inDialog(response.error) ? { path, problem: response.error.message } : undefined;
   diskTexts.set(response.value.path, text);

@@ -1,4 +1,4 @@
-import type { ClusterReach, HostContainerPorts, InventoryChange, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
+import type { ApiErrorData, ApiResponse, ClusterReach, HostContainerPorts, InventoryChange, InventoryLoad, InventorySourceInfo, LiveState, SourceHost } from '@shared/api/contract';
 import { withContainerPorts } from '@shared/inventory/container-ports';
 import type { Diagnostic } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
@@ -54,8 +54,12 @@ interface InventoryState {
   /** The workloads of every open source together: what groups and compiles use. Null while none has loaded. */
   inventory: Inventory | null;
   loadSources: () => Promise<void>;
-  /** Opens a source beside the others, or reads it again when it is open already. */
-  openSource: (sourceId: string) => Promise<void>;
+  /**
+   * Opens a source beside the others, or reads it again when it is open already. A failure to
+   * open a new one that `refuses` names is given back instead, and the source is not listed:
+   * a path typed in a dialog (a typo, a folder) is asked for again there, not shown as a failed source.
+   */
+  openSource: (sourceId: string, options?: { refuses?: (error: ApiErrorData) => boolean }) => Promise<ApiErrorData | undefined>;
   closeSource: (sourceId: string) => Promise<void>;
   /** Lists the sources again and reads every open one again. */
   refresh: () => Promise<void>;
@@ -118,7 +122,10 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
       if (response.ok) set((s) => ({ sources: withOpenFiles(response.value, s.open) }));
     },
 
-    openSource: async (sourceId) => {
+    openSource: async (sourceId, { refuses } = {}) => {
+      // A source that may be refused is read before it is listed, so a refused one never shows.
+      const first = refuses && !get().open.some((o) => o.sourceId === sourceId) ? await loadSource(sourceId) : undefined;
+      if (first && !first.ok && refuses?.(first.error)) return first.error;
       const load = ++loads;
       const loading: OpenSource = { sourceId, status: 'loading', inventory: null, hosts: [], diagnostics: [], live: null, cluster: null, failure: null, load };
       set((s) => {
@@ -127,8 +134,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         return { open, sources: withOpenFiles(s.sources, open) };
       });
       const source = get().sources.find((s) => s.id === sourceId);
-      // The panel says plainly why a source failed; a notice on top would say it twice.
-      const response = await request('inventory:load', { sourceId }, { handles: () => true });
+      const response = first ?? (await loadSource(sourceId));
       // A Docker source read anew drops, in the same step, the ports read before for its hosts
       // (a container made again sits behind a new port), and reads them again from each switch.
       const again = response.ok && get().open.some((o) => o.sourceId === sourceId && o.load === load) ? portHostsOf(response.value.inventory) : [];
@@ -150,6 +156,7 @@ export const useInventoryStore = create<InventoryState>()((set, get) => {
         return { ...o, status: 'failed', inventory: null, diagnostics: [], hosts: [], live: null, cluster: null, failure };
       });
       for (const host of again) void get().readContainerPorts(host, true);
+      return undefined;
     },
 
     closeSource: async (sourceId) => {
@@ -238,6 +245,11 @@ function mergeInventories(open: readonly OpenSource[], containerPorts: ReadonlyM
 }
 
 /** Static files opened by path (not listed by the service) still need a name in the panel. */
+/** Reads a source; the panel says plainly why one failed, and a notice on top would say it twice. */
+function loadSource(sourceId: string): Promise<ApiResponse<InventoryLoad>> {
+  return request('inventory:load', { sourceId }, { handles: () => true });
+}
+
 function withOpenFiles(sources: InventorySourceInfo[], open: readonly OpenSource[]): InventorySourceInfo[] {
   const extra = open.flatMap((o): InventorySourceInfo[] => {
     const path = staticFilePath(o.sourceId);

@@ -1,5 +1,6 @@
 import { useMemo, useState, type JSX } from 'react';
 import { deployPlan, hostLines } from '../../model/deploy-plan';
+import { deployNote } from '../../model/deploy-note';
 import { useCompileStore } from '../../stores/compile-store';
 import { deployCounts, useDeployStore } from '../../stores/deploy-store';
 import { useInventoryStore } from '../../stores/inventory-store';
@@ -8,6 +9,7 @@ import { HostRow } from './HostRow';
 /** Enforcement points: how to reach each over SSH, and deploying the last compile to them. */
 export function HostsPanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
+  const input = useCompileStore((s) => s.input);
   const targets = useDeployStore((s) => s.targets);
   const sharedSwitches = useDeployStore((s) => s.sharedSwitches);
   const running = useDeployStore((s) => s.running);
@@ -26,15 +28,7 @@ export function HostsPanel(): JSX.Element {
 
   const lines = useMemo(() => hostLines(outcome, targets, reported), [outcome, targets, reported]);
   const plan = deployPlan(lines, sharedSwitches);
-  const why = running
-    ? runningNote(progress, cancelling, cancelNote)
-    : !outcome
-      ? 'Compile first: a deploy sends the tables you previewed'
-      : plan.deploy.length === 0
-        ? plan.shared.length > 0
-          ? 'Every configured host shares its switch with another host\'s target (see its row): give each a switch of its own'
-          : 'Configure an SSH target for at least one compiled host'
-        : `Deploy to ${plan.deploy.length} configured host(s)`;
+  const why = running ? runningNote(progress, cancelling, cancelNote) : deployNote(outcome, input, plan.deploy.length, plan.shared.length > 0);
 
   return (
     <section className="panel hosts-panel">
