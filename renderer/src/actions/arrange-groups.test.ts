@@ -2,7 +2,8 @@ import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { arrangedPositions } from '../model/arrange';
 import { redoEdit, undoEdit, usePolicyStore } from '../stores/policy-store';
-import { placeArranged } from './arrange-groups';
+import { WorkerFailure } from '../workers/worker-caller';
+import { arrangeFailureMessage, placeArranged } from './arrange-groups';
 
 // Arrange moves every group at once; taking it back must be one undo, not one per group.
 
@@ -50,5 +51,17 @@ describe('arranging the drawing', () => {
     expect(placeArranged(start, positions)).toBe(false);
     expect(state().policy.groups.find((g) => g.name === 'web')!.position).toEqual({ x: 5, y: 5 });
     expect(undoSteps()).toBe(1);
+  });
+});
+
+describe('a layout that fails', () => {
+  // The notice read "Arranging the groups failed — Arranging the groups failed: Uncaught RangeError: …".
+  it('says why under the notice title without repeating it, and what to do', () => {
+    const message = arrangeFailureMessage(
+      new WorkerFailure('Arranging the groups', 'Uncaught RangeError: out of stack'),
+    );
+    expect(message).not.toContain('Arranging the groups');
+    expect(message).toContain('Uncaught RangeError: out of stack');
+    expect(message).toContain('place them by hand');
   });
 });

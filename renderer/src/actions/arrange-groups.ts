@@ -5,7 +5,7 @@ import { withGroupsPlaced, type GroupSize } from '../model/arrange';
 import { usePolicyStore } from '../stores/policy-store';
 import type { ArrangeReply, ArrangeRequest } from '../workers/arrange.worker';
 import ArrangeWorker from '../workers/arrange.worker?worker';
-import { WorkerCaller } from '../workers/worker-caller';
+import { WorkerCaller, WorkerFailure } from '../workers/worker-caller';
 
 // A drawing edited while it was being laid out is laid out again; past this many tries the user is plainly busy.
 const TRIES = 3;
@@ -34,6 +34,15 @@ export function placeArranged(basis: Policy, positions: ReadonlyMap<string, Canv
   if (policy.groups !== basis.groups || policy.edges !== basis.edges) return false;
   edit((p) => withGroupsPlaced(p, positions));
   return true;
+}
+
+/**
+ * What the notice titled "Arranging the groups failed" says under its title: why, without the
+ * title again, and what the user can do, the drawing being as it was.
+ */
+export function arrangeFailureMessage(error: Error): string {
+  const reason = error instanceof WorkerFailure ? error.reason : error.message;
+  return `The layout stopped: ${reason}. The groups stay where they were: place them by hand, and report this with the policy file.`;
 }
 
 const arranger = new WorkerCaller<ArrangeRequest, ArrangeReply>(() => new ArrangeWorker(), 'Arranging the groups');

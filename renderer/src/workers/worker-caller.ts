@@ -1,6 +1,16 @@
 /** A request as sent, without the id the worker's answer is matched by. */
 export type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 
+/** A worker that stopped with an uncaught error: `reason` is the error as the worker gave it. */
+export class WorkerFailure extends Error {
+  constructor(
+    failing: string,
+    readonly reason: string,
+  ) {
+    super(`${failing} failed: ${reason}`);
+  }
+}
+
 /**
  * Asks one worker, started on the first request, and matches each answer to its request by id.
  * A bug in the worker fails the requests waiting on it, saying `failing` (what was being done),
@@ -33,7 +43,7 @@ export class WorkerCaller<Request extends { id: number }, Reply extends { id: nu
       this.waiting.delete(data.id);
     };
     started.onerror = (event) => {
-      for (const { reject } of this.waiting.values()) reject(new Error(`${this.failing} failed: ${event.message}`));
+      for (const { reject } of this.waiting.values()) reject(new WorkerFailure(this.failing, event.message));
       this.waiting.clear();
       started.terminate();
       this.worker = null;

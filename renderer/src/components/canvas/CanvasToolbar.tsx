@@ -1,7 +1,7 @@
 import type { CanvasPosition, Policy } from '@shared/policy/model';
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef, useState, type JSX } from 'react';
-import { arrangeGroups } from '../../actions/arrange-groups';
+import { arrangeFailureMessage, arrangeGroups } from '../../actions/arrange-groups';
 import { useRevealGroup, visibleRect } from '../../hooks/use-reveal-group';
 import { emptyGroupDraft } from '../../model/drafts';
 import { freePosition, GROUP_SIZE, nextEdgeId, withEdgeAdded, withGroupAdded } from '../../model/policy-edits';
@@ -71,7 +71,7 @@ export function CanvasToolbar(): JSX.Element {
       if (await arrangeGroups(sizes)) void fitView(CANVAS_FIT_GLIDE);
       else notices.push({ title: ARRANGING, code: 'ARRANGE_OUTDATED', message: 'The groups kept changing while they were laid out; press Arrange again.' });
     } catch (error) {
-      notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: (error as Error).message });
+      notices.push({ title: ARRANGING, code: 'ARRANGE_FAILED', message: arrangeFailureMessage(error as Error) });
     } finally {
       setArranging(false);
     }
