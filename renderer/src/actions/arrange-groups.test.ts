@@ -64,4 +64,10 @@ describe('a layout that fails', () => {
     expect(message).toContain('Uncaught RangeError: out of stack');
     expect(message).toContain('place them by hand');
   });
+
+  it('ends the reason once when the worker already ended it with a full stop', () => {
+    const message = arrangeFailureMessage(new WorkerFailure('Arranging the groups', 'The layout ran out of memory.'));
+    expect(message).toContain('ran out of memory. The groups stay');
+    expect(message).not.toContain('..');
+  });
 });

@@ -41,7 +41,7 @@ export function placeArranged(basis: Policy, positions: ReadonlyMap<string, Canv
  * title again, and what the user can do, the drawing being as it was.
  */
 export function arrangeFailureMessage(error: Error): string {
-  const reason = error instanceof WorkerFailure ? error.reason : error.message;
+  const reason = (error instanceof WorkerFailure ? error.reason : error.message).replace(/\.+$/, '');
   return `The layout stopped: ${reason}. The groups stay where they were: place them by hand, and report this with the policy file.`;
 }
 
