@@ -244,14 +244,7 @@ test('Open inventory file keeps its dialog and the typed path when nothing can b
 
   await designer.open(host.url);
   await designer.byTestId('open-inventory-file').click();
-  for (const [path, reason] of refused) {
-    await designer.byTestId('path-input').fill(path);
-    await designer.byTestId('path-confirm').click();
-    await expect(designer.byTestId('path-problem')).toContainText(reason);
-    await expect(designer.byTestId('path-input')).toHaveValue(path);
-    await expect(designer.source(`static:${path}`)).toHaveCount(0);
-  }
-  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  await designer.expectPathsRefused(refused, (path) => expect(designer.source(`static:${path}`)).toHaveCount(0));
 
   // The path mended: the dialog closes on the source opened.
   await designer.byTestId('path-input').fill(file);

@@ -143,19 +143,13 @@ test('Save as keeps its dialog and the typed path when the path is refused, sayi
   mkdirSync(join(host.home, 'dir'));
   writeFileSync(join(host.home, 'afile'), 'not a folder\n');
   const refused: [string, string][] = [
-    [join(host.home, 'dir'), `${join(host.home, 'dir')} is a folder, not a file`],
+    [join(host.home, 'dir'), `Could not write ${join(host.home, 'dir')}: it is a folder, not a file; choose a file path`],
     [join(host.home, 'afile', 'x.yaml'), `${join(host.home, 'afile')} is a file, not a folder`],
     [join(host.home, 'nodir', 'x.yaml'), `its folder ${join(host.home, 'nodir')} does not exist; create it first`],
   ];
 
   await designer.byTestId('policy-save-as').click();
-  for (const [path, reason] of refused) {
-    await designer.byTestId('path-input').fill(path);
-    await designer.byTestId('path-confirm').click();
-    await expect(designer.byTestId('path-problem')).toContainText(reason);
-    await expect(designer.byTestId('path-input')).toHaveValue(path);
-  }
-  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  await designer.expectPathsRefused(refused);
 
   // A path that can be written: the dialog closes and the file is the policy's now.
   const good = join(host.home, 'shop-2.yaml');
@@ -175,13 +169,7 @@ test('Open keeps its dialog and the typed path when the file cannot be read, say
   ];
 
   await designer.byTestId('policy-open').click();
-  for (const [path, reason] of refused) {
-    await designer.byTestId('path-input').fill(path);
-    await designer.byTestId('path-confirm').click();
-    await expect(designer.byTestId('path-problem')).toContainText(reason);
-    await expect(designer.byTestId('path-input')).toHaveValue(path);
-  }
-  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+  await designer.expectPathsRefused(refused);
 
   // The path mended: the dialog closes on the file opened.
   await designer.byTestId('path-input').fill(file);

@@ -35,6 +35,21 @@ export class DesignerPage {
     await this.byTestId('path-confirm').click();
   }
 
+  /**
+   * In the open path dialog, types each path and expects it refused there, with its reason,
+   * the path kept as typed and no banner; `after` checks more after each refusal.
+   */
+  async expectPathsRefused(refused: readonly (readonly [path: string, reason: string])[], after?: (path: string) => Promise<void>): Promise<void> {
+    for (const [path, reason] of refused) {
+      await this.byTestId('path-input').fill(path);
+      await this.byTestId('path-confirm').click();
+      await expect(this.byTestId('path-problem')).toContainText(reason);
+      await expect(this.byTestId('path-input')).toHaveValue(path);
+      await after?.(path);
+    }
+    await expect(this.byTestId('error-notice')).toHaveCount(0);
+  }
+
   /** Opens the inventory editor; returns the file's text as shown. */
   async editInventory(): Promise<string> {
     await this.byTestId('edit-inventory-file').click();
