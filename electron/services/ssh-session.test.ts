@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -117,6 +118,10 @@ describe('openSshSession with key and pin files that cannot be used', () => {
     const withKey = (path: string): HostTarget => ({ ...target, auth: { kind: 'key', keyPath: path } });
     await expect(openSshSession(withKey(`${keyPath}.gone`), configDir)).rejects.toThrow(`Could not read the SSH private key ${keyPath}.gone of host "h1": it does not exist; correct the key path under Edit target.`);
     await expect(openSshSession(withKey(dirname(keyPath)), configDir)).rejects.toThrow(`Could not read the SSH private key ${dirname(keyPath)} of host "h1": it is a folder, not a file; give the key file's path under Edit target.`);
+    // A named pipe would hold the read until someone writes to it: refused before it is opened.
+    const pipe = `${keyPath}.pipe`;
+    execFileSync('mkfifo', [pipe]);
+    await expect(openSshSession(withKey(pipe), configDir)).rejects.toThrow(`Could not read the SSH private key ${pipe} of host "h1": it is a named pipe, not a file; give the key file's path under Edit target.`);
     writeFileSync(keyPath, '\n');
     await expect(openSshSession(target, configDir)).rejects.toThrow(`The SSH private key ${keyPath} of host "h1" is empty; give the path of the private key under Edit target.`);
   });
