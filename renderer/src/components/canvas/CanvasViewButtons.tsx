@@ -1,9 +1,10 @@
 import { useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import type { JSX } from 'react';
+import { useCanvasStore } from '../../stores/canvas-store';
 import { CANVAS_FIT_GLIDE, drawingFitsView, type DrawnRect } from './canvas-fit';
 
 /**
- * Zoom out, zoom in and fit the drawing into view: the canvas bar's right end. A fit cannot go below the smallest zoom, so on a big drawing it shows only the middle:
+ * The overview switch, zoom out, zoom in and fit the drawing into view: the canvas bar's right end. A fit cannot go below the smallest zoom, so on a big drawing it shows only the middle:
  * a note by the buttons says so while part of the drawing is out of view at that zoom.
  */
 export function CanvasViewButtons(): JSX.Element {
@@ -11,6 +12,8 @@ export function CanvasViewButtons(): JSX.Element {
   const atMin = useStore((s) => s.transform[2] <= s.minZoom);
   const atMax = useStore((s) => s.transform[2] >= s.maxZoom);
   const tooBig = useStore(tooBigAtSmallestZoom);
+  const overview = useCanvasStore((s) => s.overview);
+  const toggleOverview = useCanvasStore((s) => s.toggleOverview);
 
   return (
     <>
@@ -19,12 +22,21 @@ export function CanvasViewButtons(): JSX.Element {
           className="canvas-fit-note"
           role="status"
           data-testid="canvas-fit-note"
-          title="The drawing is larger than the view even at the smallest zoom: Fit shows its middle"
+          title="The drawing is larger than the view even at the smallest zoom; the overview shows all of it"
         >
-          Too big to fit at the smallest zoom
+          Too big to fit: see Overview
         </span>
       ) : null}
       <div className="button-row canvas-view-buttons">
+        <button
+          type="button"
+          data-testid="canvas-overview-toggle"
+          aria-pressed={overview}
+          title={overview ? 'Hide the overview of the whole drawing' : 'Show the whole drawing in small beside the canvas'}
+          onClick={toggleOverview}
+        >
+          Overview
+        </button>
         <button type="button" data-testid="canvas-zoom-out" aria-label="Zoom out" title="Zoom out" disabled={atMin} onClick={() => void zoomOut()}>
           −
         </button>

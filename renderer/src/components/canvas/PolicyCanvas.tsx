@@ -22,6 +22,7 @@ import { moveGroups } from '../../actions/move-groups';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { endStep, useDrawing, usePolicyStore } from '../../stores/policy-store';
 import { CANVAS_FIT } from './canvas-fit';
+import { CanvasOverview } from './CanvasOverview';
 import { CanvasToolbar } from './CanvasToolbar';
 import { EdgeLabelLayerProvider, FindEdgeLabelLayer } from './EdgeLabelLayer';
 import { FitOnOpen } from './FitOnOpen';
@@ -61,6 +62,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
   // Where the groups being dragged are now; the policy gets these places when they are let go.
   const dragged = useCanvasStore((s) => s.held);
+  const overview = useCanvasStore((s) => s.overview);
 
   // Each group or edge keeps its object while it would be drawn the same: React Flow redraws
   // every element it is handed anew (at 5,000 groups and edges, a second for a save).
@@ -192,6 +194,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
             <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
           </div>
         ) : null}
+        {overview ? <CanvasOverview /> : null}
       </div>
     </div>
   );
