@@ -53,3 +53,46 @@ test('a drawing larger than the view says so by Fit, and the overview beside the
   await toggle.click();
   await expect(designer.byTestId('canvas-overview')).toHaveCount(0);
 });
+
+test('seen from far the edge labels are left out and names and the selection drawn large; zooming in brings the labels back', async ({
+  designer,
+  host,
+  page,
+}) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  const labels = page.getByTestId('edge-label');
+  await expect(labels.first()).toBeVisible();
+  // It fits: no note.
+  await expect(designer.byTestId('canvas-fit-note')).toHaveCount(0);
+
+  const group = page.getByTestId('group-node').first();
+  const name = await group.getAttribute('data-group');
+  await group.click({ position: { x: 20, y: 10 } });
+  await expect(group).toHaveClass(/selected/);
+
+  const zoomOut = designer.byTestId('canvas-zoom-out');
+  while ((await designer.canvasZoom()) >= 0.5) {
+    await zoomOut.click();
+    await designer.settleCanvas();
+  }
+  const zoom = await designer.canvasZoom();
+  await expect.poll(() => labels.evaluateAll((all) => all.filter((l) => l.getClientRects().length > 0).length)).toBe(0);
+
+  // On screen, the name is at least 8 px high and the selection's frame at least 2 px thick.
+  const drawn = await group.evaluate((el) => {
+    const name = getComputedStyle(el, '::after');
+    return { text: name.content, size: parseFloat(name.fontSize), frame: parseFloat(getComputedStyle(el).outlineWidth) };
+  });
+  expect(drawn.text).toBe(`"${name}"`);
+  expect(drawn.size * zoom).toBeGreaterThanOrEqual(8);
+  expect(drawn.frame * zoom).toBeGreaterThanOrEqual(2);
+
+  const zoomIn = designer.byTestId('canvas-zoom-in');
+  while ((await designer.canvasZoom()) < 0.5) {
+    await zoomIn.click();
+    await designer.settleCanvas();
+  }
+  await expect(labels.first()).toBeVisible();
+  expect(await labels.evaluateAll((all) => all.filter((l) => l.getClientRects().length === 0).length)).toBe(0);
+});

@@ -7,6 +7,12 @@ export const CANVAS_FIT = { padding: 0.2, maxZoom: 1 } as const;
 /** The same fit, gliding there rather than jumping. */
 export const CANVAS_FIT_GLIDE = { ...CANVAS_FIT, duration: 250 } as const;
 
+/**
+ * The zoom below which edge labels are not drawn: their 11 px text is then under 5.5 px on
+ * screen, and with hundreds of edges in view the labels lie over each other.
+ */
+export const LABEL_ZOOM = 0.5;
+
 /** A group's place and size on the canvas, in the canvas's own units. */
 export interface DrawnRect {
   x: number;
