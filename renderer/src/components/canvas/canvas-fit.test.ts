@@ -16,7 +16,7 @@ describe('drawingFitsView', () => {
     expect(drawingFitsView(high, { width: 1440, height: 900 }, 0.2)).toBe(false);
   });
 
-  it('counts the groups sizes, not only where they start', () => {
+  it('counts the sizes of the groups, not only where they start', () => {
     // Starts 1,000 apart (200 px at 0.2) but ends 1,230 apart: 246 px.
     expect(drawingFitsView([group(0, 0), group(1000, 0)], { width: 240, height: 900 }, 0.2)).toBe(false);
     expect(drawingFitsView([group(0, 0), group(1000, 0)], { width: 246, height: 900 }, 0.2)).toBe(true);
