@@ -179,6 +179,11 @@ export class DesignerPage {
     await this.page.mouse.up();
   }
 
+  /** The groups drawn in the canvas's overview, beside it. */
+  overviewGroups(): Locator {
+    return this.byTestId('canvas-overview').locator('.react-flow__minimap-node');
+  }
+
   edge(id: string): Locator {
     return this.page.locator(`[data-testid="edge-label"][data-edge="${id}"]`);
   }

@@ -15,9 +15,12 @@ interface CanvasState {
   settingToFocus: PolicySetting | null;
   /** Where the groups held in a drag are now; the drawing gets these places when they are let go. */
   held: ReadonlyMap<string, CanvasPosition>;
+  /** Whether the overview of the whole drawing shows beside the canvas. */
+  overview: boolean;
   select: (selection: Selection) => void;
   openForm: (form: OpenForm) => void;
   hold: (held: ReadonlyMap<string, CanvasPosition>) => void;
+  toggleOverview: () => void;
   /** Shows the policy settings (nothing selected, no add form) with the focus in `setting`. */
   showSetting: (setting: PolicySetting) => void;
   /** The settings panel took the focus where it was asked to. */
@@ -33,9 +36,11 @@ export const useCanvasStore = create<CanvasState>()((set) => ({
   form: null,
   settingToFocus: null,
   held: NOTHING_HELD,
+  overview: false,
   select: (selection) => set((s) => ({ selection, form: selection ? null : s.form })),
   openForm: (form) => set((s) => ({ form, selection: form ? null : s.selection })),
   hold: (held) => set({ held: held.size === 0 ? NOTHING_HELD : held }),
+  toggleOverview: () => set((s) => ({ overview: !s.overview })),
   showSetting: (setting) => set({ selection: null, form: null, settingToFocus: setting }),
   settingFocused: () => set({ settingToFocus: null }),
 }));

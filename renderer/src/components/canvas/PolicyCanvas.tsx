@@ -2,6 +2,7 @@ import {
   Background,
   MarkerType,
   ReactFlow,
+  useStore,
   type Connection,
   type Dimensions,
   type EdgeChange,
@@ -21,7 +22,8 @@ import { confirmGroupRemoval } from '../../actions/confirm-removal';
 import { moveGroups } from '../../actions/move-groups';
 import { useCanvasStore, type Selection } from '../../stores/canvas-store';
 import { endStep, useDrawing, usePolicyStore } from '../../stores/policy-store';
-import { CANVAS_FIT } from './canvas-fit';
+import { CANVAS_FIT, LABEL_ZOOM } from './canvas-fit';
+import { CanvasOverview } from './CanvasOverview';
 import { CanvasToolbar } from './CanvasToolbar';
 import { EdgeLabelLayerProvider, FindEdgeLabelLayer } from './EdgeLabelLayer';
 import { FitOnOpen } from './FitOnOpen';
@@ -61,6 +63,10 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
   // Where the groups being dragged are now; the policy gets these places when they are let go.
   const dragged = useCanvasStore((s) => s.held);
+  const overview = useCanvasStore((s) => s.overview);
+  // Seen from far, a style (canvas.css) leaves the edge labels out and draws each group's name
+  // large: only crossing LABEL_ZOOM redraws, not every step of a zoom.
+  const far = useStore((s) => s.transform[2] < LABEL_ZOOM);
 
   // Each group or edge keeps its object while it would be drawn the same: React Flow redraws
   // every element it is handed anew (at 5,000 groups and edges, a second for a save).
@@ -157,7 +163,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
   return (
     <div className="canvas">
       <CanvasToolbar />
-      <div className="canvas-view">
+      <div className={`canvas-view${far ? ' canvas-far' : ''}`} data-testid="canvas-view">
         <EdgeLabelLayerProvider value={labelLayer}>
           <ReactFlow<GroupFlowNode, ServiceFlowEdge | ImpactFlowEdge>
             onBeforeDelete={onBeforeDelete}
@@ -192,6 +198,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
             <p className="muted">Add a group for each tier of workloads, then draw the edges that may connect them.</p>
           </div>
         ) : null}
+        {overview ? <CanvasOverview /> : null}
       </div>
     </div>
   );
