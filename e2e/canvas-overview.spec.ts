@@ -1,23 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
+import { WIDE_POLICY } from './support/wide-policy';
 
 // A big drawing does not fit even at the smallest zoom (0.2, kept for speed at 5,000 groups):
 // Fit showed its middle and nothing said so, there was no way to see the whole, and at that zoom
 // names and edge labels could not be read, nor a selected group told from the others.
-
-// Three groups 20,000 apart: at the smallest zoom the view holds the middle one only.
-const WIDE = `apiVersion: microseg.dev/v1
-kind: Policy
-metadata: { name: wide, revision: 1 }
-defaults: { withinGroup: allow, betweenGroups: drop }
-groups:
-  - { name: west, selector: { labels: tier=web }, canvas: { x: 5000, y: 5000 } }
-  - { name: middle, selector: { labels: tier=app }, canvas: { x: 25000, y: 5000 } }
-  - { name: east, selector: { labels: tier=db }, canvas: { x: 45000, y: 5000 } }
-edges:
-  - { id: west-to-middle, from: west, to: middle, services: [tcp/8080], action: allow }
-`;
 
 test('a drawing larger than the view says so by Fit, and the overview beside the canvas shows it all and moves the view', async ({
   designer,
@@ -25,7 +13,7 @@ test('a drawing larger than the view says so by Fit, and the overview beside the
   page,
 }) => {
   const file = join(host.home, 'wide.yaml');
-  writeFileSync(file, WIDE);
+  writeFileSync(file, WIDE_POLICY);
   await designer.open(host.url);
   await designer.openFile(file);
   await expect(designer.group('middle')).toBeInViewport();
