@@ -1,6 +1,6 @@
-import { readFile, readlink, stat } from 'node:fs/promises';
+import { readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileKind } from './file-kind';
+import { fileKind, NotAFile, regularFileBytes } from './file-kind';
 import { ioReason } from './io-advice';
 import { FileError, fileOnThePath, makeDataFolder, utf8Text, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
@@ -22,12 +22,9 @@ export interface AppFile {
 export async function readAppFile(file: AppFile): Promise<string | undefined> {
   let bytes: Buffer;
   try {
-    const stats = await stat(file.path);
-    // A folder or device has the file's name: read, it fails with the system's words, or never ends.
-    if (!stats.isFile()) throw unreadableAppFile(file, `it is ${fileKind(stats)}, not a file; move it away and ${file.thenDo}`);
-    bytes = await readFile(file.path);
+    bytes = await regularFileBytes(file.path);
   } catch (error) {
-    if (error instanceof ServiceError) throw error;
+    if (error instanceof NotAFile) throw unreadableAppFile(file, `it is ${error.kind}, not a file; move it away and ${file.thenDo}`);
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return await noneUnlessLinked(file);
     throw unreadableAppFile(file, await systemWhy(file, error));
   }

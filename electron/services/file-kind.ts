@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 /** What is at a path, in words for a message: "a folder", "a device", "a named pipe", "a socket", or "a file". */
 export function fileKind(stats: Stats): string {
@@ -8,6 +8,27 @@ export function fileKind(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
   return stats.isSymbolicLink() ? 'a symbolic link' : 'a file';
+}
+
+/** Something other than a regular file at a path; `kind` says what, as fileKind words it. */
+export class NotAFile extends Error {
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
+    super(`${path} is ${kind}, not a file`);
+  }
+}
+
+/**
+ * The bytes of the regular file at `path`. Anything else there is refused before reading, with
+ * NotAFile: a folder fails the read in the system's words, and a named pipe or a device would
+ * hold it until someone wrote to it, or for ever. The system's own errors (ENOENT, EACCES) pass.
+ */
+export async function regularFileBytes(path: string): Promise<Buffer> {
+  const stats = await stat(path);
+  if (!stats.isFile()) throw new NotAFile(path, fileKind(stats));
+  return readFile(path);
 }
 
 /** The operating system's own words for a failed call, without the path it names: `ENOENT: no such file or directory`. */

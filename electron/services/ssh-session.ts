@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
@@ -7,7 +6,7 @@ import type { HostTarget } from '@shared/api/contract';
 import { sshDestination } from '@shared/api/host-target-rules';
 import { CancelledError } from './deploy-queue';
 import { makeDataFolder, writeTextFileAtomic } from './project-files';
-import { fileKind } from './file-kind';
+import { NotAFile, regularFileBytes } from './file-kind';
 import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
 import { readAppFile } from './app-file';
@@ -118,12 +117,9 @@ async function readKey(target: HostTarget, path: string): Promise<Buffer> {
   const unreadable = (why: string): ServiceError => new ServiceError('ssh-failed', `Could not read the SSH private key ${path} of host "${target.host}": ${why}.`);
   let key: Buffer;
   try {
-    // A folder fails the read, but a named pipe or a device would hold it until someone writes to it.
-    const stats = await stat(expanded);
-    if (!stats.isFile()) throw unreadable(`it is ${fileKind(stats)}, not a file; give the key file's path under Edit target`);
-    key = await readFile(expanded);
+    key = await regularFileBytes(expanded);
   } catch (error) {
-    if (error instanceof ServiceError) throw error;
+    if (error instanceof NotAFile) throw unreadable(`it is ${error.kind}, not a file; give the key file's path under Edit target`);
     throw unreadable((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist; correct the key path under Edit target' : ioReason(error, 'read', expanded));
   }
   // The key parser's word for an empty file is "unsupported key format", which sends people looking at formats.
