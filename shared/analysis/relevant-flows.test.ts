@@ -31,3 +31,22 @@ describe('relevantFlows: clause flows that hide a hard flow', () => {
     expect(relevant.map((f) => f.line)).toEqual([0, 1, 3, 5, 6].map((i) => flows[i]!.line));
   });
 });
+
+describe('relevantFlows: conjunctions without address clauses', () => {
+  // Conjunction 2 asks only for a port and for anything, so it completes for every pair; its
+  // completion hides the NORMAL flow under its port clause, and the lookup after it drops.
+  const flows = parseFlowTextStrict(
+    [
+      'table=0,priority=20 actions=conjunction(2,2/2)',
+      'table=0,priority=10,tcp,tp_dst=0x400/0xfc00 actions=NORMAL',
+      'table=0,priority=10,tcp actions=drop',
+      'table=0,priority=20,tcp,tp_dst=0x400/0xfc00 actions=conjunction(2,1/2)',
+    ].join('\n'),
+  );
+
+  it('counts them as complete for every pair, so their clause flows take part', () => {
+    const { flows: relevant, complete } = relevantFlows(flows, A, B);
+    expect([...complete]).toEqual([2]);
+    expect(relevant).toEqual(flows);
+  });
+});

@@ -19,6 +19,8 @@ interface RelevanceIndex {
   always: SimFlow[];
   /** Per conjunction id, the clauses its address-matching flows supply. */
   addressClauses: Map<number, Set<number>>;
+  /** Conjunctions none of whose clause flows names an address: any pair may complete them. */
+  addressFree: Set<number>;
   /** Clause flows sharing their match with a non-conjunctive flow, which they hide. */
   hiders: Set<SimFlow>;
   /** Non-conjunctive flows and hiders, in text order (hardFlows). */
@@ -42,7 +44,8 @@ export interface PairFlows {
  * The flows that can take part in a lookup for a packet between these addresses, in text
  * order: their address matches hold, and a flow without addresses that serves conjunctions
  * (a port clause, the flow acting on conj_id) counts only when one of them has every address
- * clause supplied by a flow that holds: otherwise it can never complete. A clause flow that
+ * clause supplied by a flow that holds, or has no address clause at all: otherwise it can
+ * never complete. A clause flow that
  * shares its match with a non-conjunctive flow always counts, since it hides that flow from
  * the lookup after a conjunctive match, as in Open vSwitch; any other clause flow counts only
  * when it serves a conjunction that can complete. A lookup over these flows gives the same
@@ -59,8 +62,10 @@ export function relevantFlows(flows: readonly SimFlow[], src: AddressBits, dst: 
     if (isConjunctive(flow) && hasAddress(flow.match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(supplied, action.id).add(action.clause);
   const complete = new Set<number>();
-  if (conjunctions)
+  if (conjunctions) {
     for (const [id, clauses] of supplied) if (suppliesAll(clauses, index.addressClauses.get(id))) complete.add(id);
+    for (const id of index.addressFree) complete.add(id);
+  }
 
   const relevant = new Set<SimFlow>();
   for (const flow of addressed) if (!isConjunctive(flow) || index.hiders.has(flow) || servesAny(flow, complete)) relevant.add(flow);
@@ -107,13 +112,14 @@ function servesAny(flow: SimFlow, complete: ReadonlySet<number>): boolean {
 }
 
 function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
-  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), hiders: new Set(), hard: [] };
+  const index: RelevanceIndex = { bySource: new Map(), byDestination: new Map(), byConjunction: new Map(), always: [], addressClauses: new Map(), addressFree: new Set(), hiders: new Set(), hard: [] };
   const hardMatches = new HardMatches(flows);
   for (const flow of flows) {
     const { match } = flow;
     const source = exactAddress(match.nwSrc ?? match.ipv6Src);
     const destination = exactAddress(match.nwDst ?? match.ipv6Dst);
     const conjunctive = isConjunctive(flow);
+    for (const action of flow.actions) if (action.kind === 'conjunction') index.addressFree.add(action.id);
     if (conjunctive && hasAddress(match))
       for (const action of flow.actions) if (action.kind === 'conjunction') setOf(index.addressClauses, action.id).add(action.clause);
     const hides = conjunctive && hardMatches.has(match);
@@ -129,6 +135,7 @@ function buildIndex(flows: readonly SimFlow[]): RelevanceIndex {
     else if (!conjunctive && match.conjId !== undefined) pushUnder(index.byConjunction, match.conjId, flow);
     else index.always.push(flow);
   }
+  for (const id of index.addressClauses.keys()) index.addressFree.delete(id);
   return index;
 }
 
