@@ -6,6 +6,7 @@ import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
+import { portAtomClasses, PortKinds, toggles } from './port-classes';
 import { forPair, relevantFlows, type PairFlows } from './relevant-flows';
 import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
 
@@ -29,6 +30,7 @@ export const PROBE_SOURCE_PORT = 40000;
 
 const PORT_PROTOCOLS: Partial<Record<number, ServiceProtocol>> = { [IP_PROTO.tcp]: 'tcp', [IP_PROTO.udp]: 'udp', [IP_PROTO.sctp]: 'sctp' };
 const PORT_NUMBER = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp, sctp: IP_PROTO.sctp } as const;
+const PORT_NUMBERS_BY_PROTOCOL: Partial<Record<ServiceProtocol, number>> = PORT_NUMBER;
 
 /**
  * One switch's verdict on every service between two addresses, computed exactly: the
@@ -44,6 +46,7 @@ export class HostReach {
   private readonly memo = new Map<string, Map<number | string, Segments>>();
   private readonly byShape = new Map<string, Segments>();
   private readonly shapes = new FlowShapes();
+  private readonly portKinds = new PortKinds();
   simulations = 0;
 
   constructor(
@@ -95,7 +98,7 @@ export class HostReach {
     return this.simulate(src, dst, [...byTable].map(([table, flows]) => [table, relevantFlows(flows, src, dst, conjunctions)] as const), protocols);
   }
 
-  /** A simulated packet per atom of each protocol on the pair's reduced tables, neighbouring atoms with one outcome joined. */
+  /** A simulated packet per class of atoms of each protocol on the pair's reduced tables, neighbouring atoms with one outcome joined. */
   private simulate(src: AddressBits, dst: AddressBits, perTable: readonly (readonly [number, PairFlows])[], protocols: readonly ServiceProtocol[]): Partial<Segments> {
     const reduced = new Map(perTable.map(([table, { flows, complete }]) => [table, flows.map((f) => forPair(f, complete))] as const));
     const boundaries = boundariesFor([...reduced.values()].flat(), src.family);
@@ -103,13 +106,16 @@ export class HostReach {
     for (const protocol of protocols) {
       const out: Segment[] = [];
       const base = probeFields(src, dst, protocol);
-      for (const [from, to] of atoms(SERVICE_DOMAIN[protocol], boundaries[protocol])) {
-        this.simulations++;
-        const result = simulateFields(reduced, withValue(base, protocol, representative(protocol, from, to)), 'new', { explain: false });
-        const outcome: HopOutcome =
-          result.verdict === 'redirected' && result.redirectedTo !== undefined ? { kind: 'redirected', to: result.redirectedTo }
-          : result.verdict === 'dropped' ? { kind: 'dropped' }
-          : { kind: 'forwarded' };
+      const pieces = atoms(SERVICE_DOMAIN[protocol], boundaries[protocol]);
+      // Atoms of one class get one answer (see portAtomClasses): one simulation per class.
+      const portNumber = PORT_NUMBERS_BY_PROTOCOL[protocol];
+      const classes = portNumber !== undefined ? portAtomClasses(reduced.values(), portNumber, pieces, this.portKinds) : null;
+      const outcomes: HopOutcome[] = [];
+      for (let i = 0; i < pieces.length; i++) {
+        const [from, to] = pieces[i]!;
+        const known = classes ? outcomes[classes[i]!] : undefined;
+        const outcome = known ?? this.outcomeOf(reduced, withValue(base, protocol, representative(protocol, from, to)));
+        if (classes) outcomes[classes[i]!] = outcome;
         const last = out.at(-1);
         if (last && last.to + 1 === from && sameOutcome(last.outcome, outcome)) last.to = to;
         else out.push({ from, to, outcome });
@@ -117,6 +123,14 @@ export class HostReach {
       segments[protocol] = out;
     }
     return segments;
+  }
+
+  private outcomeOf(reduced: ReadonlyMap<number, readonly SimFlow[]>, fields: PacketFields): HopOutcome {
+    this.simulations++;
+    const result = simulateFields(reduced, fields, 'new', { explain: false });
+    return result.verdict === 'redirected' && result.redirectedTo !== undefined ? { kind: 'redirected', to: result.redirectedTo }
+      : result.verdict === 'dropped' ? { kind: 'dropped' }
+      : { kind: 'forwarded' };
   }
 }
 
@@ -170,29 +184,12 @@ function boundariesFor(flows: readonly SimFlow[], family: 4 | 6): Record<Service
     if (match.ipProto === undefined) continue;
     const portProtocol = PORT_PROTOCOLS[match.ipProto];
     if (portProtocol) {
-      if (match.tpDst) for (const b of maskBoundaries(match.tpDst.value, match.tpDst.mask, 0xffff)) out[portProtocol].add(b);
+      if (match.tpDst) for (const b of toggles(match.tpDst.value, match.tpDst.mask)) out[portProtocol].add(b);
     } else if (match.ipProto === icmp) {
       if (match.icmpType !== undefined) out.icmp.add(match.icmpType).add(match.icmpType + 1);
     } else {
       out.other.add(match.ipProto).add(match.ipProto + 1);
     }
-  }
-  return out;
-}
-
-/**
- * The values where membership of `value/mask` changes. A prefix mask (what the compiler writes)
- * is one aligned block; any other mask is walked value by value, which is exact and rare.
- */
-function maskBoundaries(value: number, mask: number, full: number): number[] {
-  const size = (~mask & full) + 1;
-  if ((size & (size - 1)) === 0 && (mask | (size - 1)) === full) return [value, value + size];
-  const out: number[] = [];
-  let inside = false;
-  for (let v = 0; v <= full + 1; v++) {
-    const now = v <= full && (v & mask) === value;
-    if (now !== inside) out.push(v);
-    inside = now;
   }
   return out;
 }
