@@ -22,21 +22,21 @@ import type { Interval } from './service-set';
  * 20,000 for each pair it joins.
  */
 export function portAtomClasses(tables: Iterable<readonly SimFlow[]>, protocolNumber: number, atoms: readonly Interval[], kinds: PortKinds): Int32Array | null {
-  const events: PortEvent[] = [];
+  // Each event one number, sorted natively: where it falls, then its kind and whether a match starts or stops there.
+  const events: number[] = [];
   for (const flows of tables) {
     if (hasPortTie(flows, protocolNumber)) return null;
     for (const flow of flows) {
-      const { tpDst } = flow.match;
-      if (!tpDst || !namesProtocol(flow.match, protocolNumber)) continue;
-      const kind = kinds.of(flow);
-      toggles(tpDst.value, tpDst.mask).forEach((at, i) => events.push({ at, kind, enters: i % 2 === 0 }));
+      if (!flow.match.tpDst || !namesProtocol(flow.match, protocolNumber)) continue;
+      const { kind, toggles } = kinds.of(flow);
+      for (let i = 0; i < toggles.length; i++) events.push(toggles[i]! * EVENT_SPAN + kind * 2 + (i % 2));
     }
   }
-  events.sort((a, b) => a.at - b.at);
+  const sorted = Float64Array.from(events).sort();
 
   const classes = new Int32Array(atoms.length);
   const classIds = new Map<string, number>();
-  const counts = new Map<number, number>();
+  const counts = new Int32Array(kinds.count);
   const active = new Set<number>();
   let next = 0;
   let current = -1;
@@ -44,10 +44,12 @@ export function portAtomClasses(tables: Iterable<readonly SimFlow[]>, protocolNu
     const from = atoms[i]![0];
     let changed = current < 0;
     // The atoms are cut at every toggle, so none falls inside one: all up to its start apply.
-    for (; next < events.length && events[next]!.at <= from; next++) {
-      const { kind, enters } = events[next]!;
-      const count = (counts.get(kind) ?? 0) + (enters ? 1 : -1);
-      counts.set(kind, count);
+    for (; next < sorted.length && Math.floor(sorted[next]! / EVENT_SPAN) <= from; next++) {
+      const event = sorted[next]! % EVENT_SPAN;
+      const kind = event >>> 1;
+      const enters = (event & 1) === 0;
+      const count = counts[kind]! + (enters ? 1 : -1);
+      counts[kind] = count;
       if (enters && count === 1) active.add(kind);
       else if (!enters && count === 0) active.delete(kind);
       else continue;
@@ -59,12 +61,8 @@ export function portAtomClasses(tables: Iterable<readonly SimFlow[]>, protocolNu
   return classes;
 }
 
-interface PortEvent {
-  at: number;
-  kind: number;
-  /** A match on the port starts here (or stops). */
-  enters: boolean;
-}
+/** Kind numbers stay below 2^29, so an event's kind and direction fit below this. */
+const EVENT_SPAN = 2 ** 30;
 
 /** Whether a flow's port match concerns the protocol: a flow naming another protocol never matches its packets. */
 function namesProtocol(match: FlowMatch, protocolNumber: number): boolean {
@@ -77,19 +75,32 @@ function namesProtocol(match: FlowMatch, protocolNumber: number): boolean {
  */
 export class PortKinds {
   private readonly ids = new Map<string, number>();
-  private readonly byFlow = new WeakMap<SimFlow, number>();
+  private readonly byFlow = new WeakMap<SimFlow, PortKind>();
 
-  of(flow: SimFlow): number {
-    let id = this.byFlow.get(flow);
-    if (id === undefined) {
+  /** Kinds numbered so far: every number is below it. */
+  get count(): number {
+    return this.ids.size;
+  }
+
+  /** A port flow's kind and the ports where its match starts and stops holding. */
+  of(flow: SimFlow): PortKind {
+    let known = this.byFlow.get(flow);
+    if (known === undefined) {
+      const tpDst = flow.match.tpDst!;
       const actions = isConjunctive(flow)
         ? flow.actions.map((a) => (a.kind === 'conjunction' ? `${a.id}.${a.clause}.${a.clauses}` : '')).join(';')
         : actionsOf(flow);
-      id = intern(this.ids, `${flow.table}|${flow.priority}|${matchWithoutPort(flow.match)}|${flow.match.tpDst?.mask}|${actions}`);
-      this.byFlow.set(flow, id);
+      const kind = intern(this.ids, `${flow.table}|${flow.priority}|${matchWithoutPort(flow.match)}|${tpDst.mask}|${actions}`);
+      known = { kind, toggles: toggles(tpDst.value, tpDst.mask) };
+      this.byFlow.set(flow, known);
     }
-    return id;
+    return known;
   }
+}
+
+interface PortKind {
+  kind: number;
+  toggles: readonly number[];
 }
 
 const portlessTexts = new WeakMap<FlowMatch, string>();
