@@ -68,6 +68,24 @@ describe('lintPolicy', () => {
     expect(codes).toContainEqual({ code: 'MS401', id: 'office-to-web' });
   });
 
+  // A block holds a workload's addresses inside it, not the workload: its other addresses stay
+  // outside, so the allow edge still decides for them (MS401 would have the user delete it).
+  it('does not call an edge covered by a blocking edge from a block that holds only some addresses of its sources or destinations', () => {
+    const dualHomed = inventory.workloads.map((w) => (w.name === 'web-1' || w.name === 'app-1' ? { ...w, addresses: [...w.addresses, w.addresses[0]!.replace(/^10\.20/, '10.30')] } : w));
+    const codesWith = (block: Group, deny: Edge): string[] => {
+      const policy = withEdges(deny);
+      policy.groups = [...policy.groups, block];
+      return lintPolicy(policy, resolveMembership(policy, dualHomed), dualHomed).filter((d) => d.location?.element?.id === 'web-to-app').map((d) => d.code);
+    };
+    const oldWeb: Group = { name: 'old-web', selector: { cidrs: ['10.20.1.0/24'] } };
+    const oldApp: Group = { name: 'old-app', selector: { cidrs: ['10.20.2.0/24'] } };
+    const web2: Group = { name: 'web-2-net', selector: { cidrs: ['10.20.1.12/32', '10.30.1.11/32', '10.20.1.11/32'] } };
+    expect(codesWith(oldWeb, tcp('no-old-web', 'old-web', 'app', [8080, 8080], 'deny'))).not.toContain('MS401');
+    expect(codesWith(oldApp, tcp('no-old-app', 'web', 'old-app', [8080, 8080], 'deny'))).not.toContain('MS401');
+    // A block that holds every address of every source still covers the edge.
+    expect(codesWith(web2, tcp('no-web-net', 'web-2-net', 'app', [8080, 8080], 'deny'))).toContain('MS401');
+  });
+
   it('finds a redirect edge that a deny or reject edge, or a redirect edge of a lower id, covers entirely', () => {
     const redirect = (id: string, ports: [number, number], to = 'tarpit'): Edge => ({ ...tcp(id, 'web', 'db', ports, 'redirect'), redirectTo: to });
     expect(lint([], [redirect('trap-ssh', [22, 22]), tcp('no-ssh', 'web', 'db', [1, 1024], 'reject')])).toContainEqual({ code: 'MS401', id: 'trap-ssh' });
