@@ -115,3 +115,23 @@ describe('what the export refuses rather than widen or cut', () => {
     expect(exportNetworkPolicies({ ...everyone, groups: [{ ...everyone.groups[0]!, isolated: true }] }).warnings).toEqual([]);
   });
 });
+
+describe('the default-deny of each namespace', () => {
+  // A resolver may be written as a one-address block (the policy takes `10.96.0.10/32`): the
+  // export wrote `10.96.0.10/32/32`, which the API server refuses, so the namespace was left
+  // without its default-deny and every pod no group holds stayed open.
+  it('keeps DNS to the named resolvers open with blocks the API server takes, however a resolver is written', () => {
+    const policy: Policy = {
+      ...emptyPolicy('t'),
+      infrastructure: { dhcp: false, dnsResolvers: ['10.96.0.10/32', 'FD00::0053', ' 10.96.0.11 '] },
+      groups: [web('web')],
+      edges: [],
+    };
+    const files = exportNetworkPolicies(policy).files;
+    const parsed = files.map((f) => parseNetworkPolicies(f.yaml, `${f.namespace}.yaml`));
+    expect(parsed.flatMap((p) => p.diagnostics.map((d) => d.message))).toEqual([]);
+    expect(files[0]!.yaml).toContain('cidr: 10.96.0.10/32\n');
+    expect(files[0]!.yaml).toContain('cidr: fd00::53/128\n');
+    expect(files[0]!.yaml).toContain('cidr: 10.96.0.11/32\n');
+  });
+});
