@@ -135,3 +135,22 @@ describe('the default-deny of each namespace', () => {
     expect(files[0]!.yaml).toContain('cidr: 10.96.0.11/32\n');
   });
 });
+
+describe('address blocks as ipBlock', () => {
+  // The policy takes a lone address as a block, spaces around one, host bits (MS107 warns) and
+  // IPv6 in capitals; the export wrote them as found, so the API server refused the group's
+  // NetworkPolicy, as this project's own import says of the exported file.
+  it('writes each block and except in its one spelling, which the API server takes', () => {
+    const outside: Group = { name: 'outside', selector: { cidrs: ['1.2.3.4', ' 10.0.0.0/8', '203.0.113.7/24', '2001:DB8::/32'], except: [' 10.1.0.0/16', '10.2.0.0/16 '] } };
+    const policy: Policy = {
+      ...emptyPolicy('t'),
+      groups: [web('web'), outside],
+      edges: [{ id: 'in', from: 'outside', to: 'web', services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }], action: 'allow' }],
+    };
+    const files = exportNetworkPolicies(policy).files;
+    const parsed = files.map((f) => parseNetworkPolicies(f.yaml, `${f.namespace}.yaml`));
+    expect(parsed.flatMap((p) => p.diagnostics.map((d) => d.message))).toEqual([]);
+    const blocks = parsed.flatMap((p) => p.policies).flatMap((p) => JSON.stringify(p).match(/"cidr":"[^"]*"(,"except":\[[^\]]*\])?/g) ?? []);
+    expect(blocks).toEqual(['"cidr":"1.2.3.4/32","except":[]', '"cidr":"10.0.0.0/8","except":["10.1.0.0/16","10.2.0.0/16"]', '"cidr":"203.0.113.0/24","except":[]', '"cidr":"2001:db8::/32","except":[]']);
+  });
+});
