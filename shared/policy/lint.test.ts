@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
 import type { Workload } from '../inventory/model';
 import { inventoryFromRows, parseInventoryFile, type InventoryRow } from '../inventory/static-file';
 import { lintPolicy } from './lint';
 import { resolveMembership } from './membership';
 import type { Edge, Group, Policy } from './model';
 import { parsePolicyFile } from './policy-file';
+import { decisionsOf } from '../simulator/decision';
+import { addressHosts, loadHostTables, simulatePath } from '../simulator/path';
+import { ALL_OUTSIDE, pathProbeOf, scenarioArbitrary, type Scenario } from '../simulator/testing/random-scenario';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const shop = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
@@ -329,5 +334,45 @@ describe('a named port no workload of the destination declares (MS408)', () => {
 
   it('is quiet about a declared name, inside its filter', () => {
     expect(found(named('ok', 'http'), named('ok-range', 'http', [8000, 8100]))).toEqual([]);
+  });
+});
+
+describe('an edge said never to take effect (property)', () => {
+  const RUNS = 300;
+
+  // MS401 and MS402 tell the user the edge can go: if it decides a connection on any host,
+  // deleting it changes what passes.
+  it(`decides no connection on any host: random policies with dual-homed workloads, blocks holding some of their addresses (${RUNS} runs)`, () => {
+    let flagged = 0;
+    // Random policies rarely have one edge cover another: add a deny of the services of one of
+    // their edges, towards its group, from a group of the policy or from address blocks (which
+    // may hold one address of a dual-homed workload and not the other), for MS401 to weigh.
+    const shadowed = scenarioArbitrary({ dualHomed: true }).chain((s) =>
+      fc
+        .record({ copied: fc.nat(), from: fc.constantFrom('blocks', ...s.policy.groups.map((g) => g.name)), blocks: fc.constantFrom(...ALL_OUTSIDE) })
+        .map(({ copied, from, blocks }): Scenario => {
+          const edge = s.policy.edges[copied % Math.max(1, s.policy.edges.length)];
+          if (!edge) return s;
+          const deny: Edge = { id: 'shadow', from, to: edge.to, services: edge.services, action: 'deny' };
+          return { ...s, policy: { ...s.policy, groups: [...s.policy.groups, { name: 'blocks', selector: { ...blocks } }], edges: [...s.policy.edges, deny] } };
+        }),
+    );
+    fc.assert(
+      fc.property(shadowed, (s) => {
+        const compiled = compilePolicy(s.policy, s.inventory);
+        const idle = new Set(compiled.diagnostics.filter((d) => d.code === 'MS401' || d.code === 'MS402').map((d) => d.location?.element?.id));
+        if (idle.size === 0) return;
+        flagged++;
+        const tables = loadHostTables(compiled.hosts);
+        const hostOf = addressHosts(s.inventory.workloads);
+        for (const p of s.probes) {
+          const path = simulatePath(tables, p.from, p.to, pathProbeOf(p), 'new', { hostOf });
+          const deciding = decisionsOf(path, compiled.rules).filter((d) => d.rule?.ref.kind === 'edge' && idle.has(d.rule.ref.id));
+          expect(deciding.map((d) => `${p.from.address} -> ${p.to.address} ${JSON.stringify(pathProbeOf(p))}: ${d.what} on ${d.host}`)).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(flagged).toBeGreaterThan(RUNS / 4);
   });
 });
