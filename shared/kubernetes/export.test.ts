@@ -115,3 +115,42 @@ describe('what the export refuses rather than widen or cut', () => {
     expect(exportNetworkPolicies({ ...everyone, groups: [{ ...everyone.groups[0]!, isolated: true }] }).warnings).toEqual([]);
   });
 });
+
+describe('the default-deny of each namespace', () => {
+  // A resolver may be written as a one-address block (the policy takes `10.96.0.10/32`): the
+  // export wrote `10.96.0.10/32/32`, which the API server refuses, so the namespace was left
+  // without its default-deny and every pod no group holds stayed open.
+  it('keeps DNS to the named resolvers open with blocks the API server takes, however a resolver is written', () => {
+    const policy: Policy = {
+      ...emptyPolicy('t'),
+      infrastructure: { dhcp: false, dnsResolvers: ['10.96.0.10/32', 'FD00::0053', ' 10.96.0.11 '] },
+      groups: [web('web')],
+      edges: [],
+    };
+    const files = exportNetworkPolicies(policy).files;
+    const parsed = files.map((f) => parseNetworkPolicies(f.yaml, `${f.namespace}.yaml`));
+    expect(parsed.flatMap((p) => p.diagnostics.map((d) => d.message))).toEqual([]);
+    expect(files[0]!.yaml).toContain('cidr: 10.96.0.10/32\n');
+    expect(files[0]!.yaml).toContain('cidr: fd00::53/128\n');
+    expect(files[0]!.yaml).toContain('cidr: 10.96.0.11/32\n');
+  });
+});
+
+describe('address blocks as ipBlock', () => {
+  // The policy takes a lone address as a block, spaces around one, host bits (MS107 warns) and
+  // IPv6 in capitals; the export wrote them as found, so the API server refused the group's
+  // NetworkPolicy, as this project's own import says of the exported file.
+  it('writes each block and except in its one spelling, which the API server takes', () => {
+    const outside: Group = { name: 'outside', selector: { cidrs: ['1.2.3.4', ' 10.0.0.0/8', '203.0.113.7/24', '2001:DB8::/32'], except: [' 10.1.0.0/16', '10.2.0.0/16 '] } };
+    const policy: Policy = {
+      ...emptyPolicy('t'),
+      groups: [web('web'), outside],
+      edges: [{ id: 'in', from: 'outside', to: 'web', services: [{ protocol: 'tcp', ports: { from: 443, to: 443 } }], action: 'allow' }],
+    };
+    const files = exportNetworkPolicies(policy).files;
+    const parsed = files.map((f) => parseNetworkPolicies(f.yaml, `${f.namespace}.yaml`));
+    expect(parsed.flatMap((p) => p.diagnostics.map((d) => d.message))).toEqual([]);
+    const blocks = parsed.flatMap((p) => p.policies).flatMap((p) => JSON.stringify(p).match(/"cidr":"[^"]*"(,"except":\[[^\]]*\])?/g) ?? []);
+    expect(blocks).toEqual(['"cidr":"1.2.3.4/32","except":[]', '"cidr":"10.0.0.0/8","except":["10.1.0.0/16","10.2.0.0/16"]', '"cidr":"203.0.113.0/24","except":[]', '"cidr":"2001:db8::/32","except":[]']);
+  });
+});

@@ -1,7 +1,7 @@
 import { Document } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import type { Inventory, Workload } from '../inventory/model';
-import { cidrInside } from '../net/cidr-set';
+import { canonicalCidr, cidrInside } from '../net/cidr-set';
 import { resolveMembership } from '../policy/membership';
 import { isNamespaceName, isNamespacePattern, NAMESPACE_NAME_RULE } from '../policy/namespace-name';
 import type { Edge, Group, Policy } from '../policy/model';
@@ -139,7 +139,8 @@ function fnv(text: string): string {
 /** Every pod of the namespace, isolated both ways; DNS to the named resolvers stays open. */
 function defaultDeny(namespace: string, policy: Policy): NetworkPolicyObject {
   const resolvers = policy.infrastructure?.dnsResolvers ?? [];
-  const dns = { to: resolvers.map((r) => ({ ipBlock: { cidr: r.includes(':') ? `${r}/128` : `${r}/32` } })), ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] };
+  // A resolver may be written with its one-address prefix (`10.96.0.10/32`) or spaces around it.
+  const dns = { to: resolvers.map((r) => ({ ipBlock: { cidr: spelled(r) } })), ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] };
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -235,9 +236,17 @@ function ports(list: PortObject[] | undefined): { ports?: PortObject[] } {
   return list ? { ports: list } : {};
 }
 
-/** A group's address blocks as peers. */
+/**
+ * A group's address blocks as peers, each in its one spelling: the policy takes a lone address,
+ * spaces around a block and host bits, none of which the API server does.
+ */
 function blockPeers(group: Group): PeerObject[] {
-  return (group.selector.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr, ...exceptInside(cidr, group.selector.except ?? []) } }));
+  const except = (group.selector.except ?? []).map(spelled);
+  return (group.selector.cidrs ?? []).map(spelled).map((cidr) => ({ ipBlock: { cidr, ...exceptInside(cidr, except) } }));
+}
+
+function spelled(block: string): string {
+  return canonicalCidr(block) ?? block;
 }
 
 function exceptInside(cidr: string, except: readonly string[]): { except?: string[] } {

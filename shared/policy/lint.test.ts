@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../compiler/compile';
 import type { Workload } from '../inventory/model';
 import { inventoryFromRows, parseInventoryFile, type InventoryRow } from '../inventory/static-file';
 import { lintPolicy } from './lint';
 import { resolveMembership } from './membership';
 import type { Edge, Group, Policy } from './model';
 import { parsePolicyFile } from './policy-file';
+import { decisionsOf } from '../simulator/decision';
+import { addressHosts, loadHostTables, simulatePath } from '../simulator/path';
+import { ALL_OUTSIDE, pathProbeOf, scenarioArbitrary, type Scenario } from '../simulator/testing/random-scenario';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const shop = parsePolicyFile(read('../../examples/three-tier-shop/policy.yaml'), 'policy.yaml').policy!;
@@ -66,6 +71,24 @@ describe('lintPolicy', () => {
     const lan: Group = { name: 'lan', selector: { cidrs: ['192.168.0.0/16'] } };
     const codes = lint([office, lan], [tcp('office-to-web', 'office', 'web', [443, 443]), tcp('no-lan-web', 'lan', 'web', [1, 65535], 'deny')]);
     expect(codes).toContainEqual({ code: 'MS401', id: 'office-to-web' });
+  });
+
+  // A block holds a workload's addresses inside it, not the workload: its other addresses stay
+  // outside, so the allow edge still decides for them (MS401 would have the user delete it).
+  it('does not call an edge covered by a blocking edge from a block that holds only some addresses of its sources or destinations', () => {
+    const dualHomed = inventory.workloads.map((w) => (w.name === 'web-1' || w.name === 'app-1' ? { ...w, addresses: [...w.addresses, w.addresses[0]!.replace(/^10\.20/, '10.30')] } : w));
+    const codesWith = (block: Group, deny: Edge): string[] => {
+      const policy = withEdges(deny);
+      policy.groups = [...policy.groups, block];
+      return lintPolicy(policy, resolveMembership(policy, dualHomed), dualHomed).filter((d) => d.location?.element?.id === 'web-to-app').map((d) => d.code);
+    };
+    const oldWeb: Group = { name: 'old-web', selector: { cidrs: ['10.20.1.0/24'] } };
+    const oldApp: Group = { name: 'old-app', selector: { cidrs: ['10.20.2.0/24'] } };
+    const web2: Group = { name: 'web-2-net', selector: { cidrs: ['10.20.1.12/32', '10.30.1.11/32', '10.20.1.11/32'] } };
+    expect(codesWith(oldWeb, tcp('no-old-web', 'old-web', 'app', [8080, 8080], 'deny'))).not.toContain('MS401');
+    expect(codesWith(oldApp, tcp('no-old-app', 'web', 'old-app', [8080, 8080], 'deny'))).not.toContain('MS401');
+    // A block that holds every address of every source still covers the edge.
+    expect(codesWith(web2, tcp('no-web-net', 'web-2-net', 'app', [8080, 8080], 'deny'))).toContain('MS401');
   });
 
   it('finds a redirect edge that a deny or reject edge, or a redirect edge of a lower id, covers entirely', () => {
@@ -311,5 +334,45 @@ describe('a named port no workload of the destination declares (MS408)', () => {
 
   it('is quiet about a declared name, inside its filter', () => {
     expect(found(named('ok', 'http'), named('ok-range', 'http', [8000, 8100]))).toEqual([]);
+  });
+});
+
+describe('an edge said never to take effect (property)', () => {
+  const RUNS = 300;
+
+  // MS401 and MS402 tell the user the edge can go: if it decides a connection on any host,
+  // deleting it changes what passes.
+  it(`decides no connection on any host: random policies with dual-homed workloads, blocks holding some of their addresses (${RUNS} runs)`, () => {
+    let flagged = 0;
+    // Random policies rarely have one edge cover another: add a deny of the services of one of
+    // their edges, towards its group, from a group of the policy or from address blocks (which
+    // may hold one address of a dual-homed workload and not the other), for MS401 to weigh.
+    const shadowed = scenarioArbitrary({ dualHomed: true }).chain((s) =>
+      fc
+        .record({ copied: fc.nat(), from: fc.constantFrom('blocks', ...s.policy.groups.map((g) => g.name)), blocks: fc.constantFrom(...ALL_OUTSIDE) })
+        .map(({ copied, from, blocks }): Scenario => {
+          const edge = s.policy.edges[copied % Math.max(1, s.policy.edges.length)];
+          if (!edge) return s;
+          const deny: Edge = { id: 'shadow', from, to: edge.to, services: edge.services, action: 'deny' };
+          return { ...s, policy: { ...s.policy, groups: [...s.policy.groups, { name: 'blocks', selector: { ...blocks } }], edges: [...s.policy.edges, deny] } };
+        }),
+    );
+    fc.assert(
+      fc.property(shadowed, (s) => {
+        const compiled = compilePolicy(s.policy, s.inventory);
+        const idle = new Set(compiled.diagnostics.filter((d) => d.code === 'MS401' || d.code === 'MS402').map((d) => d.location?.element?.id));
+        if (idle.size === 0) return;
+        flagged++;
+        const tables = loadHostTables(compiled.hosts);
+        const hostOf = addressHosts(s.inventory.workloads);
+        for (const p of s.probes) {
+          const path = simulatePath(tables, p.from, p.to, pathProbeOf(p), 'new', { hostOf });
+          const deciding = decisionsOf(path, compiled.rules).filter((d) => d.rule?.ref.kind === 'edge' && idle.has(d.rule.ref.id));
+          expect(deciding.map((d) => `${p.from.address} -> ${p.to.address} ${JSON.stringify(pathProbeOf(p))}: ${d.what} on ${d.host}`)).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(flagged).toBeGreaterThan(RUNS / 4);
   });
 });

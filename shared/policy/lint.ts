@@ -109,6 +109,19 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     }
     return set;
   };
+  // Per group, how many of each workload's addresses it holds: all of one it selects, only
+  // those inside its blocks of one it covers, whose other addresses stay outside the group.
+  const held = new Map<string, Map<string, number>>();
+  const heldAddresses = (group: string): Map<string, number> => {
+    let counts = held.get(group);
+    if (!counts) {
+      const m = membership.get(group);
+      counts = new Map((m?.covered ?? []).map((w) => [w.id, w.addresses.length]));
+      for (const w of m?.workloads ?? []) counts.set(w.id, Infinity);
+      held.set(group, counts);
+    }
+    return counts;
+  };
   const blockingFrom = blockingBySource(blocking, memberIds);
   return policy.edges.flatMap((edge, index): Diagnostic[] => {
     const at = `edges.${index}`;
@@ -119,7 +132,7 @@ function edgesWithoutEffect(policy: Policy, membership: ReadonlyMap<string, Memb
     // included: only the few that hold it need the full check.
     const first = membership.get(edge.from)?.workloads[0];
     const candidates = first ? (blockingFrom.get(first.id) ?? []) : blocking;
-    const shadow = candidates.find((other) => outranks(other, edge) && covers(other, edge, membership, memberIds));
+    const shadow = candidates.find((other) => outranks(other, edge) && covers(other, edge, membership, heldAddresses));
     if (!shadow) return [];
     const why = shadow.action === 'redirect' ? ' comes first (redirects are tried in edge-id order) and' : '';
     return [warning('MS401', `edge "${edge.id}" never takes effect: ${shadow.action} edge "${shadow.id}"${why} covers every connection it ${edge.action === 'redirect' ? 'redirects' : 'permits'}`, at, 'edge', edge.id)];
@@ -193,19 +206,20 @@ function blockingBySource(blocking: readonly Edge[], memberIds: (group: string) 
 }
 
 /** Whether every connection `inner` matches is matched by `outer` (same or wider ends and services). */
-function covers(outer: Edge, inner: Edge, membership: ReadonlyMap<string, Membership>, memberIds: (group: string) => Set<string>): boolean {
+function covers(outer: Edge, inner: Edge, membership: ReadonlyMap<string, Membership>, heldAddresses: (group: string) => ReadonlyMap<string, number>): boolean {
   // Services first: the cheap test rules out most pairs.
   if (!inner.services.every((s) => outer.services.some((o) => serviceCovers(o, s)))) return false;
-  return holdsAll(outer.from, inner.from, membership, memberIds) && holdsAll(outer.to, inner.to, membership, memberIds);
+  return holdsAll(outer.from, inner.from, membership, heldAddresses) && holdsAll(outer.to, inner.to, membership, heldAddresses);
 }
 
-function holdsAll(outerGroup: string, innerGroup: string, membership: ReadonlyMap<string, Membership>, memberIds: (group: string) => Set<string>): boolean {
+/** Whether the outer group holds every address the inner one does: all of each workload it selects, and its blocks. */
+function holdsAll(outerGroup: string, innerGroup: string, membership: ReadonlyMap<string, Membership>, heldAddresses: (group: string) => ReadonlyMap<string, number>): boolean {
   if (outerGroup === innerGroup) return true;
   const outer = membership.get(outerGroup);
   const inner = membership.get(innerGroup);
   if (!outer || !inner) return false;
-  const ids = memberIds(outerGroup);
-  return inner.workloads.every((w) => ids.has(w.id)) && inner.cidrs.every((c) => cidrInside(c, outer.cidrs));
+  const held = heldAddresses(outerGroup);
+  return inner.workloads.every((w) => (held.get(w.id) ?? 0) >= w.addresses.length) && inner.cidrs.every((c) => cidrInside(c, outer.cidrs));
 }
 
 function serviceCovers(outer: Service, inner: Service): boolean {

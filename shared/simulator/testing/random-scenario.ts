@@ -46,6 +46,11 @@ export interface ScenarioOptions {
   /** Outside parties groups may hold; ALL_OUTSIDE by default. */
   outside?: readonly OutsideSelector[];
   probes?: { min: number; max: number };
+  /**
+   * Give a third of the IPv4 workloads a second address, outside the blocks that hold their
+   * first. Off by default: tests that try every pair of addresses grow with their square.
+   */
+  dualHomed?: boolean;
 }
 
 const SELECTORS = [
@@ -183,7 +188,7 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
     .tuple(fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer({ min: 2, max: 8 }))
     .chain(([hosts, ipv6, count]) =>
       fc
-        .tuple(workloadsArbitrary(hosts, ipv6, count), groupsArbitrary(outside), fc.integer({ min: 0, max: 6 }))
+        .tuple(workloadsArbitrary(hosts, ipv6, count, options.dualHomed ?? false), groupsArbitrary(outside), fc.integer({ min: 0, max: 6 }))
         .chain(([workloads, groups, edgeCount]) =>
           fc
             .tuple(
@@ -212,7 +217,7 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
     );
 }
 
-function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arbitrary<Workload[]> {
+function workloadsArbitrary(hosts: number, ipv6: boolean, count: number, dualHomed: boolean): fc.Arbitrary<Workload[]> {
   const labels = fc.record(
     {
       tier: fc.constantFrom('web', 'app', 'db', 'ops'),
@@ -229,12 +234,16 @@ function workloadsArbitrary(hosts: number, ipv6: boolean, count: number): fc.Arb
     ports: fc.subarray(DECLARED_PORTS),
     // Half the workloads sit behind a port the inventory names, so their hosts guard it.
     guarded: fc.boolean(),
+    dualHomed: dualHomed ? fc.constantFrom(false, false, true) : fc.constant(false),
   });
   return fc.array(one, { minLength: count, maxLength: count }).map((list) =>
     list.map((w, i) => {
       const family = ipv6 ? w.family : '4';
+      // A dual-homed workload's second IPv4 address lies outside the blocks that hold its first
+      // (10.0.0.0/16): a group's block may then hold one address of a workload and not the other.
       const addresses = [
         ...(family.includes('4') ? [`10.0.${i}.${i + 10}`] : []),
+        ...(family.includes('4') && w.dualHomed ? [`10.1.${i}.${i + 10}`] : []),
         ...(family.includes('6') ? [`fd00::${(i + 1).toString(16)}`] : []),
       ];
       return {
@@ -396,6 +405,8 @@ function probesArbitrary(
     ),
     dstPort: probePort,
     icmpType: fc.constantFrom(...ICMP_TYPES),
+    // Which of an end's addresses of the family it sends from or is reached at.
+    picks: fc.tuple(fc.nat(), fc.nat()),
   });
   // Between an edge's ends, on a port the destination declares under a name the edge uses:
   // where named ports resolve, or fail to (another protocol, a number outside the filter).
@@ -423,8 +434,8 @@ function probesArbitrary(
       : generic;
   return fc.array(probe, { minLength: size.min, maxLength: size.max }).map((raw) =>
     raw.flatMap((p) => {
-      const from = probeEnd(workloads, p.ends[0], p.family);
-      const to = probeEnd(workloads, p.ends[1], p.family);
+      const from = probeEnd(workloads, p.ends[0], p.family, p.picks[0]);
+      const to = probeEnd(workloads, p.ends[1], p.family, p.picks[1]);
       if (!from || !to) return [];
       const ported = p.protocol === 'tcp' || p.protocol === 'udp' || p.protocol === 'sctp';
       return [
@@ -442,11 +453,12 @@ function probesArbitrary(
   );
 }
 
-function probeEnd(workloads: readonly Workload[], choice: number | string, family: 4 | 6): ProbeEnd | null {
+function probeEnd(workloads: readonly Workload[], choice: number | string, family: 4 | 6, pick: number): ProbeEnd | null {
   if (typeof choice === 'string')
     return choice.includes(':') === (family === 6) ? { address: choice, party: { address: choice } } : null;
   const w = workloads[choice]!;
-  const address = w.addresses.find((a) => a.includes(':') === (family === 6));
+  const addresses = w.addresses.filter((a) => a.includes(':') === (family === 6));
+  const address = addresses[pick % Math.max(1, addresses.length)];
   // Sent honestly: through its own switch port, where the inventory names one.
   return address ? { address, host: w.host, ...(w.switchPort ? { port: w.switchPort } : {}), party: { workload: w.id, address } } : null;
 }
