@@ -8,7 +8,7 @@ import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
-import { honeypotLabel } from '../../model/honeypot-label';
+import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
