@@ -101,3 +101,15 @@ test('Stop ends a long comparison: nothing of it is shown, it says so, and offer
   await expect(designer.byTestId('impact-again')).toBeEnabled();
   await expect(designer.byTestId('impact-file')).toBeEnabled();
 });
+
+test('says on the page why it cannot compare with what the hosts run while no host has an SSH target', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.byTestId('impact-tab').click();
+
+  await expect(designer.byTestId('impact-deployed')).toBeDisabled();
+  // A disabled button takes no focus, so its reason must be text on the page that the button names.
+  await expect(designer.byTestId('impact-no-targets')).toContainText('configure one under Hosts, or compare with a saved version');
+  await expect(designer.byTestId('impact-deployed')).toHaveAccessibleDescription(/No compiled host has an SSH target/);
+});

@@ -64,3 +64,40 @@ test('Trace and Replay name the honeypot a connection goes to by its workload, a
   await designer.replayLog(log);
   await expect(designer.replayEntry('web', 'db')).toContainText('redirected to honey (10.0.9.9)');
 });
+
+test('the Trace tab says why it cannot trace while the compile has errors, as Matrix and Impact do', async ({ designer, host }) => {
+  const inventory = join(host.home, 'shop-inventory.yaml');
+  const policy = join(host.home, 'broken-trap.yaml');
+  writeFileSync(inventory, [
+    'apiVersion: microseg.dev/v1',
+    'kind: Inventory',
+    'workloads:',
+    '  - { name: web-1, host: host-a, addresses: [10.0.1.1], labels: { tier: web } }',
+    '  - { name: app-1, host: host-a, addresses: [10.0.2.1], labels: { tier: app } }',
+    '',
+  ].join('\n'));
+  // Read as a policy, but no workload is the honeypot: the compile fails with MS133.
+  writeFileSync(policy, [
+    'apiVersion: microseg.dev/v1',
+    'kind: Policy',
+    'metadata: { name: broken-trap, revision: 1 }',
+    'defaults: { withinGroup: allow, betweenGroups: drop }',
+    'groups:',
+    '  - { name: web, selector: { labels: tier=web } }',
+    '  - { name: app, selector: { labels: tier=app } }',
+    'edges:',
+    '  - { id: trap, from: web, to: app, services: [tcp/22], action: redirect, redirectTo: no-such-honeypot }',
+    '',
+  ].join('\n'));
+  await designer.open(host.url);
+  await designer.openFile(policy);
+  await designer.openInventoryFile(inventory);
+  await expect(designer.workload('app-1')).toBeVisible();
+  await designer.byTestId('trace-tab').click();
+  await designer.byTestId('not-compiled-compile').click();
+  await expect(designer.byTestId('flow-count-total')).toHaveText('0');
+
+  await designer.byTestId('trace-tab').click();
+  await expect(designer.byTestId('trace-compile-errors')).toContainText('fix them (see Problems)');
+  await expect(designer.byTestId('trace-run')).toBeDisabled();
+});

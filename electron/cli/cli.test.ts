@@ -201,6 +201,19 @@ describe('microseg', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'redirected', redirectedTo: '10.0.9.9' });
   });
 
+  it('trace and replay name the honeypot by its workload, as impact and the app do', () => {
+    const fixtures = join(ROOT, 'shared', 'compiler', 'fixtures');
+    const redirectPolicy = join(fixtures, 'redirect.policy.yaml');
+    const redirectInventory = join(fixtures, 'redirect.inventory.yaml');
+    const traced = microseg('trace', redirectPolicy, '--inventory', redirectInventory, '--from', 'web-1', '--to', 'db-1', '--port', '22');
+    expect(traced.stdout).toContain('web-1 (10.0.1.1) → db-1 (10.0.2.1): REDIRECTED to honeypot (10.0.9.9) (');
+
+    const log = join(mkdtempSync(join(tmpdir(), 'microseg-cli-honeypot-')), 'log.csv');
+    writeFileSync(log, 'from,to,protocol,port\nweb-1,db-1,tcp,22\n');
+    const replayed = microseg('replay', redirectPolicy, '--inventory', redirectInventory, '--connections', log);
+    expect(replayed.stdout).toContain('web → db tcp/22 to honeypot (10.0.9.9): 1 connection');
+  });
+
   it('prints the usage text for a wrong command line only, not for a file it cannot read', () => {
     expect(microseg('compile', policy, '--bogus').stderr).toContain('usage:\n  microseg check');
     expect(microseg('compile', policy).stderr).toContain('usage:');

@@ -5,6 +5,7 @@ import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared
 import { decisionsOf } from '@shared/simulator/decision';
 import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
 import { formatTrace } from '@shared/simulator/trace-format';
+import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
 import { readCommandLine, wantsJson, type Command, type OptionValues } from './arguments';
 import { usageText, versionText } from './usage';
@@ -129,7 +130,7 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   }
   printDiagnostics(diagnostics);
   if (note) process.stderr.write(`microseg: note: ${printable(note)}\n`);
-  const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${path.redirectedTo ?? '?'}` : path.verdict.toUpperCase();
+  const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${printable(honeypotLabel(inventory, path.redirectedTo))}` : path.verdict.toUpperCase();
   // Names come from the inventory and edge ids from the policy: printed, they are escaped.
   const lines = [`${printable(from.label)} → ${printable(to.label)}: ${verdict} (${path.reason})`];
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);

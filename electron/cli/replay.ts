@@ -1,6 +1,8 @@
 import { replayConnections, withinOneEndNote, type ReplayResult } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import { capped, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
+import type { Inventory } from '@shared/inventory/model';
+import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { loadHostTables } from '@shared/simulator/path';
 import { printable } from '@shared/text';
 import { noConnectionMessage, parseConnectionLog, withLogProblems } from '../services/connection-log';
@@ -39,10 +41,10 @@ export async function replayCommand(policyPath: string, options: ReplayOptions):
   // A line left out leaves the answer incomplete: say so in the exit code, after the summary.
   const code = hasErrors(diagnostics) ? EXIT.usage : result.dropped + result.redirected > 0 ? REPLAY_EXIT.some : REPLAY_EXIT.allThrough;
   if (options.json) return { text: JSON.stringify(result, null, 2), code, diagnostics: [] };
-  return { text: formatReplay(result, logPath, policyPath), code, diagnostics };
+  return { text: formatReplay(result, inventory, logPath, policyPath), code, diagnostics };
 }
 
-function formatReplay(result: ReplayResult, logPath: string, policyPath: string): string {
+function formatReplay(result: ReplayResult, inventory: Inventory, logPath: string, policyPath: string): string {
   const n = (count: number): string => count.toLocaleString('en-US');
   const unenforced = result.unenforced > 0 ? ` (${n(result.unenforced)} with neither end behind one of our switches)` : '';
   const lines = [
@@ -56,7 +58,7 @@ function formatReplay(result: ReplayResult, logPath: string, policyPath: string)
     lines.push(`${verdict}:`);
     for (const e of entries) {
       // The ends are the log's own text (a quoted cell may hold a line break): escaped, never raw.
-      const where = e.redirectedTo ? ` to ${printable(e.redirectedTo)}` : '';
+      const where = e.redirectedTo ? ` to ${printable(honeypotLabel(inventory, e.redirectedTo))}` : '';
       lines.push(`  ${printable(e.from)} → ${printable(e.to)} ${e.service}${where}: ${n(e.connections)} connection${e.connections === 1 ? '' : 's'} (e.g. line ${e.example.line}: ${printable(e.example.from)} → ${printable(e.example.to)})`);
     }
   }

@@ -184,3 +184,18 @@ describe('AnalysisService.replay of a log without a connection', () => {
     });
   });
 });
+
+describe('AnalysisService.impact against a saved version', () => {
+  it('places the errors of a saved version that does not compile in its file, rather than in Problems, which lists the drawing', async () => {
+    const { service, inventory } = await analysis(new FakeHosts(1));
+    const saved = join(mkdtempSync(join(tmpdir(), 'microseg-analysis-saved-')), 'older.yaml');
+    const older = { ...emptyPolicy('older'), defaults: { withinGroup: 'allow' as const, betweenGroups: 'redirect' as const, redirectTo: 'no-such-honeypot' } };
+    writeFileSync(saved, serializePolicy(older));
+
+    await expect(service.impact(emptyPolicy('t'), inventory, { kind: 'file', path: saved })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: `${saved} has errors for this inventory; fix them in that file, or compare with another version.`,
+      detail: expect.stringMatching(new RegExp(`^${saved.replace(/[.]/g, '\\.')}:\\d+:\\d+: error MS133: `)),
+    });
+  });
+});

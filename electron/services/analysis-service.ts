@@ -5,7 +5,7 @@ import { matrixSteps } from '@shared/analysis/matrix';
 import { replaySteps } from '@shared/analysis/replay';
 import { compilePolicy } from '@shared/compiler/compile';
 import type { PortGuardLoss } from '@shared/compiler/port-guard-loss';
-import { capped, formatDiagnostic, hasErrors } from '@shared/diagnostics';
+import { capped, formatDiagnostic, hasErrors, locatedIn, type SourceLocation } from '@shared/diagnostics';
 import type { Inventory } from '@shared/inventory/model';
 import type { Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
@@ -185,11 +185,17 @@ function unreadHost(target: HostTarget, error: unknown): UnreadHost {
   return { host: target.host, server: sshDestination(target), reason };
 }
 
-/** The policy compiled, then its tables loaded a host per step: a stop between the compile and the load is heard. */
-function* compiledTablesSteps(policy: Policy, inventory: Inventory, what: string, reader: CompiledFlowReader): AnalysisSteps<HostFlowTables> {
+/**
+ * The policy compiled, then its tables loaded a host per step: a stop between the compile and the load is heard.
+ * `savedIn` places the errors of a saved version in its file: Problems lists the drawing's only.
+ */
+function* compiledTablesSteps(policy: Policy, inventory: Inventory, what: string, reader: CompiledFlowReader, savedIn?: (path: string) => SourceLocation): AnalysisSteps<HostFlowTables> {
   const compiled = compilePolicy(policy, inventory);
-  if (hasErrors(compiled.diagnostics))
-    throw new ServiceError('bad-request', `${what} has errors; fix them first (see Problems).`, compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
+  if (hasErrors(compiled.diagnostics)) {
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    const message = savedIn ? `${what} has errors for this inventory; fix them in that file, or compare with another version.` : `${what} has errors; fix them first (see Problems).`;
+    throw new ServiceError('bad-request', message, (savedIn ? locatedIn(errors, savedIn) : errors).map(formatDiagnostic).join('\n'));
+  }
   yield { done: 0, total: compiled.hosts.length, unit: 'host tables read' };
   return yield* loadHostTablesSteps(compiled.hosts, reader);
 }
@@ -199,5 +205,5 @@ function* savedPolicySteps(text: string, path: string, inventory: Inventory, rea
   const parsed = parsePolicyFile(text, path);
   if (!parsed.policy) throw new ServiceError('bad-request', `${path} has errors; fix them to compare with it.`, parsed.diagnostics.map(formatDiagnostic).join('\n'));
   yield { done: 0, total: 1, unit: 'saved policies compiled' };
-  return { policy: parsed.policy, tables: yield* compiledTablesSteps(parsed.policy, inventory, path, reader) };
+  return { policy: parsed.policy, tables: yield* compiledTablesSteps(parsed.policy, inventory, path, reader, parsed.locate ?? ((): SourceLocation => ({ file: path }))) };
 }

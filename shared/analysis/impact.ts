@@ -259,6 +259,12 @@ class ImpactEntries {
   private readonly examples = new Map<string, RankedExample>();
   /** Per group pair, the workload addresses (with their side) already counted with outside addresses. */
   private readonly countedWithOutside = new Map<string, Set<string>>();
+  /**
+   * Per group pair, the changes last merged into it. Every address pair of two classes brings the
+   * same changes object, and a union with what is in already changes nothing: merged once, not
+   * for each of a million pairs.
+   */
+  private readonly lastMerged = new Map<string, ReachChanges>();
 
   constructor(private readonly owners: WorkloadAddresses) {}
 
@@ -284,7 +290,8 @@ class ImpactEntries {
     // Its service only when it is an entry's example: most of a large change's pairs are not.
     let example: ImpactEntry['example'] | undefined;
     const withService = (): ImpactEntry['example'] => (example ??= { from: ranked.from, to: ranked.to, ...changedService(changes) });
-    const named = { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) };
+    let namedOnce: ReachChanges | undefined;
+    const namedOf = (): ReachChanges => (namedOnce ??= { ...changes, honeypotChanged: changes.honeypotChanged.map((swap) => ({ ...swap, from: this.honeypotName(swap.from), to: this.honeypotName(swap.to) })).sort(bySwappedHoneypots) });
     const withOutside = outsideCountKey(s, d);
     for (const from of namesOf(s))
       for (const to of namesOf(d)) {
@@ -296,11 +303,13 @@ class ImpactEntries {
             this.examples.set(key, ranked);
             entry.example = withService();
           }
-          Object.assign(entry, mergeChanges(entry, named));
+          if (this.lastMerged.get(key) !== changes) Object.assign(entry, mergeChanges(entry, namedOf()));
+          this.lastMerged.set(key, changes);
           entry.pairs += counts;
         } else {
           this.examples.set(key, ranked);
-          this.byPair.set(key, { from, to, ...named, pairs: counts, example: withService() });
+          this.lastMerged.set(key, changes);
+          this.byPair.set(key, { from, to, ...namedOf(), pairs: counts, example: withService() });
         }
       }
   }

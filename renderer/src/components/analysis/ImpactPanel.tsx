@@ -16,6 +16,9 @@ import { StoppedNote } from './StoppedNote';
 import { noticeCodeHint } from '../../stores/notice-store';
 import { countOf } from '../../model/format';
 
+/** The note that says why Compare with what the hosts run is off. */
+const NO_TARGETS_ID = 'impact-no-targets-note';
+
 /**
  * "What would this change do?": the compiled drawing against what the hosts run now (their
  * flows read back over SSH) or against a saved version of the policy; the result is listed
@@ -61,7 +64,7 @@ export function ImpactPanel(): JSX.Element {
   return (
     <div className="impact-panel">
       <div className="button-row">
-        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || compiling || hasErrors || noneReadable} title={noneReadable ? 'Configure an SSH target under Hosts to read what a host runs' : undefined} onClick={() => void run('deployed')}>
+        <button type="button" className="primary" data-testid="impact-deployed" disabled={running || compiling || hasErrors || noneReadable} aria-describedby={noneReadable ? NO_TARGETS_ID : undefined} onClick={() => void run('deployed')}>
           Compare with what the hosts run
         </button>
         <button type="button" data-testid="impact-file" disabled={running || compiling || hasErrors} onClick={() => void compareWithFile()}>
@@ -74,6 +77,12 @@ export function ImpactPanel(): JSX.Element {
         {running ? <AnalysisProgress task="impact" note="Working it out…" /> : null}
       </div>
       {hasErrors ? <p className="form-warning">The compile has errors; fix them (see Problems) first.</p> : null}
+      {/* Said on the page, not in a tooltip: a disabled button takes no focus, so neither a keyboard nor a screen reader would reach one. */}
+      {noneReadable && !hasErrors ? (
+        <p className="muted" id={NO_TARGETS_ID} data-testid="impact-no-targets">
+          No compiled host has an SSH target, so what the hosts run cannot be read: configure one under Hosts, or compare with a saved version.
+        </p>
+      ) : null}
       {note && (running || result?.against.kind === 'deployed') ? <p className="muted">{note}</p> : null}
       {failure ? (
         <div className="form-error" role="alert" data-testid="impact-failure" data-code={failure.error.code} title={noticeCodeHint(failure.error)}>

@@ -5,7 +5,7 @@ import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysi
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
-import { honeypotLabel } from '../../model/honeypot-label';
+import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { useCompileStore } from '../../stores/compile-store';
 import { AnalysisProgress } from './AnalysisProgress';
 import { OutdatedBadge } from './OutdatedBadge';

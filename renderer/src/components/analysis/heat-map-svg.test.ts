@@ -37,6 +37,15 @@ describe('heat map picture', () => {
     expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp type 133-136');
   });
 
+  it('explains a closed cell and one without pairs in the words of the legend beside it', () => {
+    const legend = LEGEND.map((entry) => entry.text);
+    expect(describeCell('app', 'web', closed)).toBe('app → web: nothing permitted');
+    expect(legend).toContain('nothing permitted');
+    const lonely = describeCell('db', 'db', null);
+    expect(legend.some((text) => lonely === `db → db: ${text}`)).toBe(true);
+    expect(lonely).toContain('a group with itself of one member');
+  });
+
   it('escapes names and explains each cell in its tooltip', () => {
     expect(svg).toContain('db &#60;prod&#62;');
     expect(svg).not.toContain('<prod>');

@@ -14,12 +14,18 @@ export interface HeatMapLayout {
   height: number;
 }
 
+/** When a cell has no member pairs, as the legend and a cell's own explanation both say it. */
+const NO_PAIRS = 'no member pairs (an empty group, a group with itself of one member, one address in both groups, or only outside addresses)';
+
+/** A cell that permits nothing, in the legend's words: said of a cell, "nothing for every pair" read as if something were. */
+const NOTHING = 'nothing permitted';
+
 /** What the colours mean: the panel's legend and the picture's footer, from one list. */
 export const LEGEND: readonly { fill: string; text: string; dot?: boolean }[] = [
   { fill: 'hsl(145, 55%, 60%)', text: 'permitted for every pair (darker: more services)' },
   { fill: '#f5c56b', text: 'permitted for some address pairs only' },
-  { fill: '#e9ecef', text: 'nothing permitted' },
-  { fill: '#ffffff', text: 'no member pairs (an empty group, a group with itself of one member, or only outside addresses)' },
+  { fill: '#e9ecef', text: NOTHING },
+  { fill: '#ffffff', text: NO_PAIRS },
   { fill: '#7048e8', text: 'some connections go to a honeypot', dot: true },
 ];
 
@@ -86,7 +92,8 @@ export function redirects(cell: ShownCell): boolean {
 
 /** In words, for a tooltip and for the explanation below the map. */
 export function describeCell(from: string, to: string, cell: ShownCell): string {
-  if (cell === null) return `${from} → ${to}: no member pairs (a group is empty, or one address is in both)`;
+  if (cell === null) return `${from} → ${to}: ${NO_PAIRS}`;
+  if (isEmptyServiceSet(cell.always) && isEmptyServiceSet(cell.sometimes) && isEmptyServiceSet(cell.redirected)) return `${from} → ${to}: ${NOTHING}`;
   const parts = [isEmptyServiceSet(cell.always) ? 'nothing for every pair' : formatServices(cell.always)];
   if (!isEmptyServiceSet(cell.sometimes)) parts.push(`some pairs only: ${formatServices(cell.sometimes)}`);
   if (!isEmptyServiceSet(cell.redirected)) parts.push(`to a honeypot: ${formatServices(cell.redirected)}`);

@@ -8,7 +8,7 @@ import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
 import { useTraceRequestStore } from '../../stores/trace-request-store';
-import { honeypotLabel } from '../../model/honeypot-label';
+import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
 import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
@@ -34,7 +34,9 @@ interface SwitchAnswer {
  */
 export function TracePanel(): JSX.Element {
   const outcome = useCompileStore((s) => s.outcome);
-  const inventory = useCompileStore((s) => s.input?.inventory);
+  const compiledInput = useCompileStore((s) => s.input);
+  const inventory = compiledInput?.inventory;
+  const compileIsCurrent = useAboutDrawing(compiledInput);
   const select = useCanvasStore((s) => s.select);
   const id = useId();
   // Opened from the matrix with a connection to trace, the form starts with it and traces it at once;
@@ -85,7 +87,7 @@ export function TracePanel(): JSX.Element {
   const answerTrace = async (question: TraceQuestion, current: number): Promise<void> => {
     const compiled = await compiledDrawing();
     if (current !== asked.current) return;
-    // No tables to trace on: Problems, which the compile opened, says why.
+    // No tables to trace on: the note above the form and Problems say why.
     if (!compiled) {
       setTracing(false);
       return;
@@ -131,6 +133,8 @@ export function TracePanel(): JSX.Element {
   };
 
   if (!outcome || !inventory) return <NotCompiledNote why="traces run on the compiled tables." />;
+  // Errors of a compile the drawing has moved on from may be gone: Trace compiles it again.
+  const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
 
   const run = (event: FormEvent): void => {
     event.preventDefault();
@@ -176,10 +180,15 @@ export function TracePanel(): JSX.Element {
           <input type="checkbox" checked={form.established} onChange={(e) => setForm({ ...form, established: e.target.checked })} />
           a later packet (established)
         </label>
-        <button type="submit" className="primary" data-testid="trace-run" disabled={tracing}>
+        <button type="submit" className="primary" data-testid="trace-run" disabled={tracing || hasErrors}>
           {tracing ? 'Tracing…' : 'Trace'}
         </button>
       </form>
+      {hasErrors ? (
+        <p className="form-warning" data-testid="trace-compile-errors">
+          The compile has errors and made no tables to trace on; fix them (see Problems) first.
+        </p>
+      ) : null}
       {error ? <p className="field-error" role="alert" data-testid="trace-error">{error}</p> : null}
       {answer ? (
         <div className="trace-result">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Inventory } from '@shared/inventory/model';
+import type { Inventory } from '../inventory/model';
 import { honeypotLabel } from './honeypot-label';
 
 const inventory: Inventory = {
