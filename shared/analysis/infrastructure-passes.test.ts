@@ -101,7 +101,7 @@ describe('the matrix and infrastructure traffic', () => {
     const note =
       'IPv6 neighbour discovery (ICMPv6 types 133-136) passes between every pair whatever the policy, and is not shown.';
     expect([...matrixTextLines(matrix)].at(-1)).toBe(note);
-    expect([...matrixCsvChunks(matrix)].join('\n')).not.toContain('icmp type 133-136');
+    expect([...matrixCsvChunks(matrix)].join('\n')).not.toContain('icmp/133-136');
     expect(matrixJson(matrix)).toMatchObject({
       infrastructureNotShown: ['IPv6 neighbour discovery (ICMPv6 types 133-136)'],
     });

@@ -27,7 +27,7 @@ export interface ReplayEntry {
   /** The source's groups (`web, prod`), `(no group) NAME` for a workload in none, `(outside)` for an address of none. */
   from: string;
   to: string;
-  /** As formatServices writes one: `tcp/5432`, or `icmp type 8`, a type no policy file names. */
+  /** As formatServices writes one: `tcp/5432`, `icmp/8`. */
   service: string;
   /** With `redirected`: the honeypot's address. */
   redirectedTo?: string;
@@ -197,7 +197,7 @@ function summed(result: ReplayResult, replayed: readonly { line: ObservedConnect
     result[answer.verdict] += c.count;
     const from = names.of(fromEnd);
     const to = names.of(toEnd);
-    const service = c.protocol === 'icmp' ? `icmp type ${c.port}` : `${c.protocol}/${c.port}`;
+    const service = `${c.protocol}/${c.port}`;
     const kind = `${answer.verdict}\u0000${from}\u0000${to}\u0000${service}\u0000${answer.redirectedTo ?? ''}`;
     const entry = entries.get(kind);
     if (entry) entry.connections += c.count;

@@ -30,7 +30,7 @@ describe('services written for people', () => {
   it('writes the whole set by what it lacks when that is shorter and needs no except of its own', () => {
     expect(formatServices(allBut({ tcp: [[5432, 5432]] }))).toBe('any except tcp/5432');
     expect(formatServices(allBut({ tcp: [[22, 22]], udp: SERVICE_DOMAIN.udp }))).toBe('any except tcp/22, udp');
-    expect(formatServices(allBut({ icmp: [[8, 8]], other: [[47, 47]] }))).toBe('any except icmp type 8, ip proto 47');
+    expect(formatServices(allBut({ icmp: [[8, 8]], other: [[47, 47]] }))).toBe('any except icmp/8, ip proto 47');
     // Lacking all of TCP but one port: `any except tcp except 5432` would read as nonsense.
     expect(formatServices(allBut({ tcp: [[0, 5431], [5433, 65535]] }))).toBe('tcp/5432, udp, sctp, icmp, other IP protocols');
     // Three protocols held whole against two lacked whole.

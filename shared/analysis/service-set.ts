@@ -55,9 +55,9 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
 
 /**
  * Reads as the policy file writes services where it can (`any`, or `tcp/80`, `tcp/8000-8060`,
- * `udp`, `icmp`), and beyond it where the tables tell apart what no policy file names (`icmp
- * type 8`, `ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the
- * same), comma-separated; `none` for the empty set. A set that holds most
+ * `udp`, `icmp`, `icmp/8`), and beyond it where the tables tell apart what no policy file names
+ * (`ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the same),
+ * comma-separated; `none` for the empty set. A set that holds most
  * of what it could is written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8`,
  * `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
  * not block `tcp/0-5431, tcp/5433-65535` (port 0 there read as a fault). The rule: a protocol
@@ -113,7 +113,7 @@ function writtenParts(set: ServiceSet): WrittenPart[] {
 }
 
 function listedRuns(protocol: ServiceProtocol, intervals: readonly Interval[]): string[] {
-  const prefix = protocol === 'icmp' ? 'icmp type ' : protocol === 'other' ? 'ip proto ' : `${protocol}/`;
+  const prefix = protocol === 'other' ? 'ip proto ' : `${protocol}/`;
   return intervals.map((run) => `${prefix}${runText(run)}`);
 }
 

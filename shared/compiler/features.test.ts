@@ -4,6 +4,7 @@ import { parseInventoryFile } from '../inventory/static-file';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
 import { parsePolicyFile } from '../policy/policy-file';
+import { addressHosts, loadHostTables, simulatePath } from '../simulator/path';
 import { compilePolicy } from './compile';
 import { MAX_CONJUNCTIONS_PER_FLOW } from './pipeline';
 import { formatHostTable } from './table-text';
@@ -143,6 +144,23 @@ describe('compiler features', () => {
       const actions = compiled.hosts.flatMap((h) => h.flows.flatMap((f) => f.actions));
       expect(actions.some((a) => a.includes('nat(dst=[fd00::98])')), spelling).toBe(true);
     }
+  });
+
+  it('permits only the ICMP types an edge names, each read in the packet\'s family', () => {
+    const ping: Policy = { ...policy, defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, edges: [{ id: 'ping-db', from: 'web', to: 'db', services: [{ protocol: 'icmp', ports: { from: 8, to: 8 } }], action: 'allow' }] };
+    const compiled = compilePolicy(ping, inventory);
+    const h1 = formatHostTable('h1', ping, compiled.hosts.find((h) => h.host === 'h1')!.flows);
+    // Type 8 in either family: IPv6's echo request is 128, which the edge would have to name.
+    expect(h1).toMatch(/icmp,icmp_type=8 actions=conjunction/);
+    expect(h1).toMatch(/icmp6,icmp_type=8 actions=conjunction/);
+    expect(h1).not.toMatch(/icmp6?,icmp_type=(0|128) actions=conjunction/);
+    const tables = loadHostTables(compiled.hosts);
+    const hostOf = addressHosts(inventory.workloads);
+    const verdict = (icmpType: number): string =>
+      simulatePath(tables, { address: '10.0.1.1', host: 'h1' }, { address: '10.0.2.1', host: 'h2' }, { protocol: 'icmp', icmpType }, 'new', { hostOf }).verdict;
+    expect(verdict(8)).toBe('permitted');
+    // An echo reply is no request.
+    expect(verdict(0)).toBe('dropped');
   });
 
   it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {

@@ -11,6 +11,11 @@ export function serviceMatches(services: readonly Service[], withIPv6: boolean):
         matches.add(proto);
         continue;
       }
+      // Open vSwitch takes no mask on icmp_type: a flow per type, read in the flow's family.
+      if (service.protocol === 'icmp') {
+        for (let type = service.ports.from; type <= service.ports.to; type++) matches.add(`${proto},icmp_type=${type}`);
+        continue;
+      }
       for (const port of portRangeMasks(service.ports.from, service.ports.to)) {
         matches.add(`${proto},tp_dst=${formatPortMatch(port)}`);
       }

@@ -4,12 +4,16 @@ export const POLICY_API_VERSION = 'microseg.dev/v1';
 export type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp' | 'any';
 
 /**
- * One permitted service. Ports only for tcp, udp and sctp; no ports and no port name means all
- * ports.
+ * One permitted service. Ports for tcp, udp and sctp, ICMP types for icmp; no ports and no port
+ * name means all ports (all types).
  */
 export interface Service {
   protocol: Protocol;
-  /** Inclusive port range; a single port has `from === to`. With `portName`, a filter on its number. */
+  /**
+   * Inclusive port range; a single port has `from === to`. With `portName`, a filter on its
+   * number. For `icmp`, the ICMP types, each read in the packet's own family, as Open vSwitch
+   * reads `icmp_type`: 8 is IPv4's echo request, 128 IPv6's.
+   */
   ports?: { from: number; to: number };
   /**
    * A named container port (`tcp/http`), resolved on each destination workload from its

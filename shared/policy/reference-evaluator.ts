@@ -222,7 +222,9 @@ function meetsCriteria(s: ExcludeSelector, w: Workload): boolean {
 function serviceCovers(service: Service, q: ConnectionQuestion, destination: Resolved): boolean {
   if (service.protocol === 'any') return true;
   if (service.protocol !== q.protocol) return false;
-  if (service.ports && (q.port === undefined || q.port < service.ports.from || q.port > service.ports.to)) return false;
+  // An ICMP service's range holds types, read in the connection's own family.
+  const value = q.protocol === 'icmp' ? q.icmpType : q.port;
+  if (service.ports && (value === undefined || value < service.ports.from || value > service.ports.to)) return false;
   if (service.portName === undefined) return true;
   return (
     destination.kind === 'workload' &&

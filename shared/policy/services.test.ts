@@ -12,6 +12,10 @@ describe('parseService', () => {
     ['tcp/http', { protocol: 'tcp', portName: 'http' }],
     ['sctp/metrics-2', { protocol: 'sctp', portName: 'metrics-2' }],
     ['tcp/http@8000-8100', { protocol: 'tcp', portName: 'http', ports: { from: 8000, to: 8100 } }],
+    // ICMP types: 0 is a type (echo reply), as no port is.
+    ['icmp/8', { protocol: 'icmp', ports: { from: 8, to: 8 } }],
+    ['icmp/0-8', { protocol: 'icmp', ports: { from: 0, to: 8 } }],
+    ['ICMP/255', { protocol: 'icmp', ports: { from: 255, to: 255 } }],
   ])('reads %s', (text, service) => {
     expect(parseService(text)).toEqual({ ok: true, service });
   });
@@ -20,7 +24,10 @@ describe('parseService', () => {
     ['tcp/70000', 'port must be a whole number from 1 to 65535, or a port name such as http (found "70000")'],
     ['tcp/80-70000', 'port must be a whole number from 1 to 65535, or a port name such as http (found "70000")'],
     ['tcp/9010-9000', 'upside down'],
-    ['icmp/8', 'icmp has no ports'],
+    ['icmp/256', 'ICMP type must be a whole number from 0 to 255 (8 is an echo request, 128 an IPv6 one) (found "256")'],
+    ['icmp/8-3', 'upside down'],
+    ['icmp/8-', 'an ICMP type range needs both ends, as in 0-8 (found "8-")'],
+    ['any/8', 'any has no ports'],
     ['http/80', 'protocol must be one of tcp, udp, sctp, icmp, any (found "http")'],
     ['tcp/1-2-3', 'low-high'],
     // Half a range, or a minus sign: one end is missing, not a port "" of the wrong kind.
@@ -30,7 +37,7 @@ describe('parseService', () => {
     ['tcp/a-very-long-port-name', 'is not a port name'],
     ['tcp/8080@80', '"@" follows a port name'],
     ['tcp/http@9-1', 'upside down'],
-    ['icmp/echo', 'icmp has no ports'],
+    ['icmp/echo', 'ICMP type must be a whole number from 0 to 255'],
     ['8080', 'a service names its protocol: write tcp/8080 or udp/8080'],
     ['9000-9010', 'a service names its protocol: write tcp/9000-9010 or udp/9000-9010'],
   ])('rejects %s with a reason', (text, reason) => {
@@ -40,7 +47,7 @@ describe('parseService', () => {
   });
 
   it('round-trips through formatService', () => {
-    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any', 'tcp/http', 'udp/dns@53']) {
+    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any', 'tcp/http', 'udp/dns@53', 'icmp/8', 'icmp/0-8']) {
       const parsed = parseService(text);
       expect(parsed.ok && formatService(parsed.service)).toBe(text);
     }

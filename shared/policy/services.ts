@@ -8,9 +8,9 @@ export type ServiceParse = { ok: true; service: Service } | { ok: false; message
 
 /**
  * Parses the compact service notation used in policy files and the edge editor:
- * `tcp/8080`, `udp/53`, `tcp/9000-9010`, `tcp` (all ports), `icmp`, `any`, and named ports:
- * `tcp/http` (the destination's port named http), `tcp/http@8000-8100` (only where that port's
- * number lies in the range).
+ * `tcp/8080`, `udp/53`, `tcp/9000-9010`, `tcp` (all ports), `icmp` (all types), `icmp/8` or
+ * `icmp/0-8` (ICMP types), `any`, and named ports: `tcp/http` (the destination's port named
+ * http), `tcp/http@8000-8100` (only where that port's number lies in the range).
  */
 export function parseService(text: string): ServiceParse {
   const trimmed = text.trim().toLowerCase();
@@ -25,6 +25,10 @@ export function parseService(text: string): ServiceParse {
   if (portText === undefined) return { ok: true, service: { protocol } };
   // "tcp/" is a port forgotten, not "all ports": never widen a rule by accident.
   if (portText.trim() === '') return fail(text, `write a port after the slash (tcp/443), or just "${protocol}" for every port`);
+  if (protocol === 'icmp') {
+    const types = parseRange(portText, ICMP_TYPE);
+    return typeof types === 'string' ? fail(text, types) : { ok: true, service: { protocol, ports: types } };
+  }
   if (!PORTED.has(protocol)) return fail(text, `${protocol} has no ports; write just "${protocol}"`);
 
   const [first = '', filter, more] = portText.split('@');
@@ -32,11 +36,11 @@ export function parseService(text: string): ServiceParse {
   if (/[a-z]/.test(first)) {
     if (!isPortName(first)) return fail(text, `"${first}" is not a port name (1 to 15 lowercase letters, digits and single inner "-", with a letter)`);
     if (filter === undefined) return { ok: true, service: { protocol, portName: first } };
-    const range = parseRange(filter);
+    const range = parseRange(filter, PORT);
     return typeof range === 'string' ? fail(text, range) : { ok: true, service: { protocol, portName: first, ports: range } };
   }
   if (filter !== undefined) return fail(text, '"@" follows a port name, as in tcp/http@8080');
-  const range = parseRange(first);
+  const range = parseRange(first, PORT);
   return typeof range === 'string' ? fail(text, range) : { ok: true, service: { protocol, ports: range } };
 }
 
@@ -52,21 +56,40 @@ export function isPortName(text: string): boolean {
   return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(text) && /[a-z]/.test(text) && !text.includes('--');
 }
 
-function parseRange(text: string): { from: number; to: number } | string {
-  const bounds = text.split('-');
-  if (bounds.length > 2) return 'a port range is written low-high, as in 9000-9010';
-  if (bounds.length === 2 && bounds.includes('')) return `a port range needs both ends, as in 9000-9010 (found "${text}")`;
-  const [fromText = '', toText = fromText] = bounds;
-  const from = parsePort(fromText);
-  if (from === null) return notAPort(fromText);
-  const to = parsePort(toText);
-  if (to === null) return notAPort(toText);
-  if (from > to) return `range ${from}-${to} is upside down; write ${to}-${from}`;
-  return { from, to };
+/** What a range after the slash holds: ports, or ICMP types. */
+interface RangeKind {
+  /** With its article: `a port range`. */
+  range: string;
+  example: string;
+  parse: (text: string) => number | null;
+  notOne: (text: string) => string;
 }
 
-function notAPort(text: string): string {
-  return mustBe('port', 'a whole number from 1 to 65535, or a port name such as http', text);
+const PORT: RangeKind = {
+  range: 'a port range',
+  example: '9000-9010',
+  parse: (text) => parsePort(text),
+  notOne: (text) => mustBe('port', 'a whole number from 1 to 65535, or a port name such as http', text),
+};
+
+const ICMP_TYPE: RangeKind = {
+  range: 'an ICMP type range',
+  example: '0-8',
+  parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null),
+  notOne: (text) => mustBe('ICMP type', 'a whole number from 0 to 255 (8 is an echo request, 128 an IPv6 one)', text),
+};
+
+function parseRange(text: string, kind: RangeKind): { from: number; to: number } | string {
+  const bounds = text.split('-');
+  if (bounds.length > 2) return `${kind.range} is written low-high, as in ${kind.example}`;
+  if (bounds.length === 2 && bounds.includes('')) return `${kind.range} needs both ends, as in ${kind.example} (found "${text}")`;
+  const [fromText = '', toText = fromText] = bounds;
+  const from = kind.parse(fromText);
+  if (from === null) return kind.notOne(fromText);
+  const to = kind.parse(toText);
+  if (to === null) return kind.notOne(toText);
+  if (from > to) return `range ${from}-${to} is upside down; write ${to}-${from}`;
+  return { from, to };
 }
 
 /** A port as people write one: 1 to 65535 in decimal digits (`0x8AE`, `2e3` or ` 80` are not ports). */

@@ -102,7 +102,7 @@ const OUTSIDE = [
 /** Workload i's switch port, where it has one, is this prefix and i: one name per workload, and the differential test's bridges make them. */
 export const SWITCH_PORT_PREFIX = 'p-w';
 const RESOLVERS = ['192.0.2.53', 'fd00::35'];
-const ICMP_TYPES = [0, 8, 128, 129, 133, 134, 135, 136, 137];
+const ICMP_TYPES = [0, 7, 8, 9, 127, 128, 129, 130, 133, 134, 135, 136, 137, 138];
 const SPECIAL_PORTS = [53, 67, 68];
 
 const port = fc.oneof(
@@ -153,6 +153,14 @@ const service: fc.Arbitrary<Service> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       protocol: fc.constantFrom('tcp' as const, 'udp' as const, 'sctp' as const, 'icmp' as const),
+    }),
+  },
+  {
+    // ICMP types, read in each family: 8 and 0-8 IPv4's echo, 128-129 IPv6's, 128-137 with its neighbour discovery.
+    weight: 1,
+    arbitrary: fc.record({
+      protocol: fc.constant('icmp' as const),
+      ports: fc.constantFrom({ from: 8, to: 8 }, { from: 0, to: 8 }, { from: 128, to: 129 }, { from: 128, to: 137 }, { from: 9, to: 127 }),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ protocol: 'any' as const }) },

@@ -32,9 +32,9 @@ describe('heat map picture', () => {
     // The matrix leaves out what infrastructure passes (shared/analysis/infrastructure-passes.ts), so what a cell holds the policy permits.
     const icmp = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
     expect(cellFill(icmp)).not.toBe(cellFill(closed));
-    expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp type 133-136');
+    expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp/133-136');
     const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[133, 136]] }), redirected: NO_SERVICES, pairs: 4 };
-    expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp type 133-136');
+    expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp/133-136');
   });
 
   it('explains a closed cell and one without pairs in the words of the legend beside it', () => {
