@@ -29,7 +29,7 @@ export function useImpactEdges(
     () => (impact && show ? impactOverlayEdges(impact.entries, new Set(groups.map((g) => g.name))) : []),
     [impact, show, groups],
   );
-  const { detours, routed } = useEdgeDetours(groups, overlay, measured, held);
+  const { routes, routed } = useEdgeDetours(groups, overlay, measured, held);
   const fans = useMemo(() => edgeFans(overlay), [overlay]);
   return useMemo(
     () =>
@@ -44,8 +44,8 @@ export function useImpactEdges(
           selectable: false,
           deletable: false,
           focusable: false,
-          data: { permitted, blocked, redirected, detour: detours.get(id) ?? null, fan: fans.get(id) },
+          data: { permitted, blocked, redirected, routes, fan: fans.get(id) },
         })),
-    [overlay, detours, routed, fans],
+    [overlay, routes, routed, fans],
   );
 }

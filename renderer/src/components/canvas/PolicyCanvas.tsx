@@ -93,7 +93,7 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
     [kept, dragged],
   );
 
-  const { detours, routed } = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
+  const { routes, routed } = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
   const fans = useMemo(() => edgeFans(policy.edges), [policy.edges]);
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
@@ -108,9 +108,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         target: edge.to,
         markerEnd: ARROW,
         selected: isSelected(selection, 'edge', edge.id),
-        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, detour: detours.get(edge.id) ?? null, fan: fans.get(edge.id) },
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, routes, fan: fans.get(edge.id) },
       }));
-  }, [policy.groups, policy.edges, selection, diagnostics, detours, routed, fans]);
+  }, [policy.groups, policy.edges, selection, diagnostics, routes, routed, fans]);
   const edges = useKeptElements(builtEdges, sameServiceEdge);
 
   const impactEdges = useImpactEdges(policy.groups, measured, dragged);
