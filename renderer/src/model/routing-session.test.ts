@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crowdedDrawing } from '../testing/crowded-drawing';
-import { rerouteMoved, routeEdges } from './edge-routes';
+import { routeEdges } from './edge-routes';
 import type { CanvasRect } from './policy-edits';
 import { RoutingSession, routingEnds, routingKey, type RoutingLayout } from './routing-session';
 
@@ -24,7 +24,7 @@ describe('a routing session', () => {
     expect(new Map(new RoutingSession().answer({ layout, moved: [] }))).toEqual(new Map(direct));
   });
 
-  it('gives, for groups held in a drag, the ways round of routing again the edges near them (rerouteMoved)', () => {
+  it('gives, for groups held in a drag, the ways round of routing every edge on the groups so placed', () => {
     const session = new RoutingSession();
     session.answer({ layout, moved: [] });
     const base = routeEdges(drawing.groups, drawing.edges);
@@ -36,7 +36,8 @@ describe('a routing session', () => {
       ['g118', 900, 0],
     ] as const) {
       const { box } = movedBy(name, dx, dy);
-      const direct = new Map(rerouteMoved(base, drawing.edges, new Map([[name, box]])));
+      const placed = drawing.groups.map((g) => (g.name === name ? { name, box } : g));
+      const direct = new Map(routeEdges(placed, drawing.edges).detours);
       const answer = new Map(session.answer({ layout: null, moved: [[name, box]] }));
       expect(answer, `${name} moved by ${dx},${dy}`).toEqual(direct);
       if (!sameEntries(answer, base.detours)) changed++;
