@@ -2,8 +2,8 @@ import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
 import { useShownDetour } from '../../hooks/use-shown-detour';
 import type { Fan } from '../../model/edge-fan';
-import type { ShownRoutes } from '../../model/shown-routes';
 import { IMPACT_LABEL } from '../../model/impact-overlay';
+import type { ShownRoutes } from '../../model/shown-routes';
 import { edgePath } from './edge-path';
 import { EdgeLabel } from './EdgeLabelLayer';
 
