@@ -12,7 +12,7 @@ const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#8
 
 /**
  * The impact under study as extra canvas edges between the groups it concerns, routed round the
- * groups in their way as the policy's edges are (see useEdgeDetours); none when hidden or outdated.
+ * groups in their way as the policy's edges are (see useEdgeDetours), each once routed; none when hidden or outdated.
  */
 export function useImpactEdges(
   groups: readonly Group[],
@@ -29,21 +29,23 @@ export function useImpactEdges(
     () => (impact && show ? impactOverlayEdges(impact.entries, new Set(groups.map((g) => g.name))) : []),
     [impact, show, groups],
   );
-  const detours = useEdgeDetours(groups, overlay, measured, held);
+  const { routes, routed } = useEdgeDetours(groups, overlay, measured, held);
   const fans = useMemo(() => edgeFans(overlay), [overlay]);
   return useMemo(
     () =>
-      overlay.map(({ id, from, to, permitted, blocked, redirected }) => ({
-        id,
-        type: 'impact' as const,
-        source: from,
-        target: to,
-        markerEnd: MARKER,
-        selectable: false,
-        deletable: false,
-        focusable: false,
-        data: { permitted, blocked, redirected, detour: detours.get(id) ?? null, fan: fans.get(id) },
-      })),
-    [overlay, detours, fans],
+      overlay
+        .filter(({ id }) => routed.has(id))
+        .map(({ id, from, to, permitted, blocked, redirected }) => ({
+          id,
+          type: 'impact' as const,
+          source: from,
+          target: to,
+          markerEnd: MARKER,
+          selectable: false,
+          deletable: false,
+          focusable: false,
+          data: { permitted, blocked, redirected, routes, fan: fans.get(id) },
+        })),
+    [overlay, routes, routed, fans],
   );
 }

@@ -1,5 +1,7 @@
 import type { Edge } from '@shared/policy/model';
+import { seededRandom } from '@shared/testing/seeded-random';
 import { describe, expect, it } from 'vitest';
+import { crowdedDrawing } from '../testing/crowded-drawing';
 import { BoxIndex } from './box-index';
 import { overlaps } from './canvas-rects';
 import {
@@ -181,6 +183,33 @@ describe('routing again after a drag', () => {
     }
     // The moves change ways round, so the comparison shows something.
     expect(changed).toBeGreaterThan(2);
+  });
+});
+
+describe('routing again after a drag, among edges that go far round', () => {
+  it('finds every edge a moved group changes: one whose nearer heights the group had blocked, or a fanned pair', () => {
+    // On the file-order grid, edges from the end of a row go round whole rows, some in fanned
+    // pairs. A group dragged out of a height nearer the straight way than the one an edge took
+    // frees it, though far from the way round: that edge goes there when all are routed.
+    const { groups, edges } = crowdedDrawing(120);
+    const base = routeEdges(groups, edges);
+    const random = seededRandom(3);
+    let changed = 0;
+    for (let move = 0; move < 60; move++) {
+      const { name, box } = groups[Math.floor(random() * groups.length)]!;
+      const dx = Math.round((random() - 0.5) * 1200);
+      const dy = Math.round((random() - 0.5) * 800);
+      const moved = { ...box, x: box.x + dx, y: box.y + dy };
+      const all = new Map(
+        routeEdges(
+          groups.map((g) => (g.name === name ? { name, box: moved } : g)),
+          edges,
+        ).detours,
+      );
+      if (!sameEntries(all, base.detours)) changed++;
+      expect(new Map(rerouteMoved(base, edges, new Map([[name, moved]]))), `${name} moved by ${dx},${dy}`).toEqual(all);
+    }
+    expect(changed).toBeGreaterThan(10);
   });
 });
 

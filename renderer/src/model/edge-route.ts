@@ -93,7 +93,10 @@ export class PlacedGroups {
   }
 }
 
-/** How an edge is drawn among the groups, and the part of the canvas its drawing (with the clearance) covers. */
+/**
+ * How an edge is drawn among the groups, and the part of the canvas whose groups decide it: its
+ * drawing with the clearance, and for a way round every height nearer the straight way it was found past.
+ */
 export interface EdgeRoute {
   /** The height of its way round; null when its plain curve and label are clear, or no way round was found. */
   detour: number | null;
@@ -133,11 +136,24 @@ export function routeEdge(groups: PlacedGroups, edge: RoutedEnds, fan?: Fan): Ed
     ? { width: Math.max(fan.width, size.width), height: size.height + 2 * fan.spread, spread: fan.spread }
     : { ...size, spread: 0 };
   const height = detourHeight(source, target, pair, index, ends);
-  if (height === null) return { detour: height, area: plain };
-  const detour = height + offset;
-  const onRound = labelAt(detourLabel(source, target, detour), size);
-  const round = grow(union(spanOf(detourPoints(source, target, detour)), onRound), ROUTE.clearance);
-  return { detour, area: union(plain, round) };
+  // A group moved anywhere the search looked may change the way round (see rerouteMoved).
+  if (height === null)
+    return { detour: height, area: union(plain, grow(index.bounds!, ROUTE.clearance + pair.spread)) };
+  return { detour: height + offset, area: union(plain, searchedArea(source, target, height, pair)) };
+}
+
+/**
+ * The part of the canvas whose groups decided that the way round goes at `height`: every height
+ * nearer the straight way was looked at, with its legs and its pair's label, and refused for a
+ * group there. It holds the edge's own way round and label, `label.spread` from the pair's.
+ */
+function searchedArea(source: Point, target: Point, height: number, label: LabelSize & { spread: number }): CanvasRect {
+  const wanted = (source.y + target.y) / 2;
+  const reach = Math.abs(height - wanted);
+  const [above, below] = [wanted - reach, wanted + reach].map((y) =>
+    union(spanOf(detourPoints(source, target, y)), labelAt(detourLabel(source, target, y), label)),
+  );
+  return grow(union(above!, below!), ROUTE.clearance + label.spread);
 }
 
 /**

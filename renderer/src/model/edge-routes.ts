@@ -14,7 +14,7 @@ export interface EdgeRoutes {
   groups: PlacedGroups;
   /** By edge id, where each edge sharing its two groups with others is drawn among them (see edgeFans). */
   fans: ReadonlyMap<string, Fan>;
-  /** The part of the canvas each edge's drawing covers; `drawnIds[i]` is the edge of box i. */
+  /** The part of the canvas whose groups decide how each edge is drawn (see EdgeRoute); `drawnIds[i]` is the edge of box i. */
   drawn: BoxIndex;
   drawnIds: readonly string[];
 }
@@ -64,9 +64,9 @@ export function edgeDetours(groups: readonly PlacedGroup[], edges: readonly Rout
 
 /**
  * The ways round once the groups in `moved` are in their new boxes, `base` being how the edges
- * were drawn before: only the edges drawn where those groups were or now are (their own edges
- * among them) are routed again. A drag asks this on every frame; the other edges and groups
- * cost nothing. Gives the same as routeEdges on the groups so placed.
+ * were drawn before: only the edges whose area (see EdgeRoute) holds where those groups were or
+ * now are (their own edges among them) are routed again. A drag asks this on every frame; the
+ * other edges and groups cost nothing. Gives the same as routeEdges on the groups so placed.
  */
 export function rerouteMoved(
   base: EdgeRoutes,

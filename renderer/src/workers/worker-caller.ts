@@ -36,6 +36,13 @@ export class WorkerCaller<Request extends { id: number }, Reply extends { id: nu
     });
   }
 
+  /** Stops the worker: requests waiting on it are never answered, and the next request starts a new worker. */
+  close(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.waiting.clear();
+  }
+
   private started(): Worker {
     const started = this.start();
     started.onmessage = ({ data }: MessageEvent<Reply>) => {

@@ -1,7 +1,9 @@
 import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
+import { useShownDetour } from '../../hooks/use-shown-detour';
 import type { Fan } from '../../model/edge-fan';
 import { IMPACT_LABEL } from '../../model/impact-overlay';
+import type { ShownRoutes } from '../../model/shown-routes';
 import { edgePath } from './edge-path';
 import { EdgeLabel } from './EdgeLabelLayer';
 
@@ -11,8 +13,8 @@ export interface ImpactEdgeData extends Record<string, unknown> {
   blocked: string;
   /** Newly sent to a honeypot. */
   redirected: string;
-  /** The height of its way round the groups in its way (see useImpactEdges); null when the curve is clear. */
-  detour: number | null;
+  /** The ways round the groups shown now (see useImpactEdges), this edge's among them. */
+  routes: ShownRoutes;
   /** Where it is drawn among the impact's other edges between its two groups, one each way (edgeFans). */
   fan?: Fan;
 }
@@ -26,7 +28,8 @@ export type ImpactFlowEdge = Edge<ImpactEdgeData, 'impact'>;
  */
 export function ImpactEdge(props: EdgeProps<ImpactFlowEdge>): JSX.Element {
   const { id, data, markerEnd } = props;
-  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null, data?.fan);
+  const detour = useShownDetour(data?.routes, id);
+  const [path, labelX, labelY] = edgePath(props, detour, data?.fan);
   const kinds = [data?.permitted, data?.blocked, data?.redirected].filter(Boolean).length;
   const kind = kinds > 1 || data?.redirected ? 'mixed' : data?.permitted ? 'permitted' : 'blocked';
   return (

@@ -93,13 +93,14 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
     [kept, dragged],
   );
 
-  const detours = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
+  const { routes, routed } = useEdgeDetours(policy.groups, policy.edges, measured, dragged);
   const fans = useMemo(() => edgeFans(policy.edges), [policy.edges]);
   const builtEdges = useMemo<ServiceFlowEdge[]>(() => {
     const names = new Set(policy.groups.map((g) => g.name));
-    // An edge to a missing group cannot be drawn; the Problems list still reports it.
+    // An edge to a missing group cannot be drawn; the Problems list still reports it. An edge not
+    // yet routed as it is waits for its way round rather than be drawn behind a group meanwhile.
     return policy.edges
-      .filter((e) => names.has(e.from) && names.has(e.to))
+      .filter((e) => names.has(e.from) && names.has(e.to) && routed.has(e.id))
       .map((edge) => ({
         id: edge.id,
         type: 'service',
@@ -107,9 +108,9 @@ export function PolicyCanvas({ active }: { active: boolean }): JSX.Element {
         target: edge.to,
         markerEnd: ARROW,
         selected: isSelected(selection, 'edge', edge.id),
-        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, detour: detours.get(edge.id) ?? null, fan: fans.get(edge.id) },
+        data: { edge, diagnostics: diagnostics.get(elementKey('edge', edge.id)) ?? NONE, routes, fan: fans.get(edge.id) },
       }));
-  }, [policy.groups, policy.edges, selection, diagnostics, detours, fans]);
+  }, [policy.groups, policy.edges, selection, diagnostics, routes, routed, fans]);
   const edges = useKeptElements(builtEdges, sameServiceEdge);
 
   const impactEdges = useImpactEdges(policy.groups, measured, dragged);

@@ -2,8 +2,10 @@ import type { Diagnostic } from '@shared/diagnostics';
 import type { Edge as PolicyEdge } from '@shared/policy/model';
 import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import type { JSX } from 'react';
+import { useShownDetour } from '../../hooks/use-shown-detour';
 import { formatServiceList } from '../../model/drafts';
 import type { Fan } from '../../model/edge-fan';
+import type { ShownRoutes } from '../../model/shown-routes';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { DiagnosticBadge } from './DiagnosticBadge';
 import { edgePath } from './edge-path';
@@ -12,8 +14,8 @@ import { EdgeLabel } from './EdgeLabelLayer';
 export interface ServiceEdgeData extends Record<string, unknown> {
   edge: PolicyEdge;
   diagnostics: Diagnostic[];
-  /** The height of the way round the groups this edge's curve would run behind (useEdgeDetours); null when the curve is clear. */
-  detour: number | null;
+  /** The ways round the groups shown now (useEdgeDetours), this edge's among them; the same object for every edge. */
+  routes: ShownRoutes;
   /** Where it is drawn among the other edges between its two groups (edgeFans); none when it is the only one. */
   fan?: Fan;
 }
@@ -27,7 +29,8 @@ export type ServiceFlowEdge = Edge<ServiceEdgeData, 'service'>;
 export function ServiceEdge(props: EdgeProps<ServiceFlowEdge>): JSX.Element {
   const { id, data, markerEnd, selected } = props;
   const select = useCanvasStore((s) => s.select);
-  const [path, labelX, labelY] = edgePath(props, data?.detour ?? null, data?.fan);
+  const detour = useShownDetour(data?.routes, id);
+  const [path, labelX, labelY] = edgePath(props, detour, data?.fan);
   const services = data ? formatServiceList(data.edge.services) : '';
   const action = data?.edge.action ?? 'allow';
 

@@ -28,7 +28,7 @@ export function sameServiceEdge(a: ServiceFlowEdge, b: ServiceFlowEdge): boolean
     a.target === b.target &&
     a.selected === b.selected &&
     a.data?.edge === b.data?.edge &&
-    a.data?.detour === b.data?.detour &&
+    a.data?.routes === b.data?.routes &&
     sameFan(a.data?.fan, b.data?.fan) &&
     sameDiagnostics(a.data?.diagnostics ?? [], b.data?.diagnostics ?? [])
   );
