@@ -40,8 +40,13 @@ describe('HostTargetStore.get on a hand-edited hosts.json', () => {
 
   it('refuses a port written into the address, saying where the port goes', async () => {
     await expect(storeHolding([{ ...SOUND, address: '127.0.0.1:2222' }]).store.get('h1')).rejects.toThrow(
-      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address (its port goes in the Port field)). Correct it with Edit target under Hosts.',
+      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address, IPv6 with its zone if it needs one (fe80::1%eth0); its port goes in the Port field). Correct it with Edit target under Hosts.',
     );
+  });
+
+  // A new user's defect: a link-local address with its zone, as `ip -6 addr` shows the interface, was refused.
+  it('gives a target whose address is IPv6 with its zone, bracketed or bare', async () => {
+    for (const address of ['[fe80::1%eth0]', 'fe80::1%eth0']) expect(await storeHolding([{ ...SOUND, address }]).store.get('h1')).toMatchObject({ address });
   });
 
   it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
