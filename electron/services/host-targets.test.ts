@@ -1,9 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HostTargetStore, withSharedSwitches } from './host-targets';
+
+// The tests run as root, whom no folder's mode refuses: a refused write comes from this double.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return { ...real, writeFile: vi.fn(real.writeFile) };
+});
 
 const SOUND: HostTarget = { host: 'h1', address: '127.0.0.1', port: 2222, user: 'root', auth: { kind: 'key', keyPath: '/keys/id' }, bridge: 'br-int' };
 
@@ -250,5 +258,17 @@ describe('withSharedSwitches', () => {
     const targets = [SOUND, { ...SOUND, host: 'h2', address: undefined as unknown as string }];
 
     expect(withSharedSwitches(targets).sharedSwitches).toEqual([]);
+  });
+});
+
+// A review's defect: a refused save of hosts.json gave the advice for a file the user names
+// ("choose a folder you may write in"), though its folder is the app's, not the user's choice.
+describe('HostTargetStore.save where the system refuses the write', () => {
+  it('says which file, why, and what to do about its folder', async () => {
+    const { store, file } = storeHolding([]);
+    vi.mocked(writeFile).mockRejectedValueOnce(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+    await expect(store.save(SOUND)).rejects.toThrow(
+      `The SSH targets cannot be saved in ${file}: permission denied (EACCES): this user may not write in ${join(file, '..')}; give this user write access to it (the app keeps its settings there), or run the app as the user who owns it.`,
+    );
   });
 });
