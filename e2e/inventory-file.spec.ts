@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
@@ -66,6 +66,34 @@ test('an edit keeps a CSV\'s CRLF line ends, and a file changed on disk meanwhil
   await designer.byTestId('inventory-overwrite').click();
   await expect(designer.workload('solo')).toBeVisible();
   expect(readFileSync(file, 'utf8')).toBe('name,host,addresses\r\nsolo,host-a,10.20.1.50\r\n');
+});
+
+// A new user's defect: Edit… on a file deleted since it was opened said only that it could not be read, and offered nothing.
+test('Edit… on a file deleted meanwhile says so, and offers its workloads written anew, or another file', async ({ designer, host }) => {
+  const file = join(host.home, 'servers.csv');
+  writeFileSync(file, 'name,host,addresses,labels\nweb-1,host-a,10.20.1.11,tier=web\ndb-1,host-b,10.20.3.31,tier=db\n');
+  await designer.open(host.url);
+  await designer.openInventoryFile(file);
+  await expect(designer.workload('db-1')).toBeVisible();
+  rmSync(file);
+
+  await designer.byTestId('edit-inventory-file').click();
+  await expect(designer.byTestId('inventory-file-gone')).toContainText(`${file} no longer exists: it was deleted or moved after it was read. Below are the 2 workloads still open from it`);
+  await expect(designer.byTestId('inventory-text')).toHaveValue(/^name,host,addresses,mac,switchPort,labels,.*\nweb-1,host-a,10\.20\.1\.11,,,tier=web,/);
+  await expect(designer.byTestId('error-notice')).toHaveCount(0);
+
+  await designer.byTestId('inventory-save').click();
+  await expect(designer.byTestId('inventory-editor')).toHaveCount(0);
+  expect(readFileSync(file, 'utf8')).toContain('\ndb-1,host-b,10.20.3.31,,,tier=db,');
+  await expect(designer.workload('db-1')).toBeVisible();
+
+  // The other way out: the open dialog, for the file where it is now.
+  rmSync(file);
+  await designer.byTestId('edit-inventory-file').click();
+  await designer.byTestId('inventory-open-another').click();
+  await expect(designer.byTestId('inventory-editor')).toHaveCount(0);
+  await expect(designer.byTestId('path-input')).toBeVisible();
+  expect(existsSync(file)).toBe(false);
 });
 
 test('an edit with many errors lists them in a box of their own; the dialog and its buttons stay on screen', async ({ designer, host }) => {

@@ -9,6 +9,8 @@ export interface SourceLocation {
   path?: string;
   /** Canvas element the problem belongs to: a group name or an edge id. */
   element?: { kind: 'group' | 'edge'; id: string };
+  /** The workload of the inventory the problem is about, by its id (`Workload.id`). */
+  workload?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -94,8 +94,12 @@ export function mustBe(field: string, rule: string, found?: FoundValue): string 
   return `${field} must be ${rule}${found === undefined ? '' : ` (found ${quotedFound(found)})`}`;
 }
 
-/** A found value as JSON writes it; a string longer than 60 characters shortened as quotedName does, so one pasted by mistake cannot flood the message. */
-function quotedFound(found: FoundValue): string {
+/**
+ * A found value as JSON writes it, with the characters that show as nothing escaped (see UNSEEN);
+ * a string longer than 60 characters shortened as quotedName does, so one pasted by mistake cannot
+ * flood the message. Pure.
+ */
+export function quotedFound(found: FoundValue): string {
   if (typeof found !== 'string') return JSON.stringify(found);
   if (found.length <= QUOTED_NAME_HEAD) return unseenEscaped(JSON.stringify(found));
   return `${unseenEscaped(JSON.stringify(`${headOf(found)}…`))} (${lengthOf(found)})`;

@@ -1,15 +1,15 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { readAppFile } from './app-file';
+import { readAppFile, writeAppFile } from './app-file';
 
-// The tests run as root, whom no file's mode refuses: a refused read comes from this double.
+// The tests run as root, whom no file's mode refuses: a refused read or write comes from this double.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof FsPromises>();
-  return { ...real, readFile: vi.fn(real.readFile) };
+  return { ...real, readFile: vi.fn(real.readFile), writeFile: vi.fn(real.writeFile) };
 });
 
 /** The app's file `name` in a fresh folder, as HostTargetStore names hosts.json. */
@@ -61,5 +61,18 @@ describe('readAppFile', () => {
     const { path, file } = appFile();
     writeFileSync(path, Buffer.from('{ "hosts": [{ "host": "caf\xe9" }] }', 'latin1'));
     await expect(readAppFile(file)).rejects.toThrow(`The SSH targets in ${path} cannot be read: it is not UTF-8 text`);
+  });
+});
+
+// A review's defect: a refused save said to choose another folder, as for a file the user names.
+describe('writeAppFile where the system refuses the write', () => {
+  it.each([
+    ['EROFS', 'the file system holding DIR is read-only (EROFS); remount it writable, then try again'],
+    ['ENOSPC', 'the disk holding DIR is full, or your quota on it used up (ENOSPC); free some space on it, then try again'],
+    ['EPERM', 'permission denied (EPERM): this user may not write in DIR; give this user write access to it (the app keeps its settings there), or run the app as the user who owns it'],
+  ])('says which file, why (%s) and what to do about its folder, never to choose another', async (code, why) => {
+    const { dir, path, file } = appFile();
+    vi.mocked(writeFile).mockRejectedValueOnce(Object.assign(new Error(`${code}: refused`), { code }));
+    await expect(writeAppFile(file, '{ "hosts": [] }\n')).rejects.toThrow(`The SSH targets cannot be saved in ${path}: ${why.replace('DIR', dir)}.`);
   });
 });

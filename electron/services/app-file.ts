@@ -48,8 +48,8 @@ async function noneUnlessLinked(file: AppFile): Promise<undefined> {
 
 /**
  * Writes the file atomically (writeTextFileAtomic), making its folder when missing. A failure
- * says which file and why, and a folder in its place is to be moved away, not "a file path to
- * choose": its path is the app's.
+ * says which file, why and what to do, never "choose another folder" or "a file path to choose"
+ * as for a file the user named: its path is the app's.
  */
 export async function writeAppFile(file: AppFile, text: string): Promise<void> {
   const there = await stat(file.path).catch(() => null);
@@ -58,7 +58,25 @@ export async function writeAppFile(file: AppFile, text: string): Promise<void> {
     await makeDataFolder(dirname(file.path));
     await writeTextFileAtomic(file.path, text);
   } catch (error) {
-    throw error instanceof FileError ? unsaved(file, error.path === file.path ? error.reason : `${error.path}: ${error.reason}`) : error;
+    if (!(error instanceof FileError)) throw error;
+    throw unsaved(file, appWriteWhy(error) ?? (error.path === file.path ? error.reason : `${error.path}: ${error.reason}`));
+  }
+}
+
+/** Why the system refused to write the app's file, with advice for a folder the user did not choose; undefined where the writer's own words fit. */
+function appWriteWhy(error: FileError): string | undefined {
+  const folder = dirname(error.path);
+  switch (error.systemCode) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${error.systemCode}): this user may not write in ${folder}; give this user write access to it (the app keeps its settings there), or run the app as the user who owns it`;
+    case 'EROFS':
+      return `the file system holding ${folder} is read-only (EROFS); remount it writable, then try again`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `the disk holding ${folder} is full, or your quota on it used up (${error.systemCode}); free some space on it, then try again`;
+    default:
+      return undefined;
   }
 }
 

@@ -1,9 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '@shared/api/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HostTargetStore, withSharedSwitches } from './host-targets';
+
+// The tests run as root, whom no folder's mode refuses: a refused write comes from this double.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return { ...real, writeFile: vi.fn(real.writeFile) };
+});
 
 const SOUND: HostTarget = { host: 'h1', address: '127.0.0.1', port: 2222, user: 'root', auth: { kind: 'key', keyPath: '/keys/id' }, bridge: 'br-int' };
 
@@ -40,8 +48,13 @@ describe('HostTargetStore.get on a hand-edited hosts.json', () => {
 
   it('refuses a port written into the address, saying where the port goes', async () => {
     await expect(storeHolding([{ ...SOUND, address: '127.0.0.1:2222' }]).store.get('h1')).rejects.toThrow(
-      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address (its port goes in the Port field)). Correct it with Edit target under Hosts.',
+      'has a bad address "127.0.0.1:2222" (it must be a host name or IP address, IPv6 with its zone if it needs one (fe80::1%eth0); its port goes in the Port field). Correct it with Edit target under Hosts.',
     );
+  });
+
+  // A new user's defect: a link-local address with its zone, as `ip -6 addr` shows the interface, was refused.
+  it('gives a target whose address is IPv6 with its zone, bracketed or bare', async () => {
+    for (const address of ['[fe80::1%eth0]', 'fe80::1%eth0']) expect(await storeHolding([{ ...SOUND, address }]).store.get('h1')).toMatchObject({ address });
   });
 
   it('still lists a bad target, so the Hosts panel can show it for correcting', async () => {
@@ -245,5 +258,17 @@ describe('withSharedSwitches', () => {
     const targets = [SOUND, { ...SOUND, host: 'h2', address: undefined as unknown as string }];
 
     expect(withSharedSwitches(targets).sharedSwitches).toEqual([]);
+  });
+});
+
+// A review's defect: a refused save of hosts.json gave the advice for a file the user names
+// ("choose a folder you may write in"), though its folder is the app's, not the user's choice.
+describe('HostTargetStore.save where the system refuses the write', () => {
+  it('says which file, why, and what to do about its folder', async () => {
+    const { store, file } = storeHolding([]);
+    vi.mocked(writeFile).mockRejectedValueOnce(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+    await expect(store.save(SOUND)).rejects.toThrow(
+      `The SSH targets cannot be saved in ${file}: permission denied (EACCES): this user may not write in ${join(file, '..')}; give this user write access to it (the app keeps its settings there), or run the app as the user who owns it.`,
+    );
   });
 });

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import type { HostTarget, HostTargets } from '@shared/api/contract';
 import { HOST_TARGET_RULES, sshSwitch } from '@shared/api/host-target-rules';
 import { z } from 'zod';
-import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { ServiceError } from './service-error';
-import { readAppFile } from './app-file';
+import { readAppFile, writeAppFile, type AppFile } from './app-file';
 import { namesASwitch, sharerOf } from './switch-identity';
 
 const PORT_RULE = 'it must be a port from 1 to 65535';
@@ -42,13 +41,15 @@ export const BASE_TARGET_SCHEMA = z.strictObject({
  */
 export class HostTargetStore {
   private readonly file: string;
+  private readonly appFile: AppFile;
 
-  constructor(private readonly configDir: string) {
+  constructor(configDir: string) {
     this.file = join(configDir, 'hosts.json');
+    this.appFile = { path: this.file, holds: 'The SSH targets', thenDo: 'configure the hosts anew under Hosts' };
   }
 
   async list(): Promise<HostTarget[]> {
-    const text = await readAppFile({ path: this.file, holds: 'The SSH targets', thenDo: 'configure the hosts anew under Hosts' });
+    const text = await readAppFile(this.appFile);
     if (text === undefined) return []; // no targets saved yet
     // A damaged file is said, never taken as empty: the next save would write the one target over all the others.
     if (text.trim() === '') throw this.unreadable('it is empty');
@@ -159,8 +160,7 @@ export class HostTargetStore {
 
   private async write(hosts: HostTarget[]): Promise<HostTarget[]> {
     const sorted = hosts.sort((a, b) => a.host.localeCompare(b.host));
-    await makeDataFolder(this.configDir);
-    await writeTextFileAtomic(this.file, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
+    await writeAppFile(this.appFile, JSON.stringify({ hosts: sorted }, null, 2) + '\n');
     return sorted;
   }
 }

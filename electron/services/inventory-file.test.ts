@@ -284,6 +284,18 @@ describe('the two formats agree', () => {
     }
   });
 
+  // A new user's defect: `web\u200b-1`, pasted from a chat, was taken as a second workload that shows as web-1.
+  it('refuse a name holding an invisible character, saying which and where, in YAML as in CSV', () => {
+    const message = 'workload name "web\\u200b-1" holds U+200B (ZERO WIDTH SPACE) at character 4, which shows as nothing: it looks like "web-1" but is another name; delete it';
+    expect(parseInventoryText('name,host,addresses\nweb\u200b-1,n1,10.0.0.1\n', 'i.csv', 'now').diagnostics).toEqual([
+      { code: 'MS317', severity: 'error', message, location: { file: 'i.csv', line: 2, path: 'name' } },
+    ]);
+    const yaml = 'apiVersion: microseg.dev/v1\nkind: Inventory\nworkloads:\n  - { name: "web\u200b-1", host: n1, addresses: [10.0.0.1] }\n';
+    expect(parseInventoryText(yaml, 'i.yaml', 'now').diagnostics).toEqual([
+      { code: 'MS317', severity: 'error', message, location: expect.objectContaining({ file: 'i.yaml', line: 4, path: 'workloads.0.name' }) as unknown },
+    ]);
+  });
+
   it('refuse a name longer than 253 characters, quoting its head and length, and take one of 253', () => {
     expect(parseInventoryText(`name,host,addresses\n${'w'.repeat(254)},n1,10.0.0.1\n`, 'i.csv', 'now').diagnostics).toEqual([
       expect.objectContaining({ code: 'MS316', message: `workload name "${'w'.repeat(60)}…" (254 characters) is longer than the 253 characters a name may have; shorten it`, location: { file: 'i.csv', line: 2, path: 'name' } }),

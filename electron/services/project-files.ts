@@ -14,13 +14,18 @@ import { ServiceError } from './service-error';
  */
 export const MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024;
 
-/** A file that could not be read or written: the path, and the reason in words a user can act on. */
+/**
+ * A file that could not be read or written: the path, and the reason in words a user can act on;
+ * with the system's code when the system refused it, for a caller whose advice differs (the app's
+ * own files are at no path the user chose).
+ */
 export class FileError extends ServiceError {
   constructor(
     code: ApiErrorCode,
     readonly verb: 'read' | 'write',
     readonly path: string,
     readonly reason: string,
+    readonly systemCode?: string,
   ) {
     super(code, `Could not ${verb} ${path}: ${reason}.`);
   }
@@ -159,7 +164,7 @@ async function fileError(verb: 'read' | 'write', path: string, error: unknown): 
     code === 'ENOENT' ? (verb === 'read' ? 'it does not exist' : `its folder ${dirname(path)} does not exist; create it first, or choose a path in a folder that exists`)
     : blocker ? `${blocker} is a file, not a folder, so the path cannot go through it; correct the path, or choose a folder that exists`
     : ioReason(error, verb, path);
-  return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason);
+  return new FileError(code === 'ENOENT' && verb === 'read' ? 'not-found' : 'io', verb, path, reason, code);
 }
 
 /** The nearest existing folder of `path` when it is no folder: what ENOTDIR means, by name. */

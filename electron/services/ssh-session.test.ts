@@ -1,13 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Server as SshServer } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closed, loopbackTarget as keyedTarget, rsaKey, SilentServers } from '../testing/silent-ssh';
 import { CancelledError } from './deploy-queue';
 import { openSshSession } from './ssh-session';
+
+// The tests run as root, whom no folder's mode refuses: a refused write comes from this double.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return { ...real, writeFile: vi.fn(real.writeFile) };
+});
 
 /** ssh2 starts no ready timer at 0: only the abort can end a wait on a silent server. */
 const NO_READY_TIMEOUT = 0;
@@ -95,6 +103,17 @@ describe('openSshSession pinning host keys', () => {
 
     const pins = JSON.parse(readFileSync(join(configDir, 'known-hosts.json'), 'utf8')) as Record<string, string>;
     expect(Object.keys(pins).sort()).toEqual(ports.map((port) => `127.0.0.1:${port}`).sort());
+  });
+
+  // A review's defect: a pin that could not be saved gave the advice for a file the user names.
+  it('says which file a pin could not be saved in, why, and what to do about its folder', async () => {
+    const port = await listen(openServer());
+    const { target, configDir } = loopbackTarget(port);
+    vi.mocked(writeFile).mockRejectedValueOnce(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }));
+
+    await expect(openSshSession(target, configDir)).rejects.toThrow(
+      `The pinned host keys cannot be saved in ${join(configDir, 'known-hosts.json')}: the file system holding ${configDir} is read-only (EROFS); remount it writable, then try again.`,
+    );
   });
 
   it('refuses a host whose key changed, naming the pins file to correct and the entry in it', async () => {

@@ -5,11 +5,10 @@ import { Client, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from '@shared/api/contract';
 import { sshDestination } from '@shared/api/host-target-rules';
 import { CancelledError } from './deploy-queue';
-import { makeDataFolder, writeTextFileAtomic } from './project-files';
 import { NotAFile, regularFileBytes } from './file-kind';
 import { ioReason } from './io-advice';
 import { ServiceError } from './service-error';
-import { readAppFile } from './app-file';
+import { readAppFile, writeAppFile, type AppFile } from './app-file';
 
 export interface CommandResult {
   code: number;
@@ -87,7 +86,13 @@ export async function openSshSession(target: HostTarget, configDir: string, sign
   } finally {
     signal?.removeEventListener('abort', cancel);
   }
-  if (pinned === undefined) await pins.set(hostId, seenFingerprint);
+  if (pinned === undefined) {
+    // A pin that cannot be saved fails the session: its connection must not be left open.
+    await pins.set(hostId, seenFingerprint).catch((error: unknown) => {
+      client.end();
+      throw error;
+    });
+  }
 
   return {
     run: (command, stdin) => run(client, command, stdin),
@@ -159,9 +164,11 @@ const pinWrites = new Map<string, Promise<void>>();
 /** Pinned host-key fingerprints, keyed by `address:port`. */
 class KnownHosts {
   readonly file: string;
+  private readonly appFile: AppFile;
 
-  constructor(private readonly configDir: string) {
+  constructor(configDir: string) {
     this.file = join(configDir, 'known-hosts.json');
+    this.appFile = { path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' };
   }
 
   async get(hostId: string): Promise<string | undefined> {
@@ -177,8 +184,7 @@ class KnownHosts {
     const write = earlier.then(async () => {
       const all = await this.read();
       all[hostId] = fingerprint;
-      await makeDataFolder(this.configDir);
-      await writeTextFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n');
+      await writeAppFile(this.appFile, JSON.stringify(all, null, 2) + '\n');
     });
     // The next pin waits for this one whether or not it was written; a failure is this caller's to hear.
     const settled = write.catch(() => undefined);
@@ -191,7 +197,7 @@ class KnownHosts {
 
   private async read(): Promise<Record<string, string>> {
     // Only a missing file means no pins yet: one that cannot be read must not switch pinning off either.
-    const text = await readAppFile({ path: this.file, holds: 'The pinned host keys', thenDo: 'connect again to trust each host anew' });
+    const text = await readAppFile(this.appFile);
     if (text === undefined) return {};
     // A damaged file must not silently switch pinning off either: it is said, with why.
     let why = 'it is empty';

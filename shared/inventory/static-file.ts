@@ -13,6 +13,7 @@ import { switchPortProblem } from './switch-port';
 import { appendAll } from '../arrays';
 import { mustBe, printable, quotedName, shortName } from '../text';
 import { MAX_REQUEST_TEXT } from '../api/request-limits';
+import { invisibleCharacterProblem } from '../invisible-characters';
 
 /** Six colon-separated octets: flows write it into `mod_dl_dst`, which the switch checks. */
 const MAC_ADDRESS = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -228,6 +229,8 @@ function buildInventory(
     if (w.name.includes('/')) {
       diagnostics.push({ code: 'MS315', severity: 'error', message: `workload name ${quotedName(w.name)} holds a "/", which reads as namespace/name; ${slashedNameAdvice(w.name)}`, location: locate(i, 'name') });
     }
+    const invisible = invisibleCharacterProblem('workload name', w.name);
+    if (invisible) diagnostics.push({ code: 'MS317', severity: 'error', message: invisible, location: locate(i, 'name') });
     // The longest a Kubernetes object name may be. Requests to the node side carry a workload's
     // id, which holds its name, and refuse longer text: a longer name could be opened but never compiled.
     if (w.name.length > MAX_WORKLOAD_NAME) {

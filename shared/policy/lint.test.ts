@@ -207,10 +207,10 @@ workloads:
     labels: { tier: db }
 `;
     expect(warnings(parseInventoryFile(yaml, 'inv.yaml', 'x').inventory!.workloads)).toEqual([
-      { code: 'MS202', message: expect.stringContaining('"metrics"'), location: { file: 'inv.yaml', line: 5, column: 5, path: 'workloads.1' } },
-      { code: 'MS203', message: expect.stringContaining('"pending"'), location: { file: 'inv.yaml', line: 8, column: 5, path: 'workloads.2.addresses' } },
+      { code: 'MS202', message: expect.stringContaining('"metrics"'), location: { file: 'inv.yaml', line: 5, column: 5, path: 'workloads.1', workload: 'static:inv.yaml/metrics' } },
+      { code: 'MS203', message: expect.stringContaining('"pending"'), location: { file: 'inv.yaml', line: 8, column: 5, path: 'workloads.2.addresses', workload: 'static:inv.yaml/pending' } },
       // The later entry of the two is the likelier copy.
-      { code: 'MS205', message: expect.stringContaining('10.20.1.11'), location: { file: 'inv.yaml', line: 11, column: 5, path: 'workloads.3.addresses.1' } },
+      { code: 'MS205', message: expect.stringContaining('10.20.1.11'), location: { file: 'inv.yaml', line: 11, column: 5, path: 'workloads.3.addresses.1', workload: 'static:inv.yaml/copy' } },
     ]);
   });
 
@@ -220,7 +220,7 @@ kind: Inventory
 workloads: [{ name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier: web } }, { name: copy, host: host-b, addresses: [10.20.1.11], labels: { tier: db } }]
 `;
     const [shared] = warnings(parseInventoryFile(yaml, 'inv.yaml', 'x').inventory!.workloads).filter((d) => d.code === 'MS205');
-    expect(shared?.location).toEqual({ file: 'inv.yaml', line: 3, column: 92, path: 'workloads.1.addresses.0' });
+    expect(shared?.location).toEqual({ file: 'inv.yaml', line: 3, column: 92, path: 'workloads.1.addresses.0', workload: 'static:inv.yaml/copy' });
   });
 
   it('point at its row in a CSV inventory, naming the column', () => {
@@ -231,19 +231,20 @@ workloads: [{ name: web-1, host: host-a, addresses: [10.20.1.11], labels: { tier
       { line: 6, cells: { name: 'copy', host: 'host-b', addresses: '10.20.9.9;10.20.1.11', labels: 'tier=db' } },
     ];
     expect(warnings(inventoryFromRows(rows, 'inv.csv', 'x').inventory!.workloads).map((d) => [d.code, d.location])).toEqual([
-      ['MS202', { file: 'inv.csv', line: 3 }],
-      ['MS203', { file: 'inv.csv', line: 5, path: 'addresses' }],
-      ['MS205', { file: 'inv.csv', line: 6, path: 'addresses' }],
+      ['MS202', { file: 'inv.csv', line: 3, workload: 'static:inv.csv/metrics' }],
+      ['MS203', { file: 'inv.csv', line: 5, path: 'addresses', workload: 'static:inv.csv/pending' }],
+      ['MS205', { file: 'inv.csv', line: 6, path: 'addresses', workload: 'static:inv.csv/copy' }],
     ]);
   });
 
-  it('name it, namespace and all, when it comes from a live source that has no file', () => {
+  // A new user's defect: such a warning had no location at all, so the Problems list could not show its workload.
+  it('name it, namespace and all, when it comes from a live source that has no file, and point at it by its id', () => {
     const pod = (name: string, addresses: string[]): Workload => ({ id: `kubernetes:lab/shop/${name}`, name, namespace: 'shop', host: 'node-1', addresses, labels: {}, origin: { kind: 'kubernetes', source: 'lab' } });
     expect(warnings([pod('api', ['10.244.1.5']), pod('pending', []), pod('twin', ['10.244.1.5'])])).toEqual([
-      { code: 'MS202', message: expect.stringContaining('workload "shop/api" on node-1 is in no group') },
-      { code: 'MS202', message: expect.stringContaining('workload "shop/twin" on node-1 is in no group') },
-      { code: 'MS203', message: expect.stringContaining('workload "shop/pending" has no IP address') },
-      { code: 'MS205', message: expect.stringContaining('workloads "shop/api" and "shop/twin" have the same address 10.244.1.5') },
+      { code: 'MS202', message: expect.stringContaining('workload "shop/api" on node-1 is in no group'), location: { workload: 'kubernetes:lab/shop/api' } },
+      { code: 'MS202', message: expect.stringContaining('workload "shop/twin" on node-1 is in no group'), location: { workload: 'kubernetes:lab/shop/twin' } },
+      { code: 'MS203', message: expect.stringContaining('workload "shop/pending" has no IP address'), location: { workload: 'kubernetes:lab/shop/pending' } },
+      { code: 'MS205', message: expect.stringContaining('workloads "shop/api" and "shop/twin" have the same address 10.244.1.5'), location: { workload: 'kubernetes:lab/shop/api' } },
     ]);
   });
 });

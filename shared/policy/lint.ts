@@ -280,9 +280,9 @@ function lonelyWorkloads(policy: Policy, membership: ReadonlyMap<string, Members
 }
 
 /** A warning about a workload: at its entry (and `field`) in a static file; a live one has no file, and the message names it. */
+/** A warning about a workload: at its entry of an inventory file when it has one, and always naming the workload, so the app can show it. */
 function workloadWarning(code: string, message: string, workload: Workload, field?: string): Diagnostic {
-  const location = workloadLocation(workload, field);
-  return { code, severity: 'warning', message, ...(location ? { location } : {}) };
+  return { code, severity: 'warning', message, location: { ...workloadLocation(workload, field), workload: workload.id } };
 }
 
 function warning(code: string, message: string, path: string, kind: 'group' | 'edge', id: string): Diagnostic {

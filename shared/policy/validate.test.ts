@@ -89,6 +89,19 @@ describe('an edge id with a control character (MS117)', () => {
     ]);
   });
 
+  // A new user's defect: an id that looks like another's, through an invisible character, was taken.
+  it('is an error at the id that holds an invisible character, saying which and where', () => {
+    const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web-to-web\u2060', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
+    expect(validatePolicy(policy)).toEqual([
+      {
+        code: 'MS117',
+        severity: 'error',
+        message: 'edge id "web-to-web\\u2060" holds U+2060 (WORD JOINER) at character 11, which shows as nothing: it looks like "web-to-web" but is another name; delete it',
+        location: { path: 'edges.0.id', element: { kind: 'edge', id: 'web-to-web\u2060' } },
+      },
+    ]);
+  });
+
   it('takes spaces, quotes and other printable text', () => {
     const policy: Policy = { ...withGroups({ name: 'web', selector: { labels: 'tier=web' } }), edges: [{ id: 'web "to" web\'s', from: 'web', to: 'web', services: [{ protocol: 'tcp', ports: { from: 80, to: 80 } }], action: 'allow' }] };
     expect(codes(policy)).toEqual([]);
@@ -135,6 +148,20 @@ describe('IPv4 written as IPv6 (MS105, MS121)', () => {
     const policy: Policy = { ...emptyPolicy('p'), infrastructure: { dhcp: false, dnsResolvers: ['10.0.0.53', '::ffff:10.0.0.54'] } };
     expect(validatePolicy(policy)).toEqual([
       expect.objectContaining({ code: 'MS121', severity: 'error', message: 'DNS resolver "::ffff:10.0.0.54" is the IPv4 address 10.0.0.54 written as IPv6, which no packet carries; write 10.0.0.54', location: { path: 'infrastructure.dnsResolvers.1' } }),
+    ]);
+  });
+});
+
+// A new user's defect: the refusal quoted the name as it stands, so it seemed to keep the rule it broke.
+describe('a group name holding an invisible character (MS101)', () => {
+  it('says which character, and where, rather than the rule the name seems to keep', () => {
+    expect(validatePolicy(withGroups({ name: '\u200dweb', selector: { labels: 'tier=web' } }))).toEqual([
+      {
+        code: 'MS101',
+        severity: 'error',
+        message: 'group name "\\u200dweb" holds U+200D (ZERO WIDTH JOINER) at character 1, which shows as nothing: it looks like "web" but is another name; delete it',
+        location: { path: 'groups.0.name', element: { kind: 'group', id: '\u200dweb' } },
+      },
     ]);
   });
 });

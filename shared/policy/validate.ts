@@ -3,6 +3,7 @@ import { parseCidr } from '../net/address';
 import { canonicalCidr, cidrsOverlap, ipv4MappedBlock, ipv4MappedProblem, subtractCidrs } from '../net/cidr-set';
 import { hostNameProblem, isHostName } from '../inventory/host-name';
 import { hasControlCharacters, quotedName } from '../text';
+import { invisibleCharacterProblem } from '../invisible-characters';
 import { parseLabelSelector } from './label-selector';
 import { isNamespacePattern, NAMESPACE_NAME_RULE } from './namespace-name';
 import type { ExcludeSelector, Policy, Selector } from './model';
@@ -27,7 +28,9 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   policy.groups.forEach((group, index) => {
     const at = { path: `groups.${index}`, element: { kind: 'group' as const, id: group.name } };
     if (!NAME.test(group.name)) {
-      diagnostics.push(error('MS101', `group name "${group.name}" must be lowercase letters, digits, "-", "_" or "." (at most 63)`, { ...at, path: `${at.path}.name` }));
+      // Quoted as it stands, a name with an invisible character would seem to keep the rule.
+      const message = invisibleCharacterProblem('group name', group.name) ?? `group name "${group.name}" must be lowercase letters, digits, "-", "_" or "." (at most 63)`;
+      diagnostics.push(error('MS101', message, { ...at, path: `${at.path}.name` }));
     }
     if (groupNames.has(group.name)) {
       diagnostics.push(error('MS102', `group "${group.name}" is defined twice; rename one of them`, { ...at, path: `${at.path}.name` }));
@@ -91,6 +94,8 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     if (hasControlCharacters(edge.id)) {
       diagnostics.push(error('MS117', `edge id ${JSON.stringify(edge.id)} holds a control character (a line break, tab or escape); write the id on one line, without them`, { ...at, path: `${at.path}.id` }));
     }
+    const invisible = invisibleCharacterProblem('edge id', edge.id);
+    if (invisible) diagnostics.push(error('MS117', invisible, { ...at, path: `${at.path}.id` }));
     for (const end of ['from', 'to'] as const) {
       if (!groupNames.has(edge[end])) {
         diagnostics.push(error('MS112', `edge "${edge.id}" ${end === 'from' ? 'starts at' : 'ends at'} unknown group "${edge[end]}"; create the group or fix the name`, { ...at, path: `${at.path}.${end}` }));

@@ -2,6 +2,7 @@ import type { ApiErrorData, ExampleProject } from '@shared/api/contract';
 import { emptyPolicy, type Policy } from '@shared/policy/model';
 import { parsePolicyFile } from '@shared/policy/policy-file';
 import { request } from '../api/request';
+import { withByteOrderMarkOf } from '../model/byte-order-mark';
 import { overwriteQuestion } from '../model/overwrite-question';
 import { policyFileText, printedPolicy } from '../model/policy-file-text';
 import { useAppStore } from '../stores/app-store';
@@ -125,10 +126,12 @@ async function writePolicy(path: string, { refusalInDialog = false } = {}): Prom
     return;
   }
   if (!(await mayOverwrite(path))) return;
+  // The file written over keeps its byte-order mark; a new file takes that of the drawing's file.
+  const written = withByteOrderMarkOf(diskTexts.get(path) ?? diskTexts.get(state.path ?? ''), text);
   const inDialog = (error: ApiErrorData): boolean => refusalInDialog && WRITE_REFUSALS.has(error.code);
-  const response = await request('file:write', { path, text }, { handles: inDialog });
+  const response = await request('file:write', { path, text: written }, { handles: inDialog });
   if (!response.ok) return inDialog(response.error) ? { path, problem: response.error.message } : undefined;
-  diskTexts.set(response.value.path, text);
+  diskTexts.set(response.value.path, written);
   usePolicyStore.getState().markSaved(response.value.path, saved, text, renames);
   // Saving the drawing without a YAML draft changes only its revision: the draft is not behind it.
   // The drawing as the draft's base was printed is printed again in the worker, not on the page: with the file's comments it took 3 s at 5,000 groups.

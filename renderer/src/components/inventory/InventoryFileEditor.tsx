@@ -1,5 +1,7 @@
 import type { Diagnostic } from '@shared/diagnostics';
+import { inventoryFileText } from '@shared/inventory/inventory-file-text';
 import { useEffect, useState, type JSX } from 'react';
+import { openInventoryFile } from '../../actions/inventory-files';
 import { request } from '../../api/request';
 import { formatLocation } from '../../model/format';
 import { withLineEndsOf } from '../../model/line-ends';
@@ -25,17 +27,31 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
   const [problems, setProblems] = useState<Diagnostic[]>([]);
   const [busy, setBusy] = useState(false);
   const [unreadable, setUnreadable] = useState(false);
+  // The file is gone (deleted or moved after it was read): its workloads, still open, are written out anew.
+  const [gone, setGone] = useState<{ workloads: number } | null>(null);
   // The file's text on disk when a save found it changed since it was read (another editor, a
   // script regenerating it): saving then waits for Overwrite, or the edit starts again from it.
   const [changedOnDisk, setChangedOnDisk] = useState<string | null>(null);
 
   useEffect(() => {
-    void request('file:read', { path }).then((r) => {
-      if (!r.ok) return setUnreadable(true);
-      setRead(r.value.text);
-      setText(r.value.text);
+    void request('file:read', { path }, { handles: (error) => error.code === 'not-found' }).then((r) => {
+      if (r.ok) {
+        setRead(r.value.text);
+        setText(r.value.text);
+      } else if (r.error.code === 'not-found') {
+        const workloads = useInventoryStore.getState().open.find((o) => o.sourceId === staticSourceId(path))?.inventory?.workloads ?? [];
+        setGone({ workloads: workloads.length });
+        setText(inventoryFileText(workloads, path.toLowerCase().endsWith('.csv') ? 'csv' : 'yaml'));
+      } else {
+        setUnreadable(true);
+      }
     });
   }, [path]);
+
+  const openAnother = (): void => {
+    onClose();
+    void openInventoryFile();
+  };
 
   const save = async (overwrite = false): Promise<void> => {
     if (text === null) return;
@@ -68,6 +84,19 @@ export function InventoryFileEditor({ path, onClose }: InventoryFileEditorProps)
   return (
     <Modal title={`Edit inventory ${path.split('/').pop() ?? path}`} onClose={onClose} testId="inventory-editor" wide>
       <p className="muted mono modal-path">{path}</p>
+      {gone !== null ? (
+        <div className="form-warning" data-testid="inventory-file-gone" role="alert">
+          <p>
+            {path} no longer exists: it was deleted or moved after it was read. Below {gone.workloads === 1 ? 'is the 1 workload' : `are the ${gone.workloads} workloads`} still
+            open from it, written out anew: <em>Check and save</em> writes {gone.workloads === 1 ? 'it' : 'them'} to {path}. Or open the file where it is now, or another one.
+          </p>
+          <div className="button-row end">
+            <button type="button" data-testid="inventory-open-another" onClick={openAnother}>
+              Open another file…
+            </button>
+          </div>
+        </div>
+      ) : null}
       {text === null ? (
         <p className="muted">{unreadable ? 'The file could not be read (see the notice).' : 'Reading…'}</p>
       ) : (

@@ -4,6 +4,7 @@ import { DEFAULT_OUTCOME, ungroupedOutcome } from '@shared/policy/ungrouped-outc
 import { useMemo, useState, type JSX } from 'react';
 import { useMembership } from '../../hooks/use-membership';
 import { usePolicyStore } from '../../stores/policy-store';
+import { useWorkloadRevealStore } from '../../stores/workload-reveal-store';
 import { VirtualList } from '../layout/VirtualList';
 import { WorkloadRow } from './WorkloadRow';
 
@@ -27,6 +28,17 @@ export function WorkloadList(): JSX.Element {
     );
   }, [workloads, filter]);
 
+  // A workload picked elsewhere (a problem about it) is scrolled to and marked; a filter that hides it is cleared.
+  const revealed = useWorkloadRevealStore((s) => s.revealed);
+  const requests = useWorkloadRevealStore((s) => s.requests);
+  const revealIndex = revealed === null ? -1 : shown.findIndex((w) => w.id === revealed);
+  // Once per request, while rendering (React's way to adjust state to a change): a filter typed afterwards is the user's to keep.
+  const [handledRequest, setHandledRequest] = useState(requests);
+  if (handledRequest !== requests) {
+    setHandledRequest(requests);
+    if (revealIndex < 0) setFilter('');
+  }
+
   if (workloads.length === 0) return <p className="muted empty-note">No workloads.</p>;
 
   return (
@@ -45,7 +57,8 @@ export function WorkloadList(): JSX.Element {
         keyOf={workloadId}
         estimatedHeight={110}
         gap={6}
-        row={(w) => <WorkloadRow workload={w} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(defaults.betweenGroups, honeypots.get(w.id))} />}
+        reveal={revealIndex < 0 ? null : { index: revealIndex, request: requests }}
+        row={(w) => <WorkloadRow workload={w} revealed={w.id === revealed} ungrouped={ungrouped.has(w.id)} ungroupedOutcome={ungroupedOutcome(defaults.betweenGroups, honeypots.get(w.id))} />}
       />
     </div>
   );

@@ -3,19 +3,22 @@ import type { JSX } from 'react';
 
 interface WorkloadRowProps {
   workload: Workload;
+  /** Picked elsewhere (a problem about it in the Problems list): marked until another is. */
+  revealed: boolean;
   ungrouped: boolean;
   /** What happens to its connections should it be in no group (ungroupedOutcome), as the rest of a sentence. */
   ungroupedOutcome: string;
 }
 
 /** One workload in short lines: name and host; image, addresses, ports; where it came from; labels. */
-export function WorkloadRow({ workload: w, ungrouped, ungroupedOutcome }: WorkloadRowProps): JSX.Element {
+export function WorkloadRow({ workload: w, revealed, ungrouped, ungroupedOutcome }: WorkloadRowProps): JSX.Element {
   const labels = Object.entries(w.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
     <div
-      className={`workload-row${ungrouped ? ' ungrouped' : ''}`}
+      className={`workload-row${ungrouped ? ' ungrouped' : ''}${revealed ? ' revealed' : ''}`}
       data-testid="workload-row"
       data-name={w.name}
+      data-revealed={String(revealed)}
       data-ungrouped={String(ungrouped)}
       data-origin={`${w.origin.kind}:${w.origin.source}`}
     >

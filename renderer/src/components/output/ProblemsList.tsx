@@ -6,14 +6,19 @@ import { formatLocation } from '../../model/format';
 import { settingAt } from '../../model/policy-setting';
 import { useCanvasStore } from '../../stores/canvas-store';
 import { useCompileStore } from '../../stores/compile-store';
+import { useWorkloadRevealStore } from '../../stores/workload-reveal-store';
 
 const ORDER: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
 
-/** Every diagnostic of the last compile; one that names a canvas element selects it, one about a policy setting shows that field. */
+/**
+ * Every diagnostic of the last compile; one that names a canvas element selects it, one about a
+ * policy setting shows that field, one about a workload shows it in the inventory list.
+ */
 export function ProblemsList(): JSX.Element {
   const diagnostics = useCompileStore((s) => s.outcome?.diagnostics ?? []);
   const select = useCanvasStore((s) => s.select);
   const showSetting = useCanvasStore((s) => s.showSetting);
+  const revealWorkload = useWorkloadRevealStore((s) => s.reveal);
   const { fitView } = useReactFlow();
   const sorted = useMemo(() => [...diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]), [diagnostics]);
   // A large estate's compile warns thousands of times: only the rows in view are drawn.
@@ -28,8 +33,10 @@ export function ProblemsList(): JSX.Element {
   const reveal = (d: Diagnostic): void => {
     const element = d.location?.element;
     const setting = settingAt(d.location?.path);
+    const workload = d.location?.workload;
     if (!element) {
-      if (setting) showSetting(setting);
+      if (workload !== undefined) revealWorkload(workload);
+      else if (setting) showSetting(setting);
       return;
     }
     select({ kind: element.kind, id: element.id });
@@ -72,7 +79,8 @@ interface ProblemRowProps {
 
 function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps): JSX.Element {
   const onCanvas = d.location?.element !== undefined;
-  const revealable = onCanvas || settingAt(d.location?.path) !== null;
+  const inInventory = !onCanvas && d.location?.workload !== undefined;
+  const revealable = onCanvas || inInventory || settingAt(d.location?.path) !== null;
   return (
     <tr
       ref={measure}
@@ -82,14 +90,14 @@ function ProblemRow({ index, diagnostic: d, measure, onReveal }: ProblemRowProps
       data-severity={d.severity}
       className={revealable ? 'clickable' : undefined}
       onClick={() => onReveal(d)}
-      // Reachable by keyboard too: Tab to the row, Enter or Space shows it on the canvas or in the settings.
+      // Reachable by keyboard too: Tab to the row, Enter or Space shows it on the canvas, in the settings or in the inventory.
       tabIndex={revealable ? 0 : undefined}
       onKeyDown={(event) => {
         if (!revealable || (event.key !== 'Enter' && event.key !== ' ')) return;
         event.preventDefault();
         onReveal(d);
       }}
-      title={onCanvas ? 'Show on the canvas' : revealable ? 'Show the setting in the inspector' : undefined}
+      title={onCanvas ? 'Show on the canvas' : inInventory ? 'Show the workload in the inventory' : revealable ? 'Show the setting in the inspector' : undefined}
     >
       <td>
         <span className={`severity severity-${d.severity}`}>{d.severity}</span>
