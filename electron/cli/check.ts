@@ -4,7 +4,8 @@ import { printable } from '@shared/text';
 import { CliFailure, EXIT, readInput } from './inputs';
 
 // `microseg check POLICY...`: every file is checked and reported, an unreadable one too, so one
-// run answers for the whole set.
+// run answers for the whole set. The diagnostics are the report, so they go to stdout, where
+// `check policy.yaml > report.txt` finds them; only a file that cannot be read is said on stderr.
 
 /** One file's answer: its diagnostics, or why it could not be read. */
 export interface FileCheck {
@@ -21,7 +22,7 @@ export async function checkCommand(paths: readonly string[], json: boolean): Pro
 
   const lines: string[] = [];
   for (const c of checks) {
-    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    for (const d of c.diagnostics) lines.push(formatDiagnostic(d));
     if (c.error) process.stderr.write(`microseg: ${printable(c.error)}\n`);
     else if (!hasErrors(c.diagnostics)) lines.push(`${printable(c.policy)}: no errors${c.diagnostics.length > 0 ? ` (${c.diagnostics.length} warning${c.diagnostics.length === 1 ? '' : 's'})` : ''}`);
   }
