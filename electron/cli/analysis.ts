@@ -137,7 +137,7 @@ function withProgress<T>(steps: AnalysisSteps<T>, what: string): T {
       return next.value;
     }
     if (performance.now() - shown < PROGRESS_EVERY_MS) continue;
-    process.stderr.write(`\r\x1b[K${what}: ${next.value.done} of ${next.value.total} ${next.value.unit}`);
+    process.stderr.write(`\r\x1b[K${what}: ${next.value.done.toLocaleString('en-US')} of ${next.value.total.toLocaleString('en-US')} ${next.value.unit}`);
     shown = performance.now();
   }
 }

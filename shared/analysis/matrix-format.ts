@@ -30,7 +30,8 @@ export function* matrixTextLines(matrix: ReachabilityMatrix): Generator<string> 
   });
   yield* lines;
   const all = matrix.groups.length ** 2;
-  yield `${matrix.groups.length} groups; ${all - lines.length} of ${all} ordered pairs permit nothing.`;
+  // Counts grouped by thousands, as replay writes them: 39,211 of 40,000.
+  yield `${count(matrix.groups.length)} groups; ${count(all - lines.length)} of ${count(all)} ordered pairs permit nothing.`;
   const note = leftOutNote(matrix.leftOut);
   if (note) yield note;
 }
@@ -106,4 +107,8 @@ function opens(services: CellServices | null): services is CellServices {
 
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

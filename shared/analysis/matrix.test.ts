@@ -118,6 +118,12 @@ describe('reachability matrix', () => {
     expect(matrix.workloads?.names).toEqual(['app-1', 'db-1', 'web-1', 'web-2']);
   });
 
+  it('groups its counts by thousands in the text, as replay does', () => {
+    const many: Policy = { ...policy, edges: [], groups: Array.from({ length: 40 }, (_, i) => ({ name: `g${String(i).padStart(2, '0')}`, selector: { labels: 'tier=web' } })) };
+    const lines = [...matrixTextLines(reachabilityMatrix(many, inventory, tablesOf(many, inventory)))];
+    expect(lines.find((l) => l.includes('ordered pairs'))).toMatch(/^40 groups; [\d,]+ of 1,600 ordered pairs permit nothing\.$/);
+  });
+
   it('counts a group cell’s pairs as address pairs, the same in the panel, the CSV and the JSON: 2 and 2 dual-stack workloads make 8', () => {
     const dual = (name: string, n: number, tier: string): Inventory['workloads'][number] => ({ id: `s/${name}`, name, host: `h${n % 2}`, addresses: [`10.0.0.${n}`, `fd00::${n}`], labels: { tier }, origin: { kind: 'static', source: 's' } });
     const dualStack: Inventory = { readAt: 'x', workloads: [dual('web-1', 1, 'web'), dual('web-2', 2, 'web'), dual('app-1', 3, 'app'), dual('app-2', 4, 'app')] };
