@@ -101,3 +101,25 @@ test('the Trace tab says why it cannot trace while the compile has errors, as Ma
   await expect(designer.byTestId('trace-compile-errors')).toContainText('fix them (see Problems)');
   await expect(designer.byTestId('trace-run')).toBeDisabled();
 });
+
+test('the tab lists are worked with arrow keys, Home and End, as tab lists are', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.compile();
+  await designer.byTestId('trace-tab').click();
+  await designer.byTestId('trace-tab').press('ArrowRight');
+  await expect(designer.byTestId('matrix-tab')).toBeFocused();
+  await expect(designer.byTestId('matrix-tab')).toHaveAttribute('aria-selected', 'true');
+  await designer.byTestId('matrix-tab').press('End');
+  await expect(designer.byTestId('replay-tab')).toHaveAttribute('aria-selected', 'true');
+  await designer.byTestId('replay-tab').press('ArrowRight');
+  // Past the last tab comes the first: a host's table.
+  await expect(designer.byTestId('flow-host-tab').first()).toHaveAttribute('aria-selected', 'true');
+  await designer.byTestId('flow-host-tab').first().press('ArrowLeft');
+  await expect(designer.byTestId('replay-tab')).toBeFocused();
+
+  await designer.byTestId('view-canvas').press('ArrowRight');
+  await expect(designer.byTestId('view-yaml')).toHaveAttribute('aria-selected', 'true');
+  await designer.byTestId('view-yaml').press('Home');
+  await expect(designer.byTestId('view-canvas')).toHaveAttribute('aria-selected', 'true');
+});

@@ -2,6 +2,7 @@ import { useState, type JSX, type ReactNode } from 'react';
 import { PolicyCanvas } from '../canvas/PolicyCanvas';
 import { PolicyTextView } from '../policy-text/PolicyTextView';
 import { usePolicyTextStore, type DesignView } from '../../stores/policy-text-store';
+import { onTablistKeyDown } from '../tablist-keys';
 
 /**
  * The middle of the window: the drawing as a canvas, or as the YAML it saves to. Both stay
@@ -18,7 +19,7 @@ export function DesignArea(): JSX.Element {
 
   return (
     <div className="design-area">
-      <div className="tabs design-tabs" role="tablist" aria-label="Show the policy as">
+      <div className="tabs design-tabs" role="tablist" aria-label="Show the policy as" onKeyDown={onTablistKeyDown}>
         <ViewTab view="canvas" current={view} onShow={show}>Canvas</ViewTab>
         <ViewTab view="yaml" current={view} onShow={show}>
           YAML

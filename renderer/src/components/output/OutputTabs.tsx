@@ -1,6 +1,7 @@
 import { useEffect, useRef, type JSX, type ReactNode } from 'react';
 import { countOf } from '../../model/format';
 import { useCompileStore, type OutputTab } from '../../stores/compile-store';
+import { onTablistKeyDown } from '../tablist-keys';
 
 // Past this many hosts their tabs scroll, and a list picks any of them.
 const PICKER_FROM = 5;
@@ -19,7 +20,7 @@ export function OutputTabs(): JSX.Element {
   const hosts = outcome?.hosts ?? [];
 
   return (
-    <div className="tabs output-tabs" role="tablist">
+    <div className="tabs output-tabs" role="tablist" aria-label="Output" onKeyDown={onTablistKeyDown}>
       {hosts.length >= PICKER_FROM ? (
         <select className="host-picker" data-testid="flow-host-picker" aria-label="Show the flow table of host"
           value={tab.kind === 'host' ? tab.host : ''} onChange={(e) => setTab({ kind: 'host', host: e.target.value })}>
