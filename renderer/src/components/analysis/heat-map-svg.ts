@@ -19,7 +19,7 @@ export const LEGEND: readonly { fill: string; text: string; dot?: boolean }[] = 
   { fill: 'hsl(145, 55%, 60%)', text: 'permitted for every pair (darker: more services)' },
   { fill: '#f5c56b', text: 'permitted for some address pairs only' },
   { fill: '#e9ecef', text: 'nothing permitted' },
-  { fill: '#ffffff', text: 'no member pairs (an empty group, a group with itself of one member, or only outside addresses)' },
+  { fill: '#ffffff', text: 'no member pairs (an empty group, a group with itself of one workload, or only outside addresses)' },
   { fill: '#7048e8', text: 'some connections go to a honeypot', dot: true },
 ];
 
