@@ -163,6 +163,41 @@ describe('microseg impact', () => {
     expect(same.stdout).toContain('no connection is newly permitted, blocked or redirected');
   });
 
+  // A tester's defect: isolating a group whose only member has two addresses showed `web → web:
+  // any` in the matrix and exited 1 from impact, for connections trace refuses as the workload's to itself.
+  it("counts no connection of a workload with two addresses to itself, as trace refuses it: no cell, and impact exits 0", () => {
+    const own = mkdtempSync(join(tmpdir(), 'microseg-impact-self-'));
+    const files = { inventory: join(own, 'inventory.yaml'), open: join(own, 'open.yaml'), isolated: join(own, 'isolated.yaml') };
+    writeFileSync(
+      files.inventory,
+      ['apiVersion: microseg.dev/v1', 'kind: Inventory', 'workloads:', '  - { name: web-1, host: h1, addresses: [10.0.1.1, 10.0.1.2], labels: { tier: web } }', '  - { name: app-1, host: h2, addresses: [10.0.2.1], labels: { tier: app } }'].join('\n'),
+    );
+    const tiers = (isolated: boolean): string =>
+      [
+        'apiVersion: microseg.dev/v1',
+        'kind: Policy',
+        'metadata: { name: selfpair, revision: 1 }',
+        'defaults: { withinGroup: allow, betweenGroups: drop }',
+        'groups:',
+        `  - { name: web, selector: { labels: tier=web }${isolated ? ', isolated: true' : ''} }`,
+        '  - { name: app, selector: { labels: tier=app } }',
+        'edges:',
+        '  - { id: web-to-app, from: web, to: app, services: [tcp/8080], action: allow }',
+      ].join('\n');
+    writeFileSync(files.open, tiers(false));
+    writeFileSync(files.isolated, tiers(true));
+
+    const traced = microseg('trace', files.open, '--inventory', files.inventory, '--from', '10.0.1.1', '--to', '10.0.1.2', '--proto', 'tcp', '--port', '80');
+    expect(traced.stderr).toContain('its connections to itself stay inside it');
+    const matrix = microseg('matrix', files.open, '--inventory', files.inventory);
+    expect(matrix.code).toBe(0);
+    expect(matrix.stdout.split('\n')).toContain('web → app: tcp/8080');
+    expect(matrix.stdout).not.toContain('web → web');
+    const impact = microseg('impact', files.open, files.isolated, '--inventory', files.inventory);
+    expect(impact.stdout).toContain('no connection is newly permitted, blocked or redirected');
+    expect(impact.code).toBe(0);
+  });
+
   it('exits 1 and names exactly the group pair and services that changed', () => {
     const result = microseg('impact', policy, changed, '--inventory', inventory, '--json');
     expect(result.code).toBe(1);

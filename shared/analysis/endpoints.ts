@@ -148,6 +148,15 @@ export class AddressGroups {
   }
 }
 
+/**
+ * Whether two endpoints are one party: one address, or two of one workload's. A workload's
+ * connections among its own addresses stay inside it (trace refuses them), so they are no pair
+ * the matrix or an impact counts. Outside addresses are no workload: each is its own party.
+ */
+export function sameParty(a: MatrixEndpoint, b: MatrixEndpoint): boolean {
+  return a === b || (a.workload !== undefined && a.workload.id === b.workload?.id);
+}
+
 /** How the matrix, the impact and a replay name an end: its groups, else `(no group) NAME` for a workload in none, else `(outside)`. */
 export function groupNames(groups: readonly string[], workload?: Workload): readonly string[] {
   if (groups.length > 0) return groups;

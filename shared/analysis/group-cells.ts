@@ -1,3 +1,4 @@
+import { pushUnder } from '../arrays';
 import type { PairReach } from './reach';
 import type { SourceRow } from './pair-answers';
 import type { PlainClasses } from './plain-classes';
@@ -11,6 +12,8 @@ export interface CellInputs {
   members: readonly (readonly number[])[];
   /** Per endpoint, its groups. */
   groupsOf: readonly (readonly number[])[];
+  /** Per endpoint, its party (MatrixMembers): two endpoints of one make no pair. */
+  parties: readonly number[];
   rows: readonly SourceRow[];
   classes: PlainClasses;
   reaches: readonly PairReach[];
@@ -41,16 +44,18 @@ export interface MatrixCell {
 }
 
 /**
- * Every group cell, a source group at a time. A cell's pairs are its pairs of distinct
- * members of one family with a switch on their path; they are counted per pair of plain
- * classes, and the reaches that occur among them are those of the pairs some rule joins
- * (from the members' rows) and, for each pair of classes with more pairs than rules join,
- * the classes' plain reach. The services follow from which reaches occur, not how often.
- * The pair counts only decide which reaches occur: a cell's count and an example pair are
- * worked out when it is looked at (`groupCellAt`).
+ * Every group cell, a source group at a time. A cell's pairs are its pairs of members of two
+ * parties (isMemberPair: not one workload's addresses) of one family with a switch on their
+ * path; they are counted per pair of plain classes, less the pairs within one party (a
+ * workload's addresses may share a class), and the reaches that occur among them are those
+ * of the pairs some rule joins (from the members' rows, pairs within a party left out) and,
+ * for each pair of classes with more pairs than rules join, the classes' plain reach. The
+ * services follow from which reaches occur, not how often. The pair counts only decide which
+ * reaches occur: a cell's count and an example pair are worked out when it is looked at
+ * (`groupCellAt`).
  */
 export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): AnalysisSteps<GroupGrid> {
-  const { members, groupsOf, classes } = inputs;
+  const { members, groupsOf, parties, classes } = inputs;
   const groups = members.length;
   const K = classes.classes;
   // Per group, its classes and how many of its members are in each, side by side.
@@ -77,18 +82,35 @@ export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): Ana
   const contributions: (RowContribution | undefined)[] = [];
   const groupsLeft = new Int32Array(groupsOf.length);
   for (const list of members) for (const a of list) groupsLeft[a]!++;
+  // Per party of several endpoints (a workload with several addresses), its endpoints after the first.
+  const laterEnds = new Map<number, number[]>();
+  parties.forEach((party, a) => {
+    if (party !== a) pushUnder(laterEnds, party, a);
+  });
 
   for (let g1 = 0; g1 < groups; g1++) {
     const joinedKeys = new Set<number>();
     const joinedPairs = new Map<number, number>();
+    // Pairs within one party that the classes' products count, by `(g2 * K + class of a) * K + class of b`.
     const within = new Map<number, number>();
+    const withinGroups = new Set<number>();
+    const addWithin = (ka: number, b: number): void => {
+      const kb = classes.classOf[b]!;
+      for (const g2 of groupsOf[b]!) {
+        const key = (g2 * K + ka) * K + kb;
+        within.set(key, (within.get(key) ?? 0) + 1);
+        withinGroups.add(g2);
+      }
+    };
     for (const a of members[g1]!) {
       const c = (contributions[a] ??= rowContribution(a, inputs, K, R));
       for (const key of c.reachKeys) joinedKeys.add(key);
       for (let i = 0; i < c.pairKeys.length; i++) joinedPairs.set(c.pairKeys[i]!, (joinedPairs.get(c.pairKeys[i]!) ?? 0) + c.pairCounts[i]!);
       if (--groupsLeft[a]! === 0) contributions[a] = undefined;
       const ka = classes.classOf[a]!;
-      for (const g2 of groupsOf[a]!) within.set(g2 * K + ka, (within.get(g2 * K + ka) ?? 0) + 1);
+      const party = parties[a]!;
+      addWithin(ka, party);
+      for (const b of laterEnds.get(party) ?? []) addWithin(ka, b);
     }
     const joined = new Map<number, number[]>();
     for (const key of joinedKeys) {
@@ -106,13 +128,14 @@ export function* groupCells(inputs: CellInputs, progress: AnalysisProgress): Ana
       ids.length = 0;
       if (joinedHere) for (const id of joinedHere) ids.push(id);
       const to = classCounts[g2]!;
+      const withinHere = withinGroups.has(g2);
       let pairs = 0;
       for (let x = 0; x < from.length; x += 2) {
         const k1 = from[x]!;
         const n1 = from[x + 1]!;
         for (let y = 0; y < to.length; y += 2) {
           const k2 = to[y]!;
-          const count = n1 * to[y + 1]! - (k1 === k2 ? (within.get(g2 * K + k1) ?? 0) : 0);
+          const count = n1 * to[y + 1]! - (withinHere ? (within.get((g2 * K + k1) * K + k2) ?? 0) : 0);
           const plain = classes.plain[k1 * K + k2]!;
           if (count <= 0 || plain === -1) continue;
           pairs += count;
@@ -139,13 +162,14 @@ interface RowContribution {
   pairCounts: readonly number[];
 }
 
-function rowContribution(a: number, { rows, groupsOf, classes }: CellInputs, K: number, R: number): RowContribution {
+function rowContribution(a: number, { rows, groupsOf, parties, classes }: CellInputs, K: number, R: number): RowContribution {
   const row = rows[a]!;
   const ka = classes.classOf[a]!;
   const reachKeys = new Set<number>();
   const pairs = new Map<number, number>();
   for (let j = 0; j < row.columns.length; j++) {
     const b = row.columns[j]!;
+    if (parties[b] === parties[a]) continue;
     const classPair = ka * K + classes.classOf[b]!;
     const reach = row.reaches[j]!;
     for (const g2 of groupsOf[b]!) {

@@ -227,6 +227,35 @@ describe('impact of one change against other inventories and policies', () => {
   });
 });
 
+// A tester's defect: isolating web, whose only member has two addresses, was reported as
+// `web → web: newly blocked any` and exited 1, though only web-1's connections to itself
+// changed, which trace refuses (they stay inside the workload).
+describe('impact on a workload with several addresses', () => {
+  const workload = (name: string, host: string, addresses: string[]): Inventory['workloads'][number] => ({ id: `static:t/${name}`, name, host, addresses, labels: { tier: name.split('-')[0]! }, origin: { kind: 'static', source: 't' } });
+  const tiers: Policy = {
+    ...BARE,
+    groups: [
+      { name: 'web', selector: { labels: 'tier=web' } },
+      { name: 'app', selector: { labels: 'tier=app' } },
+    ],
+    edges: [{ id: 'web-to-app', from: 'web', to: 'app', services: [{ protocol: 'tcp', ports: { from: 8080, to: 8080 } }], action: 'allow' }],
+  };
+  const isolated: Policy = { ...tiers, groups: tiers.groups.map((g) => (g.name === 'web' ? { ...g, isolated: true } : g)) };
+  const impactOf = (inventory: Inventory, scope: ImpactScope): string[] => summary(changeImpact({ policy: tiers, tables: tablesOf(tiers, inventory) }, { policy: isolated, tables: tablesOf(isolated, inventory) }, inventory, { scope }));
+
+  it("counts no change of a workload's connections among its own addresses, either way of comparing", () => {
+    const alone: Inventory = { readAt: 'x', workloads: [workload('web-1', 'h1', ['10.0.1.1', '10.0.1.2']), workload('app-1', 'h2', ['10.0.2.1'])] };
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(impactOf(alone, scope), scope).toEqual([]);
+  });
+
+  it('counts the pairs of its addresses with another workload’s, and none among its own', () => {
+    // web-2 beside web-1 on h1: their three addresses are one class, whose pairs are counted one by one.
+    const withPeer: Inventory = { readAt: 'x', workloads: [workload('web-1', 'h1', ['10.0.1.1', '10.0.1.2']), workload('web-2', 'h1', ['10.0.1.3']), workload('app-1', 'h2', ['10.0.2.1'])] };
+    const expected = ['web → web (4): +none -any >none <none e.g. 10.0.1.1 → web-2'];
+    for (const scope of ['changed-flows', 'every-pair'] as const) expect(impactOf(withPeer, scope), scope).toEqual(expected);
+  });
+});
+
 describe('impact of a change of honeypot', () => {
   // The honeypot of some redirected connections changes to one without an IPv6 address, and
   // that sends its own connections back to itself: those redirects end in a drop instead.
@@ -281,7 +310,7 @@ describe('impact narrowed to the changed flows (property)', () => {
     let changed = 0;
     fc.assert(
       fc.property(
-        scenarioArbitrary({ probes: { min: 0, max: 0 } }).chain((s) => editArbitrary(s.policy).map((edited) => ({ ...s, edited }))),
+        scenarioArbitrary({ probes: { min: 0, max: 0 }, dualHomed: true }).chain((s) => editArbitrary(s.policy).map((edited) => ({ ...s, edited }))),
         // One reader for both sides, as the app loads them, shares flows' parts; separate ones, as for tables read back, share none.
         fc.boolean(),
         ({ policy, edited, inventory }, oneReader) => {

@@ -4,7 +4,7 @@ import type { Policy } from '../policy/model';
 import { addressHosts, type HostFlowTables } from '../simulator/path';
 import { resolveMembership } from '../policy/membership';
 import { addressKey } from '../simulator/table-index';
-import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, type MatrixEndpoint, type WorkloadAddresses } from './endpoints';
+import { AddressGroups, endpointLabel, endpointsAt, groupNames, matrixEndpoints, sameParty, type MatrixEndpoint, type WorkloadAddresses } from './endpoints';
 import { ChangedAddresses } from './changed-addresses';
 import { boxedPairCount, boxedPairs, changedPairs, EndpointLocator, type PairBox } from './changed-pairs';
 import { FlowSignatures } from './flow-signatures';
@@ -40,7 +40,7 @@ export interface ImpactEntry extends ReachChanges {
    */
   from: string;
   to: string;
-  /** Address pairs whose reach changed. */
+  /** Address pairs whose reach changed; none of one workload's addresses with each other (sameParty). */
   pairs: number;
   /**
    * The first of them by name, to trace: `web-1 → app-2`, with a service whose connections its
@@ -207,7 +207,7 @@ function* narrowedImpact(before: ImpactSide, after: ImpactSide, inventory: Inven
     yield { done: visited++, total: boxed, unit: 'address pairs' };
     const src = endpoints[s]!;
     const dst = endpoints[d]!;
-    if (s === d || src.address.family !== dst.address.family) continue;
+    if (sameParty(src, dst) || src.address.family !== dst.address.family) continue;
     pairsCompared++;
     const changes = changesBetween(pairReach(older, hostOf, src, dst), pairReach(newer, hostOf, src, dst));
     if (changes) entries.add(src, dst, changes);
@@ -240,10 +240,11 @@ function* classwiseImpact(before: ImpactSide, after: ImpactSide, inventory: Inve
       const [src, dst] = a === b ? [a.members[0]!, a.members[1]!] : [a.members[0]!, b.members[0]!];
       const changes = changesBetween(older.reach(src, dst), newer.reach(src, dst));
       if (!changes) continue;
-      // Two classes of a thousand addresses each make a million address pairs to count in.
+      // Two classes of a thousand addresses each make a million address pairs to count in; a
+      // workload's pairs among its own addresses are none (its connections to itself stay inside it).
       for (const s of a.members)
         for (const d of b.members) {
-          if (s === d) continue;
+          if (sameParty(s, d)) continue;
           entries.add(s, d, changes);
           if (++added % ADDS_PER_STEP === 0) yield { done: visited, total, unit: 'class pairs' };
         }

@@ -1,10 +1,11 @@
+import { pushUnder } from '../arrays';
 import type { MatrixCell } from './group-cells';
 import { NO_SERVICES } from './service-set';
 
 /** What a cell shows: its services. Cells that show the same share one object. */
 export type CellServices = Pick<MatrixCell, 'always' | 'sometimes' | 'redirected'>;
 
-/** A cell with no member pairs (an empty group, a group of one member with itself, outside addresses only). */
+/** A cell with no member pairs (an empty group, a group of one workload with itself, outside addresses only). */
 export const NO_PAIRS = -1;
 
 /**
@@ -30,6 +31,12 @@ export interface MatrixMembers {
   families: number[];
   /** Per endpoint: whether a switch of ours is in front of it (it is a workload on a host). */
   behindSwitch: boolean[];
+  /**
+   * Per endpoint, its party: the first endpoint of its workload, or itself for an outside
+   * address. A workload's connections among its own addresses stay inside it (trace refuses
+   * them), so two endpoints of one party never make a member pair.
+   */
+  parties: number[];
   /** Per group (in the matrix's group order), its member endpoints, ascending. */
   byGroup: number[][];
 }
@@ -75,20 +82,21 @@ export function forEachCellOfRow(grid: GroupGrid, row: number, visit: (column: n
   }
 }
 
-/** Whether two endpoints make a member pair of a cell: distinct, of one family, with a switch of ours on their path. */
+/** Whether two endpoints make a member pair of a cell: of two parties (not one workload), of one family, with a switch of ours on their path. */
 export function isMemberPair(members: MatrixMembers, a: number, b: number): boolean {
-  return a !== b && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
+  return members.parties[a] !== members.parties[b] && members.families[a] === members.families[b] && (members.behindSwitch[a]! || members.behindSwitch[b]!);
 }
 
 /**
- * The pairs of cell (row, column), counted as a person reads them: pairs of workload addresses
- * (two dual-stack workloads are two pairs), and, where a group has address blocks, each workload
- * address of the other group with that group's outside addresses of its family as one end. The
- * outside members are stand-ins, one per stretch the tables' prefixes cut the blocks into
- * (matrixEndpoints): counted one by one, they would say how the flows split the space, not who talks.
+ * The pairs of cell (row, column), counted as a person reads them: pairs of addresses of two
+ * workloads (two dual-stack workloads are two pairs; a workload with itself is none), and,
+ * where a group has address blocks, each workload address of the other group with that group's
+ * outside addresses of its family as one end. The outside members are stand-ins, one per
+ * stretch the tables' prefixes cut the blocks into (matrixEndpoints): counted one by one, they
+ * would say how the flows split the space, not who talks.
  */
 export function memberPairCount(members: MatrixMembers, row: number, column: number): number {
-  return pairsOf(familyCounts(members, row), familyCounts(members, column), sharedBehindSwitch(members, row, column)).pairs;
+  return pairsOf(familyCounts(members, row), familyCounts(members, column), samePartyPairs(members, row, column)).pairs;
 }
 
 /** Of memberPairCount, the pairs of a workload address with a group's outside addresses. */
@@ -107,14 +115,30 @@ function countSlot(members: MatrixMembers, a: number): number {
   return (members.families[a] === 6 ? 2 : 0) + (members.behindSwitch[a] ? 0 : 1);
 }
 
-/** Members behind a switch in both groups: each would make a pair with itself. */
-function sharedBehindSwitch(members: MatrixMembers, row: number, column: number): number {
-  const inColumn = new Set(members.byGroup[column]);
-  return members.byGroup[row]!.filter((a) => members.behindSwitch[a] && inColumn.has(a)).length;
+/**
+ * The pairs of two members behind a switch, one of each group, of one family and one party (an
+ * address with itself, or two of one workload's): familyCounts' products count them, though
+ * none is a member pair.
+ */
+function samePartyPairs(members: MatrixMembers, row: number, column: number): number {
+  const inColumn = new Map<number, number>();
+  for (const b of members.byGroup[column]!) {
+    if (!members.behindSwitch[b]) continue;
+    const key = partyFamilyKey(members, b);
+    inColumn.set(key, (inColumn.get(key) ?? 0) + 1);
+  }
+  let pairs = 0;
+  for (const a of members.byGroup[row]!) if (members.behindSwitch[a]) pairs += inColumn.get(partyFamilyKey(members, a)) ?? 0;
+  return pairs;
 }
 
-/** The pairs of two groups from their familyCounts, less the members they share behind a switch. */
-function pairsOf(from: ArrayLike<number>, to: ArrayLike<number>, shared: number): { pairs: number; outside: number } {
+/** One number per party and family: endpoints share it when their pairs are counted and are none. */
+function partyFamilyKey(members: MatrixMembers, a: number): number {
+  return members.parties[a]! * 2 + (members.families[a] === 6 ? 1 : 0);
+}
+
+/** The pairs of two groups from their familyCounts, less their pairs within one party (samePartyPairs). */
+function pairsOf(from: ArrayLike<number>, to: ArrayLike<number>, sameParty: number): { pairs: number; outside: number } {
   let workloadPairs = 0;
   let outside = 0;
   for (const family of [0, 2]) {
@@ -122,7 +146,7 @@ function pairsOf(from: ArrayLike<number>, to: ArrayLike<number>, shared: number)
     workloadPairs += behindA * behindB;
     outside += (outsideB > 0 ? behindA : 0) + (outsideA > 0 ? behindB : 0);
   }
-  return { pairs: workloadPairs - shared + outside, outside };
+  return { pairs: workloadPairs - sameParty + outside, outside };
 }
 
 /** The first member pair of cell (row, column) in endpoint order, named; undefined without one. */
@@ -147,13 +171,13 @@ const EMPTY_SERVICES: CellServices = { always: NO_SERVICES, sometimes: NO_SERVIC
 
 /**
  * Counts any cell's pairs (as memberPairCount) at once, for readers that go over every cell (a
- * CSV of 25 million rows): per group, its familyCounts, and per pair of groups how many members
- * behind a switch they share (each would make a pair with itself).
+ * CSV of 25 million rows): per group, its familyCounts, and per pair of groups their
+ * samePartyPairs (a workload has few addresses, so its pairs of them are few).
  */
 export class MemberPairCounter {
   /** Per group, its four familyCounts side by side. */
   private readonly counts: Int32Array;
-  private readonly shared = new Map<number, number>();
+  private readonly sameParty = new Map<number, number>();
   private readonly groups: number;
 
   constructor(members: MatrixMembers) {
@@ -166,7 +190,14 @@ export class MemberPairCounter {
         if (members.behindSwitch[a]) groupsOf[a]!.push(g);
       }
     });
-    for (const list of groupsOf) for (const g1 of list) for (const g2 of list) this.shared.set(g1 * this.groups + g2, (this.shared.get(g1 * this.groups + g2) ?? 0) + 1);
+    const byPartyFamily = new Map<number, number[]>();
+    members.labels.forEach((_, a) => {
+      if (members.behindSwitch[a]) pushUnder(byPartyFamily, partyFamilyKey(members, a), a);
+    });
+    for (const ends of byPartyFamily.values())
+      for (const a of ends)
+        for (const b of ends)
+          for (const g1 of groupsOf[a]!) for (const g2 of groupsOf[b]!) this.sameParty.set(g1 * this.groups + g2, (this.sameParty.get(g1 * this.groups + g2) ?? 0) + 1);
   }
 
   count(row: number, column: number): number {
@@ -180,6 +211,6 @@ export class MemberPairCounter {
 
   private pairsAt(row: number, column: number): { pairs: number; outside: number } {
     const { counts } = this;
-    return pairsOf(counts.subarray(row * 4, row * 4 + 4), counts.subarray(column * 4, column * 4 + 4), this.shared.get(row * this.groups + column) ?? 0);
+    return pairsOf(counts.subarray(row * 4, row * 4 + 4), counts.subarray(column * 4, column * 4 + 4), this.sameParty.get(row * this.groups + column) ?? 0);
   }
 }

@@ -103,19 +103,32 @@ export function* matrixSteps(policy: Policy, inventory: Inventory, tablesAsGiven
   const groupsOf = endpoints.map((e) => e.groups.flatMap((g) => groupIndex.get(g) ?? []));
   const members = groups.map((): number[] => []);
   groupsOf.forEach((list, i) => list.forEach((g) => members[g]!.push(i)));
+  const parties = partiesOf(endpoints);
   const byWorkload = inventory.workloads.length <= WORKLOAD_MATRIX_LIMIT;
   const progress = { done: 0, total: groups.length ** 2 + (byWorkload ? 1 : 0), unit: 'group cells' };
-  const grid = yield* groupCells({ members, groupsOf, rows, classes, reaches: answers.reaches }, progress);
+  const grid = yield* groupCells({ members, groupsOf, parties, rows, classes, reaches: answers.reaches }, progress);
   const workloadRows = byWorkload ? workloadMatrix(inventory, endpoints, (a, b) => reachId(rows[a]!, classes, a, b)) : undefined;
   const classPairs = rows.reduce((sum, r) => sum + r.columns.length, 0) + classes.hardClasses ** 2;
   return {
     groups,
     grid,
-    members: { labels: endpoints.map(endpointLabel), families: endpoints.map((e) => e.address.family), behindSwitch: endpoints.map((e) => e.host !== undefined), byGroup: members },
+    members: { labels: endpoints.map(endpointLabel), families: endpoints.map((e) => e.address.family), behindSwitch: endpoints.map((e) => e.host !== undefined), parties, byGroup: members },
     ...(workloadRows ? { workloads: { names: workloadRows.names, cells: workloadRows.cells.map((row) => row.map((ids) => workloadCell(ids, answers.reaches))) } } : {}),
     stats: { endpoints: endpoints.length, classes: classes.hardClasses, classPairs, simulations: answers.simulations },
     leftOut,
   };
+}
+
+/** Per endpoint, its party (MatrixMembers): the first endpoint of its workload, or itself for an outside address. */
+function partiesOf(endpoints: readonly MatrixEndpoint[]): number[] {
+  const firstOf = new Map<string, number>();
+  return endpoints.map((e, i) => {
+    if (!e.workload) return i;
+    const first = firstOf.get(e.workload.id);
+    if (first !== undefined) return first;
+    firstOf.set(e.workload.id, i);
+    return i;
+  });
 }
 
 /** The reach id of one pair: from the source's row when a rule joins them, else from their classes. */

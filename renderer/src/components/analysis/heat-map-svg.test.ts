@@ -43,7 +43,7 @@ describe('heat map picture', () => {
     expect(legend).toContain('nothing permitted');
     const lonely = describeCell('db', 'db', null);
     expect(legend.some((text) => lonely === `db → db: ${text}`)).toBe(true);
-    expect(lonely).toContain('a group with itself of one member');
+    expect(lonely).toContain('a group with itself of one workload');
   });
 
   it('escapes names and explains each cell in its tooltip', () => {

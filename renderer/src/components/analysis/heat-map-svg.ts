@@ -15,7 +15,7 @@ export interface HeatMapLayout {
 }
 
 /** When a cell has no member pairs, as the legend and a cell's own explanation both say it. */
-const NO_PAIRS = 'no member pairs (an empty group, a group with itself of one member, one address in both groups, or only outside addresses)';
+const NO_PAIRS = 'no member pairs (an empty group, a group with itself of one workload, one workload in both groups, or only outside addresses)';
 
 /** A cell that permits nothing, in the legend's words: said of a cell, "nothing for every pair" read as if something were. */
 const NOTHING = 'nothing permitted';
