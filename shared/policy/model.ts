@@ -27,8 +27,9 @@ export interface Service {
  * Which workloads (or external parties) belong to a group. The workload criteria (labels,
  * namespaceLabels, image, namespace, host) must all hold; `cidrs` adds address blocks besides
  * the workloads they select (a union, never "workloads inside these blocks": MS110 warns when
- * both are given). An empty selector selects nothing, so a forgotten field never silently
- * selects everything.
+ * both are given). An empty selector (no criterion at all) selects nothing, so a forgotten field
+ * never silently selects everything; a criterion given empty says so on purpose: `labels: ''`
+ * is every workload, as kubectl reads an empty label selector.
  */
 export interface Selector {
   /** Kubernetes label-selector syntax: `tier=web,env in (prod,stage),!legacy`. */
