@@ -1,7 +1,7 @@
 import { trafficName, type InfrastructureTraffic, type PolicyTables } from './infrastructure-passes';
 
 /**
- * Infrastructure traffic (DHCP, IPv6 neighbour discovery) that one side's switches pass before
+ * Infrastructure traffic (DHCP, DHCPv6, IPv6 neighbour discovery) that one side's switches pass before
  * any policy on some hosts and the other side's do not. The impact compares both sides without
  * those passes, so no entry of it shows this: without its own line, turning DHCP off read as no
  * change at all.
@@ -47,7 +47,7 @@ export function infrastructureChangeLine({ traffic, change, hosts }: Infrastruct
       ? `${hosts.slice(0, HOSTS_NAMED).join(', ')} and ${more} more host${more === 1 ? '' : 's'}`
       : hosts.join(', ');
   const why =
-    traffic === 'dhcp'
+    traffic === 'dhcp' || traffic === 'dhcpv6'
       ? " ahead of the policy's rules"
       : change === 'now passes'
         ? ': it comes with the first IPv6 address and is not a change of what the policy permits'

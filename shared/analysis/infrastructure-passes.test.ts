@@ -109,7 +109,8 @@ describe('the matrix and infrastructure traffic', () => {
 
   it('names DHCP too when the policy lets it through, and nothing on an IPv4 inventory without it', () => {
     const withDhcp = { ...policy, infrastructure: { dhcp: true, dnsResolvers: [] } };
-    expect(withoutInfrastructurePasses(tablesOf(withDhcp))).toMatchObject({ leftOut: ['dhcp', 'neighbour-discovery'], unknownPasses: [] });
+    // With IPv6 addresses, DHCPv6 passes too: its client asks from a link-local address.
+    expect(withoutInfrastructurePasses(tablesOf(withDhcp))).toMatchObject({ leftOut: ['dhcp', 'dhcpv6', 'neighbour-discovery'], unknownPasses: [] });
     const v4: Inventory = {
       ...inventory,
       workloads: inventory.workloads.map((w, i) => ({ ...w, addresses: [`10.0.0.${i + 1}`] })),
@@ -166,10 +167,11 @@ describe('the impact and infrastructure traffic', () => {
     const onlyOps: Inventory = { ...v4, workloads: v4.workloads.map((w) => (w.name === 'ops-1' ? { ...w, addresses: [...w.addresses, 'fd00::5'] } : w)) };
     const impact = changeImpact(side(policy, v4), side(withDhcp, onlyOps), onlyOps);
     expect(listed(impact)).toEqual([]);
-    expect(impact.leftOut).toEqual(['dhcp', 'neighbour-discovery']);
-    // Both come in on every host; neighbour discovery is said not to be the policy's doing.
+    expect(impact.leftOut).toEqual(['dhcp', 'dhcpv6', 'neighbour-discovery']);
+    // All come in on every host; neighbour discovery is said not to be the policy's doing.
     expect(impact.infrastructureChanges.map(infrastructureChangeLine)).toEqual([
       "DHCP (UDP 67 and 68) now passes on h1, h2 ahead of the policy's rules",
+      "DHCPv6 (UDP 546 and 547) now passes on h1, h2 ahead of the policy's rules",
       'IPv6 neighbour discovery (ICMPv6 types 133-136) now passes on h1, h2: it comes with the first IPv6 address and is not a change of what the policy permits',
     ]);
     expect(impactChangesSomething(impact)).toBe(true);

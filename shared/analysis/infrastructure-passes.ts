@@ -6,12 +6,13 @@ import type { FlowTables } from '../simulator/simulate';
 import { digestOf, rememberDigest } from '../simulator/table-digest';
 
 /** IP traffic the pipeline lets through before any policy, between every pair whatever their groups. */
-export type InfrastructureTraffic = 'neighbour-discovery' | 'dhcp';
+export type InfrastructureTraffic = 'neighbour-discovery' | 'dhcp' | 'dhcpv6';
 
 /** How the matrix and the impact name each kind of it, in the order they are listed. */
 const TRAFFIC_NAMES: Record<InfrastructureTraffic, string> = {
   'neighbour-discovery': 'IPv6 neighbour discovery (ICMPv6 types 133-136)',
   dhcp: 'DHCP (UDP 67 and 68)',
+  dhcpv6: 'DHCPv6 (UDP 546 and 547)',
 };
 
 /**
@@ -145,15 +146,19 @@ function passedTraffic(flow: SimFlow): InfrastructureTraffic | 'unknown' | undef
   const mayCarryIp = match.ethType === undefined || match.ethType === ETH_TYPE.ipv4 || match.ethType === ETH_TYPE.ipv6;
   if (!mayCarryIp || match.inPort !== undefined || !flow.actions.some((a) => a.kind === 'normal') || !isOurCookie(flow.cookie)) return undefined;
   if (!hasAddress(match)) {
-    if (isCookieOfKind(flow.cookie, 'dhcp') && isDhcp(flow)) return 'dhcp';
+    if (isCookieOfKind(flow.cookie, 'dhcp') && isUdpTo(flow, ETH_TYPE.ipv4, DHCP_PORTS)) return 'dhcp';
+    if (isCookieOfKind(flow.cookie, 'dhcp') && isUdpTo(flow, ETH_TYPE.ipv6, DHCPV6_PORTS)) return 'dhcpv6';
     if (isCookieOfKind(flow.cookie, 'infrastructure') && isNeighbourDiscovery(flow)) return 'neighbour-discovery';
   }
   return 'unknown';
 }
 
-/** UDP to a DHCP server's or client's port, as compiler/host-table.ts writes it. */
-function isDhcp({ match }: SimFlow): boolean {
-  return match.ipProto === IP_PROTO.udp && match.tpDst?.mask === 0xffff && (match.tpDst.value === 67 || match.tpDst.value === 68);
+const DHCP_PORTS = [67, 68];
+const DHCPV6_PORTS = [546, 547];
+
+/** UDP of one family to a DHCP server's or client's port, as compiler/host-table.ts writes it. */
+function isUdpTo({ match }: SimFlow, ethType: number, ports: readonly number[]): boolean {
+  return match.ethType === ethType && match.ipProto === IP_PROTO.udp && match.tpDst?.mask === 0xffff && ports.includes(match.tpDst.value);
 }
 
 /** ICMPv6 of one of the types 133 to 136 (router and neighbour solicitation and advertisement). */

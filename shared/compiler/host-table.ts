@@ -156,6 +156,11 @@ function addPipeline(flows: FlowList, options: HostTableOptions): void {
     const dhcp = cookieFor('dhcp', 0);
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=68,tp_dst=67', ['NORMAL'], dhcp);
     infra(classify, PRIORITY.infrastructure + 10, 'udp,tp_src=67,tp_dst=68', ['NORMAL'], dhcp);
+    // DHCPv6: a client asks from its link-local address, which no group holds either.
+    if (options.withIPv6) {
+      infra(classify, PRIORITY.infrastructure + 10, 'udp6,tp_src=546,tp_dst=547', ['NORMAL'], dhcp);
+      infra(classify, PRIORITY.infrastructure + 10, 'udp6,tp_src=547,tp_dst=546', ['NORMAL'], dhcp);
+    }
   }
   for (const family of families) infra(classify, PRIORITY.rule, family, [classifyConntrack(options)]);
   infra(classify, PRIORITY.fallThrough, '', ['drop']);

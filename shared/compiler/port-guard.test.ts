@@ -90,6 +90,28 @@ describe('the spoof guard of switch ports the inventory names', () => {
     expect(onH1({ inPort: 'veth-web1', ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1:ff00:2', protocol: 'icmp', icmpType: 135 }).verdict).toBe('forwarded');
   });
 
+  it('passes DHCPv6 from a link-local address, a server\'s answer from its own addresses too, and nothing else on those ports', () => {
+    const dhcpv6 = (src: string, srcPort: number, dstPort: number) => onH1({ inPort: 'veth-web1', ethType: 'ipv6', src, dst: 'ff02::1:2', protocol: 'udp', srcPort, dstPort });
+    expect(dhcpv6('fe80::1', 546, 547).verdict).toBe('forwarded');
+    expect(dhcpv6('fe80::1', 547, 546).verdict).toBe('forwarded');
+    expect(dhcpv6('fd00::1', 547, 546).verdict).toBe('forwarded');
+    // From another's address the guard drops it, a server's answer or not.
+    expect(droppedBy(dhcpv6('fd00::3', 547, 546))).toBe(GUARD_COOKIE);
+    // A link-local address speaks DHCPv6 only: other UDP from it drops.
+    expect(droppedBy(dhcpv6('fe80::1', 40000, 547))).toBe(GUARD_COOKIE);
+    // Without guards the classify table passes it ahead of the policy, as it does DHCP: web1 as a
+    // server, asked at its own address and answering from it, which the policy's rules would drop.
+    const unguardedH1 = loadHostTables(compilePolicy(policy, unguarded).hosts).get('h1')!;
+    const plain = (src: string, dst: string, srcPort: number, dstPort: number) => simulatePacket(unguardedH1, { ethType: 'ipv6', src, dst, protocol: 'udp', srcPort, dstPort }, 'new').verdict;
+    expect(plain('fe80::9', 'fd00::1', 546, 547)).toBe('forwarded');
+    expect(plain('fd00::1', 'fe80::9', 547, 546)).toBe('forwarded');
+    expect(plain('fd00::1', 'fe80::9', 547, 5000)).toBe('dropped');
+    // Without DHCP in the policy, the classify table drops the exchange as any other unmatched traffic.
+    const off = compilePolicy({ ...policy, infrastructure: { dhcp: false, dnsResolvers: [] } }, guarded);
+    const offH1 = loadHostTables(off.hosts).get('h1')!;
+    expect(simulatePacket(offH1, { inPort: 'veth-web1', ethType: 'ipv6', src: 'fe80::1', dst: 'ff02::1:2', protocol: 'udp', srcPort: 546, dstPort: 547 }, 'new').verdict).toBe('dropped');
+  });
+
   it('drops what comes in on the port from another address, and says why', () => {
     // As web2, whom web-db permits too, and as an outside address, which no rule would check at all.
     for (const forged of ['10.0.0.2', '203.0.113.9']) {

@@ -68,6 +68,11 @@ export function addPortGuards(flows: FlowList, ports: readonly GuardedPort[], op
       add(PRIORITY.portGuardInfrastructure, `${from},udp,tp_src=68,tp_dst=67`, ['NORMAL']);
       // A workload serving DHCP answers from its own address.
       for (const a of ipv4) add(PRIORITY.portGuardInfrastructure, `${from},udp,nw_src=${a},tp_src=67,tp_dst=68`, ['NORMAL']);
+      // DHCPv6 speaks from link-local addresses, the client's and the server's (RFC 8415), or from a server's own.
+      if (options.withIPv6) {
+        add(PRIORITY.portGuardInfrastructure, `${from},udp6,ipv6_src=${LINK_LOCAL},tp_src=546,tp_dst=547`, ['NORMAL']);
+        for (const a of [LINK_LOCAL, ...matchValuesOf(addresses, 6)]) add(PRIORITY.portGuardInfrastructure, `${from},udp6,ipv6_src=${a},tp_src=547,tp_dst=546`, ['NORMAL']);
+      }
     }
     for (const a of ipv4) {
       add(PRIORITY.portGuard, `${from},ip,nw_src=${a}`, [conntrack]);

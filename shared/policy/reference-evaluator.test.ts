@@ -208,6 +208,10 @@ describe('mayConnect: actions, defaults and infrastructure', () => {
     expect(ask(w('metrics'), { address: '192.0.2.53' }, { protocol: 'udp', port: 53 })).toBe(false);
     expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 }, p)).toBe(true);
     expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 68, port: 67 })).toBe(false);
+    // DHCPv6, on its own ports and only over IPv6: a client asks from its link-local address.
+    const v6 = (sourcePort: number, port: number, q: Policy = p): boolean => ask({ address: 'fe80::9' }, { address: 'ff02::1:2' }, { protocol: 'udp', family: 6, sourcePort, port }, q);
+    expect([v6(546, 547), v6(547, 546), v6(546, 547, policy), v6(68, 67)]).toEqual([true, true, false, false]);
+    expect(ask(w('metrics'), w('db-1'), { protocol: 'udp', sourcePort: 546, port: 547 }, p)).toBe(false);
   });
 });
 

@@ -139,13 +139,9 @@ function infrastructureAnswer(
     return 'IPv6 neighbour discovery always passes';
   }
   const dhcpPorts = `${q.sourcePort ?? ''}>${q.port ?? ''}`;
-  if (
-    policy.infrastructure?.dhcp &&
-    q.family === 4 &&
-    q.protocol === 'udp' &&
-    (dhcpPorts === '68>67' || dhcpPorts === '67>68')
-  ) {
-    return 'DHCP always passes';
+  if (policy.infrastructure?.dhcp && q.protocol === 'udp') {
+    if (q.family === 4 && (dhcpPorts === '68>67' || dhcpPorts === '67>68')) return 'DHCP always passes';
+    if (q.family === 6 && (dhcpPorts === '546>547' || dhcpPorts === '547>546') && usesIPv6(policy, inventory)) return 'DHCPv6 always passes';
   }
   const resolvers = (policy.infrastructure?.dnsResolvers ?? []).map((r) => toBits(r)?.bits);
   const target = b.kind === 'outside' ? [b.bits] : b.bits ? [b.bits] : b.workload.addresses.map((x) => toBits(x)?.bits);

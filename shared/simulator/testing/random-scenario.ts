@@ -103,7 +103,7 @@ const OUTSIDE = [
 export const SWITCH_PORT_PREFIX = 'p-w';
 const RESOLVERS = ['192.0.2.53', 'fd00::35'];
 const ICMP_TYPES = [0, 7, 8, 9, 127, 128, 129, 130, 133, 134, 135, 136, 137, 138];
-const SPECIAL_PORTS = [53, 67, 68];
+const SPECIAL_PORTS = [53, 67, 68, 546, 547];
 
 const port = fc.oneof(
   fc.integer({ min: 1, max: 1024 }),
@@ -409,7 +409,7 @@ function probesArbitrary(
     protocol: fc.constantFrom<PacketProtocol>('tcp', 'tcp', 'udp', 'udp', 'sctp', 'icmp', 'other'),
     srcPort: fc.oneof(
       { weight: 5, arbitrary: fc.integer({ min: 32768, max: 60999 }) },
-      { weight: 1, arbitrary: fc.constantFrom(67, 68) },
+      { weight: 1, arbitrary: fc.constantFrom(67, 68, 546, 547) },
     ),
     dstPort: probePort,
     icmpType: fc.constantFrom(...ICMP_TYPES),
