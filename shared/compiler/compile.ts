@@ -79,6 +79,7 @@ export function compileInDetail(policy: Policy, inventory: Inventory): CompileDe
     redirects.diagnostics.push({ code: 'MS135', severity: 'error', message: `${redirectEdges} redirect edges; at most ${RULE_BAND_WIDTH} fit, each needs a priority level of its own`, location: { path: 'edges' } });
   }
   if (hasErrors(redirects.diagnostics)) return { result: { hosts: [], rules: [], diagnostics: [...diagnostics, ...redirects.diagnostics], flowCount: 0 } };
+  appendAll(diagnostics, redirects.diagnostics);
   const rules = resolveRules(policy, membership, workloads, redirects.targets);
   const ids = new MatchIds();
   // Every address is parsed once, here, for the IPv6 question and the matches alike.

@@ -134,6 +134,17 @@ describe('compiler features', () => {
     ]);
   });
 
+  it('warns when a redirect names a honeypot by an address its connections do not go to (MS136)', () => {
+    const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
+    const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;
+    const tarpit = traps.workloads.find((w) => w.name === 'tarpit')!;
+    const twoAddresses = { ...traps, workloads: traps.workloads.map((w) => (w === tarpit ? { ...w, addresses: [...w.addresses, '10.0.9.99'] } : w)) };
+    const ms136 = (spec: string) => compilePolicy({ ...redirect, defaults: { ...redirect.defaults, redirectTo: spec } }, twoAddresses).diagnostics.filter((d) => d.code === 'MS136');
+    expect(ms136('10.0.9.99').map((d) => d.message)).toEqual([expect.stringContaining('redirected to its first address of that family, 10.0.9.8')]);
+    expect(ms136('10.0.9.8')).toEqual([]);
+    expect(ms136('tarpit')).toEqual([]);
+  });
+
   it('finds a honeypot by any spelling of its address, as the inventory reads it', () => {
     const redirect = parsePolicyFile(read('redirect.policy.yaml'), 'redirect.policy.yaml').policy!;
     const traps = parseInventoryFile(read('redirect.inventory.yaml'), 'redirect.inventory.yaml', 'x').inventory!;

@@ -1,7 +1,7 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import type { Workload } from '../inventory/model';
 import { parseCidr } from '../net/address';
-import { ipv4MappedProblem } from '../net/cidr-set';
+import { canonicalAddress, ipv4MappedProblem } from '../net/cidr-set';
 import { honeypotNamed } from '../policy/honeypots';
 import type { Policy } from '../policy/model';
 
@@ -56,6 +56,12 @@ export function resolveRedirectTargets(policy: Policy, workloads: readonly Workl
     }
     const ipv4 = workload.addresses.find((a) => parseCidr(a)?.family === 4);
     const ipv6 = workload.addresses.find((a) => parseCidr(a)?.family === 6);
+    // A honeypot takes connections at its first address of each family: naming another of its addresses does not move them.
+    const named = canonicalAddress(spec);
+    const used = named === null ? null : parseCidr(named)?.family === 4 ? ipv4 : ipv6;
+    if (named !== null && used !== undefined && used !== null && used !== named) {
+      diagnostics.push({ code: 'MS136', severity: 'warning', message: `honeypot "${spec}" is an address of "${workload.name}", whose connections are redirected to its first address of that family, ${used}; write ${used} or "${workload.name}" to say where they go, or list ${named} first in the inventory`, location });
+    }
     targets.set(spec, { number: targets.size + 1, spec, workload, mac: workload.mac.toLowerCase(), ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) });
   }
   return { targets, diagnostics };
