@@ -46,3 +46,19 @@ describe('the default as the deciding flow', () => {
     expect(decided('reject')).toEqual([['h1', 'egress', 'the default for traffic no rule decides (reject)']]);
   });
 });
+
+describe('conntrack as the deciding flow', () => {
+  it('says a later packet of a permitted connection passes as one, not "already permitted (or invalid)"', () => {
+    const compiled = compilePolicy({ ...policy('drop'), edges: [{ id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' }] }, inventory);
+    const path = simulatePath(
+      loadHostTables(compiled.hosts),
+      { address: '10.0.1.1', host: 'h1' },
+      { address: '10.0.2.1', host: 'h2' },
+      { protocol: 'tcp', srcPort: 40000, dstPort: 5432 },
+      'established',
+      { hostOf: addressHosts(inventory.workloads) },
+    );
+    expect(path.verdict).toBe('permitted');
+    expect(decisionsOf(path, compiled.rules).map((d) => d.what)).toContain('conntrack: a later packet of a connection already permitted');
+  });
+});

@@ -1,6 +1,6 @@
 import type { RuleSummary } from '../compiler/compile';
 import { cookieFor, OWN_REDIRECT_PRIORITY, PRIORITY, TABLES } from '../compiler/pipeline';
-import type { SimFlow } from './flow-model';
+import { CT_FLAGS, type SimFlow } from './flow-model';
 import type { PathHop, PathResult } from './path';
 
 /** A flow that decided a connection's fate on one host, mapped back to the canvas. */
@@ -89,7 +89,7 @@ function describeUnruled(flow: SimFlow, table: number): string {
   if (cookie === DEFAULT_REJECT) return 'the default for traffic no rule decides (reject)';
   if (isRedirect(cookie)) return describeRedirect(table);
   if (cookie === PORT_GUARD) return describePortGuard(flow);
-  return describePipeline(table);
+  return describePipeline(flow, table);
 }
 
 function describeRule(rule: RuleSummary): string {
@@ -124,8 +124,15 @@ function describePortGuard(flow: SimFlow): string {
   return `the spoof guard of switch port ${port} lets the port's own traffic through`;
 }
 
-function describePipeline(table: number): string {
-  if (table === TABLES.conntrack.id) return 'conntrack: a connection already permitted (or invalid)';
+function describePipeline(flow: SimFlow, table: number): string {
+  if (table === TABLES.conntrack.id) {
+    // Its flows tell the states apart (compiler/host-table.ts): invalid drops, established and related pass.
+    const state = flow.match.ctState?.value ?? 0;
+    if (state & CT_FLAGS.inv) return 'conntrack: a packet of no valid connection (invalid), dropped';
+    if (state & CT_FLAGS.rel) return 'conntrack: related to a connection already permitted (an ICMP error about it)';
+    if (state & CT_FLAGS.est) return 'conntrack: a later packet of a connection already permitted';
+    return 'conntrack';
+  }
   if (table === TABLES.classify.id) return 'classification (ARP, neighbour discovery, DHCP or non-IP)';
   return 'the pipeline';
 }
