@@ -35,7 +35,10 @@ export const CONNECTION_LOG: AnalysisFileRequest = {
     examples.flatMap((e) => (e.connectionLogPath ? [{ name: e.name, description: `Connections logged in ${e.description}`, path: e.connectionLogPath }] : [])),
 };
 
-/** Asks for the file: a native dialog, or a path typed in browser mode (starting beside the open policy). */
+/** Per kind of file, the path last given, which the next ask starts from: a comparison is often run again against the same version. */
+const lastGiven = new Map<AnalysisFileRequest, string>();
+
+/** Asks for the file: a native dialog, or a path typed in browser mode (starting at the path last given, else beside the open policy). */
 export async function chooseAnalysisFile(what: AnalysisFileRequest): Promise<string | null> {
   const { info } = useAppStore.getState();
   if (info?.nativeDialogs) {
@@ -47,9 +50,11 @@ export async function chooseAnalysisFile(what: AnalysisFileRequest): Promise<str
     label: what.label,
     placeholder: what.placeholder,
     confirmLabel: what.confirmLabel,
-    defaultPath: what === BASELINE_FILE ? (usePolicyStore.getState().path ?? '') : '',
+    defaultPath: lastGiven.get(what) ?? (what === BASELINE_FILE ? (usePolicyStore.getState().path ?? '') : ''),
     shortcuts: what.examples(useAppStore.getState().examples),
   });
   const trimmed = answer?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
+  if (trimmed === '') return null;
+  lastGiven.set(what, trimmed);
+  return trimmed;
 }
