@@ -32,6 +32,7 @@ function withoutTimes(service: CompileService, outcome: CompileOutcome): unknown
   delete rest.durationMs;
   delete rest.compileId;
   delete rest.patchedWorkloads;
+  delete rest.unchanged;
   return rest;
 }
 
@@ -41,6 +42,8 @@ describe('CompileService', () => {
   it('patches the last compile when a live inventory changes a few workloads, with the same result as compiling anew', () => {
     const service = new CompileService(log);
     expect(service.compile(policy, inventory).patchedWorkloads).toBeUndefined();
+    // The same input again keeps the result, and says so rather than "compiled in 0 ms".
+    expect(service.compile(policy, inventory)).toMatchObject({ unchanged: true });
     const relabelled: Inventory = { ...inventory, workloads: inventory.workloads.map((w) => (w.name === 'app-2' ? { ...w, labels: { ...w.labels, tier: 'web' } } : w)) };
     const patched = service.compile(policy, relabelled);
     expect(patched.patchedWorkloads).toBe(1);

@@ -105,7 +105,8 @@ export class CompileService {
     const patched = session !== undefined && size > 0 && session.lastApplyPatched;
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(patched ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flowCount, workloadCount }) => ({ host, flowCount, workloadCount }));
-    return { ...result, compileId, hosts, durationMs, ...(patched ? { patchedWorkloads: size } : {}) };
+    const unchanged = last !== undefined && change !== null && size === 0;
+    return { ...result, compileId, hosts, durationMs, ...(patched ? { patchedWorkloads: size } : {}), ...(unchanged ? { unchanged: true as const } : {}) };
   }
 
   /** One host's table of compile `compileId`, printed with comments naming the rules. */

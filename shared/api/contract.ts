@@ -370,6 +370,8 @@ export interface CompileOutcome extends Omit<CompileResult, 'hosts'> {
   durationMs: number;
   /** Set when this compile patched the previous one (same policy, this many workloads changed) instead of compiling anew. */
   patchedWorkloads?: number;
+  /** Set when the policy and inventory were those of the previous compile (from any window): its result is kept, nothing computed. */
+  unchanged?: true;
 }
 
 /** One host of a compile: its name and counts. */

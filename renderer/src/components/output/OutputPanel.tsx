@@ -33,9 +33,11 @@ export function OutputPanel(): JSX.Element {
                 {outcome.hosts.length === 1 ? 'host' : 'hosts'}
               </span>
               <span className="muted" data-testid="compile-duration">
-                {outcome.patchedWorkloads !== undefined
-                  ? `patched for ${outcome.patchedWorkloads} changed workload${outcome.patchedWorkloads === 1 ? '' : 's'} in ${outcome.durationMs} ms`
-                  : `compiled in ${Math.round(outcome.durationMs)} ms`}
+                {outcome.unchanged
+                  ? 'the same policy and inventory as the last compile: its tables are kept'
+                  : outcome.patchedWorkloads !== undefined
+                    ? `patched for ${outcome.patchedWorkloads} changed workload${outcome.patchedWorkloads === 1 ? '' : 's'} since the last compile, in ${outcome.durationMs} ms`
+                    : `compiled in ${Math.round(outcome.durationMs)} ms`}
               </span>
               {stale ? (
                 <span className="badge badge-warning" data-testid="compile-outdated" title="The drawing or the inventory changed after this compile">
