@@ -27,17 +27,22 @@ const policy = (betweenGroups: DefaultAction): Policy => ({
   edges: [],
 });
 
-function decided(betweenGroups: DefaultAction): string[][] {
-  const compiled = compilePolicy(policy(betweenGroups), inventory);
+/** What decided a connection from web-1 to db-1 on TCP `dstPort`, hop by hop: host, table and the deciding flow in words. */
+function decisions(p: Policy, dstPort: number, state: 'new' | 'established' = 'new'): { verdict: string; decided: string[][] } {
+  const compiled = compilePolicy(p, inventory);
   const path = simulatePath(
     loadHostTables(compiled.hosts),
     { address: '10.0.1.1', host: 'h1' },
     { address: '10.0.2.1', host: 'h2' },
-    { protocol: 'tcp', srcPort: 40000, dstPort: 22 },
-    'new',
+    { protocol: 'tcp', srcPort: 40000, dstPort },
+    state,
     { hostOf: addressHosts(inventory.workloads) },
   );
-  return decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what]);
+  return { verdict: path.verdict, decided: decisionsOf(path, compiled.rules).map((d) => [d.host, d.table, d.what]) };
+}
+
+function decided(betweenGroups: DefaultAction): string[][] {
+  return decisions(policy(betweenGroups), 22).decided;
 }
 
 describe('the default as the deciding flow', () => {
@@ -49,16 +54,9 @@ describe('the default as the deciding flow', () => {
 
 describe('conntrack as the deciding flow', () => {
   it('says a later packet of a permitted connection passes as one, not "already permitted (or invalid)"', () => {
-    const compiled = compilePolicy({ ...policy('drop'), edges: [{ id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' }] }, inventory);
-    const path = simulatePath(
-      loadHostTables(compiled.hosts),
-      { address: '10.0.1.1', host: 'h1' },
-      { address: '10.0.2.1', host: 'h2' },
-      { protocol: 'tcp', srcPort: 40000, dstPort: 5432 },
-      'established',
-      { hostOf: addressHosts(inventory.workloads) },
-    );
-    expect(path.verdict).toBe('permitted');
-    expect(decisionsOf(path, compiled.rules).map((d) => d.what)).toContain('conntrack: a later packet of a connection already permitted');
+    const allowed: Policy = { ...policy('drop'), edges: [{ id: 'web-db', from: 'web', to: 'db', services: [{ protocol: 'tcp', ports: { from: 5432, to: 5432 } }], action: 'allow' }] };
+    const { verdict, decided: what } = decisions(allowed, 5432, 'established');
+    expect(verdict).toBe('permitted');
+    expect(what.map((d) => d[2])).toContain('conntrack: a later packet of a connection already permitted');
   });
 });
