@@ -10,7 +10,7 @@ export const COMMANDS = ['check', 'compile', 'trace', 'import', 'export', 'matri
 const COMMAND_OPTIONS: Record<(typeof COMMANDS)[number], readonly string[]> = {
   check: ['json'],
   compile: ['inventory', 'out', 'json'],
-  trace: ['inventory', 'from', 'to', 'proto', 'port', 'icmp-type', 'established', 'sent-by', 'json'],
+  trace: ['inventory', 'from', 'to', 'proto', 'port', 'src-port', 'icmp-type', 'established', 'sent-by', 'json'],
   import: ['inventory', 'output', 'json'],
   export: ['inventory', 'output', 'json'],
   matrix: ['inventory', 'format', 'json'],
@@ -25,6 +25,7 @@ const OPTIONS = {
   to: { type: 'string' },
   proto: { type: 'string', default: 'tcp' },
   port: { type: 'string' },
+  'src-port': { type: 'string' },
   'icmp-type': { type: 'string' },
   established: { type: 'boolean', default: false },
   'sent-by': { type: 'string' },

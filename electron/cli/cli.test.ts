@@ -47,6 +47,15 @@ describe('microseg', () => {
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
+  it('trace: --src-port traces a DHCP request, which passes ahead of the policy only from port 68', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microseg-cli-dhcp-'));
+    const withDhcp = join(dir, 'policy.yaml');
+    writeFileSync(withDhcp, readFileSync(policy, 'utf8').replace('defaults:\n', 'infrastructure: { dhcp: true }\ndefaults:\n'));
+    const dhcp = (...more: string[]) => microseg('trace', withDhcp, '--inventory', inventory, '--from', 'web-1', '--to', 'db-1', '--proto', 'udp', '--port', '67', ...more);
+    expect(dhcp('--src-port', '68').code).toBe(0);
+    expect(dhcp().code).toBe(3);
+  });
+
   it('trace: refuses a connection from a workload to itself, which no switch sees and no matrix cell counts, rather than call it dropped', () => {
     const result = microseg('trace', policy, '--inventory', inventory, '--from', 'db-1', '--to', '10.20.3.31', '--proto', 'tcp', '--port', '22');
     expect(result.code).toBe(2);

@@ -10,6 +10,12 @@ describe('probeFrom', () => {
     expect(probeFrom('icmp', undefined, undefined, 'fd00::1')).toEqual({ protocol: 'icmp', icmpType: 128 });
   });
 
+  it('takes the source port a DHCP exchange needs, and refuses it where it means nothing', () => {
+    expect(probeFrom('udp', '67', undefined, '10.0.0.1', '68')).toEqual({ protocol: 'udp', srcPort: 68, dstPort: 67 });
+    expect(() => probeFrom('udp', '67', undefined, '10.0.0.1', '0')).toThrow('--src-port must be a decimal number from 1 to 65535, not "0"');
+    expect(() => probeFrom('icmp', undefined, undefined, '10.0.0.1', '68')).toThrow('--src-port does not apply to --proto icmp');
+  });
+
   it('refuses a port or type that is not a decimal number in range, saying which', () => {
     for (const port of ['0x50', '1e3', '80.0', ' 80', '', '0', '65536', '-1']) {
       expect(() => probeFrom('tcp', port, undefined, '10.0.0.1'), port).toThrow(`--port must be a decimal number from 1 to 65535, not "${port}"`);

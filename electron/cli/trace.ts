@@ -25,12 +25,16 @@ export function sentByFlag(inventory: Inventory, from: PathEnd & { label: string
   return { from: { ...sender.end, label: sender.label }, ...(sender.note ? { note: sender.note } : {}) };
 }
 
+/** The source port a traced connection comes from without --src-port: the first of the ephemeral range. */
+const EPHEMERAL_SOURCE_PORT = 49152;
+
 /**
- * The packet fields from --proto (any case, as inventories write it), --port and --icmp-type,
- * with the errors a user can act on: numbers are decimal, and a flag the protocol has no use
- * for is refused rather than silently ignored.
+ * The packet fields from --proto (any case, as inventories write it), --port, --icmp-type and
+ * --src-port (a DHCP exchange comes from 68, DHCPv6 from 546), with the errors a user can act
+ * on: numbers are decimal, and a flag the protocol has no use for is refused rather than
+ * silently ignored.
  */
-export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined, destination: string): PathProbe {
+export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined, destination: string, srcPort?: string): PathProbe {
   const protocol = proto.toLowerCase();
   switch (protocol) {
     case 'tcp':
@@ -38,10 +42,11 @@ export function probeFrom(proto: string, port: string | undefined, icmpType: str
     case 'sctp': {
       if (icmpType !== undefined) throw wrongUsage(`--icmp-type applies to --proto icmp only, not ${protocol}; leave it out`);
       if (port === undefined) throw wrongUsage(`--proto ${protocol} needs --port 1-65535`);
-      return { protocol, srcPort: 49152, dstPort: decimal('--port', port, 1, 65535) };
+      return { protocol, srcPort: srcPort === undefined ? EPHEMERAL_SOURCE_PORT : decimal('--src-port', srcPort, 1, 65535), dstPort: decimal('--port', port, 1, 65535) };
     }
     case 'icmp':
       if (port !== undefined) throw wrongUsage('--port does not apply to --proto icmp; give --icmp-type N, or leave both out for an echo request');
+      if (srcPort !== undefined) throw wrongUsage('--src-port does not apply to --proto icmp; leave it out');
       return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : decimal('--icmp-type', icmpType, 0, 255) };
     default:
       throw wrongUsage(`--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
