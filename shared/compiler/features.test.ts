@@ -172,6 +172,11 @@ describe('compiler features', () => {
     expect(verdict(8)).toBe('permitted');
     // An echo reply is no request.
     expect(verdict(0)).toBe('dropped');
+    // Every type is ICMP itself: one match per family, not 256.
+    const every = compilePolicy({ ...ping, edges: [{ ...ping.edges[0]!, services: [{ protocol: 'icmp', ports: { from: 0, to: 255 } }] }] }, inventory);
+    const everyH1 = formatHostTable('h1', ping, every.hosts.find((h) => h.host === 'h1')!.flows);
+    expect(everyH1).not.toContain('icmp_type=200');
+    expect(everyH1).toMatch(/,icmp actions=conjunction/);
   });
 
   it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {

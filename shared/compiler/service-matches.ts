@@ -11,7 +11,12 @@ export function serviceMatches(services: readonly Service[], withIPv6: boolean):
         matches.add(proto);
         continue;
       }
-      // Open vSwitch takes no mask on icmp_type: a flow per type, read in the flow's family.
+      // Open vSwitch takes no mask on icmp_type: a flow per type, read in the flow's family;
+      // every type is the protocol alone, not 256 flows.
+      if (service.protocol === 'icmp' && service.ports.from === 0 && service.ports.to === 255) {
+        matches.add(proto);
+        continue;
+      }
       if (service.protocol === 'icmp') {
         for (let type = service.ports.from; type <= service.ports.to; type++) matches.add(`${proto},icmp_type=${type}`);
         continue;
