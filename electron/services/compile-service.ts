@@ -80,11 +80,13 @@ export class CompileService {
     const patchable = workloads.size === inventory.workloads.length && last?.policyKey === policyKey;
     const change = patchable && last ? changeBetween(last.workloads, workloads, inventory) : null;
     const size = change ? (change.put?.length ?? 0) + (change.remove?.length ?? 0) : 0;
+    // The same input again: the last compile, kept whole.
+    const kept = last && change && size === 0 ? last : undefined;
 
     let result: CompileResult;
     let session: CompileSession | undefined;
-    if (last && change && size === 0) {
-      ({ result, session } = last);
+    if (kept) {
+      ({ result, session } = kept);
     } else if (last && change && size <= PATCH_LIMIT) {
       session = last.session ?? new CompileSession(policy, last.inventory);
       session.apply(change);
@@ -97,16 +99,15 @@ export class CompileService {
     const hostTables = new Map(result.hosts.map((h) => [h.host, h]));
     this.latest = { id: compileId, policy, policyKey, inventory, workloads, result, ...(session ? { session } : {}), hosts: hostTables, failed: hasErrors(result.diagnostics) };
     // The same input again keeps the tables already parsed for traces and analyses.
-    if (last && change && size === 0)
-      Object.assign(this.latest, { ...(last.simulation ? { simulation: last.simulation } : {}), ...(last.loaded ? { loaded: last.loaded } : {}), ...(last.loading ? { loading: last.loading } : {}) });
+    if (kept)
+      Object.assign(this.latest, { ...(kept.simulation ? { simulation: kept.simulation } : {}), ...(kept.loaded ? { loaded: kept.loaded } : {}), ...(kept.loading ? { loading: kept.loading } : {}) });
     this.emit('compile:replaced', { latestCompileId: compileId });
     const durationMs = roundMs(performance.now() - started);
     // A session that had to compile anew (a change it cannot patch: a spoof guard, IPv6 appearing) says so.
     const patched = session !== undefined && size > 0 && session.lastApplyPatched;
     this.log.info('compiled', { policy: policy.name, ms: durationMs, flows: result.flowCount, hosts: result.hosts.length, ...(patched ? { patchedWorkloads: size } : {}) });
     const hosts = result.hosts.map(({ host, flowCount, workloadCount }) => ({ host, flowCount, workloadCount }));
-    const unchanged = last !== undefined && change !== null && size === 0;
-    return { ...result, compileId, hosts, durationMs, ...(patched ? { patchedWorkloads: size } : {}), ...(unchanged ? { unchanged: true as const } : {}) };
+    return { ...result, compileId, hosts, durationMs, ...(patched ? { patchedWorkloads: size } : {}), ...(kept ? { unchanged: true as const } : {}) };
   }
 
   /** One host's table of compile `compileId`, printed with comments naming the rules. */
