@@ -58,8 +58,8 @@ export function resolveRedirectTargets(policy: Policy, workloads: readonly Workl
     const ipv6 = workload.addresses.find((a) => parseCidr(a)?.family === 6);
     // A honeypot takes connections at its first address of each family: naming another of its addresses does not move them.
     const named = canonicalAddress(spec);
-    const used = named === null ? null : parseCidr(named)?.family === 4 ? ipv4 : ipv6;
-    if (named !== null && used !== undefined && used !== null && used !== named) {
+    const used = named === null ? undefined : parseCidr(named)?.family === 4 ? ipv4 : ipv6;
+    if (used !== undefined && used !== named) {
       diagnostics.push({ code: 'MS136', severity: 'warning', message: `honeypot "${spec}" is an address of "${workload.name}", whose connections are redirected to its first address of that family, ${used}; write ${used} or "${workload.name}" to say where they go, or list ${named} first in the inventory`, location });
     }
     targets.set(spec, { number: targets.size + 1, spec, workload, mac: workload.mac.toLowerCase(), ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) });
