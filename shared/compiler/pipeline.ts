@@ -28,6 +28,8 @@ export const PRIORITY = {
   // then a port's own addresses pass, and anything else from the port drops.
   portGuardInfrastructure: 310,
   portGuardForgedAdvertisement: 305,
+  /** A neighbour advertisement of another code than 0, which names no target Open vSwitch reads: from the port's own or link-local addresses, as a solicitation. */
+  portGuardUntargetedAdvertisement: 303,
   portGuard: 300,
   portGuardDrop: 290,
   infrastructure: 100,

@@ -132,8 +132,12 @@ describe('the spoof guard of switch ports the inventory names', () => {
     for (const passing of [nd('fd00::1', 135, 'fd00::3'), nd('fe80::1', 135, 'fd00::3'), nd('::', 135, 'fd00::1'), nd('fe80::1', 133), nd('fd00::1', 136, 'fd00::1'), nd('fe80::1', 136, 'fe80::1'), nd('fe80::1', 136, 'fd00::1'), nd('fd00::1', 134)])
       expect(onH1(passing).verdict, JSON.stringify(passing)).toBe('forwarded');
     // Soliciting as db1 would teach neighbours a wrong link-layer address; advertising db1's address takes its traffic; so would advertising itself as the router.
-    for (const forged of [nd('fd00::3', 135, 'fd00::1'), nd('fd00::3', 133), nd('fe80::1', 136, 'fd00::3'), nd('fd00::1', 136, 'fd00::3'), nd('fd00::3', 136), { ...nd('fe80::1', 136, 'fd00::1'), icmpCode: 1 }, nd('fe80::1', 134), nd('fe80::1', 137)])
+    for (const forged of [nd('fd00::3', 135, 'fd00::1'), nd('fd00::3', 133), nd('fe80::1', 136, 'fd00::3'), nd('fd00::1', 136, 'fd00::3'), nd('fd00::3', 136), { ...nd('fd00::3', 136), icmpCode: 1 }, nd('fe80::1', 134), nd('fe80::1', 137)])
       expect(droppedBy(onH1(forged)), JSON.stringify(forged)).toBe(GUARD_COOKIE);
+    // An advertisement of another code than 0 names no target Open vSwitch reads, and receivers
+    // discard it: from the port's own or link-local address it passes, as neighbour discovery
+    // does without the guard (the reference semantics: types 133-136 pass, whatever the code).
+    for (const icmpCode of [1, 4]) for (const src of ['fe80::1', 'fd00::1']) expect(onH1({ ...nd(src, 136, 'fd00::3'), icmpCode }).verdict, `${src} code ${icmpCode}`).toBe('forwarded');
     // Unless the packet names one, a solicitation asks about its destination and an advertisement claims its source.
     expect(onH1(nd('fd00::1', 136)).verdict).toBe('forwarded');
     // Without a guard, neighbour discovery passes from anywhere, as before.

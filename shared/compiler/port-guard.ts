@@ -107,5 +107,8 @@ function addNeighbourDiscovery(from: string, own: readonly string[], add: (prior
   for (const source of linkLocal) for (const type of [ROUTER_ADVERTISEMENT, REDIRECT]) add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${type},ipv6_src=${source}`, ['drop']);
   for (const target of [...own, LINK_LOCAL]) pass(`${icmp6}${NEIGHBOUR_ADVERTISEMENT},nd_target=${target}`);
   // Sent from its own address, an advertisement of another's would otherwise pass as the port's own IPv6 traffic.
-  add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${NEIGHBOUR_ADVERTISEMENT}`, ['drop']);
+  // Only code 0 names a target: with another Open vSwitch reads none and receivers discard the
+  // message (RFC 4861), so it passes as the port's solicitations do, as it would without the guard.
+  add(PRIORITY.portGuardForgedAdvertisement, `${icmp6}${NEIGHBOUR_ADVERTISEMENT},icmp_code=0`, ['drop']);
+  for (const source of [...own, LINK_LOCAL]) add(PRIORITY.portGuardUntargetedAdvertisement, `${icmp6}${NEIGHBOUR_ADVERTISEMENT},ipv6_src=${source}`, ['NORMAL']);
 }
