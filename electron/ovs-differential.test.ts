@@ -114,6 +114,7 @@ function packetsOf(s: Scenario, host: string): { packet: Packet; state: Connecti
       srcPort: p.srcPort,
       dstPort: p.dstPort,
       icmpType: p.icmpType,
+      icmpCode: p.icmpCode,
     };
     const arp: Packet = { ...port, ethType: 'arp', src: p.from.address, dst: p.to.address };
     const marked = { ...packet, ctMark: 1 + (i % 2) };

@@ -61,7 +61,7 @@ describe('the command line', () => {
 
   it('names a mistyped option or command, and the one meant, rather than pass on Node\'s words about positional arguments', () => {
     expect(failure(['compile', 'p.yaml', '--inventroy', 'i.csv'])).toEqual({ code: 2, message: 'compile takes no --inventroy (did you mean --inventory?); its options are --inventory, --out, --json' });
-    expect(failure(['trace', 'p.yaml', '--Port', '80']).message).toBe('trace takes no --Port (did you mean --port?); its options are --inventory, --from, --to, --proto, --port, --src-port, --icmp-type, --established, --sent-by, --json');
+    expect(failure(['trace', 'p.yaml', '--Port', '80']).message).toBe('trace takes no --Port (did you mean --port?); its options are --inventory, --from, --to, --proto, --port, --src-port, --icmp-type, --icmp-code, --established, --sent-by, --json');
     // A short slip matches nothing short by chance (`-i` is not `--to`).
     expect(failure(['compile', 'p.yaml', '-i', 'i.csv']).message).toBe('compile takes no -i; its options are --inventory, --out, --json');
     expect(failure(['--verison']).message).toBe('unknown option --verison (did you mean --version?); see microseg --help');

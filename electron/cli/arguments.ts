@@ -10,7 +10,7 @@ export const COMMANDS = ['check', 'compile', 'trace', 'import', 'export', 'matri
 const COMMAND_OPTIONS: Record<(typeof COMMANDS)[number], readonly string[]> = {
   check: ['json'],
   compile: ['inventory', 'out', 'json'],
-  trace: ['inventory', 'from', 'to', 'proto', 'port', 'src-port', 'icmp-type', 'established', 'sent-by', 'json'],
+  trace: ['inventory', 'from', 'to', 'proto', 'port', 'src-port', 'icmp-type', 'icmp-code', 'established', 'sent-by', 'json'],
   import: ['inventory', 'output', 'json'],
   export: ['inventory', 'output', 'json'],
   matrix: ['inventory', 'format', 'json'],
@@ -27,6 +27,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'src-port': { type: 'string' },
   'icmp-type': { type: 'string' },
+  'icmp-code': { type: 'string' },
   established: { type: 'boolean', default: false },
   'sent-by': { type: 'string' },
   json: { type: 'boolean', default: false },

@@ -106,7 +106,10 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   const ends = resolveEnds(inventory, values.from, values.to, values['sent-by'] !== undefined);
   const { from, note } = values['sent-by'] === undefined ? { from: ends.from } : sentByFlag(inventory, ends.from, values['sent-by']);
   const to = ends.to;
-  const probe = probeFrom(values.proto, values.port, values['icmp-type'], to.address, values['src-port']);
+  const probe = probeFrom(
+    { proto: values.proto, port: values.port, srcPort: values['src-port'], icmpType: values['icmp-type'], icmpCode: values['icmp-code'] },
+    to.address,
+  );
 
   const compiled = compilePolicy(policy, inventory);
   if (hasErrors(compiled.diagnostics)) throw new CliFailure(EXIT.inputErrors, `${policyPath} has errors`, locatedIn(compiled.diagnostics, locate));

@@ -4,31 +4,37 @@ import { probeFrom, resolveEnds, sentByFlag } from './trace';
 
 describe('probeFrom', () => {
   it('takes decimal ports and ICMP types, and protocol names in any case', () => {
-    expect(probeFrom('TCP', '80', undefined, '10.0.0.1')).toEqual({ protocol: 'tcp', srcPort: 49152, dstPort: 80 });
-    expect(probeFrom('Udp', '65535', undefined, '10.0.0.1')).toMatchObject({ protocol: 'udp', dstPort: 65535 });
-    expect(probeFrom('ICMP', undefined, '0', '10.0.0.1')).toEqual({ protocol: 'icmp', icmpType: 0 });
-    expect(probeFrom('icmp', undefined, undefined, 'fd00::1')).toEqual({ protocol: 'icmp', icmpType: 128 });
+    expect(probeFrom({ proto: 'TCP', port: '80' }, '10.0.0.1')).toEqual({ protocol: 'tcp', srcPort: 49152, dstPort: 80 });
+    expect(probeFrom({ proto: 'Udp', port: '65535' }, '10.0.0.1')).toMatchObject({ protocol: 'udp', dstPort: 65535 });
+    expect(probeFrom({ proto: 'ICMP', icmpType: '0' }, '10.0.0.1')).toEqual({ protocol: 'icmp', icmpType: 0 });
+    expect(probeFrom({ proto: 'icmp' }, 'fd00::1')).toEqual({ protocol: 'icmp', icmpType: 128 });
+  });
+
+  it('takes an ICMP code, decimal and in range, for ICMP only', () => {
+    expect(probeFrom({ proto: 'icmp', icmpType: '3', icmpCode: '4' }, '10.0.0.1')).toEqual({ protocol: 'icmp', icmpType: 3, icmpCode: 4 });
+    expect(() => probeFrom({ proto: 'icmp', icmpType: '3', icmpCode: '256' }, '10.0.0.1')).toThrow('--icmp-code must be a decimal number from 0 to 255, not "256"');
+    expect(() => probeFrom({ proto: 'tcp', port: '80', icmpCode: '1' }, '10.0.0.1')).toThrow('--icmp-code applies to --proto icmp only, not tcp');
   });
 
   it('takes the source port a DHCP exchange needs, and refuses it where it means nothing', () => {
-    expect(probeFrom('udp', '67', undefined, '10.0.0.1', '68')).toEqual({ protocol: 'udp', srcPort: 68, dstPort: 67 });
-    expect(() => probeFrom('udp', '67', undefined, '10.0.0.1', '0')).toThrow('--src-port must be a decimal number from 1 to 65535, not "0"');
-    expect(() => probeFrom('icmp', undefined, undefined, '10.0.0.1', '68')).toThrow('--src-port does not apply to --proto icmp');
+    expect(probeFrom({ proto: 'udp', port: '67', srcPort: '68' }, '10.0.0.1')).toEqual({ protocol: 'udp', srcPort: 68, dstPort: 67 });
+    expect(() => probeFrom({ proto: 'udp', port: '67', srcPort: '0' }, '10.0.0.1')).toThrow('--src-port must be a decimal number from 1 to 65535, not "0"');
+    expect(() => probeFrom({ proto: 'icmp', srcPort: '68' }, '10.0.0.1')).toThrow('--src-port does not apply to --proto icmp');
   });
 
   it('refuses a port or type that is not a decimal number in range, saying which', () => {
     for (const port of ['0x50', '1e3', '80.0', ' 80', '', '0', '65536', '-1']) {
-      expect(() => probeFrom('tcp', port, undefined, '10.0.0.1'), port).toThrow(`--port must be a decimal number from 1 to 65535, not "${port}"`);
+      expect(() => probeFrom({ proto: 'tcp', port }, '10.0.0.1'), port).toThrow(`--port must be a decimal number from 1 to 65535, not "${port}"`);
     }
-    expect(() => probeFrom('icmp', undefined, '0x8', '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255, not "0x8"');
-    expect(() => probeFrom('icmp', undefined, '256', '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255');
+    expect(() => probeFrom({ proto: 'icmp', icmpType: '0x8' }, '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255, not "0x8"');
+    expect(() => probeFrom({ proto: 'icmp', icmpType: '256' }, '10.0.0.1')).toThrow('--icmp-type must be a decimal number from 0 to 255');
   });
 
   it('refuses a flag the protocol has no use for instead of ignoring it', () => {
-    expect(() => probeFrom('icmp', '80', undefined, '10.0.0.1')).toThrow('--port does not apply to --proto icmp');
-    expect(() => probeFrom('udp', '53', '8', '10.0.0.1')).toThrow('--icmp-type applies to --proto icmp only, not udp');
-    expect(() => probeFrom('tcp', undefined, undefined, '10.0.0.1')).toThrow('--proto tcp needs --port 1-65535');
-    expect(() => probeFrom('gre', '1', undefined, '10.0.0.1')).toThrow('--proto must be tcp, udp, sctp or icmp, not "gre"');
+    expect(() => probeFrom({ proto: 'icmp', port: '80' }, '10.0.0.1')).toThrow('--port does not apply to --proto icmp');
+    expect(() => probeFrom({ proto: 'udp', port: '53', icmpType: '8' }, '10.0.0.1')).toThrow('--icmp-type applies to --proto icmp only, not udp');
+    expect(() => probeFrom({ proto: 'tcp' }, '10.0.0.1')).toThrow('--proto tcp needs --port 1-65535');
+    expect(() => probeFrom({ proto: 'gre', port: '1' }, '10.0.0.1')).toThrow('--proto must be tcp, udp, sctp or icmp, not "gre"');
   });
 });
 

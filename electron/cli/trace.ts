@@ -28,28 +28,43 @@ export function sentByFlag(inventory: Inventory, from: PathEnd & { label: string
 /** The source port a traced connection comes from without --src-port: the first of the ephemeral range. */
 const EPHEMERAL_SOURCE_PORT = 49152;
 
+/** The flags that make a traced packet, as given (text). */
+export interface ProbeFlags {
+  proto: string;
+  port?: string;
+  srcPort?: string;
+  icmpType?: string;
+  icmpCode?: string;
+}
+
 /**
- * The packet fields from --proto (any case, as inventories write it), --port, --icmp-type and
- * --src-port (a DHCP exchange comes from 68, DHCPv6 from 546), with the errors a user can act
- * on: numbers are decimal, and a flag the protocol has no use for is refused rather than
- * silently ignored.
+ * The packet fields from --proto (any case, as inventories write it), --port, --src-port (a
+ * DHCP exchange comes from 68, DHCPv6 from 546), --icmp-type and --icmp-code, with the errors a
+ * user can act on: numbers are decimal, and a flag the protocol has no use for is refused rather
+ * than silently ignored.
  */
-export function probeFrom(proto: string, port: string | undefined, icmpType: string | undefined, destination: string, srcPort?: string): PathProbe {
-  const protocol = proto.toLowerCase();
+export function probeFrom(flags: ProbeFlags, destination: string): PathProbe {
+  const { port, srcPort, icmpType, icmpCode } = flags;
+  const protocol = flags.proto.toLowerCase();
   switch (protocol) {
     case 'tcp':
     case 'udp':
     case 'sctp': {
-      if (icmpType !== undefined) throw wrongUsage(`--icmp-type applies to --proto icmp only, not ${protocol}; leave it out`);
+      for (const [flag, value] of [['--icmp-type', icmpType], ['--icmp-code', icmpCode]] as const)
+        if (value !== undefined) throw wrongUsage(`${flag} applies to --proto icmp only, not ${protocol}; leave it out`);
       if (port === undefined) throw wrongUsage(`--proto ${protocol} needs --port 1-65535`);
       return { protocol, srcPort: srcPort === undefined ? EPHEMERAL_SOURCE_PORT : decimal('--src-port', srcPort, 1, 65535), dstPort: decimal('--port', port, 1, 65535) };
     }
     case 'icmp':
       if (port !== undefined) throw wrongUsage('--port does not apply to --proto icmp; give --icmp-type N, or leave both out for an echo request');
       if (srcPort !== undefined) throw wrongUsage('--src-port does not apply to --proto icmp; leave it out');
-      return { protocol: 'icmp', icmpType: icmpType === undefined ? echoRequestType(destination) : decimal('--icmp-type', icmpType, 0, 255) };
+      return {
+        protocol: 'icmp',
+        icmpType: icmpType === undefined ? echoRequestType(destination) : decimal('--icmp-type', icmpType, 0, 255),
+        ...(icmpCode === undefined ? {} : { icmpCode: decimal('--icmp-code', icmpCode, 0, 255) }),
+      };
     default:
-      throw wrongUsage(`--proto must be tcp, udp, sctp or icmp, not "${proto}"`);
+      throw wrongUsage(`--proto must be tcp, udp, sctp or icmp, not "${flags.proto}"`);
   }
 }
 

@@ -8,7 +8,7 @@ type Command = (typeof COMMANDS)[number];
 const FORMS: Record<Command, string> = {
   check: 'microseg check POLICY... [--json]',
   compile: 'microseg compile POLICY --inventory FILE [--out DIR] [--json]',
-  trace: 'microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--src-port N] [--icmp-type N] [--established] [--sent-by W] [--json]',
+  trace: 'microseg trace POLICY --inventory FILE --from A --to B --proto tcp|udp|sctp|icmp [--port N] [--src-port N] [--icmp-type N] [--icmp-code N] [--established] [--sent-by W] [--json]',
   import: 'microseg import k8s NETWORKPOLICY.yaml... --inventory FILE -o POLICY [--json]',
   export: 'microseg export k8s POLICY -o DIR [--inventory FILE] [--json]',
   matrix: 'microseg matrix POLICY --inventory FILE [--format text|csv|json]',

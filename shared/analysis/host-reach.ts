@@ -8,7 +8,7 @@ import { addressKey, exactAddress } from '../simulator/table-index';
 import type { FlowSignatures } from './flow-signatures';
 import { portAtomClasses, PortKinds, toggles } from './port-classes';
 import { forPair, relevantFlows, type PairFlows } from './relevant-flows';
-import { SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
+import { ICMP_CODES, icmpValue, SERVICE_DOMAIN, SERVICE_PROTOCOLS, type Interval, type ServiceProtocol } from './service-set';
 
 /** What one switch does with the first packet of a connection. */
 export type HopOutcome = { kind: 'forwarded' } | { kind: 'dropped' } | { kind: 'redirected'; to: string };
@@ -186,12 +186,22 @@ function boundariesFor(flows: readonly SimFlow[], family: 4 | 6): Record<Service
     if (portProtocol) {
       if (match.tpDst) for (const b of toggles(match.tpDst.value, match.tpDst.mask)) out[portProtocol].add(b);
     } else if (match.ipProto === icmp) {
-      if (match.icmpType !== undefined) out.icmp.add(match.icmpType).add(match.icmpType + 1);
+      addIcmpBoundaries(out.icmp, match.icmpType, match.icmpCode);
     } else {
       out.other.add(match.ipProto).add(match.ipProto + 1);
     }
   }
   return out;
+}
+
+/** Where a match on an ICMP type, a code or both starts and stops holding among icmpValue numbers. */
+function addIcmpBoundaries(out: Set<number>, type: number | undefined, code: number | undefined): void {
+  if (code === undefined) {
+    if (type !== undefined) out.add(icmpValue(type, 0)).add(icmpValue(type + 1, 0));
+    return;
+  }
+  // A code alone holds within every type.
+  for (let t = type ?? 0; t <= (type ?? ICMP_CODES - 1); t++) out.add(icmpValue(t, code)).add(icmpValue(t, code) + 1);
 }
 
 /** The domain cut at the boundaries. */
@@ -218,8 +228,10 @@ function representative(protocol: ServiceProtocol, from: number, to: number): nu
 /** The probe's fields with the destination port, ICMP type or protocol number set (the simulator copies what it changes). */
 function withValue(base: PacketFields, protocol: ServiceProtocol, value: number): PacketFields {
   const fields = { ...base };
-  if (protocol === 'icmp') fields.icmpType = value;
-  else if (protocol === 'other') fields.ipProto = value;
+  if (protocol === 'icmp') {
+    fields.icmpType = Math.floor(value / ICMP_CODES);
+    fields.icmpCode = value % ICMP_CODES;
+  } else if (protocol === 'other') fields.ipProto = value;
   else fields.tpDst = value;
   return fields;
 }

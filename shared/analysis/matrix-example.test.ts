@@ -18,7 +18,7 @@ import {
   type NamedPair,
 } from './matrix-example';
 import { cellServicesAt, examplePair, type CellServices } from './matrix-grid';
-import { formatServices, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, type ServiceSet } from './service-set';
+import { formatServices, icmpValue, NO_SERVICES, SERVICE_DOMAIN, serviceSetOf, type ServiceSet } from './service-set';
 
 const workload = (
   name: string,
@@ -236,7 +236,7 @@ describe("a matrix cell's example pair", () => {
   it('shows a service every pair opens first, a service only the Trace tab can send, else tcp/80 dropped', () => {
     expect(
       exampleGoal({
-        always: serviceSetOf({ icmp: [[8, 8]] }),
+        always: serviceSetOf({ icmp: [[icmpValue(8, 0), icmpValue(8, 255)]] }),
         sometimes: serviceSetOf({
           tcp: [
             [0, 0],
@@ -249,7 +249,7 @@ describe("a matrix cell's example pair", () => {
     // Port 0 and ICMP types other than echo requests are nothing a trace sends.
     expect(
       exampleGoal({
-        always: serviceSetOf({ tcp: [[0, 0]], icmp: [[0, 0]] }),
+        always: serviceSetOf({ tcp: [[0, 0]], icmp: [[icmpValue(0, 0), icmpValue(0, 255)]] }),
         sometimes: serviceSetOf({ tcp: [[5, 10]] }),
         redirected: NO_SERVICES,
       }),

@@ -6,7 +6,7 @@ import { echoRequestType } from '../simulator/packet';
 import { addressHosts, type PathProbe } from '../simulator/path';
 import type { PathVerdict, VerdictAsk, VerdictEngine } from '../simulator/verdict-engine';
 import { isMemberPair, type CellServices, type MatrixMembers } from './matrix-grid';
-import type { Interval } from './service-set';
+import { icmpValue, type Interval } from './service-set';
 
 /** A connection the Trace tab can send: to a port for TCP, UDP and SCTP; for ICMP an echo request of the pair's family. */
 export type TracedService = { protocol: 'tcp' | 'udp' | 'sctp'; port: number } | { protocol: 'icmp' };
@@ -74,7 +74,7 @@ function chosenGoal(cell: CellServices): { goal: ExampleGoal; everyPair: boolean
       const port = firstPort(set[protocol]);
       if (port !== undefined) return { goal: { service: { protocol, port }, verdict }, everyPair };
     }
-    if (ECHO_REQUESTS.some((type) => holds(set.icmp, type))) return { goal: { service: { protocol: 'icmp' }, verdict }, everyPair };
+    if (ECHO_REQUESTS.some((type) => holds(set.icmp, icmpValue(type, 0)))) return { goal: { service: { protocol: 'icmp' }, verdict }, everyPair };
   }
   return { goal: { service: { protocol: 'tcp', port: 80 }, verdict: 'dropped' }, everyPair: false };
 }

@@ -21,7 +21,7 @@ import { matrixCsvChunks, matrixTextLines, openCells } from './matrix-format';
 import { memberPairCount, MemberPairCounter, outsidePairCount } from './matrix-grid';
 import { allGroupCells } from './testing/matrix-cells';
 import { pairReach, type PairReach } from './reach';
-import { formatServices, intersectServices, NO_SERVICES, serviceSetOf, subtractServices, unionServices, type ServiceProtocol, type ServiceSet } from './service-set';
+import { formatServices, icmpValue, intersectServices, NO_SERVICES, serviceSetOf, subtractServices, unionServices, type ServiceProtocol, type ServiceSet } from './service-set';
 
 const RUNS = Number(process.env.MATRIX_RUNS ?? 120);
 
@@ -33,7 +33,7 @@ function tablesOf(policy: Policy, inventory: Inventory): HostFlowTables {
 
 /** The dimension and value of the service set a probe falls in. */
 function serviceOf(p: Probe): [ServiceProtocol, number] {
-  if (p.protocol === 'icmp') return ['icmp', p.icmpType ?? 0];
+  if (p.protocol === 'icmp') return ['icmp', icmpValue(p.icmpType ?? 0, p.icmpCode ?? 0)];
   if (p.protocol === 'other') return ['other', 47];
   return [p.protocol, p.dstPort ?? 0];
 }
@@ -56,7 +56,7 @@ function pathSays(path: PathResult): string {
 function simulate(tables: HostFlowTables, s: Scenario, p: Probe): PathResult {
   const [, value] = serviceOf(p);
   const probe =
-    p.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: value, icmpCode: 0 }
+    p.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: p.icmpType ?? 0, icmpCode: p.icmpCode ?? 0 }
     : p.protocol === 'other' ? { protocol: 'other' as const, ipProto: 47 }
     : { protocol: p.protocol, srcPort: PROBE_SOURCE_PORT, dstPort: value };
   return simulatePath(tables, p.from, p.to, probe, 'new', { hostOf: addressHosts(s.inventory.workloads) });

@@ -1,8 +1,8 @@
 /**
  * Sets of services as exact interval lists per protocol: destination ports for TCP, UDP and
- * SCTP, ICMP types, and the numbers of every other IP protocol. The reachability matrix and
- * the impact of a change are sets like these, so they can be compared, united and subtracted
- * without sampling.
+ * SCTP, ICMP messages as type × 256 + code (icmpValue), and the numbers of every other IP
+ * protocol. The reachability matrix and the impact of a change are sets like these, so they
+ * can be compared, united and subtracted without sampling.
  */
 
 export const SERVICE_PROTOCOLS = ['tcp', 'udp', 'sctp', 'icmp', 'other'] as const;
@@ -17,12 +17,20 @@ export type ServiceSet = Readonly<Record<ServiceProtocol, readonly Interval[]>>;
 /** IP protocol numbers that have their own row: ICMP, TCP, UDP, ICMPv6, SCTP. */
 const NAMED_IP_PROTOCOLS = [1, 6, 17, 58, 132];
 
-/** Everything each protocol can carry: ports 0–65535, ICMP types 0–255, the other IP protocols. */
+/** ICMP codes per type: a type's messages are icmpValue(type, 0) to icmpValue(type, 255). */
+export const ICMP_CODES = 256;
+
+/** An ICMP message's number in a service set: its type, then its code, as Open vSwitch's icmp_type and icmp_code read it. */
+export function icmpValue(type: number, code: number): number {
+  return type * ICMP_CODES + code;
+}
+
+/** Everything each protocol can carry: ports 0–65535, ICMP types and codes 0–255 each, the other IP protocols. */
 export const SERVICE_DOMAIN: ServiceSet = {
   tcp: [[0, 65535]],
   udp: [[0, 65535]],
   sctp: [[0, 65535]],
-  icmp: [[0, 255]],
+  icmp: [[0, icmpValue(255, 255)]],
   other: complementWithin([[0, 255]], NAMED_IP_PROTOCOLS.map((n): Interval => [n, n])),
 };
 
@@ -55,10 +63,11 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
 
 /**
  * Reads as the policy file writes services where it can (`any`, or `tcp/80`, `tcp/8000-8060`,
- * `udp`, `icmp`, `icmp/8`), and beyond it where the tables tell apart what no policy file names
+ * `udp`, `icmp`, `icmp/8`, `icmp/3/4`), and beyond it where the tables tell apart what no policy file names
  * (`ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the same),
  * comma-separated; `none` for the empty set. A set that holds most
- * of what it could is written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8`,
+ * of what it could is written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8`
+ * (`icmp except type 3 code 4` for a code),
  * `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
  * not block `tcp/0-5431, tcp/5433-65535` (port 0 there read as a fault). The rule: a protocol
  * takes `except` when the runs it lacks are fewer than those it holds (a tie keeps the runs
@@ -104,17 +113,51 @@ function writtenParts(set: ServiceSet): WrittenPart[] {
     if (held.length === 0) return [];
     if (intervalsEqual(held, SERVICE_DOMAIN[protocol])) return [{ text: PROTOCOL_NAMES[protocol], runs: 1, except: false }];
     const lacked = complementWithin(SERVICE_DOMAIN[protocol], held);
-    if (lacked.length < held.length) {
-      const noun = protocol !== 'icmp' ? '' : lacked.length === 1 && lacked[0]![0] === lacked[0]![1] ? 'type ' : 'types ';
-      return [{ text: `${PROTOCOL_NAMES[protocol]} except ${noun}${inWords(lacked.map(runText))}`, runs: lacked.length, except: true }];
-    }
-    return [{ text: listedRuns(protocol, held).join(', '), runs: held.length, except: false }];
+    const heldRuns = listedRuns(protocol, held);
+    const lackedWords = protocol === 'icmp' ? icmpExceptions(lacked) : lacked.map(runText);
+    if (lackedWords.length < heldRuns.length) return [{ text: `${PROTOCOL_NAMES[protocol]} except ${inWords(lackedWords)}`, runs: lackedWords.length, except: true }];
+    return [{ text: heldRuns.join(', '), runs: heldRuns.length, except: false }];
   });
 }
 
 function listedRuns(protocol: ServiceProtocol, intervals: readonly Interval[]): string[] {
+  if (protocol === 'icmp') return intervals.flatMap(icmpPieces).map(({ types, codes }) => `icmp/${runText(types)}${codes ? `/${runText(codes)}` : ''}`);
   const prefix = protocol === 'other' ? 'ip proto ' : `${protocol}/`;
   return intervals.map((run) => `${prefix}${runText(run)}`);
+}
+
+/** A run of ICMP messages as the policy names them: whole types, or codes of one type. */
+interface IcmpPiece {
+  types: Interval;
+  /** Absent for every code of the types. */
+  codes?: Interval;
+}
+
+/** A run of icmpValue numbers cut where it starts or ends inside a type: codes of that type, then whole types, then codes of the last. */
+function icmpPieces([from, to]: Interval): IcmpPiece[] {
+  const [firstType, firstCode] = [Math.floor(from / ICMP_CODES), from % ICMP_CODES];
+  const [lastType, lastCode] = [Math.floor(to / ICMP_CODES), to % ICMP_CODES];
+  const last = ICMP_CODES - 1;
+  if (firstType === lastType) return [firstCode === 0 && lastCode === last ? { types: [firstType, firstType] } : { types: [firstType, firstType], codes: [firstCode, lastCode] }];
+  const pieces: IcmpPiece[] = [];
+  const wholeFrom = firstCode === 0 ? firstType : firstType + 1;
+  const wholeTo = lastCode === last ? lastType : lastType - 1;
+  if (firstCode !== 0) pieces.push({ types: [firstType, firstType], codes: [firstCode, last] });
+  if (wholeFrom <= wholeTo) pieces.push({ types: [wholeFrom, wholeTo] });
+  if (lastCode !== last) pieces.push({ types: [lastType, lastType], codes: [0, lastCode] });
+  return pieces;
+}
+
+/** What an ICMP set lacks, in words: `types 3 and 8` when only whole types, else each piece named (`type 3 code 4`, `types 5-7`). */
+function icmpExceptions(lacked: readonly Interval[]): string[] {
+  const pieces = lacked.flatMap(icmpPieces);
+  const single = ([from, to]: Interval): boolean => from === to;
+  if (pieces.every((piece) => !piece.codes)) {
+    const words = pieces.map((piece) => runText(piece.types));
+    const noun = pieces.length === 1 && single(pieces[0]!.types) ? 'type ' : 'types ';
+    return words.length === 0 ? [] : [`${noun}${words[0]}`, ...words.slice(1)];
+  }
+  return pieces.map(({ types, codes }) => `${single(types) ? 'type' : 'types'} ${runText(types)}${codes ? ` ${single(codes) ? 'code' : 'codes'} ${runText(codes)}` : ''}`);
 }
 
 function runText([from, to]: Interval): string {
@@ -130,10 +173,11 @@ function inWords(items: readonly string[]): string {
   return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
 }
 
-/** How many ports, types and protocol numbers the set holds, for a heat map's shading. */
+/** How many ports, ICMP types (a type's codes counting as one) and protocol numbers the set holds, for a heat map's shading. */
 export function serviceCount(set: ServiceSet): number {
   let count = 0;
-  for (const protocol of SERVICE_PROTOCOLS) for (const [from, to] of set[protocol]) count += to - from + 1;
+  for (const protocol of SERVICE_PROTOCOLS)
+    for (const [from, to] of set[protocol]) count += protocol === 'icmp' ? Math.ceil((to - from + 1) / ICMP_CODES) : to - from + 1;
   return count;
 }
 

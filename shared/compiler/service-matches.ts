@@ -18,7 +18,12 @@ export function serviceMatches(services: readonly Service[], withIPv6: boolean):
         continue;
       }
       if (service.protocol === 'icmp') {
-        for (let type = service.ports.from; type <= service.ports.to; type++) matches.add(`${proto},icmp_type=${type}`);
+        // icmp_code takes no mask either: a flow per code of the one type.
+        const codes = service.icmpCodes;
+        for (let type = service.ports.from; type <= service.ports.to; type++) {
+          if (!codes) matches.add(`${proto},icmp_type=${type}`);
+          else for (let code = codes.from; code <= codes.to; code++) matches.add(`${proto},icmp_type=${type},icmp_code=${code}`);
+        }
         continue;
       }
       for (const port of portRangeMasks(service.ports.from, service.ports.to)) {

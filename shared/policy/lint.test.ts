@@ -59,6 +59,21 @@ describe('lintPolicy', () => {
     expect(lint([], [tcp('no-web-app', 'web', 'app', [8081, 8100], 'deny')]).map((d) => d.code)).not.toContain('MS401');
   });
 
+  it('reads ICMP codes when it asks whether a blocking edge covers an allow edge', () => {
+    const icmp = (id: string, type: number, codes: [number, number] | null, action: Edge['action']): Edge => ({
+      id,
+      from: 'web',
+      to: 'app',
+      services: [{ protocol: 'icmp', ports: { from: type, to: type }, ...(codes ? { icmpCodes: { from: codes[0], to: codes[1] } } : {}) }],
+      action,
+    });
+    const shadowed = (...edges: Edge[]): boolean => lint([], edges).some((d) => d.code === 'MS401' && d.id === 'ping-app');
+    // Denying one code of type 3 leaves the others open: every code was not covered.
+    expect(shadowed(icmp('ping-app', 3, null, 'allow'), icmp('no-frag', 3, [4, 4], 'deny'))).toBe(false);
+    expect(shadowed(icmp('ping-app', 3, [4, 4], 'allow'), icmp('no-unreach', 3, null, 'deny'))).toBe(true);
+    expect(shadowed(icmp('ping-app', 3, [4, 4], 'allow'), icmp('no-frag', 3, [0, 4], 'deny'))).toBe(true);
+  });
+
   it('finds an edge covered by a blocking edge from a wider group, and only from one that holds all its sources', () => {
     const shop: Group = { name: 'shop', selector: { labels: 'app=shop' } };
     const web1: Group = { name: 'web-1', selector: { labels: 'tier=web', host: 'host-a' } };

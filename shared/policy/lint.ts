@@ -228,10 +228,10 @@ function serviceCovers(outer: Service, inner: Service): boolean {
   if (!outer.ports && !outer.portName) return true;
   if (outer.portName !== undefined) return inner.portName === outer.portName && rangeInside(inner.ports, outer.ports);
   // A range covers a named port only through the port's filter: the name may resolve to any number.
-  return rangeInside(inner.ports, outer.ports) && inner.ports !== undefined;
+  return rangeInside(inner.ports, outer.ports) && inner.ports !== undefined && rangeInside(inner.icmpCodes, outer.icmpCodes);
 }
 
-/** Whether `inner` lies inside `outer`; no range is every port. */
+/** Whether `inner` lies inside `outer`; no range is every port (every code). */
 function rangeInside(inner: Service['ports'], outer: Service['ports']): boolean {
   if (!outer) return true;
   return inner !== undefined && inner.from >= outer.from && inner.to <= outer.to;

@@ -4,8 +4,8 @@ export const POLICY_API_VERSION = 'microseg.dev/v1';
 export type Protocol = 'tcp' | 'udp' | 'sctp' | 'icmp' | 'any';
 
 /**
- * One permitted service. Ports for tcp, udp and sctp, ICMP types for icmp; no ports and no port
- * name means all ports (all types).
+ * One permitted service. Ports for tcp, udp and sctp, ICMP types (and codes of one type) for
+ * icmp; no ports and no port name means all ports (all types).
  */
 export interface Service {
   protocol: Protocol;
@@ -21,6 +21,12 @@ export interface Service {
    * covered, nor is an address that belongs to no workload.
    */
   portName?: string;
+  /**
+   * For `icmp` with a single type (`icmp/3/4`, `icmp/3/0-4`): the ICMP codes of that type, as
+   * Open vSwitch reads `icmp_code`. Without it every code of the types is covered. A code's
+   * meaning belongs to its type, so a range of types takes no codes.
+   */
+  icmpCodes?: { from: number; to: number };
 }
 
 /**

@@ -25,6 +25,7 @@ export interface ConnectionQuestion {
   /** Source port; only DHCP depends on it. */
   sourcePort?: number;
   icmpType?: number;
+  icmpCode?: number;
   family: 4 | 6;
 }
 
@@ -221,6 +222,8 @@ function serviceCovers(service: Service, q: ConnectionQuestion, destination: Res
   // An ICMP service's range holds types, read in the connection's own family.
   const value = q.protocol === 'icmp' ? q.icmpType : q.port;
   if (service.ports && (value === undefined || value < service.ports.from || value > service.ports.to)) return false;
+  const code = q.icmpCode ?? 0;
+  if (service.icmpCodes && (code < service.icmpCodes.from || code > service.icmpCodes.to)) return false;
   if (service.portName === undefined) return true;
   return (
     destination.kind === 'workload' &&

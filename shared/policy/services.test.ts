@@ -16,6 +16,9 @@ describe('parseService', () => {
     ['icmp/8', { protocol: 'icmp', ports: { from: 8, to: 8 } }],
     ['icmp/0-8', { protocol: 'icmp', ports: { from: 0, to: 8 } }],
     ['ICMP/255', { protocol: 'icmp', ports: { from: 255, to: 255 } }],
+    // Codes of one type: 3/4 is IPv4's "fragmentation needed", which path MTU discovery needs.
+    ['icmp/3/4', { protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 4, to: 4 } }],
+    ['icmp/3/0-4', { protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 0, to: 4 } }],
   ])('reads %s', (text, service) => {
     expect(parseService(text)).toEqual({ ok: true, service });
   });
@@ -38,6 +41,13 @@ describe('parseService', () => {
     ['tcp/8080@80', '"@" follows a port name'],
     ['tcp/http@9-1', 'upside down'],
     ['icmp/echo', 'ICMP type must be a whole number from 0 to 255'],
+    ['icmp/3/256', 'ICMP code must be a whole number from 0 to 255 (icmp/3/4: type 3, code 4) (found "256")'],
+    ['icmp/3/4-1', 'upside down'],
+    ['icmp/0-8/0', 'a code belongs to one ICMP type: name the type, as in icmp/3/4, or leave the code out (icmp/0-8)'],
+    ['icmp/3/', 'write a code after the type (icmp/3/0), or just "icmp/3" for every code'],
+    ['icmp/', 'write a type after the slash (icmp/8), or just "icmp" for every type'],
+    ['icmp/3/4/5', 'use one slash'],
+    ['tcp/80/1', 'use one slash, as in tcp/8080 (two only for an ICMP type and code, icmp/3/4)'],
     ['8080', 'a service names its protocol: write tcp/8080 or udp/8080'],
     ['9000-9010', 'a service names its protocol: write tcp/9000-9010 or udp/9000-9010'],
   ])('rejects %s with a reason', (text, reason) => {
@@ -47,7 +57,7 @@ describe('parseService', () => {
   });
 
   it('round-trips through formatService', () => {
-    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any', 'tcp/http', 'udp/dns@53', 'icmp/8', 'icmp/0-8']) {
+    for (const text of ['tcp/8080', 'udp/1000-2000', 'sctp', 'any', 'tcp/http', 'udp/dns@53', 'icmp/8', 'icmp/0-8', 'icmp/3/4', 'icmp/3/0-4']) {
       const parsed = parseService(text);
       expect(parsed.ok && formatService(parsed.service)).toBe(text);
     }
@@ -78,6 +88,10 @@ describe('intersectServices', () => {
     [['tcp/http'], ['tcp/web'], []],
     [['tcp/80'], ['udp/80'], []],
     [['tcp/80', 'sctp'], ['tcp/80-81', 'sctp/9'], ['tcp/80', 'sctp/9']],
+    [['icmp/0-8'], ['icmp/3/4'], ['icmp/3/4']],
+    [['icmp/3/0-4'], ['icmp/3/4-9'], ['icmp/3/4']],
+    [['icmp/3/0-3'], ['icmp/3/4'], []],
+    [['icmp/8/0'], ['icmp/3/0'], []],
   ])('%j and %j permit %j together', (a, b, both) => {
     expect(intersectServices(services(...a), services(...b)).map(formatService)).toEqual(both);
   });

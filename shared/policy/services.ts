@@ -9,13 +9,14 @@ export type ServiceParse = { ok: true; service: Service } | { ok: false; message
 /**
  * Parses the compact service notation used in policy files and the edge editor:
  * `tcp/8080`, `udp/53`, `tcp/9000-9010`, `tcp` (all ports), `icmp` (all types), `icmp/8` or
- * `icmp/0-8` (ICMP types), `any`, and named ports: `tcp/http` (the destination's port named
- * http), `tcp/http@8000-8100` (only where that port's number lies in the range).
+ * `icmp/0-8` (ICMP types), `icmp/3/4` or `icmp/3/0-4` (codes of one type), `any`, and named
+ * ports: `tcp/http` (the destination's port named http), `tcp/http@8000-8100` (only where that
+ * port's number lies in the range).
  */
 export function parseService(text: string): ServiceParse {
   const trimmed = text.trim().toLowerCase();
-  const [proto, portText, extra] = trimmed.split('/');
-  if (extra !== undefined) return fail(text, 'use one slash, as in tcp/8080');
+  const [proto, portText, codeText, extra] = trimmed.split('/');
+  if (extra !== undefined || (codeText !== undefined && proto !== 'icmp')) return fail(text, 'use one slash, as in tcp/8080 (two only for an ICMP type and code, icmp/3/4)');
   // A port alone is the likeliest slip: say which protocols it could go with.
   if (/^\d+(-\d+)?$/.test(proto ?? '') && portText === undefined) return fail(text, `a service names its protocol: write tcp/${proto} or udp/${proto}`);
   if (!PROTOCOLS.includes(proto as Protocol)) {
@@ -24,11 +25,9 @@ export function parseService(text: string): ServiceParse {
   const protocol = proto as Protocol;
   if (portText === undefined) return { ok: true, service: { protocol } };
   // "tcp/" is a port forgotten, not "all ports": never widen a rule by accident.
-  if (portText.trim() === '') return fail(text, `write a port after the slash (tcp/443), or just "${protocol}" for every port`);
-  if (protocol === 'icmp') {
-    const types = parseRange(portText, ICMP_TYPE);
-    return typeof types === 'string' ? fail(text, types) : { ok: true, service: { protocol, ports: types } };
-  }
+  if (portText.trim() === '')
+    return fail(text, protocol === 'icmp' ? 'write a type after the slash (icmp/8), or just "icmp" for every type' : `write a port after the slash (tcp/443), or just "${protocol}" for every port`);
+  if (protocol === 'icmp') return parseIcmp(text, portText, codeText);
   if (!PORTED.has(protocol)) return fail(text, `${protocol} has no ports; write just "${protocol}"`);
 
   const [first = '', filter, more] = portText.split('@');
@@ -44,11 +43,27 @@ export function parseService(text: string): ServiceParse {
   return typeof range === 'string' ? fail(text, range) : { ok: true, service: { protocol, ports: range } };
 }
 
+/** `icmp/8`, `icmp/0-8`, `icmp/3/4`, `icmp/3/0-4`: types, or codes of one type. */
+function parseIcmp(text: string, typeText: string, codeText: string | undefined): ServiceParse {
+  const types = parseRange(typeText, ICMP_TYPE);
+  if (typeof types === 'string') return fail(text, types);
+  if (codeText === undefined) return { ok: true, service: { protocol: 'icmp', ports: types } };
+  if (types.from !== types.to) return fail(text, `a code belongs to one ICMP type: name the type, as in icmp/3/4, or leave the code out (icmp/${typeText})`);
+  if (codeText.trim() === '') return fail(text, `write a code after the type (icmp/${types.from}/0), or just "icmp/${types.from}" for every code`);
+  const codes = parseRange(codeText, ICMP_CODE);
+  return typeof codes === 'string' ? fail(text, codes) : { ok: true, service: { protocol: 'icmp', ports: types, icmpCodes: codes } };
+}
+
 /** The inverse of parseService; stable, so saved files do not churn. */
 export function formatService(service: Service): string {
-  const range = service.ports && (service.ports.from === service.ports.to ? `${service.ports.from}` : `${service.ports.from}-${service.ports.to}`);
+  const range = service.ports && rangeText(service.ports);
   if (service.portName) return `${service.protocol}/${service.portName}${range ? `@${range}` : ''}`;
+  if (range && service.icmpCodes) return `${service.protocol}/${range}/${rangeText(service.icmpCodes)}`;
   return range ? `${service.protocol}/${range}` : service.protocol;
+}
+
+function rangeText(range: { from: number; to: number }): string {
+  return range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
 }
 
 /** Kubernetes' rule for port names (IANA service names): what a container port may be called. */
@@ -77,6 +92,13 @@ const ICMP_TYPE: RangeKind = {
   example: '0-8',
   parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null),
   notOne: (text) => mustBe('ICMP type', 'a whole number from 0 to 255 (8 is an echo request, 128 an IPv6 one)', text),
+};
+
+const ICMP_CODE: RangeKind = {
+  range: 'an ICMP code range',
+  example: '0-4',
+  parse: ICMP_TYPE.parse,
+  notOne: (text) => mustBe('ICMP code', 'a whole number from 0 to 255 (icmp/3/4: type 3, code 4)', text),
 };
 
 function parseRange(text: string, kind: RangeKind): { from: number; to: number } | string {
@@ -125,7 +147,15 @@ function intersectService(x: Service, y: Service): Service | null {
   if (x.protocol !== y.protocol) return null;
   if (x.portName !== undefined && y.portName !== undefined && x.portName !== y.portName) return null;
   const portName = x.portName ?? y.portName;
-  const ports = !x.ports ? y.ports : !y.ports ? x.ports : { from: Math.max(x.ports.from, y.ports.from), to: Math.min(x.ports.to, y.ports.to) };
-  if (ports && ports.from > ports.to) return null;
-  return { protocol: x.protocol, ...(ports ? { ports } : {}), ...(portName !== undefined ? { portName } : {}) };
+  const ports = bothRanges(x.ports, y.ports);
+  const icmpCodes = bothRanges(x.icmpCodes, y.icmpCodes);
+  if (ports === null || icmpCodes === null) return null;
+  return { protocol: x.protocol, ...(ports ? { ports } : {}), ...(portName !== undefined ? { portName } : {}), ...(icmpCodes ? { icmpCodes } : {}) };
+}
+
+/** The numbers two ranges share (undefined: all of them); null for none. */
+function bothRanges(a: Service['ports'], b: Service['ports']): Service['ports'] | null {
+  if (!a || !b) return a ?? b;
+  const both = { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to) };
+  return both.from <= both.to ? both : null;
 }

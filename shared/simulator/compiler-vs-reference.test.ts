@@ -56,6 +56,7 @@ function firstDisagreement(s: Scenario): string | null {
       port: p.dstPort,
       sourcePort: p.srcPort,
       icmpType: p.icmpType,
+      icmpCode: p.icmpCode,
       family: p.family,
     });
     // Conjunctions of different outcome must never complete at one priority: OVS would pick either.

@@ -13,7 +13,7 @@ export function describePacket(packet: Packet, state?: ConnectionState): string 
   const family = packet.ethType === 'ipv6' ? '6' : '';
   switch (packet.protocol) {
     case 'icmp':
-      return `icmp${family} type ${packet.icmpType ?? 0} ${packet.src} → ${packet.dst}${suffix}`;
+      return `icmp${family} type ${packet.icmpType ?? 0}${packet.icmpCode ? ` code ${packet.icmpCode}` : ''} ${packet.src} → ${packet.dst}${suffix}`;
     case 'other':
       return `ip${family} proto ${packet.ipProto ?? 47} ${packet.src} → ${packet.dst}${suffix}`;
     default: {

@@ -21,6 +21,7 @@ export interface Probe {
   srcPort: number;
   dstPort?: number;
   icmpType?: number;
+  icmpCode?: number;
 }
 
 /** A probe's packet fields, as simulatePath and the verdict engine take them. */
@@ -30,6 +31,7 @@ export function pathProbeOf(p: Probe): PathProbe {
     srcPort: p.srcPort,
     ...(p.dstPort !== undefined ? { dstPort: p.dstPort } : {}),
     ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
+    ...(p.icmpCode !== undefined ? { icmpCode: p.icmpCode } : {}),
   };
 }
 
@@ -102,7 +104,9 @@ const OUTSIDE = [
 /** Workload i's switch port, where it has one, is this prefix and i: one name per workload, and the differential test's bridges make them. */
 export const SWITCH_PORT_PREFIX = 'p-w';
 const RESOLVERS = ['192.0.2.53', 'fd00::35'];
-const ICMP_TYPES = [0, 7, 8, 9, 127, 128, 129, 130, 133, 134, 135, 136, 137, 138];
+const ICMP_TYPES = [0, 3, 7, 8, 9, 127, 128, 129, 130, 133, 134, 135, 136, 137, 138];
+/** Codes around those the services name (0, 0-3, 4, 1). */
+const ICMP_CODES = [0, 0, 1, 3, 4, 5];
 const SPECIAL_PORTS = [53, 67, 68, 546, 547];
 
 const port = fc.oneof(
@@ -162,6 +166,16 @@ const service: fc.Arbitrary<Service> = fc.oneof(
       protocol: fc.constant('icmp' as const),
       ports: fc.constantFrom({ from: 8, to: 8 }, { from: 0, to: 8 }, { from: 128, to: 129 }, { from: 128, to: 137 }, { from: 9, to: 127 }),
     }),
+  },
+  {
+    // Codes of one type: 3/4 (IPv4's fragmentation needed), 8/0, 128/1 (no echo has code 1: a code the probes try).
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { protocol: 'icmp' as const, ports: { from: 3, to: 3 }, icmpCodes: { from: 4, to: 4 } },
+      { protocol: 'icmp' as const, ports: { from: 3, to: 3 }, icmpCodes: { from: 0, to: 3 } },
+      { protocol: 'icmp' as const, ports: { from: 8, to: 8 }, icmpCodes: { from: 0, to: 0 } },
+      { protocol: 'icmp' as const, ports: { from: 128, to: 128 }, icmpCodes: { from: 1, to: 1 } },
+    ),
   },
   { weight: 1, arbitrary: fc.constant({ protocol: 'any' as const }) },
 );
@@ -413,6 +427,7 @@ function probesArbitrary(
     ),
     dstPort: probePort,
     icmpType: fc.constantFrom(...ICMP_TYPES),
+    icmpCode: fc.constantFrom(...ICMP_CODES),
     // Which of an end's addresses of the family it sends from or is reached at.
     picks: fc.tuple(fc.nat(), fc.nat()),
   });
@@ -428,18 +443,21 @@ function probesArbitrary(
       ),
     );
   });
-  const probe =
-    named.length > 0
-      ? fc.oneof(
-          { weight: 3, arbitrary: generic },
-          {
-            weight: 1,
-            arbitrary: fc
-              .tuple(fc.constantFrom(...named), generic)
-              .map(([n, g]) => ({ ...g, ends: n.ends, protocol: n.protocol, dstPort: n.dstPort })),
-          },
-        )
-      : generic;
+  // Between an edge's ends, on ICMP types and codes at the edges of what it names and one past them.
+  const icmpNamed = policy.edges.flatMap((e) => {
+    const messages = e.services.flatMap((x) => (x.protocol === 'icmp' && x.ports ? icmpMessagesAround(x.ports, x.icmpCodes) : []));
+    if (messages.length === 0) return [];
+    return members(e.from).flatMap((a) => members(e.to).flatMap((b) => messages.map((m) => ({ ends: [index.get(a.id)!, index.get(b.id)!] as const, ...m }))));
+  });
+  const aimed = [
+    ...(named.length > 0
+      ? [fc.tuple(fc.constantFrom(...named), generic).map(([n, g]) => ({ ...g, ends: n.ends, protocol: n.protocol, dstPort: n.dstPort }))]
+      : []),
+    ...(icmpNamed.length > 0
+      ? [fc.tuple(fc.constantFrom(...icmpNamed), generic).map(([n, g]) => ({ ...g, ends: n.ends, protocol: 'icmp' as const, icmpType: n.icmpType, icmpCode: n.icmpCode }))]
+      : []),
+  ];
+  const probe = aimed.length > 0 ? fc.oneof({ weight: 3, arbitrary: generic }, ...aimed.map((arbitrary) => ({ weight: 1, arbitrary }))) : generic;
   return fc.array(probe, { minLength: size.min, maxLength: size.max }).map((raw) =>
     raw.flatMap((p) => {
       const from = probeEnd(workloads, p.ends[0], p.family, p.picks[0]);
@@ -454,11 +472,17 @@ function probesArbitrary(
           protocol: p.protocol,
           srcPort: p.srcPort,
           ...(ported ? { dstPort: p.dstPort } : {}),
-          ...(p.protocol === 'icmp' ? { icmpType: p.icmpType } : {}),
+          ...(p.protocol === 'icmp' ? { icmpType: p.icmpType, icmpCode: p.icmpCode } : {}),
         },
       ];
     }),
   );
+}
+
+/** ICMP messages at the bounds of a service's types and codes, and one past each (within 0 to 255). */
+function icmpMessagesAround(types: { from: number; to: number }, codes: { from: number; to: number } | undefined): { icmpType: number; icmpCode: number }[] {
+  const around = ({ from, to }: { from: number; to: number }): number[] => [...new Set([from - 1, from, to, to + 1])].filter((n) => n >= 0 && n <= 255);
+  return around(types).flatMap((icmpType) => (codes ? around(codes) : [0, 1]).map((icmpCode) => ({ icmpType, icmpCode })));
 }
 
 function probeEnd(workloads: readonly Workload[], choice: number | string, family: 4 | 6, pick: number): ProbeEnd | null {
