@@ -39,9 +39,12 @@ test('a comparison that fails says why in words, and keeps its error code for su
   await designer.openFile(policy);
   await designer.compile();
 
+  // A file that cannot be read is asked for again in the dialog: one read with errors fails the comparison.
+  const broken = join(host.home, 'broken.yaml');
+  writeFileSync(broken, 'kind: Policy\ngroups: [\n');
   await designer.byTestId('impact-tab').click();
   await designer.byTestId('impact-file').click();
-  await designer.byTestId('path-input').fill(`${host.home}/no-such-policy.yaml`);
+  await designer.byTestId('path-input').fill(broken);
   await designer.byTestId('path-confirm').click();
   const failure = designer.byTestId('impact-failure');
   await expect(failure).toContainText('Comparing with');

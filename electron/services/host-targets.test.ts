@@ -215,6 +215,16 @@ describe('HostTargetStore keeping each switch to one host', () => {
     expect(await store.list()).toEqual([SOUND, other('h2')]);
   });
 
+  // A previous session's finding: zoned IPv6 addresses were compared as text, so one link-local switch took two hosts.
+  it('refuses a zoned IPv6 address spelled otherwise, the zone kept apart as Linux names interfaces', async () => {
+    const { store } = storeHolding([{ ...SOUND, address: 'fe80::1%eth0' }]);
+
+    await expect(store.save({ ...SOUND, host: 'h2', address: 'fe80::0001%eth0' }, null)).rejects.toThrow(
+      'Host "h1" already reaches the switch at root@[fe80::1%eth0]:2222, bridge br-int (root@[fe80::0001%eth0]:2222, bridge br-int names the same machine, port and bridge)',
+    );
+    expect((await store.save({ ...SOUND, host: 'h2', address: 'fe80::1%eth1' }, null)).map((t) => t.host)).toEqual(['h1', 'h2']);
+  });
+
   it('gives a switch to only one of two hosts saved for it at the same time (two windows)', async () => {
     const { store, file } = storeHolding([]);
     const second = new HostTargetStore(join(file, '..'));

@@ -5,7 +5,8 @@
  *
  * Recognised as one machine: any spelling of one literal address (case, `[…]` around IPv6,
  * `::ffff:` around IPv4, IPv6 zero runs, IPv4 as `127.1` or in hex or octal, which the resolver
- * reads the same way), a host name in any case and with or without its final dot, a port written
+ * reads the same way), of an IPv6 address before its zone (`fe80::0001%eth0` and `fe80::1%eth0`;
+ * the zone is compared as given, as Linux names interfaces case-sensitively), a host name in any case and with or without its final dot, a port written
  * into the address (`127.0.0.1:22`, `[::1]:22`), and this machine under every loopback name:
  * `localhost`, 127.0.0.0/8, `::1`, and `0.0.0.0` and `::`, which Linux connects to locally.
  *
@@ -50,19 +51,22 @@ const LOOPBACK = 'this machine (loopback)';
 
 /** The machine an address names, and the port written into it, if any. */
 function endpointOf(address: string): { machine: string; port?: number } {
-  const lower = address.trim().toLowerCase();
+  const trimmed = address.trim();
   // One colon is a port after a name or IPv4; IPv6 has two or more, and a port only after brackets.
-  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(lower);
-  const named = /^([^:]*):(\d+)$/.exec(lower);
-  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : named ? [named[1]!, named[2]] : [lower, undefined];
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(trimmed);
+  const named = /^([^:]*):(\d+)$/.exec(trimmed);
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : named ? [named[1]!, named[2]] : [trimmed, undefined];
   return { machine: machineOf(host), ...(port === undefined ? {} : { port: Number(port) }) };
 }
 
 function machineOf(host: string): string {
-  const name = host.replace(/\.$/, '');
+  // The URL parser takes no zone: it is set apart, and the address before it made canonical.
+  const zoneAt = host.includes(':') ? host.indexOf('%') : -1;
+  const zone = zoneAt < 0 ? '' : host.slice(zoneAt);
+  const name = (zoneAt < 0 ? host : host.slice(0, zoneAt)).toLowerCase().replace(/\.$/, '');
   const ip = name.includes(':') ? canonicalIpv6(name) : canonicalIpv4(name);
-  if (ip === undefined) return name === 'localhost' ? LOOPBACK : name;
-  return ip.startsWith('127.') || ip === '0.0.0.0' || ip === '::1' || ip === '::' ? LOOPBACK : ip;
+  if (ip === undefined) return name === 'localhost' ? LOOPBACK : `${name}${zone}`;
+  return ip.startsWith('127.') || ip === '0.0.0.0' || ip === '::1' || ip === '::' ? LOOPBACK : `${ip}${zone}`;
 }
 
 /** The URL parser writes IPv4 as the resolver reads it (`127.1`, `0x7f.0.0.1`); undefined for a name. */

@@ -1,10 +1,9 @@
-import type { ApiErrorData } from '@shared/api/contract';
 import { request } from '../api/request';
 import { useAppStore } from '../stores/app-store';
 import { useInventoryStore } from '../stores/inventory-store';
 import { useModalStore } from '../stores/modal-store';
 import { staticFilePath, staticSourceId } from '../model/source-ids';
-import { askUntilTaken, READ_REFUSALS, type Refusal } from './path-refusals';
+import { askUntilTaken, isUnreadablePath, type Refusal } from './path-refusals';
 
 /**
  * Asks for a static inventory file (YAML or CSV: VMs, servers) and opens it beside the other
@@ -19,17 +18,9 @@ export async function openInventoryFile(): Promise<void> {
     return;
   }
   await askUntilTaken(askInventoryPath, async (path) => {
-    const refused = await useInventoryStore.getState().openSource(staticSourceId(path), { refuses: unreadablePath });
+    const refused = await useInventoryStore.getState().openSource(staticSourceId(path), { refuses: isUnreadablePath });
     return refused ? { path, problem: refused.message } : undefined;
   });
-}
-
-/**
- * Whether the service failed on the path itself. A file that was read but has errors fails with
- * them as its detail: it opens as a failed source that lists them, to be mended and read again.
- */
-function unreadablePath(error: ApiErrorData): boolean {
-  return READ_REFUSALS.has(error.code) && error.detail === undefined;
 }
 
 async function askInventoryPath(refused: Refusal | undefined): Promise<string | null> {

@@ -146,3 +146,46 @@ describe('Stop', () => {
     expect(useAnalysisStore.getState().impactStopped).toBeNull();
   });
 });
+
+// A path typed in the browser's dialog that cannot be read is asked for again there: the
+// analysis that refused it shows nothing of it, in the panel or as a banner.
+describe('a file the caller refuses', () => {
+  const noSuchFile = { code: 'not-found', message: 'Could not read /tmp/x: it does not exist.' } as const;
+  const isMissing = (error: { code: string }): boolean => error.code === 'not-found';
+
+  it('a comparison gives it back and the panel shows again what it showed before', async () => {
+    answers.push({ ok: true, value: impact });
+    await useAnalysisStore.getState().computeImpact(input, { kind: 'file', path: '/tmp/p.yaml' });
+    const before = useAnalysisStore.getState().impact;
+
+    answers.push({ ok: false, error: noSuchFile });
+    expect(await useAnalysisStore.getState().computeImpact(input, { kind: 'file', path: '/tmp/x' }, isMissing)).toEqual(noSuchFile);
+    expect(useAnalysisStore.getState()).toMatchObject({ impact: before, impactFailure: null, impactStopped: null, impactRunning: false });
+  });
+
+  it('a replay gives it back, makes no notice of it, and keeps the last replay', async () => {
+    const { request } = await import('../api/request');
+    answers.push({ ok: true, value: { replay: { entries: [] }, problems: 0, log: '/tmp/c.csv', durationMs: 1 } });
+    await useAnalysisStore.getState().replayLog(input, '/tmp/c.csv');
+
+    answers.push({ ok: false, error: noSuchFile });
+    expect(await useAnalysisStore.getState().replayLog(input, '/tmp/x', isMissing)).toEqual(noSuchFile);
+    const [, , options] = vi.mocked(request).mock.calls.at(-1)!;
+    expect(options?.handles?.(noSuchFile)).toBe(true);
+    expect(useAnalysisStore.getState()).toMatchObject({ replay: { log: '/tmp/c.csv' }, replayStopped: null, replayRunning: false });
+  });
+
+  it('a failure it does not name is shown as before, and is a notice for a replay', async () => {
+    const { request } = await import('../api/request');
+    const drawingErrors = { code: 'bad-request', message: 'The drawing has errors.', detail: 'MS101' } as const;
+    answers.push({ ok: false, error: drawingErrors });
+    expect(await useAnalysisStore.getState().computeImpact(input, { kind: 'file', path: '/tmp/p.yaml' }, isMissing)).toBeUndefined();
+    expect(useAnalysisStore.getState().impactFailure).toEqual({ against: { kind: 'file', path: '/tmp/p.yaml' }, error: drawingErrors });
+
+    answers.push({ ok: false, error: drawingErrors });
+    expect(await useAnalysisStore.getState().replayLog(input, '/tmp/c.csv', isMissing)).toBeUndefined();
+    const [, , options] = vi.mocked(request).mock.calls.at(-1)!;
+    expect(options?.handles?.(drawingErrors)).toBe(false);
+    expect(useAnalysisStore.getState().replay).toBeNull();
+  });
+});

@@ -39,18 +39,25 @@ interface AnalysisState {
   /** Draw the impact on the canvas: newly permitted and newly blocked group pairs as extra edges. */
   showImpactOnCanvas: boolean;
   computeMatrix: (input: AnalysisInput) => Promise<void>;
-  computeImpact: (input: AnalysisInput, against: ImpactBaseline) => Promise<ImpactOutcome | null>;
-  replayLog: (input: AnalysisInput, path: string) => Promise<void>;
+  /**
+   * A failure that `refuses` names (a baseline file that cannot be read) is given back instead of
+   * shown, and the panel goes back to what it showed before: the path is asked for again.
+   */
+  computeImpact: (input: AnalysisInput, against: ImpactBaseline, refuses?: Refuses) => Promise<ApiErrorData | undefined>;
+  /** As computeImpact, a log that `refuses` names is given back, and the panel keeps what it showed. */
+  replayLog: (input: AnalysisInput, path: string, refuses?: Refuses) => Promise<ApiErrorData | undefined>;
   /** Stops the running analysis: it ends at its next slice and shows nothing. */
   stop: (task: AnalysisTask) => void;
   setShowImpactOnCanvas: (show: boolean) => void;
   setProgress: (progress: ApiEvents['analysis:progress']) => void;
 }
 
+type Refuses = (error: ApiErrorData) => boolean;
+
 /** The analyses running now, by the stopId their requests carry (their progress reports carry it too). */
 const runs = new StopIds<AnalysisTask>();
 
-export const useAnalysisStore = create<AnalysisState>()((set) => ({
+export const useAnalysisStore = create<AnalysisState>()((set, get) => ({
   matrix: null,
   matrixRunning: false,
   matrixStopped: false,
@@ -78,12 +85,17 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
     }));
   },
 
-  computeImpact: async (input, against) => {
+  computeImpact: async (input, against, refuses) => {
     const stopId = runs.start('impact');
+    const { impact, impactFailure, impactStopped } = get();
     // The last result goes as a new comparison starts: what is on screen answers the last request.
     set((s) => ({ impact: null, impactFailure: null, impactStopped: null, impactRunning: true, progress: { ...s.progress, impact: undefined } }));
     const response = await request('analysis:impact', { ...input, against, stopId }, { handles: () => true });
     runs.end('impact', stopId);
+    if (!response.ok && refuses?.(response.error)) {
+      set((s) => ({ impact, impactFailure, impactStopped, impactRunning: false, progress: { ...s.progress, impact: undefined } }));
+      return response.error;
+    }
     // Stopped is the user's own doing, not a failure: said as such, with nothing of the comparison.
     const stopped = !response.ok && wasStopped(response.error);
     set((s) => ({
@@ -93,14 +105,20 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
       impactRunning: false,
       progress: { ...s.progress, impact: undefined },
     }));
-    return response.ok ? response.value : null;
+    return undefined;
   },
 
-  replayLog: async (input, path) => {
+  replayLog: async (input, path, refuses) => {
     const stopId = runs.start('replay');
+    const { replayStopped } = get();
     set((s) => ({ replayRunning: true, replayStopped: null, progress: { ...s.progress, replay: undefined } }));
-    const response = await request('analysis:replay', { ...input, path, stopId }, { handles: wasStopped });
+    const refused = (error: ApiErrorData): boolean => refuses?.(error) ?? false;
+    const response = await request('analysis:replay', { ...input, path, stopId }, { handles: (error) => wasStopped(error) || refused(error) });
     runs.end('replay', stopId);
+    if (!response.ok && refused(response.error)) {
+      set((s) => ({ replayStopped, replayRunning: false, progress: { ...s.progress, replay: undefined } }));
+      return response.error;
+    }
     // A failed or stopped replay clears the last one: a result on screen must be the answer to the last request.
     set((s) => ({
       replay: response.ok ? { ...response.value, input } : null,
@@ -108,6 +126,7 @@ export const useAnalysisStore = create<AnalysisState>()((set) => ({
       replayStopped: !response.ok && wasStopped(response.error) ? path : null,
       progress: { ...s.progress, replay: undefined },
     }));
+    return undefined;
   },
 
   stop: (task) => runs.stop(task),

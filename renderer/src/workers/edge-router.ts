@@ -18,10 +18,13 @@ const NO_DETOURS: ReadonlyMap<string, number> = new Map();
 /**
  * Keeps one canvas's ways round up with its layout and the groups held in a drag, asking a
  * routing session in a worker: one question at a time, always about the latest layout and held
- * places, so a drag never queues up frames the worker has yet to route. An answer about anything
- * older is dropped and the latest asked for: `onRouted` only ever gets the ways round of what
- * the canvas draws now. A worker that cannot start, or fails, is replaced for good by a session on
- * the page (`onPage`), which answers at once.
+ * places, so a drag never queues up frames the worker has yet to route. Answers come in the order
+ * asked, so each is newer than any drawn before it. One about places the held groups have since
+ * left is still drawn, the latest being asked for next: a drag faster than the worker had every
+ * answer dropped, and the edges kept their last way round until the mouse slowed. One about an
+ * earlier drawing is dropped (its edges may no longer be drawn). Once the canvas stops changing,
+ * the last answer drawn is about what it draws. A worker that cannot start, or fails, is replaced
+ * for good by a session on the page (`onPage`), which answers at once.
  */
 export class EdgeRouter {
   private wanted: { layout: RoutingLayout; moved: ReadonlyMap<string, CanvasRect> } | null = null;
@@ -89,11 +92,9 @@ export class EdgeRouter {
     detours: ReadonlyMap<string, number>,
   ): void {
     if (this.closed || !this.wanted) return;
-    if (asked.layout === this.wanted.layout && sameBoxes(asked.moved, this.wanted.moved)) {
-      this.onRouted({ ...asked, detours });
-    } else {
-      this.send();
-    }
+    if (asked.layout !== this.wanted.layout) return this.send();
+    this.onRouted({ ...asked, detours });
+    if (!sameBoxes(asked.moved, this.wanted.moved)) this.send();
   }
 }
 

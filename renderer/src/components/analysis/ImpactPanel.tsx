@@ -1,6 +1,6 @@
-import type { ImpactBaseline } from '@shared/api/contract';
+import type { ApiErrorData, ImpactBaseline } from '@shared/api/contract';
 import { useState, type JSX } from 'react';
-import { BASELINE_FILE, chooseAnalysisFile } from '../../actions/choose-analysis-file';
+import { analyseChosenFile, BASELINE_FILE } from '../../actions/choose-analysis-file';
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
@@ -47,19 +47,16 @@ export function ImpactPanel(): JSX.Element {
   const readable = (hosts: readonly { host: string }[]): string[] => hosts.map((h) => h.host).filter((h) => configured.has(h));
   const noneReadable = readable(outcome.hosts).length === 0;
 
-  const run = async (against: 'deployed' | Extract<ImpactBaseline, { kind: 'file' }>): Promise<void> => {
+  const run = async (against: 'deployed' | Extract<ImpactBaseline, { kind: 'file' }>, refuses?: (error: ApiErrorData) => boolean): Promise<ApiErrorData | undefined> => {
     const compiled = await compiledDrawing();
-    if (!compiled) return;
+    if (!compiled) return undefined;
     const unreadable = compiled.outcome.hosts.map((h) => h.host).filter((h) => !configured.has(h));
     const baseline: ImpactBaseline = against === 'deployed' ? { kind: 'deployed', hosts: readable(compiled.outcome.hosts) } : against;
     setNote(baseline.kind === 'deployed' && unreadable.length > 0 ? `No SSH target for ${unreadable.join(', ')}: compared as if they already ran this drawing.` : null);
-    await compute(compiled.input, baseline);
+    return compute(compiled.input, baseline, refuses);
   };
-  const again = (baseline: ImpactBaseline): Promise<void> => run(baseline.kind === 'deployed' ? 'deployed' : baseline);
-  const compareWithFile = async (): Promise<void> => {
-    const path = await chooseAnalysisFile(BASELINE_FILE);
-    if (path) await run({ kind: 'file', path });
-  };
+  const again = (baseline: ImpactBaseline): Promise<ApiErrorData | undefined> => run(baseline.kind === 'deployed' ? 'deployed' : baseline);
+  const compareWithFile = (): Promise<void> => analyseChosenFile(BASELINE_FILE, (path, refuses) => run({ kind: 'file', path }, refuses));
 
   return (
     <div className="impact-panel">

@@ -1,7 +1,7 @@
 import { withinOneEndNote, type ReplayResult } from '@shared/analysis/replay';
 import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from '@shared/diagnostics';
 import type { JSX } from 'react';
-import { chooseAnalysisFile, CONNECTION_LOG } from '../../actions/choose-analysis-file';
+import { analyseChosenFile, CONNECTION_LOG, type FileAnalysis } from '../../actions/choose-analysis-file';
 import { compiledDrawing } from '../../actions/compile-current';
 import { useAboutDrawing } from '../../hooks/use-about-drawing';
 import { useAnalysisStore } from '../../stores/analysis-store';
@@ -50,14 +50,11 @@ export function ReplayPanel(): JSX.Element {
   if (!input || !outcome) return <NotCompiledNote why="connections are replayed against the compiled tables." />;
   // Errors of a compile the drawing has moved on from may be gone: replaying compiles it again.
   const hasErrors = compileIsCurrent && outcome.diagnostics.some((d) => d.severity === 'error');
-  const replayOnDrawing = async (path: string): Promise<void> => {
+  const replayOnDrawing: FileAnalysis = async (path, refuses) => {
     const compiled = await compiledDrawing();
-    if (compiled) await replayLog(compiled.input, path);
+    return compiled ? replayLog(compiled.input, path, refuses) : undefined;
   };
-  const choose = async (): Promise<void> => {
-    const path = await chooseAnalysisFile(CONNECTION_LOG);
-    if (path) await replayOnDrawing(path);
-  };
+  const choose = (): Promise<void> => analyseChosenFile(CONNECTION_LOG, replayOnDrawing);
   const replay = result?.replay;
   const n = (count: number): string => count.toLocaleString('en-US');
 
