@@ -1,4 +1,4 @@
-import { NO_SERVICES, serviceSetOf } from '@shared/analysis/service-set';
+import { icmpValue, NO_SERVICES, serviceSetOf } from '@shared/analysis/service-set';
 import { describe, expect, it } from 'vitest';
 import { CELL, cellFill, describeCell, heatMapLayout, heatMapSvg, LEGEND } from './heat-map-svg';
 
@@ -30,10 +30,10 @@ describe('heat map picture', () => {
 
   it('draws and describes a cell by its services alone: ICMPv6 types an edge permits are services like any other', () => {
     // The matrix leaves out what infrastructure passes (shared/analysis/infrastructure-passes.ts), so what a cell holds the policy permits.
-    const icmp = { always: serviceSetOf({ icmp: [[133, 136]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
+    const icmp = { always: serviceSetOf({ icmp: [[icmpValue(133, 0), icmpValue(136, 255)]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
     expect(cellFill(icmp)).not.toBe(cellFill(closed));
     expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp/133-136');
-    const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[133, 136]] }), redirected: NO_SERVICES, pairs: 4 };
+    const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[icmpValue(133, 0), icmpValue(136, 255)]] }), redirected: NO_SERVICES, pairs: 4 };
     expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp/133-136');
   });
 
