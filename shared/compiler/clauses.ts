@@ -59,7 +59,8 @@ export function buildClauses(rules: readonly ResolvedRule[], withIPv6: boolean, 
 /** What serviceMatches reads of a list of services, as text: lists with the same key have the same matches. */
 function servicesKey(services: readonly Service[]): string {
   let key = '';
-  for (const { protocol, ports } of services) key += ports ? `${protocol}/${ports.from}-${ports.to},` : `${protocol},`;
+  for (const { protocol, ports, icmpCodes } of services)
+    key += `${protocol}${ports ? `/${ports.from}-${ports.to}` : ''}${icmpCodes ? `/${icmpCodes.from}-${icmpCodes.to}` : ''},`;
   return key;
 }
 

@@ -197,6 +197,26 @@ describe('compiler features', () => {
     expect([2, 3, 4, 5].map(verdict)).toEqual(['dropped', 'permitted', 'permitted', 'dropped']);
   });
 
+  it('gives each edge its own ICMP codes when two edges name one type, and every code as the type alone', () => {
+    // A tester's report: services that differed only in their codes shared one list of flows.
+    const edge = (id: string, from: string, icmpCodes?: { from: number; to: number }): Policy['edges'][number] => ({
+      id,
+      from,
+      to: 'db',
+      services: [{ protocol: 'icmp', ports: { from: 3, to: 3 }, ...(icmpCodes ? { icmpCodes } : {}) }],
+      action: 'allow',
+    });
+    const both: Policy = { ...policy, defaults: { withinGroup: 'allow', betweenGroups: 'drop' }, edges: [edge('web-db', 'web', { from: 4, to: 4 }), edge('admin-db', 'admin')] };
+    // db-1's host holds both edges' ingress.
+    const h2 = formatHostTable('h2', both, compilePolicy(both, inventory).hosts.find((h) => h.host === 'h2')!.flows);
+    expect(h2).toMatch(/icmp,icmp_type=3,icmp_code=4 actions=conjunction/);
+    expect(h2).toMatch(/icmp,icmp_type=3 actions=conjunction/);
+    const every: Policy = { ...both, edges: [edge('web-db', 'web', { from: 0, to: 255 })] };
+    const everyH2 = formatHostTable('h2', every, compilePolicy(every, inventory).hosts.find((h) => h.host === 'h2')!.flows);
+    expect(everyH2).toMatch(/icmp,icmp_type=3 actions=conjunction/);
+    expect(everyH2).not.toContain('icmp_code');
+  });
+
   it('splits a match shared by thousands of rules over priority levels, never beyond the OpenFlow message limit', () => {
     const many: Policy = {
       ...policy,

@@ -1,4 +1,5 @@
 import type { Service } from '../policy/model';
+import { narrowedIcmpCodes } from '../policy/services';
 import { formatPortMatch, portRangeMasks } from './port-masks';
 
 /** Matches for a list of services; IPv6 variants only when the compile has IPv6 addresses. */
@@ -19,7 +20,7 @@ export function serviceMatches(services: readonly Service[], withIPv6: boolean):
       }
       if (service.protocol === 'icmp') {
         // icmp_code takes no mask either: a flow per code of the one type.
-        const codes = service.icmpCodes;
+        const codes = narrowedIcmpCodes(service);
         for (let type = service.ports.from; type <= service.ports.to; type++) {
           if (!codes) matches.add(`${proto},icmp_type=${type}`);
           else for (let code = codes.from; code <= codes.to; code++) matches.add(`${proto},icmp_type=${type},icmp_code=${code}`);

@@ -72,6 +72,8 @@ describe('lintPolicy', () => {
     expect(shadowed(icmp('ping-app', 3, null, 'allow'), icmp('no-frag', 3, [4, 4], 'deny'))).toBe(false);
     expect(shadowed(icmp('ping-app', 3, [4, 4], 'allow'), icmp('no-unreach', 3, null, 'deny'))).toBe(true);
     expect(shadowed(icmp('ping-app', 3, [4, 4], 'allow'), icmp('no-frag', 3, [0, 4], 'deny'))).toBe(true);
+    // Every code of a type is the type.
+    expect(shadowed(icmp('ping-app', 3, null, 'allow'), icmp('no-unreach', 3, [0, 255], 'deny'))).toBe(true);
   });
 
   it('finds an edge covered by a blocking edge from a wider group, and only from one that holds all its sources', () => {

@@ -7,7 +7,7 @@ import { honeypotRoles } from './honeypots';
 import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
-import { formatService } from './services';
+import { formatService, narrowedIcmpCodes } from './services';
 import { ungroupedOutcome } from './ungrouped-outcome';
 import { hasWorkloadCriterion } from './validate';
 
@@ -228,7 +228,7 @@ function serviceCovers(outer: Service, inner: Service): boolean {
   if (!outer.ports && !outer.portName) return true;
   if (outer.portName !== undefined) return inner.portName === outer.portName && rangeInside(inner.ports, outer.ports);
   // A range covers a named port only through the port's filter: the name may resolve to any number.
-  return rangeInside(inner.ports, outer.ports) && inner.ports !== undefined && rangeInside(inner.icmpCodes, outer.icmpCodes);
+  return rangeInside(inner.ports, outer.ports) && inner.ports !== undefined && rangeInside(narrowedIcmpCodes(inner), narrowedIcmpCodes(outer));
 }
 
 /** Whether `inner` lies inside `outer`; no range is every port (every code). */

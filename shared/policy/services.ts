@@ -54,6 +54,12 @@ function parseIcmp(text: string, typeText: string, codeText: string | undefined)
   return typeof codes === 'string' ? fail(text, codes) : { ok: true, service: { protocol: 'icmp', ports: types, icmpCodes: codes } };
 }
 
+/** The codes an ICMP service is narrowed to: none when it names none, or names every code (`icmp/3/0-255` is `icmp/3`). */
+export function narrowedIcmpCodes(service: Service): Service['icmpCodes'] {
+  const codes = service.icmpCodes;
+  return codes && !(codes.from === 0 && codes.to === 255) ? codes : undefined;
+}
+
 /** The inverse of parseService; stable, so saved files do not churn. */
 export function formatService(service: Service): string {
   const range = service.ports && rangeText(service.ports);

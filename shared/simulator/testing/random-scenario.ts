@@ -164,7 +164,7 @@ const service: fc.Arbitrary<Service> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       protocol: fc.constant('icmp' as const),
-      ports: fc.constantFrom({ from: 8, to: 8 }, { from: 0, to: 8 }, { from: 128, to: 129 }, { from: 128, to: 137 }, { from: 9, to: 127 }),
+      ports: fc.constantFrom({ from: 8, to: 8 }, { from: 3, to: 3 }, { from: 0, to: 8 }, { from: 128, to: 129 }, { from: 128, to: 137 }, { from: 9, to: 127 }),
     }),
   },
   {
