@@ -38,6 +38,18 @@ describe('the request schemas', () => {
     expect(trace({ ...end, port: 'LOCAL' }).error?.issues[0]?.message).toMatch(/reserved port names/);
   });
 
+  it('take the ICMP type and code of a simulated or switch trace, each 0 to 255', () => {
+    const simulate = (packet: object) => REQUEST_SCHEMAS['trace:simulate'].safeParse({ compileId: 'c1', from: end, to: end, packet, state: 'new' }).success;
+    const onSwitch = (packet: object) => REQUEST_SCHEMAS['trace:switch'].safeParse({ host: 'h1', packet: { src: '10.0.0.1', dst: '10.0.0.2', ...packet }, state: 'new' }).success;
+    for (const ask of [simulate, onSwitch]) {
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 4 })).toBe(true);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 255 })).toBe(true);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 256 })).toBe(false);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: -1 })).toBe(false);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 1.5 })).toBe(false);
+    }
+  });
+
   it('take the spoof guards a deploy may remove, per host, and refuse them in any other shape', () => {
     const start = (removePortGuards: unknown) => REQUEST_SCHEMAS['deploy:start'].safeParse({ policy, inventory: { readAt: 'now', workloads: [workload] }, hosts: ['h1'], removePortGuards });
     expect(start(undefined).error?.issues ?? []).toEqual([]);
