@@ -27,6 +27,37 @@ test('the Trace tab keeps its question and answer while another tab is open', as
   await expect(designer.byTestId('trace-outdated')).toBeVisible();
 });
 
+test('the Trace tab traces the ICMP type and code an edge names, and refuses a code out of range', async ({ designer, host }) => {
+  await designer.open(host.url);
+  await designer.openExample('three-tier-shop');
+  await designer.editEdgeServices('web-to-app', 'tcp/8080, icmp/3/4');
+  await designer.compile();
+  const result = designer.page.locator('.trace-result');
+
+  await designer.askIcmpTrace('web-1', 'app-2', '3', '4');
+  await expect(result).toContainText('icmp/3/4');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
+  // The port gives way to the type and code while ICMP is chosen.
+  await expect(designer.byTestId('trace-port')).toHaveCount(0);
+
+  await designer.askIcmpTrace('web-1', 'app-2', '3', '5');
+  await expect(result).toContainText('icmp/3/5');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'dropped');
+
+  // Both left empty: an echo request, which the edge does not open.
+  await designer.askIcmpTrace('web-1', 'app-2', '', '');
+  await expect(result).toContainText('icmp/8');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'dropped');
+
+  await designer.askIcmpTrace('web-1', 'app-2', '3', '256');
+  await expect(designer.byTestId('trace-error')).toHaveText('ICMP code: a decimal number from 0 to 255, not "256"; leave it empty for code 0');
+  await expect(result).toHaveCount(0);
+
+  await designer.byTestId('trace-proto').selectOption('tcp');
+  await expect(designer.byTestId('trace-icmp-type')).toHaveCount(0);
+  await expect(designer.byTestId('trace-port')).toHaveValue('80');
+});
+
 test('Trace and Replay name the honeypot a connection goes to by its workload, as Impact does', async ({ designer, host }) => {
   const inventory = join(host.home, 'trap-inventory.yaml');
   const policy = join(host.home, 'trap-policy.yaml');

@@ -315,6 +315,18 @@ export class DesignerPage {
     return (await verdict.getAttribute('data-verdict')) ?? '';
   }
 
+  /** Fills the Trace form for an ICMP message (`''`: the field left empty) and runs it; the answer or error is the caller's to read. */
+  async askIcmpTrace(from: string, to: string, icmpType: string, icmpCode: string): Promise<void> {
+    await this.byTestId('trace-tab').click();
+    await this.byTestId('trace-from').fill(from);
+    await this.byTestId('trace-to').fill(to);
+    await this.byTestId('trace-sender').fill('');
+    await this.byTestId('trace-proto').selectOption('icmp');
+    await this.byTestId('trace-icmp-type').fill(icmpType);
+    await this.byTestId('trace-icmp-code').fill(icmpCode);
+    await this.byTestId('trace-run').click();
+  }
+
   /** Asks the real switch about the last trace; returns what it says and whether it agrees. */
   async askSwitch(host: string): Promise<{ says: string; agrees: boolean }> {
     await this.byTestId('trace-switch').click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Workload } from '@shared/inventory/model';
-import type { Policy } from '@shared/policy/model';
+import type { Policy, Service } from '@shared/policy/model';
 import type { PathEnd } from '@shared/simulator/path';
 import { REQUEST_SCHEMAS } from './request-schemas';
 
@@ -32,10 +32,34 @@ describe('the request schemas', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
+  it('take the services an edge may name, each number within its own bounds', () => {
+    const compile = (services: Service[]) =>
+      REQUEST_SCHEMAS['policy:compile'].safeParse({ policy: { ...policy, edges: [{ id: 'e', from: 'a', to: 'b', services, action: 'allow' }] }, inventory: { readAt: 'now', workloads: [] } });
+    // Every field the model has: one added to Service fails to type-check here until the schema is taught it.
+    const everyField: Required<Service> = { protocol: 'tcp', ports: { from: 8000, to: 8100 }, portName: 'http', icmpCodes: { from: 0, to: 4 } };
+    expect(compile([everyField]).error?.issues ?? []).toEqual([]);
+    expect(compile([{ protocol: 'icmp', ports: { from: 0, to: 8 } }, { protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 4, to: 4 } }]).error?.issues ?? []).toEqual([]);
+    expect(compile([{ protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 0, to: 256 } }]).success).toBe(false);
+    expect(compile([{ protocol: 'icmp', ports: { from: 0, to: 256 } }]).error?.issues[0]?.message).toBe('ICMP types are 0 to 255');
+    expect(compile([{ protocol: 'tcp', ports: { from: 0, to: 80 } }]).error?.issues[0]?.message).toBe('ports are 1 to 65535');
+  });
+
   it("take a trace's ends with every field, and refuse a switch port the flows could not bind", () => {
     const trace = (from: PathEnd) => REQUEST_SCHEMAS['trace:simulate'].safeParse({ compileId: 'c1', from, to: end, packet: { protocol: 'tcp', dstPort: 80 }, state: 'new' });
     expect(trace(end).error?.issues ?? []).toEqual([]);
     expect(trace({ ...end, port: 'LOCAL' }).error?.issues[0]?.message).toMatch(/reserved port names/);
+  });
+
+  it('take the ICMP type and code of a simulated or switch trace, each 0 to 255', () => {
+    const simulate = (packet: object) => REQUEST_SCHEMAS['trace:simulate'].safeParse({ compileId: 'c1', from: end, to: end, packet, state: 'new' }).success;
+    const onSwitch = (packet: object) => REQUEST_SCHEMAS['trace:switch'].safeParse({ host: 'h1', packet: { src: '10.0.0.1', dst: '10.0.0.2', ...packet }, state: 'new' }).success;
+    for (const ask of [simulate, onSwitch]) {
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 4 })).toBe(true);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 255 })).toBe(true);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 256 })).toBe(false);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: -1 })).toBe(false);
+      expect(ask({ protocol: 'icmp', icmpType: 3, icmpCode: 1.5 })).toBe(false);
+    }
   });
 
   it('take the spoof guards a deploy may remove, per host, and refuse them in any other shape', () => {

@@ -24,11 +24,19 @@ const switchPort = z.string().superRefine((port, ctx) => {
 });
 const pathEnd = z.strictObject({ address: ipAddress, host: hostName.optional(), port: switchPort.optional() });
 
-const service = z.strictObject({
-  protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
-  ports: z.strictObject({ from: z.number().int().min(1).max(65535), to: z.number().int().min(1).max(65535) }).optional(),
-  portName: text.optional(),
-});
+const numbers = (min: number, max: number) => z.strictObject({ from: z.number().int().min(min).max(max), to: z.number().int().min(min).max(max) });
+const service = z
+  .strictObject({
+    protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp', 'any']),
+    // Ports or, for icmp, ICMP types, whose bounds differ (type 0 is the echo reply): checked below.
+    ports: numbers(0, 65535).optional(),
+    portName: text.optional(),
+    icmpCodes: numbers(0, 255).optional(),
+  })
+  .superRefine(({ protocol, ports }, ctx) => {
+    const [min, max, what] = protocol === 'icmp' ? [0, 255, 'ICMP types'] : [1, 65535, 'ports'];
+    if (ports && (ports.from < min || ports.to > max)) ctx.addIssue({ code: 'custom', path: ['ports'], message: `${what} are ${min} to ${max}` });
+  });
 
 // Workload criteria of a selector, also the shape of each `exclude` entry.
 const workloadCriteria = {
@@ -151,6 +159,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
       protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp']),
       dstPort: z.number().int().min(0).max(65535).optional(),
       icmpType: z.number().int().min(0).max(255).optional(),
+      icmpCode: z.number().int().min(0).max(255).optional(),
     }),
     state: z.enum(['new', 'established']),
   }),
@@ -163,6 +172,7 @@ export const REQUEST_SCHEMAS: Record<RequestChannel, z.ZodType> = {
       protocol: z.enum(['tcp', 'udp', 'sctp', 'icmp']),
       dstPort: z.number().int().min(1).max(65535).optional(),
       icmpType: z.number().int().min(0).max(255).optional(),
+      icmpCode: z.number().int().min(0).max(255).optional(),
       ctMark: z.number().int().min(0).max(0xffffffff).optional(),
       inPort: switchPort.optional(),
     }),

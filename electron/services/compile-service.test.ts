@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompileOutcome } from '@shared/api/contract';
+import type { CompileOutcome, SimulatedPacket } from '@shared/api/contract';
 import { compilePolicy } from '@shared/compiler/compile';
 import { loadHostTablesSteps } from '@shared/analysis/steps';
 import { CompiledFlowReader } from '@shared/simulator/compiled-flows';
@@ -101,6 +101,19 @@ describe('CompileService', () => {
     expect(() => service.hostTable(first.compileId, host)).toThrow(/no longer the latest .*: compile again/);
     expect(() => service.trace(first.compileId, from, to, { protocol: 'tcp', dstPort: 8080 }, 'new')).toThrow(/no longer the latest/);
     expect(service.hostTable(second.compileId, host).text).toContain('table=20');
+  });
+
+  it('traces the ICMP type and code asked, code 0 when none is', () => {
+    const service = new CompileService(log);
+    const mtu: Policy = { ...policy, edges: [...policy.edges, { id: 'web-to-app-mtu', from: 'web', to: 'app', services: [{ protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 4, to: 4 } }], action: 'allow' }] };
+    const { compileId } = service.compile(mtu, inventory);
+    const web = { address: '10.20.1.11', host: 'host-a' };
+    const app = { address: '10.20.2.21', host: 'host-a' };
+    const verdict = (packet: SimulatedPacket): string => service.trace(compileId, web, app, packet, 'new').verdict;
+    expect(verdict({ protocol: 'icmp', icmpType: 3, icmpCode: 4 })).toBe('permitted');
+    expect(verdict({ protocol: 'icmp', icmpType: 3, icmpCode: 5 })).toBe('dropped');
+    expect(verdict({ protocol: 'icmp', icmpType: 3 })).toBe('dropped');
+    expect(verdict({ protocol: 'icmp' })).toBe('dropped');
   });
 
   it('lends the latest compile\'s loaded tables to an analysis of exactly what it compiled', async () => {

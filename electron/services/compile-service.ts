@@ -124,7 +124,7 @@ export class CompileService {
   trace(compileId: string, from: PathEnd, to: PathEnd, packet: SimulatedPacket, state: 'new' | 'established'): TraceOutcome {
     const latest = this.compiled(compileId);
     if (latest.failed) throw new ServiceError('bad-request', 'The last compile has errors, so it made no tables to trace: fix what Problems lists, then compile again.');
-    const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? echoRequestType(to.address) } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
+    const probe: PathProbe = packet.protocol === 'icmp' ? { protocol: 'icmp', icmpType: packet.icmpType ?? echoRequestType(to.address), icmpCode: packet.icmpCode ?? 0 } : { protocol: packet.protocol, srcPort: SOURCE_PORT, dstPort: packet.dstPort ?? 0 };
     const simulation = (latest.simulation ??= { hostOf: addressHosts(latest.inventory.workloads), tables: tablesOnDemand([...latest.hosts.values()]) });
     // An analysis may have parsed every host already.
     const tables = latest.loaded?.tables ?? simulation.tables;

@@ -43,6 +43,25 @@ describe('SwitchTraceService', () => {
   });
 });
 
+describe('SwitchTraceService, asked about an ICMP message', () => {
+  it('asks the switch about its type and code, code 0 when none is given', async () => {
+    const traced: string[] = [];
+    const fleet = new FakeHosts(1, (host, command) => {
+      if (command.startsWith('ovs-appctl ofproto/trace')) traced.push(command);
+      return answer(host, command);
+    });
+    const { targets, configDir } = await fleet.targets();
+    const traces = new SwitchTraceService(targets, configDir, createLogger({ level: 'error' }), new SshLimiter(), fleet.openSession);
+
+    await traces.trace('h00', { src: '10.0.0.1', dst: '10.0.0.2', protocol: 'icmp', icmpType: 3, icmpCode: 4 }, 'new');
+    await traces.trace('h00', { src: '10.0.0.1', dst: '10.0.0.2', protocol: 'icmp', icmpType: 8 }, 'new');
+
+    expect(traced).toHaveLength(2);
+    expect(traced[0]).toContain('icmp_type=3,icmp_code=4');
+    expect(traced[1]).toContain('icmp_type=8,icmp_code=0');
+  });
+});
+
 /** A limiter of one session per operation, which notes the hosts whose work is put in its queue. */
 function oneAtATime(): { sessions: SshLimiter; queued: string[] } {
   const sessions = new SshLimiter({ perServer: 2, perOperation: 1, total: 16 });

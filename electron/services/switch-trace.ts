@@ -40,7 +40,7 @@ export class SwitchTraceService {
     if (!src || !dst || src.family !== dst.family) throw new ServiceError('bad-request', 'Trace addresses must be two IP addresses of one family.');
 
     const flow = ovsTraceFlow(
-      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, ctMark: state === 'established' ? packet.ctMark : undefined },
+      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, icmpCode: packet.icmpCode, ctMark: state === 'established' ? packet.ctMark : undefined },
       // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
       packet.inPort ?? LOCAL_PORT,
     );

@@ -109,13 +109,15 @@ export interface HostContainerPorts extends ContainerPortRead {
   host: string;
 }
 
-/** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type. */
+/** A packet to trace on a real switch: addresses, protocol and destination port or ICMP type and code. */
 export interface TracePacket {
   src: string;
   dst: string;
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
   dstPort?: number;
   icmpType?: number;
+  /** 0 when absent. */
+  icmpCode?: number;
   /** For an established packet: its connection's ct_mark on this host (TraceOutcome's hops say it). */
   ctMark?: number;
   /** On the sender's own host: the switch port it comes in by (a workload's switchPort), which the spoof guard checks; elsewhere the bridge's own port. */
@@ -381,11 +383,12 @@ export interface CompiledHost {
   workloadCount: number;
 }
 
-/** A packet to simulate, apart from its ends: the destination port, or the ICMP type (echo when absent). */
+/** A packet to simulate, apart from its ends: the destination port, or the ICMP type (echo when absent) and code (0 when absent). */
 export interface SimulatedPacket {
   protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
   dstPort?: number;
   icmpType?: number;
+  icmpCode?: number;
 }
 
 /**

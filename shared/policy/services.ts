@@ -96,14 +96,14 @@ const PORT: RangeKind = {
 const ICMP_TYPE: RangeKind = {
   range: 'an ICMP type range',
   example: '0-8',
-  parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null),
+  parse: (text) => parseIcmpNumber(text),
   notOne: (text) => mustBe('ICMP type', 'a whole number from 0 to 255 (8 is an echo request, 128 an IPv6 one)', text),
 };
 
 const ICMP_CODE: RangeKind = {
   range: 'an ICMP code range',
   example: '0-4',
-  parse: ICMP_TYPE.parse,
+  parse: (text) => parseIcmpNumber(text),
   notOne: (text) => mustBe('ICMP code', 'a whole number from 0 to 255 (icmp/3/4: type 3, code 4)', text),
 };
 
@@ -125,6 +125,11 @@ export function parsePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(text)) return null;
   const port = Number(text);
   return port >= 1 && port <= 65535 ? port : null;
+}
+
+/** An ICMP type or code as people write one: 0 to 255 in decimal digits (`0x8` or ` 8` are not). */
+export function parseIcmpNumber(text: string): number | null {
+  return /^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null;
 }
 
 function fail(text: string, why: string): ServiceParse {

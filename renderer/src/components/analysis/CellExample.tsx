@@ -64,6 +64,9 @@ export function CellExample({
         sender: '',
         protocol: service.protocol,
         port: service.protocol === 'icmp' ? '' : String(service.port),
+        // An echo request, as the matrix asks.
+        icmpType: '',
+        icmpCode: '',
         established: false,
       });
       if (!reply.ok) throw new Error(reply.error);

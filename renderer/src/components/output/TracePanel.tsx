@@ -11,7 +11,8 @@ import { useTraceRequestStore } from '../../stores/trace-request-store';
 import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { nameSuggestions } from '../../model/name-suggestions';
 import { Field } from '../layout/Field';
-import { traceConnection, type TraceAnswer, type TraceProtocol, type TraceQuestion } from './trace-connection';
+import type { TraceProtocol } from '../../model/trace-packet';
+import { traceConnection, type TraceAnswer, type TraceQuestion } from './trace-connection';
 import { OutdatedBadge } from '../analysis/OutdatedBadge';
 import { NotCompiledNote } from '../analysis/NotCompiledNote';
 
@@ -45,7 +46,7 @@ export function TracePanel(): JSX.Element {
     const asked = useTraceRequestStore.getState().take();
     const kept = asked ? null : useTraceRequestStore.getState().kept;
     if (kept) return { question: kept.question, run: false, kept };
-    const question: TraceQuestion = { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), established: false };
+    const question: TraceQuestion = { from: asked?.from ?? '', to: asked?.to ?? '', sender: '', protocol: asked?.protocol ?? 'tcp', port: String(asked?.port ?? 80), icmpType: '', icmpCode: '', established: false };
     return { question, run: asked !== null, kept: null };
   });
   const [form, setFormState] = useState(opened.question);
@@ -170,12 +171,31 @@ export function TracePanel(): JSX.Element {
             <option value="tcp">tcp</option>
             <option value="udp">udp</option>
             <option value="sctp">sctp</option>
-            <option value="icmp">icmp (echo)</option>
+            <option value="icmp">icmp</option>
           </select>
         </Field>
-        <Field id={`${id}-port`} label="Port">
-          <input id={`${id}-port`} data-testid="trace-port" className="mono" value={form.port} disabled={form.protocol === 'icmp'} onChange={(e) => setForm({ ...form, port: e.target.value })} />
-        </Field>
+        {form.protocol === 'icmp' ? (
+          <>
+            <Field id={`${id}-icmp-type`} label="ICMP type">
+              <input
+                id={`${id}-icmp-type`}
+                data-testid="trace-icmp-type"
+                className="mono"
+                value={form.icmpType}
+                placeholder="echo request"
+                title="0 to 255, read in the destination's family; empty: an echo request (8, or 128 towards IPv6)"
+                onChange={(e) => setForm({ ...form, icmpType: e.target.value })}
+              />
+            </Field>
+            <Field id={`${id}-icmp-code`} label="ICMP code">
+              <input id={`${id}-icmp-code`} data-testid="trace-icmp-code" className="mono" value={form.icmpCode} placeholder="0" title="0 to 255; empty: 0" onChange={(e) => setForm({ ...form, icmpCode: e.target.value })} />
+            </Field>
+          </>
+        ) : (
+          <Field id={`${id}-port`} label="Port">
+            <input id={`${id}-port`} data-testid="trace-port" className="mono" value={form.port} onChange={(e) => setForm({ ...form, port: e.target.value })} />
+          </Field>
+        )}
         <label className="checkbox">
           <input type="checkbox" checked={form.established} onChange={(e) => setForm({ ...form, established: e.target.checked })} />
           a later packet (established)

@@ -1,20 +1,15 @@
-import type { SimulatedPacket, TraceOutcome, TracePacket } from '@shared/api/contract';
+import type { TraceOutcome, TracePacket } from '@shared/api/contract';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints, sentBy, withinOneEndProblem } from '@shared/simulator/endpoints';
-import { parsePort } from '@shared/policy/services';
-import { echoRequestType } from '@shared/simulator/packet';
 import { request } from '../../api/request';
-
-export type TraceProtocol = 'tcp' | 'udp' | 'sctp' | 'icmp';
+import { tracedPacket, type TraceServiceFields } from '../../model/trace-packet';
 
 /** The Trace tab's question, as its form holds it. */
-export interface TraceQuestion {
+export interface TraceQuestion extends TraceServiceFields {
   from: string;
   to: string;
   /** Another workload that sends From's address from its own switch port; empty: From itself. */
   sender: string;
-  protocol: TraceProtocol;
-  port: string;
   established: boolean;
 }
 
@@ -46,8 +41,8 @@ export async function traceConnection(
   const ends = resolveEndpoints(inventory, question.from, question.to);
   if (!ends.ok)
     return { ok: false, error: `${ends.side === 'from' ? 'From: ' : ends.side === 'to' ? 'To: ' : ''}${ends.message}` };
-  const port = question.protocol === 'icmp' ? undefined : parsePort(question.port.trim());
-  if (port === null) return { ok: false, error: 'Port: a number from 1 to 65535' };
+  const traced = tracedPacket(question, ends.to.end.address);
+  if (!traced.ok) return traced;
   // Sent by another workload: the source address forged, coming in by that workload's switch port.
   const sender = question.sender.trim() !== '' ? sentBy(inventory, ends.from, question.sender) : null;
   if (sender && !sender.ok) return { ok: false, error: `Sent by: ${sender.message}` };
@@ -57,29 +52,24 @@ export async function traceConnection(
 
   const from = sender ? { end: sender.end, label: sender.label } : ends.from;
   const { to } = ends;
-  const simulated: SimulatedPacket =
-    question.protocol === 'icmp' || port === undefined
-      ? { protocol: 'icmp', icmpType: echoRequestType(to.end.address) }
-      : { protocol: question.protocol, dstPort: port };
   const state = question.established ? 'established' : 'new';
   // The caller shows the failure itself, next to its form or example.
   const reply = await request(
     'trace:simulate',
-    { compileId, from: from.end, to: to.end, packet: simulated, state },
+    { compileId, from: from.end, to: to.end, packet: traced.packet, state },
     { handles: () => true },
   );
   if (!reply.ok) return { ok: false, error: reply.error.message };
-  const service = question.protocol === 'icmp' ? 'icmp' : `${question.protocol}/${port}`;
   const packet: TracePacket = {
     src: from.end.address,
     dst: to.end.address,
-    ...simulated,
+    ...traced.packet,
     ...(from.end.port ? { inPort: from.end.port } : {}),
   };
   return {
     ok: true,
     answer: {
-      heading: `${from.label} → ${to.label} ${service}`,
+      heading: `${from.label} → ${to.label} ${traced.service}`,
       path: reply.value,
       packet,
       state,
