@@ -30,18 +30,24 @@ test('the Trace tab keeps its question and answer while another tab is open', as
 test('the Trace tab traces the ICMP type and code an edge names, and refuses a code out of range', async ({ designer, host }) => {
   await designer.open(host.url);
   await designer.openExample('three-tier-shop');
-  await designer.editEdgeServices('web-to-app', 'tcp/8080, icmp/3/4');
+  await designer.editEdgeServices('web-to-app', 'tcp/8080, icmp/13/1');
   await designer.compile();
   const result = designer.page.locator('.trace-result');
 
-  await designer.askIcmpTrace('web-1', 'app-2', '3', '4');
-  await expect(result).toContainText('icmp/3/4');
+  await designer.askIcmpTrace('web-1', 'app-2', '13', '1');
+  await expect(result).toContainText('icmp/13/1');
   await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'permitted');
   // The port gives way to the type and code while ICMP is chosen.
   await expect(designer.byTestId('trace-port')).toHaveCount(0);
 
-  await designer.askIcmpTrace('web-1', 'app-2', '3', '5');
-  await expect(result).toContainText('icmp/3/5');
+  await designer.askIcmpTrace('web-1', 'app-2', '13', '2');
+  await expect(result).toContainText('icmp/13/2');
+  await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'dropped');
+
+  // An error opens no connection: conntrack finds it invalid, whatever an edge says.
+  await designer.askIcmpTrace('web-1', 'app-2', '3', '4');
+  await expect(result).toContainText('icmp/3/4');
+  await expect(result).toContainText('+inv+trk');
   await expect(designer.byTestId('trace-verdict')).toHaveAttribute('data-verdict', 'dropped');
 
   // Both left empty: an echo request, which the edge does not open.

@@ -65,7 +65,7 @@ async function disagreements(ovs: OvsSandbox, cases: readonly Case[]): Promise<s
     cases.map((c) => ({
       bridge: c.bridge,
       flow: ovsTraceFlow(c.packet, c.inPort, c.ethSrc),
-      ctNext: ovsCtNext(c.state),
+      ctNext: ovsCtNext(c.state, c.packet),
     })),
   );
   return cases.flatMap((c, i) => {
@@ -329,7 +329,7 @@ describe.skipIf(missing.length > 0)(
         const from = pods.find((w) => w.name === fromName)!;
         const to = pods.find((w) => w.name === toName)!;
         const packet: Packet = { ethType: 'ipv4', src: from.addresses[0]!, dst: to.addresses[0]!, protocol: 'tcp', srcPort: 40000, dstPort: port };
-        const outputs = await ovs!.trace([...new Set([from.host, to.host])].map((host) => ({ bridge: bridgeOf.get(host)!, flow: ovsTraceFlow(packet), ctNext: ovsCtNext('new') })));
+        const outputs = await ovs!.trace([...new Set([from.host, to.host])].map((host) => ({ bridge: bridgeOf.get(host)!, flow: ovsTraceFlow(packet), ctNext: ovsCtNext('new', packet) })));
         const forwarded = outputs.every((o) => parseTraceOutcome(o)?.verdict === 'forwarded');
         expect(forwarded, `${fromName} → ${toName} tcp/${port}`).toBe(permitted);
       }

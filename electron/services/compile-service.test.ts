@@ -105,14 +105,15 @@ describe('CompileService', () => {
 
   it('traces the ICMP type and code asked, code 0 when none is', () => {
     const service = new CompileService(log);
-    const mtu: Policy = { ...policy, edges: [...policy.edges, { id: 'web-to-app-mtu', from: 'web', to: 'app', services: [{ protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 4, to: 4 } }], action: 'allow' }] };
-    const { compileId } = service.compile(mtu, inventory);
+    // A timestamp request of code 1 (no code but 0 is defined: the edge is about the code alone).
+    const timestamp: Policy = { ...policy, edges: [...policy.edges, { id: 'web-to-app-time', from: 'web', to: 'app', services: [{ protocol: 'icmp', ports: { from: 13, to: 13 }, icmpCodes: { from: 1, to: 1 } }], action: 'allow' }] };
+    const { compileId } = service.compile(timestamp, inventory);
     const web = { address: '10.20.1.11', host: 'host-a' };
     const app = { address: '10.20.2.21', host: 'host-a' };
     const verdict = (packet: SimulatedPacket): string => service.trace(compileId, web, app, packet, 'new').verdict;
-    expect(verdict({ protocol: 'icmp', icmpType: 3, icmpCode: 4 })).toBe('permitted');
-    expect(verdict({ protocol: 'icmp', icmpType: 3, icmpCode: 5 })).toBe('dropped');
-    expect(verdict({ protocol: 'icmp', icmpType: 3 })).toBe('dropped');
+    expect(verdict({ protocol: 'icmp', icmpType: 13, icmpCode: 1 })).toBe('permitted');
+    expect(verdict({ protocol: 'icmp', icmpType: 13, icmpCode: 2 })).toBe('dropped');
+    expect(verdict({ protocol: 'icmp', icmpType: 13 })).toBe('dropped');
     expect(verdict({ protocol: 'icmp' })).toBe('dropped');
   });
 

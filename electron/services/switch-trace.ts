@@ -1,6 +1,7 @@
 import type { SwitchTrace, TracePacket } from '@shared/api/contract';
 import { parseCidr } from '@shared/net/address';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '@shared/simulator/ovs-trace';
+import type { Packet } from '@shared/simulator/packet';
 import type { OpenSession } from './deploy-service';
 import type { SshLimiter, SshOperation } from './host-fanout';
 import type { HostTargetStore } from './host-targets';
@@ -39,11 +40,10 @@ export class SwitchTraceService {
     const dst = parseCidr(packet.dst);
     if (!src || !dst || src.family !== dst.family) throw new ServiceError('bad-request', 'Trace addresses must be two IP addresses of one family.');
 
-    const flow = ovsTraceFlow(
-      { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, icmpCode: packet.icmpCode, ctMark: state === 'established' ? packet.ctMark : undefined },
-      // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
-      packet.inPort ?? LOCAL_PORT,
-    );
+    const asked: Packet = { ethType: src.family === 4 ? 'ipv4' : 'ipv6', src: src.address, dst: dst.address, protocol: packet.protocol, srcPort: 49152, dstPort: packet.dstPort, icmpType: packet.icmpType, icmpCode: packet.icmpCode, ctMark: state === 'established' ? packet.ctMark : undefined };
+    // A sender's own port (checked by name in flows already validated) meets its spoof guard, as its packets do.
+    const flow = ovsTraceFlow(asked, packet.inPort ?? LOCAL_PORT);
+    const ctNext = ovsCtNext(state, asked);
     // Stopped while it waits for its turn, it leaves the queue at once and opens nothing.
     let doing = 'waiting for an SSH session';
     const traced = this.traces.run(
@@ -59,7 +59,7 @@ export class SwitchTraceService {
           },
           (session) => {
             doing = 'tracing';
-            return new OvsRemote(session, target.bridge, host).trace(flow, ovsCtNext(state));
+            return new OvsRemote(session, target.bridge, host).trace(flow, ctNext);
           },
         );
         return { output, durationMs: Math.round(performance.now() - started) };

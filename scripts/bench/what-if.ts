@@ -7,6 +7,7 @@ import type { Policy } from '../../shared/policy/model';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome } from '../../shared/simulator/ovs-trace';
 import { CompiledFlowReader } from '../../shared/simulator/compiled-flows';
 import { addressHosts, loadHostTables, simulatePath, type HostFlowTables, type PathEnd, type PathProbe } from '../../shared/simulator/path';
+import type { Packet } from '../../shared/simulator/packet';
 import { VerdictEngine } from '../../shared/simulator/verdict-engine';
 import { BRIDGES, missing, OvsSandbox } from '../../electron/testing/ovs-sandbox';
 
@@ -141,9 +142,10 @@ async function ofprotoTraceMs(compiled: CompileResult, inventory: Inventory): Pr
     ovs.load(BRIDGES[0]!, host.flows.map(formatFlow).join('\n') + '\n');
     let total = 0;
     for (let i = 0; i < TRACES; i++) {
-      const flow = ovsTraceFlow({ ethType: 'ipv4', src: local[i % local.length]!.addresses[0]!, dst: local[(i + 1) % local.length]!.addresses[0]!, protocol: 'tcp', srcPort: 40000, dstPort: PORTS[i % PORTS.length]! }, 1);
+      const packet: Packet = { ethType: 'ipv4', src: local[i % local.length]!.addresses[0]!, dst: local[(i + 1) % local.length]!.addresses[0]!, protocol: 'tcp', srcPort: 40000, dstPort: PORTS[i % PORTS.length]! };
+      const flow = ovsTraceFlow(packet, 1);
       const started = performance.now();
-      const [output] = await ovs.trace([{ bridge: BRIDGES[0]!, flow, ctNext: ovsCtNext('new') }]);
+      const [output] = await ovs.trace([{ bridge: BRIDGES[0]!, flow, ctNext: ovsCtNext('new', packet) }]);
       total += performance.now() - started;
       if (!parseTraceOutcome(output ?? '')) throw new Error(`ofproto/trace printed no verdict:\n${output}`);
     }

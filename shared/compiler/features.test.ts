@@ -180,20 +180,20 @@ describe('compiler features', () => {
   });
 
   it('permits only the ICMP codes an edge names of its one type: a flow per code', () => {
-    const fragmentation: Policy = {
+    const codes: Policy = {
       ...policy,
       defaults: { withinGroup: 'allow', betweenGroups: 'drop' },
-      edges: [{ id: 'pmtu-db', from: 'web', to: 'db', services: [{ protocol: 'icmp', ports: { from: 3, to: 3 }, icmpCodes: { from: 3, to: 4 } }], action: 'allow' }],
+      edges: [{ id: 'ping-db', from: 'web', to: 'db', services: [{ protocol: 'icmp', ports: { from: 8, to: 8 }, icmpCodes: { from: 3, to: 4 } }], action: 'allow' }],
     };
-    const compiled = compilePolicy(fragmentation, inventory);
-    const h1 = formatHostTable('h1', fragmentation, compiled.hosts.find((h) => h.host === 'h1')!.flows);
-    expect(h1).toMatch(/icmp,icmp_type=3,icmp_code=3 actions=conjunction/);
-    expect(h1).toMatch(/icmp,icmp_type=3,icmp_code=4 actions=conjunction/);
-    expect(h1).not.toMatch(/icmp,icmp_type=3 actions=conjunction/);
+    const compiled = compilePolicy(codes, inventory);
+    const h1 = formatHostTable('h1', codes, compiled.hosts.find((h) => h.host === 'h1')!.flows);
+    expect(h1).toMatch(/icmp,icmp_type=8,icmp_code=3 actions=conjunction/);
+    expect(h1).toMatch(/icmp,icmp_type=8,icmp_code=4 actions=conjunction/);
+    expect(h1).not.toMatch(/icmp,icmp_type=8 actions=conjunction/);
     const tables = loadHostTables(compiled.hosts);
     const hostOf = addressHosts(inventory.workloads);
     const verdict = (icmpCode: number): string =>
-      simulatePath(tables, { address: '10.0.1.1', host: 'h1' }, { address: '10.0.2.1', host: 'h2' }, { protocol: 'icmp', icmpType: 3, icmpCode }, 'new', { hostOf }).verdict;
+      simulatePath(tables, { address: '10.0.1.1', host: 'h1' }, { address: '10.0.2.1', host: 'h2' }, { protocol: 'icmp', icmpType: 8, icmpCode }, 'new', { hostOf }).verdict;
     expect([2, 3, 4, 5].map(verdict)).toEqual(['dropped', 'permitted', 'permitted', 'dropped']);
   });
 

@@ -76,6 +76,17 @@ describe('lintPolicy', () => {
     expect(shadowed(icmp('ping-app', 3, null, 'allow'), icmp('no-unreach', 3, [0, 255], 'deny'))).toBe(true);
   });
 
+  it('says of an ICMP service naming only replies and errors that it opens nothing (MS409), not of one naming a request', () => {
+    const icmp = (text: string): Edge => {
+      const [type, codes] = text.split('/').map((part) => part.split('-').map(Number));
+      return { id: 'icmp-app', from: 'web', to: 'app', services: [{ protocol: 'icmp', ports: { from: type![0]!, to: type![1] ?? type![0]! }, ...(codes ? { icmpCodes: { from: codes[0]!, to: codes[1] ?? codes[0]! } } : {}) }], action: 'allow' };
+    };
+    const warned = (text: string): boolean => lint([], [icmp(text)]).some((d) => d.code === 'MS409');
+    expect(['3/4', '0', '3-7', '129', '133-136'].map(warned)).toEqual([true, true, true, true, true]);
+    expect(['8', '8/0', '0-8', '13', '128', '100-200'].map(warned)).toEqual([false, false, false, false, false, false]);
+    expect(lint([], [{ ...icmp('8'), services: [{ protocol: 'icmp' }] }]).map((d) => d.code)).not.toContain('MS409');
+  });
+
   it('finds an edge covered by a blocking edge from a wider group, and only from one that holds all its sources', () => {
     const shop: Group = { name: 'shop', selector: { labels: 'app=shop' } };
     const web1: Group = { name: 'web-1', selector: { labels: 'tier=web', host: 'host-a' } };

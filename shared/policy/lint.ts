@@ -7,6 +7,7 @@ import { honeypotRoles } from './honeypots';
 import { defeatedIsolation } from './lint-isolation';
 import { ungroupedWorkloads, type Membership } from './membership';
 import { blocks, type Edge, type Policy, type Service } from './model';
+import { icmpOpensConnection } from '../net/icmp-requests';
 import { formatService, narrowedIcmpCodes } from './services';
 import { ungroupedOutcome } from './ungrouped-outcome';
 import { hasWorkloadCriterion } from './validate';
@@ -25,6 +26,7 @@ export function lintPolicy(policy: Policy, membership: ReadonlyMap<string, Membe
     ...edgesWithoutEffect(policy, membership),
     ...repeatedEdges(policy),
     ...undeclaredNamedPorts(policy, membership),
+    ...icmpThatOpensNothing(policy),
     ...defeatedIsolation(policy, membership),
     ...broadEdges(policy),
     ...overlappingBlocks(policy, membership),
@@ -235,6 +237,26 @@ function serviceCovers(outer: Service, inner: Service): boolean {
 function rangeInside(inner: Service['ports'], outer: Service['ports']): boolean {
   if (!outer) return true;
   return inner !== undefined && inner.from >= outer.from && inner.to <= outer.to;
+}
+
+/**
+ * ICMP services that name only replies and errors: those open no connection, so the switch
+ * passes one that belongs to a connection the policy permits and drops the rest, whatever an
+ * edge says of them (see ICMP_REQUESTS).
+ */
+function icmpThatOpensNothing(policy: Policy): Diagnostic[] {
+  return policy.edges.flatMap((edge, index) =>
+    edge.services.flatMap((service, j): Diagnostic[] => {
+      const types = service.protocol === 'icmp' ? service.ports : undefined;
+      if (!types) return [];
+      for (let type = types.from; type <= types.to; type++) if (icmpOpensConnection(4, type) || icmpOpensConnection(6, type)) return [];
+      const message =
+        `edge "${edge.id}" lists ${formatService(service)}, which names only ICMP replies and errors: they open no connection, ` +
+        'so the switch passes one that belongs to a connection the policy permits and drops the rest whatever this edge says; ' +
+        'name a request (icmp/8 echo, icmp/13 timestamp, icmp/15 information, icmp/128 IPv6 echo) or remove the service';
+      return [warning('MS409', message, `edges.${index}.services.${j}`, 'edge', edge.id)];
+    }),
+  );
 }
 
 /** Edges that permit far more than one application needs. */

@@ -1,5 +1,6 @@
 import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
+import { icmpOpensConnection } from '../net/icmp-requests';
 import { matchesLabels, parseLabelSelector } from './label-selector';
 import type { Edge, ExcludeSelector, Group, Policy, Service } from './model';
 import { familyOf, inBlock, toBits, type AddressPoint } from './reference-addresses';
@@ -42,7 +43,8 @@ const ND_TYPES = [133, 134, 135, 136];
 
 /**
  * Answers the question from the policy's meaning, in its order of precedence: neighbour
- * discovery (where IPv6 is in use) and DHCP (when enabled) always pass; any workload may query
+ * discovery (where IPv6 is in use) and DHCP (when enabled) always pass; an ICMP message that is
+ * no request opens no connection and is dropped; any workload may query
  * a named DNS resolver on port 53; a honeypot (a workload the policy redirects to) takes
  * whatever an outside party sends it, while a workload's connections to it meet the policy as
  * usual; a deny or reject edge from a group of A to a group of B that covers the service
@@ -60,6 +62,11 @@ export function mayConnect(policy: Policy, inventory: Inventory, q: ConnectionQu
 
   const infrastructure = infrastructureAnswer(policy, inventory, q, a, b);
   if (infrastructure) return { allowed: true, because: infrastructure };
+
+  // Connections are stateful: only a request opens one. An ICMP reply or error passes as part of
+  // the connection it answers, and on its own opens nothing, whatever the policy permits.
+  if (q.protocol === 'icmp' && !icmpOpensConnection(q.family, q.icmpType ?? 0))
+    return { allowed: false, because: `ICMP type ${q.icmpType ?? 0} is no request: it opens no connection, and alone it is dropped as invalid` };
 
   if (a.kind === 'outside' && isHoneypotAddress(policy, inventory, b, q.family))
     return { allowed: true, because: 'a honeypot takes whatever reaches it' };

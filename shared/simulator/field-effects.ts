@@ -35,7 +35,7 @@ export function trackedCopy(
   const natDst = action.commit && action.nat?.dst ? action.nat.dst : appliesConnectionNat(action, state) && ctNat ? ctNat : fields.natDst;
   return {
     ...fields,
-    ctState: trackedState(state),
+    ctState: trackedState(state, fields),
     ctMark: committed,
     ...(natDst ? { dst: natDst, natDst } : {}),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ovsCtNext, ovsTraceFlow, parseTraceOutcome, parseTracePorts, parseTraceVerdict, traceAgrees } from './ovs-trace';
+import type { Packet } from './packet';
 
 // Tails of real `ovs-appctl ofproto/trace … --ct-next trk,new` output (Open vSwitch 3.1).
 const FORWARDED = `Final flow: unchanged
@@ -53,8 +54,15 @@ describe('ofproto/trace helpers', () => {
     expect(ovsTraceFlow({ ethType: 'arp', src: '10.0.0.1', dst: '10.0.0.2' })).toMatch(
       /,arp,arp_op=1,arp_spa=10.0.0.1,arp_tpa=10.0.0.2$/,
     );
-    expect(ovsCtNext('established')).toBe('trk,est');
-    expect(ovsCtNext('reply')).toBe('trk,est,rpl');
+    const ping: Packet = { ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'icmp', icmpType: 8 };
+    expect(ovsCtNext('new', ping)).toBe('trk,new');
+    expect(ovsCtNext('established', ping)).toBe('trk,est');
+    expect(ovsCtNext('reply', ping)).toBe('trk,est,rpl');
+    // An ICMP reply or error starts no connection: conntrack finds it invalid.
+    expect(ovsCtNext('new', { ...ping, icmpType: 0 })).toBe('trk,inv');
+    expect(ovsCtNext('new', { ...ping, icmpType: 3, icmpCode: 4 })).toBe('trk,inv');
+    expect(ovsCtNext('new', { ...ping, ethType: 'ipv6', src: 'fd00::1', dst: 'fd00::2', icmpType: 8 })).toBe('trk,inv');
+    expect(ovsCtNext('new', { ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'tcp' })).toBe('trk,new');
     expect(ovsTraceFlow({ ethType: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', ctMark: 2 })).toMatch(
       /^in_port=1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,ct_mark=0x2,udp,/,
     );

@@ -1,6 +1,6 @@
 import { splitOutsideParentheses } from '../text';
 import { addressBits, formatAddress } from './address-bits';
-import { neighbourTargetOf, type ConnectionState, type Packet } from './packet';
+import { neighbourTargetOf, packetStartsConnection, type ConnectionState, type Packet } from './packet';
 import type { Verdict } from './simulate';
 
 /** MAC addresses of traced packets: fixed and never a source on another port, so NORMAL floods. */
@@ -38,9 +38,14 @@ export function ovsTraceFlow(packet: Packet, inPort: number | string = packet.in
   }
 }
 
-/** The `--ct-next` argument that makes ofproto/trace see a connection in this state after ct(). */
-export function ovsCtNext(state: ConnectionState): string {
-  return state === 'new' ? 'trk,new' : state === 'reply' ? 'trk,est,rpl' : 'trk,est';
+/**
+ * The `--ct-next` argument that makes ofproto/trace see a connection in this state after ct(),
+ * as the simulator does: a first packet conntrack starts no connection with (an ICMP reply or
+ * error, startsConnection) is invalid.
+ */
+export function ovsCtNext(state: ConnectionState, packet: Packet): string {
+  if (state === 'new') return packetStartsConnection(packet) ? 'trk,new' : 'trk,inv';
+  return state === 'reply' ? 'trk,est,rpl' : 'trk,est';
 }
 
 /** The switch's verdict, and for a redirect where the packet went and with which MAC. */

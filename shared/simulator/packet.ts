@@ -1,3 +1,4 @@
+import { icmpOpensConnection } from '../net/icmp-requests';
 import { addressBits, addressMatches, type AddressBits } from './address-bits';
 import { CT_FLAGS, ETH_TYPE, IP_PROTO, REGISTER_COUNT, registerMatches, type FlowMatch } from './flow-model';
 
@@ -155,9 +156,23 @@ export function packetFields(packet: Packet): PacketFields {
   return fields;
 }
 
-/** The ct_state bits conntrack gives a packet of this connection state. */
-export function trackedState(state: ConnectionState): number {
-  if (state === 'new') return CT_FLAGS.trk | CT_FLAGS.new;
+/** Whether conntrack can start a connection with this packet: not with an ICMP reply or error (icmpOpensConnection). */
+export function startsConnection(ethType: number, ipProto: number | undefined, icmpType: number | undefined): boolean {
+  if (ethType === ETH_TYPE.ipv4 && ipProto === IP_PROTO.icmp) return icmpOpensConnection(4, icmpType ?? 0);
+  if (ethType === ETH_TYPE.ipv6 && ipProto === IP_PROTO.icmp6) return icmpOpensConnection(6, icmpType ?? 0);
+  return true;
+}
+
+/** startsConnection for a packet as callers describe it. */
+export function packetStartsConnection(packet: Packet): boolean {
+  if (packet.ethType === 'arp' || packet.protocol !== 'icmp') return true;
+  const v6 = packet.ethType === 'ipv6';
+  return startsConnection(v6 ? ETH_TYPE.ipv6 : ETH_TYPE.ipv4, v6 ? IP_PROTO.icmp6 : IP_PROTO.icmp, packet.icmpType ?? 0);
+}
+
+/** The ct_state bits conntrack gives a packet of this connection state: a first packet no connection can start with is invalid. */
+export function trackedState(state: ConnectionState, fields: Pick<PacketFields, 'ethType' | 'ipProto' | 'icmpType'>): number {
+  if (state === 'new') return CT_FLAGS.trk | (startsConnection(fields.ethType, fields.ipProto, fields.icmpType) ? CT_FLAGS.new : CT_FLAGS.inv);
   return CT_FLAGS.trk | CT_FLAGS.est | (state === 'reply' ? CT_FLAGS.rpl : 0);
 }
 

@@ -81,6 +81,16 @@ describe('simulatePacket on the golden three-tier shop (host-a)', () => {
     );
   });
 
+  it('finds a first ICMP reply or error invalid, as conntrack does, and the conntrack table drops it; a reply within a connection passes', () => {
+    // web → app opens tcp/8080 only; with ICMP permitted everywhere the answer would be the same.
+    const error = { ethType: 'ipv4', src: '10.20.1.11', dst: '10.20.2.21', protocol: 'icmp', icmpType: 3, icmpCode: 4 } as const;
+    const result = run(error);
+    expect(result.verdict).toBe('dropped');
+    expect(result.steps.map((s) => s.table)).toEqual([0, 10]);
+    expect(formatTrace(result, describePacket(error, 'new'))).toContain('conntrack says +inv+trk (an ICMP reply or error opens no connection)');
+    expect(run({ ...error, icmpType: 0, icmpCode: 0 }, 'established').verdict).toBe('forwarded');
+  });
+
   it('writes a trace a person can follow, and the same one every time', () => {
     const packet = tcp('10.20.1.11', '10.20.2.21', 8080);
     const text = formatTrace(run(packet), describePacket(packet, 'new'));

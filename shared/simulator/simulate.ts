@@ -1,7 +1,7 @@
 import { tableName } from '../compiler/flow';
 import { addressBits, formatAddress, type AddressBits } from './address-bits';
 import { applyCt, applyLoad, applyModDlDst, describeCtState, describeMetadata, trackedCopy } from './field-effects';
-import type { FlowAction, SimFlow } from './flow-model';
+import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
 import { lookupTable, type TableLookup } from './lookup';
 import { candidateFlows } from './table-index';
 import { packetFields, type ConnectionState, type Packet, type PacketFields } from './packet';
@@ -174,7 +174,7 @@ export function simulateFields(byTable: FlowTables, fields: PacketFields, state:
         appendAll(step.effects, applyCt(fields, action, state, ctNat));
         if (action.table === undefined) return;
         step.effects.push(
-          `ct(table=${action.table}): conntrack says ${describeCtState(tracked)}${tracked.ctMark !== 0 ? `, ct_mark=0x${tracked.ctMark.toString(16)}` : ''}; continue in table ${action.table}`,
+          `ct(table=${action.table}): conntrack says ${describeCtState(tracked)}${tracked.ctMark !== 0 ? `, ct_mark=0x${tracked.ctMark.toString(16)}` : ''}${(tracked.ctState & CT_FLAGS.inv) !== 0 ? ' (an ICMP reply or error opens no connection)' : ''}; continue in table ${action.table}`,
         );
         visit(action.table, tracked, depth + 1);
         return;

@@ -1,5 +1,6 @@
 import { intern } from '../arrays';
 import { ETH_TYPE } from './flow-model';
+import { startsConnection } from './packet';
 import type { EngineAddress } from './verdict-address';
 import { ExactAddresses, type ExactAddress } from './verdict-exact-addresses';
 import { serviceMatches, valueHolds, type AddressCondition, type FastFlow } from './verdict-flow';
@@ -80,6 +81,8 @@ export class ServiceClasses {
   private compute(p: Frame): number {
     let key = '';
     for (let i = 0; i < this.conditions.length; i++) if (serviceMatches(this.conditions[i]!, p)) key += `${i},`;
+    // Conntrack tells apart what no flow may: a first packet it starts no connection with is invalid.
+    if (!startsConnection(p.ethType, p.ipProto, p.icmpType)) key += 'invalid';
     return intern(this.byKey, key);
   }
 }

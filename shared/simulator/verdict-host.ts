@@ -1,5 +1,6 @@
 import { intern, lengthened, storeAt } from '../arrays';
 import { CT_FLAGS, type FlowAction, type SimFlow } from './flow-model';
+import { startsConnection } from './packet';
 import { MAX_DEPTH, type FlowTables } from './simulate';
 import type { AddressBook, EngineAddress } from './verdict-address';
 import { AddressClasses, ServiceClasses } from './verdict-classes';
@@ -17,6 +18,7 @@ export const FORWARDED = 1;
 export const REDIRECTED = 2;
 
 const TRACKED_NEW = CT_FLAGS.trk | CT_FLAGS.new;
+const TRACKED_INVALID = CT_FLAGS.trk | CT_FLAGS.inv;
 
 /** pairs' mark for a (source class, service class) not asked yet; the numbers each pair holds. */
 const UNASKED = -2;
@@ -264,7 +266,7 @@ export class HostPipeline {
     const tracked = this.frames[depth + 1]!;
     if (action.table !== undefined) {
       tracked.copyFrom(frame);
-      tracked.ctState = TRACKED_NEW;
+      tracked.ctState = startsConnection(frame.ethType, frame.ipProto, frame.icmpType) ? TRACKED_NEW : TRACKED_INVALID;
       tracked.ctMark = action.commit && action.mark ? action.mark.value >>> 0 : 0;
       if (natDst !== null) {
         tracked.dst = natDst;
