@@ -43,7 +43,7 @@ describe('microseg', () => {
     writeFileSync(sneaky, readFileSync(inventory, 'utf8').replace('name: web-1', 'name: "web-1\\e[31m\\a"').replace('name: app-1', 'name: "app-1\\nforged line"'));
     const result = microseg('trace', policy, '--inventory', sneaky, '--from', '10.20.1.11', '--to', '10.20.2.21', '--proto', 'tcp', '--port', '8080');
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[0]).toBe('web-1\\u001b[31m\\u0007 (10.20.1.11) → app-1\\nforged line (10.20.2.21): PERMITTED (forwarded by host-a)');
+    expect(result.stdout.split('\n')[0]).toBe('web-1\\u001b[31m\\u0007 (10.20.1.11) → app-1\\nforged line (10.20.2.21) tcp/8080: PERMITTED (forwarded by host-a)');
     expect([...(result.stdout + result.stderr)].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
   });
 
@@ -54,6 +54,14 @@ describe('microseg', () => {
     const dhcp = (...more: string[]) => microseg('trace', withDhcp, '--inventory', inventory, '--from', 'web-1', '--to', 'db-1', '--proto', 'udp', '--port', '67', ...more);
     expect(dhcp('--src-port', '68').code).toBe(0);
     expect(dhcp().code).toBe(3);
+  });
+
+  it('trace: names the packet it traced, defaults included, and a first ICMP error as invalid', () => {
+    const icmp = (...more: string[]) => microseg('trace', policy, '--inventory', inventory, '--from', 'web-1', '--to', 'app-2', '--proto', 'icmp', ...more).stdout;
+    expect(icmp('--icmp-code', '4').split('\n')[0]).toMatch(/^web-1 \(10\.20\.1\.11\) → app-2 \(10\.20\.2\.22\) icmp\/8\/4: DROPPED/);
+    const error = icmp('--icmp-type', '3', '--icmp-code', '4');
+    expect(error.split('\n')[0]).toContain(' icmp/3/4: DROPPED');
+    expect(error).toContain('conntrack says +inv+trk (an ICMP reply or error opens no connection)');
   });
 
   it('trace: refuses a connection from a workload to itself, which no switch sees and no matrix cell counts, rather than call it dropped', () => {
@@ -216,7 +224,7 @@ describe('microseg', () => {
     const redirectPolicy = join(fixtures, 'redirect.policy.yaml');
     const redirectInventory = join(fixtures, 'redirect.inventory.yaml');
     const traced = microseg('trace', redirectPolicy, '--inventory', redirectInventory, '--from', 'web-1', '--to', 'db-1', '--port', '22');
-    expect(traced.stdout).toContain('web-1 (10.0.1.1) → db-1 (10.0.2.1): REDIRECTED to honeypot (10.0.9.9) (');
+    expect(traced.stdout).toContain('web-1 (10.0.1.1) → db-1 (10.0.2.1) tcp/22: REDIRECTED to honeypot (10.0.9.9) (');
 
     const log = join(mkdtempSync(join(tmpdir(), 'microseg-cli-honeypot-')), 'log.csv');
     writeFileSync(log, 'from,to,protocol,port\nweb-1,db-1,tcp,22\n');

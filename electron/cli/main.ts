@@ -3,7 +3,8 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { decisionsOf } from '@shared/simulator/decision';
-import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
+import { addressHosts, simulatePath, tablesOnDemand, type PathProbe } from '@shared/simulator/path';
+import { formatService } from '@shared/policy/services';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
@@ -135,10 +136,17 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   if (note) process.stderr.write(`microseg: note: ${printable(note)}\n`);
   const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${printable(honeypotLabel(inventory, path.redirectedTo))}` : path.verdict.toUpperCase();
   // Names come from the inventory and edge ids from the policy: printed, they are escaped.
-  const lines = [`${printable(from.label)} → ${printable(to.label)}: ${verdict} (${path.reason})`];
+  const lines = [`${printable(from.label)} → ${printable(to.label)} ${probeService(probe)}: ${verdict} (${path.reason})`];
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
+}
+
+/** The traced packet's service as an edge writes it (`tcp/8080`, `icmp/8`, `icmp/8/4`), so the line says what was asked, defaults included. */
+function probeService(probe: PathProbe): string {
+  if (probe.protocol !== 'icmp') return formatService({ protocol: probe.protocol as 'tcp' | 'udp' | 'sctp', ports: { from: probe.dstPort ?? 0, to: probe.dstPort ?? 0 } });
+  const type = probe.icmpType ?? 0;
+  return formatService({ protocol: 'icmp', ports: { from: type, to: type }, ...(probe.icmpCode ? { icmpCodes: { from: probe.icmpCode, to: probe.icmpCode } } : {}) });
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
