@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { icmpOpensConnection } from '../net/icmp-requests';
 import { compilePolicy } from '../compiler/compile';
 import type { Inventory } from '../inventory/model';
 import type { Policy } from '../policy/model';
@@ -28,6 +29,8 @@ describe('replayConnections (property)', () => {
           const ends = resolveEndpoints(s.inventory, c.from, c.to);
           if (!ends.ok) continue;
           lines++;
+          // An ICMP reply or error opens no connection: left out with a warning (MS705).
+          if (c.protocol === 'icmp' && !icmpOpensConnection(ends.from.end.address.includes(':') ? 6 : 4, c.port)) continue;
           // As trace refuses it: no switch sees a connection within one end.
           if (withinOneEndProblem(s.inventory, { from: ends.from.end, to: ends.to.end })) {
             expected.withinOneEnd += c.count;
@@ -46,6 +49,22 @@ describe('replayConnections (property)', () => {
     );
     expect(lines).toBeGreaterThan(500);
   }, 60_000);
+});
+
+describe('replayConnections and ICMP', () => {
+  it('leaves out a line of an ICMP reply or error, which opens no connection, with a warning at its line', () => {
+    const inventory: Inventory = {
+      readAt: '2026-01-01T00:00:00Z',
+      workloads: ['10.0.0.1', '10.0.0.2'].map((address, i) => ({ id: `s/w${i}`, name: `w${i}`, host: 'h1', addresses: [address], labels: {}, origin: { kind: 'static', source: 's' } })),
+    };
+    const policy: Policy = { apiVersion: 'microseg.dev/v1', name: 't', revision: 1, defaults: { withinGroup: 'allow', betweenGroups: 'monitor' }, groups: [], edges: [] };
+    const tables = loadHostTables(compilePolicy(policy, inventory).hosts);
+    const line = (port: number, at: number): ObservedConnection => ({ from: 'w0', to: 'w1', protocol: 'icmp', port, count: 2, line: at });
+    const result = replayConnections(policy, inventory, tables, [line(8, 2), line(0, 3), line(3, 4)], 'log.csv');
+    expect([result.connections, result.permitted, result.linesLeftOut]).toEqual([2, 2, 2]);
+    expect(result.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS705', 3], ['MS705', 4]]);
+    expect(result.diagnostics[0]!.message).toBe('ICMP type 0 is a reply or an error, which opens no connection (it passes with the connection it answers, and alone the switch drops it); the line is left out');
+  });
 });
 
 describe('replayConnections totals', () => {

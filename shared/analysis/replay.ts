@@ -1,4 +1,6 @@
 import type { Diagnostic } from '../diagnostics';
+import { isIPv6 } from '../net/address';
+import { icmpOpensConnection } from '../net/icmp-requests';
 import type { Inventory, Workload } from '../inventory/model';
 import { takesPart } from '../inventory/participation';
 import { resolveMembership } from '../policy/membership';
@@ -117,6 +119,16 @@ export function* replaySteps(policy: Policy, inventory: Inventory, tables: HostF
     if (!ends.ok) {
       const side = ends.side === 'both' ? '' : `${ends.side}: `;
       result.diagnostics.push({ code: 'MS703', severity: 'error', message: `${side}${ends.message}; the line is left out`, location: { file, line: c.line } });
+      result.linesLeftOut++;
+      continue;
+    }
+    if (c.protocol === 'icmp' && !icmpOpensConnection(isIPv6(ends.from.end.address) ? 6 : 4, c.port)) {
+      result.diagnostics.push({
+        code: 'MS705',
+        severity: 'warning',
+        message: `ICMP type ${c.port} is a reply or an error, which opens no connection (it passes with the connection it answers, and alone the switch drops it); the line is left out`,
+        location: { file, line: c.line, path: 'port' },
+      });
       result.linesLeftOut++;
       continue;
     }
