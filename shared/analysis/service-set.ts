@@ -84,12 +84,12 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
 
 /**
  * Reads as the policy file writes services where it can (`any`, or `tcp/80`, `tcp/8000-8060`,
- * `udp`, `icmp`, `icmp/8`, `icmp/3/4`), and beyond it where the tables tell apart what no policy file names
- * (`ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the same),
- * comma-separated; `none` for the empty set. A set that holds most
- * of what it could is written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8`
- * (`icmp except type 3 code 4` for a code),
- * `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
+ * `udp`, `icmp`, `icmp/8`, `icmp/8/4`), and beyond it where the tables tell apart what no policy
+ * file names (`ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the
+ * same), comma-separated; `none` for the empty set. It writes what can be opened (openableFor):
+ * `any` and `icmp` hold no ICMP reply or error. A set that holds most of what it could is written
+ * by what it lacks: `tcp except 5432`, `icmp except type 8` (`icmp except type 8 code 4` for a
+ * code), `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
  * not block `tcp/0-5431, tcp/5433-65535` (port 0 there read as a fault). The rule: a protocol
  * takes `except` when the runs it lacks are fewer than those it holds (a tie keeps the runs
  * held, which say plainly what is in the set); the whole set takes `any except` when what it
