@@ -1,7 +1,7 @@
 import { intern } from '../arrays';
 import type { AddressBits } from '../simulator/address-bits';
 import { ETH_TYPE, formatMatch, IP_PROTO, isConjunctive, REGISTER_COUNT, type SimFlow } from '../simulator/flow-model';
-import { startsConnection, type PacketFields } from '../simulator/packet';
+import type { PacketFields } from '../simulator/packet';
 import type { HostFlowTables } from '../simulator/path';
 import { simulateFields } from '../simulator/simulate';
 import { addressKey, exactAddress } from '../simulator/table-index';
@@ -127,7 +127,7 @@ export class HostReach {
 
   private outcomeOf(reduced: ReadonlyMap<number, readonly SimFlow[]>, fields: PacketFields): HopOutcome {
     this.simulations++;
-    const result = simulateFields(reduced, fields, 'new', { explain: false });
+    const result = simulateFields(reduced, fields, 'new', { explain: false, everyFirstPacketOpens: true });
     return result.verdict === 'redirected' && result.redirectedTo !== undefined ? { kind: 'redirected', to: result.redirectedTo }
       : result.verdict === 'dropped' ? { kind: 'dropped' }
       : { kind: 'forwarded' };
@@ -191,10 +191,6 @@ function boundariesFor(flows: readonly SimFlow[], family: 4 | 6): Record<Service
       out.other.add(match.ipProto).add(match.ipProto + 1);
     }
   }
-  // Conntrack tells apart what no flow need: the ICMP types a connection starts with (startsConnection).
-  const eth = family === 4 ? ETH_TYPE.ipv4 : ETH_TYPE.ipv6;
-  for (let type = 1; type < ICMP_CODES; type++)
-    if (startsConnection(eth, icmp, type) !== startsConnection(eth, icmp, type - 1)) out.icmp.add(icmpValue(type, 0));
   return out;
 }
 

@@ -59,7 +59,8 @@ function simulate(tables: HostFlowTables, s: Scenario, p: Probe): PathResult {
     p.protocol === 'icmp' ? { protocol: 'icmp' as const, icmpType: p.icmpType ?? 0, icmpCode: p.icmpCode ?? 0 }
     : p.protocol === 'other' ? { protocol: 'other' as const, ipProto: 47 }
     : { protocol: p.protocol, srcPort: PROBE_SOURCE_PORT, dstPort: value };
-  return simulatePath(tables, p.from, p.to, probe, 'new', { hostOf: addressHosts(s.inventory.workloads) });
+  // The matrix says what the policy lets open: an ICMP reply or error as its type, not as conntrack's invalid.
+  return simulatePath(tables, p.from, p.to, probe, 'new', { hostOf: addressHosts(s.inventory.workloads), everyFirstPacketOpens: true });
 }
 
 describe('service sets', () => {

@@ -19,11 +19,11 @@ describe('services written for people', () => {
     expect(formatServices(serviceSetOf({ udp: [[0, 52], [54, 122], [124, 65535]] }))).toBe('udp except 53 and 123');
     expect(formatServices(serviceSetOf({ sctp: [[0, 2904], [2906, 3867], [3869, 9999], [10001, 65535]] }))).toBe('sctp except 2905, 3868 and 10000');
     expect(formatServices(serviceSetOf({ tcp: [[0, 7999], [8081, 65535]] }))).toBe('tcp except 8000-8080');
-    // ICMP as far as it opens connections: IPv4's echo, timestamp and information requests, IPv6's echo request.
     expect(formatServices(allIcmpBut([8, 0], [8, 255]))).toBe('icmp except type 8');
-    expect(formatServices(allIcmpBut([8, 0], [8, 255], [13, 0], [13, 255]))).toBe('icmp/15, icmp/128');
-    expect(formatServices(allIcmpBut([8, 4], [8, 4]))).toBe('icmp except type 8 code 4');
-    expect(formatServices(allIcmpBut([8, 0], [8, 4], [128, 0], [128, 255]))).toBe('icmp except type 8 codes 0-4 and type 128');
+    expect(formatServices(allIcmpBut([3, 0], [3, 255], [8, 0], [8, 255]))).toBe('icmp except types 3 and 8');
+    expect(formatServices(allIcmpBut([133, 0], [136, 255]))).toBe('icmp except types 133-136');
+    expect(formatServices(allIcmpBut([3, 4], [3, 4]))).toBe('icmp except type 3 code 4');
+    expect(formatServices(allIcmpBut([3, 0], [3, 4], [8, 0], [8, 255]))).toBe('icmp except type 3 codes 0-4 and type 8');
     expect(formatServices(subtractServices(serviceSetOf({ other: SERVICE_DOMAIN.other }), serviceSetOf({ other: [[47, 47]] })))).toBe('other IP protocols except 47');
   });
 
@@ -50,16 +50,12 @@ describe('services written for people', () => {
   it('writes ICMP messages as the policy names them: whole types, or codes of one type', () => {
     const icmp = (...runs: [number, number][]) => formatServices(serviceSetOf({ icmp: runs }));
     expect(icmp([icmpValue(8, 0), icmpValue(8, 255)])).toBe('icmp/8');
-    expect(icmp([icmpValue(8, 4), icmpValue(8, 4)])).toBe('icmp/8/4');
-    expect(icmp([icmpValue(8, 0), icmpValue(8, 4)], [icmpValue(128, 1), icmpValue(128, 1)])).toBe('icmp/8/0-4, icmp/128/1');
-    // Every request of one family is all the ICMP it can open: `icmp`, and with the rest `any`.
-    expect(icmp([icmpValue(8, 0), icmpValue(8, 255)], [icmpValue(13, 0), icmpValue(13, 255)], [icmpValue(15, 0), icmpValue(15, 255)])).toBe('icmp');
-    expect(icmp([icmpValue(128, 0), icmpValue(128, 255)])).toBe('icmp');
-    expect(formatServices(serviceSetOf({ ...SERVICE_DOMAIN, icmp: [[icmpValue(128, 0), icmpValue(128, 255)]] }))).toBe('any');
-    // Replies and errors open nothing: a set holding them is written without them.
-    expect(icmp([icmpValue(0, 0), icmpValue(8, 255)])).toBe('icmp/8');
-    expect(icmp([icmpValue(3, 4), icmpValue(3, 4)])).toBe('none');
-    expect(listServices(serviceSetOf({ icmp: [[icmpValue(0, 0), icmpValue(8, 3)]] }))).toBe('icmp/8/0-3');
+    expect(icmp([icmpValue(0, 0), icmpValue(8, 255)])).toBe('icmp/0-8');
+    expect(icmp([icmpValue(3, 4), icmpValue(3, 4)])).toBe('icmp/3/4');
+    expect(icmp([icmpValue(3, 0), icmpValue(3, 4)])).toBe('icmp/3/0-4');
+    // A run that starts and ends inside types: the codes of the first, the whole types between, the codes of the last.
+    expect(icmp([icmpValue(3, 4), icmpValue(8, 0)])).toBe('icmp/3/4-255, icmp/4-7, icmp/8/0');
+    expect(listServices(serviceSetOf({ icmp: [[icmpValue(0, 0), icmpValue(3, 3)]] }))).toBe('icmp/0-2, icmp/3/0-3');
   });
 
   it('lists the runs one by one for readers that split them (the matrix CSV)', () => {

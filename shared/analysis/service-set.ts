@@ -1,5 +1,3 @@
-import { ICMP_REQUESTS } from '../net/icmp-requests';
-
 /**
  * Sets of services as exact interval lists per protocol: destination ports for TCP, UDP and
  * SCTP, ICMP messages as type × 256 + code (icmpValue), and the numbers of every other IP
@@ -38,25 +36,6 @@ export const SERVICE_DOMAIN: ServiceSet = {
 
 export const NO_SERVICES: ServiceSet = { tcp: [], udp: [], sctp: [], icmp: [], other: [] };
 
-/** Every code of these ICMP types. */
-function icmpTypes(...types: number[]): Interval[] {
-  return types.map((type): Interval => [icmpValue(type, 0), icmpValue(type, ICMP_CODES - 1)]);
-}
-
-/**
- * What a connection can be opened with: everything but ICMP replies and errors, which open none
- * (ICMP_REQUESTS). The matrix and the impact never hold the rest as permitted, so a set
- * is written against the one of these its ICMP part belongs to (openableFor): `any`, `icmp`.
- */
-const OPENABLE_ICMP = { 4: icmpTypes(...ICMP_REQUESTS[4]), 6: icmpTypes(...ICMP_REQUESTS[6]), both: icmpTypes(...ICMP_REQUESTS[4], ...ICMP_REQUESTS[6]) };
-
-/** The openable services a set is written against: ICMP of IPv4, of IPv6, or of both, by the requests it holds. */
-function openableFor(set: ServiceSet): ServiceSet {
-  const within = (requests: readonly Interval[]): boolean => set.icmp.length > 0 && intervalsEqual(intersect(set.icmp, requests), set.icmp);
-  const icmp = within(OPENABLE_ICMP[4]) ? OPENABLE_ICMP[4] : within(OPENABLE_ICMP[6]) ? OPENABLE_ICMP[6] : OPENABLE_ICMP.both;
-  return { ...SERVICE_DOMAIN, icmp };
-}
-
 export function isEmptyServiceSet(set: ServiceSet): boolean {
   return SERVICE_PROTOCOLS.every((p) => set[p].length === 0);
 }
@@ -86,10 +65,9 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
  * Reads as the policy file writes services where it can (`any`, or `tcp/80`, `tcp/8000-8060`,
  * `udp`, `icmp`, `icmp/8`, `icmp/8/4`), and beyond it where the tables tell apart what no policy
  * file names (`ip proto 47`, `other IP protocols`, port 0 as in `tcp/0-79`; the README lists the
- * same), comma-separated; `none` for the empty set. It writes what can be opened (openableFor):
- * `any` and `icmp` hold no ICMP reply or error. A set that holds most of what it could is written
- * by what it lacks: `tcp except 5432`, `icmp except type 8` (`icmp except type 8 code 4` for a
- * code), `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
+ * same), comma-separated; `none` for the empty set. A set that holds most of what it could is
+ * written by what it lacks: `tcp except 5432`, `icmp except types 3 and 8` (`icmp except type 3
+ * code 4` for a code), `other IP protocols except 47`, `any except tcp/5432`, so narrowing `tcp` to `tcp/5432` does
  * not block `tcp/0-5431, tcp/5433-65535` (port 0 there read as a fault). The rule: a protocol
  * takes `except` when the runs it lacks are fewer than those it holds (a tie keeps the runs
  * held, which say plainly what is in the set); the whole set takes `any except` when what it
@@ -97,14 +75,12 @@ export function serviceSetOf(parts: Partial<Record<ServiceProtocol, readonly Int
  * none of that needs an `except` itself. Deterministic. listServices gives the runs as they are.
  */
 export function formatServices(set: ServiceSet): string {
-  const openable = openableFor(set);
-  const held = intersectServices(set, openable);
-  if (isEmptyServiceSet(held)) return 'none';
-  if (serviceSetsEqual(held, openable)) return 'any';
-  const heldParts = writtenParts(held, openable);
-  const lacked = writtenParts(subtractServices(openable, held), openable);
-  if (runsOf(lacked) < runsOf(heldParts) && lacked.every((part) => !part.except)) return `any except ${lacked.map((part) => part.text).join(', ')}`;
-  return heldParts.map((part) => part.text).join(', ');
+  if (isEmptyServiceSet(set)) return 'none';
+  if (serviceSetsEqual(set, SERVICE_DOMAIN)) return 'any';
+  const held = writtenParts(set);
+  const lacked = writtenParts(subtractServices(SERVICE_DOMAIN, set));
+  if (runsOf(lacked) < runsOf(held) && lacked.every((part) => !part.except)) return `any except ${lacked.map((part) => part.text).join(', ')}`;
+  return held.map((part) => part.text).join(', ');
 }
 
 /**
@@ -112,12 +88,10 @@ export function formatServices(set: ServiceSet): string {
  * tcp/5433-65535`. For the matrix's CSV, whose cells scripts may split at the commas.
  */
 export function listServices(set: ServiceSet): string {
-  const openable = openableFor(set);
-  const held = intersectServices(set, openable);
-  if (serviceSetsEqual(held, openable)) return 'any';
+  if (serviceSetsEqual(set, SERVICE_DOMAIN)) return 'any';
   const parts = SERVICE_PROTOCOLS.flatMap((protocol) => {
-    const intervals = held[protocol];
-    return intervals.length === 0 ? [] : intervalsEqual(intervals, openable[protocol]) ? [PROTOCOL_NAMES[protocol]] : listedRuns(protocol, intervals);
+    const intervals = set[protocol];
+    return intervals.length === 0 ? [] : intervalsEqual(intervals, SERVICE_DOMAIN[protocol]) ? [PROTOCOL_NAMES[protocol]] : listedRuns(protocol, intervals);
   });
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
@@ -131,13 +105,13 @@ interface WrittenPart {
 
 const PROTOCOL_NAMES: Record<ServiceProtocol, string> = { tcp: 'tcp', udp: 'udp', sctp: 'sctp', icmp: 'icmp', other: 'other IP protocols' };
 
-/** Each protocol the set holds, written by what it holds or, when shorter, by what it lacks of the openable services. */
-function writtenParts(set: ServiceSet, openable: ServiceSet): WrittenPart[] {
+/** Each protocol the set holds, written by what it holds or, when shorter, by what it lacks. */
+function writtenParts(set: ServiceSet): WrittenPart[] {
   return SERVICE_PROTOCOLS.flatMap((protocol): WrittenPart[] => {
     const held = set[protocol];
     if (held.length === 0) return [];
-    if (intervalsEqual(held, openable[protocol])) return [{ text: PROTOCOL_NAMES[protocol], runs: 1, except: false }];
-    const lacked = complementWithin(openable[protocol], held);
+    if (intervalsEqual(held, SERVICE_DOMAIN[protocol])) return [{ text: PROTOCOL_NAMES[protocol], runs: 1, except: false }];
+    const lacked = complementWithin(SERVICE_DOMAIN[protocol], held);
     const heldRuns = listedRuns(protocol, held);
     const lackedWords = protocol === 'icmp' ? icmpExceptions(lacked) : lacked.map(runText);
     if (lackedWords.length < heldRuns.length) return [{ text: `${PROTOCOL_NAMES[protocol]} except ${inWords(lackedWords)}`, runs: lackedWords.length, except: true }];

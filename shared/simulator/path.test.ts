@@ -155,6 +155,10 @@ describe('simulatePath after a redirect', () => {
     expect(later.verdict).toBe('permitted');
     expect(later.reason).toMatch(/no connection in this direction opens under this policy \(its first packet is dropped: host-a: dropped/);
     expect(simulatePath(tables, at('web-1'), at('app-1'), tcp(8080), 'established').reason).toBe('forwarded by host-a');
+    // A tester's report: an echo reply's later packet was said to belong to no connection that opens, as its own first packet is invalid.
+    const echoReply = simulatePath(tables, at('app-1'), at('web-1'), { protocol: 'icmp', icmpType: 0 }, 'established');
+    expect(echoReply.verdict).toBe('permitted');
+    expect(echoReply.reason).toBe('forwarded by host-a; an ICMP reply or error opens no connection: it passes as part of the one it belongs to (the request it answers, or the connection an error is about)');
   });
 
   it('ends at the redirecting switch without a host map, and keys of any spelling match', () => {

@@ -2,7 +2,7 @@ import type { HostTable } from '../compiler/compile';
 import { takesPart } from '../inventory/participation';
 import { addressBits, formatAddress } from './address-bits';
 import { CompiledFlowReader } from './compiled-flows';
-import type { ConnectionState, Packet } from './packet';
+import { packetStartsConnection, type ConnectionState, type Packet } from './packet';
 import { rememberDigest } from './table-digest';
 import { committedMark, groupByTable, simulatePacket, type FlowTables, type SimulationResult } from './simulate';
 
@@ -49,6 +49,8 @@ export interface PathOptions {
    * know, the path ends at the switch that redirected.
    */
   hostOf?: ReadonlyMap<string, string>;
+  /** As SimulateOptions.everyFirstPacketOpens: what the policy lets open, for the analyses. */
+  everyFirstPacketOpens?: boolean;
 }
 
 /** A redirect could in principle bounce between switches; no real path needs this many hops. */
@@ -106,6 +108,13 @@ export function addressHosts(
   return hosts;
 }
 
+/** Whether the probe's packet can open a connection: not an ICMP reply or error (packetStartsConnection). */
+function opensConnection(probe: PathProbe, from: PathEnd, to: PathEnd): boolean {
+  if (probe.protocol !== 'icmp') return true;
+  const ethType = probe.ethType ?? familyOf(from.address, to.address);
+  return ethType === 'arp' || packetStartsConnection({ ethType, src: from.address, dst: to.address, protocol: 'icmp', icmpType: probe.icmpType ?? 0 });
+}
+
 /**
  * Simulates the first packet (state `new`) or a later one (`established`, `reply`) of a
  * connection: on the source's host, then, if forwarded and the destination sits behind another
@@ -130,6 +139,11 @@ export function simulatePath(
   options: PathOptions = {},
 ): PathResult {
   if (state !== 'established') return walkPath(tables, from, to, probe, state, options);
+  if (!opensConnection(probe, from, to)) {
+    // Its own first packet is no question: it belongs to a connection opened another way.
+    const later = walkPath(tables, from, to, probe, state, options);
+    return { ...later, reason: `${later.reason}; an ICMP reply or error opens no connection: it passes as part of the one it belongs to (the request it answers, or the connection an error is about)` };
+  }
   const first = walkPath(tables, from, to, probe, 'new', options);
   if (first.verdict === 'dropped') {
     const later = walkPath(tables, from, to, probe, state, options);
@@ -180,7 +194,7 @@ function walkPath(
     const entry = entries?.get(host);
     // Only the sender's own switch sees its port: the next ones get the packet from the uplink.
     const inPort = hops.length === 0 && host === from.host && from.port !== undefined ? { inPort: from.port } : {};
-    const result = simulatePacket(hostTables, { ...packet, ...entry, ...inPort }, state);
+    const result = simulatePacket(hostTables, { ...packet, ...entry, ...inPort }, state, options.everyFirstPacketOpens);
     hops.push({ host, result, ...(entry ? { ctMark: entry.ctMark } : {}) });
     if (result.verdict === 'dropped')
       return { verdict: 'dropped', enforced: true, hops, reason: `${host}: ${result.reason}` };

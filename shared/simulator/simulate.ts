@@ -79,10 +79,11 @@ export function simulatePacket(
   tables: FlowTables | readonly SimFlow[],
   packet: Packet,
   state: ConnectionState,
+  everyFirstPacketOpens = false,
 ): SimulationResult {
   const fields = packetFields(packet);
   const ctNat = packet.ctNat !== undefined ? addressBits(packet.ctNat)! : undefined;
-  return simulateFields(isGrouped(tables) ? tables : groupByTable(tables), fields, state, { ctMark: packet.ctMark ?? 0, ctNat });
+  return simulateFields(isGrouped(tables) ? tables : groupByTable(tables), fields, state, { ctMark: packet.ctMark ?? 0, ctNat, everyFirstPacketOpens });
 }
 
 /** The ct_mark a packet's commits gave its connection on this switch (0 for none), as its later packets will carry it. */
@@ -99,6 +100,13 @@ export interface SimulateOptions {
   /** The connection's destination NAT, for an established packet (see Packet.ctNat). */
   ctNat?: AddressBits;
   explain?: boolean;
+  /**
+   * Asks what the policy lets open rather than what conntrack does with the packet: a first
+   * packet is `+new` even when it is an ICMP reply or error, which conntrack finds invalid. The
+   * matrix and the impact ask so: they describe ICMP by type as edges name it, for every address
+   * family alike (a dual-stack pair's ping is 8 one way and 128 the other).
+   */
+  everyFirstPacketOpens?: boolean;
 }
 
 /**
@@ -107,7 +115,7 @@ export interface SimulateOptions {
  * `ctMark` is the connection's mark for an established or reply packet.
  */
 export function simulateFields(byTable: FlowTables, fields: PacketFields, state: ConnectionState, options: SimulateOptions = {}): SimulationResult {
-  const { ctMark = 0, explain = true } = options;
+  const { ctMark = 0, explain = true, everyFirstPacketOpens = false } = options;
   // A reply's NAT is the reverse one (its source); only an established packet is rewritten to the connection's destination.
   const ctNat = state === 'established' ? options.ctNat : undefined;
   const steps: TraceStep[] = [];
@@ -171,6 +179,7 @@ export function simulateFields(byTable: FlowTables, fields: PacketFields, state:
         return;
       case 'ct': {
         const tracked = trackedCopy(fields, action, state, ctMark, ctNat);
+        if (everyFirstPacketOpens && state === 'new') tracked.ctState = CT_FLAGS.trk | CT_FLAGS.new;
         appendAll(step.effects, applyCt(fields, action, state, ctNat));
         if (action.table === undefined) return;
         step.effects.push(

@@ -28,13 +28,13 @@ describe('heat map picture', () => {
     expect(svg).not.toContain('not shown');
   });
 
-  it('draws and describes a cell by its services alone: ICMP an edge permits is a service like any other', () => {
+  it('draws and describes a cell by its services alone: ICMPv6 types an edge permits are services like any other', () => {
     // The matrix leaves out what infrastructure passes (shared/analysis/infrastructure-passes.ts), so what a cell holds the policy permits.
-    const icmp = { always: serviceSetOf({ icmp: [[icmpValue(8, 0), icmpValue(8, 0)]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
+    const icmp = { always: serviceSetOf({ icmp: [[icmpValue(133, 0), icmpValue(136, 255)]] }), sometimes: NO_SERVICES, redirected: NO_SERVICES, pairs: 2 };
     expect(cellFill(icmp)).not.toBe(cellFill(closed));
-    expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp/8/0');
-    const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[icmpValue(128, 0), icmpValue(128, 255)]] }), redirected: NO_SERVICES, pairs: 4 };
-    expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp');
+    expect(describeCell('a', 'b', icmp)).toBe('a → b: icmp/133-136');
+    const some = { always: NO_SERVICES, sometimes: serviceSetOf({ icmp: [[icmpValue(133, 0), icmpValue(136, 255)]] }), redirected: NO_SERVICES, pairs: 4 };
+    expect(describeCell('a', 'b', some)).toBe('a → b: nothing for every pair; some pairs only: icmp/133-136');
   });
 
   it('explains a closed cell and one without pairs in the words of the legend beside it', () => {
