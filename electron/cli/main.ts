@@ -130,7 +130,7 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   const diagnostics = locatedIn(compiled.diagnostics, locate);
   if (values.json) {
     const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
-    return print(JSON.stringify({ from: from.label, to: to.label, verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, ...(note ? { note } : {}), decisions, hops, diagnostics }, null, 2), code);
+    return print(JSON.stringify({ from: from.label, to: to.label, service: probeService(probe), verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, ...(note ? { note } : {}), decisions, hops, diagnostics }, null, 2), code);
   }
   printDiagnostics(diagnostics);
   if (note) process.stderr.write(`microseg: note: ${printable(note)}\n`);
@@ -142,11 +142,11 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   return print(lines.join('\n'), code);
 }
 
-/** The traced packet's service as an edge writes it (`tcp/8080`, `icmp/8`, `icmp/8/4`), so the line says what was asked, defaults included. */
+/** The traced packet's service as an edge writes it (`tcp/8080`, `icmp/8`, `icmp/8/0` when a code was given, as the Trace tab writes it), so the output says what was asked, defaults included. */
 function probeService(probe: PathProbe): string {
   if (probe.protocol !== 'icmp') return formatService({ protocol: probe.protocol as 'tcp' | 'udp' | 'sctp', ports: { from: probe.dstPort ?? 0, to: probe.dstPort ?? 0 } });
   const type = probe.icmpType ?? 0;
-  return formatService({ protocol: 'icmp', ports: { from: type, to: type }, ...(probe.icmpCode ? { icmpCodes: { from: probe.icmpCode, to: probe.icmpCode } } : {}) });
+  return formatService({ protocol: 'icmp', ports: { from: type, to: type }, ...(probe.icmpCode !== undefined ? { icmpCodes: { from: probe.icmpCode, to: probe.icmpCode } } : {}) });
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
