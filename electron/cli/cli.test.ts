@@ -64,7 +64,7 @@ describe('microseg', () => {
     expect(error).toContain('conntrack says +inv+trk (an ICMP reply or error opens no connection)');
     // A code given is written, 0 too, as the Trace tab writes it; the JSON names the service as well.
     expect(icmp('--icmp-type', '8', '--icmp-code', '0').split('\n')[0]).toContain(' icmp/8/0: ');
-    expect(JSON.parse(icmp('--icmp-type', '13', '--json')).service).toBe('icmp/13');
+    expect((JSON.parse(icmp('--icmp-type', '13', '--json')) as { service: string }).service).toBe('icmp/13');
   });
 
   it('trace: refuses a connection from a workload to itself, which no switch sees and no matrix cell counts, rather than call it dropped', () => {
