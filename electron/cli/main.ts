@@ -3,8 +3,8 @@ import { compilePolicy } from '@shared/compiler/compile';
 import { formatHostTable } from '@shared/compiler/table-text';
 import { formatDiagnostic, hasErrors, locatedIn, type Diagnostic } from '@shared/diagnostics';
 import { decisionsOf } from '@shared/simulator/decision';
-import { addressHosts, simulatePath, tablesOnDemand, type PathProbe } from '@shared/simulator/path';
-import { formatService } from '@shared/policy/services';
+import { addressHosts, simulatePath, tablesOnDemand } from '@shared/simulator/path';
+import { formatPacketService } from '@shared/policy/services';
 import { formatTrace } from '@shared/simulator/trace-format';
 import { honeypotLabel } from '@shared/simulator/honeypot-label';
 import { CliFailure, EXIT, loadInventory, loadPolicy, wrongUsage } from './inputs';
@@ -130,23 +130,16 @@ async function trace(policyPath: string, values: OptionValues): Promise<number> 
   const diagnostics = locatedIn(compiled.diagnostics, locate);
   if (values.json) {
     const hops = path.hops.map((h) => ({ host: h.host, verdict: h.result.verdict, reason: h.result.reason, trace: formatTrace(h.result).split('\n') }));
-    return print(JSON.stringify({ from: from.label, to: to.label, service: probeService(probe), verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, ...(note ? { note } : {}), decisions, hops, diagnostics }, null, 2), code);
+    return print(JSON.stringify({ from: from.label, to: to.label, service: formatPacketService(probe), verdict: path.verdict, redirectedTo: path.redirectedTo, enforced: path.enforced, reason: path.reason, ...(note ? { note } : {}), decisions, hops, diagnostics }, null, 2), code);
   }
   printDiagnostics(diagnostics);
   if (note) process.stderr.write(`microseg: note: ${printable(note)}\n`);
   const verdict = path.verdict === 'redirected' ? `REDIRECTED to ${printable(honeypotLabel(inventory, path.redirectedTo))}` : path.verdict.toUpperCase();
   // Names come from the inventory and edge ids from the policy: printed, they are escaped.
-  const lines = [`${printable(from.label)} → ${printable(to.label)} ${probeService(probe)}: ${verdict} (${path.reason})`];
+  const lines = [`${printable(from.label)} → ${printable(to.label)} ${formatPacketService(probe)}: ${verdict} (${path.reason})`];
   for (const d of decisions) lines.push(`  decided on ${d.host} in table ${d.table} by ${printable(d.what)}`);
   for (const hop of path.hops) lines.push('', formatTrace(hop.result, `── host ${hop.host} ──`));
   return print(lines.join('\n'), code);
-}
-
-/** The traced packet's service as an edge writes it (`tcp/8080`, `icmp/8`, `icmp/8/0` when a code was given, as the Trace tab writes it), so the output says what was asked, defaults included. */
-function probeService(probe: PathProbe): string {
-  if (probe.protocol !== 'icmp') return formatService({ protocol: probe.protocol as 'tcp' | 'udp' | 'sctp', ports: { from: probe.dstPort ?? 0, to: probe.dstPort ?? 0 } });
-  const type = probe.icmpType ?? 0;
-  return formatService({ protocol: 'icmp', ports: { from: type, to: type }, ...(probe.icmpCode !== undefined ? { icmpCodes: { from: probe.icmpCode, to: probe.icmpCode } } : {}) });
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {

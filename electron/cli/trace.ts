@@ -2,6 +2,7 @@ import { echoRequestType } from '@shared/simulator/packet';
 import type { Inventory } from '@shared/inventory/model';
 import { resolveEndpoints, sentBy, withinOneEndProblem } from '@shared/simulator/endpoints';
 import type { PathEnd, PathProbe } from '@shared/simulator/path';
+import type { PacketService } from '@shared/policy/services';
 import { shortName } from '@shared/text';
 import { CliFailure, EXIT, wrongUsage } from './inputs';
 
@@ -43,7 +44,7 @@ export interface ProbeFlags {
  * user can act on: numbers are decimal, and a flag the protocol has no use for is refused rather
  * than silently ignored.
  */
-export function probeFrom(flags: ProbeFlags, destination: string): PathProbe {
+export function probeFrom(flags: ProbeFlags, destination: string): PathProbe & PacketService {
   const { port, srcPort, icmpType, icmpCode } = flags;
   const protocol = flags.proto.toLowerCase();
   switch (protocol) {

@@ -72,6 +72,22 @@ function rangeText(range: { from: number; to: number }): string {
   return range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
 }
 
+/** A traced packet's service fields: a destination port, or an ICMP type and, when one was given, code. */
+export interface PacketService {
+  protocol: 'tcp' | 'udp' | 'sctp' | 'icmp';
+  dstPort?: number;
+  icmpType?: number;
+  icmpCode?: number;
+}
+
+/** A traced packet's service as an edge writes it (`tcp/8080`, `icmp/8`, `icmp/8/0`: a code only when one was given), so a trace says what it asked. */
+export function formatPacketService(packet: PacketService): string {
+  const only = (n: number): { from: number; to: number } => ({ from: n, to: n });
+  if (packet.protocol !== 'icmp') return formatService({ protocol: packet.protocol, ports: only(packet.dstPort ?? 0) });
+  const codes = packet.icmpCode === undefined ? {} : { icmpCodes: only(packet.icmpCode) };
+  return formatService({ protocol: 'icmp', ports: only(packet.icmpType ?? 0), ...codes });
+}
+
 /** Kubernetes' rule for port names (IANA service names): what a container port may be called. */
 export function isPortName(text: string): boolean {
   return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(text) && /[a-z]/.test(text) && !text.includes('--');

@@ -1,5 +1,5 @@
 import type { SimulatedPacket } from '@shared/api/contract';
-import { formatService, parseIcmpNumber, parsePort } from '@shared/policy/services';
+import { formatPacketService, parseIcmpNumber, parsePort } from '@shared/policy/services';
 import { echoRequestType } from '@shared/simulator/packet';
 import { quotedFound } from '@shared/text';
 
@@ -28,7 +28,8 @@ export function tracedPacket(fields: TraceServiceFields, destination: string): T
   if (fields.protocol !== 'icmp') {
     const port = parsePort(fields.port.trim());
     if (port === null) return { ok: false, error: 'Port: a number from 1 to 65535' };
-    return { ok: true, packet: { protocol: fields.protocol, dstPort: port }, service: formatService({ protocol: fields.protocol, ports: only(port) }) };
+    const packet: SimulatedPacket = { protocol: fields.protocol, dstPort: port };
+    return { ok: true, packet, service: formatPacketService(packet) };
   }
 
   const typeText = fields.icmpType.trim();
@@ -38,14 +39,6 @@ export function tracedPacket(fields: TraceServiceFields, destination: string): T
   const icmpCode = codeText === '' ? undefined : parseIcmpNumber(codeText);
   if (icmpCode === null) return { ok: false, error: `ICMP code: a decimal number from 0 to 255, not ${quotedFound(codeText)}; leave it empty for code 0` };
 
-  const coded = icmpCode === undefined ? {} : { icmpCode };
-  return {
-    ok: true,
-    packet: { protocol: 'icmp', icmpType, ...coded },
-    service: formatService({ protocol: 'icmp', ports: only(icmpType), ...(icmpCode === undefined ? {} : { icmpCodes: only(icmpCode) }) }),
-  };
-}
-
-function only(n: number): { from: number; to: number } {
-  return { from: n, to: n };
+  const packet: SimulatedPacket = { protocol: 'icmp', icmpType, ...(icmpCode === undefined ? {} : { icmpCode }) };
+  return { ok: true, packet, service: formatPacketService(packet) };
 }
